@@ -1,0 +1,7 @@
+"""keepwarm: a keyboard-first terminal assistant for professional relationships."""
+
+__version__ = "0.1.0"
+
+#: The plugin interface version. A plugin may declare the versions it supports;
+#: the host refuses one that needs another major version.
+PLUGIN_API_VERSION = "1.0"

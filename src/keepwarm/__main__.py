@@ -1,0 +1,3 @@
+from keepwarm.cli import main
+
+main()

@@ -1,0 +1,80 @@
+"""The `keepwarm` command line.
+
+Errors a user can fix come out as one line on stderr with exit status 2
+(click's own usage errors included); nothing else is caught, so a bug still
+shows its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import Ambiguous, UserError
+from ..session import Session
+
+
+class KeepwarmGroup(click.Group):
+    """A group whose `main` turns user errors into one line, under CliRunner too."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Ambiguous as exc:
+            click.echo(f"keepwarm: {exc.message}", err=True)
+            for line in exc.candidates:
+                click.echo(f"  {line}", err=True)
+            sys.exit(exc.exit_code)
+        except UserError as exc:
+            click.echo(f"keepwarm: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "keepwarm"
+            click.echo(f"{where}: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            sys.exit(130)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=KeepwarmGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="KEEPWARM_DB",
+    help="Database file (default: keepwarm.db in your data folder; or set KEEPWARM_DB).",
+)
+@click.option("--safe-mode", is_flag=True, default=None, help="Run with the built-in plugins only.")
+@click.version_option(__version__, prog_name="keepwarm")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, safe_mode: bool | None) -> None:
+    """keepwarm: who to reach out to today, how, and what builds trust."""
+    session = Session(db, safe_mode=safe_mode or None)
+    ctx.obj = session
+    ctx.call_on_close(session.close)
+    if ctx.invoked_subcommand is None:
+        from .home import open_home
+
+        open_home(session)
+
+
+def main() -> None:
+    cli.main(prog_name="keepwarm")
+
+
+def _register() -> None:
+    from . import activity, contacts, home  # noqa: F401  (each module adds its commands to `cli`)
+
+
+_register()

@@ -1,0 +1,325 @@
+"""`keepwarm log`, `promise`, `followup` and `assess`: what happened and what is next."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from pydantic import ValidationError
+
+from .. import actions, dates
+from ..errors import UserError, describe_validation_error
+from ..model import (
+    ASSESSMENT_DIMENSIONS,
+    Assessment,
+    Channel,
+    Commitment,
+    CommitmentStatus,
+    Direction,
+    FollowUp,
+    FollowUpStatus,
+    Outcome,
+    Party,
+    Purpose,
+)
+from ..session import Session
+from ..store import activity as history
+from ..store import contacts as people
+from ..store import followups as plans
+from . import cli
+from .output import emit_json, table
+from .params import EnumChoice, IntRange
+
+pass_session = click.make_pass_decorator(Session)
+#: Clocks drift; a touch logged "now" on another machine may look a little ahead.
+FUTURE_SLACK = dt.timedelta(minutes=5)
+
+
+def _validate(model, **fields):
+    try:
+        return model(**fields)
+    except ValidationError as exc:
+        raise UserError(describe_validation_error(exc)) from None
+
+
+# ----------------------------------------------------------------------- log
+
+
+@cli.command("log")
+@click.argument("contacts", nargs=-1, required=True)
+@click.option("--channel", "-c", type=EnumChoice(Channel), required=True)
+@click.option("--direction", "-d", type=EnumChoice(Direction), default="outbound", show_default=True,
+              help="inbound when they reached out to you.")
+@click.option("--purpose", "-p", type=EnumChoice(Purpose), default="check_in", show_default=True)
+@click.option("--outcome", type=EnumChoice(Outcome), default="completed", show_default=True,
+              help="declined, cancelled, rescheduled or no_show for meetings that did not happen.")
+@click.option("--sentiment", "-s", type=IntRange(-2, 2), help="-2 (very negative) to +2 (very positive).")
+@click.option("--responded/--no-reply", default=None, help="Whether they answered an outbound touch.")
+@click.option("--response-hours", type=click.FloatRange(min=0), help="How long they took to answer.")
+@click.option("--notes", "-n", default="", help="What you heard, in your words.")
+@click.option("--when", "-w", default="now", show_default=True, help="e.g. 'yesterday 15:00', '2026-11-20'.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def log(session: Session, contacts, channel, direction, purpose, outcome, sentiment, responded, response_hours,
+        notes, when, as_json) -> None:
+    """Record an interaction with one or more CONTACTS (ids or names)."""
+    at = dates.parse_moment(when, session.now, session.tz, field="when")
+    if at > session.now + FUTURE_SLACK:
+        raise UserError(f"when: {when!r} is in the future (log what happened; plan with `keepwarm followup add`)")
+    with session.store.write() as conn:
+        ids = [people.resolve_contact(conn, ref) for ref in contacts]
+        created = actions.log_interactions(
+            conn,
+            ids,
+            session.now,
+            at=at,
+            channel=channel,
+            direction=direction,
+            purpose=purpose,
+            outcome=outcome,
+            sentiment=sentiment,
+            responded=responded,
+            response_hours=response_hours,
+            notes=notes,
+        )
+        names = people.contact_names(conn)
+    if as_json:
+        emit_json([{"id": i, "contact_id": c} for i, c in zip(created, dict.fromkeys(ids))])
+    else:
+        who = ", ".join(names[c] for c in dict.fromkeys(ids))
+        click.echo(f"Logged {channel.value} with {who}")
+
+
+@cli.command("history")
+@click.argument("contact")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def history_cmd(session: Session, contact: str, limit: int, as_json: bool) -> None:
+    """List a contact's interactions, newest first."""
+    with session.store.read() as conn:
+        contact_id = people.resolve_contact(conn, contact)
+        items = history.list_interactions(conn, contact_id, limit=limit)
+    if as_json:
+        emit_json([i.model_dump(mode="json") for i in items])
+        return
+    table(
+        [
+            (
+                i.id,
+                dates.local(i.at, session.tz).strftime("%Y-%m-%d %H:%M"),
+                i.channel.value,
+                i.direction.value,
+                i.purpose.value,
+                "" if i.sentiment is None else f"{i.sentiment:+d}",
+                i.notes.replace("\n", " ")[:60],
+            )
+            for i in items
+        ],
+        ("ID", "WHEN", "CHANNEL", "DIRECTION", "PURPOSE", "MOOD", "NOTES"),
+    )
+
+
+# ------------------------------------------------------------------- promise
+
+
+@cli.group()
+def promise() -> None:
+    """Commitments: what you promised them, and what they promised you."""
+
+
+@promise.command("add")
+@click.argument("contact")
+@click.argument("text")
+@click.option("--by", type=EnumChoice(Party), default="me", show_default=True, help="Who promised.")
+@click.option("--due", help="When it is due, e.g. 'friday', '2026-12-01'.")
+@pass_session
+def promise_add(session: Session, contact: str, text: str, by: Party, due: str | None) -> None:
+    """Record that someone promised TEXT."""
+    due_day = dates.parse_day(due, session.today, field="due") if due else None
+    with session.store.write() as conn:
+        contact_id = people.resolve_contact(conn, contact)
+        item = _validate(Commitment, contact_id=contact_id, by=by, text=text, due=due_day)
+        promise_id = history.insert_commitment(conn, item, session.now)
+    click.echo(f"Added promise {promise_id}" + (f", due {due_day.isoformat()}" if due_day else ""))
+
+
+@promise.command("list")
+@click.option("--contact")
+@click.option("--status", type=EnumChoice(CommitmentStatus), help="Default: open only.")
+@click.option("--all", "show_all", is_flag=True, help="Every status.")
+@click.option("--by", type=EnumChoice(Party))
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def promise_list(session: Session, contact, status, show_all, by, as_json) -> None:
+    """List promises, the earliest due first."""
+    with session.store.read() as conn:
+        contact_id = people.resolve_contact(conn, contact) if contact else None
+        wanted = None if show_all else (status or CommitmentStatus.OPEN).value
+        items = history.list_commitments(conn, contact_id, status=wanted, by=by.value if by else None)
+        names = people.contact_names(conn)
+    if as_json:
+        emit_json([{**p.model_dump(mode="json"), "contact": names.get(p.contact_id)} for p in items])
+        return
+    today = session.today
+    table(
+        [
+            (
+                p.id,
+                names.get(p.contact_id, "?"),
+                p.by.value,
+                (p.due.isoformat() if p.due else "-") + (" OVERDUE" if p.due and p.due < today and p.status == CommitmentStatus.OPEN else ""),
+                p.status.value,
+                p.text,
+            )
+            for p in items
+        ],
+        ("ID", "CONTACT", "BY", "DUE", "STATUS", "PROMISE"),
+    )
+
+
+@promise.command("done")
+@click.argument("promise_id", type=int)
+@pass_session
+def promise_done(session: Session, promise_id: int) -> None:
+    """Mark a promise as kept."""
+    with session.store.write() as conn:
+        history.set_commitment_status(conn, promise_id, CommitmentStatus.DONE, session.now)
+    click.echo(f"Promise {promise_id} kept")
+
+
+@promise.command("cancel")
+@click.argument("promise_id", type=int)
+@pass_session
+def promise_cancel(session: Session, promise_id: int) -> None:
+    """Withdraw a promise that no longer applies."""
+    with session.store.write() as conn:
+        history.set_commitment_status(conn, promise_id, CommitmentStatus.CANCELLED, session.now)
+    click.echo(f"Promise {promise_id} cancelled")
+
+
+# ------------------------------------------------------------------ followup
+
+
+@cli.group()
+def followup() -> None:
+    """Scheduled touches: add your own, complete, snooze or dismiss them."""
+
+
+@followup.command("add")
+@click.argument("contact")
+@click.argument("reason")
+@click.option("--due", default="today", show_default=True, help="e.g. 'tomorrow 10:00', '+2w'.")
+@click.option("--channel", type=EnumChoice(Channel))
+@click.option("--action", default="", help="What to do, e.g. 'send the benchmark report'.")
+@pass_session
+def followup_add(session: Session, contact: str, reason: str, due: str, channel, action: str) -> None:
+    """Plan a touch with CONTACT for REASON."""
+    day, time = dates.parse_when(due, session.now, session.tz, field="due")
+    with session.store.write() as conn:
+        contact_id = people.resolve_contact(conn, contact)
+        item = _validate(
+            FollowUp, contact_id=contact_id, due=day, due_time=time, reason=reason, channel=channel, action=action
+        )
+        followup_id = plans.insert_followup(conn, item, session.now)
+    click.echo(f"Added follow-up {followup_id}, due {day.isoformat()}" + (f" {time:%H:%M}" if time else ""))
+
+
+@followup.command("list")
+@click.option("--contact")
+@click.option("--status", type=EnumChoice(FollowUpStatus), help="Default: open and snoozed.")
+@click.option("--all", "show_all", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def followup_list(session: Session, contact, status, show_all, as_json) -> None:
+    """List follow-ups by due date."""
+    with session.store.read() as conn:
+        contact_id = people.resolve_contact(conn, contact) if contact else None
+        statuses = None if show_all else ((status.value,) if status else plans.OPEN_STATES)
+        items = plans.list_followups(conn, contact_id, statuses=statuses)
+        names = people.contact_names(conn)
+    if as_json:
+        emit_json([{**f.model_dump(mode="json"), "contact": names.get(f.contact_id)} for f in items])
+        return
+    table(
+        [
+            (
+                f.id,
+                plans.effective_due(f).isoformat() + (f" {f.due_time:%H:%M}" if f.due_time else ""),
+                names.get(f.contact_id, "?"),
+                f.status.value,
+                f.source,
+                f.reason,
+            )
+            for f in items
+        ],
+        ("ID", "DUE", "CONTACT", "STATUS", "SOURCE", "REASON"),
+    )
+
+
+@followup.command("done")
+@click.argument("followup_id", type=int)
+@pass_session
+def followup_done(session: Session, followup_id: int) -> None:
+    """Mark a follow-up done (log the interaction itself with `keepwarm log`)."""
+    with session.store.write() as conn:
+        plans.complete_followup(conn, followup_id, session.now)
+    click.echo(f"Follow-up {followup_id} done")
+
+
+@followup.command("snooze")
+@click.argument("followup_id", type=int)
+@click.option("--until", "until", default="+1w", show_default=True, help="When it comes back.")
+@pass_session
+def followup_snooze(session: Session, followup_id: int, until: str) -> None:
+    """Put a follow-up off until a later date."""
+    day = dates.parse_day(until, session.today, field="until")
+    if day <= session.today:
+        raise UserError(f"until: {until!r} is not after today (expected a future date)")
+    with session.store.write() as conn:
+        plans.snooze_followup(conn, followup_id, day, session.now)
+    click.echo(f"Follow-up {followup_id} snoozed until {day.isoformat()}")
+
+
+@followup.command("dismiss")
+@click.argument("followup_id", type=int)
+@pass_session
+def followup_dismiss(session: Session, followup_id: int) -> None:
+    """Drop a follow-up; the rule that proposed it will not propose it again."""
+    with session.store.write() as conn:
+        plans.dismiss_followup(conn, followup_id, session.now)
+    click.echo(f"Follow-up {followup_id} dismissed")
+
+
+# -------------------------------------------------------------------- assess
+
+_LABELS = {
+    "trust": "trust",
+    "communication": "communication frequency",
+    "sharing": "information sharing",
+    "advocacy": "advocacy",
+    "conflict": "conflict resolution",
+    "commitment": "future commitment",
+}
+
+
+def _rating_options(func):
+    for name in reversed(ASSESSMENT_DIMENSIONS):
+        func = click.option(f"--{name}", type=IntRange(1, 5), required=True, help=f"{_LABELS[name]}, 1-5")(func)
+    return func
+
+
+@cli.command("assess")
+@click.argument("contact")
+@_rating_options
+@click.option("--on", "on", default="today", show_default=True)
+@click.option("--note", default="")
+@pass_session
+def assess(session: Session, contact: str, on: str, note: str, **ratings) -> None:
+    """Rate a relationship on the six strength dimensions (1-5 each)."""
+    day = dates.parse_day(on, session.today, field="on")
+    with session.store.write() as conn:
+        contact_id = people.resolve_contact(conn, contact)
+        item = _validate(Assessment, contact_id=contact_id, on=day, note=note, **ratings)
+        history.insert_assessment(conn, item, session.now)
+    click.echo(f"Assessed {contact}: mean {item.mean():.1f} of 5")

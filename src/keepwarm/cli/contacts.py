@@ -1,0 +1,298 @@
+"""`keepwarm contact ...` and `keepwarm account ...`."""
+
+from __future__ import annotations
+
+import click
+from pydantic import ValidationError
+
+from .. import dates, detail
+from ..errors import UserError, describe_validation_error
+from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
+from ..session import Session
+from ..store import contacts as repo
+from . import cli
+from .output import emit_json, table
+from .params import EnumChoice
+
+pass_session = click.make_pass_decorator(Session)
+
+
+def _important_date(kind: DateKind, text: str, label: str = "") -> ImportantDate:
+    year, month, day = dates.parse_yearless(text, field=kind.value)
+    try:
+        return ImportantDate(kind=kind, month=month, day=day, year=year, label=label)
+    except ValidationError as exc:
+        raise UserError(f"{kind.value}: {describe_validation_error(exc)}") from None
+
+
+def _custom_dates(values: tuple[str, ...]) -> list[ImportantDate]:
+    out = []
+    for value in values:
+        label, sep, when = value.rpartition("=")
+        if not sep or not label.strip():
+            raise UserError(f"date: {value!r} is not LABEL=DATE (expected e.g. 'company founded=2019-05-02')")
+        out.append(_important_date(DateKind.CUSTOM, when, label.strip()))
+    return out
+
+
+def contact_options(func):
+    """The editable fields, shared by `add` and `edit` so both accept the same words."""
+    options = [
+        click.option("--account", help="Organization (created if new)."),
+        click.option("--title", help="Job title."),
+        click.option("--email", "emails", multiple=True, help="Email address (repeatable)."),
+        click.option("--phone", "phones", multiple=True, help="Phone number (repeatable)."),
+        click.option("--role", type=EnumChoice(Role), help="Stakeholder role."),
+        click.option("--style", type=EnumChoice(SocialStyle), help="Social style."),
+        click.option("--motivation", "motivations", multiple=True, type=EnumChoice(Motivation), help="Motivation driver (repeatable)."),
+        click.option("--interest", "interests", multiple=True, help="Interest, e.g. 'college football' (repeatable)."),
+        click.option("--channel", "preferred_channel", type=EnumChoice(Channel), help="Preferred channel."),
+        click.option("--best-time", help="When they like to be reached, e.g. 'mornings'."),
+        click.option("--do-not-contact/--may-contact", default=None, help="Never propose touches for this person."),
+        click.option("--birthday", help="1985-03-14, or 03-14 without a year."),
+        click.option("--work-anniversary", help="Date they started in their role."),
+        click.option("--date", "custom_dates", multiple=True, help="A custom yearly date: LABEL=DATE (repeatable)."),
+        click.option("--tier", type=EnumChoice(Tier), help="a (closest) to c (wide network)."),
+        click.option("--stage", type=EnumChoice(Stage), help="Relationship stage."),
+        click.option("--tag", "tags", multiple=True, help="Tag (repeatable)."),
+        click.option("--notes", help="Free notes."),
+        click.option("--owner", help="Team member who owns this relationship."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _apply(base: dict, given: dict) -> dict:
+    """Fold the options the user actually gave into a contact's fields."""
+    data = dict(base)
+    for key in (
+        "account",
+        "title",
+        "role",
+        "style",
+        "preferred_channel",
+        "best_time",
+        "do_not_contact",
+        "tier",
+        "stage",
+        "notes",
+        "owner",
+    ):
+        if given.get(key) is not None:
+            data[key] = given[key]
+    for key in ("emails", "phones", "motivations", "interests", "tags"):
+        if given.get(key):
+            data[key] = list(given[key])
+    new_dates: list[ImportantDate] = list(data.get("dates", []))
+    for key, kind in (("birthday", DateKind.BIRTHDAY), ("work_anniversary", DateKind.WORK_ANNIVERSARY)):
+        if given.get(key):
+            new_dates = [d for d in new_dates if d.kind != kind] + [_important_date(kind, given[key])]
+    new_dates += _custom_dates(given.get("custom_dates") or ())
+    data["dates"] = new_dates
+    return data
+
+
+def _validated(data: dict) -> Contact:
+    try:
+        return Contact.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(describe_validation_error(exc)) from None
+
+
+@cli.group()
+def contact() -> None:
+    """Add, list, show, edit and remove contacts."""
+
+
+@contact.command("add")
+@click.argument("name")
+@contact_options
+@click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
+@pass_session
+def contact_add(session: Session, name: str, as_json: bool, **given) -> None:
+    """Add a contact called NAME."""
+    new = _validated(_apply({"name": name}, given))
+    with session.store.write() as conn:
+        contact_id = repo.insert_contact(conn, new, session.now)
+        saved = repo.get_contact(conn, contact_id)
+    if as_json:
+        emit_json(saved.model_dump(mode="json"))
+    else:
+        click.echo(f"Added contact {contact_id}: {saved.name}")
+
+
+@contact.command("list")
+@click.option("--account", help="Only this account's people.")
+@click.option("--tag", help="Only contacts with this tag.")
+@click.option("--role", type=EnumChoice(Role))
+@click.option("--style", type=EnumChoice(SocialStyle))
+@click.option("--stage", type=EnumChoice(Stage))
+@click.option("--search", "-s", help="Name fragment (case and accents ignored).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def contact_list(session: Session, account, tag, role, style, stage, search, as_json) -> None:
+    """List contacts, optionally filtered."""
+    with session.store.read() as conn:
+        found = repo.list_contacts(
+            conn,
+            account=account,
+            tag=tag,
+            role=role.value if role else None,
+            style=style.value if style else None,
+            stage=stage.value if stage else None,
+            search=search,
+        )
+    if as_json:
+        emit_json([c.model_dump(mode="json") for c in found])
+        return
+    table(
+        [
+            (c.id, c.name, c.account or "", c.role.value if c.role else "", c.style.value, c.stage.value, ", ".join(c.tags))
+            for c in found
+        ],
+        ("ID", "NAME", "ACCOUNT", "ROLE", "STYLE", "STAGE", "TAGS"),
+    )
+
+
+@contact.command("show")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def contact_show(session: Session, ref: str, as_json: bool) -> None:
+    """Show one contact: profile, history, promises, follow-ups, assessments."""
+    with session.store.read() as conn:
+        contact_id = repo.resolve_contact(conn, ref)
+    view = detail.contact_detail(session, contact_id)
+    if as_json:
+        emit_json(view)
+    else:
+        click.echo(detail.render_text(view, session.tz))
+
+
+@contact.command("edit")
+@click.argument("ref")
+@click.option("--name", help="New name.")
+@contact_options
+@click.option("--add-tag", multiple=True, help="Add a tag, keeping the others.")
+@click.option("--remove-tag", multiple=True, help="Remove a tag.")
+@click.option("--clear-dates", is_flag=True, help="Forget all important dates first.")
+@pass_session
+def contact_edit(session: Session, ref: str, name, add_tag, remove_tag, clear_dates, **given) -> None:
+    """Change the fields given; list options (--email, --tag...) replace the whole list."""
+    with session.store.write() as conn:
+        contact_id = repo.resolve_contact(conn, ref)
+        existing = repo.get_contact(conn, contact_id)
+        current = existing.model_dump()
+        current["dates"] = [] if clear_dates else list(existing.dates)
+        data = _apply(current, given)
+        if name:
+            data["name"] = name
+        tags = [t for t in data["tags"] if t.lower() not in {r.lower() for r in remove_tag}]
+        data["tags"] = tags + list(add_tag)
+        updated = _validated(data)
+        repo.update_contact(conn, contact_id, updated, session.now)
+    click.echo(f"Updated contact {contact_id}: {updated.name}")
+
+
+@contact.command("rm")
+@click.argument("ref")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_session
+def contact_rm(session: Session, ref: str, yes: bool) -> None:
+    """Remove a contact and their history."""
+    with session.store.write() as conn:
+        contact_id = repo.resolve_contact(conn, ref)
+        name = repo.get_contact(conn, contact_id).name
+        if not yes and not click.confirm(f"Remove {name} and all their history?", default=False, err=True):
+            raise click.Abort()
+        repo.delete_contact(conn, contact_id)
+    click.echo(f"Removed contact {contact_id}: {name}")
+
+
+# ------------------------------------------------------------------ accounts
+
+
+def account_options(func):
+    for option in reversed(
+        [
+            click.option("--industry"),
+            click.option("--culture", help="How they work and decide, in your words."),
+            click.option("--decision-making"),
+            click.option("--risk-tolerance"),
+            click.option("--budget-cycle"),
+            click.option("--notes"),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@cli.group()
+def account() -> None:
+    """Organizations and their stakeholders."""
+
+
+@account.command("add")
+@click.argument("name")
+@account_options
+@pass_session
+def account_add(session: Session, name: str, **given) -> None:
+    """Add an account called NAME."""
+    try:
+        new = Account(name=name, **{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        raise UserError(describe_validation_error(exc)) from None
+    with session.store.write() as conn:
+        account_id = repo.insert_account(conn, new, session.now)
+    click.echo(f"Added account {account_id}: {new.name}")
+
+
+@account.command("edit")
+@click.argument("ref")
+@click.option("--name")
+@account_options
+@pass_session
+def account_edit(session: Session, ref: str, name, **given) -> None:
+    """Change the fields given."""
+    with session.store.write() as conn:
+        account_id = repo.resolve_account(conn, ref)
+        data = repo.get_account(conn, account_id).model_dump()
+        data.update({k: v for k, v in given.items() if v is not None})
+        if name:
+            data["name"] = name
+        try:
+            updated = Account.model_validate(data)
+        except ValidationError as exc:
+            raise UserError(describe_validation_error(exc)) from None
+        repo.update_account(conn, account_id, updated, session.now)
+    click.echo(f"Updated account {account_id}: {updated.name}")
+
+
+@account.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def account_list(session: Session, as_json: bool) -> None:
+    """List accounts with their number of contacts."""
+    with session.store.read() as conn:
+        found = repo.list_accounts(conn)
+        counts = repo.contacts_per_account(conn)
+    if as_json:
+        emit_json([{**a.model_dump(mode="json"), "contacts": counts.get(a.id, 0)} for a in found])
+        return
+    table([(a.id, a.name, a.industry, counts.get(a.id, 0)) for a in found], ("ID", "NAME", "INDUSTRY", "CONTACTS"))
+
+
+@account.command("show")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def account_show(session: Session, ref: str, as_json: bool) -> None:
+    """Show an account and its stakeholders by role."""
+    with session.store.read() as conn:
+        account_id = repo.resolve_account(conn, ref)
+    view = detail.account_detail(session, account_id)
+    if as_json:
+        emit_json(view)
+    else:
+        click.echo(detail.render_account_text(view))

@@ -1,0 +1,40 @@
+"""`keepwarm` with no command: the start screen.
+
+Until the TUI lands this prints where the data lives and what is in it, and
+points at the commands; with an empty database it offers the way in.
+"""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import func, select
+
+from ..session import Session
+from ..store import schema
+
+
+def counts(session: Session) -> dict[str, int]:
+    with session.store.read() as conn:
+        return {
+            "contacts": conn.execute(select(func.count()).select_from(schema.contacts)).scalar_one(),
+            "accounts": conn.execute(select(func.count()).select_from(schema.accounts)).scalar_one(),
+            "interactions": conn.execute(select(func.count()).select_from(schema.interactions)).scalar_one(),
+            "open_followups": conn.execute(
+                select(func.count()).select_from(schema.followups).where(schema.followups.c.status.in_(("open", "snoozed")))
+            ).scalar_one(),
+        }
+
+
+def open_home(session: Session) -> None:
+    numbers = counts(session)
+    click.echo(f"keepwarm database: {session.db_path}")
+    if numbers["contacts"] == 0:
+        click.echo("It is empty. Start with one of:")
+        click.echo("  keepwarm contact add 'Ada Lovelace' --account 'Analytical Engines' --role champion")
+        click.echo("  keepwarm --help")
+        return
+    click.echo(
+        f"{numbers['contacts']} contacts in {numbers['accounts']} accounts, "
+        f"{numbers['interactions']} interactions, {numbers['open_followups']} open follow-ups."
+    )
+    click.echo("See `keepwarm --help` for the commands.")

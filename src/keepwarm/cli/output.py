@@ -1,0 +1,56 @@
+"""Printing: JSON for scripts, aligned plain text for people.
+
+The core never imports rich; this module sticks to click.echo so that piping
+and `--json` stay byte-stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from enum import Enum
+
+import click
+from pydantic import BaseModel
+
+
+def _default(value):
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(data) -> str:
+    return json.dumps(data, default=_default, indent=2, ensure_ascii=False)
+
+
+def emit_json(data) -> None:
+    click.echo(to_json(data))
+
+
+def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
+    """Columns padded to their widest cell; the last column is left ragged."""
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(values: Sequence[str]) -> str:
+        parts = [v.ljust(widths[i]) for i, v in enumerate(values[:-1])]
+        return "  ".join([*parts, values[-1]]).rstrip()
+
+    click.echo(line(list(headers)))
+    for row in cells:
+        click.echo(line(row))
+
+
+def warn(message: str) -> None:
+    click.echo(f"keepwarm: {message}", err=True)

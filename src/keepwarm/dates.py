@@ -1,0 +1,195 @@
+"""Dates as people type them.
+
+ISO forms, plus `today`, `tomorrow`, `yesterday`, `+3d` / `-2w` / `+1m` / `+1y`,
+`in 3 days`, `3 days ago`, weekday names (`friday`, `next friday`, `last monday`),
+each optionally followed by a time (`14:00`, `9am`). Times are interpreted in the
+user's time zone and stored in UTC.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import UserError
+
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+WEEKDAYS.update({name.lower(): i for i, name in enumerate(calendar.day_abbr)})
+
+_UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks",
+          "m": "months", "month": "months", "months": "months", "y": "years", "year": "years", "years": "years"}
+
+_RELATIVE = re.compile(r"^(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$")
+_IN = re.compile(r"^in\s+(?P<n>\d{1,4})\s+(?P<unit>[a-z]+)$")
+_AGO = re.compile(r"^(?P<n>\d{1,4})\s+(?P<unit>[a-z]+)\s+ago$")
+_TIME = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$")
+
+EXPECTED = "a date such as 2026-12-01, today, tomorrow, +3d, -2w, next friday, optionally with a time like 14:00"
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The IANA zone named, or the machine's own when none is named."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UserError(f"time zone {name!r} is not an IANA time zone name (expected e.g. Europe/Berlin)") from None
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env:
+        try:
+            return ZoneInfo(env)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        target = Path("/etc/localtime").resolve()
+        parts = target.parts
+        if "zoneinfo" in parts:
+            return ZoneInfo("/".join(parts[parts.index("zoneinfo") + 1 :]))
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    return ZoneInfo("UTC")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def shift(day: dt.date, n: int, unit: str) -> dt.date:
+    kind = _UNITS.get(unit)
+    if kind is None:
+        raise ValueError(unit)
+    if kind == "days":
+        return day + dt.timedelta(days=n)
+    if kind == "weeks":
+        return day + dt.timedelta(weeks=n)
+    if kind == "months":
+        return add_months(day, n)
+    return add_months(day, 12 * n)
+
+
+def _parse_time(text: str) -> dt.time | None:
+    m = _TIME.match(text)
+    if not m:
+        return None
+    hour, minute = int(m["h"]), int(m["m"] or 0)
+    if m["ampm"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m["ampm"] == "pm" else 0)
+    elif m["m"] is None:
+        return None  # a bare number is not a time
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def _parse_day(text: str, today: dt.date) -> dt.date | None:
+    text = text.strip().lower()
+    if text in ("today", "now"):
+        return today
+    if text == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if text == "yesterday":
+        return today - dt.timedelta(days=1)
+    for pattern, sign in ((_RELATIVE, None), (_IN, 1), (_AGO, -1)):
+        m = pattern.match(text)
+        if m:
+            n = int(m["n"]) * (sign if sign else (1 if m["sign"] == "+" else -1))
+            try:
+                return shift(today, n, m["unit"])
+            except (ValueError, OverflowError):
+                return None
+    words = text.split()
+    if len(words) in (1, 2) and words[-1] in WEEKDAYS:
+        target = WEEKDAYS[words[-1]]
+        qualifier = words[0] if len(words) == 2 else "next"
+        if qualifier in ("next", "this", "on"):
+            delta = (target - today.weekday()) % 7 or 7
+            return today + dt.timedelta(days=delta)
+        if qualifier == "last":
+            delta = (today.weekday() - target) % 7 or 7
+            return today - dt.timedelta(days=delta)
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_day(text: str, today: dt.date, field: str = "date") -> dt.date:
+    day = _parse_day(text, today)
+    if day is None:
+        raise UserError(f"{field}: {text!r} is not {EXPECTED.split(', optionally')[0]}")
+    return day
+
+
+def parse_when(text: str, now: dt.datetime, tz: ZoneInfo, field: str = "when") -> tuple[dt.date, dt.time | None]:
+    """A day and, when given, a time of day (both in the user's zone)."""
+    raw = text.strip()
+    if not raw:
+        raise UserError(f"{field}: empty (expected {EXPECTED})")
+    today = now.astimezone(tz).date()
+    # Full ISO timestamps first: 2026-12-01T14:00, 2026-12-01 14:00:00+01:00.
+    try:
+        stamp = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        stamp = None
+    if stamp is not None and ("T" in raw or " " in raw or ":" in raw):
+        if stamp.tzinfo is not None:
+            local = stamp.astimezone(tz)
+            return local.date(), local.time().replace(tzinfo=None)
+        return stamp.date(), stamp.time()
+    words = raw.lower().replace(" at ", " ").split()
+    if len(words) >= 2:
+        time = _parse_time(words[-1])
+        if time is not None:
+            day = _parse_day(" ".join(words[:-1]), today)
+            if day is not None:
+                return day, time
+    day = _parse_day(raw, today)
+    if day is None:
+        time = _parse_time(raw.lower())
+        if time is not None:
+            return today, time
+        raise UserError(f"{field}: {raw!r} is not {EXPECTED}")
+    return day, None
+
+
+def to_utc(day: dt.date, time: dt.time | None, tz: ZoneInfo, default: dt.time = dt.time(12, 0)) -> dt.datetime:
+    local = dt.datetime.combine(day, time or default).replace(tzinfo=tz)
+    return local.astimezone(dt.timezone.utc)
+
+
+def parse_moment(text: str, now: dt.datetime, tz: ZoneInfo, field: str = "when") -> dt.datetime:
+    """A point in time in UTC; a day without a time means now's time of day if today, else noon."""
+    day, time = parse_when(text, now, tz, field)
+    local_now = now.astimezone(tz)
+    if time is None and day == local_now.date():
+        return now.astimezone(dt.timezone.utc)
+    return to_utc(day, time, tz)
+
+
+def local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(tz)
+
+
+def parse_yearless(text: str, field: str = "date") -> tuple[int | None, int, int]:
+    """`1985-03-14`, `--03-14` (vCard's form for no year) or `03-14`."""
+    raw = text.strip()
+    m = re.fullmatch(r"(?:(\d{4})-|--)?(\d{1,2})-(\d{1,2})", raw) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", raw)
+    if not m:
+        m2 = re.fullmatch(r"--(\d{2})(\d{2})", raw)
+        if not m2:
+            raise UserError(f"{field}: {raw!r} is not a date (expected 1985-03-14, or 03-14 without a year)")
+        return None, int(m2[1]), int(m2[2])
+    year = int(m[1]) if m[1] else None
+    return year, int(m[2]), int(m[3])

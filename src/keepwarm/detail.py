@@ -1,0 +1,150 @@
+"""One contact or one account, gathered for display by the CLI and the TUI.
+
+Returns plain JSON-ready dicts: the CLI prints them as JSON or text, the TUI
+renders them; neither gathers anything itself.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from . import dates
+from .session import Session
+from .store import activity, followups
+from .store import contacts as people
+
+RECENT = 10
+
+
+def contact_detail(session: Session, contact_id: int) -> dict:
+    with session.store.read() as conn:
+        contact = people.get_contact(conn, contact_id)
+        recent = activity.list_interactions(conn, contact_id, limit=RECENT)
+        promises = activity.list_commitments(conn, contact_id, status="open")
+        plans = followups.list_followups(conn, contact_id, statuses=followups.OPEN_STATES)
+        assessments = activity.list_assessments(conn, contact_id)
+    view = {
+        "contact": contact.model_dump(mode="json"),
+        "recent_interactions": [i.model_dump(mode="json") for i in recent],
+        "open_promises": [p.model_dump(mode="json") for p in promises],
+        "open_followups": [f.model_dump(mode="json") for f in plans],
+        "assessments": [{**a.model_dump(mode="json"), "mean": round(a.mean(), 2)} for a in assessments],
+    }
+    return view
+
+
+def account_detail(session: Session, account_id: int) -> dict:
+    with session.store.read() as conn:
+        account = people.get_account(conn, account_id)
+        members = people.list_contacts(conn, account=str(account_id))
+    view = {
+        "account": account.model_dump(mode="json"),
+        "stakeholders": [
+            {"id": c.id, "name": c.name, "title": c.title, "role": c.role.value if c.role else None,
+             "style": c.style.value, "stage": c.stage.value}
+            for c in members
+        ],
+    }
+    return view
+
+
+def _line(label: str, value: object) -> str | None:
+    if value in (None, "", [], False):
+        return None
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return f"  {label:<18}{value}"
+
+
+def render_text(view: dict, tz: ZoneInfo) -> str:
+    c = view["contact"]
+    out = [f"{c['name']}  (#{c['id']})"]
+    dates_text = [
+        f"{d['kind']} {('%04d-' % d['year']) if d['year'] else '--'}{d['month']:02d}-{d['day']:02d}"
+        + (f" ({d['label']})" if d["label"] else "")
+        for d in c["dates"]
+    ]
+    for label, value in (
+        ("account", c["account"]),
+        ("title", c["title"]),
+        ("role", c["role"]),
+        ("style", c["style"] if c["style"] != "unknown" else None),
+        ("motivations", c["motivations"]),
+        ("interests", c["interests"]),
+        ("emails", c["emails"]),
+        ("phones", c["phones"]),
+        ("prefers", " ".join(x for x in (c["preferred_channel"] or "", c["best_time"]) if x)),
+        ("do not contact", "yes" if c["do_not_contact"] else None),
+        ("tier / stage", f"{c['tier'].upper()} / {c['stage']}"),
+        ("owner", c["owner"]),
+        ("dates", dates_text),
+        ("tags", c["tags"]),
+        ("notes", c["notes"]),
+    ):
+        line = _line(label, value)
+        if line:
+            out.append(line)
+    if "health" in view:
+        h = view["health"]
+        out.append(f"\nHealth {h['score']}/100")
+        for term in h.get("terms", []):
+            out.append(f"  {term['points']:+6.1f}  {term['label']}: {term['detail']}")
+    for title, key, fmt in (
+        ("How to talk to them", "tips", lambda t: f"  - {t['text']}"),
+        ("Warnings", "warnings", lambda w: f"  ! {w['message']}" + (f"  [{_evidence(w)}]" if w.get('evidence') else "")),
+        ("Suggestions", "suggestions", lambda s: f"  > {s['text']}" + (f"  ({s['why']})" if s.get('why') else "")),
+    ):
+        if view.get(key):
+            out.append(f"\n{title}")
+            out.extend(fmt(item) for item in view[key])
+    if view["open_followups"]:
+        out.append("\nFollow-ups")
+        for f in view["open_followups"]:
+            due = f["snoozed_until"] if f["status"] == "snoozed" else f["due"]
+            out.append(f"  #{f['id']} {due} [{f['status']}] {f['reason']}")
+    if view["open_promises"]:
+        out.append("\nOpen promises")
+        for p in view["open_promises"]:
+            out.append(f"  #{p['id']} by {p['by']}, due {p['due'] or '-'}: {p['text']}")
+    if view["recent_interactions"]:
+        out.append("\nRecent interactions")
+        for i in view["recent_interactions"]:
+            import datetime as dt
+
+            when = dates.local(dt.datetime.fromisoformat(i["at"]), tz).strftime("%Y-%m-%d")
+            mood = "" if i["sentiment"] is None else f" {i['sentiment']:+d}"
+            notes = f" - {i['notes']}" if i["notes"] else ""
+            out.append(f"  {when} {i['channel']} {i['direction']} {i['purpose']}{mood}{notes}")
+    if view["assessments"]:
+        out.append("\nAssessments")
+        for a in view["assessments"][-5:]:
+            out.append(
+                f"  {a['on']}  trust {a['trust']} comm {a['communication']} sharing {a['sharing']} "
+                f"advocacy {a['advocacy']} conflict {a['conflict']} commitment {a['commitment']}  (mean {a['mean']})"
+            )
+    return "\n".join(out)
+
+
+def _evidence(warning: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in warning["evidence"].items())
+
+
+def render_account_text(view: dict) -> str:
+    a = view["account"]
+    out = [f"{a['name']}  (#{a['id']})"]
+    for label in ("industry", "culture", "decision_making", "risk_tolerance", "budget_cycle", "notes"):
+        line = _line(label.replace("_", " "), a[label])
+        if line:
+            out.append(line)
+    if "health" in view:
+        out.append(f"\nHealth {view['health']['score']}/100")
+    out.append("\nStakeholders")
+    for s in view["stakeholders"]:
+        health = f"  health {s['health']}" if "health" in s else ""
+        out.append(f"  #{s['id']} {s['name']:<24} {s['role'] or '-':<20} {s['title']}{health}")
+    if view.get("roles_uncovered"):
+        out.append("\nRoles nobody covers: " + ", ".join(view["roles_uncovered"]))
+    if view.get("warnings"):
+        out.append("\nWarnings")
+        out.extend(f"  ! {w['message']}" for w in view["warnings"])
+    return "\n".join(out)

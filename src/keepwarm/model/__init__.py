@@ -1,0 +1,43 @@
+"""The domain model: enumerations and validated records."""
+
+from .entities import Account, Assessment, Commitment, Contact, FollowUp, ImportantDate, Interaction
+from .enums import (
+    ASSESSMENT_DIMENSIONS,
+    Channel,
+    CommitmentStatus,
+    DateKind,
+    Direction,
+    FollowUpStatus,
+    Motivation,
+    Outcome,
+    Party,
+    Purpose,
+    Role,
+    SocialStyle,
+    Stage,
+    Tier,
+)
+
+__all__ = [
+    "ASSESSMENT_DIMENSIONS",
+    "Account",
+    "Assessment",
+    "Channel",
+    "Commitment",
+    "CommitmentStatus",
+    "Contact",
+    "DateKind",
+    "Direction",
+    "FollowUp",
+    "FollowUpStatus",
+    "ImportantDate",
+    "Interaction",
+    "Motivation",
+    "Outcome",
+    "Party",
+    "Purpose",
+    "Role",
+    "SocialStyle",
+    "Stage",
+    "Tier",
+]

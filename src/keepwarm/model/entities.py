@@ -1,0 +1,236 @@
+"""The domain records, validated at the edge.
+
+Every record that enters the store passes through one of these models, so the
+CLI, the TUI, the importers and the restore all reject the same bad values with
+the same messages. `id` is None until the store has assigned one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .enums import (
+    Channel,
+    CommitmentStatus,
+    DateKind,
+    Direction,
+    FollowUpStatus,
+    Motivation,
+    Outcome,
+    Party,
+    Purpose,
+    Role,
+    SocialStyle,
+    Stage,
+    Tier,
+)
+
+Rating = Annotated[int, Field(ge=1, le=5)]
+Sentiment = Annotated[int, Field(ge=-2, le=2)]
+NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ImportantDate(Record):
+    """A yearly date; the year is optional because people share birthdays without one."""
+
+    kind: DateKind = DateKind.CUSTOM
+    month: Annotated[int, Field(ge=1, le=12)]
+    day: Annotated[int, Field(ge=1, le=31)]
+    year: Annotated[int, Field(ge=1850, le=2200)] | None = None
+    label: str = ""
+
+    @model_validator(mode="after")
+    def _real_day(self) -> "ImportantDate":
+        # 29 February is valid without a year (leap-year birthdays exist).
+        probe_year = self.year if self.year is not None else 2000
+        try:
+            dt.date(probe_year, self.month, self.day)
+        except ValueError as exc:
+            raise ValueError(f"{self.month:02d}-{self.day:02d} is not a day of the year") from exc
+        return self
+
+    def as_text(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def next_occurrence(self, on_or_after: dt.date) -> dt.date:
+        """The next date this falls on; 29 February is kept on 28 February in common years."""
+        for year in (on_or_after.year, on_or_after.year + 1):
+            day = self.day
+            if self.month == 2 and day == 29:
+                leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+                day = 29 if leap else 28
+            candidate = dt.date(year, self.month, day)
+            if candidate >= on_or_after:
+                return candidate
+        raise AssertionError("unreachable: a yearly date recurs within two years")
+
+
+class Account(Record):
+    id: int | None = None
+    name: NonEmpty
+    industry: str = ""
+    culture: str = ""
+    decision_making: str = ""
+    risk_tolerance: str = ""
+    budget_cycle: str = ""
+    notes: str = ""
+
+    _strip_name = field_validator("name", mode="before")(_strip)
+
+
+class Contact(Record):
+    id: int | None = None
+    uid: str | None = None
+    name: NonEmpty
+    account: str | None = None
+    title: str = ""
+    emails: list[str] = Field(default_factory=list)
+    phones: list[str] = Field(default_factory=list)
+    addresses: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    role: Role | None = None
+    style: SocialStyle = SocialStyle.UNKNOWN
+    motivations: list[Motivation] = Field(default_factory=list)
+    interests: list[str] = Field(default_factory=list)
+    preferred_channel: Channel | None = None
+    best_time: str = ""
+    do_not_contact: bool = False
+    dates: list[ImportantDate] = Field(default_factory=list)
+    tier: Tier = Tier.B
+    stage: Stage = Stage.ACTIVE
+    tags: list[str] = Field(default_factory=list)
+    notes: str = ""
+    owner: str = ""
+
+    _strip_name = field_validator("name", mode="before")(_strip)
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        cleaned = []
+        for value in values:
+            value = value.strip()
+            local, sep, domain = value.partition("@")
+            if not sep or not local or "." not in domain or " " in value:
+                raise ValueError(f"{value!r} is not an email address (expected name@example.com)")
+            if value.lower() not in (c.lower() for c in cleaned):
+                cleaned.append(value)
+        return cleaned
+
+    @field_validator("tags", "interests")
+    @classmethod
+    def _words(cls, values: list[str]) -> list[str]:
+        seen: list[str] = []
+        for value in values:
+            value = " ".join(value.split())
+            if value and value.lower() not in (s.lower() for s in seen):
+                seen.append(value)
+        return seen
+
+    @field_validator("motivations")
+    @classmethod
+    def _unique_motivations(cls, values: list[Motivation]) -> list[Motivation]:
+        return list(dict.fromkeys(values))
+
+    def birthday(self) -> ImportantDate | None:
+        return next((d for d in self.dates if d.kind == DateKind.BIRTHDAY), None)
+
+
+class Interaction(Record):
+    """One touch with one contact.
+
+    A meeting with three people is logged as three interactions sharing a
+    `group_key`, so that every statistic is a plain scan grouped by contact.
+    """
+
+    id: int | None = None
+    contact_id: int
+    at: dt.datetime
+    channel: Channel
+    direction: Direction = Direction.OUTBOUND
+    purpose: Purpose = Purpose.CHECK_IN
+    outcome: Outcome = Outcome.COMPLETED
+    sentiment: Sentiment | None = None
+    responded: bool | None = None
+    response_hours: Annotated[float, Field(ge=0)] | None = None
+    notes: str = ""
+    group_key: str | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        if value.tzinfo is None:
+            raise ValueError("a time needs its time zone")
+        return value.astimezone(dt.timezone.utc)
+
+
+class Commitment(Record):
+    id: int | None = None
+    contact_id: int
+    by: Party = Party.ME
+    text: NonEmpty
+    due: dt.date | None = None
+    status: CommitmentStatus = CommitmentStatus.OPEN
+    created_at: dt.datetime | None = None
+    done_at: dt.datetime | None = None
+
+
+class FollowUp(Record):
+    """A scheduled touch.
+
+    `rule_key` names what produced it (`cadence.interval`, `manual`, ...) and,
+    together with the contact and the due date, makes proposals idempotent.
+    """
+
+    id: int | None = None
+    contact_id: int
+    due: dt.date
+    due_time: dt.time | None = None
+    reason: NonEmpty
+    source: str = "manual"
+    rule_key: str = "manual"
+    channel: Channel | None = None
+    action: str = ""
+    status: FollowUpStatus = FollowUpStatus.OPEN
+    snoozed_until: dt.date | None = None
+    sequence: int = 0
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+
+    @model_validator(mode="after")
+    def _snooze_has_date(self) -> "FollowUp":
+        if self.status == FollowUpStatus.SNOOZED and self.snoozed_until is None:
+            raise ValueError("a snoozed follow-up needs the date it wakes up")
+        return self
+
+
+class Assessment(Record):
+    id: int | None = None
+    contact_id: int
+    on: dt.date
+    trust: Rating
+    communication: Rating
+    sharing: Rating
+    advocacy: Rating
+    conflict: Rating
+    commitment: Rating
+    note: str = ""
+
+    def mean(self) -> float:
+        return (
+            self.trust + self.communication + self.sharing + self.advocacy + self.conflict + self.commitment
+        ) / 6

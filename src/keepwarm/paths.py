@@ -1,0 +1,77 @@
+"""Where keepwarm keeps things, per platform (platformdirs), with overrides.
+
+`KEEPWARM_HOME` moves everything at once (tests and portable installs use it);
+`KEEPWARM_DB` or `--db` move only the database.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+APP = "keepwarm"
+
+
+def _home() -> Path | None:
+    home = os.environ.get("KEEPWARM_HOME")
+    return Path(home).expanduser() if home else None
+
+
+def data_dir() -> Path:
+    home = _home()
+    return home / "data" if home else Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def config_dir() -> Path:
+    home = _home()
+    return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("KEEPWARM_DB")
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / "keepwarm.db"
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def user_rules_dir() -> Path:
+    return config_dir() / "rules"
+
+
+def user_plugins_dir() -> Path:
+    return config_dir() / "plugins"
+
+
+def backups_dir() -> Path:
+    return data_dir() / "backups"
+
+
+def default_rules_dir() -> Path:
+    """The rule packs shipped with the program.
+
+    A wheel carries them inside the package; a source checkout (an editable
+    install) reads the repository's top-level `rules/` folder directly.
+    """
+    packaged = resources.files("keepwarm") / "default_rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def examples_dir() -> Path:
+    packaged = resources.files("keepwarm") / "examples"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "examples"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path

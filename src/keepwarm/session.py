@@ -1,0 +1,63 @@
+"""What one run of keepwarm works with: the database, the settings, the clock.
+
+The CLI and the TUI each build one `Session` and pass it to the same core
+functions, so neither holds logic of its own. Everything is opened lazily:
+`keepwarm --help` touches no file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import clock, dates, paths, settings
+from .store import Store
+
+
+class Session:
+    def __init__(
+        self,
+        db_path: Path | str | None = None,
+        *,
+        now: dt.datetime | None = None,
+        safe_mode: bool | None = None,
+        config: settings.Settings | None = None,
+    ) -> None:
+        self.db_path = Path(db_path).expanduser() if db_path else paths.default_db_path()
+        self._now = now
+        self._safe_mode = safe_mode
+        self._config = config
+
+    @cached_property
+    def settings(self) -> settings.Settings:
+        return self._config if self._config is not None else settings.load()
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return dates.zone(self.settings.timezone)
+
+    @property
+    def now(self) -> dt.datetime:
+        return self._now if self._now is not None else clock.now()
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def safe_mode(self) -> bool:
+        return self._safe_mode if self._safe_mode is not None else self.settings.plugins.safe_mode
+
+    @cached_property
+    def store(self) -> Store:
+        return Store.open(self.db_path, backup_dir=paths.backups_dir() if self._uses_default_db() else None)
+
+    def _uses_default_db(self) -> bool:
+        return self.db_path == paths.data_dir() / "keepwarm.db"
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+            del self.__dict__["store"]

@@ -1,0 +1,70 @@
+"""The user's own settings file (`config.toml` in the config folder).
+
+Rule parameters live in the rule packs, not here; this file holds what is
+about the person and the installation.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import paths
+from .errors import UserError, describe_validation_error
+
+
+class PluginSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    safe_mode: bool = False
+    disabled: list[str] = Field(default_factory=list)
+
+
+class CalendarSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    alarm_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
+    days: int = Field(default=90, ge=1, le=3650)
+    name: str = "keepwarm follow-ups"
+    url: str = ""
+    username: str = ""
+    password: str = ""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str | None = None
+    me: str = ""
+    plugins: PluginSettings = Field(default_factory=PluginSettings)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value:
+            from .dates import zone
+
+            try:
+                zone(value)
+            except UserError as exc:
+                raise ValueError(exc.message) from None
+        return value
+
+
+def load(path: Path | None = None) -> Settings:
+    path = path or paths.config_file()
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot be read ({exc})") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"{path}: {describe_validation_error(exc)}") from None

@@ -1,0 +1,156 @@
+"""Opening the database: file checks, pragmas, migrations, transactions.
+
+Every command's writes go through `Store.write()`, one `BEGIN IMMEDIATE`
+transaction, so a command either lands whole or not at all, and two processes
+writing at once queue on SQLite's lock instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from .. import clock
+from ..errors import StoreError
+from . import migrate
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def check_file(path: Path) -> bool:
+    """Whether the file already holds data; raises if it cannot be a keepwarm database."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    if not path.exists():
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not head:
+        return False
+    if head != SQLITE_HEADER:
+        raise StoreError(f"{path}: is not a keepwarm database (not an SQLite file)")
+    return True
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite+pysqlite:///{path}", future=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # pragma: no cover - exercised by every test
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("keepwarm_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """An open keepwarm database."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+
+    @classmethod
+    def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> "Store":
+        path = Path(path).expanduser()
+        existed = check_file(path)
+        if not existed:
+            try:
+                _create_private_file(path)
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
+        engine = make_engine(path)
+        try:
+            with engine.connect() as conn:
+                state = migrate.inspect(conn)
+            if state.needs_upgrade:
+                if existed and state.current is not None:
+                    _copy_aside(path, state.current, backup_dir)
+                with engine.connect() as conn:
+                    migrate.upgrade(conn)
+        except (DatabaseError, OperationalError) as exc:
+            engine.dispose()
+            raise StoreError(f"{path}: cannot be opened as a keepwarm database ({_reason(exc)})") from None
+        except StoreError as exc:
+            engine.dispose()
+            raise StoreError(f"{path}: {exc.message}") from None
+        return cls(path, engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(keepwarm_write=True) as conn:
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> str | None:
+        with self.engine.connect() as conn:
+            return migrate.inspect(conn).current
+
+
+def _reason(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig or exc).splitlines()[0]
+
+
+def _copy_aside(path: Path, version: str, backup_dir: Path | None) -> Path:
+    """Keep the pre-migration file: a migration is the one write we cannot undo."""
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    folder = backup_dir or path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = folder / f"{path.name}.{version}.{stamp}.bak"
+    # Through SQLite, so that what sits in the WAL is in the copy too.
+    import sqlite3
+
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target

@@ -1,0 +1,127 @@
+"""Follow-ups: the scheduled touches, and their life cycle.
+
+Each change that a calendar should see (new date, new status) raises
+`sequence`, which the iCalendar export carries as SEQUENCE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, and_, insert, or_, select, update
+
+from ..errors import NotFound, UserError
+from ..model import FollowUp, FollowUpStatus
+from .schema import followups
+
+OPEN_STATES = (FollowUpStatus.OPEN.value, FollowUpStatus.SNOOZED.value)
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.timezone.utc) if value is not None else None
+
+
+def _followup(row) -> FollowUp:
+    return FollowUp(
+        id=row.id,
+        contact_id=row.contact_id,
+        due=row.due,
+        due_time=row.due_time,
+        reason=row.reason,
+        source=row.source,
+        rule_key=row.rule_key,
+        channel=row.channel,
+        action=row.action,
+        status=row.status,
+        snoozed_until=row.snoozed_until,
+        sequence=row.sequence,
+        created_at=_utc(row.created_at),
+        updated_at=_utc(row.updated_at),
+        closed_at=_utc(row.closed_at),
+    )
+
+
+def insert_followup(conn: Connection, item: FollowUp, now: dt.datetime) -> int:
+    values = item.model_dump(exclude={"id", "created_at", "updated_at", "closed_at"})
+    for key in ("status", "channel"):
+        if values[key] is not None:
+            values[key] = getattr(item, key).value
+    values["created_at"] = values["updated_at"] = _naive(now)
+    return conn.execute(insert(followups).values(**values)).inserted_primary_key[0]
+
+
+def get_followup(conn: Connection, followup_id: int) -> FollowUp:
+    row = conn.execute(select(followups).where(followups.c.id == followup_id)).first()
+    if row is None:
+        raise NotFound(f"follow-up: no follow-up with id {followup_id}")
+    return _followup(row)
+
+
+def list_followups(
+    conn: Connection,
+    contact_id: int | None = None,
+    *,
+    statuses: tuple[str, ...] | None = None,
+    due_until: dt.date | None = None,
+    changed_since: dt.datetime | None = None,
+) -> list[FollowUp]:
+    query = select(followups)
+    if contact_id is not None:
+        query = query.where(followups.c.contact_id == contact_id)
+    if statuses is not None:
+        query = query.where(followups.c.status.in_(statuses))
+    if due_until is not None:
+        # A snoozed follow-up is due again on the day it wakes up.
+        query = query.where(
+            or_(
+                and_(followups.c.status != FollowUpStatus.SNOOZED.value, followups.c.due <= due_until),
+                and_(followups.c.status == FollowUpStatus.SNOOZED.value, followups.c.snoozed_until <= due_until),
+            )
+        )
+    if changed_since is not None:
+        query = query.where(followups.c.updated_at >= _naive(changed_since))
+    query = query.order_by(followups.c.due, followups.c.id)
+    return [_followup(r) for r in conn.execute(query)]
+
+
+def _transition(conn: Connection, followup_id: int, now: dt.datetime, **values) -> FollowUp:
+    current = get_followup(conn, followup_id)
+    conn.execute(
+        update(followups)
+        .where(followups.c.id == followup_id)
+        .values(**values, sequence=current.sequence + 1, updated_at=_naive(now))
+    )
+    return get_followup(conn, followup_id)
+
+
+def _require_open(item: FollowUp, verb: str) -> None:
+    if item.status.value not in OPEN_STATES:
+        raise UserError(f"follow-up {item.id}: is {item.status.value}; only open or snoozed ones can be {verb}")
+
+
+def complete_followup(conn: Connection, followup_id: int, now: dt.datetime) -> FollowUp:
+    _require_open(get_followup(conn, followup_id), "marked done")
+    return _transition(conn, followup_id, now, status=FollowUpStatus.DONE.value, closed_at=_naive(now))
+
+
+def dismiss_followup(conn: Connection, followup_id: int, now: dt.datetime) -> FollowUp:
+    _require_open(get_followup(conn, followup_id), "dismissed")
+    return _transition(conn, followup_id, now, status=FollowUpStatus.DISMISSED.value, closed_at=_naive(now))
+
+
+def snooze_followup(conn: Connection, followup_id: int, until: dt.date, now: dt.datetime) -> FollowUp:
+    item = get_followup(conn, followup_id)
+    _require_open(item, "snoozed")
+    if until <= now.date():
+        raise UserError(f"until: {until.isoformat()} is not in the future (expected a later date)")
+    return _transition(conn, followup_id, now, status=FollowUpStatus.SNOOZED.value, snoozed_until=until)
+
+
+def effective_due(item: FollowUp) -> dt.date:
+    if item.status == FollowUpStatus.SNOOZED and item.snoozed_until is not None:
+        return item.snoozed_until
+    return item.due

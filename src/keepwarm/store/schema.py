@@ -1,0 +1,213 @@
+"""The tables, in SQLAlchemy Core.
+
+Times are stored as UTC; calendar dates as ISO dates. Lists that rules read
+but nobody searches by (interests, motivations, addresses, urls) are JSON
+columns; what is searched or matched on (emails, phones, tags, dates) has its
+own table with an index.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("industry", String, nullable=False, default=""),
+    Column("culture", Text, nullable=False, default=""),
+    Column("decision_making", Text, nullable=False, default=""),
+    Column("risk_tolerance", Text, nullable=False, default=""),
+    Column("budget_cycle", Text, nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid", String, nullable=False, unique=True),
+    Column("name", String, nullable=False),
+    Column("name_fold", String, nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="SET NULL")),
+    Column("title", String, nullable=False, default=""),
+    Column("role", String),
+    Column("style", String, nullable=False, default="unknown"),
+    Column("motivations", JSON, nullable=False, default=list),
+    Column("interests", JSON, nullable=False, default=list),
+    Column("addresses", JSON, nullable=False, default=list),
+    Column("urls", JSON, nullable=False, default=list),
+    Column("preferred_channel", String),
+    Column("best_time", String, nullable=False, default=""),
+    Column("do_not_contact", Boolean, nullable=False, default=False),
+    Column("tier", String, nullable=False, default="b"),
+    Column("stage", String, nullable=False, default="active"),
+    Column("notes", Text, nullable=False, default=""),
+    Column("owner", String, nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_contacts_name_fold", "name_fold"),
+    Index("ix_contacts_account_id", "account_id"),
+)
+
+contact_emails = Table(
+    "contact_emails",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("email", String, nullable=False),
+    Column("email_fold", String, nullable=False),
+    Index("ix_contact_emails_email_fold", "email_fold"),
+    Index("ix_contact_emails_contact_id", "contact_id"),
+)
+
+contact_phones = Table(
+    "contact_phones",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("phone", String, nullable=False),
+    Index("ix_contact_phones_contact_id", "contact_id"),
+)
+
+contact_tags = Table(
+    "contact_tags",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("tag", String, nullable=False),
+    Column("tag_fold", String, nullable=False),
+    Index("ix_contact_tags_tag_fold", "tag_fold"),
+    Index("ix_contact_tags_contact_id", "contact_id"),
+)
+
+contact_dates = Table(
+    "contact_dates",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("year", Integer),
+    Column("label", String, nullable=False, default=""),
+    Index("ix_contact_dates_contact_id", "contact_id"),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("channel", String, nullable=False),
+    Column("direction", String, nullable=False),
+    Column("purpose", String, nullable=False),
+    Column("outcome", String, nullable=False, default="completed", server_default="completed"),
+    Column("sentiment", Integer),
+    Column("responded", Boolean),
+    Column("response_hours", Float),
+    Column("notes", Text, nullable=False, default=""),
+    Column("group_key", String),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_interactions_contact_id_at", "contact_id", "at"),
+    Index("ix_interactions_at", "at"),
+)
+
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("by", String, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("due", Date),
+    Column("status", String, nullable=False, default="open"),
+    Column("created_at", DateTime, nullable=False),
+    Column("done_at", DateTime),
+    Index("ix_commitments_contact_id", "contact_id"),
+    Index("ix_commitments_status_due", "status", "due"),
+)
+
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("due_time", Time),
+    Column("reason", Text, nullable=False),
+    Column("source", String, nullable=False, default="manual"),
+    Column("rule_key", String, nullable=False, default="manual"),
+    Column("channel", String),
+    Column("action", Text, nullable=False, default=""),
+    Column("status", String, nullable=False, default="open"),
+    Column("snoozed_until", Date),
+    Column("sequence", Integer, nullable=False, default=0, server_default="0"),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("closed_at", DateTime),
+    Index("ix_followups_contact_id_status", "contact_id", "status"),
+    Index("ix_followups_status_due", "status", "due"),
+    Index("ix_followups_rule", "contact_id", "rule_key", "due"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("trust", Integer, nullable=False),
+    Column("communication", Integer, nullable=False),
+    Column("sharing", Integer, nullable=False),
+    Column("advocacy", Integer, nullable=False),
+    Column("conflict", Integer, nullable=False),
+    Column("commitment", Integer, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_assessments_contact_id_on", "contact_id", "on"),
+)
+
+__all__ = [
+    "accounts",
+    "assessments",
+    "commitments",
+    "contact_dates",
+    "contact_emails",
+    "contact_phones",
+    "contact_tags",
+    "contacts",
+    "followups",
+    "interactions",
+    "metadata",
+]

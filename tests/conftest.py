@@ -1,0 +1,62 @@
+"""Shared fixtures: an isolated keepwarm home, a fixed clock, and a CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import pytest
+from click.testing import CliRunner
+
+from keepwarm.cli import cli
+from keepwarm.session import Session
+
+#: Sunday 22 November 2026, 09:00 UTC: the clock every scenario test runs at.
+FIXED_NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """Every path keepwarm uses lives under tmp_path; the clock is pinned; the zone is UTC."""
+    root = tmp_path / "kwhome"
+    monkeypatch.setenv("KEEPWARM_HOME", str(root))
+    monkeypatch.setenv("KEEPWARM_NOW", FIXED_NOW.isoformat())
+    monkeypatch.setenv("TZ", "UTC")
+    for var in ("KEEPWARM_DB", "KEEPWARM_STRICT_PLUGINS", "KEEPWARM_TRACE_PLUGINS"):
+        monkeypatch.delenv(var, raising=False)
+    return root
+
+
+@pytest.fixture
+def db_path(home):
+    return home / "data" / "keepwarm.db"
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def run(home):
+    """Run the CLI in-process: run("contact", "add", "Ada") -> Run."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Run:
+        result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+@pytest.fixture
+def session(home):
+    s = Session(now=FIXED_NOW)
+    yield s
+    s.close()

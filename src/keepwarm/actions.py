@@ -10,15 +10,22 @@ import datetime as dt
 import uuid
 
 from pydantic import ValidationError
-from sqlalchemy import Connection
+from sqlalchemy import Connection, and_, or_, select, update
 
 from .errors import UserError, describe_validation_error
-from .model import Interaction
+from .model import FollowUpStatus, Interaction, Outcome
 from .store import activity
+from .store.schema import followups
 
 
-def log_interactions(conn: Connection, contact_ids: list[int], now: dt.datetime, **fields) -> list[int]:
-    """One interaction per contact; several contacts at once share a group key."""
+def log_interactions(
+    conn: Connection, contact_ids: list[int], now: dt.datetime, *, ahead_days: int = 7, **fields
+) -> list[int]:
+    """One interaction per contact; several contacts at once share a group key.
+
+    Each touch completes the open follow-ups it meets (see `complete_satisfied`);
+    the caller runs the engine afterwards so the cadence schedules the next one.
+    """
     if not contact_ids:
         raise UserError("contact: at least one contact is needed")
     unique_ids = list(dict.fromkeys(contact_ids))
@@ -27,4 +34,35 @@ def log_interactions(conn: Connection, contact_ids: list[int], now: dt.datetime,
         items = [Interaction(contact_id=cid, group_key=group_key, **fields) for cid in unique_ids]
     except ValidationError as exc:
         raise UserError(describe_validation_error(exc)) from None
-    return activity.insert_interactions(conn, items, now)
+    created = activity.insert_interactions(conn, items, now)
+    for item in items:
+        complete_satisfied(conn, item, now, ahead_days)
+    return created
+
+
+def complete_satisfied(conn: Connection, item: Interaction, now: dt.datetime, ahead_days: int = 7) -> list[int]:
+    """Close the open follow-ups this touch meets: those due within `ahead_days` of it.
+
+    Only touches that took place count, and only follow-ups a touch can meet
+    (a promise is met by keeping it). The next engine run schedules what comes next.
+    """
+    if item.outcome != Outcome.COMPLETED:
+        return []
+    f = followups.c
+    horizon = item.at.date() + dt.timedelta(days=ahead_days)
+    rows = conn.execute(
+        select(f.id, f.sequence).where(
+            f.contact_id == item.contact_id,
+            f.status.in_(("open", "snoozed")),
+            f.satisfied_by_touch.is_(True),
+            or_(f.due <= horizon, and_(f.status == "snoozed", f.snoozed_until <= horizon)),
+        )
+    ).all()
+    stamp = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    for row in rows:
+        conn.execute(
+            update(followups)
+            .where(f.id == row.id)
+            .values(status=FollowUpStatus.DONE.value, closed_at=stamp, updated_at=stamp, sequence=row.sequence + 1)
+        )
+    return [row.id for row in rows]

@@ -30,7 +30,29 @@ def contact_detail(session: Session, contact_id: int) -> dict:
         "open_followups": [f.model_dump(mode="json") for f in plans],
         "assessments": [{**a.model_dump(mode="json"), "mean": round(a.mean(), 2)} for a in assessments],
     }
+    from .engine.evaluate import evaluate
+    from .engine.types import to_json
+
+    evaluation = evaluate(session, contact_ids=[contact_id], persist=False)
+    view["health"] = evaluation.health[contact_id].to_json()
+    view["warnings"] = to_json(evaluation.warnings.get(contact_id, []))
+    view["tips"] = to_json(evaluation.tips(contact_id))
+    view["suggestions"] = to_json(evaluation.suggestions(contact_id))
+    view["stats"] = _stats_json(evaluation.stats[contact_id])
+    view["problems"] = [p.to_json() for p in evaluation.problems]
     return view
+
+
+def _stats_json(stats) -> dict:
+    from .engine.types import to_json
+
+    out = {}
+    for name in stats.__slots__:
+        value = getattr(stats, name)
+        if hasattr(value, "model_dump"):
+            value = value.model_dump(mode="json")
+        out[name] = to_json(value)
+    return out
 
 
 def account_detail(session: Session, account_id: int) -> dict:
@@ -45,6 +67,24 @@ def account_detail(session: Session, account_id: int) -> dict:
             for c in members
         ],
     }
+    from .engine.evaluate import evaluate
+    from .engine.types import to_json
+    from .model import Role
+
+    evaluation = evaluate(session, contact_ids=[c.id for c in members], persist=False) if members else None
+    if evaluation is not None:
+        for person in view["stakeholders"]:
+            health = evaluation.health.get(person["id"])
+            if health is not None:
+                person["health"] = health.score
+                person["band"] = health.band
+            last = evaluation.stats[person["id"]].last_touch
+            person["last_touch"] = last.isoformat() if last else None
+        if account_id in evaluation.account_health:
+            view["health"] = evaluation.account_health[account_id].to_json()
+        view["warnings"] = to_json(evaluation.account_warnings.get(account_id, []))
+    covered = {s["role"] for s in view["stakeholders"] if s["role"]}
+    view["roles_uncovered"] = [r.value for r in Role if r.value not in covered]
     return view
 
 

@@ -54,6 +54,16 @@ class Session:
     def store(self) -> Store:
         return Store.open(self.db_path, backup_dir=paths.backups_dir() if self._uses_default_db() else None)
 
+    @cached_property
+    def runtime(self):
+        """Plugins and rules, loaded on first use (`keepwarm contact list` never needs them)."""
+        from .engine.runtime import build_runtime
+
+        return build_runtime(safe_mode=self.safe_mode, disabled=tuple(self.settings.plugins.disabled))
+
+    def reload_runtime(self) -> None:
+        self.__dict__.pop("runtime", None)
+
     def _uses_default_db(self) -> bool:
         return self.db_path == paths.data_dir() / "keepwarm.db"
 

@@ -74,7 +74,8 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import activity, contacts, home  # noqa: F401  (each module adds its commands to `cli`)
+    # Each module adds its commands to `cli` when imported.
+    from . import activity, calendar, contacts, engine, groups, home, io  # noqa: F401
 
 
 _register()

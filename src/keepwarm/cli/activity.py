@@ -66,12 +66,14 @@ def log(session: Session, contacts, channel, direction, purpose, outcome, sentim
     at = dates.parse_moment(when, session.now, session.tz, field="when")
     if at > session.now + FUTURE_SLACK:
         raise UserError(f"when: {when!r} is in the future (log what happened; plan with `keepwarm followup add`)")
+    ahead = session.runtime.engine.satisfy_ahead_days
     with session.store.write() as conn:
         ids = [people.resolve_contact(conn, ref) for ref in contacts]
         created = actions.log_interactions(
             conn,
             ids,
             session.now,
+            ahead_days=ahead,
             at=at,
             channel=channel,
             direction=direction,
@@ -83,11 +85,20 @@ def log(session: Session, contacts, channel, direction, purpose, outcome, sentim
             notes=notes,
         )
         names = people.contact_names(conn)
+    reschedule(session, ids)
     if as_json:
         emit_json([{"id": i, "contact_id": c} for i, c in zip(created, dict.fromkeys(ids))])
     else:
         who = ", ".join(names[c] for c in dict.fromkeys(ids))
         click.echo(f"Logged {channel.value} with {who}")
+
+
+def reschedule(session: Session, contact_ids: list[int]) -> None:
+    """Let the cadence rules schedule what comes next for these contacts now."""
+    from ..engine.evaluate import evaluate
+    from .engine import report_problems
+
+    report_problems(evaluate(session, contact_ids=contact_ids).runtime)
 
 
 @cli.command("history")

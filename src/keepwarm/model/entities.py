@@ -207,6 +207,7 @@ class FollowUp(Record):
     status: FollowUpStatus = FollowUpStatus.OPEN
     snoozed_until: dt.date | None = None
     sequence: int = 0
+    satisfied_by_touch: bool = True
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None

@@ -39,6 +39,7 @@ def _followup(row) -> FollowUp:
         status=row.status,
         snoozed_until=row.snoozed_until,
         sequence=row.sequence,
+        satisfied_by_touch=bool(row.satisfied_by_touch),
         created_at=_utc(row.created_at),
         updated_at=_utc(row.updated_at),
         closed_at=_utc(row.closed_at),

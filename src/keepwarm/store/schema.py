@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData(
@@ -173,6 +174,7 @@ followups = Table(
     Column("status", String, nullable=False, default="open"),
     Column("snoozed_until", Date),
     Column("sequence", Integer, nullable=False, default=0, server_default="0"),
+    Column("satisfied_by_touch", Boolean, nullable=False, default=True, server_default=true()),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Column("closed_at", DateTime),

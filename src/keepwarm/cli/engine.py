@@ -1,0 +1,190 @@
+"""`keepwarm agenda`, `keepwarm rules ...` and `keepwarm plugins ...`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+import tomli_w
+
+from .. import dates, paths
+from ..engine.agenda import build_agenda
+from ..engine.runtime import Runtime
+from ..errors import UserError
+from ..rules import effective, flatten
+from ..session import Session
+from . import cli
+from .output import emit_json, table
+
+pass_session = click.make_pass_decorator(Session)
+_reported: set[int] = set()
+
+
+def report_problems(runtime: Runtime) -> None:
+    """Plugin and rule problems go to stderr, once per run, without stopping the command."""
+    if id(runtime) in _reported:
+        return
+    _reported.add(id(runtime))
+    for message in runtime.messages():
+        click.echo(f"keepwarm: warning: {message}", err=True)
+
+
+@cli.command()
+@click.option("--on", "on", help="Look from this day (default: today).")
+@click.option("--days", type=click.IntRange(min=0, max=366), default=7, show_default=True,
+              help="Include what falls due within this many days.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def agenda(session: Session, on: str | None, days: int, as_json: bool) -> None:
+    """Who to reach out to, why, how, and what builds trust: overdue first."""
+    start = dates.parse_day(on, session.today, field="on") if on else None
+    result = build_agenda(session, on=start, days=days)
+    report_problems(result.evaluation.runtime)
+    if as_json:
+        emit_json(result.to_json())
+        return
+    if not result.items:
+        click.echo(f"Nothing due until {result.until.isoformat()}.")
+        return
+    current = None
+    for item in result.items:
+        if item.bucket != current:
+            current = item.bucket
+            click.echo(f"\n{current.upper()}")
+        when = "today" if item.overdue_days == 0 else (
+            f"{item.overdue_days}d overdue" if item.overdue_days > 0 else item.due.isoformat())
+        click.echo(f"  #{item.followup.id} {item.contact.name} ({when}, health {item.health.score}): {item.followup.reason}")
+        if item.followup.action:
+            click.echo(f"      do: {item.followup.action}")
+        for warning in item.warnings[:2]:
+            click.echo(f"      ! {warning.message}")
+        for tip in item.tips[:2]:
+            click.echo(f"      - {tip.text}")
+        for suggestion in item.suggestions:
+            click.echo(f"      > {suggestion.text}")
+
+
+# --------------------------------------------------------------------- rules
+
+
+@cli.group()
+def rules() -> None:
+    """Check, show and copy the rule packs (TOML)."""
+
+
+@rules.command("check")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def rules_check(session: Session, as_json: bool) -> None:
+    """Validate every rule file; list all problems; exit 2 if there are any."""
+    runtime = session.runtime
+    problems = runtime.rules.problems
+    if as_json:
+        emit_json({"ok": not problems, "problems": [p.to_json() for p in problems],
+                   "files": [str(f) for f in runtime.rules.raw.files]})
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if not problems:
+            click.echo(f"{len(runtime.rules.raw.files)} rule files, {len(runtime.rules.sections)} sections: all valid.")
+    if problems:
+        raise SystemExit(2)
+
+
+@rules.command("show")
+@click.argument("section", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def rules_show(session: Session, section: str | None, as_json: bool) -> None:
+    """Print the effective settings and where each value came from."""
+    runtime = session.runtime
+    values = effective(runtime.rules)
+    if section is not None:
+        if section not in values:
+            raise UserError(f"section: no section [{section}] (known: {', '.join(sorted(values))})")
+        values = {section: values[section]}
+    rows = [(key, value, runtime.rules.origin(key)) for key, value in flatten(values)]
+    if as_json:
+        emit_json([{"key": k, "value": v, "origin": o} for k, v, o in rows])
+        return
+    table([(k, _toml_value(v), o) for k, v, o in rows], ("KEY", "VALUE", "FROM"))
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@rules.command("init")
+@click.option("--force", is_flag=True, help="Overwrite an existing copy.")
+@pass_session
+def rules_init(session: Session, force: bool) -> None:
+    """Write the effective settings into your rules folder, ready to edit."""
+    folder = paths.user_rules_dir()
+    target = folder / "my-rules.toml"
+    if target.exists() and not force:
+        raise UserError(f"{target}: exists already (use --force to overwrite it)")
+    values = effective(session.runtime.rules)
+    header = (
+        "# Your keepwarm rules. Values here override the shipped defaults key by key;\n"
+        "# delete what you do not change. Check with `keepwarm rules check`.\n\n"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    _atomic_write(target, header + tomli_w.dumps(values))
+    click.echo(f"Wrote {target}")
+
+
+def _atomic_write(target: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------- plugins
+
+
+@cli.group()
+def plugins() -> None:
+    """Inspect the loaded plugins."""
+
+
+@plugins.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include disabled and failed plugins (shown by default in text).")
+@click.option("--hook", help="Only plugins implementing this hook (e.g. keepwarm_warnings).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def plugins_list(session: Session, show_all: bool, hook: str | None, as_json: bool) -> None:
+    """Name every plugin, its source, version, hooks and any load error."""
+    runtime = session.runtime
+    infos = list(runtime.host.infos.values())
+    if hook:
+        known = [h for h in dir(runtime.host.pm.hook) if h.startswith("keepwarm_")]
+        if hook not in known:
+            raise UserError(f"hook: {hook!r} is not a keepwarm hook (known: {', '.join(sorted(known))})")
+        infos = [i for i in infos if hook in i.hooks]
+    if as_json:
+        if not show_all:
+            infos = [i for i in infos if i.active or i.error]
+        emit_json([i.to_json() for i in infos])
+        return
+    table(
+        [
+            (i.name, i.source, i.version, i.section or "-",
+             "error: " + i.error if i.error else ("disabled: " + i.disabled if i.disabled else ", ".join(
+                 h.removeprefix("keepwarm_") for h in i.hooks)))
+            for i in infos
+        ],
+        ("NAME", "SOURCE", "VERSION", "SECTION", "HOOKS / STATUS"),
+    )
+
+

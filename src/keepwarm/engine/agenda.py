@@ -1,0 +1,103 @@
+"""The agenda: what is due or overdue, why, how to approach it, and what to do.
+
+Built from one engine run: follow-ups are reconciled first, then every open
+follow-up due by the end of the window becomes an item with the contact's
+tips, warnings, best suggestions and health, ordered by urgency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..model import Contact, FollowUp
+from ..session import Session
+from ..store import followups
+from .evaluate import Evaluation, evaluate
+from .health import Health
+from .types import Suggestion, Tip, Warning, to_json
+
+
+@dataclass
+class AgendaItem:
+    followup: FollowUp
+    contact: Contact
+    due: dt.date
+    overdue_days: int
+    health: Health
+    warnings: list[Warning]
+    tips: list[Tip]
+    suggestions: list[Suggestion]
+
+    @property
+    def bucket(self) -> str:
+        if self.overdue_days > 0:
+            return "overdue"
+        return "today" if self.overdue_days == 0 else "upcoming"
+
+    def to_json(self) -> dict:
+        return {
+            "followup": self.followup.model_dump(mode="json"),
+            "contact": {"id": self.contact.id, "name": self.contact.name, "account": self.contact.account,
+                        "role": self.contact.role.value if self.contact.role else None,
+                        "style": self.contact.style.value, "tier": self.contact.tier.value},
+            "due": self.due.isoformat(),
+            "bucket": self.bucket,
+            "overdue_days": self.overdue_days,
+            "health": self.health.to_json(),
+            "warnings": to_json(self.warnings),
+            "tips": to_json(self.tips),
+            "suggestions": to_json(self.suggestions),
+        }
+
+
+@dataclass
+class Agenda:
+    on: dt.date
+    until: dt.date
+    items: list[AgendaItem]
+    evaluation: Evaluation
+
+    def to_json(self) -> dict:
+        return {
+            "on": self.on.isoformat(),
+            "until": self.until.isoformat(),
+            "items": [item.to_json() for item in self.items],
+            "problems": [p.to_json() for p in self.evaluation.problems],
+        }
+
+
+def _urgency(item: AgendaItem) -> tuple:
+    return (item.due, item.health.score, item.contact.tier.value, item.contact.name.casefold())
+
+
+def build_agenda(
+    session: Session, *, on: dt.date | None = None, days: int = 7, evaluation: Evaluation | None = None
+) -> Agenda:
+    """Items due on or before `on + days`, overdue first; `on` defaults to today."""
+    evaluation = evaluation or evaluate(session)
+    start = on or evaluation.today
+    until = start + dt.timedelta(days=days)
+    with session.store.read() as conn:
+        due = followups.list_followups(conn, statuses=followups.OPEN_STATES, due_until=until)
+    shown = evaluation.runtime.engine.suggestions_shown
+    items = []
+    for item in due:
+        contact = evaluation.contacts.get(item.contact_id)
+        if contact is None or contact.do_not_contact:
+            continue
+        when = followups.effective_due(item)
+        items.append(
+            AgendaItem(
+                followup=item,
+                contact=contact,
+                due=when,
+                overdue_days=(start - when).days,
+                health=evaluation.health[item.contact_id],
+                warnings=evaluation.warnings.get(item.contact_id, []),
+                tips=evaluation.tips(item.contact_id),
+                suggestions=evaluation.suggestions(item.contact_id)[:shown],
+            )
+        )
+    items.sort(key=_urgency)
+    return Agenda(on=start, until=until, items=items, evaluation=evaluation)

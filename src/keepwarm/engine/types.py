@@ -1,0 +1,246 @@
+"""What the engine hands to plugins, and what plugins hand back.
+
+Plugins receive read-only snapshots (frozen dataclasses built once per run) and
+return small value objects. Nothing here touches the database: a rule that
+needs a number asks for it to be added to `ContactStats`, which is computed
+for all contacts at once in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..model import Account, Assessment, Channel, Commitment, Contact, FollowUp, Role
+
+# --------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True, slots=True)
+class ContactStats:
+    """Per-contact numbers over two windows ending today.
+
+    `recent` is the last `recent_days` (default 90); `baseline` is the
+    `baseline_days` (default 365) before that. Rates are per 30 days so that
+    windows of different lengths compare. Counts only include touches that took
+    place (outcome `completed`) unless the name says otherwise.
+    """
+
+    contact_id: int
+    recent_days: int
+    baseline_days: int
+    first_seen: dt.datetime | None = None  # when the contact was added
+    first_touch: dt.datetime | None = None
+    last_touch: dt.datetime | None = None
+    last_outbound: dt.datetime | None = None
+    last_inbound: dt.datetime | None = None
+    last_meeting: dt.datetime | None = None
+    last_written_outbound: dt.datetime | None = None  # email, letter or text I sent
+    last_value_add: dt.datetime | None = None
+    last_celebration: dt.datetime | None = None
+    last_entertainment: dt.datetime | None = None
+    last_recovery: dt.datetime | None = None
+    last_favor_asked: dt.datetime | None = None
+    touches_total: int = 0
+    touches_recent: int = 0
+    touches_baseline: int = 0
+    inbound_total: int = 0
+    inbound_recent: int = 0
+    outbound_total: int = 0
+    outbound_recent: int = 0
+    unprompted_inbound_recent: int = 0  # inbound that was not a reply to a favor or business
+    asked_recent: int = 0  # outbound touches whose reply was recorded (replied or not)
+    replied_recent: int = 0
+    asked_baseline: int = 0
+    replied_baseline: int = 0
+    latency_recent_hours: float | None = None
+    latency_baseline_hours: float | None = None
+    sentiment_recent: float | None = None
+    sentiment_baseline: float | None = None
+    sentiment_count_recent: int = 0
+    access_problems_recent: int = 0  # declined, cancelled, rescheduled or no-show
+    access_problems_baseline: int = 0
+    favors_asked_total: int = 0
+    favors_received_total: int = 0
+    value_adds_total: int = 0
+    value_adds_recent: int = 0
+    open_promises_mine: int = 0
+    overdue_promises_mine: int = 0
+    oldest_overdue_promise: dt.date | None = None
+    open_promises_theirs: int = 0
+    overdue_promises_theirs: int = 0
+    note_signals: Mapping[str, int] = field(default_factory=dict)  # signal -> recent notes matching
+    note_signal_last: Mapping[str, dt.datetime] = field(default_factory=dict)
+    latest_assessment: Assessment | None = None
+    previous_assessment: Assessment | None = None
+
+    def rate_recent(self) -> float:
+        """Touches per 30 days in the recent window."""
+        return self.touches_recent * 30 / self.recent_days
+
+    def rate_baseline(self) -> float:
+        return self.touches_baseline * 30 / self.baseline_days
+
+    def reply_rate_recent(self) -> float | None:
+        return self.replied_recent / self.asked_recent if self.asked_recent else None
+
+    def reply_rate_baseline(self) -> float | None:
+        return self.replied_baseline / self.asked_baseline if self.asked_baseline else None
+
+    def days_since(self, moment: dt.datetime | None, today: dt.date) -> int | None:
+        return None if moment is None else (today - moment.date()).days
+
+
+# ----------------------------------------------------------------- contexts
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One stakeholder of an account, as the account-level rules see them."""
+
+    contact: Contact
+    stats: ContactStats
+
+
+@dataclass(frozen=True, slots=True)
+class AccountContext:
+    account: Account
+    members: tuple[Member, ...]
+    today: dt.date
+    now: dt.datetime
+    rules: Mapping[str, BaseModel]
+
+    def with_role(self, role: Role) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.contact.role == role)
+
+    def roles_covered(self) -> set[Role]:
+        return {m.contact.role for m in self.members if m.contact.role is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """Everyone the user knows, for rules that connect people (introductions)."""
+
+    contacts: tuple[Contact, ...]
+    stats: Mapping[int, ContactStats]
+
+    def others(self, contact: Contact) -> tuple[Contact, ...]:
+        return tuple(c for c in self.contacts if c.id != contact.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactContext:
+    """Everything a per-contact rule may read.
+
+    `rules` maps each TOML section name to its validated model; a plugin reads
+    its own section (`ctx.rules["cadence"]`). `warnings` is empty for cadence
+    and warning hooks and holds this contact's warnings for suggesters.
+    """
+
+    contact: Contact
+    stats: ContactStats
+    today: dt.date
+    now: dt.datetime
+    rules: Mapping[str, BaseModel]
+    account: AccountContext | None = None
+    network: Network | None = None
+    commitments: tuple[Commitment, ...] = ()  # open promises, both ways
+    followups: tuple[FollowUp, ...] = ()  # open and snoozed
+    warnings: tuple["Warning", ...] = ()
+
+    def days_since_touch(self) -> int | None:
+        return self.stats.days_since(self.stats.last_touch, self.today)
+
+
+# ------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigSection:
+    """A plugin's TOML section: its name and the pydantic model that validates it.
+
+    The model should set `extra="forbid"` so that a misspelt key is reported.
+    """
+
+    name: str
+    model: type[BaseModel]
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A touch a cadence rule wants scheduled.
+
+    `rule_key` identifies the rule's reason for this contact (`cadence.interval`,
+    `occasion.birthday`): at most one open follow-up exists per contact and key,
+    and a dismissed one is not proposed again for the same date.
+    `interval_days`, when given, is the rhythm the contact is expected to keep;
+    the health score measures recency against it.
+    `satisfied_by_touch`: whether any logged touch completes it (a promise
+    follow-up is completed by keeping the promise, not by a call).
+    """
+
+    rule_key: str
+    due: dt.date
+    reason: str
+    channel: Channel | None = None
+    action: str = ""
+    due_time: dt.time | None = None
+    priority: int = 2  # 1 urgent .. 3 routine
+    interval_days: int | None = None
+    satisfied_by_touch: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Tip:
+    """How to talk to this person; `topic` groups tips (style, motivation, channel, etiquette)."""
+
+    text: str
+    topic: str = "general"
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    """A sign that a relationship is cooling, with the numbers that triggered it.
+
+    `severity`: 1 note, 2 warning, 3 urgent. `evidence` holds plain values
+    (numbers, dates as ISO text, short strings) for display and JSON.
+    """
+
+    key: str
+    message: str
+    severity: int = 2
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A concrete trust-building step, and why it fits this person now.
+
+    `score` (0..1) orders suggestions; the agenda shows the best few.
+    """
+
+    key: str
+    text: str
+    why: str
+    score: float = 0.5
+    channel: Channel | None = None
+
+
+def to_json(value: Any) -> Any:
+    """Results as plain JSON values (for --json and the TUI)."""
+    if isinstance(value, (Tip, Warning, Suggestion, Proposal)):
+        out = {k: to_json(getattr(value, k)) for k in value.__slots__}
+        return out
+    if isinstance(value, Mapping):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):
+        return value.value
+    return value

@@ -1,0 +1,107 @@
+"""The hooks a keepwarm plugin can implement.
+
+A plugin is a module (or any object) with functions decorated by
+`keepwarm.hookimpl` and named after the specs below. An implementation may
+accept any subset of a hook's arguments, by name. None of these hooks is
+first-result: the engine collects what every plugin returns.
+
+The engine calls each plugin's implementation on its own, inside a guard: an
+exception is recorded as a problem (plugin, hook, contact) and that one result
+is skipped, while the other plugins' results still count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pluggy
+from pydantic import BaseModel
+
+from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
+
+PROJECT = "keepwarm"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def keepwarm_config_section() -> ConfigSection | None:
+    """Declare the plugin's TOML section and the pydantic model that validates it.
+
+    Called once at start-up. Return `ConfigSection(name, Model)`; the model's
+    defaults are the plugin's defaults, and the rule packs (`rules/*.toml`
+    shipped with keepwarm or a plugin, then the user's rules folder) override
+    them key by key. Give the model `extra="forbid"` so that a misspelt key is
+    reported with a near-miss suggestion.
+
+    If the user's section fails validation, the plugin is disabled for the run
+    and the problem is shown (`keepwarm rules check` lists all of them); the
+    other plugins keep working. Return None for a plugin without settings.
+
+    Every other hook receives the validated models of all sections as `rules`
+    (or `ctx.rules`), a mapping from section name to model instance.
+    """
+
+
+@hookspec
+def keepwarm_note_signals(rules: Mapping[str, BaseModel]) -> Mapping[str, Sequence[str]] | None:
+    """Name keyword lists to count in recent interaction notes.
+
+    Return `{"competitor": ["competitor", "rfp"], ...}`. The engine counts, in
+    the same bulk SQL pass as every other statistic, how many notes in the
+    recent window contain any of the words (case-insensitive), and gives each
+    contact the counts in `ctx.stats.note_signals[name]` and the latest match in
+    `ctx.stats.note_signal_last[name]`. Signal names are shared: two plugins
+    naming the same signal add their words together.
+    """
+
+
+@hookspec
+def keepwarm_cadence(ctx: ContactContext) -> Sequence[Proposal] | None:
+    """Propose when this contact should next be touched, and why.
+
+    Called for every contact who may be contacted (not `do_not_contact`), with
+    `ctx.stats` and the open follow-ups in `ctx.followups`. Return a list of
+    `Proposal`s (or None). The engine stores them as follow-ups idempotently:
+    one open follow-up per contact and `rule_key`, updated when the due date a
+    rule proposes moves, never re-created after the user dismissed it for the
+    same date. A proposal the rule stops making is closed.
+    """
+
+
+@hookspec
+def keepwarm_tips(ctx: ContactContext) -> Sequence[Tip] | None:
+    """Say how to talk to this person: style, motivations, channel, etiquette.
+
+    Called for the contacts shown on the agenda or in detail, not for every
+    contact on every run. Return a list of `Tip`s in our own words.
+    """
+
+
+@hookspec
+def keepwarm_warnings(ctx: ContactContext) -> Sequence[Warning] | None:
+    """Detect that the relationship with this contact is cooling.
+
+    Called for every contact. Return `Warning`s whose `evidence` holds the
+    numbers that triggered them (both rates of a drop, the dates of the
+    overdue promises), so that the user can judge the warning.
+    """
+
+
+@hookspec
+def keepwarm_account_warnings(ctx: AccountContext) -> Sequence[Warning] | None:
+    """Detect account-level risks: single-threading, a key role untouched, a champion gone.
+
+    Called once per account with all its stakeholders and their statistics.
+    """
+
+
+@hookspec
+def keepwarm_suggestions(ctx: ContactContext) -> Sequence[Suggestion] | None:
+    """Propose concrete trust-building steps for this contact now.
+
+    `ctx.warnings` holds the contact's warnings (its own and its account's), so
+    a suggester can answer a warning (a one-way relationship: ask a small
+    favor). Each `Suggestion` says in `why` what about this person makes it fit
+    now. Called for the contacts shown, like `keepwarm_tips`.
+    """

@@ -1,0 +1,369 @@
+"""The plugin host: the one owner of pluggy's PluginManager.
+
+Nothing else in keepwarm calls `pm.hook`. The host loads plugins in a fixed
+order — keepwarm's own (entry points declared by the keepwarm distribution),
+then other installed packages in the `keepwarm` entry-point group, then single
+`.py` files from the user's plugins folder — each inside its own guard, and
+calls every implementation separately so that one plugin's failure is
+recorded against its name and skipped while the others' results still count.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
+
+GROUP = "keepwarm"
+OWN_DISTRIBUTION = "keepwarm"
+MAX_PROBLEMS_PER_HOOK = 5
+
+
+class PluginError(Exception):
+    """Raised instead of recording a problem when KEEPWARM_STRICT_PLUGINS=1."""
+
+
+@dataclass
+class PluginProblem:
+    plugin: str
+    hook: str
+    error: str
+    contact_id: int | None = None
+    count: int = 1
+    detail: str = ""
+
+    def __str__(self) -> str:
+        where = f" for contact {self.contact_id}" if self.contact_id is not None else ""
+        more = f" (and {self.count - 1} more times)" if self.count > 1 else ""
+        return f"plugin {self.plugin}: {self.hook}{where}: {self.error}{more}"
+
+    def to_json(self) -> dict:
+        return {"plugin": self.plugin, "hook": self.hook, "contact_id": self.contact_id,
+                "error": self.error, "count": self.count}
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    source: str  # built-in, package, file
+    origin: str  # module path, distribution name or file path
+    version: str = ""
+    hooks: list[str] = field(default_factory=list)
+    section: str | None = None
+    error: str | None = None
+    disabled: str | None = None  # why it does not run, when it does not
+
+    @property
+    def active(self) -> bool:
+        return self.error is None and self.disabled is None
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "source": self.source,
+            "origin": self.origin,
+            "version": self.version,
+            "hooks": self.hooks,
+            "section": self.section,
+            "error": self.error,
+            "disabled": self.disabled,
+            "active": self.active,
+        }
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _error_text(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class PluginHost:
+    def __init__(
+        self,
+        *,
+        safe_mode: bool = False,
+        disabled: Iterable[str] = (),
+        plugins_dir: Path | None = None,
+        strict: bool | None = None,
+        trace: bool | None = None,
+        eps: Iterable[EntryPoint] | None = None,
+    ) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.safe_mode = safe_mode
+        self.disabled_names = set(disabled)
+        self.plugins_dir = plugins_dir
+        self.strict = _flag("KEEPWARM_STRICT_PLUGINS") if strict is None else strict
+        self.trace = _flag("KEEPWARM_TRACE_PLUGINS") if trace is None else trace
+        self._eps = eps
+        self.infos: dict[str, PluginInfo] = {}
+        self.problems: list[PluginProblem] = []
+        self._problem_index: dict[tuple[str, str], PluginProblem] = {}
+        self.sections: dict[str, ConfigSection] = {}  # plugin name -> its section
+
+    # ------------------------------------------------------------- loading
+
+    def load(self) -> "PluginHost":
+        eps = sorted(self._eps if self._eps is not None else entry_points(group=GROUP), key=lambda e: e.name)
+        own = [ep for ep in eps if _dist_name(ep) == OWN_DISTRIBUTION]
+        others = [ep for ep in eps if _dist_name(ep) != OWN_DISTRIBUTION]
+        for ep in own:
+            self._load_entry_point(ep, "built-in")
+        for ep in others:
+            if self.safe_mode:
+                self.infos[ep.name] = PluginInfo(ep.name, "package", _dist_name(ep) or ep.value, _dist_version(ep),
+                                                 disabled="safe mode")
+                continue
+            self._load_entry_point(ep, "package")
+        if self.plugins_dir is not None and self.plugins_dir.is_dir():
+            for path in sorted(self.plugins_dir.glob("*.py")):
+                if path.name.startswith("_"):
+                    continue
+                if self.safe_mode:
+                    self.infos[path.stem] = PluginInfo(path.stem, "file", str(path), disabled="safe mode")
+                    continue
+                self._load_file(path)
+        self._collect_sections()
+        return self
+
+    def _load_entry_point(self, ep: EntryPoint, source: str) -> None:
+        info = PluginInfo(ep.name, source, ep.value if source == "built-in" else (_dist_name(ep) or ep.value),
+                          _dist_version(ep))
+        self._guarded_register(info, ep.load)
+
+    def _load_file(self, path: Path) -> None:
+        info = PluginInfo(path.stem, "file", str(path))
+
+        def load() -> Any:
+            module_name = f"keepwarm_user_plugins.{path.stem}"
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            if spec is None or spec.loader is None:
+                raise ImportError(f"cannot load {path}")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                sys.modules.pop(module_name, None)
+                raise
+            return module
+
+        self._guarded_register(info, load)
+
+    def _guarded_register(self, info: PluginInfo, load: Callable[[], Any]) -> None:
+        if info.name in self.infos and self.infos[info.name].active:
+            info.error = f"a plugin named {info.name!r} is loaded already ({self.infos[info.name].origin})"
+            self._record(info.name, "load", info.error)
+            self.infos[f"{info.name} ({info.origin})"] = info
+            return
+        self.infos[info.name] = info
+        if info.name in self.disabled_names:
+            info.disabled = "disabled in config"
+            return
+        try:
+            plugin = load()
+            _check_api_version(plugin)
+            self.pm.register(plugin, name=info.name)
+            try:
+                self.pm.check_pending()
+            except pluggy.PluginValidationError:
+                self.pm.unregister(name=info.name)
+                raise
+        except Exception as exc:  # a broken plugin must never take the program down
+            info.error = _error_text(exc)
+            self._record(info.name, "load", info.error, exc=exc)
+            return
+        info.hooks = sorted(
+            h.name for h in self.pm.get_hookcallers(plugin) or () if h.name != "keepwarm_config_section"
+        )
+        info.version = info.version or str(getattr(plugin, "__version__", "") or "")
+
+    def _collect_sections(self) -> None:
+        for impl in self.pm.hook.keepwarm_config_section.get_hookimpls():
+            result = self._invoke(impl, "keepwarm_config_section", {}, None)
+            if result is None:
+                continue
+            if not isinstance(result, ConfigSection):
+                self._record(impl.plugin_name, "keepwarm_config_section",
+                             f"returned {type(result).__name__}, expected ConfigSection or None")
+                continue
+            owner = next((p for p, s in self.sections.items() if s.name == result.name), None)
+            if owner is not None:
+                self._record(impl.plugin_name, "keepwarm_config_section",
+                             f"section [{result.name}] is declared by plugin {owner} already")
+                continue
+            self.sections[impl.plugin_name] = result
+            self.infos[impl.plugin_name].section = result.name
+
+    def disable(self, plugin: str, reason: str) -> None:
+        if plugin in self.infos and self.infos[plugin].disabled is None:
+            self.infos[plugin].disabled = reason
+
+    def section_models(self) -> dict[str, type]:
+        return {s.name: s.model for p, s in self.sections.items() if self.infos[p].error is None}
+
+    # ------------------------------------------------------------- calling
+
+    def _record(self, plugin: str, hook: str, error: str, contact_id: int | None = None,
+                exc: BaseException | None = None) -> None:
+        if self.strict:
+            raise PluginError(f"plugin {plugin}: {hook}: {error}") from exc
+        key = (plugin, hook)
+        existing = self._problem_index.get(key)
+        if existing is not None:
+            existing.count += 1
+            return
+        detail = "".join(traceback.format_exception(exc)) if exc is not None else ""
+        problem = PluginProblem(plugin, hook, error, contact_id, detail=detail)
+        self._problem_index[key] = problem
+        self.problems.append(problem)
+
+    def _invoke(self, impl, hook: str, kwargs: Mapping[str, Any], contact_id: int | None) -> Any:
+        started = time.perf_counter() if self.trace else 0.0
+        try:
+            result = impl.function(*[kwargs[name] for name in impl.argnames])
+        except Exception as exc:
+            if self.strict:
+                raise
+            self._record(impl.plugin_name, hook, _error_text(exc), contact_id, exc)
+            return None
+        finally:
+            if self.trace:
+                elapsed = (time.perf_counter() - started) * 1000
+                who = f" contact={contact_id}" if contact_id is not None else ""
+                print(f"keepwarm trace: {impl.plugin_name} {hook}{who} {elapsed:.3f} ms", file=sys.stderr)
+        return result
+
+    def _collect_from(self, hook: str, kwargs: Mapping[str, Any], expected: type,
+                      contact_id: int | None) -> tuple[list[tuple[str, Any]], set[str]]:
+        """Every active plugin's results, each tagged with its plugin, and the plugins that failed."""
+        out: list[tuple[str, Any]] = []
+        failed: set[str] = set()
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            info = self.infos.get(impl.plugin_name)
+            if info is not None and not info.active:
+                continue
+            before = len(self.problems), self._count(impl.plugin_name, hook)
+            result = self._invoke(impl, hook, kwargs, contact_id)
+            if (len(self.problems), self._count(impl.plugin_name, hook)) != before:
+                failed.add(impl.plugin_name)
+                continue
+            if result is None:
+                continue
+            if isinstance(result, expected):
+                result = [result]
+            try:
+                items = list(result)
+            except TypeError:
+                self._record(impl.plugin_name, hook,
+                             f"returned {type(result).__name__}, expected a list of {expected.__name__}", contact_id)
+                failed.add(impl.plugin_name)
+                continue
+            for item in items:
+                if isinstance(item, expected):
+                    out.append((impl.plugin_name, item))
+                else:
+                    failed.add(impl.plugin_name)
+                    self._record(impl.plugin_name, hook,
+                                 f"returned a {type(item).__name__} in its list, expected {expected.__name__}", contact_id)
+        return out, failed
+
+    def _count(self, plugin: str, hook: str) -> int:
+        problem = self._problem_index.get((plugin, hook))
+        return problem.count if problem is not None else 0
+
+    def _collect(self, hook: str, kwargs: Mapping[str, Any], expected: type, contact_id: int | None) -> list:
+        return [item for _, item in self._collect_from(hook, kwargs, expected, contact_id)[0]]
+
+    def note_signals(self, rules: Mapping[str, Any]) -> dict[str, list[str]]:
+        signals: dict[str, list[str]] = {}
+        for impl in self.pm.hook.keepwarm_note_signals.get_hookimpls():
+            info = self.infos.get(impl.plugin_name)
+            if info is not None and not info.active:
+                continue
+            result = self._invoke(impl, "keepwarm_note_signals", {"rules": rules}, None)
+            if result is None:
+                continue
+            if not isinstance(result, Mapping):
+                self._record(impl.plugin_name, "keepwarm_note_signals",
+                             f"returned {type(result).__name__}, expected a mapping of signal to words")
+                continue
+            for name, words in result.items():
+                bucket = signals.setdefault(str(name), [])
+                for word in words or ():
+                    word = str(word).strip().lower()
+                    if word and word not in bucket:
+                        bucket.append(word)
+        return signals
+
+    def cadence(self, ctx: ContactContext) -> tuple[list[tuple[str, Proposal]], set[str]]:
+        """Proposals tagged with the plugin that made them, and the plugins that failed for this contact."""
+        return self._collect_from("keepwarm_cadence", {"ctx": ctx}, Proposal, ctx.contact.id)
+
+    def tips(self, ctx: ContactContext) -> list[Tip]:
+        return self._collect("keepwarm_tips", {"ctx": ctx}, Tip, ctx.contact.id)
+
+    def warnings(self, ctx: ContactContext) -> list[Warning]:
+        return self._collect("keepwarm_warnings", {"ctx": ctx}, Warning, ctx.contact.id)
+
+    def account_warnings(self, ctx: AccountContext) -> list[Warning]:
+        return self._collect("keepwarm_account_warnings", {"ctx": ctx}, Warning, None)
+
+    def suggestions(self, ctx: ContactContext) -> list[Suggestion]:
+        return self._collect("keepwarm_suggestions", {"ctx": ctx}, Suggestion, ctx.contact.id)
+
+    def register_for_test(self, plugin: object, name: str) -> None:
+        """Add one plugin object after loading (keepwarm.testing uses this)."""
+        info = PluginInfo(name, "test", repr(plugin))
+        self._guarded_register(info, lambda: plugin)
+        self._collect_sections_for(name)
+
+    def _collect_sections_for(self, name: str) -> None:
+        for impl in self.pm.hook.keepwarm_config_section.get_hookimpls():
+            if impl.plugin_name != name:
+                continue
+            result = self._invoke(impl, "keepwarm_config_section", {}, None)
+            if isinstance(result, ConfigSection):
+                self.sections[name] = result
+                self.infos[name].section = result.name
+
+
+def _dist_name(ep: EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    name = getattr(dist, "name", None) or (dist.metadata["Name"] if dist is not None else "")
+    return (name or "").lower().replace("_", "-")
+
+
+def _dist_version(ep: EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    return getattr(dist, "version", "") or ""
+
+
+def _check_api_version(plugin: object) -> None:
+    """A plugin may declare `KEEPWARM_API = "1"` (or a list); refuse an incompatible one."""
+    from . import PLUGIN_API_VERSION
+
+    wanted = getattr(plugin, "KEEPWARM_API", None)
+    if wanted is None:
+        return
+    accepted = [str(w) for w in (wanted if isinstance(wanted, (list, tuple)) else [wanted])]
+    major = PLUGIN_API_VERSION.split(".")[0]
+    if not any(str(w).split(".")[0] == major for w in accepted):
+        raise RuntimeError(
+            f"needs keepwarm plugin API {' or '.join(accepted)}, but this keepwarm provides {PLUGIN_API_VERSION}"
+        )

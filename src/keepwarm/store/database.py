@@ -48,7 +48,9 @@ def check_file(path: Path) -> bool:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite+pysqlite:///{path}", future=True)
+    # The TUI runs engine calls in worker threads; the pool hands each checkout
+    # one connection, so sharing across threads is safe.
+    engine = create_engine(f"sqlite+pysqlite:///{path}", connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # pragma: no cover - exercised by every test

@@ -92,7 +92,11 @@ def keepwarm_warnings(ctx: ContactContext) -> Sequence[Warning] | None:
 def keepwarm_account_warnings(ctx: AccountContext) -> Sequence[Warning] | None:
     """Detect account-level risks: single-threading, a key role untouched, a champion gone.
 
-    Called once per account with all its stakeholders and their statistics.
+    Called once per account with all its stakeholders and their statistics
+    (`ctx.members`, each a `Member(contact, stats)`). Return `Warning`s with
+    their evidence (who, how many, since when). The engine shows them on the
+    account and adds them to every member's warnings, so suggesters and the
+    health score of each stakeholder see them too.
     """
 
 
@@ -102,6 +106,7 @@ def keepwarm_suggestions(ctx: ContactContext) -> Sequence[Suggestion] | None:
 
     `ctx.warnings` holds the contact's warnings (its own and its account's), so
     a suggester can answer a warning (a one-way relationship: ask a small
-    favor). Each `Suggestion` says in `why` what about this person makes it fit
-    now. Called for the contacts shown, like `keepwarm_tips`.
+    favor). Return `Suggestion`s: each says in `why` what about this person
+    makes it fit now, and its `score` (0..1) ranks it; the agenda shows the
+    best few. Called for the contacts shown, like `keepwarm_tips`.
     """

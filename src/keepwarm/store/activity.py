@@ -150,3 +150,20 @@ def list_assessments(conn: Connection, contact_id: int | None = None) -> list[As
         )
         for r in conn.execute(query)
     ]
+
+
+def bulk_insert_interactions(conn: Connection, items: list[Interaction], now: dt.datetime) -> int:
+    """Many interactions in one executemany, for imports and generated data; returns how many.
+
+    Unlike logging, this completes no follow-ups: it loads history, not news.
+    """
+    stamp = _naive(now)
+    rows = []
+    for item in items:
+        values = item.model_dump(exclude={"id"}, mode="json")
+        values["at"] = _naive(item.at)
+        values["created_at"] = stamp
+        rows.append(values)
+    if rows:
+        conn.execute(insert(interactions), rows)
+    return len(rows)

@@ -1,0 +1,97 @@
+"""Small helpers shared by the action suggesters (not a plugin: the name starts with "_").
+
+They keep the suggesters' texts consistent: the same first name, the same way
+of saying a date or a gap in days, the same plain-words name for each warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from keepwarm.plugin import ContactContext, Warning
+
+#: How a suggestion names the warning it answers, in plain words.
+WARNING_LABELS: dict[str, str] = {
+    "frequency_drop": "fewer touches than usual",
+    "reply_slowdown": "slower or fewer replies",
+    "access_restriction": "meetings declined or hard to get",
+    "sentiment_shift": "a turn towards a negative mood",
+    "stakeholder_change": "a change among the stakeholders",
+    "market_signals": "competitor or budget signals",
+    "push_away": "push-away reactions",
+    "overdue_promises": "promises of yours that are overdue",
+    "one_way": "a one-way relationship",
+    "single_threaded": "an account that hangs on one person",
+    "untouched_stakeholder": "a key stakeholder nobody has met",
+}
+
+#: Warnings that say a relationship is cooling (as opposed to how it is shaped).
+COOLING = (
+    "frequency_drop",
+    "reply_slowdown",
+    "access_restriction",
+    "sentiment_shift",
+    "stakeholder_change",
+    "market_signals",
+    "push_away",
+    "overdue_promises",
+)
+
+
+def applies(ctx: ContactContext, section: str):
+    """The rule's settings when it should run for this contact, else None."""
+    cfg = ctx.rules.get(section)
+    if cfg is None or not cfg.enabled or ctx.contact.do_not_contact:
+        return None
+    return cfg
+
+
+def first_name(ctx: ContactContext) -> str:
+    return ctx.contact.name.split()[0]
+
+
+def present(ctx: ContactContext, keys: Iterable[str]) -> list[Warning]:
+    """The contact's warnings among `keys`, in the order the keys are given, one per key."""
+    found: list[Warning] = []
+    for key in keys:
+        match = next((w for w in ctx.warnings if w.key == key), None)
+        if match is not None:
+            found.append(match)
+    return found
+
+
+def label(key: str) -> str:
+    return WARNING_LABELS.get(key, key.replace("_", " "))
+
+
+def day_text(day: dt.date) -> str:
+    """`Thursday 3 December`: how people say a date in a note to themselves."""
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def ago(day: dt.date, today: dt.date) -> str:
+    days = (today - day).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days > 0:
+        return f"{days} days ago"
+    return "tomorrow" if days == -1 else f"in {-days} days"
+
+
+def topics(ctx: ContactContext, use_industry: bool = True) -> list[str]:
+    """What this person cares about: their interests, else their account's industry."""
+    found = list(ctx.contact.interests)
+    if not found and use_industry and ctx.account is not None and ctx.account.account.industry.strip():
+        found.append(ctx.account.account.industry.strip())
+    return found
+
+
+def joined(items: Iterable[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,124 @@
+"""The routine rhythm: how often each relationship should hear from you.
+
+Relationships stay warm through steady, unhurried contact rather than bursts.
+How steady depends on how much the relationship matters (its tier), on the
+person's part in the account (a champion or a sponsor needs more attention)
+and on where the relationship stands (a new client more than a dormant one).
+The next touch falls due one interval after the last one, whoever reached out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from keepwarm.model import Role, Stage
+from keepwarm.plugin import ConfigSection, ContactContext, Proposal, hookimpl
+
+from ._cadence_common import ago, applies, by_channel, check_in, first_name, start_day, taken_over_by
+
+SECTION = "cadence"
+
+Days = Annotated[int, Field(ge=1, le=730)]
+Stretch = Annotated[float, Field(ge=1, le=10)]
+
+
+class TierDays(BaseModel):
+    """The base interval of each tier, in days."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    a: int = Field(30, ge=1, le=730, description="Days between touches for tier A, the relationships that matter most.")
+    b: int = Field(60, ge=1, le=730, description="Days between touches for tier B.")
+    c: int = Field(120, ge=1, le=730, description="Days between touches for tier C, the wide network.")
+
+
+class Settings(BaseModel):
+    """Parameters of the routine rhythm; defaults equal rules/cadence.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(True, description="Propose a routine touch for every contact at their rhythm.")
+    tier_days: TierDays = Field(default_factory=TierDays, description="Base interval of each tier, in days.")
+    role_days: dict[Role, Days] = Field(
+        default_factory=lambda: {Role.CHAMPION: 21, Role.EXECUTIVE_SPONSOR: 30, Role.DECISION_INFLUENCER: 45,
+                                 Role.FINANCIAL_APPROVER: 45},
+        description="Longest interval, in days, for a stakeholder role; roles not listed keep their tier's.",
+    )
+    stage_days: dict[Stage, Days] = Field(
+        default_factory=lambda: {Stage.PROSPECT: 14, Stage.NEW_CLIENT: 14, Stage.AT_RISK: 14},
+        description="Longest interval, in days, in a relationship stage; stages not listed keep the others'.",
+    )
+    stage_stretch: dict[Stage, Stretch] = Field(
+        default_factory=lambda: {Stage.DORMANT: 2.0},
+        description="Factor (1-10) that lengthens the interval in a stage, applied after the tightest limit.",
+    )
+    off_stages: list[Stage] = Field(
+        default_factory=lambda: [Stage.FORMER], description="Stages with no routine rhythm at all."
+    )
+    first_touch_grace_days: int = Field(
+        3, ge=0, le=60, description="A contact never touched is due this many days after being added."
+    )
+    defer_to_sequences: bool = Field(
+        True,
+        description="Step aside while the new-prospect sequence or the recovery cadence sets this contact's rhythm.",
+    )
+
+
+@hookimpl
+def keepwarm_config_section() -> ConfigSection:
+    return ConfigSection(SECTION, Settings)
+
+
+def interval_for(ctx: ContactContext, cfg: Settings) -> tuple[int, list[str]] | None:
+    """The effective interval and what set it: the tightest of tier, role and stage, then stretched."""
+    contact = ctx.contact
+    if contact.stage in cfg.off_stages:
+        return None
+    limits = [(getattr(cfg.tier_days, contact.tier.value), f"tier {contact.tier.value.upper()}")]
+    if contact.role in cfg.role_days:
+        limits.append((cfg.role_days[contact.role], contact.role.value.replace("_", " ")))
+    if contact.stage in cfg.stage_days:
+        limits.append((cfg.stage_days[contact.stage], contact.stage.value.replace("_", " ")))
+    days = min(value for value, _ in limits)
+    why = [label for value, label in limits if value == days]
+    if contact.stage in cfg.stage_stretch:
+        days = round(days * cfg.stage_stretch[contact.stage])
+        why.append(contact.stage.value)
+    return min(days, 730), why
+
+
+@hookimpl
+def keepwarm_cadence(ctx: ContactContext):
+    cfg = applies(ctx, SECTION)
+    if cfg is None:
+        return None
+    if cfg.defer_to_sequences and taken_over_by(ctx) is not None:
+        return None
+    found = interval_for(ctx, cfg)
+    if found is None:
+        return None
+    days, why = found
+    name, last = first_name(ctx), ctx.stats.last_touch
+    channel = ctx.contact.preferred_channel
+    label = check_in(days)
+    if last is None:
+        due = start_day(ctx) + dt.timedelta(days=cfg.first_touch_grace_days)
+        since = "you have not been in touch yet"
+    else:
+        due = last.date() + dt.timedelta(days=days)
+        since = f"last touch {ago(last.date(), ctx.today)}"
+    reason = f"{label[0].upper()}{label[1:]} with {name} ({', '.join(why)}): {since}{by_channel(channel, name)}."
+    return [
+        Proposal(
+            rule_key=SECTION,
+            due=due,
+            reason=reason,
+            channel=channel,
+            action=f"Check in with {name}: ask how things are going for them.",
+            priority=2 if ctx.contact.tier.value == "a" else 3,
+            interval_days=days,
+        )
+    ]

@@ -1,0 +1,118 @@
+"""Dates that matter to the person: birthdays, work anniversaries, milestones.
+
+A note on someone's birthday or on the anniversary of their start says you
+see the person, not just the account. The follow-up falls due a few days
+ahead so there is time for a card or a thoughtful message, and stays on the
+agenda a little after the day for belated wishes. The years since you first
+met can be marked too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from keepwarm.model import DateKind, ImportantDate
+from keepwarm.plugin import ConfigSection, ContactContext, Proposal, hookimpl
+
+from ._cadence_common import applies, by_channel, day_text, first_name
+
+SECTION = "occasions"
+
+
+class LeadDays(BaseModel):
+    """How many days before each kind of occasion the follow-up falls due."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    birthday: int = Field(3, ge=0, le=60, description="Days before a birthday.")
+    work_anniversary: int = Field(2, ge=0, le=60, description="Days before a work anniversary.")
+    anniversary: int = Field(2, ge=0, le=60, description="Days before another yearly anniversary.")
+    custom: int = Field(7, ge=0, le=60, description="Days before a custom date.")
+    relationship: int = Field(7, ge=0, le=60, description="Days before the anniversary of your first touch.")
+
+
+class Settings(BaseModel):
+    """Parameters of the occasions rule; defaults equal rules/cadence.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(True, description="Propose a touch ahead of the contact's important dates.")
+    kinds: list[DateKind] = Field(
+        default_factory=lambda: list(DateKind),
+        description="Kinds of dates that get a follow-up: birthday, work_anniversary, anniversary, custom.",
+    )
+    lead_days: LeadDays = Field(default_factory=LeadDays, description="Days ahead of each kind of occasion.")
+    days_after: int = Field(
+        2, ge=0, le=30, description="An occasion stays on the agenda this many days after the date, for belated wishes."
+    )
+    mention_age: bool = Field(True, description="Say which birthday it is (41st), when the birth year is known.")
+    relationship_years: list[Annotated[int, Field(ge=1, le=100)]] = Field(
+        default_factory=lambda: [1, 5, 10, 15, 20, 25],
+        description="Years since your first recorded touch worth marking; an empty list turns these milestones off.",
+    )
+
+
+@hookimpl
+def keepwarm_config_section() -> ConfigSection:
+    return ConfigSection(SECTION, Settings)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _what(date: ImportantDate, on: dt.date, name: str, cfg: Settings) -> str:
+    years = on.year - date.year if date.year is not None and date.year < on.year else None
+    if date.kind == DateKind.BIRTHDAY:
+        return f"{name}'s {_ordinal(years)} birthday" if years and cfg.mention_age else f"{name}'s birthday"
+    if date.kind == DateKind.WORK_ANNIVERSARY:
+        return f"{name}'s {_ordinal(years)} work anniversary" if years else f"{name}'s work anniversary"
+    label = date.label or ("anniversary" if date.kind == DateKind.ANNIVERSARY else "special day")
+    return f"{name}'s {label}" + (f" ({_ordinal(years)} year)" if years else "")
+
+
+def _proposal(key: str, on: dt.date, lead: int, what: str, ctx: ContactContext, action: str) -> Proposal:
+    name, channel = first_name(ctx), ctx.contact.preferred_channel
+    return Proposal(
+        rule_key=key, due=on - dt.timedelta(days=lead), channel=channel, action=action,
+        reason=f"{what} is on {day_text(on)} ({on.isoformat()}): mark the day{by_channel(channel, name)}.",
+    )
+
+
+def _relationship(ctx: ContactContext, cfg: Settings) -> Proposal | None:
+    first = ctx.stats.first_touch
+    if first is None or not cfg.relationship_years:
+        return None
+    start = ImportantDate(month=first.month, day=first.day)
+    for years in sorted(set(cfg.relationship_years)):
+        on = start.next_occurrence(dt.date(first.year + years, 1, 1))
+        if on.year == first.year + years and on >= ctx.today - dt.timedelta(days=cfg.days_after):
+            what = f"The {years}-year anniversary of your first touch with {first_name(ctx)}"
+            return _proposal(f"{SECTION}.relationship.{years}y", on, cfg.lead_days.relationship, what, ctx,
+                             "Send a short note of thanks for the time you have worked together.")
+    return None
+
+
+@hookimpl
+def keepwarm_cadence(ctx: ContactContext):
+    cfg = applies(ctx, SECTION)
+    if cfg is None:
+        return None
+    name, out = first_name(ctx), []
+    since = ctx.today - dt.timedelta(days=cfg.days_after)
+    for date in ctx.contact.dates:
+        if date.kind not in cfg.kinds:
+            continue
+        on = date.next_occurrence(since)
+        key = f"{SECTION}.{date.kind.value}.{date.month:02d}-{date.day:02d}"
+        lead = getattr(cfg.lead_days, date.kind.value)
+        out.append(_proposal(key, on, lead, _what(date, on, name, cfg), ctx,
+                             f"Send {name} a personal message for the day."))
+    milestone = _relationship(ctx, cfg)
+    if milestone is not None:
+        out.append(milestone)
+    return out or None

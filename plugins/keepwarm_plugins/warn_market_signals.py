@@ -1,0 +1,84 @@
+"""Competitors and budget worries showing up in what I heard.
+
+Talk of other vendors, a tender, or cuts and freezes often reaches the notes of
+a conversation long before it reaches a decision. The rule names two note
+signals, `competitor` and `budget`, with keyword lists you can change; the
+engine counts the recent notes that contain any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
+
+from ._warn_common import applies, first_name, signal
+
+SECTION = "market_signals"
+LABELS = {"competitor": "competitors", "budget": "budget pressure"}
+
+
+class Settings(BaseModel):
+    """Parameters of the market signals; defaults equal rules/warnings.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(True, description="Warn when recent notes mention competitors or budget concerns.")
+    competitor: list[str] = Field(
+        default_factory=lambda: [
+            "competitor", "rfp", "request for proposal", "tender", "evaluating alternatives", "other vendor",
+            "another vendor", "switch", "shortlist",
+        ],
+        description="Words or phrases (any case, also inside longer words) that point to competitor activity.",
+    )
+    budget: list[str] = Field(
+        default_factory=lambda: [
+            "budget cut", "freeze", "cost reduction", "cut costs", "cost cutting", "procurement review",
+            "spending review", "too expensive", "layoff",
+        ],
+        description="Words or phrases (any case, also inside longer words) that point to budget concerns.",
+    )
+    min_mentions: int = Field(1, ge=1, le=100, description="Recent notes that must mention a signal before a warning.")
+    urgent_mentions: int = Field(
+        3, ge=1, le=100, description="Urgent from this many mentions in all, or when both signals show up."
+    )
+
+
+@hookimpl
+def keepwarm_config_section() -> ConfigSection:
+    return ConfigSection(SECTION, Settings)
+
+
+@hookimpl
+def keepwarm_note_signals(rules: Mapping[str, BaseModel]):
+    cfg = rules.get(SECTION)
+    if cfg is None or not cfg.enabled:
+        return None
+    return {"competitor": list(cfg.competitor), "budget": list(cfg.budget)}
+
+
+@hookimpl
+def keepwarm_warnings(ctx: ContactContext):
+    cfg = applies(ctx, SECTION)
+    if cfg is None:
+        return None
+    found = {name: signal(ctx.stats, name) for name in LABELS}
+    found = {name: hit for name, hit in found.items() if hit[0] >= cfg.min_mentions}
+    if not found:
+        return None
+    evidence: dict = {}
+    parts = []
+    for name, (count, last) in found.items():
+        evidence[f"{name}_mentions"] = count
+        evidence[f"{name}_latest"] = last
+        parts.append(f"{LABELS[name]} in {count} note{'s' if count != 1 else ''} (latest {last})")
+    evidence["recent_days"] = ctx.stats.recent_days
+    total = sum(count for count, _ in found.values())
+    urgent = len(found) == len(LABELS) or total >= cfg.urgent_mentions
+    message = (
+        f"What {first_name(ctx.contact)} told you lately mentions " + " and ".join(parts)
+        + ". Find out what is being weighed before the decision is made."
+    )
+    return [Warning(key=SECTION, message=message, severity=3 if urgent else 2, evidence=evidence)]

@@ -1,1 +1,196 @@
-"""(being written)"""
+"""`keepwarm import ...`, `keepwarm export json|vcard`, `keepwarm restore` and `keepwarm demo`."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import click
+
+from .. import paths
+from ..io import backup, demo, imports, restore, vcard_export
+from ..io.csv_import import FORMAT_KEYS
+from ..io.files import write_private
+from ..io.report import ImportReport
+from ..model import Role, Stage
+from ..session import Session
+from ..store import contacts as people
+from . import cli
+from .groups import export, import_
+from .output import emit_json
+from .params import EnumChoice
+
+pass_session = click.make_pass_decorator(Session)
+
+FILE = click.Path(dir_okay=True, path_type=Path)
+OUTPUT = click.Path(dir_okay=False, path_type=Path, allow_dash=True)
+
+
+def import_options(func):
+    options = [
+        click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing."),
+        click.option("--skip-invalid", is_flag=True, help="Import the valid records and list the others as skipped."),
+        click.option("--encoding", help="The file's text encoding, when guessing it is not enough (e.g. cp1252)."),
+        click.option("--json", "as_json", is_flag=True, help="Print the report as JSON."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _show(report: ImportReport, as_json: bool) -> None:
+    if as_json:
+        emit_json(report.to_json())
+        return
+    for line in report.lines():
+        click.echo(line)
+
+
+# ------------------------------------------------------------------ import
+
+
+@import_.command("vcard")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@import_options
+@pass_session
+def import_vcard(session: Session, files: tuple[Path, ...], dry_run, skip_invalid, encoding, as_json) -> None:
+    """Contacts from vCard files (2.1, 3.0 or 4.0).
+
+    A contact already here is found by UID, then email, then exact name, and
+    updated; importing the same file again changes nothing.
+    """
+    report = imports.import_vcards(
+        session.store, list(files), session.now, dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding
+    )
+    _show(report, as_json)
+
+
+@import_.command("csv")
+@click.argument("file", type=FILE)
+@click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD",
+              help="Which column holds which field, e.g. 'Full name=name' (repeatable).")
+@click.option("--format", "format_key", type=click.Choice(FORMAT_KEYS), default="auto", show_default=True,
+              help="Skip recognition by headers.")
+@import_options
+@pass_session
+def import_csv(session: Session, file: Path, mapping, format_key, dry_run, skip_invalid, encoding, as_json) -> None:
+    """Contacts from a CSV: Google Contacts, Outlook, LinkedIn Connections, or any with --map.
+
+    Fields for --map: name, first_name, last_name, account, title, email,
+    phone, address, url, role, style, motivations, interests, channel,
+    best_time, do_not_contact, birthday, work_anniversary, anniversary, tier,
+    stage, tags, notes, owner, uid.
+    """
+    report = imports.import_contacts_csv(
+        session.store, file, session.now, mapping=mapping, format_key=format_key,
+        dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding,
+    )
+    _show(report, as_json)
+
+
+@import_.command("interactions")
+@click.argument("file", type=FILE)
+@click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD",
+              help="Which column holds which field, e.g. 'Activity date=date' (repeatable).")
+@import_options
+@pass_session
+def import_interactions(session: Session, file: Path, mapping, dry_run, skip_invalid, encoding, as_json) -> None:
+    """A history of touches from a CSV (date, contact or email, channel, direction, purpose, notes, ...).
+
+    Contacts are found by email, else by exact name. Times without a zone are
+    in your time zone; a date alone means noon.
+    """
+    report = imports.import_interactions(
+        session.store, file, session.now, session.tz, mapping=mapping,
+        dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding,
+    )
+    _show(report, as_json)
+
+
+# ------------------------------------------------------------------ export
+
+
+def _write(output: Path, text: str) -> bool:
+    """Write to a file (private, atomically) or stdout; True when a file was written."""
+    if str(output) == "-":
+        click.echo(text, nl=False)
+        return False
+    write_private(output, text)
+    return True
+
+
+@export.command("json")
+@click.option("--output", "-o", type=OUTPUT, default="-", show_default=True, help="File to write ('-': standard output).")
+@pass_session
+def export_json(session: Session, output: Path) -> None:
+    """Everything as one JSON backup: contacts, accounts, history, promises, follow-ups, assessments, your rules.
+
+    The file is the same, byte for byte, for the same data; `keepwarm restore`
+    loads it into an empty database.
+    """
+    text = backup.export_json(session.store)
+    if _write(output, text):
+        click.echo(f"Wrote {output}", err=True)
+
+
+@export.command("vcard")
+@click.option("--output", "-o", type=OUTPUT, default="-", show_default=True, help="File to write ('-': standard output).")
+@click.option("--account", help="Only this account's people.")
+@click.option("--tag", help="Only contacts with this tag.")
+@click.option("--role", type=EnumChoice(Role))
+@click.option("--stage", type=EnumChoice(Stage))
+@click.option("--search", "-s", help="Name fragment.")
+@pass_session
+def export_vcard(session: Session, output: Path, account, tag, role, stage, search) -> None:
+    """Contacts as vCard 4.0 (all, or those the filters select); keepwarm's own fields travel as X-KEEPWARM-*."""
+    with session.store.read() as conn:
+        found = people.list_contacts(
+            conn, account=account, tag=tag, role=role.value if role else None,
+            stage=stage.value if stage else None, search=search,
+        )
+    text = vcard_export.export(sorted(found, key=lambda c: c.id))
+    if _write(output, text):
+        click.echo(f"Wrote {len(found)} contact{'s' if len(found) != 1 else ''} to {output}", err=True)
+
+
+# --------------------------------------------------------- restore, demo
+
+
+def _counts(counts: dict[str, int]) -> str:
+    order = ("contacts", "accounts", "interactions", "promises", "followups", "assessments", "rules")
+    names = {"followups": "follow-ups", "rules": "rule files"}
+    return ", ".join(f"{counts.get(k, 0)} {names.get(k, k)}" for k in order if k in counts)
+
+
+@cli.command("restore")
+@click.argument("file", type=FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print what was restored as JSON.")
+@pass_session
+def restore_command(session: Session, file: Path, as_json: bool) -> None:
+    """Load a JSON backup into an empty database (see `keepwarm export json`)."""
+    counts = restore.restore(session.store, file)
+    if as_json:
+        emit_json({"database": str(session.db_path), "restored": counts})
+    else:
+        click.echo(f"Restored {_counts(counts)} into {session.db_path}")
+
+
+@cli.command("demo")
+@click.option("--into-current", is_flag=True, help="Load into the database in use, which must be empty.")
+@click.option("--force", is_flag=True, help="Replace an existing demo database.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was loaded as JSON.")
+@pass_session
+def demo_command(session: Session, into_current: bool, force: bool, as_json: bool) -> None:
+    """Load the example data set, dated around today, into its own database (demo.db)."""
+    if into_current:
+        target = session.db_path
+        counts = demo.load_demo(session.store, session.today, session.now)
+    else:
+        target = paths.data_dir() / "demo.db"
+        counts = demo.load_into_file(target, session.today, session.now, force=force)
+    if as_json:
+        emit_json({"database": str(target), "loaded": counts})
+        return
+    click.echo(f"Loaded the example data into {target}: {_counts(counts)}.")
+    if not into_current:
+        click.echo(f"Open it with: keepwarm --db {shlex.quote(str(target))}")

@@ -1,0 +1,323 @@
+"""The contact exports keepwarm recognises by their headers, and the generic mapping.
+
+Each reader turns one row into a contact record through a `Builder`, which
+keeps track of the column each value came from so that a bad value is
+reported as `line 12, E-mail 1 - Value: ...`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..model import DateKind
+from ..model.enums import normalize_word
+from ..text import fold
+from . import datefmt
+from .contacts_apply import Incoming
+from .report import Where
+from .tabular import Row, by_fold, iter_values
+
+
+@dataclass
+class Builder:
+    """Collects one record's fields; a cell that is empty says nothing and keeps the stored value."""
+
+    fields: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
+    kinds: set = field(default_factory=set)
+    uid: str | None = None
+
+    def text(self, key: str, value: str, source: str) -> None:
+        value = value.strip()
+        if value and key not in self.fields:
+            self.fields[key], self.sources[key] = value, source
+
+    def word(self, key: str, value: str, source: str) -> None:
+        if value.strip():
+            self.text(key, normalize_word(value), source)
+
+    def items(self, key: str, values, source: str) -> None:
+        found = [v.strip() for v in values if v and v.strip()]
+        if found:
+            self.fields.setdefault(key, []).extend(found)
+            self.sources.setdefault(key, source)
+
+    def flag(self, key: str, value: str, source: str) -> None:
+        word = value.strip().lower()
+        if not word:
+            return
+        if word not in ("true", "yes", "y", "1", "x", "false", "no", "n", "0"):
+            raise ValueError(f"{source}: {value.strip()!r} is not yes or no")
+        self.fields[key], self.sources[key] = word in ("true", "yes", "y", "1", "x"), source
+
+    def date(self, kind: DateKind, value: str, source: str, label: str = "") -> None:
+        try:
+            parsed = datefmt.parse(value)
+        except ValueError as exc:
+            raise ValueError(f"{source}: {exc}") from None
+        if parsed is None:
+            return
+        year, month, day = parsed
+        self.fields.setdefault("dates", []).append(
+            {"kind": kind.value, "month": month, "day": day, "year": year, "label": label}
+        )
+        self.sources.setdefault("dates", source)
+        self.kinds.add(kind.value)
+
+    def name_from(self, parts: list[str], source: str) -> None:
+        joined = " ".join(p.strip() for p in parts if p and p.strip())
+        self.text("name", joined, source)
+
+    def finish(self, where: Where) -> Incoming:
+        item = Incoming(where=where, fields=self.fields, uid=self.uid, sources=self.sources)
+        item.date_kinds = frozenset(self.kinds)
+        if not self.fields.get("name"):
+            emails = self.fields.get("emails") or []
+            if emails:
+                self.fields["name"], self.sources["name"] = emails[0], self.sources.get("emails", "email")
+            else:
+                item.problem = "no name (expected a name or an email in this row)"
+        return item
+
+
+Reader = Callable[[Row, dict[str, str], Builder], None]
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    label: str
+    recognise: Callable[[set[str]], bool]
+    read: Reader
+
+
+def _numbered(cols: dict[str, str], pattern: str) -> list[str]:
+    """Columns like 'E-mail 2 - Value' in their number order."""
+    rx = re.compile(pattern)
+    found = []
+    for folded, column in cols.items():
+        m = rx.fullmatch(folded)
+        if m:
+            found.append((int(m.group(1)), column))
+    return [column for _, column in sorted(found)]
+
+
+def _cell(row: Row, cols: dict[str, str], *names: str) -> tuple[str, str]:
+    for name in names:
+        column = cols.get(fold(name))
+        if column and row.get(column):
+            return row.get(column), column
+    return "", ""
+
+
+def _one_line(text: str) -> str:
+    return ", ".join(part.strip() for part in re.split(r"\r\n|\r|\n", text) if part.strip())
+
+
+# ------------------------------------------------------------------ Google
+
+
+def _google_recognise(names: set[str]) -> bool:
+    has_email = any(re.fullmatch(r"e-mail \d+ - value", n) for n in names)
+    return has_email and ("labels" in names or "group membership" in names)
+
+
+def _google(row: Row, cols: dict[str, str], b: Builder) -> None:
+    full, column = _cell(row, cols, "Name")
+    if full:
+        b.text("name", full, column)
+    else:
+        parts = [
+            _cell(row, cols, "First Name", "Given Name")[0],
+            _cell(row, cols, "Middle Name", "Additional Name")[0],
+            _cell(row, cols, "Last Name", "Family Name")[0],
+        ]
+        b.name_from(parts, cols.get("first name") or cols.get("given name") or "First Name")
+    for key, names in (
+        ("account", ("Organization Name", "Organization 1 - Name")),
+        ("title", ("Organization Title", "Organization 1 - Title")),
+        ("notes", ("Notes",)),
+    ):
+        value, column = _cell(row, cols, *names)
+        b.text(key, value if key != "notes" else value.replace("\r\n", "\n"), column)
+    for key, pattern in (
+        ("emails", r"e-mail (\d+) - value"),
+        ("phones", r"phone (\d+) - value"),
+        ("urls", r"website (\d+) - value"),
+    ):
+        for column in _numbered(cols, pattern):
+            b.items(key, iter_values(row.get(column), ""), column)
+    for number_column in _numbered(cols, r"address (\d+) - formatted"):
+        b.items("addresses", [_one_line(v) for v in row.get(number_column).split(":::")], number_column)
+    if "addresses" not in b.fields:
+        for street in _numbered(cols, r"address (\d+) - street"):
+            prefix = street[: -len("Street")]
+            parts = [row.get(cols.get(fold(prefix + p), "")) for p in ("Street", "City", "Region", "Postal Code", "Country")]
+            b.items("addresses", [", ".join(_one_line(p) for p in parts if p)], street)
+    birthday, column = _cell(row, cols, "Birthday")
+    b.date(DateKind.BIRTHDAY, birthday, column or "Birthday")
+    for value_column in _numbered(cols, r"event (\d+) - value"):
+        prefix = value_column[: -len("Value")]
+        label = row.get(cols.get(fold(prefix + "Label"), "") or cols.get(fold(prefix + "Type"), ""))
+        label = label.strip().lstrip("* ").strip()
+        kind = DateKind.ANNIVERSARY if label.lower() == "anniversary" else DateKind.CUSTOM
+        b.date(kind, row.get(value_column), value_column, "" if kind == DateKind.ANNIVERSARY else label)
+    labels, column = _cell(row, cols, "Labels", "Group Membership")
+    tags = []
+    for value in labels.split(":::"):
+        value = value.strip()
+        if value.startswith("*"):
+            value = value.lstrip("* ").strip()
+            if value.lower() == "mycontacts":
+                continue
+        if value:
+            tags.append(value)
+    b.items("tags", tags, column)
+
+
+# ------------------------------------------------------------------ Outlook
+
+OUTLOOK_PHONES = (
+    "Mobile Phone", "Business Phone", "Business Phone 2", "Home Phone", "Home Phone 2",
+    "Primary Phone", "Other Phone", "Company Main Telephone",
+)
+
+
+def _outlook_recognise(names: set[str]) -> bool:
+    return {"first name", "last name", "e-mail address", "business phone"} <= names
+
+
+def _outlook(row: Row, cols: dict[str, str], b: Builder) -> None:
+    parts = [_cell(row, cols, n)[0] for n in ("First Name", "Middle Name", "Last Name")]
+    b.name_from(parts, cols.get("first name", "First Name"))
+    for key, name in (("account", "Company"), ("title", "Job Title"), ("notes", "Notes")):
+        value, column = _cell(row, cols, name)
+        b.text(key, value.replace("\r\n", "\n"), column)
+    for name in ("E-mail Address", "E-mail 2 Address", "E-mail 3 Address"):
+        value, column = _cell(row, cols, name)
+        b.items("emails", [value], column)
+    for name in OUTLOOK_PHONES:
+        value, column = _cell(row, cols, name)
+        b.items("phones", [value], column)
+    for kind in ("Business", "Home", "Other"):
+        parts = [
+            _cell(row, cols, f"{kind} {p}")[0]
+            for p in ("Street", "Street 2", "Street 3", "City", "State", "Postal Code", "Country/Region", "Country")
+        ]
+        address = ", ".join(_one_line(p) for p in parts if p)
+        b.items("addresses", [address], cols.get(fold(f"{kind} Street"), f"{kind} Street"))
+    for name in ("Web Page", "Personal Web Page"):
+        value, column = _cell(row, cols, name)
+        b.items("urls", [value], column)
+    value, column = _cell(row, cols, "Birthday")
+    b.date(DateKind.BIRTHDAY, value, column)
+    value, column = _cell(row, cols, "Anniversary")
+    b.date(DateKind.ANNIVERSARY, value, column)
+    value, column = _cell(row, cols, "Categories")
+    b.items("tags", iter_values(value), column)
+    value, column = _cell(row, cols, "Hobby")
+    b.items("interests", iter_values(value), column)
+
+
+# ----------------------------------------------------------------- LinkedIn
+
+
+def _linkedin_recognise(names: set[str]) -> bool:
+    return {"first name", "last name", "connected on"} <= names
+
+
+def _linkedin(row: Row, cols: dict[str, str], b: Builder) -> None:
+    parts = [_cell(row, cols, n)[0] for n in ("First Name", "Last Name")]
+    b.name_from(parts, cols.get("first name", "First Name"))
+    for key, name in (("account", "Company"), ("title", "Position")):
+        value, column = _cell(row, cols, name)
+        b.text(key, value, column)
+    value, column = _cell(row, cols, "Email Address")
+    b.items("emails", [value], column)
+    value, column = _cell(row, cols, "URL")
+    b.items("urls", [value], column)
+
+
+FORMATS = (
+    Format("google", "Google Contacts CSV", _google_recognise, _google),
+    Format("outlook", "Outlook CSV", _outlook_recognise, _outlook),
+    Format("linkedin", "LinkedIn Connections CSV", _linkedin_recognise, _linkedin),
+)
+
+
+def recognise(header: list[str]) -> Format | None:
+    names = set(by_fold(header))
+    return next((f for f in FORMATS if f.recognise(names)), None)
+
+
+# ------------------------------------------------------------------ generic
+
+#: Words a --map may name (and header names the generic reader recognises on its own).
+FIELDS: dict[str, str] = {
+    "name": "name", "full_name": "name", "display_name": "name",
+    "first_name": "first_name", "given_name": "first_name",
+    "middle_name": "middle_name",
+    "last_name": "last_name", "family_name": "last_name", "surname": "last_name",
+    "account": "account", "company": "account", "organization": "account", "organisation": "account",
+    "title": "title", "job_title": "title", "position": "title",
+    "email": "emails", "emails": "emails", "e_mail": "emails", "email_address": "emails",
+    "phone": "phones", "phones": "phones", "mobile": "phones", "telephone": "phones",
+    "address": "addresses", "addresses": "addresses",
+    "url": "urls", "urls": "urls", "website": "urls",
+    "role": "role", "style": "style", "social_style": "style",
+    "motivation": "motivations", "motivations": "motivations",
+    "interest": "interests", "interests": "interests", "hobby": "interests", "hobbies": "interests",
+    "channel": "preferred_channel", "preferred_channel": "preferred_channel",
+    "best_time": "best_time", "do_not_contact": "do_not_contact",
+    "birthday": "birthday", "work_anniversary": "work_anniversary", "anniversary": "anniversary",
+    "tier": "tier", "stage": "stage",
+    "tag": "tags", "tags": "tags", "labels": "tags", "categories": "tags",
+    "notes": "notes", "note": "notes", "owner": "owner", "uid": "uid",
+}
+LIST_SPLIT = {"emails": ";, ", "phones": ";", "urls": "; ", "tags": ";,", "interests": ";,", "motivations": ";, "}
+DATE_FIELDS = {"birthday": DateKind.BIRTHDAY, "work_anniversary": DateKind.WORK_ANNIVERSARY, "anniversary": DateKind.ANNIVERSARY}
+
+
+def field_key(header_name: str) -> str:
+    return fold(header_name).replace(" ", "_").replace("-", "_")
+
+
+def auto_map(header: list[str]) -> dict[str, str]:
+    """Columns whose header is itself a field name (`Name`, `Email`, `Company`, ...)."""
+    return {name: FIELDS[field_key(name)] for name in header if field_key(name) in FIELDS}
+
+
+def generic(mapping: dict[str, str]) -> Reader:
+    def read(row: Row, cols: dict[str, str], b: Builder) -> None:
+        names = {"first_name": "", "middle_name": "", "last_name": ""}
+        first_column = ""
+        for column, key in mapping.items():
+            value = row.get(column)
+            if not value:
+                continue
+            if key in names:
+                names[key] = value
+                first_column = first_column or column
+            elif key == "uid":
+                b.uid = value
+            elif key in DATE_FIELDS:
+                b.date(DATE_FIELDS[key], value, column)
+            elif key in LIST_SPLIT:
+                values = list(iter_values(value, LIST_SPLIT[key]))
+                if key == "motivations":
+                    values = [normalize_word(v) for v in values]
+                b.items(key, values, column)
+            elif key == "addresses":
+                b.items(key, [_one_line(value)], column)
+            elif key == "do_not_contact":
+                b.flag(key, value, column)
+            elif key in ("role", "style", "tier", "stage", "preferred_channel"):
+                b.word(key, value, column)
+            else:
+                b.text(key, value.replace("\r\n", "\n"), column)
+        if "name" not in b.fields:
+            b.name_from(list(names.values()), first_column)
+
+    return read

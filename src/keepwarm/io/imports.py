@@ -1,0 +1,94 @@
+"""The import entry points the CLI and the TUI call.
+
+Each reads its files completely (and fails on an unreadable one) before the
+transaction opens, then applies every record in one transaction: see
+`runner.run` for all-or-nothing, --skip-invalid and --dry-run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ..errors import UserError
+from ..store import Store
+from . import csv_import, interactions_import, runner, vcard_import
+from .contacts_apply import Incoming, apply_contacts
+from .encoding import read_text
+from .report import ImportReport, Source
+
+
+def import_vcards(
+    store: Store,
+    paths: Sequence[Path],
+    now: dt.datetime,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    encoding: str | None = None,
+) -> ImportReport:
+    report = ImportReport("contacts")
+    items: list[Incoming] = []
+    for path in paths:
+        text = read_text(path, encoding)
+        report.sources.append(Source(str(path), "vCard", text.encoding, text.note))
+        items += vcard_import.read(text.text, str(path))
+    return runner.run(
+        store, report, lambda conn: apply_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid
+    )
+
+
+def import_contacts_csv(
+    store: Store,
+    path: Path,
+    now: dt.datetime,
+    *,
+    mapping: tuple[str, ...] = (),
+    format_key: str = "auto",
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    encoding: str | None = None,
+) -> ImportReport:
+    text = read_text(path, encoding)
+    label, items = csv_import.read(text.text, str(path), mapping=mapping, format_key=format_key)
+    report = ImportReport("contacts", sources=[Source(str(path), label, text.encoding, text.note)])
+    return runner.run(
+        store, report, lambda conn: apply_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid
+    )
+
+
+def import_interactions(
+    store: Store,
+    path: Path,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    *,
+    mapping: tuple[str, ...] = (),
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    encoding: str | None = None,
+) -> ImportReport:
+    text = read_text(path, encoding)
+    touches = interactions_import.read(text.text, str(path), now, tz, mapping)
+    report = ImportReport("interactions", sources=[Source(str(path), "interactions CSV", text.encoding, text.note)])
+    return runner.run(
+        store,
+        report,
+        lambda conn: interactions_import.apply(conn, touches, now, report),
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+    )
+
+
+def import_file(session, path: Path) -> str:
+    """A contacts file chosen by its extension (for the TUI's empty state); returns the report's summary line."""
+    suffix = path.suffix.lower()
+    if suffix in (".vcf", ".vcard"):
+        report = import_vcards(session.store, [path], session.now)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        report = import_contacts_csv(session.store, path, session.now)
+    else:
+        raise UserError(f"{path}: is not a .vcf or .csv file (expected a vCard or a contacts CSV export)")
+    return report.summary()

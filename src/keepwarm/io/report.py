@@ -1,0 +1,129 @@
+"""What an import did, record by record, for people and for scripts.
+
+Every record lands in exactly one of four lists, with where it came from (the
+card number and the line it starts on, or the line of a row), so a user can
+find the card or row a message is about in their own file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ACTIONS = ("created", "updated", "unchanged", "skipped")
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    line: int | None = None
+    card: int | None = None
+
+    def __str__(self) -> str:
+        if self.card is not None:
+            return f"card {self.card} (line {self.line})"
+        return f"line {self.line}" if self.line is not None else ""
+
+    def full(self) -> str:
+        here = str(self)
+        return f"{self.file}: {here}" if here else self.file
+
+    def to_json(self) -> dict:
+        out: dict = {"file": self.file, "line": self.line}
+        if self.card is not None:
+            out["card"] = self.card
+        return out
+
+
+@dataclass
+class Entry:
+    action: str
+    where: Where
+    name: str = ""
+    id: int | None = None
+    fields: list[str] = field(default_factory=list)
+    reason: str = ""
+    invalid: bool = False
+
+    def to_json(self) -> dict:
+        out = {"action": self.action, **self.where.to_json(), "name": self.name}
+        if self.id is not None:
+            out["id"] = self.id
+        if self.action == "updated":
+            out["fields"] = list(self.fields)
+        if self.action == "skipped":
+            out["reason"] = self.reason
+            out["invalid"] = self.invalid
+        return out
+
+
+@dataclass
+class Source:
+    """One input file: the format recognised and how its bytes were read."""
+
+    file: str
+    format: str
+    encoding: str
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "format": self.format, "encoding": self.encoding, "note": self.note}
+
+
+@dataclass
+class ImportReport:
+    kind: str  # what the records are: contacts or interactions
+    dry_run: bool = False
+    sources: list[Source] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+
+    def add(self, action: str, where: Where, name: str = "", **extra) -> Entry:
+        entry = Entry(action, where, name, **extra)
+        self.entries.append(entry)
+        return entry
+
+    def skip(self, where: Where, reason: str, name: str = "", *, invalid: bool = True) -> Entry:
+        return self.add("skipped", where, name, reason=reason, invalid=invalid)
+
+    def of(self, action: str) -> list[Entry]:
+        return [e for e in self.entries if e.action == action]
+
+    def invalid(self) -> list[Entry]:
+        return [e for e in self.entries if e.invalid]
+
+    def counts(self) -> dict[str, int]:
+        return {action: len(self.of(action)) for action in ACTIONS}
+
+    def summary(self) -> str:
+        counts = self.counts()
+        text = ", ".join(f"{counts[a]} {a}" for a in ACTIONS)
+        noun = "contacts" if self.kind == "contacts" else "interactions"
+        tail = " (dry run: nothing was written)" if self.dry_run else ""
+        return f"{noun}: {text}{tail}"
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "sources": [s.to_json() for s in self.sources],
+            "counts": self.counts(),
+            **{action: [e.to_json() for e in self.of(action)] for action in ACTIONS},
+        }
+
+    def lines(self) -> list[str]:
+        """The report as plain lines: the sources, one line per record, then the counts."""
+        out = []
+        for source in self.sources:
+            line = f"{source.file}: {source.format}, {source.encoding}"
+            out.append(line + (f" ({source.note})" if source.note else ""))
+        several = len(self.sources) > 1
+        for action in ACTIONS:
+            for entry in self.of(action):
+                where = entry.where.full() if several else str(entry.where)
+                detail = entry.name
+                if action == "updated" and entry.fields:
+                    detail += f" ({', '.join(entry.fields)})"
+                if action == "skipped":
+                    detail = f"{detail}: {entry.reason}" if detail else entry.reason
+                out.append(f"  {action:<9}  {where:<18}  {detail}".rstrip())
+        out.append(self.summary())
+        return out

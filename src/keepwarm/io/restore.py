@@ -1,0 +1,204 @@
+"""Loading a JSON backup into an empty database.
+
+Every record is validated by the domain models, and every reference checked,
+before anything is written; then all of it is written in one transaction, ids
+included, so `contact 12` is still contact 12 afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Connection, insert
+
+from .. import paths
+from ..errors import UserError
+from ..store import Store
+from ..store import schema
+from . import bulk
+from .backup import TABLES, table_counts
+from .encoding import read_text
+from .files import write_private
+from .records import FORMAT, SECTIONS, Envelope
+from .validation import first_problem
+
+
+@dataclass
+class Parsed:
+    anchor: dt.date | None
+    records: dict[str, list[BaseModel]] = field(default_factory=dict)
+    rules: dict[str, str] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {section: len(items) for section, items in self.records.items()} | {"rules": len(self.rules)}
+
+
+def parse(data: object, source: str) -> Parsed:
+    """Validate a whole backup; the first bad record is reported by its path (`contacts[3].emails[0]`)."""
+    if not isinstance(data, dict):
+        raise UserError(f"{source}: is not a keepwarm backup (expected a JSON object with \"format\": \"{FORMAT}\")")
+    if data.get("format") != FORMAT:
+        raise UserError(f"{source}: is not a keepwarm backup (expected \"format\": \"{FORMAT}\")")
+    try:
+        envelope = Envelope.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"{source}: {first_problem(exc)}") from None
+    parsed = Parsed(anchor=envelope.anchor)
+    for section, model in SECTIONS.items():
+        items = []
+        for index, raw in enumerate(getattr(envelope, section)):
+            try:
+                items.append(model.model_validate(raw))
+            except ValidationError as exc:
+                raise UserError(f"{source}: {first_problem(exc, (section, index))}") from None
+        parsed.records[section] = items
+    parsed.rules = dict(envelope.rules)
+    _check_references(parsed, source)
+    _check_rules(parsed.rules, source)
+    return parsed
+
+
+def _check_references(parsed: Parsed, source: str) -> None:
+    for section, items in parsed.records.items():
+        seen: set[int] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                raise UserError(f"{source}: {section}[{index}].id: {item.id} is used twice (expected unique ids)")
+            seen.add(item.id)
+    accounts: dict[str, int] = {}
+    for index, account in enumerate(parsed.records["accounts"]):
+        key = account.name.strip().lower()
+        if key in accounts:
+            raise UserError(f"{source}: accounts[{index}].name: {account.name!r} is used twice (expected unique names)")
+        accounts[key] = account.id
+    uids: set[str] = set()
+    contact_ids = {c.id for c in parsed.records["contacts"]}
+    for index, contact in enumerate(parsed.records["contacts"]):
+        if contact.uid in uids:
+            raise UserError(f"{source}: contacts[{index}].uid: {contact.uid!r} is used twice (expected unique uids)")
+        uids.add(contact.uid)
+        if contact.account and contact.account.strip().lower() not in accounts:
+            raise UserError(
+                f"{source}: contacts[{index}].account: {contact.account!r} is not in accounts (expected one of its names)"
+            )
+    for section in ("interactions", "promises", "followups", "assessments"):
+        for index, item in enumerate(parsed.records[section]):
+            if item.contact_id not in contact_ids:
+                raise UserError(
+                    f"{source}: {section}[{index}].contact_id: no contact with id {item.contact_id} in this backup"
+                )
+
+
+def _safe_rule_path(name: str) -> bool:
+    path = PurePosixPath(name)
+    return (
+        bool(name)
+        and "\\" not in name
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and path.suffix == ".toml"
+        and all(part not in ("", ".") for part in path.parts)
+    )
+
+
+def _check_rules(rules: dict[str, str], source: str) -> None:
+    for name, text in rules.items():
+        if not _safe_rule_path(name):
+            raise UserError(f"{source}: rules[{name!r}]: not a relative .toml path inside the rules folder")
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise UserError(f"{source}: rules[{name!r}]: not valid TOML ({exc})") from None
+
+
+def load_file(path: Path) -> Parsed:
+    text = read_text(path).text
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    return parse(data, str(path))
+
+
+def require_empty(conn: Connection, store: Store) -> None:
+    counts = table_counts(conn)
+    order = ("contacts", "accounts", "interactions", "promises", "followups", "assessments")
+    held = ", ".join(f"{counts[k]} {'follow-ups' if k == 'followups' else k}" for k in order if counts[k])
+    if held:
+        raise UserError(
+            f"{store.path}: is not empty ({held}); restore only into an empty database "
+            "(e.g. keepwarm --db new.db restore FILE)"
+        )
+
+
+def _naive(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _plain_rows(items: list[BaseModel]) -> list[dict]:
+    rows = []
+    for item in items:
+        values = item.model_dump(mode="json")
+        for key in ("at", "created_at", "updated_at", "done_at", "closed_at"):
+            if key in values:
+                values[key] = _naive(getattr(item, key))
+        for key in ("due", "on", "snoozed_until", "due_time"):
+            if key in values:
+                values[key] = getattr(item, key)
+        rows.append(values)
+    return rows
+
+
+def write(conn: Connection, parsed: Parsed) -> None:
+    """Insert every record as it is, ids included (the database must be empty)."""
+    accounts = parsed.records["accounts"]
+    if accounts:
+        conn.execute(insert(schema.accounts), [
+            {**a.model_dump(exclude={"created_at", "updated_at"}),
+             "created_at": _naive(a.created_at), "updated_at": _naive(a.updated_at)}
+            for a in accounts
+        ])
+    account_ids = {a.name.strip().lower(): a.id for a in accounts}
+    bulk.insert_contacts(
+        conn, [(c.id, c, c.uid, c.created_at, c.updated_at) for c in parsed.records["contacts"]], account_ids
+    )
+    for section in ("interactions", "promises", "followups", "assessments"):
+        rows = _plain_rows(parsed.records[section])
+        if rows:
+            conn.execute(insert(TABLES[section]), rows)
+
+
+def _rule_targets(rules: dict[str, str]) -> dict[Path, str]:
+    """Where each rule file goes; refuses to replace a different file already there."""
+    folder = paths.user_rules_dir()
+    out = {}
+    for name, text in rules.items():
+        target = folder / PurePosixPath(name)
+        if target.exists():
+            try:
+                same = target.read_text(encoding="utf-8") == text
+            except (OSError, UnicodeDecodeError):
+                same = False
+            if not same:
+                raise UserError(
+                    f"{target}: exists already with other content; move it away first (nothing was restored)"
+                )
+            continue
+        out[target] = text
+    return out
+
+
+def restore(store: Store, path: Path) -> dict[str, int]:
+    parsed = load_file(path)
+    targets = _rule_targets(parsed.rules)
+    with store.write() as conn:
+        require_empty(conn, store)
+        write(conn, parsed)
+        for target, text in targets.items():
+            write_private(target, text)
+    return parsed.counts()

@@ -1,0 +1,119 @@
+"""Contacts to vCard 4.0 that keepwarm, and address books, read back.
+
+Standard properties carry what every address book understands; keepwarm's own
+fields (role, style, tier, stage, motivations, interests, ...) travel as
+X-KEEPWARM-* properties, which address books keep untouched, so exporting and
+importing again loses nothing. vobject does the escaping and the folding.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import vobject
+
+from .. import __version__
+from ..model import Contact, DateKind
+from . import datefmt
+from .vcard_import import PREFIX
+
+PRODID = f"-//keepwarm//keepwarm {__version__}//EN"
+
+
+def _uid(uid: str | None) -> str | None:
+    if not uid:
+        return None
+    try:
+        uuid.UUID(uid)
+    except ValueError:
+        return uid
+    return f"urn:uuid:{uid}"
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """(family, given): a guess for address books that want N; FN stays the name."""
+    parts = name.split()
+    if len(parts) < 2:
+        return name, ""
+    return parts[-1], " ".join(parts[:-1])
+
+
+def _add(card, name: str, content, **params: str) -> None:
+    line = card.add(name)
+    line.value = content
+    for key, param in params.items():
+        line.params[key.upper().replace("_", "-")] = [param]
+
+
+def to_vcard(contact: Contact):
+    card = vobject.vCard()
+    _add(card, "version", "4.0")
+    _add(card, "prodid", PRODID)
+    uid = _uid(contact.uid)
+    if uid:
+        _add(card, "uid", uid)
+    _add(card, "fn", contact.name)
+    family, given = _split_name(contact.name)
+    _add(card, "n", vobject.vcard.Name(family=family, given=given))
+    if contact.account:
+        _add(card, "org", [contact.account])
+    if contact.title:
+        _add(card, "title", contact.title)
+    for index, email in enumerate(contact.emails):
+        if index == 0:
+            _add(card, "email", email, pref="1")
+        else:
+            _add(card, "email", email)
+    for phone in contact.phones:
+        _add(card, "tel", phone, value="text")
+    for address in contact.addresses:
+        _add(card, "adr", vobject.vcard.Address(street=address))
+    for url in contact.urls:
+        _add(card, "url", url)
+    if contact.notes:
+        _add(card, "note", contact.notes)
+    if contact.tags:
+        _add(card, "categories", list(contact.tags))
+    _dates(card, contact)
+    _keepwarm(card, contact)
+    return card
+
+
+def _dates(card, contact: Contact) -> None:
+    standard = {DateKind.BIRTHDAY: "bday", DateKind.ANNIVERSARY: "anniversary"}
+    used: set[DateKind] = set()
+    for date in contact.dates:
+        when = datefmt.as_vcard(date.year, date.month, date.day)
+        prop = standard.get(date.kind)
+        if prop and date.kind not in used and not date.label:
+            used.add(date.kind)
+            _add(card, prop, when)
+        # Every date again, in order, so that keepwarm reads back exactly the list it wrote.
+        _add(card, PREFIX.lower() + "date", f"{date.kind.value};{when};{date.label}")
+
+
+def _keepwarm(card, contact: Contact) -> None:
+    def put(suffix: str, value: str) -> None:
+        _add(card, (PREFIX + suffix).lower(), value)
+
+    if contact.role is not None:
+        put("ROLE", contact.role.value)
+    put("STYLE", contact.style.value)
+    put("TIER", contact.tier.value)
+    put("STAGE", contact.stage.value)
+    for motivation in contact.motivations:
+        put("MOTIVATION", motivation.value)
+    for interest in contact.interests:
+        put("INTEREST", interest)
+    if contact.preferred_channel is not None:
+        put("CHANNEL", contact.preferred_channel.value)
+    if contact.best_time:
+        put("BEST-TIME", contact.best_time)
+    put("DO-NOT-CONTACT", "true" if contact.do_not_contact else "false")
+    if contact.owner:
+        put("OWNER", contact.owner)
+
+
+def export(contacts: list[Contact]) -> str:
+    """Every contact as one vCard 4.0 file, with CRLF line ends as RFC 6350 asks."""
+    return "".join(to_vcard(c).serialize() for c in contacts)

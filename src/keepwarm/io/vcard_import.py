@@ -1,0 +1,369 @@
+"""vCard files (2.1, 3.0 and 4.0) to contact records.
+
+The file is first cut into cards here, keeping the line each card starts on
+and unfolding folded lines and quoted-printable soft breaks (which vobject does
+not join); each card is then parsed by vobject on its own, so one malformed
+card is reported with its number and line and the others still read.
+Photos, logos, sounds and keys are dropped before parsing: keepwarm keeps no
+pictures, and they are most of a file's bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import vobject
+from vobject.base import ParseError
+
+from ..model import DateKind
+from ..model.enums import normalize_word
+from . import datefmt
+from .contacts_apply import ALL_KINDS, Incoming
+from .report import Where
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_QP = re.compile(r"^[^:]*;(?:ENCODING=)?QUOTED-PRINTABLE[;:]", re.IGNORECASE)
+_BINARY = re.compile(r"^(?:[\w-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
+_BEGIN = re.compile(r"^BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
+_END = re.compile(r"^END\s*:\s*VCARD\s*$", re.IGNORECASE)
+
+PREFIX = "X-KEEPWARM-"
+#: keepwarm's own fields, carried as X-KEEPWARM-* properties so that an export re-imports losslessly.
+SINGLE = {
+    "ROLE": "role",
+    "STYLE": "style",
+    "TIER": "tier",
+    "STAGE": "stage",
+    "CHANNEL": "preferred_channel",
+    "BEST-TIME": "best_time",
+    "DO-NOT-CONTACT": "do_not_contact",
+    "OWNER": "owner",
+}
+MULTIPLE = {"MOTIVATION": "motivations", "INTEREST": "interests"}
+ENUMS = {"role", "style", "tier", "stage", "preferred_channel", "motivations"}
+ANNIVERSARY_PROPS = ("anniversary", "x-anniversary", "x-ms-anniversary")
+
+
+@dataclass
+class RawCard:
+    number: int
+    line: int
+    lines: list[tuple[int, str]] = field(default_factory=list)  # (physical line, logical line)
+    problem: str | None = None
+
+
+def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Unfolded lines with the physical line each starts on."""
+    current: str | None = None
+    start = 0
+    qp_open = False
+    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
+        if current is not None and qp_open:
+            current = current[:-1] + raw  # a quoted-printable soft break joins lines as they are
+        elif current is not None and raw[:1] in (" ", "\t"):
+            current += raw[1:]
+        else:
+            if current is not None:
+                yield start, current
+            current, start = raw, number
+        qp_open = bool(_QP.match(current)) and current.endswith("=")
+    if current is not None:
+        yield start, current
+
+
+def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
+    """The cards, and the lines outside any card that are not blank (each a problem)."""
+    cards: list[RawCard] = []
+    stray: list[tuple[int, str]] = []
+    card: RawCard | None = None
+    for number, line in _logical_lines(text):
+        if not line.strip():
+            continue
+        if _BEGIN.match(line.strip()):
+            if card is not None:
+                card.problem = f"no END:VCARD before the next BEGIN:VCARD on line {number} (expected each card to end with END:VCARD)"
+                cards.append(card)
+            card = RawCard(len(cards) + 1, number, [(number, "BEGIN:VCARD")])
+            continue
+        if card is None:
+            stray.append((number, line))
+            continue
+        if _END.match(line.strip()):
+            card.lines.append((number, "END:VCARD"))
+            cards.append(card)
+            card = None
+            continue
+        if not _BINARY.match(line):
+            card.lines.append((number, line))
+    if card is not None:
+        card.problem = "no END:VCARD before the end of the file (expected each card to end with END:VCARD)"
+        cards.append(card)
+    return cards, stray
+
+
+# ------------------------------------------------------------------ values
+
+
+def _text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value if _text(v))
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _values(card, name: str) -> list:
+    return list(card.contents.get(name, []))
+
+
+def _first(card, name: str) -> str:
+    for line in _values(card, name):
+        text = _text(line.value).strip()
+        if text:
+            return text
+    return ""
+
+
+def _name(card) -> str:
+    name = _first(card, "fn")
+    if name:
+        return name
+    for line in _values(card, "n"):
+        n = line.value
+        parts = [_text(getattr(n, key, "")) for key in ("given", "additional", "family")]
+        joined = " ".join(p.strip() for p in parts if p and p.strip())
+        if joined:
+            return joined
+    return ""
+
+
+def _address(value) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    parts = [_text(getattr(value, key, "")) for key in ("box", "extended", "street", "city", "region", "code", "country")]
+    return ", ".join(p for p in (p.strip() for p in parts) if p)
+
+
+def _param(line, name: str) -> str:
+    values = line.params.get(name.upper()) or []
+    return str(values[0]) if values else ""
+
+
+def _date(line, kind: DateKind, label: str = "") -> dict | None:
+    if _param(line, "VALUE").lower() == "text":
+        return None  # "circa 1800" says nothing a calendar can use
+    parsed = datefmt.parse(_text(line.value))
+    if parsed is None:
+        return None
+    year, month, day = parsed
+    omit = _param(line, "X-APPLE-OMIT-YEAR")
+    if omit and year is not None and str(year) == omit.strip():
+        year = None
+    return {"kind": kind.value, "month": month, "day": day, "year": year, "label": label}
+
+
+def _keepwarm_date(text: str) -> dict:
+    kind, _, rest = text.partition(";")
+    when, _, label = rest.partition(";")
+    parsed = datefmt.parse(when)
+    if parsed is None:
+        raise ValueError(f"{text!r} has no date (expected KIND;19850314;LABEL)")
+    year, month, day = parsed
+    return {"kind": normalize_word(kind), "month": month, "day": day, "year": year, "label": label}
+
+
+def _apple_label(card, group: str | None) -> str:
+    if not group:
+        return ""
+    for line in _values(card, "x-ablabel"):
+        if line.group == group:
+            return re.sub(r"^_\$!<(.*)>!\$_$", r"\1", _text(line.value).strip())
+    return ""
+
+
+def _uid(card) -> str | None:
+    uid = _first(card, "uid")
+    if uid.lower().startswith("urn:uuid:"):
+        uid = uid[len("urn:uuid:"):]
+    return uid or None
+
+
+def to_incoming(card, where: Where) -> Incoming:
+    """One parsed vobject card as a record; a value that cannot be read makes the record invalid."""
+    item = Incoming(where=where, uid=_uid(card))
+    fields, sources = item.fields, item.sources
+    try:
+        _fill(card, fields, sources, item)
+    except ValueError as exc:
+        item.problem = str(exc)
+    if not item.problem and not fields.get("name"):
+        item.problem = "no name (expected an FN or N property)"
+    return item
+
+
+def _fill(card, fields: dict, sources: dict, item: Incoming) -> None:
+    name = _name(card)
+    if not name:
+        emails = [_text(e.value).strip() for e in _values(card, "email")]
+        name = next((e for e in emails if e), "")
+    if name:
+        fields["name"], sources["name"] = name, "FN"
+    orgs = _values(card, "org")
+    if orgs:
+        value = orgs[0].value
+        org = _text(value[0] if isinstance(value, (list, tuple)) and value else value).strip()
+        if org:
+            fields["account"], sources["account"] = org, "ORG"
+    title = _first(card, "title") or _first(card, "role")
+    if title:
+        fields["title"], sources["title"] = title, "TITLE"
+    for prop, key, convert in (
+        ("email", "emails", lambda line: _text(line.value).strip().removeprefix("mailto:")),
+        ("tel", "phones", lambda line: _text(line.value).strip().removeprefix("tel:")),
+        ("adr", "addresses", lambda line: _address(line.value)),
+        ("url", "urls", lambda line: _text(line.value).strip()),
+    ):
+        found = [v for v in (convert(line) for line in _values(card, prop)) if v]
+        if found:
+            fields[key], sources[key] = found, prop.upper()
+    notes = [_text(line.value).replace("\r\n", "\n") for line in _values(card, "note")]
+    notes = [n for n in notes if n.strip()]
+    if notes:
+        fields["notes"], sources["notes"] = "\n\n".join(notes), "NOTE"
+    tags: list[str] = []
+    for line in _values(card, "categories"):
+        value = line.value if isinstance(line.value, (list, tuple)) else _text(line.value).split(",")
+        tags += [str(v).strip() for v in value if str(v).strip()]
+    if tags:
+        fields["tags"], sources["tags"] = tags, "CATEGORIES"
+    _fill_dates(card, fields, sources, item)
+    _fill_keepwarm(card, fields, sources)
+
+
+def _fill_dates(card, fields: dict, sources: dict, item: Incoming) -> None:
+    dates: list[dict] = []
+    kinds: set[str] = set()
+    for prop, kind in (("bday", DateKind.BIRTHDAY), *((p, DateKind.ANNIVERSARY) for p in ANNIVERSARY_PROPS)):
+        for line in _values(card, prop):
+            try:
+                found = _date(line, kind)
+            except ValueError as exc:
+                raise ValueError(f"{prop.upper()}: {exc}") from None
+            kinds.add(kind.value)
+            if found is not None:
+                dates.append(found)
+                sources.setdefault("dates", prop.upper())
+    for line in _values(card, "x-abdate"):
+        label = _apple_label(card, line.group)
+        kind = DateKind.ANNIVERSARY if label.lower() == "anniversary" else DateKind.CUSTOM
+        try:
+            found = _date(line, kind, "" if kind == DateKind.ANNIVERSARY else label)
+        except ValueError as exc:
+            raise ValueError(f"X-ABDATE: {exc}") from None
+        if found is not None:
+            kinds.add(kind.value)
+            dates.append(found)
+    own = _values(card, PREFIX.lower() + "date")
+    if own:
+        dates = _with_own_dates(own, dates)
+        kinds = set(ALL_KINDS)  # keepwarm's own export lists every date of the contact
+        sources.setdefault("dates", PREFIX + "DATE")
+    if kinds:
+        fields["dates"] = dates
+        item.date_kinds = frozenset(kinds)
+
+
+def _with_own_dates(own: list, standard: list[dict]) -> list[dict]:
+    """keepwarm's ordered list, with BDAY and ANNIVERSARY winning where an address book changed them."""
+    dates = []
+    for line in own:
+        try:
+            dates.append(_keepwarm_date(_text(line.value)))
+        except ValueError as exc:
+            raise ValueError(f"{PREFIX}DATE: {exc}") from None
+    for found in standard:
+        if found["label"]:
+            if found not in dates:
+                dates.append(found)
+            continue
+        index = next((i for i, d in enumerate(dates) if d["kind"] == found["kind"] and not d["label"]), None)
+        if index is None:
+            dates.append(found)
+        else:
+            dates[index] = found
+    return dates
+
+
+def _flag(text: str) -> bool:
+    word = text.strip().lower()
+    if word in ("true", "yes", "1"):
+        return True
+    if word in ("false", "no", "0", ""):
+        return False
+    raise ValueError(f"{PREFIX}DO-NOT-CONTACT: {text!r} is not true or false")
+
+
+def _fill_keepwarm(card, fields: dict, sources: dict) -> None:
+    for suffix, key in SINGLE.items():
+        lines = _values(card, (PREFIX + suffix).lower())
+        if not lines:
+            continue
+        text = _text(lines[0].value).strip()
+        sources[key] = PREFIX + suffix
+        if key == "do_not_contact":
+            fields[key] = _flag(text)
+        elif key in ENUMS:
+            fields[key] = normalize_word(text) or None
+        else:
+            fields[key] = text
+    for suffix, key in MULTIPLE.items():
+        lines = _values(card, (PREFIX + suffix).lower())
+        if lines:
+            values = [_text(line.value).strip() for line in lines]
+            values = [v for v in values if v]
+            fields[key] = [normalize_word(v) for v in values] if key in ENUMS else values
+            sources[key] = PREFIX + suffix
+
+
+# ------------------------------------------------------------------- cards
+
+
+def _parse(raw: RawCard):
+    text = "\r\n".join(line for _, line in raw.lines) + "\r\n"
+    try:
+        return vobject.readOne(text, validate=False), None
+    except ParseError as exc:
+        # vobject's own line count is unreliable; find the line it quotes instead.
+        message = str(getattr(exc, "msg", "") or "")
+        quoted = message.split("line: ", 1)[1] if "line: " in message else None
+        for number, line in raw.lines:
+            if quoted is not None and line == quoted:
+                shown = line if len(line) <= 40 else line[:37] + "..."
+                return None, f"line {number}: {shown!r} is not a vCard property (expected NAME:value)"
+        return None, f"cannot be read as a vCard ({message or 'malformed'})"
+    except Exception as exc:  # vobject on untrusted input can raise nearly anything
+        return None, f"cannot be read as a vCard ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'malformed'})"
+
+
+def read(text: str, file: str) -> list[Incoming]:
+    cards, stray = split_cards(text)
+    items: list[Incoming] = []
+    for number, line in stray:
+        shown = line if len(line) <= 40 else line[:37] + "..."
+        items.append(Incoming(where=Where(file, number), problem=f"expected BEGIN:VCARD, found {shown!r}"))
+    for raw in cards:
+        where = Where(file, raw.line, raw.number)
+        if raw.problem:
+            items.append(Incoming(where=where, problem=raw.problem))
+            continue
+        card, problem = _parse(raw)
+        if problem:
+            items.append(Incoming(where=where, problem=problem))
+            continue
+        items.append(to_incoming(card, where))
+    if not items:
+        items.append(Incoming(where=Where(file, 1), problem="no vCard in this file (expected BEGIN:VCARD ... END:VCARD)"))
+    items.sort(key=lambda i: i.where.line or 0)
+    return items

@@ -1,1 +1,186 @@
-"""(being written)"""
+"""`keepwarm export ics` and `keepwarm calendar publish`: follow-ups in your calendar.
+
+`ics` and `caldav` take a while to import; they are loaded when a command
+runs, not when `keepwarm --help` does.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import UserError
+from ..session import Session
+from . import cli
+from .engine import report_problems
+from .groups import export
+from .params import IntRange
+
+pass_session = click.make_pass_decorator(Session)
+MAX_DAYS = 3650
+MAX_ALARM = 7 * 24 * 60
+
+
+def selection_options(func):
+    """The options that choose what goes into the calendar; export and publish share them."""
+    options = [
+        click.option("--days", type=IntRange(1, MAX_DAYS),
+                     help="Horizon: follow-ups due within this many days (default: [calendar] days, 90)."),
+        click.option("--contact", help="Only this contact's follow-ups (id or name)."),
+        click.option("--account", help="Only the follow-ups of this account's people."),
+        click.option("--todo", is_flag=True, help="Write to-dos (VTODO with a due date) instead of events."),
+        click.option("--dates", is_flag=True, help="Add birthdays and anniversaries as yearly events."),
+        click.option("--alarm-minutes", type=IntRange(0, MAX_ALARM),
+                     help="Reminder this many minutes before (default: [calendar] alarm_minutes, 30)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _selection(session: Session, days, contact, account, todo, dates, alarm_minutes, *, persist: bool):
+    from ..calendar.export import Selection
+
+    session.tz  # an unknown zone in the config stops us here, before any work  # noqa: B018
+    cfg = session.settings.calendar
+    return Selection(
+        days=days if days is not None else cfg.days,
+        alarm_minutes=alarm_minutes if alarm_minutes is not None else cfg.alarm_minutes,
+        contact=contact, account=account, todo=todo, dates=dates, persist=persist,
+    )
+
+
+def _when(entry, tz) -> str:
+    """A day, or a day and time in the user's zone (entries hold UTC)."""
+    if entry.all_day:
+        return entry.start.isoformat() + (" yearly" if entry.rrule else "")
+    return entry.start.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@export.command("ics")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE|-",
+              help="File to write (replaced atomically, mode 0600), or - for standard output.")
+@selection_options
+@pass_session
+def export_ics(session: Session, output: str, days, contact, account, todo, dates, alarm_minutes) -> None:
+    """Follow-ups as an iCalendar file that calendars can re-import to update.
+
+    Re-importing a later export updates the same events (stable UIDs, rising
+    SEQUENCE); follow-ups done or dismissed since the last export to the same
+    file come back as cancelled, so the calendar drops them.
+    """
+    from ..calendar.export import build_export
+    from ..calendar.output import check_writable, write_atomic
+
+    selection = _selection(session, days, contact, account, todo, dates, alarm_minutes, persist=True)
+    path = None if output == "-" else Path(output).expanduser()
+    if path is not None:
+        check_writable(path)
+    target = "-" if path is None else str(path.resolve())
+    result = build_export(session, selection, target)
+    if result.runtime is not None:
+        report_problems(result.runtime)
+    data = result.text.encode("utf-8")
+    if path is None:
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:
+            sys.stdout.write(result.text)
+        else:
+            stream.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(path, data)
+    result.commit(session.now)
+    if path is not None:
+        counts = result.counts
+        noun = "to-do" if todo else "event"
+        extra = [f"{counts['cancelled']} cancelled"] if counts["cancelled"] else []
+        extra += [f"{counts['completed']} completed"] if counts["completed"] else []
+        more = f" ({', '.join(extra)})" if extra else ""
+        click.echo(f"Wrote {_plural(counts['active'], noun)}{more} to {path}", err=True)
+
+
+@cli.group("calendar")
+def calendar_group() -> None:
+    """Keep a CalDAV calendar (Nextcloud, Radicale, iCloud, Fastmail) in step with your follow-ups."""
+
+
+def _password(username: str | None, password_stdin: bool, configured: str) -> str | None:
+    if password_stdin:
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise UserError("--password-stdin: standard input was empty (expected the password on one line)")
+        return line.rstrip("\r\n")
+    if configured:
+        return configured
+    if username:
+        return click.prompt(f"Password for {username}", hide_input=True, err=True)
+    return None
+
+
+@calendar_group.command("publish")
+@click.argument("url", required=False)
+@click.option("--user", "username", help="User name (default: [calendar] username).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--calendar", "calendar_name", metavar="NAME",
+              help="Use (or create) the calendar with this name under URL's account, instead of URL itself.")
+@click.option("--dry-run", is_flag=True, help="Show what would change on the server and change nothing.")
+@selection_options
+@pass_session
+def publish(session: Session, url, username, password_stdin, calendar_name, dry_run,
+            days, contact, account, todo, dates, alarm_minutes) -> None:
+    """Create, update and delete events on the CalDAV calendar at URL so it mirrors the export.
+
+    URL defaults to [calendar] url in config.toml. Only events keepwarm wrote are
+    touched; anything else in the calendar stays as it is.
+    """
+    from ..calendar import caldav_publish as dav
+    from ..calendar.export import publish_entries, render_object, resolve
+
+    selection = _selection(session, days, contact, account, todo, dates, alarm_minutes, persist=not dry_run)
+    cfg = session.settings.calendar
+    url = url or cfg.url
+    if not url:
+        raise UserError("url: none given (expected a CalDAV URL as argument, or [calendar] url in config.toml)")
+    if not url.startswith(("http://", "https://")):
+        raise UserError(f"url: {url!r} is not a web address (expected https://... or http://...)")
+    username = username or cfg.username or None
+    resolve(session, selection)  # a wrong --contact or --account fails before we go online
+    password = _password(username, password_stdin, cfg.password)
+    target = dav.open_target(url, username, password, calendar_name, create=not dry_run)
+    remote = dav.read_remote(target, username)
+    desired, runtime = publish_entries(session, selection, set(remote))
+    if runtime is not None:
+        report_problems(runtime)
+    plan = dav.make_plan(desired, remote, selection.kind)
+
+    def show(action: str, item) -> None:
+        label = item.summary if isinstance(item, dav.Remote) else f"{_when(item, session.tz)}  {item.summary}"
+        click.echo(f"{action:<7} {label}")
+
+    if dry_run:
+        if target.calendar is None:
+            click.echo(f"would create calendar {calendar_name!r}")
+        for entry in plan.create:
+            show("create", entry)
+        for entry, _ in plan.update:
+            show("update", entry)
+        for remote_item in plan.delete:
+            show("delete", remote_item)
+        click.echo(
+            f"Dry run: would create {len(plan.create)}, update {len(plan.update)}, delete {len(plan.delete)}"
+            f" ({plan.unchanged} unchanged); nothing was changed."
+        )
+        return
+    dav.apply(target, plan, lambda entry: render_object(session, entry), username, progress=show)
+    made = f"created calendar {calendar_name!r}; " if target.created else ""
+    click.echo(
+        f"Published to {target.url}: {made}{len(plan.create)} created, {len(plan.update)} updated, "
+        f"{len(plan.delete)} deleted, {plan.unchanged} unchanged."
+    )

@@ -1,0 +1,228 @@
+"""Mirroring the export on a CalDAV server (Nextcloud, Radicale, iCloud, Fastmail...).
+
+The server is its own record: we list the calendar, keep to the objects
+whose UID keepwarm wrote (`keepwarm-...@keepwarm`), and make them match the
+export: create what is missing, update what changed (by the fingerprint we
+store in X-KEEPWARM-HASH, so an unchanged event is not rewritten and a user's
+own edit survives until our data changes), delete what is no longer wanted
+(done, dismissed, deleted). Other events in the same calendar are never
+touched.
+
+Each object is one VCALENDAR sent with a plain PUT: no METHOD, and SEQUENCE
+as we computed it (caldav's own save helpers would bump it again).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from ..errors import UserError
+from .entries import Entry, is_ours
+
+TIMEOUT_SECONDS = 20
+
+
+@dataclass
+class Remote:
+    uid: str
+    url: str
+    fingerprint: str | None
+    sequence: int
+    summary: str
+    kind: str = "VEVENT"
+
+
+@dataclass
+class Plan:
+    create: list[Entry] = field(default_factory=list)
+    update: list[tuple[Entry, Remote]] = field(default_factory=list)
+    delete: list[Remote] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.create or self.update or self.delete)
+
+
+def make_plan(desired: list[Entry], remote: dict[str, Remote], kind: str = "VEVENT") -> Plan:
+    """Pure: what to do so that our `kind` of objects in the calendar equal `desired`.
+
+    Events and to-dos are mirrored separately, so publishing to-dos into a
+    calendar does not delete the events published there, nor the reverse.
+    """
+    plan = Plan()
+    remote = {uid: r for uid, r in remote.items() if r.kind == kind}
+    wanted = {e.uid: e for e in desired if e.active}
+    for uid, entry in sorted(wanted.items(), key=lambda kv: (str(kv[1].start), kv[0])):
+        there = remote.get(uid)
+        if there is None:
+            plan.create.append(entry)
+        elif there.fingerprint != entry.fingerprint():
+            plan.update.append((entry.with_sequence(max(entry.sequence, there.sequence + 1)), there))
+        else:
+            plan.unchanged += 1
+    plan.delete = [r for uid, r in sorted(remote.items()) if uid not in wanted]
+    return plan
+
+
+# ------------------------------------------------------------------ the server
+
+
+def _dav():
+    import caldav
+    from caldav.lib import error
+
+    return caldav, error
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    found = re.search(r"\[Errno -?\d+\] ([^')\"]+)", text)
+    if found:
+        return found.group(1).strip().lower()
+    if "timed out" in text.lower():
+        return "timed out"
+    first = text.splitlines()[0] if text else ""
+    return first[:120] or type(exc).__name__
+
+
+def explain(exc: BaseException, url: str, username: str | None) -> UserError:
+    """One line a user can act on, for anything the network or the server says."""
+    _, error = _dav()
+    if isinstance(exc, error.AuthorizationError):
+        who = f" for user {username!r}" if username else " (no user given; use --user)"
+        return UserError(f"{url}: the server refused the credentials{who} (check the user name and password)")
+    if isinstance(exc, error.NotFoundError):
+        return UserError(f"{url}: no calendar there (expected a calendar's URL, or the server's with --calendar NAME)")
+    if isinstance(exc, error.DAVError):
+        return UserError(f"{url}: the CalDAV server answered with an error ({_reason(exc)})")
+    return UserError(f"{url}: cannot reach the CalDAV server ({_reason(exc)})")
+
+
+def _client(url: str, username: str | None, password: str | None):
+    caldav, _ = _dav()
+    options: dict[str, Any] = {"url": url, "timeout": TIMEOUT_SECONDS}
+    if username:
+        options.update(username=username, password=password or "")
+    accepted = inspect.signature(caldav.DAVClient.__init__).parameters
+    if username and "auth_type" in accepted:
+        options["auth_type"] = "basic"  # send credentials at once instead of after a 401
+    if "enable_rfc6764" in accepted:
+        options["enable_rfc6764"] = False  # the URL is given; no DNS discovery
+    return caldav.DAVClient(**options)
+
+
+def _name_of(calendar) -> str:
+    try:
+        return calendar.get_display_name() or ""
+    except AttributeError:
+        return getattr(calendar, "name", "") or ""
+
+
+@dataclass
+class Target:
+    client: Any
+    calendar: Any | None  # None in a dry run when the named calendar does not exist yet
+    url: str
+    created: bool = False
+
+
+def open_target(url: str, username: str | None, password: str | None, calendar_name: str | None,
+                *, create: bool) -> Target:
+    _, error = _dav()
+    try:
+        client = _client(url, username, password)
+        if not calendar_name:
+            calendar = client.calendar(url=url)
+            calendar.get_properties()  # fails here, clearly, if nothing is at the URL
+            return Target(client, calendar, url)
+        principal = client.principal()
+        for candidate in principal.calendars():
+            if _name_of(candidate) == calendar_name:
+                return Target(client, candidate, str(candidate.url))
+        if not create:
+            return Target(client, None, url)
+        calendar = principal.make_calendar(name=calendar_name)
+        return Target(client, calendar, str(calendar.url), created=True)
+    except (error.DAVError, OSError) as exc:
+        raise explain(exc, url, username) from None
+
+
+def _list_objects(calendar) -> list:
+    for name in ("get_objects_by_sync_token", "objects_by_sync_token"):
+        method = getattr(calendar, name, None)
+        if method is not None:
+            return list(method(load_objects=True))
+    return list(calendar.search())
+
+
+def _text(value) -> str:
+    return str(value) if value is not None else ""
+
+
+def read_remote(target: Target, username: str | None) -> dict[str, Remote]:
+    """Our objects on the server, by UID; anything else in the calendar is ignored."""
+    if target.calendar is None:
+        return {}
+    _, error = _dav()
+    try:
+        objects = _list_objects(target.calendar)
+    except (error.DAVError, OSError) as exc:
+        raise explain(exc, target.url, username) from None
+    found: dict[str, Remote] = {}
+    for obj in objects:
+        try:
+            component = obj.icalendar_component
+        except (ValueError, KeyError, AttributeError, IndexError):  # unreadable: not one we wrote
+            continue
+        uid = _text(component.get("UID"))
+        if not is_ours(uid):
+            continue
+        try:
+            sequence = int(component.get("SEQUENCE", 0))
+        except (TypeError, ValueError):
+            sequence = 0
+        found[uid] = Remote(
+            kind=str(getattr(component, "name", "VEVENT")).upper(),
+            uid=uid,
+            url=str(obj.url),
+            fingerprint=_text(component.get("X-KEEPWARM-HASH")) or None,
+            sequence=sequence,
+            summary=_text(component.get("SUMMARY")),
+        )
+    return found
+
+
+def _check(response, url: str, what: str) -> None:
+    status = getattr(response, "status", 200)
+    if status is not None and int(status) >= 400:
+        raise UserError(f"{url}: the server did not accept the {what} (HTTP {status})")
+
+
+def apply(target: Target, plan: Plan, render_one: Callable[[Entry], str], username: str | None,
+          progress: Callable[[str, Entry | Remote], None] = lambda action, item: None) -> None:
+    _, error = _dav()
+    client, base = target.client, str(target.calendar.url)
+    if not base.endswith("/"):
+        base += "/"
+    headers = {"Content-Type": "text/calendar; charset=utf-8"}
+    try:
+        for entry in plan.create:
+            href = base + quote(entry.uid, safe="") + ".ics"
+            _check(client.put(href, render_one(entry), {**headers, "If-None-Match": "*"}), href, "new event")
+            progress("create", entry)
+        for entry, remote in plan.update:
+            _check(client.put(remote.url, render_one(entry), headers), remote.url, "update")
+            progress("update", entry)
+        for remote in plan.delete:
+            response = client.delete(remote.url)
+            if getattr(response, "status", 200) != 404:  # already gone is fine
+                _check(response, remote.url, "deletion")
+            progress("delete", remote)
+    except (error.DAVError, OSError) as exc:
+        raise explain(exc, target.url, username) from None

@@ -1,0 +1,113 @@
+"""Follow-ups and important dates as calendar entries.
+
+UIDs come from what the item is, never from when it was exported: a
+follow-up's id together with its contact's permanent uid (so two databases
+never collide), an important date's contact, kind, day and label. Re-importing
+a later export therefore updates the same event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from .. import dates
+from ..model import Contact, DateKind, FollowUp, FollowUpStatus, ImportantDate
+from ..store.followups import effective_due
+from . import description as words
+from .entries import ACTIVE, CANCELLED, COMPLETED, UID_DOMAIN, UID_PREFIX, Entry, Kind, short_hash
+
+#: How long a timed follow-up blocks in the calendar.
+TIMED_LENGTH = dt.timedelta(minutes=30)
+#: A stable first year for yearly dates whose year is unknown (a leap year, for 29 February).
+ANCHOR_YEAR = 1972
+EARLIEST_ANCHOR = 1900
+
+
+def followup_uid(followup: FollowUp, contact: Contact, kind: Kind = "VEVENT") -> str:
+    noun = "todo" if kind == "VTODO" else "followup"
+    return f"{UID_PREFIX}{noun}-{followup.id}-{short_hash(contact.uid or contact.id)}{UID_DOMAIN}"
+
+
+def date_uid(date: ImportantDate, contact: Contact) -> str:
+    key = short_hash(contact.uid or contact.id, date.kind.value, date.month, date.day, date.label)
+    return f"{UID_PREFIX}date-{key}{UID_DOMAIN}"
+
+
+def categories(followup: FollowUp) -> tuple[str, ...]:
+    family = followup.rule_key.split(".", 1)[0].replace("_", " ")
+    found = ["keepwarm", family]
+    if followup.channel is not None:
+        found.append(followup.channel.value)
+    return tuple(dict.fromkeys(found))
+
+
+def _status(followup: FollowUp, kind: Kind) -> str:
+    if followup.status in (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED):
+        return ACTIVE[kind]
+    if followup.status == FollowUpStatus.DONE and kind == "VTODO":
+        return COMPLETED
+    return CANCELLED
+
+
+def followup_entry(
+    followup: FollowUp,
+    contact: Contact,
+    description: str,
+    *,
+    tz: ZoneInfo,
+    kind: Kind = "VEVENT",
+    alarm_minutes: int | None = None,
+) -> Entry:
+    """All day on the due day (the day it wakes up when snoozed); timed when it has a time of day."""
+    day = effective_due(followup)
+    start: dt.date | dt.datetime
+    if followup.due_time is not None:
+        start = dates.to_utc(day, followup.due_time, tz)
+        end: dt.date | dt.datetime = start + TIMED_LENGTH
+    else:
+        start, end = day, day + dt.timedelta(days=1)
+    status = _status(followup, kind)
+    return Entry(
+        uid=followup_uid(followup, contact, kind),
+        kind=kind,
+        summary=words.summary(followup, contact),
+        description=description,
+        start=start,
+        end=end if kind == "VEVENT" else None,
+        status=status,
+        categories=categories(followup),
+        alarm_minutes=alarm_minutes if status in ACTIVE.values() else None,
+        sequence=followup.sequence,
+        last_modified=followup.updated_at,
+        completed=followup.closed_at if status == COMPLETED else None,
+        followup_id=followup.id,
+    )
+
+
+def yearly_rule(date: ImportantDate) -> str:
+    # 29 February falls on the last day of February in common years.
+    day = -1 if (date.month, date.day) == (2, 29) else date.day
+    return f"FREQ=YEARLY;BYMONTH={date.month};BYMONTHDAY={day}"
+
+
+def anchor(date: ImportantDate) -> dt.date:
+    year = date.year if date.year is not None and date.year >= EARLIEST_ANCHOR else ANCHOR_YEAR
+    return dt.date(year, date.month, date.day)
+
+
+def date_entry(date: ImportantDate, contact: Contact, *, alarm_minutes: int | None = None) -> Entry:
+    """A yearly all-day event; it starts on the real year when known (from 1900 on)."""
+    start = anchor(date)
+    return Entry(
+        uid=date_uid(date, contact),
+        kind="VEVENT",
+        summary=words.date_summary(date, contact),
+        description=words.date_description(date, contact),
+        start=start,
+        end=start + dt.timedelta(days=1),
+        status=ACTIVE["VEVENT"],
+        categories=("keepwarm", "important date" if date.kind == DateKind.CUSTOM else date.kind.value.replace("_", " ")),
+        rrule=yearly_rule(date),
+        alarm_minutes=alarm_minutes,
+    )

@@ -1,0 +1,50 @@
+"""Writing files so that a reader sees the old one or the new one, never half.
+
+The bytes go to a temporary file in the target's own folder (same file
+system, so the rename is atomic), created 0600 because follow-ups name
+people and carry private notes; it is flushed to disk, then renamed over
+the target.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import UserError
+
+
+def check_writable(path: Path) -> None:
+    """Fail before any work is done if `path` cannot be written."""
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder (expected a file name to write)")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UserError(f"{path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"{path}: cannot write in folder {folder} (permission denied)")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserError(f"{path}: cannot be overwritten (permission denied)")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be written ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UserError(f"{path}: cannot be written ({exc.strerror})") from None

@@ -1,0 +1,136 @@
+"""What the last export to each target contained, so the next one can cancel.
+
+A calendar that imports a file only ever adds or updates; it never learns
+that an event vanished from the file. So for every target (an output file,
+or stdout, for one database and one selection) we remember the UIDs written
+last time, with their SEQUENCE and fingerprint. The next export then
+
+- raises SEQUENCE when an entry's content changed (its fingerprint differs),
+- writes every UID that is gone (follow-up done or dismissed, contact
+  deleted, date removed) once more with STATUS:CANCELLED and a higher
+  SEQUENCE, and keeps doing so for `KEEP_CANCELLED` days, in case a file was
+  exported but never imported; then forgets it.
+
+The record is a small JSON file in the data folder, written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import UserError
+from .entries import CANCELLED, Entry
+from .output import write_atomic
+
+KEEP_CANCELLED = dt.timedelta(days=60)
+VERSION = 1
+
+
+@dataclass
+class Record:
+    seq: int
+    hash: str
+    kind: str
+    summary: str
+    start: str
+    followup_id: int | None = None
+    cancelled_at: str | None = None
+
+    @classmethod
+    def of(cls, entry: Entry, cancelled_at: dt.datetime | None = None) -> "Record":
+        return cls(
+            seq=entry.sequence, hash=entry.fingerprint(), kind=entry.kind, summary=entry.summary,
+            start=entry.start.isoformat(), followup_id=entry.followup_id,
+            cancelled_at=cancelled_at.isoformat() if cancelled_at else None,
+        )
+
+
+def _start(text: str) -> dt.date | dt.datetime:
+    return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+
+
+def stub(uid: str, record: Record) -> Entry:
+    """A cancellation built from the record alone, for items no longer in the database."""
+    start = _start(record.start)
+    end = None
+    if record.kind == "VEVENT":
+        end = start + (dt.timedelta(minutes=30) if isinstance(start, dt.datetime) else dt.timedelta(days=1))
+    return Entry(uid=uid, kind=record.kind, summary=record.summary, start=start, end=end,  # type: ignore[arg-type]
+                 status=CANCELLED, categories=("keepwarm",), followup_id=record.followup_id)
+
+
+def settle(
+    previous: dict[str, Record],
+    current: list[Entry],
+    closing: dict[str, Entry],
+    now: dt.datetime,
+) -> tuple[list[Entry], dict[str, Record]]:
+    """The entries to write (with their final SEQUENCE) and the record to keep."""
+    out: list[Entry] = []
+    records: dict[str, Record] = {}
+    for entry in current:
+        before = previous.get(entry.uid)
+        seq = entry.sequence
+        if before is not None:
+            seq = max(seq, before.seq + (1 if before.hash != entry.fingerprint() else 0))
+        final = entry.with_sequence(seq)
+        out.append(final)
+        records[entry.uid] = Record.of(final)
+    seen = {e.uid for e in current}
+    for uid, before in previous.items():
+        if uid in seen:
+            continue
+        if before.cancelled_at is not None:
+            since = dt.datetime.fromisoformat(before.cancelled_at)
+            if now - since > KEEP_CANCELLED:
+                continue
+            entry = closing.get(uid) or stub(uid, before)
+            final = entry.with_sequence(before.seq)
+            out.append(final)
+            records[uid] = before
+            continue
+        entry = closing.get(uid) or stub(uid, before)
+        final = entry.with_sequence(max(entry.sequence, before.seq + 1))
+        out.append(final)
+        records[uid] = Record.of(final, cancelled_at=now)
+    return out, records
+
+
+class ExportState:
+    def __init__(self, path: Path, data: dict) -> None:
+        self.path = path
+        self.data = data
+
+    @classmethod
+    def load(cls, path: Path) -> "ExportState":
+        if not path.exists():
+            return cls(path, {"version": VERSION, "targets": {}})
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or not isinstance(data.get("targets"), dict):
+                raise ValueError("no targets")
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise UserError(
+                f"{path}: is not a keepwarm export record ({exc}); delete it to start afresh"
+            ) from None
+        return cls(path, data)
+
+    def previous(self, key: str) -> dict[str, Record]:
+        entries = self.data["targets"].get(key, {}).get("entries", {})
+        try:
+            return {uid: Record(**fields) for uid, fields in entries.items()}
+        except TypeError as exc:
+            raise UserError(f"{self.path}: target {key!r} is damaged ({exc}); delete the file to start afresh") from None
+
+    def update(self, key: str, records: dict[str, Record], now: dt.datetime) -> None:
+        self.data["targets"][key] = {
+            "updated": now.isoformat(),
+            "entries": {uid: asdict(r) for uid, r in sorted(records.items())},
+        }
+
+    def save(self) -> None:
+        text = json.dumps(self.data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        write_atomic(self.path, text.encode("utf-8"))

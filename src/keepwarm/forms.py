@@ -1,0 +1,251 @@
+"""Forms as text in, validated records (or per-field problems) out.
+
+A form is a dict of field name -> what the user typed or picked. These
+functions turn it into the same pydantic records the CLI builds, and return
+each problem under the field that caused it, so a form can show it next to
+that field while the user types. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from . import dates
+from .errors import UserError
+from .model import Contact, DateKind, ImportantDate, Interaction, Motivation
+from .model.enums import normalize_word
+
+#: Clocks drift; a touch logged "now" on another machine may look a little ahead (as in the CLI).
+FUTURE_SLACK = dt.timedelta(minutes=5)
+
+LIST_FIELDS = ("emails", "phones", "interests", "tags", "motivations")
+TEXT_FIELDS = ("name", "account", "title", "best_time", "owner", "notes")
+CHOICE_FIELDS = ("role", "style", "preferred_channel", "tier", "stage")
+DATE_FIELDS = {"birthday": DateKind.BIRTHDAY, "work_anniversary": DateKind.WORK_ANNIVERSARY}
+
+
+@dataclass
+class Checked:
+    """The result of checking a form: a record when every field is fine, else the problems by field."""
+
+    value: object | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _split(text: str | None, sep: str = ",") -> list[str]:
+    return [part.strip() for part in (text or "").split(sep) if part.strip()]
+
+
+def _message(err: Mapping) -> str:
+    msg = err.get("msg", "invalid")
+    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+
+
+def _first(errors: dict[str, str], name: str, message: str) -> None:
+    errors.setdefault(name, message)
+
+
+# ----------------------------------------------------------------- contact
+
+
+def contact_to_form(contact: Contact | None) -> dict[str, object]:
+    """A contact as form values: lists joined with commas, dates as text, choices as their words."""
+    if contact is None:
+        return {"name": "", "account": "", "title": "", "emails": "", "phones": "", "role": None, "style": "unknown",
+                "motivations": "", "interests": "", "preferred_channel": None, "best_time": "",
+                "do_not_contact": False, "birthday": "", "work_anniversary": "", "other_dates": "", "tier": "b",
+                "stage": "active", "tags": "", "notes": "", "owner": ""}
+    by_kind = {kind: next((d for d in contact.dates if d.kind == kind), None) for kind in DATE_FIELDS.values()}
+    others = [d for d in contact.dates if d not in by_kind.values()]
+    return {
+        "name": contact.name,
+        "account": contact.account or "",
+        "title": contact.title,
+        "emails": ", ".join(contact.emails),
+        "phones": ", ".join(contact.phones),
+        "role": contact.role.value if contact.role else None,
+        "style": contact.style.value,
+        "motivations": ", ".join(m.value for m in contact.motivations),
+        "interests": ", ".join(contact.interests),
+        "preferred_channel": contact.preferred_channel.value if contact.preferred_channel else None,
+        "best_time": contact.best_time,
+        "do_not_contact": contact.do_not_contact,
+        "birthday": by_kind[DateKind.BIRTHDAY].as_text().removeprefix("--") if by_kind[DateKind.BIRTHDAY] else "",
+        "work_anniversary": (by_kind[DateKind.WORK_ANNIVERSARY].as_text().removeprefix("--")
+                             if by_kind[DateKind.WORK_ANNIVERSARY] else ""),
+        "other_dates": "; ".join(
+            f"{d.label or d.kind.value}={d.as_text().removeprefix('--')}" for d in others
+        ),
+        "tier": contact.tier.value,
+        "stage": contact.stage.value,
+        "tags": ", ".join(contact.tags),
+        "notes": contact.notes,
+        "owner": contact.owner,
+    }
+
+
+def _date_from_text(kind: DateKind, text: str, label: str = "") -> ImportantDate:
+    """Raises UserError with the bare problem (no field prefix): the form shows it by the field."""
+    try:
+        year, month, day = dates.parse_yearless(text, field=kind.value)
+    except UserError as exc:
+        raise UserError(exc.message.removeprefix(f"{kind.value}: ")) from None
+    try:
+        return ImportantDate(kind=kind, month=month, day=day, year=year, label=label)
+    except ValidationError as exc:
+        raise UserError("; ".join(_message(e) for e in exc.errors())) from None
+
+
+def check_contact(values: Mapping[str, object], base: Contact | None = None) -> Checked:
+    """Validate a contact form through the `Contact` model; fields the form lacks keep `base`'s values."""
+    errors: dict[str, str] = {}
+    data: dict[str, object] = base.model_dump() if base is not None else {}
+    data.pop("dates", None)
+    for name in TEXT_FIELDS:
+        if name in values:
+            text = str(values[name] or "").strip() if name != "notes" else str(values[name] or "")
+            data[name] = text if (text or name not in ("account",)) else None
+    for name in CHOICE_FIELDS:
+        if name in values:
+            data[name] = values[name] or None
+            if name in ("style", "tier", "stage") and data[name] is None:
+                data.pop(name)
+    if "do_not_contact" in values:
+        data["do_not_contact"] = bool(values["do_not_contact"])
+    for name in LIST_FIELDS:
+        if name in values:
+            data[name] = _split(str(values[name] or ""))
+    if "motivations" in values:
+        words = []
+        for word in data["motivations"]:
+            key = normalize_word(word)
+            if key not in {m.value for m in Motivation}:
+                _first(errors, "motivations",
+                       f"{word!r} is not a motivation (expected {', '.join(m.value for m in Motivation)})")
+            words.append(key)
+        data["motivations"] = words
+
+    # Dates: the two named ones, then "label=date; label=date" for the rest.
+    kept = [d for d in (base.dates if base is not None else [])]
+    new_dates: list[ImportantDate] = []
+    for name, kind in DATE_FIELDS.items():
+        if name not in values:
+            new_dates += [d for d in kept if d.kind == kind]
+            continue
+        text = str(values[name] or "").strip()
+        if text:
+            try:
+                new_dates.append(_date_from_text(kind, text))
+            except UserError as exc:
+                _first(errors, name, exc.message)
+    if "other_dates" in values:
+        for part in _split(str(values["other_dates"] or ""), ";"):
+            label, sep, when = part.rpartition("=")
+            if not sep or not label.strip():
+                _first(errors, "other_dates", f"{part!r} is not LABEL=DATE (expected e.g. founded=2019-05-02)")
+                continue
+            label = label.strip()
+            kind = DateKind.ANNIVERSARY if normalize_word(label) == DateKind.ANNIVERSARY.value else DateKind.CUSTOM
+            try:
+                new_dates.append(_date_from_text(kind, when, "" if kind == DateKind.ANNIVERSARY else label))
+            except UserError as exc:
+                _first(errors, "other_dates", exc.message)
+    else:
+        new_dates += [d for d in kept if d.kind not in DATE_FIELDS.values()]
+    data["dates"] = new_dates
+
+    if not str(data.get("name") or "").strip():
+        _first(errors, "name", "a name is needed")
+    try:
+        contact = Contact.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            name = str(loc[0]) if loc else "name"
+            if name == "dates":
+                name = "other_dates"
+            _first(errors, name, _message(err))
+        return Checked(None, errors)
+    if errors:
+        return Checked(None, errors)
+    return Checked(contact, {})
+
+
+# ----------------------------------------------------------------- touches
+
+
+def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) -> Checked:
+    """Validate a log form; the value is the keyword arguments for `actions.log_interactions`.
+
+    `contact_ids` must already be resolved (a list of ints); `when` is typed
+    text (`now`, `yesterday 15:00`); sentiment and response hours are text too.
+    """
+    errors: dict[str, str] = {}
+    ids = [int(i) for i in values.get("contact_ids") or ()]
+    if not ids:
+        errors["contacts"] = "at least one contact is needed"
+    fields: dict[str, object] = {}
+    when = str(values.get("when") or "now").strip() or "now"
+    try:
+        at = dates.parse_moment(when, now, tz, field="when")
+        if at > now + FUTURE_SLACK:
+            errors["when"] = f"{when!r} is in the future (log what happened)"
+        fields["at"] = at
+    except UserError as exc:
+        errors["when"] = exc.message.removeprefix("when: ")
+    for name in ("channel", "direction", "purpose", "outcome"):
+        if values.get(name):
+            fields[name] = values[name]
+        elif name == "channel":
+            errors["channel"] = "pick how you were in touch"
+    sentiment = str(values.get("sentiment") or "").strip()
+    if sentiment:
+        try:
+            fields["sentiment"] = int(sentiment)
+        except ValueError:
+            errors["sentiment"] = f"{sentiment!r} is not a whole number (expected -2 to 2)"
+    responded = values.get("responded")
+    if responded not in (None, ""):
+        fields["responded"] = responded in (True, "yes", "true")
+    hours = str(values.get("response_hours") or "").strip()
+    if hours:
+        try:
+            fields["response_hours"] = float(hours)
+        except ValueError:
+            errors["response_hours"] = f"{hours!r} is not a number of hours"
+    fields["notes"] = str(values.get("notes") or "")
+    try:
+        Interaction(contact_id=ids[0] if ids else 0, **fields)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            _first(errors, str(loc[0]) if loc else "notes", _message(err))
+    if errors:
+        return Checked(None, errors)
+    return Checked({"contact_ids": ids, **fields}, {})
+
+
+# ------------------------------------------------------------------ snooze
+
+
+def check_snooze(text: str, today: dt.date) -> Checked:
+    """A day after today, typed the everyday way (`+1w`, `friday`, `2026-12-01`)."""
+    raw = (text or "").strip()
+    if not raw:
+        return Checked(None, {"until": "empty (expected a date such as +1w, friday or 2026-12-01)"})
+    try:
+        day = dates.parse_day(raw, today, field="until")
+    except UserError as exc:
+        return Checked(None, {"until": exc.message.removeprefix("until: ")})
+    if day <= today:
+        return Checked(None, {"until": f"{day.isoformat()} is not after today (expected a future date)"})
+    return Checked(day, {})

@@ -1,0 +1,284 @@
+"""KeepwarmApp: the screens, the keys that work everywhere, and the writes they start.
+
+Each top-level screen is a Textual mode (1-6 switch between them). Writes run
+in thread workers through the core (`keepwarm.operations`), then bump the
+data version so every screen recomputes when it is next shown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import ModalScreen
+
+from .. import operations, queries
+from ..errors import UserError
+from ..model import Contact
+from ..session import Session
+from .palette import KeepwarmCommands
+from .screens.accounts import AccountsScreen
+from .screens.agenda import AgendaScreen
+from .screens.base import DataScreen
+from .screens.contact_detail import ContactScreen
+from .screens.contacts import ContactsScreen
+from .screens.dashboard import DashboardScreen
+from .screens.plugins import PluginsScreen
+from .screens.rules import RulesScreen
+from .screens.welcome import WelcomeScreen
+from .widgets.contact_form import ContactFormScreen
+from .widgets.log_form import LogRequest, LogResult, LogScreen
+from .widgets.path_dialog import PathScreen
+from .widgets.snooze import SnoozeScreen
+from .workers import EngineGate
+
+MODES = ("agenda", "contacts", "accounts", "dashboard", "plugins", "rules")
+
+
+class KeepwarmApp(App[None]):
+    TITLE = "keepwarm"
+    CSS_PATH = ["app.tcss", "screens.tcss"]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-xwide")]
+    MODES = {
+        "agenda": AgendaScreen,
+        "contacts": ContactsScreen,
+        "accounts": AccountsScreen,
+        "dashboard": DashboardScreen,
+        "plugins": PluginsScreen,
+        "rules": RulesScreen,
+    }
+    COMMANDS = App.COMMANDS | {KeepwarmCommands}
+    BINDINGS = [
+        Binding("l", "log", "Log", id="app.log"),
+        Binding("a", "add_contact", "Add", id="app.add"),
+        Binding("slash", "search", "Find", id="app.search", key_display="/", tooltip="Search contacts"),
+        Binding("question_mark", "help", "Keys", id="app.help", key_display="?"),
+        Binding("q", "quit", "Quit", id="app.quit", show=False),
+        *(
+            Binding(str(n), f"goto('{mode}')", f"Go to {mode}", id=f"app.goto.{mode}", show=False)
+            for n, mode in enumerate(MODES, start=1)
+        ),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.gate = EngineGate(session)
+
+    async def on_mount(self) -> None:
+        await self.switch_mode("agenda")
+        if queries.is_empty(self.session):
+            await self.push_screen(WelcomeScreen())
+
+    # ------------------------------------------------------------ guards
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if isinstance(self.screen, WelcomeScreen) and action in ("goto", "log", "search"):
+            return False
+        # A form is open (a dialog, or a contact being edited in place): its keys are for typing.
+        busy = isinstance(self.screen, ModalScreen) or getattr(self.screen, "editing", False)
+        if busy and action in ("goto", "log", "search", "add_contact", "quit"):
+            return False
+        return True
+
+    # ------------------------------------------------------------ moving
+
+    async def goto(self, mode: str) -> None:
+        while len(self.screen_stack) > 1 and isinstance(self.screen, ContactScreen):
+            await self.pop_screen()
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+
+    async def action_goto(self, mode: str) -> None:
+        await self.goto(mode)
+
+    async def action_search(self) -> None:
+        await self.goto("contacts")
+        screen = self.screen
+        if isinstance(screen, ContactsScreen):
+            screen.focus_search()
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def open_contact(self, contact_id: int) -> None:
+        self.push_screen(ContactScreen(contact_id))
+
+    # ----------------------------------------------------------- writing
+
+    def data_changed(self) -> None:
+        """A write landed: every screen recomputes, the visible one now."""
+        self.gate.changed()
+        if isinstance(self.screen, DataScreen):
+            self.screen.reload()
+
+    def _failed(self, message: str, title: str = "Not saved") -> None:
+        self.notify(message, title=title, severity="error")
+
+    def _done(self, message: str) -> None:
+        self.notify(message)
+        self.data_changed()
+
+    def action_log(self) -> None:
+        picked = getattr(self.screen, "selected_contact", lambda: None)()
+        self.open_log(contacts=[picked] if picked else [])
+
+    def open_log(self, contacts: list[tuple[int, str]], channel: str | None = None, followup_id: int | None = None,
+                 reason: str = "") -> None:
+        request = LogRequest(contacts=contacts, channel=channel, followup_id=followup_id, reason=reason)
+        self.push_screen(LogScreen(request), callback=self._log_closed)
+
+    def _log_closed(self, result: LogResult | None) -> None:
+        if result is not None:
+            self._write_log(result)
+
+    @work(thread=True, group="write")
+    def _write_log(self, result: LogResult) -> None:
+        try:
+            self.gate.run(operations.log_touch, self.session, result.fields, followup_id=result.followup_id)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message)
+            return
+        self.call_from_thread(self._done, f"Logged {result.fields['channel']} with {result.names}.")
+
+    def snooze_followup(self, followup_id: int, who: str) -> None:
+        def closed(until) -> None:
+            if until is not None:
+                self._write_snooze(followup_id, until, who)
+
+        self.push_screen(SnoozeScreen(who, self.session.today), callback=closed)
+
+    @work(thread=True, group="write")
+    def _write_snooze(self, followup_id: int, until, who: str) -> None:
+        try:
+            self.gate.run(operations.snooze, self.session, followup_id, until)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message)
+            return
+        self.call_from_thread(self._done, f"Snoozed {who} until {until:%a %d %b}.")
+
+    @work(thread=True, group="write")
+    def dismiss_followup(self, followup_id: int, who: str) -> None:
+        try:
+            self.gate.run(operations.dismiss, self.session, followup_id)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message)
+            return
+        self.call_from_thread(self._done, f"Dismissed the follow-up with {who}.")
+
+    def action_add_contact(self) -> None:
+        def closed(contact: Contact | None) -> None:
+            if contact is not None:
+                self._write_contact(contact)
+
+        self.push_screen(ContactFormScreen(), callback=closed)
+
+    @work(thread=True, group="write")
+    def _write_contact(self, contact: Contact) -> None:
+        try:
+            contact_id = self.gate.run(operations.save_contact, self.session, contact)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message)
+            return
+        self.call_from_thread(self._contact_added, contact_id, contact.name)
+
+    async def _contact_added(self, contact_id: int, name: str) -> None:
+        self.notify(f"Added {name}.")
+        if isinstance(self.screen, WelcomeScreen):
+            await self.pop_screen()
+        self.data_changed()
+        self.open_contact(contact_id)
+
+    # ------------------------------------------------------- rules, data
+
+    @work(thread=True, exclusive=True, group="reload")
+    def reload_rules(self) -> None:
+        self.gate.reload_rules()
+        problems = len(self.session.runtime.messages())
+        self.call_from_thread(self._reloaded, problems)
+
+    def _reloaded(self, problems: int) -> None:
+        self.notify("Rules and plugins reloaded" + (f": {problems} problem(s)." if problems else ", all fine."),
+                    severity="warning" if problems else "information")
+        if isinstance(self.screen, DataScreen):
+            self.screen.reload()
+
+    def example_available(self) -> bool:
+        return operations.example_loader() is not None
+
+    @work(thread=True, exclusive=True, group="example")
+    def load_example(self) -> None:
+        try:
+            counts = self.gate.run(operations.load_example, self.session)
+        except UserError as exc:
+            self.call_from_thread(self._example_failed, exc.message)
+            return
+        shown = [f"{counts[k]} {k}" for k in ("contacts", "accounts", "interactions") if counts.get(k)]
+        self.call_from_thread(self._filled, "Loaded the example data" + (f": {', '.join(shown)}." if shown else "."))
+
+    def _example_failed(self, message: str) -> None:
+        if isinstance(self.screen, WelcomeScreen):
+            self.screen.busy(False)
+        self._failed(message, "Example data not loaded")
+
+    async def _filled(self, message: str) -> None:
+        self.notify(message)
+        await self.leave_welcome_if_filled()
+
+    async def leave_welcome_if_filled(self) -> None:
+        if queries.is_empty(self.session):
+            if isinstance(self.screen, WelcomeScreen):
+                self.screen.busy(False)
+            self.notify("Still empty.", severity="warning")
+            return
+        if isinstance(self.screen, WelcomeScreen):
+            await self.pop_screen()
+        self.data_changed()
+
+    def importer(self):
+        """The contact importer's entry point, when the import module is installed."""
+        return operations.importer()
+
+    @work(thread=True, exclusive=True, group="import")
+    def import_file(self, path: str) -> None:
+        try:
+            summary = self.gate.run(operations.import_file, self.session, Path(path).expanduser())
+        except UserError as exc:
+            self.call_from_thread(self._import_failed, exc.message)
+            return
+        self.call_from_thread(self._filled, summary)
+
+    def _import_failed(self, message: str) -> None:
+        if isinstance(self.screen, WelcomeScreen):
+            self.screen.show_import_error(message)
+        else:
+            self._failed(message, "Not imported")
+
+    # ------------------------------------------------------------ calendar
+
+    def calendar_export_available(self) -> bool:
+        return operations.calendar_exporter() is not None
+
+    def export_calendar(self) -> None:
+        def closed(path: Path | None) -> None:
+            if path is not None:
+                self._write_calendar(path)
+
+        self.push_screen(PathScreen("Export the follow-ups to an iCalendar file", "~/keepwarm-followups.ics",
+                                    must_exist=False, action="Export",
+                                    hint="import it into your calendar app; exporting again updates the events"),
+                         callback=closed)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _write_calendar(self, path: Path) -> None:
+        try:
+            message = self.gate.run(operations.export_calendar, self.session, path)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message, "Not exported")
+            return
+        self.call_from_thread(self.notify, message)

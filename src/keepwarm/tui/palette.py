@@ -1,0 +1,52 @@
+"""The command palette (ctrl+p): keepwarm's actions, and every contact by name."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .. import queries
+
+
+class KeepwarmCommands(Provider):
+    def _actions(self) -> list[tuple[str, str, object]]:
+        app = self.app
+        out = [
+            ("Go to agenda", "who to reach out to today", partial(app.goto, "agenda")),
+            ("Go to contacts", "search and filter everyone", partial(app.goto, "contacts")),
+            ("Go to accounts", "stakeholder maps", partial(app.goto, "accounts")),
+            ("Go to dashboard", "touches against plan, health, trend", partial(app.goto, "dashboard")),
+            ("Go to plugins", "loaded plugins and their problems", partial(app.goto, "plugins")),
+            ("Go to rules", "effective rules and where they come from", partial(app.goto, "rules")),
+            ("Log an interaction", "with the selected contact (l)", app.action_log),
+            ("Add a contact", "a new person (a)", app.action_add_contact),
+            ("Search contacts", "jump to the search box (/)", app.action_search),
+            ("Reload rules and plugins", "after editing your TOML", app.reload_rules),
+        ]
+        if app.calendar_export_available():
+            out.append(("Export follow-ups to .ics", "for your calendar app", app.export_calendar))
+        if app.example_available():
+            out.append(("Load the example data", "only into an empty database", app.load_example))
+        return out
+
+    async def startup(self) -> None:
+        self.contacts = await asyncio.to_thread(queries.contact_index, self.app.session)
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._actions():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._actions():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        for person in self.contacts:
+            text = person["name"]
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(self.app.open_contact, person["id"]),
+                          text=f"Open {text}", help=person["account"] or "contact")

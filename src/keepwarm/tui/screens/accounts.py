@@ -1,0 +1,200 @@
+"""Accounts and their stakeholder maps: who covers which role, how warm, what is missing.
+
+The list comes from `queries.account_rows`; the highlighted account's map from
+`queries.account_view` (which is `detail.account_detail` plus the map by role).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from ... import queries
+from ...errors import UserError
+from ..render import BAND_STYLE, SEVERITY, band_content, band_text, evidence, heading, plain, words
+from ..widgets.nav import NavBar
+from .base import DataScreen
+
+STATUS_TEXT = {"empty": ("nobody", "red"), "cold": ("cold", "red"), "cooling": ("cooling", "yellow"),
+               "warm": ("warm", "green"), "unknown": ("?", "")}
+
+
+class AccountsScreen(DataScreen):
+    LOADING_TARGET = "#accounts-body"
+    BINDINGS = [
+        Binding("o", "open", "Open contact", id="accounts.open"),
+        Binding("r", "refresh", "Refresh", id="accounts.refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accounts: list[dict] = []
+        self.current: dict | None = None
+        self._shown_version = -1
+        self.people: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar("accounts")
+        with Horizontal(id="accounts-body"):
+            yield OptionList(id="account-list")
+            with VerticalScroll(id="account-view"):
+                yield Static("", id="account-title")
+                yield DataTable(id="account-map", cursor_type="row")
+                yield Static("", id="account-gaps")
+                yield Static("", id="account-warnings")
+                yield Static("", id="account-notes")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Accounts"
+        table = self.query_one("#account-map", DataTable)
+        for key, label in (("role", "Role"), ("status", "Role is"), ("who", "Who"), ("health", "Health"),
+                           ("last", "Last touch"), ("title", "Title")):
+            table.add_column(label, key=key)
+
+    # ------------------------------------------------------------- data
+
+    def fetch(self) -> list[dict]:
+        return queries.account_rows(self.app.session, self.app.gate.evaluation())
+
+    def show(self, accounts: list[dict]) -> None:
+        self.accounts = accounts
+        listing = self.query_one("#account-list", OptionList)
+        keep = listing.highlighted
+        listing.clear_options()
+        for a in accounts:
+            style = BAND_STYLE.get(a["band"] or "", "$text-muted")
+            score = "–" if a["health"] is None else str(a["health"])
+            listing.add_option(Option(
+                Content.from_markup(f"[{style}]●[/] [b]$n[/]\n  [dim]$c · health $s[/]", n=a["name"],
+                                    c=f"{a['contacts']} {'person' if a['contacts'] == 1 else 'people'}", s=score),
+                id=str(a["id"]),
+            ))
+        if not accounts:
+            self.query_one("#account-title", Static).update(
+                Content.from_markup("[dim]No accounts yet. Give a contact an account (a, or e on a contact).[/]"))
+            return
+        listing.highlighted = keep if keep is not None and keep < len(accounts) else 0
+        listing.focus()
+        self._load_account()
+
+    @on(OptionList.OptionHighlighted, "#account-list")
+    def _highlighted(self) -> None:
+        self._load_account()
+
+    def _load_account(self) -> None:
+        listing = self.query_one("#account-list", OptionList)
+        if listing.highlighted is None or not self.accounts:
+            return
+        account_id = int(listing.get_option_at_index(listing.highlighted).id)
+        if self.current is not None and self.current["account"]["id"] == account_id \
+                and self._shown_version == self.app.gate.version:
+            return
+        self._fetch_account(account_id)
+
+    @work(thread=True, exclusive=True, group="account")
+    def _fetch_account(self, account_id: int) -> None:
+        gate = self.app.gate
+        try:
+            version = gate.version
+            view = gate.run(lambda: queries.account_view(self.app.session, account_id, gate.evaluation()))
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self.show_account, view, version)
+
+    def show_account(self, view: dict, version: int = -1) -> None:
+        self.current = view
+        self._shown_version = version
+        a = view["account"]
+        title = Content.from_markup("[b]$n[/]", n=a["name"])
+        if "health" in view:
+            title += Content("  ") + band_content(view["health"]["score"], view["health"]["band"])
+        if a["industry"]:
+            title += Content.from_markup("  [dim]$i[/]", i=a["industry"])
+        self.query_one("#account-title", Static).update(title)
+
+        table = self.query_one("#account-map", DataTable)
+        table.clear()
+        self.people = []
+        for entry in view["map"]:
+            label, colour = STATUS_TEXT[entry["status"]]
+            role = words(entry["role"]) if entry["role"] else "(no role)"
+            if not entry["people"]:
+                if entry["role"] is None:
+                    continue
+                table.add_row(plain(role), Text(label, style=colour), Text("—", style="dim"), plain(""), plain(""),
+                              plain(""), key=f"empty-{entry['role']}")
+                self.people.append(0)
+                continue
+            for n, person in enumerate(entry["people"]):
+                table.add_row(
+                    plain(role if n == 0 else ""),
+                    Text(label, style=colour) if n == 0 else Text(""),
+                    plain(person["name"]),
+                    band_text(person.get("health"), person.get("band")),
+                    plain(person.get("last_touch", "")[:10] if person.get("last_touch") else "never"),
+                    plain(person.get("title") or ""),
+                    key=f"p-{person['id']}",
+                )
+                self.people.append(person["id"])
+
+        gaps = []
+        if view["roles_uncovered"]:
+            gaps.append(Content.from_markup("[$error]Nobody covers:[/] $r",
+                                            r=", ".join(words(r) for r in view["roles_uncovered"])))
+        if view["roles_cold"]:
+            gaps.append(Content.from_markup("[$error]Gone cold:[/] $r", r=", ".join(words(r) for r in view["roles_cold"])))
+        self.query_one("#account-gaps", Static).update(Content("\n").join(gaps))
+
+        warnings = []
+        if view.get("warnings"):
+            warnings.append(heading("Account warnings"))
+            for w in view["warnings"]:
+                _, style = SEVERITY.get(w.get("severity", 2), SEVERITY[2])
+                warnings.append(Content.from_markup(f"[{style}]! $m[/]", m=w["message"]))
+                if w.get("evidence"):
+                    warnings.append(Content.from_markup("  [dim]$e[/]", e=evidence(w["evidence"])))
+        self.query_one("#account-warnings", Static).update(Content("\n").join(warnings))
+
+        notes = [(label, a[key]) for key, label in (("culture", "Culture"), ("decision_making", "Decisions"),
+                                                     ("risk_tolerance", "Risk"), ("budget_cycle", "Budget cycle"),
+                                                     ("notes", "Notes")) if a[key]]
+        self.query_one("#account-notes", Static).update(Content("\n").join(
+            [heading("About them")] + [Content.from_markup("[dim]$k[/] $v", k=f"{k:<13}", v=v) for k, v in notes]
+        ) if notes else Content(""))
+
+    # ------------------------------------------------------------ state
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        table = self.query_one("#account-map", DataTable)
+        if self.current is None or not self.people or table.cursor_row is None:
+            return None
+        if not 0 <= table.cursor_row < len(self.people) or not self.people[table.cursor_row]:
+            return None
+        cid = self.people[table.cursor_row]
+        name = next((s["name"] for s in self.current["stakeholders"] if s["id"] == cid), str(cid))
+        return cid, name
+
+    @on(DataTable.RowSelected, "#account-map")
+    def _open_row(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        picked = self.selected_contact()
+        if picked:
+            self.app.open_contact(picked[0])
+
+    def action_refresh(self) -> None:
+        self.reload()
+

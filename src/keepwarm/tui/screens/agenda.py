@@ -1,0 +1,223 @@
+"""The start screen: who to reach out to (overdue, today, this week), why, and how.
+
+Rows come from `build_agenda` (through the app's engine gate); the side panel
+shows the highlighted item's tips, warnings with their evidence, and
+suggestions. Done, snooze and dismiss call the same core functions as the CLI.
+
+The list is a DataTable, which draws only the rows in view, so a backlog of
+thousands stays instant; section titles are rows the cursor steps over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ..render import BAND_RICH, due_text
+from ..widgets.nav import NavBar
+from ..widgets.side_panel import SidePanel
+from .base import DataScreen
+
+SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"))
+WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}
+
+
+class AgendaScreen(DataScreen):
+    LOADING_TARGET = "#agenda-body"
+    AUTO_FOCUS = "#agenda-list"
+    BINDINGS = [
+        Binding("d", "done", "Done", id="agenda.done"),
+        Binding("s", "snooze", "Snooze", id="agenda.snooze"),
+        Binding("x", "dismiss_item", "Dismiss", id="agenda.dismiss"),
+        Binding("o", "open", "Open", id="agenda.open"),
+        Binding("c", "export_calendar", "Export", id="agenda.export", tooltip="Write the follow-ups to an .ics file for your calendar"),
+        Binding("r", "refresh", "Refresh", id="agenda.refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict | None = None
+        #: One entry per table row: ("section", title) / ("gap", "") / ("item", the item's JSON).
+        self.rows: list[tuple[str, object]] = []
+        self._last_row = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar("agenda")
+        with Horizontal(id="agenda-body"):
+            with Vertical(id="agenda-main"):
+                yield Static("", id="agenda-summary")
+                yield DataTable(id="agenda-list", cursor_type="row", show_header=False)
+            yield SidePanel(id="agenda-panel")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Agenda"
+
+    # ------------------------------------------------------------- data
+
+    def fetch(self) -> dict:
+        agenda = self.app.gate.agenda()
+        data = agenda.to_json()
+        data["today"] = agenda.evaluation.today.isoformat()
+        data["messages"] = agenda.evaluation.runtime.messages()
+        return data
+
+    def show(self, data: dict) -> None:
+        self.data = data
+        table = self.query_one("#agenda-list", DataTable)
+        previous = self.current_item()
+        keep = previous["followup"]["id"] if previous else None
+        # Columns are rebuilt too: a DataTable keeps the widest width it ever saw.
+        table.clear(columns=True)
+        for key in ("when", "who", "health", "why", "do"):
+            table.add_column(key, key=key)
+        self.rows = []
+        counts = {}
+        for bucket, title in SECTIONS:
+            items = [i for i in data["items"] if i["bucket"] == bucket]
+            counts[bucket] = len(items)
+            if not items:
+                continue
+            if self.rows:
+                self._add(table, ("gap", ""), [Text("")] * 5)
+            # The title stays as narrow as a date so the first column does not widen for it.
+            self._add(table, ("section", title), [Text(title, style="bold"), Text(f"{len(items)}", style="dim"),
+                                                  Text(""), Text(""), Text("")])
+            for item in items:
+                self._add(table, ("item", item), self._cells(item), key=str(item["followup"]["id"]))
+
+        today = dt.date.fromisoformat(data["today"])
+        text = Content("  ·  ").join([f"{today:%A %d %B %Y}",
+                                      " · ".join(f"{counts[b]} {t.lower()}" for b, t in SECTIONS)])
+        if data["messages"]:
+            text += Content.from_markup("\n[$warning]⚠ $n rule or plugin problems: see 5 Plugins and 6 Rules[/]",
+                                        n=str(len(data["messages"])))
+        self.query_one("#agenda-summary", Static).update(text)
+
+        if not data["items"]:
+            self._add(table, ("section", "nothing"), [
+                Text(f"Nothing due until {data['until']}. Press 2 to browse your contacts."),
+                Text(""), Text(""), Text(""), Text("")])
+            self.query_one(SidePanel).clear("Nothing selected.")
+            return
+        index = next((n for n, (kind, item) in enumerate(self.rows)
+                      if kind == "item" and item["followup"]["id"] == keep), None)
+        if index is None:
+            index = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
+        self._last_row = index
+        table.move_cursor(row=index, animate=False)
+        self._show_panel()
+
+    def _add(self, table: DataTable, meta: tuple[str, object], cells: list, key: str | None = None) -> None:
+        self.rows.append(meta)
+        table.add_row(*cells, key=key or f"{meta[0]}-{len(self.rows)}")
+
+    @staticmethod
+    def _cells(item: dict) -> list[Text]:
+        f, c, h = item["followup"], item["contact"], item["health"]
+        due = dt.date.fromisoformat(item["due"])
+        action = f["action"] or (item["suggestions"][0]["text"] if item["suggestions"] else "")
+        return [
+            Text(due_text(due, item["overdue_days"]), style=WHEN_STYLE[item["bucket"]]),
+            Text(c["name"], style="bold"),
+            Text.assemble(("● ", BAND_RICH.get(h["band"], "")), (f"{h['score']:>3}", "")),
+            Text.assemble(f["reason"], (f" · {f['source']}", "dim")),
+            Text(action, style="dim"),
+        ]
+
+    # ------------------------------------------------------------ state
+
+    def current_item(self) -> dict | None:
+        table = self.query_one("#agenda-list", DataTable)
+        row = table.cursor_row
+        if row is None or not 0 <= row < len(self.rows):
+            return None
+        kind, item = self.rows[row]
+        return item if kind == "item" else None
+
+    def items(self) -> list[tuple[str, str]]:
+        """(bucket, name) per item row and ("section", title) per section, top to bottom."""
+        return [("section", str(meta)) if kind == "section" else (meta["bucket"], meta["contact"]["name"])
+                for kind, meta in self.rows if kind != "gap"]
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        item = self.current_item()
+        return (item["contact"]["id"], item["contact"]["name"]) if item else None
+
+    @on(DataTable.RowHighlighted, "#agenda-list")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = event.cursor_row
+        if 0 <= row < len(self.rows) and self.rows[row][0] != "item":
+            # Step over section titles in the direction the cursor was going.
+            step = 1 if row >= self._last_row else -1
+            target = row
+            while 0 <= target < len(self.rows) and self.rows[target][0] != "item":
+                target += step
+            if not 0 <= target < len(self.rows):
+                target = self._last_row
+            if target != row and 0 <= target < len(self.rows) and self.rows[target][0] == "item":
+                event.data_table.move_cursor(row=target, animate=False)
+                return
+        self._last_row = row
+        self._show_panel()
+
+    def _show_panel(self) -> None:
+        item = self.current_item()
+        panel = self.query_one(SidePanel)
+        if item is None:
+            panel.clear("Nothing selected.")
+        else:
+            panel.show_item(item)
+
+    @on(DataTable.RowSelected, "#agenda-list")
+    def _selected(self) -> None:
+        self.action_done()
+
+    # ---------------------------------------------------------- actions
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "export_calendar":
+            return self.app.calendar_export_available()
+        return True
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_done(self) -> None:
+        item = self.current_item()
+        if item is None:
+            self.notify("Pick a follow-up first.", severity="warning")
+            return
+        f = item["followup"]
+        self.app.open_log(
+            contacts=[(item["contact"]["id"], item["contact"]["name"])],
+            channel=f.get("channel") or (item["suggestions"][0].get("channel") if item["suggestions"] else None),
+            followup_id=f["id"],
+            reason=f["reason"],
+        )
+
+    def action_snooze(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.app.snooze_followup(item["followup"]["id"], item["contact"]["name"])
+
+    def action_dismiss_item(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.app.dismiss_followup(item["followup"]["id"], item["contact"]["name"])
+
+    def action_open(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.app.open_contact(item["contact"]["id"])
+
+    def action_export_calendar(self) -> None:
+        self.app.export_calendar()

@@ -1,0 +1,84 @@
+"""What every data screen shares: load in a worker, show on the UI thread, reload when stale.
+
+A screen implements `fetch()` (runs in a thread, calls core functions, returns
+plain data) and `show(data)` (runs on the UI thread, only renders). The
+screen reloads when it comes back into view after the data changed.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from textual import work
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from ...errors import UserError
+
+
+class DataScreen(Screen):
+    #: The widget that shows the loading indicator during the first load.
+    LOADING_TARGET = "#body"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.loaded_version = -1
+        self.loaded_once = False
+
+    # The app's current contact for `l` (log) and the palette; screens override.
+    def selected_contact(self) -> tuple[int, str] | None:
+        return None
+
+    def on_screen_resume(self) -> None:
+        if self.loaded_version != self.app.gate.version:
+            self.reload()
+
+    def reload(self) -> None:
+        if not self.loaded_once:
+            target = self._loading_target()
+            if target is not None:
+                target.loading = True
+        self._load()
+
+    def _loading_target(self) -> Widget | None:
+        try:
+            return self.query_one(self.LOADING_TARGET)
+        except Exception:
+            return None
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        worker = get_current_worker()
+        version = self.app.gate.version
+        try:
+            data = self.fetch()
+        except UserError as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, exc.message)
+            return
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._loaded, data, version)
+
+    async def _loaded(self, data, version: int) -> None:
+        target = self._loading_target()
+        if target is not None:
+            target.loading = False
+        self.loaded_version = version
+        self.loaded_once = True
+        result = self.show(data)
+        if inspect.isawaitable(result):
+            await result
+
+    def _failed(self, message: str) -> None:
+        target = self._loading_target()
+        if target is not None:
+            target.loading = False
+        self.notify(message, title="Could not load", severity="error")
+
+    def fetch(self):  # pragma: no cover - each screen defines it
+        raise NotImplementedError
+
+    def show(self, data) -> None:  # pragma: no cover - each screen defines it
+        raise NotImplementedError

@@ -1,0 +1,260 @@
+"""One contact: profile, how to talk to them, what is cooling, what to do, history, trend.
+
+`e` swaps the profile for the contact form in place; saving writes the whole
+record in a worker and comes back to the refreshed view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.widgets import ContentSwitcher, Footer, Header, Sparkline, Static
+from textual.worker import get_current_worker
+
+from ... import operations, queries
+from ...errors import UserError
+from ...model import Contact
+from ..render import SEVERITY, band_content, evidence, heading, words
+from ..widgets.contact_form import ContactForm
+from .base import DataScreen
+
+
+def _profile(c: dict) -> Content:
+    rows = [
+        ("Account", c["account"]),
+        ("Title", c["title"]),
+        ("Role", words(c["role"])),
+        ("Style", words(c["style"]) if c["style"] != "unknown" else ""),
+        ("Motivations", ", ".join(words(m) for m in c["motivations"])),
+        ("Interests", ", ".join(c["interests"])),
+        ("Prefers", " ".join(x for x in (c["preferred_channel"] or "", c["best_time"]) if x)),
+        ("Do not contact", "yes" if c["do_not_contact"] else ""),
+        ("Tier / stage", f"{c['tier'].upper()} / {words(c['stage'])}"),
+        ("Emails", ", ".join(c["emails"])),
+        ("Phones", ", ".join(c["phones"])),
+        ("Tags", ", ".join(c["tags"])),
+        ("Owner", c["owner"]),
+    ]
+    lines = [Content.from_markup("[dim]$k[/] $v", k=f"{label:<14}", v=str(value)) for label, value in rows if value]
+    if c["notes"]:
+        lines += [Content(""), Content(c["notes"])]
+    return Content("\n").join(lines)
+
+
+class ContactScreen(DataScreen):
+    LOADING_TARGET = "#detail-switch"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="contact.back"),
+        Binding("e", "edit", "Edit", id="contact.edit"),
+        Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
+    ]
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.view: dict | None = None
+        self.contact: Contact | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with ContentSwitcher(initial="detail-view", id="detail-switch"):
+            with VerticalScroll(id="detail-view"):
+                yield Static("", id="detail-title")
+                with Horizontal(id="detail-columns"):
+                    with Vertical(id="detail-left", classes="detail-column"):
+                        yield Static("", id="detail-profile", classes="card")
+                        yield Static("", id="detail-dates", classes="card")
+                        with Vertical(id="detail-assessments", classes="card"):
+                            yield Static("", id="detail-assessment-text")
+                            yield Sparkline([], id="health-trend")
+                        yield Static("", id="detail-health", classes="card")
+                    with Vertical(id="detail-right", classes="detail-column"):
+                        yield Static("", id="detail-tips", classes="card")
+                        yield Static("", id="detail-warnings", classes="card")
+                        yield Static("", id="detail-suggestions", classes="card")
+                        yield Static("", id="detail-plans", classes="card")
+                        yield Static("", id="detail-timeline", classes="card")
+            yield Vertical(id="detail-edit")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Contact"
+
+    # ------------------------------------------------------------- data
+
+    def fetch(self) -> dict:
+        view = self.app.gate.run(queries.contact_view, self.app.session, self.contact_id)
+        view["_model"] = operations.get_contact(self.app.session, self.contact_id)
+        return view
+
+    def show(self, view: dict) -> None:
+        self.view = view
+        self.contact = view.pop("_model")
+        c, h = view["contact"], view["health"]
+        self.sub_title = c["name"]
+        title = Content.from_markup("[b]$name[/]  ", name=c["name"]) + band_content(h["score"], h["band"])
+        if c["title"] or c["account"]:
+            title += Content.from_markup("  [dim]$t[/]", t=" at ".join(x for x in (c["title"], c["account"]) if x))
+        self.query_one("#detail-title", Static).update(title)
+        self.query_one("#detail-profile", Static).update(heading("Profile") + "\n" + _profile(c))
+
+        dates = [heading("Important dates")]
+        for d in view["dates_upcoming"]:
+            name = d["label"] or words(d["kind"])
+            years = f", {d['years']} years" if d["years"] else ""
+            dates.append(Content.from_markup("$n [dim]$d[/] · next $x (in $i days$y)", n=name, d=d["date"],
+                                             x=d["next"], i=str(d["in_days"]), y=years))
+        if len(dates) == 1:
+            dates.append(Content.from_markup("[dim]none recorded[/]"))
+        self.query_one("#detail-dates", Static).update(Content("\n").join(dates))
+
+        trend = view["assessment_trend"]
+        text = [heading("Assessments")]
+        for a in view["assessments"][-4:]:
+            text.append(Content(f"{a['on']}  trust {a['trust']} · comm {a['communication']} · sharing {a['sharing']}"
+                                f" · advocacy {a['advocacy']} · conflict {a['conflict']} · future {a['commitment']}"
+                                f"  = {a['mean']:.1f}"))
+        if not trend:
+            text.append(Content.from_markup("[dim]not assessed yet (keepwarm assess)[/]"))
+        elif len(trend) == 1:
+            text.append(Content.from_markup("[dim]one assessment so far; the trend shows from the second[/]"))
+        else:
+            text.append(Content.from_markup("[dim]trend of the mean, oldest to newest: $a → $b[/]",
+                                            a=f"{trend[0]:.1f}", b=f"{trend[-1]:.1f}"))
+        self.query_one("#detail-assessment-text", Static).update(Content("\n").join(text))
+        spark = self.query_one("#health-trend", Sparkline)
+        spark.data = trend if len(trend) > 1 else []
+        spark.display = len(trend) > 1
+
+        terms = [heading(f"Health {h['score']}/100 ({h['band']})")]
+        for t in h["terms"]:
+            terms.append(Content.from_markup("[dim]$p[/] $l: $d", p=f"{t['points']:+5.1f}", l=t["label"], d=t["detail"]))
+        self.query_one("#detail-health", Static).update(Content("\n").join(terms))
+
+        tips = [heading("How to talk to them")] + [Content.from_markup("• $t", t=t["text"]) for t in view["tips"]]
+        if not view["tips"]:
+            tips.append(Content.from_markup("[dim]no tips: set their social style, motivations or channel[/]"))
+        self.query_one("#detail-tips", Static).update(Content("\n").join(tips))
+
+        warnings = [heading("Cooling signs")]
+        for w in view["warnings"]:
+            _, style = SEVERITY.get(w.get("severity", 2), SEVERITY[2])
+            warnings.append(Content.from_markup(f"[{style}]! $m[/]", m=w["message"]))
+            if w.get("evidence"):
+                warnings.append(Content.from_markup("  [dim]$e[/]", e=evidence(w["evidence"])))
+        if not view["warnings"]:
+            warnings.append(Content.from_markup("[dim]none[/]"))
+        self.query_one("#detail-warnings", Static).update(Content("\n").join(warnings))
+
+        suggestions = [heading("What builds trust now")]
+        for s in view["suggestions"]:
+            suggestions.append(Content.from_markup("› $t", t=s["text"]))
+            if s.get("why"):
+                suggestions.append(Content.from_markup("  [dim]$w[/]", w=s["why"]))
+        if not view["suggestions"]:
+            suggestions.append(Content.from_markup("[dim]none right now[/]"))
+        self.query_one("#detail-suggestions", Static).update(Content("\n").join(suggestions))
+
+        plans = [heading("Promises and follow-ups")]
+        today = dt.date.fromisoformat(view["today"])
+        for p in view["open_promises"]:
+            late = p["due"] and dt.date.fromisoformat(p["due"]) < today
+            who = "I promised" if p["by"] == "me" else "They promised"
+            plans.append(Content.from_markup(f"{'[$error]' if late else ''}$w $t · due $d{'[/]' if late else ''}",
+                                             w=who, t=p["text"], d=p["due"] or "–"))
+        for f in view["open_followups"]:
+            due = f["snoozed_until"] if f["status"] == "snoozed" else f["due"]
+            plans.append(Content.from_markup("$d [dim]$s[/] $r", d=due, s=f["status"], r=f["reason"]))
+        if len(plans) == 1:
+            plans.append(Content.from_markup("[dim]nothing open[/]"))
+        self.query_one("#detail-plans", Static).update(Content("\n").join(plans))
+
+        timeline = [heading("Timeline")]
+        for i in view["timeline"]:
+            when = dt.datetime.fromisoformat(i["at"]).astimezone(self.app.session.tz).strftime("%Y-%m-%d")
+            mood = "" if i["sentiment"] is None else f" {i['sentiment']:+d}"
+            arrow = "←" if i["direction"] == "inbound" else "→"
+            outcome = "" if i["outcome"] == "completed" else f" ({words(i['outcome'])})"
+            line = Content.from_markup("[dim]$w[/] $a $c $p$o$m", w=when, a=arrow, c=i["channel"],
+                                       p=words(i["purpose"]), o=outcome, m=mood)
+            if i["notes"]:
+                line += Content.from_markup(" [dim]— $n[/]", n=i["notes"].replace("\n", " "))
+            timeline.append(line)
+        if not view["timeline"]:
+            timeline.append(Content.from_markup("[dim]no interactions yet: press l to log one[/]"))
+        self.query_one("#detail-timeline", Static).update(Content("\n").join(timeline))
+
+    # ------------------------------------------------------------ state
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        name = self.contact.name if self.contact else str(self.contact_id)
+        return self.contact_id, name
+
+    # ---------------------------------------------------------- actions
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    async def action_edit(self) -> None:
+        if self.contact is None:
+            return
+        holder = self.query_one("#detail-edit", Vertical)
+        await holder.remove_children()
+        await holder.mount(ContactForm(self.contact, id="edit-form"))
+        self.query_one("#detail-switch", ContentSwitcher).current = "detail-edit"
+        self.query_one("#in-name").focus()
+        self.refresh_bindings()
+
+    @property
+    def editing(self) -> bool:
+        try:
+            return self.query_one("#detail-switch", ContentSwitcher).current == "detail-edit"
+        except NoMatches:
+            return False
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("back", "edit", "refresh") and self.editing:
+            return False
+        return True
+
+    @on(ContactForm.Cancelled)
+    def _cancelled(self, event: ContactForm.Cancelled) -> None:
+        event.stop()
+        self._close_form()
+
+    def _close_form(self) -> None:
+        self.query_one("#detail-switch", ContentSwitcher).current = "detail-view"
+        self.query_one("#detail-edit", Vertical).remove_children()
+        self.query_one("#detail-view").focus()
+        self.refresh_bindings()
+
+    @on(ContactForm.Saved)
+    def _saved(self, event: ContactForm.Saved) -> None:
+        event.stop()
+        self._save(event.contact)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, contact: Contact) -> None:
+        try:
+            operations.save_contact(self.app.session, contact, self.contact_id)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
+            return
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._after_save, contact.name)
+
+    def _after_save(self, name: str) -> None:
+        self._close_form()
+        self.notify(f"Saved {name}.")
+        self.app.data_changed()
+

@@ -1,0 +1,212 @@
+"""All contacts: search as you type, filter, sort; enter opens one.
+
+The rows (with last touch and health) come from `queries.contact_rows` in a
+worker; each keystroke or filter change re-runs `queries.filter_rows` and
+`queries.sort_rows` on them in memory.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select
+
+from ... import queries
+from ..render import band_text, plain, words
+from ..widgets.nav import NavBar
+from .base import DataScreen
+
+FILTERS = (("account", "account"), ("tag", "tag"), ("role", "role"), ("style", "style"), ("stage", "stage"),
+           ("band", "health"))
+SHOWN_AT_MOST = 500
+SORT_LABELS = {"name": "name", "last_touch": "last touch", "health": "health"}
+# The columns that matter most come first, so a narrow terminal cuts the least useful ones.
+COLUMNS = (("name", "Name"), ("health", "Health"), ("last_touch", "Last touch"), ("warnings", "!"),
+           ("account", "Account"), ("role", "Role"), ("stage", "Stage"))
+
+
+class ContactsScreen(DataScreen):
+    LOADING_TARGET = "#contacts-body"
+    AUTO_FOCUS = "#contacts-table"
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="contacts.open", show=False),
+        Binding("s", "sort", "Sort", id="contacts.sort"),
+        Binding("S", "reverse", "Reverse", id="contacts.reverse"),
+        Binding("f", "filters", "Filters", id="contacts.filters"),
+        Binding("escape", "clear", "Clear", id="contacts.clear"),
+        Binding("r", "refresh", "Refresh", id="contacts.refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict] = []
+        self.shown: list[dict] = []
+        self.sort_by = "name"
+        self.descending = False
+        self._debounce = None
+        self._choices_key: tuple = ()
+        self.rows_shown_once = False
+        self.search_requested = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar("contacts")
+        with Vertical(id="contacts-body"):
+            with Horizontal(id="contacts-bar"):
+                yield Input(placeholder="Search names, accounts, titles, tags", id="search", compact=True)
+                yield Label("", id="contacts-count")
+            with Grid(id="contacts-filters"):
+                for name, label in FILTERS:
+                    yield Select([], prompt=f"any {label}", id=f"filter-{name}", compact=True)
+                yield Checkbox("warnings", id="filter-warnings", compact=True)
+            yield DataTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Contacts"
+        table = self.query_one("#contacts-table", DataTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+
+    # ------------------------------------------------------------- data
+
+    def fetch(self) -> list[dict]:
+        return queries.contact_rows(self.app.session, self.app.gate.evaluation())
+
+    def show(self, rows: list[dict]) -> None:
+        self.rows = rows
+        choices = queries.filter_choices(rows)
+        key = tuple((k, tuple(v)) for k, v in choices.items())
+        if key != self._choices_key:
+            self._choices_key = key
+            for name, _ in FILTERS:
+                select = self.query_one(f"#filter-{name}", Select)
+                current = select.value
+                select.set_options([(words(v), v) for v in choices[name]])
+                if current is not Select.NULL and current in choices[name]:
+                    select.value = current
+        first = not self.rows_shown_once
+        self.rows_shown_once = True
+        self.apply()
+        if first and not self.search_requested:
+            self.query_one("#contacts-table", DataTable).focus()
+
+    def filters(self) -> dict:
+        out: dict = {"search": self.query_one("#search", Input).value}
+        for name, _ in FILTERS:
+            value = self.query_one(f"#filter-{name}", Select).value
+            out[name] = None if value is Select.NULL else value
+        out["has_warnings"] = self.query_one("#filter-warnings", Checkbox).value
+        return out
+
+    def apply(self) -> None:
+        """Filter and sort the loaded rows into the table, keeping the cursor on the same person."""
+        table = self.query_one("#contacts-table", DataTable)
+        keep = self.selected_contact()
+        matches = queries.sort_rows(queries.filter_rows(self.rows, **self.filters()), self.sort_by, self.descending)
+        # A table of thousands of rows takes seconds to build; the first screenfuls are what a search needs.
+        self.shown = matches[:SHOWN_AT_MOST]
+        table.clear()
+        for row in self.shown:
+            table.add_row(
+                plain(row["name"]),
+                band_text(row["health"], row["band"]),
+                plain(row["last_touch"] or "never"),
+                plain(row["warnings"] or ""),
+                plain(row["account"] or ""),
+                plain(words(row["role"])),
+                plain(words(row["stage"])),
+                key=str(row["id"]),
+            )
+        arrow = "↓" if not self.descending else "↑"
+        more = f" (first {len(self.shown)}: type to narrow)" if len(matches) > len(self.shown) else ""
+        self.query_one("#contacts-count", Label).update(
+            f"{len(matches)} of {len(self.rows)}{more} · sort {SORT_LABELS[self.sort_by]} {arrow}"
+        )
+        if keep is not None:
+            index = next((n for n, r in enumerate(self.shown) if r["id"] == keep[0]), None)
+            if index is not None:
+                table.move_cursor(row=index, animate=False)
+
+    # ------------------------------------------------------------ state
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        table = self.query_one("#contacts-table", DataTable)
+        if not self.shown or table.cursor_row is None or not 0 <= table.cursor_row < len(self.shown):
+            return None
+        row = self.shown[table.cursor_row]
+        return row["id"], row["name"]
+
+    def focus_search(self) -> None:
+        self.search_requested = True
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def _search(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        # Large address books: wait for a pause in typing before refiltering.
+        delay = 0.0 if len(self.rows) < 300 else 0.15
+        if delay:
+            self._debounce = self.set_timer(delay, self.apply)
+        else:
+            self.apply()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#contacts-table", DataTable).focus()
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filter(self) -> None:
+        if self.rows:
+            self.apply()
+
+    @on(DataTable.RowSelected, "#contacts-table")
+    def _open_row(self, event: DataTable.RowSelected) -> None:
+        self.app.open_contact(int(event.row_key.value))
+
+    @on(DataTable.HeaderSelected, "#contacts-table")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        key = {"last_touch": "last_touch", "health": "health"}.get(str(event.column_key.value), "name")
+        if key == self.sort_by:
+            self.descending = not self.descending
+        else:
+            self.sort_by, self.descending = key, False
+        self.apply()
+
+    # ---------------------------------------------------------- actions
+
+    def action_open(self) -> None:
+        picked = self.selected_contact()
+        if picked:
+            self.app.open_contact(picked[0])
+
+    def action_sort(self) -> None:
+        order = list(SORT_LABELS)
+        self.sort_by = order[(order.index(self.sort_by) + 1) % len(order)]
+        self.descending = False
+        self.apply()
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.apply()
+
+    def action_filters(self) -> None:
+        self.query_one("#filter-account", Select).focus()
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        active = search.value or any(v for k, v in self.filters().items() if k != "search")
+        search.value = ""
+        for name, _ in FILTERS:
+            self.query_one(f"#filter-{name}", Select).clear()
+        self.query_one("#filter-warnings", Checkbox).value = False
+        if active:
+            self.apply()
+        self.query_one("#contacts-table", DataTable).focus()
+
+    def action_refresh(self) -> None:
+        self.reload()

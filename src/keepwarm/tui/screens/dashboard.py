@@ -1,0 +1,156 @@
+"""The relationship KPIs (`keepwarm.dashboard.kpis`), overall or for one owner."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline, Static
+
+from ... import dashboard
+from ..render import BAND_STYLE, plain
+from ..widgets.nav import NavBar
+from .base import DataScreen
+
+EVERYONE = "__everyone__"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+def _card(title: str, big: str, lines: list[Content]) -> Content:
+    head = Content.from_markup("[dim]$t[/]\n[b]$b[/]", t=title, b=big)
+    return Content("\n").join([head, *lines])
+
+
+def _bar(counts: dict, width: int = 24) -> Content:
+    total = sum(counts.get(b, 0) for b in dashboard.BANDS)
+    if not total:
+        return Content("")
+    parts = []
+    for band in dashboard.BANDS:
+        cells = round(counts.get(band, 0) / total * width)
+        if cells:
+            parts.append(Content.styled("█" * cells, BAND_STYLE[band]))
+    return Content("").join(parts)
+
+
+class DashboardScreen(DataScreen):
+    LOADING_TARGET = "#dashboard-body"
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar("dashboard")
+        with VerticalScroll(id="dashboard-body"):
+            with Horizontal(id="dash-top"):
+                yield Label("", id="dash-period")
+                yield Select([("everyone", EVERYONE)], value=EVERYONE, id="owner", compact=True, allow_blank=False)
+            with Grid(id="kpi-cards"):
+                for key in ("week", "month", "key", "overdue", "inbound", "health"):
+                    yield Static("", id=f"kpi-{key}", classes="card kpi")
+            yield Label("Last six months", classes="section-title")
+            with Grid(id="trend-sparks"):
+                yield Label("touches", classes="spark-label")
+                yield Sparkline([], id="spark-touches")
+                yield Label("unprompted inbound", classes="spark-label")
+                yield Sparkline([], id="spark-inbound")
+            yield DataTable(id="trend-table", cursor_type="none", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Dashboard"
+        self.query_one("#owner", Select).display = False
+        table = self.query_one("#trend-table", DataTable)
+        for key, label in (("month", "Month"), ("touches", "Touches"), ("inbound", "Inbound"),
+                           ("unprompted", "Unprompted"), ("health", "Mean health"), ("assessed", "Assessed")):
+            table.add_column(label, key=key)
+
+    def fetch(self) -> dict:
+        return self.app.gate.run(dashboard.kpis, self.app.session, evaluation=self.app.gate.evaluation())
+
+    def show(self, data: dict) -> None:
+        self.data = data
+        owner = self.query_one("#owner", Select)
+        if len(data["owners"]) > 1:
+            current = owner.value
+            owner.set_options([("everyone", EVERYONE)] + [(o, o) for o in data["owners"]])
+            owner.value = current if current in data["owners"] else EVERYONE
+            owner.display = True
+        else:
+            owner.display = False
+        week = dt.date.fromisoformat(data["week"]["start"])
+        month = dt.date.fromisoformat(data["month"]["start"])
+        self.query_one("#dash-period", Label).update(f"Week of {week:%d %b} · {month:%B %Y}")
+        self.render_section()
+
+    @on(Select.Changed, "#owner")
+    def _owner(self) -> None:
+        if self.data is not None:
+            self.render_section()
+
+    def section(self) -> dict:
+        assert self.data is not None
+        owner = self.query_one("#owner", Select).value
+        if owner in (EVERYONE, Select.NULL) or "by_owner" not in self.data:
+            return self.data["overall"]
+        return self.data["by_owner"][owner]
+
+    def render_section(self) -> None:
+        s = self.section()
+        for key, name in (("week", "this week"), ("month", "this month")):
+            t = s[f"touches_{key}"]
+            self.query_one(f"#kpi-{key}", Static).update(_card(
+                f"Touches {name}", f"{t['done']} of {t['plan_to_date']:g} planned",
+                [Content.from_markup("[dim]$r of plan so far · $p for the whole $n[/]", r=_pct(t["ratio"]),
+                                     p=f"{t['plan']:g}", n=key)],
+            ))
+        k = s["key_on_cadence"]
+        behind = ", ".join(p["name"] for p in k["behind"][:4]) + (" …" if len(k["behind"]) > 4 else "")
+        self.query_one("#kpi-key", Static).update(_card(
+            "Key stakeholders on cadence", f"{k['on_cadence']} of {k['key']} ({_pct(k['share'])})",
+            [Content.from_markup("[dim]behind: $b[/]", b=behind)] if behind else [],
+        ))
+        p = s["overdue_promises"]
+        self.query_one("#kpi-overdue", Static).update(_card(
+            "Overdue", f"{s['overdue_followups']} follow-up{'' if s['overdue_followups'] == 1 else 's'}",
+            [Content.from_markup("promises: [b]$m[/] of mine, $t of theirs", m=str(p["mine"]), t=str(p["theirs"]))],
+        ))
+        b = s["inbound"]
+        self.query_one("#kpi-inbound", Static).update(_card(
+            f"They reached out (last {b['window_days']} days)", f"{_pct(b['share'])} inbound",
+            [Content.from_markup("[dim]$i of $t touches · unprompted $u[/]", i=str(b["inbound"]),
+                                 t=str(b["touches"]), u=_pct(b["unprompted_share"]))],
+        ))
+        h = s["health"]
+        mean = "–" if h["mean"] is None else f"{h['mean']:g}"
+        self.query_one("#kpi-health", Static).update(_card(
+            "Health", f"mean {mean}",
+            [_bar(h), Content.from_markup("[$success]warm $w[/] · [$warning]cooling $c[/] · [$error]cold $k[/]",
+                                          w=str(h["warm"]), c=str(h["cooling"]), k=str(h["cold"]))],
+        ))
+        trend = s["trend"]
+        self.query_one("#spark-touches", Sparkline).data = [m["touches"] for m in trend]
+        self.query_one("#spark-inbound", Sparkline).data = [m["unprompted"] for m in trend]
+        table = self.query_one("#trend-table", DataTable)
+        table.clear()
+        for m in trend:
+            table.add_row(
+                plain(m["month"]), plain(m["touches"]), plain(m["inbound"]), plain(_pct(m["unprompted_share"])),
+                plain("–" if m["mean_health"] is None else f"{m['mean_health']:g}"),
+                plain("–" if m["mean_assessment"] is None else f"{m['mean_assessment']:.2f}"),
+            )
+
+    def action_refresh(self) -> None:
+        self.reload()

@@ -1,0 +1,88 @@
+"""The effective rules, where each value comes from, and what is wrong with the user's TOML.
+
+Edit a file in your rules folder, then press `r`: the runtime is rebuilt
+(`session.reload_runtime()`) in a worker and every screen recomputes.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ... import paths, queries
+from ..render import plain, short_path
+from ..widgets.nav import NavBar
+from .base import DataScreen
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+class RulesScreen(DataScreen):
+    LOADING_TARGET = "#rules-body"
+    BINDINGS = [
+        Binding("r", "reload", "Reload rules", id="rules.reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield NavBar("rules")
+        with Vertical(id="rules-body"):
+            yield Static("", id="rules-problems", classes="problems")
+            yield Static("", id="rules-summary")
+            yield DataTable(id="rules-table", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Rules"
+        table = self.query_one("#rules-table", DataTable)
+        for key, label in (("key", "Setting"), ("origin", "From"), ("value", "Value")):
+            table.add_column(label, key=key)
+
+    def fetch(self) -> dict:
+        data = self.app.gate.run(lambda: queries.rules_view(self.app.session.runtime))
+        data["folder"] = str(paths.user_rules_dir())
+        return data
+
+    def show(self, data: dict) -> None:
+        self.data = data
+        problems = self.query_one("#rules-problems", Static)
+        if data["problems"]:
+            problems.update(Content("\n").join(
+                [Content.from_markup("[b $error]$n problem(s) in the rules; the sections they touch use defaults "
+                                     "or switch their plugin off[/]", n=str(len(data["problems"])))]
+                + [Content(p["text"].replace(data["folder"], short_path(data["folder"]))) for p in data["problems"]]
+            ))
+            problems.display = True
+        else:
+            problems.display = False
+        user = sum(1 for f in data["files"] if f.startswith(data["folder"]))
+        self.query_one("#rules-summary", Static).update(Content.from_markup(
+            "[dim]$n read ($u yours). Edit your rules in[/] $folder [dim]then press[/] r",
+            n=f"{len(data['files'])} file{'' if len(data['files']) == 1 else 's'}", u=str(user), folder=short_path(data["folder"]),
+        ))
+        table = self.query_one("#rules-table", DataTable)
+        table.clear()
+        for row in data["rows"]:
+            origin = row["origin"]
+            if origin.startswith(data["folder"]):
+                origin = "yours: " + origin[len(data["folder"]):].lstrip("/")
+            elif origin != "default":
+                origin = "shipped: " + origin.rsplit("/", 1)[-1]
+            if row["invalid"]:
+                table.add_row(Text(row["key"], style="red"), Text(f"{origin}: invalid, default used", style="red"),
+                              plain(_value(row["value"])), key=row["key"])
+            else:
+                table.add_row(plain(row["key"]), plain(origin), plain(_value(row["value"])), key=row["key"])
+
+    def action_reload(self) -> None:
+        self.app.reload_rules()

@@ -1,0 +1,182 @@
+"""The contact form: every field, checked through the Contact model as you type.
+
+Used in place on the contact screen (edit) and in a dialog (add). It only
+checks and hands the validated record up in a message; the screen that owns it
+writes it, whole, in a worker.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
+
+from ... import forms
+from ...model import Channel, Contact, Motivation, Role, SocialStyle, Stage, Tier
+from ..render import words
+from .fields import Field
+
+
+def _options(enum) -> list[tuple[str, str]]:
+    return [(words(m.value), m.value) for m in enum]
+
+
+TEXT = (
+    ("name", "Name", ""),
+    ("account", "Account", "created when new"),
+    ("title", "Title", ""),
+)
+MORE_TEXT = (
+    ("emails", "Emails", "separate several with commas"),
+    ("phones", "Phones", "separate several with commas"),
+    ("best_time", "Best time", "e.g. mornings, Tue/Thu"),
+    ("motivations", "Motivations", ", ".join(m.value for m in Motivation)),
+    ("interests", "Interests", "e.g. college football, sailing"),
+    ("birthday", "Birthday", "1985-03-14, or 03-14 without a year"),
+    ("work_anniversary", "Work anniv.", "the day they started, e.g. 2019-09-01"),
+    ("other_dates", "Other dates", "label=date; label=date"),
+    ("tags", "Tags", "separate several with commas"),
+    ("owner", "Owner", "who on the team keeps this relationship"),
+)
+
+
+class ContactForm(Vertical):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    class Saved(Message):
+        def __init__(self, form: "ContactForm", contact: Contact, contact_id: int | None) -> None:
+            super().__init__()
+            self.form = form
+            self.contact = contact
+            self.contact_id = contact_id
+
+    class Cancelled(Message):
+        def __init__(self, form: "ContactForm") -> None:
+            super().__init__()
+            self.form = form
+
+    def __init__(self, contact: Contact | None = None, *, id: str | None = None, title: str = "") -> None:
+        super().__init__(id=id, classes="contact-form")
+        self.base = contact
+        self.title = title or (f"Edit {contact.name}" if contact else "New contact")
+        self.checked: forms.Checked | None = None
+        self._ready = False
+        # Problems show for fields the user has touched, and for all after a save attempt.
+        self.touched: set[str] = set()
+        self.reveal_all = False
+
+    def compose(self) -> ComposeResult:
+        values = forms.contact_to_form(self.base)
+        yield Label(self.title, classes="form-title")
+        with VerticalScroll(classes="form-body"):
+            for name, label, hint in TEXT:
+                yield Field(label, Input(str(values[name]), id=f"in-{name}", compact=True), name=name, hint=hint)
+            for name, label, enum, blank in (
+                ("role", "Role", Role, True),
+                ("style", "Social style", SocialStyle, False),
+                ("tier", "Tier", Tier, False),
+                ("stage", "Stage", Stage, False),
+                ("preferred_channel", "Channel", Channel, True),
+            ):
+                current = values[name] if values[name] is not None else Select.NULL
+                yield Field(label, Select(_options(enum), value=current, allow_blank=blank, id=f"in-{name}",
+                                          compact=True, prompt="–"), name=name)
+            yield Field("Do not contact", Checkbox("never propose touches", bool(values["do_not_contact"]),
+                                                   id="in-do_not_contact", compact=True), name="do_not_contact")
+            for name, label, hint in MORE_TEXT:
+                yield Field(label, Input(str(values[name]), id=f"in-{name}", compact=True), name=name, hint=hint)
+            yield Field("Notes", TextArea(str(values["notes"]), id="in-notes", compact=True), name="notes")
+        with Horizontal(classes="form-buttons"):
+            yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
+            yield Button("Cancel  esc", id="cancel", compact=True)
+            yield Label("", id="form-status")
+
+    def on_mount(self) -> None:
+        self._ready = True
+        self.check()
+        self.query_one("#in-name", Input).focus()
+
+    # ------------------------------------------------------------ values
+
+    def values(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for name, *_ in (*TEXT, *MORE_TEXT):
+            out[name] = self.query_one(f"#in-{name}", Input).value
+        for name in ("role", "style", "tier", "stage", "preferred_channel"):
+            value = self.query_one(f"#in-{name}", Select).value
+            out[name] = None if value is Select.NULL else value
+        out["do_not_contact"] = self.query_one("#in-do_not_contact", Checkbox).value
+        out["notes"] = self.query_one("#in-notes", TextArea).text
+        return out
+
+    def check(self) -> forms.Checked:
+        self.checked = forms.check_contact(self.values(), self.base)
+        shown = {k: v for k, v in self.checked.errors.items() if self.reveal_all or k in self.touched}
+        for field in self.query(Field):
+            field.set_error(shown.get(field.field_name))
+        count = len(shown)
+        self.query_one("#form-status", Label).update("" if not count else f"{count} field{'s' if count > 1 else ''} to fix")
+        return self.checked
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(TextArea.Changed)
+    def _changed(self, event) -> None:
+        event.stop()
+        if self._ready:
+            control = event.control
+            if control is not None and control.id and control.id.startswith("in-"):
+                self.touched.add(control.id[3:])
+            self.check()
+
+    # ----------------------------------------------------------- actions
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self.reveal_all = True
+        checked = self.check()
+        if not checked.ok:
+            first = next(f for f in self.query(Field) if f.field_name in checked.errors)
+            first.control.focus()
+            self.notify(f"{first.label}: {checked.errors[first.field_name]}", severity="error")
+            return
+        self.post_message(self.Saved(self, checked.value, self.base.id if self.base else None))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled(self))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+
+class ContactFormScreen(ModalScreen[Contact | None]):
+    """The contact form in a dialog, for adding someone from any screen (`a`)."""
+
+    def __init__(self, contact: Contact | None = None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.contact = contact
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="contact-dialog"):
+            yield ContactForm(self.contact, id="add-form")
+
+    @on(ContactForm.Saved)
+    def _saved(self, event: ContactForm.Saved) -> None:
+        event.stop()
+        self.dismiss(event.contact)
+
+    @on(ContactForm.Cancelled)
+    def _cancelled(self, event: ContactForm.Cancelled) -> None:
+        event.stop()
+        self.dismiss(None)

@@ -1,0 +1,53 @@
+"""The agenda's side panel: who, why, how to talk to them, what is cooling, what to do."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from ..render import SEVERITY, band_content, evidence, heading, words
+
+
+class SidePanel(VerticalScroll):
+    def compose(self):
+        yield Static(id="panel-body")
+
+    def clear(self, message: str = "") -> None:
+        self.query_one("#panel-body", Static).update(Content.from_markup("[dim]$m[/]", m=message))
+
+    def show_item(self, item: dict) -> None:
+        """One agenda item as `AgendaItem.to_json()` gives it."""
+        c, f, h = item["contact"], item["followup"], item["health"]
+        who = " · ".join(x for x in (c["account"], words(c["role"]), words(c["style"]) if c["style"] != "unknown" else None)
+                         if x)
+        parts: list[Content] = [
+            Content.from_markup("[b]$name[/]  ", name=c["name"]) + band_content(h["score"], h["band"]),
+            Content.from_markup("[dim]$who[/]", who=who) if who else Content(""),
+            Content(""),
+            heading("Why"),
+            Content.from_markup("$reason\n[dim]rule $rule ($source)[/]", reason=f["reason"], rule=f["rule_key"],
+                                source=f["source"]),
+        ]
+        if f.get("action") or f.get("channel"):
+            action = f.get("action") or ""
+            channel = f" by {f['channel']}" if f.get("channel") else ""
+            parts += [Content(""), heading("Do"), Content(f"{action}{channel}".strip())]
+        if item["tips"]:
+            parts += [Content(""), heading("How to talk to them")]
+            parts += [Content.from_markup("• $t", t=t["text"]) for t in item["tips"]]
+        if item["warnings"]:
+            parts += [Content(""), heading("Cooling signs")]
+            for w in item["warnings"]:
+                label, style = SEVERITY.get(w.get("severity", 2), SEVERITY[2])
+                parts.append(Content.from_markup(f"[{style}]! $m[/]", m=w["message"]))
+                if w.get("evidence"):
+                    parts.append(Content.from_markup("  [dim]$e[/]", e=evidence(w["evidence"])))
+        if item["suggestions"]:
+            parts += [Content(""), heading("What builds trust now")]
+            for s in item["suggestions"]:
+                parts.append(Content.from_markup("› $t", t=s["text"]))
+                if s.get("why"):
+                    parts.append(Content.from_markup("  [dim]$w[/]", w=s["why"]))
+        self.query_one("#panel-body", Static).update(Content("\n").join(parts))
+        self.scroll_home(animate=False)

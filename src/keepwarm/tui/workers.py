@@ -1,0 +1,59 @@
+"""The bridge between worker threads and the core.
+
+Every screen loads its data in a thread worker. Engine runs share the
+session's runtime (the plugin host records problems as it goes), so they take
+turns under one lock; one evaluation is kept per version of the data and
+reused by the screens until a write bumps the version.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..engine.agenda import Agenda, build_agenda
+from ..engine.evaluate import Evaluation, evaluate
+from ..session import Session
+
+
+class EngineGate:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.lock = threading.RLock()
+        self.version = 0
+        self._evaluation: Evaluation | None = None
+        self._evaluated_at = -1
+        self._persisted = False
+
+    def changed(self) -> int:
+        """The data (or the rules) changed: later loads run the engine again."""
+        with self.lock:
+            self.version += 1
+            return self.version
+
+    def evaluation(self) -> Evaluation:
+        with self.lock:
+            if self._evaluation is None or self._evaluated_at != self.version:
+                version = self.version
+                self._evaluation = evaluate(self.session, persist=False)
+                self._evaluated_at, self._persisted = version, False
+            return self._evaluation
+
+    def agenda(self, days: int = 7) -> Agenda:
+        """The agenda; its engine run stores the follow-ups the rules propose."""
+        with self.lock:
+            version = self.version
+            reuse = self._evaluation if (self._persisted and self._evaluated_at == version) else None
+            agenda = build_agenda(self.session, days=days, evaluation=reuse)
+            self._evaluation, self._evaluated_at, self._persisted = agenda.evaluation, version, True
+            return agenda
+
+    def run(self, func, *args, **kwargs):
+        """Anything else that touches the runtime (writes that reschedule, reloads)."""
+        with self.lock:
+            return func(*args, **kwargs)
+
+    def reload_rules(self) -> None:
+        with self.lock:
+            self.session.reload_runtime()
+            self.session.runtime  # noqa: B018 - load now, inside the worker, not later on the UI thread
+            self.version += 1

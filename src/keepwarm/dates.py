@@ -123,10 +123,25 @@ def _parse_day(text: str, today: dt.date) -> dt.date | None:
         return None
 
 
+_ISO_SHAPE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
+
+
+def _not_a_day(raw: str, field: str, expected: str) -> UserError:
+    """Say 'no such day' for 2026-02-30 rather than 'not a date form'."""
+    m = _ISO_SHAPE.match(raw.strip())
+    if m:
+        year, month, day = (int(g) for g in m.groups())
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return UserError(f"{field}: {raw!r} is not a day of the calendar (expected {expected})")
+    return UserError(f"{field}: {raw!r} is not {expected}")
+
+
 def parse_day(text: str, today: dt.date, field: str = "date") -> dt.date:
     day = _parse_day(text, today)
     if day is None:
-        raise UserError(f"{field}: {text!r} is not {EXPECTED.split(', optionally')[0]}")
+        raise _not_a_day(text, field, EXPECTED.split(", optionally")[0])
     return day
 
 
@@ -158,7 +173,7 @@ def parse_when(text: str, now: dt.datetime, tz: ZoneInfo, field: str = "when") -
         time = _parse_time(raw.lower())
         if time is not None:
             return today, time
-        raise UserError(f"{field}: {raw!r} is not {EXPECTED}")
+        raise _not_a_day(raw, field, EXPECTED)
     return day, None
 
 

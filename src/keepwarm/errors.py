@@ -6,6 +6,8 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import re
+
 
 class UserError(Exception):
     exit_code = 2
@@ -40,9 +42,29 @@ def describe_validation_error(exc: Exception, prefix: str = "") -> str:
     parts = []
     for err in errors():
         loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__")
-        msg = err.get("msg", "invalid")
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
+        msg = _plain(err)
         field = f"{prefix}{loc}" if loc else prefix.rstrip(".")
         parts.append(f"{field}: {msg}" if field else msg)
     return "; ".join(parts)
+
+
+def _plain(err: dict) -> str:
+    """pydantic's wording for the common cases, restated the way the CLI states them."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    if kind == "enum":
+        accepted = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return f"{value!r} is not one of: {accepted}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{value!r} is too small (expected at least {ctx.get('ge', ctx.get('gt'))})"
+    if kind in ("less_than_equal", "less_than"):
+        return f"{value!r} is too large (expected at most {ctx.get('le', ctx.get('lt'))})"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "empty (expected some text)"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "missing":
+        return "missing (it is required)"
+    msg = err.get("msg", "invalid")
+    return msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg

@@ -333,4 +333,5 @@ def assess(session: Session, contact: str, on: str, note: str, **ratings) -> Non
         contact_id = people.resolve_contact(conn, contact)
         item = _validate(Assessment, contact_id=contact_id, on=day, note=note, **ratings)
         history.insert_assessment(conn, item, session.now)
-    click.echo(f"Assessed {contact}: mean {item.mean():.1f} of 5")
+        name = people.get_contact(conn, contact_id).name
+    click.echo(f"Assessed {name}: mean {item.mean():.1f} of 5")

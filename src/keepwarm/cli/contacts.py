@@ -201,11 +201,13 @@ def contact_edit(session: Session, ref: str, name, add_tag, remove_tag, clear_da
 @pass_session
 def contact_rm(session: Session, ref: str, yes: bool) -> None:
     """Remove a contact and their history."""
-    with session.store.write() as conn:
+    with session.store.read() as conn:
         contact_id = repo.resolve_contact(conn, ref)
         name = repo.get_contact(conn, contact_id).name
-        if not yes and not click.confirm(f"Remove {name} and all their history?", default=False, err=True):
-            raise click.Abort()
+    # Ask outside any transaction: a prompt must not hold the write lock.
+    if not yes and not click.confirm(f"Remove {name} and all their history?", default=False, err=True):
+        raise click.Abort()
+    with session.store.write() as conn:
         repo.delete_contact(conn, contact_id)
     click.echo(f"Removed contact {contact_id}: {name}")
 

@@ -1,1 +1,29 @@
-"""(being written)"""
+"""`keepwarm dashboard`: the relationship KPIs, the same numbers the TUI shows."""
+
+from __future__ import annotations
+
+import click
+
+from .. import dashboard as kpi
+from ..session import Session
+from . import cli
+from .output import emit_json
+
+pass_session = click.make_pass_decorator(Session)
+
+
+@cli.command("dashboard")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def dashboard(session: Session, as_json: bool) -> None:
+    """Touches against plan, key stakeholders on cadence, overdue items, inbound share, health and trend."""
+    from ..engine.evaluate import evaluate
+    from .engine import report_problems
+
+    evaluation = evaluate(session, persist=False)
+    report_problems(evaluation.runtime)
+    data = kpi.kpis(session, evaluation=evaluation)
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(kpi.render_text(data))

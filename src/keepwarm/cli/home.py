@@ -1,10 +1,13 @@
-"""`keepwarm` with no command: the start screen.
+"""`keepwarm` with no command: the app in a terminal, a summary anywhere else.
 
-Until the TUI lands this prints where the data lives and what is in it, and
+In an interactive terminal (stdin and stdout both ttys) this opens the Textual
+app; piped or scripted, it prints where the data lives and what is in it, and
 points at the commands; with an empty database it offers the way in.
 """
 
 from __future__ import annotations
+
+import sys
 
 import click
 from sqlalchemy import func, select
@@ -25,7 +28,21 @@ def counts(session: Session) -> dict[str, int]:
         }
 
 
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def open_home(session: Session) -> None:
+    if interactive():
+        session.store, session.tz  # noqa: B018 - a bad database or config is one line on stderr, before the app
+        from ..tui import run  # textual is only imported for the app
+
+        run(session)
+        return
+    print_summary(session)
+
+
+def print_summary(session: Session) -> None:
     numbers = counts(session)
     click.echo(f"keepwarm database: {session.db_path}")
     if numbers["contacts"] == 0:

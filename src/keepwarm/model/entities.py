@@ -47,7 +47,7 @@ class ImportantDate(Record):
     kind: DateKind = DateKind.CUSTOM
     month: Annotated[int, Field(ge=1, le=12)]
     day: Annotated[int, Field(ge=1, le=31)]
-    year: Annotated[int, Field(ge=1850, le=2200)] | None = None
+    year: Annotated[int, Field(ge=1000, le=2200)] | None = None  # a firm founded in 1837 has a custom date too
     label: str = ""
 
     @model_validator(mode="after")
@@ -57,7 +57,9 @@ class ImportantDate(Record):
         try:
             dt.date(probe_year, self.month, self.day)
         except ValueError as exc:
-            raise ValueError(f"{self.month:02d}-{self.day:02d} is not a day of the year") from exc
+            if self.year is None:
+                raise ValueError(f"{self.month:02d}-{self.day:02d} is not a day of the year") from exc
+            raise ValueError(f"{self.as_text()} is not a day of {self.year} (expected a real date)") from exc
         return self
 
     def as_text(self) -> str:
@@ -117,6 +119,15 @@ class Contact(Record):
 
     _strip_name = field_validator("name", mode="before")(_strip)
 
+    @field_validator("account", mode="before")
+    @classmethod
+    def _account(cls, value: object) -> object:
+        # A blank account means none, not an account called "".
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
     @field_validator("emails")
     @classmethod
     def _emails(cls, values: list[str]) -> list[str]:
@@ -124,7 +135,8 @@ class Contact(Record):
         for value in values:
             value = value.strip()
             local, sep, domain = value.partition("@")
-            if not sep or not local or "." not in domain or " " in value:
+            labels = domain.split(".")
+            if not sep or not local or "@" in domain or len(labels) < 2 or not all(labels) or any(c.isspace() for c in value):
                 raise ValueError(f"{value!r} is not an email address (expected name@example.com)")
             if value.lower() not in (c.lower() for c in cleaned):
                 cleaned.append(value)
@@ -215,7 +227,7 @@ class FollowUp(Record):
     @model_validator(mode="after")
     def _snooze_has_date(self) -> "FollowUp":
         if self.status == FollowUpStatus.SNOOZED and self.snoozed_until is None:
-            raise ValueError("a snoozed follow-up needs the date it wakes up")
+            raise ValueError("snoozed_until: a snoozed follow-up needs the date it wakes up")
         return self
 
 

@@ -8,12 +8,15 @@ writing at once queue on SQLite's lock instead of failing half-way.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.pool import NullPool
 
 from .. import clock
 from ..errors import StoreError
@@ -82,7 +85,18 @@ class Store:
     def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> "Store":
         path = Path(path).expanduser()
         existed = check_file(path)
-        if not existed:
+        if existed:
+            # Judge the file read-only before anything touches it: the pragmas
+            # below (WAL above all) rewrite the header of any SQLite file.
+            state = _inspect_read_only(path)
+            if state.needs_upgrade and state.current is not None:
+                try:
+                    _copy_aside(path, state.current, backup_dir)
+                except (OSError, sqlite3.Error) as exc:
+                    raise StoreError(
+                        f"{path}: not upgraded, because the copy of the old file could not be made ({exc})"
+                    ) from None
+        else:
             try:
                 _create_private_file(path)
             except OSError as exc:
@@ -92,8 +106,6 @@ class Store:
             with engine.connect() as conn:
                 state = migrate.inspect(conn)
             if state.needs_upgrade:
-                if existed and state.current is not None:
-                    _copy_aside(path, state.current, backup_dir)
                 with engine.connect() as conn:
                     migrate.upgrade(conn)
         except (DatabaseError, OperationalError) as exc:
@@ -130,6 +142,33 @@ class Store:
             return migrate.inspect(conn).current
 
 
+def _inspect_read_only(path: Path) -> migrate.SchemaState:
+    """The schema state of an existing file, through a connection that cannot write.
+
+    Without a WAL or a journal beside it, the whole database is in the file and
+    is read as immutable, so not even the `-wal`/`-shm` side files appear next
+    to a file that turns out not to be ours. The engine opened afterwards looks
+    again.
+    """
+    resolved = path.resolve()
+    live = any(resolved.with_name(resolved.name + suffix).exists() for suffix in ("-wal", "-journal"))
+    uri = f"file:{quote(str(resolved))}?mode=ro" + ("" if live else "&immutable=1")
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False),
+        poolclass=NullPool,
+    )
+    try:
+        with engine.connect() as conn:
+            return migrate.inspect(conn)
+    except (DatabaseError, OperationalError) as exc:
+        raise StoreError(f"{path}: cannot be opened as a keepwarm database ({_reason(exc)})") from None
+    except StoreError as exc:
+        raise StoreError(f"{path}: {exc.message}") from None
+    finally:
+        engine.dispose()
+
+
 def _reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", None)
     return str(orig or exc).splitlines()[0]
@@ -142,8 +181,6 @@ def _copy_aside(path: Path, version: str, backup_dir: Path | None) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = folder / f"{path.name}.{version}.{stamp}.bak"
     # Through SQLite, so that what sits in the WAL is in the copy too.
-    import sqlite3
-
     fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     os.close(fd)
     src = sqlite3.connect(path)

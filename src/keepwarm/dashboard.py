@@ -1,0 +1,305 @@
+"""The relationship KPIs: is the plan being kept, and is trust growing?
+
+One engine run (for each contact's rhythm and health) plus a few grouped SQL
+scans (touches per contact per period, overdue follow-ups, assessments as of
+each month's end) give every number; the per-owner views are sums over the
+same per-contact rows, so they always add up to the overall view. The CLI
+(`keepwarm dashboard`) and the TUI both call `kpis`.
+
+The plan for a period is what the cadence rules expect: each contact in play
+should be touched once per `interval_days`, so over a week that is
+7 / interval_days touches. Health cannot be replayed for past months (the
+warnings that shape it are computed now, not stored), so the trend carries
+today's mean health for the current month only, and for every month the mean
+of the latest six-dimension assessments as of that month's end.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, or_, select
+
+from .engine.evaluate import Evaluation, evaluate
+from .model import Role, Stage, Tier
+from .session import Session
+from .store.schema import assessments, followups, interactions
+
+#: Roles whose people decide or carry a deal; with tier A they are the key stakeholders.
+KEY_ROLES = frozenset({Role.CHAMPION, Role.EXECUTIVE_SPONSOR, Role.FINANCIAL_APPROVER, Role.DECISION_INFLUENCER})
+BANDS = ("warm", "cooling", "cold")
+UNASSIGNED = "(unassigned)"
+DIMENSIONS = ("trust", "communication", "sharing", "advocacy", "conflict", "commitment")
+
+
+def _utc_naive(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    """Local midnight starting `day`, as the UTC wall time the store keeps."""
+    return dt.datetime.combine(day, dt.time()).replace(tzinfo=tz).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _month_start(day: dt.date, back: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(start: dt.date) -> dt.date:
+    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def in_play(contact) -> bool:
+    """Contacts a plan applies to: not former relationships, not people who asked for no contact."""
+    return not contact.do_not_contact and contact.stage != Stage.FORMER
+
+
+def is_key(contact) -> bool:
+    return contact.tier == Tier.A or contact.role in KEY_ROLES
+
+
+def kpis(session: Session, *, evaluation: Evaluation | None = None, months: int = 6) -> dict:
+    evaluation = evaluation or evaluate(session, persist=False)
+    today, tz = evaluation.today, session.tz
+    week_start = today - dt.timedelta(days=today.weekday())
+    week_end = week_start + dt.timedelta(days=6)
+    month_start = today.replace(day=1)
+    month_end = _month_end(month_start)
+    trend_starts = [_month_start(today, back) for back in range(months - 1, -1, -1)]
+    ids = list(evaluation.contacts)
+
+    touches = _touches(session, ids, tz, week_start, month_start, trend_starts)
+    overdue = _overdue_followups(session, ids, today)
+    assessed = _assessments_as_of(session, ids, [min(_month_end(s), today) for s in trend_starts])
+
+    periods = {
+        "week": (week_start, week_end),
+        "month": (month_start, month_end),
+    }
+    owners = sorted({c.owner or UNASSIGNED for c in evaluation.contacts.values()})
+    context = _Context(evaluation, today, periods, trend_starts, touches, overdue, assessed)
+    out = {
+        "today": today.isoformat(),
+        "week": {"start": week_start.isoformat(), "end": week_end.isoformat()},
+        "month": {"start": month_start.isoformat(), "end": month_end.isoformat()},
+        "owners": owners,
+        "overall": context.section(ids),
+    }
+    if len(owners) > 1:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for cid, contact in evaluation.contacts.items():
+            groups[contact.owner or UNASSIGNED].append(cid)
+        out["by_owner"] = {owner: context.section(groups[owner]) for owner in owners}
+    return out
+
+
+class _Context:
+    def __init__(self, evaluation, today, periods, trend_starts, touches, overdue, assessed) -> None:
+        self.ev = evaluation
+        self.today = today
+        self.periods = periods
+        self.trend_starts = trend_starts
+        self.touches = touches
+        self.overdue = overdue
+        self.assessed = assessed
+
+    def section(self, ids: Iterable[int]) -> dict:
+        ev, today = self.ev, self.today
+        ids = sorted(ids)
+        playing = [cid for cid in ids if in_play(ev.contacts[cid])]
+        out: dict = {"contacts": len(ids)}
+
+        for name, (start, end) in self.periods.items():
+            length = (end - start).days + 1
+            elapsed = (min(today, end) - start).days + 1
+            plan = sum(length / max(1, ev.interval_days(cid)) for cid in playing)
+            done = sum(self.touches[cid][name] for cid in ids)
+            out[f"touches_{name}"] = {
+                "done": done,
+                "plan": round(plan, 1),
+                "plan_to_date": round(plan * elapsed / length, 1),
+                "ratio": _share(done, plan * elapsed / length),
+            }
+
+        key = [cid for cid in playing if is_key(ev.contacts[cid])]
+        behind = []
+        for cid in key:
+            days = ev.stats[cid].days_since(ev.stats[cid].last_touch, today)
+            if days is None or days > ev.interval_days(cid):
+                behind.append(cid)
+        behind.sort(key=lambda cid: ev.contacts[cid].name.casefold())
+        out["key_on_cadence"] = {
+            "key": len(key),
+            "on_cadence": len(key) - len(behind),
+            "share": _share(len(key) - len(behind), len(key)),
+            "behind": [{"id": cid, "name": ev.contacts[cid].name} for cid in behind],
+        }
+
+        out["overdue_followups"] = sum(self.overdue.get(cid, 0) for cid in ids)
+        out["overdue_promises"] = {
+            "mine": sum(ev.stats[cid].overdue_promises_mine for cid in ids),
+            "theirs": sum(ev.stats[cid].overdue_promises_theirs for cid in ids),
+        }
+
+        total = sum(ev.stats[cid].touches_recent for cid in ids)
+        inbound = sum(ev.stats[cid].inbound_recent for cid in ids)
+        unprompted = sum(ev.stats[cid].unprompted_inbound_recent for cid in ids)
+        out["inbound"] = {
+            "window_days": ev.runtime.engine.recent_days,
+            "touches": total,
+            "inbound": inbound,
+            "unprompted": unprompted,
+            "share": _share(inbound, total),
+            "unprompted_share": _share(unprompted, total),
+        }
+
+        bands = Counter(ev.health[cid].band for cid in ids if cid in ev.health)
+        scores = [ev.health[cid].score for cid in ids if cid in ev.health]
+        out["health"] = {
+            **{band: bands.get(band, 0) for band in BANDS},
+            "mean": round(sum(scores) / len(scores), 1) if scores else None,
+        }
+
+        trend = []
+        for index, start in enumerate(self.trend_starts):
+            count = sum(self.touches[cid]["trend"][index][0] for cid in ids)
+            came_in = sum(self.touches[cid]["trend"][index][1] for cid in ids)
+            unasked = sum(self.touches[cid]["trend"][index][2] for cid in ids)
+            means = [self.assessed[index][cid] for cid in ids if cid in self.assessed[index]]
+            current = index == len(self.trend_starts) - 1
+            trend.append({
+                "month": start.strftime("%Y-%m"),
+                "touches": count,
+                "inbound": came_in,
+                "unprompted": unasked,
+                "unprompted_share": _share(unasked, count),
+                "mean_health": out["health"]["mean"] if current else None,
+                "mean_assessment": round(sum(means) / len(means), 2) if means else None,
+            })
+        out["trend"] = trend
+        return out
+
+
+def _touches(session: Session, ids: list[int], tz: ZoneInfo, week_start: dt.date, month_start: dt.date,
+             trend_starts: list[dt.date]) -> dict[int, dict]:
+    """Completed touches per contact: this week, this month, and per trend month (all, inbound, unprompted)."""
+    from .engine.stats import NOT_UNPROMPTED
+
+    i = interactions.c
+    done = i.outcome == "completed"
+    inbound = i.direction == "inbound"
+    unprompted = and_(inbound, i.purpose.not_in(NOT_UNPROMPTED))
+
+    def count(cond):
+        return func.sum(case((cond, 1), else_=0))
+
+    def within(start: dt.date, end: dt.date):
+        return and_(done, i.at >= _utc_naive(start, tz), i.at < _utc_naive(end, tz))
+
+    week_end = week_start + dt.timedelta(days=7)
+    month_end = _month_end(month_start) + dt.timedelta(days=1)
+    columns = [i.contact_id.label("cid"), count(within(week_start, week_end)).label("week"),
+               count(within(month_start, month_end)).label("month")]
+    for index, start in enumerate(trend_starts):
+        span = within(start, _month_end(start) + dt.timedelta(days=1))
+        columns += [count(span).label(f"t{index}"), count(and_(span, inbound)).label(f"i{index}"),
+                    count(and_(span, unprompted)).label(f"u{index}")]
+    out: dict[int, dict] = {
+        cid: {"week": 0, "month": 0, "trend": [(0, 0, 0)] * len(trend_starts)} for cid in ids
+    }
+    query = select(*columns).group_by(i.contact_id)
+    with session.store.read() as conn:
+        for row in conn.execute(query):
+            if row.cid not in out:
+                continue
+            values = row._mapping
+            out[row.cid] = {
+                "week": int(values["week"] or 0),
+                "month": int(values["month"] or 0),
+                "trend": [
+                    (int(values[f"t{n}"] or 0), int(values[f"i{n}"] or 0), int(values[f"u{n}"] or 0))
+                    for n in range(len(trend_starts))
+                ],
+            }
+    return out
+
+
+def _overdue_followups(session: Session, ids: list[int], today: dt.date) -> dict[int, int]:
+    """Open follow-ups whose day has passed (a snoozed one counts from the day it wakes up)."""
+    f = followups.c
+    late = or_(and_(f.status == "open", f.due < today), and_(f.status == "snoozed", f.snoozed_until < today))
+    query = select(f.contact_id, func.count()).where(late).group_by(f.contact_id)
+    wanted = set(ids)
+    with session.store.read() as conn:
+        return {cid: n for cid, n in conn.execute(query) if cid in wanted}
+
+
+def _assessments_as_of(session: Session, ids: list[int], days: list[dt.date]) -> list[dict[int, float]]:
+    """For each day, every contact's latest assessment mean (1-5) made on or before it."""
+    a = assessments.c
+    wanted = set(ids)
+    out: list[dict[int, float]] = []
+    with session.store.read() as conn:
+        for day in days:
+            ranked = (
+                select(a.contact_id, *(getattr(a, d) for d in DIMENSIONS),
+                       func.row_number().over(partition_by=a.contact_id, order_by=(a.on.desc(), a.id.desc()))
+                       .label("rank"))
+                .where(a.on <= day)
+                .subquery()
+            )
+            means = {}
+            for row in conn.execute(select(ranked).where(ranked.c.rank == 1)):
+                if row.contact_id in wanted:
+                    means[row.contact_id] = sum(getattr(row, d) for d in DIMENSIONS) / len(DIMENSIONS)
+            out.append(means)
+    return out
+
+
+# ------------------------------------------------------------------ text
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{round(value * 100)}%"
+
+
+def render_text(data: dict) -> str:
+    """The dashboard as plain lines, overall first, then per owner."""
+    lines = [f"Dashboard for {data['today']} (week {data['week']['start']}..{data['week']['end']})"]
+    sections = [("Overall", data["overall"])]
+    sections += [(f"Owner: {owner}", body) for owner, body in data.get("by_owner", {}).items()]
+    for title, s in sections:
+        lines.append("")
+        lines.append(f"{title} ({s['contacts']} contacts)")
+        for label, key in (("Touches this week", "touches_week"), ("Touches this month", "touches_month")):
+            t = s[key]
+            lines.append(f"  {label:<28}{t['done']} of {t['plan_to_date']} planned so far ({t['plan']} for the whole period)")
+        k = s["key_on_cadence"]
+        lines.append(f"  {'Key stakeholders on cadence':<28}{k['on_cadence']} of {k['key']} ({_pct(k['share'])})")
+        if k["behind"]:
+            lines.append(f"  {'':<28}behind: " + ", ".join(p["name"] for p in k["behind"][:8]))
+        lines.append(f"  {'Overdue follow-ups':<28}{s['overdue_followups']}")
+        p = s["overdue_promises"]
+        lines.append(f"  {'Overdue promises':<28}mine {p['mine']}, theirs {p['theirs']}")
+        b = s["inbound"]
+        lines.append(
+            f"  {'Inbound share':<28}{_pct(b['share'])} ({b['inbound']} of {b['touches']} touches in "
+            f"{b['window_days']} days; unprompted {_pct(b['unprompted_share'])})"
+        )
+        h = s["health"]
+        mean = "-" if h["mean"] is None else h["mean"]
+        lines.append(f"  {'Health':<28}warm {h['warm']}, cooling {h['cooling']}, cold {h['cold']} (mean {mean})")
+        lines.append("  Trend        touches  inbound  unprompted  health  assessed")
+        for m in s["trend"]:
+            health = "-" if m["mean_health"] is None else f"{m['mean_health']:.0f}"
+            assessed = "-" if m["mean_assessment"] is None else f"{m['mean_assessment']:.2f}"
+            lines.append(
+                f"  {m['month']:<12} {m['touches']:>7}  {m['inbound']:>7}  {_pct(m['unprompted_share']):>10}"
+                f"  {health:>6}  {assessed:>8}"
+            )
+    return "\n".join(lines)

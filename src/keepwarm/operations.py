@@ -1,0 +1,158 @@
+"""The user's writes end to end, for the TUI: one transaction, then the engine.
+
+Each function does what the matching CLI command does (the same repositories,
+`actions.log_interactions`, the same reschedule through the engine), taking
+values a form has already checked (see `keepwarm.forms`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import actions
+from .errors import UserError
+from .model import Contact, FollowUpStatus
+from .session import Session
+from .store import contacts as people
+from .store import followups as plans
+
+
+def resolve_contacts(session: Session, text: str) -> list[int]:
+    """Comma-separated ids or names, each naming exactly one contact."""
+    refs = [part.strip() for part in (text or "").split(",") if part.strip()]
+    if not refs:
+        raise UserError("contacts: empty (expected one or more names or ids, separated by commas)")
+    with session.store.read() as conn:
+        return list(dict.fromkeys(people.resolve_contact(conn, ref) for ref in refs))
+
+
+def reschedule(session: Session, contact_ids: list[int]) -> None:
+    """Let the cadence rules schedule what comes next for these contacts."""
+    from .engine.evaluate import evaluate
+
+    evaluate(session, contact_ids=contact_ids)
+
+
+def log_touch(session: Session, fields: dict, *, followup_id: int | None = None) -> list[int]:
+    """Log one touch per contact (fields from `forms.check_touch`), then reschedule them.
+
+    With `followup_id` (the user marked that follow-up done by logging), the
+    follow-up is closed in the same transaction even when the touch alone would
+    not meet it (a promise, or one due further ahead than a touch reaches).
+    """
+    fields = dict(fields)
+    ids = fields.pop("contact_ids")
+    ahead = session.runtime.engine.satisfy_ahead_days
+    with session.store.write() as conn:
+        created = actions.log_interactions(conn, ids, session.now, ahead_days=ahead, **fields)
+        if followup_id is not None:
+            item = plans.get_followup(conn, followup_id)
+            if item.status.value in plans.OPEN_STATES:
+                plans.complete_followup(conn, followup_id, session.now)
+    reschedule(session, ids)
+    return created
+
+
+def complete(session: Session, followup_id: int) -> None:
+    with session.store.write() as conn:
+        plans.complete_followup(conn, followup_id, session.now)
+
+
+def snooze(session: Session, followup_id: int, until: dt.date) -> None:
+    if until <= session.today:
+        raise UserError(f"until: {until.isoformat()} is not after today (expected a future date)")
+    with session.store.write() as conn:
+        plans.snooze_followup(conn, followup_id, until, session.now)
+
+
+def dismiss(session: Session, followup_id: int) -> None:
+    with session.store.write() as conn:
+        plans.dismiss_followup(conn, followup_id, session.now)
+
+
+def followup_status(session: Session, followup_id: int) -> FollowUpStatus:
+    with session.store.read() as conn:
+        return plans.get_followup(conn, followup_id).status
+
+
+def save_contact(session: Session, contact: Contact, contact_id: int | None = None) -> int:
+    """Insert a new contact, or replace an existing one's fields; the whole record lands or nothing does."""
+    with session.store.write() as conn:
+        if contact_id is None:
+            return people.insert_contact(conn, contact, session.now)
+        people.update_contact(conn, contact_id, contact, session.now)
+        return contact_id
+
+
+def get_contact(session: Session, contact_id: int) -> Contact:
+    with session.store.read() as conn:
+        return people.get_contact(conn, contact_id)
+
+
+# ------------------------------------------------- example, import, calendar
+# The modules below belong to other parts of keepwarm; each entry point says
+# None when its module is missing, and the app then leaves the action out.
+
+
+def example_loader():
+    """The example data set's loader (`keepwarm.io.demo.load_demo`), or None."""
+    try:
+        from .io import demo
+    except Exception:  # missing, or broken mid-upgrade: leave the action out rather than fail
+        return None
+    return getattr(demo, "load_demo", None)
+
+
+def load_example(session: Session) -> dict[str, int]:
+    """Load the example data set into the session's (empty) database; how many records of each kind."""
+    loader = example_loader()
+    if loader is None:
+        raise UserError("example data: not available in this version of keepwarm")
+    return loader(session.store, session.today, session.now)
+
+
+def importer():
+    """The contacts importer for one file (`keepwarm.io.imports.import_file`), or None."""
+    try:
+        from .io import imports
+    except Exception:  # missing, or broken mid-upgrade: leave the action out rather than fail
+        return None
+    return getattr(imports, "import_file", None)
+
+
+def import_file(session: Session, path: Path) -> str:
+    """Import a .vcf or .csv file of contacts; returns the import report's summary line."""
+    run = importer()
+    if run is None:
+        raise UserError("import: not available in this version of keepwarm (use `keepwarm import` on the command line)")
+    return run(session, Path(path).expanduser())
+
+
+def calendar_exporter():
+    """The iCalendar export (`keepwarm.calendar.export.build_export`), or None."""
+    try:
+        from .calendar import export
+    except Exception:  # missing, or broken mid-upgrade: leave the action out rather than fail
+        return None
+    return getattr(export, "build_export", None)
+
+
+def export_calendar(session: Session, path: Path) -> str:
+    """What `keepwarm export ics -o PATH` does with the configured horizon and alarm."""
+    if calendar_exporter() is None:
+        raise UserError("export: the calendar export is not available in this version of keepwarm")
+    from .calendar.export import Selection, build_export
+    from .calendar.output import check_writable, write_atomic
+
+    cfg = session.settings.calendar
+    selection = Selection(days=cfg.days, alarm_minutes=cfg.alarm_minutes, persist=True)
+    path = Path(path).expanduser()
+    check_writable(path)
+    result = build_export(session, selection, str(path.resolve()))
+    write_atomic(path, result.text.encode("utf-8"))
+    result.commit(session.now)
+    active = result.counts["active"]
+    cancelled = result.counts["cancelled"]
+    more = f" and {cancelled} cancellation{'' if cancelled == 1 else 's'}" if cancelled else ""
+    return f"Wrote {active} event{'' if active == 1 else 's'}{more} to {path}."

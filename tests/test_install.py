@@ -137,6 +137,15 @@ def test_the_installed_keepwarm_records_and_lists_back_as_json(installed, tmp_pa
     assert [(a["trust"], a["advocacy"], a["mean"]) for a in shown["assessments"]] == [(4, 5, 3.83)]
     assert [a["name"] for a in json.loads(kw("account", "list", "--json").stdout)] == ["Analytical Engines"]
 
+    # The rules engine works from the wheel alone: its rule packs, its built-in plugins, the agenda.
+    assert "all valid" in kw("rules", "check").stdout
+    plugins = {p["name"]: p for p in json.loads(kw("plugins", "list", "--json").stdout)}
+    for family in ("cadence_interval", "tips_style", "warn_one_way", "suggest_keep_promise"):
+        assert plugins[family]["source"] == "built-in" and plugins[family]["error"] is None, plugins[family]
+    agenda = json.loads(kw("agenda", "--json").stdout)
+    reasons = [item["followup"]["reason"] for item in agenda["items"]]
+    assert any("send the benchmark" in reason for reason in reasons), reasons
+
     db = tmp_path / "home" / "data" / "keepwarm.db"
     assert db.is_file() and (db.stat().st_mode & 0o777) == 0o600
     assert not any(outside.iterdir())  # nothing lands in the working folder

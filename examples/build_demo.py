@@ -21,6 +21,15 @@ NAMESPACE = uuid.UUID("5b0c3f0e-8d1c-4d53-9a36-3f4f6f1d2a10")
 ME = "Alex Morgan"
 TEAMMATE = "Jordan Lee"
 
+# How people of each social style tend to like being reached, and when (for the
+# contacts whose storyline does not say otherwise).
+HABITS = {
+    "analytical": ("email", "mornings"),
+    "driver": ("call", "before 9am"),
+    "expressive": ("meeting", ""),
+    "amiable": ("call", "afternoons"),
+}
+
 # --------------------------------------------------------------- note pools
 # Routine notes, in our own words; storyline notes are written where they happen.
 
@@ -101,6 +110,11 @@ class Book:
     def contact(self, name: str, created: int, **fields) -> int:
         cid = len(self.contacts) + 1
         first = name.split()[0].lower()
+        if "preferred_channel" not in fields and cid % 5:
+            # Most people's habits are known after a few touches; one in five is still to be asked.
+            channel, best_time = HABITS.get(fields.get("style") or "unknown", (None, ""))
+            if channel is not None:
+                fields.update(preferred_channel=channel, best_time=fields.get("best_time") or best_time)
         self.contacts.append({
             "id": cid,
             "uid": str(uuid.uuid5(NAMESPACE, name)),

@@ -56,7 +56,7 @@ def keepwarm_suggestions(ctx: ContactContext):
     if missing:
         text = f"Ask {name} to introduce you to the people at {account} in these roles: {', '.join(missing)}."
     else:
-        text = f"Arrange to meet more of {account}'s stakeholders beyond {name}, ideally with {name}'s help."
+        text = f"Arrange to meet more of the stakeholders at {account} beyond {name}, ideally with {name}'s help."
     parts = []
     if answered:
         parts.append(f"{account} shows {joined(label(w.key) for w in answered)}")

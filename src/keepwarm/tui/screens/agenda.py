@@ -110,10 +110,15 @@ class AgendaScreen(DataScreen):
             return
         index = next((n for n, (kind, item) in enumerate(self.rows)
                       if kind == "item" and item["followup"]["id"] == keep), None)
+        first = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
         if index is None:
-            index = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
+            index = first
         self._last_row = index
         table.move_cursor(row=index, animate=False)
+        if index == first:
+            # The cursor scrolls into view against whatever height the table has at that moment,
+            # which may not be its final one; keep the first section's title in sight.
+            table.call_after_refresh(table.scroll_home, animate=False)
         self._show_panel()
 
     def _add(self, table: DataTable, meta: tuple[str, object], cells: list, key: str | None = None) -> None:

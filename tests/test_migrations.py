@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import shutil
 import stat
+import sys
+from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -18,7 +21,6 @@ from keepwarm.store import migrate
 from keepwarm.store.database import make_engine
 from keepwarm.store.migrate import HEAD, REVISIONS
 
-STAMP = "2026-11-01 10:00:00"
 
 
 def test_revisions_and_head_agree_with_alembic():
@@ -45,72 +47,39 @@ def _columns(path, table: str) -> set[str]:
         conn.close()
 
 
-@pytest.fixture
-def old_db(tmp_path):
-    """A database at schema 0001 holding an account, two contacts and their history."""
+sys.path.insert(0, str(Path(__file__).parent / "fixtures_db"))
+from build import build, fixture_path  # noqa: E402
+
+#: Every revision but the newest, as Alembic's scripts list them (a migration added later joins in).
+EARLIER = [rev.revision for rev in ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()][::-1][:-1]
+
+
+def earlier_database(tmp_path: Path, revision: str) -> Path:
+    """A copy of the committed fixture for `revision` (built from Alembic when none is committed yet)."""
     folder = tmp_path / "data"
-    folder.mkdir(mode=0o700)
+    folder.mkdir(mode=0o700, exist_ok=True)
     path = folder / "keepwarm.db"
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
-    engine = make_engine(path)
-    try:
-        with engine.connect() as conn:
-            migrate.upgrade(conn, "0001")
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO accounts (id, name, industry, culture, decision_making, risk_tolerance, budget_cycle,"
-                    " notes, created_at, updated_at) VALUES (1, 'Acme', 'steel', '', '', '', '', '', :t, :t)"
-                ),
-                {"t": STAMP},
-            )
-            for cid, name in ((1, "Ada Lovelace"), (2, "Charles Babbage")):
-                conn.execute(
-                    text(
-                        "INSERT INTO contacts (id, uid, name, name_fold, account_id, title, role, style, motivations,"
-                        " interests, addresses, urls, best_time, do_not_contact, tier, stage, notes, owner,"
-                        " created_at, updated_at) VALUES (:id, :uid, :name, :fold, 1, '', 'champion', 'analytical',"
-                        " '[\"learning\"]', '[]', '[]', '[]', '', 0, 'a', 'active', '', '', :t, :t)"
-                    ),
-                    {"id": cid, "uid": f"uid-{cid}", "name": name, "fold": name.lower(), "t": STAMP},
-                )
-            conn.execute(
-                text("INSERT INTO contact_tags (contact_id, position, tag, tag_fold) VALUES (1, 0, 'VIP', 'vip')")
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO contact_dates (contact_id, position, kind, month, day, year, label)"
-                    " VALUES (1, 0, 'birthday', 12, 10, NULL, '')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO interactions (contact_id, at, channel, direction, purpose, sentiment, notes,"
-                    " created_at) VALUES (1, '2026-10-30 14:00:00.000000', 'meeting', 'inbound', 'business', 2,"
-                    " 'renewal talk', :t)"
-                ),
-                {"t": STAMP},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO followups (contact_id, due, reason, source, rule_key, action, status, created_at,"
-                    " updated_at) VALUES (2, '2026-12-01', 'send the deck', 'manual', 'manual', '', 'open', :t, :t)"
-                ),
-                {"t": STAMP},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO commitments (contact_id, by, text, due, status, created_at)"
-                    " VALUES (1, 'me', 'intro to Mary', '2026-11-30', 'open', :t)"
-                ),
-                {"t": STAMP},
-            )
-    finally:
-        engine.dispose()
-    assert _version(path) == "0001"
-    assert "outcome" not in _columns(path, "interactions")
-    assert "sequence" not in _columns(path, "followups")
+    committed = fixture_path(revision)
+    if committed.exists():
+        shutil.copyfile(committed, path)
+        os.chmod(path, 0o600)
+    else:
+        build(path, revision)
+    return path
+
+
+def test_there_is_a_committed_fixture_for_every_earlier_revision():
+    missing = [rev for rev in EARLIER if not fixture_path(rev).exists()]
+    assert not missing, f"run `python tests/fixtures_db/build.py` and commit schema_{missing[0]}.db"
+    for rev in EARLIER:
+        assert _version(fixture_path(rev)) == rev
+
+
+@pytest.fixture(params=EARLIER)
+def old_db(request, tmp_path):
+    """A database at each earlier schema holding an account, two contacts and their history."""
+    path = earlier_database(tmp_path, request.param)
+    assert _version(path) == request.param
     return path
 
 
@@ -137,7 +106,9 @@ def test_opening_an_old_database_migrates_it_and_keeps_the_data(old_db):
         2,
         "renewal talk",
     )
-    # The columns added after 0001 carry their defaults.
+    assert listed[0].emails == ["ada@acme.test"]
+    assert [c.notes for c in listed] == ["likes poetry; \"notes\", commas", "engine\nsecond line"]
+    # The columns added after the first schema carry their defaults.
     assert touch.outcome.value == "completed"
     [plan] = plans
     assert (plan.reason, plan.due, plan.sequence, plan.satisfied_by_touch) == (
@@ -157,31 +128,33 @@ def test_opening_an_old_database_migrates_it_and_keeps_the_data(old_db):
         conn.close()
 
 
-def test_the_old_file_is_copied_aside_private_and_still_at_0001(home, old_db):
+def test_the_old_file_is_copied_aside_private_and_unchanged(home, old_db):
+    old, old_columns = _version(old_db), _columns(old_db, "followups")
     with Store.open(old_db):
         pass
     copies = sorted(p for p in old_db.parent.iterdir() if p.name.endswith(".bak"))
     # The clock is pinned by the `home` fixture to 2026-11-22 09:00 UTC.
-    assert [p.name for p in copies] == ["keepwarm.db.0001.20261122T090000Z.bak"]
+    assert [p.name for p in copies] == [f"keepwarm.db.before-migration-{old}.20261122T090000Z.bak"]
     copy = copies[0]
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
-    assert _version(copy) == "0001"
+    assert _version(copy) == old
     conn = sqlite3.connect(copy)
     try:
         assert conn.execute("SELECT name FROM contacts ORDER BY id").fetchall() == [
             ("Ada Lovelace",),
             ("Charles Babbage",),
         ]
-        assert "outcome" not in {row[1] for row in conn.execute("PRAGMA table_info(interactions)")}
     finally:
         conn.close()
+    assert _columns(copy, "followups") == old_columns
 
 
 def test_the_copy_goes_to_the_backup_folder_when_given(home, old_db, tmp_path):
     backups = tmp_path / "backups"
+    old = _version(old_db)
     with Store.open(old_db, backup_dir=backups):
         pass
-    assert [p.name for p in backups.iterdir()] == ["keepwarm.db.0001.20261122T090000Z.bak"]
+    assert [p.name for p in backups.iterdir()] == [f"keepwarm.db.before-migration-{old}.20261122T090000Z.bak"]
     assert stat.S_IMODE(backups.stat().st_mode) == 0o700
     assert not any(p.name.endswith(".bak") for p in old_db.parent.iterdir())
 
@@ -195,20 +168,60 @@ def test_migrating_again_is_a_no_op(home, old_db):
 
 
 def test_the_cli_migrates_an_old_database_given_with_db(run, old_db):
+    old = _version(old_db)
     result = run("--db", str(old_db), "contact", "list", "--json")
     assert result.exit_code == 0, result.stderr
     assert [c["name"] for c in result.json()] == ["Ada Lovelace", "Charles Babbage"]
     assert _version(old_db) == HEAD
-    assert any(p.name.startswith("keepwarm.db.0001.") for p in old_db.parent.iterdir())
+    assert any(p.name.startswith(f"keepwarm.db.before-migration-{old}.") for p in old_db.parent.iterdir())
 
 
 def test_no_upgrade_without_the_copy(home, old_db, tmp_path):
     from keepwarm.errors import StoreError
 
+    old, before = _version(old_db), old_db.read_bytes()
     blocked = tmp_path / "backups"
     blocked.write_text("a file where the backup folder should be", encoding="utf-8")
     with pytest.raises(StoreError) as caught:
         Store.open(old_db, backup_dir=blocked)
     assert caught.value.message.startswith(f"{old_db}: not upgraded, because the copy of the old file could not be made")
-    assert _version(old_db) == "0001"
-    assert "outcome" not in _columns(old_db, "interactions")
+    assert old_db.read_bytes() == before
+    assert _version(old_db) == old
+
+
+def _side_files(path: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir())}
+
+
+def test_a_database_newer_than_the_program_is_refused_and_left_byte_for_byte(run, tmp_path):
+    path = earlier_database(tmp_path, EARLIER[-1] if EARLIER else HEAD)
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = 'zz99_from_the_future'")
+    conn.commit()
+    conn.close()
+    before = _side_files(path)
+    for args in (("contact", "list"), ("log", "Ada", "-c", "call"), ("backup",), ("export", "json")):
+        result = run("--db", str(path), *args)
+        assert result.exit_code == 2, args
+        assert result.stderr == (
+            f"keepwarm: {path}: was written by a newer keepwarm (schema zz99_from_the_future); this program knows "
+            f"schemas up to {HEAD}. Upgrade keepwarm to open it; the file was not changed\n"
+        )
+        assert _side_files(path) == before, args
+
+
+def test_every_revision_upgrades_step_by_step_to_the_next(tmp_path):
+    """Each migration on its own, not only all of them at once."""
+    path = earlier_database(tmp_path, REVISIONS[0])
+    engine = make_engine(path)
+    try:
+        for rev in REVISIONS[1:]:
+            with engine.connect() as conn:
+                migrate.upgrade(conn, rev)
+            assert _version(path) == rev
+    finally:
+        engine.dispose()
+    with Store.open(path) as store:
+        with store.read() as conn:
+            assert [c.name for c in people.list_contacts(conn)] == ["Ada Lovelace", "Charles Babbage"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock, dates, paths, settings
-from .store import Store
+from .store import Store, backups
 
 
 class Session:
@@ -52,7 +52,7 @@ class Session:
 
     @cached_property
     def store(self) -> Store:
-        return Store.open(self.db_path, backup_dir=paths.backups_dir() if self._uses_default_db() else None)
+        return Store.open(self.db_path, backup_dir=backups.folder_for(self.db_path))
 
     @cached_property
     def runtime(self):
@@ -63,9 +63,6 @@ class Session:
 
     def reload_runtime(self) -> None:
         self.__dict__.pop("runtime", None)
-
-    def _uses_default_db(self) -> bool:
-        return self.db_path == paths.data_dir() / "keepwarm.db"
 
     def close(self) -> None:
         if "store" in self.__dict__:

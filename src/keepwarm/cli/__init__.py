@@ -75,7 +75,7 @@ def main() -> None:
 
 def _register() -> None:
     # Each module adds its commands to `cli` when imported.
-    from . import activity, calendar, contacts, dashboard, dev, engine, groups, home, io  # noqa: F401
+    from . import activity, calendar, contacts, dashboard, dev, engine, groups, home, io, safety  # noqa: F401
 
 
 _register()

@@ -36,7 +36,8 @@ def import_vcards(
         report.sources.append(Source(str(path), "vCard", text.encoding, text.note))
         items += vcard_import.read(text.text, str(path))
     return runner.run(
-        store, report, lambda conn: apply_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid
+        store, report, lambda conn: apply_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
+        size=len(items),
     )
 
 
@@ -55,7 +56,8 @@ def import_contacts_csv(
     label, items = csv_import.read(text.text, str(path), mapping=mapping, format_key=format_key)
     report = ImportReport("contacts", sources=[Source(str(path), label, text.encoding, text.note)])
     return runner.run(
-        store, report, lambda conn: apply_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid
+        store, report, lambda conn: apply_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
+        size=len(items),
     )
 
 
@@ -79,6 +81,7 @@ def import_interactions(
         lambda conn: interactions_import.apply(conn, touches, now, report),
         dry_run=dry_run,
         skip_invalid=skip_invalid,
+        size=len(touches),
     )
 
 

@@ -196,6 +196,9 @@ def _rule_targets(rules: dict[str, str]) -> dict[Path, str]:
 def restore(store: Store, path: Path) -> dict[str, int]:
     parsed = load_file(path)
     targets = _rule_targets(parsed.rules)
+    with store.read() as conn:
+        require_empty(conn, store)
+    store.copy_aside("restore")
     with store.write() as conn:
         require_empty(conn, store)
         write(conn, parsed)

@@ -3,6 +3,8 @@
 Records are applied inside a single write transaction; a problem found in
 any of them (without --skip-invalid) rolls all of them back, and a dry run
 rolls back a complete run, so what it reports is exactly what would happen.
+A large import (`LARGE_IMPORT` records or more) is preceded by an automatic
+copy of the database, so even a wrong-but-valid import can be taken back.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import Connection
 
 from ..errors import UserError
 from ..store import Store
+from ..store.backups import LARGE_IMPORT
 from .report import ImportReport
 
 
@@ -36,8 +39,11 @@ def run(
     *,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    size: int = 0,
 ) -> ImportReport:
     report.dry_run = dry_run
+    if size >= LARGE_IMPORT and not dry_run:
+        store.copy_aside("import")
     try:
         with store.write() as conn:
             apply(conn)

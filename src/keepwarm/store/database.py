@@ -18,9 +18,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from .. import clock
 from ..errors import StoreError
-from . import migrate
+from . import backups, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -77,24 +76,35 @@ def make_engine(path: Path) -> Engine:
 class Store:
     """An open keepwarm database."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, *, backup_dir: Path | None = None) -> None:
         self.path = path
         self.engine = engine
+        self._backup_dir = backup_dir
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where copies of this database go: the backups folder for the default database, else beside it."""
+        return self._backup_dir or self.path.parent
+
+    def copy_aside(self, reason: str) -> Path:
+        """An automatic, rotating copy before a write that cannot be taken back (see `backups`)."""
+        return backups.automatic(self.path, self.backup_dir, reason)
 
     @classmethod
     def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> "Store":
+        """Open (creating or migrating) a database; automatic copies go to `backup_dir`, else beside the file."""
         path = Path(path).expanduser()
         existed = check_file(path)
         if existed:
             # Judge the file read-only before anything touches it: the pragmas
             # below (WAL above all) rewrite the header of any SQLite file.
-            state = _inspect_read_only(path)
+            state = inspect_read_only(path)
             if state.needs_upgrade and state.current is not None:
                 try:
-                    _copy_aside(path, state.current, backup_dir)
-                except (OSError, sqlite3.Error) as exc:
+                    backups.automatic(path, backup_dir or path.parent, f"migration-{state.current}")
+                except backups.BackupFailed as exc:
                     raise StoreError(
-                        f"{path}: not upgraded, because the copy of the old file could not be made ({exc})"
+                        f"{path}: not upgraded, because the copy of the old file could not be made ({exc.reason})"
                     ) from None
         else:
             try:
@@ -114,7 +124,7 @@ class Store:
         except StoreError as exc:
             engine.dispose()
             raise StoreError(f"{path}: {exc.message}") from None
-        return cls(path, engine)
+        return cls(path, engine, backup_dir=backup_dir)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -142,22 +152,25 @@ class Store:
             return migrate.inspect(conn).current
 
 
-def _inspect_read_only(path: Path) -> migrate.SchemaState:
-    """The schema state of an existing file, through a connection that cannot write.
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A driver connection that cannot change the file (for judging a file, and for `keepwarm doctor`).
 
     Without a WAL or a journal beside it, the whole database is in the file and
     is read as immutable, so not even the `-wal`/`-shm` side files appear next
-    to a file that turns out not to be ours. The engine opened afterwards looks
-    again.
+    to a file that turns out not to be ours.
     """
-    resolved = path.resolve()
+    resolved = Path(path).resolve()
     live = any(resolved.with_name(resolved.name + suffix).exists() for suffix in ("-wal", "-journal"))
     uri = f"file:{quote(str(resolved))}?mode=ro" + ("" if live else "&immutable=1")
-    engine = create_engine(
-        "sqlite+pysqlite://",
-        creator=lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False),
-        poolclass=NullPool,
-    )
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+
+
+def inspect_read_only(path: Path) -> migrate.SchemaState:
+    """The schema state of an existing file, through a connection that cannot write.
+
+    The engine opened afterwards looks again.
+    """
+    engine = create_engine("sqlite+pysqlite://", creator=lambda: connect_read_only(path), poolclass=NullPool)
     try:
         with engine.connect() as conn:
             return migrate.inspect(conn)
@@ -172,24 +185,3 @@ def _inspect_read_only(path: Path) -> migrate.SchemaState:
 def _reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", None)
     return str(orig or exc).splitlines()[0]
-
-
-def _copy_aside(path: Path, version: str, backup_dir: Path | None) -> Path:
-    """Keep the pre-migration file: a migration is the one write we cannot undo."""
-    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    folder = backup_dir or path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = folder / f"{path.name}.{version}.{stamp}.bak"
-    # Through SQLite, so that what sits in the WAL is in the copy too.
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target

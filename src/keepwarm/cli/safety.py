@@ -1,0 +1,63 @@
+"""`keepwarm backup` and `keepwarm doctor`: a copy of everything, and a check of everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import doctor as checkup
+from ..errors import UserError
+from ..session import Session
+from ..store import backups
+from . import cli
+from .output import emit_json
+
+pass_session = click.make_pass_decorator(Session)
+
+
+@cli.command("backup")
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.option("--json", "as_json", is_flag=True, help="Print where the copy went, and what it holds, as JSON.")
+@pass_session
+def backup_command(session: Session, file: Path | None, force: bool, as_json: bool) -> None:
+    """Copy the database to FILE (default: a dated file in the backups folder), safely while it is in use.
+
+    The copy is a complete SQLite database, readable by you only; open it with
+    `keepwarm --db FILE`. Automatic copies are also taken before every
+    migration, restore and large import (the newest 10 are kept).
+    """
+    store = session.store
+    target = backups.backup_to(store.path, file, store.backup_dir, force=force)
+    counts = backups.counts(target)
+    if as_json:
+        emit_json({"database": str(store.path), "backup": str(target), "counts": counts})
+        return
+    click.echo(f"Backed up {counts['contacts']} contacts and {counts['interactions']} interactions to {target}")
+
+
+@cli.command("doctor")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@pass_session
+def doctor_command(session: Session, as_json: bool) -> None:
+    """Check the database (integrity, schema version), file permissions, rules and plugins; say how to fix each problem.
+
+    Changes nothing. Exits 1 when it finds a problem.
+    """
+    try:
+        safe_mode = session.safe_mode
+    except UserError:
+        safe_mode = None  # a broken config.toml: the doctor reports it
+    report = checkup.examine(session.db_path, backups.folder_for(session.db_path), safe_mode=safe_mode)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        for finding in report.findings:
+            click.echo(f"{'ok' if finding.ok else 'PROBLEM':<8} {finding.check:<12} {finding.message}")
+            if finding.fix:
+                click.echo(f"{'':<8} {'':<12} fix: {finding.fix}")
+        problems = report.problems()
+        click.echo(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} found." if problems else "\nAll good.")
+    if not report.ok:
+        raise SystemExit(1)

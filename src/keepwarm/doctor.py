@@ -1,0 +1,202 @@
+"""`keepwarm doctor`: is everything keepwarm depends on in order, and if not, what to do.
+
+It only looks: the database is opened read-only (never migrated, never
+switched to WAL), no file is created or changed. Each finding names the thing
+and, when something is wrong, the command or edit that fixes it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths, settings
+from .errors import UserError
+from .store import backups
+from .store.database import check_file, connect_read_only, inspect_read_only
+from .store.migrate import HEAD
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # database, integrity, schema, permissions, settings, rules, plugins, backups
+    ok: bool
+    message: str
+    fix: str = ""
+
+    def to_json(self) -> dict:
+        return {"check": self.check, "ok": self.ok, "message": self.message, "fix": self.fix}
+
+
+@dataclass
+class Report:
+    db_path: Path
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.findings)
+
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if not f.ok]
+
+    def to_json(self) -> dict:
+        return {"database": str(self.db_path), "ok": self.ok, "findings": [f.to_json() for f in self.findings]}
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _permission(path: Path, wanted: int, why: str) -> Finding | None:
+    """A problem when group or others may read, write or enter `path` (bits compared, not access())."""
+    try:
+        mode = _mode(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return Finding("permissions", False, f"{path}: cannot be examined ({exc.strerror})", f"check the folder {path.parent}")
+    if mode & 0o077:
+        return Finding(
+            "permissions", False, f"{path} is open to other users (mode {mode:04o}); {why}",
+            f"chmod {wanted:o} {_quote(path)}",
+        )
+    return None
+
+
+def _quote(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
+def check_permissions(db_path: Path, backup_dir: Path) -> list[Finding]:
+    found: list[Finding] = []
+    checks: list[tuple[Path, int, str]] = []
+    for suffix in ("", "-wal", "-shm"):
+        checks.append((db_path.with_name(db_path.name + suffix), 0o600, "it holds your contacts and notes"))
+    if db_path.parent == paths.data_dir():
+        checks.append((db_path.parent, 0o700, "keepwarm's data folder should be yours alone"))
+    if backup_dir != db_path.parent:
+        checks.append((backup_dir, 0o700, "the backups folder holds copies of your database"))
+    if backup_dir.is_dir():
+        for copy in sorted(backup_dir.glob(f"{db_path.name}.*.bak")):
+            checks.append((copy, 0o600, "a backup holds all your contacts and notes"))
+    checks.append((paths.config_file(), 0o600, "it may hold your calendar password"))
+    for path, wanted, why in checks:
+        finding = _permission(path, wanted, why)
+        if finding:
+            found.append(finding)
+    if not found:
+        found.append(Finding("permissions", True, "the database, its backups and your settings are private to you"))
+    return found
+
+
+def check_database(db_path: Path) -> list[Finding]:
+    """The file itself, its schema version and its integrity."""
+    try:
+        exists = check_file(db_path)
+    except UserError as exc:
+        return [Finding("database", False, exc.message,
+                        "point keepwarm at its database with --db or KEEPWARM_DB, or move this file away")]
+    if not exists:
+        return [Finding("database", True, f"{db_path}: no database yet (it is created on first use)")]
+    found = []
+    try:
+        state = inspect_read_only(db_path)
+    except UserError as exc:
+        if "newer keepwarm" in exc.message:
+            fix = "upgrade keepwarm (pip install --upgrade keepwarm); until then keep using the program that wrote it"
+        else:
+            fix = "restore the newest copy from your backups folder (see docs/reliability.md), or use --db for another file"
+        return [Finding("schema", False, exc.message, fix)]
+    if state.current == HEAD or state.empty:
+        found.append(Finding("schema", True, f"schema {state.current or HEAD} (the newest this program knows)"))
+    else:
+        found.append(Finding("schema", True, f"schema {state.current}: it is upgraded to {HEAD} the next time keepwarm "
+                             "opens it, after an automatic copy"))
+    found.extend(check_integrity(db_path))
+    return found
+
+
+def check_integrity(db_path: Path) -> list[Finding]:
+    fix = ("copy the newest good backup over it (keepwarm doctor lists them), or rescue what is readable with "
+           f"`sqlite3 {_quote(db_path)} .recover | sqlite3 rescued.db` and open that with --db")
+    try:
+        conn = connect_read_only(db_path)
+    except sqlite3.Error as exc:
+        return [Finding("integrity", False, f"{db_path}: cannot be read ({exc})", fix)]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.Error as exc:
+        return [Finding("integrity", False, f"{db_path}: is damaged ({exc})", fix)]
+    finally:
+        conn.close()
+    if rows != ["ok"]:
+        more = f" (and {len(rows) - 3} more)" if len(rows) > 3 else ""
+        return [Finding("integrity", False, f"{db_path}: is damaged: {'; '.join(rows[:3])}{more}", fix)]
+    if orphans:
+        tables = sorted({row[0] for row in orphans})
+        return [Finding("integrity", False,
+                        f"{db_path}: {len(orphans)} records point at records that are gone (in {', '.join(tables)})",
+                        "export what is there (keepwarm export json -o all.json), then restore it into a new file "
+                        "(keepwarm --db new.db restore all.json) to see which records are refused")]
+    return [Finding("integrity", True, "integrity check passed; every reference points at a record")]
+
+
+def check_rules_and_plugins(safe_mode: bool | None) -> list[Finding]:
+    try:
+        config = settings.load()
+    except UserError as exc:
+        return [Finding("settings", False, exc.message, f"edit {_quote(paths.config_file())}")]
+    from .engine.runtime import build_runtime
+
+    runtime = build_runtime(
+        safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode, disabled=tuple(config.plugins.disabled)
+    )
+    found = []
+    for problem in runtime.rules.problems:
+        where = f"{problem.file} at line {problem.line}" if problem.line else problem.file
+        found.append(Finding("rules", False, str(problem),
+                             f"edit {where} (`keepwarm rules check` lists every problem; the shipped defaults apply meanwhile)"))
+    for info in runtime.host.infos.values():
+        if info.error:
+            if info.source == "file":
+                fix = f"fix or remove {info.origin}"
+            elif info.source == "package":
+                fix = (f"upgrade or uninstall the package {info.origin} (pip uninstall {info.origin}), "
+                       f"or add \"{info.name}\" to disabled under [plugins] in {paths.config_file()}")
+            else:
+                fix = "reinstall keepwarm (pip install --force-reinstall keepwarm)"
+            found.append(Finding("plugins", False, f"plugin {info.name} ({info.source}): {info.error}", fix))
+    for problem in runtime.host.problems:
+        found.append(Finding("plugins", False, str(problem),
+                             f"add \"{problem.plugin}\" to disabled under [plugins] in {paths.config_file()}, "
+                             "or run with --safe-mode"))
+    if not found:
+        active = sum(1 for i in runtime.host.infos.values() if i.active)
+        found.append(Finding("rules", True, f"{len(runtime.rules.raw.files)} rule files valid; {active} plugins loaded"))
+    return found
+
+
+def check_backups(db_path: Path, backup_dir: Path) -> list[Finding]:
+    copies = backups.automatic_copies(backup_dir, db_path.name)
+    manual = [p for p in (sorted(backup_dir.glob(f"{db_path.name}.*.bak")) if backup_dir.is_dir() else [])
+              if not any(c.path == p for c in copies)]
+    if not copies and not manual:
+        return [Finding("backups", True, f"no backups yet in {backup_dir} (make one with `keepwarm backup`)")]
+    newest = max([c.path for c in copies] + manual, key=lambda p: p.stat().st_mtime)
+    return [Finding("backups", True, f"{len(copies)} automatic and {len(manual)} manual backups in {backup_dir}; "
+                    f"newest: {newest.name}")]
+
+
+def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -> Report:
+    report = Report(db_path)
+    report.findings += check_database(db_path)
+    report.findings += check_permissions(db_path, backup_dir)
+    report.findings += check_backups(db_path, backup_dir)
+    report.findings += check_rules_and_plugins(safe_mode)
+    return report

@@ -330,8 +330,52 @@ def _fill_keepwarm(card, fields: dict, sources: dict) -> None:
 # ------------------------------------------------------------------- cards
 
 
+#: Properties whose commas separate values (vobject splits these itself).
+_LISTS = {"N", "ADR", "CATEGORIES", "NICKNAME"}
+
+
+def _escape_commas(value: str) -> str:
+    """`a, b` -> `a\\, b`, leaving `\\,` and other escapes as they are."""
+    out, escaped = [], False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ",":
+            out.append("\\")
+        out.append(char)
+    return "".join(out)
+
+
+def _value_start(line: str) -> int:
+    """Where a content line's value begins: after the first ':' outside a quoted parameter."""
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return index + 1
+    return -1
+
+
+def keep_commas(line: str) -> str:
+    """vobject keeps only the text before the first unescaped comma of a plain text property
+    (`NOTE:met in Lyon, liked it` -> `met in Lyon`); vCard 2.1 never escapes commas, and many
+    3.0 writers do not either. Escaping them before vobject reads the line keeps the whole
+    text (CATEGORIES is then split on commas by `_fill`)."""
+    start = _value_start(line)
+    if start < 0 or "," not in line[start:]:
+        return line
+    head = line[: start - 1]
+    name = head.split(";", 1)[0].rsplit(".", 1)[-1].strip().upper()
+    if name in _LISTS or "BASE64" in head.upper() or "ENCODING=B" in head.upper():
+        return line
+    return line[:start] + _escape_commas(line[start:])
+
+
 def _parse(raw: RawCard):
-    text = "\r\n".join(line for _, line in raw.lines) + "\r\n"
+    text = "\r\n".join(keep_commas(line) for _, line in raw.lines) + "\r\n"
     try:
         return vobject.readOne(text, validate=False), None
     except ParseError as exc:

@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml examples/plugins/keepwarm-sports-banter/pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet --no-deps -e examples/plugins/keepwarm-sports-banter
 	@touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -25,7 +26,9 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/keepwarm
 
+# The example plugin package's own tests first, then the whole suite (whose summary ends the output).
 test: $(VENV)/.installed-test
+	cd examples/plugins/keepwarm-sports-banter && "$(CURDIR)/$(BIN)/python" -m pytest -q -p no:cacheprovider
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test

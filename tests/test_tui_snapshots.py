@@ -44,6 +44,11 @@ def example_app(session, home, monkeypatch):
     monkeypatch.setenv("HOME", str(home.parent))
     if operations.example_loader() is None:
         pytest.skip("the example data set is not installed")
+    # keepwarm's own plugins only: other installed plugin packages (make test installs the example one) stay out.
+    from keepwarm.engine.runtime import build_runtime
+    from keepwarm.host import PluginHost
+
+    session.__dict__["runtime"] = build_runtime(host=PluginHost(packages=False).load())
     operations.load_example(session)
     return KeepwarmApp(session)
 

@@ -30,9 +30,9 @@ def keepwarm_config_section() -> ConfigSection | None:
 
     Called once at start-up. Return `ConfigSection(name, Model)`; the model's
     defaults are the plugin's defaults, and the rule packs (`rules/*.toml`
-    shipped with keepwarm or a plugin, then the user's rules folder) override
-    them key by key. Give the model `extra="forbid"` so that a misspelt key is
-    reported with a near-miss suggestion.
+    shipped with keepwarm, then the user's rules folder) override them key by
+    key, nested tables included. Give the model `extra="forbid"` so that a
+    misspelt key is reported with a near-miss suggestion.
 
     If the user's section fails validation, the plugin is disabled for the run
     and the problem is shown (`keepwarm rules check` lists all of them); the

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 import time
 import traceback
@@ -102,6 +103,7 @@ class PluginHost:
         strict: bool | None = None,
         trace: bool | None = None,
         eps: Iterable[EntryPoint] | None = None,
+        packages: bool = True,
     ) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
@@ -111,6 +113,7 @@ class PluginHost:
         self.strict = _flag("KEEPWARM_STRICT_PLUGINS") if strict is None else strict
         self.trace = _flag("KEEPWARM_TRACE_PLUGINS") if trace is None else trace
         self._eps = eps
+        self.packages = packages  # False: keepwarm's own entry points only (docs, tests), others not even listed
         self.infos: dict[str, PluginInfo] = {}
         self.problems: list[PluginProblem] = []
         self._problem_index: dict[tuple[str, str], PluginProblem] = {}
@@ -121,7 +124,7 @@ class PluginHost:
     def load(self) -> "PluginHost":
         eps = sorted(self._eps if self._eps is not None else entry_points(group=GROUP), key=lambda e: e.name)
         own = [ep for ep in eps if _dist_name(ep) == OWN_DISTRIBUTION]
-        others = [ep for ep in eps if _dist_name(ep) != OWN_DISTRIBUTION]
+        others = [ep for ep in eps if _dist_name(ep) != OWN_DISTRIBUTION] if self.packages else []
         for ep in own:
             self._load_entry_point(ep, "built-in")
         for ep in others:
@@ -175,8 +178,12 @@ class PluginHost:
         if info.name in self.disabled_names:
             info.disabled = "disabled in config"
             return
+        started = time.perf_counter() if self.trace else 0.0
         try:
             plugin = load()
+            if self.trace:
+                elapsed = (time.perf_counter() - started) * 1000
+                print(f"keepwarm trace: {info.name} load {elapsed:.3f} ms", file=sys.stderr)
             _check_api_version(plugin)
             self.pm.register(plugin, name=info.name)
             try:
@@ -355,15 +362,33 @@ def _dist_version(ep: EntryPoint) -> str:
 
 
 def _check_api_version(plugin: object) -> None:
-    """A plugin may declare `KEEPWARM_API = "1"` (or a list); refuse an incompatible one."""
+    """A plugin may declare `KEEPWARM_API = "1"` (or "1.1", or a list); refuse an incompatible one.
+
+    "1" accepts any 1.x; "1.1" needs 1.1 or a later 1.x (the hooks it uses
+    arrived in 1.1). A list accepts any one of its entries.
+    """
     from . import PLUGIN_API_VERSION
 
     wanted = getattr(plugin, "KEEPWARM_API", None)
     if wanted is None:
         return
-    accepted = [str(w) for w in (wanted if isinstance(wanted, (list, tuple)) else [wanted])]
-    major = PLUGIN_API_VERSION.split(".")[0]
-    if not any(str(w).split(".")[0] == major for w in accepted):
-        raise RuntimeError(
-            f"needs keepwarm plugin API {' or '.join(accepted)}, but this keepwarm provides {PLUGIN_API_VERSION}"
-        )
+    accepted = [str(w).strip() for w in (wanted if isinstance(wanted, (list, tuple, set)) else [wanted])]
+    provided = (*(_api_parts(PLUGIN_API_VERSION) or (0,)), 0)[:2]
+    for entry in accepted:
+        parts = _api_parts(entry)
+        if parts is None:
+            raise RuntimeError(
+                f"KEEPWARM_API = {wanted!r}: expected a version such as \"1\" or \"1.0\" "
+                f"(this keepwarm provides plugin API {PLUGIN_API_VERSION})"
+            )
+        if parts[0] == provided[0] and (len(parts) < 2 or parts[1] <= provided[1]):
+            return
+    raise RuntimeError(
+        f"needs keepwarm plugin API {' or '.join(accepted)}, but this keepwarm provides {PLUGIN_API_VERSION}"
+    )
+
+
+def _api_parts(text: str) -> tuple[int, ...] | None:
+    if not re.fullmatch(r"\d+(\.\d+)?", text):
+        return None
+    return tuple(int(p) for p in text.split("."))

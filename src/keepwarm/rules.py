@@ -154,7 +154,7 @@ def validate(raw: RawRules, models: Mapping[str, type[BaseModel]]) -> RuleSet:
     sections: dict[str, BaseModel] = {}
     broken: set[str] = set()
     for name, model in models.items():
-        data = raw.values.get(name, {})
+        data = _over_defaults(model, raw.values.get(name, {}))
         try:
             sections[name] = model.model_validate(data)
         except ValidationError as exc:
@@ -172,6 +172,30 @@ def validate(raw: RawRules, models: Mapping[str, type[BaseModel]]) -> RuleSet:
                         raw.lines.get((origin, name)))
             )
     return RuleSet(sections=sections, raw=raw, problems=problems, broken=broken)
+
+
+def _over_defaults(model: type[BaseModel], data: Mapping) -> Mapping:
+    """The TOML values laid over the model's own defaults, table by table.
+
+    A plugin that ships no rule pack (a third-party one) keeps its defaults in
+    its model; overriding one key of a nested table must not drop the others.
+    Lists are values: a list in TOML replaces the default list as a whole.
+    """
+    try:
+        defaults = model().model_dump(mode="json", by_alias=True)
+    except ValidationError:  # a model without defaults for every field
+        return data
+    return _layer(defaults, data)
+
+
+def _layer(base: Mapping, top: Mapping) -> dict:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _layer(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _near(word: str, candidates: list[str]) -> str | None:

@@ -139,6 +139,34 @@ def rules_init(session: Session, force: bool) -> None:
     click.echo(f"Wrote {target}")
 
 
+@rules.command("docs")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the page to this file (e.g. docs/rules.md) instead of printing it.")
+@click.option("--check", is_flag=True, help="Only compare with --output's file; exit 1 if it is stale.")
+def rules_docs(output: Path | None, check: bool) -> None:
+    """The reference of every built-in rule and its TOML keys, from the code (docs/rules.md)."""
+    from ..rules_docs import render
+
+    text = render()
+    if check:
+        if output is None:
+            raise UserError("--check: give the file to compare with --output")
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
+        if current != text:
+            click.echo(f"keepwarm: {output}: stale; regenerate it with `keepwarm rules docs --output {output}`",
+                       err=True)
+            raise SystemExit(1)
+        click.echo(f"{output}: up to date.")
+        return
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if not output.parent.is_dir():
+        raise UserError(f"--output: folder {output.parent} does not exist")
+    _atomic_write(output, text)
+    click.echo(f"Wrote {output}")
+
+
 def _atomic_write(target: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -155,7 +183,22 @@ def _atomic_write(target: Path, text: str) -> None:
 
 @cli.group()
 def plugins() -> None:
-    """Inspect the loaded plugins."""
+    """Inspect the loaded plugins, or start a new one."""
+
+
+@plugins.command("new")
+@click.argument("name")
+@click.option("--family", type=click.Choice(["cadence", "tips", "warnings", "suggestions"]), default="tips",
+              show_default=True, help="Which hook the plugin implements.")
+@click.option("--dir", "parent", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="Folder to create the package in (default: the current one).")
+def plugins_new(name: str, family: str, parent: Path) -> None:
+    """Scaffold a plugin package NAME (e.g. golf-tips): pyproject, module, TOML defaults, tests, README."""
+    from ..scaffold import create
+
+    target = create(name, family, parent)
+    click.echo(f"Created {target}")
+    click.echo(f"Next: cd {target} && pip install -e '.[test]' && pytest")
 
 
 @plugins.command("list")

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static, TextArea
-from tui_support import build_history, settle, sync, use_test_rules
+from tui_support import build_history, settle, settle_until, sync, use_test_rules
 
 from keepwarm.store import activity, followups
 from keepwarm.store import contacts as people
@@ -598,16 +598,17 @@ async def test_import_a_vcard_file_from_the_welcome_screen(session, tmp_path):
         if app.importer() is None:
             pytest.skip("the import module is not installed")
         await pilot.press("i")
-        await pilot.pause()
+        await settle(pilot)
         path = app.screen.query_one("#in-import-path", Input)
         path.value = str(tmp_path / "missing.vcf")
         await pilot.press("enter")
-        await settle(pilot)
+        field = app.screen.query_one("#field-import_path", Field)
+        await settle_until(pilot, lambda: bool(field.error))
         assert isinstance(app.screen, WelcomeScreen)
-        assert "missing.vcf" in app.screen.query_one("#field-import_path", Field).error
+        assert "missing.vcf" in field.error
         path.value = str(card)
         await pilot.press("enter")
-        await settle(pilot, rounds=6)
+        await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen))
         assert isinstance(app.screen, AgendaScreen)
     with session.store.read() as conn:
         [ada] = people.list_contacts(conn)

@@ -182,6 +182,15 @@ async def settle(pilot, rounds: int = 4) -> None:
         await pilot.pause()
 
 
+async def settle_until(pilot, condition, rounds: int = 40) -> None:
+    """Settle until `condition()` holds: a screen change can take several worker hand-offs,
+    more of them on a loaded machine. Gives up after `rounds`, leaving the caller's assert to fail."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await settle(pilot, rounds=1)
+
+
 def sync(test):
     """Run an async test on its own event loop (no pytest async plugin is needed)."""
     import asyncio

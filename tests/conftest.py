@@ -60,3 +60,11 @@ def session(home):
     s = Session(now=FIXED_NOW)
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_watch_timer(request, monkeypatch):
+    """In the TUI tests the app looks for other processes' writes only when a test asks it to
+    (`app.check_outside_changes()`), so no timer reloads a screen in the middle of a step."""
+    if request.module.__name__.startswith("test_tui"):
+        monkeypatch.setattr("keepwarm.tui.app.KeepwarmApp.WATCH_SECONDS", 24 * 3600.0)

@@ -613,3 +613,49 @@ async def test_import_a_vcard_file_from_the_welcome_screen(session, tmp_path):
     with session.store.read() as conn:
         [ada] = people.list_contacts(conn)
     assert (ada.name, ada.account, ada.emails) == ("Ada Lovelace", "Analytical Engines", ["ada@engines.example"])
+
+
+# ------------------------------------------------------- other processes
+
+
+def _add_from_another_process(db_path, name: str) -> None:
+    """What a second terminal does: its own interpreter, its own connection."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from keepwarm.session import Session; from keepwarm import operations;"
+            "from keepwarm.model import Contact; s = Session(sys.argv[1]);"
+            "operations.save_contact(s, Contact(name=sys.argv[2])); s.close()")
+    done = subprocess.run([sys.executable, "-c", code, str(db_path), name], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+@sync
+async def test_the_app_picks_up_what_another_process_wrote(session, ids):
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#contacts-table", DataTable)
+        assert "Annie Easley" not in table_column(table)
+        assert await app.check_outside_changes() is False  # our own loads are not news
+
+        _add_from_another_process(session.db_path, "Annie Easley")
+        assert await app.check_outside_changes() is True
+        await settle(pilot)
+        assert "Annie Easley" in table_column(table)
+        assert await app.check_outside_changes() is False  # once per change
+
+
+@sync
+async def test_the_welcome_screen_steps_aside_when_another_process_fills_the_database(session):
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        _add_from_another_process(session.db_path, "Annie Easley")
+        await app.check_outside_changes()
+        await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen))
+        assert isinstance(app.screen, AgendaScreen)

@@ -18,6 +18,7 @@ from .. import operations, queries
 from ..errors import UserError
 from ..model import Contact
 from ..session import Session
+from ..store.watch import ChangeWatcher
 from .palette import KeepwarmCommands
 from .screens.accounts import AccountsScreen
 from .screens.agenda import AgendaScreen
@@ -62,15 +63,46 @@ class KeepwarmApp(App[None]):
         ),
     ]
 
+    #: How often (in seconds) the app looks for what other processes wrote.
+    WATCH_SECONDS = 2.0
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
         self.gate = EngineGate(session)
+        self.watcher: ChangeWatcher | None = None
 
     async def on_mount(self) -> None:
+        self.watcher = self.gate.watcher = ChangeWatcher(self.session.store.path)
+        self.set_interval(self.WATCH_SECONDS, self.check_outside_changes)
         await self.switch_mode("agenda")
         if queries.is_empty(self.session):
             await self.push_screen(WelcomeScreen())
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
+
+    async def check_outside_changes(self) -> bool:
+        """Show what a second terminal or a cron job wrote meanwhile; True when there was something."""
+        if self.watcher is None:
+            return False
+        # The engine's own writes are absorbed under the gate's lock; while it runs, look next time.
+        if not self.gate.lock.acquire(blocking=False):
+            return False
+        try:
+            if not self.watcher.changed():
+                return False
+        finally:
+            self.gate.lock.release()
+        if isinstance(self.screen, WelcomeScreen):
+            if not queries.is_empty(self.session):
+                await self.leave_welcome_if_filled()
+        elif getattr(self.screen, "editing", False):
+            self.gate.changed()  # the contact being edited in place reloads after its save
+        else:
+            self.data_changed()
+        return True
 
     # ------------------------------------------------------------ guards
 
@@ -113,6 +145,8 @@ class KeepwarmApp(App[None]):
 
     def data_changed(self) -> None:
         """A write landed: every screen recomputes, the visible one now."""
+        if self.watcher is not None:
+            self.watcher.changed()  # our own write: nothing more to pick up for it
         self.gate.changed()
         if isinstance(self.screen, DataScreen):
             self.screen.reload()

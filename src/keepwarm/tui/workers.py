@@ -23,6 +23,8 @@ class EngineGate:
         self._evaluation: Evaluation | None = None
         self._evaluated_at = -1
         self._persisted = False
+        #: Set by the app: told about the gate's own writes, so that they are not taken for news.
+        self.watcher = None
 
     def changed(self) -> int:
         """The data (or the rules) changed: later loads run the engine again."""
@@ -44,6 +46,8 @@ class EngineGate:
             version = self.version
             reuse = self._evaluation if (self._persisted and self._evaluated_at == version) else None
             agenda = build_agenda(self.session, days=days, evaluation=reuse)
+            if self.watcher is not None:
+                self.watcher.changed()  # the follow-ups this run stored are our own
             self._evaluation, self._evaluated_at, self._persisted = agenda.evaluation, version, True
             return agenda
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,6 +27,16 @@ from .base import DataScreen
 
 SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"))
 WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}
+
+
+class AgendaList(DataTable):
+    """The agenda's table. Its rows can arrive before its first layout, when the cursor is
+    scrolled into view against a height of zero and the first section's title (row 0) goes out
+    of sight for good; on every resize, the first item brings its title back."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.cursor_row == 1:
+            self.scroll_home(animate=False, immediate=True)
 
 
 class AgendaScreen(DataScreen):
@@ -54,7 +64,7 @@ class AgendaScreen(DataScreen):
         with Horizontal(id="agenda-body"):
             with Vertical(id="agenda-main"):
                 yield Static("", id="agenda-summary")
-                yield DataTable(id="agenda-list", cursor_type="row", show_header=False)
+                yield AgendaList(id="agenda-list", cursor_type="row", show_header=False)
             yield SidePanel(id="agenda-panel")
         yield Footer(compact=True)
 
@@ -110,15 +120,10 @@ class AgendaScreen(DataScreen):
             return
         index = next((n for n, (kind, item) in enumerate(self.rows)
                       if kind == "item" and item["followup"]["id"] == keep), None)
-        first = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
         if index is None:
-            index = first
+            index = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
         self._last_row = index
         table.move_cursor(row=index, animate=False)
-        if index == first:
-            # The cursor scrolls into view against whatever height the table has at that moment,
-            # which may not be its final one; keep the first section's title in sight.
-            table.call_after_refresh(table.scroll_home, animate=False)
         self._show_panel()
 
     def _add(self, table: DataTable, meta: tuple[str, object], cells: list, key: str | None = None) -> None:

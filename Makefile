@@ -31,8 +31,11 @@ test: $(VENV)/.installed-test
 	cd examples/plugins/keepwarm-sports-banter && "$(CURDIR)/$(BIN)/python" -m pytest -q -p no:cacheprovider
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# BENCH_SIZES=1000 for a quick run; databases are cached in bench-results/db/, results saved as JSON there.
+BENCH_SIZES ?= 1000,10000,50000
+BENCH_REPEAT ?= 3
 bench: $(VENV)/.installed-test
-	@echo "make bench: the benchmark suite arrives with the performance issue (#8); nothing is measured yet."
+	$(BIN)/python -m benchmarks --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache

@@ -65,27 +65,54 @@ def _match(helper: Contact, topic: str, cfg: Settings) -> str | None:
     return None
 
 
+# The helpers who can speak to one topic, best first, for the network being
+# evaluated: an agenda asks for thousands of contacts against the same network,
+# and scanning everyone for each of them would make the agenda quadratic.
+_ranked_for: tuple[object, dict] = (None, {})
+
+
+def _ranked(network, topic: str, cfg: Settings) -> list[tuple]:
+    global _ranked_for
+    owner, table = _ranked_for
+    if owner is not network:
+        table = {}
+        _ranked_for = (network, table)
+    key = (topic.casefold(), cfg.expert_prefix, cfg.match_titles, cfg.match_interests)
+    found = table.get(key)
+    if found is None:
+        never = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        found = []
+        for index, helper in enumerate(network.contacts):
+            if helper.do_not_contact:
+                continue
+            kind = _match(helper, topic, cfg)
+            if kind is not None:
+                stats = network.stats.get(helper.id)
+                last = stats.last_touch if stats is not None else None
+                found.append(((STRENGTH[kind], last or never), index, helper, kind, last))
+        # Strongest and warmest first; among equals the earlier contact, as a plain scan would pick.
+        found.sort(key=lambda item: item[0], reverse=True)
+        table[key] = found
+    return found
+
+
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
     cfg = applies(ctx, SECTION)
     if cfg is None or ctx.network is None:
         return None
     wanted = topics(ctx, cfg.use_industry)
-    never = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    own_account = ctx.contact.account if cfg.exclude_same_account else None
     best = None
-    for helper in ctx.network.others(ctx.contact):
-        if helper.do_not_contact:
-            continue
-        if cfg.exclude_same_account and ctx.contact.account and helper.account == ctx.contact.account:
-            continue
-        stats = ctx.network.stats.get(helper.id)
-        last = stats.last_touch if stats is not None else None
-        for topic in wanted:
-            kind = _match(helper, topic, cfg)
-            if kind is not None:
-                rank = (STRENGTH[kind], last or never)
-                if best is None or rank > best[0]:
-                    best = (rank, helper, topic, kind, last)
+    for position, topic in enumerate(wanted):
+        for rank, index, helper, kind, last in _ranked(ctx.network, topic, cfg):
+            if helper.id == ctx.contact.id or (own_account and helper.account == own_account):
+                continue
+            # The best rank wins; on a tie, the earlier contact, then the earlier topic.
+            order = (rank, -index, -position)
+            if best is None or order > best[0]:
+                best = (order, helper, topic, kind, last)
+            break
     if best is None:
         return None
     _, helper, topic, kind, last = best

@@ -1,0 +1,106 @@
+"""`python -m benchmarks [--sizes 1000,10000,50000] [--repeat 5]`: run, print the table, save JSON."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+from . import data
+from .report import table
+
+# (measure, share of --repeat it runs; fewer for the slow, many-sample or writing measures)
+MEASURES = [
+    ("floor", 1.0), ("stats", 1.0), ("agenda", 1.0), ("detail", 0.2), ("search", 1.0), ("tui", 1.0),
+    ("ics", 1.0), ("vcard", 0.2), ("json_export", 0.2),
+]
+SIZE_INDEPENDENT = {"vcard"}  # always 10,000 cards into an empty database
+
+
+def run_child(measure: str, db, repeat: int) -> dict:
+    if measure == "tui":  # one cold start per process
+        runs = [run_child("tui_once", db, 1) for _ in range(repeat)]
+        return {"times": [r["times"][0] for r in runs], "peak_mb": max(r["peak_mb"] for r in runs)}
+    name = "tui" if measure == "tui_once" else measure
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.child", name, str(db), str(repeat)],
+                          capture_output=True, text=True, cwd=data.ROOT, env=os.environ.copy())
+    if proc.returncode != 0:
+        return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import sqlite3
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "platform": platform.platform()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--per-contact", default="",
+                        help="interactions per contact, one value or one per size (default: 100, and 20 from 50k "
+                             "contacts up, so that the largest size stays at 1M interactions)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="", help="comma-separated measures")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    per = [int(p) for p in args.per_contact.split(",") if p.strip()]
+    if not per:
+        per = [100 if size < 50_000 else 20 for size in sizes]
+    elif len(per) == 1:
+        per = per * len(sizes)
+    only = {m for m in args.only.split(",") if m}
+    data.pin_environment()
+    started = time.time()
+    results: dict = {"machine": machine(), "now": data.NOW, "seed": args.seed, "repeat": args.repeat, "sizes": {}}
+    vcard_done = None
+    for size, ipc in zip(sizes, per):
+        db = data.ensure_db(size, ipc, args.seed, log=lambda m: print(m, file=sys.stderr, flush=True))
+        figures = {}
+        for measure, scale in MEASURES:
+            if only and measure not in only and measure != "floor":
+                continue
+            if measure in SIZE_INDEPENDENT and vcard_done is not None:
+                figures[measure] = vcard_done
+                continue
+            # detail times 5 contacts per repeat; vCard and JSON take seconds each: one run of those is enough
+            repeat = max(1 if scale < 1 else 3, round(args.repeat * scale)) if measure != "floor" else 7
+            print(f"[{size}] {measure} x{repeat} ...", file=sys.stderr, flush=True)
+            result = run_child(measure, db, repeat)
+            if "times" in result:
+                result["median_s"] = statistics.median(result["times"])
+            figures[measure] = result
+            if measure in SIZE_INDEPENDENT:
+                vcard_done = result
+        results["sizes"][str(size)] = {"per_contact": ipc, "db": str(db), "figures": figures}
+    results["elapsed_s"] = round(time.time() - started, 1)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out_dir = data.RESULTS
+    out_dir.mkdir(exist_ok=True)
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (out_dir / name).write_text(json.dumps(results, indent=2) + "\n")
+    text = table(results)
+    (out_dir / "latest.txt").write_text(text + "\n")
+    print(text)
+    print(f"\nsaved {out_dir / f'bench-{stamp}.json'} (and latest.json, latest.txt)")
+
+
+if __name__ == "__main__":
+    main()

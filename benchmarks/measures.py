@@ -1,0 +1,206 @@
+"""The measures. Each takes (database, repeats, process start) and returns {"times": [...], ...}.
+
+Setup (opening the session, loading plugins, preparing input) is not timed
+unless the measure says so; what is timed is the call the CLI or TUI makes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import sqlite3
+import time
+from pathlib import Path
+
+from . import data
+
+FLOOR_SQL = "SELECT contact_id, count(*), max(at) FROM interactions GROUP BY contact_id"
+KEYSTROKES = ("l", "lo", "lov", "love", "lovel", "lovela")
+ICS_FOLLOWUPS = 10_000
+VCARDS = 10_000
+
+
+def _timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def _session(db: Path):
+    from keepwarm.session import Session
+
+    session = Session(db)
+    session.runtime  # plugins and rule packs: loaded once per process, as in the TUI
+    return session
+
+
+def floor(db: Path, repeat: int, _started: float) -> dict:
+    """SQLite alone: one grouped scan for count and latest touch per contact."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.execute(FLOOR_SQL).fetchall()  # warm the page cache like every other measure's setup does
+    plan = " / ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + FLOOR_SQL))
+    counts = conn.execute("SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM interactions), "
+                          "(SELECT count(*) FROM followups WHERE status IN ('open', 'snoozed'))").fetchone()
+    times = _timed(lambda: conn.execute(FLOOR_SQL).fetchall(), repeat)
+    return {"times": times, "plan": plan, "contacts": counts[0], "interactions": counts[1], "open_followups": counts[2]}
+
+
+def agenda(db: Path, repeat: int, _started: float) -> dict:
+    """`keepwarm agenda`: the engine over every contact, reconcile, then the due items with advice."""
+    from keepwarm.engine.agenda import build_agenda
+
+    session = _session(db)
+    # No warm-up run: the database was run through the engine when it was generated.
+    items = []
+    times = _timed(lambda: items.append(len(build_agenda(session).items)), repeat)
+    return {"times": times, "items": items[-1]}
+
+
+def stats(db: Path, repeat: int, _started: float) -> dict:
+    """The bulk statistics alone (the engine's SQL), for the floor comparison."""
+    from keepwarm.engine import stats as statistics
+
+    session = _session(db)
+    cfg, host = session.runtime.engine, session.runtime.host
+    signals = host.note_signals(session.runtime.rules.sections)
+
+    def run():
+        with session.store.read() as conn:
+            statistics.compute(conn, session.now, session.today, recent_days=cfg.recent_days,
+                               baseline_days=cfg.baseline_days, signals=signals)
+
+    return {"times": _timed(run, repeat)}
+
+
+def _sample_ids(session, n: int = 5) -> list[int]:
+    from sqlalchemy import func, select
+
+    from keepwarm.store.schema import contacts
+
+    with session.store.read() as conn:
+        top = conn.execute(select(func.max(contacts.c.id))).scalar_one()
+    return [1 + (k * top) // n for k in range(n)]
+
+
+def detail(db: Path, repeat: int, _started: float) -> dict:
+    """`keepwarm contact show` / the detail screen: one contact, with its engine run."""
+    from keepwarm.detail import contact_detail
+
+    session = _session(db)
+    ids = _sample_ids(session)
+    times = []
+    for _ in range(repeat):
+        for cid in ids:
+            times += _timed(lambda: contact_detail(session, cid), 1)
+    return {"times": times, "contacts_sampled": len(ids)}
+
+
+def search(db: Path, repeat: int, _started: float) -> dict:
+    """One keystroke in the contacts screen's search: filter and sort the loaded rows."""
+    from keepwarm import queries
+
+    session = _session(db)
+    rows = queries.contact_rows(session)  # loaded once by the screen's worker
+    times, shown = [], []
+    for _ in range(repeat):
+        for fragment in KEYSTROKES:
+            t0 = time.perf_counter()
+            found = queries.sort_rows(queries.filter_rows(rows, search=fragment), "name")
+            times.append(time.perf_counter() - t0)
+            shown.append(len(found))
+    return {"times": times, "matches": dict(zip(KEYSTROKES, shown))}
+
+
+def tui(db: Path, repeat: int, started: float) -> dict:
+    """Process start (imports included) to the agenda screen loaded and painted, headless. One run per process."""
+    from keepwarm.session import Session
+    from keepwarm.tui.app import KeepwarmApp
+    from keepwarm.tui.screens.agenda import AgendaScreen
+
+    async def run() -> int:
+        app = KeepwarmApp(Session(db))
+        async with app.run_test(size=(160, 48)) as pilot:
+            while not (isinstance(app.screen, AgendaScreen) and app.screen.loaded_once):
+                await asyncio.sleep(0.005)
+            await pilot.pause()  # the paint after the data arrived
+            elapsed = time.perf_counter() - started
+            await app.action_quit()
+        return elapsed
+
+    return {"times": [asyncio.run(run())]}
+
+
+def _ics_entries(session):
+    from keepwarm.calendar import export
+
+    selection = export.Selection(days=3650, alarm_minutes=30, persist=False)
+    resolved = export.resolve(session, selection)
+    gathered = export.gather(session, selection, resolved)
+    entries = export.current_entries(session, selection, gathered)
+    if not entries:
+        raise SystemExit("no follow-ups to export")
+    out = list(entries)
+    n = 0
+    while len(out) < ICS_FOLLOWUPS:  # small databases: the same follow-ups again, under new UIDs
+        base = entries[n % len(entries)]
+        out.append(dataclasses.replace(base, uid=f"copy{n}-{base.uid}"))
+        n += 1
+    return out[:ICS_FOLLOWUPS], len(entries)
+
+
+def ics(db: Path, repeat: int, _started: float) -> dict:
+    """iCalendar text for 10,000 follow-ups (events with an alarm), from entries already gathered."""
+    from keepwarm.calendar import export
+    from keepwarm.calendar.components import build_calendar
+    from keepwarm.calendar.folding import fold_text
+    from keepwarm.calendar.serialize import serialize
+
+    session = _session(db)
+    entries, distinct = _ics_entries(session)
+    text = export.render(session, entries)
+    times = _timed(lambda: export.render(session, entries), repeat)
+    # Where the time goes, once: building ics objects, ics's serializer, our folding.
+    t0 = time.perf_counter()
+    calendar = build_calendar(entries, stamp=session.now, tz=session.tz, name="bench", prodid=export.PRODID,
+                              method="PUBLISH")
+    t1 = time.perf_counter()
+    raw = calendar.serialize()
+    t2 = time.perf_counter()
+    fold_text(raw)
+    t3 = time.perf_counter()
+    serialize(calendar)
+    return {"times": times, "entries": len(entries), "distinct_followups": distinct, "bytes": len(text.encode()),
+            "split": {"build": round(t1 - t0, 3), "ics_serialize": round(t2 - t1, 3), "fold": round(t3 - t2, 3)}}
+
+
+def vcard(db: Path, repeat: int, _started: float) -> dict:
+    """`keepwarm import vcard` of 10,000 cards into an empty database (parse, match, write)."""
+    from keepwarm.io.imports import import_vcards
+    from keepwarm.session import Session
+
+    cards = data.vcard_file(VCARDS, 7)
+    times = []
+    for n in range(repeat):
+        target = data.fresh_copy(None, f"vcard-{n}.sqlite")
+        session = Session(target)
+        session.store  # opening (migrations) is not the import
+        t0 = time.perf_counter()
+        report = import_vcards(session.store, [cards], data.now())
+        times.append(time.perf_counter() - t0)
+        session.close()
+        for f in target.parent.glob(target.name + "*"):
+            f.unlink()
+    return {"times": times, "cards": VCARDS, "report": str(getattr(report, "counts", ""))[:200]}
+
+
+def json_export(db: Path, repeat: int, _started: float) -> dict:
+    """`keepwarm export json`: the whole database as one JSON backup."""
+    from keepwarm.io.backup import export_json
+
+    session = _session(db)
+    size = []
+    times = _timed(lambda: size.append(len(export_json(session.store))), repeat)
+    return {"times": times, "bytes": size[-1]}

@@ -1,0 +1,65 @@
+"""The table `make bench` prints: one row per measure, one column group per size."""
+
+from __future__ import annotations
+
+LABELS = {
+    "floor": "floor: SQLite grouped scan",
+    "stats": "engine statistics (SQL)",
+    "agenda": "agenda, all contacts",
+    "detail": "one contact's detail",
+    "search": "search, per keystroke",
+    "tui": "TUI start to painted",
+    "ics": ".ics of 10k follow-ups",
+    "vcard": "vCard import, 10k cards",
+    "json_export": "JSON export (backup)",
+}
+# Targets at 10k contacts / 1M interactions, seconds (agenda also <= 3x floor).
+TARGETS = {"agenda": 1.0, "detail": 0.050, "search": 0.030, "tui": 1.5, "ics": 2.0, "vcard": 10.0}
+MEMORY_TARGET_MB = 400
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def table(results: dict) -> str:
+    sizes = list(results["sizes"])
+    head = ["measure (median)".ljust(27)]
+    for size in sizes:
+        s = results["sizes"][size]
+        floor = s["figures"].get("floor", {})
+        head.append(f"{int(size):,} c / {floor.get('interactions', 0):,} i".rjust(34))
+    lines = [" | ".join(head)]
+    sub = [" " * 27] + [f"{'time':>11} {'x floor':>8} {'peak MB':>8} {'':>3}" for _ in sizes]
+    lines.append(" | ".join(sub))
+    lines.append("-" * len(lines[0]))
+    measures = list(LABELS)
+    for measure in measures:
+        row = [LABELS[measure].ljust(27)]
+        present = False
+        for size in sizes:
+            fig = results["sizes"][size]["figures"]
+            r = fig.get(measure)
+            floor = fig.get("floor", {}).get("median_s")
+            if not r or "median_s" not in r:
+                row.append(f"{(r or {}).get('error', '-')[:34]:>34}")
+                continue
+            present = True
+            med = r["median_s"]
+            ratio = f"{med / floor:.1f}x" if floor else "-"
+            mark = ""
+            if int(size) == 10_000 and measure in TARGETS:
+                ok = med < TARGETS[measure] and r.get("peak_mb", 0) < MEMORY_TARGET_MB
+                if measure == "agenda":
+                    ok = ok and floor and med <= 3 * floor
+                mark = "ok" if ok else "MISS"
+            row.append(f"{_fmt(med):>11} {ratio:>8} {r.get('peak_mb', 0):>8.0f} {mark:>3}")
+        if present:
+            lines.append(" | ".join(row))
+    m = results["machine"]
+    lines.append("")
+    lines.append(f"machine: {m['cpu']} ({m['cores']} cores), Python {m['python']}, SQLite {m['sqlite']}; "
+                 f"clock pinned at {results['now']}; peak MB = VmHWM of the measure's own process")
+    lines.append("targets at 10k (ok/MISS): agenda < 1 s and <= 3x floor, detail < 50 ms, keystroke < 30 ms, "
+                 "TUI < 1.5 s, ics < 2 s, vCard < 10 s, each < 400 MB")
+    return "\n".join(lines)

@@ -112,8 +112,8 @@ class DashboardScreen(DataScreen):
         for key, name in (("week", "this week"), ("month", "this month")):
             t = s[f"touches_{key}"]
             self.query_one(f"#kpi-{key}", Static).update(_card(
-                f"Touches {name}", f"{t['done']} of {t['plan_to_date']:g} planned",
-                [Content.from_markup("[dim]$r of plan so far · $p for the whole $n[/]", r=_pct(t["ratio"]),
+                f"Touches {name}", f"{t['done']} of {t['plan_to_date']:g} planned so far",
+                [Content.from_markup("[dim]$r of plan · $p planned for the whole $n[/]", r=_pct(t["ratio"]),
                                      p=f"{t['plan']:g}", n=key)],
             ))
         k = s["key_on_cadence"]

@@ -67,8 +67,36 @@ def _match(helper: Contact, topic: str, cfg: Settings) -> str | None:
 
 # The helpers who can speak to one topic, best first, for the network being
 # evaluated: an agenda asks for thousands of contacts against the same network,
-# and scanning everyone for each of them would make the agenda quadratic.
+# and scanning everyone for each of them would make the agenda quadratic. The
+# network is indexed once (tags, titles, interests, casefolded), then each topic
+# is looked up in the index.
 _ranked_for: tuple[object, dict] = (None, {})
+
+
+def _index(network, cfg: Settings, table: dict) -> dict:
+    key = ("index", cfg.expert_prefix, cfg.match_titles, cfg.match_interests)
+    index = table.get(key)
+    if index is None:
+        prefix = cfg.expert_prefix.casefold()
+        tagged: dict[str, list[int]] = {}
+        interested: dict[str, list[int]] = {}
+        titles: list[tuple[int, str]] = []
+        for position, helper in enumerate(network.contacts):
+            if helper.do_not_contact:
+                continue
+            for tag in helper.tags:
+                tag = tag.casefold()
+                if tag.startswith(prefix):
+                    found = tagged.setdefault(tag[len(prefix):].strip(), [])
+                    if not found or found[-1] != position:
+                        found.append(position)
+            if cfg.match_titles:
+                titles.append((position, helper.title.casefold()))
+            if cfg.match_interests:
+                for interest in {i.casefold() for i in helper.interests}:
+                    interested.setdefault(interest, []).append(position)
+        index = table[key] = (tagged, titles, interested)
+    return index
 
 
 def _ranked(network, topic: str, cfg: Settings) -> list[tuple]:
@@ -80,20 +108,60 @@ def _ranked(network, topic: str, cfg: Settings) -> list[tuple]:
     key = (topic.casefold(), cfg.expert_prefix, cfg.match_titles, cfg.match_interests)
     found = table.get(key)
     if found is None:
-        never = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        tagged, titles, interested = _index(network, cfg, table)
+        wanted = key[0]
+        kinds: dict[int, str] = {}
+        for position in interested.get(wanted, ()):
+            kinds[position] = "interest"
+        if titles:
+            pattern = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+            for position, title in titles:
+                if wanted in title and pattern.search(title):
+                    kinds[position] = "title"
+        for position in tagged.get(wanted, ()):
+            kinds[position] = "tag"
+        contacts, stats = network.contacts, network.stats
         found = []
-        for index, helper in enumerate(network.contacts):
-            if helper.do_not_contact:
-                continue
-            kind = _match(helper, topic, cfg)
-            if kind is not None:
-                stats = network.stats.get(helper.id)
-                last = stats.last_touch if stats is not None else None
-                found.append(((STRENGTH[kind], last or never), index, helper, kind, last))
+        for position, kind in kinds.items():
+            helper = contacts[position]
+            helper_stats = stats.get(helper.id)
+            last = helper_stats.last_touch if helper_stats is not None else None
+            found.append(((STRENGTH[kind], last or NEVER), position, helper, kind, last))
         # Strongest and warmest first; among equals the earlier contact, as a plain scan would pick.
-        found.sort(key=lambda item: item[0], reverse=True)
+        found.sort(key=lambda item: (item[0], -item[1]), reverse=True)
         table[key] = found
     return found
+
+
+NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def _best_in_store(ctx: ContactContext, topic: str, cfg: Settings, own_account: str | None):
+    """The topic's best helper, asking the store level by level (tag, title, interest): a detail view's path.
+
+    None when the store cannot narrow the search for this topic (then `_ranked` scans everyone).
+    Otherwise the (rank, order key, helper, kind, last touch) of the best helper, or () when nobody fits.
+    """
+    fields = ["tags"] + (["title"] if cfg.match_titles else []) + (["interests"] if cfg.match_interests else [])
+    wanted = topic.casefold()
+    for field in fields:
+        found = ctx.network.candidates(wanted, field)
+        if found is None:
+            return None
+        level = {"tags": "tag", "title": "title", "interests": "interest"}[field]
+        fitting = [(order, helper) for order, helper in found
+                   if not helper.do_not_contact and helper.id != ctx.contact.id
+                   and not (own_account and helper.account == own_account) and _match(helper, topic, cfg) == level]
+        if not fitting:
+            continue
+        last = ctx.network.last_touches([helper.id for _, helper in fitting])
+        best = None
+        for order, helper in fitting:
+            rank = (STRENGTH[level], last.get(helper.id) or NEVER)
+            if best is None or rank > best[0] or (rank == best[0] and order < best[1]):
+                best = (rank, order, helper, level, last.get(helper.id))
+        return best
+    return ()
 
 
 @hookimpl
@@ -103,19 +171,32 @@ def keepwarm_suggestions(ctx: ContactContext):
         return None
     wanted = topics(ctx, cfg.use_industry)
     own_account = ctx.contact.account if cfg.exclude_same_account else None
+    found_per_topic = None
+    if getattr(ctx.network, "candidates", None) is not None:
+        found_per_topic = [_best_in_store(ctx, topic, cfg, own_account) for topic in wanted]
+        if any(found is None for found in found_per_topic):
+            found_per_topic = None  # order keys of the two paths do not compare: scan for every topic
+    if found_per_topic is None:
+        found_per_topic = []
+        for topic in wanted:
+            found = ()
+            for rank, index, helper, kind, last in _ranked(ctx.network, topic, cfg):
+                if helper.id == ctx.contact.id or (own_account and helper.account == own_account):
+                    continue
+                found = (rank, index, helper, kind, last)
+                break
+            found_per_topic.append(found)
     best = None
-    for position, topic in enumerate(wanted):
-        for rank, index, helper, kind, last in _ranked(ctx.network, topic, cfg):
-            if helper.id == ctx.contact.id or (own_account and helper.account == own_account):
-                continue
-            # The best rank wins; on a tie, the earlier contact, then the earlier topic.
-            order = (rank, -index, -position)
-            if best is None or order > best[0]:
-                best = (order, helper, topic, kind, last)
-            break
+    for topic, found in zip(wanted, found_per_topic):
+        if not found:
+            continue
+        rank, order, helper, kind, last = found
+        # The best rank wins; on a tie, the earlier contact, then the earlier topic.
+        if best is None or rank > best[0] or (rank == best[0] and order < best[1]):
+            best = (rank, order, helper, topic, kind, last)
     if best is None:
         return None
-    _, helper, topic, kind, last = best
+    _, _, helper, topic, kind, last = best
     name = first_name(ctx)
     because = {
         "tag": f"is tagged {cfg.expert_prefix}{topic}",

@@ -274,21 +274,67 @@ class PluginHost:
                 continue
             if isinstance(result, expected):
                 result = [result]
-            try:
-                items = list(result)
-            except TypeError:
-                self._record(impl.plugin_name, hook,
-                             f"returned {type(result).__name__}, expected a list of {expected.__name__}", contact_id)
-                failed.add(impl.plugin_name)
-                continue
-            for item in items:
-                if isinstance(item, expected):
-                    out.append((impl.plugin_name, item))
-                else:
-                    failed.add(impl.plugin_name)
-                    self._record(impl.plugin_name, hook,
-                                 f"returned a {type(item).__name__} in its list, expected {expected.__name__}", contact_id)
+            self._check_items(impl.plugin_name, hook, result, expected, contact_id, out, failed)
         return out, failed
+
+    def dispatcher(self, hook: str, expected: type) -> Callable[[Any, int | None], tuple[list[tuple[str, Any]], set[str]]]:
+        """A caller for one hook over many contexts: the active implementations are resolved once.
+
+        Same results, problems and strictness as calling `_collect_from` for each
+        context, without the per-call lookups; tracing takes the slow path so that
+        every call is timed.
+        """
+        if self.trace:
+            return lambda ctx, contact_id: self._collect_from(hook, {"ctx": ctx}, expected, contact_id)
+        impls = []
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            info = self.infos.get(impl.plugin_name)
+            if info is not None and not info.active:
+                continue
+            impls.append((impl.plugin_name, impl.function, tuple(impl.argnames) == ("ctx",), impl))
+        strict, record = self.strict, self._record
+
+        def call(ctx: Any, contact_id: int | None) -> tuple[list[tuple[str, Any]], set[str]]:
+            out: list[tuple[str, Any]] = []
+            failed: set[str] = set()
+            for name, function, takes_ctx, impl in impls:
+                try:
+                    result = function(ctx) if takes_ctx else function(*[{"ctx": ctx}[a] for a in impl.argnames])
+                except Exception as exc:
+                    if strict:
+                        raise
+                    record(name, hook, _error_text(exc), contact_id, exc)
+                    failed.add(name)
+                    continue
+                if result is None:
+                    continue
+                if isinstance(result, expected):
+                    out.append((name, result))
+                    continue
+                if type(result) is list and all(isinstance(item, expected) for item in result):
+                    out.extend((name, item) for item in result)
+                    continue
+                self._check_items(name, hook, result, expected, contact_id, out, failed)
+            return out, failed
+
+        return call
+
+    def _check_items(self, plugin: str, hook: str, result: Any, expected: type, contact_id: int | None,
+                     out: list[tuple[str, Any]], failed: set[str]) -> None:
+        try:
+            items = list(result)
+        except TypeError:
+            self._record(plugin, hook, f"returned {type(result).__name__}, expected a list of {expected.__name__}",
+                         contact_id)
+            failed.add(plugin)
+            return
+        for item in items:
+            if isinstance(item, expected):
+                out.append((plugin, item))
+            else:
+                failed.add(plugin)
+                self._record(plugin, hook,
+                             f"returned a {type(item).__name__} in its list, expected {expected.__name__}", contact_id)
 
     def _count(self, plugin: str, hook: str) -> int:
         problem = self._problem_index.get((plugin, hook))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..host import PluginProblem
@@ -20,6 +20,7 @@ from ..store import activity, followups
 from ..store import contacts as people
 from . import stats as statistics
 from .health import Health, account_health, contact_health
+from .network import StoredNetwork
 from .reconcile import reconcile
 from .runtime import Runtime
 from .types import AccountContext, ContactContext, ContactStats, Member, Network, Proposal, Suggestion, Tip, Warning
@@ -39,10 +40,30 @@ class Evaluation:
     warnings: dict[int, list[Warning]]
     account_warnings: dict[int, list[Warning]]
     health: dict[int, Health]
-    account_health: dict[int, Health]
+    account_contexts: dict[int, AccountContext] = field(default_factory=dict)
     changes: dict[str, int] = field(default_factory=dict)
     _tips: dict[int, list[Tip]] = field(default_factory=dict)
     _suggestions: dict[int, list[Suggestion]] = field(default_factory=dict)
+    # Each hook's implementations, resolved on first use and kept for this run.
+    _tip_caller: Callable | None = field(default=None, repr=False)
+    _suggestion_caller: Callable | None = field(default=None, repr=False)
+    _account_health: dict[int, Health] | None = field(default=None, repr=False)
+
+    @property
+    def account_health(self) -> dict[int, Health]:
+        """Each evaluated account's health, worked out on first use (a contact's detail never shows it)."""
+        if self._account_health is None:
+            cfg, default_days = self.runtime.health, self.runtime.engine.default_interval_days
+            out: dict[int, Health] = {}
+            for aid, actx in self.account_contexts.items():
+                member_health = [
+                    (self.health.get(m.contact.id) or contact_health(m.stats, [], self.today, default_days, cfg),
+                     m.contact.tier.value)
+                    for m in actx.members
+                ]
+                out[aid] = account_health(member_health, self.account_warnings.get(aid, []), cfg)
+            self._account_health = out
+        return self._account_health
 
     @property
     def problems(self) -> list[PluginProblem]:
@@ -50,31 +71,31 @@ class Evaluation:
 
     def context(self, contact_id: int, followups_: Iterable[FollowUp] | None = None) -> ContactContext:
         ctx = self.contexts[contact_id]
-        extra = {"warnings": tuple(self.warnings.get(contact_id, ()))}
-        if followups_ is not None:
-            extra["followups"] = tuple(followups_)
-        return _replace(ctx, **extra)
+        c = ctx
+        return ContactContext(
+            c.contact, c.stats, c.today, c.now, c.rules, c.account, c.network, c.commitments,
+            c.followups if followups_ is None else tuple(followups_), tuple(self.warnings.get(contact_id, ())),
+        )
 
     def tips(self, contact_id: int) -> list[Tip]:
         if contact_id not in self._tips:
-            self._tips[contact_id] = self.runtime.host.tips(self.context(contact_id))
+            if self._tip_caller is None:
+                self._tip_caller = self.runtime.host.dispatcher("keepwarm_tips", Tip)
+            found, _ = self._tip_caller(self.context(contact_id), contact_id)
+            self._tips[contact_id] = [tip for _, tip in found]
         return self._tips[contact_id]
 
     def suggestions(self, contact_id: int) -> list[Suggestion]:
         if contact_id not in self._suggestions:
-            found = self.runtime.host.suggestions(self.context(contact_id))
-            self._suggestions[contact_id] = sorted(found, key=lambda s: -s.score)
+            if self._suggestion_caller is None:
+                self._suggestion_caller = self.runtime.host.dispatcher("keepwarm_suggestions", Suggestion)
+            found, _ = self._suggestion_caller(self.context(contact_id), contact_id)
+            self._suggestions[contact_id] = sorted((s for _, s in found), key=lambda s: -s.score)
         return self._suggestions[contact_id]
 
     def interval_days(self, contact_id: int) -> int:
         intervals = [p.interval_days for _, p in self.proposals.get(contact_id, ()) if p.interval_days]
         return min(intervals) if intervals else self.runtime.engine.default_interval_days
-
-
-def _replace(ctx: ContactContext, **changes) -> ContactContext:
-    values = {name: getattr(ctx, name) for name in ctx.__slots__}
-    values.update(changes)
-    return ContactContext(**values)
 
 
 def evaluate(session: Session, *, persist: bool = True, contact_ids: Iterable[int] | None = None) -> Evaluation:
@@ -85,6 +106,12 @@ def evaluate(session: Session, *, persist: bool = True, contact_ids: Iterable[in
     now, today = session.now, session.today
     rules = runtime.rules.sections
 
+    def compute(conn, ids):
+        return statistics.compute(
+            conn, now, today, recent_days=cfg.recent_days, baseline_days=cfg.baseline_days,
+            signals=signals, contact_ids=ids,
+        )
+
     with session.store.read() as conn:
         wanted = set(contact_ids) if contact_ids is not None else None
         if wanted is not None:
@@ -92,31 +119,33 @@ def evaluate(session: Session, *, persist: bool = True, contact_ids: Iterable[in
             account_ids = {people.find_account_id(conn, c.account) for c in focus if c.account}
             members = [c for aid in account_ids if aid is not None
                        for c in people.list_contacts(conn, account=str(aid))]
-            network_contacts = people.list_contacts(conn)
             in_scope = {c.id: c for c in [*focus, *members]}
         else:
             network_contacts = people.list_contacts(conn)
             in_scope = {c.id: c for c in network_contacts}
-        accounts = {a.id: a for a in people.list_accounts(conn)}
+        if wanted is None:
+            accounts = {a.id: a for a in people.list_accounts(conn)}
+        else:  # only the evaluated contacts' accounts
+            accounts = {aid: people.get_account(conn, aid) for aid in sorted(account_ids) if aid is not None}
         account_by_name = {a.name: a.id for a in accounts.values()}
         signals = host.note_signals(rules)
-        stats = statistics.compute(
-            conn, now, today,
-            recent_days=cfg.recent_days, baseline_days=cfg.baseline_days,
-            signals=signals,
-            contact_ids=None if wanted is None else list(in_scope),
-        )
-        network_stats = stats if wanted is None else statistics.compute(
-            conn, now, today, recent_days=cfg.recent_days, baseline_days=cfg.baseline_days,
-            contact_ids=[c.id for c in network_contacts])
+        stats = compute(conn, None if wanted is None else list(in_scope))
         open_promises: dict[int, list[Commitment]] = defaultdict(list)
-        for promise in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value):
-            open_promises[promise.contact_id].append(promise)
         open_followups: dict[int, list[FollowUp]] = defaultdict(list)
-        for item in followups.list_followups(conn, statuses=followups.OPEN_STATES):
-            open_followups[item.contact_id].append(item)
+        if wanted is None:
+            for promise in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value):
+                open_promises[promise.contact_id].append(promise)
+            for item in followups.list_followups(conn, statuses=followups.OPEN_STATES):
+                open_followups[item.contact_id].append(item)
+        else:  # only the evaluated contacts' contexts hold them
+            for cid in wanted:
+                open_promises[cid] = activity.list_commitments(conn, cid, status=CommitmentStatus.OPEN.value)
+                open_followups[cid] = followups.list_followups(conn, cid, statuses=followups.OPEN_STATES)
 
-    network = Network(contacts=tuple(network_contacts), stats=network_stats)
+    if wanted is None:
+        network = Network(contacts=tuple(network_contacts), stats=stats)
+    else:
+        network = StoredNetwork(session.store, stats, compute)
     account_of = {cid: account_by_name[c.account] for cid, c in in_scope.items() if c.account in account_by_name}
     by_account: dict[int, list[Member]] = defaultdict(list)
     for cid, aid in account_of.items():
@@ -132,43 +161,43 @@ def evaluate(session: Session, *, persist: bool = True, contact_ids: Iterable[in
     failed: dict[int, set[str]] = {}
     warnings: dict[int, list[Warning]] = {}
     silenced: set[int] = set()
+    cadence = host.dispatcher("keepwarm_cadence", Proposal)
+    warn = host.dispatcher("keepwarm_warnings", Warning)
+    former = Stage.FORMER
+    no_promises: tuple[Commitment, ...] = ()
     for cid in targets:
         contact = in_scope[cid]
+        promises, plans = open_promises.get(cid), open_followups.get(cid)
         ctx = ContactContext(
-            contact=contact, stats=stats[cid], today=today, now=now, rules=rules,
-            account=account_contexts.get(account_of.get(cid)), network=network,
-            commitments=tuple(open_promises.get(cid, ())), followups=tuple(open_followups.get(cid, ())),
+            contact, stats[cid], today, now, rules, account_contexts.get(account_of.get(cid)), network,
+            tuple(promises) if promises else no_promises, tuple(plans) if plans else (),
         )
         contexts[cid] = ctx
         if contact.do_not_contact:
             silenced.add(cid)
             proposals[cid], failed[cid] = [], set()
         else:
-            proposals[cid], failed[cid] = host.cadence(ctx)
-        warnings[cid] = host.warnings(ctx) if contact.stage != Stage.FORMER else []
+            proposals[cid], failed[cid] = cadence(ctx, cid)
+        warnings[cid] = [w for _, w in warn(ctx, cid)[0]] if contact.stage != former else []
 
-    account_warnings = {aid: host.account_warnings(actx) for aid, actx in account_contexts.items()}
+    account_warn = host.dispatcher("keepwarm_account_warnings", Warning)
+    account_warnings = {aid: [w for _, w in account_warn(actx, None)[0]] for aid, actx in account_contexts.items()}
     for cid in targets:
         aid = account_of.get(cid)
         if aid is not None:
-            warnings[cid] = warnings[cid] + account_warnings.get(aid, [])
+            extra = account_warnings.get(aid)
+            if extra:
+                warnings[cid] = warnings[cid] + extra
 
     evaluation = Evaluation(
         today=today, now=now, runtime=runtime, contacts={cid: in_scope[cid] for cid in targets}, accounts=accounts,
         account_of=account_of, stats=stats, contexts=contexts, proposals=proposals, warnings=warnings,
-        account_warnings=account_warnings, health={}, account_health={},
+        account_warnings=account_warnings, health={}, account_contexts=account_contexts,
     )
     for cid in targets:
         evaluation.health[cid] = contact_health(
             stats[cid], warnings[cid], today, evaluation.interval_days(cid), runtime.health
         )
-    for aid, actx in account_contexts.items():
-        member_health = [
-            (evaluation.health.get(m.contact.id) or contact_health(
-                m.stats, [], today, runtime.engine.default_interval_days, runtime.health), m.contact.tier.value)
-            for m in actx.members
-        ]
-        evaluation.account_health[aid] = account_health(member_health, account_warnings.get(aid, []), runtime.health)
 
     if persist:
         active = {name for name, info in host.infos.items() if info.active}

@@ -113,12 +113,17 @@ class AccountContext:
     today: dt.date
     now: dt.datetime
     rules: Mapping[str, BaseModel]
+    # Worked out once: every member of a large account asks for it.
+    _roles: frozenset[Role] | None = field(default=None, init=False, repr=False, compare=False)
 
     def with_role(self, role: Role) -> tuple[Member, ...]:
         return tuple(m for m in self.members if m.contact.role == role)
 
     def roles_covered(self) -> set[Role]:
-        return {m.contact.role for m in self.members if m.contact.role is not None}
+        if self._roles is None:
+            object.__setattr__(self, "_roles", frozenset(
+                m.contact.role for m in self.members if m.contact.role is not None))
+        return set(self._roles)
 
 
 @dataclass(frozen=True, slots=True)

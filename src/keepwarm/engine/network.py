@@ -1,0 +1,199 @@
+"""The network as a view of one contact (or one account) sees it: read from the store on demand.
+
+A detail view evaluates a handful of contacts, but rules that connect people
+(introductions) look across everyone. Loading and computing statistics for the
+whole book to answer that costs seconds at 10k contacts; this network answers
+the questions such rules ask — who may mention a topic, when did I last touch
+these people — with small indexed queries, and loads everything only if a
+plugin reads `contacts` or iterates `stats` itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import Connection, LargeBinary, Text, cast, func, select
+
+from ..model import Contact
+from ..store import contacts as people
+from ..store.schema import accounts, contact_tags, contacts, interactions
+from .types import ContactStats
+
+#: Fields a topic may be found in, as `candidates` understands them.
+FIELDS = ("tags", "title", "interests")
+
+
+def last_touches(conn: Connection, ids: Iterable[int]) -> dict[int, dt.datetime | None]:
+    """Each contact's latest completed touch: `ContactStats.last_touch`, for a few contacts, from the index."""
+    from .stats import _aware
+
+    wanted = list(dict.fromkeys(ids))
+    out: dict[int, dt.datetime | None] = dict.fromkeys(wanted)
+    i, c = interactions.c, contacts.c
+    # The latest completed touch, read backwards along (contact_id, at): usually the first entry or two.
+    latest = (select(i.at).where(i.contact_id == c.id, i.outcome == "completed")
+              .order_by(i.at.desc()).limit(1).scalar_subquery())
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for cid, last in conn.execute(select(c.id, latest).where(c.id.in_(chunk))):
+            out[cid] = _aware(last)
+    return out
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _non_ascii(column) -> object:
+    # length() counts characters of text and bytes of a blob: they differ when a character is not ASCII.
+    return func.length(column) != func.length(cast(column, LargeBinary))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What a rule that connects people reads of a contact it may name (see `StoredNetwork.candidates`)."""
+
+    id: int
+    name: str
+    account: str | None
+    title: str
+    tags: tuple[str, ...]
+    interests: tuple[str, ...]
+    do_not_contact: bool
+
+
+class _LazyStats(Mapping):
+    """Statistics of everyone: the evaluated contacts' already, anyone else's computed on first use."""
+
+    def __init__(self, known: Mapping[int, ContactStats], ids: Callable[[], list[int]],
+                 compute: Callable[[list[int] | None], dict[int, ContactStats]]) -> None:
+        self._known = dict(known)
+        self._ids = ids
+        self._compute = compute
+        self._complete = False
+
+    def __getitem__(self, contact_id: int) -> ContactStats:
+        found = self._known.get(contact_id)
+        if found is not None:
+            return found
+        if self._complete or contact_id not in self._id_set:
+            raise KeyError(contact_id)
+        self._known.update(self._compute([contact_id]))
+        return self._known[contact_id]
+
+    @cached_property
+    def _id_set(self) -> set[int]:
+        return set(self._ids())
+
+    def _everyone(self) -> None:
+        if not self._complete:
+            missing = [cid for cid in self._ids() if cid not in self._known]
+            if missing:
+                self._known.update(self._compute(None))
+            self._complete = True
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids())
+
+    def __len__(self) -> int:
+        return len(self._id_set)
+
+    def __contains__(self, contact_id: object) -> bool:
+        return contact_id in self._known or contact_id in self._id_set
+
+    def values(self):  # one bulk computation, not one per contact
+        self._everyone()
+        return [self._known[cid] for cid in self._ids()]
+
+    def items(self):
+        self._everyone()
+        return [(cid, self._known[cid]) for cid in self._ids()]
+
+    def last_touches(self, ids: Iterable[int], conn_last: Callable[[list[int]], dict]) -> dict:
+        ids = list(ids)
+        out = {cid: self._known[cid].last_touch for cid in ids if cid in self._known}
+        rest = [cid for cid in ids if cid not in out]
+        if rest:
+            out.update(conn_last(rest))
+        return out
+
+
+class StoredNetwork:
+    """Quacks like `types.Network` (contacts, stats, others) and answers candidate searches from the store."""
+
+    def __init__(self, store, known: Mapping[int, ContactStats],
+                 compute: Callable[[Connection, list[int] | None], dict[int, ContactStats]]) -> None:
+        self._store = store
+        self.stats = _LazyStats(known, self._all_ids, self._compute_with(compute))
+
+    def _compute_with(self, compute):
+        def run(ids: list[int] | None) -> dict[int, ContactStats]:
+            with self._store.read() as conn:
+                return compute(conn, ids)
+        return run
+
+    def _all_ids(self) -> list[int]:
+        if "contacts" in self.__dict__:
+            return [c.id for c in self.contacts]
+        return self._ordered_ids
+
+    @cached_property
+    def _ordered_ids(self) -> list[int]:
+        with self._store.read() as conn:
+            return list(conn.execute(select(contacts.c.id).order_by(contacts.c.name_fold, contacts.c.id)).scalars())
+
+    @cached_property
+    def contacts(self) -> tuple[Contact, ...]:
+        with self._store.read() as conn:
+            return tuple(people.list_contacts(conn))
+
+    def others(self, contact: Contact) -> tuple[Contact, ...]:
+        return tuple(c for c in self.contacts if c.id != contact.id)
+
+    def last_touches(self, ids: Iterable[int]) -> dict[int, dt.datetime | None]:
+        def read(rest: list[int]) -> dict:
+            with self._store.read() as conn:
+                return last_touches(conn, rest)
+        return self.stats.last_touches(ids, read)
+
+    def candidates(self, word: str, field: str) -> list[tuple[tuple, Candidate]] | None:
+        """Contacts whose `field` may contain `word` (casefolded), in network order, each with its order key.
+
+        A superset: the caller applies its own exact test. None when the store
+        cannot narrow the search (a word that is not plain ASCII), and the caller
+        should scan `contacts`.
+        """
+        if field not in FIELDS:
+            raise ValueError(f"unknown field {field!r} (expected one of {', '.join(FIELDS)})")
+        if not word.isascii() or '"' in word or "\\" in word:
+            return None
+        pattern = f"%{_escape_like(word)}%"
+        c, t = contacts.c, contact_tags.c
+        if field == "tags":
+            where = c.id.in_(select(t.contact_id).where(t.tag.like(pattern, escape="\\") | _non_ascii(t.tag)))
+        elif field == "title":
+            where = c.title.like(pattern, escape="\\") | _non_ascii(c.title)
+        else:
+            raw = cast(c.interests, Text)
+            where = raw.like(pattern, escape="\\") | raw.like("%\\\\u%", escape="\\") | _non_ascii(raw)
+        query = select(c.id, c.name_fold, c.name, c.account_id, c.title, c.interests, c.do_not_contact).where(where)
+        with self._store.read() as conn:
+            rows = sorted(conn.execute(query).all(), key=lambda r: (r.name_fold, r.id))
+            if not rows:
+                return []
+            tags: dict[int, list[str]] = {}
+            for start in range(0, len(rows), 500):
+                chunk = [r.id for r in rows[start:start + 500]]
+                for cid, tag in conn.execute(select(t.contact_id, t.tag).where(t.contact_id.in_(chunk))
+                                             .order_by(t.contact_id, t.position)):
+                    tags.setdefault(cid, []).append(tag)
+            account_ids = {r.account_id for r in rows if r.account_id is not None}
+            names = {aid: name for aid, name in conn.execute(
+                select(accounts.c.id, accounts.c.name).where(accounts.c.id.in_(account_ids)))} if account_ids else {}
+        return [((r.name_fold, r.id), Candidate(
+            id=r.id, name=r.name, account=names.get(r.account_id) if r.account_id else None, title=r.title,
+            tags=tuple(tags.get(r.id, ())), interests=tuple(r.interests or ()), do_not_contact=bool(r.do_not_contact),
+        )) for r in rows]

@@ -52,12 +52,19 @@ class Entry:
         return self.status not in (CANCELLED, COMPLETED)
 
     def fingerprint(self) -> str:
-        """A digest of what the calendar shows; SEQUENCE and stamps are left out on purpose."""
-        shown = (
-            self.kind, self.summary, self.description, _iso(self.start), _iso(self.end), self.status,
-            self.categories, self.rrule, self.alarm_minutes, _iso(self.completed), self.extra,
-        )
-        return hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()[:20]
+        """A digest of what the calendar shows; SEQUENCE and stamps are left out on purpose.
+
+        Kept on the (frozen) entry once computed: an export asks for it twice per entry.
+        """
+        digest = self.__dict__.get("_fingerprint")
+        if digest is None:
+            shown = (
+                self.kind, self.summary, self.description, _iso(self.start), _iso(self.end), self.status,
+                self.categories, self.rrule, self.alarm_minutes, _iso(self.completed), self.extra,
+            )
+            digest = hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()[:20]
+            object.__setattr__(self, "_fingerprint", digest)
+        return digest
 
     def with_sequence(self, sequence: int) -> "Entry":
         return replace(self, sequence=sequence)

@@ -66,4 +66,15 @@ def fold_text(text: str, limit: int = LIMIT) -> str:
 
     Values reach here already escaped, so a bare line break can only be a line end.
     """
+    data = text.encode("utf-8")
+    crlf = data.count(b"\r\n")
+    if data.count(b"\n") == crlf and data.count(b"\r") == crlf and b"\r\n\r\n" not in data and (
+        not data.startswith(b"\r\n")
+    ):
+        # Every line break is a CRLF and no line is empty (what `ics` writes): only the long lines change.
+        lines = data.split(b"\r\n")
+        if not lines[-1]:
+            lines.pop()
+        lines = [line if len(line) <= limit else b"\r\n".join(fold_bytes(line, limit)) for line in lines]
+        return (b"\r\n".join(lines) + b"\r\n").decode("utf-8")
     return fold_lines((line for line in re.split(r"\r\n|\n|\r", text) if line), limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ import click
 from .. import paths
 from ..io import backup, demo, imports, restore, vcard_export
 from ..io.csv_import import FORMAT_KEYS
-from ..io.files import write_private
+from ..io.files import private_file, write_private
 from ..io.report import ImportReport
 from ..model import Role, Stage
 from ..session import Session
@@ -128,9 +129,14 @@ def export_json(session: Session, output: Path) -> None:
     The file is the same, byte for byte, for the same data; `keepwarm restore`
     loads it into an empty database.
     """
-    text = backup.export_json(session.store)
-    if _write(output, text):
-        click.echo(f"Wrote {output}", err=True)
+    if str(output) == "-":
+        sys.stdout.flush()
+        backup.write_json(session.store, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    with private_file(output) as fh:  # streamed: a million interactions never sit in memory
+        backup.write_json(session.store, fh)
+    click.echo(f"Wrote {output}", err=True)
 
 
 @export.command("vcard")

@@ -207,5 +207,5 @@ def apply_contacts(conn: Connection, items: list[Incoming], now: dt.datetime, re
         report.add("updated", item.where, merged.name, id=contact_id, fields=fields)
     if fresh:
         names = {c.account.strip().lower(): c.account for c in fresh.values() if c.account}
-        account_ids = {key: people.ensure_account(conn, name, now) for key, name in names.items()}
+        account_ids = people.ensure_accounts(conn, names, now)
         bulk.insert_contacts(conn, [(cid, c, c.uid, now, now) for cid, c in fresh.items()], account_ids)

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import UserError
 
 
-def write_private(target: Path, text: str) -> None:
+@contextmanager
+def private_file(target: Path) -> Iterator[BinaryIO]:
+    """A binary file to write in pieces; it replaces `target` only once the block ends without an error."""
     target = Path(target).expanduser()
     if target.is_dir():
         raise UserError(f"{target}: is a folder (expected a file name)")
@@ -24,8 +29,8 @@ def write_private(target: Path, text: str) -> None:
     except OSError as exc:
         raise UserError(f"{target}: cannot be written ({exc.strerror})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(temp, 0o600)
@@ -42,3 +47,8 @@ def write_private(target: Path, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def write_private(target: Path, text: str) -> None:
+    with private_file(target) as fh:
+        fh.write(text.encode("utf-8"))

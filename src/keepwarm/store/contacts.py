@@ -46,6 +46,37 @@ def ensure_account(conn: Connection, name: str, now: dt.datetime) -> int:
     return insert_account(conn, Account(name=name), now)
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ensure_accounts(conn: Connection, names: dict[str, str], now: dt.datetime) -> dict[str, int]:
+    """`ensure_account` for many names at once ({key: name} -> {key: id}): one read, one insert.
+
+    Matches as `find_account_id` does, SQLite's lower() (ASCII only) of the
+    stored name against the key, and in the same order, so the outcome is
+    the one calling `ensure_account` for each name in turn would give.
+    """
+    known: dict[str, int | str] = {}
+    for row in conn.execute(select(accounts.c.id, func.lower(accounts.c.name)).order_by(accounts.c.id)):
+        known.setdefault(row[1], row[0])
+    before = max((v for v in known.values() if isinstance(v, int)), default=0)
+    wanted: dict[str, int | str] = {}  # key -> id, or the name of an account to create
+    new: dict[str, dict] = {}
+    for key, name in names.items():
+        found = known.get(name.strip().lower())
+        if found is None:
+            values = Account(name=name).model_dump(exclude={"id"})
+            new[values["name"]] = {**values, "created_at": now, "updated_at": now}
+            known.setdefault(values["name"].translate(_ASCII_LOWER), values["name"])
+            found = values["name"]
+        wanted[key] = found
+    if new:
+        conn.execute(insert(accounts), list(new.values()))
+        created = {r.name: r.id for r in conn.execute(select(accounts.c.id, accounts.c.name).where(accounts.c.id > before))}
+        wanted = {key: created[v] if isinstance(v, str) else v for key, v in wanted.items()}
+    return wanted  # type: ignore[return-value]
+
+
 def insert_account(conn: Connection, account: Account, now: dt.datetime) -> int:
     if find_account_id(conn, account.name) is not None:
         raise UserError(f"account: {account.name!r} exists already")

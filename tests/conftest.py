@@ -16,6 +16,16 @@ from keepwarm.session import Session
 FIXED_NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _never_the_real_home(tmp_path_factory):
+    """No test reads or writes the user's own keepwarm folders: not even one that undoes its
+    monkeypatches (and with them the `home` fixture's) before it runs keepwarm again."""
+    import os
+
+    os.environ["KEEPWARM_HOME"] = str(tmp_path_factory.mktemp("no-test-home"))
+    os.environ.pop("KEEPWARM_DB", None)
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     """Every path keepwarm uses lives under tmp_path; the clock is pinned; the zone is UTC."""

@@ -298,9 +298,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_debris(world, out_dir, monkey
     def refuse(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", refuse)
-    result = world("export", "ics", "-o", str(out))
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:  # undo only this, not the isolated home of the fixtures
+        patch.setattr(os, "replace", refuse)
+        result = world("export", "ics", "-o", str(out))
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [f"keepwarm: {out}: cannot be written (No space left on device)"]
     assert out.read_bytes() == b"the previous export"

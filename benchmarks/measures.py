@@ -197,10 +197,18 @@ def vcard(db: Path, repeat: int, _started: float) -> dict:
 
 
 def json_export(db: Path, repeat: int, _started: float) -> dict:
-    """`keepwarm export json`: the whole database as one JSON backup."""
-    from keepwarm.io.backup import export_json
+    """`keepwarm export json`: the whole database as one JSON backup, streamed to a file as the CLI does."""
+    import tempfile
+
+    from keepwarm.io.backup import write_json
 
     session = _session(db)
     size = []
-    times = _timed(lambda: size.append(len(export_json(session.store))), repeat)
+
+    def run() -> None:
+        with tempfile.TemporaryFile() as out:
+            write_json(session.store, out)
+            size.append(out.tell())
+
+    times = _timed(run, repeat)
     return {"times": times, "bytes": size[-1]}

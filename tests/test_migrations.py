@@ -225,3 +225,27 @@ def test_every_revision_upgrades_step_by_step_to_the_next(tmp_path):
     with Store.open(path) as store:
         with store.read() as conn:
             assert [c.name for c in people.list_contacts(conn)] == ["Ada Lovelace", "Charles Babbage"]
+
+
+def test_the_totals_of_an_old_history_are_filled_in_and_kept_up_after(old_db):
+    """Migration 0004 back-fills `contact_totals` from the history; its triggers keep it up from then on."""
+    from keepwarm.engine import stats as statistics
+    from keepwarm.model import Interaction
+
+    now = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
+    meeting = dt.datetime(2026, 10, 30, 14, 0, tzinfo=dt.timezone.utc)
+
+    def figures(store):
+        with store.read() as conn:
+            return statistics.compute(conn, now, now.date(), recent_days=90, baseline_days=365)
+
+    with Store.open(old_db) as store:
+        ada, charles = figures(store)[1], figures(store)[2]
+        assert (ada.touches_total, ada.inbound_total, ada.first_touch, ada.last_touch, ada.last_meeting,
+                ada.last_inbound, ada.last_outbound) == (1, 1, meeting, meeting, meeting, meeting, None)
+        assert (charles.touches_total, charles.last_touch) == (0, None)
+        with store.write() as conn:
+            activity.insert_interactions(conn, [Interaction(contact_id=2, at=now, channel="email",
+                                                            direction="outbound", purpose="business")], now)
+        charles = figures(store)[2]
+    assert (charles.touches_total, charles.outbound_total, charles.last_written_outbound) == (1, 1, now)

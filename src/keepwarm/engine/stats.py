@@ -1,9 +1,13 @@
-"""Per-contact statistics for all contacts at once, in a few grouped SQL scans.
+"""Per-contact statistics for all contacts at once, without scanning the whole history.
 
-One scan of `interactions` grouped by contact computes every count, latest
-date, rate and average the rules read, over the recent and baseline windows;
-one of `commitments`; one of `assessments` (the latest two per contact).
-No interaction row is ever loaded into Python.
+The all-time figures (first and last touches, totals) are read from
+`contact_totals`, which SQLite's own triggers keep in step with `interactions`
+(see migration 0004). The windowed figures come from two grouped scans of only
+the rows inside the recent and the baseline window, in contact order through
+`ix_interactions_window`, which covers every column they read; note signals
+from a third scan of the recent window, of rows with notes only. Commitments
+and assessments have one query each. No interaction row is loaded into Python
+except the recent ones whose notes match a signal.
 """
 
 from __future__ import annotations
@@ -11,16 +15,30 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Connection, and_, case, func, literal, or_, select
+from sqlalchemy import Connection, String, and_, case, exists, func, literal, or_, select, type_coerce
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.selectable import Join
 
 from ..model import Assessment
-from ..store.schema import assessments, commitments, contacts, interactions
+from ..store.schema import assessments, commitments, contact_totals, contacts, interactions
 from .types import ContactStats
 
 ACCESS_PROBLEMS = ("declined", "cancelled", "rescheduled", "no_show")
 WRITTEN = ("email", "letter", "text")
 VALUE_ADDS = ("value_article", "value_introduction", "value_review", "value_resource")
 NOT_UNPROMPTED = ("business", "recovery")
+
+DATE_FIELDS = (
+    "first_touch", "last_touch", "last_outbound", "last_inbound", "last_meeting", "last_written_outbound",
+    "last_value_add", "last_celebration", "last_entertainment", "last_recovery", "last_favor_asked",
+)
+TOTAL_FIELDS = (
+    "touches_total", "inbound_total", "outbound_total", "favors_asked_total", "favors_received_total",
+    "value_adds_total",
+)
+MEAN_FIELDS = ("latency_recent_hours", "latency_baseline_hours", "sentiment_recent", "sentiment_baseline")
+#: Signals matched per scan: one bit each in a 64-bit integer.
+SIGNALS_PER_SCAN = 60
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
@@ -31,17 +49,68 @@ def _aware(value) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
+        return _utc_text(value)
     return value.replace(tzinfo=dt.timezone.utc)
 
 
+def _utc_text(text: str) -> dt.datetime:
+    """A stored UTC time read as text, with its zone.
+
+    Ten times cheaper than SQLAlchemy's parsing followed by `replace(tzinfo=)`
+    (which alone costs more than the parsing), for the 100,000 dates of a run.
+    """
+    return dt.datetime.fromisoformat(text + "+00:00")
+
+
 def _like_any(words: Iterable[str]):
-    notes = func.lower(interactions.c.notes)
+    """Whether the notes hold any of the words, ignoring case.
+
+    SQLite's LIKE ignores the case of ASCII letters and keeps every other
+    character as it is, exactly what its `lower()` folds, so the notes are not
+    lowered first: `lower()` on every row for every word cost more than the
+    matching itself. The words come lowered.
+    """
     clauses = []
     for word in words:
         escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(notes.like(f"%{escaped}%", escape="\\"))
+        clauses.append(interactions.c.notes.like(f"%{escaped}%", escape="\\"))
     return or_(*clauses) if clauses else literal(False)
+
+
+class _ContactsFirst(Join):
+    """`contacts CROSS JOIN interactions ON ...`: SQLite keeps the tables in the order written.
+
+    Left to itself, the planner (which has no statistics) takes a window for
+    selective and walks `ix_interactions_at`, then sorts by contact and visits
+    table rows in date order, all over the file: three times slower than one
+    index range per contact in contact order, which needs no sort.
+    """
+
+    inherit_cache = True
+
+
+@compiles(_ContactsFirst)
+def _contacts_first(element: _ContactsFirst, compiler, **kw) -> str:
+    kw["asfrom"] = True
+    left = element.left._compiler_dispatch(compiler, **kw)
+    right = element.right._compiler_dispatch(compiler, **kw)
+    on = element.onclause._compiler_dispatch(compiler, **{k: v for k, v in kw.items() if k != "asfrom"})
+    return f"{left} CROSS JOIN {right} ON {on}"
+
+
+def _window(lo: dt.datetime, hi: dt.datetime | None, ids: list[int] | None):
+    """Contacts joined to their interactions in [lo, hi): each contact's rows are one index range."""
+    i = interactions.c
+    on = and_(i.contact_id == contacts.c.id, i.at >= lo)
+    if hi is not None:
+        on = and_(on, i.at < hi)
+    return _ContactsFirst(contacts, interactions, on), (contacts.c.id.in_(ids) if ids is not None else None)
+
+
+def _grouped(columns: list, lo: dt.datetime, hi: dt.datetime | None, ids: list[int] | None):
+    joined, only = _window(lo, hi, ids)
+    query = select(contacts.c.id.label("cid"), *columns).select_from(joined).group_by(contacts.c.id)
+    return query.where(only) if only is not None else query
 
 
 def compute(
@@ -54,102 +123,31 @@ def compute(
     signals: Mapping[str, list[str]] | None = None,
     contact_ids: Iterable[int] | None = None,
 ) -> dict[int, ContactStats]:
-    i = interactions.c
     recent_start = _naive(now - dt.timedelta(days=recent_days))
     base_start = _naive(now - dt.timedelta(days=recent_days + baseline_days))
-    done = i.outcome == "completed"
-    recent = and_(done, i.at >= recent_start)
-    base = and_(done, i.at >= base_start, i.at < recent_start)
-    outbound = i.direction == "outbound"
-    inbound = i.direction == "inbound"
-
-    def count(cond):
-        return func.sum(case((cond, 1), else_=0))
-
-    def latest(cond):
-        return func.max(case((cond, i.at), else_=None))
-
-    def mean(cond, column):
-        return func.avg(case((cond, column), else_=None))
-
-    columns = [
-        i.contact_id.label("cid"),
-        func.min(case((done, i.at), else_=None)).label("first_touch"),
-        latest(done).label("last_touch"),
-        latest(and_(done, outbound)).label("last_outbound"),
-        latest(and_(done, inbound)).label("last_inbound"),
-        latest(and_(done, i.channel == "meeting")).label("last_meeting"),
-        latest(and_(done, outbound, i.channel.in_(WRITTEN))).label("last_written_outbound"),
-        latest(and_(done, i.purpose.in_(VALUE_ADDS))).label("last_value_add"),
-        latest(and_(done, i.purpose == "celebration")).label("last_celebration"),
-        latest(and_(done, i.purpose == "entertainment")).label("last_entertainment"),
-        latest(and_(done, i.purpose == "recovery")).label("last_recovery"),
-        latest(and_(done, i.purpose == "favor_asked", outbound)).label("last_favor_asked"),
-        count(done).label("touches_total"),
-        count(recent).label("touches_recent"),
-        count(base).label("touches_baseline"),
-        count(and_(done, inbound)).label("inbound_total"),
-        count(and_(recent, inbound)).label("inbound_recent"),
-        count(and_(done, outbound)).label("outbound_total"),
-        count(and_(recent, outbound)).label("outbound_recent"),
-        count(and_(recent, inbound, i.purpose.not_in(NOT_UNPROMPTED))).label("unprompted_inbound_recent"),
-        count(and_(i.at >= recent_start, outbound, i.responded.is_not(None))).label("asked_recent"),
-        count(and_(i.at >= recent_start, outbound, i.responded.is_(True))).label("replied_recent"),
-        count(and_(i.at >= base_start, i.at < recent_start, outbound, i.responded.is_not(None))).label("asked_baseline"),
-        count(and_(i.at >= base_start, i.at < recent_start, outbound, i.responded.is_(True))).label("replied_baseline"),
-        mean(and_(i.at >= recent_start, outbound), i.response_hours).label("latency_recent_hours"),
-        mean(and_(i.at >= base_start, i.at < recent_start, outbound), i.response_hours).label("latency_baseline_hours"),
-        mean(recent, i.sentiment).label("sentiment_recent"),
-        mean(base, i.sentiment).label("sentiment_baseline"),
-        count(and_(recent, i.sentiment.is_not(None))).label("sentiment_count_recent"),
-        count(and_(i.at >= recent_start, i.outcome.in_(ACCESS_PROBLEMS))).label("access_problems_recent"),
-        count(and_(i.at >= base_start, i.at < recent_start, i.outcome.in_(ACCESS_PROBLEMS))).label(
-            "access_problems_baseline"
-        ),
-        count(and_(done, i.purpose == "favor_asked", outbound)).label("favors_asked_total"),
-        count(and_(done, i.purpose == "favor_received")).label("favors_received_total"),
-        count(and_(done, i.purpose.in_(VALUE_ADDS))).label("value_adds_total"),
-        count(and_(recent, i.purpose.in_(VALUE_ADDS))).label("value_adds_recent"),
-    ]
     signal_names = sorted((signals or {}).keys())
-
-    query = select(*columns).group_by(i.contact_id)
     ids = list(contact_ids) if contact_ids is not None else None
-    if ids is not None:
-        query = query.where(i.contact_id.in_(ids))
 
-    # Every contact gets stats, touched or not.
-    seen_query = select(contacts.c.id, contacts.c.created_at)
+    # Every contact gets stats, touched or not; a touched one (any interaction at all) gets every count.
+    touched = exists().where(interactions.c.contact_id == contacts.c.id)
+    seen_query = select(contacts.c.id, type_coerce(contacts.c.created_at, String), touched.label("touched"))
     if ids is not None:
         seen_query = seen_query.where(contacts.c.id.in_(ids))
-    rows: dict[int, dict] = {
-        r.id: {"contact_id": r.id, "first_seen": _aware(r.created_at)} for r in conn.execute(seen_query)
-    }
-    date_fields = {
-        "first_touch", "last_touch", "last_outbound", "last_inbound", "last_meeting", "last_written_outbound",
-        "last_value_add", "last_celebration", "last_entertainment", "last_recovery", "last_favor_asked",
-    }
-    for r in conn.execute(query):
-        data = rows.get(r.cid)
-        if data is None:
-            continue
-        mapping = r._mapping
-        for key in (
-            "touches_total", "touches_recent", "touches_baseline", "inbound_total", "inbound_recent",
-            "outbound_total", "outbound_recent", "unprompted_inbound_recent", "asked_recent", "replied_recent",
-            "asked_baseline", "replied_baseline", "sentiment_count_recent", "access_problems_recent",
-            "access_problems_baseline", "favors_asked_total", "favors_received_total", "value_adds_total",
-            "value_adds_recent",
-        ):
-            data[key] = int(mapping[key] or 0)
-        for key in date_fields:
-            data[key] = _aware(mapping[key])
-        for key in ("latency_recent_hours", "latency_baseline_hours", "sentiment_recent", "sentiment_baseline"):
-            value = mapping[key]
-            data[key] = None if value is None else round(float(value), 3)
-        data["note_signals"] = dict.fromkeys(signal_names, 0)
-        data["note_signal_last"] = {}
+    rows: dict[int, dict] = {}
+    for cid, created_at, was_touched in conn.execute(seen_query):
+        data = rows[cid] = {"contact_id": cid, "first_seen": _aware(created_at)}
+        if was_touched:
+            data["note_signals"] = dict.fromkeys(signal_names, 0)
+            data["note_signal_last"] = {}
 
+    _totals(conn, rows, ids)
+    _recent(conn, rows, ids, recent_start)
+    _baseline(conn, rows, ids, base_start, recent_start)
+    for data in rows.values():
+        for key in MEAN_FIELDS:
+            value = data.get(key)
+            if value is not None:
+                data[key] = round(float(value), 3)
     if signal_names:
         _note_signals(conn, rows, ids, recent_start, {name: signals[name] for name in signal_names})
     _promises(conn, today, rows, ids)
@@ -159,35 +157,122 @@ def compute(
     }
 
 
+def _totals(conn: Connection, rows: dict[int, dict], ids: list[int] | None) -> None:
+    """The all-time figures, one row per contact with a completed touch (kept by triggers).
+
+    The dates come as the stored text and are parsed here, once per distinct
+    value (a contact's latest touch is often its latest of several kinds):
+    SQLAlchemy's own parsing of 100,000 dates took longer than the query.
+    """
+    t = contact_totals.c
+    query = select(
+        t.contact_id, *(type_coerce(t[k], String) for k in DATE_FIELDS), *(t[k] for k in TOTAL_FIELDS)
+    )
+    if ids is not None:
+        query = query.where(t.contact_id.in_(ids))
+    parsed: dict[str, dt.datetime] = {}
+    dates = len(DATE_FIELDS)
+    for r in conn.execute(query):
+        data = rows.get(r[0])
+        if data is None:
+            continue
+        for key, text in zip(DATE_FIELDS, r[1 : 1 + dates]):
+            if text is not None:
+                moment = parsed.get(text)
+                if moment is None:
+                    moment = parsed[text] = _utc_text(text)
+                data[key] = moment
+        for key, value in zip(TOTAL_FIELDS, r[1 + dates :]):
+            data[key] = int(value)
+
+
+def _store(rows: dict[int, dict], result, names: tuple[str, ...]) -> None:
+    for r in result:
+        data = rows.get(r[0])
+        if data is None:
+            continue
+        for key, value in zip(names, r[1:]):
+            data[key] = value
+
+
+def _recent(conn: Connection, rows: dict[int, dict], ids: list[int] | None, start: dt.datetime) -> None:
+    i = interactions.c
+    done = i.outcome == "completed"
+    outbound = i.direction == "outbound"
+    inbound = i.direction == "inbound"
+    figures = {
+        "touches_recent": func.count().filter(done),
+        "inbound_recent": func.count().filter(and_(done, inbound)),
+        "outbound_recent": func.count().filter(and_(done, outbound)),
+        "unprompted_inbound_recent": func.count().filter(and_(done, inbound, i.purpose.not_in(NOT_UNPROMPTED))),
+        "asked_recent": func.count(i.responded).filter(outbound),
+        "replied_recent": func.count().filter(and_(outbound, i.responded.is_(True))),
+        "latency_recent_hours": func.avg(i.response_hours).filter(outbound),
+        "sentiment_recent": func.avg(i.sentiment).filter(done),
+        "sentiment_count_recent": func.count(i.sentiment).filter(done),
+        "access_problems_recent": func.count().filter(i.outcome.in_(ACCESS_PROBLEMS)),
+        "value_adds_recent": func.count().filter(and_(done, i.purpose.in_(VALUE_ADDS))),
+    }
+    _store(rows, conn.execute(_grouped(list(figures.values()), start, None, ids)), tuple(figures))
+
+
+def _baseline(
+    conn: Connection, rows: dict[int, dict], ids: list[int] | None, start: dt.datetime, end: dt.datetime
+) -> None:
+    i = interactions.c
+    done = i.outcome == "completed"
+    outbound = i.direction == "outbound"
+    figures = {
+        "touches_baseline": func.count().filter(done),
+        "asked_baseline": func.count(i.responded).filter(outbound),
+        "replied_baseline": func.count().filter(and_(outbound, i.responded.is_(True))),
+        "latency_baseline_hours": func.avg(i.response_hours).filter(outbound),
+        "sentiment_baseline": func.avg(i.sentiment).filter(done),
+        "access_problems_baseline": func.count().filter(i.outcome.in_(ACCESS_PROBLEMS)),
+    }
+    _store(rows, conn.execute(_grouped(list(figures.values()), start, end, ids)), tuple(figures))
+
+
 def _note_signals(
     conn: Connection, rows: dict[int, dict], ids: list[int] | None, recent_start: dt.datetime,
     signals: Mapping[str, list[str]],
 ) -> None:
-    """Words in recent notes: a scan of the recent window only (by the `at` index), and only of rows with notes.
+    """Words in recent notes: the recent rows with notes, each matched once against every signal.
 
-    Matching text is the dearest thing SQLite does here; run over every row of
-    the history it cost more than all the other statistics together.
+    Matching text is the dearest thing SQLite does here. Each row's matches are
+    one integer, a bit per signal, computed in a subquery that `LIMIT -1` keeps
+    SQLite from merging into the outer query (merged, every reference to the
+    bits would match the text again); only rows that match something come back.
     """
     i = interactions.c
     names = list(signals)
-    columns = [i.contact_id.label("cid")]
-    for index, name in enumerate(names):
-        match = _like_any(signals[name])
-        columns.append(func.sum(case((match, 1), else_=0)).label(f"sig_count_{index}"))
-        columns.append(func.max(case((match, i.at), else_=None)).label(f"sig_last_{index}"))
-    query = select(*columns).where(i.at >= recent_start, i.notes != "").group_by(i.contact_id)
-    if ids is not None:
-        query = query.where(i.contact_id.in_(ids))
-    for r in conn.execute(query):
-        data = rows.get(r.cid)
-        if data is None or "note_signals" not in data:
-            continue
-        mapping = r._mapping
-        for index, name in enumerate(names):
-            data["note_signals"][name] = int(mapping[f"sig_count_{index}"] or 0)
-            last = _aware(mapping[f"sig_last_{index}"])
-            if last is not None:
-                data["note_signal_last"][name] = last
+    for first in range(0, len(names), SIGNALS_PER_SCAN):
+        chunk = names[first : first + SIGNALS_PER_SCAN]
+        bits = sum(
+            (case((_like_any(signals[name]), 1 << index), else_=0) for index, name in enumerate(chunk)),
+            start=literal(0),
+        )
+        joined, only = _window(recent_start, None, ids)
+        at = type_coerce(i.at, String)  # compared as stored; only each signal's latest is parsed
+        inner = select(contacts.c.id.label("cid"), at.label("at"), bits.label("bits")).select_from(joined)
+        inner = inner.where(i.notes != "")
+        if only is not None:
+            inner = inner.where(only)
+        inner = inner.limit(-1).subquery()
+        latest: dict[tuple[int, str], str] = {}
+        for cid, at, matched in conn.execute(select(inner.c.cid, inner.c.at, inner.c.bits).where(inner.c.bits != 0)):
+            data = rows.get(cid)
+            if data is None or "note_signals" not in data:
+                continue
+            counts = data["note_signals"]
+            for index, name in enumerate(chunk):
+                if matched >> index & 1:
+                    counts[name] += 1
+                    key = (cid, name)
+                    if at > latest.get(key, ""):
+                        latest[key] = at
+        for (cid, name), at in latest.items():
+            rows[cid]["note_signal_last"][name] = _utc_text(at)
 
 
 def _promises(conn: Connection, today: dt.date, rows: dict[int, dict], ids: list[int] | None) -> None:

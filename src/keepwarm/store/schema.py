@@ -142,6 +142,35 @@ interactions = Table(
     Column("created_at", DateTime, nullable=False),
     Index("ix_interactions_contact_id_at", "contact_id", "at"),
     Index("ix_interactions_at", "at"),
+    # Covers what the recent and baseline statistics read, in contact order (engine/stats.py).
+    Index(
+        "ix_interactions_window",
+        "contact_id", "at", "outcome", "direction", "purpose", "responded", "response_hours", "sentiment",
+    ),
+)
+
+# All-time figures per contact over its completed touches, derived from `interactions` and kept
+# right by SQLite triggers (migration 0004: an insert adds, an update or delete recomputes the
+# contact's row). Never written by the program and not part of a backup: it can be rebuilt.
+contact_totals = Table(
+    "contact_totals",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    *(
+        Column(name, DateTime)
+        for name in (
+            "first_touch", "last_touch", "last_outbound", "last_inbound", "last_meeting", "last_written_outbound",
+            "last_value_add", "last_celebration", "last_entertainment", "last_recovery", "last_favor_asked",
+        )
+    ),
+    *(
+        Column(name, Integer, nullable=False, default=0, server_default="0")
+        for name in (
+            "touches_total", "inbound_total", "outbound_total", "favors_asked_total", "favors_received_total",
+            "value_adds_total",
+        )
+    ),
 )
 
 commitments = Table(
@@ -208,6 +237,7 @@ __all__ = [
     "contact_emails",
     "contact_phones",
     "contact_tags",
+    "contact_totals",
     "contacts",
     "followups",
     "interactions",

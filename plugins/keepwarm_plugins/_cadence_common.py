@@ -9,6 +9,7 @@ contact, so that one touch is never asked for twice.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from keepwarm.model import Channel, Purpose, Stage
 from keepwarm.plugin import ContactContext
@@ -60,8 +61,10 @@ def check_in(days: int) -> str:
     return f"check-in {words}" if words.startswith("every") else f"{words} check-in"
 
 
+@lru_cache(maxsize=4096)
 def day_text(day: dt.date) -> str:
     """`Sunday 29 November`: how people say a date in a note to themselves."""
+    # Cached: thousands of contacts share the few hundred days of the coming year.
     return f"{day:%A} {day.day} {day:%B}"
 
 

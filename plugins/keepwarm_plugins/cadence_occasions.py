@@ -10,6 +10,7 @@ met can be marked too.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -75,25 +76,39 @@ def _what(date: ImportantDate, on: dt.date, name: str, cfg: Settings) -> str:
     return f"{name}'s {label}" + (f" ({_ordinal(years)} year)" if years else "")
 
 
-def _proposal(key: str, on: dt.date, lead: int, what: str, ctx: ContactContext, action: str) -> Proposal:
-    name, channel = first_name(ctx), ctx.contact.preferred_channel
+def _proposal(key: str, on: dt.date, lead: int, what: str, ctx: ContactContext, action: str,
+              name: str | None = None) -> Proposal:
+    name, channel = name or first_name(ctx), ctx.contact.preferred_channel
     return Proposal(
         rule_key=key, due=on - dt.timedelta(days=lead), channel=channel, action=action,
         reason=f"{what} is on {day_text(on)} ({on.isoformat()}): mark the day{by_channel(channel, name)}.",
     )
 
 
-def _relationship(ctx: ContactContext, cfg: Settings) -> Proposal | None:
+@lru_cache(maxsize=64)
+def _milestones(years: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(sorted(set(years)))
+
+
+def _relationship(ctx: ContactContext, cfg: Settings, name: str | None = None) -> Proposal | None:
     first = ctx.stats.first_touch
     if first is None or not cfg.relationship_years:
         return None
-    start = ImportantDate(month=first.month, day=first.day)
-    for years in sorted(set(cfg.relationship_years)):
-        on = start.next_occurrence(dt.date(first.year + years, 1, 1))
-        if on.year == first.year + years and on >= ctx.today - dt.timedelta(days=cfg.days_after):
-            what = f"The {years}-year anniversary of your first touch with {first_name(ctx)}"
+    # The anniversary in a given year: what ImportantDate(month, day).next_occurrence(1 January) gives.
+    month, day = first.month, first.day
+    leap_day = month == 2 and day == 29
+    earliest = ctx.today - dt.timedelta(days=cfg.days_after)
+    for years in _milestones(tuple(cfg.relationship_years)):
+        year = first.year + years
+        if leap_day and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+            on = dt.date(year, 2, 28)
+        else:
+            on = dt.date(year, month, day)
+        if on >= earliest:
+            name = name or first_name(ctx)
+            what = f"The {years}-year anniversary of your first touch with {name}"
             return _proposal(f"{SECTION}.relationship.{years}y", on, cfg.lead_days.relationship, what, ctx,
-                             "Send a short note of thanks for the time you have worked together.")
+                             "Send a short note of thanks for the time you have worked together.", name)
     return None
 
 
@@ -103,16 +118,18 @@ def keepwarm_cadence(ctx: ContactContext):
     if cfg is None:
         return None
     name, out = first_name(ctx), []
-    since = ctx.today - dt.timedelta(days=cfg.days_after)
-    for date in ctx.contact.dates:
-        if date.kind not in cfg.kinds:
-            continue
-        on = date.next_occurrence(since)
-        key = f"{SECTION}.{date.kind.value}.{date.month:02d}-{date.day:02d}"
-        lead = getattr(cfg.lead_days, date.kind.value)
-        out.append(_proposal(key, on, lead, _what(date, on, name, cfg), ctx,
-                             f"Send {name} a personal message for the day."))
-    milestone = _relationship(ctx, cfg)
+    dates = ctx.contact.dates
+    if dates:
+        since = ctx.today - dt.timedelta(days=cfg.days_after)
+        for date in dates:
+            if date.kind not in cfg.kinds:
+                continue
+            on = date.next_occurrence(since)
+            key = f"{SECTION}.{date.kind.value}.{date.month:02d}-{date.day:02d}"
+            lead = getattr(cfg.lead_days, date.kind.value)
+            out.append(_proposal(key, on, lead, _what(date, on, name, cfg), ctx,
+                                 f"Send {name} a personal message for the day.", name))
+    milestone = _relationship(ctx, cfg, name)
     if milestone is not None:
         out.append(milestone)
     return out or None

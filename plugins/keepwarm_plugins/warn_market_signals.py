@@ -64,6 +64,9 @@ def keepwarm_warnings(ctx: ContactContext):
     cfg = applies(ctx, SECTION)
     if cfg is None:
         return None
+    counts = ctx.stats.note_signals
+    if not counts or all(int(counts.get(name, 0)) < cfg.min_mentions for name in LABELS):
+        return None  # the usual case, decided without formatting any dates
     found = {name: signal(ctx.stats, name) for name in LABELS}
     found = {name: hit for name, hit in found.items() if hit[0] >= cfg.min_mentions}
     if not found:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..model import Contact, FollowUp
+from ..model import Contact, FollowUp, Tier
 from ..session import Session
 from ..store import followups
 from .evaluate import Evaluation, evaluate
@@ -67,19 +67,28 @@ class Agenda:
         }
 
 
+_TIER_VALUE = {tier: tier.value for tier in Tier}
+
+
 def _urgency(item: AgendaItem) -> tuple:
-    return (item.due, item.health.score, item.contact.tier.value, item.contact.name.casefold())
+    tier = item.contact.tier
+    return (item.due, item.health.score, _TIER_VALUE.get(tier) or tier.value, item.contact.name.casefold())
 
 
 def build_agenda(
     session: Session, *, on: dt.date | None = None, days: int = 7, evaluation: Evaluation | None = None
 ) -> Agenda:
     """Items due on or before `on + days`, overdue first; `on` defaults to today."""
+    fresh = evaluation is None
     evaluation = evaluation or evaluate(session)
     start = on or evaluation.today
     until = start + dt.timedelta(days=days)
-    with session.store.read() as conn:
-        due = followups.list_followups(conn, statuses=followups.OPEN_STATES, due_until=until)
+    if fresh and evaluation.open_followups is not None and not any(evaluation.changes.values()):
+        # This run read every open follow-up and reconcile stored nothing: they are still what is open.
+        due = [item for item in evaluation.open_followups if followups.effective_due(item) <= until]
+    else:
+        with session.store.read() as conn:
+            due = followups.list_followups(conn, statuses=followups.OPEN_STATES, due_until=until)
     shown = evaluation.runtime.engine.suggestions_shown
     items = []
     for item in due:

@@ -18,6 +18,8 @@ from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, St
 from ..session import Session
 from ..store import activity, followups
 from ..store import contacts as people
+from ..store.contact_rows import load_all_contacts
+from ..store.followup_rows import load_open_followups
 from . import stats as statistics
 from .health import Health, account_health, contact_health
 from .network import StoredNetwork
@@ -42,6 +44,8 @@ class Evaluation:
     health: dict[int, Health]
     account_contexts: dict[int, AccountContext] = field(default_factory=dict)
     changes: dict[str, int] = field(default_factory=dict)
+    #: Every open follow-up as read before reconcile (whole-book runs only), ordered by due date and id.
+    open_followups: list[FollowUp] | None = field(default=None, repr=False)
     _tips: dict[int, list[Tip]] = field(default_factory=dict)
     _suggestions: dict[int, list[Suggestion]] = field(default_factory=dict)
     # Each hook's implementations, resolved on first use and kept for this run.
@@ -121,7 +125,7 @@ def evaluate(session: Session, *, persist: bool = True, contact_ids: Iterable[in
                        for c in people.list_contacts(conn, account=str(aid))]
             in_scope = {c.id: c for c in [*focus, *members]}
         else:
-            network_contacts = people.list_contacts(conn)
+            network_contacts = load_all_contacts(conn)
             in_scope = {c.id: c for c in network_contacts}
         if wanted is None:
             accounts = {a.id: a for a in people.list_accounts(conn)}
@@ -132,10 +136,12 @@ def evaluate(session: Session, *, persist: bool = True, contact_ids: Iterable[in
         stats = compute(conn, None if wanted is None else list(in_scope))
         open_promises: dict[int, list[Commitment]] = defaultdict(list)
         open_followups: dict[int, list[FollowUp]] = defaultdict(list)
+        all_open: list[FollowUp] | None = None
         if wanted is None:
             for promise in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value):
                 open_promises[promise.contact_id].append(promise)
-            for item in followups.list_followups(conn, statuses=followups.OPEN_STATES):
+            all_open = load_open_followups(conn)
+            for item in all_open:
                 open_followups[item.contact_id].append(item)
         else:  # only the evaluated contacts' contexts hold them
             for cid in wanted:
@@ -192,7 +198,7 @@ def evaluate(session: Session, *, persist: bool = True, contact_ids: Iterable[in
     evaluation = Evaluation(
         today=today, now=now, runtime=runtime, contacts={cid: in_scope[cid] for cid in targets}, accounts=accounts,
         account_of=account_of, stats=stats, contexts=contexts, proposals=proposals, warnings=warnings,
-        account_warnings=account_warnings, health={}, account_contexts=account_contexts,
+        account_warnings=account_warnings, health={}, account_contexts=account_contexts, open_followups=all_open,
     )
     for cid in targets:
         evaluation.health[cid] = contact_health(

@@ -235,8 +235,13 @@ class Suggestion:
     channel: Channel | None = None
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_json(value: Any) -> Any:
     """Results as plain JSON values (for --json and the TUI)."""
+    if type(value) in _PLAIN:  # exactly these types (not enums built on str): returned as they are
+        return value
     if isinstance(value, (Tip, Warning, Suggestion, Proposal)):
         out = {k: to_json(getattr(value, k)) for k in value.__slots__}
         return out

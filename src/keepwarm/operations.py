@@ -150,7 +150,7 @@ def export_calendar(session: Session, path: Path) -> str:
     path = Path(path).expanduser()
     check_writable(path)
     result = build_export(session, selection, str(path.resolve()))
-    write_atomic(path, result.text.encode("utf-8"))
+    write_atomic(path, result.chunks())
     result.commit(session.now)
     active = result.counts["active"]
     cancelled = result.counts["cancelled"]

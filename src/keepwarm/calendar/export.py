@@ -10,6 +10,7 @@ linger on the old day).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from .. import __version__
@@ -23,7 +24,7 @@ from . import events
 from .advice import NONE, Advice, AdviceFor, consult
 from .components import build_calendar
 from .entries import CANCELLED, COMPLETED, Entry, Kind
-from .serialize import serialize
+from .serialize import chunks
 from .state import ExportState, Record, settle
 
 PRODID = f"-//keepwarm//keepwarm {__version__}//EN"
@@ -157,13 +158,19 @@ def _as_cancelled(entry: Entry) -> Entry:
     return replace(entry, status=CANCELLED, alarm_minutes=None, completed=None)
 
 
-def render(session: Session, entries: list[Entry], *, method: str | None = "PUBLISH", name: str | None = None) -> str:
-    """A whole file (METHOD:PUBLISH, the calendar's name) or, for CalDAV, one bare object."""
+def render_chunks(
+    session: Session, entries: list[Entry], *, method: str | None = "PUBLISH", name: str | None = None
+) -> Iterator[bytes]:
+    """A whole file (METHOD:PUBLISH, the calendar's name) or, for CalDAV, one bare object, as UTF-8 pieces."""
     calendar = build_calendar(
         entries, stamp=session.now, tz=session.tz,
         name=session.settings.calendar.name if name is None else name, prodid=PRODID, method=method,
     )
-    return serialize(calendar)
+    return chunks(calendar)
+
+
+def render(session: Session, entries: list[Entry], *, method: str | None = "PUBLISH", name: str | None = None) -> str:
+    return b"".join(render_chunks(session, entries, method=method, name=name)).decode("utf-8")
 
 
 def render_object(session: Session, entry: Entry) -> str:
@@ -172,12 +179,21 @@ def render_object(session: Session, entry: Entry) -> str:
 
 @dataclass
 class Export:
-    text: str
+    """What an export will write; the text is made as it is written (`chunks`), never held whole."""
+
+    session: Session
     entries: list[Entry]
     state: ExportState
     key: str
     records: dict[str, Record]
     runtime: object | None
+
+    def chunks(self) -> Iterator[bytes]:
+        return render_chunks(self.session, self.entries)
+
+    @property
+    def text(self) -> str:
+        return b"".join(self.chunks()).decode("utf-8")
 
     @property
     def counts(self) -> dict[str, int]:
@@ -207,7 +223,7 @@ def build_export(session: Session, selection: Selection, target: str) -> Export:
     current = current_entries(session, selection, gathered, keep)
     closing = closing_entries(session, selection, previous, {e.uid for e in current})
     entries, records = settle(previous, current, closing, session.now)
-    return Export(render(session, entries), entries, state, key, records, gathered.runtime)
+    return Export(session, entries, state, key, records, gathered.runtime)
 
 
 def publish_entries(session: Session, selection: Selection, remote_uids: set[str]) -> tuple[list[Entry], object | None]:

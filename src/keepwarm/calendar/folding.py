@@ -66,6 +66,11 @@ def fold_text(text: str, limit: int = LIMIT) -> str:
 
     Values reach here already escaped, so a bare line break can only be a line end.
     """
+    return fold_encoded(text, limit).decode("utf-8")
+
+
+def fold_encoded(text: str, limit: int = LIMIT) -> bytes:
+    """`fold_text` as UTF-8 bytes (what a file gets), without decoding them again."""
     data = text.encode("utf-8")
     crlf = data.count(b"\r\n")
     if data.count(b"\n") == crlf and data.count(b"\r") == crlf and b"\r\n\r\n" not in data and (
@@ -76,5 +81,5 @@ def fold_text(text: str, limit: int = LIMIT) -> str:
         if not lines[-1]:
             lines.pop()
         lines = [line if len(line) <= limit else b"\r\n".join(fold_bytes(line, limit)) for line in lines]
-        return (b"\r\n".join(lines) + b"\r\n").decode("utf-8")
-    return fold_lines((line for line in re.split(r"\r\n|\n|\r", text) if line), limit)
+        return b"\r\n".join(lines) + b"\r\n"
+    return fold_lines((line for line in re.split(r"\r\n|\n|\r", text) if line), limit).encode("utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import UserError
@@ -28,7 +29,8 @@ def check_writable(path: Path) -> None:
         raise UserError(f"{path}: cannot be overwritten (permission denied)")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """`data` whole, or as pieces written as they come (a large calendar is never held whole)."""
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -38,13 +40,19 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), 0o600)
-            fh.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # the pieces may fail while being made: no temporary file is left behind
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise UserError(f"{path}: cannot be written ({exc.strerror})") from None
+        if isinstance(exc, OSError):
+            raise UserError(f"{path}: cannot be written ({exc.strerror})") from None
+        raise

@@ -86,16 +86,16 @@ def export_ics(session: Session, output: str, days, contact, account, todo, date
     result = build_export(session, selection, target)
     if result.runtime is not None:
         report_problems(result.runtime)
-    data = result.text.encode("utf-8")
     if path is None:
         stream = getattr(sys.stdout, "buffer", None)
-        if stream is None:
-            sys.stdout.write(result.text)
-        else:
-            stream.write(data)
+        for chunk in result.chunks():  # written as made: a large calendar is never held whole
+            if stream is None:
+                sys.stdout.write(chunk.decode("utf-8"))
+            else:
+                stream.write(chunk)
         sys.stdout.flush()
     else:
-        write_atomic(path, data)
+        write_atomic(path, result.chunks())
     result.commit(session.now)
     if path is not None:
         counts = result.counts

@@ -48,14 +48,18 @@ def parse(data: object, source: str) -> Parsed:
         envelope = Envelope.model_validate(data)
     except ValidationError as exc:
         raise UserError(f"{source}: {first_problem(exc)}") from None
+    del data  # the envelope holds the records now; a caller passing the tree alone lets it go
     parsed = Parsed(anchor=envelope.anchor)
     for section, model in SECTIONS.items():
         items = []
-        for index, raw in enumerate(getattr(envelope, section)):
+        raws = getattr(envelope, section)
+        for index in range(len(raws)):
             try:
-                items.append(model.model_validate(raw))
+                items.append(model.model_validate(raws[index]))
             except ValidationError as exc:
                 raise UserError(f"{source}: {first_problem(exc, (section, index))}") from None
+            raws[index] = None  # each raw record goes as its model arrives: never both for a whole section
+        setattr(envelope, section, [])
         parsed.records[section] = items
     parsed.rules = dict(envelope.rules)
     _check_references(parsed, source)
@@ -116,13 +120,17 @@ def _check_rules(rules: dict[str, str], source: str) -> None:
             raise UserError(f"{source}: rules[{name!r}]: not valid TOML ({exc})") from None
 
 
-def load_file(path: Path) -> Parsed:
+def _read_json(path: Path) -> object:
+    """The file's JSON tree; its text is dropped on return, before the records are validated."""
     text = read_text(path).text
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    return parse(data, str(path))
+
+
+def load_file(path: Path) -> Parsed:
+    return parse(_read_json(path), str(path))
 
 
 def require_empty(conn: Connection, store: Store) -> None:

@@ -3,17 +3,22 @@
 Built from one engine run: follow-ups are reconciled first, then every open
 follow-up due by the end of the window becomes an item with the contact's
 tips, warnings, best suggestions and health, ordered by urgency.
+
+An item's advice (tips, suggestions) comes from the evaluation, which works it
+out once per contact: the CLI prints every item, so its agenda asks for all of
+it up front (plugin problems are then known before anything is printed); the
+TUI shows one item's advice at a time and asks as the cursor moves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Contact, FollowUp, Tier
 from ..session import Session
 from ..store import followups
-from .evaluate import Evaluation, evaluate
+from .evaluate import Evaluation, collector_paused, evaluate
 from .health import Health
 from .types import Suggestion, Tip, Warning, to_json
 
@@ -26,8 +31,20 @@ class AgendaItem:
     overdue_days: int
     health: Health
     warnings: list[Warning]
-    tips: list[Tip]
-    suggestions: list[Suggestion]
+    evaluation: Evaluation = field(repr=False, compare=False)
+    #: How many of the best suggestions the agenda shows.
+    shown: int = 3
+
+    @property
+    def tips(self) -> list[Tip]:
+        return self.evaluation.tips(self.contact.id)
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        return self.evaluation.suggestions(self.contact.id)[: self.shown]
+
+    def advice_json(self) -> dict:
+        return {"tips": to_json(self.tips), "suggestions": to_json(self.suggestions)}
 
     @property
     def bucket(self) -> str:
@@ -35,8 +52,9 @@ class AgendaItem:
             return "overdue"
         return "today" if self.overdue_days == 0 else "upcoming"
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, *, advice: bool = True) -> dict:
+        """Without `advice`, no "tips" and "suggestions" keys (`advice_json()` gives them later)."""
+        out = {
             "followup": self.followup.model_dump(mode="json"),
             "contact": {"id": self.contact.id, "name": self.contact.name, "account": self.contact.account,
                         "role": self.contact.role.value if self.contact.role else None,
@@ -46,9 +64,10 @@ class AgendaItem:
             "overdue_days": self.overdue_days,
             "health": self.health.to_json(),
             "warnings": to_json(self.warnings),
-            "tips": to_json(self.tips),
-            "suggestions": to_json(self.suggestions),
         }
+        if advice:
+            out.update(self.advice_json())
+        return out
 
 
 @dataclass
@@ -58,11 +77,13 @@ class Agenda:
     items: list[AgendaItem]
     evaluation: Evaluation
 
-    def to_json(self) -> dict:
+    def to_json(self, *, advice: bool = True) -> dict:
+        with collector_paused():
+            items = [item.to_json(advice=advice) for item in self.items]
         return {
             "on": self.on.isoformat(),
             "until": self.until.isoformat(),
-            "items": [item.to_json() for item in self.items],
+            "items": items,
             "problems": [p.to_json() for p in self.evaluation.problems],
         }
 
@@ -76,9 +97,19 @@ def _urgency(item: AgendaItem) -> tuple:
 
 
 def build_agenda(
-    session: Session, *, on: dt.date | None = None, days: int = 7, evaluation: Evaluation | None = None
+    session: Session, *, on: dt.date | None = None, days: int = 7, evaluation: Evaluation | None = None,
+    advice: bool = True,
 ) -> Agenda:
-    """Items due on or before `on + days`, overdue first; `on` defaults to today."""
+    """Items due on or before `on + days`, overdue first; `on` defaults to today.
+
+    With `advice`, every item's tips and suggestions are worked out now, in the
+    order the items fall due; without, each on first use.
+    """
+    with collector_paused():
+        return _build(session, on, days, evaluation, advice)
+
+
+def _build(session: Session, on: dt.date | None, days: int, evaluation: Evaluation | None, advice: bool) -> Agenda:
     fresh = evaluation is None
     evaluation = evaluation or evaluate(session)
     start = on or evaluation.today
@@ -96,6 +127,9 @@ def build_agenda(
         if contact is None or contact.do_not_contact:
             continue
         when = followups.effective_due(item)
+        if advice:
+            evaluation.tips(item.contact_id)
+            evaluation.suggestions(item.contact_id)
         items.append(
             AgendaItem(
                 followup=item,
@@ -104,8 +138,8 @@ def build_agenda(
                 overdue_days=(start - when).days,
                 health=evaluation.health[item.contact_id],
                 warnings=evaluation.warnings.get(item.contact_id, []),
-                tips=evaluation.tips(item.contact_id),
-                suggestions=evaluation.suggestions(item.contact_id)[:shown],
+                evaluation=evaluation,
+                shown=shown,
             )
         )
     items.sort(key=_urgency)

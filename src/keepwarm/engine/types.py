@@ -243,10 +243,13 @@ def to_json(value: Any) -> Any:
     if type(value) in _PLAIN:  # exactly these types (not enums built on str): returned as they are
         return value
     if isinstance(value, (Tip, Warning, Suggestion, Proposal)):
-        out = {k: to_json(getattr(value, k)) for k in value.__slots__}
+        out = {}
+        for k in value.__slots__:
+            v = getattr(value, k)
+            out[k] = v if type(v) in _PLAIN else to_json(v)
         return out
     if isinstance(value, Mapping):
-        return {str(k): to_json(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _PLAIN else to_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime, dt.time)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from ..engine.agenda import Agenda, build_agenda
+from ..engine.agenda import Agenda, AgendaItem, build_agenda
 from ..engine.evaluate import Evaluation, evaluate
 from ..session import Session
 
@@ -40,16 +40,32 @@ class EngineGate:
                 self._evaluated_at, self._persisted = version, False
             return self._evaluation
 
-    def agenda(self, days: int = 7) -> Agenda:
-        """The agenda; its engine run stores the follow-ups the rules propose."""
+    def agenda(self, days: int = 7, *, advice: bool = True) -> Agenda:
+        """The agenda; its engine run stores the follow-ups the rules propose.
+
+        Without `advice`, items get their tips and suggestions through `advice()`, as they are looked at.
+        """
         with self.lock:
             version = self.version
             reuse = self._evaluation if (self._persisted and self._evaluated_at == version) else None
-            agenda = build_agenda(self.session, days=days, evaluation=reuse)
+            agenda = build_agenda(self.session, days=days, evaluation=reuse, advice=advice)
             if self.watcher is not None:
                 self.watcher.changed()  # the follow-ups this run stored are our own
             self._evaluation, self._evaluated_at, self._persisted = agenda.evaluation, version, True
             return agenda
+
+    def advice(self, item: AgendaItem, *, wait: bool = True) -> tuple[dict, list[str]] | None:
+        """One agenda item's tips and suggestions (JSON), and the run's problems once they are known.
+
+        Plugins run under the lock like any engine work. With `wait` false (the UI
+        thread), None when another run holds it, rather than freezing the screen.
+        """
+        if not self.lock.acquire(blocking=wait):
+            return None
+        try:
+            return item.advice_json(), item.evaluation.runtime.messages()
+        finally:
+            self.lock.release()
 
     def run(self, func, *args, **kwargs):
         """Anything else that touches the runtime (writes that reschedule, reloads)."""

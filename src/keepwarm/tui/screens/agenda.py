@@ -4,6 +4,14 @@ Rows come from `build_agenda` (through the app's engine gate); the side panel
 shows the highlighted item's tips, warnings with their evidence, and
 suggestions. Done, snooze and dismiss call the same core functions as the CLI.
 
+A row needs only the follow-up, the contact and the health, so the list
+appears without the advice of thousands of items: an item's tips and
+suggestions are worked out (once, by the evaluation) when it is highlighted --
+in a worker right after the rows are painted, on the spot as the cursor moves
+-- or before the first paint for a row whose follow-up names no action (the
+row shows the best suggestion instead). Plugin problems met on the way are
+added to the count under the date as they appear.
+
 The list is a DataTable, which draws only the rows in view, so a backlog of
 thousands stays instant; section titles are rows the cursor steps over.
 """
@@ -13,13 +21,14 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ...engine.agenda import AgendaItem
 from ..render import BAND_RICH, due_text
 from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
@@ -57,6 +66,9 @@ class AgendaScreen(DataScreen):
         #: One entry per table row: ("section", title) / ("gap", "") / ("item", the item's JSON).
         self.rows: list[tuple[str, object]] = []
         self._last_row = 0
+        #: Each item's source, by follow-up id: where its advice comes from on first need.
+        self._sources: dict[int, AgendaItem] = {}
+        self._counts: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,14 +86,21 @@ class AgendaScreen(DataScreen):
     # ------------------------------------------------------------- data
 
     def fetch(self) -> dict:
-        agenda = self.app.gate.agenda()
-        data = agenda.to_json()
+        gate = self.app.gate
+        agenda = gate.agenda(advice=False)
+        data = agenda.to_json(advice=False)
         data["today"] = agenda.evaluation.today.isoformat()
+        data["sources"] = {item.followup.id: item for item in agenda.items}
+        # Rows without an action show the best suggestion instead: their advice is needed for the first paint.
+        for item, out in zip(agenda.items, data["items"]):
+            if not out["followup"]["action"]:
+                out.update(gate.advice(item)[0])
         data["messages"] = agenda.evaluation.runtime.messages()
         return data
 
     def show(self, data: dict) -> None:
         self.data = data
+        self._sources = data["sources"]
         table = self.query_one("#agenda-list", DataTable)
         previous = self.current_item()
         keep = previous["followup"]["id"] if previous else None
@@ -104,13 +123,8 @@ class AgendaScreen(DataScreen):
             for item in items:
                 self._add(table, ("item", item), self._cells(item), key=str(item["followup"]["id"]))
 
-        today = dt.date.fromisoformat(data["today"])
-        text = Content("  ·  ").join([f"{today:%A %d %B %Y}",
-                                      " · ".join(f"{counts[b]} {t.lower()}" for b, t in SECTIONS)])
-        if data["messages"]:
-            text += Content.from_markup("\n[$warning]⚠ $n rule or plugin problems: see 5 Plugins and 6 Rules[/]",
-                                        n=str(len(data["messages"])))
-        self.query_one("#agenda-summary", Static).update(text)
+        self._counts = counts
+        self._show_summary()
 
         if not data["items"]:
             self._add(table, ("section", "nothing"), [
@@ -124,7 +138,17 @@ class AgendaScreen(DataScreen):
             index = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
         self._last_row = index
         table.move_cursor(row=index, animate=False)
-        self._show_panel()
+        self._show_panel(later=True)
+
+    def _show_summary(self) -> None:
+        data = self.data
+        today = dt.date.fromisoformat(data["today"])
+        text = Content("  ·  ").join([f"{today:%A %d %B %Y}",
+                                      " · ".join(f"{self._counts[b]} {t.lower()}" for b, t in SECTIONS)])
+        if data["messages"]:
+            text += Content.from_markup("\n[$warning]⚠ $n rule or plugin problems: see 5 Plugins and 6 Rules[/]",
+                                        n=str(len(data["messages"])))
+        self.query_one("#agenda-summary", Static).update(text)
 
     def _add(self, table: DataTable, meta: tuple[str, object], cells: list, key: str | None = None) -> None:
         self.rows.append(meta)
@@ -134,7 +158,7 @@ class AgendaScreen(DataScreen):
     def _cells(item: dict) -> list[Text]:
         f, c, h = item["followup"], item["contact"], item["health"]
         due = dt.date.fromisoformat(item["due"])
-        action = f["action"] or (item["suggestions"][0]["text"] if item["suggestions"] else "")
+        action = f["action"] or (item["suggestions"][0]["text"] if item.get("suggestions") else "")
         return [
             Text(due_text(due, item["overdue_days"]), style=WHEN_STYLE[item["bucket"]]),
             Text(c["name"], style="bold"),
@@ -179,13 +203,46 @@ class AgendaScreen(DataScreen):
         self._last_row = row
         self._show_panel()
 
-    def _show_panel(self) -> None:
+    def _show_panel(self, *, later: bool = False) -> None:
+        """With `later` (or while an engine run holds the gate), the advice follows from a worker."""
         item = self.current_item()
         panel = self.query_one(SidePanel)
         if item is None:
             panel.clear("Nothing selected.")
-        else:
+        elif "tips" in item or (not later and self._with_advice(item, wait=False)):
             panel.show_item(item)
+        else:
+            panel.show_item({**item, "tips": [], "suggestions": []})
+            self._fetch_advice(item, self._sources[item["followup"]["id"]])
+
+    # ----------------------------------------------------------- advice
+
+    def _with_advice(self, item: dict, *, wait: bool) -> bool:
+        """Fill in the item's tips and suggestions on first need; False when they cannot be had yet."""
+        if "tips" in item:
+            return True
+        found = self.app.gate.advice(self._sources[item["followup"]["id"]], wait=wait)
+        if found is None:
+            return False
+        self._advice_arrived(item, found)
+        return True
+
+    @work(thread=True, exclusive=True, group="advice")
+    def _fetch_advice(self, item: dict, source: AgendaItem) -> None:
+        found = self.app.gate.advice(source)
+        self.app.call_from_thread(self._advice_arrived, item, found, True)
+
+    def _advice_arrived(self, item: dict, found: tuple[dict, list[str]], later: bool = False) -> None:
+        advice, messages = found
+        if "tips" not in item:
+            item.update(advice)
+        # Problems of this load only (a later load may have replaced the rows meanwhile).
+        current = self.data is not None and any(i is item for i in self.data["items"])
+        if current and len(messages) != len(self.data["messages"]):
+            self.data["messages"] = messages
+            self._show_summary()
+        if later and self.current_item() is item:
+            self._show_panel()
 
     @on(DataTable.RowSelected, "#agenda-list")
     def _selected(self) -> None:
@@ -207,6 +264,8 @@ class AgendaScreen(DataScreen):
             self.notify("Pick a follow-up first.", severity="warning")
             return
         f = item["followup"]
+        if not f.get("channel"):
+            self._with_advice(item, wait=True)
         self.app.open_log(
             contacts=[(item["contact"]["id"], item["contact"]["name"])],
             channel=f.get("channel") or (item["suggestions"][0].get("channel") if item["suggestions"] else None),

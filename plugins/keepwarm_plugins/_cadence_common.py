@@ -9,10 +9,10 @@ contact, so that one touch is never asked for twice.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from keepwarm.model import Channel, Purpose, Stage
 from keepwarm.plugin import ContactContext
+from ._words import ago, day_text  # noqa: F401 - re-exported for the rules
 
 PROSPECT_SECTION = "prospect_sequence"
 RECOVERY_SECTION = "recovery_cadence"
@@ -61,22 +61,8 @@ def check_in(days: int) -> str:
     return f"check-in {words}" if words.startswith("every") else f"{words} check-in"
 
 
-@lru_cache(maxsize=4096)
-def day_text(day: dt.date) -> str:
-    """`Sunday 29 November`: how people say a date in a note to themselves."""
-    # Cached: thousands of contacts share the few hundred days of the coming year.
-    return f"{day:%A} {day.day} {day:%B}"
 
 
-def ago(day: dt.date, today: dt.date) -> str:
-    days = (today - day).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days > 0:
-        return f"{days} days ago"
-    return "tomorrow" if days == -1 else f"in {-days} days"
 
 
 def by_channel(channel: Channel | None, name: str) -> str:

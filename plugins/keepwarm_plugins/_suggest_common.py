@@ -6,10 +6,10 @@ of saying a date or a gap in days, the same plain-words name for each warning.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from keepwarm.plugin import ContactContext, Warning
+from ._words import ago, day_text  # noqa: F401 - re-exported for the rules
 
 #: How a suggestion names the warning it answers, in plain words.
 WARNING_LABELS: dict[str, str] = {
@@ -65,20 +65,8 @@ def label(key: str) -> str:
     return WARNING_LABELS.get(key, key.replace("_", " "))
 
 
-def day_text(day: dt.date) -> str:
-    """`Thursday 3 December`: how people say a date in a note to themselves."""
-    return f"{day:%A} {day.day} {day:%B}"
 
 
-def ago(day: dt.date, today: dt.date) -> str:
-    days = (today - day).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days > 0:
-        return f"{days} days ago"
-    return "tomorrow" if days == -1 else f"in {-days} days"
 
 
 def topics(ctx: ContactContext, use_industry: bool = True) -> list[str]:

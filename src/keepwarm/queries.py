@@ -74,12 +74,20 @@ def contact_rows(session: Session, evaluation: Evaluation | None = None) -> list
             "band": health.band if health else None,
             "warnings": len(evaluation.warnings.get(cid, ())),
         })
-    rows.sort(key=lambda r: (fold(r["name"]), r["id"]))
+    for row in rows:
+        # Folded once here, not on every keystroke: what the search matches and the name order.
+        row["search_text"] = _haystack(row)
+        row["name_key"] = (fold(row["name"]), row["id"])
+    rows.sort(key=lambda r: r["name_key"])
     return rows
 
 
+def _haystack(row: Mapping) -> str:
+    return fold(" ".join([row["name"], row["account"] or "", row["title"] or "", *row["tags"]]))
+
+
 def _matches(row: Mapping, words: list[str]) -> bool:
-    haystack = _fold(" ".join([row["name"], row["account"] or "", row["title"] or "", *row["tags"]]))
+    haystack = row.get("search_text") or _haystack(row)
     return all(word in haystack for word in words)
 
 
@@ -127,7 +135,7 @@ def sort_rows(rows: Iterable[Mapping], by: str = "name", descending: bool = Fals
     """
     if by not in SORTS:
         raise ValueError(f"sort: {by!r} is not one of {', '.join(SORTS)}")
-    by_name = sorted(rows, key=lambda r: (_fold(r["name"]), r["id"]))
+    by_name = sorted(rows, key=lambda r: r.get("name_key") or (_fold(r["name"]), r["id"]))
     if by == "name":
         return list(reversed(by_name)) if descending else by_name
     if by == "last_touch":

@@ -32,7 +32,7 @@ from .types import AccountContext, ContactContext, ContactStats, Member, Network
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for one engine run, back on (and caught up) after.
+    """Python's cyclic garbage collector off for one engine run, and back on after it.
 
     A run allocates hundreds of thousands of small objects that all stay alive
     until it ends, and every full collection walks the whole heap again: on a

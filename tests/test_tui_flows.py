@@ -606,6 +606,8 @@ async def test_import_a_vcard_file_from_the_welcome_screen(session, tmp_path):
         await settle_until(pilot, lambda: bool(field.error))
         assert isinstance(app.screen, WelcomeScreen)
         assert "missing.vcf" in field.error
+        await settle_until(pilot, lambda: app.screen.focused is path)
+        assert app.screen.focused is path  # back in the field, to correct it
         path.value = str(card)
         await pilot.press("enter")
         await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen))

@@ -106,3 +106,6 @@ class WelcomeScreen(Screen):
             self.query_one(Field).set_error(message)
         except Exception:
             self.notify(message, severity="error")
+            return
+        # The loading indicator took the focus away: give it back to the path, to correct it.
+        self.query_one("#in-import-path", Input).focus()

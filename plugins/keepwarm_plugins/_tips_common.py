@@ -54,3 +54,8 @@ def fill(text: str, ctx: ContactContext, **values: str) -> str:
 
 def tips(texts: Iterable[str], ctx: ContactContext, topic: str) -> list[Tip]:
     return [Tip(text=fill(text, ctx), topic=topic) for text in texts]
+
+
+def texts(default: list[str], description: str, *, at_most: int):
+    """A TOML list of tip texts with its shipped default (copied, so a rule's edits never leak back)."""
+    return Field(default_factory=lambda: list(default), max_length=at_most, description=description)

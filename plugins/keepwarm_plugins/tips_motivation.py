@@ -12,14 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import ConfigSection, ContactContext, hookimpl
 
-from ._tips_common import TipText, applies, tips
+from ._tips_common import TipText, applies, texts, tips
 
 SECTION = "motivation_tips"
 TOPIC = "motivation"
 
 
 def _texts(default: list[str], description: str):
-    return Field(default_factory=lambda: list(default), max_length=5, description=description)
+    return texts(default, description, at_most=5)
 
 
 class Settings(BaseModel):

@@ -14,14 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from keepwarm.model import SocialStyle
 from keepwarm.plugin import ConfigSection, ContactContext, hookimpl
 
-from ._tips_common import TipText, applies, tips
+from ._tips_common import TipText, applies, texts, tips
 
 SECTION = "style_tips"
 TOPIC = "style"
 
 
 def _texts(default: list[str], description: str):
-    return Field(default_factory=lambda: list(default), max_length=10, description=description)
+    return texts(default, description, at_most=10)
 
 
 class Settings(BaseModel):

@@ -197,3 +197,66 @@ def test_a_plugin_requiring_another_api_version_is_refused():
     host.register_for_test(Future(), "future")
     assert "needs keepwarm plugin API 2" in host.infos["future"].error
     assert "provides 1." in host.infos["future"].error
+
+
+class Shapes:
+    """Every shape of answer a plugin may give, good and bad, one per contact name."""
+
+    @hookimpl
+    def keepwarm_tips(self, ctx):
+        name = ctx.contact.name
+        if name.startswith("One"):
+            return Tip("a single tip")
+        if name.startswith("Mixed"):
+            return [Tip("good"), "bad", Tip("also good")]
+        if name.startswith("Tuple"):
+            return (Tip("from a tuple"), Tip("and another"))
+        if name.startswith("Empty"):
+            return []
+        if name.startswith("Number"):
+            return 7
+        return [Tip("first"), Tip("second")]
+
+
+class NoArgument:
+    """A hook implementation that declares no argument at all (pluggy allows it)."""
+
+    @hookimpl
+    def keepwarm_tips(self):
+        return [Tip("no context needed")]
+
+
+def test_the_dispatcher_answers_as_one_call_at_a_time_for_every_shape_of_result(session):
+    """The run's dispatcher takes shortcuts for the usual answers (a list of the right results,
+    no failure); every other shape must still be handled and recorded as `_collect_from` does."""
+    names = ["One Tip", "Mixed Bag", "Tuple Tim", "Empty Emma", "Number Nell", "Plain Paula"]
+    _add(session, *names)
+
+    def run(through_dispatcher: bool):
+        use_plugins(session, ("shapes", Shapes()), ("noarg", NoArgument()), ("boom", Boom()))
+        ev = evaluate(session, persist=False)
+        host = ev.runtime.host
+        host.problems.clear()
+        host._problem_index.clear()
+        call = host.dispatcher("keepwarm_tips", Tip)
+        results = {}
+        for cid, ctx in sorted(ev.contexts.items()):
+            if through_dispatcher:
+                found, failed = call(ctx, cid)
+            else:
+                found, failed = host._collect_from("keepwarm_tips", {"ctx": ctx}, Tip, cid)
+            results[ctx.contact.name] = ([(p, t.text) for p, t in found], sorted(failed))
+        return results, [(p.plugin, p.hook, p.contact_id, p.error, p.count) for p in host.problems]
+
+    fast, slow = run(True), run(False)
+    assert fast == slow
+    results, problems = fast
+    assert results["One Tip"] == ([("shapes", "a single tip"), ("noarg", "no context needed")], ["boom"])
+    assert results["Mixed Bag"][0][:2] == [("shapes", "good"), ("shapes", "also good")]
+    assert results["Mixed Bag"][1] == ["boom", "shapes"]
+    assert results["Tuple Tim"][0][:2] == [("shapes", "from a tuple"), ("shapes", "and another")]
+    assert results["Empty Emma"] == ([("noarg", "no context needed")], ["boom"])
+    assert results["Number Nell"][1] == ["boom", "shapes"]
+    assert results["Plain Paula"][0][:2] == [("shapes", "first"), ("shapes", "second")]
+    assert {(p[0], p[3]) for p in problems} >= {("boom", "ZeroDivisionError: tips"),
+                                               ("shapes", "returned a str in its list, expected Tip")}

@@ -9,6 +9,7 @@ contact, so that one touch is never asked for twice.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from keepwarm.model import Channel, Purpose, Stage
 from keepwarm.plugin import ContactContext
@@ -46,6 +47,7 @@ def first_name(ctx: ContactContext) -> str:
     return ctx.contact.name.split()[0]
 
 
+@lru_cache(maxsize=256)
 def rhythm(days: int) -> str:
     """`monthly`, `every 2 weeks`, `every 10 days`: a rhythm as people say it."""
     if days in _NAMED_RHYTHMS:
@@ -55,6 +57,7 @@ def rhythm(days: int) -> str:
     return "daily" if days == 1 else f"every {days} days"
 
 
+@lru_cache(maxsize=256)
 def check_in(days: int) -> str:
     """`monthly check-in`, `check-in every 2 weeks`."""
     words = rhythm(days)

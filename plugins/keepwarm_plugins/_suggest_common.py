@@ -52,13 +52,27 @@ def first_name(ctx: ContactContext) -> str:
 
 
 def present(ctx: ContactContext, keys: Iterable[str]) -> list[Warning]:
-    """The contact's warnings among `keys`, in the order the keys are given, one per key."""
-    found: list[Warning] = []
-    for key in keys:
-        match = next((w for w in ctx.warnings if w.key == key), None)
-        if match is not None:
-            found.append(match)
-    return found
+    """The contact's warnings among `keys`, in the order the keys are given, one per key (the first of it)."""
+    if not ctx.warnings:
+        return []
+    first = _first_of_each(ctx.warnings)
+    return [first[key] for key in keys if key in first]
+
+
+#: The last contact's warnings by key: the suggesters ask one after the other about the same contact.
+_last: tuple[tuple[Warning, ...] | None, dict[str, Warning]] = (None, {})
+
+
+def _first_of_each(warnings: tuple[Warning, ...]) -> dict[str, Warning]:
+    global _last
+    seen, first = _last
+    if seen is not warnings:  # the tuple is held in _last, so its id cannot be reused while it is compared
+        first = {}
+        for warning in warnings:
+            first.setdefault(warning.key, warning)
+        if type(warnings) is tuple:  # kept only when it cannot change under us
+            _last = (warnings, first)
+    return first
 
 
 def label(key: str) -> str:

@@ -53,7 +53,9 @@ def fill(text: str, ctx: ContactContext, **values: str) -> str:
 
 
 def tips(texts: Iterable[str], ctx: ContactContext, topic: str) -> list[Tip]:
-    return [Tip(text=fill(text, ctx), topic=topic) for text in texts]
+    """`fill` for each text, with the first name worked out once."""
+    name = first_name(ctx)
+    return [Tip(text=text.replace("{name}", name), topic=topic) for text in texts]
 
 
 def texts(default: list[str], description: str, *, at_most: int):

@@ -18,6 +18,7 @@ from keepwarm.model import Role, Stage
 from keepwarm.plugin import ConfigSection, ContactContext, Proposal, hookimpl
 
 from ._cadence_common import ago, applies, by_channel, check_in, first_name, start_day, taken_over_by
+from ._prepared import per_settings
 
 SECTION = "cadence"
 
@@ -90,6 +91,27 @@ def interval_for(ctx: ContactContext, cfg: Settings) -> tuple[int, list[str]] | 
     return min(days, 730), why
 
 
+@per_settings
+def _intervals(cfg: Settings) -> dict:
+    """(tier, role, stage) -> (days, what set them, the check-in's name): the same for every contact alike."""
+    return {}
+
+
+def _interval(ctx: ContactContext, cfg: Settings) -> tuple[int, str, str] | None:
+    contact = ctx.contact
+    known = _intervals(cfg)
+    key = (contact.tier, contact.role, contact.stage)
+    if key not in known:
+        found = interval_for(ctx, cfg)
+        if found is None:
+            known[key] = None
+        else:
+            days, why = found
+            label = check_in(days)
+            known[key] = (days, ", ".join(why), f"{label[0].upper()}{label[1:]}")
+    return known[key]
+
+
 @hookimpl
 def keepwarm_cadence(ctx: ContactContext):
     cfg = applies(ctx, SECTION)
@@ -97,20 +119,19 @@ def keepwarm_cadence(ctx: ContactContext):
         return None
     if cfg.defer_to_sequences and taken_over_by(ctx) is not None:
         return None
-    found = interval_for(ctx, cfg)
+    found = _interval(ctx, cfg)
     if found is None:
         return None
-    days, why = found
+    days, why, label = found
     name, last = first_name(ctx), ctx.stats.last_touch
     channel = ctx.contact.preferred_channel
-    label = check_in(days)
     if last is None:
         due = start_day(ctx) + dt.timedelta(days=cfg.first_touch_grace_days)
         since = "you have not been in touch yet"
     else:
         due = last.date() + dt.timedelta(days=days)
         since = f"last touch {ago(last.date(), ctx.today)}"
-    reason = f"{label[0].upper()}{label[1:]} with {name} ({', '.join(why)}): {since}{by_channel(channel, name)}."
+    reason = f"{label} with {name} ({why}): {since}{by_channel(channel, name)}."
     return [
         Proposal(
             rule_key=SECTION,

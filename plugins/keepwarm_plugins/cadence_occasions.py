@@ -19,6 +19,7 @@ from keepwarm.model import DateKind, ImportantDate
 from keepwarm.plugin import ConfigSection, ContactContext, Proposal, hookimpl
 
 from ._cadence_common import applies, by_channel, day_text, first_name
+from ._prepared import per_settings
 
 SECTION = "occasions"
 
@@ -61,6 +62,7 @@ def keepwarm_config_section() -> ConfigSection:
     return ConfigSection(SECTION, Settings)
 
 
+@lru_cache(maxsize=256)
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -85,9 +87,24 @@ def _proposal(key: str, on: dt.date, lead: int, what: str, ctx: ContactContext, 
     )
 
 
-@lru_cache(maxsize=64)
-def _milestones(years: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(sorted(set(years)))
+class _Prepared:
+    """The settings as the rule reads them for every contact: worked out once per settings object."""
+
+    def __init__(self, cfg: Settings) -> None:
+        self.kinds = frozenset(cfg.kinds)
+        self.lead = {kind: getattr(cfg.lead_days, kind.value) for kind in DateKind}
+        self.milestones = tuple(sorted(set(cfg.relationship_years)))
+        self.keys: dict[tuple[DateKind, int, int], str] = {}  # (kind, month, day) -> rule key
+
+    def key(self, date: ImportantDate) -> str:
+        found = self.keys.get((date.kind, date.month, date.day))
+        if found is None:
+            found = self.keys[(date.kind, date.month, date.day)] = \
+                f"{SECTION}.{date.kind.value}.{date.month:02d}-{date.day:02d}"
+        return found
+
+
+_prepared = per_settings(_Prepared)
 
 
 def _relationship(ctx: ContactContext, cfg: Settings, name: str | None = None) -> Proposal | None:
@@ -98,7 +115,7 @@ def _relationship(ctx: ContactContext, cfg: Settings, name: str | None = None) -
     month, day = first.month, first.day
     leap_day = month == 2 and day == 29
     earliest = ctx.today - dt.timedelta(days=cfg.days_after)
-    for years in _milestones(tuple(cfg.relationship_years)):
+    for years in _prepared(cfg).milestones:
         year = first.year + years
         if leap_day and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
             on = dt.date(year, 2, 28)
@@ -120,14 +137,13 @@ def keepwarm_cadence(ctx: ContactContext):
     name, out = first_name(ctx), []
     dates = ctx.contact.dates
     if dates:
+        prepared = _prepared(cfg)
         since = ctx.today - dt.timedelta(days=cfg.days_after)
         for date in dates:
-            if date.kind not in cfg.kinds:
+            if date.kind not in prepared.kinds:
                 continue
             on = date.next_occurrence(since)
-            key = f"{SECTION}.{date.kind.value}.{date.month:02d}-{date.day:02d}"
-            lead = getattr(cfg.lead_days, date.kind.value)
-            out.append(_proposal(key, on, lead, _what(date, on, name, cfg), ctx,
+            out.append(_proposal(prepared.key(date), on, prepared.lead[date.kind], _what(date, on, name, cfg), ctx,
                                  f"Send {name} a personal message for the day.", name))
     milestone = _relationship(ctx, cfg, name)
     if milestone is not None:

@@ -90,7 +90,7 @@ def _index(network, cfg: Settings, table: dict) -> dict:
                     found = tagged.setdefault(tag[len(prefix):].strip(), [])
                     if not found or found[-1] != position:
                         found.append(position)
-            if cfg.match_titles:
+            if cfg.match_titles and helper.title:  # an empty title names no topic
                 titles.append((position, helper.title.casefold()))
             if cfg.match_interests:
                 for interest in {i.casefold() for i in helper.interests}:

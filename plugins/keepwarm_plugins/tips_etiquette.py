@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from keepwarm.model import Channel, FollowUp, FollowUpStatus
 from keepwarm.plugin import ConfigSection, ContactContext, Tip, hookimpl
 
+from ._prepared import per_settings
 from ._tips_common import TipText, applies, fill
 
 SECTION = "etiquette_tips"
@@ -61,13 +62,15 @@ def keepwarm_config_section() -> ConfigSection:
 
 def _upcoming(ctx: ContactContext, cfg: Settings) -> list[FollowUp]:
     """Open follow-ups due soon; a snoozed one counts from the day it wakes up."""
+    if not ctx.followups:
+        return []
     horizon = ctx.today + dt.timedelta(days=cfg.upcoming_days)
     return [f for f in ctx.followups
             if (f.snoozed_until if f.status == FollowUpStatus.SNOOZED else f.due) <= horizon]
 
 
-def _entertaining(ctx: ContactContext, cfg: Settings) -> bool:
-    if any(f.channel in cfg.entertaining_channels for f in _upcoming(ctx, cfg)):
+def _entertaining(ctx: ContactContext, cfg: Settings, upcoming: list[FollowUp]) -> bool:
+    if any(f.channel in cfg.entertaining_channels for f in upcoming):
         return True
     if ctx.contact.preferred_channel in cfg.entertaining_channels:
         return True
@@ -75,10 +78,18 @@ def _entertaining(ctx: ContactContext, cfg: Settings) -> bool:
     return last is not None and ctx.today - last.date() <= dt.timedelta(days=cfg.recent_entertainment_days)
 
 
-def _checking_in(ctx: ContactContext, cfg: Settings) -> bool:
+@per_settings
+def _check_in_keys(cfg: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The rule keys that make a follow-up a check-in, and the prefixes of their sub-keys."""
     keys = tuple(cfg.check_in_rules)
-    subkeys = tuple(k + "." for k in keys)
-    return any(f.rule_key in keys or f.rule_key.startswith(subkeys) for f in _upcoming(ctx, cfg))
+    return keys, tuple(k + "." for k in keys)
+
+
+def _checking_in(ctx: ContactContext, cfg: Settings, upcoming: list[FollowUp]) -> bool:
+    if not upcoming:
+        return False
+    keys, subkeys = _check_in_keys(cfg)
+    return any(f.rule_key in keys or f.rule_key.startswith(subkeys) for f in upcoming)
 
 
 @hookimpl
@@ -87,8 +98,9 @@ def keepwarm_tips(ctx: ContactContext):
     if cfg is None:
         return None
     out = []
-    if _entertaining(ctx, cfg):
+    upcoming = _upcoming(ctx, cfg)
+    if _entertaining(ctx, cfg, upcoming):
         out.append(Tip(text=fill(cfg.entertaining, ctx), topic=TOPIC))
-    if _checking_in(ctx, cfg):
+    if _checking_in(ctx, cfg, upcoming):
         out.append(Tip(text=fill(cfg.check_in, ctx), topic=TOPIC))
     return out or None

@@ -14,10 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
 
-from ._warn_common import applies, first_name, signal
+from ._warn_common import applies, first_name, iso
 
 SECTION = "market_signals"
 LABELS = {"competitor": "competitors", "budget": "budget pressure"}
+_MENTIONS = {name: f"{name}_mentions" for name in LABELS}
+_LATEST = {name: f"{name}_latest" for name in LABELS}
 
 
 class Settings(BaseModel):
@@ -64,22 +66,27 @@ def keepwarm_warnings(ctx: ContactContext):
     cfg = applies(ctx, SECTION)
     if cfg is None:
         return None
-    counts = ctx.stats.note_signals
-    if not counts or all(int(counts.get(name, 0)) < cfg.min_mentions for name in LABELS):
+    stats = ctx.stats
+    counts = stats.note_signals
+    if not counts:
         return None  # the usual case, decided without formatting any dates
-    found = {name: signal(ctx.stats, name) for name in LABELS}
-    found = {name: hit for name, hit in found.items() if hit[0] >= cfg.min_mentions}
-    if not found:
-        return None
+    least = cfg.min_mentions
     evidence: dict = {}
     parts = []
-    for name, (count, last) in found.items():
-        evidence[f"{name}_mentions"] = count
-        evidence[f"{name}_latest"] = last
-        parts.append(f"{LABELS[name]} in {count} note{'s' if count != 1 else ''} (latest {last})")
-    evidence["recent_days"] = ctx.stats.recent_days
-    total = sum(count for count, _ in found.values())
-    urgent = len(found) == len(LABELS) or total >= cfg.urgent_mentions
+    total = 0
+    for name, label in LABELS.items():
+        count = int(counts.get(name, 0))
+        if count < least:
+            continue
+        last = iso(stats.note_signal_last.get(name))
+        evidence[_MENTIONS[name]] = count
+        evidence[_LATEST[name]] = last
+        parts.append(f"{label} in {count} note{'s' if count != 1 else ''} (latest {last})")
+        total += count
+    if not parts:
+        return None
+    evidence["recent_days"] = stats.recent_days
+    urgent = len(parts) == len(LABELS) or total >= cfg.urgent_mentions
     message = (
         f"What {first_name(ctx.contact)} told you lately mentions " + " and ".join(parts)
         + ". Find out what is being weighed before the decision is made."

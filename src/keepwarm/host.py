@@ -291,30 +291,43 @@ class PluginHost:
             info = self.infos.get(impl.plugin_name)
             if info is not None and not info.active:
                 continue
-            impls.append((impl.plugin_name, impl.function, tuple(impl.argnames) == ("ctx",), impl))
-        strict, record = self.strict, self._record
+            function = impl.function
+            if tuple(impl.argnames) != ("ctx",):  # declared with no argument (or, wrongly, others): called by name
+                function = _by_name(function, tuple(impl.argnames))
+            impls.append((impl.plugin_name, function))
+        strict, record, check = self.strict, self._record, self._check_items
+        no_failures: frozenset[str] = frozenset()
 
         def call(ctx: Any, contact_id: int | None) -> tuple[list[tuple[str, Any]], set[str]]:
             out: list[tuple[str, Any]] = []
-            failed: set[str] = set()
-            for name, function, takes_ctx, impl in impls:
+            failed: set[str] | frozenset[str] = no_failures
+            for name, function in impls:
                 try:
-                    result = function(ctx) if takes_ctx else function(*[{"ctx": ctx}[a] for a in impl.argnames])
+                    result = function(ctx)
                 except Exception as exc:
                     if strict:
                         raise
                     record(name, hook, _error_text(exc), contact_id, exc)
+                    if not failed:
+                        failed = set()
                     failed.add(name)
                     continue
                 if result is None:
                     continue
-                if isinstance(result, expected):
+                if type(result) is list:
+                    for item in result:  # the usual answer: a list of the expected results
+                        if not isinstance(item, expected):
+                            break
+                    else:
+                        for item in result:
+                            out.append((name, item))
+                        continue
+                elif isinstance(result, expected):
                     out.append((name, result))
                     continue
-                if type(result) is list and all(isinstance(item, expected) for item in result):
-                    out.extend((name, item) for item in result)
-                    continue
-                self._check_items(name, hook, result, expected, contact_id, out, failed)
+                if not failed:
+                    failed = set()
+                check(name, hook, result, expected, contact_id, out, failed)
             return out, failed
 
         return call
@@ -394,6 +407,11 @@ class PluginHost:
             if isinstance(result, ConfigSection):
                 self.sections[name] = result
                 self.infos[name].section = result.name
+
+
+def _by_name(function: Callable, argnames: tuple[str, ...]) -> Callable[[Any], Any]:
+    """A hook implementation that takes its arguments by name, called with the context alone."""
+    return lambda ctx: function(*[{"ctx": ctx}[a] for a in argnames])
 
 
 def _dist_name(ep: EntryPoint) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .settings import HealthSettings
 from .types import ContactStats, Warning
 
 
-@dataclass(frozen=True, slots=True)
-class HealthTerm:
+class HealthTerm(NamedTuple):
+    """One term of a score (a named tuple: a run may explain ten thousand scores)."""
+
     key: str
     label: str
     points: float
@@ -28,14 +29,43 @@ class HealthTerm:
                 "maximum": round(self.maximum, 1), "detail": self.detail}
 
 
-@dataclass(frozen=True, slots=True)
 class Health:
-    score: int
-    band: str
-    terms: tuple[HealthTerm, ...] = field(default_factory=tuple)
+    """A score, its band, and the terms that explain it.
+
+    A whole-book run scores every contact, but a term's words are read only for
+    the contacts someone looks at: a contact's health therefore keeps what it
+    was computed from and writes its terms on first use, from the same shares
+    that made the score (see `_terms`).
+    """
+
+    __slots__ = ("score", "band", "_terms", "_source")
+
+    def __init__(self, score: int, band: str, terms: tuple[HealthTerm, ...] = (), *, source: tuple | None = None):
+        self.score = score
+        self.band = band
+        self._terms = None if source is not None else tuple(terms)
+        self._source = source
+
+    @property
+    def terms(self) -> tuple[HealthTerm, ...]:
+        if self._terms is None:
+            self._terms = tuple([HealthTerm._make(term) for term in _terms(*self._source, explain=True)])
+            self._source = None
+        return self._terms
 
     def to_json(self) -> dict:
         return {"score": self.score, "band": self.band, "terms": [t.to_json() for t in self.terms]}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Health):
+            return NotImplemented
+        return (self.score, self.band, self.terms) == (other.score, other.band, other.terms)
+
+    def __hash__(self) -> int:
+        return hash((self.score, self.band, self.terms))
+
+    def __repr__(self) -> str:
+        return f"Health(score={self.score!r}, band={self.band!r}, terms={self.terms!r})"
 
 
 def band(score: float, cfg: HealthSettings) -> str:
@@ -57,26 +87,48 @@ def contact_health(
     interval_days: int,
     cfg: HealthSettings,
 ) -> Health:
-    terms: list[HealthTerm] = []
+    """The score now; the words of its terms when they are first read."""
+    terms = _terms(stats, warnings, today, interval_days, cfg, explain=False)
+    total = sum([t[2] for t in terms])
+    maximum = sum([t[3] for t in terms]) or 1.0
+    score = round(_clamp(total / maximum) * 100)
+    return Health(score=score, band=band(score, cfg), source=(stats, warnings, today, interval_days, cfg))
 
-    days = stats.days_since(stats.last_touch, today)
+
+def _terms(stats: ContactStats, warnings: Sequence[Warning], today: dt.date, interval_days: int,
+           cfg: HealthSettings, *, explain: bool) -> list[tuple[str, str, float, float, str]]:
+    """(key, label, points, maximum, detail) of each term; the details only with `explain`.
+
+    The one place the shares are worked out, for the score and for its words alike.
+    """
+    terms: list[tuple[str, str, float, float, str]] = []
+    detail = ""
+
+    days = None if stats.last_touch is None else (today - stats.last_touch.date()).days
     if days is None:
-        share, detail = 0.0, "never touched"
+        share = 0.0
+        if explain:
+            detail = "never touched"
     else:
         ratio = days / max(1, interval_days)
         # Full points within the rhythm, none at three rhythms late.
-        share = 1.0 if ratio <= 1 else _clamp(1 - (ratio - 1) / 2)
-        detail = f"last touch {days} days ago against a {interval_days}-day rhythm"
-    terms.append(HealthTerm("recency", "Recency", share * cfg.recency, cfg.recency, detail))
+        share = 1.0 if ratio <= 1 else max(0.0, min(1.0, 1 - (ratio - 1) / 2))
+        if explain:
+            detail = f"last touch {days} days ago against a {interval_days}-day rhythm"
+    terms.append(("recency", "Recency", share * cfg.recency, cfg.recency, detail))
 
-    recent, base = stats.rate_recent(), stats.rate_baseline()
     if stats.touches_baseline == 0:
         share = 0.6 if stats.touches_recent else 0.0
-        detail = f"{stats.touches_recent} touches recently, no baseline yet"
+        if explain:
+            detail = f"{stats.touches_recent} touches recently, no baseline yet"
     else:
-        share = _clamp(recent / base) if base else 1.0
-        detail = f"{recent:.1f} touches a month recently against {base:.1f} before"
-    terms.append(HealthTerm("frequency", "Touch rate", share * cfg.frequency, cfg.frequency, detail))
+        # ContactStats.rate_recent() and rate_baseline(), written out: this runs for every contact.
+        recent = stats.touches_recent * 30 / stats.recent_days
+        base = stats.touches_baseline * 30 / stats.baseline_days
+        share = max(0.0, min(1.0, recent / base)) if base else 1.0
+        if explain:
+            detail = f"{recent:.1f} touches a month recently against {base:.1f} before"
+    terms.append(("frequency", "Touch rate", share * cfg.frequency, cfg.frequency, detail))
 
     touched = stats.inbound_recent + stats.outbound_recent
     if touched == 0:
@@ -85,56 +137,62 @@ def contact_health(
     else:
         inbound, window = stats.inbound_recent, "recently"
     if touched == 0:
-        share, detail = 0.0, "no touches either way"
+        share = 0.0
+        if explain:
+            detail = "no touches either way"
     else:
-        inbound_share = inbound / touched
-        share = _clamp(inbound_share / cfg.inbound_share_target)
-        detail = f"{inbound} of {touched} touches {window} came from them"
-    terms.append(HealthTerm("reciprocity", "Reciprocity", share * cfg.reciprocity, cfg.reciprocity, detail))
+        share = max(0.0, min(1.0, inbound / touched / cfg.inbound_share_target))
+        if explain:
+            detail = f"{inbound} of {touched} touches {window} came from them"
+    terms.append(("reciprocity", "Reciprocity", share * cfg.reciprocity, cfg.reciprocity, detail))
 
-    rate = stats.reply_rate_recent()
-    if rate is None:
-        share, detail = 0.5, "no replies recorded recently"
+    if not stats.asked_recent:
+        share = 0.5
+        if explain:
+            detail = "no replies recorded recently"
     else:
-        share = rate
-        detail = f"answered {stats.replied_recent} of {stats.asked_recent} recent outbound touches"
-        if stats.latency_recent_hours is not None:
-            detail += f", in {stats.latency_recent_hours:.0f} h on average"
-    terms.append(HealthTerm("responsiveness", "Responsiveness", share * cfg.responsiveness, cfg.responsiveness, detail))
+        share = stats.replied_recent / stats.asked_recent
+        if explain:
+            detail = f"answered {stats.replied_recent} of {stats.asked_recent} recent outbound touches"
+            if stats.latency_recent_hours is not None:
+                detail += f", in {stats.latency_recent_hours:.0f} h on average"
+    terms.append(("responsiveness", "Responsiveness", share * cfg.responsiveness, cfg.responsiveness, detail))
 
     if stats.sentiment_recent is None:
-        share, detail = 0.5, "no mood recorded recently"
+        share = 0.5
+        if explain:
+            detail = "no mood recorded recently"
     else:
-        share = _clamp((stats.sentiment_recent + 2) / 4)
-        detail = f"average mood {stats.sentiment_recent:+.1f} on a -2..+2 scale"
-        if stats.sentiment_baseline is not None:
-            detail += f" (before: {stats.sentiment_baseline:+.1f})"
-    terms.append(HealthTerm("sentiment", "Sentiment", share * cfg.sentiment, cfg.sentiment, detail))
+        share = max(0.0, min(1.0, (stats.sentiment_recent + 2) / 4))
+        if explain:
+            detail = f"average mood {stats.sentiment_recent:+.1f} on a -2..+2 scale"
+            if stats.sentiment_baseline is not None:
+                detail += f" (before: {stats.sentiment_baseline:+.1f})"
+    terms.append(("sentiment", "Sentiment", share * cfg.sentiment, cfg.sentiment, detail))
 
     latest = stats.latest_assessment
     if latest is None:
-        share, detail = 0.5, "not assessed yet"
+        share = 0.5
+        if explain:
+            detail = "not assessed yet"
     else:
         mean = latest.mean()
         share = _clamp((mean - 1) / 4)
-        detail = f"assessed {mean:.1f} of 5 on {latest.on.isoformat()}"
-        previous = stats.previous_assessment
-        if previous is not None:
-            delta = mean - previous.mean()
-            trend = "up" if delta > 0.05 else "down" if delta < -0.05 else "steady"
-            detail += f", {trend} from {previous.mean():.1f}"
-    terms.append(HealthTerm("assessment", "Assessment", share * cfg.assessment, cfg.assessment, detail))
+        if explain:
+            detail = f"assessed {mean:.1f} of 5 on {latest.on.isoformat()}"
+            previous = stats.previous_assessment
+            if previous is not None:
+                delta = mean - previous.mean()
+                trend = "up" if delta > 0.05 else "down" if delta < -0.05 else "steady"
+                detail += f", {trend} from {previous.mean():.1f}"
+    terms.append(("assessment", "Assessment", share * cfg.assessment, cfg.assessment, detail))
 
-    penalty = min(cfg.max_warning_penalty, sum(w.severity for w in warnings) * cfg.warning_penalty)
     if warnings:
-        terms.append(
-            HealthTerm("warnings", "Open warnings", -penalty, 0.0, f"{len(warnings)} open warning(s): "
-                       + ", ".join(sorted({w.key for w in warnings})))
-        )
-    total = sum(t.points for t in terms)
-    maximum = sum(t.maximum for t in terms) or 1.0
-    score = round(_clamp(total / maximum) * 100)
-    return Health(score=score, band=band(score, cfg), terms=tuple(terms))
+        penalty = min(cfg.max_warning_penalty, sum(w.severity for w in warnings) * cfg.warning_penalty)
+        if explain:
+            detail = f"{len(warnings)} open warning(s): " + ", ".join(sorted({w.key for w in warnings}))
+        terms.append(("warnings", "Open warnings", -penalty, 0.0, detail))
+    return terms
 
 
 def account_health(members: Sequence[tuple[Health, str]], warnings: Sequence[Warning], cfg: HealthSettings) -> Health:

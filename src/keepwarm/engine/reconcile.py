@@ -13,14 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..model import FollowUpStatus
+from ..store.followup_rows import Parsed, as_text
 from ..store.schema import followups
 from .types import Proposal
 
 MANUAL = "manual"
 OPEN = (FollowUpStatus.OPEN.value, FollowUpStatus.SNOOZED.value)
+#: Below this many contacts, only their rows are read; from it on, the table (then filtered in Python).
+FEW = 500
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
@@ -39,73 +42,106 @@ def reconcile(
     horizon_days: int,
     silenced: set[int] = frozenset(),
 ) -> dict[str, int]:
-    """Returns counts of created, moved and closed follow-ups."""
+    """Returns counts of created, moved and closed follow-ups.
+
+    Most mornings nearly every proposal matches its stored follow-up, so the
+    stored rows are read as plain tuples and compared field by field with the
+    proposal; only the rows that change are written (in one statement per
+    kind of change). Closed follow-ups, which pile up over the years, are
+    read only for the proposals that would create a new one.
+    """
     ids = list(contact_ids)
     f = followups.c
     stamp = _naive(now)
     horizon = today + dt.timedelta(days=horizon_days)
-    open_rows: dict[int, dict[str, object]] = {}
-    closed: set[tuple[int, str, dt.date]] = set()
-    query = select(f.id, f.contact_id, f.rule_key, f.source, f.status, f.due, f.reason, f.channel, f.action,
-                   f.due_time, f.sequence, f.satisfied_by_touch).where(f.source != MANUAL)
-    if len(ids) < 500:
+    open_rows: dict[int, dict[str, tuple]] = {}
+    query = select(f.id, f.contact_id, f.rule_key, f.source, f.status, as_text(f.due), f.reason, f.channel,
+                   f.action, as_text(f.due_time), f.sequence, f.satisfied_by_touch
+                   ).where(f.source != MANUAL, f.status.in_(OPEN))
+    if len(ids) < FEW:
         query = query.where(f.contact_id.in_(ids))
     wanted = set(ids)
-    for row in conn.execute(query):
-        if row.contact_id not in wanted:
-            continue
-        if row.status in OPEN:
-            open_rows.setdefault(row.contact_id, {})[row.rule_key] = row
-        else:
-            closed.add((row.contact_id, row.rule_key, row.due))
+    day, time = Parsed(f.due, conn), Parsed(f.due_time, conn)
+    for (fid, cid, key, source, status, due, reason, channel, action, due_time, sequence,
+         satisfied) in conn.execute(query):
+        if cid in wanted:
+            open_rows.setdefault(cid, {})[key] = (fid, cid, key, source, status, day[due], reason, channel, action,
+                                                  time[due_time], sequence, satisfied)
 
     counts = {"created": 0, "moved": 0, "closed": 0}
-    new_rows = []
+    candidates: list[tuple[int, str, Proposal, str]] = []
+    moved: list[dict] = []
+    closing: list[dict] = []
+    no_rows: dict[str, tuple] = {}
+    no_failures: frozenset[str] = frozenset()
+    open_status = FollowUpStatus.OPEN.value
     for cid in ids:
+        rows = open_rows.get(cid, no_rows)
         proposed_keys: set[str] = set()
         for plugin, proposal in proposals.get(cid, ()):
-            if proposal.rule_key in proposed_keys:
+            key = proposal.rule_key
+            if key in proposed_keys:
                 continue  # the first plugin to claim a key wins
-            proposed_keys.add(proposal.rule_key)
+            proposed_keys.add(key)
             if proposal.due > horizon:
                 continue
-            current = open_rows.get(cid, {}).get(proposal.rule_key)
-            values = {
-                "due": proposal.due,
-                "due_time": proposal.due_time,
-                "reason": proposal.reason,
-                "channel": proposal.channel.value if proposal.channel else None,
-                "action": proposal.action,
-                "satisfied_by_touch": proposal.satisfied_by_touch,
-            }
-            if current is not None:
-                if current.status != FollowUpStatus.OPEN.value:
-                    continue  # snoozed: the user decided when
-                changed = (current.due, current.due_time, current.reason, current.channel, current.action,
-                           bool(current.satisfied_by_touch)) != tuple(values.values())
-                if changed:
-                    conn.execute(update(followups).where(f.id == current.id).values(
-                        **values, source=plugin, sequence=current.sequence + 1, updated_at=stamp))
-                    counts["moved"] += 1
+            current = rows.get(key)
+            if current is None:
+                candidates.append((cid, key, proposal, plugin))
                 continue
-            if (cid, proposal.rule_key, proposal.due) in closed:
-                continue
-            new_rows.append({**values, "contact_id": cid, "rule_key": proposal.rule_key, "source": plugin,
-                             "status": FollowUpStatus.OPEN.value, "sequence": 0, "created_at": stamp,
-                             "updated_at": stamp})
-        for key, row in open_rows.get(cid, {}).items():
-            if key in proposed_keys:
-                continue
-            if cid in silenced:
-                status = FollowUpStatus.DISMISSED.value  # do-not-contact: nothing is due any more
-            elif row.source in active_plugins and row.source not in failed.get(cid, set()):
-                status = FollowUpStatus.DONE.value
-            else:
-                continue
-            conn.execute(update(followups).where(and_(f.id == row.id)).values(
-                status=status, closed_at=stamp, updated_at=stamp, sequence=row.sequence + 1))
-            counts["closed"] += 1
-    if new_rows:
-        conn.execute(insert(followups), new_rows)
-        counts["created"] = len(new_rows)
+            if current[4] != open_status:
+                continue  # snoozed: the user decided when
+            channel = proposal.channel.value if proposal.channel else None
+            if (current[5] != proposal.due or current[9] != proposal.due_time or current[6] != proposal.reason
+                    or current[7] != channel or current[8] != proposal.action
+                    or bool(current[11]) != proposal.satisfied_by_touch):
+                moved.append({"fid": current[0], "due": proposal.due, "due_time": proposal.due_time,
+                              "reason": proposal.reason, "channel": channel, "action": proposal.action,
+                              "satisfied_by_touch": proposal.satisfied_by_touch, "source": plugin,
+                              "sequence": current[10] + 1, "updated_at": stamp})
+        if not rows.keys() <= proposed_keys:  # some stored follow-up is no longer proposed
+            for key, row in rows.items():
+                if key in proposed_keys:
+                    continue
+                if cid in silenced:
+                    status = FollowUpStatus.DISMISSED.value  # do-not-contact: nothing is due any more
+                elif row[3] in active_plugins and row[3] not in failed.get(cid, no_failures):
+                    status = FollowUpStatus.DONE.value
+                else:
+                    continue
+                closing.append({"fid": row[0], "status": status, "closed_at": stamp, "updated_at": stamp,
+                                "sequence": row[10] + 1})
+    if moved:
+        conn.execute(update(followups).where(f.id == bindparam("fid")).values(
+            due=bindparam("due"), due_time=bindparam("due_time"), reason=bindparam("reason"),
+            channel=bindparam("channel"), action=bindparam("action"),
+            satisfied_by_touch=bindparam("satisfied_by_touch"), source=bindparam("source"),
+            sequence=bindparam("sequence"), updated_at=bindparam("updated_at")), moved)
+        counts["moved"] = len(moved)
+    if closing:
+        conn.execute(update(followups).where(f.id == bindparam("fid")).values(
+            status=bindparam("status"), closed_at=bindparam("closed_at"), updated_at=bindparam("updated_at"),
+            sequence=bindparam("sequence")), closing)
+        counts["closed"] = len(closing)
+    if candidates:
+        closed = _closed(conn, {cid for cid, _, _, _ in candidates})
+        new_rows = [
+            {"due": p.due, "due_time": p.due_time, "reason": p.reason,
+             "channel": p.channel.value if p.channel else None, "action": p.action,
+             "satisfied_by_touch": p.satisfied_by_touch, "contact_id": cid, "rule_key": key, "source": plugin,
+             "status": FollowUpStatus.OPEN.value, "sequence": 0, "created_at": stamp, "updated_at": stamp}
+            for cid, key, p, plugin in candidates if (cid, key, p.due) not in closed
+        ]
+        if new_rows:
+            conn.execute(insert(followups), new_rows)
+            counts["created"] = len(new_rows)
     return counts
+
+
+def _closed(conn: Connection, contact_ids: set[int]) -> set[tuple[int, str, dt.date]]:
+    """(contact, rule key, due) of the rules' closed follow-ups: a proposal for one of them is not made again."""
+    f = followups.c
+    query = select(f.contact_id, f.rule_key, f.due).where(f.source != MANUAL, f.status.not_in(OPEN))
+    if len(contact_ids) < FEW:
+        query = query.where(f.contact_id.in_(sorted(contact_ids)))
+    return {(cid, key, due) for cid, key, due in conn.execute(query) if cid in contact_ids}

@@ -136,3 +136,40 @@ def test_once_installed_keepwarm_finds_it_by_itself():
     info = host.infos["sports_banter"]
     assert (info.source, info.origin, info.version) == ("package", "keepwarm-sports-banter", dist.version)
     assert info.active
+
+
+def _plain_scan(interests: list[str], cfg) -> list[str]:
+    """What followed_sports answered before its patterns were compiled once per settings: a search per word."""
+    import re
+
+    text = " | ".join(i.lower() for i in interests)
+    return [name for name, sport in cfg.sports.items()
+            if any(re.search(rf"\b{re.escape(w.lower())}\b", text) for w in sport.words)]
+
+
+def test_the_compiled_patterns_find_what_a_search_per_word_finds(keepwarm_session):
+    from types import SimpleNamespace
+
+    cfg = plugin.Settings(sports={
+        **plugin.Settings().sports,
+        "cricket": {"words": ["cricket", "the ashes", "t20"], "season": [4, 5]},
+        "f1": {"words": ["formula 1", "f1"], "season": [3]},
+    })
+    interests = [[], ["Football"], ["college football", "golf"], ["footballs"], ["NBA", "nfl"], ["Premier League"],
+                 ["premier", "league"], ["The Ashes 2027"], ["ashes"], ["F1 racing", "formula 1"], ["f10"],
+                 ["mini-golf"], ["golfing"], ["soccer | golf"], ["baseball", "MLB", "cricket"]]
+    for found in interests:
+        ctx = SimpleNamespace(contact=SimpleNamespace(interests=found))
+        assert plugin.followed_sports(ctx, cfg) == _plain_scan(found, cfg), found
+        assert plugin.followed_sports(ctx, cfg) == _plain_scan(found, cfg), found  # the kept answer
+    assert _plain_scan(["mini-golf", "t20"], cfg) == ["golf", "cricket"]  # the scan is not vacuous
+
+
+def test_new_settings_are_matched_with_their_own_words(keepwarm_history, keepwarm_session):
+    ada = keepwarm_history.contact("Ada Lovelace", interests=["curling"])
+    assert run_engine(keepwarm_session, plugin, builtins=False).tips(ada) == []
+    evaluation = run_engine(keepwarm_session, plugin, builtins=False,
+                            rules="[sports_banter.sports.curling]\nwords = [\"curling\"]\nseason = [11]\n")
+    assert [t.text for t in evaluation.tips(ada)] == [
+        "Ada follows curling and the season is on: the weekend's results make an easy opener."
+    ]

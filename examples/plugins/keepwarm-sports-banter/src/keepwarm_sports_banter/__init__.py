@@ -88,14 +88,49 @@ def keepwarm_config_section() -> ConfigSection:
     return ConfigSection(SECTION, Settings)
 
 
+class _Sports:
+    """The sports of one Settings object, ready to match: each one's words compiled into one pattern.
+
+    keepwarm validates the rules once and hands every contact of a run the same
+    Settings object, so whatever depends on the settings alone (patterns,
+    lookups) is built once for that object, not once per contact: an agenda
+    asks the plugin for thousands of contacts. The answer for one set of
+    interests is kept too, since many contacts share the same few.
+    """
+
+    def __init__(self, cfg: Settings) -> None:
+        self.patterns = [
+            (name, re.compile("|".join(rf"\b{re.escape(w.lower())}\b" for w in sport.words)))
+            for name, sport in cfg.sports.items()
+        ]
+        self.found: dict[str, list[str]] = {}
+
+    def followed(self, interests: str) -> list[str]:
+        found = self.found.get(interests)
+        if found is None:
+            found = self.found[interests] = [name for name, pattern in self.patterns if pattern.search(interests)]
+        return found
+
+
+#: The last Settings object seen and its prepared sports (held, so the object cannot be replaced unnoticed).
+_prepared: tuple[Settings | None, _Sports | None] = (None, None)
+
+
+def _sports(cfg: Settings) -> _Sports:
+    global _prepared
+    owner, sports = _prepared
+    if owner is not cfg or sports is None:
+        sports = _Sports(cfg)
+        _prepared = (cfg, sports)
+    return sports
+
+
 def followed_sports(ctx: ContactContext, cfg: Settings) -> list[str]:
-    """The configured sports whose words appear in the contact's interests, in configuration order."""
-    interests = " | ".join(i.lower() for i in ctx.contact.interests)
-    found = []
-    for name, sport in cfg.sports.items():
-        if any(re.search(rf"\b{re.escape(w.lower())}\b", interests) for w in sport.words):
-            found.append(name)
-    return found
+    """The configured sports whose words appear in the contact's interests (whole words, any case),
+    in configuration order."""
+    if not ctx.contact.interests:
+        return []
+    return list(_sports(cfg).followed(" | ".join(i.lower() for i in ctx.contact.interests)))
 
 
 def _fill(text: str, ctx: ContactContext, sport: str) -> str:

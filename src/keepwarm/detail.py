@@ -9,31 +9,33 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from . import dates
+from .errors import NotFound
 from .session import Session
-from .store import activity, followups
+from .store import activity
 from .store import contacts as people
 
 RECENT = 10
 
 
 def contact_detail(session: Session, contact_id: int) -> dict:
-    with session.store.read() as conn:
-        contact = people.get_contact(conn, contact_id)
-        recent = activity.list_interactions(conn, contact_id, limit=RECENT)
-        promises = activity.list_commitments(conn, contact_id, status="open")
-        plans = followups.list_followups(conn, contact_id, statuses=followups.OPEN_STATES)
-        assessments = activity.list_assessments(conn, contact_id)
-    view = {
-        "contact": contact.model_dump(mode="json"),
-        "recent_interactions": [i.model_dump(mode="json") for i in recent],
-        "open_promises": [p.model_dump(mode="json") for p in promises],
-        "open_followups": [f.model_dump(mode="json") for f in plans],
-        "assessments": [{**a.model_dump(mode="json"), "mean": round(a.mean(), 2)} for a in assessments],
-    }
     from .engine.evaluate import evaluate
     from .engine.types import to_json
 
+    # The run reads the contact, its open promises and follow-ups: shown as it read them, not read twice.
     evaluation = evaluate(session, contact_ids=[contact_id], persist=False)
+    if contact_id not in evaluation.contacts:
+        raise NotFound(f"contact: no contact with id {contact_id}")
+    context = evaluation.contexts[contact_id]
+    with session.store.read() as conn:
+        recent = activity.list_interactions(conn, contact_id, limit=RECENT)
+        assessments = activity.list_assessments(conn, contact_id)
+    view = {
+        "contact": context.contact.model_dump(mode="json"),
+        "recent_interactions": [i.model_dump(mode="json") for i in recent],
+        "open_promises": [p.model_dump(mode="json") for p in context.commitments],
+        "open_followups": [f.model_dump(mode="json") for f in context.followups],
+        "assessments": [{**a.model_dump(mode="json"), "mean": round(a.mean(), 2)} for a in assessments],
+    }
     view["health"] = evaluation.health[contact_id].to_json()
     view["warnings"] = to_json(evaluation.warnings.get(contact_id, []))
     view["tips"] = to_json(evaluation.tips(contact_id))

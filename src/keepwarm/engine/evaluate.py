@@ -20,7 +20,7 @@ from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, St
 from ..session import Session
 from ..store import activity, followups
 from ..store import contacts as people
-from ..store.contact_rows import load_all_contacts
+from ..store.contact_rows import load_all_contacts, load_contacts
 from ..store.followup_rows import load_open_followups
 from . import stats as statistics
 from .health import Health, account_health, contact_health
@@ -160,13 +160,16 @@ def _evaluate(session: Session, *, persist: bool, contact_ids: Iterable[int] | N
             signals=signals, contact_ids=ids,
         )
 
+    def compute_later(ids):
+        with session.store.read() as conn:
+            return compute(conn, ids)
+
     with session.store.read() as conn:
         wanted = set(contact_ids) if contact_ids is not None else None
         if wanted is not None:
-            focus = people.list_contacts(conn, ids=wanted)
+            focus = load_contacts(conn, ids=wanted)
             account_ids = {people.find_account_id(conn, c.account) for c in focus if c.account}
-            members = [c for aid in account_ids if aid is not None
-                       for c in people.list_contacts(conn, account=str(aid))]
+            members = [c for aid in account_ids if aid is not None for c in load_contacts(conn, account_id=aid)]
             in_scope = {c.id: c for c in [*focus, *members]}
         else:
             network_contacts = load_all_contacts(conn)
@@ -177,7 +180,15 @@ def _evaluate(session: Session, *, persist: bool, contact_ids: Iterable[int] | N
             accounts = {aid: people.get_account(conn, aid) for aid in sorted(account_ids) if aid is not None}
         account_by_name = {a.name: a.id for a in accounts.values()}
         signals = host.note_signals(rules)
-        stats = compute(conn, None if wanted is None else list(in_scope))
+        if wanted is None:
+            stats = compute(conn, None)
+        else:  # the accounts' other members: what account rules read now, the rest on first use
+            stats = compute(conn, [cid for cid in in_scope if cid in wanted])
+            stats.update(statistics.compute_members(
+                conn, now, recent_days=cfg.recent_days, baseline_days=cfg.baseline_days,
+                contact_ids=[cid for cid in in_scope if cid not in wanted], complete=compute_later,
+            ))
+            stats = {cid: stats[cid] for cid in sorted(stats)}
         open_promises: dict[int, list[Commitment]] = defaultdict(list)
         open_followups: dict[int, list[FollowUp]] = defaultdict(list)
         all_open: list[FollowUp] | None = None

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
-from sqlalchemy import Connection, LargeBinary, Text, cast, func, select
+from sqlalchemy import Connection, LargeBinary, Text, bindparam, cast, func, select
 
 from ..model import Contact
 from ..store import contacts as people
@@ -32,15 +32,38 @@ def last_touches(conn: Connection, ids: Iterable[int]) -> dict[int, dt.datetime 
 
     wanted = list(dict.fromkeys(ids))
     out: dict[int, dt.datetime | None] = dict.fromkeys(wanted)
-    i, c = interactions.c, contacts.c
+    for start in range(0, len(wanted), 500):
+        for cid, last in conn.execute(_statements()["last_touches"], {"ids": wanted[start:start + 500]}):
+            out[cid] = _aware(last)
+    return out
+
+
+@cache
+def _statements() -> dict:
+    """The queries here, built once with their parameters bound at run time.
+
+    A detail view asks a few of them per topic; building each anew cost more
+    than running it.
+    """
+    i, c, t = interactions.c, contacts.c, contact_tags.c
+    ids = bindparam("ids", expanding=True)
+    pattern = bindparam("pattern")
     # The latest completed touch, read backwards along (contact_id, at): usually the first entry or two.
     latest = (select(i.at).where(i.contact_id == c.id, i.outcome == "completed")
               .order_by(i.at.desc()).limit(1).scalar_subquery())
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for cid, last in conn.execute(select(c.id, latest).where(c.id.in_(chunk))):
-            out[cid] = _aware(last)
-    return out
+    raw = cast(c.interests, Text)
+    fields = {
+        "tags": c.id.in_(select(t.contact_id).where(t.tag.like(pattern, escape="\\") | _non_ascii(t.tag))),
+        "title": c.title.like(pattern, escape="\\") | _non_ascii(c.title),
+        "interests": raw.like(pattern, escape="\\") | raw.like("%\\\\u%", escape="\\") | _non_ascii(raw),
+    }
+    columns = (c.id, c.name_fold, c.name, c.account_id, c.title, c.interests, c.do_not_contact)
+    return {
+        "last_touches": select(c.id, latest).where(c.id.in_(ids)),
+        **{field: select(*columns).where(where) for field, where in fields.items()},
+        "tags_of": select(t.contact_id, t.tag).where(t.contact_id.in_(ids)).order_by(t.contact_id, t.position),
+        "accounts": select(accounts.c.id, accounts.c.name).where(accounts.c.id.in_(ids)),
+    }
 
 
 def _escape_like(word: str) -> str:
@@ -170,29 +193,20 @@ class StoredNetwork:
             raise ValueError(f"unknown field {field!r} (expected one of {', '.join(FIELDS)})")
         if not word.isascii() or '"' in word or "\\" in word:
             return None
-        pattern = f"%{_escape_like(word)}%"
-        c, t = contacts.c, contact_tags.c
-        if field == "tags":
-            where = c.id.in_(select(t.contact_id).where(t.tag.like(pattern, escape="\\") | _non_ascii(t.tag)))
-        elif field == "title":
-            where = c.title.like(pattern, escape="\\") | _non_ascii(c.title)
-        else:
-            raw = cast(c.interests, Text)
-            where = raw.like(pattern, escape="\\") | raw.like("%\\\\u%", escape="\\") | _non_ascii(raw)
-        query = select(c.id, c.name_fold, c.name, c.account_id, c.title, c.interests, c.do_not_contact).where(where)
+        queries = _statements()
         with self._store.read() as conn:
-            rows = sorted(conn.execute(query).all(), key=lambda r: (r.name_fold, r.id))
+            found = conn.execute(queries[field], {"pattern": f"%{_escape_like(word)}%"}).all()
+            rows = sorted(found, key=lambda r: (r.name_fold, r.id))
             if not rows:
                 return []
             tags: dict[int, list[str]] = {}
             for start in range(0, len(rows), 500):
                 chunk = [r.id for r in rows[start:start + 500]]
-                for cid, tag in conn.execute(select(t.contact_id, t.tag).where(t.contact_id.in_(chunk))
-                                             .order_by(t.contact_id, t.position)):
+                for cid, tag in conn.execute(queries["tags_of"], {"ids": chunk}):
                     tags.setdefault(cid, []).append(tag)
-            account_ids = {r.account_id for r in rows if r.account_id is not None}
+            account_ids = sorted({r.account_id for r in rows if r.account_id is not None})
             names = {aid: name for aid, name in conn.execute(
-                select(accounts.c.id, accounts.c.name).where(accounts.c.id.in_(account_ids)))} if account_ids else {}
+                queries["accounts"], {"ids": account_ids})} if account_ids else {}
         return [((r.name_fold, r.id), Candidate(
             id=r.id, name=r.name, account=names.get(r.account_id) if r.account_id else None, title=r.title,
             tags=tuple(tags.get(r.id, ())), interests=tuple(r.interests or ()), do_not_contact=bool(r.do_not_contact),

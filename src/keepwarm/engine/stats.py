@@ -5,21 +5,27 @@ The all-time figures (first and last touches, totals) are read from
 (see migration 0004). The windowed figures come from two grouped scans of only
 the rows inside the recent and the baseline window, in contact order through
 `ix_interactions_window`, which covers every column they read; note signals
-from a third scan of the recent window, of rows with notes only. Commitments
-and assessments have one query each. No interaction row is loaded into Python
-except the recent ones whose notes match a signal.
+from the recent notes, matched here (see `_note_signals`). Commitments and
+assessments have one query each. The queries are built with SQLAlchemy Core
+and their many rows fetched through the driver's own cursor (`plain_rows`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING
+from functools import cache, partial
+from itertools import accumulate, repeat
 
-from sqlalchemy import Connection, String, and_, case, exists, func, literal, or_, select, type_coerce
+from sqlalchemy import Connection, String, and_, bindparam, case, exists, func, select, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Join
 
 from ..model import Assessment
+from ..store.contact_rows import constructed, plain_rows
 from ..store.schema import assessments, commitments, contact_totals, contacts, interactions
 from .types import ContactStats
 
@@ -37,8 +43,6 @@ TOTAL_FIELDS = (
     "value_adds_total",
 )
 MEAN_FIELDS = ("latency_recent_hours", "latency_baseline_hours", "sentiment_recent", "sentiment_baseline")
-#: Signals matched per scan: one bit each in a 64-bit integer.
-SIGNALS_PER_SCAN = 60
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
@@ -62,21 +66,6 @@ def _utc_text(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text + "+00:00")
 
 
-def _like_any(words: Iterable[str]):
-    """Whether the notes hold any of the words, ignoring case.
-
-    SQLite's LIKE ignores the case of ASCII letters and keeps every other
-    character as it is, exactly what its `lower()` folds, so the notes are not
-    lowered first: `lower()` on every row for every word cost more than the
-    matching itself. The words come lowered.
-    """
-    clauses = []
-    for word in words:
-        escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(interactions.c.notes.like(f"%{escaped}%", escape="\\"))
-    return or_(*clauses) if clauses else literal(False)
-
-
 class _ContactsFirst(Join):
     """`contacts CROSS JOIN interactions ON ...`: SQLite keeps the tables in the order written.
 
@@ -98,19 +87,39 @@ def _contacts_first(element: _ContactsFirst, compiler, **kw) -> str:
     return f"{left} CROSS JOIN {right} ON {on}"
 
 
-def _window(lo: dt.datetime, hi: dt.datetime | None, ids: list[int] | None):
-    """Contacts joined to their interactions in [lo, hi): each contact's rows are one index range."""
+def _window(until: bool, scoped: bool):
+    """Contacts joined to their interactions in [lo, hi) (or from lo on): each contact's rows are one index range.
+
+    The bounds and the ids are bound parameters (`lo`, `hi`, `ids`): each
+    statement is built once (`_statement`); building it anew took longer than
+    running it for the few contacts of a detail.
+    """
     i = interactions.c
-    on = and_(i.contact_id == contacts.c.id, i.at >= lo)
-    if hi is not None:
-        on = and_(on, i.at < hi)
-    return _ContactsFirst(contacts, interactions, on), (contacts.c.id.in_(ids) if ids is not None else None)
+    on = and_(i.contact_id == contacts.c.id, i.at >= bindparam("lo"))
+    if until:
+        on = and_(on, i.at < bindparam("hi"))
+    return _ContactsFirst(contacts, interactions, on), (_SCOPE if scoped else None)
 
 
-def _grouped(columns: list, lo: dt.datetime, hi: dt.datetime | None, ids: list[int] | None):
-    joined, only = _window(lo, hi, ids)
+def _grouped(columns: list, until: bool, scoped: bool):
+    joined, only = _window(until, scoped)
     query = select(contacts.c.id.label("cid"), *columns).select_from(joined).group_by(contacts.c.id)
     return query.where(only) if only is not None else query
+
+
+_SCOPE = contacts.c.id.in_(bindparam("ids", expanding=True))
+
+
+@cache
+def _statement(kind: str, scoped: bool):
+    """The query of each kind, for everyone or for the contacts bound as `ids`, built on first use."""
+    return _BUILDERS[kind](scoped)
+
+
+def _run(conn: Connection, kind: str, ids: list[int] | None, **params) -> list[tuple]:
+    if ids is not None:
+        params["ids"] = ids
+    return plain_rows(conn, _statement(kind, ids is not None), params)
 
 
 def compute(
@@ -128,79 +137,90 @@ def compute(
     signal_names = sorted((signals or {}).keys())
     ids = list(contact_ids) if contact_ids is not None else None
 
-    # Every contact gets stats, touched or not; a touched one (any interaction at all) gets every count.
-    touched = exists().where(interactions.c.contact_id == contacts.c.id)
-    seen_query = select(contacts.c.id, type_coerce(contacts.c.created_at, String), touched.label("touched"))
-    if ids is not None:
-        seen_query = seen_query.where(contacts.c.id.in_(ids))
-    rows: dict[int, dict] = {}
-    for cid, created_at, was_touched in conn.execute(seen_query):
-        data = rows[cid] = {"contact_id": cid, "first_seen": _aware(created_at)}
-        if was_touched:
-            data["note_signals"] = dict.fromkeys(signal_names, 0)
-            data["note_signal_last"] = {}
-
-    _totals(conn, rows, ids)
-    _recent(conn, rows, ids, recent_start)
-    _baseline(conn, rows, ids, base_start, recent_start)
-    for data in rows.values():
-        for key in MEAN_FIELDS:
-            value = data.get(key)
+    rows = _seen_and_totals(conn, ids, signal_names, recent_days, baseline_days)
+    _store(rows, _run(conn, "recent", ids, lo=recent_start), _AT[RECENT_FIELDS])
+    _store(rows, _run(conn, "baseline", ids, lo=base_start, hi=recent_start), _AT[BASELINE_FIELDS])
+    means = _AT[MEAN_FIELDS]
+    for values in rows.values():
+        for k in means:
+            value = values[k]
             if value is not None:
-                data[key] = round(float(value), 3)
+                values[k] = round(float(value), 3)
     if signal_names:
         _note_signals(conn, rows, ids, recent_start, {name: signals[name] for name in signal_names})
     _promises(conn, today, rows, ids)
     _assessments(conn, rows, ids)
-    return {
-        cid: ContactStats(recent_days=recent_days, baseline_days=baseline_days, **data) for cid, data in rows.items()
-    }
+    return {cid: _built(values) for cid, values in rows.items()}
 
 
-def _totals(conn: Connection, rows: dict[int, dict], ids: list[int] | None) -> None:
-    """The all-time figures, one row per contact with a completed touch (kept by triggers).
+# Each contact's figures are gathered as a list in `ContactStats`' field order, then set slot by slot.
+_FIELD_NAMES = ContactStats.__slots__
+_FIELDS = ContactStats.__dataclass_fields__
+_AT: dict[tuple[str, ...], tuple[int, ...]] = {}  # each group of names' places; filled below
+_SIGNALS_AT, _SIGNAL_LAST_AT = _FIELD_NAMES.index("note_signals"), _FIELD_NAMES.index("note_signal_last")
+#: The defaults, and None where a default factory gives a fresh dict (see `_built`).
+_TEMPLATE = [None if f.default is MISSING else f.default for f in _FIELDS.values()]
 
-    The dates come as the stored text and are parsed here, once per distinct
-    value (a contact's latest touch is often its latest of several kinds):
-    SQLAlchemy's own parsing of 100,000 dates took longer than the query.
+
+def _built(values: list) -> ContactStats:
+    """`ContactStats(**fields)`, each slot set in one C-level pass.
+
+    The generated `__init__` of a frozen dataclass of 47 fields took longer
+    than the queries that fill it, for 10,000 contacts.
     """
-    t = contact_totals.c
-    query = select(
-        t.contact_id, *(type_coerce(t[k], String) for k in DATE_FIELDS), *(t[k] for k in TOTAL_FIELDS)
-    )
-    if ids is not None:
-        query = query.where(t.contact_id.in_(ids))
-    parsed: dict[str, dt.datetime] = {}
-    dates = len(DATE_FIELDS)
-    for r in conn.execute(query):
-        data = rows.get(r[0])
-        if data is None:
-            continue
-        for key, text in zip(DATE_FIELDS, r[1 : 1 + dates]):
-            if text is not None:
-                moment = parsed.get(text)
-                if moment is None:
-                    moment = parsed[text] = _utc_text(text)
-                data[key] = moment
-        for key, value in zip(TOTAL_FIELDS, r[1 + dates :]):
-            data[key] = int(value)
+    if values[_SIGNALS_AT] is None:  # an untouched contact: the default factories' fresh dicts
+        values[_SIGNALS_AT], values[_SIGNAL_LAST_AT] = {}, {}
+    stats = object.__new__(ContactStats)
+    deque(map(object.__setattr__, repeat(stats), _FIELD_NAMES, values), maxlen=0)
+    return stats
 
 
-def _store(rows: dict[int, dict], result, names: tuple[str, ...]) -> None:
+class _Parsed(dict):
+    """Stored UTC times (text) to aware datetimes, each distinct text parsed once; None stays None."""
+
+    def __missing__(self, text: str | None) -> dt.datetime | None:
+        moment = self[text] = None if text is None else _utc_text(text)
+        return moment
+
+
+def _seen_and_totals(
+    conn: Connection, ids: list[int] | None, signal_names: list[str], recent_days: int, baseline_days: int
+) -> dict[int, list]:
+    """Every contact, touched or not, with its all-time figures (from `contact_totals`, kept by triggers).
+
+    A touched contact (any interaction at all) gets every count. The dates
+    come as the stored text and are parsed here, once per distinct value (a
+    contact's latest touch is often its latest of several kinds): SQLAlchemy's
+    own parsing of 100,000 dates took longer than the query.
+    """
+    rows: dict[int, list] = {}
+    dates = 4 + len(DATE_FIELDS)
+    first_date, totals = _FIELD_NAMES.index(DATE_FIELDS[0]), _AT[TOTAL_FIELDS]
+    parsed = _Parsed()
+    for r in _run(conn, "seen", ids):
+        values = rows[r[0]] = _TEMPLATE.copy()
+        values[0:4] = r[0], recent_days, baseline_days, parsed[r[1]]
+        if r[2]:
+            values[_SIGNALS_AT], values[_SIGNAL_LAST_AT] = dict.fromkeys(signal_names, 0), {}
+        if r[3] is not None:
+            values[first_date : first_date + len(DATE_FIELDS)] = map(parsed.__getitem__, r[4:dates])
+            deque(map(values.__setitem__, totals, r[dates:]), maxlen=0)
+    return rows
+
+
+def _store(rows: dict[int, list], result: list[tuple], at: tuple[int, ...]) -> None:
     for r in result:
-        data = rows.get(r[0])
-        if data is None:
-            continue
-        for key, value in zip(names, r[1:]):
-            data[key] = value
+        values = rows.get(r[0])
+        if values is not None:
+            deque(map(values.__setitem__, at, r[1:]), maxlen=0)
 
 
-def _recent(conn: Connection, rows: dict[int, dict], ids: list[int] | None, start: dt.datetime) -> None:
+def _recent_figures() -> dict:
     i = interactions.c
     done = i.outcome == "completed"
     outbound = i.direction == "outbound"
     inbound = i.direction == "inbound"
-    figures = {
+    return {
         "touches_recent": func.count().filter(done),
         "inbound_recent": func.count().filter(and_(done, inbound)),
         "outbound_recent": func.count().filter(and_(done, outbound)),
@@ -213,16 +233,13 @@ def _recent(conn: Connection, rows: dict[int, dict], ids: list[int] | None, star
         "access_problems_recent": func.count().filter(i.outcome.in_(ACCESS_PROBLEMS)),
         "value_adds_recent": func.count().filter(and_(done, i.purpose.in_(VALUE_ADDS))),
     }
-    _store(rows, conn.execute(_grouped(list(figures.values()), start, None, ids)), tuple(figures))
 
 
-def _baseline(
-    conn: Connection, rows: dict[int, dict], ids: list[int] | None, start: dt.datetime, end: dt.datetime
-) -> None:
+def _baseline_figures() -> dict:
     i = interactions.c
     done = i.outcome == "completed"
     outbound = i.direction == "outbound"
-    figures = {
+    return {
         "touches_baseline": func.count().filter(done),
         "asked_baseline": func.count(i.responded).filter(outbound),
         "replied_baseline": func.count().filter(and_(outbound, i.responded.is_(True))),
@@ -230,55 +247,177 @@ def _baseline(
         "sentiment_baseline": func.avg(i.sentiment).filter(done),
         "access_problems_baseline": func.count().filter(i.outcome.in_(ACCESS_PROBLEMS)),
     }
-    _store(rows, conn.execute(_grouped(list(figures.values()), start, end, ids)), tuple(figures))
+
+
+RECENT_FIELDS = tuple(_recent_figures())
+BASELINE_FIELDS = tuple(_baseline_figures())
+_AT.update({names: tuple(map(_FIELD_NAMES.index, names))
+            for names in (RECENT_FIELDS, BASELINE_FIELDS, TOTAL_FIELDS, MEAN_FIELDS)})
+assert _FIELD_NAMES[:4] == ("contact_id", "recent_days", "baseline_days", "first_seen")
+assert _FIELD_NAMES[4 : 4 + len(DATE_FIELDS)] == DATE_FIELDS
 
 
 def _note_signals(
-    conn: Connection, rows: dict[int, dict], ids: list[int] | None, recent_start: dt.datetime,
+    conn: Connection, rows: dict[int, list], ids: list[int] | None, recent_start: dt.datetime,
     signals: Mapping[str, list[str]],
 ) -> None:
-    """Words in recent notes: the recent rows with notes, each matched once against every signal.
+    """Words in recent notes, matched as SQLite's `LIKE '%word%'` matches them, but in one pass per word.
 
-    Matching text is the dearest thing SQLite does here. Each row's matches are
-    one integer, a bit per signal, computed in a subquery that `LIMIT -1` keeps
-    SQLite from merging into the outer query (merged, every reference to the
-    bits would match the text again); only rows that match something come back.
+    Matching in SQL took 32 `LIKE`s per note, the dearest thing SQLite did
+    here. Instead each contact's recent notes come as one text (with their
+    times, in the same order: both are gathered in one pass over the same
+    rows), all contacts' texts are joined into one, and each word is looked
+    for in it with `str.find`, from note to note. The text is folded as `LIKE`
+    folds: ASCII letters only (through bytes, which fold nothing else). As
+    SQLite reads text up to a NUL, a note ends at its first NUL (such notes,
+    told by their length, are read again one by one), and a word with one
+    behaves as the pattern it makes (see `_find`). tests/test_stats_signals.py
+    holds this equal to SQLite's `LIKE`.
     """
-    i = interactions.c
-    names = list(signals)
-    for first in range(0, len(names), SIGNALS_PER_SCAN):
-        chunk = names[first : first + SIGNALS_PER_SCAN]
-        bits = sum(
-            (case((_like_any(signals[name]), 1 << index), else_=0) for index, name in enumerate(chunk)),
-            start=literal(0),
-        )
-        joined, only = _window(recent_start, None, ids)
-        at = type_coerce(i.at, String)  # compared as stored; only each signal's latest is parsed
-        inner = select(contacts.c.id.label("cid"), at.label("at"), bits.label("bits")).select_from(joined)
-        inner = inner.where(i.notes != "")
-        if only is not None:
-            inner = inner.where(only)
-        inner = inner.limit(-1).subquery()
-        latest: dict[tuple[int, str], str] = {}
-        for cid, at, matched in conn.execute(select(inner.c.cid, inner.c.at, inner.c.bits).where(inner.c.bits != 0)):
-            data = rows.get(cid)
-            if data is None or "note_signals" not in data:
+    groups = _run(conn, "notes", ids, lo=recent_start)
+    if not groups:
+        return
+    # (contact, notes, times); a contact whose notes hold a NUL has them read again, each cut at it.
+    cut = [cid for cid, notes, _, count, length in groups if len(notes) != length + count - 1]
+    if cut:
+        again: dict[int, tuple[list, list]] = {}
+        for cid, at, note in _run(conn, "notes_one_by_one", cut, lo=recent_start):
+            texts, times = again.setdefault(cid, ([], []))
+            texts.append(note.partition("\x00")[0])
+            times.append(at)
+        groups = [(g[0], "\x00".join(again[g[0]][0]), "\x00".join(again[g[0]][1])) if g[0] in again else g
+                  for g in groups]
+    text = "\x00".join(g[1] for g in groups)
+    text = text.lower() if text.isascii() else text.encode().lower().decode()
+    firsts = list(accumulate((len(g[1]) + 1 for g in groups), initial=0))  # where each contact's notes begin
+    for name, words in signals.items():
+        hits: set[int] = set()
+        for word in words:
+            _find(text, word.lower(), hits)
+        latest: dict[int, str] = {}
+        for start in hits:
+            k = bisect_right(firsts, start) - 1
+            cid = groups[k][0]
+            values = rows.get(cid)
+            if values is None or values[_SIGNALS_AT] is None:  # not asked for, or never touched
                 continue
-            counts = data["note_signals"]
-            for index, name in enumerate(chunk):
-                if matched >> index & 1:
-                    counts[name] += 1
-                    key = (cid, name)
-                    if at > latest.get(key, ""):
-                        latest[key] = at
-        for (cid, name), at in latest.items():
-            rows[cid]["note_signal_last"][name] = _utc_text(at)
+            values[_SIGNALS_AT][name] += 1
+            at = groups[k][2].split("\x00")[text.count("\x00", firsts[k], start)]
+            if at > latest.get(cid, ""):
+                latest[cid] = at
+        for cid, at in latest.items():
+            rows[cid][_SIGNAL_LAST_AT][name] = _utc_text(at)
 
 
-def _promises(conn: Connection, today: dt.date, rows: dict[int, dict], ids: list[int] | None) -> None:
+def _find(text: str, word: str, hits: set[int]) -> None:
+    """Add to `hits` where each note of `text` (notes separated by NULs) that holds `word` begins.
+
+    A word with a NUL in it makes a `LIKE` pattern that SQLite reads up to the
+    NUL: `'%head'`, a note that ends with the head.
+    """
+    if "\x00" in word:
+        head, start = word.partition("\x00")[0], 0
+        for note in text.split("\x00"):
+            if note.endswith(head):
+                hits.add(start)
+            start += len(note) + 1
+        return
+    find, pos = text.find, text.find(word)
+    while pos >= 0:
+        hits.add(text.rfind("\x00", 0, pos) + 1)
+        end = find("\x00", pos)
+        if end < 0:
+            return
+        pos = find(word, end + 1)
+
+
+_PROMISES_AT = tuple(map(_FIELD_NAMES.index, (
+    "open_promises_mine", "overdue_promises_mine", "oldest_overdue_promise", "open_promises_theirs",
+    "overdue_promises_theirs",
+)))
+
+
+def _promises(conn: Connection, today: dt.date, rows: dict[int, list], ids: list[int] | None) -> None:
+    params = {"today": today} if ids is None else {"today": today, "ids": ids}
+    for r in conn.execute(_statement("promises", ids is not None), params):
+        values = rows.get(r.contact_id)
+        if values is None:
+            continue
+        oldest = r.oldest_overdue
+        figures = (
+            int(r.open_mine or 0), int(r.overdue_mine or 0),
+            dt.date.fromisoformat(oldest) if isinstance(oldest, str) else oldest,
+            int(r.open_theirs or 0), int(r.overdue_theirs or 0),
+        )
+        for k, value in zip(_PROMISES_AT, figures):
+            values[k] = value
+
+
+ASSESSMENT_FIELDS = tuple(Assessment.model_fields)
+
+
+_LATEST_AT, _PREVIOUS_AT = _FIELD_NAMES.index("latest_assessment"), _FIELD_NAMES.index("previous_assessment")
+
+
+def _assessments(conn: Connection, rows: dict[int, list], ids: list[int] | None) -> None:
+    """Each contact's latest two assessments, built as `Assessment.model_construct` builds them."""
+    for *found, rank in _run(conn, "assessments", ids):
+        values = rows.get(found[1])
+        if values is None:
+            continue
+        item = dict(zip(ASSESSMENT_FIELDS, found))
+        item["on"] = dt.date.fromisoformat(item["on"])
+        values[_LATEST_AT if rank == 1 else _PREVIOUS_AT] = constructed(Assessment, item, ASSESSMENT_FIELDS)
+
+
+# ------------------------------------------------------------ the queries
+
+
+def _seen_query(scoped: bool):
+    c, t = contacts.c, contact_totals.c
+    touched = exists().where(interactions.c.contact_id == c.id)
+    query = select(
+        c.id, type_coerce(c.created_at, String), touched, t.contact_id,
+        *(type_coerce(t[k], String) for k in DATE_FIELDS), *(t[k] for k in TOTAL_FIELDS),
+    ).select_from(contacts.outerjoin(contact_totals, t.contact_id == c.id))
+    return query.where(_SCOPE) if scoped else query
+
+
+def _members_query(scoped: bool):
+    """`MEMBER_FIELDS`: two all-time figures and, from the window index, the recent touches."""
+    c, t, i = contacts.c, contact_totals.c, interactions.c
+    touches_recent = select(func.count()).where(
+        i.contact_id == c.id, i.at >= bindparam("lo"), i.outcome == "completed"
+    ).scalar_subquery()
+    query = select(
+        c.id, type_coerce(c.created_at, String), type_coerce(t.last_touch, String), t.touches_total, touches_recent,
+    ).select_from(contacts.outerjoin(contact_totals, t.contact_id == c.id))
+    return query.where(_SCOPE) if scoped else query
+
+
+def _notes_query(scoped: bool):
+    """Each contact's recent notes joined by NULs, their times likewise, how many, and their lengths."""
+    i = interactions.c
+    joined, only = _window(False, scoped)
+    nul = func.char(0)
+    query = select(
+        contacts.c.id, func.group_concat(i.notes, nul), func.group_concat(type_coerce(i.at, String), nul),
+        func.count(), func.sum(func.length(i.notes)),
+    ).select_from(joined).where(i.notes != "").group_by(contacts.c.id)
+    return query.where(only) if only is not None else query
+
+
+def _notes_one_by_one_query(scoped: bool):
+    i = interactions.c
+    joined, only = _window(False, scoped)
+    query = select(contacts.c.id, type_coerce(i.at, String), i.notes).select_from(joined).where(i.notes != "")
+    return query.where(only) if only is not None else query
+
+
+def _promises_query(scoped: bool):
     c = commitments.c
     is_open = c.status == "open"
-    overdue = and_(is_open, c.due.is_not(None), c.due < today)
+    overdue = and_(is_open, c.due.is_not(None), c.due < bindparam("today"))
     query = select(
         c.contact_id,
         func.sum(case((and_(is_open, c.by == "me"), 1), else_=0)).label("open_mine"),
@@ -287,35 +426,127 @@ def _promises(conn: Connection, today: dt.date, rows: dict[int, dict], ids: list
         func.sum(case((and_(is_open, c.by == "them"), 1), else_=0)).label("open_theirs"),
         func.sum(case((and_(overdue, c.by == "them"), 1), else_=0)).label("overdue_theirs"),
     ).where(is_open).group_by(c.contact_id)
-    if ids is not None:
-        query = query.where(c.contact_id.in_(ids))
-    for r in conn.execute(query):
-        data = rows.get(r.contact_id)
-        if data is None:
-            continue
-        data["open_promises_mine"] = int(r.open_mine or 0)
-        data["overdue_promises_mine"] = int(r.overdue_mine or 0)
-        oldest = r.oldest_overdue
-        data["oldest_overdue_promise"] = dt.date.fromisoformat(oldest) if isinstance(oldest, str) else oldest
-        data["open_promises_theirs"] = int(r.open_theirs or 0)
-        data["overdue_promises_theirs"] = int(r.overdue_theirs or 0)
+    return query.where(c.contact_id.in_(bindparam("ids", expanding=True))) if scoped else query
 
 
-def _assessments(conn: Connection, rows: dict[int, dict], ids: list[int] | None) -> None:
+def _assessments_query(scoped: bool):
     a = assessments.c
     ranked = select(
-        assessments,
+        *(type_coerce(a[name], String) if name == "on" else a[name] for name in ASSESSMENT_FIELDS),
         func.row_number().over(partition_by=a.contact_id, order_by=(a.on.desc(), a.id.desc())).label("rank"),
     )
-    if ids is not None:
-        ranked = ranked.where(a.contact_id.in_(ids))
+    if scoped:
+        ranked = ranked.where(a.contact_id.in_(bindparam("ids", expanding=True)))
     ranked = ranked.subquery()
-    for r in conn.execute(select(ranked).where(ranked.c.rank <= 2)):
-        data = rows.get(r.contact_id)
-        if data is None:
-            continue
-        item = Assessment.model_construct(
-            id=r.id, contact_id=r.contact_id, on=r.on, trust=r.trust, communication=r.communication,
-            sharing=r.sharing, advocacy=r.advocacy, conflict=r.conflict, commitment=r.commitment, note=r.note,
-        )
-        data["latest_assessment" if r.rank == 1 else "previous_assessment"] = item
+    return select(ranked).where(ranked.c.rank <= 2)
+
+
+_BUILDERS = {
+    "seen": _seen_query,
+    "recent": lambda scoped: _grouped(list(_recent_figures().values()), False, scoped),
+    "baseline": lambda scoped: _grouped(list(_baseline_figures().values()), True, scoped),
+    "members": _members_query,
+    "notes": _notes_query,
+    "notes_one_by_one": _notes_one_by_one_query,
+    "promises": _promises_query,
+    "assessments": _assessments_query,
+}
+
+
+# ------------------------------------------------- an account's other members
+
+#: What the built-in account rules read of every member, read for all of an account's members at once.
+MEMBER_FIELDS = ("contact_id", "recent_days", "baseline_days", "first_seen", "last_touch", "touches_total",
+                 "touches_recent")
+_ALL_FIELDS = frozenset(ContactStats.__dataclass_fields__)
+
+
+class _Completion:
+    """The members of one scoped run whose statistics are partial, completed together on first need."""
+
+    def __init__(self, complete: Callable[[list[int]], Mapping[int, ContactStats]]) -> None:
+        self._complete = complete
+        self.members: dict[int, MemberStats] = {}
+        self._done = False
+
+    def fill(self) -> None:
+        if self._done:
+            return
+        whole = self._complete(list(self.members))
+        self._done = True
+        for cid, stats in self.members.items():
+            found = whole.get(cid)
+            if found is None:  # gone since: what a contact without history has
+                found = ContactStats(contact_id=cid, recent_days=stats.recent_days,
+                                     baseline_days=stats.baseline_days)
+            for name in ContactStats.__slots__:
+                object.__setattr__(stats, name, getattr(found, name))
+
+
+class MemberStats(ContactStats):
+    """An account member's statistics in a one-contact run: `MEMBER_FIELDS` read, the rest on first use.
+
+    A contact's detail evaluates the contact with its account's members, as
+    account rules look at all of them; in an account of 500 people, computing
+    every member's figures cost more than the rest of the detail. The built-in
+    account rules read only when each member was added, when last touched,
+    and how often in all and recently (`MEMBER_FIELDS`): those are read for
+    every member, the same values `compute` gives. Reading any other figure
+    (or comparing, printing, copying) completes every member of the run with
+    one `compute`, so a rule that reads more sees exactly the full figures.
+    tests/test_engine_perf_detail.py holds the detail equal to the full run.
+    """
+
+    __slots__ = ("_completion",)
+
+    def __getattr__(self, name: str):
+        # Only reached for a slot not set yet: a field not read in bulk.
+        if name in _ALL_FIELDS:
+            object.__getattribute__(self, "_completion").fill()
+            return object.__getattribute__(self, name)
+        raise AttributeError(name)
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in ContactStats.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ContactStats):
+            mine = self._values()
+            return mine == (other._values() if isinstance(other, MemberStats)
+                            else tuple(getattr(other, name) for name in ContactStats.__slots__))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+
+def compute_members(
+    conn: Connection,
+    now: dt.datetime,
+    *,
+    recent_days: int,
+    baseline_days: int,
+    contact_ids: Iterable[int],
+    complete: Callable[[list[int]], Mapping[int, ContactStats]],
+) -> dict[int, MemberStats]:
+    """`MemberStats` for these contacts; `complete(ids)` gives their full statistics when first needed."""
+    ids = list(contact_ids)
+    if not ids:
+        return {}
+    completion = _Completion(complete)
+    recent_start = _naive(now - dt.timedelta(days=recent_days))
+    parsed = _Parsed()
+    out: dict[int, MemberStats] = {}
+    for cid, created_at, last_touch, touches_total, touches_recent in _run(conn, "members", ids, lo=recent_start):
+        stats = out[cid] = MemberStats.__new__(MemberStats)
+        put = partial(object.__setattr__, stats)
+        put("contact_id", cid)
+        put("recent_days", recent_days)
+        put("baseline_days", baseline_days)
+        put("first_seen", parsed[created_at])
+        put("last_touch", parsed[last_touch])
+        put("touches_total", touches_total or 0)  # no row of totals: never touched
+        put("touches_recent", touches_recent)
+        put("_completion", completion)
+        completion.members[cid] = stats
+    return out

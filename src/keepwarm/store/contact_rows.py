@@ -6,17 +6,20 @@ per-row work (JSON decoding through SQLAlchemy, enum lookups, pydantic's
 with plain columns, and the models are assembled the way `model_construct`
 would assemble them (same field values, same `model_fields_set`) without its
 per-field bookkeeping. The values came through the models on the way in, so
-they are not validated again. tests/test_engine_perf_rows.py holds this
-equal to `list_contacts`, field by field.
+they are not validated again. A detail view loads a few contacts (one, and
+its account's members) the same way. tests/test_engine_perf_rows.py holds
+this equal to `list_contacts`, field by field.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Text, select, type_coerce
+from sqlalchemy import Connection, Text, bindparam, select, type_coerce
 
 from ..model import Channel, Contact, DateKind, ImportantDate, Motivation, Role
 from ..model import SocialStyle, Stage, Tier
@@ -45,6 +48,22 @@ def constructed(cls, values: dict[str, Any], fields: tuple[str, ...]):
     return model
 
 
+def plain_rows(conn: Connection, query, params: dict | None = None) -> list[tuple]:
+    """The rows of a Core query as the driver returns them, without SQLAlchemy's per-row processing.
+
+    Building SQLAlchemy's rows cost as much as SQLite's own work for the
+    queries of many rows (here and in `engine.stats`). The statement still goes
+    through SQLAlchemy (its compiled cache, its bind processing); only the
+    fetching is the driver's, so a query read this way asks for values that
+    need no conversion (numbers, text; dates and JSON as their stored text).
+    """
+    result = conn.execute(query, params or {})
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
 def _json_list(text: str | None) -> list:
     # Most lists are empty; a stored JSON null reads as an empty list, as in list_contacts.
     if text is None or text == "[]":
@@ -52,39 +71,114 @@ def _json_list(text: str | None) -> list:
     return json.loads(text) or []
 
 
-def load_all_contacts(conn: Connection) -> list[Contact]:
-    """Every contact, ordered as `list_contacts(conn)` orders them (folded name, then id)."""
+# Each query built once, its values bound at run time: for the few contacts of a detail,
+# building the statements anew cost more than running them.
+
+
+@cache
+def _contacts_query(by_ids: bool, by_account: bool):
     c = contacts.c
     raw = (type_coerce(c.motivations, Text), type_coerce(c.interests, Text), type_coerce(c.addresses, Text),
            type_coerce(c.urls, Text))
-    rows = conn.execute(
-        select(c.id, c.uid, c.name, c.account_id, c.title, c.role, c.style, *raw, c.preferred_channel,
-               c.best_time, c.do_not_contact, c.tier, c.stage, c.notes, c.owner)
-        .order_by(c.name_fold, c.id)
-    ).all()
-    names = {r[0]: r[1] for r in conn.execute(select(accounts.c.id, accounts.c.name))}
+    query = select(c.id, c.uid, c.name, c.account_id, c.title, c.role, c.style, *raw, c.preferred_channel,
+                   c.best_time, c.do_not_contact, c.tier, c.stage, c.notes, c.owner)
+    if by_ids:
+        query = query.where(c.id.in_(bindparam("ids", expanding=True)))
+    if by_account:
+        query = query.where(c.account_id == bindparam("account"))
+    return query.order_by(c.name_fold, c.id)
+
+
+@cache
+def _accounts_query(by_ids: bool):
+    query = select(accounts.c.id, accounts.c.name)
+    return query.where(accounts.c.id.in_(bindparam("ids", expanding=True))) if by_ids else query
+
+
+_CHILDREN = {
+    "emails": (contact_emails, ("email",)),
+    "phones": (contact_phones, ("phone",)),
+    "tags": (contact_tags, ("tag",)),
+    "dates": (contact_dates, ("kind", "month", "day", "year", "label")),
+}
+
+
+@cache
+def _children_query(name: str, chosen: str | None):
+    """One child table's rows in order: everyone's, the `ids`' or the `account`'s contacts'."""
+    table, columns = _CHILDREN[name]
+    query = select(table.c.contact_id, *(table.c[k] for k in columns)).order_by(table.c.contact_id, table.c.position)
+    if chosen == "ids":
+        query = query.where(table.c.contact_id.in_(bindparam("ids", expanding=True)))
+    elif chosen == "account":
+        members = select(contacts.c.id).where(contacts.c.account_id == bindparam("account"))
+        query = query.where(table.c.contact_id.in_(members))
+    return query
+
+
+class _Lists(dict):
+    """JSON lists of plain values, decoded once per distinct text in a load, each contact given its own list.
+
+    Motivations (a few enum values) and interests repeat from contact to
+    contact; decoding the same JSON again was a third of a whole-book load.
+    """
+
+    def __init__(self, convert=None) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, text: str | None) -> tuple:
+        values = _json_list(text)
+        found = self[text] = tuple(values if self._convert is None else map(self._convert, values))
+        return found
+
+
+def load_all_contacts(conn: Connection) -> list[Contact]:
+    """Every contact, ordered as `list_contacts(conn)` orders them (folded name, then id)."""
+    return load_contacts(conn)
+
+
+def load_contacts(
+    conn: Connection, *, ids: Iterable[int] | None = None, account_id: int | None = None
+) -> list[Contact]:
+    """The contacts with these ids, or of this account, or all; as `list_contacts(conn, ids=...)`
+    or `list_contacts(conn, account=str(account_id))` return them, in the same order."""
+    params: dict[str, Any] = {}
+    if ids is not None:
+        params["ids"] = list(ids)
+    if account_id is not None:
+        params["account"] = account_id
+    rows = plain_rows(conn, _contacts_query(ids is not None, account_id is not None), params)
+    if not rows:
+        return []
+    # A few contacts: only their accounts and child rows. Past a few hundred ids, reading every
+    # row is cheaper than a long IN list (list_contacts draws the line at the same place).
+    if account_id is not None:
+        chosen, scope = "account", {"account": account_id}
+    elif ids is not None and len(rows) < 900:
+        chosen, scope = "ids", {"ids": [r[0] for r in rows]}
+    else:
+        chosen, scope = None, {}
+    if chosen is None:
+        names = dict(plain_rows(conn, _accounts_query(False)))
+    else:
+        names = dict(plain_rows(conn, _accounts_query(True), {"ids": sorted({r[3] for r in rows if r[3]})}))
 
     emails: dict[int, list[str]] = defaultdict(list)
     phones: dict[int, list[str]] = defaultdict(list)
     tags: dict[int, list[str]] = defaultdict(list)
     dates: dict[int, list[ImportantDate]] = defaultdict(list)
-    for table, column, into in ((contact_emails, contact_emails.c.email, emails),
-                                (contact_phones, contact_phones.c.phone, phones),
-                                (contact_tags, contact_tags.c.tag, tags)):
-        for cid, value in conn.execute(
-            select(table.c.contact_id, column).order_by(table.c.contact_id, table.c.position)
-        ):
+    for table, into in (("emails", emails), ("phones", phones), ("tags", tags)):
+        for cid, value in plain_rows(conn, _children_query(table, chosen), scope):
             into[cid].append(value)
-    d = contact_dates.c
-    for cid, kind, month, day, year, label in conn.execute(
-        select(d.contact_id, d.kind, d.month, d.day, d.year, d.label).order_by(d.contact_id, d.position)
-    ):
+    for cid, kind, month, day, year, label in plain_rows(conn, _children_query("dates", chosen), scope):
         dates[cid].append(constructed(
             ImportantDate, {"kind": _KIND[kind], "month": month, "day": day, "year": year, "label": label},
             _DATE_FIELDS))
 
     out = []
     empty: tuple = ()
+    motivation_lists, interest_lists = _Lists(_MOTIVATION.__getitem__), _Lists()
     for (cid, uid, name, account_id, title, role, style, motivations, interests, addresses, urls, channel,
          best_time, do_not_contact, tier, stage, notes, owner) in rows:
         out.append(constructed(Contact, {
@@ -99,8 +193,8 @@ def load_all_contacts(conn: Connection) -> list[Contact]:
             "urls": _json_list(urls),
             "role": _ROLE[role] if role else None,
             "style": _STYLE[style],
-            "motivations": [_MOTIVATION[m] for m in _json_list(motivations)],
-            "interests": _json_list(interests),
+            "motivations": list(motivation_lists[motivations]),
+            "interests": list(interest_lists[interests]),
             "preferred_channel": _CHANNEL[channel] if channel else None,
             "best_time": best_time,
             "do_not_contact": bool(do_not_contact),

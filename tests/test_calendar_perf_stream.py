@@ -1,6 +1,6 @@
-"""The calendar is written a component at a time: the same bytes as building every `ics`
-object first, each component built only when its turn comes, and a failure half-way
-leaves the old file as it was."""
+"""The calendar is written a batch of components at a time: the same bytes as building
+every `ics` object first, each component built only when its batch's turn comes, and a
+failure half-way leaves the old file as it was."""
 
 from __future__ import annotations
 
@@ -50,20 +50,25 @@ def test_streamed_calendar_is_byte_identical_to_the_eager_one(kind):
     assert all(len(line) <= 75 for line in streamed.split(b"\r\n"))
 
 
-def test_each_component_is_built_only_when_its_turn_comes(monkeypatch):
+def test_components_are_built_a_batch_at_a_time_when_their_turn_comes(monkeypatch):
     built = []
     real = components.build_component
     monkeypatch.setattr(components, "build_component", lambda *a: built.append(a[0].uid) or real(*a))
-    calendar = components.build_calendar(_entries(), stamp=NOW, tz=UTC, name="Mine", prodid="-//t//EN")
+    entries = [Entry(uid=f"keepwarm-{n}@keepwarm", kind="VEVENT", summary=f"Call {n}",
+                     start=dt.date(2026, 12, 1) + dt.timedelta(days=n)) for n in range(2 * serialize.BATCH + 3)]
+    calendar = components.build_calendar(entries, stamp=NOW, tz=UTC, name="Mine", prodid="-//t//EN")
     assert built == []
     parts = serialize.chunks(calendar)
-    head = next(parts)
-    assert head.startswith(b"BEGIN:VCALENDAR\r\n") and b"BEGIN:VEVENT" not in head
     first = next(parts)
-    assert first.startswith(b"BEGIN:VEVENT\r\n") and first.endswith(b"END:VEVENT\r\n")
-    assert len(built) == 1
+    assert first.startswith(b"BEGIN:VCALENDAR\r\n") and first.endswith(b"END:VEVENT\r\n")
+    assert first.count(b"BEGIN:VEVENT") == serialize.BATCH - 1  # the calendar's head counts as one piece
+    assert len(built) == serialize.BATCH - 1  # the rest is not built yet
+    second = next(parts)
+    assert second.startswith(b"BEGIN:VEVENT\r\n") and len(built) == 2 * serialize.BATCH - 1
     rest = list(parts)
-    assert len(built) == 7 and rest[-1] == b"END:VCALENDAR\r\n"
+    assert len(built) == len(entries) and rest[-1].endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    whole = first + second + b"".join(rest)
+    assert whole == serialize.to_bytes(_eager(entries))
 
 
 def test_a_failure_while_writing_leaves_the_old_file_and_no_temporary(tmp_path):

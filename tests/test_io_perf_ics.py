@@ -1,13 +1,17 @@
 """The faster iCalendar writing gives the library's own text: the cached serializer lists,
-the time formatting that replaces arrow's, and folding's shortcut for CRLF-only text."""
+the time formatting that replaces arrow's, the shared Arrows, serializing without cloning,
+folding's shortcut for CRLF-only text and its leaner loop, and clean()'s shortcut."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace as dataclass_replace
+from zoneinfo import ZoneInfo
 
 import arrow
 import ics
+from ics.component import Component
 from ics.grammar.parse import Container
 from ics.serializers.event_serializer import EventSerializer
 from ics.serializers.serializer import Serializer
@@ -76,3 +80,95 @@ def test_folding_shortcut_equals_folding_line_by_line():
             for limit in (75, 12):
                 lines = [line for line in sample.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line]
                 assert folding.fold_text(sample, limit) == folding.fold_lines(lines, limit)
+
+
+# ------------------------------------------------------------------ session 13: fewer calls, shared pieces
+
+
+def _reference_fold(line: bytes, limit: int) -> list[bytes]:
+    """The folding loop as it was first written (one check at a time), for comparison."""
+    if len(line) <= limit:
+        return [line]
+    pieces, start, room, end = [], 0, limit, len(line)
+    while end - start > room:
+        cut = start + room
+        while line[cut] & 0xC0 == 0x80:
+            cut -= 1
+        run = 0
+        while cut - 1 - run >= start and line[cut - 1 - run] == ord("\\"):
+            run += 1
+        if run % 2:
+            cut -= 1
+        pieces.append(line[start:cut])
+        start, room = cut, limit - 1
+    pieces.append(line[start:])
+    return [pieces[0], *(b" " + p for p in pieces[1:])]
+
+
+def test_folding_cuts_where_the_first_folding_loop_cut():
+    rng = random.Random(11)
+    pieces = ["a", "\\", "\\\\", "é", "😀", "—", " ", ",", "x" * 40, "\\n", ";"]
+    for _ in range(4000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 90))).encode("utf-8")
+        for limit in (75, 30, 12):
+            assert folding.fold_bytes(line, limit) == _reference_fold(line, limit)
+            folded = folding.fold_encoded(line.decode("utf-8"), limit) if line else b"\r\n"
+            assert folded == b"\r\n".join(_reference_fold(line, limit)) + b"\r\n"
+
+
+def test_shared_arrows_are_the_ones_ics_makes_and_never_mix_zones_or_folds():
+    berlin = ZoneInfo("Europe/Berlin")
+    times = [*INSTANTS, INSTANTS[0].astimezone(PARIS), dt.datetime(2026, 10, 25, 2, 30, tzinfo=berlin),
+             dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=berlin), dt.datetime(2026, 1, 1, 12, 0)]
+    for value in times:
+        shared = components._arrow(value)
+        assert shared == arrow.get(value) and shared.tzinfo == arrow.get(value).tzinfo
+        assert shared.utcoffset() == value.utcoffset() if value.tzinfo else True
+        assert components._arrow(value) is shared
+    # The same instant in two zones, the two folds of one wall time: never the same object.
+    assert components._arrow(INSTANTS[0]) is not components._arrow(INSTANTS[0].astimezone(PARIS))
+    assert components._arrow(times[-3]).utcoffset() != components._arrow(times[-2]).utcoffset()
+    assert components._arrow(None) is None
+
+
+def test_serializing_without_cloning_gives_the_library_s_text_and_changes_nothing():
+    entry = Entry(uid="keepwarm-x@keepwarm", kind="VEVENT", summary="Call, now; please", start=INSTANTS[0],
+                  end=INSTANTS[0] + dt.timedelta(minutes=30), description="a;b,c\\d\ne", alarm_minutes=30,
+                  categories=("keepwarm", "a,b"), extra=(("X-A", "1"),))
+    for component in (components.build_event(entry, INSTANTS[0], UTC),
+                      components.build_todo(dataclass_replace(entry, kind="VTODO", end=None, status="NEEDS-ACTION"),
+                                            INSTANTS[0], UTC)):
+        extra_before = [str(line) for line in component.extra]
+        ours = component.serialize()
+        assert ours == Component.serialize(component)  # the library's own, which clones `extra` first
+        assert component.serialize() == ours and [str(line) for line in component.extra] == extra_before
+        for alarm in component.alarms:
+            assert alarm.serialize() == Component.serialize(alarm)
+
+
+def test_each_todo_serializes_its_times_as_the_library_would():
+    from ics.serializers.todo_serializer import TodoSerializer
+
+    for n, start in enumerate(INSTANTS[:3]):
+        entry = Entry(uid=f"keepwarm-todo-{n}@keepwarm", kind="VTODO", summary="Do", start=start, status="COMPLETED",
+                      completed=INSTANTS[n + 1], alarm_minutes=15, last_modified=INSTANTS[2])
+        todo = components.build_todo(entry, INSTANTS[n], dt.timezone.utc)
+        todo.begin, todo.created = INSTANTS[3], INSTANTS[2]  # ics can hold these too: written the same way
+        ours, theirs = Container("VTODO"), Container("VTODO")
+        for name in ("serialize_dtstamp", "serialize_completed", "serialize_created", "serialize_start",
+                     "serialize_due"):
+            getattr(components._TodoSerializer, name)(todo, ours)
+            getattr(TodoSerializer, name)(todo, theirs)
+        assert str(ours) == str(theirs) and len(ours) == 5
+        [alarm] = todo.alarms
+        assert alarm.serialize() == ics.DisplayAlarm(trigger=alarm.trigger, display_text="Do").serialize()
+
+
+def test_clean_s_shortcut_for_printable_text_changes_nothing_it_would_not():
+    from keepwarm.calendar import description
+
+    rng = random.Random(5)
+    alphabet = ["a", " ", "é", "😀", "\n", "\r\n", "\r", "\t", "\x00", "\x7f", "\x0b", "\x85", "\u2028", "\u00a0", "—"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert description.clean(text) == description._CONTROLS.sub("", description._BREAKS.sub("\n", text))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import ics
@@ -26,7 +27,7 @@ from ics.serializers.alarm_serializer import DisplayAlarmSerializer
 from ics.serializers.event_serializer import EventSerializer
 from ics.serializers.icalendar_serializer import CalendarSerializer
 from ics.serializers.todo_serializer import TodoSerializer
-from ics.utils import escape_string
+from ics.utils import escape_string, get_arrow, timedelta_to_duration
 
 from .entries import COMPLETED, Entry
 
@@ -60,6 +61,41 @@ def _utc_date_text(instant) -> str:
     """ics's `arrow_date_to_iso` (the UTC date, `YYYYMMDD`), likewise."""
     u = instant.astimezone(UTC)
     return f"{u.year:04d}{u.month:02d}{u.day:02d}"
+
+
+@lru_cache(maxsize=4096)
+def _arrow_of(value: dt.datetime, _zone, _fold: int):
+    return get_arrow(value)
+
+
+def _arrow(value: dt.datetime | None):
+    """The Arrow ics would make of `value`, made once per instant and shared.
+
+    ics turns every time it is given into an Arrow (a quarter of the build at
+    10,000 events). Arrows are immutable, and most events of an export share
+    their DTSTAMP and their day, so equal times get the same object. The key
+    holds the zone and the fold, so only a time identical in every respect is
+    shared.
+    """
+    return None if value is None else _arrow_of(value, value.tzinfo, value.fold)
+
+
+_duration_text = lru_cache(maxsize=256)(timedelta_to_duration)
+
+
+class _Shallow:
+    """`Component.serialize` without cloning `extra` line by line first.
+
+    The library clones every extra ContentLine so that serializing does not
+    change the component; its serializers only append to the container, so a
+    new container holding the same lines does the same, for less.
+    """
+
+    def serialize(self) -> str:
+        container = Container(self.extra.name, *self.extra)
+        for output in self.Meta.serializer.get_serializers():
+            output(self, container)
+        return str(container)
 
 
 # ics runs a serializer's `serialize_*` methods sorted by their __name__.
@@ -104,12 +140,42 @@ class _TodoSerializer(_Listed, TodoSerializer):
 
     serialize_zz_alarms = serialize_zz_alarms
 
+    # The library's own, with the times written by _utc_text (the same text, a test compares them).
+    def serialize_dtstamp(todo, container):
+        if todo.dtstamp:
+            container.append(ContentLine("DTSTAMP", value=_utc_text(todo.dtstamp)))
+        else:
+            TodoSerializer.serialize_dtstamp(todo, container)
+
+    def serialize_completed(todo, container):
+        if todo.completed:
+            container.append(ContentLine("COMPLETED", value=_utc_text(todo.completed)))
+
+    def serialize_created(todo, container):
+        if todo.created:
+            container.append(ContentLine("CREATED", value=_utc_text(todo.created)))
+
+    def serialize_start(todo, container):
+        if todo.begin:
+            container.append(ContentLine("DTSTART", value=_utc_text(todo.begin)))
+
+    def serialize_due(todo, container):
+        if todo._due_time:
+            container.append(ContentLine("DUE", value=_utc_text(todo._due_time)))
+
 
 class _AlarmSerializer(_Listed, DisplayAlarmSerializer):
-    pass
+    def serialize_trigger(alarm, container):
+        """The library's own; the text of a relative trigger made once per length, an absolute one by _utc_text."""
+        if isinstance(alarm.trigger, dt.timedelta):
+            container.append(ContentLine("TRIGGER", value=_duration_text(alarm.trigger)))
+        elif alarm.trigger is not None:
+            container.append(ContentLine("TRIGGER", params={"VALUE": ["DATE-TIME"]}, value=_utc_text(alarm.trigger)))
+        else:
+            DisplayAlarmSerializer.serialize_trigger(alarm, container)
 
 
-class KeepwarmAlarm(ics.DisplayAlarm):
+class KeepwarmAlarm(_Shallow, ics.DisplayAlarm):
     class Meta:
         name = "VALARM"
         parser = DisplayAlarmParser
@@ -124,7 +190,7 @@ class _CalendarSerializer(_Listed, CalendarSerializer):
         container.extend(component_texts(calendar, "VTODO"))
 
 
-class KeepwarmEvent(ics.Event):
+class KeepwarmEvent(_Shallow, ics.Event):
     class Meta:
         name = "VEVENT"
         parser = EventParser
@@ -138,14 +204,14 @@ class KeepwarmEvent(ics.Event):
         is the same (a test compares both).
         """
         begin = self._begin
+        moment = begin.datetime if begin is not None else None  # an Arrow's own fields go through __getattr__
         if (
-            begin is None or self.all_day or self._end_time is not None or self._duration is not None
-            or (begin.hour, begin.minute, begin.second, begin.microsecond) != (0, 0, 0, 0)
+            moment is None or self.all_day or self._end_time is not None or self._duration is not None
+            or (moment.hour, moment.minute, moment.second, moment.microsecond) != (0, 0, 0, 0)
         ):
             super().make_all_day()
             return
         self._begin_precision = "day"
-
 
     def __hash__(self) -> int:
         # ics hashes a set member by turning every character of its UID into digits of one huge int
@@ -153,7 +219,7 @@ class KeepwarmEvent(ics.Event):
         return hash(self.uid)
 
 
-class KeepwarmTodo(ics.Todo):
+class KeepwarmTodo(_Shallow, ics.Todo):
     class Meta:
         name = "VTODO"
         parser = TodoParser
@@ -185,22 +251,37 @@ def _utc_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+@lru_cache(maxsize=4096)
+def _midnight_arrow(day: dt.date):
+    return get_arrow(_utc_midnight(day))
+
+
+@lru_cache(maxsize=4096)
+def _local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz).astimezone(UTC)
+
+
+@lru_cache(maxsize=4096)
+def _local_midnight_text(day: dt.date, tz: ZoneInfo) -> str:
+    return _local_midnight(day, tz).isoformat()
+
+
 def _local_start(entry: Entry, tz: ZoneInfo) -> dt.datetime:
     if isinstance(entry.start, dt.datetime):
         return entry.start
-    return dt.datetime.combine(entry.start, dt.time(0, 0), tzinfo=tz).astimezone(UTC)
+    return _local_midnight(entry.start, tz)
 
 
-def _alarm(entry: Entry, tz: ZoneInfo) -> KeepwarmAlarm | None:
+def _alarms(entry: Entry, tz: ZoneInfo) -> list[KeepwarmAlarm]:
     if entry.alarm_minutes is None:
-        return None
+        return []
     before = dt.timedelta(minutes=entry.alarm_minutes)
     if entry.kind == "VEVENT" and entry.alarm_minutes > 0:
         # Relative to the start, so the reminder follows the event if the user moves it.
-        return KeepwarmAlarm(trigger=-before, display_text=entry.summary)
+        return [KeepwarmAlarm(trigger=-before, display_text=entry.summary)]
     # ics writes a zero duration as a bare "P" (invalid), and a to-do's relative
     # trigger would need RELATED=END, which ics cannot write: an absolute time it is.
-    return KeepwarmAlarm(trigger=_local_start(entry, tz) - before, display_text=entry.summary)
+    return [KeepwarmAlarm(trigger=_arrow(_local_start(entry, tz) - before), display_text=entry.summary)]
 
 
 def _extras(entry: Entry) -> list[ContentLine]:
@@ -216,56 +297,54 @@ def _extras(entry: Entry) -> list[ContentLine]:
 
 
 def build_event(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmEvent:
+    """One event, in as few calls into ics as it takes: everything goes through the constructor,
+    except the end of an all-day event, which must come after `make_all_day()` (see there)."""
+    all_day = entry.all_day
     event = KeepwarmEvent(
         name=entry.summary,
         uid=entry.uid,
         description=entry.description or None,
-        created=stamp,  # ics 0.7.3 writes `created` as DTSTAMP
-        last_modified=entry.last_modified,
+        created=_arrow(stamp),  # ics 0.7.3 writes `created` as DTSTAMP
+        last_modified=_arrow(entry.last_modified),
         status=entry.status,
+        begin=_midnight_arrow(entry.start) if all_day else _arrow(entry.start),
+        end=None if all_day else _arrow(entry.end),
+        alarms=_alarms(entry, tz),
     )
-    if entry.all_day:
-        event.begin = _utc_midnight(entry.start)
+    if all_day:
         event.make_all_day()
         if entry.end is not None:
-            event.end = _utc_midnight(entry.end)
-    else:
-        event.begin = entry.start
-        if entry.end is not None:
-            event.end = entry.end
-    alarm = _alarm(entry, tz)
-    if alarm is not None:
-        event.alarms.append(alarm)
+            event.end = _midnight_arrow(entry.end)
     event.extra.extend(_extras(entry))
-    event.order_key = (_local_start(entry, tz).isoformat(), entry.uid)
+    event.order_key = order_key(entry, tz)
     return event
 
 
 def build_todo(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmTodo:
     todo = KeepwarmTodo(
-        dtstamp=stamp,
+        dtstamp=_arrow(stamp),
         uid=entry.uid,
         name=entry.summary,
         description=entry.description or None,
         status=entry.status,
-        completed=entry.completed if entry.status == COMPLETED else None,
+        completed=_arrow(entry.completed) if entry.status == COMPLETED else None,
+        due=None if entry.all_day else _arrow(entry.start),
+        alarms=_alarms(entry, tz),
     )
     if entry.all_day:
         todo.extra.append(ContentLine("DUE", params={"VALUE": ["DATE"]}, value=entry.start.strftime("%Y%m%d")))
-    else:
-        todo.due = entry.start
     if entry.last_modified is not None:
         todo.extra.append(ContentLine("LAST-MODIFIED", value=entry.last_modified.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")))
-    alarm = _alarm(entry, tz)
-    if alarm is not None:
-        todo.alarms.append(alarm)
     todo.extra.extend(_extras(entry))
-    todo.order_key = (_local_start(entry, tz).isoformat(), entry.uid)
+    todo.order_key = order_key(entry, tz)
     return todo
 
 
 def order_key(entry: Entry, tz: ZoneInfo) -> tuple[str, str]:
-    return (_local_start(entry, tz).isoformat(), entry.uid)
+    start = entry.start
+    if isinstance(start, dt.datetime):
+        return (start.isoformat(), entry.uid)
+    return (_local_midnight_text(start, tz), entry.uid)
 
 
 def build_component(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmEvent | KeepwarmTodo:

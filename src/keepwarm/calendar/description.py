@@ -36,6 +36,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 def clean(text: str) -> str:
     """Line breaks as LF, other control characters dropped (TEXT values may not hold them)."""
+    if text.isprintable():  # no line break nor control character in it: nothing to do (7x quicker than the regexes)
+        return text
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
 
 

@@ -19,6 +19,8 @@ from ..model import Contact, FollowUp
 from ..session import Session
 from ..store import contacts as people
 from ..store import followups as plans
+from ..store.contact_rows import load_contacts
+from ..store.followup_rows import load_open_followups
 from . import description as words
 from . import events
 from .advice import NONE, Advice, AdviceFor, consult
@@ -80,22 +82,28 @@ def resolve(session: Session, selection: Selection) -> Resolved:
 
 
 def gather(session: Session, selection: Selection, resolved: Resolved, *, with_advice: bool = True) -> Gathered:
+    """The engine's run, then the contacts and open follow-ups as they stand after it.
+
+    Read with the store's bulk loaders (what the engine reads with): the same
+    models as `list_contacts`/`list_followups`, without validating every row
+    again (at 10,000 contacts that was 2 s of the export).
+    """
     focus: list[int] | None = None
     if resolved.contact_id is not None or resolved.account_id is not None:
         with session.store.read() as conn:
-            chosen = people.list_contacts(
+            chosen = load_contacts(
                 conn,
-                account=str(resolved.account_id) if resolved.account_id is not None else None,
+                account_id=resolved.account_id,
                 ids=[resolved.contact_id] if resolved.contact_id is not None else None,
             )
         focus = [c.id for c in chosen]
     consultation = consult(session, focus, persist=selection.persist) if with_advice else None
     with session.store.read() as conn:
         if focus is None:
-            contacts = {c.id: c for c in people.list_contacts(conn)}
+            contacts = {c.id: c for c in load_contacts(conn)}
         else:
-            contacts = {c.id: c for c in people.list_contacts(conn, ids=focus)} if focus else {}
-        items = [f for f in plans.list_followups(conn, statuses=plans.OPEN_STATES) if f.contact_id in contacts]
+            contacts = {c.id: c for c in load_contacts(conn, ids=focus)} if focus else {}
+        items = [f for f in load_open_followups(conn) if f.contact_id in contacts]
     allowed = {cid: c for cid, c in contacts.items() if not c.do_not_contact}
     return Gathered(
         contacts=allowed,

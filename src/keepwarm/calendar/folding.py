@@ -18,28 +18,38 @@ CRLF = "\r\n"
 _BACKSLASH = ord("\\")
 
 
-def _is_continuation(byte: int) -> bool:
-    return byte & 0xC0 == 0x80
+def _cut_points(line: bytes, limit: int) -> list[bytes]:
+    """The physical pieces of one long encoded line (without the leading spaces)."""
+    pieces: list[bytes] = []
+    end, start, cut = len(line), 0, limit
+    plain = line.isascii()  # no UTF-8 continuation byte to step back over
+    while cut < end:
+        if not plain:
+            while line[cut] & 0xC0 == 0x80:  # inside a multi-byte character
+                cut -= 1
+        if cut > start and line[cut - 1] == _BACKSLASH:
+            before = cut - 2
+            while before >= start and line[before] == _BACKSLASH:
+                before -= 1
+            if (cut - 1 - before) % 2:
+                cut -= 1  # keep an escape pair such as \n or \, on one line
+        pieces.append(line[start:cut])
+        start = cut
+        cut = start + limit - 1
+    pieces.append(line[start:])
+    return pieces
 
 
 def fold_bytes(line: bytes, limit: int = LIMIT) -> list[bytes]:
     if len(line) <= limit:
         return [line]
-    pieces: list[bytes] = []
-    start, room, end = 0, limit, len(line)
-    while end - start > room:
-        cut = start + room
-        while _is_continuation(line[cut]):
-            cut -= 1
-        run = 0
-        while cut - 1 - run >= start and line[cut - 1 - run] == _BACKSLASH:
-            run += 1
-        if run % 2:
-            cut -= 1  # keep an escape pair such as \n or \, on one line
-        pieces.append(line[start:cut])
-        start, room = cut, limit - 1
-    pieces.append(line[start:])
+    pieces = _cut_points(line, limit)
     return [pieces[0], *(b" " + piece for piece in pieces[1:])]
+
+
+def _folded(line: bytes, limit: int) -> bytes:
+    """The folded line, its pieces joined by CRLF and a space, as `fold_bytes` gives them."""
+    return b"\r\n ".join(_cut_points(line, limit))
 
 
 def fold_line(line: str, limit: int = LIMIT) -> list[str]:
@@ -80,6 +90,6 @@ def fold_encoded(text: str, limit: int = LIMIT) -> bytes:
         lines = data.split(b"\r\n")
         if not lines[-1]:
             lines.pop()
-        lines = [line if len(line) <= limit else b"\r\n".join(fold_bytes(line, limit)) for line in lines]
+        lines = [line if len(line) <= limit else _folded(line, limit) for line in lines]
         return b"\r\n".join(lines) + b"\r\n"
     return fold_lines((line for line in re.split(r"\r\n|\n|\r", text) if line), limit).encode("utf-8")

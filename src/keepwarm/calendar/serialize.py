@@ -7,8 +7,10 @@ only here, in case a code path inside the library still goes through `str()`.
 
 `chunks` is the one way the text is made: the calendar's head, then each
 component as `ics` serializes it (built just before, dropped just after),
-then its tail, each folded on its own. Folding works line by line and every
-piece is whole lines, so the pieces joined are the whole calendar folded.
+then its tail. They are folded and handed on a hundred components at a time:
+entering the warnings filter, folding and writing once per component cost
+more than the batch holds (a few hundred kB). Folding works line by line and
+every piece is whole lines, so the pieces joined are the whole calendar folded.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import islice
 
 import ics
 
 from .components import pieces
 from .folding import fold_encoded
+
+#: Components serialized, folded and handed on together.
+BATCH = 100
 
 
 @contextmanager
@@ -32,7 +38,7 @@ def _quiet():
 
 
 def chunks(calendar: ics.Calendar) -> Iterator[bytes]:
-    """The calendar's bytes, a piece at a time (a KeepwarmCalendar builds its components as it goes)."""
+    """The calendar's bytes, a batch at a time (a KeepwarmCalendar builds its components as it goes)."""
     if not hasattr(calendar, "pending"):  # a plain ics.Calendar: all at once
         with _quiet():
             text = calendar.serialize()
@@ -41,10 +47,10 @@ def chunks(calendar: ics.Calendar) -> Iterator[bytes]:
     parts = pieces(calendar)
     while True:
         with _quiet():  # not around the yield: the filter must not outlive this frame's turn
-            part = next(parts, None)
-        if part is None:
+            batch = list(islice(parts, BATCH))
+        if not batch:
             return
-        yield fold_encoded(part)
+        yield fold_encoded("\r\n".join(batch))
 
 
 def to_bytes(calendar: ics.Calendar) -> bytes:

@@ -7,8 +7,10 @@ exception; and where the parser feeds a write, a refused input writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import string
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -25,8 +27,8 @@ from keepwarm.calendar.serialize import to_bytes
 from keepwarm.engine.settings import CORE_SECTIONS
 from keepwarm.errors import UserError
 from keepwarm.host import PluginHost
-from keepwarm.io import csv_import, imports, interactions_import, restore, vcard_import
-from keepwarm.io.backup import collect
+from keepwarm.io import backup_lines, csv_import, imports, interactions_import, restore, vcard_import
+from keepwarm.io.backup import collect, dumps, export_json
 from keepwarm.store import Store
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
@@ -242,6 +244,55 @@ def test_restoring_any_file_lands_whole_or_not_at_all(tmp_path_factory, home, te
     path.write_bytes(text.encode("utf-8", "replace"))
     with Store.open(folder / "keepwarm.db") as store:
         _all_or_nothing(store, lambda: restore.restore(store, path))
+
+
+@SLOW
+@given(st.dictionaries(st.sampled_from(SECTIONS + ["anchor", "x"]), json_value, max_size=3).map(_backup))
+def test_restoring_any_backup_in_our_layout_lands_whole_or_not_at_all(tmp_path_factory, home, data):
+    """The same values written one record per line, as `keepwarm export json` does: the streamed reader."""
+    folder = tmp_path_factory.mktemp("restore")
+    path = folder / "backup.json"
+    path.write_text(dumps(data), encoding="utf-8")
+    backup_lines.scan(path)  # our layout, so the streamed reader is the one taking it
+    with Store.open(folder / "keepwarm.db") as store:
+        _all_or_nothing(store, lambda: restore.restore(store, path))
+
+
+@SLOW
+@given(st.lists(st.tuples(st.integers(0, 400), st.sampled_from(["drop", "twice", "cut", "swap", "hostile"]), hostile),
+                min_size=1, max_size=3))
+def test_a_damaged_export_lands_whole_or_not_at_all(tmp_path_factory, home, damage):
+    """Lines of a real export dropped, repeated, cut short, swapped or replaced: refused cleanly, or restored."""
+    lines = _real_export().split("\n")
+    for at, how, text in damage:
+        at %= len(lines)
+        if how == "drop":
+            del lines[at]
+        elif how == "twice":
+            lines.insert(at, lines[at])
+        elif how == "cut":
+            lines[at] = lines[at][: len(lines[at]) // 2]
+        elif how == "swap":
+            lines[at], lines[-1 - at] = lines[-1 - at], lines[at]
+        else:
+            lines[at] = text
+    folder = tmp_path_factory.mktemp("restore")
+    path = folder / "backup.json"
+    path.write_text("\n".join(lines), encoding="utf-8", errors="replace")
+    with Store.open(folder / "keepwarm.db") as store:
+        _all_or_nothing(store, lambda: restore.restore(store, path))
+
+
+@functools.cache
+def _real_export() -> str:
+    import tempfile
+
+    from keepwarm.io import demo
+
+    with tempfile.TemporaryDirectory() as folder:
+        with Store.open(Path(folder) / "demo.db") as store:
+            demo.load_demo(store, NOW.date(), NOW)
+            return export_json(store)
 
 
 # ------------------------------------------------------------------ .ics export

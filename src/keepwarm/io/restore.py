@@ -1,8 +1,13 @@
 """Loading a JSON backup into an empty database.
 
-Every record is validated by the domain models, and every reference checked,
-before anything is written; then all of it is written in one transaction, ids
-included, so `contact 12` is still contact 12 afterwards.
+Every record is validated by the domain models and every reference checked;
+all of it is written in one transaction, ids included, so `contact 12` is
+still contact 12 afterwards, and nothing at all if anything is refused.
+
+A backup in the layout `keepwarm export json` writes (one record per line) is
+read a record at a time and written in batches inside that transaction
+(`restore_stream`), so its size is not limited; any other JSON file is parsed
+whole, as files of the other importers are, up to their size limit.
 """
 
 from __future__ import annotations
@@ -38,16 +43,21 @@ class Parsed:
         return {section: len(items) for section, items in self.records.items()} | {"rules": len(self.rules)}
 
 
-def parse(data: object, source: str) -> Parsed:
-    """Validate a whole backup; the first bad record is reported by its path (`contacts[3].emails[0]`)."""
+def check_envelope(data: object, source: str) -> Envelope:
+    """The file around the records: a keepwarm backup of a version we read, with nothing unknown in it."""
     if not isinstance(data, dict):
         raise UserError(f"{source}: is not a keepwarm backup (expected a JSON object with \"format\": \"{FORMAT}\")")
     if data.get("format") != FORMAT:
         raise UserError(f"{source}: is not a keepwarm backup (expected \"format\": \"{FORMAT}\")")
     try:
-        envelope = Envelope.model_validate(data)
+        return Envelope.model_validate(data)
     except ValidationError as exc:
         raise UserError(f"{source}: {first_problem(exc)}") from None
+
+
+def parse(data: object, source: str) -> Parsed:
+    """Validate a whole backup; the first bad record is reported by its path (`contacts[3].emails[0]`)."""
+    envelope = check_envelope(data, source)
     del data  # the envelope holds the records now; a caller passing the tree alone lets it go
     parsed = Parsed(anchor=envelope.anchor)
     for section, model in SECTIONS.items():
@@ -63,7 +73,7 @@ def parse(data: object, source: str) -> Parsed:
         parsed.records[section] = items
     parsed.rules = dict(envelope.rules)
     _check_references(parsed, source)
-    _check_rules(parsed.rules, source)
+    check_rules(parsed.rules, source)
     return parsed
 
 
@@ -110,7 +120,7 @@ def _safe_rule_path(name: str) -> bool:
     )
 
 
-def _check_rules(rules: dict[str, str], source: str) -> None:
+def check_rules(rules: dict[str, str], source: str) -> None:
     for name, text in rules.items():
         if not _safe_rule_path(name):
             raise UserError(f"{source}: rules[{name!r}]: not a relative .toml path inside the rules folder")
@@ -162,26 +172,35 @@ def _plain_rows(items: list[BaseModel]) -> list[dict]:
     return rows
 
 
-def write(conn: Connection, parsed: Parsed) -> None:
-    """Insert every record as it is, ids included (the database must be empty)."""
-    accounts = parsed.records["accounts"]
-    if accounts:
+def account_keys(accounts: list[BaseModel]) -> dict[str, int]:
+    """Each account's name as contacts refer to it (trimmed, lower case) -> its id."""
+    return {a.name.strip().lower(): a.id for a in accounts}
+
+
+def write_records(conn: Connection, section: str, items: list[BaseModel], account_ids: dict[str, int]) -> None:
+    """Insert one section's records as they are, ids included; `account_ids` as `account_keys` gives them."""
+    if not items:
+        return
+    if section == "accounts":
         conn.execute(insert(schema.accounts), [
             {**a.model_dump(exclude={"created_at", "updated_at"}),
              "created_at": _naive(a.created_at), "updated_at": _naive(a.updated_at)}
-            for a in accounts
+            for a in items
         ])
-    account_ids = {a.name.strip().lower(): a.id for a in accounts}
-    bulk.insert_contacts(
-        conn, [(c.id, c, c.uid, c.created_at, c.updated_at) for c in parsed.records["contacts"]], account_ids
-    )
-    for section in ("interactions", "promises", "followups", "assessments"):
-        rows = _plain_rows(parsed.records[section])
-        if rows:
-            conn.execute(insert(TABLES[section]), rows)
+    elif section == "contacts":
+        bulk.insert_contacts(conn, [(c.id, c, c.uid, c.created_at, c.updated_at) for c in items], account_ids)
+    else:
+        conn.execute(insert(TABLES[section]), _plain_rows(items))
 
 
-def _rule_targets(rules: dict[str, str]) -> dict[Path, str]:
+def write(conn: Connection, parsed: Parsed) -> None:
+    """Insert every record as it is, ids included (the database must be empty)."""
+    account_ids = account_keys(parsed.records["accounts"])
+    for section in SECTIONS:
+        write_records(conn, section, parsed.records[section], account_ids)
+
+
+def rule_targets(rules: dict[str, str]) -> dict[Path, str]:
     """Where each rule file goes; refuses to replace a different file already there."""
     folder = paths.user_rules_dir()
     out = {}
@@ -202,8 +221,14 @@ def _rule_targets(rules: dict[str, str]) -> dict[Path, str]:
 
 
 def restore(store: Store, path: Path) -> dict[str, int]:
+    """Restore a backup into the (empty) database; what was restored, counted per section."""
+    from . import restore_stream  # built on this module's checks and writers
+
+    streamed = restore_stream.plan(path)
+    if streamed is not None:
+        return restore_stream.restore(store, streamed)
     parsed = load_file(path)
-    targets = _rule_targets(parsed.rules)
+    targets = rule_targets(parsed.rules)
     with store.read() as conn:
         require_empty(conn, store)
     store.copy_aside("restore")

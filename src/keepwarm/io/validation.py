@@ -25,10 +25,15 @@ def message(err: dict) -> str:
 
 
 def dotted(loc: Sequence) -> str:
-    """`contacts[3].emails[0]`."""
+    """`contacts[3].emails[0]`; a key with a line break or another unprintable character as `rules['a\\n']`."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not str(part).isprintable():  # a message stays on one line
+            out += f"[{str(part)!r}]"
+        else:
+            out += f".{part}" if out else str(part)
     return out
 
 

@@ -18,7 +18,7 @@ from .report import table
 # (measure, share of --repeat it runs; fewer for the slow, many-sample or writing measures)
 MEASURES = [
     ("floor", 1.0), ("stats", 1.0), ("agenda", 1.0), ("detail", 0.2), ("search", 1.0), ("tui", 1.0),
-    ("ics", 1.0), ("vcard", 0.2), ("json_export", 0.2),
+    ("ics", 1.0), ("vcard", 0.2), ("json_export", 0.2), ("restore", 0.2),
 ]
 SIZE_INDEPENDENT = {"vcard"}  # always 10,000 cards into an empty database
 
@@ -26,7 +26,8 @@ SIZE_INDEPENDENT = {"vcard"}  # always 10,000 cards into an empty database
 def run_child(measure: str, db, repeat: int) -> dict:
     if measure == "tui":  # one cold start per process
         runs = [run_child("tui_once", db, 1) for _ in range(repeat)]
-        return {"times": [r["times"][0] for r in runs], "peak_mb": max(r["peak_mb"] for r in runs)}
+        return {"times": [r["times"][0] for r in runs], "peak_mb": max(r["peak_mb"] for r in runs),
+                "fresh": [r["fresh"][0] for r in runs if r.get("fresh")]}
     name = "tui" if measure == "tui_once" else measure
     proc = subprocess.run([sys.executable, "-m", "benchmarks.child", name, str(db), str(repeat)],
                           capture_output=True, text=True, cwd=data.ROOT, env=os.environ.copy())

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from . import detail
-from .engine.evaluate import Evaluation, evaluate
 from .model import Role, SocialStyle, Stage
 from .rules import effective, flatten
 from .session import Session
 from .store import contacts as people
 from .store import schema
 from .text import fold
+
+if TYPE_CHECKING:  # the engine loads on first use: the TUI paints its first screen without it
+    from .engine.evaluate import Evaluation
 
 BANDS = ("warm", "cooling", "cold")
 
@@ -50,6 +52,8 @@ def contact_index(session: Session) -> list[dict]:
 
 def contact_rows(session: Session, evaluation: Evaluation | None = None) -> list[dict]:
     """One row per contact with the numbers a table sorts and filters by."""
+    from .engine.evaluate import evaluate
+
     evaluation = evaluation or evaluate(session, persist=False)
     rows = []
     for cid, c in evaluation.contacts.items():
@@ -166,6 +170,8 @@ def contact_view(session: Session, contact_id: int, *, timeline: int = 50) -> di
     """`detail.contact_detail` plus a longer timeline and each important date's next occurrence."""
     from .store import activity
 
+    from . import detail
+
     view = detail.contact_detail(session, contact_id)
     with session.store.read() as conn:
         contact = people.get_contact(conn, contact_id)
@@ -189,6 +195,8 @@ def contact_view(session: Session, contact_id: int, *, timeline: int = 50) -> di
 
 def account_rows(session: Session, evaluation: Evaluation | None = None) -> list[dict]:
     """Every account with its number of stakeholders, health and warnings, by name."""
+    from .engine.evaluate import evaluate
+
     evaluation = evaluation or evaluate(session, persist=False)
     with session.store.read() as conn:
         accounts = people.list_accounts(conn)
@@ -235,6 +243,8 @@ def account_view(session: Session, account_id: int, evaluation: Evaluation | Non
     view is read from it instead of running the engine again for the account.
     """
     if evaluation is None:
+        from . import detail
+
         view = detail.account_detail(session, account_id)
     else:
         view = _account_detail_from(session, evaluation, account_id)

@@ -84,7 +84,12 @@ def main() -> None:
         if target.exists() and "--force" not in sys.argv:
             print(f"kept    {target.name} (it stands for databases users have; --force rebuilds it)")
             continue
-        build(target, revision)
+        partial = target.with_suffix(".partial")
+        try:
+            build(partial, revision)  # a failed build leaves no file that a later run would keep
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
         print(f"built   {target.name}")
 
 

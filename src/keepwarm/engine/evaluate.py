@@ -267,4 +267,7 @@ def _evaluate(session: Session, *, persist: bool, contact_ids: Iterable[int] | N
                 conn, proposals, failed, active, targets, today=today, now=now,
                 horizon_days=cfg.horizon_days, silenced=silenced,
             )
+            from ..store import snapshots  # what this run concluded, stored with the follow-ups it reconciled
+
+            snapshots.store(conn, evaluation)
     return evaluation

@@ -173,6 +173,35 @@ contact_totals = Table(
     ),
 )
 
+# What the last engine run that evaluated a contact concluded (migration 0005), written with the
+# follow-ups that run reconciled: health (score, band, and `Health.to_json()` as JSON) and the
+# contact's own warnings as JSON; `account_id` names the account whose warnings (in
+# account_snapshots, stored once per account) follow them. `digest` identifies the stored texts so a
+# run rewrites only what changed. Derived, like contact_totals: not part of a backup.
+contact_snapshots = Table(
+    "contact_snapshots",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("evaluated_on", Date, nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("band", String, nullable=False),
+    Column("account_id", Integer),
+    Column("digest", Integer, nullable=False),
+    Column("health", Text, nullable=False),
+    Column("warnings", Text, nullable=False),
+)
+
+account_snapshots = Table(
+    "account_snapshots",
+    metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("evaluated_on", Date, nullable=False),
+    Column("digest", Integer, nullable=False),
+    Column("warnings", Text, nullable=False),
+)
+
 commitments = Table(
     "commitments",
     metadata,
@@ -230,12 +259,14 @@ assessments = Table(
 )
 
 __all__ = [
+    "account_snapshots",
     "accounts",
     "assessments",
     "commitments",
     "contact_dates",
     "contact_emails",
     "contact_phones",
+    "contact_snapshots",
     "contact_tags",
     "contact_totals",
     "contacts",

@@ -7,35 +7,57 @@ data version so every screen recomputes when it is next shown.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from .. import operations, queries
 from ..errors import UserError
-from ..model import Contact
 from ..session import Session
 from ..store.watch import ChangeWatcher
 from .palette import KeepwarmCommands
-from .screens.accounts import AccountsScreen
 from .screens.agenda import AgendaScreen
 from .screens.base import DataScreen
-from .screens.contact_detail import ContactScreen
-from .screens.contacts import ContactsScreen
-from .screens.dashboard import DashboardScreen
-from .screens.plugins import PluginsScreen
-from .screens.rules import RulesScreen
-from .screens.welcome import WelcomeScreen
-from .widgets.contact_form import ContactFormScreen
-from .widgets.log_form import LogRequest, LogResult, LogScreen
-from .widgets.path_dialog import PathScreen
-from .widgets.snooze import SnoozeScreen
 from .workers import EngineGate
 
+if TYPE_CHECKING:
+    from ..model import Contact
+    from .widgets.log_form import LogResult
+
 MODES = ("agenda", "contacts", "accounts", "dashboard", "plugins", "rules")
+
+
+def _loaded(module: str, name: str):
+    """A class of the TUI's, imported on first use: the agenda paints before the other screens are loaded."""
+    return getattr(importlib.import_module(f"keepwarm.tui.{module}"), name)
+
+
+def _screen(module: str, name: str):
+    return lambda: _loaded(f"screens.{module}", name)()
+
+
+def _operations():
+    from .. import operations  # the writes' core functions: loaded with the first one
+
+    return operations
+
+
+def _queries():
+    from .. import queries
+
+    return queries
+
+
+def _showing(screen, module: str, name: str) -> bool:
+    """isinstance(screen, that class), without importing it: no screen is one if its module was never loaded."""
+    found = sys.modules.get(f"keepwarm.tui.{module}")
+    return found is not None and isinstance(screen, getattr(found, name))
 
 
 class KeepwarmApp(App[None]):
@@ -44,11 +66,11 @@ class KeepwarmApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-xwide")]
     MODES = {
         "agenda": AgendaScreen,
-        "contacts": ContactsScreen,
-        "accounts": AccountsScreen,
-        "dashboard": DashboardScreen,
-        "plugins": PluginsScreen,
-        "rules": RulesScreen,
+        "contacts": _screen("contacts", "ContactsScreen"),
+        "accounts": _screen("accounts", "AccountsScreen"),
+        "dashboard": _screen("dashboard", "DashboardScreen"),
+        "plugins": _screen("plugins", "PluginsScreen"),
+        "rules": _screen("rules", "RulesScreen"),
     }
     COMMANDS = App.COMMANDS | {KeepwarmCommands}
     BINDINGS = [
@@ -71,13 +93,14 @@ class KeepwarmApp(App[None]):
         self.session = session
         self.gate = EngineGate(session)
         self.watcher: ChangeWatcher | None = None
+        self._calendar_export: bool | None = None
 
     async def on_mount(self) -> None:
         self.watcher = self.gate.watcher = ChangeWatcher(self.session.store.path)
         self.set_interval(self.WATCH_SECONDS, self.check_outside_changes)
         await self.switch_mode("agenda")
-        if queries.is_empty(self.session):
-            await self.push_screen(WelcomeScreen())
+        if _queries().is_empty(self.session):
+            await self.push_screen(_loaded("screens.welcome", "WelcomeScreen")())
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
@@ -95,8 +118,8 @@ class KeepwarmApp(App[None]):
                 return False
         finally:
             self.gate.lock.release()
-        if isinstance(self.screen, WelcomeScreen):
-            if not queries.is_empty(self.session):
+        if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
+            if not _queries().is_empty(self.session):
                 await self.leave_welcome_if_filled()
         elif getattr(self.screen, "editing", False):
             self.gate.changed()  # the contact being edited in place reloads after its save
@@ -107,7 +130,7 @@ class KeepwarmApp(App[None]):
     # ------------------------------------------------------------ guards
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if isinstance(self.screen, WelcomeScreen) and action in ("goto", "log", "search"):
+        if _showing(self.screen, "screens.welcome", "WelcomeScreen") and action in ("goto", "log", "search"):
             return False
         # A form is open (a dialog, or a contact being edited in place): its keys are for typing.
         busy = isinstance(self.screen, ModalScreen) or getattr(self.screen, "editing", False)
@@ -118,7 +141,7 @@ class KeepwarmApp(App[None]):
     # ------------------------------------------------------------ moving
 
     async def goto(self, mode: str) -> None:
-        while len(self.screen_stack) > 1 and isinstance(self.screen, ContactScreen):
+        while len(self.screen_stack) > 1 and _showing(self.screen, "screens.contact_detail", "ContactScreen"):
             await self.pop_screen()
         if self.current_mode != mode:
             await self.switch_mode(mode)
@@ -129,7 +152,7 @@ class KeepwarmApp(App[None]):
     async def action_search(self) -> None:
         await self.goto("contacts")
         screen = self.screen
-        if isinstance(screen, ContactsScreen):
+        if _showing(screen, "screens.contacts", "ContactsScreen"):
             screen.focus_search()
 
     def action_help(self) -> None:
@@ -139,7 +162,7 @@ class KeepwarmApp(App[None]):
             self.action_show_help_panel()
 
     def open_contact(self, contact_id: int) -> None:
-        self.push_screen(ContactScreen(contact_id))
+        self.push_screen(_loaded("screens.contact_detail", "ContactScreen")(contact_id))
 
     # ----------------------------------------------------------- writing
 
@@ -164,8 +187,8 @@ class KeepwarmApp(App[None]):
 
     def open_log(self, contacts: list[tuple[int, str]], channel: str | None = None, followup_id: int | None = None,
                  reason: str = "") -> None:
-        request = LogRequest(contacts=contacts, channel=channel, followup_id=followup_id, reason=reason)
-        self.push_screen(LogScreen(request), callback=self._log_closed)
+        request = _loaded("widgets.log_form", "LogRequest")(contacts=contacts, channel=channel, followup_id=followup_id, reason=reason)
+        self.push_screen(_loaded("widgets.log_form", "LogScreen")(request), callback=self._log_closed)
 
     def _log_closed(self, result: LogResult | None) -> None:
         if result is not None:
@@ -174,7 +197,7 @@ class KeepwarmApp(App[None]):
     @work(thread=True, group="write")
     def _write_log(self, result: LogResult) -> None:
         try:
-            self.gate.run(operations.log_touch, self.session, result.fields, followup_id=result.followup_id)
+            self.gate.run(_operations().log_touch, self.session, result.fields, followup_id=result.followup_id)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
@@ -185,12 +208,12 @@ class KeepwarmApp(App[None]):
             if until is not None:
                 self._write_snooze(followup_id, until, who)
 
-        self.push_screen(SnoozeScreen(who, self.session.today), callback=closed)
+        self.push_screen(_loaded("widgets.snooze", "SnoozeScreen")(who, self.session.today), callback=closed)
 
     @work(thread=True, group="write")
     def _write_snooze(self, followup_id: int, until, who: str) -> None:
         try:
-            self.gate.run(operations.snooze, self.session, followup_id, until)
+            self.gate.run(_operations().snooze, self.session, followup_id, until)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
@@ -199,7 +222,7 @@ class KeepwarmApp(App[None]):
     @work(thread=True, group="write")
     def dismiss_followup(self, followup_id: int, who: str) -> None:
         try:
-            self.gate.run(operations.dismiss, self.session, followup_id)
+            self.gate.run(_operations().dismiss, self.session, followup_id)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
@@ -210,12 +233,12 @@ class KeepwarmApp(App[None]):
             if contact is not None:
                 self._write_contact(contact)
 
-        self.push_screen(ContactFormScreen(), callback=closed)
+        self.push_screen(_loaded("widgets.contact_form", "ContactFormScreen")(), callback=closed)
 
     @work(thread=True, group="write")
     def _write_contact(self, contact: Contact) -> None:
         try:
-            contact_id = self.gate.run(operations.save_contact, self.session, contact)
+            contact_id = self.gate.run(_operations().save_contact, self.session, contact)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
@@ -223,7 +246,7 @@ class KeepwarmApp(App[None]):
 
     async def _contact_added(self, contact_id: int, name: str) -> None:
         self.notify(f"Added {name}.")
-        if isinstance(self.screen, WelcomeScreen):
+        if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
             await self.pop_screen()
         self.data_changed()
         self.open_contact(contact_id)
@@ -243,12 +266,12 @@ class KeepwarmApp(App[None]):
             self.screen.reload()
 
     def example_available(self) -> bool:
-        return operations.example_loader() is not None
+        return _operations().example_loader() is not None
 
     @work(thread=True, exclusive=True, group="example")
     def load_example(self) -> None:
         try:
-            counts = self.gate.run(operations.load_example, self.session)
+            counts = self.gate.run(_operations().load_example, self.session)
         except UserError as exc:
             self.call_from_thread(self._example_failed, exc.message)
             return
@@ -256,7 +279,7 @@ class KeepwarmApp(App[None]):
         self.call_from_thread(self._filled, "Loaded the example data" + (f": {', '.join(shown)}." if shown else "."))
 
     def _example_failed(self, message: str) -> None:
-        if isinstance(self.screen, WelcomeScreen):
+        if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
             self.screen.busy(False)
         self._failed(message, "Example data not loaded")
 
@@ -265,30 +288,30 @@ class KeepwarmApp(App[None]):
         await self.leave_welcome_if_filled()
 
     async def leave_welcome_if_filled(self) -> None:
-        if queries.is_empty(self.session):
-            if isinstance(self.screen, WelcomeScreen):
+        if _queries().is_empty(self.session):
+            if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
                 self.screen.busy(False)
             self.notify("Still empty.", severity="warning")
             return
-        if isinstance(self.screen, WelcomeScreen):
+        if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
             await self.pop_screen()
         self.data_changed()
 
     def importer(self):
         """The contact importer's entry point, when the import module is installed."""
-        return operations.importer()
+        return _operations().importer()
 
     @work(thread=True, exclusive=True, group="import")
     def import_file(self, path: str) -> None:
         try:
-            summary = self.gate.run(operations.import_file, self.session, Path(path).expanduser())
+            summary = self.gate.run(_operations().import_file, self.session, Path(path).expanduser())
         except UserError as exc:
             self.call_from_thread(self._import_failed, exc.message)
             return
         self.call_from_thread(self._filled, summary)
 
     def _import_failed(self, message: str) -> None:
-        if isinstance(self.screen, WelcomeScreen):
+        if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
             self.screen.show_import_error(message)
         else:
             self._failed(message, "Not imported")
@@ -296,14 +319,30 @@ class KeepwarmApp(App[None]):
     # ------------------------------------------------------------ calendar
 
     def calendar_export_available(self) -> bool:
-        return operations.calendar_exporter() is not None
+        """Asked by the footer at every key: until the export has been loaded once (by `warm_up`, after
+        the first paint), whether its module is there at all; then whether it loaded."""
+        if self._calendar_export is None:
+            if "keepwarm.calendar.export" not in sys.modules:
+                return importlib.util.find_spec("keepwarm.calendar.export") is not None
+            self._calendar_export = _operations().calendar_exporter() is not None
+        return self._calendar_export
+
+    @work(thread=True, exclusive=True, group="warm-up")
+    def warm_up(self) -> None:
+        """What the first paint did without: the calendar export (and `ics`), loaded in the background."""
+        loaded = _operations().calendar_exporter() is not None
+        self.call_from_thread(self._warmed_up, loaded)
+
+    def _warmed_up(self, loaded: bool) -> None:
+        self._calendar_export = loaded
+        self.screen.refresh_bindings()
 
     def export_calendar(self) -> None:
         def closed(path: Path | None) -> None:
             if path is not None:
                 self._write_calendar(path)
 
-        self.push_screen(PathScreen("Export the follow-ups to an iCalendar file", "~/keepwarm-followups.ics",
+        self.push_screen(_loaded("widgets.path_dialog", "PathScreen")("Export the follow-ups to an iCalendar file", "~/keepwarm-followups.ics",
                                     must_exist=False, action="Export",
                                     hint="import it into your calendar app; exporting again updates the events"),
                          callback=closed)
@@ -311,7 +350,7 @@ class KeepwarmApp(App[None]):
     @work(thread=True, exclusive=True, group="export")
     def _write_calendar(self, path: Path) -> None:
         try:
-            message = self.gate.run(operations.export_calendar, self.session, path)
+            message = self.gate.run(_operations().export_calendar, self.session, path)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message, "Not exported")
             return

@@ -9,10 +9,13 @@ reused by the screens until a write bumps the version.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from ..engine.agenda import Agenda, AgendaItem, build_agenda
-from ..engine.evaluate import Evaluation, evaluate
 from ..session import Session
+
+if TYPE_CHECKING:  # the engine (plugins, rule packs) loads in the first worker that runs it, not at start-up
+    from ..engine.agenda import Agenda, AgendaItem
+    from ..engine.evaluate import Evaluation
 
 
 class EngineGate:
@@ -33,6 +36,8 @@ class EngineGate:
             return self.version
 
     def evaluation(self) -> Evaluation:
+        from ..engine.evaluate import evaluate
+
         with self.lock:
             if self._evaluation is None or self._evaluated_at != self.version:
                 version = self.version
@@ -45,6 +50,8 @@ class EngineGate:
 
         Without `advice`, items get their tips and suggestions through `advice()`, as they are looked at.
         """
+        from ..engine.agenda import build_agenda
+
         with self.lock:
             version = self.version
             reuse = self._evaluation if (self._persisted and self._evaluated_at == version) else None

@@ -13,13 +13,25 @@ row shows the best suggestion instead). Plugin problems met on the way are
 added to the count under the date as they appear.
 
 The list is a DataTable, which draws only the rows in view, so a backlog of
-thousands stays instant; section titles are rows the cursor steps over.
+thousands stays instant; section titles are rows the cursor steps over. The
+rows go in a screenful first (the one the cursor is on), the rest in chunks
+after the paint, with every column as wide as its widest cell from the start.
+
+Stale while revalidating: when an engine run has stored its conclusions
+(`store.snapshots`), the screen paints the agenda rebuilt from them at once,
+says so under the date, and starts its own engine run; the fresh rows then
+replace the stored ones, the cursor staying on the same follow-up. A stored row
+acts like a fresh one (done, snooze, dismiss, open call the same functions);
+its advice is not shown until the engine has worked it out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -28,14 +40,20 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ...engine.agenda import AgendaItem
-from ..render import BAND_RICH, due_text
+from ...store import snapshots
+from ..render import band_text, due_text
 from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
 from .base import DataScreen
 
+if TYPE_CHECKING:  # the engine loads in the worker, after the first paint
+    from ...engine.agenda import AgendaItem
+
 SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"))
 WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}
+COLUMNS = ("when", "who", "health", "why", "do")
+#: Rows added before the first paint (beyond the cursor's), then per chunk after it.
+FIRST_ROWS, CHUNK_ROWS = 80, 400
 
 
 class AgendaList(DataTable):
@@ -69,6 +87,11 @@ class AgendaScreen(DataScreen):
         #: Each item's source, by follow-up id: where its advice comes from on first need.
         self._sources: dict[int, AgendaItem] = {}
         self._counts: dict[str, int] = {}
+        #: Bumped by every `show`: chunks still queued for an older one stop.
+        self._fill = 0
+        #: perf_counter() when the stored rows, then the fresh ones, were first on screen (the benchmark reads them).
+        self.stored_painted_at: float | None = None
+        self.fresh_painted_at: float | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,12 +101,52 @@ class AgendaScreen(DataScreen):
                 yield Static("", id="agenda-summary")
                 yield AgendaList(id="agenda-list", cursor_type="row", show_header=False)
             yield SidePanel(id="agenda-panel")
-        yield Footer(compact=True)
+        # The footer comes after the first rows are painted (`_painted`): building its keys cost as much
+        # as painting the rows, and the key hints can wait a frame for the agenda.
 
     def on_mount(self) -> None:
         self.sub_title = "Agenda"
 
     # ------------------------------------------------------------- data
+
+    #: Seconds before the first load shows the loading indicator (the stored agenda usually comes sooner;
+    #: the indicator's animation would only slow it down).
+    LOADING_AFTER = 0.3
+
+    def reload(self) -> None:
+        """The stored agenda first when there is one (no engine, no plugins), then the engine's."""
+        if not self.loaded_once:
+            self.set_timer(self.LOADING_AFTER, self._still_loading)
+        self._load_stored(self.app.gate.version)
+
+    def _still_loading(self) -> None:
+        if not self.loaded_once:
+            target = self._loading_target()
+            if target is not None:
+                target.loading = True
+
+    @work(thread=True, exclusive=True, group="stored")
+    def _load_stored(self, version: int) -> None:
+        session = self.app.session
+        try:
+            with session.store.read() as conn:
+                stored = snapshots.stored_agenda(conn, session.today)
+        except Exception:  # noqa: BLE001 - the engine's run below says what is wrong, as without a snapshot
+            stored = None
+        self.app.call_from_thread(self._stored_arrived, stored, version)
+
+    def _stored_arrived(self, stored: snapshots.StoredAgenda | None, version: int) -> None:
+        if stored is None or self.app.gate.version != version or self.loaded_version == version:
+            self._load()  # nothing stored yet (or already fresh): as before, the engine's run alone
+            return
+        data = {"on": stored.on.isoformat(), "until": stored.until.isoformat(), "items": stored.items,
+                "problems": [], "today": stored.on.isoformat(), "sources": {}, "messages": [],
+                "stored": stored}
+        target = self._loading_target()
+        if target is not None:
+            target.loading = False
+        self.loaded_once = True
+        self.show(data)  # its first paint starts the engine's run (`_painted`)
 
     def fetch(self) -> dict:
         gate = self.app.gate
@@ -96,6 +159,7 @@ class AgendaScreen(DataScreen):
             if not out["followup"]["action"]:
                 out.update(gate.advice(item)[0])
         data["messages"] = agenda.evaluation.runtime.messages()
+        data["stored"] = None
         return data
 
     def show(self, data: dict) -> None:
@@ -104,65 +168,127 @@ class AgendaScreen(DataScreen):
         table = self.query_one("#agenda-list", DataTable)
         previous = self.current_item()
         keep = previous["followup"]["id"] if previous else None
-        # Columns are rebuilt too: a DataTable keeps the widest width it ever saw.
-        table.clear(columns=True)
-        for key in ("when", "who", "health", "why", "do"):
-            table.add_column(key, key=key)
-        self.rows = []
+        rows: list[tuple[tuple[str, object], list, str]] = []  # (meta, cells, row key)
         counts = {}
         for bucket, title in SECTIONS:
             items = [i for i in data["items"] if i["bucket"] == bucket]
             counts[bucket] = len(items)
             if not items:
                 continue
-            if self.rows:
-                self._add(table, ("gap", ""), [Text("")] * 5)
+            if rows:
+                rows.append((("gap", ""), [Text("")] * 5, f"gap-{len(rows)}"))
             # The title stays as narrow as a date so the first column does not widen for it.
-            self._add(table, ("section", title), [Text(title, style="bold"), Text(f"{len(items)}", style="dim"),
-                                                  Text(""), Text(""), Text("")])
+            rows.append((("section", title), [Text(title, style="bold"), Text(f"{len(items)}", style="dim"),
+                                              Text(""), Text(""), Text("")], f"section-{len(rows)}"))
             for item in items:
-                self._add(table, ("item", item), self._cells(item), key=str(item["followup"]["id"]))
+                rows.append((("item", item), None, str(item["followup"]["id"])))  # cells: as they are added
+        if not data["items"]:
+            rows.append((("section", "nothing"), [
+                Text(f"Nothing due until {data['until']}. Press 2 to browse your contacts."),
+                Text(""), Text(""), Text(""), Text("")], "section-0"))
 
+        # Columns are rebuilt too (a DataTable keeps the widest width it ever saw), each as wide as its widest
+        # cell over all the rows, so that the chunks added after the first paint do not move them.
+        table.clear(columns=True)
+        texts = zip(*(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells]
+                      for meta, cells, _ in rows))
+        for key, column in zip(COLUMNS, texts):
+            width = max(cell_len(key), *(len(t) if t.isascii() else cell_len(t) for t in column))
+            table.add_column(key, key=key, width=width)
+        self.rows = [meta for meta, _, _ in rows]
         self._counts = counts
         self._show_summary()
 
+        self._fill += 1
+        self.call_after_refresh(self._painted, data)
         if not data["items"]:
-            self._add(table, ("section", "nothing"), [
-                Text(f"Nothing due until {data['until']}. Press 2 to browse your contacts."),
-                Text(""), Text(""), Text(""), Text("")])
+            self._add_rows(table, rows)
             self.query_one(SidePanel).clear("Nothing selected.")
             return
         index = next((n for n, (kind, item) in enumerate(self.rows)
                       if kind == "item" and item["followup"]["id"] == keep), None)
         if index is None:
             index = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
+        first = index + FIRST_ROWS
+        self._add_rows(table, rows[:first])
         self._last_row = index
         table.move_cursor(row=index, animate=False)
+        if self.is_current and self.focused is None:
+            table.focus()  # the loading indicator took the focus away
         self._show_panel(later=True)
+        if first < len(rows):
+            self.call_after_refresh(self._add_chunk, rows, first, self._fill)
+
+    def _add_rows(self, table: DataTable, rows: list) -> None:
+        for meta, cells, key in rows:
+            table.add_row(*(self._cells(meta[1]) if cells is None else cells), key=key)
+
+    def _add_chunk(self, rows: list, start: int, fill: int) -> None:
+        if fill != self._fill:
+            return  # newer rows replaced these meanwhile
+        self._add_rows(self.query_one("#agenda-list", DataTable), rows[start:start + CHUNK_ROWS])
+        if start + CHUNK_ROWS < len(rows):
+            self.call_after_refresh(self._add_chunk, rows, start + CHUNK_ROWS, fill)
+
+    def _mount_footer(self) -> None:
+        if not self.query(Footer):
+            self.mount(Footer(compact=True))
+
+    def _failed(self, message: str) -> None:
+        self._mount_footer()
+        super()._failed(message)
+
+    def _painted(self, data: dict) -> None:
+        """Just after the first screenful of `data` is on screen (before the other chunks)."""
+        self._mount_footer()
+        if data["stored"] is not None:
+            if self.stored_painted_at is None:
+                self.stored_painted_at = time.perf_counter()
+            self._load()  # the engine's run, in the worker: plugins and rules load there, not before the paint
+            return
+        if self.fresh_painted_at is None:
+            self.fresh_painted_at = time.perf_counter()
+            self.app.warm_up()
+
+    @property
+    def showing_stored(self) -> bool:
+        """The rows on screen are the last run's, the engine's own still to come."""
+        return self.data is not None and self.data["stored"] is not None
 
     def _show_summary(self) -> None:
         data = self.data
         today = dt.date.fromisoformat(data["today"])
         text = Content("  ·  ").join([f"{today:%A %d %B %Y}",
                                       " · ".join(f"{self._counts[b]} {t.lower()}" for b, t in SECTIONS)])
-        if data["messages"]:
+        stored = data["stored"]
+        if stored is not None:
+            when = stored.evaluated_on
+            since = ("as the last run left it earlier today" if when == today else
+                     f"as the last run left it on {when:%a %d %b}" if when else "as last stored")
+            new = f"; {stored.unevaluated} not evaluated yet" if stored.unevaluated else ""
+            text += Content.from_markup("\n[dim]↻ $since$new, updating…[/]", since=since, new=new)
+        elif data["messages"]:
             text += Content.from_markup("\n[$warning]⚠ $n rule or plugin problems: see 5 Plugins and 6 Rules[/]",
                                         n=str(len(data["messages"])))
         self.query_one("#agenda-summary", Static).update(text)
 
-    def _add(self, table: DataTable, meta: tuple[str, object], cells: list, key: str | None = None) -> None:
-        self.rows.append(meta)
-        table.add_row(*cells, key=key or f"{meta[0]}-{len(self.rows)}")
-
     @staticmethod
-    def _cells(item: dict) -> list[Text]:
-        f, c, h = item["followup"], item["contact"], item["health"]
-        due = dt.date.fromisoformat(item["due"])
+    def _texts(item: dict) -> tuple[str, str, str, str, str]:
+        """The words of an item's five cells (what their widths are measured on)."""
+        f, h = item["followup"], item["health"]
         action = f["action"] or (item["suggestions"][0]["text"] if item.get("suggestions") else "")
+        health = "–" if h["score"] is None else f"● {h['score']:>3}"
+        return (due_text(dt.date.fromisoformat(item["due"]), item["overdue_days"]), item["contact"]["name"], health,
+                f"{f['reason']} · {f['source']}", action)
+
+    @classmethod
+    def _cells(cls, item: dict) -> list[Text]:
+        when, who, _, _, action = cls._texts(item)
+        f, h = item["followup"], item["health"]
         return [
-            Text(due_text(due, item["overdue_days"]), style=WHEN_STYLE[item["bucket"]]),
-            Text(c["name"], style="bold"),
-            Text.assemble(("● ", BAND_RICH.get(h["band"], "")), (f"{h['score']:>3}", "")),
+            Text(when, style=WHEN_STYLE[item["bucket"]]),
+            Text(who, style="bold"),
+            band_text(h["score"], h["band"]),
             Text.assemble(f["reason"], (f" · {f['source']}", "dim")),
             Text(action, style="dim"),
         ]
@@ -209,6 +335,12 @@ class AgendaScreen(DataScreen):
         panel = self.query_one(SidePanel)
         if item is None:
             panel.clear("Nothing selected.")
+        elif item["followup"]["id"] not in self._sources:  # a stored row: the last run's, no advice yet
+            if "warnings" not in item:
+                with self.app.session.store.read() as conn:
+                    snapshots.details(conn, item)
+            panel.show_item({**item, "tips": [], "suggestions": []},
+                            note="As the last run left it: tips and suggestions follow when the engine is done.")
         elif "tips" in item or (not later and self._with_advice(item, wait=False)):
             panel.show_item(item)
         else:
@@ -221,7 +353,10 @@ class AgendaScreen(DataScreen):
         """Fill in the item's tips and suggestions on first need; False when they cannot be had yet."""
         if "tips" in item:
             return True
-        found = self.app.gate.advice(self._sources[item["followup"]["id"]], wait=wait)
+        source = self._sources.get(item["followup"]["id"])
+        if source is None:
+            return False  # a stored row: its advice comes with the engine's rows
+        found = self.app.gate.advice(source, wait=wait)
         if found is None:
             return False
         self._advice_arrived(item, found)
@@ -266,9 +401,10 @@ class AgendaScreen(DataScreen):
         f = item["followup"]
         if not f.get("channel"):
             self._with_advice(item, wait=True)
+        suggestions = item.get("suggestions")
         self.app.open_log(
             contacts=[(item["contact"]["id"], item["contact"]["name"])],
-            channel=f.get("channel") or (item["suggestions"][0].get("channel") if item["suggestions"] else None),
+            channel=f.get("channel") or (suggestions[0].get("channel") if suggestions else None),
             followup_id=f["id"],
             reason=f["reason"],
         )

@@ -16,8 +16,8 @@ class SidePanel(VerticalScroll):
     def clear(self, message: str = "") -> None:
         self.query_one("#panel-body", Static).update(Content.from_markup("[dim]$m[/]", m=message))
 
-    def show_item(self, item: dict) -> None:
-        """One agenda item as `AgendaItem.to_json()` gives it."""
+    def show_item(self, item: dict, *, note: str = "") -> None:
+        """One agenda item as `AgendaItem.to_json()` gives it; `note` ends the panel, dimmed."""
         c, f, h = item["contact"], item["followup"], item["health"]
         who = " · ".join(x for x in (c["account"], words(c["role"]), words(c["style"]) if c["style"] != "unknown" else None)
                          if x)
@@ -49,5 +49,7 @@ class SidePanel(VerticalScroll):
                 parts.append(Content.from_markup("› $t", t=s["text"]))
                 if s.get("why"):
                     parts.append(Content.from_markup("  [dim]$w[/]", w=s["why"]))
+        if note:
+            parts += [Content(""), Content.from_markup("[dim]$note[/]", note=note)]
         self.query_one("#panel-body", Static).update(Content("\n").join(parts))
         self.scroll_home(animate=False)

@@ -1,0 +1,283 @@
+"""What the last engine run concluded per contact, and the agenda rebuilt from it without running the engine.
+
+A whole-book engine run takes seconds on a large book; the agenda a user opens
+to is, most mornings, nearly what the last run found. So each run stores every
+evaluated contact's health and warnings (as the JSON the agenda shows) in the
+same transaction as the follow-ups it reconciled, and `stored_agenda` reads
+the open follow-ups, their contacts and those snapshots back into the rows
+`Agenda.to_json(advice=False)` would give for that run. The TUI paints them
+first and says they are from the last run, then replaces them when its own
+run finishes (tests/test_stored_agenda.py holds the two equal).
+
+Kept import-light (no plugins, no engine run): it is what the first paint waits for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import marshal
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, type_coerce, update
+
+from ..model import FollowUpStatus
+from .followups import OPEN_STATES
+from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups
+
+_SNOOZED = FollowUpStatus.SNOOZED.value
+#: Below this many contacts, a run reads only their snapshots back (a detail, a logged touch).
+_FEW = 500
+#: The health of a contact no run has evaluated yet (added since): no score to show.
+UNKNOWN_HEALTH = {"score": None, "band": None, "terms": []}
+
+
+#: JSON as compact as the stored texts need; one encoder for the run (json.dumps with options builds one per call).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_string = json.encoder.encode_basestring
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _digest(*values) -> int:
+    """A fingerprint of plain values, 56 bits (a signed integer). marshal's version 2 has no
+    back-references, so equal values give equal bytes in every process (and repr was 8x slower)."""
+    return int.from_bytes(hashlib.blake2b(marshal.dumps(values, 2), digest_size=7).digest(), "big")
+
+
+def _health_text(health) -> str:
+    """`Health.to_json()` as JSON text, written straight from the terms (the same values, in one pass)."""
+    terms = ",".join(
+        f'{{"key":{_string(t.key)},"label":{_string(t.label)},"points":{round(t.points, 1)!r},'
+        f'"maximum":{round(t.maximum, 1)!r},"detail":{_string(t.detail)}}}'
+        for t in health.terms
+    )
+    return f'{{"score":{health.score!r},"band":{_string(health.band)},"terms":[{terms}]}}'
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+class _WarningTexts:
+    """Each warning's JSON (as `to_json` gives it) once per run: an account's warnings are the same
+    objects for every member."""
+
+    def __init__(self) -> None:
+        from ..engine.types import to_json
+
+        self._to_json = to_json
+        self._done: dict[int, str] = {}
+        self._values: dict[int, tuple] = {}
+
+    @staticmethod
+    def _plain(evidence) -> bool:
+        return all(type(k) is str and type(v) in _PLAIN for k, v in evidence.items())
+
+    def _text(self, w) -> str:
+        evidence = w.evidence
+        plain = self._plain(evidence)
+        return (f'{{"key":{_string(w.key)},"message":{_string(w.message)},"severity":{_encode(w.severity)},'
+                f'"evidence":{_encode(evidence if plain else self._to_json(evidence))}}}')
+
+    def values(self, found) -> tuple:
+        """What the warnings say, as plain values: what a row's digest is taken over."""
+        done = self._values
+        out = []
+        for w in found:
+            value = done.get(id(w))
+            if value is None:
+                evidence = w.evidence if self._plain(w.evidence) else self._to_json(w.evidence)
+                value = done[id(w)] = (w.key, w.message, w.severity, tuple(evidence.items()))
+            out.append(value)
+        return tuple(out)
+
+    def __call__(self, found) -> str:
+        if not found:
+            return "[]"
+        done = self._done
+        parts = []
+        for warning in found:
+            text = done.get(id(warning))  # the objects live as long as the run: their ids are stable
+            if text is None:
+                text = done[id(warning)] = self._text(warning)
+            parts.append(text)
+        return f"[{','.join(parts)}]"
+
+
+def _write(conn: Connection, table, key, fresh: dict[int, tuple], today: dt.date, row) -> int:
+    """Write the rows whose date or digest differs from the stored ones; `fresh` maps each id to
+    (digest, what `row(id, digest, *what)` makes the row from). Returns how many were written."""
+    query = select(key, _as_text(table.c.evaluated_on), table.c.digest)
+    if len(fresh) < _FEW:
+        query = query.where(key.in_(list(fresh)))
+    stored = {found[0]: (found[1], found[2]) for found in conn.execute(query)}
+    on = today.isoformat()
+    changed, added = [], []
+    for rid, (digest, *what) in fresh.items():
+        before = stored.get(rid)
+        if before is None:
+            added.append(row(rid, digest, *what))
+        elif before != (on, digest):
+            changed.append({**row(rid, digest, *what), "key_": rid})
+    if changed:
+        conn.execute(update(table).where(key == bindparam("key_")), changed)
+    if added:
+        conn.execute(insert(table), added)
+    return len(changed) + len(added)
+
+
+def store(conn: Connection, evaluation) -> int:
+    """Store what this run concluded for the contacts it evaluated (and their accounts); returns
+    how many rows changed. Called inside the run's reconcile transaction, so the snapshots and the
+    stored follow-ups always come from the same run.
+
+    Each row's digest is taken over the plain values of the health and the warnings; their JSON
+    texts are written only for the rows whose digest or date differs (the first run of a day
+    rewrites most rows, later runs only what changed).
+    """
+    today = evaluation.today
+    texts = _WarningTexts()
+    account_of, account_warnings = evaluation.account_of, evaluation.account_warnings
+    accounts_ = {aid: (_digest(texts.values(found)), found) for aid, found in account_warnings.items()}
+    contacts_: dict[int, tuple] = {}
+    for cid in evaluation.contacts:
+        health = evaluation.health[cid]
+        found = evaluation.warnings.get(cid) or []
+        aid = account_of.get(cid)
+        shared = account_warnings.get(aid) if aid is not None else None
+        # The run adds the account's warnings after the contact's own: stored once, under the account.
+        if shared and len(found) >= len(shared) and all(a is b for a, b in zip(found[-len(shared):], shared)):
+            found = found[: len(found) - len(shared)]
+        else:
+            aid = None
+        digest = _digest(health.score, health.band, tuple(map(tuple, health.terms)), texts.values(found), aid)
+        contacts_[cid] = (digest, health, found, aid)
+
+    def account_row(aid, digest, found):
+        return {"account_id": aid, "evaluated_on": today, "digest": digest, "warnings": texts(found)}
+
+    def contact_row(cid, digest, health, found, aid):
+        return {"contact_id": cid, "evaluated_on": today, "score": health.score, "band": health.band,
+                "account_id": aid, "digest": digest, "health": _health_text(health), "warnings": texts(found)}
+
+    return (_write(conn, account_snapshots, account_snapshots.c.account_id, accounts_, today, account_row)
+            + _write(conn, contact_snapshots, contact_snapshots.c.contact_id, contacts_, today, contact_row))
+
+
+def has_snapshots(conn: Connection) -> bool:
+    return conn.execute(select(contact_snapshots.c.contact_id).limit(1)).first() is not None
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass
+class StoredAgenda:
+    """The agenda as the stored follow-ups and snapshots give it, in the JSON of `Agenda.to_json(advice=False)`.
+
+    An item's health holds only its score and band, and it has no "warnings", until
+    `details()` reads the rest (a row needs no more; the side panel does).
+    """
+
+    on: dt.date
+    until: dt.date
+    items: list[dict]
+    #: The oldest run date behind the rows shown (None when no row has a snapshot).
+    evaluated_on: dt.date | None
+    #: Rows whose contact no run has evaluated yet (health unknown).
+    unevaluated: int = 0
+
+    def to_json(self, conn: Connection) -> dict:
+        for item in self.items:
+            details(conn, item)
+        return {"on": self.on.isoformat(), "until": self.until.isoformat(), "items": self.items, "problems": []}
+
+
+def _iso_utc(value: str | None) -> str | None:
+    """A stored UTC time as pydantic's JSON gives it (`2026-11-22T09:00:00Z`)."""
+    return dt.datetime.fromisoformat(value).isoformat() + "Z" if value is not None else None
+
+
+def _as_text(column):
+    return type_coerce(column, Text)
+
+
+def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None, days: int = 7) -> StoredAgenda | None:
+    """Open follow-ups due by `on + days` with their contacts' stored health, ordered as
+    `build_agenda` orders them; None when no engine run has stored anything yet."""
+    if not has_snapshots(conn):
+        return None
+    start = on or today
+    until = start + dt.timedelta(days=days)
+    f, c, a, s = followups.c, contacts.c, accounts.c, contact_snapshots.c
+    # Plain texts, not SQLAlchemy's date types: the JSON wants the texts, and parsing 5,000 rows' dates is not free.
+    query = (
+        select(f.id, f.contact_id, _as_text(f.due), _as_text(f.due_time), f.reason, f.source, f.rule_key, f.channel,
+               f.action, f.status, _as_text(f.snoozed_until), f.sequence, f.satisfied_by_touch, _as_text(f.created_at),
+               _as_text(f.updated_at), _as_text(f.closed_at), c.name, a.name, c.role, c.style, c.tier,
+               _as_text(s.evaluated_on), s.score, s.band)
+        .select_from(followups.join(contacts, c.id == f.contact_id)
+                     .outerjoin(accounts, a.id == c.account_id)
+                     .outerjoin(contact_snapshots, s.contact_id == f.contact_id))
+        .where(f.status.in_(OPEN_STATES), c.do_not_contact.is_(False),
+               or_(and_(f.status != _SNOOZED, f.due <= until), and_(f.status == _SNOOZED, f.snoozed_until <= until)))
+        .order_by(f.due, f.id)
+    )
+    items, keys = [], []
+    oldest: str | None = None
+    unevaluated = 0
+    dates: dict[str, dt.date] = {}
+    for (fid, cid, due, due_time, reason, source, rule_key, channel, action, status, snoozed_until, sequence,
+         satisfied, created, updated, closed, name, account, role, style, tier, evaluated_on, score,
+         band) in conn.execute(query):
+        when_text = snoozed_until if status == _SNOOZED and snoozed_until is not None else due
+        when = dates.get(when_text)
+        if when is None:
+            when = dates[when_text] = dt.date.fromisoformat(when_text)
+        if evaluated_on is None:
+            unevaluated += 1
+        elif oldest is None or evaluated_on < oldest:
+            oldest = evaluated_on
+        overdue = (start - when).days
+        items.append({
+            "followup": {
+                "id": fid, "contact_id": cid, "due": due,
+                "due_time": dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
+                "reason": reason, "source": source, "rule_key": rule_key, "channel": channel, "action": action,
+                "status": status, "snoozed_until": snoozed_until, "sequence": sequence,
+                "satisfied_by_touch": bool(satisfied), "created_at": _iso_utc(created),
+                "updated_at": _iso_utc(updated), "closed_at": _iso_utc(closed),
+            },
+            "contact": {"id": cid, "name": name, "account": account, "role": role or None, "style": style,
+                        "tier": tier},
+            "due": when_text,
+            "bucket": "overdue" if overdue > 0 else "today" if overdue == 0 else "upcoming",
+            "overdue_days": overdue,
+            "health": {"score": score, "band": band} if evaluated_on is not None else dict(UNKNOWN_HEALTH),
+        })
+        # As `build_agenda` orders them; a contact without a snapshot comes last of its day.
+        keys.append((when, 101 if score is None else score, tier, name.casefold()))
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    return StoredAgenda(on=start, until=until, items=[items[n] for n in order],
+                        evaluated_on=dt.date.fromisoformat(oldest) if oldest else None, unevaluated=unevaluated)
+
+
+def details(conn: Connection, item: dict) -> dict:
+    """Fill in a stored item's health terms and warnings (its contact's own, then its account's)."""
+    if "warnings" in item:
+        return item
+    s, a = contact_snapshots.c, account_snapshots.c
+    row = conn.execute(
+        select(s.health, s.warnings, a.warnings)
+        .select_from(contact_snapshots.outerjoin(account_snapshots, a.account_id == s.account_id))
+        .where(s.contact_id == item["contact"]["id"])
+    ).first()
+    if row is None:  # not evaluated yet (or no longer: a run since dropped it)
+        item["warnings"] = []
+        return item
+    health, own, shared = row
+    item["health"] = json.loads(health)
+    item["warnings"] = json.loads(own) + (json.loads(shared) if shared else [])
+    return item

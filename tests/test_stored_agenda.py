@@ -1,0 +1,139 @@
+"""The agenda rebuilt from what the last engine run stored equals the one that run gave.
+
+An engine run stores each evaluated contact's health and warnings with the
+follow-ups it reconciled (`store.snapshots`); `stored_agenda` reads them back
+without running the engine, for the TUI's first paint. These tests pin that the
+two agree after a run (the built-in rules, a generated book and a hand-made
+one, at the fixed clock), that a write made since shows up only as far as the
+store knows it, and that the engine's next run brings the snapshot up to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tui_support import build_history, use_test_rules
+
+from keepwarm import actions, devdata
+from keepwarm.engine.agenda import build_agenda
+from keepwarm.engine.evaluate import evaluate
+from keepwarm.model import Assessment, Contact, FollowUp
+from keepwarm.plugin import Warning, hookimpl
+from keepwarm.store import activity, followups, snapshots
+from keepwarm.store import contacts as people
+
+from conftest import FIXED_NOW
+
+
+def _stored(session, **kwargs):
+    with session.store.read() as conn:
+        stored = snapshots.stored_agenda(conn, session.today, **kwargs)
+        return stored, (stored.to_json(conn) if stored is not None else None)
+
+
+def _fresh(session, **kwargs) -> dict:
+    return build_agenda(session, advice=False, **kwargs).to_json(advice=False)
+
+
+def test_nothing_is_stored_before_the_first_run(session):
+    build_history(session)
+    stored, _ = _stored(session)
+    assert stored is None
+
+
+def test_the_stored_agenda_equals_the_runs_own_on_a_generated_book(session):
+    devdata.generate(session, contacts=60, interactions_per_contact=12, seed=3)
+    fresh = _fresh(session)
+    stored, as_json = _stored(session)
+    assert len(fresh["items"]) > 10
+    assert any(i["warnings"] for i in fresh["items"])  # account and contact warnings both come back
+    assert as_json == fresh
+    assert stored.evaluated_on == session.today and stored.unevaluated == 0
+
+
+def test_the_stored_agenda_equals_the_runs_own_with_snoozed_timed_and_manual_items(session):
+    ids = build_history(session)
+    with session.store.write() as conn:
+        followups.insert_followup(conn, FollowUp(contact_id=ids["mary"], due=dt.date(2026, 11, 24),
+                                                 due_time=dt.time(9, 30), reason="send the deck", channel="email",
+                                                 action="attach the numbers"), FIXED_NOW)
+        manual = followups.insert_followup(conn, FollowUp(contact_id=ids["grace"], due=dt.date(2026, 11, 20),
+                                                          reason="call about the panel"), FIXED_NOW)
+        followups.snooze_followup(conn, manual, dt.date(2026, 11, 26), FIXED_NOW)
+    fresh = _fresh(session)
+    _, as_json = _stored(session)
+    assert {i["followup"]["status"] for i in fresh["items"]} == {"open", "snoozed"}
+    assert any(i["followup"]["due_time"] for i in fresh["items"])
+    assert "Alan Turing" not in {i["contact"]["name"] for i in fresh["items"]}  # do not contact
+    assert as_json == fresh
+    # Another window, from another day.
+    later = dt.date(2026, 11, 23)
+    assert _stored(session, on=later, days=3)[1] == _fresh(session, on=later, days=3)
+
+
+def test_a_contact_keeps_its_stored_state_until_the_engine_runs_again(session):
+    ids = build_history(session)
+    before = {i["contact"]["name"]: i for i in _fresh(session)["items"]}
+    charles = before["Charles Babbage"]
+    assert any(w["key"] for w in charles["warnings"])
+    # Written without an engine run (as an import or another tool would): a glowing assessment.
+    with session.store.write() as conn:
+        activity.insert_assessment(conn, Assessment(contact_id=ids["charles"], on=dt.date(2026, 11, 21), trust=5,
+                                                    communication=5, sharing=5, advocacy=5, conflict=5,
+                                                    commitment=5), FIXED_NOW)
+    _, stale = _stored(session)
+    shown = {i["contact"]["name"]: i for i in stale["items"]}
+    assert shown["Charles Babbage"]["health"] == charles["health"]
+    assert shown["Charles Babbage"]["warnings"] == charles["warnings"]
+
+    fresh = _fresh(session)  # the engine runs: his health rises with the assessment
+    after = {i["contact"]["name"]: i for i in fresh["items"]}
+    assert after["Charles Babbage"]["health"]["score"] > charles["health"]["score"]
+    assert _stored(session)[1] == fresh
+
+
+def test_a_contact_added_since_the_last_run_shows_without_a_health(session):
+    build_history(session)
+    _fresh(session)
+    with session.store.write() as conn:
+        cid = people.insert_contact(conn, Contact(name="Hedy Lamarr"), FIXED_NOW)
+        followups.insert_followup(conn, FollowUp(contact_id=cid, due=dt.date(2026, 11, 23), reason="intro call"),
+                                  FIXED_NOW)
+    stored, as_json = _stored(session)
+    hedy = next(i for i in as_json["items"] if i["contact"]["name"] == "Hedy Lamarr")
+    assert hedy["health"] == snapshots.UNKNOWN_HEALTH and hedy["warnings"] == []
+    assert stored.unevaluated == 1
+
+
+def test_a_run_rewrites_only_what_changed(session):
+    ids = build_history(session)
+    evaluation = build_agenda(session, advice=False).evaluation
+    with session.store.write() as conn:
+        assert snapshots.store(conn, evaluation) == 0  # the run itself stored all of it already
+    with session.store.write() as conn:
+        actions.log_interactions(conn, [ids["mary"]], FIXED_NOW, at=FIXED_NOW - dt.timedelta(hours=1),
+                                 channel="call", direction="inbound", sentiment=2)
+    evaluation = evaluate(session, persist=False)
+    with session.store.write() as conn:
+        changed = snapshots.store(conn, evaluation)
+    assert 1 <= changed <= 2  # Mary's row, and perhaps her account's warnings; nobody else's
+    evaluation.today += dt.timedelta(days=1)
+    with session.store.write() as conn:
+        assert snapshots.store(conn, evaluation) == len(evaluation.contacts) + len(evaluation.account_warnings)
+
+
+class _OddEvidence:
+    """A warning whose evidence holds a date, a list and a non-text key, and names with accents."""
+
+    @hookimpl
+    def keepwarm_warnings(self, ctx):
+        return [Warning("odd", f"Ünusual “{ctx.contact.name}”", severity=1,
+                        evidence={"since": dt.date(2026, 11, 1), "who": ["Zoë", "Ada"], 3: 0.1 + 0.2})]
+
+
+def test_warnings_with_any_evidence_come_back_as_the_run_gave_them(session):
+    build_history(session)
+    use_test_rules(session).host.register_for_test(_OddEvidence(), "odd_evidence")
+    fresh = _fresh(session)
+    assert any(w["key"] == "odd" for i in fresh["items"] for w in i["warnings"])
+    assert _stored(session)[1] == fresh

@@ -1,0 +1,145 @@
+"""The agenda paints what the last engine run stored, says so, and swaps in the engine's rows when they come.
+
+The engine's run is held back in these tests (its agenda waits on an event) so
+that the stored rows can be looked at and acted on before it finishes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from textual.widgets import DataTable, Input, Static
+from tui_support import build_history, settle, sync, use_test_rules
+
+from keepwarm.engine.agenda import build_agenda
+from keepwarm.model import Assessment
+from keepwarm.store import activity, followups
+from keepwarm.tui.app import KeepwarmApp
+from keepwarm.tui.screens.agenda import AgendaScreen
+from keepwarm.tui.widgets.snooze import SnoozeScreen
+
+from conftest import FIXED_NOW
+
+SIZE = (110, 30)
+
+
+def _summary(app) -> str:
+    return str(app.screen.query_one("#agenda-summary", Static).content)
+
+
+def _panel(app) -> str:
+    return str(app.screen.query_one("#panel-body", Static).content)
+
+
+def _health_cell(app, name: str) -> str:
+    table = app.screen.query_one("#agenda-list", DataTable)
+    row = next(n for n, (kind, meta) in enumerate(app.screen.rows) if kind == "item" and meta["contact"]["name"] == name)
+    return str(table.get_row_at(row)[2])
+
+
+async def _until(pilot, condition, rounds: int = 300) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.02)
+
+
+def _held_engine(app) -> threading.Event:
+    """The engine's agenda waits until the returned event is set."""
+    release = threading.Event()
+    agenda = app.gate.agenda
+
+    def held(*args, **kwargs):
+        release.wait(30)
+        return agenda(*args, **kwargs)
+
+    app.gate.agenda = held
+    return release
+
+
+def _stored_book(session) -> dict[str, int]:
+    """The history, one engine run (it stores its conclusions), then a write it has not seen."""
+    ids = build_history(session)
+    use_test_rules(session)
+    build_agenda(session, advice=False)
+    with session.store.write() as conn:
+        activity.insert_assessment(conn, Assessment(contact_id=ids["charles"], on=dt.date(2026, 11, 21), trust=5,
+                                                    communication=5, sharing=5, advocacy=5, conflict=5,
+                                                    commitment=5), FIXED_NOW)
+    return ids
+
+
+@sync
+async def test_the_stored_rows_come_first_then_the_engines_replace_them_under_the_cursor(session):
+    _stored_book(session)
+    app = KeepwarmApp(session)
+    release = _held_engine(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted_at)
+        screen = app.screen
+        assert screen.showing_stored and screen.fresh_painted_at is None
+        assert "as the last run left it earlier today, updating" in _summary(app)
+        assert screen.items() == [
+            ("section", "Overdue"), ("overdue", "Charles Babbage"),
+            ("section", "Today"), ("today", "Grace Hopper"), ("today", "Ada Lovelace"),
+            ("section", "This week"), ("upcoming", "Mary Somerville"),
+        ]
+        stored_health = _health_cell(app, "Charles Babbage")
+        # A stored row's panel: its stored warnings, no advice yet, and it says why.
+        assert "No touch for 82 days." in _panel(app)
+        assert "tips and suggestions follow when the engine is done" in _panel(app)
+        assert "Ask Charles how the quarter went." not in _panel(app)
+        await pilot.press("down", "down")  # Grace, then Ada
+        await pilot.pause()
+        assert screen.current_item()["contact"]["name"] == "Ada Lovelace"
+
+        release.set()
+        await _until(pilot, lambda: screen.fresh_painted_at is not None)
+        await settle(pilot)
+        assert not screen.showing_stored
+        assert "last run" not in _summary(app)
+        assert screen.current_item()["contact"]["name"] == "Ada Lovelace"  # the cursor stayed on her
+        assert "Send Ada something about poetry." in _panel(app)  # fresh: with its advice
+        assert _health_cell(app, "Charles Babbage") != stored_health  # the assessment counts now
+
+
+@sync
+async def test_a_stored_row_can_be_snoozed_before_the_engine_is_done(session):
+    ids = _stored_book(session)
+    app = KeepwarmApp(session)
+    release = _held_engine(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted_at)
+        screen = app.screen
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert screen.showing_stored and screen.current_item()["contact"]["name"] == "Ada Lovelace"
+        await pilot.press("s")
+        await _until(pilot, lambda: isinstance(app.screen, SnoozeScreen))
+        app.screen.query_one("#in-until", Input).value = "friday"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        release.set()  # the write waits for the engine's turn, as every write does
+        await settle(pilot)
+        with session.store.read() as conn:
+            [item] = followups.list_followups(conn, ids["ada"], statuses=followups.OPEN_STATES)
+        assert (item.status.value, item.snoozed_until) == ("snoozed", dt.date(2026, 11, 27))
+        await _until(pilot, lambda: not app.screen.showing_stored)
+        await settle(pilot)
+        rows = app.screen.items()
+        assert ("today", "Ada Lovelace") not in rows and ("upcoming", "Ada Lovelace") in rows
+
+
+@sync
+async def test_without_a_stored_run_the_agenda_waits_for_the_engine_as_before(session):
+    build_history(session)
+    use_test_rules(session)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.stored_painted_at is None and screen.fresh_painted_at is not None
+        assert not screen.showing_stored and "last run" not in _summary(app)
+        assert ("overdue", "Charles Babbage") in screen.items()

@@ -26,6 +26,14 @@ ACCESS = {"declined", "cancelled", "rescheduled", "no_show"}
 VALUE = {"value_article", "value_introduction", "value_review", "value_resource"}
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(text: str) -> str:
+    """Notes folded as the documented signal matching folds them: A-Z only."""
+    return text.translate(_ASCII_LOWER)
+
+
 def _mean(values):
     values = [v for v in values if v is not None]
     return round(sum(values) / len(values), 3) if values else None
@@ -47,7 +55,7 @@ def expected(items, now: dt.datetime, signals) -> dict:
     in_ = lambda xs: [i for i in xs if i.direction == "inbound"]  # noqa: E731
     sig_counts, sig_last = {}, {}
     for name, words in signals.items():
-        hits = [i for i in rec if any(w in i.notes.lower() for w in words)]
+        hits = [i for i in rec if any(w in _ascii_lower(i.notes) for w in words)]
         sig_counts[name] = len(hits)
         if hits:
             sig_last[name] = _latest(hits)

@@ -49,8 +49,9 @@ def keepwarm_note_signals(rules: Mapping[str, BaseModel]) -> Mapping[str, Sequen
 
     Return `{"competitor": ["competitor", "rfp"], ...}`. The engine counts, in
     the same bulk SQL pass as every other statistic, how many notes in the
-    recent window contain any of the words (case-insensitive), and gives each
-    contact the counts in `ctx.stats.note_signals[name]` and the latest match in
+    recent window contain any of the words, ignoring the case of the letters
+    A-Z only (as SQLite's LIKE does: "Budget" matches "budget", but "Ü" does
+    not match "ü"), and gives each contact the counts in `ctx.stats.note_signals[name]` and the latest match in
     `ctx.stats.note_signal_last[name]`. Signal names are shared: two plugins
     naming the same signal add their words together.
     """

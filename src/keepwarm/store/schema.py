@@ -174,21 +174,19 @@ contact_totals = Table(
 )
 
 # What the last engine run that evaluated a contact concluded (migration 0005), written with the
-# follow-ups that run reconciled: health (score, band, and `Health.to_json()` as JSON) and the
-# contact's own warnings as JSON; `account_id` names the account whose warnings (in
-# account_snapshots, stored once per account) follow them. `digest` identifies the stored texts so a
-# run rewrites only what changed. Derived, like contact_totals: not part of a backup.
+# follow-ups that run reconciled: score, band and the contact's own warnings as JSON; `account_id`
+# names the account whose warnings (in account_snapshots, stored once per account) follow them.
+# `digest` identifies what a row holds so a run rewrites only what changed; the run's date is
+# stored once, in snapshot_runs (one row). Derived, like contact_totals: not part of a backup.
 contact_snapshots = Table(
     "contact_snapshots",
     metadata,
     Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True,
            autoincrement=False),
-    Column("evaluated_on", Date, nullable=False),
     Column("score", Integer, nullable=False),
     Column("band", String, nullable=False),
     Column("account_id", Integer),
     Column("digest", Integer, nullable=False),
-    Column("health", Text, nullable=False),
     Column("warnings", Text, nullable=False),
 )
 
@@ -197,9 +195,15 @@ account_snapshots = Table(
     metadata,
     Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True,
            autoincrement=False),
-    Column("evaluated_on", Date, nullable=False),
     Column("digest", Integer, nullable=False),
     Column("warnings", Text, nullable=False),
+)
+
+snapshot_runs = Table(
+    "snapshot_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("evaluated_on", Date, nullable=False),
 )
 
 commitments = Table(
@@ -273,4 +277,5 @@ __all__ = [
     "followups",
     "interactions",
     "metadata",
+    "snapshot_runs",
 ]

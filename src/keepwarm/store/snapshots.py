@@ -2,12 +2,13 @@
 
 A whole-book engine run takes seconds on a large book; the agenda a user opens
 to is, most mornings, nearly what the last run found. So each run stores every
-evaluated contact's health and warnings (as the JSON the agenda shows) in the
-same transaction as the follow-ups it reconciled, and `stored_agenda` reads
-the open follow-ups, their contacts and those snapshots back into the rows
-`Agenda.to_json(advice=False)` would give for that run. The TUI paints them
-first and says they are from the last run, then replaces them when its own
-run finishes (tests/test_stored_agenda.py holds the two equal).
+evaluated contact's score, band and warnings (the warnings as the JSON the agenda
+shows) in the same transaction as the follow-ups it reconciled, and `stored_agenda`
+reads the open follow-ups, their contacts and those snapshots back into the rows
+`Agenda.to_json(advice=False)` would give for that run, less the health's terms
+(writing their words for every contact cost more than the rest of the store). The
+TUI paints them first and says they are from the last run, then replaces them when
+its own run finishes (tests/test_stored_agenda.py holds the two equal).
 
 Kept import-light (no plugins, no engine run): it is what the first paint waits for.
 """
@@ -24,13 +25,13 @@ from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, t
 
 from ..model import FollowUpStatus
 from .followups import OPEN_STATES
-from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups
+from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups, snapshot_runs
 
 _SNOOZED = FollowUpStatus.SNOOZED.value
 #: Below this many contacts, a run reads only their snapshots back (a detail, a logged touch).
 _FEW = 500
 #: The health of a contact no run has evaluated yet (added since): no score to show.
-UNKNOWN_HEALTH = {"score": None, "band": None, "terms": []}
+UNKNOWN_HEALTH = {"score": None, "band": None}
 
 
 #: JSON as compact as the stored texts need; one encoder for the run (json.dumps with options builds one per call).
@@ -43,18 +44,20 @@ _string = json.encoder.encode_basestring
 
 def _digest(*values) -> int:
     """A fingerprint of plain values, 56 bits (a signed integer). marshal's version 2 has no
-    back-references, so equal values give equal bytes in every process (and repr was 8x slower)."""
+    back-references, so equal values give equal bytes in every process (and repr was 8x slower).
+    Raises ValueError for what marshal cannot write (a date, a dataclass)."""
     return int.from_bytes(hashlib.blake2b(marshal.dumps(values, 2), digest_size=7).digest(), "big")
 
 
-def _health_text(health) -> str:
-    """`Health.to_json()` as JSON text, written straight from the terms (the same values, in one pass)."""
-    terms = ",".join(
-        f'{{"key":{_string(t.key)},"label":{_string(t.label)},"points":{round(t.points, 1)!r},'
-        f'"maximum":{round(t.maximum, 1)!r},"detail":{_string(t.detail)}}}'
-        for t in health.terms
-    )
-    return f'{{"score":{health.score!r},"band":{_string(health.band)},"terms":[{terms}]}}'
+def _fingerprint(texts, found, *values) -> int:
+    """The digest of `values` and the warnings `found`: over their fields as they are when marshal
+    can write them (nearly always: evidence is mostly numbers and text), else over their JSON values.
+    Only equal warnings give equal bytes; a set's order may differ between runs, which costs a
+    rewrite, never a stale row."""
+    try:
+        return _digest(*values, tuple([(w.key, w.message, w.severity, w.evidence) for w in found]))
+    except ValueError:
+        return _digest(*values, texts.values(found))
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -106,20 +109,19 @@ class _WarningTexts:
         return f"[{','.join(parts)}]"
 
 
-def _write(conn: Connection, table, key, fresh: dict[int, tuple], today: dt.date, row) -> int:
-    """Write the rows whose date or digest differs from the stored ones; `fresh` maps each id to
-    (digest, what `row(id, digest, *what)` makes the row from). Returns how many were written."""
-    query = select(key, _as_text(table.c.evaluated_on), table.c.digest)
+def _write(conn: Connection, table, key, fresh: dict[int, tuple], row) -> int:
+    """Write the rows whose digest differs from the stored ones (or that are new); `fresh` maps each
+    id to (digest, what `row(id, digest, *what)` makes the row from). Returns how many were written."""
+    query = select(key, table.c.digest)
     if len(fresh) < _FEW:
         query = query.where(key.in_(list(fresh)))
-    stored = {found[0]: (found[1], found[2]) for found in conn.execute(query)}
-    on = today.isoformat()
+    stored = dict(iter(conn.execute(query)))
     changed, added = [], []
     for rid, (digest, *what) in fresh.items():
         before = stored.get(rid)
         if before is None:
             added.append(row(rid, digest, *what))
-        elif before != (on, digest):
+        elif before != digest:
             changed.append({**row(rid, digest, *what), "key_": rid})
     if changed:
         conn.execute(update(table).where(key == bindparam("key_")), changed)
@@ -128,23 +130,35 @@ def _write(conn: Connection, table, key, fresh: dict[int, tuple], today: dt.date
     return len(changed) + len(added)
 
 
+def _date_run(conn: Connection, today: dt.date, *, whole_book: bool) -> None:
+    """The date the rows are from, in one place: a run over the whole book sets it; a run over a few
+    contacts (a detail, a logged touch) leaves the book's date alone unless none is stored yet."""
+    stored = conn.execute(select(snapshot_runs.c.evaluated_on).where(snapshot_runs.c.id == 1)).scalar()
+    if stored is None:
+        conn.execute(insert(snapshot_runs).values(id=1, evaluated_on=today))
+    elif whole_book and stored != today:
+        conn.execute(update(snapshot_runs).where(snapshot_runs.c.id == 1).values(evaluated_on=today))
+
+
 def store(conn: Connection, evaluation) -> int:
     """Store what this run concluded for the contacts it evaluated (and their accounts); returns
     how many rows changed. Called inside the run's reconcile transaction, so the snapshots and the
     stored follow-ups always come from the same run.
 
-    Each row's digest is taken over the plain values of the health and the warnings; their JSON
-    texts are written only for the rows whose digest or date differs (the first run of a day
-    rewrites most rows, later runs only what changed).
+    A row holds what the agenda row and the stored side panel show: score, band and warnings, not the
+    health's terms (their words are built lazily, and only the engine's own rows need them). Each
+    row's digest is taken over those plain values; the warnings' JSON is written only for the rows
+    whose digest differs, and the run's date is stored once, so an unchanged row is never rewritten.
     """
-    today = evaluation.today
+    _date_run(conn, evaluation.today, whole_book=evaluation.open_followups is not None)
     texts = _WarningTexts()
     account_of, account_warnings = evaluation.account_of, evaluation.account_warnings
-    accounts_ = {aid: (_digest(texts.values(found)), found) for aid, found in account_warnings.items()}
+    accounts_ = {aid: (_fingerprint(texts, found), found) for aid, found in account_warnings.items()}
     contacts_: dict[int, tuple] = {}
+    health_of, warnings_of = evaluation.health, evaluation.warnings
     for cid in evaluation.contacts:
-        health = evaluation.health[cid]
-        found = evaluation.warnings.get(cid) or []
+        health = health_of[cid]
+        found = warnings_of.get(cid) or []
         aid = account_of.get(cid)
         shared = account_warnings.get(aid) if aid is not None else None
         # The run adds the account's warnings after the contact's own: stored once, under the account.
@@ -152,18 +166,19 @@ def store(conn: Connection, evaluation) -> int:
             found = found[: len(found) - len(shared)]
         else:
             aid = None
-        digest = _digest(health.score, health.band, tuple(map(tuple, health.terms)), texts.values(found), aid)
-        contacts_[cid] = (digest, health, found, aid)
+        score, band = health.score, health.band
+        digest = _fingerprint(texts, found, score, band, aid)
+        contacts_[cid] = (digest, score, band, found, aid)
 
     def account_row(aid, digest, found):
-        return {"account_id": aid, "evaluated_on": today, "digest": digest, "warnings": texts(found)}
+        return {"account_id": aid, "digest": digest, "warnings": texts(found)}
 
-    def contact_row(cid, digest, health, found, aid):
-        return {"contact_id": cid, "evaluated_on": today, "score": health.score, "band": health.band,
-                "account_id": aid, "digest": digest, "health": _health_text(health), "warnings": texts(found)}
+    def contact_row(cid, digest, score, band, found, aid):
+        return {"contact_id": cid, "score": score, "band": band, "account_id": aid, "digest": digest,
+                "warnings": texts(found)}
 
-    return (_write(conn, account_snapshots, account_snapshots.c.account_id, accounts_, today, account_row)
-            + _write(conn, contact_snapshots, contact_snapshots.c.contact_id, contacts_, today, contact_row))
+    return (_write(conn, account_snapshots, account_snapshots.c.account_id, accounts_, account_row)
+            + _write(conn, contact_snapshots, contact_snapshots.c.contact_id, contacts_, contact_row))
 
 
 def has_snapshots(conn: Connection) -> bool:
@@ -177,14 +192,15 @@ def has_snapshots(conn: Connection) -> bool:
 class StoredAgenda:
     """The agenda as the stored follow-ups and snapshots give it, in the JSON of `Agenda.to_json(advice=False)`.
 
-    An item's health holds only its score and band, and it has no "warnings", until
-    `details()` reads the rest (a row needs no more; the side panel does).
+    An item's health holds only its score and band (the terms' words are not stored: the engine's
+    own rows bring them), and it has no "warnings" until `details()` reads them (a row needs
+    none; the side panel does).
     """
 
     on: dt.date
     until: dt.date
     items: list[dict]
-    #: The oldest run date behind the rows shown (None when no row has a snapshot).
+    #: The date of the last whole-book run the snapshots are from (None when no row shown has one).
     evaluated_on: dt.date | None
     #: Rows whose contact no run has evaluated yet (health unknown).
     unevaluated: int = 0
@@ -217,7 +233,7 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
         select(f.id, f.contact_id, _as_text(f.due), _as_text(f.due_time), f.reason, f.source, f.rule_key, f.channel,
                f.action, f.status, _as_text(f.snoozed_until), f.sequence, f.satisfied_by_touch, _as_text(f.created_at),
                _as_text(f.updated_at), _as_text(f.closed_at), c.name, a.name, c.role, c.style, c.tier,
-               _as_text(s.evaluated_on), s.score, s.band)
+               s.contact_id, s.score, s.band)
         .select_from(followups.join(contacts, c.id == f.contact_id)
                      .outerjoin(accounts, a.id == c.account_id)
                      .outerjoin(contact_snapshots, s.contact_id == f.contact_id))
@@ -226,20 +242,20 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
         .order_by(f.due, f.id)
     )
     items, keys = [], []
-    oldest: str | None = None
+    evaluated = False
     unevaluated = 0
     dates: dict[str, dt.date] = {}
     for (fid, cid, due, due_time, reason, source, rule_key, channel, action, status, snoozed_until, sequence,
-         satisfied, created, updated, closed, name, account, role, style, tier, evaluated_on, score,
+         satisfied, created, updated, closed, name, account, role, style, tier, snapshot, score,
          band) in conn.execute(query):
         when_text = snoozed_until if status == _SNOOZED and snoozed_until is not None else due
         when = dates.get(when_text)
         if when is None:
             when = dates[when_text] = dt.date.fromisoformat(when_text)
-        if evaluated_on is None:
+        if snapshot is None:
             unevaluated += 1
-        elif oldest is None or evaluated_on < oldest:
-            oldest = evaluated_on
+        else:
+            evaluated = True
         overdue = (start - when).days
         items.append({
             "followup": {
@@ -255,29 +271,30 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
             "due": when_text,
             "bucket": "overdue" if overdue > 0 else "today" if overdue == 0 else "upcoming",
             "overdue_days": overdue,
-            "health": {"score": score, "band": band} if evaluated_on is not None else dict(UNKNOWN_HEALTH),
+            "health": {"score": score, "band": band} if snapshot is not None else dict(UNKNOWN_HEALTH),
         })
         # As `build_agenda` orders them; a contact without a snapshot comes last of its day.
         keys.append((when, 101 if score is None else score, tier, name.casefold()))
     order = sorted(range(len(items)), key=keys.__getitem__)
+    run = conn.execute(select(_as_text(snapshot_runs.c.evaluated_on))).scalar() if evaluated else None
     return StoredAgenda(on=start, until=until, items=[items[n] for n in order],
-                        evaluated_on=dt.date.fromisoformat(oldest) if oldest else None, unevaluated=unevaluated)
+                        evaluated_on=dt.date.fromisoformat(run) if run else None, unevaluated=unevaluated)
 
 
 def details(conn: Connection, item: dict) -> dict:
-    """Fill in a stored item's health terms and warnings (its contact's own, then its account's)."""
+    """Fill in a stored item's warnings (its contact's own, then its account's). Its health stays score
+    and band: the terms' words are the engine's, shown once its run is done."""
     if "warnings" in item:
         return item
     s, a = contact_snapshots.c, account_snapshots.c
     row = conn.execute(
-        select(s.health, s.warnings, a.warnings)
+        select(s.warnings, a.warnings)
         .select_from(contact_snapshots.outerjoin(account_snapshots, a.account_id == s.account_id))
         .where(s.contact_id == item["contact"]["id"])
     ).first()
     if row is None:  # not evaluated yet (or no longer: a run since dropped it)
         item["warnings"] = []
         return item
-    health, own, shared = row
-    item["health"] = json.loads(health)
+    own, shared = row
     item["warnings"] = json.loads(own) + (json.loads(shared) if shared else [])
     return item

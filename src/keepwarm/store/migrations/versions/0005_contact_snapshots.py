@@ -6,10 +6,12 @@ them per contact, in the same transaction as the follow-ups it reconciles, so
 the TUI can paint the stored agenda at once and replace it when its own run
 finishes. Derived data: never part of a backup, rebuilt by the next run.
 
-An account's warnings are shared by all its members (one account has hundreds):
-they are stored once per account, and each contact row names the account
-whose warnings follow its own. `digest` lets a run skip rows that did not
-change without reading their text back.
+A row holds the score, band and warnings (not the health's terms: the engine's
+own rows bring those). An account's warnings are shared by all its members (one
+account has hundreds): they are stored once per account, and each contact row
+names the account whose warnings follow its own. `digest` lets a run skip rows
+that did not change without reading their text back, and the run's date is
+stored once (`snapshot_runs`, one row), so a new day rewrites no unchanged row.
 
 Revision ID: 0005
 Revises: 0004
@@ -28,13 +30,11 @@ def upgrade() -> None:
     op.create_table(
         "contact_snapshots",
         sa.Column("contact_id", sa.Integer(), nullable=False),
-        sa.Column("evaluated_on", sa.Date(), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("band", sa.String(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=True),
         sa.Column("digest", sa.Integer(), nullable=False),
-        # The texts last: a run compares dates and digests without reading their overflow pages.
-        sa.Column("health", sa.Text(), nullable=False),
+        # The text last: a run compares digests without reading its overflow pages.
         sa.Column("warnings", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["contact_id"], ["contacts.id"], name=op.f("fk_contact_snapshots_contact_id_contacts"), ondelete="CASCADE"
@@ -44,7 +44,6 @@ def upgrade() -> None:
     op.create_table(
         "account_snapshots",
         sa.Column("account_id", sa.Integer(), nullable=False),
-        sa.Column("evaluated_on", sa.Date(), nullable=False),
         sa.Column("digest", sa.Integer(), nullable=False),
         sa.Column("warnings", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -52,8 +51,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("account_id", name=op.f("pk_account_snapshots")),
     )
+    op.create_table(
+        "snapshot_runs",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("evaluated_on", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_snapshot_runs")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("snapshot_runs")
     op.drop_table("account_snapshots")
     op.drop_table("contact_snapshots")

@@ -224,3 +224,68 @@ def test_small_files_in_other_layouts_are_parsed_whole_as_before(tmp_path):
     assert caught.value.message == (
         f"{path}: line 3: not valid JSON (Expecting property name enclosed in double quotes)"
     )
+
+
+def _upkeep(store: Store) -> list[tuple]:
+    """The indexes and triggers the database keeps, with their SQL."""
+    with store.read() as conn:
+        return conn.exec_driver_sql(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name"
+        ).all()
+
+
+def _totals(store: Store) -> list[tuple]:
+    with store.read() as conn:
+        return conn.exec_driver_sql("SELECT * FROM contact_totals ORDER BY contact_id").all()
+
+
+def test_a_restore_rebuilds_the_totals_the_triggers_make_and_keeps_them_kept(session, tmp_path):
+    # The source's totals were made by the triggers, one interaction at a time, as the generator wrote.
+    devdata.generate(session, contacts=60, interactions_per_contact=15, seed=9)
+    evaluate(session)
+    _, path = _backup_of(session, tmp_path)
+    with session.store.read() as conn:
+        kinds = conn.exec_driver_sql("SELECT count(DISTINCT outcome), count(DISTINCT purpose) FROM interactions").one()
+    assert kinds[0] > 1 and kinds[1] > 5  # touches that count and touches that do not, of many purposes
+    expected = _totals(session.store)
+    assert len(expected) > 50
+    with Store.open(tmp_path / "streamed.db") as streamed, Store.open(tmp_path / "whole.db") as whole:
+        restore.restore(streamed, path)
+        with whole.write() as conn:
+            restore.write(conn, restore.load_file(path))
+        # whole-file writes keep the triggers on
+        assert _totals(streamed) == _totals(whole) == expected
+        assert _upkeep(streamed) == _upkeep(whole) == _upkeep(session.store)
+        # and the triggers are back at work: a later touch and a later edit land in the totals
+        for store in (streamed, session.store):
+            with store.write() as conn:
+                conn.exec_driver_sql(
+                    "INSERT INTO interactions (contact_id, at, channel, direction, purpose, outcome, sentiment, "
+                    "notes, created_at) VALUES (3, '2026-11-21 10:00:00.000000', 'meeting', 'outbound', "
+                    "'favor_asked', 'completed', 0, '', '2026-11-21 10:00:00.000000')"
+                )
+                conn.exec_driver_sql("UPDATE interactions SET contact_id = 4 WHERE id = (SELECT min(id) FROM "
+                                     "interactions WHERE contact_id = 5 AND outcome = 'completed')")
+        assert _totals(streamed) == _totals(session.store) != expected
+
+
+def test_a_refused_restore_leaves_the_triggers_and_indexes_as_they_were(session, run, tmp_path):
+    # refused after the interactions are in: the triggers and indexes were set aside by then
+    lines, path = _generated(session, tmp_path)
+    at, _ = _deep(lines, "followups")
+    record = json.loads(lines[at].rstrip(","))
+    record["status"] = "maybe"
+    lines[at] = "    " + json.dumps(record, ensure_ascii=False) + ","
+    path.write_text("\n".join(lines), encoding="utf-8")
+    target = tmp_path / "empty.db"
+    with Store.open(target) as store:
+        before = _upkeep(store)
+    assert any(kind == "trigger" for kind, *_ in before) and any(kind == "index" for kind, *_ in before)
+    result = run("--db", str(target), "restore", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"keepwarm: {path}: line {at + 1}: followups[")
+    with Store.open(target) as store:
+        assert _upkeep(store) == before
+        assert _totals(store) == []
+        with store.read() as conn:
+            assert set(backup.table_counts(conn).values()) == {0}

@@ -22,7 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import Connection, select
 
 from ..errors import UserError
-from ..store import Store
+from ..store import Store, bulk_load
 from . import backup_lines
 from .backup import TABLES
 from .encoding import MAX_BYTES
@@ -77,7 +77,7 @@ def restore(store: Store, plan: Plan) -> dict[str, int]:
     with store.read() as conn:
         require_empty(conn, store)
     store.copy_aside("restore")
-    with store.write() as conn:
+    with store.write() as conn, bulk_load.deferred_upkeep(conn, "interactions"):
         require_empty(conn, store)
         sink = _Sink(conn, str(plan.path), set(plan.layout.lists))
         for section, records in backup_lines.records(plan.path):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
+from .encoding import unreadable
 
 _BOM = b"\xef\xbb\xbf"
 _KEY = json.JSONDecoder()
@@ -48,12 +49,8 @@ class Layout:
 def _open(path: Path):
     try:
         return open(path, "rb")
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a folder (expected a file)") from None
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
     except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise unreadable(path, exc) from None
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:

@@ -35,18 +35,23 @@ class Text:
     note: str = ""
 
 
+def unreadable(path: Path, exc: OSError) -> UserError:
+    """The one-line error for a file that cannot be opened, for every reader of user files."""
+    if isinstance(exc, IsADirectoryError):
+        return UserError(f"{path}: is a folder (expected a file)")
+    if isinstance(exc, FileNotFoundError):
+        return UserError(f"{path}: no such file")
+    return UserError(f"{path}: cannot be read ({exc.strerror})")
+
+
 def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise UserError(f"{path}: is {size // (1024 * 1024)} MB (expected a file under {MAX_BYTES // (1024 * 1024)} MB)")
         return path.read_bytes()
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a folder (expected a file)") from None
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
     except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise unreadable(path, exc) from None
 
 
 def _strict(data: bytes, codec: str, path: Path, label: str) -> str:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from operator import attrgetter
 from typing import get_args
@@ -250,6 +252,18 @@ def rule_targets(rules: dict[str, str]) -> dict[Path, str]:
     return out
 
 
+@contextmanager
+def restoring(store: Store) -> Iterator[Connection]:
+    """The one write transaction of a restore, into a database checked empty (before its automatic
+    copy, and again inside, against a writer in between), with the history's upkeep deferred."""
+    with store.read() as conn:
+        require_empty(conn, store)
+    store.copy_aside("restore")
+    with store.write() as conn, bulk_load.deferred_upkeep(conn, "interactions"):
+        require_empty(conn, store)
+        yield conn
+
+
 def restore(store: Store, path: Path) -> dict[str, int]:
     """Restore a backup into the (empty) database; what was restored, counted per section."""
     from . import restore_stream  # built on this module's checks and writers
@@ -259,11 +273,7 @@ def restore(store: Store, path: Path) -> dict[str, int]:
         return restore_stream.restore(store, streamed)
     parsed = load_file(path)
     targets = rule_targets(parsed.rules)
-    with store.read() as conn:
-        require_empty(conn, store)
-    store.copy_aside("restore")
-    with store.write() as conn, bulk_load.deferred_upkeep(conn, "interactions"):
-        require_empty(conn, store)
+    with restoring(store) as conn:
         write(conn, parsed)
         for target, text in targets.items():
             write_private(target, text)

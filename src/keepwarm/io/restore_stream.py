@@ -22,13 +22,13 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import Connection, select
 
 from ..errors import UserError
-from ..store import Store, bulk_load
+from ..store import Store
 from . import backup_lines
 from .backup import TABLES
 from .encoding import MAX_BYTES
 from .files import write_private
 from .records import SECTIONS
-from .restore import check_envelope, check_rules, require_empty, rule_targets, write_records
+from .restore import check_envelope, check_rules, restoring, rule_targets, write_records
 from .validation import first_problem
 
 #: Records validated before they are written together.
@@ -74,11 +74,7 @@ def plan(path: Path) -> Plan | None:
 
 def restore(store: Store, plan: Plan) -> dict[str, int]:
     targets = rule_targets(plan.rules)
-    with store.read() as conn:
-        require_empty(conn, store)
-    store.copy_aside("restore")
-    with store.write() as conn, bulk_load.deferred_upkeep(conn, "interactions"):
-        require_empty(conn, store)
+    with restoring(store) as conn:
         sink = _Sink(conn, str(plan.path), set(plan.layout.lists))
         for section, records in backup_lines.records(plan.path):
             sink.section(section, records)

@@ -114,8 +114,8 @@ def _build(session: Session, on: dt.date | None, days: int, evaluation: Evaluati
     evaluation = evaluation or evaluate(session)
     start = on or evaluation.today
     until = start + dt.timedelta(days=days)
-    if fresh and evaluation.open_followups is not None and not any(evaluation.changes.values()):
-        # This run read every open follow-up and reconcile stored nothing: they are still what is open.
+    if fresh and evaluation.open_followups is not None:
+        # This run read every open follow-up, again after the reconcile when it stored anything.
         due = [item for item in evaluation.open_followups if followups.effective_due(item) <= until]
     else:
         with session.store.read() as conn:

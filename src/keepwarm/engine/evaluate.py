@@ -13,7 +13,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..host import PluginProblem
 from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage
@@ -267,7 +267,31 @@ def _evaluate(session: Session, *, persist: bool, contact_ids: Iterable[int] | N
                 conn, proposals, failed, active, targets, today=today, now=now,
                 horizon_days=cfg.horizon_days, silenced=silenced,
             )
+            if any(evaluation.changes.values()):
+                _reconciled_followups(conn, evaluation, targets)
             from ..store import snapshots  # what this run concluded, stored with the follow-ups it reconciled
 
             snapshots.store(conn, evaluation)
     return evaluation
+
+
+def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> None:
+    """The open follow-ups as the reconcile left them, in the contexts that advice is given from.
+
+    Cadence and warning rules read the follow-ups as the run found them (their
+    proposals are what the reconcile stores); tips and suggestions come after it,
+    and must see the follow-up just proposed -- as the next run, and a run over the
+    contact alone, will -- or a contact's first advice would differ from every later one.
+    """
+    if evaluation.open_followups is not None:  # the whole book: read once, as the run did
+        evaluation.open_followups = load_open_followups(conn)
+        now_open: dict[int, list[FollowUp]] = defaultdict(list)
+        for item in evaluation.open_followups:
+            now_open[item.contact_id].append(item)
+    else:
+        now_open = {cid: followups.list_followups(conn, cid, statuses=followups.OPEN_STATES) for cid in targets}
+    for cid in targets:
+        ctx = evaluation.contexts[cid]
+        found = tuple(now_open.get(cid, ()))
+        if found != ctx.followups:
+            evaluation.contexts[cid] = replace(ctx, followups=found)

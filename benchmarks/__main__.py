@@ -27,7 +27,8 @@ def run_child(measure: str, db, repeat: int) -> dict:
     if measure == "tui":  # one cold start per process
         runs = [run_child("tui_once", db, 1) for _ in range(repeat)]
         return {"times": [r["times"][0] for r in runs], "peak_mb": max(r["peak_mb"] for r in runs),
-                "fresh": [r["fresh"][0] for r in runs if r.get("fresh")]}
+                "fresh": [r["fresh"][0] for r in runs if r.get("fresh")],
+                "advice": [r["advice"][0] for r in runs if r.get("advice")]}
     name = "tui" if measure == "tui_once" else measure
     proc = subprocess.run([sys.executable, "-m", "benchmarks.child", name, str(db), str(repeat)],
                           capture_output=True, text=True, cwd=data.ROOT, env=os.environ.copy())

@@ -120,8 +120,10 @@ def tui(db: Path, repeat: int, started: float) -> dict:
     Two figures: "times" is start to the first agenda on screen -- the one stored by
     the last engine run, when there is one (the cached databases have one once the
     engine has run on them), else the engine's own; "fresh" is start to the engine's
-    own rows replacing it (every contact evaluated, rows painted). The screen stamps
-    both when the paint after the rows is done (`call_after_refresh`).
+    own rows replacing it (every contact evaluated, rows painted); "advice" is start to
+    the highlighted stored row's tips and suggestions in its panel (worked out for
+    that contact alone, before the full run). The screen stamps the paints when the
+    paint after the rows is done (`call_after_refresh`).
     """
     from keepwarm.session import Session
     from keepwarm.tui.app import KeepwarmApp
@@ -136,12 +138,14 @@ def tui(db: Path, repeat: int, started: float) -> dict:
                 screen = app.screen if isinstance(app.screen, AgendaScreen) else None
             await pilot.pause()
             first = screen.stored_painted_at or screen.fresh_painted_at
-            out = (first - started, screen.fresh_painted_at - started, screen.stored_painted_at is not None)
+            advice = screen.stored_advice_at or screen.fresh_painted_at
+            out = (first - started, screen.fresh_painted_at - started, advice - started,
+                   screen.stored_painted_at is not None)
             await app.action_quit()
         return out
 
-    first, fresh, stored = asyncio.run(run())
-    return {"times": [first], "fresh": [fresh], "stored_first": stored}
+    first, fresh, advice, stored = asyncio.run(run())
+    return {"times": [first], "fresh": [fresh], "advice": [advice], "stored_first": stored}
 
 
 def _ics_entries(session):

@@ -156,3 +156,21 @@ def test_warnings_with_any_evidence_come_back_as_the_run_gave_them(session):
     fresh = _fresh(session)
     assert any(w["key"] == "odd" for i in fresh["items"] for w in i["warnings"])
     assert _stored(session)[1] == fresh
+
+
+def test_one_contacts_advice_alone_equals_what_the_whole_book_run_gives_its_agenda_items(session):
+    """The TUI fills the highlighted stored row's advice from a run over its contact alone."""
+    from keepwarm.engine.agenda import contact_advice
+
+    devdata.generate(session, contacts=60, interactions_per_contact=12, seed=3)
+    agenda = build_agenda(session, advice=True)  # its first run: the reconcile stores every follow-up
+    assert len(agenda.items) > 10 and agenda.evaluation.changes["created"]
+    assert any(item.suggestions for item in agenda.items) and any(item.tips for item in agenda.items)
+    again = {item.followup.id: item.advice_json() for item in build_agenda(session, advice=True).items}
+    for item in agenda.items:
+        advice, messages = contact_advice(session, item.contact.id)
+        assert advice == item.advice_json() == again[item.followup.id], item.contact.name
+        assert messages == []
+    with session.store.write() as conn:  # a contact gone since the stored run: no advice, no error
+        people.delete_contact(conn, agenda.items[0].contact.id)
+    assert contact_advice(session, agenda.items[0].contact.id)[0] == {"tips": [], "suggestions": []}

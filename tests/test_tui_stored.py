@@ -86,13 +86,20 @@ async def test_the_stored_rows_come_first_then_the_engines_replace_them_under_th
             ("section", "This week"), ("upcoming", "Mary Somerville"),
         ]
         stored_health = _health_cell(app, "Charles Babbage")
-        # A stored row's panel: its stored warnings, no advice yet, and it says why.
+        # The highlighted stored row: its stored warnings, then its own advice from a run over Charles
+        # alone, while the engine's full run is still held back.
         assert "No touch for 82 days." in _panel(app)
-        assert "tips and suggestions follow when the engine is done" in _panel(app)
-        assert "Ask Charles how the quarter went." not in _panel(app)
+        await _until(pilot, lambda: screen.stored_advice_at is not None)
+        assert screen.fresh_painted_at is None and screen.showing_stored
+        assert "Ask Charles how the quarter went." in _panel(app)
+        assert "No touch for 82 days." in _panel(app)
+        assert "Health and warnings as the last run left them" in _panel(app)
+        # Another stored row: no advice until the full run, and the panel says why.
         await pilot.press("down", "down")  # Grace, then Ada
         await pilot.pause()
         assert screen.current_item()["contact"]["name"] == "Ada Lovelace"
+        assert "tips and suggestions follow when the engine is done" in _panel(app)
+        assert "Send Ada something about poetry." not in _panel(app)
 
         release.set()
         await _until(pilot, lambda: screen.fresh_painted_at is not None)
@@ -143,3 +150,28 @@ async def test_without_a_stored_run_the_agenda_waits_for_the_engine_as_before(se
         assert screen.stored_painted_at is None and screen.fresh_painted_at is not None
         assert not screen.showing_stored and "last run" not in _summary(app)
         assert ("overdue", "Charles Babbage") in screen.items()
+
+
+@sync
+async def test_the_stored_rows_out_of_sight_follow_the_highlighted_rows_advice(session, monkeypatch):
+    from keepwarm.tui.screens import agenda as agenda_screen
+
+    monkeypatch.setattr(agenda_screen, "FIRST_ROWS", 1)  # the first screenful: the cursor's row and one more
+    monkeypatch.setattr(agenda_screen, "CHUNK_ROWS", 1)
+    _stored_book(session)
+    app = KeepwarmApp(session)
+    release = _held_engine(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted_at)
+        screen = app.screen
+        table = screen.query_one("#agenda-list", DataTable)
+        await _until(pilot, lambda: table.row_count == len(screen.rows))
+        assert screen.stored_advice_at is not None and screen.fresh_painted_at is None  # the engine is still held
+        assert table.row_count == len(screen.rows) == 9  # three titles, two gaps, four items
+        assert [str(table.get_row_at(n)[1]) for n in range(table.row_count)
+                if screen.rows[n][0] == "item"] == ["Charles Babbage", "Grace Hopper", "Ada Lovelace",
+                                                    "Mary Somerville"]
+        release.set()
+        await _until(pilot, lambda: screen.fresh_painted_at is not None)
+        await _until(pilot, lambda: table.row_count == len(screen.rows))
+        assert table.row_count == len(screen.rows) == 9

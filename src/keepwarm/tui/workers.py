@@ -74,6 +74,13 @@ class EngineGate:
         finally:
             self.lock.release()
 
+    def contact_advice(self, contact_id: int) -> tuple[dict, list[str]]:
+        """A contact's agenda advice from a run over it alone (`engine.agenda.contact_advice`), under the lock."""
+        from ..engine.agenda import contact_advice
+
+        with self.lock:
+            return contact_advice(self.session, contact_id)
+
     def run(self, func, *args, **kwargs):
         """Anything else that touches the runtime (writes that reschedule, reloads)."""
         with self.lock:

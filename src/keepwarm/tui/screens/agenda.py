@@ -34,12 +34,14 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
+from ...errors import UserError
 from ...store import snapshots
 from ..render import band_text, due_text
 from ..widgets.nav import NavBar
@@ -89,9 +91,13 @@ class AgendaScreen(DataScreen):
         self._counts: dict[str, int] = {}
         #: Bumped by every `show`: chunks still queued for an older one stop.
         self._fill = 0
+        #: (rows, first, fill) of the rows still to add after the first screenful.
+        self._rest: tuple[list, int, int] | None = None
         #: perf_counter() when the stored rows, then the fresh ones, were first on screen (the benchmark reads them).
         self.stored_painted_at: float | None = None
         self.fresh_painted_at: float | None = None
+        #: perf_counter() when the highlighted stored row's own advice was in (before the fresh rows).
+        self.stored_advice_at: float | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -216,8 +222,16 @@ class AgendaScreen(DataScreen):
         if self.is_current and self.focused is None:
             table.focus()  # the loading indicator took the focus away
         self._show_panel(later=True)
-        if first < len(rows):
-            self.call_after_refresh(self._add_chunk, rows, first, self._fill)
+        self._rest = (rows, first, self._fill) if first < len(rows) else None
+        if data["stored"] is None:
+            self._fill_rest()  # stored rows: once the highlighted one has its advice (`_advice_then_load`)
+
+    def _fill_rest(self) -> None:
+        """The rows after the first screenful, in chunks after the paint."""
+        if self._rest is not None:
+            rows, first, fill = self._rest
+            self._rest = None
+            self.call_after_refresh(self._add_chunk, rows, first, fill)
 
     def _add_rows(self, table: DataTable, rows: list) -> None:
         for meta, cells, key in rows:
@@ -244,11 +258,39 @@ class AgendaScreen(DataScreen):
         if data["stored"] is not None:
             if self.stored_painted_at is None:
                 self.stored_painted_at = time.perf_counter()
-            self._load()  # the engine's run, in the worker: plugins and rules load there, not before the paint
+            self._advice_then_load(self.current_item())
             return
         if self.fresh_painted_at is None:
             self.fresh_painted_at = time.perf_counter()
             self.app.warm_up()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _advice_then_load(self, item: dict | None) -> None:
+        """The highlighted stored row's advice from a run over its contact alone, then the engine's full run.
+
+        Plugins and rules load here, in the worker, not before the paint. The full run
+        takes seconds at team scale; one contact's takes tens of milliseconds, so the
+        row the cursor is on is complete long before the fresh rows arrive.
+        """
+        worker = get_current_worker()
+        if item is not None and "tips" not in item:
+            try:
+                found = self.app.gate.contact_advice(item["contact"]["id"])
+            except UserError:
+                found = None  # the full run below reports what is wrong
+            if found is not None and not worker.is_cancelled:
+                self.app.call_from_thread(self._stored_advice_arrived, item, found[0])
+        self.app.call_from_thread(self._fill_rest)  # the rows out of sight waited: the UI thread was free for this
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._load)
+
+    def _stored_advice_arrived(self, item: dict, advice: dict) -> None:
+        if "tips" not in item:
+            item.update(advice)
+        if self.current_item() is item:
+            self._show_panel()
+        if self.stored_advice_at is None:
+            self.stored_advice_at = time.perf_counter()
 
     @property
     def showing_stored(self) -> bool:
@@ -335,12 +377,15 @@ class AgendaScreen(DataScreen):
         panel = self.query_one(SidePanel)
         if item is None:
             panel.clear("Nothing selected.")
-        elif item["followup"]["id"] not in self._sources:  # a stored row: the last run's, no advice yet
+        elif item["followup"]["id"] not in self._sources:  # a stored row: the last run's
             if "warnings" not in item:
                 with self.app.session.store.read() as conn:
                     snapshots.details(conn, item)
-            panel.show_item({**item, "tips": [], "suggestions": []},
-                            note="As the last run left it: tips and suggestions follow when the engine is done.")
+            if "tips" in item:  # worked out for it alone (`_advice_then_load`)
+                panel.show_item(item, note="Health and warnings as the last run left them; updating.")
+            else:
+                panel.show_item({**item, "tips": [], "suggestions": []},
+                                note="As the last run left it: tips and suggestions follow when the engine is done.")
         elif "tips" in item or (not later and self._with_advice(item, wait=False)):
             panel.show_item(item)
         else:

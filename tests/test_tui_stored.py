@@ -175,3 +175,23 @@ async def test_the_stored_rows_out_of_sight_follow_the_highlighted_rows_advice(s
         await _until(pilot, lambda: screen.fresh_painted_at is not None)
         await _until(pilot, lambda: table.row_count == len(screen.rows))
         assert table.row_count == len(screen.rows) == 9
+
+
+@sync
+async def test_the_agenda_table_is_as_tall_and_wide_as_its_rows_and_columns_and_scrolls_to_the_last(session):
+    """The agenda's table skips DataTable's measuring of new rows (its columns have their widths): its size
+    must still be the rows' and columns', or the last rows could not be scrolled to."""
+    _stored_book(session)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=(110, 11)) as pilot:  # fewer lines than the agenda has rows
+        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.fresh_painted_at)
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#agenda-list", DataTable)
+        assert table.row_count == len(screen.rows) == 9
+        assert table.virtual_size.height == 9 > table.size.height
+        assert table.virtual_size.width == sum(c.get_render_width(table) for c in table.columns.values())
+        await pilot.press("down", "down", "down")  # Grace, Ada, then over a gap and a title to Mary
+        await settle(pilot)
+        assert screen.current_item()["contact"]["name"] == "Mary Somerville"
+        assert table.scroll_y == table.max_scroll_y > 0

@@ -39,6 +39,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ...errors import UserError
@@ -55,7 +56,7 @@ SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"
 WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}
 COLUMNS = ("when", "who", "health", "why", "do")
 #: Rows added before the first paint (beyond the cursor's), then per chunk after it.
-FIRST_ROWS, CHUNK_ROWS = 80, 400
+FIRST_ROWS, CHUNK_ROWS = 80, 2000
 
 
 class AgendaList(DataTable):
@@ -66,6 +67,25 @@ class AgendaList(DataTable):
     def on_resize(self, event: events.Resize) -> None:
         if self.cursor_row == 1:
             self.scroll_home(animate=False, immediate=True)
+
+    def _update_dimensions(self, new_rows) -> None:
+        """Nothing to measure: every column gets its width up front (`AgendaScreen.show`), every row is one line.
+
+        DataTable measures each new row's cells for the columns that size to their
+        content, at idle: for the 10,000 rows of a team's agenda (painted twice, stored
+        then fresh) that was two thirds of the UI thread's work while the engine ran,
+        taking the engine's share of the interpreter. With a column that sizes itself,
+        or a row label, DataTable does as it always does.
+        """
+        if self._label_column_needed(new_rows) or any(column.auto_width for column in self.columns.values()):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
+        self.virtual_size = Size(width, self._total_row_height + (self.header_height if self.show_header else 0))
+
+    def _label_column_needed(self, new_rows) -> bool:
+        rows = self.rows
+        return any((row := rows.get(key)) is not None and (row.label is not None or row.auto_height) for key in new_rows)
 
 
 class AgendaScreen(DataScreen):

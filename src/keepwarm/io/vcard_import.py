@@ -2,8 +2,10 @@
 
 The file is first cut into cards here, keeping the line each card starts on
 and unfolding folded lines and quoted-printable soft breaks (which vobject does
-not join); each card is then parsed by vobject on its own, so one malformed
-card is reported with its number and line and the others still read.
+not join); each card is then parsed on its own, so one malformed card is
+reported with its number and line and the others still read: by `vcard_parse`
+(vobject's grammar and behaviours without its costly objects) where it can,
+else by vobject.readOne, which also words a malformed card's error.
 Photos, logos, sounds and keys are dropped before parsing: keepwarm keeps no
 pictures, and they are most of a file's bytes.
 """
@@ -19,7 +21,7 @@ from vobject.base import ParseError
 
 from ..model import DateKind
 from ..model.enums import normalize_word
-from . import datefmt
+from . import datefmt, vcard_parse
 from .contacts_apply import ALL_KINDS, Incoming
 from .report import Where
 
@@ -350,6 +352,8 @@ def _escape_commas(value: str) -> str:
 
 def _value_start(line: str) -> int:
     """Where a content line's value begins: after the first ':' outside a quoted parameter."""
+    if '"' not in line:
+        return line.find(":") + 1 or -1
     quoted = False
     for index, char in enumerate(line):
         if char == '"':
@@ -375,7 +379,16 @@ def keep_commas(line: str) -> str:
 
 
 def _parse(raw: RawCard):
-    text = "\r\n".join(keep_commas(line) for _, line in raw.lines) + "\r\n"
+    lines = [keep_commas(line) for _, line in raw.lines]
+    card = vcard_parse.read_card(lines)
+    if card is not None:
+        return card, None
+    return _parse_one(raw, lines)
+
+
+def _parse_one(raw: RawCard, lines: list[str]):
+    """vobject.readOne of one card: the reading `vcard_parse` stands in for, and its errors."""
+    text = "\r\n".join(lines) + "\r\n"
     try:
         return vobject.readOne(text, validate=False), None
     except ParseError as exc:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, type_coerce, update
 
 from ..model import FollowUpStatus
+from .contact_rows import plain_rows
 from .followups import OPEN_STATES
 from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups, snapshot_runs
 
@@ -211,25 +212,25 @@ class StoredAgenda:
         return {"on": self.on.isoformat(), "until": self.until.isoformat(), "items": self.items, "problems": []}
 
 
-def _iso_utc(value: str | None) -> str | None:
-    """A stored UTC time as pydantic's JSON gives it (`2026-11-22T09:00:00Z`)."""
-    return dt.datetime.fromisoformat(value).isoformat() + "Z" if value is not None else None
+class _IsoUtc(dict):
+    """Stored UTC times as pydantic's JSON gives them (`2026-11-22T09:00:00Z`), each distinct text once:
+    the follow-ups one run stored share their stamps."""
+
+    def __missing__(self, value: str | None) -> str | None:
+        text = self[value] = dt.datetime.fromisoformat(value).isoformat() + "Z" if value is not None else None
+        return text
 
 
 def _as_text(column):
     return type_coerce(column, Text)
 
 
-def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None, days: int = 7) -> StoredAgenda | None:
-    """Open follow-ups due by `on + days` with their contacts' stored health, ordered as
-    `build_agenda` orders them; None when no engine run has stored anything yet."""
-    if not has_snapshots(conn):
-        return None
-    start = on or today
-    until = start + dt.timedelta(days=days)
+def _stored_query():
+    """Built once (`_STORED`), the window's end bound at run time."""
     f, c, a, s = followups.c, contacts.c, accounts.c, contact_snapshots.c
+    until = bindparam("until")
     # Plain texts, not SQLAlchemy's date types: the JSON wants the texts, and parsing 5,000 rows' dates is not free.
-    query = (
+    return (
         select(f.id, f.contact_id, _as_text(f.due), _as_text(f.due_time), f.reason, f.source, f.rule_key, f.channel,
                f.action, f.status, _as_text(f.snoozed_until), f.sequence, f.satisfied_by_touch, _as_text(f.created_at),
                _as_text(f.updated_at), _as_text(f.closed_at), c.name, a.name, c.role, c.style, c.tier,
@@ -241,13 +242,29 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
                or_(and_(f.status != _SNOOZED, f.due <= until), and_(f.status == _SNOOZED, f.snoozed_until <= until)))
         .order_by(f.due, f.id)
     )
+
+
+_STORED = _stored_query()
+
+
+def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None, days: int = 7) -> StoredAgenda | None:
+    """Open follow-ups due by `on + days` with their contacts' stored health, ordered as
+    `build_agenda` orders them; None when no engine run has stored anything yet.
+
+    The rows come through the driver's cursor (`plain_rows`): the first paint waits for this.
+    """
+    if not has_snapshots(conn):
+        return None
+    start = on or today
+    until = start + dt.timedelta(days=days)
     items, keys = [], []
     evaluated = False
     unevaluated = 0
     dates: dict[str, dt.date] = {}
+    stamps = _IsoUtc()
     for (fid, cid, due, due_time, reason, source, rule_key, channel, action, status, snoozed_until, sequence,
          satisfied, created, updated, closed, name, account, role, style, tier, snapshot, score,
-         band) in conn.execute(query):
+         band) in plain_rows(conn, _STORED, {"until": until}):
         when_text = snoozed_until if status == _SNOOZED and snoozed_until is not None else due
         when = dates.get(when_text)
         if when is None:
@@ -263,8 +280,8 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
                 "due_time": dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
                 "reason": reason, "source": source, "rule_key": rule_key, "channel": channel, "action": action,
                 "status": status, "snoozed_until": snoozed_until, "sequence": sequence,
-                "satisfied_by_touch": bool(satisfied), "created_at": _iso_utc(created),
-                "updated_at": _iso_utc(updated), "closed_at": _iso_utc(closed),
+                "satisfied_by_touch": bool(satisfied), "created_at": stamps[created],
+                "updated_at": stamps[updated], "closed_at": stamps[closed],
             },
             "contact": {"id": cid, "name": name, "account": account, "role": role or None, "style": style,
                         "tier": tier},

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -57,6 +58,12 @@ WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}
 COLUMNS = ("when", "who", "health", "why", "do")
 #: Rows added before the first paint (beyond the cursor's), then per chunk after it.
 FIRST_ROWS, CHUNK_ROWS = 80, 2000
+
+
+@lru_cache(maxsize=512)
+def _when(due: str, overdue_days: int) -> str:
+    """The first cell's words: thousands of rows share a few dozen due dates."""
+    return due_text(dt.date.fromisoformat(due), overdue_days)
 
 
 class AgendaList(DataTable):
@@ -219,8 +226,8 @@ class AgendaScreen(DataScreen):
         texts = zip(*(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells]
                       for meta, cells, _ in rows))
         for key, column in zip(COLUMNS, texts):
-            width = max(cell_len(key), *(len(t) if t.isascii() else cell_len(t) for t in column))
-            table.add_column(key, key=key, width=width)
+            widest = max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column))
+            table.add_column(key, key=key, width=max(cell_len(key), widest))
         self.rows = [meta for meta, _, _ in rows]
         self._counts = counts
         self._show_summary()
@@ -340,7 +347,7 @@ class AgendaScreen(DataScreen):
         f, h = item["followup"], item["health"]
         action = f["action"] or (item["suggestions"][0]["text"] if item.get("suggestions") else "")
         health = "–" if h["score"] is None else f"● {h['score']:>3}"
-        return (due_text(dt.date.fromisoformat(item["due"]), item["overdue_days"]), item["contact"]["name"], health,
+        return (_when(item["due"], item["overdue_days"]), item["contact"]["name"], health,
                 f"{f['reason']} · {f['source']}", action)
 
     @classmethod

@@ -17,7 +17,7 @@ from .report import table
 
 # (measure, share of --repeat it runs; fewer for the slow, many-sample or writing measures)
 MEASURES = [
-    ("floor", 1.0), ("stats", 1.0), ("agenda", 1.0), ("detail", 0.2), ("search", 1.0), ("tui", 1.0),
+    ("floor", 1.0), ("pyref", 1.0), ("stats", 1.0), ("agenda", 1.0), ("detail", 0.2), ("search", 1.0), ("tui", 1.0),
     ("ics", 1.0), ("vcard", 0.2), ("json_export", 0.2), ("restore", 0.2),
 ]
 SIZE_INDEPENDENT = {"vcard"}  # always 10,000 cards into an empty database
@@ -77,13 +77,13 @@ def main(argv: list[str] | None = None) -> None:
         db = data.ensure_db(size, ipc, args.seed, log=lambda m: print(m, file=sys.stderr, flush=True))
         figures = {}
         for measure, scale in MEASURES:
-            if only and measure not in only and measure != "floor":
+            if only and measure not in only and measure not in ("floor", "pyref"):
                 continue
             if measure in SIZE_INDEPENDENT and vcard_done is not None:
                 figures[measure] = vcard_done
                 continue
             # detail times 5 contacts per repeat; vCard and JSON take seconds each: one run of those is enough
-            repeat = max(1 if scale < 1 else 3, round(args.repeat * scale)) if measure != "floor" else 7
+            repeat = max(1 if scale < 1 else 3, round(args.repeat * scale)) if measure not in ("floor", "pyref") else 7
             print(f"[{size}] {measure} x{repeat} ...", file=sys.stderr, flush=True)
             result = run_child(measure, db, repeat)
             if "times" in result:

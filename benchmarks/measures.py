@@ -48,6 +48,22 @@ def floor(db: Path, repeat: int, _started: float) -> dict:
     return {"times": times, "plan": plan, "contacts": counts[0], "interactions": counts[1], "open_followups": counts[2]}
 
 
+def pyref(_db: Path, repeat: int, _started: float) -> dict:
+    """A fixed piece of plain Python work (objects, dicts, strings, a sort): how fast the machine ran the
+    interpreter at that point of the run. Not keepwarm: the VM this runs on varies by up to 2x over an hour,
+    and the interpreter's speed, unlike SQLite's scan, is what most measures here depend on."""
+
+    def run() -> None:
+        rows = [(n % 97, f"name {n:06d}", {"id": n, "score": n % 101}) for n in range(50_000)]
+        rows.sort(key=lambda r: (r[0], r[2]["score"], r[1].casefold()))
+        index: dict[str, int] = {}
+        for key, name, value in rows:
+            index[name] = value["id"] + key
+
+    run()
+    return {"times": _timed(run, repeat)}
+
+
 def agenda(db: Path, repeat: int, _started: float) -> dict:
     """`keepwarm agenda`: the engine over every contact, reconcile, then the due items with advice."""
     from keepwarm.engine.agenda import build_agenda

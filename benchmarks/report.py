@@ -6,7 +6,7 @@ import statistics
 
 LABELS = {
     "floor": "floor: SQLite grouped scan",
-    "pyref": "reference: fixed Python work",  # the machine's interpreter speed at that point of the run
+    "pyref": "reference: Python work",  # the machine's interpreter speed at that point of the run
     "stats": "engine statistics (SQL)",
     "agenda": "agenda, all contacts",
     "detail": "one contact's detail",

@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...store import snapshots
@@ -84,13 +84,14 @@ class AgendaList(DataTable):
         taking the engine's share of the interpreter. With a column that sizes itself,
         or a row label, DataTable does as it always does.
         """
-        if self._label_column_needed(new_rows) or any(column.auto_width for column in self.columns.values()):
+        if self._needs_measuring(new_rows) or any(column.auto_width for column in self.columns.values()):
             super()._update_dimensions(new_rows)
             return
         width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
         self.virtual_size = Size(width, self._total_row_height + (self.header_height if self.show_header else 0))
 
-    def _label_column_needed(self, new_rows) -> bool:
+    def _needs_measuring(self, new_rows) -> bool:
+        """A row with a label or an automatic height: DataTable's own measuring sizes them."""
         rows = self.rows
         return any((row := rows.get(key)) is not None and (row.label is not None or row.auto_height) for key in new_rows)
 
@@ -307,7 +308,7 @@ class AgendaScreen(DataScreen):
                 found = None  # the full run below reports what is wrong
             if found is not None and not worker.is_cancelled:
                 self.app.call_from_thread(self._stored_advice_arrived, item, found[0])
-        self.app.call_from_thread(self._fill_rest)  # the rows out of sight waited: the UI thread was free for this
+        self.app.call_from_thread(self._fill_rest)  # the rows out of sight, held back so that the advice came first
         if not worker.is_cancelled:
             self.app.call_from_thread(self._load)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from contextlib import asynccontextmanager
 
 from textual.widgets import DataTable, Input, Static
 from tui_support import build_history, settle, sync, use_test_rules
@@ -58,6 +59,16 @@ def _held_engine(app) -> threading.Event:
     return release
 
 
+@asynccontextmanager
+async def _on_stored_rows(session):
+    """The app on a stored book, its engine's run held back, once the stored rows are painted."""
+    app = KeepwarmApp(session)
+    release = _held_engine(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted_at)
+        yield app, pilot, release
+
+
 def _stored_book(session) -> dict[str, int]:
     """The history, one engine run (it stores its conclusions), then a write it has not seen."""
     ids = build_history(session)
@@ -73,10 +84,7 @@ def _stored_book(session) -> dict[str, int]:
 @sync
 async def test_the_stored_rows_come_first_then_the_engines_replace_them_under_the_cursor(session):
     _stored_book(session)
-    app = KeepwarmApp(session)
-    release = _held_engine(app)
-    async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted_at)
+    async with _on_stored_rows(session) as (app, pilot, release):
         screen = app.screen
         assert screen.showing_stored and screen.fresh_painted_at is None
         assert "as the last run left it earlier today, updating" in _summary(app)
@@ -114,10 +122,7 @@ async def test_the_stored_rows_come_first_then_the_engines_replace_them_under_th
 @sync
 async def test_a_stored_row_can_be_snoozed_before_the_engine_is_done(session):
     ids = _stored_book(session)
-    app = KeepwarmApp(session)
-    release = _held_engine(app)
-    async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted_at)
+    async with _on_stored_rows(session) as (app, pilot, release):
         screen = app.screen
         await pilot.press("down", "down")
         await pilot.pause()
@@ -159,10 +164,7 @@ async def test_the_stored_rows_out_of_sight_follow_the_highlighted_rows_advice(s
     monkeypatch.setattr(agenda_screen, "FIRST_ROWS", 1)  # the first screenful: the cursor's row and one more
     monkeypatch.setattr(agenda_screen, "CHUNK_ROWS", 1)
     _stored_book(session)
-    app = KeepwarmApp(session)
-    release = _held_engine(app)
-    async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted_at)
+    async with _on_stored_rows(session) as (app, pilot, release):
         screen = app.screen
         table = screen.query_one("#agenda-list", DataTable)
         await _until(pilot, lambda: table.row_count == len(screen.rows))

@@ -1,25 +1,35 @@
 # keepwarm: `make run` to use it, `make test` to check it.
-# Both create .venv on first use and reinstall when pyproject.toml changes.
+# Each creates its own virtual environment on first use and reinstalls when
+# pyproject.toml changes: `make run` uses .venv (keepwarm alone, as a user has
+# it); `make test` and `make bench` use .venv-test (keepwarm with its test
+# tools and the example plugin package), so the example plugin never shows up
+# in the app a user runs, nor in its `rules init`.
 
 PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-PIP    := $(BIN)/python -m pip
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+TEST_VENV := .venv-test
+TEST_BIN  := $(TEST_VENV)/bin
 
 .PHONY: run test bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(TEST_BIN)/python:
+	$(PYTHON) -m venv $(TEST_VENV)
+	$(TEST_BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml examples/plugins/keepwarm-sports-banter/pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[test]'
-	$(PIP) install --quiet --no-deps -e examples/plugins/keepwarm-sports-banter
-	@touch $(VENV)/.installed $@
+$(TEST_VENV)/.installed: pyproject.toml examples/plugins/keepwarm-sports-banter/pyproject.toml | $(TEST_BIN)/python
+	$(TEST_BIN)/python -m pip install --quiet -e '.[test]'
+	$(TEST_BIN)/python -m pip install --quiet --no-deps -e examples/plugins/keepwarm-sports-banter
+	@touch $@
 
 install: $(VENV)/.installed
 
@@ -27,15 +37,15 @@ run: $(VENV)/.installed
 	$(BIN)/keepwarm
 
 # The example plugin package's own tests first, then the whole suite (whose summary ends the output).
-test: $(VENV)/.installed-test
-	cd examples/plugins/keepwarm-sports-banter && "$(CURDIR)/$(BIN)/python" -m pytest -q -p no:cacheprovider
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+test: $(TEST_VENV)/.installed
+	cd examples/plugins/keepwarm-sports-banter && "$(CURDIR)/$(TEST_BIN)/python" -m pytest -q -p no:cacheprovider
+	$(TEST_BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # BENCH_SIZES=1000 for a quick run; databases are cached in bench-results/db/, results saved as JSON there.
 BENCH_SIZES ?= 1000,10000,50000
 BENCH_REPEAT ?= 3
-bench: $(VENV)/.installed-test
-	$(BIN)/python -m benchmarks --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT) $(BENCH_ARGS)
+bench: $(TEST_VENV)/.installed
+	$(TEST_BIN)/python -m benchmarks --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache
+	rm -rf $(VENV) $(TEST_VENV) dist build .pytest_cache

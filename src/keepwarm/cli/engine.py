@@ -32,7 +32,8 @@ def report_problems(runtime: Runtime) -> None:
 
 
 @cli.command()
-@click.option("--on", "on", help="Look from this day (default: today).")
+@click.option("--on", "on", help="Look from this day (default: today): plugins see it as their today; "
+                                 "nothing is stored as of it.")
 @click.option("--days", type=click.IntRange(min=0, max=366), default=7, show_default=True,
               help="Include what falls due within this many days.")
 @click.option("--json", "as_json", is_flag=True)

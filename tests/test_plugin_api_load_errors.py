@@ -42,7 +42,8 @@ def test_a_name_like_no_hook_lists_the_hooks(tmp_path):
             return []
     """)
     error = host.infos["golf"].error
-    assert error.startswith("HookError: keepwarm_handicap is not a keepwarm hook (the hooks: keepwarm_account_warnings, ")
+    assert error.startswith(
+        "HookError: keepwarm_handicap is not a keepwarm hook (the hooks: keepwarm_account_warnings, ")
     assert "keepwarm_tips" in error and "\n" not in error
 
 

@@ -478,7 +478,9 @@ _BUILDERS = {
 
 
 # Stored words to their members by a dict lookup: calling the enum costs twice as much, 200,000 times.
-_CHANNELS, _DIRECTIONS, _PURPOSES, _OUTCOMES = ({m.value: m for m in kind} for kind in (Channel, Direction, Purpose, Outcome))
+_CHANNELS, _DIRECTIONS, _PURPOSES, _OUTCOMES = (
+    {m.value: m for m in kind} for kind in (Channel, Direction, Purpose, Outcome)
+)
 
 
 def recent_touches(

@@ -21,10 +21,18 @@ FAMILIES = ["cadence", "tips", "warnings", "suggestions"]
 pytestmark = pytest.mark.xdist_group("scaffold")
 
 
+def _under_test() -> list[str]:
+    """The folders of the keepwarm (and its built-in plugins) these tests import, not another checkout's."""
+    import keepwarm
+    import keepwarm_plugins
+
+    return [str(Path(keepwarm.__file__).parents[1]), str(Path(keepwarm_plugins.__file__).parents[1])]
+
+
 def _run_generated_tests(*packages: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PYTEST_", "KEEPWARM_")) and k not in ("PYTHONPATH",)}
-    env["PYTHONPATH"] = os.pathsep.join(str(p / "src") for p in packages)
+    env["PYTHONPATH"] = os.pathsep.join([*(str(p / "src") for p in packages), *_under_test()])
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", *(str(p / "tests") for p in packages)],
         cwd=packages[0].parent, env=env, capture_output=True, text=True, timeout=300,

@@ -71,9 +71,15 @@ def test_the_stored_agenda_equals_the_runs_own_with_snoozed_timed_and_manual_ite
     assert any(i["followup"]["due_time"] for i in fresh["items"])
     assert "Alan Turing" not in {i["contact"]["name"] for i in fresh["items"]}  # do not contact
     assert as_json == fresh
-    # Another window, from another day.
+    # Another window, from another day: the same items. A fresh agenda from that day evaluates as of
+    # it (plugins see it as their today), so its health and warnings are that day's, not the stored ones.
     later = dt.date(2026, 11, 23)
-    assert _stored(session, on=later, days=3)[1] == _fresh(session, on=later, days=3)
+    assert _window(_stored(session, on=later, days=3)[1]) == _window(_fresh(session, on=later, days=3))
+
+
+def _window(agenda: dict) -> dict:
+    return {**agenda, "items": [{k: v for k, v in item.items() if k not in ("health", "warnings")}
+                                for item in agenda["items"]]}
 
 
 def test_a_contact_keeps_its_stored_state_until_the_engine_runs_again(session):

@@ -139,6 +139,10 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
         if view.get(key):
             out.append(f"\n{title}")
             out.extend(fmt(item) for item in view[key])
+    if view.get("problems"):  # what went wrong in the plugins while this view was worked out
+        out.append("\nPlugin problems")
+        out.extend(f"  ! plugin {p['plugin']}: {p['hook']}: {p['error']}"
+                   + (f" ({p['count']} times)" if p["count"] > 1 else "") for p in view["problems"])
     if view["open_followups"]:
         out.append("\nFollow-ups")
         for f in view["open_followups"]:

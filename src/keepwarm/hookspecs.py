@@ -75,7 +75,9 @@ def keepwarm_tips(ctx: ContactContext) -> Sequence[Tip] | None:
     """Say how to talk to this person: style, motivations, channel, etiquette.
 
     Called for the contacts shown on the agenda or in detail, not for every
-    contact on every run. Return a list of `Tip`s in our own words.
+    contact on every run. Return a list of `Tip`s in our own words. Tips are
+    shown best first by their `rank` (0..1, default 0.5; ties keep the
+    plugins' order, keepwarm's own first), and the agenda shows the first two.
     """
 
 

@@ -10,7 +10,9 @@ recorded against its name and skipped while the others' results still count.
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
+import inspect
 import os
 import re
 import sys
@@ -34,6 +36,10 @@ MAX_PROBLEMS_PER_HOOK = 5
 
 class PluginError(Exception):
     """Raised instead of recording a problem when KEEPWARM_STRICT_PLUGINS=1."""
+
+
+class HookError(Exception):
+    """A plugin implements a hook that does not exist, or with arguments the hook does not pass."""
 
 
 @dataclass
@@ -185,20 +191,65 @@ class PluginHost:
                 elapsed = (time.perf_counter() - started) * 1000
                 print(f"keepwarm trace: {info.name} load {elapsed:.3f} ms", file=sys.stderr)
             _check_api_version(plugin)
+            self._check_hooks(plugin)
             self.pm.register(plugin, name=info.name)
             try:
                 self.pm.check_pending()
             except pluggy.PluginValidationError:
                 self.pm.unregister(name=info.name)
                 raise
+        except pluggy.PluginValidationError as exc:  # pluggy's message spreads its cause over lines
+            info.error = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+            self._record(info.name, "load", info.error, exc=exc)
+            return
         except Exception as exc:  # a broken plugin must never take the program down
             info.error = _error_text(exc)
             self._record(info.name, "load", info.error, exc=exc)
             return
+        for name in _unmarked_hooks(plugin, self._hook_names()):
+            self._record(info.name, "load", f"{name} is not marked @hookimpl, so keepwarm never calls it "
+                                            "(add `@hookimpl` from keepwarm.plugin above it)")
         info.hooks = sorted(
             h.name for h in self.pm.get_hookcallers(plugin) or () if h.name != "keepwarm_config_section"
         )
         info.version = info.version or str(getattr(plugin, "__version__", "") or "")
+
+    def _hook_names(self) -> list[str]:
+        return sorted(name for name in vars(hookspecs) if name.startswith("keepwarm_"))
+
+    def _check_hooks(self, plugin: object) -> None:
+        """Refuse an implementation of no hook, or with an argument no hook passes, saying which and why.
+
+        pluggy would refuse both too, but naming the plugin object and spreading
+        the cause over three lines; a misspelt hook name gets the one it resembles.
+        """
+        known = self._hook_names()
+        for name in dir(plugin):
+            if self.pm.parse_hookimpl_opts(plugin, name) is None:
+                continue
+            if name not in known:
+                # Compared without the prefix every hook shares, which would make any name look close.
+                words = {hook.removeprefix("keepwarm_"): hook for hook in known}
+                close = difflib.get_close_matches(name.removeprefix("keepwarm_"), words, n=1, cutoff=0.6)
+                hint = f"; did you mean {words[close[0]]}?" if close else f" (the hooks: {', '.join(known)})"
+                raise HookError(f"{name} is not a keepwarm hook{hint}")
+            function = getattr(plugin, name)
+            accepted = list(inspect.signature(hookspecs.__dict__[name]).parameters)
+            try:
+                params = list(inspect.signature(function).parameters)
+            except (TypeError, ValueError):
+                continue  # no signature to read: pluggy's own check decides
+            if params[:1] == ["self"] and "." in getattr(function, "__qualname__", ""):
+                params = params[1:]  # a method of a class registered as it is: pluggy passes no self either
+            wrong = [p for p in params if p not in accepted]
+            if wrong:
+                takes = ", ".join(accepted) if accepted else "no argument"
+                close = [m for p in wrong for m in difflib.get_close_matches(p, accepted, n=1, cutoff=0.5)]
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                raise HookError(
+                    f"{name}({', '.join(params)}): {name} receives no argument "
+                    f"{' or '.join(map(repr, wrong))} (it is given {takes}, by name){hint}"
+                )
 
     def _collect_sections(self) -> None:
         for impl in self.pm.hook.keepwarm_config_section.get_hookimpls():
@@ -412,6 +463,23 @@ class PluginHost:
 def _by_name(function: Callable, argnames: tuple[str, ...]) -> Callable[[Any], Any]:
     """A hook implementation that takes its arguments by name, called with the context alone."""
     return lambda ctx: function(*[{"ctx": ctx}[a] for a in argnames])
+
+
+def _unmarked_hooks(plugin: object, known: list[str]) -> list[str]:
+    """The plugin's own functions named after a hook but not marked: pluggy ignores them without a word."""
+    module = getattr(plugin, "__name__", None) if inspect.ismodule(plugin) else None
+    found = []
+    for name in known:
+        try:
+            function = getattr(plugin, name, None)
+        except Exception:  # a property that raises: not a function, and no reason to fail the load
+            continue
+        if function is None or not callable(function) or hasattr(function, f"{hookspecs.PROJECT}_impl"):
+            continue
+        if module is not None and getattr(function, "__module__", module) != module:
+            continue  # imported from elsewhere, e.g. a helper module's
+        found.append(name)
+    return found
 
 
 def _dist_name(ep: EntryPoint) -> str:

@@ -1,7 +1,13 @@
-"""What a plugin author imports: `from keepwarm.plugin import hookimpl, ...`."""
+"""What a plugin author imports: `from keepwarm.plugin import hookimpl, ...`.
+
+Everything a hook receives or returns is here, with the vocabularies its
+fields use (`ctx.contact.role == Role.CHAMPION`, `Proposal(channel=Channel.CALL)`),
+so that a plugin needs no import from keepwarm's internals.
+"""
 
 from . import PLUGIN_API_VERSION
 from .engine.types import (
+    RECENT_TOUCHES,
     AccountContext,
     ConfigSection,
     ContactContext,
@@ -11,21 +17,54 @@ from .engine.types import (
     Proposal,
     Suggestion,
     Tip,
+    Touch,
     Warning,
 )
 from .hookspecs import hookimpl
+from .model import (
+    Assessment,
+    Channel,
+    Commitment,
+    Contact,
+    Direction,
+    FollowUp,
+    Motivation,
+    Outcome,
+    Party,
+    Purpose,
+    Role,
+    SocialStyle,
+    Stage,
+    Tier,
+)
 
 __all__ = [
     "PLUGIN_API_VERSION",
+    "RECENT_TOUCHES",
     "AccountContext",
+    "Assessment",
+    "Channel",
+    "Commitment",
     "ConfigSection",
+    "Contact",
     "ContactContext",
     "ContactStats",
+    "Direction",
+    "FollowUp",
     "Member",
+    "Motivation",
     "Network",
+    "Outcome",
+    "Party",
     "Proposal",
+    "Purpose",
+    "Role",
+    "SocialStyle",
+    "Stage",
     "Suggestion",
+    "Tier",
     "Tip",
+    "Touch",
     "Warning",
     "hookimpl",
 ]

@@ -32,7 +32,8 @@ def report_problems(runtime: Runtime) -> None:
 
 
 @cli.command()
-@click.option("--on", "on", help="Look from this day (default: today).")
+@click.option("--on", "on", help="Look from this day (default: today): plugins see it as their today; "
+                                 "nothing is stored as of it.")
 @click.option("--days", type=click.IntRange(min=0, max=366), default=7, show_default=True,
               help="Include what falls due within this many days.")
 @click.option("--json", "as_json", is_flag=True)
@@ -188,15 +189,16 @@ def plugins() -> None:
 
 @plugins.command("new")
 @click.argument("name")
-@click.option("--family", type=click.Choice(["cadence", "tips", "warnings", "suggestions"]), default="tips",
-              show_default=True, help="Which hook the plugin implements.")
+@click.option("--family", type=click.Choice(["cadence", "tips", "warnings", "suggestions"]), multiple=True,
+              help="Which hook the plugin implements (default: tips). Repeat it for a package with one "
+                   "plugin per family, e.g. --family tips --family warnings.")
 @click.option("--dir", "parent", type=click.Path(file_okay=False, path_type=Path), default=".",
               help="Folder to create the package in (default: the current one).")
-def plugins_new(name: str, family: str, parent: Path) -> None:
+def plugins_new(name: str, family: tuple[str, ...], parent: Path) -> None:
     """Scaffold a plugin package NAME (e.g. golf-tips): pyproject, module, TOML defaults, tests, README."""
     from ..scaffold import create
 
-    target = create(name, family, parent)
+    target = create(name, family or ("tips",), parent)
     click.echo(f"Created {target}")
     click.echo(f"Next: cd {target} && pip install -e '.[test]' && pytest")
 

@@ -127,6 +127,12 @@ def build_agenda(
         return _build(session, on, days, evaluation, advice)
 
 
+def _as_of(session: Session, day: dt.date) -> dt.datetime:
+    """The session's time of day on another day, in the user's zone: the `now` plugins see for `--on`."""
+    local = session.now.astimezone(session.tz)
+    return dt.datetime.combine(day, local.time(), tzinfo=session.tz).astimezone(dt.timezone.utc)
+
+
 def _build(session: Session, on: dt.date | None, days: int, evaluation: Evaluation | None, advice: bool) -> Agenda:
     fresh = evaluation is None
     evaluation = evaluation or evaluate(session)
@@ -138,6 +144,10 @@ def _build(session: Session, on: dt.date | None, days: int, evaluation: Evaluati
     else:
         with session.store.read() as conn:
             due = followups.list_followups(conn, statuses=followups.OPEN_STATES, due_until=until)
+    if fresh and start != evaluation.today:
+        # Looking from another day: the follow-ups are today's (stored by the run above), while health,
+        # warnings and advice come from a run as of that day, which stores nothing.
+        evaluation = evaluate(session, persist=False, now=_as_of(session, start))
     shown = evaluation.runtime.engine.suggestions_shown
     items = []
     for item in due:

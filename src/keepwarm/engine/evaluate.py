@@ -27,7 +27,9 @@ from .health import Health, account_health, contact_health
 from .network import StoredNetwork
 from .reconcile import reconcile
 from .runtime import Runtime
-from .types import AccountContext, ContactContext, ContactStats, Member, Network, Proposal, Suggestion, Tip, Warning
+from .types import (
+    AccountContext, ContactContext, ContactStats, Member, Network, Proposal, Suggestion, Tip, Touch, Warning,
+)
 
 
 @contextmanager
@@ -115,6 +117,7 @@ class Evaluation:
         ctx = ContactContext(
             c.contact, c.stats, c.today, c.now, c.rules, c.account, c.network, c.commitments,
             c.followups if followups_ is None else tuple(followups_), tuple(self.warnings.get(contact_id, ())),
+            c.touch_source,
         )
         if followups_ is None:
             self._advice_contexts[contact_id] = ctx
@@ -125,7 +128,7 @@ class Evaluation:
             if self._tip_caller is None:
                 self._tip_caller = self.runtime.host.dispatcher("keepwarm_tips", Tip)
             found, _ = self._tip_caller(self.context(contact_id), contact_id)
-            self._tips[contact_id] = [tip for _, tip in found]
+            self._tips[contact_id] = sorted((tip for _, tip in found), key=_tip_rank)
         return self._tips[contact_id]
 
     def suggestions(self, contact_id: int) -> list[Suggestion]:
@@ -141,17 +144,51 @@ class Evaluation:
         return min(intervals) if intervals else self.runtime.engine.default_interval_days
 
 
-def evaluate(session: Session, *, persist: bool = True, contact_ids: Iterable[int] | None = None) -> Evaluation:
-    """Run the engine. With `contact_ids`, only those contacts (and their accounts) are evaluated."""
+def _tip_rank(tip: Tip) -> float:
+    """Best first; a stable sort keeps equal ranks in the plugins' order."""
+    return -tip.rank
+
+
+class RecentTouches:
+    """Every evaluated contact's latest touches, read in one query when a plugin first asks for any.
+
+    No built-in rule reads them: a run whose plugins never ask costs nothing
+    more, and one that does pays one query for all its contacts, not one each.
+    """
+
+    def __init__(self, session: Session, now: dt.datetime, contact_ids: list[int] | None) -> None:
+        self._session, self._now, self._ids = session, now, contact_ids
+        self._found: dict[int, tuple[Touch, ...]] | None = None
+
+    def __call__(self, contact_id: int) -> tuple[Touch, ...]:
+        found = self._found
+        if found is None:
+            with self._session.store.read() as conn:
+                found = self._found = statistics.recent_touches(conn, self._now, contact_ids=self._ids)
+        return found.get(contact_id, ())
+
+
+def evaluate(
+    session: Session, *, persist: bool = True, contact_ids: Iterable[int] | None = None,
+    now: dt.datetime | None = None,
+) -> Evaluation:
+    """Run the engine. With `contact_ids`, only those contacts (and their accounts) are evaluated.
+
+    `now` evaluates as of another moment than the session's clock (`agenda --on`):
+    the statistics' windows end then and plugins see it as `ctx.now` and its day as `ctx.today`.
+    """
     with collector_paused():
-        return _evaluate(session, persist=persist, contact_ids=contact_ids)
+        return _evaluate(session, persist=persist, contact_ids=contact_ids, at=now)
 
 
-def _evaluate(session: Session, *, persist: bool, contact_ids: Iterable[int] | None) -> Evaluation:
+def _evaluate(
+    session: Session, *, persist: bool, contact_ids: Iterable[int] | None, at: dt.datetime | None = None
+) -> Evaluation:
     runtime: Runtime = session.runtime
     host = runtime.host
     cfg = runtime.engine
-    now, today = session.now, session.today
+    now = session.now if at is None else at
+    today = session.today if at is None else now.astimezone(session.tz).date()
     rules = runtime.rules.sections
 
     def compute(conn, ids):
@@ -217,6 +254,7 @@ def _evaluate(session: Session, *, persist: bool, contact_ids: Iterable[int] | N
     }
 
     targets = list(in_scope) if wanted is None else [cid for cid in in_scope if cid in wanted]
+    touches = RecentTouches(session, now, None if wanted is None else targets)
     contexts: dict[int, ContactContext] = {}
     proposals: dict[int, list[tuple[str, Proposal]]] = {}
     failed: dict[int, set[str]] = {}
@@ -231,7 +269,7 @@ def _evaluate(session: Session, *, persist: bool, contact_ids: Iterable[int] | N
         promises, plans = open_promises.get(cid), open_followups.get(cid)
         ctx = ContactContext(
             contact, stats[cid], today, now, rules, account_contexts.get(account_of.get(cid)), network,
-            tuple(promises) if promises else no_promises, tuple(plans) if plans else (),
+            tuple(promises) if promises else no_promises, tuple(plans) if plans else (), (), touches,
         )
         contexts[cid] = ctx
         if contact.do_not_contact:

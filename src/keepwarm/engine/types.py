@@ -9,13 +9,13 @@ for all contacts at once in SQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from ..model import Account, Assessment, Channel, Commitment, Contact, FollowUp, Role
+from ..model import Account, Assessment, Channel, Commitment, Contact, Direction, FollowUp, Outcome, Purpose, Role
 
 # --------------------------------------------------------------- statistics
 
@@ -95,6 +95,36 @@ class ContactStats:
         return None if moment is None else (today - moment.date()).days
 
 
+# ------------------------------------------------------------ past touches
+
+#: How many of a contact's latest interactions `ContactContext.recent_touches` holds.
+RECENT_TOUCHES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """One logged interaction as a plugin sees it: a frozen copy, so no rule can change another's view.
+
+    Every outcome is included (a declined meeting is a touch that went badly);
+    `sentiment` runs from -2 to 2 and `responded` is None when no reply was
+    expected or recorded, as in the interaction log.
+    """
+
+    when: dt.datetime
+    channel: Channel
+    direction: Direction
+    purpose: Purpose
+    outcome: Outcome
+    sentiment: int | None = None
+    responded: bool | None = None
+    response_hours: float | None = None
+    notes: str = ""
+
+    @property
+    def completed(self) -> bool:
+        return self.outcome == Outcome.COMPLETED
+
+
 # ----------------------------------------------------------------- contexts
 
 
@@ -156,9 +186,19 @@ class ContactContext:
     commitments: tuple[Commitment, ...] = ()  # open promises, both ways
     followups: tuple[FollowUp, ...] = ()  # open and snoozed
     warnings: tuple["Warning", ...] = ()
+    #: Gives a contact's latest touches; the engine reads them for every contact of a run at once,
+    #: on the first access (no built-in rule needs them, so a run that never asks pays nothing).
+    touch_source: Callable[[int], tuple[Touch, ...]] | None = field(default=None, repr=False, compare=False)
 
     def days_since_touch(self) -> int | None:
         return self.stats.days_since(self.stats.last_touch, self.today)
+
+    @property
+    def recent_touches(self) -> tuple[Touch, ...]:
+        """The contact's last `RECENT_TOUCHES` interactions up to `now`, newest first."""
+        if self.touch_source is None:
+            return ()
+        return self.touch_source(self.contact.id)
 
 
 # ------------------------------------------------------------------ results
@@ -205,6 +245,9 @@ class Tip:
 
     text: str
     topic: str = "general"
+    #: 0..1, higher first: the agenda shows the two best tips; equal ranks keep the plugins' order
+    #: (keepwarm's own first), so a tip must rank above 0.5 to come before the built-in ones.
+    rank: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +288,8 @@ def to_json(value: Any) -> Any:
     if isinstance(value, (Tip, Warning, Suggestion, Proposal)):
         out = {}
         for k in value.__slots__:
+            if k == "rank" and type(value) is Tip:  # the list is in rank order; the number is only the key
+                continue
             v = getattr(value, k)
             out[k] = v if type(v) in _PLAIN else to_json(v)
         return out

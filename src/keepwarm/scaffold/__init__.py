@@ -1,5 +1,11 @@
 """`keepwarm plugins new`: a plugin package whose own tests pass as generated.
 
+With one family the package is one plugin module. With several (`--family
+tips --family warnings`) it holds one plugin module per family, each with
+its own entry point, section (`golf_tips`, `golf_warnings`), defaults file
+and tests: a plugin is one section and one switch, and models of different
+families share no settings worth merging.
+
 The package is written into a fresh folder next to where it will live and
 renamed into place at the end, so a failure leaves nothing behind, and a name
 that is not a valid package name, or clashes with a built-in rule, is refused
@@ -11,6 +17,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,16 +38,27 @@ class Plan:
     module: str  # keepwarm_golf_tips: the import name
     section: str  # golf_tips: the entry point, plugin name and TOML section
     family: str
+    #: More than one family: one plugin module each (`module.family`, section `section_family`).
+    families: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
         return self.section.replace("_", " ").capitalize()
 
+    @property
+    def plugins(self) -> list["Plan"]:
+        """One plan per plugin module of the package (itself, for a single family)."""
+        if len(self.families) < 2:
+            return [self]
+        return [Plan(self.dist, f"{self.module}.{f}", f"{self.section}_{f}", f) for f in self.families]
 
-def plan(name: str, family: str) -> Plan:
+
+def plan(name: str, family: str | Sequence[str]) -> Plan:
     """Check NAME and derive the package's names; a UserError says what is wrong."""
-    if family not in templates.FAMILIES:
-        raise UserError(f"--family: {family!r} is not a family (expected one of {', '.join(FAMILY_NAMES)})")
+    families = tuple(dict.fromkeys([family] if isinstance(family, str) else family)) or ("tips",)
+    for family in families:
+        if family not in templates.FAMILIES:
+            raise UserError(f"--family: {family!r} is not a family (expected one of {', '.join(FAMILY_NAMES)})")
     if not _NAME.fullmatch(name) or len(name) > MAX_NAME:
         raise UserError(
             f"NAME: {name!r} is not a plugin name (expected lowercase words joined by '-', "
@@ -51,9 +69,12 @@ def plan(name: str, family: str) -> Plan:
         raise UserError(f"NAME: {name!r} names keepwarm itself; say what the plugin does, e.g. golf-tips")
     section = short.replace("-", "_")
     taken = _builtin_names()
-    if section in taken:
-        raise UserError(f"NAME: {section!r} is a built-in rule's name or section already; choose another")
-    return Plan(dist=f"keepwarm-{short}", module=f"keepwarm_{section}", section=section, family=family)
+    sections = [section] if len(families) < 2 else [f"{section}_{f}" for f in families]
+    for name_taken in sections:
+        if name_taken in taken:
+            raise UserError(f"NAME: {name_taken!r} is a built-in rule's name or section already; choose another")
+    return Plan(dist=f"keepwarm-{short}", module=f"keepwarm_{section}", section=section,
+                family=", ".join(families), families=families)
 
 
 def _builtin_names() -> set[str]:
@@ -64,12 +85,13 @@ def _builtin_names() -> set[str]:
     return set(CORE_SECTIONS) | set(host.infos) | {i.section for i in host.infos.values() if i.section}
 
 
-def files(p: Plan) -> dict[str, str]:
-    """Relative path -> text of every file in the package."""
+def _values(p: Plan, package: Plan) -> dict[str, str]:
     family = templates.FAMILIES[p.family]
-    values = {
+    return {
         "dist": p.dist,
+        "package": package.module,
         "module": p.module,
+        "label": p.module.rsplit(".", 1)[-1],  # the name `run_engine` registers the module under
         "section": p.section,
         "family": p.family,
         "title": p.title,
@@ -79,26 +101,50 @@ def files(p: Plan) -> dict[str, str]:
         "model_import": family.get("model_import", ""),
         "api": PLUGIN_API_VERSION,
         "keepwarm_version": __version__,
-    }
-
-    def fill(text: str) -> str:
-        for key, value in values.items():
-            text = text.replace("{{" + key + "}}", value)
-        return text
-
-    return {
-        "pyproject.toml": fill(templates.PYPROJECT),
-        "README.md": fill(templates.README),
-        f"src/{p.module}/__init__.py": fill(templates.HEADER + family["module"]),
-        f"src/{p.module}/{p.section}.toml": fill(
-            f"# {p.dist}: its settings and their defaults. Copy what you change into a .toml\n"
-            "# file in your keepwarm rules folder, then run `keepwarm rules check`.\n\n" + family["toml"]
-        ),
-        f"tests/test_{p.section}.py": fill(templates.TEST_HEADER + family["tests"] + templates.TEST_COMMON),
+        "entry_points": "\n".join(f'{q.section} = "{q.module}"' for q in package.plugins),
     }
 
 
-def create(name: str, family: str, parent: Path) -> Path:
+def _fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", value)
+    return text
+
+
+def files(p: Plan) -> dict[str, str]:
+    """Relative path -> text of every file in the package."""
+    plugins = p.plugins
+    out: dict[str, str] = {}
+    for q in plugins:
+        family, values = templates.FAMILIES[q.family], _values(q, p)
+        folder = f"src/{p.module}"
+        source = f"{folder}/__init__.py" if q is p else f"{folder}/{q.family}.py"
+        out[source] = _fill(templates.HEADER + family["module"], values)
+        whose = "its" if q is p else f"{q.section}'s"
+        out[f"{folder}/{q.section}.toml"] = _fill(
+            f"# {p.dist}: {whose} settings and their defaults. "
+            "Copy what you change into a .toml\n"
+            "# file in your keepwarm rules folder, then run `keepwarm rules check`.\n\n" + family["toml"], values)
+        out[f"tests/test_{q.section}.py"] = _fill(
+            templates.TEST_HEADER + family["tests"] + templates.TEST_COMMON, values)
+    values = _values(p if len(plugins) == 1 else plugins[0], p) | {"family": p.family, "title": p.title}
+    out["pyproject.toml"] = _fill(templates.PYPROJECT, values)
+    if len(plugins) == 1:
+        out["README.md"] = _fill(templates.README, values)
+    else:
+        listing = [f"- `src/{p.module}/__init__.py`: the package; each family's plugin is a module of it."]
+        for q in plugins:
+            listing.append(f"- `src/{p.module}/{q.family}.py` ({templates.FAMILIES[q.family]['hook']}), its "
+                           f"defaults `{q.section}.toml` and `tests/test_{q.section}.py`.")
+        out["README.md"] = _fill(templates.README_SEVERAL, values | {
+            "files": "\n".join(listing), "sections": ", ".join(q.section for q in plugins),
+            "first_section": plugins[0].section})
+        out[f"src/{p.module}/__init__.py"] = (
+            f'"""{p.title}: keepwarm plugins ({p.family}), one module per family."""\n\n__version__ = "0.1.0"\n')
+    return out
+
+
+def create(name: str, family: str | Sequence[str], parent: Path) -> Path:
     """Write the package into `parent`/<dist>; returns that folder."""
     p = plan(name, family)
     if not parent.is_dir():

@@ -201,7 +201,7 @@ class Store:
         seconds = busy_timeout_ms() / 1000
         return StoreError(
             f"{self.path}: another keepwarm process kept the database busy for {seconds:g} s (an import?); "
-            f"nothing was written, try again when it is done (or wait longer with {BUSY_TIMEOUT_ENV}=SECONDS)"
+            f"this change was not written; try again when it is done (or wait longer with {BUSY_TIMEOUT_ENV}=SECONDS)"
         )
 
     def plan_then_write(self, plan: Callable[[Connection], Callable[[Connection], None] | None]) -> None:

@@ -309,14 +309,17 @@ def plan_contacts(
             changed[contact_id] = merged
         report.add("updated", item.where, merged.name, fields=fields, **extra)
 
+    # The new contacts become rows now, outside the write lock; writing them is then a copy.
+    staged = bulk.Staged()
+    staged.add_contacts(conn, [(cid, c, c.uid, now, now) for cid, c in fresh.items()])
+    names = {c.account.strip().lower(): c.account for c in fresh.values() if c.account}
+
     def write(conn: Connection) -> None:
         for contact_id, contact in changed.items():
             people.update_contact(conn, contact_id, contact, now)
-        if fresh:
-            names = {c.account.strip().lower(): c.account for c in fresh.values() if c.account}
-            account_ids = people.ensure_accounts(conn, names, now)
-            bulk.insert_contacts(conn, [(cid, c, c.uid, now, now) for cid, c in fresh.items()], account_ids)
+        staged.copy(conn, people.ensure_accounts(conn, names, now) if names else {})
 
+    write.discard = staged.drop  # type: ignore[attr-defined]
     return write
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
 from .. import dates
 from ..errors import UserError
@@ -33,7 +33,7 @@ from ..model import Channel, Interaction
 from ..model.enums import normalize_word
 from ..store import contacts as people
 from ..store.schema import interactions
-from . import tabular
+from . import bulk, tabular
 from .contacts_apply import explain
 from .report import ImportReport, Where
 
@@ -311,10 +311,13 @@ def plan(conn: Connection, touches: list[Touch], now: dt.datetime, report: Impor
         else:
             report.add("unchanged", touch.where, label, id=row.id)
 
+    staged = bulk.Staged()  # the new touches as rows now, outside the write lock
+    staged.add(conn, interactions, new_rows)
+
     def write(conn: Connection) -> None:
-        if new_rows:
-            conn.execute(insert(interactions), new_rows)
+        staged.copy(conn)
         for row_id, changes in changes_by_id.items():
             conn.execute(update(interactions).where(interactions.c.id == row_id).values(**changes))
 
+    write.discard = staged.drop  # type: ignore[attr-defined]
     return write

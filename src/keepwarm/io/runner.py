@@ -53,7 +53,10 @@ def run(
         writer = plan(conn)
         if report.invalid() and not skip_invalid:
             raise UserError(problem_line(report))
-        return None if dry_run else writer
+        if dry_run:
+            getattr(writer, "discard", lambda conn: None)(conn)  # what the plan staged for writing
+            return None
+        return writer
 
     store.plan_then_write(decide)
     return report

@@ -151,3 +151,26 @@ def test_a_bad_busy_timeout_is_a_one_line_error(tmp_path):
     result = _log(tmp_path, db, "never", KEEPWARM_BUSY_TIMEOUT="soon")
     assert result.returncode == 2
     assert result.stderr == "keepwarm: KEEPWARM_BUSY_TIMEOUT='soon': expected a number of seconds from 0 to 86400\n"
+
+
+def test_what_another_process_wrote_while_the_import_planned_is_taken_into_account(tmp_path):
+    db = tmp_path / "keepwarm.db"
+    _seed(db)
+    proc = _paused_import(tmp_path, db, "SELECT CONTACT_EMAILS")
+    try:
+        # Lucía is added by hand while the import is deciding, with the email her row carries.
+        added = subprocess.run(
+            [sys.executable, "-m", "keepwarm", "--db", str(db), "contact", "add", "Lucía Fernández",
+             "--email", "lucia.fernandez@aurora.example"],
+            env=_env(tmp_path, KEEPWARM_BUSY_TIMEOUT="2"), capture_output=True, text=True, timeout=WAIT_S,
+        )
+    finally:
+        code, out, err = _resume(tmp_path, proc)
+    assert added.returncode == 0, added.stderr
+    assert code == 0, err
+    # The plan made before she was added is not written: the import decided again, and updated her.
+    assert out.splitlines()[-1] == "contacts: 2 created, 1 updated, 0 unchanged, 0 skipped"
+    assert _rows(db, "SELECT id, name FROM contacts ORDER BY id") == [
+        (1, "Ada Lovelace"), (2, "Lucía Fernández"), (3, "Kwame Mensah"), (4, "noname@example.org")]
+    assert _rows(db, "SELECT email FROM contact_emails WHERE contact_id = 2 ORDER BY position") == [
+        ("lucia.fernandez@aurora.example",), ("lucia.f@correo.example",)]

@@ -64,7 +64,7 @@ def test_streamed_restore_equals_the_whole_file_parse_on_a_generated_book(sessio
     assert one == two == text
 
 
-def test_the_cli_restores_streamed_with_the_copy_before_and_the_counts(session, run, tmp_path):
+def test_the_cli_restores_streamed_with_the_counts_and_no_copy_of_the_empty_file(session, run, tmp_path):
     devdata.generate(session, contacts=20, interactions_per_contact=5, seed=2)
     text, path = _backup_of(session, tmp_path)
     data = json.loads(text)
@@ -76,7 +76,7 @@ def test_the_cli_restores_streamed_with_the_copy_before_and_the_counts(session, 
         "promises": len(data["promises"]), "followups": len(data["followups"]),
         "assessments": len(data["assessments"]), "rules": 0,
     }
-    assert list(tmp_path.glob("new.db.before-restore.*"))  # the automatic copy before the restore
+    assert not list(tmp_path.glob("new.db.before-restore.*"))  # no copy of the empty file it filled
     with Store.open(target) as store:
         assert _export(store) == text
 

@@ -174,7 +174,7 @@ def test_an_interrupted_import_leaves_the_database_as_it_was(run, monkeypatch, t
     )
     # Ingrid's new title is written first; then writing the new contact is interrupted (Ctrl-C).
     with monkeypatch.context() as patch:
-        patch.setattr(bulk, "insert_contacts", interrupted)
+        patch.setattr(bulk.Staged, "copy", interrupted)
         result = run("import", "vcard", str(cards))
     assert result.exit_code != 0
     assert backup(run) == before

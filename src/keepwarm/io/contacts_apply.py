@@ -1,17 +1,23 @@
 """Applying imported contact records: match, merge, and count what changed.
 
-A record carries only the fields its source speaks for; those replace the
-stored values and everything else (a role set in keepwarm, notes typed here)
-is kept. A record finds its contact by UID, then by any of its emails, then by
-exact name, so an updated export updates instead of duplicating, and the same
-file imported twice changes nothing.
+A record carries only the fields its source speaks for; its single values
+replace the stored ones, its lists (emails, phones, tags...) add to the stored
+lists, and everything else (a role set in keepwarm, notes typed here) is kept.
+A record finds its contact by UID, then by any of its emails, then by a
+profile URL, and only then by exact name, and never by name when the two
+disagree on what identifies a person (both have emails, profile URLs or
+phones, and none in common): namesakes stay apart. So an updated export
+updates instead of duplicating, the same file imported twice changes nothing,
+and the report says what was matched by what and merged with which record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
+from collections.abc import Callable
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +45,8 @@ class Incoming:
     sources: dict[str, str] = field(default_factory=dict)  # field -> the column or property it came from
     date_kinds: frozenset[str] | None = None  # kinds of dates the source speaks for (None: those it gives)
     problem: str | None = None
+    invalid: bool = True  # False: a row with nothing to import, reported without stopping the file
+    warnings: list[str] = field(default_factory=list)  # values left out of an otherwise imported record
 
     @property
     def label(self) -> str:
@@ -72,6 +80,48 @@ def _kinds(item: Incoming) -> frozenset[str]:
     return frozenset(str(getattr(d.get("kind"), "value", d.get("kind"))) for d in item.fields.get("dates", []))
 
 
+#: Fields holding several values: an import adds to them, it never takes a stored value away.
+LIST_FIELDS = ("emails", "phones", "addresses", "urls", "motivations", "interests", "tags")
+
+
+def _text(value: object) -> str:
+    return str(getattr(value, "value", value))
+
+
+def phone_key(phone: str) -> str | None:
+    """A phone's last nine digits: `+34 612 345 678` and `612345678` are one number."""
+    digits = re.sub(r"\D", "", phone)
+    return digits[-9:] if len(digits) >= 5 else None
+
+
+def profile_key(url: str) -> str | None:
+    """A URL naming one person (a path after the host, as linkedin.com/in/NAME); None for a bare site."""
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower())
+    host, _, path = text.partition("/")
+    path = path.split("?")[0].split("#")[0].strip("/")
+    host = host.removeprefix("www.")
+    return f"{host}/{path}" if host and path else None
+
+
+def _value_key(key: str, value: object) -> str | None:
+    text = _text(value)
+    if key == "phones":
+        return phone_key(text) or fold(text)
+    if key == "urls":
+        return profile_key(text) or fold(text).rstrip("/")
+    return " ".join(fold(text).split())
+
+
+def _union(key: str, stored: list, given: list) -> list:
+    out, seen = list(stored), {_value_key(key, v) for v in stored}
+    for value in given:
+        k = _value_key(key, value)
+        if k not in seen:
+            seen.add(k)
+            out.append(value)
+    return out
+
+
 def merge(current: Contact, item: Incoming) -> dict:
     data = current.model_dump(exclude={"id"})
     for key, value in item.fields.items():
@@ -79,9 +129,26 @@ def merge(current: Contact, item: Incoming) -> dict:
             kinds = _kinds(item)
             kept = [d for d in data["dates"] if str(getattr(d["kind"], "value", d["kind"])) not in kinds]
             data["dates"] = kept + list(value)
+        elif key in LIST_FIELDS:
+            data[key] = _union(key, data[key], list(value))
         else:
             data[key] = value
     return data
+
+
+def _identifiers(fields: dict) -> dict[str, set[str]]:
+    """What tells one person from a namesake: emails, profile URLs, phones."""
+    return {
+        "email": {e.strip().lower() for e in fields.get("emails") or [] if isinstance(e, str) and e.strip()},
+        "profile URL": {k for u in fields.get("urls") or [] if isinstance(u, str) and (k := profile_key(u))},
+        "phone": {k for p in fields.get("phones") or [] if isinstance(p, str) and (k := phone_key(p))},
+    }
+
+
+def disagreement(contact: Contact, item: Incoming) -> str | None:
+    """The kind of identifier both have and share none of (so they are two people), else None."""
+    mine, theirs = _identifiers(item.fields), _identifiers(contact.model_dump())
+    return next((kind for kind in mine if mine[kind] and theirs[kind] and not mine[kind] & theirs[kind]), None)
 
 
 def _json(contact: Contact) -> dict:
@@ -115,8 +182,10 @@ class _Matcher:
         self.contacts: dict[int, Contact] = {}
         self.uids: dict[str, int] = {}
         self.emails: dict[str, int] = {}
+        self.profiles: dict[str, int] = {}
         self.names: dict[str, list[int]] = defaultdict(list)
         self.claimed: dict[int, str | None] = {}  # contact id -> the uid of the record that claimed it in this run
+        self.claimed_by: dict[int, list[Where]] = defaultdict(list)  # contact id -> records of this run
         for contact in people.list_contacts(conn):
             self.put(contact.id, contact)
 
@@ -126,54 +195,81 @@ class _Matcher:
             for email in old.emails:
                 if self.emails.get(email.lower()) == contact_id:
                     del self.emails[email.lower()]
+            for url in old.urls:
+                if (key := profile_key(url)) and self.profiles.get(key) == contact_id:
+                    del self.profiles[key]
             self.names[fold(old.name)].remove(contact_id)
         self.contacts[contact_id] = contact
         if contact.uid:
             self.uids[contact.uid] = contact_id
         for email in contact.emails:
             self.emails.setdefault(email.lower(), contact_id)
+        for url in contact.urls:
+            if key := profile_key(url):
+                self.profiles.setdefault(key, contact_id)
         self.names[fold(contact.name)].append(contact_id)
 
-    def find(self, item: Incoming) -> tuple[int | None, str | None]:
-        """The contact this record is about, or a reason why that cannot be told."""
+    def find(self, item: Incoming) -> tuple[int | None, str, str | None]:
+        """(the contact this record is about, what matched it, a reason why that cannot be told)."""
         if item.uid and item.uid in self.uids:
-            return self.uids[item.uid], None
+            return self.uids[item.uid], "UID", None
         for email in item.fields.get("emails") or []:
             if isinstance(email, str) and email.strip().lower() in self.emails:
-                return self.emails[email.strip().lower()], None
+                return self.emails[email.strip().lower()], f"email {email.strip()}", None
+        for url in item.fields.get("urls") or []:
+            if isinstance(url, str) and (key := profile_key(url)) in self.profiles:
+                return self.profiles[key], f"profile URL {url.strip()}", None
         name = item.fields.get("name")
         if isinstance(name, str) and name.strip():
             ids = self.names.get(fold(name), [])
             # Two cards with the same name and different UIDs in one file are two people.
             ids = [i for i in ids if not (i in self.claimed and item.uid and self.claimed[i] not in (None, item.uid))]
+            # A namesake whose emails, profile URLs or phones all differ is another person.
+            ids = [i for i in ids if disagreement(self.contacts[i], item) is None]
             if len(ids) == 1:
-                return ids[0], None
+                return ids[0], "name", None
             if len(ids) > 1:
-                return None, (
+                return None, "", (
                     f"{len(ids)} contacts are called {name.strip()!r}; add an email or a UID to tell them apart"
                 )
-        return None, None
+        return None, "", None
 
-    def claim(self, contact_id: int, item: Incoming, contact: Contact) -> None:
+    def namesakes(self, item: Incoming) -> list[int]:
+        name = item.fields.get("name")
+        return list(self.names.get(fold(name), [])) if isinstance(name, str) and name.strip() else []
+
+    def claim(self, contact_id: int, item: Incoming, contact: Contact) -> list[Where]:
+        """Records of this run that came to this contact before `item`."""
+        earlier = list(self.claimed_by[contact_id])
         self.claimed.setdefault(contact_id, item.uid)
+        self.claimed_by[contact_id].append(item.where)
         self.put(contact_id, contact)
+        return earlier
 
 
 def apply_contacts(conn: Connection, items: list[Incoming], now: dt.datetime, report: ImportReport) -> None:
-    """Create, update or leave each record's contact; invalid records are reported as skipped.
+    """Plan and write at once (for callers already inside a write transaction)."""
+    plan_contacts(conn, items, now, report)(conn)
 
-    New contacts are written together at the end (one statement per table), so
-    a file of thousands of people imports in seconds; a later record in the
-    same file that matches one of them changes it before it is written.
+
+def plan_contacts(
+    conn: Connection, items: list[Incoming], now: dt.datetime, report: ImportReport
+) -> Callable[[Connection], None]:
+    """Match and validate every record (reading only), fill the report, and return what writes it.
+
+    New contacts are written together (one statement per table), so a file
+    of thousands of people imports in seconds; a later record in the same
+    file that matches one of them changes it before it is written.
     """
     matcher = _Matcher(conn)
     fresh: dict[int, Contact] = {}  # new contacts by the id they will get
+    changed: dict[int, Contact] = {}  # stored contacts to update
     next_id = bulk.next_contact_id(conn)
     for item in items:
         if item.problem:
-            report.skip(item.where, item.problem, item.label)
+            report.skip(item.where, item.problem, item.label, invalid=item.invalid)
             continue
-        contact_id, doubt = matcher.find(item)
+        contact_id, matched_by, doubt = matcher.find(item)
         if doubt:
             report.skip(item.where, doubt, item.label, invalid=False)
             continue
@@ -182,10 +278,16 @@ def apply_contacts(conn: Connection, items: list[Incoming], now: dt.datetime, re
             if isinstance(new, str):
                 report.skip(item.where, new, item.label)
                 continue
+            apart = [i for i in matcher.namesakes(item) if i != contact_id]
             contact_id, next_id = next_id, next_id + 1
             fresh[contact_id] = new
             matcher.claim(contact_id, item, new)
-            report.add("created", item.where, new.name, id=contact_id)
+            note = ""
+            if apart:
+                kind = disagreement(matcher.contacts[apart[0]], item) or "identifier"
+                verb = "has" if len(apart) == 1 else "have"
+                note = f"a new person: {_ids(apart)} of the same name {verb} another {kind}"
+            report.add("created", item.where, new.name, id=contact_id, note=note, warnings=list(item.warnings))
             continue
         current = matcher.contacts[contact_id]
         merged = _validate(merge(current, item), item)
@@ -196,16 +298,30 @@ def apply_contacts(conn: Connection, items: list[Incoming], now: dt.datetime, re
             merged.dates = list(current.dates)
         merged.uid = current.uid
         fields = changed_fields(current, merged)
-        matcher.claim(contact_id, item, merged if fields else current)
+        earlier = matcher.claim(contact_id, item, merged if fields else current)
+        extra = {"id": contact_id, "matched_by": matched_by, "merged_with": earlier, "warnings": list(item.warnings)}
         if not fields:
-            report.add("unchanged", item.where, current.name, id=contact_id)
+            report.add("unchanged", item.where, current.name, **extra)
             continue
         if contact_id in fresh:
             fresh[contact_id] = merged
         else:
-            people.update_contact(conn, contact_id, merged, now)
-        report.add("updated", item.where, merged.name, id=contact_id, fields=fields)
-    if fresh:
-        names = {c.account.strip().lower(): c.account for c in fresh.values() if c.account}
-        account_ids = people.ensure_accounts(conn, names, now)
-        bulk.insert_contacts(conn, [(cid, c, c.uid, now, now) for cid, c in fresh.items()], account_ids)
+            changed[contact_id] = merged
+        report.add("updated", item.where, merged.name, fields=fields, **extra)
+
+    # The new contacts become rows now, outside the write lock; writing them is then a copy.
+    staged = bulk.Staged()
+    staged.add_contacts(conn, [(cid, c, c.uid, now, now) for cid, c in fresh.items()])
+    names = {c.account.strip().lower(): c.account for c in fresh.values() if c.account}
+
+    def write(conn: Connection) -> None:
+        for contact_id, contact in changed.items():
+            people.update_contact(conn, contact_id, contact, now)
+        staged.copy(conn, people.ensure_accounts(conn, names, now) if names else {})
+
+    write.discard = staged.drop  # type: ignore[attr-defined]
+    return write
+
+
+def _ids(ids: list[int]) -> str:
+    return ("contact " if len(ids) == 1 else "contacts ") + ", ".join(str(i) for i in ids)

@@ -2,7 +2,12 @@
 
 Each reader turns one row into a contact record through a `Builder`, which
 keeps track of the column each value came from so that a bad value is
-reported as `line 12, E-mail 1 - Value: ...`.
+reported as `line 12, E-mail 1 - Value: ...`. A value that cannot be right
+(an email without an @, such as LinkedIn's `urn:li:member:...`, a date that is
+not one) is left out of its record with a warning that names the line and the
+column; the rest of the row is imported. A row that tells nothing about who
+it is (no name, email, phone or profile URL) is skipped and reported, without
+stopping the file.
 """
 
 from __future__ import annotations
@@ -12,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import DateKind
+from ..model.entities import email_problem
 from ..model.enums import normalize_word
 from ..text import fold
 from . import datefmt
-from .contacts_apply import Incoming
+from .contacts_apply import Incoming, profile_key
 from .report import Where
 from .tabular import Row, by_fold, iter_values
 
@@ -28,6 +34,8 @@ class Builder:
     sources: dict = field(default_factory=dict)
     kinds: set = field(default_factory=set)
     uid: str | None = None
+    warnings: list = field(default_factory=list)
+    others: list = field(default_factory=list)  # columns with a value this reader does not import
 
     def text(self, key: str, value: str, source: str) -> None:
         value = value.strip()
@@ -40,6 +48,12 @@ class Builder:
 
     def items(self, key: str, values, source: str) -> None:
         found = [v.strip() for v in values if v and v.strip()]
+        if key == "emails":
+            for value in list(found):
+                problem = email_problem(value)
+                if problem:
+                    self.warnings.append(f"{source}: {problem}; left out")
+                    found.remove(value)
         if found:
             self.fields.setdefault(key, []).extend(found)
             self.sources.setdefault(key, source)
@@ -56,7 +70,8 @@ class Builder:
         try:
             parsed = datefmt.parse(value)
         except ValueError as exc:
-            raise ValueError(f"{source}: {exc}") from None
+            self.warnings.append(f"{source}: {exc}; left out")
+            return
         if parsed is None:
             return
         year, month, day = parsed
@@ -70,15 +85,31 @@ class Builder:
         joined = " ".join(p.strip() for p in parts if p and p.strip())
         self.text("name", joined, source)
 
+    def note(self, source: str) -> None:
+        """A column with a value that this reader does not import (named when the row is skipped)."""
+        if source and source not in self.others:
+            self.others.append(source)
+
     def finish(self, where: Where) -> Incoming:
-        item = Incoming(where=where, fields=self.fields, uid=self.uid, sources=self.sources)
+        item = Incoming(where=where, fields=self.fields, uid=self.uid, sources=self.sources, warnings=self.warnings)
         item.date_kinds = frozenset(self.kinds)
         if not self.fields.get("name"):
+            # Named after what identifies the person best, so a row without a name is not lost.
             emails = self.fields.get("emails") or []
+            phones = self.fields.get("phones") or []
+            profiles = [u for u in self.fields.get("urls") or [] if profile_key(u)]
             if emails:
                 self.fields["name"], self.sources["name"] = emails[0], self.sources.get("emails", "email")
+            elif phones or profiles:
+                key = "phones" if phones else "urls"
+                self.fields["name"], self.sources["name"] = (phones or profiles)[0], self.sources.get(key, key)
+                self.warnings.append(f"no name: named after its {'phone' if phones else 'profile URL'} (rename it in keepwarm)")
             else:
-                item.problem = "no name (expected a name or an email in this row)"
+                given = [self.sources[k] for k in self.fields if k in self.sources] + self.others
+                item.problem = "nothing tells who this is (expected a name, an email, a phone or a profile URL)"
+                if given:
+                    item.problem += "; not imported: " + ", ".join(dict.fromkeys(given))
+                item.invalid = False
         return item
 
 
@@ -238,6 +269,9 @@ def _linkedin(row: Row, cols: dict[str, str], b: Builder) -> None:
     b.items("emails", [value], column)
     value, column = _cell(row, cols, "URL")
     b.items("urls", [value], column)
+    value, column = _cell(row, cols, "Connected On")
+    if value:
+        b.note(column)
 
 
 FORMATS = (
@@ -280,13 +314,57 @@ LIST_SPLIT = {"emails": ";, ", "phones": ";", "urls": "; ", "tags": ";,", "inter
 DATE_FIELDS = {"birthday": DateKind.BIRTHDAY, "work_anniversary": DateKind.WORK_ANNIVERSARY, "anniversary": DateKind.ANNIVERSARY}
 
 
+#: Header names other programs write for a field (Outlook's "E-mail 2 Address", "Mobile Phone",
+#: a CRM's "Work Email" or "Phone Number"), as patterns over the folded, underscored name.
+COMMON: tuple[tuple[str, str], ...] = (
+    (r"((home|work|business|other|personal|primary|private)_)?e_?mail(_\d+)?(_address)?(_\d+)?(_value)?", "emails"),
+    (r"((mobile|cell|home|work|business|other|primary|main|car|private|company_main|direct)_)?"
+     r"(phone|telephone|tel|mobile|cell|cellphone)(_\d+)?(_number|_no)?(_\d+)?(_value)?", "phones"),
+    (r"(personal_)?(web_page|web_site|website|homepage|home_page|linkedin(_url|_profile)?|profile(_url)?)(_\d+)?", "urls"),
+    (r"(organization|organisation|company)(_name)?(_\d+)?", "account"),
+    (r"(job_title|organization_title|organisation_title|role_title)(_\d+)?", "title"),
+    (r"(first|given|fore)(_name)?", "first_name"),
+    (r"(last|family|sur)(_name)?", "last_name"),
+    (r"(birth_date|date_of_birth|dob|birthdate)", "birthday"),
+    (r"((home|work|business|other)_)?(street_)?address(_\d+)?(_formatted)?", "addresses"),
+    (r"(comments?|remarks?|description)", "notes"),
+    (r"(group_membership|groups?|lists?)", "tags"),
+)
+
+
 def field_key(header_name: str) -> str:
     return fold(header_name).replace(" ", "_").replace("-", "_")
 
 
+def common_field(header_name: str) -> str | None:
+    key = field_key(header_name).strip("_")
+    if key in FIELDS:
+        return FIELDS[key]
+    return next((name for pattern, name in COMMON if re.fullmatch(pattern, key)), None)
+
+
 def auto_map(header: list[str]) -> dict[str, str]:
-    """Columns whose header is itself a field name (`Name`, `Email`, `Company`, ...)."""
-    return {name: FIELDS[field_key(name)] for name in header if field_key(name) in FIELDS}
+    """Columns whose header names a field (`Name`, `Email`, `Company`) or says it as others do (`Mobile Phone`)."""
+    out: dict[str, str] = {}
+    for name in header:
+        found = common_field(name) if name else None
+        if found and not (found in SINGLE and found in out.values()):
+            out[name] = found
+    return out
+
+
+#: Fields one column fills: the first column that names one is read, the next ones are reported.
+SINGLE = frozenset({"name", "first_name", "middle_name", "last_name", "account", "title", "role", "style",
+                    "preferred_channel", "best_time", "do_not_contact", "birthday", "work_anniversary",
+                    "anniversary", "tier", "stage", "notes", "owner", "uid"})
+
+
+def ignored(header: list[str], mapping: dict[str, str]) -> list[str]:
+    """One warning per column the generic reader does not read."""
+    return [
+        f"column {name!r} is not read (expected a known field name; import it with --map {name!r}=FIELD)"
+        for name in header if name and name not in mapping
+    ]
 
 
 def generic(mapping: dict[str, str]) -> Reader:

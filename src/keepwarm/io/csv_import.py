@@ -22,13 +22,17 @@ def _columns(header: list[str]) -> str:
     return ", ".join(shown) + (f", ... ({more} more)" if more > 0 else "")
 
 
-def read(text: str, file: str, *, mapping: tuple[str, ...] = (), format_key: str = "auto") -> tuple[str, list[Incoming]]:
-    """(the format recognised, one record per row)."""
+def read(
+    text: str, file: str, *, mapping: tuple[str, ...] = (), format_key: str = "auto"
+) -> tuple[str, list[Incoming], list[str]]:
+    """(the format recognised, one record per row, warnings about the file such as columns not read)."""
     table = tabular.read(text, file, accept=lambda names: recognise(names) is not None)
     cols = tabular.by_fold(table.header)
+    warnings: list[str] = []
     if mapping or format_key == "generic":
         columns = tabular.parse_map(mapping, table.header, file, FIELDS) if mapping else auto_map(table.header)
         label, reader = "CSV with a column map", generic(columns)
+        warnings = csv_formats.ignored(table.header, columns)
         if not mapping:
             label = "CSV with field-name headers"
     elif format_key != "auto":
@@ -47,6 +51,7 @@ def read(text: str, file: str, *, mapping: tuple[str, ...] = (), format_key: str
                     "(e.g. --map 'Full name=name' --map 'Mail=email')"
                 )
             label, reader = "CSV with field-name headers", generic(columns)
+            warnings = csv_formats.ignored(table.header, columns)
     items: list[Incoming] = []
     for row in table.rows:
         where = Where(file, row.line)
@@ -60,4 +65,4 @@ def read(text: str, file: str, *, mapping: tuple[str, ...] = (), format_key: str
             items.append(Incoming(where=where, fields=builder.fields, problem=str(exc)))
             continue
         items.append(builder.finish(where))
-    return label, items
+    return label, items, warnings

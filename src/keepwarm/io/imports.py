@@ -1,8 +1,8 @@
 """The import entry points the CLI and the TUI call.
 
 Each reads its files completely (and fails on an unreadable one) before the
-transaction opens, then applies every record in one transaction: see
-`runner.run` for all-or-nothing, --skip-invalid and --dry-run.
+transaction opens, then plans every record and writes the plan in one
+transaction: see `runner.run` for all-or-nothing, --skip-invalid and --dry-run.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from ..errors import UserError
 from ..store import Store
 from . import csv_import, interactions_import, runner, vcard_import
-from .contacts_apply import Incoming, apply_contacts
+from .contacts_apply import Incoming, plan_contacts
 from .encoding import read_text
 from .report import ImportReport, Source
 
@@ -36,7 +36,7 @@ def import_vcards(
         report.sources.append(Source(str(path), "vCard", text.encoding, text.note))
         items += vcard_import.read(text.text, str(path))
     return runner.run(
-        store, report, lambda conn: apply_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
+        store, report, lambda conn: plan_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
         size=len(items),
     )
 
@@ -53,10 +53,10 @@ def import_contacts_csv(
     encoding: str | None = None,
 ) -> ImportReport:
     text = read_text(path, encoding)
-    label, items = csv_import.read(text.text, str(path), mapping=mapping, format_key=format_key)
-    report = ImportReport("contacts", sources=[Source(str(path), label, text.encoding, text.note)])
+    label, items, warnings = csv_import.read(text.text, str(path), mapping=mapping, format_key=format_key)
+    report = ImportReport("contacts", sources=[Source(str(path), label, text.encoding, text.note)], warnings=warnings)
     return runner.run(
-        store, report, lambda conn: apply_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
+        store, report, lambda conn: plan_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
         size=len(items),
     )
 
@@ -78,7 +78,7 @@ def import_interactions(
     return runner.run(
         store,
         report,
-        lambda conn: interactions_import.apply(conn, touches, now, report),
+        lambda conn: interactions_import.plan(conn, touches, now, report),
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         size=len(touches),

@@ -3,9 +3,14 @@
 Columns are found by their usual names (date, contact, email, channel,
 direction, purpose, outcome, sentiment, responded, response hours, notes) or
 named with `--map COLUMN=FIELD`. Each row finds its contact by email, else by
-exact name. A touch is identified by its contact, moment, channel and
-direction: importing the same file again changes nothing, and a file whose
-notes were corrected updates the touches it already brought in.
+exact name. Every row of a file is a touch of its own, even when two share
+their contact, minute, channel and direction (two calls noted in the same
+minute are two calls). Against the stored touches of that contact, minute,
+channel and direction, a row pairs first with one that says all the row says
+(unchanged), then, in order, with one left over (updated: the file's notes
+were corrected), else it is new; a stored touch pairs with one row at most.
+So importing the same file again changes nothing, a corrected file updates
+what it brought in, and no row ever overwrites another.
 
 Imported touches are history: unlike `keepwarm log`, they complete no
 follow-ups.
@@ -14,20 +19,21 @@ follow-ups.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, func, select, update
 
 from .. import dates
 from ..errors import UserError
 from ..model import Channel, Interaction
 from ..model.enums import normalize_word
-from ..store import activity
 from ..store import contacts as people
 from ..store.schema import interactions
-from . import tabular
+from . import bulk, tabular
 from .contacts_apply import explain
 from .report import ImportReport, Where
 
@@ -195,15 +201,30 @@ def _find_contact(conn: Connection, ref: str) -> int | str:
     return f"no contact is called {ref!r} (import or add the contact first)"
 
 
-def _existing(conn: Connection, item: Interaction):
+#: Contacts whose stored touches are read per statement (SQLite's limit on bound values is far above).
+CHUNK = 500
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _touch_key(contact_id: int, at: dt.datetime, channel: str, direction: str) -> tuple:
+    return (contact_id, at, channel, direction)
+
+
+def _stored(conn: Connection, contact_ids: set[int]) -> dict[tuple, list]:
+    """The stored touches of these contacts by (contact, moment, channel, direction), oldest id first."""
     i = interactions.c
-    at = item.at.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return conn.execute(
-        select(interactions).where(
-            and_(i.contact_id == item.contact_id, i.at == at, i.channel == item.channel.value,
-                 i.direction == item.direction.value)
+    out: dict[tuple, list] = defaultdict(list)
+    ids = sorted(contact_ids)
+    for start in range(0, len(ids), CHUNK):
+        query = select(i.id, i.contact_id, i.at, i.channel, i.direction, *(i[k] for k in COMPARED)).where(
+            i.contact_id.in_(ids[start : start + CHUNK])
         ).order_by(i.id)
-    ).first()
+        for row in conn.execute(query):
+            out[_touch_key(row.contact_id, row.at, row.channel, row.direction)].append(row)
+    return out
 
 
 def _differences(row, item: Interaction, given: set[str]) -> dict:
@@ -222,28 +243,81 @@ def _differences(row, item: Interaction, given: set[str]) -> dict:
 
 
 def apply(conn: Connection, touches: list[Touch], now: dt.datetime, report: ImportReport) -> None:
-    for touch in touches:
+    """Plan and write at once (for callers already inside a write transaction)."""
+    plan(conn, touches, now, report)(conn)
+
+
+def plan(conn: Connection, touches: list[Touch], now: dt.datetime, report: ImportReport) -> Callable[[Connection], None]:
+    """Decide every row (reading only), fill the report, and return what writes the decisions in bulk."""
+    found: dict[str, int | str] = {}
+    ready: list[tuple[Touch, Interaction, tuple]] = []
+    outcome: dict[int, tuple] = {}  # index in `ready` -> (action, stored row or None, changes)
+    skipped: dict[int, tuple] = {}  # index in `touches` -> (reason, invalid)
+    for n, touch in enumerate(touches):
         if touch.problem:
-            report.skip(touch.where, touch.problem, touch.contact)
+            skipped[n] = (touch.problem, True)
             continue
-        found = _find_contact(conn, touch.contact)
-        if isinstance(found, str):
-            report.skip(touch.where, found, touch.contact)
+        if touch.contact not in found:
+            found[touch.contact] = _find_contact(conn, touch.contact)
+        contact = found[touch.contact]
+        if isinstance(contact, str):
+            skipped[n] = (contact, True)
             continue
         try:
-            item = Interaction(contact_id=found, **touch.values)
+            item = Interaction(contact_id=contact, **touch.values)
         except ValidationError as exc:
-            report.skip(touch.where, explain(exc, touch.sources), touch.contact)
+            skipped[n] = (explain(exc, touch.sources), True)
             continue
+        ready.append((touch, item, _touch_key(contact, _naive(item.at), item.channel.value, item.direction.value)))
+    stored = _stored(conn, {item.contact_id for _, item, _ in ready})
+    # First pass: a row and a stored touch that says all the row says are the same touch.
+    for index, (touch, item, key) in enumerate(ready):
+        for row in stored.get(key, ()):
+            if not _differences(row, item, set(touch.values)):
+                stored[key].remove(row)
+                outcome[index] = ("unchanged", row, {})
+                break
+    # Second pass, in file order: what is left pairs with what is left (a corrected row), else is new.
+    for index, (touch, item, key) in enumerate(ready):
+        if index in outcome:
+            continue
+        left = stored.get(key)
+        if left:
+            row = left.pop(0)
+            outcome[index] = ("updated", row, _differences(row, item, set(touch.values)))
+        else:
+            outcome[index] = ("created", None, {})
+    next_id = (conn.execute(select(func.max(interactions.c.id))).scalar() or 0) + 1
+    new_rows, changes_by_id = [], {}
+    by_touch = {id(touch): index for index, (touch, _, _) in enumerate(ready)}
+    for n, touch in enumerate(touches):
+        if n in skipped:
+            reason, invalid = skipped[n]
+            report.skip(touch.where, reason, touch.contact, invalid=invalid)
+            continue
+        index = by_touch[id(touch)]
+        _, item, _ = ready[index]
+        action, row, changes = outcome[index]
         label = f"{touch.contact}, {item.channel.value} on {item.at.date().isoformat()}"
-        row = _existing(conn, item)
-        if row is None:
-            new_id = activity.insert_interactions(conn, [item], now)[0]
-            report.add("created", touch.where, label, id=new_id)
-            continue
-        changes = _differences(row, item, set(touch.values))
-        if not changes:
+        if action == "created":
+            values = item.model_dump(exclude={"id"}, mode="json")
+            values.update(id=next_id, at=_naive(item.at), created_at=_naive(now))
+            new_rows.append(values)
+            report.add("created", touch.where, label, id=next_id)
+            next_id += 1
+        elif action == "updated":
+            changes_by_id[row.id] = changes
+            report.add("updated", touch.where, label, id=row.id, fields=sorted(changes))
+        else:
             report.add("unchanged", touch.where, label, id=row.id)
-            continue
-        conn.execute(update(interactions).where(interactions.c.id == row.id).values(**changes))
-        report.add("updated", touch.where, label, id=row.id, fields=sorted(changes))
+
+    staged = bulk.Staged()  # the new touches as rows now, outside the write lock
+    staged.add(conn, interactions, new_rows)
+
+    def write(conn: Connection) -> None:
+        staged.copy(conn)
+        for row_id, changes in changes_by_id.items():
+            conn.execute(update(interactions).where(interactions.c.id == row_id).values(**changes))
+
+    write.discard = staged.drop  # type: ignore[attr-defined]
+    return write

@@ -2,7 +2,11 @@
 
 Every record lands in exactly one of four lists, with where it came from (the
 card number and the line it starts on, or the line of a row), so a user can
-find the card or row a message is about in their own file.
+find the card or row a message is about in their own file. A record that
+updated a contact says what it was matched by, and which earlier record of
+the same import it was merged with; a value left out of a record that was
+otherwise imported is a warning on that record; a column the importer did
+not read is a warning of the file.
 """
 
 from __future__ import annotations
@@ -43,6 +47,10 @@ class Entry:
     fields: list[str] = field(default_factory=list)
     reason: str = ""
     invalid: bool = False
+    matched_by: str = ""  # how an existing contact was found: "email a@b.example", "name", ...
+    merged_with: list[Where] = field(default_factory=list)  # earlier records of this import, same contact
+    note: str = ""  # e.g. a namesake kept apart
+    warnings: list[str] = field(default_factory=list)  # values of this record left out, and why
 
     def to_json(self) -> dict:
         out = {"action": self.action, **self.where.to_json(), "name": self.name}
@@ -53,7 +61,26 @@ class Entry:
         if self.action == "skipped":
             out["reason"] = self.reason
             out["invalid"] = self.invalid
+        if self.matched_by:
+            out["matched_by"] = self.matched_by
+        if self.merged_with:
+            out["merged_with"] = [w.to_json() for w in self.merged_with]
+        if self.note:
+            out["note"] = self.note
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         return out
+
+    def remarks(self) -> list[str]:
+        """What a person reading the report should know about this record beyond its action."""
+        out = []
+        if self.merged_with:
+            out.append("merged with " + ", ".join(str(w) for w in self.merged_with) + f" (same {self.matched_by})")
+        elif self.action == "updated" and self.matched_by:
+            out.append(f"matched by {self.matched_by}")
+        if self.note:
+            out.append(self.note)
+        return out + [f"warning: {w}" for w in self.warnings]
 
 
 @dataclass
@@ -75,6 +102,7 @@ class ImportReport:
     dry_run: bool = False
     sources: list[Source] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the files (e.g. columns not read)
 
     def add(self, action: str, where: Where, name: str = "", **extra) -> Entry:
         entry = Entry(action, where, name, **extra)
@@ -106,6 +134,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "sources": [s.to_json() for s in self.sources],
             "counts": self.counts(),
+            "warnings": list(self.warnings),
             **{action: [e.to_json() for e in self.of(action)] for action in ACTIONS},
         }
 
@@ -115,6 +144,7 @@ class ImportReport:
         for source in self.sources:
             line = f"{source.file}: {source.format}, {source.encoding}"
             out.append(line + (f" ({source.note})" if source.note else ""))
+        out += [f"  warning: {w}" for w in self.warnings]
         several = len(self.sources) > 1
         for action in ACTIONS:
             for entry in self.of(action):
@@ -125,5 +155,6 @@ class ImportReport:
                 if action == "skipped":
                     detail = f"{detail}: {entry.reason}" if detail else entry.reason
                 out.append(f"  {action:<9}  {where:<18}  {detail}".rstrip())
+                out += [f"  {'':<9}  {'':<18}    {remark}" for remark in entry.remarks()]
         out.append(self.summary())
         return out

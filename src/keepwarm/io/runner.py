@@ -1,10 +1,13 @@
 """One import, one transaction: all or nothing, or the valid rest with --skip-invalid.
 
-Records are applied inside a single write transaction; a problem found in
-any of them (without --skip-invalid) rolls all of them back, and a dry run
-rolls back a complete run, so what it reports is exactly what would happen.
-A large import (`LARGE_IMPORT` records or more) is preceded by an automatic
-copy of the database, so even a wrong-but-valid import can be taken back.
+Records are matched and validated first, in a read transaction that does
+not keep other writers (a `keepwarm log` meanwhile) waiting; what the plan
+decided is then written in one short write transaction, and planned again if
+another process wrote in between (`Store.plan_then_write`). A problem found in
+any record (without --skip-invalid) writes nothing, and a dry run stops after
+the plan, so what it reports is exactly what would happen. A large import
+(`LARGE_IMPORT` records or more) is preceded by an automatic copy of the
+database, so even a wrong-but-valid import can be taken back.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from ..store.backups import LARGE_IMPORT
 from .report import ImportReport
 
 
-class _Rollback(Exception):
-    pass
+#: Reads and decides (filling the report); returns what writes the decisions.
+Plan = Callable[[Connection], Callable[[Connection], None]]
 
 
 def problem_line(report: ImportReport) -> str:
@@ -35,7 +38,7 @@ def problem_line(report: ImportReport) -> str:
 def run(
     store: Store,
     report: ImportReport,
-    apply: Callable[[Connection], None],
+    plan: Plan,
     *,
     dry_run: bool = False,
     skip_invalid: bool = False,
@@ -44,13 +47,16 @@ def run(
     report.dry_run = dry_run
     if size >= LARGE_IMPORT and not dry_run:
         store.copy_aside("import")
-    try:
-        with store.write() as conn:
-            apply(conn)
-            if report.invalid() and not skip_invalid:
-                raise UserError(problem_line(report))
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+
+    def decide(conn: Connection):
+        report.entries.clear()  # a plan made again reports afresh
+        writer = plan(conn)
+        if report.invalid() and not skip_invalid:
+            raise UserError(problem_line(report))
+        if dry_run:
+            getattr(writer, "discard", lambda conn: None)(conn)  # what the plan staged for writing
+            return None
+        return writer
+
+    store.plan_then_write(decide)
     return report

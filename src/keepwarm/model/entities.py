@@ -93,6 +93,15 @@ class Account(Record):
     _strip_name = field_validator("name", mode="before")(_strip)
 
 
+def email_problem(value: str) -> str | None:
+    """Why a text is not an email address, or None (importers drop such a value and keep the rest)."""
+    local, sep, domain = value.strip().partition("@")
+    labels = domain.split(".")
+    if not sep or not local or "@" in domain or len(labels) < 2 or not all(labels) or any(c.isspace() for c in value.strip()):
+        return f"{value.strip()!r} is not an email address (expected name@example.com)"
+    return None
+
+
 class Contact(Record):
     id: int | None = None
     uid: str | None = None
@@ -134,10 +143,9 @@ class Contact(Record):
         cleaned = []
         for value in values:
             value = value.strip()
-            local, sep, domain = value.partition("@")
-            labels = domain.split(".")
-            if not sep or not local or "@" in domain or len(labels) < 2 or not all(labels) or any(c.isspace() for c in value):
-                raise ValueError(f"{value!r} is not an email address (expected name@example.com)")
+            problem = email_problem(value)
+            if problem:
+                raise ValueError(problem)
             if value.lower() not in (c.lower() for c in cleaned):
                 cleaned.append(value)
         return cleaned

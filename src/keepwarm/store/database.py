@@ -2,14 +2,17 @@
 
 Every command's writes go through `Store.write()`, one `BEGIN IMMEDIATE`
 transaction, so a command either lands whole or not at all, and two processes
-writing at once queue on SQLite's lock instead of failing half-way.
+writing at once queue on SQLite's lock instead of failing half-way. A writer
+that waited the whole busy timeout gives up with one line saying nothing was
+written; long writes (imports) keep their lock short by planning first, in a
+read transaction, and writing the plan after (`Store.plan_then_write`).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -23,6 +26,40 @@ from . import backups, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
+#: Seconds a writer waits for another one (e.g. `KEEPWARM_BUSY_TIMEOUT=120` on a slow disk).
+BUSY_TIMEOUT_ENV = "KEEPWARM_BUSY_TIMEOUT"
+#: Plans made again when another process wrote in between; the last one is made under the write lock.
+PLAN_ATTEMPTS = 3
+
+
+def busy_timeout_ms() -> int:
+    """The configured wait for the write lock; a bad value is a one-line error, not a silent default."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return BUSY_TIMEOUT_MS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise StoreError(f"{BUSY_TIMEOUT_ENV}={raw!r}: expected a number of seconds from 0 to 86400")
+    return int(seconds * 1000)
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def _data_version(conn: Connection) -> int:
+    """Changes other connections committed, as this connection sees them (SQLite's data_version).
+
+    Read before the transaction's snapshot starts: a commit in between then
+    reads as a change (a plan made again), never as none.
+    """
+    version = conn.exec_driver_sql("PRAGMA data_version").scalar_one()
+    conn.exec_driver_sql("SELECT 1 FROM sqlite_master LIMIT 1").all()
+    return version
 
 
 def _create_private_file(path: Path) -> None:
@@ -52,6 +89,7 @@ def check_file(path: Path) -> bool:
 def make_engine(path: Path) -> Engine:
     # The TUI runs engine calls in worker threads; the pool hands each checkout
     # one connection, so sharing across threads is safe.
+    timeout_ms = busy_timeout_ms()
     engine = create_engine(f"sqlite+pysqlite:///{path}", connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -59,7 +97,7 @@ def make_engine(path: Path) -> Engine:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
@@ -86,9 +124,25 @@ class Store:
         """Where copies of this database go: the backups folder for the default database, else beside it."""
         return self._backup_dir or self.path.parent
 
-    def copy_aside(self, reason: str) -> Path:
-        """An automatic, rotating copy before a write that cannot be taken back (see `backups`)."""
+    def copy_aside(self, reason: str) -> Path | None:
+        """An automatic, rotating copy before a write that cannot be taken back (see `backups`).
+
+        None when the database holds no rows at all: a copy of an empty book
+        would take back nothing, and a restore or an import into a new file
+        would leave one such copy every time.
+        """
+        if self.is_empty():
+            return None
         return backups.automatic(self.path, self.backup_dir, reason)
+
+    def is_empty(self) -> bool:
+        """Whether no table holds a row (the schema's own version aside)."""
+        with self.read() as conn:
+            names = [
+                row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+                if row[0] != "alembic_version" and not row[0].startswith("sqlite_")
+            ]
+            return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in names)
 
     @classmethod
     def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> "Store":
@@ -134,9 +188,55 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(keepwarm_write=True) as conn:
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect().execution_options(keepwarm_write=True) as conn:
+                with conn.begin():
+                    yield conn
+        except OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            raise self._busy() from None
+
+    def _busy(self) -> StoreError:
+        seconds = busy_timeout_ms() / 1000
+        return StoreError(
+            f"{self.path}: another keepwarm process kept the database busy for {seconds:g} s (an import?); "
+            f"this change was not written; try again when it is done (or wait longer with {BUSY_TIMEOUT_ENV}=SECONDS)"
+        )
+
+    def plan_then_write(self, plan: Callable[[Connection], Callable[[Connection], None] | None]) -> None:
+        """A long write that holds the write lock only while it writes.
+
+        `plan` reads what it needs and decides everything in a read transaction
+        (other writers go on meanwhile) and returns the function that writes
+        its decisions, or None to write nothing. That function runs in a write
+        transaction only if no other connection committed since the plan began;
+        otherwise the plan is made again on the new data, the last time under
+        the write lock, so what is written is always what a plan saw: all or
+        nothing, never on stale data.
+        """
+        try:
+            with self.engine.connect() as conn:
+                for attempt in range(PLAN_ATTEMPTS):
+                    last = attempt == PLAN_ATTEMPTS - 1
+                    conn.execution_options(keepwarm_write=last)
+                    with conn.begin():
+                        version = _data_version(conn)
+                        writer = plan(conn)
+                        if writer is None:
+                            return
+                        if last:
+                            writer(conn)
+                            return
+                    conn.execution_options(keepwarm_write=True)
+                    with conn.begin():
+                        if _data_version(conn) == version:
+                            writer(conn)
+                            return
+        except OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            raise self._busy() from None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -82,6 +82,21 @@ def load_demo(store: Store, today: dt.date, now: dt.datetime) -> dict[str, int]:
     return parsed.counts()
 
 
+def default_db() -> Path:
+    """Where `keepwarm demo` (and the app's "Load the example data") put the demo book."""
+    return paths.data_dir() / "demo.db"
+
+
+def holds_data(path: Path) -> bool:
+    """Whether the file is a keepwarm database with something in it (False when missing or unreadable)."""
+    if not path.exists() or not path.stat().st_size:
+        return False
+    try:
+        return _holds_data(path)
+    except UserError:
+        return False
+
+
 def _holds_data(path: Path) -> bool:
     with Store.open(path) as store, store.read() as conn:
         return any(table_counts(conn).values())

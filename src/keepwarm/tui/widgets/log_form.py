@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from ... import forms, operations
 from ...errors import UserError
 from ...model import Channel, Direction, Outcome, Purpose
+from ..keys import TypingWhenShown
 from ..render import words
 from .fields import Field
 
@@ -48,7 +49,7 @@ class LogResult:
     names: str
 
 
-class LogScreen(ModalScreen[LogResult | None]):
+class LogScreen(TypingWhenShown, ModalScreen[LogResult | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Log it", id="log.save"),
         Binding("escape", "cancel", "Cancel", id="log.cancel"),

@@ -574,23 +574,6 @@ async def test_export_the_follow_ups_to_an_ics_file_from_the_agenda(session, ids
 
 
 @sync
-async def test_the_example_data_loads_from_the_welcome_screen(session):
-    app = KeepwarmApp(session)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        if not app.example_available():
-            pytest.skip("the example data set is not installed")
-        assert isinstance(app.screen, WelcomeScreen)
-        await pilot.press("e")
-        await settle(pilot, rounds=6)
-        assert isinstance(app.screen, AgendaScreen)
-        with session.store.read() as conn:
-            count = len(people.list_contacts(conn))
-        assert count >= 40  # the data set's promise: at least 40 people
-        assert agenda_rows(app)  # and something is due
-
-
-@sync
 async def test_import_a_vcard_file_from_the_welcome_screen(session, tmp_path):
     card = tmp_path / "people.vcf"
     card.write_text(

@@ -1,4 +1,9 @@
-"""When a form starts taking keys: those typed before it was on screen were meant for what was there."""
+"""When a form starts taking keys: those typed before it was on screen were meant for what was there.
+
+A form takes the keys stamped after its first paint; the keys pressed before
+the user could see it (a second `e` while the first one's form was coming) are
+dropped rather than typed into its first field.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,13 @@ from textual import _time  # the clock Textual stamps every key event with
 
 
 def typing_starts_now(screen) -> None:
-    """Keys stamped before this moment are dropped by the app (`KeepwarmApp.on_event`) on this screen."""
-    screen.keys_from = _time.get_time()
+    """From the next paint on, the screen takes keys; the app (`KeepwarmApp.on_event`) drops older ones."""
+    screen.keys_from = float("inf")
+
+    def shown() -> None:
+        screen.keys_from = _time.get_time()
+
+    screen.call_after_refresh(shown)
 
 
 class TypingWhenShown:

@@ -295,6 +295,34 @@ async def test_escape_on_a_changed_form_asks_and_no_keeps_editing(session, ids):
 
 
 @sync
+async def test_escape_on_a_log_with_notes_asks_before_losing_them(session, ids):
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+        await pilot.press("l")
+        await pilot.pause()
+        app.screen.query_one("#in-notes").text = "He is hiring two engineers."
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, LogScreen)
+        assert app.screen.query_one("#in-notes").text == "He is hiring two engineers."
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaScreen)
+
+
+@sync
 async def test_a_dismissed_follow_up_comes_back_with_u(session, ids):
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:

@@ -97,7 +97,8 @@ async def test_d_on_a_promise_row_keeps_the_promise_and_the_touch_is_logged_when
         await pilot.press("d")
         await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert isinstance(app.screen, ConfirmScreen)
-        assert "Log a touch with Ada Lovelace too?" in str(app.screen.query_one("#confirm-question").content)
+        assert (f"Log a touch with Ada Lovelace (id {ids['ada']}, Analytical Engines) too?"
+                in str(app.screen.query_one("#confirm-question").content))
         kept = promise(session, ids["ada"], "send the benchmark report")
         assert (kept.status.value, kept.done_at) == ("done", session.now)  # as `keepwarm promise done` does
         reminder = next(f for f in followup_rows(session, ids["ada"]) if f.rule_key == f"promise_due.{kept.id}")
@@ -199,6 +200,18 @@ async def test_a_promise_form_with_nothing_promised_says_so_and_saves_nothing(se
         assert activity.list_commitments(conn, ids["grace"]) == []
 
 
+@sync
+async def test_the_palette_lists_the_promise_actions(session, ids):
+    from keepwarm.tui.palette import KeepwarmCommands
+
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = [name for name, _, _ in KeepwarmCommands(app.screen)._actions()]
+    assert {"Add a promise", "Keep a promise", "Edit a promise", "Open the demo book"} <= set(names)
+    assert "Load the example data" not in names
+
+
 # ------------------------------------------------------------------ point 2
 
 
@@ -286,6 +299,8 @@ async def test_escape_on_a_changed_form_asks_and_no_keeps_editing(session, ids):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
+        assert (f"Discard your changes to Ada Lovelace (id {ids['ada']}, Analytical Engines)?"
+                == str(app.screen.query_one("#confirm-question").content))
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen and screen.editing

@@ -3,8 +3,8 @@
 `examples/demo.json` is written relative to the anchor day it records; loading
 it shifts every date and time by the days between that anchor and today, so
 the overdue promise is overdue, the meeting was yesterday and the birthday is
-next week, whenever the demo is loaded. The TUI's empty state calls
-`load_demo` too.
+next week, whenever the demo is loaded. The TUI's empty state opens the same
+demo book (`default_db`), never the user's database.
 """
 
 from __future__ import annotations

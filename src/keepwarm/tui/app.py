@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 
 from ..errors import UserError
 from ..session import Session
+from ..store.contacts import describe
 from ..store.watch import ChangeWatcher
 from .palette import KeepwarmCommands
 from .screens.agenda import AgendaScreen
@@ -304,12 +305,14 @@ class KeepwarmApp(App[None]):
     def _write_keep(self, promise_id: int, contact: tuple[int, str], channel: str | None) -> None:
         try:
             kept = self.gate.run(_operations().keep_promise, self.session, promise_id)
+            person = _operations().get_contact(self.session, contact[0])
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
-        self.call_from_thread(self._promise_kept, kept.text, contact, channel)
+        who = describe({"id": contact[0], "name": person.name, "account": person.account})
+        self.call_from_thread(self._promise_kept, kept.text, contact, who, channel)
 
-    def _promise_kept(self, text: str, contact: tuple[int, str], channel: str | None) -> None:
+    def _promise_kept(self, text: str, contact: tuple[int, str], who: str, channel: str | None) -> None:
         self._done(f"Kept the promise to {contact[1]}: {text}")
 
         def answered(log: bool | None) -> None:
@@ -317,7 +320,7 @@ class KeepwarmApp(App[None]):
                 self.open_log(contacts=[contact], channel=channel, reason=f"kept: {text}")
 
         self.push_screen(_loaded("widgets.confirm", "ConfirmScreen")(
-            f"Log a touch with {contact[1]} too?", yes="Log it", no="Skip",
+            f"Log a touch with {who} too?", yes="Log it", no="Skip",
             detail="Telling them it is done is a touch; logging it keeps their history true."), callback=answered)
 
     def _pick_promise(self, contact: tuple[int, str], verb: str, then) -> None:

@@ -206,7 +206,10 @@ class ContactScreen(DataScreen):
         """The edit form for the contact as shown, built hidden (again only when the contact changed)."""
         if self.contact is None or self.editing or not self.is_attached:
             return None
-        holder = self.query_one("#detail-edit", Vertical)
+        try:
+            holder = self.query_one("#detail-edit", Vertical)
+        except NoMatches:  # the screen is being closed
+            return None
         found = holder.query(ContactForm)
         if found and found.first().base == self.contact:
             return found.first()

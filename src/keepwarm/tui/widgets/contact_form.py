@@ -178,7 +178,8 @@ class ContactForm(Vertical):
             if discard:
                 self.post_message(self.Cancelled(self))
 
-        name = self.base.name if self.base else "the new contact"
+        name = describe({"id": self.base.id, "name": self.base.name, "account": self.base.account}) \
+            if self.base is not None and self.base.id is not None else "the new contact"
         self.app.push_screen(ConfirmScreen(f"Discard your changes to {name}?", yes="Discard", no="Keep editing"),
                              callback=answered)
 

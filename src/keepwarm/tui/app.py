@@ -20,7 +20,6 @@ from textual.screen import ModalScreen
 
 from ..errors import UserError
 from ..session import Session
-from ..store.contacts import describe
 from ..store.watch import ChangeWatcher
 from .palette import KeepwarmCommands
 from .screens.agenda import AgendaScreen
@@ -303,6 +302,8 @@ class KeepwarmApp(App[None]):
 
     @work(thread=True, group="write")
     def _write_keep(self, promise_id: int, contact: tuple[int, str], channel: str | None) -> None:
+        from ..store.contacts import describe
+
         try:
             kept = self.gate.run(_operations().keep_promise, self.session, promise_id)
             person = _operations().get_contact(self.session, contact[0])

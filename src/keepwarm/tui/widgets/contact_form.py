@@ -28,6 +28,11 @@ def _options(enum) -> list[tuple[str, str]]:
     return [(words(m.value), m.value) for m in enum]
 
 
+def _input(value: object, name: str) -> Input:
+    """A text field that keeps its text when focused: a key typed on arrival adds to it, never replaces it."""
+    return Input(str(value), id=f"in-{name}", compact=True, select_on_focus=False)
+
+
 TEXT = (
     ("name", "Name", ""),
     ("account", "Account", "created when new"),
@@ -84,7 +89,7 @@ class ContactForm(Vertical):
         yield Label(self.title, classes="form-title")
         with VerticalScroll(classes="form-body"):
             for name, label, hint in TEXT:
-                yield Field(label, Input(str(values[name]), id=f"in-{name}", compact=True, select_on_focus=False), name=name, hint=hint)
+                yield Field(label, _input(values[name], name), name=name, hint=hint)
             for name, label, enum, blank in (
                 ("role", "Role", Role, True),
                 ("style", "Social style", SocialStyle, False),
@@ -98,7 +103,7 @@ class ContactForm(Vertical):
             yield Field("Do not contact", Checkbox("never propose touches", bool(values["do_not_contact"]),
                                                    id="in-do_not_contact", compact=True), name="do_not_contact")
             for name, label, hint in MORE_TEXT:
-                yield Field(label, Input(str(values[name]), id=f"in-{name}", compact=True, select_on_focus=False), name=name, hint=hint)
+                yield Field(label, _input(values[name], name), name=name, hint=hint)
             yield Field("Notes", TextArea(str(values["notes"]), id="in-notes", compact=True), name="notes")
         with Horizontal(classes="form-buttons"):
             yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)

@@ -229,7 +229,7 @@ def test_rm_with_yes_removes_the_contact_and_its_history(people):
 
 def test_rm_asks_and_a_yes_answer_removes(people):
     result = ok(people("contact", "rm", "grace", input="y\n"))
-    assert "Remove Grace Hopper and all their history?" in result.stderr
+    assert "Remove Grace Hopper (id 3, Navy Labs) and all their history?" in result.stderr
     assert "Grace Hopper" not in names(people("contact", "list", "--json"))
 
 

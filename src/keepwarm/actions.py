@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, and_, or_, select, update
 
 from .errors import UserError, describe_validation_error
-from .model import FollowUpStatus, Interaction, Outcome
+from .model import Commitment, CommitmentStatus, FollowUpStatus, Interaction, Outcome
 from .store import activity
 from .store.schema import followups
 
@@ -66,3 +66,43 @@ def complete_satisfied(conn: Connection, item: Interaction, now: dt.datetime, ah
             .values(status=FollowUpStatus.DONE.value, closed_at=stamp, updated_at=stamp, sequence=row.sequence + 1)
         )
     return [row.id for row in rows]
+
+
+# ---------------------------------------------------------------- promises
+
+#: The rule key of the follow-up that reminds of promise N is this prefix and N (plugin `promise_due`).
+PROMISE_KEY = "promise_due."
+
+
+def keep_promise(conn: Connection, promise_id: int, now: dt.datetime) -> list[int]:
+    """Mark a promise kept (`keepwarm promise done`, `d` in the agenda) and close its reminders.
+
+    The reminder follow-ups are closed here, not left to the next engine run,
+    so no screen or list shows a kept promise as still due meanwhile.
+    """
+    activity.set_commitment_status(conn, promise_id, CommitmentStatus.DONE, now)
+    f = followups.c
+    rows = conn.execute(
+        select(f.id, f.sequence).where(f.rule_key == f"{PROMISE_KEY}{promise_id}", f.status.in_(("open", "snoozed")))
+    ).all()
+    stamp = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    for row in rows:
+        conn.execute(
+            update(followups)
+            .where(f.id == row.id)
+            .values(status=FollowUpStatus.DONE.value, closed_at=stamp, updated_at=stamp, sequence=row.sequence + 1)
+        )
+    return [row.id for row in rows]
+
+
+def promise_of(conn: Connection, contact_id: int, rule_key: str | None) -> Commitment | None:
+    """The open promise a follow-up reminds of (by its rule key), or None for any other follow-up."""
+    if not rule_key or not rule_key.startswith(PROMISE_KEY) or not rule_key[len(PROMISE_KEY):].isdigit():
+        return None
+    try:
+        found = activity.get_commitment(conn, int(rule_key[len(PROMISE_KEY):]))
+    except UserError:
+        return None
+    if found.contact_id != contact_id or found.status != CommitmentStatus.OPEN:
+        return None
+    return found

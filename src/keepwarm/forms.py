@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from . import dates
 from .errors import UserError
-from .model import Contact, DateKind, ImportantDate, Interaction, Motivation
+from .model import Commitment, Contact, DateKind, ImportantDate, Interaction, Motivation
 from .model.enums import normalize_word
 
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead (as in the CLI).
@@ -249,3 +249,37 @@ def check_snooze(text: str, today: dt.date) -> Checked:
     if day <= today:
         return Checked(None, {"until": f"{day.isoformat()} is not after today (expected a future date)"})
     return Checked(day, {})
+
+
+# ----------------------------------------------------------------- promise
+
+
+def promise_to_form(promise: Commitment | None) -> dict[str, object]:
+    if promise is None:
+        return {"text": "", "by": "me", "due": ""}
+    return {"text": promise.text, "by": promise.by.value, "due": promise.due.isoformat() if promise.due else ""}
+
+
+def check_promise(values: Mapping[str, object], contact_id: int, today: dt.date) -> Checked:
+    """A promise form (what, who promised, when) as the Commitment `keepwarm promise add` stores."""
+    errors: dict[str, str] = {}
+    text = " ".join(str(values.get("text") or "").split())
+    if not text:
+        errors["text"] = "say what was promised"
+    due = None
+    raw = str(values.get("due") or "").strip()
+    if raw:
+        try:
+            due = dates.parse_day(raw, today, field="due")
+        except UserError as exc:
+            errors["due"] = exc.message.removeprefix("due: ")
+    try:
+        value = Commitment(contact_id=contact_id, text=text or "-", by=values.get("by") or "me", due=due)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            _first(errors, str(loc[0]) if loc else "text", _message(err))
+        value = None
+    if errors:
+        return Checked(None, errors)
+    return Checked(value, {})

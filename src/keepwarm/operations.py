@@ -12,8 +12,9 @@ from pathlib import Path
 
 from . import actions
 from .errors import UserError
-from .model import Contact, FollowUpStatus
+from .model import Commitment, Contact, FollowUpStatus
 from .session import Session
+from .store import activity as history
 from .store import contacts as people
 from .store import followups as plans
 
@@ -71,6 +72,12 @@ def dismiss(session: Session, followup_id: int) -> None:
         plans.dismiss_followup(conn, followup_id, session.now)
 
 
+def undismiss(session: Session, followup_id: int) -> None:
+    """Undo a dismiss: the follow-up is open (or snoozed) again, as before."""
+    with session.store.write() as conn:
+        plans.undismiss_followup(conn, followup_id, session.now)
+
+
 def followup_status(session: Session, followup_id: int) -> FollowUpStatus:
     with session.store.read() as conn:
         return plans.get_followup(conn, followup_id).status
@@ -88,6 +95,46 @@ def save_contact(session: Session, contact: Contact, contact_id: int | None = No
 def get_contact(session: Session, contact_id: int) -> Contact:
     with session.store.read() as conn:
         return people.get_contact(conn, contact_id)
+
+
+def same_person(session: Session, contact: Contact, contact_id: int | None = None) -> list[dict]:
+    """Who else already has this contact's name or one of its e-mails (see `store.contacts.same_person`)."""
+    with session.store.read() as conn:
+        return people.same_person(conn, contact.name, contact.emails, exclude=contact_id)
+
+
+# ---------------------------------------------------------------- promises
+
+
+def promise_of_followup(session: Session, contact_id: int, rule_key: str | None) -> Commitment | None:
+    """The open promise an agenda row reminds of, or None when the row is about something else."""
+    with session.store.read() as conn:
+        return actions.promise_of(conn, contact_id, rule_key)
+
+
+def keep_promise(session: Session, promise_id: int) -> Commitment:
+    """What `keepwarm promise done` does, then the engine's reschedule; returns the promise as it was."""
+    with session.store.write() as conn:
+        kept = history.get_commitment(conn, promise_id)
+        actions.keep_promise(conn, promise_id, session.now)
+    reschedule(session, [kept.contact_id])
+    return kept
+
+
+def save_promise(session: Session, promise: Commitment, promise_id: int | None = None) -> int:
+    """Add a promise (`keepwarm promise add`), or change an existing one's text, due date and side."""
+    with session.store.write() as conn:
+        if promise_id is None:
+            promise_id = history.insert_commitment(conn, promise, session.now)
+        else:
+            history.update_commitment(conn, promise_id, text=promise.text, due=promise.due, by=promise.by.value)
+    reschedule(session, [promise.contact_id])
+    return promise_id
+
+
+def open_promises(session: Session, contact_id: int) -> list[Commitment]:
+    with session.store.read() as conn:
+        return history.list_commitments(conn, contact_id, status="open")
 
 
 # ------------------------------------------------- example, import, calendar
@@ -110,6 +157,24 @@ def load_example(session: Session) -> dict[str, int]:
     if loader is None:
         raise UserError("example data: not available in this version of keepwarm")
     return loader(session.store, session.today, session.now)
+
+
+def demo_book(session: Session) -> Path:
+    """The demo book (`keepwarm demo`): its own database, filled with the example data when it has none yet.
+
+    The user's database is never written: an existing demo book is opened as it is.
+    """
+    if example_loader() is None:
+        raise UserError("example data: not available in this version of keepwarm")
+    from .io import demo
+
+    target = demo.default_db()
+    try:
+        demo.load_into_file(target, session.today, session.now)
+    except UserError:
+        if not demo.holds_data(target):
+            raise
+    return target
 
 
 def importer():

@@ -61,6 +61,10 @@ class Session:
 
         return build_runtime(safe_mode=self.safe_mode, disabled=tuple(self.settings.plugins.disabled))
 
+    def for_database(self, db_path: Path | str) -> Session:
+        """The same settings and clock on another database (the app's demo book, and back)."""
+        return Session(db_path, now=self._now, safe_mode=self._safe_mode, config=self._config)
+
     def reload_runtime(self) -> None:
         self.__dict__.pop("runtime", None)
 

@@ -195,7 +195,7 @@ def promise_list(session: Session, contact, status, show_all, by, as_json) -> No
 def promise_done(session: Session, promise_id: int) -> None:
     """Mark a promise as kept."""
     with session.store.write() as conn:
-        history.set_commitment_status(conn, promise_id, CommitmentStatus.DONE, session.now)
+        actions.keep_promise(conn, promise_id, session.now)
     click.echo(f"Promise {promise_id} kept")
 
 

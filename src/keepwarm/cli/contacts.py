@@ -105,14 +105,31 @@ def contact() -> None:
     """Add, list, show, edit and remove contacts."""
 
 
+def _confirm_new(session: Session, new: Contact, force: bool) -> None:
+    """Warn about the contacts a new one may duplicate; ask, unless --force (scripts) says to add it anyway."""
+    with session.store.read() as conn:
+        found = repo.same_person(conn, new.name, new.emails)
+    for person in found:
+        click.echo(f"warning: {repo.describe(person)} exists already ({person['why']}); "
+                   f"see it with: keepwarm contact show {person['id']}", err=True)
+    if not found or force:
+        return
+    # Ask outside any transaction: a prompt must not hold the write lock.
+    if not click.confirm(f"Add {new.name} as a new contact all the same?", default=False, err=True):
+        raise UserError("contact add: not added (pass --force to add a namesake anyway)")
+
+
 @contact.command("add")
 @click.argument("name")
 @contact_options
+@click.option("--force", "--yes", "-y", "force", is_flag=True,
+              help="Add even when someone has this name or e-mail already (no question asked).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
 @pass_session
-def contact_add(session: Session, name: str, as_json: bool, **given) -> None:
-    """Add a contact called NAME."""
+def contact_add(session: Session, name: str, as_json: bool, force: bool, **given) -> None:
+    """Add a contact called NAME; someone with the same name or e-mail is named first and you are asked."""
     new = _validated(_apply({"name": name}, given))
+    _confirm_new(session, new, force)
     with session.store.write() as conn:
         contact_id = repo.insert_contact(conn, new, session.now)
         saved = repo.get_contact(conn, contact_id)
@@ -203,9 +220,11 @@ def contact_rm(session: Session, ref: str, yes: bool) -> None:
     """Remove a contact and their history."""
     with session.store.read() as conn:
         contact_id = repo.resolve_contact(conn, ref)
-        name = repo.get_contact(conn, contact_id).name
+        found = repo.get_contact(conn, contact_id)
+        name = found.name
+    who = repo.describe({"id": contact_id, "name": name, "account": found.account})
     # Ask outside any transaction: a prompt must not hold the write lock.
-    if not yes and not click.confirm(f"Remove {name} and all their history?", default=False, err=True):
+    if not yes and not click.confirm(f"Remove {who} and all their history?", default=False, err=True):
         raise click.Abort()
     with session.store.write() as conn:
         repo.delete_contact(conn, contact_id)

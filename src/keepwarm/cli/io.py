@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from .. import paths
 from ..io import backup, demo, imports, restore, vcard_export
 from ..io.csv_import import FORMAT_KEYS
 from ..io.files import private_file, write_private
@@ -192,7 +191,7 @@ def demo_command(session: Session, into_current: bool, force: bool, as_json: boo
         target = session.db_path
         counts = demo.load_demo(session.store, session.today, session.now)
     else:
-        target = paths.data_dir() / "demo.db"
+        target = demo.default_db()
         counts = demo.load_into_file(target, session.today, session.now, force=force)
     if as_json:
         emit_json({"database": str(target), "loaded": counts})

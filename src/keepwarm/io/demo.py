@@ -3,8 +3,8 @@
 `examples/demo.json` is written relative to the anchor day it records; loading
 it shifts every date and time by the days between that anchor and today, so
 the overdue promise is overdue, the meeting was yesterday and the birthday is
-next week, whenever the demo is loaded. The TUI's empty state calls
-`load_demo` too.
+next week, whenever the demo is loaded. The TUI's empty state opens the same
+demo book (`default_db`), never the user's database.
 """
 
 from __future__ import annotations
@@ -80,6 +80,21 @@ def load_demo(store: Store, today: dt.date, now: dt.datetime) -> dict[str, int]:
         restore.require_empty(conn, store)
         restore.write(conn, parsed)
     return parsed.counts()
+
+
+def default_db() -> Path:
+    """Where `keepwarm demo` (and the app's "Load the example data") put the demo book."""
+    return paths.data_dir() / "demo.db"
+
+
+def holds_data(path: Path) -> bool:
+    """Whether the file is a keepwarm database with something in it (False when missing or unreadable)."""
+    if not path.exists() or not path.stat().st_size:
+        return False
+    try:
+        return _holds_data(path)
+    except UserError:
+        return False
 
 
 def _holds_data(path: Path) -> bool:

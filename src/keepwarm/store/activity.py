@@ -121,6 +121,12 @@ def set_commitment_status(conn: Connection, commitment_id: int, status: Commitme
     )
 
 
+def update_commitment(conn: Connection, commitment_id: int, *, text: str, due: dt.date | None, by: str) -> None:
+    """Change what was promised, by whom and when; its status stays."""
+    get_commitment(conn, commitment_id)
+    conn.execute(update(commitments).where(commitments.c.id == commitment_id).values(text=text, due=due, by=by))
+
+
 # -------------------------------------------------------------- assessments
 
 

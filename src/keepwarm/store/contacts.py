@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
@@ -353,6 +353,39 @@ def find_by_uid(conn: Connection, uid: str) -> int | None:
 
 def find_by_exact_name(conn: Connection, name: str) -> list[int]:
     return [r.id for r in conn.execute(select(contacts.c.id).where(contacts.c.name_fold == fold(name)))]
+
+
+def same_person(conn: Connection, name: str, emails: Sequence[str] = (), *, exclude: int | None = None) -> list[dict]:
+    """Contacts a new one may duplicate: the same name (folded) or one of its e-mails.
+
+    Each as {"id", "name", "account", "why"}, so that a prompt can name the
+    existing one precisely enough to tell two namesakes apart.
+    """
+    why: dict[int, str] = {}
+    for cid in find_by_exact_name(conn, name):
+        why[cid] = "same name"
+    folded = sorted({e.strip().lower() for e in emails if e.strip()})
+    if folded:
+        rows = conn.execute(select(contact_emails.c.contact_id, contact_emails.c.email)
+                            .where(contact_emails.c.email_fold.in_(folded))
+                            .order_by(contact_emails.c.contact_id)).all()
+        for cid, email in rows:
+            if "e-mail" not in why.get(cid, ""):
+                why[cid] = f"{why[cid]} and e-mail {email}" if cid in why else f"e-mail {email}"
+    why.pop(exclude, None)
+    if not why:
+        return []
+    accounts = _account_names(conn)
+    rows = conn.execute(select(contacts.c.id, contacts.c.name, contacts.c.account_id)
+                        .where(contacts.c.id.in_(sorted(why))).order_by(contacts.c.id)).all()
+    return [{"id": r.id, "name": r.name, "account": accounts.get(r.account_id, "") if r.account_id else "",
+             "why": why[r.id]} for r in rows]
+
+
+def describe(person: Mapping) -> str:
+    """A contact as a prompt names them: name, id and account, so namesakes are told apart."""
+    account = person.get("account") or "no account"
+    return f"{person['name']} (id {person['id']}, {account})"
 
 
 def contact_names(conn: Connection) -> dict[int, str]:

@@ -114,6 +114,16 @@ def dismiss_followup(conn: Connection, followup_id: int, now: dt.datetime) -> Fo
     return _transition(conn, followup_id, now, status=FollowUpStatus.DISMISSED.value, closed_at=_naive(now))
 
 
+def undismiss_followup(conn: Connection, followup_id: int, now: dt.datetime) -> FollowUp:
+    """Open a dismissed follow-up again (the TUI's undo of `x`), due as it was before."""
+    item = get_followup(conn, followup_id)
+    if item.status != FollowUpStatus.DISMISSED:
+        raise UserError(f"follow-up {followup_id}: is {item.status.value}; only a dismissed one can be brought back")
+    status = FollowUpStatus.SNOOZED if item.snoozed_until is not None and item.snoozed_until > now.date() else \
+        FollowUpStatus.OPEN
+    return _transition(conn, followup_id, now, status=status.value, closed_at=None)
+
+
 def snooze_followup(conn: Connection, followup_id: int, until: dt.date, now: dt.datetime) -> FollowUp:
     item = get_followup(conn, followup_id)
     _require_open(item, "snoozed")

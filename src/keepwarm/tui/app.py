@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -54,6 +54,23 @@ def _queries():
     return queries
 
 
+def _demo_home(session: Session, own_book: Path | None) -> Path | None:
+    """The user's own database when the session's is the demo book, else None."""
+    from ..io.demo import default_db
+
+    try:
+        is_demo = session.db_path.resolve() == default_db().resolve()
+    except OSError:
+        is_demo = False
+    if not is_demo:
+        return None
+    from ..paths import default_db_path
+
+    if own_book is None or own_book.resolve() == session.db_path.resolve():
+        return default_db_path()
+    return own_book
+
+
 def _showing(screen, module: str, name: str) -> bool:
     """isinstance(screen, that class), without importing it: no screen is one if its module was never loaded."""
     found = sys.modules.get(f"keepwarm.tui.{module}")
@@ -78,6 +95,7 @@ class KeepwarmApp(App[None]):
         Binding("a", "add_contact", "Add", id="app.add"),
         Binding("slash", "search", "Find", id="app.search", key_display="/", tooltip="Search contacts"),
         Binding("question_mark", "help", "Keys", id="app.help", key_display="?"),
+        Binding("b", "own_book", "My book", id="app.own_book", tooltip="Leave the demo book for your own"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
         *(
             Binding(str(n), f"goto('{mode}')", f"Go to {mode}", id=f"app.goto.{mode}", show=False)
@@ -88,16 +106,26 @@ class KeepwarmApp(App[None]):
     #: How often (in seconds) the app looks for what other processes wrote.
     WATCH_SECONDS = 2.0
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, own_book: Path | None = None) -> None:
         super().__init__()
         self.session = session
+        #: The user's own database while this app shows the demo book (None in the user's own book).
+        self.demo_home: Path | None = _demo_home(session, own_book)
+        #: The database to open when this app exits to change books (`tui.run` opens it).
+        self.next_book: Path | None = None
         self.gate = EngineGate(session)
         self.watcher: ChangeWatcher | None = None
         self._calendar_export: bool | None = None
+        #: (follow-up id, who) dismissed in this session, the last last: `u` brings them back one by one.
+        self.dismissed: list[tuple[int, str]] = []
 
     async def on_mount(self) -> None:
         self.watcher = self.gate.watcher = ChangeWatcher(self.session.store.path)
         self.set_interval(self.WATCH_SECONDS, self.check_outside_changes)
+        if self.demo_home is not None:
+            self.title = "keepwarm · DEMO BOOK (example data)"
+            self.notify(f"This is the demo book, made-up people in {self.session.db_path.name}; your own book is "
+                        f"untouched. Press b to go back to it.", title="Demo book", timeout=12)
         await self.switch_mode("agenda")
         if _queries().is_empty(self.session):
             await self.push_screen(_loaded("screens.welcome", "WelcomeScreen")())
@@ -129,12 +157,22 @@ class KeepwarmApp(App[None]):
 
     # ------------------------------------------------------------ guards
 
+    async def on_event(self, event: events.Event) -> None:
+        # A key typed while a form was opening (a second `e`, a fast `a a`) was meant for what was on
+        # screen then: it never lands in the form's first field. Forms stamp `keys_from` when shown.
+        if isinstance(event, events.Key) and not event.is_forwarded and \
+                event.time < getattr(self.screen, "keys_from", float("-inf")):
+            return
+        await super().on_event(event)
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "own_book" and self.demo_home is None:
+            return False
         if _showing(self.screen, "screens.welcome", "WelcomeScreen") and action in ("goto", "log", "search"):
             return False
         # A form is open (a dialog, or a contact being edited in place): its keys are for typing.
         busy = isinstance(self.screen, ModalScreen) or getattr(self.screen, "editing", False)
-        if busy and action in ("goto", "log", "search", "add_contact", "quit"):
+        if busy and action in ("goto", "log", "search", "add_contact", "quit", "own_book"):
             return False
         return True
 
@@ -226,11 +264,129 @@ class KeepwarmApp(App[None]):
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
-        self.call_from_thread(self._done, f"Dismissed the follow-up with {who}.")
+        self.call_from_thread(self._dismissed, followup_id, who)
+
+    def _dismissed(self, followup_id: int, who: str) -> None:
+        self.dismissed.append((followup_id, who))
+        self._done(f"Dismissed the follow-up with {who}. Press u on the agenda to undo.")
+        self.screen.refresh_bindings()
+
+    def undo_dismiss(self) -> None:
+        """Bring back the last follow-up dismissed in this session (`u` on the agenda)."""
+        if not self.dismissed:
+            self.notify("Nothing dismissed to bring back.", severity="warning")
+            return
+        self._write_undismiss(*self.dismissed.pop())
+
+    @work(thread=True, group="write")
+    def _write_undismiss(self, followup_id: int, who: str) -> None:
+        try:
+            self.gate.run(_operations().undismiss, self.session, followup_id)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message, "Not brought back")
+            return
+        self.call_from_thread(self._done, f"Brought back the follow-up with {who}.")
+
+    # ------------------------------------------------------------ promises
+
+    def promise_of(self, contact_id: int, rule_key: str | None):
+        """The open promise an agenda row reminds of (a read by key, only for a promise's row), or None."""
+        from ..actions import PROMISE_KEY
+
+        if not rule_key or not rule_key.startswith(PROMISE_KEY):
+            return None
+        return _operations().promise_of_followup(self.session, contact_id, rule_key)
+
+    def keep_promise(self, promise_id: int, contact: tuple[int, str], channel: str | None = None) -> None:
+        self._write_keep(promise_id, contact, channel)
+
+    @work(thread=True, group="write")
+    def _write_keep(self, promise_id: int, contact: tuple[int, str], channel: str | None) -> None:
+        from ..store.contacts import describe
+
+        try:
+            kept = self.gate.run(_operations().keep_promise, self.session, promise_id)
+            person = _operations().get_contact(self.session, contact[0])
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message)
+            return
+        who = describe({"id": contact[0], "name": person.name, "account": person.account})
+        self.call_from_thread(self._promise_kept, kept.text, contact, who, channel)
+
+    def _promise_kept(self, text: str, contact: tuple[int, str], who: str, channel: str | None) -> None:
+        self._done(f"Kept the promise to {contact[1]}: {text}")
+
+        def answered(log: bool | None) -> None:
+            if log:
+                self.open_log(contacts=[contact], channel=channel, reason=f"kept: {text}")
+
+        self.push_screen(_loaded("widgets.confirm", "ConfirmScreen")(
+            f"Log a touch with {who} too?", yes="Log it", no="Skip",
+            detail="Telling them it is done is a touch; logging it keeps their history true."), callback=answered)
+
+    def _pick_promise(self, contact: tuple[int, str], verb: str, then) -> None:
+        """The contact's open promise to act on: the only one, or the one picked from a list."""
+        found = _operations().open_promises(self.session, contact[0])
+        if not found:
+            self.notify(f"No open promise with {contact[1]}: press p on their screen to add one.", severity="warning")
+            return
+        if len(found) == 1:
+            then(found[0])
+            return
+        by_id = {p.id: p for p in found}
+
+        def picked(promise_id: int | None) -> None:
+            if promise_id is not None:
+                then(by_id[promise_id])
+
+        choices = [(p.id, f"{'I' if p.by.value == 'me' else 'They'} promised: {p.text}"
+                          + (f" · due {p.due.isoformat()}" if p.due else "")) for p in found]
+        self.push_screen(_loaded("widgets.confirm", "PickScreen")(f"Which promise with {contact[1]} to {verb}?",
+                                                                  choices), callback=picked)
+
+    def _selected(self) -> tuple[int, str] | None:
+        picked = getattr(self.screen, "selected_contact", lambda: None)()
+        if picked is None:
+            self.notify("Pick a contact first.", severity="warning")
+        return picked
+
+    def action_keep_promise(self) -> None:
+        contact = self._selected()
+        if contact is not None:
+            self._pick_promise(contact, "mark kept", lambda p: self.keep_promise(p.id, contact))
+
+    def action_add_promise(self) -> None:
+        contact = self._selected()
+        if contact is not None:
+            self.open_promise(contact)
+
+    def action_edit_promise(self) -> None:
+        contact = self._selected()
+        if contact is not None:
+            self._pick_promise(contact, "edit", lambda p: self.open_promise(contact, p))
+
+    def open_promise(self, contact: tuple[int, str], promise=None) -> None:
+        def closed(value) -> None:
+            if value is not None:
+                self._write_promise(value, promise.id if promise is not None else None, contact[1])
+
+        self.push_screen(_loaded("widgets.promise_form", "PromiseScreen")(contact[0], contact[1], self.session.today,
+                                                                          promise), callback=closed)
+
+    @work(thread=True, group="write")
+    def _write_promise(self, promise, promise_id: int | None, who: str) -> None:
+        try:
+            self.gate.run(_operations().save_promise, self.session, promise, promise_id)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message)
+            return
+        self.call_from_thread(self._done, f"{'Changed the' if promise_id else 'Added a'} promise with {who}.")
 
     def action_add_contact(self) -> None:
-        def closed(contact: Contact | None) -> None:
-            if contact is not None:
+        def closed(contact: Contact | int | None) -> None:
+            if isinstance(contact, int):
+                self.open_contact(contact)  # the one already in the book, rather than a namesake
+            elif contact is not None:
                 self._write_contact(contact)
 
         self.push_screen(_loaded("widgets.contact_form", "ContactFormScreen")(), callback=closed)
@@ -269,19 +425,28 @@ class KeepwarmApp(App[None]):
         return _operations().example_loader() is not None
 
     @work(thread=True, exclusive=True, group="example")
-    def load_example(self) -> None:
+    def open_demo_book(self) -> None:
+        """The example data in the demo book (as `keepwarm demo`), never in the user's database, then open it."""
         try:
-            counts = self.gate.run(_operations().load_example, self.session)
+            path = _operations().demo_book(self.session)
         except UserError as exc:
             self.call_from_thread(self._example_failed, exc.message)
             return
-        shown = [f"{counts[k]} {k}" for k in ("contacts", "accounts", "interactions") if counts.get(k)]
-        self.call_from_thread(self._filled, "Loaded the example data" + (f": {', '.join(shown)}." if shown else "."))
+        self.call_from_thread(self.change_book, path)
 
     def _example_failed(self, message: str) -> None:
         if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
             self.screen.busy(False)
         self._failed(message, "Example data not loaded")
+
+    def change_book(self, path: Path) -> None:
+        """Leave this database for another: the app closes and `tui.run` opens that one, nothing shared."""
+        self.next_book = path
+        self.exit()
+
+    def action_own_book(self) -> None:
+        if self.demo_home is not None:
+            self.change_book(self.demo_home)
 
     async def _filled(self, message: str) -> None:
         self.notify(message)

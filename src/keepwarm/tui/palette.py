@@ -21,14 +21,21 @@ class KeepwarmCommands(Provider):
             ("Go to plugins", "loaded plugins and their problems", partial(app.goto, "plugins")),
             ("Go to rules", "effective rules and where they come from", partial(app.goto, "rules")),
             ("Log an interaction", "with the selected contact (l)", app.action_log),
+            ("Add a promise", "yours or theirs, with the selected contact (p on a contact)", app.action_add_promise),
+            ("Keep a promise", "mark an open promise of the selected contact kept (k on a contact)",
+             app.action_keep_promise),
+            ("Edit a promise", "change what, who or when (P on a contact)", app.action_edit_promise),
             ("Add a contact", "a new person (a)", app.action_add_contact),
             ("Search contacts", "jump to the search box (/)", app.action_search),
             ("Reload rules and plugins", "after editing your TOML", app.reload_rules),
         ]
         if app.calendar_export_available():
             out.append(("Export follow-ups to .ics", "for your calendar app", app.export_calendar))
-        if app.example_available():
-            out.append(("Load the example data", "only into an empty database", app.load_example))
+        if app.demo_home is not None:
+            out.append(("Back to my book", f"leave the demo book for {app.demo_home}", app.action_own_book))
+        elif app.example_available():
+            out.append(("Open the demo book", "the example data, in its own database (yours is not touched)",
+                        app.open_demo_book))
         return out
 
     async def startup(self) -> None:

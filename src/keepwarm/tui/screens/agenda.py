@@ -2,7 +2,9 @@
 
 Rows come from `build_agenda` (through the app's engine gate); the side panel
 shows the highlighted item's tips, warnings with their evidence, and
-suggestions. Done, snooze and dismiss call the same core functions as the CLI.
+suggestions. Done, snooze and dismiss call the same core functions as the CLI;
+done on a promise's row keeps the promise (`keepwarm promise done`) and offers
+to log the touch; `u` brings back what `x` dismissed in this session.
 
 A row needs only the follow-up, the contact and the health, so the list
 appears without the advice of thousands of items: an item's tips and
@@ -103,6 +105,7 @@ class AgendaScreen(DataScreen):
         Binding("d", "done", "Done", id="agenda.done"),
         Binding("s", "snooze", "Snooze", id="agenda.snooze"),
         Binding("x", "dismiss_item", "Dismiss", id="agenda.dismiss"),
+        Binding("u", "undo_dismiss", "Undo dismiss", id="agenda.undo"),
         Binding("o", "open", "Open", id="agenda.open"),
         Binding("c", "export_calendar", "Export", id="agenda.export", tooltip="Write the follow-ups to an .ics file for your calendar"),
         Binding("r", "refresh", "Refresh", id="agenda.refresh", show=False),
@@ -461,6 +464,8 @@ class AgendaScreen(DataScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "export_calendar":
             return self.app.calendar_export_available()
+        if action == "undo_dismiss":
+            return bool(self.app.dismissed)
         return True
 
     def action_refresh(self) -> None:
@@ -472,6 +477,11 @@ class AgendaScreen(DataScreen):
             self.notify("Pick a follow-up first.", severity="warning")
             return
         f = item["followup"]
+        contact = (item["contact"]["id"], item["contact"]["name"])
+        promise = self.app.promise_of(contact[0], f.get("rule_key"))
+        if promise is not None:  # a promise is done when it is kept, not when someone was called
+            self.app.keep_promise(promise.id, contact, f.get("channel"))
+            return
         if not f.get("channel"):
             self._with_advice(item, wait=True)
         suggestions = item.get("suggestions")
@@ -491,6 +501,9 @@ class AgendaScreen(DataScreen):
         item = self.current_item()
         if item is not None:
             self.app.dismiss_followup(item["followup"]["id"], item["contact"]["name"])
+
+    def action_undo_dismiss(self) -> None:
+        self.app.undo_dismiss()
 
     def action_open(self) -> None:
         item = self.current_item()

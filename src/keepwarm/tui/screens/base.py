@@ -15,9 +15,10 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from ...errors import UserError
+from ..keys import OwnKeysFirst
 
 
-class DataScreen(Screen):
+class DataScreen(OwnKeysFirst, Screen):
     #: The widget that shows the loading indicator during the first load.
     LOADING_TARGET = "#body"
 

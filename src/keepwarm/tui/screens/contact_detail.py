@@ -1,7 +1,11 @@
 """One contact: profile, how to talk to them, what is cooling, what to do, history, trend.
 
 `e` swaps the profile for the contact form in place; saving writes the whole
-record in a worker and comes back to the refreshed view.
+record in a worker and comes back to the refreshed view. The form is built,
+hidden, once the view is painted, so that `e` only shows it: building its
+fifty widgets took the UI thread most of a second, during which a second `e`
+waited to be typed into the Name field. `p`, `k` and `P` add, keep and edit
+the contact's promises (the app's dialogs, the CLI's core functions).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from textual.worker import get_current_worker
 from ... import operations, queries
 from ...errors import UserError
 from ...model import Contact
+from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
 from ..widgets.contact_form import ContactForm
 from .base import DataScreen
@@ -52,6 +57,9 @@ class ContactScreen(DataScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="contact.back"),
         Binding("e", "edit", "Edit", id="contact.edit"),
+        Binding("p", "add_promise", "Promise", id="contact.promise", tooltip="Record a promise, yours or theirs"),
+        Binding("k", "keep_promise", "Kept", id="contact.keep", tooltip="Mark an open promise kept"),
+        Binding("P", "edit_promise", "Edit promise", id="contact.edit_promise", key_display="P"),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
 
@@ -168,6 +176,8 @@ class ContactScreen(DataScreen):
             who = "I promised" if p["by"] == "me" else "They promised"
             plans.append(Content.from_markup(f"{'[$error]' if late else ''}$w $t · due $d{'[/]' if late else ''}",
                                              w=who, t=p["text"], d=p["due"] or "–"))
+        if view["open_promises"]:
+            plans.append(Content.from_markup("[dim]k marks a promise kept, P edits one, p adds one[/]"))
         for f in view["open_followups"]:
             due = f["snoozed_until"] if f["status"] == "snoozed" else f["due"]
             plans.append(Content.from_markup("$d [dim]$s[/] $r", d=due, s=f["status"], r=f["reason"]))
@@ -189,6 +199,24 @@ class ContactScreen(DataScreen):
         if not view["timeline"]:
             timeline.append(Content.from_markup("[dim]no interactions yet: press l to log one[/]"))
         self.query_one("#detail-timeline", Static).update(Content("\n").join(timeline))
+        if not self.editing:
+            self.call_after_refresh(self._prepare_form)
+
+    async def _prepare_form(self) -> ContactForm | None:
+        """The edit form for the contact as shown, built hidden (again only when the contact changed)."""
+        if self.contact is None or self.editing or not self.is_attached:
+            return None
+        try:
+            holder = self.query_one("#detail-edit", Vertical)
+        except NoMatches:  # the screen is being closed
+            return None
+        found = holder.query(ContactForm)
+        if found and found.first().base == self.contact:
+            return found.first()
+        await holder.remove_children()
+        form = ContactForm(self.contact, id="edit-form", focus=False)
+        await holder.mount(form)
+        return form
 
     # ------------------------------------------------------------ state
 
@@ -204,14 +232,22 @@ class ContactScreen(DataScreen):
     def action_refresh(self) -> None:
         self.reload()
 
+    def action_add_promise(self) -> None:
+        self.app.action_add_promise()
+
+    def action_keep_promise(self) -> None:
+        self.app.action_keep_promise()
+
+    def action_edit_promise(self) -> None:
+        self.app.action_edit_promise()
+
     async def action_edit(self) -> None:
-        if self.contact is None:
+        if self.contact is None or self.editing:
             return
-        holder = self.query_one("#detail-edit", Vertical)
-        await holder.remove_children()
-        await holder.mount(ContactForm(self.contact, id="edit-form"))
+        await self._prepare_form()  # at once when it was built ahead
         self.query_one("#detail-switch", ContentSwitcher).current = "detail-edit"
         self.query_one("#in-name").focus()
+        typing_starts_now(self)
         self.refresh_bindings()
 
     @property
@@ -222,7 +258,8 @@ class ContactScreen(DataScreen):
             return False
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("back", "edit", "refresh") and self.editing:
+        if action in ("back", "edit", "refresh", "add_promise", "keep_promise", "edit_promise") \
+                and self.editing:
             return False
         return True
 
@@ -236,6 +273,7 @@ class ContactScreen(DataScreen):
         self.query_one("#detail-edit", Vertical).remove_children()
         self.query_one("#detail-view").focus()
         self.refresh_bindings()
+        self.call_after_refresh(self._prepare_form)  # a fresh one for the next `e`
 
     @on(ContactForm.Saved)
     def _saved(self, event: ContactForm.Saved) -> None:

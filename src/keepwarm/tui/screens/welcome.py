@@ -1,4 +1,8 @@
-"""The first screen on an empty database: example data, an import, or a first contact."""
+"""The first screen on an empty database: the demo book, an import, or a first contact.
+
+The example data goes into the demo book (`keepwarm demo`), its own database:
+the user's stays empty, theirs alone.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from ... import operations
+from ..keys import OwnKeysFirst
 from ..render import short_path
 from ..widgets.fields import Field
 
@@ -22,9 +27,9 @@ IMPORT_HELP = (
 )
 
 
-class WelcomeScreen(Screen):
+class WelcomeScreen(OwnKeysFirst, Screen):
     BINDINGS = [
-        Binding("e", "example", "Example data", id="welcome.example"),
+        Binding("e", "example", "Demo book", id="welcome.example", tooltip="Try keepwarm on made-up people"),
         Binding("i", "import", "Import", id="welcome.import"),
         Binding("a", "first_contact", "First contact", id="welcome.add"),
         Binding("r", "recheck", "Check again", id="welcome.recheck", show=False),
@@ -39,8 +44,8 @@ class WelcomeScreen(Screen):
                     "Every morning keepwarm tells you [b]who[/] to reach out to and why, [b]how[/] to talk to them, "
                     "and [b]what[/] builds trust now.\n\n[dim]Your database is empty:[/] $db",
                     db=short_path(self.app.session.db_path)), id="welcome-text")
-                yield Button("e  Load the example data", id="example", compact=True, variant="primary",
-                             disabled=operations.example_loader() is None)
+                yield Button("e  Try the demo book (example data, kept apart from yours)", id="example", compact=True,
+                             variant="primary", disabled=operations.example_loader() is None)
                 yield Button("i  Import contacts", id="import", compact=True)
                 yield Button("a  Add my first contact", id="first", compact=True)
                 with Vertical(id="import-panel"):
@@ -67,7 +72,7 @@ class WelcomeScreen(Screen):
     @on(Button.Pressed, "#example")
     def action_example(self) -> None:
         self.busy(True)
-        self.app.load_example()
+        self.app.open_demo_book()
 
     def busy(self, on: bool) -> None:
         """Show the loading indicator over the choices while example data or an import goes in."""

@@ -15,14 +15,22 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
-from ... import forms
+from ... import forms, operations
 from ...model import Channel, Contact, Motivation, Role, SocialStyle, Stage, Tier
+from ...store.contacts import describe
+from ..keys import TypingWhenShown
 from ..render import words
+from .confirm import ConfirmScreen, PickScreen
 from .fields import Field
 
 
 def _options(enum) -> list[tuple[str, str]]:
     return [(words(m.value), m.value) for m in enum]
+
+
+def _input(value: object, name: str) -> Input:
+    """A text field that keeps its text when focused: a key typed on arrival adds to it, never replaces it."""
+    return Input(str(value), id=f"in-{name}", compact=True, select_on_focus=False)
 
 
 TEXT = (
@@ -62,11 +70,15 @@ class ContactForm(Vertical):
             super().__init__()
             self.form = form
 
-    def __init__(self, contact: Contact | None = None, *, id: str | None = None, title: str = "") -> None:
+    def __init__(self, contact: Contact | None = None, *, id: str | None = None, title: str = "",
+                 focus: bool = True) -> None:
         super().__init__(id=id, classes="contact-form")
         self.base = contact
         self.title = title or (f"Edit {contact.name}" if contact else "New contact")
         self.checked: forms.Checked | None = None
+        self.initial: dict[str, object] = {}
+        #: False when built ahead, hidden, for an `e` to come: the screen focuses it when it shows it.
+        self.focus_on_mount = focus
         self._ready = False
         # Problems show for fields the user has touched, and for all after a save attempt.
         self.touched: set[str] = set()
@@ -77,7 +89,7 @@ class ContactForm(Vertical):
         yield Label(self.title, classes="form-title")
         with VerticalScroll(classes="form-body"):
             for name, label, hint in TEXT:
-                yield Field(label, Input(str(values[name]), id=f"in-{name}", compact=True), name=name, hint=hint)
+                yield Field(label, _input(values[name], name), name=name, hint=hint)
             for name, label, enum, blank in (
                 ("role", "Role", Role, True),
                 ("style", "Social style", SocialStyle, False),
@@ -91,7 +103,7 @@ class ContactForm(Vertical):
             yield Field("Do not contact", Checkbox("never propose touches", bool(values["do_not_contact"]),
                                                    id="in-do_not_contact", compact=True), name="do_not_contact")
             for name, label, hint in MORE_TEXT:
-                yield Field(label, Input(str(values[name]), id=f"in-{name}", compact=True), name=name, hint=hint)
+                yield Field(label, _input(values[name], name), name=name, hint=hint)
             yield Field("Notes", TextArea(str(values["notes"]), id="in-notes", compact=True), name="notes")
         with Horizontal(classes="form-buttons"):
             yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
@@ -99,9 +111,11 @@ class ContactForm(Vertical):
             yield Label("", id="form-status")
 
     def on_mount(self) -> None:
+        self.initial = self.values()  # as the controls hold them, so that "changed" compares like with like
         self._ready = True
         self.check()
-        self.query_one("#in-name", Input).focus()
+        if self.focus_on_mount:
+            self.query_one("#in-name", Input).focus()
 
     # ------------------------------------------------------------ values
 
@@ -115,6 +129,12 @@ class ContactForm(Vertical):
         out["do_not_contact"] = self.query_one("#in-do_not_contact", Checkbox).value
         out["notes"] = self.query_one("#in-notes", TextArea).text
         return out
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything differs from what the form opened with (Esc then asks before discarding)."""
+        now = self.values()
+        return any(now[name] != self.initial.get(name) for name in now)
 
     def check(self) -> forms.Checked:
         self.checked = forms.check_contact(self.values(), self.base)
@@ -134,7 +154,10 @@ class ContactForm(Vertical):
         if self._ready:
             control = event.control
             if control is not None and control.id and control.id.startswith("in-"):
-                self.touched.add(control.id[3:])
+                name = control.id[3:]
+                if name not in self.touched and self.values()[name] == self.initial.get(name):
+                    return  # the control saying what it was built with: nothing typed yet
+                self.touched.add(name)
             self.check()
 
     # ----------------------------------------------------------- actions
@@ -152,7 +175,18 @@ class ContactForm(Vertical):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.post_message(self.Cancelled(self))
+        if not self.changed:
+            self.post_message(self.Cancelled(self))
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.post_message(self.Cancelled(self))
+
+        name = describe({"id": self.base.id, "name": self.base.name, "account": self.base.account}) \
+            if self.base is not None and self.base.id is not None else "the new contact"
+        self.app.push_screen(ConfirmScreen(f"Discard your changes to {name}?", yes="Discard", no="Keep editing"),
+                             callback=answered)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -160,8 +194,12 @@ class ContactForm(Vertical):
         self.action_save()
 
 
-class ContactFormScreen(ModalScreen[Contact | None]):
-    """The contact form in a dialog, for adding someone from any screen (`a`)."""
+class ContactFormScreen(TypingWhenShown, ModalScreen[Contact | int | None]):
+    """The contact form in a dialog, for adding someone from any screen (`a`).
+
+    Dismissed with the new record, with the id of an existing contact the user
+    chose to open instead (someone already has this name or e-mail), or None.
+    """
 
     def __init__(self, contact: Contact | None = None) -> None:
         super().__init__(classes="dialog-screen")
@@ -174,7 +212,23 @@ class ContactFormScreen(ModalScreen[Contact | None]):
     @on(ContactForm.Saved)
     def _saved(self, event: ContactForm.Saved) -> None:
         event.stop()
-        self.dismiss(event.contact)
+        found = [] if self.contact is not None else operations.same_person(self.app.session, event.contact)
+        if not found:
+            self.dismiss(event.contact)
+            return
+        new = event.contact
+        lines = [f"{describe(p)}: {p['why']}" for p in found]
+        self.query_one("#form-status", Label).update(f"exists already: {'; '.join(lines)}")
+
+        def chosen(choice: int | None) -> None:
+            if choice == 0:
+                self.dismiss(new)
+            elif choice is not None:
+                self.dismiss(choice)
+
+        choices = [(p["id"], f"Open {describe(p)} ({p['why']})") for p in found]
+        choices.append((0, f"Add {new.name} as a new contact all the same"))
+        self.app.push_screen(PickScreen(f"{new.name} may be in your book already", choices), callback=chosen)
 
     @on(ContactForm.Cancelled)
     def _cancelled(self, event: ContactForm.Cancelled) -> None:

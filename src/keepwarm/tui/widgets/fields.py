@@ -31,6 +31,9 @@ class Field(Vertical):
         return str(self.query_one(".field-error", Static).content)
 
     def set_error(self, message: str | None) -> None:
+        if (message or "") == getattr(self, "_shown", None):
+            return  # a form checks at every key: restyling each field each time made big forms slow
+        self._shown = message or ""
         error = self.query_one(".field-error", Static)
         error.update(message or "")
         self.set_class(bool(message), "-invalid")

@@ -20,7 +20,9 @@ from textual.worker import get_current_worker
 from ... import forms, operations
 from ...errors import UserError
 from ...model import Channel, Direction, Outcome, Purpose
+from ..keys import TypingWhenShown
 from ..render import words
+from .confirm import ConfirmScreen
 from .fields import Field
 
 
@@ -48,7 +50,7 @@ class LogResult:
     names: str
 
 
-class LogScreen(ModalScreen[LogResult | None]):
+class LogScreen(TypingWhenShown, ModalScreen[LogResult | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Log it", id="log.save"),
         Binding("escape", "cancel", "Cancel", id="log.cancel"),
@@ -95,8 +97,15 @@ class LogScreen(ModalScreen[LogResult | None]):
                 yield Label("", id="form-status")
 
     def on_mount(self) -> None:
+        self.initial = self._typed()
         self.check()
         self.query_one("#in-channel" if self.contact_ids else "#in-contacts").focus()
+
+    def _typed(self) -> dict:
+        """What the user can change in the form, to tell whether Esc would lose anything."""
+        values = self.values()
+        values["contact_ids"] = self.query_one("#in-contacts", Input).value
+        return values
 
     def values(self) -> dict:
         def pick(selector: str):
@@ -180,4 +189,12 @@ class LogScreen(ModalScreen[LogResult | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self._typed() == self.initial:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard this log?", yes="Discard", no="Keep editing"), callback=answered)

@@ -12,10 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from ... import forms
+from ..keys import TypingWhenShown
 from .fields import Field
 
 
-class SnoozeScreen(ModalScreen[dt.date | None]):
+class SnoozeScreen(TypingWhenShown, ModalScreen[dt.date | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="snooze.cancel"),
     ]

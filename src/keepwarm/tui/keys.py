@@ -1,0 +1,43 @@
+"""When a form starts taking keys: those typed before it was on screen were meant for what was there.
+
+A form takes the keys stamped after its first paint; the keys pressed before
+the user could see it (a second `e` while the first one's form was coming) are
+dropped rather than typed into its first field.
+"""
+
+from __future__ import annotations
+
+from textual import _time  # the clock Textual stamps every key event with
+
+
+def typing_starts_now(screen) -> None:
+    """From the next paint on, the screen takes keys; the app (`KeepwarmApp.on_event`) drops older ones."""
+    screen.keys_from = float("inf")
+
+    def shown() -> None:
+        screen.keys_from = _time.get_time()
+
+    screen.call_after_refresh(shown)
+
+
+class TypingWhenShown:
+    """A dialog takes no key until it is on screen (mixed into the form and question screens)."""
+
+    keys_from = float("inf")
+
+    def on_mount(self) -> None:  # Textual calls this besides the dialog's own on_mount (handlers run per class)
+        typing_starts_now(self)
+
+
+class OwnKeysFirst:
+    """The `?` panel (and the footer) list keepwarm's own keys before the generic ones of Textual's widgets.
+
+    Textual orders them from the focused widget outwards, so the agenda's list
+    put the table's cursor keys above Done, Snooze and Log. Every binding of
+    keepwarm's has an id (`agenda.done`, `app.log`); Textual's have none.
+    """
+
+    @property
+    def active_bindings(self):
+        found = super().active_bindings
+        return dict(sorted(found.items(), key=lambda item: item[1].binding.id is None))

@@ -132,7 +132,7 @@ def test_the_example_package_is_complete():
 
 def test_make_test_installs_the_example_and_runs_its_tests():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    installed = re.search(r"^\$\(VENV\)/\.installed-test:.*\n((?:\t.*\n)+)", makefile, re.M)
+    installed = re.search(r"^\$\(TEST_VENV\)/\.installed:.*\n((?:\t.*\n)+)", makefile, re.M)
     assert installed and "-e examples/plugins/keepwarm-sports-banter" in installed.group(1)
     test = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
     assert "cd examples/plugins/keepwarm-sports-banter" in test and "pytest" in test

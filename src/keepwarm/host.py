@@ -24,7 +24,7 @@ from typing import Any
 
 import pluggy
 
-from . import hookspecs
+from . import hookspecs, plugin_trust
 from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
 
 GROUP = "keepwarm"
@@ -65,6 +65,7 @@ class PluginInfo:
     section: str | None = None
     error: str | None = None
     disabled: str | None = None  # why it does not run, when it does not
+    refused: bool = False  # a file others can change: not run (see plugin_trust); the reason is in `error`
 
     @property
     def active(self) -> bool:
@@ -104,6 +105,7 @@ class PluginHost:
         trace: bool | None = None,
         eps: Iterable[EntryPoint] | None = None,
         packages: bool = True,
+        owner_uid: int | None = None,
     ) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
@@ -114,6 +116,7 @@ class PluginHost:
         self.trace = _flag("KEEPWARM_TRACE_PLUGINS") if trace is None else trace
         self._eps = eps
         self.packages = packages  # False: keepwarm's own entry points only (docs, tests), others not even listed
+        self.owner_uid = owner_uid  # whose plugin files may run; None: the user running keepwarm
         self.infos: dict[str, PluginInfo] = {}
         self.problems: list[PluginProblem] = []
         self._problem_index: dict[tuple[str, str], PluginProblem] = {}
@@ -134,15 +137,25 @@ class PluginHost:
                 continue
             self._load_entry_point(ep, "package")
         if self.plugins_dir is not None and self.plugins_dir.is_dir():
+            unsafe_folder = plugin_trust.folder_refusal(self.plugins_dir, self.owner_uid)
             for path in sorted(self.plugins_dir.glob("*.py")):
                 if path.name.startswith("_"):
                     continue
                 if self.safe_mode:
                     self.infos[path.stem] = PluginInfo(path.stem, "file", str(path), disabled="safe mode")
                     continue
+                refusal = unsafe_folder or plugin_trust.file_refusal(path, self.owner_uid)
+                if refusal is not None:
+                    self._refuse(PluginInfo(path.stem, "file", str(path)), refusal)
+                    continue
                 self._load_file(path)
         self._collect_sections()
         return self
+
+    def _refuse(self, info: PluginInfo, refusal: plugin_trust.Refusal) -> None:
+        info.error, info.refused = str(refusal), True
+        self.infos.setdefault(info.name, info)
+        self._record(info.name, "load", info.error)
 
     def _load_entry_point(self, ep: EntryPoint, source: str) -> None:
         info = PluginInfo(ep.name, source, ep.value if source == "built-in" else (_dist_name(ep) or ep.value),

@@ -155,7 +155,8 @@ def check_rules_and_plugins(safe_mode: bool | None) -> list[Finding]:
     from .engine.runtime import build_runtime
 
     runtime = build_runtime(
-        safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode, disabled=tuple(config.plugins.disabled)
+        safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode, disabled=tuple(config.plugins.disabled),
+        budget=config.plugins.budget_seconds,
     )
     found = []
     for problem in runtime.rules.problems:

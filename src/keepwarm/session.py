@@ -29,6 +29,8 @@ class Session:
         self._now = now
         self._safe_mode = safe_mode
         self._config = config
+        #: Plugins found too slow in this run (see keepwarm.budget): a rebuilt runtime skips them too.
+        self.slow_plugins: dict[str, str] = {}
 
     @cached_property
     def settings(self) -> settings.Settings:
@@ -59,10 +61,14 @@ class Session:
         """Plugins and rules, loaded on first use (`keepwarm contact list` never needs them)."""
         from .engine.runtime import build_runtime
 
-        return build_runtime(safe_mode=self.safe_mode, disabled=tuple(self.settings.plugins.disabled))
+        plugins = self.settings.plugins
+        return build_runtime(safe_mode=self.safe_mode, disabled=tuple(plugins.disabled),
+                             budget=plugins.budget_seconds, slow=self.slow_plugins)
 
     def reload_runtime(self) -> None:
+        """Load plugins and rules again: plugins found slow get another chance (the user may have fixed them)."""
         self.__dict__.pop("runtime", None)
+        self.slow_plugins.clear()
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
+from ..budget import check_may_write
 from ..errors import StoreError
 from . import backups, migrate
 
@@ -134,6 +135,7 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        check_may_write()  # a run given up for a slow plugin (keepwarm.budget) never writes
         with self.engine.connect().execution_options(keepwarm_write=True) as conn:
             with conn.begin():
                 yield conn

@@ -29,6 +29,7 @@ import weakref
 from typing import Any, Callable
 
 DEFAULT_SECONDS = 3.0
+MAX_RERUNS = 50  # each rerun has one slow plugin fewer: more would mean something else is wrong
 _SIGNAL = getattr(signal, "SIGUSR1", None)
 
 
@@ -155,6 +156,8 @@ def _watch() -> None:
                     continue
             where = found.where
             budget = getattr(where[0], "budget", DEFAULT_SECONDS) if where else DEFAULT_SECONDS
+            if where is not None and where[0] is None:
+                budget = 0  # a call without a host (keepwarm's own plugins loading): no budget
             if closing or (budget and now - found.since >= budget):
                 found.since = now  # a plugin that swallows the interrupt gets it again one budget later
                 _trip(found, calls)
@@ -165,12 +168,12 @@ def _trip(found: Lane, calls: int) -> None:
     with found.lock:
         if found.calls != calls:
             return  # it returned meanwhile
+        if found.on_trip is not None:
+            found.cancelled = True
         if found.slow is None and where is not None:
             found.slow = (where[0], found.plugin, where[1], where[2])
             found.slow_call = calls
         found.tripped = True
-        if found.on_trip is not None:
-            found.cancelled = True
     if found.on_trip is not None:
         found.on_trip()
     elif found.main:
@@ -192,11 +195,12 @@ def tripped(found: Lane) -> tuple[Any, str, str, int | None] | None:
 
     None when the trip was for an earlier call that returned just as it was judged.
     """
-    found.tripped = False
-    if found.cancelled:
-        raise RunAbandoned()
-    slow, found.slow = found.slow, None
-    return slow if found.slow_call == found.calls - 1 else None
+    with found.lock:
+        found.tripped = False
+        if found.cancelled:
+            raise RunAbandoned()
+        slow, found.slow = found.slow, None
+        return slow if found.slow_call == found.calls - 1 else None
 
 
 def guarded(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -211,7 +215,7 @@ def guarded(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if threading.current_thread() is threading.main_thread() or (here is not None and here.on_trip is not None):
         return func(*args, **kwargs)
     caller, epoch = threading.get_ident(), _epoch[0]
-    while True:
+    for _ in range(MAX_RERUNS):
         if epoch != _epoch[0]:
             raise RunAbandoned()
         done = threading.Event()
@@ -220,7 +224,8 @@ def guarded(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         def work() -> None:
             _local.acting_for = caller
             own = lane()
-            own.on_trip, own.epoch = done.set, epoch
+            own.epoch = epoch
+            own.on_trip = done.set
             box["lane"] = own
             try:
                 box["value"] = func(*args, **kwargs)
@@ -239,11 +244,12 @@ def guarded(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         own = box["lane"]
         if epoch != _epoch[0]:
             raise RunAbandoned()
-        slow = own.slow
-        if slow is None:  # abandoned without a culprit: cannot happen (a trip names the call); never loop on it
-            raise RuntimeError("a plugin run was abandoned without a slow plugin named")
-        host, plugin, hook, contact_id = slow
-        host.mark_slow(plugin, hook, contact_id)
+        with own.lock:
+            slow = own.slow
+        if slow is not None and slow[0] is not None:
+            host, plugin, hook, contact_id = slow
+            host.mark_slow(plugin, hook, contact_id)
+    raise RuntimeError(f"gave up after {MAX_RERUNS} runs, each stopped by a slow plugin")
 
 
 def acting_for() -> int | None:

@@ -16,6 +16,21 @@ from . import clock, dates, paths, settings
 from .store import Store, backups
 
 
+class _computed_once:
+    """`functools.cached_property` without its lock: on Python 3.11 that one lock is shared by every instance,
+    so a run left behind while loading a slow plugin (see keepwarm.budget) would block every later one."""
+
+    def __init__(self, func) -> None:
+        self.func, self.name = func, func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 class Session:
     def __init__(
         self,
@@ -56,7 +71,7 @@ class Session:
     def store(self) -> Store:
         return Store.open(self.db_path, backup_dir=backups.folder_for(self.db_path))
 
-    @cached_property
+    @_computed_once
     def runtime(self):
         """Plugins and rules, loaded on first use (`keepwarm contact list` never needs them)."""
         from .engine.runtime import build_runtime

@@ -62,9 +62,9 @@ class EngineGate:
 
     def evaluation(self) -> Evaluation:
         with self._turn():
-            return budget.guarded(self._evaluation)
+            return budget.guarded(self._evaluate)
 
-    def _evaluation(self) -> Evaluation:
+    def _evaluate(self) -> Evaluation:
         from ..engine.evaluate import evaluate
 
         with self._turn():

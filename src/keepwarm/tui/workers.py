@@ -8,7 +8,10 @@ reused by the screens until a write bumps the version.
 Plugins run under a time budget (`keepwarm.budget`): each engine call runs
 through `budget.guarded`, in a daemon thread the worker waits on, so a plugin
 that hangs is left behind and skipped -- the worker, the lock and quitting
-never wait for it.
+never wait for it. (Textual's thread workers run in asyncio's default
+executor, whose threads are joined when the app's loop ends: a worker stuck in
+a plugin would hold the exit until the plugin returned. On quitting, the app
+calls `budget.abandon_all()`, which releases every worker waiting on one.)
 """
 
 from __future__ import annotations

@@ -115,6 +115,32 @@ def test_a_slow_run_leaves_the_plugins_follow_ups_as_they_were(run, home, tmp_pa
     assert after == before, "nothing of the slow plugin was closed or changed"
 
 
+STUBBORN = """
+    import time
+    from keepwarm.plugin import hookimpl
+
+    @hookimpl
+    def keepwarm_tips(ctx):
+        for _ in range(3):  # swallows the interruption twice, and sleeps on
+            try:
+                time.sleep({sleep})
+            except Exception:
+                pass
+        return []
+"""
+
+
+def test_a_plugin_that_swallows_the_interruption_is_interrupted_again(run, home):
+    _config(home)
+    assert run("contact", "add", "Ada Lovelace").exit_code == 0
+    _plugin(home, "stubborn", STUBBORN)
+    started = time.monotonic()
+    result = run("agenda")
+    assert time.monotonic() - started < BOUND
+    assert result.exit_code == 0
+    assert "plugin stubborn: keepwarm_tips for contact 1: slow plugin" in result.stderr
+
+
 def test_a_plugin_that_hangs_while_loading_is_listed_as_too_slow(run, home):
     _config(home)
     _plugin(home, "hangs", SLOW_TO_LOAD)

@@ -277,7 +277,7 @@ class PluginHost:
     def _tripped(self, lane: time_budget.Lane) -> bool:
         """After a call the watchdog found slow: mark its plugin (True), or raise RunAbandoned in an abandoned run."""
         slow = time_budget.tripped(lane)
-        if slow is None:
+        if slow is None or slow[0] is None:  # a late trip, or one of keepwarm's own plugins loading
             return False
         host, plugin, hook, contact_id = slow
         host.mark_slow(plugin, hook, contact_id)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..budget import DEFAULT_SECONDS
 from ..host import PluginHost
 from ..rules import Problem, RuleSet, load_raw, validate
 from .settings import CORE_SECTIONS, EngineSettings, HealthSettings
@@ -58,7 +59,7 @@ def build_runtime(
             safe_mode=safe_mode,
             disabled=disabled,
             plugins_dir=plugins_dir if plugins_dir is not None else paths.user_plugins_dir(),
-            **({} if budget is None else {"budget": budget}),
+            budget=DEFAULT_SECONDS if budget is None else budget,
             slow=slow,
         ).load()
     models = {**CORE_SECTIONS, **host.section_models()}

@@ -30,7 +30,8 @@ MARKER_PLUGIN = """
 def _folder(home):
     folder = home / "config" / "plugins"
     folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder, 0o755)
+    for private in (home, home / "config", folder):  # whatever the umask
+        os.chmod(private, 0o755)
     return folder
 
 

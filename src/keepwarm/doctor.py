@@ -155,15 +155,17 @@ def check_rules_and_plugins(safe_mode: bool | None) -> list[Finding]:
     from .engine.runtime import build_runtime
 
     runtime = build_runtime(
-        safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode, disabled=tuple(config.plugins.disabled)
+        safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode, disabled=tuple(config.plugins.disabled),
+        budget=config.plugins.budget_seconds,
     )
     found = []
     for problem in runtime.rules.problems:
         where = f"{problem.file} at line {problem.line}" if problem.line else problem.file
         found.append(Finding("rules", False, str(problem),
                              f"edit {where} (`keepwarm rules check` lists every problem; the shipped defaults apply meanwhile)"))
+    refused = {info.name for info in runtime.host.infos.values() if info.refused}  # check_plugin_folder says why
     for info in runtime.host.infos.values():
-        if info.error:
+        if info.error and not info.refused:
             if info.source == "file":
                 fix = f"fix or remove {info.origin}"
             elif info.source == "package":
@@ -173,12 +175,39 @@ def check_rules_and_plugins(safe_mode: bool | None) -> list[Finding]:
                 fix = "reinstall keepwarm (pip install --force-reinstall keepwarm)"
             found.append(Finding("plugins", False, f"plugin {info.name} ({info.source}): {info.error}", fix))
     for problem in runtime.host.problems:
+        if problem.plugin in refused and problem.hook == "load":
+            continue
         found.append(Finding("plugins", False, str(problem),
                              f"add \"{problem.plugin}\" to disabled under [plugins] in {paths.config_file()}, "
                              "or run with --safe-mode"))
     if not found:
         active = sum(1 for i in runtime.host.infos.values() if i.active)
         found.append(Finding("rules", True, f"{len(runtime.rules.raw.files)} rule files valid; {active} plugins loaded"))
+    return found
+
+
+def check_plugin_folder(folder: Path | None = None, uid: int | None = None) -> list[Finding]:
+    """Plugin files that others can change are not run (see keepwarm.plugin_trust): say which, and the fix."""
+    from . import plugin_trust
+
+    folder = paths.user_plugins_dir() if folder is None else folder
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
+    refusal = plugin_trust.folder_refusal(folder, uid)
+    if refusal is not None:
+        names = ", ".join(p.name for p in files) or "none yet"
+        return [Finding("plugins", False, f"no plugin file in {folder} is run ({names}): {refusal.reason}",
+                        refusal.fix)]
+    found = []
+    for path in files:
+        refusal = plugin_trust.file_refusal(path, uid)
+        if refusal is not None:
+            found.append(Finding("plugins", False, f"plugin file {path.name} is not run: {refusal.reason}",
+                                 refusal.fix))
+    if not found:
+        found.append(Finding("plugins", True, f"the plugins folder {folder} and the plugin files in it can be "
+                             "changed by you alone"))
     return found
 
 
@@ -198,5 +227,6 @@ def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -
     report.findings += check_database(db_path)
     report.findings += check_permissions(db_path, backup_dir)
     report.findings += check_backups(db_path, backup_dir)
+    report.findings += check_plugin_folder()
     report.findings += check_rules_and_plugins(safe_mode)
     return report

@@ -26,7 +26,8 @@ from typing import Any
 
 import pluggy
 
-from . import hookspecs
+from . import budget as time_budget
+from . import hookspecs, plugin_trust
 from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
 
 GROUP = "keepwarm"
@@ -71,6 +72,7 @@ class PluginInfo:
     section: str | None = None
     error: str | None = None
     disabled: str | None = None  # why it does not run, when it does not
+    refused: bool = False  # a file others can change: not run (see plugin_trust); the reason is in `error`
 
     @property
     def active(self) -> bool:
@@ -110,6 +112,9 @@ class PluginHost:
         trace: bool | None = None,
         eps: Iterable[EntryPoint] | None = None,
         packages: bool = True,
+        owner_uid: int | None = None,
+        budget: float = time_budget.DEFAULT_SECONDS,
+        slow: dict[str, str] | None = None,
     ) -> None:
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
@@ -120,6 +125,14 @@ class PluginHost:
         self.trace = _flag("KEEPWARM_TRACE_PLUGINS") if trace is None else trace
         self._eps = eps
         self.packages = packages  # False: keepwarm's own entry points only (docs, tests), others not even listed
+        self.owner_uid = owner_uid  # whose plugin files may run; None: the user running keepwarm
+        self.budget = budget  # seconds one plugin call may take (0: no limit); read by keepwarm.budget's watchdog
+        #: Plugins found too slow (name -> why), shared with the next host of the session: a plugin that hung
+        #: while loading is not loaded again by the run that replaces the abandoned one.
+        self.slow = {} if slow is None else slow
+        self._slow_seen = 0  # bumped when a plugin is found slow: callers built before drop it
+        if budget:
+            time_budget.watch(budget)
         self.infos: dict[str, PluginInfo] = {}
         self.problems: list[PluginProblem] = []
         self._problem_index: dict[tuple[str, str], PluginProblem] = {}
@@ -140,15 +153,25 @@ class PluginHost:
                 continue
             self._load_entry_point(ep, "package")
         if self.plugins_dir is not None and self.plugins_dir.is_dir():
+            unsafe_folder = plugin_trust.folder_refusal(self.plugins_dir, self.owner_uid)
             for path in sorted(self.plugins_dir.glob("*.py")):
                 if path.name.startswith("_"):
                     continue
                 if self.safe_mode:
                     self.infos[path.stem] = PluginInfo(path.stem, "file", str(path), disabled="safe mode")
                     continue
+                refusal = unsafe_folder or plugin_trust.file_refusal(path, self.owner_uid)
+                if refusal is not None:
+                    self._refuse(PluginInfo(path.stem, "file", str(path)), refusal)
+                    continue
                 self._load_file(path)
         self._collect_sections()
         return self
+
+    def _refuse(self, info: PluginInfo, refusal: plugin_trust.Refusal) -> None:
+        info.error, info.refused = str(refusal), True
+        self.infos.setdefault(info.name, info)
+        self._record(info.name, "load", info.error)
 
     def _load_entry_point(self, ep: EntryPoint, source: str) -> None:
         info = PluginInfo(ep.name, source, ep.value if source == "built-in" else (_dist_name(ep) or ep.value),
@@ -184,9 +207,26 @@ class PluginHost:
         if info.name in self.disabled_names:
             info.disabled = "disabled in config"
             return
+        if info.name in self.slow:
+            info.disabled = self.slow[info.name]
+            return
         started = time.perf_counter() if self.trace else 0.0
+        lane = time_budget.lane()
+        # keepwarm's own plugins load without a budget: a busy machine must not make one of them "slow"
+        lane.where, lane.plugin = (self if info.source != "built-in" else None, "load", None), info.name
+        error: Exception | None = None
+        lane.calls += 1
         try:
             plugin = load()
+        except Exception as exc:
+            error = exc
+        finally:
+            lane.calls += 1
+        if lane.tripped and self._tripped(lane):
+            return
+        try:
+            if error is not None:
+                raise error
             if self.trace:
                 elapsed = (time.perf_counter() - started) * 1000
                 print(f"keepwarm trace: {info.name} load {elapsed:.3f} ms", file=sys.stderr)
@@ -268,6 +308,32 @@ class PluginHost:
             self.sections[impl.plugin_name] = result
             self.infos[impl.plugin_name].section = result.name
 
+    def mark_slow(self, plugin: str, hook: str, contact_id: int | None) -> None:
+        """A call of this plugin outlived the budget: a problem naming it, and no more calls to it."""
+        reason = f"too slow: no answer within its {self.budget:g} s time budget"
+        if plugin in self.infos and self.infos[plugin].disabled is None:
+            self.infos[plugin].disabled = reason
+        if plugin in self.slow:
+            return
+        self.slow[plugin] = reason
+        self._slow_seen += 1
+        error = (f"slow plugin: no answer within its {self.budget:g} s time budget; skipped for the rest of this run "
+                 "(raise [plugins] budget_seconds in config.toml if it needs longer)")
+        if self.strict:
+            raise PluginError(f"plugin {plugin}: {hook}: {error}")
+        problem = PluginProblem(plugin, hook, error, contact_id)
+        self._problem_index[(plugin, f"{hook} (slow)")] = problem
+        self.problems.append(problem)
+
+    def _tripped(self, lane: time_budget.Lane) -> bool:
+        """After a call the watchdog found slow: mark its plugin (True), or raise RunAbandoned in an abandoned run."""
+        slow = time_budget.tripped(lane)
+        if slow is None or slow[0] is None:  # a late trip, or one of keepwarm's own plugins loading
+            return False
+        host, plugin, hook, contact_id = slow
+        host.mark_slow(plugin, hook, contact_id)
+        return True
+
     def disable(self, plugin: str, reason: str) -> None:
         if plugin in self.infos and self.infos[plugin].disabled is None:
             self.infos[plugin].disabled = reason
@@ -292,19 +358,29 @@ class PluginHost:
         self.problems.append(problem)
 
     def _invoke(self, impl, hook: str, kwargs: Mapping[str, Any], contact_id: int | None) -> Any:
+        """One call of one plugin, in its guard: errors recorded, a slow call cut off (None either way)."""
         started = time.perf_counter() if self.trace else 0.0
+        lane = time_budget.lane()
+        lane.where, lane.plugin = (self, hook, contact_id), impl.plugin_name
+        error: Exception | None = None
+        lane.calls += 1
         try:
             result = impl.function(*[kwargs[name] for name in impl.argnames])
         except Exception as exc:
-            if self.strict:
-                raise
-            self._record(impl.plugin_name, hook, _error_text(exc), contact_id, exc)
-            return None
+            error = exc
         finally:
+            lane.calls += 1
             if self.trace:
                 elapsed = (time.perf_counter() - started) * 1000
                 who = f" contact={contact_id}" if contact_id is not None else ""
                 print(f"keepwarm trace: {impl.plugin_name} {hook}{who} {elapsed:.3f} ms", file=sys.stderr)
+        if lane.tripped and self._tripped(lane):
+            return None
+        if error is not None:
+            if self.strict:
+                raise error
+            self._record(impl.plugin_name, hook, _error_text(error), contact_id, error)
+            return None
         return result
 
     def _collect_from(self, hook: str, kwargs: Mapping[str, Any], expected: type,
@@ -348,17 +424,35 @@ class PluginHost:
             impls.append((impl.plugin_name, function))
         strict, record, check = self.strict, self._record, self._check_items
         no_failures: frozenset[str] = frozenset()
+        lane_of, host = time_budget.lane, self
+        current = [impls, self._slow_seen]  # the implementations still called: a slow one is dropped
 
         def call(ctx: Any, contact_id: int | None) -> tuple[list[tuple[str, Any]], set[str]]:
             out: list[tuple[str, Any]] = []
             failed: set[str] | frozenset[str] = no_failures
-            for name, function in impls:
+            if current[1] != host._slow_seen:
+                current[:] = [[(n, f) for n, f in current[0] if n not in host.slow], host._slow_seen]
+            lane = lane_of()
+            lane.where = (host, hook, contact_id)
+            for name, function in current[0]:
+                lane.plugin = name
+                error = None
+                lane.calls += 1  # odd while inside a plugin: what the watchdog watches
                 try:
                     result = function(ctx)
                 except Exception as exc:
+                    error = exc
+                finally:
+                    lane.calls += 1
+                if lane.tripped and host._tripped(lane):
+                    if not failed:
+                        failed = set()
+                    failed.add(name)
+                    continue
+                if error is not None:
                     if strict:
-                        raise
-                    record(name, hook, _error_text(exc), contact_id, exc)
+                        raise error
+                    record(name, hook, _error_text(error), contact_id, error)
                     if not failed:
                         failed = set()
                     failed.add(name)

@@ -16,6 +16,21 @@ from . import clock, dates, paths, settings
 from .store import Store, backups
 
 
+class _computed_once:
+    """`functools.cached_property` without its lock: on Python 3.11 that one lock is shared by every instance,
+    so a run left behind while loading a slow plugin (see keepwarm.budget) would block every later one."""
+
+    def __init__(self, func) -> None:
+        self.func, self.name = func, func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
+
 class Session:
     def __init__(
         self,
@@ -29,6 +44,8 @@ class Session:
         self._now = now
         self._safe_mode = safe_mode
         self._config = config
+        #: Plugins found too slow in this run (see keepwarm.budget): a rebuilt runtime skips them too.
+        self.slow_plugins: dict[str, str] = {}
 
     @cached_property
     def settings(self) -> settings.Settings:
@@ -54,19 +71,23 @@ class Session:
     def store(self) -> Store:
         return Store.open(self.db_path, backup_dir=backups.folder_for(self.db_path))
 
-    @cached_property
+    @_computed_once
     def runtime(self):
         """Plugins and rules, loaded on first use (`keepwarm contact list` never needs them)."""
         from .engine.runtime import build_runtime
 
-        return build_runtime(safe_mode=self.safe_mode, disabled=tuple(self.settings.plugins.disabled))
+        plugins = self.settings.plugins
+        return build_runtime(safe_mode=self.safe_mode, disabled=tuple(plugins.disabled),
+                             budget=plugins.budget_seconds, slow=self.slow_plugins)
 
     def for_database(self, db_path: Path | str) -> Session:
         """The same settings and clock on another database (the app's demo book, and back)."""
         return Session(db_path, now=self._now, safe_mode=self._safe_mode, config=self._config)
 
     def reload_runtime(self) -> None:
+        """Load plugins and rules again: plugins found slow get another chance (the user may have fixed them)."""
         self.__dict__.pop("runtime", None)
+        self.slow_plugins.clear()
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -20,6 +20,8 @@ class PluginSettings(BaseModel):
 
     safe_mode: bool = False
     disabled: list[str] = Field(default_factory=list)
+    #: Seconds one plugin call may take before the plugin is skipped for the rest of the run (0: no limit).
+    budget_seconds: float = Field(default=3.0, ge=0, le=3600)
 
 
 class CalendarSettings(BaseModel):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..budget import DEFAULT_SECONDS
 from ..host import PluginHost
 from ..rules import Problem, RuleSet, load_raw, validate
 from .settings import CORE_SECTIONS, EngineSettings, HealthSettings
@@ -50,12 +51,16 @@ def build_runtime(
     default_rules: Path | None = None,
     user_rules: Path | None = None,
     host: PluginHost | None = None,
+    budget: float | None = None,
+    slow: dict[str, str] | None = None,
 ) -> Runtime:
     if host is None:
         host = PluginHost(
             safe_mode=safe_mode,
             disabled=disabled,
             plugins_dir=plugins_dir if plugins_dir is not None else paths.user_plugins_dir(),
+            budget=DEFAULT_SECONDS if budget is None else budget,
+            slow=slow,
         ).load()
     models = {**CORE_SECTIONS, **host.section_models()}
     raw = load_raw(default_rules or paths.default_rules_dir(), user_rules if user_rules is not None else paths.user_rules_dir())

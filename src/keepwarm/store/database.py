@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
+from ..budget import check_may_write
 from ..errors import StoreError
 from . import backups, migrate
 
@@ -188,6 +189,7 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        check_may_write()  # a run given up for a slow plugin (keepwarm.budget) never writes
         try:
             with self.engine.connect().execution_options(keepwarm_write=True) as conn:
                 with conn.begin():
@@ -226,11 +228,13 @@ class Store:
                         if writer is None:
                             return
                         if last:
+                            check_may_write()
                             writer(conn)
                             return
                     conn.execution_options(keepwarm_write=True)
                     with conn.begin():
                         if _data_version(conn) == version:
+                            check_may_write()
                             writer(conn)
                             return
         except OperationalError as exc:

@@ -133,6 +133,9 @@ class KeepwarmApp(App[None]):
     def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.close()
+        from ..budget import abandon_all
+
+        abandon_all()  # quitting never waits on a plugin: workers stuck in one are let go (their threads are daemons)
 
     async def check_outside_changes(self) -> bool:
         """Show what a second terminal or a cron job wrote meanwhile; True when there was something."""

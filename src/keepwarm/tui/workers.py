@@ -4,13 +4,24 @@ Every screen loads its data in a thread worker. Engine runs share the
 session's runtime (the plugin host records problems as it goes), so they take
 turns under one lock; one evaluation is kept per version of the data and
 reused by the screens until a write bumps the version.
+
+Plugins run under a time budget (`keepwarm.budget`): each engine call runs
+through `budget.guarded`, in a daemon thread the worker waits on, so a plugin
+that hangs is left behind and skipped -- the worker, the lock and quitting
+never wait for it. (Textual's thread workers run in asyncio's default
+executor, whose threads are joined when the app's loop ends: a worker stuck in
+a plugin would hold the exit until the plugin returned. On quitting, the app
+calls `budget.abandon_all()`, which releases every worker waiting on one.)
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from .. import budget
 from ..session import Session
 
 if TYPE_CHECKING:  # the engine (plugins, rule packs) loads in the first worker that runs it, not at start-up
@@ -28,17 +39,38 @@ class EngineGate:
         self._persisted = False
         #: Set by the app: told about the gate's own writes, so that they are not taken for news.
         self.watcher = None
+        self._holder: int | None = None  # the thread that holds the lock for the current engine work
+
+    @contextmanager
+    def _turn(self, blocking: bool = True) -> Iterator[bool]:
+        """The lock, taken once per piece of work: also by the guarded thread working for its holder."""
+        if self._holder is not None and self._holder in (threading.get_ident(), budget.acting_for()):
+            yield True
+            return
+        if not self.lock.acquire(blocking=blocking):
+            yield False
+            return
+        self._holder = threading.get_ident()
+        try:
+            yield True
+        finally:
+            self._holder = None
+            self.lock.release()
 
     def changed(self) -> int:
         """The data (or the rules) changed: later loads run the engine again."""
-        with self.lock:
+        with self._turn():
             self.version += 1
             return self.version
 
     def evaluation(self) -> Evaluation:
+        with self._turn():
+            return budget.guarded(self._evaluate)
+
+    def _evaluate(self) -> Evaluation:
         from ..engine.evaluate import evaluate
 
-        with self.lock:
+        with self._turn():
             if self._evaluation is None or self._evaluated_at != self.version:
                 version = self.version
                 self._evaluation = evaluate(self.session, persist=False)
@@ -50,9 +82,13 @@ class EngineGate:
 
         Without `advice`, items get their tips and suggestions through `advice()`, as they are looked at.
         """
+        with self._turn():
+            return budget.guarded(self._agenda, days, advice)
+
+    def _agenda(self, days: int, advice: bool) -> Agenda:
         from ..engine.agenda import build_agenda
 
-        with self.lock:
+        with self._turn():
             version = self.version
             reuse = self._evaluation if (self._persisted and self._evaluated_at == version) else None
             agenda = build_agenda(self.session, days=days, evaluation=reuse, advice=advice)
@@ -67,27 +103,25 @@ class EngineGate:
         Plugins run under the lock like any engine work. With `wait` false (the UI
         thread), None when another run holds it, rather than freezing the screen.
         """
-        if not self.lock.acquire(blocking=wait):
-            return None
-        try:
-            return item.advice_json(), item.evaluation.runtime.messages()
-        finally:
-            self.lock.release()
+        with self._turn(blocking=wait) as mine:
+            if not mine:
+                return None
+            return budget.guarded(lambda: (item.advice_json(), item.evaluation.runtime.messages()))
 
     def contact_advice(self, contact_id: int) -> tuple[dict, list[str]]:
         """A contact's agenda advice from a run over it alone (`engine.agenda.contact_advice`), under the lock."""
         from ..engine.agenda import contact_advice
 
-        with self.lock:
-            return contact_advice(self.session, contact_id)
+        with self._turn():
+            return budget.guarded(contact_advice, self.session, contact_id)
 
     def run(self, func, *args, **kwargs):
         """Anything else that touches the runtime (writes that reschedule, reloads)."""
-        with self.lock:
-            return func(*args, **kwargs)
+        with self._turn():
+            return budget.guarded(func, *args, **kwargs)
 
     def reload_rules(self) -> None:
-        with self.lock:
+        with self._turn():
             self.session.reload_runtime()
-            self.session.runtime  # noqa: B018 - load now, inside the worker, not later on the UI thread
+            budget.guarded(lambda: self.session.runtime)  # load now, inside the worker, not later on the UI thread
             self.version += 1

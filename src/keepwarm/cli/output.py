@@ -27,8 +27,13 @@ def _default(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+#: json escapes C0 controls itself; DEL, C1 controls and lone surrogates are escaped here, as
+#: \\u0080 and so on, so that no raw control reaches a terminal and every value reads back exactly.
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0), *range(0xD800, 0xE000))}
+
+
 def to_json(data) -> str:
-    return json.dumps(data, default=_default, indent=2, ensure_ascii=False)
+    return json.dumps(data, default=_default, indent=2, ensure_ascii=False).translate(_JSON_CONTROLS)
 
 
 def emit_json(data) -> None:

@@ -31,6 +31,11 @@ from .enums import (
 Rating = Annotated[int, Field(ge=1, le=5)]
 Sentiment = Annotated[int, Field(ge=-2, le=2)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
+#: Free text has a bound too, as names do: a note is a page of words, not a dumped file.
+NOTES_MAX = 100_000
+TAG_MAX = 200
+Notes = Annotated[str, Field(max_length=NOTES_MAX)]
+Tag = Annotated[str, Field(max_length=TAG_MAX)]
 
 
 class Record(BaseModel):
@@ -88,7 +93,7 @@ class Account(Record):
     decision_making: str = ""
     risk_tolerance: str = ""
     budget_cycle: str = ""
-    notes: str = ""
+    notes: Notes = ""
 
     _strip_name = field_validator("name", mode="before")(_strip)
 
@@ -113,8 +118,8 @@ class Contact(Record):
     dates: list[ImportantDate] = Field(default_factory=list)
     tier: Tier = Tier.B
     stage: Stage = Stage.ACTIVE
-    tags: list[str] = Field(default_factory=list)
-    notes: str = ""
+    tags: list[Tag] = Field(default_factory=list)
+    notes: Notes = ""
     owner: str = ""
 
     _strip_name = field_validator("name", mode="before")(_strip)
@@ -177,8 +182,8 @@ class Interaction(Record):
     outcome: Outcome = Outcome.COMPLETED
     sentiment: Sentiment | None = None
     responded: bool | None = None
-    response_hours: Annotated[float, Field(ge=0)] | None = None
-    notes: str = ""
+    response_hours: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    notes: Notes = ""
     group_key: str | None = None
 
     @field_validator("at")
@@ -241,7 +246,7 @@ class Assessment(Record):
     advocacy: Rating
     conflict: Rating
     commitment: Rating
-    note: str = ""
+    note: Notes = ""
 
     def mean(self) -> float:
         return (

@@ -28,7 +28,7 @@ from ..store import contacts as people
 from ..store import followups as plans
 from . import cli
 from .output import emit_json, table
-from .params import HOURS, LINE, NOTES, EnumChoice, IntRange
+from .params import HOURS, ID, LINE, NOTES, EnumChoice, IntRange
 
 pass_session = click.make_pass_decorator(Session)
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead.
@@ -190,7 +190,7 @@ def promise_list(session: Session, contact, status, show_all, by, as_json) -> No
 
 
 @promise.command("done")
-@click.argument("promise_id", type=int)
+@click.argument("promise_id", type=ID)
 @pass_session
 def promise_done(session: Session, promise_id: int) -> None:
     """Mark a promise as kept."""
@@ -200,7 +200,7 @@ def promise_done(session: Session, promise_id: int) -> None:
 
 
 @promise.command("cancel")
-@click.argument("promise_id", type=int)
+@click.argument("promise_id", type=ID)
 @pass_session
 def promise_cancel(session: Session, promise_id: int) -> None:
     """Withdraw a promise that no longer applies."""
@@ -269,7 +269,7 @@ def followup_list(session: Session, contact, status, show_all, as_json) -> None:
 
 
 @followup.command("done")
-@click.argument("followup_id", type=int)
+@click.argument("followup_id", type=ID)
 @pass_session
 def followup_done(session: Session, followup_id: int) -> None:
     """Mark a follow-up done (log the interaction itself with `keepwarm log`)."""
@@ -279,7 +279,7 @@ def followup_done(session: Session, followup_id: int) -> None:
 
 
 @followup.command("snooze")
-@click.argument("followup_id", type=int)
+@click.argument("followup_id", type=ID)
 @click.option("--until", "until", default="+1w", show_default=True, help="When it comes back.")
 @pass_session
 def followup_snooze(session: Session, followup_id: int, until: str) -> None:
@@ -293,7 +293,7 @@ def followup_snooze(session: Session, followup_id: int, until: str) -> None:
 
 
 @followup.command("dismiss")
-@click.argument("followup_id", type=int)
+@click.argument("followup_id", type=ID)
 @pass_session
 def followup_dismiss(session: Session, followup_id: int) -> None:
     """Drop a follow-up; the rule that proposed it will not propose it again."""

@@ -8,6 +8,7 @@ from enum import StrEnum
 import click
 
 from ..model.enums import normalize_word
+from ..store.ids import MAX_ID
 from ..text import control_problem
 
 
@@ -94,3 +95,7 @@ class Hours(click.ParamType):
 
 
 HOURS = Hours()
+
+
+#: A record id: SQLite's integers stop at 2**63 - 1, so a larger number is refused, not sent to it.
+ID = IntRange(1, MAX_ID)

@@ -29,6 +29,8 @@ from .enums import (
 )
 
 Rating = Annotated[int, Field(ge=1, le=5)]
+#: A reference to a stored record: SQLite's integers stop at 2**63 - 1.
+RowId = Annotated[int, Field(le=2**63 - 1)]
 Sentiment = Annotated[int, Field(ge=-2, le=2)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
 #: Free text has a bound too, as names do: a note is a page of words, not a dumped file.
@@ -36,6 +38,14 @@ NOTES_MAX = 100_000
 TAG_MAX = 200
 Notes = Annotated[str, Field(max_length=NOTES_MAX)]
 Tag = Annotated[str, Field(max_length=TAG_MAX)]
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """`value` in UTC; a time that UTC cannot hold (0001-01-01T00:00+14:00) is a ValueError, as bad input is."""
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{value.isoformat()} is at the end of the calendar, where it has no time in UTC") from None
 
 
 class Record(BaseModel):
@@ -102,7 +112,7 @@ class Contact(Record):
     id: int | None = None
     uid: str | None = None
     name: NonEmpty
-    account: str | None = None
+    account: NonEmpty | None = None  # the account's name, bounded as that name is
     title: str = ""
     emails: list[str] = Field(default_factory=list)
     phones: list[str] = Field(default_factory=list)
@@ -174,7 +184,7 @@ class Interaction(Record):
     """
 
     id: int | None = None
-    contact_id: int
+    contact_id: RowId
     at: dt.datetime
     channel: Channel
     direction: Direction = Direction.OUTBOUND
@@ -191,12 +201,12 @@ class Interaction(Record):
     def _aware(cls, value: dt.datetime) -> dt.datetime:
         if value.tzinfo is None:
             raise ValueError("a time needs its time zone")
-        return value.astimezone(dt.timezone.utc)
+        return as_utc(value)
 
 
 class Commitment(Record):
     id: int | None = None
-    contact_id: int
+    contact_id: RowId
     by: Party = Party.ME
     text: NonEmpty
     due: dt.date | None = None
@@ -213,7 +223,7 @@ class FollowUp(Record):
     """
 
     id: int | None = None
-    contact_id: int
+    contact_id: RowId
     due: dt.date
     due_time: dt.time | None = None
     reason: NonEmpty
@@ -238,7 +248,7 @@ class FollowUp(Record):
 
 class Assessment(Record):
     id: int | None = None
-    contact_id: int
+    contact_id: RowId
     on: dt.date
     trust: Rating
     communication: Rating

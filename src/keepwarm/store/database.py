@@ -7,6 +7,7 @@ writing at once queue on SQLite's lock instead of failing half-way.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -73,6 +74,45 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+#: SQLite's result codes for a write the disk refused: SQLITE_FULL (no space left) and
+#: SQLITE_IOERR (e.g. EFBIG, a file size limit), whose extended codes share the low byte.
+_DISK_FULL, _DISK_IO = 13, 10
+
+
+def _disk_problem(exc: Exception) -> str | None:
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    if code is None:
+        return None
+    if code & 0xFF == _DISK_FULL:
+        return "the disk is full"
+    if code & 0xFF == _DISK_IO:
+        return "the disk refused a write (disk I/O error: full, too large a file, or failing)"
+    return None
+
+
+def _one_line_when_the_disk_fails(write):
+    """A write the disk refuses ends in one line, naming the file, not in a traceback.
+
+    SQLAlchemy's message would print the statement's parameters (whole contact
+    records during an import). The transaction is rolled back before this
+    runs, so the line can say that the change was undone, not half-written.
+    """
+
+    @functools.wraps(write)
+    def guarded(self, *args, **kwargs):
+        try:
+            yield from write(self, *args, **kwargs)
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            problem = _disk_problem(exc)
+            if problem is None:
+                raise
+            raise StoreError(
+                f"{self.path}: {problem}; the change in progress was undone (free some space and run the command again)"
+            ) from None
+
+    return guarded
+
+
 class Store:
     """An open keepwarm database."""
 
@@ -133,6 +173,7 @@ class Store:
                 yield conn
 
     @contextmanager
+    @_one_line_when_the_disk_fails
     def write(self) -> Iterator[Connection]:
         with self.engine.connect().execution_options(keepwarm_write=True) as conn:
             with conn.begin():

@@ -66,6 +66,9 @@ class KeepwarmGroup(click.Group):
 def cli(ctx: click.Context, db: Path | None, safe_mode: bool | None) -> None:
     """keepwarm: who to reach out to today, how, and what builds trust."""
     session = Session(db, safe_mode=safe_mode or None)
+    from .opening import set_creation
+
+    set_creation(session, db, opens_the_app=ctx.invoked_subcommand is None)
     ctx.obj = session
     ctx.call_on_close(session.close)
     if ctx.invoked_subcommand is None:

@@ -11,6 +11,7 @@ from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivati
 from ..session import Session
 from ..store import contacts as repo
 from . import cli
+from .opening import creates_database
 from .output import emit_json, table
 from .params import LINE, NOTES, EnumChoice
 
@@ -110,6 +111,7 @@ def contact() -> None:
 @contact_options
 @click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
 @pass_session
+@creates_database
 def contact_add(session: Session, name: str, as_json: bool, **given) -> None:
     """Add a contact called NAME."""
     new = _validated(_apply({"name": name}, given))
@@ -239,6 +241,7 @@ def account() -> None:
 @click.argument("name", type=LINE)
 @account_options
 @pass_session
+@creates_database
 def account_add(session: Session, name: str, **given) -> None:
     """Add an account called NAME."""
     try:

@@ -61,6 +61,9 @@ def test_an_infinity_stored_by_an_older_version_reads_back_as_unknown(ann, db_pa
         conn.execute("UPDATE interactions SET response_hours = 9e999")
     [touch] = ann("history", "Ann", "--json").json()
     assert touch["response_hours"] is None
+    exported = ann("export", "json")
+    assert "Infinity" not in exported.stdout
+    assert json.loads(exported.stdout)["interactions"][0]["response_hours"] is None
 
 
 # ------------------------------------------------------------------ lengths

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
@@ -95,6 +96,9 @@ def _plain_rows(conn: Connection, section: str) -> Iterator[dict]:
         for i, name in days:
             if r[i] is not None:
                 record[name] = _iso(r[i])
+        hours = record.get("response_hours")
+        if hours is not None and not math.isfinite(hours):  # stored before they were refused: unknown
+            record["response_hours"] = None
         yield record
 
 

@@ -51,3 +51,18 @@ async def test_hostile_text_is_shown_visibly_on_the_agenda_and_the_contact_scree
         assert "Acme\\x1b[5m\\x9b2J" in detail
         assert "first\\x1b]52;c;cm0gLXJmIH4=\\x1b\\" in detail
         assert not [c for c in RAW if c in detail]
+
+
+def test_the_forms_refuse_a_pasted_control_character_and_keep_newlines_in_notes():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from keepwarm.forms import check_contact, check_touch
+
+    checked = check_contact({"name": "Eve\x1b]0;pwned\x07", "title": "CEO", "notes": "one\n\ttwo"})
+    assert checked.value is None
+    assert checked.errors == {"name": "contains the control character \\x1b (expected one line of plain text)"}
+    assert check_contact({"name": "Eve", "notes": "one\n\ttwo"}).value.notes == "one\n\ttwo"
+    touch = check_touch({"contact_ids": [1], "channel": "email", "notes": "ok\x9b2J"},
+                        dt.datetime(2026, 11, 22, 9, tzinfo=dt.timezone.utc), ZoneInfo("UTC"))
+    assert touch.errors == {"notes": "contains the control character \\x9b (only newlines and tabs are allowed)"}

@@ -161,3 +161,13 @@ def test_the_vcard_export_writes_no_raw_control_character(run, hostile, tmp_path
     text = target.read_bytes().decode("utf-8")
     assert raw_controls(text.replace("\r\n", "")) == []
     assert "FN:Eve\\\\x1b]0\\;pwned\\\\x07Mallory" in text  # vCard escapes the backslash and ; itself
+
+
+def test_imported_touch_notes_keep_their_escape_sequences_as_visible_text(run, tmp_path):
+    assert run("contact", "add", "Ann").exit_code == 0
+    sheet = tmp_path / "touches.csv"
+    sheet.write_text(f"date,contact,channel,notes\n2026-11-20,Ann,email,\"ok{CLIPBOARD}\"\n", encoding="utf-8")
+    result = run("import", "interactions", str(sheet))
+    assert result.exit_code == 0, result.stderr
+    [touch] = run("history", "Ann", "--json").json()
+    assert touch["notes"] == "ok\\x1b]52;c;SGVsbG8=\\x07"

@@ -160,3 +160,9 @@ def test_the_default_database_is_still_created_on_first_use(run, db_path):
     assert not db_path.exists()
     assert run("contact", "list", "--json").json() == []
     assert db_path.is_file()
+
+
+def test_the_summary_of_a_bare_keepwarm_on_a_mistyped_path_creates_nothing(run, tmp_path):
+    missing = tmp_path / "typo" / "keepwarm.db"
+    one_line(run("--db", str(missing)), "no database here")  # not a terminal: the summary, which only reads
+    assert not (tmp_path / "typo").exists()

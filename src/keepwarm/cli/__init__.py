@@ -68,7 +68,7 @@ def cli(ctx: click.Context, db: Path | None, safe_mode: bool | None) -> None:
     session = Session(db, safe_mode=safe_mode or None)
     from .opening import set_creation
 
-    set_creation(session, db, opens_the_app=ctx.invoked_subcommand is None)
+    set_creation(session, db)
     ctx.obj = session
     ctx.call_on_close(session.close)
     if ctx.invoked_subcommand is None:

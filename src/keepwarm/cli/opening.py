@@ -18,9 +18,9 @@ import click
 from ..session import Session
 
 
-def set_creation(session: Session, named_path: Path | None, opens_the_app: bool) -> None:
-    """Called once per run: a path the user named is created only by the app or by a command marked below."""
-    session.may_create = named_path is None or opens_the_app
+def set_creation(session: Session, named_path: Path | None) -> None:
+    """Called once per run: a path the user named is created only by the app (cli/home.py) or a command marked below."""
+    session.may_create = named_path is None
 
 
 def creates_database(command):

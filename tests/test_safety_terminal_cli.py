@@ -171,3 +171,14 @@ def test_imported_touch_notes_keep_their_escape_sequences_as_visible_text(run, t
     assert result.exit_code == 0, result.stderr
     [touch] = run("history", "Ann", "--json").json()
     assert touch["notes"] == "ok\\x1b]52;c;SGVsbG8=\\x07"
+
+
+def test_the_json_backup_escapes_c1_controls_and_restores_them_exactly(run, hostile, tmp_path, monkeypatch):
+    exported = run("export", "json")
+    assert exported.exit_code == 0, exported.stderr
+    assert raw_controls(exported.stdout) == [] and "\\u009b" in exported.stdout
+    path = tmp_path / "backup.json"
+    path.write_text(exported.stdout, encoding="utf-8")
+    monkeypatch.setenv("KEEPWARM_HOME", str(tmp_path / "elsewhere"))
+    assert run("restore", str(path)).exit_code == 0
+    assert run("contact", "show", "1", "--json").json()["contact"]["name"] == NAME

@@ -12,6 +12,7 @@ outputs); single-line fields show them too.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -35,9 +36,16 @@ SINGLE_LINE = {code: _shown(code) for code in _CONTROLS}
 MULTI_LINE = {code: shown for code, shown in SINGLE_LINE.items() if code not in (0x09, 0x0A)}
 
 
+#: The same characters as patterns: a search scans in C, so text without any (nearly all) is not copied.
+_ANY_SINGLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_ANY_MULTI = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def visible(text: str, *, multiline: bool = True) -> str:
     """`text` with every control character made visible (tab and newline kept if `multiline`)."""
-    return text.translate(MULTI_LINE if multiline else SINGLE_LINE)
+    if multiline:
+        return text.translate(MULTI_LINE) if _ANY_MULTI.search(text) else text
+    return text.translate(SINGLE_LINE) if _ANY_SINGLE.search(text) else text
 
 
 def first_control(text: str, *, multiline: bool = False) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from enum import Enum
 
@@ -29,11 +30,12 @@ def _default(value):
 
 #: json escapes C0 controls itself; DEL, C1 controls and lone surrogates are escaped here, as
 #: \\u0080 and so on, so that no raw control reaches a terminal and every value reads back exactly.
-_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0), *range(0xD800, 0xE000))}
+_JSON_CONTROLS = re.compile("[\x7f-\x9f\ud800-\udfff]")
 
 
 def to_json(data) -> str:
-    return json.dumps(data, default=_default, indent=2, ensure_ascii=False).translate(_JSON_CONTROLS)
+    text = json.dumps(data, default=_default, indent=2, ensure_ascii=False)
+    return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_CONTROLS.search(text) else text
 
 
 def emit_json(data) -> None:

@@ -141,7 +141,7 @@ def promise() -> None:
 
 @promise.command("add")
 @click.argument("contact")
-@click.argument("text", type=LINE)
+@click.argument("text", type=NOTES)
 @click.option("--by", type=EnumChoice(Party), default="me", show_default=True, help="Who promised.")
 @click.option("--due", help="When it is due, e.g. 'friday', '2026-12-01'.")
 @pass_session
@@ -219,7 +219,7 @@ def followup() -> None:
 
 @followup.command("add")
 @click.argument("contact")
-@click.argument("reason", type=LINE)
+@click.argument("reason", type=NOTES)
 @click.option("--due", default="today", show_default=True, help="e.g. 'tomorrow 10:00', '+2w'.")
 @click.option("--channel", type=EnumChoice(Channel))
 @click.option("--action", default="", type=LINE, help="What to do, e.g. 'send the benchmark report'.")

@@ -138,15 +138,43 @@ def _not_a_day(raw: str, field: str, expected: str) -> UserError:
     return UserError(f"{field}: {raw!r} is not {expected}")
 
 
+#: The days keepwarm takes, the years of its yearly dates: far enough from the ends of
+#: Python's calendar (years 1 and 9999) that a day can be moved into any time zone or
+#: a year either way without overflowing.
+FIRST_DAY = dt.date(1000, 1, 1)
+LAST_DAY = dt.date(2200, 12, 31)
+
+
+def _within_calendar(day: dt.date, raw: str, field: str) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _outside_calendar(raw, field)
+    return day
+
+
+def _outside_calendar(raw: str, field: str) -> UserError:
+    return UserError(
+        f"{field}: {raw.strip()!r} is outside the calendar keepwarm keeps "
+        f"(expected a day from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+    )
+
+
 def parse_day(text: str, today: dt.date, field: str = "date") -> dt.date:
     day = _parse_day(text, today)
     if day is None:
         raise _not_a_day(text, field, EXPECTED.split(", optionally")[0])
-    return day
+    return _within_calendar(day, text, field)
 
 
 def parse_when(text: str, now: dt.datetime, tz: ZoneInfo, field: str = "when") -> tuple[dt.date, dt.time | None]:
     """A day and, when given, a time of day (both in the user's zone)."""
+    try:
+        day, time = _parse_when(text, now, tz, field)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first day Python knows, in UTC
+        raise _outside_calendar(text, field) from None
+    return _within_calendar(day, text, field), time
+
+
+def _parse_when(text: str, now: dt.datetime, tz: ZoneInfo, field: str) -> tuple[dt.date, dt.time | None]:
     raw = text.strip()
     if not raw:
         raise UserError(f"{field}: empty (expected {EXPECTED})")

@@ -62,6 +62,11 @@ def _plain(err: dict) -> str:
         return f"{value!r} is too large (expected at most {ctx.get('le', ctx.get('lt'))})"
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return "empty (expected some text)"
+    if kind in ("string_too_long", "too_long"):
+        limit = ctx.get("max_length")
+        return f"too long ({len(value) if value is not None else '?'} characters; expected at most {limit:,})"
+    if kind == "finite_number":
+        return f"{value!r} is not a finite number (expected a number such as 4 or 0.5)"
     if kind == "extra_forbidden":
         return "is not a known field"
     if kind == "missing":

@@ -19,6 +19,7 @@ from . import dates
 from .errors import UserError
 from .model import Commitment, Contact, DateKind, ImportantDate, Interaction, Motivation
 from .model.enums import normalize_word
+from .text import control_problem
 
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead (as in the CLI).
 FUTURE_SLACK = dt.timedelta(minutes=5)
@@ -105,9 +106,19 @@ def _date_from_text(kind: DateKind, text: str, label: str = "") -> ImportantDate
         raise UserError("; ".join(_message(e) for e in exc.errors())) from None
 
 
+def _refuse_controls(errors: dict[str, str], values: Mapping[str, object]) -> None:
+    """A pasted text can carry escape sequences: the forms refuse them as the CLI's options do."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            problem = control_problem(value, multiline=name == "notes")
+            if problem:
+                _first(errors, name, problem)
+
+
 def check_contact(values: Mapping[str, object], base: Contact | None = None) -> Checked:
     """Validate a contact form through the `Contact` model; fields the form lacks keep `base`'s values."""
     errors: dict[str, str] = {}
+    _refuse_controls(errors, values)
     data: dict[str, object] = base.model_dump() if base is not None else {}
     data.pop("dates", None)
     for name in TEXT_FIELDS:
@@ -190,6 +201,7 @@ def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) ->
     text (`now`, `yesterday 15:00`); sentiment and response hours are text too.
     """
     errors: dict[str, str] = {}
+    _refuse_controls(errors, values)
     ids = [int(i) for i in values.get("contact_ids") or ()]
     if not ids:
         errors["contacts"] = "at least one contact is needed"

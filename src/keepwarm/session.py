@@ -32,6 +32,9 @@ class _computed_once:
 
 
 class Session:
+    #: Whether opening the store may create a missing database file (see `refuse_to_create`).
+    may_create: bool = True
+
     def __init__(
         self,
         db_path: Path | str | None = None,
@@ -69,6 +72,7 @@ class Session:
 
     @cached_property
     def store(self) -> Store:
+        refuse_to_create(self)
         return Store.open(self.db_path, backup_dir=backups.folder_for(self.db_path))
 
     @_computed_once
@@ -93,3 +97,19 @@ class Session:
         if "store" in self.__dict__:
             self.store.close()
             del self.__dict__["store"]
+
+
+def refuse_to_create(session: Session) -> None:
+    """A one-line error, before anything is created, when the database is missing and may not be created here.
+
+    The CLI decides `may_create` per command (cli/opening.py): a read on a
+    mistyped --db path must not leave a new file or folder behind.
+    """
+    if session.may_create or session.db_path.is_file():
+        return
+    from .errors import StoreError
+
+    raise StoreError(
+        f"{session.db_path}: no database here (check the path given with --db or KEEPWARM_DB; "
+        "only commands that add data create one, e.g. contact add, import, restore)"
+    )

@@ -1,7 +1,18 @@
-"""Folding names for matching: case- and accent-insensitive, so `jose` finds José."""
+"""Text rules shared by every input and output: folding names for matching, and control characters.
+
+Names, notes and tags come from other people's files and from plugins, so they
+may hold terminal escape sequences (a vCard can set the window title, clear the
+screen or write the clipboard with OSC 52). Every control character is shown
+in one visible form, `\\x` and two hex digits (ESC as `\\x1b`, the 8-bit CSI
+as `\\x9b`, a byte that was not UTF-8 as the byte itself, e.g. `\\xff`): plain
+ASCII, so it can never act on a terminal and still says what was there. Tab
+and newline stay as they are where a text may span lines (notes, whole
+outputs); single-line fields show them too.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -9,3 +20,48 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
+
+
+def _shown(code: int) -> str:
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as Python's surrogateescape keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    if code > 0xFF:  # any other lone surrogate: not text at all
+        return f"\\u{code:04x}"
+    return f"\\x{code:02x}"
+
+
+#: C0 controls, DEL, C1 controls and lone surrogates, each mapped to its visible form.
+_CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0xD800, 0xE000)]
+SINGLE_LINE = {code: _shown(code) for code in _CONTROLS}
+MULTI_LINE = {code: shown for code, shown in SINGLE_LINE.items() if code not in (0x09, 0x0A)}
+
+
+#: The same characters as patterns: a search scans in C, so text without any (nearly all) is not copied.
+_ANY_SINGLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_ANY_MULTI = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def visible(text: str, *, multiline: bool = True) -> str:
+    """`text` with every control character made visible (tab and newline kept if `multiline`)."""
+    if multiline:
+        return text.translate(MULTI_LINE) if _ANY_MULTI.search(text) else text
+    return text.translate(SINGLE_LINE) if _ANY_SINGLE.search(text) else text
+
+
+def first_control(text: str, *, multiline: bool = False) -> str | None:
+    """The visible form of the first control character in `text`, or None when there is none."""
+    table = MULTI_LINE if multiline else SINGLE_LINE
+    for ch in text:
+        shown = table.get(ord(ch))
+        if shown is not None:
+            return shown
+    return None
+
+
+def control_problem(text: str, *, multiline: bool = False) -> str | None:
+    """Why `text` cannot be stored as typed, in the words of a one-line error; None when it can."""
+    shown = first_control(text, multiline=multiline)
+    if shown is None:
+        return None
+    allowed = "only newlines and tabs are allowed" if multiline else "expected one line of plain text"
+    return f"contains the control character {shown} ({allowed})"

@@ -21,31 +21,36 @@ class KeepwarmGroup(click.Group):
     """A group whose `main` turns user errors into one line, under CliRunner too."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except Ambiguous as exc:
-            click.echo(f"keepwarm: {exc.message}", err=True)
-            for line in exc.candidates:
-                click.echo(f"  {line}", err=True)
-            sys.exit(exc.exit_code)
-        except UserError as exc:
-            click.echo(f"keepwarm: {exc.message}", err=True)
-            sys.exit(exc.exit_code)
-        except click.UsageError as exc:
-            where = exc.ctx.command_path if exc.ctx else "keepwarm"
-            click.echo(f"{where}: {exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
-        except click.ClickException as exc:
-            exc.show()
-            sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("Aborted.", err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            sys.exit(130)
-        if not standalone_mode:
-            return rv
-        sys.exit(rv if isinstance(rv, int) else 0)
+        from .terminal import refuse_undecodable, visible_controls
+
+        # Every character this command prints goes through one filter (see `terminal`).
+        with visible_controls():
+            try:
+                refuse_undecodable(sys.argv[1:] if args is None else args)
+                rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except Ambiguous as exc:
+                click.echo(f"keepwarm: {exc.message}", err=True)
+                for line in exc.candidates:
+                    click.echo(f"  {line}", err=True)
+                sys.exit(exc.exit_code)
+            except UserError as exc:
+                click.echo(f"keepwarm: {exc.message}", err=True)
+                sys.exit(exc.exit_code)
+            except click.UsageError as exc:
+                where = exc.ctx.command_path if exc.ctx else "keepwarm"
+                click.echo(f"{where}: {exc.format_message()}", err=True)
+                sys.exit(exc.exit_code)
+            except click.ClickException as exc:
+                exc.show()
+                sys.exit(exc.exit_code)
+            except click.Abort:
+                click.echo("Aborted.", err=True)
+                sys.exit(1)
+            except KeyboardInterrupt:
+                sys.exit(130)
+            if not standalone_mode:
+                return rv
+            sys.exit(rv if isinstance(rv, int) else 0)
 
 
 @click.group(cls=KeepwarmGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,6 +66,9 @@ class KeepwarmGroup(click.Group):
 def cli(ctx: click.Context, db: Path | None, safe_mode: bool | None) -> None:
     """keepwarm: who to reach out to today, how, and what builds trust."""
     session = Session(db, safe_mode=safe_mode or None)
+    from .opening import set_creation
+
+    set_creation(session, db)
     ctx.obj = session
     ctx.call_on_close(session.close)
     if ctx.invoked_subcommand is None:

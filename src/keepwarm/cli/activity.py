@@ -28,7 +28,7 @@ from ..store import contacts as people
 from ..store import followups as plans
 from . import cli
 from .output import emit_json, table
-from .params import EnumChoice, IntRange
+from .params import HOURS, ID, LINE, NOTES, EnumChoice, IntRange
 
 pass_session = click.make_pass_decorator(Session)
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead.
@@ -55,8 +55,8 @@ def _validate(model, **fields):
               help="declined, cancelled, rescheduled or no_show for meetings that did not happen.")
 @click.option("--sentiment", "-s", type=IntRange(-2, 2), help="-2 (very negative) to +2 (very positive).")
 @click.option("--responded/--no-reply", default=None, help="Whether they answered an outbound touch.")
-@click.option("--response-hours", type=click.FloatRange(min=0), help="How long they took to answer.")
-@click.option("--notes", "-n", default="", help="What you heard, in your words.")
+@click.option("--response-hours", type=HOURS, help="How long they took to answer.")
+@click.option("--notes", "-n", default="", type=NOTES, help="What you heard, in your words.")
 @click.option("--when", "-w", default="now", show_default=True, help="e.g. 'yesterday 15:00', '2026-11-20'.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
@@ -141,13 +141,13 @@ def promise() -> None:
 
 @promise.command("add")
 @click.argument("contact")
-@click.argument("text")
+@click.argument("text", type=NOTES)
 @click.option("--by", type=EnumChoice(Party), default="me", show_default=True, help="Who promised.")
 @click.option("--due", help="When it is due, e.g. 'friday', '2026-12-01'.")
 @pass_session
 def promise_add(session: Session, contact: str, text: str, by: Party, due: str | None) -> None:
     """Record that someone promised TEXT."""
-    due_day = dates.parse_day(due, session.today, field="due") if due else None
+    due_day = dates.parse_day(due, session.today, field="due") if due is not None else None
     with session.store.write() as conn:
         contact_id = people.resolve_contact(conn, contact)
         item = _validate(Commitment, contact_id=contact_id, by=by, text=text, due=due_day)
@@ -190,7 +190,7 @@ def promise_list(session: Session, contact, status, show_all, by, as_json) -> No
 
 
 @promise.command("done")
-@click.argument("promise_id", type=int)
+@click.argument("promise_id", type=ID)
 @pass_session
 def promise_done(session: Session, promise_id: int) -> None:
     """Mark a promise as kept."""
@@ -200,7 +200,7 @@ def promise_done(session: Session, promise_id: int) -> None:
 
 
 @promise.command("cancel")
-@click.argument("promise_id", type=int)
+@click.argument("promise_id", type=ID)
 @pass_session
 def promise_cancel(session: Session, promise_id: int) -> None:
     """Withdraw a promise that no longer applies."""
@@ -219,10 +219,10 @@ def followup() -> None:
 
 @followup.command("add")
 @click.argument("contact")
-@click.argument("reason")
+@click.argument("reason", type=NOTES)
 @click.option("--due", default="today", show_default=True, help="e.g. 'tomorrow 10:00', '+2w'.")
 @click.option("--channel", type=EnumChoice(Channel))
-@click.option("--action", default="", help="What to do, e.g. 'send the benchmark report'.")
+@click.option("--action", default="", type=LINE, help="What to do, e.g. 'send the benchmark report'.")
 @pass_session
 def followup_add(session: Session, contact: str, reason: str, due: str, channel, action: str) -> None:
     """Plan a touch with CONTACT for REASON."""
@@ -269,7 +269,7 @@ def followup_list(session: Session, contact, status, show_all, as_json) -> None:
 
 
 @followup.command("done")
-@click.argument("followup_id", type=int)
+@click.argument("followup_id", type=ID)
 @pass_session
 def followup_done(session: Session, followup_id: int) -> None:
     """Mark a follow-up done (log the interaction itself with `keepwarm log`)."""
@@ -279,7 +279,7 @@ def followup_done(session: Session, followup_id: int) -> None:
 
 
 @followup.command("snooze")
-@click.argument("followup_id", type=int)
+@click.argument("followup_id", type=ID)
 @click.option("--until", "until", default="+1w", show_default=True, help="When it comes back.")
 @pass_session
 def followup_snooze(session: Session, followup_id: int, until: str) -> None:
@@ -293,7 +293,7 @@ def followup_snooze(session: Session, followup_id: int, until: str) -> None:
 
 
 @followup.command("dismiss")
-@click.argument("followup_id", type=int)
+@click.argument("followup_id", type=ID)
 @pass_session
 def followup_dismiss(session: Session, followup_id: int) -> None:
     """Drop a follow-up; the rule that proposed it will not propose it again."""
@@ -324,7 +324,7 @@ def _rating_options(func):
 @click.argument("contact")
 @_rating_options
 @click.option("--on", "on", default="today", show_default=True)
-@click.option("--note", default="")
+@click.option("--note", default="", type=NOTES)
 @pass_session
 def assess(session: Session, contact: str, on: str, note: str, **ratings) -> None:
     """Rate a relationship on the six strength dimensions (1-5 each)."""

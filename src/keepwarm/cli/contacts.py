@@ -11,8 +11,9 @@ from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivati
 from ..session import Session
 from ..store import contacts as repo
 from . import cli
+from .opening import creates_database
 from .output import emit_json, table
-from .params import EnumChoice
+from .params import LINE, NOTES, EnumChoice
 
 pass_session = click.make_pass_decorator(Session)
 
@@ -38,25 +39,25 @@ def _custom_dates(values: tuple[str, ...]) -> list[ImportantDate]:
 def contact_options(func):
     """The editable fields, shared by `add` and `edit` so both accept the same words."""
     options = [
-        click.option("--account", help="Organization (created if new)."),
-        click.option("--title", help="Job title."),
-        click.option("--email", "emails", multiple=True, help="Email address (repeatable)."),
-        click.option("--phone", "phones", multiple=True, help="Phone number (repeatable)."),
+        click.option("--account", type=LINE, help="Organization (created if new)."),
+        click.option("--title", type=LINE, help="Job title."),
+        click.option("--email", "emails", multiple=True, type=LINE, help="Email address (repeatable)."),
+        click.option("--phone", "phones", multiple=True, type=LINE, help="Phone number (repeatable)."),
         click.option("--role", type=EnumChoice(Role), help="Stakeholder role."),
         click.option("--style", type=EnumChoice(SocialStyle), help="Social style."),
         click.option("--motivation", "motivations", multiple=True, type=EnumChoice(Motivation), help="Motivation driver (repeatable)."),
-        click.option("--interest", "interests", multiple=True, help="Interest, e.g. 'college football' (repeatable)."),
+        click.option("--interest", "interests", multiple=True, type=LINE, help="Interest, e.g. 'college football' (repeatable)."),
         click.option("--channel", "preferred_channel", type=EnumChoice(Channel), help="Preferred channel."),
-        click.option("--best-time", help="When they like to be reached, e.g. 'mornings'."),
+        click.option("--best-time", type=LINE, help="When they like to be reached, e.g. 'mornings'."),
         click.option("--do-not-contact/--may-contact", default=None, help="Never propose touches for this person."),
         click.option("--birthday", help="1985-03-14, or 03-14 without a year."),
         click.option("--work-anniversary", help="Date they started in their role."),
         click.option("--date", "custom_dates", multiple=True, help="A custom yearly date: LABEL=DATE (repeatable)."),
         click.option("--tier", type=EnumChoice(Tier), help="a (closest) to c (wide network)."),
         click.option("--stage", type=EnumChoice(Stage), help="Relationship stage."),
-        click.option("--tag", "tags", multiple=True, help="Tag (repeatable)."),
-        click.option("--notes", help="Free notes."),
-        click.option("--owner", help="Team member who owns this relationship."),
+        click.option("--tag", "tags", multiple=True, type=LINE, help="Tag (repeatable)."),
+        click.option("--notes", type=NOTES, help="Free notes."),
+        click.option("--owner", type=LINE, help="Team member who owns this relationship."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -120,12 +121,13 @@ def _confirm_new(session: Session, new: Contact, force: bool) -> None:
 
 
 @contact.command("add")
-@click.argument("name")
+@click.argument("name", type=LINE)
 @contact_options
 @click.option("--force", "--yes", "-y", "force", is_flag=True,
               help="Add even when someone has this name or e-mail already (no question asked).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
 @pass_session
+@creates_database
 def contact_add(session: Session, name: str, as_json: bool, force: bool, **given) -> None:
     """Add a contact called NAME; someone with the same name or e-mail is named first and you are asked."""
     new = _validated(_apply({"name": name}, given))
@@ -189,9 +191,9 @@ def contact_show(session: Session, ref: str, as_json: bool) -> None:
 
 @contact.command("edit")
 @click.argument("ref")
-@click.option("--name", help="New name.")
+@click.option("--name", type=LINE, help="New name.")
 @contact_options
-@click.option("--add-tag", multiple=True, help="Add a tag, keeping the others.")
+@click.option("--add-tag", multiple=True, type=LINE, help="Add a tag, keeping the others.")
 @click.option("--remove-tag", multiple=True, help="Remove a tag.")
 @click.option("--clear-dates", is_flag=True, help="Forget all important dates first.")
 @pass_session
@@ -237,12 +239,12 @@ def contact_rm(session: Session, ref: str, yes: bool) -> None:
 def account_options(func):
     for option in reversed(
         [
-            click.option("--industry"),
-            click.option("--culture", help="How they work and decide, in your words."),
-            click.option("--decision-making"),
-            click.option("--risk-tolerance"),
-            click.option("--budget-cycle"),
-            click.option("--notes"),
+            click.option("--industry", type=LINE),
+            click.option("--culture", type=NOTES, help="How they work and decide, in your words."),
+            click.option("--decision-making", type=LINE),
+            click.option("--risk-tolerance", type=LINE),
+            click.option("--budget-cycle", type=LINE),
+            click.option("--notes", type=NOTES),
         ]
     ):
         func = option(func)
@@ -255,9 +257,10 @@ def account() -> None:
 
 
 @account.command("add")
-@click.argument("name")
+@click.argument("name", type=LINE)
 @account_options
 @pass_session
+@creates_database
 def account_add(session: Session, name: str, **given) -> None:
     """Add an account called NAME."""
     try:
@@ -271,7 +274,7 @@ def account_add(session: Session, name: str, **given) -> None:
 
 @account.command("edit")
 @click.argument("ref")
-@click.option("--name")
+@click.option("--name", type=LINE)
 @account_options
 @pass_session
 def account_edit(session: Session, ref: str, name, **given) -> None:

@@ -8,6 +8,7 @@ from .. import devdata
 from ..errors import UserError
 from ..session import Session
 from . import cli
+from .opening import creates_database
 
 pass_session = click.make_pass_decorator(Session)
 
@@ -23,6 +24,7 @@ def dev() -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--force", is_flag=True, help="Add to a database that already holds contacts.")
 @pass_session
+@creates_database
 def generate(session: Session, contacts: int, interactions_per_contact: int, seed: int, force: bool) -> None:
     """Fill the database with deterministic synthetic contacts and history."""
     from .home import counts

@@ -17,6 +17,7 @@ from ..session import Session
 from ..store import contacts as people
 from . import cli
 from .groups import export, import_
+from .opening import creates_database
 from .output import emit_json
 from .params import EnumChoice
 
@@ -53,6 +54,7 @@ def _show(report: ImportReport, as_json: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=FILE)
 @import_options
 @pass_session
+@creates_database
 def import_vcard(session: Session, files: tuple[Path, ...], dry_run, skip_invalid, encoding, as_json) -> None:
     """Contacts from vCard files (2.1, 3.0 or 4.0).
 
@@ -73,6 +75,7 @@ def import_vcard(session: Session, files: tuple[Path, ...], dry_run, skip_invali
               help="Skip recognition by headers.")
 @import_options
 @pass_session
+@creates_database
 def import_csv(session: Session, file: Path, mapping, format_key, dry_run, skip_invalid, encoding, as_json) -> None:
     """Contacts from a CSV: Google Contacts, Outlook, LinkedIn Connections, or any with --map.
 
@@ -94,6 +97,7 @@ def import_csv(session: Session, file: Path, mapping, format_key, dry_run, skip_
               help="Which column holds which field, e.g. 'Activity date=date' (repeatable).")
 @import_options
 @pass_session
+@creates_database
 def import_interactions(session: Session, file: Path, mapping, dry_run, skip_invalid, encoding, as_json) -> None:
     """A history of touches from a CSV (date, contact or email, channel, direction, purpose, notes, ...).
 
@@ -171,6 +175,7 @@ def _counts(counts: dict[str, int]) -> str:
 @click.argument("file", type=FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print what was restored as JSON.")
 @pass_session
+@creates_database
 def restore_command(session: Session, file: Path, as_json: bool) -> None:
     """Load a JSON backup into an empty database (see `keepwarm export json`)."""
     counts = restore.restore(session.store, file)
@@ -185,6 +190,7 @@ def restore_command(session: Session, file: Path, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace an existing demo database.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was loaded as JSON.")
 @pass_session
+@creates_database
 def demo_command(session: Session, into_current: bool, force: bool, as_json: bool) -> None:
     """Load the example data set, dated around today, into its own database (demo.db)."""
     if into_current:

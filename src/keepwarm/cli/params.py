@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 
 import click
 
 from ..model.enums import normalize_word
+from ..store.ids import MAX_ID
+from ..text import control_problem
 
 
 class EnumChoice(click.ParamType):
@@ -46,3 +49,53 @@ class IntRange(click.IntRange):
         if not self.min <= number <= self.max:
             self.fail(f"{number} is out of range (expected {self.min} to {self.max})", param, ctx)
         return number
+
+
+class PlainText(click.ParamType):
+    """Text to be stored: refused, naming the option, when it holds a control character.
+
+    Names, accounts, tags and the other one-line fields take no control
+    character at all; notes (`multiline=True`) keep newlines and tabs only.
+    """
+
+    name = "text"
+
+    def __init__(self, *, multiline: bool = False) -> None:
+        self.multiline = multiline
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        problem = control_problem(value, multiline=self.multiline)
+        if problem:
+            self.fail(problem, param, ctx)
+        return value
+
+
+LINE = PlainText()
+NOTES = PlainText(multiline=True)
+
+
+class Hours(click.ParamType):
+    """A duration in hours: a finite number from 0 up (`inf` and `nan` are not durations)."""
+
+    name = "hours"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            number = value
+        else:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                self.fail(f"{value!r} is not a number of hours (expected e.g. 4 or 0.5)", param, ctx)
+        if not math.isfinite(number) or number < 0:
+            self.fail(f"{value!r} is not a number of hours (expected a finite number, 0 or more)", param, ctx)
+        return number
+
+
+HOURS = Hours()
+
+
+#: A record id: SQLite's integers stop at 2**63 - 1, so a larger number is refused, not sent to it.
+ID = IntRange(1, MAX_ID)

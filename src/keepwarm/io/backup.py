@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
@@ -95,6 +97,9 @@ def _plain_rows(conn: Connection, section: str) -> Iterator[dict]:
         for i, name in days:
             if r[i] is not None:
                 record[name] = _iso(r[i])
+        hours = record.get("response_hours")
+        if hours is not None and not math.isfinite(hours):  # stored before they were refused: unknown
+            record["response_hours"] = None
         yield record
 
 
@@ -209,7 +214,16 @@ def write_json(store: Store, out: BinaryIO) -> None:
     rules = user_rules()  # first: an unreadable rule file fails before anything is written
     with store.read() as conn:
         data: dict = {"format": FORMAT, "version": VERSION, "rules": rules, **sections(conn)}
-        _write_lines(_lines(data), lambda text: out.write(text.encode("utf-8")))
+        _write_lines(_lines(data), lambda text: out.write(_escape_c1(text).encode("utf-8")))
+
+
+#: DEL and the C1 controls, which json leaves raw: escaped as \u0080... so that a backup
+#: printed to a terminal (`export json` without -o) cannot drive it, and reads back the same.
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def _escape_c1(text: str) -> str:
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _C1.search(text) else text
 
 
 def export_json(store: Store) -> str:

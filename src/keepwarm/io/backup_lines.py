@@ -97,6 +97,8 @@ def _value(text: str, number: int) -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise NotOurLayout(number, f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise NotOurLayout(number, "nested too deeply (expected records a few levels deep)") from None
 
 
 def scan(path: Path) -> Layout:
@@ -218,4 +220,6 @@ def _block(path: Path, lines: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int
             raise UserError(f"{path}: line {number}: is not valid UTF-8 (byte 0x{body[exc.start]:02x})") from None
         except json.JSONDecodeError as exc:
             raise UserError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise UserError(f"{path}: line {number}: nested too deeply (expected records a few levels deep)") from None
         yield index, number, value

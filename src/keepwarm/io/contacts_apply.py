@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from ..model import Contact, DateKind
-from ..text import fold
+from ..text import fold, visible
 from ..store import contacts as people
 from . import bulk
 from .report import ImportReport, Where
@@ -72,6 +72,32 @@ def _validate(data: dict, item: Incoming) -> Contact | str:
         return Contact.model_validate(data)
     except ValidationError as exc:
         return explain(exc, item.sources)
+
+
+#: Fields that may span lines: they keep newlines and tabs; every other text is one line.
+MULTI_LINE_FIELDS = frozenset({"notes", "addresses"})
+
+
+def show_controls(items: list[Incoming]) -> dict[Where, list[str]]:
+    """Make the control characters of the records' texts visible, and say in which fields.
+
+    A shared file can carry escape sequences; they are kept, as `\\x1b` and
+    so on, rather than dropped (nothing of the file is lost) or stored raw.
+    """
+    found: dict[Where, list[str]] = {}
+    for item in items:
+        for key, value in item.fields.items():
+            multiline = key in MULTI_LINE_FIELDS
+            if isinstance(value, str):
+                shown = visible(value, multiline=multiline)
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                shown = [visible(v, multiline=multiline) for v in value]
+            else:
+                continue
+            if shown != value:
+                item.fields[key] = shown
+                found.setdefault(item.where, []).append(item.sources.get(key, key))
+    return found
 
 
 def _kinds(item: Incoming) -> frozenset[str]:
@@ -261,6 +287,7 @@ def plan_contacts(
     of thousands of people imports in seconds; a later record in the same
     file that matches one of them changes it before it is written.
     """
+    cleaned = show_controls(items)
     matcher = _Matcher(conn)
     fresh: dict[int, Contact] = {}  # new contacts by the id they will get
     changed: dict[int, Contact] = {}  # stored contacts to update
@@ -308,6 +335,8 @@ def plan_contacts(
         else:
             changed[contact_id] = merged
         report.add("updated", item.where, merged.name, fields=fields, **extra)
+    for entry in report.entries:
+        entry.cleaned = cleaned.get(entry.where, entry.cleaned)
 
     # The new contacts become rows now, outside the write lock; writing them is then a copy.
     staged = bulk.Staged()

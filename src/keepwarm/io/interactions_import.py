@@ -33,6 +33,7 @@ from ..model import Channel, Interaction
 from ..model.enums import normalize_word
 from ..store import contacts as people
 from ..store.schema import interactions
+from ..text import visible
 from . import bulk, tabular
 from .contacts_apply import explain
 from .report import ImportReport, Where
@@ -161,7 +162,8 @@ def _touch(row: tabular.Row, cols: dict[str, str], now: dt.datetime, tz: ZoneInf
         except ValueError:
             raise ValueError(f"{cols['response_hours']}: {text!r} is not a number of hours") from None
     if "notes" in cols and row.get(cols["notes"]):
-        values["notes"] = row.get(cols["notes"]).replace("\r\n", "\n")
+        # Escape sequences from the file are kept as visible text (\x1b), never stored raw.
+        values["notes"] = visible(row.get(cols["notes"]).replace("\r\n", "\n"))
     touch.contact = row.get(cols["email"]) if "email" in cols and row.get(cols["email"]) else ""
     if not touch.contact and "contact" in cols:
         touch.contact = row.get(cols["contact"])

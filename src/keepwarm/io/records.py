@@ -13,11 +13,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..model import Account, Assessment, Commitment, Contact, FollowUp, Interaction
+from ..model.entities import as_utc
 
 FORMAT = "keepwarm-backup"
 VERSION = 1
 
-RecordId = Annotated[int, Field(ge=1)]
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # SQLite keeps integers of 64 bits
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -26,7 +27,7 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
         return None
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
+    return as_utc(value)
 
 
 class _Stamped(BaseModel):

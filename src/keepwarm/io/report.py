@@ -51,11 +51,14 @@ class Entry:
     merged_with: list[Where] = field(default_factory=list)  # earlier records of this import, same contact
     note: str = ""  # e.g. a namesake kept apart
     warnings: list[str] = field(default_factory=list)  # values of this record left out, and why
+    cleaned: list[str] = field(default_factory=list)  # fields whose control characters were made visible
 
     def to_json(self) -> dict:
         out = {"action": self.action, **self.where.to_json(), "name": self.name}
         if self.id is not None:
             out["id"] = self.id
+        if self.cleaned:
+            out["cleaned"] = list(self.cleaned)
         if self.action == "updated":
             out["fields"] = list(self.fields)
         if self.action == "skipped":
@@ -154,6 +157,8 @@ class ImportReport:
                     detail += f" ({', '.join(entry.fields)})"
                 if action == "skipped":
                     detail = f"{detail}: {entry.reason}" if detail else entry.reason
+                if entry.cleaned:
+                    detail += f" (control characters shown as \\xNN in: {', '.join(entry.cleaned)})"
                 out.append(f"  {action:<9}  {where:<18}  {detail}".rstrip())
                 out += [f"  {'':<9}  {'':<18}    {remark}" for remark in entry.remarks()]
         out.append(self.summary())

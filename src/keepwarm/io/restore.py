@@ -142,6 +142,8 @@ def _read_json(path: Path) -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except RecursionError:  # a hand-made file of [[[[...]]]]: no backup nests more than a few levels
+        raise UserError(f"{path}: nested too deeply to be a keepwarm backup (expected records a few levels deep)") from None
 
 
 def load_file(path: Path) -> Parsed:

@@ -14,6 +14,7 @@ import vobject
 
 from .. import __version__
 from ..model import Contact, DateKind
+from ..text import visible
 from . import datefmt
 from .vcard_import import PREFIX
 
@@ -45,7 +46,31 @@ def _add(card, name: str, content, **params: str) -> None:
         line.params[key.upper().replace("_", "-")] = [param]
 
 
+def _printable(contact: Contact) -> Contact:
+    """The contact with any control character in its texts written as `\\x1b` and so on.
+
+    Input refuses or cleans them, but a database written by an older version
+    (or by hand) may hold some; a card is text for other programs, so none is
+    written raw. Notes and addresses keep their newlines and tabs.
+    """
+    update: dict = {}
+    for name, value in contact:
+        multiline = name in ("notes", "addresses")
+        if isinstance(value, str):
+            shown = visible(value, multiline=multiline)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            shown = [visible(v, multiline=multiline) for v in value]
+        elif name == "dates":
+            shown = [d.model_copy(update={"label": visible(d.label, multiline=False)}) for d in value]
+        else:
+            continue
+        if shown != value:
+            update[name] = shown
+    return contact.model_copy(update=update) if update else contact
+
+
 def to_vcard(contact: Contact):
+    contact = _printable(contact)
     card = vobject.vCard()
     _add(card, "version", "4.0")
     _add(card, "prodid", PRODID)

@@ -29,8 +29,23 @@ from .enums import (
 )
 
 Rating = Annotated[int, Field(ge=1, le=5)]
+#: A reference to a stored record: SQLite's integers stop at 2**63 - 1.
+RowId = Annotated[int, Field(le=2**63 - 1)]
 Sentiment = Annotated[int, Field(ge=-2, le=2)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
+#: Free text has a bound too, as names do: a note is a page of words, not a dumped file.
+NOTES_MAX = 100_000
+TAG_MAX = 200
+Notes = Annotated[str, Field(max_length=NOTES_MAX)]
+Tag = Annotated[str, Field(max_length=TAG_MAX)]
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """`value` in UTC; a time that UTC cannot hold (0001-01-01T00:00+14:00) is a ValueError, as bad input is."""
+    try:
+        return value.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{value.isoformat()} is at the end of the calendar, where it has no time in UTC") from None
 
 
 class Record(BaseModel):
@@ -88,7 +103,7 @@ class Account(Record):
     decision_making: str = ""
     risk_tolerance: str = ""
     budget_cycle: str = ""
-    notes: str = ""
+    notes: Notes = ""
 
     _strip_name = field_validator("name", mode="before")(_strip)
 
@@ -106,7 +121,7 @@ class Contact(Record):
     id: int | None = None
     uid: str | None = None
     name: NonEmpty
-    account: str | None = None
+    account: NonEmpty | None = None  # the account's name, bounded as that name is
     title: str = ""
     emails: list[str] = Field(default_factory=list)
     phones: list[str] = Field(default_factory=list)
@@ -122,8 +137,8 @@ class Contact(Record):
     dates: list[ImportantDate] = Field(default_factory=list)
     tier: Tier = Tier.B
     stage: Stage = Stage.ACTIVE
-    tags: list[str] = Field(default_factory=list)
-    notes: str = ""
+    tags: list[Tag] = Field(default_factory=list)
+    notes: Notes = ""
     owner: str = ""
 
     _strip_name = field_validator("name", mode="before")(_strip)
@@ -177,7 +192,7 @@ class Interaction(Record):
     """
 
     id: int | None = None
-    contact_id: int
+    contact_id: RowId
     at: dt.datetime
     channel: Channel
     direction: Direction = Direction.OUTBOUND
@@ -185,8 +200,8 @@ class Interaction(Record):
     outcome: Outcome = Outcome.COMPLETED
     sentiment: Sentiment | None = None
     responded: bool | None = None
-    response_hours: Annotated[float, Field(ge=0)] | None = None
-    notes: str = ""
+    response_hours: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    notes: Notes = ""
     group_key: str | None = None
 
     @field_validator("at")
@@ -194,12 +209,12 @@ class Interaction(Record):
     def _aware(cls, value: dt.datetime) -> dt.datetime:
         if value.tzinfo is None:
             raise ValueError("a time needs its time zone")
-        return value.astimezone(dt.timezone.utc)
+        return as_utc(value)
 
 
 class Commitment(Record):
     id: int | None = None
-    contact_id: int
+    contact_id: RowId
     by: Party = Party.ME
     text: NonEmpty
     due: dt.date | None = None
@@ -216,7 +231,7 @@ class FollowUp(Record):
     """
 
     id: int | None = None
-    contact_id: int
+    contact_id: RowId
     due: dt.date
     due_time: dt.time | None = None
     reason: NonEmpty
@@ -241,7 +256,7 @@ class FollowUp(Record):
 
 class Assessment(Record):
     id: int | None = None
-    contact_id: int
+    contact_id: RowId
     on: dt.date
     trust: Rating
     communication: Rating
@@ -249,7 +264,7 @@ class Assessment(Record):
     advocacy: Rating
     conflict: Rating
     commitment: Rating
-    note: str = ""
+    note: Notes = ""
 
     def mean(self) -> float:
         return (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -46,10 +47,15 @@ def _interaction(row) -> Interaction:
         outcome=row.outcome,
         sentiment=row.sentiment,
         responded=row.responded,
-        response_hours=row.response_hours,
+        response_hours=_finite(row.response_hours),
         notes=row.notes,
         group_key=row.group_key,
     )
+
+
+def _finite(hours: float | None) -> float | None:
+    """`Infinity` hours, stored before they were refused, read as unknown instead of failing the read."""
+    return hours if hours is None or math.isfinite(hours) else None
 
 
 def list_interactions(

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from ..errors import Ambiguous, NotFound, UserError
 from ..model import Account, Contact, ImportantDate
 from ..text import fold
+from .ids import as_id
 from .schema import accounts, contact_dates, contact_emails, contact_phones, contact_tags, contacts
 
 # ---------------------------------------------------------------- accounts
@@ -108,8 +109,9 @@ def list_accounts(conn: Connection) -> list[Account]:
 def resolve_account(conn: Connection, ref: str) -> int:
     ref = ref.strip()
     if ref.isdigit():
-        if conn.execute(select(accounts.c.id).where(accounts.c.id == int(ref))).first():
-            return int(ref)
+        number = as_id(ref)
+        if number is not None and conn.execute(select(accounts.c.id).where(accounts.c.id == number)).first():
+            return number
     exact = find_account_id(conn, ref)
     if exact is not None:
         return exact
@@ -317,8 +319,9 @@ def resolve_contact(conn: Connection, ref: str) -> int:
     if not ref:
         raise UserError("contact: empty (expected an id or a name)")
     if ref.isdigit():
-        if conn.execute(select(contacts.c.id).where(contacts.c.id == int(ref))).first():
-            return int(ref)
+        number = as_id(ref)
+        if number is not None and conn.execute(select(contacts.c.id).where(contacts.c.id == number)).first():
+            return number
         raise NotFound(f"contact: no contact with id {ref}")
     key = fold(ref)
     exact = conn.execute(select(contacts.c.id).where(contacts.c.name_fold == key)).all()

@@ -10,6 +10,7 @@ read transaction, and writing the plan after (`Store.plan_then_write`).
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -112,6 +113,45 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+#: SQLite's result codes for a write the disk refused: SQLITE_FULL (no space left) and
+#: SQLITE_IOERR (e.g. EFBIG, a file size limit), whose extended codes share the low byte.
+_DISK_FULL, _DISK_IO = 13, 10
+
+
+def _disk_problem(exc: Exception) -> str | None:
+    code = getattr(getattr(exc, "orig", exc), "sqlite_errorcode", None)
+    if code is None:
+        return None
+    if code & 0xFF == _DISK_FULL:
+        return "the disk is full"
+    if code & 0xFF == _DISK_IO:
+        return "the disk refused a write (disk I/O error: full, too large a file, or failing)"
+    return None
+
+
+def _one_line_when_the_disk_fails(write):
+    """A write the disk refuses ends in one line, naming the file, not in a traceback.
+
+    SQLAlchemy's message would print the statement's parameters (whole contact
+    records during an import). The transaction is rolled back before this
+    runs, so the line can say that the change was undone, not half-written.
+    """
+
+    @functools.wraps(write)
+    def guarded(self, *args, **kwargs):
+        try:
+            yield from write(self, *args, **kwargs)
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            problem = _disk_problem(exc)
+            if problem is None:
+                raise
+            raise StoreError(
+                f"{self.path}: {problem}; the change in progress was undone (free some space and run the command again)"
+            ) from None
+
+    return guarded
+
+
 class Store:
     """An open keepwarm database."""
 
@@ -188,6 +228,7 @@ class Store:
                 yield conn
 
     @contextmanager
+    @_one_line_when_the_disk_fails
     def write(self) -> Iterator[Connection]:
         check_may_write()  # a run given up for a slow plugin (keepwarm.budget) never writes
         try:

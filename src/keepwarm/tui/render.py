@@ -8,8 +8,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from rich import control as _rich_control
 from rich.text import Text
+from textual import content as _textual_content
 from textual.content import Content
+
+from ..text import MULTI_LINE
+
+
+def show_controls() -> None:
+    """Make every control character that reaches a Rich `Text` or a Textual `Content` visible.
+
+    Both libraries clean the text given to them with one translation table,
+    which deletes BEL, BS, VT, FF and CR but lets ESC and the C1 controls
+    through: a name holding OSC 52 would reach the terminal raw. Every cell,
+    label and panel of the TUI is built from one of the two, so extending
+    their tables (`\\x1b` for ESC, as the CLI prints it) covers every screen,
+    the notifications and the widgets' own texts at once, with no call site
+    to forget. Neither library offers a public hook for this; the test in
+    tests/test_safety_terminal_tui.py fails if a new version renames the tables.
+    """
+    for table in (_rich_control._CONTROL_STRIP_TRANSLATE, _textual_content._CONTROL_STRIP_TRANSLATE):
+        table.update(MULTI_LINE)
+
+
+show_controls()
 
 BAND_STYLE = {"warm": "$success", "cooling": "$warning", "cold": "$error"}
 #: DataTable cells are Rich renderables: plain colour names, readable on every theme.

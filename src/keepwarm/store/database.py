@@ -145,9 +145,7 @@ def _one_line_when_the_disk_fails(write):
             problem = _disk_problem(exc)
             if problem is None:
                 raise
-            raise StoreError(
-                f"{self.path}: {problem}; the change in progress was undone (free some space and run the command again)"
-            ) from None
+            raise self._disk_refused(problem) from None
 
     return guarded
 
@@ -278,10 +276,18 @@ class Store:
                             check_may_write()
                             writer(conn)
                             return
-        except OperationalError as exc:
-            if not _is_busy(exc):
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            if _is_busy(exc):
+                raise self._busy() from None
+            problem = _disk_problem(exc)
+            if problem is None:
                 raise
-            raise self._busy() from None
+            raise self._disk_refused(problem) from None
+
+    def _disk_refused(self, problem: str) -> StoreError:
+        return StoreError(
+            f"{self.path}: {problem}; the change in progress was undone (free some space and run the command again)"
+        )
 
     def close(self) -> None:
         self.engine.dispose()

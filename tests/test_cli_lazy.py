@@ -84,3 +84,16 @@ def _walk(command: click.Command):
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             yield from _walk(sub)
+
+
+def test_a_group_filled_by_several_modules_gets_all_its_subcommands(tmp_path):
+    code = (
+        "import keepwarm.cli.io\n"  # makes `export` through groups, without the calendar's `ics`
+        "from keepwarm.cli import cli\n"
+        "import click\n"
+        "ctx = click.Context(cli)\n"
+        "print(sorted(cli.get_command(ctx, 'export').commands))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "KEEPWARM_HOME": str(tmp_path)})
+    assert done.stdout.split() == ["['ics',", "'json',", "'vcard']"], done.stderr

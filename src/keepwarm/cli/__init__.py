@@ -33,7 +33,9 @@ class KeepwarmGroup(click.Group):
         return sorted(set(self.commands) | set(COMMANDS))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
+        # Every listed module, even when the command exists already: `export` is
+        # made by `groups` and filled by `io` and `calendar`.
+        if cmd_name in COMMANDS:
             for module in COMMANDS[cmd_name][0]:
                 importlib.import_module(f"{__name__}.{module}")
         return self.commands.get(cmd_name)

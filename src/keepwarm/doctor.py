@@ -12,7 +12,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths, settings
+from . import paths, settings, tempfiles
+from .wording import plural
 from .errors import UserError
 from .store import backups
 from .store.database import check_file, connect_read_only, inspect_read_only
@@ -193,10 +194,23 @@ def check_backups(db_path: Path, backup_dir: Path) -> list[Finding]:
                     f"newest: {newest.name}")]
 
 
+def check_leftovers(db_path: Path, backup_dir: Path) -> list[Finding]:
+    """Hidden temporary files of a killed backup or export (the next command that opens the database removes them)."""
+    found = tempfiles.leftovers(db_path.parent) + (tempfiles.leftovers(backup_dir) if backup_dir != db_path.parent else [])
+    if not found:
+        return []
+    return [Finding("leftovers", False,
+                    f"{plural(len(found), 'temporary file')} left by a backup or export that was stopped: "
+                    + ", ".join(str(p) for p in found),
+                    "any keepwarm command that opens the database removes them; or: rm "
+                    + " ".join(_quote(p) for p in found))]
+
+
 def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -> Report:
     report = Report(db_path)
     report.findings += check_database(db_path)
     report.findings += check_permissions(db_path, backup_dir)
     report.findings += check_backups(db_path, backup_dir)
+    report.findings += check_leftovers(db_path, backup_dir)
     report.findings += check_rules_and_plugins(safe_mode)
     return report

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
+from .. import paths, tempfiles
 from ..errors import StoreError
 from . import backups, migrate
 
@@ -26,9 +27,13 @@ BUSY_TIMEOUT_MS = 15_000
 
 
 def _create_private_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """A new database file, or an adopted empty one, readable by the user only (0600); its folders 0700."""
+    paths.ensure_private_dir(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
+    try:
+        os.fchmod(fd, 0o600)  # an existing 0-byte file keeps its mode through O_CREAT
+    finally:
+        os.close(fd)
 
 
 def check_file(path: Path) -> bool:
@@ -124,6 +129,7 @@ class Store:
         except StoreError as exc:
             engine.dispose()
             raise StoreError(f"{path}: {exc.message}") from None
+        tempfiles.sweep(path.parent, backup_dir or path.parent)  # what a killed backup or export left
         return cls(path, engine, backup_dir=backup_dir)
 
     @contextmanager

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from .. import clock, paths, tempfiles
 from ..errors import UserError
+from . import readonly
 
 #: Automatic copies kept per database (the oldest beyond this are deleted).
 KEEP = 10
@@ -65,7 +66,7 @@ def copy_database(source: Path, target: Path) -> Path:
     fd, temp = tempfiles.temp_beside(target)
     os.close(fd)  # mkstemp creates it 0600
     try:
-        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
+        src = readonly.connect_source(source, BUSY_TIMEOUT_S)
         try:
             dst = sqlite3.connect(temp)
             try:

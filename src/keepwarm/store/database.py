@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from .. import paths, tempfiles
 from ..errors import StoreError
-from . import backups, migrate
+from . import backups, migrate, readonly
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -85,6 +85,8 @@ class Store:
         self.path = path
         self.engine = engine
         self._backup_dir = backup_dir
+        #: Why this database cannot be changed ("" when it can); see `open_read_only`.
+        self.read_only = ""
 
     @property
     def backup_dir(self) -> Path:
@@ -100,6 +102,8 @@ class Store:
         """Open (creating or migrating) a database; automatic copies go to `backup_dir`, else beside the file."""
         path = Path(path).expanduser()
         existed = check_file(path)
+        if existed and readonly.is_read_only(path):
+            return cls.open_read_only(path, backup_dir=backup_dir)
         if existed:
             # Judge the file read-only before anything touches it: the pragmas
             # below (WAL above all) rewrite the header of any SQLite file.
@@ -132,6 +136,29 @@ class Store:
         tempfiles.sweep(path.parent, backup_dir or path.parent)  # what a killed backup or export left
         return cls(path, engine, backup_dir=backup_dir)
 
+    @classmethod
+    def open_read_only(cls, path: Path, *, backup_dir: Path | None = None) -> "Store":
+        """An existing database keepwarm may not change: readable, exportable, copyable; every write refused."""
+        state = inspect_read_only(path)
+        if state.needs_upgrade and not state.empty:
+            raise StoreError(
+                f"{path}: cannot be opened: {readonly.why_read_only(path)}, and it needs an upgrade from schema "
+                f"{state.current} (copy it to a writable folder and open the copy with --db)"
+            )
+        engine = create_engine("sqlite+pysqlite://", creator=lambda: connect_read_only(path), poolclass=NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record) -> None:  # pragma: no cover - exercised by the read-only tests
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        store = cls(path, engine, backup_dir=backup_dir)
+        store.read_only = readonly.why_read_only(path)
+        return store
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
@@ -140,6 +167,8 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        if self.read_only:
+            raise StoreError(f"{self.path}: nothing was written, because {self.read_only}")
         with self.engine.connect().execution_options(keepwarm_write=True) as conn:
             with conn.begin():
                 yield conn

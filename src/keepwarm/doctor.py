@@ -145,7 +145,7 @@ def check_integrity(db_path: Path) -> list[Finding]:
     if orphans:
         tables = sorted({row[0] for row in orphans})
         return [Finding("integrity", False,
-                        f"{db_path}: {len(orphans)} records point at records that are gone (in {', '.join(tables)})",
+                        f"{db_path}: {plural(len(orphans), 'record')} point at records that are gone (in {', '.join(tables)})",
                         "export what is there (keepwarm export json -o all.json), then restore it into a new file "
                         "(keepwarm --db new.db restore all.json) to see which records are refused")]
     return [Finding("integrity", True, "integrity check passed; every reference points at a record")]
@@ -182,7 +182,7 @@ def check_rules_and_plugins(safe_mode: bool | None) -> list[Finding]:
                              "or run with --safe-mode"))
     if not found:
         active = sum(1 for i in runtime.host.infos.values() if i.active)
-        found.append(Finding("rules", True, f"{len(runtime.rules.raw.files)} rule files valid; {active} plugins loaded"))
+        found.append(Finding("rules", True, f"{plural(len(runtime.rules.raw.files), 'rule file')} valid; {plural(active, 'plugin')} loaded"))
     return found
 
 

@@ -49,3 +49,30 @@ def cut(text: str, width: int) -> str:
     if space >= (width - 1) // 2:  # a boundary in the second half: cut there rather than mid-word
         head = head[:space]
     return head.rstrip(" ,;:-·") + "…"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_of_year(month: int, day: int, year: int | None = None) -> str:
+    """A date as people write it, with or without its year: "10 Dec", "10 Dec 1985" (never vCard's `--12-10`)."""
+    return f"{day} {_MONTHS[month - 1]}" + (f" {year}" if year else "")
+
+
+def about(n: float) -> str:
+    """A planned number of touches: "2", or "about 2" for 1.5 (half a touch cannot be made)."""
+    if float(n).is_integer():
+        return str(int(n))
+    whole = int(n + 0.5)
+    return f"about {whole}" if whole >= 1 else "less than 1"
+
+
+def with_channel(action: str, channel: str | None) -> str:
+    """What to do, and the channel, as one readable line ("… for them. Channel: email.")."""
+    action = " ".join((action or "").split())
+    if not channel:
+        return action
+    if not action:
+        return f"Channel: {spoken(channel)}."
+    end = "" if action.endswith((".", "!", "?")) else "."
+    return f"{action}{end} Channel: {spoken(channel)}."

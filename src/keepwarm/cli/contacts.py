@@ -13,6 +13,7 @@ from ..store import contacts as repo
 from . import cli
 from .output import emit_json, table
 from .params import EnumChoice
+from ..wording import spoken
 
 pass_session = click.make_pass_decorator(Session)
 
@@ -148,7 +149,8 @@ def contact_list(session: Session, account, tag, role, style, stage, search, as_
         return
     table(
         [
-            (c.id, c.name, c.account or "", c.role.value if c.role else "", c.style.value, c.stage.value, ", ".join(c.tags))
+            (c.id, c.name, c.account or "", spoken(c.role) if c.role else "", spoken(c.style), spoken(c.stage),
+             ", ".join(c.tags))
             for c in found
         ],
         ("ID", "NAME", "ACCOUNT", "ROLE", "STYLE", "STAGE", "TAGS"),

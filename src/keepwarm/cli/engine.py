@@ -15,6 +15,7 @@ from ..engine.runtime import Runtime
 from ..errors import UserError
 from ..rules import effective, flatten
 from ..session import Session
+from ..wording import plural
 from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table
 
@@ -88,7 +89,8 @@ def rules_check(session: Session, as_json: bool) -> None:
         for problem in problems:
             click.echo(str(problem), err=True)
         if not problems:
-            click.echo(f"{len(runtime.rules.raw.files)} rule files, {len(runtime.rules.sections)} sections: all valid.")
+            click.echo(f"{plural(len(runtime.rules.raw.files), 'rule file')}, {plural(len(runtime.rules.sections), 'section')}: "
+                       "all valid.")
     if problems:
         raise SystemExit(2)
 

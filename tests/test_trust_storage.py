@@ -73,6 +73,9 @@ def test_a_read_only_database_is_listed_exported_and_backed_up(run, read_only_db
     again = run("--db", str(tmp_path / "copy.db"), "contact", "list", "--json")
     assert [c["name"] for c in again.json()] == ["Ada Lovelace"]
 
+    agenda = run("--db", str(read_only_db), "agenda", "--json")
+    assert agenda.exit_code == 0, agenda.stderr  # advice from what the file holds; nothing stored
+
     logged = run("--db", str(read_only_db), "log", "Ada", "-c", "call")
     assert logged.exit_code == 2
     assert logged.stderr.startswith(f"keepwarm: {read_only_db}: nothing was written, because ")

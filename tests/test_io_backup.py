@@ -60,8 +60,8 @@ def test_export_restore_export_is_byte_identical(run, tmp_path, monkeypatch):
     restored = run("restore", str(first))
     assert restored.exit_code == 0, restored.stderr
     assert restored.stdout == (
-        f"Restored 2 contacts, 1 accounts, 4 interactions, 2 promises, {len(data['followups'])} follow-ups, "
-        f"1 assessments, 2 rule files into {other_home / 'data' / 'keepwarm.db'}\n"
+        f"Restored 2 contacts, 1 account, 4 interactions, 2 promises, {len(data['followups'])} follow-ups, "
+        f"1 assessment, 2 rule files into {other_home / 'data' / 'keepwarm.db'}\n"
     )
     second = tmp_path / "second.json"
     assert run("export", "json", "-o", str(second)).exit_code == 0

@@ -236,13 +236,15 @@ def check_storage(db_path: Path) -> list[Finding]:
                              f"only {_size(free)} free on the filesystem of {folder}: imports, backups and upgrades "
                              f"need room (at least {_size(need)}, as much as the database for a copy)",
                              "free some space there, or move the database to a larger disk (and use --db)"))
-    try:
-        _probe_write(db_path.parent if db_path.parent.exists() else folder, db_path.name)
-    except OSError as exc:
-        found.append(Finding("storage", False, f"{folder}: a test write failed ({exc.strerror}): nothing new can be "
-                             "stored", "free some space there, or check the disk (dmesg, fsck)"))
+    probed = folder == db_path.parent  # never a test file in a folder keepwarm has not made yet
+    if probed:
+        try:
+            _probe_write(folder, db_path.name)
+        except OSError as exc:
+            found.append(Finding("storage", False, f"{folder}: a test write failed ({exc.strerror}): nothing new "
+                                 "can be stored", "free some space there, or check the disk (dmesg, fsck)"))
     if not found:
-        found.append(Finding("storage", True, f"{_size(free)} free in {folder}; a test write worked"))
+        found.append(Finding("storage", True, f"{_size(free)} free in {folder}" + ("; a test write worked" if probed else "")))
     return found
 
 

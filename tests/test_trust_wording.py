@@ -57,6 +57,12 @@ def test_enum_values_are_spoken_in_the_cli(run):
     assert " call outbound check in" in shown
     history = ok(run("history", "Mary")).stdout.splitlines()[1]
     assert "check in" in history and "check_in" not in history
+    # Help and errors name the values as they are typed (no quotes needed), and typing them works.
+    assert "--role [primary-contact|decision-influencer|" in ok(run("contact", "add", "--help")).stdout
+    refused = run("contact", "list", "--role", "boss")
+    assert refused.exit_code == 2
+    assert "'boss' is not one of: primary-contact, decision-influencer, end-user, " in refused.stderr
+    assert "financial approver" in ok(run("contact", "list", "--role", "financial-approver")).stdout
     # The JSON keeps the values scripts match on.
     assert ok(run("contact", "show", "Mary", "--json")).json()["contact"]["role"] == "financial_approver"
 

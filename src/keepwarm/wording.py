@@ -36,6 +36,11 @@ def spoken(value: object) -> str:
     return text.replace("_", " ")
 
 
+def typed(value: object) -> str:
+    """An enum member as it is typed on a command line, without quotes: `financial_approver` -> `financial-approver`."""
+    return str(getattr(value, "value", value)).replace("_", "-")
+
+
 def cut(text: str, width: int) -> str:
     """`text` in at most `width` characters, cut at a word boundary with "…" when it does not fit."""
     if width <= 0:

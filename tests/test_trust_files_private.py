@@ -84,6 +84,14 @@ def test_an_export_into_the_same_folder_removes_what_a_killed_export_left(tmp_pa
     assert not stale.exists()
 
 
+def test_an_ics_export_cleans_up_after_a_killed_one(run, tmp_path):
+    run("contact", "add", "Ada Lovelace")
+    stale = _leftover(tmp_path / "followups.ics", tempfiles.STALE_AFTER_S + 1)
+    assert run("export", "ics", "-o", str(tmp_path / "followups.ics")).exit_code == 0
+    assert not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
 def test_doctor_lists_leftovers_with_the_command_that_removes_them(run, db_path):
     run("contact", "add", "Ada Lovelace")
     stale = _leftover(db_path.parent / "keepwarm.db.20261122T090000Z.bak", tempfiles.STALE_AFTER_S + 1)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import click
 import tomli_w
 
-from .. import dates, paths
+from .. import dates, paths, tempfiles
 from ..engine.agenda import build_agenda
 from ..engine.runtime import Runtime
 from ..errors import UserError
@@ -180,7 +179,7 @@ def rules_docs(output: Path | None, check: bool) -> None:
 
 
 def _atomic_write(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfiles.temp_beside(target)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -104,7 +104,7 @@ def test_restore_refuses_a_database_that_is_not_empty(run, tmp_path):
     before = run("export", "json").stdout
     result = run("restore", str(dump))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"keepwarm: {paths.data_dir() / 'keepwarm.db'}: is not empty (2 contacts, 1 accounts, 4 interactions, 2 promises, ")
+    assert result.stderr.startswith(f"keepwarm: {paths.data_dir() / 'keepwarm.db'}: is not empty (2 contacts, 1 account, 4 interactions, 2 promises, ")
     assert result.stderr.endswith("restore only into an empty database (e.g. keepwarm --db new.db restore FILE)\n")
     assert run("export", "json").stdout == before
 

@@ -93,7 +93,7 @@ def test_times_are_typed_and_shown_in_the_users_zone_but_stored_in_utc(team, mon
     assert ok(team("history", "grace", "--json")).json()[0]["at"] == "2026-11-21T14:00:00Z"
     table = ok(team("history", "grace")).stdout.splitlines()
     assert table[0].split() == ["ID", "WHEN", "CHANNEL", "DIRECTION", "PURPOSE", "MOOD", "NOTES"]
-    assert table[1].split()[:6] == ["1", "2026-11-21", "15:00", "call", "outbound", "check_in"]
+    assert table[1].split()[:7] == ["1", "2026-11-21", "15:00", "call", "outbound", "check", "in"]
 
 
 def test_the_zone_can_come_from_the_settings_file(team, home):
@@ -236,7 +236,7 @@ def test_bare_keepwarm_prints_a_summary_and_exits(team, db_path):
     result = ok(team())
     lines = result.stdout.splitlines()
     assert lines[0] == f"keepwarm database: {db_path}"
-    assert lines[1].startswith("3 contacts in 2 accounts, 1 interactions, ")
+    assert lines[1].startswith("3 contacts in 2 accounts, 1 interaction, ")
 
 
 def test_bare_keepwarm_on_an_empty_database_shows_the_way_in(run, db_path):

@@ -38,17 +38,17 @@ def world(run, db_path):
 # (arguments, strings the one line must contain)
 ONE_LINE_CASES = [
     # unknown enum values
-    (("contact", "add", "X", "--role", "boss"), ["--role", "'boss'", "primary_contact", "champion"]),
+    (("contact", "add", "X", "--role", "boss"), ["--role", "'boss'", "primary-contact", "champion"]),
     (("contact", "add", "X", "--style", "nice"), ["--style", "'nice'", "analytical, driver, expressive, amiable"]),
-    (("contact", "add", "X", "--stage", "gone"), ["--stage", "'gone'", "prospect, new_client, active"]),
+    (("contact", "add", "X", "--stage", "gone"), ["--stage", "'gone'", "prospect, new-client, active"]),
     (("contact", "add", "X", "--tier", "z"), ["--tier", "'z'", "a, b, c"]),
     (("contact", "add", "X", "--motivation", "money"), ["--motivation", "'money'", "autonomy"]),
     (("contact", "add", "X", "--channel", "fax"), ["--channel", "'fax'", "call, email"]),
-    (("contact", "edit", "grace", "--stage", "gone"), ["--stage", "'gone'", "at_risk"]),
+    (("contact", "edit", "grace", "--stage", "gone"), ["--stage", "'gone'", "at-risk"]),
     (("contact", "list", "--role", "boss"), ["--role", "'boss'", "champion"]),
     (("log", "grace", "--channel", "fax"), ["--channel", "'fax'", "call, email, meeting"]),
     (("log", "grace", "-c", "call", "--direction", "sideways"), ["--direction", "'sideways'", "outbound, inbound"]),
-    (("log", "grace", "-c", "call", "--purpose", "lunch"), ["--purpose", "'lunch'", "check_in", "recovery"]),
+    (("log", "grace", "-c", "call", "--purpose", "lunch"), ["--purpose", "'lunch'", "check-in", "recovery"]),
     (("log", "grace", "-c", "call", "--outcome", "maybe"), ["--outcome", "'maybe'", "declined"]),
     (("promise", "add", "grace", "x", "--by", "you"), ["--by", "'you'", "me, them"]),
     (("promise", "list", "--status", "late"), ["--status", "'late'", "open, done, cancelled"]),

@@ -60,8 +60,8 @@ def test_export_restore_export_is_byte_identical(run, tmp_path, monkeypatch):
     restored = run("restore", str(first))
     assert restored.exit_code == 0, restored.stderr
     assert restored.stdout == (
-        f"Restored 2 contacts, 1 accounts, 4 interactions, 2 promises, {len(data['followups'])} follow-ups, "
-        f"1 assessments, 2 rule files into {other_home / 'data' / 'keepwarm.db'}\n"
+        f"Restored 2 contacts, 1 account, 4 interactions, 2 promises, {len(data['followups'])} follow-ups, "
+        f"1 assessment, 2 rule files into {other_home / 'data' / 'keepwarm.db'}\n"
     )
     second = tmp_path / "second.json"
     assert run("export", "json", "-o", str(second)).exit_code == 0
@@ -104,7 +104,7 @@ def test_restore_refuses_a_database_that_is_not_empty(run, tmp_path):
     before = run("export", "json").stdout
     result = run("restore", str(dump))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"keepwarm: {paths.data_dir() / 'keepwarm.db'}: is not empty (2 contacts, 1 accounts, 4 interactions, 2 promises, ")
+    assert result.stderr.startswith(f"keepwarm: {paths.data_dir() / 'keepwarm.db'}: is not empty (2 contacts, 1 account, 4 interactions, 2 promises, ")
     assert result.stderr.endswith("restore only into an empty database (e.g. keepwarm --db new.db restore FILE)\n")
     assert run("export", "json").stdout == before
 

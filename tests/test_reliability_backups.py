@@ -40,7 +40,7 @@ def test_backup_to_a_file_is_a_private_complete_database(run, filled, tmp_path):
     target = tmp_path / "out" / "copy.db"
     result = run("backup", str(target))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"Backed up 2 contacts and 1 interactions to {target}\n"
+    assert result.stdout == f"Backed up 2 contacts and 1 interaction to {target}\n"
     assert mode(target) == 0o600
     assert mode(target.parent) == 0o700
     conn = sqlite3.connect(target)

@@ -424,7 +424,7 @@ async def test_dashboard_and_plugins_screens_show_the_core_numbers(session, ids)
         await pilot.press("4")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert "2 of 1.2 planned" in text(app.screen.query_one("#kpi-week", Static))
+        assert "2 of about 1 planned" in text(app.screen.query_one("#kpi-week", Static))
         assert "2 of 3 (67%)" in text(app.screen.query_one("#kpi-key", Static))
         assert "behind: Charles Babbage" in text(app.screen.query_one("#kpi-key", Static))
         app.screen.query_one("#owner", Select).value = "sam"

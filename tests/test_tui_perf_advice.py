@@ -77,4 +77,4 @@ async def test_a_problem_met_on_a_later_item_joins_the_count(session):
         await pilot.press("down", "down")  # Grace, then Ada
         await settle(pilot)
         assert "Ada Lovelace" in _panel(app)
-        assert "1 rule or plugin problems" in str(summary.content)
+        assert "1 rule or plugin problem:" in str(summary.content)

@@ -53,7 +53,7 @@ def rhythm(days: int) -> str:
     if days in _NAMED_RHYTHMS:
         return _NAMED_RHYTHMS[days]
     if days % 7 == 0:
-        return f"every {days // 7} weeks"
+        return "weekly" if days == 7 else f"every {days // 7} weeks"
     return "daily" if days == 1 else f"every {days} days"
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from keepwarm.wording import plural
+
 
 @lru_cache(maxsize=4096)
 def day_text(day: dt.date) -> str:
@@ -24,5 +26,5 @@ def ago(day: dt.date, today: dt.date) -> str:
     if days == 1:
         return "yesterday"
     if days > 0:
-        return f"{days} days ago"
-    return "tomorrow" if days == -1 else f"in {-days} days"
+        return f"{plural(days, 'day')} ago"
+    return "tomorrow" if days == -1 else f"in {plural(-days, 'day')}"

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel
 from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
+from keepwarm.wording import plural
 
 from ._suggest_common import ago, applies, first_name, present
 
@@ -61,7 +62,7 @@ def keepwarm_suggestions(ctx: ContactContext):
         mood = stats.sentiment_recent
         if stats.touches_total < cfg.min_touches or (mood is not None and mood < 0):
             return None
-        basis = f"you have been in touch {stats.touches_total} times" + (
+        basis = f"you have been in touch {plural(stats.touches_total, 'time')}" + (
             f" and the mood is {mood:+.1f}" if mood is not None else "")
     since = f"your last time together outside work was {ago(last.date(), ctx.today)}" if last else \
         f"you have never spent time with {name} outside work"

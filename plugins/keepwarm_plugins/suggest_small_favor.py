@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel
 from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
+from keepwarm.wording import plural
 
 from ._suggest_common import applies, first_name, present
 
@@ -54,17 +55,17 @@ def keepwarm_suggestions(ctx: ContactContext):
     never_asked = stats.favors_asked_total == 0 and stats.touches_total >= cfg.min_touches
     if not one_way and not never_asked:
         return None
-    counts = f"{stats.outbound_total} touches came from you and {stats.inbound_total} from {name}"
+    counts = f"{plural(stats.outbound_total, 'touch')} came from you and {stats.inbound_total} from {name}"
     asked = "you have never asked them for anything" if stats.favors_asked_total == 0 else \
         f"your last request was on {last.date().isoformat()}"
     if one_way:
         evidence = one_way[0].evidence  # the warning's own numbers, when it gives them
         if evidence.get("span") == "recent" and "outbound" in evidence:
-            counts = (f"in the last {evidence.get('recent_days', stats.recent_days)} days {evidence['outbound']} "
-                      f"touches came from you and {evidence.get('inbound', 0)} from {name}")
+            counts = (f"in the last {plural(evidence.get('recent_days', stats.recent_days), 'day')} "
+                      f"{plural(evidence['outbound'], 'touch')} came from you and {evidence.get('inbound', 0)} from {name}")
         why = f"The relationship runs one way: {counts}, and {asked}."
     else:
-        why = f"You have been in touch {stats.touches_total} times and never asked {name} for anything; {counts}."
+        why = f"You have been in touch {plural(stats.touches_total, 'time')} and never asked {name} for anything; {counts}."
     return [
         Suggestion(
             key=SECTION,

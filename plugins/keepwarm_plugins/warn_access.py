@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
+from keepwarm.wording import plural
 
 from ._warn_common import applies, first_name, per_month
 
@@ -50,13 +51,13 @@ def keepwarm_warnings(ctx: ContactContext):
     recent_pm, baseline_pm = per_month(recent, s.recent_days), per_month(baseline, s.baseline_days)
     if recent * s.baseline_days <= cfg.baseline_factor * baseline * s.recent_days:  # rates compared exactly
         return None
-    before = f"{baseline or 'none'} in the {s.baseline_days} days before"
+    before = f"{baseline or 'none'} in the {plural(s.baseline_days, 'day')} before"
     return [
         Warning(
             key=SECTION,
             message=(
-                f"{first_name(ctx.contact)} is getting harder to meet: {recent} meetings declined, cancelled, "
-                f"moved or missed in the last {s.recent_days} days ({before})."
+                f"{first_name(ctx.contact)} is getting harder to meet: {plural(recent, 'meeting')} declined, cancelled, "
+                f"moved or missed in the last {plural(s.recent_days, 'day')} ({before})."
             ),
             severity=3 if recent >= cfg.urgent_recent else 2,
             evidence={

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Stage
 from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
+from keepwarm.wording import noun, plural
 
 from ._warn_common import applies, first_name, per_month
 
@@ -64,8 +65,9 @@ def keepwarm_warnings(ctx: ContactContext):
         Warning(
             key=SECTION,
             message=(
-                f"You and {name} are in touch less than usual: {recent_pm:g} touches a month over the last "
-                f"{stats.recent_days} days, against {baseline_pm:g} a month in the {stats.baseline_days} days before."
+                f"You and {name} are in touch less than usual: {recent_pm:g} {noun(recent_pm, 'touch')} a month over the last "
+                f"{plural(stats.recent_days, 'day')}, against {baseline_pm:g} a month in the "
+                f"{plural(stats.baseline_days, 'day')} before."
             ),
             severity=3 if share < cfg.urgent_ratio else 2,
             evidence={

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import CommitmentStatus, Party
 from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
+from keepwarm.wording import plural
 
 from ._warn_common import applies, first_name
 
@@ -53,9 +54,10 @@ def keepwarm_warnings(ctx: ContactContext):
     days = (ctx.today - oldest).days if oldest else None
     name = first_name(ctx.contact)
     quoted = [f'"{" ".join(p.text.split())}" (due {p.due.isoformat()})' for p in late[: cfg.max_listed]]
-    what = "; ".join(quoted) if quoted else f"{count} promise{'s' if count != 1 else ''}"
+    what = "; ".join(quoted) if quoted else plural(count, "promise")
     more = f" and {count - len(quoted)} more" if quoted and count > len(quoted) else ""
-    since = "" if days is None else f", {days} days overdue" if count == 1 else f", the oldest {days} days overdue"
+    since = "" if days is None else f", {plural(days, 'day')} overdue" if count == 1 else \
+        f", the oldest {plural(days, 'day')} overdue"
     evidence: dict = {"overdue": count}
     if oldest is not None:
         evidence |= {"oldest_due": oldest.isoformat(), "days_overdue": days}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
+from keepwarm.wording import plural
 
 from ._warn_common import applies, first_name
 
@@ -44,7 +45,7 @@ def keepwarm_warnings(ctx: ContactContext):
     if s.inbound_total == 0 and s.outbound_total >= cfg.min_outbound:
         one_way, span = s.outbound_total, "so far"
     elif s.inbound_recent == 0 and s.outbound_recent >= cfg.min_outbound:
-        one_way, span = s.outbound_recent, f"in the last {s.recent_days} days"
+        one_way, span = s.outbound_recent, f"in the last {plural(s.recent_days, 'day')}"
     else:
         return None
     name = first_name(ctx.contact)
@@ -52,7 +53,7 @@ def keepwarm_warnings(ctx: ContactContext):
         Warning(
             key=SECTION,
             message=(
-                f"{name} never reaches out: all {one_way} touches {span} came from you, and you have never "
+                f"{name} never reaches out: {'the one touch' if one_way == 1 else f'all {one_way} touches'} {span} came from you, and you have never "
                 f"asked {name} for anything."
             ),
             severity=3 if one_way >= cfg.urgent_outbound else 2,

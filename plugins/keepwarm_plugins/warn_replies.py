@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
+from keepwarm.wording import plural
 
 from ._warn_common import applies, first_name
 
@@ -67,7 +68,7 @@ def keepwarm_warnings(ctx: ContactContext):
     )
     if fewer:
         parts.append(
-            f"answered {s.replied_recent} of your last {s.asked_recent} messages ({_percent(rate_recent)}), "
+            f"answered {s.replied_recent} of your last {plural(s.asked_recent, 'message')} ({_percent(rate_recent)}), "
             f"against {_percent(rate_base)} before"
         )
         evidence |= {
@@ -81,7 +82,7 @@ def keepwarm_warnings(ctx: ContactContext):
         and late_recent > cfg.latency_factor * late_base
     )
     if slower:
-        parts.append(f"takes about {late_recent:.0f} hours to answer, against {late_base:.0f} before")
+        parts.append(f"takes about {plural(round(late_recent), 'hour')} to answer, against {late_base:.0f} before")
         evidence |= {"latency_recent_hours": round(late_recent, 1), "latency_baseline_hours": round(late_base, 1)}
     if not parts:
         return None

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Role
 from keepwarm.plugin import AccountContext, ConfigSection, Warning, hookimpl
+from keepwarm.wording import plural
 
 from ._warn_common import KEY_ROLES, applies, joined, present, role_label
 
@@ -55,7 +56,7 @@ def keepwarm_account_warnings(ctx: AccountContext):
     names = joined(m.contact.name for m in touched)
     alone, was = ("alone", "was") if len(touched) == 1 else ("and nobody else", "were")
     if len(people) > len(touched):
-        how = f"only {len(touched)} of {len(people)} people there {was} touched in the last {days} days"
+        how = f"only {len(touched)} of {len(people)} people there {was} touched in the last {plural(days, 'day')}"
     else:
         how = "you know nobody else there"
     message = f"{account} hangs on {names} {alone}: {how}"

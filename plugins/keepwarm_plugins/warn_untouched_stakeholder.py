@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Role
 from keepwarm.plugin import AccountContext, ConfigSection, Warning, hookimpl
+from keepwarm.wording import plural
 
 from ._warn_common import KEY_ROLES, applies, days_quiet, present, role_label
 
@@ -59,11 +60,11 @@ def keepwarm_account_warnings(ctx: AccountContext):
     for quiet, m in waiting:
         who = f"{m.contact.name} ({role_label(m.contact.role)})"
         if m.stats.last_touch is not None:
-            spoken.append(f"{who} for {quiet} days")
+            spoken.append(f"{who} for {plural(quiet, 'day')}")
             days_text.append(f"{m.contact.name}: {quiet}")
         else:
-            spoken.append(f"{who} never since you added them {quiet} days ago")
-            days_text.append(f"{m.contact.name}: never (added {quiet} days ago)")
+            spoken.append(f"{who} never since you added them {plural(quiet, 'day')} ago")
+            days_text.append(f"{m.contact.name}: never (added {plural(quiet, 'day')} ago)")
     longest = waiting[0][0]
     return [
         Warning(

@@ -28,6 +28,7 @@ from .engine.evaluate import Evaluation, evaluate
 from .model import Role, Stage, Tier
 from .session import Session
 from .store.schema import assessments, followups, interactions
+from .wording import about, plural
 
 #: Roles whose people decide or carry a deal; with tier A they are the key stakeholders.
 KEY_ROLES = frozenset({Role.CHAMPION, Role.EXECUTIVE_SPONSOR, Role.FINANCIAL_APPROVER, Role.DECISION_INFLUENCER})
@@ -52,6 +53,12 @@ def _month_end(start: dt.date) -> dt.date:
 
 def _share(part: float, whole: float) -> float | None:
     return round(part / whole, 3) if whole else None
+
+
+def plan_share(done: int, plan_to_date: float) -> float | None:
+    """Touches made against the plan as shown, in whole touches: 2 of "about 2" is 100%, not 134% of 1.49."""
+    whole = int(plan_to_date + 0.5)
+    return _share(done, whole) if whole else None
 
 
 def in_play(contact) -> bool:
@@ -275,10 +282,11 @@ def render_text(data: dict) -> str:
     sections += [(f"Owner: {owner}", body) for owner, body in data.get("by_owner", {}).items()]
     for title, s in sections:
         lines.append("")
-        lines.append(f"{title} ({s['contacts']} contacts)")
+        lines.append(f"{title} ({plural(s['contacts'], 'contact')})")
         for label, key in (("Touches this week", "touches_week"), ("Touches this month", "touches_month")):
             t = s[key]
-            lines.append(f"  {label:<28}{t['done']} of {t['plan_to_date']} planned so far ({t['plan']} for the whole period)")
+            lines.append(f"  {label:<28}{t['done']} of {about(t['plan_to_date'])} planned so far "
+                         f"({about(t['plan'])} for the whole period)")
         k = s["key_on_cadence"]
         lines.append(f"  {'Key stakeholders on cadence':<28}{k['on_cadence']} of {k['key']} ({_pct(k['share'])})")
         if k["behind"]:
@@ -288,8 +296,8 @@ def render_text(data: dict) -> str:
         lines.append(f"  {'Overdue promises':<28}mine {p['mine']}, theirs {p['theirs']}")
         b = s["inbound"]
         lines.append(
-            f"  {'Inbound share':<28}{_pct(b['share'])} ({b['inbound']} of {b['touches']} touches in "
-            f"{b['window_days']} days; unprompted {_pct(b['unprompted_share'])})"
+            f"  {'Inbound share':<28}{_pct(b['share'])} ({b['inbound']} of {plural(b['touches'], 'touch')} in "
+            f"{plural(b['window_days'], 'day')}; unprompted {_pct(b['unprompted_share'])})"
         )
         h = s["health"]
         mean = "-" if h["mean"] is None else h["mean"]

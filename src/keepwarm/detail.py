@@ -9,6 +9,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from . import dates
+from .wording import day_of_year, spoken
 from .errors import NotFound
 from .session import Session
 from .store import activity
@@ -102,14 +103,13 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
     c = view["contact"]
     out = [f"{c['name']}  (#{c['id']})"]
     dates_text = [
-        f"{d['kind']} {('%04d-' % d['year']) if d['year'] else '--'}{d['month']:02d}-{d['day']:02d}"
-        + (f" ({d['label']})" if d["label"] else "")
+        f"{spoken(d['kind'])} {day_of_year(d['month'], d['day'], d['year'])}" + (f" ({d['label']})" if d["label"] else "")
         for d in c["dates"]
     ]
     for label, value in (
         ("account", c["account"]),
         ("title", c["title"]),
-        ("role", c["role"]),
+        ("role", spoken(c["role"]) if c["role"] else None),
         ("style", c["style"] if c["style"] != "unknown" else None),
         ("motivations", c["motivations"]),
         ("interests", c["interests"]),
@@ -117,7 +117,7 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
         ("phones", c["phones"]),
         ("prefers", " ".join(x for x in (c["preferred_channel"] or "", c["best_time"]) if x)),
         ("do not contact", "yes" if c["do_not_contact"] else None),
-        ("tier / stage", f"{c['tier'].upper()} / {c['stage']}"),
+        ("tier / stage", f"{c['tier'].upper()} / {spoken(c['stage'])}"),
         ("owner", c["owner"]),
         ("dates", dates_text),
         ("tags", c["tags"]),
@@ -160,7 +160,7 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
             when = dates.local(dt.datetime.fromisoformat(i["at"]), tz).strftime("%Y-%m-%d")
             mood = "" if i["sentiment"] is None else f" {i['sentiment']:+d}"
             notes = f" - {i['notes']}" if i["notes"] else ""
-            out.append(f"  {when} {i['channel']} {i['direction']} {i['purpose']}{mood}{notes}")
+            out.append(f"  {when} {i['channel']} {i['direction']} {spoken(i['purpose'])}{mood}{notes}")
     if view["assessments"]:
         out.append("\nAssessments")
         for a in view["assessments"][-5:]:
@@ -179,7 +179,7 @@ def render_account_text(view: dict) -> str:
     a = view["account"]
     out = [f"{a['name']}  (#{a['id']})"]
     for label in ("industry", "culture", "decision_making", "risk_tolerance", "budget_cycle", "notes"):
-        line = _line(label.replace("_", " "), a[label])
+        line = _line(spoken(label), a[label])
         if line:
             out.append(line)
     if "health" in view:
@@ -187,9 +187,9 @@ def render_account_text(view: dict) -> str:
     out.append("\nStakeholders")
     for s in view["stakeholders"]:
         health = f"  health {s['health']}" if "health" in s else ""
-        out.append(f"  #{s['id']} {s['name']:<24} {s['role'] or '-':<20} {s['title']}{health}")
+        out.append(f"  #{s['id']} {s['name']:<24} {spoken(s['role'] or '-'):<20} {s['title']}{health}")
     if view.get("roles_uncovered"):
-        out.append("\nRoles nobody covers: " + ", ".join(view["roles_uncovered"]))
+        out.append("\nRoles nobody covers: " + ", ".join(spoken(r) for r in view["roles_uncovered"]))
     if view.get("warnings"):
         out.append("\nWarnings")
         out.extend(f"  ! {w['message']}" for w in view["warnings"])

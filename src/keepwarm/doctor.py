@@ -1,20 +1,24 @@
 """`keepwarm doctor`: is everything keepwarm depends on in order, and if not, what to do.
 
 It only looks: the database is opened read-only (never migrated, never
-switched to WAL), no file is created or changed. Each finding names the thing
+switched to WAL), no file is created or changed (but for a small hidden file
+written and removed at once, to prove the disk takes writes). Each finding names the thing
 and, when something is wrong, the command or edit that fixes it.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths, settings
+from . import paths, settings, tempfiles
+from .wording import plural
 from .errors import UserError
-from .store import backups
+from .store import backups, readonly
 from .store.database import check_file, connect_read_only, inspect_read_only
 from .store.migrate import HEAD
 
@@ -141,7 +145,7 @@ def check_integrity(db_path: Path) -> list[Finding]:
     if orphans:
         tables = sorted({row[0] for row in orphans})
         return [Finding("integrity", False,
-                        f"{db_path}: {len(orphans)} records point at records that are gone (in {', '.join(tables)})",
+                        f"{db_path}: {plural(len(orphans), 'record')} point at records that are gone (in {', '.join(tables)})",
                         "export what is there (keepwarm export json -o all.json), then restore it into a new file "
                         "(keepwarm --db new.db restore all.json) to see which records are refused")]
     return [Finding("integrity", True, "integrity check passed; every reference points at a record")]
@@ -182,7 +186,7 @@ def check_rules_and_plugins(safe_mode: bool | None) -> list[Finding]:
                              "or run with --safe-mode"))
     if not found:
         active = sum(1 for i in runtime.host.infos.values() if i.active)
-        found.append(Finding("rules", True, f"{len(runtime.rules.raw.files)} rule files valid; {active} plugins loaded"))
+        found.append(Finding("rules", True, f"{plural(len(runtime.rules.raw.files), 'rule file')} valid; {plural(active, 'plugin')} loaded"))
     return found
 
 
@@ -222,11 +226,91 @@ def check_backups(db_path: Path, backup_dir: Path) -> list[Finding]:
                     f"newest: {newest.name}")]
 
 
+#: Below this much free space an import, a backup or a migration copy may fail half-way.
+MIN_FREE_BYTES = 50 * 1024 * 1024
+PROBE_BYTES = 64 * 1024
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return ""  # pragma: no cover
+
+
+def check_storage(db_path: Path) -> list[Finding]:
+    """Room on the database's filesystem, and whether keepwarm can write there at all (read-only media)."""
+    folder = db_path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    exists = db_path.is_file()
+    if exists and readonly.is_read_only(db_path):
+        return [Finding("storage", False,
+                        f"{db_path}: read-only ({readonly.why_read_only(db_path)}): keepwarm can list, export and "
+                        "back it up, but cannot record anything",
+                        f"make it writable (chmod u+w {_quote(db_path)} {_quote(db_path.parent)}, or remount the media "
+                        f"read-write), or copy it somewhere writable: keepwarm --db {_quote(db_path)} backup COPY.db")]
+    if not exists and not readonly.folder_writable(folder):
+        return [Finding("storage", False, f"{folder}: read-only: the database cannot be created there",
+                        "use a writable folder with --db or KEEPWARM_DB")]
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError as exc:
+        return [Finding("storage", False, f"{folder}: free space cannot be read ({exc.strerror})", "")]
+    need = max(MIN_FREE_BYTES, db_path.stat().st_size if exists else 0)
+    found = []
+    if free < need:
+        found.append(Finding("storage", False,
+                             f"only {_size(free)} free on the filesystem of {folder}: imports, backups and upgrades "
+                             f"need room (at least {_size(need)}, as much as the database for a copy)",
+                             "free some space there, or move the database to a larger disk (and use --db)"))
+    probed = folder == db_path.parent  # never a test file in a folder keepwarm has not made yet
+    if probed:
+        try:
+            _probe_write(folder, db_path.name)
+        except OSError as exc:
+            found.append(Finding("storage", False, f"{folder}: a test write failed ({exc.strerror}): nothing new "
+                                 "can be stored", "free some space there, or check the disk (dmesg, fsck)"))
+    if not found:
+        found.append(Finding("storage", True, f"{_size(free)} free in {folder}" + ("; a test write worked" if probed else "")))
+    return found
+
+
+def _probe_write(folder: Path, name: str) -> None:
+    """Write, sync and remove a small hidden file: a full disk fails here, where free-space figures can mislead."""
+    fd, temp = tempfiles.temp_beside(folder / name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(b"\0" * PROBE_BYTES)
+            fh.flush()
+            os.fsync(fh.fileno())
+    finally:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+
+
+def check_leftovers(db_path: Path, backup_dir: Path) -> list[Finding]:
+    """Hidden temporary files of a killed backup or export (the next command that opens the database removes them)."""
+    found = tempfiles.leftovers(db_path.parent) + (tempfiles.leftovers(backup_dir) if backup_dir != db_path.parent else [])
+    if not found:
+        return []
+    return [Finding("leftovers", False,
+                    f"{plural(len(found), 'temporary file')} left by a backup or export that was stopped: "
+                    + ", ".join(str(p) for p in found),
+                    "any keepwarm command that opens the database removes them; or: rm "
+                    + " ".join(_quote(p) for p in found))]
+
+
 def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -> Report:
     report = Report(db_path)
     report.findings += check_database(db_path)
+    report.findings += check_storage(db_path)
     report.findings += check_permissions(db_path, backup_dir)
     report.findings += check_backups(db_path, backup_dir)
     report.findings += check_plugin_folder()
+    report.findings += check_leftovers(db_path, backup_dir)
     report.findings += check_rules_and_plugins(safe_mode)
     return report

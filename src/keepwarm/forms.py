@@ -249,11 +249,16 @@ def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) ->
 # ------------------------------------------------------------------ snooze
 
 
+def snooze_examples(today: dt.date, last: str = ", ") -> str:
+    """Ways to type a snooze date, the full date among them two weeks after `today` (a fixed one goes stale)."""
+    return f"+3d, +1w, friday{last}{(today + dt.timedelta(days=14)).isoformat()}"
+
+
 def check_snooze(text: str, today: dt.date) -> Checked:
     """A day after today, typed the everyday way (`+1w`, `friday`, `2026-12-01`)."""
     raw = (text or "").strip()
     if not raw:
-        return Checked(None, {"until": "empty (expected a date such as +1w, friday or 2026-12-01)"})
+        return Checked(None, {"until": f"empty (expected a date such as {snooze_examples(today, ' or ')})"})
     try:
         day = dates.parse_day(raw, today, field="until")
     except UserError as exc:

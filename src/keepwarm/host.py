@@ -29,6 +29,7 @@ import pluggy
 from . import budget as time_budget
 from . import hookspecs, plugin_trust
 from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
+from .wording import plural
 
 GROUP = "keepwarm"
 OWN_DISTRIBUTION = "keepwarm"
@@ -54,7 +55,7 @@ class PluginProblem:
 
     def __str__(self) -> str:
         where = f" for contact {self.contact_id}" if self.contact_id is not None else ""
-        more = f" (and {self.count - 1} more times)" if self.count > 1 else ""
+        more = f" (and {plural(self.count - 1, 'more time')})" if self.count > 1 else ""
         return f"plugin {self.plugin}: {self.hook}{where}: {self.error}{more}"
 
     def to_json(self) -> dict:

@@ -73,5 +73,24 @@ def examples_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create `path` and every missing parent as 0700, whatever the umask.
+
+    `Path.mkdir(parents=True, mode=...)` applies the mode to the last folder
+    only, and the umask to the rest: under umask 000 the parents came out 0777.
+    Folders that exist already are left as they are.
+    """
+    path = Path(path)
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(folder, 0o700)
+    if not path.is_dir():
+        raise NotADirectoryError(20, "Not a directory", str(path))
     return path

@@ -9,10 +9,10 @@ the target.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from .. import paths, tempfiles
 from ..errors import UserError
 
 
@@ -33,8 +33,9 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """`data` whole, or as pieces written as they come (a large calendar is never held whole)."""
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        paths.ensure_private_dir(folder)
+        tempfiles.sweep(folder)
+        fd, tmp = tempfiles.temp_beside(path)  # named so a killed export's file is cleaned up (see tempfiles)
     except OSError as exc:
         raise UserError(f"{path}: cannot be written ({exc.strerror})") from None
     try:

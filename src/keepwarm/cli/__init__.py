@@ -3,22 +3,61 @@
 Errors a user can fix come out as one line on stderr with exit status 2
 (click's own usage errors included); nothing else is caught, so a bug still
 shows its traceback.
+
+Command modules are imported on first use (see `commands`): `keepwarm --help`
+and `--version` load click and nothing heavy.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+import textwrap
 from pathlib import Path
 
 import click
 
 from .. import __version__
 from ..errors import Ambiguous, UserError
-from ..session import Session
+from .commands import COMMANDS, HIDDEN
 
 
 class KeepwarmGroup(click.Group):
-    """A group whose `main` turns user errors into one line, under CliRunner too."""
+    """A group whose `main` turns user errors into one line, under CliRunner too.
+
+    Its subcommands are loaded lazily, as click's documentation describes for
+    "lazily loading subcommands": `COMMANDS` names the module of each.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        # Every listed module, even when the command exists already: `export` is
+        # made by `groups` and filled by `io` and `calendar`.
+        if cmd_name in COMMANDS:
+            for module in COMMANDS[cmd_name][0]:
+                importlib.import_module(f"{__name__}.{module}")
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from `COMMANDS`' help lines, without importing a command module."""
+        names = [n for n in self.list_commands(ctx) if n not in HIDDEN]
+        names = [n for n in names if n in COMMANDS or not self.commands[n].hidden]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            if name in COMMANDS:
+                text = COMMANDS[name][1]
+                if len(text) > limit:
+                    text = textwrap.shorten(text, max(limit, 3), placeholder="...", break_on_hyphens=False)
+            else:
+                text = self.commands[name].get_short_help_str(limit)
+            rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         from .terminal import refuse_undecodable, visible_controls
@@ -65,6 +104,8 @@ class KeepwarmGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None, safe_mode: bool | None) -> None:
     """keepwarm: who to reach out to today, how, and what builds trust."""
+    from ..session import Session
+
     session = Session(db, safe_mode=safe_mode or None)
     from .opening import set_creation
 
@@ -79,11 +120,3 @@ def cli(ctx: click.Context, db: Path | None, safe_mode: bool | None) -> None:
 
 def main() -> None:
     cli.main(prog_name="keepwarm")
-
-
-def _register() -> None:
-    # Each module adds its commands to `cli` when imported.
-    from . import activity, calendar, contacts, dashboard, dev, engine, groups, home, io, safety  # noqa: F401
-
-
-_register()

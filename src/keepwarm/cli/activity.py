@@ -29,6 +29,7 @@ from ..store import followups as plans
 from . import cli
 from .output import emit_json, table
 from .params import HOURS, ID, LINE, NOTES, EnumChoice, IntRange
+from ..wording import cut, spoken
 
 pass_session = click.make_pass_decorator(Session)
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead.
@@ -121,9 +122,9 @@ def history_cmd(session: Session, contact: str, limit: int, as_json: bool) -> No
                 dates.local(i.at, session.tz).strftime("%Y-%m-%d %H:%M"),
                 i.channel.value,
                 i.direction.value,
-                i.purpose.value,
+                spoken(i.purpose),
                 "" if i.sentiment is None else f"{i.sentiment:+d}",
-                i.notes.replace("\n", " ")[:60],
+                cut(" ".join(i.notes.split()), 60),
             )
             for i in items
         ],
@@ -180,7 +181,7 @@ def promise_list(session: Session, contact, status, show_all, by, as_json) -> No
                 names.get(p.contact_id, "?"),
                 p.by.value,
                 (p.due.isoformat() if p.due else "-") + (" OVERDUE" if p.due and p.due < today and p.status == CommitmentStatus.OPEN else ""),
-                p.status.value,
+                spoken(p.status),
                 p.text,
             )
             for p in items
@@ -258,7 +259,7 @@ def followup_list(session: Session, contact, status, show_all, as_json) -> None:
                 f.id,
                 plans.effective_due(f).isoformat() + (f" {f.due_time:%H:%M}" if f.due_time else ""),
                 names.get(f.contact_id, "?"),
-                f.status.value,
+                spoken(f.status),
                 f.source,
                 f.reason,
             )

@@ -13,6 +13,7 @@ import click
 
 from ..errors import UserError
 from ..session import Session
+from ..wording import plural
 from . import cli
 from .engine import report_problems
 from .groups import export
@@ -59,10 +60,6 @@ def _when(entry, tz) -> str:
     return entry.start.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 @export.command("ics")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE|-",
               help="File to write (replaced atomically, mode 0600), or - for standard output.")
@@ -103,7 +100,7 @@ def export_ics(session: Session, output: str, days, contact, account, todo, date
         extra = [f"{counts['cancelled']} cancelled"] if counts["cancelled"] else []
         extra += [f"{counts['completed']} completed"] if counts["completed"] else []
         more = f" ({', '.join(extra)})" if extra else ""
-        click.echo(f"Wrote {_plural(counts['active'], noun)}{more} to {path}", err=True)
+        click.echo(f"Wrote {plural(counts['active'], noun)}{more} to {path}", err=True)
 
 
 @cli.group("calendar")

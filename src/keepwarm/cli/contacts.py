@@ -14,6 +14,7 @@ from . import cli
 from .opening import creates_database
 from .output import emit_json, table
 from .params import LINE, NOTES, EnumChoice
+from ..wording import spoken
 
 pass_session = click.make_pass_decorator(Session)
 
@@ -167,7 +168,8 @@ def contact_list(session: Session, account, tag, role, style, stage, search, as_
         return
     table(
         [
-            (c.id, c.name, c.account or "", c.role.value if c.role else "", c.style.value, c.stage.value, ", ".join(c.tags))
+            (c.id, c.name, c.account or "", spoken(c.role) if c.role else "", spoken(c.style), spoken(c.stage),
+             ", ".join(c.tags))
             for c in found
         ],
         ("ID", "NAME", "ACCOUNT", "ROLE", "STYLE", "STAGE", "TAGS"),

@@ -7,6 +7,7 @@ import click
 from .. import devdata
 from ..errors import UserError
 from ..session import Session
+from ..wording import plural
 from . import cli
 from .opening import creates_database
 
@@ -33,5 +34,5 @@ def generate(session: Session, contacts: int, interactions_per_contact: int, see
         raise UserError(f"{session.db_path}: holds contacts already (use --force to add synthetic ones anyway)")
     result = devdata.generate(session, contacts=contacts, interactions_per_contact=interactions_per_contact, seed=seed,
                               progress=lambda i, n: click.echo(f"  {i}/{n} contacts", err=True))
-    click.echo(f"Generated {result['contacts']} contacts in {result['accounts']} accounts "
-               f"with {result['interactions']} interactions.")
+    click.echo(f"Generated {plural(result['contacts'], 'contact')} in {plural(result['accounts'], 'account')} "
+               f"with {plural(result['interactions'], 'interaction')}.")

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import click
 import tomli_w
 
-from .. import dates, paths
+from .. import dates, paths, tempfiles
 from ..engine.agenda import build_agenda
 from ..engine.runtime import Runtime
 from ..errors import UserError
 from ..rules import effective, flatten
 from ..session import Session
+from ..wording import plural
 from . import cli
-from .output import emit_json, table
+from .output import emit_json, table, terminal_width, wrapped_table
 
 pass_session = click.make_pass_decorator(Session)
 _reported: set[int] = set()
@@ -89,7 +89,8 @@ def rules_check(session: Session, as_json: bool) -> None:
         for problem in problems:
             click.echo(str(problem), err=True)
         if not problems:
-            click.echo(f"{len(runtime.rules.raw.files)} rule files, {len(runtime.rules.sections)} sections: all valid.")
+            click.echo(f"{plural(len(runtime.rules.raw.files), 'rule file')}, {plural(len(runtime.rules.sections), 'section')}: "
+                       "all valid.")
     if problems:
         raise SystemExit(2)
 
@@ -110,7 +111,19 @@ def rules_show(session: Session, section: str | None, as_json: bool) -> None:
     if as_json:
         emit_json([{"key": k, "value": v, "origin": o} for k, v, o in rows])
         return
-    table([(k, _toml_value(v), o) for k, v, o in rows], ("KEY", "VALUE", "FROM"))
+    shown = [(k, _toml_value(v), _short_origin(o)) for k, v, o in rows]
+    wrapped_table(shown, ("KEY", "VALUE", "FROM"), wrap=1, width=terminal_width())
+
+
+def _short_origin(origin: str) -> str:
+    """A rule file as a person reads it: `shipped: engine.toml`, or the path with `~` for the home folder."""
+    path = Path(origin)
+    if not path.is_absolute():
+        return origin
+    if path.parent == paths.default_rules_dir().resolve() or path.parent == paths.default_rules_dir():
+        return f"shipped: {path.name}"
+    home = Path.home()
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else origin
 
 
 def _toml_value(value) -> str:
@@ -125,19 +138,17 @@ def _toml_value(value) -> str:
 @click.option("--force", is_flag=True, help="Overwrite an existing copy.")
 @pass_session
 def rules_init(session: Session, force: bool) -> None:
-    """Write the effective settings into your rules folder, ready to edit."""
+    """Write a starter file into your rules folder: every setting, commented out, with its default and meaning."""
+    from ..rules_starter import render
+
     folder = paths.user_rules_dir()
     target = folder / "my-rules.toml"
     if target.exists() and not force:
         raise UserError(f"{target}: exists already (use --force to overwrite it)")
-    values = effective(session.runtime.rules)
-    header = (
-        "# Your keepwarm rules. Values here override the shipped defaults key by key;\n"
-        "# delete what you do not change. Check with `keepwarm rules check`.\n\n"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    _atomic_write(target, header + tomli_w.dumps(values))
-    click.echo(f"Wrote {target}")
+    text = render(session.runtime.rules.sections)
+    paths.ensure_private_dir(folder)
+    _atomic_write(target, text)
+    click.echo(f"Wrote {target}: uncomment the settings you want to change.")
 
 
 @rules.command("docs")
@@ -169,7 +180,7 @@ def rules_docs(output: Path | None, check: bool) -> None:
 
 
 def _atomic_write(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfiles.temp_beside(target)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

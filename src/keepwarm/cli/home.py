@@ -13,6 +13,7 @@ import click
 from sqlalchemy import func, select
 
 from ..session import Session
+from ..wording import plural
 from ..store import schema
 
 
@@ -52,7 +53,7 @@ def print_summary(session: Session) -> None:
         click.echo("  keepwarm --help")
         return
     click.echo(
-        f"{numbers['contacts']} contacts in {numbers['accounts']} accounts, "
-        f"{numbers['interactions']} interactions, {numbers['open_followups']} open follow-ups."
+        f"{plural(numbers['contacts'], 'contact')} in {plural(numbers['accounts'], 'account')}, "
+        f"{plural(numbers['interactions'], 'interaction')}, {plural(numbers['open_followups'], 'open follow-up')}."
     )
     click.echo("See `keepwarm --help` for the commands.")

@@ -15,6 +15,7 @@ from ..io.report import ImportReport
 from ..model import Role, Stage
 from ..session import Session
 from ..store import contacts as people
+from ..wording import plural
 from . import cli
 from .groups import export, import_
 from .opening import creates_database
@@ -167,8 +168,8 @@ def export_vcard(session: Session, output: Path, account, tag, role, stage, sear
 
 def _counts(counts: dict[str, int]) -> str:
     order = ("contacts", "accounts", "interactions", "promises", "followups", "assessments", "rules")
-    names = {"followups": "follow-ups", "rules": "rule files"}
-    return ", ".join(f"{counts.get(k, 0)} {names.get(k, k)}" for k in order if k in counts)
+    names = {"followups": "follow-up", "rules": "rule file"}
+    return ", ".join(plural(counts.get(k, 0), names.get(k, k[:-1])) for k in order if k in counts)
 
 
 @cli.command("restore")

@@ -59,5 +59,40 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
         click.echo(line(row))
 
 
+def terminal_width() -> int:
+    """The terminal's width (or $COLUMNS); 100 when the output is not a terminal."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size(fallback=(100, 24)).columns)
+
+
+def wrapped_table(rows: Sequence[Sequence[object]], headers: Sequence[str], wrap: int, width: int) -> None:
+    """Like `table`, but column `wrap` is wrapped so no line is wider than `width` (nothing is cut).
+
+    The other columns keep their widest cell; the wrapped one gets what is left
+    (at least 10 characters), and its continuation lines leave the others blank.
+    """
+    import textwrap
+
+    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
+    others = sum(w for i, w in enumerate(widths) if i != wrap) + 2 * (len(headers) - 1)
+    widths[wrap] = min(widths[wrap], max(10, width - others))
+
+    def lines(values: Sequence[str]) -> list[str]:
+        chunks = textwrap.wrap(values[wrap], widths[wrap], break_long_words=True, break_on_hyphens=False) or [""]
+        out = []
+        for n, chunk in enumerate(chunks):
+            parts = [chunk if i == wrap else (v if n == 0 else "") for i, v in enumerate(values)]
+            out.append("  ".join(p.ljust(widths[i]) for i, p in enumerate(parts)).rstrip())
+        return out
+
+    for line in lines(list(headers)):
+        click.echo(line)
+    for row in cells:
+        for line in lines(row):
+            click.echo(line)
+
+
 def warn(message: str) -> None:
     click.echo(f"keepwarm: {message}", err=True)

@@ -10,6 +10,7 @@ import click
 from ..model.enums import normalize_word
 from ..store.ids import MAX_ID
 from ..text import control_problem
+from ..wording import typed
 
 
 class EnumChoice(click.ParamType):
@@ -20,7 +21,7 @@ class EnumChoice(click.ParamType):
         self.name = enum.__name__.lower()
 
     def get_metavar(self, param, ctx=None) -> str:  # click passes ctx in 8.2+
-        return "[" + "|".join(m.value for m in self.enum) + "]"
+        return "[" + "|".join(typed(m) for m in self.enum) + "]"
 
     def convert(self, value, param, ctx):
         if isinstance(value, self.enum):
@@ -29,13 +30,13 @@ class EnumChoice(click.ParamType):
         try:
             return self.enum(word)
         except ValueError:
-            accepted = ", ".join(m.value for m in self.enum)
+            accepted = ", ".join(typed(m) for m in self.enum)
             self.fail(f"{value!r} is not one of: {accepted}", param, ctx)
 
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
 
-        return [CompletionItem(m.value) for m in self.enum if m.value.startswith(incomplete)]
+        return [CompletionItem(typed(m)) for m in self.enum if typed(m).startswith(normalize_word(incomplete).replace("_", "-"))]
 
 
 class IntRange(click.IntRange):

@@ -10,6 +10,7 @@ from .. import doctor as checkup
 from ..errors import UserError
 from ..session import Session
 from ..store import backups
+from ..wording import plural
 from . import cli
 from .output import emit_json
 
@@ -34,7 +35,8 @@ def backup_command(session: Session, file: Path | None, force: bool, as_json: bo
     if as_json:
         emit_json({"database": str(store.path), "backup": str(target), "counts": counts})
         return
-    click.echo(f"Backed up {counts['contacts']} contacts and {counts['interactions']} interactions to {target}")
+    click.echo(f"Backed up {plural(counts['contacts'], 'contact')} and {plural(counts['interactions'], 'interaction')} "
+               f"to {target}")
 
 
 @cli.command("doctor")
@@ -58,6 +60,6 @@ def doctor_command(session: Session, as_json: bool) -> None:
             if finding.fix:
                 click.echo(f"{'':<8} {'':<12} fix: {finding.fix}")
         problems = report.problems()
-        click.echo(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} found." if problems else "\nAll good.")
+        click.echo(f"\n{plural(len(problems), 'problem')} found." if problems else "\nAll good.")
     if not report.ok:
         raise SystemExit(1)

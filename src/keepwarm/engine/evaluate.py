@@ -298,7 +298,7 @@ def _evaluate(
             stats[cid], warnings[cid], today, evaluation.interval_days(cid), runtime.health
         )
 
-    if persist:
+    if persist and not session.store.read_only:  # a read-only database: advice from what it holds, nothing stored
         active = {name for name, info in host.infos.items() if info.active}
         with session.store.write() as conn:
             evaluation.changes = reconcile(

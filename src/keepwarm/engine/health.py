@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from .settings import HealthSettings
+from ..wording import plural, spoken
 from .types import ContactStats, Warning
 
 
@@ -114,13 +115,13 @@ def _terms(stats: ContactStats, warnings: Sequence[Warning], today: dt.date, int
         # Full points within the rhythm, none at three rhythms late.
         share = 1.0 if ratio <= 1 else max(0.0, min(1.0, 1 - (ratio - 1) / 2))
         if explain:
-            detail = f"last touch {days} days ago against a {interval_days}-day rhythm"
+            detail = f"last touch {plural(days, 'day')} ago against a {interval_days}-day rhythm"
     terms.append(("recency", "Recency", share * cfg.recency, cfg.recency, detail))
 
     if stats.touches_baseline == 0:
         share = 0.6 if stats.touches_recent else 0.0
         if explain:
-            detail = f"{stats.touches_recent} touches recently, no baseline yet"
+            detail = f"{plural(stats.touches_recent, 'touch')} recently, no baseline yet"
     else:
         # ContactStats.rate_recent() and rate_baseline(), written out: this runs for every contact.
         recent = stats.touches_recent * 30 / stats.recent_days
@@ -143,7 +144,7 @@ def _terms(stats: ContactStats, warnings: Sequence[Warning], today: dt.date, int
     else:
         share = max(0.0, min(1.0, inbound / touched / cfg.inbound_share_target))
         if explain:
-            detail = f"{inbound} of {touched} touches {window} came from them"
+            detail = f"{inbound} of {plural(touched, 'touch')} {window} came from them"
     terms.append(("reciprocity", "Reciprocity", share * cfg.reciprocity, cfg.reciprocity, detail))
 
     if not stats.asked_recent:
@@ -190,7 +191,7 @@ def _terms(stats: ContactStats, warnings: Sequence[Warning], today: dt.date, int
     if warnings:
         penalty = min(cfg.max_warning_penalty, sum(w.severity for w in warnings) * cfg.warning_penalty)
         if explain:
-            detail = f"{len(warnings)} open warning(s): " + ", ".join(sorted({w.key for w in warnings}))
+            detail = f"{plural(len(warnings), 'open warning')}: " + ", ".join(sorted({spoken(w.key) for w in warnings}))
         terms.append(("warnings", "Open warnings", -penalty, 0.0, detail))
     return terms
 
@@ -203,7 +204,7 @@ def account_health(members: Sequence[tuple[Health, str]], warnings: Sequence[War
     total = sum(h.score * weights.get(tier, 1.0) for h, tier in members)
     weight = sum(weights.get(tier, 1.0) for _, tier in members)
     mean = total / weight
-    terms = [HealthTerm("members", "Stakeholders", mean, 100, f"tier-weighted mean of {len(members)} contacts")]
+    terms = [HealthTerm("members", "Stakeholders", mean, 100, f"tier-weighted mean of {plural(len(members), 'contact')}")]
     penalty = min(cfg.max_warning_penalty, sum(w.severity for w in warnings) * cfg.warning_penalty)
     if warnings:
         terms.append(HealthTerm("warnings", "Account warnings", -penalty, 0, ", ".join(sorted({w.key for w in warnings}))))

@@ -8,12 +8,12 @@ it, so a crash or a full disk never leaves half a backup under the real name.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from .. import paths, tempfiles
 from ..errors import UserError
 
 
@@ -24,8 +24,9 @@ def private_file(target: Path) -> Iterator[BinaryIO]:
     if target.is_dir():
         raise UserError(f"{target}: is a folder (expected a file name)")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        paths.ensure_private_dir(target.parent)
+        tempfiles.sweep(target.parent)  # what a killed export left here
+        fd, temp = tempfiles.temp_beside(target)
     except OSError as exc:
         raise UserError(f"{target}: cannot be written ({exc.strerror})") from None
     try:

@@ -30,6 +30,7 @@ from .. import paths
 from ..errors import UserError
 from ..store import Store
 from ..store import bulk_load, schema
+from ..wording import plural
 from . import bulk
 from .backup import TABLES, table_counts
 from .encoding import read_text
@@ -153,7 +154,7 @@ def load_file(path: Path) -> Parsed:
 def require_empty(conn: Connection, store: Store) -> None:
     counts = table_counts(conn)
     order = ("contacts", "accounts", "interactions", "promises", "followups", "assessments")
-    held = ", ".join(f"{counts[k]} {'follow-ups' if k == 'followups' else k}" for k in order if counts[k])
+    held = ", ".join(plural(counts[k], "follow-up" if k == "followups" else k[:-1]) for k in order if counts[k])
     if held:
         raise UserError(
             f"{store.path}: is not empty ({held}); restore only into an empty database "

@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import clock
+from .. import clock, paths, tempfiles
 from ..errors import UserError
+from . import readonly
 
 #: Automatic copies kept per database (the oldest beyond this are deleted).
 KEEP = 10
@@ -61,11 +61,12 @@ def copy_database(source: Path, target: Path) -> Path:
     Raises OSError or sqlite3.Error; callers say what failed in their own terms.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    paths.ensure_private_dir(target.parent)
+    tempfiles.sweep(target.parent)
+    fd, temp = tempfiles.temp_beside(target)
     os.close(fd)  # mkstemp creates it 0600
     try:
-        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
+        src = readonly.connect_source(source, BUSY_TIMEOUT_S)
         try:
             dst = sqlite3.connect(temp)
             try:
@@ -180,8 +181,6 @@ def backup_to(db_path: Path, target: Path | None, folder: Path, *, force: bool =
 
 def folder_for(db_path: Path) -> Path:
     """The backups folder for the default database; beside the file for any other (`--db`)."""
-    from .. import paths
-
     db_path = Path(db_path)
     return paths.backups_dir() if db_path == paths.data_dir() / "keepwarm.db" else db_path.parent
 

@@ -23,8 +23,9 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from ..budget import check_may_write
+from .. import paths, tempfiles
 from ..errors import StoreError
-from . import backups, migrate
+from . import backups, migrate, readonly
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -65,9 +66,13 @@ def _data_version(conn: Connection) -> int:
 
 
 def _create_private_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """A new database file, or an adopted empty one, readable by the user only (0600); its folders 0700."""
+    paths.ensure_private_dir(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
+    try:
+        os.fchmod(fd, 0o600)  # an existing 0-byte file keeps its mode through O_CREAT
+    finally:
+        os.close(fd)
 
 
 def check_file(path: Path) -> bool:
@@ -157,6 +162,8 @@ class Store:
         self.path = path
         self.engine = engine
         self._backup_dir = backup_dir
+        #: Why this database cannot be changed ("" when it can); see `open_read_only`.
+        self.read_only = ""
 
     @property
     def backup_dir(self) -> Path:
@@ -188,6 +195,8 @@ class Store:
         """Open (creating or migrating) a database; automatic copies go to `backup_dir`, else beside the file."""
         path = Path(path).expanduser()
         existed = check_file(path)
+        if existed and readonly.is_read_only(path):
+            return cls.open_read_only(path, backup_dir=backup_dir)
         if existed:
             # Judge the file read-only before anything touches it: the pragmas
             # below (WAL above all) rewrite the header of any SQLite file.
@@ -217,7 +226,31 @@ class Store:
         except StoreError as exc:
             engine.dispose()
             raise StoreError(f"{path}: {exc.message}") from None
+        tempfiles.sweep(path.parent, backup_dir or path.parent)  # what a killed backup or export left
         return cls(path, engine, backup_dir=backup_dir)
+
+    @classmethod
+    def open_read_only(cls, path: Path, *, backup_dir: Path | None = None) -> "Store":
+        """An existing database keepwarm may not change: readable, exportable, copyable; every write refused."""
+        state = inspect_read_only(path)
+        if state.needs_upgrade and not state.empty:
+            raise StoreError(
+                f"{path}: cannot be opened: {readonly.why_read_only(path)}, and it needs an upgrade from schema "
+                f"{state.current} (copy it to a writable folder and open the copy with --db)"
+            )
+        engine = create_engine("sqlite+pysqlite://", creator=lambda: connect_read_only(path), poolclass=NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record) -> None:  # pragma: no cover - exercised by the read-only tests
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        store = cls(path, engine, backup_dir=backup_dir)
+        store.read_only = readonly.why_read_only(path)
+        return store
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -228,7 +261,7 @@ class Store:
     @contextmanager
     @_one_line_when_the_disk_fails
     def write(self) -> Iterator[Connection]:
-        check_may_write()  # a run given up for a slow plugin (keepwarm.budget) never writes
+        self._may_write()
         try:
             with self.engine.connect().execution_options(keepwarm_write=True) as conn:
                 with conn.begin():
@@ -256,6 +289,7 @@ class Store:
         the write lock, so what is written is always what a plan saw: all or
         nothing, never on stale data.
         """
+        self._may_write()
         try:
             with self.engine.connect() as conn:
                 for attempt in range(PLAN_ATTEMPTS):
@@ -288,6 +322,11 @@ class Store:
         return StoreError(
             f"{self.path}: {problem}; the change in progress was undone (free some space and run the command again)"
         )
+
+    def _may_write(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: nothing was written, because {self.read_only}")
+        check_may_write()  # a run given up for a slow plugin (keepwarm.budget) never writes
 
     def close(self) -> None:
         self.engine.dispose()

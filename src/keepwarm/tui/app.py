@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from ..errors import UserError
 from ..session import Session
 from ..store.watch import ChangeWatcher
+from ..wording import plural
 from .palette import KeepwarmCommands
 from .screens.agenda import AgendaScreen
 from .screens.base import DataScreen
@@ -419,7 +420,7 @@ class KeepwarmApp(App[None]):
         self.call_from_thread(self._reloaded, problems)
 
     def _reloaded(self, problems: int) -> None:
-        self.notify("Rules and plugins reloaded" + (f": {problems} problem(s)." if problems else ", all fine."),
+        self.notify("Rules and plugins reloaded" + (f": {plural(problems, 'problem')}." if problems else ", all fine."),
                     severity="warning" if problems else "information")
         if isinstance(self.screen, DataScreen):
             self.screen.reload()

@@ -47,6 +47,7 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...store import snapshots
+from ...wording import plural
 from ..render import band_text, due_text
 from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
@@ -341,8 +342,8 @@ class AgendaScreen(DataScreen):
             new = f"; {stored.unevaluated} not evaluated yet" if stored.unevaluated else ""
             text += Content.from_markup("\n[dim]↻ $since$new, updating…[/]", since=since, new=new)
         elif data["messages"]:
-            text += Content.from_markup("\n[$warning]⚠ $n rule or plugin problems: see 5 Plugins and 6 Rules[/]",
-                                        n=str(len(data["messages"])))
+            text += Content.from_markup("\n[$warning]⚠ $n: see 5 Plugins and 6 Rules[/]",
+                                        n=plural(len(data["messages"]), "rule or plugin problem"))
         self.query_one("#agenda-summary", Static).update(text)
 
     @staticmethod

@@ -26,6 +26,7 @@ from ...errors import UserError
 from ...model import Contact
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
+from ...wording import plural
 from ..widgets.contact_form import ContactForm
 from .base import DataScreen
 
@@ -115,9 +116,10 @@ class ContactScreen(DataScreen):
         dates = [heading("Important dates")]
         for d in view["dates_upcoming"]:
             name = d["label"] or words(d["kind"])
-            years = f", {d['years']} years" if d["years"] else ""
-            dates.append(Content.from_markup("$n [dim]$d[/] · next $x (in $i days$y)", n=name, d=d["date"],
-                                             x=d["next"], i=str(d["in_days"]), y=years))
+            years = f", {plural(d['years'], 'year')}" if d["years"] else ""
+            when = "today" if d["in_days"] == 0 else f"in {plural(d['in_days'], 'day')}"
+            dates.append(Content.from_markup("$n [dim]$d[/] · next $x ($i$y)", n=name, d=d["date"],
+                                             x=d["next"], i=when, y=years))
         if len(dates) == 1:
             dates.append(Content.from_markup("[dim]none recorded[/]"))
         self.query_one("#detail-dates", Static).update(Content("\n").join(dates))

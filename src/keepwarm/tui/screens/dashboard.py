@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline,
 from ... import dashboard
 from ..render import BAND_STYLE, plain
 from ..widgets.nav import NavBar
+from ...wording import about, plural
 from .base import DataScreen
 
 EVERYONE = "__everyone__"
@@ -112,9 +113,10 @@ class DashboardScreen(DataScreen):
         for key, name in (("week", "this week"), ("month", "this month")):
             t = s[f"touches_{key}"]
             self.query_one(f"#kpi-{key}", Static).update(_card(
-                f"Touches {name}", f"{t['done']} of {t['plan_to_date']:g} planned so far",
-                [Content.from_markup("[dim]$r of plan · $p planned for the whole $n[/]", r=_pct(t["ratio"]),
-                                     p=f"{t['plan']:g}", n=key)],
+                f"Touches {name}", f"{t['done']} of {about(t['plan_to_date'])} planned so far",
+                [Content.from_markup("[dim]$r of plan · $p planned for the whole $n[/]",
+                                     r=_pct(dashboard.plan_share(t["done"], t["plan_to_date"])), p=about(t["plan"]),
+                                     n=key)],
             ))
         k = s["key_on_cadence"]
         behind = ", ".join(p["name"] for p in k["behind"][:4]) + (" …" if len(k["behind"]) > 4 else "")
@@ -124,14 +126,14 @@ class DashboardScreen(DataScreen):
         ))
         p = s["overdue_promises"]
         self.query_one("#kpi-overdue", Static).update(_card(
-            "Overdue", f"{s['overdue_followups']} follow-up{'' if s['overdue_followups'] == 1 else 's'}",
+            "Overdue", plural(s["overdue_followups"], "follow-up"),
             [Content.from_markup("promises: [b]$m[/] of mine, $t of theirs", m=str(p["mine"]), t=str(p["theirs"]))],
         ))
         b = s["inbound"]
         self.query_one("#kpi-inbound", Static).update(_card(
-            f"They reached out (last {b['window_days']} days)", f"{_pct(b['share'])} inbound",
-            [Content.from_markup("[dim]$i of $t touches · unprompted $u[/]", i=str(b["inbound"]),
-                                 t=str(b["touches"]), u=_pct(b["unprompted_share"]))],
+            f"They reached out (last {plural(b['window_days'], 'day')})", f"{_pct(b['share'])} inbound",
+            [Content.from_markup("[dim]$i of $t · unprompted $u[/]", i=str(b["inbound"]),
+                                 t=plural(b["touches"], "touch"), u=_pct(b["unprompted_share"]))],
         ))
         h = s["health"]
         mean = "–" if h["mean"] is None else f"{h['mean']:g}"

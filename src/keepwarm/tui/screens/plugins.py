@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ... import queries
+from ...wording import plural
 from ..render import plain
 from ..widgets.nav import NavBar
 from .base import DataScreen
@@ -56,8 +57,8 @@ class PluginsScreen(DataScreen):
                           state, plain(p["origin"]), key=p["name"])
         failed = sum(1 for p in data["plugins"] if p["error"])
         self.query_one("#plugins-summary", Static).update(Content.from_markup(
-            "$a active of $n plugins" + (" · [$error]$f failed to load[/]" if failed else ""),
-            a=str(active), n=str(len(data["plugins"])), f=str(failed),
+            "$a active of $n" + (" · [$error]$f failed to load[/]" if failed else ""),
+            a=str(active), n=plural(len(data["plugins"]), "plugin"), f=str(failed),
         ))
         problems = self.query_one("#plugins-problems", Static)
         if data["messages"]:

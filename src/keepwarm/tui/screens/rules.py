@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ... import paths, queries
+from ...wording import plural
 from ..render import plain, short_path
 from ..widgets.nav import NavBar
 from .base import DataScreen
@@ -58,8 +59,8 @@ class RulesScreen(DataScreen):
         problems = self.query_one("#rules-problems", Static)
         if data["problems"]:
             problems.update(Content("\n").join(
-                [Content.from_markup("[b $error]$n problem(s) in the rules; the sections they touch use defaults "
-                                     "or switch their plugin off[/]", n=str(len(data["problems"])))]
+                [Content.from_markup("[b $error]$n in the rules; the sections they touch use defaults "
+                                     "or switch their plugin off[/]", n=plural(len(data["problems"]), "problem"))]
                 + [Content(p["text"].replace(data["folder"], short_path(data["folder"]))) for p in data["problems"]]
             ))
             problems.display = True

@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ..render import SEVERITY, band_content, evidence, heading, words
+from ...wording import with_channel
 
 
 class SidePanel(VerticalScroll):
@@ -30,9 +31,7 @@ class SidePanel(VerticalScroll):
                                 source=f["source"]),
         ]
         if f.get("action") or f.get("channel"):
-            action = f.get("action") or ""
-            channel = f" by {f['channel']}" if f.get("channel") else ""
-            parts += [Content(""), heading("Do"), Content(f"{action}{channel}".strip())]
+            parts += [Content(""), heading("Do"), Content(with_channel(f.get("action") or "", f.get("channel")))]
         if item["tips"]:
             parts += [Content(""), heading("How to talk to them")]
             parts += [Content.from_markup("• $t", t=t["text"]) for t in item["tips"]]

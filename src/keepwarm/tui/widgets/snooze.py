@@ -32,7 +32,7 @@ class SnoozeScreen(TypingWhenShown, ModalScreen[dt.date | None]):
         with Vertical(classes="dialog", id="snooze-dialog"):
             yield Label(f"Snooze the follow-up with {self.who} until…", classes="form-title", markup=False)
             yield Field("Until", Input(self.default, id="in-until", compact=True, select_on_focus=True),
-                        name="until", hint="+3d, +1w, friday, 2026-12-01")
+                        name="until", hint=forms.snooze_examples(self.today))
             yield Label("", id="snooze-preview")
             with Horizontal(classes="form-buttons"):
                 yield Button("Snooze  enter", id="save", variant="primary", compact=True)

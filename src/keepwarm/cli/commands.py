@@ -1,0 +1,40 @@
+"""Which module defines each top-level command, and its one-line help.
+
+`keepwarm --help` and `--version` read this map instead of importing every
+command module (and with them SQLAlchemy, pydantic and the engine): a command's
+module is imported only when that command runs or its own help is asked for.
+tests/test_cli_lazy.py checks that the map and the real commands agree, so a
+command added later cannot be left out or carry a stale help line.
+"""
+
+from __future__ import annotations
+
+#: command name -> (modules of keepwarm.cli that define it and its subcommands, first sentence of its help)
+COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "account": (("contacts",), "Organizations and their stakeholders."),
+    "agenda": (("engine",), "Who to reach out to, why, how, and what builds trust: overdue first."),
+    "assess": (("activity",), "Rate a relationship on the six strength dimensions (1-5 each)."),
+    "backup": (("safety",), "Copy the database to FILE (default: a dated file in the backups folder), "
+               "safely while it is in use."),
+    "calendar": (("calendar",), "Keep a CalDAV calendar (Nextcloud, Radicale, iCloud, Fastmail) in step with "
+                 "your follow-ups."),
+    "contact": (("contacts",), "Add, list, show, edit and remove contacts."),
+    "dashboard": (("dashboard",), "Touches against plan, key stakeholders on cadence, overdue items, inbound "
+                  "share, health and trend."),
+    "demo": (("io",), "Load the example data set, dated around today, into its own database (demo.db)."),
+    "dev": (("dev",), "Developer tools (synthetic data)."),
+    "doctor": (("safety",), "Check the database (integrity, schema version), file permissions, rules and "
+               "plugins; say how to fix each problem."),
+    "export": (("groups", "io", "calendar"), "Take everything out (JSON backup, vCard, iCalendar)."),
+    "followup": (("activity",), "Scheduled touches: add your own, complete, snooze or dismiss them."),
+    "history": (("activity",), "List a contact's interactions, newest first."),
+    "import": (("groups", "io"), "Bring contacts and history in (vCard, CSV)."),
+    "log": (("activity",), "Record an interaction with one or more CONTACTS (ids or names)."),
+    "plugins": (("engine",), "Inspect the loaded plugins, or start a new one."),
+    "promise": (("activity",), "Commitments: what you promised them, and what they promised you."),
+    "restore": (("io",), "Load a JSON backup into an empty database (see `keepwarm export json`)."),
+    "rules": (("engine",), "Check, show and copy the rule packs (TOML)."),
+}
+
+#: Commands left out of `keepwarm --help`.
+HIDDEN = frozenset({"dev"})

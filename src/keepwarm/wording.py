@@ -1,0 +1,83 @@
+"""Counts, names and cut text as a reader expects them: "1 day", "financial approver", "a long na…".
+
+One helper per thing, so the CLI, the TUI and the plugins word them alike.
+"""
+
+from __future__ import annotations
+
+#: English plurals that are not the word plus "s".
+_IRREGULAR = {"person": "people", "reply": "replies", "company": "companies", "this": "these",
+              "was": "were", "is": "are", "has": "have", "touch": "touches", "match": "matches"}
+
+
+def noun(n: float, word: str, many: str | None = None) -> str:
+    """`word` as it agrees with the count `n` (1 day, 2 days, 0 days, 1.5 days)."""
+    if n == 1:
+        return word
+    return many or _IRREGULAR.get(word) or (word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou"
+                                            else word + "es" if word.endswith(("s", "x", "ch", "sh")) else word + "s")
+
+
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """The count and the word: `plural(1, "day")` is "1 day", `plural(3, "touch")` is "3 touches"."""
+    return f"{number(n)} {noun(n, word, many)}"
+
+
+def number(n: float) -> str:
+    """A count or a fractional plan without a useless ".0" and with at most one decimal: 2, 1.5."""
+    if isinstance(n, int) or float(n).is_integer():
+        return str(int(n))
+    return f"{n:.1f}".rstrip("0").rstrip(".")
+
+
+def spoken(value: object) -> str:
+    """An enum member or a snake_case name as the user types and reads it: `financial_approver` -> "financial approver"."""
+    text = str(getattr(value, "value", value))
+    return text.replace("_", " ")
+
+
+def typed(value: object) -> str:
+    """An enum member as it is typed on a command line, without quotes: `financial_approver` -> `financial-approver`."""
+    return str(getattr(value, "value", value)).replace("_", "-")
+
+
+def cut(text: str, width: int) -> str:
+    """`text` in at most `width` characters, cut at a word boundary with "…" when it does not fit."""
+    if width <= 0:
+        return ""
+    if len(text) <= width:
+        return text
+    if width == 1:
+        return "…"
+    head = text[: width - 1]
+    space = head.rfind(" ")
+    if space >= (width - 1) // 2:  # a boundary in the second half: cut there rather than mid-word
+        head = head[:space]
+    return head.rstrip(" ,;:-·") + "…"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_of_year(month: int, day: int, year: int | None = None) -> str:
+    """A date as people write it, with or without its year: "10 Dec", "10 Dec 1985" (never vCard's `--12-10`)."""
+    return f"{day} {_MONTHS[month - 1]}" + (f" {year}" if year else "")
+
+
+def about(n: float) -> str:
+    """A planned number of touches: "2", or "about 2" for 1.5 (half a touch cannot be made)."""
+    if float(n).is_integer():
+        return str(int(n))
+    whole = int(n + 0.5)
+    return f"about {whole}" if whole >= 1 else "less than 1"
+
+
+def with_channel(action: str, channel: str | None) -> str:
+    """What to do, and the channel, as one readable line ("… for them. Channel: email.")."""
+    action = " ".join((action or "").split())
+    if not channel:
+        return action
+    if not action:
+        return f"Channel: {spoken(channel)}."
+    end = "" if action.endswith((".", "!", "?")) else "."
+    return f"{action}{end} Channel: {spoken(channel)}."

@@ -39,6 +39,7 @@ class Incoming:
     sources: dict[str, str] = field(default_factory=dict)  # field -> the column or property it came from
     date_kinds: frozenset[str] | None = None  # kinds of dates the source speaks for (None: those it gives)
     problem: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what was left out or changed, the record still valid
 
     @property
     def label(self) -> str:

@@ -75,6 +75,12 @@ class ImportReport:
     dry_run: bool = False
     sources: list[Source] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    warnings: list[Entry] = field(default_factory=list)  # about records that are imported all the same
+
+    def warn(self, where: Where, text: str, name: str = "") -> Entry:
+        entry = Entry("warning", where, name, reason=text)
+        self.warnings.append(entry)
+        return entry
 
     def add(self, action: str, where: Where, name: str = "", **extra) -> Entry:
         entry = Entry(action, where, name, **extra)
@@ -97,6 +103,8 @@ class ImportReport:
         counts = self.counts()
         text = ", ".join(f"{counts[a]} {a}" for a in ACTIONS)
         noun = "contacts" if self.kind == "contacts" else "interactions"
+        if self.warnings:
+            text += f" ({len(self.warnings)} warning{'' if len(self.warnings) == 1 else 's'})"
         tail = " (dry run: nothing was written)" if self.dry_run else ""
         return f"{noun}: {text}{tail}"
 
@@ -107,6 +115,7 @@ class ImportReport:
             "sources": [s.to_json() for s in self.sources],
             "counts": self.counts(),
             **{action: [e.to_json() for e in self.of(action)] for action in ACTIONS},
+            "warnings": [{**w.where.to_json(), "name": w.name, "warning": w.reason} for w in self.warnings],
         }
 
     def lines(self) -> list[str]:
@@ -125,5 +134,9 @@ class ImportReport:
                 if action == "skipped":
                     detail = f"{detail}: {entry.reason}" if detail else entry.reason
                 out.append(f"  {action:<9}  {where:<18}  {detail}".rstrip())
+        for entry in self.warnings:
+            where = entry.where.full() if several else str(entry.where)
+            detail = f"{entry.name}: {entry.reason}" if entry.name else entry.reason
+            out.append(f"  {'warning':<9}  {where:<18}  {detail}".rstrip())
         out.append(self.summary())
         return out

@@ -3,16 +3,23 @@
 Standard properties carry what every address book understands; keepwarm's own
 fields (role, style, tier, stage, motivations, interests, ...) travel as
 X-KEEPWARM-* properties, which address books keep untouched, so exporting and
-importing again loses nothing. vobject does the escaping and the folding.
+importing again loses nothing. vobject does the escaping; the folding is the
+calendar's (`calendar.folding`, RFC 5545 and RFC 6350 fold alike), because vobject
+decides whether to fold by counting characters, not octets, so a line of 40
+Japanese characters (120 octets) went out unfolded. Control characters are
+taken out of every value: a vCard may not carry them, and a name holding an
+escape sequence must not reach the terminal of whoever opens the file.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import vobject
 
 from .. import __version__
+from ..calendar.folding import fold_text
 from ..model import Contact, DateKind
 from . import datefmt
 from .vcard_import import PREFIX
@@ -38,9 +45,27 @@ def _split_name(name: str) -> tuple[str, str]:
     return parts[-1], " ".join(parts[:-1])
 
 
+_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+#: No line can be this long: vobject then leaves folding to `fold_text`.
+_UNFOLDED = 1 << 30
+
+
+def _clean(value):
+    """Line breaks as LF (escaped as \\n by vobject), every other control character dropped."""
+    if isinstance(value, str):
+        return value if value.isprintable() else _CONTROLS.sub("", _BREAKS.sub("\n", value))
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, (vobject.vcard.Name, vobject.vcard.Address)):
+        for key, part in vars(value).items():
+            setattr(value, key, _clean(part))
+    return value
+
+
 def _add(card, name: str, content, **params: str) -> None:
     line = card.add(name)
-    line.value = content
+    line.value = _clean(content)
     for key, param in params.items():
         line.params[key.upper().replace("_", "-")] = [param]
 
@@ -116,4 +141,4 @@ def _keepwarm(card, contact: Contact) -> None:
 
 def export(contacts: list[Contact]) -> str:
     """Every contact as one vCard 4.0 file, with CRLF line ends as RFC 6350 asks."""
-    return "".join(to_vcard(c).serialize() for c in contacts)
+    return "".join(fold_text(to_vcard(c).serialize(lineLength=_UNFOLDED)) for c in contacts)

@@ -149,7 +149,7 @@ def publish(session: Session, url, username, password_stdin, calendar_name, dry_
     if not url:
         raise UserError("url: none given (expected a CalDAV URL as argument, or [calendar] url in config.toml)")
     if not url.startswith(("http://", "https://")):
-        raise UserError(f"url: {url!r} is not a web address (expected https://... or http://...)")
+        raise UserError(f"url: {dav.shown(url)!r} is not a web address (expected https://... or http://...)")
     username = username or cfg.username or None
     resolve(session, selection)  # a wrong --contact or --account fails before we go online
     password = _password(username, password_stdin, cfg.password)

@@ -6,6 +6,7 @@ about the person and the installation.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
@@ -26,6 +27,8 @@ class CalendarSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     alarm_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
+    #: When an all-day item reminds you, on its own day (an alarm minutes before midnight came the evening before).
+    alarm_time: dt.time = dt.time(9, 0)
     days: int = Field(default=90, ge=1, le=3650)
     name: str = "keepwarm follow-ups"
     url: str = ""

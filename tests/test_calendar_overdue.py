@@ -151,3 +151,36 @@ def test_publish_puts_overdue_followups_on_today_too(late_world, radicale):  # n
     assert drawings.decoded("DTSTART") == TODAY
     assert [a.decoded("TRIGGER") for a in drawings.walk("VALARM")] == [dt.timedelta(hours=9)]
     assert str(drawings["DESCRIPTION"]).startswith("205 days late: it was due on 2026-05-01")
+
+
+# ------------------------------------------------------------------ DTSTAMP and byte-identical exports
+
+
+def _stamps(data: bytes) -> dict[str, tuple[int, dt.datetime]]:
+    return {uid: (p.sequence, p.stamp) for uid, p in parse_both(data).items()}
+
+
+def test_two_exports_of_unchanged_data_are_byte_identical_even_hours_apart(late_world, tmp_path, monkeypatch):
+    out = tmp_path / "cal.ics"
+    assert late_world("export", "ics", "-o", str(out), "--dates").exit_code == 0
+    first = out.read_bytes()
+    monkeypatch.setenv("KEEPWARM_NOW", "2026-11-22T17:45:00+00:00")
+    assert late_world("export", "ics", "-o", str(out), "--dates").exit_code == 0
+    assert out.read_bytes() == first
+    assert {stamp for _, stamp in _stamps(first).values()} == {dt.datetime(2026, 11, 22, 9, 0, tzinfo=UTC)}
+
+
+def test_dtstamp_moves_with_sequence_when_an_event_changes(late_world, tmp_path, monkeypatch):
+    out = tmp_path / "cal.ics"
+    assert late_world("export", "ics", "-o", str(out)).exit_code == 0
+    before = _stamps(out.read_bytes())
+    monkeypatch.setenv("KEEPWARM_NOW", "2026-11-22T17:45:00+00:00")
+    review = [f for f in late_world("followup", "list", "--json").json() if f["reason"] == "quarterly review"][0]
+    assert late_world("followup", "snooze", str(review["id"]), "--until", "2026-12-07").exit_code == 0
+    assert late_world("export", "ics", "-o", str(out)).exit_code == 0
+    after = _stamps(out.read_bytes())
+    changed = {uid for uid in after if after[uid] != before.get(uid)}
+    assert len(changed) == 1
+    (uid,) = changed
+    assert after[uid][0] > before[uid][0]  # SEQUENCE rose ...
+    assert after[uid][1] == dt.datetime(2026, 11, 22, 17, 45, tzinfo=UTC)  # ... and DTSTAMP with it

@@ -317,7 +317,7 @@ def build_event(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmEvent
         name=entry.summary,
         uid=entry.uid,
         description=entry.description or None,
-        created=_arrow(stamp),  # ics 0.7.3 writes `created` as DTSTAMP
+        created=_arrow(entry.stamp or stamp),  # ics 0.7.3 writes `created` as DTSTAMP
         last_modified=_arrow(entry.last_modified),
         status=entry.status,
         begin=_midnight_arrow(entry.start) if all_day else _arrow(entry.start),
@@ -335,7 +335,7 @@ def build_event(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmEvent
 
 def build_todo(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmTodo:
     todo = KeepwarmTodo(
-        dtstamp=_arrow(stamp),
+        dtstamp=_arrow(entry.stamp or stamp),
         uid=entry.uid,
         name=entry.summary,
         description=entry.description or None,

@@ -43,6 +43,7 @@ class Entry:
     followup_id: int | None = None
     extra: tuple[tuple[str, str], ...] = field(default=())
     alarm_at: dt.time | None = None  # an all-day item's reminder: this time of its own day
+    stamp: dt.datetime | None = None  # DTSTAMP: when this version was first written (None: the export's time)
 
     @property
     def all_day(self) -> bool:

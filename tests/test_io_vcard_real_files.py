@@ -261,3 +261,16 @@ def test_export_writes_no_raw_control_characters(session, tmp_path):
     unfolded = text.replace("\r\n ", "")
     assert "NOTE:line one\\nline two]52\\;c\\;aGk= 2J end\r\n" in unfolded
     assert "TITLE:CTO]0\\;owned\r\n" in unfolded
+
+
+def test_one_uid_in_two_files_of_one_import_is_checked_too(run, tmp_path):
+    one = same_uid_file(tmp_path / "a.vcf", [("Ada Lovelace", "ada@engine.example")])
+    two = same_uid_file(tmp_path / "b.vcf", [("Charles Babbage", "charles@engine.example")])
+    result = run("import", "vcard", str(one), str(two), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = result.json()
+    assert report["counts"]["created"] == 2
+    assert report["warnings"][0]["warning"] == (
+        f"has the UID of {one}: card 1 (line 1) (Ada Lovelace), a different person: imported on its own, without that UID"
+    )
+    assert sorted(contacts(run)) == ["Ada Lovelace", "Charles Babbage"]

@@ -34,11 +34,11 @@ def import_vcards(
     for path in paths:
         text = read_text(path, encoding)
         report.sources.append(Source(str(path), "vCard", text.encoding, text.note))
-        read = vcard_import.read(text.text, str(path), text.encoding)
-        for item in read:
-            for warning in item.warnings:
-                report.warn(item.where, warning, item.label)
-        items += read
+        items += vcard_import.read(text.text, str(path), text.encoding)
+    vcard_import.separate_shared_uids(items)  # across the files too: they are one import
+    for item in items:
+        for warning in item.warnings:
+            report.warn(item.where, warning, item.label)
     return runner.run(
         store, report, lambda conn: apply_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
         size=len(items),

@@ -519,7 +519,7 @@ def _same_person(a: Incoming, b: Incoming) -> bool:
 
 
 def separate_shared_uids(items: list[Incoming]) -> None:
-    """Cards of one file that repeat a UID: the same person's are merged, as before, and say so;
+    """Cards of one import (one file or several) that repeat a UID: the same person's are merged, as before, and say so;
     a different person's card loses the UID and is imported as a contact of its own (matched by
     e-mail or name like a card without a UID, so importing the file again changes nothing).
 
@@ -533,11 +533,12 @@ def separate_shared_uids(items: list[Incoming]) -> None:
         seen = first.setdefault(item.uid, item)
         if seen is item:
             continue
+        there = str(seen.where) if seen.where.file == item.where.file else seen.where.full()
         if _same_person(seen, item):
-            item.warnings.append(f"has the UID of {seen.where} ({seen.label}), the same person: merged into one contact")
+            item.warnings.append(f"has the UID of {there} ({seen.label}), the same person: merged into one contact")
         else:
             item.warnings.append(
-                f"has the UID of {seen.where} ({seen.label}), a different person: imported on its own, without that UID"
+                f"has the UID of {there} ({seen.label}), a different person: imported on its own, without that UID"
             )
             item.uid = None
 
@@ -563,5 +564,4 @@ def read(text: str, file: str, codec: str = "utf-8") -> list[Incoming]:
     if not items:
         items.append(Incoming(where=Where(file, 1), problem="no vCard in this file (expected BEGIN:VCARD ... END:VCARD)"))
     items.sort(key=lambda i: i.where.line or 0)
-    separate_shared_uids(items)
     return items

@@ -27,8 +27,7 @@ from . import datefmt, vcard_parse
 from .contacts_apply import ALL_KINDS, Incoming
 from .report import Where
 
-#: A line ends with LF, CRLF, CR, or the CR CR LF some Windows tools write (a CRLF file passed through a text-mode copy).
-_LINE_BREAK = re.compile(r"\r*\n|\r")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: A physical line that starts a property (`NAME:`, `NAME;PARAM=...:`, `group.NAME:`).
 _PROPERTY = re.compile(r"^(?:[\w-]+\.)?[\w-]+[;:]")
 _PROFILE = re.compile(r"^PROFILE\s*:\s*VCARD\s*$", re.IGNORECASE)
@@ -86,6 +85,10 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
     vCard 2.1 writers (old phones) break a long NOTE that way. The break is kept as a line
     break of the value.
     """
+    if "\r\r\n" in text:  # a CRLF file passed through a text-mode copy on Windows: one line end, not two
+        text = text.replace("\r\r\n", "\r\n")
+    # Only a file with a backslash at the end of a line needs the checks below (kept off the fast path).
+    backslashes = "\\" in text
     current: str | None = None
     start = 0
     qp_open = False
@@ -95,17 +98,17 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
         elif current is not None and raw[:1] in (" ", "\t"):
             current += raw[1:]
         elif (
-            current is not None and raw and current.endswith("\\") and _odd_backslash(current)
+            backslashes and current is not None and current.endswith("\\") and raw and _odd_backslash(current)
             and not _PROPERTY.match(raw) and not _END.match(raw.strip())
         ):
             current = current[:-1] + "\\n" + raw  # a 2.1 backslash continuation: an escaped line break
         else:
             if current is not None:
-                yield start, _ended(current)
+                yield start, _ended(current) if backslashes else current
             current, start = raw, number
         qp_open = bool(_QP.match(current)) and current.endswith("=")
     if current is not None:
-        yield start, _ended(current)
+        yield start, _ended(current) if backslashes else current
 
 
 def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
@@ -113,6 +116,7 @@ def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
     cards: list[RawCard] = []
     stray: list[tuple[int, str]] = []
     card: RawCard | None = None
+    profiles = "profile" in text.lower()  # most files have none: no check per line
     for number, line in _logical_lines(text):
         if not line.strip():
             continue
@@ -130,7 +134,7 @@ def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
             cards.append(card)
             card = None
             continue
-        if not _BINARY.match(line) and not _PROFILE.match(line):  # PROFILE:VCARD says nothing BEGIN did not
+        if not _BINARY.match(line) and not (profiles and _PROFILE.match(line)):  # BEGIN said it
             card.lines.append((number, line))
     if card is not None:
         card.problem = "no END:VCARD before the end of the file (expected each card to end with END:VCARD)"
@@ -312,17 +316,22 @@ def _fill_dates(card, fields: dict, sources: dict, item: Incoming) -> None:
     kinds: set[str] = set()
     for prop, kind in (("bday", DateKind.BIRTHDAY), *((p, DateKind.ANNIVERSARY) for p in ANNIVERSARY_PROPS)):
         for line in _values(card, prop):
-            text = _text(line.value).strip()
-            if text and (_param(line, "VALUE").lower() == "text" or not datefmt.is_date_shaped(text)):
+            text = ""
+            try:
+                if _param(line, "VALUE").lower() == "text":
+                    found, text = None, _text(line.value).strip()
+                else:
+                    found = _date(line, kind)
+            except ValueError as exc:
+                found, text = None, _text(line.value).strip()
+                if datefmt.is_date_shaped(text):  # a date, but a wrong one (30 February): the user should fix it
+                    raise ValueError(f"{prop.upper()}: {exc}") from None
+            if text:
                 # "circa 1800" says nothing a calendar can use, but it is what the user knows: kept as a note.
                 _keep_as_note(fields, sources, f"{_TEXT_DATES[kind]}: {text}")
                 item.warnings.append(f"{prop.upper()} {text!r} is not a date: kept in the notes")
                 kinds.add(kind.value)
                 continue
-            try:
-                found = _date(line, kind)
-            except ValueError as exc:
-                raise ValueError(f"{prop.upper()}: {exc}") from None
             kinds.add(kind.value)
             if found is not None:
                 dates.append(found)

@@ -104,7 +104,7 @@ def test_a_bad_reminder_time_in_the_config_is_one_line(late_world, home, tmp_pat
     result = late_world("export", "ics", "-o", str(tmp_path / "cal.ics"))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
-    assert str(path) in result.stderr and "alarm_time" in result.stderr
+    assert result.stderr == f"keepwarm: {path}: calendar.alarm_time: '25:00' is not a time of day (expected HH:MM, e.g. 09:00)\n"
     assert not (tmp_path / "cal.ics").exists()
 
 

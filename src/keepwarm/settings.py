@@ -35,6 +35,16 @@ class CalendarSettings(BaseModel):
     username: str = ""
     password: str = ""
 
+    @field_validator("alarm_time", mode="before")
+    @classmethod
+    def _time_of_day(cls, value):
+        if isinstance(value, str):
+            try:
+                return dt.time.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"{value!r} is not a time of day (expected HH:MM, e.g. 09:00)") from None
+        return value
+
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -8,6 +8,10 @@ reported with its number and line and the others still read: by `vcard_parse`
 else by vobject.readOne, which also words a malformed card's error.
 Photos, logos, sounds and keys are dropped before parsing: keepwarm keeps no
 pictures, and they are most of a file's bytes.
+
+Files from other programs bend the grammar (see `_logical_lines`, `with_charset`,
+`_uri`, `_fill_dates`): a detail that cannot be kept as written is left out or
+moved to the notes with a warning in the report, rather than losing the card.
 """
 
 from __future__ import annotations

@@ -187,8 +187,8 @@ def test_cards_sharing_one_uid_but_naming_different_people_are_not_merged(run, t
     report = imported(run, path)
     assert report["counts"] == {"created": 3, "updated": 0, "unchanged": 0, "skipped": 0}
     assert [(w["card"], w["warning"]) for w in report["warnings"]] == [
-        (2, "has the UID of card 1 (line 1) (Ada Lovelace), a different person: imported on its own, without that UID"),
-        (3, "has the UID of card 1 (line 1) (Ada Lovelace), a different person: imported on its own, without that UID"),
+        (2, "has the same UID as card 1 (line 1), 'Ada Lovelace': a different person, imported on its own without that UID"),
+        (3, "has the same UID as card 1 (line 1), 'Ada Lovelace': a different person, imported on its own without that UID"),
     ]
     people = contacts(run)
     assert sorted(people) == ["Ada Lovelace", "Charles Babbage", "Mary Somerville"]
@@ -207,9 +207,9 @@ def test_the_same_persons_card_repeated_merges_and_says_so(run, tmp_path):
     ])
     report = imported(run, path)
     assert report["counts"]["created"] == 1
-    assert [w["warning"].split(", ", 1)[1] for w in report["warnings"]] == [
-        "the same person: merged into one contact", "the same person: merged into one contact",
-    ]
+    assert [w["warning"] for w in report["warnings"]] == [
+        "has the same UID as card 1 (line 1), 'Ada Lovelace': the same person, merged into one contact",
+    ] * 2
     assert list(contacts(run)) == ["Ada King"]
 
 
@@ -271,6 +271,7 @@ def test_one_uid_in_two_files_of_one_import_is_checked_too(run, tmp_path):
     report = result.json()
     assert report["counts"]["created"] == 2
     assert report["warnings"][0]["warning"] == (
-        f"has the UID of {one}: card 1 (line 1) (Ada Lovelace), a different person: imported on its own, without that UID"
+        f"has the same UID as {one}: card 1 (line 1), 'Ada Lovelace': a different person, "
+        "imported on its own without that UID"
     )
     assert sorted(contacts(run)) == ["Ada Lovelace", "Charles Babbage"]

@@ -548,10 +548,10 @@ def separate_shared_uids(items: list[Incoming]) -> None:
             continue
         there = str(seen.where) if seen.where.file == item.where.file else seen.where.full()
         if _same_person(seen, item):
-            item.warnings.append(f"has the UID of {there} ({seen.label}), the same person: merged into one contact")
+            item.warnings.append(f"has the same UID as {there}, {seen.label!r}: the same person, merged into one contact")
         else:
             item.warnings.append(
-                f"has the UID of {there} ({seen.label}), a different person: imported on its own, without that UID"
+                f"has the same UID as {there}, {seen.label!r}: a different person, imported on its own without that UID"
             )
             item.uid = None
 

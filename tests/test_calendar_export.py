@@ -86,7 +86,7 @@ def test_awkward_text_survives_both_parsers_field_by_field(world, out_dir):
     assert len(long_note()) == 2000
     assert (zoe.start, zoe.end) == (dt.date(2026, 11, 30), dt.date(2026, 12, 1))
     assert (zoe.status, zoe.sequence, zoe.categories) == ("CONFIRMED", 0, ["keepwarm", "manual", "call"])
-    assert zoe.triggers == [dt.timedelta(minutes=-45)]
+    assert zoe.triggers == [dt.timedelta(hours=9)]  # an all-day item: at [calendar] alarm_time on its day
     assert zoe.stamp == FIXED_NOW
 
     lunch = by_followup(parsed, 2)
@@ -208,8 +208,9 @@ def test_todos_have_due_dates_and_completed_ones_say_so(world, out_dir):
     assert (zoe.start, zoe.status) == (dt.date(2026, 11, 30), "NEEDS-ACTION")
     assert b"DUE;VALUE=DATE:20261130" in out.read_bytes()
     assert lunch.start == dt.datetime(2026, 12, 2, 13, 0, tzinfo=UTC)
-    # An absolute reminder: 45 minutes before local midnight of the due day.
-    assert zoe.triggers == [dt.datetime(2026, 11, 29, 22, 15, tzinfo=UTC)]
+    # An absolute reminder: 09:00 in Berlin on the due day (all day: alarm_time, not minutes before midnight).
+    assert zoe.triggers == [dt.datetime(2026, 11, 30, 8, 0, tzinfo=UTC)]
+    assert lunch.triggers == [dt.datetime(2026, 12, 2, 12, 15, tzinfo=UTC)]  # timed: 45 minutes before
     assert world("followup", "done", "1").exit_code == 0
     after = export(world, out, "--todo")
     assert by_followup(after, 1, "todo").status == "COMPLETED"
@@ -237,11 +238,12 @@ def test_contact_and_account_narrow_the_export(world, out_dir):
 
 def test_alarm_minutes_option_overrides_the_config(world, out_dir):
     parsed = export(world, out_dir / "a.ics", "--alarm-minutes", "10")
-    assert by_followup(parsed, 1).triggers == [dt.timedelta(minutes=-10)]
+    assert by_followup(parsed, 2).triggers == [dt.timedelta(minutes=-10)]
+    assert by_followup(parsed, 1).triggers == [dt.timedelta(hours=9)]  # all day: on its day, at alarm_time
     zero = export(world, out_dir / "z.ics", "--alarm-minutes", "0")
-    # At the start: local midnight in Berlin, as an absolute UTC time.
-    assert by_followup(zero, 1).triggers == [dt.datetime(2026, 11, 29, 23, 0, tzinfo=UTC)]
+    # At the start of a timed one, as an absolute UTC time.
     assert by_followup(zero, 2).triggers == [dt.datetime(2026, 12, 2, 13, 0, tzinfo=UTC)]
+    assert by_followup(zero, 1).triggers == [dt.timedelta(hours=9)]
 
 
 def test_export_writes_a_summary_line_on_stderr_and_nothing_else_on_stdout(world, out_dir):

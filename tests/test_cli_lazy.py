@@ -40,7 +40,7 @@ def imported_by(tmp_path, *args: str) -> tuple[str, list[str]]:
     assert done.returncode == 0, done.stderr
     text, modules = json.loads(done.stdout)
     heavy = sorted(m for m in modules if m.startswith(HEAVY) or m.startswith("keepwarm.cli.") and
-                   m != "keepwarm.cli.commands")
+                   m not in ("keepwarm.cli.commands", "keepwarm.cli.terminal"))
     return text, heavy
 
 

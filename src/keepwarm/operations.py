@@ -211,7 +211,7 @@ def export_calendar(session: Session, path: Path) -> str:
     from .calendar.output import check_writable, write_atomic
 
     cfg = session.settings.calendar
-    selection = Selection(days=cfg.days, alarm_minutes=cfg.alarm_minutes, persist=True)
+    selection = Selection(days=cfg.days, alarm_minutes=cfg.alarm_minutes, alarm_time=cfg.alarm_time, persist=True)
     path = Path(path).expanduser()
     check_writable(path)
     result = build_export(session, selection, str(path.resolve()))

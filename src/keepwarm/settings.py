@@ -6,6 +6,7 @@ about the person and the installation.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 
@@ -28,11 +29,23 @@ class CalendarSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     alarm_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
+    #: When an all-day item reminds you, on its own day (an alarm minutes before midnight came the evening before).
+    alarm_time: dt.time = dt.time(9, 0)
     days: int = Field(default=90, ge=1, le=3650)
     name: str = "keepwarm follow-ups"
     url: str = ""
     username: str = ""
     password: str = ""
+
+    @field_validator("alarm_time", mode="before")
+    @classmethod
+    def _time_of_day(cls, value):
+        if isinstance(value, str):
+            try:
+                return dt.time.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"{value!r} is not a time of day (expected HH:MM, e.g. 09:00)") from None
+        return value
 
 
 class Settings(BaseModel):

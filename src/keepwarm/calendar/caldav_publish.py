@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from ..errors import UserError
 from .entries import Entry, is_ours
@@ -91,17 +91,71 @@ def _reason(exc: BaseException) -> str:
     return first[:120] or type(exc).__name__
 
 
-def explain(exc: BaseException, url: str, username: str | None) -> UserError:
-    """One line a user can act on, for anything the network or the server says."""
+MASK = "***"
+
+
+def shown(url: str) -> str:
+    """The URL as keepwarm prints it: a password written into it (`https://me:pw@host/`) masked."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    user = parts.netloc.rpartition("@")[0].partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:{MASK}@{host}"))
+
+
+def _secrets(url: str, password: str | None) -> list[str]:
+    """Every form in which a password could come back in a server's or a library's message."""
+    found = [password] if password else []
+    try:
+        raw = urlsplit(url).netloc.rpartition("@")[0].partition(":")[2]
+    except ValueError:
+        raw = ""
+    if raw:
+        found += [raw, unquote(raw)]
+    return sorted({s for s in found if s}, key=len, reverse=True)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
+
+
+def _status(exc: BaseException) -> int | None:
+    status = getattr(exc, "status", None)
+    try:
+        return int(status) if status is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def explain(exc: BaseException, url: str, username: str | None, secrets: Iterable[str] = ()) -> UserError:
+    """One line a user can act on, for anything the network or the server says.
+
+    401 is refused credentials; 403 is a refusal of what was asked, by a server that knows who
+    asks (another user's calendar, a read-only share). The password never appears: masked in
+    the URL, and taken out of whatever text the server or the library sent.
+    """
     _, error = _dav()
-    if isinstance(exc, error.AuthorizationError):
-        who = f" for user {username!r}" if username else " (no user given; use --user)"
-        return UserError(f"{url}: the server refused the credentials{who} (check the user name and password)")
-    if isinstance(exc, error.NotFoundError):
-        return UserError(f"{url}: no calendar there (expected a calendar's URL, or the server's with --calendar NAME)")
-    if isinstance(exc, error.DAVError):
-        return UserError(f"{url}: the CalDAV server answered with an error ({_reason(exc)})")
-    return UserError(f"{url}: cannot reach the CalDAV server ({_reason(exc)})")
+    where = shown(url)
+    who = f" for user {username!r}" if username else " (no user given; use --user)"
+    if isinstance(exc, error.AuthorizationError) and _status(exc) == 403:
+        text = (f"{where}: the server refused access{who} (HTTP 403 forbidden: the credentials were accepted, "
+                "but this account may not use that calendar)")
+    elif isinstance(exc, error.AuthorizationError):
+        text = f"{where}: the server refused the credentials{who} (check the user name and password)"
+    elif isinstance(exc, error.NotFoundError):
+        text = f"{where}: no calendar there (expected a calendar's URL, or the server's with --calendar NAME)"
+    elif isinstance(exc, error.DAVError):
+        text = f"{where}: the CalDAV server answered with an error ({_reason(exc)})"
+    else:
+        text = f"{where}: cannot reach the CalDAV server ({_reason(exc)})"
+    return UserError(scrub(text, [*_secrets(url, None), *secrets]))
 
 
 def _client(url: str, username: str | None, password: str | None):
@@ -128,37 +182,55 @@ def _name_of(calendar) -> str:
 class Target:
     client: Any
     calendar: Any | None  # None in a dry run when the named calendar does not exist yet
-    url: str
+    url: str  # as shown to the user: a password in it masked
     created: bool = False
+    secrets: tuple[str, ...] = ()  # what no message may repeat
 
 
 def open_target(url: str, username: str | None, password: str | None, calendar_name: str | None,
                 *, create: bool) -> Target:
     _, error = _dav()
+    secrets = tuple(_secrets(url, password))
+
+    def target(calendar, where: str, created: bool = False) -> Target:
+        return Target(client, calendar, shown(where), created, secrets)
+
     try:
         client = _client(url, username, password)
         if not calendar_name:
             calendar = client.calendar(url=url)
             calendar.get_properties()  # fails here, clearly, if nothing is at the URL
-            return Target(client, calendar, url)
+            return target(calendar, url)
         principal = client.principal()
         for candidate in principal.calendars():
             if _name_of(candidate) == calendar_name:
-                return Target(client, candidate, str(candidate.url))
+                return target(candidate, str(candidate.url))
         if not create:
-            return Target(client, None, url)
+            return target(None, url)
         calendar = principal.make_calendar(name=calendar_name)
-        return Target(client, calendar, str(calendar.url), created=True)
+        return target(calendar, str(calendar.url), created=True)
     except (error.DAVError, OSError) as exc:
-        raise explain(exc, url, username) from None
+        raise explain(exc, url, username, secrets) from None
 
 
-def _list_objects(calendar) -> list:
+def _list_objects(calendar) -> tuple[list, set[str]]:
+    """The calendar's objects, and the URLs the listing names as deleted.
+
+    A sync-token listing also names objects deleted since (a tombstone: what keepwarm itself
+    deleted when a follow-up was done); loading one is a 404. Deleted is gone, not an error.
+    """
     for name in ("get_objects_by_sync_token", "objects_by_sync_token"):
         method = getattr(calendar, name, None)
         if method is not None:
-            return list(method(load_objects=True))
-    return list(calendar.search())
+            found = method(load_objects=True)
+            gone = {str(url) for url in (getattr(found, "deleted_urls", None) or ())}
+            return list(found), gone
+    return list(calendar.search()), set()
+
+
+def _canonical(obj) -> str:
+    url = obj.url
+    return str(url.canonical() if hasattr(url, "canonical") else url)
 
 
 def _text(value) -> str:
@@ -171,13 +243,19 @@ def read_remote(target: Target, username: str | None) -> dict[str, Remote]:
         return {}
     _, error = _dav()
     try:
-        objects = _list_objects(target.calendar)
+        objects, gone = _list_objects(target.calendar)
     except (error.DAVError, OSError) as exc:
-        raise explain(exc, target.url, username) from None
+        raise explain(exc, target.url, username, target.secrets) from None
     found: dict[str, Remote] = {}
     for obj in objects:
+        if gone and _canonical(obj) in gone:
+            continue
         try:
             component = obj.icalendar_component
+        except error.NotFoundError:  # deleted between the listing and the loading: gone
+            continue
+        except (error.DAVError, OSError) as exc:
+            raise explain(exc, target.url, username, target.secrets) from None
         except (ValueError, KeyError, AttributeError, IndexError):  # unreadable: not one we wrote
             continue
         uid = _text(component.get("UID"))
@@ -198,10 +276,10 @@ def read_remote(target: Target, username: str | None) -> dict[str, Remote]:
     return found
 
 
-def _check(response, url: str, what: str) -> None:
+def _check(response, url: str, what: str, secrets: Iterable[str] = ()) -> None:
     status = getattr(response, "status", 200)
     if status is not None and int(status) >= 400:
-        raise UserError(f"{url}: the server did not accept the {what} (HTTP {status})")
+        raise UserError(scrub(f"{shown(url)}: the server did not accept the {what} (HTTP {status})", secrets))
 
 
 def apply(target: Target, plan: Plan, render_one: Callable[[Entry], str], username: str | None,
@@ -214,15 +292,16 @@ def apply(target: Target, plan: Plan, render_one: Callable[[Entry], str], userna
     try:
         for entry in plan.create:
             href = base + quote(entry.uid, safe="") + ".ics"
-            _check(client.put(href, render_one(entry), {**headers, "If-None-Match": "*"}), href, "new event")
+            response = client.put(href, render_one(entry), {**headers, "If-None-Match": "*"})
+            _check(response, href, "new event", target.secrets)
             progress("create", entry)
         for entry, remote in plan.update:
-            _check(client.put(remote.url, render_one(entry), headers), remote.url, "update")
+            _check(client.put(remote.url, render_one(entry), headers), remote.url, "update", target.secrets)
             progress("update", entry)
         for remote in plan.delete:
             response = client.delete(remote.url)
             if getattr(response, "status", 200) != 404:  # already gone is fine
-                _check(response, remote.url, "deletion")
+                _check(response, remote.url, "deletion", target.secrets)
             progress("delete", remote)
     except (error.DAVError, OSError) as exc:
-        raise explain(exc, target.url, username) from None
+        raise explain(exc, target.url, username, target.secrets) from None

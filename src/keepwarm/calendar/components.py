@@ -275,6 +275,14 @@ def _local_start(entry: Entry, tz: ZoneInfo) -> dt.datetime:
 def _alarms(entry: Entry, tz: ZoneInfo) -> list[KeepwarmAlarm]:
     if entry.alarm_minutes is None:
         return []
+    if entry.alarm_at is not None and entry.all_day:
+        # On the day itself, at the chosen time (minutes before an all-day start came the evening before).
+        if entry.kind == "VEVENT":
+            # After the start of the day (TRIGGER:PT9H, as Apple Calendar writes "on the day, 9:00"):
+            # it follows the event if the user moves it, and every year of a yearly date.
+            return [KeepwarmAlarm(trigger=_time_of_day(entry.alarm_at), display_text=entry.summary)]
+        at = dt.datetime.combine(entry.start, entry.alarm_at, tzinfo=tz).astimezone(UTC)
+        return [KeepwarmAlarm(trigger=_arrow(at), display_text=entry.summary)]
     before = dt.timedelta(minutes=entry.alarm_minutes)
     if entry.kind == "VEVENT" and entry.alarm_minutes > 0:
         # Relative to the start, so the reminder follows the event if the user moves it.
@@ -282,6 +290,11 @@ def _alarms(entry: Entry, tz: ZoneInfo) -> list[KeepwarmAlarm]:
     # ics writes a zero duration as a bare "P" (invalid), and a to-do's relative
     # trigger would need RELATED=END, which ics cannot write: an absolute time it is.
     return [KeepwarmAlarm(trigger=_arrow(_local_start(entry, tz) - before), display_text=entry.summary)]
+
+
+@lru_cache(maxsize=64)
+def _time_of_day(at: dt.time) -> dt.timedelta:
+    return dt.timedelta(hours=at.hour, minutes=at.minute, seconds=at.second)
 
 
 def _extras(entry: Entry) -> list[ContentLine]:
@@ -304,7 +317,7 @@ def build_event(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmEvent
         name=entry.summary,
         uid=entry.uid,
         description=entry.description or None,
-        created=_arrow(stamp),  # ics 0.7.3 writes `created` as DTSTAMP
+        created=_arrow(entry.stamp or stamp),  # ics 0.7.3 writes `created` as DTSTAMP
         last_modified=_arrow(entry.last_modified),
         status=entry.status,
         begin=_midnight_arrow(entry.start) if all_day else _arrow(entry.start),
@@ -322,7 +335,7 @@ def build_event(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmEvent
 
 def build_todo(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmTodo:
     todo = KeepwarmTodo(
-        dtstamp=_arrow(stamp),
+        dtstamp=_arrow(entry.stamp or stamp),
         uid=entry.uid,
         name=entry.summary,
         description=entry.description or None,

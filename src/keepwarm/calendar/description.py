@@ -7,6 +7,7 @@ that iCalendar cannot carry; escaping is left to the serializer.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -45,18 +46,41 @@ def _one_line(text: str) -> str:
     return " ".join(clean(text).split())
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut at a word boundary with an ellipsis.
+
+    A single word longer than the limit (a URL, a German compound) is the one case cut inside.
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-—–") + "…"
+
+
 def topic(reason: str, limit: int = TOPIC_LIMIT) -> str:
     """The head of a reason: up to its first colon or sentence end, kept short for a title."""
     line = _one_line(reason)
     head = re.split(r":\s|\.\s|\.$", line, maxsplit=1)[0].strip() or line
-    if len(head) > limit:
-        head = head[: limit - 1].rstrip() + "…"
-    return head
+    return shorten(head, limit)
 
 
-def summary(followup: FollowUp, contact: Contact) -> str:
+def days_late(days: int) -> str:
+    return f"{days} day{'' if days == 1 else 's'} late"
+
+
+def summary(followup: FollowUp, contact: Contact, late: int = 0) -> str:
+    """What you do, with whom, about what; an overdue item (shown on today) starts with how late it is."""
     verb = VERBS.get(followup.channel, DEFAULT_VERB) if followup.channel else DEFAULT_VERB
-    return f"{verb} {_one_line(contact.name)} — {topic(followup.reason)}"
+    text = f"{verb} {_one_line(contact.name)} — {topic(followup.reason)}"
+    return f"{days_late(late)}: {text}" if late else text
+
+
+def late_note(due: dt.date, at: dt.time | None, late: int) -> str:
+    """The first line of an overdue item's notes: it stands on today, and this is when it was due."""
+    when = due.isoformat() + (f" {at.strftime('%H:%M')}" if at is not None else "")
+    return f"{days_late(late).capitalize()}: it was due on {when}, and stays on today until it is done or moved."
 
 
 def describe(

@@ -42,6 +42,8 @@ class Entry:
     completed: dt.datetime | None = None
     followup_id: int | None = None
     extra: tuple[tuple[str, str], ...] = field(default=())
+    alarm_at: dt.time | None = None  # an all-day item's reminder: this time of its own day
+    stamp: dt.datetime | None = None  # DTSTAMP: when this version was first written (None: the export's time)
 
     @property
     def all_day(self) -> bool:
@@ -62,6 +64,8 @@ class Entry:
                 self.kind, self.summary, self.description, _iso(self.start), _iso(self.end), self.status,
                 self.categories, self.rrule, self.alarm_minutes, _iso(self.completed), self.extra,
             )
+            if self.alarm_at is not None:  # only all-day items have one: timed items keep their old digest
+                shown += (self.alarm_at.isoformat(),)
             digest = hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()[:20]
             object.__setattr__(self, "_fingerprint", digest)
         return digest

@@ -58,26 +58,41 @@ def followup_entry(
     tz: ZoneInfo,
     kind: Kind = "VEVENT",
     alarm_minutes: int | None = None,
+    today: dt.date | None = None,
+    alarm_at: dt.time | None = None,
 ) -> Entry:
-    """All day on the due day (the day it wakes up when snoozed); timed when it has a time of day."""
+    """All day on the due day (the day it wakes up when snoozed); timed when it has a time of day.
+
+    An open item whose day is before `today` stands all day on today instead, saying how many
+    days late it is: on its old day, months back, no one would see it. It moves each day until
+    it is done, which updates the event (its title changes, so its SEQUENCE rises).
+    An all-day item's reminder comes at `alarm_at` on its own day; a timed one's `alarm_minutes` before.
+    """
     day = effective_due(followup)
+    status = _status(followup, kind)
+    late = (today - day).days if today is not None and day < today and status in ACTIVE.values() else 0
     start: dt.date | dt.datetime
-    if followup.due_time is not None:
+    if late:
+        start, end = today, today + dt.timedelta(days=1)  # type: ignore[operator]
+        description = words.late_note(day, followup.due_time, late) + ("\n\n" + description if description else "")
+    elif followup.due_time is not None:
         start = dates.to_utc(day, followup.due_time, tz)
-        end: dt.date | dt.datetime = start + TIMED_LENGTH
+        end = start + TIMED_LENGTH
     else:
         start, end = day, day + dt.timedelta(days=1)
-    status = _status(followup, kind)
+    all_day = not isinstance(start, dt.datetime)
+    active = status in ACTIVE.values()
     return Entry(
         uid=followup_uid(followup, contact, kind),
         kind=kind,
-        summary=words.summary(followup, contact),
+        summary=words.summary(followup, contact, late),
         description=description,
         start=start,
         end=end if kind == "VEVENT" else None,
         status=status,
         categories=categories(followup),
-        alarm_minutes=alarm_minutes if status in ACTIVE.values() else None,
+        alarm_minutes=alarm_minutes if active else None,
+        alarm_at=alarm_at if active and all_day and alarm_minutes is not None else None,
         sequence=followup.sequence,
         last_modified=followup.updated_at,
         completed=followup.closed_at if status == COMPLETED else None,
@@ -96,7 +111,9 @@ def anchor(date: ImportantDate) -> dt.date:
     return dt.date(year, date.month, date.day)
 
 
-def date_entry(date: ImportantDate, contact: Contact, *, alarm_minutes: int | None = None) -> Entry:
+def date_entry(
+    date: ImportantDate, contact: Contact, *, alarm_minutes: int | None = None, alarm_at: dt.time | None = None
+) -> Entry:
     """A yearly all-day event; it starts on the real year when known (from 1900 on)."""
     start = anchor(date)
     return Entry(
@@ -110,4 +127,5 @@ def date_entry(date: ImportantDate, contact: Contact, *, alarm_minutes: int | No
         categories=("keepwarm", "important date" if date.kind == DateKind.CUSTOM else date.kind.value.replace("_", " ")),
         rrule=yearly_rule(date),
         alarm_minutes=alarm_minutes,
+        alarm_at=alarm_at if alarm_minutes is not None else None,
     )

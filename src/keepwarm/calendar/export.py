@@ -37,6 +37,7 @@ STATE_FILE = "calendar-exports.json"
 class Selection:
     days: int
     alarm_minutes: int | None
+    alarm_time: dt.time = dt.time(9, 0)  # all-day items remind on their own day, at this time
     contact: str | None = None
     account: str | None = None
     todo: bool = False
@@ -116,7 +117,8 @@ def gather(session: Session, selection: Selection, resolved: Resolved, *, with_a
 def _followup_entry(session: Session, selection: Selection, item: FollowUp, contact: Contact, advice: Advice) -> Entry:
     notes = words.describe(item, contact, advice.tips, advice.warnings, advice.suggestions)
     return events.followup_entry(
-        item, contact, notes, tz=session.tz, kind=selection.kind, alarm_minutes=selection.alarm_minutes
+        item, contact, notes, tz=session.tz, kind=selection.kind, alarm_minutes=selection.alarm_minutes,
+        today=session.today, alarm_at=selection.alarm_time,
     )
 
 
@@ -135,7 +137,9 @@ def current_entries(
     if selection.dates and selection.kind == "VEVENT":
         for contact in gathered.contacts.values():
             for date in contact.dates:
-                out.append(events.date_entry(date, contact, alarm_minutes=selection.alarm_minutes))
+                out.append(events.date_entry(
+                    date, contact, alarm_minutes=selection.alarm_minutes, alarm_at=selection.alarm_time,
+                ))
     return out
 
 
@@ -163,7 +167,7 @@ def closing_entries(session: Session, selection: Selection, previous: dict[str, 
 
 
 def _as_cancelled(entry: Entry) -> Entry:
-    return replace(entry, status=CANCELLED, alarm_minutes=None, completed=None)
+    return replace(entry, status=CANCELLED, alarm_minutes=None, alarm_at=None, completed=None)
 
 
 def render_chunks(

@@ -11,6 +11,11 @@ last time, with their SEQUENCE and fingerprint. The next export then
   SEQUENCE, and keeps doing so for `KEEP_CANCELLED` days, in case a file was
   exported but never imported; then forgets it.
 
+Each record also keeps when its current SEQUENCE was first written: that is the
+entry's DTSTAMP. It changes exactly when SEQUENCE does, so a client that orders
+versions by SEQUENCE then DTSTAMP (RFC 5546) sees every update, and two exports
+of unchanged data are byte-for-byte identical.
+
 The record is a small JSON file in the data folder, written atomically.
 """
 
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ..errors import UserError
@@ -38,6 +43,7 @@ class Record:
     start: str
     followup_id: int | None = None
     cancelled_at: str | None = None
+    stamp: str | None = None  # when this SEQUENCE was first written (records from before it was kept: none)
 
     @classmethod
     def of(cls, entry: Entry, cancelled_at: dt.datetime | None = None) -> "Record":
@@ -45,7 +51,15 @@ class Record:
             seq=entry.sequence, hash=entry.fingerprint(), kind=entry.kind, summary=entry.summary,
             start=entry.start.isoformat(), followup_id=entry.followup_id,
             cancelled_at=cancelled_at.isoformat() if cancelled_at else None,
+            stamp=entry.stamp.isoformat() if entry.stamp else None,
         )
+
+
+def _stamp(before: Record | None, seq: int, now: dt.datetime) -> dt.datetime:
+    """The DTSTAMP of a version: kept while SEQUENCE stays, the export's time when it rises."""
+    if before is not None and before.stamp and before.seq == seq:
+        return dt.datetime.fromisoformat(before.stamp)
+    return now
 
 
 def _start(text: str) -> dt.date | dt.datetime:
@@ -76,7 +90,7 @@ def settle(
         seq = entry.sequence
         if before is not None:
             seq = max(seq, before.seq + (1 if before.hash != entry.fingerprint() else 0))
-        final = entry.with_sequence(seq)
+        final = replace(entry, sequence=seq, stamp=_stamp(before, seq, now))
         out.append(final)
         records[entry.uid] = Record.of(final)
     seen = {e.uid for e in current}
@@ -88,12 +102,13 @@ def settle(
             if now - since > KEEP_CANCELLED:
                 continue
             entry = closing.get(uid) or stub(uid, before)
-            final = entry.with_sequence(before.seq)
+            final = replace(entry, sequence=before.seq, stamp=_stamp(before, before.seq, now))
             out.append(final)
-            records[uid] = before
+            records[uid] = replace(before, stamp=final.stamp.isoformat())  # type: ignore[union-attr]
             continue
         entry = closing.get(uid) or stub(uid, before)
-        final = entry.with_sequence(max(entry.sequence, before.seq + 1))
+        seq = max(entry.sequence, before.seq + 1)
+        final = replace(entry, sequence=seq, stamp=now)
         out.append(final)
         records[uid] = Record.of(final, cancelled_at=now)
     return out, records

@@ -34,7 +34,8 @@ def selection_options(func):
         click.option("--todo", is_flag=True, help="Write to-dos (VTODO with a due date) instead of events."),
         click.option("--dates", is_flag=True, help="Add birthdays and anniversaries as yearly events."),
         click.option("--alarm-minutes", type=IntRange(0, MAX_ALARM),
-                     help="Reminder this many minutes before (default: [calendar] alarm_minutes, 30)."),
+                     help="Reminder this many minutes before a timed item (default: [calendar] alarm_minutes, 30); "
+                          "all-day items remind at [calendar] alarm_time on their day (09:00)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -49,6 +50,7 @@ def _selection(session: Session, days, contact, account, todo, dates, alarm_minu
     return Selection(
         days=days if days is not None else cfg.days,
         alarm_minutes=alarm_minutes if alarm_minutes is not None else cfg.alarm_minutes,
+        alarm_time=cfg.alarm_time,
         contact=contact, account=account, todo=todo, dates=dates, persist=persist,
     )
 
@@ -146,7 +148,7 @@ def publish(session: Session, url, username, password_stdin, calendar_name, dry_
     if not url:
         raise UserError("url: none given (expected a CalDAV URL as argument, or [calendar] url in config.toml)")
     if not url.startswith(("http://", "https://")):
-        raise UserError(f"url: {url!r} is not a web address (expected https://... or http://...)")
+        raise UserError(f"url: {dav.shown(url)!r} is not a web address (expected https://... or http://...)")
     username = username or cfg.username or None
     resolve(session, selection)  # a wrong --contact or --account fails before we go online
     password = _password(username, password_stdin, cfg.password)

@@ -46,6 +46,16 @@ def parse(text: str) -> tuple[int | None, int, int] | None:
     raise ValueError(f"{text.strip()!r} is not a date (expected {EXPECTED})")
 
 
+def is_date_shaped(text: str) -> bool:
+    """Whether `text` is written like a date (right or wrong): a value such as "circa 1800" is not."""
+    raw = text.strip()
+    if raw in _EMPTY:
+        return True
+    if "T" in raw[4:]:
+        raw = raw[: raw.index("T", 4)]
+    return any(form.fullmatch(raw) for form in _FORMS)
+
+
 def as_vcard(year: int | None, month: int, day: int) -> str:
     """vCard 4.0's own form: 19850314, or --0314 without a year."""
     return f"{year:04d}{month:02d}{day:02d}" if year is not None else f"--{month:02d}{day:02d}"

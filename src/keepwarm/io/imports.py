@@ -34,7 +34,8 @@ def import_vcards(
     for path in paths:
         text = read_text(path, encoding)
         report.sources.append(Source(str(path), "vCard", text.encoding, text.note))
-        items += vcard_import.read(text.text, str(path))
+        items += vcard_import.read(text.text, str(path), text.encoding)
+    vcard_import.separate_shared_uids(items)  # across the files too: they are one import
     return runner.run(
         store, report, lambda conn: plan_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
         size=len(items),

@@ -128,6 +128,9 @@ class ImportReport:
         counts = self.counts()
         text = ", ".join(f"{counts[a]} {a}" for a in ACTIONS)
         noun = "contacts" if self.kind == "contacts" else "interactions"
+        warned = len(self.warnings) + sum(len(e.warnings) for e in self.entries)
+        if warned:
+            text += f" ({warned} warning{'' if warned == 1 else 's'})"
         tail = " (dry run: nothing was written)" if self.dry_run else ""
         return f"{noun}: {text}{tail}"
 

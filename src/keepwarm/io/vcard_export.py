@@ -3,16 +3,23 @@
 Standard properties carry what every address book understands; keepwarm's own
 fields (role, style, tier, stage, motivations, interests, ...) travel as
 X-KEEPWARM-* properties, which address books keep untouched, so exporting and
-importing again loses nothing. vobject does the escaping and the folding.
+importing again loses nothing. vobject does the escaping; the folding is the
+calendar's (`calendar.folding`, RFC 5545 and RFC 6350 fold alike), because vobject
+decides whether to fold by counting characters, not octets, so a line of 40
+Japanese characters (120 octets) went out unfolded. Control characters are
+taken out of every value: a vCard may not carry them, and a name holding an
+escape sequence must not reach the terminal of whoever opens the file.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import vobject
 
 from .. import __version__
+from ..calendar.folding import fold_text
 from ..model import Contact, DateKind
 from ..text import visible
 from . import datefmt
@@ -39,9 +46,26 @@ def _split_name(name: str) -> tuple[str, str]:
     return parts[-1], " ".join(parts[:-1])
 
 
+_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+#: No line can be this long: vobject then leaves folding to `fold_text`.
+_UNFOLDED = 1 << 30
+
+
+def _clean(value):
+    """Line breaks as LF (escaped as \\n by vobject); control characters were made visible by `_printable`."""
+    if isinstance(value, str):
+        return value if value.isprintable() else _BREAKS.sub("\n", value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, (vobject.vcard.Name, vobject.vcard.Address)):
+        for key, part in vars(value).items():
+            setattr(value, key, _clean(part))
+    return value
+
+
 def _add(card, name: str, content, **params: str) -> None:
     line = card.add(name)
-    line.value = content
+    line.value = _clean(content)
     for key, param in params.items():
         line.params[key.upper().replace("_", "-")] = [param]
 
@@ -57,9 +81,9 @@ def _printable(contact: Contact) -> Contact:
     for name, value in contact:
         multiline = name in ("notes", "addresses")
         if isinstance(value, str):
-            shown = visible(value, multiline=multiline)
+            shown = visible(_BREAKS.sub("\n", value) if multiline else value, multiline=multiline)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            shown = [visible(v, multiline=multiline) for v in value]
+            shown = [visible(_BREAKS.sub("\n", v) if multiline else v, multiline=multiline) for v in value]
         elif name == "dates":
             shown = [d.model_copy(update={"label": visible(d.label, multiline=False)}) for d in value]
         else:
@@ -141,4 +165,4 @@ def _keepwarm(card, contact: Contact) -> None:
 
 def export(contacts: list[Contact]) -> str:
     """Every contact as one vCard 4.0 file, with CRLF line ends as RFC 6350 asks."""
-    return "".join(to_vcard(c).serialize() for c in contacts)
+    return "".join(fold_text(to_vcard(c).serialize(lineLength=_UNFOLDED)) for c in contacts)

@@ -8,10 +8,15 @@ reported with its number and line and the others still read: by `vcard_parse`
 else by vobject.readOne, which also words a malformed card's error.
 Photos, logos, sounds and keys are dropped before parsing: keepwarm keeps no
 pictures, and they are most of a file's bytes.
+
+Files from other programs bend the grammar (see `_logical_lines`, `with_charset`,
+`_uri`, `_fill_dates`): a detail that cannot be kept as written is left out or
+moved to the notes with a warning in the report, rather than losing the card.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,13 +24,19 @@ from dataclasses import dataclass, field
 import vobject
 from vobject.base import ParseError
 
-from ..model import DateKind
+from ..model import Contact, DateKind
 from ..model.enums import normalize_word
+from ..text import fold
 from . import datefmt, vcard_parse
 from .contacts_apply import ALL_KINDS, Incoming
 from .report import Where
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: A physical line that starts a property (`NAME:`, `NAME;PARAM=...:`, `group.NAME:`).
+_PROPERTY = re.compile(r"^(?:[\w-]+\.)?[\w-]+[;:]")
+_PROFILE = re.compile(r"^PROFILE\s*:\s*VCARD\s*$", re.IGNORECASE)
+_CHARSET = re.compile(r";CHARSET=\"?([\w.:-]+)", re.IGNORECASE)
+_ENCODED = re.compile(r"QUOTED-PRINTABLE|BASE64|ENCODING=B\b", re.IGNORECASE)
 _QP = re.compile(r"^[^:]*;(?:ENCODING=)?QUOTED-PRINTABLE[;:]", re.IGNORECASE)
 _BINARY = re.compile(r"^(?:[\w-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
 _BEGIN = re.compile(r"^BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
@@ -56,8 +67,32 @@ class RawCard:
     problem: str | None = None
 
 
+def _odd_backslash(line: str) -> bool:
+    """Whether `line` ends with a backslash that escapes nothing (`\\\\` at the end is an escaped one)."""
+    count = len(line) - len(line.rstrip("\\"))
+    return count % 2 == 1
+
+
+def _ended(line: str) -> str:
+    """A finished logical line: a lone backslash at its very end is dropped, so that vobject does
+    not turn it into a literal `\\eof`."""
+    if line.endswith("\\") and _odd_backslash(line):
+        return line[:-1]
+    return line
+
+
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Unfolded lines with the physical line each starts on."""
+    """Unfolded lines with the physical line each starts on.
+
+    Besides RFC folding and quoted-printable soft breaks, a line that ends with a lone
+    backslash continues on the next physical line when that one does not start a property:
+    vCard 2.1 writers (old phones) break a long NOTE that way. The break is kept as a line
+    break of the value.
+    """
+    if "\r\r\n" in text:  # a CRLF file passed through a text-mode copy on Windows: one line end, not two
+        text = text.replace("\r\r\n", "\r\n")
+    # Only a file with a backslash at the end of a line needs the checks below (kept off the fast path).
+    backslashes = "\\" in text
     current: str | None = None
     start = 0
     qp_open = False
@@ -66,13 +101,18 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
             current = current[:-1] + raw  # a quoted-printable soft break joins lines as they are
         elif current is not None and raw[:1] in (" ", "\t"):
             current += raw[1:]
+        elif (
+            backslashes and current is not None and current.endswith("\\") and raw and _odd_backslash(current)
+            and not _PROPERTY.match(raw) and not _END.match(raw.strip())
+        ):
+            current = current[:-1] + "\\n" + raw  # a 2.1 backslash continuation: an escaped line break
         else:
             if current is not None:
-                yield start, current
+                yield start, _ended(current) if backslashes else current
             current, start = raw, number
         qp_open = bool(_QP.match(current)) and current.endswith("=")
     if current is not None:
-        yield start, current
+        yield start, _ended(current) if backslashes else current
 
 
 def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
@@ -80,6 +120,7 @@ def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
     cards: list[RawCard] = []
     stray: list[tuple[int, str]] = []
     card: RawCard | None = None
+    profiles = "profile" in text.lower()  # most files have none: no check per line
     for number, line in _logical_lines(text):
         if not line.strip():
             continue
@@ -97,7 +138,7 @@ def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
             cards.append(card)
             card = None
             continue
-        if not _BINARY.match(line):
+        if not _BINARY.match(line) and not (profiles and _PROFILE.match(line)):  # BEGIN said it
             card.lines.append((number, line))
     if card is not None:
         card.problem = "no END:VCARD before the end of the file (expected each card to end with END:VCARD)"
@@ -154,8 +195,6 @@ def _param(line, name: str) -> str:
 
 
 def _date(line, kind: DateKind, label: str = "") -> dict | None:
-    if _param(line, "VALUE").lower() == "text":
-        return None  # "circa 1800" says nothing a calendar can use
     parsed = datefmt.parse(_text(line.value))
     if parsed is None:
         return None
@@ -205,11 +244,32 @@ def to_incoming(card, where: Where) -> Incoming:
     return item
 
 
+def _uri(text: str) -> str:
+    """A URL with the text escapes some writers add (`http\\://`, `\\,`, `\\;`) taken out: a URI has none."""
+    if "\\" not in text:
+        return text
+    return re.sub(r"\\([:,;\\])", r"\1", text)
+
+
+def _valid_emails(found: list[str], item: Incoming) -> list[str]:
+    """The addresses the contact model accepts; each other one is left out with a warning,
+    rather than losing the whole card to one mistyped address."""
+    kept = []
+    for email in found:
+        try:
+            Contact._emails([email])  # the model's own check, so import and model never disagree
+        except ValueError as exc:
+            item.warnings.append(f"EMAIL: {exc}; that address was left out")
+            continue
+        kept.append(email)
+    return kept
+
+
 def _fill(card, fields: dict, sources: dict, item: Incoming) -> None:
     name = _name(card)
     if not name:
-        emails = [_text(e.value).strip() for e in _values(card, "email")]
-        name = next((e for e in emails if e), "")
+        emails = [_text(e.value).strip().removeprefix("mailto:") for e in _values(card, "email")]
+        name = next((e for e in _valid_emails([e for e in emails if e], Incoming(item.where)) if e), "")
     if name:
         fields["name"], sources["name"] = name, "FN"
     orgs = _values(card, "org")
@@ -225,9 +285,11 @@ def _fill(card, fields: dict, sources: dict, item: Incoming) -> None:
         ("email", "emails", lambda line: _text(line.value).strip().removeprefix("mailto:")),
         ("tel", "phones", lambda line: _text(line.value).strip().removeprefix("tel:")),
         ("adr", "addresses", lambda line: _address(line.value)),
-        ("url", "urls", lambda line: _text(line.value).strip()),
+        ("url", "urls", lambda line: _uri(_text(line.value).strip())),
     ):
         found = [v for v in (convert(line) for line in _values(card, prop)) if v]
+        if key == "emails":
+            found = _valid_emails(found, item)
         if found:
             fields[key], sources[key] = found, prop.upper()
     notes = [_text(line.value).replace("\r\n", "\n") for line in _values(card, "note")]
@@ -244,15 +306,36 @@ def _fill(card, fields: dict, sources: dict, item: Incoming) -> None:
     _fill_keepwarm(card, fields, sources)
 
 
+_TEXT_DATES = {DateKind.BIRTHDAY: "Birthday", DateKind.ANNIVERSARY: "Anniversary"}
+
+
+def _keep_as_note(fields: dict, sources: dict, text: str) -> None:
+    notes = fields.get("notes", "")
+    fields["notes"] = f"{notes}\n\n{text}" if notes else text
+    sources.setdefault("notes", "NOTE")
+
+
 def _fill_dates(card, fields: dict, sources: dict, item: Incoming) -> None:
     dates: list[dict] = []
     kinds: set[str] = set()
     for prop, kind in (("bday", DateKind.BIRTHDAY), *((p, DateKind.ANNIVERSARY) for p in ANNIVERSARY_PROPS)):
         for line in _values(card, prop):
+            text = ""
             try:
-                found = _date(line, kind)
+                if _param(line, "VALUE").lower() == "text":
+                    found, text = None, _text(line.value).strip()
+                else:
+                    found = _date(line, kind)
             except ValueError as exc:
-                raise ValueError(f"{prop.upper()}: {exc}") from None
+                found, text = None, _text(line.value).strip()
+                if datefmt.is_date_shaped(text):  # a date, but a wrong one (30 February): the user should fix it
+                    raise ValueError(f"{prop.upper()}: {exc}") from None
+            if text:
+                # "circa 1800" says nothing a calendar can use, but it is what the user knows: kept as a note.
+                _keep_as_note(fields, sources, f"{_TEXT_DATES[kind]}: {text}")
+                item.warnings.append(f"{prop.upper()} {text!r} is not a date: kept in the notes")
+                kinds.add(kind.value)
+                continue
             kinds.add(kind.value)
             if found is not None:
                 dates.append(found)
@@ -378,8 +461,42 @@ def keep_commas(line: str) -> str:
     return line[:start] + _escape_commas(line[start:])
 
 
-def _parse(raw: RawCard):
-    lines = [keep_commas(line) for _, line in raw.lines]
+def _unicode(codec: str) -> bool:
+    return codecs.lookup(codec).name.startswith("utf")
+
+
+def with_charset(line: str, codec: str) -> str:
+    """A plain (not quoted-printable) value in the CHARSET its line names, read again from its bytes.
+
+    The file was read as a whole with one codec (a guess such as Windows-1252 when it is not
+    UTF-8); Android phones write Japanese names as `N;CHARSET=SHIFT_JIS:` followed by raw
+    Shift_JIS bytes. Those bytes are recovered by encoding the value back with the file's codec,
+    then decoded with the named charset. A file read as UTF-8 is left alone: it decoded cleanly,
+    and a CHARSET parameter that contradicts it is the more likely mistake.
+    """
+    start = _value_start(line)
+    if start < 0:
+        return line
+    head = line[: start - 1]
+    found = _CHARSET.search(head)
+    if found is None or _ENCODED.search(head):
+        return line
+    value = line[start:]
+    try:
+        charset = codecs.lookup(found.group(1)).name
+        if charset == codecs.lookup(codec).name or value.isascii():
+            return line
+        return line[:start] + value.encode(codec).decode(charset)
+    except (LookupError, UnicodeError):  # an unknown charset, or bytes that are not in it: the text as read
+        return line
+
+
+def _parse(raw: RawCard, codec: str | None = None):
+    """`codec`: the file's, when it was not a Unicode one (see `with_charset`)."""
+    if codec is None:
+        lines = [keep_commas(line) for _, line in raw.lines]
+    else:
+        lines = [keep_commas(with_charset(line, codec)) for _, line in raw.lines]
     card = vcard_parse.read_card(lines)
     if card is not None:
         return card, None
@@ -404,8 +521,45 @@ def _parse_one(raw: RawCard, lines: list[str]):
         return None, f"cannot be read as a vCard ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'malformed'})"
 
 
-def read(text: str, file: str) -> list[Incoming]:
+def _same_person(a: Incoming, b: Incoming) -> bool:
+    """Two cards with one UID describe the same person when their names match (ignoring case and
+    accents) or they share an e-mail address: the same card exported twice, or edited in between."""
+    name_a, name_b = a.fields.get("name"), b.fields.get("name")
+    if isinstance(name_a, str) and isinstance(name_b, str) and fold(name_a) == fold(name_b):
+        return True
+    emails_a = {e.strip().lower() for e in a.fields.get("emails") or [] if isinstance(e, str)}
+    return any(isinstance(e, str) and e.strip().lower() in emails_a for e in b.fields.get("emails") or [])
+
+
+def separate_shared_uids(items: list[Incoming]) -> None:
+    """Cards of one import (one file or several) that repeat a UID: the same person's are merged, as before, and say so;
+    a different person's card loses the UID and is imported as a contact of its own (matched by
+    e-mail or name like a card without a UID, so importing the file again changes nothing).
+
+    Some exporters give every card the same UID; matched by it, a whole address book used to
+    collapse silently into one contact.
+    """
+    first: dict[str, Incoming] = {}
+    for item in items:
+        if item.problem or not item.uid:
+            continue
+        seen = first.setdefault(item.uid, item)
+        if seen is item:
+            continue
+        there = str(seen.where) if seen.where.file == item.where.file else seen.where.full()
+        if _same_person(seen, item):
+            item.warnings.append(f"has the same UID as {there}, {seen.label!r}: the same person, merged into one contact")
+        else:
+            item.warnings.append(
+                f"has the same UID as {there}, {seen.label!r}: a different person, imported on its own without that UID"
+            )
+            item.uid = None
+
+
+def read(text: str, file: str, codec: str = "utf-8") -> list[Incoming]:
+    """The file's cards as records; `codec` is how its bytes were read (for CHARSET parameters)."""
     cards, stray = split_cards(text)
+    recode = None if _unicode(codec) else codec
     items: list[Incoming] = []
     for number, line in stray:
         shown = line if len(line) <= 40 else line[:37] + "..."
@@ -415,7 +569,7 @@ def read(text: str, file: str) -> list[Incoming]:
         if raw.problem:
             items.append(Incoming(where=where, problem=raw.problem))
             continue
-        card, problem = _parse(raw)
+        card, problem = _parse(raw, recode)
         if problem:
             items.append(Incoming(where=where, problem=problem))
             continue

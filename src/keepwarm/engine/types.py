@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..model import Account, Assessment, Channel, Commitment, Contact, FollowUp, Role
+from .checks import check as _check_result
 
 # --------------------------------------------------------------- statistics
 
@@ -192,11 +193,14 @@ class Proposal:
     due: dt.date
     reason: str
     channel: Channel | None = None
-    action: str = ""
+    action: str = field(default="", metadata={"empty": True})
     due_time: dt.time | None = None
-    priority: int = 2  # 1 urgent .. 3 routine
-    interval_days: int | None = None
+    priority: int = field(default=2, metadata={"range": (1, 3)})  # 1 urgent .. 3 routine
+    interval_days: int | None = field(default=None, metadata={"range": (1, 3660)})
     satisfied_by_touch: bool = True
+
+    def __post_init__(self) -> None:  # a bad value raises inside the plugin's call: see engine/checks.py
+        _check_result(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +209,9 @@ class Tip:
 
     text: str
     topic: str = "general"
+
+    def __post_init__(self) -> None:
+        _check_result(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +224,11 @@ class Warning:
 
     key: str
     message: str
-    severity: int = 2
+    severity: int = field(default=2, metadata={"range": (1, 3)})
     evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check_result(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,8 +241,11 @@ class Suggestion:
     key: str
     text: str
     why: str
-    score: float = 0.5
+    score: float = field(default=0.5, metadata={"range": (0, 1)})
     channel: Channel | None = None
+
+    def __post_init__(self) -> None:
+        _check_result(self)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

@@ -37,27 +37,83 @@ class ResultError(ValueError):
     """A plugin built a result object that breaks the rules above."""
 
 
-_checkers: dict[type, tuple[tuple[str, Callable[[str, Any], None]], ...]] = {}
+_checkers: dict[type, Callable[[Any], None]] = {}
 
 
 def check(obj: Any) -> None:
     """Raise ResultError when a field of this result object breaks its rule."""
-    cls = type(obj)
-    checkers = _checkers.get(cls)
-    if checkers is None:
-        checkers = _checkers[cls] = _build(cls)
-    for name, checker in checkers:
-        checker(f"{cls.__name__}.{name}", getattr(obj, name))
+    checker = _checkers.get(type(obj))
+    if checker is None:
+        checker = _checkers[type(obj)] = _compile(type(obj))
+    checker(obj)
 
 
-def _build(cls: type) -> tuple[tuple[str, Callable[[str, Any], None]], ...]:
+def _compile(cls: type) -> Callable[[Any], None]:
+    """One function per class: for each field an inline test that passes the usual values
+    (exact types, in range) at once and hands anything else to the field's full checker,
+    which accepts it or raises with the reason. A field checked by calls alone cost three
+    times the object's construction; inline, a fraction of it."""
     hints = typing.get_type_hints(cls)
-    out = []
-    for f in fields(cls):
-        checker = _for(hints.get(f.name, Any), f.metadata)
-        if checker is not None:
-            out.append((f.name, checker))
-    return tuple(out)
+    lines = ["def check(obj):"]
+    scope: dict[str, Any] = {"MAX_TEXT": MAX_TEXT}
+    for i, f in enumerate(fields(cls)):
+        hint = hints.get(f.name, Any)
+        full = _for(hint, f.metadata)
+        if full is None:
+            continue
+        scope[f"full{i}"] = full
+        fast = _fast(hint, f.metadata, scope, i)
+        lines.append(f"    v = obj.{f.name}")
+        lines.append(f"    if not ({fast}): full{i}({cls.__name__ + '.' + f.name!r}, v)")
+    lines.append("    return None")
+    exec("\n".join(lines), scope)  # noqa: S102 - the text is built here from the dataclass's own fields
+    return scope["check"]
+
+
+def _fast(hint: Any, meta: Mapping[str, Any], scope: dict[str, Any], i: int) -> str:
+    """A Python expression true for the common good values of a field (False sends it to the full check)."""
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return f"v is None or ({_fast(inner[0], meta, scope, i)})" if len(inner) == 1 else "False"
+    if hint is str:
+        return "type(v) is str and len(v) <= MAX_TEXT" + ("" if meta.get("empty") else " and v != '' and not v.isspace()")
+    if hint is bool:
+        return "v is True or v is False"
+    bounds = meta.get("range")
+    if hint is int:
+        return f"type(v) is int and {bounds[0]!r} <= v <= {bounds[1]!r}" if bounds else "type(v) is int"
+    if hint is float:
+        if bounds:
+            return f"(type(v) is float or type(v) is int) and {bounds[0]!r} <= v <= {bounds[1]!r}"
+        return "type(v) is int"
+    origin = typing.get_origin(hint) or hint
+    if origin is Mapping or (isinstance(origin, type) and issubclass(origin, Mapping)):
+        scope["flat"] = _flat
+        return "type(v) is dict and flat(v)"
+    if isinstance(hint, type):
+        scope[f"kind{i}"] = hint
+        return f"type(v) is kind{i}"
+    return "False"
+
+
+_FLAT = frozenset({int, bool, type(None)})
+
+
+def _flat(value: dict) -> bool:
+    """Whether a mapping holds only text keys and short text, finite numbers, booleans or None (most evidence)."""
+    for key, item in value.items():
+        if type(key) is not str:
+            return False
+        kind = type(item)
+        if kind is str:
+            if len(item) > MAX_TEXT:
+                return False
+        elif kind is float:
+            if item - item != 0.0:  # inf and nan
+                return False
+        elif kind not in _FLAT:
+            return False
+    return True
 
 
 def _got(value: Any) -> str:

@@ -50,7 +50,7 @@ CADENCE = """
     (lambda: Warning("k", "m", severity=True), "Warning.severity: expected an integer from 1 to 3"),
     (lambda: Warning("k", "m", evidence={"x": object()}), "Warning.evidence['x']: expected text, a number"),
     (lambda: Warning("k", "m", evidence={"x": float("nan")}), "Warning.evidence['x']: expected a finite number"),
-    (lambda: Warning("k", "m", evidence={1: "one"}), "Warning.evidence: expected text keys"),
+    (lambda: Warning("k", "m", evidence={(1, 2): "pair"}), "Warning.evidence: expected text or number keys"),
     (lambda: Warning("k", "m", evidence=["x"]), "Warning.evidence: expected a mapping"),
     (lambda: Suggestion("k", "t", "w", score=1.5), "Suggestion.score: expected a number from 0 to 1"),
     (lambda: Suggestion("k", "t", ""), "Suggestion.why: expected non-empty text"),

@@ -9,7 +9,7 @@ added later is checked without a special case: `str` is non-empty text of at
 most `MAX_TEXT` characters (`metadata={"empty": True}` allows ""), `int` is an
 integer and not a bool, `float` a finite number, `dt.date` a date and not a
 datetime, an enum a member of it, `metadata={"range": (low, high)}` bounds a
-number, and a `Mapping` holds text keys and plain JSON values.
+number, and a `Mapping` holds text (or number) keys and plain JSON values.
 
 Hand-written rather than pydantic: the agenda builds hundreds of thousands of
 these objects, and a few isinstance checks per field cost a fraction of a model
@@ -209,8 +209,8 @@ def _plain(where: str, value: Any, depth: int) -> None:
         raise ResultError(f"{where}: nested more than {MAX_DEPTH} levels deep")
     if isinstance(value, Mapping):
         for key, item in value.items():
-            if not isinstance(key, str):
-                raise ResultError(f"{where}: expected text keys, got {_got(key)}")
+            if not isinstance(key, (str, int, float)):  # JSON writes a number key as text
+                raise ResultError(f"{where}: expected text or number keys, got {_got(key)}")
             _plain(f"{where}[{key!r}]", item, depth + 1)
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):

@@ -132,6 +132,12 @@ def test_a_poisoned_database_is_still_listed_shown_dismissed_and_doctor_repairs_
          "reinstall the plugin, or keepwarm followup close --source poison"),
     ]
     assert run("followup", "dismiss", str(ids[0])).exit_code == 0
+    poisoned_backup = tmp_path / "before-repair.json"
+    assert run("export", "json", "-o", str(poisoned_backup)).exit_code == 0
+    restored = run("--db", str(tmp_path / "old.db"), "restore", str(poisoned_backup))
+    assert restored.exit_code == 0, restored.stderr
+    reasons = run("--db", str(tmp_path / "old.db"), "followup", "list", "--all", "--json").json()
+    assert [f["reason"] for f in reasons if f["source"] == "poison"] == ["(no reason given)"] * 2
 
     repaired = run("followup", "repair", "--json")
     assert repaired.json() == {"repaired": 2}

@@ -34,7 +34,6 @@ import datetime as dt
 import enum
 import types
 import typing
-from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -104,13 +103,18 @@ def _frozen_model(cls: type[BaseModel]) -> type[BaseModel]:
         return NotImplemented
 
     namespace = {"model_config": {**cls.model_config, "frozen": True}, "__module__": cls.__module__,
-                 "__qualname__": cls.__qualname__, "__eq__": __eq__, "_readonly_base": cls,
-                 "__hash__": lambda self: id(self)}
-    return type(cls)(cls.__name__, (cls,), namespace)
+                 "__qualname__": cls.__qualname__, "__eq__": __eq__, "__hash__": lambda self: id(self)}
+    frozen = type(cls)(cls.__name__, (cls,), namespace)
+    _BASES[frozen] = cls
+    return frozen
+
+
+#: Each frozen subclass -> the model class it was made from.
+_BASES: dict[type, type] = {}
 
 
 def _base(cls: type) -> type:
-    return cls.__dict__.get("_readonly_base", cls)
+    return _BASES.get(cls, cls)
 
 
 _AS_IS, _MODEL, _DATACLASS, _LIST, _TUPLE, _SET, _MAPPING = range(7)
@@ -134,9 +138,9 @@ def _kind(cls: type) -> int:
         return _LIST
     if issubclass(cls, (set, frozenset)):
         return _SET
-    if issubclass(cls, Mapping):
+    if issubclass(cls, (dict, types.MappingProxyType)):
         return _MAPPING
-    return _AS_IS  # not ours to freeze: passed as it is
+    return _AS_IS  # not ours to freeze (a lazily computed Mapping would be computed whole): passed as it is
 
 
 class Freezer:

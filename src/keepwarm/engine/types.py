@@ -1,7 +1,8 @@
 """What the engine hands to plugins, and what plugins hand back.
 
-Plugins receive read-only snapshots (frozen dataclasses built once per run) and
-return small value objects. Nothing here touches the database: a rule that
+Plugins receive read-only snapshots (frozen dataclasses built once per run, and
+frozen through and through by engine/readonly.py before any plugin sees them) and
+return small value objects, which check their own fields (engine/checks.py). Nothing here touches the database: a rule that
 needs a number asks for it to be added to `ContactStats`, which is computed
 for all contacts at once in SQL.
 """

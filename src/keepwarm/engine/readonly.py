@@ -34,7 +34,6 @@ import datetime as dt
 import enum
 import types
 import typing
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -77,9 +76,19 @@ def _immutable_hint(hint: Any) -> bool:
     return hint in _IMMUTABLE or (isinstance(hint, type) and issubclass(hint, enum.Enum))
 
 
-@cache
+#: Each class's fields that may hold something mutable, and each model class's frozen subclass.
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_FROZEN: dict[type, type] = {}
+
+
 def _mutable_fields(cls: type) -> tuple[str, ...]:
     """The fields of a dataclass or model that may hold something mutable."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = _find_mutable_fields(cls)
+    return _FIELDS[cls]
+
+
+def _find_mutable_fields(cls: type) -> tuple[str, ...]:
     if issubclass(cls, BaseModel):
         names = {name: info.annotation for name, info in cls.model_fields.items()}
     else:
@@ -91,9 +100,14 @@ def _mutable_fields(cls: type) -> tuple[str, ...]:
     return tuple(name for name, hint in names.items() if not _immutable_hint(hint))
 
 
-@cache
 def _frozen_model(cls: type[BaseModel]) -> type[BaseModel]:
     """A subclass of `cls` whose instances refuse assignment, equal to `cls`'s with the same values."""
+    if cls not in _FROZEN:
+        _FROZEN[cls] = _make_frozen_model(cls)
+    return _FROZEN[cls]
+
+
+def _make_frozen_model(cls: type[BaseModel]) -> type[BaseModel]:
     if cls.model_config.get("frozen"):
         return cls
 
@@ -203,14 +217,21 @@ class Freezer:
         return self(value)
 
     def _model(self, model: BaseModel) -> BaseModel:
-        cls = _frozen_model(type(model))
+        kind = type(model)
+        cls = _FROZEN.get(kind) or _frozen_model(kind)
         values = model.__dict__ if not self.copy else dict(model.__dict__)
-        for name in _mutable_fields(type(model)):
+        kinds, empty = _KINDS, _EMPTY
+        for name in _FIELDS.get(kind) or _mutable_fields(kind):
             current = values.get(name)
-            if current is not None:
-                frozen = self._item(current)
-                if frozen is not current:
-                    values[name] = frozen
+            found = kinds.get(type(current))
+            if found == _AS_IS:  # None, text, an enum member: nothing to do (the usual case, inline)
+                continue
+            if found is not None and found >= _LIST and not current:
+                values[name] = empty[found]
+                continue
+            frozen = self._item(current)
+            if frozen is not current:
+                values[name] = frozen
         if cls is type(model) and not self.copy:
             return model
         if not self.copy:  # the run's own objects, read from the store for it: frozen where they are
@@ -230,14 +251,21 @@ class Freezer:
         statistics hold some fifty fields) cost more than the run's plugins.
         """
         self._done[id(obj)] = obj  # a field that leads back to it (a cycle) finds it
-        for name in _mutable_fields(type(obj)):
+        kinds, empty, get, put = _KINDS, _EMPTY, object.__getattribute__, object.__setattr__
+        for name in _FIELDS.get(type(obj)) or _mutable_fields(type(obj)):
             try:  # what is set: a lazily filled field (engine.stats.MemberStats) is not filled for this
-                current = object.__getattribute__(obj, name)
+                current = get(obj, name)
             except AttributeError:
+                continue
+            found = kinds.get(type(current))
+            if found == _AS_IS:
+                continue
+            if found is not None and found >= _LIST and not current:
+                put(obj, name, empty[found])
                 continue
             frozen = self._item(current)
             if frozen is not current:
-                object.__setattr__(obj, name, frozen)
+                put(obj, name, frozen)
         return obj
 
 

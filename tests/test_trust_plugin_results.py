@@ -195,3 +195,33 @@ def test_a_generator_that_raises_is_a_problem_of_its_plugin(session):
     ev = evaluate(session)
     assert ev.tips(ada) == []
     assert [(p.plugin, p.error) for p in ev.problems] == [("lazy", "RuntimeError: second failed")]
+
+
+def test_a_subclass_that_skips_the_checks_is_checked_again_by_the_host(session):
+    from engine_helpers import use_plugins
+
+    from keepwarm.engine.evaluate import evaluate
+    from keepwarm.model import Contact
+    from keepwarm.plugin import hookimpl
+    from keepwarm.store import contacts as people
+    from keepwarm.store import followups
+
+    class Unchecked(Proposal):
+        __slots__ = ()
+
+        def __post_init__(self) -> None:
+            pass
+
+    class Sly:
+        @hookimpl
+        def keepwarm_cadence(self, ctx):
+            return [Unchecked(rule_key="sly", due=ctx.today, reason="")]
+
+    with session.store.write() as conn:
+        ada = people.insert_contact(conn, Contact(name="Ada Lovelace"), FIXED_NOW)
+    use_plugins(session, ("sly", Sly()))
+    ev = evaluate(session)
+    assert [(p.plugin, p.contact_id, p.error) for p in ev.problems] == [
+        ("sly", ada, "ResultError: Unchecked.reason: expected non-empty text, got ''")]
+    with session.store.read() as conn:
+        assert followups.list_followups(conn, ada) == []

@@ -26,7 +26,6 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .engine.checks import ResultError
 from .engine.checks import check as check_result
 from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
 
@@ -374,7 +373,9 @@ class PluginHost:
             if type(item) is not expected:
                 try:
                     check_result(item)
-                except ResultError as exc:
+                except Exception as exc:  # ResultError, or a subclass whose own fields cannot be read
+                    if self.strict:
+                        raise
                     failed.add(plugin)
                     self._record(plugin, hook, _error_text(exc), contact_id, exc)
                     continue

@@ -53,7 +53,8 @@ CADENCE = """
     (lambda: Warning("k", "m", evidence={(1, 2): "pair"}), "Warning.evidence: expected text or number keys"),
     (lambda: Warning("k", "m", evidence=["x"]), "Warning.evidence: expected a mapping"),
     (lambda: Suggestion("k", "t", "w", score=1.5), "Suggestion.score: expected a number from 0 to 1"),
-    (lambda: Suggestion("k", "t", ""), "Suggestion.why: expected non-empty text"),
+    (lambda: Suggestion("k", " ", "w"), "Suggestion.text: expected non-empty text"),
+    (lambda: Suggestion("k", "t", None), "Suggestion.why: expected text"),
 ])
 def test_a_bad_result_object_cannot_be_built_and_the_error_names_its_field(build, field):
     with pytest.raises(ResultError) as caught:

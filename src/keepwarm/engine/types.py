@@ -241,7 +241,7 @@ class Suggestion:
 
     key: str
     text: str
-    why: str
+    why: str = field(metadata={"empty": True})  # shown after the text when given
     score: float = field(default=0.5, metadata={"range": (0, 1)})
     channel: Channel | None = None
 

@@ -25,7 +25,7 @@ from .store.migrate import HEAD
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # database, integrity, schema, permissions, settings, rules, plugins, backups
+    check: str  # database, integrity, schema, permissions, settings, rules, plugins, backups, followups
     ok: bool
     message: str
     fix: str = ""
@@ -313,4 +313,7 @@ def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -
     report.findings += check_plugin_folder()
     report.findings += check_leftovers(db_path, backup_dir)
     report.findings += check_rules_and_plugins(safe_mode)
+    from .doctor_followups import check_followups
+
+    report.findings += check_followups(db_path, safe_mode)
     return report

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import inspect
+import itertools
 import os
 import re
 import sys
@@ -28,12 +29,15 @@ import pluggy
 
 from . import budget as time_budget
 from . import hookspecs, plugin_trust
+from .engine.checks import check as check_result
 from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
 from .wording import plural
 
 GROUP = "keepwarm"
 OWN_DISTRIBUTION = "keepwarm"
 MAX_PROBLEMS_PER_HOOK = 5
+#: The most results one plugin's hook may give for one contact (or account); beyond, a flood.
+MAX_RESULTS_PER_HOOK = 50
 
 
 class PluginError(Exception):
@@ -400,8 +404,6 @@ class PluginHost:
                 continue
             if result is None:
                 continue
-            if isinstance(result, expected):
-                result = [result]
             self._check_items(impl.plugin_name, hook, result, expected, contact_id, out, failed)
         return out, failed
 
@@ -423,7 +425,7 @@ class PluginHost:
             if tuple(impl.argnames) != ("ctx",):  # declared with no argument (or, wrongly, others): called by name
                 function = _by_name(function, tuple(impl.argnames))
             impls.append((impl.plugin_name, function))
-        strict, record, check = self.strict, self._record, self._check_items
+        strict, record, check, cap = self.strict, self._record, self._check_items, MAX_RESULTS_PER_HOOK
         no_failures: frozenset[str] = frozenset()
         lane_of, host = time_budget.lane, self
         current = [impls, self._slow_seen]  # the implementations still called: a slow one is dropped
@@ -461,14 +463,15 @@ class PluginHost:
                 if result is None:
                     continue
                 if type(result) is list:
-                    for item in result:  # the usual answer: a list of the expected results
-                        if not isinstance(item, expected):
-                            break
-                    else:
-                        for item in result:
-                            out.append((name, item))
-                        continue
-                elif isinstance(result, expected):
+                    if len(result) <= cap:
+                        for item in result:  # the usual answer: a short list of the expected results
+                            if type(item) is not expected:
+                                break
+                        else:
+                            for item in result:
+                                out.append((name, item))
+                            continue
+                elif type(result) is expected:
                     out.append((name, result))
                     continue
                 if not failed:
@@ -480,20 +483,49 @@ class PluginHost:
 
     def _check_items(self, plugin: str, hook: str, result: Any, expected: type, contact_id: int | None,
                      out: list[tuple[str, Any]], failed: set[str]) -> None:
-        try:
-            items = list(result)
-        except TypeError:
+        """The slow path of any answer but a short list of exact result objects: each item checked.
+
+        A bare text or mapping is one problem (not one per character or key); a
+        generator's own error is the plugin's problem; a subclass of a result type
+        is checked again (it may have replaced the check); beyond `MAX_RESULTS_PER_HOOK`
+        items the rest are dropped, unread, and the flood recorded.
+        """
+        if isinstance(result, expected):
+            result = (result,)
+        if isinstance(result, (str, bytes, Mapping)) or not isinstance(result, Iterable):
             self._record(plugin, hook, f"returned {type(result).__name__}, expected a list of {expected.__name__}",
                          contact_id)
             failed.add(plugin)
             return
+        try:
+            items = list(itertools.islice(result, MAX_RESULTS_PER_HOOK + 1))
+        except Exception as exc:
+            if self.strict:
+                raise
+            self._record(plugin, hook, _error_text(exc), contact_id, exc)
+            failed.add(plugin)
+            return
+        if len(items) > MAX_RESULTS_PER_HOOK:
+            items = items[:MAX_RESULTS_PER_HOOK]
+            self._record(plugin, hook, f"returned more than {MAX_RESULTS_PER_HOOK} {expected.__name__}s for one "
+                         f"{'contact' if contact_id is not None else 'account'}; only the first "
+                         f"{MAX_RESULTS_PER_HOOK} are kept", contact_id)
         for item in items:
-            if isinstance(item, expected):
-                out.append((plugin, item))
-            else:
+            if not isinstance(item, expected):
                 failed.add(plugin)
                 self._record(plugin, hook,
                              f"returned a {type(item).__name__} in its list, expected {expected.__name__}", contact_id)
+                continue
+            if type(item) is not expected:
+                try:
+                    check_result(item)
+                except Exception as exc:  # ResultError, or a subclass whose own fields cannot be read
+                    if self.strict:
+                        raise
+                    failed.add(plugin)
+                    self._record(plugin, hook, _error_text(exc), contact_id, exc)
+                    continue
+            out.append((plugin, item))
 
     def _count(self, plugin: str, hook: str) -> int:
         problem = self._problem_index.get((plugin, hook))

@@ -303,6 +303,37 @@ def followup_dismiss(session: Session, followup_id: int) -> None:
     click.echo(f"Follow-up {followup_id} dismissed")
 
 
+@followup.command("close")
+@click.option("--source", required=True, help="The plugin (the SOURCE column of `followup list`) whose follow-ups to close.")
+@click.option("--json", "as_json", is_flag=True, help="Print the count closed as JSON.")
+@pass_session
+def followup_close(session: Session, source: str, as_json: bool) -> None:
+    """Dismiss every open or snoozed follow-up that SOURCE made (a plugin you removed or disabled)."""
+    with session.store.write() as conn:
+        closed = plans.close_by_source(conn, source, session.now)
+    if as_json:
+        emit_json({"source": source, "closed": closed})
+        return
+    click.echo(f"Closed {closed} follow-up{'' if closed == 1 else 's'} from {source}")
+
+
+@followup.command("repair")
+@click.option("--json", "as_json", is_flag=True, help="Print the count repaired as JSON.")
+@pass_session
+def followup_repair(session: Session, as_json: bool) -> None:
+    """Give the follow-ups a plugin stored without a usable reason the reason they are shown with.
+
+    `keepwarm doctor` finds them; older versions let a plugin store an empty reason,
+    which stopped a backup from being restored.
+    """
+    with session.store.write() as conn:
+        repaired = plans.repair_reasons(conn, session.now)
+    if as_json:
+        emit_json({"repaired": repaired})
+        return
+    click.echo(f"Repaired {repaired} follow-up{'' if repaired == 1 else 's'}")
+
+
 # -------------------------------------------------------------------- assess
 
 _LABELS = {

@@ -25,6 +25,7 @@ from ..store.followup_rows import load_open_followups
 from . import stats as statistics
 from .health import Health, account_health, contact_health
 from .network import StoredNetwork
+from .readonly import Freezer
 from .reconcile import reconcile
 from .runtime import Runtime
 from .types import (
@@ -87,6 +88,8 @@ class Evaluation:
     _tip_caller: Callable | None = field(default=None, repr=False)
     _suggestion_caller: Callable | None = field(default=None, repr=False)
     _account_health: dict[int, Health] | None = field(default=None, repr=False)
+    #: What makes this run's plugin inputs read-only (engine/readonly.py), with what it froze already.
+    _freeze: Freezer = field(default_factory=Freezer, repr=False)
 
     @property
     def account_health(self) -> dict[int, Health]:
@@ -114,11 +117,11 @@ class Evaluation:
             if cached is not None:
                 return cached
         c = self.contexts[contact_id]
-        ctx = ContactContext(
+        ctx = self._freeze(ContactContext(
             c.contact, c.stats, c.today, c.now, c.rules, c.account, c.network, c.commitments,
             c.followups if followups_ is None else tuple(followups_), tuple(self.warnings.get(contact_id, ())),
             c.touch_source,
-        )
+        ))
         if followups_ is None:
             self._advice_contexts[contact_id] = ctx
         return ctx
@@ -241,7 +244,7 @@ def _evaluate(
                 open_followups[cid] = followups.list_followups(conn, cid, statuses=followups.OPEN_STATES)
 
     if wanted is None:
-        network = Network(contacts=tuple(network_contacts), stats=stats)
+        network = freeze(Network(contacts=tuple(network_contacts), stats=stats))
     else:
         network = StoredNetwork(session.store, stats, compute)
     account_of = {cid: account_by_name[c.account] for cid, c in in_scope.items() if c.account in account_by_name}
@@ -249,7 +252,7 @@ def _evaluate(
     for cid, aid in account_of.items():
         by_account[aid].append(Member(in_scope[cid], stats[cid]))
     account_contexts = {
-        aid: AccountContext(account=accounts[aid], members=tuple(ms), today=today, now=now, rules=rules)
+        aid: freeze(AccountContext(account=accounts[aid], members=tuple(ms), today=today, now=now, rules=rules))
         for aid, ms in by_account.items()
     }
 
@@ -267,7 +270,7 @@ def _evaluate(
     for cid in targets:
         contact = in_scope[cid]
         promises, plans = open_promises.get(cid), open_followups.get(cid)
-        ctx = ContactContext(
+        ctx = freeze(ContactContext(
             contact, stats[cid], today, now, rules, account_contexts.get(account_of.get(cid)), network,
             tuple(promises) if promises else no_promises, tuple(plans) if plans else (), (), touches,
         )
@@ -292,6 +295,7 @@ def _evaluate(
         today=today, now=now, runtime=runtime, contacts={cid: in_scope[cid] for cid in targets}, accounts=accounts,
         account_of=account_of, stats=stats, contexts=contexts, proposals=proposals, warnings=warnings,
         account_warnings=account_warnings, health={}, account_contexts=account_contexts, open_followups=all_open,
+        _freeze=freeze,
     )
     for cid in targets:
         evaluation.health[cid] = contact_health(
@@ -332,4 +336,4 @@ def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> N
         ctx = evaluation.contexts[cid]
         found = tuple(now_open.get(cid, ()))
         if found != ctx.followups:
-            evaluation.contexts[cid] = replace(ctx, followups=found)
+            evaluation.contexts[cid] = evaluation._freeze(replace(ctx, followups=found))

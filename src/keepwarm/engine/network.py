@@ -20,6 +20,7 @@ from sqlalchemy import Connection, LargeBinary, Text, bindparam, cast, func, sel
 from ..model import Contact
 from ..store import contacts as people
 from ..store.schema import accounts, contact_tags, contacts, interactions
+from .readonly import freeze
 from .types import ContactStats
 
 #: Fields a topic may be found in, as `candidates` understands them.
@@ -101,11 +102,11 @@ class _LazyStats(Mapping):
     def __getitem__(self, contact_id: int) -> ContactStats:
         found = self._known.get(contact_id)
         if found is not None:
-            return found
+            return freeze(found)
         if self._complete or contact_id not in self._id_set:
             raise KeyError(contact_id)
         self._known.update(self._compute([contact_id]))
-        return self._known[contact_id]
+        return freeze(self._known[contact_id])
 
     @cached_property
     def _id_set(self) -> set[int]:
@@ -129,11 +130,11 @@ class _LazyStats(Mapping):
 
     def values(self):  # one bulk computation, not one per contact
         self._everyone()
-        return [self._known[cid] for cid in self._ids()]
+        return [freeze(self._known[cid]) for cid in self._ids()]
 
     def items(self):
         self._everyone()
-        return [(cid, self._known[cid]) for cid in self._ids()]
+        return [(cid, freeze(self._known[cid])) for cid in self._ids()]
 
     def last_touches(self, ids: Iterable[int], conn_last: Callable[[list[int]], dict]) -> dict:
         ids = list(ids)
@@ -151,6 +152,11 @@ class StoredNetwork:
                  compute: Callable[[Connection, list[int] | None], dict[int, ContactStats]]) -> None:
         self._store = store
         self.stats = _LazyStats(known, self._all_ids, self._compute_with(compute))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if "stats" in self.__dict__:  # plugins read it; none may replace what the others read
+            raise AttributeError(f"StoredNetwork: {name} is read-only")
+        object.__setattr__(self, name, value)
 
     def _compute_with(self, compute):
         def run(ids: list[int] | None) -> dict[int, ContactStats]:
@@ -171,7 +177,7 @@ class StoredNetwork:
     @cached_property
     def contacts(self) -> tuple[Contact, ...]:
         with self._store.read() as conn:
-            return tuple(people.list_contacts(conn))
+            return tuple(freeze(people.list_contacts(conn)))
 
     def others(self, contact: Contact) -> tuple[Contact, ...]:
         return tuple(c for c in self.contacts if c.id != contact.id)

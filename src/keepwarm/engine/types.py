@@ -1,7 +1,8 @@
 """What the engine hands to plugins, and what plugins hand back.
 
-Plugins receive read-only snapshots (frozen dataclasses built once per run) and
-return small value objects. Nothing here touches the database: a rule that
+Plugins receive read-only snapshots (frozen dataclasses built once per run, and
+frozen through and through by engine/readonly.py before any plugin sees them) and
+return small value objects, which check their own fields (engine/checks.py). Nothing here touches the database: a rule that
 needs a number asks for it to be added to `ContactStats`, which is computed
 for all contacts at once in SQL.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..model import Account, Assessment, Channel, Commitment, Contact, Direction, FollowUp, Outcome, Purpose, Role
+from .checks import check as _check_result
 
 # --------------------------------------------------------------- statistics
 
@@ -232,11 +234,14 @@ class Proposal:
     due: dt.date
     reason: str
     channel: Channel | None = None
-    action: str = ""
+    action: str = field(default="", metadata={"empty": True})
     due_time: dt.time | None = None
-    priority: int = 2  # 1 urgent .. 3 routine
-    interval_days: int | None = None
+    priority: int = field(default=2, metadata={"range": (1, 3)})  # 1 urgent .. 3 routine
+    interval_days: int | None = field(default=None, metadata={"range": (1, 3660)})
     satisfied_by_touch: bool = True
+
+    def __post_init__(self) -> None:  # a bad value raises inside the plugin's call: see engine/checks.py
+        _check_result(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +254,9 @@ class Tip:
     #: (keepwarm's own first), so a tip must rank above 0.5 to come before the built-in ones.
     rank: float = 0.5
 
+    def __post_init__(self) -> None:
+        _check_result(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Warning:
@@ -260,8 +268,11 @@ class Warning:
 
     key: str
     message: str
-    severity: int = 2
+    severity: int = field(default=2, metadata={"range": (1, 3)})
     evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check_result(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,9 +284,12 @@ class Suggestion:
 
     key: str
     text: str
-    why: str
-    score: float = 0.5
+    why: str = field(metadata={"empty": True})  # shown after the text when given
+    score: float = field(default=0.5, metadata={"range": (0, 1)})
     channel: Channel | None = None
+
+    def __post_init__(self) -> None:
+        _check_result(self)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

@@ -65,6 +65,15 @@ class FollowUpRecord(FollowUp, _Stamped):
     created_at: dt.datetime
     updated_at: dt.datetime
 
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _usable_reason(cls, value: object) -> object:
+        # A blank reason is what a plugin could store before its results were checked: a backup
+        # holding one is restored with the reason the app shows for it, not refused.
+        from ..store.followups import NO_REASON
+
+        return NO_REASON if isinstance(value, str) and not value.strip() else value
+
 
 class AssessmentRecord(Assessment, _Stamped):
     id: RecordId

@@ -19,7 +19,7 @@ from sqlalchemy import Column, Connection, Text, select, type_coerce
 
 from ..model import Channel, FollowUp, FollowUpStatus
 from .contact_rows import by_value, constructed
-from .followups import OPEN_STATES
+from .followups import MAX_REASON, OPEN_STATES, usable_reason
 from .schema import followups
 
 _FIELDS = tuple(FollowUp.model_fields)
@@ -61,6 +61,8 @@ def load_open_followups(conn: Connection) -> list[FollowUp]:
     out = []
     for (fid, cid, due, due_time, reason, source, rule_key, channel, action, status, snoozed_until, sequence,
          satisfied, created, updated, closed) in conn.execute(query):
+        if type(reason) is not str or not 0 < len(reason) <= MAX_REASON or reason.isspace():
+            reason = usable_reason(reason)  # as list_followups shows a row a plugin poisoned
         out.append(constructed(FollowUp, {
             "id": fid, "contact_id": cid, "due": day[due], "due_time": time[due_time], "reason": reason,
             "source": source, "rule_key": rule_key, "channel": channels[channel] if channel is not None else None,

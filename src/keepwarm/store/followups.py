@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 
 from ..errors import NotFound, UserError
 from ..model import FollowUp, FollowUpStatus
 from .schema import followups
 
 OPEN_STATES = (FollowUpStatus.OPEN.value, FollowUpStatus.SNOOZED.value)
+#: What a follow-up stored without a usable reason shows instead (a plugin could store one before
+#: results were checked; `keepwarm followup repair` writes this into the row).
+NO_REASON = "(no reason given)"
+MAX_REASON = 10_000  # model.NonEmpty
+
+
+def usable_reason(reason: object) -> str:
+    """The stored reason as a follow-up can hold it: blank or missing -> NO_REASON, too long -> cut."""
+    text = "" if reason is None else str(reason)
+    if not text.strip():
+        return NO_REASON
+    return text[:MAX_REASON]
 
 
 def _naive(value: dt.datetime) -> dt.datetime:
@@ -31,7 +43,7 @@ def _followup(row) -> FollowUp:
         contact_id=row.contact_id,
         due=row.due,
         due_time=row.due_time,
-        reason=row.reason,
+        reason=usable_reason(row.reason),  # a row a plugin poisoned is still listed, dismissed and exported
         source=row.source,
         rule_key=row.rule_key,
         channel=row.channel,
@@ -136,3 +148,53 @@ def effective_due(item: FollowUp) -> dt.date:
     if item.status == FollowUpStatus.SNOOZED and item.snoozed_until is not None:
         return item.snoozed_until
     return item.due
+
+
+# ------------------------------------------------------------ unreadable rows
+
+def _unusable():
+    f = followups.c
+    return or_(f.reason.is_(None), func.trim(f.reason) == "", func.length(f.reason) > MAX_REASON,
+               func.typeof(f.reason) != "text")
+
+
+def unusable_reasons(conn: Connection) -> list[tuple[int, str]]:
+    """(id, source) of the follow-ups whose stored reason no follow-up may hold (written before results were checked)."""
+    f = followups.c
+    return [(fid, source) for fid, source in conn.execute(select(f.id, f.source).where(_unusable()).order_by(f.id))]
+
+
+def repair_reasons(conn: Connection, now: dt.datetime) -> int:
+    """Write the reason each unreadable row is shown with into it; the count repaired."""
+    f = followups.c
+    rows = conn.execute(select(f.id, f.reason, f.sequence).where(_unusable())).all()
+    for fid, reason, sequence in rows:
+        conn.execute(update(followups).where(f.id == fid).values(
+            reason=usable_reason(reason), sequence=sequence + 1, updated_at=_naive(now)))
+    return len(rows)
+
+
+# ------------------------------------------------------------ by source
+
+def sources(conn: Connection) -> dict[str, int]:
+    """Every source a follow-up was ever made by, with its count of open and snoozed ones."""
+    f = followups.c
+    open_count = func.sum(case((f.status.in_(OPEN_STATES), 1), else_=0))
+    return {source: int(count or 0) for source, count in
+            conn.execute(select(f.source, open_count).group_by(f.source).order_by(f.source))}
+
+
+def close_by_source(conn: Connection, source: str, now: dt.datetime) -> int:
+    """Dismiss every open or snoozed follow-up of one source (a plugin that is gone); the count closed.
+
+    Dismissed, not done: nothing was done, and the rule does not propose the same date again.
+    """
+    known = sources(conn)
+    if source not in known:
+        listed = ", ".join(known) or "none"
+        raise UserError(f"source: no follow-up comes from {source!r} (sources: {listed})")
+    f = followups.c
+    stamp = _naive(now)
+    result = conn.execute(update(followups).where(f.source == source, f.status.in_(OPEN_STATES)).values(
+        status=FollowUpStatus.DISMISSED.value, closed_at=stamp, updated_at=stamp, sequence=f.sequence + 1))
+    return result.rowcount

@@ -1,0 +1,102 @@
+"""`keepwarm doctor` on the follow-ups plugins made: rows nothing can read back, and rows no plugin tends.
+
+A follow-up is closed by the rule that proposed it, when that rule runs and no
+longer proposes it. A plugin that is gone, disabled or broken never runs, so its
+open follow-ups would wait forever: they are listed here with the command that
+closes them. They are never closed behind the user's back: a plugin missing for
+one run (a reinstall, `--safe-mode`) must not lose what it planned. Like the
+rest of the doctor, this only reads (the database is opened read-only).
+"""
+
+from __future__ import annotations
+
+import shlex
+import sqlite3
+from pathlib import Path
+
+from . import paths, settings
+from .doctor import Finding
+from .errors import UserError
+from .store.database import check_file, connect_read_only
+from .store.followups import MAX_REASON, NO_REASON
+
+MANUAL = "manual"
+
+
+def _command(db_path: Path, *words: str) -> str:
+    """A keepwarm command line for this database (with --db when it is not the default one)."""
+    db = [] if db_path.resolve() == paths.default_db_path().resolve() else ["--db", str(db_path)]
+    return shlex.join(["keepwarm", *db, *words])
+
+
+def check_followups(db_path: Path, safe_mode: bool | None) -> list[Finding]:
+    try:
+        if not check_file(db_path):
+            return []
+    except UserError:
+        return []  # check_database reports it
+    try:
+        conn = connect_read_only(db_path)
+        try:
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='followups'").fetchone():
+                return []
+            bad = conn.execute(
+                "SELECT source, count(*) FROM followups WHERE reason IS NULL OR trim(reason) = '' "
+                f"OR length(reason) > {MAX_REASON} OR typeof(reason) != 'text' GROUP BY source ORDER BY source"
+            ).fetchall()
+            waiting = conn.execute(
+                "SELECT source, count(*) FROM followups WHERE status IN ('open', 'snoozed') AND source != ? "
+                "GROUP BY source ORDER BY source", (MANUAL,)
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []  # check_integrity reports an unreadable file
+    found = []
+    for source, count in bad:
+        found.append(Finding(
+            "followups", False,
+            f"{count} follow-up{'s' if count != 1 else ''} made by {source} {'have' if count != 1 else 'has'} no "
+            f"usable reason (shown as {NO_REASON!r}; a backup holding them cannot be restored)",
+            _command(db_path, "followup", "repair"),
+        ))
+    found += _untended(db_path, waiting, safe_mode)
+    if not found:
+        found.append(Finding("followups", True, "every follow-up is readable and tended by a plugin that runs"))
+    return found
+
+
+def _untended(db_path: Path, waiting: list[tuple[str, int]], safe_mode: bool | None) -> list[Finding]:
+    if not waiting:
+        return []
+    try:
+        config = settings.load()
+    except UserError:
+        return []  # check_rules_and_plugins reports it
+    from .host import PluginHost
+
+    host = PluginHost(safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode,
+                      disabled=tuple(config.plugins.disabled), plugins_dir=paths.user_plugins_dir()).load()
+    found = []
+    for source, count in waiting:
+        info = host.infos.get(source)
+        if info is not None and info.active:
+            continue
+        if info is not None and info.disabled == "safe mode":
+            continue  # it runs again outside safe mode and tends them itself
+        if info is None:
+            why = "is not installed any more"
+            other = "reinstall the plugin, or "
+        elif info.disabled:
+            why = f"is disabled ({info.disabled})"
+            other = f"enable it again in {paths.config_file()}, or "
+        else:
+            why = f"does not load ({info.error})"
+            other = "fix the plugin, or "
+        plural = "s" if count != 1 else ""
+        found.append(Finding(
+            "followups", False,
+            f"plugin {source} {why}: its {count} open follow-up{plural} will never be closed by it",
+            other + _command(db_path, "followup", "close", "--source", source),
+        ))
+    return found

@@ -273,7 +273,7 @@ def _evaluate(
         ctx = freeze(ContactContext(
             contact, stats[cid], today, now, rules, account_contexts.get(account_of.get(cid)), network,
             tuple(promises) if promises else no_promises, tuple(plans) if plans else (), (), touches,
-        )
+        ))
         contexts[cid] = ctx
         if contact.do_not_contact:
             silenced.add(cid)

@@ -192,7 +192,8 @@ def _evaluate(
     cfg = runtime.engine
     now = session.now if at is None else at
     today = session.today if at is None else now.astimezone(session.tz).date()
-    rules = runtime.rules.sections
+    freeze = Freezer()  # every plugin reads what the others read: none may change it
+    rules = Freezer(copy=True)(runtime.rules.sections)  # the runtime's own stay as they are
 
     def compute(conn, ids):
         return statistics.compute(

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static, TextArea
-from tui_support import build_history, settle, settle_until, sync, use_test_rules
+from tui_support import build_history, settle, settle_until, sync, type_text, use_test_rules
 
 from keepwarm.store import activity, followups
 from keepwarm.store import contacts as people
@@ -61,10 +61,6 @@ def open_followups(session, contact_id: int):
 def all_followups(session, contact_id: int):
     with session.store.read() as conn:
         return followups.list_followups(conn, contact_id)
-
-
-async def type_text(pilot, value: str) -> None:
-    await pilot.press(*[("space" if ch == " " else ch) for ch in value])
 
 
 # ------------------------------------------------------------------ agenda

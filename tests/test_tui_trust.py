@@ -15,7 +15,7 @@ from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets._help_panel import HelpPanel
 from textual.widgets._key_panel import BindingsTable
-from tui_support import Rhythm, build_history, settle, settle_until, sync
+from tui_support import Rhythm, build_history, settle, settle_until, sync, type_text
 
 from keepwarm import paths
 from keepwarm.engine.runtime import build_runtime
@@ -78,10 +78,6 @@ async def to_promise_row(pilot, app) -> dict:
     screen.query_one("#agenda-list", DataTable).move_cursor(row=row, animate=False)
     await pilot.pause()
     return screen.current_item()
-
-
-async def type_text(pilot, value: str) -> None:
-    await pilot.press(*[("space" if ch == " " else ch) for ch in value])
 
 
 # ------------------------------------------------------------------ point 1

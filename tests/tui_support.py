@@ -201,3 +201,8 @@ def sync(test):
         return asyncio.run(test(*args, **kwargs))
 
     return runner
+
+
+async def type_text(pilot, value: str) -> None:
+    """Type `value` key by key, as a person would."""
+    await pilot.press(*[("space" if ch == " " else ch) for ch in value])

@@ -58,6 +58,12 @@ def complete_satisfied(conn: Connection, item: Interaction, now: dt.datetime, ah
             or_(f.due <= horizon, and_(f.status == "snoozed", f.snoozed_until <= horizon)),
         )
     ).all()
+    return _mark_done(conn, rows, now)
+
+
+def _mark_done(conn: Connection, rows, now: dt.datetime) -> list[int]:
+    """Close these follow-up rows (id, sequence) as done; their ids."""
+    f = followups.c
     stamp = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
     for row in rows:
         conn.execute(
@@ -85,14 +91,7 @@ def keep_promise(conn: Connection, promise_id: int, now: dt.datetime) -> list[in
     rows = conn.execute(
         select(f.id, f.sequence).where(f.rule_key == f"{PROMISE_KEY}{promise_id}", f.status.in_(("open", "snoozed")))
     ).all()
-    stamp = now.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    for row in rows:
-        conn.execute(
-            update(followups)
-            .where(f.id == row.id)
-            .values(status=FollowUpStatus.DONE.value, closed_at=stamp, updated_at=stamp, sequence=row.sequence + 1)
-        )
-    return [row.id for row in rows]
+    return _mark_done(conn, rows, now)
 
 
 def promise_of(conn: Connection, contact_id: int, rule_key: str | None) -> Commitment | None:

@@ -98,3 +98,100 @@ def test_the_first_paint_shows_a_blank_stored_reason_as_followup_list_does(sessi
     painted = [i["followup"]["reason"] for i in stored["items"] if i["followup"]["source"] == "poison"]
     listed = [f["reason"] for f in run("followup", "list", "--json").json() if f["source"] == "poison"]
     assert painted == listed == ["(no reason given)"] * 2
+
+
+# ------------------------------------------------------------------ point 13: the edit form
+
+
+async def _edit(pilot, app, contact_id: int, **values: str):
+    from textual.widgets import Input
+
+    from tui_support import settle
+
+    app.open_contact(contact_id)
+    await settle(pilot)
+    screen = app.screen
+    await pilot.press("e")
+    await pilot.pause()
+    for name, value in values.items():
+        screen.query_one(f"#in-{name}", Input).value = value
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return screen
+
+
+def _contact(session, contact_id: int):
+    from keepwarm.store import contacts as people
+
+    with session.store.read() as conn:
+        return people.get_contact(conn, contact_id)
+
+
+def test_renaming_a_contact_to_another_ones_name_asks_naming_who_has_it(session):
+    from tui_support import build_history, settle, sync
+
+    from keepwarm.tui.app import KeepwarmApp
+    from keepwarm.tui.widgets.confirm import ConfirmScreen
+
+    ids = build_history(session)
+
+    @sync
+    async def scenario():
+        app = KeepwarmApp(session)
+        async with app.run_test(size=(110, 34)) as pilot:
+            await settle(pilot)
+            screen = await _edit(pilot, app, ids["grace"], name="ada lovelace")
+            assert isinstance(app.screen, ConfirmScreen)
+            assert str(app.screen.query_one("#confirm-question").content) == "Save ada lovelace all the same?"
+            assert str(app.screen.query_one("#confirm-detail").content) == (
+                f"Ada Lovelace (id {ids['ada']}, Analytical Engines) exists already (same name)")
+            await pilot.press("n")  # keep editing: nothing saved
+            await settle(pilot)
+            assert app.screen is screen and screen.editing
+            assert _contact(session, ids["grace"]).name == "Grace Hopper"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            await pilot.press("y")  # saved all the same
+            await settle(pilot)
+            assert not screen.editing
+
+    scenario()
+    assert _contact(session, ids["grace"]).name == "ada lovelace"
+
+
+def test_an_email_another_contact_has_asks_but_an_unchanged_namesake_does_not(session):
+    from tui_support import build_history, settle, sync
+
+    from keepwarm.model import Contact
+    from keepwarm.store import contacts as people
+    from keepwarm.tui.app import KeepwarmApp
+    from keepwarm.tui.widgets.confirm import ConfirmScreen
+
+    from conftest import FIXED_NOW
+
+    ids = build_history(session)
+    with session.store.write() as conn:
+        twin = people.insert_contact(conn, Contact(name="Ada Lovelace", title="Poet"), FIXED_NOW)
+
+    @sync
+    async def scenario():
+        app = KeepwarmApp(session)
+        async with app.run_test(size=(110, 34)) as pilot:
+            await settle(pilot)
+            screen = await _edit(pilot, app, twin, title="Mathematician")  # her namesake is no news
+            await settle(pilot)
+            assert not isinstance(app.screen, ConfirmScreen) and not screen.editing
+            await pilot.press("escape")
+            await settle(pilot)
+            screen = await _edit(pilot, app, ids["grace"], emails="grace@navy.example, ADA@engines.example")
+            assert isinstance(app.screen, ConfirmScreen)
+            assert str(app.screen.query_one("#confirm-detail").content) == (
+                f"Ada Lovelace (id {ids['ada']}, Analytical Engines) exists already (e-mail ada@engines.example)")
+            await pilot.press("n")
+            await settle(pilot)
+            assert screen.editing
+
+    scenario()
+    assert _contact(session, twin).title == "Mathematician"
+    assert "ADA@engines.example" not in _contact(session, ids["grace"]).emails

@@ -195,3 +195,79 @@ def test_an_email_another_contact_has_asks_but_an_unchanged_namesake_does_not(se
     scenario()
     assert _contact(session, twin).title == "Mathematician"
     assert "ADA@engines.example" not in _contact(session, ids["grace"]).emails
+
+
+# ------------------------------------------------------------------ point 27: cut cells end in "…"
+
+
+LONG = ("Ask Grace how the compiler trial went with the navy's new team, and whether the budget for "
+        "next year's training round has been approved by the board")
+
+
+def test_the_agenda_cuts_a_long_reason_with_an_ellipsis_inside_the_pane(session):
+    import datetime as dt
+
+    from rich.cells import cell_len
+    from textual.widgets import DataTable
+    from tui_support import build_history, settle, sync, use_test_rules
+
+    from keepwarm.model import FollowUp
+    from keepwarm.store import followups
+    from keepwarm.tui.app import KeepwarmApp
+
+    from conftest import FIXED_NOW
+
+    ids = build_history(session)
+    use_test_rules(session)
+    with session.store.write() as conn:
+        fid = followups.insert_followup(conn, FollowUp(contact_id=ids["grace"], due=dt.date(2026, 11, 22),
+                                                       reason=LONG, action="call her"), FIXED_NOW)
+
+    @sync
+    async def scenario():
+        app = KeepwarmApp(session)
+        async with app.run_test(size=(110, 34)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("#agenda-list", DataTable)
+            widths = [column.width for column in table.columns.values()]
+            assert sum(w + 2 * table.cell_padding for w in widths) <= table.size.width
+            why = table.get_row(str(fid))[3]
+            assert why.plain.endswith("…") and LONG.startswith(why.plain[:-1])
+            assert cell_len(why.plain) <= widths[3]
+            assert why.plain[-2] != " "  # cut at a word's end, not after a space
+            short = [table.get_row(str(r))[3].plain for kind, item in app.screen.rows if kind == "item"
+                     for r in [item["followup"]["id"]] if r != fid]
+            whole = "keep the 30-day rhythm · rhythm"
+            assert short == [whole if len(whole) <= widths[3] else "keep the 30-day rhythm…"] * 4
+
+            await pilot.resize_terminal(160, 34)  # a wider pane: the rows are fitted to it again
+            await settle(pilot)
+            wider = [column.width for column in table.columns.values()]
+            assert sum(w + 2 * table.cell_padding for w in wider) <= table.size.width
+            longer = table.get_row(str(fid))[3].plain
+            assert len(longer) > len(why.plain) and longer.endswith("…") and LONG.startswith(longer[:-1])
+
+    scenario()
+
+
+def test_what_fits_is_not_cut_and_a_wide_character_counts_two_cells():
+    from rich.cells import cell_len
+
+    from keepwarm.tui.screens.agenda import cut_cell
+
+    assert cut_cell("keep the 30-day rhythm · rhythm", 31) == "keep the 30-day rhythm · rhythm"
+    assert cut_cell("keep the 30-day rhythm · rhythm", 30) == "keep the 30-day rhythm…"
+    shown = cut_cell("東京の田中さんに来週の会議の資料を送る", 12)
+    assert shown.endswith("…") and cell_len(shown) <= 12
+
+
+def test_columns_give_way_do_first_then_why_and_who():
+    from keepwarm.tui.screens.agenda import fit_columns
+
+    natural = [9, 15, 5, 120, 40]
+    assert fit_columns(natural, 300, 1) == natural  # everything fits: nothing is cut
+    fitted = fit_columns(natural, 100, 1)
+    assert fitted[:3] == [9, 15, 5] and fitted[4] == 0  # "do" leaves its room (the side panel shows it)
+    assert sum(w + 2 for w in fitted) == 100
+    tight = fit_columns(natural, 50, 1)
+    assert tight == [9, 12, 5, 14, 0]

@@ -17,6 +17,7 @@ from .session import Session
 from .store import activity as history
 from .store import contacts as people
 from .store import followups as plans
+from .text import fold
 
 
 def resolve_contacts(session: Session, text: str) -> list[int]:
@@ -97,10 +98,21 @@ def get_contact(session: Session, contact_id: int) -> Contact:
         return people.get_contact(conn, contact_id)
 
 
-def same_person(session: Session, contact: Contact, contact_id: int | None = None) -> list[dict]:
-    """Who else already has this contact's name or one of its e-mails (see `store.contacts.same_person`)."""
+def same_person(session: Session, contact: Contact, contact_id: int | None = None, *,
+                was: Contact | None = None) -> list[dict]:
+    """Who else already has this contact's name or one of its e-mails (see `store.contacts.same_person`).
+
+    With `was` (the contact before an edit), only what the edit changed counts: a new name, an added
+    e-mail. A namesake the contact already had is no news at every save."""
+    name: str | None = contact.name
+    emails = list(contact.emails)
+    if was is not None:
+        if fold(contact.name) == fold(was.name):
+            name = None
+        before = {e.strip().lower() for e in was.emails}
+        emails = [e for e in emails if e.strip().lower() not in before]
     with session.store.read() as conn:
-        return people.same_person(conn, contact.name, contact.emails, exclude=contact_id)
+        return people.same_person(conn, name, emails, exclude=contact_id)
 
 
 # ---------------------------------------------------------------- promises

@@ -3,7 +3,8 @@
 A record carries only the fields its source speaks for; its single values
 replace the stored ones, its lists (emails, phones, tags...) add to the stored
 lists, and everything else (a role set in keepwarm, notes typed here) is kept.
-A record finds its contact by UID, then by any of its emails, then by a
+A record finds its contact by UID (unless it names another person, with no
+e-mail in common: then it is reported and imported on its own), then by any of its emails, then by a
 profile URL, and only then by exact name, and never by name when the two
 disagree on what identifies a person (both have emails, profile URLs or
 phones, and none in common): namesakes stay apart. So an updated export
@@ -177,6 +178,17 @@ def disagreement(contact: Contact, item: Incoming) -> str | None:
     return next((kind for kind in mine if mine[kind] and theirs[kind] and not mine[kind] & theirs[kind]), None)
 
 
+def same_person(contact: Contact, item: Incoming) -> bool:
+    """Whether a record carrying a stored contact's UID describes that contact: the same name
+    (ignoring case and accents), or an e-mail or profile URL in common. Some exporters give
+    every card one UID; matched by it alone, another person would be merged into the contact."""
+    name = item.fields.get("name")
+    if isinstance(name, str) and fold(name) == fold(contact.name):
+        return True
+    mine, theirs = _identifiers(item.fields), _identifiers(contact.model_dump())
+    return bool(mine["email"] & theirs["email"] or mine["profile URL"] & theirs["profile URL"])
+
+
 def _json(contact: Contact) -> dict:
     return contact.model_dump(mode="json", exclude={"id", "uid"})
 
@@ -238,7 +250,16 @@ class _Matcher:
     def find(self, item: Incoming) -> tuple[int | None, str, str | None]:
         """(the contact this record is about, what matched it, a reason why that cannot be told)."""
         if item.uid and item.uid in self.uids:
-            return self.uids[item.uid], "UID", None
+            found = self.uids[item.uid]
+            stored = self.contacts[found]
+            # Cards of this run sharing a UID were already told apart (vcard_import.separate_shared_uids).
+            if found in self.claimed or same_person(stored, item):
+                return found, "UID", None
+            item.warnings.append(
+                f"has the UID of contact {found}, {stored.name!r}: a different person, "
+                "imported on its own without that UID"
+            )
+            item.uid = None
         for email in item.fields.get("emails") or []:
             if isinstance(email, str) and email.strip().lower() in self.emails:
                 return self.emails[email.strip().lower()], f"email {email.strip()}", None

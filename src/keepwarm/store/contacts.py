@@ -358,14 +358,15 @@ def find_by_exact_name(conn: Connection, name: str) -> list[int]:
     return [r.id for r in conn.execute(select(contacts.c.id).where(contacts.c.name_fold == fold(name)))]
 
 
-def same_person(conn: Connection, name: str, emails: Sequence[str] = (), *, exclude: int | None = None) -> list[dict]:
-    """Contacts a new one may duplicate: the same name (folded) or one of its e-mails.
+def same_person(conn: Connection, name: str | None, emails: Sequence[str] = (), *,
+                exclude: int | None = None) -> list[dict]:
+    """Contacts a new one may duplicate: the same name (folded) or one of its e-mails (name None: e-mails only).
 
     Each as {"id", "name", "account", "why"}, so that a prompt can name the
     existing one precisely enough to tell two namesakes apart.
     """
     why: dict[int, str] = {}
-    for cid in find_by_exact_name(conn, name):
+    for cid in find_by_exact_name(conn, name) if name else ():
         why[cid] = "same name"
     folded = sorted({e.strip().lower() for e in emails if e.strip()})
     if folded:

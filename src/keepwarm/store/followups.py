@@ -22,7 +22,12 @@ MAX_REASON = 10_000  # model.NonEmpty
 
 
 def usable_reason(reason: object) -> str:
-    """The stored reason as a follow-up can hold it: blank or missing -> NO_REASON, too long -> cut."""
+    """The stored reason as a follow-up can hold it: blank or missing -> NO_REASON, too long -> cut.
+
+    Rows an older version stored from `Proposal(reason="")` are read back through this wherever they are
+    shown (lists, the TUI's first paint); a usable reason, nearly every row, is returned at once."""
+    if type(reason) is str and 0 < len(reason) <= MAX_REASON and not reason.isspace():
+        return reason
     text = "" if reason is None else str(reason)
     if not text.strip():
         return NO_REASON

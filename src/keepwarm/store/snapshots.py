@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, t
 
 from ..model import FollowUpStatus
 from .contact_rows import plain_rows
-from .followups import OPEN_STATES
+from .followups import OPEN_STATES, usable_reason
 from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups, snapshot_runs
 
 _SNOOZED = FollowUpStatus.SNOOZED.value
@@ -278,7 +278,7 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
             "followup": {
                 "id": fid, "contact_id": cid, "due": due,
                 "due_time": dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
-                "reason": reason, "source": source, "rule_key": rule_key, "channel": channel, "action": action,
+                "reason": usable_reason(reason), "source": source, "rule_key": rule_key, "channel": channel, "action": action,
                 "status": status, "snoozed_until": snoozed_until, "sequence": sequence,
                 "satisfied_by_touch": bool(satisfied), "created_at": stamps[created],
                 "updated_at": stamps[updated], "closed_at": stamps[closed],

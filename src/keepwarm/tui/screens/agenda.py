@@ -47,7 +47,7 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...store import snapshots
-from ...wording import plural
+from ...wording import cut, plural
 from ..render import band_text, due_text
 from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
@@ -61,6 +61,42 @@ WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}
 COLUMNS = ("when", "who", "health", "why", "do")
 #: Rows added before the first paint (beyond the cursor's), then per chunk after it.
 FIRST_ROWS, CHUNK_ROWS = 80, 2000
+#: When the row is wider than the pane, the columns that give way, in turn, and how narrow each may get:
+#: "do" (the side panel shows it whole), then "why" and "who" to a useful width, then "why" to "…".
+GIVE_WAY = ((4, 0), (3, 20), (1, 12), (3, 1))
+#: Narrower than this, the "do" column is left out, its room to "why" (a word and "…" tell nothing).
+USEFUL = 12
+
+
+def fit_columns(widths: list[int], available: int, padding: int) -> list[int]:
+    """Column widths no wider together than `available` cells (each column also takes `padding` on each side).
+
+    The pane does not scroll sideways: a row wider than it was cut at its edge, mid-word and
+    without a sign that anything was left out. Narrowed here, each cell is cut once, with "…",
+    when its row is built (`AgendaScreen._cells`).
+    """
+    out = list(widths)
+    over = sum(w + 2 * padding for w in out) - available
+    for column, floor in GIVE_WAY:
+        if over <= 0:
+            break
+        give = min(over, max(0, out[column] - floor))
+        out[column] -= give
+        over -= give
+    if 0 < out[4] < min(USEFUL, widths[4]):
+        out[3] = min(widths[3], out[3] + out[4])
+        out[4] = 0
+    return out
+
+
+def cut_cell(text: str, width: int) -> str:
+    """`wording.cut` in terminal cells (a CJK character takes two)."""
+    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
+        return text
+    room = width
+    while room > 0 and cell_len(shown := cut(text, room)) > width:
+        room -= 1
+    return shown if room > 0 else ""
 
 
 @lru_cache(maxsize=512)
@@ -77,6 +113,9 @@ class AgendaList(DataTable):
     def on_resize(self, event: events.Resize) -> None:
         if self.cursor_row == 1:
             self.scroll_home(animate=False, immediate=True)
+        screen = self.screen
+        if isinstance(screen, AgendaScreen):
+            screen.refit()
 
     def _update_dimensions(self, new_rows) -> None:
         """Nothing to measure: every column gets its width up front (`AgendaScreen.show`), every row is one line.
@@ -130,6 +169,9 @@ class AgendaScreen(DataScreen):
         self.fresh_painted_at: float | None = None
         #: perf_counter() when the highlighted stored row's own advice was in (before the fresh rows).
         self.stored_advice_at: float | None = None
+        #: The width of the columns the rows' cells are cut to, and the pane width they were fitted to.
+        self._widths: list[int] = []
+        self._fitted_to = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -200,7 +242,8 @@ class AgendaScreen(DataScreen):
         data["stored"] = None
         return data
 
-    def show(self, data: dict) -> None:
+    def show(self, data: dict, *, again: bool = False) -> None:
+        """Put `data`'s rows in the table (`again`: the same data, fitted to a new width)."""
         self.data = data
         self._sources = data["sources"]
         table = self.query_one("#agenda-list", DataTable)
@@ -230,15 +273,19 @@ class AgendaScreen(DataScreen):
         table.clear(columns=True)
         texts = zip(*(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells]
                       for meta, cells, _ in rows))
-        for key, column in zip(COLUMNS, texts):
-            widest = max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column))
-            table.add_column(key, key=key, width=max(cell_len(key), widest))
+        widths = [max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
+                  for key, column in zip(COLUMNS, texts)]
+        self._fitted_to = self._pane_width(table)
+        self._widths = fit_columns(widths, self._fitted_to, table.cell_padding)
+        for key, width in zip(COLUMNS, self._widths):
+            table.add_column(key, key=key, width=width)
         self.rows = [meta for meta, _, _ in rows]
         self._counts = counts
         self._show_summary()
 
         self._fill += 1
-        self.call_after_refresh(self._painted, data)
+        if not again:
+            self.call_after_refresh(self._painted, data)
         if not data["items"]:
             self._add_rows(table, rows)
             self.query_one(SidePanel).clear("Nothing selected.")
@@ -258,6 +305,22 @@ class AgendaScreen(DataScreen):
         if data["stored"] is None:
             self._fill_rest()  # stored rows: once the highlighted one has its advice (`_advice_then_load`)
 
+    def _pane_width(self, table: DataTable) -> int:
+        """The cells a row can take: the table's width less its scrollbar's (kept whether shown or not,
+        so the rows need not be fitted again when it comes); before the first layout, as the
+        stylesheet will make it (screens.tcss: the side panel takes 36% beside it when wide)."""
+        width = table.size.width
+        if not width:
+            width = self.app.size.width
+            if not self.has_class("-narrow"):
+                width -= round(width * 0.36)
+        return max(1, width - table.styles.scrollbar_size_vertical)
+
+    def refit(self) -> None:
+        """Rows fitted to another width once the pane is resized (rare: not per paint)."""
+        if self.data is not None and self._pane_width(self.query_one("#agenda-list", DataTable)) != self._fitted_to:
+            self.show(self.data, again=True)
+
     def _fill_rest(self) -> None:
         """The rows after the first screenful, in chunks after the paint."""
         if self._rest is not None:
@@ -266,8 +329,9 @@ class AgendaScreen(DataScreen):
             self.call_after_refresh(self._add_chunk, rows, first, fill)
 
     def _add_rows(self, table: DataTable, rows: list) -> None:
+        widths = self._widths
         for meta, cells, key in rows:
-            table.add_row(*(self._cells(meta[1]) if cells is None else cells), key=key)
+            table.add_row(*(self._cells(meta[1], widths) if cells is None else cells), key=key)
 
     def _add_chunk(self, rows: list, start: int, fill: int) -> None:
         if fill != self._fill:
@@ -356,15 +420,20 @@ class AgendaScreen(DataScreen):
                 f"{f['reason']} · {f['source']}", action)
 
     @classmethod
-    def _cells(cls, item: dict) -> list[Text]:
-        when, who, _, _, action = cls._texts(item)
+    def _cells(cls, item: dict, widths: list[int]) -> list[Text]:
+        """The row's cells, those wider than their column cut with "…" (`fit_columns`)."""
+        when, who, _, why, action = cls._texts(item)
         f, h = item["followup"], item["health"]
+        why = cut_cell(why, widths[3])
+        reason = Text(why)
+        if len(why) > len(f["reason"]):  # " · source" (or what is left of it) in dim
+            reason.stylize("dim", len(f["reason"]))
         return [
             Text(when, style=WHEN_STYLE[item["bucket"]]),
-            Text(who, style="bold"),
+            Text(cut_cell(who, widths[1]), style="bold"),
             band_text(h["score"], h["band"]),
-            Text.assemble(f["reason"], (f" · {f['source']}", "dim")),
-            Text(action, style="dim"),
+            reason,
+            Text(cut_cell(action, widths[4]), style="dim"),
         ]
 
     # ------------------------------------------------------------ state

@@ -27,6 +27,8 @@ from ...model import Contact
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
 from ...wording import plural
+from ...store.contacts import describe
+from ..widgets.confirm import ConfirmScreen
 from ..widgets.contact_form import ContactForm
 from .base import DataScreen
 
@@ -279,8 +281,22 @@ class ContactScreen(DataScreen):
 
     @on(ContactForm.Saved)
     def _saved(self, event: ContactForm.Saved) -> None:
+        """Saved at once, unless the edit gave the contact another contact's name or e-mail: then
+        asked first, naming who has it (as the add form and `contact add` do)."""
         event.stop()
-        self._save(event.contact)
+        new = event.contact
+        found = operations.same_person(self.app.session, new, self.contact_id, was=event.form.base)
+        if not found:
+            self._save(new)
+            return
+
+        def answered(save: bool | None) -> None:
+            if save:
+                self._save(new)
+
+        detail = "\n".join(f"{describe(p)} exists already ({p['why']})" for p in found)
+        self.app.push_screen(ConfirmScreen(f"Save {new.name} all the same?", yes="Save", no="Keep editing",
+                                           detail=detail), callback=answered)
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, contact: Contact) -> None:

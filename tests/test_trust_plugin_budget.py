@@ -2,7 +2,10 @@
 
 Each test uses a real plugin file that sleeps 30 s, a budget of 0.5 s in
 config.toml, and a generous bound (10 s) on how long the command may take:
-a behaviour check (it did not wait for the plugin), not a benchmark.
+a behaviour check (it did not wait for the plugin), not a benchmark. The
+plugins nap in short steps until the test ends, so that a run the test
+abandoned stops with it rather than living on into the next test of the
+worker (the collector's state, for one, is the whole process's).
 """
 
 from __future__ import annotations
@@ -21,12 +24,38 @@ import textwrap
 import threading
 import time
 
+import pytest
 from tui_support import settle_until, sync
 
 from conftest import FIXED_NOW
 from keepwarm.session import Session
 
-SLEEP = 30
+SECONDS = 30
+SLEEP = f"_nap({SECONDS})"  # 30 s, or less if the test is over (see `_released`)
+NAP = """
+import os as _os
+import time as _time
+
+
+def _nap(seconds, _release={release!r}):
+    end = _time.monotonic() + seconds
+    while _time.monotonic() < end and not _os.path.exists(_release):
+        _time.sleep(0.05)
+    return 0
+"""
+_release = {"path": ""}
+
+
+@pytest.fixture(autouse=True)
+def _released(tmp_path):
+    """After each test: the sleeping plugins wake, and the threads the test started end."""
+    _release["path"] = str(tmp_path / "test-over")
+    before = set(threading.enumerate())
+    yield
+    (tmp_path / "test-over").touch()
+    for thread in set(threading.enumerate()) - before:
+        if thread.daemon and thread.name != "keepwarm-plugin-watchdog":
+            thread.join(5)
 BOUND = 10.0  # seconds: far below the plugin's sleep, far above any honest run
 
 SLOW_WARNINGS = """
@@ -71,7 +100,8 @@ def _plugin(home, name: str, body: str, **values) -> None:
     for private in (home, home / "config", folder):  # whatever the umask: only private plugin files run
         os.chmod(private, 0o755)
     path = folder / f"{name}.py"
-    path.write_text(textwrap.dedent(body.format(sleep=SLEEP, **values)), encoding="utf-8")
+    text = NAP.format(release=_release["path"]) + textwrap.dedent(body.format(sleep=SLEEP, **values))
+    path.write_text(text, encoding="utf-8")
     os.chmod(path, 0o644)
 
 
@@ -88,7 +118,7 @@ def test_the_cli_cuts_a_sleeping_plugin_off_names_it_and_skips_it_for_the_rest_o
     _plugin(home, "sleepy", SLOW_WARNINGS, calls=str(calls))
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "keepwarm", "agenda", "--json"], env=_env(home),
-                            capture_output=True, text=True, timeout=SLEEP + 30)
+                            capture_output=True, text=True, timeout=SECONDS + 30)
     took = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert took < BOUND, f"the agenda waited for the plugin ({took:.1f} s)"
@@ -259,7 +289,7 @@ def test_quitting_the_app_never_waits_on_a_plugin_even_without_a_budget(home, tm
         os.execve(sys.executable, [sys.executable, "-m", "keepwarm"], {**_env(home), "TERM": "xterm-256color"})
     try:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        _read_until(fd, lambda _: calls.exists(), SLEEP)
+        _read_until(fd, lambda _: calls.exists(), SECONDS)
         assert calls.exists(), "the app started its agenda and reached the plugin"
         time.sleep(0.5)  # let the app take keys (no assertion depends on this)
         os.write(fd, b"q")

@@ -1,0 +1,81 @@
+"""Defects found by trying the TUI with fingers in tmux (issue #17, the `trytui` pass).
+
+Keys typed too fast reach a dialog while it is closing: each test posts the
+keys at once, as a terminal delivers them when a user presses a key twice,
+and checks what landed on screen and in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual import events
+from textual.widgets import Input, TextArea
+from tui_support import build_history, settle, settle_until, sync, use_test_rules
+
+from keepwarm.store import activity, followups
+from keepwarm.tui.app import KeepwarmApp
+from keepwarm.tui.screens.agenda import AgendaScreen
+from keepwarm.tui.widgets.log_form import LogScreen
+from keepwarm.tui.widgets.snooze import SnoozeScreen
+
+SIZE = (100, 30)
+
+
+@pytest.fixture(autouse=True)
+def _no_watch_timer(monkeypatch):
+    monkeypatch.setattr("keepwarm.tui.app.KeepwarmApp.WATCH_SECONDS", 24 * 3600.0)
+
+
+@pytest.fixture
+def ids(session):
+    found = build_history(session)
+    use_test_rules(session)
+    return found
+
+
+def twice(app, key: str, character: str | None = None) -> None:
+    """Both presses queued before the first is handled, as a fast double press arrives."""
+    app.post_message(events.Key(key, character))
+    app.post_message(events.Key(key, character))
+
+
+@sync
+async def test_enter_pressed_twice_in_the_snooze_dialog_snoozes_once_and_keeps_the_agenda(session, ids):
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")  # Ada, due today
+        await pilot.pause()
+        assert app.screen.current_item()["contact"]["name"] == "Ada Lovelace"
+        await pilot.press("s")
+        await settle_until(pilot, lambda: isinstance(app.screen, SnoozeScreen))
+        app.screen.query_one("#in-until", Input).value = "friday"
+        await pilot.pause()
+        twice(app, "enter", "\r")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)  # the second Enter popped the agenda itself: a crash
+        with session.store.read() as conn:
+            [item] = followups.list_followups(conn, ids["ada"], statuses=followups.OPEN_STATES)
+        assert (item.status.value, item.snoozed_until) == ("snoozed", dt.date(2026, 11, 27))
+
+
+@sync
+async def test_ctrl_s_pressed_twice_in_the_log_form_logs_one_touch(session, ids):
+    with session.store.read() as conn:
+        before = len(activity.list_interactions(conn, ids["charles"]))
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")  # Charles, overdue: done opens the log form
+        await settle_until(pilot, lambda: isinstance(app.screen, LogScreen))
+        app.screen.query_one("#in-notes", TextArea).text = "Asked about the pilot."
+        await pilot.pause()
+        twice(app, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+    with session.store.read() as conn:
+        touches = activity.list_interactions(conn, ids["charles"])
+    assert len(touches) == before + 1
+    assert [t.notes for t in touches].count("Asked about the pilot.") == 1

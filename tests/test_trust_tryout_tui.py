@@ -79,3 +79,21 @@ async def test_ctrl_s_pressed_twice_in_the_log_form_logs_one_touch(session, ids)
         touches = activity.list_interactions(conn, ids["charles"])
     assert len(touches) == before + 1
     assert [t.notes for t in touches].count("Asked about the pilot.") == 1
+
+
+@sync
+async def test_home_on_the_agenda_goes_to_the_first_item_above_its_section_title(session, ids):
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.screen.current_item()["contact"]["name"]
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+        assert app.screen.current_item()["contact"]["name"] != first
+        await pilot.press("home")  # row 0 is the title "Overdue": the cursor bounced back down to where it was
+        await pilot.pause()
+        assert app.screen.current_item()["contact"]["name"] == first
+        await pilot.press("end")
+        await pilot.pause()
+        last = [name for bucket, name in app.screen.items() if bucket != "section"][-1]
+        assert app.screen.current_item()["contact"]["name"] == last

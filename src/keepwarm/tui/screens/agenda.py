@@ -74,6 +74,28 @@ class AgendaList(DataTable):
     scrolled into view against a height of zero and the first section's title (row 0) goes out
     of sight for good; on every resize, the first item brings its title back."""
 
+    # A list of people, not a spreadsheet: Home and End go to the first and last item. DataTable's
+    # own Home moved sideways (nothing to see with a row cursor), and its ctrl+Home landed on the
+    # title "Overdue", from which the cursor stepped back to where it was.
+    BINDINGS = [
+        Binding("home,ctrl+home", "first_item", "First", show=False, id="agenda.first"),
+        Binding("end,ctrl+end", "last_item", "Last", show=False, id="agenda.last"),
+    ]
+
+    def action_first_item(self) -> None:
+        self._to_item(range(len(self.screen.rows)))
+
+    def action_last_item(self) -> None:
+        self._to_item(range(len(self.screen.rows) - 1, -1, -1))
+
+    def _to_item(self, order: range) -> None:
+        rows = self.screen.rows
+        row = next((row for row in order if rows[row][0] == "item"), None)
+        if row is not None and row < self.row_count:
+            self.move_cursor(row=row, animate=False)
+            if row == 1 or row == self.row_count - 1:  # bring the first item's title, or the last item, into view
+                self.scroll_to(y=0 if row == 1 else self.max_scroll_y, animate=False)
+
     def on_resize(self, event: events.Resize) -> None:
         if self.cursor_row == 1:
             self.scroll_home(animate=False, immediate=True)

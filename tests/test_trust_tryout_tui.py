@@ -97,3 +97,25 @@ async def test_home_on_the_agenda_goes_to_the_first_item_above_its_section_title
         await pilot.pause()
         last = [name for bucket, name in app.screen.items() if bucket != "section"][-1]
         assert app.screen.current_item()["contact"]["name"] == last
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, line by line."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@sync
+async def test_a_question_shows_its_whole_detail_wrapped_inside_the_dialog(session, ids):
+    from keepwarm.tui.widgets.confirm import ConfirmScreen
+
+    app = KeepwarmApp(session)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ConfirmScreen("Log a touch with Ada Lovelace (id 1, no account) too?", yes="Log it",
+                                      no="Skip", detail="Telling them it is done is a touch; logging it keeps "
+                                                        "their history true."))
+        await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.pause()
+        shown = " ".join(" ".join(line.strip(" █▀▄").split()) for line in screen_text(app).splitlines())
+        # The detail was one unwrapped line wider than the dialog: "...keeps their history t" and the border.
+        assert "logging it keeps their history true." in shown

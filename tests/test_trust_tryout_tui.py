@@ -119,3 +119,53 @@ async def test_a_question_shows_its_whole_detail_wrapped_inside_the_dialog(sessi
         shown = " ".join(" ".join(line.strip(" █▀▄").split()) for line in screen_text(app).splitlines())
         # The detail was one unwrapped line wider than the dialog: "...keeps their history t" and the border.
         assert "logging it keeps their history true." in shown
+
+
+class Blocking:
+    """A tips plugin that stays in its call until the test lets it go, and counts its calls."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.release = threading.Event()
+        self.calls = 0
+
+    def __repr__(self) -> str:
+        return "test_trust_tryout_tui.Blocking"
+
+    from keepwarm.plugin import hookimpl
+
+    @hookimpl
+    def keepwarm_tips(self, ctx):
+        self.calls += 1
+        self.release.wait()
+        return []
+
+
+@sync
+async def test_quitting_while_a_plugin_hangs_starts_no_new_engine_run(home, session, ids):
+    """Opening a contact while the agenda's run hangs in a plugin queues a second run behind it.
+    Quitting let the first go, and the second then started afresh, called the plugin again and
+    held the exit until it returned (25 s with a 25 s budget): the app is gone, it must start nothing."""
+    import asyncio
+
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    (home / "config" / "config.toml").write_text("[plugins]\nbudget_seconds = 0\n", encoding="utf-8")
+    blocking = Blocking()
+    session.runtime.host.register_for_test(blocking, "blocking")
+    app = KeepwarmApp(session)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(400):
+                if blocking.calls:
+                    break
+                await pilot.pause()
+            assert blocking.calls == 1  # the agenda's advice is inside the plugin
+            await pilot.press("o")  # the contact's screen waits for its turn at the engine
+            await pilot.pause()
+            await pilot.press("q")
+    finally:
+        blocking.release.set()
+    # The app's thread workers are joined here: the contact screen's, if it ran, called the plugin again.
+    await asyncio.get_running_loop().shutdown_default_executor()
+    assert blocking.calls == 1

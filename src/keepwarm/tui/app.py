@@ -136,6 +136,7 @@ class KeepwarmApp(App[None]):
             self.watcher.close()
         from ..budget import abandon_all
 
+        self.gate.close()
         abandon_all()  # quitting never waits on a plugin: workers stuck in one are let go (their threads are daemons)
 
     async def check_outside_changes(self) -> bool:

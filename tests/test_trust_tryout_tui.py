@@ -169,3 +169,22 @@ async def test_quitting_while_a_plugin_hangs_starts_no_new_engine_run(home, sess
     # The app's thread workers are joined here: the contact screen's, if it ran, called the plugin again.
     await asyncio.get_running_loop().shutdown_default_executor()
     assert blocking.calls == 1
+
+
+@sync
+async def test_enter_pressed_twice_in_the_command_palette_runs_the_command_once(session, ids):
+    from textual.command import CommandList, CommandPalette
+
+    from keepwarm.tui.widgets.contact_form import ContactFormScreen
+
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"add a contact")
+        await settle_until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        twice(app, "enter", "\r")
+        await settle(pilot)
+        # Textual's palette dismissed itself twice (popping the agenda: a crash) and ran the command twice.
+        assert [type(s) for s in app.screen_stack] == [AgendaScreen, ContactFormScreen]

@@ -170,6 +170,15 @@ class KeepwarmApp(App[None]):
             return
         await super().on_event(event)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, made to answer once (`palette.KeepwarmPalette`)."""
+        from textual.command import CommandPalette
+
+        from .palette import KeepwarmPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(KeepwarmPalette(id="--command-palette"))
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "own_book" and self.demo_home is None:
             return False

@@ -78,8 +78,8 @@ class AgendaList(DataTable):
     # own Home moved sideways (nothing to see with a row cursor), and its ctrl+Home landed on the
     # title "Overdue", from which the cursor stepped back to where it was.
     BINDINGS = [
-        Binding("home,ctrl+home", "first_item", "First", show=False, id="agenda.first"),
-        Binding("end,ctrl+end", "last_item", "Last", show=False, id="agenda.last"),
+        Binding("home,ctrl+home", "first_item", "First item", show=False),  # no id: listed with the moves
+        Binding("end,ctrl+end", "last_item", "Last item", show=False),
     ]
 
     def action_first_item(self) -> None:

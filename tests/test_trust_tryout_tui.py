@@ -188,3 +188,28 @@ async def test_enter_pressed_twice_in_the_command_palette_runs_the_command_once(
         await settle(pilot)
         # Textual's palette dismissed itself twice (popping the agenda: a crash) and ran the command twice.
         assert [type(s) for s in app.screen_stack] == [AgendaScreen, ContactFormScreen]
+
+
+@sync
+async def test_ctrl_s_pressed_twice_on_a_namesake_asks_once_and_adds_one_contact(session, ids):
+    from keepwarm.store import contacts as people
+    from keepwarm.tui.widgets.confirm import PickScreen
+    from keepwarm.tui.widgets.contact_form import ContactFormScreen
+
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle_until(pilot, lambda: isinstance(app.screen, ContactFormScreen))
+        app.screen.query_one("#in-name", Input).value = "Ada Lovelace"
+        await pilot.pause()
+        twice(app, "ctrl+s")
+        await settle(pilot)
+        # Each ctrl+s opened its own "may be in your book already" question, one over the other.
+        assert [type(s) for s in app.screen_stack] == [AgendaScreen, ContactFormScreen, PickScreen]
+        await pilot.press("end", "enter")  # "Add Ada Lovelace as a new contact all the same"
+        await settle(pilot)
+        assert not isinstance(app.screen, (ContactFormScreen, PickScreen))
+    with session.store.read() as conn:
+        named = [c for c in people.list_contacts(conn) if c.name == "Ada Lovelace"]
+    assert len(named) == 2

@@ -213,3 +213,22 @@ async def test_ctrl_s_pressed_twice_on_a_namesake_asks_once_and_adds_one_contact
     with session.store.read() as conn:
         named = [c for c in people.list_contacts(conn) if c.name == "Ada Lovelace"]
     assert len(named) == 2
+
+
+@sync
+async def test_enter_pressed_twice_on_the_contacts_list_opens_the_contact_once(session, ids):
+    from keepwarm.tui.screens.contact_detail import ContactScreen
+    from keepwarm.tui.screens.contacts import ContactsScreen
+
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle_until(pilot, lambda: isinstance(app.screen, ContactsScreen) and app.screen.rows_shown_once)
+        twice(app, "enter", "\r")
+        await settle(pilot)
+        # Both presses selected the row: the contact was stacked twice, and Esc went back to the same person.
+        assert [type(s) for s in app.screen_stack] == [ContactsScreen, ContactScreen]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)

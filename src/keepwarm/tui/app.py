@@ -214,6 +214,9 @@ class KeepwarmApp(App[None]):
             self.action_show_help_panel()
 
     def open_contact(self, contact_id: int) -> None:
+        screen = self.screen
+        if _showing(screen, "screens.contact_detail", "ContactScreen") and screen.contact_id == contact_id:
+            return  # open already: a second Enter on the contacts list, queued behind the first, stacked it twice
         self.push_screen(_loaded("screens.contact_detail", "ContactScreen")(contact_id))
 
     # ----------------------------------------------------------- writing

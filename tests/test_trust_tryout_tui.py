@@ -232,3 +232,30 @@ async def test_enter_pressed_twice_on_the_contacts_list_opens_the_contact_once(s
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ContactsScreen)
+
+
+@sync
+async def test_an_empty_agenda_does_not_claim_something_is_due_on_its_last_day(session):
+    from keepwarm.model import Contact
+    from keepwarm.store import contacts as people
+    from conftest import FIXED_NOW
+
+    with session.store.write() as conn:  # in the book, but never proposed: nothing is due at all
+        people.insert_contact(conn, Contact(name="Ada Lovelace", do_not_contact=True), FIXED_NOW)
+    use_test_rules(session)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.rows)
+        await settle(pilot)
+        assert app.screen.items() == [("section", "nothing")]
+        shown = screen_text(app)
+        # It said "Nothing due until 2026-11-29.", which reads as: something is due on the 29th.
+        assert "Nothing due up to and including 2026-11-29." in shown
+        assert "until" not in shown
+
+
+def test_the_cli_words_an_empty_agenda_as_the_tui_does(run):
+    assert run("contact", "add", "Ada Lovelace", "--do-not-contact").exit_code == 0
+    result = run("agenda")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "Nothing due up to and including 2026-11-29."

@@ -47,7 +47,7 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...store import snapshots
-from ...wording import plural
+from ...wording import nothing_due, plural
 from ..render import band_text, due_text
 from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
@@ -244,7 +244,7 @@ class AgendaScreen(DataScreen):
                 rows.append((("item", item), None, str(item["followup"]["id"])))  # cells: as they are added
         if not data["items"]:
             rows.append((("section", "nothing"), [
-                Text(f"Nothing due until {data['until']}. Press 2 to browse your contacts."),
+                Text(f"{nothing_due(data['until'])} Press 2 to browse your contacts."),
                 Text(""), Text(""), Text(""), Text("")], "section-0"))
 
         # Columns are rebuilt too (a DataTable keeps the widest width it ever saw), each as wide as its widest

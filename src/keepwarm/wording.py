@@ -81,3 +81,9 @@ def with_channel(action: str, channel: str | None) -> str:
         return f"Channel: {spoken(channel)}."
     end = "" if action.endswith((".", "!", "?")) else "."
     return f"{action}{end} Channel: {spoken(channel)}."
+
+
+def nothing_due(until) -> str:
+    """An empty agenda. "Nothing due until 2026-12-14" read as "something is due on the 14th",
+    while the agenda had looked up to and including that day and found nothing."""
+    return f"Nothing due up to and including {until}."

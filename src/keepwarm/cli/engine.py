@@ -14,7 +14,7 @@ from ..engine.runtime import Runtime
 from ..errors import UserError
 from ..rules import effective, flatten
 from ..session import Session
-from ..wording import plural
+from ..wording import nothing_due, plural
 from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table
 
@@ -47,7 +47,7 @@ def agenda(session: Session, on: str | None, days: int, as_json: bool) -> None:
         emit_json(result.to_json())
         return
     if not result.items:
-        click.echo(f"Nothing due until {result.until.isoformat()}.")
+        click.echo(nothing_due(result.until.isoformat()))
         return
     current = None
     for item in result.items:

@@ -136,6 +136,7 @@ class KeepwarmApp(App[None]):
             self.watcher.close()
         from ..budget import abandon_all
 
+        self.gate.close()
         abandon_all()  # quitting never waits on a plugin: workers stuck in one are let go (their threads are daemons)
 
     async def check_outside_changes(self) -> bool:
@@ -168,6 +169,15 @@ class KeepwarmApp(App[None]):
                 event.time < getattr(self.screen, "keys_from", float("-inf")):
             return
         await super().on_event(event)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, made to answer once (`palette.KeepwarmPalette`)."""
+        from textual.command import CommandPalette
+
+        from .palette import KeepwarmPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(KeepwarmPalette(id="--command-palette"))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "own_book" and self.demo_home is None:
@@ -204,6 +214,9 @@ class KeepwarmApp(App[None]):
             self.action_show_help_panel()
 
     def open_contact(self, contact_id: int) -> None:
+        screen = self.screen
+        if _showing(screen, "screens.contact_detail", "ContactScreen") and screen.contact_id == contact_id:
+            return  # open already: a second Enter on the contacts list, queued behind the first, stacked it twice
         self.push_screen(_loaded("screens.contact_detail", "ContactScreen")(contact_id))
 
     # ----------------------------------------------------------- writing

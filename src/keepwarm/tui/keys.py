@@ -8,6 +8,7 @@ dropped rather than typed into its first field.
 from __future__ import annotations
 
 from textual import _time  # the clock Textual stamps every key event with
+from textual.await_complete import AwaitComplete
 
 
 def typing_starts_now(screen) -> None:
@@ -20,7 +21,26 @@ def typing_starts_now(screen) -> None:
     screen.call_after_refresh(shown)
 
 
-class TypingWhenShown:
+class ClosesOnce:
+    """A dialog answers once: a second Enter or ctrl+s queued before it closed is ignored.
+
+    Both key presses of a fast double press reach the dialog before it leaves
+    the screen, and Textual's `Screen.dismiss` runs the result callback again
+    and pops whatever screen is on top by then: the snooze was written twice,
+    the touch logged twice, and the agenda itself popped (a ScreenStackError
+    that ended the app).
+    """
+
+    _answered = False
+
+    def dismiss(self, result=None) -> AwaitComplete:
+        if self._answered or self.app.screen is not self:
+            return AwaitComplete()
+        self._answered = True
+        return super().dismiss(result)
+
+
+class TypingWhenShown(ClosesOnce):
     """A dialog takes no key until it is on screen (mixed into the form and question screens)."""
 
     keys_from = float("inf")

@@ -5,9 +5,27 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual import on
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Button, Input, OptionList
 
 from .. import queries
+from .keys import ClosesOnce
+
+
+class KeepwarmPalette(ClosesOnce, CommandPalette):
+    """Textual's palette, answering once: a fast double Enter selected the command twice, ran it
+    twice (two forms) and dismissed the palette twice, which popped the screen below it and ended
+    the app. Once it has closed, the selections and submits still queued for it are dropped
+    (`prevent_default` keeps them from the palette's own handlers)."""
+
+    @on(Input.Submitted)
+    @on(Button.Pressed)
+    @on(OptionList.OptionSelected)
+    def _answered_already(self, event) -> None:
+        if self._answered:
+            event.stop()
+            event.prevent_default()
 
 
 class KeepwarmCommands(Provider):

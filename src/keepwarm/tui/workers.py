@@ -40,6 +40,14 @@ class EngineGate:
         #: Set by the app: told about the gate's own writes, so that they are not taken for news.
         self.watcher = None
         self._holder: int | None = None  # the thread that holds the lock for the current engine work
+        #: Set when the app quits: work still queued for the lock is given up rather than started.
+        self.closed = False
+
+    def close(self) -> None:
+        """The app is quitting. A worker waiting for its turn behind a run stuck in a plugin got the
+        lock once `budget.abandon_all()` let that run go, started afresh, met the plugin again and
+        held the exit until it returned; from now on every turn is refused (RunAbandoned)."""
+        self.closed = True
 
     @contextmanager
     def _turn(self, blocking: bool = True) -> Iterator[bool]:
@@ -47,9 +55,14 @@ class EngineGate:
         if self._holder is not None and self._holder in (threading.get_ident(), budget.acting_for()):
             yield True
             return
+        if self.closed:
+            raise budget.RunAbandoned()
         if not self.lock.acquire(blocking=blocking):
             yield False
             return
+        if self.closed:
+            self.lock.release()
+            raise budget.RunAbandoned()
         self._holder = threading.get_ident()
         try:
             yield True

@@ -47,7 +47,7 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...store import snapshots
-from ...wording import cut, plural
+from ...wording import cut, nothing_due, plural
 from ..render import band_text, due_text
 from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
@@ -109,6 +109,28 @@ class AgendaList(DataTable):
     """The agenda's table. Its rows can arrive before its first layout, when the cursor is
     scrolled into view against a height of zero and the first section's title (row 0) goes out
     of sight for good; on every resize, the first item brings its title back."""
+
+    # A list of people, not a spreadsheet: Home and End go to the first and last item. DataTable's
+    # own Home moved sideways (nothing to see with a row cursor), and its ctrl+Home landed on the
+    # title "Overdue", from which the cursor stepped back to where it was.
+    BINDINGS = [
+        Binding("home,ctrl+home", "first_item", "First item", show=False),  # no id: listed with the moves
+        Binding("end,ctrl+end", "last_item", "Last item", show=False),
+    ]
+
+    def action_first_item(self) -> None:
+        self._to_item(range(len(self.screen.rows)))
+
+    def action_last_item(self) -> None:
+        self._to_item(range(len(self.screen.rows) - 1, -1, -1))
+
+    def _to_item(self, order: range) -> None:
+        rows = self.screen.rows
+        row = next((row for row in order if rows[row][0] == "item"), None)
+        if row is not None and row < self.row_count:
+            self.move_cursor(row=row, animate=False)
+            if row == 1 or row == self.row_count - 1:  # bring the first item's title, or the last item, into view
+                self.scroll_to(y=0 if row == 1 else self.max_scroll_y, animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.cursor_row == 1:
@@ -265,7 +287,7 @@ class AgendaScreen(DataScreen):
                 rows.append((("item", item), None, str(item["followup"]["id"])))  # cells: as they are added
         if not data["items"]:
             rows.append((("section", "nothing"), [
-                Text(f"Nothing due until {data['until']}. Press 2 to browse your contacts."),
+                Text(f"{nothing_due(data['until'])} Press 2 to browse your contacts."),
                 Text(""), Text(""), Text(""), Text("")], "section-0"))
 
         # Columns are rebuilt too (a DataTable keeps the widest width it ever saw), each as wide as its widest

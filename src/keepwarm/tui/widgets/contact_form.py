@@ -212,6 +212,8 @@ class ContactFormScreen(TypingWhenShown, ModalScreen[Contact | int | None]):
     @on(ContactForm.Saved)
     def _saved(self, event: ContactForm.Saved) -> None:
         event.stop()
+        if self.app.screen is not self:  # a second ctrl+s, queued while the first one's question opened
+            return
         found = [] if self.contact is not None else operations.same_person(self.app.session, event.contact)
         if not found:
             self.dismiss(event.contact)

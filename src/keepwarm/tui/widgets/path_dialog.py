@@ -11,10 +11,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from ..keys import ClosesOnce
 from .fields import Field
 
 
-class PathScreen(ModalScreen[Path | None]):
+class PathScreen(ClosesOnce, ModalScreen[Path | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="path.cancel")]
 
     def __init__(self, title: str, default: str, *, must_exist: bool, hint: str = "", action: str = "OK") -> None:

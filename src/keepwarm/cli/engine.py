@@ -14,7 +14,7 @@ from ..engine.runtime import Runtime
 from ..errors import UserError
 from ..rules import effective, flatten
 from ..session import Session
-from ..wording import plural
+from ..wording import one_line, plural
 from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table
 
@@ -56,15 +56,16 @@ def agenda(session: Session, on: str | None, days: int, as_json: bool) -> None:
             click.echo(f"\n{current.upper()}")
         when = "today" if item.overdue_days == 0 else (
             f"{item.overdue_days}d overdue" if item.overdue_days > 0 else item.due.isoformat())
-        click.echo(f"  #{item.followup.id} {item.contact.name} ({when}, health {item.health.score}): {item.followup.reason}")
+        click.echo(f"  #{item.followup.id} {item.contact.name} ({when}, health {item.health.score}): "
+                   f"{one_line(item.followup.reason)}")
         if item.followup.action:
-            click.echo(f"      do: {item.followup.action}")
+            click.echo(f"      do: {one_line(item.followup.action)}")
         for warning in item.warnings[:2]:
-            click.echo(f"      ! {warning.message}")
+            click.echo(f"      ! {one_line(warning.message)}")
         for tip in item.tips[:2]:
-            click.echo(f"      - {tip.text}")
+            click.echo(f"      - {one_line(tip.text)}")
         for suggestion in item.suggestions:
-            click.echo(f"      > {suggestion.text}")
+            click.echo(f"      > {one_line(suggestion.text)}")
 
 
 # --------------------------------------------------------------------- rules

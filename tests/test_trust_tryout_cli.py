@@ -1,0 +1,45 @@
+"""Defects found by trying the CLI as a demanding user and a hostile tester (issue #17, second pass).
+
+Each test names the output or input that went wrong; the clock is the suite's fixed one.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def ada(run):
+    assert run("contact", "add", "Ada Lovelace", "--account", "Acme").exit_code == 0
+    return run
+
+
+# ------------------------------------------------------ one row, one line
+
+
+def test_a_promise_spanning_lines_stays_on_its_row_in_promise_list(ada):
+    assert ada("promise", "add", "ada", "send the deck\nand the figures", "--due", "tomorrow").exit_code == 0
+    out = ada("promise", "list").stdout
+    lines = out.splitlines()
+    assert len(lines) == 2  # the header and the one promise
+    assert lines[1].endswith("send the deck and the figures")
+
+
+def test_a_followup_reason_spanning_lines_stays_on_its_row_in_followup_list(ada):
+    assert ada("followup", "add", "ada", "ask about\tthe pilot\nand the budget", "--due", "+2d").exit_code == 0
+    rows = [line for line in ada("followup", "list").stdout.splitlines() if "manual" in line]
+    assert len(rows) == 1
+    assert rows[0].endswith("ask about the pilot and the budget")
+    assert "\t" not in rows[0]
+
+
+def test_agenda_and_contact_show_keep_each_entry_on_its_line(ada):
+    assert ada("promise", "add", "ada", "send the deck\nand the figures", "--due", "tomorrow").exit_code == 0
+    assert ada("followup", "add", "ada", "ask about\nthe pilot").exit_code == 0
+    agenda = ada("agenda").stdout
+    show = ada("contact", "show", "ada").stdout
+    for out in (agenda, show):
+        # every line is a heading, an entry or a blank: none starts with the rest of a text
+        assert not any(line.startswith(("and the figures", "the pilot")) for line in out.splitlines())
+    assert "ask about the pilot" in agenda
+    assert "send the deck and the figures" in show

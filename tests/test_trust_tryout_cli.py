@@ -43,3 +43,37 @@ def test_agenda_and_contact_show_keep_each_entry_on_its_line(ada):
         assert not any(line.startswith(("and the figures", "the pilot")) for line in out.splitlines())
     assert "ask about the pilot" in agenda
     assert "send the deck and the figures" in show
+
+
+# ------------------------------------------------------ reply times
+
+
+def test_an_absurd_reply_time_is_refused_in_one_line_and_nothing_is_written(ada):
+    before = ada("history", "ada", "--json").json()
+    result = ada("log", "ada", "-c", "email", "--responded", "--response-hours", "1e300")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "--response-hours" in result.stderr and "87,840" in result.stderr
+    assert ada("history", "ada", "--json").json() == before
+
+
+def test_a_stored_absurd_reply_time_is_unknown_in_health_and_backup(ada, db_path, tmp_path):
+    """Stored by an older keepwarm that took any finite number: it neither shows as a 301-digit
+    average nor stops the backup from restoring."""
+    import sqlite3
+
+    assert ada("log", "ada", "-c", "email", "--responded", "--response-hours", "48").exit_code == 0
+    assert ada("log", "ada", "-c", "email", "--responded", "--response-hours", "2").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE interactions SET response_hours = 1e300 WHERE response_hours = 2")
+    conn.close()
+    show = ada("contact", "show", "ada").stdout
+    assert "in 48 h on average" in show
+    backup = tmp_path / "b.json"
+    assert ada("export", "json", "-o", str(backup)).exit_code == 0
+    restored = ada("--db", str(tmp_path / "new.db"), "restore", str(backup))
+    assert restored.exit_code == 0, restored.stderr
+    hours = sorted(i["response_hours"] for i in ada("--db", str(tmp_path / "new.db"), "history", "ada", "--json").json()
+                   if i["response_hours"] is not None)
+    assert hours == [48.0]

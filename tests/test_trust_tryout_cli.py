@@ -77,3 +77,23 @@ def test_a_stored_absurd_reply_time_is_unknown_in_health_and_backup(ada, db_path
     hours = sorted(i["response_hours"] for i in ada("--db", str(tmp_path / "new.db"), "history", "ada", "--json").json()
                    if i["response_hours"] is not None)
     assert hours == [48.0]
+
+
+# ------------------------------------------------------ calendar publish URLs
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://me:s3cret@[::1/dav/", "Invalid IPv6 URL"),
+        ("https://dav.example.com:99999/", "Port out of range"),
+        ("https:///calendars/", "names no server"),
+        ("https://dav.example.com/\x1b]0;pwned\x07/", "control character \\x1b"),
+    ],
+)
+def test_an_unreadable_calendar_url_is_one_line_without_its_password(ada, url, expected):
+    result = ada("calendar", "publish", url, "--calendar", "keepwarm", "--password-stdin", input="pw\n")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert expected in result.stderr
+    assert "s3cret" not in result.stderr and "\x1b" not in result.stderr

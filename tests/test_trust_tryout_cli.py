@@ -97,3 +97,40 @@ def test_an_unreadable_calendar_url_is_one_line_without_its_password(ada, url, e
     assert len(result.stderr.strip().splitlines()) == 1
     assert expected in result.stderr
     assert "s3cret" not in result.stderr and "\x1b" not in result.stderr
+
+
+# ------------------------------------------------------ a failed command creates nothing
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("restore", "{backup}"),
+        ("import", "csv", "{missing}"),
+        ("import", "vcard", "{empty}"),
+        ("import", "interactions", "{empty}"),
+    ],
+)
+def test_a_failed_import_or_restore_leaves_no_new_database_or_folder(run, tmp_path, command):
+    (tmp_path / "not-a-backup.json").write_text('{"format": "something else"}', encoding="utf-8")
+    (tmp_path / "empty.vcf").write_text("", encoding="utf-8")
+    names = {"backup": tmp_path / "not-a-backup.json", "missing": tmp_path / "missing.csv", "empty": tmp_path / "empty.vcf"}
+    target = tmp_path / "new" / "book" / "keepwarm.db"
+    result = run("--db", str(target), *(part.format(**names) for part in command))
+    assert result.exit_code == 2
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_successful_import_into_a_new_path_still_creates_it(run, tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("Name,E-mail Address\nAda Lovelace,ada@example.com\n", encoding="utf-8")
+    target = tmp_path / "new" / "keepwarm.db"
+    assert run("--db", str(target), "import", "csv", str(source)).exit_code == 0
+    assert [c["name"] for c in run("--db", str(target), "contact", "list", "--json").json()] == ["Ada Lovelace"]
+
+
+def test_a_failed_import_into_an_existing_empty_book_keeps_the_book(run, tmp_path, db_path):
+    assert run("contact", "add", "Ada").exit_code == 0
+    assert run("contact", "rm", "ada", "--yes").exit_code == 0
+    assert run("import", "csv", str(tmp_path / "missing.csv")).exit_code == 2
+    assert db_path.exists()

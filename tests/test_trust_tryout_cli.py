@@ -134,3 +134,22 @@ def test_a_failed_import_into_an_existing_empty_book_keeps_the_book(run, tmp_pat
     assert run("contact", "rm", "ada", "--yes").exit_code == 0
     assert run("import", "csv", str(tmp_path / "missing.csv")).exit_code == 2
     assert db_path.exists()
+
+
+# ------------------------------------------------------ a hostile CSV header
+
+
+def test_a_huge_csv_header_is_not_printed_whole(run, tmp_path):
+    huge = "x" * 50_000
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text(f"{huge},{huge}y\n1,2\n", encoding="utf-8")
+    result = run("import", "csv", str(unknown), "--dry-run")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert len(result.stderr) < 500
+    mapped = tmp_path / "mapped.csv"
+    mapped.write_text(f"Name,{huge}\nAda Lovelace,2\n", encoding="utf-8")
+    result = run("import", "csv", str(mapped), "--map", "Name=name", "--dry-run")
+    assert result.exit_code == 0
+    assert "50,000 characters" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) < 300

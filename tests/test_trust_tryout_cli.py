@@ -153,3 +153,11 @@ def test_a_huge_csv_header_is_not_printed_whole(run, tmp_path):
     assert result.exit_code == 0
     assert "50,000 characters" in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) < 300
+
+
+def test_restore_of_a_binary_file_says_a_backup_was_expected(run, tmp_path):
+    blob = tmp_path / "photo.json"
+    blob.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    result = run("--db", str(tmp_path / "new.db"), "restore", str(blob))
+    assert result.exit_code == 2
+    assert result.stderr == f"keepwarm: {blob}: looks like a binary file (expected text: a JSON backup made by keepwarm export json)\n"

@@ -161,3 +161,21 @@ def test_restore_of_a_binary_file_says_a_backup_was_expected(run, tmp_path):
     result = run("--db", str(tmp_path / "new.db"), "restore", str(blob))
     assert result.exit_code == 2
     assert result.stderr == f"keepwarm: {blob}: looks like a binary file (expected text: a JSON backup made by keepwarm export json)\n"
+
+
+# ------------------------------------------------------ a question without an answer (scripts)
+
+
+def test_a_namesake_added_by_a_script_says_what_to_pass(ada):
+    result = ada("contact", "add", "Ada Lovelace")  # standard input is empty: no answer
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == "keepwarm: contact add: not added (pass --force to add a namesake anyway)"
+    assert len(ada("contact", "list", "--json").json()) == 1
+
+
+def test_contact_rm_by_a_script_without_yes_says_what_to_pass(ada):
+    result = ada("contact", "rm", "ada")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "keepwarm: contact rm: not removed (no answer; pass --yes to remove without asking)")
+    assert len(ada("contact", "list", "--json").json()) == 1

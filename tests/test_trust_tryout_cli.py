@@ -179,3 +179,11 @@ def test_contact_rm_by_a_script_without_yes_says_what_to_pass(ada):
     assert result.stderr.strip().splitlines()[-1] == (
         "keepwarm: contact rm: not removed (no answer; pass --yes to remove without asking)")
     assert len(ada("contact", "list", "--json").json()) == 1
+
+
+@pytest.mark.parametrize("command", [("account", "show", ""), ("account", "show", "  "), ("contact", "list", "--account", "")])
+def test_an_empty_account_name_is_refused_like_an_empty_contact_name(ada, command):
+    assert ada("contact", "add", "Grace Hopper", "--account", "Navy").exit_code == 0
+    result = ada(*command)
+    assert result.exit_code == 2
+    assert result.stderr == "keepwarm: account: empty (expected an id or a name)\n"

@@ -108,6 +108,8 @@ def list_accounts(conn: Connection) -> list[Account]:
 
 def resolve_account(conn: Connection, ref: str) -> int:
     ref = ref.strip()
+    if not ref:  # as for a contact: "" is part of every name, so it would list them all
+        raise UserError("account: empty (expected an id or a name)")
     if ref.isdigit():
         number = as_id(ref)
         if number is not None and conn.execute(select(accounts.c.id).where(accounts.c.id == number)).first():

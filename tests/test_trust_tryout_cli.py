@@ -187,3 +187,13 @@ def test_an_empty_account_name_is_refused_like_an_empty_contact_name(ada, comman
     result = ada(*command)
     assert result.exit_code == 2
     assert result.stderr == "keepwarm: account: empty (expected an id or a name)\n"
+
+
+# ------------------------------------------------------ wording
+
+
+def test_doctor_counts_one_backup_in_the_singular(ada):
+    assert ada("backup").exit_code == 0
+    out = ada("doctor").stdout
+    assert "0 automatic and 1 manual backup in" in out
+    assert "1 manual backups" not in out

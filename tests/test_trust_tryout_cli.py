@@ -197,3 +197,11 @@ def test_doctor_counts_one_backup_in_the_singular(ada):
     out = ada("doctor").stdout
     assert "0 automatic and 1 manual backup in" in out
     assert "1 manual backups" not in out
+
+
+def test_a_row_wider_than_a_one_column_header_says_1_column(run, tmp_path):
+    source = tmp_path / "one.csv"
+    source.write_text("Name\nAda Lovelace,extra\n", encoding="utf-8")
+    result = run("import", "csv", str(source), "--map", "Name=name", "--dry-run")
+    assert result.exit_code == 2
+    assert "line 2: 2 cells, but the header names 1 column (" in result.stderr

@@ -205,3 +205,10 @@ def test_a_row_wider_than_a_one_column_header_says_1_column(run, tmp_path):
     result = run("import", "csv", str(source), "--map", "Name=name", "--dry-run")
     assert result.exit_code == 2
     assert "line 2: 2 cells, but the header names 1 column (" in result.stderr
+
+
+def test_a_touch_rate_of_one_a_month_is_said_in_the_singular(ada):
+    for when in ("-10d", "-20d", "-30d", "-100d", "-200d"):
+        assert ada("log", "ada", "-c", "email", "--when", when).exit_code == 0
+    out = ada("contact", "show", "ada").stdout
+    assert "Touch rate: 1 touch a month recently against 0.2 before" in out

@@ -212,3 +212,40 @@ def test_a_touch_rate_of_one_a_month_is_said_in_the_singular(ada):
         assert ada("log", "ada", "-c", "email", "--when", when).exit_code == 0
     out = ada("contact", "show", "ada").stdout
     assert "Touch rate: 1 touch a month recently against 0.2 before" in out
+
+
+# ------------------------------------------------------ writing into a pipe or a device
+
+
+@pytest.mark.parametrize(
+    ("command", "start"),
+    [(("export", "json"), b"{"), (("export", "vcard"), b"BEGIN:VCARD"), (("export", "ics"), b"BEGIN:VCALENDAR")],
+)
+def test_an_export_into_a_named_pipe_writes_into_it_and_keeps_it_a_pipe(ada, tmp_path, command, start):
+    """A pipe, /dev/stdout or a device is written into, as `cp` does; the temporary file and rename that
+    keep a regular file whole replaced the pipe itself with a file (and, run as root, /dev/full)."""
+    import os
+    import stat
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there, so the writer does not wait
+    try:
+        result = ada(*command, "-o", str(pipe))
+        assert result.exit_code == 0, result.stderr
+        assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+        assert os.read(reader, 1 << 16).startswith(start)  # a small book fits in the pipe's buffer
+    finally:
+        os.close(reader)
+
+
+def test_a_backup_refuses_a_pipe_even_with_force(ada, tmp_path):
+    import os
+    import stat
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    result = ada("backup", str(pipe), "--force")
+    assert result.exit_code == 2
+    assert result.stderr == f"keepwarm: {pipe}: is a device or a pipe, not a file (expected a file name for the backup)\n"
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)

@@ -249,3 +249,21 @@ def test_a_backup_refuses_a_pipe_even_with_force(ada, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == f"keepwarm: {pipe}: is a device or a pipe, not a file (expected a file name for the backup)\n"
     assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+
+
+# ------------------------------------------------------ an edit that changes nothing
+
+
+@pytest.mark.parametrize("options", [(), ("--add-tag", "vip"), ("--remove-tag", "nothere"), ("--title", "Analyst")])
+def test_an_edit_that_changes_nothing_says_so_and_writes_nothing(run, options):
+    assert run("contact", "add", "Ada Lovelace", "--tag", "vip", "--title", "Analyst").exit_code == 0
+    before = run("export", "json").stdout
+    result = run("contact", "edit", "ada", *options)
+    assert result.exit_code == 0
+    assert result.stdout == "Contact 1 unchanged: Ada Lovelace\n"
+    assert run("export", "json").stdout == before
+
+
+def test_an_edit_that_changes_something_still_says_updated(run):
+    assert run("contact", "add", "Ada Lovelace").exit_code == 0
+    assert run("contact", "edit", "ada", "--title", "Analyst").stdout == "Updated contact 1: Ada Lovelace\n"

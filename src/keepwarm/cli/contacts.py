@@ -225,6 +225,10 @@ def contact_edit(session: Session, ref: str, name, add_tag, remove_tag, clear_da
         tags = [t for t in data["tags"] if t.lower() not in {r.lower() for r in remove_tag}]
         data["tags"] = tags + list(add_tag)
         updated = _validated(data)
+        if updated.model_dump() == _validated(existing.model_dump()).model_dump():
+            # nothing given, or only what is there already: say so, and leave updated_at alone
+            click.echo(f"Contact {contact_id} unchanged: {updated.name}")
+            return
         repo.update_contact(conn, contact_id, updated, session.now)
     click.echo(f"Updated contact {contact_id}: {updated.name}")
 

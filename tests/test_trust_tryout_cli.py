@@ -267,3 +267,14 @@ def test_an_edit_that_changes_nothing_says_so_and_writes_nothing(run, options):
 def test_an_edit_that_changes_something_still_says_updated(run):
     assert run("contact", "add", "Ada Lovelace").exit_code == 0
     assert run("contact", "edit", "ada", "--title", "Analyst").stdout == "Updated contact 1: Ada Lovelace\n"
+
+
+def test_account_show_keeps_its_stakeholder_columns_aligned(run):
+    assert run("contact", "add", "Ada Lovelace", "--account", "Acme", "--role", "champion", "--title", "Chief Analyst").exit_code == 0
+    assert run("contact", "add", "Charles Babbage of the Analytical Engine", "--account", "Acme",
+               "--role", "financial-approver").exit_code == 0
+    out = run("account", "show", "Acme").stdout
+    rows = [line for line in out.splitlines() if line.startswith("  #")]
+    assert len(rows) == 2
+    assert rows[0].index("champion") == rows[1].index("financial approver")
+    assert rows[0].index("health") == rows[1].index("health")

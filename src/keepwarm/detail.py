@@ -185,9 +185,12 @@ def render_account_text(view: dict) -> str:
     if "health" in view:
         out.append(f"\nHealth {view['health']['score']}/100")
     out.append("\nStakeholders")
-    for s in view["stakeholders"]:
-        health = f"  health {s['health']}" if "health" in s else ""
-        out.append(f"  #{s['id']} {s['name']:<24} {spoken(s['role'] or '-'):<20} {s['title']}{health}")
+    # Columns as wide as their widest cell: a long name or an empty title no longer shifts the others.
+    rows = [(f"#{s['id']}", s["name"], spoken(s["role"] or "-"), one_line(s["title"]),
+             f"health {s['health']}" if "health" in s else "") for s in view["stakeholders"]]
+    widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
+    for row in rows:
+        out.append(("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]).rstrip())
     if view.get("roles_uncovered"):
         out.append("\nRoles nobody covers: " + ", ".join(spoken(r) for r in view["roles_uncovered"]))
     if view.get("warnings"):

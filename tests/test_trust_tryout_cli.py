@@ -278,3 +278,28 @@ def test_account_show_keeps_its_stakeholder_columns_aligned(run):
     assert len(rows) == 2
     assert rows[0].index("champion") == rows[1].index("financial approver")
     assert rows[0].index("health") == rows[1].index("health")
+
+
+# ------------------------------------------------------ empty dates, phone-named contacts
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("promise", "add", "ada", "send the deck", "--due", ""), ("followup", "add", "ada", "ask", "--due", ""),
+     ("agenda", "--on", ""), ("promise", "add", "ada", "send the deck", "--due", "  ")],
+)
+def test_an_empty_date_is_refused_alike_everywhere(ada, command):
+    result = ada(*command)
+    assert result.exit_code == 2
+    field = "on" if command[0] == "agenda" else "due"
+    assert result.stderr.startswith(f"keepwarm: {field}: empty (expected a date such as 2026-12-01")
+    assert ada("promise", "list", "--json").json() == []
+
+
+def test_a_contact_named_after_its_phone_is_not_called_plus_one(run, tmp_path):
+    source = tmp_path / "phones.csv"
+    source.write_text("First Name,Last Name,Mobile Phone\n,,+1 555 0199\n", encoding="utf-8")
+    assert run("import", "csv", str(source)).exit_code == 0
+    out = run("agenda", "--days", "90").stdout
+    assert "Check in with +1 555 0199:" in out
+    assert "with +1:" not in out and "with +1 (" not in out

@@ -43,6 +43,15 @@ def typed(value: object) -> str:
     return str(getattr(value, "value", value)).replace("_", "-")
 
 
+def first_name(name: str) -> str:
+    """How the advice calls someone: the first word of the name, or the whole name when that word
+    is no name at all (a contact named after its phone, "+1 555 0199", was called "+1")."""
+    words = name.split()
+    if not words:
+        return name
+    return words[0] if any(ch.isalpha() for ch in words[0]) else " ".join(words)
+
+
 def one_line(text: str) -> str:
     """`text` on one line: a row of a list or of the agenda is one line, whatever a note or promise holds.
 

@@ -40,7 +40,7 @@ def report_problems(runtime: Runtime) -> None:
 @pass_session
 def agenda(session: Session, on: str | None, days: int, as_json: bool) -> None:
     """Who to reach out to, why, how, and what builds trust: overdue first."""
-    start = dates.parse_day(on, session.today, field="on") if on else None
+    start = dates.parse_day(on, session.today, field="on") if on is not None else None
     result = build_agenda(session, on=start, days=days)
     report_problems(result.evaluation.runtime)
     if as_json:

@@ -303,3 +303,15 @@ def test_a_contact_named_after_its_phone_is_not_called_plus_one(run, tmp_path):
     out = run("agenda", "--days", "90").stdout
     assert "Check in with +1 555 0199:" in out
     assert "with +1:" not in out and "with +1 (" not in out
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "9223372036854775808"])
+def test_a_history_limit_beyond_sqlites_integers_is_one_line(ada, limit):
+    result = ada("history", "ada", "--limit", limit)
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(f"{limit} is out of range (expected 1 to 9223372036854775807)")
+
+
+def test_the_largest_history_limit_still_lists(ada):
+    assert ada("log", "ada", "-c", "email").exit_code == 0
+    assert len(ada("history", "ada", "--limit", "9223372036854775807", "--json").json()) == 1

@@ -315,3 +315,9 @@ def test_a_history_limit_beyond_sqlites_integers_is_one_line(ada, limit):
 def test_the_largest_history_limit_still_lists(ada):
     assert ada("log", "ada", "-c", "email").exit_code == 0
     assert len(ada("history", "ada", "--limit", "9223372036854775807", "--json").json()) == 1
+
+
+def test_agenda_days_out_of_range_is_worded_as_every_other_range(ada):
+    result = ada("agenda", "--days", "367")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(" agenda: Invalid value for '--days': 367 is out of range (expected 0 to 366)\n")

@@ -17,6 +17,7 @@ from ..session import Session
 from ..wording import one_line, plural
 from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table
+from .params import IntRange
 
 pass_session = click.make_pass_decorator(Session)
 _reported: set[int] = set()
@@ -34,7 +35,7 @@ def report_problems(runtime: Runtime) -> None:
 @cli.command()
 @click.option("--on", "on", help="Look from this day (default: today): plugins see it as their today; "
                                  "nothing is stored as of it.")
-@click.option("--days", type=click.IntRange(min=0, max=366), default=7, show_default=True,
+@click.option("--days", type=IntRange(0, 366), default=7, show_default=True,
               help="Include what falls due within this many days.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_session

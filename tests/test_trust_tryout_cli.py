@@ -321,3 +321,21 @@ def test_agenda_days_out_of_range_is_worded_as_every_other_range(ada):
     result = ada("agenda", "--days", "367")
     assert result.exit_code == 2
     assert result.stderr.endswith(" agenda: Invalid value for '--days': 367 is out of range (expected 0 to 366)\n")
+
+
+# ------------------------------------------------------ exports to standard output
+
+
+def test_export_vcard_to_standard_output_is_the_same_bytes_as_to_a_file(ada, tmp_path):
+    """The CLI's text filter showed every CR of the vCard's CRLF as the text \\x0d, so
+    `keepwarm export vcard > everyone.vcf` wrote a broken file."""
+    from click.testing import CliRunner
+
+    from keepwarm.cli import cli
+
+    target = tmp_path / "everyone.vcf"
+    assert ada("export", "vcard", "-o", str(target)).exit_code == 0
+    result = CliRunner().invoke(cli, ["export", "vcard"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout_bytes == target.read_bytes()
+    assert result.stdout_bytes.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")

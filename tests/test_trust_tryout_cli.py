@@ -339,3 +339,19 @@ def test_export_vcard_to_standard_output_is_the_same_bytes_as_to_a_file(ada, tmp
     assert result.exit_code == 0
     assert result.stdout_bytes == target.read_bytes()
     assert result.stdout_bytes.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
+
+
+def test_a_history_file_finds_a_contact_whose_name_held_an_escape_sequence(run, tmp_path):
+    """The contact's name is stored with the sequence made visible; the history file names
+    them the raw way the same exporter wrote them."""
+    people = tmp_path / "people.csv"
+    people.write_text("Name,E-mail\nEv\x1b[2Jil Corp,\n", encoding="utf-8")
+    assert run("import", "csv", str(people), "--map", "Name=name").exit_code == 0
+    touches = tmp_path / "touches.csv"
+    touches.write_text("date,contact,channel,notes\n2026-11-01,Ev\x1b[2Jil Corp,email,hello\n"
+                       "2026-11-02,Nobody\x1b[1m,email,x\n", encoding="utf-8")
+    result = run("import", "interactions", str(touches), "--skip-invalid")
+    assert result.exit_code == 0
+    assert "1 created" in result.stdout
+    assert "no contact is called 'Nobody\\x1b[1m'" in result.stdout
+    assert [i["notes"] for i in run("history", "1", "--json").json()] == ["hello"]

@@ -355,3 +355,12 @@ def test_a_history_file_finds_a_contact_whose_name_held_an_escape_sequence(run, 
     assert "1 created" in result.stdout
     assert "no contact is called 'Nobody\\x1b[1m'" in result.stdout
     assert [i["notes"] for i in run("history", "1", "--json").json()] == ["hello"]
+
+
+def test_an_ambiguous_name_lists_each_candidates_account(run):
+    assert run("contact", "add", "John Doe", "--account", "Acme").exit_code == 0
+    assert run("contact", "add", "John Doe", "--account", "Globex", "--force").exit_code == 0
+    assert run("contact", "add", "Johnny Walker").exit_code == 0
+    result = run("history", "john")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[1:] == ["  1\tJohn Doe\tAcme", "  2\tJohn Doe\tGlobex", "  3\tJohnny Walker"]

@@ -330,17 +330,18 @@ def resolve_contact(conn: Connection, ref: str) -> int:
     if len(exact) == 1:
         return exact[0].id
     rows = conn.execute(
-        select(contacts.c.id, contacts.c.name)
+        select(contacts.c.id, contacts.c.name, accounts.c.name.label("account"))
+        .select_from(contacts.outerjoin(accounts, contacts.c.account_id == accounts.c.id))
         .where(contacts.c.name_fold.contains(key, autoescape=True))
-        .order_by(contacts.c.name_fold)
+        .order_by(contacts.c.name_fold, contacts.c.id)
     ).all()
     if len(rows) == 1:
         return rows[0].id
     if not rows:
         raise NotFound(f"contact: no contact matches {ref!r}")
-    raise Ambiguous(
+    raise Ambiguous(  # with the account, so that two namesakes can be told apart
         f"contact: {ref!r} matches {len(rows)} contacts; use an id or a longer name",
-        [f"{r.id}\t{r.name}" for r in rows],
+        [f"{r.id}\t{r.name}" + (f"\t{r.account}" if r.account else "") for r in rows],
     )
 
 

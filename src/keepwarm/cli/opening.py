@@ -56,12 +56,20 @@ def _missing_part(path: Path) -> Path | None:
 def _take_back(session: Session, missing: Path) -> None:
     """A command that failed (`restore` of a wrong file, an import of a missing one) leaves no new, empty
     database and no new folders behind, as if it had not run; a database holding any row stays."""
-    if "store" not in session.__dict__ or not session.store.is_empty():
+    if "store" not in session.__dict__:
+        return
+    try:
+        if not session.store.is_empty():
+            return
+        session.close()
+    except Exception:  # noqa: BLE001 - the command's own error is the one to report; the file stays
         return
     path = session.db_path
-    session.close()
     for suffix in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+        try:
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        except OSError:
+            return
     folder = path.parent
     while missing != path and folder != folder.parent and (folder == missing or missing in folder.parents):
         try:

@@ -364,3 +364,11 @@ def test_an_ambiguous_name_lists_each_candidates_account(run):
     result = run("history", "john")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[1:] == ["  1\tJohn Doe\tAcme", "  2\tJohn Doe\tGlobex", "  3\tJohnny Walker"]
+
+
+def test_backup_to_dash_is_refused_rather_than_a_file_named_dash(ada, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = ada("backup", "-")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("keepwarm: FILE: '-' is standard output, and a backup is a database file")
+    assert not (tmp_path / "-").exists()

@@ -152,8 +152,8 @@ def test_an_ambiguous_contact_lists_the_candidates(world, db_path):
         assert result.exit_code == 2, args
         assert result.stderr.splitlines() == [
             "keepwarm: contact: 'ada' matches 2 contacts; use an id or a longer name",
-            "  1\tAda Lovelace",
-            "  2\tAdam Smith",
+            "  1\tAda Lovelace\tAcme",
+            "  2\tAdam Smith\tAcme",
         ], args
         assert result.stdout == "", args
         assert dump(db_path) == before, args

@@ -12,6 +12,7 @@ import datetime as dt
 from functools import lru_cache
 
 from keepwarm.model import Channel, Purpose, Stage
+from keepwarm import wording
 from keepwarm.plugin import ContactContext
 from ._words import ago, day_text  # noqa: F401 - re-exported for the rules
 
@@ -44,7 +45,7 @@ def applies(ctx: ContactContext, section: str):
 
 
 def first_name(ctx: ContactContext) -> str:
-    return ctx.contact.name.split()[0]
+    return wording.first_name(ctx.contact.name)
 
 
 @lru_cache(maxsize=256)

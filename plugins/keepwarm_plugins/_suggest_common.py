@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from keepwarm import wording
 from keepwarm.plugin import ContactContext, Warning
 from ._words import ago, day_text  # noqa: F401 - re-exported for the rules
 
@@ -48,7 +49,7 @@ def applies(ctx: ContactContext, section: str):
 
 
 def first_name(ctx: ContactContext) -> str:
-    return ctx.contact.name.split()[0]
+    return wording.first_name(ctx.contact.name)
 
 
 def present(ctx: ContactContext, keys: Iterable[str]) -> list[Warning]:

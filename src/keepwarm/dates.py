@@ -159,6 +159,8 @@ def _outside_calendar(raw: str, field: str) -> UserError:
 
 
 def parse_day(text: str, today: dt.date, field: str = "date") -> dt.date:
+    if not text.strip():  # worded as parse_when words it: `promise add --due ''` as `followup add --due ''`
+        raise UserError(f"{field}: empty (expected {EXPECTED.split(', optionally')[0]})")
     day = _parse_day(text, today)
     if day is None:
         raise _not_a_day(text, field, EXPECTED.split(", optionally")[0])

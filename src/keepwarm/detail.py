@@ -9,7 +9,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from . import dates
-from .wording import day_of_year, spoken
+from .wording import day_of_year, one_line, spoken
 from .errors import NotFound
 from .session import Session
 from .store import activity
@@ -132,9 +132,9 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
         for term in h.get("terms", []):
             out.append(f"  {term['points']:+6.1f}  {term['label']}: {term['detail']}")
     for title, key, fmt in (
-        ("How to talk to them", "tips", lambda t: f"  - {t['text']}"),
-        ("Warnings", "warnings", lambda w: f"  ! {w['message']}" + (f"  [{_evidence(w)}]" if w.get('evidence') else "")),
-        ("Suggestions", "suggestions", lambda s: f"  > {s['text']}" + (f"  ({s['why']})" if s.get('why') else "")),
+        ("How to talk to them", "tips", lambda t: f"  - {one_line(t['text'])}"),
+        ("Warnings", "warnings", lambda w: f"  ! {one_line(w['message'])}" + (f"  [{_evidence(w)}]" if w.get('evidence') else "")),
+        ("Suggestions", "suggestions", lambda s: f"  > {one_line(s['text'])}" + (f"  ({one_line(s['why'])})" if s.get('why') else "")),
     ):
         if view.get(key):
             out.append(f"\n{title}")
@@ -147,11 +147,11 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
         out.append("\nFollow-ups")
         for f in view["open_followups"]:
             due = f["snoozed_until"] if f["status"] == "snoozed" else f["due"]
-            out.append(f"  #{f['id']} {due} [{f['status']}] {f['reason']}")
+            out.append(f"  #{f['id']} {due} [{f['status']}] {one_line(f['reason'])}")
     if view["open_promises"]:
         out.append("\nOpen promises")
         for p in view["open_promises"]:
-            out.append(f"  #{p['id']} by {p['by']}, due {p['due'] or '-'}: {p['text']}")
+            out.append(f"  #{p['id']} by {p['by']}, due {p['due'] or '-'}: {one_line(p['text'])}")
     if view["recent_interactions"]:
         out.append("\nRecent interactions")
         for i in view["recent_interactions"]:
@@ -159,7 +159,7 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
 
             when = dates.local(dt.datetime.fromisoformat(i["at"]), tz).strftime("%Y-%m-%d")
             mood = "" if i["sentiment"] is None else f" {i['sentiment']:+d}"
-            notes = f" - {i['notes']}" if i["notes"] else ""
+            notes = f" - {one_line(i['notes'])}" if i["notes"] else ""
             out.append(f"  {when} {i['channel']} {i['direction']} {spoken(i['purpose'])}{mood}{notes}")
     if view["assessments"]:
         out.append("\nAssessments")
@@ -185,12 +185,15 @@ def render_account_text(view: dict) -> str:
     if "health" in view:
         out.append(f"\nHealth {view['health']['score']}/100")
     out.append("\nStakeholders")
-    for s in view["stakeholders"]:
-        health = f"  health {s['health']}" if "health" in s else ""
-        out.append(f"  #{s['id']} {s['name']:<24} {spoken(s['role'] or '-'):<20} {s['title']}{health}")
+    # Columns as wide as their widest cell: a long name or an empty title no longer shifts the others.
+    rows = [(f"#{s['id']}", s["name"], spoken(s["role"] or "-"), one_line(s["title"]),
+             f"health {s['health']}" if "health" in s else "") for s in view["stakeholders"]]
+    widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
+    for row in rows:
+        out.append(("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]).rstrip())
     if view.get("roles_uncovered"):
         out.append("\nRoles nobody covers: " + ", ".join(spoken(r) for r in view["roles_uncovered"]))
     if view.get("warnings"):
         out.append("\nWarnings")
-        out.extend(f"  ! {w['message']}" for w in view["warnings"])
+        out.extend(f"  ! {one_line(w['message'])}" for w in view["warnings"])
     return "\n".join(out)

@@ -222,7 +222,7 @@ def check_backups(db_path: Path, backup_dir: Path) -> list[Finding]:
     if not copies and not manual:
         return [Finding("backups", True, f"no backups yet in {backup_dir} (make one with `keepwarm backup`)")]
     newest = max([c.path for c in copies] + manual, key=lambda p: p.stat().st_mtime)
-    return [Finding("backups", True, f"{len(copies)} automatic and {len(manual)} manual backups in {backup_dir}; "
+    return [Finding("backups", True, f"{len(copies)} automatic and {plural(len(manual), 'manual backup')} in {backup_dir}; "
                     f"newest: {newest.name}")]
 
 

@@ -5,6 +5,8 @@ One helper per thing, so the CLI, the TUI and the plugins word them alike.
 
 from __future__ import annotations
 
+import re
+
 #: English plurals that are not the word plus "s".
 _IRREGULAR = {"person": "people", "reply": "replies", "company": "companies", "this": "these",
               "was": "were", "is": "are", "has": "have", "touch": "touches", "match": "matches"}
@@ -39,6 +41,28 @@ def spoken(value: object) -> str:
 def typed(value: object) -> str:
     """An enum member as it is typed on a command line, without quotes: `financial_approver` -> `financial-approver`."""
     return str(getattr(value, "value", value)).replace("_", "-")
+
+
+def first_name(name: str) -> str:
+    """How the advice calls someone: the first word of the name, or the whole name when that word
+    is no name at all (a contact named after its phone, "+1 555 0199", was called "+1")."""
+    words = name.split()
+    if not words:
+        return name
+    return words[0] if any(ch.isalpha() for ch in words[0]) else " ".join(words)
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: a row of a list or of the agenda is one line, whatever a note or promise holds.
+
+    Promises, follow-up reasons and notes may span lines (typed, imported or
+    written by a plugin); printed raw inside a row, their second line would
+    start at the left margin and read as a row of its own.
+    """
+    return " ".join(text.split()) if _BREAKS.search(text) else text
+
+
+_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def cut(text: str, width: int) -> str:

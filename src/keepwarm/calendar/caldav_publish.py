@@ -92,6 +92,7 @@ def _reason(exc: BaseException) -> str:
 
 
 MASK = "***"
+_USERINFO_PASSWORD = re.compile(r"(://[^/@:]*:)[^/]*@")
 
 
 def shown(url: str) -> str:
@@ -99,8 +100,8 @@ def shown(url: str) -> str:
     try:
         parts = urlsplit(url)
         password = parts.password
-    except ValueError:
-        return url
+    except ValueError:  # unreadable (`http://me:pw@[::1`): mask what looks like a password all the same
+        return _USERINFO_PASSWORD.sub(rf"\1{MASK}@", url)
     if not password:
         return url
     host = parts.netloc.rpartition("@")[2]

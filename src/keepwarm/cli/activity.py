@@ -29,6 +29,7 @@ from ..store import followups as plans
 from . import cli
 from .output import emit_json, table
 from .params import HOURS, ID, LINE, NOTES, EnumChoice, IntRange
+from ..store.ids import MAX_ID
 from ..wording import cut, spoken
 
 pass_session = click.make_pass_decorator(Session)
@@ -104,7 +105,7 @@ def reschedule(session: Session, contact_ids: list[int]) -> None:
 
 @cli.command("history")
 @click.argument("contact")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=IntRange(1, MAX_ID), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def history_cmd(session: Session, contact: str, limit: int, as_json: bool) -> None:

@@ -13,6 +13,7 @@ import click
 
 from ..errors import UserError
 from ..session import Session
+from ..text import control_problem
 from ..wording import plural
 from . import cli
 from .engine import report_problems
@@ -40,6 +41,31 @@ def selection_options(func):
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _check_url(url: str, shown) -> None:
+    """A URL that cannot be read is the user's mistake: one line, before anything is written or sent.
+
+    urllib and caldav raise a bare ValueError (a traceback) on `http://host:99999/` or an
+    unclosed `[`, and a control character would be sent to the terminal in the error.
+    """
+    from urllib.parse import urlsplit
+
+    from ..text import visible
+
+    expected = "expected https://... or http://..."
+    if not url.startswith(("http://", "https://")):
+        raise UserError(f"url: '{visible(shown(url), multiline=False)}' is not a web address ({expected})")
+    problem = control_problem(url)
+    if problem:
+        raise UserError(f"url: '{visible(shown(url), multiline=False)}' {problem}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError as exc:
+        raise UserError(f"url: {shown(url)!r} is not a web address ({exc}; {expected})") from None
+    if not parts.hostname:
+        raise UserError(f"url: {shown(url)!r} names no server ({expected})")
 
 
 def _selection(session: Session, days, contact, account, todo, dates, alarm_minutes, *, persist: bool):
@@ -142,13 +168,12 @@ def publish(session: Session, url, username, password_stdin, calendar_name, dry_
     from ..calendar import caldav_publish as dav
     from ..calendar.export import publish_entries, render_object, resolve
 
-    selection = _selection(session, days, contact, account, todo, dates, alarm_minutes, persist=not dry_run)
     cfg = session.settings.calendar
     url = url or cfg.url
     if not url:
         raise UserError("url: none given (expected a CalDAV URL as argument, or [calendar] url in config.toml)")
-    if not url.startswith(("http://", "https://")):
-        raise UserError(f"url: {dav.shown(url)!r} is not a web address (expected https://... or http://...)")
+    _check_url(url, dav.shown)
+    selection = _selection(session, days, contact, account, todo, dates, alarm_minutes, persist=not dry_run)
     username = username or cfg.username or None
     resolve(session, selection)  # a wrong --contact or --account fails before we go online
     password = _password(username, password_stdin, cfg.password)

@@ -107,6 +107,19 @@ def contact() -> None:
     """Add, list, show, edit and remove contacts."""
 
 
+def _answer(question: str) -> bool | None:
+    """The user's yes or no; None when standard input gives no answer (a script, `< /dev/null`).
+
+    click turns the end of input into Abort ("Aborted.", exit 1), which says
+    neither what was not done nor which option a script should pass.
+    """
+    try:
+        return click.confirm(question, default=False, err=True)
+    except click.Abort:
+        click.echo("", err=True)
+        return None
+
+
 def _confirm_new(session: Session, new: Contact, force: bool) -> None:
     """Warn about the contacts a new one may duplicate; ask, unless --force (scripts) says to add it anyway."""
     with session.store.read() as conn:
@@ -117,7 +130,7 @@ def _confirm_new(session: Session, new: Contact, force: bool) -> None:
     if not found or force:
         return
     # Ask outside any transaction: a prompt must not hold the write lock.
-    if not click.confirm(f"Add {new.name} as a new contact all the same?", default=False, err=True):
+    if not _answer(f"Add {new.name} as a new contact all the same?"):
         raise UserError("contact add: not added (pass --force to add a namesake anyway)")
 
 
@@ -212,6 +225,10 @@ def contact_edit(session: Session, ref: str, name, add_tag, remove_tag, clear_da
         tags = [t for t in data["tags"] if t.lower() not in {r.lower() for r in remove_tag}]
         data["tags"] = tags + list(add_tag)
         updated = _validated(data)
+        if updated.model_dump() == _validated(existing.model_dump()).model_dump():
+            # nothing given, or only what is there already: say so, and leave updated_at alone
+            click.echo(f"Contact {contact_id} unchanged: {updated.name}")
+            return
         repo.update_contact(conn, contact_id, updated, session.now)
     click.echo(f"Updated contact {contact_id}: {updated.name}")
 
@@ -228,8 +245,12 @@ def contact_rm(session: Session, ref: str, yes: bool) -> None:
         name = found.name
     who = repo.describe({"id": contact_id, "name": name, "account": found.account})
     # Ask outside any transaction: a prompt must not hold the write lock.
-    if not yes and not click.confirm(f"Remove {who} and all their history?", default=False, err=True):
-        raise click.Abort()
+    if not yes:
+        answer = _answer(f"Remove {who} and all their history?")
+        if answer is None:
+            raise UserError("contact rm: not removed (no answer; pass --yes to remove without asking)")
+        if not answer:
+            raise click.Abort()
     with session.store.write() as conn:
         repo.delete_contact(conn, contact_id)
     click.echo(f"Removed contact {contact_id}: {name}")

@@ -14,9 +14,10 @@ from ..engine.runtime import Runtime
 from ..errors import UserError
 from ..rules import effective, flatten
 from ..session import Session
-from ..wording import nothing_due, plural
+from ..wording import nothing_due, one_line, plural
 from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table
+from .params import IntRange
 
 pass_session = click.make_pass_decorator(Session)
 _reported: set[int] = set()
@@ -34,13 +35,13 @@ def report_problems(runtime: Runtime) -> None:
 @cli.command()
 @click.option("--on", "on", help="Look from this day (default: today): plugins see it as their today; "
                                  "nothing is stored as of it.")
-@click.option("--days", type=click.IntRange(min=0, max=366), default=7, show_default=True,
+@click.option("--days", type=IntRange(0, 366), default=7, show_default=True,
               help="Include what falls due within this many days.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def agenda(session: Session, on: str | None, days: int, as_json: bool) -> None:
     """Who to reach out to, why, how, and what builds trust: overdue first."""
-    start = dates.parse_day(on, session.today, field="on") if on else None
+    start = dates.parse_day(on, session.today, field="on") if on is not None else None
     result = build_agenda(session, on=start, days=days)
     report_problems(result.evaluation.runtime)
     if as_json:
@@ -56,15 +57,16 @@ def agenda(session: Session, on: str | None, days: int, as_json: bool) -> None:
             click.echo(f"\n{current.upper()}")
         when = "today" if item.overdue_days == 0 else (
             f"{item.overdue_days}d overdue" if item.overdue_days > 0 else item.due.isoformat())
-        click.echo(f"  #{item.followup.id} {item.contact.name} ({when}, health {item.health.score}): {item.followup.reason}")
+        click.echo(f"  #{item.followup.id} {item.contact.name} ({when}, health {item.health.score}): "
+                   f"{one_line(item.followup.reason)}")
         if item.followup.action:
-            click.echo(f"      do: {item.followup.action}")
+            click.echo(f"      do: {one_line(item.followup.action)}")
         for warning in item.warnings[:2]:
-            click.echo(f"      ! {warning.message}")
+            click.echo(f"      ! {one_line(warning.message)}")
         for tip in item.tips[:2]:
-            click.echo(f"      - {tip.text}")
+            click.echo(f"      - {one_line(tip.text)}")
         for suggestion in item.suggestions:
-            click.echo(f"      > {suggestion.text}")
+            click.echo(f"      > {one_line(suggestion.text)}")
 
 
 # --------------------------------------------------------------------- rules

@@ -116,9 +116,16 @@ def import_interactions(session: Session, file: Path, mapping, dry_run, skip_inv
 
 
 def _write(output: Path, text: str) -> bool:
-    """Write to a file (private, atomically) or stdout; True when a file was written."""
+    """Write to a file (private, atomically) or stdout; True when a file was written.
+
+    Standard output gets the bytes, as a file would: the vCard's CRLF line ends
+    are part of the format (the text filter of `terminal` showed each CR as
+    `\x0d`), and the export escapes its own text.
+    """
     if str(output) == "-":
-        click.echo(text, nl=False)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
         return False
     write_private(output, text)
     return True

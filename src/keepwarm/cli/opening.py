@@ -29,8 +29,51 @@ def creates_database(command):
     @functools.wraps(command)
     def marked(*args, **kwargs):
         session = click.get_current_context().find_object(Session)
-        if session is not None and not kwargs.get("dry_run"):
-            session.may_create = True
-        return command(*args, **kwargs)
+        if session is None or kwargs.get("dry_run"):
+            return command(*args, **kwargs)
+        session.may_create = True
+        missing = _missing_part(session.db_path)
+        try:
+            return command(*args, **kwargs)
+        except BaseException as exc:
+            if missing is not None and not (isinstance(exc, SystemExit) and exc.code in (0, None)):
+                _take_back(session, missing)
+            raise
 
     return marked
+
+
+def _missing_part(path: Path) -> Path | None:
+    """The outermost part of `path` that does not exist yet (the file itself, or a folder above it)."""
+    if path.exists():
+        return None
+    missing = path
+    while not missing.parent.exists() and missing.parent != missing:
+        missing = missing.parent
+    return missing
+
+
+def _take_back(session: Session, missing: Path) -> None:
+    """A command that failed (`restore` of a wrong file, an import of a missing one) leaves no new, empty
+    database and no new folders behind, as if it had not run; a database holding any row stays."""
+    if "store" not in session.__dict__:
+        return
+    try:
+        if not session.store.is_empty():
+            return
+        session.close()
+    except Exception:  # noqa: BLE001 - the command's own error is the one to report; the file stays
+        return
+    path = session.db_path
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        except OSError:
+            return
+    folder = path.parent
+    while missing != path and folder != folder.parent and (folder == missing or missing in folder.parents):
+        try:
+            folder.rmdir()  # only when empty: anything else put there stays
+        except OSError:
+            return
+        folder = folder.parent

@@ -15,6 +15,8 @@ from enum import Enum
 import click
 from pydantic import BaseModel
 
+from ..wording import one_line
+
 
 def _default(value):
     if isinstance(value, BaseModel):
@@ -43,8 +45,8 @@ def emit_json(data) -> None:
 
 
 def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
-    """Columns padded to their widest cell; the last column is left ragged."""
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+    """Columns padded to their widest cell; the last column is left ragged; every row is one line."""
+    cells = [[("" if c is None else one_line(str(c))) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, cell in enumerate(row[:-1]):

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import click
 
+from ..model.entities import RESPONSE_HOURS_MAX
 from ..model.enums import normalize_word
 from ..store.ids import MAX_ID
 from ..text import control_problem
@@ -90,8 +91,9 @@ class Hours(click.ParamType):
                 number = float(value)
             except (TypeError, ValueError):
                 self.fail(f"{value!r} is not a number of hours (expected e.g. 4 or 0.5)", param, ctx)
-        if not math.isfinite(number) or number < 0:
-            self.fail(f"{value!r} is not a number of hours (expected a finite number, 0 or more)", param, ctx)
+        if not math.isfinite(number) or number < 0 or number > RESPONSE_HOURS_MAX:
+            self.fail(f"{value!r} is not a number of hours (expected a finite number, 0 to {RESPONSE_HOURS_MAX:,})",
+                      param, ctx)
         return number
 
 

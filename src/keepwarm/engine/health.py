@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from .settings import HealthSettings
-from ..wording import plural, spoken
+from ..wording import number, plural, spoken
 from .types import ContactStats, Warning
 
 
@@ -128,7 +128,7 @@ def _terms(stats: ContactStats, warnings: Sequence[Warning], today: dt.date, int
         base = stats.touches_baseline * 30 / stats.baseline_days
         share = max(0.0, min(1.0, recent / base)) if base else 1.0
         if explain:
-            detail = f"{recent:.1f} touches a month recently against {base:.1f} before"
+            detail = f"{plural(round(recent, 1), 'touch')} a month recently against {number(round(base, 1))} before"
     terms.append(("frequency", "Touch rate", share * cfg.frequency, cfg.frequency, detail))
 
     touched = stats.inbound_recent + stats.outbound_recent

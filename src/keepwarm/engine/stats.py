@@ -25,6 +25,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Join
 
 from ..model import Assessment, Channel, Direction, Outcome, Purpose
+from ..model.entities import RESPONSE_HOURS_MAX
 from ..store.contact_rows import constructed, plain_rows
 from ..store.schema import assessments, commitments, contact_totals, contacts, interactions
 from .types import RECENT_TOUCHES, ContactStats, Touch
@@ -227,7 +228,7 @@ def _recent_figures() -> dict:
         "unprompted_inbound_recent": func.count().filter(and_(done, inbound, i.purpose.not_in(NOT_UNPROMPTED))),
         "asked_recent": func.count(i.responded).filter(outbound),
         "replied_recent": func.count().filter(and_(outbound, i.responded.is_(True))),
-        "latency_recent_hours": func.avg(i.response_hours).filter(outbound),
+        "latency_recent_hours": func.avg(i.response_hours).filter(and_(outbound, i.response_hours <= RESPONSE_HOURS_MAX)),
         "sentiment_recent": func.avg(i.sentiment).filter(done),
         "sentiment_count_recent": func.count(i.sentiment).filter(done),
         "access_problems_recent": func.count().filter(i.outcome.in_(ACCESS_PROBLEMS)),
@@ -243,7 +244,7 @@ def _baseline_figures() -> dict:
         "touches_baseline": func.count().filter(done),
         "asked_baseline": func.count(i.responded).filter(outbound),
         "replied_baseline": func.count().filter(and_(outbound, i.responded.is_(True))),
-        "latency_baseline_hours": func.avg(i.response_hours).filter(outbound),
+        "latency_baseline_hours": func.avg(i.response_hours).filter(and_(outbound, i.response_hours <= RESPONSE_HOURS_MAX)),
         "sentiment_baseline": func.avg(i.sentiment).filter(done),
         "access_problems_baseline": func.count().filter(i.outcome.in_(ACCESS_PROBLEMS)),
     }

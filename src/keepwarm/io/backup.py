@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Date, DateTime, Table, Time, func, select
 
 from .. import paths
 from ..errors import UserError
+from ..model.entities import RESPONSE_HOURS_MAX
 from ..store import Store
 from ..store import contacts as people
 from ..store import schema
@@ -98,7 +99,8 @@ def _plain_rows(conn: Connection, section: str) -> Iterator[dict]:
             if r[i] is not None:
                 record[name] = _iso(r[i])
         hours = record.get("response_hours")
-        if hours is not None and not math.isfinite(hours):  # stored before they were refused: unknown
+        if hours is not None and not (math.isfinite(hours) and 0 <= hours <= RESPONSE_HOURS_MAX):
+            # stored before they were refused: unknown, so that the backup restores
             record["response_hours"] = None
         yield record
 

@@ -20,6 +20,7 @@ from ..model import DateKind
 from ..model.entities import email_problem
 from ..model.enums import normalize_word
 from ..text import fold
+from ..wording import cut
 from . import datefmt
 from .contacts_apply import Incoming, profile_key
 from .report import Where
@@ -361,10 +362,14 @@ SINGLE = frozenset({"name", "first_name", "middle_name", "last_name", "account",
 
 def ignored(header: list[str], mapping: dict[str, str]) -> list[str]:
     """One warning per column the generic reader does not read."""
-    return [
-        f"column {name!r} is not read (expected a known field name; import it with --map {name!r}=FIELD)"
-        for name in header if name and name not in mapping
-    ]
+    return [_ignored(name) for name in header if name and name not in mapping]
+
+
+def _ignored(name: str) -> str:
+    """A column's warning in one readable line, however long its (hostile) header is."""
+    if len(name) <= 60:
+        return f"column {name!r} is not read (expected a known field name; import it with --map {name!r}=FIELD)"
+    return f"column {cut(name, 60)!r} ({len(name):,} characters) is not read (expected a known field name)"
 
 
 def generic(mapping: dict[str, str]) -> Reader:

@@ -12,12 +12,13 @@ from . import csv_formats, tabular
 from .contacts_apply import Incoming
 from .csv_formats import FIELDS, Builder, auto_map, generic, recognise
 from .report import Where
+from ..wording import cut
 
 FORMAT_KEYS = ("auto", "google", "outlook", "linkedin", "generic")
 
 
 def _columns(header: list[str]) -> str:
-    shown = [h for h in header if h][:8]
+    shown = [cut(h, 40) for h in header if h][:8]  # a hostile header may be one 100,000-character column
     more = len([h for h in header if h]) - len(shown)
     return ", ".join(shown) + (f", ... ({more} more)" if more > 0 else "")
 

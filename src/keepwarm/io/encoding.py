@@ -78,7 +78,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, path: Path, encoding: str | None = None) -> Text:
+def decode(data: bytes, path: Path, encoding: str | None = None, *, expected: str = "a .vcf or .csv file") -> Text:
     if encoding:
         text = _strict(data, encoding, path, encoding)
         return Text(text.removeprefix("\ufeff"), encoding)
@@ -89,7 +89,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Text:
     if guess:
         return Text(_strict(data, guess, path, "UTF-16"), guess, f"no byte-order mark; read as {guess.upper()}")
     if b"\x00" in data:
-        raise UserError(f"{path}: looks like a binary file (expected text: a .vcf or .csv file)")
+        raise UserError(f"{path}: looks like a binary file (expected text: {expected})")
     try:
         return Text(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
@@ -106,5 +106,6 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Text:
     )
 
 
-def read_text(path: Path, encoding: str | None = None) -> Text:
-    return decode(read_bytes(path), path, encoding)
+def read_text(path: Path, encoding: str | None = None, *, expected: str = "a .vcf or .csv file") -> Text:
+    """The file's text; `expected` names what the command reads, for the error on a binary file."""
+    return decode(read_bytes(path), path, encoding, expected=expected)

@@ -8,6 +8,7 @@ it, so a crash or a full disk never leaves half a backup under the real name.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,12 +18,41 @@ from .. import paths, tempfiles
 from ..errors import UserError
 
 
+def is_special(target: Path) -> bool:
+    """Whether `target` is a device, a pipe or a socket (`/dev/stdout`, a FIFO, `/dev/null`), not a file.
+
+    Such a target is written into, as `cp` does: the temporary file and the
+    rename that keep a regular file whole would replace the device or the
+    pipe itself with a file (and as root, /dev/null with a backup).
+    """
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+@contextmanager
+def special_file(target: Path) -> Iterator[BinaryIO]:
+    """`target` (see `is_special`) opened for writing; a failed write (a full device) is one line."""
+    try:
+        with open(target, "wb") as fh:
+            yield fh
+            fh.flush()
+    except OSError as exc:
+        raise UserError(f"{target}: cannot be written ({exc.strerror})") from None
+
+
 @contextmanager
 def private_file(target: Path) -> Iterator[BinaryIO]:
     """A binary file to write in pieces; it replaces `target` only once the block ends without an error."""
     target = Path(target).expanduser()
     if target.is_dir():
         raise UserError(f"{target}: is a folder (expected a file name)")
+    if is_special(target):
+        with special_file(target) as fh:
+            yield fh
+        return
     try:
         paths.ensure_private_dir(target.parent)
         tempfiles.sweep(target.parent)  # what a killed export left here

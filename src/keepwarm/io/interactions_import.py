@@ -169,6 +169,9 @@ def _touch(row: tabular.Row, cols: dict[str, str], now: dt.datetime, tz: ZoneInf
         touch.contact = row.get(cols["contact"])
     if not touch.contact:
         raise ValueError("no contact (expected a name or an email in this row)")
+    # Names read from other files are stored with their control characters visible (\x1b):
+    # a history naming such a contact the raw way it was written must still find them.
+    touch.contact = visible(touch.contact, multiline=False)
     return touch
 
 
@@ -194,13 +197,13 @@ def _find_contact(conn: Connection, ref: str) -> int | str:
         found = people.find_by_email(conn, ref)
         if found is not None:
             return found
-        return f"no contact has the email {ref!r} (import or add the contact first)"
+        return f"no contact has the email '{ref}' (import or add the contact first)"
     ids = people.find_by_exact_name(conn, ref)
     if len(ids) == 1:
         return ids[0]
     if ids:
-        return f"{len(ids)} contacts are called {ref!r} (add an email column to tell them apart)"
-    return f"no contact is called {ref!r} (import or add the contact first)"
+        return f"{len(ids)} contacts are called '{ref}' (add an email column to tell them apart)"
+    return f"no contact is called '{ref}' (import or add the contact first)"
 
 
 #: Contacts whose stored touches are read per statement (SQLite's limit on bound values is far above).

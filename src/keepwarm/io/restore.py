@@ -138,7 +138,7 @@ def check_rules(rules: dict[str, str], source: str) -> None:
 
 def _read_json(path: Path) -> object:
     """The file's JSON tree; its text is dropped on return, before the records are validated."""
-    text = read_text(path).text
+    text = read_text(path, expected="a JSON backup made by keepwarm export json").text
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

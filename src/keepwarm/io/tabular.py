@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..errors import UserError
 from ..text import fold
+from ..wording import plural
 
 DELIMITERS = (",", ";", "\t")
 PREAMBLE_LINES = 20
@@ -110,7 +111,7 @@ def _row(header: list[str], cells: list[str], line: int) -> Row:
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
         return Row(
             line, {},
-            f"{len(cells)} cells, but the header names {len(header)} columns "
+            f"{len(cells)} cells, but the header names {plural(len(header), 'column')} "
             "(is a value with a comma or semicolon not in quotes?)",
         )
     values = dict(zip(header, cells + [""] * (len(header) - len(cells))))

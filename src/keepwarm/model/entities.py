@@ -37,6 +37,9 @@ NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
 NOTES_MAX = 100_000
 TAG_MAX = 200
 Notes = Annotated[str, Field(max_length=NOTES_MAX)]
+#: A reply later than ten years is no reply: without a bound, `--response-hours 1e300` was stored and
+#: shown back as a 301-digit "h on average".
+RESPONSE_HOURS_MAX = 24 * 366 * 10
 Tag = Annotated[str, Field(max_length=TAG_MAX)]
 
 
@@ -200,7 +203,7 @@ class Interaction(Record):
     outcome: Outcome = Outcome.COMPLETED
     sentiment: Sentiment | None = None
     responded: bool | None = None
-    response_hours: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    response_hours: Annotated[float, Field(ge=0, le=RESPONSE_HOURS_MAX, allow_inf_nan=False)] | None = None
     notes: Notes = ""
     group_key: str | None = None
 

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from ..errors import NotFound, UserError
 from ..model import Assessment, Commitment, CommitmentStatus, Interaction
+from ..model.entities import RESPONSE_HOURS_MAX
 from .schema import assessments, commitments, interactions
 
 
@@ -54,8 +55,8 @@ def _interaction(row) -> Interaction:
 
 
 def _finite(hours: float | None) -> float | None:
-    """`Infinity` hours, stored before they were refused, read as unknown instead of failing the read."""
-    return hours if hours is None or math.isfinite(hours) else None
+    """`Infinity` or absurd hours, stored before they were refused, read as unknown instead of failing the read."""
+    return hours if hours is None or (math.isfinite(hours) and 0 <= hours <= RESPONSE_HOURS_MAX) else None
 
 
 def list_interactions(

@@ -168,6 +168,8 @@ def backup_to(db_path: Path, target: Path | None, folder: Path, *, force: bool =
     target = Path(target).expanduser()
     if target.is_dir():
         raise UserError(f"{target}: is a folder (expected a file name for the backup)")
+    if target.exists() and not target.is_file():  # --force would replace the device or pipe itself with a file
+        raise UserError(f"{target}: is a device or a pipe, not a file (expected a file name for the backup)")
     if target.exists():
         if target.resolve() == db_path.resolve():
             raise UserError(f"{target}: is the database itself (expected another file name)")

@@ -108,6 +108,8 @@ def list_accounts(conn: Connection) -> list[Account]:
 
 def resolve_account(conn: Connection, ref: str) -> int:
     ref = ref.strip()
+    if not ref:  # as for a contact: "" is part of every name, so it would list them all
+        raise UserError("account: empty (expected an id or a name)")
     if ref.isdigit():
         number = as_id(ref)
         if number is not None and conn.execute(select(accounts.c.id).where(accounts.c.id == number)).first():
@@ -328,17 +330,18 @@ def resolve_contact(conn: Connection, ref: str) -> int:
     if len(exact) == 1:
         return exact[0].id
     rows = conn.execute(
-        select(contacts.c.id, contacts.c.name)
+        select(contacts.c.id, contacts.c.name, accounts.c.name.label("account"))
+        .select_from(contacts.outerjoin(accounts, contacts.c.account_id == accounts.c.id))
         .where(contacts.c.name_fold.contains(key, autoescape=True))
-        .order_by(contacts.c.name_fold)
+        .order_by(contacts.c.name_fold, contacts.c.id)
     ).all()
     if len(rows) == 1:
         return rows[0].id
     if not rows:
         raise NotFound(f"contact: no contact matches {ref!r}")
-    raise Ambiguous(
+    raise Ambiguous(  # with the account, so that two namesakes can be told apart
         f"contact: {ref!r} matches {len(rows)} contacts; use an id or a longer name",
-        [f"{r.id}\t{r.name}" for r in rows],
+        [f"{r.id}\t{r.name}" + (f"\t{r.account}" if r.account else "") for r in rows],
     )
 
 

@@ -110,11 +110,13 @@ class Staged:
         """Into the real tables, in the order given (contacts before what refers to them), then dropped."""
         for table, stage in self.tables.items():
             names = [c.name for c in table.columns]
-            if table is schema.contacts:
-                for key, account_id in (account_ids or {}).items():
-                    conn.exec_driver_sql(
-                        f'UPDATE temp."{stage.name}" SET account_id = ? WHERE account_key = ?', (account_id, key)
-                    )
+            if table is schema.contacts and account_ids:
+                # One indexed statement for all accounts: a scan of the stage per account was quadratic.
+                conn.exec_driver_sql(f'CREATE INDEX temp."ix_{stage.name}_key" ON "{stage.name}" (account_key)')
+                conn.exec_driver_sql(
+                    f'UPDATE temp."{stage.name}" SET account_id = ? WHERE account_key = ?',
+                    [(account_id, key) for key, account_id in account_ids.items()],
+                )
             listed = ", ".join(f'"{n}"' for n in names)
             conn.exec_driver_sql(
                 f'INSERT INTO {table.name} ({listed}) SELECT {listed} FROM temp."{stage.name}" ORDER BY rowid'

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
-from ... import queries
+from ... import budget, queries
 from ...wording import plural
 from ..render import plain
 from ..widgets.nav import NavBar
@@ -38,8 +38,20 @@ class PluginsScreen(DataScreen):
                            ("section", "Rules section"), ("hooks", "Hooks / state"), ("origin", "From")):
             table.add_column(label, key=key)
 
+    #: Seconds between looks at the plugins while one of them is inside a call.
+    POLL_SECONDS = 0.5
+
     def fetch(self) -> dict:
-        return self.app.gate.run(lambda: queries.plugins_view(self.app.session.runtime))
+        """The plugin list without queueing behind the engine: a run stuck in a slow plugin holds the gate for up
+        to its budget, and this screen is where the user goes to see which plugin that is. Only a runtime that is
+        not loaded yet is loaded through the gate (loading has its own budget)."""
+        session = self.app.session
+        runtime = session.__dict__.get("runtime")
+        if runtime is None:
+            runtime = self.app.gate.run(lambda: session.runtime)
+        data = queries.plugins_view(runtime)
+        data["running"] = budget.in_progress(runtime.host)
+        return data
 
     def show(self, data: dict) -> None:
         table = self.query_one("#plugins-table", DataTable)
@@ -48,6 +60,8 @@ class PluginsScreen(DataScreen):
         for p in data["plugins"]:
             if p["error"]:
                 state = Text("error: " + p["error"], style="red")
+            elif p["name"] in data["running"]:
+                state = Text("running: " + data["running"][p["name"]].removeprefix("keepwarm_"), style="yellow")
             elif p["disabled"]:
                 state = Text("off: " + p["disabled"], style="yellow")
             else:
@@ -67,6 +81,19 @@ class PluginsScreen(DataScreen):
             problems.display = True
         else:
             problems.display = False
+
+        if data["running"] and self._poll is None:
+            self._poll = self.set_interval(self.POLL_SECONDS, self._look_again)
+        elif not data["running"] and self._poll is not None:
+            self._poll.stop()
+            self._poll = None
+
+    _poll = None
+
+    def _look_again(self) -> None:
+        """A plugin was inside a call: look again, to show it done or too slow as soon as it is."""
+        if self.is_current:
+            self._load()
 
     def action_reload(self) -> None:
         self.app.reload_rules()

@@ -95,3 +95,94 @@ async def test_the_plugins_screen_lists_the_plugins_at_once_while_a_plugin_is_st
         table = app.screen.query_one("#plugins-table", DataTable)
         assert str(table.get_row("slow")[4]) == "running: tips"
     session.close()
+
+
+# ------------------------------------------------------------------ point 27: cut with "…", never at the edge
+
+
+def _assert_fits(table, full: dict[tuple[int, int], str]) -> None:
+    """The table's columns fit its pane, and every cell named in `full` shows its whole text or a prefix and "…"."""
+    used = sum(column.get_render_width(table) for column in table.columns.values())
+    assert used <= table.size.width, f"{used} cells of columns in a table {table.size.width} wide"
+    for (row, column), text in full.items():
+        shown = str(table.get_row_at(row)[column])
+        assert shown == text or (shown.endswith("…") and text.startswith(shown[:-1].rstrip())), (shown, text)
+
+
+@sync
+async def test_the_contacts_table_cuts_a_role_with_an_ellipsis_on_a_narrow_terminal(home):
+    from textual.widgets import DataTable
+
+    from keepwarm.model import Contact
+    from keepwarm.model.enums import Role
+    from keepwarm.tui.app import KeepwarmApp
+    from keepwarm.tui.screens.contacts import ContactsScreen
+    from keepwarm.store import contacts as people
+
+    session = Session(now=FIXED_NOW)
+    with session.store.write() as conn:
+        people.insert_contact(conn, Contact(name="Maximiliane Oberhollenzer-Wittgenstein", account="Northwind Traders International",
+                                            role=Role.DECISION_INFLUENCER), FIXED_NOW)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+
+        def listed() -> bool:
+            return isinstance(app.screen, ContactsScreen) and app.screen.query_one(
+                "#contacts-table", DataTable).row_count == 1
+
+        await settle_until(pilot, listed, rounds=200)
+        assert listed()
+        await pilot.pause()
+        table = app.screen.query_one("#contacts-table", DataTable)
+        _assert_fits(table, {(0, 0): "Maximiliane Oberhollenzer-Wittgenstein", (0, 4): "Northwind Traders International",
+                             (0, 5): "decision influencer", (0, 6): "active"})
+        role = str(table.get_row_at(0)[5])
+        assert role.endswith("…") or role == "decision influencer"
+        # the search types into the same cut rows
+        await pilot.press("slash", "M", "a", "x")
+        await settle_until(pilot, lambda: table.row_count == 1)
+        _assert_fits(table, {(0, 4): "Northwind Traders International", (0, 5): "decision influencer"})
+    session.close()
+
+
+@sync
+async def test_the_plugins_table_cuts_where_a_plugin_comes_from_with_an_ellipsis(home, tmp_path):
+    from textual.widgets import DataTable
+
+    from keepwarm.tui.app import KeepwarmApp
+    from keepwarm.tui.screens.plugins import PluginsScreen
+
+    folder = home / "config" / "plugins"
+    folder.mkdir(parents=True, exist_ok=True)
+    for private in (home, home / "config", folder):
+        os.chmod(private, 0o755)
+    path = folder / "a_plugin_with_a_rather_long_descriptive_name.py"
+    path.write_text("from keepwarm.plugin import hookimpl\n\n\n@hookimpl\ndef keepwarm_tips(ctx):\n    return []\n",
+                    encoding="utf-8")
+    os.chmod(path, 0o644)
+    session = Session(now=FIXED_NOW)
+    from keepwarm.model import Contact
+    from keepwarm.store import contacts as people
+
+    with session.store.write() as conn:  # an empty book opens on the welcome screen
+        people.insert_contact(conn, Contact(name="Ada Lovelace"), FIXED_NOW)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+
+        def listed() -> bool:
+            return isinstance(app.screen, PluginsScreen) and app.screen.query_one(
+                "#plugins-table", DataTable).row_count > 0
+
+        await settle_until(pilot, listed, rounds=200)
+        assert listed()
+        await pilot.pause()
+        table = app.screen.query_one("#plugins-table", DataTable)
+        from keepwarm import queries
+
+        plugins = queries.plugins_view(session.runtime)["plugins"]
+        row = next(n for n, p in enumerate(plugins) if p["name"] == path.stem)
+        _assert_fits(table, {(row, 0): path.stem, (row, 5): plugins[row]["origin"]})
+        assert str(table.get_row_at(row)[5]).endswith("…")
+    session.close()

@@ -7,13 +7,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from ... import budget, queries
 from ...wording import plural
+from ..cells import FittedTable
 from ..render import plain
 from ..widgets.nav import NavBar
 from .base import DataScreen
+
+
+COLUMNS = (("name", "Plugin"), ("source", "Source"), ("version", "Version"), ("section", "Rules section"),
+           ("hooks", "Hooks / state"), ("origin", "From"))
+#: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
+GIVE_WAY = ((5, 16), (4, 24), (3, 10), (1, 8), (0, 14), (5, 1), (4, 8), (2, 5))
 
 
 class PluginsScreen(DataScreen):
@@ -27,16 +34,12 @@ class PluginsScreen(DataScreen):
         yield NavBar("plugins")
         with Vertical(id="plugins-body"):
             yield Static("", id="plugins-summary")
-            yield DataTable(id="plugins-table", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(COLUMNS, GIVE_WAY, id="plugins-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="plugins-problems", classes="problems")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Plugins"
-        table = self.query_one("#plugins-table", DataTable)
-        for key, label in (("name", "Plugin"), ("source", "Source"), ("version", "Version"),
-                           ("section", "Rules section"), ("hooks", "Hooks / state"), ("origin", "From")):
-            table.add_column(label, key=key)
 
     #: Seconds between looks at the plugins while one of them is inside a call.
     POLL_SECONDS = 0.5
@@ -54,8 +57,7 @@ class PluginsScreen(DataScreen):
         return data
 
     def show(self, data: dict) -> None:
-        table = self.query_one("#plugins-table", DataTable)
-        table.clear()
+        rows, keys = [], []
         active = 0
         for p in data["plugins"]:
             if p["error"]:
@@ -67,8 +69,10 @@ class PluginsScreen(DataScreen):
             else:
                 active += 1
                 state = plain(", ".join(h.removeprefix("keepwarm_") for h in p["hooks"]))
-            table.add_row(plain(p["name"]), plain(p["source"]), plain(p["version"]), plain(p["section"] or "–"),
-                          state, plain(p["origin"]), key=p["name"])
+            rows.append([plain(p["name"]), plain(p["source"]), plain(p["version"]), plain(p["section"] or "–"),
+                         state, plain(p["origin"])])
+            keys.append(p["name"])
+        self.query_one("#plugins-table", FittedTable).fill(rows, keys)
         failed = sum(1 for p in data["plugins"] if p["error"])
         self.query_one("#plugins-summary", Static).update(Content.from_markup(
             "$a active of $n" + (" · [$error]$f failed to load[/]" if failed else ""),

@@ -49,13 +49,13 @@ def _released(tmp_path):
             thread.join(5)
 
 
-def _slow_tips_plugin(home, calls) -> None:
+def _slow_tips_plugin(home, calls, budget: float = 25) -> None:
     """The tester's setup: a 25 s budget and a user plugin file whose tips sleep 30 s."""
     folder = home / "config" / "plugins"
     folder.mkdir(parents=True, exist_ok=True)
     for private in (home, home / "config", folder):
         os.chmod(private, 0o755)
-    (home / "config" / "config.toml").write_text("[plugins]\nbudget_seconds = 25\n", encoding="utf-8")
+    (home / "config" / "config.toml").write_text(f"[plugins]\nbudget_seconds = {budget}\n", encoding="utf-8")
     path = folder / "slow.py"
     path.write_text(textwrap.dedent(NAP.format(release=_release["path"], calls=str(calls))), encoding="utf-8")
     os.chmod(path, 0o644)
@@ -94,6 +94,43 @@ async def test_the_plugins_screen_lists_the_plugins_at_once_while_a_plugin_is_st
         assert took < BOUND
         table = app.screen.query_one("#plugins-table", DataTable)
         assert str(table.get_row("slow")[4]) == "running: tips"
+    session.close()
+
+
+@sync
+async def test_the_plugins_screen_turns_running_into_too_slow_without_a_key_pressed(home, tmp_path):
+    from textual.widgets import DataTable
+
+    from keepwarm.model import Contact
+    from keepwarm.store import contacts as people
+    from keepwarm.tui.app import KeepwarmApp
+    from keepwarm.tui.screens.plugins import PluginsScreen
+
+    calls = tmp_path / "calls"
+    _slow_tips_plugin(home, calls, budget=2)
+    session = Session(now=FIXED_NOW)
+    with session.store.write() as conn:
+        people.insert_contact(conn, Contact(name="Ada Lovelace"), FIXED_NOW)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle_until(pilot, calls.exists, rounds=200)
+        await pilot.press("5")
+
+        def state() -> str:
+            if not isinstance(app.screen, PluginsScreen):
+                return ""
+            table = app.screen.query_one("#plugins-table", DataTable)
+            return str(table.get_row("slow")[4]) if "slow" in [str(k.value) for k in table.rows] else ""
+
+        await settle_until(pilot, lambda: state() == "running: tips", rounds=200)
+        assert state() == "running: tips"
+        for _ in range(300):  # the watchdog finds it slow after its budget; the screen looks again by itself
+            if state().startswith("off: too slow"):
+                break
+            await pilot.pause(0.05)
+        assert state() == "off: too slow: no answer within its 2 s time budget"
+        problems = str(app.screen.query_one("#plugins-problems").render())
+        assert "plugin slow: keepwarm_tips" in problems and "slow plugin" in problems
     session.close()
 
 

@@ -20,7 +20,7 @@ from .base import DataScreen
 COLUMNS = (("name", "Plugin"), ("source", "Source"), ("version", "Version"), ("section", "Rules section"),
            ("hooks", "Hooks / state"), ("origin", "From"))
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
-GIVE_WAY = ((5, 16), (3, 13), (5, 1), (4, 24), (1, 8), (0, 14), (4, 8), (2, 5))
+GIVE_WAY = ((5, 16), (3, 10), (5, 1), (4, 24), (1, 8), (0, 14), (4, 8), (2, 5))
 
 
 class PluginsScreen(DataScreen):

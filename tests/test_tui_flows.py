@@ -397,7 +397,10 @@ async def test_account_map_shows_who_covers_which_role(session, ids):
         await settle(pilot)
         assert screen.current["account"]["name"] == "Difference Co"
         rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[2]) for i in range(table.row_count)}
-        assert rows["financial approver"] == "Mary Somerville" and rows["end user"] == "Katherine Johnson"
+        assert rows["financial approver"] == "Mary Somerville"
+        # a narrow pane cuts a cell with "…" (tui/cells.py), never silently at the edge
+        end_user = rows["end user"]
+        assert end_user == "Katherine Johnson" or (end_user.endswith("…") and "Katherine Johnson".startswith(end_user[:-1]))
         table.focus()
         table.move_cursor(row=next(i for i in range(table.row_count)
                                    if str(table.get_row_at(i)[2]) == "Mary Somerville"))

@@ -269,3 +269,16 @@ def abandon_all() -> None:
     for found in lanes:
         if found.on_trip is not None and found.calls & 1:
             _trip(found, found.calls)
+
+
+def in_progress(host: Any) -> dict[str, str]:
+    """The plugins of `host` inside a call right now (plugin -> hook), read from the lanes without any lock that
+    engine work holds: a screen can say "running" while a run waits on a plugin. Abandoned runs are left out."""
+    with _lanes_lock:
+        lanes = list(_lanes)
+    out: dict[str, str] = {}
+    for found in lanes:
+        where = found.where
+        if found.calls & 1 and not found.cancelled and where is not None and where[0] is host:
+            out[found.plugin] = where[1]
+    return out

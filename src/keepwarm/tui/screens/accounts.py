@@ -18,12 +18,19 @@ from textual.worker import get_current_worker
 
 from ... import queries
 from ...errors import UserError
+from ..cells import FittedTable
 from ..render import BAND_STYLE, SEVERITY, band_content, band_text, evidence, heading, plain, words
 from ..widgets.nav import NavBar
 from .base import DataScreen
 
 STATUS_TEXT = {"empty": ("nobody", "red"), "cold": ("cold", "red"), "cooling": ("cooling", "yellow"),
                "warm": ("warm", "green"), "unknown": ("?", "")}
+
+
+COLUMNS = (("role", "Role"), ("status", "Role is"), ("who", "Who"), ("health", "Health"), ("last", "Last touch"),
+           ("title", "Title"))
+#: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
+GIVE_WAY = ((5, 8), (5, 1), (2, 12), (0, 12), (2, 8), (0, 6))
 
 
 class AccountsScreen(DataScreen):
@@ -47,7 +54,7 @@ class AccountsScreen(DataScreen):
             yield OptionList(id="account-list")
             with VerticalScroll(id="account-view"):
                 yield Static("", id="account-title")
-                yield DataTable(id="account-map", cursor_type="row")
+                yield FittedTable(COLUMNS, GIVE_WAY, id="account-map", cursor_type="row")
                 yield Static("", id="account-gaps")
                 yield Static("", id="account-warnings")
                 yield Static("", id="account-notes")
@@ -55,10 +62,6 @@ class AccountsScreen(DataScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Accounts"
-        table = self.query_one("#account-map", DataTable)
-        for key, label in (("role", "Role"), ("status", "Role is"), ("who", "Who"), ("health", "Health"),
-                           ("last", "Last touch"), ("title", "Title")):
-            table.add_column(label, key=key)
 
     # ------------------------------------------------------------- data
 
@@ -124,8 +127,7 @@ class AccountsScreen(DataScreen):
             title += Content.from_markup("  [dim]$i[/]", i=a["industry"])
         self.query_one("#account-title", Static).update(title)
 
-        table = self.query_one("#account-map", DataTable)
-        table.clear()
+        rows, keys = [], []
         self.people = []
         for entry in view["map"]:
             label, colour = STATUS_TEXT[entry["status"]]
@@ -133,21 +135,23 @@ class AccountsScreen(DataScreen):
             if not entry["people"]:
                 if entry["role"] is None:
                     continue
-                table.add_row(plain(role), Text(label, style=colour), Text("—", style="dim"), plain(""), plain(""),
-                              plain(""), key=f"empty-{entry['role']}")
+                rows.append([plain(role), Text(label, style=colour), Text("—", style="dim"), plain(""), plain(""),
+                             plain("")])
+                keys.append(f"empty-{entry['role']}")
                 self.people.append(0)
                 continue
             for n, person in enumerate(entry["people"]):
-                table.add_row(
+                rows.append([
                     plain(role if n == 0 else ""),
                     Text(label, style=colour) if n == 0 else Text(""),
                     plain(person["name"]),
                     band_text(person.get("health"), person.get("band")),
                     plain(person.get("last_touch", "")[:10] if person.get("last_touch") else "never"),
                     plain(person.get("title") or ""),
-                    key=f"p-{person['id']}",
-                )
+                ])
+                keys.append(f"p-{person['id']}")
                 self.people.append(person["id"])
+        self.query_one("#account-map", FittedTable).fill(rows, keys)
 
         gaps = []
         if view["roles_uncovered"]:

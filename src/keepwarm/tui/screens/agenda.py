@@ -47,7 +47,8 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...store import snapshots
-from ...wording import cut, nothing_due, plural
+from ...wording import nothing_due, plural
+from ..cells import cut_cell, give_way
 from ..render import band_text, due_text
 from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
@@ -75,28 +76,11 @@ def fit_columns(widths: list[int], available: int, padding: int) -> list[int]:
     without a sign that anything was left out. Narrowed here, each cell is cut once, with "…",
     when its row is built (`AgendaScreen._cells`).
     """
-    out = list(widths)
-    over = sum(w + 2 * padding for w in out) - available
-    for column, floor in GIVE_WAY:
-        if over <= 0:
-            break
-        give = min(over, max(0, out[column] - floor))
-        out[column] -= give
-        over -= give
+    out = give_way(widths, available, padding, GIVE_WAY)
     if 0 < out[4] < min(USEFUL, widths[4]):
         out[3] = min(widths[3], out[3] + out[4])
         out[4] = 0
     return out
-
-
-def cut_cell(text: str, width: int) -> str:
-    """`wording.cut` in terminal cells (a CJK character takes two)."""
-    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
-        return text
-    room = width
-    while room > 0 and cell_len(shown := cut(text, room)) > width:
-        room -= 1
-    return shown if room > 0 else ""
 
 
 @lru_cache(maxsize=512)

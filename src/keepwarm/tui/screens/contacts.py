@@ -14,6 +14,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select
 
 from ... import queries
+from ..cells import FittedTable
 from ..render import band_text, plain, words
 from ..widgets.nav import NavBar
 from .base import DataScreen
@@ -25,6 +26,8 @@ SORT_LABELS = {"name": "name", "last_touch": "last touch", "health": "health"}
 # The columns that matter most come first, so a narrow terminal cuts the least useful ones.
 COLUMNS = (("name", "Name"), ("health", "Health"), ("last_touch", "Last touch"), ("warnings", "!"),
            ("account", "Account"), ("role", "Role"), ("stage", "Stage"))
+#: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
+GIVE_WAY = ((4, 12), (5, 12), (0, 16), (6, 8), (4, 1), (5, 1), (6, 1), (0, 8))
 
 
 class ContactsScreen(DataScreen):
@@ -48,6 +51,7 @@ class ContactsScreen(DataScreen):
         self._debounce = None
         self._choices_key: tuple = ()
         self.rows_shown_once = False
+        self._cut: dict[int, list] = {}  # each row's cells cut to the columns of the last fit, by contact id
         self.search_requested = False
 
     def compose(self) -> ComposeResult:
@@ -61,14 +65,11 @@ class ContactsScreen(DataScreen):
                 for name, label in FILTERS:
                     yield Select([], prompt=f"any {label}", id=f"filter-{name}", compact=True)
                 yield Checkbox("warnings", id="filter-warnings", compact=True)
-            yield DataTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(COLUMNS, GIVE_WAY, id="contacts-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Contacts"
-        table = self.query_one("#contacts-table", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
 
     # ------------------------------------------------------------- data
 
@@ -87,11 +88,40 @@ class ContactsScreen(DataScreen):
                 select.set_options([(words(v), v) for v in choices[name]])
                 if current is not Select.NULL and current in choices[name]:
                     select.value = current
+        self._fit()
         first = not self.rows_shown_once
         self.rows_shown_once = True
         self.apply()
         if first and not self.search_requested:
             self.query_one("#contacts-table", DataTable).focus()
+
+    def _fit(self) -> None:
+        """The columns fitted to every loaded row, once per load: a search keystroke only adds rows cut already."""
+        self._cut = {}
+        self.query_one("#contacts-table", FittedTable).fit([
+            (row["name"], "–" if row["health"] is None else f"● {row['health']:>3}", row["last_touch"] or "never",
+             str(row["warnings"] or ""), row["account"] or "", words(row["role"]), words(row["stage"]))
+            for row in self.rows])
+
+    @on(FittedTable.Refit, "#contacts-table")
+    def _refit(self) -> None:
+        self._fit()
+        self.apply()
+
+    def _cells(self, table: FittedTable, row: dict) -> list:
+        """A row's cells, cut to their columns on first use and kept until the next load or resize."""
+        cells = self._cut.get(row["id"])
+        if cells is None:
+            cells = self._cut[row["id"]] = table.cut_row((
+                plain(row["name"]),
+                band_text(row["health"], row["band"]),
+                plain(row["last_touch"] or "never"),
+                plain(row["warnings"] or ""),
+                plain(row["account"] or ""),
+                plain(words(row["role"])),
+                plain(words(row["stage"])),
+            ))
+        return cells
 
     def filters(self) -> dict:
         out: dict = {"search": self.query_one("#search", Input).value}
@@ -103,23 +133,14 @@ class ContactsScreen(DataScreen):
 
     def apply(self) -> None:
         """Filter and sort the loaded rows into the table, keeping the cursor on the same person."""
-        table = self.query_one("#contacts-table", DataTable)
+        table = self.query_one("#contacts-table", FittedTable)
         keep = self.selected_contact()
         matches = queries.sort_rows(queries.filter_rows(self.rows, **self.filters()), self.sort_by, self.descending)
         # A table of thousands of rows takes seconds to build; the first screenfuls are what a search needs.
         self.shown = matches[:SHOWN_AT_MOST]
         table.clear()
         for row in self.shown:
-            table.add_row(
-                plain(row["name"]),
-                band_text(row["health"], row["band"]),
-                plain(row["last_touch"] or "never"),
-                plain(row["warnings"] or ""),
-                plain(row["account"] or ""),
-                plain(words(row["role"])),
-                plain(words(row["stage"])),
-                key=str(row["id"]),
-            )
+            table.add_row(*self._cells(table, row), key=str(row["id"]))
         arrow = "↓" if not self.descending else "↑"
         more = f" (first {len(self.shown)}: type to narrow)" if len(matches) > len(self.shown) else ""
         self.query_one("#contacts-count", Label).update(

@@ -9,15 +9,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Label, Select, Sparkline, Static
+from textual.widgets import Footer, Header, Label, Select, Sparkline, Static
 
 from ... import dashboard
+from ..cells import FittedTable
 from ..render import BAND_STYLE, plain
 from ..widgets.nav import NavBar
 from ...wording import about, plural
 from .base import DataScreen
 
 EVERYONE = "__everyone__"
+TREND_COLUMNS = (("month", "Month"), ("touches", "Touches"), ("inbound", "Inbound"), ("unprompted", "Unprompted"),
+                 ("health", "Mean health"), ("assessed", "Assessed"))
+#: On a narrow terminal, the columns that give way in turn (`cells.give_way`): the labels before the numbers.
+TREND_GIVE_WAY = ((4, 6), (3, 6), (5, 6), (2, 5), (1, 5), (4, 1), (3, 1), (5, 1))
 
 
 def _pct(value: float | None) -> str:
@@ -67,16 +72,12 @@ class DashboardScreen(DataScreen):
                 yield Sparkline([], id="spark-touches")
                 yield Label("unprompted inbound", classes="spark-label")
                 yield Sparkline([], id="spark-inbound")
-            yield DataTable(id="trend-table", cursor_type="none", zebra_stripes=True)
+            yield FittedTable(TREND_COLUMNS, TREND_GIVE_WAY, id="trend-table", cursor_type="none", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Dashboard"
         self.query_one("#owner", Select).display = False
-        table = self.query_one("#trend-table", DataTable)
-        for key, label in (("month", "Month"), ("touches", "Touches"), ("inbound", "Inbound"),
-                           ("unprompted", "Unprompted"), ("health", "Mean health"), ("assessed", "Assessed")):
-            table.add_column(label, key=key)
 
     def fetch(self) -> dict:
         return self.app.gate.run(dashboard.kpis, self.app.session, evaluation=self.app.gate.evaluation())
@@ -145,14 +146,11 @@ class DashboardScreen(DataScreen):
         trend = s["trend"]
         self.query_one("#spark-touches", Sparkline).data = [m["touches"] for m in trend]
         self.query_one("#spark-inbound", Sparkline).data = [m["unprompted"] for m in trend]
-        table = self.query_one("#trend-table", DataTable)
-        table.clear()
-        for m in trend:
-            table.add_row(
-                plain(m["month"]), plain(m["touches"]), plain(m["inbound"]), plain(_pct(m["unprompted_share"])),
-                plain("–" if m["mean_health"] is None else f"{m['mean_health']:g}"),
-                plain("–" if m["mean_assessment"] is None else f"{m['mean_assessment']:.2f}"),
-            )
+        self.query_one("#trend-table", FittedTable).fill([
+            [plain(m["month"]), plain(m["touches"]), plain(m["inbound"]), plain(_pct(m["unprompted_share"])),
+             plain("–" if m["mean_health"] is None else f"{m['mean_health']:g}"),
+             plain("–" if m["mean_assessment"] is None else f"{m['mean_assessment']:.2f}")]
+            for m in trend], [None] * len(trend))
 
     def action_refresh(self) -> None:
         self.reload()

@@ -7,13 +7,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
-from ... import queries
+from ... import budget, queries
 from ...wording import plural
+from ..cells import FittedTable
 from ..render import plain
 from ..widgets.nav import NavBar
 from .base import DataScreen
+
+
+COLUMNS = (("name", "Plugin"), ("source", "Source"), ("version", "Version"), ("section", "Rules section"),
+           ("hooks", "Hooks / state"), ("origin", "From"))
+#: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
+GIVE_WAY = ((5, 16), (3, 10), (5, 1), (4, 24), (1, 8), (0, 14), (4, 8), (2, 5))
 
 
 class PluginsScreen(DataScreen):
@@ -27,34 +34,46 @@ class PluginsScreen(DataScreen):
         yield NavBar("plugins")
         with Vertical(id="plugins-body"):
             yield Static("", id="plugins-summary")
-            yield DataTable(id="plugins-table", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(COLUMNS, GIVE_WAY, id="plugins-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="plugins-problems", classes="problems")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Plugins"
-        table = self.query_one("#plugins-table", DataTable)
-        for key, label in (("name", "Plugin"), ("source", "Source"), ("version", "Version"),
-                           ("section", "Rules section"), ("hooks", "Hooks / state"), ("origin", "From")):
-            table.add_column(label, key=key)
+
+    #: Seconds between looks at the plugins while one of them is inside a call.
+    POLL_SECONDS = 0.5
 
     def fetch(self) -> dict:
-        return self.app.gate.run(lambda: queries.plugins_view(self.app.session.runtime))
+        """The plugin list without queueing behind the engine: a run stuck in a slow plugin holds the gate for up
+        to its budget, and this screen is where the user goes to see which plugin that is. Only a runtime that is
+        not loaded yet is loaded through the gate (loading has its own budget)."""
+        session = self.app.session
+        runtime = session.__dict__.get("runtime")
+        if runtime is None:
+            runtime = self.app.gate.run(lambda: session.runtime)
+        data = queries.plugins_view(runtime)
+        data["running"] = budget.in_progress(runtime.host)
+        return data
 
     def show(self, data: dict) -> None:
-        table = self.query_one("#plugins-table", DataTable)
-        table.clear()
+        rows, keys = [], []
         active = 0
         for p in data["plugins"]:
             if p["error"]:
                 state = Text("error: " + p["error"], style="red")
+            elif p["name"] in data["running"]:
+                active += 1
+                state = Text("running: " + data["running"][p["name"]].removeprefix("keepwarm_"), style="yellow")
             elif p["disabled"]:
                 state = Text("off: " + p["disabled"], style="yellow")
             else:
                 active += 1
                 state = plain(", ".join(h.removeprefix("keepwarm_") for h in p["hooks"]))
-            table.add_row(plain(p["name"]), plain(p["source"]), plain(p["version"]), plain(p["section"] or "–"),
-                          state, plain(p["origin"]), key=p["name"])
+            rows.append([plain(p["name"]), plain(p["source"]), plain(p["version"]), plain(p["section"] or "–"),
+                         state, plain(p["origin"])])
+            keys.append(p["name"])
+        self.query_one("#plugins-table", FittedTable).fill(rows, keys)
         failed = sum(1 for p in data["plugins"] if p["error"])
         self.query_one("#plugins-summary", Static).update(Content.from_markup(
             "$a active of $n" + (" · [$error]$f failed to load[/]" if failed else ""),
@@ -67,6 +86,19 @@ class PluginsScreen(DataScreen):
             problems.display = True
         else:
             problems.display = False
+
+        if data["running"] and self._poll is None:
+            self._poll = self.set_interval(self.POLL_SECONDS, self._look_again)
+        elif not data["running"] and self._poll is not None:
+            self._poll.stop()
+            self._poll = None
+
+    _poll = None
+
+    def _look_again(self) -> None:
+        """A plugin was inside a call: look again, to show it done or too slow as soon as it is."""
+        if self.is_current:
+            self._load()
 
     def action_reload(self) -> None:
         self.app.reload_rules()

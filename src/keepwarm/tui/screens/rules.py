@@ -11,13 +11,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from ... import paths, queries
 from ...wording import plural
+from ..cells import FittedTable
 from ..render import plain, short_path
 from ..widgets.nav import NavBar
 from .base import DataScreen
+
+
+COLUMNS = (("key", "Setting"), ("origin", "From"), ("value", "Value"))
+#: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
+GIVE_WAY = ((2, 24), (0, 24), (1, 12), (2, 1), (0, 1), (1, 1))
 
 
 def _value(value) -> str:
@@ -40,14 +46,11 @@ class RulesScreen(DataScreen):
         with Vertical(id="rules-body"):
             yield Static("", id="rules-problems", classes="problems")
             yield Static("", id="rules-summary")
-            yield DataTable(id="rules-table", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(COLUMNS, GIVE_WAY, id="rules-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Rules"
-        table = self.query_one("#rules-table", DataTable)
-        for key, label in (("key", "Setting"), ("origin", "From"), ("value", "Value")):
-            table.add_column(label, key=key)
 
     def fetch(self) -> dict:
         data = self.app.gate.run(lambda: queries.rules_view(self.app.session.runtime))
@@ -71,8 +74,7 @@ class RulesScreen(DataScreen):
             "[dim]$n read ($u yours). Edit your rules in[/] $folder [dim]then press[/] r",
             n=f"{len(data['files'])} file{'' if len(data['files']) == 1 else 's'}", u=str(user), folder=short_path(data["folder"]),
         ))
-        table = self.query_one("#rules-table", DataTable)
-        table.clear()
+        rows, keys = [], []
         for row in data["rows"]:
             origin = row["origin"]
             if origin.startswith(data["folder"]):
@@ -80,10 +82,12 @@ class RulesScreen(DataScreen):
             elif origin != "default":
                 origin = "shipped: " + origin.rsplit("/", 1)[-1]
             if row["invalid"]:
-                table.add_row(Text(row["key"], style="red"), Text(f"{origin}: invalid, default used", style="red"),
-                              plain(_value(row["value"])), key=row["key"])
+                rows.append([Text(row["key"], style="red"), Text(f"{origin}: invalid, default used", style="red"),
+                             plain(_value(row["value"]))])
             else:
-                table.add_row(plain(row["key"]), plain(origin), plain(_value(row["value"])), key=row["key"])
+                rows.append([plain(row["key"]), plain(origin), plain(_value(row["value"]))])
+            keys.append(row["key"])
+        self.query_one("#rules-table", FittedTable).fill(rows, keys)
 
     def action_reload(self) -> None:
         self.app.reload_rules()

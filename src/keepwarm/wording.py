@@ -5,6 +5,7 @@ One helper per thing, so the CLI, the TUI and the plugins word them alike.
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: English plurals that are not the word plus "s".
@@ -43,6 +44,7 @@ def typed(value: object) -> str:
     return str(getattr(value, "value", value)).replace("_", "-")
 
 
+@functools.lru_cache(maxsize=4096)  # called for every piece of advice, with the same few thousand names
 def first_name(name: str) -> str:
     """How the advice calls someone: the first word of the name, or the whole name when that word
     is no name at all (a contact named after its phone, "+1 555 0199", was called "+1")."""

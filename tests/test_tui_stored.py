@@ -190,10 +190,16 @@ async def test_the_agenda_table_is_as_tall_and_wide_as_its_rows_and_columns_and_
         await settle(pilot)
         screen = app.screen
         table = screen.query_one("#agenda-list", DataTable)
+
+        def widths_laid_out() -> bool:  # a loaded machine may lay the table out a few frames later
+            return table.virtual_size.width == sum(c.get_render_width(table) for c in table.columns.values())
+
+        await _until(pilot, widths_laid_out)
         assert table.row_count == len(screen.rows) == 9
         assert table.virtual_size.height == 9 > table.size.height
-        assert table.virtual_size.width == sum(c.get_render_width(table) for c in table.columns.values())
+        assert widths_laid_out()
         await pilot.press("down", "down", "down")  # Grace, Ada, then over a gap and a title to Mary
         await settle(pilot)
+        await _until(pilot, lambda: table.scroll_y == table.max_scroll_y > 0)
         assert screen.current_item()["contact"]["name"] == "Mary Somerville"
         assert table.scroll_y == table.max_scroll_y > 0

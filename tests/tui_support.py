@@ -176,9 +176,19 @@ def build_history(session) -> dict[str, int]:
 
 
 async def settle(pilot, rounds: int = 4) -> None:
-    """Wait until the workers are done and their results are on screen."""
+    """Wait until the workers are done and their results are on screen.
+
+    A worker cancelled meanwhile (an exclusive worker replaced by a newer one)
+    is done too: Textual's wait raises WorkerCancelled for it, which is not a
+    failure of the app.
+    """
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass
         await pilot.pause()
 
 

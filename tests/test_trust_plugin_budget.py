@@ -24,7 +24,7 @@ import textwrap
 import threading
 import time
 
-import pytest
+from sleepy_plugins import _released, nap_prelude  # noqa: F401 (an autouse fixture)
 from tui_support import settle_until, sync
 
 from conftest import FIXED_NOW
@@ -32,30 +32,6 @@ from keepwarm.session import Session
 
 SECONDS = 30
 SLEEP = f"_nap({SECONDS})"  # 30 s, or less if the test is over (see `_released`)
-NAP = """
-import os as _os
-import time as _time
-
-
-def _nap(seconds, _release={release!r}):
-    end = _time.monotonic() + seconds
-    while _time.monotonic() < end and not _os.path.exists(_release):
-        _time.sleep(0.05)
-    return 0
-"""
-_release = {"path": ""}
-
-
-@pytest.fixture(autouse=True)
-def _released(tmp_path):
-    """After each test: the sleeping plugins wake, and the threads the test started end."""
-    _release["path"] = str(tmp_path / "test-over")
-    before = set(threading.enumerate())
-    yield
-    (tmp_path / "test-over").touch()
-    for thread in set(threading.enumerate()) - before:
-        if thread.daemon and thread.name != "keepwarm-plugin-watchdog":
-            thread.join(5)
 BOUND = 10.0  # seconds: far below the plugin's sleep, far above any honest run
 
 SLOW_WARNINGS = """
@@ -100,7 +76,7 @@ def _plugin(home, name: str, body: str, **values) -> None:
     for private in (home, home / "config", folder):  # whatever the umask: only private plugin files run
         os.chmod(private, 0o755)
     path = folder / f"{name}.py"
-    text = NAP.format(release=_release["path"]) + textwrap.dedent(body.format(sleep=SLEEP, **values))
+    text = nap_prelude() + textwrap.dedent(body.format(sleep=SLEEP, **values))
     path.write_text(text, encoding="utf-8")
     os.chmod(path, 0o644)
 

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import os
 import textwrap
-import threading
 import time
 
-import pytest
+from sleepy_plugins import _released, nap_prelude  # noqa: F401 (an autouse fixture)
 from tui_support import settle_until, sync
 
 from conftest import FIXED_NOW
 from keepwarm.session import Session
 
 BOUND = 10.0  # seconds: far below the plugin's sleep and budget, far above any honest load
-NAP = """
-import os as _os
-import time as _time
+SLOW_TIPS = """
 from pathlib import Path as _Path
 from keepwarm.plugin import hookimpl
-
-
-def _nap(seconds, _release={release!r}):
-    end = _time.monotonic() + seconds
-    while _time.monotonic() < end and not _os.path.exists(_release):
-        _time.sleep(0.05)
-    return 0
 
 
 @hookimpl
@@ -34,19 +24,6 @@ def keepwarm_tips(ctx):
     _nap(30)
     return []
 """
-_release = {"path": ""}
-
-
-@pytest.fixture(autouse=True)
-def _released(tmp_path):
-    """After each test: the sleeping plugin wakes, and the threads the test started end."""
-    _release["path"] = str(tmp_path / "test-over")
-    before = set(threading.enumerate())
-    yield
-    (tmp_path / "test-over").touch()
-    for thread in set(threading.enumerate()) - before:
-        if thread.daemon and thread.name != "keepwarm-plugin-watchdog":
-            thread.join(5)
 
 
 def _slow_tips_plugin(home, calls, budget: float = 25) -> None:
@@ -57,7 +34,7 @@ def _slow_tips_plugin(home, calls, budget: float = 25) -> None:
         os.chmod(private, 0o755)
     (home / "config" / "config.toml").write_text(f"[plugins]\nbudget_seconds = {budget}\n", encoding="utf-8")
     path = folder / "slow.py"
-    path.write_text(textwrap.dedent(NAP.format(release=_release["path"], calls=str(calls))), encoding="utf-8")
+    path.write_text(nap_prelude() + textwrap.dedent(SLOW_TIPS.format(calls=str(calls))), encoding="utf-8")
     os.chmod(path, 0o644)
 
 

@@ -14,6 +14,7 @@ import sqlite3
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import paths, settings, tempfiles
 from .wording import plural
@@ -151,11 +152,16 @@ def check_integrity(db_path: Path) -> list[Finding]:
     return [Finding("integrity", True, "integrity check passed; every reference points at a record")]
 
 
-def check_rules_and_plugins(safe_mode: bool | None) -> list[Finding]:
+def check_rules_and_plugins(safe_mode: bool | None) -> tuple[list[Finding], Any]:
+    """The findings, and the plugin host loaded for them (None when config.toml is unreadable).
+
+    The host is handed on to the follow-up check: user plugins are code, run
+    once per doctor, not once per check.
+    """
     try:
         config = settings.load()
     except UserError as exc:
-        return [Finding("settings", False, exc.message, f"edit {_quote(paths.config_file())}")]
+        return [Finding("settings", False, exc.message, f"edit {_quote(paths.config_file())}")], None
     from .engine.runtime import build_runtime
 
     runtime = build_runtime(
@@ -187,7 +193,7 @@ def check_rules_and_plugins(safe_mode: bool | None) -> list[Finding]:
     if not found:
         active = sum(1 for i in runtime.host.infos.values() if i.active)
         found.append(Finding("rules", True, f"{plural(len(runtime.rules.raw.files), 'rule file')} valid; {plural(active, 'plugin')} loaded"))
-    return found
+    return found, runtime.host
 
 
 def check_plugin_folder(folder: Path | None = None, uid: int | None = None) -> list[Finding]:
@@ -312,8 +318,9 @@ def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -
     report.findings += check_backups(db_path, backup_dir)
     report.findings += check_plugin_folder()
     report.findings += check_leftovers(db_path, backup_dir)
-    report.findings += check_rules_and_plugins(safe_mode)
+    plugin_findings, host = check_rules_and_plugins(safe_mode)
+    report.findings += plugin_findings
     from .doctor_followups import check_followups
 
-    report.findings += check_followups(db_path, safe_mode)
+    report.findings += check_followups(db_path, host)
     return report

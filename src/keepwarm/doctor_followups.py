@@ -14,11 +14,12 @@ import shlex
 import sqlite3
 from pathlib import Path
 
-from . import paths, settings
+from . import paths
 from .doctor import Finding
 from .errors import UserError
 from .store.database import check_file, connect_read_only
 from .store.followups import MAX_REASON, NO_REASON
+from .wording import noun, plural
 
 MANUAL = "manual"
 
@@ -29,7 +30,8 @@ def _command(db_path: Path, *words: str) -> str:
     return shlex.join(["keepwarm", *db, *words])
 
 
-def check_followups(db_path: Path, safe_mode: bool | None) -> list[Finding]:
+def check_followups(db_path: Path, host) -> list[Finding]:
+    """`host`: the plugins as the doctor loaded them (None when config.toml could not be read)."""
     try:
         if not check_file(db_path):
             return []
@@ -56,27 +58,19 @@ def check_followups(db_path: Path, safe_mode: bool | None) -> list[Finding]:
     for source, count in bad:
         found.append(Finding(
             "followups", False,
-            f"{count} follow-up{'s' if count != 1 else ''} made by {source} {'have' if count != 1 else 'has'} no "
+            f"{plural(count, 'follow-up')} made by {source} {noun(count, 'has')} no "
             f"usable reason (shown as {NO_REASON!r}; a backup holding them cannot be restored)",
             _command(db_path, "followup", "repair"),
         ))
-    found += _untended(db_path, waiting, safe_mode)
+    found += _untended(db_path, waiting, host)
     if not found:
         found.append(Finding("followups", True, "every follow-up is readable and tended by a plugin that runs"))
     return found
 
 
-def _untended(db_path: Path, waiting: list[tuple[str, int]], safe_mode: bool | None) -> list[Finding]:
-    if not waiting:
-        return []
-    try:
-        config = settings.load()
-    except UserError:
-        return []  # check_rules_and_plugins reports it
-    from .host import PluginHost
-
-    host = PluginHost(safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode,
-                      disabled=tuple(config.plugins.disabled), plugins_dir=paths.user_plugins_dir()).load()
+def _untended(db_path: Path, waiting: list[tuple[str, int]], host) -> list[Finding]:
+    if not waiting or host is None:
+        return []  # with no host, check_rules_and_plugins reports the unreadable config.toml
     found = []
     for source, count in waiting:
         info = host.infos.get(source)
@@ -93,10 +87,9 @@ def _untended(db_path: Path, waiting: list[tuple[str, int]], safe_mode: bool | N
         else:
             why = f"does not load ({info.error})"
             other = "fix the plugin, or "
-        plural = "s" if count != 1 else ""
         found.append(Finding(
             "followups", False,
-            f"plugin {source} {why}: its {count} open follow-up{plural} will never be closed by it",
+            f"plugin {source} {why}: its {plural(count, 'open follow-up')} will never be closed by it",
             other + _command(db_path, "followup", "close", "--source", source),
         ))
     return found

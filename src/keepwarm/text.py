@@ -65,3 +65,16 @@ def control_problem(text: str, *, multiline: bool = False) -> str | None:
         return None
     allowed = "only newlines and tabs are allowed" if multiline else "expected one line of plain text"
     return f"contains the control character {shown} ({allowed})"
+
+
+#: json escapes C0 controls itself; DEL, C1 controls and lone surrogates it leaves raw.
+_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with DEL, C1 controls and lone surrogates written as \\u0080 and so on.
+
+    Still the same JSON value, so it reads back exactly; but printed to a
+    terminal (`--json`, `export json` without -o) it cannot drive it.
+    """
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_RAW.search(text) else text

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from enum import Enum
 
 import click
 from pydantic import BaseModel
 
+from ..text import json_escaped
 from ..wording import one_line
 
 
@@ -30,14 +30,9 @@ def _default(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-#: json escapes C0 controls itself; DEL, C1 controls and lone surrogates are escaped here, as
-#: \\u0080 and so on, so that no raw control reaches a terminal and every value reads back exactly.
-_JSON_CONTROLS = re.compile("[\x7f-\x9f\ud800-\udfff]")
-
-
 def to_json(data) -> str:
     text = json.dumps(data, default=_default, indent=2, ensure_ascii=False)
-    return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_CONTROLS.search(text) else text
+    return json_escaped(text)
 
 
 def emit_json(data) -> None:

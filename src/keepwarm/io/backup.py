@@ -16,7 +16,6 @@ import datetime as dt
 import io
 import json
 import math
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
@@ -24,6 +23,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Date, DateTime, Table, Time, func, select
 
 from .. import paths
+from ..text import json_escaped
 from ..errors import UserError
 from ..model.entities import RESPONSE_HOURS_MAX
 from ..store import Store
@@ -216,16 +216,7 @@ def write_json(store: Store, out: BinaryIO) -> None:
     rules = user_rules()  # first: an unreadable rule file fails before anything is written
     with store.read() as conn:
         data: dict = {"format": FORMAT, "version": VERSION, "rules": rules, **sections(conn)}
-        _write_lines(_lines(data), lambda text: out.write(_escape_c1(text).encode("utf-8")))
-
-
-#: DEL and the C1 controls, which json leaves raw: escaped as \u0080... so that a backup
-#: printed to a terminal (`export json` without -o) cannot drive it, and reads back the same.
-_C1 = re.compile("[\x7f-\x9f]")
-
-
-def _escape_c1(text: str) -> str:
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _C1.search(text) else text
+        _write_lines(_lines(data), lambda text: out.write(json_escaped(text).encode("utf-8")))
 
 
 def export_json(store: Store) -> str:

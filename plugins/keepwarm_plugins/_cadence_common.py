@@ -12,7 +12,7 @@ import datetime as dt
 from functools import lru_cache
 
 from keepwarm.model import Channel, Purpose, Stage
-from keepwarm import wording
+from keepwarm.plugin import first_name as _call_name
 from keepwarm.plugin import ContactContext
 from ._words import ago, day_text  # noqa: F401 - re-exported for the rules
 
@@ -45,7 +45,7 @@ def applies(ctx: ContactContext, section: str):
 
 
 def first_name(ctx: ContactContext) -> str:
-    return wording.first_name(ctx.contact.name)
+    return _call_name(ctx.contact.name)
 
 
 @lru_cache(maxsize=256)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from keepwarm import wording
+from keepwarm.plugin import first_name as _call_name
 from keepwarm.plugin import ContactContext, Warning
 from ._words import ago, day_text  # noqa: F401 - re-exported for the rules
 
@@ -49,7 +49,7 @@ def applies(ctx: ContactContext, section: str):
 
 
 def first_name(ctx: ContactContext) -> str:
-    return wording.first_name(ctx.contact.name)
+    return _call_name(ctx.contact.name)
 
 
 def present(ctx: ContactContext, keys: Iterable[str]) -> list[Warning]:

@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import Field
 
 from keepwarm.model import Channel
-from keepwarm import wording
+from keepwarm.plugin import first_name as _call_name
 from keepwarm.plugin import ContactContext, Tip
 
 #: A tip text as the rule pack holds it: one sentence or two, never empty.
@@ -42,7 +42,7 @@ def applies(ctx: ContactContext, section: str):
 
 
 def first_name(ctx: ContactContext) -> str:
-    return wording.first_name(ctx.contact.name)
+    return _call_name(ctx.contact.name)
 
 
 def fill(text: str, ctx: ContactContext, **values: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel
 
 from keepwarm.model import Contact, Role, Stage
-from keepwarm import wording
+from keepwarm.plugin import first_name as _call_name
 from keepwarm.plugin import AccountContext, ContactContext, ContactStats, Member
 
 #: Roles whose holders carry an account; account rules default to these.
@@ -37,7 +37,7 @@ def applies(ctx: ContactContext | AccountContext, section: str, *, reachable: bo
 
 
 def first_name(contact: Contact) -> str:
-    return wording.first_name(contact.name)
+    return _call_name(contact.name)
 
 
 def per_month(count: int, days: int) -> float:

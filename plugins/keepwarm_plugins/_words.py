@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from keepwarm.wording import plural
+from keepwarm.plugin import plural
 
 
 @lru_cache(maxsize=4096)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel
 from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
-from keepwarm.wording import plural
+from keepwarm.plugin import plural
 
 from ._suggest_common import applies, first_name, present
 

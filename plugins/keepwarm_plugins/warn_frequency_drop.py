@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Stage
 from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
-from keepwarm.wording import noun, plural
+from keepwarm.plugin import noun, plural
 
 from ._warn_common import applies, first_name, per_month
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import CommitmentStatus, Party
 from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
-from keepwarm.wording import plural
+from keepwarm.plugin import plural
 
 from ._warn_common import applies, first_name
 

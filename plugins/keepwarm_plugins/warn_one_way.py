@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
-from keepwarm.wording import plural
+from keepwarm.plugin import plural
 
 from ._warn_common import applies, first_name
 

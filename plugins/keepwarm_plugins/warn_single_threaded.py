@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Role
 from keepwarm.plugin import AccountContext, ConfigSection, Warning, hookimpl
-from keepwarm.wording import plural
+from keepwarm.plugin import plural
 
 from ._warn_common import KEY_ROLES, applies, joined, present, role_label
 

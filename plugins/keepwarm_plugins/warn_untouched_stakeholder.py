@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Role
 from keepwarm.plugin import AccountContext, ConfigSection, Warning, hookimpl
-from keepwarm.wording import plural
+from keepwarm.plugin import plural
 
 from ._warn_common import KEY_ROLES, applies, days_quiet, present, role_label
 

@@ -2,7 +2,9 @@
 
 Everything a hook receives or returns is here, with the vocabularies its
 fields use (`ctx.contact.role == Role.CHAMPION`, `Proposal(channel=Channel.CALL)`),
-so that a plugin needs no import from keepwarm's internals.
+so that a plugin needs no import from keepwarm's internals. The wording helpers
+(`plural`, `noun`, `first_name`) let advice say "1 day" and "3 touches", and call
+people as keepwarm's own rules do.
 """
 
 from . import PLUGIN_API_VERSION
@@ -37,9 +39,13 @@ from .model import (
     Stage,
     Tier,
 )
+from .wording import first_name, noun, plural
 
 __all__ = [
     "PLUGIN_API_VERSION",
+    "first_name",
+    "noun",
+    "plural",
     "RECENT_TOUCHES",
     "AccountContext",
     "Assessment",

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
+from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl, plural
 
 from ._warn_common import applies, first_name, iso
 
@@ -81,7 +81,7 @@ def keepwarm_warnings(ctx: ContactContext):
         last = iso(stats.note_signal_last.get(name))
         evidence[_MENTIONS[name]] = count
         evidence[_LATEST[name]] = last
-        parts.append(f"{label} in {count} note{'s' if count != 1 else ''} (latest {last})")
+        parts.append(f"{label} in {plural(count, 'note')} (latest {last})")
         total += count
     if not parts:
         return None

@@ -167,7 +167,7 @@ def export_vcard(session: Session, output: Path, account, tag, role, stage, sear
         )
     text = vcard_export.export(sorted(found, key=lambda c: c.id))
     if _write(output, text):
-        click.echo(f"Wrote {len(found)} contact{'s' if len(found) != 1 else ''} to {output}", err=True)
+        click.echo(f"Wrote {plural(len(found), 'contact')} to {output}", err=True)
 
 
 # --------------------------------------------------------- restore, demo

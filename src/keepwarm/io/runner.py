@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from ..errors import UserError
 from ..store import Store
 from ..store.backups import LARGE_IMPORT
+from ..wording import plural
 from .report import ImportReport
 
 
@@ -31,7 +32,7 @@ def problem_line(report: ImportReport) -> str:
     first = bad[0]
     text = f"{first.where.full()}: {first.reason}"
     if len(bad) > 1:
-        text += f" (and {len(bad) - 1} more problem{'s' if len(bad) > 2 else ''})"
+        text += f" (and {plural(len(bad) - 1, 'more problem')})"
     return text + "; nothing was imported (fix the file, or use --skip-invalid to import the rest)"
 
 

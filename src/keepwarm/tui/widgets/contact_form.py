@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 from ... import forms, operations
 from ...model import Channel, Contact, Motivation, Role, SocialStyle, Stage, Tier
 from ...store.contacts import describe
+from ...wording import plural
 from ..keys import TypingWhenShown
 from ..render import words
 from .confirm import ConfirmScreen, PickScreen
@@ -142,7 +143,7 @@ class ContactForm(Vertical):
         for field in self.query(Field):
             field.set_error(shown.get(field.field_name))
         count = len(shown)
-        self.query_one("#form-status", Label).update("" if not count else f"{count} field{'s' if count > 1 else ''} to fix")
+        self.query_one("#form-status", Label).update("" if not count else f"{plural(count, 'field')} to fix")
         return self.checked
 
     @on(Input.Changed)

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from ... import forms, operations
 from ...errors import UserError
 from ...model import Channel, Direction, Outcome, Purpose
+from ...wording import plural
 from ..keys import TypingWhenShown
 from ..render import words
 from .confirm import ConfirmScreen
@@ -134,7 +135,7 @@ class LogScreen(TypingWhenShown, ModalScreen[LogResult | None]):
         for field in self.query(Field):
             field.set_error(shown.get(field.field_name))
         self.query_one("#form-status", Label).update(
-            "" if not shown else f"{len(shown)} field{'s' if len(shown) > 1 else ''} to fix"
+            "" if not shown else f"{plural(len(shown), 'field')} to fix"
         )
         return self.checked
 

@@ -18,6 +18,7 @@ import pluggy
 from pydantic import BaseModel
 
 from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
+from .sources.types import SourceKind
 
 PROJECT = "keepwarm"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -112,4 +113,29 @@ def keepwarm_suggestions(ctx: ContactContext) -> Sequence[Suggestion] | None:
     favor). Return `Suggestion`s: each says in `why` what about this person
     makes it fit now, and its `score` (0..1) ranks it; the agenda shows the
     best few. Called for the contacts shown, like `keepwarm_tips`.
+    """
+
+
+@hookspec
+def keepwarm_source_kinds() -> Sequence[SourceKind] | None:
+    """Provide kinds of interaction source: where touches are read from (mail, calendars, ...).
+
+    Called once when sources are loaded. Return `SourceKind`s: each has a name
+    (`keepwarm source add NAME TARGET`), a pydantic model of its settings in
+    config.toml (`[sources.<name>]`, with `kind = NAME`), and a `read`
+    function that turns a `ReadRequest` (the validated settings, the cursor
+    where the last sync stopped, the clock) into an iterator of items:
+    `Capture` for each message or event with the people on it by address,
+    `Skip` with the reason for what is not a touch, `Gone` for what was
+    deleted, `Progress`, and a `Checkpoint(cursor)` every thousand items or so
+    and at the end. Items up to a checkpoint are saved with its cursor in one
+    transaction, so a sync killed at any point resumes from the last one.
+
+    The reader never sees the book: keepwarm decides which addresses are
+    contacts, the direction (from the user's own addresses, `me` in
+    config.toml), replies and unanswered mail, and the follow-ups a touch
+    meets. An exception from `read` ends that source's sync as its problem,
+    keeping what earlier checkpoints saved; a malformed item should be a
+    `Skip`, not an exception. Two plugins offering the same kind name: the
+    first loaded wins and the other is reported.
     """

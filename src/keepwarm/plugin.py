@@ -39,10 +39,19 @@ from .model import (
     Stage,
     Tier,
 )
+from .sources.types import Capture, Checkpoint, Gone, Person, Progress, ReadRequest, Skip, SourceKind
 from .wording import first_name, noun, plural
 
 __all__ = [
     "PLUGIN_API_VERSION",
+    "Capture",
+    "Checkpoint",
+    "Gone",
+    "Person",
+    "Progress",
+    "ReadRequest",
+    "Skip",
+    "SourceKind",
     "first_name",
     "noun",
     "plural",

@@ -25,6 +25,7 @@ from ..wording import plural
 from .palette import KeepwarmCommands
 from .screens.agenda import AgendaScreen
 from .screens.base import DataScreen
+from .syncing import Syncing
 from .workers import EngineGate
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def _showing(screen, module: str, name: str) -> bool:
     return found is not None and isinstance(screen, getattr(found, name))
 
 
-class KeepwarmApp(App[None]):
+class KeepwarmApp(Syncing, App[None]):
     TITLE = "keepwarm"
     CSS_PATH = ["app.tcss", "screens.tcss"]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-xwide")]
@@ -97,6 +98,7 @@ class KeepwarmApp(App[None]):
         Binding("slash", "search", "Find", id="app.search", key_display="/", tooltip="Search contacts"),
         Binding("question_mark", "help", "Keys", id="app.help", key_display="?"),
         Binding("b", "own_book", "My book", id="app.own_book", tooltip="Leave the demo book for your own"),
+        Binding("y", "sync", "Sync", id="app.sync", show=False, tooltip="Read your mail and calendar sources"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
         *(
             Binding(str(n), f"goto('{mode}')", f"Go to {mode}", id=f"app.goto.{mode}", show=False)
@@ -136,6 +138,7 @@ class KeepwarmApp(App[None]):
             self.watcher.close()
         from ..budget import abandon_all
 
+        self.stop_sync()
         self.gate.close()
         abandon_all()  # quitting never waits on a plugin: workers stuck in one are let go (their threads are daemons)
 
@@ -186,14 +189,15 @@ class KeepwarmApp(App[None]):
             return False
         # A form is open (a dialog, or a contact being edited in place): its keys are for typing.
         busy = isinstance(self.screen, ModalScreen) or getattr(self.screen, "editing", False)
-        if busy and action in ("goto", "log", "search", "add_contact", "quit", "own_book"):
+        if busy and action in ("goto", "log", "search", "add_contact", "quit", "own_book", "sync", "unknown_people"):
             return False
         return True
 
     # ------------------------------------------------------------ moving
 
     async def goto(self, mode: str) -> None:
-        while len(self.screen_stack) > 1 and _showing(self.screen, "screens.contact_detail", "ContactScreen"):
+        while len(self.screen_stack) > 1 and (_showing(self.screen, "screens.contact_detail", "ContactScreen") or
+                                              _showing(self.screen, "screens.correspondents", "CorrespondentsScreen")):
             await self.pop_screen()
         if self.current_mode != mode:
             await self.switch_mode(mode)
@@ -212,6 +216,13 @@ class KeepwarmApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    async def action_unknown_people(self) -> None:
+        """The people you talk to who are not contacts yet (`n` on the agenda), over the agenda."""
+        if _showing(self.screen, "screens.correspondents", "CorrespondentsScreen"):
+            return
+        await self.goto("agenda")
+        await self.push_screen(_loaded("screens.correspondents", "CorrespondentsScreen")())
 
     def open_contact(self, contact_id: int) -> None:
         screen = self.screen

@@ -46,6 +46,9 @@ class KeepwarmCommands(Provider):
             ("Add a contact", "a new person (a)", app.action_add_contact),
             ("Search contacts", "jump to the search box (/)", app.action_search),
             ("Reload rules and plugins", "after editing your TOML", app.reload_rules),
+            ("Sync mail and calendars", "read your sources into touches (y)", app.action_sync),
+            ("People who are not contacts yet", "those you talk to most, from synced mail and meetings (n on the agenda)",
+             app.action_unknown_people),
         ]
         if app.calendar_export_available():
             out.append(("Export follow-ups to .ics", "for your calendar app", app.export_calendar))

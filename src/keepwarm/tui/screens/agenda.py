@@ -155,6 +155,8 @@ class AgendaScreen(DataScreen):
         Binding("o", "open", "Open", id="agenda.open"),
         Binding("c", "export_calendar", "Export", id="agenda.export", tooltip="Write the follow-ups to an .ics file for your calendar"),
         Binding("r", "refresh", "Refresh", id="agenda.refresh", show=False),
+        Binding("n", "app.unknown_people", "New people", id="agenda.people", show=False,
+                tooltip="People you talk to who are not contacts yet"),
     ]
 
     def __init__(self) -> None:

@@ -195,12 +195,12 @@ class _Context:
 def _touches(session: Session, ids: list[int], tz: ZoneInfo, week_start: dt.date, month_start: dt.date,
              trend_starts: list[dt.date]) -> dict[int, dict]:
     """Completed touches per contact: this week, this month, and per trend month (all, inbound, unprompted)."""
-    from .engine.stats import NOT_UNPROMPTED
+    from .engine.stats import unprompted as unasked_by
 
     i = interactions.c
     done = i.outcome == "completed"
     inbound = i.direction == "inbound"
-    unprompted = and_(inbound, i.purpose.not_in(NOT_UNPROMPTED))
+    unprompted = unasked_by(i)
 
     def count(cond):
         return func.sum(case((cond, 1), else_=0))

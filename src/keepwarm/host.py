@@ -31,6 +31,7 @@ from . import budget as time_budget
 from . import hookspecs, plugin_trust
 from .engine.checks import check as check_result
 from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
+from .sources.types import SourceKind
 from .wording import plural
 
 GROUP = "keepwarm"
@@ -570,6 +571,20 @@ class PluginHost:
 
     def suggestions(self, ctx: ContactContext) -> list[Suggestion]:
         return self._collect("keepwarm_suggestions", {"ctx": ctx}, Suggestion, ctx.contact.id)
+
+    def source_kinds(self) -> dict[str, tuple[str, SourceKind]]:
+        """Every interaction-source kind offered, by name, with the plugin that offers it.
+
+        A name offered a second time is the later plugin's problem: the first one loaded keeps it.
+        """
+        kinds: dict[str, tuple[str, SourceKind]] = {}
+        for plugin, kind in self._collect_from("keepwarm_source_kinds", {}, SourceKind, None)[0]:
+            if kind.name in kinds:
+                self._record(plugin, "keepwarm_source_kinds",
+                             f"offers the source kind {kind.name!r}, which {kinds[kind.name][0]} offers already")
+                continue
+            kinds[kind.name] = (plugin, kind)
+        return kinds
 
     def register_for_test(self, plugin: object, name: str) -> None:
         """Add one plugin object after loading (keepwarm.testing uses this)."""

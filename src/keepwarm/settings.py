@@ -48,13 +48,63 @@ class CalendarSettings(BaseModel):
         return value
 
 
+class SyncSettings(BaseModel):
+    """How mail and calendar sources become touches (`keepwarm sync`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: Keep the subject of captured mail and the title of meetings as the touch's note (off: only time,
+    #: addresses, direction, channel, thread ids and outcome are kept).
+    keep_subjects: bool = False
+    #: An e-mail of mine with no reply from that person after this many days counts as unanswered.
+    unanswered_days: int = Field(default=5, ge=1, le=365)
+    #: How far back a first sync reads, and how far back recurring meetings are expanded.
+    history_days: int = Field(default=365, ge=1, le=36500)
+    #: How far ahead meetings are read (a future meeting becomes a touch once it has taken place).
+    ahead_days: int = Field(default=60, ge=0, le=3650)
+
+
+class SourceSettings(BaseModel):
+    """One `[sources.NAME]` table: its kind, and the kind's own options (checked by the kind's plugin)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str = Field(min_length=1)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     timezone: str | None = None
-    me: str = ""
+    #: The user's own e-mail addresses (aliases included): mail from them is outbound, to them inbound.
+    me: list[str] = Field(default_factory=list)
     plugins: PluginSettings = Field(default_factory=PluginSettings)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    sync: SyncSettings = Field(default_factory=SyncSettings)
+    sources: dict[str, SourceSettings] = Field(default_factory=dict)
+
+    @field_validator("me", mode="before")
+    @classmethod
+    def _addresses(cls, value):
+        if isinstance(value, str):
+            value = [value] if value.strip() else []
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, str) and item.strip() and "@" not in item:
+                    raise ValueError(f"{item!r} is not an e-mail address (expected me = [\"you@example.org\", ...])")
+            return [item.strip() for item in value if not isinstance(item, str) or item.strip()]
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _names(cls, value: dict):
+        for name in value:
+            if not name or not all(ch.isalnum() or ch in "-_" for ch in name) or not name.isascii():
+                raise ValueError(f"source name {name!r}: use letters, digits, - and _ only")
+        return value
+
+    def my_addresses(self) -> frozenset[str]:
+        return frozenset(address.strip().lower() for address in self.me)
 
     @field_validator("timezone")
     @classmethod

@@ -35,6 +35,11 @@ WRITTEN = ("email", "letter", "text")
 VALUE_ADDS = ("value_article", "value_introduction", "value_review", "value_resource")
 NOT_UNPROMPTED = ("business", "recovery")
 
+
+def unprompted(i):
+    """An inbound touch nobody asked for: not about business or a recovery, and not a reply to my message."""
+    return and_(i.direction == "inbound", i.purpose.not_in(NOT_UNPROMPTED), i.in_reply.is_not(True))
+
 DATE_FIELDS = (
     "first_touch", "last_touch", "last_outbound", "last_inbound", "last_meeting", "last_written_outbound",
     "last_value_add", "last_celebration", "last_entertainment", "last_recovery", "last_favor_asked",
@@ -225,7 +230,7 @@ def _recent_figures() -> dict:
         "touches_recent": func.count().filter(done),
         "inbound_recent": func.count().filter(and_(done, inbound)),
         "outbound_recent": func.count().filter(and_(done, outbound)),
-        "unprompted_inbound_recent": func.count().filter(and_(done, inbound, i.purpose.not_in(NOT_UNPROMPTED))),
+        "unprompted_inbound_recent": func.count().filter(and_(done, unprompted(i))),
         "asked_recent": func.count(i.responded).filter(outbound),
         "replied_recent": func.count().filter(and_(outbound, i.responded.is_(True))),
         "latency_recent_hours": func.avg(i.response_hours).filter(and_(outbound, i.response_hours <= RESPONSE_HOURS_MAX)),

@@ -17,6 +17,7 @@ from ..errors import Ambiguous, NotFound, UserError
 from ..model import Account, Contact, ImportantDate
 from ..text import fold
 from .ids import as_id
+from . import captures
 from .schema import accounts, contact_dates, contact_emails, contact_phones, contact_tags, contacts
 
 # ---------------------------------------------------------------- accounts
@@ -187,6 +188,8 @@ def insert_contact(conn: Connection, contact: Contact, now: dt.datetime) -> int:
     for table, rows in _child_values(contact_id, contact).items():
         if rows:
             conn.execute(insert(table), rows)
+    if contact.emails:
+        captures.touches_for(conn, [contact_id], now)
     return contact_id
 
 
@@ -201,6 +204,8 @@ def update_contact(conn: Connection, contact_id: int, contact: Contact, now: dt.
         conn.execute(delete(table).where(table.c.contact_id == contact_id))
         if rows:
             conn.execute(insert(table), rows)
+    if contact.emails:
+        captures.touches_for(conn, [contact_id], now)
 
 
 def delete_contact(conn: Connection, contact_id: int) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     true,
 )
 
@@ -140,12 +141,17 @@ interactions = Table(
     Column("notes", Text, nullable=False, default=""),
     Column("group_key", String),
     Column("created_at", DateTime, nullable=False),
+    # The captured message or event this touch was read from (migration 0006); NULL for a touch typed or imported.
+    Column("capture_id", Integer),
+    # An inbound message that answered one of mine: a reply, so not unprompted.
+    Column("in_reply", Boolean),
     Index("ix_interactions_contact_id_at", "contact_id", "at"),
+    Index("ix_interactions_capture_id", "capture_id"),
     Index("ix_interactions_at", "at"),
     # Covers what the recent and baseline statistics read, in contact order (engine/stats.py).
     Index(
         "ix_interactions_window",
-        "contact_id", "at", "outcome", "direction", "purpose", "responded", "response_hours", "sentiment",
+        "contact_id", "at", "outcome", "direction", "purpose", "responded", "response_hours", "sentiment", "in_reply",
     ),
 )
 
@@ -262,7 +268,78 @@ assessments = Table(
     Index("ix_assessments_contact_id_on", "contact_id", "on"),
 )
 
+# What the interaction sources read (migration 0006): one row per message or event, with the people on
+# it by folded address and the ids it replies to, whether or not anyone on it is a contact yet, so that
+# adding a contact later brings their history, replies are matched across syncs, and the unknown
+# correspondents can be listed. Only what the rules need is kept: no body, the subject only when asked.
+captures = Table(
+    "captures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String, nullable=False),
+    Column("external_id", String, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("channel", String, nullable=False),
+    Column("purpose", String),
+    Column("outcome", String, nullable=False),
+    Column("from_me", Boolean, nullable=False),
+    Column("message_id", String),
+    Column("sequence", Integer, nullable=False, default=0, server_default="0"),
+    Column("subject", Text),
+    # A meeting's earlier start, kept as its own row when the event moved: a rescheduled meeting.
+    Column("moved", Boolean, nullable=False, default=False, server_default=false()),
+    Column("digest", String, nullable=False),
+    UniqueConstraint("source", "external_id"),
+    Index("ix_captures_message_id", "message_id"),
+    Index("ix_captures_source_at", "source", "at"),
+)
+
+capture_people = Table(
+    "capture_people",
+    metadata,
+    Column("capture_id", Integer, ForeignKey("captures.id", ondelete="CASCADE"), nullable=False),
+    Column("address", String, nullable=False),
+    Column("name", String, nullable=False, default=""),
+    Column("role", String, nullable=False),
+    Column("status", String, nullable=False, default=""),
+    Index("ix_capture_people_address", "address"),
+    Index("ix_capture_people_capture_id", "capture_id"),
+)
+
+capture_refs = Table(
+    "capture_refs",
+    metadata,
+    Column("capture_id", Integer, ForeignKey("captures.id", ondelete="CASCADE"), nullable=False),
+    Column("ref", String, nullable=False),
+    Index("ix_capture_refs_ref", "ref"),
+    Index("ix_capture_refs_capture_id", "capture_id"),
+)
+
+# Addresses the user said never to offer as a new contact.
+ignored_addresses = Table(
+    "ignored_addresses",
+    metadata,
+    Column("address", String, primary_key=True),
+    Column("ignored_at", DateTime, nullable=False),
+)
+
+# Where each source stopped (its reader's cursor, JSON) and what its last sync did.
+source_state = Table(
+    "source_state",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("kind", String, nullable=False),
+    Column("cursor", Text, nullable=False, default="{}"),
+    Column("synced_at", DateTime),
+    Column("summary", Text, nullable=False, default="{}"),
+)
+
 __all__ = [
+    "capture_people",
+    "capture_refs",
+    "captures",
+    "ignored_addresses",
+    "source_state",
     "account_snapshots",
     "accounts",
     "assessments",

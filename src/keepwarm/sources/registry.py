@@ -1,0 +1,83 @@
+"""The sources the user configured (`[sources.NAME]` in config.toml), checked against the kinds plugins offer.
+
+Problems are collected, not raised: a source whose kind no plugin offers, or
+whose options its kind refuses, is listed with the reason (file, key, what
+was expected) and skipped, while the other sources still sync.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ValidationError
+
+from .. import paths
+from ..errors import UserError, describe_validation_error
+from ..wording import plural
+from .types import SourceKind
+
+
+@dataclass(frozen=True)
+class Configured:
+    """One configured source: its kind and validated options, or the problem that stops it."""
+
+    name: str
+    kind_name: str
+    kind: SourceKind | None
+    plugin: str
+    options: BaseModel | None
+    problem: str | None = None
+
+    @property
+    def target(self) -> str:
+        if self.kind is None or self.options is None:
+            return ""
+        return str(getattr(self.options, self.kind.target, ""))
+
+
+def kinds(session) -> dict[str, tuple[str, SourceKind]]:
+    """The source kinds the loaded plugins offer, by name (with the plugin that offers each)."""
+    return session.runtime.host.source_kinds()
+
+
+def validate(kind: SourceKind, name: str, values: dict) -> BaseModel:
+    """The kind's options model for a `[sources.NAME]` table (without `kind`); UserError names the key."""
+    try:
+        return kind.options.model_validate(values)
+    except ValidationError as exc:
+        raise UserError(f"{paths.config_file()}: {describe_validation_error(exc, prefix=f'sources.{name}.')}") from None
+
+
+def configured(session) -> list[Configured]:
+    offered = kinds(session)
+    out = []
+    for name, table in session.settings.sources.items():
+        values = dict(table.model_extra or {})
+        found = offered.get(table.kind)
+        if found is None:
+            known = ", ".join(sorted(offered)) or "none (are plugins disabled?)"
+            out.append(Configured(name, table.kind, None, "", None,
+                                  f"{paths.config_file()}: sources.{name}.kind: no plugin offers the source kind "
+                                  f"{table.kind!r} (known kinds: {known})"))
+            continue
+        plugin, kind = found
+        try:
+            options = validate(kind, name, values)
+        except UserError as exc:
+            out.append(Configured(name, table.kind, kind, plugin, None, exc.message))
+            continue
+        out.append(Configured(name, table.kind, kind, plugin, options))
+    return out
+
+
+def pick(session, names: list[str] | None) -> list[Configured]:
+    """The sources to sync: all, or the named ones (an unknown name is a one-line error naming the known ones)."""
+    every = configured(session)
+    if not names:
+        return every
+    by_name = {c.name: c for c in every}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        known = ", ".join(sorted(by_name)) or "none yet (add one with `keepwarm source add KIND TARGET`)"
+        raise UserError(f"source: no source named {missing[0]!r} ({plural(len(by_name), 'source')} configured: {known})")
+    return [by_name[n] for n in dict.fromkeys(names)]

@@ -1,0 +1,236 @@
+"""`keepwarm sync`: read each source from where it stopped and turn what it holds into touches.
+
+The reader runs outside any transaction; what it yields up to each
+`Checkpoint` is saved with that checkpoint's cursor in one write transaction
+(captures, the touches made from them, replies matched, follow-ups met). So
+a sync killed at any point resumes from the last checkpoint, and nothing is
+ever half-written. A reader's failure ends that source's sync as its problem,
+keeping what it saved; the other sources still sync. A dry run does the same
+work inside transactions that are rolled back, so its counts are the real
+ones and nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from sqlalchemy import Connection, select
+
+from .. import actions
+from ..errors import UserError
+from ..model import Interaction
+from ..store import captures as kept
+from ..store.schema import interactions
+from ..wording import one_line, plural
+from .registry import Configured, pick
+from .types import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
+
+#: progress(source name, items done, total or None): called from the syncing thread.
+ProgressFn = Callable[[str, int, "int | None"], None]
+
+
+@dataclass
+class SourceSummary:
+    """What one source's sync did, for the one-line summary and --json."""
+
+    name: str
+    kind: str
+    read: int = 0
+    new_touches: int = 0
+    updated: int = 0
+    removed: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    unknown: int = 0
+    problem: str | None = None
+    dry_run: bool = False
+    stopped: bool = False
+
+    def line(self) -> str:
+        parts = [f"read {self.read:,}", f"{self.new_touches:,} new {'touch' if self.new_touches == 1 else 'touches'}"]
+        if self.updated:
+            parts.append(f"{self.updated:,} updated")
+        if self.removed:
+            parts.append(f"{self.removed:,} removed")
+        skipped = sum(self.skipped.values())
+        if skipped:
+            reasons = ", ".join(f"{n:,} {reason}" for reason, n in self.skipped.most_common(4))
+            more = "" if len(self.skipped) <= 4 else ", ..."
+            parts.append(f"skipped {skipped:,} ({reasons}{more})")
+        parts.append(f"{plural(self.unknown, 'unknown correspondent')}")
+        text = f"{self.name}: " + ", ".join(parts)
+        if self.dry_run:
+            text += " (dry run: nothing written)"
+        if self.stopped:
+            text += " (stopped; the next sync goes on from here)"
+        if self.problem:
+            text += f"; stopped: {self.problem}"
+        return text
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name, "kind": self.kind, "read": self.read, "new_touches": self.new_touches,
+            "updated": self.updated, "removed": self.removed, "skipped": dict(self.skipped),
+            "unknown_correspondents": self.unknown, "problem": self.problem, "dry_run": self.dry_run,
+            "stopped": self.stopped,
+        }
+
+
+class _RollBack(Exception):
+    """Raised inside a dry run's transaction so that nothing it did is kept."""
+
+
+def check_me(session) -> frozenset[str]:
+    me = session.settings.my_addresses()
+    if not me:
+        from .. import paths
+
+        raise UserError(
+            f"{paths.config_file()}: me: your own e-mail addresses are needed to tell the mail you sent from the mail "
+            'you received (add me = ["you@example.org"] there, or pass --me to `keepwarm source add`)'
+        )
+    return me
+
+
+def sync(session, names: list[str] | None = None, *, dry_run: bool = False, progress: ProgressFn | None = None,
+         cancel: threading.Event | None = None) -> list[SourceSummary]:
+    """Sync the named sources (all when None); one summary per source, in config order."""
+    chosen = pick(session, names)
+    if not chosen:
+        return []
+    me = check_me(session)
+    touched: set[int] = set()
+    summaries = []
+    for source in chosen:
+        if cancel is not None and cancel.is_set():
+            break
+        summary = SourceSummary(source.name, source.kind_name, dry_run=dry_run)
+        summaries.append(summary)
+        if source.problem:
+            summary.problem = source.problem
+            continue
+        _Run(session, source, me, summary, dry_run, progress, cancel, touched).go()
+    if not dry_run:
+        _after(session, touched)
+    return summaries
+
+
+def _after(session, touched: set[int]) -> None:
+    """Meetings that have now taken place become touches; my unanswered mail is marked; the cadence reschedules."""
+    settings = session.settings.sync
+    now = session.now
+    with session.store.write() as conn:
+        before = kept.last_interaction_id(conn)
+        kept.make_touches(conn, now, due_since=now - dt.timedelta(days=settings.ahead_days + 2))
+        touched |= _satisfy(conn, session, before)
+        kept.mark_unanswered(conn, now, settings.unanswered_days)
+    if touched:
+        from ..engine.evaluate import evaluate
+
+        evaluate(session, contact_ids=sorted(touched))
+
+
+def _satisfy(conn: Connection, session, before: int) -> set[int]:
+    """Close the follow-ups the touches made since `before` meet, as a logged touch would; their contacts."""
+    i = interactions.c
+    latest: dict[int, tuple] = {}
+    contacts: set[int] = set()
+    for row in conn.execute(select(i.contact_id, i.at, i.channel, i.outcome).where(i.id > before)):
+        contacts.add(row.contact_id)
+        if row.outcome == "completed" and (row.contact_id not in latest or row.at > latest[row.contact_id][0]):
+            latest[row.contact_id] = (row.at, row.channel)
+    ahead = session.runtime.engine.satisfy_ahead_days
+    for contact_id, (at, channel) in latest.items():
+        touch = Interaction(contact_id=contact_id, at=at.replace(tzinfo=dt.timezone.utc), channel=channel)
+        actions.complete_satisfied(conn, touch, session.now, ahead)
+    return contacts
+
+
+class _Run:
+    """One source's sync: read, and save at each checkpoint."""
+
+    def __init__(self, session, source: Configured, me: frozenset[str], summary: SourceSummary, dry_run: bool,
+                 progress: ProgressFn | None, cancel: threading.Event | None, touched: set[int]) -> None:
+        self.session, self.source, self.me, self.summary = session, source, me, summary
+        self.dry_run, self.progress, self.cancel, self.touched = dry_run, progress, cancel, touched
+        self.settings = session.settings.sync
+        self.now = session.now
+        self.rows: list[kept.Row] = []
+        self.gone: list[str] = []
+        self.seen: set[str] = set()
+        self.unknown: set[str] = set()
+
+    def go(self) -> None:
+        with self.session.store.read() as conn:
+            cursor, _, _ = kept.load_state(conn, self.source.name)
+        self.request = ReadRequest(
+            name=self.source.name, options=self.source.options, cursor=MappingProxyType(dict(cursor)), now=self.now,
+            since=self.now - dt.timedelta(days=self.settings.history_days),
+            until=self.now + dt.timedelta(days=self.settings.ahead_days),
+        )
+        self.cursor = dict(cursor)
+        summary = self.summary
+        try:
+            for item in self.source.kind.read(self.request):
+                if self.cancel is not None and self.cancel.is_set():
+                    summary.stopped = True
+                    break
+                if isinstance(item, Capture):
+                    summary.read += 1
+                    self.rows.append(kept.Row.of(item, self.me, self.settings.keep_subjects))
+                    self.seen.add(item.external_id[:kept.LONGEST])
+                elif isinstance(item, Skip):
+                    summary.read += 1
+                    summary.skipped[one_line(item.reason)[:80]] += 1
+                elif isinstance(item, Gone):
+                    self.gone.append(item.external_id)
+                elif isinstance(item, Progress):
+                    if self.progress is not None:
+                        self.progress(self.source.name, item.done, item.total)
+                elif isinstance(item, Checkpoint):
+                    self._save(dict(item.cursor), complete=item.complete)
+                else:
+                    raise TypeError(f"the reader yielded a {type(item).__name__}, expected Capture, Skip, Gone, "
+                                    "Progress or Checkpoint")
+            else:
+                if self.rows or self.gone:
+                    self._save(self.cursor, complete=False)
+        except UserError:
+            raise
+        except Exception as exc:  # the reader's failure (or a bad item) is this source's problem, not the sync's
+            summary.problem = one_line(str(exc) or type(exc).__name__)
+        summary.unknown = len(self.unknown)
+        if not self.dry_run:
+            with self.session.store.write() as conn:
+                kept.save_summary(conn, self.source.name, self.source.kind_name, summary.to_json(), self.now)
+
+    def _save(self, cursor: dict, *, complete: bool) -> None:
+        try:
+            with self.session.store.write() as conn:
+                self._write(conn, cursor, complete)
+                if self.dry_run:
+                    raise _RollBack
+        except _RollBack:
+            pass
+        self.rows, self.gone = [], []
+        self.cursor = cursor
+
+    def _write(self, conn: Connection, cursor: dict, complete: bool) -> None:
+        name, summary = self.source.name, self.summary
+        before = kept.last_interaction_id(conn)
+        saved = kept.save(conn, name, self.rows, self.now)
+        dropped = kept.remove(conn, name, self.gone)
+        if complete:
+            dropped |= kept.sweep(conn, name, self.seen, self.request.since, self.request.until)
+        summary.updated += len(saved.changed)
+        summary.removed += dropped.count
+        self.touched.update(dropped.contacts)
+        summary.new_touches += kept.make_touches(conn, self.now, capture_ids=saved.new + saved.changed + saved.moved)
+        kept.link_replies(conn, before)
+        self.touched.update(_satisfy(conn, self.session, before))
+        self.unknown |= kept.unknown_among(conn, saved.new, self.me)
+        kept.save_cursor(conn, name, self.source.kind_name, cursor)

@@ -23,31 +23,12 @@ from textual.message import Message
 from textual.reactive import reactive
 
 from ..errors import UserError
-from ..wording import plural
 
 if TYPE_CHECKING:
     from ..sources.sync import SourceSummary
 
 #: What to type to connect a first source (the same words as `keepwarm source add --help`).
 FIRST_SOURCE = "keepwarm source add maildir ~/Mail/work"
-
-
-def summary_line(summary: SourceSummary) -> str:
-    """One source's sync in one line: what was read, what became touches, what was left and why, who is unknown."""
-    parts = [f"{summary.read:,} read", f"{summary.new_touches:,} new {'touch' if summary.new_touches == 1 else 'touches'}"]
-    if summary.updated:
-        parts.append(f"{summary.updated:,} updated")
-    if summary.removed:
-        parts.append(f"{summary.removed:,} removed")
-    skipped = sum(summary.skipped.values())
-    if skipped:
-        reasons = ", ".join(f"{count:,} {reason}" for reason, count in
-                            sorted(summary.skipped.items(), key=lambda pair: (-pair[1], pair[0])))
-        parts.append(f"{skipped:,} skipped ({reasons})")
-    if summary.unknown:
-        parts.append(plural(summary.unknown, "unknown correspondent"))
-    line = f"{summary.name}: " + ", ".join(parts)
-    return line + (f"; stopped: {summary.problem}" if summary.problem else "")
 
 
 def progress_line(name: str, done: int, total: int | None) -> str:
@@ -127,10 +108,8 @@ class Syncing:
     def _sources_configured(self) -> bool:
         """Whether config.toml names a source, read afresh: the user may have added one in another terminal
         after being told how (`session.settings` is read once per session otherwise)."""
-        session = self.session
-        if session._config is None:
-            session.__dict__.pop("settings", None)
-        return bool(getattr(session.settings, "sources", None))
+        self.session.__dict__.pop("settings", None)  # the settings given to the session, if any, stay as they are
+        return bool(self.session.settings.sources)
 
     def _progress(self, name: str, done: int, total: int | None) -> None:
         """Called from the syncing thread: handed to the app's own thread as a message, never waited on."""
@@ -154,7 +133,7 @@ class Syncing:
                             "then press y again.", title="Nothing to sync", severity="warning", markup=False,
                             timeout=15)
             return
-        lines = [summary_line(s) for s in summaries]
+        lines = [s.line() for s in summaries]  # the words of `keepwarm sync`
         unknown = sum(s.unknown for s in summaries)
         if unknown:
             lines.append("People you talk to who are not contacts yet: press n on the agenda.")

@@ -298,6 +298,20 @@ async def test_without_a_source_y_says_how_to_add_one(session, home):
 
 
 @sync
+async def test_without_my_own_addresses_the_sync_says_where_to_give_them_and_reads_nothing(session, ids, home):
+    config = home / "config" / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(f'me = ["{ME}"]', ""), encoding="utf-8")
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle_until(pilot, lambda: not app.syncing)
+        [said] = [n for n in notices(app) if "me:" in n]
+        assert said.startswith(f"{config}: me: your own e-mail addresses are needed")
+        assert READS == [] and "Syncing" not in nav(app)
+
+
+@sync
 async def test_a_source_added_while_the_app_is_open_is_synced(session, home, maildir):
     build_history(session)
     use_rules_and_mail(session)

@@ -38,6 +38,9 @@ COLUMNS = (("address", "Address"), ("name", "Name"), ("inbound", "In"), ("outbou
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
 GIVE_WAY = ((1, 12), (0, 20), (5, 10), (1, 1), (0, 8))
 
+#: The most people listed (the ones talked to most); adding or ignoring one brings the next in.
+LISTED = 100
+
 EMPTY = ("Nobody here yet. This list fills from your mail and calendars: connect a source ({first}) and press y "
          "to sync. The people who write to you, whom you write to or meet, and who are not contacts yet then show "
          "here, the ones you talk to most first.")
@@ -81,7 +84,7 @@ class CorrespondentsScreen(DataScreen):
     def fetch(self) -> list[Correspondent]:
         from ...sources import correspondents
 
-        return correspondents.unknown(self.app.session)
+        return correspondents.unknown(self.app.session, limit=LISTED)
 
     def show(self, people: list[Correspondent]) -> None:
         table = self.query_one("#people-table", FittedTable)
@@ -97,9 +100,10 @@ class CorrespondentsScreen(DataScreen):
         if not rows:
             summary.update(Content(EMPTY.format(first=FIRST_SOURCE)))
             return
+        head = (f"The {LISTED} you talk to most" if len(rows) >= LISTED else
+                f"{plural(len(rows), 'person', 'people')}, most talked to first")
         summary.update(Content.from_markup(
-            "$n, most talked to first  ·  [b]a[/] adds the highlighted one as a contact, [b]i[/] ignores them for good",
-            n=plural(len(rows), "person", "people")))
+            "$head  ·  [b]a[/] adds the highlighted one as a contact, [b]i[/] ignores them for good", head=head))
         table.move_cursor(row=min(keep or 0, len(rows) - 1), animate=False)
         if self.is_current and self.focused is None:
             table.focus()

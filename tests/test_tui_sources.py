@@ -345,6 +345,8 @@ async def test_n_lists_the_people_you_talk_to_most_first(session, synced):
         ]
         summary = app.screen.query_one("#people-summary", Static).content.plain
         assert summary.startswith("3 people, most talked to first")
+        shown = app.export_screenshot()  # what reaches the terminal: the escape shown, never sent
+        assert "\\x1b[31mRed" in shown and not any(raw in shown for raw in ("\x1b", "\x9b", "\x07"))
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, AgendaScreen)

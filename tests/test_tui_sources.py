@@ -35,6 +35,7 @@ from keepwarm.store import contacts as people
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.agenda import AgendaScreen
 from keepwarm.tui.screens.correspondents import CorrespondentsScreen
+from keepwarm.tui.screens.welcome import WelcomeScreen
 from keepwarm.tui.syncing import FIRST_SOURCE
 from keepwarm.tui.widgets.correspondent_form import NewContactScreen
 
@@ -458,6 +459,34 @@ async def test_the_palette_syncs_and_opens_the_list(session, ids):
             await pilot.press("enter")
             await settle_until(pilot, done)
             assert done()
+
+
+@sync
+async def test_an_empty_book_fills_from_the_mail_on_its_welcome_screen(session, home, maildir):
+    configure(home, maildir)
+    use_rules_and_mail(session)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("y")
+        await settle_until(pilot, lambda: not app.syncing)
+        assert any(n.startswith("work-mail: read 9, 0 new touches") for n in notices(app))
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "not contacts"
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: isinstance(app.screen, CorrespondentsScreen))
+        assert [row[0] for row in rows(app)] == [  # one message each: the latest first
+            "zoe@new.example", "eve@evil.example", "ada@engines.example", "yann@new.example"]
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen))
+        assert isinstance(app.screen, AgendaScreen)  # the welcome screen left for the book that has Zoë now
 
 
 # -------------------------------------------------------------------- snapshot

@@ -67,6 +67,8 @@ class CorrespondentsScreen(DataScreen):
     def __init__(self) -> None:
         super().__init__()
         self.people: list[Correspondent] = []
+        #: Whether a person was added from here (the welcome screen below, if any, then has a book to leave for).
+        self.added = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -151,6 +153,7 @@ class CorrespondentsScreen(DataScreen):
         self.app.call_from_thread(self._added, person, name)
 
     def _added(self, person: Correspondent, name: str) -> None:
+        self.added = True
         self._gone(person)
         touches = person.messages + person.meetings
         self.notify(f"Added {one_line(name)} ({one_line(person.address)}) as a contact: "
@@ -183,6 +186,12 @@ class CorrespondentsScreen(DataScreen):
         self.app.data_changed()
 
     def action_back(self) -> None:
+        stack = self.app.screen_stack
+        if self.added and len(stack) > 1:
+            from .welcome import WelcomeScreen
+
+            if isinstance(stack[-2], WelcomeScreen):  # opened from the palette on an empty book: it has people now
+                self.app.call_later(self.app.leave_welcome_if_filled)
         self.dismiss()
 
     def action_refresh(self) -> None:

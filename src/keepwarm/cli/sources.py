@@ -234,8 +234,9 @@ def list_command(session: Session, as_json: bool) -> None:
 @click.argument("name")
 @click.option("--keep-touches/--drop-touches", "keep", default=None,
               help="Keep the touches it brought as history, or remove them (asked when not given).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
 @pass_session
-def rm_command(session: Session, name: str, keep: bool | None) -> None:
+def rm_command(session: Session, name: str, keep: bool | None, as_json: bool) -> None:
     """Remove the source NAME; asks whether to keep the touches it brought."""
     from ..sources import config_file
     from ..store import captures as kept
@@ -264,6 +265,9 @@ def rm_command(session: Session, name: str, keep: bool | None) -> None:
 
         session.__dict__.pop("settings", None)
         evaluate(session, contact_ids=contacts)
+    if as_json:
+        emit_json({"removed": name, "touches": count, "touches_kept": keep})
+        return
     what = "kept as history" if keep else "removed"
     click.echo(f"Removed source {name}; {plural(count, 'touch')} it brought {what}.")
 
@@ -320,8 +324,9 @@ def correspondents_group(ctx: click.Context, limit: int, as_json: bool) -> None:
 @correspondents_group.command("add")
 @click.argument("address")
 @click.option("--name", help="The contact's name (default: the name their mail gives).")
+@click.option("--json", "as_json", is_flag=True, help="Print the new contact's id, name and touches as JSON.")
 @pass_session
-def correspondent_add(session: Session, address: str, name: str | None) -> None:
+def correspondent_add(session: Session, address: str, name: str | None, as_json: bool) -> None:
     """Make ADDRESS a contact; their captured mail and meetings become touches."""
     from ..sources import correspondents
     from ..store import contacts as people
@@ -334,17 +339,24 @@ def correspondent_add(session: Session, address: str, name: str | None) -> None:
         from ..store.schema import interactions
 
         count = conn.execute(select(func.count()).where(interactions.c.contact_id == contact_id)).scalar()
+    if as_json:
+        emit_json({"id": contact_id, "name": contact.name, "email": address.strip(), "touches": count})
+        return
     click.echo(f"Added {contact.name} ({contact_id}) with {plural(count, 'touch')} from your sources.")
 
 
 @correspondents_group.command("ignore")
 @click.argument("address")
+@click.option("--json", "as_json", is_flag=True, help="Print the address and whether it is newly ignored as JSON.")
 @pass_session
-def correspondent_ignore(session: Session, address: str) -> None:
+def correspondent_ignore(session: Session, address: str, as_json: bool) -> None:
     """Never list ADDRESS again."""
     from ..sources import correspondents
 
-    if correspondents.ignore(session, address):
+    newly = correspondents.ignore(session, address)
+    if as_json:
+        emit_json({"address": address.strip().lower(), "newly_ignored": newly})
+    elif newly:
         click.echo(f"Ignoring {address.strip()} from now on.")
     else:
         click.echo(f"{address.strip()} was ignored already.")

@@ -160,3 +160,9 @@ def test_a_broken_event_is_skipped_and_the_others_are_still_read():
 def test_an_unknown_x_wr_timezone_falls_back_to_the_source_zone(zone):
     found = captures(read(calendar(event("f", dt.datetime(2026, 12, 1, 9, 0)), x_wr_timezone=zone), BERLIN))
     assert found["f"].at == at(2026, 12, 1, 8)
+
+
+def test_a_skip_reason_never_carries_the_file_s_control_characters():
+    (skip,) = read(b"\x1b]0;owned\x07\x1b[31mBEGIN:NOTHING\r\n")
+    assert skip.reason.startswith("broken calendar file: ")
+    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in skip.reason), skip.reason

@@ -55,6 +55,8 @@ def test_options_refuse_unknown_keys_a_clear_password_and_unknown_zones():
     with pytest.raises(pydantic.ValidationError, match="unknown time zone 'Europe/Atlantis'"):
         source_vdir.Options(path="cal", timezone="Europe/Atlantis")
     assert source_vdir.Options(path="cal", timezone="Europe/Berlin").timezone == "Europe/Berlin"
+    with pytest.raises(pydantic.ValidationError, match="starting with https://"):
+        source_caldav.Options(url="dav.example/calendars/me")
 
 
 def test_an_ics_file_is_read_whole_then_not_again_until_it_changes(tmp_path):

@@ -17,6 +17,7 @@ event is one `Skip` and the others are still read. Bad data never raises.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,9 +59,13 @@ def zone_named(name: str) -> dt.tzinfo | None:
         return None
 
 
-def _why(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return (text[:120] or type(exc).__name__)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _why(exc: BaseException | str) -> str:
+    """A library's message, short and on one line; it may quote the file, so no control characters."""
+    text = " ".join(_CONTROL.sub(" ", str(exc)).split())
+    return text[:120] or type(exc).__name__
 
 
 def _broken_file(origin: str, why: str) -> Skip:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from keepwarm.plugin import ReadRequest, SourceKind, hookimpl
 
@@ -39,6 +39,14 @@ class Options(CalendarOptions):
     )
     calendar: str = Field("", description="Read only the account's calendar of this display name; empty reads "
                           "every calendar under the URL.")
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        value = value.strip()
+        if urlsplit(value).scheme.lower() not in ("http", "https") or not urlsplit(value).netloc:
+            raise ValueError("expected the calendar's or the account's address, starting with https://")
+        return value
 
 
 def shown(url: str) -> str:

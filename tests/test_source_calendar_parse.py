@@ -128,7 +128,9 @@ def test_only_occurrences_inside_the_window_are_read():
 def test_a_broken_file_is_one_skip_naming_what_is_broken():
     for data, why in ((b"", "empty"), (b"this is no calendar\r\n", "Content line could not be parsed"),
                       (b"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n", "no VCALENDAR"),
-                      (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:y\r\n", "Found no components")):
+                      (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:y\r\n", "cut short (no END:VCALENDAR)"),
+                      (calendar(event("z", at(2026, 11, 4, 9))).to_ical() + b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n",
+                       "cut short")):
         items = read(data)
         assert len(items) == 1 and items[0].external_id == "work.ics", data
         assert items[0].reason.startswith("broken calendar file: ") and why in items[0].reason, items[0].reason
@@ -166,3 +168,10 @@ def test_a_skip_reason_never_carries_the_file_s_control_characters():
     (skip,) = read(b"\x1b]0;owned\x07\x1b[31mBEGIN:NOTHING\r\n")
     assert skip.reason.startswith("broken calendar file: ")
     assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in skip.reason), skip.reason
+
+
+def test_a_file_holding_several_calendars_is_read_whole():
+    berlin = calendar(event("b1", dt.datetime(2026, 11, 4, 9, 0)), x_wr_timezone="Europe/Berlin")
+    plain = calendar(event("u1", dt.datetime(2026, 11, 4, 9, 0)))
+    found = captures(read(berlin.to_ical() + plain.to_ical()))
+    assert {k: c.at for k, c in found.items()} == {"b1": at(2026, 11, 4, 8), "u1": at(2026, 11, 4, 9)}

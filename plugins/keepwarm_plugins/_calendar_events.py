@@ -59,6 +59,7 @@ def zone_named(name: str) -> dt.tzinfo | None:
         return None
 
 
+_BEGIN = re.compile(rb"(?im)^BEGIN:VCALENDAR\r?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -76,19 +77,22 @@ def _broken_event(uid: str, why: str) -> Skip:
     return Skip(uid, f"broken calendar event: {why}")
 
 
-def parse(data: bytes | str, origin: str) -> icalendar.Calendar | Skip:
-    """The VCALENDAR in the text, or a Skip saying why there is none."""
+def parse(data: bytes | str, origin: str) -> list[icalendar.Calendar] | Skip:
+    """The VCALENDARs in the text (some exports put several in one file), or a Skip saying why there is none."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogateescape")
     if not data.strip():
         return _broken_file(origin, "empty")
     try:
-        calendar = icalendar.Calendar.from_ical(data)
+        found = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, UnicodeError) as exc:
         return _broken_file(origin, _why(exc))
-    if getattr(calendar, "name", "") != "VCALENDAR":
+    begun = len(_BEGIN.findall(data))
+    if len(found) < begun:  # icalendar drops a calendar without its END: a file cut short, or being written
+        return _broken_file(origin, "cut short (no END:VCALENDAR)")
+    if not found or any(getattr(c, "name", "") != "VCALENDAR" for c in found):
         return _broken_file(origin, "no VCALENDAR")
-    return calendar
+    return found
 
 
 def _standard(calendar: icalendar.Calendar, zone: dt.tzinfo | None) -> icalendar.Calendar:
@@ -232,10 +236,15 @@ def read_calendar(data: bytes | str, origin: str, window: Window) -> Iterator[li
 
     A text that is no calendar gives one list with one Skip naming `origin`.
     """
-    calendar = parse(data, origin)
-    if isinstance(calendar, Skip):
-        yield [calendar]
+    calendars = parse(data, origin)
+    if isinstance(calendars, Skip):
+        yield [calendars]
         return
+    for calendar in calendars:
+        yield from _read_one(calendar, origin, window)
+
+
+def _read_one(calendar: icalendar.Calendar, origin: str, window: Window) -> Iterator[list[Capture | Skip]]:
     named = zone_named(str(calendar.get("X-WR-TIMEZONE", "") or ""))
     if named is not None:
         window = Window(window.since, window.until, named)

@@ -117,5 +117,23 @@ def test_a_failing_password_command_and_an_unreachable_server_are_one_line(radic
     with pytest.raises(CalendarSourceError) as caught:
         list(source_caldav.read(request(options(nobody))))
     message = str(caught.value)
-    assert message.startswith(f"http://{USER}:***@127.0.0.1:{urlsplit(nobody).port}/{USER}/: cannot reach the CalDAV server (")
+    masked = f"http://{USER}:***@127.0.0.1:{urlsplit(nobody).port}/{USER}/"
+    assert message.startswith(f"{masked}: cannot reach the CalDAV server (")
     assert PASSWORD not in message and "\n" not in message
+
+
+def test_the_password_command_runs_without_a_shell_and_says_why_it_failed():
+    from keepwarm_plugins._password_command import PasswordCommandError, run_password_command
+
+    tricky = "p@ss; rm -rf / && echo $HOME 'quoted'"
+    assert run_password_command(prints(tricky)) == tricky  # no shell: nothing expanded, nothing run
+    for command, expected in (
+        ("", "password_command is empty: name a command that prints the password"),
+        ("pass show 'dav", "password_command cannot be read (No closing quotation): check its quotes"),
+        ("/nonexistent/keepwarm-pass show dav", "password_command: no program '/nonexistent/keepwarm-pass' "
+                                                 "(install it or fix the command)"),
+        (shlex.join([sys.executable, "-c", "pass"]), f"password_command {sys.executable!r} printed no password"),
+    ):
+        with pytest.raises(PasswordCommandError) as caught:
+            run_password_command(command)
+        assert str(caught.value) == expected

@@ -23,7 +23,8 @@ def read(cal: icalendar.Calendar | bytes, zone: dt.tzinfo = dt.timezone.utc) -> 
 
 def test_a_plain_meeting_gives_its_people_roles_answers_and_start_in_utc():
     meeting = event("m1@example.org", dt.datetime(2026, 11, 3, 15, 30, tzinfo=BERLIN), summary="Pricing review",
-                    organizer="Me@Example.org", attendees=[("Ada@Example.org", "DECLINED"), ("bob@example.org", "ACCEPTED")],
+                    organizer="Me@Example.org",
+                    attendees=[("Ada@Example.org", "DECLINED"), ("bob@example.org", "ACCEPTED")],
                     sequence=2)
     meeting.add("attendee", "urn:uuid:room-12", parameters={"CUTYPE": "ROOM"})  # no address: not a person
     meeting.add("attendee", icalendar.vCalAddress("MAILTO:carol@example.org"))  # no PARTSTAT: RFC 5545's default

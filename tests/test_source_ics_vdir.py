@@ -159,7 +159,8 @@ def test_a_folder_of_vdir_collections_is_read_and_only_changes_are_read_again(tm
 
 
 def test_a_large_calendar_reports_progress_and_checkpoints_that_resume_from_the_start(tmp_path):
-    path = write(tmp_path / "big.ics", *[event(f"e{i}", at(2026, 1, 1, 9) + dt.timedelta(hours=i)) for i in range(1200)])
+    hourly = [event(f"e{i}", at(2026, 1, 1, 9) + dt.timedelta(hours=i)) for i in range(1200)]
+    path = write(tmp_path / "big.ics", *hourly)
     items = list(source_ics.read(request(ics(path))))
     assert len(captures(items)) == 1200
     assert [i for i in items if isinstance(i, Progress)] == [Progress(500), Progress(1000), Progress(1200, 1200)]

@@ -214,7 +214,8 @@ def occurrences(uid: str, components: list, window: Window, *, cancelled: bool =
             external_id = uid
             if not single:
                 rid = occurrence.get("RECURRENCE-ID")
-                external_id = f"{uid}/{_recurrence_id(rid.dt if rid is not None else occurrence['DTSTART'].dt, window.zone)}"
+                original = rid.dt if rid is not None else occurrence["DTSTART"].dt
+                external_id = f"{uid}/{_recurrence_id(original, window.zone)}"
             status = str(occurrence.get("STATUS", "") or "").strip().upper()
             found.append(Capture(
                 external_id=external_id,

@@ -46,7 +46,8 @@ def _digest(root: Path, files: list[Path]) -> str:
             status = file.stat()
         except OSError:  # gone while listing: the read will say so
             continue
-        digest.update(f"{file.relative_to(root)}\0{status.st_mtime_ns}\0{status.st_size}\n".encode("utf-8", "surrogateescape"))
+        line = f"{file.relative_to(root)}\0{status.st_mtime_ns}\0{status.st_size}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -55,7 +56,9 @@ def read(request: ReadRequest) -> Iterator:
     if not root.exists():
         raise CalendarSourceError(f"{root}: no such folder (check the source's path; a vdir is a folder of .ics files)")
     if not root.is_dir():
-        raise CalendarSourceError(f"{root}: not a folder (a vdir source reads a folder of .ics files; for one file use ics)")
+        raise CalendarSourceError(
+            f"{root}: not a folder (a vdir source reads a folder of .ics files; for one file use ics)"
+        )
     try:
         files = _items(root)
     except OSError as exc:

@@ -165,9 +165,13 @@ def test_an_unknown_x_wr_timezone_falls_back_to_the_source_zone(zone):
     assert found["f"].at == at(2026, 12, 1, 8)
 
 
-def test_a_skip_reason_never_carries_the_file_s_control_characters():
-    (skip,) = read(b"\x1b]0;owned\x07\x1b[31mBEGIN:NOTHING\r\n")
-    assert skip.reason.startswith("broken calendar file: ")
+def test_a_skip_reason_never_quotes_the_file():
+    (skip,) = read(b"\x1b]0;owned\x07\x1b[31mBEGIN:NOTHING private notes about Ada\r\n")
+    assert skip.reason == "broken calendar file: Content line could not be parsed into parts"
+    bad = calendar().to_ical().replace(b"END:VCALENDAR", b"BEGIN:VEVENT\r\nUID:x\r\nDTSTART:\x1b[2J2026\r\n"
+                                                           b"END:VEVENT\r\nEND:VCALENDAR")
+    (skip,) = read(bad)
+    assert skip.reason.startswith("broken calendar event: DTSTART: ")
     assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in skip.reason), skip.reason
 
 

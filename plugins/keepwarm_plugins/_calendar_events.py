@@ -60,12 +60,18 @@ def zone_named(name: str) -> dt.tzinfo | None:
 
 
 _BEGIN = re.compile(rb"(?im)^BEGIN:VCALENDAR\r?$")
+_QUOTED = re.compile(r":\s*b?['\"]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _why(exc: BaseException | str) -> str:
-    """A library's message, short and on one line; it may quote the file, so no control characters."""
-    text = " ".join(_CONTROL.sub(" ", str(exc)).split())
+    """A library's message, short and on one line, without the text it quotes from the file.
+
+    The reason is shown and kept in the sync's summary: what the file says
+    (an event's description, escape sequences) has no business there.
+    """
+    text = _QUOTED.split(str(exc), maxsplit=1)[0]
+    text = " ".join(_CONTROL.sub(" ", text).split())
     return text[:120] or type(exc).__name__
 
 

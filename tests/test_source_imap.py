@@ -362,14 +362,18 @@ def test_plain_imap_only_on_this_machine(server, mail, secret_script):
     assert source_imap.Options(host="imap.example.org", username=USER, password_command="x").effective_port == 993
 
 
-def test_a_missing_folder_and_an_unreachable_host_are_one_line_errors(server, mail, secret_script):
+def test_a_missing_folder_an_unreachable_host_and_a_bad_ca_file_are_one_line_errors(server, mail, secret_script, tmp_path):
     with pytest.raises(ImapSourceError) as caught:
         read(options(server, secret_script, folders=["INBOX", "Projects"]))
     assert str(caught.value) == (
         "IMAP server 127.0.0.1: folder 'Projects' does not exist (folders there: INBOX); fix folders"
     )
     closed = imap_server.free_port()
-    with pytest.raises(ImapSourceError) as caught:
-        read(options(server, secret_script, port=closed))
+    with pytest.raises(ImapSourceError) as caught:  # the password command is not even run: it would fail
+        read(options(server, secret_script, port=closed, password_command=secret_script(status=3)))
     text = str(caught.value)
     assert "\n" not in text and text.startswith(f"cannot reach IMAP server 127.0.0.1:{closed}: ")
+    not_pem = tmp_path / "ca.pem"
+    not_pem.write_text("hello\n", encoding="utf-8")
+    with pytest.raises(ImapSourceError, match=f"^ca_file {not_pem}: not a PEM certificate file$"):
+        read(options(server, secret_script, ca_file=str(not_pem)))

@@ -221,6 +221,8 @@ def _line(text: str, secret: str = "", limit: int = 200) -> str:
     """Server or library text made one short printable line, with the password (if any) blanked out."""
     if secret:
         text = text.replace(secret, "***")
+    if len(text) > 2 and text[0] == "b" and text[1] in "'\"" and text[-1] == text[1]:
+        text = text[2:-1]  # imaplib's errors are often the repr of the server's bytes
     text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
     return text[:limit] + ("…" if len(text) > limit else "")
 
@@ -235,7 +237,7 @@ def _context(options: Options) -> ssl.SSLContext:
         try:
             context.load_verify_locations(cafile=str(path))
         except (OSError, ssl.SSLError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a PEM certificate file"
+            reason = "not a PEM certificate file" if isinstance(exc, ssl.SSLError) else exc.strerror or str(exc)
             raise ImapSourceError(f"ca_file {path}: {reason}") from None
     return context
 
@@ -247,9 +249,10 @@ def connect(options: Options, source: str):
 
     host, port = options.host, options.effective_port
     where = f"{host}:{port}"
-    secret = password(options, source)
+    if not (options.password_command or options.keyring_service):
+        password(options, source)  # says how to set one, before any connection
     context = _context(options) if options.security != "none" else None
-    client = None
+    client = secret = None
     try:
         client = imapclient.IMAPClient(
             host, port=port, ssl=options.security == "tls", ssl_context=context, timeout=options.timeout
@@ -258,8 +261,10 @@ def connect(options: Options, source: str):
             if not client.has_capability("STARTTLS"):
                 raise ImapSourceError(f"IMAP server {where} does not offer STARTTLS: set security = \"tls\" (and port 993)")
             client.starttls(context)
+        # Asked only once the server is reached (and private): no pinentry prompt for a server that is down.
+        secret = password(options, source)
         try:
-            if secret.isascii():
+            if secret.isascii() and options.username.isascii():
                 client.login(options.username, secret)
             else:  # LOGIN carries ASCII only; SASL PLAIN carries UTF-8
                 client.plain_login(options.username, secret)
@@ -290,7 +295,10 @@ def connect(options: Options, source: str):
         raise ImapSourceError(f"cannot reach IMAP server {where}: {reason}; check host, port and the network") from None
     except IMAPClientError as exc:
         _close(client)
-        raise ImapSourceError(f"IMAP server {where} failed: {_line(str(exc), secret)}") from None
+        raise ImapSourceError(
+            f"IMAP server {where} failed: {_line(str(exc), secret or '')}; check security and port "
+            '("tls" usually on 993, "starttls" on 143)'
+        ) from None
 
 
 def _close(client) -> None:
@@ -331,49 +339,60 @@ def read(request: ReadRequest) -> Iterator[Capture | Skip | Progress | Checkpoin
     from imapclient.exceptions import IMAPClientError
 
     options: Options = request.options  # type: ignore[assignment]
-    cursor: dict[str, dict[str, int]] = {k: dict(v) for k, v in request.cursor.items() if isinstance(v, dict)}
     client = connect(options, request.name)
+    at: dict[str, str] = {}  # the folder being read, for the error message
     try:
-        plans = []
-        for folder in _folders(client, options):
-            try:
-                plans.append(_plan(client, folder, cursor.get(folder, {}), request))
-            except IMAPClientError as exc:
-                raise ImapSourceError(f"IMAP server {options.host}: folder {folder!r} cannot be read: {_line(str(exc))}") from None
-        total, done, pending = sum(len(p.wanted) for p in plans), 0, 0
-        yield Progress(0, total)
-        for plan in plans:
-            try:
-                if _select(client, plan.folder) != plan.uidvalidity:
-                    raise ImapSourceError(
-                        f"IMAP server {options.host}: folder {plan.folder!r} was renumbered during the sync; sync again"
-                    )
-                for start in range(0, len(plan.uids), BATCH):
-                    batch = plan.uids[start:start + BATCH]
-                    wanted = [uid for uid in batch if uid in plan.wanted]
-                    answers = client.fetch(wanted, ["BODY.PEEK[HEADER]", "RFC822.SIZE"]) if wanted else {}
-                    for uid in wanted:
-                        data = answers.get(uid)
-                        if data is None:  # expunged since the search
-                            continue
-                        yield _item(data, f"imap:{plan.folder}:{plan.uidvalidity}:{uid}", request)
-                        done += 1
-                        pending += 1
-                        if done % 500 == 0:
-                            yield Progress(done, total)
-                    cursor[plan.folder] = {"uidvalidity": plan.uidvalidity, "last_uid": batch[-1]}
-                    if pending >= CHECKPOINT_EVERY:
-                        yield Checkpoint(_copy(cursor))
-                        pending = 0
-            except IMAPClientError as exc:
-                raise ImapSourceError(
-                    f"IMAP server {options.host}: reading folder {plan.folder!r} failed: {_line(str(exc))}"
-                ) from None
-            cursor[plan.folder] = {"uidvalidity": plan.uidvalidity, "last_uid": plan.highest}
-        yield Progress(done, total)
-        yield Checkpoint(_copy(cursor))
+        yield from _read(client, options, request, at)
+    except IMAPClientError as exc:
+        raise ImapSourceError(f"IMAP server {options.host}: {_where(at)}failed: {_line(str(exc))}") from None
+    except OSError as exc:  # the connection dropped or timed out: what was checkpointed is kept
+        reason = exc.strerror or _line(str(exc)) or type(exc).__name__
+        raise ImapSourceError(
+            f"IMAP server {options.host}: connection lost {_where(at)}({reason}); sync again to resume"
+        ) from None
     finally:
         _close(client)
+
+
+def _where(at: dict[str, str]) -> str:
+    return f"reading folder {at['folder']!r} " if "folder" in at else ""
+
+
+def _read(client, options: Options, request: ReadRequest, at: dict[str, str]) -> Iterator[Capture | Skip | Progress | Checkpoint]:
+    cursor: dict[str, dict[str, int]] = {k: dict(v) for k, v in request.cursor.items() if isinstance(v, dict)}
+    plans = []
+    for folder in _folders(client, options):
+        at["folder"] = folder
+        plans.append(_plan(client, folder, cursor.get(folder, {}), request))
+    at.pop("folder", None)
+    total, done, pending = sum(len(p.wanted) for p in plans), 0, 0
+    yield Progress(0, total)
+    for plan in plans:
+        at["folder"] = plan.folder
+        if _select(client, plan.folder) != plan.uidvalidity:
+            raise ImapSourceError(
+                f"IMAP server {options.host}: folder {plan.folder!r} was renumbered during the sync; sync again"
+            )
+        for start in range(0, len(plan.uids), BATCH):
+            batch = plan.uids[start:start + BATCH]
+            wanted = [uid for uid in batch if uid in plan.wanted]
+            answers = client.fetch(wanted, ["BODY.PEEK[HEADER]", "RFC822.SIZE"]) if wanted else {}
+            for uid in wanted:
+                data = answers.get(uid)
+                if data is None:  # expunged since the search
+                    continue
+                yield _item(data, f"imap:{plan.folder}:{plan.uidvalidity}:{uid}", request)
+                done += 1
+                pending += 1
+                if done % 500 == 0:
+                    yield Progress(done, total)
+            cursor[plan.folder] = {"uidvalidity": plan.uidvalidity, "last_uid": batch[-1]}
+            if pending >= CHECKPOINT_EVERY:
+                yield Checkpoint(_copy(cursor))
+                pending = 0
+        cursor[plan.folder] = {"uidvalidity": plan.uidvalidity, "last_uid": plan.highest}
+    yield Progress(done, total)
+    yield Checkpoint(_copy(cursor))
 
 
 class _Plan:

@@ -54,6 +54,7 @@ AHEAD = dt.timedelta(days=1)
 _ID = re.compile(r"<([^<>\s\x00]+)>")
 _BROKEN_LINE = re.compile(r"[\x00\r\n]+")
 _SPACES = re.compile(r"\s+")
+_NOT_IN_ADDRESS = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 class HeaderTooLarge(Exception):
@@ -159,7 +160,7 @@ def addresses(values: Iterable[str]) -> list[tuple[str, str]]:
         return []
     for name, address in pairs:
         address = address.strip()
-        if "@" not in address or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in address):
+        if "@" not in address or _NOT_IN_ADDRESS.search(address):
             continue  # a group name, "undisclosed-recipients", a fragment of a broken header
         found.append((decode(name), address))
     return found

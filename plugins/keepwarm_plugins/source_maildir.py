@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,47 +73,18 @@ class NotAMaildir(OSError):
 def read(request: ReadRequest) -> Iterator:
     options: MaildirOptions = request.options  # type: ignore[assignment]
     root = Path(os.path.expanduser(options.path))
-    folders = select(find_folders(root), options)
-    cursor = request.cursor or {}
-    known = set(cursor.get("folders", ()))
-    since = int(cursor.get("time_ns", 0))
-    floor = since - MARGIN_NS
-    names = set(cursor.get("names", ()))
-
-    # Listing: (change time, folder index, file name) of each file changed since the cursor, oldest first.
-    pending: list[tuple[int, int, str]] = []
-    for index, (name, folder) in enumerate(folders):
-        new_folder = name not in known
-        for sub in ("cur", "new"):
-            where = folder / sub
-            if not new_folder and floor > 0 and _changed(where) <= floor:
-                continue  # nothing was added, renamed or removed in it since the last read
-            try:
-                entries = os.scandir(where)
-            except OSError:
-                continue
-            with entries:
-                for entry in entries:
-                    if entry.name.startswith("."):
-                        continue
-                    try:
-                        st = entry.stat()
-                    except OSError:
-                        continue  # renamed since it was listed: its new name is read next time
-                    changed = max(st.st_mtime_ns, st.st_ctime_ns)
-                    if not new_folder and (changed <= floor or (changed <= since and _key(entry.name) in names)):
-                        continue
-                    pending.append((changed, index, f"{sub}/{entry.name}"))
-    pending.sort()
+    folders = select(find_folders(root), options, root)
+    since, names, known = _from_cursor(request.cursor)
+    pending = sorted(_changed_files(folders, since, names, known))
     total = len(pending)
     all_names = [name for name, _ in folders]
-    # The names read within MARGIN_NS below the newest time read, oldest first (those of the cursor at its time).
+    # The names read within MARGIN_NS below the newest time read, oldest first (the cursor's at its time).
     recent: deque[tuple[int, str]] = deque((since, n) for n in names)
     newest = since
     for done, (changed, index, relative) in enumerate(pending, start=1):
         item = _read_file(folders[index][1] / relative, request)
         newest = max(newest, changed)
-        recent.append((changed, _key(relative.split("/", 1)[1])))
+        recent.append((changed, _key(relative)))
         while recent and recent[0][0] <= newest - MARGIN_NS:
             recent.popleft()
         if item is not None:
@@ -126,16 +98,54 @@ def read(request: ReadRequest) -> Iterator:
     yield Checkpoint(_cursor(all_names, newest, recent))
 
 
+def _from_cursor(cursor) -> tuple[int, set[str], set[str]]:
+    """(newest change time read, names read just below it, folders read) of a cursor; a broken one reads all again."""
+    try:
+        return (int(cursor.get("time_ns", 0)), {str(n) for n in cursor.get("names", ())},
+                {str(f) for f in cursor.get("folders", ())})
+    except (AttributeError, TypeError, ValueError):
+        return 0, set(), set()
+
+
+def _changed_files(folders: list[tuple[str, Path]], since: int, names: set[str], known: set[str]):
+    """(change time, folder index, "cur/name") of each message file not read yet: a folder new to the cursor whole."""
+    floor = since - MARGIN_NS
+    for index, (name, folder) in enumerate(folders):
+        whole = name not in known
+        for sub in ("cur", "new"):
+            where = folder / sub
+            if not whole and floor > 0 and _changed(where) <= floor:
+                continue  # nothing was added, renamed or removed in it since the last read
+            try:
+                entries = os.scandir(where)
+            except OSError:
+                continue
+            with entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue  # the Maildir rule: dot files are not messages
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue  # renamed since it was listed: its new name is read next time
+                    if not stat.S_ISREG(st.st_mode):
+                        continue
+                    changed = max(st.st_mtime_ns, st.st_ctime_ns)
+                    if not whole and (changed <= floor or (changed <= since and _key(entry.name) in names)):
+                        continue
+                    yield changed, index, f"{sub}/{entry.name}"
+
+
 def _read_file(path: Path, request: ReadRequest):
     try:
         with open(path, "rb") as stream:
             header = read_header_block(stream)
     except HeaderTooLarge:
-        return Skip(f"file:{path.name}", f"header larger than {MAX_HEADER_BYTES // 1024} KB")
+        return Skip(f"file:{_key(path.name)}", f"header larger than {MAX_HEADER_BYTES // 1024} KB")
     except (FileNotFoundError, NotADirectoryError):
         return None  # renamed (a flag changed) since it was listed: read under its new name next time
     except OSError as exc:
-        return Skip(f"file:{path.name}", f"unreadable file: {exc.strerror or type(exc).__name__}")
+        return Skip(f"file:{_key(path.name)}", f"unreadable file: {exc.strerror or type(exc).__name__}")
     return capture(header, now=request.now)
 
 
@@ -176,7 +186,7 @@ def find_folders(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def select(folders: list[tuple[str, Path]], options: MaildirOptions) -> list[tuple[str, Path]]:
+def select(folders: list[tuple[str, Path]], options: MaildirOptions, root: Path) -> list[tuple[str, Path]]:
     """The folders the options ask for; naming a folder that is not there is an error, not an empty sync."""
     def norm(name: str) -> str:
         return name.strip().strip("/").replace(".", "/").lower()
@@ -185,7 +195,7 @@ def select(folders: list[tuple[str, Path]], options: MaildirOptions) -> list[tup
     if options.folders:
         missing = [f for f in options.folders if norm(f) not in by_name]
         if missing:
-            raise NotAMaildir(f"{folders[0][1]}: no folder {missing[0]!r} (there are: "
+            raise NotAMaildir(f"{root}: no folder {missing[0]!r} (there are: "
                               f"{', '.join(name for name, _ in folders)})")
         chosen = [by_name[norm(f)] for f in dict.fromkeys(options.folders)]
     else:
@@ -215,8 +225,8 @@ def _changed(folder: Path) -> int:
 
 
 def _key(name: str) -> str:
-    """A message file's unique name, without the flags a rename changes."""
-    return _FLAGS.sub("", name)
+    """A message file's unique name, without its folder ("cur/") and the flags a rename changes."""
+    return _FLAGS.sub("", name.rsplit("/", 1)[-1])
 
 
 def _cursor(folders: list[str], time_ns: int, recent: deque[tuple[int, str]]) -> dict:

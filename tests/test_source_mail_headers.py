@@ -238,3 +238,14 @@ def test_a_header_block_that_never_ends_is_refused_past_the_cap():
     with pytest.raises(mh.HeaderTooLarge):
         mh.read_header_block(io.BufferedReader(raw))
     assert raw.served <= mh.MAX_HEADER_BYTES + 64 * 1024
+
+
+def test_crlf_line_ends_and_an_envelope_from_line_are_read_like_any_message():
+    data = message(From="a@example.org", To="b@example.org", Date=DATE, Message_ID="<crlf@x>",
+                   Subject="folded\n subject", body="From: body@example.org\n").replace(b"\n", b"\r\n")
+    data = b"From a@example.org Mon Nov 16 09:30:00 2026\r\n" + data
+    stream = io.BytesIO(data)
+    got = mh.capture(mh.read_header_block(stream), now=NOW)
+    assert (got.external_id, got.subject, [p.address for p in got.people]) == (
+        "crlf@x", "folded subject", ["a@example.org", "b@example.org"])
+    assert stream.read() == b"From: body@example.org\r\n"  # stopped at the blank line, body unread

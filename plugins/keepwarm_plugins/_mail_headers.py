@@ -22,7 +22,6 @@ sender (`NO_REPLY` below).
 
 from __future__ import annotations
 
-import binascii
 import datetime as dt
 import email.header
 import email.utils
@@ -30,7 +29,6 @@ import hashlib
 import re
 from collections.abc import Iterable
 from email import policy
-from email.errors import HeaderParseError
 from email.parser import BytesHeaderParser
 from typing import BinaryIO
 
@@ -83,7 +81,14 @@ def read_header_block(stream: BinaryIO, limit: int = MAX_HEADER_BYTES) -> bytes:
 
 
 def capture(header: bytes, *, now: dt.datetime) -> Capture | Skip:
-    """The touch one message's header block describes, or why it is not one."""
+    """The touch one message's header block describes, or why it is not one; never raises on what it reads."""
+    try:
+        return _capture(header, now)
+    except Exception:  # a header shape no parser step foresaw: that message is skipped, never the sync
+        return Skip(_hash_id(header), "unreadable header")
+
+
+def _capture(header: bytes, now: dt.datetime) -> Capture | Skip:
     try:
         message = BytesHeaderParser(policy=policy.compat32).parsebytes(header)
         fields = [(name.strip().lower(), _raw_text(value)) for name, value in message.raw_items()]
@@ -201,7 +206,7 @@ def decode(value: str) -> str:
     if "=?" in value:
         try:
             parts = email.header.decode_header(value)
-        except (HeaderParseError, binascii.Error, ValueError):
+        except Exception:  # HeaderParseError, binascii.Error and whatever else a broken encoded word raises
             parts = [(value, None)]
         text = "".join(_part(chunk, charset) for chunk, charset in parts)
     return _SPACES.sub(" ", _BROKEN_LINE.sub(" ", text)).strip()

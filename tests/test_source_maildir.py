@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import mailbox
+import os
 import tomllib
 from email import policy
 from email.message import EmailMessage
@@ -248,3 +249,15 @@ def test_the_mail_plugins_import_only_what_a_third_party_can():
         text = (ROOT / "plugins" / "keepwarm_plugins" / f"{module}.py").read_text()
         imports = {line.split()[1] for line in text.splitlines() if line.startswith(("import ", "from "))}
         assert {i for i in imports if i.startswith("keepwarm")} <= {"keepwarm.plugin"}, module
+
+
+def test_a_file_whose_modification_time_lies_years_ahead_does_not_hide_later_mail(tmp_path):
+    box = mailbox.Maildir(tmp_path / "Mail", create=True)
+    box.add(mail(1))
+    spam = next((tmp_path / "Mail" / "new").iterdir())
+    ahead = int((NOW + dt.timedelta(days=3650)).timestamp())
+    os.utime(spam, (ahead, ahead))  # as offlineimap's utime_from_header does with a message dated 2036
+    _, cursor = read_all(request(tmp_path / "Mail"))
+    box.add(mail(2))
+    items, _ = read_all(request(tmp_path / "Mail", cursor))
+    assert ids(items) == ["m2@example.org"]

@@ -2,12 +2,17 @@
 
 A Maildir holds one file per message in cur/ and new/; a message never
 changes, it is only renamed (flags) or moved. So a sync needs no database of
-its own: the cursor is the newest change time (the later of mtime and ctime:
-a rename or a copy changes ctime, which no program can set back) of the files
+its own: the cursor is the newest inode change time (ctime) of the files
 already read, plus the names read within a small margin below it (clocks
 with coarse steps, a file landing while the folder is read). Files older
 than that are not opened, and a folder whose own times are older is not even
 listed, so a re-sync with nothing new costs a few stat calls.
+
+Why ctime and not also mtime: delivering, copying, renaming (a flag change)
+and moving a file all set its ctime to the present, and no program can set
+it otherwise; mtime is set at will (offlineimap's utime_from_header sets it
+to the message's Date), and one spam message dated 2040 would then put the
+cursor in 2040 and hide all mail after it.
 
 Files are read in the order of their change time, which makes every
 checkpoint honest: everything before the cursor was read, so a sync killed
@@ -130,7 +135,7 @@ def _changed_files(folders: list[tuple[str, Path]], since: int, names: set[str],
                         continue  # renamed since it was listed: its new name is read next time
                     if not stat.S_ISREG(st.st_mode):
                         continue
-                    changed = max(st.st_mtime_ns, st.st_ctime_ns)
+                    changed = st.st_ctime_ns
                     if not whole and (changed <= floor or (changed <= since and _key(entry.name) in names)):
                         continue
                     yield changed, index, f"{sub}/{entry.name}"
@@ -221,7 +226,7 @@ def _changed(folder: Path) -> int:
         st = folder.stat()
     except OSError:
         return 0
-    return max(st.st_mtime_ns, st.st_ctime_ns)
+    return st.st_ctime_ns
 
 
 def _key(name: str) -> str:

@@ -129,4 +129,7 @@ def test_correspondents_listed_added_and_ignored(run, home, chatlog):
     assert bad.exit_code == 2 and "is not an e-mail address" in bad.stderr
     text = run("correspondents")
     assert text.stdout.splitlines()[0].split() == ["ADDRESS", "NAME", "MESSAGES", "IN", "OUT", "MEETINGS", "LAST"]
-    assert json.loads(run("source", "kinds", "--json").stdout)[0]["kind"] == "chatlog"
+    kinds = {k["kind"]: k for k in json.loads(run("source", "kinds", "--json").stdout)}
+    assert {"chatlog", "maildir", "mbox", "imap", "ics", "vdir", "caldav"} <= set(kinds)
+    assert kinds["chatlog"]["plugin"] == "chatlog" and kinds["chatlog"]["target"] == "path"
+    assert "password" not in kinds["imap"]["options"] and "password_command" in kinds["imap"]["options"]

@@ -122,12 +122,16 @@ def kinds_command(session: Session, as_json: bool) -> None:
     """List the kinds of source the plugins offer, with their options."""
     from ..sources.registry import kinds
 
+    from pydantic_core import to_jsonable_python
+
     offered = kinds(session)
     report_problems(session.runtime)
     rows = []
     for name, (plugin, kind) in sorted(offered.items()):
         options = {
-            key: {"required": field.is_required(), "default": None if field.is_required() else field.default,
+            key: {"required": field.is_required(),
+                  "default": None if field.is_required() else to_jsonable_python(
+                      field.get_default(call_default_factory=True), fallback=str),
                   "help": field.description or ""}
             for key, field in kind.options.model_fields.items()
         }
@@ -142,7 +146,8 @@ def kinds_command(session: Session, as_json: bool) -> None:
         for key, info in row["options"].items():
             if key == row["target"]:
                 continue
-            default = "" if info["required"] else f" (default: {info['default']!r})"
+            shown = info["default"] not in (None, "", [], {})
+            default = f" (default: {info['default']!r})" if shown and not info["required"] else ""
             click.echo(f"  --set {key}=...  {info['help']}{default}")
 
 

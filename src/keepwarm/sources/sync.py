@@ -23,13 +23,14 @@ from sqlalchemy import Connection, select
 
 from .. import actions
 from ..errors import UserError
-from ..model import Interaction
 from ..store import captures as kept
 from ..store.schema import interactions
 from ..wording import one_line, plural
 from .registry import Configured, pick
 from .types import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 
+#: Up to this many contacts with new touches, the engine evaluates only them after a sync; beyond, the whole book.
+SCOPED_AT_MOST = 200
 #: progress(source name, items done, total or None): called from the syncing thread.
 ProgressFn = Callable[[str, int, "int | None"], None]
 
@@ -131,22 +132,20 @@ def _after(session, touched: set[int]) -> None:
     if touched:
         from ..engine.evaluate import evaluate
 
-        evaluate(session, contact_ids=sorted(touched))
+        # A few contacts: only they (and their accounts) are evaluated; many: one run over the book costs less.
+        evaluate(session, contact_ids=sorted(touched) if len(touched) <= SCOPED_AT_MOST else None)
 
 
 def _satisfy(conn: Connection, session, before: int) -> set[int]:
     """Close the follow-ups the touches made since `before` meet, as a logged touch would; their contacts."""
     i = interactions.c
-    latest: dict[int, tuple] = {}
+    latest: dict[int, dt.date] = {}
     contacts: set[int] = set()
-    for row in conn.execute(select(i.contact_id, i.at, i.channel, i.outcome).where(i.id > before)):
+    for row in conn.execute(select(i.contact_id, i.at, i.outcome).where(i.id > before)):
         contacts.add(row.contact_id)
-        if row.outcome == "completed" and (row.contact_id not in latest or row.at > latest[row.contact_id][0]):
-            latest[row.contact_id] = (row.at, row.channel)
-    ahead = session.runtime.engine.satisfy_ahead_days
-    for contact_id, (at, channel) in latest.items():
-        touch = Interaction(contact_id=contact_id, at=at.replace(tzinfo=dt.timezone.utc), channel=channel)
-        actions.complete_satisfied(conn, touch, session.now, ahead)
+        if row.outcome == "completed" and (row.contact_id not in latest or row.at.date() > latest[row.contact_id]):
+            latest[row.contact_id] = row.at.date()
+    actions.complete_met(conn, latest, session.now, session.runtime.engine.satisfy_ahead_days)
     return contacts
 
 

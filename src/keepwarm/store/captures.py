@@ -338,14 +338,12 @@ def link_replies(conn: Connection, after: int) -> int:
 
 def mark_unanswered(conn: Connection, now: dt.datetime, days: int) -> int:
     """My captured e-mails with no answer after `days` days: responded = no."""
-    i = interactions.c
     cutoff = _naive(now) - dt.timedelta(days=days)
-    return conn.execute(
-        update(interactions)
-        .where(i.capture_id.is_not(None), i.channel == Channel.EMAIL.value, i.direction == "outbound",
-               i.responded.is_(None), i.at < cutoff)
-        .values(responded=False)
-    ).rowcount or 0
+    statement = text(
+        "UPDATE interactions SET responded = 0 WHERE responded IS NULL AND direction = 'outbound' AND capture_id IN "
+        "(SELECT id FROM captures WHERE from_me AND channel = 'email' AND at < :cutoff)"
+    ).bindparams(bindparam("cutoff", type_=DateTime()))
+    return conn.execute(statement, {"cutoff": cutoff}).rowcount or 0
 
 
 def last_interaction_id(conn: Connection) -> int:

@@ -16,8 +16,8 @@ import datetime as dt
 import io
 import json
 import math
-from itertools import groupby
 from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
 from typing import BinaryIO
 
 from pydantic import BaseModel

@@ -20,7 +20,6 @@ FORMAT = "keepwarm-backup"
 #: 2 added what the interaction sources captured (captures, ignored_addresses, source_state, and
 #: capture_id/in_reply on interactions); a file of version 1 lacks them and restores with them empty.
 VERSION = 2
-VERSIONS = (1, 2)
 
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # SQLite keeps integers of 64 bits
 

@@ -199,11 +199,15 @@ class _Sink:
         """One capture per (source, external id), in this batch and among those written before it."""
         c = TABLES["captures"].c
         written: set[tuple[str, str]] = set()
-        ids = sorted({item.external_id for item in self.batch})
-        for start in range(0, len(ids), _CHUNK):
-            written.update(map(tuple, self.conn.execute(
-                select(c.source, c.external_id).where(c.external_id.in_(ids[start:start + _CHUNK]))
-            )))
+        by_source: dict[str, set[str]] = {}
+        for item in self.batch:
+            by_source.setdefault(item.source, set()).add(item.external_id)
+        for source, external_ids in by_source.items():  # by (source, external id): the unique index answers
+            ids = sorted(external_ids)
+            for start in range(0, len(ids), _CHUNK):
+                written.update((source, found) for found in self.conn.execute(
+                    select(c.external_id).where(c.source == source, c.external_id.in_(ids[start:start + _CHUNK]))
+                ).scalars())
         for item, (index, line) in zip(self.batch, self.places):
             pair = (item.source, item.external_id)
             if pair in written:

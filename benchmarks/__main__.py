@@ -18,7 +18,8 @@ from .report import table
 # (measure, share of --repeat it runs; fewer for the slow, many-sample or writing measures)
 MEASURES = [
     ("floor", 1.0), ("pyref", 1.0), ("stats", 1.0), ("agenda", 1.0), ("detail", 0.2), ("search", 1.0), ("tui", 1.0),
-    ("ics", 1.0), ("vcard", 0.2), ("json_export", 0.2), ("restore", 0.2),
+    ("ics", 1.0), ("vcard", 0.2), ("json_export", 0.2), ("restore", 0.2), ("mail_sync", 0.2),
+    ("calendar_sync", 0.2),
 ]
 SIZE_INDEPENDENT = {"vcard"}  # always 10,000 cards into an empty database
 

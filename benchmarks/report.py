@@ -18,10 +18,16 @@ LABELS = {
     "vcard": "vCard import, 10k cards",
     "json_export": "JSON export (backup)",
     "restore": "restore of that backup",
+    "mail_sync": "sync 100k-message Maildir",
+    "mail_resync": "re-sync, nothing new",  # the same runs' second sync
+    "calendar_sync": "sync 5k-event calendar",
 }
 # Targets at 10k contacts / 1M interactions, seconds (agenda also <= 3x floor).
-TARGETS = {"agenda": 1.0, "detail": 0.050, "search": 0.030, "tui": 1.5, "ics": 2.0, "vcard": 10.0}
+TARGETS = {"agenda": 1.0, "detail": 0.050, "search": 0.030, "tui": 1.5, "ics": 2.0, "vcard": 10.0,
+           "mail_sync": 60.0, "mail_resync": 2.0, "calendar_sync": 10.0}
 MEMORY_TARGET_MB = 400
+#: Measures held to a lower memory target than MEMORY_TARGET_MB (issue 18: a mail sync stays under 300 MB).
+MEMORY_TARGETS = {"mail_sync": 300, "mail_resync": 300}
 
 
 def _fmt(seconds: float) -> str:
@@ -49,6 +55,9 @@ def table(results: dict) -> str:
             later = measure.removeprefix("tui_")  # a later moment of the TUI measure's starts
             if measure.startswith("tui_") and fig.get("tui", {}).get(later):
                 r = {"median_s": statistics.median(fig["tui"][later]), "peak_mb": fig["tui"].get("peak_mb", 0)}
+            if measure == "mail_resync" and fig.get("mail_sync", {}).get("resync"):
+                r = {"median_s": statistics.median(fig["mail_sync"]["resync"]),
+                     "peak_mb": fig["mail_sync"].get("peak_mb", 0)}
             floor = fig.get("floor", {}).get("median_s")
             if not r or "median_s" not in r:
                 row.append(f"{(r or {}).get('error', '-')[:34]:>34}")
@@ -58,7 +67,7 @@ def table(results: dict) -> str:
             ratio = f"{med / floor:.1f}x" if floor else "-"
             mark = ""
             if int(size) == 10_000 and measure in TARGETS:
-                ok = med < TARGETS[measure] and r.get("peak_mb", 0) < MEMORY_TARGET_MB
+                ok = med < TARGETS[measure] and r.get("peak_mb", 0) < MEMORY_TARGETS.get(measure, MEMORY_TARGET_MB)
                 if measure == "agenda":
                     ok = ok and floor and med <= 3 * floor
                 mark = "ok" if ok else "MISS"
@@ -70,5 +79,6 @@ def table(results: dict) -> str:
     lines.append(f"machine: {m['cpu']} ({m['cores']} cores), Python {m['python']}, SQLite {m['sqlite']}; "
                  f"clock pinned at {results['now']}; peak MB = VmHWM of the measure's own process")
     lines.append("targets at 10k (ok/MISS): agenda < 1 s and <= 3x floor, detail < 50 ms, keystroke < 30 ms, "
-                 "TUI < 1.5 s, ics < 2 s, vCard < 10 s, each < 400 MB")
+                 "TUI < 1.5 s, ics < 2 s, vCard < 10 s, each < 400 MB; mail sync < 60 s and < 300 MB, "
+                 "re-sync < 2 s, calendar sync < 10 s")
     return "\n".join(lines)

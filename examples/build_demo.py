@@ -650,7 +650,7 @@ def book_to_backup(book: Book) -> dict:
     }
     data: dict = {"format": FORMAT, "version": VERSION, "anchor": ANCHOR.isoformat(), "rules": {}}
     for section, model in SECTIONS.items():
-        data[section] = [model.model_validate(item).model_dump(mode="json") for item in raw[section]]
+        data[section] = [model.model_validate(item).model_dump(mode="json") for item in raw.get(section, [])]
     return data
 
 

@@ -214,3 +214,33 @@ def test_a_source_with_bad_options_is_reported_and_the_others_sync(book, keepwar
     assert "sources.bad.stor" in bad.problem and "sources.bad.store" in bad.problem
     assert "no plugin offers the source kind 'pigeon'" in gone.problem
     assert work.new_touches == 1 and work.problem is None
+
+
+def test_the_reply_and_access_warnings_fire_from_captured_data(book, keepwarm_people):
+    """A year of answered mail and held meetings with Ada, then three months of silence and refusals."""
+    from keepwarm.engine.evaluate import evaluate
+
+    source = ListSource()
+    source.complete = False
+    items = []
+    for n in range(8):  # the baseline: every mail answered within four hours, every meeting held
+        sent = ago(120 + 30 * n)
+        items += [mail(f"b{n}", sent, ME, ADA), mail(f"br{n}", sent + dt.timedelta(hours=4), ADA, ME,
+                                                        replies_to=[f"b{n}"]),
+                  meeting(f"bm{n}", sent + dt.timedelta(days=2), ME, (ADA, "ACCEPTED"))]
+    for n in range(5):  # the recent window: one late answer, four unanswered mails
+        items.append(mail(f"r{n}", ago(80 - 12 * n), ME, ADA))
+    items.append(mail("rr0", ago(80 - 3), ADA, ME, replies_to=["r0"]))
+    items += [meeting("d1", ago(40), ME, (ADA, "DECLINED")), meeting("d2", ago(25), ME, (ADA, "DECLINED")),
+              meeting("c1", ago(15), ME, (ADA, "ACCEPTED"), cancelled=True),
+              meeting("d3", ago(5), ME, (ADA, "DECLINED"))]
+    source.stores["all"] = items
+    use(book, source, sources={"all": {"kind": "listed", "store": "all"}})
+    sync(book)
+    evaluation = evaluate(book, persist=False)
+    ada = keepwarm_people["ada"]
+    warned = {w.key: w for w in evaluation.warnings[ada]}
+    assert {"reply_slowdown", "access_restriction"} <= set(warned), sorted(warned)
+    stats = evaluation.stats[ada]
+    assert (stats.asked_recent, stats.replied_recent) == (5, 1)
+    assert stats.access_problems_recent == 4

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, and_, or_, select, update
@@ -48,17 +49,30 @@ def complete_satisfied(conn: Connection, item: Interaction, now: dt.datetime, ah
     """
     if item.outcome != Outcome.COMPLETED:
         return []
+    return complete_met(conn, {item.contact_id: item.at.date()}, now, ahead_days)
+
+
+def complete_met(conn: Connection, latest: Mapping[int, dt.date], now: dt.datetime, ahead_days: int = 7) -> list[int]:
+    """Close what the latest completed touch with each contact meets (contact id -> that touch's date).
+
+    One query per few hundred contacts, so a sync that brought touches with
+    thousands of people closes their follow-ups as a logged touch would, at once.
+    """
     f = followups.c
-    horizon = item.at.date() + dt.timedelta(days=ahead_days)
-    rows = conn.execute(
-        select(f.id, f.sequence).where(
-            f.contact_id == item.contact_id,
-            f.status.in_(("open", "snoozed")),
-            f.satisfied_by_touch.is_(True),
-            or_(f.due <= horizon, and_(f.status == "snoozed", f.snoozed_until <= horizon)),
-        )
-    ).all()
-    return _mark_done(conn, rows, now)
+    met = []
+    ids = sorted(latest)
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        rows = conn.execute(
+            select(f.id, f.sequence, f.contact_id, f.due, f.status, f.snoozed_until).where(
+                f.contact_id.in_(part), f.status.in_(("open", "snoozed")), f.satisfied_by_touch.is_(True),
+            )
+        ).all()
+        for row in rows:
+            horizon = latest[row.contact_id] + dt.timedelta(days=ahead_days)
+            if row.due <= horizon or (row.status == "snoozed" and row.snoozed_until and row.snoozed_until <= horizon):
+                met.append(row)
+    return _mark_done(conn, met, now)
 
 
 def _mark_done(conn: Connection, rows, now: dt.datetime) -> list[int]:

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "calendar": (("calendar",), "Keep a CalDAV calendar (Nextcloud, Radicale, iCloud, Fastmail) in step with "
                  "your follow-ups."),
     "contact": (("contacts",), "Add, list, show, edit and remove contacts."),
+    "correspondents": (("sources",), "People you write to or meet who are not contacts yet: add or ignore them."),
     "dashboard": (("dashboard",), "Touches against plan, key stakeholders on cadence, overdue items, inbound "
                   "share, health and trend."),
     "demo": (("io",), "Load the example data set, dated around today, into its own database (demo.db)."),
@@ -34,6 +35,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "promise": (("activity",), "Commitments: what you promised them, and what they promised you."),
     "restore": (("io",), "Load a JSON backup into an empty database (see `keepwarm export json`)."),
     "rules": (("engine",), "Check, show and copy the rule packs (TOML)."),
+    "source": (("sources",), "Mail and calendars to read touches from: add, list and remove them."),
+    "sync": (("sources",), "Read new mail and meetings from your sources into touches."),
 }
 
 #: Commands left out of `keepwarm --help`.

@@ -17,10 +17,11 @@ import io
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
 from typing import BinaryIO
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Date, DateTime, Table, Time, func, select
+from sqlalchemy import Connection, Date, DateTime, Table, Time, func, literal_column, select
 
 from .. import paths
 from ..text import json_escaped
@@ -29,7 +30,7 @@ from ..model.entities import RESPONSE_HOURS_MAX
 from ..store import Store
 from ..store import contacts as people
 from ..store import schema
-from .records import FORMAT, SECTIONS, VERSION, ContactRecord, utc
+from .records import FORMAT, KEYS, SECTIONS, VERSION, ContactRecord, utc
 
 TABLES = {
     "accounts": schema.accounts,
@@ -38,9 +39,13 @@ TABLES = {
     "promises": schema.commitments,
     "followups": schema.followups,
     "assessments": schema.assessments,
+    "captures": schema.captures,
+    "ignored_addresses": schema.ignored_addresses,
+    "source_state": schema.source_state,
 }
-#: Sections read straight from their table's rows (all but contacts, whose lists live in child tables).
-PLAIN = ("accounts", "interactions", "promises", "followups", "assessments")
+#: Sections read straight from their table's rows (contacts and captures have lists in child tables,
+#: a source's state holds JSON).
+PLAIN = ("accounts", "interactions", "promises", "followups", "assessments", "ignored_addresses")
 _CHUNK = 4096  # lines written per write() call
 
 
@@ -82,7 +87,7 @@ def _plain_rows(conn: Connection, section: str) -> Iterator[dict]:
     """
     table: Table = TABLES[section]
     model = SECTIONS[section]
-    rows = conn.execute(select(table).order_by(table.c.id))
+    rows = conn.execute(select(table).order_by(table.c[KEYS.get(section, "id")]))
     names = [c.name for c in table.columns]
     if set(names) != set(model.model_fields):
         for r in rows:
@@ -114,11 +119,63 @@ def _contact_rows(conn: Connection) -> Iterator[dict]:
         yield _dump(ContactRecord, {**c.model_dump(), "created_at": stamps[c.id][0], "updated_at": stamps[c.id][1]})
 
 
+def _children(conn: Connection, table: Table, *columns: str) -> Iterator[tuple[int, list[dict]]]:
+    """A capture's child rows, grouped by capture id in rising order, each group in the order stored."""
+    rows = conn.execute(
+        select(table.c.capture_id, *(table.c[c] for c in columns)).order_by(table.c.capture_id, literal_column("rowid"))
+    )
+    for capture_id, group in groupby(rows, key=lambda r: r[0]):
+        yield capture_id, [dict(zip(columns, r[1:])) for r in group]
+
+
+def _capture_rows(conn: Connection) -> Iterator[dict]:
+    """Captures by id, each with its people and the ids it replies to: three cursors read side by side
+    (the child tables in capture order, by their index), so no table is held in memory."""
+    table = schema.captures
+    names = [c.name for c in table.columns]
+    people = _children(conn, schema.capture_people, "address", "name", "role", "status")
+    refs = _children(conn, schema.capture_refs, "ref")
+    next_people, next_refs = next(people, None), next(refs, None)
+    for r in conn.execute(select(table).order_by(table.c.id)):
+        record = dict(zip(names, r))
+        record["at"] = _stamp(record["at"])
+        while next_people is not None and next_people[0] < record["id"]:  # rows of no capture: not restorable
+            next_people = next(people, None)
+        while next_refs is not None and next_refs[0] < record["id"]:
+            next_refs = next(refs, None)
+        record["people"], record["refs"] = [], []
+        if next_people is not None and next_people[0] == record["id"]:
+            record["people"], next_people = next_people[1], next(people, None)
+        if next_refs is not None and next_refs[0] == record["id"]:
+            record["refs"] = [ref["ref"] for ref in next_refs[1]]
+            next_refs = next(refs, None)
+        yield record
+
+
+def _json_text(text: str | None) -> dict:
+    """A cursor or summary as stored (JSON text). One that cannot be read is left out: the next sync
+    then reads its source from the start, which adds nothing twice (items are kept by their id)."""
+    try:
+        value = json.loads(text or "{}")
+    except (ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _source_rows(conn: Connection) -> Iterator[dict]:
+    table = schema.source_state
+    for r in conn.execute(select(table).order_by(table.c.name)):
+        yield {"name": r.name, "kind": r.kind, "cursor": _json_text(r.cursor),
+               "synced_at": None if r.synced_at is None else _stamp(r.synced_at), "summary": _json_text(r.summary)}
+
+
 def sections(conn: Connection) -> dict[str, Iterable[dict]]:
-    """Every section of the backup, each a lazy sequence of JSON-ready records by id."""
+    """Every section of the backup, each a lazy sequence of JSON-ready records by id (or name)."""
     out: dict[str, Iterable[dict]] = {"accounts": _plain_rows(conn, "accounts"), "contacts": _contact_rows(conn)}
-    for section in ("interactions", "promises", "followups", "assessments"):
+    for section in ("interactions", "promises", "followups", "assessments", "ignored_addresses"):
         out[section] = _plain_rows(conn, section)
+    out["captures"] = _capture_rows(conn)
+    out["source_state"] = _source_rows(conn)
     return out
 
 

@@ -8,15 +8,18 @@ the CLI and the TUI use, so a hand-edited backup meets the same rules.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..model import Account, Assessment, Commitment, Contact, FollowUp, Interaction
+from ..model import Account, Assessment, Channel, Commitment, Contact, FollowUp, Interaction, Outcome, Purpose
 from ..model.entities import as_utc
+from ..store.captures import LONGEST
 
 FORMAT = "keepwarm-backup"
-VERSION = 1
+#: 2 added what the interaction sources captured (captures, ignored_addresses, source_state, and
+#: capture_id/in_reply on interactions); a file of version 1 lacks them and restores with them empty.
+VERSION = 2
 
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # SQLite keeps integers of 64 bits
 
@@ -53,6 +56,10 @@ class ContactRecord(Contact, _Stamped):
 class InteractionRecord(Interaction, _Stamped):
     id: RecordId
     created_at: dt.datetime
+    #: The captured message or event it was made from (None: typed or imported, or a version 1 backup).
+    capture_id: RecordId | None = None
+    #: An inbound message that answered one of mine.
+    in_reply: bool | None = None
 
 
 class PromiseRecord(Commitment, _Stamped):
@@ -80,15 +87,102 @@ class AssessmentRecord(Assessment, _Stamped):
     created_at: dt.datetime
 
 
-#: Section name in the file -> the record model, in the order they are restored.
+Kept = Annotated[str, Field(max_length=LONGEST)]  # what the store keeps of a header, at most
+Address = Annotated[str, Field(min_length=1, max_length=LONGEST)]
+
+
+def _fold(value: object) -> object:
+    """Addresses are kept folded (store.captures.fold): a hand-edited one still matches."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class _Captured(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CapturedPerson(_Captured):
+    address: Address
+    name: Kept = ""
+    role: Literal["from", "to", "cc", "organizer", "attendee"]
+    status: Annotated[str, Field(max_length=40)] = ""
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _folded(cls, value: object) -> object:
+        return _fold(value)
+
+
+class CaptureRecord(_Captured):
+    """A message or event a source read, with its people and the ids it replies to (in their stored order)."""
+
+    id: RecordId
+    source: Annotated[str, Field(min_length=1, max_length=LONGEST)]
+    external_id: Annotated[str, Field(min_length=1, max_length=LONGEST)]
+    at: dt.datetime
+    channel: Channel
+    purpose: Purpose | None = None
+    outcome: Outcome = Outcome.COMPLETED
+    from_me: bool
+    message_id: Kept | None = None
+    sequence: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+    subject: Kept | None = None
+    moved: bool = False
+    #: What the source last gave for it: a re-sync compares it, so an unchanged item stays as it is.
+    digest: Annotated[str, Field(min_length=1, max_length=200)]
+    people: list[CapturedPerson] = Field(default_factory=list)
+    refs: list[Annotated[str, Field(min_length=1, max_length=LONGEST)]] = Field(default_factory=list)
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        return utc(value)
+
+
+class IgnoredAddressRecord(_Captured):
+    address: Address
+    ignored_at: dt.datetime
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _folded(cls, value: object) -> object:
+        return _fold(value)
+
+    @field_validator("ignored_at")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        return utc(value)
+
+
+class SourceStateRecord(_Captured):
+    """Where a source's reader stopped (its own cursor) and what its last sync did."""
+
+    name: Annotated[str, Field(min_length=1, max_length=LONGEST)]
+    kind: Annotated[str, Field(min_length=1, max_length=LONGEST)]
+    cursor: dict[str, Any] = Field(default_factory=dict)
+    synced_at: dt.datetime | None = None
+    summary: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("synced_at")
+    @classmethod
+    def _utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return utc(value)
+
+
+#: Section name in the file -> the record model, in the order they are restored (what a record
+#: refers to comes first: captures before the interactions made from them).
 SECTIONS: dict[str, type[BaseModel]] = {
     "accounts": AccountRecord,
     "contacts": ContactRecord,
+    "captures": CaptureRecord,
     "interactions": InteractionRecord,
     "promises": PromiseRecord,
     "followups": FollowUpRecord,
     "assessments": AssessmentRecord,
+    "ignored_addresses": IgnoredAddressRecord,
+    "source_state": SourceStateRecord,
 }
+#: The field that names a record of a section uniquely (the rest: `id`).
+KEYS = {"ignored_addresses": "address", "source_state": "name"}
 
 
 class Envelope(BaseModel):
@@ -97,7 +191,7 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["keepwarm-backup"]
-    version: Literal[1]
+    version: Literal[1, 2]
     anchor: dt.date | None = None  # the example data: the day its dates are written relative to
     accounts: list[dict] = Field(default_factory=list)
     contacts: list[dict] = Field(default_factory=list)
@@ -105,4 +199,7 @@ class Envelope(BaseModel):
     promises: list[dict] = Field(default_factory=list)
     followups: list[dict] = Field(default_factory=list)
     assessments: list[dict] = Field(default_factory=list)
+    captures: list[dict] = Field(default_factory=list)
+    ignored_addresses: list[dict] = Field(default_factory=list)
+    source_state: list[dict] = Field(default_factory=list)
     rules: dict[str, str] = Field(default_factory=dict)

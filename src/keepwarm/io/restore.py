@@ -30,12 +30,12 @@ from .. import paths
 from ..errors import UserError
 from ..store import Store
 from ..store import bulk_load, schema
-from ..wording import plural
+from ..wording import noun, plural
 from . import bulk
 from .backup import TABLES, table_counts
 from .encoding import read_text
 from .files import write_private
-from .records import FORMAT, SECTIONS, Envelope
+from .records import FORMAT, KEYS, SECTIONS, Envelope
 from .validation import first_problem
 
 
@@ -83,13 +83,30 @@ def parse(data: object, source: str) -> Parsed:
     return parsed
 
 
+def used_twice(section: str, index: int, item: BaseModel) -> str:
+    """The problem of a record whose id (or name, or address) another record of its section has."""
+    key = KEYS.get(section, "id")
+    value = getattr(item, key)
+    return f"{section}[{index}].{key}: {value!r} is used twice (expected unique {noun(2, key)})"
+
+
 def _check_references(parsed: Parsed, source: str) -> None:
     for section, items in parsed.records.items():
-        seen: set[int] = set()
+        seen: set = set()
+        key = KEYS.get(section, "id")
         for index, item in enumerate(items):
-            if item.id in seen:
-                raise UserError(f"{source}: {section}[{index}].id: {item.id} is used twice (expected unique ids)")
-            seen.add(item.id)
+            if getattr(item, key) in seen:
+                raise UserError(f"{source}: {used_twice(section, index, item)}")
+            seen.add(getattr(item, key))
+    captured: set[tuple[str, str]] = set()
+    for index, capture in enumerate(parsed.records["captures"]):
+        if (capture.source, capture.external_id) in captured:
+            raise UserError(f"{source}: {capture_twice(index, capture)}")
+        captured.add((capture.source, capture.external_id))
+    capture_ids = {c.id for c in parsed.records["captures"]}
+    for index, item in enumerate(parsed.records["interactions"]):
+        if item.capture_id is not None and item.capture_id not in capture_ids:
+            raise UserError(f"{source}: {no_capture(index, item.capture_id)}")
     accounts: dict[str, int] = {}
     for index, account in enumerate(parsed.records["accounts"]):
         key = account.name.strip().lower()
@@ -112,6 +129,15 @@ def _check_references(parsed: Parsed, source: str) -> None:
                 raise UserError(
                     f"{source}: {section}[{index}].contact_id: no contact with id {item.contact_id} in this backup"
                 )
+
+
+def capture_twice(index: int, capture: BaseModel) -> str:
+    return (f"captures[{index}].external_id: {capture.external_id!r} of source {capture.source!r} is used twice "
+            "(expected one capture per source and id)")
+
+
+def no_capture(index: int, capture_id: int) -> str:
+    return f"interactions[{index}].capture_id: no capture with id {capture_id} in this backup"
 
 
 def _safe_rule_path(name: str) -> bool:
@@ -153,8 +179,10 @@ def load_file(path: Path) -> Parsed:
 
 def require_empty(conn: Connection, store: Store) -> None:
     counts = table_counts(conn)
-    order = ("contacts", "accounts", "interactions", "promises", "followups", "assessments")
-    held = ", ".join(plural(counts[k], "follow-up" if k == "followups" else k[:-1]) for k in order if counts[k])
+    order = ("contacts", "accounts", "interactions", "promises", "followups", "assessments", "captures",
+             "ignored_addresses", "source_state")
+    names = {"followups": "follow-up", "ignored_addresses": "ignored address", "source_state": "source state"}
+    held = ", ".join(plural(counts[k], names.get(k, k[:-1])) for k in order if counts[k])
     if held:
         raise UserError(
             f"{store.path}: is not empty ({held}); restore only into an empty database "
@@ -183,8 +211,33 @@ def write_records(conn: Connection, section: str, items: list[BaseModel], accoun
         ])
     elif section == "contacts":
         bulk.insert_contacts(conn, [(c.id, c, c.uid, c.created_at, c.updated_at) for c in items], account_ids)
+    elif section == "captures":
+        _insert_captures(conn, items)
+    elif section == "ignored_addresses":
+        conn.execute(insert(schema.ignored_addresses),
+                     [{"address": a.address, "ignored_at": _naive(a.ignored_at)} for a in items])
+    elif section == "source_state":
+        conn.execute(insert(schema.source_state), [
+            {"name": s.name, "kind": s.kind, "cursor": json.dumps(s.cursor, sort_keys=True),
+             "synced_at": _naive(s.synced_at), "summary": json.dumps(s.summary, sort_keys=True)}
+            for s in items
+        ])
     else:
         _insert_records(conn, TABLES[section], items)
+
+
+def _insert_captures(conn: Connection, items: list[BaseModel]) -> None:
+    """Captures with their ids, then their people and refs in the order given (the order they are read back)."""
+    columns = [c.name for c in schema.captures.columns]
+    conn.execute(insert(schema.captures), [
+        {**{name: getattr(c, name) for name in columns}, "at": _naive(c.at)} for c in items
+    ])
+    people = [{"capture_id": c.id, **p.model_dump()} for c in items for p in c.people]
+    refs = [{"capture_id": c.id, "ref": ref} for c in items for ref in c.refs]
+    if people:
+        conn.execute(insert(schema.capture_people), people)
+    if refs:
+        conn.execute(insert(schema.capture_refs), refs)
 
 
 def _plain_enums(annotation) -> bool:

@@ -10,7 +10,9 @@ and ids references are checked against, and (in a file whose sections are
 not in our order) the records that wait for the section they refer to.
 
 Ids come in rising order in our files, so uniqueness costs nothing: an id
-that does not rise is looked up among the rows written so far.
+that does not rise is looked up among the rows written so far. What a batch
+refers to beyond contacts (a touch's capture) and a capture's (source, id)
+pair are looked up in the database when the batch is written, not held.
 """
 
 from __future__ import annotations
@@ -27,15 +29,20 @@ from . import backup_lines
 from .backup import TABLES
 from .encoding import MAX_BYTES
 from .files import write_private
-from .records import SECTIONS
-from .restore import check_envelope, check_rules, restoring, rule_targets, write_records
+from .records import KEYS, SECTIONS
+from .restore import (capture_twice, check_envelope, check_rules, no_capture, restoring, rule_targets, used_twice,
+                      write_records)
 from .validation import first_problem
 
 #: Records validated before they are written together.
 BATCH = 2000
 #: What each section's records refer to, and so must be read first.
-NEEDS = {"contacts": "accounts", "interactions": "contacts", "promises": "contacts", "followups": "contacts",
-         "assessments": "contacts"}
+NEEDS = {"contacts": ("accounts",), "interactions": ("contacts", "captures"), "promises": ("contacts",),
+         "followups": ("contacts",), "assessments": ("contacts",)}
+#: Sections whose records belong to a contact.
+OF_A_CONTACT = ("interactions", "promises", "followups", "assessments")
+#: Values per lookup: well under SQLite's limit on bound values.
+_CHUNK = 500
 _RECORD = TypeAdapter(dict)
 
 
@@ -92,7 +99,8 @@ class _Sink:
         self.unwritten = set(present)  # sections in the file not written yet: what refers to them waits
         self.counts = {section: 0 for section in SECTIONS}
         self.batch: list[BaseModel] = []
-        self.last_id = 0
+        self.places: list[tuple[int, int]] = []  # each batched record's (index, line), for the checks at writing
+        self.last: object = None  # the highest key (id, or name) of the section so far
         self.account_ids: dict[str, int] = {}
         self.contact_ids: set[int] = set()
         self.uids: set[str] = set()
@@ -103,7 +111,7 @@ class _Sink:
 
     def section(self, section: str, records) -> None:
         model = SECTIONS[section]  # the envelope admitted only known sections
-        ready = NEEDS.get(section) not in self.unwritten
+        ready = self._ready(section)
         held: list[tuple[int, int, BaseModel]] = []
         if ready:
             self._begin()
@@ -133,7 +141,7 @@ class _Sink:
         while released:
             released = False
             for section in list(self.waiting):
-                if NEEDS.get(section) not in self.unwritten:
+                if self._ready(section):
                     self._begin()
                     for index, line, item in self.waiting.pop(section):
                         self._take(section, index, line, item)
@@ -141,17 +149,22 @@ class _Sink:
                     self.unwritten.discard(section)
                     released = True
 
+    def _ready(self, section: str) -> bool:
+        return not any(need in self.unwritten for need in NEEDS.get(section, ()))
+
     def _begin(self) -> None:
-        self.batch, self.last_id = [], 0
+        self.batch, self.places, self.last = [], [], None
 
     def _take(self, section: str, index: int, line: int, item: BaseModel) -> None:
         where = f"{section}[{index}]"
-        if item.id <= self.last_id:  # not in rising order: look among the rows written so far
+        column = KEYS.get(section, "id")
+        key = getattr(item, column)
+        if self.last is not None and key <= self.last:  # not in rising order: look among the rows written so far
             self._flush(section)
             table = TABLES[section]
-            if self.conn.execute(select(table.c.id).where(table.c.id == item.id)).first() is not None:
-                raise self._fail(line, f"{where}.id: {item.id} is used twice (expected unique ids)")
-        self.last_id = max(self.last_id, item.id)
+            if self.conn.execute(select(table.c[column]).where(table.c[column] == key)).first() is not None:
+                raise self._fail(line, used_twice(section, index, item))
+        self.last = key if self.last is None else max(self.last, key)
         if section == "accounts":
             key = item.name.strip().lower()
             if key in self.account_ids:
@@ -166,13 +179,48 @@ class _Sink:
                     line, f"{where}.account: {item.account!r} is not in accounts (expected one of its names)"
                 )
             self.contact_ids.add(item.id)
-        elif item.contact_id not in self.contact_ids:
+        elif section in OF_A_CONTACT and item.contact_id not in self.contact_ids:
             raise self._fail(line, f"{where}.contact_id: no contact with id {item.contact_id} in this backup")
         self.counts[section] += 1
         self.batch.append(item)
+        self.places.append((index, line))
         if len(self.batch) >= BATCH:
             self._flush(section)
 
     def _flush(self, section: str) -> None:
+        if section == "captures":
+            self._check_captures()
+        elif section == "interactions":
+            self._check_capture_ids()
         write_records(self.conn, section, self.batch, self.account_ids)
-        self.batch = []
+        self.batch, self.places = [], []
+
+    def _check_captures(self) -> None:
+        """One capture per (source, external id), in this batch and among those written before it."""
+        c = TABLES["captures"].c
+        written: set[tuple[str, str]] = set()
+        by_source: dict[str, set[str]] = {}
+        for item in self.batch:
+            by_source.setdefault(item.source, set()).add(item.external_id)
+        for source, external_ids in by_source.items():  # by (source, external id): the unique index answers
+            ids = sorted(external_ids)
+            for start in range(0, len(ids), _CHUNK):
+                written.update((source, found) for found in self.conn.execute(
+                    select(c.external_id).where(c.source == source, c.external_id.in_(ids[start:start + _CHUNK]))
+                ).scalars())
+        for item, (index, line) in zip(self.batch, self.places):
+            pair = (item.source, item.external_id)
+            if pair in written:
+                raise self._fail(line, capture_twice(index, item))
+            written.add(pair)
+
+    def _check_capture_ids(self) -> None:
+        """Each touch's capture is among the captures written (they come first: NEEDS)."""
+        wanted = sorted({item.capture_id for item in self.batch if item.capture_id is not None})
+        c = TABLES["captures"].c
+        found: set[int] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            found.update(self.conn.execute(select(c.id).where(c.id.in_(wanted[start:start + _CHUNK]))).scalars())
+        for item, (index, line) in zip(self.batch, self.places):
+            if item.capture_id is not None and item.capture_id not in found:
+                raise self._fail(line, no_capture(index, item.capture_id))

@@ -42,10 +42,15 @@ def _write(path: Path, document: tomlkit.TOMLDocument) -> None:
         raise UserError(f"{path}: cannot be written ({exc.strerror or exc}); nothing was changed") from None
 
 
-def add_source(name: str, kind: str, options: dict, path: Path | None = None) -> Path:
-    """Add `[sources.NAME]` with its kind and options (plain values only: the options model dumped as JSON)."""
+def add_source(name: str, kind: str, options: dict, *, me: list[str] | None = None, path: Path | None = None) -> Path:
+    """Add `[sources.NAME]` with its kind and options (plain values: the options model dumped as JSON).
+
+    `me`, when given, replaces the list of the user's own addresses in the same write.
+    """
     path = path or paths.config_file()
     document = _read(path)
+    if me is not None:
+        document["me"] = me
     sources = document.get("sources")
     if sources is None:
         sources = tomlkit.table(is_super_table=True)

@@ -46,6 +46,9 @@ def validate(kind: SourceKind, name: str, values: dict) -> BaseModel:
         return kind.options.model_validate(values)
     except ValidationError as exc:
         raise UserError(f"{paths.config_file()}: {describe_validation_error(exc, prefix=f'sources.{name}.')}") from None
+    except Exception as exc:  # the plugin's own model is broken: its problem, said in one line
+        raise UserError(f"sources.{name}: the options of the source kind {kind.name!r} cannot be checked "
+                        f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
 
 
 def configured(session) -> list[Configured]:

@@ -23,13 +23,17 @@ from sqlalchemy import Connection, select
 
 from .. import actions
 from ..errors import UserError
-from ..model import Interaction
 from ..store import captures as kept
 from ..store.schema import interactions
 from ..wording import one_line, plural
 from .registry import Configured, pick
 from .types import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 
+#: Up to this many contacts with new touches, the engine evaluates only them after a sync; beyond, the whole book.
+SCOPED_AT_MOST = 200
+#: Items held before they are saved: a reader's checkpoints in between are folded into one transaction
+#: (saving the items up to a later checkpoint with that checkpoint's cursor is as consistent, and cheaper).
+SAVE_EVERY = 5000
 #: progress(source name, items done, total or None): called from the syncing thread.
 ProgressFn = Callable[[str, int, "int | None"], None]
 
@@ -131,22 +135,20 @@ def _after(session, touched: set[int]) -> None:
     if touched:
         from ..engine.evaluate import evaluate
 
-        evaluate(session, contact_ids=sorted(touched))
+        # A few contacts: only they (and their accounts) are evaluated; many: one run over the book costs less.
+        evaluate(session, contact_ids=sorted(touched) if len(touched) <= SCOPED_AT_MOST else None)
 
 
 def _satisfy(conn: Connection, session, before: int) -> set[int]:
     """Close the follow-ups the touches made since `before` meet, as a logged touch would; their contacts."""
     i = interactions.c
-    latest: dict[int, tuple] = {}
+    latest: dict[int, dt.date] = {}
     contacts: set[int] = set()
-    for row in conn.execute(select(i.contact_id, i.at, i.channel, i.outcome).where(i.id > before)):
+    for row in conn.execute(select(i.contact_id, i.at, i.outcome).where(i.id > before)):
         contacts.add(row.contact_id)
-        if row.outcome == "completed" and (row.contact_id not in latest or row.at > latest[row.contact_id][0]):
-            latest[row.contact_id] = (row.at, row.channel)
-    ahead = session.runtime.engine.satisfy_ahead_days
-    for contact_id, (at, channel) in latest.items():
-        touch = Interaction(contact_id=contact_id, at=at.replace(tzinfo=dt.timezone.utc), channel=channel)
-        actions.complete_satisfied(conn, touch, session.now, ahead)
+        if row.outcome == "completed" and (row.contact_id not in latest or row.at.date() > latest[row.contact_id]):
+            latest[row.contact_id] = row.at.date()
+    actions.complete_met(conn, latest, session.now, session.runtime.engine.satisfy_ahead_days)
     return contacts
 
 
@@ -173,6 +175,8 @@ class _Run:
             until=self.now + dt.timedelta(days=self.settings.ahead_days),
         )
         self.cursor = dict(cursor)
+        self.cursor_seen = dict(cursor)  # the latest checkpoint's cursor, saved with the items before it
+        self.mark = (0, 0)  # how many of the held items (rows, gone) that checkpoint covers
         summary = self.summary
         try:
             for item in self.source.kind.read(self.request):
@@ -192,17 +196,25 @@ class _Run:
                     if self.progress is not None:
                         self.progress(self.source.name, item.done, item.total)
                 elif isinstance(item, Checkpoint):
-                    self._save(dict(item.cursor), complete=item.complete)
+                    self.cursor_seen = dict(item.cursor)
+                    self.mark = (len(self.rows), len(self.gone))
+                    if item.complete or len(self.rows) + len(self.gone) >= SAVE_EVERY:
+                        self._save(self.cursor_seen, complete=item.complete)
                 else:
                     raise TypeError(f"the reader yielded a {type(item).__name__}, expected Capture, Skip, Gone, "
                                     "Progress or Checkpoint")
             else:
-                if self.rows or self.gone:
-                    self._save(self.cursor, complete=False)
+                if self.rows or self.gone or self.cursor_seen != self.cursor:
+                    self._save(self.cursor_seen, complete=False)
         except UserError:
             raise
         except Exception as exc:  # the reader's failure (or a bad item) is this source's problem, not the sync's
             summary.problem = one_line(str(exc) or type(exc).__name__)
+        if summary.problem or summary.stopped:  # keep what the last checkpoint covered, not what came after it
+            rows, gone = self.mark
+            self.rows, self.gone = self.rows[:rows], self.gone[:gone]
+            if self.rows or self.gone or self.cursor_seen != self.cursor:
+                self._save(self.cursor_seen, complete=False)
         summary.unknown = len(self.unknown)
         if not self.dry_run:
             with self.session.store.write() as conn:
@@ -217,6 +229,7 @@ class _Run:
         except _RollBack:
             pass
         self.rows, self.gone = [], []
+        self.mark = (0, 0)
         self.cursor = cursor
 
     def _write(self, conn: Connection, cursor: dict, complete: bool) -> None:

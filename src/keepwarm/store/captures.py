@@ -299,16 +299,33 @@ def touches_for(conn: Connection, contact_ids: Sequence[int], now: dt.datetime) 
     return made
 
 
-_REPLIES = """
+# Replies among the touches made since :after, found from both ends so that either may be the newer one:
+# a new answer to an older message of mine, and a new message of mine that an older answer names. Each
+# starts from the new touches (a range of ids), then follows indexes: the message ids, the refs, the captures.
+_NEW_ANSWERS = """
 SELECT o_i.id AS asked, c_i.id AS answer, (julianday(c.at) - julianday(o.at)) * 24 AS hours
 FROM interactions c_i
-JOIN captures c ON c.id = c_i.capture_id AND NOT c.from_me
-JOIN capture_people s ON s.capture_id = c.id AND s.role = 'from'
-JOIN contact_emails se ON se.email_fold = s.address AND se.contact_id = c_i.contact_id
-JOIN capture_refs r ON r.capture_id = c.id
-JOIN captures o ON o.message_id = r.ref AND o.from_me AND o.at <= c.at
-JOIN interactions o_i ON o_i.capture_id = o.id AND o_i.contact_id = c_i.contact_id
-WHERE c_i.id > :after OR o_i.id > :after
+CROSS JOIN captures c ON c.id = c_i.capture_id
+CROSS JOIN capture_people s ON s.capture_id = c.id
+CROSS JOIN contact_emails se ON se.email_fold = s.address
+CROSS JOIN capture_refs r ON r.capture_id = c.id
+CROSS JOIN captures o ON o.message_id = r.ref
+CROSS JOIN interactions o_i ON o_i.capture_id = o.id
+WHERE c_i.id > :after AND c_i.direction = 'inbound' AND NOT c.from_me AND s.role = 'from'
+  AND se.contact_id = c_i.contact_id AND o.from_me AND o.at <= c.at AND o_i.contact_id = c_i.contact_id
+"""
+_NEW_ASKED = """
+SELECT o_i.id AS asked, c_i.id AS answer, (julianday(c.at) - julianday(o.at)) * 24 AS hours
+FROM interactions o_i
+CROSS JOIN captures o ON o.id = o_i.capture_id
+CROSS JOIN capture_refs r ON r.ref = o.message_id
+CROSS JOIN captures c ON c.id = r.capture_id
+CROSS JOIN interactions c_i ON c_i.capture_id = c.id
+CROSS JOIN capture_people s ON s.capture_id = c.id
+CROSS JOIN contact_emails se ON se.email_fold = s.address
+WHERE o_i.id > :after AND o_i.direction = 'outbound' AND o.from_me AND o.message_id IS NOT NULL
+  AND NOT c.from_me AND o.at <= c.at AND c_i.contact_id = o_i.contact_id AND s.role = 'from'
+  AND se.contact_id = c_i.contact_id
 """
 
 
@@ -321,7 +338,8 @@ def link_replies(conn: Connection, after: int) -> int:
     """
     first: dict[int, float] = {}
     answers: set[int] = set()
-    for asked, answer, hours in conn.execute(text(_REPLIES), {"after": after}):
+    pairs = [*conn.execute(text(_NEW_ANSWERS), {"after": after}), *conn.execute(text(_NEW_ASKED), {"after": after})]
+    for asked, answer, hours in pairs:
         hours = max(0.0, float(hours))
         first[asked] = min(hours, first.get(asked, hours))
         answers.add(answer)
@@ -338,14 +356,12 @@ def link_replies(conn: Connection, after: int) -> int:
 
 def mark_unanswered(conn: Connection, now: dt.datetime, days: int) -> int:
     """My captured e-mails with no answer after `days` days: responded = no."""
-    i = interactions.c
     cutoff = _naive(now) - dt.timedelta(days=days)
-    return conn.execute(
-        update(interactions)
-        .where(i.capture_id.is_not(None), i.channel == Channel.EMAIL.value, i.direction == "outbound",
-               i.responded.is_(None), i.at < cutoff)
-        .values(responded=False)
-    ).rowcount or 0
+    statement = text(
+        "UPDATE interactions SET responded = 0 WHERE responded IS NULL AND direction = 'outbound' AND capture_id IN "
+        "(SELECT id FROM captures WHERE from_me AND channel = 'email' AND at < :cutoff)"
+    ).bindparams(bindparam("cutoff", type_=DateTime()))
+    return conn.execute(statement, {"cutoff": cutoff}).rowcount or 0
 
 
 def last_interaction_id(conn: Connection) -> int:

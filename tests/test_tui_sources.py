@@ -1,21 +1,19 @@
 """The app's sync key (`y`) and its list of people who are not contacts yet (`n`), driven with Pilot.
 
 The mail is a Maildir written with the standard library's `mailbox`, named in a
-config.toml under the test's home like a user's; the source kind reading it is
-a plugin registered next to the hand-made rules of tui_support.py, as any third
-party's would be (`keepwarm_source_kinds`), reading the headers with `email`.
-The sync itself is keepwarm's own (`sources.sync.sync`, what `keepwarm sync`
-runs), so what the screens show is what the core stored.
+config.toml under the test's home like a user's, and read by the built-in
+"maildir" kind, registered next to the hand-made rules of tui_support.py. The
+sync is keepwarm's own (`sources.sync.sync`, what `keepwarm sync` runs), so
+what the screens show is what the core stored.
 
-A reader can be held (`HOLD`) at its first item, to see the app while a sync
-runs: the progress under the header, a second `y`, quitting.
+To see the app while a sync runs (the progress under the header, a second `y`,
+quitting), the kind "heldmaildir" is the same reader, counted, and held at its
+first progress report until the test lets it go (`HOLD`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import email.utils
 import mailbox
 import threading
@@ -23,11 +21,10 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field
 from textual.widgets import DataTable, Input, Static
 from tui_support import build_history, settle, settle_until, sync, use_test_rules
 
-from keepwarm.plugin import Capture, Channel, Checkpoint, Person, Progress, Skip, SourceKind, hookimpl
+from keepwarm.plugin import Progress, SourceKind, hookimpl
 from keepwarm.sources import correspondents
 from keepwarm.sources.sync import sync as sync_sources
 from keepwarm.store import activity
@@ -38,6 +35,7 @@ from keepwarm.tui.screens.correspondents import CorrespondentsScreen
 from keepwarm.tui.screens.welcome import WelcomeScreen
 from keepwarm.tui.syncing import FIRST_SOURCE
 from keepwarm.tui.widgets.correspondent_form import NewContactScreen
+from keepwarm_plugins import source_maildir
 
 SIZE = (110, 30)
 ME = "me@home.example"
@@ -49,52 +47,29 @@ HOLD: dict[str, threading.Event] = {}
 READS: list[str] = []
 
 
-class MaildirOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    path: str = Field(description="the Maildir folder")
-
-
-def _addresses(message, header: str, role: str) -> list[Person]:
-    """The people of an address header, display names decoded (RFC 2047) by `email`'s header registry."""
-    return [Person(address=found.addr_spec, role=role, name=found.display_name)
-            for value in message.get_all(header, []) for found in value.addresses if "@" in found.addr_spec]
-
-
-def read_maildir(request):
-    """Every message's headers, in file-name order; a message with a List-Id is a mailing list's."""
+def read_held(request):
+    """The built-in Maildir reader, counted, and held (when a test says so) after its first progress report:
+    what it read so far is not saved until the checkpoint after it."""
     READS.append(request.name)
-    box = mailbox.Maildir(request.options.path, factory=None, create=False)
-    keys = sorted(box.keys())
-    yield Progress(0, len(keys))
     hold = HOLD.get("reader")
-    if hold is not None:
-        hold.wait()
-    for done, key in enumerate(keys, start=1):
-        with box.get_file(key) as handle:
-            message = email.message_from_binary_file(handle, policy=email.policy.default)
-        message_id = str(message["Message-ID"] or "").strip("<> ")
-        if message["List-Id"]:
-            yield Skip(message_id, "mailing list")
-            continue
-        yield Capture(
-            external_id=message_id, at=email.utils.parsedate_to_datetime(str(message["Date"])),
-            channel=Channel.EMAIL, message_id=message_id,
-            people=tuple(_addresses(message, "From", "from") + _addresses(message, "To", "to")
-                         + _addresses(message, "Cc", "cc")),
-            replies_to=tuple(ref.strip("<> ") for ref in str(message["In-Reply-To"] or "").split() if ref),
-        )
-        yield Progress(done, len(keys))
-    yield Checkpoint({"read": len(keys)})
+    for item in source_maildir.read(request):
+        yield item
+        if hold is not None and isinstance(item, Progress):
+            hold.wait()
+            hold = None
 
 
-class MaildirPlugin:
+class HeldMaildir:
+    """Kind "heldmaildir": the built-in "maildir" kind's options and reader, with `read_held` around it."""
+
     def __repr__(self) -> str:
-        return "test_tui_sources.MaildirPlugin"
+        return "test_tui_sources.HeldMaildir"
 
     @hookimpl
     def keepwarm_source_kinds(self):
-        return [SourceKind(name="testmaildir", family="mail", summary="a Maildir folder, read by the tests",
-                           options=MaildirOptions, target="path", read=read_maildir)]
+        [kind] = source_maildir.keepwarm_source_kinds()
+        return [SourceKind(name="heldmaildir", family="mail", summary="a Maildir folder, read by the tests",
+                           options=kind.options, target=kind.target, read=read_held)]
 
 
 def mail(folder, *, sender: str | Address, to: str, day: str, number: int, list_id: str = "", reply_to: str = "") -> str:
@@ -130,11 +105,11 @@ def fill_maildir(folder) -> None:
          list_id="<news.lists.example>")
 
 
-def configure(home, maildir) -> None:
+def configure(home, maildir, kind: str = "heldmaildir") -> None:
     folder = home / "config"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text(
-        f'me = ["{ME}"]\n\n[sources.work-mail]\nkind = "testmaildir"\npath = "{maildir}"\n', encoding="utf-8")
+        f'me = ["{ME}"]\n\n[sources.work-mail]\nkind = "{kind}"\npath = "{maildir}"\n', encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
@@ -150,8 +125,10 @@ def _fresh_reader():
 
 
 def use_rules_and_mail(session) -> None:
+    """The hand-made rules, the built-in Maildir kind (registered as its entry point would), and the held one."""
     runtime = use_test_rules(session)
-    runtime.host.register_for_test(MaildirPlugin(), "test_maildir")
+    runtime.host.register_for_test(source_maildir, "source_maildir")
+    runtime.host.register_for_test(HeldMaildir(), "held_maildir")
 
 
 @pytest.fixture
@@ -203,7 +180,8 @@ async def until(pilot, condition, rounds: int = 400) -> None:
 
 
 @sync
-async def test_y_syncs_the_sources_says_what_each_did_and_the_agenda_follows(session, ids):
+async def test_y_syncs_the_sources_says_what_each_did_and_the_agenda_follows(session, ids, home, maildir):
+    configure(home, maildir, kind="maildir")  # as `keepwarm source add maildir` writes it
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -232,10 +210,10 @@ async def test_the_progress_shows_under_the_header_while_the_app_still_answers(s
         await settle(pilot)
         await pilot.press("y")
         await until(pilot, lambda: "work-mail" in nav(app))
-        assert "Syncing work-mail: 0 of 9" in nav(app)
+        assert "Syncing work-mail: 9 of 9" in nav(app)  # the reader reports every 500 messages and at the end
         await pilot.press("2")  # the app goes on answering: another screen, with the same line
         await until(pilot, lambda: app.current_mode == "contacts")
-        assert "Syncing work-mail: 0 of 9" in nav(app)
+        assert "Syncing work-mail: 9 of 9" in nav(app)
         HOLD["reader"].set()
         await settle_until(pilot, lambda: not app.syncing)
         assert "Syncing" not in nav(app)
@@ -419,7 +397,7 @@ async def test_i_ignores_the_person_for_good_even_after_they_write_again(session
         await pilot.press("y")
         await settle_until(pilot, lambda: not app.syncing)
         await settle(pilot)
-        assert any(n.startswith("work-mail: read 10,") for n in notices(app))
+        assert "work-mail: read 1, 0 new touches, 0 unknown correspondents" in notices(app)  # Yann's new message
         assert [row[0] for row in rows(app)] == ["zoe@new.example", "eve@evil.example"]
     assert [p.address for p in correspondents.unknown(session)] == ["zoe@new.example", "eve@evil.example"]
 

@@ -21,7 +21,7 @@ from pydantic import Field, field_validator
 from keepwarm.plugin import ReadRequest, SourceKind, hookimpl
 
 from ._calendar_read import CalendarOptions, CalendarSourceError, read_whole
-from ._password_command import PasswordCommandError, run_password_command
+from ._password_command import PasswordCommandError, check_command, run_password_command
 
 TIMEOUT_SECONDS = 30
 MASK = "***"
@@ -39,6 +39,8 @@ class Options(CalendarOptions):
     )
     calendar: str = Field("", description="Read only the account's calendar of this display name; empty reads "
                           "every calendar under the URL.")
+
+    _command_splits = field_validator("password_command")(check_command)
 
     @field_validator("url")
     @classmethod

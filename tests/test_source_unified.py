@@ -118,3 +118,22 @@ def test_imap_and_caldav_name_a_failing_password_command_and_its_status_never_it
     assert str(imap.value) == expected
     assert str(caldav.value) == f"{url}: {expected}"
     assert SECRET not in command and SECRET not in str(imap.value) + str(caldav.value)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("imap-server")
+def test_a_header_block_too_long_is_skipped_with_one_reason_by_every_mail_source(server, mail, secret_script,  # noqa: F811
+                                                                                  tmp_path):
+    filler = [f"X-Filler-{n}: {'y' * 900}" for n in range(300)]  # some 270 KB of header
+    long_header = raw("From: Bob <bob@partner.example>", "To: ada@example.org", DATE, "Message-ID: <long@x>", *filler)
+    box, mbox = mailbox.Maildir(tmp_path / "Mail"), mailbox.mbox(tmp_path / "mbox")
+    for message in (long_header, MESSAGES[2]):
+        append(mail, "INBOX", message, WHEN)
+        box.add(message)
+        mbox.add(message)
+    mbox.flush()
+    for found in (source_imap.read(request(options(server, secret_script))),
+                  source_maildir.read(request(source_maildir.MaildirOptions(path=str(tmp_path / "Mail")))),
+                  source_mbox.read(request(source_mbox.MboxOptions(path=str(tmp_path / "mbox"))))):
+        read = [i for i in found if isinstance(i, (Capture, Skip))]
+        assert sorted(getattr(i, "reason", i.external_id) for i in read) == ["cafe@x", "header larger than 256 KB"]

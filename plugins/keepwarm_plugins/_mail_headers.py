@@ -37,6 +37,8 @@ from keepwarm.plugin import Capture, Channel, Person, Skip
 
 #: The most header bytes read from one message; a header block longer than this is skipped unread.
 MAX_HEADER_BYTES = 256 * 1024
+#: The skip reason of such a message, the same from every mail source.
+HEADER_TOO_LARGE = f"header larger than {MAX_HEADER_BYTES // 1024} KB"
 #: Local parts (before "@", "+tag" removed, lower-cased) of senders that take no answer. A local part that
 #: starts with one of these and goes on after "-", "_", "." or "+" counts too ("no-reply-billing", "noreply.x").
 NO_REPLY = (

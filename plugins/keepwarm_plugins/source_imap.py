@@ -3,7 +3,9 @@
 Most people's mail lives on a server, not in a Maildir: this reads it where it
 is, through IMAPClient, without a local copy. It reads only headers
 (`BODY.PEEK[HEADER]`, in folders opened read-only with EXAMINE), so no body
-is ever downloaded and no message is marked read. Each folder is read from
+is ever downloaded and no message is marked read; the headers are read by
+`_mail_headers`, as the Maildir and mbox kinds read theirs, so a message
+gives the same touch, or the same skip reason, from all three. Each folder is read from
 the highest UID seen last time; a folder whose UIDVALIDITY changed (recreated
 or renumbered by the server) is read again whole, and the core's
 de-duplication by Message-ID keeps that from doubling touches.
@@ -26,15 +28,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from keepwarm.plugin import Capture, Checkpoint, Progress, ReadRequest, Skip, SourceKind, hookimpl
 
-from ._mail_headers import capture
+from ._mail_headers import HEADER_TOO_LARGE, MAX_HEADER_BYTES, capture
 from ._password_command import PasswordCommandError, check_command, run_password_command
 
 #: UIDs fetched in one FETCH: a few hundred keeps each answer small and the round trips few.
 BATCH = 200
 #: A checkpoint at least this often, in items (the core holds the items between two in memory).
 CHECKPOINT_EVERY = 1000
-#: Messages larger than this are skipped, as the other mail sources do (their headers alone are read here).
-MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+#: What is fetched of each message: its header block, and one byte more than the most read (that byte tells
+#: a header block too long from one just long enough), as the Maildir and mbox readers stop there too.
+HEADER = f"BODY.PEEK[HEADER]<0.{MAX_HEADER_BYTES + 1}>"
+_HEADER_ANSWER = b"BODY[HEADER]<0>"
 #: The hosts a password may be sent to without TLS: this machine only.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -333,7 +337,7 @@ def _read(client, options: Options, request: ReadRequest, at: dict[str, str]) ->
         for start in range(0, len(plan.uids), BATCH):
             batch = plan.uids[start:start + BATCH]
             wanted = [uid for uid in batch if uid in plan.wanted]
-            answers = client.fetch(wanted, ["BODY.PEEK[HEADER]", "RFC822.SIZE"]) if wanted else {}
+            answers = client.fetch(wanted, [HEADER]) if wanted else {}
             for uid in wanted:
                 data = answers.get(uid)
                 if data is None:  # expunged since the search
@@ -377,11 +381,10 @@ def _plan(client, folder: str, state: dict, request: ReadRequest) -> _Plan:
 
 
 def _item(data: dict, fallback_id: str, request: ReadRequest) -> Capture | Skip:
-    found = capture(data.get(b"BODY[HEADER]") or b"", now=request.now, fallback_id=fallback_id)
-    size = data.get(b"RFC822.SIZE")
-    if isinstance(size, int) and size > MAX_MESSAGE_BYTES:
-        return Skip(found.external_id, "larger than 25 MB")
-    return found
+    header = data.get(_HEADER_ANSWER) or b""
+    if len(header) > MAX_HEADER_BYTES:
+        return Skip(fallback_id, HEADER_TOO_LARGE)
+    return capture(header, now=request.now, fallback_id=fallback_id)
 
 
 def _copy(cursor: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:

@@ -137,3 +137,12 @@ def test_a_header_block_too_long_is_skipped_with_one_reason_by_every_mail_source
                   source_mbox.read(request(source_mbox.MboxOptions(path=str(tmp_path / "mbox"))))):
         read = [i for i in found if isinstance(i, (Capture, Skip))]
         assert sorted(getattr(i, "reason", i.external_id) for i in read) == ["cafe@x", "header larger than 256 KB"]
+
+
+def test_outside_text_is_made_one_printable_line_with_every_secret_masked():
+    from keepwarm_plugins._one_line import one_line
+
+    said = "NO [AUTHENTICATIONFAILED] pass\x1b]0;owned\x07word\r\nfor s3cret and s3cret-longer\x1b[2J"
+    assert one_line(said, secrets=["s3cret", "s3cret-longer", ""]) == \
+        "NO [AUTHENTICATIONFAILED] pass ]0;owned word for *** and *** [2J"  # no ESC left: harmless
+    assert one_line("é" * 30, limit=10) == "é" * 10 + "…"

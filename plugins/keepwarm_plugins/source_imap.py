@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from keepwarm.plugin import Capture, Checkpoint, Progress, ReadRequest, Skip, SourceKind, hookimpl
 
 from ._mail_headers import HEADER_TOO_LARGE, MAX_HEADER_BYTES, capture
+from ._one_line import one_line
 from ._password_command import PasswordCommandError, check_command, run_password_command
 
 #: UIDs fetched in one FETCH: a few hundred keeps each answer small and the round trips few.
@@ -180,12 +181,9 @@ def _from_keyring(service: str, username: str) -> str:
 
 def _line(text: str, secret: str = "", limit: int = 200) -> str:
     """Server or library text made one short printable line, with the password (if any) blanked out."""
-    if secret:
-        text = text.replace(secret, "***")
     if len(text) > 2 and text[0] == "b" and text[1] in "'\"" and text[-1] == text[1]:
         text = text[2:-1]  # imaplib's errors are often the repr of the server's bytes
-    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return text[:limit] + ("…" if len(text) > limit else "")
+    return one_line(text, secrets=[secret], limit=limit)
 
 
 # --- the connection ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`keepwarm plugins list` shows the built-in source plugins: the kinds each offers where a rule plugin has its section."""
+"""`keepwarm plugins list` shows the built-in source plugins, with the kinds each offers where a rule
+plugin shows its section."""
 
 from __future__ import annotations
 

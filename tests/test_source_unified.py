@@ -2,9 +2,9 @@
 
 The same messages put on a real IMAP server (pymap) and in a Maildir and an
 mbox give the same touches and the same skip reasons; only a message without
-a Message-ID is named after where it lies. A failing password command gives
-the same words under the imap and the caldav source, and never what the
-command printed.
+a Message-ID is named after where it lies, and a header block too long is
+one reason from all three. A failing password command gives the same words
+under the imap and the caldav source, and never what the command printed.
 """
 
 from __future__ import annotations
@@ -122,8 +122,8 @@ def test_imap_and_caldav_name_a_failing_password_command_and_its_status_never_it
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("imap-server")
-def test_a_header_block_too_long_is_skipped_with_one_reason_by_every_mail_source(server, mail, secret_script,  # noqa: F811
-                                                                                  tmp_path):
+def test_a_header_block_too_long_is_skipped_with_one_reason_by_every_mail_source(
+        server, mail, secret_script, tmp_path):  # noqa: F811
     filler = [f"X-Filler-{n}: {'y' * 900}" for n in range(300)]  # some 270 KB of header
     long_header = raw("From: Bob <bob@partner.example>", "To: ada@example.org", DATE, "Message-ID: <long@x>", *filler)
     box, mbox = mailbox.Maildir(tmp_path / "Mail"), mailbox.mbox(tmp_path / "mbox")

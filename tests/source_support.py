@@ -82,7 +82,7 @@ def meeting(uid: str, at: dt.datetime, organizer: str, *attendees: tuple[str, st
 
 def use(session, plugin: ListSource, **settings) -> None:
     """The session syncs with this plugin loaded beside the built-ins, and these settings."""
-    session._config = Settings.model_validate({"me": [ME], **settings})
+    session._config = Settings.model_validate({"me": [ME], **settings})  # me=[...] in settings replaces it
     session.__dict__.pop("settings", None)
     host = PluginHost(plugins_dir=None).load()
     host.register_for_test(plugin, "listed_source")

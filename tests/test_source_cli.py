@@ -133,3 +133,14 @@ def test_correspondents_listed_added_and_ignored(run, home, chatlog):
     assert {"chatlog", "maildir", "mbox", "imap", "ics", "vdir", "caldav"} <= set(kinds)
     assert kinds["chatlog"]["plugin"] == "chatlog" and kinds["chatlog"]["target"] == "path"
     assert "password" not in kinds["imap"]["options"] and "password_command" in kinds["imap"]["options"]
+
+
+def test_doctor_names_a_broken_source_and_a_missing_me(run, home, chatlog):
+    (home / "config" / "config.toml").write_text(
+        '[sources.work]\nkind = "chatlog"\npath = "/tmp/x.csv"\n[sources.old]\nkind = "pigeon"\n', encoding="utf-8")
+    report = run("doctor", "--json")
+    assert report.exit_code == 1
+    sources = [f for f in report.json()["findings"] if f["check"] == "sources"]
+    assert [f["ok"] for f in sources] == [False, False]
+    assert "no plugin offers the source kind 'pigeon'" in sources[0]["message"]
+    assert "me: not set" in sources[1]["message"]

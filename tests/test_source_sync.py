@@ -244,3 +244,18 @@ def test_the_reply_and_access_warnings_fire_from_captured_data(book, keepwarm_pe
     stats = evaluation.stats[ada]
     assert (stats.asked_recent, stats.replied_recent) == (5, 1)
     assert stats.access_problems_recent == 4
+
+
+def test_a_new_address_of_mine_turns_earlier_mail_the_right_way_round(book, keepwarm_people):
+    source = ListSource()
+    alias = "me.too@other.example"
+    source.stores["inbox"] = [mail("a1", ago(3), alias, ADA), mail("a2", ago(2), ADA, alias)]
+    use(book, source, sources={"work": {"kind": "listed", "store": "inbox"}})
+    sync(book)
+    assert [t.direction for t in touches(book, keepwarm_people["ada"])] == ["inbound", "inbound"]
+    use(book, source, me=[ME, alias], sources={"work": {"kind": "listed", "store": "inbox"}})
+    [summary] = sync(book)
+    assert summary.reread and "your addresses changed" in summary.line()
+    assert [t.direction for t in touches(book, keepwarm_people["ada"])] == ["outbound", "inbound"]
+    [again] = sync(book)
+    assert not again.reread and again.read == 0

@@ -28,6 +28,8 @@ import x_wr_timezone
 
 from keepwarm.plugin import Capture, Channel, Outcome, Person, Skip
 
+from ._one_line import one_line
+
 UTC = dt.timezone.utc
 #: A DTSTART outside these years is taken for a mistake (Apple writes 1604 for birthdays without a year).
 FIRST_YEAR, LAST_YEAR = 1600, 2999
@@ -61,7 +63,6 @@ def zone_named(name: str) -> dt.tzinfo | None:
 
 _BEGIN = re.compile(rb"(?im)^BEGIN:VCALENDAR\r?$")
 _QUOTED = re.compile(r":\s*b?['\"]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _why(exc: BaseException | str) -> str:
@@ -71,8 +72,7 @@ def _why(exc: BaseException | str) -> str:
     (an event's description, escape sequences) has no business there.
     """
     text = _QUOTED.split(str(exc), maxsplit=1)[0]
-    text = " ".join(_CONTROL.sub(" ", text).split())
-    return text[:120] or type(exc).__name__
+    return one_line(text)[:120] or type(exc).__name__
 
 
 def _broken_file(origin: str, why: str) -> Skip:

@@ -1,7 +1,8 @@
 """One message's header block turned into a `Capture`, or a `Skip` with the reason.
 
-Shared by the mail kinds (Maildir, mbox; an IMAP reader can hand it the
-header bytes it fetched) so that every mail source reads headers the same way.
+Shared by the mail kinds (Maildir, mbox, and IMAP with the header bytes it
+fetched) so that every mail source reads headers, and words its skip
+reasons, the same way.
 Only the header block is ever read: a 50 MB message costs what a small one
 does, and a body never reaches keepwarm.
 
@@ -14,7 +15,7 @@ UTF-8 or Latin-1 rather than refused. Hostile text stays text, for the core
 escapes it on display; only NUL, CR and LF are taken out of names and
 subjects, as they would break a one-line field.
 
-Automatic mail is not a touch (docs/sources-mail.md): a mailing list
+Automatic mail is not a touch (docs/sources.md): a mailing list
 (List-Id or List-Post), bulk mail (Precedence bulk, list or junk), mail an
 automaton sent (Auto-Submitted other than "no") and mail from a no-reply
 sender (`NO_REPLY` below).
@@ -36,6 +37,8 @@ from keepwarm.plugin import Capture, Channel, Person, Skip
 
 #: The most header bytes read from one message; a header block longer than this is skipped unread.
 MAX_HEADER_BYTES = 256 * 1024
+#: The skip reason of such a message, the same from every mail source.
+HEADER_TOO_LARGE = f"header larger than {MAX_HEADER_BYTES // 1024} KB"
 #: Local parts (before "@", "+tag" removed, lower-cased) of senders that take no answer. A local part that
 #: starts with one of these and goes on after "-", "_", "." or "+" counts too ("no-reply-billing", "noreply.x").
 NO_REPLY = (
@@ -80,27 +83,32 @@ def read_header_block(stream: BinaryIO, limit: int = MAX_HEADER_BYTES) -> bytes:
     return b"".join(lines)
 
 
-def capture(header: bytes, *, now: dt.datetime) -> Capture | Skip:
-    """The touch one message's header block describes, or why it is not one; never raises on what it reads."""
+def capture(header: bytes, *, now: dt.datetime, fallback_id: str = "") -> Capture | Skip:
+    """The touch one message's header block describes, or why it is not one; never raises on what it reads.
+
+    `fallback_id` is the external id of a message without a Message-ID when the
+    store has a stable name for it (IMAP: folder, UIDVALIDITY and UID); without
+    one, a hash of what the message says is used.
+    """
     try:
-        return _capture(header, now)
+        return _capture(header, now, fallback_id)
     except Exception:  # a header shape no parser step foresaw: that message is skipped, never the sync
-        return Skip(_hash_id(header), "unreadable header")
+        return Skip(fallback_id or _hash_id(header), "unreadable header")
 
 
-def _capture(header: bytes, now: dt.datetime) -> Capture | Skip:
+def _capture(header: bytes, now: dt.datetime, fallback_id: str) -> Capture | Skip:
     try:
         message = BytesHeaderParser(policy=policy.compat32).parsebytes(header)
         fields = [(name.strip().lower(), _raw_text(value)) for name, value in message.raw_items()]
     except Exception:  # compat32 records defects rather than raising; this is for what it still cannot take
-        return Skip(_hash_id(header), "unreadable header")
+        return Skip(fallback_id or _hash_id(header), "unreadable header")
     if not fields:
-        return Skip(_hash_id(header), "not a mail message")
+        return Skip(fallback_id or _hash_id(header), "not a mail message")
     first = {}
     for name, value in fields:
         first.setdefault(name, value)
     message_id = message_id_of(first.get("message-id", ""))
-    external_id = message_id or _hash_id(
+    external_id = message_id or fallback_id or _hash_id(
         "\x00".join(first.get(n, "") for n in ("date", "from", "to", "subject")).encode("utf-8", "surrogatepass"))
 
     reason = automatic(first)

@@ -21,10 +21,10 @@ from pydantic import Field, field_validator
 from keepwarm.plugin import ReadRequest, SourceKind, hookimpl
 
 from ._calendar_read import CalendarOptions, CalendarSourceError, read_whole
-from ._password_command import PasswordCommandError, run_password_command
+from ._one_line import MASK, one_line
+from ._password_command import PasswordCommandError, check_command, run_password_command
 
 TIMEOUT_SECONDS = 30
-MASK = "***"
 
 
 class Options(CalendarOptions):
@@ -39,6 +39,8 @@ class Options(CalendarOptions):
     )
     calendar: str = Field("", description="Read only the account's calendar of this display name; empty reads "
                           "every calendar under the URL.")
+
+    _command_splits = field_validator("password_command")(check_command)
 
     @field_validator("url")
     @classmethod
@@ -59,12 +61,6 @@ def shown(url: str) -> str:
         return re.sub(r"(://[^/@:]*:)[^/]*@", rf"\1{MASK}@", url)
     user, _, host = parts.netloc.rpartition("@")
     return urlunsplit(parts._replace(netloc=f"{user.partition(':')[0]}:{MASK}@{host}"))
-
-
-def _scrub(text: str, secrets: list[str]) -> str:
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    return " ".join(text.split())
 
 
 def _reason(exc: BaseException) -> str:
@@ -93,7 +89,7 @@ def _explain(exc: BaseException, options: Options, secrets: list[str]) -> Calend
         text = f"{where}: the CalDAV server answered with an error ({_reason(exc)})"
     else:
         text = f"{where}: cannot reach the CalDAV server ({_reason(exc)}; check the url and the network)"
-    return CalendarSourceError(_scrub(text, secrets))
+    return CalendarSourceError(one_line(text, secrets=secrets))
 
 
 def _client(options: Options, password: str | None):

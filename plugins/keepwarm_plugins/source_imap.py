@@ -3,7 +3,9 @@
 Most people's mail lives on a server, not in a Maildir: this reads it where it
 is, through IMAPClient, without a local copy. It reads only headers
 (`BODY.PEEK[HEADER]`, in folders opened read-only with EXAMINE), so no body
-is ever downloaded and no message is marked read. Each folder is read from
+is ever downloaded and no message is marked read; the headers are read by
+`_mail_headers`, as the Maildir and mbox kinds read theirs, so a message
+gives the same touch, or the same skip reason, from all three. Each folder is read from
 the highest UID seen last time; a folder whose UIDVALIDITY changed (recreated
 or renumbered by the server) is read again whole, and the core's
 de-duplication by Message-ID keeps that from doubling touches.
@@ -15,41 +17,29 @@ appears in an error message.
 
 from __future__ import annotations
 
-import datetime as _dt
-import email.utils as _eutils
 import ipaddress
-import re as _re
 import shlex
 import ssl
-import subprocess
 from collections.abc import Iterator
-from email import policy as _policy
-from email.parser import BytesHeaderParser as _HeaderParser
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from keepwarm.plugin import (
-    Capture,
-    Channel,
-    Checkpoint,
-    Person,
-    Progress,
-    ReadRequest,
-    Skip,
-    SourceKind,
-    hookimpl,
-)
+from keepwarm.plugin import Capture, Checkpoint, Progress, ReadRequest, Skip, SourceKind, hookimpl
+
+from ._mail_headers import HEADER_TOO_LARGE, MAX_HEADER_BYTES, capture
+from ._one_line import one_line
+from ._password_command import PasswordCommandError, check_command, run_password_command
 
 #: UIDs fetched in one FETCH: a few hundred keeps each answer small and the round trips few.
 BATCH = 200
 #: A checkpoint at least this often, in items (the core holds the items between two in memory).
 CHECKPOINT_EVERY = 1000
-#: Messages larger than this are skipped, as the other mail sources do (their headers alone are read here).
-MAX_MESSAGE_BYTES = 25 * 1024 * 1024
-#: How long a password command may take (a GPG agent asking for a passphrase needs a moment).
-PASSWORD_COMMAND_SECONDS = 60
+#: What is fetched of each message: its header block, and one byte more than the most read (that byte tells
+#: a header block too long from one just long enough), as the Maildir and mbox readers stop there too.
+HEADER = f"BODY.PEEK[HEADER]<0.{MAX_HEADER_BYTES + 1}>"
+_HEADER_ANSWER = b"BODY[HEADER]<0>"
 #: The hosts a password may be sent to without TLS: this machine only.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -109,16 +99,7 @@ class Options(BaseModel):
             raise ValueError("a list of folder names, e.g. [\"INBOX\", \"Sent\"]")
         return value
 
-    @field_validator("password_command")
-    @classmethod
-    def _command_splits(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                if not shlex.split(value):
-                    raise ValueError("a command such as \"pass show mail\", not an empty one")
-            except ValueError as exc:  # unbalanced quotes
-                raise ValueError(f"a command such as \"pass show mail\" ({exc})") from None
-        return value
+    _command_splits = field_validator("password_command")(check_command)
 
     @model_validator(mode="after")
     def _safe_enough(self) -> Options:
@@ -165,35 +146,16 @@ def keepwarm_source_kinds() -> list[SourceKind]:
 def password(options: Options, source: str) -> str:
     """The password from the command or the keyring; a one-line ImapSourceError that never holds it, else."""
     if options.password_command:
-        return _from_command(options.password_command)
+        try:
+            return run_password_command(options.password_command)
+        except PasswordCommandError as exc:
+            raise ImapSourceError(str(exc)) from None
     if options.keyring_service:
         return _from_keyring(options.keyring_service, options.username)
     raise ImapSourceError(
         f"IMAP source {source}: no password: set password_command (e.g. \"pass show mail\") or keyring_service "
         f"in [sources.{source}] (keepwarm never keeps a password in config.toml)"
     )
-
-
-def _from_command(command: str) -> str:
-    try:
-        done = subprocess.run(
-            shlex.split(command), stdin=subprocess.DEVNULL, capture_output=True, timeout=PASSWORD_COMMAND_SECONDS
-        )
-    except FileNotFoundError:
-        raise ImapSourceError(f"password_command {command!r}: command not found") from None
-    except PermissionError:
-        raise ImapSourceError(f"password_command {command!r}: not allowed to run it") from None
-    except subprocess.TimeoutExpired:
-        raise ImapSourceError(f"password_command {command!r} gave no answer within {PASSWORD_COMMAND_SECONDS} s") from None
-    except OSError as exc:
-        raise ImapSourceError(f"password_command {command!r} could not run: {exc.strerror or type(exc).__name__}") from None
-    # Its output may be the secret, or hold it: it is never shown, whatever happens.
-    if done.returncode != 0:
-        raise ImapSourceError(f"password_command {command!r} failed with exit status {done.returncode}")
-    lines = done.stdout.decode("utf-8", errors="replace").splitlines()
-    if not lines or not lines[0]:
-        raise ImapSourceError(f"password_command {command!r} printed no password on its first line")
-    return lines[0]
 
 
 def _from_keyring(service: str, username: str) -> str:
@@ -219,12 +181,9 @@ def _from_keyring(service: str, username: str) -> str:
 
 def _line(text: str, secret: str = "", limit: int = 200) -> str:
     """Server or library text made one short printable line, with the password (if any) blanked out."""
-    if secret:
-        text = text.replace(secret, "***")
     if len(text) > 2 and text[0] == "b" and text[1] in "'\"" and text[-1] == text[1]:
         text = text[2:-1]  # imaplib's errors are often the repr of the server's bytes
-    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return text[:limit] + ("…" if len(text) > limit else "")
+    return one_line(text, secrets=[secret], limit=limit)
 
 
 # --- the connection ----------------------------------------------------------------------------
@@ -376,7 +335,7 @@ def _read(client, options: Options, request: ReadRequest, at: dict[str, str]) ->
         for start in range(0, len(plan.uids), BATCH):
             batch = plan.uids[start:start + BATCH]
             wanted = [uid for uid in batch if uid in plan.wanted]
-            answers = client.fetch(wanted, ["BODY.PEEK[HEADER]", "RFC822.SIZE"]) if wanted else {}
+            answers = client.fetch(wanted, [HEADER]) if wanted else {}
             for uid in wanted:
                 data = answers.get(uid)
                 if data is None:  # expunged since the search
@@ -420,78 +379,11 @@ def _plan(client, folder: str, state: dict, request: ReadRequest) -> _Plan:
 
 
 def _item(data: dict, fallback_id: str, request: ReadRequest) -> Capture | Skip:
-    found = _capture(data.get(b"BODY[HEADER]") or b"", fallback_id, request.now)
-    size = data.get(b"RFC822.SIZE")
-    if isinstance(size, int) and size > MAX_MESSAGE_BYTES:
-        return Skip(found.external_id, "larger than 25 MB")
-    return found
+    header = data.get(_HEADER_ANSWER) or b""
+    if len(header) > MAX_HEADER_BYTES:
+        return Skip(fallback_id, HEADER_TOO_LARGE)
+    return capture(header, now=request.now, fallback_id=fallback_id)
 
 
 def _copy(cursor: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     return {folder: dict(state) for folder, state in cursor.items()}
-
-
-# --- header parsing (private: to be replaced by the shared _mail_headers helper at merge) -------
-
-_IDS = _re.compile(r"<([^<>\s]+)>")
-#: Local parts of senders that no person answers for.
-_NO_REPLY = {
-    "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply",
-    "mailer-daemon", "postmaster", "notification", "notifications",
-}
-_EARLIEST = _dt.datetime(1980, 1, 1, tzinfo=_dt.timezone.utc)
-
-
-def _ids(value: str) -> list[str]:
-    found = _IDS.findall(value)
-    if not found and value.strip() and " " not in value.strip():
-        found = [value.strip().strip("<>")]
-    return found
-
-
-def _capture(header_bytes: bytes, fallback_id: str, now: _dt.datetime) -> Capture | Skip:
-    """A message's header block as a Capture, or a Skip with the reason (never an exception)."""
-    try:
-        message = _HeaderParser(policy=_policy.default).parsebytes(header_bytes)
-        message_ids = _ids(str(message.get("Message-ID", "") or ""))
-        message_id = message_ids[0] if message_ids else ""
-        external_id = message_id or fallback_id
-        if message.get("List-Id") is not None or message.get("List-Post") is not None:
-            return Skip(external_id, "mailing list")
-        if str(message.get("Precedence", "")).strip().lower() in ("bulk", "list", "junk"):
-            return Skip(external_id, "bulk mail")
-        auto = message.get("Auto-Submitted")
-        if auto is not None and str(auto).strip().lower() not in ("", "no"):
-            return Skip(external_id, "automatic mail")
-        people: list[Person] = []
-        for header, role in (("From", "from"), ("To", "to"), ("Cc", "cc")):
-            for value in message.get_all(header, []):
-                for address in getattr(value, "addresses", ()):
-                    if address.addr_spec and "@" in address.addr_spec:
-                        people.append(Person(address.addr_spec, role, address.display_name or ""))
-        if any(p.role == "from" and p.address.rsplit("@", 1)[0].split("+", 1)[0].lower() in _NO_REPLY for p in people):
-            return Skip(external_id, "no-reply sender")
-        raw_date = message.get("Date")
-        if raw_date is None or not str(raw_date).strip():
-            return Skip(external_id, "no Date header")
-        try:
-            at = _eutils.parsedate_to_datetime(str(raw_date))
-        except (TypeError, ValueError, IndexError):
-            return Skip(external_id, "unreadable Date")
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=_dt.timezone.utc)
-        if at < _EARLIEST or at > now + _dt.timedelta(days=1):
-            return Skip(external_id, "Date out of range")
-        refs = [*_ids(str(message.get("In-Reply-To", "") or "")), *_ids(str(message.get("References", "") or ""))]
-        replies_to = tuple(r for r in dict.fromkeys(refs) if r != message_id)
-        return Capture(
-            external_id=external_id,
-            at=at,
-            channel=Channel.EMAIL,
-            people=tuple(people),
-            message_id=message_id,
-            replies_to=replies_to,
-            subject=str(message.get("Subject", "") or ""),
-        )
-    except Exception:  # noqa: BLE001 - hostile headers must never end a sync
-        return Skip(fallback_id, "unreadable header")

@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import Checkpoint, Progress, ReadRequest, Skip, SourceKind, hookimpl
 
-from ._mail_headers import HeaderTooLarge, MAX_HEADER_BYTES, capture, read_header_block
+from ._mail_headers import HEADER_TOO_LARGE, HeaderTooLarge, capture, read_header_block
 
 #: Change times within this many nanoseconds below the newest one read are checked against the names read.
 MARGIN_NS = 2_000_000_000
@@ -146,7 +146,7 @@ def _read_file(path: Path, request: ReadRequest):
         with open(path, "rb") as stream:
             header = read_header_block(stream)
     except HeaderTooLarge:
-        return Skip(f"file:{_key(path.name)}", f"header larger than {MAX_HEADER_BYTES // 1024} KB")
+        return Skip(f"file:{_key(path.name)}", HEADER_TOO_LARGE)
     except (FileNotFoundError, NotADirectoryError):
         return None  # renamed (a flag changed) since it was listed: read under its new name next time
     except OSError as exc:

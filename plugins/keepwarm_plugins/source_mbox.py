@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import Checkpoint, Progress, ReadRequest, Skip, SourceKind, hookimpl
 
-from ._mail_headers import HeaderTooLarge, MAX_HEADER_BYTES, capture, read_header_block
+from ._mail_headers import HEADER_TOO_LARGE, HeaderTooLarge, capture, read_header_block
 
 PROGRESS_EVERY = 500
 CHECKPOINT_EVERY = 1000
@@ -92,7 +92,7 @@ def _read(stream: BinaryIO, path: str, request: ReadRequest) -> Iterator:
             item = capture(read_header_block(stream), now=request.now)
             previous_blank = line_start = True  # the blank line that ends the headers was read
         except HeaderTooLarge:
-            item = Skip(f"offset:{position}", f"header larger than {MAX_HEADER_BYTES // 1024} KB")
+            item = Skip(f"offset:{position}", HEADER_TOO_LARGE)
             previous_blank = line_start = False  # stopped inside a line
         position = stream.tell()
         messages += 1

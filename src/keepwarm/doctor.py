@@ -323,4 +323,27 @@ def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -
     from .doctor_followups import check_followups
 
     report.findings += check_followups(db_path, host)
+    report.findings += check_sources(host)
     return report
+
+
+def check_sources(host) -> list[Finding]:
+    """Every configured mail or calendar source can be read: its kind is offered, its options hold, `me` is set."""
+    if host is None:
+        return []
+    config = settings.load()
+    if not config.sources:
+        return []
+    from .sources.registry import check
+
+    fix = f"edit {_quote(paths.config_file())} (`keepwarm source kinds` lists each kind's options)"
+    found = [Finding("sources", False, source.problem, fix) for source in check(config, host.source_kinds())
+             if source.problem]
+    if not config.me:
+        found.append(Finding("sources", False, f"{paths.config_file()}: me: not set, so no sync can tell your mail "
+                             "from the mail you received",
+                             f'add me = ["you@example.org"] to {_quote(paths.config_file())}'))
+    if not found:
+        found.append(Finding("sources", True, f"{plural(len(config.sources), 'source')} configured and readable "
+                             "by their plugins"))
+    return found

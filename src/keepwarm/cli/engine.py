@@ -224,6 +224,10 @@ def plugins_new(name: str, family: tuple[str, ...], parent: Path) -> None:
 def plugins_list(session: Session, show_all: bool, hook: str | None, as_json: bool) -> None:
     """Name every plugin, its source, version, hooks and any load error."""
     runtime = session.runtime
+    # A source plugin has no rules section: its settings are [sources.NAME] tables naming one of its kinds.
+    kinds: dict[str, list[str]] = {}
+    for kind, (plugin, _) in runtime.host.source_kinds().items():
+        kinds.setdefault(plugin, []).append(kind)
     infos = list(runtime.host.infos.values())
     if hook:
         known = [h for h in dir(runtime.host.pm.hook) if h.startswith("keepwarm_")]
@@ -237,7 +241,8 @@ def plugins_list(session: Session, show_all: bool, hook: str | None, as_json: bo
         return
     table(
         [
-            (i.name, i.source, i.version, i.section or "-",
+            (i.name, i.source, i.version,
+             i.section or ("sources: " + ", ".join(kinds[i.name]) if i.name in kinds else "-"),
              "error: " + i.error if i.error else ("disabled: " + i.disabled if i.disabled else ", ".join(
                  h.removeprefix("keepwarm_") for h in i.hooks)))
             for i in infos

@@ -52,9 +52,13 @@ def validate(kind: SourceKind, name: str, values: dict) -> BaseModel:
 
 
 def configured(session) -> list[Configured]:
-    offered = kinds(session)
+    return check(session.settings, kinds(session))
+
+
+def check(settings, offered: dict[str, tuple[str, SourceKind]]) -> list[Configured]:
+    """Each `[sources.NAME]` of these settings against the kinds offered (`keepwarm doctor` asks too)."""
     out = []
-    for name, table in session.settings.sources.items():
+    for name, table in settings.sources.items():
         values = dict(table.model_extra or {})
         found = offered.get(table.kind)
         if found is None:

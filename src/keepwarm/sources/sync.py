@@ -53,6 +53,8 @@ class SourceSummary:
     problem: str | None = None
     dry_run: bool = False
     stopped: bool = False
+    #: Read again from the start because `me` changed since the last sync (so the directions are right again).
+    reread: bool = False
 
     def line(self) -> str:
         parts = [f"read {self.read:,}", f"{self.new_touches:,} new {'touch' if self.new_touches == 1 else 'touches'}"]
@@ -67,6 +69,8 @@ class SourceSummary:
             parts.append(f"skipped {skipped:,} ({reasons}{more})")
         parts.append(f"{plural(self.unknown, 'unknown correspondent')}")
         text = f"{self.name}: " + ", ".join(parts)
+        if self.reread:
+            text += " (read again from the start: your addresses changed)"
         if self.dry_run:
             text += " (dry run: nothing written)"
         if self.stopped:
@@ -80,8 +84,15 @@ class SourceSummary:
             "name": self.name, "kind": self.kind, "read": self.read, "new_touches": self.new_touches,
             "updated": self.updated, "removed": self.removed, "skipped": dict(self.skipped),
             "unknown_correspondents": self.unknown, "problem": self.problem, "dry_run": self.dry_run,
-            "stopped": self.stopped,
+            "stopped": self.stopped, "reread": self.reread,
         }
+
+
+def _digest(me: frozenset[str]) -> str:
+    """Which addresses were mine when a source was read: when they change, its items are read again."""
+    import hashlib
+
+    return hashlib.blake2b("\n".join(sorted(me)).encode(), digest_size=8).hexdigest()
 
 
 class _RollBack(Exception):
@@ -168,7 +179,10 @@ class _Run:
 
     def go(self) -> None:
         with self.session.store.read() as conn:
-            cursor, _, _ = kept.load_state(conn, self.source.name)
+            cursor, last, _ = kept.load_state(conn, self.source.name)
+        self.me_digest = _digest(self.me)
+        if cursor and last.get("me") not in (None, self.me_digest):
+            cursor, self.summary.reread = {}, True
         self.request = ReadRequest(
             name=self.source.name, options=self.source.options, cursor=MappingProxyType(dict(cursor)), now=self.now,
             since=self.now - dt.timedelta(days=self.settings.history_days),
@@ -218,7 +232,8 @@ class _Run:
         summary.unknown = len(self.unknown)
         if not self.dry_run:
             with self.session.store.write() as conn:
-                kept.save_summary(conn, self.source.name, self.source.kind_name, summary.to_json(), self.now)
+                kept.save_summary(conn, self.source.name, self.source.kind_name,
+                                  {**summary.to_json(), "me": self.me_digest}, self.now)
 
     def _save(self, cursor: dict, *, complete: bool) -> None:
         try:

@@ -117,7 +117,7 @@ class Capture:
 
 @dataclass(frozen=True, slots=True)
 class Skip:
-    """An item not turned into a touch, and why ("mailing list", "no Date header", "larger than 25 MB")."""
+    """An item not turned into a touch, and why ("mailing list", "no Date header", "header larger than 256 KB")."""
 
     external_id: str
     reason: str

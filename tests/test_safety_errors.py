@@ -172,10 +172,10 @@ def test_an_import_that_meets_a_file_size_limit_is_one_line_and_keeps_the_databa
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 600 KiB tmpfs: a disk that really fills (ENOSPC). Mounting needs root, so elsewhere this is skipped."""
+    """An 800 KiB tmpfs: a disk that really fills (ENOSPC), with room for the database and its copy aside. Mounting needs root, so elsewhere this is skipped."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)],
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=800k", "tmpfs", str(mount)],
                           capture_output=True, check=False) if os.geteuid() == 0 else None
     if made is None or made.returncode != 0:
         pytest.skip("a small tmpfs cannot be mounted here (needs root)")

@@ -221,6 +221,22 @@ async def test_the_progress_shows_under_the_header_while_the_app_still_answers(s
 
 
 @sync
+async def test_while_a_sync_reads_the_engine_stays_free_for_the_app(session, ids):
+    """Reading and saving hold nothing the app's own work waits for: a touch logged meanwhile is saved at once."""
+    HOLD["reader"] = threading.Event()
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await until(pilot, lambda: "work-mail" in nav(app))
+        assert app.syncing
+        assert app.gate.lock.acquire(blocking=False), "the sync holds the engine while it reads"
+        app.gate.lock.release()
+        HOLD["reader"].set()
+        await settle_until(pilot, lambda: not app.syncing)
+
+
+@sync
 async def test_a_second_y_while_syncing_starts_no_second_sync(session, ids):
     HOLD["reader"] = threading.Event()
     app = KeepwarmApp(session)

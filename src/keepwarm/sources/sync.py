@@ -111,13 +111,24 @@ def check_me(session) -> frozenset[str]:
     return me
 
 
+def _directly(func):
+    return func()
+
+
 def sync(session, names: list[str] | None = None, *, dry_run: bool = False, progress: ProgressFn | None = None,
-         cancel: threading.Event | None = None) -> list[SourceSummary]:
-    """Sync the named sources (all when None); one summary per source, in config order."""
-    chosen = pick(session, names)
+         cancel: threading.Event | None = None, engine: Callable = _directly) -> list[SourceSummary]:
+    """Sync the named sources (all when None); one summary per source, in config order.
+
+    `engine(func)` runs what needs the plugins and rules (which kinds there
+    are, the cadence afterwards): the app passes its engine gate, so that the
+    reading and saving, which may take a minute on a first sync, hold nothing
+    the app's own work waits for.
+    """
+    chosen = engine(lambda: pick(session, names))
     if not chosen:
         return []
     me = check_me(session)
+    ahead = engine(lambda: session.runtime.engine.satisfy_ahead_days)
     touched: set[int] = set()
     summaries = []
     for source in chosen:
@@ -128,29 +139,29 @@ def sync(session, names: list[str] | None = None, *, dry_run: bool = False, prog
         if source.problem:
             summary.problem = source.problem
             continue
-        _Run(session, source, me, summary, dry_run, progress, cancel, touched).go()
+        _Run(session, source, me, summary, dry_run, progress, cancel, touched, ahead).go()
     if not dry_run:
-        _after(session, touched)
+        _after(session, touched, ahead, engine)
     return summaries
 
 
-def _after(session, touched: set[int]) -> None:
+def _after(session, touched: set[int], ahead: int, engine: Callable) -> None:
     """Meetings that have now taken place become touches; my unanswered mail is marked; the cadence reschedules."""
     settings = session.settings.sync
     now = session.now
     with session.store.write() as conn:
         before = kept.last_interaction_id(conn)
         kept.make_touches(conn, now, due_since=now - dt.timedelta(days=settings.ahead_days + 2))
-        touched |= _satisfy(conn, session, before)
+        touched |= _satisfy(conn, session, before, ahead)
         kept.mark_unanswered(conn, now, settings.unanswered_days)
     if touched:
         from ..engine.evaluate import evaluate
 
         # A few contacts: only they (and their accounts) are evaluated; many: one run over the book costs less.
-        evaluate(session, contact_ids=sorted(touched) if len(touched) <= SCOPED_AT_MOST else None)
+        engine(lambda: evaluate(session, contact_ids=sorted(touched) if len(touched) <= SCOPED_AT_MOST else None))
 
 
-def _satisfy(conn: Connection, session, before: int) -> set[int]:
+def _satisfy(conn: Connection, session, before: int, ahead: int) -> set[int]:
     """Close the follow-ups the touches made since `before` meet, as a logged touch would; their contacts."""
     i = interactions.c
     latest: dict[int, dt.date] = {}
@@ -159,7 +170,7 @@ def _satisfy(conn: Connection, session, before: int) -> set[int]:
         contacts.add(row.contact_id)
         if row.outcome == "completed" and (row.contact_id not in latest or row.at.date() > latest[row.contact_id]):
             latest[row.contact_id] = row.at.date()
-    actions.complete_met(conn, latest, session.now, session.runtime.engine.satisfy_ahead_days)
+    actions.complete_met(conn, latest, session.now, ahead)
     return contacts
 
 
@@ -167,8 +178,8 @@ class _Run:
     """One source's sync: read, and save at each checkpoint."""
 
     def __init__(self, session, source: Configured, me: frozenset[str], summary: SourceSummary, dry_run: bool,
-                 progress: ProgressFn | None, cancel: threading.Event | None, touched: set[int]) -> None:
-        self.session, self.source, self.me, self.summary = session, source, me, summary
+                 progress: ProgressFn | None, cancel: threading.Event | None, touched: set[int], ahead: int) -> None:
+        self.session, self.source, self.me, self.summary, self.ahead = session, source, me, summary, ahead
         self.dry_run, self.progress, self.cancel, self.touched = dry_run, progress, cancel, touched
         self.settings = session.settings.sync
         self.now = session.now
@@ -259,6 +270,6 @@ class _Run:
         self.touched.update(dropped.contacts)
         summary.new_touches += kept.make_touches(conn, self.now, capture_ids=saved.new + saved.changed + saved.moved)
         kept.link_replies(conn, before)
-        self.touched.update(_satisfy(conn, self.session, before))
+        self.touched.update(_satisfy(conn, self.session, before, self.ahead))
         self.unknown |= kept.unknown_among(conn, saved.new, self.me)
         kept.save_cursor(conn, name, self.source.kind_name, cursor)

@@ -91,7 +91,7 @@ class Syncing:
             from ..sources.sync import sync
 
             try:
-                box["summaries"] = self.gate.run(sync, self.session, progress=self._progress, cancel=cancel)
+                box["summaries"] = sync(self.session, progress=self._progress, cancel=cancel, engine=self.gate.run)
             except UserError as exc:
                 box["problem"] = exc.message
             except BaseException as exc:  # noqa: BLE001 - said in the notice; the thread must end quietly

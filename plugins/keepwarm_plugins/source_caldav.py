@@ -10,18 +10,16 @@ dates too, nothing is read again.
 
 from __future__ import annotations
 
-import inspect
-import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
-from keepwarm.plugin import ReadRequest, SourceKind, hookimpl
+from keepwarm.plugin import ReadRequest, SourceKind, dav, hookimpl
 
 from ._calendar_read import CalendarOptions, CalendarSourceError, read_whole
-from ._one_line import MASK, one_line
+from ._one_line import one_line
 from ._password_command import PasswordCommandError, check_command, run_password_command
 
 TIMEOUT_SECONDS = 30
@@ -51,59 +49,19 @@ class Options(CalendarOptions):
         return value
 
 
-def shown(url: str) -> str:
-    """The URL as messages print it: a password written into it masked."""
-    try:
-        parts = urlsplit(url)
-        if not parts.password:
-            return url
-    except ValueError:
-        return re.sub(r"(://[^/@:]*:)[^/]*@", rf"\1{MASK}@", url)
-    user, _, host = parts.netloc.rpartition("@")
-    return urlunsplit(parts._replace(netloc=f"{user.partition(':')[0]}:{MASK}@{host}"))
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc)
-    found = re.search(r"\[Errno -?\d+\] ([^')\"]+)", text)
-    if found:
-        return found.group(1).strip().lower()
-    if "timed out" in text.lower():
-        return "timed out"
-    return (text.splitlines()[0] if text else "")[:120] or type(exc).__name__
+shown = dav.shown
 
 
 def _explain(exc: BaseException, options: Options, secrets: list[str]) -> CalendarSourceError:
-    from caldav.lib import error
-
-    where = shown(options.url)
-    who = f" for user {options.username!r}" if options.username else " (no username set)"
-    status = getattr(exc, "status", None)
-    if isinstance(exc, error.AuthorizationError) and str(status) == "403":
-        text = f"{where}: the server refused access{who} (HTTP 403: this account may not read that calendar)"
-    elif isinstance(exc, error.AuthorizationError):
-        text = f"{where}: the server refused the credentials{who} (check username and password_command)"
-    elif isinstance(exc, error.NotFoundError):
-        text = f"{where}: no calendar there (check the url: a calendar's URL or the account's)"
-    elif isinstance(exc, error.DAVError):
-        text = f"{where}: the CalDAV server answered with an error ({_reason(exc)})"
-    else:
-        text = f"{where}: cannot reach the CalDAV server ({_reason(exc)}; check the url and the network)"
+    text = dav.problem(exc, options.url, options.username, secrets, no_user="no username set",
+                       credentials="check username and password_command",
+                       not_found="check the url: a calendar's URL or the account's",
+                       unreachable="check the url and the network")
     return CalendarSourceError(one_line(text, secrets=secrets))
 
 
 def _client(options: Options, password: str | None):
-    import caldav
-
-    settings: dict[str, Any] = {"url": options.url, "timeout": TIMEOUT_SECONDS}
-    if options.username:
-        settings.update(username=options.username, password=password or "")
-    accepted = inspect.signature(caldav.DAVClient.__init__).parameters
-    if options.username and "auth_type" in accepted:
-        settings["auth_type"] = "basic"
-    if "enable_rfc6764" in accepted:
-        settings["enable_rfc6764"] = False  # the URL is given: no DNS discovery
-    return caldav.DAVClient(**settings)
+    return dav.client(options.url, options.username, password, timeout=TIMEOUT_SECONDS)
 
 
 def _path(url: Any) -> str:

@@ -2,7 +2,9 @@
 
 Everything a hook receives or returns is here, with the vocabularies its
 fields use (`ctx.contact.role == Role.CHAMPION`, `Proposal(channel=Channel.CALL)`),
-so that a plugin needs no import from keepwarm's internals. The wording helpers
+so that a plugin needs no import from keepwarm's internals. `dav` helps a
+plugin that talks to a CalDAV server (a client, the URL with its password
+masked, one line for any failure), as keepwarm's own CalDAV source does. The wording helpers
 (`plural`, `noun`, `first_name`) let advice say "1 day" and "3 touches", and call
 people as keepwarm's own rules do.
 """
@@ -22,6 +24,7 @@ from .engine.types import (
     Touch,
     Warning,
 )
+from . import dav
 from .hookspecs import hookimpl
 from .model import (
     Assessment,
@@ -44,6 +47,7 @@ from .wording import first_name, noun, plural
 
 __all__ = [
     "PLUGIN_API_VERSION",
+    "dav",
     "Capture",
     "Checkpoint",
     "Gone",

@@ -14,13 +14,13 @@ as we computed it (caldav's own save helpers would bump it again).
 
 from __future__ import annotations
 
-import inspect
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote
 
+from .. import dav
+from ..dav import scrub, shown
 from ..errors import UserError
 from .entries import Entry, is_ours
 
@@ -80,96 +80,14 @@ def _dav():
     return caldav, error
 
 
-def _reason(exc: BaseException) -> str:
-    text = str(exc)
-    found = re.search(r"\[Errno -?\d+\] ([^')\"]+)", text)
-    if found:
-        return found.group(1).strip().lower()
-    if "timed out" in text.lower():
-        return "timed out"
-    first = text.splitlines()[0] if text else ""
-    return first[:120] or type(exc).__name__
-
-
-MASK = "***"
-_USERINFO_PASSWORD = re.compile(r"(://[^/@:]*:)[^/]*@")
-
-
-def shown(url: str) -> str:
-    """The URL as keepwarm prints it: a password written into it (`https://me:pw@host/`) masked."""
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:  # unreadable (`http://me:pw@[::1`): mask what looks like a password all the same
-        return _USERINFO_PASSWORD.sub(rf"\1{MASK}@", url)
-    if not password:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    user = parts.netloc.rpartition("@")[0].partition(":")[0]
-    return urlunsplit(parts._replace(netloc=f"{user}:{MASK}@{host}"))
-
-
-def _secrets(url: str, password: str | None) -> list[str]:
-    """Every form in which a password could come back in a server's or a library's message."""
-    found = [password] if password else []
-    try:
-        raw = urlsplit(url).netloc.rpartition("@")[0].partition(":")[2]
-    except ValueError:
-        raw = ""
-    if raw:
-        found += [raw, unquote(raw)]
-    return sorted({s for s in found if s}, key=len, reverse=True)
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, MASK)
-    return text
-
-
-def _status(exc: BaseException) -> int | None:
-    status = getattr(exc, "status", None)
-    try:
-        return int(status) if status is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
 def explain(exc: BaseException, url: str, username: str | None, secrets: Iterable[str] = ()) -> UserError:
-    """One line a user can act on, for anything the network or the server says.
-
-    401 is refused credentials; 403 is a refusal of what was asked, by a server that knows who
-    asks (another user's calendar, a read-only share). The password never appears: masked in
-    the URL, and taken out of whatever text the server or the library sent.
-    """
-    _, error = _dav()
-    where = shown(url)
-    who = f" for user {username!r}" if username else " (no user given; use --user)"
-    if isinstance(exc, error.AuthorizationError) and _status(exc) == 403:
-        text = (f"{where}: the server refused access{who} (HTTP 403 forbidden: the credentials were accepted, "
-                "but this account may not use that calendar)")
-    elif isinstance(exc, error.AuthorizationError):
-        text = f"{where}: the server refused the credentials{who} (check the user name and password)"
-    elif isinstance(exc, error.NotFoundError):
-        text = f"{where}: no calendar there (expected a calendar's URL, or the server's with --calendar NAME)"
-    elif isinstance(exc, error.DAVError):
-        text = f"{where}: the CalDAV server answered with an error ({_reason(exc)})"
-    else:
-        text = f"{where}: cannot reach the CalDAV server ({_reason(exc)})"
-    return UserError(scrub(text, [*_secrets(url, None), *secrets]))
+    """One line a user can act on, for anything the network or the server says (see `keepwarm.dav.problem`)."""
+    return UserError(dav.problem(exc, url, username, secrets, no_user="no user given; use --user",
+                                 not_found="expected a calendar's URL, or the server's with --calendar NAME"))
 
 
 def _client(url: str, username: str | None, password: str | None):
-    caldav, _ = _dav()
-    options: dict[str, Any] = {"url": url, "timeout": TIMEOUT_SECONDS}
-    if username:
-        options.update(username=username, password=password or "")
-    accepted = inspect.signature(caldav.DAVClient.__init__).parameters
-    if username and "auth_type" in accepted:
-        options["auth_type"] = "basic"  # send credentials at once instead of after a 401
-    if "enable_rfc6764" in accepted:
-        options["enable_rfc6764"] = False  # the URL is given; no DNS discovery
-    return caldav.DAVClient(**options)
+    return dav.client(url, username, password, timeout=TIMEOUT_SECONDS)
 
 
 def _name_of(calendar) -> str:
@@ -191,7 +109,7 @@ class Target:
 def open_target(url: str, username: str | None, password: str | None, calendar_name: str | None,
                 *, create: bool) -> Target:
     _, error = _dav()
-    secrets = tuple(_secrets(url, password))
+    secrets = tuple(dav.secrets_of(url, password))
 
     def target(calendar, where: str, created: bool = False) -> Target:
         return Target(client, calendar, shown(where), created, secrets)

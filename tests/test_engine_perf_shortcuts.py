@@ -115,6 +115,8 @@ def test_objects_frozen_by_someone_else_stay_frozen(keepwarm_session):
         frozen = gc.get_freeze_count()
         with collector_paused():
             [[n] for n in range(1000)]
-        assert gc.get_freeze_count() == frozen and gc.isenabled()
+        # Unfreezing would leave none; a few frozen objects may be freed meanwhile by another thread of the
+        # worker (a test's server or sync thread ending), which also lowers the count.
+        assert gc.get_freeze_count() > frozen - 100 and gc.isenabled()
     finally:
         gc.unfreeze()

@@ -144,3 +144,15 @@ def test_doctor_names_a_broken_source_and_a_missing_me(run, home, chatlog):
     assert [f["ok"] for f in sources] == [False, False]
     assert "no plugin offers the source kind 'pigeon'" in sources[0]["message"]
     assert "me: not set" in sources[1]["message"]
+
+
+def test_a_source_that_cannot_be_read_at_all_is_not_added(run, home, chatlog, tmp_path):
+    before = config(home)[0]
+    missing = run("source", "add", "chatlog", str(tmp_path / "nowhere.csv"), "--me", ME)
+    assert missing.exit_code == 2
+    assert "No such file" in missing.stderr and "the source was not added" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1 and "Traceback" not in missing.stderr
+    assert config(home)[0] == before
+    assert run("source", "list", "--json").json() == []
+    kept = run("source", "add", "chatlog", str(tmp_path / "nowhere.csv"), "--me", ME, "--no-sync")
+    assert kept.exit_code == 0 and "chatlog" in config(home)[1]["sources"]

@@ -78,7 +78,7 @@ class _Bar:
             self.width = 0
 
 
-def _run_sync(session: Session, names: list[str] | None, dry_run: bool, as_json: bool) -> None:
+def _sync_summaries(session: Session, names: list[str] | None, as_json: bool, dry_run: bool = False) -> list:
     from ..sources.sync import sync
 
     bar = _Bar() if not as_json else None
@@ -88,6 +88,10 @@ def _run_sync(session: Session, names: list[str] | None, dry_run: bool, as_json:
         if bar is not None:
             bar.close()
     report_problems(session.runtime)
+    return summaries
+
+
+def _print_summaries(summaries: list, as_json: bool) -> None:
     if as_json:
         emit_json([s.to_json() for s in summaries])
     else:
@@ -98,6 +102,10 @@ def _run_sync(session: Session, names: list[str] | None, dry_run: bool, as_json:
             click.echo(summary.line())
     if any(s.problem for s in summaries):
         sys.exit(1)
+
+
+def _run_sync(session: Session, names: list[str] | None, dry_run: bool, as_json: bool) -> None:
+    _print_summaries(_sync_summaries(session, names, as_json, dry_run), as_json)
 
 
 # ------------------------------------------------------------------ source
@@ -175,7 +183,7 @@ def add_command(session: Session, kind: str, target: str, name: str | None, pair
     A password is never written to config.toml: IMAP and CalDAV take a
     command that prints it (`password_command`) or the system keyring.
     """
-    from ..settings import Settings
+    from ..settings import Settings, SourceSettings
     from ..sources import config_file
     from ..sources.registry import kinds, validate
 
@@ -198,11 +206,27 @@ def add_command(session: Session, kind: str, target: str, name: str | None, pair
     options = validate(found, name, values)
     written = options.model_dump(mode="json", exclude_defaults=True)
     written[found.target] = options.model_dump(mode="json")[found.target]
+    if no_sync:
+        path = config_file.add_source(name, kind, written, me=me if addresses else None)
+        click.echo(f"Added source {name} ({kind}: {written[found.target]}) to {path}", err=True)
+        return
+    # The first sync runs before the source is written down: one that cannot read anything at all
+    # (no such folder, the server refuses the login) adds nothing, and says why.
+    trial = session.settings.model_copy(update={
+        "me": me, "sources": {**session.settings.sources, name: SourceSettings(kind=kind, **written)}})
+    session.__dict__["settings"] = trial
+    summaries = _sync_summaries(session, [name], as_json)
+    [summary] = summaries
+    if summary.problem and summary.read == 0:
+        from ..store import captures as kept
+
+        with session.store.write() as conn:
+            kept.forget(conn, name, keep_touches=False)
+        raise UserError(f"{summary.problem}; the source was not added (fix it and add it again, or add it as it "
+                        "is with --no-sync)")
     path = config_file.add_source(name, kind, written, me=me if addresses else None)
     click.echo(f"Added source {name} ({kind}: {written[found.target]}) to {path}", err=True)
-    session.__dict__.pop("settings", None)
-    if not no_sync:
-        _run_sync(session, [name], False, as_json)
+    _print_summaries(summaries, as_json)
 
 
 @source_group.command("list")

@@ -26,15 +26,15 @@ MESSAGES = 8_000
 PEOPLE = 40
 
 
-def _maildir(root: Path) -> Path:
+def _maildir(root: Path, messages: int = MESSAGES) -> Path:
     """Messages written straight into cur/ (as a mail program leaves them), some answered, some not."""
     from email.utils import format_datetime
 
     for sub in ("cur", "new", "tmp"):
         (root / sub).mkdir(parents=True, exist_ok=True)
-    for n in range(MESSAGES):
+    for n in range(messages):
         person = f"person{n % PEOPLE}@client.example"
-        when = FIXED_NOW - dt.timedelta(minutes=40 * (MESSAGES - n))
+        when = FIXED_NOW - dt.timedelta(minutes=40 * (messages - n))
         mine = n % 3 == 0
         head = [f"Message-ID: <m{n}@x>", f"Date: {format_datetime(when)}",
                 f"From: {ME if mine else person}", f"To: {person if mine else ME}"]
@@ -111,3 +111,25 @@ def test_a_killed_sync_resumes_and_ends_as_an_uninterrupted_one(tmp_path):
     out, err = again.communicate(timeout=600)
     assert again.returncode == 0, err
     assert _state(killed) == expected
+
+
+@pytest.mark.xdist_group("slow-subprocess")
+def test_ctrl_c_stops_after_the_item_being_read_and_the_next_sync_goes_on(tmp_path):
+    maildir = _maildir(tmp_path / "Mail", 16_000)
+    db = _book(tmp_path / "home", maildir)
+    run = _keepwarm(tmp_path / "home", "sync")
+    deadline = time.monotonic() + 600
+    while _saved(db) == 0 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert run.poll() is None, "the sync ended before Ctrl-C could be pressed in the middle"
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 130, err
+    assert "Stopping after the message or event being read" in err and "Traceback" not in err
+    assert out.strip().endswith("(stopped; the next sync goes on from here)"), out
+    stopped = _saved(db)
+    assert 0 < stopped < 16_000
+    again = _keepwarm(tmp_path / "home", "sync", "--json")
+    out, err = again.communicate(timeout=600)
+    assert again.returncode == 0, err
+    assert _saved(db) == 16_000

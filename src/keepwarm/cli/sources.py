@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
+from ..text import visible
 from ..session import Session
 from ..wording import plural
 from . import cli
@@ -58,7 +59,10 @@ class _Bar:
     """Progress on stderr while a source is read, only when stderr is a terminal (a script sees the summary only)."""
 
     def __init__(self) -> None:
-        self.shown = sys.stderr.isatty()
+        from .terminal import raw_stderr
+
+        self.stream = raw_stderr()
+        self.shown = self.stream.isatty()
         self.width = 0
 
     def __call__(self, name: str, done: int, total: int | None) -> None:
@@ -70,21 +74,38 @@ class _Bar:
         else:
             text = f"  {name}: {done:,} read"
         self.width = max(self.width, len(text))
-        click.echo("\r" + text.ljust(self.width), nl=False, err=True)
+        self.stream.write("\r" + visible(text, multiline=False).ljust(self.width))
+        self.stream.flush()
 
     def close(self) -> None:
         if self.shown and self.width:
-            click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
             self.width = 0
 
 
 def _sync_summaries(session: Session, names: list[str] | None, as_json: bool, dry_run: bool = False) -> list:
+    """Sync with a progress line; the first Ctrl-C stops after the item being read, keeping what was saved."""
+    import signal
+    import threading
+
     from ..sources.sync import sync
 
     bar = _Bar() if not as_json else None
+    cancel = threading.Event()
+
+    def stop(_signum, _frame) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        click.echo("\nStopping after the message or event being read (Ctrl-C again stops at once)...", err=True)
+
+    previous = signal.signal(signal.SIGINT, stop) if threading.current_thread() is threading.main_thread() else None
     try:
-        summaries = sync(session, names, dry_run=dry_run, progress=bar)
+        summaries = sync(session, names, dry_run=dry_run, progress=bar, cancel=cancel)
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
         if bar is not None:
             bar.close()
     report_problems(session.runtime)
@@ -100,6 +121,8 @@ def _print_summaries(summaries: list, as_json: bool) -> None:
                        "(or mbox, imap, ics, vdir, caldav; `keepwarm source kinds` lists them).")
         for summary in summaries:
             click.echo(summary.line())
+    if any(s.stopped for s in summaries):
+        sys.exit(130)  # as a shell reports a command stopped by Ctrl-C
     if any(s.problem for s in summaries):
         sys.exit(1)
 

@@ -36,6 +36,13 @@ class VisibleText:
         return getattr(self._stream, name)
 
 
+def raw_stderr():
+    """Standard error unwrapped, for the one writer that needs a carriage return: a progress line, whose text
+    is numbers and a source's name (letters, digits, - and _ only, as config.toml allows)."""
+    stream = sys.stderr
+    return stream._stream if isinstance(stream, VisibleText) else stream
+
+
 @contextmanager
 def visible_controls() -> Iterator[None]:
     """Wrap stdout and stderr for the duration of one command (also under click's CliRunner)."""

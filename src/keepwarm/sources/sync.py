@@ -25,7 +25,7 @@ from .. import actions
 from ..errors import UserError
 from ..store import captures as kept
 from ..store.schema import interactions
-from ..wording import one_line, plural
+from ..wording import noun, one_line, plural
 from .registry import Configured, pick
 from .types import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 
@@ -67,7 +67,7 @@ class SourceSummary:
             reasons = ", ".join(f"{n:,} {reason}" for reason, n in self.skipped.most_common(4))
             more = "" if len(self.skipped) <= 4 else ", ..."
             parts.append(f"skipped {skipped:,} ({reasons}{more})")
-        parts.append(f"{plural(self.unknown, 'unknown correspondent')}")
+        parts.append(f"{self.unknown:,} {noun(self.unknown, 'unknown correspondent')}")
         text = f"{self.name}: " + ", ".join(parts)
         if self.reread:
             text += " (read again from the start: your addresses changed)"

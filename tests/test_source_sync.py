@@ -259,3 +259,17 @@ def test_a_new_address_of_mine_turns_earlier_mail_the_right_way_round(book, keep
     assert [t.direction for t in touches(book, keepwarm_people["ada"])] == ["outbound", "inbound"]
     [again] = sync(book)
     assert not again.reread and again.read == 0
+
+
+def test_a_hostile_display_name_becomes_a_plain_name_and_a_typed_one_is_checked(book, keepwarm_people):
+    source = ListSource()
+    source.stores["inbox"] = [mail("e1", ago(2), "eve@x.example", ME, names={"eve@x.example": "Eve\x1b[31m Red\x07"})]
+    use(book, source, sources={"work": {"kind": "listed", "store": "inbox"}})
+    sync(book)
+    eve = correspondents.add(book, "eve@x.example")
+    from keepwarm.store import contacts as people
+
+    with book.store.read() as conn:
+        assert people.get_contact(conn, eve).name == "Eve Red"
+    with pytest.raises(UserError, match="--name: contains the control character"):
+        correspondents.add(book, "someone@x.example", "Bad\x1b[2Jname")

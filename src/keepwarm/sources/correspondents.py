@@ -8,13 +8,27 @@ given an e-mail), so the agenda knows the relationship from the first day.
 
 from __future__ import annotations
 
+import re
+
 from ..errors import UserError
 from ..model import Contact
 from ..store import captures as kept
 from ..store import contacts as people
 from ..store.captures import Correspondent
+from ..text import control_problem, first_control
 
-__all__ = ["Correspondent", "add", "ignore", "unknown"]
+__all__ = ["Correspondent", "add", "ignore", "suggested_name", "unknown"]
+
+#: A terminal's escape sequences (CSI such as colours, OSC such as titles and the clipboard), whole.
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]")
+
+
+def suggested_name(name: str, address: str) -> str:
+    """The header's name without escape sequences and control characters, or the address's part before the @
+    when it gave none: a display name is whatever the sender typed."""
+    kept = "".join(ch for ch in ESCAPES.sub("", name) if first_control(ch) is None)
+    kept = " ".join(kept.split()).strip("\"' ")
+    return kept or address.partition("@")[0]
 
 
 def _address(text: str) -> str:
@@ -38,7 +52,10 @@ def add(session, address: str, name: str | None = None) -> int:
         found = people.find_by_email(conn, folded)
         if found:
             raise UserError(f"address: {address} belongs to a contact already (id {found})")
-        chosen = " ".join((name or "").split()) or kept.seen_name(conn, folded) or folded.split("@", 1)[0]
+        chosen = " ".join((name or "").split()) or suggested_name(kept.seen_name(conn, folded), folded)
+        problem = control_problem(chosen)
+        if problem:
+            raise UserError(f"--name: {problem}")
         try:
             contact = Contact(name=chosen, emails=[address.strip()])
         except ValueError as exc:

@@ -8,8 +8,6 @@ The address is theirs as the headers wrote it and is not edited here.
 
 from __future__ import annotations
 
-import re
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,21 +15,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from ...text import control_problem, first_control, visible
+from ...sources.correspondents import suggested_name
+from ...text import control_problem, visible
 from ..keys import TypingWhenShown
 from .fields import Field
-
-
-#: A terminal's escape sequences (CSI such as colours, OSC such as titles and the clipboard), whole.
-ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]")
-
-
-def suggested_name(name: str, address: str) -> str:
-    """The header's name without escape sequences and control characters, or the address's part before the @
-    when it gave none."""
-    kept = "".join(ch for ch in ESCAPES.sub("", name) if first_control(ch) is None)
-    kept = " ".join(kept.split()).strip("\"' ")
-    return kept or address.partition("@")[0]
 
 
 class NewContactScreen(TypingWhenShown, ModalScreen[str | None]):

@@ -273,3 +273,22 @@ def test_a_hostile_display_name_becomes_a_plain_name_and_a_typed_one_is_checked(
         assert people.get_contact(conn, eve).name == "Eve Red"
     with pytest.raises(UserError, match="--name: contains the control character"):
         correspondents.add(book, "someone@x.example", "Bad\x1b[2Jname")
+
+
+def test_a_meeting_i_declined_is_no_touch_and_stops_being_one(book, keepwarm_people):
+    from keepwarm.plugin import Capture, Channel, Person
+
+    def invite(my_answer: str) -> Capture:
+        return Capture("party", ago(4), Channel.MEETING, (
+            Person(ADA, "organizer"), Person(ME, "attendee", status=my_answer)))
+
+    source = ListSource()
+    source.complete = True
+    source.stores["cal"] = [invite("ACCEPTED")]
+    use(book, source, sources={"cal": {"kind": "listed", "store": "cal"}})
+    sync(book)
+    assert [(t.direction, t.outcome) for t in touches(book, keepwarm_people["ada"])] == [("inbound", "completed")]
+    source.stores["cal"] = [invite("DECLINED")]
+    [summary] = sync(book)
+    assert summary.skipped == {"meeting you declined": 1} and summary.removed == 1
+    assert touches(book, keepwarm_people["ada"]) == []

@@ -88,6 +88,10 @@ class SourceSummary:
         }
 
 
+def _i_declined(item: Capture, me: frozenset[str]) -> bool:
+    return any(p.status.upper() == "DECLINED" and kept.fold(p.address) in me for p in item.people)
+
+
 def _digest(me: frozenset[str]) -> str:
     """Which addresses were mine when a source was read: when they change, its items are read again."""
     import hashlib
@@ -210,6 +214,9 @@ class _Run:
                     break
                 if isinstance(item, Capture):
                     summary.read += 1
+                    if _i_declined(item, self.me):  # not a meeting with them: no touch, and gone if it was one
+                        summary.skipped["meeting you declined"] += 1
+                        continue
                     self.rows.append(kept.Row.of(item, self.me, self.settings.keep_subjects))
                     self.seen.add(item.external_id[:kept.LONGEST])
                 elif isinstance(item, Skip):

@@ -90,6 +90,9 @@ class Evaluation:
     _account_health: dict[int, Health] | None = field(default=None, repr=False)
     #: What makes this run's plugin inputs read-only (engine/readonly.py), with what it froze already.
     _freeze: Freezer = field(default_factory=Freezer, repr=False)
+    #: The plugins that failed for each contact's cadence, and the contacts not to be contacted: for the reconcile.
+    _failed: dict[int, set[str]] = field(default_factory=dict, repr=False)
+    _silenced: set[int] = field(default_factory=set, repr=False)
 
     @property
     def account_health(self) -> dict[int, Health]:
@@ -184,138 +187,188 @@ def evaluate(
         return _evaluate(session, persist=persist, contact_ids=contact_ids, at=now)
 
 
+@dataclass
+class _Run:
+    """What one run works with: the clock, the settings, and the freezer every plugin input passes through."""
+
+    session: Session
+    runtime: Runtime
+    now: dt.datetime
+    today: dt.date
+    rules: object
+    freeze: Freezer = field(default_factory=Freezer)  # every plugin reads what the others read: none may change it
+    signals: dict[str, list[str]] = field(default_factory=dict)
+
+    def stats(self, conn, ids: list[int] | None) -> dict[int, ContactStats]:
+        cfg = self.runtime.engine
+        return statistics.compute(conn, self.now, self.today, recent_days=cfg.recent_days,
+                                  baseline_days=cfg.baseline_days, signals=self.signals, contact_ids=ids)
+
+    def stats_later(self, ids: list[int]) -> dict[int, ContactStats]:
+        with self.session.store.read() as conn:
+            return self.stats(conn, ids)
+
+
+@dataclass
+class _Inputs:
+    """Everything a run reads from the store, in one read transaction."""
+
+    wanted: set[int] | None  # None: the whole book
+    in_scope: dict[int, Contact]
+    accounts: dict[int, Account]
+    stats: dict[int, ContactStats]
+    open_promises: dict[int, list[Commitment]]
+    open_followups: dict[int, list[FollowUp]]
+    all_open: list[FollowUp] | None  # every open follow-up (whole-book runs only)
+    network_contacts: list[Contact] | None = None
+
+
 def _evaluate(
     session: Session, *, persist: bool, contact_ids: Iterable[int] | None, at: dt.datetime | None = None
 ) -> Evaluation:
     runtime: Runtime = session.runtime
-    host = runtime.host
-    cfg = runtime.engine
     now = session.now if at is None else at
     today = session.today if at is None else now.astimezone(session.tz).date()
-    freeze = Freezer()  # every plugin reads what the others read: none may change it
-    rules = Freezer(copy=True)(runtime.rules.sections)  # the runtime's own stay as they are
-
-    def compute(conn, ids):
-        return statistics.compute(
-            conn, now, today, recent_days=cfg.recent_days, baseline_days=cfg.baseline_days,
-            signals=signals, contact_ids=ids,
-        )
-
-    def compute_later(ids):
-        with session.store.read() as conn:
-            return compute(conn, ids)
-
+    run = _Run(session, runtime, now, today, Freezer(copy=True)(runtime.rules.sections))  # the runtime's own stay
     with session.store.read() as conn:
-        wanted = set(contact_ids) if contact_ids is not None else None
-        if wanted is not None:
-            focus = load_contacts(conn, ids=wanted)
-            account_ids = {people.find_account_id(conn, c.account) for c in focus if c.account}
-            members = [c for aid in account_ids if aid is not None for c in load_contacts(conn, account_id=aid)]
-            in_scope = {c.id: c for c in [*focus, *members]}
-        else:
-            network_contacts = load_all_contacts(conn)
-            in_scope = {c.id: c for c in network_contacts}
-        if wanted is None:
-            accounts = {a.id: a for a in people.list_accounts(conn)}
-        else:  # only the evaluated contacts' accounts
-            accounts = {aid: people.get_account(conn, aid) for aid in sorted(account_ids) if aid is not None}
-        account_by_name = {a.name: a.id for a in accounts.values()}
-        signals = host.note_signals(rules)
-        if wanted is None:
-            stats = compute(conn, None)
-        else:  # the accounts' other members: what account rules read now, the rest on first use
-            stats = compute(conn, [cid for cid in in_scope if cid in wanted])
-            stats.update(statistics.compute_members(
-                conn, now, recent_days=cfg.recent_days, baseline_days=cfg.baseline_days,
-                contact_ids=[cid for cid in in_scope if cid not in wanted], complete=compute_later,
-            ))
-            stats = {cid: stats[cid] for cid in sorted(stats)}
-        open_promises: dict[int, list[Commitment]] = defaultdict(list)
-        open_followups: dict[int, list[FollowUp]] = defaultdict(list)
-        all_open: list[FollowUp] | None = None
-        if wanted is None:
-            for promise in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value):
-                open_promises[promise.contact_id].append(promise)
-            all_open = load_open_followups(conn)
-            for item in all_open:
-                open_followups[item.contact_id].append(item)
-        else:  # only the evaluated contacts' contexts hold them
-            for cid in wanted:
-                open_promises[cid] = activity.list_commitments(conn, cid, status=CommitmentStatus.OPEN.value)
-                open_followups[cid] = followups.list_followups(conn, cid, statuses=followups.OPEN_STATES)
+        run.signals = runtime.host.note_signals(run.rules)
+        inputs = _read_inputs(run, conn, None if contact_ids is None else set(contact_ids))
+    evaluation = _run_hooks(run, inputs)
+    if persist and not session.store.read_only:  # a read-only database: advice from what it holds, nothing stored
+        _persist(run, evaluation, inputs)
+    return evaluation
 
-    if wanted is None:
-        network = freeze(Network(contacts=tuple(network_contacts), stats=stats))
+
+def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
+    """The contacts in scope (the wanted ones and their accounts' other members), their statistics and what is open."""
+    cfg = run.runtime.engine
+    network_contacts = None
+    if wanted is not None:
+        focus = load_contacts(conn, ids=wanted)
+        account_ids = {people.find_account_id(conn, c.account) for c in focus if c.account}
+        members = [c for aid in account_ids if aid is not None for c in load_contacts(conn, account_id=aid)]
+        in_scope = {c.id: c for c in [*focus, *members]}
+        accounts = {aid: people.get_account(conn, aid) for aid in sorted(account_ids) if aid is not None}
+        # The accounts' other members: what account rules read now, the rest on first use.
+        stats = run.stats(conn, [cid for cid in in_scope if cid in wanted])
+        stats.update(statistics.compute_members(
+            conn, run.now, recent_days=cfg.recent_days, baseline_days=cfg.baseline_days,
+            contact_ids=[cid for cid in in_scope if cid not in wanted], complete=run.stats_later,
+        ))
+        stats = {cid: stats[cid] for cid in sorted(stats)}
     else:
-        network = StoredNetwork(session.store, stats, compute)
+        network_contacts = load_all_contacts(conn)
+        in_scope = {c.id: c for c in network_contacts}
+        accounts = {a.id: a for a in people.list_accounts(conn)}
+        stats = run.stats(conn, None)
+    open_promises: dict[int, list[Commitment]] = defaultdict(list)
+    open_followups: dict[int, list[FollowUp]] = defaultdict(list)
+    all_open: list[FollowUp] | None = None
+    if wanted is None:
+        for promise in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value):
+            open_promises[promise.contact_id].append(promise)
+        all_open = load_open_followups(conn)
+        for item in all_open:
+            open_followups[item.contact_id].append(item)
+    else:  # only the evaluated contacts' contexts hold them
+        for cid in wanted:
+            open_promises[cid] = activity.list_commitments(conn, cid, status=CommitmentStatus.OPEN.value)
+            open_followups[cid] = followups.list_followups(conn, cid, statuses=followups.OPEN_STATES)
+    return _Inputs(wanted, in_scope, accounts, stats, open_promises, open_followups, all_open, network_contacts)
+
+
+def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
+    """Cadence and warnings per contact, account warnings per account, then health: the run's conclusions."""
+    host, freeze, wanted, stats, in_scope = run.runtime.host, run.freeze, inputs.wanted, inputs.stats, inputs.in_scope
+    if wanted is None:
+        network = freeze(Network(contacts=tuple(inputs.network_contacts), stats=stats))
+    else:
+        network = StoredNetwork(run.session.store, stats, run.stats)
+    account_by_name = {a.name: a.id for a in inputs.accounts.values()}
     account_of = {cid: account_by_name[c.account] for cid, c in in_scope.items() if c.account in account_by_name}
     by_account: dict[int, list[Member]] = defaultdict(list)
     for cid, aid in account_of.items():
         by_account[aid].append(Member(in_scope[cid], stats[cid]))
     account_contexts = {
-        aid: freeze(AccountContext(account=accounts[aid], members=tuple(ms), today=today, now=now, rules=rules))
+        aid: freeze(AccountContext(account=inputs.accounts[aid], members=tuple(ms), today=run.today, now=run.now,
+                                   rules=run.rules))
         for aid, ms in by_account.items()
     }
-
     targets = list(in_scope) if wanted is None else [cid for cid in in_scope if cid in wanted]
-    touches = RecentTouches(session, now, None if wanted is None else targets)
-    contexts: dict[int, ContactContext] = {}
-    proposals: dict[int, list[tuple[str, Proposal]]] = {}
-    failed: dict[int, set[str]] = {}
-    warnings: dict[int, list[Warning]] = {}
-    silenced: set[int] = set()
-    cadence = host.dispatcher("keepwarm_cadence", Proposal)
-    warn = host.dispatcher("keepwarm_warnings", Warning)
-    former = Stage.FORMER
-    no_promises: tuple[Commitment, ...] = ()
+    per_contact = _PerContact(run, network, account_contexts, account_of, None if wanted is None else targets)
     for cid in targets:
-        contact = in_scope[cid]
-        promises, plans = open_promises.get(cid), open_followups.get(cid)
-        ctx = freeze(ContactContext(
-            contact, stats[cid], today, now, rules, account_contexts.get(account_of.get(cid)), network,
-            tuple(promises) if promises else no_promises, tuple(plans) if plans else (), (), touches,
-        ))
-        contexts[cid] = ctx
-        if contact.do_not_contact:
-            silenced.add(cid)
-            proposals[cid], failed[cid] = [], set()
-        else:
-            proposals[cid], failed[cid] = cadence(ctx, cid)
-        warnings[cid] = [w for _, w in warn(ctx, cid)[0]] if contact.stage != former else []
+        per_contact(in_scope[cid], stats[cid], inputs)
+    contexts, proposals, failed, warnings = per_contact.contexts, per_contact.proposals, per_contact.failed, \
+        per_contact.warnings
+    silenced = per_contact.silenced
 
     account_warn = host.dispatcher("keepwarm_account_warnings", Warning)
     account_warnings = {aid: [w for _, w in account_warn(actx, None)[0]] for aid, actx in account_contexts.items()}
     for cid in targets:
-        aid = account_of.get(cid)
-        if aid is not None:
-            extra = account_warnings.get(aid)
-            if extra:
-                warnings[cid] = warnings[cid] + extra
+        extra = account_warnings.get(account_of.get(cid))
+        if extra:
+            warnings[cid] = warnings[cid] + extra
 
     evaluation = Evaluation(
-        today=today, now=now, runtime=runtime, contacts={cid: in_scope[cid] for cid in targets}, accounts=accounts,
-        account_of=account_of, stats=stats, contexts=contexts, proposals=proposals, warnings=warnings,
-        account_warnings=account_warnings, health={}, account_contexts=account_contexts, open_followups=all_open,
-        _freeze=freeze,
+        today=run.today, now=run.now, runtime=run.runtime, contacts={cid: in_scope[cid] for cid in targets},
+        accounts=inputs.accounts, account_of=account_of, stats=stats, contexts=contexts, proposals=proposals,
+        warnings=warnings, account_warnings=account_warnings, health={}, account_contexts=account_contexts,
+        open_followups=inputs.all_open, _freeze=freeze,
     )
+    evaluation._failed, evaluation._silenced = failed, silenced
     for cid in targets:
         evaluation.health[cid] = contact_health(
-            stats[cid], warnings[cid], today, evaluation.interval_days(cid), runtime.health
+            stats[cid], warnings[cid], run.today, evaluation.interval_days(cid), run.runtime.health
         )
-
-    if persist and not session.store.read_only:  # a read-only database: advice from what it holds, nothing stored
-        active = {name for name, info in host.infos.items() if info.active}
-        with session.store.write() as conn:
-            evaluation.changes = reconcile(
-                conn, proposals, failed, active, targets, today=today, now=now,
-                horizon_days=cfg.horizon_days, silenced=silenced,
-            )
-            if any(evaluation.changes.values()):
-                _reconciled_followups(conn, evaluation, targets)
-            from ..store import snapshots  # what this run concluded, stored with the follow-ups it reconciled
-
-            snapshots.store(conn, evaluation)
     return evaluation
+
+
+class _PerContact:
+    """Each contact's context, then its cadence proposals and its own warnings (none for a former contact)."""
+
+    def __init__(self, run: _Run, network, account_contexts: dict[int, AccountContext], account_of: dict[int, int],
+                 targets: list[int] | None) -> None:
+        self.run, self.network, self.account_contexts, self.account_of = run, network, account_contexts, account_of
+        self.touches = RecentTouches(run.session, run.now, targets)  # None: every contact's, in one query
+        self.cadence = run.runtime.host.dispatcher("keepwarm_cadence", Proposal)
+        self.warn = run.runtime.host.dispatcher("keepwarm_warnings", Warning)
+        self.contexts: dict[int, ContactContext] = {}
+        self.proposals: dict[int, list[tuple[str, Proposal]]] = {}
+        self.failed: dict[int, set[str]] = {}
+        self.warnings: dict[int, list[Warning]] = {}
+        self.silenced: set[int] = set()
+
+    def __call__(self, contact: Contact, stats: ContactStats, inputs: _Inputs) -> None:
+        run, cid = self.run, contact.id
+        promises, plans = inputs.open_promises.get(cid), inputs.open_followups.get(cid)
+        ctx = run.freeze(ContactContext(
+            contact, stats, run.today, run.now, run.rules, self.account_contexts.get(self.account_of.get(cid)),
+            self.network, tuple(promises) if promises else (), tuple(plans) if plans else (), (), self.touches,
+        ))
+        self.contexts[cid] = ctx
+        if contact.do_not_contact:
+            self.silenced.add(cid)
+            self.proposals[cid], self.failed[cid] = [], set()
+        else:
+            self.proposals[cid], self.failed[cid] = self.cadence(ctx, cid)
+        self.warnings[cid] = [w for _, w in self.warn(ctx, cid)[0]] if contact.stage != Stage.FORMER else []
+
+
+def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
+    """The follow-ups the cadence proposed, reconciled, and what the run concluded, stored in one transaction."""
+    from ..store import snapshots  # what this run concluded, stored with the follow-ups it reconciled
+
+    host, cfg = run.runtime.host, run.runtime.engine
+    targets = list(evaluation.contacts)
+    active = {name for name, info in host.infos.items() if info.active}
+    with run.session.store.write() as conn:
+        evaluation.changes = reconcile(
+            conn, evaluation.proposals, evaluation._failed, active, targets, today=run.today, now=run.now,
+            horizon_days=cfg.horizon_days, silenced=evaluation._silenced,
+        )
+        if any(evaluation.changes.values()):
+            _reconciled_followups(conn, evaluation, targets)
+        snapshots.store(conn, evaluation)
 
 
 def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, Tip, hookimpl
+from keepwarm.plugin import ContactContext, Tip, applies, hookimpl, section
 
-from ._tips_common import CHANNEL_WORDS, TipText, applies, fill
+from ._tips_common import CHANNEL_WORDS, TipText, fill
 
 SECTION = "channel_tips"
 TOPIC = "channel"
@@ -43,9 +43,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl

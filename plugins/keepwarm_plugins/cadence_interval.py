@@ -38,7 +38,7 @@ class TierDays(BaseModel):
 
 
 class Settings(BaseModel):
-    """Parameters of the routine rhythm; defaults equal rules/cadence.toml."""
+    """Parameters of the routine rhythm; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

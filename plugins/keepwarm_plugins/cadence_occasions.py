@@ -38,7 +38,7 @@ class LeadDays(BaseModel):
 
 
 class Settings(BaseModel):
-    """Parameters of the occasions rule; defaults equal rules/cadence.toml."""
+    """Parameters of the occasions rule; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -19,7 +19,7 @@ SECTION = "promise_due"
 
 
 class Settings(BaseModel):
-    """Parameters of the promise follow-ups; defaults equal rules/cadence.toml."""
+    """Parameters of the promise follow-ups; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

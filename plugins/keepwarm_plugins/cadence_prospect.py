@@ -23,7 +23,7 @@ SECTION = PROSPECT_SECTION
 
 
 class Settings(BaseModel):
-    """Parameters of the new-prospect sequence; defaults equal rules/cadence.toml."""
+    """Parameters of the new-prospect sequence; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -22,7 +22,7 @@ SECTION = RECOVERY_SECTION
 
 
 class Settings(BaseModel):
-    """Parameters of the recovery cadence; defaults equal rules/cadence.toml."""
+    """Parameters of the recovery cadence; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

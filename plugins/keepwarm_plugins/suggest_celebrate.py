@@ -18,7 +18,7 @@ SECTION = "celebrate"
 
 
 class Settings(BaseModel):
-    """Parameters of the celebrate suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the celebrate suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

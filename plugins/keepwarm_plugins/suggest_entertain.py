@@ -18,7 +18,7 @@ SECTION = "entertain"
 
 
 class Settings(BaseModel):
-    """Parameters of the entertain-without-business suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the entertain-without-business suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -23,7 +23,7 @@ STRENGTH = {"tag": 3, "title": 2, "interest": 1}
 
 
 class Settings(BaseModel):
-    """Parameters of the introduction suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the introduction suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

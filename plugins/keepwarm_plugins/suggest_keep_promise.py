@@ -16,7 +16,7 @@ SECTION = "keep_promise"
 
 
 class Settings(BaseModel):
-    """Parameters of the keep-a-promise suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the keep-a-promise suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

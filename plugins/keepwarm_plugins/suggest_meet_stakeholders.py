@@ -20,7 +20,7 @@ SECTION = "meet_stakeholders"
 
 
 class Settings(BaseModel):
-    """Parameters of the meet-other-stakeholders suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the meet-other-stakeholders suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -20,7 +20,7 @@ SECTION = "no_reply_note"
 
 
 class Settings(BaseModel):
-    """Parameters of the no-reply-needed note; defaults equal rules/suggestions.toml."""
+    """Parameters of the no-reply-needed note; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

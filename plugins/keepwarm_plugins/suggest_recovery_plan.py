@@ -30,7 +30,7 @@ STEPS = (
 
 
 class Settings(BaseModel):
-    """Parameters of the recovery-plan suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the recovery-plan suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -18,7 +18,7 @@ SECTION = "referral"
 
 
 class Settings(BaseModel):
-    """Parameters of the ask-for-a-referral suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the ask-for-a-referral suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

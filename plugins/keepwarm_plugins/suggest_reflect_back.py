@@ -16,7 +16,7 @@ SECTION = "reflect_back"
 
 
 class Settings(BaseModel):
-    """Parameters of the reflect-back suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the reflect-back suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -16,7 +16,7 @@ SECTION = "offer_review"
 
 
 class Settings(BaseModel):
-    """Parameters of the offer-a-review suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the offer-a-review suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -18,7 +18,7 @@ SECTION = "small_favor"
 
 
 class Settings(BaseModel):
-    """Parameters of the ask-a-small-favor suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the ask-a-small-favor suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -17,7 +17,7 @@ SECTION = "useful_content"
 
 
 class Settings(BaseModel):
-    """Parameters of the useful-content suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the useful-content suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -19,7 +19,7 @@ TOPIC = "channel"
 
 
 class Settings(BaseModel):
-    """Texts of the channel tips; defaults equal rules/tips.toml. `{name}`, `{channel}`, `{time}` are filled in."""
+    """Texts of the channel tips; the source of rules/tips.toml (generated). `{name}`, `{channel}`, `{time}` are filled in."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -23,7 +23,7 @@ TOPIC = "etiquette"
 
 
 class Settings(BaseModel):
-    """When and what the etiquette tips say; defaults equal rules/tips.toml. `{name}` is the first name."""
+    """When and what the etiquette tips say; the source of rules/tips.toml (generated). `{name}` is the first name."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -23,7 +23,7 @@ def _texts(default: list[str], description: str):
 
 
 class Settings(BaseModel):
-    """Tips for each motivation driver; defaults equal rules/tips.toml. `{name}` is the first name."""
+    """Tips for each motivation driver; the source of rules/tips.toml (generated). `{name}` is the first name."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -25,7 +25,7 @@ def _texts(default: list[str], description: str):
 
 
 class Settings(BaseModel):
-    """Tips for each social style; defaults equal rules/tips.toml. `{name}` is the first name."""
+    """Tips for each social style; the source of rules/tips.toml (generated). `{name}` is the first name."""
 
     model_config = ConfigDict(extra="forbid")
 

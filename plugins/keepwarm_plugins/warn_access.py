@@ -18,7 +18,7 @@ SECTION = "access_restriction"
 
 
 class Settings(BaseModel):
-    """Parameters of the access restriction; defaults equal rules/warnings.toml."""
+    """Parameters of the access restriction; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

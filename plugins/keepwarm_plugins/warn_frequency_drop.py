@@ -19,7 +19,7 @@ SECTION = "frequency_drop"
 
 
 class Settings(BaseModel):
-    """Parameters of the touch-rate drop; defaults equal rules/warnings.toml."""
+    """Parameters of the touch-rate drop; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -23,7 +23,7 @@ _LATEST = {name: f"{name}_latest" for name in LABELS}
 
 
 class Settings(BaseModel):
-    """Parameters of the market signals; defaults equal rules/warnings.toml."""
+    """Parameters of the market signals; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

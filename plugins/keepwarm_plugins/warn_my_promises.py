@@ -17,7 +17,7 @@ SECTION = "overdue_promises"
 
 
 class Settings(BaseModel):
-    """Parameters of the overdue-promises warning; defaults equal rules/warnings.toml."""
+    """Parameters of the overdue-promises warning; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

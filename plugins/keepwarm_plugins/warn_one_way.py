@@ -16,7 +16,7 @@ SECTION = "one_way"
 
 
 class Settings(BaseModel):
-    """Parameters of the one-way relationship; defaults equal rules/warnings.toml."""
+    """Parameters of the one-way relationship; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -22,7 +22,7 @@ SIGNAL = "push_away"
 
 
 class Settings(BaseModel):
-    """Parameters of the push-away reactions; defaults equal rules/warnings.toml."""
+    """Parameters of the push-away reactions; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -15,7 +15,7 @@ SECTION = "reply_slowdown"
 
 
 class Settings(BaseModel):
-    """Parameters of the reply slowdown; defaults equal rules/warnings.toml."""
+    """Parameters of the reply slowdown; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -16,7 +16,7 @@ SECTION = "sentiment_shift"
 
 
 class Settings(BaseModel):
-    """Parameters of the sentiment shift; defaults equal rules/warnings.toml."""
+    """Parameters of the sentiment shift; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

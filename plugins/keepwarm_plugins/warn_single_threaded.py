@@ -19,7 +19,7 @@ SECTION = "single_threaded"
 
 
 class Settings(BaseModel):
-    """Parameters of the single-threaded account; defaults equal rules/warnings.toml."""
+    """Parameters of the single-threaded account; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

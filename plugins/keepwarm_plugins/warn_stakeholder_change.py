@@ -19,7 +19,7 @@ SECTION = "stakeholder_change"
 
 
 class Settings(BaseModel):
-    """Parameters of the stakeholder change; defaults equal rules/warnings.toml."""
+    """Parameters of the stakeholder change; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

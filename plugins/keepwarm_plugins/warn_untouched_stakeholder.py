@@ -20,7 +20,7 @@ SECTION = "untouched_stakeholder"
 
 
 class Settings(BaseModel):
-    """Parameters of the untouched key stakeholder; defaults equal rules/warnings.toml."""
+    """Parameters of the untouched key stakeholder; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 

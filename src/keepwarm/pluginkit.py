@@ -20,6 +20,8 @@ from .hookspecs import hookimpl
 from .model import Stage
 from .wording import plural
 
+__all__ = ["section", "applies", "in_play", "warnings_for", "joined", "ago", "day_text", "per_settings"]
+
 T = TypeVar("T")
 
 

@@ -1,9 +1,9 @@
 """The helpers every rule plugin needs, keepwarm's own as much as a third party's.
 
-The built-in rules once carried private copies of these (32 identical
-`keepwarm_config_section` bodies, four `applies`, two different `present`);
-a third-party author had to copy them again. They live here once, exported by
-`keepwarm.plugin`, and the built-ins use nothing a third party cannot import.
+Every rule declares a section, asks whether it applies to this contact, and
+words names, dates and lists the same way. Kept here once and exported by
+`keepwarm.plugin`, they give a third-party rule exactly what the built-in
+rules use, and the built-ins no private copy that could drift from it.
 """
 
 from __future__ import annotations

@@ -212,6 +212,27 @@ def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) ->
     if not ids:
         errors["contacts"] = "at least one contact is needed"
     fields: dict[str, object] = {}
+    _moment(values, now, tz, fields, errors)
+    for name in ("channel", "direction", "purpose", "outcome"):
+        if values.get(name):
+            fields[name] = values[name]
+        elif name == "channel":
+            errors["channel"] = "pick how you were in touch"
+    _numbers(values, fields, errors)
+    fields["notes"] = str(values.get("notes") or "")
+    try:
+        Interaction(contact_id=ids[0] if ids else 0, **fields)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            _first(errors, str(loc[0]) if loc else "notes", _message(err))
+    if errors:
+        return Checked(None, errors)
+    return Checked({"contact_ids": ids, **fields}, {})
+
+
+def _moment(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo, fields: dict, errors: dict) -> None:
+    """When it happened, as typed (`now`, `yesterday 15:00`): not in the future."""
     when = str(values.get("when") or "now").strip() or "now"
     try:
         at = dates.parse_moment(when, now, tz, field="when")
@@ -220,11 +241,10 @@ def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) ->
         fields["at"] = at
     except UserError as exc:
         errors["when"] = exc.message.removeprefix("when: ")
-    for name in ("channel", "direction", "purpose", "outcome"):
-        if values.get(name):
-            fields[name] = values[name]
-        elif name == "channel":
-            errors["channel"] = "pick how you were in touch"
+
+
+def _numbers(values: Mapping[str, object], fields: dict, errors: dict) -> None:
+    """The mood, whether they answered, and in how many hours, typed as text."""
     sentiment = str(values.get("sentiment") or "").strip()
     if sentiment:
         try:
@@ -240,16 +260,6 @@ def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) ->
             fields["response_hours"] = float(hours)
         except ValueError:
             errors["response_hours"] = f"{hours!r} is not a number of hours"
-    fields["notes"] = str(values.get("notes") or "")
-    try:
-        Interaction(contact_id=ids[0] if ids else 0, **fields)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = err.get("loc", ())
-            _first(errors, str(loc[0]) if loc else "notes", _message(err))
-    if errors:
-        return Checked(None, errors)
-    return Checked({"contact_ids": ids, **fields}, {})
 
 
 # ------------------------------------------------------------------ snooze

@@ -77,4 +77,6 @@ def json_escaped(text: str) -> str:
     Still the same JSON value, so it reads back exactly; but printed to a
     terminal (`--json`, `export json` without -o) it cannot drive it.
     """
+    if text.isascii() and "\x7f" not in text:  # the common case, decided at C speed (--json streams many pieces)
+        return text
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_RAW.search(text) else text

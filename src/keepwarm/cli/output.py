@@ -83,11 +83,24 @@ def to_json(data) -> str:
     return "".join(json_chunks(data))
 
 
+#: Pieces are printed in writes of about this many characters (the first at once): fewer writes, same start.
+WRITE_SIZE = 1 << 16
+
+
 def emit_json(data) -> None:
-    """Print `data` as JSON, each piece as soon as it is encoded (see `json_chunks`)."""
+    """Print `data` as JSON as it is encoded (see `json_chunks`): the first piece at once, then in blocks."""
+    pending: list[str] = []
+    size = 0
+    wanted = 1  # the first piece goes out alone
     for chunk in json_chunks(data):
-        click.echo(chunk, nl=False)
-    click.echo()
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= wanted:
+            click.echo("".join(pending), nl=False)
+            pending.clear()
+            size, wanted = 0, WRITE_SIZE
+    pending.append("\n")
+    click.echo("".join(pending), nl=False)
 
 
 def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:

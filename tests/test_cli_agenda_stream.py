@@ -161,3 +161,8 @@ def test_every_element_is_escaped_lone_surrogates_too():
     assert json.loads(text) == {"items": [{"name": "a\ud800b"}, ["\x9f", "2026-01-02"]], "n": "\x7f"}
     assert text.splitlines() == ["{", '  "items": [', '    {"name": "a\\ud800b"},', '    ["\\u009f", "2026-01-02"]',
                                  "  ],", '  "n": "\\u007f"', "}"]
+    # Beside other non-ASCII letters (é, and § whose UTF-8 starts as a C1 control's does) too.
+    for name in ("José \x85", "José §", "§\x9f", "\xa0\x80", "Zoë\x7f"):
+        text = to_json([name])
+        assert not any(c in text for c in "\x7f\x80\x85\x9f") and json.loads(text) == [name]
+        assert ("§" in text) == ("§" in name) and ("é" in text) == ("é" in name)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,27 @@ def test_the_first_item_is_written_before_the_last_ones_advice_is_asked_for(keep
     "".join(chunks)
     assert counter.tips == list(dict.fromkeys(item.contact.id for item in agenda.items))
     session.close()
+
+
+def test_the_command_has_printed_its_first_items_when_the_last_ones_advice_is_asked_for(run, book, counter,
+                                                                                        monkeypatch):
+    printed: list[str] = []  # what the command's stdout held at each call of the counter's tips hook
+    tips = Counter.keepwarm_tips
+
+    def spying(self, ctx):
+        sys.stdout.flush()
+        printed.append(sys.stdout.buffer.getvalue().decode("utf-8"))
+        return tips(self, ctx)
+
+    monkeypatch.setattr(Counter, "keepwarm_tips", hookimpl(spying))
+    text = ok(run("--db", str(book), "agenda", "--json")).stdout
+    items = json.loads(text)["items"]
+    assert len(printed) == len({item["contact"]["id"] for item in items}) > 10
+    head = json.loads(text)
+    assert printed[0] == f'{{\n  "on": "{head["on"]}",\n  "until": "{head["until"]}"'  # out before any advice
+    last = printed[-1]
+    assert last.startswith('{\n  "on": ') and f'{{"followup": {{"id": {items[0]["followup"]["id"]},' in last
+    assert f'"id": {items[-1]["followup"]["id"]},' not in last
 
 
 def test_limit_shows_the_most_urgent_items_and_asks_advice_for_them_alone(run, book, counter):

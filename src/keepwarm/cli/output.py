@@ -83,22 +83,26 @@ def to_json(data) -> str:
     return "".join(json_chunks(data))
 
 
-#: Pieces are printed in writes of about this many characters (the first at once): fewer writes, same start.
+#: Pieces are printed in writes of up to about this many characters: fewer writes, the same start.
 WRITE_SIZE = 1 << 16
 
 
 def emit_json(data) -> None:
-    """Print `data` as JSON as it is encoded (see `json_chunks`): the first piece at once, then in blocks."""
+    """Print `data` as JSON as it is encoded (see `json_chunks`).
+
+    The first pieces go out one by one, then in writes growing to WRITE_SIZE:
+    the beginning is on screen at once, the rest costs few writes.
+    """
     pending: list[str] = []
     size = 0
-    wanted = 1  # the first piece goes out alone
+    wanted = 1
     for chunk in json_chunks(data):
         pending.append(chunk)
         size += len(chunk)
         if size >= wanted:
             click.echo("".join(pending), nl=False)
             pending.clear()
-            size, wanted = 0, WRITE_SIZE
+            size, wanted = 0, min(WRITE_SIZE, wanted * 8)
     pending.append("\n")
     click.echo("".join(pending), nl=False)
 

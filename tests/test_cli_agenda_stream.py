@@ -131,7 +131,7 @@ def test_the_command_has_printed_its_first_items_when_the_last_ones_advice_is_as
     assert printed[0] == f'{{\n  "on": "{head["on"]}",\n  "until": "{head["until"]}"'  # out before any advice
     last = printed[-1]
     assert last.startswith('{\n  "on": ') and f'{{"followup": {{"id": {items[0]["followup"]["id"]},' in last
-    assert f'"id": {items[-1]["followup"]["id"]},' not in last
+    assert f'{{"followup": {{"id": {items[-1]["followup"]["id"]},' not in last
 
 
 def test_limit_shows_the_most_urgent_items_and_asks_advice_for_them_alone(run, book, counter):

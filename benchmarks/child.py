@@ -34,9 +34,13 @@ def peak_mb() -> float:
 
 def main() -> None:
     name, db, repeat = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    import importlib
+
     from . import measures
 
-    result = getattr(measures, name)(db, repeat, STARTED)
+    # A measure is a function of measures.py, or the function of the same name in a module of its own (startup.py).
+    module = measures if hasattr(measures, name) else importlib.import_module(f"{__package__}.{name}")
+    result = getattr(module, name)(db, repeat, STARTED)
     result["peak_mb"] = peak_mb()
     print(json.dumps(result))
 

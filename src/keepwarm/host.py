@@ -11,6 +11,7 @@ recorded against its name and skipped while the others' results still count.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib.util
 import inspect
 import itertools
@@ -625,14 +626,27 @@ def _unmarked_hooks(plugin: object, known: list[str]) -> list[str]:
 
 
 def _dist_name(ep: EntryPoint) -> str:
-    dist = getattr(ep, "dist", None)
-    name = getattr(dist, "name", None) or (dist.metadata["Name"] if dist is not None else "")
-    return (name or "").lower().replace("_", "-")
+    return _dist_facts(getattr(ep, "dist", None))[0]
 
 
 def _dist_version(ep: EntryPoint) -> str:
-    dist = getattr(ep, "dist", None)
-    return getattr(dist, "version", "") or ""
+    return _dist_facts(getattr(ep, "dist", None))[1]
+
+
+@functools.lru_cache(maxsize=64)
+def _dist_facts(dist: Any) -> tuple[str, str]:
+    """The distribution's normalized name and its version, from one reading of its metadata.
+
+    `Distribution.name` and `.version` each parse the whole METADATA file again: asked for every
+    entry point, that was three parses per plugin, a tenth of a second of every command that
+    loads the plugins. The entry points of one `entry_points()` call share their distribution
+    object, so this reads each distribution once.
+    """
+    if dist is None:
+        return "", ""
+    metadata = dist.metadata
+    name = metadata["Name"] or ""
+    return name.lower().replace("_", "-"), metadata["Version"] or ""
 
 
 def _check_api_version(plugin: object) -> None:

@@ -6,11 +6,9 @@ import os
 from pathlib import Path
 
 import click
-import tomli_w
 
 from .. import dates, paths, tempfiles
 from ..engine.agenda import Agenda, build_agenda
-from ..engine.runtime import Runtime
 from ..errors import UserError
 from ..rules import effective, flatten
 from ..session import Session
@@ -19,18 +17,9 @@ from ..wording import nothing_due, one_line, plural
 from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table
 from .params import IntRange
+from .problems import report_problems
 
 pass_session = click.make_pass_decorator(Session)
-_reported: set[int] = set()
-
-
-def report_problems(runtime: Runtime) -> None:
-    """Plugin and rule problems go to stderr, once per run, without stopping the command."""
-    if id(runtime) in _reported:
-        return
-    _reported.add(id(runtime))
-    for message in runtime.messages():
-        click.echo(f"keepwarm: warning: {message}", err=True)
 
 
 @cli.command()

@@ -274,11 +274,16 @@ _CHILDREN = {
 
 
 @cache
-def _children_query(name: str, by_ids: bool):
-    """One child table's rows in order: everyone's, or the `ids`' contacts'."""
+def _children_query(name: str, chosen: str | None):
+    """One child table's rows in order: everyone's, the `ids`' or the `account`'s contacts'."""
     table, columns = _CHILDREN[name]
     query = select(table.c.contact_id, *(table.c[k] for k in columns)).order_by(table.c.contact_id, table.c.position)
-    return query.where(table.c.contact_id.in_(bindparam("ids", expanding=True))) if by_ids else query
+    if chosen == "ids":
+        query = query.where(table.c.contact_id.in_(bindparam("ids", expanding=True)))
+    elif chosen == "account":  # an account's hundreds of members: cheaper than their ids bound one by one
+        members = select(contacts.c.id).where(contacts.c.account_id == bindparam("account"))
+        query = query.where(table.c.contact_id.in_(members))
+    return query
 
 
 def _json_list(text: str | None) -> list:
@@ -347,13 +352,17 @@ def list_contacts(
     rows = plain_rows(conn, _contacts_query(frozenset(params)), params)
     if not rows:
         return []
-    return _assembled(conn, rows, few=bool(params) and len(rows) < _FEW)
+    if params.keys() == {"account"}:
+        chosen: str | None = "account"
+    else:
+        chosen = "ids" if params and len(rows) < _FEW else None
+    return _assembled(conn, rows, chosen, params)
 
 
-def _assembled(conn: Connection, rows: list[tuple], *, few: bool) -> list[Contact]:
-    """The Contacts of these rows, with their accounts' names and child rows (only theirs when `few`)."""
-    scope = {"ids": [r[0] for r in rows]} if few else {}
-    if few:
+def _assembled(conn: Connection, rows: list[tuple], chosen: str | None, params: dict) -> list[Contact]:
+    """The Contacts of these rows, with their accounts' names and child rows (only theirs when `chosen`)."""
+    scope = {"ids": [r[0] for r in rows]} if chosen == "ids" else {"account": params["account"]} if chosen else {}
+    if chosen:
         names = dict(plain_rows(conn, _accounts_query(True), {"ids": sorted({r[3] for r in rows if r[3]})}))
     else:
         names = dict(plain_rows(conn, _accounts_query(False)))
@@ -362,9 +371,9 @@ def _assembled(conn: Connection, rows: list[tuple], *, few: bool) -> list[Contac
     tags: dict[int, list[str]] = defaultdict(list)
     dates: dict[int, list[ImportantDate]] = defaultdict(list)
     for table, into in (("emails", emails), ("phones", phones), ("tags", tags)):
-        for cid, value in plain_rows(conn, _children_query(table, few), scope):
+        for cid, value in plain_rows(conn, _children_query(table, chosen), scope):
             into[cid].append(value)
-    for cid, kind, month, day, year, label in plain_rows(conn, _children_query("dates", few), scope):
+    for cid, kind, month, day, year, label in plain_rows(conn, _children_query("dates", chosen), scope):
         dates[cid].append(constructed(
             ImportantDate, {"kind": _KIND[kind], "month": month, "day": day, "year": year, "label": label},
             _DATE_FIELDS))

@@ -298,8 +298,11 @@ class PluginHost:
                     f"{' or '.join(map(repr, wrong))} (it is given {takes}, by name){hint}"
                 )
 
-    def _collect_sections(self) -> None:
+    def _collect_sections(self, only: str | None = None) -> None:
+        """The config sections the plugins declare (only this plugin's, when one is added later)."""
         for impl in self.pm.hook.keepwarm_config_section.get_hookimpls():
+            if only is not None and impl.plugin_name != only:
+                continue
             result = self._invoke(impl, "keepwarm_config_section", {}, None)
             if result is None:
                 continue
@@ -307,7 +310,8 @@ class PluginHost:
                 self._record(impl.plugin_name, "keepwarm_config_section",
                              f"returned {type(result).__name__}, expected ConfigSection or None")
                 continue
-            owner = next((p for p, s in self.sections.items() if s.name == result.name), None)
+            owner = next((p for p, s in self.sections.items() if s.name == result.name and p != impl.plugin_name),
+                         None)
             if owner is not None:
                 self._record(impl.plugin_name, "keepwarm_config_section",
                              f"section [{result.name}] is declared by plugin {owner} already")
@@ -591,16 +595,7 @@ class PluginHost:
         """Add one plugin object after loading (keepwarm.testing uses this)."""
         info = PluginInfo(name, "test", repr(plugin))
         self._guarded_register(info, lambda: plugin)
-        self._collect_sections_for(name)
-
-    def _collect_sections_for(self, name: str) -> None:
-        for impl in self.pm.hook.keepwarm_config_section.get_hookimpls():
-            if impl.plugin_name != name:
-                continue
-            result = self._invoke(impl, "keepwarm_config_section", {}, None)
-            if isinstance(result, ConfigSection):
-                self.sections[name] = result
-                self.infos[name].section = result.name
+        self._collect_sections(only=name)
 
 
 def _by_name(function: Callable, argnames: tuple[str, ...]) -> Callable[[Any], Any]:

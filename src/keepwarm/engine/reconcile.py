@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..model import FollowUpStatus
-from ..store.followup_rows import Parsed, as_text
+from ..store.rows import Parsed, as_text
 from ..store.schema import followups
 from .types import Proposal
 

@@ -30,7 +30,6 @@ its advice is not shown until the engine has worked it out.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -42,6 +41,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
@@ -145,6 +145,18 @@ class AgendaList(DataTable):
 
 
 class AgendaScreen(DataScreen):
+    class Painted(Message):
+        """The first screenful of rows is on screen: the last run's stored ones (`stored`), or the engine's own.
+
+        Posted once for each kind; whoever wants to know when (the benchmark) listens."""
+
+        def __init__(self, stored: bool) -> None:
+            super().__init__()
+            self.stored = stored
+
+    class StoredAdviceShown(Message):
+        """The highlighted stored row's own tips and suggestions are in, ahead of the engine's full run."""
+
     LOADING_TARGET = "#agenda-body"
     AUTO_FOCUS = "#agenda-list"
     BINDINGS = [
@@ -172,11 +184,11 @@ class AgendaScreen(DataScreen):
         self._fill = 0
         #: (rows, first, fill) of the rows still to add after the first screenful.
         self._rest: tuple[list, int, int] | None = None
-        #: perf_counter() when the stored rows, then the fresh ones, were first on screen (the benchmark reads them).
-        self.stored_painted_at: float | None = None
-        self.fresh_painted_at: float | None = None
-        #: perf_counter() when the highlighted stored row's own advice was in (before the fresh rows).
-        self.stored_advice_at: float | None = None
+        #: Whether the stored rows, then the fresh ones, have been on screen (each also posts `Painted`).
+        self.stored_painted = False
+        self.fresh_painted = False
+        #: Whether the highlighted stored row's own advice was in (before the fresh rows; posts `StoredAdviceShown`).
+        self.stored_advice_shown = False
         #: The width of the columns the rows' cells are cut to, and the pane width they were fitted to.
         self._widths: list[int] = []
         self._fitted_to = 0
@@ -360,12 +372,14 @@ class AgendaScreen(DataScreen):
         """Just after the first screenful of `data` is on screen (before the other chunks)."""
         self._mount_footer()
         if data["stored"] is not None:
-            if self.stored_painted_at is None:
-                self.stored_painted_at = time.perf_counter()
+            if not self.stored_painted:
+                self.stored_painted = True
+                self.post_message(self.Painted(stored=True))
             self._advice_then_load(self.current_item())
             return
-        if self.fresh_painted_at is None:
-            self.fresh_painted_at = time.perf_counter()
+        if not self.fresh_painted:
+            self.fresh_painted = True
+            self.post_message(self.Painted(stored=False))
             self.app.warm_up()
 
     @work(thread=True, exclusive=True, group="load")
@@ -393,8 +407,9 @@ class AgendaScreen(DataScreen):
             item.update(advice)
         if self.current_item() is item:
             self._show_panel()
-        if self.stored_advice_at is None:
-            self.stored_advice_at = time.perf_counter()
+        if not self.stored_advice_shown:
+            self.stored_advice_shown = True
+            self.post_message(self.StoredAdviceShown())
 
     @property
     def showing_stored(self) -> bool:

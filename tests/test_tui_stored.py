@@ -35,7 +35,7 @@ def _panel(app) -> str:
 
 def _health_cell(app, name: str) -> str:
     table = app.screen.query_one("#agenda-list", DataTable)
-    row = next(n for n, (kind, meta) in enumerate(app.screen.rows) if kind == "item" and meta["contact"]["name"] == name)
+    row = next(n for n, (kind, meta) in enumerate(app.screen.rows) if kind == "item" and meta.contact.name == name)
     return str(table.get_row_at(row)[2])
 
 
@@ -105,7 +105,7 @@ async def test_the_stored_rows_come_first_then_the_engines_replace_them_under_th
         # Another stored row: no advice until the full run, and the panel says why.
         await pilot.press("down", "down")  # Grace, then Ada
         await pilot.pause()
-        assert screen.current_item()["contact"]["name"] == "Ada Lovelace"
+        assert screen.current_item().contact.name == "Ada Lovelace"
         assert "tips and suggestions follow when the engine is done" in _panel(app)
         assert "Send Ada something about poetry." not in _panel(app)
 
@@ -114,7 +114,7 @@ async def test_the_stored_rows_come_first_then_the_engines_replace_them_under_th
         await settle(pilot)
         assert not screen.showing_stored
         assert "last run" not in _summary(app)
-        assert screen.current_item()["contact"]["name"] == "Ada Lovelace"  # the cursor stayed on her
+        assert screen.current_item().contact.name == "Ada Lovelace"  # the cursor stayed on her
         assert "Send Ada something about poetry." in _panel(app)  # fresh: with its advice
         assert _health_cell(app, "Charles Babbage") != stored_health  # the assessment counts now
 
@@ -126,7 +126,7 @@ async def test_a_stored_row_can_be_snoozed_before_the_engine_is_done(session):
         screen = app.screen
         await pilot.press("down", "down")
         await pilot.pause()
-        assert screen.showing_stored and screen.current_item()["contact"]["name"] == "Ada Lovelace"
+        assert screen.showing_stored and screen.current_item().contact.name == "Ada Lovelace"
         await pilot.press("s")
         await _until(pilot, lambda: isinstance(app.screen, SnoozeScreen))
         app.screen.query_one("#in-until", Input).value = "friday"
@@ -201,5 +201,5 @@ async def test_the_agenda_table_is_as_tall_and_wide_as_its_rows_and_columns_and_
         await pilot.press("down", "down", "down")  # Grace, Ada, then over a gap and a title to Mary
         await settle(pilot)
         await _until(pilot, lambda: table.scroll_y == table.max_scroll_y > 0)
-        assert screen.current_item()["contact"]["name"] == "Mary Somerville"
+        assert screen.current_item().contact.name == "Mary Somerville"
         assert table.scroll_y == table.max_scroll_y > 0

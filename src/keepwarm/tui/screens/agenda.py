@@ -105,6 +105,33 @@ class AgendaData:
     stored: snapshots.StoredAgenda | None = None
 
 
+#: A table row: (what it is, its cells -- None for an item's, made as it is added --, its row key).
+TableRow = tuple[tuple[str, Any], list[Text] | None, str]
+
+
+def _table_rows(data: AgendaData) -> tuple[list[TableRow], dict[str, int]]:
+    """The table's rows, section by section with a gap between, and how many items each section has."""
+    rows: list[TableRow] = []
+    counts = {}
+    for bucket, title in SECTIONS:
+        items = [i for i in data.items if i.bucket == bucket]
+        counts[bucket] = len(items)
+        if not items:
+            continue
+        if rows:
+            rows.append((("gap", ""), [Text("")] * 5, f"gap-{len(rows)}"))
+        # The title stays as narrow as a date so the first column does not widen for it.
+        rows.append((("section", title), [Text(title, style="bold"), Text(f"{len(items)}", style="dim"),
+                                          Text(""), Text(""), Text("")], f"section-{len(rows)}"))
+        for item in items:
+            rows.append((("item", item), None, str(item.followup.id)))  # cells: as they are added
+    if not data.items:
+        rows.append((("section", "nothing"), [
+            Text(f"{nothing_due(data.until)} Press 2 to browse your contacts."),
+            Text(""), Text(""), Text(""), Text("")], "section-0"))
+    return rows, counts
+
+
 class AgendaList(DataTable):
     """The agenda's table. Its rows can arrive before its first layout, when the cursor is
     scrolled into view against a height of zero and the first section's title (row 0) goes out
@@ -147,6 +174,12 @@ class AgendaList(DataTable):
         then fresh) that was two thirds of the UI thread's work while the engine ran,
         taking the engine's share of the interpreter. With a column that sizes itself,
         or a row label, DataTable does as it always does.
+
+        The one override of a private Textual method left in the app: DataTable has no
+        public way to skip the measuring, and it cannot be made cheap from the cells
+        (`textual.render.measure` builds console options for every cell: 1.4 of the 3.5 s
+        that 10,000 five-cell rows cost on the 2-core machine, Textual 8.2). Without it, the
+        way out is a list drawn line by line (`ScrollView.render_line`) instead of a DataTable.
         """
         if self._needs_measuring(new_rows) or any(column.auto_width for column in self.columns.values()):
             super()._update_dimensions(new_rows)
@@ -283,38 +316,9 @@ class AgendaScreen(DataScreen):
         table = self.query_one("#agenda-list", DataTable)
         previous = self.current_item()
         keep = previous.followup.id if previous else None
-        rows: list[tuple[tuple[str, object], list, str]] = []  # (meta, cells, row key)
-        counts = {}
-        for bucket, title in SECTIONS:
-            items = [i for i in data.items if i.bucket == bucket]
-            counts[bucket] = len(items)
-            if not items:
-                continue
-            if rows:
-                rows.append((("gap", ""), [Text("")] * 5, f"gap-{len(rows)}"))
-            # The title stays as narrow as a date so the first column does not widen for it.
-            rows.append((("section", title), [Text(title, style="bold"), Text(f"{len(items)}", style="dim"),
-                                              Text(""), Text(""), Text("")], f"section-{len(rows)}"))
-            for item in items:
-                rows.append((("item", item), None, str(item.followup.id)))  # cells: as they are added
-        if not data.items:
-            rows.append((("section", "nothing"), [
-                Text(f"{nothing_due(data.until)} Press 2 to browse your contacts."),
-                Text(""), Text(""), Text(""), Text("")], "section-0"))
-
-        # Columns are rebuilt too (a DataTable keeps the widest width it ever saw), each as wide as its widest
-        # cell over all the rows, so that the chunks added after the first paint do not move them.
-        table.clear(columns=True)
-        texts = zip(*(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells]
-                      for meta, cells, _ in rows))
-        widths = [max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
-                  for key, column in zip(COLUMNS, texts)]
-        self._fitted_to = self._pane_width(table)
-        self._widths = fit_columns(widths, self._fitted_to, table.cell_padding)
-        for key, width in zip(COLUMNS, self._widths):
-            table.add_column(key, key=key, width=width)
+        rows, self._counts = _table_rows(data)
+        self._set_columns(table, rows)
         self.rows = [meta for meta, _, _ in rows]
-        self._counts = counts
         self._show_summary()
 
         self._fill += 1
@@ -324,6 +328,25 @@ class AgendaScreen(DataScreen):
             self._add_rows(table, rows)
             self.query_one(SidePanel).clear("Nothing selected.")
             return
+        self._add_first_rows(table, rows, keep)
+        if data.stored is None:
+            self._fill_rest()  # stored rows: once the highlighted one has its advice (`_advice_then_load`)
+
+    def _set_columns(self, table: DataTable, rows: list[TableRow]) -> None:
+        """Columns rebuilt too (a DataTable keeps the widest width it ever saw), each as wide as its widest
+        cell over all the rows, so that the chunks added after the first paint do not move them."""
+        table.clear(columns=True)
+        texts = zip(*(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells]
+                      for meta, cells, _ in rows))
+        widths = [max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
+                  for key, column in zip(COLUMNS, texts)]
+        self._fitted_to = self._pane_width(table)
+        self._widths = fit_columns(widths, self._fitted_to, table.cell_padding)
+        for key, width in zip(COLUMNS, self._widths):
+            table.add_column(key, key=key, width=width)
+
+    def _add_first_rows(self, table: DataTable, rows: list[TableRow], keep: int | None) -> None:
+        """The screenful around the cursor, left on the follow-up it was on (`keep`) or on the first item."""
         index = next((n for n, (kind, item) in enumerate(self.rows)
                       if kind == "item" and item.followup.id == keep), None)
         if index is None:
@@ -336,8 +359,6 @@ class AgendaScreen(DataScreen):
             table.focus()  # the loading indicator took the focus away
         self._show_panel(later=True)
         self._rest = (rows, first, self._fill) if first < len(rows) else None
-        if data.stored is None:
-            self._fill_rest()  # stored rows: once the highlighted one has its advice (`_advice_then_load`)
 
     def _pane_width(self, table: DataTable) -> int:
         """The cells a row can take: the table's width less its scrollbar's (kept whether shown or not,

@@ -325,8 +325,7 @@ async def test_l_logs_with_the_selected_contact_from_any_screen(session, ids):
         with session.store.read() as conn:
             [touch] = activity.list_interactions(conn, ids["grace"])
         assert (touch.channel.value, touch.direction.value) == ("email", "inbound")
-        row = next(r for r in app.screen.rows if r["id"] == ids["grace"])
-        assert row["last_touch"] == "2026-11-22"
+        assert app.screen.views[ids["grace"]].last_touch == "2026-11-22"
 
 
 @sync

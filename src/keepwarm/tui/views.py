@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -25,15 +26,23 @@ def view_of(cls: type[T], data: Mapping[str, Any], **given: Any) -> T:
     value shows as the list it is). A field with a default may be missing from `data`;
     one without may not (a KeyError here, where the view is built, says which)."""
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in given:
-            values[f.name] = given[f.name]
-        elif f.name in data:
-            value = data[f.name]
-            values[f.name] = tuple(value) if isinstance(value, list) and str(f.type).startswith("tuple[") else value
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise KeyError(f"{cls.__name__}: no {f.name!r} in {sorted(data)}")
+    for name, required, as_tuple in _fields(cls):
+        if name in given:
+            values[name] = given[name]
+        elif name in data:
+            value = data[name]
+            values[name] = tuple(value) if as_tuple and isinstance(value, list) else value
+        elif required:
+            raise KeyError(f"{cls.__name__}: no {name!r} in {sorted(data)}")
     return cls(**values)
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[str, bool, bool], ...]:
+    """Each field's name, whether it must be given, and whether it holds a tuple (once per class:
+    views are made by the ten thousand)."""
+    return tuple((f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+                  str(f.type).startswith("tuple[")) for f in dataclasses.fields(cls))
 
 
 # ------------------------------------------------------------------ advice

@@ -277,19 +277,21 @@ class AgendaScreen(DataScreen):
     @work(thread=True, exclusive=True, group="stored")
     def _load_stored(self, version: int) -> None:
         session = self.app.session
+        data: AgendaData | None = None
         try:
             with session.store.read() as conn:
                 stored = snapshots.stored_agenda(conn, session.today)
+            if stored is not None:  # the rows' views made here, off the UI thread
+                data = AgendaData(until=stored.until.isoformat(), today=stored.on,
+                                  items=[AgendaRow.from_json(i) for i in stored.items], stored=stored)
         except Exception:  # noqa: BLE001 - the engine's run below says what is wrong, as without a snapshot
-            stored = None
-        self.app.call_from_thread(self._stored_arrived, stored, version)
+            data = None
+        self.app.call_from_thread(self._stored_arrived, data, version)
 
-    def _stored_arrived(self, stored: snapshots.StoredAgenda | None, version: int) -> None:
-        if stored is None or self.app.gate.version != version or self.loaded_version == version:
+    def _stored_arrived(self, data: AgendaData | None, version: int) -> None:
+        if data is None or self.app.gate.version != version or self.loaded_version == version:
             self._load()  # nothing stored yet (or already fresh): as before, the engine's run alone
             return
-        data = AgendaData(until=stored.until.isoformat(), today=stored.on,
-                          items=[AgendaRow.from_json(item) for item in stored.items], stored=stored)
         target = self._loading_target()
         if target is not None:
             target.loading = False

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, OptionList
 
 from .. import queries
 from .keys import ClosesOnce
+from .views import IndexEntry, view_of
 
 
 class KeepwarmPalette(ClosesOnce, CommandPalette):
@@ -60,7 +61,8 @@ class KeepwarmCommands(Provider):
         return out
 
     async def startup(self) -> None:
-        self.contacts = await asyncio.to_thread(queries.contact_index, self.app.session)
+        found = await asyncio.to_thread(queries.contact_index, self.app.session)
+        self.contacts = [view_of(IndexEntry, person) for person in found]
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._actions():
@@ -73,8 +75,8 @@ class KeepwarmCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
         for person in self.contacts:
-            text = person["name"]
+            text = person.name
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(self.app.open_contact, person["id"]),
-                          text=f"Open {text}", help=person["account"] or "contact")
+                yield Hit(score, matcher.highlight(text), partial(self.app.open_contact, person.id),
+                          text=f"Open {text}", help=person.account or "contact")

@@ -312,6 +312,10 @@ MARKS = "keepwarm_stage_history_pairs"
 STAGED = ("contact_id", "at", "channel", "direction", "purpose", "outcome", "sentiment", "responded",
           "response_hours", "notes", "given", "ref")
 KEY = ("contact_id", "at", "channel", "direction")
+#: The order new touches are written in, and given their ids: the stage's key index, then the file's order.
+IN_KEY_ORDER = ", ".join((*KEY, "line"))
+#: The page cache while an import plans and writes (the default 2 MB made each of a million inserts a disk read).
+CACHE_KIB = 64 * 1024
 
 
 def _stored_at(value: dt.datetime) -> str:
@@ -339,26 +343,33 @@ def plan(
     and only those are paired in Python. The write is one INSERT ... SELECT.
     """
     raw = conn.connection.driver_connection
-    raw.execute("PRAGMA cache_size = -131072")
-    raw.execute(f'DROP TABLE IF EXISTS temp."{STAGE}"')
-    raw.execute(
-        f'CREATE TEMP TABLE "{STAGE}" (line INTEGER PRIMARY KEY, contact_id INTEGER, at TEXT, channel TEXT, '
-        "direction TEXT, purpose TEXT, outcome TEXT, sentiment INTEGER, responded INTEGER, response_hours REAL, "
-        "notes TEXT, given INTEGER, ref TEXT)"
-    )
-    _stage_rows(raw, history, Contacts(conn), report, progress)
-    raw.execute(f'CREATE INDEX temp."ix_{STAGE}_key" ON "{STAGE}" ({", ".join(KEY)})')
-    changes = _pair(raw)
-    next_id = (conn.execute(select(func.max(interactions.c.id))).scalar() or 0) + 1
-    _report(raw, report, history.file, next_id)
+    cache = raw.execute("PRAGMA main.cache_size").fetchone()[0]
+    raw.execute(f"PRAGMA main.cache_size = -{CACHE_KIB}")
+    try:
+        raw.execute(f'DROP TABLE IF EXISTS temp."{STAGE}"')
+        raw.execute(
+            f'CREATE TEMP TABLE "{STAGE}" (line INTEGER PRIMARY KEY, contact_id INTEGER, at TEXT, channel TEXT, '
+            "direction TEXT, purpose TEXT, outcome TEXT, sentiment INTEGER, responded INTEGER, response_hours REAL, "
+            "notes TEXT, given INTEGER, ref TEXT)"
+        )
+        _stage_rows(raw, history, Contacts(conn), report, progress)
+        raw.execute(f'CREATE INDEX temp."ix_{STAGE}_key" ON "{STAGE}" ({", ".join(KEY)})')
+        changes = _pair(raw)
+        next_id = (conn.execute(select(func.max(interactions.c.id))).scalar() or 0) + 1
+        _report(raw, report, history.file, next_id)
+    except BaseException:
+        raw.execute(f"PRAGMA main.cache_size = {cache}")
+        raise
 
     def write(conn: Connection) -> None:
+        # New ids in key order, as the rows are inserted: the table and its contact indexes are appended to
+        # in order (in file order, a million rows landed at random pages of each and took minutes).
         db = conn.connection.driver_connection
         columns = ("id", *STAGED[:-2], "group_key", "created_at", "capture_id", "in_reply")
-        picked = ", ".join((f"{next_id - 1} + row_number() OVER (ORDER BY line)", *STAGED[:-2], "NULL", "?",
-                            "NULL", "NULL"))
+        picked = ", ".join((f"{next_id - 1} + row_number() OVER (ORDER BY {IN_KEY_ORDER})", *STAGED[:-2], "NULL",
+                            "?", "NULL", "NULL"))
         db.execute(f"INSERT INTO main.interactions ({', '.join(columns)}) SELECT {picked} FROM temp.\"{STAGE}\" s "
-                   f'WHERE NOT EXISTS (SELECT 1 FROM temp."{MARKS}" m WHERE m.line = s.line) ORDER BY {", ".join(KEY)}',
+                   f'WHERE NOT EXISTS (SELECT 1 FROM temp."{MARKS}" m WHERE m.line = s.line) ORDER BY {IN_KEY_ORDER}',
                    (_stored_at(now),))
         for fields, rows in changes.items():
             sets = ", ".join(f"{k} = ?" for k in fields)
@@ -366,8 +377,10 @@ def plan(
         discard(conn)
 
     def discard(conn: Connection) -> None:
+        db = conn.connection.driver_connection
         for table in (STAGE, MARKS):
-            conn.connection.driver_connection.execute(f'DROP TABLE IF EXISTS temp."{table}"')
+            db.execute(f'DROP TABLE IF EXISTS temp."{table}"')
+        db.execute(f"PRAGMA main.cache_size = {cache}")
 
     write.discard = discard  # type: ignore[attr-defined]
     return write
@@ -501,14 +514,14 @@ def _report(raw, report: ImportReport, file: str, next_id: int) -> None:
         report.tally("created", staged - sum(paired.values()))
         return
     rows = raw.execute(
-        f'SELECT s.line, s.ref, s.channel, s.at, m.action, m.target, m.fields FROM temp."{STAGE}" s '
-        f'LEFT JOIN temp."{MARKS}" m ON m.line = s.line ORDER BY s.line'
+        f"SELECT s.line, s.ref, s.channel, s.at, m.action, m.target, m.fields, {next_id - 1} + row_number() OVER "
+        f"(PARTITION BY m.line IS NULL ORDER BY {', '.join('s.' + k for k in IN_KEY_ORDER.split(', '))}) "
+        f'FROM temp."{STAGE}" s LEFT JOIN temp."{MARKS}" m ON m.line = s.line ORDER BY s.line'
     )
-    for line, ref, channel, at, action, target, fields in rows:
+    for line, ref, channel, at, action, target, fields, new_id in rows:
         label = f"{ref}, {channel} on {at[:10]}"
         if action is None:
-            report.add("created", Where(file, line), label, id=next_id)
-            next_id += 1
+            report.add("created", Where(file, line), label, id=new_id)
         elif action == "updated":
             report.add("updated", Where(file, line), label, id=target, fields=fields.split(","))
         else:

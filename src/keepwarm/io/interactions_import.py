@@ -450,10 +450,13 @@ def _pair(raw) -> dict[tuple, list[tuple]]:
         f"WHERE EXISTS (SELECT 1 FROM main.interactions i WHERE {' AND '.join(f'i.{k} = s.{k}' for k in KEY)}) "
         f"ORDER BY {key}, s.line"
     )
+    # Driven by the stage in key order (its first row of each key), so that only each key's few touches are
+    # sorted by id: ordering the whole result made SQLite sort a million rows.
     stored = raw.cursor().execute(
-        f'SELECT {", ".join("i." + k for k in KEY)}, i.id, {", ".join("i." + k for k in COMPARED)} '
-        f'FROM (SELECT DISTINCT {", ".join(KEY)} FROM temp."{STAGE}") k CROSS JOIN main.interactions i '
-        f"ON {' AND '.join(f'i.{k} = k.{k}' for k in KEY)} ORDER BY {', '.join('i.' + k for k in KEY)}, i.id"
+        f'SELECT {key}, i.id, {", ".join("i." + k for k in COMPARED)} '
+        f'FROM temp."{STAGE}" s CROSS JOIN main.interactions i ON {" AND ".join(f"i.{k} = s.{k}" for k in KEY)} '
+        f'WHERE NOT EXISTS (SELECT 1 FROM temp."{STAGE}" o WHERE {" AND ".join(f"o.{k} = s.{k}" for k in KEY)} '
+        f"AND o.line < s.line) ORDER BY {key}, i.id"
     )
     mark = f'INSERT INTO temp."{MARKS}" (line, action, target, fields) VALUES (?, ?, ?, ?)'
     marks: list[tuple] = []

@@ -315,7 +315,7 @@ KEY = ("contact_id", "at", "channel", "direction")
 #: The order new touches are written in, and given their ids: the stage's key index, then the file's order.
 IN_KEY_ORDER = ", ".join((*KEY, "line"))
 #: The page cache while an import plans and writes (the default 2 MB made each of a million inserts a disk read).
-CACHE_KIB = 64 * 1024
+CACHE_KIB = 48 * 1024
 
 
 def _stored_at(value: dt.datetime) -> str:

@@ -95,3 +95,31 @@ def test_progress_is_reported_in_lines_up_to_the_whole_file(tmp_path):
     assert {total for _, total in seen} == {45_001}
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert len(seen) >= 3 and seen[-1] == (45_001, 45_001)
+
+
+def test_a_row_the_touch_model_refuses_is_skipped_with_the_models_own_words(run, tmp_path):
+    import pydantic
+
+    from keepwarm.io.contacts_apply import explain
+    from keepwarm.model import Interaction
+
+    _ada(run)
+    path = tmp_path / "bad.csv"
+    path.write_text("Date,Email,Channel,Sentiment,Reply hours,Notes\n"
+                    "2026-09-01 10:00,ada@example.com,fax,5,-1,ok\n"
+                    "2026-09-02 10:00,ada@example.com,call,1,99999999,ok\n"
+                    f"2026-09-03 10:00,ada@example.com,call,,,{'n' * 100_001}\n"
+                    "2026-09-04 10:00,ada@example.com,call,-2,3.5,fine\n", encoding="utf-8")
+    report = run("import", "interactions", str(path), "--skip-invalid", "--json").json()
+    sources = {"channel": "Channel", "sentiment": "Sentiment", "response_hours": "Reply hours", "notes": "Notes"}
+    expected = []
+    for values in ({"channel": "fax", "sentiment": 5, "response_hours": -1.0, "notes": "ok"},
+                   {"channel": "call", "sentiment": 1, "response_hours": 99999999.0, "notes": "ok"},
+                   {"channel": "call", "notes": "n" * 100_001}):
+        try:
+            Interaction(contact_id=1, at=NOW, **values)
+        except pydantic.ValidationError as exc:
+            expected.append(explain(exc, sources))
+    assert [(e["line"], e["reason"]) for e in report["skipped"]] == list(zip([2, 3, 4], expected))
+    assert "Sentiment" in expected[0] and "Reply hours" in expected[0] and "Channel" in expected[0]
+    assert report["counts"]["created"] == 1

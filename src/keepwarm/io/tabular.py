@@ -74,9 +74,8 @@ class Lines:
     """The lines of a text, one at a time and with their ends, as `csv.reader` wants them.
 
     A million-row file is walked without a list of its lines or a second copy
-    of its text (io.StringIO keeps four bytes a character); `pos` says how far
-    the walk has come, for a progress bar. Text with old Mac line ends (a lone
-    CR) goes through io.StringIO, which knows them.
+    of its text (io.StringIO keeps four bytes a character). Text with old Mac
+    line ends (a lone CR) goes through io.StringIO, which knows them.
     """
 
     def __init__(self, text: str) -> None:

@@ -112,14 +112,22 @@ def import_interactions(session: Session, file: Path, mapping, dry_run, skip_inv
     """A history of touches from a CSV (date, contact or email, channel, direction, purpose, notes, ...).
 
     Contacts are found by email, else by exact name. Times without a zone are
-    in your time zone; a date alone means noon.
+    in your time zone; a date alone means noon. Prints the counts and the first
+    problems with their lines (--json: every row); a progress bar on a terminal.
     """
     from ..io import imports
+    from .terminal import ProgressLine
 
-    report = imports.import_interactions(
-        session.store, file, session.now, session.tz, mapping=mapping,
-        dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding,
-    )
+    bar = None if as_json else ProgressLine()
+    try:
+        report = imports.import_interactions(
+            session.store, file, session.now, session.tz, mapping=mapping,
+            dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding,
+            detail=as_json, progress=(lambda done, total: bar("reading", done, total)) if bar else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     _show(report, as_json)
 
 

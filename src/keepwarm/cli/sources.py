@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
-from ..text import visible
 from ..session import Session
 from ..wording import plural
 from . import cli
 from .problems import report_problems
+from .terminal import ProgressLine
 from .opening import creates_database
 from .output import emit_json, table
 
@@ -55,35 +55,6 @@ def _fresh_name(session: Session, kind: str) -> str:
     return f"{kind}-{n}"
 
 
-class _Bar:
-    """Progress on stderr while a source is read, only when stderr is a terminal (a script sees the summary only)."""
-
-    def __init__(self) -> None:
-        from .terminal import raw_stderr
-
-        self.stream = raw_stderr()
-        self.shown = self.stream.isatty()
-        self.width = 0
-
-    def __call__(self, name: str, done: int, total: int | None) -> None:
-        if not self.shown:
-            return
-        if total:
-            filled = int(30 * min(done, total) / total)
-            text = f"  {name} [{'#' * filled}{'.' * (30 - filled)}] {done:,} of {total:,}"
-        else:
-            text = f"  {name}: {done:,} read"
-        self.width = max(self.width, len(text))
-        self.stream.write("\r" + visible(text, multiline=False).ljust(self.width))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.shown and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-            self.width = 0
-
-
 def _sync_summaries(session: Session, names: list[str] | None, as_json: bool, dry_run: bool = False) -> list:
     """Sync with a progress line; the first Ctrl-C stops after the item being read, keeping what was saved."""
     import signal
@@ -91,7 +62,7 @@ def _sync_summaries(session: Session, names: list[str] | None, as_json: bool, dr
 
     from ..sources.sync import sync
 
-    bar = _Bar() if not as_json else None
+    bar = ProgressLine() if not as_json else None
     cancel = threading.Event()
 
     def stop(_signum, _frame) -> None:

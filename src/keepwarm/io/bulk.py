@@ -23,6 +23,8 @@ from ..model import Contact
 from ..store import schema
 from ..text import fold
 
+#: Contacts turned into rows per statement when staged.
+CONTACTS_PER_BATCH = 2_000
 #: (id, contact, uid, created_at, updated_at)
 Row = tuple[int, Contact, str, dt.datetime, dt.datetime]
 
@@ -103,8 +105,10 @@ class Staged:
             conn.execute(insert(self._stage(conn, table)), rows)
 
     def add_contacts(self, conn: Connection, items: Sequence[Row]) -> None:
-        for table, rows in contact_rows(items).items():
-            self.add(conn, table, rows)
+        # A few thousand at a time: the rows of 50,000 contacts as dicts at once held hundreds of MB.
+        for start in range(0, len(items), CONTACTS_PER_BATCH):
+            for table, rows in contact_rows(items[start : start + CONTACTS_PER_BATCH]).items():
+                self.add(conn, table, rows)
 
     def copy(self, conn: Connection, account_ids: dict[str, int] | None = None) -> None:
         """Into the real tables, in the order given (contacts before what refers to them), then dropped."""

@@ -8,7 +8,7 @@ transaction: see `runner.run` for all-or-nothing, --skip-invalid and --dry-run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -72,17 +72,24 @@ def import_interactions(
     dry_run: bool = False,
     skip_invalid: bool = False,
     encoding: str | None = None,
+    detail: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
+    """A history file; `detail` False reports counts and the first problems only (see `ImportReport`).
+
+    `progress(done, total)` is called as the rows are read, in lines of the file.
+    """
     text = read_text(path, encoding)
-    touches = interactions_import.read(text.text, str(path), now, tz, mapping)
-    report = ImportReport("interactions", sources=[Source(str(path), "interactions CSV", text.encoding, text.note)])
+    history = interactions_import.read(text.text, str(path), now, tz, mapping)
+    report = ImportReport("interactions", sources=[Source(str(path), "interactions CSV", text.encoding, text.note)],
+                          detail=detail)
     return runner.run(
         store,
         report,
-        lambda conn: interactions_import.plan(conn, touches, now, report),
+        lambda conn: interactions_import.plan(conn, history, now, report, progress),
         dry_run=dry_run,
         skip_invalid=skip_invalid,
-        size=len(touches),
+        size=text.text.count("\n"),  # about the rows (a note may span lines): enough to tell a large import
     )
 
 

@@ -290,7 +290,7 @@ class AgendaScreen(DataScreen):
 
     def _stored_arrived(self, data: AgendaData | None, version: int) -> None:
         if data is None or self.app.gate.version != version or self.loaded_version == version:
-            self._load()  # nothing stored yet (or already fresh): as before, the engine's run alone
+            self._load(self.app)  # nothing stored yet (or already fresh): as before, the engine's run alone
             return
         target = self._loading_target()
         if target is not None:
@@ -412,7 +412,7 @@ class AgendaScreen(DataScreen):
             if not self.stored_painted:
                 self.stored_painted = True
                 self.post_message(self.Painted(stored=True))
-            self._advice_then_load(self.current_item())
+            self._advice_then_load(self.current_item(), self.app)
             return
         if not self.fresh_painted:
             self.fresh_painted = True
@@ -420,24 +420,25 @@ class AgendaScreen(DataScreen):
             self.app.warm_up()
 
     @work(thread=True, exclusive=True, group="load")
-    def _advice_then_load(self, item: AgendaRow | None) -> None:
+    def _advice_then_load(self, item: AgendaRow | None, app) -> None:
         """The highlighted stored row's advice from a run over its contact alone, then the engine's full run.
 
         Plugins and rules load here, in the worker, not before the paint. The full run
         takes seconds at team scale; one contact's takes tens of milliseconds, so the
-        row the cursor is on is complete long before the fresh rows arrive.
+        row the cursor is on is complete long before the fresh rows arrive. `app` is
+        taken on the UI thread (see `DataScreen._load`).
         """
         worker = get_current_worker()
         if item is not None and item.advice is None:
             try:
-                found = self.app.gate.contact_advice(item.contact.id)
+                found = app.gate.contact_advice(item.contact.id)
             except UserError:
                 found = None  # the full run below reports what is wrong
             if found is not None and not worker.is_cancelled:
-                self.app.call_from_thread(self._stored_advice_arrived, item, Advice.from_json(found[0]))
-        self.app.call_from_thread(self._fill_rest)  # the rows out of sight, held back so that the advice came first
+                self._hand_back(app, self._stored_advice_arrived, item, Advice.from_json(found[0]))
+        self._hand_back(app, self._fill_rest)  # the rows out of sight, held back so that the advice came first
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._load)
+            self._hand_back(app, self._load, app)
 
     def _stored_advice_arrived(self, item: AgendaRow, advice: Advice) -> None:
         if item.advice is None:

@@ -97,7 +97,7 @@ class PluginsScreen(DataScreen):
     def _look_again(self) -> None:
         """A plugin was inside a call: look again, to show it done or too slow as soon as it is."""
         if self.is_current:
-            self._load()
+            self._load(self.app)
 
     def action_reload(self) -> None:
         self.app.reload_rules()

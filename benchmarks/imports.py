@@ -23,8 +23,15 @@ CARDS = 50_000
 CHANNELS = ("call", "email", "Email", "meeting", "lunch", "zoom", "phone", "text", "coffee")
 DIRECTIONS = ("out", "in", "outbound", "inbound", "")
 PURPOSES = ("check_in", "business", "check-in", "", "value_article", "celebration")
-NOTES = ("", "", "Asked about the autumn tender.", "Left a message, will call back", "Sent the deck, \"v2\".",
-         "Lunch near the office; talked about hiring.", "Quick call")
+NOTES = (
+    "",
+    "",
+    "Asked about the autumn tender.",
+    "Left a message, will call back",
+    'Sent the deck, "v2".',
+    "Lunch near the office; talked about hiring.",
+    "Quick call",
+)
 
 
 def interactions_csv(db: Path, rows: int = ROWS, seed: int = 5) -> Path:
@@ -48,8 +55,10 @@ def interactions_csv(db: Path, rows: int = ROWS, seed: int = 5) -> Path:
             sentiment = rng.choice(("", "", "1", "-1", "2", "0"))
             note = rng.choice(NOTES)
             note = '"' + note.replace('"', '""') + '"' if ("," in note or '"' in note) else note
-            out.write(f"{moment:%Y-%m-%d %H:%M},{who},{rng.choice(CHANNELS)},{rng.choice(DIRECTIONS)},"
-                      f"{rng.choice(PURPOSES)},{sentiment},{note}\n")
+            out.write(
+                f"{moment:%Y-%m-%d %H:%M},{who},{rng.choice(CHANNELS)},{rng.choice(DIRECTIONS)},"
+                f"{rng.choice(PURPOSES)},{sentiment},{note}\n"
+            )
     partial.rename(target)
     return target
 

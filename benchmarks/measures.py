@@ -42,8 +42,10 @@ def floor(db: Path, repeat: int, _started: float) -> dict:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.execute(FLOOR_SQL).fetchall()  # warm the page cache like every other measure's setup does
     plan = " / ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + FLOOR_SQL))
-    counts = conn.execute("SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM interactions), "
-                          "(SELECT count(*) FROM followups WHERE status IN ('open', 'snoozed'))").fetchone()
+    counts = conn.execute(
+        "SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM interactions), "
+        "(SELECT count(*) FROM followups WHERE status IN ('open', 'snoozed'))"
+    ).fetchone()
     times = _timed(lambda: conn.execute(FLOOR_SQL).fetchall(), repeat)
     return {"times": times, "plan": plan, "contacts": counts[0], "interactions": counts[1], "open_followups": counts[2]}
 
@@ -95,6 +97,7 @@ def _hook_times(session, build_agenda) -> dict:
             finally:
                 tally[0] += 1
                 tally[1] += time.perf_counter() - t0
+
         return timed
 
     host.dispatcher = dispatcher
@@ -104,9 +107,12 @@ def _hook_times(session, build_agenda) -> dict:
     finally:
         del host.dispatcher
     total = time.perf_counter() - t0
-    return {"run_s": round(total, 3), "plugin_s": round(sum(t for _, t in spent.values()), 3),
-            "calls": sum(n for n, _ in spent.values()),
-            "by_hook": {hook: {"calls": n, "s": round(t, 3)} for hook, (n, t) in sorted(spent.items())}}
+    return {
+        "run_s": round(total, 3),
+        "plugin_s": round(sum(t for _, t in spent.values()), 3),
+        "calls": sum(n for n, _ in spent.values()),
+        "by_hook": {hook: {"calls": n, "s": round(t, 3)} for hook, (n, t) in sorted(spent.items())},
+    }
 
 
 def stats(db: Path, repeat: int, _started: float) -> dict:
@@ -119,8 +125,14 @@ def stats(db: Path, repeat: int, _started: float) -> dict:
 
     def run():
         with session.store.read() as conn:
-            statistics.compute(conn, session.now, session.today, recent_days=cfg.recent_days,
-                               baseline_days=cfg.baseline_days, signals=signals)
+            statistics.compute(
+                conn,
+                session.now,
+                session.today,
+                recent_days=cfg.recent_days,
+                baseline_days=cfg.baseline_days,
+                signals=signals,
+            )
 
     return {"times": _timed(run, repeat)}
 
@@ -144,7 +156,7 @@ def detail(db: Path, repeat: int, _started: float) -> dict:
     times = []
     for _ in range(repeat):
         for cid in ids:
-            times += _timed(lambda: contact_detail(session, cid), 1)
+            times += _timed(lambda cid=cid: contact_detail(session, cid), 1)
     return {"times": times, "contacts_sampled": len(ids)}
 
 
@@ -200,8 +212,12 @@ def tui(db: Path, repeat: int, started: float) -> dict:
     asyncio.run(run())
     first = stamps.get("stored", stamps["fresh"])
     advice = stamps.get("advice", stamps["fresh"])
-    return {"times": [first - started], "fresh": [stamps["fresh"] - started], "advice": [advice - started],
-            "stored_first": "stored" in stamps}
+    return {
+        "times": [first - started],
+        "fresh": [stamps["fresh"] - started],
+        "advice": [advice - started],
+        "stored_first": "stored" in stamps,
+    }
 
 
 def _ics_entries(session):
@@ -297,8 +313,12 @@ def restore(db: Path, repeat: int, _started: float) -> dict:
 
     folder = Path(tempfile.mkdtemp(dir=data.RESULTS))
     backup = folder / "backup.json"
-    subprocess.run([sys.executable, "-m", "keepwarm", "--db", str(db), "export", "json", "-o", str(backup)],
-                   check=True, capture_output=True, env=os.environ.copy())
+    subprocess.run(
+        [sys.executable, "-m", "keepwarm", "--db", str(db), "export", "json", "-o", str(backup)],
+        check=True,
+        capture_output=True,
+        env=os.environ.copy(),
+    )
     times, counts = [], {}
     for n in range(repeat):
         target = folder / f"restored-{n}.sqlite"
@@ -336,9 +356,16 @@ def _sync_twice(db: Path, kind: str, path: Path, repeat: int) -> dict:
         session.close()
         for f in target.parent.glob(target.name + "*"):
             f.unlink()
-    return {"times": first, "resync": again, "read": summary.read, "new_touches": summary.new_touches,
-            "skipped": sum(summary.skipped.values()), "unknown": summary.unknown, "problem": summary.problem,
-            "resync_new": second.new_touches}
+    return {
+        "times": first,
+        "resync": again,
+        "read": summary.read,
+        "new_touches": summary.new_touches,
+        "skipped": sum(summary.skipped.values()),
+        "unknown": summary.unknown,
+        "problem": summary.problem,
+        "resync_new": second.new_touches,
+    }
 
 
 def mail_sync(db: Path, repeat: int, _started: float) -> dict:

@@ -20,8 +20,20 @@ from .errors import UserError
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 WEEKDAYS.update({name.lower(): i for i, name in enumerate(calendar.day_abbr)})
 
-_UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks",
-          "m": "months", "month": "months", "months": "months", "y": "years", "year": "years", "years": "years"}
+_UNITS = {
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "w": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "m": "months",
+    "month": "months",
+    "months": "months",
+    "y": "years",
+    "year": "years",
+    "years": "years",
+}
 
 _RELATIVE = re.compile(r"^(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$")
 _IN = re.compile(r"^in\s+(?P<n>\d{1,4})\s+(?P<unit>[a-z]+)$")

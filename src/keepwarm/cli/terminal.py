@@ -95,4 +95,6 @@ def refuse_undecodable(args) -> None:
         for ch in arg:
             if 0xD800 <= ord(ch) <= 0xDFFF:
                 shown = visible(arg, multiline=False)
-                raise UserError(f"argument {number} ({shown}) is not valid UTF-8 text (expected UTF-8, check the terminal's encoding)")
+                raise UserError(
+                    f"argument {number} ({shown}) is not valid UTF-8 text (expected UTF-8, check the terminal's encoding)"
+                )

@@ -41,28 +41,54 @@ def contact_rows(items: Sequence[Row]) -> dict[Table, list[dict]]:
     """The rows of each table; a contact's row holds its account as `account_key` (its name, lower-cased)."""
     rows, emails, phones, tags, dates = [], [], [], [], []
     for cid, c, uid, created, updated in items:
-        rows.append({
-            "id": cid, "uid": uid, "name": c.name, "name_fold": fold(c.name),
-            "account_key": c.account.strip().lower() if c.account else None,
-            "title": c.title, "role": c.role.value if c.role else None, "style": c.style.value,
-            "motivations": [m.value for m in c.motivations], "interests": list(c.interests),
-            "addresses": list(c.addresses), "urls": list(c.urls),
-            "preferred_channel": c.preferred_channel.value if c.preferred_channel else None,
-            "best_time": c.best_time, "do_not_contact": c.do_not_contact, "tier": c.tier.value,
-            "stage": c.stage.value, "notes": c.notes, "owner": c.owner,
-            "created_at": _naive(created), "updated_at": _naive(updated),
-        })
-        emails += [{"contact_id": cid, "position": i, "email": e, "email_fold": e.lower()} for i, e in enumerate(c.emails)]
+        rows.append(
+            {
+                "id": cid,
+                "uid": uid,
+                "name": c.name,
+                "name_fold": fold(c.name),
+                "account_key": c.account.strip().lower() if c.account else None,
+                "title": c.title,
+                "role": c.role.value if c.role else None,
+                "style": c.style.value,
+                "motivations": [m.value for m in c.motivations],
+                "interests": list(c.interests),
+                "addresses": list(c.addresses),
+                "urls": list(c.urls),
+                "preferred_channel": c.preferred_channel.value if c.preferred_channel else None,
+                "best_time": c.best_time,
+                "do_not_contact": c.do_not_contact,
+                "tier": c.tier.value,
+                "stage": c.stage.value,
+                "notes": c.notes,
+                "owner": c.owner,
+                "created_at": _naive(created),
+                "updated_at": _naive(updated),
+            }
+        )
+        emails += [
+            {"contact_id": cid, "position": i, "email": e, "email_fold": e.lower()} for i, e in enumerate(c.emails)
+        ]
         phones += [{"contact_id": cid, "position": i, "phone": p} for i, p in enumerate(c.phones)]
         tags += [{"contact_id": cid, "position": i, "tag": t, "tag_fold": fold(t)} for i, t in enumerate(c.tags)]
         dates += [
-            {"contact_id": cid, "position": i, "kind": d.kind.value, "month": d.month, "day": d.day,
-             "year": d.year, "label": d.label}
+            {
+                "contact_id": cid,
+                "position": i,
+                "kind": d.kind.value,
+                "month": d.month,
+                "day": d.day,
+                "year": d.year,
+                "label": d.label,
+            }
             for i, d in enumerate(c.dates)
         ]
     return {
-        schema.contacts: rows, schema.contact_emails: emails, schema.contact_phones: phones,
-        schema.contact_tags: tags, schema.contact_dates: dates,
+        schema.contacts: rows,
+        schema.contact_emails: emails,
+        schema.contact_phones: phones,
+        schema.contact_tags: tags,
+        schema.contact_dates: dates,
     }
 
 

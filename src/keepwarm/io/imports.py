@@ -37,7 +37,11 @@ def import_vcards(
         items += vcard_import.read(text.text, str(path), text.encoding)
     vcard_import.separate_shared_uids(items)  # across the files too: they are one import
     return runner.run(
-        store, report, lambda conn: plan_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
+        store,
+        report,
+        lambda conn: plan_contacts(conn, items, now, report),
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
         size=len(items),
     )
 
@@ -57,7 +61,11 @@ def import_contacts_csv(
     label, items, warnings = csv_import.read(text.text, str(path), mapping=mapping, format_key=format_key)
     report = ImportReport("contacts", sources=[Source(str(path), label, text.encoding, text.note)], warnings=warnings)
     return runner.run(
-        store, report, lambda conn: plan_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
+        store,
+        report,
+        lambda conn: plan_contacts(conn, items, now, report),
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
         size=len(items),
     )
 
@@ -81,8 +89,9 @@ def import_interactions(
     """
     text = read_text(path, encoding)
     history = interactions_import.read(text.text, str(path), now, tz, mapping)
-    report = ImportReport("interactions", sources=[Source(str(path), "interactions CSV", text.encoding, text.note)],
-                          detail=detail)
+    report = ImportReport(
+        "interactions", sources=[Source(str(path), "interactions CSV", text.encoding, text.note)], detail=detail
+    )
     return runner.run(
         store,
         report,

@@ -40,32 +40,83 @@ from .contacts_apply import explain
 from .report import ImportReport, Where
 
 FIELDS: dict[str, str] = {
-    "date": "date", "when": "date", "at": "date", "datetime": "date", "date_time": "date", "date/time": "date",
-    "timestamp": "date", "day": "date",
+    "date": "date",
+    "when": "date",
+    "at": "date",
+    "datetime": "date",
+    "date_time": "date",
+    "date/time": "date",
+    "timestamp": "date",
+    "day": "date",
     "time": "time",
-    "contact": "contact", "name": "contact", "contact_name": "contact", "who": "contact", "person": "contact",
+    "contact": "contact",
+    "name": "contact",
+    "contact_name": "contact",
+    "who": "contact",
+    "person": "contact",
     "with": "contact",
-    "email": "email", "e_mail": "email", "contact_email": "email", "email_address": "email",
-    "channel": "channel", "type": "channel", "medium": "channel", "activity_type": "channel",
+    "email": "email",
+    "e_mail": "email",
+    "contact_email": "email",
+    "email_address": "email",
+    "channel": "channel",
+    "type": "channel",
+    "medium": "channel",
+    "activity_type": "channel",
     "direction": "direction",
-    "purpose": "purpose", "reason": "purpose", "category": "purpose",
-    "outcome": "outcome", "status": "outcome", "result": "outcome",
-    "sentiment": "sentiment", "mood": "sentiment",
-    "responded": "responded", "replied": "responded",
-    "response_hours": "response_hours", "reply_hours": "response_hours", "response_time_hours": "response_hours",
-    "notes": "notes", "note": "notes", "summary": "notes", "description": "notes", "comments": "notes",
+    "purpose": "purpose",
+    "reason": "purpose",
+    "category": "purpose",
+    "outcome": "outcome",
+    "status": "outcome",
+    "result": "outcome",
+    "sentiment": "sentiment",
+    "mood": "sentiment",
+    "responded": "responded",
+    "replied": "responded",
+    "response_hours": "response_hours",
+    "reply_hours": "response_hours",
+    "response_time_hours": "response_hours",
+    "notes": "notes",
+    "note": "notes",
+    "summary": "notes",
+    "description": "notes",
+    "comments": "notes",
 }
 
 CHANNEL_WORDS = {
-    "phone": "call", "phone_call": "call", "telephone": "call", "e_mail": "email", "mail": "email",
-    "video": "meeting", "video_call": "meeting", "zoom": "meeting", "visit": "meeting",
-    "lunch": "meal", "dinner": "meal", "breakfast": "meal", "coffee": "meal", "drinks": "meal",
-    "sms": "text", "message": "text", "whatsapp": "text", "linkedin": "social", "conference": "event",
-    "card": "letter", "note": "letter", "present": "gift",
+    "phone": "call",
+    "phone_call": "call",
+    "telephone": "call",
+    "e_mail": "email",
+    "mail": "email",
+    "video": "meeting",
+    "video_call": "meeting",
+    "zoom": "meeting",
+    "visit": "meeting",
+    "lunch": "meal",
+    "dinner": "meal",
+    "breakfast": "meal",
+    "coffee": "meal",
+    "drinks": "meal",
+    "sms": "text",
+    "message": "text",
+    "whatsapp": "text",
+    "linkedin": "social",
+    "conference": "event",
+    "card": "letter",
+    "note": "letter",
+    "present": "gift",
 }
 DIRECTION_WORDS = {
-    "out": "outbound", "sent": "outbound", "outgoing": "outbound", "to_them": "outbound",
-    "in": "inbound", "received": "inbound", "incoming": "inbound", "from_them": "inbound",
+    "out": "outbound",
+    "sent": "outbound",
+    "outgoing": "outbound",
+    "to_them": "outbound",
+    "in": "inbound",
+    "received": "inbound",
+    "incoming": "inbound",
+    "from_them": "inbound",
 }
 COMPARED = ("purpose", "outcome", "sentiment", "responded", "response_hours", "notes")
 
@@ -77,7 +128,9 @@ def _key(header_name: str) -> str:
 def column_map(header: list[str], pairs: tuple[str, ...], file: str, header_line: int) -> dict[str, str]:
     """field -> column."""
     if pairs:
-        mapped = tabular.parse_map(pairs, header, file, {k: v for k, v in FIELDS.items()} | {v: v for v in FIELDS.values()})
+        mapped = tabular.parse_map(
+            pairs, header, file, {k: v for k, v in FIELDS.items()} | {v: v for v in FIELDS.values()}
+        )
         by_field = {value: column for column, value in mapped.items()}
     else:
         by_field = {}
@@ -101,8 +154,15 @@ class Touch:
 
     __slots__ = ("file", "line", "values", "contact", "problem", "sources")
 
-    def __init__(self, file: str, line: int, values: dict | None = None, contact: str = "",
-                 problem: str | None = None, sources: dict | None = None) -> None:
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        values: dict | None = None,
+        contact: str = "",
+        problem: str | None = None,
+        sources: dict | None = None,
+    ) -> None:
         self.file, self.line, self.values, self.contact = file, line, values or {}, contact
         self.problem, self.sources = problem, sources or {}
 
@@ -259,8 +319,9 @@ CHOSEN = ("channel", "direction", "purpose", "outcome", "sentiment", "responded"
 #: The fields that differ row by row: checked by a model made of the touch model's own fields.
 FREE = ("response_hours", "notes")
 _Free = create_model(  # type: ignore[call-overload]
-    "_Free", __config__=Interaction.model_config, **{k: (Interaction.model_fields[k].annotation,
-                                                         Interaction.model_fields[k]) for k in FREE}
+    "_Free",
+    __config__=Interaction.model_config,
+    **{k: (Interaction.model_fields[k].annotation, Interaction.model_fields[k]) for k in FREE},
 )
 _SOME_MOMENT = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -300,8 +361,14 @@ class Checks:
             item = Interaction(contact_id=1, at=_SOME_MOMENT, **{k: v for k, v in zip(CHOSEN, key) if v is not None})
         except ValidationError as exc:
             return explain(exc, self.sources)
-        return (item.channel.value, item.direction.value, item.purpose.value, item.outcome.value, item.sentiment,
-                item.responded)
+        return (
+            item.channel.value,
+            item.direction.value,
+            item.purpose.value,
+            item.outcome.value,
+            item.sentiment,
+            item.responded,
+        )
 
 
 #: Rows written to the stage per statement, and between two progress reports.
@@ -309,8 +376,20 @@ BATCH = 20_000
 STAGE = "keepwarm_stage_history"
 MARKS = "keepwarm_stage_history_pairs"
 #: The stage's columns after `line` (its rowid), in the order of a staged row.
-STAGED = ("contact_id", "at", "channel", "direction", "purpose", "outcome", "sentiment", "responded",
-          "response_hours", "notes", "given", "ref")
+STAGED = (
+    "contact_id",
+    "at",
+    "channel",
+    "direction",
+    "purpose",
+    "outcome",
+    "sentiment",
+    "responded",
+    "response_hours",
+    "notes",
+    "given",
+    "ref",
+)
 KEY = ("contact_id", "at", "channel", "direction")
 #: The order new touches are written in, and given their ids: the stage's key index, then the file's order.
 IN_KEY_ORDER = ", ".join((*KEY, "line"))
@@ -332,7 +411,10 @@ def _given(keys: tuple[str, ...]) -> int:
 
 
 def plan(
-    conn: Connection, history: History, now: dt.datetime, report: ImportReport,
+    conn: Connection,
+    history: History,
+    now: dt.datetime,
+    report: ImportReport,
     progress: Callable[[int, int], None] | None = None,
 ) -> Callable[[Connection], None]:
     """Decide every row (reading only) and fill the report; return what writes the decisions in bulk.
@@ -366,11 +448,14 @@ def plan(
         # in order (in file order, a million rows landed at random pages of each and took minutes).
         db = conn.connection.driver_connection
         columns = ("id", *STAGED[:-2], "group_key", "created_at", "capture_id", "in_reply")
-        picked = ", ".join((f"{next_id - 1} + row_number() OVER (ORDER BY {IN_KEY_ORDER})", *STAGED[:-2], "NULL",
-                            "?", "NULL", "NULL"))
-        db.execute(f"INSERT INTO main.interactions ({', '.join(columns)}) SELECT {picked} FROM temp.\"{STAGE}\" s "
-                   f'WHERE NOT EXISTS (SELECT 1 FROM temp."{MARKS}" m WHERE m.line = s.line) ORDER BY {IN_KEY_ORDER}',
-                   (_stored_at(now),))
+        picked = ", ".join(
+            (f"{next_id - 1} + row_number() OVER (ORDER BY {IN_KEY_ORDER})", *STAGED[:-2], "NULL", "?", "NULL", "NULL")
+        )
+        db.execute(
+            f'INSERT INTO main.interactions ({", ".join(columns)}) SELECT {picked} FROM temp."{STAGE}" s '
+            f'WHERE NOT EXISTS (SELECT 1 FROM temp."{MARKS}" m WHERE m.line = s.line) ORDER BY {IN_KEY_ORDER}',
+            (_stored_at(now),),
+        )
         for fields, rows in changes.items():
             sets = ", ".join(f"{k} = ?" for k in fields)
             db.executemany(f"UPDATE main.interactions SET {sets} WHERE id = ?", rows)
@@ -402,8 +487,16 @@ def _stage_rows(raw, history: History, found: Contacts, report: ImportReport, pr
             if isinstance(checked, str):
                 report.skip(touch.where, checked, touch.contact)
             else:
-                batch.append((touch.line, contact, _stored_at(touch.values["at"]), *checked,
-                              _given(tuple(touch.values)), touch.contact))
+                batch.append(
+                    (
+                        touch.line,
+                        contact,
+                        _stored_at(touch.values["at"]),
+                        *checked,
+                        _given(tuple(touch.values)),
+                        touch.contact,
+                    )
+                )
         if n % BATCH == 0:
             raw.executemany(insert, batch)
             batch.clear()
@@ -453,7 +546,7 @@ def _pair(raw) -> dict[tuple, list[tuple]]:
     # Driven by the stage in key order (its first row of each key), so that only each key's few touches are
     # sorted by id: ordering the whole result made SQLite sort a million rows.
     stored = raw.cursor().execute(
-        f'SELECT {key}, i.id, {", ".join("i." + k for k in COMPARED)} '
+        f"SELECT {key}, i.id, {', '.join('i.' + k for k in COMPARED)} "
         f'FROM temp."{STAGE}" s CROSS JOIN main.interactions i ON {" AND ".join(f"i.{k} = s.{k}" for k in KEY)} '
         f'WHERE NOT EXISTS (SELECT 1 FROM temp."{STAGE}" o WHERE {" AND ".join(f"o.{k} = s.{k}" for k in KEY)} '
         f"AND o.line < s.line) ORDER BY {key}, i.id"

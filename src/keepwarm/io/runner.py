@@ -22,7 +22,6 @@ from ..store.backups import LARGE_IMPORT
 from ..wording import plural
 from .report import ImportReport
 
-
 #: Reads and decides (filling the report); returns what writes the decisions.
 Plan = Callable[[Connection], Callable[[Connection], None]]
 

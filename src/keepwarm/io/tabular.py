@@ -173,9 +173,10 @@ def _check_header(header: list[str], file: str, line: int) -> None:
 
 
 def _row(header: list[str], cells: list[str], line: int) -> Row:
-    if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
         return Row(
-            line, {},
+            line,
+            {},
             f"{len(cells)} cells, but the header names {plural(len(header), 'column')} "
             "(is a value with a comma or semicolon not in quotes?)",
         )
@@ -209,7 +210,9 @@ def parse_map(pairs: tuple[str, ...], header: list[str], file: str, fields: dict
             raise UserError(f"--map: {pair!r} is not COLUMN=FIELD (expected e.g. 'Full name=name')")
         key = fold(field).replace(" ", "_").replace("-", "_")
         if key not in fields:
-            raise UserError(f"--map: {field.strip()!r} is not a field (expected one of: {', '.join(sorted(set(fields)))})")
+            raise UserError(
+                f"--map: {field.strip()!r} is not a field (expected one of: {', '.join(sorted(set(fields)))})"
+            )
         found = columns.get(fold(column))
         if found is None:
             raise UserError(

@@ -102,8 +102,13 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
         elif current is not None and raw[:1] in (" ", "\t"):
             current += raw[1:]
         elif (
-            backslashes and current is not None and current.endswith("\\") and raw and _odd_backslash(current)
-            and not _PROPERTY.match(raw) and not _END.match(raw.strip())
+            backslashes
+            and current is not None
+            and current.endswith("\\")
+            and raw
+            and _odd_backslash(current)
+            and not _PROPERTY.match(raw)
+            and not _END.match(raw.strip())
         ):
             current = current[:-1] + "\\n" + raw  # a 2.1 backslash continuation: an escaped line break
         else:
@@ -190,7 +195,9 @@ def _name(card) -> str:
 def _address(value) -> str:
     if isinstance(value, str):
         return value.strip()
-    parts = [_text(getattr(value, key, "")) for key in ("box", "extended", "street", "city", "region", "code", "country")]
+    parts = [
+        _text(getattr(value, key, "")) for key in ("box", "extended", "street", "city", "region", "code", "country")
+    ]
     return ", ".join(p for p in (p.strip() for p in parts) if p)
 
 
@@ -232,7 +239,7 @@ def _apple_label(card, group: str | None) -> str:
 def _uid(card) -> str | None:
     uid = _first(card, "uid")
     if uid.lower().startswith("urn:uuid:"):
-        uid = uid[len("urn:uuid:"):]
+        uid = uid[len("urn:uuid:") :]
     return uid or None
 
 
@@ -523,7 +530,10 @@ def _parse_one(raw: RawCard, lines: list[str]):
                 return None, f"line {number}: {shown!r} is not a vCard property (expected NAME:value)"
         return None, f"cannot be read as a vCard ({message or 'malformed'})"
     except Exception as exc:  # vobject on untrusted input can raise nearly anything
-        return None, f"cannot be read as a vCard ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'malformed'})"
+        return (
+            None,
+            f"cannot be read as a vCard ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'malformed'})",
+        )
 
 
 def _same_person(a: Incoming, b: Incoming) -> bool:
@@ -553,7 +563,9 @@ def separate_shared_uids(items: list[Incoming]) -> None:
             continue
         there = str(seen.where) if seen.where.file == item.where.file else seen.where.full()
         if _same_person(seen, item):
-            item.warnings.append(f"has the same UID as {there}, {seen.label!r}: the same person, merged into one contact")
+            item.warnings.append(
+                f"has the same UID as {there}, {seen.label!r}: the same person, merged into one contact"
+            )
         else:
             item.warnings.append(
                 f"has the same UID as {there}, {seen.label!r}: a different person, imported on its own without that UID"
@@ -580,6 +592,8 @@ def read(text: str, file: str, codec: str = "utf-8") -> list[Incoming]:
         shown = line if len(line) <= 40 else line[:37] + "..."
         items.append(Incoming(where=Where(file, number), problem=f"expected BEGIN:VCARD, found {shown!r}"))
     if not items:
-        items.append(Incoming(where=Where(file, 1), problem="no vCard in this file (expected BEGIN:VCARD ... END:VCARD)"))
+        items.append(
+            Incoming(where=Where(file, 1), problem="no vCard in this file (expected BEGIN:VCARD ... END:VCARD)")
+        )
     items.sort(key=lambda i: i.where.line or 0)
     return items

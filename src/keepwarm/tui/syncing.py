@@ -138,15 +138,25 @@ class Syncing:
             if problem:
                 self.notify(problem, title="Not synced", severity="error", markup=False)
             else:
-                self.notify(f"No mail or calendar source yet. Connect one in a terminal, e.g. `{FIRST_SOURCE}`, "
-                            "then press y again.", title="Nothing to sync", severity="warning", markup=False,
-                            timeout=15)
+                self.notify(
+                    f"No mail or calendar source yet. Connect one in a terminal, e.g. `{FIRST_SOURCE}`, "
+                    "then press y again.",
+                    title="Nothing to sync",
+                    severity="warning",
+                    markup=False,
+                    timeout=15,
+                )
             return
         lines = [s.line() for s in summaries]  # the words of `keepwarm sync`
         unknown = sum(s.unknown for s in summaries)
         if unknown:
             lines.append("People you talk to who are not contacts yet: press n on the agenda.")
         failed = any(s.problem for s in summaries)
-        self.notify("\n".join(lines) or "Nothing to sync.", title="Synced" if not failed else "Synced, with problems",
-                    severity="warning" if failed else "information", markup=False, timeout=15)
+        self.notify(
+            "\n".join(lines) or "Nothing to sync.",
+            title="Synced" if not failed else "Synced, with problems",
+            severity="warning" if failed else "information",
+            markup=False,
+            timeout=15,
+        )
         self.data_changed()

@@ -41,8 +41,14 @@ def view_of(cls: type[T], data: Mapping[str, Any], **given: Any) -> T:
 def _fields(cls: type) -> tuple[tuple[str, bool, bool], ...]:
     """Each field's name, whether it must be given, and whether it holds a tuple (once per class:
     views are made by the ten thousand)."""
-    return tuple((f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
-                  str(f.type).startswith("tuple[")) for f in dataclasses.fields(cls))
+    return tuple(
+        (
+            f.name,
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+            str(f.type).startswith("tuple["),
+        )
+        for f in dataclasses.fields(cls)
+    )
 
 
 # ------------------------------------------------------------------ advice
@@ -286,7 +292,9 @@ class AgendaRow:
         return cls(
             followup=view_of(AgendaFollowup, item["followup"]),
             contact=view_of(AgendaContact, item["contact"]),
-            due=item["due"], bucket=item["bucket"], overdue_days=item["overdue_days"],
+            due=item["due"],
+            bucket=item["bucket"],
+            overdue_days=item["overdue_days"],
             health=Health.from_json(item["health"]),
             warnings=warnings(item["warnings"]) if "warnings" in item else None,
             advice=Advice.from_json(item) if "tips" in item else None,
@@ -478,8 +486,10 @@ class AccountView:
         return cls(
             account=view_of(AccountProfile, view["account"]),
             health=Health.from_json(view["health"]) if "health" in view else None,
-            map=tuple(view_of(RoleCover, entry, people=tuple(view_of(Stakeholder, p) for p in entry["people"]))
-                      for entry in view["map"]),
+            map=tuple(
+                view_of(RoleCover, entry, people=tuple(view_of(Stakeholder, p) for p in entry["people"]))
+                for entry in view["map"]
+            ),
             roles_uncovered=tuple(view["roles_uncovered"]),
             roles_cold=tuple(view["roles_cold"]),
             warnings=warnings(view.get("warnings") or []),
@@ -512,8 +522,11 @@ class PluginsView:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], running: Mapping[str, str]) -> PluginsView:
-        return cls(plugins=tuple(view_of(PluginRow, p) for p in data["plugins"]), messages=tuple(data["messages"]),
-                   running=dict(running))
+        return cls(
+            plugins=tuple(view_of(PluginRow, p) for p in data["plugins"]),
+            messages=tuple(data["messages"]),
+            running=dict(running),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -535,8 +548,12 @@ class RulesView:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], folder: str) -> RulesView:
-        return cls(files=tuple(data["files"]), problems=tuple(p["text"] for p in data["problems"]),
-                   rows=tuple(view_of(RuleRow, r) for r in data["rows"]), folder=folder)
+        return cls(
+            files=tuple(data["files"]),
+            problems=tuple(p["text"] for p in data["problems"]),
+            rows=tuple(view_of(RuleRow, r) for r in data["rows"]),
+            folder=folder,
+        )
 
 
 @dataclass(frozen=True, slots=True)

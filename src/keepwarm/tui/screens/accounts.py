@@ -24,12 +24,23 @@ from ..views import AccountRow, AccountView, Stakeholder, Warning, view_of
 from ..widgets.nav import NavBar
 from .base import DataScreen
 
-STATUS_TEXT = {"empty": ("nobody", "red"), "cold": ("cold", "red"), "cooling": ("cooling", "yellow"),
-               "warm": ("warm", "green"), "unknown": ("?", "")}
+STATUS_TEXT = {
+    "empty": ("nobody", "red"),
+    "cold": ("cold", "red"),
+    "cooling": ("cooling", "yellow"),
+    "warm": ("warm", "green"),
+    "unknown": ("?", ""),
+}
 
 
-COLUMNS = (("role", "Role"), ("status", "Role is"), ("who", "Who"), ("health", "Health"), ("last", "Last touch"),
-           ("title", "Title"))
+COLUMNS = (
+    ("role", "Role"),
+    ("status", "Role is"),
+    ("who", "Who"),
+    ("health", "Health"),
+    ("last", "Last touch"),
+    ("title", "Title"),
+)
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
 GIVE_WAY = ((5, 8), (5, 1), (2, 12), (0, 12), (2, 8), (0, 6))
 
@@ -62,20 +73,27 @@ def _map_rows(view: AccountView):
         role = words(entry.role) if entry.role else "(no role)"
         if not entry.people:
             if entry.role is not None:
-                yield ([plain(role), Text(label, style=colour), Text("—", style="dim"), plain(""), plain(""),
-                        plain("")], f"empty-{entry.role}", 0)
+                yield (
+                    [plain(role), Text(label, style=colour), Text("—", style="dim"), plain(""), plain(""), plain("")],
+                    f"empty-{entry.role}",
+                    0,
+                )
             continue
         for n, person in enumerate(entry.people):
             first = n == 0
-            yield (_person_cells(role if first else "", Text(label, style=colour) if first else Text(""), person),
-                   f"p-{person.id}", person.id)
+            yield (
+                _person_cells(role if first else "", Text(label, style=colour) if first else Text(""), person),
+                f"p-{person.id}",
+                person.id,
+            )
 
 
 def _gaps(view: AccountView) -> Content:
     gaps = []
     if view.roles_uncovered:
-        gaps.append(Content.from_markup("[$error]Nobody covers:[/] $r",
-                                        r=", ".join(words(r) for r in view.roles_uncovered)))
+        gaps.append(
+            Content.from_markup("[$error]Nobody covers:[/] $r", r=", ".join(words(r) for r in view.roles_uncovered))
+        )
     if view.roles_cold:
         gaps.append(Content.from_markup("[$error]Gone cold:[/] $r", r=", ".join(words(r) for r in view.roles_cold)))
     return Content("\n").join(gaps)
@@ -95,13 +113,22 @@ def _warnings(found: tuple[Warning, ...]) -> Content:
 
 def _notes(view: AccountView) -> Content:
     a = view.account
-    notes = [(label, value) for label, value in (("Culture", a.culture), ("Decisions", a.decision_making),
-                                                 ("Risk", a.risk_tolerance), ("Budget cycle", a.budget_cycle),
-                                                 ("Notes", a.notes)) if value]
+    notes = [
+        (label, value)
+        for label, value in (
+            ("Culture", a.culture),
+            ("Decisions", a.decision_making),
+            ("Risk", a.risk_tolerance),
+            ("Budget cycle", a.budget_cycle),
+            ("Notes", a.notes),
+        )
+        if value
+    ]
     if not notes:
         return Content("")
     return Content("\n").join(
-        [heading("About them")] + [Content.from_markup("[dim]$k[/] $v", k=f"{k:<13}", v=v) for k, v in notes])
+        [heading("About them")] + [Content.from_markup("[dim]$k[/] $v", k=f"{k:<13}", v=v) for k, v in notes]
+    )
 
 
 class AccountsScreen(DataScreen):
@@ -147,14 +174,21 @@ class AccountsScreen(DataScreen):
         for a in accounts:
             style = BAND_STYLE.get(a.band or "", "$text-muted")
             score = "–" if a.health is None else str(a.health)
-            listing.add_option(Option(
-                Content.from_markup(f"[{style}]●[/] [b]$n[/]\n  [dim]$c · health $s[/]", n=a.name,
-                                    c=f"{a.contacts} {'person' if a.contacts == 1 else 'people'}", s=score),
-                id=str(a.id),
-            ))
+            listing.add_option(
+                Option(
+                    Content.from_markup(
+                        f"[{style}]●[/] [b]$n[/]\n  [dim]$c · health $s[/]",
+                        n=a.name,
+                        c=f"{a.contacts} {'person' if a.contacts == 1 else 'people'}",
+                        s=score,
+                    ),
+                    id=str(a.id),
+                )
+            )
         if not accounts:
             self.query_one("#account-title", Static).update(
-                Content.from_markup("[dim]No accounts yet. Give a contact an account (a, or e on a contact).[/]"))
+                Content.from_markup("[dim]No accounts yet. Give a contact an account (a, or e on a contact).[/]")
+            )
             return
         listing.highlighted = keep if keep is not None and keep < len(accounts) else 0
         listing.focus()
@@ -169,8 +203,11 @@ class AccountsScreen(DataScreen):
         if listing.highlighted is None or not self.accounts:
             return
         account_id = int(listing.get_option_at_index(listing.highlighted).id)
-        if self.current is not None and self.current.account.id == account_id \
-                and self._shown_version == self.app.gate.version:
+        if (
+            self.current is not None
+            and self.current.account.id == account_id
+            and self._shown_version == self.app.gate.version
+        ):
             return
         self._fetch_account(account_id)
 
@@ -180,7 +217,8 @@ class AccountsScreen(DataScreen):
         try:
             version = gate.version
             view = AccountView.from_json(
-                gate.run(lambda: queries.account_view(self.app.session, account_id, gate.evaluation())))
+                gate.run(lambda: queries.account_view(self.app.session, account_id, gate.evaluation()))
+            )
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
@@ -226,4 +264,3 @@ class AccountsScreen(DataScreen):
 
     def action_refresh(self) -> None:
         self.reload()
-

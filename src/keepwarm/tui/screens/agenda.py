@@ -121,14 +121,29 @@ def _table_rows(data: AgendaData) -> tuple[list[TableRow], dict[str, int]]:
         if rows:
             rows.append((("gap", ""), [Text("")] * 5, f"gap-{len(rows)}"))
         # The title stays as narrow as a date so the first column does not widen for it.
-        rows.append((("section", title), [Text(title, style="bold"), Text(f"{len(items)}", style="dim"),
-                                          Text(""), Text(""), Text("")], f"section-{len(rows)}"))
+        rows.append(
+            (
+                ("section", title),
+                [Text(title, style="bold"), Text(f"{len(items)}", style="dim"), Text(""), Text(""), Text("")],
+                f"section-{len(rows)}",
+            )
+        )
         for item in items:
             rows.append((("item", item), None, str(item.followup.id)))  # cells: as they are added
     if not data.items:
-        rows.append((("section", "nothing"), [
-            Text(f"{nothing_due(data.until)} Press 2 to browse your contacts."),
-            Text(""), Text(""), Text(""), Text("")], "section-0"))
+        rows.append(
+            (
+                ("section", "nothing"),
+                [
+                    Text(f"{nothing_due(data.until)} Press 2 to browse your contacts."),
+                    Text(""),
+                    Text(""),
+                    Text(""),
+                    Text(""),
+                ],
+                "section-0",
+            )
+        )
     return rows, counts
 
 
@@ -190,7 +205,9 @@ class AgendaList(DataTable):
     def _needs_measuring(self, new_rows) -> bool:
         """A row with a label or an automatic height: DataTable's own measuring sizes them."""
         rows = self.rows
-        return any((row := rows.get(key)) is not None and (row.label is not None or row.auto_height) for key in new_rows)
+        return any(
+            (row := rows.get(key)) is not None and (row.label is not None or row.auto_height) for key in new_rows
+        )
 
 
 class AgendaScreen(DataScreen):
@@ -214,10 +231,22 @@ class AgendaScreen(DataScreen):
         Binding("x", "dismiss_item", "Dismiss", id="agenda.dismiss"),
         Binding("u", "undo_dismiss", "Undo dismiss", id="agenda.undo"),
         Binding("o", "open", "Open", id="agenda.open"),
-        Binding("c", "export_calendar", "Export", id="agenda.export", tooltip="Write the follow-ups to an .ics file for your calendar"),
+        Binding(
+            "c",
+            "export_calendar",
+            "Export",
+            id="agenda.export",
+            tooltip="Write the follow-ups to an .ics file for your calendar",
+        ),
         Binding("r", "refresh", "Refresh", id="agenda.refresh", show=False),
-        Binding("n", "app.unknown_people", "New people", id="agenda.people", show=False,
-                tooltip="People you talk to who are not contacts yet"),
+        Binding(
+            "n",
+            "app.unknown_people",
+            "New people",
+            id="agenda.people",
+            show=False,
+            tooltip="People you talk to who are not contacts yet",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -282,8 +311,12 @@ class AgendaScreen(DataScreen):
             with session.store.read() as conn:
                 stored = snapshots.stored_agenda(conn, session.today)
             if stored is not None:  # the rows' views made here, off the UI thread
-                data = AgendaData(until=stored.until.isoformat(), today=stored.on,
-                                  items=[AgendaRow.from_json(i) for i in stored.items], stored=stored)
+                data = AgendaData(
+                    until=stored.until.isoformat(),
+                    today=stored.on,
+                    items=[AgendaRow.from_json(i) for i in stored.items],
+                    stored=stored,
+                )
         except Exception:  # noqa: BLE001 - the engine's run below says what is wrong, as without a snapshot
             data = None
         self.app.call_from_thread(self._stored_arrived, data, version)
@@ -307,9 +340,13 @@ class AgendaScreen(DataScreen):
         for item, row in zip(agenda.items, rows):
             if not row.followup.action:
                 row.advice = Advice.from_json(gate.advice(item)[0])
-        return AgendaData(until=out["until"], today=agenda.evaluation.today, items=rows,
-                          sources={item.followup.id: item for item in agenda.items},
-                          messages=agenda.evaluation.runtime.messages())
+        return AgendaData(
+            until=out["until"],
+            today=agenda.evaluation.today,
+            items=rows,
+            sources={item.followup.id: item for item in agenda.items},
+            messages=agenda.evaluation.runtime.messages(),
+        )
 
     def show(self, data: AgendaData, *, again: bool = False) -> None:
         """Put `data`'s rows in the table (`again`: the same data, fitted to a new width)."""
@@ -338,10 +375,13 @@ class AgendaScreen(DataScreen):
         """Columns rebuilt too (a DataTable keeps the widest width it ever saw), each as wide as its widest
         cell over all the rows, so that the chunks added after the first paint do not move them."""
         table.clear(columns=True)
-        texts = zip(*(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells]
-                      for meta, cells, _ in rows))
-        widths = [max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
-                  for key, column in zip(COLUMNS, texts)]
+        texts = zip(
+            *(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells] for meta, cells, _ in rows)
+        )
+        widths = [
+            max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
+            for key, column in zip(COLUMNS, texts)
+        ]
         self._fitted_to = self._pane_width(table)
         self._widths = fit_columns(widths, self._fitted_to, table.cell_padding)
         for key, width in zip(COLUMNS, self._widths):
@@ -349,8 +389,9 @@ class AgendaScreen(DataScreen):
 
     def _add_first_rows(self, table: DataTable, rows: list[TableRow], keep: int | None) -> None:
         """The screenful around the cursor, left on the follow-up it was on (`keep`) or on the first item."""
-        index = next((n for n, (kind, item) in enumerate(self.rows)
-                      if kind == "item" and item.followup.id == keep), None)
+        index = next(
+            (n for n, (kind, item) in enumerate(self.rows) if kind == "item" and item.followup.id == keep), None
+        )
         if index is None:
             index = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
         first = index + FIRST_ROWS
@@ -393,7 +434,7 @@ class AgendaScreen(DataScreen):
     def _add_chunk(self, rows: list, start: int, fill: int) -> None:
         if fill != self._fill:
             return  # newer rows replaced these meanwhile
-        self._add_rows(self.query_one("#agenda-list", DataTable), rows[start:start + CHUNK_ROWS])
+        self._add_rows(self.query_one("#agenda-list", DataTable), rows[start : start + CHUNK_ROWS])
         if start + CHUNK_ROWS < len(rows):
             self.call_after_refresh(self._add_chunk, rows, start + CHUNK_ROWS, fill)
 
@@ -457,18 +498,25 @@ class AgendaScreen(DataScreen):
     def _show_summary(self) -> None:
         data = self.data
         today = data.today
-        text = Content("  ·  ").join([f"{today:%A %d %B %Y}",
-                                      " · ".join(f"{self._counts[b]} {t.lower()}" for b, t in SECTIONS)])
+        text = Content("  ·  ").join(
+            [f"{today:%A %d %B %Y}", " · ".join(f"{self._counts[b]} {t.lower()}" for b, t in SECTIONS)]
+        )
         stored = data.stored
         if stored is not None:
             when = stored.evaluated_on
-            since = ("as the last run left it earlier today" if when == today else
-                     f"as the last run left it on {when:%a %d %b}" if when else "as last stored")
+            since = (
+                "as the last run left it earlier today"
+                if when == today
+                else f"as the last run left it on {when:%a %d %b}"
+                if when
+                else "as last stored"
+            )
             new = f"; {stored.unevaluated} not evaluated yet" if stored.unevaluated else ""
             text += Content.from_markup("\n[dim]↻ $since$new, updating…[/]", since=since, new=new)
         elif data.messages:
-            text += Content.from_markup("\n[$warning]⚠ $n: see 5 Plugins and 6 Rules[/]",
-                                        n=plural(len(data.messages), "rule or plugin problem"))
+            text += Content.from_markup(
+                "\n[$warning]⚠ $n: see 5 Plugins and 6 Rules[/]", n=plural(len(data.messages), "rule or plugin problem")
+            )
         self.query_one("#agenda-summary", Static).update(text)
 
     @staticmethod
@@ -507,8 +555,11 @@ class AgendaScreen(DataScreen):
 
     def items(self) -> list[tuple[str, str]]:
         """(bucket, name) per item row and ("section", title) per section, top to bottom."""
-        return [("section", str(meta)) if kind == "section" else (meta.bucket, meta.contact.name)
-                for kind, meta in self.rows if kind != "gap"]
+        return [
+            ("section", str(meta)) if kind == "section" else (meta.bucket, meta.contact.name)
+            for kind, meta in self.rows
+            if kind != "gap"
+        ]
 
     def selected_contact(self) -> tuple[int, str] | None:
         item = self.current_item()
@@ -544,8 +595,11 @@ class AgendaScreen(DataScreen):
             if item.advice is not None:  # worked out for it alone (`_advice_then_load`)
                 panel.show_item(item, note="Health and warnings as the last run left them; updating.")
             else:
-                panel.show_item(item, advice=NO_ADVICE,
-                                note="As the last run left it: tips and suggestions follow when the engine is done.")
+                panel.show_item(
+                    item,
+                    advice=NO_ADVICE,
+                    note="As the last run left it: tips and suggestions follow when the engine is done.",
+                )
         elif item.advice is not None or (not later and self._with_advice(item, wait=False)):
             panel.show_item(item)
         else:

@@ -24,13 +24,13 @@ from textual.worker import get_current_worker
 from ... import operations, queries
 from ...errors import UserError
 from ...model import Contact
+from ...store.contacts import describe
+from ...wording import plural
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
-from ...wording import plural
-from ...store.contacts import describe
+from ..views import ContactView, Health, Profile
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.contact_form import ContactForm
-from ..views import ContactView, Health, Profile
 from .base import DataScreen
 
 
@@ -85,16 +85,23 @@ def _assessments(view: ContactView) -> Content:
     trend = view.assessment_trend
     text = [heading("Assessments")]
     for a in view.assessments[-4:]:
-        text.append(Content(f"{a.on}  trust {a.trust} · comm {a.communication} · sharing {a.sharing}"
-                            f" · advocacy {a.advocacy} · conflict {a.conflict} · future {a.commitment}"
-                            f"  = {a.mean:.1f}"))
+        text.append(
+            Content(
+                f"{a.on}  trust {a.trust} · comm {a.communication} · sharing {a.sharing}"
+                f" · advocacy {a.advocacy} · conflict {a.conflict} · future {a.commitment}"
+                f"  = {a.mean:.1f}"
+            )
+        )
     if not trend:
         text.append(Content.from_markup("[dim]not assessed yet (keepwarm assess)[/]"))
     elif len(trend) == 1:
         text.append(Content.from_markup("[dim]one assessment so far; the trend shows from the second[/]"))
     else:
-        text.append(Content.from_markup("[dim]trend of the mean, oldest to newest: $a → $b[/]",
-                                        a=f"{trend[0]:.1f}", b=f"{trend[-1]:.1f}"))
+        text.append(
+            Content.from_markup(
+                "[dim]trend of the mean, oldest to newest: $a → $b[/]", a=f"{trend[0]:.1f}", b=f"{trend[-1]:.1f}"
+            )
+        )
     return Content("\n").join(text)
 
 
@@ -106,8 +113,11 @@ def _health(h: Health) -> Content:
 
 
 def _tips(view: ContactView) -> Content:
-    return _card("How to talk to them", [Content.from_markup("• $t", t=t.text) for t in view.tips],
-                 "no tips: set their social style, motivations or channel")
+    return _card(
+        "How to talk to them",
+        [Content.from_markup("• $t", t=t.text) for t in view.tips],
+        "no tips: set their social style, motivations or channel",
+    )
 
 
 def _warnings(view: ContactView) -> Content:
@@ -134,8 +144,14 @@ def _plans(view: ContactView) -> Content:
     for p in view.open_promises:
         late = p.due is not None and p.due < view.today
         who = "I promised" if p.by == "me" else "They promised"
-        lines.append(Content.from_markup(f"{'[$error]' if late else ''}$w $t · due $d{'[/]' if late else ''}",
-                                         w=who, t=p.text, d=p.due.isoformat() if p.due else "–"))
+        lines.append(
+            Content.from_markup(
+                f"{'[$error]' if late else ''}$w $t · due $d{'[/]' if late else ''}",
+                w=who,
+                t=p.text,
+                d=p.due.isoformat() if p.due else "–",
+            )
+        )
     if view.open_promises:
         lines.append(Content.from_markup("[dim]k marks a promise kept, P edits one, p adds one[/]"))
     for f in view.open_followups:
@@ -150,8 +166,9 @@ def _timeline(view: ContactView, tz: tzinfo) -> Content:
         mood = "" if i.sentiment is None else f" {i.sentiment:+d}"
         arrow = "←" if i.direction == "inbound" else "→"
         outcome = "" if i.outcome == "completed" else f" ({words(i.outcome)})"
-        line = Content.from_markup("[dim]$w[/] $a $c $p$o$m", w=when, a=arrow, c=i.channel,
-                                   p=words(i.purpose), o=outcome, m=mood)
+        line = Content.from_markup(
+            "[dim]$w[/] $a $c $p$o$m", w=when, a=arrow, c=i.channel, p=words(i.purpose), o=outcome, m=mood
+        )
         if i.notes:
             line += Content.from_markup(" [dim]— $n[/]", n=i.notes.replace("\n", " "))
         lines.append(line)
@@ -286,8 +303,7 @@ class ContactScreen(DataScreen):
             return False
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("back", "edit", "refresh", "add_promise", "keep_promise", "edit_promise") \
-                and self.editing:
+        if action in ("back", "edit", "refresh", "add_promise", "keep_promise", "edit_promise") and self.editing:
             return False
         return True
 
@@ -319,8 +335,10 @@ class ContactScreen(DataScreen):
                 self._save(new)
 
         detail = "\n".join(f"{describe(p)} exists already ({p['why']})" for p in found)
-        self.app.push_screen(ConfirmScreen(f"Save {new.name} all the same?", yes="Save", no="Keep editing",
-                                           detail=detail), callback=answered)
+        self.app.push_screen(
+            ConfirmScreen(f"Save {new.name} all the same?", yes="Save", no="Keep editing", detail=detail),
+            callback=answered,
+        )
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, contact: Contact) -> None:
@@ -337,4 +355,3 @@ class ContactScreen(DataScreen):
         self._close_form()
         self.notify(f"Saved {name}.")
         self.app.data_changed()
-

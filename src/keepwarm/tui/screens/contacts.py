@@ -20,13 +20,26 @@ from ..views import ContactRow, view_of
 from ..widgets.nav import NavBar
 from .base import DataScreen
 
-FILTERS = (("account", "account"), ("tag", "tag"), ("role", "role"), ("style", "style"), ("stage", "stage"),
-           ("band", "health"))
+FILTERS = (
+    ("account", "account"),
+    ("tag", "tag"),
+    ("role", "role"),
+    ("style", "style"),
+    ("stage", "stage"),
+    ("band", "health"),
+)
 SHOWN_AT_MOST = 500
 SORT_LABELS = {"name": "name", "last_touch": "last touch", "health": "health"}
 # The columns that matter most come first, so a narrow terminal cuts the least useful ones.
-COLUMNS = (("name", "Name"), ("health", "Health"), ("last_touch", "Last touch"), ("warnings", "!"),
-           ("account", "Account"), ("role", "Role"), ("stage", "Stage"))
+COLUMNS = (
+    ("name", "Name"),
+    ("health", "Health"),
+    ("last_touch", "Last touch"),
+    ("warnings", "!"),
+    ("account", "Account"),
+    ("role", "Role"),
+    ("stage", "Stage"),
+)
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
 GIVE_WAY = ((4, 12), (5, 12), (0, 16), (6, 8), (4, 1), (5, 1), (6, 1), (0, 8))
 
@@ -104,10 +117,20 @@ class ContactsScreen(DataScreen):
     def _fit(self) -> None:
         """The columns fitted to every loaded row, once per load: a search keystroke only adds rows cut already."""
         self._cut = {}
-        self.query_one("#contacts-table", FittedTable).fit([
-            (row.name, "–" if row.health is None else f"● {row.health:>3}", row.last_touch or "never",
-             str(row.warnings or ""), row.account or "", words(row.role), words(row.stage))
-            for row in self.views.values()])
+        self.query_one("#contacts-table", FittedTable).fit(
+            [
+                (
+                    row.name,
+                    "–" if row.health is None else f"● {row.health:>3}",
+                    row.last_touch or "never",
+                    str(row.warnings or ""),
+                    row.account or "",
+                    words(row.role),
+                    words(row.stage),
+                )
+                for row in self.views.values()
+            ]
+        )
 
     @on(FittedTable.Refit, "#contacts-table")
     def _refit(self) -> None:
@@ -118,15 +141,17 @@ class ContactsScreen(DataScreen):
         """A row's cells, cut to their columns on first use and kept until the next load or resize."""
         cells = self._cut.get(row.id)
         if cells is None:
-            cells = self._cut[row.id] = table.cut_row((
-                plain(row.name),
-                band_text(row.health, row.band),
-                plain(row.last_touch or "never"),
-                plain(row.warnings or ""),
-                plain(row.account or ""),
-                plain(words(row.role)),
-                plain(words(row.stage)),
-            ))
+            cells = self._cut[row.id] = table.cut_row(
+                (
+                    plain(row.name),
+                    band_text(row.health, row.band),
+                    plain(row.last_touch or "never"),
+                    plain(row.warnings or ""),
+                    plain(row.account or ""),
+                    plain(words(row.role)),
+                    plain(words(row.stage)),
+                )
+            )
         return cells
 
     def filters(self) -> dict:

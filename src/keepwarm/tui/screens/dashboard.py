@@ -10,16 +10,22 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Label, Select, Sparkline, Static
 
 from ... import dashboard
+from ...wording import about, plural
 from ..cells import FittedTable
 from ..render import BAND_STYLE, plain
 from ..views import HealthBands, Kpis, KpiSection, Touches
 from ..widgets.nav import NavBar
-from ...wording import about, plural
 from .base import DataScreen
 
 EVERYONE = "__everyone__"
-TREND_COLUMNS = (("month", "Month"), ("touches", "Touches"), ("inbound", "Inbound"), ("unprompted", "Unprompted"),
-                 ("health", "Mean health"), ("assessed", "Assessed"))
+TREND_COLUMNS = (
+    ("month", "Month"),
+    ("touches", "Touches"),
+    ("inbound", "Inbound"),
+    ("unprompted", "Unprompted"),
+    ("health", "Mean health"),
+    ("assessed", "Assessed"),
+)
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`): the labels before the numbers.
 TREND_GIVE_WAY = ((4, 6), (3, 6), (5, 6), (2, 5), (1, 5), (4, 1), (3, 1), (5, 1))
 
@@ -47,9 +53,16 @@ def _bar(health: HealthBands, width: int = 24) -> Content:
 
 def _touches_card(key: str, name: str, t: Touches) -> Content:
     return _card(
-        f"Touches {name}", f"{t.done} of {about(t.plan_to_date)} planned so far",
-        [Content.from_markup("[dim]$r of plan · $p planned for the whole $n[/]",
-                             r=_pct(dashboard.plan_share(t.done, t.plan_to_date)), p=about(t.plan), n=key)],
+        f"Touches {name}",
+        f"{t.done} of {about(t.plan_to_date)} planned so far",
+        [
+            Content.from_markup(
+                "[dim]$r of plan · $p planned for the whole $n[/]",
+                r=_pct(dashboard.plan_share(t.done, t.plan_to_date)),
+                p=about(t.plan),
+                n=key,
+            )
+        ],
     )
 
 
@@ -87,8 +100,9 @@ class DashboardScreen(DataScreen):
         self.query_one("#owner", Select).display = False
 
     def fetch(self) -> Kpis:
-        return Kpis.from_json(self.app.gate.run(dashboard.kpis, self.app.session,
-                                                evaluation=self.app.gate.evaluation()))
+        return Kpis.from_json(
+            self.app.gate.run(dashboard.kpis, self.app.session, evaluation=self.app.gate.evaluation())
+        )
 
     def show(self, data: Kpis) -> None:
         self.data = data
@@ -120,38 +134,77 @@ class DashboardScreen(DataScreen):
         s = self.section()
         for key, name, t in (("week", "this week", s.touches_week), ("month", "this month", s.touches_month)):
             self.query_one(f"#kpi-{key}", Static).update(_touches_card(key, name, t))
-        k = s.key_on_cadence
-        behind = ", ".join(p.name for p in k.behind[:4]) + (" …" if len(k.behind) > 4 else "")
-        self.query_one("#kpi-key", Static).update(_card(
-            "Key stakeholders on cadence", f"{k.on_cadence} of {k.key} ({_pct(k.share)})",
-            [Content.from_markup("[dim]behind: $b[/]", b=behind)] if behind else [],
-        ))
-        p = s.overdue_promises
-        self.query_one("#kpi-overdue", Static).update(_card(
-            "Overdue", plural(s.overdue_followups, "follow-up"),
-            [Content.from_markup("promises: [b]$m[/] of mine, $t of theirs", m=str(p.mine), t=str(p.theirs))],
-        ))
-        b = s.inbound
-        self.query_one("#kpi-inbound", Static).update(_card(
-            f"They reached out (last {plural(b.window_days, 'day')})", f"{_pct(b.share)} inbound",
-            [Content.from_markup("[dim]$i of $t · unprompted $u[/]", i=str(b.inbound),
-                                 t=plural(b.touches, "touch"), u=_pct(b.unprompted_share))],
-        ))
-        h = s.health
-        mean = "–" if h.mean is None else f"{h.mean:g}"
-        self.query_one("#kpi-health", Static).update(_card(
-            "Health", f"mean {mean}",
-            [_bar(h), Content.from_markup("[$success]warm $w[/] · [$warning]cooling $c[/] · [$error]cold $k[/]",
-                                          w=str(h.count("warm")), c=str(h.count("cooling")), k=str(h.count("cold")))],
-        ))
+        self.query_one("#kpi-key", Static).update(_key_card(s.key_on_cadence))
+        self.query_one("#kpi-overdue", Static).update(_overdue_card(s))
+        self.query_one("#kpi-inbound", Static).update(_inbound_card(s.inbound))
+        self.query_one("#kpi-health", Static).update(_health_card(s.health))
         trend = s.trend
         self.query_one("#spark-touches", Sparkline).data = [m.touches for m in trend]
         self.query_one("#spark-inbound", Sparkline).data = [m.unprompted for m in trend]
-        self.query_one("#trend-table", FittedTable).fill([
-            [plain(m.month), plain(m.touches), plain(m.inbound), plain(_pct(m.unprompted_share)),
-             plain("–" if m.mean_health is None else f"{m.mean_health:g}"),
-             plain("–" if m.mean_assessment is None else f"{m.mean_assessment:.2f}")]
-            for m in trend], [None] * len(trend))
+        self.query_one("#trend-table", FittedTable).fill(
+            [
+                [
+                    plain(m.month),
+                    plain(m.touches),
+                    plain(m.inbound),
+                    plain(_pct(m.unprompted_share)),
+                    plain("–" if m.mean_health is None else f"{m.mean_health:g}"),
+                    plain("–" if m.mean_assessment is None else f"{m.mean_assessment:.2f}"),
+                ]
+                for m in trend
+            ],
+            [None] * len(trend),
+        )
 
     def action_refresh(self) -> None:
         self.reload()
+
+
+def _key_card(k):
+    behind = ", ".join(p.name for p in k.behind[:4]) + (" …" if len(k.behind) > 4 else "")
+    return _card(
+        "Key stakeholders on cadence",
+        f"{k.on_cadence} of {k.key} ({_pct(k.share)})",
+        [Content.from_markup("[dim]behind: $b[/]", b=behind)] if behind else [],
+    )
+
+
+def _overdue_card(s):
+    p = s.overdue_promises
+    return _card(
+        "Overdue",
+        plural(s.overdue_followups, "follow-up"),
+        [Content.from_markup("promises: [b]$m[/] of mine, $t of theirs", m=str(p.mine), t=str(p.theirs))],
+    )
+
+
+def _inbound_card(b):
+    return _card(
+        f"They reached out (last {plural(b.window_days, 'day')})",
+        f"{_pct(b.share)} inbound",
+        [
+            Content.from_markup(
+                "[dim]$i of $t · unprompted $u[/]",
+                i=str(b.inbound),
+                t=plural(b.touches, "touch"),
+                u=_pct(b.unprompted_share),
+            )
+        ],
+    )
+
+
+def _health_card(h):
+    mean = "–" if h.mean is None else f"{h.mean:g}"
+    return _card(
+        "Health",
+        f"mean {mean}",
+        [
+            _bar(h),
+            Content.from_markup(
+                "[$success]warm $w[/] · [$warning]cooling $c[/] · [$error]cold $k[/]",
+                w=str(h.count("warm")),
+                c=str(h.count("cooling")),
+                k=str(h.count("cold")),
+            ),
+        ],
+    )

@@ -17,9 +17,14 @@ from ..views import PluginsView
 from ..widgets.nav import NavBar
 from .base import DataScreen
 
-
-COLUMNS = (("name", "Plugin"), ("source", "Source"), ("version", "Version"), ("section", "Rules section"),
-           ("hooks", "Hooks / state"), ("origin", "From"))
+COLUMNS = (
+    ("name", "Plugin"),
+    ("source", "Source"),
+    ("version", "Version"),
+    ("section", "Rules section"),
+    ("hooks", "Hooks / state"),
+    ("origin", "From"),
+)
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
 GIVE_WAY = ((5, 16), (3, 10), (5, 1), (4, 24), (1, 8), (0, 14), (4, 8), (2, 5))
 
@@ -69,19 +74,25 @@ class PluginsScreen(DataScreen):
             else:
                 active += 1
                 state = plain(", ".join(h.removeprefix("keepwarm_") for h in p.hooks))
-            rows.append([plain(p.name), plain(p.source), plain(p.version), plain(p.section or "–"),
-                         state, plain(p.origin)])
+            rows.append(
+                [plain(p.name), plain(p.source), plain(p.version), plain(p.section or "–"), state, plain(p.origin)]
+            )
             keys.append(p.name)
         self.query_one("#plugins-table", FittedTable).fill(rows, keys)
         failed = sum(1 for p in data.plugins if p.error)
-        self.query_one("#plugins-summary", Static).update(Content.from_markup(
-            "$a active of $n" + (" · [$error]$f failed to load[/]" if failed else ""),
-            a=str(active), n=plural(len(data.plugins), "plugin"), f=str(failed),
-        ))
+        self.query_one("#plugins-summary", Static).update(
+            Content.from_markup(
+                "$a active of $n" + (" · [$error]$f failed to load[/]" if failed else ""),
+                a=str(active),
+                n=plural(len(data.plugins), "plugin"),
+                f=str(failed),
+            )
+        )
         problems = self.query_one("#plugins-problems", Static)
         if data.messages:
-            problems.update(Content("\n").join(
-                [Content.from_markup("[b $error]Problems[/]")] + [Content(m) for m in data.messages]))
+            problems.update(
+                Content("\n").join([Content.from_markup("[b $error]Problems[/]")] + [Content(m) for m in data.messages])
+            )
             problems.display = True
         else:
             problems.display = False

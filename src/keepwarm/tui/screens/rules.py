@@ -21,7 +21,6 @@ from ..views import RulesView
 from ..widgets.nav import NavBar
 from .base import DataScreen
 
-
 COLUMNS = (("key", "Setting"), ("origin", "From"), ("value", "Value"))
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
 GIVE_WAY = ((2, 24), (0, 24), (1, 12), (2, 1), (0, 1), (1, 1))
@@ -62,29 +61,45 @@ class RulesScreen(DataScreen):
         folder = data.folder
         problems = self.query_one("#rules-problems", Static)
         if data.problems:
-            problems.update(Content("\n").join(
-                [Content.from_markup("[b $error]$n in the rules; the sections they touch use defaults "
-                                     "or switch their plugin off[/]", n=plural(len(data.problems), "problem"))]
-                + [Content(text.replace(folder, short_path(folder))) for text in data.problems]
-            ))
+            problems.update(
+                Content("\n").join(
+                    [
+                        Content.from_markup(
+                            "[b $error]$n in the rules; the sections they touch use defaults "
+                            "or switch their plugin off[/]",
+                            n=plural(len(data.problems), "problem"),
+                        )
+                    ]
+                    + [Content(text.replace(folder, short_path(folder))) for text in data.problems]
+                )
+            )
             problems.display = True
         else:
             problems.display = False
         user = sum(1 for f in data.files if f.startswith(folder))
-        self.query_one("#rules-summary", Static).update(Content.from_markup(
-            "[dim]$n read ($u yours). Edit your rules in[/] $folder [dim]then press[/] r",
-            n=f"{len(data.files)} file{'' if len(data.files) == 1 else 's'}", u=str(user), folder=short_path(folder),
-        ))
+        self.query_one("#rules-summary", Static).update(
+            Content.from_markup(
+                "[dim]$n read ($u yours). Edit your rules in[/] $folder [dim]then press[/] r",
+                n=f"{len(data.files)} file{'' if len(data.files) == 1 else 's'}",
+                u=str(user),
+                folder=short_path(folder),
+            )
+        )
         rows, keys = [], []
         for row in data.rows:
             origin = row.origin
             if origin.startswith(folder):
-                origin = "yours: " + origin[len(folder):].lstrip("/")
+                origin = "yours: " + origin[len(folder) :].lstrip("/")
             elif origin != "default":
                 origin = "shipped: " + origin.rsplit("/", 1)[-1]
             if row.invalid:
-                rows.append([Text(row.key, style="red"), Text(f"{origin}: invalid, default used", style="red"),
-                             plain(_value(row.value))])
+                rows.append(
+                    [
+                        Text(row.key, style="red"),
+                        Text(f"{origin}: invalid, default used", style="red"),
+                        plain(_value(row.value)),
+                    ]
+                )
             else:
                 rows.append([plain(row.key), plain(origin), plain(_value(row.value))])
             keys.append(row.key)

@@ -6,8 +6,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ..render import SEVERITY, band_content, evidence, heading, words
 from ...wording import with_channel
+from ..render import SEVERITY, band_content, evidence, heading, words
 from ..views import NO_ADVICE, Advice, AgendaRow
 
 
@@ -28,8 +28,9 @@ class SidePanel(VerticalScroll):
             Content.from_markup("[dim]$who[/]", who=who) if who else Content(""),
             Content(""),
             heading("Why"),
-            Content.from_markup("$reason\n[dim]rule $rule ($source)[/]", reason=f.reason, rule=f.rule_key,
-                                source=f.source),
+            Content.from_markup(
+                "$reason\n[dim]rule $rule ($source)[/]", reason=f.reason, rule=f.rule_key, source=f.source
+            ),
         ]
         if f.action or f.channel:
             parts += [Content(""), heading("Do"), Content(with_channel(f.action or "", f.channel))]

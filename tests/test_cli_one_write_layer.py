@@ -25,7 +25,9 @@ def test_a_promise_added_or_cancelled_on_the_command_line_moves_its_reminder_at_
 def test_the_command_line_and_the_app_share_the_writes(run):
     import inspect
 
-    from keepwarm.cli import activity
+    from keepwarm.cli import activity, contacts
 
-    source = inspect.getsource(activity)
-    assert "store.write()" not in source, "cli/activity.py writes through keepwarm.operations, as the app does"
+    for module in (activity, contacts):
+        assert "store.write()" not in inspect.getsource(module), (
+            f"{module.__name__} writes through keepwarm.operations, as the app does"
+        )

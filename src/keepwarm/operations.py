@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import actions
 from .errors import UserError
-from .model import Assessment, Commitment, CommitmentStatus, Contact, FollowUp, FollowUpStatus
+from .model import Account, Assessment, Commitment, CommitmentStatus, Contact, FollowUp, FollowUpStatus
 from .session import Session
 from .store import activity as history
 from .store import contacts as people
@@ -109,6 +109,21 @@ def save_contact(session: Session, contact: Contact, contact_id: int | None = No
             return people.insert_contact(conn, contact, session.now)
         people.update_contact(conn, contact_id, contact, session.now)
         return contact_id
+
+
+def delete_contact(session: Session, contact_id: int) -> None:
+    """Remove a contact and their history (their account's other members are evaluated again by the next run)."""
+    with session.store.write() as conn:
+        people.delete_contact(conn, contact_id)
+
+
+def save_account(session: Session, account: Account, account_id: int | None = None) -> int:
+    """Insert a new account, or replace an existing one's fields."""
+    with session.store.write() as conn:
+        if account_id is None:
+            return people.insert_account(conn, account, session.now)
+        people.update_account(conn, account_id, account, session.now)
+        return account_id
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:

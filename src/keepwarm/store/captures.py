@@ -12,7 +12,6 @@ sync saves one checkpoint's items, their touches and the cursor together.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, DateTime, bindparam, delete, insert, select, text, update
 
 from ..model import Channel, Outcome
-from ..sources.types import Capture
 from .schema import (
     capture_people,
     capture_refs,
@@ -52,7 +50,7 @@ def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """A capture as it will be stored: what was read, decided against the user's own addresses."""
+    """A capture as it will be stored (plain values: the sync makes it from what a reader yielded)."""
 
     external_id: str
     at: dt.datetime
@@ -66,52 +64,6 @@ class Row:
     people: tuple[tuple[str, str, str, str], ...]  # (address folded, name, role, status)
     refs: tuple[str, ...]
     digest: str
-
-    @classmethod
-    def of(cls, item: Capture, me: frozenset[str], keep_subjects: bool) -> "Row":
-        people, seen = [], set()
-        for person in item.people:
-            address = fold(person.address)[:LONGEST]
-            key = (address, person.role)
-            if key in seen:
-                continue
-            seen.add(key)
-            people.append((address, " ".join(person.name.split())[:LONGEST], person.role, person.status.upper()[:40]))
-        senders = {p[0] for p in people if p[2] in ("from", "organizer")}
-        if item.direction is not None:
-            from_me = item.direction.value == "outbound"
-        else:
-            from_me = bool(senders & me)
-        refs = tuple(dict.fromkeys(r.strip()[:LONGEST] for r in item.replies_to if r.strip()))
-        subject = item.subject[:LONGEST] if keep_subjects and item.subject else None
-        values = (
-            item.external_id[:LONGEST],
-            _naive(item.at).isoformat(),
-            item.channel.value,
-            item.purpose.value if item.purpose else None,
-            item.outcome.value,
-            from_me,
-            item.message_id.strip()[:LONGEST] or None,
-            item.sequence,
-            subject,
-            tuple(people),
-            refs,
-        )
-        digest = hashlib.blake2b(json.dumps(values, default=str).encode(), digest_size=12).hexdigest()
-        return cls(
-            values[0],
-            _naive(item.at),
-            values[2],
-            values[3],
-            values[4],
-            from_me,
-            values[6],
-            item.sequence,
-            subject,
-            tuple(people),
-            refs,
-            digest,
-        )
 
 
 @dataclass

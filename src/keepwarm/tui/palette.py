@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -12,6 +13,11 @@ from textual.widgets import Button, Input, OptionList
 from .. import queries
 from .keys import ClosesOnce
 from .views import IndexEntry, view_of
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .app import KeepwarmApp
 
 
 class KeepwarmPalette(ClosesOnce, CommandPalette):
@@ -30,6 +36,9 @@ class KeepwarmPalette(ClosesOnce, CommandPalette):
 
 
 class KeepwarmCommands(Provider):
+    if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
+        app = getters.app(KeepwarmApp)
+
     def _actions(self) -> list[tuple[str, str, object]]:
         app = self.app
         out = [

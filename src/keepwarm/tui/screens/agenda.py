@@ -56,6 +56,11 @@ from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
 from .base import DataScreen
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app import KeepwarmApp
+
 if TYPE_CHECKING:  # the engine loads in the worker, after the first paint
     from ...engine.agenda import AgendaItem
 
@@ -151,6 +156,9 @@ class AgendaList(DataTable):
     """The agenda's table. Its rows can arrive before its first layout, when the cursor is
     scrolled into view against a height of zero and the first section's title (row 0) goes out
     of sight for good; on every resize, the first item brings its title back."""
+
+    if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
+        app = getters.app(KeepwarmApp)
 
     # A list of people, not a spreadsheet: Home and End go to the first and last item. DataTable's
     # own Home moved sideways (nothing to see with a row cursor), and its ctrl+Home landed on the

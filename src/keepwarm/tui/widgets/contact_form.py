@@ -7,6 +7,8 @@ writes it, whole, in a worker.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +25,11 @@ from ..keys import TypingWhenShown
 from ..render import words
 from .confirm import ConfirmScreen, PickScreen
 from .fields import Field
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app import KeepwarmApp
 
 
 def _options(enum) -> list[tuple[str, str]]:
@@ -212,6 +219,9 @@ class ContactFormScreen(TypingWhenShown, ModalScreen[Contact | int | None]):
     Dismissed with the new record, with the id of an existing contact the user
     chose to open instead (someone already has this name or e-mail), or None.
     """
+
+    if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
+        app = getters.app(KeepwarmApp)
 
     def __init__(self, contact: Contact | None = None) -> None:
         super().__init__(classes="dialog-screen")

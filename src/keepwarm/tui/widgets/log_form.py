@@ -8,6 +8,7 @@ marked done and its suggested channel). It checks as you type through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +26,11 @@ from ..keys import TypingWhenShown
 from ..render import words
 from .confirm import ConfirmScreen
 from .fields import Field
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app import KeepwarmApp
 
 
 def _options(enum) -> list[tuple[str, str]]:
@@ -52,6 +58,8 @@ class LogResult:
 
 
 class LogScreen(TypingWhenShown, ModalScreen[LogResult | None]):
+    if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
+        app = getters.app(KeepwarmApp)
     BINDINGS = [
         Binding("ctrl+s", "save", "Log it", id="log.save"),
         Binding("escape", "cancel", "Cancel", id="log.cancel"),

@@ -50,7 +50,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(True, description="Propose a routine touch for every contact at their rhythm.")
-    tier_days: TierDays = Field(default_factory=lambda: TierDays(), description="Base interval of each tier, in days.")
+    tier_days: TierDays = Field(default_factory=TierDays, description="Base interval of each tier, in days.")
     role_days: dict[Role, Days] = Field(
         default_factory=lambda: {
             Role.CHAMPION: 21,

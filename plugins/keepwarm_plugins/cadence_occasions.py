@@ -54,7 +54,7 @@ class Settings(BaseModel):
         default_factory=lambda: list(DateKind),
         description="Kinds of dates that get a follow-up: birthday, work_anniversary, anniversary, custom.",
     )
-    lead_days: LeadDays = Field(default_factory=lambda: LeadDays(), description="Days ahead of each kind of occasion.")
+    lead_days: LeadDays = Field(default_factory=LeadDays, description="Days ahead of each kind of occasion.")
     days_after: int = Field(
         2, ge=0, le=30, description="An occasion stays on the agenda this many days after the date, for belated wishes."
     )

@@ -171,6 +171,23 @@ class Network:
 
 
 @dataclass(frozen=True, slots=True)
+class Warning:
+    """A sign that a relationship is cooling, with the numbers that triggered it.
+
+    `severity`: 1 note, 2 warning, 3 urgent. `evidence` holds plain values
+    (numbers, dates as ISO text, short strings) for display and JSON.
+    """
+
+    key: str
+    message: str
+    severity: int = field(default=2, metadata={"range": (1, 3)})
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check_result(self)
+
+
+@dataclass(frozen=True, slots=True)
 class ContactContext:
     """Everything a per-contact rule may read.
 
@@ -188,7 +205,7 @@ class ContactContext:
     network: Network | None = None
     commitments: tuple[Commitment, ...] = ()  # open promises, both ways
     followups: tuple[FollowUp, ...] = ()  # open and snoozed
-    warnings: tuple["Warning", ...] = ()
+    warnings: tuple[Warning, ...] = ()  # keepwarm's Warning (above), not the builtin
     #: Gives a contact's latest touches; the engine reads them for every contact of a run at once,
     #: on the first access (no built-in rule needs them, so a run that never asks pays nothing).
     touch_source: Callable[[int], tuple[Touch, ...]] | None = field(default=None, repr=False, compare=False)
@@ -254,23 +271,6 @@ class Tip:
     #: 0..1, higher first: the agenda shows the two best tips; equal ranks keep the plugins' order
     #: (keepwarm's own first), so a tip must rank above 0.5 to come before the built-in ones.
     rank: float = 0.5
-
-    def __post_init__(self) -> None:
-        _check_result(self)
-
-
-@dataclass(frozen=True, slots=True)
-class Warning:
-    """A sign that a relationship is cooling, with the numbers that triggered it.
-
-    `severity`: 1 note, 2 warning, 3 urgent. `evidence` holds plain values
-    (numbers, dates as ISO text, short strings) for display and JSON.
-    """
-
-    key: str
-    message: str
-    severity: int = field(default=2, metadata={"range": (1, 3)})
-    evidence: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check_result(self)

@@ -8,6 +8,7 @@ screen reloads when it comes back into view after the data changed.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -96,5 +97,5 @@ class DataScreen(OwnKeysFirst, Screen):
     def fetch(self):  # pragma: no cover - each screen defines it
         raise NotImplementedError
 
-    def show(self, data) -> None:  # pragma: no cover - each screen defines it
+    def show(self, data) -> Awaitable[None] | None:  # pragma: no cover - each screen defines it (sync or async)
         raise NotImplementedError

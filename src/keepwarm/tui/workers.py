@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from .. import budget
 from ..session import Session
@@ -111,6 +111,10 @@ class EngineGate:
             self._evaluation, self._evaluated_at, self._persisted = agenda.evaluation, version, True
             return agenda
 
+    @overload
+    def advice(self, item: AgendaItem) -> tuple[dict, list[str]]: ...
+    @overload
+    def advice(self, item: AgendaItem, *, wait: bool) -> tuple[dict, list[str]] | None: ...
     def advice(self, item: AgendaItem, *, wait: bool = True) -> tuple[dict, list[str]] | None:
         """One agenda item's tips and suggestions (JSON), and the run's problems once they are known.
 

@@ -22,6 +22,7 @@ from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivati
 from ..text import fold
 from . import captures
 from .ids import as_id
+from .new_ids import new_id
 from .rows import as_text, by_value, constructed, like_fragment, plain_rows
 from .schema import accounts, contact_dates, contact_emails, contact_phones, contact_tags, contacts
 
@@ -91,7 +92,7 @@ def insert_account(conn: Connection, account: Account, now: dt.datetime) -> int:
         raise UserError(f"account: {account.name!r} exists already")
     values = account.model_dump(exclude={"id"})
     result = conn.execute(insert(accounts).values(**values, created_at=now, updated_at=now))
-    return result.inserted_primary_key[0]
+    return new_id(result)
 
 
 def update_account(conn: Connection, account_id: int, account: Account, now: dt.datetime) -> None:
@@ -191,7 +192,7 @@ def insert_contact(conn: Connection, contact: Contact, now: dt.datetime) -> int:
     uid = contact.uid or str(uuid.uuid4())
     if conn.execute(select(contacts.c.id).where(contacts.c.uid == uid)).first():
         raise UserError(f"uid: a contact with uid {uid!r} exists already")
-    contact_id = conn.execute(insert(contacts).values(**values, uid=uid, created_at=now)).inserted_primary_key[0]
+    contact_id = new_id(conn.execute(insert(contacts).values(**values, uid=uid, created_at=now)))
     for table, rows in _child_values(contact_id, contact).items():
         if rows:
             conn.execute(insert(table), rows)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from ..errors import Ambiguous, NotFound, UserError
 from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
@@ -139,7 +139,7 @@ def resolve_account(conn: Connection, ref: str) -> int:
 # ---------------------------------------------------------------- contacts
 
 
-def _child_values(contact_id: int, contact: Contact) -> dict[object, list[dict]]:
+def _child_values(contact_id: int, contact: Contact) -> dict[Table, list[dict]]:
     return {
         contact_emails: [
             {"contact_id": contact_id, "position": i, "email": e, "email_fold": e.lower()}
@@ -380,7 +380,7 @@ def list_contacts(
     return _assembled(conn, rows, chosen, params)
 
 
-def _assembled(conn: Connection, rows: list[tuple], chosen: str | None, params: dict) -> list[Contact]:
+def _assembled(conn: Connection, rows: Sequence[tuple], chosen: str | None, params: dict) -> list[Contact]:
     """The Contacts of these rows, with their accounts' names and child rows (only theirs when `chosen`)."""
     scope = {"ids": [r[0] for r in rows]} if chosen == "ids" else {"account": params["account"]} if chosen else {}
     if chosen:
@@ -526,11 +526,12 @@ def same_person(
         for cid, email in rows:
             if "e-mail" not in why.get(cid, ""):
                 why[cid] = f"{why[cid]} and e-mail {email}" if cid in why else f"e-mail {email}"
-    why.pop(exclude, None)
+    if exclude is not None:
+        why.pop(exclude, None)
     if not why:
         return []
     accounts = _account_names(conn)
-    rows = conn.execute(
+    listed = conn.execute(
         select(contacts.c.id, contacts.c.name, contacts.c.account_id)
         .where(contacts.c.id.in_(sorted(why)))
         .order_by(contacts.c.id)
@@ -542,7 +543,7 @@ def same_person(
             "account": accounts.get(r.account_id, "") if r.account_id else "",
             "why": why[r.id],
         }
-        for r in rows
+        for r in listed
     ]
 
 

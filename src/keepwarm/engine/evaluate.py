@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -100,7 +101,7 @@ class Evaluation:
     #: What makes this run's plugin inputs read-only (engine/readonly.py), with what it froze already.
     _freeze: Freezer = field(default_factory=Freezer, repr=False)
     #: The plugins that failed for each contact's cadence, and the contacts not to be contacted: for the reconcile.
-    _failed: dict[int, set[str]] = field(default_factory=dict, repr=False)
+    _failed: dict[int, AbstractSet[str]] = field(default_factory=dict, repr=False)
     _silenced: set[int] = field(default_factory=set, repr=False)
 
     @property
@@ -399,7 +400,7 @@ class _PerContact:
         self.warn = run.runtime.host.dispatcher("keepwarm_warnings", Warning)
         self.contexts: dict[int, ContactContext] = {}
         self.proposals: dict[int, list[tuple[str, Proposal]]] = {}
-        self.failed: dict[int, set[str]] = {}
+        self.failed: dict[int, AbstractSet[str]] = {}
         self.warnings: dict[int, list[Warning]] = {}
         self.silenced: set[int] = set()
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
 from .. import __version__
 from ..errors import NotFound
-from ..model import Contact, FollowUp
+from ..model import Contact, FollowUp, stored_id
 from ..session import Session
 from ..store import contacts as people
 from ..store import followups as plans
@@ -94,13 +95,13 @@ def gather(session: Session, selection: Selection, resolved: Resolved, *, with_a
                 account_id=resolved.account_id,
                 ids=[resolved.contact_id] if resolved.contact_id is not None else None,
             )
-        focus = [c.id for c in chosen]
+        focus = [stored_id(c.id) for c in chosen]
     consultation = consult(session, focus, persist=selection.persist) if with_advice else None
     with session.store.read() as conn:
         if focus is None:
-            contacts = {c.id: c for c in people.list_contacts(conn)}
+            contacts = {stored_id(c.id): c for c in people.list_contacts(conn)}
         else:
-            contacts = {c.id: c for c in people.list_contacts(conn, ids=focus)} if focus else {}
+            contacts = {stored_id(c.id): c for c in people.list_contacts(conn, ids=focus)} if focus else {}
         items = [f for f in plans.list_followups(conn, statuses=plans.OPEN_STATES) if f.contact_id in contacts]
     allowed = {cid: c for cid, c in contacts.items() if not c.do_not_contact}
     return Gathered(
@@ -126,7 +127,7 @@ def _followup_entry(session: Session, selection: Selection, item: FollowUp, cont
 
 
 def current_entries(
-    session: Session, selection: Selection, gathered: Gathered, keep: set[str] = frozenset()
+    session: Session, selection: Selection, gathered: Gathered, keep: AbstractSet[str] = frozenset()
 ) -> list[Entry]:
     """Open follow-ups due by the horizon (or already on this target), then yearly dates."""
     until = session.today + dt.timedelta(days=selection.days)

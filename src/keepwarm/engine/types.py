@@ -16,7 +16,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..model import Account, Assessment, Channel, Commitment, Contact, Direction, FollowUp, Outcome, Purpose, Role
+from ..model import (
+    Account,
+    Assessment,
+    Channel,
+    Commitment,
+    Contact,
+    Direction,
+    FollowUp,
+    Outcome,
+    Purpose,
+    Role,
+    stored_id,
+)
 from .checks import check as _check_result
 
 # --------------------------------------------------------------- statistics
@@ -152,11 +164,11 @@ class AccountContext:
         return tuple(m for m in self.members if m.contact.role == role)
 
     def roles_covered(self) -> set[Role]:
-        if self._roles is None:
-            object.__setattr__(
-                self, "_roles", frozenset(m.contact.role for m in self.members if m.contact.role is not None)
-            )
-        return set(self._roles)
+        roles = self._roles
+        if roles is None:
+            roles = frozenset(m.contact.role for m in self.members if m.contact.role is not None)
+            object.__setattr__(self, "_roles", roles)
+        return set(roles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +230,7 @@ class ContactContext:
         """The contact's last `RECENT_TOUCHES` interactions up to `now`, newest first."""
         if self.touch_source is None:
             return ()
-        return self.touch_source(self.contact.id)
+        return self.touch_source(stored_id(self.contact.id))
 
 
 # ------------------------------------------------------------------ results

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Date, DateTime, Table, Time, func, literal_co
 
 from .. import paths
 from ..errors import UserError
+from ..model import stored_id
 from ..model.entities import RESPONSE_HOURS_MAX
 from ..store import Store, schema
 from ..store import contacts as people
@@ -114,7 +115,7 @@ def _contact_rows(conn: Connection) -> Iterator[dict]:
         r.id: (utc(r.created_at), utc(r.updated_at))
         for r in conn.execute(select(schema.contacts.c.id, schema.contacts.c.created_at, schema.contacts.c.updated_at))
     }
-    for c in sorted(people.list_contacts(conn), key=lambda c: c.id):
+    for c in sorted(people.list_contacts(conn), key=lambda c: stored_id(c.id)):
         yield _dump(ContactRecord, {**c.model_dump(), "created_at": stamps[c.id][0], "updated_at": stamps[c.id][1]})
 
 

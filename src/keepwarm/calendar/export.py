@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import NotFound
@@ -27,6 +28,9 @@ from .components import build_calendar
 from .entries import CANCELLED, COMPLETED, Entry, Kind
 from .serialize import chunks
 from .state import ExportState, Record, settle
+
+if TYPE_CHECKING:
+    from ..engine.runtime import Runtime
 
 PRODID = f"-//keepwarm//keepwarm {__version__}//EN"
 STATE_FILE = "calendar-exports.json"
@@ -70,7 +74,7 @@ class Gathered:
 
     contacts: dict[int, Contact]
     open_items: list[FollowUp]
-    runtime: object | None = None
+    runtime: Runtime | None = None
     advice_for: AdviceFor = field(default=lambda _cid: NONE)
 
 
@@ -216,7 +220,7 @@ class Export:
     state: ExportState
     key: str
     records: dict[str, Record]
-    runtime: object | None
+    runtime: Runtime | None
 
     def chunks(self) -> Iterator[bytes]:
         return render_chunks(self.session, self.entries)
@@ -256,7 +260,9 @@ def build_export(session: Session, selection: Selection, target: str) -> Export:
     return Export(session, entries, state, key, records, gathered.runtime)
 
 
-def publish_entries(session: Session, selection: Selection, remote_uids: set[str]) -> tuple[list[Entry], object | None]:
+def publish_entries(
+    session: Session, selection: Selection, remote_uids: set[str]
+) -> tuple[list[Entry], Runtime | None]:
     """What the server should hold: the same entries as an export, minus cancellations."""
     resolved = resolve(session, selection)
     gathered = gather(session, selection, resolved)

@@ -7,7 +7,7 @@ writes it, whole, in a worker.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -186,7 +186,8 @@ class ContactForm(Vertical):
             first.control.focus()
             self.notify(f"{first.label}: {checked.errors[first.field_name]}", severity="error")
             return
-        self.post_message(self.Saved(self, checked.value, self.base.id if self.base else None))
+        contact = cast(Contact, checked.value)  # a checked contact form that is ok holds its Contact
+        self.post_message(self.Saved(self, contact, self.base.id if self.base else None))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

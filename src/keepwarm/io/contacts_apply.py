@@ -21,7 +21,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from sqlalchemy import Connection
@@ -363,7 +363,8 @@ def plan_contacts(
 
     # The new contacts become rows now, outside the write lock; writing them is then a copy.
     staged = bulk.Staged()
-    staged.add_contacts(conn, [(cid, c, c.uid, now, now) for cid, c in fresh.items()])
+    # A new contact got its uid when it was made (its record's or a new one) and keeps it when merged.
+    staged.add_contacts(conn, [(cid, c, cast(str, c.uid), now, now) for cid, c in fresh.items()])
     names = {c.account.strip().lower(): c.account for c in fresh.values() if c.account}
 
     def write(conn: Connection) -> None:

@@ -60,10 +60,8 @@ from .base import DataScreen
 if TYPE_CHECKING:
     from textual import getters
 
+    from ...engine.agenda import AgendaItem  # the engine loads in the worker, after the first paint
     from ..app import KeepwarmApp
-
-if TYPE_CHECKING:  # the engine loads in the worker, after the first paint
-    from ...engine.agenda import AgendaItem
 
 SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"))
 WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}

@@ -7,7 +7,19 @@ from pydantic import ValidationError
 
 from .. import dates, detail, operations
 from ..errors import UserError, describe_validation_error
-from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
+from ..model import (
+    Account,
+    Channel,
+    Contact,
+    DateKind,
+    ImportantDate,
+    Motivation,
+    Role,
+    SocialStyle,
+    Stage,
+    Tier,
+    stored_id,
+)
 from ..session import Session
 from ..store import contacts as repo
 from ..wording import spoken
@@ -346,9 +358,12 @@ def account_list(session: Session, as_json: bool) -> None:
         found = repo.list_accounts(conn)
         counts = repo.contacts_per_account(conn)
     if as_json:
-        emit_json([{**a.model_dump(mode="json"), "contacts": counts.get(a.id, 0)} for a in found])
+        emit_json([{**a.model_dump(mode="json"), "contacts": counts.get(stored_id(a.id), 0)} for a in found])
         return
-    table([(a.id, a.name, a.industry, counts.get(a.id, 0)) for a in found], ("ID", "NAME", "INDUSTRY", "CONTACTS"))
+    table(
+        [(a.id, a.name, a.industry, counts.get(stored_id(a.id), 0)) for a in found],
+        ("ID", "NAME", "INDUSTRY", "CONTACTS"),
+    )
 
 
 @account.command("show")

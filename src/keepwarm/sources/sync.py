@@ -258,6 +258,9 @@ class _Run:
         ahead: int,
     ) -> None:
         self.session, self.source, self.me, self.summary, self.ahead = session, source, me, summary, ahead
+        # Only a source without a problem runs, and such a source has its kind and options.
+        assert source.kind is not None and source.options is not None
+        self.kind, self.options = source.kind, source.options
         self.dry_run, self.progress, self.cancel, self.touched = dry_run, progress, cancel, touched
         self.settings = session.settings.sync
         self.now = session.now
@@ -270,7 +273,7 @@ class _Run:
         self._start()
         summary = self.summary
         try:
-            for item in self.source.kind.read(self.request):
+            for item in self.kind.read(self.request):
                 if self.cancel is not None and self.cancel.is_set():
                     summary.stopped = True
                     break
@@ -303,7 +306,7 @@ class _Run:
             cursor, self.summary.reread = {}, True
         self.request = ReadRequest(
             name=self.source.name,
-            options=self.source.options,
+            options=self.options,
             cursor=MappingProxyType(dict(cursor)),
             now=self.now,
             since=self.now - dt.timedelta(days=self.settings.history_days),

@@ -6,6 +6,11 @@ then other installed packages in the `keepwarm` entry-point group, then single
 `.py` files from the user's plugins folder — each inside its own guard, and
 calls every implementation separately so that one plugin's failure is
 recorded against its name and skipped while the others' results still count.
+
+Every hook call goes through one guarded path (`PluginHost._caller`), and
+every convenience method is built on it. Hook-call monitors installed with
+pluggy's own `PluginManager.add_hookcall_monitoring` (or `enable_tracing`;
+`KEEPWARM_TRACE_PLUGINS` is one of them) see each of those calls.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import itertools
 import os
 import re
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -114,6 +120,67 @@ def _error_text(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+class _Manager(pluggy.PluginManager):
+    """pluggy's manager, counting the hook-call monitors installed on it.
+
+    With none, the host's call path calls each implementation itself (what
+    pluggy's executor does for one plain implementation, without its ~0.6 µs of
+    bookkeeping per call, some 200,000 calls per agenda of 10,000 people); with
+    one or more, it hands each call to pluggy's executor so that the monitors
+    see it. `enable_tracing` installs its monitor through this method too.
+    """
+
+    monitors = 0
+
+    def add_hookcall_monitoring(self, before: Callable[..., None], after: Callable[..., None]) -> Callable[[], None]:
+        undo = super().add_hookcall_monitoring(before, after)
+        self.monitors += 1
+        undone = False
+
+        def remove() -> None:
+            nonlocal undone
+            undo()
+            if not undone:
+                undone = True
+                self.monitors -= 1
+
+        return remove
+
+
+class _Tracer:
+    """KEEPWARM_TRACE_PLUGINS: a line on stderr per plugin call, written by a pluggy hook-call monitor.
+
+    Loading a plugin is no hook call, so the host times loads itself and writes them here too.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()  # each thread's calls in progress (the TUI calls from a worker too)
+
+    def before(self, hook: str, impls: Any, kwargs: Mapping[str, Any]) -> None:
+        started = self._local.__dict__.setdefault("started", [])
+        started.append(time.perf_counter())
+
+    def after(self, outcome: pluggy.Result, hook: str, impls: Any, kwargs: Mapping[str, Any]) -> None:
+        elapsed = (time.perf_counter() - self._local.started.pop()) * 1000
+        plugins = ",".join(impl.plugin_name for impl in impls) or "-"
+        error = outcome.exception
+        self.line(plugins, hook, _traced_target(kwargs), elapsed, "" if error is None else type(error).__name__)
+
+    def line(self, plugin: str, what: str, target: str, elapsed_ms: float, raised: str = "") -> None:
+        tail = f" raised {raised}" if raised else ""
+        print(f"keepwarm trace: {plugin} {what}{target} {elapsed_ms:.3f} ms{tail}", file=sys.stderr)
+
+
+def _traced_target(kwargs: Mapping[str, Any]) -> str:
+    """Whom a hook call was about: its contact, or its account."""
+    ctx = kwargs.get("ctx")
+    if isinstance(ctx, ContactContext):
+        return f" contact={ctx.contact.id}"
+    if isinstance(ctx, AccountContext):
+        return f" account={ctx.account.id}"
+    return ""
+
+
 class PluginHost:
     def __init__(
         self,
@@ -129,7 +196,7 @@ class PluginHost:
         budget: float = time_budget.DEFAULT_SECONDS,
         slow: dict[str, str] | None = None,
     ) -> None:
-        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm = _Manager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.safe_mode = safe_mode
         self.disabled_names = set(disabled)
@@ -143,7 +210,11 @@ class PluginHost:
         #: Plugins found too slow (name -> why), shared with the next host of the session: a plugin that hung
         #: while loading is not loaded again by the run that replaces the abandoned one.
         self.slow = {} if slow is None else slow
-        self._slow_seen = 0  # bumped when a plugin is found slow: callers built before drop it
+        self._changes = 0  # bumped when a plugin is registered, disabled or found slow: callers resolve again
+        self._callers: dict[tuple[str, type], Callable[[Any, int | None], tuple[list, AbstractSet[str]]]] = {}
+        self._tracer = _Tracer() if self.trace else None
+        if self._tracer is not None:
+            self.pm.add_hookcall_monitoring(self._tracer.before, self._tracer.after)
         if budget:
             time_budget.watch(budget)
         self.infos: dict[str, PluginInfo] = {}
@@ -225,7 +296,7 @@ class PluginHost:
         if info.name in self.slow:
             info.disabled = self.slow[info.name]
             return
-        started = time.perf_counter() if self.trace else 0.0
+        started = time.perf_counter()
         lane = time_budget.lane()
         # keepwarm's own plugins load without a budget: a busy machine must not make one of them "slow"
         lane.where, lane.plugin = (self if info.source != "built-in" else None, "load", None), info.name
@@ -242,12 +313,12 @@ class PluginHost:
         try:
             if error is not None:
                 raise error
-            if self.trace:
-                elapsed = (time.perf_counter() - started) * 1000
-                print(f"keepwarm trace: {info.name} load {elapsed:.3f} ms", file=sys.stderr)
+            if self._tracer is not None:
+                self._tracer.line(info.name, "load", "", (time.perf_counter() - started) * 1000)
             _check_api_version(plugin)
             self._check_hooks(plugin)
             self.pm.register(plugin, name=info.name)
+            self._changes += 1
             try:
                 self.pm.check_pending()
             except pluggy.PluginValidationError:
@@ -284,7 +355,8 @@ class PluginHost:
         """
         known = self._hook_names()
         for name in dir(plugin):
-            if self.pm.parse_hookimpl_opts(plugin, name) is None:
+            opts = self.pm.parse_hookimpl_opts(plugin, name)
+            if opts is None:
                 continue
             if name not in known:
                 # Compared without the prefix every hook shares, which would make any name look close.
@@ -292,6 +364,11 @@ class PluginHost:
                 close = difflib.get_close_matches(name.removeprefix("keepwarm_"), words, n=1, cutoff=0.6)
                 hint = f"; did you mean {words[close[0]]}?" if close else f" (the hooks: {', '.join(known)})"
                 raise HookError(f"{name} is not a keepwarm hook{hint}")
+            if opts.get("wrapper") or opts.get("hookwrapper"):
+                raise HookError(
+                    f"{name} is marked as a wrapper: keepwarm calls each plugin's {name} on its own, "
+                    "so there is no call of the others to wrap (drop wrapper=True)"
+                )
             function = getattr(plugin, name)
             accepted = list(inspect.signature(hookspecs.__dict__[name]).parameters)
             try:
@@ -312,29 +389,16 @@ class PluginHost:
 
     def _collect_sections(self, only: str | None = None) -> None:
         """The config sections the plugins declare (only this plugin's, when one is added later)."""
-        for impl in self.pm.hook.keepwarm_config_section.get_hookimpls():
-            if only is not None and impl.plugin_name != only:
-                continue
-            result = self._invoke(impl, "keepwarm_config_section", {}, None)
-            if result is None:
-                continue
-            if not isinstance(result, ConfigSection):
-                self._record(
-                    impl.plugin_name,
-                    "keepwarm_config_section",
-                    f"returned {type(result).__name__}, expected ConfigSection or None",
-                )
-                continue
-            owner = next((p for p, s in self.sections.items() if s.name == result.name and p != impl.plugin_name), None)
+        found, _ = self._caller("keepwarm_config_section", ConfigSection, only=only)(None, None)
+        for plugin, section in found:
+            owner = next((p for p, s in self.sections.items() if s.name == section.name and p != plugin), None)
             if owner is not None:
                 self._record(
-                    impl.plugin_name,
-                    "keepwarm_config_section",
-                    f"section [{result.name}] is declared by plugin {owner} already",
+                    plugin, "keepwarm_config_section", f"section [{section.name}] is declared by plugin {owner} already"
                 )
                 continue
-            self.sections[impl.plugin_name] = result
-            self.infos[impl.plugin_name].section = result.name
+            self.sections[plugin] = section
+            self.infos[plugin].section = section.name
 
     def mark_slow(self, plugin: str, hook: str, contact_id: int | None) -> None:
         """A call of this plugin outlived the budget: a problem naming it, and no more calls to it."""
@@ -344,7 +408,7 @@ class PluginHost:
         if plugin in self.slow:
             return
         self.slow[plugin] = reason
-        self._slow_seen += 1
+        self._changes += 1
         error = (
             f"slow plugin: no answer within its {self.budget:g} s time budget; skipped for the rest of this run "
             "(raise [plugins] budget_seconds in config.toml if it needs longer)"
@@ -367,6 +431,7 @@ class PluginHost:
     def disable(self, plugin: str, reason: str) -> None:
         if plugin in self.infos and self.infos[plugin].disabled is None:
             self.infos[plugin].disabled = reason
+            self._changes += 1
 
     def section_models(self) -> dict[str, type]:
         return {s.name: s.model for p, s in self.sections.items() if self.infos[p].error is None}
@@ -388,90 +453,53 @@ class PluginHost:
         self._problem_index[key] = problem
         self.problems.append(problem)
 
-    def _invoke(self, impl, hook: str, kwargs: Mapping[str, Any], contact_id: int | None) -> Any:
-        """One call of one plugin, in its guard: errors recorded, a slow call cut off (None either way)."""
-        started = time.perf_counter() if self.trace else 0.0
-        lane = time_budget.lane()
-        lane.where, lane.plugin = (self, hook, contact_id), impl.plugin_name
-        error: Exception | None = None
-        lane.calls += 1
-        try:
-            result = impl.function(*[kwargs[name] for name in impl.argnames])
-        except Exception as exc:
-            error = exc
-        finally:
-            lane.calls += 1
-            if self.trace:
-                elapsed = (time.perf_counter() - started) * 1000
-                who = f" contact={contact_id}" if contact_id is not None else ""
-                print(f"keepwarm trace: {impl.plugin_name} {hook}{who} {elapsed:.3f} ms", file=sys.stderr)
-        if lane.tripped and self._tripped(lane):
-            return None
-        if error is not None:
-            if self.strict:
-                raise error
-            self._record(impl.plugin_name, hook, _error_text(error), contact_id, error)
-            return None
-        return result
-
-    def _collect_from(
-        self, hook: str, kwargs: Mapping[str, Any], expected: type, contact_id: int | None
-    ) -> tuple[list[tuple[str, Any]], set[str]]:
-        """Every active plugin's results, each tagged with its plugin, and the plugins that failed."""
-        out: list[tuple[str, Any]] = []
-        failed: set[str] = set()
-        for impl in getattr(self.pm.hook, hook).get_hookimpls():
-            info = self.infos.get(impl.plugin_name)
-            if info is not None and not info.active:
-                continue
-            before = len(self.problems), self._count(impl.plugin_name, hook)
-            result = self._invoke(impl, hook, kwargs, contact_id)
-            if (len(self.problems), self._count(impl.plugin_name, hook)) != before:
-                failed.add(impl.plugin_name)
-                continue
-            if result is None:
-                continue
-            self._check_items(impl.plugin_name, hook, result, expected, contact_id, out, failed)
-        return out, failed
-
     def dispatcher(
         self, hook: str, expected: type
     ) -> Callable[[Any, int | None], tuple[list[tuple[str, Any]], AbstractSet[str]]]:
-        """A caller for one hook over many contexts: the active implementations are resolved once.
+        """`call(ctx, contact_id)` -> (each result tagged with its plugin, the plugins that failed): the hook's one
+        guarded call path (see `_caller`), shared by every caller of the same hook and result type."""
+        key = (hook, expected)
+        caller = self._callers.get(key)
+        if caller is None:
+            caller = self._callers[key] = self._caller(hook, expected)
+        return caller
 
-        Same results, problems and strictness as calling `_collect_from` for each
-        context, without the per-call lookups; tracing takes the slow path so that
-        every call is timed.
+    def _caller(
+        self, hook: str, expected: type, *, only: str | None = None
+    ) -> Callable[[Any, int | None], tuple[list[tuple[str, Any]], AbstractSet[str]]]:
+        """The one path by which keepwarm calls plugins: `call(value, contact_id)` gives every active implementation
+        of `hook` the hook's one argument (None for a hook without one), each in its own guard.
+
+        A raising implementation is a problem tagged with its plugin, the hook and the contact (or raises, in
+        strict mode); an answer of the wrong shape is a problem; a call that outlives the time budget marks its
+        plugin slow (`budget.Lane` counts each call in and out); disabled and slow plugins are not called. The
+        implementations are resolved once through pluggy's `get_hookimpls()` and again only when a plugin is
+        registered, disabled or found slow. While a pluggy hook-call monitor is installed each implementation
+        runs through pluggy's executor, so the monitor sees every call; otherwise it is called as that executor
+        would call it (see `_Manager`). Results of hooks answering a list come back in registration order; a
+        short list of exact result objects is taken as it is, any other answer is checked item by item.
         """
-        if self.trace:
-            return lambda ctx, contact_id: self._collect_from(hook, {"ctx": ctx}, expected, contact_id)
-        impls = []
-        for impl in getattr(self.pm.hook, hook).get_hookimpls():
-            info = self.infos.get(impl.plugin_name)
-            if info is not None and not info.active:
-                continue
-            function = impl.function
-            if tuple(impl.argnames) != ("ctx",):  # declared with no argument (or, wrongly, others): called by name
-                function = _by_name(function, tuple(impl.argnames))
-            impls.append((impl.plugin_name, function))
-        strict, record, check, cap = self.strict, self._record, self._check_items, MAX_RESULTS_PER_HOOK
+        single = _SINGLE_ANSWER.get(hook)
+        argname = _hook_argument(hook)
+        host, pm, lane_of, cap = self, self.pm, time_budget.lane, MAX_RESULTS_PER_HOOK
+        check = self._check_items if single is None else self._check_one
         no_failures: frozenset[str] = frozenset()
-        lane_of, host = time_budget.lane, self
-        current: list[Any] = [impls, self._slow_seen]  # the implementations still called: a slow one is dropped
+        current: list[Any] = [self._resolve(hook, argname, only), self._changes]
 
-        def call(ctx: Any, contact_id: int | None) -> tuple[list[tuple[str, Any]], AbstractSet[str]]:
+        def call(value: Any, contact_id: int | None) -> tuple[list[tuple[str, Any]], AbstractSet[str]]:
+            if current[1] != host._changes:
+                current[:] = [host._resolve(hook, argname, only), host._changes]
             out: list[tuple[str, Any]] = []
             failed: set[str] | frozenset[str] = no_failures
-            if current[1] != host._slow_seen:
-                current[:] = [[(n, f) for n, f in current[0] if n not in host.slow], host._slow_seen]
+            monitored = pm.monitors
             lane = lane_of()
             lane.where = (host, hook, contact_id)
-            for name, function in current[0]:
+            for name, impl, function in current[0]:
                 lane.plugin = name
                 error = None
                 lane.calls += 1  # odd while inside a plugin: what the watchdog watches
                 try:
-                    result = function(ctx)
+                    result = _through_pluggy(pm, hook, impl, argname, value) if monitored else function(value)
                 except Exception as exc:
                     error = exc
                 finally:
@@ -482,16 +510,16 @@ class PluginHost:
                     failed.add(name)
                     continue
                 if error is not None:
-                    if strict:
+                    if host.strict:
                         raise error
-                    record(name, hook, _error_text(error), contact_id, error)
-                    if isinstance(failed, frozenset):  # the shared empty one: a set of this call's own
+                    host._record(name, hook, _error_text(error), contact_id, error)
+                    if isinstance(failed, frozenset):
                         failed = set()
                     failed.add(name)
                     continue
                 if result is None:
                     continue
-                if type(result) is list:
+                if single is None and type(result) is list:
                     if len(result) <= cap:
                         for item in result:  # the usual answer: a short list of the expected results
                             if type(item) is not expected:
@@ -509,6 +537,18 @@ class PluginHost:
             return out, failed
 
         return call
+
+    def _resolve(self, hook: str, argname: str | None, only: str | None) -> list[tuple[str, Any, Callable[[Any], Any]]]:
+        """The implementations to call, in pluggy's registration order: (plugin, pluggy's HookImpl, its function of
+        the hook's one argument)."""
+        resolved = []
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            name = impl.plugin_name
+            info = self.infos.get(name)
+            if (only is not None and name != only) or (info is not None and not info.active) or name in self.slow:
+                continue
+            resolved.append((name, impl, _one_argument(impl, argname)))
+        return resolved
 
     def _check_items(
         self,
@@ -574,30 +614,27 @@ class PluginHost:
                     continue
             out.append((plugin, item))
 
-    def _count(self, plugin: str, hook: str) -> int:
-        problem = self._problem_index.get((plugin, hook))
-        return problem.count if problem is not None else 0
-
-    def _collect(self, hook: str, kwargs: Mapping[str, Any], expected: type, contact_id: int | None) -> list:
-        return [item for _, item in self._collect_from(hook, kwargs, expected, contact_id)[0]]
+    def _check_one(
+        self,
+        plugin: str,
+        hook: str,
+        result: Any,
+        expected: type,
+        contact_id: int | None,
+        out: list[tuple[str, Any]],
+        failed: set[str],
+    ) -> None:
+        """The answer of a hook that answers one object (`_SINGLE_ANSWER`), not a list."""
+        if isinstance(result, expected):
+            out.append((plugin, result))
+            return
+        self._record(plugin, hook, f"returned {type(result).__name__}, expected {_SINGLE_ANSWER[hook]}", contact_id)
+        failed.add(plugin)
 
     def note_signals(self, rules: Mapping[str, Any]) -> dict[str, list[str]]:
         signals: dict[str, list[str]] = {}
-        for impl in self.pm.hook.keepwarm_note_signals.get_hookimpls():
-            info = self.infos.get(impl.plugin_name)
-            if info is not None and not info.active:
-                continue
-            result = self._invoke(impl, "keepwarm_note_signals", {"rules": rules}, None)
-            if result is None:
-                continue
-            if not isinstance(result, Mapping):
-                self._record(
-                    impl.plugin_name,
-                    "keepwarm_note_signals",
-                    f"returned {type(result).__name__}, expected a mapping of signal to words",
-                )
-                continue
-            for name, words in result.items():
+        for _, found in self._caller("keepwarm_note_signals", Mapping)(rules, None)[0]:
+            for name, words in found.items():
                 bucket = signals.setdefault(str(name), [])
                 for word in words or ():
                     word = str(word).strip().lower()
@@ -605,21 +642,21 @@ class PluginHost:
                         bucket.append(word)
         return signals
 
-    def cadence(self, ctx: ContactContext) -> tuple[list[tuple[str, Proposal]], set[str]]:
+    def cadence(self, ctx: ContactContext) -> tuple[list[tuple[str, Proposal]], AbstractSet[str]]:
         """Proposals tagged with the plugin that made them, and the plugins that failed for this contact."""
-        return self._collect_from("keepwarm_cadence", {"ctx": ctx}, Proposal, ctx.contact.id)
+        return self.dispatcher("keepwarm_cadence", Proposal)(ctx, ctx.contact.id)
 
     def tips(self, ctx: ContactContext) -> list[Tip]:
-        return self._collect("keepwarm_tips", {"ctx": ctx}, Tip, ctx.contact.id)
+        return [tip for _, tip in self.dispatcher("keepwarm_tips", Tip)(ctx, ctx.contact.id)[0]]
 
     def warnings(self, ctx: ContactContext) -> list[Warning]:
-        return self._collect("keepwarm_warnings", {"ctx": ctx}, Warning, ctx.contact.id)
+        return [warning for _, warning in self.dispatcher("keepwarm_warnings", Warning)(ctx, ctx.contact.id)[0]]
 
     def account_warnings(self, ctx: AccountContext) -> list[Warning]:
-        return self._collect("keepwarm_account_warnings", {"ctx": ctx}, Warning, None)
+        return [warning for _, warning in self.dispatcher("keepwarm_account_warnings", Warning)(ctx, None)[0]]
 
     def suggestions(self, ctx: ContactContext) -> list[Suggestion]:
-        return self._collect("keepwarm_suggestions", {"ctx": ctx}, Suggestion, ctx.contact.id)
+        return [s for _, s in self.dispatcher("keepwarm_suggestions", Suggestion)(ctx, ctx.contact.id)[0]]
 
     def source_kinds(self) -> dict[str, tuple[str, SourceKind]]:
         """Every interaction-source kind offered, by name, with the plugin that offers it.
@@ -627,7 +664,7 @@ class PluginHost:
         A name offered a second time is the later plugin's problem: the first one loaded keeps it.
         """
         kinds: dict[str, tuple[str, SourceKind]] = {}
-        for plugin, kind in self._collect_from("keepwarm_source_kinds", {}, SourceKind, None)[0]:
+        for plugin, kind in self.dispatcher("keepwarm_source_kinds", SourceKind)(None, None)[0]:
             if kind.name in kinds:
                 self._record(
                     plugin,
@@ -645,9 +682,39 @@ class PluginHost:
         self._collect_sections(only=name)
 
 
-def _by_name(function: Callable, argnames: tuple[str, ...]) -> Callable[[Any], Any]:
-    """A hook implementation that takes its arguments by name, called with the context alone."""
-    return lambda ctx: function(*[{"ctx": ctx}[a] for a in argnames])
+#: Hooks that answer one object rather than a list, with what a wrong answer is told was expected.
+_SINGLE_ANSWER = {
+    "keepwarm_config_section": "ConfigSection or None",
+    "keepwarm_note_signals": "a mapping of signal to words",
+}
+
+
+@functools.cache
+def _hook_argument(hook: str) -> str | None:
+    """The one argument the hook passes (every keepwarm hook passes one or none)."""
+    params = list(inspect.signature(getattr(hookspecs, hook)).parameters)
+    assert len(params) <= 1, f"{hook}: the host's call path passes one argument at most"
+    return params[0] if params else None
+
+
+def _one_argument(impl: Any, argname: str | None) -> Callable[[Any], Any]:
+    """The implementation as a function of the hook's one argument, passed as pluggy's executor passes it:
+    by position to a function naming it plainly, by keyword to one giving it a default, not at all to one
+    without it."""
+    function = impl.function
+    if argname is not None and argname in impl.argnames:
+        return function  # `_check_hooks` let through no other argument, so this is the only one
+    if argname is not None and argname in impl.kwargnames:
+        return lambda value: function(**{argname: value})
+    return lambda value: function()
+
+
+def _through_pluggy(pm: pluggy.PluginManager, hook: str, impl: Any, argname: str | None, value: Any) -> Any:
+    """One implementation run by pluggy's own executor, as a `HookCaller` runs it (through
+    `PluginManager._hookexec`, which the hook-call monitors wrap), so that the monitors see the call."""
+    results = pm._hookexec(hook, (impl,), {} if argname is None else {argname: value}, False)
+    assert isinstance(results, list)  # what pluggy answers for a hook without firstresult
+    return results[0] if results else None
 
 
 def _unmarked_hooks(plugin: object, known: list[str]) -> list[str]:

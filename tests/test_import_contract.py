@@ -1,0 +1,33 @@
+"""The layers docs/architecture.md draws hold in the code: import-linter checks the contracts of pyproject.toml.
+
+Each contract is its own test, so a broken one is named with import-linter's own
+report (which module imports which, at which line). `make test` runs it like
+ruff and mypy in tests/test_lint.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+@pytest.mark.parametrize("contract", [c["id"] for c in CONTRACTS])
+def test_the_import_contract_is_kept(contract):
+    done = subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo", "--contract", contract], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_contracts_name_the_layers_the_architecture_page_describes():
+    layers = next(c for c in CONTRACTS if c["id"] == "layers")
+    named = {m.strip() for layer in layers["layers"] for m in layer.replace("|", ":").split(":")}
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert [m for m in sorted(named) if f"`{m}" not in doc] == []

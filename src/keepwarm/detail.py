@@ -20,8 +20,8 @@ RECENT = 10
 
 
 def contact_detail(session: Session, contact_id: int) -> dict:
+    from .api.types import to_json
     from .engine.evaluate import evaluate
-    from .engine.types import to_json
 
     # The run reads the contact, its open promises and follow-ups: shown as it read them, not read twice.
     evaluation = evaluate(session, contact_ids=[contact_id], persist=False)
@@ -48,7 +48,7 @@ def contact_detail(session: Session, contact_id: int) -> dict:
 
 
 def _stats_json(stats) -> dict:
-    from .engine.types import to_json
+    from .api.types import to_json
 
     out = {}
     for name in stats.__slots__:
@@ -77,8 +77,8 @@ def account_detail(session: Session, account_id: int) -> dict:
             for c in members
         ],
     }
+    from .api.types import to_json
     from .engine.evaluate import evaluate
-    from .engine.types import to_json
     from .model import Role, stored_id
 
     evaluation = evaluate(session, contact_ids=[stored_id(c.id) for c in members], persist=False) if members else None

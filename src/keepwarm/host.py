@@ -30,10 +30,11 @@ from typing import Any
 import pluggy
 
 from . import budget as time_budget
-from . import hookspecs, plugin_trust
-from .engine.checks import check as check_result
-from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
-from .sources.types import SourceKind
+from . import plugin_trust
+from .api import hookspecs
+from .api.checks import check as check_result
+from .api.sources import SourceKind
+from .api.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
 from .wording import plural
 
 GROUP = "keepwarm"

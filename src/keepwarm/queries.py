@@ -268,7 +268,7 @@ def account_view(session: Session, account_id: int, evaluation: Evaluation | Non
 
 def _account_detail_from(session: Session, evaluation: Evaluation, account_id: int) -> dict:
     """What `detail.account_detail` returns, taken from an evaluation that covers every contact."""
-    from .engine.types import to_json
+    from .api.types import to_json
 
     with session.store.read() as conn:
         account = people.get_account(conn, account_id)

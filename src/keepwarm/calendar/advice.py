@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..engine.types import Suggestion, Tip, Warning
+from ..api.types import Suggestion, Tip, Warning
 from ..session import Session
 
 if TYPE_CHECKING:

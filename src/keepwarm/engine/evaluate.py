@@ -18,18 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel
 
-from ..host import PluginProblem
-from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage, stored_id
-from ..session import Session
-from ..store import activity, followups
-from ..store import contacts as people
-from . import stats as statistics
-from .health import Health, account_health, contact_health
-from .network import StoredNetwork
-from .readonly import Freezer
-from .reconcile import reconcile
-from .runtime import Runtime
-from .types import (
+from ..api.types import (
     AccountContext,
     ContactContext,
     ContactStats,
@@ -41,6 +30,17 @@ from .types import (
     Touch,
     Warning,
 )
+from ..host import PluginProblem
+from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage, stored_id
+from ..session import Session
+from ..store import activity, followups
+from ..store import contacts as people
+from . import stats as statistics
+from .health import Health, account_health, contact_health
+from .network import StoredNetwork
+from .readonly import Freezer
+from .reconcile import reconcile
+from .runtime import Runtime
 
 
 @contextmanager

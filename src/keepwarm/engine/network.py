@@ -18,11 +18,11 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Connection, LargeBinary, Text, bindparam, cast, func, select
 
+from ..api.types import ContactStats
 from ..model import Contact, stored_id
 from ..store import contacts as people
 from ..store.schema import accounts, contact_tags, contacts, interactions
 from .readonly import freeze
-from .types import ContactStats
 
 #: Fields a topic may be found in, as `candidates` understands them.
 FIELDS = ("tags", "title", "interests")

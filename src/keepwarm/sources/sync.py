@@ -24,12 +24,12 @@ from types import MappingProxyType
 from sqlalchemy import Connection, select
 
 from .. import actions
+from ..api.sources import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 from ..errors import UserError
 from ..store import captures as kept
 from ..store.schema import interactions
 from ..wording import noun, one_line
 from .registry import Configured, pick
-from .types import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 
 #: Up to this many contacts with new touches, the engine evaluates only them after a sync; beyond, the whole book.
 SCOPED_AT_MOST = 200

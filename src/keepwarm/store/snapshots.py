@@ -69,7 +69,7 @@ class _WarningTexts:
     objects for every member."""
 
     def __init__(self) -> None:
-        from ..engine.types import to_json
+        from ..api.types import to_json
 
         self._to_json = to_json
         self._done: dict[int, str] = {}

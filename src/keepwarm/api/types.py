@@ -2,7 +2,7 @@
 
 Plugins receive read-only snapshots (frozen dataclasses built once per run, and
 frozen through and through by engine/readonly.py before any plugin sees them) and
-return small value objects, which check their own fields (engine/checks.py). Nothing here touches the database: a rule that
+return small value objects, which check their own fields (api/checks.py). Nothing here touches the database: a rule that
 needs a number asks for it to be added to `ContactStats`, which is computed
 for all contacts at once in SQL.
 """
@@ -270,7 +270,7 @@ class Proposal:
     interval_days: int | None = field(default=None, metadata={"range": (1, 3660)})
     satisfied_by_touch: bool = True
 
-    def __post_init__(self) -> None:  # a bad value raises inside the plugin's call: see engine/checks.py
+    def __post_init__(self) -> None:  # a bad value raises inside the plugin's call: see api/checks.py
         _check_result(self)
 
 

@@ -23,7 +23,6 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from .. import paths, tempfiles
-from ..budget import check_may_write
 from ..errors import StoreError
 from . import backups, migrate, readonly
 
@@ -33,6 +32,16 @@ BUSY_TIMEOUT_MS = 15_000
 BUSY_TIMEOUT_ENV = "KEEPWARM_BUSY_TIMEOUT"
 #: Plans made again when another process wrote in between; the last one is made under the write lock.
 PLAN_ATTEMPTS = 3
+
+#: Checks run before every write, each raising to refuse it. The plugin time budget adds one (a run given up for
+#: a slow plugin never writes), so the store refuses such a write without knowing anything of plugins.
+_write_checks: list[Callable[[], None]] = []
+
+
+def before_every_write(check: Callable[[], None]) -> None:
+    """Call `check()` before each write of every store from now on; it raises to refuse the write."""
+    if check not in _write_checks:
+        _write_checks.append(check)
 
 
 def busy_timeout_ms() -> int:
@@ -327,7 +336,8 @@ class Store:
     def _may_write(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: nothing was written, because {self.read_only}")
-        check_may_write()  # a run given up for a slow plugin (keepwarm.budget) never writes
+        for check in _write_checks:  # e.g. a run given up for a slow plugin (keepwarm.budget) never writes
+            check()
 
     def close(self) -> None:
         self.engine.dispose()

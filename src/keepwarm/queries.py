@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from .model import Role, SocialStyle, Stage, stored_id
-from .rules import effective, flatten
+from .rules.loading import effective, flatten
 from .session import Session
 from .store import contacts as people
 from .store import schema

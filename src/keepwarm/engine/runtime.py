@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import paths
 from ..budget import DEFAULT_SECONDS
 from ..host import PluginHost
-from ..rules import Problem, RuleSet, load_raw, validate
+from ..rules.loading import Problem, RuleSet, load_raw, validate
 from .settings import CORE_SECTIONS, EngineSettings, HealthSettings
 
 

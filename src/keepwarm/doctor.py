@@ -240,8 +240,8 @@ def check_rules_and_plugins(safe_mode: bool | None) -> tuple[list[Finding], Any]
 
 
 def check_plugin_folder(folder: Path | None = None, uid: int | None = None) -> list[Finding]:
-    """Plugin files that others can change are not run (see keepwarm.plugin_trust): say which, and the fix."""
-    from . import plugin_trust
+    """Plugin files that others can change are not run (see keepwarm.hosting.trust): say which, and the fix."""
+    from .hosting import trust as plugin_trust
 
     folder = paths.user_plugins_dir() if folder is None else folder
     if not folder.is_dir():

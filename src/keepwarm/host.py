@@ -29,12 +29,12 @@ from typing import Any
 
 import pluggy
 
-from . import budget as time_budget
-from . import plugin_trust
 from .api import hookspecs
 from .api.checks import check as check_result
 from .api.sources import SourceKind
 from .api.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
+from .hosting import budget as time_budget
+from .hosting import trust as plugin_trust
 from .wording import plural
 
 GROUP = "keepwarm"

@@ -18,7 +18,7 @@ from .store import Store, backups
 
 class _computed_once:
     """`functools.cached_property` without its lock: on Python 3.11 that one lock is shared by every instance,
-    so a run left behind while loading a slow plugin (see keepwarm.budget) would block every later one."""
+    so a run left behind while loading a slow plugin (see keepwarm.hosting.budget) would block every later one."""
 
     def __init__(self, func) -> None:
         self.func, self.name = func, func.__name__
@@ -47,7 +47,7 @@ class Session:
         self._now = now
         self._safe_mode = safe_mode
         self._config = config
-        #: Plugins found too slow in this run (see keepwarm.budget): a rebuilt runtime skips them too.
+        #: Plugins found too slow in this run (see keepwarm.hosting.budget): a rebuilt runtime skips them too.
         self.slow_plugins: dict[str, str] = {}
 
     @cached_property

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
-from ..budget import DEFAULT_SECONDS
 from ..host import PluginHost
+from ..hosting.budget import DEFAULT_SECONDS
 from ..rules.loading import Problem, RuleSet, load_raw, validate
 from .settings import CORE_SECTIONS, EngineSettings, HealthSettings
 

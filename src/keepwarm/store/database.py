@@ -336,7 +336,7 @@ class Store:
     def _may_write(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: nothing was written, because {self.read_only}")
-        for check in _write_checks:  # e.g. a run given up for a slow plugin (keepwarm.budget) never writes
+        for check in _write_checks:  # e.g. a run given up for a slow plugin (keepwarm.hosting.budget) never writes
             check()
 
     def close(self) -> None:

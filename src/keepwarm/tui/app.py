@@ -146,7 +146,7 @@ class KeepwarmApp(Syncing, App[None]):
     def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.close()
-        from ..budget import abandon_all
+        from ..hosting.budget import abandon_all  # lazy for start-up: the plugin machinery loads after the first paint
 
         self.stop_sync()
         self.gate.close()

@@ -5,7 +5,7 @@ session's runtime (the plugin host records problems as it goes), so they take
 turns under one lock; one evaluation is kept per version of the data and
 reused by the screens until a write bumps the version.
 
-Plugins run under a time budget (`keepwarm.budget`): each engine call runs
+Plugins run under a time budget (`keepwarm.hosting.budget`): each engine call runs
 through `budget.guarded`, in a daemon thread the worker waits on, so a plugin
 that hangs is left behind and skipped -- the worker, the lock and quitting
 never wait for it. (Textual's thread workers run in asyncio's default
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, overload
 
-from .. import budget
+from ..hosting import budget
 from ..session import Session
 
 if TYPE_CHECKING:  # the engine (plugins, rule packs) loads in the first worker that runs it, not at start-up

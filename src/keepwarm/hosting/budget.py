@@ -28,7 +28,7 @@ import time
 import weakref
 from typing import Any, Callable
 
-from .store.database import before_every_write
+from ..store.database import before_every_write
 
 DEFAULT_SECONDS = 3.0
 MAX_RERUNS = 50  # each rerun has one slow plugin fewer: more would mean something else is wrong

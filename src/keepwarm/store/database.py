@@ -44,6 +44,11 @@ def before_every_write(check: Callable[[], None]) -> None:
         _write_checks.append(check)
 
 
+def _check_write() -> None:
+    for check in _write_checks:  # e.g. a run given up for a slow plugin (keepwarm.hosting.budget) never writes
+        check()
+
+
 def busy_timeout_ms() -> int:
     """The configured wait for the write lock; a bad value is a one-line error, not a silent default."""
     raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
@@ -311,13 +316,13 @@ class Store:
                         if writer is None:
                             return
                         if last:
-                            check_may_write()
+                            _check_write()
                             writer(conn)
                             return
                     conn.execution_options(keepwarm_write=True)
                     with conn.begin():
                         if _data_version(conn) == version:
-                            check_may_write()
+                            _check_write()
                             writer(conn)
                             return
         except (OperationalError, sqlite3.OperationalError) as exc:
@@ -336,8 +341,7 @@ class Store:
     def _may_write(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: nothing was written, because {self.read_only}")
-        for check in _write_checks:  # e.g. a run given up for a slow plugin (keepwarm.hosting.budget) never writes
-            check()
+        _check_write()
 
     def close(self) -> None:
         self.engine.dispose()

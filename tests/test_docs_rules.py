@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from keepwarm.engine.settings import CORE_SECTIONS
+from keepwarm.rules.core import CORE_SECTIONS
 from keepwarm.rules.docs import builtin_host, render
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"

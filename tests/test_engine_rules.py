@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from engine_helpers import Monthly, use_plugins
-from keepwarm.engine.settings import CORE_SECTIONS
+from keepwarm.rules.core import CORE_SECTIONS
 from keepwarm.rules.loading import load_raw, validate
 
 

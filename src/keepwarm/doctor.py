@@ -185,7 +185,7 @@ def check_rules_and_plugins(safe_mode: bool | None) -> tuple[list[Finding], Any]
         config = settings.load()
     except UserError as exc:
         return [Finding("settings", False, exc.message, f"edit {_quote(paths.config_file())}")], None
-    from .engine.runtime import build_runtime
+    from .hosting.runtime import build_runtime
 
     runtime = build_runtime(
         safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode,

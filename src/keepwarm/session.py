@@ -78,7 +78,7 @@ class Session:
     @_computed_once
     def runtime(self):
         """Plugins and rules, loaded on first use (`keepwarm contact list` never needs them)."""
-        from .engine.runtime import build_runtime
+        from .hosting.runtime import build_runtime  # lazy for start-up: the plugins load on first use
 
         plugins = self.settings.plugins
         return build_runtime(

@@ -17,7 +17,7 @@ from ..api.types import Suggestion, Tip, Warning
 from ..session import Session
 
 if TYPE_CHECKING:
-    from ..engine.runtime import Runtime
+    from ..hosting.runtime import Runtime
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from .serialize import chunks
 from .state import ExportState, Record, settle
 
 if TYPE_CHECKING:
-    from ..engine.runtime import Runtime
+    from ..hosting.runtime import Runtime
 
 PRODID = f"-//keepwarm//keepwarm {__version__}//EN"
 STATE_FILE = "calendar-exports.json"

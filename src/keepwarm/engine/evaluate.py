@@ -31,6 +31,7 @@ from ..api.types import (
     Warning,
 )
 from ..host import PluginProblem
+from ..hosting.runtime import Runtime
 from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage, stored_id
 from ..session import Session
 from ..store import activity, followups
@@ -40,7 +41,6 @@ from .health import Health, account_health, contact_health
 from .network import StoredNetwork
 from .readonly import Freezer
 from .reconcile import reconcile
-from .runtime import Runtime
 
 
 @contextmanager

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..api.types import ContactStats, Warning
+from ..rules.core import HealthSettings
 from ..wording import number, plural, spoken
-from .settings import HealthSettings
 
 
 class HealthTerm(NamedTuple):

@@ -22,8 +22,8 @@ from pydantic.fields import FieldInfo
 
 from .. import model as domain
 from .. import paths
-from ..engine.settings import CORE_SECTIONS
 from ..host import PluginHost
+from .core import CORE_SECTIONS
 from .loading import load_raw, validate
 
 #: The families, in the order the page lists them, by the hook that defines each.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..engine.settings import CORE_SECTIONS
+from .core import CORE_SECTIONS
 from .docs import _CORE_DOCS, FAMILIES, _enum_values, _inline, builtin_host
 
 #: The repository's packs, which a source checkout reads (see paths.default_rules_dir).

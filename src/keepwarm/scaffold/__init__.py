@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import PLUGIN_API_VERSION, __version__
-from ..engine.settings import CORE_SECTIONS
 from ..errors import UserError
+from ..rules.core import CORE_SECTIONS
 from ..rules.docs import builtin_host
 from . import templates
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from .. import paths
 from ..host import PluginHost
-from ..hosting.budget import DEFAULT_SECONDS
+from ..rules.core import CORE_SECTIONS, EngineSettings, HealthSettings
 from ..rules.loading import Problem, RuleSet, load_raw, validate
-from .settings import CORE_SECTIONS, EngineSettings, HealthSettings
+from .budget import DEFAULT_SECONDS
 
 
 @dataclass

@@ -16,7 +16,6 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -358,16 +357,8 @@ class Store:
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A driver connection that cannot change the file (for judging a file, and for `keepwarm doctor`).
-
-    Without a WAL or a journal beside it, the whole database is in the file and
-    is read as immutable, so not even the `-wal`/`-shm` side files appear next
-    to a file that turns out not to be ours.
-    """
-    resolved = Path(path).resolve()
-    live = any(resolved.with_name(resolved.name + suffix).exists() for suffix in ("-wal", "-journal"))
-    uri = f"file:{quote(str(resolved))}?mode=ro" + ("" if live else "&immutable=1")
-    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    """A driver connection that cannot change the file (for judging a file, and for `keepwarm doctor`)."""
+    return readonly.connect(path, BUSY_TIMEOUT_MS / 1000)
 
 
 def inspect_read_only(path: Path) -> migrate.SchemaState:

@@ -29,6 +29,7 @@ from typing import Any
 
 import pluggy
 
+from . import PLUGIN_API_VERSION
 from .api import hookspecs
 from .api.checks import check as check_result
 from .api.sources import SourceKind
@@ -698,8 +699,6 @@ def _check_api_version(plugin: object) -> None:
     "1" accepts any 1.x; "1.1" needs 1.1 or a later 1.x (the hooks it uses
     arrived in 1.1). A list accepts any one of its entries.
     """
-    from . import PLUGIN_API_VERSION
-
     wanted = getattr(plugin, "KEEPWARM_API", None)
     if wanted is None:
         return

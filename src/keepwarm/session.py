@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock, dates, paths, settings
+from .errors import StoreError
 from .store import Store, backups
 
 
@@ -111,7 +112,6 @@ def refuse_to_create(session: Session) -> None:
     """
     if session.may_create or session.db_path.is_file():
         return
-    from .errors import StoreError
 
     raise StoreError(
         f"{session.db_path}: no database here (check the path given with --db or KEEPWARM_DB; "

@@ -38,6 +38,7 @@ class Consultation:
 
 
 def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: bool) -> Consultation:
+    # lazy for start-up: the engine and its plugins load only when a run is needed
     from ..engine.evaluate import evaluate
 
     focus = list(contact_ids) if contact_ids is not None else None

@@ -243,7 +243,7 @@ def plugins() -> None:
 )
 def plugins_new(name: str, family: tuple[str, ...], parent: Path) -> None:
     """Scaffold a plugin package NAME (e.g. golf-tips): pyproject, module, TOML defaults, tests, README."""
-    from ..scaffold import create
+    from ..scaffold import create  # lazy for start-up: loaded by `plugin new` alone
 
     target = create(name, family or ("tips",), parent)
     click.echo(f"Created {target}")

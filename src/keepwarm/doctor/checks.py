@@ -160,9 +160,8 @@ def check_rules_and_plugins(safe_mode: bool | None) -> tuple[list[Finding], Any]
         config = settings.load()
     except UserError as exc:
         return [Finding("settings", False, exc.message, f"edit {_quote(paths.config_file())}")], None
-    from ..hosting.runtime import (
-        build_runtime,  # lazy for start-up: `keepwarm backup` (same CLI module) loads no plugin
-    )
+    # lazy for start-up: `keepwarm backup`, in the same CLI module, loads no plugin
+    from ..hosting.runtime import build_runtime
 
     runtime = build_runtime(
         safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode,

@@ -82,6 +82,7 @@ class EngineGate:
             return budget.guarded(self._evaluate)
 
     def _evaluate(self) -> Evaluation:
+        # lazy for start-up: the engine loads in the worker, after the first paint
         from ..engine.evaluate import evaluate
 
         with self._turn():
@@ -100,6 +101,7 @@ class EngineGate:
             return budget.guarded(self._agenda, days, advice)
 
     def _agenda(self, days: int, advice: bool) -> Agenda:
+        # lazy for start-up: the engine loads in the worker, after the first paint
         from ..engine.agenda import build_agenda
 
         with self._turn():
@@ -128,6 +130,7 @@ class EngineGate:
 
     def contact_advice(self, contact_id: int) -> tuple[dict, list[str]]:
         """A contact's agenda advice from a run over it alone (`engine.agenda.contact_advice`), under the lock."""
+        # lazy for start-up: the engine loads in the worker, after the first paint
         from ..engine.agenda import contact_advice
 
         with self._turn():

@@ -11,8 +11,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from keepwarm.engine.runtime import build_runtime
 from keepwarm.host import PluginHost
+from keepwarm.hosting.runtime import build_runtime
 from keepwarm.plugin import (
     Capture,
     Channel,

@@ -10,6 +10,7 @@ import icalendar
 import ics
 import pytest
 
+from keepwarm.api.types import Suggestion, Tip, Warning
 from keepwarm.calendar import description as words
 from keepwarm.calendar import events
 from keepwarm.calendar.caldav_publish import Remote, make_plan
@@ -18,7 +19,6 @@ from keepwarm.calendar.entries import CANCELLED, Entry, is_ours
 from keepwarm.calendar.folding import fold_line, fold_text
 from keepwarm.calendar.serialize import serialize
 from keepwarm.calendar.state import KEEP_CANCELLED, Record, settle
-from keepwarm.engine.types import Suggestion, Tip, Warning
 from keepwarm.model import Channel, Contact, DateKind, FollowUp, FollowUpStatus, ImportantDate
 
 UTC = dt.timezone.utc

@@ -12,7 +12,7 @@ PROBE = textwrap.dedent(
     """
     import json, sys
 
-    import keepwarm, keepwarm.cli, keepwarm.store, keepwarm.model, keepwarm.hookspecs, keepwarm.plugin
+    import keepwarm, keepwarm.cli, keepwarm.store, keepwarm.model, keepwarm.api.hookspecs, keepwarm.plugin
     from keepwarm.cli import cli
 
     def run(*args):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import keepwarm.plugin as plugin_api
-from keepwarm.engine.types import ContactContext, ContactStats, Touch
+from keepwarm.api.types import ContactContext, ContactStats, Touch
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "plugins.md"
 

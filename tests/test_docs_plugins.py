@@ -7,7 +7,7 @@ import re
 import types
 from pathlib import Path
 
-import keepwarm.hookspecs as hookspecs
+import keepwarm.api.hookspecs as hookspecs
 from keepwarm import testing
 from keepwarm.testing import run_engine
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from keepwarm.engine.settings import CORE_SECTIONS
-from keepwarm.rules_docs import builtin_host, render
+from keepwarm.rules.core import CORE_SECTIONS
+from keepwarm.rules.docs import builtin_host, render
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 REGENERATE = "regenerate it: keepwarm rules docs --output docs/rules.md"

@@ -17,10 +17,10 @@ import dataclasses
 import pytest
 from sqlalchemy import delete, select, update
 
+from keepwarm.api.types import ContactStats, to_json
 from keepwarm.detail import contact_detail
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.engine.stats import MemberStats
-from keepwarm.engine.types import ContactStats, to_json
 from keepwarm.model import Role, Stage
 from keepwarm.plugin import Warning, hookimpl
 from keepwarm.store import contacts as people

@@ -27,12 +27,12 @@ import pytest
 from sqlalchemy import select
 
 from keepwarm import actions, devdata
+from keepwarm.api.types import to_json
 from keepwarm.engine import reconcile
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.evaluate import evaluate
-from keepwarm.engine.runtime import build_runtime
-from keepwarm.engine.types import to_json
 from keepwarm.host import PluginHost
+from keepwarm.hosting.runtime import build_runtime
 from keepwarm.io import demo
 from keepwarm.model import Commitment, CommitmentStatus, Party, Stage
 from keepwarm.session import Session

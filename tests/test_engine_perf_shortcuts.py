@@ -14,9 +14,9 @@ import gc
 import random
 
 from keepwarm import devdata
+from keepwarm.api.types import Warning
 from keepwarm.engine.evaluate import collector_paused, evaluate
 from keepwarm.engine.health import Health, HealthTerm, _terms, contact_health
-from keepwarm.engine.types import Warning
 from keepwarm.plugin import per_settings, warnings_for
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from engine_helpers import Monthly, use_plugins
-
-from keepwarm.engine.settings import CORE_SECTIONS
-from keepwarm.rules import load_raw, validate
+from keepwarm.rules.core import CORE_SECTIONS
+from keepwarm.rules.loading import load_raw, validate
 
 
 def _write(folder, name, text):

@@ -14,21 +14,22 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
-import tomli_w
 import pytest
+import tomli_w
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from keepwarm import dates, rules
+from keepwarm import dates
 from keepwarm.calendar import description
 from keepwarm.calendar.components import build_calendar
 from keepwarm.calendar.entries import Entry
 from keepwarm.calendar.serialize import to_bytes
-from keepwarm.engine.settings import CORE_SECTIONS
 from keepwarm.errors import UserError
 from keepwarm.host import PluginHost
 from keepwarm.io import backup_lines, csv_import, imports, interactions_import, restore, vcard_import
 from keepwarm.io.backup import collect, dumps, export_json
+from keepwarm.rules import loading as rules
+from keepwarm.rules.core import CORE_SECTIONS
 from keepwarm.store import Store
 
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)

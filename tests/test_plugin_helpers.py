@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
+import keepwarm.api.kit as pluginkit
 import keepwarm.plugin as plugin_api
-import keepwarm.pluginkit as pluginkit
-from keepwarm.engine.types import AccountContext, ContactContext, ContactStats, Member, Warning
+from keepwarm.api.types import AccountContext, ContactContext, ContactStats, Member, Warning
 from keepwarm.model import Account, Contact, Stage
 from keepwarm.plugin import applies, in_play, joined, section, warnings_for
 from keepwarm.testing import run_engine

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from keepwarm.engine.types import ContactContext, ContactStats
+from keepwarm.api.types import ContactContext, ContactStats
 from keepwarm.model import Channel, Commitment, Contact, ImportantDate
 from keepwarm_plugins import cadence_interval, cadence_occasions, cadence_promises, cadence_prospect, cadence_recovery
 

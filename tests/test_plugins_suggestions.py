@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from keepwarm.engine.types import (
+from keepwarm.api.types import (
     AccountContext,
     ContactContext,
     ContactStats,

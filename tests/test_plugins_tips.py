@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from keepwarm.engine.types import ContactContext, ContactStats
+from keepwarm.api.types import ContactContext, ContactStats
 from keepwarm.model import Contact, FollowUp, Motivation
 from keepwarm_plugins import tips_channel, tips_etiquette, tips_motivation, tips_style
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from keepwarm.engine.types import AccountContext, ContactContext, ContactStats, Member, Warning
+from keepwarm.api.types import AccountContext, ContactContext, ContactStats, Member, Warning
 from keepwarm.model import Account, Commitment, Contact
 from keepwarm_plugins import (
     warn_access,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm import rules_packs
-from keepwarm.engine.settings import CORE_SECTIONS, EngineSettings
-from keepwarm.rules_docs import builtin_host
-from keepwarm.rules_packs import REGENERATE, main, render_packs, stale
+from keepwarm.rules import packs as rules_packs
+from keepwarm.rules.core import CORE_SECTIONS, EngineSettings
+from keepwarm.rules.docs import builtin_host
+from keepwarm.rules.packs import REGENERATE, main, render_packs, stale
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from keepwarm.engine.runtime import build_runtime
 from keepwarm.host import PluginHost
+from keepwarm.hosting.runtime import build_runtime
 from keepwarm.model import Contact
 from keepwarm.settings import Settings
 from keepwarm.sources.sync import sync

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from keepwarm import doctor
+from keepwarm.doctor import checks as doctor
 from keepwarm.host import PluginHost
 
 MARKER_PLUGIN = """

@@ -8,11 +8,10 @@ import textwrap
 
 import pytest
 
-from keepwarm.engine.checks import ResultError
+from conftest import FIXED_NOW
+from keepwarm.api.checks import ResultError
 from keepwarm.model import Channel
 from keepwarm.plugin import Proposal, Suggestion, Tip, Warning
-
-from conftest import FIXED_NOW
 
 TODAY = FIXED_NOW.date()
 
@@ -156,7 +155,6 @@ def test_a_poisoned_database_is_still_listed_shown_dismissed_and_doctor_repairs_
 
 def test_a_bare_text_returned_is_one_problem_not_one_per_character(session):
     from engine_helpers import use_plugins
-
     from keepwarm.engine.evaluate import evaluate
     from keepwarm.model import Contact
     from keepwarm.plugin import hookimpl
@@ -178,7 +176,6 @@ def test_a_bare_text_returned_is_one_problem_not_one_per_character(session):
 
 def test_a_generator_that_raises_is_a_problem_of_its_plugin(session):
     from engine_helpers import use_plugins
-
     from keepwarm.engine.evaluate import evaluate
     from keepwarm.model import Contact
     from keepwarm.plugin import hookimpl
@@ -200,7 +197,6 @@ def test_a_generator_that_raises_is_a_problem_of_its_plugin(session):
 
 def test_a_subclass_that_skips_the_checks_is_checked_again_by_the_host(session):
     from engine_helpers import use_plugins
-
     from keepwarm.engine.evaluate import evaluate
     from keepwarm.model import Contact
     from keepwarm.plugin import hookimpl

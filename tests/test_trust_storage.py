@@ -115,10 +115,10 @@ def test_doctor_finds_a_full_disk(run, media):
 
 def test_doctor_warns_when_less_room_is_left_than_a_copy_of_the_database_needs(run, db_path, monkeypatch):
     assert run("contact", "add", "Ada Lovelace").exit_code == 0
-    import keepwarm.doctor
+    import keepwarm.doctor.checks
 
     usage = collections.namedtuple("usage", "total used free")
-    monkeypatch.setattr(keepwarm.doctor.shutil, "disk_usage", lambda _folder: usage(10**9, 10**9 - 3 * 1024**2, 3 * 1024**2))
+    monkeypatch.setattr(keepwarm.doctor.checks.shutil, "disk_usage", lambda _folder: usage(10**9, 10**9 - 3 * 1024**2, 3 * 1024**2))
     result = run("doctor", "--json")
     assert result.exit_code == 1
     [storage] = [f for f in result.json()["findings"] if f["check"] == "storage"]

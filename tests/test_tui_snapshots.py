@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, TextArea
-from tui_support import build_history, settle, use_test_rules
 
 from keepwarm.tui.app import KeepwarmApp
+from tui_support import build_history, settle, use_test_rules
 
 WIDE = (120, 36)
 SMALL = (80, 24)
@@ -45,8 +45,8 @@ def example_app(session, home, monkeypatch):
     if operations.example_loader() is None:
         pytest.skip("the example data set is not installed")
     # keepwarm's own plugins only: other installed plugin packages (make test installs the example one) stay out.
-    from keepwarm.engine.runtime import build_runtime
     from keepwarm.host import PluginHost
+    from keepwarm.hosting.runtime import build_runtime
 
     session.__dict__["runtime"] = build_runtime(host=PluginHost(packages=False).load())
     operations.load_example(session)

@@ -15,11 +15,10 @@ from textual import events
 from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets._help_panel import HelpPanel
 from textual.widgets._key_panel import BindingsTable
-from tui_support import Rhythm, build_history, settle, settle_until, sync, type_text
 
 from keepwarm import paths
-from keepwarm.engine.runtime import build_runtime
 from keepwarm.host import PluginHost
+from keepwarm.hosting.runtime import build_runtime
 from keepwarm.io import demo
 from keepwarm.store import activity, followups
 from keepwarm.store import contacts as people
@@ -31,6 +30,7 @@ from keepwarm.tui.widgets.confirm import ConfirmScreen, PickScreen
 from keepwarm.tui.widgets.contact_form import ContactForm
 from keepwarm.tui.widgets.log_form import LogScreen
 from keepwarm.tui.widgets.promise_form import PromiseScreen
+from tui_support import Rhythm, build_history, settle, settle_until, sync, type_text
 
 SIZE = (110, 34)
 

@@ -11,13 +11,12 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
+from conftest import FIXED_NOW
 from keepwarm import actions
 from keepwarm.model import Account, Assessment, Commitment, Contact, ImportantDate
 from keepwarm.plugin import ConfigSection, Proposal, Suggestion, Tip, Warning, hookimpl
 from keepwarm.store import activity
 from keepwarm.store import contacts as people
-
-from conftest import FIXED_NOW
 
 UTC = dt.timezone.utc
 TODAY = FIXED_NOW.date()  # Sunday 2026-11-22
@@ -89,8 +88,8 @@ def use_test_rules(session):
     import shutil
 
     from keepwarm import paths
-    from keepwarm.engine.runtime import build_runtime
     from keepwarm.host import PluginHost
+    from keepwarm.hosting.runtime import build_runtime
 
     shipped = session.db_path.parent.parent / "shipped-rules"
     shipped.mkdir(parents=True, exist_ok=True)

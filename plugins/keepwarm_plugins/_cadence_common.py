@@ -12,8 +12,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from keepwarm.model import Channel, Purpose, Stage
-from keepwarm.plugin import ContactContext, ago
+from keepwarm.plugin import Channel, ContactContext, Purpose, Stage, ago
 
 PROSPECT_SECTION = "prospect_sequence"
 RECOVERY_SECTION = "recovery_cadence"

@@ -12,8 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from keepwarm.model import Channel
-from keepwarm.plugin import ContactContext, Tip, first_name
+from keepwarm.plugin import Channel, ContactContext, Tip, first_name
 
 #: A tip text as the rule pack holds it: one sentence or two, never empty.
 TipText = Annotated[str, Field(min_length=1, max_length=500)]

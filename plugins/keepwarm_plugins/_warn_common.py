@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from keepwarm.model import Role
-from keepwarm.plugin import ContactStats, Member
+from keepwarm.plugin import ContactStats, Member, Role
 
 #: Roles whose holders carry an account; account rules default to these.
 KEY_ROLES: tuple[Role, ...] = (

@@ -14,10 +14,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Role, Stage
 from keepwarm.plugin import (
     ContactContext,
     Proposal,
+    Role,
+    Stage,
     ago,
     applies,
     first_name,

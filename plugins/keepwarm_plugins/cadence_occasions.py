@@ -15,9 +15,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import DateKind, ImportantDate
 from keepwarm.plugin import (
     ContactContext,
+    DateKind,
+    ImportantDate,
     Proposal,
     applies,
     day_text,

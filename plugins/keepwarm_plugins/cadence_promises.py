@@ -12,8 +12,18 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import CommitmentStatus, Party
-from keepwarm.plugin import ContactContext, Proposal, ago, applies, day_text, first_name, hookimpl, section
+from keepwarm.plugin import (
+    CommitmentStatus,
+    ContactContext,
+    Party,
+    Proposal,
+    ago,
+    applies,
+    day_text,
+    first_name,
+    hookimpl,
+    section,
+)
 
 SECTION = "promise_due"
 

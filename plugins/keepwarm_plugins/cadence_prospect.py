@@ -14,8 +14,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel, Stage
-from keepwarm.plugin import ContactContext, Proposal, ago, applies, first_name, hookimpl, section
+from keepwarm.plugin import Channel, ContactContext, Proposal, Stage, ago, applies, first_name, hookimpl, section
 
 from ._cadence_common import PROSPECT_SECTION, by_channel, rhythm, start_day
 

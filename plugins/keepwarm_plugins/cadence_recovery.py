@@ -13,8 +13,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Stage
-from keepwarm.plugin import ContactContext, Proposal, ago, applies, first_name, hookimpl, section
+from keepwarm.plugin import ContactContext, Proposal, Stage, ago, applies, first_name, hookimpl, section
 
 from ._cadence_common import RECOVERY_SECTION, by_channel, recovery_triggers, rhythm
 

@@ -11,8 +11,18 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import DateKind, ImportantDate
-from keepwarm.plugin import ContactContext, Suggestion, ago, applies, day_text, first_name, hookimpl, section
+from keepwarm.plugin import (
+    ContactContext,
+    DateKind,
+    ImportantDate,
+    Suggestion,
+    ago,
+    applies,
+    day_text,
+    first_name,
+    hookimpl,
+    section,
+)
 
 SECTION = "celebrate"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel
 from keepwarm.plugin import (
+    Channel,
     ContactContext,
     Suggestion,
     ago,

@@ -13,8 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel, Contact
-from keepwarm.plugin import ContactContext, Suggestion, ago, applies, first_name, hookimpl, section
+from keepwarm.plugin import Channel, Contact, ContactContext, Suggestion, ago, applies, first_name, hookimpl, section
 
 from ._suggest_common import topics
 

@@ -9,8 +9,18 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import CommitmentStatus, Party
-from keepwarm.plugin import ContactContext, Suggestion, ago, applies, day_text, first_name, hookimpl, section
+from keepwarm.plugin import (
+    CommitmentStatus,
+    ContactContext,
+    Party,
+    Suggestion,
+    ago,
+    applies,
+    day_text,
+    first_name,
+    hookimpl,
+    section,
+)
 
 SECTION = "keep_promise"
 

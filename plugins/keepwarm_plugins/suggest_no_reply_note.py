@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel, SocialStyle
 from keepwarm.plugin import (
+    Channel,
     ContactContext,
+    SocialStyle,
     Suggestion,
     applies,
     first_name,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel, Stage
 from keepwarm.plugin import (
+    Channel,
     ContactContext,
+    Stage,
     Suggestion,
     applies,
     first_name,

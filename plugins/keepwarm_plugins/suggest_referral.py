@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel, Stage
-from keepwarm.plugin import ContactContext, Suggestion, applies, first_name, hookimpl, section, warnings_for
+from keepwarm.plugin import (
+    Channel,
+    ContactContext,
+    Stage,
+    Suggestion,
+    applies,
+    first_name,
+    hookimpl,
+    section,
+    warnings_for,
+)
 
 from ._suggest_common import COOLING
 

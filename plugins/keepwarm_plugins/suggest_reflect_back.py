@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel
-from keepwarm.plugin import ContactContext, Suggestion, ago, applies, day_text, first_name, hookimpl, section
+from keepwarm.plugin import Channel, ContactContext, Suggestion, ago, applies, day_text, first_name, hookimpl, section
 
 SECTION = "reflect_back"
 

@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel, Motivation, Role, SocialStyle
-from keepwarm.plugin import ContactContext, Suggestion, applies, first_name, hookimpl, joined, section
+from keepwarm.plugin import (
+    Channel,
+    ContactContext,
+    Motivation,
+    Role,
+    SocialStyle,
+    Suggestion,
+    applies,
+    first_name,
+    hookimpl,
+    joined,
+    section,
+)
 
 SECTION = "offer_review"
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel
-from keepwarm.plugin import ContactContext, Suggestion, ago, applies, first_name, hookimpl, section
+from keepwarm.plugin import Channel, ContactContext, Suggestion, ago, applies, first_name, hookimpl, section
 
 from ._suggest_common import topics
 

@@ -13,8 +13,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Channel, FollowUp, FollowUpStatus
-from keepwarm.plugin import ContactContext, Tip, applies, hookimpl, per_settings, section
+from keepwarm.plugin import (
+    Channel,
+    ContactContext,
+    FollowUp,
+    FollowUpStatus,
+    Tip,
+    applies,
+    hookimpl,
+    per_settings,
+    section,
+)
 
 from ._tips_common import TipText, fill
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import SocialStyle
-from keepwarm.plugin import ContactContext, applies, hookimpl, section
+from keepwarm.plugin import ContactContext, SocialStyle, applies, hookimpl, section
 
 from ._tips_common import TipText, texts, tips
 

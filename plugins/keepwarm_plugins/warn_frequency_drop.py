@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Stage
-from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, noun, plural, section
+from keepwarm.plugin import ContactContext, Stage, Warning, applies, first_name, hookimpl, noun, plural, section
 
 from ._warn_common import per_month
 

@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import CommitmentStatus, Party
-from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, plural, section
+from keepwarm.plugin import (
+    CommitmentStatus,
+    ContactContext,
+    Party,
+    Warning,
+    applies,
+    first_name,
+    hookimpl,
+    plural,
+    section,
+)
 
 SECTION = "overdue_promises"
 

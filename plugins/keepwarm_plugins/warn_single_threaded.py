@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Role
-from keepwarm.plugin import AccountContext, Warning, applies, hookimpl, in_play, joined, plural, section
+from keepwarm.plugin import AccountContext, Role, Warning, applies, hookimpl, in_play, joined, plural, section
 
 from ._warn_common import KEY_ROLES, role_label
 

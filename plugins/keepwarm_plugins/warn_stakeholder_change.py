@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.model import Role, Stage
-from keepwarm.plugin import AccountContext, Member, Warning, applies, hookimpl, joined, section
+from keepwarm.plugin import AccountContext, Member, Role, Stage, Warning, applies, hookimpl, joined, section
 
 from ._warn_common import role_label
 

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select
 
 from .engine.evaluate import Evaluation, evaluate
+from .engine.stats import unprompted as unasked_by
 from .model import Role, Stage, Tier
 from .session import Session
 from .store.schema import assessments, followups, interactions
@@ -203,8 +204,6 @@ def _touches(
     trend_starts: list[dt.date],
 ) -> dict[int, dict]:
     """Completed touches per contact: this week, this month, and per trend month (all, inbound, unprompted)."""
-    from .engine.stats import unprompted as unasked_by
-
     i = interactions.c
     done = i.outcome == "completed"
     inbound = i.direction == "inbound"

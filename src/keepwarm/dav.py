@@ -72,7 +72,7 @@ def status_of(exc: BaseException) -> int | None:
 
 def client(url: str, username: str | None, password: str | None, *, timeout: float = 20):
     """A caldav client for this URL, sending the credentials at once (no 401 round trip) and no DNS discovery."""
-    from caldav.davclient import DAVClient  # where caldav's lazy `caldav.DAVClient` comes from, typed
+    from caldav.davclient import DAVClient  # lazy for start-up (every plugin imports this module); typed
 
     options: dict[str, Any] = {"url": url, "timeout": timeout}
     if username:
@@ -102,7 +102,7 @@ def problem(
     401 is refused credentials; 403 is a refusal of what was asked, by a server that knows who asks
     (another user's calendar, a read-only share).
     """
-    from caldav.lib import error
+    from caldav.lib import error  # lazy for start-up: caldav loads when a server is talked to, not with every plugin
 
     where = shown(url)
     who = f" for user {username!r}" if username else f" ({no_user})"

@@ -6,11 +6,14 @@ renders them; neither gathers anything itself.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import dates
+from .api.types import to_json
 from .errors import NotFound
+from .model import Role, stored_id
 from .session import Session
 from .store import activity
 from .store import contacts as people
@@ -20,8 +23,8 @@ RECENT = 10
 
 
 def contact_detail(session: Session, contact_id: int) -> dict:
+    # lazy for start-up: the engine and its plugins load only when a run is needed
     from .engine.evaluate import evaluate
-    from .engine.types import to_json
 
     # The run reads the contact, its open promises and follow-ups: shown as it read them, not read twice.
     evaluation = evaluate(session, contact_ids=[contact_id], persist=False)
@@ -48,8 +51,6 @@ def contact_detail(session: Session, contact_id: int) -> dict:
 
 
 def _stats_json(stats) -> dict:
-    from .engine.types import to_json
-
     out = {}
     for name in stats.__slots__:
         value = getattr(stats, name)
@@ -77,9 +78,8 @@ def account_detail(session: Session, account_id: int) -> dict:
             for c in members
         ],
     }
+    # lazy for start-up: the engine and its plugins load only when a run is needed
     from .engine.evaluate import evaluate
-    from .engine.types import to_json
-    from .model import Role, stored_id
 
     evaluation = evaluate(session, contact_ids=[stored_id(c.id) for c in members], persist=False) if members else None
     if evaluation is not None:
@@ -174,8 +174,6 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
     if view["recent_interactions"]:
         out.append("\nRecent interactions")
         for i in view["recent_interactions"]:
-            import datetime as dt
-
             when = dates.local(dt.datetime.fromisoformat(i["at"]), tz).strftime("%Y-%m-%d")
             mood = "" if i["sentiment"] is None else f" {i['sentiment']:+d}"
             notes = f" - {one_line(i['notes'])}" if i["notes"] else ""

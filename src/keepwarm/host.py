@@ -35,11 +35,13 @@ from typing import Any
 
 import pluggy
 
-from . import budget as time_budget
-from . import hookspecs, plugin_trust
-from .engine.checks import check as check_result
-from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
-from .sources.types import SourceKind
+from . import PLUGIN_API_VERSION
+from .api import hookspecs
+from .api.checks import check as check_result
+from .api.sources import SourceKind
+from .api.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
+from .hosting import budget as time_budget
+from .hosting import trust as plugin_trust
 from .wording import plural
 
 GROUP = "keepwarm"
@@ -764,8 +766,6 @@ def _check_api_version(plugin: object) -> None:
     "1" accepts any 1.x; "1.1" needs 1.1 or a later 1.x (the hooks it uses
     arrived in 1.1). A list accepts any one of its entries.
     """
-    from . import PLUGIN_API_VERSION
-
     wanted = getattr(plugin, "KEEPWARM_API", None)
     if wanted is None:
         return

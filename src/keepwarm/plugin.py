@@ -12,7 +12,10 @@ ones keepwarm's own rules use: they import nothing else from keepwarm.
 """
 
 from . import PLUGIN_API_VERSION, dav
-from .engine.types import (
+from .api.hookspecs import hookimpl
+from .api.kit import ago, applies, day_text, in_play, joined, per_settings, section, warnings_for
+from .api.sources import Capture, Checkpoint, Gone, Person, Progress, ReadRequest, Skip, SourceKind
+from .api.types import (
     RECENT_TOUCHES,
     AccountContext,
     ConfigSection,
@@ -26,14 +29,17 @@ from .engine.types import (
     Touch,
     Warning,
 )
-from .hookspecs import hookimpl
 from .model import (
     Assessment,
     Channel,
     Commitment,
+    CommitmentStatus,
     Contact,
+    DateKind,
     Direction,
     FollowUp,
+    FollowUpStatus,
+    ImportantDate,
     Motivation,
     Outcome,
     Party,
@@ -43,8 +49,6 @@ from .model import (
     Stage,
     Tier,
 )
-from .pluginkit import ago, applies, day_text, in_play, joined, per_settings, section, warnings_for
-from .sources.types import Capture, Checkpoint, Gone, Person, Progress, ReadRequest, Skip, SourceKind
 from .wording import first_name, noun, plural
 
 __all__ = [
@@ -74,12 +78,16 @@ __all__ = [
     "Assessment",
     "Channel",
     "Commitment",
+    "CommitmentStatus",
     "ConfigSection",
     "Contact",
     "ContactContext",
     "ContactStats",
+    "DateKind",
     "Direction",
     "FollowUp",
+    "FollowUpStatus",
+    "ImportantDate",
     "Member",
     "Motivation",
     "Network",

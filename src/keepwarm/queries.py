@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from . import detail
+from .api.types import to_json
 from .model import Role, SocialStyle, Stage, stored_id
-from .rules import effective, flatten
+from .rules.loading import effective, flatten
 from .session import Session
+from .store import activity, schema
 from .store import contacts as people
-from .store import schema
 from .text import fold
 
 if TYPE_CHECKING:  # the engine loads on first use: the TUI paints its first screen without it
@@ -53,6 +55,7 @@ def contact_index(session: Session) -> list[dict]:
 
 def contact_rows(session: Session, evaluation: Evaluation | None = None) -> list[dict]:
     """One row per contact with the numbers a table sorts and filters by."""
+    # lazy for start-up: the engine and its plugins load only when a run is needed
     from .engine.evaluate import evaluate
 
     evaluation = evaluation or evaluate(session, persist=False)
@@ -171,9 +174,6 @@ def filter_choices(rows: Iterable[Mapping]) -> dict[str, list[str]]:
 
 def contact_view(session: Session, contact_id: int, *, timeline: int = 50) -> dict:
     """`detail.contact_detail` plus a longer timeline and each important date's next occurrence."""
-    from . import detail
-    from .store import activity
-
     view = detail.contact_detail(session, contact_id)
     with session.store.read() as conn:
         contact = people.get_contact(conn, contact_id)
@@ -205,6 +205,7 @@ def contact_view(session: Session, contact_id: int, *, timeline: int = 50) -> di
 
 def account_rows(session: Session, evaluation: Evaluation | None = None) -> list[dict]:
     """Every account with its number of stakeholders, health and warnings, by name."""
+    # lazy for start-up: the engine and its plugins load only when a run is needed
     from .engine.evaluate import evaluate
 
     evaluation = evaluation or evaluate(session, persist=False)
@@ -256,8 +257,6 @@ def account_view(session: Session, account_id: int, evaluation: Evaluation | Non
     view is read from it instead of running the engine again for the account.
     """
     if evaluation is None:
-        from . import detail
-
         view = detail.account_detail(session, account_id)
     else:
         view = _account_detail_from(session, evaluation, account_id)
@@ -268,8 +267,6 @@ def account_view(session: Session, account_id: int, evaluation: Evaluation | Non
 
 def _account_detail_from(session: Session, evaluation: Evaluation, account_id: int) -> dict:
     """What `detail.account_detail` returns, taken from an evaluation that covers every contact."""
-    from .engine.types import to_json
-
     with session.store.read() as conn:
         account = people.get_account(conn, account_id)
     members = sorted(

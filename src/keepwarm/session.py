@@ -13,12 +13,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import clock, dates, paths, settings
+from .errors import StoreError
 from .store import Store, backups
 
 
 class _computed_once:
     """`functools.cached_property` without its lock: on Python 3.11 that one lock is shared by every instance,
-    so a run left behind while loading a slow plugin (see keepwarm.budget) would block every later one."""
+    so a run left behind while loading a slow plugin (see keepwarm.hosting.budget) would block every later one."""
 
     def __init__(self, func) -> None:
         self.func, self.name = func, func.__name__
@@ -47,7 +48,7 @@ class Session:
         self._now = now
         self._safe_mode = safe_mode
         self._config = config
-        #: Plugins found too slow in this run (see keepwarm.budget): a rebuilt runtime skips them too.
+        #: Plugins found too slow in this run (see keepwarm.hosting.budget): a rebuilt runtime skips them too.
         self.slow_plugins: dict[str, str] = {}
 
     @cached_property
@@ -78,7 +79,7 @@ class Session:
     @_computed_once
     def runtime(self):
         """Plugins and rules, loaded on first use (`keepwarm contact list` never needs them)."""
-        from .engine.runtime import build_runtime
+        from .hosting.runtime import build_runtime  # lazy for start-up: the plugins load on first use
 
         plugins = self.settings.plugins
         return build_runtime(
@@ -111,7 +112,6 @@ def refuse_to_create(session: Session) -> None:
     """
     if session.may_create or session.db_path.is_file():
         return
-    from .errors import StoreError
 
     raise StoreError(
         f"{session.db_path}: no database here (check the path given with --db or KEEPWARM_DB; "

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import paths
+from .dates import zone
 from .errors import UserError, describe_validation_error
 
 
@@ -110,8 +111,6 @@ class Settings(BaseModel):
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
         if value:
-            from .dates import zone
-
             try:
                 zone(value)
             except UserError as exc:

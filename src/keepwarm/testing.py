@@ -29,8 +29,8 @@ import tomli_w
 
 from . import actions, paths
 from .engine.evaluate import Evaluation, evaluate
-from .engine.runtime import build_runtime
 from .host import GROUP, OWN_DISTRIBUTION, PluginHost, _dist_name
+from .hosting.runtime import build_runtime
 from .model import Assessment, Commitment, Contact
 from .session import Session
 from .store import activity

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..engine.types import Suggestion, Tip, Warning
+from ..api.types import Suggestion, Tip, Warning
 from ..session import Session
 
 if TYPE_CHECKING:
-    from ..engine.runtime import Runtime
+    from ..hosting.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Consultation:
 
 
 def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: bool) -> Consultation:
+    # lazy for start-up: the engine and its plugins load only when a run is needed
     from ..engine.evaluate import evaluate
 
     focus = list(contact_ids) if contact_ids is not None else None

@@ -74,8 +74,8 @@ def make_plan(desired: list[Entry], remote: dict[str, Remote], kind: str = "VEVE
 
 
 def _dav():
-    import caldav
-    from caldav.lib import error
+    import caldav  # lazy for start-up: caldav is loaded by a publish only
+    from caldav.lib import error  # lazy for start-up: caldav is loaded by a publish only
 
     return caldav, error
 

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from ..engine.types import Suggestion, Tip, Warning
+from ..api.types import Suggestion, Tip, Warning
 from ..model import Channel, Contact, DateKind, FollowUp, ImportantDate
 
 #: What the title says you do, per channel.

@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .. import __version__
+from .. import __version__, paths
 from ..errors import NotFound
 from ..model import Contact, FollowUp, stored_id
 from ..session import Session
@@ -30,7 +30,7 @@ from .serialize import chunks
 from .state import ExportState, Record, settle
 
 if TYPE_CHECKING:
-    from ..engine.runtime import Runtime
+    from ..hosting.runtime import Runtime
 
 PRODID = f"-//keepwarm//keepwarm {__version__}//EN"
 STATE_FILE = "calendar-exports.json"
@@ -242,8 +242,6 @@ class Export:
 
 
 def state_path():
-    from .. import paths
-
     return paths.data_dir() / STATE_FILE
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import paths, tempfiles
 from ..errors import UserError
+from ..io.files import is_special, special_file
 
 
 def check_writable(path: Path) -> None:
@@ -31,8 +32,6 @@ def check_writable(path: Path) -> None:
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """`data` whole, or as pieces written as they come (a large calendar is never held whole)."""
-    from ..io.files import is_special, special_file
-
     if is_special(path):  # /dev/stdout, a pipe: written into, never replaced by a file
         with special_file(path) as fh:
             for piece in [data] if isinstance(data, (bytes, bytearray, memoryview)) else data:

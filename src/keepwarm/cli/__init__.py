@@ -20,6 +20,7 @@ import click
 from .. import __version__
 from ..errors import Ambiguous, UserError
 from .commands import COMMANDS, HIDDEN
+from .terminal import refuse_undecodable, visible_controls
 
 
 class KeepwarmGroup(click.Group):
@@ -60,8 +61,6 @@ class KeepwarmGroup(click.Group):
             formatter.write_dl(rows)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        from .terminal import refuse_undecodable, visible_controls
-
         # Every character this command prints goes through one filter (see `terminal`).
         with visible_controls():
             try:
@@ -104,16 +103,16 @@ class KeepwarmGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None, safe_mode: bool | None) -> None:
     """keepwarm: who to reach out to today, how, and what builds trust."""
-    from ..session import Session
+    from ..session import Session  # lazy for start-up: `--help` and `--version` open no database
 
     session = Session(db, safe_mode=safe_mode or None)
-    from .opening import set_creation
+    from .opening import set_creation  # lazy for start-up: loaded by commands that open the database
 
     set_creation(session, db)
     ctx.obj = session
     ctx.call_on_close(session.close)
     if ctx.invoked_subcommand is None:
-        from .home import open_home
+        from .home import open_home  # lazy for start-up: only `keepwarm` alone opens the home screen
 
         open_home(session)
 

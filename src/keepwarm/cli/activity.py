@@ -31,6 +31,7 @@ from ..wording import cut, spoken
 from . import cli
 from .output import emit_json, table
 from .params import HOURS, ID, LINE, NOTES, EnumChoice, IntRange
+from .problems import report_problems
 
 pass_session = click.make_pass_decorator(Session)
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead.
@@ -106,7 +107,6 @@ def log(
         notes=notes,
     )
     created = operations.log_touch(session, {"contact_ids": ids, **fields})
-    from .problems import report_problems
 
     report_problems(session.runtime)
     if as_json:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
 from ..errors import UserError
 from ..session import Session
-from ..text import control_problem
+from ..text import control_problem, visible
 from ..wording import plural
 from . import cli
 from .groups import export
@@ -55,10 +56,6 @@ def _check_url(url: str, shown) -> None:
     urllib and caldav raise a bare ValueError (a traceback) on `http://host:99999/` or an
     unclosed `[`, and a control character would be sent to the terminal in the error.
     """
-    from urllib.parse import urlsplit
-
-    from ..text import visible
-
     expected = "expected https://... or http://..."
     if not url.startswith(("http://", "https://")):
         raise UserError(f"url: '{visible(shown(url), multiline=False)}' is not a web address ({expected})")
@@ -75,6 +72,7 @@ def _check_url(url: str, shown) -> None:
 
 
 def _selection(session: Session, days, contact, account, todo, dates, alarm_minutes, *, persist: bool):
+    # lazy for start-up: the calendar libraries load with the command that writes
     from ..calendar.export import Selection
 
     session.tz  # an unknown zone in the config stops us here, before any work  # noqa: B018
@@ -116,8 +114,9 @@ def export_ics(session: Session, output: str, days, contact, account, todo, date
     SEQUENCE); follow-ups done or dismissed since the last export to the same
     file come back as cancelled, so the calendar drops them.
     """
+    # lazy for start-up: the calendar libraries load with the command that writes
     from ..calendar.export import build_export
-    from ..calendar.output import check_writable, write_atomic
+    from ..calendar.output import check_writable, write_atomic  # lazy for start-up
 
     selection = _selection(session, days, contact, account, todo, dates, alarm_minutes, persist=True)
     path = None if output == "-" else Path(output).expanduser()
@@ -197,8 +196,8 @@ def publish(
     URL defaults to [calendar] url in config.toml. Only events keepwarm wrote are
     touched; anything else in the calendar stays as it is.
     """
-    from ..calendar import caldav_publish as dav
-    from ..calendar.export import publish_entries, render_object, resolve
+    from ..calendar import caldav_publish as dav  # lazy for start-up: caldav loads with `calendar publish` only
+    from ..calendar.export import publish_entries, render_object, resolve  # lazy for start-up
 
     cfg = session.settings.calendar
     url = url or cfg.url

@@ -8,6 +8,7 @@ from .. import dashboard as kpi
 from ..session import Session
 from . import cli
 from .output import emit_json
+from .problems import report_problems
 
 pass_session = click.make_pass_decorator(Session)
 
@@ -17,8 +18,8 @@ pass_session = click.make_pass_decorator(Session)
 @pass_session
 def dashboard(session: Session, as_json: bool) -> None:
     """Touches against plan, key stakeholders on cadence, overdue items, inbound share, health and trend."""
+    # lazy for start-up: the engine and its plugins load only when a run is needed
     from ..engine.evaluate import evaluate
-    from .problems import report_problems
 
     evaluation = evaluate(session, persist=False)
     report_problems(evaluation.runtime)

@@ -9,6 +9,7 @@ from ..errors import UserError
 from ..session import Session
 from ..wording import plural
 from . import cli
+from .home import counts
 from .opening import creates_database
 
 pass_session = click.make_pass_decorator(Session)
@@ -28,8 +29,6 @@ def dev() -> None:
 @creates_database
 def generate(session: Session, contacts: int, interactions_per_contact: int, seed: int, force: bool) -> None:
     """Fill the database with deterministic synthetic contacts and history."""
-    from .home import counts
-
     if counts(session)["contacts"] and not force:
         raise UserError(f"{session.db_path}: holds contacts already (use --force to add synthetic ones anyway)")
     result = devdata.generate(

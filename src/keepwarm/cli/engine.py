@@ -10,7 +10,7 @@ import click
 from .. import dates, paths, tempfiles
 from ..engine.agenda import Agenda, build_agenda
 from ..errors import UserError
-from ..rules import effective, flatten
+from ..rules.loading import effective, flatten
 from ..session import Session
 from ..store.ids import MAX_ID
 from ..wording import nothing_due, one_line, plural
@@ -161,7 +161,7 @@ def _toml_value(value) -> str:
 @pass_session
 def rules_init(session: Session, force: bool) -> None:
     """Write a starter file into your rules folder: every setting, commented out, with its default and meaning."""
-    from ..rules_starter import render
+    from ..rules.starter import render  # lazy for start-up: loaded by `rules init` alone
 
     folder = paths.user_rules_dir()
     target = folder / "my-rules.toml"
@@ -183,7 +183,7 @@ def rules_init(session: Session, force: bool) -> None:
 @click.option("--check", is_flag=True, help="Only compare with --output's file; exit 1 if it is stale.")
 def rules_docs(output: Path | None, check: bool) -> None:
     """The reference of every built-in rule and its TOML keys, from the code (docs/rules.md)."""
-    from ..rules_docs import render
+    from ..rules.docs import render  # lazy for start-up: loaded by `rules docs` alone
 
     text = render()
     if check:
@@ -243,7 +243,7 @@ def plugins() -> None:
 )
 def plugins_new(name: str, family: tuple[str, ...], parent: Path) -> None:
     """Scaffold a plugin package NAME (e.g. golf-tips): pyproject, module, TOML defaults, tests, README."""
-    from ..scaffold import create
+    from ..scaffold import create  # lazy for start-up: loaded by `plugin new` alone
 
     target = create(name, family or ("tips",), parent)
     click.echo(f"Created {target}")

@@ -39,7 +39,7 @@ def open_home(session: Session) -> None:
     if interactive():
         session.may_create = True  # the app starts a new book where it is told to; the summary only reads
         session.store, session.tz  # noqa: B018 - a bad database or config is one line on stderr, before the app
-        from ..tui import run  # textual is only imported for the app
+        from ..tui import run  # lazy for start-up: textual is only imported for the app
 
         run(session)
         return

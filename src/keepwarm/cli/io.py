@@ -26,6 +26,7 @@ from .groups import export, import_
 from .opening import creates_database
 from .output import emit_json
 from .params import EnumChoice
+from .terminal import ProgressLine
 
 pass_session = click.make_pass_decorator(Session)
 
@@ -67,7 +68,7 @@ def import_vcard(session: Session, files: tuple[Path, ...], dry_run, skip_invali
     A contact already here is found by UID, then email, then exact name, and
     updated; importing the same file again changes nothing.
     """
-    from ..io import imports
+    from ..io import imports  # lazy for start-up: each command loads its own importer or exporter
 
     report = imports.import_vcards(
         session.store, list(files), session.now, dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding
@@ -103,7 +104,7 @@ def import_csv(session: Session, file: Path, mapping, format_key, dry_run, skip_
     best_time, do_not_contact, birthday, work_anniversary, anniversary, tier,
     stage, tags, notes, owner, uid.
     """
-    from ..io import imports
+    from ..io import imports  # lazy for start-up: each command loads its own importer or exporter
 
     report = imports.import_contacts_csv(
         session.store,
@@ -137,8 +138,7 @@ def import_interactions(session: Session, file: Path, mapping, dry_run, skip_inv
     in your time zone; a date alone means noon. Prints the counts and the first
     problems with their lines (--json: every row); a progress bar on a terminal.
     """
-    from ..io import imports
-    from .terminal import ProgressLine
+    from ..io import imports  # lazy for start-up: each command loads its own importer or exporter
 
     bar = None if as_json else ProgressLine()
     try:
@@ -190,7 +190,7 @@ def export_json(session: Session, output: Path) -> None:
     The file is the same, byte for byte, for the same data; `keepwarm restore`
     loads it into an empty database.
     """
-    from ..io import backup
+    from ..io import backup  # lazy for start-up: each command loads its own importer or exporter
 
     if str(output) == "-":
         sys.stdout.flush()
@@ -223,7 +223,7 @@ def export_vcard(session: Session, output: Path, account, tag, role, stage, sear
             stage=stage.value if stage else None,
             search=search,
         )
-    from ..io import vcard_export
+    from ..io import vcard_export  # lazy for start-up: vobject loads with the vCard commands only
 
     text = vcard_export.export(sorted(found, key=lambda c: stored_id(c.id)))
     if _write(output, text):
@@ -268,7 +268,7 @@ def _counts(counts: dict[str, int]) -> str:
 @creates_database
 def restore_command(session: Session, file: Path, as_json: bool) -> None:
     """Load a JSON backup into an empty database (see `keepwarm export json`)."""
-    from ..io import restore
+    from ..io import restore  # lazy for start-up: each command loads its own importer or exporter
 
     counts = restore.restore(session.store, file)
     if as_json:
@@ -285,7 +285,7 @@ def restore_command(session: Session, file: Path, as_json: bool) -> None:
 @creates_database
 def demo_command(session: Session, into_current: bool, force: bool, as_json: bool) -> None:
     """Load the example data set, dated around today, into its own database (demo.db)."""
-    from ..io import demo
+    from ..io import demo  # lazy for start-up: each command loads its own importer or exporter
 
     if into_current:
         target = session.db_path

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 
@@ -126,8 +128,6 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
 
 def terminal_width() -> int:
     """The terminal's width (or $COLUMNS); 100 when the output is not a terminal."""
-    import shutil
-
     return max(40, shutil.get_terminal_size(fallback=(100, 24)).columns)
 
 
@@ -137,8 +137,6 @@ def wrapped_table(rows: Sequence[Sequence[object]], headers: Sequence[str], wrap
     The other columns keep their widest cell; the wrapped one gets what is left
     (at least 10 characters), and its continuation lines leave the others blank.
     """
-    import textwrap
-
     cells = [[("" if c is None else str(c)) for c in row] for row in rows]
     widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
     others = sum(w for i, w in enumerate(widths) if i != wrap) + 2 * (len(headers) - 1)

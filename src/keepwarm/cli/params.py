@@ -35,7 +35,7 @@ class EnumChoice(click.ParamType):
             self.fail(f"{value!r} is not one of: {accepted}", param, ctx)
 
     def shell_complete(self, ctx, param, incomplete):
-        from click.shell_completion import CompletionItem
+        from click.shell_completion import CompletionItem  # lazy for start-up: only shell completion needs it
 
         return [
             CompletionItem(typed(m))

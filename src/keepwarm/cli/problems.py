@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from ..engine.runtime import Runtime
+    from ..hosting.runtime import Runtime
 
 _reported: set[int] = set()
 

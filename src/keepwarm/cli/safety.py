@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .. import doctor as checkup
+from ..doctor import checks as checkup
 from ..errors import UserError
 from ..session import Session
 from ..store import backups

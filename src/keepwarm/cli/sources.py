@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import click
+from pydantic_core import to_jsonable_python
+from sqlalchemy import func, select
 
-from ..errors import UserError
+from ..errors import UserError, describe_validation_error
 from ..session import Session
+from ..settings import Settings, SourceSettings
+from ..sources import config_file, correspondents
+from ..sources.registry import configured, kinds, validate
+from ..store import captures as kept
+from ..store import contacts as people
+from ..store.schema import interactions
 from ..wording import plural
 from . import cli
 from .opening import creates_database
@@ -58,10 +68,7 @@ def _fresh_name(session: Session, kind: str) -> str:
 
 def _sync_summaries(session: Session, names: list[str] | None, as_json: bool, dry_run: bool = False) -> list:
     """Sync with a progress line; the first Ctrl-C stops after the item being read, keeping what was saved."""
-    import signal
-    import threading
-
-    from ..sources.sync import sync
+    from ..sources.sync import sync  # lazy for start-up: the sync and its readers load with `source sync` only
 
     bar = ProgressLine() if not as_json else None
     cancel = threading.Event()
@@ -125,10 +132,6 @@ def source_group() -> None:
 @pass_session
 def kinds_command(session: Session, as_json: bool) -> None:
     """List the kinds of source the plugins offer, with their options."""
-    from pydantic_core import to_jsonable_python
-
-    from ..sources.registry import kinds
-
     offered = kinds(session)
     report_problems(session.runtime)
     rows: list[dict[str, Any]] = []
@@ -209,10 +212,6 @@ def add_command(
     A password is never written to config.toml: IMAP and CalDAV take a
     command that prints it (`password_command`) or the system keyring.
     """
-    from ..settings import Settings, SourceSettings
-    from ..sources import config_file
-    from ..sources.registry import kinds, validate
-
     offered = kinds(session)
     if kind not in offered:
         known = ", ".join(sorted(offered)) or "none (are plugins disabled?)"
@@ -224,8 +223,6 @@ def add_command(
         Settings.model_validate({"sources": {name: {"kind": kind}}})
         me = Settings.model_validate({"me": [*session.settings.me, *addresses]}).me
     except Exception as exc:  # a name or address the settings refuse
-        from ..errors import describe_validation_error
-
         raise UserError(describe_validation_error(exc)) from None
     _, found = offered[kind]
     values = {**_settings(pairs), found.target: _target(target)}
@@ -245,8 +242,6 @@ def add_command(
     summaries = _sync_summaries(session, [name], as_json)
     [summary] = summaries
     if summary.problem and summary.read == 0:
-        from ..store import captures as kept
-
         with session.store.write() as conn:
             kept.forget(conn, name, keep_touches=False)
         raise UserError(
@@ -262,9 +257,6 @@ def add_command(
 @pass_session
 def list_command(session: Session, as_json: bool) -> None:
     """List the sources, when each last synced, and what it brought."""
-    from ..sources.registry import configured
-    from ..store import captures as kept
-
     every = configured(session)
     rows: list[dict[str, Any]] = []
     with session.store.read() as conn:
@@ -318,9 +310,6 @@ def list_command(session: Session, as_json: bool) -> None:
 @pass_session
 def rm_command(session: Session, name: str, keep: bool | None, as_json: bool) -> None:
     """Remove the source NAME; asks whether to keep the touches it brought."""
-    from ..sources import config_file
-    from ..store import captures as kept
-
     if name not in session.settings.sources:
         known = ", ".join(sorted(session.settings.sources)) or "none"
         raise UserError(f"NAME: no source named {name!r} (sources: {known})")
@@ -341,6 +330,7 @@ def rm_command(session: Session, name: str, keep: bool | None, as_json: bool) ->
             count, contacts = kept.forget(conn, name, keep_touches=keep)
     config_file.remove_source(name)
     if contacts and not keep:
+        # lazy for start-up: the engine and its plugins load only when a run is needed
         from ..engine.evaluate import evaluate
 
         session.__dict__.pop("settings", None)
@@ -387,7 +377,6 @@ def correspondents_group(ctx: click.Context, limit: int, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..sources import correspondents
 
     session = ctx.find_object(Session)
     found = correspondents.unknown(session, limit=limit)
@@ -413,15 +402,9 @@ def correspondents_group(ctx: click.Context, limit: int, as_json: bool) -> None:
 @pass_session
 def correspondent_add(session: Session, address: str, name: str | None, as_json: bool) -> None:
     """Make ADDRESS a contact; their captured mail and meetings become touches."""
-    from ..sources import correspondents
-    from ..store import contacts as people
-
     contact_id = correspondents.add(session, address, name)
     with session.store.read() as conn:
         contact = people.get_contact(conn, contact_id)
-        from sqlalchemy import func, select
-
-        from ..store.schema import interactions
 
         count = conn.execute(select(func.count()).where(interactions.c.contact_id == contact_id)).scalar_one()
     if as_json:
@@ -436,8 +419,6 @@ def correspondent_add(session: Session, address: str, name: str | None, as_json:
 @pass_session
 def correspondent_ignore(session: Session, address: str, as_json: bool) -> None:
     """Never list ADDRESS again."""
-    from ..sources import correspondents
-
     newly = correspondents.ignore(session, address)
     if as_json:
         emit_json({"address": address.strip().lower(), "newly_ignored": newly})

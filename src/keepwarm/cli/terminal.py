@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..errors import UserError
 from ..text import visible
 
 
@@ -87,8 +88,6 @@ def visible_controls() -> Iterator[None]:
 
 def refuse_undecodable(args) -> None:
     """A command line byte that is not UTF-8 (kept by Python as a lone surrogate) is a user error, not a crash."""
-    from ..errors import UserError
-
     for number, arg in enumerate(args, start=1):
         if not isinstance(arg, str):
             continue

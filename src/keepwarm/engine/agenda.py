@@ -15,12 +15,12 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..api.types import Suggestion, Tip, Warning, to_json
 from ..model import Contact, FollowUp, Tier, stored_id
 from ..session import Session
 from ..store import followups
 from .evaluate import Evaluation, collector_paused, evaluate
 from .health import Health
-from .types import Suggestion, Tip, Warning, to_json
 
 
 @dataclass

@@ -18,18 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel
 
-from ..host import PluginProblem
-from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage, stored_id
-from ..session import Session
-from ..store import activity, followups
-from ..store import contacts as people
-from . import stats as statistics
-from .health import Health, account_health, contact_health
-from .network import StoredNetwork
-from .readonly import Freezer
-from .reconcile import reconcile
-from .runtime import Runtime
-from .types import (
+from ..api.types import (
     AccountContext,
     ContactContext,
     ContactStats,
@@ -41,6 +30,17 @@ from .types import (
     Touch,
     Warning,
 )
+from ..host import PluginProblem
+from ..hosting.runtime import Runtime
+from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage, stored_id
+from ..session import Session
+from ..store import activity, followups, snapshots
+from ..store import contacts as people
+from . import stats as statistics
+from .health import Health, account_health, contact_health
+from .network import StoredNetwork
+from .readonly import Freezer
+from .reconcile import reconcile
 
 
 @contextmanager
@@ -434,8 +434,6 @@ class _PerContact:
 
 def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
     """The follow-ups the cadence proposed, reconciled, and what the run concluded, stored in one transaction."""
-    from ..store import snapshots  # what this run concluded, stored with the follow-ups it reconciled
-
     host, cfg = run.runtime.host, run.runtime.engine
     targets = list(evaluation.contacts)
     active = {name for name, info in host.infos.items() if info.active}

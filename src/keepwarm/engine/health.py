@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from ..api.types import ContactStats, Warning
+from ..rules.core import HealthSettings
 from ..wording import number, plural, spoken
-from .settings import HealthSettings
-from .types import ContactStats, Warning
 
 
 class HealthTerm(NamedTuple):

@@ -18,11 +18,12 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Connection, LargeBinary, Text, bindparam, cast, func, select
 
+from ..api.types import ContactStats
 from ..model import Contact, stored_id
 from ..store import contacts as people
 from ..store.schema import accounts, contact_tags, contacts, interactions
 from .readonly import freeze
-from .types import ContactStats
+from .stats import _aware
 
 #: Fields a topic may be found in, as `candidates` understands them.
 FIELDS = ("tags", "title", "interests")
@@ -30,8 +31,6 @@ FIELDS = ("tags", "title", "interests")
 
 def last_touches(conn: Connection, ids: Iterable[int]) -> dict[int, dt.datetime | None]:
     """Each contact's latest completed touch: `ContactStats.last_touch`, for a few contacts, from the index."""
-    from .stats import _aware
-
     wanted = list(dict.fromkeys(ids))
     out: dict[int, dt.datetime | None] = dict.fromkeys(wanted)
     for start in range(0, len(wanted), 500):

@@ -16,10 +16,10 @@ from collections.abc import Set as AbstractSet
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from ..api.types import Proposal
 from ..model import FollowUpStatus
 from ..store.rows import Parsed, as_text
 from ..store.schema import followups
-from .types import Proposal
 
 MANUAL = "manual"
 OPEN = (FollowUpStatus.OPEN.value, FollowUpStatus.SNOOZED.value)

@@ -24,11 +24,11 @@ from sqlalchemy import Connection, String, and_, bindparam, case, exists, func, 
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Join
 
+from ..api.types import RECENT_TOUCHES, ContactStats, Touch
 from ..model import Assessment, Channel, Direction, Outcome, Purpose
 from ..model.entities import RESPONSE_HOURS_MAX
 from ..store.rows import constructed, plain_rows
 from ..store.schema import assessments, commitments, contact_totals, contacts, interactions
-from .types import RECENT_TOUCHES, ContactStats, Touch
 
 ACCESS_PROBLEMS = ("declined", "cancelled", "rescheduled", "no_show")
 WRITTEN = ("email", "letter", "text")

@@ -18,7 +18,7 @@ from .. import paths
 from ..errors import UserError
 from ..model import ImportantDate
 from ..store import Store
-from . import restore
+from . import restore, restore_rows
 from .backup import table_counts
 from .restore import Parsed
 
@@ -77,7 +77,7 @@ def load_demo(store: Store, today: dt.date, now: dt.datetime) -> dict[str, int]:
     """Load the example data into an empty database; returns how many records of each kind."""
     parsed = shift(restore.load_file(demo_path()), today, now)
     with store.write() as conn:
-        restore.require_empty(conn, store)
+        restore_rows.require_empty(conn, store)
         restore.write(conn, parsed)
     return parsed.counts()
 

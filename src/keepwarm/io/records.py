@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..model import Account, Assessment, Channel, Commitment, Contact, FollowUp, Interaction, Outcome, Purpose
 from ..model.entities import as_utc
 from ..store.captures import LONGEST
+from ..store.followups import NO_REASON
 
 FORMAT = "keepwarm-backup"
 #: 2 added what the interaction sources captured (captures, ignored_addresses, source_state, and
@@ -81,8 +82,6 @@ class FollowUpRecord(FollowUp, _Stamped):
     def _usable_reason(cls, value: object) -> object:
         # A blank reason is what a plugin could store before its results were checked: a backup
         # holding one is restored with the reason the app shows for it, not refused.
-        from ..store.followups import NO_REASON
-
         return NO_REASON if isinstance(value, str) and not value.strip() else value
 
 

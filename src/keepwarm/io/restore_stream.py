@@ -30,7 +30,7 @@ from .backup import TABLES
 from .encoding import MAX_BYTES
 from .files import write_private
 from .records import KEYS, SECTIONS, Record
-from .restore import (
+from .restore_rows import (
     capture_twice,
     check_envelope,
     check_rules,

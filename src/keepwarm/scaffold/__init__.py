@@ -23,6 +23,8 @@ from pathlib import Path
 
 from .. import PLUGIN_API_VERSION, __version__
 from ..errors import UserError
+from ..rules.core import CORE_SECTIONS
+from ..rules.docs import builtin_host
 from . import templates
 
 FAMILY_NAMES = tuple(templates.FAMILIES)
@@ -83,9 +85,6 @@ def plan(name: str, family: str | Sequence[str]) -> Plan:
 
 
 def _builtin_names() -> set[str]:
-    from ..engine.settings import CORE_SECTIONS
-    from ..rules_docs import builtin_host
-
     host = builtin_host()
     return set(CORE_SECTIONS) | set(host.infos) | {i.section for i in host.infos.values() if i.section}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import UserError
+from ..errors import UserError, describe_validation_error
 from ..model import Contact
 from ..store import captures as kept
 from ..store import contacts as people
@@ -59,11 +59,10 @@ def add(session, address: str, name: str | None = None) -> int:
         try:
             contact = Contact(name=chosen, emails=[address.strip()])
         except ValueError as exc:
-            from ..errors import describe_validation_error
-
             raise UserError(describe_validation_error(exc)) from None
         contact_id = people.insert_contact(conn, contact, session.now)
         kept.mark_unanswered(conn, session.now, session.settings.sync.unanswered_days)
+    # lazy for start-up: the engine and its plugins load only when a run is needed
     from ..engine.evaluate import evaluate
 
     evaluate(session, contact_ids=[contact_id])

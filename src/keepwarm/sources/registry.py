@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ValidationError
 
 from .. import paths
+from ..api.sources import SourceKind
 from ..errors import UserError, describe_validation_error
 from ..wording import plural
-from .types import SourceKind
 
 
 @dataclass(frozen=True)

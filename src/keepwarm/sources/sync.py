@@ -23,13 +23,13 @@ from types import MappingProxyType
 
 from sqlalchemy import Connection, select
 
-from .. import actions
+from .. import actions, paths
+from ..api.sources import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 from ..errors import UserError
 from ..store import captures as kept
 from ..store.schema import interactions
 from ..wording import noun, one_line
 from .registry import Configured, pick
-from .types import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 
 #: Up to this many contacts with new touches, the engine evaluates only them after a sync; beyond, the whole book.
 SCOPED_AT_MOST = 200
@@ -151,8 +151,6 @@ def _i_declined(item: Capture, me: frozenset[str]) -> bool:
 
 def _digest(me: frozenset[str]) -> str:
     """Which addresses were mine when a source was read: when they change, its items are read again."""
-    import hashlib
-
     return hashlib.blake2b("\n".join(sorted(me)).encode(), digest_size=8).hexdigest()
 
 
@@ -163,8 +161,6 @@ class _RollBack(Exception):
 def check_me(session) -> frozenset[str]:
     me = session.settings.my_addresses()
     if not me:
-        from .. import paths
-
         raise UserError(
             f"{paths.config_file()}: me: your own e-mail addresses are needed to tell the mail you sent from the mail "
             'you received (add me = ["you@example.org"] there, or pass --me to `keepwarm source add`)'
@@ -223,6 +219,7 @@ def _after(session, touched: set[int], ahead: int, engine: Callable) -> None:
         touched |= _satisfy(conn, session, before, ahead)
         kept.mark_unanswered(conn, now, settings.unanswered_days)
     if touched:
+        # lazy for start-up: the engine and its plugins load only when a run is needed
         from ..engine.evaluate import evaluate
 
         # A few contacts: only they (and their accounts) are evaluated; many: one run over the book costs less.

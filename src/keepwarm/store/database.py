@@ -16,14 +16,12 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from .. import paths, tempfiles
-from ..budget import check_may_write
 from ..errors import StoreError
 from . import backups, migrate, readonly
 
@@ -33,6 +31,21 @@ BUSY_TIMEOUT_MS = 15_000
 BUSY_TIMEOUT_ENV = "KEEPWARM_BUSY_TIMEOUT"
 #: Plans made again when another process wrote in between; the last one is made under the write lock.
 PLAN_ATTEMPTS = 3
+
+#: Checks run before every write, each raising to refuse it. The plugin time budget adds one (a run given up for
+#: a slow plugin never writes), so the store refuses such a write without knowing anything of plugins.
+_write_checks: list[Callable[[], None]] = []
+
+
+def before_every_write(check: Callable[[], None]) -> None:
+    """Call `check()` before each write of every store from now on; it raises to refuse the write."""
+    if check not in _write_checks:
+        _write_checks.append(check)
+
+
+def _check_write() -> None:
+    for check in _write_checks:  # e.g. a run given up for a slow plugin (keepwarm.hosting.budget) never writes
+        check()
 
 
 def busy_timeout_ms() -> int:
@@ -302,13 +315,13 @@ class Store:
                         if writer is None:
                             return
                         if last:
-                            check_may_write()
+                            _check_write()
                             writer(conn)
                             return
                     conn.execution_options(keepwarm_write=True)
                     with conn.begin():
                         if _data_version(conn) == version:
-                            check_may_write()
+                            _check_write()
                             writer(conn)
                             return
         except (OperationalError, sqlite3.OperationalError) as exc:
@@ -327,7 +340,7 @@ class Store:
     def _may_write(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: nothing was written, because {self.read_only}")
-        check_may_write()  # a run given up for a slow plugin (keepwarm.budget) never writes
+        _check_write()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -344,16 +357,8 @@ class Store:
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A driver connection that cannot change the file (for judging a file, and for `keepwarm doctor`).
-
-    Without a WAL or a journal beside it, the whole database is in the file and
-    is read as immutable, so not even the `-wal`/`-shm` side files appear next
-    to a file that turns out not to be ours.
-    """
-    resolved = Path(path).resolve()
-    live = any(resolved.with_name(resolved.name + suffix).exists() for suffix in ("-wal", "-journal"))
-    uri = f"file:{quote(str(resolved))}?mode=ro" + ("" if live else "&immutable=1")
-    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    """A driver connection that cannot change the file (for judging a file, and for `keepwarm doctor`)."""
+    return readonly.connect(path, BUSY_TIMEOUT_MS / 1000)
 
 
 def inspect_read_only(path: Path) -> migrate.SchemaState:

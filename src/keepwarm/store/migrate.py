@@ -48,7 +48,7 @@ def inspect(conn: Connection) -> SchemaState:
 
 
 def alembic_config(conn: Connection | None = None):
-    from alembic.config import Config
+    from alembic.config import Config  # lazy for start-up: alembic loads only when the schema must change
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -58,7 +58,7 @@ def alembic_config(conn: Connection | None = None):
 
 
 def upgrade(conn: Connection, revision: str = "head") -> None:
-    from alembic import command
+    from alembic import command  # lazy for start-up: alembic loads only when the schema must change
 
     command.upgrade(alembic_config(conn), revision)
     if conn.in_transaction():

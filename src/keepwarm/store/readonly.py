@@ -3,7 +3,7 @@
 SQLite in WAL mode needs to write its `-shm`/`-wal` files beside the
 database even to read, so a read-only file could not even be listed. Such a
 file is opened through SQLite's `mode=ro` URI instead (see
-`database.connect_read_only`), and any write is refused in one line before
+`connect`), and any write is refused in one line before
 it starts.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 
 def is_read_only(path: Path) -> bool:
@@ -51,7 +52,18 @@ def why_read_only(path: Path) -> str:
 def connect_source(path: Path, timeout: float) -> sqlite3.Connection:
     """A driver connection to copy from: read-only when the database cannot be written."""
     if Path(path).exists() and is_read_only(path):
-        from .database import connect_read_only
-
-        return connect_read_only(path)
+        return connect(path, timeout)
     return sqlite3.connect(path, timeout=timeout)
+
+
+def connect(path: Path, timeout: float) -> sqlite3.Connection:
+    """A driver connection that cannot change the file (`database.connect_read_only` with the store's timeout).
+
+    Without a WAL or a journal beside it, the whole database is in the file and
+    is read as immutable, so not even the `-wal`/`-shm` side files appear next
+    to a file that turns out not to be ours.
+    """
+    resolved = Path(path).resolve()
+    live = any(resolved.with_name(resolved.name + suffix).exists() for suffix in ("-wal", "-journal"))
+    uri = f"file:{quote(str(resolved))}?mode=ro" + ("" if live else "&immutable=1")
+    return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)

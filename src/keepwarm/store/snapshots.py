@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, type_coerce, update
 
+from ..jsonvalues import jsonable as to_json
 from ..model import FollowUpStatus
 from .followups import OPEN_STATES, usable_reason
 from .rows import plain_rows
@@ -69,8 +70,6 @@ class _WarningTexts:
     objects for every member."""
 
     def __init__(self) -> None:
-        from ..engine.types import to_json
-
         self._to_json = to_json
         self._done: dict[int, str] = {}
         self._values: dict[int, tuple] = {}

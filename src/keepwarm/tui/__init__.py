@@ -7,7 +7,7 @@ from ..session import Session
 
 def run(session: Session) -> None:
     """The app on the session's database; again on another when the user changes books (the demo book, and back)."""
-    from .app import KeepwarmApp
+    from .app import KeepwarmApp  # lazy for start-up: textual loads when the app starts
 
     own = session.db_path
     while True:

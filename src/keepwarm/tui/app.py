@@ -16,13 +16,19 @@ from typing import TYPE_CHECKING, cast
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import ModalScreen
 
+from .. import queries
+from ..actions import PROMISE_KEY
 from ..errors import UserError
+from ..hosting.budget import abandon_all
+from ..paths import default_db_path
 from ..session import Session
+from ..store.contacts import describe
 from ..store.watch import ChangeWatcher
 from ..wording import plural
-from .palette import KeepwarmCommands
+from .palette import KeepwarmCommands, KeepwarmPalette
 from .screens.agenda import AgendaScreen
 from .screens.base import DataScreen
 from .syncing import Syncing
@@ -48,20 +54,14 @@ def _screen(module: str, name: str):
 
 
 def _operations():
-    from .. import operations  # the writes' core functions: loaded with the first one
+    from .. import operations  # lazy for start-up: the writes' core functions load with the first write
 
     return operations
 
 
-def _queries():
-    from .. import queries
-
-    return queries
-
-
 def _demo_home(session: Session, own_book: Path | None) -> Path | None:
     """The user's own database when the session's is the demo book, else None."""
-    from ..io.demo import default_db
+    from ..io.demo import default_db  # lazy for start-up: loaded when the demo book is asked for
 
     try:
         is_demo = session.db_path.resolve() == default_db().resolve()
@@ -69,7 +69,6 @@ def _demo_home(session: Session, own_book: Path | None) -> Path | None:
         is_demo = False
     if not is_demo:
         return None
-    from ..paths import default_db_path
 
     if own_book is None or own_book.resolve() == session.db_path.resolve():
         return default_db_path()
@@ -140,14 +139,12 @@ class KeepwarmApp(Syncing, App[None]):
                 timeout=12,
             )
         await self.switch_mode("agenda")
-        if _queries().is_empty(self.session):
+        if queries.is_empty(self.session):
             await self.push_screen(_loaded("screens.welcome", "WelcomeScreen")())
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.close()
-        from ..budget import abandon_all
-
         self.stop_sync()
         self.gate.close()
         abandon_all()  # quitting never waits on a plugin: workers stuck in one are let go (their threads are daemons)
@@ -165,7 +162,7 @@ class KeepwarmApp(Syncing, App[None]):
         finally:
             self.gate.lock.release()
         if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
-            if not _queries().is_empty(self.session):
+            if not queries.is_empty(self.session):
                 await self.leave_welcome_if_filled()
         elif getattr(self.screen, "editing", False):
             self.gate.changed()  # the contact being edited in place reloads after its save
@@ -188,10 +185,6 @@ class KeepwarmApp(Syncing, App[None]):
 
     def action_command_palette(self) -> None:
         """Textual's palette, made to answer once (`palette.KeepwarmPalette`)."""
-        from textual.command import CommandPalette
-
-        from .palette import KeepwarmPalette
-
         # textual types is_open's app as App[object], and App is invariant in its result type: no App[None] fits.
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(KeepwarmPalette(id="--command-palette"))
@@ -345,8 +338,6 @@ class KeepwarmApp(Syncing, App[None]):
 
     def promise_of(self, contact_id: int, rule_key: str | None):
         """The open promise an agenda row reminds of (a read by key, only for a promise's row), or None."""
-        from ..actions import PROMISE_KEY
-
         if not rule_key or not rule_key.startswith(PROMISE_KEY):
             return None
         return _operations().promise_of_followup(self.session, contact_id, rule_key)
@@ -356,8 +347,6 @@ class KeepwarmApp(Syncing, App[None]):
 
     @work(thread=True, group="write")
     def _write_keep(self, promise_id: int, contact: tuple[int, str], channel: str | None) -> None:
-        from ..store.contacts import describe
-
         try:
             kept = self.gate.run(_operations().keep_promise, self.session, promise_id)
             person = _operations().get_contact(self.session, contact[0])
@@ -526,7 +515,7 @@ class KeepwarmApp(Syncing, App[None]):
         await self.leave_welcome_if_filled()
 
     async def leave_welcome_if_filled(self) -> None:
-        if _queries().is_empty(self.session):
+        if queries.is_empty(self.session):
             if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
                 cast("WelcomeScreen", self.screen).busy(False)
             self.notify("Still empty.", severity="warning")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from rich import control as _rich_control
 from rich.text import Text
@@ -82,8 +83,6 @@ def bullet_lines(items: Iterable[Content | str], empty: str = "") -> Content:
 
 def short_path(path) -> str:
     """A path with the home folder written as ~, the way people type it."""
-    from pathlib import Path
-
     text = str(path)
     try:
         home = str(Path.home())

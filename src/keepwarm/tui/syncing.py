@@ -112,7 +112,7 @@ class Syncing(_App):
         outcome = _Outcome()
 
         def run() -> None:
-            from ..sources.sync import sync
+            from ..sources.sync import sync  # lazy for start-up: the sync and its readers load with the first sync
 
             try:
                 outcome.summaries = sync(self.session, progress=self._progress, cancel=cancel, engine=self.gate.run)

@@ -5,7 +5,7 @@ session's runtime (the plugin host records problems as it goes), so they take
 turns under one lock; one evaluation is kept per version of the data and
 reused by the screens until a write bumps the version.
 
-Plugins run under a time budget (`keepwarm.budget`): each engine call runs
+Plugins run under a time budget (`keepwarm.hosting.budget`): each engine call runs
 through `budget.guarded`, in a daemon thread the worker waits on, so a plugin
 that hangs is left behind and skipped -- the worker, the lock and quitting
 never wait for it. (Textual's thread workers run in asyncio's default
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, overload
 
-from .. import budget
+from ..hosting import budget
 from ..session import Session
 
 if TYPE_CHECKING:  # the engine (plugins, rule packs) loads in the first worker that runs it, not at start-up
@@ -82,6 +82,7 @@ class EngineGate:
             return budget.guarded(self._evaluate)
 
     def _evaluate(self) -> Evaluation:
+        # lazy for start-up: the engine loads in the worker, after the first paint
         from ..engine.evaluate import evaluate
 
         with self._turn():
@@ -100,6 +101,7 @@ class EngineGate:
             return budget.guarded(self._agenda, days, advice)
 
     def _agenda(self, days: int, advice: bool) -> Agenda:
+        # lazy for start-up: the engine loads in the worker, after the first paint
         from ..engine.agenda import build_agenda
 
         with self._turn():
@@ -128,6 +130,7 @@ class EngineGate:
 
     def contact_advice(self, contact_id: int) -> tuple[dict, list[str]]:
         """A contact's agenda advice from a run over it alone (`engine.agenda.contact_advice`), under the lock."""
+        # lazy for start-up: the engine loads in the worker, after the first paint
         from ..engine.agenda import contact_advice
 
         with self._turn():

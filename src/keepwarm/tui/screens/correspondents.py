@@ -22,13 +22,16 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ...errors import UserError
+from ...sources import correspondents
 from ...text import visible
 from ...wording import plural
 from ..cells import FittedTable
 from ..render import plain
 from ..syncing import FIRST_SOURCE
+from ..widgets.correspondent_form import NewContactScreen
 from ..widgets.nav import NavBar
 from .base import DataScreen
+from .welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from ...sources.correspondents import Correspondent
@@ -92,8 +95,6 @@ class CorrespondentsScreen(DataScreen):
     # ------------------------------------------------------------- data
 
     def fetch(self) -> list[Correspondent]:
-        from ...sources import correspondents
-
         return correspondents.unknown(self.app.session, limit=LISTED)
 
     def show(self, people: list[Correspondent]) -> None:
@@ -155,7 +156,6 @@ class CorrespondentsScreen(DataScreen):
         if person is None:
             self.notify("Nobody to add: the list is empty.", severity="warning")
             return
-        from ..widgets.correspondent_form import NewContactScreen
 
         def closed(name: str | None) -> None:
             if name is not None:
@@ -165,8 +165,6 @@ class CorrespondentsScreen(DataScreen):
 
     @work(thread=True, group="write")
     def _add(self, person: Correspondent, name: str) -> None:
-        from ...sources import correspondents
-
         try:
             self.app.gate.run(correspondents.add, self.app.session, person.address, name)
         except UserError as exc:
@@ -194,8 +192,6 @@ class CorrespondentsScreen(DataScreen):
 
     @work(thread=True, group="write")
     def _ignore(self, person: Correspondent) -> None:
-        from ...sources import correspondents
-
         try:
             self.app.gate.run(correspondents.ignore, self.app.session, person.address)
         except UserError as exc:
@@ -214,8 +210,6 @@ class CorrespondentsScreen(DataScreen):
     def action_back(self) -> None:
         stack = self.app.screen_stack
         if self.added and len(stack) > 1:
-            from .welcome import WelcomeScreen
-
             if isinstance(stack[-2], WelcomeScreen):  # opened from the palette on an empty book: it has people now
                 self.app.call_later(self.app.leave_welcome_if_filled)
         self.dismiss()

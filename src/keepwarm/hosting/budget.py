@@ -28,6 +28,8 @@ import time
 import weakref
 from typing import Any, Callable
 
+from ..store.database import before_every_write
+
 DEFAULT_SECONDS = 3.0
 MAX_RERUNS = 50  # each rerun has one slow plugin fewer: more would mean something else is wrong
 _SIGNAL = getattr(signal, "SIGUSR1", None)
@@ -206,6 +208,9 @@ def check_may_write() -> None:
         with found.lock:
             if found.cancelled:
                 raise RunAbandoned()
+
+
+before_every_write(check_may_write)
 
 
 def tripped(found: Lane) -> tuple[Any, str, str, int | None] | None:

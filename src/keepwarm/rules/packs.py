@@ -4,7 +4,7 @@ A default lives in one place, the pydantic model of its section (`Field(30,
 description=...)`). The packs are what a user reads and copies from, so they
 are generated from the models, each key under its description, and a test
 fails the moment a pack differs from what the models give (as docs/rules.md
-is checked). Regenerate them with `python -m keepwarm.rules_packs`.
+is checked). Regenerate them with `python -m keepwarm.rules.packs`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .engine.settings import CORE_SECTIONS
-from .rules_docs import _CORE_DOCS, FAMILIES, _enum_values, _inline, builtin_host
+from .core import CORE_SECTIONS
+from .docs import _CORE_DOCS, FAMILIES, _enum_values, _inline, builtin_host
 
 #: The repository's packs, which a source checkout reads (see paths.default_rules_dir).
-REPO_RULES = Path(__file__).resolve().parents[2] / "rules"
+REPO_RULES = Path(__file__).resolve().parents[3] / "rules"
 
-REGENERATE = "python -m keepwarm.rules_packs"
+REGENERATE = "python -m keepwarm.rules.packs"
 
 #: Comment lines wrap at this width; a list longer than it gets a line per item.
 WIDTH = 88
@@ -212,7 +212,7 @@ def stale(folder: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m keepwarm.rules_packs", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m keepwarm.rules.packs", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--output", type=Path, default=REPO_RULES, help="the folder of the packs (default: %(default)s)"
     )

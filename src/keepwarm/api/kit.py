@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from .engine.types import AccountContext, ConfigSection, ContactContext, Member, Warning
+from ..model import Stage
+from ..wording import plural
 from .hookspecs import hookimpl
-from .model import Stage
-from .wording import plural
+from .types import AccountContext, ConfigSection, ContactContext, Member, Warning
 
 __all__ = ["section", "applies", "in_play", "warnings_for", "joined", "ago", "day_text", "per_settings"]
 

@@ -33,7 +33,7 @@ class Refusal:
 
 def _user(uid: int) -> str:
     try:
-        import pwd
+        import pwd  # POSIX only: pwd does not exist on Windows
 
         return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
     except (ImportError, KeyError):
@@ -42,7 +42,7 @@ def _user(uid: int) -> str:
 
 def _me(uid: int) -> str:
     try:
-        import pwd
+        import pwd  # POSIX only: pwd does not exist on Windows
 
         return pwd.getpwuid(uid).pw_name
     except (ImportError, KeyError):

@@ -1,4 +1,4 @@
-"""`keepwarm doctor`: is everything keepwarm depends on in order, and if not, what to do.
+"""`keepwarm doctor`'s checks: the database, the disk, permissions, backups, plugins, rules and sources.
 
 It only looks: the database is opened read-only (never migrated, never
 switched to WAL), no file is created or changed (but for a small hidden file
@@ -9,46 +9,23 @@ and, when something is wrong, the command or edit that fixes it.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sqlite3
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import paths, settings, tempfiles
-from .errors import UserError
-from .store import backups, readonly
-from .store.database import check_file, connect_read_only, inspect_read_only
-from .store.migrate import HEAD
-from .wording import plural
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str  # database, integrity, schema, permissions, settings, rules, plugins, backups, followups
-    ok: bool
-    message: str
-    fix: str = ""
-
-    def to_json(self) -> dict:
-        return {"check": self.check, "ok": self.ok, "message": self.message, "fix": self.fix}
-
-
-@dataclass
-class Report:
-    db_path: Path
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(f.ok for f in self.findings)
-
-    def problems(self) -> list[Finding]:
-        return [f for f in self.findings if not f.ok]
-
-    def to_json(self) -> dict:
-        return {"database": str(self.db_path), "ok": self.ok, "findings": [f.to_json() for f in self.findings]}
+from .. import paths, settings, tempfiles
+from ..errors import UserError
+from ..hosting import trust as plugin_trust
+from ..sources.registry import check as check_source
+from ..store import backups, readonly
+from ..store.database import check_file, connect_read_only, inspect_read_only
+from ..store.migrate import HEAD
+from ..wording import plural
+from .findings import Finding, Report
+from .followups import check_followups
 
 
 def _mode(path: Path) -> int:
@@ -76,8 +53,6 @@ def _permission(path: Path, wanted: int, why: str) -> Finding | None:
 
 
 def _quote(path: Path) -> str:
-    import shlex
-
     return shlex.quote(str(path))
 
 
@@ -185,7 +160,8 @@ def check_rules_and_plugins(safe_mode: bool | None) -> tuple[list[Finding], Any]
         config = settings.load()
     except UserError as exc:
         return [Finding("settings", False, exc.message, f"edit {_quote(paths.config_file())}")], None
-    from .engine.runtime import build_runtime
+    # lazy for start-up: `keepwarm backup`, in the same CLI module, loads no plugin
+    from ..hosting.runtime import build_runtime
 
     runtime = build_runtime(
         safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode,
@@ -240,9 +216,7 @@ def check_rules_and_plugins(safe_mode: bool | None) -> tuple[list[Finding], Any]
 
 
 def check_plugin_folder(folder: Path | None = None, uid: int | None = None) -> list[Finding]:
-    """Plugin files that others can change are not run (see keepwarm.plugin_trust): say which, and the fix."""
-    from . import plugin_trust
-
+    """Plugin files that others can change are not run (see keepwarm.hosting.trust): say which, and the fix."""
     folder = paths.user_plugins_dir() if folder is None else folder
     if not folder.is_dir():
         return []
@@ -407,8 +381,6 @@ def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -
     report.findings += check_leftovers(db_path, backup_dir)
     plugin_findings, host = check_rules_and_plugins(safe_mode)
     report.findings += plugin_findings
-    from .doctor_followups import check_followups
-
     report.findings += check_followups(db_path, host)
     report.findings += check_sources(host)
     return report
@@ -421,12 +393,10 @@ def check_sources(host) -> list[Finding]:
     config = settings.load()
     if not config.sources:
         return []
-    from .sources.registry import check
-
     fix = f"edit {_quote(paths.config_file())} (`keepwarm source kinds` lists each kind's options)"
     found = [
         Finding("sources", False, source.problem, fix)
-        for source in check(config, host.source_kinds())
+        for source in check_source(config, host.source_kinds())
         if source.problem
     ]
     if not config.me:

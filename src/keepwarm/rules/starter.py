@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel
 
-from .rules_docs import _fields, _inline
+from .docs import _fields, _inline
 
 #: A default longer than this is written over several commented lines.
 WIDTH = 88

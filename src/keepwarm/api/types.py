@@ -2,7 +2,7 @@
 
 Plugins receive read-only snapshots (frozen dataclasses built once per run, and
 frozen through and through by engine/readonly.py before any plugin sees them) and
-return small value objects, which check their own fields (engine/checks.py). Nothing here touches the database: a rule that
+return small value objects, which check their own fields (api/checks.py). Nothing here touches the database: a rule that
 needs a number asks for it to be added to `ContactStats`, which is computed
 for all contacts at once in SQL.
 """
@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..jsonvalues import PLAIN, jsonable
 from ..model import (
     Account,
     Assessment,
@@ -270,7 +271,7 @@ class Proposal:
     interval_days: int | None = field(default=None, metadata={"range": (1, 3660)})
     satisfied_by_touch: bool = True
 
-    def __post_init__(self) -> None:  # a bad value raises inside the plugin's call: see engine/checks.py
+    def __post_init__(self) -> None:  # a bad value raises inside the plugin's call: see api/checks.py
         _check_result(self)
 
 
@@ -305,27 +306,18 @@ class Suggestion:
         _check_result(self)
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
 def to_json(value: Any) -> Any:
     """Results as plain JSON values (for --json and the TUI)."""
-    if type(value) in _PLAIN:  # exactly these types (not enums built on str): returned as they are
-        return value
-    if isinstance(value, (Tip, Warning, Suggestion, Proposal)):
-        out = {}
-        for k in value.__slots__:
-            if k == "rank" and type(value) is Tip:  # the list is in rank order; the number is only the key
-                continue
-            v = getattr(value, k)
-            out[k] = v if type(v) in _PLAIN else to_json(v)
-        return out
-    if isinstance(value, Mapping):
-        return {str(k): v if type(v) in _PLAIN else to_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    if hasattr(value, "value") and isinstance(value.value, str):
-        return value.value
-    return value
+    return jsonable(value, _result_json)
+
+
+def _result_json(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, (Tip, Warning, Suggestion, Proposal)):
+        return None
+    out = {}
+    for k in value.__slots__:
+        if k == "rank" and type(value) is Tip:  # the list is in rank order; the number is only the key
+            continue
+        v = getattr(value, k)
+        out[k] = v if type(v) in PLAIN else to_json(v)
+    return out

@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 import pluggy
 from pydantic import BaseModel
 
-from .engine.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
-from .sources.types import SourceKind
+from .sources import SourceKind
+from .types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
 
 PROJECT = "keepwarm"
 hookspec = pluggy.HookspecMarker(PROJECT)

@@ -14,12 +14,12 @@ import shlex
 import sqlite3
 from pathlib import Path
 
-from . import paths
-from .doctor import Finding
-from .errors import UserError
-from .store.database import check_file, connect_read_only
-from .store.followups import MAX_REASON, NO_REASON
-from .wording import noun, plural
+from .. import paths
+from ..errors import UserError
+from ..store.database import check_file, connect_read_only
+from ..store.followups import MAX_REASON, NO_REASON
+from ..wording import noun, plural
+from .findings import Finding
 
 MANUAL = "manual"
 

@@ -20,10 +20,11 @@ import tomli_w
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from . import paths
-from .engine.settings import CORE_SECTIONS
-from .host import PluginHost
-from .rules import load_raw, validate
+from .. import model as domain
+from .. import paths
+from ..host import PluginHost
+from .core import CORE_SECTIONS
+from .loading import load_raw, validate
 
 #: The families, in the order the page lists them, by the hook that defines each.
 FAMILIES: list[tuple[str, tuple[str, ...], str]] = [
@@ -120,8 +121,6 @@ def render(default_rules: Path | None = None) -> str:
 
 
 def _enum_values(name: str) -> str:
-    from . import model as domain
-
     return ", ".join(f"`{m.value}`" for m in getattr(domain, name))
 
 

@@ -1,7 +1,8 @@
-"""The engine's own settings: statistics windows and health weights.
+"""The core's own sections of the rule packs: the engine's statistics windows and the health weights.
 
 They live in the rule packs like every rule's parameters (sections [engine]
-and [health] of rules/engine.toml), but belong to the core, not to a plugin.
+and [health] of rules/engine.toml), but belong to the core, not to a plugin:
+validated with the other sections (hosting/runtime.py), read by the engine.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from ..host import PluginProblem
 from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage
 from ..session import Session
 from ..store import activity, followups
+from ..store import marks as marks_store
 from ..store import contacts as people
 from ..store.contact_rows import load_all_contacts, load_contacts
 from ..store.followup_rows import load_open_followups
@@ -221,6 +222,7 @@ class _Inputs:
     open_followups: dict[int, list[FollowUp]]
     all_open: list[FollowUp] | None  # every open follow-up (whole-book runs only)
     network_contacts: list[Contact] | None = None
+    marks: marks_store.Marks | None = None  # what had changed when the inputs were read
 
 
 def _evaluate(
@@ -274,7 +276,8 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
         for cid in wanted:
             open_promises[cid] = activity.list_commitments(conn, cid, status=CommitmentStatus.OPEN.value)
             open_followups[cid] = followups.list_followups(conn, cid, statuses=followups.OPEN_STATES)
-    return _Inputs(wanted, in_scope, accounts, stats, open_promises, open_followups, all_open, network_contacts)
+    return _Inputs(wanted, in_scope, accounts, stats, open_promises, open_followups, all_open, network_contacts,
+                   marks_store.read(conn))
 
 
 def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
@@ -362,6 +365,7 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
     targets = list(evaluation.contacts)
     active = {name for name, info in host.infos.items() if info.active}
     with run.session.store.write() as conn:
+        began = marks_store.highest(conn)
         evaluation.changes = reconcile(
             conn, evaluation.proposals, evaluation._failed, active, targets, today=run.today, now=run.now,
             horizon_days=cfg.horizon_days, silenced=evaluation._silenced,
@@ -369,6 +373,8 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
         if any(evaluation.changes.values()):
             _reconciled_followups(conn, evaluation, targets)
         snapshots.store(conn, evaluation)
+        whole = inputs.wanted is None  # a run over some contacts leaves their accounts' other members to a later one
+        marks_store.clear(conn, inputs.marks, began, contacts=None if whole else targets, accounts=None if whole else ())
 
 
 def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> None:

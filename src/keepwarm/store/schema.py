@@ -334,7 +334,29 @@ source_state = Table(
     Column("summary", Text, nullable=False, default="{}"),
 )
 
+# Contacts and accounts changed since an engine run last evaluated them (migration 0007): marked by
+# triggers on every table a result reads, with an increasing mark; see store/marks.py.
+engine_marks = Table(
+    "engine_marks",
+    metadata,
+    Column("mark", Integer, primary_key=True, autoincrement=True),
+    Column("contact_id", Integer, nullable=False),
+    UniqueConstraint("contact_id"),
+    sqlite_autoincrement=True,
+)
+
+engine_account_marks = Table(
+    "engine_account_marks",
+    metadata,
+    Column("mark", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, nullable=False),
+    UniqueConstraint("account_id"),
+    sqlite_autoincrement=True,
+)
+
 __all__ = [
+    "engine_account_marks",
+    "engine_marks",
     "capture_people",
     "capture_refs",
     "captures",

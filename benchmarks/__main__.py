@@ -19,11 +19,11 @@ from .report import table
 MEASURES = [
     ("floor", 1.0), ("pyref", 1.0), ("stats", 1.0), ("agenda", 1.0), ("detail", 0.2), ("search", 1.0), ("tui", 1.0),
     ("ics", 1.0), ("vcard", 0.2), ("json_export", 0.2), ("restore", 0.2), ("mail_sync", 0.2),
-    ("calendar_sync", 0.2),
+    ("calendar_sync", 0.2), ("agenda_command", 1.0), ("startup", 1.0),
 ]
 SIZE_INDEPENDENT = {"vcard"}  # always 10,000 cards into an empty database
 #: Measures whose target is set at one size only: a 100,000-message Maildir per size would add minutes each.
-ONLY_AT = {"mail_sync": 10_000, "calendar_sync": 10_000}
+ONLY_AT = {"mail_sync": 10_000, "calendar_sync": 10_000, "agenda_command": 10_000, "startup": 10_000}
 
 
 def run_child(measure: str, db, repeat: int) -> dict:

@@ -6,8 +6,8 @@ all-time figures and the recent touch count read in bulk, every other figure
 computed (for all of them at once) only if something reads it. These tests
 hold the detail to the full run after each kind of write, check that the
 built-in rules never needed the rest, and that a rule reading more sees
-exactly the full figures. They also hold `contact_rows.load_contacts` (how the
-detail loads the members) to `list_contacts`.
+exactly the full figures. They also check `list_contacts` by ids and by account
+(how the detail loads the members).
 """
 
 from __future__ import annotations
@@ -24,11 +24,8 @@ from keepwarm.engine.types import ContactStats, to_json
 from keepwarm.model import Role, Stage
 from keepwarm.plugin import Warning, hookimpl
 from keepwarm.store import contacts as people
-from keepwarm.store.contact_rows import load_contacts
 from keepwarm.store.schema import interactions
 from keepwarm.testing import run_engine
-
-from test_engine_perf_rows import _same_models
 
 ROLES = [Role.CHAMPION, Role.EXECUTIVE_SPONSOR, Role.FINANCIAL_APPROVER, Role.END_USER, None]
 
@@ -143,16 +140,21 @@ def test_a_rule_reading_the_members_window_figures_sees_the_full_run(keepwarm_se
         assert _view(alone, cid) == _view(full, cid)
 
 
-def test_load_contacts_equals_list_contacts(keepwarm_session, acme):
+def test_list_contacts_by_ids_and_by_account(keepwarm_session, acme):
     with keepwarm_session.store.read() as conn:
         acme_id = people.find_account_id(conn, "acme")
         some = [acme["members"][3], acme["other"], acme["loner"], 10_000]
-        _same_models(people.list_contacts(conn, ids=some), load_contacts(conn, ids=some))
-        _same_models(people.list_contacts(conn, account=str(acme_id)), load_contacts(conn, account_id=acme_id))
-        _same_models(people.list_contacts(conn), load_contacts(conn))
-        assert load_contacts(conn, ids=[]) == [] and load_contacts(conn, account_id=acme_id + 99) == []
-        many = list(range(1, 1000))  # past the IN-list limit of the child rows
-        _same_models(people.list_contacts(conn, ids=many), load_contacts(conn, ids=many))
+        assert [c.name for c in people.list_contacts(conn, ids=some)] == ["Lou Loner", "Member 03", "Olga Other"]
+        members = people.list_contacts(conn, account_id=acme_id)
+        assert [c.id for c in members] == acme["members"] and {c.account for c in members} == {"Acme"}
+        assert [c.id for c in people.list_contacts(conn, account=str(acme_id))] == acme["members"]
+        assert [c.tags for c in members][:7] == [["vip"], [], [], [], [], [], ["vip"]]
+        assert len(people.list_contacts(conn)) == 26
+        assert people.list_contacts(conn, ids=[]) == [] and people.list_contacts(conn, account_id=acme_id + 99) == []
+        many = people.list_contacts(conn, ids=range(1, 1000))  # past the IN-list limit of the child rows
+        assert [c.id for c in many] == [c.id for c in people.list_contacts(conn)]
+        assert [c.tags for c in many if c.account == "Acme"] == [c.tags for c in members]
+        assert [c.tags for c in many if c.account == "Globex"] == [["expert:sailing"]]
 
 
 def test_a_detail_of_a_contact_that_does_not_exist_says_so(keepwarm_session, acme):

@@ -17,8 +17,7 @@ from keepwarm import devdata
 from keepwarm.engine.evaluate import collector_paused, evaluate
 from keepwarm.engine.health import Health, HealthTerm, _terms, contact_health
 from keepwarm.engine.types import Warning
-from keepwarm_plugins import _suggest_common
-from keepwarm_plugins._prepared import per_settings
+from keepwarm.plugin import per_settings, warnings_for
 
 
 def test_health_is_explained_on_first_read_with_the_words_of_the_plain_computation(keepwarm_session):
@@ -77,13 +76,13 @@ def test_the_suggesters_find_the_warnings_a_plain_scan_finds():
         warnings = tuple(Warning(key=rng.choice(keys[:4]), message=str(n)) for n in range(rng.randint(0, 5)))
         wanted = rng.sample(keys, rng.randint(0, 5)) + rng.sample(keys, 1)  # duplicates too
         ctx = _Ctx(warnings)
-        assert _suggest_common.present(ctx, wanted) == _plain_present(warnings, wanted)
-        assert _suggest_common.present(ctx, wanted) == _plain_present(warnings, wanted)  # the kept lookup
+        assert warnings_for(ctx, wanted) == _plain_present(warnings, wanted)
+        assert warnings_for(ctx, wanted) == _plain_present(warnings, wanted)  # the kept lookup
     changing = [Warning(key="one_way", message="a")]
     ctx = _Ctx(changing)
-    assert _suggest_common.present(ctx, ["push_away"]) == []
+    assert warnings_for(ctx, ["push_away"]) == []
     changing.append(Warning(key="push_away", message="b"))  # a list may change: it is never kept
-    assert [w.message for w in _suggest_common.present(ctx, ["push_away"])] == ["b"]
+    assert [w.message for w in warnings_for(ctx, ["push_away"])] == ["b"]
 
 
 class _Node:

@@ -140,9 +140,10 @@ def test_a_subset_of_contacts_gets_the_same_figures_as_the_whole_run(generated):
 def _introduction_by_plain_scan(ctx):
     """The introduction rule as a scan of the whole network for one contact (what the ranking must equal)."""
     from keepwarm_plugins import suggest_introduction as rule
-    from keepwarm_plugins._suggest_common import applies, topics
+    from keepwarm.plugin import applies
+    from keepwarm_plugins._suggest_common import topics
 
-    cfg = applies(ctx, rule.SECTION)
+    cfg = applies(ctx, rule.SECTION, reachable=True)
     if cfg is None:
         return None
     never = dt.datetime.min.replace(tzinfo=dt.timezone.utc)

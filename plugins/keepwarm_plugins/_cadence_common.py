@@ -12,9 +12,7 @@ import datetime as dt
 from functools import lru_cache
 
 from keepwarm.model import Channel, Purpose, Stage
-from keepwarm.plugin import first_name as _call_name
-from keepwarm.plugin import ContactContext
-from ._words import ago, day_text  # noqa: F401 - re-exported for the rules
+from keepwarm.plugin import ContactContext, ago
 
 PROSPECT_SECTION = "prospect_sequence"
 RECOVERY_SECTION = "recovery_cadence"
@@ -36,18 +34,6 @@ _NAMED_RHYTHMS = {7: "weekly", 14: "every 2 weeks", 30: "monthly", 60: "every 2 
                   91: "quarterly", 180: "twice a year", 182: "twice a year", 365: "yearly"}
 
 
-def applies(ctx: ContactContext, section: str):
-    """The rule's settings when it should run for this contact, else None."""
-    cfg = ctx.rules.get(section)
-    if cfg is None or not cfg.enabled or ctx.contact.do_not_contact:
-        return None
-    return cfg
-
-
-def first_name(ctx: ContactContext) -> str:
-    return _call_name(ctx.contact.name)
-
-
 @lru_cache(maxsize=256)
 def rhythm(days: int) -> str:
     """`monthly`, `every 2 weeks`, `every 10 days`: a rhythm as people say it."""
@@ -63,10 +49,6 @@ def check_in(days: int) -> str:
     """`monthly check-in`, `check-in every 2 weeks`."""
     words = rhythm(days)
     return f"check-in {words}" if words.startswith("every") else f"{words} check-in"
-
-
-
-
 
 
 def by_channel(channel: Channel | None, name: str) -> str:

@@ -12,6 +12,11 @@ UTC. A TZID nobody knows is read the same way (as floating).
 
 Each event (a UID with its overrides) is expanded on its own, so one broken
 event is one `Skip` and the others are still read. Bad data never raises.
+
+The three calendar libraries are imported by the functions that read a
+calendar, not with this module: every command that loads the plugins imports
+the calendar sources, and icalendar with its companions took a tenth of a
+second of each (`keepwarm contact show` included), read or not.
 """
 
 from __future__ import annotations
@@ -21,14 +26,14 @@ import re
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import icalendar
-import recurring_ical_events
-import x_wr_timezone
+from typing import TYPE_CHECKING
 
 from keepwarm.plugin import Capture, Channel, Outcome, Person, Skip
 
 from ._one_line import one_line
+
+if TYPE_CHECKING:
+    import icalendar
 
 UTC = dt.timezone.utc
 #: A DTSTART outside these years is taken for a mistake (Apple writes 1604 for birthdays without a year).
@@ -89,6 +94,8 @@ def parse(data: bytes | str, origin: str) -> list[icalendar.Calendar] | Skip:
         data = data.encode("utf-8", "surrogateescape")
     if not data.strip():
         return _broken_file(origin, "empty")
+    import icalendar
+
     try:
         found = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError, AttributeError, UnicodeError) as exc:
@@ -105,6 +112,8 @@ def _standard(calendar: icalendar.Calendar, zone: dt.tzinfo | None) -> icalendar
     """Google's calendars give UTC times and the zone apart (X-WR-TIMEZONE): rejoin them for expansion."""
     if zone is None:
         return calendar
+    import x_wr_timezone
+
     try:
         return x_wr_timezone.to_standard(calendar, timezone=zone)
     except Exception:  # noqa: BLE001 -- a library failing on odd data: the UTC times are still right
@@ -206,6 +215,9 @@ def occurrences(uid: str, components: list, window: Window, *, cancelled: bool =
         problem = _problem(component)
         if problem:
             return [_broken_event(uid, problem)]
+    import icalendar
+    import recurring_ical_events
+
     alone = icalendar.Calendar()
     for component in components:
         alone.add_component(component)

@@ -1,16 +1,13 @@
 """Small helpers shared by the action suggesters (not a plugin: the name starts with "_").
 
-They keep the suggesters' texts consistent: the same first name, the same way
-of saying a date or a gap in days, the same plain-words name for each warning.
+They keep the suggesters' texts consistent: the same plain-words name for each
+warning, the same topics to talk about. Dates, names and lists are worded by
+`keepwarm.plugin`'s helpers, as any plugin's are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from keepwarm.plugin import first_name as _call_name
-from keepwarm.plugin import ContactContext, Warning
-from ._words import ago, day_text  # noqa: F401 - re-exported for the rules
+from keepwarm.plugin import ContactContext
 
 #: How a suggestion names the warning it answers, in plain words.
 WARNING_LABELS: dict[str, str] = {
@@ -40,48 +37,8 @@ COOLING = (
 )
 
 
-def applies(ctx: ContactContext, section: str):
-    """The rule's settings when it should run for this contact, else None."""
-    cfg = ctx.rules.get(section)
-    if cfg is None or not cfg.enabled or ctx.contact.do_not_contact:
-        return None
-    return cfg
-
-
-def first_name(ctx: ContactContext) -> str:
-    return _call_name(ctx.contact.name)
-
-
-def present(ctx: ContactContext, keys: Iterable[str]) -> list[Warning]:
-    """The contact's warnings among `keys`, in the order the keys are given, one per key (the first of it)."""
-    if not ctx.warnings:
-        return []
-    first = _first_of_each(ctx.warnings)
-    return [first[key] for key in keys if key in first]
-
-
-#: The last contact's warnings by key: the suggesters ask one after the other about the same contact.
-_last: tuple[tuple[Warning, ...] | None, dict[str, Warning]] = (None, {})
-
-
-def _first_of_each(warnings: tuple[Warning, ...]) -> dict[str, Warning]:
-    global _last
-    seen, first = _last
-    if seen is not warnings:  # the tuple is held in _last, so its id cannot be reused while it is compared
-        first = {}
-        for warning in warnings:
-            first.setdefault(warning.key, warning)
-        if type(warnings) is tuple:  # kept only when it cannot change under us
-            _last = (warnings, first)
-    return first
-
-
 def label(key: str) -> str:
     return WARNING_LABELS.get(key, key.replace("_", " "))
-
-
-
-
 
 
 def topics(ctx: ContactContext, use_industry: bool = True) -> list[str]:
@@ -90,11 +47,3 @@ def topics(ctx: ContactContext, use_industry: bool = True) -> list[str]:
     if not found and use_industry and ctx.account is not None and ctx.account.account.industry.strip():
         found.append(ctx.account.account.industry.strip())
     return found
-
-
-def joined(items: Iterable[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

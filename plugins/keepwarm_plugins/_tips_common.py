@@ -13,8 +13,7 @@ from typing import Annotated
 from pydantic import Field
 
 from keepwarm.model import Channel
-from keepwarm.plugin import first_name as _call_name
-from keepwarm.plugin import ContactContext, Tip
+from keepwarm.plugin import ContactContext, Tip, first_name
 
 #: A tip text as the rule pack holds it: one sentence or two, never empty.
 TipText = Annotated[str, Field(min_length=1, max_length=500)]
@@ -33,21 +32,9 @@ CHANNEL_WORDS: dict[Channel, str] = {
 }
 
 
-def applies(ctx: ContactContext, section: str):
-    """The rule's settings when it is switched on, else None."""
-    cfg = ctx.rules.get(section)
-    if cfg is None or not cfg.enabled:
-        return None
-    return cfg
-
-
-def first_name(ctx: ContactContext) -> str:
-    return _call_name(ctx.contact.name)
-
-
 def fill(text: str, ctx: ContactContext, **values: str) -> str:
     """Put the first name (and any `values`) where the text says `{name}` (or `{key}`)."""
-    out = text.replace("{name}", first_name(ctx))
+    out = text.replace("{name}", first_name(ctx.contact.name))
     for key, value in values.items():
         out = out.replace("{" + key + "}", value)
     return out
@@ -55,7 +42,7 @@ def fill(text: str, ctx: ContactContext, **values: str) -> str:
 
 def tips(texts: Iterable[str], ctx: ContactContext, topic: str) -> list[Tip]:
     """`fill` for each text, with the first name worked out once."""
-    name = first_name(ctx)
+    name = first_name(ctx.contact.name)
     return [Tip(text=text.replace("{name}", name), topic=topic) for text in texts]
 
 

@@ -15,10 +15,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Role, Stage
-from keepwarm.plugin import ConfigSection, ContactContext, Proposal, hookimpl
+from keepwarm.plugin import (
+    ContactContext, Proposal, ago, applies, first_name, hookimpl, per_settings, section,
+)
 
-from ._cadence_common import ago, applies, by_channel, check_in, first_name, start_day, taken_over_by
-from ._prepared import per_settings
+from ._cadence_common import by_channel, check_in, start_day, taken_over_by
 
 SECTION = "cadence"
 
@@ -37,7 +38,7 @@ class TierDays(BaseModel):
 
 
 class Settings(BaseModel):
-    """Parameters of the routine rhythm; defaults equal rules/cadence.toml."""
+    """Parameters of the routine rhythm; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -68,9 +69,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 def interval_for(ctx: ContactContext, cfg: Settings) -> tuple[int, list[str]] | None:
@@ -114,7 +113,7 @@ def _interval(ctx: ContactContext, cfg: Settings) -> tuple[int, str, str] | None
 
 @hookimpl
 def keepwarm_cadence(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
     if cfg.defer_to_sequences and taken_over_by(ctx) is not None:
@@ -123,7 +122,7 @@ def keepwarm_cadence(ctx: ContactContext):
     if found is None:
         return None
     days, why, label = found
-    name, last = first_name(ctx), ctx.stats.last_touch
+    name, last = first_name(ctx.contact.name), ctx.stats.last_touch
     channel = ctx.contact.preferred_channel
     if last is None:
         due = start_day(ctx) + dt.timedelta(days=cfg.first_touch_grace_days)

@@ -16,10 +16,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import DateKind, ImportantDate
-from keepwarm.plugin import ConfigSection, ContactContext, Proposal, hookimpl
+from keepwarm.plugin import (
+    ContactContext, Proposal, applies, day_text, first_name, hookimpl, per_settings, section,
+)
 
-from ._cadence_common import applies, by_channel, day_text, first_name
-from ._prepared import per_settings
+from ._cadence_common import by_channel
 
 SECTION = "occasions"
 
@@ -37,7 +38,7 @@ class LeadDays(BaseModel):
 
 
 class Settings(BaseModel):
-    """Parameters of the occasions rule; defaults equal rules/cadence.toml."""
+    """Parameters of the occasions rule; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -57,9 +58,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @lru_cache(maxsize=256)
@@ -80,7 +79,7 @@ def _what(date: ImportantDate, on: dt.date, name: str, cfg: Settings) -> str:
 
 def _proposal(key: str, on: dt.date, lead: int, what: str, ctx: ContactContext, action: str,
               name: str | None = None) -> Proposal:
-    name, channel = name or first_name(ctx), ctx.contact.preferred_channel
+    name, channel = name or first_name(ctx.contact.name), ctx.contact.preferred_channel
     return Proposal(
         rule_key=key, due=on - dt.timedelta(days=lead), channel=channel, action=action,
         reason=f"{what} is on {day_text(on)} ({on.isoformat()}): mark the day{by_channel(channel, name)}.",
@@ -122,7 +121,7 @@ def _relationship(ctx: ContactContext, cfg: Settings, name: str | None = None) -
         else:
             on = dt.date(year, month, day)
         if on >= earliest:
-            name = name or first_name(ctx)
+            name = name or first_name(ctx.contact.name)
             what = f"The {years}-year anniversary of your first touch with {name}"
             return _proposal(f"{SECTION}.relationship.{years}y", on, cfg.lead_days.relationship, what, ctx,
                              "Send a short note of thanks for the time you have worked together.", name)
@@ -131,10 +130,10 @@ def _relationship(ctx: ContactContext, cfg: Settings, name: str | None = None) -
 
 @hookimpl
 def keepwarm_cadence(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
-    name, out = first_name(ctx), []
+    name, out = first_name(ctx.contact.name), []
     dates = ctx.contact.dates
     if dates:
         prepared = _prepared(cfg)

@@ -13,15 +13,13 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import CommitmentStatus, Party
-from keepwarm.plugin import ConfigSection, ContactContext, Proposal, hookimpl
-
-from ._cadence_common import ago, applies, day_text, first_name
+from keepwarm.plugin import ContactContext, Proposal, ago, applies, day_text, first_name, hookimpl, section
 
 SECTION = "promise_due"
 
 
 class Settings(BaseModel):
-    """Parameters of the promise follow-ups; defaults equal rules/cadence.toml."""
+    """Parameters of the promise follow-ups; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -33,9 +31,7 @@ class Settings(BaseModel):
     quote_chars: int = Field(80, ge=10, le=500, description="Longest quote of the promise in the reason.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 def _quote(text: str, limit: int) -> str:
@@ -45,10 +41,10 @@ def _quote(text: str, limit: int) -> str:
 
 @hookimpl
 def keepwarm_cadence(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
-    name, out = first_name(ctx), []
+    name, out = first_name(ctx.contact.name), []
     for promise in ctx.commitments:
         mine = promise.by == Party.ME and promise.status == CommitmentStatus.OPEN
         if not mine or promise.due is None or promise.id is None:

@@ -15,15 +15,15 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, Stage
-from keepwarm.plugin import ConfigSection, ContactContext, Proposal, hookimpl
+from keepwarm.plugin import ContactContext, Proposal, ago, applies, first_name, hookimpl, section
 
-from ._cadence_common import PROSPECT_SECTION, ago, applies, by_channel, first_name, rhythm, start_day
+from ._cadence_common import PROSPECT_SECTION, by_channel, rhythm, start_day
 
 SECTION = PROSPECT_SECTION
 
 
 class Settings(BaseModel):
-    """Parameters of the new-prospect sequence; defaults equal rules/cadence.toml."""
+    """Parameters of the new-prospect sequence; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -42,9 +42,7 @@ class Settings(BaseModel):
     touch_every_days: int = Field(14, ge=1, le=180, description="Days between touches once the note is sent.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 def _thanked(ctx: ContactContext) -> bool:
@@ -58,10 +56,10 @@ def _thanked(ctx: ContactContext) -> bool:
 
 @hookimpl
 def keepwarm_cadence(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None or ctx.contact.stage not in cfg.stages:
         return None
-    name, stats = first_name(ctx), ctx.stats
+    name, stats = first_name(ctx.contact.name), ctx.stats
     if stats.first_touch is None or stats.last_touch is None:
         due = start_day(ctx) + dt.timedelta(days=cfg.call_within_days)
         return [Proposal(

@@ -14,15 +14,15 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Stage
-from keepwarm.plugin import ConfigSection, ContactContext, Proposal, hookimpl
+from keepwarm.plugin import ContactContext, Proposal, ago, applies, first_name, hookimpl, section
 
-from ._cadence_common import RECOVERY_SECTION, ago, applies, by_channel, first_name, recovery_triggers, rhythm
+from ._cadence_common import RECOVERY_SECTION, by_channel, recovery_triggers, rhythm
 
 SECTION = RECOVERY_SECTION
 
 
 class Settings(BaseModel):
-    """Parameters of the recovery cadence; defaults equal rules/cadence.toml."""
+    """Parameters of the recovery cadence; the source of rules/cadence.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -43,20 +43,18 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_cadence(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
     triggers = recovery_triggers(ctx, cfg)
     if not triggers:
         return None
-    name, last = first_name(ctx), ctx.stats.last_touch
+    name, last = first_name(ctx.contact.name), ctx.stats.last_touch
     channel = ctx.contact.preferred_channel
     due = ctx.today if last is None else last.date() + dt.timedelta(days=cfg.interval_days)
     since = "no touch yet" if last is None else f"last touch {ago(last.date(), ctx.today)}"

@@ -12,15 +12,13 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import DateKind, ImportantDate
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
-
-from ._suggest_common import ago, applies, day_text, first_name
+from keepwarm.plugin import ContactContext, Suggestion, ago, applies, day_text, first_name, hookimpl, section
 
 SECTION = "celebrate"
 
 
 class Settings(BaseModel):
-    """Parameters of the celebrate suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the celebrate suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -36,9 +34,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 def _occasion(date: ImportantDate, on: dt.date) -> str:
@@ -52,10 +48,10 @@ def _occasion(date: ImportantDate, on: dt.date) -> str:
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
-    name, out = first_name(ctx), []
+    name, out = first_name(ctx.contact.name), []
     last = ctx.stats.last_celebration
     for date in ctx.contact.dates:
         if date.kind not in cfg.kinds:

@@ -10,16 +10,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
-from keepwarm.plugin import plural
-
-from ._suggest_common import ago, applies, first_name, present
+from keepwarm.plugin import (
+    ContactContext, Suggestion, ago, applies, first_name, hookimpl, plural, section, warnings_for,
+)
 
 SECTION = "entertain"
 
 
 class Settings(BaseModel):
-    """Parameters of the entertain-without-business suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the entertain-without-business suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -39,17 +38,15 @@ class Settings(BaseModel):
     score: float = Field(0.35, ge=0, le=1, description="How high this suggestion ranks (0-1); a routine idea.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
-    if cfg is None or present(ctx, cfg.avoid_warnings):
+    cfg = applies(ctx, SECTION, reachable=True)
+    if cfg is None or warnings_for(ctx, cfg.avoid_warnings):
         return None
-    stats, name = ctx.stats, first_name(ctx)
+    stats, name = ctx.stats, first_name(ctx.contact.name)
     last = stats.last_entertainment
     if last is not None and (ctx.today - last.date()).days < cfg.min_days_between:
         return None

@@ -13,9 +13,9 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, Contact
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
+from keepwarm.plugin import ContactContext, Suggestion, ago, applies, first_name, hookimpl, section
 
-from ._suggest_common import ago, applies, first_name, topics
+from ._suggest_common import topics
 
 SECTION = "introduction"
 #: Strength of each kind of match: an expert tag beats a title, a title beats a shared interest.
@@ -23,7 +23,7 @@ STRENGTH = {"tag": 3, "title": 2, "interest": 1}
 
 
 class Settings(BaseModel):
-    """Parameters of the introduction suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the introduction suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -46,9 +46,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 def _match(helper: Contact, topic: str, cfg: Settings) -> str | None:
@@ -166,7 +164,7 @@ def _best_in_store(ctx: ContactContext, topic: str, cfg: Settings, own_account: 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None or ctx.network is None:
         return None
     wanted = topics(ctx, cfg.use_industry)
@@ -197,7 +195,7 @@ def keepwarm_suggestions(ctx: ContactContext):
     if best is None:
         return None
     _, _, helper, topic, kind, last = best
-    name = first_name(ctx)
+    name = first_name(ctx.contact.name)
     because = {
         "tag": f"is tagged {cfg.expert_prefix}{topic}",
         "title": f"works as {helper.title}",

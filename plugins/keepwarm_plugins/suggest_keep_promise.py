@@ -10,15 +10,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import CommitmentStatus, Party
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
-
-from ._suggest_common import ago, applies, day_text, first_name
+from keepwarm.plugin import ContactContext, Suggestion, ago, applies, day_text, first_name, hookimpl, section
 
 SECTION = "keep_promise"
 
 
 class Settings(BaseModel):
-    """Parameters of the keep-a-promise suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the keep-a-promise suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -31,17 +29,15 @@ class Settings(BaseModel):
     overdue_score: float = Field(0.95, ge=0, le=1, description="Rank (0-1) of an overdue promise.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
-    name, out = first_name(ctx), []
+    name, out = first_name(ctx.contact.name), []
     for promise in ctx.commitments:
         if promise.by != Party.ME or promise.status != CommitmentStatus.OPEN or promise.due is None:
             continue

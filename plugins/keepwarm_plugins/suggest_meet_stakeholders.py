@@ -10,15 +10,17 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, Role
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
+from keepwarm.plugin import (
+    ContactContext, Suggestion, applies, first_name, hookimpl, joined, section, warnings_for,
+)
 
-from ._suggest_common import applies, first_name, joined, label, present
+from ._suggest_common import label
 
 SECTION = "meet_stakeholders"
 
 
 class Settings(BaseModel):
-    """Parameters of the meet-other-stakeholders suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the meet-other-stakeholders suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -37,22 +39,20 @@ class Settings(BaseModel):
     warning_score: float = Field(0.65, ge=0, le=1, description="Rank (0-1) when it answers one of the warnings above.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None or ctx.account is None:
         return None
-    answered = present(ctx, cfg.warnings)
+    answered = warnings_for(ctx, cfg.warnings)
     covered = ctx.account.roles_covered()
     missing = [r.value.replace("_", " ") for r in cfg.key_roles if r not in covered]
     if not answered and not missing:
         return None
-    name, account = first_name(ctx), ctx.account.account.name
+    name, account = first_name(ctx.contact.name), ctx.account.account.name
     if missing:
         text = f"Ask {name} to introduce you to the people at {account} in these roles: {', '.join(missing)}."
     else:

@@ -10,15 +10,17 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, SocialStyle
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
+from keepwarm.plugin import (
+    ContactContext, Suggestion, applies, first_name, hookimpl, joined, section, warnings_for,
+)
 
-from ._suggest_common import applies, first_name, joined, label, present, topics
+from ._suggest_common import label, topics
 
 SECTION = "no_reply_note"
 
 
 class Settings(BaseModel):
-    """Parameters of the no-reply-needed note; defaults equal rules/suggestions.toml."""
+    """Parameters of the no-reply-needed note; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -41,14 +43,12 @@ class Settings(BaseModel):
     warning_score: float = Field(0.6, ge=0, le=1, description="Rank (0-1) when it answers one of the warnings above.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
     found = topics(ctx, cfg.use_industry)
@@ -57,11 +57,11 @@ def keepwarm_suggestions(ctx: ContactContext):
     last = ctx.stats.last_outbound
     if last is not None and (ctx.today - last.date()).days <= cfg.quiet_days:
         return None
-    answered = present(ctx, cfg.warnings)
+    answered = warnings_for(ctx, cfg.warnings)
     style = ctx.contact.style
     if not answered and style not in cfg.styles:
         return None
-    name, topic = first_name(ctx), found[0]
+    name, topic = first_name(ctx.contact.name), found[0]
     if answered:
         why = f"It answers {joined(label(w.key) for w in answered)}: a note that asks nothing lowers the bar to hear back."
     else:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, Stage
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
+from keepwarm.plugin import (
+    ContactContext, Suggestion, applies, first_name, hookimpl, joined, section, warnings_for,
+)
 
-from ._suggest_common import applies, first_name, joined, label, present
+from ._suggest_common import label
 
 SECTION = "recovery_plan"
 
@@ -28,7 +30,7 @@ STEPS = (
 
 
 class Settings(BaseModel):
-    """Parameters of the recovery-plan suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the recovery-plan suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -41,19 +43,17 @@ class Settings(BaseModel):
     score: float = Field(0.8, ge=0, le=1, description="Rank (0-1) with one reason; each further reason adds 0.05.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
-    found = present(ctx, cfg.warnings)
+    found = warnings_for(ctx, cfg.warnings)
     reasons = [label(w.key) for w in found]
-    name = first_name(ctx)
+    name = first_name(ctx.contact.name)
     if cfg.at_risk and ctx.contact.stage == Stage.AT_RISK:
         reasons.append(f"{name} is marked at risk")
     if not reasons:

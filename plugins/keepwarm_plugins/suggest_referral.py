@@ -10,15 +10,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, Stage
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
+from keepwarm.plugin import ContactContext, Suggestion, applies, first_name, hookimpl, section, warnings_for
 
-from ._suggest_common import COOLING, applies, first_name, present
+from ._suggest_common import COOLING
 
 SECTION = "referral"
 
 
 class Settings(BaseModel):
-    """Parameters of the ask-for-a-referral suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the ask-for-a-referral suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -38,14 +38,12 @@ class Settings(BaseModel):
     score: float = Field(0.5, ge=0, le=1, description="How high this suggestion ranks (0-1).")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     rating = ctx.stats.latest_assessment
     if cfg is None or rating is None or ctx.contact.stage in (Stage.AT_RISK, Stage.FORMER):
         return None
@@ -53,12 +51,12 @@ def keepwarm_suggestions(ctx: ContactContext):
         return None
     if rating.trust < cfg.min_trust or rating.advocacy < cfg.min_advocacy:
         return None
-    if present(ctx, cfg.cooling_warnings):
+    if warnings_for(ctx, cfg.cooling_warnings):
         return None
     last = ctx.stats.last_favor_asked
     if last is not None and (ctx.today - last.date()).days < cfg.min_days_between:
         return None
-    name = first_name(ctx)
+    name = first_name(ctx.contact.name)
     where = f"at {ctx.contact.account} or elsewhere" if ctx.contact.account else "in their network"
     return [
         Suggestion(

@@ -10,15 +10,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
-
-from ._suggest_common import ago, applies, day_text, first_name
+from keepwarm.plugin import ContactContext, Suggestion, ago, applies, day_text, first_name, hookimpl, section
 
 SECTION = "reflect_back"
 
 
 class Settings(BaseModel):
-    """Parameters of the reflect-back suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the reflect-back suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -29,14 +27,12 @@ class Settings(BaseModel):
     score: float = Field(0.85, ge=0, le=1, description="How high this suggestion ranks (0-1); it is time-bound.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
     met, wrote = ctx.stats.last_meeting, ctx.stats.last_written_outbound
@@ -44,7 +40,7 @@ def keepwarm_suggestions(ctx: ContactContext):
         return None
     if wrote is not None and wrote >= met:
         return None
-    name, day = first_name(ctx), met.date()
+    name, day = first_name(ctx.contact.name), met.date()
     return [
         Suggestion(
             key=SECTION,

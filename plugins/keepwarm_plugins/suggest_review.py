@@ -10,15 +10,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, Motivation, Role, SocialStyle
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
-
-from ._suggest_common import applies, first_name, joined
+from keepwarm.plugin import ContactContext, Suggestion, applies, first_name, hookimpl, joined, section
 
 SECTION = "offer_review"
 
 
 class Settings(BaseModel):
-    """Parameters of the offer-a-review suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the offer-a-review suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -42,17 +40,15 @@ class Settings(BaseModel):
     score: float = Field(0.4, ge=0, le=1, description="How high this suggestion ranks (0-1); a routine idea.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
-    person, name = ctx.contact, first_name(ctx)
+    person, name = ctx.contact, first_name(ctx.contact.name)
     reasons = []
     if person.style in cfg.styles:
         reasons.append(f"{name}'s style is {person.style.value}")

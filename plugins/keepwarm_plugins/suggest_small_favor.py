@@ -10,16 +10,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
-from keepwarm.plugin import plural
-
-from ._suggest_common import applies, first_name, present
+from keepwarm.plugin import (
+    ContactContext, Suggestion, applies, first_name, hookimpl, plural, section, warnings_for,
+)
 
 SECTION = "small_favor"
 
 
 class Settings(BaseModel):
-    """Parameters of the ask-a-small-favor suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the ask-a-small-favor suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -37,21 +36,19 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
-    stats, name = ctx.stats, first_name(ctx)
+    stats, name = ctx.stats, first_name(ctx.contact.name)
     last = stats.last_favor_asked
     if last is not None and (ctx.today - last.date()).days < cfg.min_days_between:
         return None
-    one_way = present(ctx, ["one_way"])
+    one_way = warnings_for(ctx, ["one_way"])
     never_asked = stats.favors_asked_total == 0 and stats.touches_total >= cfg.min_touches
     if not one_way and not never_asked:
         return None

@@ -9,15 +9,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel
-from keepwarm.plugin import ConfigSection, ContactContext, Suggestion, hookimpl
+from keepwarm.plugin import ContactContext, Suggestion, ago, applies, first_name, hookimpl, section
 
-from ._suggest_common import ago, applies, first_name, topics
+from ._suggest_common import topics
 
 SECTION = "useful_content"
 
 
 class Settings(BaseModel):
-    """Parameters of the useful-content suggestion; defaults equal rules/suggestions.toml."""
+    """Parameters of the useful-content suggestion; the source of rules/suggestions.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -32,14 +32,12 @@ class Settings(BaseModel):
     score: float = Field(0.4, ge=0, le=1, description="How high this suggestion ranks (0-1); a routine idea.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
 def keepwarm_suggestions(ctx: ContactContext):
-    cfg = applies(ctx, SECTION)
+    cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
     found = topics(ctx, cfg.use_industry)
@@ -48,7 +46,7 @@ def keepwarm_suggestions(ctx: ContactContext):
     last = ctx.stats.last_value_add
     if last is not None and (ctx.today - last.date()).days < cfg.min_days_between:
         return None
-    topic, name = found[0], first_name(ctx)
+    topic, name = found[0], first_name(ctx.contact.name)
     source = "is interested in" if topic in ctx.contact.interests else "works in"
     since = (
         f"the last thing of value you sent was {ago(last.date(), ctx.today)} ({last.date().isoformat()})"

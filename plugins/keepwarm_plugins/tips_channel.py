@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, Tip, hookimpl
+from keepwarm.plugin import ContactContext, Tip, applies, hookimpl, section
 
-from ._tips_common import CHANNEL_WORDS, TipText, applies, fill
+from ._tips_common import CHANNEL_WORDS, TipText, fill
 
 SECTION = "channel_tips"
 TOPIC = "channel"
 
 
 class Settings(BaseModel):
-    """Texts of the channel tips; defaults equal rules/tips.toml. `{name}`, `{channel}`, `{time}` are filled in."""
+    """Texts of the channel tips; the source of rules/tips.toml (generated). `{name}`, `{channel}`, `{time}` are filled in."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -43,9 +43,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl

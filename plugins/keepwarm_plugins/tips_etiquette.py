@@ -14,17 +14,16 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, FollowUp, FollowUpStatus
-from keepwarm.plugin import ConfigSection, ContactContext, Tip, hookimpl
+from keepwarm.plugin import ContactContext, Tip, applies, hookimpl, per_settings, section
 
-from ._prepared import per_settings
-from ._tips_common import TipText, applies, fill
+from ._tips_common import TipText, fill
 
 SECTION = "etiquette_tips"
 TOPIC = "etiquette"
 
 
 class Settings(BaseModel):
-    """When and what the etiquette tips say; defaults equal rules/tips.toml. `{name}` is the first name."""
+    """When and what the etiquette tips say; the source of rules/tips.toml (generated). `{name}` is the first name."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -55,9 +54,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 def _upcoming(ctx: ContactContext, cfg: Settings) -> list[FollowUp]:

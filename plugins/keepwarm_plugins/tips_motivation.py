@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, hookimpl
+from keepwarm.plugin import ContactContext, applies, hookimpl, section
 
-from ._tips_common import TipText, applies, texts, tips
+from ._tips_common import TipText, texts, tips
 
 SECTION = "motivation_tips"
 TOPIC = "motivation"
@@ -23,7 +23,7 @@ def _texts(default: list[str], description: str):
 
 
 class Settings(BaseModel):
-    """Tips for each motivation driver; defaults equal rules/tips.toml. `{name}` is the first name."""
+    """Tips for each motivation driver; the source of rules/tips.toml (generated). `{name}` is the first name."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -61,9 +61,7 @@ class Settings(BaseModel):
     ], "Shown when no motivation driver is recorded; an empty list shows nothing.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl

@@ -12,9 +12,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import SocialStyle
-from keepwarm.plugin import ConfigSection, ContactContext, hookimpl
+from keepwarm.plugin import ContactContext, applies, hookimpl, section
 
-from ._tips_common import TipText, applies, texts, tips
+from ._tips_common import TipText, texts, tips
 
 SECTION = "style_tips"
 TOPIC = "style"
@@ -25,7 +25,7 @@ def _texts(default: list[str], description: str):
 
 
 class Settings(BaseModel):
-    """Tips for each social style; defaults equal rules/tips.toml. `{name}` is the first name."""
+    """Tips for each social style; the source of rules/tips.toml (generated). `{name}` is the first name."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -58,9 +58,7 @@ class Settings(BaseModel):
     ], "Shown when the contact's style is not known yet.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl

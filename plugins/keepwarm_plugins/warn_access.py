@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
-from keepwarm.plugin import plural
+from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, plural, section
 
-from ._warn_common import applies, first_name, per_month
+from ._warn_common import per_month
 
 SECTION = "access_restriction"
 
 
 class Settings(BaseModel):
-    """Parameters of the access restriction; defaults equal rules/warnings.toml."""
+    """Parameters of the access restriction; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -34,9 +33,7 @@ class Settings(BaseModel):
     urgent_recent: int = Field(4, ge=1, le=100, description="Urgent from this many meetings that did not happen.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
@@ -56,7 +53,7 @@ def keepwarm_warnings(ctx: ContactContext):
         Warning(
             key=SECTION,
             message=(
-                f"{first_name(ctx.contact)} is getting harder to meet: {plural(recent, 'meeting')} declined, cancelled, "
+                f"{first_name(ctx.contact.name)} is getting harder to meet: {plural(recent, 'meeting')} declined, cancelled, "
                 f"moved or missed in the last {plural(s.recent_days, 'day')} ({before})."
             ),
             severity=3 if recent >= cfg.urgent_recent else 2,

@@ -11,16 +11,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Stage
-from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
-from keepwarm.plugin import noun, plural
+from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, noun, plural, section
 
-from ._warn_common import applies, first_name, per_month
+from ._warn_common import per_month
 
 SECTION = "frequency_drop"
 
 
 class Settings(BaseModel):
-    """Parameters of the touch-rate drop; defaults equal rules/warnings.toml."""
+    """Parameters of the touch-rate drop; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -42,9 +41,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
@@ -60,7 +57,7 @@ def keepwarm_warnings(ctx: ContactContext):
     recent_pm, baseline_pm = per_month(stats.touches_recent, stats.recent_days), per_month(
         stats.touches_baseline, stats.baseline_days
     )
-    name = first_name(ctx.contact)
+    name = first_name(ctx.contact.name)
     return [
         Warning(
             key=SECTION,

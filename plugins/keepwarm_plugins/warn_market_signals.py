@@ -12,9 +12,9 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl, plural
+from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, plural, section
 
-from ._warn_common import applies, first_name, iso
+from ._warn_common import iso
 
 SECTION = "market_signals"
 LABELS = {"competitor": "competitors", "budget": "budget pressure"}
@@ -23,7 +23,7 @@ _LATEST = {name: f"{name}_latest" for name in LABELS}
 
 
 class Settings(BaseModel):
-    """Parameters of the market signals; defaults equal rules/warnings.toml."""
+    """Parameters of the market signals; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -48,9 +48,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
@@ -88,7 +86,7 @@ def keepwarm_warnings(ctx: ContactContext):
     evidence["recent_days"] = stats.recent_days
     urgent = len(parts) == len(LABELS) or total >= cfg.urgent_mentions
     message = (
-        f"What {first_name(ctx.contact)} told you lately mentions " + " and ".join(parts)
+        f"What {first_name(ctx.contact.name)} told you lately mentions " + " and ".join(parts)
         + ". Find out what is being weighed before the decision is made."
     )
     return [Warning(key=SECTION, message=message, severity=3 if urgent else 2, evidence=evidence)]

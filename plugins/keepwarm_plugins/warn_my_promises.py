@@ -11,16 +11,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import CommitmentStatus, Party
-from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
-from keepwarm.plugin import plural
-
-from ._warn_common import applies, first_name
+from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, plural, section
 
 SECTION = "overdue_promises"
 
 
 class Settings(BaseModel):
-    """Parameters of the overdue-promises warning; defaults equal rules/warnings.toml."""
+    """Parameters of the overdue-promises warning; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -31,9 +28,7 @@ class Settings(BaseModel):
     max_listed: int = Field(3, ge=1, le=20, description="How many overdue promises the warning quotes.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
@@ -52,7 +47,7 @@ def keepwarm_warnings(ctx: ContactContext):
     dues = [d for d in (ctx.stats.oldest_overdue_promise, late[0].due if late else None) if d is not None]
     oldest = min(dues) if dues else None
     days = (ctx.today - oldest).days if oldest else None
-    name = first_name(ctx.contact)
+    name = first_name(ctx.contact.name)
     quoted = [f'"{" ".join(p.text.split())}" (due {p.due.isoformat()})' for p in late[: cfg.max_listed]]
     what = "; ".join(quoted) if quoted else plural(count, "promise")
     more = f" and {count - len(quoted)} more" if quoted and count > len(quoted) else ""

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
-from keepwarm.plugin import plural
-
-from ._warn_common import applies, first_name
+from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, plural, section
 
 SECTION = "one_way"
 
 
 class Settings(BaseModel):
-    """Parameters of the one-way relationship; defaults equal rules/warnings.toml."""
+    """Parameters of the one-way relationship; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -31,9 +28,7 @@ class Settings(BaseModel):
     urgent_outbound: int = Field(12, ge=1, le=1000, description="Urgent from this many one-way touches.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
@@ -48,7 +43,7 @@ def keepwarm_warnings(ctx: ContactContext):
         one_way, span = s.outbound_recent, f"in the last {plural(s.recent_days, 'day')}"
     else:
         return None
-    name = first_name(ctx.contact)
+    name = first_name(ctx.contact.name)
     return [
         Warning(
             key=SECTION,

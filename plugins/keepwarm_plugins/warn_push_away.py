@@ -13,16 +13,16 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
+from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, section
 
-from ._warn_common import applies, first_name, signal
+from ._warn_common import signal
 
 SECTION = "push_away"
 SIGNAL = "push_away"
 
 
 class Settings(BaseModel):
-    """Parameters of the push-away reactions; defaults equal rules/warnings.toml."""
+    """Parameters of the push-away reactions; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -41,9 +41,7 @@ class Settings(BaseModel):
     urgent_mentions: int = Field(3, ge=1, le=100, description="Urgent from this many notes in the recent window.")
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
@@ -62,7 +60,7 @@ def keepwarm_warnings(ctx: ContactContext):
     count, last = signal(ctx.stats, SIGNAL)
     if count < cfg.min_mentions:
         return None
-    name = first_name(ctx.contact)
+    name = first_name(ctx.contact.name)
     notes = "1 recent note describes" if count == 1 else f"{count} recent notes describe"
     return [
         Warning(

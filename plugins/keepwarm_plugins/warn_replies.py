@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
-from keepwarm.plugin import plural
-
-from ._warn_common import applies, first_name
+from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, plural, section
 
 SECTION = "reply_slowdown"
 
 
 class Settings(BaseModel):
-    """Parameters of the reply slowdown; defaults equal rules/warnings.toml."""
+    """Parameters of the reply slowdown; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -43,9 +40,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 def _percent(rate: float) -> str:
@@ -57,7 +52,7 @@ def keepwarm_warnings(ctx: ContactContext):
     cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
-    s, name = ctx.stats, first_name(ctx.contact)
+    s, name = ctx.stats, first_name(ctx.contact.name)
     evidence: dict = {}
     parts: list[str] = []
     rate_recent, rate_base = s.reply_rate_recent(), s.reply_rate_baseline()

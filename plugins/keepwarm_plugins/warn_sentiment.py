@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ConfigSection, ContactContext, Warning, hookimpl
-
-from ._warn_common import applies, first_name
+from keepwarm.plugin import ContactContext, Warning, applies, first_name, hookimpl, section
 
 SECTION = "sentiment_shift"
 
 
 class Settings(BaseModel):
-    """Parameters of the sentiment shift; defaults equal rules/warnings.toml."""
+    """Parameters of the sentiment shift; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -37,9 +35,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
@@ -54,7 +50,7 @@ def keepwarm_warnings(ctx: ContactContext):
     low = recent <= cfg.floor
     if not dropped and not low:
         return None
-    name = first_name(ctx.contact)
+    name = first_name(ctx.contact.name)
     rated = s.sentiment_count_recent
     message = f"The mood with {name} has turned: the last {rated} rated touches average {recent:+.1f}"
     message += f", down from {baseline:+.1f} before." if dropped else " on a scale of -2 to +2."

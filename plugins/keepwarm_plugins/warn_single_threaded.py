@@ -11,16 +11,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Role
-from keepwarm.plugin import AccountContext, ConfigSection, Warning, hookimpl
-from keepwarm.plugin import plural
+from keepwarm.plugin import AccountContext, Warning, applies, hookimpl, in_play, joined, plural, section
 
-from ._warn_common import KEY_ROLES, applies, joined, present, role_label
+from ._warn_common import KEY_ROLES, role_label
 
 SECTION = "single_threaded"
 
 
 class Settings(BaseModel):
-    """Parameters of the single-threaded account; defaults equal rules/warnings.toml."""
+    """Parameters of the single-threaded account; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -34,9 +33,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
@@ -44,7 +41,7 @@ def keepwarm_account_warnings(ctx: AccountContext):
     cfg = applies(ctx, SECTION)
     if cfg is None:
         return None
-    people = present(ctx.members)
+    people = in_play(ctx.members)
     touched = sorted((m for m in people if m.stats.touches_recent > 0), key=lambda m: m.contact.name)
     if not touched or len(touched) > cfg.max_threads:
         return None

@@ -11,15 +11,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Role, Stage
-from keepwarm.plugin import AccountContext, ConfigSection, Member, Warning, hookimpl
+from keepwarm.plugin import AccountContext, Member, Warning, applies, hookimpl, joined, section
 
-from ._warn_common import applies, joined, role_label
+from ._warn_common import role_label
 
 SECTION = "stakeholder_change"
 
 
 class Settings(BaseModel):
-    """Parameters of the stakeholder change; defaults equal rules/warnings.toml."""
+    """Parameters of the stakeholder change; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -37,9 +37,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 def _added_days(member: Member, today) -> int | None:

@@ -12,16 +12,15 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Role
-from keepwarm.plugin import AccountContext, ConfigSection, Warning, hookimpl
-from keepwarm.plugin import plural
+from keepwarm.plugin import AccountContext, Warning, applies, hookimpl, in_play, plural, section
 
-from ._warn_common import KEY_ROLES, applies, days_quiet, present, role_label
+from ._warn_common import KEY_ROLES, days_quiet, role_label
 
 SECTION = "untouched_stakeholder"
 
 
 class Settings(BaseModel):
-    """Parameters of the untouched key stakeholder; defaults equal rules/warnings.toml."""
+    """Parameters of the untouched key stakeholder; the source of rules/warnings.toml (generated)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -38,9 +37,7 @@ class Settings(BaseModel):
     )
 
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 @hookimpl
@@ -49,7 +46,7 @@ def keepwarm_account_warnings(ctx: AccountContext):
     if cfg is None:
         return None
     waiting = []
-    for member in present(ctx.members):
+    for member in in_play(ctx.members):
         quiet = days_quiet(member, ctx.today)
         if member.contact.role in cfg.roles and quiet is not None and quiet > cfg.days:
             waiting.append((quiet, member))

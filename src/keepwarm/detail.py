@@ -61,7 +61,7 @@ def _stats_json(stats) -> dict:
 def account_detail(session: Session, account_id: int) -> dict:
     with session.store.read() as conn:
         account = people.get_account(conn, account_id)
-        members = people.list_contacts(conn, account=str(account_id))
+        members = people.list_contacts(conn, account_id=account_id)
     view = {
         "account": account.model_dump(mode="json"),
         "stakeholders": [

@@ -121,6 +121,25 @@ def check_contact(values: Mapping[str, object], base: Contact | None = None) -> 
     _refuse_controls(errors, values)
     data: dict[str, object] = base.model_dump() if base is not None else {}
     data.pop("dates", None)
+    _plain_fields(values, data)
+    if "motivations" in values:
+        data["motivations"] = _motivations(data["motivations"], errors)
+    data["dates"] = _dates(values, base.dates if base is not None else [], errors)
+    if not str(data.get("name") or "").strip():
+        _first(errors, "name", "a name is needed")
+    try:
+        contact = Contact.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            name = str(loc[0]) if loc else "name"
+            _first(errors, "other_dates" if name == "dates" else name, _message(err))
+        return Checked(None, errors)
+    return Checked(None, errors) if errors else Checked(contact, {})
+
+
+def _plain_fields(values: Mapping[str, object], data: dict[str, object]) -> None:
+    """Text, choices, the do-not-contact box and the comma-separated lists, as the form gives them."""
     for name in TEXT_FIELDS:
         if name in values:
             text = str(values[name] or "").strip() if name != "notes" else str(values[name] or "")
@@ -135,18 +154,22 @@ def check_contact(values: Mapping[str, object], base: Contact | None = None) -> 
     for name in LIST_FIELDS:
         if name in values:
             data[name] = _split(str(values[name] or ""))
-    if "motivations" in values:
-        words = []
-        for word in data["motivations"]:
-            key = normalize_word(word)
-            if key not in {m.value for m in Motivation}:
-                _first(errors, "motivations",
-                       f"{word!r} is not a motivation (expected {', '.join(m.value for m in Motivation)})")
-            words.append(key)
-        data["motivations"] = words
 
-    # Dates: the two named ones, then "label=date; label=date" for the rest.
-    kept = [d for d in (base.dates if base is not None else [])]
+
+def _motivations(words: list, errors: dict[str, str]) -> list[str]:
+    known = {m.value for m in Motivation}
+    out = []
+    for word in words:
+        key = normalize_word(word)
+        if key not in known:
+            _first(errors, "motivations",
+                   f"{word!r} is not a motivation (expected {', '.join(m.value for m in Motivation)})")
+        out.append(key)
+    return out
+
+
+def _dates(values: Mapping[str, object], kept: list[ImportantDate], errors: dict[str, str]) -> list[ImportantDate]:
+    """The two named dates, then "label=date; label=date" for the rest; a field the form lacks keeps its dates."""
     new_dates: list[ImportantDate] = []
     for name, kind in DATE_FIELDS.items():
         if name not in values:
@@ -158,37 +181,20 @@ def check_contact(values: Mapping[str, object], base: Contact | None = None) -> 
                 new_dates.append(_date_from_text(kind, text))
             except UserError as exc:
                 _first(errors, name, exc.message)
-    if "other_dates" in values:
-        for part in _split(str(values["other_dates"] or ""), ";"):
-            label, sep, when = part.rpartition("=")
-            if not sep or not label.strip():
-                _first(errors, "other_dates", f"{part!r} is not LABEL=DATE (expected e.g. founded=2019-05-02)")
-                continue
-            label = label.strip()
-            kind = DateKind.ANNIVERSARY if normalize_word(label) == DateKind.ANNIVERSARY.value else DateKind.CUSTOM
-            try:
-                new_dates.append(_date_from_text(kind, when, "" if kind == DateKind.ANNIVERSARY else label))
-            except UserError as exc:
-                _first(errors, "other_dates", exc.message)
-    else:
-        new_dates += [d for d in kept if d.kind not in DATE_FIELDS.values()]
-    data["dates"] = new_dates
-
-    if not str(data.get("name") or "").strip():
-        _first(errors, "name", "a name is needed")
-    try:
-        contact = Contact.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = err.get("loc", ())
-            name = str(loc[0]) if loc else "name"
-            if name == "dates":
-                name = "other_dates"
-            _first(errors, name, _message(err))
-        return Checked(None, errors)
-    if errors:
-        return Checked(None, errors)
-    return Checked(contact, {})
+    if "other_dates" not in values:
+        return new_dates + [d for d in kept if d.kind not in DATE_FIELDS.values()]
+    for part in _split(str(values["other_dates"] or ""), ";"):
+        label, sep, when = part.rpartition("=")
+        if not sep or not label.strip():
+            _first(errors, "other_dates", f"{part!r} is not LABEL=DATE (expected e.g. founded=2019-05-02)")
+            continue
+        label = label.strip()
+        kind = DateKind.ANNIVERSARY if normalize_word(label) == DateKind.ANNIVERSARY.value else DateKind.CUSTOM
+        try:
+            new_dates.append(_date_from_text(kind, when, "" if kind == DateKind.ANNIVERSARY else label))
+        except UserError as exc:
+            _first(errors, "other_dates", exc.message)
+    return new_dates
 
 
 # ----------------------------------------------------------------- touches
@@ -206,6 +212,27 @@ def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) ->
     if not ids:
         errors["contacts"] = "at least one contact is needed"
     fields: dict[str, object] = {}
+    _moment(values, now, tz, fields, errors)
+    for name in ("channel", "direction", "purpose", "outcome"):
+        if values.get(name):
+            fields[name] = values[name]
+        elif name == "channel":
+            errors["channel"] = "pick how you were in touch"
+    _numbers(values, fields, errors)
+    fields["notes"] = str(values.get("notes") or "")
+    try:
+        Interaction(contact_id=ids[0] if ids else 0, **fields)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            _first(errors, str(loc[0]) if loc else "notes", _message(err))
+    if errors:
+        return Checked(None, errors)
+    return Checked({"contact_ids": ids, **fields}, {})
+
+
+def _moment(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo, fields: dict, errors: dict) -> None:
+    """When it happened, as typed (`now`, `yesterday 15:00`): not in the future."""
     when = str(values.get("when") or "now").strip() or "now"
     try:
         at = dates.parse_moment(when, now, tz, field="when")
@@ -214,11 +241,10 @@ def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) ->
         fields["at"] = at
     except UserError as exc:
         errors["when"] = exc.message.removeprefix("when: ")
-    for name in ("channel", "direction", "purpose", "outcome"):
-        if values.get(name):
-            fields[name] = values[name]
-        elif name == "channel":
-            errors["channel"] = "pick how you were in touch"
+
+
+def _numbers(values: Mapping[str, object], fields: dict, errors: dict) -> None:
+    """The mood, whether they answered, and in how many hours, typed as text."""
     sentiment = str(values.get("sentiment") or "").strip()
     if sentiment:
         try:
@@ -234,16 +260,6 @@ def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) ->
             fields["response_hours"] = float(hours)
         except ValueError:
             errors["response_hours"] = f"{hours!r} is not a number of hours"
-    fields["notes"] = str(values.get("notes") or "")
-    try:
-        Interaction(contact_id=ids[0] if ids else 0, **fields)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = err.get("loc", ())
-            _first(errors, str(loc[0]) if loc else "notes", _message(err))
-    if errors:
-        return Checked(None, errors)
-    return Checked({"contact_ids": ids, **fields}, {})
 
 
 # ------------------------------------------------------------------ snooze

@@ -6,7 +6,9 @@ so that a plugin needs no import from keepwarm's internals. `dav` helps a
 plugin that talks to a CalDAV server (a client, the URL with its password
 masked, one line for any failure), as keepwarm's own CalDAV source does. The wording helpers
 (`plural`, `noun`, `first_name`) let advice say "1 day" and "3 touches", and call
-people as keepwarm's own rules do.
+people as keepwarm's own rules do. The rule helpers (`section`, `applies`,
+`in_play`, `warnings_for`, `joined`, `ago`, `day_text`, `per_settings`) are the
+ones keepwarm's own rules use: they import nothing else from keepwarm.
 """
 
 from . import PLUGIN_API_VERSION
@@ -26,6 +28,7 @@ from .engine.types import (
 )
 from . import dav
 from .hookspecs import hookimpl
+from .pluginkit import ago, applies, day_text, in_play, joined, per_settings, section, warnings_for
 from .model import (
     Assessment,
     Channel,
@@ -59,6 +62,14 @@ __all__ = [
     "first_name",
     "noun",
     "plural",
+    "ago",
+    "applies",
+    "day_text",
+    "in_play",
+    "joined",
+    "per_settings",
+    "section",
+    "warnings_for",
     "RECENT_TOUCHES",
     "AccountContext",
     "Assessment",

@@ -77,4 +77,21 @@ def json_escaped(text: str) -> str:
     Still the same JSON value, so it reads back exactly; but printed to a
     terminal (`--json`, `export json` without -o) it cannot drive it.
     """
+    if _json_clean(text):
+        return text
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_RAW.search(text) else text
+
+
+def _json_clean(text: str) -> bool:
+    """True when `text` has none of what `json_escaped` escapes, found at C speed (a regex is ten times slower).
+
+    In UTF-8 a C1 control is 0xC2 then 0x80-0x9F, and a lone surrogate does not
+    encode at all; 0xC2 also starts U+00A0-U+00BF, which only costs the regex.
+    """
+    if text.isascii():
+        return "\x7f" not in text
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return b"\xc2" not in data and b"\x7f" not in data

@@ -19,8 +19,6 @@ from ..model import Contact, FollowUp
 from ..session import Session
 from ..store import contacts as people
 from ..store import followups as plans
-from ..store.contact_rows import load_contacts
-from ..store.followup_rows import load_open_followups
 from . import description as words
 from . import events
 from .advice import NONE, Advice, AdviceFor, consult
@@ -85,14 +83,13 @@ def resolve(session: Session, selection: Selection) -> Resolved:
 def gather(session: Session, selection: Selection, resolved: Resolved, *, with_advice: bool = True) -> Gathered:
     """The engine's run, then the contacts and open follow-ups as they stand after it.
 
-    Read with the store's bulk loaders (what the engine reads with): the same
-    models as `list_contacts`/`list_followups`, without validating every row
-    again (at 10,000 contacts that was 2 s of the export).
+    Read with the store's loaders, as the engine reads them (`list_contacts`,
+    `list_followups`, which do not validate every row again).
     """
     focus: list[int] | None = None
     if resolved.contact_id is not None or resolved.account_id is not None:
         with session.store.read() as conn:
-            chosen = load_contacts(
+            chosen = people.list_contacts(
                 conn,
                 account_id=resolved.account_id,
                 ids=[resolved.contact_id] if resolved.contact_id is not None else None,
@@ -101,10 +98,10 @@ def gather(session: Session, selection: Selection, resolved: Resolved, *, with_a
     consultation = consult(session, focus, persist=selection.persist) if with_advice else None
     with session.store.read() as conn:
         if focus is None:
-            contacts = {c.id: c for c in load_contacts(conn)}
+            contacts = {c.id: c for c in people.list_contacts(conn)}
         else:
-            contacts = {c.id: c for c in load_contacts(conn, ids=focus)} if focus else {}
-        items = [f for f in load_open_followups(conn) if f.contact_id in contacts]
+            contacts = {c.id: c for c in people.list_contacts(conn, ids=focus)} if focus else {}
+        items = [f for f in plans.list_followups(conn, statuses=plans.OPEN_STATES) if f.contact_id in contacts]
     allowed = {cid: c for cid, c in contacts.items() if not c.do_not_contact}
     return Gathered(
         contacts=allowed,

@@ -98,7 +98,7 @@ def log(session: Session, contacts, channel, direction, purpose, outcome, sentim
 def reschedule(session: Session, contact_ids: list[int]) -> None:
     """Let the cadence rules schedule what comes next for these contacts now."""
     from ..engine.evaluate import evaluate
-    from .engine import report_problems
+    from .problems import report_problems
 
     report_problems(evaluate(session, contact_ids=contact_ids).runtime)
 

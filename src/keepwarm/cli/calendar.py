@@ -16,7 +16,7 @@ from ..session import Session
 from ..text import control_problem
 from ..wording import plural
 from . import cli
-from .engine import report_problems
+from .problems import report_problems
 from .groups import export
 from .params import IntRange
 

@@ -18,7 +18,7 @@ pass_session = click.make_pass_decorator(Session)
 def dashboard(session: Session, as_json: bool) -> None:
     """Touches against plan, key stakeholders on cadence, overdue items, inbound share, health and trend."""
     from ..engine.evaluate import evaluate
-    from .engine import report_problems
+    from .problems import report_problems
 
     evaluation = evaluate(session, persist=False)
     report_problems(evaluation.runtime)

@@ -6,30 +6,20 @@ import os
 from pathlib import Path
 
 import click
-import tomli_w
 
 from .. import dates, paths, tempfiles
-from ..engine.agenda import build_agenda
-from ..engine.runtime import Runtime
+from ..engine.agenda import Agenda, build_agenda
 from ..errors import UserError
 from ..rules import effective, flatten
 from ..session import Session
+from ..store.ids import MAX_ID
 from ..wording import nothing_due, one_line, plural
 from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table
 from .params import IntRange
+from .problems import report_problems
 
 pass_session = click.make_pass_decorator(Session)
-_reported: set[int] = set()
-
-
-def report_problems(runtime: Runtime) -> None:
-    """Plugin and rule problems go to stderr, once per run, without stopping the command."""
-    if id(runtime) in _reported:
-        return
-    _reported.add(id(runtime))
-    for message in runtime.messages():
-        click.echo(f"keepwarm: warning: {message}", err=True)
 
 
 @cli.command()
@@ -37,21 +27,30 @@ def report_problems(runtime: Runtime) -> None:
                                  "nothing is stored as of it.")
 @click.option("--days", type=IntRange(0, 366), default=7, show_default=True,
               help="Include what falls due within this many days.")
+@click.option("--limit", type=IntRange(1, MAX_ID), default=None,
+              help="Show only the first N items (the most urgent); only their advice is worked out.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
-def agenda(session: Session, on: str | None, days: int, as_json: bool) -> None:
+def agenda(session: Session, on: str | None, days: int, limit: int | None, as_json: bool) -> None:
     """Who to reach out to, why, how, and what builds trust: overdue first."""
     start = dates.parse_day(on, session.today, field="on") if on is not None else None
-    result = build_agenda(session, on=start, days=days)
-    report_problems(result.evaluation.runtime)
-    if as_json:
-        emit_json(result.to_json())
-        return
+    # Each item's advice is worked out as the item is printed (see engine.agenda).
+    result = build_agenda(session, on=start, days=days, advice=False)
+    try:
+        if as_json:
+            emit_json(result.stream_json(limit=limit))
+        else:
+            _print_agenda(result, limit)
+    finally:
+        report_problems(result.evaluation.runtime)
+
+
+def _print_agenda(result: Agenda, limit: int | None) -> None:
     if not result.items:
         click.echo(nothing_due(result.until.isoformat()))
         return
     current = None
-    for item in result.items:
+    for item in result.items[:limit]:
         if item.bucket != current:
             current = item.bucket
             click.echo(f"\n{current.upper()}")
@@ -67,6 +66,9 @@ def agenda(session: Session, on: str | None, days: int, as_json: bool) -> None:
             click.echo(f"      - {one_line(tip.text)}")
         for suggestion in item.suggestions:
             click.echo(f"      > {one_line(suggestion.text)}")
+    more = len(result.items) - len(result.items[:limit])
+    if more:
+        click.echo(f"\n... and {plural(more, 'more item')} (without --limit: all of them)")
 
 
 # --------------------------------------------------------------------- rules

@@ -1,4 +1,10 @@
-"""`keepwarm import ...`, `keepwarm export json|vcard`, `keepwarm restore` and `keepwarm demo`."""
+"""`keepwarm import ...`, `keepwarm export json|vcard`, `keepwarm restore` and `keepwarm demo`.
+
+Each command imports the part of `keepwarm.io` it runs when it runs: vobject
+(vCards), the backup records and the CSV importers are loaded by the commands
+that read or write them, not by every command of this module (a restore does
+not load vobject; issue 19, start-up).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,6 @@ from pathlib import Path
 
 import click
 
-from ..io import backup, demo, imports, restore, vcard_export
 from ..io.csv_import import FORMAT_KEYS
 from ..io.files import private_file, write_private
 from ..io.report import ImportReport
@@ -62,6 +67,8 @@ def import_vcard(session: Session, files: tuple[Path, ...], dry_run, skip_invali
     A contact already here is found by UID, then email, then exact name, and
     updated; importing the same file again changes nothing.
     """
+    from ..io import imports
+
     report = imports.import_vcards(
         session.store, list(files), session.now, dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding
     )
@@ -85,6 +92,8 @@ def import_csv(session: Session, file: Path, mapping, format_key, dry_run, skip_
     best_time, do_not_contact, birthday, work_anniversary, anniversary, tier,
     stage, tags, notes, owner, uid.
     """
+    from ..io import imports
+
     report = imports.import_contacts_csv(
         session.store, file, session.now, mapping=mapping, format_key=format_key,
         dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding,
@@ -105,6 +114,8 @@ def import_interactions(session: Session, file: Path, mapping, dry_run, skip_inv
     Contacts are found by email, else by exact name. Times without a zone are
     in your time zone; a date alone means noon.
     """
+    from ..io import imports
+
     report = imports.import_interactions(
         session.store, file, session.now, session.tz, mapping=mapping,
         dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding,
@@ -140,6 +151,8 @@ def export_json(session: Session, output: Path) -> None:
     The file is the same, byte for byte, for the same data; `keepwarm restore`
     loads it into an empty database.
     """
+    from ..io import backup
+
     if str(output) == "-":
         sys.stdout.flush()
         backup.write_json(session.store, sys.stdout.buffer)
@@ -165,6 +178,8 @@ def export_vcard(session: Session, output: Path, account, tag, role, stage, sear
             conn, account=account, tag=tag, role=role.value if role else None,
             stage=stage.value if stage else None, search=search,
         )
+    from ..io import vcard_export
+
     text = vcard_export.export(sorted(found, key=lambda c: c.id))
     if _write(output, text):
         click.echo(f"Wrote {plural(len(found), 'contact')} to {output}", err=True)
@@ -190,6 +205,8 @@ def _counts(counts: dict[str, int]) -> str:
 @creates_database
 def restore_command(session: Session, file: Path, as_json: bool) -> None:
     """Load a JSON backup into an empty database (see `keepwarm export json`)."""
+    from ..io import restore
+
     counts = restore.restore(session.store, file)
     if as_json:
         emit_json({"database": str(session.db_path), "restored": counts})
@@ -205,6 +222,8 @@ def restore_command(session: Session, file: Path, as_json: bool) -> None:
 @creates_database
 def demo_command(session: Session, into_current: bool, force: bool, as_json: bool) -> None:
     """Load the example data set, dated around today, into its own database (demo.db)."""
+    from ..io import demo
+
     if into_current:
         target = session.db_path
         counts = demo.load_demo(session.store, session.today, session.now)

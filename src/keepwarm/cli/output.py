@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 
 import click
@@ -30,13 +30,81 @@ def _default(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+#: One encoder for every value: without `indent` it runs in C (the `default` hook is called from C too);
+#: `indent` would send every value through the pure-Python encoder, several times slower.
+_ENCODER = json.JSONEncoder(default=_default, ensure_ascii=False)
+
+
+def _encoded(value) -> str:
+    return json_escaped(_ENCODER.encode(value))
+
+
+def _is_list(value) -> bool:
+    return isinstance(value, (list, tuple, Iterator))
+
+
+def json_chunks(data) -> Iterator[str]:
+    """The JSON text of `data`, piece by piece, one element of a list per line.
+
+    A list at the top, or under a key of the top-level object, is written one
+    element to a line, each element encoded compactly when it is reached: such a
+    list may be an iterator (a generator working each element out as it is
+    asked for), so the first line is out before the last element exists and
+    memory holds one element at a time. Everything else is written on one line.
+    """
+    if isinstance(data, Mapping):
+        if not data:
+            yield "{}"
+            return
+        comma = "{\n"
+        for key, value in data.items():
+            head = f"{comma}  {_encoded(str(key))}: "
+            if _is_list(value):
+                yield from _elements(value, head, "  ")
+            else:
+                yield head + _encoded(value)
+            comma = ",\n"
+        yield "\n}"
+    elif _is_list(data):
+        yield from _elements(data, "", "")
+    else:
+        yield _encoded(data)
+
+
+def _elements(values: Iterable, head: str, indent: str) -> Iterator[str]:
+    before, empty = head + "[\n", True
+    for value in values:
+        yield f"{before}{indent}  {_encoded(value)}"
+        before, empty = ",\n", False
+    yield head + "[]" if empty else f"\n{indent}]"
+
+
 def to_json(data) -> str:
-    text = json.dumps(data, default=_default, indent=2, ensure_ascii=False)
-    return json_escaped(text)
+    return "".join(json_chunks(data))
+
+
+#: Pieces are printed in writes of up to about this many characters: fewer writes, the same start.
+WRITE_SIZE = 1 << 16
 
 
 def emit_json(data) -> None:
-    click.echo(to_json(data))
+    """Print `data` as JSON as it is encoded (see `json_chunks`).
+
+    The first pieces go out one by one, then in writes growing to WRITE_SIZE:
+    the beginning is on screen at once, the rest costs few writes.
+    """
+    pending: list[str] = []
+    size = 0
+    wanted = 1
+    for chunk in json_chunks(data):
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= wanted:
+            click.echo("".join(pending), nl=False)
+            pending.clear()
+            size, wanted = 0, min(WRITE_SIZE, wanted * 8)
+    pending.append("\n")
+    click.echo("".join(pending), nl=False)
 
 
 def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:

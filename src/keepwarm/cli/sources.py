@@ -13,7 +13,7 @@ from ..text import visible
 from ..session import Session
 from ..wording import plural
 from . import cli
-from .engine import report_problems
+from .problems import report_problems
 from .opening import creates_database
 from .output import emit_json, table
 

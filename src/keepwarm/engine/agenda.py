@@ -5,14 +5,14 @@ follow-up due by the end of the window becomes an item with the contact's
 tips, warnings, best suggestions and health, ordered by urgency.
 
 An item's advice (tips, suggestions) comes from the evaluation, which works it
-out once per contact: the CLI prints every item, so its agenda asks for all of
-it up front (plugin problems are then known before anything is printed); the
-TUI shows one item's advice at a time and asks as the cursor moves.
+out once per contact, on first use: the CLI asks as it prints each item (and
+with `--limit` only for the items it prints), the TUI as the cursor moves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model import Contact, FollowUp, Tier
@@ -78,14 +78,34 @@ class Agenda:
     evaluation: Evaluation
 
     def to_json(self, *, advice: bool = True) -> dict:
+        return {key: list(value) if isinstance(value, Iterator) else value
+                for key, value in self.stream_json(advice=advice).items()}
+
+    def stream_json(self, *, advice: bool = True, limit: int | None = None) -> dict:
+        """What `to_json` gives, its items and problems as iterators, for a printer that writes as it goes.
+
+        Each item's advice is worked out when its item is reached, so the first is
+        out before the last one's advice exists; the problems come last, once every
+        item's plugins have run. With `limit`, only the first `limit` items (their
+        advice alone is worked out) and "more": how many were left out.
+        """
+        shown = self.items if limit is None else self.items[:limit]
+        out: dict = {"on": self.on.isoformat(), "until": self.until.isoformat(),
+                     "items": self._items_json(shown, advice)}
+        if limit is not None:
+            out["more"] = len(self.items) - len(shown)
+        out["problems"] = self._problems_json()
+        return out
+
+    @staticmethod
+    def _items_json(items: list[AgendaItem], advice: bool) -> Iterator[dict]:
         with collector_paused():
-            items = [item.to_json(advice=advice) for item in self.items]
-        return {
-            "on": self.on.isoformat(),
-            "until": self.until.isoformat(),
-            "items": items,
-            "problems": [p.to_json() for p in self.evaluation.problems],
-        }
+            for item in items:
+                yield item.to_json(advice=advice)
+
+    def _problems_json(self) -> Iterator[dict]:
+        for problem in self.evaluation.problems:
+            yield problem.to_json()
 
 
 def _advice_json(evaluation: Evaluation, contact_id: int, shown: int) -> dict:

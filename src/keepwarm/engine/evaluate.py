@@ -21,8 +21,6 @@ from ..session import Session
 from ..store import activity, followups
 from ..store import marks as marks_store
 from ..store import contacts as people
-from ..store.contact_rows import load_all_contacts, load_contacts
-from ..store.followup_rows import load_open_followups
 from . import stats as statistics
 from .health import Health, account_health, contact_health
 from .network import StoredNetwork
@@ -246,9 +244,10 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
     cfg = run.runtime.engine
     network_contacts = None
     if wanted is not None:
-        focus = load_contacts(conn, ids=wanted)
+        focus = people.list_contacts(conn, ids=wanted)
         account_ids = {people.find_account_id(conn, c.account) for c in focus if c.account}
-        members = [c for aid in account_ids if aid is not None for c in load_contacts(conn, account_id=aid)]
+        members = [c for aid in account_ids if aid is not None
+                   for c in people.list_contacts(conn, account_id=aid)]
         in_scope = {c.id: c for c in [*focus, *members]}
         accounts = {aid: people.get_account(conn, aid) for aid in sorted(account_ids) if aid is not None}
         # The accounts' other members: what account rules read now, the rest on first use.
@@ -259,7 +258,7 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
         ))
         stats = {cid: stats[cid] for cid in sorted(stats)}
     else:
-        network_contacts = load_all_contacts(conn)
+        network_contacts = people.list_contacts(conn)
         in_scope = {c.id: c for c in network_contacts}
         accounts = {a.id: a for a in people.list_accounts(conn)}
         stats = run.stats(conn, None)
@@ -269,7 +268,7 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
     if wanted is None:
         for promise in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value):
             open_promises[promise.contact_id].append(promise)
-        all_open = load_open_followups(conn)
+        all_open = followups.list_followups(conn, statuses=followups.OPEN_STATES)
         for item in all_open:
             open_followups[item.contact_id].append(item)
     else:  # only the evaluated contacts' contexts hold them
@@ -386,7 +385,7 @@ def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> N
     contact alone, will -- or a contact's first advice would differ from every later one.
     """
     if evaluation.open_followups is not None:  # the whole book: read once, as the run did
-        evaluation.open_followups = load_open_followups(conn)
+        evaluation.open_followups = followups.list_followups(conn, statuses=followups.OPEN_STATES)
         now_open: dict[int, list[FollowUp]] = defaultdict(list)
         for item in evaluation.open_followups:
             now_open[item.contact_id].append(item)

@@ -100,37 +100,53 @@ def _terms(stats: ContactStats, warnings: Sequence[Warning], today: dt.date, int
            cfg: HealthSettings, *, explain: bool) -> list[tuple[str, str, float, float, str]]:
     """(key, label, points, maximum, detail) of each term; the details only with `explain`.
 
-    The one place the shares are worked out, for the score and for its words alike.
+    The one place the shares are worked out, for the score and for its words alike: each term's
+    function gives its share (0..1) and, with `explain`, its words.
     """
-    terms: list[tuple[str, str, float, float, str]] = []
-    detail = ""
-
-    days = None if stats.last_touch is None else (today - stats.last_touch.date()).days
-    if days is None:
-        share = 0.0
+    terms = []
+    for key, label, weight, share_of in (
+        ("recency", "Recency", cfg.recency, lambda: _recency(stats, today, interval_days, explain)),
+        ("frequency", "Touch rate", cfg.frequency, lambda: _frequency(stats, explain)),
+        ("reciprocity", "Reciprocity", cfg.reciprocity, lambda: _reciprocity(stats, cfg, explain)),
+        ("responsiveness", "Responsiveness", cfg.responsiveness, lambda: _responsiveness(stats, explain)),
+        ("sentiment", "Sentiment", cfg.sentiment, lambda: _sentiment(stats, explain)),
+        ("assessment", "Assessment", cfg.assessment, lambda: _assessment(stats, explain)),
+    ):
+        share, detail = share_of()
+        terms.append((key, label, share * weight, weight, detail))
+    if warnings:
+        penalty = min(cfg.max_warning_penalty, sum(w.severity for w in warnings) * cfg.warning_penalty)
+        detail = ""
         if explain:
-            detail = "never touched"
-    else:
-        ratio = days / max(1, interval_days)
-        # Full points within the rhythm, none at three rhythms late.
-        share = 1.0 if ratio <= 1 else max(0.0, min(1.0, 1 - (ratio - 1) / 2))
-        if explain:
-            detail = f"last touch {plural(days, 'day')} ago against a {interval_days}-day rhythm"
-    terms.append(("recency", "Recency", share * cfg.recency, cfg.recency, detail))
+            detail = f"{plural(len(warnings), 'open warning')}: " + ", ".join(sorted({spoken(w.key) for w in warnings}))
+        terms.append(("warnings", "Open warnings", -penalty, 0.0, detail))
+    return terms
 
+
+def _recency(stats: ContactStats, today: dt.date, interval_days: int, explain: bool) -> tuple[float, str]:
+    """Full points within the rhythm, none at three rhythms late."""
+    if stats.last_touch is None:
+        return 0.0, "never touched" if explain else ""
+    days = (today - stats.last_touch.date()).days
+    ratio = days / max(1, interval_days)
+    share = 1.0 if ratio <= 1 else max(0.0, min(1.0, 1 - (ratio - 1) / 2))
+    return share, f"last touch {plural(days, 'day')} ago against a {interval_days}-day rhythm" if explain else ""
+
+
+def _frequency(stats: ContactStats, explain: bool) -> tuple[float, str]:
     if stats.touches_baseline == 0:
         share = 0.6 if stats.touches_recent else 0.0
-        if explain:
-            detail = f"{plural(stats.touches_recent, 'touch')} recently, no baseline yet"
-    else:
-        # ContactStats.rate_recent() and rate_baseline(), written out: this runs for every contact.
-        recent = stats.touches_recent * 30 / stats.recent_days
-        base = stats.touches_baseline * 30 / stats.baseline_days
-        share = max(0.0, min(1.0, recent / base)) if base else 1.0
-        if explain:
-            detail = f"{plural(round(recent, 1), 'touch')} a month recently against {number(round(base, 1))} before"
-    terms.append(("frequency", "Touch rate", share * cfg.frequency, cfg.frequency, detail))
+        return share, f"{plural(stats.touches_recent, 'touch')} recently, no baseline yet" if explain else ""
+    # ContactStats.rate_recent() and rate_baseline(), written out: this runs for every contact.
+    recent = stats.touches_recent * 30 / stats.recent_days
+    base = stats.touches_baseline * 30 / stats.baseline_days
+    share = max(0.0, min(1.0, recent / base)) if base else 1.0
+    if not explain:
+        return share, ""
+    return share, f"{plural(round(recent, 1), 'touch')} a month recently against {number(round(base, 1))} before"
 
+
+def _reciprocity(stats: ContactStats, cfg: HealthSettings, explain: bool) -> tuple[float, str]:
     touched = stats.inbound_recent + stats.outbound_recent
     if touched == 0:
         touched, inbound = stats.inbound_total + stats.outbound_total, stats.inbound_total
@@ -138,62 +154,50 @@ def _terms(stats: ContactStats, warnings: Sequence[Warning], today: dt.date, int
     else:
         inbound, window = stats.inbound_recent, "recently"
     if touched == 0:
-        share = 0.0
-        if explain:
-            detail = "no touches either way"
-    else:
-        share = max(0.0, min(1.0, inbound / touched / cfg.inbound_share_target))
-        if explain:
-            detail = f"{inbound} of {plural(touched, 'touch')} {window} came from them"
-    terms.append(("reciprocity", "Reciprocity", share * cfg.reciprocity, cfg.reciprocity, detail))
+        return 0.0, "no touches either way" if explain else ""
+    share = max(0.0, min(1.0, inbound / touched / cfg.inbound_share_target))
+    return share, f"{inbound} of {plural(touched, 'touch')} {window} came from them" if explain else ""
 
+
+def _responsiveness(stats: ContactStats, explain: bool) -> tuple[float, str]:
     if not stats.asked_recent:
-        share = 0.5
-        if explain:
-            detail = "no replies recorded recently"
-    else:
-        share = stats.replied_recent / stats.asked_recent
-        if explain:
-            detail = f"answered {stats.replied_recent} of {stats.asked_recent} recent outbound touches"
-            if stats.latency_recent_hours is not None:
-                detail += f", in {stats.latency_recent_hours:.0f} h on average"
-    terms.append(("responsiveness", "Responsiveness", share * cfg.responsiveness, cfg.responsiveness, detail))
+        return 0.5, "no replies recorded recently" if explain else ""
+    share = stats.replied_recent / stats.asked_recent
+    if not explain:
+        return share, ""
+    detail = f"answered {stats.replied_recent} of {stats.asked_recent} recent outbound touches"
+    if stats.latency_recent_hours is not None:
+        detail += f", in {stats.latency_recent_hours:.0f} h on average"
+    return share, detail
 
+
+def _sentiment(stats: ContactStats, explain: bool) -> tuple[float, str]:
     if stats.sentiment_recent is None:
-        share = 0.5
-        if explain:
-            detail = "no mood recorded recently"
-    else:
-        share = max(0.0, min(1.0, (stats.sentiment_recent + 2) / 4))
-        if explain:
-            detail = f"average mood {stats.sentiment_recent:+.1f} on a -2..+2 scale"
-            if stats.sentiment_baseline is not None:
-                detail += f" (before: {stats.sentiment_baseline:+.1f})"
-    terms.append(("sentiment", "Sentiment", share * cfg.sentiment, cfg.sentiment, detail))
+        return 0.5, "no mood recorded recently" if explain else ""
+    share = max(0.0, min(1.0, (stats.sentiment_recent + 2) / 4))
+    if not explain:
+        return share, ""
+    detail = f"average mood {stats.sentiment_recent:+.1f} on a -2..+2 scale"
+    if stats.sentiment_baseline is not None:
+        detail += f" (before: {stats.sentiment_baseline:+.1f})"
+    return share, detail
 
+
+def _assessment(stats: ContactStats, explain: bool) -> tuple[float, str]:
     latest = stats.latest_assessment
     if latest is None:
-        share = 0.5
-        if explain:
-            detail = "not assessed yet"
-    else:
-        mean = latest.mean()
-        share = _clamp((mean - 1) / 4)
-        if explain:
-            detail = f"assessed {mean:.1f} of 5 on {latest.on.isoformat()}"
-            previous = stats.previous_assessment
-            if previous is not None:
-                delta = mean - previous.mean()
-                trend = "up" if delta > 0.05 else "down" if delta < -0.05 else "steady"
-                detail += f", {trend} from {previous.mean():.1f}"
-    terms.append(("assessment", "Assessment", share * cfg.assessment, cfg.assessment, detail))
-
-    if warnings:
-        penalty = min(cfg.max_warning_penalty, sum(w.severity for w in warnings) * cfg.warning_penalty)
-        if explain:
-            detail = f"{plural(len(warnings), 'open warning')}: " + ", ".join(sorted({spoken(w.key) for w in warnings}))
-        terms.append(("warnings", "Open warnings", -penalty, 0.0, detail))
-    return terms
+        return 0.5, "not assessed yet" if explain else ""
+    mean = latest.mean()
+    share = _clamp((mean - 1) / 4)
+    if not explain:
+        return share, ""
+    detail = f"assessed {mean:.1f} of 5 on {latest.on.isoformat()}"
+    previous = stats.previous_assessment
+    if previous is not None:
+        delta = mean - previous.mean()
+        trend = "up" if delta > 0.05 else "down" if delta < -0.05 else "steady"
+        detail += f", {trend} from {previous.mean():.1f}"
+    return share, detail
 
 
 def account_health(members: Sequence[tuple[Health, str]], warnings: Sequence[Warning], cfg: HealthSettings) -> Health:

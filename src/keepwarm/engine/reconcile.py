@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..model import FollowUpStatus
-from ..store.followup_rows import Parsed, as_text
+from ..store.rows import Parsed, as_text
 from ..store.schema import followups
 from .types import Proposal
 
@@ -51,9 +51,18 @@ def reconcile(
     read only for the proposals that would create a new one.
     """
     ids = list(contact_ids)
-    f = followups.c
     stamp = _naive(now)
-    horizon = today + dt.timedelta(days=horizon_days)
+    plan = _Plan(stamp, today + dt.timedelta(days=horizon_days))
+    open_rows = _open_rows(conn, ids)
+    for cid in ids:
+        plan.contact(cid, open_rows.get(cid, {}), proposals.get(cid, ()), failed.get(cid, frozenset()),
+                     active_plugins, cid in silenced)
+    return _write(conn, plan, stamp)
+
+
+def _open_rows(conn: Connection, ids: list[int]) -> dict[int, dict[str, tuple]]:
+    """The open follow-ups the rules made, per contact and rule key, as plain tuples."""
+    f = followups.c
     open_rows: dict[int, dict[str, tuple]] = {}
     query = select(f.id, f.contact_id, f.rule_key, f.source, f.status, as_text(f.due), f.reason, f.channel,
                    f.action, as_text(f.due_time), f.sequence, f.satisfied_by_touch
@@ -67,50 +76,66 @@ def reconcile(
         if cid in wanted:
             open_rows.setdefault(cid, {})[key] = (fid, cid, key, source, status, day[due], reason, channel, action,
                                                   time[due_time], sequence, satisfied)
+    return open_rows
 
-    counts = {"created": 0, "moved": 0, "closed": 0}
-    candidates: list[tuple[int, str, Proposal, str]] = []
-    moved: list[dict] = []
-    closing: list[dict] = []
-    no_rows: dict[str, tuple] = {}
-    no_failures: frozenset[str] = frozenset()
-    open_status = FollowUpStatus.OPEN.value
-    for cid in ids:
-        rows = open_rows.get(cid, no_rows)
+
+class _Plan:
+    """What to write: follow-ups to create (if not closed for that date already), to move, and to close."""
+
+    OPEN_STATUS = FollowUpStatus.OPEN.value
+
+    def __init__(self, stamp: dt.datetime, horizon: dt.date) -> None:
+        self.stamp, self.horizon = stamp, horizon
+        self.candidates: list[tuple[int, str, Proposal, str]] = []
+        self.moved: list[dict] = []
+        self.closing: list[dict] = []
+
+    def contact(self, cid: int, rows: dict[str, tuple], proposals: Iterable[tuple[str, Proposal]],
+                failed: set[str], active_plugins: set[str], silenced: bool) -> None:
         proposed_keys: set[str] = set()
-        for plugin, proposal in proposals.get(cid, ()):
+        for plugin, proposal in proposals:
             key = proposal.rule_key
             if key in proposed_keys:
                 continue  # the first plugin to claim a key wins
             proposed_keys.add(key)
-            if proposal.due > horizon:
+            if proposal.due > self.horizon:
                 continue
             current = rows.get(key)
             if current is None:
-                candidates.append((cid, key, proposal, plugin))
-                continue
-            if current[4] != open_status:
-                continue  # snoozed: the user decided when
-            channel = proposal.channel.value if proposal.channel else None
-            if (current[5] != proposal.due or current[9] != proposal.due_time or current[6] != proposal.reason
-                    or current[7] != channel or current[8] != proposal.action
-                    or bool(current[11]) != proposal.satisfied_by_touch):
-                moved.append({"fid": current[0], "due": proposal.due, "due_time": proposal.due_time,
-                              "reason": proposal.reason, "channel": channel, "action": proposal.action,
-                              "satisfied_by_touch": proposal.satisfied_by_touch, "source": plugin,
-                              "sequence": current[10] + 1, "updated_at": stamp})
+                self.candidates.append((cid, key, proposal, plugin))
+            elif current[4] == self.OPEN_STATUS:  # snoozed: the user decided when
+                self._move(current, proposal, plugin)
         if not rows.keys() <= proposed_keys:  # some stored follow-up is no longer proposed
             for key, row in rows.items():
-                if key in proposed_keys:
-                    continue
-                if cid in silenced:
-                    status = FollowUpStatus.DISMISSED.value  # do-not-contact: nothing is due any more
-                elif row[3] in active_plugins and row[3] not in failed.get(cid, no_failures):
-                    status = FollowUpStatus.DONE.value
-                else:
-                    continue
-                closing.append({"fid": row[0], "status": status, "closed_at": stamp, "updated_at": stamp,
-                                "sequence": row[10] + 1})
+                if key not in proposed_keys:
+                    self._close(row, failed, active_plugins, silenced)
+
+    def _move(self, current: tuple, proposal: Proposal, plugin: str) -> None:
+        channel = proposal.channel.value if proposal.channel else None
+        if (current[5] != proposal.due or current[9] != proposal.due_time or current[6] != proposal.reason
+                or current[7] != channel or current[8] != proposal.action
+                or bool(current[11]) != proposal.satisfied_by_touch):
+            self.moved.append({"fid": current[0], "due": proposal.due, "due_time": proposal.due_time,
+                               "reason": proposal.reason, "channel": channel, "action": proposal.action,
+                               "satisfied_by_touch": proposal.satisfied_by_touch, "source": plugin,
+                               "sequence": current[10] + 1, "updated_at": self.stamp})
+
+    def _close(self, row: tuple, failed: set[str], active_plugins: set[str], silenced: bool) -> None:
+        if silenced:
+            status = FollowUpStatus.DISMISSED.value  # do-not-contact: nothing is due any more
+        elif row[3] in active_plugins and row[3] not in failed:
+            status = FollowUpStatus.DONE.value
+        else:
+            return  # its plugin failed or is gone this run: left alone, never lost
+        self.closing.append({"fid": row[0], "status": status, "closed_at": self.stamp, "updated_at": self.stamp,
+                             "sequence": row[10] + 1})
+
+
+def _write(conn: Connection, plan: _Plan, stamp: dt.datetime) -> dict[str, int]:
+    """One statement per kind of change; returns how many were created, moved and closed."""
+    f = followups.c
+    counts = {"created": 0, "moved": 0, "closed": 0}
+    moved, closing, candidates = plan.moved, plan.closing, plan.candidates
     if moved:
         conn.execute(update(followups).where(f.id == bindparam("fid")).values(
             due=bindparam("due"), due_time=bindparam("due_time"), reason=bindparam("reason"),

@@ -26,7 +26,7 @@ from sqlalchemy.sql.selectable import Join
 
 from ..model import Assessment, Channel, Direction, Outcome, Purpose
 from ..model.entities import RESPONSE_HOURS_MAX
-from ..store.contact_rows import constructed, plain_rows
+from ..store.rows import constructed, plain_rows
 from ..store.schema import assessments, commitments, contact_totals, contacts, interactions
 from .types import RECENT_TOUCHES, ContactStats, Touch
 

@@ -88,14 +88,11 @@ DEFAULTS_TOML = Path(__file__).with_name("{{section}}.toml")
 
 CONFIG_HOOK = '''
 
-@hookimpl
-def keepwarm_config_section() -> ConfigSection:
-    return ConfigSection(SECTION, Settings)
+keepwarm_config_section = section(SECTION, Settings)
 
 
 def _settings(ctx: ContactContext) -> Settings | None:
-    cfg = ctx.rules.get(SECTION)
-    return cfg if cfg is not None and cfg.enabled else None
+    return applies(ctx, SECTION)
 
 
 def _first_name(ctx: ContactContext) -> str:
@@ -207,7 +204,7 @@ FAMILIES: dict[str, dict[str, str]] = {}
 FAMILIES["cadence"] = {
     "hook": "keepwarm_cadence",
     "stdlib": "\nimport datetime as dt",
-    "imports": "ConfigSection, ContactContext, Proposal",
+    "imports": "ContactContext, Proposal, applies, section",
     "module": '''
 
 class Settings(BaseModel):
@@ -294,7 +291,7 @@ def test_the_interval_comes_from_toml(keepwarm_history, keepwarm_session):
 
 FAMILIES["tips"] = {
     "hook": "keepwarm_tips",
-    "imports": "ConfigSection, ContactContext, Tip",
+    "imports": "ContactContext, Tip, applies, section",
     "module": '''
 
 class Settings(BaseModel):
@@ -356,7 +353,7 @@ def test_no_tip_for_a_contact_who_asked_not_to_be_contacted(keepwarm_history, ke
 
 FAMILIES["warnings"] = {
     "hook": "keepwarm_warnings",
-    "imports": "ConfigSection, ContactContext, Warning",
+    "imports": "ContactContext, Warning, applies, section",
     "module": '''
 
 class Settings(BaseModel):
@@ -433,7 +430,7 @@ def test_the_threshold_comes_from_toml(keepwarm_history, keepwarm_session):
 FAMILIES["suggestions"] = {
     "hook": "keepwarm_suggestions",
     "model_import": "from keepwarm.model import Channel\n",
-    "imports": "ConfigSection, ContactContext, Suggestion",
+    "imports": "ContactContext, Suggestion, applies, section",
     "module": '''
 
 class Settings(BaseModel):

@@ -25,7 +25,7 @@ from .. import actions
 from ..errors import UserError
 from ..store import captures as kept
 from ..store.schema import interactions
-from ..wording import noun, one_line, plural
+from ..wording import noun, one_line
 from .registry import Configured, pick
 from .types import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 
@@ -193,48 +193,14 @@ class _Run:
         self.unknown: set[str] = set()
 
     def go(self) -> None:
-        with self.session.store.read() as conn:
-            cursor, last, _ = kept.load_state(conn, self.source.name)
-        self.me_digest = _digest(self.me)
-        if cursor and last.get("me") not in (None, self.me_digest):
-            cursor, self.summary.reread = {}, True
-        self.request = ReadRequest(
-            name=self.source.name, options=self.source.options, cursor=MappingProxyType(dict(cursor)), now=self.now,
-            since=self.now - dt.timedelta(days=self.settings.history_days),
-            until=self.now + dt.timedelta(days=self.settings.ahead_days),
-        )
-        self.cursor = dict(cursor)
-        self.cursor_seen = dict(cursor)  # the latest checkpoint's cursor, saved with the items before it
-        self.mark = (0, 0)  # how many of the held items (rows, gone) that checkpoint covers
+        self._start()
         summary = self.summary
         try:
             for item in self.source.kind.read(self.request):
                 if self.cancel is not None and self.cancel.is_set():
                     summary.stopped = True
                     break
-                if isinstance(item, Capture):
-                    summary.read += 1
-                    if _i_declined(item, self.me):  # not a meeting with them: no touch, and gone if it was one
-                        summary.skipped["meeting you declined"] += 1
-                        continue
-                    self.rows.append(kept.Row.of(item, self.me, self.settings.keep_subjects))
-                    self.seen.add(item.external_id[:kept.LONGEST])
-                elif isinstance(item, Skip):
-                    summary.read += 1
-                    summary.skipped[one_line(item.reason)[:80]] += 1
-                elif isinstance(item, Gone):
-                    self.gone.append(item.external_id)
-                elif isinstance(item, Progress):
-                    if self.progress is not None:
-                        self.progress(self.source.name, item.done, item.total)
-                elif isinstance(item, Checkpoint):
-                    self.cursor_seen = dict(item.cursor)
-                    self.mark = (len(self.rows), len(self.gone))
-                    if item.complete or len(self.rows) + len(self.gone) >= SAVE_EVERY:
-                        self._save(self.cursor_seen, complete=item.complete)
-                else:
-                    raise TypeError(f"the reader yielded a {type(item).__name__}, expected Capture, Skip, Gone, "
-                                    "Progress or Checkpoint")
+                self._take(item)
             else:
                 if self.rows or self.gone or self.cursor_seen != self.cursor:
                     self._save(self.cursor_seen, complete=False)
@@ -252,6 +218,49 @@ class _Run:
             with self.session.store.write() as conn:
                 kept.save_summary(conn, self.source.name, self.source.kind_name,
                                   {**summary.to_json(), "me": self.me_digest}, self.now)
+
+    def _start(self) -> None:
+        """Where the last sync stopped (from the start again when my addresses changed), and the request."""
+        with self.session.store.read() as conn:
+            cursor, last, _ = kept.load_state(conn, self.source.name)
+        self.me_digest = _digest(self.me)
+        if cursor and last.get("me") not in (None, self.me_digest):
+            cursor, self.summary.reread = {}, True
+        self.request = ReadRequest(
+            name=self.source.name, options=self.source.options, cursor=MappingProxyType(dict(cursor)), now=self.now,
+            since=self.now - dt.timedelta(days=self.settings.history_days),
+            until=self.now + dt.timedelta(days=self.settings.ahead_days),
+        )
+        self.cursor = dict(cursor)
+        self.cursor_seen = dict(cursor)  # the latest checkpoint's cursor, saved with the items before it
+        self.mark = (0, 0)  # how many of the held items (rows, gone) that checkpoint covers
+
+    def _take(self, item) -> None:
+        """One item the reader yielded."""
+        summary = self.summary
+        if isinstance(item, Capture):
+            summary.read += 1
+            if _i_declined(item, self.me):  # not a meeting with them: no touch, and gone if it was one
+                summary.skipped["meeting you declined"] += 1
+                return
+            self.rows.append(kept.Row.of(item, self.me, self.settings.keep_subjects))
+            self.seen.add(item.external_id[:kept.LONGEST])
+        elif isinstance(item, Skip):
+            summary.read += 1
+            summary.skipped[one_line(item.reason)[:80]] += 1
+        elif isinstance(item, Gone):
+            self.gone.append(item.external_id)
+        elif isinstance(item, Progress):
+            if self.progress is not None:
+                self.progress(self.source.name, item.done, item.total)
+        elif isinstance(item, Checkpoint):
+            self.cursor_seen = dict(item.cursor)
+            self.mark = (len(self.rows), len(self.gone))
+            if item.complete or len(self.rows) + len(self.gone) >= SAVE_EVERY:
+                self._save(self.cursor_seen, complete=item.complete)
+        else:
+            raise TypeError(f"the reader yielded a {type(item).__name__}, expected Capture, Skip, Gone, "
+                            "Progress or Checkpoint")
 
     def _save(self, cursor: dict, *, complete: bool) -> None:
         try:

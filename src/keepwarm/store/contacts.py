@@ -1,23 +1,28 @@
 """Contacts and accounts in the store.
 
 Lists are loaded in bulk: one query for the contacts and one per child table,
-never one query per contact.
+never one query per contact; `list_contacts` is the one loader of Contacts,
+for the engine as for the CLI and the TUI.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from ..errors import Ambiguous, NotFound, UserError
-from ..model import Account, Contact, ImportantDate
+from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
 from ..text import fold
 from .ids import as_id
 from . import captures
+from .rows import as_text, by_value, constructed, like_fragment, plain_rows
 from .schema import accounts, contact_dates, contact_emails, contact_phones, contact_tags, contacts
 
 # ---------------------------------------------------------------- accounts
@@ -214,77 +219,109 @@ def delete_contact(conn: Connection, contact_id: int) -> None:
         raise NotFound(f"contact: no contact with id {contact_id}")
 
 
-def _children(conn: Connection, ids: Sequence[int] | None) -> dict[str, dict[int, list]]:
-    out: dict[str, dict[int, list]] = {k: defaultdict(list) for k in ("emails", "phones", "tags", "dates")}
-
-    def rows(table):
-        query = select(table).order_by(table.c.contact_id, table.c.position)
-        if ids is not None:
-            query = query.where(table.c.contact_id.in_(ids))
-        return conn.execute(query)
-
-    for r in rows(contact_emails):
-        out["emails"][r.contact_id].append(r.email)
-    for r in rows(contact_phones):
-        out["phones"][r.contact_id].append(r.phone)
-    for r in rows(contact_tags):
-        out["tags"][r.contact_id].append(r.tag)
-    for r in rows(contact_dates):
-        out["dates"][r.contact_id].append(
-            ImportantDate.model_construct(kind=r.kind, month=r.month, day=r.day, year=r.year, label=r.label)
-        )
-    return out
-
-
-def _contact_from_row(row, children, account_names: dict[int, str]) -> Contact:
-    # Values came through the model on the way in; construct without re-validating.
-    from ..model import Channel, DateKind, Motivation, Role, SocialStyle, Stage, Tier
-
-    dates = [
-        ImportantDate.model_construct(kind=DateKind(d.kind), month=d.month, day=d.day, year=d.year, label=d.label)
-        for d in children["dates"].get(row.id, [])
-    ]
-    return Contact.model_construct(
-        id=row.id,
-        uid=row.uid,
-        name=row.name,
-        account=account_names.get(row.account_id) if row.account_id else None,
-        title=row.title,
-        emails=list(children["emails"].get(row.id, [])),
-        phones=list(children["phones"].get(row.id, [])),
-        addresses=list(row.addresses or []),
-        urls=list(row.urls or []),
-        role=Role(row.role) if row.role else None,
-        style=SocialStyle(row.style),
-        motivations=[Motivation(m) for m in row.motivations or []],
-        interests=list(row.interests or []),
-        preferred_channel=Channel(row.preferred_channel) if row.preferred_channel else None,
-        best_time=row.best_time,
-        do_not_contact=bool(row.do_not_contact),
-        dates=dates,
-        tier=Tier(row.tier),
-        stage=Stage(row.stage),
-        tags=list(children["tags"].get(row.id, [])),
-        notes=row.notes,
-        owner=row.owner,
-    )
-
-
 def _account_names(conn: Connection) -> dict[int, str]:
     return {r.id: r.name for r in conn.execute(select(accounts.c.id, accounts.c.name))}
 
 
+# One loader for every reader of contacts (the engine's whole-book run, a detail's few, the CLI's
+# filtered list, exports, backups): each table read once with plain columns, the models assembled
+# as `model_construct` would (`rows.constructed`). Each statement is built once per set of filters,
+# the values bound at run time: for the few contacts of a detail, building them anew cost more than
+# running them.
+
+_CONTACT_FIELDS = tuple(Contact.model_fields)
+_DATE_FIELDS = tuple(ImportantDate.model_fields)
+_ROLE, _STYLE, _MOTIVATION = by_value(Role), by_value(SocialStyle), by_value(Motivation)
+_CHANNEL, _TIER, _STAGE, _KIND = by_value(Channel), by_value(Tier), by_value(Stage), by_value(DateKind)
+_FILTERS = ("ids", "account", "tag", "role", "style", "stage", "search")
+#: Past this many contacts, reading every child row is cheaper than a long IN list.
+_FEW = 900
+
+
+@cache
+def _contacts_query(filters: frozenset[str]):
+    c = contacts.c
+    query = select(c.id, c.uid, c.name, c.account_id, c.title, c.role, c.style, as_text(c.motivations),
+                   as_text(c.interests), as_text(c.addresses), as_text(c.urls), c.preferred_channel,
+                   c.best_time, c.do_not_contact, c.tier, c.stage, c.notes, c.owner)
+    if "ids" in filters:
+        query = query.where(c.id.in_(bindparam("ids", expanding=True)))
+    if "account" in filters:
+        query = query.where(c.account_id == bindparam("account"))
+    if "tag" in filters:
+        tagged = select(contact_tags.c.contact_id).where(contact_tags.c.tag_fold == bindparam("tag"))
+        query = query.where(c.id.in_(tagged))
+    for name in ("role", "style", "stage"):
+        if name in filters:
+            query = query.where(c[name] == bindparam(name))
+    if "search" in filters:
+        query = query.where(c.name_fold.like(bindparam("search"), escape="/"))
+    return query.order_by(c.name_fold, c.id)
+
+
+@cache
+def _accounts_query(by_ids: bool):
+    query = select(accounts.c.id, accounts.c.name)
+    return query.where(accounts.c.id.in_(bindparam("ids", expanding=True))) if by_ids else query
+
+
+_CHILDREN = {
+    "emails": (contact_emails, ("email",)),
+    "phones": (contact_phones, ("phone",)),
+    "tags": (contact_tags, ("tag",)),
+    "dates": (contact_dates, ("kind", "month", "day", "year", "label")),
+}
+
+
+@cache
+def _children_query(name: str, chosen: str | None):
+    """One child table's rows in order: everyone's, the `ids`' or the `account`'s contacts'."""
+    table, columns = _CHILDREN[name]
+    query = select(table.c.contact_id, *(table.c[k] for k in columns)).order_by(table.c.contact_id, table.c.position)
+    if chosen == "ids":
+        query = query.where(table.c.contact_id.in_(bindparam("ids", expanding=True)))
+    elif chosen == "account":  # an account's hundreds of members: cheaper than their ids bound one by one
+        members = select(contacts.c.id).where(contacts.c.account_id == bindparam("account"))
+        query = query.where(table.c.contact_id.in_(members))
+    return query
+
+
+def _json_list(text: str | None) -> list:
+    # Most lists are empty; a stored JSON null reads as an empty list.
+    if text is None or text == "[]":
+        return []
+    return json.loads(text) or []
+
+
+class _Lists(dict):
+    """JSON lists of plain values, decoded once per distinct text in a load, each contact given its own list.
+
+    Motivations (a few enum values) and interests repeat from contact to
+    contact; decoding the same JSON again was a third of a whole-book load.
+    """
+
+    def __init__(self, convert=None) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, text: str | None) -> tuple:
+        values = _json_list(text)
+        found = self[text] = tuple(values if self._convert is None else map(self._convert, values))
+        return found
+
+
 def get_contact(conn: Connection, contact_id: int) -> Contact:
-    row = conn.execute(select(contacts).where(contacts.c.id == contact_id)).first()
-    if row is None:
+    found = list_contacts(conn, ids=[contact_id])
+    if not found:
         raise NotFound(f"contact: no contact with id {contact_id}")
-    return _contact_from_row(row, _children(conn, [contact_id]), _account_names(conn))
+    return found[0]
 
 
 def list_contacts(
     conn: Connection,
     *,
     account: str | None = None,
+    account_id: int | None = None,
     tag: str | None = None,
     role: str | None = None,
     style: str | None = None,
@@ -292,32 +329,85 @@ def list_contacts(
     search: str | None = None,
     ids: Iterable[int] | None = None,
 ) -> list[Contact]:
-    query = select(contacts)
-    conditions = []
+    """The contacts these filters select (all of them: every one), ordered by folded name, then id.
+
+    `account` is a reference as a user types it (an id or a name, resolved or
+    refused); `account_id` an account's id as stored.
+    """
+    params: dict[str, Any] = {}
+    if ids is not None:
+        params["ids"] = sorted(set(ids))
+        if not params["ids"]:
+            return []
     if account is not None:
-        conditions.append(contacts.c.account_id == resolve_account(conn, account))
+        account_id = resolve_account(conn, account) if account_id is None else account_id
+    if account_id is not None:
+        params["account"] = account_id
     if tag is not None:
-        conditions.append(
-            contacts.c.id.in_(select(contact_tags.c.contact_id).where(contact_tags.c.tag_fold == fold(tag)))
-        )
-    if role is not None:
-        conditions.append(contacts.c.role == role)
-    if style is not None:
-        conditions.append(contacts.c.style == style)
-    if stage is not None:
-        conditions.append(contacts.c.stage == stage)
+        params["tag"] = fold(tag)
+    params.update((name, value) for name, value in (("role", role), ("style", style), ("stage", stage))
+                  if value is not None)
     if search:
-        conditions.append(contacts.c.name_fold.contains(fold(search), autoescape=True))
-    id_list = list(ids) if ids is not None else None
-    if id_list is not None:
-        conditions.append(contacts.c.id.in_(id_list))
-    if conditions:
-        query = query.where(and_(*conditions))
-    rows = conn.execute(query.order_by(contacts.c.name_fold, contacts.c.id)).all()
-    filtered = bool(conditions)
-    children = _children(conn, [r.id for r in rows] if filtered and len(rows) < 900 else None)
-    names = _account_names(conn)
-    return [_contact_from_row(r, children, names) for r in rows]
+        params["search"] = like_fragment(fold(search))
+    rows = plain_rows(conn, _contacts_query(frozenset(params)), params)
+    if not rows:
+        return []
+    if params.keys() == {"account"}:
+        chosen: str | None = "account"
+    else:
+        chosen = "ids" if params and len(rows) < _FEW else None
+    return _assembled(conn, rows, chosen, params)
+
+
+def _assembled(conn: Connection, rows: list[tuple], chosen: str | None, params: dict) -> list[Contact]:
+    """The Contacts of these rows, with their accounts' names and child rows (only theirs when `chosen`)."""
+    scope = {"ids": [r[0] for r in rows]} if chosen == "ids" else {"account": params["account"]} if chosen else {}
+    if chosen:
+        names = dict(plain_rows(conn, _accounts_query(True), {"ids": sorted({r[3] for r in rows if r[3]})}))
+    else:
+        names = dict(plain_rows(conn, _accounts_query(False)))
+    emails: dict[int, list[str]] = defaultdict(list)
+    phones: dict[int, list[str]] = defaultdict(list)
+    tags: dict[int, list[str]] = defaultdict(list)
+    dates: dict[int, list[ImportantDate]] = defaultdict(list)
+    for table, into in (("emails", emails), ("phones", phones), ("tags", tags)):
+        for cid, value in plain_rows(conn, _children_query(table, chosen), scope):
+            into[cid].append(value)
+    for cid, kind, month, day, year, label in plain_rows(conn, _children_query("dates", chosen), scope):
+        dates[cid].append(constructed(
+            ImportantDate, {"kind": _KIND[kind], "month": month, "day": day, "year": year, "label": label},
+            _DATE_FIELDS))
+
+    out = []
+    empty: tuple = ()
+    motivation_lists, interest_lists = _Lists(_MOTIVATION.__getitem__), _Lists()
+    for (cid, uid, name, account_id, title, role, style, motivations, interests, addresses, urls, channel,
+         best_time, do_not_contact, tier, stage, notes, owner) in rows:
+        out.append(constructed(Contact, {
+            "id": cid,
+            "uid": uid,
+            "name": name,
+            "account": names.get(account_id) if account_id else None,
+            "title": title,
+            "emails": list(emails.get(cid, empty)),
+            "phones": list(phones.get(cid, empty)),
+            "addresses": _json_list(addresses),
+            "urls": _json_list(urls),
+            "role": _ROLE[role] if role else None,
+            "style": _STYLE[style],
+            "motivations": list(motivation_lists[motivations]),
+            "interests": list(interest_lists[interests]),
+            "preferred_channel": _CHANNEL[channel] if channel else None,
+            "best_time": best_time,
+            "do_not_contact": bool(do_not_contact),
+            "dates": list(dates.get(cid, empty)),
+            "tier": _TIER[tier],
+            "stage": _STAGE[stage],
+            "tags": list(tags.get(cid, empty)),
+            "notes": notes,
+            "owner": owner,
+        }, _CONTACT_FIELDS))
+    return out
 
 
 def resolve_contact(conn: Connection, ref: str) -> int:

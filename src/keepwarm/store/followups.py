@@ -7,11 +7,13 @@ Each change that a calendar should see (new date, new status) raises
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
-from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, or_, select, update
 
 from ..errors import NotFound, UserError
-from ..model import FollowUp, FollowUpStatus
+from ..model import Channel, FollowUp, FollowUpStatus
+from .rows import Parsed, as_text, by_value, constructed, plain_rows
 from .schema import followups
 
 OPEN_STATES = (FollowUpStatus.OPEN.value, FollowUpStatus.SNOOZED.value)
@@ -38,31 +40,6 @@ def _naive(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.timezone.utc) if value is not None else None
-
-
-def _followup(row) -> FollowUp:
-    return FollowUp(
-        id=row.id,
-        contact_id=row.contact_id,
-        due=row.due,
-        due_time=row.due_time,
-        reason=usable_reason(row.reason),  # a row a plugin poisoned is still listed, dismissed and exported
-        source=row.source,
-        rule_key=row.rule_key,
-        channel=row.channel,
-        action=row.action,
-        status=row.status,
-        snoozed_until=row.snoozed_until,
-        sequence=row.sequence,
-        satisfied_by_touch=bool(row.satisfied_by_touch),
-        created_at=_utc(row.created_at),
-        updated_at=_utc(row.updated_at),
-        closed_at=_utc(row.closed_at),
-    )
-
-
 def insert_followup(conn: Connection, item: FollowUp, now: dt.datetime) -> int:
     values = item.model_dump(exclude={"id", "created_at", "updated_at", "closed_at"})
     for key in ("status", "channel"):
@@ -73,10 +50,10 @@ def insert_followup(conn: Connection, item: FollowUp, now: dt.datetime) -> int:
 
 
 def get_followup(conn: Connection, followup_id: int) -> FollowUp:
-    row = conn.execute(select(followups).where(followups.c.id == followup_id)).first()
-    if row is None:
+    found = _loaded(conn, frozenset({"id"}), {"id": followup_id})
+    if not found:
         raise NotFound(f"follow-up: no follow-up with id {followup_id}")
-    return _followup(row)
+    return found[0]
 
 
 def list_followups(
@@ -87,23 +64,70 @@ def list_followups(
     due_until: dt.date | None = None,
     changed_since: dt.datetime | None = None,
 ) -> list[FollowUp]:
-    query = select(followups)
+    """The follow-ups these filters select, ordered by due date, then id.
+
+    The one loader of FollowUps, for the engine's whole-book run (every open
+    one) as for a contact's list.
+    """
+    params: dict[str, object] = {}
     if contact_id is not None:
-        query = query.where(followups.c.contact_id == contact_id)
+        params["contact"] = contact_id
     if statuses is not None:
-        query = query.where(followups.c.status.in_(statuses))
+        params["statuses"] = list(statuses)
     if due_until is not None:
-        # A snoozed follow-up is due again on the day it wakes up.
-        query = query.where(
-            or_(
-                and_(followups.c.status != FollowUpStatus.SNOOZED.value, followups.c.due <= due_until),
-                and_(followups.c.status == FollowUpStatus.SNOOZED.value, followups.c.snoozed_until <= due_until),
-            )
-        )
+        params["until"] = due_until
     if changed_since is not None:
-        query = query.where(followups.c.updated_at >= _naive(changed_since))
-    query = query.order_by(followups.c.due, followups.c.id)
-    return [_followup(r) for r in conn.execute(query)]
+        params["since"] = _naive(changed_since)
+    return _loaded(conn, frozenset(params), params)
+
+
+# The rows are assembled as `model_construct` would (they were validated on the way in); dates and
+# times are read as the stored text and parsed once per distinct text (`rows.Parsed`). Each statement
+# is built once per set of filters, the values bound at run time.
+
+_FIELDS = tuple(FollowUp.model_fields)
+_CHANNEL, _STATUS = by_value(Channel), by_value(FollowUpStatus)
+
+
+@cache
+def _query(filters: frozenset[str]):
+    f = followups.c
+    query = select(f.id, f.contact_id, as_text(f.due), as_text(f.due_time), f.reason, f.source, f.rule_key,
+                   f.channel, f.action, f.status, as_text(f.snoozed_until), f.sequence, f.satisfied_by_touch,
+                   as_text(f.created_at), as_text(f.updated_at), as_text(f.closed_at))
+    if "id" in filters:
+        query = query.where(f.id == bindparam("id"))
+    if "contact" in filters:
+        query = query.where(f.contact_id == bindparam("contact"))
+    if "statuses" in filters:
+        query = query.where(f.status.in_(bindparam("statuses", expanding=True)))
+    if "until" in filters:
+        # A snoozed follow-up is due again on the day it wakes up.
+        snoozed = FollowUpStatus.SNOOZED.value
+        query = query.where(or_(and_(f.status != snoozed, f.due <= bindparam("until")),
+                                and_(f.status == snoozed, f.snoozed_until <= bindparam("until"))))
+    if "since" in filters:
+        query = query.where(f.updated_at >= bindparam("since"))
+    return query.order_by(f.due, f.id)
+
+
+def _loaded(conn: Connection, filters: frozenset[str], params: dict) -> list[FollowUp]:
+    f = followups.c
+    day, time, moment = Parsed(f.due, conn), Parsed(f.due_time, conn), Parsed(f.created_at, conn, utc=True)
+    channels, statuses = _CHANNEL, _STATUS
+    out = []
+    for (fid, cid, due, due_time, reason, source, rule_key, channel, action, status, snoozed_until, sequence,
+         satisfied, created, updated, closed) in plain_rows(conn, _query(filters), params):
+        if type(reason) is not str or not 0 < len(reason) <= MAX_REASON or reason.isspace():
+            reason = usable_reason(reason)  # a row a plugin poisoned is still listed, dismissed and exported
+        out.append(constructed(FollowUp, {
+            "id": fid, "contact_id": cid, "due": day[due], "due_time": time[due_time], "reason": reason,
+            "source": source, "rule_key": rule_key, "channel": channels[channel] if channel is not None else None,
+            "action": action, "status": statuses[status], "snoozed_until": day[snoozed_until],
+            "sequence": sequence, "satisfied_by_touch": bool(satisfied), "created_at": moment[created],
+            "updated_at": moment[updated], "closed_at": moment[closed],
+        }, _FIELDS))
+    return out
 
 
 def _transition(conn: Connection, followup_id: int, now: dt.datetime, **values) -> FollowUp:

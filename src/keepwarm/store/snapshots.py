@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, type_coerce, update
 
 from ..model import FollowUpStatus
-from .contact_rows import plain_rows
+from .rows import plain_rows
 from .followups import OPEN_STATES, usable_reason
 from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups, snapshot_runs
 

@@ -3,7 +3,9 @@
 # pyproject.toml changes: `make run` uses .venv (keepwarm alone, as a user has
 # it); `make test` and `make bench` use .venv-test (keepwarm with its test
 # tools and the example plugin package), so the example plugin never shows up
-# in the app a user runs, nor in its `rules init`.
+# in the app a user runs, nor in its `rules init`. The test venv is installed
+# with --no-compile: Python compiles what the tests import when they first
+# import it, not every module of every dependency at install time.
 
 PYTHON ?= python3
 
@@ -13,6 +15,9 @@ TEST_VENV := .venv-test
 TEST_BIN  := $(TEST_VENV)/bin
 
 .PHONY: run test bench install clean
+
+# pip asks the index for its own newest version on every call: not needed to install or test.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +32,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(TEST_VENV)/.installed: pyproject.toml examples/plugins/keepwarm-sports-banter/pyproject.toml | $(TEST_BIN)/python
-	$(TEST_BIN)/python -m pip install --quiet -e '.[test]'
-	$(TEST_BIN)/python -m pip install --quiet --no-deps -e examples/plugins/keepwarm-sports-banter
+	$(TEST_BIN)/python -m pip install --quiet --no-compile -e '.[test]'
+	$(TEST_BIN)/python -m pip install --quiet --no-compile --no-deps -e examples/plugins/keepwarm-sports-banter
 	@touch $@
 
 install: $(VENV)/.installed

@@ -17,24 +17,53 @@ from .report import table
 
 # (measure, share of --repeat it runs; fewer for the slow, many-sample or writing measures)
 MEASURES = [
-    ("floor", 1.0), ("pyref", 1.0), ("stats", 1.0), ("agenda", 1.0), ("detail", 0.2), ("search", 1.0), ("tui", 1.0),
-    ("ics", 1.0), ("vcard", 0.2), ("json_export", 0.2), ("restore", 0.2), ("mail_sync", 0.2),
-    ("calendar_sync", 0.2), ("agenda_command", 1.0), ("startup", 1.0),
+    ("floor", 1.0),
+    ("pyref", 1.0),
+    ("stats", 1.0),
+    ("agenda", 1.0),
+    ("detail", 0.2),
+    ("search", 1.0),
+    ("tui", 1.0),
+    ("ics", 1.0),
+    ("vcard", 0.2),
+    ("json_export", 0.2),
+    ("restore", 0.2),
+    ("mail_sync", 0.2),
+    ("calendar_sync", 0.2),
+    ("agenda_command", 1.0),
+    ("startup", 1.0),
+    ("interactions_import", 0.2),
+    ("vcard_50k", 0.2),
 ]
 SIZE_INDEPENDENT = {"vcard"}  # always 10,000 cards into an empty database
 #: Measures whose target is set at one size only: a 100,000-message Maildir per size would add minutes each.
-ONLY_AT = {"mail_sync": 10_000, "calendar_sync": 10_000, "agenda_command": 10_000, "startup": 10_000}
+ONLY_AT = {
+    "mail_sync": 10_000,
+    "calendar_sync": 10_000,
+    "agenda_command": 10_000,
+    "startup": 10_000,
+    "interactions_import": 10_000,
+    "vcard_50k": 10_000,
+}
 
 
 def run_child(measure: str, db, repeat: int) -> dict:
     if measure == "tui":  # one cold start per process
         runs = [run_child("tui_once", db, 1) for _ in range(repeat)]
-        return {"times": [r["times"][0] for r in runs], "peak_mb": max(r["peak_mb"] for r in runs),
-                "fresh": [r["fresh"][0] for r in runs if r.get("fresh")],
-                "advice": [r["advice"][0] for r in runs if r.get("advice")]}
+        return {
+            "times": [r["times"][0] for r in runs],
+            "peak_mb": max(r["peak_mb"] for r in runs),
+            "fresh": [r["fresh"][0] for r in runs if r.get("fresh")],
+            "advice": [r["advice"][0] for r in runs if r.get("advice")],
+        }
     name = "tui" if measure == "tui_once" else measure
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.child", name, str(db), str(repeat)],
-                          capture_output=True, text=True, cwd=data.ROOT, env=os.environ.copy())
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.child", name, str(db), str(repeat)],
+        capture_output=True,
+        text=True,
+        cwd=data.ROOT,
+        env=os.environ.copy(),
+    )
     if proc.returncode != 0:
         return {"error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -51,16 +80,24 @@ def machine() -> dict:
         pass
     import sqlite3
 
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "platform": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--sizes", default="1000,10000,50000")
-    parser.add_argument("--per-contact", default="",
-                        help="interactions per contact, one value or one per size (default: 100, and 20 from 50k "
-                             "contacts up, so that the largest size stays at 1M interactions)")
+    parser.add_argument(
+        "--per-contact",
+        default="",
+        help="interactions per contact, one value or one per size (default: 100, and 20 from 50k "
+        "contacts up, so that the largest size stays at 1M interactions)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", default="", help="comma-separated measures")

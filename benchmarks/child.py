@@ -36,12 +36,13 @@ def main() -> None:
     name, db, repeat = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
     import importlib
 
-    from . import commands, measures
+    from . import commands, imports, measures
 
-    # A measure is a function of measures.py or commands.py, or the function of the same name in a module of its
-    # own (startup.py).
-    module = next((m for m in (measures, commands) if hasattr(m, name)), None) or \
-        importlib.import_module(f"{__package__}.{name}")
+    # A measure is a function of measures.py, commands.py or imports.py, or the function of the same name in a
+    # module of its own (startup.py).
+    module = next((m for m in (measures, commands, imports) if hasattr(m, name)), None) or importlib.import_module(
+        f"{__package__}.{name}"
+    )
     result = getattr(module, name)(db, repeat, STARTED)
     result.setdefault("peak_mb", peak_mb())  # a whole-command measure gives its commands' own peak
     print(json.dumps(result))

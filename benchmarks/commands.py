@@ -51,8 +51,9 @@ def _run(argv: list[str], cpu: list[float] | None = None) -> float:
 def _first_byte(argv: list[str]) -> tuple[float, int]:
     """One run read through a pipe: when its first byte came, and how many bytes it printed."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=data.ROOT,
-                            env=os.environ.copy())
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=data.ROOT, env=os.environ.copy()
+    )
     assert proc.stdout is not None
     chunk = proc.stdout.read1(1 << 16)
     first = time.perf_counter() - t0

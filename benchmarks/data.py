@@ -35,9 +35,6 @@ def db_path(contacts: int, per_contact: int, seed: int) -> Path:
 
 def ensure_db(contacts: int, per_contact: int, seed: int, log=print) -> Path:
     """The cached database for this size and seed, generated first if missing."""
-    from keepwarm import devdata
-    from keepwarm.engine.evaluate import evaluate
-    from keepwarm.session import Session
 
     pin_environment()
     target = db_path(contacts, per_contact, seed)
@@ -56,14 +53,20 @@ def _generate(target: Path, ready: Path, contacts: int, per_contact: int, seed: 
     from keepwarm import devdata
     from keepwarm.engine.evaluate import evaluate
     from keepwarm.session import Session
+
     partial = target.with_name(target.name + ".partial")
     if not target.exists():
         for stale in target.parent.glob(partial.name + "*"):
             stale.unlink()
         log(f"generating {contacts} contacts x ~{per_contact} interactions (seed {seed}) -> {target}")
         session = Session(partial)
-        devdata.generate(session, contacts=contacts, interactions_per_contact=per_contact, seed=seed,
-                         progress=lambda i, n: i and log(f"  {i}/{n} contacts"))
+        devdata.generate(
+            session,
+            contacts=contacts,
+            interactions_per_contact=per_contact,
+            seed=seed,
+            progress=lambda i, n: i and log(f"  {i}/{n} contacts"),
+        )
         session.close()
         partial.rename(target)
     log(f"first engine run on {target.name} (creates the follow-ups)")
@@ -86,11 +89,15 @@ def vcard_file(cards: int, seed: int) -> Path:
     for n in range(cards):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         lines = [
-            "BEGIN:VCARD", "VERSION:3.0", f"UID:urn:uuid:00000000-0000-4000-8000-{n:012d}",
-            f"FN:{first} {last} {n:05d}", f"N:{last} {n:05d};{first};;;",
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"UID:urn:uuid:00000000-0000-4000-8000-{n:012d}",
+            f"FN:{first} {last} {n:05d}",
+            f"N:{last} {n:05d};{first};;;",
             f"ORG:{rng.choice(['North', 'Blue', 'Iron'])} {rng.choice(['Freight', 'Bank', 'Works'])} {n % 300:04d}",
             f"TITLE:{rng.choice(['CTO', 'Head of Procurement', 'Engineer', 'VP Sales', 'Analyst'])}",
-            f"EMAIL;TYPE=work:card{n}@example.org", f"TEL;TYPE=cell:+1-555-{n:07d}",
+            f"EMAIL;TYPE=work:card{n}@example.org",
+            f"TEL;TYPE=cell:+1-555-{n:07d}",
         ]
         if rng.random() < 0.5:
             lines.append(f"BDAY:{rng.randint(1960, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")

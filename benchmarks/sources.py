@@ -70,11 +70,18 @@ def calendar(contacts: int, events: int = EVENTS, seed: int = 4) -> Path:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//keepwarm//bench//EN"]
     for n in range(events):
         start = (now - dt.timedelta(days=365) + dt.timedelta(minutes=30 * rng.randrange(425 * 48))).replace(
-            second=0, microsecond=0)
+            second=0, microsecond=0
+        )
         attendees = rng.sample(range(contacts), k=rng.randrange(1, 4))
-        lines += ["BEGIN:VEVENT", f"UID:bench-{seed}-{n}@bench.example", f"DTSTAMP:{now:%Y%m%dT%H%M%SZ}",
-                  f"DTSTART:{start:%Y%m%dT%H%M%SZ}", f"DTEND:{start + dt.timedelta(hours=1):%Y%m%dT%H%M%SZ}",
-                  "SUMMARY:Review", f"ORGANIZER:mailto:{ME}"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:bench-{seed}-{n}@bench.example",
+            f"DTSTAMP:{now:%Y%m%dT%H%M%SZ}",
+            f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{start + dt.timedelta(hours=1):%Y%m%dT%H%M%SZ}",
+            "SUMMARY:Review",
+            f"ORGANIZER:mailto:{ME}",
+        ]
         for person in attendees:
             status = "DECLINED" if rng.random() < 0.05 else "ACCEPTED"
             lines.append(f"ATTENDEE;PARTSTAT={status}:mailto:person{person}@example.com")

@@ -46,8 +46,14 @@ def _environment() -> dict[str, str]:
 
 def _run(db: Path, args: tuple[str, ...], status: int, env: dict[str, str]) -> float:
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "keepwarm", "--db", str(db), *args], env=env,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "keepwarm", "--db", str(db), *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     elapsed = time.perf_counter() - t0
     if done.returncode != status:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]

@@ -26,6 +26,49 @@ def _never_the_real_home(tmp_path_factory):
     os.environ.pop("KEEPWARM_DB", None)
 
 
+@pytest.fixture(scope="session")
+def _migrated_dump():
+    """One real migration per test process; see tests/fresh_schema.py."""
+    import fresh_schema
+
+    return fresh_schema.migrated_dump()
+
+
+@pytest.fixture(autouse=True)
+def _new_databases_from_one_migration(request, monkeypatch):
+    """A new database is the replayed dump of one made by Alembic (tests/fresh_schema.py), except in the
+    test modules about migrating."""
+    import fresh_schema
+
+    if request.module.__name__ in fresh_schema.REAL_MIGRATIONS:
+        return
+    from keepwarm.store import migrate
+
+    dump = request.getfixturevalue("_migrated_dump")
+    monkeypatch.setattr(migrate, "upgrade", fresh_schema.replaying_upgrade(migrate.upgrade, dump))
+
+
+@pytest.fixture(scope="session")
+def radicale_once(tmp_path_factory, request):
+    """One real Radicale server per test process, shared by every module that uses `radicale`."""
+    import radicale_server
+
+    return radicale_server.start(tmp_path_factory.mktemp("radicale"), request.addfinalizer)
+
+
+@pytest.fixture(scope="session")
+def imap_once(tmp_path_factory, request):
+    """One real IMAP server (pymap) per test process, shared by every module that uses it."""
+    import imap_server
+
+    try:
+        started = imap_server.start(tmp_path_factory.mktemp("imap"))
+    except AssertionError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    request.addfinalizer(started.stop)
+    return started
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     """Every path keepwarm uses lives under tmp_path; the clock is pinned; the zone is UTC."""

@@ -1,8 +1,12 @@
-"""A real CalDAV server for the tests: Radicale on 127.0.0.1, started by a module-scoped fixture.
+"""A real CalDAV server for the tests: Radicale on 127.0.0.1, one per test process.
 
 The server runs as a subprocess with its own storage under a temporary
-folder and plain htpasswd users; it is stopped by the fixture's finalizer.
-Shared by the publish tests and the CalDAV source tests.
+folder and plain htpasswd users; it is stopped at the end of the session.
+Shared by the publish tests and the CalDAV source tests: `start()` is called
+once by the session fixture `radicale_once` in conftest.py, and `radicale`
+(the name the test modules import) hands that one server out. Every test
+writes only to calendars of its own (`calendar_name` holds the module's name
+and the test's), so no test sees another's writes.
 """
 
 from __future__ import annotations
@@ -48,9 +52,8 @@ class Server:
         return [obj.icalendar_component for obj in calendar.search()]
 
 
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory, request) -> Server:
-    root = tmp_path_factory.mktemp("radicale")
+def start(root, finalizers) -> Server:
+    """Starts Radicale under `root`; its stop goes to `finalizers` (a request's `addfinalizer`)."""
     (root / "users").write_text(f"{USER}:{PASSWORD}\n", encoding="utf-8")
     port = free_port()
     config = root / "config"
@@ -76,7 +79,7 @@ def radicale(tmp_path_factory, request) -> Server:
             process.wait(timeout=10)
         log.close()
 
-    request.addfinalizer(stop)
+    finalizers(stop)
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if process.poll() is not None:
@@ -91,7 +94,14 @@ def radicale(tmp_path_factory, request) -> Server:
     return Server(url=f"http://127.0.0.1:{port}/{USER}/", port=port)
 
 
+@pytest.fixture(scope="module")
+def radicale(radicale_once) -> Server:
+    """The test process's one Radicale server (started by conftest.py's `radicale_once` on first use)."""
+    return radicale_once
+
+
 @pytest.fixture
 def calendar_name(request) -> str:
-    """A calendar of its own for each test, on the shared server."""
-    return f"kw {request.node.name[:40]}"
+    """A calendar of its own for each test, on the shared server: named for its module and itself."""
+    module = request.module.__name__.removeprefix("test_")
+    return f"kw {module} {request.node.name[:40]}"

@@ -21,6 +21,7 @@ from radicale_server import radicale  # noqa: F401  (the module-scoped server fi
 
 import imap_server
 from conftest import FIXED_NOW
+from test_source_imap import mail, server  # noqa: F401  (the test process's pymap server, its account emptied)
 
 ME, ADA = "me@corp.example", "ada@client.example"
 
@@ -99,22 +100,14 @@ def test_mbox(run, ada, tmp_path):
     assert_mail_timeline(run)
 
 
-def test_imap(run, ada, tmp_path):
-    try:
-        server = imap_server.start(tmp_path / "imap")
-    except AssertionError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        client = server.client()
-        for msg in conversation():
-            client.append("INBOX", msg.as_bytes())
-        client.logout()
-        secret = shlex.join([sys.executable, "-c", "import sys; print(sys.argv[1])", imap_server.PASSWORD])
-        added(run, "imap", server.host, "--set", f"port={server.tls_port}", "--set", f"username={imap_server.USER}",
-              "--set", f"ca_file={server.ca_file}", "--set", f"password_command={secret}")
-        assert_mail_timeline(run)
-    finally:
-        server.stop()
+@pytest.mark.xdist_group("imap-server")
+def test_imap(run, ada, mail, server):  # noqa: F811
+    for msg in conversation():
+        mail.append("INBOX", msg.as_bytes())
+    secret = shlex.join([sys.executable, "-c", "import sys; print(sys.argv[1])", imap_server.PASSWORD])
+    added(run, "imap", server.host, "--set", f"port={server.tls_port}", "--set", f"username={imap_server.USER}",
+          "--set", f"ca_file={server.ca_file}", "--set", f"password_command={secret}")
+    assert_mail_timeline(run)
 
 
 def event(uid: str, start: dt.datetime, ada_answer: str, *, cancelled: bool = False) -> icalendar.Event:

@@ -28,13 +28,9 @@ ME, BOB, CAROL = "ada@example.org", "bob@partner.example", "carol@partner.exampl
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, request):
-    try:
-        started = imap_server.start(tmp_path_factory.mktemp("imap"))
-    except AssertionError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    request.addfinalizer(started.stop)
-    return started
+def server(imap_once):
+    """The test process's one pymap server (conftest.py); `mail` empties its account before each test."""
+    return imap_once
 
 
 @pytest.fixture

@@ -236,7 +236,7 @@ def test_the_agenda_cuts_a_long_reason_with_an_ellipsis_inside_the_pane(session)
             assert cell_len(why.plain) <= widths[3]
             assert why.plain[-2] != " "  # cut at a word's end, not after a space
             short = [table.get_row(str(r))[3].plain for kind, item in app.screen.rows if kind == "item"
-                     for r in [item["followup"]["id"]] if r != fid]
+                     for r in [item.followup.id] if r != fid]
             whole = "keep the 30-day rhythm · rhythm"
             assert short == [whole if len(whole) <= widths[3] else "keep the 30-day rhythm…"] * 4
 

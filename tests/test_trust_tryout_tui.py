@@ -48,7 +48,7 @@ async def test_enter_pressed_twice_in_the_snooze_dialog_snoozes_once_and_keeps_t
         await settle(pilot)
         await pilot.press("down", "down")  # Ada, due today
         await pilot.pause()
-        assert app.screen.current_item()["contact"]["name"] == "Ada Lovelace"
+        assert app.screen.current_item().contact.name == "Ada Lovelace"
         await pilot.press("s")
         await settle_until(pilot, lambda: isinstance(app.screen, SnoozeScreen))
         app.screen.query_one("#in-until", Input).value = "friday"
@@ -86,17 +86,17 @@ async def test_home_on_the_agenda_goes_to_the_first_item_above_its_section_title
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        first = app.screen.current_item()["contact"]["name"]
+        first = app.screen.current_item().contact.name
         await pilot.press("down", "down", "down")
         await pilot.pause()
-        assert app.screen.current_item()["contact"]["name"] != first
+        assert app.screen.current_item().contact.name != first
         await pilot.press("home")  # row 0 is the title "Overdue": the cursor bounced back down to where it was
         await pilot.pause()
-        assert app.screen.current_item()["contact"]["name"] == first
+        assert app.screen.current_item().contact.name == first
         await pilot.press("end")
         await pilot.pause()
         last = [name for bucket, name in app.screen.items() if bucket != "section"][-1]
-        assert app.screen.current_item()["contact"]["name"] == last
+        assert app.screen.current_item().contact.name == last
 
 
 def screen_text(app) -> str:

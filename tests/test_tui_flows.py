@@ -149,7 +149,7 @@ async def test_snooze_with_a_date_moves_the_item_to_the_day_it_comes_back(sessio
         await settle(pilot)
         await pilot.press("down", "down")  # Ada, due today
         await pilot.pause()
-        assert app.screen.current_item()["contact"]["name"] == "Ada Lovelace"
+        assert app.screen.current_item().contact.name == "Ada Lovelace"
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, SnoozeScreen)
@@ -325,8 +325,7 @@ async def test_l_logs_with_the_selected_contact_from_any_screen(session, ids):
         with session.store.read() as conn:
             [touch] = activity.list_interactions(conn, ids["grace"])
         assert (touch.channel.value, touch.direction.value) == ("email", "inbound")
-        row = next(r for r in app.screen.rows if r["id"] == ids["grace"])
-        assert row["last_touch"] == "2026-11-22"
+        assert app.screen.views[ids["grace"]].last_touch == "2026-11-22"
 
 
 @sync
@@ -384,7 +383,7 @@ async def test_account_map_shows_who_covers_which_role(session, ids):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, AccountsScreen)
-        assert screen.current["account"]["name"] == "Analytical Engines"
+        assert screen.current.account.name == "Analytical Engines"
         table = screen.query_one("#account-map", DataTable)
         rows = {str(table.get_row_at(i)[0]): (str(table.get_row_at(i)[1]), str(table.get_row_at(i)[2]))
                 for i in range(table.row_count)}
@@ -395,7 +394,7 @@ async def test_account_map_shows_who_covers_which_role(session, ids):
         assert "Gone cold: executive sponsor" in gaps and "primary contact" in gaps
         screen.query_one("#account-list", OptionList).highlighted = 1
         await settle(pilot)
-        assert screen.current["account"]["name"] == "Difference Co"
+        assert screen.current.account.name == "Difference Co"
         rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         assert rows["financial approver"] == "Mary Somerville"
         # a narrow pane cuts a cell with "…" (tui/cells.py), never silently at the edge

@@ -13,12 +13,13 @@ from tui_support import build_history, settle, sync, use_test_rules
 from keepwarm.plugin import Proposal, hookimpl
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.agenda import AgendaScreen, cut_cell
+from keepwarm.tui.views import AgendaRow
 
 SIZE = (100, 30)
 
 
-def _items(app) -> dict[str, dict]:
-    return {meta["contact"]["name"]: meta for kind, meta in app.screen.rows if kind == "item"}
+def _items(app) -> dict[str, AgendaRow]:
+    return {meta.contact.name: meta for kind, meta in app.screen.rows if kind == "item"}
 
 
 def _panel(app) -> str:
@@ -42,21 +43,21 @@ async def test_advice_comes_per_highlighted_item_and_rows_without_an_action_show
         await settle(pilot)
         assert isinstance(app.screen, AgendaScreen)
         items = _items(app)
-        assert "tips" in items["Charles Babbage"]  # highlighted: its advice followed the rows
+        assert items["Charles Babbage"].advice is not None  # highlighted: its advice followed the rows
         assert "Ask Charles how the quarter went." in _panel(app)
-        assert "tips" not in items["Grace Hopper"] and "tips" not in items["Ada Lovelace"]
+        assert items["Grace Hopper"].advice is None and items["Ada Lovelace"].advice is None
         table = app.screen.query_one("#agenda-list", DataTable)
         row, bare = next((n, meta) for n, (kind, meta) in enumerate(app.screen.rows)
-                         if kind == "item" and meta["followup"]["rule_key"] == "bare")
-        assert "suggestions" in bare  # her row shows the best suggestion in place of an action
-        action = bare["suggestions"][0]["text"]
+                         if kind == "item" and meta.followup.rule_key == "bare")
+        assert bare.advice is not None  # her row shows the best suggestion in place of an action
+        action = bare.advice.suggestions[0].text
         assert action == "Send Mary something about astronomy."
         width = list(table.columns.values())[4].width  # the row is wider than the pane: cut with "…"
         assert str(table.get_row_at(row)[4]) == cut_cell(action, width) == "Send Mary…"
         await pilot.press("down")  # past the "Today" title to Grace
         await pilot.pause()
-        assert "tips" in items["Grace Hopper"] and "Grace Hopper" in _panel(app)
-        assert "tips" not in items["Ada Lovelace"]
+        assert items["Grace Hopper"].advice is not None and "Grace Hopper" in _panel(app)
+        assert items["Ada Lovelace"].advice is None
 
 
 class _FailsForAda:

@@ -35,7 +35,7 @@ def _panel(app) -> str:
 
 def _health_cell(app, name: str) -> str:
     table = app.screen.query_one("#agenda-list", DataTable)
-    row = next(n for n, (kind, meta) in enumerate(app.screen.rows) if kind == "item" and meta["contact"]["name"] == name)
+    row = next(n for n, (kind, meta) in enumerate(app.screen.rows) if kind == "item" and meta.contact.name == name)
     return str(table.get_row_at(row)[2])
 
 
@@ -65,7 +65,7 @@ async def _on_stored_rows(session):
     app = KeepwarmApp(session)
     release = _held_engine(app)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted_at)
+        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted)
         yield app, pilot, release
 
 
@@ -86,7 +86,7 @@ async def test_the_stored_rows_come_first_then_the_engines_replace_them_under_th
     _stored_book(session)
     async with _on_stored_rows(session) as (app, pilot, release):
         screen = app.screen
-        assert screen.showing_stored and screen.fresh_painted_at is None
+        assert screen.showing_stored and not screen.fresh_painted
         assert "as the last run left it earlier today, updating" in _summary(app)
         assert screen.items() == [
             ("section", "Overdue"), ("overdue", "Charles Babbage"),
@@ -97,24 +97,24 @@ async def test_the_stored_rows_come_first_then_the_engines_replace_them_under_th
         # The highlighted stored row: its stored warnings, then its own advice from a run over Charles
         # alone, while the engine's full run is still held back.
         assert "No touch for 82 days." in _panel(app)
-        await _until(pilot, lambda: screen.stored_advice_at is not None)
-        assert screen.fresh_painted_at is None and screen.showing_stored
+        await _until(pilot, lambda: screen.stored_advice_shown)
+        assert not screen.fresh_painted and screen.showing_stored
         assert "Ask Charles how the quarter went." in _panel(app)
         assert "No touch for 82 days." in _panel(app)
         assert "Health and warnings as the last run left them" in _panel(app)
         # Another stored row: no advice until the full run, and the panel says why.
         await pilot.press("down", "down")  # Grace, then Ada
         await pilot.pause()
-        assert screen.current_item()["contact"]["name"] == "Ada Lovelace"
+        assert screen.current_item().contact.name == "Ada Lovelace"
         assert "tips and suggestions follow when the engine is done" in _panel(app)
         assert "Send Ada something about poetry." not in _panel(app)
 
         release.set()
-        await _until(pilot, lambda: screen.fresh_painted_at is not None)
+        await _until(pilot, lambda: screen.fresh_painted)
         await settle(pilot)
         assert not screen.showing_stored
         assert "last run" not in _summary(app)
-        assert screen.current_item()["contact"]["name"] == "Ada Lovelace"  # the cursor stayed on her
+        assert screen.current_item().contact.name == "Ada Lovelace"  # the cursor stayed on her
         assert "Send Ada something about poetry." in _panel(app)  # fresh: with its advice
         assert _health_cell(app, "Charles Babbage") != stored_health  # the assessment counts now
 
@@ -126,7 +126,7 @@ async def test_a_stored_row_can_be_snoozed_before_the_engine_is_done(session):
         screen = app.screen
         await pilot.press("down", "down")
         await pilot.pause()
-        assert screen.showing_stored and screen.current_item()["contact"]["name"] == "Ada Lovelace"
+        assert screen.showing_stored and screen.current_item().contact.name == "Ada Lovelace"
         await pilot.press("s")
         await _until(pilot, lambda: isinstance(app.screen, SnoozeScreen))
         app.screen.query_one("#in-until", Input).value = "friday"
@@ -152,7 +152,7 @@ async def test_without_a_stored_run_the_agenda_waits_for_the_engine_as_before(se
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert screen.stored_painted_at is None and screen.fresh_painted_at is not None
+        assert not screen.stored_painted and screen.fresh_painted
         assert not screen.showing_stored and "last run" not in _summary(app)
         assert ("overdue", "Charles Babbage") in screen.items()
 
@@ -168,13 +168,13 @@ async def test_the_stored_rows_out_of_sight_follow_the_highlighted_rows_advice(s
         screen = app.screen
         table = screen.query_one("#agenda-list", DataTable)
         await _until(pilot, lambda: table.row_count == len(screen.rows))
-        assert screen.stored_advice_at is not None and screen.fresh_painted_at is None  # the engine is still held
+        assert screen.stored_advice_shown and not screen.fresh_painted  # the engine is still held
         assert table.row_count == len(screen.rows) == 9  # three titles, two gaps, four items
         assert [str(table.get_row_at(n)[1]) for n in range(table.row_count)
                 if screen.rows[n][0] == "item"] == ["Charles Babbage", "Grace Hopper", "Ada Lovelace",
                                                     "Mary Somerville"]
         release.set()
-        await _until(pilot, lambda: screen.fresh_painted_at is not None)
+        await _until(pilot, lambda: screen.fresh_painted)
         await _until(pilot, lambda: table.row_count == len(screen.rows))
         assert table.row_count == len(screen.rows) == 9
 
@@ -186,7 +186,7 @@ async def test_the_agenda_table_is_as_tall_and_wide_as_its_rows_and_columns_and_
     _stored_book(session)
     app = KeepwarmApp(session)
     async with app.run_test(size=(110, 11)) as pilot:  # fewer lines than the agenda has rows
-        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.fresh_painted_at)
+        await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.fresh_painted)
         await settle(pilot)
         screen = app.screen
         table = screen.query_one("#agenda-list", DataTable)
@@ -201,5 +201,5 @@ async def test_the_agenda_table_is_as_tall_and_wide_as_its_rows_and_columns_and_
         await pilot.press("down", "down", "down")  # Grace, Ada, then over a gap and a title to Mary
         await settle(pilot)
         await _until(pilot, lambda: table.scroll_y == table.max_scroll_y > 0)
-        assert screen.current_item()["contact"]["name"] == "Mary Somerville"
+        assert screen.current_item().contact.name == "Mary Somerville"
         assert table.scroll_y == table.max_scroll_y > 0

@@ -70,11 +70,11 @@ def followup_rows(session, contact_id: int):
         return followups.list_followups(conn, contact_id)
 
 
-async def to_promise_row(pilot, app) -> dict:
+async def to_promise_row(pilot, app):
     """Put the agenda's cursor on the row that reminds of a promise; that row's item."""
     screen = app.screen
     row = next(n for n, (kind, item) in enumerate(screen.rows)
-               if kind == "item" and (item["followup"].get("rule_key") or "").startswith("promise_due."))
+               if kind == "item" and (item.followup.rule_key or "").startswith("promise_due."))
     screen.query_one("#agenda-list", DataTable).move_cursor(row=row, animate=False)
     await pilot.pause()
     return screen.current_item()
@@ -89,7 +89,7 @@ async def test_d_on_a_promise_row_keeps_the_promise_and_the_touch_is_logged_when
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         item = await to_promise_row(pilot, app)
-        assert item["contact"]["name"] == "Ada Lovelace" and "send the benchmark report" in item["followup"]["reason"]
+        assert item.contact.name == "Ada Lovelace" and "send the benchmark report" in item.followup.reason
         await pilot.press("d")
         await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert isinstance(app.screen, ConfirmScreen)
@@ -108,7 +108,7 @@ async def test_d_on_a_promise_row_keeps_the_promise_and_the_touch_is_logged_when
         [latest, *_] = touches(session, ids["ada"])
         assert latest.at == session.now
         assert isinstance(app.screen, AgendaScreen)
-        assert not any((i["followup"].get("rule_key") or "").startswith("promise_due.")
+        assert not any((i.followup.rule_key or "").startswith("promise_due.")
                        for kind, i in app.screen.rows if kind == "item")
 
 
@@ -338,7 +338,7 @@ async def test_a_dismissed_follow_up_comes_back_with_u(session, ids):
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.screen.current_item()["contact"]["name"] == "Charles Babbage"
+        assert app.screen.current_item().contact.name == "Charles Babbage"
         [item] = [f for f in followup_rows(session, ids["charles"]) if f.status.value == "open"]
         await pilot.press("x")
         await settle(pilot)

@@ -30,8 +30,17 @@ CHANNEL_PHRASES: dict[Channel, str] = {
     Channel.MEAL: "over a meal",
 }
 
-_NAMED_RHYTHMS = {7: "weekly", 14: "every 2 weeks", 30: "monthly", 60: "every 2 months", 90: "quarterly",
-                  91: "quarterly", 180: "twice a year", 182: "twice a year", 365: "yearly"}
+_NAMED_RHYTHMS = {
+    7: "weekly",
+    14: "every 2 weeks",
+    30: "monthly",
+    60: "every 2 months",
+    90: "quarterly",
+    91: "quarterly",
+    180: "twice a year",
+    182: "twice a year",
+    365: "yearly",
+}
 
 
 @lru_cache(maxsize=256)

@@ -235,15 +235,17 @@ def occurrences(uid: str, components: list, window: Window, *, cancelled: bool =
                 original = rid.dt if rid is not None else occurrence["DTSTART"].dt
                 external_id = f"{uid}/{_recurrence_id(original, window.zone)}"
             status = str(occurrence.get("STATUS", "") or "").strip().upper()
-            found.append(Capture(
-                external_id=external_id,
-                at=at,
-                channel=Channel.MEETING,
-                people=_people(occurrence),
-                outcome=Outcome.CANCELLED if cancelled or status == "CANCELLED" else Outcome.COMPLETED,
-                subject=str(occurrence.get("SUMMARY", "") or ""),
-                sequence=_sequence(occurrence),
-            ))
+            found.append(
+                Capture(
+                    external_id=external_id,
+                    at=at,
+                    channel=Channel.MEETING,
+                    people=_people(occurrence),
+                    outcome=Outcome.CANCELLED if cancelled or status == "CANCELLED" else Outcome.COMPLETED,
+                    subject=str(occurrence.get("SUMMARY", "") or ""),
+                    sequence=_sequence(occurrence),
+                )
+            )
     except Exception as exc:  # noqa: BLE001 -- any failure on this event's data is a skip, never an aborted sync
         return [_broken_event(uid, _why(exc))]
     found.sort(key=lambda c: (c.at, c.external_id))

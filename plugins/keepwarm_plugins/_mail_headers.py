@@ -42,8 +42,16 @@ HEADER_TOO_LARGE = f"header larger than {MAX_HEADER_BYTES // 1024} KB"
 #: Local parts (before "@", "+tag" removed, lower-cased) of senders that take no answer. A local part that
 #: starts with one of these and goes on after "-", "_", "." or "+" counts too ("no-reply-billing", "noreply.x").
 NO_REPLY = (
-    "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply",
-    "mailer-daemon", "postmaster", "notifications", "notification",
+    "noreply",
+    "no-reply",
+    "no_reply",
+    "donotreply",
+    "do-not-reply",
+    "do_not_reply",
+    "mailer-daemon",
+    "postmaster",
+    "notifications",
+    "notification",
 )
 #: Precedence values of bulk mail (RFC 2076; "junk" is what vacation programs heed).
 BULK = ("bulk", "list", "junk")
@@ -108,8 +116,13 @@ def _capture(header: bytes, now: dt.datetime, fallback_id: str) -> Capture | Ski
     for name, value in fields:
         first.setdefault(name, value)
     message_id = message_id_of(first.get("message-id", ""))
-    external_id = message_id or fallback_id or _hash_id(
-        "\x00".join(first.get(n, "") for n in ("date", "from", "to", "subject")).encode("utf-8", "surrogatepass"))
+    external_id = (
+        message_id
+        or fallback_id
+        or _hash_id(
+            "\x00".join(first.get(n, "") for n in ("date", "from", "to", "subject")).encode("utf-8", "surrogatepass")
+        )
+    )
 
     reason = automatic(first)
     if reason:
@@ -129,15 +142,18 @@ def _capture(header: bytes, now: dt.datetime, fallback_id: str) -> Capture | Ski
 
     people: list[Person] = []
     seen: set[tuple[str, str]] = set()
-    for role, found in (("from", senders),
-                        ("to", addresses([v for n, v in fields if n == "to"])),
-                        ("cc", addresses([v for n, v in fields if n == "cc"]))):
+    for role, found in (
+        ("from", senders),
+        ("to", addresses([v for n, v in fields if n == "to"])),
+        ("cc", addresses([v for n, v in fields if n == "cc"])),
+    ):
         for name, address in found:
             if (role, address.lower()) not in seen:
                 seen.add((role, address.lower()))
                 people.append(Person(address=address, role=role, name=name))
-    replies = [i for i in ids(first.get("in-reply-to", ""), loose=True) + ids(first.get("references", ""))
-               if i != message_id]
+    replies = [
+        i for i in ids(first.get("in-reply-to", ""), loose=True) + ids(first.get("references", "")) if i != message_id
+    ]
     try:
         return Capture(
             external_id=external_id,

@@ -30,9 +30,9 @@ def check_command(value: str | None) -> str | None:
         try:
             words = shlex.split(value)
         except ValueError as exc:  # unbalanced quotes
-            raise ValueError(f"a command such as \"pass show mail\" ({exc})") from None
+            raise ValueError(f'a command such as "pass show mail" ({exc})') from None
         if not words:
-            raise ValueError("a command such as \"pass show mail\", not an empty one")
+            raise ValueError('a command such as "pass show mail", not an empty one')
     return value
 
 

@@ -14,7 +14,10 @@ from keepwarm.plugin import ContactStats, Member
 
 #: Roles whose holders carry an account; account rules default to these.
 KEY_ROLES: tuple[Role, ...] = (
-    Role.EXECUTIVE_SPONSOR, Role.FINANCIAL_APPROVER, Role.DECISION_INFLUENCER, Role.CHAMPION,
+    Role.EXECUTIVE_SPONSOR,
+    Role.FINANCIAL_APPROVER,
+    Role.DECISION_INFLUENCER,
+    Role.CHAMPION,
 )
 
 

@@ -16,7 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Role, Stage
 from keepwarm.plugin import (
-    ContactContext, Proposal, ago, applies, first_name, hookimpl, per_settings, section,
+    ContactContext,
+    Proposal,
+    ago,
+    applies,
+    first_name,
+    hookimpl,
+    per_settings,
+    section,
 )
 
 from ._cadence_common import by_channel, check_in, start_day, taken_over_by
@@ -45,8 +52,12 @@ class Settings(BaseModel):
     enabled: bool = Field(True, description="Propose a routine touch for every contact at their rhythm.")
     tier_days: TierDays = Field(default_factory=TierDays, description="Base interval of each tier, in days.")
     role_days: dict[Role, Days] = Field(
-        default_factory=lambda: {Role.CHAMPION: 21, Role.EXECUTIVE_SPONSOR: 30, Role.DECISION_INFLUENCER: 45,
-                                 Role.FINANCIAL_APPROVER: 45},
+        default_factory=lambda: {
+            Role.CHAMPION: 21,
+            Role.EXECUTIVE_SPONSOR: 30,
+            Role.DECISION_INFLUENCER: 45,
+            Role.FINANCIAL_APPROVER: 45,
+        },
         description="Longest interval, in days, for a stakeholder role; roles not listed keep their tier's.",
     )
     stage_days: dict[Stage, Days] = Field(

@@ -17,7 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import DateKind, ImportantDate
 from keepwarm.plugin import (
-    ContactContext, Proposal, applies, day_text, first_name, hookimpl, per_settings, section,
+    ContactContext,
+    Proposal,
+    applies,
+    day_text,
+    first_name,
+    hookimpl,
+    per_settings,
+    section,
 )
 
 from ._cadence_common import by_channel
@@ -77,11 +84,15 @@ def _what(date: ImportantDate, on: dt.date, name: str, cfg: Settings) -> str:
     return f"{name}'s {label}" + (f" ({_ordinal(years)} year)" if years else "")
 
 
-def _proposal(key: str, on: dt.date, lead: int, what: str, ctx: ContactContext, action: str,
-              name: str | None = None) -> Proposal:
+def _proposal(
+    key: str, on: dt.date, lead: int, what: str, ctx: ContactContext, action: str, name: str | None = None
+) -> Proposal:
     name, channel = name or first_name(ctx.contact.name), ctx.contact.preferred_channel
     return Proposal(
-        rule_key=key, due=on - dt.timedelta(days=lead), channel=channel, action=action,
+        rule_key=key,
+        due=on - dt.timedelta(days=lead),
+        channel=channel,
+        action=action,
         reason=f"{what} is on {day_text(on)} ({on.isoformat()}): mark the day{by_channel(channel, name)}.",
     )
 
@@ -98,8 +109,9 @@ class _Prepared:
     def key(self, date: ImportantDate) -> str:
         found = self.keys.get((date.kind, date.month, date.day))
         if found is None:
-            found = self.keys[(date.kind, date.month, date.day)] = \
+            found = self.keys[(date.kind, date.month, date.day)] = (
                 f"{SECTION}.{date.kind.value}.{date.month:02d}-{date.day:02d}"
+            )
         return found
 
 
@@ -123,8 +135,15 @@ def _relationship(ctx: ContactContext, cfg: Settings, name: str | None = None) -
         if on >= earliest:
             name = name or first_name(ctx.contact.name)
             what = f"The {years}-year anniversary of your first touch with {name}"
-            return _proposal(f"{SECTION}.relationship.{years}y", on, cfg.lead_days.relationship, what, ctx,
-                             "Send a short note of thanks for the time you have worked together.", name)
+            return _proposal(
+                f"{SECTION}.relationship.{years}y",
+                on,
+                cfg.lead_days.relationship,
+                what,
+                ctx,
+                "Send a short note of thanks for the time you have worked together.",
+                name,
+            )
     return None
 
 
@@ -142,8 +161,17 @@ def keepwarm_cadence(ctx: ContactContext):
             if date.kind not in prepared.kinds:
                 continue
             on = date.next_occurrence(since)
-            out.append(_proposal(prepared.key(date), on, prepared.lead[date.kind], _what(date, on, name, cfg), ctx,
-                                 f"Send {name} a personal message for the day.", name))
+            out.append(
+                _proposal(
+                    prepared.key(date),
+                    on,
+                    prepared.lead[date.kind],
+                    _what(date, on, name, cfg),
+                    ctx,
+                    f"Send {name} a personal message for the day.",
+                    name,
+                )
+            )
     milestone = _relationship(ctx, cfg, name)
     if milestone is not None:
         out.append(milestone)

@@ -25,7 +25,9 @@ class Settings(BaseModel):
 
     enabled: bool = Field(True, description="Schedule a follow-up for each dated promise you made.")
     lead_days: int = Field(
-        1, ge=0, le=60,
+        1,
+        ge=0,
+        le=60,
         description="The follow-up falls due this many days before the promise (never before the promise was made).",
     )
     quote_chars: int = Field(80, ge=10, le=500, description="Longest quote of the promise in the reason.")
@@ -53,14 +55,21 @@ def keepwarm_cadence(ctx: ContactContext):
         if promise.created_at is not None:
             due = max(due, promise.created_at.date())  # a promise recorded late is due the day it was made
         overdue = promise.due < ctx.today
-        when = f"was due {ago(promise.due, ctx.today)}" if overdue else \
-            ("due today" if promise.due == ctx.today else f"due {day_text(promise.due)} ({promise.due.isoformat()})")
-        out.append(Proposal(
-            rule_key=f"{SECTION}.{promise.id}",
-            due=due,
-            priority=1 if overdue or promise.due == ctx.today else 2,
-            satisfied_by_touch=False,
-            reason=f'You promised {name}: "{_quote(promise.text, cfg.quote_chars)}", {when}.',
-            action=f"Keep the promise, tell {name} it is done, then mark it: keepwarm promise done {promise.id}",
-        ))
+        when = (
+            f"was due {ago(promise.due, ctx.today)}"
+            if overdue
+            else (
+                "due today" if promise.due == ctx.today else f"due {day_text(promise.due)} ({promise.due.isoformat()})"
+            )
+        )
+        out.append(
+            Proposal(
+                rule_key=f"{SECTION}.{promise.id}",
+                due=due,
+                priority=1 if overdue or promise.due == ctx.today else 2,
+                satisfied_by_touch=False,
+                reason=f'You promised {name}: "{_quote(promise.text, cfg.quote_chars)}", {when}.',
+                action=f"Keep the promise, tell {name} it is done, then mark it: keepwarm promise done {promise.id}",
+            )
+        )
     return out or None

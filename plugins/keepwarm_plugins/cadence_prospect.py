@@ -62,28 +62,42 @@ def keepwarm_cadence(ctx: ContactContext):
     name, stats = first_name(ctx.contact.name), ctx.stats
     if stats.first_touch is None or stats.last_touch is None:
         due = start_day(ctx) + dt.timedelta(days=cfg.call_within_days)
-        return [Proposal(
-            rule_key=f"{SECTION}.call", due=due, channel=cfg.call_channel, priority=1,
-            reason=f"New prospect {name}: reach out now, while their interest is fresh.",
-            action=f"Call {name}: thank them for their interest and learn what they need.",
-            interval_days=cfg.touch_every_days,
-        )]
+        return [
+            Proposal(
+                rule_key=f"{SECTION}.call",
+                due=due,
+                channel=cfg.call_channel,
+                priority=1,
+                reason=f"New prospect {name}: reach out now, while their interest is fresh.",
+                action=f"Call {name}: thank them for their interest and learn what they need.",
+                interval_days=cfg.touch_every_days,
+            )
+        ]
     first = stats.first_touch.date()
     stale = (ctx.today - first).days >= cfg.touch_every_days  # a note that late no longer reads as thanks
     if not stale and not _thanked(ctx):
         due = first + dt.timedelta(days=cfg.thank_you_after_days)
-        return [Proposal(
-            rule_key=f"{SECTION}.thank_you", due=due, channel=cfg.thank_you_channel, priority=1,
-            reason=f"Thank {name} in writing for your first conversation ({ago(first, ctx.today)}).",
-            action=f"Send {name} a short note: thanks for their time, and that you are glad to help.",
-            interval_days=cfg.touch_every_days,
-        )]
+        return [
+            Proposal(
+                rule_key=f"{SECTION}.thank_you",
+                due=due,
+                channel=cfg.thank_you_channel,
+                priority=1,
+                reason=f"Thank {name} in writing for your first conversation ({ago(first, ctx.today)}).",
+                action=f"Send {name} a short note: thanks for their time, and that you are glad to help.",
+                interval_days=cfg.touch_every_days,
+            )
+        ]
     last = stats.last_touch.date()
     channel = ctx.contact.preferred_channel
-    return [Proposal(
-        rule_key=f"{SECTION}.touch", due=last + dt.timedelta(days=cfg.touch_every_days), channel=channel,
-        reason=f"Keep prospect {name} warm {rhythm(cfg.touch_every_days)}: last touch {ago(last, ctx.today)}"
-               f"{by_channel(channel, name)}.",
-        action=f"Send {name} something worth their time: a client success, a useful idea, or a quick call.",
-        interval_days=cfg.touch_every_days,
-    )]
+    return [
+        Proposal(
+            rule_key=f"{SECTION}.touch",
+            due=last + dt.timedelta(days=cfg.touch_every_days),
+            channel=channel,
+            reason=f"Keep prospect {name} warm {rhythm(cfg.touch_every_days)}: last touch {ago(last, ctx.today)}"
+            f"{by_channel(channel, name)}.",
+            action=f"Send {name} something worth their time: a client success, a useful idea, or a quick call.",
+            interval_days=cfg.touch_every_days,
+        )
+    ]

@@ -66,7 +66,7 @@ def keepwarm_cadence(ctx: ContactContext):
             priority=1,
             interval_days=cfg.interval_days,
             reason=f"Rebuilding trust with {name}: stay in touch {rhythm(cfg.interval_days)} because "
-                   f"{' and '.join(triggers)}; {since}{by_channel(channel, name)}.",
+            f"{' and '.join(triggers)}; {since}{by_channel(channel, name)}.",
             action=f"Tell {name} where things stand on what went wrong, and listen to how it lands.",
         )
     ]

@@ -35,8 +35,10 @@ class Options(CalendarOptions):
         description="A command printing the password on its first line (`pass show dav`), run without a shell "
         "at each sync; the password itself is never kept in config.toml.",
     )
-    calendar: str = Field("", description="Read only the account's calendar of this display name; empty reads "
-                          "every calendar under the URL.")
+    calendar: str = Field(
+        "",
+        description="Read only the account's calendar of this display name; empty reads every calendar under the URL.",
+    )
 
     _command_splits = field_validator("password_command")(check_command)
 
@@ -53,10 +55,16 @@ shown = dav.shown
 
 
 def _explain(exc: BaseException, options: Options, secrets: list[str]) -> CalendarSourceError:
-    text = dav.problem(exc, options.url, options.username, secrets, no_user="no username set",
-                       credentials="check username and password_command",
-                       not_found="check the url: a calendar's URL or the account's",
-                       unreachable="check the url and the network")
+    text = dav.problem(
+        exc,
+        options.url,
+        options.username,
+        secrets,
+        no_user="no username set",
+        credentials="check username and password_command",
+        not_found="check the url: a calendar's URL or the account's",
+        unreachable="check the url and the network",
+    )
     return CalendarSourceError(one_line(text, secrets=secrets))
 
 

@@ -55,8 +55,10 @@ class Options(BaseModel):
 
     host: str = Field(..., min_length=1, description="The IMAP server's host name, e.g. imap.example.org.")
     port: int | None = Field(
-        None, ge=1, le=65535,
-        description="The server's port; by default 993 with security = \"tls\", 143 with \"starttls\" or \"none\".",
+        None,
+        ge=1,
+        le=65535,
+        description='The server\'s port; by default 993 with security = "tls", 143 with "starttls" or "none".',
     )
     username: str = Field(..., min_length=1, description="The login name on the server, often the mail address.")
     security: Literal["tls", "starttls", "none"] = Field(
@@ -65,7 +67,8 @@ class Options(BaseModel):
         'with STARTTLS (port 143); "none": no encryption, allowed only for localhost, 127.0.0.1 and ::1.',
     )
     ca_file: Path | None = Field(
-        None, description="A PEM file of extra certificate authorities to trust, for a server with a self-signed certificate."
+        None,
+        description="A PEM file of extra certificate authorities to trust, for a server with a self-signed certificate.",
     )
     folders: list[str] | None = Field(
         None,
@@ -96,7 +99,7 @@ class Options(BaseModel):
     @classmethod
     def _some_folders(cls, value: list[str] | None) -> list[str] | None:
         if value is not None and (not value or any(not f.strip() for f in value)):
-            raise ValueError("a list of folder names, e.g. [\"INBOX\", \"Sent\"]")
+            raise ValueError('a list of folder names, e.g. ["INBOX", "Sent"]')
         return value
 
     _command_splits = field_validator("password_command")(check_command)
@@ -153,7 +156,7 @@ def password(options: Options, source: str) -> str:
     if options.keyring_service:
         return _from_keyring(options.keyring_service, options.username)
     raise ImapSourceError(
-        f"IMAP source {source}: no password: set password_command (e.g. \"pass show mail\") or keyring_service "
+        f'IMAP source {source}: no password: set password_command (e.g. "pass show mail") or keyring_service '
         f"in [sources.{source}] (keepwarm never keeps a password in config.toml)"
     )
 
@@ -170,7 +173,9 @@ def _from_keyring(service: str, username: str) -> str:
     try:
         secret = keyring.get_password(service, username)
     except KeyringError as exc:
-        raise ImapSourceError(f"the system keyring could not be read ({type(exc).__name__}): {_line(str(exc))}") from None
+        raise ImapSourceError(
+            f"the system keyring could not be read ({type(exc).__name__}): {_line(str(exc))}"
+        ) from None
     if not secret:
         raise ImapSourceError(
             f"no password for {username} under service {service!r} in the system keyring "
@@ -218,7 +223,9 @@ def connect(options: Options, source: str):
         )
         if options.security == "starttls":
             if not client.has_capability("STARTTLS"):
-                raise ImapSourceError(f"IMAP server {where} does not offer STARTTLS: set security = \"tls\" (and port 993)")
+                raise ImapSourceError(
+                    f'IMAP server {where} does not offer STARTTLS: set security = "tls" (and port 993)'
+                )
             client.starttls(context)
         # Asked only once the server is reached (and private): no pinentry prompt for a server that is down.
         secret = password(options, source)
@@ -317,7 +324,9 @@ def _where(at: dict[str, str]) -> str:
     return f"reading folder {at['folder']!r} " if "folder" in at else ""
 
 
-def _read(client, options: Options, request: ReadRequest, at: dict[str, str]) -> Iterator[Capture | Skip | Progress | Checkpoint]:
+def _read(
+    client, options: Options, request: ReadRequest, at: dict[str, str]
+) -> Iterator[Capture | Skip | Progress | Checkpoint]:
     cursor: dict[str, dict[str, int]] = {k: dict(v) for k, v in request.cursor.items() if isinstance(v, dict)}
     plans = []
     for folder in _folders(client, options):
@@ -333,7 +342,7 @@ def _read(client, options: Options, request: ReadRequest, at: dict[str, str]) ->
                 f"IMAP server {options.host}: folder {plan.folder!r} was renumbered during the sync; sync again"
             )
         for start in range(0, len(plan.uids), BATCH):
-            batch = plan.uids[start:start + BATCH]
+            batch = plan.uids[start : start + BATCH]
             wanted = [uid for uid in batch if uid in plan.wanted]
             answers = client.fetch(wanted, [HEADER]) if wanted else {}
             for uid in wanted:

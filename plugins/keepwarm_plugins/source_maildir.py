@@ -106,8 +106,11 @@ def read(request: ReadRequest) -> Iterator:
 def _from_cursor(cursor) -> tuple[int, set[str], set[str]]:
     """(newest change time read, names read just below it, folders read) of a cursor; a broken one reads all again."""
     try:
-        return (int(cursor.get("time_ns", 0)), {str(n) for n in cursor.get("names", ())},
-                {str(f) for f in cursor.get("folders", ())})
+        return (
+            int(cursor.get("time_ns", 0)),
+            {str(n) for n in cursor.get("names", ())},
+            {str(f) for f in cursor.get("folders", ())},
+        )
     except (AttributeError, TypeError, ValueError):
         return 0, set(), set()
 
@@ -174,8 +177,7 @@ def find_folders(root: Path) -> list[tuple[str, Path]]:
         if depth >= MAX_DEPTH:
             return
         try:
-            children = sorted(e.name for e in os.scandir(folder) if e.name not in ("cur", "new", "tmp")
-                              and _is_dir(e))
+            children = sorted(e.name for e in os.scandir(folder) if e.name not in ("cur", "new", "tmp") and _is_dir(e))
         except OSError:
             return
         for child in children:
@@ -193,6 +195,7 @@ def find_folders(root: Path) -> list[tuple[str, Path]]:
 
 def select(folders: list[tuple[str, Path]], options: MaildirOptions, root: Path) -> list[tuple[str, Path]]:
     """The folders the options ask for; naming a folder that is not there is an error, not an empty sync."""
+
     def norm(name: str) -> str:
         return name.strip().strip("/").replace(".", "/").lower()
 
@@ -200,14 +203,14 @@ def select(folders: list[tuple[str, Path]], options: MaildirOptions, root: Path)
     if options.folders:
         missing = [f for f in options.folders if norm(f) not in by_name]
         if missing:
-            raise NotAMaildir(f"{root}: no folder {missing[0]!r} (there are: "
-                              f"{', '.join(name for name, _ in folders)})")
+            raise NotAMaildir(f"{root}: no folder {missing[0]!r} (there are: {', '.join(name for name, _ in folders)})")
         chosen = [by_name[norm(f)] for f in dict.fromkeys(options.folders)]
     else:
         chosen = list(folders)
     skip = {norm(s) for s in options.skip_folders}
-    return [(name, path) for name, path in chosen
-            if norm(name) not in skip and norm(name).rsplit("/", 1)[-1] not in skip]
+    return [
+        (name, path) for name, path in chosen if norm(name) not in skip and norm(name).rsplit("/", 1)[-1] not in skip
+    ]
 
 
 def _is_maildir(folder: Path) -> bool:

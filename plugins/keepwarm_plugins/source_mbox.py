@@ -57,7 +57,7 @@ def read(request: ReadRequest) -> Iterator:
     except FileNotFoundError:
         raise NotAnMbox(f"{path}: no such file (expected an mbox file)") from None
     except IsADirectoryError:
-        raise NotAnMbox(f"{path}: a folder, not an mbox file (a Maildir is kind \"maildir\")") from None
+        raise NotAnMbox(f'{path}: a folder, not an mbox file (a Maildir is kind "maildir")') from None
     except OSError as exc:
         raise NotAnMbox(f"{path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
     with stream:
@@ -68,7 +68,7 @@ def _read(stream: BinaryIO, path: str, request: ReadRequest) -> Iterator:
     size = os.fstat(stream.fileno()).st_size
     start = _resume_at(stream, size, request.cursor or {})
     if start == 0 and size and not _opens_mbox(stream):
-        raise NotAnMbox(f"{path}: not an mbox file: it does not start with a \"From \" line")
+        raise NotAnMbox(f'{path}: not an mbox file: it does not start with a "From " line')
     if start == size:
         yield Checkpoint(_cursor(stream, size, start))
         return

@@ -34,8 +34,9 @@ def _items(root: Path) -> list[Path]:
     """The .ics files of the calendar at `root`, or of the calendars just under it."""
     found: list[Path] = []
     for folder in [root, *sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))]:
-        found += sorted(p for p in folder.iterdir() if p.suffix.lower() == ".ics" and p.is_file()
-                        and not p.name.startswith("."))
+        found += sorted(
+            p for p in folder.iterdir() if p.suffix.lower() == ".ics" and p.is_file() and not p.name.startswith(".")
+        )
     return found
 
 

@@ -29,7 +29,9 @@ class Settings(BaseModel):
         description="Which kinds of dates to celebrate: birthday, work_anniversary, anniversary, custom.",
     )
     score: float = Field(
-        0.8, ge=0, le=1,
+        0.8,
+        ge=0,
+        le=1,
         description="Rank (0-1) on the day itself; it falls to half of this at the far end of the window.",
     )
 
@@ -64,8 +66,11 @@ def keepwarm_suggestions(ctx: ContactContext):
             continue  # already celebrated this occasion
         occasion = _occasion(date, on)
         when = "today" if until == 0 else f"on {day_text(on)}"
-        since = f"you last celebrated something with {name} {ago(last.date(), ctx.today)}" if last else \
-            f"you have not celebrated anything with {name} yet"
+        since = (
+            f"you last celebrated something with {name} {ago(last.date(), ctx.today)}"
+            if last
+            else f"you have not celebrated anything with {name} yet"
+        )
         share = 0.5 * until / cfg.days_ahead if cfg.days_ahead else 0.0
         out.append(
             Suggestion(

@@ -11,7 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel
 from keepwarm.plugin import (
-    ContactContext, Suggestion, ago, applies, first_name, hookimpl, plural, section, warnings_for,
+    ContactContext,
+    Suggestion,
+    ago,
+    applies,
+    first_name,
+    hookimpl,
+    plural,
+    section,
+    warnings_for,
 )
 
 SECTION = "entertain"
@@ -25,7 +33,9 @@ class Settings(BaseModel):
     enabled: bool = Field(True, description="Suggest a meal or event with no business on the agenda.")
     min_trust: int = Field(3, ge=1, le=5, description="Lowest trust rating (1-5) in the latest assessment.")
     min_touches: int = Field(
-        4, ge=1, le=1000,
+        4,
+        ge=1,
+        le=1000,
         description="Without an assessment: how many touches there must have been (with a mood not below neutral).",
     )
     min_days_between: int = Field(
@@ -60,15 +70,19 @@ def keepwarm_suggestions(ctx: ContactContext):
         if stats.touches_total < cfg.min_touches or (mood is not None and mood < 0):
             return None
         basis = f"you have been in touch {plural(stats.touches_total, 'time')}" + (
-            f" and the mood is {mood:+.1f}" if mood is not None else "")
-    since = f"your last time together outside work was {ago(last.date(), ctx.today)}" if last else \
-        f"you have never spent time with {name} outside work"
+            f" and the mood is {mood:+.1f}" if mood is not None else ""
+        )
+    since = (
+        f"your last time together outside work was {ago(last.date(), ctx.today)}"
+        if last
+        else f"you have never spent time with {name} outside work"
+    )
     idea = f" around {ctx.contact.interests[0]}" if ctx.contact.interests else ""
     return [
         Suggestion(
             key=SECTION,
             text=f"Invite {name} to a meal or an event{idea}, and leave business aside: the point is to get "
-                 "to know each other. If something must be said about work, keep it for the very end.",
+            "to know each other. If something must be said about work, keep it for the very end.",
             why=f"{basis[0].upper()}{basis[1:]}, and {since}.",
             score=cfg.score,
             channel=Channel.MEAL,

@@ -29,7 +29,9 @@ class Settings(BaseModel):
 
     enabled: bool = Field(True, description="Suggest introducing the contact to someone in your network.")
     expert_prefix: str = Field(
-        "expert:", min_length=1, max_length=40,
+        "expert:",
+        min_length=1,
+        max_length=40,
         description="Tag prefix that marks what a contact knows well: a contact tagged 'expert:sailing' can help with sailing.",
     )
     match_titles: bool = Field(True, description="Also count a contact whose job title names the topic.")
@@ -41,7 +43,9 @@ class Settings(BaseModel):
         True, description="When the contact has no interests recorded, look for help with their account's industry."
     )
     score: float = Field(
-        0.55, ge=0, le=1,
+        0.55,
+        ge=0,
+        le=1,
         description="Rank (0-1) of an introduction to a tagged expert; a title match ranks 0.1 lower, a shared interest 0.2 lower.",
     )
 
@@ -54,7 +58,7 @@ def _match(helper: Contact, topic: str, cfg: Settings) -> str | None:
     prefix = cfg.expert_prefix.casefold()
     for tag in helper.tags:
         tag = tag.casefold()
-        if tag.startswith(prefix) and tag[len(prefix):].strip() == wanted:
+        if tag.startswith(prefix) and tag[len(prefix) :].strip() == wanted:
             return "tag"
     if cfg.match_titles and re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", helper.title.casefold()):
         return "title"
@@ -85,7 +89,7 @@ def _index(network, cfg: Settings, table: dict) -> dict:
             for tag in helper.tags:
                 tag = tag.casefold()
                 if tag.startswith(prefix):
-                    found = tagged.setdefault(tag[len(prefix):].strip(), [])
+                    found = tagged.setdefault(tag[len(prefix) :].strip(), [])
                     if not found or found[-1] != position:
                         found.append(position)
             if cfg.match_titles and helper.title:  # an empty title names no topic
@@ -147,9 +151,14 @@ def _best_in_store(ctx: ContactContext, topic: str, cfg: Settings, own_account: 
         if found is None:
             return None
         level = {"tags": "tag", "title": "title", "interests": "interest"}[field]
-        fitting = [(order, helper) for order, helper in found
-                   if not helper.do_not_contact and helper.id != ctx.contact.id
-                   and not (own_account and helper.account == own_account) and _match(helper, topic, cfg) == level]
+        fitting = [
+            (order, helper)
+            for order, helper in found
+            if not helper.do_not_contact
+            and helper.id != ctx.contact.id
+            and not (own_account and helper.account == own_account)
+            and _match(helper, topic, cfg) == level
+        ]
         if not fitting:
             continue
         last = ctx.network.last_touches([helper.id for _, helper in fitting])
@@ -201,13 +210,16 @@ def keepwarm_suggestions(ctx: ContactContext):
         "title": f"works as {helper.title}",
         "interest": f"shares the interest in {topic}",
     }[kind]
-    warmth = f"you last spoke with {helper.name.split()[0]} {ago(last.date(), ctx.today)}" if last else \
-        f"you have not logged a touch with {helper.name.split()[0]} yet"
+    warmth = (
+        f"you last spoke with {helper.name.split()[0]} {ago(last.date(), ctx.today)}"
+        if last
+        else f"you have not logged a touch with {helper.name.split()[0]} yet"
+    )
     return [
         Suggestion(
             key=SECTION,
             text=f"Introduce {ctx.contact.name} to {helper.name}, who can help with {topic}: write to both, "
-                 "say in a line why each should meet the other, and let them take it from there.",
+            "say in a line why each should meet the other, and let them take it from there.",
             why=f"{name} cares about {topic} and {helper.name} {because} in your contacts; {warmth}.",
             score=round(max(0.0, cfg.score - 0.1 * (3 - STRENGTH[kind])), 2),
             channel=Channel.EMAIL,

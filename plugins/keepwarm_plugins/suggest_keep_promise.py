@@ -23,7 +23,9 @@ class Settings(BaseModel):
     enabled: bool = Field(True, description="Suggest keeping your promises that are due or overdue.")
     days_ahead: int = Field(7, ge=0, le=365, description="Suggest promises due up to this many days ahead.")
     score: float = Field(
-        0.75, ge=0, le=1,
+        0.75,
+        ge=0,
+        le=1,
         description="Rank (0-1) of a promise due today; one due at the end of the window ranks 0.2 lower.",
     )
     overdue_score: float = Field(0.95, ge=0, le=1, description="Rank (0-1) of an overdue promise.")
@@ -56,7 +58,7 @@ def keepwarm_suggestions(ctx: ContactContext):
                 key=SECTION,
                 text=text,
                 why=f"You promised this to {name} for {promise.due.isoformat()} ({ago(promise.due, ctx.today)}); "
-                    "a promise kept on time builds more trust than any gesture.",
+                "a promise kept on time builds more trust than any gesture.",
                 score=round(max(0.0, score), 2),
             )
         )

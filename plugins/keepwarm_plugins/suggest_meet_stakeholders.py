@@ -11,7 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, Role
 from keepwarm.plugin import (
-    ContactContext, Suggestion, applies, first_name, hookimpl, joined, section, warnings_for,
+    ContactContext,
+    Suggestion,
+    applies,
+    first_name,
+    hookimpl,
+    joined,
+    section,
+    warnings_for,
 )
 
 from ._suggest_common import label
@@ -31,7 +38,10 @@ class Settings(BaseModel):
     )
     key_roles: list[Role] = Field(
         default_factory=lambda: [
-            Role.EXECUTIVE_SPONSOR, Role.FINANCIAL_APPROVER, Role.DECISION_INFLUENCER, Role.TECHNICAL_EVALUATOR,
+            Role.EXECUTIVE_SPONSOR,
+            Role.FINANCIAL_APPROVER,
+            Role.DECISION_INFLUENCER,
+            Role.TECHNICAL_EVALUATOR,
         ],
         description="Roles every account should have someone in; a gap is named in the suggestion.",
     )
@@ -61,8 +71,10 @@ def keepwarm_suggestions(ctx: ContactContext):
     if answered:
         parts.append(f"{account} shows {joined(label(w.key) for w in answered)}")
     if missing:
-        parts.append(f"none of your contacts there covers {'this role' if len(missing) == 1 else 'these roles'}: "
-                     + ", ".join(missing))
+        parts.append(
+            f"none of your contacts there covers {'this role' if len(missing) == 1 else 'these roles'}: "
+            + ", ".join(missing)
+        )
     why = "; ".join(parts) + "."
     return [
         Suggestion(

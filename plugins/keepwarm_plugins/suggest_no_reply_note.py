@@ -11,7 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, SocialStyle
 from keepwarm.plugin import (
-    ContactContext, Suggestion, applies, first_name, hookimpl, joined, section, warnings_for,
+    ContactContext,
+    Suggestion,
+    applies,
+    first_name,
+    hookimpl,
+    joined,
+    section,
+    warnings_for,
 )
 
 from ._suggest_common import label, topics
@@ -70,7 +77,7 @@ def keepwarm_suggestions(ctx: ContactContext):
         Suggestion(
             key=SECTION,
             text=f"Send {name} two lines about {topic}, something you saw or heard that made you think of them, "
-                 "and add that there is no need to reply.",
+            "and add that there is no need to reply.",
             why=why,
             score=cfg.warning_score if answered else cfg.score,
             channel=Channel.TEXT,

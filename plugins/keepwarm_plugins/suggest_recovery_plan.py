@@ -12,7 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel, Stage
 from keepwarm.plugin import (
-    ContactContext, Suggestion, applies, first_name, hookimpl, joined, section, warnings_for,
+    ContactContext,
+    Suggestion,
+    applies,
+    first_name,
+    hookimpl,
+    joined,
+    section,
+    warnings_for,
 )
 
 from ._suggest_common import label

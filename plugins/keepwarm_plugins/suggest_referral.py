@@ -63,7 +63,7 @@ def keepwarm_suggestions(ctx: ContactContext):
             key=SECTION,
             text=f"Ask {name} for a referral: who {where} should you meet, and would they introduce you?",
             why=f"{name}'s latest assessment ({rating.on.isoformat()}) rates trust {rating.trust}/5 and advocacy "
-                f"{rating.advocacy}/5, and nothing shows the relationship cooling.",
+            f"{rating.advocacy}/5, and nothing shows the relationship cooling.",
             score=cfg.score,
             channel=Channel.CALL,
         )

@@ -21,9 +21,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(True, description="Suggest a written summary of what you heard after a meeting.")
-    days: int = Field(
-        3, ge=0, le=60, description="Suggest it for meetings up to this many days ago (0: only today's)."
-    )
+    days: int = Field(3, ge=0, le=60, description="Suggest it for meetings up to this many days ago (0: only today's).")
     score: float = Field(0.85, ge=0, le=1, description="How high this suggestion ranks (0-1); it is time-bound.")
 
 
@@ -45,7 +43,7 @@ def keepwarm_suggestions(ctx: ContactContext):
         Suggestion(
             key=SECTION,
             text=f"Write {name} a short summary of what you heard when you met on {day_text(day)}: their "
-                 "priorities and worries, in their words, and ask them to correct anything you got wrong.",
+            "priorities and worries, in their words, and ask them to correct anything you got wrong.",
             why=f"You met {name} {ago(day, ctx.today)} ({day.isoformat()}) and have not written to them since.",
             score=cfg.score,
             channel=Channel.EMAIL,

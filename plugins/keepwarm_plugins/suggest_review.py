@@ -34,7 +34,9 @@ class Settings(BaseModel):
         description="Stakeholder roles whose work often benefits from a second pair of eyes.",
     )
     min_days_between: int = Field(
-        45, ge=1, le=3650,
+        45,
+        ge=1,
+        le=3650,
         description="Stay quiet when something of value (article, introduction, review, resource) was sent this many days ago or less.",
     )
     score: float = Field(0.4, ge=0, le=1, description="How high this suggestion ranks (0-1); a routine idea.")
@@ -66,7 +68,7 @@ def keepwarm_suggestions(ctx: ContactContext):
         Suggestion(
             key=SECTION,
             text=f"Offer to read something {name} is working on (a deck, a plan, a draft) and give honest, "
-                 "specific comments, free of charge and with no strings attached.",
+            "specific comments, free of charge and with no strings attached.",
             why="; ".join(reasons) + ": careful feedback on their own work is worth a lot to them.",
             score=cfg.score,
             channel=Channel.EMAIL,

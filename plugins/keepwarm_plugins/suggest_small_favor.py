@@ -11,7 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.model import Channel
 from keepwarm.plugin import (
-    ContactContext, Suggestion, applies, first_name, hookimpl, plural, section, warnings_for,
+    ContactContext,
+    Suggestion,
+    applies,
+    first_name,
+    hookimpl,
+    plural,
+    section,
+    warnings_for,
 )
 
 SECTION = "small_favor"
@@ -24,16 +31,16 @@ class Settings(BaseModel):
 
     enabled: bool = Field(True, description="Suggest asking the contact for a small favor.")
     min_touches: int = Field(
-        5, ge=1, le=1000,
+        5,
+        ge=1,
+        le=1000,
         description="Without a one-way warning, suggest it once you have been in touch this many times and never asked for anything.",
     )
     min_days_between: int = Field(
         90, ge=1, le=3650, description="Stay quiet when you asked them a favor this many days ago or less."
     )
     score: float = Field(0.45, ge=0, le=1, description="Rank (0-1) when you simply never asked a favor.")
-    warning_score: float = Field(
-        0.7, ge=0, le=1, description="Rank (0-1) when it answers a one-way warning."
-    )
+    warning_score: float = Field(0.7, ge=0, le=1, description="Rank (0-1) when it answers a one-way warning.")
 
 
 keepwarm_config_section = section(SECTION, Settings)
@@ -53,13 +60,18 @@ def keepwarm_suggestions(ctx: ContactContext):
     if not one_way and not never_asked:
         return None
     counts = f"{plural(stats.outbound_total, 'touch')} came from you and {stats.inbound_total} from {name}"
-    asked = "you have never asked them for anything" if stats.favors_asked_total == 0 else \
-        f"your last request was on {last.date().isoformat()}"
+    asked = (
+        "you have never asked them for anything"
+        if stats.favors_asked_total == 0
+        else f"your last request was on {last.date().isoformat()}"
+    )
     if one_way:
         evidence = one_way[0].evidence  # the warning's own numbers, when it gives them
         if evidence.get("span") == "recent" and "outbound" in evidence:
-            counts = (f"in the last {plural(evidence.get('recent_days', stats.recent_days), 'day')} "
-                      f"{plural(evidence['outbound'], 'touch')} came from you and {evidence.get('inbound', 0)} from {name}")
+            counts = (
+                f"in the last {plural(evidence.get('recent_days', stats.recent_days), 'day')} "
+                f"{plural(evidence['outbound'], 'touch')} came from you and {evidence.get('inbound', 0)} from {name}"
+            )
         why = f"The relationship runs one way: {counts}, and {asked}."
     else:
         why = f"You have been in touch {plural(stats.touches_total, 'time')} and never asked {name} for anything; {counts}."
@@ -67,7 +79,7 @@ def keepwarm_suggestions(ctx: ContactContext):
         Suggestion(
             key=SECTION,
             text=f"Ask {name} for a small favor that is easy to give: their opinion on one question, a pointer "
-                 "to someone, or a reference. Say plainly that you would value their help.",
+            "to someone, or a reference. Say plainly that you would value their help.",
             why=why,
             score=cfg.warning_score if one_way else cfg.score,
             channel=Channel.CALL,

@@ -23,7 +23,9 @@ class Settings(BaseModel):
 
     enabled: bool = Field(True, description="Suggest sending something useful tied to the contact's interests.")
     min_days_between: int = Field(
-        30, ge=1, le=3650,
+        30,
+        ge=1,
+        le=3650,
         description="Stay quiet when something of value (article, introduction, review, resource) was sent this many days ago or less.",
     )
     use_industry: bool = Field(
@@ -50,13 +52,14 @@ def keepwarm_suggestions(ctx: ContactContext):
     source = "is interested in" if topic in ctx.contact.interests else "works in"
     since = (
         f"the last thing of value you sent was {ago(last.date(), ctx.today)} ({last.date().isoformat()})"
-        if last is not None else "you have not sent them anything of value yet"
+        if last is not None
+        else "you have not sent them anything of value yet"
     )
     return [
         Suggestion(
             key=SECTION,
             text=f"Send {name} something useful about {topic}: an article, a resource or a tip you would "
-                 "pass to a friend, with one line on why it made you think of them.",
+            "pass to a friend, with one line on why it made you think of them.",
             why=f"{name} {source} {topic}, and {since}.",
             score=cfg.score,
             channel=Channel.EMAIL,

@@ -28,9 +28,7 @@ class Settings(BaseModel):
     best_time: TipText = Field(
         "best reached {time}", description="Added after the channel (after '; ') when a best time is recorded."
     )
-    only_time: TipText = Field(
-        "{name} is best reached {time}", description="Said when only a best time is recorded."
-    )
+    only_time: TipText = Field("{name} is best reached {time}", description="Said when only a best time is recorded.")
     do_not_contact: TipText = Field(
         "{name} asked not to be contacted: no outreach of any kind until they say otherwise.",
         description="Said when the contact is marked do-not-contact.",

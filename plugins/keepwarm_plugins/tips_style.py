@@ -30,32 +30,47 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(True, description="Show tips for the contact's social style.")
-    analytical: list[TipText] = _texts([
-        "Bring evidence: figures, sources and how you got them; {name} weighs facts over enthusiasm.",
-        "Send material a day ahead and do not push for a decision in the room; {name} wants time to study it.",
-        "Lay out the options in order, with the trade-offs and risks stated plainly.",
-        "Be exact: if a number was wrong, correct it yourself before {name} finds it.",
-    ], "Tips for an analytical contact: careful, precise, wants facts.")
-    driver: list[TipText] = _texts([
-        "Lead with the result and what you need from {name}; keep the detail for their questions.",
-        "Offer two or three options with your recommendation, and let {name} make the call.",
-        "Keep it short and on time, and end with one clear next step and who owns it.",
-    ], "Tips for a driver: decisive, busy, wants results.")
-    expressive: list[TipText] = _texts([
-        "Start with the bigger picture: what could change for {name} and their team.",
-        "Tell the story of a client who got there, rather than listing features.",
-        "Shape ideas together with {name}, and credit their contributions where others can see it.",
-    ], "Tips for an expressive contact: enthusiastic, visionary, wants to be heard.")
-    amiable: list[TipText] = _texts([
-        "Give the personal conversation time before business; {name} opens up as trust grows, not as pace rises.",
-        "Show how the plan helps their team, and who else already supports it.",
-        "Make it safe: references, a small first step, and a way back if it does not work out.",
-        "Leave {name} room to consult colleagues; a rushed yes from an amiable person rarely holds.",
-    ], "Tips for an amiable contact: warm, steady, wants safety and consensus.")
-    unknown: list[TipText] = _texts([
-        "You have not noted {name}'s style yet: watch whether they lead with facts, results, ideas or people, "
-        "then record it (keepwarm contact edit --style).",
-    ], "Shown when the contact's style is not known yet.")
+    analytical: list[TipText] = _texts(
+        [
+            "Bring evidence: figures, sources and how you got them; {name} weighs facts over enthusiasm.",
+            "Send material a day ahead and do not push for a decision in the room; {name} wants time to study it.",
+            "Lay out the options in order, with the trade-offs and risks stated plainly.",
+            "Be exact: if a number was wrong, correct it yourself before {name} finds it.",
+        ],
+        "Tips for an analytical contact: careful, precise, wants facts.",
+    )
+    driver: list[TipText] = _texts(
+        [
+            "Lead with the result and what you need from {name}; keep the detail for their questions.",
+            "Offer two or three options with your recommendation, and let {name} make the call.",
+            "Keep it short and on time, and end with one clear next step and who owns it.",
+        ],
+        "Tips for a driver: decisive, busy, wants results.",
+    )
+    expressive: list[TipText] = _texts(
+        [
+            "Start with the bigger picture: what could change for {name} and their team.",
+            "Tell the story of a client who got there, rather than listing features.",
+            "Shape ideas together with {name}, and credit their contributions where others can see it.",
+        ],
+        "Tips for an expressive contact: enthusiastic, visionary, wants to be heard.",
+    )
+    amiable: list[TipText] = _texts(
+        [
+            "Give the personal conversation time before business; {name} opens up as trust grows, not as pace rises.",
+            "Show how the plan helps their team, and who else already supports it.",
+            "Make it safe: references, a small first step, and a way back if it does not work out.",
+            "Leave {name} room to consult colleagues; a rushed yes from an amiable person rarely holds.",
+        ],
+        "Tips for an amiable contact: warm, steady, wants safety and consensus.",
+    )
+    unknown: list[TipText] = _texts(
+        [
+            "You have not noted {name}'s style yet: watch whether they lead with facts, results, ideas or people, "
+            "then record it (keepwarm contact edit --style).",
+        ],
+        "Shown when the contact's style is not known yet.",
+    )
 
 
 keepwarm_config_section = section(SECTION, Settings)

@@ -27,7 +27,9 @@ class Settings(BaseModel):
         2, ge=1, le=100, description="Meetings that did not happen, in the recent window, before a warning."
     )
     baseline_factor: float = Field(
-        1.5, ge=1, le=50,
+        1.5,
+        ge=1,
+        le=50,
         description="Their rate per month must also be more than this many times the baseline's.",
     )
     urgent_recent: int = Field(4, ge=1, le=100, description="Urgent from this many meetings that did not happen.")

@@ -25,14 +25,18 @@ class Settings(BaseModel):
 
     enabled: bool = Field(True, description="Warn when the touch rate falls well below the contact's own baseline.")
     ratio: float = Field(
-        0.5, gt=0, lt=1,
+        0.5,
+        gt=0,
+        lt=1,
         description="Warn when the recent touches per month are below this share of the baseline's.",
     )
     urgent_ratio: float = Field(
         0.25, ge=0, lt=1, description="Urgent when the recent rate is below this share of the baseline's."
     )
     min_baseline_touches: int = Field(
-        4, ge=1, le=1000,
+        4,
+        ge=1,
+        le=1000,
         description="Touches the baseline window must hold before a drop is judged (new contacts have none).",
     )
     skip_stages: list[Stage] = Field(
@@ -54,8 +58,9 @@ def keepwarm_warnings(ctx: ContactContext):
     if recent >= cfg.ratio * baseline:
         return None
     share = recent / baseline
-    recent_pm, baseline_pm = per_month(stats.touches_recent, stats.recent_days), per_month(
-        stats.touches_baseline, stats.baseline_days
+    recent_pm, baseline_pm = (
+        per_month(stats.touches_recent, stats.recent_days),
+        per_month(stats.touches_baseline, stats.baseline_days),
     )
     name = first_name(ctx.contact.name)
     return [

@@ -30,15 +30,29 @@ class Settings(BaseModel):
     enabled: bool = Field(True, description="Warn when recent notes mention competitors or budget concerns.")
     competitor: list[str] = Field(
         default_factory=lambda: [
-            "competitor", "rfp", "request for proposal", "tender", "evaluating alternatives", "other vendor",
-            "another vendor", "switch", "shortlist",
+            "competitor",
+            "rfp",
+            "request for proposal",
+            "tender",
+            "evaluating alternatives",
+            "other vendor",
+            "another vendor",
+            "switch",
+            "shortlist",
         ],
         description="Words or phrases (any case, also inside longer words) that point to competitor activity.",
     )
     budget: list[str] = Field(
         default_factory=lambda: [
-            "budget cut", "freeze", "cost reduction", "cut costs", "cost cutting", "procurement review",
-            "spending review", "too expensive", "layoff",
+            "budget cut",
+            "freeze",
+            "cost reduction",
+            "cut costs",
+            "cost cutting",
+            "procurement review",
+            "spending review",
+            "too expensive",
+            "layoff",
         ],
         description="Words or phrases (any case, also inside longer words) that point to budget concerns.",
     )
@@ -86,7 +100,8 @@ def keepwarm_warnings(ctx: ContactContext):
     evidence["recent_days"] = stats.recent_days
     urgent = len(parts) == len(LABELS) or total >= cfg.urgent_mentions
     message = (
-        f"What {first_name(ctx.contact.name)} told you lately mentions " + " and ".join(parts)
+        f"What {first_name(ctx.contact.name)} told you lately mentions "
+        + " and ".join(parts)
         + ". Find out what is being weighed before the decision is made."
     )
     return [Warning(key=SECTION, message=message, severity=3 if urgent else 2, evidence=evidence)]

@@ -37,8 +37,11 @@ def keepwarm_warnings(ctx: ContactContext):
     if cfg is None:
         return None
     late = sorted(
-        (p for p in ctx.commitments
-         if p.by == Party.ME and p.status == CommitmentStatus.OPEN and p.due is not None and p.due < ctx.today),
+        (
+            p
+            for p in ctx.commitments
+            if p.by == Party.ME and p.status == CommitmentStatus.OPEN and p.due is not None and p.due < ctx.today
+        ),
         key=lambda p: (p.due, p.id or 0),
     )
     count = max(ctx.stats.overdue_promises_mine, len(late))
@@ -51,8 +54,13 @@ def keepwarm_warnings(ctx: ContactContext):
     quoted = [f'"{" ".join(p.text.split())}" (due {p.due.isoformat()})' for p in late[: cfg.max_listed]]
     what = "; ".join(quoted) if quoted else plural(count, "promise")
     more = f" and {count - len(quoted)} more" if quoted and count > len(quoted) else ""
-    since = "" if days is None else f", {plural(days, 'day')} overdue" if count == 1 else \
-        f", the oldest {plural(days, 'day')} overdue"
+    since = (
+        ""
+        if days is None
+        else f", {plural(days, 'day')} overdue"
+        if count == 1
+        else f", the oldest {plural(days, 'day')} overdue"
+    )
     evidence: dict = {"overdue": count}
     if oldest is not None:
         evidence |= {"oldest_due": oldest.isoformat(), "days_overdue": days}
@@ -61,9 +69,8 @@ def keepwarm_warnings(ctx: ContactContext):
     return [
         Warning(
             key=SECTION,
-            message=f"You owe {name}: {what}{more}{since}. " + (
-                f"Keep it, or tell {name} the new date." if count == 1 else f"Keep them, or tell {name} new dates."
-            ),
+            message=f"You owe {name}: {what}{more}{since}. "
+            + (f"Keep it, or tell {name} the new date." if count == 1 else f"Keep them, or tell {name} new dates."),
             severity=3 if days is not None and days > cfg.urgent_days else 2,
             evidence=evidence,
         )

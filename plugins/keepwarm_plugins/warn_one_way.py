@@ -22,7 +22,9 @@ class Settings(BaseModel):
 
     enabled: bool = Field(True, description="Warn when only you reach out and you never asked for a favor.")
     min_outbound: int = Field(
-        5, ge=1, le=1000,
+        5,
+        ge=1,
+        le=1000,
         description="Your touches without one from them, in the recent window or in all, before a warning.",
     )
     urgent_outbound: int = Field(12, ge=1, le=1000, description="Urgent from this many one-way touches.")

@@ -29,8 +29,20 @@ class Settings(BaseModel):
     enabled: bool = Field(True, description="Warn when recent notes describe the contact pulling back.")
     words: list[str] = Field(
         default_factory=lambda: [
-            "was late", "came late", "arrived late", "showed up late", "snide", "cut off", "cut me off", "curt",
-            "short with me", "ignored", "dismissive", "brushed off", "brushed me off", "cold shoulder",
+            "was late",
+            "came late",
+            "arrived late",
+            "showed up late",
+            "snide",
+            "cut off",
+            "cut me off",
+            "curt",
+            "short with me",
+            "ignored",
+            "dismissive",
+            "brushed off",
+            "brushed me off",
+            "cold shoulder",
         ],
         description=(
             "Words or phrases (any case, also inside longer words) that describe a push-away reaction; "

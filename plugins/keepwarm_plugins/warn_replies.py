@@ -57,8 +57,10 @@ def keepwarm_warnings(ctx: ContactContext):
     parts: list[str] = []
     rate_recent, rate_base = s.reply_rate_recent(), s.reply_rate_baseline()
     fewer = (
-        rate_recent is not None and rate_base is not None
-        and s.asked_recent >= cfg.min_asked_recent and s.asked_baseline >= cfg.min_asked_baseline
+        rate_recent is not None
+        and rate_base is not None
+        and s.asked_recent >= cfg.min_asked_recent
+        and s.asked_baseline >= cfg.min_asked_baseline
         and rate_recent < cfg.rate_ratio * rate_base
     )
     if fewer:
@@ -67,13 +69,18 @@ def keepwarm_warnings(ctx: ContactContext):
             f"against {_percent(rate_base)} before"
         )
         evidence |= {
-            "reply_rate_recent": round(rate_recent, 2), "reply_rate_baseline": round(rate_base, 2),
-            "replied_recent": s.replied_recent, "asked_recent": s.asked_recent,
-            "replied_baseline": s.replied_baseline, "asked_baseline": s.asked_baseline,
+            "reply_rate_recent": round(rate_recent, 2),
+            "reply_rate_baseline": round(rate_base, 2),
+            "replied_recent": s.replied_recent,
+            "asked_recent": s.asked_recent,
+            "replied_baseline": s.replied_baseline,
+            "asked_baseline": s.asked_baseline,
         }
     late_recent, late_base = s.latency_recent_hours, s.latency_baseline_hours
     slower = (
-        late_recent is not None and late_base is not None and late_recent >= cfg.min_latency_hours
+        late_recent is not None
+        and late_base is not None
+        and late_recent >= cfg.min_latency_hours
         and late_recent > cfg.latency_factor * late_base
     )
     if slower:

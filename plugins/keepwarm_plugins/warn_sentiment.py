@@ -27,9 +27,7 @@ class Settings(BaseModel):
     floor: float = Field(
         -0.5, ge=-2, le=2, description="Warn when the recent average is at or below this, whatever the baseline."
     )
-    urgent_floor: float = Field(
-        -1.0, ge=-2, le=2, description="Urgent when the recent average is at or below this."
-    )
+    urgent_floor: float = Field(-1.0, ge=-2, le=2, description="Urgent when the recent average is at or below this.")
     min_rated: int = Field(
         3, ge=1, le=100, description="Touches with a sentiment needed in the recent window before judging."
     )

@@ -59,7 +59,9 @@ def keepwarm_account_warnings(ctx: AccountContext):
     message = f"{account} hangs on {names} {alone}: {how}"
     message += f"; no one you know there is its {joined(missing, 'or')}." if missing else "."
     evidence: dict = {
-        "touched": len(touched), "members": len(people), "threads": ", ".join(m.contact.name for m in touched),
+        "touched": len(touched),
+        "members": len(people),
+        "threads": ", ".join(m.contact.name for m in touched),
         "recent_days": days,
     }
     if missing:

@@ -28,7 +28,9 @@ class Settings(BaseModel):
         default_factory=lambda: [Stage.FORMER], description="Stages that mean a person has left the account."
     )
     new_days: int = Field(
-        60, ge=1, le=730,
+        60,
+        ge=1,
+        le=730,
         description="Stakeholders added this many days ago or less, and never touched, count as new.",
     )
     warn_on_new: bool = Field(
@@ -47,8 +49,10 @@ def _added_days(member: Member, today) -> int | None:
 
 def _names(members: list[Member], with_role: bool = False) -> list[str]:
     out = sorted(members, key=lambda m: m.contact.name)
-    return [f"{m.contact.name} ({role_label(m.contact.role)})" if with_role and m.contact.role else m.contact.name
-            for m in out]
+    return [
+        f"{m.contact.name} ({role_label(m.contact.role)})" if with_role and m.contact.role else m.contact.name
+        for m in out
+    ]
 
 
 @hookimpl
@@ -61,9 +65,15 @@ def keepwarm_account_warnings(ctx: AccountContext):
     gone = [m for m in champions if m.contact.stage in cfg.gone_stages]
     active = [m for m in champions if m.contact.stage not in cfg.gone_stages]
     ages = {m.contact.id: _added_days(m, today) for m in ctx.members}
-    new = [m for m in ctx.members
-           if m.contact.stage not in cfg.gone_stages and not m.contact.do_not_contact
-           and ages[m.contact.id] is not None and ages[m.contact.id] <= cfg.new_days and m.stats.touches_total == 0]
+    new = [
+        m
+        for m in ctx.members
+        if m.contact.stage not in cfg.gone_stages
+        and not m.contact.do_not_contact
+        and ages[m.contact.id] is not None
+        and ages[m.contact.id] <= cfg.new_days
+        and m.stats.touches_total == 0
+    ]
     established = any(age is not None and age > cfg.new_days for age in ages.values())
     faces = joined(_names(new, True))
     meet = f" Introduce yourself to the new faces: {faces}." if new else ""
@@ -75,8 +85,9 @@ def keepwarm_account_warnings(ctx: AccountContext):
             message = f"Your champion {left} {has} left {account}; {joined(_names(active))} still {still} you there."
         else:
             plural = "" if len(gone) == 1 else "s"
-            message = (f"{account} has lost its champion{plural}: {left} {has} left and nobody there "
-                       "speaks up for you now.")
+            message = (
+                f"{account} has lost its champion{plural}: {left} {has} left and nobody there speaks up for you now."
+            )
         severity = 2 if active else 3
         evidence |= {"former_champions": ", ".join(_names(gone)), "active_champions": len(active)}
     elif new and cfg.warn_on_new and established:

@@ -29,7 +29,9 @@ class Settings(BaseModel):
         default_factory=lambda: list(KEY_ROLES), description="The roles whose holders must not be left alone."
     )
     days: int = Field(
-        60, ge=1, le=3650,
+        60,
+        ge=1,
+        le=3650,
         description="Warn when such a person has not been touched for more than this many days.",
     )
     urgent_days: int = Field(

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, select, update
 
 from .errors import UserError, describe_validation_error
 from .model import Commitment, CommitmentStatus, FollowUpStatus, Interaction, Outcome
@@ -62,10 +62,12 @@ def complete_met(conn: Connection, latest: Mapping[int, dt.date], now: dt.dateti
     met = []
     ids = sorted(latest)
     for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
+        part = ids[start : start + 500]
         rows = conn.execute(
             select(f.id, f.sequence, f.contact_id, f.due, f.status, f.snoozed_until).where(
-                f.contact_id.in_(part), f.status.in_(("open", "snoozed")), f.satisfied_by_touch.is_(True),
+                f.contact_id.in_(part),
+                f.status.in_(("open", "snoozed")),
+                f.satisfied_by_touch.is_(True),
             )
         ).all()
         for row in rows:
@@ -110,10 +112,10 @@ def keep_promise(conn: Connection, promise_id: int, now: dt.datetime) -> list[in
 
 def promise_of(conn: Connection, contact_id: int, rule_key: str | None) -> Commitment | None:
     """The open promise a follow-up reminds of (by its rule key), or None for any other follow-up."""
-    if not rule_key or not rule_key.startswith(PROMISE_KEY) or not rule_key[len(PROMISE_KEY):].isdigit():
+    if not rule_key or not rule_key.startswith(PROMISE_KEY) or not rule_key[len(PROMISE_KEY) :].isdigit():
         return None
     try:
-        found = activity.get_commitment(conn, int(rule_key[len(PROMISE_KEY):]))
+        found = activity.get_commitment(conn, int(rule_key[len(PROMISE_KEY) :]))
     except UserError:
         return None
     if found.contact_id != contact_id or found.status != CommitmentStatus.OPEN:

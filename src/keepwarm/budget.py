@@ -45,8 +45,24 @@ class RunAbandoned(BaseException):
 class Lane:
     """One thread's plugin calls, as the watchdog sees them."""
 
-    __slots__ = ("calls", "plugin", "where", "tripped", "cancelled", "slow", "thread", "main", "on_trip",
-                 "lock", "pending", "seen", "since", "slow_call", "epoch", "__weakref__")
+    __slots__ = (
+        "calls",
+        "plugin",
+        "where",
+        "tripped",
+        "cancelled",
+        "slow",
+        "thread",
+        "main",
+        "on_trip",
+        "lock",
+        "pending",
+        "seen",
+        "since",
+        "slow_call",
+        "epoch",
+        "__weakref__",
+    )
 
     def __init__(self, thread: threading.Thread, main: bool) -> None:
         self.calls = 0  # odd while a plugin call is in progress
@@ -221,7 +237,8 @@ def guarded(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         done = threading.Event()
         box: dict[str, Any] = {}
 
-        def work() -> None:
+        def work(done: threading.Event = done, box: dict[str, Any] = box) -> None:
+            # This attempt's own event and box: a thread abandoned by an earlier attempt must not fill the next one's.
             _local.acting_for = caller
             own = lane()
             own.epoch = epoch

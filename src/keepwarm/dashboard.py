@@ -179,21 +179,29 @@ class _Context:
             unasked = sum(self.touches[cid]["trend"][index][2] for cid in ids)
             means = [self.assessed[index][cid] for cid in ids if cid in self.assessed[index]]
             current = index == len(self.trend_starts) - 1
-            trend.append({
-                "month": start.strftime("%Y-%m"),
-                "touches": count,
-                "inbound": came_in,
-                "unprompted": unasked,
-                "unprompted_share": _share(unasked, count),
-                "mean_health": out["health"]["mean"] if current else None,
-                "mean_assessment": round(sum(means) / len(means), 2) if means else None,
-            })
+            trend.append(
+                {
+                    "month": start.strftime("%Y-%m"),
+                    "touches": count,
+                    "inbound": came_in,
+                    "unprompted": unasked,
+                    "unprompted_share": _share(unasked, count),
+                    "mean_health": out["health"]["mean"] if current else None,
+                    "mean_assessment": round(sum(means) / len(means), 2) if means else None,
+                }
+            )
         out["trend"] = trend
         return out
 
 
-def _touches(session: Session, ids: list[int], tz: ZoneInfo, week_start: dt.date, month_start: dt.date,
-             trend_starts: list[dt.date]) -> dict[int, dict]:
+def _touches(
+    session: Session,
+    ids: list[int],
+    tz: ZoneInfo,
+    week_start: dt.date,
+    month_start: dt.date,
+    trend_starts: list[dt.date],
+) -> dict[int, dict]:
     """Completed touches per contact: this week, this month, and per trend month (all, inbound, unprompted)."""
     from .engine.stats import unprompted as unasked_by
 
@@ -210,15 +218,19 @@ def _touches(session: Session, ids: list[int], tz: ZoneInfo, week_start: dt.date
 
     week_end = week_start + dt.timedelta(days=7)
     month_end = _month_end(month_start) + dt.timedelta(days=1)
-    columns = [i.contact_id.label("cid"), count(within(week_start, week_end)).label("week"),
-               count(within(month_start, month_end)).label("month")]
+    columns = [
+        i.contact_id.label("cid"),
+        count(within(week_start, week_end)).label("week"),
+        count(within(month_start, month_end)).label("month"),
+    ]
     for index, start in enumerate(trend_starts):
         span = within(start, _month_end(start) + dt.timedelta(days=1))
-        columns += [count(span).label(f"t{index}"), count(and_(span, inbound)).label(f"i{index}"),
-                    count(and_(span, unprompted)).label(f"u{index}")]
-    out: dict[int, dict] = {
-        cid: {"week": 0, "month": 0, "trend": [(0, 0, 0)] * len(trend_starts)} for cid in ids
-    }
+        columns += [
+            count(span).label(f"t{index}"),
+            count(and_(span, inbound)).label(f"i{index}"),
+            count(and_(span, unprompted)).label(f"u{index}"),
+        ]
+    out: dict[int, dict] = {cid: {"week": 0, "month": 0, "trend": [(0, 0, 0)] * len(trend_starts)} for cid in ids}
     query = select(*columns).group_by(i.contact_id)
     with session.store.read() as conn:
         for row in conn.execute(query):
@@ -254,9 +266,13 @@ def _assessments_as_of(session: Session, ids: list[int], days: list[dt.date]) ->
     with session.store.read() as conn:
         for day in days:
             ranked = (
-                select(a.contact_id, *(getattr(a, d) for d in DIMENSIONS),
-                       func.row_number().over(partition_by=a.contact_id, order_by=(a.on.desc(), a.id.desc()))
-                       .label("rank"))
+                select(
+                    a.contact_id,
+                    *(getattr(a, d) for d in DIMENSIONS),
+                    func.row_number()
+                    .over(partition_by=a.contact_id, order_by=(a.on.desc(), a.id.desc()))
+                    .label("rank"),
+                )
                 .where(a.on <= day)
                 .subquery()
             )
@@ -285,8 +301,10 @@ def render_text(data: dict) -> str:
         lines.append(f"{title} ({plural(s['contacts'], 'contact')})")
         for label, key in (("Touches this week", "touches_week"), ("Touches this month", "touches_month")):
             t = s[key]
-            lines.append(f"  {label:<28}{t['done']} of {about(t['plan_to_date'])} planned so far "
-                         f"({about(t['plan'])} for the whole period)")
+            lines.append(
+                f"  {label:<28}{t['done']} of {about(t['plan_to_date'])} planned so far "
+                f"({about(t['plan'])} for the whole period)"
+            )
         k = s["key_on_cadence"]
         lines.append(f"  {'Key stakeholders on cadence':<28}{k['on_cadence']} of {k['key']} ({_pct(k['share'])})")
         if k["behind"]:

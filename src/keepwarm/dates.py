@@ -20,8 +20,20 @@ from .errors import UserError
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 WEEKDAYS.update({name.lower(): i for i, name in enumerate(calendar.day_abbr)})
 
-_UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks",
-          "m": "months", "month": "months", "months": "months", "y": "years", "year": "years", "years": "years"}
+_UNITS = {
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "w": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "m": "months",
+    "month": "months",
+    "months": "months",
+    "y": "years",
+    "year": "years",
+    "years": "years",
+}
 
 _RELATIVE = re.compile(r"^(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$")
 _IN = re.compile(r"^in\s+(?P<n>\d{1,4})\s+(?P<unit>[a-z]+)$")
@@ -180,7 +192,6 @@ def _parse_when(text: str, now: dt.datetime, tz: ZoneInfo, field: str) -> tuple[
     raw = text.strip()
     if not raw:
         raise UserError(f"{field}: empty (expected {EXPECTED})")
-    today = now.astimezone(tz).date()
     # Full ISO timestamps first: 2026-12-01T14:00, 2026-12-01 14:00:00+01:00.
     try:
         stamp = dt.datetime.fromisoformat(raw)
@@ -191,6 +202,7 @@ def _parse_when(text: str, now: dt.datetime, tz: ZoneInfo, field: str) -> tuple[
             local = stamp.astimezone(tz)
             return local.date(), local.time().replace(tzinfo=None)
         return stamp.date(), stamp.time()
+    today = now.astimezone(tz).date()  # after the timestamps: a history file parses a million of them
     words = raw.lower().replace(" at ", " ").split()
     if len(words) >= 2:
         time = _parse_time(words[-1])
@@ -215,8 +227,7 @@ def to_utc(day: dt.date, time: dt.time | None, tz: ZoneInfo, default: dt.time = 
 def parse_moment(text: str, now: dt.datetime, tz: ZoneInfo, field: str = "when") -> dt.datetime:
     """A point in time in UTC; a day without a time means now's time of day if today, else noon."""
     day, time = parse_when(text, now, tz, field)
-    local_now = now.astimezone(tz)
-    if time is None and day == local_now.date():
+    if time is None and day == now.astimezone(tz).date():
         return now.astimezone(dt.timezone.utc)
     return to_utc(day, time, tz)
 

@@ -85,9 +85,17 @@ def client(url: str, username: str | None, password: str | None, *, timeout: flo
     return caldav.DAVClient(**options)
 
 
-def problem(exc: BaseException, url: str, username: str | None, secrets: Iterable[str] = (), *,
-            no_user: str = "no user name given", credentials: str = "check the user name and password",
-            not_found: str = "expected a calendar's URL", unreachable: str = "") -> str:
+def problem(
+    exc: BaseException,
+    url: str,
+    username: str | None,
+    secrets: Iterable[str] = (),
+    *,
+    no_user: str = "no user name given",
+    credentials: str = "check the user name and password",
+    not_found: str = "expected a calendar's URL",
+    unreachable: str = "",
+) -> str:
     """One line a user can act on, for anything the network or the server says; the hints name the caller's own
     settings ("--user", "password_command").
 
@@ -99,8 +107,10 @@ def problem(exc: BaseException, url: str, username: str | None, secrets: Iterabl
     where = shown(url)
     who = f" for user {username!r}" if username else f" ({no_user})"
     if isinstance(exc, error.AuthorizationError) and status_of(exc) == 403:
-        text = (f"{where}: the server refused access{who} (HTTP 403 forbidden: the credentials were accepted, "
-                "but this account may not use that calendar)")
+        text = (
+            f"{where}: the server refused access{who} (HTTP 403 forbidden: the credentials were accepted, "
+            "but this account may not use that calendar)"
+        )
     elif isinstance(exc, error.AuthorizationError):
         text = f"{where}: the server refused the credentials{who} ({credentials})"
     elif isinstance(exc, error.NotFoundError):

@@ -9,11 +9,11 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from . import dates
-from .wording import day_of_year, one_line, spoken
 from .errors import NotFound
 from .session import Session
 from .store import activity
 from .store import contacts as people
+from .wording import day_of_year, one_line, spoken
 
 RECENT = 10
 
@@ -65,8 +65,14 @@ def account_detail(session: Session, account_id: int) -> dict:
     view = {
         "account": account.model_dump(mode="json"),
         "stakeholders": [
-            {"id": c.id, "name": c.name, "title": c.title, "role": c.role.value if c.role else None,
-             "style": c.style.value, "stage": c.stage.value}
+            {
+                "id": c.id,
+                "name": c.name,
+                "title": c.title,
+                "role": c.role.value if c.role else None,
+                "style": c.style.value,
+                "stage": c.stage.value,
+            }
             for c in members
         ],
     }
@@ -103,7 +109,8 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
     c = view["contact"]
     out = [f"{c['name']}  (#{c['id']})"]
     dates_text = [
-        f"{spoken(d['kind'])} {day_of_year(d['month'], d['day'], d['year'])}" + (f" ({d['label']})" if d["label"] else "")
+        f"{spoken(d['kind'])} {day_of_year(d['month'], d['day'], d['year'])}"
+        + (f" ({d['label']})" if d["label"] else "")
         for d in c["dates"]
     ]
     for label, value in (
@@ -133,16 +140,27 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
             out.append(f"  {term['points']:+6.1f}  {term['label']}: {term['detail']}")
     for title, key, fmt in (
         ("How to talk to them", "tips", lambda t: f"  - {one_line(t['text'])}"),
-        ("Warnings", "warnings", lambda w: f"  ! {one_line(w['message'])}" + (f"  [{_evidence(w)}]" if w.get('evidence') else "")),
-        ("Suggestions", "suggestions", lambda s: f"  > {one_line(s['text'])}" + (f"  ({one_line(s['why'])})" if s.get('why') else "")),
+        (
+            "Warnings",
+            "warnings",
+            lambda w: f"  ! {one_line(w['message'])}" + (f"  [{_evidence(w)}]" if w.get("evidence") else ""),
+        ),
+        (
+            "Suggestions",
+            "suggestions",
+            lambda s: f"  > {one_line(s['text'])}" + (f"  ({one_line(s['why'])})" if s.get("why") else ""),
+        ),
     ):
         if view.get(key):
             out.append(f"\n{title}")
             out.extend(fmt(item) for item in view[key])
     if view.get("problems"):  # what went wrong in the plugins while this view was worked out
         out.append("\nPlugin problems")
-        out.extend(f"  ! plugin {p['plugin']}: {p['hook']}: {p['error']}"
-                   + (f" ({p['count']} times)" if p["count"] > 1 else "") for p in view["problems"])
+        out.extend(
+            f"  ! plugin {p['plugin']}: {p['hook']}: {p['error']}"
+            + (f" ({p['count']} times)" if p["count"] > 1 else "")
+            for p in view["problems"]
+        )
     if view["open_followups"]:
         out.append("\nFollow-ups")
         for f in view["open_followups"]:
@@ -186,8 +204,16 @@ def render_account_text(view: dict) -> str:
         out.append(f"\nHealth {view['health']['score']}/100")
     out.append("\nStakeholders")
     # Columns as wide as their widest cell: a long name or an empty title no longer shifts the others.
-    rows = [(f"#{s['id']}", s["name"], spoken(s["role"] or "-"), one_line(s["title"]),
-             f"health {s['health']}" if "health" in s else "") for s in view["stakeholders"]]
+    rows = [
+        (
+            f"#{s['id']}",
+            s["name"],
+            spoken(s["role"] or "-"),
+            one_line(s["title"]),
+            f"health {s['health']}" if "health" in s else "",
+        )
+        for s in view["stakeholders"]
+    ]
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
     for row in rows:
         out.append(("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]).rstrip())

@@ -37,15 +37,85 @@ from .store import activity
 from .store import contacts as people
 from .store.schema import accounts
 
-FIRST = ["Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances",
-         "Edsger", "Radia", "Tim", "Hedy", "John", "Joan", "Guido", "Sophie", "Yukihiro", "Annie", "José",
-         "Zoë", "Björn", "Chloé", "Mateo", "Aisha", "Wei", "Priya", "Olu", "Ingrid"]
-LAST = ["Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson",
-        "Allen", "Dijkstra", "Perlman", "Berners-Lee", "Lamarr", "McCarthy", "Clarke", "van Rossum", "Wilson",
-        "Matsumoto", "Easley", "Núñez", "Okafor", "Lindqvist", "Moreau", "Kowalski", "Haddad", "Zhang", "Rao"]
+FIRST = [
+    "Ada",
+    "Grace",
+    "Alan",
+    "Katherine",
+    "Linus",
+    "Margaret",
+    "Dennis",
+    "Barbara",
+    "Ken",
+    "Frances",
+    "Edsger",
+    "Radia",
+    "Tim",
+    "Hedy",
+    "John",
+    "Joan",
+    "Guido",
+    "Sophie",
+    "Yukihiro",
+    "Annie",
+    "José",
+    "Zoë",
+    "Björn",
+    "Chloé",
+    "Mateo",
+    "Aisha",
+    "Wei",
+    "Priya",
+    "Olu",
+    "Ingrid",
+]
+LAST = [
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Johnson",
+    "Torvalds",
+    "Hamilton",
+    "Ritchie",
+    "Liskov",
+    "Thompson",
+    "Allen",
+    "Dijkstra",
+    "Perlman",
+    "Berners-Lee",
+    "Lamarr",
+    "McCarthy",
+    "Clarke",
+    "van Rossum",
+    "Wilson",
+    "Matsumoto",
+    "Easley",
+    "Núñez",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Kowalski",
+    "Haddad",
+    "Zhang",
+    "Rao",
+]
 INDUSTRIES = ["logistics", "healthcare", "banking", "retail", "energy", "media", "manufacturing", "education"]
-INTERESTS = ["college football", "sailing", "jazz", "trail running", "chess", "gardening", "cycling", "wine",
-             "photography", "cooking", "golf", "history podcasts", "climbing", "birdwatching"]
+INTERESTS = [
+    "college football",
+    "sailing",
+    "jazz",
+    "trail running",
+    "chess",
+    "gardening",
+    "cycling",
+    "wine",
+    "photography",
+    "cooking",
+    "golf",
+    "history podcasts",
+    "climbing",
+    "birdwatching",
+]
 NOTES = [
     "Talked through their roadmap for next quarter.",
     "They liked the case study; want to share it internally.",
@@ -80,12 +150,23 @@ def generate(
     with session.store.write() as conn:
         account_names = []
         for a in range(n_accounts):
-            name = f"{rng.choice(['North', 'Blue', 'Iron', 'Bright', 'Oak', 'Delta', 'Summit'])} " \
-                   f"{rng.choice(['Freight', 'Health', 'Bank', 'Retail', 'Power', 'Media', 'Works'])} {a:04d}"
-            conn.execute(insert(accounts).values(name=name, industry=rng.choice(INDUSTRIES), culture="",
-                                                 decision_making="", risk_tolerance="", budget_cycle="",
-                                                 notes="", created_at=now.replace(tzinfo=None),
-                                                 updated_at=now.replace(tzinfo=None)))
+            name = (
+                f"{rng.choice(['North', 'Blue', 'Iron', 'Bright', 'Oak', 'Delta', 'Summit'])} "
+                f"{rng.choice(['Freight', 'Health', 'Bank', 'Retail', 'Power', 'Media', 'Works'])} {a:04d}"
+            )
+            conn.execute(
+                insert(accounts).values(
+                    name=name,
+                    industry=rng.choice(INDUSTRIES),
+                    culture="",
+                    decision_making="",
+                    risk_tolerance="",
+                    budget_cycle="",
+                    notes="",
+                    created_at=now.replace(tzinfo=None),
+                    updated_at=now.replace(tzinfo=None),
+                )
+            )
             account_names.append(name)
         # Zipf-like sizes: a few big accounts, many small ones.
         weights = [1 / (i + 1) ** 0.8 for i in range(n_accounts)]
@@ -103,9 +184,16 @@ def generate(
                 motivations=rng.sample(list(Motivation), rng.randint(0, 2)),
                 emails=[f"person{index}@example.com"],
                 tags=[f"expert:{rng.choice(INTERESTS)}"] if rng.random() < 0.05 else [],
-                dates=[ImportantDate(kind=DateKind.BIRTHDAY, month=rng.randint(1, 12), day=rng.randint(1, 28),
-                                     year=rng.choice([None, rng.randint(1960, 2000)]))]
-                if rng.random() < 0.6 else [],
+                dates=[
+                    ImportantDate(
+                        kind=DateKind.BIRTHDAY,
+                        month=rng.randint(1, 12),
+                        day=rng.randint(1, 28),
+                        year=rng.choice([None, rng.randint(1960, 2000)]),
+                    )
+                ]
+                if rng.random() < 0.6
+                else [],
             )
             cid = people.insert_contact(conn, contact, now)
             count = max(0, int(rng.gauss(interactions_per_contact, interactions_per_contact / 4)))
@@ -118,30 +206,48 @@ def generate(
                     age += silent_from
                 at = now - dt.timedelta(days=age, hours=rng.randint(0, 23))
                 outbound = rng.random() < 0.7
-                batch.append(Interaction.model_construct(
-                    id=None, contact_id=cid, at=at,
-                    channel=rng.choices(list(Channel), [5, 8, 4, 2, 1, 1, 0.2, 0.2, 0.6])[0],
-                    direction=Direction.OUTBOUND if outbound else Direction.INBOUND,
-                    purpose=rng.choices(list(Purpose), [10, 2, 1, 1, 1, 0.5, 0.5, 6, 0.5, 0.5, 0.3])[0],
-                    outcome=rng.choices(list(Outcome), [20, 1, 1, 1, 0.3])[0],
-                    sentiment=max(-2, min(2, round(rng.gauss(mood, 0.8)))) if rng.random() < 0.6 else None,
-                    responded=(rng.random() < 0.75) if outbound and rng.random() < 0.7 else None,
-                    response_hours=round(rng.expovariate(1 / 20), 1) if outbound and rng.random() < 0.4 else None,
-                    notes=rng.choice(NOTES),
-                    group_key=None,
-                ))
+                batch.append(
+                    Interaction.model_construct(
+                        id=None,
+                        contact_id=cid,
+                        at=at,
+                        channel=rng.choices(list(Channel), [5, 8, 4, 2, 1, 1, 0.2, 0.2, 0.6])[0],
+                        direction=Direction.OUTBOUND if outbound else Direction.INBOUND,
+                        purpose=rng.choices(list(Purpose), [10, 2, 1, 1, 1, 0.5, 0.5, 6, 0.5, 0.5, 0.3])[0],
+                        outcome=rng.choices(list(Outcome), [20, 1, 1, 1, 0.3])[0],
+                        sentiment=max(-2, min(2, round(rng.gauss(mood, 0.8)))) if rng.random() < 0.6 else None,
+                        responded=(rng.random() < 0.75) if outbound and rng.random() < 0.7 else None,
+                        response_hours=round(rng.expovariate(1 / 20), 1) if outbound and rng.random() < 0.4 else None,
+                        notes=rng.choice(NOTES),
+                        group_key=None,
+                    )
+                )
             if len(batch) >= 20_000:
                 total_interactions += activity.bulk_insert_interactions(conn, batch, now)
                 batch = []
             if rng.random() < 0.1:
-                activity.insert_commitment(conn, Commitment(
-                    contact_id=cid, text="send the benchmark report",
-                    due=(now + dt.timedelta(days=rng.randint(-30, 30))).date()), now)
+                activity.insert_commitment(
+                    conn,
+                    Commitment(
+                        contact_id=cid,
+                        text="send the benchmark report",
+                        due=(now + dt.timedelta(days=rng.randint(-30, 30))).date(),
+                    ),
+                    now,
+                )
             if rng.random() < 0.2:
-                activity.insert_assessment(conn, Assessment(
-                    contact_id=cid, on=(now - dt.timedelta(days=rng.randint(0, 300))).date(),
-                    **{d: rng.randint(1, 5) for d in ("trust", "communication", "sharing", "advocacy", "conflict",
-                                                      "commitment")}), now)
+                activity.insert_assessment(
+                    conn,
+                    Assessment(
+                        contact_id=cid,
+                        on=(now - dt.timedelta(days=rng.randint(0, 300))).date(),
+                        **{
+                            d: rng.randint(1, 5)
+                            for d in ("trust", "communication", "sharing", "advocacy", "conflict", "commitment")
+                        },
+                    ),
+                    now,
+                )
             if progress is not None and index % 1000 == 0:
                 progress(index, contacts)
         total_interactions += activity.bulk_insert_interactions(conn, batch, now)

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from . import paths, settings, tempfiles
-from .wording import plural
 from .errors import UserError
 from .store import backups, readonly
 from .store.database import check_file, connect_read_only, inspect_read_only
 from .store.migrate import HEAD
+from .wording import plural
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,14 @@ def _permission(path: Path, wanted: int, why: str) -> Finding | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return Finding("permissions", False, f"{path}: cannot be examined ({exc.strerror})", f"check the folder {path.parent}")
+        return Finding(
+            "permissions", False, f"{path}: cannot be examined ({exc.strerror})", f"check the folder {path.parent}"
+        )
     if mode & 0o077:
         return Finding(
-            "permissions", False, f"{path} is open to other users (mode {mode:04o}); {why}",
+            "permissions",
+            False,
+            f"{path} is open to other users (mode {mode:04o}); {why}",
             f"chmod {wanted:o} {_quote(path)}",
         )
     return None
@@ -104,8 +108,14 @@ def check_database(db_path: Path) -> list[Finding]:
     try:
         exists = check_file(db_path)
     except UserError as exc:
-        return [Finding("database", False, exc.message,
-                        "point keepwarm at its database with --db or KEEPWARM_DB, or move this file away")]
+        return [
+            Finding(
+                "database",
+                False,
+                exc.message,
+                "point keepwarm at its database with --db or KEEPWARM_DB, or move this file away",
+            )
+        ]
     if not exists:
         return [Finding("database", True, f"{db_path}: no database yet (it is created on first use)")]
     found = []
@@ -120,15 +130,23 @@ def check_database(db_path: Path) -> list[Finding]:
     if state.current == HEAD or state.empty:
         found.append(Finding("schema", True, f"schema {state.current or HEAD} (the newest this program knows)"))
     else:
-        found.append(Finding("schema", True, f"schema {state.current}: it is upgraded to {HEAD} the next time keepwarm "
-                             "opens it, after an automatic copy"))
+        found.append(
+            Finding(
+                "schema",
+                True,
+                f"schema {state.current}: it is upgraded to {HEAD} the next time keepwarm "
+                "opens it, after an automatic copy",
+            )
+        )
     found.extend(check_integrity(db_path))
     return found
 
 
 def check_integrity(db_path: Path) -> list[Finding]:
-    fix = ("copy the newest good backup over it (keepwarm doctor lists them), or rescue what is readable with "
-           f"`sqlite3 {_quote(db_path)} .recover | sqlite3 rescued.db` and open that with --db")
+    fix = (
+        "copy the newest good backup over it (keepwarm doctor lists them), or rescue what is readable with "
+        f"`sqlite3 {_quote(db_path)} .recover | sqlite3 rescued.db` and open that with --db"
+    )
     try:
         conn = connect_read_only(db_path)
     except sqlite3.Error as exc:
@@ -145,10 +163,15 @@ def check_integrity(db_path: Path) -> list[Finding]:
         return [Finding("integrity", False, f"{db_path}: is damaged: {'; '.join(rows[:3])}{more}", fix)]
     if orphans:
         tables = sorted({row[0] for row in orphans})
-        return [Finding("integrity", False,
-                        f"{db_path}: {plural(len(orphans), 'record')} point at records that are gone (in {', '.join(tables)})",
-                        "export what is there (keepwarm export json -o all.json), then restore it into a new file "
-                        "(keepwarm --db new.db restore all.json) to see which records are refused")]
+        return [
+            Finding(
+                "integrity",
+                False,
+                f"{db_path}: {plural(len(orphans), 'record')} point at records that are gone (in {', '.join(tables)})",
+                "export what is there (keepwarm export json -o all.json), then restore it into a new file "
+                "(keepwarm --db new.db restore all.json) to see which records are refused",
+            )
+        ]
     return [Finding("integrity", True, "integrity check passed; every reference points at a record")]
 
 
@@ -165,34 +188,54 @@ def check_rules_and_plugins(safe_mode: bool | None) -> tuple[list[Finding], Any]
     from .engine.runtime import build_runtime
 
     runtime = build_runtime(
-        safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode, disabled=tuple(config.plugins.disabled),
+        safe_mode=config.plugins.safe_mode if safe_mode is None else safe_mode,
+        disabled=tuple(config.plugins.disabled),
         budget=config.plugins.budget_seconds,
     )
     found = []
     for problem in runtime.rules.problems:
         where = f"{problem.file} at line {problem.line}" if problem.line else problem.file
-        found.append(Finding("rules", False, str(problem),
-                             f"edit {where} (`keepwarm rules check` lists every problem; the shipped defaults apply meanwhile)"))
+        found.append(
+            Finding(
+                "rules",
+                False,
+                str(problem),
+                f"edit {where} (`keepwarm rules check` lists every problem; the shipped defaults apply meanwhile)",
+            )
+        )
     refused = {info.name for info in runtime.host.infos.values() if info.refused}  # check_plugin_folder says why
     for info in runtime.host.infos.values():
         if info.error and not info.refused:
             if info.source == "file":
                 fix = f"fix or remove {info.origin}"
             elif info.source == "package":
-                fix = (f"upgrade or uninstall the package {info.origin} (pip uninstall {info.origin}), "
-                       f"or add \"{info.name}\" to disabled under [plugins] in {paths.config_file()}")
+                fix = (
+                    f"upgrade or uninstall the package {info.origin} (pip uninstall {info.origin}), "
+                    f'or add "{info.name}" to disabled under [plugins] in {paths.config_file()}'
+                )
             else:
                 fix = "reinstall keepwarm (pip install --force-reinstall keepwarm)"
             found.append(Finding("plugins", False, f"plugin {info.name} ({info.source}): {info.error}", fix))
     for problem in runtime.host.problems:
         if problem.plugin in refused and problem.hook == "load":
             continue
-        found.append(Finding("plugins", False, str(problem),
-                             f"add \"{problem.plugin}\" to disabled under [plugins] in {paths.config_file()}, "
-                             "or run with --safe-mode"))
+        found.append(
+            Finding(
+                "plugins",
+                False,
+                str(problem),
+                f'add "{problem.plugin}" to disabled under [plugins] in {paths.config_file()}, or run with --safe-mode',
+            )
+        )
     if not found:
         active = sum(1 for i in runtime.host.infos.values() if i.active)
-        found.append(Finding("rules", True, f"{plural(len(runtime.rules.raw.files), 'rule file')} valid; {plural(active, 'plugin')} loaded"))
+        found.append(
+            Finding(
+                "rules",
+                True,
+                f"{plural(len(runtime.rules.raw.files), 'rule file')} valid; {plural(active, 'plugin')} loaded",
+            )
+        )
     return found, runtime.host
 
 
@@ -207,29 +250,43 @@ def check_plugin_folder(folder: Path | None = None, uid: int | None = None) -> l
     refusal = plugin_trust.folder_refusal(folder, uid)
     if refusal is not None:
         names = ", ".join(p.name for p in files) or "none yet"
-        return [Finding("plugins", False, f"no plugin file in {folder} is run ({names}): {refusal.reason}",
-                        refusal.fix)]
+        return [
+            Finding("plugins", False, f"no plugin file in {folder} is run ({names}): {refusal.reason}", refusal.fix)
+        ]
     found = []
     for path in files:
         refusal = plugin_trust.file_refusal(path, uid)
         if refusal is not None:
-            found.append(Finding("plugins", False, f"plugin file {path.name} is not run: {refusal.reason}",
-                                 refusal.fix))
+            found.append(
+                Finding("plugins", False, f"plugin file {path.name} is not run: {refusal.reason}", refusal.fix)
+            )
     if not found:
-        found.append(Finding("plugins", True, f"the plugins folder {folder} and the plugin files in it can be "
-                             "changed by you alone"))
+        found.append(
+            Finding(
+                "plugins", True, f"the plugins folder {folder} and the plugin files in it can be changed by you alone"
+            )
+        )
     return found
 
 
 def check_backups(db_path: Path, backup_dir: Path) -> list[Finding]:
     copies = backups.automatic_copies(backup_dir, db_path.name)
-    manual = [p for p in (sorted(backup_dir.glob(f"{db_path.name}.*.bak")) if backup_dir.is_dir() else [])
-              if not any(c.path == p for c in copies)]
+    manual = [
+        p
+        for p in (sorted(backup_dir.glob(f"{db_path.name}.*.bak")) if backup_dir.is_dir() else [])
+        if not any(c.path == p for c in copies)
+    ]
     if not copies and not manual:
         return [Finding("backups", True, f"no backups yet in {backup_dir} (make one with `keepwarm backup`)")]
     newest = max([c.path for c in copies] + manual, key=lambda p: p.stat().st_mtime)
-    return [Finding("backups", True, f"{len(copies)} automatic and {plural(len(manual), 'manual backup')} in {backup_dir}; "
-                    f"newest: {newest.name}")]
+    return [
+        Finding(
+            "backups",
+            True,
+            f"{len(copies)} automatic and {plural(len(manual), 'manual backup')} in {backup_dir}; "
+            f"newest: {newest.name}",
+        )
+    ]
 
 
 #: Below this much free space an import, a backup or a migration copy may fail half-way.
@@ -252,14 +309,25 @@ def check_storage(db_path: Path) -> list[Finding]:
         folder = folder.parent
     exists = db_path.is_file()
     if exists and readonly.is_read_only(db_path):
-        return [Finding("storage", False,
-                        f"{db_path}: read-only ({readonly.why_read_only(db_path)}): keepwarm can list, export and "
-                        "back it up, but cannot record anything",
-                        f"make it writable (chmod u+w {_quote(db_path)} {_quote(db_path.parent)}, or remount the media "
-                        f"read-write), or copy it somewhere writable: keepwarm --db {_quote(db_path)} backup COPY.db")]
+        return [
+            Finding(
+                "storage",
+                False,
+                f"{db_path}: read-only ({readonly.why_read_only(db_path)}): keepwarm can list, export and "
+                "back it up, but cannot record anything",
+                f"make it writable (chmod u+w {_quote(db_path)} {_quote(db_path.parent)}, or remount the media "
+                f"read-write), or copy it somewhere writable: keepwarm --db {_quote(db_path)} backup COPY.db",
+            )
+        ]
     if not exists and not readonly.folder_writable(folder):
-        return [Finding("storage", False, f"{folder}: read-only: the database cannot be created there",
-                        "use a writable folder with --db or KEEPWARM_DB")]
+        return [
+            Finding(
+                "storage",
+                False,
+                f"{folder}: read-only: the database cannot be created there",
+                "use a writable folder with --db or KEEPWARM_DB",
+            )
+        ]
     try:
         free = shutil.disk_usage(folder).free
     except OSError as exc:
@@ -267,19 +335,32 @@ def check_storage(db_path: Path) -> list[Finding]:
     need = max(MIN_FREE_BYTES, db_path.stat().st_size if exists else 0)
     found = []
     if free < need:
-        found.append(Finding("storage", False,
-                             f"only {_size(free)} free on the filesystem of {folder}: imports, backups and upgrades "
-                             f"need room (at least {_size(need)}, as much as the database for a copy)",
-                             "free some space there, or move the database to a larger disk (and use --db)"))
+        found.append(
+            Finding(
+                "storage",
+                False,
+                f"only {_size(free)} free on the filesystem of {folder}: imports, backups and upgrades "
+                f"need room (at least {_size(need)}, as much as the database for a copy)",
+                "free some space there, or move the database to a larger disk (and use --db)",
+            )
+        )
     probed = folder == db_path.parent  # never a test file in a folder keepwarm has not made yet
     if probed:
         try:
             _probe_write(folder, db_path.name)
         except OSError as exc:
-            found.append(Finding("storage", False, f"{folder}: a test write failed ({exc.strerror}): nothing new "
-                                 "can be stored", "free some space there, or check the disk (dmesg, fsck)"))
+            found.append(
+                Finding(
+                    "storage",
+                    False,
+                    f"{folder}: a test write failed ({exc.strerror}): nothing new can be stored",
+                    "free some space there, or check the disk (dmesg, fsck)",
+                )
+            )
     if not found:
-        found.append(Finding("storage", True, f"{_size(free)} free in {folder}" + ("; a test write worked" if probed else "")))
+        found.append(
+            Finding("storage", True, f"{_size(free)} free in {folder}" + ("; a test write worked" if probed else ""))
+        )
     return found
 
 
@@ -300,14 +381,20 @@ def _probe_write(folder: Path, name: str) -> None:
 
 def check_leftovers(db_path: Path, backup_dir: Path) -> list[Finding]:
     """Hidden temporary files of a killed backup or export (the next command that opens the database removes them)."""
-    found = tempfiles.leftovers(db_path.parent) + (tempfiles.leftovers(backup_dir) if backup_dir != db_path.parent else [])
+    found = tempfiles.leftovers(db_path.parent) + (
+        tempfiles.leftovers(backup_dir) if backup_dir != db_path.parent else []
+    )
     if not found:
         return []
-    return [Finding("leftovers", False,
-                    f"{plural(len(found), 'temporary file')} left by a backup or export that was stopped: "
-                    + ", ".join(str(p) for p in found),
-                    "any keepwarm command that opens the database removes them; or: rm "
-                    + " ".join(_quote(p) for p in found))]
+    return [
+        Finding(
+            "leftovers",
+            False,
+            f"{plural(len(found), 'temporary file')} left by a backup or export that was stopped: "
+            + ", ".join(str(p) for p in found),
+            "any keepwarm command that opens the database removes them; or: rm " + " ".join(_quote(p) for p in found),
+        )
+    ]
 
 
 def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -> Report:
@@ -337,13 +424,24 @@ def check_sources(host) -> list[Finding]:
     from .sources.registry import check
 
     fix = f"edit {_quote(paths.config_file())} (`keepwarm source kinds` lists each kind's options)"
-    found = [Finding("sources", False, source.problem, fix) for source in check(config, host.source_kinds())
-             if source.problem]
+    found = [
+        Finding("sources", False, source.problem, fix)
+        for source in check(config, host.source_kinds())
+        if source.problem
+    ]
     if not config.me:
-        found.append(Finding("sources", False, f"{paths.config_file()}: me: not set, so no sync can tell your mail "
-                             "from the mail you received",
-                             f'add me = ["you@example.org"] to {_quote(paths.config_file())}'))
+        found.append(
+            Finding(
+                "sources",
+                False,
+                f"{paths.config_file()}: me: not set, so no sync can tell your mail from the mail you received",
+                f'add me = ["you@example.org"] to {_quote(paths.config_file())}',
+            )
+        )
     if not found:
-        found.append(Finding("sources", True, f"{plural(len(config.sources), 'source')} configured and readable "
-                             "by their plugins"))
+        found.append(
+            Finding(
+                "sources", True, f"{plural(len(config.sources), 'source')} configured and readable by their plugins"
+            )
+        )
     return found

@@ -48,7 +48,8 @@ def check_followups(db_path: Path, host) -> list[Finding]:
             ).fetchall()
             waiting = conn.execute(
                 "SELECT source, count(*) FROM followups WHERE status IN ('open', 'snoozed') AND source != ? "
-                "GROUP BY source ORDER BY source", (MANUAL,)
+                "GROUP BY source ORDER BY source",
+                (MANUAL,),
             ).fetchall()
         finally:
             conn.close()
@@ -56,12 +57,15 @@ def check_followups(db_path: Path, host) -> list[Finding]:
         return []  # check_integrity reports an unreadable file
     found = []
     for source, count in bad:
-        found.append(Finding(
-            "followups", False,
-            f"{plural(count, 'follow-up')} made by {source} {noun(count, 'has')} no "
-            f"usable reason (shown as {NO_REASON!r}; a backup holding them cannot be restored)",
-            _command(db_path, "followup", "repair"),
-        ))
+        found.append(
+            Finding(
+                "followups",
+                False,
+                f"{plural(count, 'follow-up')} made by {source} {noun(count, 'has')} no "
+                f"usable reason (shown as {NO_REASON!r}; a backup holding them cannot be restored)",
+                _command(db_path, "followup", "repair"),
+            )
+        )
     found += _untended(db_path, waiting, host)
     if not found:
         found.append(Finding("followups", True, "every follow-up is readable and tended by a plugin that runs"))
@@ -87,9 +91,12 @@ def _untended(db_path: Path, waiting: list[tuple[str, int]], host) -> list[Findi
         else:
             why = f"does not load ({info.error})"
             other = "fix the plugin, or "
-        found.append(Finding(
-            "followups", False,
-            f"plugin {source} {why}: its {plural(count, 'open follow-up')} will never be closed by it",
-            other + _command(db_path, "followup", "close", "--source", source),
-        ))
+        found.append(
+            Finding(
+                "followups",
+                False,
+                f"plugin {source} {why}: its {plural(count, 'open follow-up')} will never be closed by it",
+                other + _command(db_path, "followup", "close", "--source", source),
+            )
+        )
     return found

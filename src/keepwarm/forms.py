@@ -48,7 +48,7 @@ def _split(text: str | None, sep: str = ",") -> list[str]:
 
 def _message(err: Mapping) -> str:
     msg = err.get("msg", "invalid")
-    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+    return msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
 
 
 def _first(errors: dict[str, str], name: str, message: str) -> None:
@@ -61,10 +61,28 @@ def _first(errors: dict[str, str], name: str, message: str) -> None:
 def contact_to_form(contact: Contact | None) -> dict[str, object]:
     """A contact as form values: lists joined with commas, dates as text, choices as their words."""
     if contact is None:
-        return {"name": "", "account": "", "title": "", "emails": "", "phones": "", "role": None, "style": "unknown",
-                "motivations": "", "interests": "", "preferred_channel": None, "best_time": "",
-                "do_not_contact": False, "birthday": "", "work_anniversary": "", "other_dates": "", "tier": "b",
-                "stage": "active", "tags": "", "notes": "", "owner": ""}
+        return {
+            "name": "",
+            "account": "",
+            "title": "",
+            "emails": "",
+            "phones": "",
+            "role": None,
+            "style": "unknown",
+            "motivations": "",
+            "interests": "",
+            "preferred_channel": None,
+            "best_time": "",
+            "do_not_contact": False,
+            "birthday": "",
+            "work_anniversary": "",
+            "other_dates": "",
+            "tier": "b",
+            "stage": "active",
+            "tags": "",
+            "notes": "",
+            "owner": "",
+        }
     by_kind = {kind: next((d for d in contact.dates if d.kind == kind), None) for kind in DATE_FIELDS.values()}
     others = [d for d in contact.dates if d not in by_kind.values()]
     return {
@@ -81,11 +99,12 @@ def contact_to_form(contact: Contact | None) -> dict[str, object]:
         "best_time": contact.best_time,
         "do_not_contact": contact.do_not_contact,
         "birthday": by_kind[DateKind.BIRTHDAY].as_text().removeprefix("--") if by_kind[DateKind.BIRTHDAY] else "",
-        "work_anniversary": (by_kind[DateKind.WORK_ANNIVERSARY].as_text().removeprefix("--")
-                             if by_kind[DateKind.WORK_ANNIVERSARY] else ""),
-        "other_dates": "; ".join(
-            f"{d.label or d.kind.value}={d.as_text().removeprefix('--')}" for d in others
+        "work_anniversary": (
+            by_kind[DateKind.WORK_ANNIVERSARY].as_text().removeprefix("--")
+            if by_kind[DateKind.WORK_ANNIVERSARY]
+            else ""
         ),
+        "other_dates": "; ".join(f"{d.label or d.kind.value}={d.as_text().removeprefix('--')}" for d in others),
         "tier": contact.tier.value,
         "stage": contact.stage.value,
         "tags": ", ".join(contact.tags),
@@ -162,8 +181,11 @@ def _motivations(words: list, errors: dict[str, str]) -> list[str]:
     for word in words:
         key = normalize_word(word)
         if key not in known:
-            _first(errors, "motivations",
-                   f"{word!r} is not a motivation (expected {', '.join(m.value for m in Motivation)})")
+            _first(
+                errors,
+                "motivations",
+                f"{word!r} is not a motivation (expected {', '.join(m.value for m in Motivation)})",
+            )
         out.append(key)
     return out
 

@@ -65,8 +65,13 @@ class PluginProblem:
         return f"plugin {self.plugin}: {self.hook}{where}: {self.error}{more}"
 
     def to_json(self) -> dict:
-        return {"plugin": self.plugin, "hook": self.hook, "contact_id": self.contact_id,
-                "error": self.error, "count": self.count}
+        return {
+            "plugin": self.plugin,
+            "hook": self.hook,
+            "contact_id": self.contact_id,
+            "error": self.error,
+            "count": self.count,
+        }
 
 
 @dataclass
@@ -155,8 +160,9 @@ class PluginHost:
             self._load_entry_point(ep, "built-in")
         for ep in others:
             if self.safe_mode:
-                self.infos[ep.name] = PluginInfo(ep.name, "package", _dist_name(ep) or ep.value, _dist_version(ep),
-                                                 disabled="safe mode")
+                self.infos[ep.name] = PluginInfo(
+                    ep.name, "package", _dist_name(ep) or ep.value, _dist_version(ep), disabled="safe mode"
+                )
                 continue
             self._load_entry_point(ep, "package")
         if self.plugins_dir is not None and self.plugins_dir.is_dir():
@@ -181,8 +187,9 @@ class PluginHost:
         self._record(info.name, "load", info.error)
 
     def _load_entry_point(self, ep: EntryPoint, source: str) -> None:
-        info = PluginInfo(ep.name, source, ep.value if source == "built-in" else (_dist_name(ep) or ep.value),
-                          _dist_version(ep))
+        info = PluginInfo(
+            ep.name, source, ep.value if source == "built-in" else (_dist_name(ep) or ep.value), _dist_version(ep)
+        )
         self._guarded_register(info, ep.load)
 
     def _load_file(self, path: Path) -> None:
@@ -254,8 +261,12 @@ class PluginHost:
             self._record(info.name, "load", info.error, exc=exc)
             return
         for name in _unmarked_hooks(plugin, self._hook_names()):
-            self._record(info.name, "load", f"{name} is not marked @hookimpl, so keepwarm never calls it "
-                                            "(add `@hookimpl` from keepwarm.plugin above it)")
+            self._record(
+                info.name,
+                "load",
+                f"{name} is not marked @hookimpl, so keepwarm never calls it "
+                "(add `@hookimpl` from keepwarm.plugin above it)",
+            )
         info.hooks = sorted(
             h.name for h in self.pm.get_hookcallers(plugin) or () if h.name != "keepwarm_config_section"
         )
@@ -307,14 +318,19 @@ class PluginHost:
             if result is None:
                 continue
             if not isinstance(result, ConfigSection):
-                self._record(impl.plugin_name, "keepwarm_config_section",
-                             f"returned {type(result).__name__}, expected ConfigSection or None")
+                self._record(
+                    impl.plugin_name,
+                    "keepwarm_config_section",
+                    f"returned {type(result).__name__}, expected ConfigSection or None",
+                )
                 continue
-            owner = next((p for p, s in self.sections.items() if s.name == result.name and p != impl.plugin_name),
-                         None)
+            owner = next((p for p, s in self.sections.items() if s.name == result.name and p != impl.plugin_name), None)
             if owner is not None:
-                self._record(impl.plugin_name, "keepwarm_config_section",
-                             f"section [{result.name}] is declared by plugin {owner} already")
+                self._record(
+                    impl.plugin_name,
+                    "keepwarm_config_section",
+                    f"section [{result.name}] is declared by plugin {owner} already",
+                )
                 continue
             self.sections[impl.plugin_name] = result
             self.infos[impl.plugin_name].section = result.name
@@ -328,8 +344,10 @@ class PluginHost:
             return
         self.slow[plugin] = reason
         self._slow_seen += 1
-        error = (f"slow plugin: no answer within its {self.budget:g} s time budget; skipped for the rest of this run "
-                 "(raise [plugins] budget_seconds in config.toml if it needs longer)")
+        error = (
+            f"slow plugin: no answer within its {self.budget:g} s time budget; skipped for the rest of this run "
+            "(raise [plugins] budget_seconds in config.toml if it needs longer)"
+        )
         if self.strict:
             raise PluginError(f"plugin {plugin}: {hook}: {error}")
         problem = PluginProblem(plugin, hook, error, contact_id)
@@ -354,8 +372,9 @@ class PluginHost:
 
     # ------------------------------------------------------------- calling
 
-    def _record(self, plugin: str, hook: str, error: str, contact_id: int | None = None,
-                exc: BaseException | None = None) -> None:
+    def _record(
+        self, plugin: str, hook: str, error: str, contact_id: int | None = None, exc: BaseException | None = None
+    ) -> None:
         if self.strict:
             raise PluginError(f"plugin {plugin}: {hook}: {error}") from exc
         key = (plugin, hook)
@@ -394,8 +413,9 @@ class PluginHost:
             return None
         return result
 
-    def _collect_from(self, hook: str, kwargs: Mapping[str, Any], expected: type,
-                      contact_id: int | None) -> tuple[list[tuple[str, Any]], set[str]]:
+    def _collect_from(
+        self, hook: str, kwargs: Mapping[str, Any], expected: type, contact_id: int | None
+    ) -> tuple[list[tuple[str, Any]], set[str]]:
         """Every active plugin's results, each tagged with its plugin, and the plugins that failed."""
         out: list[tuple[str, Any]] = []
         failed: set[str] = set()
@@ -413,7 +433,9 @@ class PluginHost:
             self._check_items(impl.plugin_name, hook, result, expected, contact_id, out, failed)
         return out, failed
 
-    def dispatcher(self, hook: str, expected: type) -> Callable[[Any, int | None], tuple[list[tuple[str, Any]], set[str]]]:
+    def dispatcher(
+        self, hook: str, expected: type
+    ) -> Callable[[Any, int | None], tuple[list[tuple[str, Any]], set[str]]]:
         """A caller for one hook over many contexts: the active implementations are resolved once.
 
         Same results, problems and strictness as calling `_collect_from` for each
@@ -487,8 +509,16 @@ class PluginHost:
 
         return call
 
-    def _check_items(self, plugin: str, hook: str, result: Any, expected: type, contact_id: int | None,
-                     out: list[tuple[str, Any]], failed: set[str]) -> None:
+    def _check_items(
+        self,
+        plugin: str,
+        hook: str,
+        result: Any,
+        expected: type,
+        contact_id: int | None,
+        out: list[tuple[str, Any]],
+        failed: set[str],
+    ) -> None:
         """The slow path of any answer but a short list of exact result objects: each item checked.
 
         A bare text or mapping is one problem (not one per character or key); a
@@ -499,8 +529,9 @@ class PluginHost:
         if isinstance(result, expected):
             result = (result,)
         if isinstance(result, (str, bytes, Mapping)) or not isinstance(result, Iterable):
-            self._record(plugin, hook, f"returned {type(result).__name__}, expected a list of {expected.__name__}",
-                         contact_id)
+            self._record(
+                plugin, hook, f"returned {type(result).__name__}, expected a list of {expected.__name__}", contact_id
+            )
             failed.add(plugin)
             return
         try:
@@ -513,14 +544,23 @@ class PluginHost:
             return
         if len(items) > MAX_RESULTS_PER_HOOK:
             items = items[:MAX_RESULTS_PER_HOOK]
-            self._record(plugin, hook, f"returned more than {MAX_RESULTS_PER_HOOK} {expected.__name__}s for one "
-                         f"{'contact' if contact_id is not None else 'account'}; only the first "
-                         f"{MAX_RESULTS_PER_HOOK} are kept", contact_id)
+            self._record(
+                plugin,
+                hook,
+                f"returned more than {MAX_RESULTS_PER_HOOK} {expected.__name__}s for one "
+                f"{'contact' if contact_id is not None else 'account'}; only the first "
+                f"{MAX_RESULTS_PER_HOOK} are kept",
+                contact_id,
+            )
         for item in items:
             if not isinstance(item, expected):
                 failed.add(plugin)
-                self._record(plugin, hook,
-                             f"returned a {type(item).__name__} in its list, expected {expected.__name__}", contact_id)
+                self._record(
+                    plugin,
+                    hook,
+                    f"returned a {type(item).__name__} in its list, expected {expected.__name__}",
+                    contact_id,
+                )
                 continue
             if type(item) is not expected:
                 try:
@@ -550,8 +590,11 @@ class PluginHost:
             if result is None:
                 continue
             if not isinstance(result, Mapping):
-                self._record(impl.plugin_name, "keepwarm_note_signals",
-                             f"returned {type(result).__name__}, expected a mapping of signal to words")
+                self._record(
+                    impl.plugin_name,
+                    "keepwarm_note_signals",
+                    f"returned {type(result).__name__}, expected a mapping of signal to words",
+                )
                 continue
             for name, words in result.items():
                 bucket = signals.setdefault(str(name), [])
@@ -585,8 +628,11 @@ class PluginHost:
         kinds: dict[str, tuple[str, SourceKind]] = {}
         for plugin, kind in self._collect_from("keepwarm_source_kinds", {}, SourceKind, None)[0]:
             if kind.name in kinds:
-                self._record(plugin, "keepwarm_source_kinds",
-                             f"offers the source kind {kind.name!r}, which {kinds[kind.name][0]} offers already")
+                self._record(
+                    plugin,
+                    "keepwarm_source_kinds",
+                    f"offers the source kind {kind.name!r}, which {kinds[kind.name][0]} offers already",
+                )
                 continue
             kinds[kind.name] = (plugin, kind)
         return kinds
@@ -661,7 +707,7 @@ def _check_api_version(plugin: object) -> None:
         parts = _api_parts(entry)
         if parts is None:
             raise RuntimeError(
-                f"KEEPWARM_API = {wanted!r}: expected a version such as \"1\" or \"1.0\" "
+                f'KEEPWARM_API = {wanted!r}: expected a version such as "1" or "1.0" '
                 f"(this keepwarm provides plugin API {PLUGIN_API_VERSION})"
             )
         if parts[0] == provided[0] and (len(parts) < 2 or parts[1] <= provided[1]):

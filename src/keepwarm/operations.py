@@ -98,8 +98,9 @@ def get_contact(session: Session, contact_id: int) -> Contact:
         return people.get_contact(conn, contact_id)
 
 
-def same_person(session: Session, contact: Contact, contact_id: int | None = None, *,
-                was: Contact | None = None) -> list[dict]:
+def same_person(
+    session: Session, contact: Contact, contact_id: int | None = None, *, was: Contact | None = None
+) -> list[dict]:
     """Who else already has this contact's name or one of its e-mails (see `store.contacts.same_person`).
 
     With `was` (the contact before an edit), only what the edit changed counts: a new name, an added

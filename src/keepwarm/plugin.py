@@ -11,7 +11,7 @@ people as keepwarm's own rules do. The rule helpers (`section`, `applies`,
 ones keepwarm's own rules use: they import nothing else from keepwarm.
 """
 
-from . import PLUGIN_API_VERSION
+from . import PLUGIN_API_VERSION, dav
 from .engine.types import (
     RECENT_TOUCHES,
     AccountContext,
@@ -26,9 +26,7 @@ from .engine.types import (
     Touch,
     Warning,
 )
-from . import dav
 from .hookspecs import hookimpl
-from .pluginkit import ago, applies, day_text, in_play, joined, per_settings, section, warnings_for
 from .model import (
     Assessment,
     Channel,
@@ -45,6 +43,7 @@ from .model import (
     Stage,
     Tier,
 )
+from .pluginkit import ago, applies, day_text, in_play, joined, per_settings, section, warnings_for
 from .sources.types import Capture, Checkpoint, Gone, Person, Progress, ReadRequest, Skip, SourceKind
 from .wording import first_name, noun, plural
 

@@ -61,8 +61,11 @@ def _judge(path: Path, uid: int, *, kind: str, sticky_ok: bool) -> Refusal | Non
         return Refusal(path, f"{kind} {path} cannot be examined ({exc.strerror})", f"check {shlex.quote(str(path))}")
     quoted = shlex.quote(str(path))
     if info.st_uid not in (uid, 0):
-        return Refusal(path, f"{kind} {path} belongs to {_user(info.st_uid)}, not to you",
-                       f"chown {_me(uid)} {quoted}, or remove it if you did not put it there")
+        return Refusal(
+            path,
+            f"{kind} {path} belongs to {_user(info.st_uid)}, not to you",
+            f"chown {_me(uid)} {quoted}, or remove it if you did not put it there",
+        )
     mode = stat.S_IMODE(info.st_mode)
     if mode & stat.S_IWOTH and not (sticky_ok and mode & stat.S_ISVTX):
         return Refusal(path, f"{kind} {path} can be changed by every user (mode {mode:04o})", f"chmod o-w {quoted}")

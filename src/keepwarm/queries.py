@@ -44,8 +44,9 @@ def contact_index(session: Session) -> list[dict]:
     with session.store.read() as conn:
         names = {r.id: r.name for r in conn.execute(select(schema.accounts.c.id, schema.accounts.c.name))}
         rows = conn.execute(
-            select(schema.contacts.c.id, schema.contacts.c.name, schema.contacts.c.account_id)
-            .order_by(schema.contacts.c.name_fold, schema.contacts.c.id)
+            select(schema.contacts.c.id, schema.contacts.c.name, schema.contacts.c.account_id).order_by(
+                schema.contacts.c.name_fold, schema.contacts.c.id
+            )
         ).all()
     return [{"id": r.id, "name": r.name, "account": names.get(r.account_id)} for r in rows]
 
@@ -60,24 +61,26 @@ def contact_rows(session: Session, evaluation: Evaluation | None = None) -> list
         stats = evaluation.stats.get(cid)
         health = evaluation.health.get(cid)
         last = stats.last_touch if stats is not None else None
-        rows.append({
-            "id": cid,
-            "name": c.name,
-            "account": c.account,
-            "title": c.title,
-            "role": c.role.value if c.role else None,
-            "style": c.style.value,
-            "stage": c.stage.value,
-            "tier": c.tier.value,
-            "tags": list(c.tags),
-            "owner": c.owner,
-            "do_not_contact": c.do_not_contact,
-            "last_touch": last.date().isoformat() if last else None,
-            "days_since": stats.days_since(last, evaluation.today) if stats is not None else None,
-            "health": health.score if health else None,
-            "band": health.band if health else None,
-            "warnings": len(evaluation.warnings.get(cid, ())),
-        })
+        rows.append(
+            {
+                "id": cid,
+                "name": c.name,
+                "account": c.account,
+                "title": c.title,
+                "role": c.role.value if c.role else None,
+                "style": c.style.value,
+                "stage": c.stage.value,
+                "tier": c.tier.value,
+                "tags": list(c.tags),
+                "owner": c.owner,
+                "do_not_contact": c.do_not_contact,
+                "last_touch": last.date().isoformat() if last else None,
+                "days_since": stats.days_since(last, evaluation.today) if stats is not None else None,
+                "health": health.score if health else None,
+                "band": health.band if health else None,
+                "warnings": len(evaluation.warnings.get(cid, ())),
+            }
+        )
     for row in rows:
         # Folded once here, not on every keystroke: what the search matches and the name order.
         row["search_text"] = _haystack(row)
@@ -168,22 +171,29 @@ def filter_choices(rows: Iterable[Mapping]) -> dict[str, list[str]]:
 
 def contact_view(session: Session, contact_id: int, *, timeline: int = 50) -> dict:
     """`detail.contact_detail` plus a longer timeline and each important date's next occurrence."""
-    from .store import activity
-
     from . import detail
+    from .store import activity
 
     view = detail.contact_detail(session, contact_id)
     with session.store.read() as conn:
         contact = people.get_contact(conn, contact_id)
-        view["timeline"] = [i.model_dump(mode="json") for i in activity.list_interactions(conn, contact_id,
-                                                                                         limit=timeline)]
+        view["timeline"] = [
+            i.model_dump(mode="json") for i in activity.list_interactions(conn, contact_id, limit=timeline)
+        ]
     today = session.today
     upcoming = []
     for d in contact.dates:
         nxt = d.next_occurrence(today)
-        upcoming.append({"kind": d.kind.value, "label": d.label, "date": d.as_text(), "next": nxt.isoformat(),
-                         "in_days": (nxt - today).days,
-                         "years": (nxt.year - d.year) if d.year else None})
+        upcoming.append(
+            {
+                "kind": d.kind.value,
+                "label": d.label,
+                "date": d.as_text(),
+                "next": nxt.isoformat(),
+                "in_days": (nxt - today).days,
+                "years": (nxt.year - d.year) if d.year else None,
+            }
+        )
     view["dates_upcoming"] = sorted(upcoming, key=lambda x: x["in_days"])
     view["assessment_trend"] = [a["mean"] for a in view["assessments"]]
     view["today"] = today.isoformat()
@@ -204,15 +214,17 @@ def account_rows(session: Session, evaluation: Evaluation | None = None) -> list
     out = []
     for a in accounts:
         health = evaluation.account_health.get(a.id)
-        out.append({
-            "id": a.id,
-            "name": a.name,
-            "industry": a.industry,
-            "contacts": counts.get(a.id, 0),
-            "health": health.score if health and counts.get(a.id) else None,
-            "band": health.band if health and counts.get(a.id) else None,
-            "warnings": len(evaluation.account_warnings.get(a.id, ())),
-        })
+        out.append(
+            {
+                "id": a.id,
+                "name": a.name,
+                "industry": a.industry,
+                "contacts": counts.get(a.id, 0),
+                "health": health.score if health and counts.get(a.id) else None,
+                "band": health.band if health and counts.get(a.id) else None,
+                "warnings": len(evaluation.account_warnings.get(a.id, ())),
+            }
+        )
     return out
 
 
@@ -259,12 +271,20 @@ def _account_detail_from(session: Session, evaluation: Evaluation, account_id: i
 
     with session.store.read() as conn:
         account = people.get_account(conn, account_id)
-    members = sorted((c for cid, c in evaluation.contacts.items() if evaluation.account_of.get(cid) == account_id),
-                     key=lambda c: (fold(c.name), c.id))
+    members = sorted(
+        (c for cid, c in evaluation.contacts.items() if evaluation.account_of.get(cid) == account_id),
+        key=lambda c: (fold(c.name), c.id),
+    )
     stakeholders = []
     for c in members:
-        person = {"id": c.id, "name": c.name, "title": c.title, "role": c.role.value if c.role else None,
-                  "style": c.style.value, "stage": c.stage.value}
+        person = {
+            "id": c.id,
+            "name": c.name,
+            "title": c.title,
+            "role": c.role.value if c.role else None,
+            "style": c.style.value,
+            "stage": c.stage.value,
+        }
         health = evaluation.health.get(c.id)
         if health is not None:
             person["health"], person["band"] = health.score, health.band
@@ -291,8 +311,10 @@ def rules_view(runtime) -> dict:
         "files": [str(f) for f in runtime.rules.raw.files],
         "problems": [p.to_json() | {"text": str(p)} for p in runtime.rules.problems],
         # A value whose own key is reported as a problem is not what the file says: the default stands in.
-        "rows": [{"key": k, "value": v, "origin": runtime.rules.origin(k), "invalid": k in broken}
-                 for k, v in flatten(values)],
+        "rows": [
+            {"key": k, "value": v, "origin": runtime.rules.origin(k), "invalid": k in broken}
+            for k, v in flatten(values)
+        ],
     }
 
 

@@ -125,7 +125,12 @@ def read_folder(folder: Path, raw: RawRules) -> None:
         for section, body in data.items():
             if not isinstance(body, Mapping):
                 raw.problems.append(
-                    Problem(str(path), section, "expected a table ([section]) of rule settings", raw.lines.get((str(path), section)))
+                    Problem(
+                        str(path),
+                        section,
+                        "expected a table ([section]) of rule settings",
+                        raw.lines.get((str(path), section)),
+                    )
                 )
                 continue
             raw.values.setdefault(section, {})
@@ -168,8 +173,12 @@ def validate(raw: RawRules, models: Mapping[str, type[BaseModel]]) -> RuleSet:
             )
             hint = _near(name, list(models))
             problems.append(
-                Problem(origin, name, "no plugin reads this section" + (f"; did you mean [{hint}]?" if hint else ""),
-                        raw.lines.get((origin, name)))
+                Problem(
+                    origin,
+                    name,
+                    "no plugin reads this section" + (f"; did you mean [{hint}]?" if hint else ""),
+                    raw.lines.get((origin, name)),
+                )
             )
     return RuleSet(sections=sections, raw=raw, problems=problems, broken=broken)
 

@@ -91,8 +91,10 @@ def render(default_rules: Path | None = None) -> str:
         members = [n for n, i in sorted(plugins.items()) if any(h in hooks for h in i.hooks)]
         if not members:
             continue
-        toc.append(f"- [{title}](#{_anchor(title)}): " + ", ".join(
-            f"[`{plugins[n].section}`](#{_anchor(plugins[n].section)})" for n in members))
+        toc.append(
+            f"- [{title}](#{_anchor(title)}): "
+            + ", ".join(f"[`{plugins[n].section}`](#{_anchor(plugins[n].section)})" for n in members)
+        )
         body += [f"## {title}", "", question, ""]
         for name in members:
             info = plugins[name]
@@ -100,12 +102,14 @@ def render(default_rules: Path | None = None) -> str:
             model = host.sections[name].model
             body += [f"### {info.section}", ""]
             hooks_text = ", ".join(f"`{h}`" for h in info.hooks)
-            body += [f"Plugin `{name}` (`{info.origin}`), hooks {hooks_text}; "
-                     f"section `[{info.section}]` in `{origin(info.section)}`.", ""]
+            body += [
+                f"Plugin `{name}` (`{info.origin}`), hooks {hooks_text}; "
+                f"section `[{info.section}]` in `{origin(info.section)}`.",
+                "",
+            ]
             body += _docstring(plugin)
             body += _keys(info.section, model, shipped.get(info.section, {}))
-    toc.append("- [Engine settings](#engine-settings): " + ", ".join(
-        f"[`{n}`](#{n})" for n in CORE_SECTIONS))
+    toc.append("- [Engine settings](#engine-settings): " + ", ".join(f"[`{n}`](#{n})" for n in CORE_SECTIONS))
     body += ["## Engine settings", "", "Settings of the core itself, read from the same rule packs.", ""]
     for name, model in CORE_SECTIONS.items():
         body += [f"### {name}", "", f"Section `[{name}]` in `{origin(name)}`.", "", _CORE_DOCS.get(name, ""), ""]

@@ -41,7 +41,10 @@ values override these key by key; a list replaces the shipped list as a whole.""
 #: Each pack: its file, the hooks whose plugins it holds (None: the core's sections), and what it says first.
 PACKS: list[tuple[str, tuple[str, ...] | None, str]] = [
     ("engine.toml", None, "keepwarm's engine settings: the statistics windows and the health score."),
-    ("cadence.toml", FAMILIES[0][1], """\
+    (
+        "cadence.toml",
+        FAMILIES[0][1],
+        """\
 keepwarm's cadence rules: when the next touch with each contact falls due.
 
 {how}
@@ -49,16 +52,24 @@ keepwarm's cadence rules: when the next touch with each contact falls due.
 Every table has `enabled` (false switches that rule off). Each rule proposes
 follow-ups; logging a touch completes the ones it meets (a promise follow-up
 only closes when you mark the promise done) and the next run schedules the
-next one. {vocabularies}"""),
-    ("tips.toml", FAMILIES[1][1], """\
+next one. {vocabularies}""",
+    ),
+    (
+        "tips.toml",
+        FAMILIES[1][1],
+        """\
 keepwarm's communication tips: how to talk to each contact.
 
 {how}
 
 The tips are plain text: rewrite them in your team's own voice. Write {{name}}
 where the contact's first name belongs. An empty list ([]) shows nothing for
-that case. Every table has `enabled` (false switches those tips off)."""),
-    ("warnings.toml", FAMILIES[2][1], """\
+that case. Every table has `enabled` (false switches those tips off).""",
+    ),
+    (
+        "warnings.toml",
+        FAMILIES[2][1],
+        """\
 keepwarm's warning detectors: signs that a relationship is cooling.
 
 {how}
@@ -71,15 +82,20 @@ The statistics compare two windows ending today: the "recent" one and the
 "baseline" just before it, both set in [engine] of engine.toml. Rates are per
 30 days ("a month") so that the windows compare. Words in the keyword lists
 match any case, also inside longer words ("rfp" matches "RFPs"), in the notes
-of recent interactions. {vocabularies}"""),
-    ("suggestions.toml", FAMILIES[3][1], """\
+of recent interactions. {vocabularies}""",
+    ),
+    (
+        "suggestions.toml",
+        FAMILIES[3][1],
+        """\
 keepwarm's action suggesters: concrete steps that build trust, and when each fits.
 
 {how}
 
 Every table has `enabled` (false switches that suggestion off) and one or more
 scores between 0 and 1: the agenda shows the highest-scoring suggestions first,
-so a step that answers an urgent warning scores above a routine idea."""),
+so a step that answers an urgent warning scores above a routine idea.""",
+    ),
 ]
 
 
@@ -95,7 +111,8 @@ def render_packs() -> dict[str, str]:
         else:
             sections = [
                 (info.section, host.sections[name].model, _summary(host.pm.get_plugin(name)))
-                for name, info in sorted(plugins.items()) if any(h in hooks for h in info.hooks)
+                for name, info in sorted(plugins.items())
+                if any(h in hooks for h in info.hooks)
             ]
         intro = header.format(how=_HOW.format(regenerate=REGENERATE), vocabularies=vocabularies)
         out[filename] = _pack(intro, sections)
@@ -158,8 +175,11 @@ def _key(key: str) -> str:
 
 def _comment(text: str | None) -> list[str]:
     text = " ".join((text or "").split())
-    return textwrap.wrap(text, WIDTH - 2, initial_indent="# ", subsequent_indent="# ",
-                         break_on_hyphens=False) if text else []
+    return (
+        textwrap.wrap(text, WIDTH - 2, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)
+        if text
+        else []
+    )
 
 
 def _comment_block(text: str) -> str:
@@ -192,7 +212,9 @@ def stale(folder: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m keepwarm.rules_packs", description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=REPO_RULES, help="the folder of the packs (default: %(default)s)")
+    parser.add_argument(
+        "--output", type=Path, default=REPO_RULES, help="the folder of the packs (default: %(default)s)"
+    )
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 if a pack is stale")
     args = parser.parse_args(argv)
     if not args.output.is_dir():

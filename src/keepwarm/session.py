@@ -81,8 +81,12 @@ class Session:
         from .engine.runtime import build_runtime
 
         plugins = self.settings.plugins
-        return build_runtime(safe_mode=self.safe_mode, disabled=tuple(plugins.disabled),
-                             budget=plugins.budget_seconds, slow=self.slow_plugins)
+        return build_runtime(
+            safe_mode=self.safe_mode,
+            disabled=tuple(plugins.disabled),
+            budget=plugins.budget_seconds,
+            slow=self.slow_plugins,
+        )
 
     def for_database(self, db_path: Path | str) -> Session:
         """The same settings and clock on another database (the app's demo book, and back)."""

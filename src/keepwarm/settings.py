@@ -91,7 +91,7 @@ class Settings(BaseModel):
         if isinstance(value, list):
             for item in value:
                 if isinstance(item, str) and item.strip() and "@" not in item:
-                    raise ValueError(f"{item!r} is not an e-mail address (expected me = [\"you@example.org\", ...])")
+                    raise ValueError(f'{item!r} is not an e-mail address (expected me = ["you@example.org", ...])')
             return [item.strip() for item in value if not isinstance(item, str) or item.strip()]
         return value
 

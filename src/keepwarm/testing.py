@@ -199,9 +199,11 @@ def run_engine(
     if not builtins:
         eps = [ep for ep in entry_points(group=GROUP) if _dist_name(ep) != OWN_DISTRIBUTION] if installed else []
     host = PluginHost(eps=eps, packages=installed, plugins_dir=None).load()
-    labels = list(names) if names is not None else [
-        getattr(p, "__name__", type(p).__name__).rsplit(".", 1)[-1] for p in plugins
-    ]
+    labels = (
+        list(names)
+        if names is not None
+        else [getattr(p, "__name__", type(p).__name__).rsplit(".", 1)[-1] for p in plugins]
+    )
     for label, plugin in zip(labels, plugins, strict=True):
         host.register_for_test(plugin, label)
     if rules is not None:
@@ -214,7 +216,8 @@ def run_engine(
         # The shipped packs name the built-ins' sections; without the built-ins that is no problem of yours.
         shipped = str(paths.default_rules_dir())
         runtime.rules.problems[:] = [
-            p for p in runtime.rules.problems
+            p
+            for p in runtime.rules.problems
             if not (p.file.startswith(shipped) and p.message.startswith("no plugin reads this section"))
         ]
     session.__dict__["runtime"] = runtime

@@ -9,16 +9,34 @@ import functools
 import re
 
 #: English plurals that are not the word plus "s".
-_IRREGULAR = {"person": "people", "reply": "replies", "company": "companies", "this": "these",
-              "was": "were", "is": "are", "has": "have", "touch": "touches", "match": "matches"}
+_IRREGULAR = {
+    "person": "people",
+    "reply": "replies",
+    "company": "companies",
+    "this": "these",
+    "was": "were",
+    "is": "are",
+    "has": "have",
+    "touch": "touches",
+    "match": "matches",
+}
 
 
 def noun(n: float, word: str, many: str | None = None) -> str:
     """`word` as it agrees with the count `n` (1 day, 2 days, 0 days, 1.5 days)."""
     if n == 1:
         return word
-    return many or _IRREGULAR.get(word) or (word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou"
-                                            else word + "es" if word.endswith(("s", "x", "ch", "sh")) else word + "s")
+    return (
+        many
+        or _IRREGULAR.get(word)
+        or (
+            word[:-1] + "ies"
+            if word.endswith("y") and word[-2:-1] not in "aeiou"
+            else word + "es"
+            if word.endswith(("s", "x", "ch", "sh"))
+            else word + "s"
+        )
+    )
 
 
 def plural(n: float, word: str, many: str | None = None) -> str:

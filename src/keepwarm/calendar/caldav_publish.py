@@ -82,8 +82,16 @@ def _dav():
 
 def explain(exc: BaseException, url: str, username: str | None, secrets: Iterable[str] = ()) -> UserError:
     """One line a user can act on, for anything the network or the server says (see `keepwarm.dav.problem`)."""
-    return UserError(dav.problem(exc, url, username, secrets, no_user="no user given; use --user",
-                                 not_found="expected a calendar's URL, or the server's with --calendar NAME"))
+    return UserError(
+        dav.problem(
+            exc,
+            url,
+            username,
+            secrets,
+            no_user="no user given; use --user",
+            not_found="expected a calendar's URL, or the server's with --calendar NAME",
+        )
+    )
 
 
 def _client(url: str, username: str | None, password: str | None):
@@ -106,8 +114,9 @@ class Target:
     secrets: tuple[str, ...] = ()  # what no message may repeat
 
 
-def open_target(url: str, username: str | None, password: str | None, calendar_name: str | None,
-                *, create: bool) -> Target:
+def open_target(
+    url: str, username: str | None, password: str | None, calendar_name: str | None, *, create: bool
+) -> Target:
     _, error = _dav()
     secrets = tuple(dav.secrets_of(url, password))
 
@@ -201,8 +210,13 @@ def _check(response, url: str, what: str, secrets: Iterable[str] = ()) -> None:
         raise UserError(scrub(f"{shown(url)}: the server did not accept the {what} (HTTP {status})", secrets))
 
 
-def apply(target: Target, plan: Plan, render_one: Callable[[Entry], str], username: str | None,
-          progress: Callable[[str, Entry | Remote], None] = lambda action, item: None) -> None:
+def apply(
+    target: Target,
+    plan: Plan,
+    render_one: Callable[[Entry], str],
+    username: str | None,
+    progress: Callable[[str, Entry | Remote], None] = lambda action, item: None,
+) -> None:
     _, error = _dav()
     client, base = target.client, str(target.calendar.url)
     if not base.endswith("/"):

@@ -206,7 +206,10 @@ class KeepwarmEvent(_Shallow, ics.Event):
         begin = self._begin
         moment = begin.datetime if begin is not None else None  # an Arrow's own fields go through __getattr__
         if (
-            moment is None or self.all_day or self._end_time is not None or self._duration is not None
+            moment is None
+            or self.all_day
+            or self._end_time is not None
+            or self._duration is not None
             or (moment.hour, moment.minute, moment.second, moment.microsecond) != (0, 0, 0, 0)
         ):
             super().make_all_day()
@@ -347,7 +350,9 @@ def build_todo(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmTodo:
     if entry.all_day:
         todo.extra.append(ContentLine("DUE", params={"VALUE": ["DATE"]}, value=entry.start.strftime("%Y%m%d")))
     if entry.last_modified is not None:
-        todo.extra.append(ContentLine("LAST-MODIFIED", value=entry.last_modified.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")))
+        todo.extra.append(
+            ContentLine("LAST-MODIFIED", value=entry.last_modified.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
+        )
     todo.extra.extend(_extras(entry))
     todo.order_key = order_key(entry, tz)
     return todo
@@ -387,9 +392,7 @@ def component_texts(calendar, kind: str) -> Iterator[str]:
     """Each component of `kind` serialized by `ics`, in date order; pending entries are built one at a time."""
     pending = getattr(calendar, "pending", ())
     built = calendar.todos if kind == "VTODO" else calendar.events
-    mixed: list[tuple[tuple[str, str], int, object]] = [
-        (getattr(c, "order_key", ("", c.uid)), 0, c) for c in built
-    ]
+    mixed: list[tuple[tuple[str, str], int, object]] = [(getattr(c, "order_key", ("", c.uid)), 0, c) for c in built]
     mixed += [(order_key(e, calendar.tz), 1, e) for e in pending if e.kind == kind]
     mixed.sort(key=lambda item: item[0])
     for _key, lazy, item in mixed:
@@ -419,7 +422,7 @@ def pieces(calendar: KeepwarmCalendar) -> Iterator[str]:
             if run:
                 yield "\r\n".join(run)
                 run = []
-            yield from component_texts(calendar, line[len(_MARK):])
+            yield from component_texts(calendar, line[len(_MARK) :])
         else:
             run.append(line)
     yield "\r\n".join(run)

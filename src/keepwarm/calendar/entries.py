@@ -61,8 +61,17 @@ class Entry:
         digest = self.__dict__.get("_fingerprint")
         if digest is None:
             shown = (
-                self.kind, self.summary, self.description, _iso(self.start), _iso(self.end), self.status,
-                self.categories, self.rrule, self.alarm_minutes, _iso(self.completed), self.extra,
+                self.kind,
+                self.summary,
+                self.description,
+                _iso(self.start),
+                _iso(self.end),
+                self.status,
+                self.categories,
+                self.rrule,
+                self.alarm_minutes,
+                _iso(self.completed),
+                self.extra,
             )
             if self.alarm_at is not None:  # only all-day items have one: timed items keep their old digest
                 shown += (self.alarm_at.isoformat(),)

@@ -124,7 +124,10 @@ def date_entry(
         start=start,
         end=start + dt.timedelta(days=1),
         status=ACTIVE["VEVENT"],
-        categories=("keepwarm", "important date" if date.kind == DateKind.CUSTOM else date.kind.value.replace("_", " ")),
+        categories=(
+            "keepwarm",
+            "important date" if date.kind == DateKind.CUSTOM else date.kind.value.replace("_", " "),
+        ),
         rrule=yearly_rule(date),
         alarm_minutes=alarm_minutes,
         alarm_at=alarm_at if alarm_minutes is not None else None,

@@ -114,8 +114,14 @@ def gather(session: Session, selection: Selection, resolved: Resolved, *, with_a
 def _followup_entry(session: Session, selection: Selection, item: FollowUp, contact: Contact, advice: Advice) -> Entry:
     notes = words.describe(item, contact, advice.tips, advice.warnings, advice.suggestions)
     return events.followup_entry(
-        item, contact, notes, tz=session.tz, kind=selection.kind, alarm_minutes=selection.alarm_minutes,
-        today=session.today, alarm_at=selection.alarm_time,
+        item,
+        contact,
+        notes,
+        tz=session.tz,
+        kind=selection.kind,
+        alarm_minutes=selection.alarm_minutes,
+        today=session.today,
+        alarm_at=selection.alarm_time,
     )
 
 
@@ -134,16 +140,26 @@ def current_entries(
     if selection.dates and selection.kind == "VEVENT":
         for contact in gathered.contacts.values():
             for date in contact.dates:
-                out.append(events.date_entry(
-                    date, contact, alarm_minutes=selection.alarm_minutes, alarm_at=selection.alarm_time,
-                ))
+                out.append(
+                    events.date_entry(
+                        date,
+                        contact,
+                        alarm_minutes=selection.alarm_minutes,
+                        alarm_at=selection.alarm_time,
+                    )
+                )
     return out
 
 
-def closing_entries(session: Session, selection: Selection, previous: dict[str, Record], current: set[str]) -> dict[str, Entry]:
+def closing_entries(
+    session: Session, selection: Selection, previous: dict[str, Record], current: set[str]
+) -> dict[str, Entry]:
     """Follow-ups this target had that are gone now, as they stand in the database (done, dismissed...)."""
-    wanted = {uid: r.followup_id for uid, r in previous.items()
-              if uid not in current and r.followup_id is not None and r.cancelled_at is None}
+    wanted = {
+        uid: r.followup_id
+        for uid, r in previous.items()
+        if uid not in current and r.followup_id is not None and r.cancelled_at is None
+    }
     out: dict[str, Entry] = {}
     if not wanted:
         return out
@@ -172,8 +188,12 @@ def render_chunks(
 ) -> Iterator[bytes]:
     """A whole file (METHOD:PUBLISH, the calendar's name) or, for CalDAV, one bare object, as UTF-8 pieces."""
     calendar = build_calendar(
-        entries, stamp=session.now, tz=session.tz,
-        name=session.settings.calendar.name if name is None else name, prodid=PRODID, method=method,
+        entries,
+        stamp=session.now,
+        tz=session.tz,
+        name=session.settings.calendar.name if name is None else name,
+        prodid=PRODID,
+        method=method,
     )
     return chunks(calendar)
 

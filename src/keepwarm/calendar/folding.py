@@ -83,8 +83,11 @@ def fold_encoded(text: str, limit: int = LIMIT) -> bytes:
     """`fold_text` as UTF-8 bytes (what a file gets), without decoding them again."""
     data = text.encode("utf-8")
     crlf = data.count(b"\r\n")
-    if data.count(b"\n") == crlf and data.count(b"\r") == crlf and b"\r\n\r\n" not in data and (
-        not data.startswith(b"\r\n")
+    if (
+        data.count(b"\n") == crlf
+        and data.count(b"\r") == crlf
+        and b"\r\n\r\n" not in data
+        and (not data.startswith(b"\r\n"))
     ):
         # Every line break is a CRLF and no line is empty (what `ics` writes): only the long lines change.
         lines = data.split(b"\r\n")

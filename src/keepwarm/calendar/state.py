@@ -48,8 +48,12 @@ class Record:
     @classmethod
     def of(cls, entry: Entry, cancelled_at: dt.datetime | None = None) -> "Record":
         return cls(
-            seq=entry.sequence, hash=entry.fingerprint(), kind=entry.kind, summary=entry.summary,
-            start=entry.start.isoformat(), followup_id=entry.followup_id,
+            seq=entry.sequence,
+            hash=entry.fingerprint(),
+            kind=entry.kind,
+            summary=entry.summary,
+            start=entry.start.isoformat(),
+            followup_id=entry.followup_id,
             cancelled_at=cancelled_at.isoformat() if cancelled_at else None,
             stamp=entry.stamp.isoformat() if entry.stamp else None,
         )
@@ -72,8 +76,16 @@ def stub(uid: str, record: Record) -> Entry:
     end = None
     if record.kind == "VEVENT":
         end = start + (dt.timedelta(minutes=30) if isinstance(start, dt.datetime) else dt.timedelta(days=1))
-    return Entry(uid=uid, kind=record.kind, summary=record.summary, start=start, end=end,  # type: ignore[arg-type]
-                 status=CANCELLED, categories=("keepwarm",), followup_id=record.followup_id)
+    return Entry(
+        uid=uid,
+        kind=record.kind,
+        summary=record.summary,
+        start=start,
+        end=end,  # type: ignore[arg-type]
+        status=CANCELLED,
+        categories=("keepwarm",),
+        followup_id=record.followup_id,
+    )
 
 
 def settle(
@@ -128,9 +140,7 @@ class ExportState:
             if not isinstance(data, dict) or not isinstance(data.get("targets"), dict):
                 raise ValueError("no targets")
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise UserError(
-                f"{path}: is not a keepwarm export record ({exc}); delete it to start afresh"
-            ) from None
+            raise UserError(f"{path}: is not a keepwarm export record ({exc}); delete it to start afresh") from None
         return cls(path, data)
 
     def previous(self, key: str) -> dict[str, Record]:
@@ -138,7 +148,9 @@ class ExportState:
         try:
             return {uid: Record(**fields) for uid, fields in entries.items()}
         except TypeError as exc:
-            raise UserError(f"{self.path}: target {key!r} is damaged ({exc}); delete the file to start afresh") from None
+            raise UserError(
+                f"{self.path}: target {key!r} is damaged ({exc}); delete the file to start afresh"
+            ) from None
 
     def update(self, key: str, records: dict[str, Record], now: dt.datetime) -> None:
         self.data["targets"][key] = {

@@ -26,11 +26,11 @@ from ..session import Session
 from ..store import activity as history
 from ..store import contacts as people
 from ..store import followups as plans
+from ..store.ids import MAX_ID
+from ..wording import cut, spoken
 from . import cli
 from .output import emit_json, table
 from .params import HOURS, ID, LINE, NOTES, EnumChoice, IntRange
-from ..store.ids import MAX_ID
-from ..wording import cut, spoken
 
 pass_session = click.make_pass_decorator(Session)
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead.
@@ -50,11 +50,22 @@ def _validate(model, **fields):
 @cli.command("log")
 @click.argument("contacts", nargs=-1, required=True)
 @click.option("--channel", "-c", type=EnumChoice(Channel), required=True)
-@click.option("--direction", "-d", type=EnumChoice(Direction), default="outbound", show_default=True,
-              help="inbound when they reached out to you.")
+@click.option(
+    "--direction",
+    "-d",
+    type=EnumChoice(Direction),
+    default="outbound",
+    show_default=True,
+    help="inbound when they reached out to you.",
+)
 @click.option("--purpose", "-p", type=EnumChoice(Purpose), default="check_in", show_default=True)
-@click.option("--outcome", type=EnumChoice(Outcome), default="completed", show_default=True,
-              help="declined, cancelled, rescheduled or no_show for meetings that did not happen.")
+@click.option(
+    "--outcome",
+    type=EnumChoice(Outcome),
+    default="completed",
+    show_default=True,
+    help="declined, cancelled, rescheduled or no_show for meetings that did not happen.",
+)
 @click.option("--sentiment", "-s", type=IntRange(-2, 2), help="-2 (very negative) to +2 (very positive).")
 @click.option("--responded/--no-reply", default=None, help="Whether they answered an outbound touch.")
 @click.option("--response-hours", type=HOURS, help="How long they took to answer.")
@@ -62,8 +73,20 @@ def _validate(model, **fields):
 @click.option("--when", "-w", default="now", show_default=True, help="e.g. 'yesterday 15:00', '2026-11-20'.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
-def log(session: Session, contacts, channel, direction, purpose, outcome, sentiment, responded, response_hours,
-        notes, when, as_json) -> None:
+def log(
+    session: Session,
+    contacts,
+    channel,
+    direction,
+    purpose,
+    outcome,
+    sentiment,
+    responded,
+    response_hours,
+    notes,
+    when,
+    as_json,
+) -> None:
     """Record an interaction with one or more CONTACTS (ids or names)."""
     at = dates.parse_moment(when, session.now, session.tz, field="when")
     if at > session.now + FUTURE_SLACK:
@@ -181,7 +204,8 @@ def promise_list(session: Session, contact, status, show_all, by, as_json) -> No
                 p.id,
                 names.get(p.contact_id, "?"),
                 p.by.value,
-                (p.due.isoformat() if p.due else "-") + (" OVERDUE" if p.due and p.due < today and p.status == CommitmentStatus.OPEN else ""),
+                (p.due.isoformat() if p.due else "-")
+                + (" OVERDUE" if p.due and p.due < today and p.status == CommitmentStatus.OPEN else ""),
                 spoken(p.status),
                 p.text,
             )
@@ -305,7 +329,9 @@ def followup_dismiss(session: Session, followup_id: int) -> None:
 
 
 @followup.command("close")
-@click.option("--source", required=True, help="The plugin (the SOURCE column of `followup list`) whose follow-ups to close.")
+@click.option(
+    "--source", required=True, help="The plugin (the SOURCE column of `followup list`) whose follow-ups to close."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the count closed as JSON.")
 @pass_session
 def followup_close(session: Session, source: str, as_json: bool) -> None:

@@ -16,9 +16,9 @@ from ..session import Session
 from ..text import control_problem
 from ..wording import plural
 from . import cli
-from .problems import report_problems
 from .groups import export
 from .params import IntRange
+from .problems import report_problems
 
 pass_session = click.make_pass_decorator(Session)
 MAX_DAYS = 3650
@@ -28,15 +28,21 @@ MAX_ALARM = 7 * 24 * 60
 def selection_options(func):
     """The options that choose what goes into the calendar; export and publish share them."""
     options = [
-        click.option("--days", type=IntRange(1, MAX_DAYS),
-                     help="Horizon: follow-ups due within this many days (default: [calendar] days, 90)."),
+        click.option(
+            "--days",
+            type=IntRange(1, MAX_DAYS),
+            help="Horizon: follow-ups due within this many days (default: [calendar] days, 90).",
+        ),
         click.option("--contact", help="Only this contact's follow-ups (id or name)."),
         click.option("--account", help="Only the follow-ups of this account's people."),
         click.option("--todo", is_flag=True, help="Write to-dos (VTODO with a due date) instead of events."),
         click.option("--dates", is_flag=True, help="Add birthdays and anniversaries as yearly events."),
-        click.option("--alarm-minutes", type=IntRange(0, MAX_ALARM),
-                     help="Reminder this many minutes before a timed item (default: [calendar] alarm_minutes, 30); "
-                          "all-day items remind at [calendar] alarm_time on their day (09:00)."),
+        click.option(
+            "--alarm-minutes",
+            type=IntRange(0, MAX_ALARM),
+            help="Reminder this many minutes before a timed item (default: [calendar] alarm_minutes, 30); "
+            "all-day items remind at [calendar] alarm_time on their day (09:00).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -77,7 +83,11 @@ def _selection(session: Session, days, contact, account, todo, dates, alarm_minu
         days=days if days is not None else cfg.days,
         alarm_minutes=alarm_minutes if alarm_minutes is not None else cfg.alarm_minutes,
         alarm_time=cfg.alarm_time,
-        contact=contact, account=account, todo=todo, dates=dates, persist=persist,
+        contact=contact,
+        account=account,
+        todo=todo,
+        dates=dates,
+        persist=persist,
     )
 
 
@@ -89,8 +99,14 @@ def _when(entry, tz) -> str:
 
 
 @export.command("ics")
-@click.option("-o", "--output", default="-", show_default=True, metavar="FILE|-",
-              help="File to write (replaced atomically, mode 0600), or - for standard output.")
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    metavar="FILE|-",
+    help="File to write (replaced atomically, mode 0600), or - for standard output.",
+)
 @selection_options
 @pass_session
 def export_ics(session: Session, output: str, days, contact, account, todo, dates, alarm_minutes) -> None:
@@ -153,13 +169,29 @@ def _password(username: str | None, password_stdin: bool, configured: str) -> st
 @click.argument("url", required=False)
 @click.option("--user", "username", help="User name (default: [calendar] username).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
-@click.option("--calendar", "calendar_name", metavar="NAME",
-              help="Use (or create) the calendar with this name under URL's account, instead of URL itself.")
+@click.option(
+    "--calendar",
+    "calendar_name",
+    metavar="NAME",
+    help="Use (or create) the calendar with this name under URL's account, instead of URL itself.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change on the server and change nothing.")
 @selection_options
 @pass_session
-def publish(session: Session, url, username, password_stdin, calendar_name, dry_run,
-            days, contact, account, todo, dates, alarm_minutes) -> None:
+def publish(
+    session: Session,
+    url,
+    username,
+    password_stdin,
+    calendar_name,
+    dry_run,
+    days,
+    contact,
+    account,
+    todo,
+    dates,
+    alarm_minutes,
+) -> None:
     """Create, update and delete events on the CalDAV calendar at URL so it mirrors the export.
 
     URL defaults to [calendar] url in config.toml. Only events keepwarm wrote are

@@ -14,18 +14,27 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "account": (("contacts",), "Organizations and their stakeholders."),
     "agenda": (("engine",), "Who to reach out to, why, how, and what builds trust: overdue first."),
     "assess": (("activity",), "Rate a relationship on the six strength dimensions (1-5 each)."),
-    "backup": (("safety",), "Copy the database to FILE (default: a dated file in the backups folder), "
-               "safely while it is in use."),
-    "calendar": (("calendar",), "Keep a CalDAV calendar (Nextcloud, Radicale, iCloud, Fastmail) in step with "
-                 "your follow-ups."),
+    "backup": (
+        ("safety",),
+        "Copy the database to FILE (default: a dated file in the backups folder), safely while it is in use.",
+    ),
+    "calendar": (
+        ("calendar",),
+        "Keep a CalDAV calendar (Nextcloud, Radicale, iCloud, Fastmail) in step with your follow-ups.",
+    ),
     "contact": (("contacts",), "Add, list, show, edit and remove contacts."),
     "correspondents": (("sources",), "People you write to or meet who are not contacts yet: add or ignore them."),
-    "dashboard": (("dashboard",), "Touches against plan, key stakeholders on cadence, overdue items, inbound "
-                  "share, health and trend."),
+    "dashboard": (
+        ("dashboard",),
+        "Touches against plan, key stakeholders on cadence, overdue items, inbound share, health and trend.",
+    ),
     "demo": (("io",), "Load the example data set, dated around today, into its own database (demo.db)."),
     "dev": (("dev",), "Developer tools (synthetic data)."),
-    "doctor": (("safety",), "Check the database (integrity, schema version), file permissions, rules and "
-               "plugins; say how to fix each problem."),
+    "doctor": (
+        ("safety",),
+        "Check the database (integrity, schema version), file permissions, rules and "
+        "plugins; say how to fix each problem.",
+    ),
     "export": (("groups", "io", "calendar"), "Take everything out (JSON backup, vCard, iCalendar)."),
     "followup": (("activity",), "Scheduled touches: add your own, complete, snooze or dismiss them."),
     "history": (("activity",), "List a contact's interactions, newest first."),

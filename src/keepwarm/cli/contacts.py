@@ -10,11 +10,11 @@ from ..errors import UserError, describe_validation_error
 from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
 from ..session import Session
 from ..store import contacts as repo
+from ..wording import spoken
 from . import cli
 from .opening import creates_database
 from .output import emit_json, table
 from .params import LINE, NOTES, EnumChoice
-from ..wording import spoken
 
 pass_session = click.make_pass_decorator(Session)
 
@@ -46,8 +46,16 @@ def contact_options(func):
         click.option("--phone", "phones", multiple=True, type=LINE, help="Phone number (repeatable)."),
         click.option("--role", type=EnumChoice(Role), help="Stakeholder role."),
         click.option("--style", type=EnumChoice(SocialStyle), help="Social style."),
-        click.option("--motivation", "motivations", multiple=True, type=EnumChoice(Motivation), help="Motivation driver (repeatable)."),
-        click.option("--interest", "interests", multiple=True, type=LINE, help="Interest, e.g. 'college football' (repeatable)."),
+        click.option(
+            "--motivation",
+            "motivations",
+            multiple=True,
+            type=EnumChoice(Motivation),
+            help="Motivation driver (repeatable).",
+        ),
+        click.option(
+            "--interest", "interests", multiple=True, type=LINE, help="Interest, e.g. 'college football' (repeatable)."
+        ),
         click.option("--channel", "preferred_channel", type=EnumChoice(Channel), help="Preferred channel."),
         click.option("--best-time", type=LINE, help="When they like to be reached, e.g. 'mornings'."),
         click.option("--do-not-contact/--may-contact", default=None, help="Never propose touches for this person."),
@@ -125,8 +133,11 @@ def _confirm_new(session: Session, new: Contact, force: bool) -> None:
     with session.store.read() as conn:
         found = repo.same_person(conn, new.name, new.emails)
     for person in found:
-        click.echo(f"warning: {repo.describe(person)} exists already ({person['why']}); "
-                   f"see it with: keepwarm contact show {person['id']}", err=True)
+        click.echo(
+            f"warning: {repo.describe(person)} exists already ({person['why']}); "
+            f"see it with: keepwarm contact show {person['id']}",
+            err=True,
+        )
     if not found or force:
         return
     # Ask outside any transaction: a prompt must not hold the write lock.
@@ -137,8 +148,14 @@ def _confirm_new(session: Session, new: Contact, force: bool) -> None:
 @contact.command("add")
 @click.argument("name", type=LINE)
 @contact_options
-@click.option("--force", "--yes", "-y", "force", is_flag=True,
-              help="Add even when someone has this name or e-mail already (no question asked).")
+@click.option(
+    "--force",
+    "--yes",
+    "-y",
+    "force",
+    is_flag=True,
+    help="Add even when someone has this name or e-mail already (no question asked).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
 @pass_session
 @creates_database
@@ -181,8 +198,15 @@ def contact_list(session: Session, account, tag, role, style, stage, search, as_
         return
     table(
         [
-            (c.id, c.name, c.account or "", spoken(c.role) if c.role else "", spoken(c.style), spoken(c.stage),
-             ", ".join(c.tags))
+            (
+                c.id,
+                c.name,
+                c.account or "",
+                spoken(c.role) if c.role else "",
+                spoken(c.style),
+                spoken(c.stage),
+                ", ".join(c.tags),
+            )
             for c in found
         ],
         ("ID", "NAME", "ACCOUNT", "ROLE", "STYLE", "STAGE", "TAGS"),

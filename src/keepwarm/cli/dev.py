@@ -32,7 +32,14 @@ def generate(session: Session, contacts: int, interactions_per_contact: int, see
 
     if counts(session)["contacts"] and not force:
         raise UserError(f"{session.db_path}: holds contacts already (use --force to add synthetic ones anyway)")
-    result = devdata.generate(session, contacts=contacts, interactions_per_contact=interactions_per_contact, seed=seed,
-                              progress=lambda i, n: click.echo(f"  {i}/{n} contacts", err=True))
-    click.echo(f"Generated {plural(result['contacts'], 'contact')} in {plural(result['accounts'], 'account')} "
-               f"with {plural(result['interactions'], 'interaction')}.")
+    result = devdata.generate(
+        session,
+        contacts=contacts,
+        interactions_per_contact=interactions_per_contact,
+        seed=seed,
+        progress=lambda i, n: click.echo(f"  {i}/{n} contacts", err=True),
+    )
+    click.echo(
+        f"Generated {plural(result['contacts'], 'contact')} in {plural(result['accounts'], 'account')} "
+        f"with {plural(result['interactions'], 'interaction')}."
+    )

@@ -23,12 +23,18 @@ pass_session = click.make_pass_decorator(Session)
 
 
 @cli.command()
-@click.option("--on", "on", help="Look from this day (default: today): plugins see it as their today; "
-                                 "nothing is stored as of it.")
-@click.option("--days", type=IntRange(0, 366), default=7, show_default=True,
-              help="Include what falls due within this many days.")
-@click.option("--limit", type=IntRange(1, MAX_ID), default=None,
-              help="Show only the first N items (the most urgent); only their advice is worked out.")
+@click.option(
+    "--on", "on", help="Look from this day (default: today): plugins see it as their today; nothing is stored as of it."
+)
+@click.option(
+    "--days", type=IntRange(0, 366), default=7, show_default=True, help="Include what falls due within this many days."
+)
+@click.option(
+    "--limit",
+    type=IntRange(1, MAX_ID),
+    default=None,
+    help="Show only the first N items (the most urgent); only their advice is worked out.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def agenda(session: Session, on: str | None, days: int, limit: int | None, as_json: bool) -> None:
@@ -54,10 +60,15 @@ def _print_agenda(result: Agenda, limit: int | None) -> None:
         if item.bucket != current:
             current = item.bucket
             click.echo(f"\n{current.upper()}")
-        when = "today" if item.overdue_days == 0 else (
-            f"{item.overdue_days}d overdue" if item.overdue_days > 0 else item.due.isoformat())
-        click.echo(f"  #{item.followup.id} {item.contact.name} ({when}, health {item.health.score}): "
-                   f"{one_line(item.followup.reason)}")
+        when = (
+            "today"
+            if item.overdue_days == 0
+            else (f"{item.overdue_days}d overdue" if item.overdue_days > 0 else item.due.isoformat())
+        )
+        click.echo(
+            f"  #{item.followup.id} {item.contact.name} ({when}, health {item.health.score}): "
+            f"{one_line(item.followup.reason)}"
+        )
         if item.followup.action:
             click.echo(f"      do: {one_line(item.followup.action)}")
         for warning in item.warnings[:2]:
@@ -87,14 +98,21 @@ def rules_check(session: Session, as_json: bool) -> None:
     runtime = session.runtime
     problems = runtime.rules.problems
     if as_json:
-        emit_json({"ok": not problems, "problems": [p.to_json() for p in problems],
-                   "files": [str(f) for f in runtime.rules.raw.files]})
+        emit_json(
+            {
+                "ok": not problems,
+                "problems": [p.to_json() for p in problems],
+                "files": [str(f) for f in runtime.rules.raw.files],
+            }
+        )
     else:
         for problem in problems:
             click.echo(str(problem), err=True)
         if not problems:
-            click.echo(f"{plural(len(runtime.rules.raw.files), 'rule file')}, {plural(len(runtime.rules.sections), 'section')}: "
-                       "all valid.")
+            click.echo(
+                f"{plural(len(runtime.rules.raw.files), 'rule file')}, {plural(len(runtime.rules.sections), 'section')}: "
+                "all valid."
+            )
     if problems:
         raise SystemExit(2)
 
@@ -156,8 +174,12 @@ def rules_init(session: Session, force: bool) -> None:
 
 
 @rules.command("docs")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the page to this file (e.g. docs/rules.md) instead of printing it.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the page to this file (e.g. docs/rules.md) instead of printing it.",
+)
 @click.option("--check", is_flag=True, help="Only compare with --output's file; exit 1 if it is stale.")
 def rules_docs(output: Path | None, check: bool) -> None:
     """The reference of every built-in rule and its TOML keys, from the code (docs/rules.md)."""
@@ -169,8 +191,9 @@ def rules_docs(output: Path | None, check: bool) -> None:
             raise UserError("--check: give the file to compare with --output")
         current = output.read_text(encoding="utf-8") if output.is_file() else None
         if current != text:
-            click.echo(f"keepwarm: {output}: stale; regenerate it with `keepwarm rules docs --output {output}`",
-                       err=True)
+            click.echo(
+                f"keepwarm: {output}: stale; regenerate it with `keepwarm rules docs --output {output}`", err=True
+            )
             raise SystemExit(1)
         click.echo(f"{output}: up to date.")
         return
@@ -204,11 +227,20 @@ def plugins() -> None:
 
 @plugins.command("new")
 @click.argument("name")
-@click.option("--family", type=click.Choice(["cadence", "tips", "warnings", "suggestions"]), multiple=True,
-              help="Which hook the plugin implements (default: tips). Repeat it for a package with one "
-                   "plugin per family, e.g. --family tips --family warnings.")
-@click.option("--dir", "parent", type=click.Path(file_okay=False, path_type=Path), default=".",
-              help="Folder to create the package in (default: the current one).")
+@click.option(
+    "--family",
+    type=click.Choice(["cadence", "tips", "warnings", "suggestions"]),
+    multiple=True,
+    help="Which hook the plugin implements (default: tips). Repeat it for a package with one "
+    "plugin per family, e.g. --family tips --family warnings.",
+)
+@click.option(
+    "--dir",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="Folder to create the package in (default: the current one).",
+)
 def plugins_new(name: str, family: tuple[str, ...], parent: Path) -> None:
     """Scaffold a plugin package NAME (e.g. golf-tips): pyproject, module, TOML defaults, tests, README."""
     from ..scaffold import create
@@ -243,13 +275,18 @@ def plugins_list(session: Session, show_all: bool, hook: str | None, as_json: bo
         return
     table(
         [
-            (i.name, i.source, i.version,
-             i.section or ("sources: " + ", ".join(kinds[i.name]) if i.name in kinds else "-"),
-             "error: " + i.error if i.error else ("disabled: " + i.disabled if i.disabled else ", ".join(
-                 h.removeprefix("keepwarm_") for h in i.hooks)))
+            (
+                i.name,
+                i.source,
+                i.version,
+                i.section or ("sources: " + ", ".join(kinds[i.name]) if i.name in kinds else "-"),
+                "error: " + i.error
+                if i.error
+                else (
+                    "disabled: " + i.disabled if i.disabled else ", ".join(h.removeprefix("keepwarm_") for h in i.hooks)
+                ),
+            )
             for i in infos
         ],
         ("NAME", "SOURCE", "VERSION", "SECTION", "HOOKS / STATUS"),
     )
-
-

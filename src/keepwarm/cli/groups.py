@@ -1,7 +1,5 @@
 """Command groups that several modules add commands to."""
 
-import click
-
 from . import cli
 
 

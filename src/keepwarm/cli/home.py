@@ -13,8 +13,8 @@ import click
 from sqlalchemy import func, select
 
 from ..session import Session
-from ..wording import plural
 from ..store import schema
+from ..wording import plural
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -24,7 +24,9 @@ def counts(session: Session) -> dict[str, int]:
             "accounts": conn.execute(select(func.count()).select_from(schema.accounts)).scalar_one(),
             "interactions": conn.execute(select(func.count()).select_from(schema.interactions)).scalar_one(),
             "open_followups": conn.execute(
-                select(func.count()).select_from(schema.followups).where(schema.followups.c.status.in_(("open", "snoozed")))
+                select(func.count())
+                .select_from(schema.followups)
+                .where(schema.followups.c.status.in_(("open", "snoozed")))
             ).scalar_one(),
         }
 

@@ -77,10 +77,21 @@ def import_vcard(session: Session, files: tuple[Path, ...], dry_run, skip_invali
 
 @import_.command("csv")
 @click.argument("file", type=FILE)
-@click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD",
-              help="Which column holds which field, e.g. 'Full name=name' (repeatable).")
-@click.option("--format", "format_key", type=click.Choice(FORMAT_KEYS), default="auto", show_default=True,
-              help="Skip recognition by headers.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Which column holds which field, e.g. 'Full name=name' (repeatable).",
+)
+@click.option(
+    "--format",
+    "format_key",
+    type=click.Choice(FORMAT_KEYS),
+    default="auto",
+    show_default=True,
+    help="Skip recognition by headers.",
+)
 @import_options
 @pass_session
 @creates_database
@@ -95,16 +106,27 @@ def import_csv(session: Session, file: Path, mapping, format_key, dry_run, skip_
     from ..io import imports
 
     report = imports.import_contacts_csv(
-        session.store, file, session.now, mapping=mapping, format_key=format_key,
-        dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding,
+        session.store,
+        file,
+        session.now,
+        mapping=mapping,
+        format_key=format_key,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        encoding=encoding,
     )
     _show(report, as_json)
 
 
 @import_.command("interactions")
 @click.argument("file", type=FILE)
-@click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD",
-              help="Which column holds which field, e.g. 'Activity date=date' (repeatable).")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Which column holds which field, e.g. 'Activity date=date' (repeatable).",
+)
 @import_options
 @pass_session
 @creates_database
@@ -112,14 +134,29 @@ def import_interactions(session: Session, file: Path, mapping, dry_run, skip_inv
     """A history of touches from a CSV (date, contact or email, channel, direction, purpose, notes, ...).
 
     Contacts are found by email, else by exact name. Times without a zone are
-    in your time zone; a date alone means noon.
+    in your time zone; a date alone means noon. Prints the counts and the first
+    problems with their lines (--json: every row); a progress bar on a terminal.
     """
     from ..io import imports
+    from .terminal import ProgressLine
 
-    report = imports.import_interactions(
-        session.store, file, session.now, session.tz, mapping=mapping,
-        dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding,
-    )
+    bar = None if as_json else ProgressLine()
+    try:
+        report = imports.import_interactions(
+            session.store,
+            file,
+            session.now,
+            session.tz,
+            mapping=mapping,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            encoding=encoding,
+            detail=as_json,
+            progress=(lambda done, total: bar("reading", done, total)) if bar else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     _show(report, as_json)
 
 
@@ -143,7 +180,9 @@ def _write(output: Path, text: str) -> bool:
 
 
 @export.command("json")
-@click.option("--output", "-o", type=OUTPUT, default="-", show_default=True, help="File to write ('-': standard output).")
+@click.option(
+    "--output", "-o", type=OUTPUT, default="-", show_default=True, help="File to write ('-': standard output)."
+)
 @pass_session
 def export_json(session: Session, output: Path) -> None:
     """Everything as one JSON backup: contacts, accounts, history, promises, follow-ups, assessments, your rules.
@@ -164,7 +203,9 @@ def export_json(session: Session, output: Path) -> None:
 
 
 @export.command("vcard")
-@click.option("--output", "-o", type=OUTPUT, default="-", show_default=True, help="File to write ('-': standard output).")
+@click.option(
+    "--output", "-o", type=OUTPUT, default="-", show_default=True, help="File to write ('-': standard output)."
+)
 @click.option("--account", help="Only this account's people.")
 @click.option("--tag", help="Only contacts with this tag.")
 @click.option("--role", type=EnumChoice(Role))
@@ -175,8 +216,12 @@ def export_vcard(session: Session, output: Path, account, tag, role, stage, sear
     """Contacts as vCard 4.0 (all, or those the filters select); keepwarm's own fields travel as X-KEEPWARM-*."""
     with session.store.read() as conn:
         found = people.list_contacts(
-            conn, account=account, tag=tag, role=role.value if role else None,
-            stage=stage.value if stage else None, search=search,
+            conn,
+            account=account,
+            tag=tag,
+            role=role.value if role else None,
+            stage=stage.value if stage else None,
+            search=search,
         )
     from ..io import vcard_export
 
@@ -189,13 +234,31 @@ def export_vcard(session: Session, output: Path, account, tag, role, stage, sear
 
 
 def _counts(counts: dict[str, int]) -> str:
-    order = ("contacts", "accounts", "interactions", "promises", "followups", "assessments", "captures",
-             "ignored_addresses", "source_state", "rules")
-    names = {"followups": "follow-up", "rules": "rule file", "captures": "captured message or event",
-             "ignored_addresses": "ignored address", "source_state": "source"}
+    order = (
+        "contacts",
+        "accounts",
+        "interactions",
+        "promises",
+        "followups",
+        "assessments",
+        "captures",
+        "ignored_addresses",
+        "source_state",
+        "rules",
+    )
+    names = {
+        "followups": "follow-up",
+        "rules": "rule file",
+        "captures": "captured message or event",
+        "ignored_addresses": "ignored address",
+        "source_state": "source",
+    }
     many = {"captures": "captured messages and events", "ignored_addresses": "ignored addresses"}
-    return ", ".join(plural(counts.get(k, 0), names.get(k, k[:-1]), many.get(k)) for k in order
-                     if k in counts and (counts[k] or k not in many and k != "source_state"))
+    return ", ".join(
+        plural(counts.get(k, 0), names.get(k, k[:-1]), many.get(k))
+        for k in order
+        if k in counts and (counts[k] or k not in many and k != "source_state")
+    )
 
 
 @cli.command("restore")

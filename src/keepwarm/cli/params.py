@@ -37,7 +37,11 @@ class EnumChoice(click.ParamType):
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
 
-        return [CompletionItem(typed(m)) for m in self.enum if typed(m).startswith(normalize_word(incomplete).replace("_", "-"))]
+        return [
+            CompletionItem(typed(m))
+            for m in self.enum
+            if typed(m).startswith(normalize_word(incomplete).replace("_", "-"))
+        ]
 
 
 class IntRange(click.IntRange):
@@ -92,8 +96,11 @@ class Hours(click.ParamType):
             except (TypeError, ValueError):
                 self.fail(f"{value!r} is not a number of hours (expected e.g. 4 or 0.5)", param, ctx)
         if not math.isfinite(number) or number < 0 or number > RESPONSE_HOURS_MAX:
-            self.fail(f"{value!r} is not a number of hours (expected a finite number, 0 to {RESPONSE_HOURS_MAX:,})",
-                      param, ctx)
+            self.fail(
+                f"{value!r} is not a number of hours (expected a finite number, 0 to {RESPONSE_HOURS_MAX:,})",
+                param,
+                ctx,
+            )
         return number
 
 

@@ -30,16 +30,20 @@ def backup_command(session: Session, file: Path | None, force: bool, as_json: bo
     migration, restore and large import (the newest 10 are kept).
     """
     if file is not None and str(file) == "-":  # every export reads '-' as standard output; a backup cannot
-        raise UserError("FILE: '-' is standard output, and a backup is a database file "
-                        "(expected a file name; use `keepwarm export json` for a stream)")
+        raise UserError(
+            "FILE: '-' is standard output, and a backup is a database file "
+            "(expected a file name; use `keepwarm export json` for a stream)"
+        )
     store = session.store
     target = backups.backup_to(store.path, file, store.backup_dir, force=force)
     counts = backups.counts(target)
     if as_json:
         emit_json({"database": str(store.path), "backup": str(target), "counts": counts})
         return
-    click.echo(f"Backed up {plural(counts['contacts'], 'contact')} and {plural(counts['interactions'], 'interaction')} "
-               f"to {target}")
+    click.echo(
+        f"Backed up {plural(counts['contacts'], 'contact')} and {plural(counts['interactions'], 'interaction')} "
+        f"to {target}"
+    )
 
 
 @cli.command("doctor")

@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
-from ..text import visible
 from ..session import Session
 from ..wording import plural
 from . import cli
-from .problems import report_problems
 from .opening import creates_database
 from .output import emit_json, table
+from .problems import report_problems
+from .terminal import ProgressLine
 
 pass_session = click.make_pass_decorator(Session)
 
@@ -33,7 +33,7 @@ def _settings(pairs: tuple[str, ...]) -> dict:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise UserError(f"--set: {pair!r} is not KEY=VALUE (e.g. --set folders='[\"INBOX\", \"Sent\"]')")
+            raise UserError(f'--set: {pair!r} is not KEY=VALUE (e.g. --set folders=\'["INBOX", "Sent"]\')')
         out[key.strip()] = _value(value.strip())
     return out
 
@@ -55,35 +55,6 @@ def _fresh_name(session: Session, kind: str) -> str:
     return f"{kind}-{n}"
 
 
-class _Bar:
-    """Progress on stderr while a source is read, only when stderr is a terminal (a script sees the summary only)."""
-
-    def __init__(self) -> None:
-        from .terminal import raw_stderr
-
-        self.stream = raw_stderr()
-        self.shown = self.stream.isatty()
-        self.width = 0
-
-    def __call__(self, name: str, done: int, total: int | None) -> None:
-        if not self.shown:
-            return
-        if total:
-            filled = int(30 * min(done, total) / total)
-            text = f"  {name} [{'#' * filled}{'.' * (30 - filled)}] {done:,} of {total:,}"
-        else:
-            text = f"  {name}: {done:,} read"
-        self.width = max(self.width, len(text))
-        self.stream.write("\r" + visible(text, multiline=False).ljust(self.width))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.shown and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-            self.width = 0
-
-
 def _sync_summaries(session: Session, names: list[str] | None, as_json: bool, dry_run: bool = False) -> list:
     """Sync with a progress line; the first Ctrl-C stops after the item being read, keeping what was saved."""
     import signal
@@ -91,7 +62,7 @@ def _sync_summaries(session: Session, names: list[str] | None, as_json: bool, dr
 
     from ..sources.sync import sync
 
-    bar = _Bar() if not as_json else None
+    bar = ProgressLine() if not as_json else None
     cancel = threading.Event()
 
     def stop(_signum, _frame) -> None:
@@ -117,8 +88,10 @@ def _print_summaries(summaries: list, as_json: bool) -> None:
         emit_json([s.to_json() for s in summaries])
     else:
         if not summaries:
-            click.echo("No sources yet: add one with `keepwarm source add maildir ~/Mail/work` "
-                       "(or mbox, imap, ics, vdir, caldav; `keepwarm source kinds` lists them).")
+            click.echo(
+                "No sources yet: add one with `keepwarm source add maildir ~/Mail/work` "
+                "(or mbox, imap, ics, vdir, caldav; `keepwarm source kinds` lists them)."
+            )
         for summary in summaries:
             click.echo(summary.line())
     if any(s.stopped for s in summaries):
@@ -151,23 +124,34 @@ def source_group() -> None:
 @pass_session
 def kinds_command(session: Session, as_json: bool) -> None:
     """List the kinds of source the plugins offer, with their options."""
-    from ..sources.registry import kinds
-
     from pydantic_core import to_jsonable_python
+
+    from ..sources.registry import kinds
 
     offered = kinds(session)
     report_problems(session.runtime)
     rows = []
     for name, (plugin, kind) in sorted(offered.items()):
         options = {
-            key: {"required": field.is_required(),
-                  "default": None if field.is_required() else to_jsonable_python(
-                      field.get_default(call_default_factory=True), fallback=str),
-                  "help": field.description or ""}
+            key: {
+                "required": field.is_required(),
+                "default": None
+                if field.is_required()
+                else to_jsonable_python(field.get_default(call_default_factory=True), fallback=str),
+                "help": field.description or "",
+            }
             for key, field in kind.options.model_fields.items()
         }
-        rows.append({"kind": name, "family": kind.family, "plugin": plugin, "summary": kind.summary,
-                     "target": kind.target, "options": options})
+        rows.append(
+            {
+                "kind": name,
+                "family": kind.family,
+                "plugin": plugin,
+                "summary": kind.summary,
+                "target": kind.target,
+                "options": options,
+            }
+        )
     if as_json:
         emit_json(rows)
         return
@@ -186,16 +170,34 @@ def kinds_command(session: Session, as_json: bool) -> None:
 @click.argument("kind")
 @click.argument("target")
 @click.option("--name", help="What to call the source (default: the kind, numbered if taken).")
-@click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE",
-              help="Another option of the kind (see `keepwarm source kinds`); repeat for several.")
-@click.option("--me", "addresses", multiple=True, metavar="ADDRESS",
-              help="One of your own e-mail addresses, added to `me` in config.toml; repeat for aliases.")
+@click.option(
+    "--set",
+    "pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Another option of the kind (see `keepwarm source kinds`); repeat for several.",
+)
+@click.option(
+    "--me",
+    "addresses",
+    multiple=True,
+    metavar="ADDRESS",
+    help="One of your own e-mail addresses, added to `me` in config.toml; repeat for aliases.",
+)
 @click.option("--no-sync", is_flag=True, help="Only add it; read it with the next `keepwarm sync`.")
 @click.option("--json", "as_json", is_flag=True, help="Print the first sync's summary as JSON.")
 @pass_session
 @creates_database
-def add_command(session: Session, kind: str, target: str, name: str | None, pairs: tuple[str, ...],
-                addresses: tuple[str, ...], no_sync: bool, as_json: bool) -> None:
+def add_command(
+    session: Session,
+    kind: str,
+    target: str,
+    name: str | None,
+    pairs: tuple[str, ...],
+    addresses: tuple[str, ...],
+    no_sync: bool,
+    as_json: bool,
+) -> None:
     """Add a source of KIND reading TARGET (a folder, a file, a server), then sync it.
 
     \b
@@ -235,8 +237,9 @@ def add_command(session: Session, kind: str, target: str, name: str | None, pair
         return
     # The first sync runs before the source is written down: one that cannot read anything at all
     # (no such folder, the server refuses the login) adds nothing, and says why.
-    trial = session.settings.model_copy(update={
-        "me": me, "sources": {**session.settings.sources, name: SourceSettings(kind=kind, **written)}})
+    trial = session.settings.model_copy(
+        update={"me": me, "sources": {**session.settings.sources, name: SourceSettings(kind=kind, **written)}}
+    )
     session.__dict__["settings"] = trial
     summaries = _sync_summaries(session, [name], as_json)
     [summary] = summaries
@@ -245,8 +248,9 @@ def add_command(session: Session, kind: str, target: str, name: str | None, pair
 
         with session.store.write() as conn:
             kept.forget(conn, name, keep_touches=False)
-        raise UserError(f"{summary.problem}; the source was not added (fix it and add it again, or add it as it "
-                        "is with --no-sync)")
+        raise UserError(
+            f"{summary.problem}; the source was not added (fix it and add it again, or add it as it is with --no-sync)"
+        )
     path = config_file.add_source(name, kind, written, me=me if addresses else None)
     click.echo(f"Added source {name} ({kind}: {written[found.target]}) to {path}", err=True)
     _print_summaries(summaries, as_json)
@@ -265,27 +269,50 @@ def list_command(session: Session, as_json: bool) -> None:
     with session.store.read() as conn:
         for source in every:
             _, summary, synced = kept.load_state(conn, source.name)
-            rows.append({
-                "name": source.name, "kind": source.kind_name, "target": source.target,
-                "synced_at": synced.isoformat() if synced else None, "touches": kept.touches_of(conn, source.name),
-                "last_sync": summary or None, "problem": source.problem or (summary or {}).get("problem"),
-            })
+            rows.append(
+                {
+                    "name": source.name,
+                    "kind": source.kind_name,
+                    "target": source.target,
+                    "synced_at": synced.isoformat() if synced else None,
+                    "touches": kept.touches_of(conn, source.name),
+                    "last_sync": summary or None,
+                    "problem": source.problem or (summary or {}).get("problem"),
+                }
+            )
     if as_json:
         emit_json(rows)
         return
     if not rows:
-        click.echo("No sources yet: add one with `keepwarm source add maildir ~/Mail/work` "
-                   "(`keepwarm source kinds` lists the kinds).")
+        click.echo(
+            "No sources yet: add one with `keepwarm source add maildir ~/Mail/work` "
+            "(`keepwarm source kinds` lists the kinds)."
+        )
         return
-    table([(r["name"], r["kind"], r["target"], (r["synced_at"] or "never")[:16].replace("T", " "),
-            r["touches"], r["problem"] or "") for r in rows],
-          ["NAME", "KIND", "TARGET", "LAST SYNC", "TOUCHES", "PROBLEM"])
+    table(
+        [
+            (
+                r["name"],
+                r["kind"],
+                r["target"],
+                (r["synced_at"] or "never")[:16].replace("T", " "),
+                r["touches"],
+                r["problem"] or "",
+            )
+            for r in rows
+        ],
+        ["NAME", "KIND", "TARGET", "LAST SYNC", "TOUCHES", "PROBLEM"],
+    )
 
 
 @source_group.command("rm")
 @click.argument("name")
-@click.option("--keep-touches/--drop-touches", "keep", default=None,
-              help="Keep the touches it brought as history, or remove them (asked when not given).")
+@click.option(
+    "--keep-touches/--drop-touches",
+    "keep",
+    default=None,
+    help="Keep the touches it brought as history, or remove them (asked when not given).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
 @pass_session
 def rm_command(session: Session, name: str, keep: bool | None, as_json: bool) -> None:
@@ -369,8 +396,13 @@ def correspondents_group(ctx: click.Context, limit: int, as_json: bool) -> None:
     if not found:
         click.echo("Nobody new: everyone you write to or meet is a contact or ignored (run `keepwarm sync` first).")
         return
-    table([(c.address, c.name, c.messages, c.inbound, c.outbound, c.meetings, c.last_at.date().isoformat())
-           for c in found], ["ADDRESS", "NAME", "MESSAGES", "IN", "OUT", "MEETINGS", "LAST"])
+    table(
+        [
+            (c.address, c.name, c.messages, c.inbound, c.outbound, c.meetings, c.last_at.date().isoformat())
+            for c in found
+        ],
+        ["ADDRESS", "NAME", "MESSAGES", "IN", "OUT", "MEETINGS", "LAST"],
+    )
 
 
 @correspondents_group.command("add")

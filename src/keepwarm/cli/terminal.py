@@ -43,6 +43,34 @@ def raw_stderr():
     return stream._stream if isinstance(stream, VisibleText) else stream
 
 
+class ProgressLine:
+    """Progress on stderr (`keepwarm sync`, `import interactions`), only when stderr is a terminal: a script
+    sees the summary alone. One line, rewritten in place: "  NAME [####......] 1,200 of 5,000"."""
+
+    def __init__(self) -> None:
+        self.stream = raw_stderr()
+        self.shown = self.stream.isatty()
+        self.width = 0
+
+    def __call__(self, name: str, done: int, total: int | None) -> None:
+        if not self.shown:
+            return
+        if total:
+            filled = int(30 * min(done, total) / total)
+            text = f"  {name} [{'#' * filled}{'.' * (30 - filled)}] {done:,} of {total:,}"
+        else:
+            text = f"  {name}: {done:,} read"
+        self.width = max(self.width, len(text))
+        self.stream.write("\r" + visible(text, multiline=False).ljust(self.width))
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
+
+
 @contextmanager
 def visible_controls() -> Iterator[None]:
     """Wrap stdout and stderr for the duration of one command (also under click's CliRunner)."""
@@ -67,4 +95,6 @@ def refuse_undecodable(args) -> None:
         for ch in arg:
             if 0xD800 <= ord(ch) <= 0xDFFF:
                 shown = visible(arg, multiline=False)
-                raise UserError(f"argument {number} ({shown}) is not valid UTF-8 text (expected UTF-8, check the terminal's encoding)")
+                raise UserError(
+                    f"argument {number} ({shown}) is not valid UTF-8 text (expected UTF-8, check the terminal's encoding)"
+                )

@@ -56,9 +56,14 @@ class AgendaItem:
         """Without `advice`, no "tips" and "suggestions" keys (`advice_json()` gives them later)."""
         out = {
             "followup": self.followup.model_dump(mode="json"),
-            "contact": {"id": self.contact.id, "name": self.contact.name, "account": self.contact.account,
-                        "role": self.contact.role.value if self.contact.role else None,
-                        "style": self.contact.style.value, "tier": self.contact.tier.value},
+            "contact": {
+                "id": self.contact.id,
+                "name": self.contact.name,
+                "account": self.contact.account,
+                "role": self.contact.role.value if self.contact.role else None,
+                "style": self.contact.style.value,
+                "tier": self.contact.tier.value,
+            },
             "due": self.due.isoformat(),
             "bucket": self.bucket,
             "overdue_days": self.overdue_days,
@@ -78,8 +83,10 @@ class Agenda:
     evaluation: Evaluation
 
     def to_json(self, *, advice: bool = True) -> dict:
-        return {key: list(value) if isinstance(value, Iterator) else value
-                for key, value in self.stream_json(advice=advice).items()}
+        return {
+            key: list(value) if isinstance(value, Iterator) else value
+            for key, value in self.stream_json(advice=advice).items()
+        }
 
     def stream_json(self, *, advice: bool = True, limit: int | None = None) -> dict:
         """What `to_json` gives, its items and problems as iterators, for a printer that writes as it goes.
@@ -90,8 +97,11 @@ class Agenda:
         advice alone is worked out) and "more": how many were left out.
         """
         shown = self.items if limit is None else self.items[:limit]
-        out: dict = {"on": self.on.isoformat(), "until": self.until.isoformat(),
-                     "items": self._items_json(shown, advice)}
+        out: dict = {
+            "on": self.on.isoformat(),
+            "until": self.until.isoformat(),
+            "items": self._items_json(shown, advice),
+        }
         if limit is not None:
             out["more"] = len(self.items) - len(shown)
         out["problems"] = self._problems_json()
@@ -109,8 +119,10 @@ class Agenda:
 
 
 def _advice_json(evaluation: Evaluation, contact_id: int, shown: int) -> dict:
-    return {"tips": to_json(evaluation.tips(contact_id)),
-            "suggestions": to_json(evaluation.suggestions(contact_id)[:shown])}
+    return {
+        "tips": to_json(evaluation.tips(contact_id)),
+        "suggestions": to_json(evaluation.suggestions(contact_id)[:shown]),
+    }
 
 
 def contact_advice(session: Session, contact_id: int) -> tuple[dict, list[str]]:
@@ -121,8 +133,11 @@ def contact_advice(session: Session, contact_id: int) -> tuple[dict, list[str]]:
     of after every contact has been evaluated. Also the run's problem messages.
     """
     evaluation = evaluate(session, persist=False, contact_ids=[contact_id])
-    advice = (_advice_json(evaluation, contact_id, evaluation.runtime.engine.suggestions_shown)
-              if contact_id in evaluation.contacts else {"tips": [], "suggestions": []})
+    advice = (
+        _advice_json(evaluation, contact_id, evaluation.runtime.engine.suggestions_shown)
+        if contact_id in evaluation.contacts
+        else {"tips": [], "suggestions": []}
+    )
     return advice, evaluation.runtime.messages()
 
 
@@ -135,7 +150,11 @@ def _urgency(item: AgendaItem) -> tuple:
 
 
 def build_agenda(
-    session: Session, *, on: dt.date | None = None, days: int = 7, evaluation: Evaluation | None = None,
+    session: Session,
+    *,
+    on: dt.date | None = None,
+    days: int = 7,
+    evaluation: Evaluation | None = None,
     advice: bool = True,
 ) -> Agenda:
     """Items due on or before `on + days`, overdue first; `on` defaults to today.

@@ -76,7 +76,9 @@ def _fast(hint: Any, meta: Mapping[str, Any], scope: dict[str, Any], i: int) -> 
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
         return f"v is None or ({_fast(inner[0], meta, scope, i)})" if len(inner) == 1 else "False"
     if hint is str:
-        return "type(v) is str and len(v) <= MAX_TEXT" + ("" if meta.get("empty") else " and v != '' and not v.isspace()")
+        return "type(v) is str and len(v) <= MAX_TEXT" + (
+            "" if meta.get("empty") else " and v != '' and not v.isspace()"
+        )
     if hint is bool:
         return "v is True or v is False"
     bounds = meta.get("range")
@@ -179,8 +181,11 @@ def _number(kind: type, bounds: tuple[float, float] | None) -> Callable[[str, An
         wanted += f" from {bounds[0]} to {bounds[1]}"
 
     def number(where: str, value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, allowed) or (
-                type(value) is float and not math.isfinite(value)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, allowed)
+            or (type(value) is float and not math.isfinite(value))
+        ):
             raise ResultError(f"{where}: expected {wanted}, got {_got(value)}")
         if bounds is not None and not bounds[0] <= value <= bounds[1]:
             raise ResultError(f"{where}: expected {wanted}, got {value!r}")
@@ -190,8 +195,9 @@ def _number(kind: type, bounds: tuple[float, float] | None) -> Callable[[str, An
 
 def _date(where: str, value: Any) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise ResultError(f"{where}: expected a date (datetime.date, e.g. ctx.today + timedelta(days=7)), "
-                          f"got {_got(value)}")
+        raise ResultError(
+            f"{where}: expected a date (datetime.date, e.g. ctx.today + timedelta(days=7)), got {_got(value)}"
+        )
 
 
 _SCALARS = (str, int, float, bool, type(None), dt.date, dt.time)

@@ -28,7 +28,16 @@ from .readonly import Freezer
 from .reconcile import reconcile
 from .runtime import Runtime
 from .types import (
-    AccountContext, ContactContext, ContactStats, Member, Network, Proposal, Suggestion, Tip, Touch, Warning,
+    AccountContext,
+    ContactContext,
+    ContactStats,
+    Member,
+    Network,
+    Proposal,
+    Suggestion,
+    Tip,
+    Touch,
+    Warning,
 )
 
 
@@ -101,8 +110,10 @@ class Evaluation:
             out: dict[int, Health] = {}
             for aid, actx in self.account_contexts.items():
                 member_health = [
-                    (self.health.get(m.contact.id) or contact_health(m.stats, [], self.today, default_days, cfg),
-                     m.contact.tier.value)
+                    (
+                        self.health.get(m.contact.id) or contact_health(m.stats, [], self.today, default_days, cfg),
+                        m.contact.tier.value,
+                    )
                     for m in actx.members
                 ]
                 out[aid] = account_health(member_health, self.account_warnings.get(aid, []), cfg)
@@ -119,11 +130,21 @@ class Evaluation:
             if cached is not None:
                 return cached
         c = self.contexts[contact_id]
-        ctx = self._freeze(ContactContext(
-            c.contact, c.stats, c.today, c.now, c.rules, c.account, c.network, c.commitments,
-            c.followups if followups_ is None else tuple(followups_), tuple(self.warnings.get(contact_id, ())),
-            c.touch_source,
-        ))
+        ctx = self._freeze(
+            ContactContext(
+                c.contact,
+                c.stats,
+                c.today,
+                c.now,
+                c.rules,
+                c.account,
+                c.network,
+                c.commitments,
+                c.followups if followups_ is None else tuple(followups_),
+                tuple(self.warnings.get(contact_id, ())),
+                c.touch_source,
+            )
+        )
         if followups_ is None:
             self._advice_contexts[contact_id] = ctx
         return ctx
@@ -174,7 +195,10 @@ class RecentTouches:
 
 
 def evaluate(
-    session: Session, *, persist: bool = True, contact_ids: Iterable[int] | None = None,
+    session: Session,
+    *,
+    persist: bool = True,
+    contact_ids: Iterable[int] | None = None,
     now: dt.datetime | None = None,
 ) -> Evaluation:
     """Run the engine. With `contact_ids`, only those contacts (and their accounts) are evaluated.
@@ -200,8 +224,15 @@ class _Run:
 
     def stats(self, conn, ids: list[int] | None) -> dict[int, ContactStats]:
         cfg = self.runtime.engine
-        return statistics.compute(conn, self.now, self.today, recent_days=cfg.recent_days,
-                                  baseline_days=cfg.baseline_days, signals=self.signals, contact_ids=ids)
+        return statistics.compute(
+            conn,
+            self.now,
+            self.today,
+            recent_days=cfg.recent_days,
+            baseline_days=cfg.baseline_days,
+            signals=self.signals,
+            contact_ids=ids,
+        )
 
     def stats_later(self, ids: list[int]) -> dict[int, ContactStats]:
         with self.session.store.read() as conn:
@@ -246,16 +277,21 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
     if wanted is not None:
         focus = people.list_contacts(conn, ids=wanted)
         account_ids = {people.find_account_id(conn, c.account) for c in focus if c.account}
-        members = [c for aid in account_ids if aid is not None
-                   for c in people.list_contacts(conn, account_id=aid)]
+        members = [c for aid in account_ids if aid is not None for c in people.list_contacts(conn, account_id=aid)]
         in_scope = {c.id: c for c in [*focus, *members]}
         accounts = {aid: people.get_account(conn, aid) for aid in sorted(account_ids) if aid is not None}
         # The accounts' other members: what account rules read now, the rest on first use.
         stats = run.stats(conn, [cid for cid in in_scope if cid in wanted])
-        stats.update(statistics.compute_members(
-            conn, run.now, recent_days=cfg.recent_days, baseline_days=cfg.baseline_days,
-            contact_ids=[cid for cid in in_scope if cid not in wanted], complete=run.stats_later,
-        ))
+        stats.update(
+            statistics.compute_members(
+                conn,
+                run.now,
+                recent_days=cfg.recent_days,
+                baseline_days=cfg.baseline_days,
+                contact_ids=[cid for cid in in_scope if cid not in wanted],
+                complete=run.stats_later,
+            )
+        )
         stats = {cid: stats[cid] for cid in sorted(stats)}
     else:
         network_contacts = people.list_contacts(conn)
@@ -292,16 +328,23 @@ def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
     for cid, aid in account_of.items():
         by_account[aid].append(Member(in_scope[cid], stats[cid]))
     account_contexts = {
-        aid: freeze(AccountContext(account=inputs.accounts[aid], members=tuple(ms), today=run.today, now=run.now,
-                                   rules=run.rules))
+        aid: freeze(
+            AccountContext(
+                account=inputs.accounts[aid], members=tuple(ms), today=run.today, now=run.now, rules=run.rules
+            )
+        )
         for aid, ms in by_account.items()
     }
     targets = list(in_scope) if wanted is None else [cid for cid in in_scope if cid in wanted]
     per_contact = _PerContact(run, network, account_contexts, account_of, None if wanted is None else targets)
     for cid in targets:
         per_contact(in_scope[cid], stats[cid], inputs)
-    contexts, proposals, failed, warnings = per_contact.contexts, per_contact.proposals, per_contact.failed, \
-        per_contact.warnings
+    contexts, proposals, failed, warnings = (
+        per_contact.contexts,
+        per_contact.proposals,
+        per_contact.failed,
+        per_contact.warnings,
+    )
     silenced = per_contact.silenced
 
     account_warn = host.dispatcher("keepwarm_account_warnings", Warning)
@@ -312,10 +355,21 @@ def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
             warnings[cid] = warnings[cid] + extra
 
     evaluation = Evaluation(
-        today=run.today, now=run.now, runtime=run.runtime, contacts={cid: in_scope[cid] for cid in targets},
-        accounts=inputs.accounts, account_of=account_of, stats=stats, contexts=contexts, proposals=proposals,
-        warnings=warnings, account_warnings=account_warnings, health={}, account_contexts=account_contexts,
-        open_followups=inputs.all_open, _freeze=freeze,
+        today=run.today,
+        now=run.now,
+        runtime=run.runtime,
+        contacts={cid: in_scope[cid] for cid in targets},
+        accounts=inputs.accounts,
+        account_of=account_of,
+        stats=stats,
+        contexts=contexts,
+        proposals=proposals,
+        warnings=warnings,
+        account_warnings=account_warnings,
+        health={},
+        account_contexts=account_contexts,
+        open_followups=inputs.all_open,
+        _freeze=freeze,
     )
     evaluation._failed, evaluation._silenced = failed, silenced
     for cid in targets:
@@ -328,8 +382,14 @@ def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
 class _PerContact:
     """Each contact's context, then its cadence proposals and its own warnings (none for a former contact)."""
 
-    def __init__(self, run: _Run, network, account_contexts: dict[int, AccountContext], account_of: dict[int, int],
-                 targets: list[int] | None) -> None:
+    def __init__(
+        self,
+        run: _Run,
+        network,
+        account_contexts: dict[int, AccountContext],
+        account_of: dict[int, int],
+        targets: list[int] | None,
+    ) -> None:
         self.run, self.network, self.account_contexts, self.account_of = run, network, account_contexts, account_of
         self.touches = RecentTouches(run.session, run.now, targets)  # None: every contact's, in one query
         self.cadence = run.runtime.host.dispatcher("keepwarm_cadence", Proposal)
@@ -343,10 +403,21 @@ class _PerContact:
     def __call__(self, contact: Contact, stats: ContactStats, inputs: _Inputs) -> None:
         run, cid = self.run, contact.id
         promises, plans = inputs.open_promises.get(cid), inputs.open_followups.get(cid)
-        ctx = run.freeze(ContactContext(
-            contact, stats, run.today, run.now, run.rules, self.account_contexts.get(self.account_of.get(cid)),
-            self.network, tuple(promises) if promises else (), tuple(plans) if plans else (), (), self.touches,
-        ))
+        ctx = run.freeze(
+            ContactContext(
+                contact,
+                stats,
+                run.today,
+                run.now,
+                run.rules,
+                self.account_contexts.get(self.account_of.get(cid)),
+                self.network,
+                tuple(promises) if promises else (),
+                tuple(plans) if plans else (),
+                (),
+                self.touches,
+            )
+        )
         self.contexts[cid] = ctx
         if contact.do_not_contact:
             self.silenced.add(cid)
@@ -366,8 +437,15 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
     with run.session.store.write() as conn:
         began = marks_store.highest(conn)
         evaluation.changes = reconcile(
-            conn, evaluation.proposals, evaluation._failed, active, targets, today=run.today, now=run.now,
-            horizon_days=cfg.horizon_days, silenced=evaluation._silenced,
+            conn,
+            evaluation.proposals,
+            evaluation._failed,
+            active,
+            targets,
+            today=run.today,
+            now=run.now,
+            horizon_days=cfg.horizon_days,
+            silenced=evaluation._silenced,
         )
         if any(evaluation.changes.values()):
             _reconciled_followups(conn, evaluation, targets)

@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .settings import HealthSettings
 from ..wording import number, plural, spoken
+from .settings import HealthSettings
 from .types import ContactStats, Warning
 
 
@@ -26,8 +26,13 @@ class HealthTerm(NamedTuple):
     detail: str
 
     def to_json(self) -> dict:
-        return {"key": self.key, "label": self.label, "points": round(self.points, 1),
-                "maximum": round(self.maximum, 1), "detail": self.detail}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "points": round(self.points, 1),
+            "maximum": round(self.maximum, 1),
+            "detail": self.detail,
+        }
 
 
 class Health:
@@ -96,8 +101,15 @@ def contact_health(
     return Health(score=score, band=band(score, cfg), source=(stats, warnings, today, interval_days, cfg))
 
 
-def _terms(stats: ContactStats, warnings: Sequence[Warning], today: dt.date, interval_days: int,
-           cfg: HealthSettings, *, explain: bool) -> list[tuple[str, str, float, float, str]]:
+def _terms(
+    stats: ContactStats,
+    warnings: Sequence[Warning],
+    today: dt.date,
+    interval_days: int,
+    cfg: HealthSettings,
+    *,
+    explain: bool,
+) -> list[tuple[str, str, float, float, str]]:
     """(key, label, points, maximum, detail) of each term; the details only with `explain`.
 
     The one place the shares are worked out, for the score and for its words alike: each term's
@@ -208,9 +220,13 @@ def account_health(members: Sequence[tuple[Health, str]], warnings: Sequence[War
     total = sum(h.score * weights.get(tier, 1.0) for h, tier in members)
     weight = sum(weights.get(tier, 1.0) for _, tier in members)
     mean = total / weight
-    terms = [HealthTerm("members", "Stakeholders", mean, 100, f"tier-weighted mean of {plural(len(members), 'contact')}")]
+    terms = [
+        HealthTerm("members", "Stakeholders", mean, 100, f"tier-weighted mean of {plural(len(members), 'contact')}")
+    ]
     penalty = min(cfg.max_warning_penalty, sum(w.severity for w in warnings) * cfg.warning_penalty)
     if warnings:
-        terms.append(HealthTerm("warnings", "Account warnings", -penalty, 0, ", ".join(sorted({w.key for w in warnings}))))
+        terms.append(
+            HealthTerm("warnings", "Account warnings", -penalty, 0, ", ".join(sorted({w.key for w in warnings})))
+        )
     score = round(_clamp((mean - penalty) / 100) * 100)
     return Health(score=score, band=band(score, cfg), terms=tuple(terms))

@@ -34,7 +34,7 @@ def last_touches(conn: Connection, ids: Iterable[int]) -> dict[int, dt.datetime 
     wanted = list(dict.fromkeys(ids))
     out: dict[int, dt.datetime | None] = dict.fromkeys(wanted)
     for start in range(0, len(wanted), 500):
-        for cid, last in conn.execute(_statements()["last_touches"], {"ids": wanted[start:start + 500]}):
+        for cid, last in conn.execute(_statements()["last_touches"], {"ids": wanted[start : start + 500]}):
             out[cid] = _aware(last)
     return out
 
@@ -50,8 +50,13 @@ def _statements() -> dict:
     ids = bindparam("ids", expanding=True)
     pattern = bindparam("pattern")
     # The latest completed touch, read backwards along (contact_id, at): usually the first entry or two.
-    latest = (select(i.at).where(i.contact_id == c.id, i.outcome == "completed")
-              .order_by(i.at.desc()).limit(1).scalar_subquery())
+    latest = (
+        select(i.at)
+        .where(i.contact_id == c.id, i.outcome == "completed")
+        .order_by(i.at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     raw = cast(c.interests, Text)
     fields = {
         "tags": c.id.in_(select(t.contact_id).where(t.tag.like(pattern, escape="\\") | _non_ascii(t.tag))),
@@ -92,8 +97,12 @@ class Candidate:
 class _LazyStats(Mapping):
     """Statistics of everyone: the evaluated contacts' already, anyone else's computed on first use."""
 
-    def __init__(self, known: Mapping[int, ContactStats], ids: Callable[[], list[int]],
-                 compute: Callable[[list[int] | None], dict[int, ContactStats]]) -> None:
+    def __init__(
+        self,
+        known: Mapping[int, ContactStats],
+        ids: Callable[[], list[int]],
+        compute: Callable[[list[int] | None], dict[int, ContactStats]],
+    ) -> None:
         self._known = dict(known)
         self._ids = ids
         self._compute = compute
@@ -148,8 +157,12 @@ class _LazyStats(Mapping):
 class StoredNetwork:
     """Quacks like `types.Network` (contacts, stats, others) and answers candidate searches from the store."""
 
-    def __init__(self, store, known: Mapping[int, ContactStats],
-                 compute: Callable[[Connection, list[int] | None], dict[int, ContactStats]]) -> None:
+    def __init__(
+        self,
+        store,
+        known: Mapping[int, ContactStats],
+        compute: Callable[[Connection, list[int] | None], dict[int, ContactStats]],
+    ) -> None:
         self._store = store
         self.stats = _LazyStats(known, self._all_ids, self._compute_with(compute))
 
@@ -162,6 +175,7 @@ class StoredNetwork:
         def run(ids: list[int] | None) -> dict[int, ContactStats]:
             with self._store.read() as conn:
                 return compute(conn, ids)
+
         return run
 
     def _all_ids(self) -> list[int]:
@@ -186,6 +200,7 @@ class StoredNetwork:
         def read(rest: list[int]) -> dict:
             with self._store.read() as conn:
                 return last_touches(conn, rest)
+
         return self.stats.last_touches(ids, read)
 
     def candidates(self, word: str, field: str) -> list[tuple[tuple, Candidate]] | None:
@@ -207,13 +222,27 @@ class StoredNetwork:
                 return []
             tags: dict[int, list[str]] = {}
             for start in range(0, len(rows), 500):
-                chunk = [r.id for r in rows[start:start + 500]]
+                chunk = [r.id for r in rows[start : start + 500]]
                 for cid, tag in conn.execute(queries["tags_of"], {"ids": chunk}):
                     tags.setdefault(cid, []).append(tag)
             account_ids = sorted({r.account_id for r in rows if r.account_id is not None})
-            names = {aid: name for aid, name in conn.execute(
-                queries["accounts"], {"ids": account_ids})} if account_ids else {}
-        return [((r.name_fold, r.id), Candidate(
-            id=r.id, name=r.name, account=names.get(r.account_id) if r.account_id else None, title=r.title,
-            tags=tuple(tags.get(r.id, ())), interests=tuple(r.interests or ()), do_not_contact=bool(r.do_not_contact),
-        )) for r in rows]
+            names = (
+                {aid: name for aid, name in conn.execute(queries["accounts"], {"ids": account_ids})}
+                if account_ids
+                else {}
+            )
+        return [
+            (
+                (r.name_fold, r.id),
+                Candidate(
+                    id=r.id,
+                    name=r.name,
+                    account=names.get(r.account_id) if r.account_id else None,
+                    title=r.title,
+                    tags=tuple(tags.get(r.id, ())),
+                    interests=tuple(r.interests or ()),
+                    do_not_contact=bool(r.do_not_contact),
+                ),
+            )
+            for r in rows
+        ]

@@ -65,8 +65,26 @@ class ReadOnlyDict(dict):
         return (dict, (dict(self),))
 
 
-_IMMUTABLE = frozenset({str, int, float, bool, bytes, complex, type(None), dt.date, dt.datetime, dt.time,
-                        dt.timedelta, dt.timezone, frozenset, range, ReadOnlyList, ReadOnlyDict})
+_IMMUTABLE = frozenset(
+    {
+        str,
+        int,
+        float,
+        bool,
+        bytes,
+        complex,
+        type(None),
+        dt.date,
+        dt.datetime,
+        dt.time,
+        dt.timedelta,
+        dt.timezone,
+        frozenset,
+        range,
+        ReadOnlyList,
+        ReadOnlyDict,
+    }
+)
 
 
 def _immutable_hint(hint: Any) -> bool:
@@ -116,8 +134,13 @@ def _make_frozen_model(cls: type[BaseModel]) -> type[BaseModel]:
             return self.__dict__ == other.__dict__
         return NotImplemented
 
-    namespace = {"model_config": {**cls.model_config, "frozen": True}, "__module__": cls.__module__,
-                 "__qualname__": cls.__qualname__, "__eq__": __eq__, "__hash__": lambda self: id(self)}
+    namespace = {
+        "model_config": {**cls.model_config, "frozen": True},
+        "__module__": cls.__module__,
+        "__qualname__": cls.__qualname__,
+        "__eq__": __eq__,
+        "__hash__": lambda self: id(self),
+    }
     frozen = type(cls)(cls.__name__, (cls,), namespace)
     _BASES[frozen] = cls
     return frozen

@@ -55,8 +55,14 @@ def reconcile(
     plan = _Plan(stamp, today + dt.timedelta(days=horizon_days))
     open_rows = _open_rows(conn, ids)
     for cid in ids:
-        plan.contact(cid, open_rows.get(cid, {}), proposals.get(cid, ()), failed.get(cid, frozenset()),
-                     active_plugins, cid in silenced)
+        plan.contact(
+            cid,
+            open_rows.get(cid, {}),
+            proposals.get(cid, ()),
+            failed.get(cid, frozenset()),
+            active_plugins,
+            cid in silenced,
+        )
     return _write(conn, plan, stamp)
 
 
@@ -64,18 +70,42 @@ def _open_rows(conn: Connection, ids: list[int]) -> dict[int, dict[str, tuple]]:
     """The open follow-ups the rules made, per contact and rule key, as plain tuples."""
     f = followups.c
     open_rows: dict[int, dict[str, tuple]] = {}
-    query = select(f.id, f.contact_id, f.rule_key, f.source, f.status, as_text(f.due), f.reason, f.channel,
-                   f.action, as_text(f.due_time), f.sequence, f.satisfied_by_touch
-                   ).where(f.source != MANUAL, f.status.in_(OPEN))
+    query = select(
+        f.id,
+        f.contact_id,
+        f.rule_key,
+        f.source,
+        f.status,
+        as_text(f.due),
+        f.reason,
+        f.channel,
+        f.action,
+        as_text(f.due_time),
+        f.sequence,
+        f.satisfied_by_touch,
+    ).where(f.source != MANUAL, f.status.in_(OPEN))
     if len(ids) < FEW:
         query = query.where(f.contact_id.in_(ids))
     wanted = set(ids)
     day, time = Parsed(f.due, conn), Parsed(f.due_time, conn)
-    for (fid, cid, key, source, status, due, reason, channel, action, due_time, sequence,
-         satisfied) in conn.execute(query):
+    for fid, cid, key, source, status, due, reason, channel, action, due_time, sequence, satisfied in conn.execute(
+        query
+    ):
         if cid in wanted:
-            open_rows.setdefault(cid, {})[key] = (fid, cid, key, source, status, day[due], reason, channel, action,
-                                                  time[due_time], sequence, satisfied)
+            open_rows.setdefault(cid, {})[key] = (
+                fid,
+                cid,
+                key,
+                source,
+                status,
+                day[due],
+                reason,
+                channel,
+                action,
+                time[due_time],
+                sequence,
+                satisfied,
+            )
     return open_rows
 
 
@@ -90,8 +120,15 @@ class _Plan:
         self.moved: list[dict] = []
         self.closing: list[dict] = []
 
-    def contact(self, cid: int, rows: dict[str, tuple], proposals: Iterable[tuple[str, Proposal]],
-                failed: set[str], active_plugins: set[str], silenced: bool) -> None:
+    def contact(
+        self,
+        cid: int,
+        rows: dict[str, tuple],
+        proposals: Iterable[tuple[str, Proposal]],
+        failed: set[str],
+        active_plugins: set[str],
+        silenced: bool,
+    ) -> None:
         proposed_keys: set[str] = set()
         for plugin, proposal in proposals:
             key = proposal.rule_key
@@ -112,13 +149,28 @@ class _Plan:
 
     def _move(self, current: tuple, proposal: Proposal, plugin: str) -> None:
         channel = proposal.channel.value if proposal.channel else None
-        if (current[5] != proposal.due or current[9] != proposal.due_time or current[6] != proposal.reason
-                or current[7] != channel or current[8] != proposal.action
-                or bool(current[11]) != proposal.satisfied_by_touch):
-            self.moved.append({"fid": current[0], "due": proposal.due, "due_time": proposal.due_time,
-                               "reason": proposal.reason, "channel": channel, "action": proposal.action,
-                               "satisfied_by_touch": proposal.satisfied_by_touch, "source": plugin,
-                               "sequence": current[10] + 1, "updated_at": self.stamp})
+        if (
+            current[5] != proposal.due
+            or current[9] != proposal.due_time
+            or current[6] != proposal.reason
+            or current[7] != channel
+            or current[8] != proposal.action
+            or bool(current[11]) != proposal.satisfied_by_touch
+        ):
+            self.moved.append(
+                {
+                    "fid": current[0],
+                    "due": proposal.due,
+                    "due_time": proposal.due_time,
+                    "reason": proposal.reason,
+                    "channel": channel,
+                    "action": proposal.action,
+                    "satisfied_by_touch": proposal.satisfied_by_touch,
+                    "source": plugin,
+                    "sequence": current[10] + 1,
+                    "updated_at": self.stamp,
+                }
+            )
 
     def _close(self, row: tuple, failed: set[str], active_plugins: set[str], silenced: bool) -> None:
         if silenced:
@@ -127,8 +179,15 @@ class _Plan:
             status = FollowUpStatus.DONE.value
         else:
             return  # its plugin failed or is gone this run: left alone, never lost
-        self.closing.append({"fid": row[0], "status": status, "closed_at": self.stamp, "updated_at": self.stamp,
-                             "sequence": row[10] + 1})
+        self.closing.append(
+            {
+                "fid": row[0],
+                "status": status,
+                "closed_at": self.stamp,
+                "updated_at": self.stamp,
+                "sequence": row[10] + 1,
+            }
+        )
 
 
 def _write(conn: Connection, plan: _Plan, stamp: dt.datetime) -> dict[str, int]:
@@ -137,25 +196,56 @@ def _write(conn: Connection, plan: _Plan, stamp: dt.datetime) -> dict[str, int]:
     counts = {"created": 0, "moved": 0, "closed": 0}
     moved, closing, candidates = plan.moved, plan.closing, plan.candidates
     if moved:
-        conn.execute(update(followups).where(f.id == bindparam("fid")).values(
-            due=bindparam("due"), due_time=bindparam("due_time"), reason=bindparam("reason"),
-            channel=bindparam("channel"), action=bindparam("action"),
-            satisfied_by_touch=bindparam("satisfied_by_touch"), source=bindparam("source"),
-            sequence=bindparam("sequence"), updated_at=bindparam("updated_at")), moved)
+        conn.execute(
+            update(followups)
+            .where(f.id == bindparam("fid"))
+            .values(
+                due=bindparam("due"),
+                due_time=bindparam("due_time"),
+                reason=bindparam("reason"),
+                channel=bindparam("channel"),
+                action=bindparam("action"),
+                satisfied_by_touch=bindparam("satisfied_by_touch"),
+                source=bindparam("source"),
+                sequence=bindparam("sequence"),
+                updated_at=bindparam("updated_at"),
+            ),
+            moved,
+        )
         counts["moved"] = len(moved)
     if closing:
-        conn.execute(update(followups).where(f.id == bindparam("fid")).values(
-            status=bindparam("status"), closed_at=bindparam("closed_at"), updated_at=bindparam("updated_at"),
-            sequence=bindparam("sequence")), closing)
+        conn.execute(
+            update(followups)
+            .where(f.id == bindparam("fid"))
+            .values(
+                status=bindparam("status"),
+                closed_at=bindparam("closed_at"),
+                updated_at=bindparam("updated_at"),
+                sequence=bindparam("sequence"),
+            ),
+            closing,
+        )
         counts["closed"] = len(closing)
     if candidates:
         closed = _closed(conn, {cid for cid, _, _, _ in candidates})
         new_rows = [
-            {"due": p.due, "due_time": p.due_time, "reason": p.reason,
-             "channel": p.channel.value if p.channel else None, "action": p.action,
-             "satisfied_by_touch": p.satisfied_by_touch, "contact_id": cid, "rule_key": key, "source": plugin,
-             "status": FollowUpStatus.OPEN.value, "sequence": 0, "created_at": stamp, "updated_at": stamp}
-            for cid, key, p, plugin in candidates if (cid, key, p.due) not in closed
+            {
+                "due": p.due,
+                "due_time": p.due_time,
+                "reason": p.reason,
+                "channel": p.channel.value if p.channel else None,
+                "action": p.action,
+                "satisfied_by_touch": p.satisfied_by_touch,
+                "contact_id": cid,
+                "rule_key": key,
+                "source": plugin,
+                "status": FollowUpStatus.OPEN.value,
+                "sequence": 0,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+            for cid, key, p, plugin in candidates
+            if (cid, key, p.due) not in closed
         ]
         if new_rows:
             conn.execute(insert(followups), new_rows)

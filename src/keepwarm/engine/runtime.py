@@ -37,8 +37,11 @@ class Runtime:
     def messages(self) -> list[str]:
         """Everything a user should see on stderr or in the TUI's problems panel."""
         out = [str(p) for p in self.rules.problems]
-        out += [f"plugin {name}: disabled because {info.disabled}" for name, info in self.host.infos.items()
-                if info.disabled and info.disabled.startswith("its rules")]
+        out += [
+            f"plugin {name}: disabled because {info.disabled}"
+            for name, info in self.host.infos.items()
+            if info.disabled and info.disabled.startswith("its rules")
+        ]
         out += [str(p) for p in self.host.problems]
         return out
 
@@ -63,7 +66,9 @@ def build_runtime(
             slow=slow,
         ).load()
     models = {**CORE_SECTIONS, **host.section_models()}
-    raw = load_raw(default_rules or paths.default_rules_dir(), user_rules if user_rules is not None else paths.user_rules_dir())
+    raw = load_raw(
+        default_rules or paths.default_rules_dir(), user_rules if user_rules is not None else paths.user_rules_dir()
+    )
     ruleset = validate(raw, models)
     for plugin, section in host.sections.items():
         if section.name in ruleset.broken:

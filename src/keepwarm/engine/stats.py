@@ -40,12 +40,26 @@ def unprompted(i):
     """An inbound touch nobody asked for: not about business or a recovery, and not a reply to my message."""
     return and_(i.direction == "inbound", i.purpose.not_in(NOT_UNPROMPTED), i.in_reply.is_not(True))
 
+
 DATE_FIELDS = (
-    "first_touch", "last_touch", "last_outbound", "last_inbound", "last_meeting", "last_written_outbound",
-    "last_value_add", "last_celebration", "last_entertainment", "last_recovery", "last_favor_asked",
+    "first_touch",
+    "last_touch",
+    "last_outbound",
+    "last_inbound",
+    "last_meeting",
+    "last_written_outbound",
+    "last_value_add",
+    "last_celebration",
+    "last_entertainment",
+    "last_recovery",
+    "last_favor_asked",
 )
 TOTAL_FIELDS = (
-    "touches_total", "inbound_total", "outbound_total", "favors_asked_total", "favors_received_total",
+    "touches_total",
+    "inbound_total",
+    "outbound_total",
+    "favors_asked_total",
+    "favors_received_total",
     "value_adds_total",
 )
 MEAN_FIELDS = ("latency_recent_hours", "latency_baseline_hours", "sentiment_recent", "sentiment_baseline")
@@ -233,7 +247,9 @@ def _recent_figures() -> dict:
         "unprompted_inbound_recent": func.count().filter(and_(done, unprompted(i))),
         "asked_recent": func.count(i.responded).filter(outbound),
         "replied_recent": func.count().filter(and_(outbound, i.responded.is_(True))),
-        "latency_recent_hours": func.avg(i.response_hours).filter(and_(outbound, i.response_hours <= RESPONSE_HOURS_MAX)),
+        "latency_recent_hours": func.avg(i.response_hours).filter(
+            and_(outbound, i.response_hours <= RESPONSE_HOURS_MAX)
+        ),
         "sentiment_recent": func.avg(i.sentiment).filter(done),
         "sentiment_count_recent": func.count(i.sentiment).filter(done),
         "access_problems_recent": func.count().filter(i.outcome.in_(ACCESS_PROBLEMS)),
@@ -249,7 +265,9 @@ def _baseline_figures() -> dict:
         "touches_baseline": func.count().filter(done),
         "asked_baseline": func.count(i.responded).filter(outbound),
         "replied_baseline": func.count().filter(and_(outbound, i.responded.is_(True))),
-        "latency_baseline_hours": func.avg(i.response_hours).filter(and_(outbound, i.response_hours <= RESPONSE_HOURS_MAX)),
+        "latency_baseline_hours": func.avg(i.response_hours).filter(
+            and_(outbound, i.response_hours <= RESPONSE_HOURS_MAX)
+        ),
         "sentiment_baseline": func.avg(i.sentiment).filter(done),
         "access_problems_baseline": func.count().filter(i.outcome.in_(ACCESS_PROBLEMS)),
     }
@@ -257,14 +275,21 @@ def _baseline_figures() -> dict:
 
 RECENT_FIELDS = tuple(_recent_figures())
 BASELINE_FIELDS = tuple(_baseline_figures())
-_AT.update({names: tuple(map(_FIELD_NAMES.index, names))
-            for names in (RECENT_FIELDS, BASELINE_FIELDS, TOTAL_FIELDS, MEAN_FIELDS)})
+_AT.update(
+    {
+        names: tuple(map(_FIELD_NAMES.index, names))
+        for names in (RECENT_FIELDS, BASELINE_FIELDS, TOTAL_FIELDS, MEAN_FIELDS)
+    }
+)
 assert _FIELD_NAMES[:4] == ("contact_id", "recent_days", "baseline_days", "first_seen")
 assert _FIELD_NAMES[4 : 4 + len(DATE_FIELDS)] == DATE_FIELDS
 
 
 def _note_signals(
-    conn: Connection, rows: dict[int, list], ids: list[int] | None, recent_start: dt.datetime,
+    conn: Connection,
+    rows: dict[int, list],
+    ids: list[int] | None,
+    recent_start: dt.datetime,
     signals: Mapping[str, list[str]],
 ) -> None:
     """Words in recent notes, matched as SQLite's `LIKE '%word%'` matches them, but in one pass per word.
@@ -291,8 +316,9 @@ def _note_signals(
             texts, times = again.setdefault(cid, ([], []))
             texts.append(note.partition("\x00")[0])
             times.append(at)
-        groups = [(g[0], "\x00".join(again[g[0]][0]), "\x00".join(again[g[0]][1])) if g[0] in again else g
-                  for g in groups]
+        groups = [
+            (g[0], "\x00".join(again[g[0]][0]), "\x00".join(again[g[0]][1])) if g[0] in again else g for g in groups
+        ]
     text = "\x00".join(g[1] for g in groups)
     text = text.lower() if text.isascii() else text.encode().lower().decode()
     firsts = list(accumulate((len(g[1]) + 1 for g in groups), initial=0))  # where each contact's notes begin
@@ -337,10 +363,18 @@ def _find(text: str, word: str, hits: set[int]) -> None:
         pos = find(word, end + 1)
 
 
-_PROMISES_AT = tuple(map(_FIELD_NAMES.index, (
-    "open_promises_mine", "overdue_promises_mine", "oldest_overdue_promise", "open_promises_theirs",
-    "overdue_promises_theirs",
-)))
+_PROMISES_AT = tuple(
+    map(
+        _FIELD_NAMES.index,
+        (
+            "open_promises_mine",
+            "overdue_promises_mine",
+            "oldest_overdue_promise",
+            "open_promises_theirs",
+            "overdue_promises_theirs",
+        ),
+    )
+)
 
 
 def _promises(conn: Connection, today: dt.date, rows: dict[int, list], ids: list[int] | None) -> None:
@@ -351,9 +385,11 @@ def _promises(conn: Connection, today: dt.date, rows: dict[int, list], ids: list
             continue
         oldest = r.oldest_overdue
         figures = (
-            int(r.open_mine or 0), int(r.overdue_mine or 0),
+            int(r.open_mine or 0),
+            int(r.overdue_mine or 0),
             dt.date.fromisoformat(oldest) if isinstance(oldest, str) else oldest,
-            int(r.open_theirs or 0), int(r.overdue_theirs or 0),
+            int(r.open_theirs or 0),
+            int(r.overdue_theirs or 0),
         )
         for k, value in zip(_PROMISES_AT, figures):
             values[k] = value
@@ -383,8 +419,12 @@ def _seen_query(scoped: bool):
     c, t = contacts.c, contact_totals.c
     touched = exists().where(interactions.c.contact_id == c.id)
     query = select(
-        c.id, type_coerce(c.created_at, String), touched, t.contact_id,
-        *(type_coerce(t[k], String) for k in DATE_FIELDS), *(t[k] for k in TOTAL_FIELDS),
+        c.id,
+        type_coerce(c.created_at, String),
+        touched,
+        t.contact_id,
+        *(type_coerce(t[k], String) for k in DATE_FIELDS),
+        *(t[k] for k in TOTAL_FIELDS),
     ).select_from(contacts.outerjoin(contact_totals, t.contact_id == c.id))
     return query.where(_SCOPE) if scoped else query
 
@@ -392,11 +432,17 @@ def _seen_query(scoped: bool):
 def _members_query(scoped: bool):
     """`MEMBER_FIELDS`: two all-time figures and, from the window index, the recent touches."""
     c, t, i = contacts.c, contact_totals.c, interactions.c
-    touches_recent = select(func.count()).where(
-        i.contact_id == c.id, i.at >= bindparam("lo"), i.outcome == "completed"
-    ).scalar_subquery()
+    touches_recent = (
+        select(func.count())
+        .where(i.contact_id == c.id, i.at >= bindparam("lo"), i.outcome == "completed")
+        .scalar_subquery()
+    )
     query = select(
-        c.id, type_coerce(c.created_at, String), type_coerce(t.last_touch, String), t.touches_total, touches_recent,
+        c.id,
+        type_coerce(c.created_at, String),
+        type_coerce(t.last_touch, String),
+        t.touches_total,
+        touches_recent,
     ).select_from(contacts.outerjoin(contact_totals, t.contact_id == c.id))
     return query.where(_SCOPE) if scoped else query
 
@@ -406,10 +452,18 @@ def _notes_query(scoped: bool):
     i = interactions.c
     joined, only = _window(False, scoped)
     nul = func.char(0)
-    query = select(
-        contacts.c.id, func.group_concat(i.notes, nul), func.group_concat(type_coerce(i.at, String), nul),
-        func.count(), func.sum(func.length(i.notes)),
-    ).select_from(joined).where(i.notes != "").group_by(contacts.c.id)
+    query = (
+        select(
+            contacts.c.id,
+            func.group_concat(i.notes, nul),
+            func.group_concat(type_coerce(i.at, String), nul),
+            func.count(),
+            func.sum(func.length(i.notes)),
+        )
+        .select_from(joined)
+        .where(i.notes != "")
+        .group_by(contacts.c.id)
+    )
     return query.where(only) if only is not None else query
 
 
@@ -424,14 +478,18 @@ def _promises_query(scoped: bool):
     c = commitments.c
     is_open = c.status == "open"
     overdue = and_(is_open, c.due.is_not(None), c.due < bindparam("today"))
-    query = select(
-        c.contact_id,
-        func.sum(case((and_(is_open, c.by == "me"), 1), else_=0)).label("open_mine"),
-        func.sum(case((and_(overdue, c.by == "me"), 1), else_=0)).label("overdue_mine"),
-        func.min(case((and_(overdue, c.by == "me"), c.due), else_=None)).label("oldest_overdue"),
-        func.sum(case((and_(is_open, c.by == "them"), 1), else_=0)).label("open_theirs"),
-        func.sum(case((and_(overdue, c.by == "them"), 1), else_=0)).label("overdue_theirs"),
-    ).where(is_open).group_by(c.contact_id)
+    query = (
+        select(
+            c.contact_id,
+            func.sum(case((and_(is_open, c.by == "me"), 1), else_=0)).label("open_mine"),
+            func.sum(case((and_(overdue, c.by == "me"), 1), else_=0)).label("overdue_mine"),
+            func.min(case((and_(overdue, c.by == "me"), c.due), else_=None)).label("oldest_overdue"),
+            func.sum(case((and_(is_open, c.by == "them"), 1), else_=0)).label("open_theirs"),
+            func.sum(case((and_(overdue, c.by == "them"), 1), else_=0)).label("overdue_theirs"),
+        )
+        .where(is_open)
+        .group_by(c.contact_id)
+    )
     return query.where(c.contact_id.in_(bindparam("ids", expanding=True))) if scoped else query
 
 
@@ -463,8 +521,16 @@ def _touches_query(scoped: bool):
         .correlate(contacts)
     )
     query = select(
-        contacts.c.id, type_coerce(i.at, String), i.channel, i.direction, i.purpose, i.outcome, i.sentiment,
-        i.responded, i.response_hours, i.notes,
+        contacts.c.id,
+        type_coerce(i.at, String),
+        i.channel,
+        i.direction,
+        i.purpose,
+        i.outcome,
+        i.sentiment,
+        i.responded,
+        i.response_hours,
+        i.notes,
     ).select_from(contacts.join(interactions, i.id.in_(newest)))
     query = query.where(_SCOPE) if scoped else query
     return query.order_by(contacts.c.id, i.at.desc(), i.id.desc())
@@ -504,8 +570,15 @@ def recent_touches(
         conn, "touches", ids, until=_naive(now)
     ):
         touch = Touch(
-            parsed[at], _CHANNELS[channel], _DIRECTIONS[direction], _PURPOSES[purpose], _OUTCOMES[outcome],
-            sentiment, None if responded is None else bool(responded), hours, notes or "",
+            parsed[at],
+            _CHANNELS[channel],
+            _DIRECTIONS[direction],
+            _PURPOSES[purpose],
+            _OUTCOMES[outcome],
+            sentiment,
+            None if responded is None else bool(responded),
+            hours,
+            notes or "",
         )
         found.setdefault(cid, []).append(touch)
     return {cid: tuple(touches) for cid, touches in found.items()}
@@ -514,8 +587,15 @@ def recent_touches(
 # ------------------------------------------------- an account's other members
 
 #: What the built-in account rules read of every member, read for all of an account's members at once.
-MEMBER_FIELDS = ("contact_id", "recent_days", "baseline_days", "first_seen", "last_touch", "touches_total",
-                 "touches_recent")
+MEMBER_FIELDS = (
+    "contact_id",
+    "recent_days",
+    "baseline_days",
+    "first_seen",
+    "last_touch",
+    "touches_total",
+    "touches_recent",
+)
 _ALL_FIELDS = frozenset(ContactStats.__dataclass_fields__)
 
 
@@ -535,8 +615,7 @@ class _Completion:
         for cid, stats in self.members.items():
             found = whole.get(cid)
             if found is None:  # gone since: what a contact without history has
-                found = ContactStats(contact_id=cid, recent_days=stats.recent_days,
-                                     baseline_days=stats.baseline_days)
+                found = ContactStats(contact_id=cid, recent_days=stats.recent_days, baseline_days=stats.baseline_days)
             for name in ContactStats.__slots__:
                 object.__setattr__(stats, name, getattr(found, name))
 
@@ -570,8 +649,11 @@ class MemberStats(ContactStats):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ContactStats):
             mine = self._values()
-            return mine == (other._values() if isinstance(other, MemberStats)
-                            else tuple(getattr(other, name) for name in ContactStats.__slots__))
+            return mine == (
+                other._values()
+                if isinstance(other, MemberStats)
+                else tuple(getattr(other, name) for name in ContactStats.__slots__)
+            )
         return NotImplemented
 
     def __hash__(self) -> int:

@@ -153,8 +153,9 @@ class AccountContext:
 
     def roles_covered(self) -> set[Role]:
         if self._roles is None:
-            object.__setattr__(self, "_roles", frozenset(
-                m.contact.role for m in self.members if m.contact.role is not None))
+            object.__setattr__(
+                self, "_roles", frozenset(m.contact.role for m in self.members if m.contact.role is not None)
+            )
         return set(self._roles)
 
 
@@ -313,6 +314,6 @@ def to_json(value: Any) -> Any:
         return [to_json(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):
+    if hasattr(value, "value") and isinstance(value.value, str):
         return value.value
     return value

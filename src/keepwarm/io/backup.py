@@ -24,12 +24,11 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Date, DateTime, Table, Time, func, literal_column, select
 
 from .. import paths
-from ..text import json_escaped
 from ..errors import UserError
 from ..model.entities import RESPONSE_HOURS_MAX
-from ..store import Store
+from ..store import Store, schema
 from ..store import contacts as people
-from ..store import schema
+from ..text import json_escaped
 from .records import FORMAT, KEYS, SECTIONS, VERSION, ContactRecord, utc
 
 TABLES = {
@@ -165,8 +164,13 @@ def _json_text(text: str | None) -> dict:
 def _source_rows(conn: Connection) -> Iterator[dict]:
     table = schema.source_state
     for r in conn.execute(select(table).order_by(table.c.name)):
-        yield {"name": r.name, "kind": r.kind, "cursor": _json_text(r.cursor),
-               "synced_at": None if r.synced_at is None else _stamp(r.synced_at), "summary": _json_text(r.summary)}
+        yield {
+            "name": r.name,
+            "kind": r.kind,
+            "cursor": _json_text(r.cursor),
+            "synced_at": None if r.synced_at is None else _stamp(r.synced_at),
+            "summary": _json_text(r.summary),
+        }
 
 
 def sections(conn: Connection) -> dict[str, Iterable[dict]]:
@@ -204,9 +208,11 @@ def user_rules() -> dict[str, str]:
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
 # The C encoder built once, not once per record as json.dumps does (a third of the export's time).
 _C_ENCODE = (
-    json.encoder.c_make_encoder(None, _ENCODER.default, json.encoder.encode_basestring, None, ": ", ", ",
-                                True, False, True)
-    if json.encoder.c_make_encoder is not None else None
+    json.encoder.c_make_encoder(
+        None, _ENCODER.default, json.encoder.encode_basestring, None, ": ", ", ", True, False, True
+    )
+    if json.encoder.c_make_encoder is not None
+    else None
 )
 
 

@@ -59,7 +59,7 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
         try:
             for number, raw in enumerate(fh, 1):
                 if number == 1 and raw.startswith(_BOM):
-                    raw = raw[len(_BOM):]
+                    raw = raw[len(_BOM) :]
                 if raw.endswith(b"\n"):
                     raw = raw[:-1]
                 if raw.endswith(b"\r"):
@@ -87,7 +87,7 @@ def _entry(raw: bytes, indent: int, number: int) -> tuple[str, str, bool]:
         raise NotOurLayout(number, "expected a quoted key") from None
     if not text.startswith(": ", end) or not isinstance(key, str):
         raise NotOurLayout(number, 'expected ": " after the key')
-    value = text[end + 2:]
+    value = text[end + 2 :]
     comma = value.endswith(",")  # no JSON value ends with a comma: it separates entries
     return key, value[:-1] if comma else value, comma
 

@@ -23,6 +23,8 @@ from ..model import Contact
 from ..store import schema
 from ..text import fold
 
+#: Contacts turned into rows per statement when staged.
+CONTACTS_PER_BATCH = 2_000
 #: (id, contact, uid, created_at, updated_at)
 Row = tuple[int, Contact, str, dt.datetime, dt.datetime]
 
@@ -39,28 +41,54 @@ def contact_rows(items: Sequence[Row]) -> dict[Table, list[dict]]:
     """The rows of each table; a contact's row holds its account as `account_key` (its name, lower-cased)."""
     rows, emails, phones, tags, dates = [], [], [], [], []
     for cid, c, uid, created, updated in items:
-        rows.append({
-            "id": cid, "uid": uid, "name": c.name, "name_fold": fold(c.name),
-            "account_key": c.account.strip().lower() if c.account else None,
-            "title": c.title, "role": c.role.value if c.role else None, "style": c.style.value,
-            "motivations": [m.value for m in c.motivations], "interests": list(c.interests),
-            "addresses": list(c.addresses), "urls": list(c.urls),
-            "preferred_channel": c.preferred_channel.value if c.preferred_channel else None,
-            "best_time": c.best_time, "do_not_contact": c.do_not_contact, "tier": c.tier.value,
-            "stage": c.stage.value, "notes": c.notes, "owner": c.owner,
-            "created_at": _naive(created), "updated_at": _naive(updated),
-        })
-        emails += [{"contact_id": cid, "position": i, "email": e, "email_fold": e.lower()} for i, e in enumerate(c.emails)]
+        rows.append(
+            {
+                "id": cid,
+                "uid": uid,
+                "name": c.name,
+                "name_fold": fold(c.name),
+                "account_key": c.account.strip().lower() if c.account else None,
+                "title": c.title,
+                "role": c.role.value if c.role else None,
+                "style": c.style.value,
+                "motivations": [m.value for m in c.motivations],
+                "interests": list(c.interests),
+                "addresses": list(c.addresses),
+                "urls": list(c.urls),
+                "preferred_channel": c.preferred_channel.value if c.preferred_channel else None,
+                "best_time": c.best_time,
+                "do_not_contact": c.do_not_contact,
+                "tier": c.tier.value,
+                "stage": c.stage.value,
+                "notes": c.notes,
+                "owner": c.owner,
+                "created_at": _naive(created),
+                "updated_at": _naive(updated),
+            }
+        )
+        emails += [
+            {"contact_id": cid, "position": i, "email": e, "email_fold": e.lower()} for i, e in enumerate(c.emails)
+        ]
         phones += [{"contact_id": cid, "position": i, "phone": p} for i, p in enumerate(c.phones)]
         tags += [{"contact_id": cid, "position": i, "tag": t, "tag_fold": fold(t)} for i, t in enumerate(c.tags)]
         dates += [
-            {"contact_id": cid, "position": i, "kind": d.kind.value, "month": d.month, "day": d.day,
-             "year": d.year, "label": d.label}
+            {
+                "contact_id": cid,
+                "position": i,
+                "kind": d.kind.value,
+                "month": d.month,
+                "day": d.day,
+                "year": d.year,
+                "label": d.label,
+            }
             for i, d in enumerate(c.dates)
         ]
     return {
-        schema.contacts: rows, schema.contact_emails: emails, schema.contact_phones: phones,
-        schema.contact_tags: tags, schema.contact_dates: dates,
+        schema.contacts: rows,
+        schema.contact_emails: emails,
+        schema.contact_phones: phones,
+        schema.contact_tags: tags,
+        schema.contact_dates: dates,
     }
 
 
@@ -103,8 +131,10 @@ class Staged:
             conn.execute(insert(self._stage(conn, table)), rows)
 
     def add_contacts(self, conn: Connection, items: Sequence[Row]) -> None:
-        for table, rows in contact_rows(items).items():
-            self.add(conn, table, rows)
+        # A few thousand at a time: the rows of 50,000 contacts as dicts at once held hundreds of MB.
+        for start in range(0, len(items), CONTACTS_PER_BATCH):
+            for table, rows in contact_rows(items[start : start + CONTACTS_PER_BATCH]).items():
+                self.add(conn, table, rows)
 
     def copy(self, conn: Connection, account_ids: dict[str, int] | None = None) -> None:
         """Into the real tables, in the order given (contacts before what refers to them), then dropped."""

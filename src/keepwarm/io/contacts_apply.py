@@ -18,8 +18,8 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Callable
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +27,8 @@ from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from ..model import Contact, DateKind
-from ..text import fold, visible
 from ..store import contacts as people
+from ..text import fold, visible
 from . import bulk
 from .report import ImportReport, Where
 from .validation import message
@@ -276,8 +276,10 @@ class _Matcher:
             if len(ids) == 1:
                 return ids[0], "name", None
             if len(ids) > 1:
-                return None, "", (
-                    f"{len(ids)} contacts are called {name.strip()!r}; add an email or a UID to tell them apart"
+                return (
+                    None,
+                    "",
+                    (f"{len(ids)} contacts are called {name.strip()!r}; add an email or a UID to tell them apart"),
                 )
         return None, "", None
 

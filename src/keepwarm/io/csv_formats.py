@@ -104,7 +104,9 @@ class Builder:
             elif phones or profiles:
                 key = "phones" if phones else "urls"
                 self.fields["name"], self.sources["name"] = (phones or profiles)[0], self.sources.get(key, key)
-                self.warnings.append(f"no name: named after its {'phone' if phones else 'profile URL'} (rename it in keepwarm)")
+                self.warnings.append(
+                    f"no name: named after its {'phone' if phones else 'profile URL'} (rename it in keepwarm)"
+                )
             else:
                 given = [self.sources[k] for k in self.fields if k in self.sources] + self.others
                 item.problem = "nothing tells who this is (expected a name, an email, a phone or a profile URL)"
@@ -186,7 +188,9 @@ def _google(row: Row, cols: dict[str, str], b: Builder) -> None:
     if "addresses" not in b.fields:
         for street in _numbered(cols, r"address (\d+) - street"):
             prefix = street[: -len("Street")]
-            parts = [row.get(cols.get(fold(prefix + p), "")) for p in ("Street", "City", "Region", "Postal Code", "Country")]
+            parts = [
+                row.get(cols.get(fold(prefix + p), "")) for p in ("Street", "City", "Region", "Postal Code", "Country")
+            ]
             b.items("addresses", [", ".join(_one_line(p) for p in parts if p)], street)
     birthday, column = _cell(row, cols, "Birthday")
     b.date(DateKind.BIRTHDAY, birthday, column or "Birthday")
@@ -212,8 +216,14 @@ def _google(row: Row, cols: dict[str, str], b: Builder) -> None:
 # ------------------------------------------------------------------ Outlook
 
 OUTLOOK_PHONES = (
-    "Mobile Phone", "Business Phone", "Business Phone 2", "Home Phone", "Home Phone 2",
-    "Primary Phone", "Other Phone", "Company Main Telephone",
+    "Mobile Phone",
+    "Business Phone",
+    "Business Phone 2",
+    "Home Phone",
+    "Home Phone 2",
+    "Primary Phone",
+    "Other Phone",
+    "Company Main Telephone",
 )
 
 
@@ -291,37 +301,83 @@ def recognise(header: list[str]) -> Format | None:
 
 #: Words a --map may name (and header names the generic reader recognises on its own).
 FIELDS: dict[str, str] = {
-    "name": "name", "full_name": "name", "display_name": "name",
-    "first_name": "first_name", "given_name": "first_name",
+    "name": "name",
+    "full_name": "name",
+    "display_name": "name",
+    "first_name": "first_name",
+    "given_name": "first_name",
     "middle_name": "middle_name",
-    "last_name": "last_name", "family_name": "last_name", "surname": "last_name",
-    "account": "account", "company": "account", "organization": "account", "organisation": "account",
-    "title": "title", "job_title": "title", "position": "title",
-    "email": "emails", "emails": "emails", "e_mail": "emails", "email_address": "emails",
-    "phone": "phones", "phones": "phones", "mobile": "phones", "telephone": "phones",
-    "address": "addresses", "addresses": "addresses",
-    "url": "urls", "urls": "urls", "website": "urls",
-    "role": "role", "style": "style", "social_style": "style",
-    "motivation": "motivations", "motivations": "motivations",
-    "interest": "interests", "interests": "interests", "hobby": "interests", "hobbies": "interests",
-    "channel": "preferred_channel", "preferred_channel": "preferred_channel",
-    "best_time": "best_time", "do_not_contact": "do_not_contact",
-    "birthday": "birthday", "work_anniversary": "work_anniversary", "anniversary": "anniversary",
-    "tier": "tier", "stage": "stage",
-    "tag": "tags", "tags": "tags", "labels": "tags", "categories": "tags",
-    "notes": "notes", "note": "notes", "owner": "owner", "uid": "uid",
+    "last_name": "last_name",
+    "family_name": "last_name",
+    "surname": "last_name",
+    "account": "account",
+    "company": "account",
+    "organization": "account",
+    "organisation": "account",
+    "title": "title",
+    "job_title": "title",
+    "position": "title",
+    "email": "emails",
+    "emails": "emails",
+    "e_mail": "emails",
+    "email_address": "emails",
+    "phone": "phones",
+    "phones": "phones",
+    "mobile": "phones",
+    "telephone": "phones",
+    "address": "addresses",
+    "addresses": "addresses",
+    "url": "urls",
+    "urls": "urls",
+    "website": "urls",
+    "role": "role",
+    "style": "style",
+    "social_style": "style",
+    "motivation": "motivations",
+    "motivations": "motivations",
+    "interest": "interests",
+    "interests": "interests",
+    "hobby": "interests",
+    "hobbies": "interests",
+    "channel": "preferred_channel",
+    "preferred_channel": "preferred_channel",
+    "best_time": "best_time",
+    "do_not_contact": "do_not_contact",
+    "birthday": "birthday",
+    "work_anniversary": "work_anniversary",
+    "anniversary": "anniversary",
+    "tier": "tier",
+    "stage": "stage",
+    "tag": "tags",
+    "tags": "tags",
+    "labels": "tags",
+    "categories": "tags",
+    "notes": "notes",
+    "note": "notes",
+    "owner": "owner",
+    "uid": "uid",
 }
 LIST_SPLIT = {"emails": ";, ", "phones": ";", "urls": "; ", "tags": ";,", "interests": ";,", "motivations": ";, "}
-DATE_FIELDS = {"birthday": DateKind.BIRTHDAY, "work_anniversary": DateKind.WORK_ANNIVERSARY, "anniversary": DateKind.ANNIVERSARY}
+DATE_FIELDS = {
+    "birthday": DateKind.BIRTHDAY,
+    "work_anniversary": DateKind.WORK_ANNIVERSARY,
+    "anniversary": DateKind.ANNIVERSARY,
+}
 
 
 #: Header names other programs write for a field (Outlook's "E-mail 2 Address", "Mobile Phone",
 #: a CRM's "Work Email" or "Phone Number"), as patterns over the folded, underscored name.
 COMMON: tuple[tuple[str, str], ...] = (
     (r"((home|work|business|other|personal|primary|private)_)?e_?mail(_\d+)?(_address)?(_\d+)?(_value)?", "emails"),
-    (r"((mobile|cell|home|work|business|other|primary|main|car|private|company_main|direct)_)?"
-     r"(phone|telephone|tel|mobile|cell|cellphone)(_\d+)?(_number|_no)?(_\d+)?(_value)?", "phones"),
-    (r"(personal_)?(web_page|web_site|website|homepage|home_page|linkedin(_url|_profile)?|profile(_url)?)(_\d+)?", "urls"),
+    (
+        r"((mobile|cell|home|work|business|other|primary|main|car|private|company_main|direct)_)?"
+        r"(phone|telephone|tel|mobile|cell|cellphone)(_\d+)?(_number|_no)?(_\d+)?(_value)?",
+        "phones",
+    ),
+    (
+        r"(personal_)?(web_page|web_site|website|homepage|home_page|linkedin(_url|_profile)?|profile(_url)?)(_\d+)?",
+        "urls",
+    ),
     (r"(organization|organisation|company)(_name)?(_\d+)?", "account"),
     (r"(job_title|organization_title|organisation_title|role_title)(_\d+)?", "title"),
     (r"(first|given|fore)(_name)?", "first_name"),
@@ -355,9 +411,29 @@ def auto_map(header: list[str]) -> dict[str, str]:
 
 
 #: Fields one column fills: the first column that names one is read, the next ones are reported.
-SINGLE = frozenset({"name", "first_name", "middle_name", "last_name", "account", "title", "role", "style",
-                    "preferred_channel", "best_time", "do_not_contact", "birthday", "work_anniversary",
-                    "anniversary", "tier", "stage", "notes", "owner", "uid"})
+SINGLE = frozenset(
+    {
+        "name",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "account",
+        "title",
+        "role",
+        "style",
+        "preferred_channel",
+        "best_time",
+        "do_not_contact",
+        "birthday",
+        "work_anniversary",
+        "anniversary",
+        "tier",
+        "stage",
+        "notes",
+        "owner",
+        "uid",
+    }
+)
 
 
 def ignored(header: list[str], mapping: dict[str, str]) -> list[str]:

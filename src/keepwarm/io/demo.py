@@ -110,7 +110,9 @@ def load_into_file(path: Path, today: dt.date, now: dt.datetime, *, force: bool 
         except UserError:
             full = True
         if full and not force:
-            raise UserError(f"{path}: holds data already; use --force to replace it with a fresh copy of the example data")
+            raise UserError(
+                f"{path}: holds data already; use --force to replace it with a fresh copy of the example data"
+            )
         if full:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 side = path.with_name(path.name + suffix)

@@ -48,7 +48,9 @@ def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise UserError(f"{path}: is {size // (1024 * 1024)} MB (expected a file under {MAX_BYTES // (1024 * 1024)} MB)")
+            raise UserError(
+                f"{path}: is {size // (1024 * 1024)} MB (expected a file under {MAX_BYTES // (1024 * 1024)} MB)"
+            )
         return path.read_bytes()
     except OSError as exc:
         raise unreadable(path, exc) from None
@@ -63,7 +65,9 @@ def _strict(data: bytes, codec: str, path: Path, label: str) -> str:
             "save it as UTF-8 or name its encoding with --encoding"
         ) from None
     except LookupError:
-        raise UserError(f"--encoding: {codec!r} is not an encoding Python knows (expected e.g. utf-8, cp1252, utf-16)") from None
+        raise UserError(
+            f"--encoding: {codec!r} is not an encoding Python knows (expected e.g. utf-8, cp1252, utf-16)"
+        ) from None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -84,7 +88,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None, *, expected: st
         return Text(text.removeprefix("\ufeff"), encoding)
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
-            return Text(_strict(data[len(bom):], codec, path, label), codec)
+            return Text(_strict(data[len(bom) :], codec, path, label), codec)
     guess = _utf16_without_bom(data)
     if guess:
         return Text(_strict(data, guess, path, "UTF-16"), guess, f"no byte-order mark; read as {guess.upper()}")

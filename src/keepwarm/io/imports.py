@@ -8,7 +8,7 @@ transaction: see `runner.run` for all-or-nothing, --skip-invalid and --dry-run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,11 @@ def import_vcards(
         items += vcard_import.read(text.text, str(path), text.encoding)
     vcard_import.separate_shared_uids(items)  # across the files too: they are one import
     return runner.run(
-        store, report, lambda conn: plan_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
+        store,
+        report,
+        lambda conn: plan_contacts(conn, items, now, report),
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
         size=len(items),
     )
 
@@ -57,7 +61,11 @@ def import_contacts_csv(
     label, items, warnings = csv_import.read(text.text, str(path), mapping=mapping, format_key=format_key)
     report = ImportReport("contacts", sources=[Source(str(path), label, text.encoding, text.note)], warnings=warnings)
     return runner.run(
-        store, report, lambda conn: plan_contacts(conn, items, now, report), dry_run=dry_run, skip_invalid=skip_invalid,
+        store,
+        report,
+        lambda conn: plan_contacts(conn, items, now, report),
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
         size=len(items),
     )
 
@@ -72,17 +80,25 @@ def import_interactions(
     dry_run: bool = False,
     skip_invalid: bool = False,
     encoding: str | None = None,
+    detail: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
+    """A history file; `detail` False reports counts and the first problems only (see `ImportReport`).
+
+    `progress(done, total)` is called as the rows are read, in lines of the file.
+    """
     text = read_text(path, encoding)
-    touches = interactions_import.read(text.text, str(path), now, tz, mapping)
-    report = ImportReport("interactions", sources=[Source(str(path), "interactions CSV", text.encoding, text.note)])
+    history = interactions_import.read(text.text, str(path), now, tz, mapping)
+    report = ImportReport(
+        "interactions", sources=[Source(str(path), "interactions CSV", text.encoding, text.note)], detail=detail
+    )
     return runner.run(
         store,
         report,
-        lambda conn: interactions_import.plan(conn, touches, now, report),
+        lambda conn: interactions_import.plan(conn, history, now, report, progress),
         dry_run=dry_run,
         skip_invalid=skip_invalid,
-        size=len(touches),
+        size=text.text.count("\n"),  # about the rows (a note may span lines): enough to tell a large import
     )
 
 

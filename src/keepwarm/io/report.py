@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ACTIONS = ("created", "updated", "unchanged", "skipped")
+#: Problems a report without detail keeps (and shows): the first ones, by line.
+PROBLEMS_KEPT = 10
 
 
 @dataclass(frozen=True)
@@ -101,16 +103,39 @@ class Source:
 
 @dataclass
 class ImportReport:
+    """Every record, or (`detail` False) the counts and the first problems only.
+
+    A million-row history reported record by record held a gigabyte and printed
+    a million lines; without detail, the report holds `PROBLEMS_KEPT` entries.
+    """
+
     kind: str  # what the records are: contacts or interactions
     dry_run: bool = False
     sources: list[Source] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the files (e.g. columns not read)
+    detail: bool = True
+    _counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTIONS, 0))
+    _invalid: int = 0
 
     def add(self, action: str, where: Where, name: str = "", **extra) -> Entry:
         entry = Entry(action, where, name, **extra)
-        self.entries.append(entry)
+        self._counts[action] += 1
+        self._invalid += entry.invalid
+        if self.detail or (action == "skipped" and len(self.entries) < PROBLEMS_KEPT):
+            self.entries.append(entry)
         return entry
+
+    def tally(self, action: str, n: int) -> None:
+        """`n` records more with this action, known by their number only (a report without detail)."""
+        assert not self.detail, "a detailed report lists each record"
+        self._counts[action] += n
+
+    def reset(self) -> None:
+        """Forget every record (a plan made again reports afresh)."""
+        self.entries.clear()
+        self._counts = dict.fromkeys(ACTIONS, 0)
+        self._invalid = 0
 
     def skip(self, where: Where, reason: str, name: str = "", *, invalid: bool = True) -> Entry:
         return self.add("skipped", where, name, reason=reason, invalid=invalid)
@@ -119,10 +144,14 @@ class ImportReport:
         return [e for e in self.entries if e.action == action]
 
     def invalid(self) -> list[Entry]:
+        """The invalid records kept (all of them, or the first few without detail)."""
         return [e for e in self.entries if e.invalid]
 
+    def invalid_count(self) -> int:
+        return self._invalid
+
     def counts(self) -> dict[str, int]:
-        return {action: len(self.of(action)) for action in ACTIONS}
+        return dict(self._counts)
 
     def summary(self) -> str:
         counts = self.counts()
@@ -151,6 +180,8 @@ class ImportReport:
             line = f"{source.file}: {source.format}, {source.encoding}"
             out.append(line + (f" ({source.note})" if source.note else ""))
         out += [f"  warning: {w}" for w in self.warnings]
+        if not self.detail:
+            return out + self._problem_lines() + [self.summary()]
         several = len(self.sources) > 1
         for action in ACTIONS:
             for entry in self.of(action):
@@ -165,4 +196,13 @@ class ImportReport:
                 out.append(f"  {action:<9}  {where:<18}  {detail}".rstrip())
                 out += [f"  {'':<9}  {'':<18}    {remark}" for remark in entry.remarks()]
         out.append(self.summary())
+        return out
+
+    def _problem_lines(self) -> list[str]:
+        """The first problems, one line each with where they are; how many more there are."""
+        kept = self.of("skipped")
+        out = [f"  skipped    {str(e.where):<18}  {f'{e.name}: ' if e.name else ''}{e.reason}".rstrip() for e in kept]
+        more = self._counts["skipped"] - len(kept)
+        if more:
+            out.append(f"  ... and {more:,} more skipped (--json lists every record)")
         return out

@@ -17,19 +17,18 @@ import json
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from enum import Enum
 from operator import attrgetter
-from typing import get_args
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import get_args
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, DateTime, String, Table, insert
 
 from .. import paths
 from ..errors import UserError
-from ..store import Store
-from ..store import bulk_load, schema
+from ..store import Store, bulk_load, schema
 from ..wording import noun, plural
 from . import bulk
 from .backup import TABLES, table_counts
@@ -52,9 +51,9 @@ class Parsed:
 def check_envelope(data: object, source: str) -> Envelope:
     """The file around the records: a keepwarm backup of a version we read, with nothing unknown in it."""
     if not isinstance(data, dict):
-        raise UserError(f"{source}: is not a keepwarm backup (expected a JSON object with \"format\": \"{FORMAT}\")")
+        raise UserError(f'{source}: is not a keepwarm backup (expected a JSON object with "format": "{FORMAT}")')
     if data.get("format") != FORMAT:
-        raise UserError(f"{source}: is not a keepwarm backup (expected \"format\": \"{FORMAT}\")")
+        raise UserError(f'{source}: is not a keepwarm backup (expected "format": "{FORMAT}")')
     try:
         return Envelope.model_validate(data)
     except ValidationError as exc:
@@ -132,8 +131,10 @@ def _check_references(parsed: Parsed, source: str) -> None:
 
 
 def capture_twice(index: int, capture: BaseModel) -> str:
-    return (f"captures[{index}].external_id: {capture.external_id!r} of source {capture.source!r} is used twice "
-            "(expected one capture per source and id)")
+    return (
+        f"captures[{index}].external_id: {capture.external_id!r} of source {capture.source!r} is used twice "
+        "(expected one capture per source and id)"
+    )
 
 
 def no_capture(index: int, capture_id: int) -> str:
@@ -170,7 +171,9 @@ def _read_json(path: Path) -> object:
     except json.JSONDecodeError as exc:
         raise UserError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
     except RecursionError:  # a hand-made file of [[[[...]]]]: no backup nests more than a few levels
-        raise UserError(f"{path}: nested too deeply to be a keepwarm backup (expected records a few levels deep)") from None
+        raise UserError(
+            f"{path}: nested too deeply to be a keepwarm backup (expected records a few levels deep)"
+        ) from None
 
 
 def load_file(path: Path) -> Parsed:
@@ -179,8 +182,17 @@ def load_file(path: Path) -> Parsed:
 
 def require_empty(conn: Connection, store: Store) -> None:
     counts = table_counts(conn)
-    order = ("contacts", "accounts", "interactions", "promises", "followups", "assessments", "captures",
-             "ignored_addresses", "source_state")
+    order = (
+        "contacts",
+        "accounts",
+        "interactions",
+        "promises",
+        "followups",
+        "assessments",
+        "captures",
+        "ignored_addresses",
+        "source_state",
+    )
     names = {"followups": "follow-up", "ignored_addresses": "ignored address", "source_state": "source state"}
     held = ", ".join(plural(counts[k], names.get(k, k[:-1])) for k in order if counts[k])
     if held:
@@ -204,24 +216,40 @@ def write_records(conn: Connection, section: str, items: list[BaseModel], accoun
     if not items:
         return
     if section == "accounts":
-        conn.execute(insert(schema.accounts), [
-            {**a.model_dump(exclude={"created_at", "updated_at"}),
-             "created_at": _naive(a.created_at), "updated_at": _naive(a.updated_at)}
-            for a in items
-        ])
+        conn.execute(
+            insert(schema.accounts),
+            [
+                {
+                    **a.model_dump(exclude={"created_at", "updated_at"}),
+                    "created_at": _naive(a.created_at),
+                    "updated_at": _naive(a.updated_at),
+                }
+                for a in items
+            ],
+        )
     elif section == "contacts":
         bulk.insert_contacts(conn, [(c.id, c, c.uid, c.created_at, c.updated_at) for c in items], account_ids)
     elif section == "captures":
         _insert_captures(conn, items)
     elif section == "ignored_addresses":
-        conn.execute(insert(schema.ignored_addresses),
-                     [{"address": a.address, "ignored_at": _naive(a.ignored_at)} for a in items])
+        conn.execute(
+            insert(schema.ignored_addresses),
+            [{"address": a.address, "ignored_at": _naive(a.ignored_at)} for a in items],
+        )
     elif section == "source_state":
-        conn.execute(insert(schema.source_state), [
-            {"name": s.name, "kind": s.kind, "cursor": json.dumps(s.cursor, sort_keys=True),
-             "synced_at": _naive(s.synced_at), "summary": json.dumps(s.summary, sort_keys=True)}
-            for s in items
-        ])
+        conn.execute(
+            insert(schema.source_state),
+            [
+                {
+                    "name": s.name,
+                    "kind": s.kind,
+                    "cursor": json.dumps(s.cursor, sort_keys=True),
+                    "synced_at": _naive(s.synced_at),
+                    "summary": json.dumps(s.summary, sort_keys=True),
+                }
+                for s in items
+            ],
+        )
     else:
         _insert_records(conn, TABLES[section], items)
 
@@ -229,9 +257,9 @@ def write_records(conn: Connection, section: str, items: list[BaseModel], accoun
 def _insert_captures(conn: Connection, items: list[BaseModel]) -> None:
     """Captures with their ids, then their people and refs in the order given (the order they are read back)."""
     columns = [c.name for c in schema.captures.columns]
-    conn.execute(insert(schema.captures), [
-        {**{name: getattr(c, name) for name in columns}, "at": _naive(c.at)} for c in items
-    ])
+    conn.execute(
+        insert(schema.captures), [{**{name: getattr(c, name) for name in columns}, "at": _naive(c.at)} for c in items]
+    )
     people = [{"capture_id": c.id, **p.model_dump()} for c in items for p in c.people]
     refs = [{"capture_id": c.id, "ref": ref} for c in items for ref in c.refs]
     if people:

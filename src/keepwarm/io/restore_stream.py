@@ -30,15 +30,28 @@ from .backup import TABLES
 from .encoding import MAX_BYTES
 from .files import write_private
 from .records import KEYS, SECTIONS
-from .restore import (capture_twice, check_envelope, check_rules, no_capture, restoring, rule_targets, used_twice,
-                      write_records)
+from .restore import (
+    capture_twice,
+    check_envelope,
+    check_rules,
+    no_capture,
+    restoring,
+    rule_targets,
+    used_twice,
+    write_records,
+)
 from .validation import first_problem
 
 #: Records validated before they are written together.
 BATCH = 2000
 #: What each section's records refer to, and so must be read first.
-NEEDS = {"contacts": ("accounts",), "interactions": ("contacts", "captures"), "promises": ("contacts",),
-         "followups": ("contacts",), "assessments": ("contacts",)}
+NEEDS = {
+    "contacts": ("accounts",),
+    "interactions": ("contacts", "captures"),
+    "promises": ("contacts",),
+    "followups": ("contacts",),
+    "assessments": ("contacts",),
+}
 #: Sections whose records belong to a contact.
 OF_A_CONTACT = ("interactions", "promises", "followups", "assessments")
 #: Values per lookup: well under SQLite's limit on bound values.
@@ -205,9 +218,12 @@ class _Sink:
         for source, external_ids in by_source.items():  # by (source, external id): the unique index answers
             ids = sorted(external_ids)
             for start in range(0, len(ids), _CHUNK):
-                written.update((source, found) for found in self.conn.execute(
-                    select(c.external_id).where(c.source == source, c.external_id.in_(ids[start:start + _CHUNK]))
-                ).scalars())
+                written.update(
+                    (source, found)
+                    for found in self.conn.execute(
+                        select(c.external_id).where(c.source == source, c.external_id.in_(ids[start : start + _CHUNK]))
+                    ).scalars()
+                )
         for item, (index, line) in zip(self.batch, self.places):
             pair = (item.source, item.external_id)
             if pair in written:
@@ -220,7 +236,7 @@ class _Sink:
         c = TABLES["captures"].c
         found: set[int] = set()
         for start in range(0, len(wanted), _CHUNK):
-            found.update(self.conn.execute(select(c.id).where(c.id.in_(wanted[start:start + _CHUNK]))).scalars())
+            found.update(self.conn.execute(select(c.id).where(c.id.in_(wanted[start : start + _CHUNK]))).scalars())
         for item, (index, line) in zip(self.batch, self.places):
             if item.capture_id is not None and item.capture_id not in found:
                 raise self._fail(line, no_capture(index, item.capture_id))

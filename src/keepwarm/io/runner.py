@@ -22,17 +22,15 @@ from ..store.backups import LARGE_IMPORT
 from ..wording import plural
 from .report import ImportReport
 
-
 #: Reads and decides (filling the report); returns what writes the decisions.
 Plan = Callable[[Connection], Callable[[Connection], None]]
 
 
 def problem_line(report: ImportReport) -> str:
-    bad = report.invalid()
-    first = bad[0]
+    first = report.invalid()[0]
     text = f"{first.where.full()}: {first.reason}"
-    if len(bad) > 1:
-        text += f" (and {plural(len(bad) - 1, 'more problem')})"
+    if report.invalid_count() > 1:
+        text += f" (and {plural(report.invalid_count() - 1, 'more problem')})"
     return text + "; nothing was imported (fix the file, or use --skip-invalid to import the rest)"
 
 
@@ -50,9 +48,9 @@ def run(
         store.copy_aside("import")
 
     def decide(conn: Connection):
-        report.entries.clear()  # a plan made again reports afresh
+        report.reset()  # a plan made again reports afresh
         writer = plan(conn)
-        if report.invalid() and not skip_invalid:
+        if report.invalid_count() and not skip_invalid:
             raise UserError(problem_line(report))
         if dry_run:
             getattr(writer, "discard", lambda conn: None)(conn)  # what the plan staged for writing

@@ -70,33 +70,98 @@ def find_header(lines: list[str], accept: Callable[[list[str]], bool]) -> tuple[
     return first
 
 
-def read(text: str, file: str, accept: Callable[[list[str]], bool] = lambda names: False) -> Table:
-    lines = re.split(r"\r\n|\r|\n", text)
+class Lines:
+    """The lines of a text, one at a time and with their ends, as `csv.reader` wants them.
+
+    A million-row file is walked without a list of its lines or a second copy
+    of its text (io.StringIO keeps four bytes a character). Text with old Mac
+    line ends (a lone CR) goes through io.StringIO, which knows them.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos = text, 0
+        self._old_mac = "\r" in text and re.search(r"\r(?!\n)", text) is not None
+        self._lines = io.StringIO(text, newline="") if self._old_mac else None
+
+    def __iter__(self) -> "Lines":
+        return self
+
+    def __next__(self) -> str:
+        if self._lines is not None:
+            line = self._lines.readline()
+            if not line:
+                raise StopIteration
+            self.pos += len(line)
+            return line
+        text, pos = self.text, self.pos
+        if pos >= len(text):
+            raise StopIteration
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end + 1
+        self.pos = end
+        return text[pos:end]
+
+
+def _head(text: str) -> list[str]:
+    """The first lines, enough to find the header in (without splitting the whole text)."""
+    out, pos = [], 0
+    for match in re.finditer(r"\r\n|\r|\n", text):
+        out.append(text[pos : match.start()])
+        pos = match.end()
+        if len(out) >= PREAMBLE_LINES:
+            return out
+    return out + [text[pos:]]
+
+
+@dataclass
+class Stream:
+    """A table whose rows are read as they are walked (`rows`), once per walk."""
+
+    header: list[str]
+    header_line: int
+    delimiter: str
+    lines: Lines
+    rows: Iterator[Row]
+
+
+def stream(text: str, file: str, accept: Callable[[list[str]], bool] = lambda names: False) -> Stream:
+    """The header read now (its errors raised here); the rows as they are walked."""
     try:
-        index, delimiter = find_header(lines, accept)
+        index, delimiter = find_header(_head(text), accept)
     except UserError as exc:
         raise UserError(f"{file}: {exc.message}") from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines = Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     header: list[str] | None = None
-    rows: list[Row] = []
     previous = 0
     try:
         for cells in reader:
             start, previous = previous + 1, reader.line_num
-            if start <= index:
-                continue
-            if header is None:
+            if start > index:
                 header = [c.strip().lstrip("\ufeff") for c in cells]
                 _check_header(header, file, start)
-                continue
-            if not any(c.strip() for c in cells):
-                continue
-            rows.append(_row(header, cells, start))
-    except csv.Error as exc:
-        rows.append(Row(previous + 1, {}, f"cannot be read as CSV ({exc}); is a quote left open?"))
+                break
+    except csv.Error:
+        header = None
     if header is None:
         raise UserError(f"{file}: is empty (expected a header line naming the columns)")
-    return Table(header, index + 1, delimiter, rows)
+    return Stream(header, index + 1, delimiter, lines, _rows(reader, header, previous))
+
+
+def _rows(reader, header: list[str], previous: int) -> Iterator[Row]:
+    try:
+        for cells in reader:
+            start, previous = previous + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            yield _row(header, cells, start)
+    except csv.Error as exc:
+        yield Row(previous + 1, {}, f"cannot be read as CSV ({exc}); is a quote left open?")
+
+
+def read(text: str, file: str, accept: Callable[[list[str]], bool] = lambda names: False) -> Table:
+    table = stream(text, file, accept)
+    return Table(table.header, table.header_line, table.delimiter, list(table.rows))
 
 
 def _check_header(header: list[str], file: str, line: int) -> None:
@@ -108,9 +173,10 @@ def _check_header(header: list[str], file: str, line: int) -> None:
 
 
 def _row(header: list[str], cells: list[str], line: int) -> Row:
-    if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
         return Row(
-            line, {},
+            line,
+            {},
             f"{len(cells)} cells, but the header names {plural(len(header), 'column')} "
             "(is a value with a comma or semicolon not in quotes?)",
         )
@@ -144,7 +210,9 @@ def parse_map(pairs: tuple[str, ...], header: list[str], file: str, fields: dict
             raise UserError(f"--map: {pair!r} is not COLUMN=FIELD (expected e.g. 'Full name=name')")
         key = fold(field).replace(" ", "_").replace("-", "_")
         if key not in fields:
-            raise UserError(f"--map: {field.strip()!r} is not a field (expected one of: {', '.join(sorted(set(fields)))})")
+            raise UserError(
+                f"--map: {field.strip()!r} is not a field (expected one of: {', '.join(sorted(set(fields)))})"
+            )
         found = columns.get(fold(column))
         if found is None:
             raise UserError(

@@ -102,8 +102,13 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
         elif current is not None and raw[:1] in (" ", "\t"):
             current += raw[1:]
         elif (
-            backslashes and current is not None and current.endswith("\\") and raw and _odd_backslash(current)
-            and not _PROPERTY.match(raw) and not _END.match(raw.strip())
+            backslashes
+            and current is not None
+            and current.endswith("\\")
+            and raw
+            and _odd_backslash(current)
+            and not _PROPERTY.match(raw)
+            and not _END.match(raw.strip())
         ):
             current = current[:-1] + "\\n" + raw  # a 2.1 backslash continuation: an escaped line break
         else:
@@ -117,9 +122,14 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
 
 def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
     """The cards, and the lines outside any card that are not blank (each a problem)."""
-    cards: list[RawCard] = []
     stray: list[tuple[int, str]] = []
+    return list(iter_cards(text, stray)), stray
+
+
+def iter_cards(text: str, stray: list[tuple[int, str]]) -> Iterator[RawCard]:
+    """The cards one at a time (50,000 cards' lines held at once took hundreds of MB); stray lines into `stray`."""
     card: RawCard | None = None
+    count = 0
     profiles = "profile" in text.lower()  # most files have none: no check per line
     for number, line in _logical_lines(text):
         if not line.strip():
@@ -127,23 +137,23 @@ def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
         if _BEGIN.match(line.strip()):
             if card is not None:
                 card.problem = f"no END:VCARD before the next BEGIN:VCARD on line {number} (expected each card to end with END:VCARD)"
-                cards.append(card)
-            card = RawCard(len(cards) + 1, number, [(number, "BEGIN:VCARD")])
+                yield card
+            count += 1
+            card = RawCard(count, number, [(number, "BEGIN:VCARD")])
             continue
         if card is None:
             stray.append((number, line))
             continue
         if _END.match(line.strip()):
             card.lines.append((number, "END:VCARD"))
-            cards.append(card)
+            yield card
             card = None
             continue
         if not _BINARY.match(line) and not (profiles and _PROFILE.match(line)):  # BEGIN said it
             card.lines.append((number, line))
     if card is not None:
         card.problem = "no END:VCARD before the end of the file (expected each card to end with END:VCARD)"
-        cards.append(card)
-    return cards, stray
+        yield card
 
 
 # ------------------------------------------------------------------ values
@@ -185,7 +195,9 @@ def _name(card) -> str:
 def _address(value) -> str:
     if isinstance(value, str):
         return value.strip()
-    parts = [_text(getattr(value, key, "")) for key in ("box", "extended", "street", "city", "region", "code", "country")]
+    parts = [
+        _text(getattr(value, key, "")) for key in ("box", "extended", "street", "city", "region", "code", "country")
+    ]
     return ", ".join(p for p in (p.strip() for p in parts) if p)
 
 
@@ -227,7 +239,7 @@ def _apple_label(card, group: str | None) -> str:
 def _uid(card) -> str | None:
     uid = _first(card, "uid")
     if uid.lower().startswith("urn:uuid:"):
-        uid = uid[len("urn:uuid:"):]
+        uid = uid[len("urn:uuid:") :]
     return uid or None
 
 
@@ -518,7 +530,10 @@ def _parse_one(raw: RawCard, lines: list[str]):
                 return None, f"line {number}: {shown!r} is not a vCard property (expected NAME:value)"
         return None, f"cannot be read as a vCard ({message or 'malformed'})"
     except Exception as exc:  # vobject on untrusted input can raise nearly anything
-        return None, f"cannot be read as a vCard ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'malformed'})"
+        return (
+            None,
+            f"cannot be read as a vCard ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'malformed'})",
+        )
 
 
 def _same_person(a: Incoming, b: Incoming) -> bool:
@@ -548,7 +563,9 @@ def separate_shared_uids(items: list[Incoming]) -> None:
             continue
         there = str(seen.where) if seen.where.file == item.where.file else seen.where.full()
         if _same_person(seen, item):
-            item.warnings.append(f"has the same UID as {there}, {seen.label!r}: the same person, merged into one contact")
+            item.warnings.append(
+                f"has the same UID as {there}, {seen.label!r}: the same person, merged into one contact"
+            )
         else:
             item.warnings.append(
                 f"has the same UID as {there}, {seen.label!r}: a different person, imported on its own without that UID"
@@ -558,13 +575,10 @@ def separate_shared_uids(items: list[Incoming]) -> None:
 
 def read(text: str, file: str, codec: str = "utf-8") -> list[Incoming]:
     """The file's cards as records; `codec` is how its bytes were read (for CHARSET parameters)."""
-    cards, stray = split_cards(text)
+    stray: list[tuple[int, str]] = []
     recode = None if _unicode(codec) else codec
     items: list[Incoming] = []
-    for number, line in stray:
-        shown = line if len(line) <= 40 else line[:37] + "..."
-        items.append(Incoming(where=Where(file, number), problem=f"expected BEGIN:VCARD, found {shown!r}"))
-    for raw in cards:
+    for raw in iter_cards(text, stray):
         where = Where(file, raw.line, raw.number)
         if raw.problem:
             items.append(Incoming(where=where, problem=raw.problem))
@@ -574,7 +588,12 @@ def read(text: str, file: str, codec: str = "utf-8") -> list[Incoming]:
             items.append(Incoming(where=where, problem=problem))
             continue
         items.append(to_incoming(card, where))
+    for number, line in stray:
+        shown = line if len(line) <= 40 else line[:37] + "..."
+        items.append(Incoming(where=Where(file, number), problem=f"expected BEGIN:VCARD, found {shown!r}"))
     if not items:
-        items.append(Incoming(where=Where(file, 1), problem="no vCard in this file (expected BEGIN:VCARD ... END:VCARD)"))
+        items.append(
+            Incoming(where=Where(file, 1), problem="no vCard in this file (expected BEGIN:VCARD ... END:VCARD)")
+        )
     items.sort(key=lambda i: i.where.line or 0)
     return items

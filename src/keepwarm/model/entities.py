@@ -115,7 +115,14 @@ def email_problem(value: str) -> str | None:
     """Why a text is not an email address, or None (importers drop such a value and keep the rest)."""
     local, sep, domain = value.strip().partition("@")
     labels = domain.split(".")
-    if not sep or not local or "@" in domain or len(labels) < 2 or not all(labels) or any(c.isspace() for c in value.strip()):
+    if (
+        not sep
+        or not local
+        or "@" in domain
+        or len(labels) < 2
+        or not all(labels)
+        or any(c.isspace() for c in value.strip())
+    ):
         return f"{value.strip()!r} is not an email address (expected name@example.com)"
     return None
 
@@ -270,6 +277,4 @@ class Assessment(Record):
     note: Notes = ""
 
     def mean(self) -> float:
-        return (
-            self.trust + self.communication + self.sharing + self.advocacy + self.conflict + self.commitment
-        ) / 6
+        return (self.trust + self.communication + self.sharing + self.advocacy + self.conflict + self.commitment) / 6

@@ -73,8 +73,13 @@ def plan(name: str, family: str | Sequence[str]) -> Plan:
     for name_taken in sections:
         if name_taken in taken:
             raise UserError(f"NAME: {name_taken!r} is a built-in rule's name or section already; choose another")
-    return Plan(dist=f"keepwarm-{short}", module=f"keepwarm_{section}", section=section,
-                family=", ".join(families), families=families)
+    return Plan(
+        dist=f"keepwarm-{short}",
+        module=f"keepwarm_{section}",
+        section=section,
+        family=", ".join(families),
+        families=families,
+    )
 
 
 def _builtin_names() -> set[str]:
@@ -124,9 +129,12 @@ def files(p: Plan) -> dict[str, str]:
         out[f"{folder}/{q.section}.toml"] = _fill(
             f"# {p.dist}: {whose} settings and their defaults. "
             "Copy what you change into a .toml\n"
-            "# file in your keepwarm rules folder, then run `keepwarm rules check`.\n\n" + family["toml"], values)
+            "# file in your keepwarm rules folder, then run `keepwarm rules check`.\n\n" + family["toml"],
+            values,
+        )
         out[f"tests/test_{q.section}.py"] = _fill(
-            templates.TEST_HEADER + family["tests"] + templates.TEST_COMMON, values)
+            templates.TEST_HEADER + family["tests"] + templates.TEST_COMMON, values
+        )
     values = _values(p if len(plugins) == 1 else plugins[0], p) | {"family": p.family, "title": p.title}
     out["pyproject.toml"] = _fill(templates.PYPROJECT, values)
     if len(plugins) == 1:
@@ -134,13 +142,22 @@ def files(p: Plan) -> dict[str, str]:
     else:
         listing = [f"- `src/{p.module}/__init__.py`: the package; each family's plugin is a module of it."]
         for q in plugins:
-            listing.append(f"- `src/{p.module}/{q.family}.py` ({templates.FAMILIES[q.family]['hook']}), its "
-                           f"defaults `{q.section}.toml` and `tests/test_{q.section}.py`.")
-        out["README.md"] = _fill(templates.README_SEVERAL, values | {
-            "files": "\n".join(listing), "sections": ", ".join(q.section for q in plugins),
-            "first_section": plugins[0].section})
+            listing.append(
+                f"- `src/{p.module}/{q.family}.py` ({templates.FAMILIES[q.family]['hook']}), its "
+                f"defaults `{q.section}.toml` and `tests/test_{q.section}.py`."
+            )
+        out["README.md"] = _fill(
+            templates.README_SEVERAL,
+            values
+            | {
+                "files": "\n".join(listing),
+                "sections": ", ".join(q.section for q in plugins),
+                "first_section": plugins[0].section,
+            },
+        )
         out[f"src/{p.module}/__init__.py"] = (
-            f'"""{p.title}: keepwarm plugins ({p.family}), one module per family."""\n\n__version__ = "0.1.0"\n')
+            f'"""{p.title}: keepwarm plugins ({p.family}), one module per family."""\n\n__version__ = "0.1.0"\n'
+        )
     return out
 
 

@@ -47,8 +47,10 @@ def validate(kind: SourceKind, name: str, values: dict) -> BaseModel:
     except ValidationError as exc:
         raise UserError(f"{paths.config_file()}: {describe_validation_error(exc, prefix=f'sources.{name}.')}") from None
     except Exception as exc:  # the plugin's own model is broken: its problem, said in one line
-        raise UserError(f"sources.{name}: the options of the source kind {kind.name!r} cannot be checked "
-                        f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
+        raise UserError(
+            f"sources.{name}: the options of the source kind {kind.name!r} cannot be checked "
+            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+        ) from None
 
 
 def configured(session) -> list[Configured]:
@@ -63,9 +65,17 @@ def check(settings, offered: dict[str, tuple[str, SourceKind]]) -> list[Configur
         found = offered.get(table.kind)
         if found is None:
             known = ", ".join(sorted(offered)) or "none (are plugins disabled?)"
-            out.append(Configured(name, table.kind, None, "", None,
-                                  f"{paths.config_file()}: sources.{name}.kind: no plugin offers the source kind "
-                                  f"{table.kind!r} (known kinds: {known})"))
+            out.append(
+                Configured(
+                    name,
+                    table.kind,
+                    None,
+                    "",
+                    None,
+                    f"{paths.config_file()}: sources.{name}.kind: no plugin offers the source kind "
+                    f"{table.kind!r} (known kinds: {known})",
+                )
+            )
             continue
         plugin, kind = found
         try:
@@ -86,5 +96,7 @@ def pick(session, names: list[str] | None) -> list[Configured]:
     missing = [n for n in names if n not in by_name]
     if missing:
         known = ", ".join(sorted(by_name)) or "none yet (add one with `keepwarm source add KIND TARGET`)"
-        raise UserError(f"source: no source named {missing[0]!r} ({plural(len(by_name), 'source')} configured: {known})")
+        raise UserError(
+            f"source: no source named {missing[0]!r} ({plural(len(by_name), 'source')} configured: {known})"
+        )
     return [by_name[n] for n in dict.fromkeys(names)]

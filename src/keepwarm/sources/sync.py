@@ -81,10 +81,18 @@ class SourceSummary:
 
     def to_json(self) -> dict:
         return {
-            "name": self.name, "kind": self.kind, "read": self.read, "new_touches": self.new_touches,
-            "updated": self.updated, "removed": self.removed, "skipped": dict(self.skipped),
-            "unknown_correspondents": self.unknown, "problem": self.problem, "dry_run": self.dry_run,
-            "stopped": self.stopped, "reread": self.reread,
+            "name": self.name,
+            "kind": self.kind,
+            "read": self.read,
+            "new_touches": self.new_touches,
+            "updated": self.updated,
+            "removed": self.removed,
+            "skipped": dict(self.skipped),
+            "unknown_correspondents": self.unknown,
+            "problem": self.problem,
+            "dry_run": self.dry_run,
+            "stopped": self.stopped,
+            "reread": self.reread,
         }
 
 
@@ -119,8 +127,15 @@ def _directly(func):
     return func()
 
 
-def sync(session, names: list[str] | None = None, *, dry_run: bool = False, progress: ProgressFn | None = None,
-         cancel: threading.Event | None = None, engine: Callable = _directly) -> list[SourceSummary]:
+def sync(
+    session,
+    names: list[str] | None = None,
+    *,
+    dry_run: bool = False,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    engine: Callable = _directly,
+) -> list[SourceSummary]:
     """Sync the named sources (all when None); one summary per source, in config order.
 
     `engine(func)` runs what needs the plugins and rules (which kinds there
@@ -181,8 +196,18 @@ def _satisfy(conn: Connection, session, before: int, ahead: int) -> set[int]:
 class _Run:
     """One source's sync: read, and save at each checkpoint."""
 
-    def __init__(self, session, source: Configured, me: frozenset[str], summary: SourceSummary, dry_run: bool,
-                 progress: ProgressFn | None, cancel: threading.Event | None, touched: set[int], ahead: int) -> None:
+    def __init__(
+        self,
+        session,
+        source: Configured,
+        me: frozenset[str],
+        summary: SourceSummary,
+        dry_run: bool,
+        progress: ProgressFn | None,
+        cancel: threading.Event | None,
+        touched: set[int],
+        ahead: int,
+    ) -> None:
         self.session, self.source, self.me, self.summary, self.ahead = session, source, me, summary, ahead
         self.dry_run, self.progress, self.cancel, self.touched = dry_run, progress, cancel, touched
         self.settings = session.settings.sync
@@ -216,8 +241,9 @@ class _Run:
         summary.unknown = len(self.unknown)
         if not self.dry_run:
             with self.session.store.write() as conn:
-                kept.save_summary(conn, self.source.name, self.source.kind_name,
-                                  {**summary.to_json(), "me": self.me_digest}, self.now)
+                kept.save_summary(
+                    conn, self.source.name, self.source.kind_name, {**summary.to_json(), "me": self.me_digest}, self.now
+                )
 
     def _start(self) -> None:
         """Where the last sync stopped (from the start again when my addresses changed), and the request."""
@@ -227,7 +253,10 @@ class _Run:
         if cursor and last.get("me") not in (None, self.me_digest):
             cursor, self.summary.reread = {}, True
         self.request = ReadRequest(
-            name=self.source.name, options=self.source.options, cursor=MappingProxyType(dict(cursor)), now=self.now,
+            name=self.source.name,
+            options=self.source.options,
+            cursor=MappingProxyType(dict(cursor)),
+            now=self.now,
             since=self.now - dt.timedelta(days=self.settings.history_days),
             until=self.now + dt.timedelta(days=self.settings.ahead_days),
         )
@@ -244,7 +273,7 @@ class _Run:
                 summary.skipped["meeting you declined"] += 1
                 return
             self.rows.append(kept.Row.of(item, self.me, self.settings.keep_subjects))
-            self.seen.add(item.external_id[:kept.LONGEST])
+            self.seen.add(item.external_id[: kept.LONGEST])
         elif isinstance(item, Skip):
             summary.read += 1
             summary.skipped[one_line(item.reason)[:80]] += 1
@@ -259,8 +288,9 @@ class _Run:
             if item.complete or len(self.rows) + len(self.gone) >= SAVE_EVERY:
                 self._save(self.cursor_seen, complete=item.complete)
         else:
-            raise TypeError(f"the reader yielded a {type(item).__name__}, expected Capture, Skip, Gone, "
-                            "Progress or Checkpoint")
+            raise TypeError(
+                f"the reader yielded a {type(item).__name__}, expected Capture, Skip, Gone, Progress or Checkpoint"
+            )
 
     def _save(self, cursor: dict, *, complete: bool) -> None:
         try:

@@ -191,6 +191,8 @@ def counts(copy: Path) -> dict[str, int]:
     """How many contacts and interactions a copy holds (read-only), for the message after a backup."""
     conn = sqlite3.connect(f"file:{quote(str(Path(copy).resolve()))}?mode=ro&immutable=1", uri=True)
     try:
-        return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("contacts", "interactions")}
+        return {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("contacts", "interactions")
+        }
     finally:
         conn.close()

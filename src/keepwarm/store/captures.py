@@ -21,7 +21,15 @@ from sqlalchemy import Connection, DateTime, bindparam, delete, insert, select, 
 
 from ..model import Channel, Outcome
 from ..sources.types import Capture
-from .schema import capture_people, capture_refs, captures, contact_emails, ignored_addresses, interactions, source_state
+from .schema import (
+    capture_people,
+    capture_refs,
+    captures,
+    contact_emails,
+    ignored_addresses,
+    interactions,
+    source_state,
+)
 
 #: The longest id, name or subject kept; longer ones are cut (a header may be megabytes long).
 LONGEST = 998
@@ -39,7 +47,7 @@ def _naive(value: dt.datetime) -> dt.datetime:
 
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +85,33 @@ class Row:
         refs = tuple(dict.fromkeys(r.strip()[:LONGEST] for r in item.replies_to if r.strip()))
         subject = item.subject[:LONGEST] if keep_subjects and item.subject else None
         values = (
-            item.external_id[:LONGEST], _naive(item.at).isoformat(), item.channel.value,
-            item.purpose.value if item.purpose else None, item.outcome.value, from_me,
-            item.message_id.strip()[:LONGEST] or None, item.sequence, subject, tuple(people), refs,
+            item.external_id[:LONGEST],
+            _naive(item.at).isoformat(),
+            item.channel.value,
+            item.purpose.value if item.purpose else None,
+            item.outcome.value,
+            from_me,
+            item.message_id.strip()[:LONGEST] or None,
+            item.sequence,
+            subject,
+            tuple(people),
+            refs,
         )
         digest = hashlib.blake2b(json.dumps(values, default=str).encode(), digest_size=12).hexdigest()
-        return cls(values[0], _naive(item.at), values[2], values[3], values[4], from_me, values[6], item.sequence,
-                   subject, tuple(people), refs, digest)
+        return cls(
+            values[0],
+            _naive(item.at),
+            values[2],
+            values[3],
+            values[4],
+            from_me,
+            values[6],
+            item.sequence,
+            subject,
+            tuple(people),
+            refs,
+            digest,
+        )
 
 
 @dataclass
@@ -136,13 +164,19 @@ def save(conn: Connection, source: str, rows: Sequence[Row], now: dt.datetime) -
         conn.execute(insert(captures), [_values(source, r) for r in fresh])
         ids = {}
         for part in _chunks([r.external_id for r in fresh]):
-            ids.update(conn.execute(select(c.external_id, c.id).where(c.source == source, c.external_id.in_(part))).all())
+            ids.update(
+                conn.execute(select(c.external_id, c.id).where(c.source == source, c.external_id.in_(part))).all()
+            )
         _attach(conn, [(ids[r.external_id], r) for r in fresh])
         result.new = [ids[r.external_id] for r in fresh]
     for row in changed:
         old = existing[row.external_id]
-        if (row.channel == Channel.MEETING.value and old.channel == row.channel and row.sequence > old.sequence
-                and old.at != row.at):
+        if (
+            row.channel == Channel.MEETING.value
+            and old.channel == row.channel
+            and row.sequence > old.sequence
+            and old.at != row.at
+        ):
             result.moved += _leave_moved(conn, source, old, row, now)
         conn.execute(update(captures).where(c.id == old.id).values(**_values(source, row)))
         conn.execute(delete(capture_people).where(capture_people.c.capture_id == old.id))
@@ -155,16 +189,26 @@ def save(conn: Connection, source: str, rows: Sequence[Row], now: dt.datetime) -
 
 def _values(source: str, row: Row) -> dict:
     return {
-        "source": source, "external_id": row.external_id, "at": row.at, "channel": row.channel,
-        "purpose": row.purpose, "outcome": row.outcome, "from_me": row.from_me, "message_id": row.message_id,
-        "sequence": row.sequence, "subject": row.subject, "moved": False, "digest": row.digest,
+        "source": source,
+        "external_id": row.external_id,
+        "at": row.at,
+        "channel": row.channel,
+        "purpose": row.purpose,
+        "outcome": row.outcome,
+        "from_me": row.from_me,
+        "message_id": row.message_id,
+        "sequence": row.sequence,
+        "subject": row.subject,
+        "moved": False,
+        "digest": row.digest,
     }
 
 
 def _attach(conn: Connection, pairs: list[tuple[int, Row]]) -> None:
     people = [
         {"capture_id": cid, "address": a, "name": n, "role": role, "status": st}
-        for cid, row in pairs for a, n, role, st in row.people
+        for cid, row in pairs
+        for a, n, role, st in row.people
     ]
     refs = [{"capture_id": cid, "ref": ref} for cid, row in pairs for ref in row.refs]
     if people:
@@ -176,14 +220,25 @@ def _attach(conn: Connection, pairs: list[tuple[int, Row]]) -> None:
 def _leave_moved(conn: Connection, source: str, old, row: Row, now: dt.datetime) -> list[int]:
     """Keep the meeting's earlier start as a rescheduled one (once per earlier start and sequence)."""
     external_id = f"{row.external_id}#moved-{old.sequence}@{old.at.isoformat()}"[:LONGEST]
-    if conn.execute(select(captures.c.id).where(captures.c.source == source, captures.c.external_id == external_id)).first():
+    if conn.execute(
+        select(captures.c.id).where(captures.c.source == source, captures.c.external_id == external_id)
+    ).first():
         return []
     at = min(old.at, _naive(now))
     moved = conn.execute(
         insert(captures).values(
-            source=source, external_id=external_id, at=at, channel=row.channel, purpose=row.purpose,
-            outcome=Outcome.RESCHEDULED.value, from_me=old.from_me, message_id=None, sequence=old.sequence,
-            subject=row.subject, moved=True, digest="moved",
+            source=source,
+            external_id=external_id,
+            at=at,
+            channel=row.channel,
+            purpose=row.purpose,
+            outcome=Outcome.RESCHEDULED.value,
+            from_me=old.from_me,
+            message_id=None,
+            sequence=old.sequence,
+            subject=row.subject,
+            moved=True,
+            digest="moved",
         )
     ).inserted_primary_key[0]
     conn.execute(
@@ -201,7 +256,11 @@ def remove(conn: Connection, source: str, external_ids: Sequence[str]) -> Droppe
     c = captures.c
     ids: list[int] = []
     for part in _chunks(list(external_ids)):
-        ids += conn.execute(select(c.id).where(c.source == source, c.external_id.in_(part), c.moved.is_(False))).scalars().all()
+        ids += (
+            conn.execute(select(c.id).where(c.source == source, c.external_id.in_(part), c.moved.is_(False)))
+            .scalars()
+            .all()
+        )
     return _drop(conn, ids)
 
 
@@ -255,8 +314,14 @@ GROUP BY c.id, e.contact_id
 """
 
 
-def make_touches(conn: Connection, now: dt.datetime, *, capture_ids: Sequence[int] | None = None,
-                 contact_ids: Sequence[int] | None = None, due_since: dt.datetime | None = None) -> int:
+def make_touches(
+    conn: Connection,
+    now: dt.datetime,
+    *,
+    capture_ids: Sequence[int] | None = None,
+    contact_ids: Sequence[int] | None = None,
+    due_since: dt.datetime | None = None,
+) -> int:
     """Touches for the contacts on these captures (or for these contacts, or for every capture now past).
 
     A contact appears once per capture (both To and Cc, or two of their
@@ -385,8 +450,12 @@ class Correspondent:
 
     def to_json(self) -> dict:
         return {
-            "address": self.address, "name": self.name, "messages": self.messages, "inbound": self.inbound,
-            "outbound": self.outbound, "meetings": self.meetings,
+            "address": self.address,
+            "name": self.name,
+            "messages": self.messages,
+            "inbound": self.inbound,
+            "outbound": self.outbound,
+            "meetings": self.meetings,
             "last_at": self.last_at.replace(tzinfo=dt.timezone.utc).isoformat(),
         }
 
@@ -413,7 +482,9 @@ LIMIT :limit
 """
 
 
-def unknown(conn: Connection, me: frozenset[str], *, limit: int = 100, address: str | None = None) -> list[Correspondent]:
+def unknown(
+    conn: Connection, me: frozenset[str], *, limit: int = 100, address: str | None = None
+) -> list[Correspondent]:
     """The people I talk to who are not contacts, most talked-to first."""
     statement = (
         text(_UNKNOWN.format(only="AND p.address = :one" if address else ""))
@@ -425,8 +496,11 @@ def unknown(conn: Connection, me: frozenset[str], *, limit: int = 100, address: 
         params["one"] = fold(address)
     out = []
     for row in conn.execute(statement, params):
-        out.append(Correspondent(row.address, row.name or "", row.messages, row.inbound, row.outbound, row.meetings,
-                                 row.last_at))
+        out.append(
+            Correspondent(
+                row.address, row.name or "", row.messages, row.inbound, row.outbound, row.meetings, row.last_at
+            )
+        )
     return out
 
 
@@ -437,7 +511,9 @@ def unknown_among(conn: Connection, capture_ids: Sequence[int], me: frozenset[st
     for part in _chunks(list(capture_ids)):
         found.update(
             conn.execute(
-                select(p.address).distinct().where(
+                select(p.address)
+                .distinct()
+                .where(
                     p.capture_id.in_(part),
                     p.address.not_in(select(contact_emails.c.email_fold)),
                     p.address.not_in(select(ignored_addresses.c.address)),
@@ -459,8 +535,10 @@ def ignore(conn: Connection, address: str, now: dt.datetime) -> bool:
 def seen_name(conn: Connection, address: str) -> str:
     """The name the headers give most often for this address ("" when none)."""
     row = conn.execute(
-        text("SELECT name, COUNT(*) n FROM capture_people WHERE address = :a AND name != '' "
-             "GROUP BY name ORDER BY n DESC, name LIMIT 1"),
+        text(
+            "SELECT name, COUNT(*) n FROM capture_people WHERE address = :a AND name != '' "
+            "GROUP BY name ORDER BY n DESC, name LIMIT 1"
+        ),
         {"a": fold(address)},
     ).first()
     return row.name if row else ""
@@ -491,18 +569,26 @@ def _upsert(conn: Connection, name: str, kind: str, **values) -> None:
     if conn.execute(select(s.name).where(s.name == name)).first():
         conn.execute(update(source_state).where(s.name == name).values(kind=kind, **values))
     else:
-        conn.execute(insert(source_state).values(
-            name=name, kind=kind, cursor=values.get("cursor", "{}"), summary=values.get("summary", "{}"),
-            synced_at=values.get("synced_at"),
-        ))
+        conn.execute(
+            insert(source_state).values(
+                name=name,
+                kind=kind,
+                cursor=values.get("cursor", "{}"),
+                summary=values.get("summary", "{}"),
+                synced_at=values.get("synced_at"),
+            )
+        )
 
 
 def touches_of(conn: Connection, name: str) -> int:
     """How many touches this source brought."""
-    return conn.execute(
-        text("SELECT COUNT(*) FROM interactions i JOIN captures c ON c.id = i.capture_id WHERE c.source = :s"),
-        {"s": name},
-    ).scalar() or 0
+    return (
+        conn.execute(
+            text("SELECT COUNT(*) FROM interactions i JOIN captures c ON c.id = i.capture_id WHERE c.source = :s"),
+            {"s": name},
+        ).scalar()
+        or 0
+    )
 
 
 def forget(conn: Connection, name: str, *, keep_touches: bool) -> tuple[int, list[int]]:
@@ -511,7 +597,9 @@ def forget(conn: Connection, name: str, *, keep_touches: bool) -> tuple[int, lis
     Returns the number of touches kept or removed and the contacts they were with.
     """
     rows = conn.execute(
-        text("SELECT i.id, i.contact_id FROM interactions i JOIN captures c ON c.id = i.capture_id WHERE c.source = :s"),
+        text(
+            "SELECT i.id, i.contact_id FROM interactions i JOIN captures c ON c.id = i.capture_id WHERE c.source = :s"
+        ),
         {"s": name},
     ).all()
     ids = [r.id for r in rows]

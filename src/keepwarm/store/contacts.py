@@ -20,8 +20,8 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 from ..errors import Ambiguous, NotFound, UserError
 from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
 from ..text import fold
-from .ids import as_id
 from . import captures
+from .ids import as_id
 from .rows import as_text, by_value, constructed, like_fragment, plain_rows
 from .schema import accounts, contact_dates, contact_emails, contact_phones, contact_tags, contacts
 
@@ -79,7 +79,9 @@ def ensure_accounts(conn: Connection, names: dict[str, str], now: dt.datetime) -
         wanted[key] = found
     if new:
         conn.execute(insert(accounts), list(new.values()))
-        created = {r.name: r.id for r in conn.execute(select(accounts.c.id, accounts.c.name).where(accounts.c.id > before))}
+        created = {
+            r.name: r.id for r in conn.execute(select(accounts.c.id, accounts.c.name).where(accounts.c.id > before))
+        }
         wanted = {key: created[v] if isinstance(v, str) else v for key, v in wanted.items()}
     return wanted  # type: ignore[return-value]
 
@@ -241,9 +243,26 @@ _FEW = 900
 @cache
 def _contacts_query(filters: frozenset[str]):
     c = contacts.c
-    query = select(c.id, c.uid, c.name, c.account_id, c.title, c.role, c.style, as_text(c.motivations),
-                   as_text(c.interests), as_text(c.addresses), as_text(c.urls), c.preferred_channel,
-                   c.best_time, c.do_not_contact, c.tier, c.stage, c.notes, c.owner)
+    query = select(
+        c.id,
+        c.uid,
+        c.name,
+        c.account_id,
+        c.title,
+        c.role,
+        c.style,
+        as_text(c.motivations),
+        as_text(c.interests),
+        as_text(c.addresses),
+        as_text(c.urls),
+        c.preferred_channel,
+        c.best_time,
+        c.do_not_contact,
+        c.tier,
+        c.stage,
+        c.notes,
+        c.owner,
+    )
     if "ids" in filters:
         query = query.where(c.id.in_(bindparam("ids", expanding=True)))
     if "account" in filters:
@@ -345,8 +364,9 @@ def list_contacts(
         params["account"] = account_id
     if tag is not None:
         params["tag"] = fold(tag)
-    params.update((name, value) for name, value in (("role", role), ("style", style), ("stage", stage))
-                  if value is not None)
+    params.update(
+        (name, value) for name, value in (("role", role), ("style", style), ("stage", stage)) if value is not None
+    )
     if search:
         params["search"] = like_fragment(fold(search))
     rows = plain_rows(conn, _contacts_query(frozenset(params)), params)
@@ -374,39 +394,67 @@ def _assembled(conn: Connection, rows: list[tuple], chosen: str | None, params: 
         for cid, value in plain_rows(conn, _children_query(table, chosen), scope):
             into[cid].append(value)
     for cid, kind, month, day, year, label in plain_rows(conn, _children_query("dates", chosen), scope):
-        dates[cid].append(constructed(
-            ImportantDate, {"kind": _KIND[kind], "month": month, "day": day, "year": year, "label": label},
-            _DATE_FIELDS))
+        dates[cid].append(
+            constructed(
+                ImportantDate,
+                {"kind": _KIND[kind], "month": month, "day": day, "year": year, "label": label},
+                _DATE_FIELDS,
+            )
+        )
 
     out = []
     empty: tuple = ()
     motivation_lists, interest_lists = _Lists(_MOTIVATION.__getitem__), _Lists()
-    for (cid, uid, name, account_id, title, role, style, motivations, interests, addresses, urls, channel,
-         best_time, do_not_contact, tier, stage, notes, owner) in rows:
-        out.append(constructed(Contact, {
-            "id": cid,
-            "uid": uid,
-            "name": name,
-            "account": names.get(account_id) if account_id else None,
-            "title": title,
-            "emails": list(emails.get(cid, empty)),
-            "phones": list(phones.get(cid, empty)),
-            "addresses": _json_list(addresses),
-            "urls": _json_list(urls),
-            "role": _ROLE[role] if role else None,
-            "style": _STYLE[style],
-            "motivations": list(motivation_lists[motivations]),
-            "interests": list(interest_lists[interests]),
-            "preferred_channel": _CHANNEL[channel] if channel else None,
-            "best_time": best_time,
-            "do_not_contact": bool(do_not_contact),
-            "dates": list(dates.get(cid, empty)),
-            "tier": _TIER[tier],
-            "stage": _STAGE[stage],
-            "tags": list(tags.get(cid, empty)),
-            "notes": notes,
-            "owner": owner,
-        }, _CONTACT_FIELDS))
+    for (
+        cid,
+        uid,
+        name,
+        account_id,
+        title,
+        role,
+        style,
+        motivations,
+        interests,
+        addresses,
+        urls,
+        channel,
+        best_time,
+        do_not_contact,
+        tier,
+        stage,
+        notes,
+        owner,
+    ) in rows:
+        out.append(
+            constructed(
+                Contact,
+                {
+                    "id": cid,
+                    "uid": uid,
+                    "name": name,
+                    "account": names.get(account_id) if account_id else None,
+                    "title": title,
+                    "emails": list(emails.get(cid, empty)),
+                    "phones": list(phones.get(cid, empty)),
+                    "addresses": _json_list(addresses),
+                    "urls": _json_list(urls),
+                    "role": _ROLE[role] if role else None,
+                    "style": _STYLE[style],
+                    "motivations": list(motivation_lists[motivations]),
+                    "interests": list(interest_lists[interests]),
+                    "preferred_channel": _CHANNEL[channel] if channel else None,
+                    "best_time": best_time,
+                    "do_not_contact": bool(do_not_contact),
+                    "dates": list(dates.get(cid, empty)),
+                    "tier": _TIER[tier],
+                    "stage": _STAGE[stage],
+                    "tags": list(tags.get(cid, empty)),
+                    "notes": notes,
+                    "owner": owner,
+                },
+                _CONTACT_FIELDS,
+            )
+        )
     return out
 
 
@@ -456,8 +504,9 @@ def find_by_exact_name(conn: Connection, name: str) -> list[int]:
     return [r.id for r in conn.execute(select(contacts.c.id).where(contacts.c.name_fold == fold(name)))]
 
 
-def same_person(conn: Connection, name: str | None, emails: Sequence[str] = (), *,
-                exclude: int | None = None) -> list[dict]:
+def same_person(
+    conn: Connection, name: str | None, emails: Sequence[str] = (), *, exclude: int | None = None
+) -> list[dict]:
     """Contacts a new one may duplicate: the same name (folded) or one of its e-mails (name None: e-mails only).
 
     Each as {"id", "name", "account", "why"}, so that a prompt can name the
@@ -468,9 +517,11 @@ def same_person(conn: Connection, name: str | None, emails: Sequence[str] = (), 
         why[cid] = "same name"
     folded = sorted({e.strip().lower() for e in emails if e.strip()})
     if folded:
-        rows = conn.execute(select(contact_emails.c.contact_id, contact_emails.c.email)
-                            .where(contact_emails.c.email_fold.in_(folded))
-                            .order_by(contact_emails.c.contact_id)).all()
+        rows = conn.execute(
+            select(contact_emails.c.contact_id, contact_emails.c.email)
+            .where(contact_emails.c.email_fold.in_(folded))
+            .order_by(contact_emails.c.contact_id)
+        ).all()
         for cid, email in rows:
             if "e-mail" not in why.get(cid, ""):
                 why[cid] = f"{why[cid]} and e-mail {email}" if cid in why else f"e-mail {email}"
@@ -478,10 +529,20 @@ def same_person(conn: Connection, name: str | None, emails: Sequence[str] = (), 
     if not why:
         return []
     accounts = _account_names(conn)
-    rows = conn.execute(select(contacts.c.id, contacts.c.name, contacts.c.account_id)
-                        .where(contacts.c.id.in_(sorted(why))).order_by(contacts.c.id)).all()
-    return [{"id": r.id, "name": r.name, "account": accounts.get(r.account_id, "") if r.account_id else "",
-             "why": why[r.id]} for r in rows]
+    rows = conn.execute(
+        select(contacts.c.id, contacts.c.name, contacts.c.account_id)
+        .where(contacts.c.id.in_(sorted(why)))
+        .order_by(contacts.c.id)
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "account": accounts.get(r.account_id, "") if r.account_id else "",
+            "why": why[r.id],
+        }
+        for r in rows
+    ]
 
 
 def describe(person: Mapping) -> str:
@@ -496,6 +557,8 @@ def contact_names(conn: Connection) -> dict[int, str]:
 
 def contacts_per_account(conn: Connection) -> dict[int, int]:
     rows = conn.execute(
-        select(contacts.c.account_id, func.count()).where(contacts.c.account_id.is_not(None)).group_by(contacts.c.account_id)
+        select(contacts.c.account_id, func.count())
+        .where(contacts.c.account_id.is_not(None))
+        .group_by(contacts.c.account_id)
     )
     return {r[0]: r[1] for r in rows}

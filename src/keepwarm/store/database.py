@@ -22,8 +22,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from ..budget import check_may_write
 from .. import paths, tempfiles
+from ..budget import check_may_write
 from ..errors import StoreError
 from . import backups, migrate, readonly
 
@@ -185,7 +185,8 @@ class Store:
         """Whether no table holds a row (the schema's own version aside)."""
         with self.read() as conn:
             names = [
-                row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+                row[0]
+                for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
                 if row[0] != "alembic_version" and not row[0].startswith("sqlite_")
             ]
             return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in names)

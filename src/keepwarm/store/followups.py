@@ -92,9 +92,24 @@ _CHANNEL, _STATUS = by_value(Channel), by_value(FollowUpStatus)
 @cache
 def _query(filters: frozenset[str]):
     f = followups.c
-    query = select(f.id, f.contact_id, as_text(f.due), as_text(f.due_time), f.reason, f.source, f.rule_key,
-                   f.channel, f.action, f.status, as_text(f.snoozed_until), f.sequence, f.satisfied_by_touch,
-                   as_text(f.created_at), as_text(f.updated_at), as_text(f.closed_at))
+    query = select(
+        f.id,
+        f.contact_id,
+        as_text(f.due),
+        as_text(f.due_time),
+        f.reason,
+        f.source,
+        f.rule_key,
+        f.channel,
+        f.action,
+        f.status,
+        as_text(f.snoozed_until),
+        f.sequence,
+        f.satisfied_by_touch,
+        as_text(f.created_at),
+        as_text(f.updated_at),
+        as_text(f.closed_at),
+    )
     if "id" in filters:
         query = query.where(f.id == bindparam("id"))
     if "contact" in filters:
@@ -104,8 +119,12 @@ def _query(filters: frozenset[str]):
     if "until" in filters:
         # A snoozed follow-up is due again on the day it wakes up.
         snoozed = FollowUpStatus.SNOOZED.value
-        query = query.where(or_(and_(f.status != snoozed, f.due <= bindparam("until")),
-                                and_(f.status == snoozed, f.snoozed_until <= bindparam("until"))))
+        query = query.where(
+            or_(
+                and_(f.status != snoozed, f.due <= bindparam("until")),
+                and_(f.status == snoozed, f.snoozed_until <= bindparam("until")),
+            )
+        )
     if "since" in filters:
         query = query.where(f.updated_at >= bindparam("since"))
     return query.order_by(f.due, f.id)
@@ -116,17 +135,50 @@ def _loaded(conn: Connection, filters: frozenset[str], params: dict) -> list[Fol
     day, time, moment = Parsed(f.due, conn), Parsed(f.due_time, conn), Parsed(f.created_at, conn, utc=True)
     channels, statuses = _CHANNEL, _STATUS
     out = []
-    for (fid, cid, due, due_time, reason, source, rule_key, channel, action, status, snoozed_until, sequence,
-         satisfied, created, updated, closed) in plain_rows(conn, _query(filters), params):
+    for (
+        fid,
+        cid,
+        due,
+        due_time,
+        reason,
+        source,
+        rule_key,
+        channel,
+        action,
+        status,
+        snoozed_until,
+        sequence,
+        satisfied,
+        created,
+        updated,
+        closed,
+    ) in plain_rows(conn, _query(filters), params):
         if type(reason) is not str or not 0 < len(reason) <= MAX_REASON or reason.isspace():
             reason = usable_reason(reason)  # a row a plugin poisoned is still listed, dismissed and exported
-        out.append(constructed(FollowUp, {
-            "id": fid, "contact_id": cid, "due": day[due], "due_time": time[due_time], "reason": reason,
-            "source": source, "rule_key": rule_key, "channel": channels[channel] if channel is not None else None,
-            "action": action, "status": statuses[status], "snoozed_until": day[snoozed_until],
-            "sequence": sequence, "satisfied_by_touch": bool(satisfied), "created_at": moment[created],
-            "updated_at": moment[updated], "closed_at": moment[closed],
-        }, _FIELDS))
+        out.append(
+            constructed(
+                FollowUp,
+                {
+                    "id": fid,
+                    "contact_id": cid,
+                    "due": day[due],
+                    "due_time": time[due_time],
+                    "reason": reason,
+                    "source": source,
+                    "rule_key": rule_key,
+                    "channel": channels[channel] if channel is not None else None,
+                    "action": action,
+                    "status": statuses[status],
+                    "snoozed_until": day[snoozed_until],
+                    "sequence": sequence,
+                    "satisfied_by_touch": bool(satisfied),
+                    "created_at": moment[created],
+                    "updated_at": moment[updated],
+                    "closed_at": moment[closed],
+                },
+                _FIELDS,
+            )
+        )
     return out
 
 
@@ -160,8 +212,11 @@ def undismiss_followup(conn: Connection, followup_id: int, now: dt.datetime) -> 
     item = get_followup(conn, followup_id)
     if item.status != FollowUpStatus.DISMISSED:
         raise UserError(f"follow-up {followup_id}: is {item.status.value}; only a dismissed one can be brought back")
-    status = FollowUpStatus.SNOOZED if item.snoozed_until is not None and item.snoozed_until > now.date() else \
-        FollowUpStatus.OPEN
+    status = (
+        FollowUpStatus.SNOOZED
+        if item.snoozed_until is not None and item.snoozed_until > now.date()
+        else FollowUpStatus.OPEN
+    )
     return _transition(conn, followup_id, now, status=status.value, closed_at=None)
 
 
@@ -181,10 +236,15 @@ def effective_due(item: FollowUp) -> dt.date:
 
 # ------------------------------------------------------------ unreadable rows
 
+
 def _unusable():
     f = followups.c
-    return or_(f.reason.is_(None), func.trim(f.reason) == "", func.length(f.reason) > MAX_REASON,
-               func.typeof(f.reason) != "text")
+    return or_(
+        f.reason.is_(None),
+        func.trim(f.reason) == "",
+        func.length(f.reason) > MAX_REASON,
+        func.typeof(f.reason) != "text",
+    )
 
 
 def unusable_reasons(conn: Connection) -> list[tuple[int, str]]:
@@ -198,19 +258,25 @@ def repair_reasons(conn: Connection, now: dt.datetime) -> int:
     f = followups.c
     rows = conn.execute(select(f.id, f.reason, f.sequence).where(_unusable())).all()
     for fid, reason, sequence in rows:
-        conn.execute(update(followups).where(f.id == fid).values(
-            reason=usable_reason(reason), sequence=sequence + 1, updated_at=_naive(now)))
+        conn.execute(
+            update(followups)
+            .where(f.id == fid)
+            .values(reason=usable_reason(reason), sequence=sequence + 1, updated_at=_naive(now))
+        )
     return len(rows)
 
 
 # ------------------------------------------------------------ by source
 
+
 def sources(conn: Connection) -> dict[str, int]:
     """Every source a follow-up was ever made by, with its count of open and snoozed ones."""
     f = followups.c
     open_count = func.sum(case((f.status.in_(OPEN_STATES), 1), else_=0))
-    return {source: int(count or 0) for source, count in
-            conn.execute(select(f.source, open_count).group_by(f.source).order_by(f.source))}
+    return {
+        source: int(count or 0)
+        for source, count in conn.execute(select(f.source, open_count).group_by(f.source).order_by(f.source))
+    }
 
 
 def close_by_source(conn: Connection, source: str, now: dt.datetime) -> int:
@@ -224,6 +290,9 @@ def close_by_source(conn: Connection, source: str, now: dt.datetime) -> int:
         raise UserError(f"source: no follow-up comes from {source!r} (sources: {listed})")
     f = followups.c
     stamp = _naive(now)
-    result = conn.execute(update(followups).where(f.source == source, f.status.in_(OPEN_STATES)).values(
-        status=FollowUpStatus.DISMISSED.value, closed_at=stamp, updated_at=stamp, sequence=f.sequence + 1))
+    result = conn.execute(
+        update(followups)
+        .where(f.source == source, f.status.in_(OPEN_STATES))
+        .values(status=FollowUpStatus.DISMISSED.value, closed_at=stamp, updated_at=stamp, sequence=f.sequence + 1)
+    )
     return result.rowcount

@@ -151,7 +151,15 @@ interactions = Table(
     # Covers what the recent and baseline statistics read, in contact order (engine/stats.py).
     Index(
         "ix_interactions_window",
-        "contact_id", "at", "outcome", "direction", "purpose", "responded", "response_hours", "sentiment", "in_reply",
+        "contact_id",
+        "at",
+        "outcome",
+        "direction",
+        "purpose",
+        "responded",
+        "response_hours",
+        "sentiment",
+        "in_reply",
     ),
 )
 
@@ -161,19 +169,31 @@ interactions = Table(
 contact_totals = Table(
     "contact_totals",
     metadata,
-    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True,
-           autoincrement=False),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
     *(
         Column(name, DateTime)
         for name in (
-            "first_touch", "last_touch", "last_outbound", "last_inbound", "last_meeting", "last_written_outbound",
-            "last_value_add", "last_celebration", "last_entertainment", "last_recovery", "last_favor_asked",
+            "first_touch",
+            "last_touch",
+            "last_outbound",
+            "last_inbound",
+            "last_meeting",
+            "last_written_outbound",
+            "last_value_add",
+            "last_celebration",
+            "last_entertainment",
+            "last_recovery",
+            "last_favor_asked",
         )
     ),
     *(
         Column(name, Integer, nullable=False, default=0, server_default="0")
         for name in (
-            "touches_total", "inbound_total", "outbound_total", "favors_asked_total", "favors_received_total",
+            "touches_total",
+            "inbound_total",
+            "outbound_total",
+            "favors_asked_total",
+            "favors_received_total",
             "value_adds_total",
         )
     ),
@@ -187,8 +207,7 @@ contact_totals = Table(
 contact_snapshots = Table(
     "contact_snapshots",
     metadata,
-    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True,
-           autoincrement=False),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
     Column("score", Integer, nullable=False),
     Column("band", String, nullable=False),
     Column("account_id", Integer),
@@ -199,8 +218,7 @@ contact_snapshots = Table(
 account_snapshots = Table(
     "account_snapshots",
     metadata,
-    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True,
-           autoincrement=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
     Column("digest", Integer, nullable=False),
     Column("warnings", Text, nullable=False),
 )

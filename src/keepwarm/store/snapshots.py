@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, type_coerce, update
 
 from ..model import FollowUpStatus
-from .rows import plain_rows
 from .followups import OPEN_STATES, usable_reason
+from .rows import plain_rows
 from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups, snapshot_runs
 
 _SNOOZED = FollowUpStatus.SNOOZED.value
@@ -82,8 +82,10 @@ class _WarningTexts:
     def _text(self, w) -> str:
         evidence = w.evidence
         plain = self._plain(evidence)
-        return (f'{{"key":{_string(w.key)},"message":{_string(w.message)},"severity":{_encode(w.severity)},'
-                f'"evidence":{_encode(evidence if plain else self._to_json(evidence))}}}')
+        return (
+            f'{{"key":{_string(w.key)},"message":{_string(w.message)},"severity":{_encode(w.severity)},'
+            f'"evidence":{_encode(evidence if plain else self._to_json(evidence))}}}'
+        )
 
     def values(self, found) -> tuple:
         """What the warnings say, as plain values: what a row's digest is taken over."""
@@ -163,7 +165,7 @@ def store(conn: Connection, evaluation) -> int:
         aid = account_of.get(cid)
         shared = account_warnings.get(aid) if aid is not None else None
         # The run adds the account's warnings after the contact's own: stored once, under the account.
-        if shared and len(found) >= len(shared) and all(a is b for a, b in zip(found[-len(shared):], shared)):
+        if shared and len(found) >= len(shared) and all(a is b for a, b in zip(found[-len(shared) :], shared)):
             found = found[: len(found) - len(shared)]
         else:
             aid = None
@@ -175,11 +177,18 @@ def store(conn: Connection, evaluation) -> int:
         return {"account_id": aid, "digest": digest, "warnings": texts(found)}
 
     def contact_row(cid, digest, score, band, found, aid):
-        return {"contact_id": cid, "score": score, "band": band, "account_id": aid, "digest": digest,
-                "warnings": texts(found)}
+        return {
+            "contact_id": cid,
+            "score": score,
+            "band": band,
+            "account_id": aid,
+            "digest": digest,
+            "warnings": texts(found),
+        }
 
-    return (_write(conn, account_snapshots, account_snapshots.c.account_id, accounts_, account_row)
-            + _write(conn, contact_snapshots, contact_snapshots.c.contact_id, contacts_, contact_row))
+    return _write(conn, account_snapshots, account_snapshots.c.account_id, accounts_, account_row) + _write(
+        conn, contact_snapshots, contact_snapshots.c.contact_id, contacts_, contact_row
+    )
 
 
 def has_snapshots(conn: Connection) -> bool:
@@ -231,15 +240,42 @@ def _stored_query():
     until = bindparam("until")
     # Plain texts, not SQLAlchemy's date types: the JSON wants the texts, and parsing 5,000 rows' dates is not free.
     return (
-        select(f.id, f.contact_id, _as_text(f.due), _as_text(f.due_time), f.reason, f.source, f.rule_key, f.channel,
-               f.action, f.status, _as_text(f.snoozed_until), f.sequence, f.satisfied_by_touch, _as_text(f.created_at),
-               _as_text(f.updated_at), _as_text(f.closed_at), c.name, a.name, c.role, c.style, c.tier,
-               s.contact_id, s.score, s.band)
-        .select_from(followups.join(contacts, c.id == f.contact_id)
-                     .outerjoin(accounts, a.id == c.account_id)
-                     .outerjoin(contact_snapshots, s.contact_id == f.contact_id))
-        .where(f.status.in_(OPEN_STATES), c.do_not_contact.is_(False),
-               or_(and_(f.status != _SNOOZED, f.due <= until), and_(f.status == _SNOOZED, f.snoozed_until <= until)))
+        select(
+            f.id,
+            f.contact_id,
+            _as_text(f.due),
+            _as_text(f.due_time),
+            f.reason,
+            f.source,
+            f.rule_key,
+            f.channel,
+            f.action,
+            f.status,
+            _as_text(f.snoozed_until),
+            f.sequence,
+            f.satisfied_by_touch,
+            _as_text(f.created_at),
+            _as_text(f.updated_at),
+            _as_text(f.closed_at),
+            c.name,
+            a.name,
+            c.role,
+            c.style,
+            c.tier,
+            s.contact_id,
+            s.score,
+            s.band,
+        )
+        .select_from(
+            followups.join(contacts, c.id == f.contact_id)
+            .outerjoin(accounts, a.id == c.account_id)
+            .outerjoin(contact_snapshots, s.contact_id == f.contact_id)
+        )
+        .where(
+            f.status.in_(OPEN_STATES),
+            c.do_not_contact.is_(False),
+            or_(and_(f.status != _SNOOZED, f.due <= until), and_(f.status == _SNOOZED, f.snoozed_until <= until)),
+        )
         .order_by(f.due, f.id)
     )
 
@@ -262,9 +298,32 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
     unevaluated = 0
     dates: dict[str, dt.date] = {}
     stamps = _IsoUtc()
-    for (fid, cid, due, due_time, reason, source, rule_key, channel, action, status, snoozed_until, sequence,
-         satisfied, created, updated, closed, name, account, role, style, tier, snapshot, score,
-         band) in plain_rows(conn, _STORED, {"until": until}):
+    for (
+        fid,
+        cid,
+        due,
+        due_time,
+        reason,
+        source,
+        rule_key,
+        channel,
+        action,
+        status,
+        snoozed_until,
+        sequence,
+        satisfied,
+        created,
+        updated,
+        closed,
+        name,
+        account,
+        role,
+        style,
+        tier,
+        snapshot,
+        score,
+        band,
+    ) in plain_rows(conn, _STORED, {"until": until}):
         when_text = snoozed_until if status == _SNOOZED and snoozed_until is not None else due
         when = dates.get(when_text)
         if when is None:
@@ -274,28 +333,51 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
         else:
             evaluated = True
         overdue = (start - when).days
-        items.append({
-            "followup": {
-                "id": fid, "contact_id": cid, "due": due,
-                "due_time": dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
-                "reason": usable_reason(reason), "source": source, "rule_key": rule_key, "channel": channel, "action": action,
-                "status": status, "snoozed_until": snoozed_until, "sequence": sequence,
-                "satisfied_by_touch": bool(satisfied), "created_at": stamps[created],
-                "updated_at": stamps[updated], "closed_at": stamps[closed],
-            },
-            "contact": {"id": cid, "name": name, "account": account, "role": role or None, "style": style,
-                        "tier": tier},
-            "due": when_text,
-            "bucket": "overdue" if overdue > 0 else "today" if overdue == 0 else "upcoming",
-            "overdue_days": overdue,
-            "health": {"score": score, "band": band} if snapshot is not None else dict(UNKNOWN_HEALTH),
-        })
+        items.append(
+            {
+                "followup": {
+                    "id": fid,
+                    "contact_id": cid,
+                    "due": due,
+                    "due_time": dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
+                    "reason": usable_reason(reason),
+                    "source": source,
+                    "rule_key": rule_key,
+                    "channel": channel,
+                    "action": action,
+                    "status": status,
+                    "snoozed_until": snoozed_until,
+                    "sequence": sequence,
+                    "satisfied_by_touch": bool(satisfied),
+                    "created_at": stamps[created],
+                    "updated_at": stamps[updated],
+                    "closed_at": stamps[closed],
+                },
+                "contact": {
+                    "id": cid,
+                    "name": name,
+                    "account": account,
+                    "role": role or None,
+                    "style": style,
+                    "tier": tier,
+                },
+                "due": when_text,
+                "bucket": "overdue" if overdue > 0 else "today" if overdue == 0 else "upcoming",
+                "overdue_days": overdue,
+                "health": {"score": score, "band": band} if snapshot is not None else dict(UNKNOWN_HEALTH),
+            }
+        )
         # As `build_agenda` orders them; a contact without a snapshot comes last of its day.
         keys.append((when, 101 if score is None else score, tier, name.casefold()))
     order = sorted(range(len(items)), key=keys.__getitem__)
     run = conn.execute(select(_as_text(snapshot_runs.c.evaluated_on))).scalar() if evaluated else None
-    return StoredAgenda(on=start, until=until, items=[items[n] for n in order],
-                        evaluated_on=dt.date.fromisoformat(run) if run else None, unevaluated=unevaluated)
+    return StoredAgenda(
+        on=start,
+        until=until,
+        items=[items[n] for n in order],
+        evaluated_on=dt.date.fromisoformat(run) if run else None,
+        unevaluated=unevaluated,
+    )
 
 
 def details(conn: Connection, item: dict) -> dict:

@@ -127,8 +127,12 @@ class KeepwarmApp(Syncing, App[None]):
         self.set_interval(self.WATCH_SECONDS, self.check_outside_changes)
         if self.demo_home is not None:
             self.title = "keepwarm · DEMO BOOK (example data)"
-            self.notify(f"This is the demo book, made-up people in {self.session.db_path.name}; your own book is "
-                        f"untouched. Press b to go back to it.", title="Demo book", timeout=12)
+            self.notify(
+                f"This is the demo book, made-up people in {self.session.db_path.name}; your own book is "
+                f"untouched. Press b to go back to it.",
+                title="Demo book",
+                timeout=12,
+            )
         await self.switch_mode("agenda")
         if _queries().is_empty(self.session):
             await self.push_screen(_loaded("screens.welcome", "WelcomeScreen")())
@@ -168,8 +172,11 @@ class KeepwarmApp(Syncing, App[None]):
     async def on_event(self, event: events.Event) -> None:
         # A key typed while a form was opening (a second `e`, a fast `a a`) was meant for what was on
         # screen then: it never lands in the form's first field. Forms stamp `keys_from` when shown.
-        if isinstance(event, events.Key) and not event.is_forwarded and \
-                event.time < getattr(self.screen, "keys_from", float("-inf")):
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.time < getattr(self.screen, "keys_from", float("-inf"))
+        ):
             return
         await super().on_event(event)
 
@@ -196,8 +203,10 @@ class KeepwarmApp(Syncing, App[None]):
     # ------------------------------------------------------------ moving
 
     async def goto(self, mode: str) -> None:
-        while len(self.screen_stack) > 1 and (_showing(self.screen, "screens.contact_detail", "ContactScreen") or
-                                              _showing(self.screen, "screens.correspondents", "CorrespondentsScreen")):
+        while len(self.screen_stack) > 1 and (
+            _showing(self.screen, "screens.contact_detail", "ContactScreen")
+            or _showing(self.screen, "screens.correspondents", "CorrespondentsScreen")
+        ):
             await self.pop_screen()
         if self.current_mode != mode:
             await self.switch_mode(mode)
@@ -251,9 +260,16 @@ class KeepwarmApp(Syncing, App[None]):
         picked = getattr(self.screen, "selected_contact", lambda: None)()
         self.open_log(contacts=[picked] if picked else [])
 
-    def open_log(self, contacts: list[tuple[int, str]], channel: str | None = None, followup_id: int | None = None,
-                 reason: str = "") -> None:
-        request = _loaded("widgets.log_form", "LogRequest")(contacts=contacts, channel=channel, followup_id=followup_id, reason=reason)
+    def open_log(
+        self,
+        contacts: list[tuple[int, str]],
+        channel: str | None = None,
+        followup_id: int | None = None,
+        reason: str = "",
+    ) -> None:
+        request = _loaded("widgets.log_form", "LogRequest")(
+            contacts=contacts, channel=channel, followup_id=followup_id, reason=reason
+        )
         self.push_screen(_loaded("widgets.log_form", "LogScreen")(request), callback=self._log_closed)
 
     def _log_closed(self, result: LogResult | None) -> None:
@@ -348,9 +364,15 @@ class KeepwarmApp(Syncing, App[None]):
             if log:
                 self.open_log(contacts=[contact], channel=channel, reason=f"kept: {text}")
 
-        self.push_screen(_loaded("widgets.confirm", "ConfirmScreen")(
-            f"Log a touch with {who} too?", yes="Log it", no="Skip",
-            detail="Telling them it is done is a touch; logging it keeps their history true."), callback=answered)
+        self.push_screen(
+            _loaded("widgets.confirm", "ConfirmScreen")(
+                f"Log a touch with {who} too?",
+                yes="Log it",
+                no="Skip",
+                detail="Telling them it is done is a touch; logging it keeps their history true.",
+            ),
+            callback=answered,
+        )
 
     def _pick_promise(self, contact: tuple[int, str], verb: str, then) -> None:
         """The contact's open promise to act on: the only one, or the one picked from a list."""
@@ -367,10 +389,18 @@ class KeepwarmApp(Syncing, App[None]):
             if promise_id is not None:
                 then(by_id[promise_id])
 
-        choices = [(p.id, f"{'I' if p.by.value == 'me' else 'They'} promised: {p.text}"
-                          + (f" · due {p.due.isoformat()}" if p.due else "")) for p in found]
-        self.push_screen(_loaded("widgets.confirm", "PickScreen")(f"Which promise with {contact[1]} to {verb}?",
-                                                                  choices), callback=picked)
+        choices = [
+            (
+                p.id,
+                f"{'I' if p.by.value == 'me' else 'They'} promised: {p.text}"
+                + (f" · due {p.due.isoformat()}" if p.due else ""),
+            )
+            for p in found
+        ]
+        self.push_screen(
+            _loaded("widgets.confirm", "PickScreen")(f"Which promise with {contact[1]} to {verb}?", choices),
+            callback=picked,
+        )
 
     def _selected(self) -> tuple[int, str] | None:
         picked = getattr(self.screen, "selected_contact", lambda: None)()
@@ -398,8 +428,10 @@ class KeepwarmApp(Syncing, App[None]):
             if value is not None:
                 self._write_promise(value, promise.id if promise is not None else None, contact[1])
 
-        self.push_screen(_loaded("widgets.promise_form", "PromiseScreen")(contact[0], contact[1], self.session.today,
-                                                                          promise), callback=closed)
+        self.push_screen(
+            _loaded("widgets.promise_form", "PromiseScreen")(contact[0], contact[1], self.session.today, promise),
+            callback=closed,
+        )
 
     @work(thread=True, group="write")
     def _write_promise(self, promise, promise_id: int | None, who: str) -> None:
@@ -444,8 +476,10 @@ class KeepwarmApp(Syncing, App[None]):
         self.call_from_thread(self._reloaded, problems)
 
     def _reloaded(self, problems: int) -> None:
-        self.notify("Rules and plugins reloaded" + (f": {plural(problems, 'problem')}." if problems else ", all fine."),
-                    severity="warning" if problems else "information")
+        self.notify(
+            "Rules and plugins reloaded" + (f": {plural(problems, 'problem')}." if problems else ", all fine."),
+            severity="warning" if problems else "information",
+        )
         if isinstance(self.screen, DataScreen):
             self.screen.reload()
 
@@ -535,10 +569,16 @@ class KeepwarmApp(Syncing, App[None]):
             if path is not None:
                 self._write_calendar(path)
 
-        self.push_screen(_loaded("widgets.path_dialog", "PathScreen")("Export the follow-ups to an iCalendar file", "~/keepwarm-followups.ics",
-                                    must_exist=False, action="Export",
-                                    hint="import it into your calendar app; exporting again updates the events"),
-                         callback=closed)
+        self.push_screen(
+            _loaded("widgets.path_dialog", "PathScreen")(
+                "Export the follow-ups to an iCalendar file",
+                "~/keepwarm-followups.ics",
+                must_exist=False,
+                action="Export",
+                hint="import it into your calendar app; exporting again updates the events",
+            ),
+            callback=closed,
+        )
 
     @work(thread=True, exclusive=True, group="export")
     def _write_calendar(self, path: Path) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, OptionList
 
 from .. import queries
 from .keys import ClosesOnce
+from .views import IndexEntry, view_of
 
 
 class KeepwarmPalette(ClosesOnce, CommandPalette):
@@ -40,27 +41,39 @@ class KeepwarmCommands(Provider):
             ("Go to rules", "effective rules and where they come from", partial(app.goto, "rules")),
             ("Log an interaction", "with the selected contact (l)", app.action_log),
             ("Add a promise", "yours or theirs, with the selected contact (p on a contact)", app.action_add_promise),
-            ("Keep a promise", "mark an open promise of the selected contact kept (k on a contact)",
-             app.action_keep_promise),
+            (
+                "Keep a promise",
+                "mark an open promise of the selected contact kept (k on a contact)",
+                app.action_keep_promise,
+            ),
             ("Edit a promise", "change what, who or when (P on a contact)", app.action_edit_promise),
             ("Add a contact", "a new person (a)", app.action_add_contact),
             ("Search contacts", "jump to the search box (/)", app.action_search),
             ("Reload rules and plugins", "after editing your TOML", app.reload_rules),
             ("Sync mail and calendars", "read your sources into touches (y)", app.action_sync),
-            ("People who are not contacts yet", "those you talk to most, from synced mail and meetings (n on the agenda)",
-             app.action_unknown_people),
+            (
+                "People who are not contacts yet",
+                "those you talk to most, from synced mail and meetings (n on the agenda)",
+                app.action_unknown_people,
+            ),
         ]
         if app.calendar_export_available():
             out.append(("Export follow-ups to .ics", "for your calendar app", app.export_calendar))
         if app.demo_home is not None:
             out.append(("Back to my book", f"leave the demo book for {app.demo_home}", app.action_own_book))
         elif app.example_available():
-            out.append(("Open the demo book", "the example data, in its own database (yours is not touched)",
-                        app.open_demo_book))
+            out.append(
+                (
+                    "Open the demo book",
+                    "the example data, in its own database (yours is not touched)",
+                    app.open_demo_book,
+                )
+            )
         return out
 
     async def startup(self) -> None:
-        self.contacts = await asyncio.to_thread(queries.contact_index, self.app.session)
+        found = await asyncio.to_thread(queries.contact_index, self.app.session)
+        self.contacts = [view_of(IndexEntry, person) for person in found]
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._actions():
@@ -73,8 +86,13 @@ class KeepwarmCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
         for person in self.contacts:
-            text = person["name"]
+            text = person.name
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(self.app.open_contact, person["id"]),
-                          text=f"Open {text}", help=person["account"] or "contact")
+                yield Hit(
+                    score,
+                    matcher.highlight(text),
+                    partial(self.app.open_contact, person.id),
+                    text=f"Open {text}",
+                    help=person.account or "contact",
+                )

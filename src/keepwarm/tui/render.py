@@ -89,7 +89,7 @@ def short_path(path) -> str:
         home = str(Path.home())
     except RuntimeError:
         return text
-    return "~" + text[len(home):] if home and (text == home or text.startswith(home + "/")) else text
+    return "~" + text[len(home) :] if home and (text == home or text.startswith(home + "/")) else text
 
 
 def plain(value) -> Text:

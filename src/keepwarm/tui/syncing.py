@@ -16,6 +16,7 @@ a sync left that way has written nothing half; the next one resumes there.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -41,6 +42,14 @@ class SyncProgress(Message):
     def __init__(self, name: str, done: int, total: int | None) -> None:
         super().__init__()
         self.name, self.done, self.total = name, done, total
+
+
+@dataclass
+class _Outcome:
+    """What the sync thread leaves for the worker waiting on it: the summaries, or what stopped it."""
+
+    summaries: list[SourceSummary] | None = None
+    problem: str | None = None
 
 
 class Syncing:
@@ -85,17 +94,17 @@ class Syncing:
         if not configured:
             self.call_from_thread(self._sync_ended, None, None)
             return
-        box: dict = {}
+        outcome = _Outcome()
 
         def run() -> None:
             from ..sources.sync import sync
 
             try:
-                box["summaries"] = sync(self.session, progress=self._progress, cancel=cancel, engine=self.gate.run)
+                outcome.summaries = sync(self.session, progress=self._progress, cancel=cancel, engine=self.gate.run)
             except UserError as exc:
-                box["problem"] = exc.message
+                outcome.problem = exc.message
             except BaseException as exc:  # noqa: BLE001 - said in the notice; the thread must end quietly
-                box["problem"] = f"the sync stopped: {exc}" if not cancel.is_set() else ""
+                outcome.problem = f"the sync stopped: {exc}" if not cancel.is_set() else ""
             finally:
                 over.set()
 
@@ -103,7 +112,7 @@ class Syncing:
         over.wait()
         if cancel.is_set():
             return  # quitting: the app is gone or going
-        self.call_from_thread(self._sync_ended, box.get("summaries"), box.get("problem"))
+        self.call_from_thread(self._sync_ended, outcome.summaries, outcome.problem)
 
     def _sources_configured(self) -> bool:
         """Whether config.toml names a source, read afresh: the user may have added one in another terminal
@@ -129,15 +138,25 @@ class Syncing:
             if problem:
                 self.notify(problem, title="Not synced", severity="error", markup=False)
             else:
-                self.notify(f"No mail or calendar source yet. Connect one in a terminal, e.g. `{FIRST_SOURCE}`, "
-                            "then press y again.", title="Nothing to sync", severity="warning", markup=False,
-                            timeout=15)
+                self.notify(
+                    f"No mail or calendar source yet. Connect one in a terminal, e.g. `{FIRST_SOURCE}`, "
+                    "then press y again.",
+                    title="Nothing to sync",
+                    severity="warning",
+                    markup=False,
+                    timeout=15,
+                )
             return
         lines = [s.line() for s in summaries]  # the words of `keepwarm sync`
         unknown = sum(s.unknown for s in summaries)
         if unknown:
             lines.append("People you talk to who are not contacts yet: press n on the agenda.")
         failed = any(s.problem for s in summaries)
-        self.notify("\n".join(lines) or "Nothing to sync.", title="Synced" if not failed else "Synced, with problems",
-                    severity="warning" if failed else "information", markup=False, timeout=15)
+        self.notify(
+            "\n".join(lines) or "Nothing to sync.",
+            title="Synced" if not failed else "Synced, with problems",
+            severity="warning" if failed else "information",
+            markup=False,
+            timeout=15,
+        )
         self.data_changed()

@@ -20,17 +20,115 @@ from ... import queries
 from ...errors import UserError
 from ..cells import FittedTable
 from ..render import BAND_STYLE, SEVERITY, band_content, band_text, evidence, heading, plain, words
+from ..views import AccountRow, AccountView, Stakeholder, Warning, view_of
 from ..widgets.nav import NavBar
 from .base import DataScreen
 
-STATUS_TEXT = {"empty": ("nobody", "red"), "cold": ("cold", "red"), "cooling": ("cooling", "yellow"),
-               "warm": ("warm", "green"), "unknown": ("?", "")}
+STATUS_TEXT = {
+    "empty": ("nobody", "red"),
+    "cold": ("cold", "red"),
+    "cooling": ("cooling", "yellow"),
+    "warm": ("warm", "green"),
+    "unknown": ("?", ""),
+}
 
 
-COLUMNS = (("role", "Role"), ("status", "Role is"), ("who", "Who"), ("health", "Health"), ("last", "Last touch"),
-           ("title", "Title"))
+COLUMNS = (
+    ("role", "Role"),
+    ("status", "Role is"),
+    ("who", "Who"),
+    ("health", "Health"),
+    ("last", "Last touch"),
+    ("title", "Title"),
+)
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
 GIVE_WAY = ((5, 8), (5, 1), (2, 12), (0, 12), (2, 8), (0, 6))
+
+
+def _title(view: AccountView) -> Content:
+    a = view.account
+    title = Content.from_markup("[b]$n[/]", n=a.name)
+    if view.health is not None:
+        title += Content("  ") + band_content(view.health.score, view.health.band)
+    if a.industry:
+        title += Content.from_markup("  [dim]$i[/]", i=a.industry)
+    return title
+
+
+def _person_cells(role: str, status: Text, person: Stakeholder) -> list[Text]:
+    return [
+        plain(role),
+        status,
+        plain(person.name),
+        band_text(person.health, person.band),
+        plain(person.last_touch[:10] if person.last_touch else "never"),
+        plain(person.title or ""),
+    ]
+
+
+def _map_rows(view: AccountView):
+    """The stakeholder map's rows: (cells, row key, contact id or 0 for a role nobody covers)."""
+    for entry in view.map:
+        label, colour = STATUS_TEXT[entry.status]
+        role = words(entry.role) if entry.role else "(no role)"
+        if not entry.people:
+            if entry.role is not None:
+                yield (
+                    [plain(role), Text(label, style=colour), Text("—", style="dim"), plain(""), plain(""), plain("")],
+                    f"empty-{entry.role}",
+                    0,
+                )
+            continue
+        for n, person in enumerate(entry.people):
+            first = n == 0
+            yield (
+                _person_cells(role if first else "", Text(label, style=colour) if first else Text(""), person),
+                f"p-{person.id}",
+                person.id,
+            )
+
+
+def _gaps(view: AccountView) -> Content:
+    gaps = []
+    if view.roles_uncovered:
+        gaps.append(
+            Content.from_markup("[$error]Nobody covers:[/] $r", r=", ".join(words(r) for r in view.roles_uncovered))
+        )
+    if view.roles_cold:
+        gaps.append(Content.from_markup("[$error]Gone cold:[/] $r", r=", ".join(words(r) for r in view.roles_cold)))
+    return Content("\n").join(gaps)
+
+
+def _warnings(found: tuple[Warning, ...]) -> Content:
+    if not found:
+        return Content("\n").join([])
+    lines = [heading("Account warnings")]
+    for w in found:
+        _, style = SEVERITY.get(w.severity, SEVERITY[2])
+        lines.append(Content.from_markup(f"[{style}]! $m[/]", m=w.message))
+        if w.evidence:
+            lines.append(Content.from_markup("  [dim]$e[/]", e=evidence(w.evidence)))
+    return Content("\n").join(lines)
+
+
+def _notes(view: AccountView) -> Content:
+    a = view.account
+    notes = [
+        (label, value)
+        for label, value in (
+            ("Culture", a.culture),
+            ("Decisions", a.decision_making),
+            ("Risk", a.risk_tolerance),
+            ("Budget cycle", a.budget_cycle),
+            ("Notes", a.notes),
+        )
+        if value
+    ]
+    if not notes:
+        return Content("")
+    return Content("\n").join(
+        [heading("About them")] + [Content.from_markup("[dim]$k[/] $v", k=f"{k:<13}", v=v) for k, v in notes]
+    )
 
 
 class AccountsScreen(DataScreen):
@@ -42,8 +140,8 @@ class AccountsScreen(DataScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.accounts: list[dict] = []
-        self.current: dict | None = None
+        self.accounts: list[AccountRow] = []
+        self.current: AccountView | None = None
         self._shown_version = -1
         self.people: list[int] = []
 
@@ -65,25 +163,32 @@ class AccountsScreen(DataScreen):
 
     # ------------------------------------------------------------- data
 
-    def fetch(self) -> list[dict]:
-        return queries.account_rows(self.app.session, self.app.gate.evaluation())
+    def fetch(self) -> list[AccountRow]:
+        return [view_of(AccountRow, a) for a in queries.account_rows(self.app.session, self.app.gate.evaluation())]
 
-    def show(self, accounts: list[dict]) -> None:
+    def show(self, accounts: list[AccountRow]) -> None:
         self.accounts = accounts
         listing = self.query_one("#account-list", OptionList)
         keep = listing.highlighted
         listing.clear_options()
         for a in accounts:
-            style = BAND_STYLE.get(a["band"] or "", "$text-muted")
-            score = "–" if a["health"] is None else str(a["health"])
-            listing.add_option(Option(
-                Content.from_markup(f"[{style}]●[/] [b]$n[/]\n  [dim]$c · health $s[/]", n=a["name"],
-                                    c=f"{a['contacts']} {'person' if a['contacts'] == 1 else 'people'}", s=score),
-                id=str(a["id"]),
-            ))
+            style = BAND_STYLE.get(a.band or "", "$text-muted")
+            score = "–" if a.health is None else str(a.health)
+            listing.add_option(
+                Option(
+                    Content.from_markup(
+                        f"[{style}]●[/] [b]$n[/]\n  [dim]$c · health $s[/]",
+                        n=a.name,
+                        c=f"{a.contacts} {'person' if a.contacts == 1 else 'people'}",
+                        s=score,
+                    ),
+                    id=str(a.id),
+                )
+            )
         if not accounts:
             self.query_one("#account-title", Static).update(
-                Content.from_markup("[dim]No accounts yet. Give a contact an account (a, or e on a contact).[/]"))
+                Content.from_markup("[dim]No accounts yet. Give a contact an account (a, or e on a contact).[/]")
+            )
             return
         listing.highlighted = keep if keep is not None and keep < len(accounts) else 0
         listing.focus()
@@ -98,8 +203,11 @@ class AccountsScreen(DataScreen):
         if listing.highlighted is None or not self.accounts:
             return
         account_id = int(listing.get_option_at_index(listing.highlighted).id)
-        if self.current is not None and self.current["account"]["id"] == account_id \
-                and self._shown_version == self.app.gate.version:
+        if (
+            self.current is not None
+            and self.current.account.id == account_id
+            and self._shown_version == self.app.gate.version
+        ):
             return
         self._fetch_account(account_id)
 
@@ -108,7 +216,9 @@ class AccountsScreen(DataScreen):
         gate = self.app.gate
         try:
             version = gate.version
-            view = gate.run(lambda: queries.account_view(self.app.session, account_id, gate.evaluation()))
+            view = AccountView.from_json(
+                gate.run(lambda: queries.account_view(self.app.session, account_id, gate.evaluation()))
+            )
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
@@ -116,67 +226,20 @@ class AccountsScreen(DataScreen):
             return
         self.app.call_from_thread(self.show_account, view, version)
 
-    def show_account(self, view: dict, version: int = -1) -> None:
+    def show_account(self, view: AccountView, version: int = -1) -> None:
         self.current = view
         self._shown_version = version
-        a = view["account"]
-        title = Content.from_markup("[b]$n[/]", n=a["name"])
-        if "health" in view:
-            title += Content("  ") + band_content(view["health"]["score"], view["health"]["band"])
-        if a["industry"]:
-            title += Content.from_markup("  [dim]$i[/]", i=a["industry"])
-        self.query_one("#account-title", Static).update(title)
-
+        self.query_one("#account-title", Static).update(_title(view))
         rows, keys = [], []
         self.people = []
-        for entry in view["map"]:
-            label, colour = STATUS_TEXT[entry["status"]]
-            role = words(entry["role"]) if entry["role"] else "(no role)"
-            if not entry["people"]:
-                if entry["role"] is None:
-                    continue
-                rows.append([plain(role), Text(label, style=colour), Text("—", style="dim"), plain(""), plain(""),
-                             plain("")])
-                keys.append(f"empty-{entry['role']}")
-                self.people.append(0)
-                continue
-            for n, person in enumerate(entry["people"]):
-                rows.append([
-                    plain(role if n == 0 else ""),
-                    Text(label, style=colour) if n == 0 else Text(""),
-                    plain(person["name"]),
-                    band_text(person.get("health"), person.get("band")),
-                    plain(person.get("last_touch", "")[:10] if person.get("last_touch") else "never"),
-                    plain(person.get("title") or ""),
-                ])
-                keys.append(f"p-{person['id']}")
-                self.people.append(person["id"])
+        for row, key, person in _map_rows(view):
+            rows.append(row)
+            keys.append(key)
+            self.people.append(person)
         self.query_one("#account-map", FittedTable).fill(rows, keys)
-
-        gaps = []
-        if view["roles_uncovered"]:
-            gaps.append(Content.from_markup("[$error]Nobody covers:[/] $r",
-                                            r=", ".join(words(r) for r in view["roles_uncovered"])))
-        if view["roles_cold"]:
-            gaps.append(Content.from_markup("[$error]Gone cold:[/] $r", r=", ".join(words(r) for r in view["roles_cold"])))
-        self.query_one("#account-gaps", Static).update(Content("\n").join(gaps))
-
-        warnings = []
-        if view.get("warnings"):
-            warnings.append(heading("Account warnings"))
-            for w in view["warnings"]:
-                _, style = SEVERITY.get(w.get("severity", 2), SEVERITY[2])
-                warnings.append(Content.from_markup(f"[{style}]! $m[/]", m=w["message"]))
-                if w.get("evidence"):
-                    warnings.append(Content.from_markup("  [dim]$e[/]", e=evidence(w["evidence"])))
-        self.query_one("#account-warnings", Static).update(Content("\n").join(warnings))
-
-        notes = [(label, a[key]) for key, label in (("culture", "Culture"), ("decision_making", "Decisions"),
-                                                     ("risk_tolerance", "Risk"), ("budget_cycle", "Budget cycle"),
-                                                     ("notes", "Notes")) if a[key]]
-        self.query_one("#account-notes", Static).update(Content("\n").join(
-            [heading("About them")] + [Content.from_markup("[dim]$k[/] $v", k=f"{k:<13}", v=v) for k, v in notes]
-        ) if notes else Content(""))
+        self.query_one("#account-gaps", Static).update(_gaps(view))
+        self.query_one("#account-warnings", Static).update(_warnings(view.warnings))
+        self.query_one("#account-notes", Static).update(_notes(view))
 
     # ------------------------------------------------------------ state
 
@@ -187,7 +250,7 @@ class AccountsScreen(DataScreen):
         if not 0 <= table.cursor_row < len(self.people) or not self.people[table.cursor_row]:
             return None
         cid = self.people[table.cursor_row]
-        name = next((s["name"] for s in self.current["stakeholders"] if s["id"] == cid), str(cid))
+        name = next((s.name for s in self.current.stakeholders if s.id == cid), str(cid))
         return cid, name
 
     @on(DataTable.RowSelected, "#account-map")
@@ -201,4 +264,3 @@ class AccountsScreen(DataScreen):
 
     def action_refresh(self) -> None:
         self.reload()
-

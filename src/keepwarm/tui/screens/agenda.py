@@ -30,9 +30,9 @@ its advice is not shown until the engine has worked it out.
 from __future__ import annotations
 
 import datetime as dt
-import time
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -42,6 +42,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.geometry import Size
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
@@ -50,6 +51,7 @@ from ...store import snapshots
 from ...wording import nothing_due, plural
 from ..cells import cut_cell, give_way
 from ..render import band_text, due_text
+from ..views import NO_ADVICE, Advice, AgendaRow, warnings
 from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
 from .base import DataScreen
@@ -87,6 +89,62 @@ def fit_columns(widths: list[int], available: int, padding: int) -> list[int]:
 def _when(due: str, overdue_days: int) -> str:
     """The first cell's words: thousands of rows share a few dozen due dates."""
     return due_text(dt.date.fromisoformat(due), overdue_days)
+
+
+@dataclass(eq=False)
+class AgendaData:
+    """What one load shows: the stored agenda (`stored`) or the engine's (`sources`: each row's item)."""
+
+    until: str
+    today: dt.date
+    items: list[AgendaRow]
+    #: The engine's items by follow-up id, where each row's advice comes from on first need (none when stored).
+    sources: dict[int, AgendaItem] = field(default_factory=dict)
+    #: Rule and plugin problems met so far (more may come with the advice).
+    messages: list[str] = field(default_factory=list)
+    stored: snapshots.StoredAgenda | None = None
+
+
+#: A table row: (what it is, its cells -- None for an item's, made as it is added --, its row key).
+TableRow = tuple[tuple[str, Any], list[Text] | None, str]
+
+
+def _table_rows(data: AgendaData) -> tuple[list[TableRow], dict[str, int]]:
+    """The table's rows, section by section with a gap between, and how many items each section has."""
+    rows: list[TableRow] = []
+    counts = {}
+    for bucket, title in SECTIONS:
+        items = [i for i in data.items if i.bucket == bucket]
+        counts[bucket] = len(items)
+        if not items:
+            continue
+        if rows:
+            rows.append((("gap", ""), [Text("")] * 5, f"gap-{len(rows)}"))
+        # The title stays as narrow as a date so the first column does not widen for it.
+        rows.append(
+            (
+                ("section", title),
+                [Text(title, style="bold"), Text(f"{len(items)}", style="dim"), Text(""), Text(""), Text("")],
+                f"section-{len(rows)}",
+            )
+        )
+        for item in items:
+            rows.append((("item", item), None, str(item.followup.id)))  # cells: as they are added
+    if not data.items:
+        rows.append(
+            (
+                ("section", "nothing"),
+                [
+                    Text(f"{nothing_due(data.until)} Press 2 to browse your contacts."),
+                    Text(""),
+                    Text(""),
+                    Text(""),
+                    Text(""),
+                ],
+                "section-0",
+            )
+        )
+    return rows, counts
 
 
 class AgendaList(DataTable):
@@ -131,6 +189,12 @@ class AgendaList(DataTable):
         then fresh) that was two thirds of the UI thread's work while the engine ran,
         taking the engine's share of the interpreter. With a column that sizes itself,
         or a row label, DataTable does as it always does.
+
+        The one override of a private Textual method left in the app: DataTable has no
+        public way to skip the measuring, and it cannot be made cheap from the cells
+        (`textual.render.measure` builds console options for every cell: 1.4 of the 3.5 s
+        that 10,000 five-cell rows cost on the 2-core machine, Textual 8.2). Without it, the
+        way out is a list drawn line by line (`ScrollView.render_line`) instead of a DataTable.
         """
         if self._needs_measuring(new_rows) or any(column.auto_width for column in self.columns.values()):
             super()._update_dimensions(new_rows)
@@ -141,10 +205,24 @@ class AgendaList(DataTable):
     def _needs_measuring(self, new_rows) -> bool:
         """A row with a label or an automatic height: DataTable's own measuring sizes them."""
         rows = self.rows
-        return any((row := rows.get(key)) is not None and (row.label is not None or row.auto_height) for key in new_rows)
+        return any(
+            (row := rows.get(key)) is not None and (row.label is not None or row.auto_height) for key in new_rows
+        )
 
 
 class AgendaScreen(DataScreen):
+    class Painted(Message):
+        """The first screenful of rows is on screen: the last run's stored ones (`stored`), or the engine's own.
+
+        Posted once for each kind; whoever wants to know when (the benchmark) listens."""
+
+        def __init__(self, stored: bool) -> None:
+            super().__init__()
+            self.stored = stored
+
+    class StoredAdviceShown(Message):
+        """The highlighted stored row's own tips and suggestions are in, ahead of the engine's full run."""
+
     LOADING_TARGET = "#agenda-body"
     AUTO_FOCUS = "#agenda-list"
     BINDINGS = [
@@ -153,17 +231,29 @@ class AgendaScreen(DataScreen):
         Binding("x", "dismiss_item", "Dismiss", id="agenda.dismiss"),
         Binding("u", "undo_dismiss", "Undo dismiss", id="agenda.undo"),
         Binding("o", "open", "Open", id="agenda.open"),
-        Binding("c", "export_calendar", "Export", id="agenda.export", tooltip="Write the follow-ups to an .ics file for your calendar"),
+        Binding(
+            "c",
+            "export_calendar",
+            "Export",
+            id="agenda.export",
+            tooltip="Write the follow-ups to an .ics file for your calendar",
+        ),
         Binding("r", "refresh", "Refresh", id="agenda.refresh", show=False),
-        Binding("n", "app.unknown_people", "New people", id="agenda.people", show=False,
-                tooltip="People you talk to who are not contacts yet"),
+        Binding(
+            "n",
+            "app.unknown_people",
+            "New people",
+            id="agenda.people",
+            show=False,
+            tooltip="People you talk to who are not contacts yet",
+        ),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: dict | None = None
-        #: One entry per table row: ("section", title) / ("gap", "") / ("item", the item's JSON).
-        self.rows: list[tuple[str, object]] = []
+        self.data: AgendaData | None = None
+        #: One entry per table row: ("section", title) / ("gap", "") / ("item", the item's row).
+        self.rows: list[tuple[str, Any]] = []
         self._last_row = 0
         #: Each item's source, by follow-up id: where its advice comes from on first need.
         self._sources: dict[int, AgendaItem] = {}
@@ -172,11 +262,11 @@ class AgendaScreen(DataScreen):
         self._fill = 0
         #: (rows, first, fill) of the rows still to add after the first screenful.
         self._rest: tuple[list, int, int] | None = None
-        #: perf_counter() when the stored rows, then the fresh ones, were first on screen (the benchmark reads them).
-        self.stored_painted_at: float | None = None
-        self.fresh_painted_at: float | None = None
-        #: perf_counter() when the highlighted stored row's own advice was in (before the fresh rows).
-        self.stored_advice_at: float | None = None
+        #: Whether the stored rows, then the fresh ones, have been on screen (each also posts `Painted`).
+        self.stored_painted = False
+        self.fresh_painted = False
+        #: Whether the highlighted stored row's own advice was in (before the fresh rows; posts `StoredAdviceShown`).
+        self.stored_advice_shown = False
         #: The width of the columns the rows' cells are cut to, and the pane width they were fitted to.
         self._widths: list[int] = []
         self._fitted_to = 0
@@ -216,90 +306,92 @@ class AgendaScreen(DataScreen):
     @work(thread=True, exclusive=True, group="stored")
     def _load_stored(self, version: int) -> None:
         session = self.app.session
+        data: AgendaData | None = None
         try:
             with session.store.read() as conn:
                 stored = snapshots.stored_agenda(conn, session.today)
+            if stored is not None:  # the rows' views made here, off the UI thread
+                data = AgendaData(
+                    until=stored.until.isoformat(),
+                    today=stored.on,
+                    items=[AgendaRow.from_json(i) for i in stored.items],
+                    stored=stored,
+                )
         except Exception:  # noqa: BLE001 - the engine's run below says what is wrong, as without a snapshot
-            stored = None
-        self.app.call_from_thread(self._stored_arrived, stored, version)
+            data = None
+        self.app.call_from_thread(self._stored_arrived, data, version)
 
-    def _stored_arrived(self, stored: snapshots.StoredAgenda | None, version: int) -> None:
-        if stored is None or self.app.gate.version != version or self.loaded_version == version:
-            self._load()  # nothing stored yet (or already fresh): as before, the engine's run alone
+    def _stored_arrived(self, data: AgendaData | None, version: int) -> None:
+        if data is None or self.app.gate.version != version or self.loaded_version == version:
+            self._load(self.app)  # nothing stored yet (or already fresh): as before, the engine's run alone
             return
-        data = {"on": stored.on.isoformat(), "until": stored.until.isoformat(), "items": stored.items,
-                "problems": [], "today": stored.on.isoformat(), "sources": {}, "messages": [],
-                "stored": stored}
         target = self._loading_target()
         if target is not None:
             target.loading = False
         self.loaded_once = True
         self.show(data)  # its first paint starts the engine's run (`_painted`)
 
-    def fetch(self) -> dict:
+    def fetch(self) -> AgendaData:
         gate = self.app.gate
         agenda = gate.agenda(advice=False)
-        data = agenda.to_json(advice=False)
-        data["today"] = agenda.evaluation.today.isoformat()
-        data["sources"] = {item.followup.id: item for item in agenda.items}
+        out = agenda.to_json(advice=False)
+        rows = [AgendaRow.from_json(item) for item in out["items"]]
         # Rows without an action show the best suggestion instead: their advice is needed for the first paint.
-        for item, out in zip(agenda.items, data["items"]):
-            if not out["followup"]["action"]:
-                out.update(gate.advice(item)[0])
-        data["messages"] = agenda.evaluation.runtime.messages()
-        data["stored"] = None
-        return data
+        for item, row in zip(agenda.items, rows):
+            if not row.followup.action:
+                row.advice = Advice.from_json(gate.advice(item)[0])
+        return AgendaData(
+            until=out["until"],
+            today=agenda.evaluation.today,
+            items=rows,
+            sources={item.followup.id: item for item in agenda.items},
+            messages=agenda.evaluation.runtime.messages(),
+        )
 
-    def show(self, data: dict, *, again: bool = False) -> None:
+    def show(self, data: AgendaData, *, again: bool = False) -> None:
         """Put `data`'s rows in the table (`again`: the same data, fitted to a new width)."""
         self.data = data
-        self._sources = data["sources"]
+        self._sources = data.sources
         table = self.query_one("#agenda-list", DataTable)
         previous = self.current_item()
-        keep = previous["followup"]["id"] if previous else None
-        rows: list[tuple[tuple[str, object], list, str]] = []  # (meta, cells, row key)
-        counts = {}
-        for bucket, title in SECTIONS:
-            items = [i for i in data["items"] if i["bucket"] == bucket]
-            counts[bucket] = len(items)
-            if not items:
-                continue
-            if rows:
-                rows.append((("gap", ""), [Text("")] * 5, f"gap-{len(rows)}"))
-            # The title stays as narrow as a date so the first column does not widen for it.
-            rows.append((("section", title), [Text(title, style="bold"), Text(f"{len(items)}", style="dim"),
-                                              Text(""), Text(""), Text("")], f"section-{len(rows)}"))
-            for item in items:
-                rows.append((("item", item), None, str(item["followup"]["id"])))  # cells: as they are added
-        if not data["items"]:
-            rows.append((("section", "nothing"), [
-                Text(f"{nothing_due(data['until'])} Press 2 to browse your contacts."),
-                Text(""), Text(""), Text(""), Text("")], "section-0"))
-
-        # Columns are rebuilt too (a DataTable keeps the widest width it ever saw), each as wide as its widest
-        # cell over all the rows, so that the chunks added after the first paint do not move them.
-        table.clear(columns=True)
-        texts = zip(*(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells]
-                      for meta, cells, _ in rows))
-        widths = [max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
-                  for key, column in zip(COLUMNS, texts)]
-        self._fitted_to = self._pane_width(table)
-        self._widths = fit_columns(widths, self._fitted_to, table.cell_padding)
-        for key, width in zip(COLUMNS, self._widths):
-            table.add_column(key, key=key, width=width)
+        keep = previous.followup.id if previous else None
+        rows, self._counts = _table_rows(data)
+        self._set_columns(table, rows)
         self.rows = [meta for meta, _, _ in rows]
-        self._counts = counts
         self._show_summary()
 
         self._fill += 1
         if not again:
             self.call_after_refresh(self._painted, data)
-        if not data["items"]:
+        if not data.items:
             self._add_rows(table, rows)
             self.query_one(SidePanel).clear("Nothing selected.")
             return
-        index = next((n for n, (kind, item) in enumerate(self.rows)
-                      if kind == "item" and item["followup"]["id"] == keep), None)
+        self._add_first_rows(table, rows, keep)
+        if data.stored is None:
+            self._fill_rest()  # stored rows: once the highlighted one has its advice (`_advice_then_load`)
+
+    def _set_columns(self, table: DataTable, rows: list[TableRow]) -> None:
+        """Columns rebuilt too (a DataTable keeps the widest width it ever saw), each as wide as its widest
+        cell over all the rows, so that the chunks added after the first paint do not move them."""
+        table.clear(columns=True)
+        texts = zip(
+            *(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells] for meta, cells, _ in rows)
+        )
+        widths = [
+            max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
+            for key, column in zip(COLUMNS, texts)
+        ]
+        self._fitted_to = self._pane_width(table)
+        self._widths = fit_columns(widths, self._fitted_to, table.cell_padding)
+        for key, width in zip(COLUMNS, self._widths):
+            table.add_column(key, key=key, width=width)
+
+    def _add_first_rows(self, table: DataTable, rows: list[TableRow], keep: int | None) -> None:
+        """The screenful around the cursor, left on the follow-up it was on (`keep`) or on the first item."""
+        index = next(
+            (n for n, (kind, item) in enumerate(self.rows) if kind == "item" and item.followup.id == keep), None
+        )
         if index is None:
             index = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
         first = index + FIRST_ROWS
@@ -310,8 +402,6 @@ class AgendaScreen(DataScreen):
             table.focus()  # the loading indicator took the focus away
         self._show_panel(later=True)
         self._rest = (rows, first, self._fill) if first < len(rows) else None
-        if data["stored"] is None:
-            self._fill_rest()  # stored rows: once the highlighted one has its advice (`_advice_then_load`)
 
     def _pane_width(self, table: DataTable) -> int:
         """The cells a row can take: the table's width less its scrollbar's (kept whether shown or not,
@@ -344,7 +434,7 @@ class AgendaScreen(DataScreen):
     def _add_chunk(self, rows: list, start: int, fill: int) -> None:
         if fill != self._fill:
             return  # newer rows replaced these meanwhile
-        self._add_rows(self.query_one("#agenda-list", DataTable), rows[start:start + CHUNK_ROWS])
+        self._add_rows(self.query_one("#agenda-list", DataTable), rows[start : start + CHUNK_ROWS])
         if start + CHUNK_ROWS < len(rows):
             self.call_after_refresh(self._add_chunk, rows, start + CHUNK_ROWS, fill)
 
@@ -356,97 +446,106 @@ class AgendaScreen(DataScreen):
         self._mount_footer()
         super()._failed(message)
 
-    def _painted(self, data: dict) -> None:
+    def _painted(self, data: AgendaData) -> None:
         """Just after the first screenful of `data` is on screen (before the other chunks)."""
         self._mount_footer()
-        if data["stored"] is not None:
-            if self.stored_painted_at is None:
-                self.stored_painted_at = time.perf_counter()
-            self._advice_then_load(self.current_item())
+        if data.stored is not None:
+            if not self.stored_painted:
+                self.stored_painted = True
+                self.post_message(self.Painted(stored=True))
+            self._advice_then_load(self.current_item(), self.app)
             return
-        if self.fresh_painted_at is None:
-            self.fresh_painted_at = time.perf_counter()
+        if not self.fresh_painted:
+            self.fresh_painted = True
+            self.post_message(self.Painted(stored=False))
             self.app.warm_up()
 
     @work(thread=True, exclusive=True, group="load")
-    def _advice_then_load(self, item: dict | None) -> None:
+    def _advice_then_load(self, item: AgendaRow | None, app) -> None:
         """The highlighted stored row's advice from a run over its contact alone, then the engine's full run.
 
         Plugins and rules load here, in the worker, not before the paint. The full run
         takes seconds at team scale; one contact's takes tens of milliseconds, so the
-        row the cursor is on is complete long before the fresh rows arrive.
+        row the cursor is on is complete long before the fresh rows arrive. `app` is
+        taken on the UI thread (see `DataScreen._load`).
         """
         worker = get_current_worker()
-        if item is not None and "tips" not in item:
+        if item is not None and item.advice is None:
             try:
-                found = self.app.gate.contact_advice(item["contact"]["id"])
+                found = app.gate.contact_advice(item.contact.id)
             except UserError:
                 found = None  # the full run below reports what is wrong
             if found is not None and not worker.is_cancelled:
-                self.app.call_from_thread(self._stored_advice_arrived, item, found[0])
-        self.app.call_from_thread(self._fill_rest)  # the rows out of sight, held back so that the advice came first
+                self._hand_back(app, self._stored_advice_arrived, item, Advice.from_json(found[0]))
+        self._hand_back(app, self._fill_rest)  # the rows out of sight, held back so that the advice came first
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._load)
+            self._hand_back(app, self._load, app)
 
-    def _stored_advice_arrived(self, item: dict, advice: dict) -> None:
-        if "tips" not in item:
-            item.update(advice)
+    def _stored_advice_arrived(self, item: AgendaRow, advice: Advice) -> None:
+        if item.advice is None:
+            item.advice = advice
         if self.current_item() is item:
             self._show_panel()
-        if self.stored_advice_at is None:
-            self.stored_advice_at = time.perf_counter()
+        if not self.stored_advice_shown:
+            self.stored_advice_shown = True
+            self.post_message(self.StoredAdviceShown())
 
     @property
     def showing_stored(self) -> bool:
         """The rows on screen are the last run's, the engine's own still to come."""
-        return self.data is not None and self.data["stored"] is not None
+        return self.data is not None and self.data.stored is not None
 
     def _show_summary(self) -> None:
         data = self.data
-        today = dt.date.fromisoformat(data["today"])
-        text = Content("  ·  ").join([f"{today:%A %d %B %Y}",
-                                      " · ".join(f"{self._counts[b]} {t.lower()}" for b, t in SECTIONS)])
-        stored = data["stored"]
+        today = data.today
+        text = Content("  ·  ").join(
+            [f"{today:%A %d %B %Y}", " · ".join(f"{self._counts[b]} {t.lower()}" for b, t in SECTIONS)]
+        )
+        stored = data.stored
         if stored is not None:
             when = stored.evaluated_on
-            since = ("as the last run left it earlier today" if when == today else
-                     f"as the last run left it on {when:%a %d %b}" if when else "as last stored")
+            since = (
+                "as the last run left it earlier today"
+                if when == today
+                else f"as the last run left it on {when:%a %d %b}"
+                if when
+                else "as last stored"
+            )
             new = f"; {stored.unevaluated} not evaluated yet" if stored.unevaluated else ""
             text += Content.from_markup("\n[dim]↻ $since$new, updating…[/]", since=since, new=new)
-        elif data["messages"]:
-            text += Content.from_markup("\n[$warning]⚠ $n: see 5 Plugins and 6 Rules[/]",
-                                        n=plural(len(data["messages"]), "rule or plugin problem"))
+        elif data.messages:
+            text += Content.from_markup(
+                "\n[$warning]⚠ $n: see 5 Plugins and 6 Rules[/]", n=plural(len(data.messages), "rule or plugin problem")
+            )
         self.query_one("#agenda-summary", Static).update(text)
 
     @staticmethod
-    def _texts(item: dict) -> tuple[str, str, str, str, str]:
+    def _texts(item: AgendaRow) -> tuple[str, str, str, str, str]:
         """The words of an item's five cells (what their widths are measured on)."""
-        f, h = item["followup"], item["health"]
-        action = f["action"] or (item["suggestions"][0]["text"] if item.get("suggestions") else "")
-        health = "–" if h["score"] is None else f"● {h['score']:>3}"
-        return (_when(item["due"], item["overdue_days"]), item["contact"]["name"], health,
-                f"{f['reason']} · {f['source']}", action)
+        f, h = item.followup, item.health
+        health = "–" if h.score is None else f"● {h.score:>3}"
+        return (_when(item.due, item.overdue_days), item.contact.name, health, f"{f.reason} · {f.source}", item.action)
 
     @classmethod
-    def _cells(cls, item: dict, widths: list[int]) -> list[Text]:
+    def _cells(cls, item: AgendaRow, widths: list[int]) -> list[Text]:
         """The row's cells, those wider than their column cut with "…" (`fit_columns`)."""
         when, who, _, why, action = cls._texts(item)
-        f, h = item["followup"], item["health"]
+        f, h = item.followup, item.health
         why = cut_cell(why, widths[3])
         reason = Text(why)
-        if len(why) > len(f["reason"]):  # " · source" (or what is left of it) in dim
-            reason.stylize("dim", len(f["reason"]))
+        if len(why) > len(f.reason):  # " · source" (or what is left of it) in dim
+            reason.stylize("dim", len(f.reason))
         return [
-            Text(when, style=WHEN_STYLE[item["bucket"]]),
+            Text(when, style=WHEN_STYLE[item.bucket]),
             Text(cut_cell(who, widths[1]), style="bold"),
-            band_text(h["score"], h["band"]),
+            band_text(h.score, h.band),
             reason,
             Text(cut_cell(action, widths[4]), style="dim"),
         ]
 
     # ------------------------------------------------------------ state
 
-    def current_item(self) -> dict | None:
+    def current_item(self) -> AgendaRow | None:
         table = self.query_one("#agenda-list", DataTable)
         row = table.cursor_row
         if row is None or not 0 <= row < len(self.rows):
@@ -456,12 +555,15 @@ class AgendaScreen(DataScreen):
 
     def items(self) -> list[tuple[str, str]]:
         """(bucket, name) per item row and ("section", title) per section, top to bottom."""
-        return [("section", str(meta)) if kind == "section" else (meta["bucket"], meta["contact"]["name"])
-                for kind, meta in self.rows if kind != "gap"]
+        return [
+            ("section", str(meta)) if kind == "section" else (meta.bucket, meta.contact.name)
+            for kind, meta in self.rows
+            if kind != "gap"
+        ]
 
     def selected_contact(self) -> tuple[int, str] | None:
         item = self.current_item()
-        return (item["contact"]["id"], item["contact"]["name"]) if item else None
+        return (item.contact.id, item.contact.name) if item else None
 
     @on(DataTable.RowHighlighted, "#agenda-list")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -486,28 +588,31 @@ class AgendaScreen(DataScreen):
         panel = self.query_one(SidePanel)
         if item is None:
             panel.clear("Nothing selected.")
-        elif item["followup"]["id"] not in self._sources:  # a stored row: the last run's
-            if "warnings" not in item:
+        elif item.followup.id not in self._sources:  # a stored row: the last run's
+            if item.warnings is None:
                 with self.app.session.store.read() as conn:
-                    snapshots.details(conn, item)
-            if "tips" in item:  # worked out for it alone (`_advice_then_load`)
+                    item.warnings = warnings(snapshots.details(conn, {"contact": {"id": item.contact.id}})["warnings"])
+            if item.advice is not None:  # worked out for it alone (`_advice_then_load`)
                 panel.show_item(item, note="Health and warnings as the last run left them; updating.")
             else:
-                panel.show_item({**item, "tips": [], "suggestions": []},
-                                note="As the last run left it: tips and suggestions follow when the engine is done.")
-        elif "tips" in item or (not later and self._with_advice(item, wait=False)):
+                panel.show_item(
+                    item,
+                    advice=NO_ADVICE,
+                    note="As the last run left it: tips and suggestions follow when the engine is done.",
+                )
+        elif item.advice is not None or (not later and self._with_advice(item, wait=False)):
             panel.show_item(item)
         else:
-            panel.show_item({**item, "tips": [], "suggestions": []})
-            self._fetch_advice(item, self._sources[item["followup"]["id"]])
+            panel.show_item(item, advice=NO_ADVICE)
+            self._fetch_advice(item, self._sources[item.followup.id])
 
     # ----------------------------------------------------------- advice
 
-    def _with_advice(self, item: dict, *, wait: bool) -> bool:
+    def _with_advice(self, item: AgendaRow, *, wait: bool) -> bool:
         """Fill in the item's tips and suggestions on first need; False when they cannot be had yet."""
-        if "tips" in item:
+        if item.advice is not None:
             return True
-        source = self._sources.get(item["followup"]["id"])
+        source = self._sources.get(item.followup.id)
         if source is None:
             return False  # a stored row: its advice comes with the engine's rows
         found = self.app.gate.advice(source, wait=wait)
@@ -517,18 +622,18 @@ class AgendaScreen(DataScreen):
         return True
 
     @work(thread=True, exclusive=True, group="advice")
-    def _fetch_advice(self, item: dict, source: AgendaItem) -> None:
+    def _fetch_advice(self, item: AgendaRow, source: AgendaItem) -> None:
         found = self.app.gate.advice(source)
         self.app.call_from_thread(self._advice_arrived, item, found, True)
 
-    def _advice_arrived(self, item: dict, found: tuple[dict, list[str]], later: bool = False) -> None:
+    def _advice_arrived(self, item: AgendaRow, found: tuple[dict, list[str]], later: bool = False) -> None:
         advice, messages = found
-        if "tips" not in item:
-            item.update(advice)
+        if item.advice is None:
+            item.advice = Advice.from_json(advice)
         # Problems of this load only (a later load may have replaced the rows meanwhile).
-        current = self.data is not None and any(i is item for i in self.data["items"])
-        if current and len(messages) != len(self.data["messages"]):
-            self.data["messages"] = messages
+        current = self.data is not None and any(i is item for i in self.data.items)
+        if current and len(messages) != len(self.data.messages):
+            self.data.messages = messages
             self._show_summary()
         if later and self.current_item() is item:
             self._show_panel()
@@ -554,31 +659,31 @@ class AgendaScreen(DataScreen):
         if item is None:
             self.notify("Pick a follow-up first.", severity="warning")
             return
-        f = item["followup"]
-        contact = (item["contact"]["id"], item["contact"]["name"])
-        promise = self.app.promise_of(contact[0], f.get("rule_key"))
+        f = item.followup
+        contact = (item.contact.id, item.contact.name)
+        promise = self.app.promise_of(contact[0], f.rule_key)
         if promise is not None:  # a promise is done when it is kept, not when someone was called
-            self.app.keep_promise(promise.id, contact, f.get("channel"))
+            self.app.keep_promise(promise.id, contact, f.channel)
             return
-        if not f.get("channel"):
+        if not f.channel:
             self._with_advice(item, wait=True)
-        suggestions = item.get("suggestions")
+        suggestions = item.advice.suggestions if item.advice else ()
         self.app.open_log(
-            contacts=[(item["contact"]["id"], item["contact"]["name"])],
-            channel=f.get("channel") or (suggestions[0].get("channel") if suggestions else None),
-            followup_id=f["id"],
-            reason=f["reason"],
+            contacts=[contact],
+            channel=f.channel or (suggestions[0].channel if suggestions else None),
+            followup_id=f.id,
+            reason=f.reason,
         )
 
     def action_snooze(self) -> None:
         item = self.current_item()
         if item is not None:
-            self.app.snooze_followup(item["followup"]["id"], item["contact"]["name"])
+            self.app.snooze_followup(item.followup.id, item.contact.name)
 
     def action_dismiss_item(self) -> None:
         item = self.current_item()
         if item is not None:
-            self.app.dismiss_followup(item["followup"]["id"], item["contact"]["name"])
+            self.app.dismiss_followup(item.followup.id, item.contact.name)
 
     def action_undo_dismiss(self) -> None:
         self.app.undo_dismiss()
@@ -586,7 +691,7 @@ class AgendaScreen(DataScreen):
     def action_open(self) -> None:
         item = self.current_item()
         if item is not None:
-            self.app.open_contact(item["contact"]["id"])
+            self.app.open_contact(item.contact.id)
 
     def action_export_calendar(self) -> None:
         self.app.export_calendar()

@@ -40,7 +40,7 @@ class DataScreen(OwnKeysFirst, Screen):
             target = self._loading_target()
             if target is not None:
                 target.loading = True
-        self._load()
+        self._load(self.app)
 
     def _loading_target(self) -> Widget | None:
         try:
@@ -49,18 +49,25 @@ class DataScreen(OwnKeysFirst, Screen):
             return None
 
     @work(thread=True, exclusive=True, group="load")
-    def _load(self) -> None:
+    def _load(self, app) -> None:
+        """`app` is taken on the UI thread: a worker that starts as the app closes has no active app to ask for."""
         worker = get_current_worker()
-        version = self.app.gate.version
+        version = app.gate.version
         try:
             data = self.fetch()
         except UserError as exc:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._failed, exc.message)
+                self._hand_back(app, self._failed, exc.message)
             return
-        if worker.is_cancelled:
-            return
-        self.app.call_from_thread(self._loaded, data, version)
+        if not worker.is_cancelled:
+            self._hand_back(app, self._loaded, data, version)
+
+    @staticmethod
+    def _hand_back(app, callback, *args) -> None:
+        try:
+            app.call_from_thread(callback, *args)
+        except RuntimeError:  # the app closed meanwhile: nobody is left to show it to
+            pass
 
     async def _loaded(self, data, version: int) -> None:
         target = self._loading_target()

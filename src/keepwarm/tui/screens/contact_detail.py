@@ -10,7 +10,7 @@ the contact's promises (the app's dialogs, the CLI's core functions).
 
 from __future__ import annotations
 
-import datetime as dt
+from datetime import tzinfo
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,35 +24,155 @@ from textual.worker import get_current_worker
 from ... import operations, queries
 from ...errors import UserError
 from ...model import Contact
+from ...store.contacts import describe
+from ...wording import plural
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
-from ...wording import plural
-from ...store.contacts import describe
+from ..views import ContactView, Health, Profile
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.contact_form import ContactForm
 from .base import DataScreen
 
 
-def _profile(c: dict) -> Content:
+def _profile(c: Profile) -> Content:
     rows = [
-        ("Account", c["account"]),
-        ("Title", c["title"]),
-        ("Role", words(c["role"])),
-        ("Style", words(c["style"]) if c["style"] != "unknown" else ""),
-        ("Motivations", ", ".join(words(m) for m in c["motivations"])),
-        ("Interests", ", ".join(c["interests"])),
-        ("Prefers", " ".join(x for x in (c["preferred_channel"] or "", c["best_time"]) if x)),
-        ("Do not contact", "yes" if c["do_not_contact"] else ""),
-        ("Tier / stage", f"{c['tier'].upper()} / {words(c['stage'])}"),
-        ("Emails", ", ".join(c["emails"])),
-        ("Phones", ", ".join(c["phones"])),
-        ("Tags", ", ".join(c["tags"])),
-        ("Owner", c["owner"]),
+        ("Account", c.account),
+        ("Title", c.title),
+        ("Role", words(c.role)),
+        ("Style", words(c.style) if c.style != "unknown" else ""),
+        ("Motivations", ", ".join(words(m) for m in c.motivations)),
+        ("Interests", ", ".join(c.interests)),
+        ("Prefers", " ".join(x for x in (c.preferred_channel or "", c.best_time) if x)),
+        ("Do not contact", "yes" if c.do_not_contact else ""),
+        ("Tier / stage", f"{c.tier.upper()} / {words(c.stage)}"),
+        ("Emails", ", ".join(c.emails)),
+        ("Phones", ", ".join(c.phones)),
+        ("Tags", ", ".join(c.tags)),
+        ("Owner", c.owner),
     ]
     lines = [Content.from_markup("[dim]$k[/] $v", k=f"{label:<14}", v=str(value)) for label, value in rows if value]
-    if c["notes"]:
-        lines += [Content(""), Content(c["notes"])]
+    if c.notes:
+        lines += [Content(""), Content(c.notes)]
     return Content("\n").join(lines)
+
+
+def _card(title: str, lines: list[Content], empty: str) -> Content:
+    """A card: its heading, its lines, or `empty` dimmed when there are none."""
+    if not lines:
+        lines = [Content.from_markup("[dim]$e[/]", e=empty)]
+    return Content("\n").join([heading(title), *lines])
+
+
+def _title(view: ContactView) -> Content:
+    c, h = view.contact, view.health
+    title = Content.from_markup("[b]$name[/]  ", name=c.name) + band_content(h.score, h.band)
+    if c.title or c.account:
+        title += Content.from_markup("  [dim]$t[/]", t=" at ".join(x for x in (c.title, c.account) if x))
+    return title
+
+
+def _dates(view: ContactView) -> Content:
+    lines = []
+    for d in view.dates_upcoming:
+        name = d.label or words(d.kind)
+        years = f", {plural(d.years, 'year')}" if d.years else ""
+        when = "today" if d.in_days == 0 else f"in {plural(d.in_days, 'day')}"
+        lines.append(Content.from_markup("$n [dim]$d[/] · next $x ($i$y)", n=name, d=d.date, x=d.next, i=when, y=years))
+    return _card("Important dates", lines, "none recorded")
+
+
+def _assessments(view: ContactView) -> Content:
+    trend = view.assessment_trend
+    text = [heading("Assessments")]
+    for a in view.assessments[-4:]:
+        text.append(
+            Content(
+                f"{a.on}  trust {a.trust} · comm {a.communication} · sharing {a.sharing}"
+                f" · advocacy {a.advocacy} · conflict {a.conflict} · future {a.commitment}"
+                f"  = {a.mean:.1f}"
+            )
+        )
+    if not trend:
+        text.append(Content.from_markup("[dim]not assessed yet (keepwarm assess)[/]"))
+    elif len(trend) == 1:
+        text.append(Content.from_markup("[dim]one assessment so far; the trend shows from the second[/]"))
+    else:
+        text.append(
+            Content.from_markup(
+                "[dim]trend of the mean, oldest to newest: $a → $b[/]", a=f"{trend[0]:.1f}", b=f"{trend[-1]:.1f}"
+            )
+        )
+    return Content("\n").join(text)
+
+
+def _health(h: Health) -> Content:
+    terms = [heading(f"Health {h.score}/100 ({h.band})")]
+    for t in h.terms:
+        terms.append(Content.from_markup("[dim]$p[/] $l: $d", p=f"{t.points:+5.1f}", l=t.label, d=t.detail))
+    return Content("\n").join(terms)
+
+
+def _tips(view: ContactView) -> Content:
+    return _card(
+        "How to talk to them",
+        [Content.from_markup("• $t", t=t.text) for t in view.tips],
+        "no tips: set their social style, motivations or channel",
+    )
+
+
+def _warnings(view: ContactView) -> Content:
+    lines = []
+    for w in view.warnings:
+        _, style = SEVERITY.get(w.severity, SEVERITY[2])
+        lines.append(Content.from_markup(f"[{style}]! $m[/]", m=w.message))
+        if w.evidence:
+            lines.append(Content.from_markup("  [dim]$e[/]", e=evidence(w.evidence)))
+    return _card("Cooling signs", lines, "none")
+
+
+def _suggestions(view: ContactView) -> Content:
+    lines = []
+    for s in view.suggestions:
+        lines.append(Content.from_markup("› $t", t=s.text))
+        if s.why:
+            lines.append(Content.from_markup("  [dim]$w[/]", w=s.why))
+    return _card("What builds trust now", lines, "none right now")
+
+
+def _plans(view: ContactView) -> Content:
+    lines = []
+    for p in view.open_promises:
+        late = p.due is not None and p.due < view.today
+        who = "I promised" if p.by == "me" else "They promised"
+        lines.append(
+            Content.from_markup(
+                f"{'[$error]' if late else ''}$w $t · due $d{'[/]' if late else ''}",
+                w=who,
+                t=p.text,
+                d=p.due.isoformat() if p.due else "–",
+            )
+        )
+    if view.open_promises:
+        lines.append(Content.from_markup("[dim]k marks a promise kept, P edits one, p adds one[/]"))
+    for f in view.open_followups:
+        lines.append(Content.from_markup("$d [dim]$s[/] $r", d=f.shown_due, s=f.status, r=f.reason))
+    return _card("Promises and follow-ups", lines, "nothing open")
+
+
+def _timeline(view: ContactView, tz: tzinfo) -> Content:
+    lines = []
+    for i in view.timeline:
+        when = i.at.astimezone(tz).strftime("%Y-%m-%d")
+        mood = "" if i.sentiment is None else f" {i.sentiment:+d}"
+        arrow = "←" if i.direction == "inbound" else "→"
+        outcome = "" if i.outcome == "completed" else f" ({words(i.outcome)})"
+        line = Content.from_markup(
+            "[dim]$w[/] $a $c $p$o$m", w=when, a=arrow, c=i.channel, p=words(i.purpose), o=outcome, m=mood
+        )
+        if i.notes:
+            line += Content.from_markup(" [dim]— $n[/]", n=i.notes.replace("\n", " "))
+        lines.append(line)
+    return _card("Timeline", lines, "no interactions yet: press l to log one")
 
 
 class ContactScreen(DataScreen):
@@ -69,7 +189,7 @@ class ContactScreen(DataScreen):
     def __init__(self, contact_id: int) -> None:
         super().__init__()
         self.contact_id = contact_id
-        self.view: dict | None = None
+        self.view: ContactView | None = None
         self.contact: Contact | None = None
 
     def compose(self) -> ComposeResult:
@@ -99,110 +219,31 @@ class ContactScreen(DataScreen):
 
     # ------------------------------------------------------------- data
 
-    def fetch(self) -> dict:
+    def fetch(self) -> tuple[ContactView, Contact]:
         view = self.app.gate.run(queries.contact_view, self.app.session, self.contact_id)
-        view["_model"] = operations.get_contact(self.app.session, self.contact_id)
-        return view
+        return ContactView.from_json(view), operations.get_contact(self.app.session, self.contact_id)
 
-    def show(self, view: dict) -> None:
-        self.view = view
-        self.contact = view.pop("_model")
-        c, h = view["contact"], view["health"]
-        self.sub_title = c["name"]
-        title = Content.from_markup("[b]$name[/]  ", name=c["name"]) + band_content(h["score"], h["band"])
-        if c["title"] or c["account"]:
-            title += Content.from_markup("  [dim]$t[/]", t=" at ".join(x for x in (c["title"], c["account"]) if x))
-        self.query_one("#detail-title", Static).update(title)
-        self.query_one("#detail-profile", Static).update(heading("Profile") + "\n" + _profile(c))
-
-        dates = [heading("Important dates")]
-        for d in view["dates_upcoming"]:
-            name = d["label"] or words(d["kind"])
-            years = f", {plural(d['years'], 'year')}" if d["years"] else ""
-            when = "today" if d["in_days"] == 0 else f"in {plural(d['in_days'], 'day')}"
-            dates.append(Content.from_markup("$n [dim]$d[/] · next $x ($i$y)", n=name, d=d["date"],
-                                             x=d["next"], i=when, y=years))
-        if len(dates) == 1:
-            dates.append(Content.from_markup("[dim]none recorded[/]"))
-        self.query_one("#detail-dates", Static).update(Content("\n").join(dates))
-
-        trend = view["assessment_trend"]
-        text = [heading("Assessments")]
-        for a in view["assessments"][-4:]:
-            text.append(Content(f"{a['on']}  trust {a['trust']} · comm {a['communication']} · sharing {a['sharing']}"
-                                f" · advocacy {a['advocacy']} · conflict {a['conflict']} · future {a['commitment']}"
-                                f"  = {a['mean']:.1f}"))
-        if not trend:
-            text.append(Content.from_markup("[dim]not assessed yet (keepwarm assess)[/]"))
-        elif len(trend) == 1:
-            text.append(Content.from_markup("[dim]one assessment so far; the trend shows from the second[/]"))
-        else:
-            text.append(Content.from_markup("[dim]trend of the mean, oldest to newest: $a → $b[/]",
-                                            a=f"{trend[0]:.1f}", b=f"{trend[-1]:.1f}"))
-        self.query_one("#detail-assessment-text", Static).update(Content("\n").join(text))
+    def show(self, data: tuple[ContactView, Contact]) -> None:
+        view, contact = data
+        self.view, self.contact = view, contact
+        self.sub_title = view.contact.name
+        for card, content in (
+            ("#detail-title", _title(view)),
+            ("#detail-profile", heading("Profile") + "\n" + _profile(view.contact)),
+            ("#detail-dates", _dates(view)),
+            ("#detail-assessment-text", _assessments(view)),
+            ("#detail-health", _health(view.health)),
+            ("#detail-tips", _tips(view)),
+            ("#detail-warnings", _warnings(view)),
+            ("#detail-suggestions", _suggestions(view)),
+            ("#detail-plans", _plans(view)),
+            ("#detail-timeline", _timeline(view, self.app.session.tz)),
+        ):
+            self.query_one(card, Static).update(content)
+        trend = list(view.assessment_trend)
         spark = self.query_one("#health-trend", Sparkline)
         spark.data = trend if len(trend) > 1 else []
         spark.display = len(trend) > 1
-
-        terms = [heading(f"Health {h['score']}/100 ({h['band']})")]
-        for t in h["terms"]:
-            terms.append(Content.from_markup("[dim]$p[/] $l: $d", p=f"{t['points']:+5.1f}", l=t["label"], d=t["detail"]))
-        self.query_one("#detail-health", Static).update(Content("\n").join(terms))
-
-        tips = [heading("How to talk to them")] + [Content.from_markup("• $t", t=t["text"]) for t in view["tips"]]
-        if not view["tips"]:
-            tips.append(Content.from_markup("[dim]no tips: set their social style, motivations or channel[/]"))
-        self.query_one("#detail-tips", Static).update(Content("\n").join(tips))
-
-        warnings = [heading("Cooling signs")]
-        for w in view["warnings"]:
-            _, style = SEVERITY.get(w.get("severity", 2), SEVERITY[2])
-            warnings.append(Content.from_markup(f"[{style}]! $m[/]", m=w["message"]))
-            if w.get("evidence"):
-                warnings.append(Content.from_markup("  [dim]$e[/]", e=evidence(w["evidence"])))
-        if not view["warnings"]:
-            warnings.append(Content.from_markup("[dim]none[/]"))
-        self.query_one("#detail-warnings", Static).update(Content("\n").join(warnings))
-
-        suggestions = [heading("What builds trust now")]
-        for s in view["suggestions"]:
-            suggestions.append(Content.from_markup("› $t", t=s["text"]))
-            if s.get("why"):
-                suggestions.append(Content.from_markup("  [dim]$w[/]", w=s["why"]))
-        if not view["suggestions"]:
-            suggestions.append(Content.from_markup("[dim]none right now[/]"))
-        self.query_one("#detail-suggestions", Static).update(Content("\n").join(suggestions))
-
-        plans = [heading("Promises and follow-ups")]
-        today = dt.date.fromisoformat(view["today"])
-        for p in view["open_promises"]:
-            late = p["due"] and dt.date.fromisoformat(p["due"]) < today
-            who = "I promised" if p["by"] == "me" else "They promised"
-            plans.append(Content.from_markup(f"{'[$error]' if late else ''}$w $t · due $d{'[/]' if late else ''}",
-                                             w=who, t=p["text"], d=p["due"] or "–"))
-        if view["open_promises"]:
-            plans.append(Content.from_markup("[dim]k marks a promise kept, P edits one, p adds one[/]"))
-        for f in view["open_followups"]:
-            due = f["snoozed_until"] if f["status"] == "snoozed" else f["due"]
-            plans.append(Content.from_markup("$d [dim]$s[/] $r", d=due, s=f["status"], r=f["reason"]))
-        if len(plans) == 1:
-            plans.append(Content.from_markup("[dim]nothing open[/]"))
-        self.query_one("#detail-plans", Static).update(Content("\n").join(plans))
-
-        timeline = [heading("Timeline")]
-        for i in view["timeline"]:
-            when = dt.datetime.fromisoformat(i["at"]).astimezone(self.app.session.tz).strftime("%Y-%m-%d")
-            mood = "" if i["sentiment"] is None else f" {i['sentiment']:+d}"
-            arrow = "←" if i["direction"] == "inbound" else "→"
-            outcome = "" if i["outcome"] == "completed" else f" ({words(i['outcome'])})"
-            line = Content.from_markup("[dim]$w[/] $a $c $p$o$m", w=when, a=arrow, c=i["channel"],
-                                       p=words(i["purpose"]), o=outcome, m=mood)
-            if i["notes"]:
-                line += Content.from_markup(" [dim]— $n[/]", n=i["notes"].replace("\n", " "))
-            timeline.append(line)
-        if not view["timeline"]:
-            timeline.append(Content.from_markup("[dim]no interactions yet: press l to log one[/]"))
-        self.query_one("#detail-timeline", Static).update(Content("\n").join(timeline))
         if not self.editing:
             self.call_after_refresh(self._prepare_form)
 
@@ -262,8 +303,7 @@ class ContactScreen(DataScreen):
             return False
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("back", "edit", "refresh", "add_promise", "keep_promise", "edit_promise") \
-                and self.editing:
+        if action in ("back", "edit", "refresh", "add_promise", "keep_promise", "edit_promise") and self.editing:
             return False
         return True
 
@@ -295,8 +335,10 @@ class ContactScreen(DataScreen):
                 self._save(new)
 
         detail = "\n".join(f"{describe(p)} exists already ({p['why']})" for p in found)
-        self.app.push_screen(ConfirmScreen(f"Save {new.name} all the same?", yes="Save", no="Keep editing",
-                                           detail=detail), callback=answered)
+        self.app.push_screen(
+            ConfirmScreen(f"Save {new.name} all the same?", yes="Save", no="Keep editing", detail=detail),
+            callback=answered,
+        )
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, contact: Contact) -> None:
@@ -313,4 +355,3 @@ class ContactScreen(DataScreen):
         self._close_form()
         self.notify(f"Saved {name}.")
         self.app.data_changed()
-

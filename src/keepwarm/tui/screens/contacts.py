@@ -16,16 +16,30 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, S
 from ... import queries
 from ..cells import FittedTable
 from ..render import band_text, plain, words
+from ..views import ContactRow, view_of
 from ..widgets.nav import NavBar
 from .base import DataScreen
 
-FILTERS = (("account", "account"), ("tag", "tag"), ("role", "role"), ("style", "style"), ("stage", "stage"),
-           ("band", "health"))
+FILTERS = (
+    ("account", "account"),
+    ("tag", "tag"),
+    ("role", "role"),
+    ("style", "style"),
+    ("stage", "stage"),
+    ("band", "health"),
+)
 SHOWN_AT_MOST = 500
 SORT_LABELS = {"name": "name", "last_touch": "last touch", "health": "health"}
 # The columns that matter most come first, so a narrow terminal cuts the least useful ones.
-COLUMNS = (("name", "Name"), ("health", "Health"), ("last_touch", "Last touch"), ("warnings", "!"),
-           ("account", "Account"), ("role", "Role"), ("stage", "Stage"))
+COLUMNS = (
+    ("name", "Name"),
+    ("health", "Health"),
+    ("last_touch", "Last touch"),
+    ("warnings", "!"),
+    ("account", "Account"),
+    ("role", "Role"),
+    ("stage", "Stage"),
+)
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
 GIVE_WAY = ((4, 12), (5, 12), (0, 16), (6, 8), (4, 1), (5, 1), (6, 1), (0, 8))
 
@@ -44,8 +58,10 @@ class ContactsScreen(DataScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        #: The core's rows, which `queries.filter_rows` and `sort_rows` search and order, and each as shown, by id.
         self.rows: list[dict] = []
-        self.shown: list[dict] = []
+        self.views: dict[int, ContactRow] = {}
+        self.shown: list[ContactRow] = []
         self.sort_by = "name"
         self.descending = False
         self._debounce = None
@@ -73,10 +89,13 @@ class ContactsScreen(DataScreen):
 
     # ------------------------------------------------------------- data
 
-    def fetch(self) -> list[dict]:
-        return queries.contact_rows(self.app.session, self.app.gate.evaluation())
+    def fetch(self) -> tuple[list[dict], dict[int, ContactRow]]:
+        rows = queries.contact_rows(self.app.session, self.app.gate.evaluation())
+        shown = (view_of(ContactRow, row) for row in rows)
+        return rows, {row.id: row for row in shown}
 
-    def show(self, rows: list[dict]) -> None:
+    def show(self, data: tuple[list[dict], dict[int, ContactRow]]) -> None:
+        rows, self.views = data
         self.rows = rows
         choices = queries.filter_choices(rows)
         key = tuple((k, tuple(v)) for k, v in choices.items())
@@ -98,29 +117,41 @@ class ContactsScreen(DataScreen):
     def _fit(self) -> None:
         """The columns fitted to every loaded row, once per load: a search keystroke only adds rows cut already."""
         self._cut = {}
-        self.query_one("#contacts-table", FittedTable).fit([
-            (row["name"], "–" if row["health"] is None else f"● {row['health']:>3}", row["last_touch"] or "never",
-             str(row["warnings"] or ""), row["account"] or "", words(row["role"]), words(row["stage"]))
-            for row in self.rows])
+        self.query_one("#contacts-table", FittedTable).fit(
+            [
+                (
+                    row.name,
+                    "–" if row.health is None else f"● {row.health:>3}",
+                    row.last_touch or "never",
+                    str(row.warnings or ""),
+                    row.account or "",
+                    words(row.role),
+                    words(row.stage),
+                )
+                for row in self.views.values()
+            ]
+        )
 
     @on(FittedTable.Refit, "#contacts-table")
     def _refit(self) -> None:
         self._fit()
         self.apply()
 
-    def _cells(self, table: FittedTable, row: dict) -> list:
+    def _cells(self, table: FittedTable, row: ContactRow) -> list:
         """A row's cells, cut to their columns on first use and kept until the next load or resize."""
-        cells = self._cut.get(row["id"])
+        cells = self._cut.get(row.id)
         if cells is None:
-            cells = self._cut[row["id"]] = table.cut_row((
-                plain(row["name"]),
-                band_text(row["health"], row["band"]),
-                plain(row["last_touch"] or "never"),
-                plain(row["warnings"] or ""),
-                plain(row["account"] or ""),
-                plain(words(row["role"])),
-                plain(words(row["stage"])),
-            ))
+            cells = self._cut[row.id] = table.cut_row(
+                (
+                    plain(row.name),
+                    band_text(row.health, row.band),
+                    plain(row.last_touch or "never"),
+                    plain(row.warnings or ""),
+                    plain(row.account or ""),
+                    plain(words(row.role)),
+                    plain(words(row.stage)),
+                )
+            )
         return cells
 
     def filters(self) -> dict:
@@ -137,17 +168,18 @@ class ContactsScreen(DataScreen):
         keep = self.selected_contact()
         matches = queries.sort_rows(queries.filter_rows(self.rows, **self.filters()), self.sort_by, self.descending)
         # A table of thousands of rows takes seconds to build; the first screenfuls are what a search needs.
-        self.shown = matches[:SHOWN_AT_MOST]
+        views = self.views
+        self.shown = [views[match["id"]] for match in matches[:SHOWN_AT_MOST]]
         table.clear()
         for row in self.shown:
-            table.add_row(*self._cells(table, row), key=str(row["id"]))
+            table.add_row(*self._cells(table, row), key=str(row.id))
         arrow = "↓" if not self.descending else "↑"
         more = f" (first {len(self.shown)}: type to narrow)" if len(matches) > len(self.shown) else ""
         self.query_one("#contacts-count", Label).update(
             f"{len(matches)} of {len(self.rows)}{more} · sort {SORT_LABELS[self.sort_by]} {arrow}"
         )
         if keep is not None:
-            index = next((n for n, r in enumerate(self.shown) if r["id"] == keep[0]), None)
+            index = next((n for n, r in enumerate(self.shown) if r.id == keep[0]), None)
             if index is not None:
                 table.move_cursor(row=index, animate=False)
 
@@ -158,7 +190,7 @@ class ContactsScreen(DataScreen):
         if not self.shown or table.cursor_row is None or not 0 <= table.cursor_row < len(self.shown):
             return None
         row = self.shown[table.cursor_row]
-        return row["id"], row["name"]
+        return row.id, row.name
 
     def focus_search(self) -> None:
         self.search_requested = True

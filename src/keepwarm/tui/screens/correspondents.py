@@ -33,17 +33,25 @@ from .base import DataScreen
 if TYPE_CHECKING:
     from ...sources.correspondents import Correspondent
 
-COLUMNS = (("address", "Address"), ("name", "Name"), ("inbound", "In"), ("outbound", "Out"),
-           ("meetings", "Meetings"), ("last", "Last"))
+COLUMNS = (
+    ("address", "Address"),
+    ("name", "Name"),
+    ("inbound", "In"),
+    ("outbound", "Out"),
+    ("meetings", "Meetings"),
+    ("last", "Last"),
+)
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
 GIVE_WAY = ((1, 12), (0, 20), (5, 10), (1, 1), (0, 8))
 
 #: The most people listed (the ones talked to most); adding or ignoring one brings the next in.
 LISTED = 100
 
-EMPTY = ("Nobody here yet. This list fills from your mail and calendars: connect a source ({first}) and press y "
-         "to sync. The people who write to you, whom you write to or meet, and who are not contacts yet then show "
-         "here, the ones you talk to most first.")
+EMPTY = (
+    "Nobody here yet. This list fills from your mail and calendars: connect a source ({first}) and press y "
+    "to sync. The people who write to you, whom you write to or meet, and who are not contacts yet then show "
+    "here, the ones you talk to most first."
+)
 
 
 def one_line(text: str) -> str:
@@ -93,19 +101,33 @@ class CorrespondentsScreen(DataScreen):
         keep = table.cursor_row
         self.people = list(people)
         zone = self.app.session.tz
-        rows = [[plain(one_line(p.address)), plain(one_line(p.name or "")), count(p.inbound), count(p.outbound),
-                 count(p.meetings), plain(p.last_at.astimezone(zone).date().isoformat() if p.last_at else "")]
-                for p in self.people]
+        rows = [
+            [
+                plain(one_line(p.address)),
+                plain(one_line(p.name or "")),
+                count(p.inbound),
+                count(p.outbound),
+                count(p.meetings),
+                plain(p.last_at.astimezone(zone).date().isoformat() if p.last_at else ""),
+            ]
+            for p in self.people
+        ]
         table.fill(rows, [str(n) for n in range(len(rows))])
         table.display = bool(rows)
         summary = self.query_one("#people-summary", Static)
         if not rows:
             summary.update(Content(EMPTY.format(first=FIRST_SOURCE)))
             return
-        head = (f"The {LISTED} you talk to most" if len(rows) >= LISTED else
-                f"{plural(len(rows), 'person', 'people')}, most talked to first")
-        summary.update(Content.from_markup(
-            "$head  ·  [b]a[/] adds the highlighted one as a contact, [b]i[/] ignores them for good", head=head))
+        head = (
+            f"The {LISTED} you talk to most"
+            if len(rows) >= LISTED
+            else f"{plural(len(rows), 'person', 'people')}, most talked to first"
+        )
+        summary.update(
+            Content.from_markup(
+                "$head  ·  [b]a[/] adds the highlighted one as a contact, [b]i[/] ignores them for good", head=head
+            )
+        )
         table.move_cursor(row=min(keep or 0, len(rows) - 1), animate=False)
         if self.is_current and self.focused is None:
             table.focus()
@@ -156,9 +178,11 @@ class CorrespondentsScreen(DataScreen):
         self.added = True
         self._gone(person)
         touches = person.messages + person.meetings
-        self.notify(f"Added {one_line(name)} ({one_line(person.address)}) as a contact: "
-                    f"{plural(touches, 'message or meeting', 'messages and meetings')} with them are touches now.",
-                    markup=False)
+        self.notify(
+            f"Added {one_line(name)} ({one_line(person.address)}) as a contact: "
+            f"{plural(touches, 'message or meeting', 'messages and meetings')} with them are touches now.",
+            markup=False,
+        )
         self.app.data_changed()
 
     def action_ignore_person(self) -> None:
@@ -181,8 +205,10 @@ class CorrespondentsScreen(DataScreen):
 
     def _ignored(self, person: Correspondent) -> None:
         self._gone(person)
-        self.notify(f"Ignored {one_line(person.address)} for good: not listed again, whatever the next syncs find.",
-                    markup=False)
+        self.notify(
+            f"Ignored {one_line(person.address)} for good: not listed again, whatever the next syncs find.",
+            markup=False,
+        )
         self.app.data_changed()
 
     def action_back(self) -> None:

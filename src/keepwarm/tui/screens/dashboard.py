@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,15 +10,22 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Label, Select, Sparkline, Static
 
 from ... import dashboard
+from ...wording import about, plural
 from ..cells import FittedTable
 from ..render import BAND_STYLE, plain
+from ..views import HealthBands, Kpis, KpiSection, Touches
 from ..widgets.nav import NavBar
-from ...wording import about, plural
 from .base import DataScreen
 
 EVERYONE = "__everyone__"
-TREND_COLUMNS = (("month", "Month"), ("touches", "Touches"), ("inbound", "Inbound"), ("unprompted", "Unprompted"),
-                 ("health", "Mean health"), ("assessed", "Assessed"))
+TREND_COLUMNS = (
+    ("month", "Month"),
+    ("touches", "Touches"),
+    ("inbound", "Inbound"),
+    ("unprompted", "Unprompted"),
+    ("health", "Mean health"),
+    ("assessed", "Assessed"),
+)
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`): the labels before the numbers.
 TREND_GIVE_WAY = ((4, 6), (3, 6), (5, 6), (2, 5), (1, 5), (4, 1), (3, 1), (5, 1))
 
@@ -34,16 +39,31 @@ def _card(title: str, big: str, lines: list[Content]) -> Content:
     return Content("\n").join([head, *lines])
 
 
-def _bar(counts: dict, width: int = 24) -> Content:
-    total = sum(counts.get(b, 0) for b in dashboard.BANDS)
+def _bar(health: HealthBands, width: int = 24) -> Content:
+    total = sum(health.count(b) for b in dashboard.BANDS)
     if not total:
         return Content("")
     parts = []
     for band in dashboard.BANDS:
-        cells = round(counts.get(band, 0) / total * width)
+        cells = round(health.count(band) / total * width)
         if cells:
             parts.append(Content.styled("█" * cells, BAND_STYLE[band]))
     return Content("").join(parts)
+
+
+def _touches_card(key: str, name: str, t: Touches) -> Content:
+    return _card(
+        f"Touches {name}",
+        f"{t.done} of {about(t.plan_to_date)} planned so far",
+        [
+            Content.from_markup(
+                "[dim]$r of plan · $p planned for the whole $n[/]",
+                r=_pct(dashboard.plan_share(t.done, t.plan_to_date)),
+                p=about(t.plan),
+                n=key,
+            )
+        ],
+    )
 
 
 class DashboardScreen(DataScreen):
@@ -54,7 +74,7 @@ class DashboardScreen(DataScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: dict | None = None
+        self.data: Kpis | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,21 +99,22 @@ class DashboardScreen(DataScreen):
         self.sub_title = "Dashboard"
         self.query_one("#owner", Select).display = False
 
-    def fetch(self) -> dict:
-        return self.app.gate.run(dashboard.kpis, self.app.session, evaluation=self.app.gate.evaluation())
+    def fetch(self) -> Kpis:
+        return Kpis.from_json(
+            self.app.gate.run(dashboard.kpis, self.app.session, evaluation=self.app.gate.evaluation())
+        )
 
-    def show(self, data: dict) -> None:
+    def show(self, data: Kpis) -> None:
         self.data = data
         owner = self.query_one("#owner", Select)
-        if len(data["owners"]) > 1:
+        if len(data.owners) > 1:
             current = owner.value
-            owner.set_options([("everyone", EVERYONE)] + [(o, o) for o in data["owners"]])
-            owner.value = current if current in data["owners"] else EVERYONE
+            owner.set_options([("everyone", EVERYONE)] + [(o, o) for o in data.owners])
+            owner.value = current if current in data.owners else EVERYONE
             owner.display = True
         else:
             owner.display = False
-        week = dt.date.fromisoformat(data["week"]["start"])
-        month = dt.date.fromisoformat(data["month"]["start"])
+        week, month = data.week_start, data.month_start
         self.query_one("#dash-period", Label).update(f"Week of {week:%d %b} · {month:%B %Y}")
         self.render_section()
 
@@ -102,55 +123,88 @@ class DashboardScreen(DataScreen):
         if self.data is not None:
             self.render_section()
 
-    def section(self) -> dict:
+    def section(self) -> KpiSection:
         assert self.data is not None
         owner = self.query_one("#owner", Select).value
-        if owner in (EVERYONE, Select.NULL) or "by_owner" not in self.data:
-            return self.data["overall"]
-        return self.data["by_owner"][owner]
+        if owner in (EVERYONE, Select.NULL) or not self.data.by_owner:
+            return self.data.overall
+        return self.data.by_owner[str(owner)]
 
     def render_section(self) -> None:
         s = self.section()
-        for key, name in (("week", "this week"), ("month", "this month")):
-            t = s[f"touches_{key}"]
-            self.query_one(f"#kpi-{key}", Static).update(_card(
-                f"Touches {name}", f"{t['done']} of {about(t['plan_to_date'])} planned so far",
-                [Content.from_markup("[dim]$r of plan · $p planned for the whole $n[/]",
-                                     r=_pct(dashboard.plan_share(t["done"], t["plan_to_date"])), p=about(t["plan"]),
-                                     n=key)],
-            ))
-        k = s["key_on_cadence"]
-        behind = ", ".join(p["name"] for p in k["behind"][:4]) + (" …" if len(k["behind"]) > 4 else "")
-        self.query_one("#kpi-key", Static).update(_card(
-            "Key stakeholders on cadence", f"{k['on_cadence']} of {k['key']} ({_pct(k['share'])})",
-            [Content.from_markup("[dim]behind: $b[/]", b=behind)] if behind else [],
-        ))
-        p = s["overdue_promises"]
-        self.query_one("#kpi-overdue", Static).update(_card(
-            "Overdue", plural(s["overdue_followups"], "follow-up"),
-            [Content.from_markup("promises: [b]$m[/] of mine, $t of theirs", m=str(p["mine"]), t=str(p["theirs"]))],
-        ))
-        b = s["inbound"]
-        self.query_one("#kpi-inbound", Static).update(_card(
-            f"They reached out (last {plural(b['window_days'], 'day')})", f"{_pct(b['share'])} inbound",
-            [Content.from_markup("[dim]$i of $t · unprompted $u[/]", i=str(b["inbound"]),
-                                 t=plural(b["touches"], "touch"), u=_pct(b["unprompted_share"]))],
-        ))
-        h = s["health"]
-        mean = "–" if h["mean"] is None else f"{h['mean']:g}"
-        self.query_one("#kpi-health", Static).update(_card(
-            "Health", f"mean {mean}",
-            [_bar(h), Content.from_markup("[$success]warm $w[/] · [$warning]cooling $c[/] · [$error]cold $k[/]",
-                                          w=str(h["warm"]), c=str(h["cooling"]), k=str(h["cold"]))],
-        ))
-        trend = s["trend"]
-        self.query_one("#spark-touches", Sparkline).data = [m["touches"] for m in trend]
-        self.query_one("#spark-inbound", Sparkline).data = [m["unprompted"] for m in trend]
-        self.query_one("#trend-table", FittedTable).fill([
-            [plain(m["month"]), plain(m["touches"]), plain(m["inbound"]), plain(_pct(m["unprompted_share"])),
-             plain("–" if m["mean_health"] is None else f"{m['mean_health']:g}"),
-             plain("–" if m["mean_assessment"] is None else f"{m['mean_assessment']:.2f}")]
-            for m in trend], [None] * len(trend))
+        for key, name, t in (("week", "this week", s.touches_week), ("month", "this month", s.touches_month)):
+            self.query_one(f"#kpi-{key}", Static).update(_touches_card(key, name, t))
+        self.query_one("#kpi-key", Static).update(_key_card(s.key_on_cadence))
+        self.query_one("#kpi-overdue", Static).update(_overdue_card(s))
+        self.query_one("#kpi-inbound", Static).update(_inbound_card(s.inbound))
+        self.query_one("#kpi-health", Static).update(_health_card(s.health))
+        trend = s.trend
+        self.query_one("#spark-touches", Sparkline).data = [m.touches for m in trend]
+        self.query_one("#spark-inbound", Sparkline).data = [m.unprompted for m in trend]
+        self.query_one("#trend-table", FittedTable).fill(
+            [
+                [
+                    plain(m.month),
+                    plain(m.touches),
+                    plain(m.inbound),
+                    plain(_pct(m.unprompted_share)),
+                    plain("–" if m.mean_health is None else f"{m.mean_health:g}"),
+                    plain("–" if m.mean_assessment is None else f"{m.mean_assessment:.2f}"),
+                ]
+                for m in trend
+            ],
+            [None] * len(trend),
+        )
 
     def action_refresh(self) -> None:
         self.reload()
+
+
+def _key_card(k):
+    behind = ", ".join(p.name for p in k.behind[:4]) + (" …" if len(k.behind) > 4 else "")
+    return _card(
+        "Key stakeholders on cadence",
+        f"{k.on_cadence} of {k.key} ({_pct(k.share)})",
+        [Content.from_markup("[dim]behind: $b[/]", b=behind)] if behind else [],
+    )
+
+
+def _overdue_card(s):
+    p = s.overdue_promises
+    return _card(
+        "Overdue",
+        plural(s.overdue_followups, "follow-up"),
+        [Content.from_markup("promises: [b]$m[/] of mine, $t of theirs", m=str(p.mine), t=str(p.theirs))],
+    )
+
+
+def _inbound_card(b):
+    return _card(
+        f"They reached out (last {plural(b.window_days, 'day')})",
+        f"{_pct(b.share)} inbound",
+        [
+            Content.from_markup(
+                "[dim]$i of $t · unprompted $u[/]",
+                i=str(b.inbound),
+                t=plural(b.touches, "touch"),
+                u=_pct(b.unprompted_share),
+            )
+        ],
+    )
+
+
+def _health_card(h):
+    mean = "–" if h.mean is None else f"{h.mean:g}"
+    return _card(
+        "Health",
+        f"mean {mean}",
+        [
+            _bar(h),
+            Content.from_markup(
+                "[$success]warm $w[/] · [$warning]cooling $c[/] · [$error]cold $k[/]",
+                w=str(h.count("warm")),
+                c=str(h.count("cooling")),
+                k=str(h.count("cold")),
+            ),
+        ],
+    )

@@ -17,9 +17,9 @@ from ... import paths, queries
 from ...wording import plural
 from ..cells import FittedTable
 from ..render import plain, short_path
+from ..views import RulesView
 from ..widgets.nav import NavBar
 from .base import DataScreen
-
 
 COLUMNS = (("key", "Setting"), ("origin", "From"), ("value", "Value"))
 #: On a narrow terminal, the columns that give way in turn (`cells.give_way`), and how narrow each may get.
@@ -52,41 +52,57 @@ class RulesScreen(DataScreen):
     def on_mount(self) -> None:
         self.sub_title = "Rules"
 
-    def fetch(self) -> dict:
+    def fetch(self) -> RulesView:
         data = self.app.gate.run(lambda: queries.rules_view(self.app.session.runtime))
-        data["folder"] = str(paths.user_rules_dir())
-        return data
+        return RulesView.from_json(data, str(paths.user_rules_dir()))
 
-    def show(self, data: dict) -> None:
+    def show(self, data: RulesView) -> None:
         self.data = data
+        folder = data.folder
         problems = self.query_one("#rules-problems", Static)
-        if data["problems"]:
-            problems.update(Content("\n").join(
-                [Content.from_markup("[b $error]$n in the rules; the sections they touch use defaults "
-                                     "or switch their plugin off[/]", n=plural(len(data["problems"]), "problem"))]
-                + [Content(p["text"].replace(data["folder"], short_path(data["folder"]))) for p in data["problems"]]
-            ))
+        if data.problems:
+            problems.update(
+                Content("\n").join(
+                    [
+                        Content.from_markup(
+                            "[b $error]$n in the rules; the sections they touch use defaults "
+                            "or switch their plugin off[/]",
+                            n=plural(len(data.problems), "problem"),
+                        )
+                    ]
+                    + [Content(text.replace(folder, short_path(folder))) for text in data.problems]
+                )
+            )
             problems.display = True
         else:
             problems.display = False
-        user = sum(1 for f in data["files"] if f.startswith(data["folder"]))
-        self.query_one("#rules-summary", Static).update(Content.from_markup(
-            "[dim]$n read ($u yours). Edit your rules in[/] $folder [dim]then press[/] r",
-            n=f"{len(data['files'])} file{'' if len(data['files']) == 1 else 's'}", u=str(user), folder=short_path(data["folder"]),
-        ))
+        user = sum(1 for f in data.files if f.startswith(folder))
+        self.query_one("#rules-summary", Static).update(
+            Content.from_markup(
+                "[dim]$n read ($u yours). Edit your rules in[/] $folder [dim]then press[/] r",
+                n=f"{len(data.files)} file{'' if len(data.files) == 1 else 's'}",
+                u=str(user),
+                folder=short_path(folder),
+            )
+        )
         rows, keys = [], []
-        for row in data["rows"]:
-            origin = row["origin"]
-            if origin.startswith(data["folder"]):
-                origin = "yours: " + origin[len(data["folder"]):].lstrip("/")
+        for row in data.rows:
+            origin = row.origin
+            if origin.startswith(folder):
+                origin = "yours: " + origin[len(folder) :].lstrip("/")
             elif origin != "default":
                 origin = "shipped: " + origin.rsplit("/", 1)[-1]
-            if row["invalid"]:
-                rows.append([Text(row["key"], style="red"), Text(f"{origin}: invalid, default used", style="red"),
-                             plain(_value(row["value"]))])
+            if row.invalid:
+                rows.append(
+                    [
+                        Text(row.key, style="red"),
+                        Text(f"{origin}: invalid, default used", style="red"),
+                        plain(_value(row.value)),
+                    ]
+                )
             else:
-                rows.append([plain(row["key"]), plain(origin), plain(_value(row["value"]))])
-            keys.append(row["key"])
+                rows.append([plain(row.key), plain(origin), plain(_value(row.value))])
+            keys.append(row.key)
         self.query_one("#rules-table", FittedTable).fill(rows, keys)
 
     def action_reload(self) -> None:

@@ -40,20 +40,32 @@ class WelcomeScreen(OwnKeysFirst, Screen):
         with Center(id="welcome-center"):
             with Vertical(id="welcome-box", classes="dialog"):
                 yield Label("Welcome to keepwarm", classes="form-title")
-                yield Static(Content.from_markup(
-                    "Every morning keepwarm tells you [b]who[/] to reach out to and why, [b]how[/] to talk to them, "
-                    "and [b]what[/] builds trust now.\n\n[dim]Your database is empty:[/] $db",
-                    db=short_path(self.app.session.db_path)), id="welcome-text")
-                yield Button("e  Try the demo book (example data, kept apart from yours)", id="example", compact=True,
-                             variant="primary", disabled=operations.example_loader() is None)
+                yield Static(
+                    Content.from_markup(
+                        "Every morning keepwarm tells you [b]who[/] to reach out to and why, [b]how[/] to talk to them, "
+                        "and [b]what[/] builds trust now.\n\n[dim]Your database is empty:[/] $db",
+                        db=short_path(self.app.session.db_path),
+                    ),
+                    id="welcome-text",
+                )
+                yield Button(
+                    "e  Try the demo book (example data, kept apart from yours)",
+                    id="example",
+                    compact=True,
+                    variant="primary",
+                    disabled=operations.example_loader() is None,
+                )
                 yield Button("i  Import contacts", id="import", compact=True)
                 yield Button("a  Add my first contact", id="first", compact=True)
                 with Vertical(id="import-panel"):
                     yield Static(IMPORT_HELP, id="import-help", markup=False)
                     if self.app.importer() is not None:
-                        yield Field("File", Input(placeholder="path to a .vcf or .csv file", id="in-import-path",
-                                                  compact=True), name="import_path",
-                                    hint="vCard (.vcf) or CSV with a header row")
+                        yield Field(
+                            "File",
+                            Input(placeholder="path to a .vcf or .csv file", id="in-import-path", compact=True),
+                            name="import_path",
+                            hint="vCard (.vcf) or CSV with a header row",
+                        )
                         with Horizontal(classes="form-buttons"):
                             yield Button("Import the file", id="import-go", compact=True, variant="primary")
         yield Footer(compact=True)

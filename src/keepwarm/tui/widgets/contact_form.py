@@ -71,8 +71,9 @@ class ContactForm(Vertical):
             super().__init__()
             self.form = form
 
-    def __init__(self, contact: Contact | None = None, *, id: str | None = None, title: str = "",
-                 focus: bool = True) -> None:
+    def __init__(
+        self, contact: Contact | None = None, *, id: str | None = None, title: str = "", focus: bool = True
+    ) -> None:
         super().__init__(id=id, classes="contact-form")
         self.base = contact
         self.title = title or (f"Edit {contact.name}" if contact else "New contact")
@@ -99,10 +100,16 @@ class ContactForm(Vertical):
                 ("preferred_channel", "Channel", Channel, True),
             ):
                 current = values[name] if values[name] is not None else Select.NULL
-                yield Field(label, Select(_options(enum), value=current, allow_blank=blank, id=f"in-{name}",
-                                          compact=True, prompt="–"), name=name)
-            yield Field("Do not contact", Checkbox("never propose touches", bool(values["do_not_contact"]),
-                                                   id="in-do_not_contact", compact=True), name="do_not_contact")
+                yield Field(
+                    label,
+                    Select(_options(enum), value=current, allow_blank=blank, id=f"in-{name}", compact=True, prompt="–"),
+                    name=name,
+                )
+            yield Field(
+                "Do not contact",
+                Checkbox("never propose touches", bool(values["do_not_contact"]), id="in-do_not_contact", compact=True),
+                name="do_not_contact",
+            )
             for name, label, hint in MORE_TEXT:
                 yield Field(label, _input(values[name], name), name=name, hint=hint)
             yield Field("Notes", TextArea(str(values["notes"]), id="in-notes", compact=True), name="notes")
@@ -184,10 +191,14 @@ class ContactForm(Vertical):
             if discard:
                 self.post_message(self.Cancelled(self))
 
-        name = describe({"id": self.base.id, "name": self.base.name, "account": self.base.account}) \
-            if self.base is not None and self.base.id is not None else "the new contact"
-        self.app.push_screen(ConfirmScreen(f"Discard your changes to {name}?", yes="Discard", no="Keep editing"),
-                             callback=answered)
+        name = (
+            describe({"id": self.base.id, "name": self.base.name, "account": self.base.account})
+            if self.base is not None and self.base.id is not None
+            else "the new contact"
+        )
+        self.app.push_screen(
+            ConfirmScreen(f"Discard your changes to {name}?", yes="Discard", no="Keep editing"), callback=answered
+        )
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -34,10 +34,15 @@ class NewContactScreen(TypingWhenShown, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="person-dialog"):
-            yield Label(f"Add {visible(self.address, multiline=False)} as a contact", classes="form-title",
-                        markup=False)
-            yield Field("Name", Input(self.initial, id="in-name", compact=True, select_on_focus=False),
-                        name="name", hint="as their mail signs it; you can change it later (e on the contact)")
+            yield Label(
+                f"Add {visible(self.address, multiline=False)} as a contact", classes="form-title", markup=False
+            )
+            yield Field(
+                "Name",
+                Input(self.initial, id="in-name", compact=True, select_on_focus=False),
+                name="name",
+                hint="as their mail signs it; you can change it later (e on the contact)",
+            )
             with Horizontal(classes="form-buttons"):
                 yield Button("Add  enter", id="save", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="cancel", compact=True)

@@ -73,25 +73,56 @@ class LogScreen(TypingWhenShown, ModalScreen[LogResult | None]):
         with Vertical(classes="dialog", id="log-dialog"):
             yield Label(title, classes="form-title", markup=False)
             with VerticalScroll(classes="form-body"):
-                yield Field("With", Input(names, id="in-contacts", compact=True, placeholder="names or ids, commas between"),
-                            name="contacts", hint="names or ids, separated by commas")
-                yield Field("Channel", Select(_options(Channel), value=self.request.channel or "call",
-                                              allow_blank=False, id="in-channel", compact=True), name="channel")
-                yield Field("Direction", Select(_options(Direction), value="outbound", allow_blank=False,
-                                                id="in-direction", compact=True), name="direction",
-                            hint="inbound when they reached out first")
-                yield Field("Purpose", Select(_options(Purpose), value="check_in", allow_blank=False,
-                                              id="in-purpose", compact=True), name="purpose")
-                yield Field("Outcome", Select(_options(Outcome), value="completed", allow_blank=False,
-                                              id="in-outcome", compact=True), name="outcome")
-                yield Field("When", Input("now", id="in-when", compact=True), name="when",
-                            hint="now, yesterday 15:00, 2026-11-20")
-                yield Field("Mood", Select(SENTIMENTS, id="in-sentiment", compact=True, prompt="– not noted"),
-                            name="sentiment")
-                yield Field("They replied", Select([("yes", "yes"), ("no", "no")], id="in-responded", compact=True,
-                                                   prompt="– not noted"), name="responded")
-                yield Field("Notes", TextArea(id="in-notes", compact=True), name="notes",
-                            hint="what you heard, in your words")
+                yield Field(
+                    "With",
+                    Input(names, id="in-contacts", compact=True, placeholder="names or ids, commas between"),
+                    name="contacts",
+                    hint="names or ids, separated by commas",
+                )
+                yield Field(
+                    "Channel",
+                    Select(
+                        _options(Channel),
+                        value=self.request.channel or "call",
+                        allow_blank=False,
+                        id="in-channel",
+                        compact=True,
+                    ),
+                    name="channel",
+                )
+                yield Field(
+                    "Direction",
+                    Select(_options(Direction), value="outbound", allow_blank=False, id="in-direction", compact=True),
+                    name="direction",
+                    hint="inbound when they reached out first",
+                )
+                yield Field(
+                    "Purpose",
+                    Select(_options(Purpose), value="check_in", allow_blank=False, id="in-purpose", compact=True),
+                    name="purpose",
+                )
+                yield Field(
+                    "Outcome",
+                    Select(_options(Outcome), value="completed", allow_blank=False, id="in-outcome", compact=True),
+                    name="outcome",
+                )
+                yield Field(
+                    "When",
+                    Input("now", id="in-when", compact=True),
+                    name="when",
+                    hint="now, yesterday 15:00, 2026-11-20",
+                )
+                yield Field(
+                    "Mood", Select(SENTIMENTS, id="in-sentiment", compact=True, prompt="– not noted"), name="sentiment"
+                )
+                yield Field(
+                    "They replied",
+                    Select([("yes", "yes"), ("no", "no")], id="in-responded", compact=True, prompt="– not noted"),
+                    name="responded",
+                )
+                yield Field(
+                    "Notes", TextArea(id="in-notes", compact=True), name="notes", hint="what you heard, in your words"
+                )
             with Horizontal(classes="form-buttons"):
                 yield Button("Log it  ctrl+s", id="save", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="cancel", compact=True)
@@ -134,9 +165,7 @@ class LogScreen(TypingWhenShown, ModalScreen[LogResult | None]):
         shown = {k: v for k, v in errors.items() if self.reveal_all or k in self.touched}
         for field in self.query(Field):
             field.set_error(shown.get(field.field_name))
-        self.query_one("#form-status", Label).update(
-            "" if not shown else f"{plural(len(shown), 'field')} to fix"
-        )
+        self.query_one("#form-status", Label).update("" if not shown else f"{plural(len(shown), 'field')} to fix")
         return self.checked
 
     @on(Input.Changed, "#in-contacts")

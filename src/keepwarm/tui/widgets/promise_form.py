@@ -40,12 +40,29 @@ class PromiseScreen(TypingWhenShown, ModalScreen[Commitment | None]):
         title = f"Edit the promise with {self.who}" if self.promise else f"A promise with {self.who}"
         with Vertical(classes="dialog", id="promise-dialog"):
             yield Label(title, classes="form-title", markup=False)
-            yield Field("Promise", Input(self.initial["text"], id="in-text", compact=True, select_on_focus=False),
-                        name="text", hint="e.g. send the benchmark report")
-            yield Field("Who promised", Select([("I did", "me"), ("They did", "them")], value=self.initial["by"],
-                                               allow_blank=False, id="in-by", compact=True), name="by")
-            yield Field("Due", Input(self.initial["due"], id="in-due", compact=True, select_on_focus=False),
-                        name="due", hint="friday, +1w, 2026-12-01; empty for no date")
+            yield Field(
+                "Promise",
+                Input(self.initial["text"], id="in-text", compact=True, select_on_focus=False),
+                name="text",
+                hint="e.g. send the benchmark report",
+            )
+            yield Field(
+                "Who promised",
+                Select(
+                    [("I did", "me"), ("They did", "them")],
+                    value=self.initial["by"],
+                    allow_blank=False,
+                    id="in-by",
+                    compact=True,
+                ),
+                name="by",
+            )
+            yield Field(
+                "Due",
+                Input(self.initial["due"], id="in-due", compact=True, select_on_focus=False),
+                name="due",
+                hint="friday, +1w, 2026-12-01; empty for no date",
+            )
             with Horizontal(classes="form-buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="cancel", compact=True)
@@ -54,8 +71,11 @@ class PromiseScreen(TypingWhenShown, ModalScreen[Commitment | None]):
         self.query_one("#in-text", Input).focus()
 
     def values(self) -> dict[str, object]:
-        return {"text": self.query_one("#in-text", Input).value, "by": self.query_one("#in-by", Select).value,
-                "due": self.query_one("#in-due", Input).value}
+        return {
+            "text": self.query_one("#in-text", Input).value,
+            "by": self.query_one("#in-by", Select).value,
+            "due": self.query_one("#in-due", Input).value,
+        }
 
     def check(self, reveal: bool = False) -> forms.Checked:
         self.checked = forms.check_promise(self.values(), self.contact_id, self.today)
@@ -90,5 +110,6 @@ class PromiseScreen(TypingWhenShown, ModalScreen[Commitment | None]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen("Discard this promise's changes?", yes="Discard", no="Keep editing"),
-                             callback=answered)
+        self.app.push_screen(
+            ConfirmScreen("Discard this promise's changes?", yes="Discard", no="Keep editing"), callback=answered
+        )

@@ -31,8 +31,12 @@ class SnoozeScreen(TypingWhenShown, ModalScreen[dt.date | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="snooze-dialog"):
             yield Label(f"Snooze the follow-up with {self.who} until…", classes="form-title", markup=False)
-            yield Field("Until", Input(self.default, id="in-until", compact=True, select_on_focus=True),
-                        name="until", hint=forms.snooze_examples(self.today))
+            yield Field(
+                "Until",
+                Input(self.default, id="in-until", compact=True, select_on_focus=True),
+                name="until",
+                hint=forms.snooze_examples(self.today),
+            )
             yield Label("", id="snooze-preview")
             with Horizontal(classes="form-buttons"):
                 yield Button("Snooze  enter", id="save", variant="primary", compact=True)

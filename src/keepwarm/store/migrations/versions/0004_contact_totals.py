@@ -66,7 +66,10 @@ def _insert_row() -> str:
     values = ["NEW.contact_id", "NEW.at", "NEW.at"]
     values += [f"CASE WHEN {cond.format(r='NEW.')} THEN NEW.at END" for cond in LATEST.values()]
     values += ["1"] + [f"({cond.format(r='NEW.')})" for cond in COUNTS.values()]
-    updates = ["first_touch = min(first_touch, excluded.first_touch)", "last_touch = max(last_touch, excluded.last_touch)"]
+    updates = [
+        "first_touch = min(first_touch, excluded.first_touch)",
+        "last_touch = max(last_touch, excluded.last_touch)",
+    ]
     updates += [f"{col} = coalesce(max({col}, excluded.{col}), {col}, excluded.{col})" for col in LATEST]
     updates += ["touches_total = touches_total + 1"]
     updates += [f"{col} = {col} + excluded.{col}" for col in COUNTS]

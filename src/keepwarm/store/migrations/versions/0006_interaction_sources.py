@@ -32,7 +32,8 @@ def upgrade() -> None:
     # The windowed statistics read `in_reply` too (a reply is not unprompted): the covering index takes it.
     op.drop_index("ix_interactions_window", table_name="interactions")
     op.create_index(
-        "ix_interactions_window", "interactions",
+        "ix_interactions_window",
+        "interactions",
         ["contact_id", "at", "outcome", "direction", "purpose", "responded", "response_hours", "sentiment", "in_reply"],
     )
     op.create_table(
@@ -104,7 +105,8 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_interactions_capture_id"), table_name="interactions")
     op.drop_index("ix_interactions_window", table_name="interactions")
     op.create_index(
-        "ix_interactions_window", "interactions",
+        "ix_interactions_window",
+        "interactions",
         ["contact_id", "at", "outcome", "direction", "purpose", "responded", "response_hours", "sentiment"],
     )
     op.drop_column("interactions", "in_reply")

@@ -19,8 +19,8 @@ from ..host import PluginProblem
 from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage
 from ..session import Session
 from ..store import activity, followups
-from ..store import marks as marks_store
 from ..store import contacts as people
+from ..store import marks as marks_store
 from . import stats as statistics
 from .health import Health, account_health, contact_health
 from .network import StoredNetwork
@@ -311,8 +311,17 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
         for cid in wanted:
             open_promises[cid] = activity.list_commitments(conn, cid, status=CommitmentStatus.OPEN.value)
             open_followups[cid] = followups.list_followups(conn, cid, statuses=followups.OPEN_STATES)
-    return _Inputs(wanted, in_scope, accounts, stats, open_promises, open_followups, all_open, network_contacts,
-                   marks_store.read(conn))
+    return _Inputs(
+        wanted,
+        in_scope,
+        accounts,
+        stats,
+        open_promises,
+        open_followups,
+        all_open,
+        network_contacts,
+        marks_store.read(conn),
+    )
 
 
 def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
@@ -451,7 +460,9 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
             _reconciled_followups(conn, evaluation, targets)
         snapshots.store(conn, evaluation)
         whole = inputs.wanted is None  # a run over some contacts leaves their accounts' other members to a later one
-        marks_store.clear(conn, inputs.marks, began, contacts=None if whole else targets, accounts=None if whole else ())
+        marks_store.clear(
+            conn, inputs.marks, began, contacts=None if whole else targets, accounts=None if whole else ()
+        )
 
 
 def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> None:

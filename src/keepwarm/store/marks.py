@@ -31,19 +31,29 @@ def read(conn: Connection) -> Marks:
     rows = conn.execute(select(engine_marks.c.mark, engine_marks.c.contact_id)).all()
     account_rows = conn.execute(select(engine_account_marks.c.mark, engine_account_marks.c.account_id)).all()
     return Marks(
-        max((r.mark for r in rows), default=0), max((r.mark for r in account_rows), default=0),
-        frozenset(r.contact_id for r in rows), frozenset(r.account_id for r in account_rows),
+        max((r.mark for r in rows), default=0),
+        max((r.mark for r in account_rows), default=0),
+        frozenset(r.contact_id for r in rows),
+        frozenset(r.account_id for r in account_rows),
     )
 
 
 def highest(conn: Connection) -> tuple[int, int]:
     """The highest marks now: taken when a run's write begins, so that what it writes itself can be told apart."""
-    return (conn.execute(select(func.coalesce(func.max(engine_marks.c.mark), 0))).scalar_one(),
-            conn.execute(select(func.coalesce(func.max(engine_account_marks.c.mark), 0))).scalar_one())
+    return (
+        conn.execute(select(func.coalesce(func.max(engine_marks.c.mark), 0))).scalar_one(),
+        conn.execute(select(func.coalesce(func.max(engine_account_marks.c.mark), 0))).scalar_one(),
+    )
 
 
-def clear(conn: Connection, seen: Marks, began: tuple[int, int], *, contacts: Iterable[int] | None,
-          accounts: Iterable[int] | None) -> None:
+def clear(
+    conn: Connection,
+    seen: Marks,
+    began: tuple[int, int],
+    *,
+    contacts: Iterable[int] | None,
+    accounts: Iterable[int] | None,
+) -> None:
     """Clear what the run evaluated (None: everything it read) and what its own writes marked."""
     c, a = engine_marks.c, engine_account_marks.c
     conn.execute(delete(engine_marks).where(c.mark > began[0]))
@@ -52,13 +62,13 @@ def clear(conn: Connection, seen: Marks, began: tuple[int, int], *, contacts: It
     if contacts is not None:
         ids = sorted(set(contacts))
         for start in range(0, len(ids), 500):
-            conn.execute(done.where(c.contact_id.in_(ids[start:start + 500])))
+            conn.execute(done.where(c.contact_id.in_(ids[start : start + 500])))
     else:
         conn.execute(done)
     done_accounts = delete(engine_account_marks).where(a.mark <= seen.account_upto)
     if accounts is not None:
         ids = sorted(set(accounts))
         for start in range(0, len(ids), 500):
-            conn.execute(done_accounts.where(a.account_id.in_(ids[start:start + 500])))
+            conn.execute(done_accounts.where(a.account_id.in_(ids[start : start + 500])))
     else:
         conn.execute(done_accounts)

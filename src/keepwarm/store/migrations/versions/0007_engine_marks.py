@@ -26,8 +26,16 @@ CONTACT = "INSERT OR REPLACE INTO engine_marks (contact_id) VALUES ({});"
 ACCOUNT = "INSERT OR REPLACE INTO engine_account_marks (account_id) SELECT {0} WHERE {0} IS NOT NULL;"
 
 #: Tables whose rows belong to one contact (column contact_id).
-PER_CONTACT = ("interactions", "commitments", "followups", "assessments", "contact_emails", "contact_phones",
-               "contact_tags", "contact_dates")
+PER_CONTACT = (
+    "interactions",
+    "commitments",
+    "followups",
+    "assessments",
+    "contact_emails",
+    "contact_phones",
+    "contact_tags",
+    "contact_dates",
+)
 
 
 def _triggers() -> dict[str, str]:
@@ -36,8 +44,7 @@ def _triggers() -> dict[str, str]:
         out[f"trg_{table}_marks_insert"] = f"AFTER INSERT ON {table} BEGIN {CONTACT.format('NEW.contact_id')} END"
         out[f"trg_{table}_marks_delete"] = f"AFTER DELETE ON {table} BEGIN {CONTACT.format('OLD.contact_id')} END"
         out[f"trg_{table}_marks_update"] = (
-            f"AFTER UPDATE ON {table} BEGIN {CONTACT.format('OLD.contact_id')} "
-            f"{CONTACT.format('NEW.contact_id')} END"
+            f"AFTER UPDATE ON {table} BEGIN {CONTACT.format('OLD.contact_id')} {CONTACT.format('NEW.contact_id')} END"
         )
     out["trg_contacts_marks_insert"] = (
         f"AFTER INSERT ON contacts BEGIN {CONTACT.format('NEW.id')} {ACCOUNT.format('NEW.account_id')} END"

@@ -8,12 +8,14 @@ database the other measures read.
 
 from __future__ import annotations
 
+import io
 import os
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 from . import data
 
@@ -55,10 +57,12 @@ def _first_byte(argv: list[str]) -> tuple[float, int]:
         argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=data.ROOT, env=os.environ.copy()
     )
     assert proc.stdout is not None
-    chunk = proc.stdout.read1(1 << 16)
+    # A pipe opened in binary mode without bufsize=0 is a BufferedReader, which has read1.
+    stdout = cast(io.BufferedReader, proc.stdout)
+    chunk = stdout.read1(1 << 16)
     first = time.perf_counter() - t0
     size = len(chunk)
-    while chunk := proc.stdout.read1(1 << 20):
+    while chunk := stdout.read1(1 << 20):
         size += len(chunk)
     proc.wait()
     return first, size

@@ -65,7 +65,7 @@ def _generate(target: Path, ready: Path, contacts: int, per_contact: int, seed: 
             contacts=contacts,
             interactions_per_contact=per_contact,
             seed=seed,
-            progress=lambda i, n: i and log(f"  {i}/{n} contacts"),
+            progress=lambda i, n: log(f"  {i}/{n} contacts") if i else None,
         )
         session.close()
         partial.rename(target)

@@ -356,6 +356,7 @@ def _sync_twice(db: Path, kind: str, path: Path, repeat: int) -> dict:
         session.close()
         for f in target.parent.glob(target.name + "*"):
             f.unlink()
+    assert summary is not None  # the loop above ran at least once
     return {
         "times": first,
         "resync": again,

@@ -1,7 +1,8 @@
-"""The code keeps the house style: ruff's lint rules and its formatting (configured in pyproject.toml).
+"""The code keeps the house style: ruff's lint rules and its formatting, and mypy finds its types consistent
+(both configured in pyproject.toml).
 
 Run by `make test` like every other check, so a change that breaks the style
-fails the suite with ruff's own message, naming the file and line.
+or the types fails the suite with the tool's own message, naming the file and line.
 """
 
 from __future__ import annotations
@@ -26,4 +27,10 @@ def test_ruff_finds_nothing_to_lint():
 
 def test_the_code_is_formatted_as_ruff_formats_it():
     done = _ruff("format", "--check", "--no-cache")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_finds_no_type_errors():
+    # What it checks (src, plugins, benchmarks) and how strictly: [tool.mypy] in pyproject.toml.
+    done = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr

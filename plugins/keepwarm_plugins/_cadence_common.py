@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Any
 
 from keepwarm.model import Channel, Purpose, Stage
 from keepwarm.plugin import ContactContext, ago
@@ -95,10 +96,11 @@ def recovery_triggers(ctx: ContactContext, cfg) -> list[str]:
 
 def taken_over_by(ctx: ContactContext) -> str | None:
     """The section of a sequence that owns this contact's rhythm now, if any."""
-    prospect = ctx.rules.get(PROSPECT_SECTION)
+    # The sequences' own Settings, read by their fields (their modules import this one).
+    prospect: Any = ctx.rules.get(PROSPECT_SECTION)
     if prospect is not None and prospect.enabled and ctx.contact.stage in prospect.stages:
         return PROSPECT_SECTION
-    recovery = ctx.rules.get(RECOVERY_SECTION)
+    recovery: Any = ctx.rules.get(RECOVERY_SECTION)
     if recovery is not None and recovery.enabled and recovery_triggers(ctx, recovery):
         return RECOVERY_SECTION
     return None

@@ -221,7 +221,7 @@ def occurrences(uid: str, components: list, window: Window, *, cancelled: bool =
     alone = icalendar.Calendar()
     for component in components:
         alone.add_component(component)
-    found: list[Capture | Skip] = []
+    found: list[Capture] = []
     try:
         expanded = recurring_ical_events.of(alone).between(window.since - MARGIN, window.until + MARGIN)
         single = _single(components)
@@ -249,7 +249,7 @@ def occurrences(uid: str, components: list, window: Window, *, cancelled: bool =
     except Exception as exc:  # noqa: BLE001 -- any failure on this event's data is a skip, never an aborted sync
         return [_broken_event(uid, _why(exc))]
     found.sort(key=lambda c: (c.at, c.external_id))
-    return found
+    return list[Capture | Skip](found)
 
 
 def read_calendar(data: bytes | str, origin: str, window: Window) -> Iterator[list[Capture | Skip]]:

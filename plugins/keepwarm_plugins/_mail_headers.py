@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable
 from email import policy
 from email.parser import BytesHeaderParser
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from keepwarm.plugin import Capture, Channel, Person, Skip
 
@@ -112,7 +112,7 @@ def _capture(header: bytes, now: dt.datetime, fallback_id: str) -> Capture | Ski
         return Skip(fallback_id or _hash_id(header), "unreadable header")
     if not fields:
         return Skip(fallback_id or _hash_id(header), "not a mail message")
-    first = {}
+    first: dict[str, str] = {}
     for name, value in fields:
         first.setdefault(name, value)
     message_id = message_id_of(first.get("message-id", ""))
@@ -142,11 +142,12 @@ def _capture(header: bytes, now: dt.datetime, fallback_id: str) -> Capture | Ski
 
     people: list[Person] = []
     seen: set[tuple[str, str]] = set()
-    for role, found in (
+    roles: tuple[tuple[Literal["from", "to", "cc"], list[tuple[str, str]]], ...] = (
         ("from", senders),
         ("to", addresses([v for n, v in fields if n == "to"])),
         ("cc", addresses([v for n, v in fields if n == "cc"])),
-    ):
+    )
+    for role, found in roles:
         for name, address in found:
             if (role, address.lower()) not in seen:
                 seen.add((role, address.lower()))

@@ -45,13 +45,12 @@ class Settings(BaseModel):
 keepwarm_config_section = section(SECTION, Settings)
 
 
-def _thanked(ctx: ContactContext) -> bool:
-    """Whether anything followed the first conversation: a note after it, or any later day's touch."""
-    stats = ctx.stats
-    if stats.last_touch.date() > stats.first_touch.date():
+def _thanked(ctx: ContactContext, first: dt.datetime, last: dt.datetime) -> bool:
+    """Whether anything followed the first conversation (`first`): a note after it, or any later day's touch."""
+    if last.date() > first.date():
         return True
-    written = stats.last_written_outbound
-    return written is not None and written > stats.first_touch
+    written = ctx.stats.last_written_outbound
+    return written is not None and written > first
 
 
 @hookimpl
@@ -75,7 +74,7 @@ def keepwarm_cadence(ctx: ContactContext):
         ]
     first = stats.first_touch.date()
     stale = (ctx.today - first).days >= cfg.touch_every_days  # a note that late no longer reads as thanks
-    if not stale and not _thanked(ctx):
+    if not stale and not _thanked(ctx, stats.first_touch, stats.last_touch):
         due = first + dt.timedelta(days=cfg.thank_you_after_days)
         return [
             Proposal(

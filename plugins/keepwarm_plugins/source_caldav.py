@@ -11,7 +11,7 @@ dates too, nothing is read again.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -130,7 +130,7 @@ def _tag(calendar) -> str | None:
 def read(request: ReadRequest) -> Iterator:
     from caldav.lib import error
 
-    options: Options = request.options
+    options = cast(Options, request.options)  # the host builds them with `options=`
     secrets: list[str] = []
     password = None
     if options.password_command:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from pydantic import Field
 
@@ -24,7 +25,7 @@ class Options(CalendarOptions):
 
 
 def read(request: ReadRequest) -> Iterator:
-    path = Path(request.options.path).expanduser()
+    path = Path(cast(Options, request.options).path).expanduser()  # the host builds them with `options=`
     try:
         status = path.stat()
     except FileNotFoundError:

@@ -22,7 +22,7 @@ import shlex
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -304,7 +304,7 @@ def read(request: ReadRequest) -> Iterator[Capture | Skip | Progress | Checkpoin
     """The messages of each folder newer than the cursor, as Captures and Skips, with checkpoints."""
     from imapclient.exceptions import IMAPClientError
 
-    options: Options = request.options  # type: ignore[assignment]
+    options = cast(Options, request.options)  # the host builds them with `options=`
     client = connect(options, request.name)
     at: dict[str, str] = {}  # the folder being read, for the error message
     try:

@@ -34,6 +34,7 @@ import stat
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,7 +77,7 @@ class NotAMaildir(OSError):
 
 
 def read(request: ReadRequest) -> Iterator:
-    options: MaildirOptions = request.options  # type: ignore[assignment]
+    options = cast(MaildirOptions, request.options)  # the host builds them with `options=`
     root = Path(os.path.expanduser(options.path))
     folders = select(find_folders(root), options, root)
     since, names, known = _from_cursor(request.cursor)

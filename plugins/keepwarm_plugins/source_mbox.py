@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,7 +50,7 @@ class NotAnMbox(OSError):
 
 
 def read(request: ReadRequest) -> Iterator:
-    options: MboxOptions = request.options  # type: ignore[assignment]
+    options = cast(MboxOptions, request.options)  # the host builds them with `options=`
     path = os.path.expanduser(options.path)
     try:
         stream = open(path, "rb")

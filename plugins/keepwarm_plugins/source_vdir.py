@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from pydantic import Field
 
@@ -53,7 +54,7 @@ def _digest(root: Path, files: list[Path]) -> str:
 
 
 def read(request: ReadRequest) -> Iterator:
-    root = Path(request.options.path).expanduser()
+    root = Path(cast(Options, request.options).path).expanduser()  # the host builds them with `options=`
     if not root.exists():
         raise CalendarSourceError(f"{root}: no such folder (check the source's path; a vdir is a folder of .ics files)")
     if not root.is_dir():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -75,7 +76,9 @@ def _match(helper: Contact, topic: str, cfg: Settings) -> str | None:
 _ranked_for: tuple[object, dict] = (None, {})
 
 
-def _index(network, cfg: Settings, table: dict) -> dict:
+def _index(
+    network, cfg: Settings, table: dict
+) -> tuple[dict[str, list[int]], list[tuple[int, str]], dict[str, list[int]]]:
     key = ("index", cfg.expert_prefix, cfg.match_titles, cfg.match_interests)
     index = table.get(key)
     if index is None:
@@ -146,8 +149,10 @@ def _best_in_store(ctx: ContactContext, topic: str, cfg: Settings, own_account: 
     """
     fields = ["tags"] + (["title"] if cfg.match_titles else []) + (["interests"] if cfg.match_interests else [])
     wanted = topic.casefold()
+    # The store's network (the caller checked it has `candidates`), which answers these queries.
+    network: Any = ctx.network
     for field in fields:
-        found = ctx.network.candidates(wanted, field)
+        found = network.candidates(wanted, field)
         if found is None:
             return None
         level = {"tags": "tag", "title": "title", "interests": "interest"}[field]
@@ -161,7 +166,7 @@ def _best_in_store(ctx: ContactContext, topic: str, cfg: Settings, own_account: 
         ]
         if not fitting:
             continue
-        last = ctx.network.last_touches([helper.id for _, helper in fitting])
+        last = network.last_touches([helper.id for _, helper in fitting])
         best = None
         for order, helper in fitting:
             rank = (STRENGTH[level], last.get(helper.id) or NEVER)
@@ -186,7 +191,7 @@ def keepwarm_suggestions(ctx: ContactContext):
     if found_per_topic is None:
         found_per_topic = []
         for topic in wanted:
-            found = ()
+            found: tuple = ()
             for rank, index, helper, kind, last in _ranked(ctx.network, topic, cfg):
                 if helper.id == ctx.contact.id or (own_account and helper.account == own_account):
                     continue

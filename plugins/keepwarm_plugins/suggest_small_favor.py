@@ -62,7 +62,7 @@ def keepwarm_suggestions(ctx: ContactContext):
     counts = f"{plural(stats.outbound_total, 'touch')} came from you and {stats.inbound_total} from {name}"
     asked = (
         "you have never asked them for anything"
-        if stats.favors_asked_total == 0
+        if stats.favors_asked_total == 0 or last is None
         else f"your last request was on {last.date().isoformat()}"
     )
     if one_way:

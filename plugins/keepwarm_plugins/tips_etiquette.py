@@ -62,7 +62,11 @@ def _upcoming(ctx: ContactContext, cfg: Settings) -> list[FollowUp]:
     if not ctx.followups:
         return []
     horizon = ctx.today + dt.timedelta(days=cfg.upcoming_days)
-    return [f for f in ctx.followups if (f.snoozed_until if f.status == FollowUpStatus.SNOOZED else f.due) <= horizon]
+    return [
+        f
+        for f in ctx.followups
+        if (f.snoozed_until if f.status == FollowUpStatus.SNOOZED and f.snoozed_until else f.due) <= horizon
+    ]
 
 
 def _entertaining(ctx: ContactContext, cfg: Settings, upcoming: list[FollowUp]) -> bool:

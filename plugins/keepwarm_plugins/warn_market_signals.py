@@ -9,6 +9,7 @@ engine counts the recent notes that contain any of them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,7 +68,7 @@ keepwarm_config_section = section(SECTION, Settings)
 
 @hookimpl
 def keepwarm_note_signals(rules: Mapping[str, BaseModel]):
-    cfg = rules.get(SECTION)
+    cfg = cast(Settings | None, rules.get(SECTION))  # the host validated this section with its Settings
     if cfg is None or not cfg.enabled:
         return None
     return {"competitor": list(cfg.competitor), "budget": list(cfg.budget)}

@@ -51,7 +51,7 @@ def keepwarm_warnings(ctx: ContactContext):
     oldest = min(dues) if dues else None
     days = (ctx.today - oldest).days if oldest else None
     name = first_name(ctx.contact.name)
-    quoted = [f'"{" ".join(p.text.split())}" (due {p.due.isoformat()})' for p in late[: cfg.max_listed]]
+    quoted = [f'"{" ".join(p.text.split())}" (due {p.due.isoformat()})' for p in late[: cfg.max_listed] if p.due]
     what = "; ".join(quoted) if quoted else plural(count, "promise")
     more = f" and {count - len(quoted)} more" if quoted and count > len(quoted) else ""
     since = (

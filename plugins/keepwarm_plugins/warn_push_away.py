@@ -10,6 +10,7 @@ when recent notes contain them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,7 +59,7 @@ keepwarm_config_section = section(SECTION, Settings)
 
 @hookimpl
 def keepwarm_note_signals(rules: Mapping[str, BaseModel]):
-    cfg = rules.get(SECTION)
+    cfg = cast(Settings | None, rules.get(SECTION))  # the host validated this section with its Settings
     if cfg is None or not cfg.enabled:
         return None
     return {SIGNAL: list(cfg.words)}

@@ -64,6 +64,7 @@ def keepwarm_warnings(ctx: ContactContext):
         and rate_recent < cfg.rate_ratio * rate_base
     )
     if fewer:
+        assert rate_recent is not None and rate_base is not None  # fewer holds only with both rates
         parts.append(
             f"answered {s.replied_recent} of your last {plural(s.asked_recent, 'message')} ({_percent(rate_recent)}), "
             f"against {_percent(rate_base)} before"
@@ -84,6 +85,7 @@ def keepwarm_warnings(ctx: ContactContext):
         and late_recent > cfg.latency_factor * late_base
     )
     if slower:
+        assert late_recent is not None and late_base is not None  # slower holds only with both latencies
         parts.append(f"takes about {plural(round(late_recent), 'hour')} to answer, against {late_base:.0f} before")
         evidence |= {"latency_recent_hours": round(late_recent, 1), "latency_baseline_hours": round(late_base, 1)}
     if not parts:

@@ -194,6 +194,8 @@ def _trip(found: Lane, calls: int) -> None:
         found.on_trip()
     elif found.main:
         found.pending = calls
+        # A main lane exists only with the handler installed (so the signal exists), for a running thread.
+        assert _SIGNAL is not None and found.thread.ident is not None
         signal.pthread_kill(found.thread.ident, _SIGNAL)
 
 

@@ -72,17 +72,17 @@ def status_of(exc: BaseException) -> int | None:
 
 def client(url: str, username: str | None, password: str | None, *, timeout: float = 20):
     """A caldav client for this URL, sending the credentials at once (no 401 round trip) and no DNS discovery."""
-    import caldav
+    from caldav.davclient import DAVClient  # where caldav's lazy `caldav.DAVClient` comes from, typed
 
     options: dict[str, Any] = {"url": url, "timeout": timeout}
     if username:
         options.update(username=username, password=password or "")
-    accepted = inspect.signature(caldav.DAVClient.__init__).parameters
+    accepted = inspect.signature(DAVClient.__init__).parameters
     if username and "auth_type" in accepted:
         options["auth_type"] = "basic"
     if "enable_rfc6764" in accepted:
         options["enable_rfc6764"] = False  # the URL is given: no DNS discovery
-    return caldav.DAVClient(**options)
+    return DAVClient(**options)
 
 
 def problem(

@@ -6,6 +6,7 @@ renders them; neither gathers anything itself.
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import dates
@@ -62,7 +63,7 @@ def account_detail(session: Session, account_id: int) -> dict:
     with session.store.read() as conn:
         account = people.get_account(conn, account_id)
         members = people.list_contacts(conn, account_id=account_id)
-    view = {
+    view: dict[str, Any] = {
         "account": account.model_dump(mode="json"),
         "stakeholders": [
             {
@@ -78,9 +79,9 @@ def account_detail(session: Session, account_id: int) -> dict:
     }
     from .engine.evaluate import evaluate
     from .engine.types import to_json
-    from .model import Role
+    from .model import Role, stored_id
 
-    evaluation = evaluate(session, contact_ids=[c.id for c in members], persist=False) if members else None
+    evaluation = evaluate(session, contact_ids=[stored_id(c.id) for c in members], persist=False) if members else None
     if evaluation is not None:
         for person in view["stakeholders"]:
             health = evaluation.health.get(person["id"])

@@ -216,15 +216,15 @@ def check_rules_and_plugins(safe_mode: bool | None) -> tuple[list[Finding], Any]
             else:
                 fix = "reinstall keepwarm (pip install --force-reinstall keepwarm)"
             found.append(Finding("plugins", False, f"plugin {info.name} ({info.source}): {info.error}", fix))
-    for problem in runtime.host.problems:
-        if problem.plugin in refused and problem.hook == "load":
+    for failure in runtime.host.problems:
+        if failure.plugin in refused and failure.hook == "load":
             continue
         found.append(
             Finding(
                 "plugins",
                 False,
-                str(problem),
-                f'add "{problem.plugin}" to disabled under [plugins] in {paths.config_file()}, or run with --safe-mode',
+                str(failure),
+                f'add "{failure.plugin}" to disabled under [plugins] in {paths.config_file()}, or run with --safe-mode',
             )
         )
     if not found:
@@ -294,7 +294,7 @@ MIN_FREE_BYTES = 50 * 1024 * 1024
 PROBE_BYTES = 64 * 1024
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"

@@ -34,8 +34,8 @@ class StoreError(UserError):
     """The database file cannot be used as it is."""
 
 
-def describe_validation_error(exc: Exception, prefix: str = "") -> str:
-    """One line from a pydantic ValidationError: the field, then what was expected."""
+def describe_validation_error(exc: object, prefix: str = "") -> str:
+    """One line from a pydantic ValidationError (or anything with its `errors()`): the field, then what was expected."""
     errors = getattr(exc, "errors", None)
     if not callable(errors):
         return str(exc)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -58,6 +59,11 @@ def _first(errors: dict[str, str], name: str, message: str) -> None:
 # ----------------------------------------------------------------- contact
 
 
+def _date_text(date: ImportantDate | None) -> str:
+    """A date as the form field shows it (without the "--" of a date with no year), "" for none."""
+    return date.as_text().removeprefix("--") if date else ""
+
+
 def contact_to_form(contact: Contact | None) -> dict[str, object]:
     """A contact as form values: lists joined with commas, dates as text, choices as their words."""
     if contact is None:
@@ -98,12 +104,8 @@ def contact_to_form(contact: Contact | None) -> dict[str, object]:
         "preferred_channel": contact.preferred_channel.value if contact.preferred_channel else None,
         "best_time": contact.best_time,
         "do_not_contact": contact.do_not_contact,
-        "birthday": by_kind[DateKind.BIRTHDAY].as_text().removeprefix("--") if by_kind[DateKind.BIRTHDAY] else "",
-        "work_anniversary": (
-            by_kind[DateKind.WORK_ANNIVERSARY].as_text().removeprefix("--")
-            if by_kind[DateKind.WORK_ANNIVERSARY]
-            else ""
-        ),
+        "birthday": _date_text(by_kind[DateKind.BIRTHDAY]),
+        "work_anniversary": _date_text(by_kind[DateKind.WORK_ANNIVERSARY]),
         "other_dates": "; ".join(f"{d.label or d.kind.value}={d.as_text().removeprefix('--')}" for d in others),
         "tier": contact.tier.value,
         "stage": contact.stage.value,
@@ -138,7 +140,7 @@ def check_contact(values: Mapping[str, object], base: Contact | None = None) -> 
     """Validate a contact form through the `Contact` model; fields the form lacks keep `base`'s values."""
     errors: dict[str, str] = {}
     _refuse_controls(errors, values)
-    data: dict[str, object] = base.model_dump() if base is not None else {}
+    data: dict[str, Any] = base.model_dump() if base is not None else {}
     data.pop("dates", None)
     _plain_fields(values, data)
     if "motivations" in values:
@@ -222,7 +224,7 @@ def _dates(values: Mapping[str, object], kept: list[ImportantDate], errors: dict
 # ----------------------------------------------------------------- touches
 
 
-def check_touch(values: Mapping[str, object], now: dt.datetime, tz: ZoneInfo) -> Checked:
+def check_touch(values: Mapping[str, Any], now: dt.datetime, tz: ZoneInfo) -> Checked:
     """Validate a log form; the value is the keyword arguments for `actions.log_interactions`.
 
     `contact_ids` must already be resolved (a list of ints); `when` is typed
@@ -309,7 +311,7 @@ def check_snooze(text: str, today: dt.date) -> Checked:
 # ----------------------------------------------------------------- promise
 
 
-def promise_to_form(promise: Commitment | None) -> dict[str, object]:
+def promise_to_form(promise: Commitment | None) -> dict[str, Any]:
     if promise is None:
         return {"text": "", "by": "me", "due": ""}
     return {"text": promise.text, "by": promise.by.value, "due": promise.due.isoformat() if promise.due else ""}

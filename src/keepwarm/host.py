@@ -21,6 +21,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
@@ -435,7 +436,7 @@ class PluginHost:
 
     def dispatcher(
         self, hook: str, expected: type
-    ) -> Callable[[Any, int | None], tuple[list[tuple[str, Any]], set[str]]]:
+    ) -> Callable[[Any, int | None], tuple[list[tuple[str, Any]], AbstractSet[str]]]:
         """A caller for one hook over many contexts: the active implementations are resolved once.
 
         Same results, problems and strictness as calling `_collect_from` for each
@@ -456,9 +457,9 @@ class PluginHost:
         strict, record, check, cap = self.strict, self._record, self._check_items, MAX_RESULTS_PER_HOOK
         no_failures: frozenset[str] = frozenset()
         lane_of, host = time_budget.lane, self
-        current = [impls, self._slow_seen]  # the implementations still called: a slow one is dropped
+        current: list[Any] = [impls, self._slow_seen]  # the implementations still called: a slow one is dropped
 
-        def call(ctx: Any, contact_id: int | None) -> tuple[list[tuple[str, Any]], set[str]]:
+        def call(ctx: Any, contact_id: int | None) -> tuple[list[tuple[str, Any]], AbstractSet[str]]:
             out: list[tuple[str, Any]] = []
             failed: set[str] | frozenset[str] = no_failures
             if current[1] != host._slow_seen:
@@ -476,7 +477,7 @@ class PluginHost:
                 finally:
                     lane.calls += 1
                 if lane.tripped and host._tripped(lane):
-                    if not failed:
+                    if isinstance(failed, frozenset):  # the shared empty one: a set of this call's own
                         failed = set()
                     failed.add(name)
                     continue
@@ -484,7 +485,7 @@ class PluginHost:
                     if strict:
                         raise error
                     record(name, hook, _error_text(error), contact_id, error)
-                    if not failed:
+                    if isinstance(failed, frozenset):  # the shared empty one: a set of this call's own
                         failed = set()
                     failed.add(name)
                     continue
@@ -502,7 +503,7 @@ class PluginHost:
                 elif type(result) is expected:
                     out.append((name, result))
                     continue
-                if not failed:
+                if isinstance(failed, frozenset):
                     failed = set()
                 check(name, hook, result, expected, contact_id, out, failed)
             return out, failed

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import actions
 from .errors import UserError
-from .model import Commitment, Contact, FollowUpStatus
+from .model import Account, Assessment, Commitment, CommitmentStatus, Contact, FollowUp, FollowUpStatus
 from .session import Session
 from .store import activity as history
 from .store import contacts as people
@@ -79,6 +79,24 @@ def undismiss(session: Session, followup_id: int) -> None:
         plans.undismiss_followup(conn, followup_id, session.now)
 
 
+def add_followup(session: Session, item: FollowUp) -> int:
+    """Plan a touch of your own (`keepwarm followup add`); the rules leave a manual follow-up alone."""
+    with session.store.write() as conn:
+        return plans.insert_followup(conn, item, session.now)
+
+
+def close_followups_of(session: Session, source: str) -> int:
+    """Dismiss every open follow-up a plugin made (one you removed or disabled); how many."""
+    with session.store.write() as conn:
+        return plans.close_by_source(conn, source, session.now)
+
+
+def repair_followups(session: Session) -> int:
+    """Give the follow-ups stored without a usable reason the reason they are shown with; how many."""
+    with session.store.write() as conn:
+        return plans.repair_reasons(conn, session.now)
+
+
 def followup_status(session: Session, followup_id: int) -> FollowUpStatus:
     with session.store.read() as conn:
         return plans.get_followup(conn, followup_id).status
@@ -91,6 +109,21 @@ def save_contact(session: Session, contact: Contact, contact_id: int | None = No
             return people.insert_contact(conn, contact, session.now)
         people.update_contact(conn, contact_id, contact, session.now)
         return contact_id
+
+
+def delete_contact(session: Session, contact_id: int) -> None:
+    """Remove a contact and their history (their account's other members are evaluated again by the next run)."""
+    with session.store.write() as conn:
+        people.delete_contact(conn, contact_id)
+
+
+def save_account(session: Session, account: Account, account_id: int | None = None) -> int:
+    """Insert a new account, or replace an existing one's fields."""
+    with session.store.write() as conn:
+        if account_id is None:
+            return people.insert_account(conn, account, session.now)
+        people.update_account(conn, account_id, account, session.now)
+        return account_id
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:
@@ -116,6 +149,14 @@ def same_person(
         return people.same_person(conn, name, emails, exclude=contact_id)
 
 
+def assess(session: Session, assessment: Assessment) -> int:
+    """Rate a relationship on the six dimensions (`keepwarm assess`), then reschedule: health reads it."""
+    with session.store.write() as conn:
+        assessment_id = history.insert_assessment(conn, assessment, session.now)
+    reschedule(session, [assessment.contact_id])
+    return assessment_id
+
+
 # ---------------------------------------------------------------- promises
 
 
@@ -132,6 +173,15 @@ def keep_promise(session: Session, promise_id: int) -> Commitment:
         actions.keep_promise(conn, promise_id, session.now)
     reschedule(session, [kept.contact_id])
     return kept
+
+
+def cancel_promise(session: Session, promise_id: int) -> Commitment:
+    """Withdraw a promise that no longer applies (`keepwarm promise cancel`), then reschedule; the promise as it was."""
+    with session.store.write() as conn:
+        was = history.get_commitment(conn, promise_id)
+        history.set_commitment_status(conn, promise_id, CommitmentStatus.CANCELLED, session.now)
+    reschedule(session, [was.contact_id])
+    return was
 
 
 def save_promise(session: Session, promise: Commitment, promise_id: int | None = None) -> int:

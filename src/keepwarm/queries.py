@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from .model import Role, SocialStyle, Stage
+from .model import Role, SocialStyle, Stage, stored_id
 from .rules import effective, flatten
 from .session import Session
 from .store import contacts as people
@@ -56,7 +56,7 @@ def contact_rows(session: Session, evaluation: Evaluation | None = None) -> list
     from .engine.evaluate import evaluate
 
     evaluation = evaluation or evaluate(session, persist=False)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for cid, c in evaluation.contacts.items():
         stats = evaluation.stats.get(cid)
         health = evaluation.health.get(cid)
@@ -213,16 +213,17 @@ def account_rows(session: Session, evaluation: Evaluation | None = None) -> list
         counts = people.contacts_per_account(conn)
     out = []
     for a in accounts:
-        health = evaluation.account_health.get(a.id)
+        aid = stored_id(a.id)
+        health = evaluation.account_health.get(aid)
         out.append(
             {
                 "id": a.id,
                 "name": a.name,
                 "industry": a.industry,
-                "contacts": counts.get(a.id, 0),
-                "health": health.score if health and counts.get(a.id) else None,
-                "band": health.band if health and counts.get(a.id) else None,
-                "warnings": len(evaluation.account_warnings.get(a.id, ())),
+                "contacts": counts.get(aid, 0),
+                "health": health.score if health and counts.get(aid) else None,
+                "band": health.band if health and counts.get(aid) else None,
+                "warnings": len(evaluation.account_warnings.get(aid, ())),
             }
         )
     return out
@@ -242,7 +243,7 @@ def stakeholder_map(view: Mapping) -> list[dict]:
     rank = {band: index for index, band in enumerate(BANDS)}
     for role in [r.value for r in Role] + ([None] if None in by_role else []):
         members = sorted(by_role.get(role, []), key=lambda p: (-(p.get("health") or 0), fold(p["name"])))
-        bands = [p.get("band") for p in members if p.get("band")]
+        bands: list[str] = [p["band"] for p in members if p.get("band")]
         status = "empty" if not members else (min(bands, key=rank.__getitem__) if bands else "unknown")
         out.append({"role": role, "people": members, "status": status})
     return out
@@ -285,10 +286,10 @@ def _account_detail_from(session: Session, evaluation: Evaluation, account_id: i
             "style": c.style.value,
             "stage": c.stage.value,
         }
-        health = evaluation.health.get(c.id)
+        health = evaluation.health.get(stored_id(c.id))
         if health is not None:
             person["health"], person["band"] = health.score, health.band
-        last = evaluation.stats[c.id].last_touch
+        last = evaluation.stats[stored_id(c.id)].last_touch
         person["last_touch"] = last.isoformat() if last else None
         stakeholders.append(person)
     view = {"account": account.model_dump(mode="json"), "stakeholders": stakeholders}

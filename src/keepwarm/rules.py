@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -223,7 +224,7 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(current.model_fields) if current is not None else []
 
 
-def _problem(raw: RawRules, section: str, model: type[BaseModel], err: dict) -> Problem:
+def _problem(raw: RawRules, section: str, model: type[BaseModel], err: Mapping[str, Any]) -> Problem:
     loc = tuple(err.get("loc", ()))
     dotted = ".".join([section, *(str(p) for p in loc)])
     origin = raw.origins.get(dotted)

@@ -85,6 +85,7 @@ def render(default_rules: Path | None = None) -> str:
         "",
     ]
     plugins = {name: info for name, info in host.infos.items() if info.section and info.active}
+    sections: dict[str, str] = {name: info.section for name, info in plugins.items() if info.section}
     toc: list[str] = []
     body: list[str] = []
     for title, hooks, question in FAMILIES:
@@ -93,22 +94,22 @@ def render(default_rules: Path | None = None) -> str:
             continue
         toc.append(
             f"- [{title}](#{_anchor(title)}): "
-            + ", ".join(f"[`{plugins[n].section}`](#{_anchor(plugins[n].section)})" for n in members)
+            + ", ".join(f"[`{sections[n]}`](#{_anchor(sections[n])})" for n in members)
         )
         body += [f"## {title}", "", question, ""]
         for name in members:
             info = plugins[name]
             plugin = host.pm.get_plugin(name)
             model = host.sections[name].model
-            body += [f"### {info.section}", ""]
+            section = sections[name]
+            body += [f"### {section}", ""]
             hooks_text = ", ".join(f"`{h}`" for h in info.hooks)
             body += [
-                f"Plugin `{name}` (`{info.origin}`), hooks {hooks_text}; "
-                f"section `[{info.section}]` in `{origin(info.section)}`.",
+                f"Plugin `{name}` (`{info.origin}`), hooks {hooks_text}; section `[{section}]` in `{origin(section)}`.",
                 "",
             ]
             body += _docstring(plugin)
-            body += _keys(info.section, model, shipped.get(info.section, {}))
+            body += _keys(section, model, shipped.get(section, {}))
     toc.append("- [Engine settings](#engine-settings): " + ", ".join(f"[`{n}`](#{n})" for n in CORE_SECTIONS))
     body += ["## Engine settings", "", "Settings of the core itself, read from the same rule packs.", ""]
     for name, model in CORE_SECTIONS.items():

@@ -103,6 +103,7 @@ def render_packs() -> dict[str, str]:
     """Every pack's file name and text, from the built-in plugins' models and the core's."""
     host = builtin_host()
     plugins = {name: info for name, info in host.infos.items() if info.section and info.active}
+    section_of: dict[str, str] = {name: info.section for name, info in plugins.items() if info.section}
     vocabularies = f"Stages: {_plain(_enum_values('Stage'))}. Roles: {_plain(_enum_values('Role'))}."
     out: dict[str, str] = {}
     for filename, hooks, header in PACKS:
@@ -110,7 +111,7 @@ def render_packs() -> dict[str, str]:
             sections = [(name, model, _CORE_DOCS.get(name, "")) for name, model in CORE_SECTIONS.items()]
         else:
             sections = [
-                (info.section, host.sections[name].model, _summary(host.pm.get_plugin(name)))
+                (section_of[name], host.sections[name].model, _summary(host.pm.get_plugin(name)))
                 for name, info in sorted(plugins.items())
                 if any(h in hooks for h in info.hooks)
             ]

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..engine.types import Suggestion, Tip, Warning
 from ..session import Session
+
+if TYPE_CHECKING:
+    from ..engine.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ AdviceFor = Callable[[int], Advice]
 @dataclass
 class Consultation:
     advice_for: AdviceFor
-    runtime: object  # keepwarm.engine.runtime.Runtime, for reporting plugin problems
+    runtime: Runtime  # for reporting plugin problems
 
 
 def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: bool) -> Consultation:

@@ -218,6 +218,7 @@ def apply(
     progress: Callable[[str, Entry | Remote], None] = lambda action, item: None,
 ) -> None:
     _, error = _dav()
+    assert target.calendar is not None  # only a dry run lacks it, and a dry run applies nothing
     client, base = target.client, str(target.calendar.url)
     if not base.endswith("/"):
         base += "/"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import ics
@@ -90,6 +91,10 @@ class _Shallow:
     change the component; its serializers only append to the container, so a
     new container holding the same lines does the same, for less.
     """
+
+    if TYPE_CHECKING:  # what the ics component it is mixed into has
+        extra: Any
+        Meta: Any
 
     def serialize(self) -> str:
         container = Container(self.extra.name, *self.extra)
@@ -323,8 +328,9 @@ def build_event(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmEvent
         created=_arrow(entry.stamp or stamp),  # ics 0.7.3 writes `created` as DTSTAMP
         last_modified=_arrow(entry.last_modified),
         status=entry.status,
-        begin=_midnight_arrow(entry.start) if all_day else _arrow(entry.start),
-        end=None if all_day else _arrow(entry.end),
+        # all_day is "start is a date": the isinstance checks say the same to the type checker.
+        begin=_arrow(entry.start) if isinstance(entry.start, dt.datetime) else _midnight_arrow(entry.start),
+        end=_arrow(entry.end) if isinstance(entry.end, dt.datetime) else None,
         alarms=_alarms(entry, tz),
     )
     if all_day:
@@ -344,7 +350,7 @@ def build_todo(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmTodo:
         description=entry.description or None,
         status=entry.status,
         completed=_arrow(entry.completed) if entry.status == COMPLETED else None,
-        due=None if entry.all_day else _arrow(entry.start),
+        due=_arrow(entry.start) if isinstance(entry.start, dt.datetime) else None,
         alarms=_alarms(entry, tz),
     )
     if entry.all_day:
@@ -392,11 +398,12 @@ def component_texts(calendar, kind: str) -> Iterator[str]:
     """Each component of `kind` serialized by `ics`, in date order; pending entries are built one at a time."""
     pending = getattr(calendar, "pending", ())
     built = calendar.todos if kind == "VTODO" else calendar.events
-    mixed: list[tuple[tuple[str, str], int, object]] = [(getattr(c, "order_key", ("", c.uid)), 0, c) for c in built]
+    # Built components (ics objects) and pending entries, told apart by the middle value.
+    mixed: list[tuple[tuple[str, str], int, Any]] = [(getattr(c, "order_key", ("", c.uid)), 0, c) for c in built]
     mixed += [(order_key(e, calendar.tz), 1, e) for e in pending if e.kind == kind]
     mixed.sort(key=lambda item: item[0])
     for _key, lazy, item in mixed:
-        component = build_component(item, calendar.stamp, calendar.tz) if lazy else item  # type: ignore[arg-type]
+        component = build_component(item, calendar.stamp, calendar.tz) if lazy else item
         yield component.serialize()
 
 

@@ -60,7 +60,7 @@ class Entry:
         """
         digest = self.__dict__.get("_fingerprint")
         if digest is None:
-            shown = (
+            shown: tuple[object, ...] = (
                 self.kind,
                 self.summary,
                 self.description,

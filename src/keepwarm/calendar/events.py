@@ -72,8 +72,9 @@ def followup_entry(
     status = _status(followup, kind)
     late = (today - day).days if today is not None and day < today and status in ACTIVE.values() else 0
     start: dt.date | dt.datetime
-    if late:
-        start, end = today, today + dt.timedelta(days=1)  # type: ignore[operator]
+    end: dt.date | dt.datetime
+    if late and today is not None:  # late only counts with a today
+        start, end = today, today + dt.timedelta(days=1)
         description = words.late_note(day, followup.due_time, late) + ("\n\n" + description if description else "")
     elif followup.due_time is not None:
         start = dates.to_utc(day, followup.due_time, tz)

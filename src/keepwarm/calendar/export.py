@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import NotFound
-from ..model import Contact, FollowUp
+from ..model import Contact, FollowUp, stored_id
 from ..session import Session
 from ..store import contacts as people
 from ..store import followups as plans
@@ -26,6 +28,9 @@ from .components import build_calendar
 from .entries import CANCELLED, COMPLETED, Entry, Kind
 from .serialize import chunks
 from .state import ExportState, Record, settle
+
+if TYPE_CHECKING:
+    from ..engine.runtime import Runtime
 
 PRODID = f"-//keepwarm//keepwarm {__version__}//EN"
 STATE_FILE = "calendar-exports.json"
@@ -69,7 +74,7 @@ class Gathered:
 
     contacts: dict[int, Contact]
     open_items: list[FollowUp]
-    runtime: object | None = None
+    runtime: Runtime | None = None
     advice_for: AdviceFor = field(default=lambda _cid: NONE)
 
 
@@ -94,13 +99,13 @@ def gather(session: Session, selection: Selection, resolved: Resolved, *, with_a
                 account_id=resolved.account_id,
                 ids=[resolved.contact_id] if resolved.contact_id is not None else None,
             )
-        focus = [c.id for c in chosen]
+        focus = [stored_id(c.id) for c in chosen]
     consultation = consult(session, focus, persist=selection.persist) if with_advice else None
     with session.store.read() as conn:
         if focus is None:
-            contacts = {c.id: c for c in people.list_contacts(conn)}
+            contacts = {stored_id(c.id): c for c in people.list_contacts(conn)}
         else:
-            contacts = {c.id: c for c in people.list_contacts(conn, ids=focus)} if focus else {}
+            contacts = {stored_id(c.id): c for c in people.list_contacts(conn, ids=focus)} if focus else {}
         items = [f for f in plans.list_followups(conn, statuses=plans.OPEN_STATES) if f.contact_id in contacts]
     allowed = {cid: c for cid, c in contacts.items() if not c.do_not_contact}
     return Gathered(
@@ -126,7 +131,7 @@ def _followup_entry(session: Session, selection: Selection, item: FollowUp, cont
 
 
 def current_entries(
-    session: Session, selection: Selection, gathered: Gathered, keep: set[str] = frozenset()
+    session: Session, selection: Selection, gathered: Gathered, keep: AbstractSet[str] = frozenset()
 ) -> list[Entry]:
     """Open follow-ups due by the horizon (or already on this target), then yearly dates."""
     until = session.today + dt.timedelta(days=selection.days)
@@ -215,7 +220,7 @@ class Export:
     state: ExportState
     key: str
     records: dict[str, Record]
-    runtime: object | None
+    runtime: Runtime | None
 
     def chunks(self) -> Iterator[bytes]:
         return render_chunks(self.session, self.entries)
@@ -255,7 +260,9 @@ def build_export(session: Session, selection: Selection, target: str) -> Export:
     return Export(session, entries, state, key, records, gathered.runtime)
 
 
-def publish_entries(session: Session, selection: Selection, remote_uids: set[str]) -> tuple[list[Entry], object | None]:
+def publish_entries(
+    session: Session, selection: Selection, remote_uids: set[str]
+) -> tuple[list[Entry], Runtime | None]:
     """What the server should hold: the same entries as an export, minus cancellations."""
     resolved = resolve(session, selection)
     gathered = gather(session, selection, resolved)

@@ -25,9 +25,10 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from ..errors import UserError
-from .entries import CANCELLED, Entry
+from .entries import CANCELLED, Entry, Kind
 from .output import write_atomic
 
 KEEP_CANCELLED = dt.timedelta(days=60)
@@ -78,7 +79,7 @@ def stub(uid: str, record: Record) -> Entry:
         end = start + (dt.timedelta(minutes=30) if isinstance(start, dt.datetime) else dt.timedelta(days=1))
     return Entry(
         uid=uid,
-        kind=record.kind,
+        kind=cast(Kind, record.kind),  # as Record.of wrote it from an Entry (the file's kind is not checked)
         summary=record.summary,
         start=start,
         end=end,  # type: ignore[arg-type]

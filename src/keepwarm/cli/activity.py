@@ -7,7 +7,7 @@ import datetime as dt
 import click
 from pydantic import ValidationError
 
-from .. import actions, dates
+from .. import dates, operations
 from ..errors import UserError, describe_validation_error
 from ..model import (
     ASSESSMENT_DIMENSIONS,
@@ -91,39 +91,29 @@ def log(
     at = dates.parse_moment(when, session.now, session.tz, field="when")
     if at > session.now + FUTURE_SLACK:
         raise UserError(f"when: {when!r} is in the future (log what happened; plan with `keepwarm followup add`)")
-    ahead = session.runtime.engine.satisfy_ahead_days
-    with session.store.write() as conn:
+    with session.store.read() as conn:
         ids = [people.resolve_contact(conn, ref) for ref in contacts]
-        created = actions.log_interactions(
-            conn,
-            ids,
-            session.now,
-            ahead_days=ahead,
-            at=at,
-            channel=channel,
-            direction=direction,
-            purpose=purpose,
-            outcome=outcome,
-            sentiment=sentiment,
-            responded=responded,
-            response_hours=response_hours,
-            notes=notes,
-        )
         names = people.contact_names(conn)
-    reschedule(session, ids)
+    fields = dict(
+        at=at,
+        channel=channel,
+        direction=direction,
+        purpose=purpose,
+        outcome=outcome,
+        sentiment=sentiment,
+        responded=responded,
+        response_hours=response_hours,
+        notes=notes,
+    )
+    created = operations.log_touch(session, {"contact_ids": ids, **fields})
+    from .problems import report_problems
+
+    report_problems(session.runtime)
     if as_json:
         emit_json([{"id": i, "contact_id": c} for i, c in zip(created, dict.fromkeys(ids))])
     else:
         who = ", ".join(names[c] for c in dict.fromkeys(ids))
         click.echo(f"Logged {channel.value} with {who}")
-
-
-def reschedule(session: Session, contact_ids: list[int]) -> None:
-    """Let the cadence rules schedule what comes next for these contacts now."""
-    from ..engine.evaluate import evaluate
-    from .problems import report_problems
-
-    report_problems(evaluate(session, contact_ids=contact_ids).runtime)
 
 
 @cli.command("history")
@@ -173,10 +163,10 @@ def promise() -> None:
 def promise_add(session: Session, contact: str, text: str, by: Party, due: str | None) -> None:
     """Record that someone promised TEXT."""
     due_day = dates.parse_day(due, session.today, field="due") if due is not None else None
-    with session.store.write() as conn:
+    with session.store.read() as conn:
         contact_id = people.resolve_contact(conn, contact)
-        item = _validate(Commitment, contact_id=contact_id, by=by, text=text, due=due_day)
-        promise_id = history.insert_commitment(conn, item, session.now)
+    item = _validate(Commitment, contact_id=contact_id, by=by, text=text, due=due_day)
+    promise_id = operations.save_promise(session, item)
     click.echo(f"Added promise {promise_id}" + (f", due {due_day.isoformat()}" if due_day else ""))
 
 
@@ -220,8 +210,7 @@ def promise_list(session: Session, contact, status, show_all, by, as_json) -> No
 @pass_session
 def promise_done(session: Session, promise_id: int) -> None:
     """Mark a promise as kept."""
-    with session.store.write() as conn:
-        actions.keep_promise(conn, promise_id, session.now)
+    operations.keep_promise(session, promise_id)
     click.echo(f"Promise {promise_id} kept")
 
 
@@ -230,8 +219,7 @@ def promise_done(session: Session, promise_id: int) -> None:
 @pass_session
 def promise_cancel(session: Session, promise_id: int) -> None:
     """Withdraw a promise that no longer applies."""
-    with session.store.write() as conn:
-        history.set_commitment_status(conn, promise_id, CommitmentStatus.CANCELLED, session.now)
+    operations.cancel_promise(session, promise_id)
     click.echo(f"Promise {promise_id} cancelled")
 
 
@@ -253,12 +241,12 @@ def followup() -> None:
 def followup_add(session: Session, contact: str, reason: str, due: str, channel, action: str) -> None:
     """Plan a touch with CONTACT for REASON."""
     day, time = dates.parse_when(due, session.now, session.tz, field="due")
-    with session.store.write() as conn:
+    with session.store.read() as conn:
         contact_id = people.resolve_contact(conn, contact)
-        item = _validate(
-            FollowUp, contact_id=contact_id, due=day, due_time=time, reason=reason, channel=channel, action=action
-        )
-        followup_id = plans.insert_followup(conn, item, session.now)
+    item = _validate(
+        FollowUp, contact_id=contact_id, due=day, due_time=time, reason=reason, channel=channel, action=action
+    )
+    followup_id = operations.add_followup(session, item)
     click.echo(f"Added follow-up {followup_id}, due {day.isoformat()}" + (f" {time:%H:%M}" if time else ""))
 
 
@@ -299,8 +287,7 @@ def followup_list(session: Session, contact, status, show_all, as_json) -> None:
 @pass_session
 def followup_done(session: Session, followup_id: int) -> None:
     """Mark a follow-up done (log the interaction itself with `keepwarm log`)."""
-    with session.store.write() as conn:
-        plans.complete_followup(conn, followup_id, session.now)
+    operations.complete(session, followup_id)
     click.echo(f"Follow-up {followup_id} done")
 
 
@@ -313,8 +300,7 @@ def followup_snooze(session: Session, followup_id: int, until: str) -> None:
     day = dates.parse_day(until, session.today, field="until")
     if day <= session.today:
         raise UserError(f"until: {until!r} is not after today (expected a future date)")
-    with session.store.write() as conn:
-        plans.snooze_followup(conn, followup_id, day, session.now)
+    operations.snooze(session, followup_id, day)
     click.echo(f"Follow-up {followup_id} snoozed until {day.isoformat()}")
 
 
@@ -323,8 +309,7 @@ def followup_snooze(session: Session, followup_id: int, until: str) -> None:
 @pass_session
 def followup_dismiss(session: Session, followup_id: int) -> None:
     """Drop a follow-up; the rule that proposed it will not propose it again."""
-    with session.store.write() as conn:
-        plans.dismiss_followup(conn, followup_id, session.now)
+    operations.dismiss(session, followup_id)
     click.echo(f"Follow-up {followup_id} dismissed")
 
 
@@ -336,8 +321,7 @@ def followup_dismiss(session: Session, followup_id: int) -> None:
 @pass_session
 def followup_close(session: Session, source: str, as_json: bool) -> None:
     """Dismiss every open or snoozed follow-up that SOURCE made (a plugin you removed or disabled)."""
-    with session.store.write() as conn:
-        closed = plans.close_by_source(conn, source, session.now)
+    closed = operations.close_followups_of(session, source)
     if as_json:
         emit_json({"source": source, "closed": closed})
         return
@@ -353,8 +337,7 @@ def followup_repair(session: Session, as_json: bool) -> None:
     `keepwarm doctor` finds them; older versions let a plugin store an empty reason,
     which stopped a backup from being restored.
     """
-    with session.store.write() as conn:
-        repaired = plans.repair_reasons(conn, session.now)
+    repaired = operations.repair_followups(session)
     if as_json:
         emit_json({"repaired": repaired})
         return
@@ -388,9 +371,9 @@ def _rating_options(func):
 def assess(session: Session, contact: str, on: str, note: str, **ratings) -> None:
     """Rate a relationship on the six strength dimensions (1-5 each)."""
     day = dates.parse_day(on, session.today, field="on")
-    with session.store.write() as conn:
+    with session.store.read() as conn:
         contact_id = people.resolve_contact(conn, contact)
-        item = _validate(Assessment, contact_id=contact_id, on=day, note=note, **ratings)
-        history.insert_assessment(conn, item, session.now)
         name = people.get_contact(conn, contact_id).name
+    item = _validate(Assessment, contact_id=contact_id, on=day, note=note, **ratings)
+    operations.assess(session, item)
     click.echo(f"Assessed {name}: mean {item.mean():.1f} of 5")

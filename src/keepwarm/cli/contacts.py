@@ -5,9 +5,21 @@ from __future__ import annotations
 import click
 from pydantic import ValidationError
 
-from .. import dates, detail
+from .. import dates, detail, operations
 from ..errors import UserError, describe_validation_error
-from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
+from ..model import (
+    Account,
+    Channel,
+    Contact,
+    DateKind,
+    ImportantDate,
+    Motivation,
+    Role,
+    SocialStyle,
+    Stage,
+    Tier,
+    stored_id,
+)
 from ..session import Session
 from ..store import contacts as repo
 from ..wording import spoken
@@ -163,9 +175,8 @@ def contact_add(session: Session, name: str, as_json: bool, force: bool, **given
     """Add a contact called NAME; someone with the same name or e-mail is named first and you are asked."""
     new = _validated(_apply({"name": name}, given))
     _confirm_new(session, new, force)
-    with session.store.write() as conn:
-        contact_id = repo.insert_contact(conn, new, session.now)
-        saved = repo.get_contact(conn, contact_id)
+    contact_id = operations.save_contact(session, new)
+    saved = operations.get_contact(session, contact_id)
     if as_json:
         emit_json(saved.model_dump(mode="json"))
     else:
@@ -238,22 +249,22 @@ def contact_show(session: Session, ref: str, as_json: bool) -> None:
 @pass_session
 def contact_edit(session: Session, ref: str, name, add_tag, remove_tag, clear_dates, **given) -> None:
     """Change the fields given; list options (--email, --tag...) replace the whole list."""
-    with session.store.write() as conn:
+    with session.store.read() as conn:
         contact_id = repo.resolve_contact(conn, ref)
         existing = repo.get_contact(conn, contact_id)
-        current = existing.model_dump()
-        current["dates"] = [] if clear_dates else list(existing.dates)
-        data = _apply(current, given)
-        if name:
-            data["name"] = name
-        tags = [t for t in data["tags"] if t.lower() not in {r.lower() for r in remove_tag}]
-        data["tags"] = tags + list(add_tag)
-        updated = _validated(data)
-        if updated.model_dump() == _validated(existing.model_dump()).model_dump():
-            # nothing given, or only what is there already: say so, and leave updated_at alone
-            click.echo(f"Contact {contact_id} unchanged: {updated.name}")
-            return
-        repo.update_contact(conn, contact_id, updated, session.now)
+    current = existing.model_dump()
+    current["dates"] = [] if clear_dates else list(existing.dates)
+    data = _apply(current, given)
+    if name:
+        data["name"] = name
+    tags = [t for t in data["tags"] if t.lower() not in {r.lower() for r in remove_tag}]
+    data["tags"] = tags + list(add_tag)
+    updated = _validated(data)
+    if updated.model_dump() == _validated(existing.model_dump()).model_dump():
+        # nothing given, or only what is there already: say so, and leave updated_at alone
+        click.echo(f"Contact {contact_id} unchanged: {updated.name}")
+        return
+    operations.save_contact(session, updated, contact_id)
     click.echo(f"Updated contact {contact_id}: {updated.name}")
 
 
@@ -275,8 +286,7 @@ def contact_rm(session: Session, ref: str, yes: bool) -> None:
             raise UserError("contact rm: not removed (no answer; pass --yes to remove without asking)")
         if not answer:
             raise click.Abort()
-    with session.store.write() as conn:
-        repo.delete_contact(conn, contact_id)
+    operations.delete_contact(session, contact_id)
     click.echo(f"Removed contact {contact_id}: {name}")
 
 
@@ -314,8 +324,7 @@ def account_add(session: Session, name: str, **given) -> None:
         new = Account(name=name, **{k: v for k, v in given.items() if v is not None})
     except ValidationError as exc:
         raise UserError(describe_validation_error(exc)) from None
-    with session.store.write() as conn:
-        account_id = repo.insert_account(conn, new, session.now)
+    account_id = operations.save_account(session, new)
     click.echo(f"Added account {account_id}: {new.name}")
 
 
@@ -326,17 +335,17 @@ def account_add(session: Session, name: str, **given) -> None:
 @pass_session
 def account_edit(session: Session, ref: str, name, **given) -> None:
     """Change the fields given."""
-    with session.store.write() as conn:
+    with session.store.read() as conn:
         account_id = repo.resolve_account(conn, ref)
         data = repo.get_account(conn, account_id).model_dump()
-        data.update({k: v for k, v in given.items() if v is not None})
-        if name:
-            data["name"] = name
-        try:
-            updated = Account.model_validate(data)
-        except ValidationError as exc:
-            raise UserError(describe_validation_error(exc)) from None
-        repo.update_account(conn, account_id, updated, session.now)
+    data.update({k: v for k, v in given.items() if v is not None})
+    if name:
+        data["name"] = name
+    try:
+        updated = Account.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(describe_validation_error(exc)) from None
+    operations.save_account(session, updated, account_id)
     click.echo(f"Updated account {account_id}: {updated.name}")
 
 
@@ -349,9 +358,12 @@ def account_list(session: Session, as_json: bool) -> None:
         found = repo.list_accounts(conn)
         counts = repo.contacts_per_account(conn)
     if as_json:
-        emit_json([{**a.model_dump(mode="json"), "contacts": counts.get(a.id, 0)} for a in found])
+        emit_json([{**a.model_dump(mode="json"), "contacts": counts.get(stored_id(a.id), 0)} for a in found])
         return
-    table([(a.id, a.name, a.industry, counts.get(a.id, 0)) for a in found], ("ID", "NAME", "INDUSTRY", "CONTACTS"))
+    table(
+        [(a.id, a.name, a.industry, counts.get(stored_id(a.id), 0)) for a in found],
+        ("ID", "NAME", "INDUSTRY", "CONTACTS"),
+    )
 
 
 @account.command("show")

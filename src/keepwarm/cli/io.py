@@ -17,7 +17,7 @@ import click
 from ..io.csv_import import FORMAT_KEYS
 from ..io.files import private_file, write_private
 from ..io.report import ImportReport
-from ..model import Role, Stage
+from ..model import Role, Stage, stored_id
 from ..session import Session
 from ..store import contacts as people
 from ..wording import plural
@@ -225,7 +225,7 @@ def export_vcard(session: Session, output: Path, account, tag, role, stage, sear
         )
     from ..io import vcard_export
 
-    text = vcard_export.export(sorted(found, key=lambda c: c.id))
+    text = vcard_export.export(sorted(found, key=lambda c: stored_id(c.id)))
     if _write(output, text):
         click.echo(f"Wrote {plural(len(found), 'contact')} to {output}", err=True)
 

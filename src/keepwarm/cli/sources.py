@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -130,7 +131,7 @@ def kinds_command(session: Session, as_json: bool) -> None:
 
     offered = kinds(session)
     report_problems(session.runtime)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, (plugin, kind) in sorted(offered.items()):
         options = {
             key: {
@@ -265,7 +266,7 @@ def list_command(session: Session, as_json: bool) -> None:
     from ..store import captures as kept
 
     every = configured(session)
-    rows = []
+    rows: list[dict[str, Any]] = []
     with session.store.read() as conn:
         for source in every:
             _, summary, synced = kept.load_state(conn, source.name)
@@ -422,7 +423,7 @@ def correspondent_add(session: Session, address: str, name: str | None, as_json:
 
         from ..store.schema import interactions
 
-        count = conn.execute(select(func.count()).where(interactions.c.contact_id == contact_id)).scalar()
+        count = conn.execute(select(func.count()).where(interactions.c.contact_id == contact_id)).scalar_one()
     if as_json:
         emit_json({"id": contact_id, "name": contact.name, "email": address.strip(), "touches": count})
         return

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..model import Contact, FollowUp, Tier
+from ..model import Contact, FollowUp, Tier, stored_id
 from ..session import Session
 from ..store import followups
 from .evaluate import Evaluation, collector_paused, evaluate
@@ -37,14 +37,14 @@ class AgendaItem:
 
     @property
     def tips(self) -> list[Tip]:
-        return self.evaluation.tips(self.contact.id)
+        return self.evaluation.tips(stored_id(self.contact.id))
 
     @property
     def suggestions(self) -> list[Suggestion]:
-        return self.evaluation.suggestions(self.contact.id)[: self.shown]
+        return self.evaluation.suggestions(stored_id(self.contact.id))[: self.shown]
 
     def advice_json(self) -> dict:
-        return _advice_json(self.evaluation, self.contact.id, self.shown)
+        return _advice_json(self.evaluation, stored_id(self.contact.id), self.shown)
 
     @property
     def bucket(self) -> str:

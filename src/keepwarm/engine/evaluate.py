@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
+from pydantic import BaseModel
+
 from ..host import PluginProblem
-from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage
+from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage, stored_id
 from ..session import Session
 from ..store import activity, followups
 from ..store import contacts as people
@@ -99,7 +102,7 @@ class Evaluation:
     #: What makes this run's plugin inputs read-only (engine/readonly.py), with what it froze already.
     _freeze: Freezer = field(default_factory=Freezer, repr=False)
     #: The plugins that failed for each contact's cadence, and the contacts not to be contacted: for the reconcile.
-    _failed: dict[int, set[str]] = field(default_factory=dict, repr=False)
+    _failed: dict[int, AbstractSet[str]] = field(default_factory=dict, repr=False)
     _silenced: set[int] = field(default_factory=set, repr=False)
 
     @property
@@ -111,7 +114,8 @@ class Evaluation:
             for aid, actx in self.account_contexts.items():
                 member_health = [
                     (
-                        self.health.get(m.contact.id) or contact_health(m.stats, [], self.today, default_days, cfg),
+                        self.health.get(stored_id(m.contact.id))
+                        or contact_health(m.stats, [], self.today, default_days, cfg),
                         m.contact.tier.value,
                     )
                     for m in actx.members
@@ -218,7 +222,7 @@ class _Run:
     runtime: Runtime
     now: dt.datetime
     today: dt.date
-    rules: object
+    rules: Mapping[str, BaseModel]  # frozen by the run's Freezer
     freeze: Freezer = field(default_factory=Freezer)  # every plugin reads what the others read: none may change it
     signals: dict[str, list[str]] = field(default_factory=dict)
 
@@ -276,10 +280,11 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
     network_contacts = None
     if wanted is not None:
         focus = people.list_contacts(conn, ids=wanted)
-        account_ids = {people.find_account_id(conn, c.account) for c in focus if c.account}
-        members = [c for aid in account_ids if aid is not None for c in people.list_contacts(conn, account_id=aid)]
-        in_scope = {c.id: c for c in [*focus, *members]}
-        accounts = {aid: people.get_account(conn, aid) for aid in sorted(account_ids) if aid is not None}
+        found_ids = {people.find_account_id(conn, c.account) for c in focus if c.account}
+        account_ids = {aid for aid in found_ids if aid is not None}
+        members = [c for aid in account_ids for c in people.list_contacts(conn, account_id=aid)]
+        in_scope = {stored_id(c.id): c for c in [*focus, *members]}
+        accounts = {aid: people.get_account(conn, aid) for aid in sorted(account_ids)}
         # The accounts' other members: what account rules read now, the rest on first use.
         stats = run.stats(conn, [cid for cid in in_scope if cid in wanted])
         stats.update(
@@ -295,8 +300,8 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
         stats = {cid: stats[cid] for cid in sorted(stats)}
     else:
         network_contacts = people.list_contacts(conn)
-        in_scope = {c.id: c for c in network_contacts}
-        accounts = {a.id: a for a in people.list_accounts(conn)}
+        in_scope = {stored_id(c.id): c for c in network_contacts}
+        accounts = {stored_id(a.id): a for a in people.list_accounts(conn)}
         stats = run.stats(conn, None)
     open_promises: dict[int, list[Commitment]] = defaultdict(list)
     open_followups: dict[int, list[FollowUp]] = defaultdict(list)
@@ -328,10 +333,11 @@ def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
     """Cadence and warnings per contact, account warnings per account, then health: the run's conclusions."""
     host, freeze, wanted, stats, in_scope = run.runtime.host, run.freeze, inputs.wanted, inputs.stats, inputs.in_scope
     if wanted is None:
+        assert inputs.network_contacts is not None  # a whole-book run reads every contact
         network = freeze(Network(contacts=tuple(inputs.network_contacts), stats=stats))
     else:
         network = StoredNetwork(run.session.store, stats, run.stats)
-    account_by_name = {a.name: a.id for a in inputs.accounts.values()}
+    account_by_name = {a.name: stored_id(a.id) for a in inputs.accounts.values()}
     account_of = {cid: account_by_name[c.account] for cid, c in in_scope.items() if c.account in account_by_name}
     by_account: dict[int, list[Member]] = defaultdict(list)
     for cid, aid in account_of.items():
@@ -359,7 +365,8 @@ def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
     account_warn = host.dispatcher("keepwarm_account_warnings", Warning)
     account_warnings = {aid: [w for _, w in account_warn(actx, None)[0]] for aid, actx in account_contexts.items()}
     for cid in targets:
-        extra = account_warnings.get(account_of.get(cid))
+        account_id = account_of.get(cid)
+        extra = None if account_id is None else account_warnings.get(account_id)
         if extra:
             warnings[cid] = warnings[cid] + extra
 
@@ -405,12 +412,13 @@ class _PerContact:
         self.warn = run.runtime.host.dispatcher("keepwarm_warnings", Warning)
         self.contexts: dict[int, ContactContext] = {}
         self.proposals: dict[int, list[tuple[str, Proposal]]] = {}
-        self.failed: dict[int, set[str]] = {}
+        self.failed: dict[int, AbstractSet[str]] = {}
         self.warnings: dict[int, list[Warning]] = {}
         self.silenced: set[int] = set()
 
     def __call__(self, contact: Contact, stats: ContactStats, inputs: _Inputs) -> None:
-        run, cid = self.run, contact.id
+        run, cid = self.run, stored_id(contact.id)
+        aid = self.account_of.get(cid)
         promises, plans = inputs.open_promises.get(cid), inputs.open_followups.get(cid)
         ctx = run.freeze(
             ContactContext(
@@ -419,7 +427,7 @@ class _PerContact:
                 run.today,
                 run.now,
                 run.rules,
-                self.account_contexts.get(self.account_of.get(cid)),
+                None if aid is None else self.account_contexts.get(aid),
                 self.network,
                 tuple(promises) if promises else (),
                 tuple(plans) if plans else (),

@@ -54,10 +54,12 @@ class Health:
 
     @property
     def terms(self) -> tuple[HealthTerm, ...]:
-        if self._terms is None:
-            self._terms = tuple([HealthTerm._make(term) for term in _terms(*self._source, explain=True)])
+        terms = self._terms
+        if terms is None:
+            assert self._source is not None  # kept until the terms are written from it
+            terms = self._terms = tuple([HealthTerm._make(term) for term in _terms(*self._source, explain=True)])
             self._source = None
-        return self._terms
+        return terms
 
     def to_json(self) -> dict:
         return {"score": self.score, "band": self.band, "terms": [t.to_json() for t in self.terms]}

@@ -14,10 +14,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, Text, bindparam, cast, func, select
+from sqlalchemy import BindParameter, Connection, LargeBinary, Text, bindparam, cast, func, select
 
-from ..model import Contact
+from ..model import Contact, stored_id
 from ..store import contacts as people
 from ..store.schema import accounts, contact_tags, contacts, interactions
 from .readonly import freeze
@@ -47,8 +48,8 @@ def _statements() -> dict:
     than running it.
     """
     i, c, t = interactions.c, contacts.c, contact_tags.c
-    ids = bindparam("ids", expanding=True)
-    pattern = bindparam("pattern")
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    pattern: BindParameter[str] = bindparam("pattern")
     # The latest completed touch, read backwards along (contact_id, at): usually the first entry or two.
     latest = (
         select(i.at)
@@ -180,7 +181,7 @@ class StoredNetwork:
 
     def _all_ids(self) -> list[int]:
         if "contacts" in self.__dict__:
-            return [c.id for c in self.contacts]
+            return [stored_id(c.id) for c in self.contacts]
         return self._ordered_ids
 
     @cached_property

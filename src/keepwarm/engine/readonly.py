@@ -34,12 +34,12 @@ import datetime as dt
 import enum
 import types
 import typing
-from typing import Any
+from typing import Any, NoReturn, cast
 
 from pydantic import BaseModel
 
 
-def _refuse(self, *args: Any, **kwargs: Any) -> None:
+def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
     raise TypeError(f"{type(self).__name__}: read-only (plugins get read-only inputs; copy it to change it)")
 
 
@@ -96,7 +96,7 @@ def _immutable_hint(hint: Any) -> bool:
 
 #: Each class's fields that may hold something mutable, and each model class's frozen subclass.
 _FIELDS: dict[type, tuple[str, ...]] = {}
-_FROZEN: dict[type, type] = {}
+_FROZEN: dict[type[BaseModel], type[BaseModel]] = {}
 
 
 def _mutable_fields(cls: type) -> tuple[str, ...]:
@@ -114,7 +114,8 @@ def _find_mutable_fields(cls: type) -> tuple[str, ...]:
             hints = typing.get_type_hints(cls)
         except Exception:  # an annotation that cannot be resolved: visit the field
             hints = {}
-        names = {f.name: hints.get(f.name, Any) for f in dataclasses.fields(cls)}
+        # Not a model, so a dataclass: only those two are asked for (see _kind).
+        names = {f.name: hints.get(f.name, Any) for f in dataclasses.fields(cast(Any, cls))}
     return tuple(name for name, hint in names.items() if not _immutable_hint(hint))
 
 
@@ -141,7 +142,8 @@ def _make_frozen_model(cls: type[BaseModel]) -> type[BaseModel]:
         "__eq__": __eq__,
         "__hash__": lambda self: id(self),
     }
-    frozen = type(cls)(cls.__name__, (cls,), namespace)
+    metaclass: Any = type(cls)  # pydantic's model metaclass, called as type() is
+    frozen = metaclass(cls.__name__, (cls,), namespace)
     _BASES[frozen] = cls
     return frozen
 
@@ -170,7 +172,8 @@ def _kind(cls: type) -> int:
     if issubclass(cls, BaseModel):
         return _MODEL
     if dataclasses.is_dataclass(cls):
-        return _DATACLASS if cls.__dataclass_params__.frozen else _AS_IS
+        # typeshed's DataclassInstance does not declare the dataclass's parameters.
+        return _DATACLASS if cls.__dataclass_params__.frozen else _AS_IS  # type: ignore[attr-defined]
     if issubclass(cls, list):
         return _LIST
     if issubclass(cls, (set, frozenset)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
@@ -33,14 +34,14 @@ def _naive(moment: dt.datetime) -> dt.datetime:
 def reconcile(
     conn: Connection,
     proposals: Mapping[int, list[tuple[str, Proposal]]],
-    failed: Mapping[int, set[str]],
-    active_plugins: set[str],
+    failed: Mapping[int, AbstractSet[str]],
+    active_plugins: AbstractSet[str],
     contact_ids: Iterable[int],
     *,
     today: dt.date,
     now: dt.datetime,
     horizon_days: int,
-    silenced: set[int] = frozenset(),
+    silenced: AbstractSet[int] = frozenset(),
 ) -> dict[str, int]:
     """Returns counts of created, moved and closed follow-ups.
 
@@ -125,8 +126,8 @@ class _Plan:
         cid: int,
         rows: dict[str, tuple],
         proposals: Iterable[tuple[str, Proposal]],
-        failed: set[str],
-        active_plugins: set[str],
+        failed: AbstractSet[str],
+        active_plugins: AbstractSet[str],
         silenced: bool,
     ) -> None:
         proposed_keys: set[str] = set()
@@ -172,7 +173,7 @@ class _Plan:
                 }
             )
 
-    def _close(self, row: tuple, failed: set[str], active_plugins: set[str], silenced: bool) -> None:
+    def _close(self, row: tuple, failed: AbstractSet[str], active_plugins: AbstractSet[str], silenced: bool) -> None:
         if silenced:
             status = FollowUpStatus.DISMISSED.value  # do-not-contact: nothing is due any more
         elif row[3] in active_plugins and row[3] not in failed:

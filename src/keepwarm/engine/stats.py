@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING
 from functools import cache, partial
 from itertools import accumulate, repeat
@@ -103,6 +103,7 @@ def _contacts_first(element: _ContactsFirst, compiler, **kw) -> str:
     kw["asfrom"] = True
     left = element.left._compiler_dispatch(compiler, **kw)
     right = element.right._compiler_dispatch(compiler, **kw)
+    assert element.onclause is not None  # built with its ON clause
     on = element.onclause._compiler_dispatch(compiler, **{k: v for k, v in kw.items() if k != "asfrom"})
     return f"{left} CROSS JOIN {right} ON {on}"
 
@@ -136,7 +137,7 @@ def _statement(kind: str, scoped: bool):
     return _BUILDERS[kind](scoped)
 
 
-def _run(conn: Connection, kind: str, ids: list[int] | None, **params) -> list[tuple]:
+def _run(conn: Connection, kind: str, ids: list[int] | None, **params) -> Sequence[tuple]:
     if ids is not None:
         params["ids"] = ids
     return plain_rows(conn, _statement(kind, ids is not None), params)
@@ -167,6 +168,7 @@ def compute(
             if value is not None:
                 values[k] = round(float(value), 3)
     if signal_names:
+        assert signals is not None  # signal_names come from it
         _note_signals(conn, rows, ids, recent_start, {name: signals[name] for name in signal_names})
     _promises(conn, today, rows, ids)
     _assessments(conn, rows, ids)
@@ -228,7 +230,7 @@ def _seen_and_totals(
     return rows
 
 
-def _store(rows: dict[int, list], result: list[tuple], at: tuple[int, ...]) -> None:
+def _store(rows: dict[int, list], result: Sequence[tuple], at: tuple[int, ...]) -> None:
     for r in result:
         values = rows.get(r[0])
         if values is not None:
@@ -501,8 +503,8 @@ def _assessments_query(scoped: bool):
     )
     if scoped:
         ranked = ranked.where(a.contact_id.in_(bindparam("ids", expanding=True)))
-    ranked = ranked.subquery()
-    return select(ranked).where(ranked.c.rank <= 2)
+    latest = ranked.subquery()
+    return select(latest).where(latest.c.rank <= 2)
 
 
 def _touches_query(scoped: bool):
@@ -550,9 +552,10 @@ _BUILDERS = {
 
 
 # Stored words to their members by a dict lookup: calling the enum costs twice as much, 200,000 times.
-_CHANNELS, _DIRECTIONS, _PURPOSES, _OUTCOMES = (
-    {m.value: m for m in kind} for kind in (Channel, Direction, Purpose, Outcome)
-)
+_CHANNELS: dict[str, Channel] = {m.value: m for m in Channel}
+_DIRECTIONS: dict[str, Direction] = {m.value: m for m in Direction}
+_PURPOSES: dict[str, Purpose] = {m.value: m for m in Purpose}
+_OUTCOMES: dict[str, Outcome] = {m.value: m for m in Outcome}
 
 
 def recent_touches(

@@ -16,7 +16,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..model import Account, Assessment, Channel, Commitment, Contact, Direction, FollowUp, Outcome, Purpose, Role
+from ..model import (
+    Account,
+    Assessment,
+    Channel,
+    Commitment,
+    Contact,
+    Direction,
+    FollowUp,
+    Outcome,
+    Purpose,
+    Role,
+    stored_id,
+)
 from .checks import check as _check_result
 
 # --------------------------------------------------------------- statistics
@@ -152,11 +164,11 @@ class AccountContext:
         return tuple(m for m in self.members if m.contact.role == role)
 
     def roles_covered(self) -> set[Role]:
-        if self._roles is None:
-            object.__setattr__(
-                self, "_roles", frozenset(m.contact.role for m in self.members if m.contact.role is not None)
-            )
-        return set(self._roles)
+        roles = self._roles
+        if roles is None:
+            roles = frozenset(m.contact.role for m in self.members if m.contact.role is not None)
+            object.__setattr__(self, "_roles", roles)
+        return set(roles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +180,23 @@ class Network:
 
     def others(self, contact: Contact) -> tuple[Contact, ...]:
         return tuple(c for c in self.contacts if c.id != contact.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    """A sign that a relationship is cooling, with the numbers that triggered it.
+
+    `severity`: 1 note, 2 warning, 3 urgent. `evidence` holds plain values
+    (numbers, dates as ISO text, short strings) for display and JSON.
+    """
+
+    key: str
+    message: str
+    severity: int = field(default=2, metadata={"range": (1, 3)})
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check_result(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +217,7 @@ class ContactContext:
     network: Network | None = None
     commitments: tuple[Commitment, ...] = ()  # open promises, both ways
     followups: tuple[FollowUp, ...] = ()  # open and snoozed
-    warnings: tuple["Warning", ...] = ()
+    warnings: tuple[Warning, ...] = ()  # keepwarm's Warning (above), not the builtin
     #: Gives a contact's latest touches; the engine reads them for every contact of a run at once,
     #: on the first access (no built-in rule needs them, so a run that never asks pays nothing).
     touch_source: Callable[[int], tuple[Touch, ...]] | None = field(default=None, repr=False, compare=False)
@@ -201,7 +230,7 @@ class ContactContext:
         """The contact's last `RECENT_TOUCHES` interactions up to `now`, newest first."""
         if self.touch_source is None:
             return ()
-        return self.touch_source(self.contact.id)
+        return self.touch_source(stored_id(self.contact.id))
 
 
 # ------------------------------------------------------------------ results
@@ -254,23 +283,6 @@ class Tip:
     #: 0..1, higher first: the agenda shows the two best tips; equal ranks keep the plugins' order
     #: (keepwarm's own first), so a tip must rank above 0.5 to come before the built-in ones.
     rank: float = 0.5
-
-    def __post_init__(self) -> None:
-        _check_result(self)
-
-
-@dataclass(frozen=True, slots=True)
-class Warning:
-    """A sign that a relationship is cooling, with the numbers that triggered it.
-
-    `severity`: 1 note, 2 warning, 3 urgent. `evidence` holds plain values
-    (numbers, dates as ISO text, short strings) for display and JSON.
-    """
-
-    key: str
-    message: str
-    severity: int = field(default=2, metadata={"range": (1, 3)})
-    evidence: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check_result(self)

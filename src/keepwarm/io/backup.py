@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Date, DateTime, Table, Time, func, literal_co
 
 from .. import paths
 from ..errors import UserError
+from ..model import stored_id
 from ..model.entities import RESPONSE_HOURS_MAX
 from ..store import Store, schema
 from ..store import contacts as people
@@ -114,7 +115,7 @@ def _contact_rows(conn: Connection) -> Iterator[dict]:
         r.id: (utc(r.created_at), utc(r.updated_at))
         for r in conn.execute(select(schema.contacts.c.id, schema.contacts.c.created_at, schema.contacts.c.updated_at))
     }
-    for c in sorted(people.list_contacts(conn), key=lambda c: c.id):
+    for c in sorted(people.list_contacts(conn), key=lambda c: stored_id(c.id)):
         yield _dump(ContactRecord, {**c.model_dump(), "created_at": stamps[c.id][0], "updated_at": stamps[c.id][1]})
 
 
@@ -207,11 +208,11 @@ def user_rules() -> dict[str, str]:
 
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
 # The C encoder built once, not once per record as json.dumps does (a third of the export's time).
+# (json.encoder's private c_make_encoder: None without the C extension; typeshed does not declare it.)
+_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
 _C_ENCODE = (
-    json.encoder.c_make_encoder(
-        None, _ENCODER.default, json.encoder.encode_basestring, None, ": ", ", ", True, False, True
-    )
-    if json.encoder.c_make_encoder is not None
+    _MAKE_ENCODER(None, _ENCODER.default, json.encoder.encode_basestring, None, ": ", ", ", True, False, True)
+    if _MAKE_ENCODER is not None
     else None
 )
 

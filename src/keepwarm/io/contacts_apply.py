@@ -21,12 +21,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from sqlalchemy import Connection
 
-from ..model import Contact, DateKind
+from ..model import Contact, DateKind, stored_id
 from ..store import contacts as people
 from ..text import fold, visible
 from . import bulk
@@ -90,7 +90,7 @@ def show_controls(items: list[Incoming]) -> dict[Where, list[str]]:
         for key, value in item.fields.items():
             multiline = key in MULTI_LINE_FIELDS
             if isinstance(value, str):
-                shown = visible(value, multiline=multiline)
+                shown: object = visible(value, multiline=multiline)
             elif isinstance(value, list) and all(isinstance(v, str) for v in value):
                 shown = [visible(v, multiline=multiline) for v in value]
             else:
@@ -225,7 +225,7 @@ class _Matcher:
         self.claimed: dict[int, str | None] = {}  # contact id -> the uid of the record that claimed it in this run
         self.claimed_by: dict[int, list[Where]] = defaultdict(list)  # contact id -> records of this run
         for contact in people.list_contacts(conn):
-            self.put(contact.id, contact)
+            self.put(stored_id(contact.id), contact)
 
     def put(self, contact_id: int, contact: Contact) -> None:
         old = self.contacts.get(contact_id)
@@ -363,7 +363,8 @@ def plan_contacts(
 
     # The new contacts become rows now, outside the write lock; writing them is then a copy.
     staged = bulk.Staged()
-    staged.add_contacts(conn, [(cid, c, c.uid, now, now) for cid, c in fresh.items()])
+    # A new contact got its uid when it was made (its record's or a new one) and keeps it when merged.
+    staged.add_contacts(conn, [(cid, c, cast(str, c.uid), now, now) for cid, c in fresh.items()])
     names = {c.account.strip().lower(): c.account for c in fresh.values() if c.account}
 
     def write(conn: Connection) -> None:

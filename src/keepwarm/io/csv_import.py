@@ -40,9 +40,9 @@ def read(
         found = next(f for f in csv_formats.FORMATS if f.key == format_key)
         label, reader = found.label, found.read
     else:
-        found = recognise(table.header)
-        if found is not None:
-            label, reader = found.label, found.read
+        recognised = recognise(table.header)
+        if recognised is not None:
+            label, reader = recognised.label, recognised.read
         else:
             columns = auto_map(table.header)
             if not set(columns.values()) & {"name", "first_name", "last_name", "emails"}:

@@ -57,7 +57,7 @@ def _shifted(item: BaseModel, days: int, anchor: dt.date, latest: dt.datetime) -
         elif isinstance(value, dt.date):
             changes[name] = value + delta
     if "dates" in type(item).model_fields:
-        changes["dates"] = [shift_date(d, anchor, days) for d in item.dates]
+        changes["dates"] = [shift_date(d, anchor, days) for d in getattr(item, "dates")]  # noqa: B009 -- a field of some models only
     return item.model_copy(update=changes)
 
 

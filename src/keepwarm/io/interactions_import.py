@@ -19,11 +19,13 @@ follow-ups.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import groupby
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError, create_model
@@ -349,7 +351,8 @@ class Checks:
         problem = None
         if free:
             try:
-                checked = _Free.model_validate(free)
+                # A model made at import time: the type checker knows none of its fields.
+                checked: Any = _Free.model_validate(free)
             except ValidationError as exc:
                 problem = explain(exc, self.sources)
         if isinstance(chosen, str) or problem:
@@ -424,7 +427,8 @@ def plan(
     stored touches that share a row's contact, minute, channel and direction,
     and only those are paired in Python. The write is one INSERT ... SELECT.
     """
-    raw = conn.connection.driver_connection
+    # The store runs on sqlite3, and a checked-out connection always holds its driver's.
+    raw = cast(sqlite3.Connection, conn.connection.driver_connection)
     cache = raw.execute("PRAGMA main.cache_size").fetchone()[0]
     raw.execute(f"PRAGMA main.cache_size = -{CACHE_KIB}")
     try:
@@ -446,7 +450,7 @@ def plan(
     def write(conn: Connection) -> None:
         # New ids in key order, as the rows are inserted: the table and its contact indexes are appended to
         # in order (in file order, a million rows landed at random pages of each and took minutes).
-        db = conn.connection.driver_connection
+        db = cast(sqlite3.Connection, conn.connection.driver_connection)
         columns = ("id", *STAGED[:-2], "group_key", "created_at", "capture_id", "in_reply")
         picked = ", ".join(
             (f"{next_id - 1} + row_number() OVER (ORDER BY {IN_KEY_ORDER})", *STAGED[:-2], "NULL", "?", "NULL", "NULL")
@@ -462,7 +466,7 @@ def plan(
         discard(conn)
 
     def discard(conn: Connection) -> None:
-        db = conn.connection.driver_connection
+        db = cast(sqlite3.Connection, conn.connection.driver_connection)
         for table in (STAGE, MARKS):
             db.execute(f'DROP TABLE IF EXISTS temp."{table}"')
         db.execute(f"PRAGMA main.cache_size = {cache}")

@@ -8,7 +8,7 @@ the CLI and the TUI use, so a hand-edited backup meets the same rules.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -24,6 +24,10 @@ VERSION = 2
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # SQLite keeps integers of 64 bits
 
 
+@overload
+def utc(value: dt.datetime) -> dt.datetime: ...
+@overload
+def utc(value: None) -> None: ...
 def utc(value: dt.datetime | None) -> dt.datetime | None:
     """Stored times are UTC; a time without a zone is taken as UTC."""
     if value is None:
@@ -181,6 +185,9 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "ignored_addresses": IgnoredAddressRecord,
     "source_state": SourceStateRecord,
 }
+#: A record of one section, read by its section's fields: which model it is follows from the section's
+#: name (SECTIONS), which the type system cannot see through a dict keyed by strings.
+Record = Any
 #: The field that names a record of a section uniquely (the rest: `id`).
 KEYS = {"ignored_addresses": "address", "source_state": "name"}
 

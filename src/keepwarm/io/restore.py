@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import partial
 from operator import attrgetter
 from pathlib import Path, PurePosixPath
-from typing import get_args
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, DateTime, String, Table, insert
@@ -34,14 +35,14 @@ from . import bulk
 from .backup import TABLES, table_counts
 from .encoding import read_text
 from .files import write_private
-from .records import FORMAT, KEYS, SECTIONS, Envelope
+from .records import FORMAT, KEYS, SECTIONS, Envelope, Record
 from .validation import first_problem
 
 
 @dataclass
 class Parsed:
     anchor: dt.date | None
-    records: dict[str, list[BaseModel]] = field(default_factory=dict)
+    records: dict[str, list[Record]] = field(default_factory=dict)
     rules: dict[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -82,7 +83,7 @@ def parse(data: object, source: str) -> Parsed:
     return parsed
 
 
-def used_twice(section: str, index: int, item: BaseModel) -> str:
+def used_twice(section: str, index: int, item: Record) -> str:
     """The problem of a record whose id (or name, or address) another record of its section has."""
     key = KEYS.get(section, "id")
     value = getattr(item, key)
@@ -130,7 +131,7 @@ def _check_references(parsed: Parsed, source: str) -> None:
                 )
 
 
-def capture_twice(index: int, capture: BaseModel) -> str:
+def capture_twice(index: int, capture: Record) -> str:
     return (
         f"captures[{index}].external_id: {capture.external_id!r} of source {capture.source!r} is used twice "
         "(expected one capture per source and id)"
@@ -206,12 +207,12 @@ def _naive(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
-def account_keys(accounts: list[BaseModel]) -> dict[str, int]:
+def account_keys(accounts: list[Record]) -> dict[str, int]:
     """Each account's name as contacts refer to it (trimmed, lower case) -> its id."""
     return {a.name.strip().lower(): a.id for a in accounts}
 
 
-def write_records(conn: Connection, section: str, items: list[BaseModel], account_ids: dict[str, int]) -> None:
+def write_records(conn: Connection, section: str, items: list[Record], account_ids: dict[str, int]) -> None:
     """Insert one section's records as they are, ids included; `account_ids` as `account_keys` gives them."""
     if not items:
         return
@@ -254,7 +255,7 @@ def write_records(conn: Connection, section: str, items: list[BaseModel], accoun
         _insert_records(conn, TABLES[section], items)
 
 
-def _insert_captures(conn: Connection, items: list[BaseModel]) -> None:
+def _insert_captures(conn: Connection, items: list[Record]) -> None:
     """Captures with their ids, then their people and refs in the order given (the order they are read back)."""
     columns = [c.name for c in schema.captures.columns]
     conn.execute(
@@ -275,16 +276,25 @@ def _plain_enums(annotation) -> bool:
     return all(_plain_enums(arg) for arg in get_args(annotation))
 
 
-def _converters(conn: Connection, table: Table, model: type[BaseModel]) -> list:
+def _bind_naive(bind: Callable[[Any], Any], value: dt.datetime | None) -> Any:
+    return None if value is None else bind(_naive(value))
+
+
+def _bind_value(bind: Callable[[Any], Any], value: object) -> Any:
+    return None if value is None else bind(value)
+
+
+def _converters(conn: Connection, table: Table, model: type[BaseModel]) -> list[Callable[[Any], Any] | None]:
     """Per column, what turns a model's value into what SQLAlchemy would bind (None: as it is)."""
-    out = []
+    out: list[Callable[[Any], Any] | None] = []
     for key, info in model.model_fields.items():
         kind = table.c[key].type
         bind = kind._cached_bind_processor(conn.dialect)
         if isinstance(kind, DateTime):
-            out.append(lambda v, bind=bind: None if v is None else bind(_naive(v)))
+            assert bind is not None  # SQLAlchemy's DateTime always formats what it binds on SQLite
+            out.append(partial(_bind_naive, bind))
         elif bind is not None:
-            out.append(lambda v, bind=bind: None if v is None else bind(v))
+            out.append(partial(_bind_value, bind))
         elif isinstance(kind, String) and not _plain_enums(info.annotation):
             out.append(lambda v: v.value if isinstance(v, Enum) else v)
         else:
@@ -292,7 +302,7 @@ def _converters(conn: Connection, table: Table, model: type[BaseModel]) -> list:
     return out
 
 
-def _insert_records(conn: Connection, table: Table, items: list[BaseModel]) -> None:
+def _insert_records(conn: Connection, table: Table, items: list[Record]) -> None:
     """One executemany of plain tuples through the driver: the records' fields are the table's columns,
     each value bound as SQLAlchemy binds it, without SQLAlchemy's cost per row."""
     keys = tuple(type(items[0]).model_fields)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Connection, select
 
 from ..errors import UserError
@@ -29,7 +29,7 @@ from . import backup_lines
 from .backup import TABLES
 from .encoding import MAX_BYTES
 from .files import write_private
-from .records import KEYS, SECTIONS
+from .records import KEYS, SECTIONS, Record
 from .restore import (
     capture_twice,
     check_envelope,
@@ -111,13 +111,13 @@ class _Sink:
         self.conn, self.source = conn, source
         self.unwritten = set(present)  # sections in the file not written yet: what refers to them waits
         self.counts = {section: 0 for section in SECTIONS}
-        self.batch: list[BaseModel] = []
+        self.batch: list[Record] = []
         self.places: list[tuple[int, int]] = []  # each batched record's (index, line), for the checks at writing
         self.last: object = None  # the highest key (id, or name) of the section so far
         self.account_ids: dict[str, int] = {}
         self.contact_ids: set[int] = set()
         self.uids: set[str] = set()
-        self.waiting: dict[str, list[tuple[int, int, BaseModel]]] = {}
+        self.waiting: dict[str, list[tuple[int, int, Record]]] = {}
 
     def _fail(self, line: int, problem: str) -> UserError:
         return UserError(f"{self.source}: line {line}: {problem}")
@@ -125,7 +125,7 @@ class _Sink:
     def section(self, section: str, records) -> None:
         model = SECTIONS[section]  # the envelope admitted only known sections
         ready = self._ready(section)
-        held: list[tuple[int, int, BaseModel]] = []
+        held: list[tuple[int, int, Record]] = []
         if ready:
             self._begin()
         for index, line, raw in records:
@@ -168,7 +168,7 @@ class _Sink:
     def _begin(self) -> None:
         self.batch, self.places, self.last = [], [], None
 
-    def _take(self, section: str, index: int, line: int, item: BaseModel) -> None:
+    def _take(self, section: str, index: int, line: int, item: Record) -> None:
         where = f"{section}[{index}]"
         column = KEYS.get(section, "id")
         key = getattr(item, column)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -12,14 +13,14 @@ from ..errors import describe_validation_error
 class _One:
     """Exposes a single pydantic error to `describe_validation_error`."""
 
-    def __init__(self, err: dict) -> None:
+    def __init__(self, err: Mapping[str, Any]) -> None:
         self._err = err
 
-    def errors(self) -> list[dict]:
+    def errors(self) -> list[Mapping[str, Any]]:
         return [self._err]
 
 
-def message(err: dict) -> str:
+def message(err: Mapping[str, Any]) -> str:
     """What was wrong and what was expected, without the field's name."""
     return describe_validation_error(_One({**err, "loc": ()}))
 

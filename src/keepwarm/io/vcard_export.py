@@ -81,7 +81,7 @@ def _printable(contact: Contact) -> Contact:
     for name, value in contact:
         multiline = name in ("notes", "addresses")
         if isinstance(value, str):
-            shown = visible(_BREAKS.sub("\n", value) if multiline else value, multiline=multiline)
+            shown: object = visible(_BREAKS.sub("\n", value) if multiline else value, multiline=multiline)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             shown = [visible(_BREAKS.sub("\n", v) if multiline else v, multiline=multiline) for v in value]
         elif name == "dates":

@@ -19,6 +19,7 @@ caller then parses that card with vobject.readOne, which also words the error.
 from __future__ import annotations
 
 import codecs
+from typing import Any
 
 from vobject.base import getBehavior, parseLine
 from vobject.behavior import Behavior
@@ -53,6 +54,14 @@ class Line:
     """The parts of a vobject ContentLine that keepwarm and the behaviours above use."""
 
     __slots__ = ("name", "group", "params", "singletonparams", "value", "encoded", "isNative", "behavior")
+    name: str
+    group: str | None
+    params: dict[str, list[str]]
+    singletonparams: list[str]
+    value: Any  # the text as read, then what the behaviour makes of it
+    encoded: bool
+    isNative: bool
+    behavior: Any  # a vobject behaviour class, or None
 
     def __getattr__(self, name: str):
         # vobject's `foo_param` shorthand for the first value of parameter FOO.
@@ -163,7 +172,7 @@ def _quoted_printable(table: dict[str, list[str]], single: list[str], value: str
     if "ENCODING" in table:
         raise _Unsupported("quoted-printable and another encoding")
     charset = table["CHARSET"][0] if "CHARSET" in table else "utf-8"
-    return codecs.decode(value.encode("utf-8"), "quoted-printable").decode(charset)
+    return codecs.decode(value.encode("utf-8"), "quopri").decode(charset)  # "quopri": the codec's name typeshed knows
 
 
 def _split_fields(value: str) -> list[str]:

@@ -17,6 +17,7 @@ from .enums import (
     Stage,
     Tier,
 )
+from .ids import stored_id
 
 __all__ = [
     "ASSESSMENT_DIMENSIONS",
@@ -40,4 +41,5 @@ __all__ = [
     "SocialStyle",
     "Stage",
     "Tier",
+    "stored_id",
 ]

@@ -165,7 +165,7 @@ class Contact(Record):
     @field_validator("emails")
     @classmethod
     def _emails(cls, values: list[str]) -> list[str]:
-        cleaned = []
+        cleaned: list[str] = []
         for value in values:
             value = value.strip()
             problem = email_problem(value)

@@ -13,6 +13,8 @@ ones and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -94,6 +96,53 @@ class SourceSummary:
             "stopped": self.stopped,
             "reread": self.reread,
         }
+
+
+def row_of(item: Capture, me: frozenset[str], keep_subjects: bool) -> kept.Row:
+    """A captured item as the store keeps it, decided against the user's own addresses: who was on it (folded,
+    once per role), whether it was mine, the ids it replies to, the subject only when kept, and a digest of all
+    that, so that an item read again unchanged is not written again."""
+    people, seen = [], set()
+    for person in item.people:
+        address = kept.fold(person.address)[: kept.LONGEST]
+        key = (address, person.role)
+        if key in seen:
+            continue
+        seen.add(key)
+        people.append((address, " ".join(person.name.split())[: kept.LONGEST], person.role, person.status.upper()[:40]))
+    senders = {p[0] for p in people if p[2] in ("from", "organizer")}
+    from_me = item.direction.value == "outbound" if item.direction is not None else bool(senders & me)
+    refs = tuple(dict.fromkeys(r.strip()[: kept.LONGEST] for r in item.replies_to if r.strip()))
+    subject = item.subject[: kept.LONGEST] if keep_subjects and item.subject else None
+    at = item.at.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    values = (
+        item.external_id[: kept.LONGEST],
+        at.isoformat(),
+        item.channel.value,
+        item.purpose.value if item.purpose else None,
+        item.outcome.value,
+        from_me,
+        item.message_id.strip()[: kept.LONGEST] or None,
+        item.sequence,
+        subject,
+        tuple(people),
+        refs,
+    )
+    digest = hashlib.blake2b(json.dumps(values, default=str).encode(), digest_size=12).hexdigest()
+    return kept.Row(
+        values[0],
+        at,
+        values[2],
+        values[3],
+        values[4],
+        from_me,
+        values[6],
+        item.sequence,
+        subject,
+        tuple(people),
+        refs,
+        digest,
+    )
 
 
 def _i_declined(item: Capture, me: frozenset[str]) -> bool:
@@ -209,6 +258,9 @@ class _Run:
         ahead: int,
     ) -> None:
         self.session, self.source, self.me, self.summary, self.ahead = session, source, me, summary, ahead
+        # Only a source without a problem runs, and such a source has its kind and options.
+        assert source.kind is not None and source.options is not None
+        self.kind, self.options = source.kind, source.options
         self.dry_run, self.progress, self.cancel, self.touched = dry_run, progress, cancel, touched
         self.settings = session.settings.sync
         self.now = session.now
@@ -221,7 +273,7 @@ class _Run:
         self._start()
         summary = self.summary
         try:
-            for item in self.source.kind.read(self.request):
+            for item in self.kind.read(self.request):
                 if self.cancel is not None and self.cancel.is_set():
                     summary.stopped = True
                     break
@@ -254,7 +306,7 @@ class _Run:
             cursor, self.summary.reread = {}, True
         self.request = ReadRequest(
             name=self.source.name,
-            options=self.source.options,
+            options=self.options,
             cursor=MappingProxyType(dict(cursor)),
             now=self.now,
             since=self.now - dt.timedelta(days=self.settings.history_days),
@@ -272,7 +324,7 @@ class _Run:
             if _i_declined(item, self.me):  # not a meeting with them: no touch, and gone if it was one
                 summary.skipped["meeting you declined"] += 1
                 return
-            self.rows.append(kept.Row.of(item, self.me, self.settings.keep_subjects))
+            self.rows.append(row_of(item, self.me, self.settings.keep_subjects))
             self.seen.add(item.external_id[: kept.LONGEST])
         elif isinstance(item, Skip):
             summary.read += 1

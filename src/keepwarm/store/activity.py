@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 from ..errors import NotFound, UserError
 from ..model import Assessment, Commitment, CommitmentStatus, Interaction
 from ..model.entities import RESPONSE_HOURS_MAX
+from .new_ids import new_id
 from .schema import assessments, commitments, interactions
 
 
@@ -33,7 +34,7 @@ def insert_interactions(conn: Connection, items: list[Interaction], now: dt.date
         values = item.model_dump(exclude={"id"}, mode="json")
         values["at"] = _naive(item.at)
         values["created_at"] = _naive(now)
-        ids.append(conn.execute(insert(interactions).values(**values)).inserted_primary_key[0])
+        ids.append(new_id(conn.execute(insert(interactions).values(**values))))
     return ids
 
 
@@ -80,7 +81,7 @@ def insert_commitment(conn: Connection, item: Commitment, now: dt.datetime) -> i
     values = item.model_dump(exclude={"id", "created_at", "done_at"}, mode="json")
     values["due"] = item.due
     values["created_at"] = _naive(now)
-    return conn.execute(insert(commitments).values(**values)).inserted_primary_key[0]
+    return new_id(conn.execute(insert(commitments).values(**values)))
 
 
 def _commitment(row) -> Commitment:
@@ -140,7 +141,7 @@ def update_commitment(conn: Connection, commitment_id: int, *, text: str, due: d
 def insert_assessment(conn: Connection, item: Assessment, now: dt.datetime) -> int:
     values = item.model_dump(exclude={"id"})
     values["created_at"] = _naive(now)
-    return conn.execute(insert(assessments).values(**values)).inserted_primary_key[0]
+    return new_id(conn.execute(insert(assessments).values(**values)))
 
 
 def list_assessments(conn: Connection, contact_id: int | None = None) -> list[Assessment]:

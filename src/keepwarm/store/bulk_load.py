@@ -39,7 +39,7 @@ def deferred_upkeep(conn: Connection, table: str) -> Iterator[None]:
         "AND sql IS NOT NULL ORDER BY type, name",
         (table,),
     ).all()
-    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size = {-CACHE_KIB}")
     try:
         for kind, name, _sql in held:

@@ -12,15 +12,16 @@ sync saves one checkpoint's items, their touches and the cursor together.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, DateTime, bindparam, delete, insert, select, text, update
+from sqlalchemy import Row as StoredRow
 
 from ..model import Channel, Outcome
-from ..sources.types import Capture
+from .new_ids import new_id
 from .schema import (
     capture_people,
     capture_refs,
@@ -52,7 +53,7 @@ def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """A capture as it will be stored: what was read, decided against the user's own addresses."""
+    """A capture as it will be stored (plain values: the sync makes it from what a reader yielded)."""
 
     external_id: str
     at: dt.datetime
@@ -66,52 +67,6 @@ class Row:
     people: tuple[tuple[str, str, str, str], ...]  # (address folded, name, role, status)
     refs: tuple[str, ...]
     digest: str
-
-    @classmethod
-    def of(cls, item: Capture, me: frozenset[str], keep_subjects: bool) -> "Row":
-        people, seen = [], set()
-        for person in item.people:
-            address = fold(person.address)[:LONGEST]
-            key = (address, person.role)
-            if key in seen:
-                continue
-            seen.add(key)
-            people.append((address, " ".join(person.name.split())[:LONGEST], person.role, person.status.upper()[:40]))
-        senders = {p[0] for p in people if p[2] in ("from", "organizer")}
-        if item.direction is not None:
-            from_me = item.direction.value == "outbound"
-        else:
-            from_me = bool(senders & me)
-        refs = tuple(dict.fromkeys(r.strip()[:LONGEST] for r in item.replies_to if r.strip()))
-        subject = item.subject[:LONGEST] if keep_subjects and item.subject else None
-        values = (
-            item.external_id[:LONGEST],
-            _naive(item.at).isoformat(),
-            item.channel.value,
-            item.purpose.value if item.purpose else None,
-            item.outcome.value,
-            from_me,
-            item.message_id.strip()[:LONGEST] or None,
-            item.sequence,
-            subject,
-            tuple(people),
-            refs,
-        )
-        digest = hashlib.blake2b(json.dumps(values, default=str).encode(), digest_size=12).hexdigest()
-        return cls(
-            values[0],
-            _naive(item.at),
-            values[2],
-            values[3],
-            values[4],
-            from_me,
-            values[6],
-            item.sequence,
-            subject,
-            tuple(people),
-            refs,
-            digest,
-        )
 
 
 @dataclass
@@ -149,7 +104,7 @@ def save(conn: Connection, source: str, rows: Sequence[Row], now: dt.datetime) -
         latest[row.external_id] = row
     rows = list(latest.values())
     c = captures.c
-    existing: dict[str, tuple] = {}
+    existing: dict[str, StoredRow] = {}
     for part in _chunks([r.external_id for r in rows]):
         for found in conn.execute(
             select(c.external_id, c.id, c.digest, c.at, c.sequence, c.channel, c.from_me).where(
@@ -162,7 +117,7 @@ def save(conn: Connection, source: str, rows: Sequence[Row], now: dt.datetime) -
     result.unchanged = len(rows) - len(fresh) - len(changed)
     if fresh:
         conn.execute(insert(captures), [_values(source, r) for r in fresh])
-        ids = {}
+        ids: dict[str, int] = {}
         for part in _chunks([r.external_id for r in fresh]):
             ids.update(
                 conn.execute(select(c.external_id, c.id).where(c.source == source, c.external_id.in_(part))).all()
@@ -225,22 +180,24 @@ def _leave_moved(conn: Connection, source: str, old, row: Row, now: dt.datetime)
     ).first():
         return []
     at = min(old.at, _naive(now))
-    moved = conn.execute(
-        insert(captures).values(
-            source=source,
-            external_id=external_id,
-            at=at,
-            channel=row.channel,
-            purpose=row.purpose,
-            outcome=Outcome.RESCHEDULED.value,
-            from_me=old.from_me,
-            message_id=None,
-            sequence=old.sequence,
-            subject=row.subject,
-            moved=True,
-            digest="moved",
+    moved = new_id(
+        conn.execute(
+            insert(captures).values(
+                source=source,
+                external_id=external_id,
+                at=at,
+                channel=row.channel,
+                purpose=row.purpose,
+                outcome=Outcome.RESCHEDULED.value,
+                from_me=old.from_me,
+                message_id=None,
+                sequence=old.sequence,
+                subject=row.subject,
+                moved=True,
+                digest="moved",
+            )
         )
-    ).inserted_primary_key[0]
+    )
     conn.execute(
         text(
             "INSERT INTO capture_people (capture_id, address, name, role, status) "
@@ -334,8 +291,10 @@ def make_touches(
     stamp = _naive(now)
     total = 0
     params: dict
+    parts: list[Sequence[Any] | None]  # None: one statement over the time range
     if due_since is not None:
-        parts, where = [None], "c.at > :since AND c.at <= :now"
+        parts = [None]
+        where = "c.at > :since AND c.at <= :now"
     elif capture_ids is not None:
         parts, where = list(_chunks(list(capture_ids))), "c.id IN :ids"
     else:
@@ -412,7 +371,7 @@ def link_replies(conn: Connection, after: int) -> int:
     for part in _chunks(sorted(answers)):
         conn.execute(update(interactions).where(i.id.in_(part)).values(in_reply=True))
     for asked, hours in first.items():
-        current = conn.execute(select(i.responded, i.response_hours).where(i.id == asked)).first()
+        current = conn.execute(select(i.responded, i.response_hours).where(i.id == asked)).one()
         if current.responded and current.response_hours is not None and current.response_hours <= hours:
             continue
         conn.execute(update(interactions).where(i.id == asked).values(responded=True, response_hours=round(hours, 2)))

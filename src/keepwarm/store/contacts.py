@@ -15,13 +15,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from ..errors import Ambiguous, NotFound, UserError
 from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
 from ..text import fold
 from . import captures
 from .ids import as_id
+from .new_ids import new_id
 from .rows import as_text, by_value, constructed, like_fragment, plain_rows
 from .schema import accounts, contact_dates, contact_emails, contact_phones, contact_tags, contacts
 
@@ -91,7 +92,7 @@ def insert_account(conn: Connection, account: Account, now: dt.datetime) -> int:
         raise UserError(f"account: {account.name!r} exists already")
     values = account.model_dump(exclude={"id"})
     result = conn.execute(insert(accounts).values(**values, created_at=now, updated_at=now))
-    return result.inserted_primary_key[0]
+    return new_id(result)
 
 
 def update_account(conn: Connection, account_id: int, account: Account, now: dt.datetime) -> None:
@@ -138,7 +139,7 @@ def resolve_account(conn: Connection, ref: str) -> int:
 # ---------------------------------------------------------------- contacts
 
 
-def _child_values(contact_id: int, contact: Contact) -> dict[object, list[dict]]:
+def _child_values(contact_id: int, contact: Contact) -> dict[Table, list[dict]]:
     return {
         contact_emails: [
             {"contact_id": contact_id, "position": i, "email": e, "email_fold": e.lower()}
@@ -191,7 +192,7 @@ def insert_contact(conn: Connection, contact: Contact, now: dt.datetime) -> int:
     uid = contact.uid or str(uuid.uuid4())
     if conn.execute(select(contacts.c.id).where(contacts.c.uid == uid)).first():
         raise UserError(f"uid: a contact with uid {uid!r} exists already")
-    contact_id = conn.execute(insert(contacts).values(**values, uid=uid, created_at=now)).inserted_primary_key[0]
+    contact_id = new_id(conn.execute(insert(contacts).values(**values, uid=uid, created_at=now)))
     for table, rows in _child_values(contact_id, contact).items():
         if rows:
             conn.execute(insert(table), rows)
@@ -379,7 +380,7 @@ def list_contacts(
     return _assembled(conn, rows, chosen, params)
 
 
-def _assembled(conn: Connection, rows: list[tuple], chosen: str | None, params: dict) -> list[Contact]:
+def _assembled(conn: Connection, rows: Sequence[tuple], chosen: str | None, params: dict) -> list[Contact]:
     """The Contacts of these rows, with their accounts' names and child rows (only theirs when `chosen`)."""
     scope = {"ids": [r[0] for r in rows]} if chosen == "ids" else {"account": params["account"]} if chosen else {}
     if chosen:
@@ -525,11 +526,12 @@ def same_person(
         for cid, email in rows:
             if "e-mail" not in why.get(cid, ""):
                 why[cid] = f"{why[cid]} and e-mail {email}" if cid in why else f"e-mail {email}"
-    why.pop(exclude, None)
+    if exclude is not None:
+        why.pop(exclude, None)
     if not why:
         return []
     accounts = _account_names(conn)
-    rows = conn.execute(
+    listed = conn.execute(
         select(contacts.c.id, contacts.c.name, contacts.c.account_id)
         .where(contacts.c.id.in_(sorted(why)))
         .order_by(contacts.c.id)
@@ -541,7 +543,7 @@ def same_person(
             "account": accounts.get(r.account_id, "") if r.account_id else "",
             "why": why[r.id],
         }
-        for r in rows
+        for r in listed
     ]
 
 

@@ -49,7 +49,7 @@ def busy_timeout_ms() -> int:
     return int(seconds * 1000)
 
 
-def _is_busy(exc: OperationalError) -> bool:
+def _is_busy(exc: OperationalError | sqlite3.OperationalError) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return "database is locked" in text or "database is busy" in text
 

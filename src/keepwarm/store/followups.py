@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, bindparam, case, func, insert, or_, sel
 
 from ..errors import NotFound, UserError
 from ..model import Channel, FollowUp, FollowUpStatus
+from .new_ids import new_id
 from .rows import Parsed, as_text, by_value, constructed, plain_rows
 from .schema import followups
 
@@ -46,7 +47,7 @@ def insert_followup(conn: Connection, item: FollowUp, now: dt.datetime) -> int:
         if values[key] is not None:
             values[key] = getattr(item, key).value
     values["created_at"] = values["updated_at"] = _naive(now)
-    return conn.execute(insert(followups).values(**values)).inserted_primary_key[0]
+    return new_id(conn.execute(insert(followups).values(**values)))
 
 
 def get_followup(conn: Connection, followup_id: int) -> FollowUp:

@@ -12,6 +12,7 @@ on the way in, so they are not validated again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Column, Connection, Text, type_coerce
@@ -34,7 +35,7 @@ def constructed(cls, values: dict[str, Any], fields: tuple[str, ...]):
     return model
 
 
-def plain_rows(conn: Connection, query, params: dict | None = None) -> list[tuple]:
+def plain_rows(conn: Connection, query, params: dict | None = None) -> Sequence[tuple]:
     """The rows of a Core query as the driver returns them, without SQLAlchemy's per-row processing.
 
     Building SQLAlchemy's rows cost as much as SQLite's own work for the

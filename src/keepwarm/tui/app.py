@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events, work
 from textual.app import App
@@ -30,6 +30,9 @@ from .workers import EngineGate
 
 if TYPE_CHECKING:
     from ..model import Contact
+    from .screens.contact_detail import ContactScreen
+    from .screens.contacts import ContactsScreen
+    from .screens.welcome import WelcomeScreen
     from .widgets.log_form import LogResult
 
 MODES = ("agenda", "contacts", "accounts", "dashboard", "plugins", "rules")
@@ -74,7 +77,10 @@ def _demo_home(session: Session, own_book: Path | None) -> Path | None:
 
 
 def _showing(screen, module: str, name: str) -> bool:
-    """isinstance(screen, that class), without importing it: no screen is one if its module was never loaded."""
+    """isinstance(screen, that class), without importing it: no screen is one if its module was never loaded.
+
+    The type checker cannot follow a class found by name: callers cast the screen to it after a yes.
+    """
     found = sys.modules.get(f"keepwarm.tui.{module}")
     return found is not None and isinstance(screen, getattr(found, name))
 
@@ -186,7 +192,8 @@ class KeepwarmApp(Syncing, App[None]):
 
         from .palette import KeepwarmPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # textual types is_open's app as App[object], and App is invariant in its result type: no App[None] fits.
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(KeepwarmPalette(id="--command-palette"))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -218,7 +225,7 @@ class KeepwarmApp(Syncing, App[None]):
         await self.goto("contacts")
         screen = self.screen
         if _showing(screen, "screens.contacts", "ContactsScreen"):
-            screen.focus_search()
+            cast("ContactsScreen", screen).focus_search()
 
     def action_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -235,7 +242,10 @@ class KeepwarmApp(Syncing, App[None]):
 
     def open_contact(self, contact_id: int) -> None:
         screen = self.screen
-        if _showing(screen, "screens.contact_detail", "ContactScreen") and screen.contact_id == contact_id:
+        if (
+            _showing(screen, "screens.contact_detail", "ContactScreen")
+            and cast("ContactScreen", screen).contact_id == contact_id
+        ):
             return  # open already: a second Enter on the contacts list, queued behind the first, stacked it twice
         self.push_screen(_loaded("screens.contact_detail", "ContactScreen")(contact_id))
 
@@ -458,7 +468,8 @@ class KeepwarmApp(Syncing, App[None]):
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
-        self.call_from_thread(self._contact_added, contact_id, contact.name)
+        # textual's `T | Awaitable[T]` result leaves mypy no T for a coroutine function.
+        self.call_from_thread(self._contact_added, contact_id, contact.name)  # type: ignore[arg-type]
 
     async def _contact_added(self, contact_id: int, name: str) -> None:
         self.notify(f"Added {name}.")
@@ -498,7 +509,7 @@ class KeepwarmApp(Syncing, App[None]):
 
     def _example_failed(self, message: str) -> None:
         if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
-            self.screen.busy(False)
+            cast("WelcomeScreen", self.screen).busy(False)
         self._failed(message, "Example data not loaded")
 
     def change_book(self, path: Path) -> None:
@@ -517,7 +528,7 @@ class KeepwarmApp(Syncing, App[None]):
     async def leave_welcome_if_filled(self) -> None:
         if _queries().is_empty(self.session):
             if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
-                self.screen.busy(False)
+                cast("WelcomeScreen", self.screen).busy(False)
             self.notify("Still empty.", severity="warning")
             return
         if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
@@ -535,11 +546,12 @@ class KeepwarmApp(Syncing, App[None]):
         except UserError as exc:
             self.call_from_thread(self._import_failed, exc.message)
             return
-        self.call_from_thread(self._filled, summary)
+        # textual's `T | Awaitable[T]` result leaves mypy no T for a coroutine function.
+        self.call_from_thread(self._filled, summary)  # type: ignore[arg-type]
 
     def _import_failed(self, message: str) -> None:
         if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
-            self.screen.show_import_error(message)
+            cast("WelcomeScreen", self.screen).show_import_error(message)
         else:
             self._failed(message, "Not imported")
 

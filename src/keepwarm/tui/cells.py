@@ -9,7 +9,7 @@ text) when its row is built -- never per keystroke or per paint.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -93,7 +93,7 @@ class FittedTable(DataTable):
         self.order = tuple(order)
         self.widths: list[int] = []
         self._fitted_to = 0
-        self._filled: tuple[list[list[Text]], list[Hashable]] | None = None
+        self._filled: tuple[list[list[Text]], Sequence[str | None]] | None = None
 
     def on_mount(self) -> None:
         for key, label in self.spec:
@@ -119,7 +119,7 @@ class FittedTable(DataTable):
             return list(cells)
         return [cut_text(cell, width) for cell, width in zip(cells, self.widths)]
 
-    def fill(self, rows: list[list[Text]], keys: list[Hashable]) -> None:
+    def fill(self, rows: list[list[Text]], keys: Sequence[str | None]) -> None:
         self._filled = (rows, keys)
         self.fit([[cell.plain for cell in row] for row in rows])
         for cells, key in zip(rows, keys):

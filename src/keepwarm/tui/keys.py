@@ -7,8 +7,18 @@ dropped rather than typed into its first field.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual import _time  # the clock Textual stamps every key event with
 from textual.await_complete import AwaitComplete
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    # To the type checker the mixins below are the screens they are mixed into; at run time they add to their bases.
+    _Screen = Screen[Any]
+else:
+    _Screen = object
 
 
 def typing_starts_now(screen) -> None:
@@ -21,7 +31,7 @@ def typing_starts_now(screen) -> None:
     screen.call_after_refresh(shown)
 
 
-class ClosesOnce:
+class ClosesOnce(_Screen):
     """A dialog answers once: a second Enter or ctrl+s queued before it closed is ignored.
 
     Both key presses of a fast double press reach the dialog before it leaves

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -12,6 +14,9 @@ from textual.widgets import Button, Input, OptionList
 from .. import queries
 from .keys import ClosesOnce
 from .views import IndexEntry, view_of
+
+if TYPE_CHECKING:
+    from .app import KeepwarmApp
 
 
 class KeepwarmPalette(ClosesOnce, CommandPalette):
@@ -30,9 +35,14 @@ class KeepwarmPalette(ClosesOnce, CommandPalette):
 
 
 class KeepwarmCommands(Provider):
-    def _actions(self) -> list[tuple[str, str, object]]:
-        app = self.app
-        out = [
+    @property
+    def keepwarm(self) -> KeepwarmApp:
+        # Textual's Provider sees any App; these commands are only ever KeepwarmApp's (its COMMANDS).
+        return cast("KeepwarmApp", self.app)
+
+    def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = self.keepwarm
+        out: list[tuple[str, str, Callable[[], object]]] = [
             ("Go to agenda", "who to reach out to today", partial(app.goto, "agenda")),
             ("Go to contacts", "search and filter everyone", partial(app.goto, "contacts")),
             ("Go to accounts", "stakeholder maps", partial(app.goto, "accounts")),
@@ -72,7 +82,7 @@ class KeepwarmCommands(Provider):
         return out
 
     async def startup(self) -> None:
-        found = await asyncio.to_thread(queries.contact_index, self.app.session)
+        found = await asyncio.to_thread(queries.contact_index, self.keepwarm.session)
         self.contacts = [view_of(IndexEntry, person) for person in found]
 
     async def discover(self) -> Hits:
@@ -92,7 +102,7 @@ class KeepwarmCommands(Provider):
                 yield Hit(
                     score,
                     matcher.highlight(text),
-                    partial(self.app.open_contact, person.id),
+                    partial(self.keepwarm.open_contact, person.id),
                     text=f"Open {text}",
                     help=person.account or "contact",
                 )

@@ -26,7 +26,16 @@ from textual.reactive import reactive
 from ..errors import UserError
 
 if TYPE_CHECKING:
+    from textual.app import App
+
+    from ..session import Session
     from ..sources.sync import SourceSummary
+    from .workers import EngineGate
+
+    # To the type checker the mixin is the app it is mixed into; at run time it adds to KeepwarmApp's bases.
+    _App = App[None]
+else:
+    _App = object
 
 #: What to type to connect a first source (the same words as `keepwarm source add --help`).
 FIRST_SOURCE = "keepwarm source add maildir ~/Mail/work"
@@ -52,8 +61,14 @@ class _Outcome:
     problem: str | None = None
 
 
-class Syncing:
+class Syncing(_App):
     """The sync action, mixed into `KeepwarmApp` (its gate, session, notices and `data_changed`)."""
+
+    if TYPE_CHECKING:  # what KeepwarmApp gives the mixin
+        session: Session
+        gate: EngineGate
+
+        def data_changed(self) -> None: ...
 
     #: What the line under the header says about the sync ("" when none runs); every NavBar shows it.
     sync_line: reactive[str] = reactive("")
@@ -76,7 +91,7 @@ class Syncing:
 
     def stop_sync(self) -> None:
         """The app is leaving: the sync stops at its next item and nobody waits for it."""
-        if self._sync_cancel is not None:
+        if self._sync_cancel is not None and self._sync_over is not None:  # both are set together
             self._sync_cancel.set()
             self._sync_over.set()
 

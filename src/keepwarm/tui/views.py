@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ def view_of(cls: type[T], data: Mapping[str, Any], **given: Any) -> T:
     value shows as the list it is). A field with a default may be missing from `data`;
     one without may not (a KeyError here, where the view is built, says which)."""
     values: dict[str, Any] = {}
-    for name, required, as_tuple in _fields(cls):
+    for name, required, as_tuple in _fields(cast(type, cls)):  # a class: hashable, which type[T] hides
         if name in given:
             values[name] = given[name]
         elif name in data:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from .. import budget
 from ..session import Session
@@ -27,6 +27,7 @@ from ..session import Session
 if TYPE_CHECKING:  # the engine (plugins, rule packs) loads in the first worker that runs it, not at start-up
     from ..engine.agenda import Agenda, AgendaItem
     from ..engine.evaluate import Evaluation
+    from ..store.watch import ChangeWatcher
 
 
 class EngineGate:
@@ -38,7 +39,7 @@ class EngineGate:
         self._evaluated_at = -1
         self._persisted = False
         #: Set by the app: told about the gate's own writes, so that they are not taken for news.
-        self.watcher = None
+        self.watcher: ChangeWatcher | None = None  # the app's, once it is mounted
         self._holder: int | None = None  # the thread that holds the lock for the current engine work
         #: Set when the app quits: work still queued for the lock is given up rather than started.
         self.closed = False
@@ -110,6 +111,10 @@ class EngineGate:
             self._evaluation, self._evaluated_at, self._persisted = agenda.evaluation, version, True
             return agenda
 
+    @overload
+    def advice(self, item: AgendaItem) -> tuple[dict, list[str]]: ...
+    @overload
+    def advice(self, item: AgendaItem, *, wait: bool) -> tuple[dict, list[str]] | None: ...
     def advice(self, item: AgendaItem, *, wait: bool = True) -> tuple[dict, list[str]] | None:
         """One agenda item's tips and suggestions (JSON), and the run's problems once they are known.
 

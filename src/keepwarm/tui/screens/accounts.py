@@ -6,6 +6,8 @@ The list comes from `queries.account_rows`; the highlighted account's map from
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -202,7 +204,7 @@ class AccountsScreen(DataScreen):
         listing = self.query_one("#account-list", OptionList)
         if listing.highlighted is None or not self.accounts:
             return
-        account_id = int(listing.get_option_at_index(listing.highlighted).id)
+        account_id = int(cast(str, listing.get_option_at_index(listing.highlighted).id))  # options carry ids
         if (
             self.current is not None
             and self.current.account.id == account_id

@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -47,6 +47,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ...errors import UserError
+from ...model import stored_id
 from ...store import snapshots
 from ...wording import nothing_due, plural
 from ..cells import cut_cell, give_way
@@ -56,8 +57,11 @@ from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
 from .base import DataScreen
 
-if TYPE_CHECKING:  # the engine loads in the worker, after the first paint
-    from ...engine.agenda import AgendaItem
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ...engine.agenda import AgendaItem  # the engine loads in the worker, after the first paint
+    from ..app import KeepwarmApp
 
 SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"))
 WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}
@@ -152,6 +156,9 @@ class AgendaList(DataTable):
     scrolled into view against a height of zero and the first section's title (row 0) goes out
     of sight for good; on every resize, the first item brings its title back."""
 
+    if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
+        app = getters.app(KeepwarmApp)
+
     # A list of people, not a spreadsheet: Home and End go to the first and last item. DataTable's
     # own Home moved sideways (nothing to see with a row cursor), and its ctrl+Home landed on the
     # title "Overdue", from which the cursor stepped back to where it was.
@@ -160,14 +167,18 @@ class AgendaList(DataTable):
         Binding("end,ctrl+end", "last_item", "Last item", show=False),
     ]
 
+    @property
+    def _rows(self) -> list[tuple[str, Any]]:
+        return cast("AgendaScreen", self.screen).rows  # the list is shown on the agenda only
+
     def action_first_item(self) -> None:
-        self._to_item(range(len(self.screen.rows)))
+        self._to_item(range(len(self._rows)))
 
     def action_last_item(self) -> None:
-        self._to_item(range(len(self.screen.rows) - 1, -1, -1))
+        self._to_item(range(len(self._rows) - 1, -1, -1))
 
     def _to_item(self, order: range) -> None:
-        rows = self.screen.rows
+        rows = self._rows
         row = next((row for row in order if rows[row][0] == "item"), None)
         if row is not None and row < self.row_count:
             self.move_cursor(row=row, animate=False)
@@ -344,7 +355,7 @@ class AgendaScreen(DataScreen):
             until=out["until"],
             today=agenda.evaluation.today,
             items=rows,
-            sources={item.followup.id: item for item in agenda.items},
+            sources={stored_id(item.followup.id): item for item in agenda.items},
             messages=agenda.evaluation.runtime.messages(),
         )
 
@@ -497,6 +508,8 @@ class AgendaScreen(DataScreen):
 
     def _show_summary(self) -> None:
         data = self.data
+        if data is None:  # nothing loaded yet: no summary to show
+            return
         today = data.today
         text = Content("  ·  ").join(
             [f"{today:%A %d %B %Y}", " · ".join(f"{self._counts[b]} {t.lower()}" for b, t in SECTIONS)]
@@ -631,9 +644,10 @@ class AgendaScreen(DataScreen):
         if item.advice is None:
             item.advice = Advice.from_json(advice)
         # Problems of this load only (a later load may have replaced the rows meanwhile).
-        current = self.data is not None and any(i is item for i in self.data.items)
-        if current and len(messages) != len(self.data.messages):
-            self.data.messages = messages
+        data = self.data
+        current = data is not None and any(i is item for i in data.items)
+        if data is not None and current and len(messages) != len(data.messages):
+            data.messages = messages
             self._show_summary()
         if later and self.current_item() is item:
             self._show_panel()

@@ -8,6 +8,8 @@ screen reloads when it comes back into view after the data changed.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.screen import Screen
@@ -17,8 +19,15 @@ from textual.worker import get_current_worker
 from ...errors import UserError
 from ..keys import OwnKeysFirst
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app import KeepwarmApp
+
 
 class DataScreen(OwnKeysFirst, Screen):
+    if TYPE_CHECKING:  # the app these screens run in, as the type checker sees `self.app`
+        app = getters.app(KeepwarmApp)
     #: The widget that shows the loading indicator during the first load.
     LOADING_TARGET = "#body"
 
@@ -88,5 +97,5 @@ class DataScreen(OwnKeysFirst, Screen):
     def fetch(self):  # pragma: no cover - each screen defines it
         raise NotImplementedError
 
-    def show(self, data) -> None:  # pragma: no cover - each screen defines it
+    def show(self, data) -> Awaitable[None] | None:  # pragma: no cover - each screen defines it (sync or async)
         raise NotImplementedError

@@ -7,10 +7,13 @@ worker; each keystroke or filter change re-runs `queries.filter_rows` and
 
 from __future__ import annotations
 
+from typing import cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select
 
 from ... import queries
@@ -64,7 +67,7 @@ class ContactsScreen(DataScreen):
         self.shown: list[ContactRow] = []
         self.sort_by = "name"
         self.descending = False
-        self._debounce = None
+        self._debounce: Timer | None = None
         self._choices_key: tuple = ()
         self.rows_shown_once = False
         self._cut: dict[int, list] = {}  # each row's cells cut to the columns of the last fit, by contact id
@@ -219,7 +222,7 @@ class ContactsScreen(DataScreen):
 
     @on(DataTable.RowSelected, "#contacts-table")
     def _open_row(self, event: DataTable.RowSelected) -> None:
-        self.app.open_contact(int(event.row_key.value))
+        self.app.open_contact(int(cast(str, event.row_key.value)))  # every row is added with its id as key
 
     @on(DataTable.HeaderSelected, "#contacts-table")
     def _header(self, event: DataTable.HeaderSelected) -> None:

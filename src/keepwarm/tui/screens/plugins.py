@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from ... import budget, queries
@@ -103,7 +104,7 @@ class PluginsScreen(DataScreen):
             self._poll.stop()
             self._poll = None
 
-    _poll = None
+    _poll: Timer | None = None
 
     def _look_again(self) -> None:
         """A plugin was inside a call: look again, to show it done or too slow as soon as it is."""

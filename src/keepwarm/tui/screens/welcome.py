@@ -6,6 +6,8 @@ the user's stays empty, theirs alone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,11 @@ from ..keys import OwnKeysFirst
 from ..render import short_path
 from ..widgets.fields import Field
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app import KeepwarmApp
+
 IMPORT_HELP = (
     "From the command line:\n"
     "  keepwarm import vcard contacts.vcf\n"
@@ -28,6 +35,8 @@ IMPORT_HELP = (
 
 
 class WelcomeScreen(OwnKeysFirst, Screen):
+    if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
+        app = getters.app(KeepwarmApp)
     BINDINGS = [
         Binding("e", "example", "Demo book", id="welcome.example", tooltip="Try keepwarm on made-up people"),
         Binding("i", "import", "Import", id="welcome.import"),

@@ -6,6 +6,8 @@ Nothing is pre-selected that a key typed a moment earlier could answer.
 
 from __future__ import annotations
 
+from typing import cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -70,7 +72,7 @@ class PickScreen(TypingWhenShown, ModalScreen[int | None]):
 
     @on(OptionList.OptionSelected, "#pick-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id))
+        self.dismiss(int(cast(str, event.option.id)))  # every option is added with its id
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -7,6 +7,8 @@ writes it, whole, in a worker.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +25,11 @@ from ..keys import TypingWhenShown
 from ..render import words
 from .confirm import ConfirmScreen, PickScreen
 from .fields import Field
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app import KeepwarmApp
 
 
 def _options(enum) -> list[tuple[str, str]]:
@@ -179,7 +186,8 @@ class ContactForm(Vertical):
             first.control.focus()
             self.notify(f"{first.label}: {checked.errors[first.field_name]}", severity="error")
             return
-        self.post_message(self.Saved(self, checked.value, self.base.id if self.base else None))
+        contact = cast(Contact, checked.value)  # a checked contact form that is ok holds its Contact
+        self.post_message(self.Saved(self, contact, self.base.id if self.base else None))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -212,6 +220,9 @@ class ContactFormScreen(TypingWhenShown, ModalScreen[Contact | int | None]):
     Dismissed with the new record, with the id of an existing contact the user
     chose to open instead (someone already has this name or e-mail), or None.
     """
+
+    if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
+        app = getters.app(KeepwarmApp)
 
     def __init__(self, contact: Contact | None = None) -> None:
         super().__init__(classes="dialog-screen")

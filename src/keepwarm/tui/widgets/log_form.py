@@ -8,6 +8,7 @@ marked done and its suggested channel). It checks as you type through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +26,11 @@ from ..keys import TypingWhenShown
 from ..render import words
 from .confirm import ConfirmScreen
 from .fields import Field
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from ..app import KeepwarmApp
 
 
 def _options(enum) -> list[tuple[str, str]]:
@@ -52,6 +58,8 @@ class LogResult:
 
 
 class LogScreen(TypingWhenShown, ModalScreen[LogResult | None]):
+    if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
+        app = getters.app(KeepwarmApp)
     BINDINGS = [
         Binding("ctrl+s", "save", "Log it", id="log.save"),
         Binding("escape", "cancel", "Cancel", id="log.cancel"),
@@ -215,7 +223,9 @@ class LogScreen(TypingWhenShown, ModalScreen[LogResult | None]):
                 if first is not None:
                     first.control.focus()
             return
-        self.dismiss(LogResult(checked.value, self.request.followup_id, self.query_one("#in-contacts", Input).value))
+        # A checked log form that is ok holds the keyword arguments of the log (forms.check_touch).
+        fields = cast(dict, checked.value)
+        self.dismiss(LogResult(fields, self.request.followup_id, self.query_one("#in-contacts", Input).value))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -97,8 +97,9 @@ class PromiseScreen(TypingWhenShown, ModalScreen[Commitment | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        if self.check(reveal=True).ok:
-            self.dismiss(self.checked.value)
+        checked = self.check(reveal=True)
+        if checked.ok:
+            self.dismiss(checked.value)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

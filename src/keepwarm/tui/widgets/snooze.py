@@ -62,8 +62,9 @@ class SnoozeScreen(TypingWhenShown, ModalScreen[dt.date | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        if self.check().ok:
-            self.dismiss(self.checked.value)
+        checked = self.check()
+        if checked.ok:
+            self.dismiss(checked.value)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

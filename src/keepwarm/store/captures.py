@@ -370,11 +370,14 @@ def link_replies(conn: Connection, after: int) -> int:
     i = interactions.c
     for part in _chunks(sorted(answers)):
         conn.execute(update(interactions).where(i.id.in_(part)).values(in_reply=True))
-    for asked, hours in first.items():
-        current = conn.execute(select(i.responded, i.response_hours).where(i.id == asked)).one()
-        if current.responded and current.response_hours is not None and current.response_hours <= hours:
-            continue
-        conn.execute(update(interactions).where(i.id == asked).values(responded=True, response_hours=round(hours, 2)))
+    if first:  # one statement for all: an earlier, quicker answer already recorded is kept
+        conn.execute(
+            text(
+                "UPDATE interactions SET responded = 1, response_hours = :hours WHERE id = :asked "
+                "AND NOT (coalesce(responded, 0) AND response_hours IS NOT NULL AND response_hours <= :hours)"
+            ),
+            [{"asked": asked, "hours": round(hours, 2)} for asked, hours in first.items()],
+        )
     return len(first)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from .schema import engine_account_marks, engine_marks
 
@@ -72,3 +72,13 @@ def clear(
             conn.execute(done_accounts.where(a.account_id.in_(ids[start : start + 500])))
     else:
         conn.execute(done_accounts)
+
+
+def mark_accounts(conn: Connection, account_ids: Iterable[int]) -> None:
+    """Mark these accounts changed: their members are evaluated by the next run (one that evaluated
+    some members alone changed what the others read)."""
+    ids = sorted(set(account_ids))
+    if ids:
+        conn.execute(
+            insert(engine_account_marks).prefix_with("OR REPLACE"), [{"account_id": aid} for aid in ids]
+        )

@@ -213,6 +213,8 @@ contact_snapshots = Table(
     Column("account_id", Integer),
     Column("digest", Integer, nullable=False),
     Column("warnings", Text, nullable=False),
+    Column("terms", Text, nullable=False, server_default="[]"),  # the health's terms, as `Health.to_json` gives them
+    Column("problems", Text),  # what plugins failed to say about this contact (JSON), NULL when none
 )
 
 account_snapshots = Table(
@@ -228,6 +230,11 @@ snapshot_runs = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("evaluated_on", Date, nullable=False),
+    # What the stored results were worked out under (engine/state.py): another state means a whole run.
+    Column("state", String),
+    # A cadence or warning plugin read the whole network: any change may change anyone's result.
+    Column("reads_network", Boolean, nullable=False, server_default=false()),
+    Column("problems", Text),  # the last whole run's problems tagged with no contact (JSON), NULL when none
 )
 
 commitments = Table(

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import marshal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, type_coerce, update
@@ -133,17 +134,60 @@ def _write(conn: Connection, table, key, fresh: dict[int, tuple], row) -> int:
     return len(changed) + len(added)
 
 
-def _date_run(conn: Connection, today: dt.date, *, whole_book: bool) -> None:
-    """The date the rows are from, in one place: a run over the whole book sets it; a run over a few
-    contacts (a detail, a logged touch) leaves the book's date alone unless none is stored yet."""
-    stored = conn.execute(select(snapshot_runs.c.evaluated_on).where(snapshot_runs.c.id == 1)).scalar()
+@dataclass(frozen=True)
+class RunFacts:
+    """What the stored results as a whole were worked out under, beside the rows (one row, id 1)."""
+
+    #: The state of engine/state.py; None: not known to be whole (set only by a run over the whole book).
+    state: str | None
+    #: A cadence or warning plugin read the network: any change may change anyone's result.
+    reads_network: bool
+    #: The problems plugins had (`PluginProblem.to_json()`), shown again while the results are kept.
+    problems: list[dict]
+
+
+def run_facts(conn: Connection) -> RunFacts | None:
+    """What the stored results were worked out under; None when no run stored any."""
+    r = snapshot_runs.c
+    row = conn.execute(select(r.state, r.reads_network, r.problems).where(r.id == 1)).first()
+    if row is None:
+        return None
+    return RunFacts(row.state, bool(row.reads_network), json.loads(row.problems) if row.problems else [])
+
+
+def _merged(before: list[dict], after: list[dict]) -> list[dict]:
+    """The problems stored before, updated by a later run over some contacts (one per plugin and hook)."""
+    out = {(p["plugin"], p["hook"]): p for p in before}
+    out.update(((p["plugin"], p["hook"]), p) for p in after)
+    return list(out.values())
+
+
+def _date_run(conn: Connection, today: dt.date, facts: RunFacts, *, whole_book: bool) -> None:
+    """The date and the facts of the stored results, in one place: a run over the whole book sets
+    them; a run over a few contacts (a detail, a logged touch) leaves the book's date and state
+    alone, and adds what it found to the rest."""
+    r = snapshot_runs.c
+    stored = conn.execute(select(r.evaluated_on, r.reads_network, r.problems).where(r.id == 1)).first()
+    if whole_book or stored is None:
+        values = {
+            "evaluated_on": today,
+            "state": facts.state if whole_book else None,
+            "reads_network": facts.reads_network,
+            "problems": _encode(facts.problems) if facts.problems else None,
+        }
+    else:
+        problems = _merged(json.loads(stored.problems) if stored.problems else [], facts.problems)
+        values = {
+            "reads_network": bool(stored.reads_network) or facts.reads_network,
+            "problems": _encode(problems) if problems else None,
+        }
     if stored is None:
-        conn.execute(insert(snapshot_runs).values(id=1, evaluated_on=today))
-    elif whole_book and stored != today:
-        conn.execute(update(snapshot_runs).where(snapshot_runs.c.id == 1).values(evaluated_on=today))
+        conn.execute(insert(snapshot_runs).values(id=1, **values))
+    else:
+        conn.execute(update(snapshot_runs).where(r.id == 1).values(**values))
 
 
-def store(conn: Connection, evaluation) -> int:
+def store(conn: Connection, evaluation, *, run: RunFacts) -> int:
     """Store what this run concluded for the contacts it evaluated (and their accounts); returns
     how many rows changed. Called inside the run's reconcile transaction, so the snapshots and the
     stored follow-ups always come from the same run.
@@ -153,7 +197,7 @@ def store(conn: Connection, evaluation) -> int:
     row's digest is taken over those plain values; the warnings' JSON is written only for the rows
     whose digest differs, and the run's date is stored once, so an unchanged row is never rewritten.
     """
-    _date_run(conn, evaluation.today, whole_book=evaluation.open_followups is not None)
+    _date_run(conn, evaluation.today, run, whole_book=evaluation.open_followups is not None)
     texts = _WarningTexts()
     account_of, account_warnings = evaluation.account_of, evaluation.account_warnings
     accounts_ = {aid: (_fingerprint(texts, found), found) for aid, found in account_warnings.items()}
@@ -169,14 +213,14 @@ def store(conn: Connection, evaluation) -> int:
             found = found[: len(found) - len(shared)]
         else:
             aid = None
-        score, band = health.score, health.band
-        digest = _fingerprint(texts, found, score, band, aid)
-        contacts_[cid] = (digest, score, band, found, aid)
+        score, band, terms = health.score, health.band, health.terms
+        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)))
+        contacts_[cid] = (digest, score, band, found, aid, terms)
 
     def account_row(aid, digest, found):
         return {"account_id": aid, "digest": digest, "warnings": texts(found)}
 
-    def contact_row(cid, digest, score, band, found, aid):
+    def contact_row(cid, digest, score, band, found, aid, terms):
         return {
             "contact_id": cid,
             "score": score,
@@ -184,6 +228,7 @@ def store(conn: Connection, evaluation) -> int:
             "account_id": aid,
             "digest": digest,
             "warnings": texts(found),
+            "terms": _encode([term.to_json() for term in terms]),
         }
 
     return _write(conn, account_snapshots, account_snapshots.c.account_id, accounts_, account_row) + _write(
@@ -237,6 +282,7 @@ def _as_text(column):
 def _stored_query():
     """Built once (`_STORED`), the window's end bound at run time."""
     f, c, a, s = followups.c, contacts.c, accounts.c, contact_snapshots.c
+    shared = account_snapshots.alias("shared")  # the account's warnings, stored once for its members
     until = bindparam("until")
     # Plain texts, not SQLAlchemy's date types: the JSON wants the texts, and parsing 5,000 rows' dates is not free.
     return (
@@ -265,11 +311,15 @@ def _stored_query():
             s.contact_id,
             s.score,
             s.band,
+            s.terms,
+            s.warnings,
+            shared.c.warnings,
         )
         .select_from(
             followups.join(contacts, c.id == f.contact_id)
             .outerjoin(accounts, a.id == c.account_id)
             .outerjoin(contact_snapshots, s.contact_id == f.contact_id)
+            .outerjoin(shared, shared.c.account_id == s.account_id)
         )
         .where(
             f.status.in_(OPEN_STATES),
@@ -283,13 +333,24 @@ def _stored_query():
 _STORED = _stored_query()
 
 
-def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None, days: int = 7) -> StoredAgenda | None:
-    """Open follow-ups due by `on + days` with their contacts' stored health, ordered as
-    `build_agenda` orders them; None when no engine run has stored anything yet.
+def stored_agenda(
+    conn: Connection,
+    today: dt.date,
+    *,
+    on: dt.date | None = None,
+    days: int = 7,
+    details: bool = False,
+    results: Callable[[int], tuple[dict, list]] | None = None,
+) -> StoredAgenda | None:
+    """Open follow-ups due by `on + days` with their contacts' stored health, ordered by urgency;
+    None when no engine run has stored anything yet (unless `results` gives them).
 
-    The rows come through the driver's cursor (`plain_rows`): the first paint waits for this.
+    With `details`, each row is whole (the health's terms, the warnings); without, score and band
+    (what a row on screen shows; `details()` fills in one when it is looked at). `results(contact_id)`
+    gives a contact's health and warnings (as JSON) from a run that stored nothing, in place of the
+    stored ones. The rows come through the driver's cursor (`plain_rows`): the first paint waits for this.
     """
-    if not has_snapshots(conn):
+    if results is None and not has_snapshots(conn):
         return None
     start = on or today
     until = start + dt.timedelta(days=days)
@@ -323,18 +384,29 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
         snapshot,
         score,
         band,
+        terms,
+        own,
+        shared,
     ) in plain_rows(conn, _STORED, {"until": until}):
         when_text = snoozed_until if status == _SNOOZED and snoozed_until is not None else due
         when = dates.get(when_text)
         if when is None:
             when = dates[when_text] = dt.date.fromisoformat(when_text)
-        if snapshot is None:
+        if results is not None:
+            health, warnings = results(cid)
+            score = health["score"]
+        elif snapshot is None:
             unevaluated += 1
+            health = dict(UNKNOWN_HEALTH)
+            warnings = []
         else:
             evaluated = True
+            health = {"score": score, "band": band}
+            if details:
+                health["terms"] = json.loads(terms)
+                warnings = json.loads(own) + (json.loads(shared) if shared else [])
         overdue = (start - when).days
-        items.append(
-            {
+        item = {
                 "followup": {
                     "id": fid,
                     "contact_id": cid,
@@ -364,10 +436,13 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
                 "due": when_text,
                 "bucket": "overdue" if overdue > 0 else "today" if overdue == 0 else "upcoming",
                 "overdue_days": overdue,
-                "health": {"score": score, "band": band} if snapshot is not None else dict(UNKNOWN_HEALTH),
-            }
-        )
-        # As `build_agenda` orders them; a contact without a snapshot comes last of its day.
+                "health": health,
+        }
+        if details or results is not None:
+            item["warnings"] = warnings
+        items.append(item)
+        # Most urgent first: the earliest due, then the weakest health, the highest tier, by name; a contact
+        # without a result comes last of its day.
         keys.append((when, 101 if score is None else score, tier, name.casefold()))
     order = sorted(range(len(items)), key=keys.__getitem__)
     run = conn.execute(select(_as_text(snapshot_runs.c.evaluated_on))).scalar() if evaluated else None

@@ -353,10 +353,10 @@ class AgendaScreen(DataScreen):
                 row.advice = Advice.from_json(gate.advice(item)[0])
         return AgendaData(
             until=out["until"],
-            today=agenda.evaluation.today,
+            today=agenda.today,
             items=rows,
             sources={stored_id(item.followup.id): item for item in agenda.items},
-            messages=agenda.evaluation.runtime.messages(),
+            messages=agenda.runtime.messages(),
         )
 
     def show(self, data: AgendaData, *, again: bool = False) -> None:

@@ -10,6 +10,11 @@ increasing number (AUTOINCREMENT never reuses one): a run remembers the
 highest it read and clears only up to it, so a change made while it ran is
 evaluated by the next run.
 
+The stored results gain what an agenda row shows and a run must not lose: the
+health's terms, the problems plugins had, and the state they were worked out
+under (snapshot_runs.state). Stored results are derived: the ones an earlier
+version stored are dropped, and the next run stores them whole.
+
 Revision ID: 0007
 Revises: 0006
 """
@@ -59,6 +64,15 @@ def _triggers() -> dict[str, str]:
 
 
 def upgrade() -> None:
+    for table in ("contact_snapshots", "account_snapshots", "snapshot_runs"):
+        op.execute(f"DELETE FROM {table}")
+    with op.batch_alter_table("contact_snapshots") as batch:
+        batch.add_column(sa.Column("terms", sa.Text(), nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("problems", sa.Text()))
+    with op.batch_alter_table("snapshot_runs") as batch:
+        batch.add_column(sa.Column("state", sa.String()))
+        batch.add_column(sa.Column("reads_network", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("problems", sa.Text()))
     op.create_table(
         "engine_marks",
         sa.Column("mark", sa.Integer(), primary_key=True, autoincrement=True),
@@ -85,3 +99,10 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("engine_account_marks")
     op.drop_table("engine_marks")
+    with op.batch_alter_table("snapshot_runs") as batch:
+        batch.drop_column("problems")
+        batch.drop_column("reads_network")
+        batch.drop_column("state")
+    with op.batch_alter_table("contact_snapshots") as batch:
+        batch.drop_column("problems")
+        batch.drop_column("terms")

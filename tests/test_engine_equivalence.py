@@ -35,7 +35,7 @@ ACCOUNTS = [None, "Acme", "Globex"]
 CHANNELS = ["call", "email", "meeting", "text"]
 RULE_CHANGES = [
     "",
-    "[cadence_interval.tiers]\na = 10\n",
+    "[cadence.tier_days]\na = 10\n",
     "[reply_slowdown]\nenabled = false\n",
     "[engine]\nrecent_days = 60\n",
 ]

@@ -79,6 +79,20 @@ class Advisor:
         }
 
 
+class _Texts:
+    """The stored texts that make an agenda's rows whole, read for all its rows when the first is wanted."""
+
+    def __init__(self, session: Session, contact_ids: list[int]) -> None:
+        self._session, self._ids = session, contact_ids
+        self._found: dict[int, tuple] | None = None
+
+    def __call__(self, contact_id: int) -> tuple | None:
+        if self._found is None:
+            with self._session.store.read() as conn:
+                self._found = snapshots.texts_of(conn, self._ids)
+        return self._found.get(contact_id)
+
+
 class AgendaContact(NamedTuple):
     """The contact as an agenda row shows it."""
 
@@ -94,37 +108,47 @@ class AgendaContact(NamedTuple):
 class AgendaItem:
     """One row of the agenda: its JSON as the store gives it, and its advice on demand."""
 
-    row: dict
+    _row: dict
     advisor: Advisor = field(repr=False, compare=False)
     #: How many of the best suggestions the agenda shows.
     shown: int = 3
+    #: Reads the stored texts that make rows whole, for every item of the agenda at once (`_Texts`).
+    _texts: _Texts | None = field(default=None, repr=False, compare=False)
     _followup: FollowUp | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def row(self) -> dict:
+        """The row's JSON (`Agenda.to_json(advice=False)`'s item)."""
+        if "warnings" not in self._row:
+            assert self._texts is not None  # a row without its warnings comes from the store
+            snapshots.filled(self._row, self._texts(self.contact_id))
+        return self._row
 
     @property
     def followup(self) -> FollowUp:
         if self._followup is None:
-            self._followup = FollowUp.model_validate(self.row["followup"])
+            self._followup = FollowUp.model_validate(self._row["followup"])
         return self._followup
 
     @property
     def contact(self) -> AgendaContact:
-        return AgendaContact(**self.row["contact"])
+        return AgendaContact(**self._row["contact"])
 
     @property
     def contact_id(self) -> int:
-        return self.row["contact"]["id"]
+        return self._row["contact"]["id"]
 
     @property
     def due(self) -> dt.date:
-        return dt.date.fromisoformat(self.row["due"])
+        return dt.date.fromisoformat(self._row["due"])
 
     @property
     def overdue_days(self) -> int:
-        return self.row["overdue_days"]
+        return self._row["overdue_days"]
 
     @property
     def bucket(self) -> str:
-        return self.row["bucket"]
+        return self._row["bucket"]
 
     @property
     def health(self) -> Health:
@@ -267,13 +291,15 @@ def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
             session.today,
             on=start,
             days=days,
-            details=True,
             results=_results_of(given) if given is not None else None,
         )
     runtime: Runtime = session.runtime
     advisor = Advisor(session, given)
     shown = runtime.engine.suggestions_shown
-    items = [AgendaItem(row, advisor, shown) for row in stored.items] if stored is not None else []
+    items = []
+    if stored is not None:
+        texts = _Texts(session, [row["contact"]["id"] for row in stored.items if "warnings" not in row])
+        items = [AgendaItem(row, advisor, shown, texts) for row in stored.items]
     return Agenda(
         on=start,
         until=start + dt.timedelta(days=days),

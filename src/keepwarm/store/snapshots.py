@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import marshal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, type_coerce, update
@@ -261,8 +261,9 @@ class StoredAgenda:
     unevaluated: int = 0
 
     def to_json(self, conn: Connection) -> dict:
+        found = texts_of(conn, [item["contact"]["id"] for item in self.items if "warnings" not in item])
         for item in self.items:
-            details(conn, item)
+            filled(item, found.get(item["contact"]["id"]))
         return {"on": self.on.isoformat(), "until": self.until.isoformat(), "items": self.items, "problems": []}
 
 
@@ -282,7 +283,6 @@ def _as_text(column):
 def _stored_query():
     """Built once (`_STORED`), the window's end bound at run time."""
     f, c, a, s = followups.c, contacts.c, accounts.c, contact_snapshots.c
-    shared = account_snapshots.alias("shared")  # the account's warnings, stored once for its members
     until = bindparam("until")
     # Plain texts, not SQLAlchemy's date types: the JSON wants the texts, and parsing 5,000 rows' dates is not free.
     return (
@@ -311,15 +311,11 @@ def _stored_query():
             s.contact_id,
             s.score,
             s.band,
-            s.terms,
-            s.warnings,
-            shared.c.warnings,
         )
         .select_from(
             followups.join(contacts, c.id == f.contact_id)
             .outerjoin(accounts, a.id == c.account_id)
             .outerjoin(contact_snapshots, s.contact_id == f.contact_id)
-            .outerjoin(shared, shared.c.account_id == s.account_id)
         )
         .where(
             f.status.in_(OPEN_STATES),
@@ -339,16 +335,14 @@ def stored_agenda(
     *,
     on: dt.date | None = None,
     days: int = 7,
-    details: bool = False,
     results: Callable[[int], tuple[dict, list]] | None = None,
 ) -> StoredAgenda | None:
     """Open follow-ups due by `on + days` with their contacts' stored health, ordered by urgency;
     None when no engine run has stored anything yet (unless `results` gives them).
 
-    With `details`, each row is whole (the health's terms, the warnings); without, score and band
-    (what a row on screen shows; `details()` fills in one when it is looked at). `results(contact_id)`
-    gives a contact's health and warnings (as JSON) from a run that stored nothing, in place of the
-    stored ones. The rows come through the driver's cursor (`plain_rows`): the first paint waits for this.
+    A row holds the health's score and band; `filled()` (`details()` for one) adds the health's terms and the
+    warnings, read apart. `results(contact_id)` gives a contact's health and warnings (as JSON) from a run
+    that stored nothing, in place of the stored ones. The rows come through the driver's cursor (`plain_rows`): the first paint waits for this.
     """
     if results is None and not has_snapshots(conn):
         return None
@@ -384,9 +378,6 @@ def stored_agenda(
         snapshot,
         score,
         band,
-        terms,
-        own,
-        shared,
     ) in plain_rows(conn, _STORED, {"until": until}):
         when_text = snoozed_until if status == _SNOOZED and snoozed_until is not None else due
         when = dates.get(when_text)
@@ -402,9 +393,6 @@ def stored_agenda(
         else:
             evaluated = True
             health = {"score": score, "band": band}
-            if details:
-                health["terms"] = json.loads(terms)
-                warnings = json.loads(own) + (json.loads(shared) if shared else [])
         overdue = (start - when).days
         item = {
                 "followup": {
@@ -438,7 +426,7 @@ def stored_agenda(
                 "overdue_days": overdue,
                 "health": health,
         }
-        if details or results is not None:
+        if results is not None or snapshot is None:
             item["warnings"] = warnings
         items.append(item)
         # Most urgent first: the earliest due, then the weakest health, the highest tier, by name; a contact
@@ -455,20 +443,45 @@ def stored_agenda(
     )
 
 
+def texts_of(conn: Connection, contact_ids: Iterable[int]) -> dict[int, tuple[str, str, str | None]]:
+    """The stored texts that make rows whole (`filled`): each contact's health terms, own warnings and
+    account's warnings. Read apart from the rows, for the rows someone wants whole: reading them with
+    every row cost more than the rows."""
+    s, a = contact_snapshots.c, account_snapshots.c
+    query = (
+        select(s.contact_id, s.terms, s.warnings, a.warnings)
+        .select_from(contact_snapshots.outerjoin(account_snapshots, a.account_id == s.account_id))
+        .where(s.contact_id.in_(bindparam("ids", expanding=True)))
+    )
+    ids = sorted(set(contact_ids))
+    out: dict[int, tuple[str, str, str | None]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        for cid, terms, own, shared in plain_rows(conn, query, {"ids": ids[start : start + _CHUNK]}):
+            out[cid] = (terms, own, shared)
+    return out
+
+
+#: Ids per statement (SQLite's limit on bound parameters is 32,766).
+_CHUNK = 10_000
+
+
+def filled(item: dict, texts: tuple[str, str, str | None] | None) -> dict:
+    """A row of `stored_agenda` made whole with its stored texts (`texts_of`): the health's terms and the
+    warnings. A row without any (its contact not evaluated) gets none."""
+    if "warnings" not in item:
+        if texts is None:
+            item["warnings"] = []
+        else:
+            terms, own, shared = texts
+            if "health" in item:
+                item["health"]["terms"] = json.loads(terms)
+            item["warnings"] = json.loads(own) + (json.loads(shared) if shared else [])
+    return item
+
+
 def details(conn: Connection, item: dict) -> dict:
-    """Fill in a stored item's warnings (its contact's own, then its account's). Its health stays score
-    and band: the terms' words are the engine's, shown once its run is done."""
+    """One stored row made whole (`filled`), read for it alone: the row a user looks at."""
     if "warnings" in item:
         return item
-    s, a = contact_snapshots.c, account_snapshots.c
-    row = conn.execute(
-        select(s.warnings, a.warnings)
-        .select_from(contact_snapshots.outerjoin(account_snapshots, a.account_id == s.account_id))
-        .where(s.contact_id == item["contact"]["id"])
-    ).first()
-    if row is None:  # not evaluated yet (or no longer: a run since dropped it)
-        item["warnings"] = []
-        return item
-    own, shared = row
-    item["warnings"] = json.loads(own) + (json.loads(shared) if shared else [])
-    return item
+    cid = item["contact"]["id"]
+    return filled(item, texts_of(conn, [cid]).get(cid))

@@ -226,3 +226,48 @@ def test_an_edited_plugin_file_is_a_new_state(session, home, tmp_path):
     assert fingerprint(build_runtime(), session.today) == before
     source.write_text(source.read_text() + "# a fix\n")
     assert fingerprint(build_runtime(), session.today) != before
+
+
+class _Asked:
+    """Gives no advice; counts the contacts tips were asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    @hookimpl
+    def keepwarm_tips(self, ctx):
+        self.asked.append(ctx.contact.id)
+        return []
+
+
+def test_advice_is_kept_while_nothing_changes_and_worked_out_again_after_any_change(session, tmp_path):
+    ids = build_history(session)
+    asked = _Asked()
+    session.runtime.host.register_for_test(asked, "asked")
+    first = _json(build_agenda(session))
+    shown = {item["contact"]["id"] for item in first["items"]}
+    assert set(asked.asked) == shown and any(item["suggestions"] for item in first["items"])
+    asked.asked.clear()
+    assert _json(build_agenda(session)) == first and asked.asked == []  # kept
+    # Someone not on the agenda is touched: introductions read everyone, so all advice is worked out again.
+    _log(session, ids["katherine"], channel="email", direction="inbound")
+    again = _json(build_agenda(session))
+    assert set(asked.asked) == {item["contact"]["id"] for item in again["items"]}
+    assert again == _from_scratch(session, tmp_path)
+
+
+def test_an_export_with_nothing_changed_reuses_the_stored_results(session):
+    from keepwarm.calendar.export import Selection, gather, resolve
+
+    build_history(session)
+    asked = _Asked()
+    session.runtime.host.register_for_test(asked, "asked")
+    selection = Selection(days=30, alarm_minutes=None)
+    first = gather(session, selection, resolve(session, selection))
+    assert asked.asked and session.runtime.host.problems == []
+    asked.asked.clear()
+    again = gather(session, selection, resolve(session, selection))
+    assert asked.asked == []  # no plugin ran: the results and the advice were kept
+    for item in first.open_items:
+        assert again.advice_for(item.contact_id) == first.advice_for(item.contact_id)
+    assert any(first.advice_for(item.contact_id).warnings for item in first.open_items)

@@ -16,17 +16,19 @@ items it prints; the TUI as the cursor moves).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..host import PluginProblem
-from ..model import FollowUp
+from ..model import Channel, FollowUp
 from ..session import Session
 from ..store import snapshots
 from .evaluate import Evaluation, collector_paused, evaluate, refresh
 from .health import Health, HealthTerm
 from .runtime import Runtime
+from .state import fingerprint
 from .types import Suggestion, Tip, Warning, to_json
 
 #: How many contacts one run for advice covers: the first items print while the rest wait their turn.
@@ -34,49 +36,76 @@ ADVICE_BATCH = 500
 
 
 class Advisor:
-    """Tips and suggestions for the contacts an agenda shows, each from a run over a batch of them.
+    """Tips and suggestions for the contacts an agenda shows, stored and reused while nothing changes.
 
+    Suggesters read the whole network, so advice is kept with the state and the
+    book's version it was worked out at (`snapshots.store_advice`): any change
+    anywhere, another day, other rules or plugins, and it is worked out again,
+    from runs over batches of the contacts asked for, which store nothing else.
     With `evaluation` (a run as of another day, or over a book that cannot be
-    written), its advice; otherwise runs over the contacts asked for, which store
-    nothing (the results they read are the stored ones just brought up to date).
+    written), that run's advice, never stored.
     """
 
     def __init__(self, session: Session, evaluation: Evaluation | None = None) -> None:
         self._session, self._fixed = session, evaluation
-        self._runs: dict[int, Evaluation] = {}
+        self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
 
     def prepare(self, contact_ids: Iterable[int]) -> None:
-        """Work out the advice of these contacts (those not done yet) in as few runs as possible."""
-        if self._fixed is not None:
+        """Have the advice of these contacts (those not had yet): stored, or worked out in as few runs as can be."""
+        wanted = list(dict.fromkeys(cid for cid in contact_ids if cid not in self._found))
+        if not wanted:
             return
-        wanted = list(dict.fromkeys(cid for cid in contact_ids if cid not in self._runs))
-        for start in range(0, len(wanted), ADVICE_BATCH):
-            batch = wanted[start : start + ADVICE_BATCH]
-            run = evaluate(self._session, persist=False, contact_ids=batch)
-            for cid in batch:
-                self._runs[cid] = run
-
-    def _run(self, contact_id: int) -> Evaluation | None:
         if self._fixed is not None:
-            return self._fixed if contact_id in self._fixed.contacts else None
-        if contact_id not in self._runs:
+            for cid in wanted:
+                self._found[cid] = _advice_of(self._fixed, cid)
+            return
+        session = self._session
+        with session.store.read() as conn:
+            key = f"{fingerprint(session.runtime, session.today)}:{snapshots.book_version(conn)}"
+            for cid, found in snapshots.stored_advice(conn, wanted, key).items():
+                self._found[cid] = json.loads(found)
+        missing = [cid for cid in wanted if cid not in self._found]
+        if not missing:
+            return
+        worked_out: dict[int, str] = {}
+        for start in range(0, len(missing), ADVICE_BATCH):
+            batch = missing[start : start + ADVICE_BATCH]
+            run = evaluate(session, persist=False, contact_ids=batch)
+            for cid in batch:
+                advice = self._found[cid] = _advice_of(run, cid)
+                if cid in run.contacts:
+                    worked_out[cid] = json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+        if not session.store.read_only:
+            with session.store.write() as conn:
+                snapshots.store_advice(conn, key, worked_out, [p.to_json() for p in session.runtime.host.problems])
+
+    def _advice(self, contact_id: int) -> dict:
+        if contact_id not in self._found:
             self.prepare([contact_id])
-        run = self._runs[contact_id]
-        return run if contact_id in run.contacts else None
+        return self._found[contact_id]
 
     def tips(self, contact_id: int) -> list[Tip]:
-        run = self._run(contact_id)
-        return run.tips(contact_id) if run is not None else []
+        return [Tip(t["text"], t["topic"]) for t in self._advice(contact_id)["tips"]]
 
     def suggestions(self, contact_id: int) -> list[Suggestion]:
-        run = self._run(contact_id)
-        return run.suggestions(contact_id) if run is not None else []
+        return [
+            Suggestion(s["key"], s["text"], s["why"], s["score"], Channel(s["channel"]) if s["channel"] else None)
+            for s in self._advice(contact_id)["suggestions"]
+        ]
 
     def json(self, contact_id: int, shown: int) -> dict:
-        return {
-            "tips": to_json(self.tips(contact_id)),
-            "suggestions": to_json(self.suggestions(contact_id)[:shown]),
-        }
+        advice = self._advice(contact_id)
+        return {"tips": advice["tips"], "suggestions": advice["suggestions"][:shown]}
+
+
+def _advice_of(evaluation: Evaluation, contact_id: int) -> dict:
+    """A contact's advice from a run, as JSON: every tip and suggestion, best first (none if not evaluated)."""
+    if contact_id not in evaluation.contacts:
+        return {"tips": [], "suggestions": []}
+    return {
+        "tips": to_json(evaluation.tips(contact_id)),
+        "suggestions": to_json(evaluation.suggestions(contact_id)),
+    }
 
 
 class _Texts:

@@ -214,7 +214,7 @@ contact_snapshots = Table(
     Column("digest", Integer, nullable=False),
     Column("warnings", Text, nullable=False),
     Column("terms", Text, nullable=False, server_default="[]"),  # the health's terms, as `Health.to_json` gives them
-    Column("problems", Text),  # what plugins failed to say about this contact (JSON), NULL when none
+    Column("advice", Text),  # tips and suggestions (JSON) as of snapshot_runs.advice_key; NULL: not worked out
 )
 
 account_snapshots = Table(
@@ -235,6 +235,8 @@ snapshot_runs = Table(
     # A cadence or warning plugin read the whole network: any change may change anyone's result.
     Column("reads_network", Boolean, nullable=False, server_default=false()),
     Column("problems", Text),  # the last whole run's problems tagged with no contact (JSON), NULL when none
+    # The state and the book's version (its highest mark ever) the stored advice was worked out at.
+    Column("advice_key", String),
 )
 
 commitments = Table(

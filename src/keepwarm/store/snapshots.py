@@ -19,10 +19,10 @@ import datetime as dt
 import hashlib
 import json
 import marshal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, type_coerce, update
+from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, text, type_coerce, update
 
 from ..model import FollowUpStatus
 from .followups import OPEN_STATES, usable_reason
@@ -153,6 +153,48 @@ def run_facts(conn: Connection) -> RunFacts | None:
     if row is None:
         return None
     return RunFacts(row.state, bool(row.reads_network), json.loads(row.problems) if row.problems else [])
+
+
+def book_version(conn: Connection) -> int:
+    """How many changes the book has seen: the highest mark ever made (AUTOINCREMENT never goes back, and
+    every write to what a result reads makes one; see migration 0007). Equal versions, the same book."""
+    found = conn.execute(
+        text("SELECT coalesce(sum(seq), 0) FROM sqlite_sequence WHERE name IN ('engine_marks', 'engine_account_marks')")
+    ).scalar()
+    return int(found or 0)
+
+
+def stored_advice(conn: Connection, contact_ids: Iterable[int], key: str) -> dict[int, str]:
+    """The advice stored for these contacts (JSON texts), if it was worked out at `key`; else none."""
+    stored = conn.execute(select(snapshot_runs.c.advice_key).where(snapshot_runs.c.id == 1)).scalar()
+    if stored != key:
+        return {}
+    s = contact_snapshots.c
+    query = select(s.contact_id, s.advice).where(s.contact_id.in_(bindparam("ids", expanding=True)), s.advice.is_not(None))
+    ids = sorted(set(contact_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), _CHUNK):
+        out.update(plain_rows(conn, query, {"ids": ids[start : start + _CHUNK]}))
+    return out
+
+
+def store_advice(conn: Connection, key: str, advice: Mapping[int, str], problems: list[dict]) -> None:
+    """Keep advice worked out at `key` (the advice of any other key goes), with the problems its plugins had."""
+    r, s = snapshot_runs.c, contact_snapshots.c
+    row = conn.execute(select(r.advice_key, r.problems).where(r.id == 1)).first()
+    if row is None:  # no run stored anything: nothing to keep the advice beside
+        return
+    if row.advice_key != key:
+        conn.execute(update(contact_snapshots).where(s.advice.is_not(None)).values(advice=None))
+    merged = _merged(json.loads(row.problems) if row.problems else [], problems)
+    conn.execute(
+        update(snapshot_runs).where(r.id == 1).values(advice_key=key, problems=_encode(merged) if merged else None)
+    )
+    if advice:
+        conn.execute(
+            update(contact_snapshots).where(s.contact_id == bindparam("cid")),
+            [{"cid": cid, "advice": found} for cid, found in advice.items()],
+        )
 
 
 def _merged(before: list[dict], after: list[dict]) -> list[dict]:

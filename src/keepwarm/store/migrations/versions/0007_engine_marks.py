@@ -12,7 +12,9 @@ evaluated by the next run.
 
 The stored results gain what an agenda row shows and a run must not lose: the
 health's terms, the problems plugins had, and the state they were worked out
-under (snapshot_runs.state). Stored results are derived: the ones an earlier
+under (snapshot_runs.state), and each contact's advice with the state and the
+book's version it was worked out at (advice reads the whole network: any change
+anywhere makes it stale). Stored results are derived: the ones an earlier
 version stored are dropped, and the next run stores them whole.
 
 Revision ID: 0007
@@ -68,11 +70,12 @@ def upgrade() -> None:
         op.execute(f"DELETE FROM {table}")
     with op.batch_alter_table("contact_snapshots") as batch:
         batch.add_column(sa.Column("terms", sa.Text(), nullable=False, server_default="[]"))
-        batch.add_column(sa.Column("problems", sa.Text()))
+        batch.add_column(sa.Column("advice", sa.Text()))
     with op.batch_alter_table("snapshot_runs") as batch:
         batch.add_column(sa.Column("state", sa.String()))
         batch.add_column(sa.Column("reads_network", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("problems", sa.Text()))
+        batch.add_column(sa.Column("advice_key", sa.String()))
     op.create_table(
         "engine_marks",
         sa.Column("mark", sa.Integer(), primary_key=True, autoincrement=True),
@@ -100,9 +103,10 @@ def downgrade() -> None:
     op.drop_table("engine_account_marks")
     op.drop_table("engine_marks")
     with op.batch_alter_table("snapshot_runs") as batch:
+        batch.drop_column("advice_key")
         batch.drop_column("problems")
         batch.drop_column("reads_network")
         batch.drop_column("state")
     with op.batch_alter_table("contact_snapshots") as batch:
-        batch.drop_column("problems")
+        batch.drop_column("advice")
         batch.drop_column("terms")

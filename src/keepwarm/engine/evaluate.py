@@ -187,7 +187,7 @@ class WatchedNetwork:
     A result that read the whole network may change with anyone's change, so the
     stored results say so, and the next run after any change evaluates the whole
     book (built-in cadence and warning rules never read it; suggesters do, and
-    their advice is worked out when it is shown, never stored).
+    their advice is kept only while nothing at all changes: engine/agenda.Advisor).
     """
 
     __slots__ = ("target", "_read")
@@ -244,11 +244,14 @@ def refresh(session: Session) -> Evaluation | None:
     Nothing changed: nothing runs (None). Some contacts or accounts changed (the
     marks): those contacts, and every member of their accounts, are evaluated
     again. Another day, other rules, other plugins (the state), nothing stored
-    yet, or a change while a plugin's result read the whole network: the whole
-    book. Results stored by a run, its problems included, are what the agenda shows.
+    yet, a change while a plugin's result read the whole network, or plugin calls
+    being traced: the whole book. Results stored by a run, its problems included,
+    are what the agenda shows.
     """
     if session.store.read_only:
         return evaluate(session, persist=False)
+    if session.runtime.host.trace:  # a plugin's author tracing its calls sees every one, not the few that changed
+        return evaluate(session)
     with session.store.read() as conn:
         stored = snapshots.run_facts(conn)
         scope: set[int] | None = None

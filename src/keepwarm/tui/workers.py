@@ -120,14 +120,33 @@ class EngineGate:
         with self._turn(blocking=wait) as mine:
             if not mine:
                 return None
-            return budget.guarded(lambda: (item.advice_json(), self.session.runtime.messages()))
+            try:
+                return budget.guarded(lambda: (item.advice_json(), self.session.runtime.messages()))
+            finally:
+                self._own_writes()
+
+    def prepare_advice(self, agenda: Agenda, contact_ids: list[int]) -> None:
+        """These contacts' advice worked out (or found kept) at once, under the lock."""
+        with self._turn():
+            try:
+                budget.guarded(agenda.advisor.prepare, contact_ids)
+            finally:
+                self._own_writes()
 
     def contact_advice(self, contact_id: int) -> tuple[dict, list[str]]:
-        """A contact's agenda advice from a run over it alone (`engine.agenda.contact_advice`), under the lock."""
+        """A contact's agenda advice (`engine.agenda.contact_advice`), under the lock."""
         from ..engine.agenda import contact_advice
 
         with self._turn():
-            return budget.guarded(contact_advice, self.session, contact_id)
+            try:
+                return budget.guarded(contact_advice, self.session, contact_id)
+            finally:
+                self._own_writes()
+
+    def _own_writes(self) -> None:
+        """Advice worked out is kept in the database: that write is ours, not another process's to reload for."""
+        if self.watcher is not None:
+            self.watcher.changed()
 
     def run(self, func, *args, **kwargs):
         """Anything else that touches the runtime (writes that reschedule, reloads)."""

@@ -349,7 +349,7 @@ class AgendaScreen(DataScreen):
         rows = [AgendaRow.from_json(item) for item in out["items"]]
         # Rows without an action show the best suggestion instead: their advice is needed for the first paint,
         # worked out for all of them at once.
-        gate.run(agenda.advisor.prepare, [item.contact_id for item, row in zip(agenda.items, rows) if not row.followup.action])
+        gate.prepare_advice(agenda, [item.contact_id for item, row in zip(agenda.items, rows) if not row.followup.action])
         for item, row in zip(agenda.items, rows):
             if not row.followup.action:
                 row.advice = Advice.from_json(gate.advice(item)[0])

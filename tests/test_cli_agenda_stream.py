@@ -27,6 +27,7 @@ from keepwarm.hosting import runtime as runtime_module
 from keepwarm.io import demo
 from keepwarm.model import Contact, FollowUp
 from keepwarm.plugin import hookimpl
+from keepwarm.engine import agenda as agenda_module
 from keepwarm.session import Session
 from keepwarm.store import contacts as people
 from keepwarm.store import followups
@@ -98,7 +99,8 @@ def test_the_streamed_agenda_is_the_data_printed_before_one_item_to_a_line(run, 
     assert counter.tips == list(dict.fromkeys(shown)) == counter.suggestions
 
 
-def test_the_first_item_is_written_before_the_last_ones_advice_is_asked_for(keepwarm_now, book, counter):
+def test_the_first_item_is_written_before_the_last_ones_advice_is_asked_for(keepwarm_now, book, counter, monkeypatch):
+    monkeypatch.setattr(agenda_module, "ADVICE_BATCH", 1)  # advice worked out one contact at a time, as streamed
     session = Session(book, now=keepwarm_now)
     agenda = build_agenda(session, advice=False)
     assert len(agenda.items) > 10 and counter.tips == []
@@ -124,6 +126,7 @@ def test_the_command_has_printed_its_first_items_when_the_last_ones_advice_is_as
         return tips(self, ctx)
 
     monkeypatch.setattr(Counter, "keepwarm_tips", hookimpl(spying))
+    monkeypatch.setattr(agenda_module, "ADVICE_BATCH", 1)
     text = ok(run("--db", str(book), "agenda", "--json")).stdout
     items = json.loads(text)["items"]
     assert len(printed) == len({item["contact"]["id"] for item in items}) > 10
@@ -135,21 +138,24 @@ def test_the_command_has_printed_its_first_items_when_the_last_ones_advice_is_as
 
 
 def test_limit_shows_the_most_urgent_items_and_asks_advice_for_them_alone(run, book, counter):
-    full = ok(run("--db", str(book), "agenda", "--json")).json()
+    text = ok(run("--db", str(book), "agenda", "--limit", "2")).stdout
+    first_two = list(counter.tips)
     counter.tips.clear()
     counter.suggestions.clear()
     limited = ok(run("--db", str(book), "agenda", "--json", "--limit", "3")).json()
+    asked = list(counter.tips)  # the third alone: the first two's advice is kept from the run before
+    counter.tips.clear()
+    full = ok(run("--db", str(book), "agenda", "--json")).json()
     assert limited["items"] == full["items"][:3]
     assert limited["more"] == len(full["items"]) - 3 > 0
     shown = list(dict.fromkeys(item["contact"]["id"] for item in full["items"][:3]))
-    assert counter.tips == shown == counter.suggestions
-
-    counter.tips.clear()
-    text = ok(run("--db", str(book), "agenda", "--limit", "2")).stdout
+    assert first_two == shown[:2] and asked == [cid for cid in shown if cid not in first_two]
+    assert sorted(counter.tips) == sorted({item["contact"]["id"] for item in full["items"]} - set(shown))
     assert [line.split()[0] for line in text.splitlines() if line.startswith("  #")] == [
         f"#{item['followup']['id']}" for item in full["items"][:2]]
     assert text.rstrip().endswith(f"... and {len(full['items']) - 2} more items (without --limit: all of them)")
-    assert counter.tips == list(dict.fromkeys(item["contact"]["id"] for item in full["items"][:2]))
+    counter.tips.clear()
+    assert ok(run("--db", str(book), "agenda", "--json")).json() == full and counter.tips == []  # all kept
 
 
 def test_limit_above_the_items_due_shows_them_all_and_nothing_more(run, book, counter):

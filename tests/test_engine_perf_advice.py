@@ -25,7 +25,7 @@ def test_lazy_advice_gives_the_same_agenda_json(keepwarm_session):
     session = _loaded(keepwarm_session)
     eager = build_agenda(session).to_json()
     lazy_agenda = build_agenda(session, advice=False)
-    assert not lazy_agenda.evaluation._tips and not lazy_agenda.evaluation._suggestions
+    assert not lazy_agenda.advisor._found  # no advice had yet
     bare = lazy_agenda.to_json(advice=False)
     assert all("tips" not in item and "suggestions" not in item for item in bare["items"])
     lazy = lazy_agenda.to_json()
@@ -38,10 +38,10 @@ def test_an_item_asks_the_evaluation_once_per_contact(keepwarm_session):
     agenda = build_agenda(session, advice=False)
     item = agenda.items[0]
     first = item.tips
-    assert item.tips is first and agenda.evaluation.tips(item.contact.id) is first
+    assert first and item.tips == first and agenda.advisor.tips(item.contact.id) == first
     shown = session.runtime.engine.suggestions_shown
-    assert item.suggestions == agenda.evaluation.suggestions(item.contact.id)[:shown]
-    assert set(agenda.evaluation._tips) == {item.contact.id}
+    assert item.suggestions == agenda.advisor.suggestions(item.contact.id)[:shown]
+    assert set(agenda.advisor._found) == {item.contact.id}  # asked for that contact alone
 
 
 def test_the_collector_is_back_as_it_was(keepwarm_session):

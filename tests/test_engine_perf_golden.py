@@ -79,9 +79,9 @@ def _table(session) -> list[dict]:
 def _run(session, days: int) -> dict:
     agenda = build_agenda(session, days=days)
     return {
-        "changes": agenda.evaluation.changes,
+        "changes": agenda.changes,
         "agenda": agenda.to_json(),
-        "evaluation": _evaluation(agenda.evaluation),
+        "evaluation": _evaluation(evaluate(session, persist=False)),  # what a run over the whole book concludes
         "followups": _table(session),
     }
 

@@ -20,6 +20,7 @@ from keepwarm.io import demo
 from keepwarm.model import Channel, DateKind, FollowUp, ImportantDate, Motivation, Role, Stage, Tier
 from keepwarm.store import contacts as people
 from keepwarm.store import followups
+from keepwarm.store.schema import snapshot_runs
 
 
 def _same_models(expected, got):
@@ -85,7 +86,10 @@ def test_every_stored_field_comes_back(keepwarm_history):
 def test_an_agenda_without_changes_is_the_one_read_again(keepwarm_session, days):
     devdata.generate(keepwarm_session, contacts=40, interactions_per_contact=6, seed=5)
     build_agenda(keepwarm_session)  # stores the rules' follow-ups
-    quiet = build_agenda(keepwarm_session, days=days)  # nothing to store: uses the run's own read
-    assert not any(quiet.evaluation.changes.values()) and quiet.evaluation.open_followups is not None
-    reread = build_agenda(keepwarm_session, days=days, evaluation=evaluate(keepwarm_session))
+    quiet = build_agenda(keepwarm_session, days=days)  # nothing changed: the stored rows, no run
+    assert quiet.evaluation is None and not any(quiet.changes.values())
+    with keepwarm_session.store.write() as conn:  # the stored state forgotten: the next agenda runs over it all
+        conn.execute(snapshot_runs.delete())
+    reread = build_agenda(keepwarm_session, days=days)
+    assert reread.evaluation is not None and len(reread.evaluation.contacts) == 40
     assert quiet.items and quiet.to_json() == reread.to_json()

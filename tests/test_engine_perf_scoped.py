@@ -87,7 +87,7 @@ def test_the_stored_networks_last_touches_equal_the_statistics(keepwarm_session,
 
 def test_the_stored_network_computes_others_statistics_on_first_use(keepwarm_session, book):
     alone = evaluate(keepwarm_session, contact_ids=[book["una"]], persist=False)
-    network = alone.contexts[book["una"]].network
+    network = alone.contexts[book["una"]].network.target  # as cadence and warning plugins get it: watched
     assert isinstance(network, StoredNetwork)
     full = evaluate(keepwarm_session, persist=False)
     assert network.stats[book["grace"]] == full.stats[book["grace"]]

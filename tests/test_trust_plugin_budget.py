@@ -113,6 +113,8 @@ def test_a_slow_run_leaves_the_plugins_follow_ups_as_they_were(run, home, tmp_pa
     before = [f for f in run("followup", "list", "--json").json() if f["source"] == "mine"]
     assert [f["reason"] for f in before] == ["my own rhythm"]
     flag.write_text("1")
+    plugin = home / "config" / "plugins" / "mine.py"
+    plugin.write_text(plugin.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")  # runs again: new code
     started = time.monotonic()
     result = run("agenda")
     assert time.monotonic() - started < BOUND

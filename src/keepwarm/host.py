@@ -677,6 +677,16 @@ class PluginHost:
             kinds[kind.name] = (plugin, kind)
         return kinds
 
+    def recall(self, stored: list[dict]) -> None:
+        """Problems a run stored with its results (`PluginProblem.to_json()`), shown again while they are kept:
+        a run that carries results over calls no plugin, yet what went wrong then still holds."""
+        for item in stored:
+            key = (item["plugin"], item["hook"])
+            if key not in self._problem_index:
+                problem = PluginProblem(item["plugin"], item["hook"], item["error"], item["contact_id"], item["count"])
+                self._problem_index[key] = problem
+                self.problems.append(problem)
+
     def register_for_test(self, plugin: object, name: str) -> None:
         """Add one plugin object after loading (keepwarm.testing uses this)."""
         info = PluginInfo(name, "test", repr(plugin))

@@ -228,7 +228,7 @@ class ContactContext:
 
     @property
     def recent_touches(self) -> tuple[Touch, ...]:
-        """The contact's last `RECENT_TOUCHES` interactions up to `now`, newest first."""
+        """The contact's last `RECENT_TOUCHES` interactions up to the end of `today`, newest first."""
         if self.touch_source is None:
             return ()
         return self.touch_source(stored_id(self.contact.id))

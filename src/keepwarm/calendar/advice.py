@@ -1,10 +1,11 @@
 """The engine's advice for the notes of an entry: tips, warnings, suggestions.
 
-One small seam between the calendar and the rules engine. The engine runs
-once, over the contacts being exported (or everyone), and also brings the
-follow-ups up to date first (`persist=True`), so a calendar fed only by a
-nightly `keepwarm export ics` still sees newly due touches. A dry run passes
-`persist=False` and changes nothing.
+One small seam between the calendar and the rules engine. The stored results
+are brought up to date first (`persist=True`: only what changed since is
+evaluated), so a calendar fed only by a nightly `keepwarm export ics` still
+sees newly due touches; the notes then say what the agenda says, and an export
+with nothing changed since the last one reuses all of it. A dry run passes
+`persist=False`: a run over the contacts wanted, and nothing changes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..api.types import Suggestion, Tip, Warning
 from ..session import Session
+from ..store import snapshots
 
 if TYPE_CHECKING:
     from ..hosting.runtime import Runtime
@@ -35,28 +37,45 @@ AdviceFor = Callable[[int], Advice]
 class Consultation:
     advice_for: AdviceFor
     runtime: Runtime  # for reporting plugin problems
+    #: Works out the advice of these contacts at once (before `advice_for` is asked for each).
+    prepare: Callable[[Iterable[int]], None] = lambda _ids: None
 
 
 def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: bool) -> Consultation:
+    """The agenda's own advice for the calendar: the stored results brought up to date first (only what
+    changed), warnings as stored, tips and suggestions kept while nothing changes (`engine.agenda.Advisor`).
+    A dry run evaluates the contacts wanted and stores nothing."""
     # lazy for start-up: the engine and its plugins load only when a run is needed
-    from ..engine.evaluate import evaluate
+    from ..engine.agenda import Advisor
+    from ..engine.evaluate import evaluate, refresh  # lazy for start-up
 
-    focus = list(contact_ids) if contact_ids is not None else None
-    evaluation = evaluate(session, persist=persist, contact_ids=focus)
-    if persist and any(evaluation.changes.values()):
-        # Tips and suggestions read the contact's open follow-ups as they were
-        # before this run reconciled them; look again, so that the next export
-        # of unchanged data says the same thing (and SEQUENCE does not move).
-        evaluation = evaluate(session, persist=False, contact_ids=focus)
-    suggestions_shown = evaluation.runtime.engine.suggestions_shown
+    given = None
+    if persist:
+        refresh(session)
+    else:
+        given = evaluate(session, persist=False, contact_ids=list(contact_ids) if contact_ids is not None else None)
+    advisor = Advisor(session, given)
+    shown = session.runtime.engine.suggestions_shown
+    warnings: dict[int, list[Warning]] = {}
+
+    def prepare(ids: Iterable[int]) -> None:
+        wanted = [cid for cid in dict.fromkeys(ids) if cid not in warnings]
+        advisor.prepare(wanted)
+        if given is not None:
+            warnings.update((cid, list(given.warnings.get(cid, []))) for cid in wanted)
+            return
+        with session.store.read() as conn:
+            texts = snapshots.texts_of(conn, wanted)
+        for cid in wanted:
+            row = snapshots.filled({}, texts.get(cid))
+            warnings[cid] = [Warning(w["key"], w["message"], w["severity"], w["evidence"]) for w in row["warnings"]]
 
     def advice_for(contact_id: int) -> Advice:
-        if contact_id not in evaluation.contacts:
-            return NONE
+        prepare([contact_id])
         return Advice(
-            tips=list(evaluation.tips(contact_id)),
-            warnings=list(evaluation.warnings.get(contact_id, [])),
-            suggestions=list(evaluation.suggestions(contact_id))[:suggestions_shown],
+            tips=advisor.tips(contact_id),
+            warnings=warnings[contact_id],
+            suggestions=advisor.suggestions(contact_id)[:shown],
         )
 
-    return Consultation(advice_for, evaluation.runtime)
+    return Consultation(advice_for, session.runtime, prepare)

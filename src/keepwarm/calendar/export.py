@@ -108,6 +108,8 @@ def gather(session: Session, selection: Selection, resolved: Resolved, *, with_a
             contacts = {stored_id(c.id): c for c in people.list_contacts(conn, ids=focus)} if focus else {}
         items = [f for f in plans.list_followups(conn, statuses=plans.OPEN_STATES) if f.contact_id in contacts]
     allowed = {cid: c for cid, c in contacts.items() if not c.do_not_contact}
+    if consultation is not None:
+        consultation.prepare(f.contact_id for f in items if f.contact_id in allowed)
     return Gathered(
         contacts=allowed,
         open_items=[f for f in items if f.contact_id in allowed],

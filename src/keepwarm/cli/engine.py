@@ -48,7 +48,7 @@ def agenda(session: Session, on: str | None, days: int, limit: int | None, as_js
         else:
             _print_agenda(result, limit)
     finally:
-        report_problems(result.evaluation.runtime)
+        report_problems(result.runtime)
 
 
 def _print_agenda(result: Agenda, limit: int | None) -> None:

@@ -1,78 +1,210 @@
 """The agenda: what is due or overdue, why, how to approach it, and what to do.
 
-Built from one engine run: follow-ups are reconciled first, then every open
-follow-up due by the end of the window becomes an item with the contact's
-tips, warnings, best suggestions and health, ordered by urgency.
+The engine's results are stored (store/snapshots.py) and brought up to date
+first, evaluating only what changed since (`refresh`); the rows are then read
+from the store, one query for every open follow-up due by the end of the
+window with its contact, health and warnings, ordered by urgency. Looking from
+another day (`--on`), or at a database that cannot be written, the health and
+warnings come from a run that stores nothing, in the same rows.
 
-An item's advice (tips, suggestions) comes from the evaluation, which works it
-out once per contact, on first use: the CLI asks as it prints each item (and
-with `--limit` only for the items it prints), the TUI as the cursor moves.
+An item's advice (tips, suggestions) is never stored: suggesters read the whole
+network. It is worked out when an item is shown, from a run over the contacts
+shown (the CLI asks as it prints, in batches, and with `--limit` only for the
+items it prints; the TUI as the cursor moves).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..api.types import Suggestion, Tip, Warning, to_json
-from ..model import Contact, FollowUp, Tier, stored_id
+from ..host import PluginProblem
+from ..hosting.runtime import Runtime
+from ..model import Channel, FollowUp
 from ..session import Session
-from ..store import followups
-from .evaluate import Evaluation, collector_paused, evaluate
-from .health import Health
+from ..store import snapshots
+from .evaluate import Evaluation, collector_paused, evaluate, refresh
+from .health import Health, HealthTerm
+from .state import fingerprint
+
+#: How many contacts one run for advice covers: the first items print while the rest wait their turn.
+ADVICE_BATCH = 500
+
+
+class Advisor:
+    """Tips and suggestions for the contacts an agenda shows, stored and reused while nothing changes.
+
+    Suggesters read the whole network, so advice is kept with the state and the
+    book's version it was worked out at (`snapshots.store_advice`): any change
+    anywhere, another day, other rules or plugins, and it is worked out again,
+    from runs over batches of the contacts asked for, which store nothing else.
+    With `evaluation` (a run as of another day, or over a book that cannot be
+    written), that run's advice, never stored.
+    """
+
+    def __init__(self, session: Session, evaluation: Evaluation | None = None) -> None:
+        self._session, self._fixed = session, evaluation
+        self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
+
+    def prepare(self, contact_ids: Iterable[int]) -> None:
+        """Have the advice of these contacts (those not had yet): stored, or worked out in as few runs as can be."""
+        wanted = list(dict.fromkeys(cid for cid in contact_ids if cid not in self._found))
+        if not wanted:
+            return
+        if self._fixed is not None:
+            for cid in wanted:
+                self._found[cid] = _advice_of(self._fixed, cid)
+            return
+        session = self._session
+        with session.store.read() as conn:
+            key = f"{fingerprint(session.runtime, session.today)}:{snapshots.book_version(conn)}"
+            for cid, found in snapshots.stored_advice(conn, wanted, key).items():
+                self._found[cid] = json.loads(found)
+        missing = [cid for cid in wanted if cid not in self._found]
+        if not missing:
+            return
+        worked_out: dict[int, str] = {}
+        for start in range(0, len(missing), ADVICE_BATCH):
+            batch = missing[start : start + ADVICE_BATCH]
+            run = evaluate(session, persist=False, contact_ids=batch)
+            for cid in batch:
+                advice = self._found[cid] = _advice_of(run, cid)
+                if cid in run.contacts:
+                    worked_out[cid] = json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+        if not session.store.read_only:
+            with session.store.write() as conn:
+                snapshots.store_advice(conn, key, worked_out, [p.to_json() for p in session.runtime.host.problems])
+
+    def _advice(self, contact_id: int) -> dict:
+        if contact_id not in self._found:
+            self.prepare([contact_id])
+        return self._found[contact_id]
+
+    def tips(self, contact_id: int) -> list[Tip]:
+        return [Tip(t["text"], t["topic"]) for t in self._advice(contact_id)["tips"]]
+
+    def suggestions(self, contact_id: int) -> list[Suggestion]:
+        return [
+            Suggestion(s["key"], s["text"], s["why"], s["score"], Channel(s["channel"]) if s["channel"] else None)
+            for s in self._advice(contact_id)["suggestions"]
+        ]
+
+    def json(self, contact_id: int, shown: int) -> dict:
+        advice = self._advice(contact_id)
+        return {"tips": advice["tips"], "suggestions": advice["suggestions"][:shown]}
+
+
+def _advice_of(evaluation: Evaluation, contact_id: int) -> dict:
+    """A contact's advice from a run, as JSON: every tip and suggestion, best first (none if not evaluated)."""
+    if contact_id not in evaluation.contacts:
+        return {"tips": [], "suggestions": []}
+    return {
+        "tips": to_json(evaluation.tips(contact_id)),
+        "suggestions": to_json(evaluation.suggestions(contact_id)),
+    }
+
+
+class _Texts:
+    """The stored texts that make an agenda's rows whole, read for all its rows when the first is wanted."""
+
+    def __init__(self, session: Session, contact_ids: list[int]) -> None:
+        self._session, self._ids = session, contact_ids
+        self._found: dict[int, tuple] | None = None
+
+    def __call__(self, contact_id: int) -> tuple | None:
+        if self._found is None:
+            with self._session.store.read() as conn:
+                self._found = snapshots.texts_of(conn, self._ids)
+        return self._found.get(contact_id)
+
+
+class AgendaContact(NamedTuple):
+    """The contact as an agenda row shows it."""
+
+    id: int
+    name: str
+    account: str | None
+    role: str | None
+    style: str
+    tier: str
 
 
 @dataclass
 class AgendaItem:
-    followup: FollowUp
-    contact: Contact
-    due: dt.date
-    overdue_days: int
-    health: Health
-    warnings: list[Warning]
-    evaluation: Evaluation = field(repr=False, compare=False)
+    """One row of the agenda: its JSON as the store gives it, and its advice on demand."""
+
+    _row: dict
+    advisor: Advisor = field(repr=False, compare=False)
     #: How many of the best suggestions the agenda shows.
     shown: int = 3
+    #: Reads the stored texts that make rows whole, for every item of the agenda at once (`_Texts`).
+    _texts: _Texts | None = field(default=None, repr=False, compare=False)
+    _followup: FollowUp | None = field(default=None, repr=False, compare=False)
 
     @property
-    def tips(self) -> list[Tip]:
-        return self.evaluation.tips(stored_id(self.contact.id))
+    def row(self) -> dict:
+        """The row's JSON (`Agenda.to_json(advice=False)`'s item)."""
+        if "warnings" not in self._row:
+            assert self._texts is not None  # a row without its warnings comes from the store
+            snapshots.filled(self._row, self._texts(self.contact_id))
+        return self._row
 
     @property
-    def suggestions(self) -> list[Suggestion]:
-        return self.evaluation.suggestions(stored_id(self.contact.id))[: self.shown]
+    def followup(self) -> FollowUp:
+        if self._followup is None:
+            self._followup = FollowUp.model_validate(self._row["followup"])
+        return self._followup
 
-    def advice_json(self) -> dict:
-        return _advice_json(self.evaluation, stored_id(self.contact.id), self.shown)
+    @property
+    def contact(self) -> AgendaContact:
+        return AgendaContact(**self._row["contact"])
+
+    @property
+    def contact_id(self) -> int:
+        return self._row["contact"]["id"]
+
+    @property
+    def due(self) -> dt.date:
+        return dt.date.fromisoformat(self._row["due"])
+
+    @property
+    def overdue_days(self) -> int:
+        return self._row["overdue_days"]
 
     @property
     def bucket(self) -> str:
-        if self.overdue_days > 0:
-            return "overdue"
-        return "today" if self.overdue_days == 0 else "upcoming"
+        return self._row["bucket"]
+
+    @property
+    def health(self) -> Health:
+        found = self.row["health"]
+        terms = tuple(
+            HealthTerm(t["key"], t["label"], t["points"], t["maximum"], t["detail"]) for t in found.get("terms", ())
+        )
+        return Health(found["score"], found["band"], terms)
+
+    @property
+    def warnings(self) -> list[Warning]:
+        return [Warning(w["key"], w["message"], w["severity"], w["evidence"]) for w in self.row["warnings"]]
+
+    @property
+    def tips(self) -> list[Tip]:
+        return self.advisor.tips(self.contact_id)
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        return self.advisor.suggestions(self.contact_id)[: self.shown]
+
+    def advice_json(self) -> dict:
+        return self.advisor.json(self.contact_id, self.shown)
 
     def to_json(self, *, advice: bool = True) -> dict:
         """Without `advice`, no "tips" and "suggestions" keys (`advice_json()` gives them later)."""
-        out = {
-            "followup": self.followup.model_dump(mode="json"),
-            "contact": {
-                "id": self.contact.id,
-                "name": self.contact.name,
-                "account": self.contact.account,
-                "role": self.contact.role.value if self.contact.role else None,
-                "style": self.contact.style.value,
-                "tier": self.contact.tier.value,
-            },
-            "due": self.due.isoformat(),
-            "bucket": self.bucket,
-            "overdue_days": self.overdue_days,
-            "health": self.health.to_json(),
-            "warnings": to_json(self.warnings),
-        }
-        if advice:
-            out.update(self.advice_json())
-        return out
+        return {**self.row, **self.advice_json()} if advice else dict(self.row)
 
 
 @dataclass
@@ -80,7 +212,20 @@ class Agenda:
     on: dt.date
     until: dt.date
     items: list[AgendaItem]
-    evaluation: Evaluation
+    runtime: Runtime
+    today: dt.date
+    advisor: Advisor = field(repr=False)
+    #: The run that brought the stored results up to date (None: nothing had changed), or that gave them.
+    evaluation: Evaluation | None = None
+
+    @property
+    def changes(self) -> dict[str, int]:
+        """What the run before the agenda changed in the stored follow-ups (nothing when none ran)."""
+        return self.evaluation.changes if self.evaluation is not None else {}
+
+    @property
+    def problems(self) -> list[PluginProblem]:
+        return self.runtime.host.problems
 
     def to_json(self, *, advice: bool = True) -> dict:
         return {
@@ -91,7 +236,7 @@ class Agenda:
     def stream_json(self, *, advice: bool = True, limit: int | None = None) -> dict:
         """What `to_json` gives, its items and problems as iterators, for a printer that writes as it goes.
 
-        Each item's advice is worked out when its item is reached, so the first is
+        Each item's advice is worked out when its batch is reached, so the first is
         out before the last one's advice exists; the problems come last, once every
         item's plugins have run. With `limit`, only the first `limit` items (their
         advice alone is worked out) and "more": how many were left out.
@@ -107,63 +252,38 @@ class Agenda:
         out["problems"] = self._problems_json()
         return out
 
-    @staticmethod
-    def _items_json(items: list[AgendaItem], advice: bool) -> Iterator[dict]:
+    def _items_json(self, items: list[AgendaItem], advice: bool) -> Iterator[dict]:
         with collector_paused():
-            for item in items:
-                yield item.to_json(advice=advice)
+            for start in range(0, len(items), ADVICE_BATCH):
+                batch = items[start : start + ADVICE_BATCH]
+                if advice:
+                    self.advisor.prepare(item.contact_id for item in batch)
+                for item in batch:
+                    yield item.to_json(advice=advice)
 
     def _problems_json(self) -> Iterator[dict]:
-        for problem in self.evaluation.problems:
+        for problem in self.problems:
             yield problem.to_json()
 
 
-def _advice_json(evaluation: Evaluation, contact_id: int, shown: int) -> dict:
-    return {
-        "tips": to_json(evaluation.tips(contact_id)),
-        "suggestions": to_json(evaluation.suggestions(contact_id)[:shown]),
-    }
-
-
 def contact_advice(session: Session, contact_id: int) -> tuple[dict, list[str]]:
-    """One contact's agenda advice (tips, best suggestions) from a run over that contact and its account.
-
-    What an agenda item of the whole-book run would show, for the screen that paints the
-    stored agenda first: the highlighted row's advice comes in tens of milliseconds instead
-    of after every contact has been evaluated. Also the run's problem messages.
-    """
-    evaluation = evaluate(session, persist=False, contact_ids=[contact_id])
-    advice = (
-        _advice_json(evaluation, contact_id, evaluation.runtime.engine.suggestions_shown)
-        if contact_id in evaluation.contacts
-        else {"tips": [], "suggestions": []}
-    )
-    return advice, evaluation.runtime.messages()
+    """One contact's agenda advice (tips, best suggestions) from a run over that contact and its account,
+    as the agenda's own items get it, and the run's problem messages: for the screen that paints the
+    stored agenda first."""
+    advice = Advisor(session).json(contact_id, session.runtime.engine.suggestions_shown)
+    return advice, session.runtime.messages()
 
 
-_TIER_VALUE = {tier: tier.value for tier in Tier}
-
-
-def _urgency(item: AgendaItem) -> tuple:
-    tier = item.contact.tier
-    return (item.due, item.health.score, _TIER_VALUE.get(tier) or tier.value, item.contact.name.casefold())
-
-
-def build_agenda(
-    session: Session,
-    *,
-    on: dt.date | None = None,
-    days: int = 7,
-    evaluation: Evaluation | None = None,
-    advice: bool = True,
-) -> Agenda:
+def build_agenda(session: Session, *, on: dt.date | None = None, days: int = 7, advice: bool = True) -> Agenda:
     """Items due on or before `on + days`, overdue first; `on` defaults to today.
 
-    With `advice`, every item's tips and suggestions are worked out now, in the
-    order the items fall due; without, each on first use.
+    With `advice`, every item's tips and suggestions are worked out now; without, each on first use.
     """
     with collector_paused():
-        return _build(session, on, days, evaluation, advice)
+        agenda = _build(session, on, days)
+        if advice:
+            agenda.advisor.prepare(item.contact_id for item in agenda.items)
+        return agenda
 
 
 def _as_of(session: Session, day: dt.date) -> dt.datetime:
@@ -172,42 +292,49 @@ def _as_of(session: Session, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, local.time(), tzinfo=session.tz).astimezone(dt.timezone.utc)
 
 
-def _build(session: Session, on: dt.date | None, days: int, evaluation: Evaluation | None, advice: bool) -> Agenda:
-    fresh = evaluation is None
-    evaluation = evaluation or evaluate(session)
-    start = on or evaluation.today
-    until = start + dt.timedelta(days=days)
-    if fresh and evaluation.open_followups is not None:
-        # This run read every open follow-up, again after the reconcile when it stored anything.
-        due = [item for item in evaluation.open_followups if followups.effective_due(item) <= until]
-    else:
-        with session.store.read() as conn:
-            due = followups.list_followups(conn, statuses=followups.OPEN_STATES, due_until=until)
-    if fresh and start != evaluation.today:
-        # Looking from another day: the follow-ups are today's (stored by the run above), while health,
+def _results_of(evaluation: Evaluation):
+    """A contact's health and warnings (JSON) from a run that stored nothing, as the stored rows hold them."""
+
+    def results(contact_id: int) -> tuple[dict, list]:
+        health = evaluation.health.get(contact_id)
+        if health is None:
+            return dict(snapshots.UNKNOWN_HEALTH), []
+        return health.to_json(), to_json(evaluation.warnings.get(contact_id, []))
+
+    return results
+
+
+def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
+    evaluation = refresh(session)
+    start = on or session.today
+    given = None  # a run whose results stand in for the stored ones
+    if start != session.today:
+        # Looking from another day: the follow-ups are today's (stored by the refresh above), while health,
         # warnings and advice come from a run as of that day, which stores nothing.
-        evaluation = evaluate(session, persist=False, now=_as_of(session, start))
-    shown = evaluation.runtime.engine.suggestions_shown
-    items = []
-    for item in due:
-        contact = evaluation.contacts.get(item.contact_id)
-        if contact is None or contact.do_not_contact:
-            continue
-        when = followups.effective_due(item)
-        if advice:
-            evaluation.tips(item.contact_id)
-            evaluation.suggestions(item.contact_id)
-        items.append(
-            AgendaItem(
-                followup=item,
-                contact=contact,
-                due=when,
-                overdue_days=(start - when).days,
-                health=evaluation.health[item.contact_id],
-                warnings=evaluation.warnings.get(item.contact_id, []),
-                evaluation=evaluation,
-                shown=shown,
-            )
+        given = evaluate(session, persist=False, now=_as_of(session, start))
+    elif session.store.read_only:
+        given = evaluation
+    with session.store.read() as conn:
+        stored = snapshots.stored_agenda(
+            conn,
+            session.today,
+            on=start,
+            days=days,
+            results=_results_of(given) if given is not None else None,
         )
-    items.sort(key=_urgency)
-    return Agenda(on=start, until=until, items=items, evaluation=evaluation)
+    runtime: Runtime = session.runtime
+    advisor = Advisor(session, given)
+    shown = runtime.engine.suggestions_shown
+    items = []
+    if stored is not None:
+        texts = _Texts(session, [row["contact"]["id"] for row in stored.items if "warnings" not in row])
+        items = [AgendaItem(row, advisor, shown, texts) for row in stored.items]
+    return Agenda(
+        on=start,
+        until=start + dt.timedelta(days=days),
+        items=items,
+        runtime=runtime,
+        today=session.today,
+        advisor=advisor,
+        evaluation=given or evaluation,
+    )

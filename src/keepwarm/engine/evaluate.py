@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -36,11 +37,13 @@ from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, St
 from ..session import Session
 from ..store import activity, followups, snapshots
 from ..store import contacts as people
+from ..store import marks as marks_store
 from . import stats as statistics
 from .health import Health, account_health, contact_health
 from .network import StoredNetwork
 from .readonly import Freezer
 from .reconcile import reconcile
+from .state import fingerprint
 
 
 @contextmanager
@@ -141,7 +144,7 @@ class Evaluation:
                 c.now,
                 c.rules,
                 c.account,
-                c.network,
+                c.network.target if isinstance(c.network, WatchedNetwork) else c.network,
                 c.commitments,
                 c.followups if followups_ is None else tuple(followups_),
                 tuple(self.warnings.get(contact_id, ())),
@@ -176,6 +179,28 @@ class Evaluation:
 def _tip_rank(tip: Tip) -> float:
     """Best first; a stable sort keeps equal ranks in the plugins' order."""
     return -tip.rank
+
+
+class WatchedNetwork:
+    """The network as cadence and warning plugins get it: it notes that one read it.
+
+    A result that read the whole network may change with anyone's change, so the
+    stored results say so, and the next run after any change evaluates the whole
+    book (built-in cadence and warning rules never read it; suggesters do, and
+    their advice is kept only while nothing at all changes: engine/agenda.Advisor).
+    """
+
+    __slots__ = ("target", "_read")
+
+    def __init__(self, target, read: list[bool]) -> None:
+        self.target, self._read = target, read
+
+    def __getattr__(self, name: str):
+        self._read[0] = True
+        return getattr(self.target, name)
+
+    def __repr__(self) -> str:
+        return repr(self.target)
 
 
 class RecentTouches:
@@ -213,6 +238,36 @@ def evaluate(
         return _evaluate(session, persist=persist, contact_ids=contact_ids, at=now)
 
 
+def refresh(session: Session) -> Evaluation | None:
+    """Bring the stored results up to date, evaluating only what changed since they were stored.
+
+    Nothing changed: nothing runs (None). Some contacts or accounts changed (the
+    marks): those contacts, and every member of their accounts, are evaluated
+    again. Another day, other rules, other plugins (the state), nothing stored
+    yet, a change while a plugin's result read the whole network, or plugin calls
+    being traced: the whole book. Results stored by a run, its problems included,
+    are what the agenda shows.
+    """
+    if session.store.read_only:
+        return evaluate(session, persist=False)
+    if session.runtime.host.trace:  # a plugin's author tracing its calls sees every one, not the few that changed
+        return evaluate(session)
+    with session.store.read() as conn:
+        stored = snapshots.run_facts(conn)
+        scope: set[int] | None = None
+        if stored is not None and stored.state == fingerprint(session.runtime, session.today):
+            marks = marks_store.read(conn)
+            if not (stored.reads_network and (marks.contacts or marks.accounts)):
+                accounts = set(marks.accounts) | people.account_ids_of(conn, marks.contacts)
+                scope = set(marks.contacts) | people.member_ids(conn, accounts)
+    if scope is None:
+        return evaluate(session)
+    session.runtime.host.recall(stored.problems if stored is not None else [])
+    if not scope:
+        return None
+    return evaluate(session, contact_ids=scope)
+
+
 @dataclass
 class _Run:
     """What one run works with: the clock, the settings, and the freezer every plugin input passes through."""
@@ -222,14 +277,25 @@ class _Run:
     now: dt.datetime
     today: dt.date
     rules: Mapping[str, BaseModel]  # frozen by the run's Freezer
+    #: What the results are worked out under (engine/state.py); None for a run as of another moment.
+    state: str | None = None
     freeze: Freezer = field(default_factory=Freezer)  # every plugin reads what the others read: none may change it
     signals: dict[str, list[str]] = field(default_factory=dict)
+    #: Whether a cadence or warning plugin read the network (then its result may follow anyone's change).
+    read_network: list[bool] = field(default_factory=lambda: [False])
+
+    @property
+    def window_end(self) -> dt.datetime:
+        """Where the statistics' windows end: the end of the run's day, so that a result holds all day
+        (the stored results are kept for the day: engine/state.py) and windows are whole days."""
+        tz = self.session.tz
+        return dt.datetime.combine(self.today + dt.timedelta(days=1), dt.time(), tzinfo=tz)
 
     def stats(self, conn, ids: list[int] | None) -> dict[int, ContactStats]:
         cfg = self.runtime.engine
         return statistics.compute(
             conn,
-            self.now,
+            self.window_end,
             self.today,
             recent_days=cfg.recent_days,
             baseline_days=cfg.baseline_days,
@@ -254,6 +320,7 @@ class _Inputs:
     open_followups: dict[int, list[FollowUp]]
     all_open: list[FollowUp] | None  # every open follow-up (whole-book runs only)
     network_contacts: list[Contact] | None = None
+    marks: marks_store.Marks | None = None  # what had changed when the inputs were read
 
 
 def _evaluate(
@@ -263,6 +330,8 @@ def _evaluate(
     now = session.now if at is None else at
     today = session.today if at is None else now.astimezone(session.tz).date()
     run = _Run(session, runtime, now, today, Freezer(copy=True)(runtime.rules.sections))  # the runtime's own stay
+    if at is None:
+        run.state = fingerprint(runtime, today)
     with session.store.read() as conn:
         run.signals = runtime.host.note_signals(run.rules)
         inputs = _read_inputs(run, conn, None if contact_ids is None else set(contact_ids))
@@ -272,23 +341,26 @@ def _evaluate(
     return evaluation
 
 
+#: Above this many contacts, a run over some reads every open promise and follow-up once rather than each contact's.
+_FEW = 200
+
+
 def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
     """The contacts in scope (the wanted ones and their accounts' other members), their statistics and what is open."""
     cfg = run.runtime.engine
     network_contacts = None
     if wanted is not None:
-        focus = people.list_contacts(conn, ids=wanted)
-        found_ids = {people.find_account_id(conn, c.account) for c in focus if c.account}
-        account_ids = {aid for aid in found_ids if aid is not None}
-        members = [c for aid in account_ids for c in people.list_contacts(conn, account_id=aid)]
-        in_scope = {stored_id(c.id): c for c in [*focus, *members]}
-        accounts = {aid: people.get_account(conn, aid) for aid in sorted(account_ids)}
+        account_ids = people.account_ids_of(conn, wanted)
+        in_scope = {
+            stored_id(c.id): c for c in people.list_contacts(conn, ids=people.member_ids(conn, account_ids) | wanted)
+        }
+        accounts = {stored_id(a.id): a for a in people.list_accounts(conn, ids=account_ids)}
         # The accounts' other members: what account rules read now, the rest on first use.
         stats = run.stats(conn, [cid for cid in in_scope if cid in wanted])
         stats.update(
             statistics.compute_members(
                 conn,
-                run.now,
+                run.window_end,
                 recent_days=cfg.recent_days,
                 baseline_days=cfg.baseline_days,
                 contact_ids=[cid for cid in in_scope if cid not in wanted],
@@ -310,11 +382,28 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
         all_open = followups.list_followups(conn, statuses=followups.OPEN_STATES)
         for item in all_open:
             open_followups[item.contact_id].append(item)
+    elif len(wanted) > _FEW:  # many contacts: every open one read once, theirs kept
+        for promise in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value):
+            if promise.contact_id in wanted:
+                open_promises[promise.contact_id].append(promise)
+        for item in followups.list_followups(conn, statuses=followups.OPEN_STATES):
+            if item.contact_id in wanted:
+                open_followups[item.contact_id].append(item)
     else:  # only the evaluated contacts' contexts hold them
         for cid in wanted:
             open_promises[cid] = activity.list_commitments(conn, cid, status=CommitmentStatus.OPEN.value)
             open_followups[cid] = followups.list_followups(conn, cid, statuses=followups.OPEN_STATES)
-    return _Inputs(wanted, in_scope, accounts, stats, open_promises, open_followups, all_open, network_contacts)
+    return _Inputs(
+        wanted,
+        in_scope,
+        accounts,
+        stats,
+        open_promises,
+        open_followups,
+        all_open,
+        network_contacts,
+        marks_store.read(conn),
+    )
 
 
 def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
@@ -394,8 +483,9 @@ class _PerContact:
         account_of: dict[int, int],
         targets: list[int] | None,
     ) -> None:
-        self.run, self.network, self.account_contexts, self.account_of = run, network, account_contexts, account_of
-        self.touches = RecentTouches(run.session, run.now, targets)  # None: every contact's, in one query
+        self.run, self.account_contexts, self.account_of = run, account_contexts, account_of
+        self.network: Any = WatchedNetwork(network, run.read_network)  # read as the Network it wraps
+        self.touches = RecentTouches(run.session, run.window_end, targets)  # None: every contact's, in one query
         self.cadence = run.runtime.host.dispatcher("keepwarm_cadence", Proposal)
         self.warn = run.runtime.host.dispatcher("keepwarm_warnings", Warning)
         self.contexts: dict[int, ContactContext] = {}
@@ -438,6 +528,7 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
     targets = list(evaluation.contacts)
     active = {name for name, info in host.infos.items() if info.active}
     with run.session.store.write() as conn:
+        began = marks_store.highest(conn)
         evaluation.changes = reconcile(
             conn,
             evaluation.proposals,
@@ -451,7 +542,23 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
         )
         if any(evaluation.changes.values()):
             _reconciled_followups(conn, evaluation, targets)
-        snapshots.store(conn, evaluation)
+        whole = inputs.wanted is None
+        snapshots.store(
+            conn,
+            evaluation,
+            run=snapshots.RunFacts(
+                state=run.state if whole else None,
+                reads_network=run.read_network[0],
+                problems=[p.to_json() for p in host.problems],
+            ),
+        )
+        assert inputs.marks is not None  # read with the inputs
+        marks_store.clear(
+            conn, inputs.marks, began, contacts=None if whole else targets, accounts=None if whole else ()
+        )
+        if not whole:  # their accounts' other members read what changed here: a later run evaluates them
+            done = set(targets)
+            marks_store.mark_accounts(conn, {aid for cid, aid in evaluation.account_of.items() if cid not in done})
 
 
 def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> None:

@@ -110,9 +110,38 @@ def get_account(conn: Connection, account_id: int) -> Account:
     return _account_from_row(row)
 
 
-def list_accounts(conn: Connection) -> list[Account]:
-    rows = conn.execute(select(accounts).order_by(func.lower(accounts.c.name)))
-    return [_account_from_row(r) for r in rows]
+def list_accounts(conn: Connection, *, ids: Iterable[int] | None = None) -> list[Account]:
+    """Every account (or those of `ids`), ordered by name."""
+    query = select(accounts).order_by(func.lower(accounts.c.name))
+    if ids is not None:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        query = query.where(accounts.c.id.in_(bindparam("ids", expanding=True)))
+        return [_account_from_row(r) for r in conn.execute(query, {"ids": wanted})]
+    return [_account_from_row(r) for r in conn.execute(query)]
+
+
+def account_ids_of(conn: Connection, contact_ids: Iterable[int]) -> set[int]:
+    """The accounts these contacts belong to."""
+    ids = sorted(set(contact_ids))
+    if not ids:
+        return set()
+    query = (
+        select(contacts.c.account_id)
+        .distinct()
+        .where(contacts.c.id.in_(bindparam("ids", expanding=True)), contacts.c.account_id.is_not(None))
+    )
+    return {r[0] for r in conn.execute(query, {"ids": ids})}
+
+
+def member_ids(conn: Connection, account_ids: Iterable[int]) -> set[int]:
+    """Every contact of these accounts."""
+    ids = sorted(set(account_ids))
+    if not ids:
+        return set()
+    query = select(contacts.c.id).where(contacts.c.account_id.in_(bindparam("ids", expanding=True)))
+    return {r[0] for r in conn.execute(query, {"ids": ids})}
 
 
 def resolve_account(conn: Connection, ref: str) -> int:

@@ -213,6 +213,8 @@ contact_snapshots = Table(
     Column("account_id", Integer),
     Column("digest", Integer, nullable=False),
     Column("warnings", Text, nullable=False),
+    Column("terms", Text, nullable=False, server_default="[]"),  # the health's terms, as `Health.to_json` gives them
+    Column("advice", Text),  # tips and suggestions (JSON) as of snapshot_runs.advice_key; NULL: not worked out
 )
 
 account_snapshots = Table(
@@ -228,6 +230,13 @@ snapshot_runs = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("evaluated_on", Date, nullable=False),
+    # What the stored results were worked out under (engine/state.py): another state means a whole run.
+    Column("state", String),
+    # A cadence or warning plugin read the whole network: any change may change anyone's result.
+    Column("reads_network", Boolean, nullable=False, server_default=false()),
+    Column("problems", Text),  # the last whole run's problems tagged with no contact (JSON), NULL when none
+    # The state and the book's version (its highest mark ever) the stored advice was worked out at.
+    Column("advice_key", String),
 )
 
 commitments = Table(
@@ -352,7 +361,29 @@ source_state = Table(
     Column("summary", Text, nullable=False, default="{}"),
 )
 
+# Contacts and accounts changed since an engine run last evaluated them (migration 0007): marked by
+# triggers on every table a result reads, with an increasing mark; see store/marks.py.
+engine_marks = Table(
+    "engine_marks",
+    metadata,
+    Column("mark", Integer, primary_key=True, autoincrement=True),
+    Column("contact_id", Integer, nullable=False),
+    UniqueConstraint("contact_id"),
+    sqlite_autoincrement=True,
+)
+
+engine_account_marks = Table(
+    "engine_account_marks",
+    metadata,
+    Column("mark", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, nullable=False),
+    UniqueConstraint("account_id"),
+    sqlite_autoincrement=True,
+)
+
 __all__ = [
+    "engine_account_marks",
+    "engine_marks",
     "capture_people",
     "capture_refs",
     "captures",

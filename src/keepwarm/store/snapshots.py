@@ -19,9 +19,10 @@ import datetime as dt
 import hashlib
 import json
 import marshal
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, type_coerce, update
+from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, text, type_coerce, update
 
 from ..jsonvalues import jsonable as to_json
 from ..model import FollowUpStatus
@@ -132,17 +133,104 @@ def _write(conn: Connection, table, key, fresh: dict[int, tuple], row) -> int:
     return len(changed) + len(added)
 
 
-def _date_run(conn: Connection, today: dt.date, *, whole_book: bool) -> None:
-    """The date the rows are from, in one place: a run over the whole book sets it; a run over a few
-    contacts (a detail, a logged touch) leaves the book's date alone unless none is stored yet."""
-    stored = conn.execute(select(snapshot_runs.c.evaluated_on).where(snapshot_runs.c.id == 1)).scalar()
+@dataclass(frozen=True)
+class RunFacts:
+    """What the stored results as a whole were worked out under, beside the rows (one row, id 1)."""
+
+    #: The state of engine/state.py; None: not known to be whole (set only by a run over the whole book).
+    state: str | None
+    #: A cadence or warning plugin read the network: any change may change anyone's result.
+    reads_network: bool
+    #: The problems plugins had (`PluginProblem.to_json()`), shown again while the results are kept.
+    problems: list[dict]
+
+
+def run_facts(conn: Connection) -> RunFacts | None:
+    """What the stored results were worked out under; None when no run stored any."""
+    r = snapshot_runs.c
+    row = conn.execute(select(r.state, r.reads_network, r.problems).where(r.id == 1)).first()
+    if row is None:
+        return None
+    return RunFacts(row.state, bool(row.reads_network), json.loads(row.problems) if row.problems else [])
+
+
+def book_version(conn: Connection) -> int:
+    """How many changes the book has seen: the highest mark ever made (AUTOINCREMENT never goes back, and
+    every write to what a result reads makes one; see migration 0007). Equal versions, the same book."""
+    found = conn.execute(
+        text("SELECT coalesce(sum(seq), 0) FROM sqlite_sequence WHERE name IN ('engine_marks', 'engine_account_marks')")
+    ).scalar()
+    return int(found or 0)
+
+
+def stored_advice(conn: Connection, contact_ids: Iterable[int], key: str) -> dict[int, str]:
+    """The advice stored for these contacts (JSON texts), if it was worked out at `key`; else none."""
+    stored = conn.execute(select(snapshot_runs.c.advice_key).where(snapshot_runs.c.id == 1)).scalar()
+    if stored != key:
+        return {}
+    s = contact_snapshots.c
+    query = select(s.contact_id, s.advice).where(
+        s.contact_id.in_(bindparam("ids", expanding=True)), s.advice.is_not(None)
+    )
+    ids = sorted(set(contact_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), _CHUNK):
+        out.update(plain_rows(conn, query, {"ids": ids[start : start + _CHUNK]}))
+    return out
+
+
+def store_advice(conn: Connection, key: str, advice: Mapping[int, str], problems: list[dict]) -> None:
+    """Keep advice worked out at `key` (the advice of any other key goes), with the problems its plugins had."""
+    r, s = snapshot_runs.c, contact_snapshots.c
+    row = conn.execute(select(r.advice_key, r.problems).where(r.id == 1)).first()
+    if row is None:  # no run stored anything: nothing to keep the advice beside
+        return
+    if row.advice_key != key:
+        conn.execute(update(contact_snapshots).where(s.advice.is_not(None)).values(advice=None))
+    merged = _merged(json.loads(row.problems) if row.problems else [], problems)
+    conn.execute(
+        update(snapshot_runs).where(r.id == 1).values(advice_key=key, problems=_encode(merged) if merged else None)
+    )
+    if advice:
+        conn.execute(
+            update(contact_snapshots).where(s.contact_id == bindparam("cid")),
+            [{"cid": cid, "advice": found} for cid, found in advice.items()],
+        )
+
+
+def _merged(before: list[dict], after: list[dict]) -> list[dict]:
+    """The problems stored before, updated by a later run over some contacts (one per plugin and hook)."""
+    out = {(p["plugin"], p["hook"]): p for p in before}
+    out.update(((p["plugin"], p["hook"]), p) for p in after)
+    return list(out.values())
+
+
+def _date_run(conn: Connection, today: dt.date, facts: RunFacts, *, whole_book: bool) -> None:
+    """The date and the facts of the stored results, in one place: a run over the whole book sets
+    them; a run over a few contacts (a detail, a logged touch) leaves the book's date and state
+    alone, and adds what it found to the rest."""
+    r = snapshot_runs.c
+    stored = conn.execute(select(r.evaluated_on, r.reads_network, r.problems).where(r.id == 1)).first()
+    if whole_book or stored is None:
+        values = {
+            "evaluated_on": today,
+            "state": facts.state if whole_book else None,
+            "reads_network": facts.reads_network,
+            "problems": _encode(facts.problems) if facts.problems else None,
+        }
+    else:
+        problems = _merged(json.loads(stored.problems) if stored.problems else [], facts.problems)
+        values = {
+            "reads_network": bool(stored.reads_network) or facts.reads_network,
+            "problems": _encode(problems) if problems else None,
+        }
     if stored is None:
-        conn.execute(insert(snapshot_runs).values(id=1, evaluated_on=today))
-    elif whole_book and stored != today:
-        conn.execute(update(snapshot_runs).where(snapshot_runs.c.id == 1).values(evaluated_on=today))
+        conn.execute(insert(snapshot_runs).values(id=1, **values))
+    else:
+        conn.execute(update(snapshot_runs).where(r.id == 1).values(**values))
 
 
-def store(conn: Connection, evaluation) -> int:
+def store(conn: Connection, evaluation, *, run: RunFacts) -> int:
     """Store what this run concluded for the contacts it evaluated (and their accounts); returns
     how many rows changed. Called inside the run's reconcile transaction, so the snapshots and the
     stored follow-ups always come from the same run.
@@ -152,7 +240,7 @@ def store(conn: Connection, evaluation) -> int:
     row's digest is taken over those plain values; the warnings' JSON is written only for the rows
     whose digest differs, and the run's date is stored once, so an unchanged row is never rewritten.
     """
-    _date_run(conn, evaluation.today, whole_book=evaluation.open_followups is not None)
+    _date_run(conn, evaluation.today, run, whole_book=evaluation.open_followups is not None)
     texts = _WarningTexts()
     account_of, account_warnings = evaluation.account_of, evaluation.account_warnings
     accounts_ = {aid: (_fingerprint(texts, found), found) for aid, found in account_warnings.items()}
@@ -168,14 +256,14 @@ def store(conn: Connection, evaluation) -> int:
             found = found[: len(found) - len(shared)]
         else:
             aid = None
-        score, band = health.score, health.band
-        digest = _fingerprint(texts, found, score, band, aid)
-        contacts_[cid] = (digest, score, band, found, aid)
+        score, band, terms = health.score, health.band, health.terms
+        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)))
+        contacts_[cid] = (digest, score, band, found, aid, terms)
 
     def account_row(aid, digest, found):
         return {"account_id": aid, "digest": digest, "warnings": texts(found)}
 
-    def contact_row(cid, digest, score, band, found, aid):
+    def contact_row(cid, digest, score, band, found, aid, terms):
         return {
             "contact_id": cid,
             "score": score,
@@ -183,6 +271,7 @@ def store(conn: Connection, evaluation) -> int:
             "account_id": aid,
             "digest": digest,
             "warnings": texts(found),
+            "terms": _encode([term.to_json() for term in terms]),
         }
 
     return _write(conn, account_snapshots, account_snapshots.c.account_id, accounts_, account_row) + _write(
@@ -215,8 +304,9 @@ class StoredAgenda:
     unevaluated: int = 0
 
     def to_json(self, conn: Connection) -> dict:
+        found = texts_of(conn, [item["contact"]["id"] for item in self.items if "warnings" not in item])
         for item in self.items:
-            details(conn, item)
+            filled(item, found.get(item["contact"]["id"]))
         return {"on": self.on.isoformat(), "until": self.until.isoformat(), "items": self.items, "problems": []}
 
 
@@ -282,13 +372,22 @@ def _stored_query():
 _STORED = _stored_query()
 
 
-def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None, days: int = 7) -> StoredAgenda | None:
-    """Open follow-ups due by `on + days` with their contacts' stored health, ordered as
-    `build_agenda` orders them; None when no engine run has stored anything yet.
+def stored_agenda(
+    conn: Connection,
+    today: dt.date,
+    *,
+    on: dt.date | None = None,
+    days: int = 7,
+    results: Callable[[int], tuple[dict, list]] | None = None,
+) -> StoredAgenda | None:
+    """Open follow-ups due by `on + days` with their contacts' stored health, ordered by urgency;
+    None when no engine run has stored anything yet (unless `results` gives them).
 
-    The rows come through the driver's cursor (`plain_rows`): the first paint waits for this.
+    A row holds the health's score and band; `filled()` (`details()` for one) adds the health's terms and the
+    warnings, read apart. `results(contact_id)` gives a contact's health and warnings (as JSON) from a run
+    that stored nothing, in place of the stored ones. The rows come through the driver's cursor (`plain_rows`): the first paint waits for this.
     """
-    if not has_snapshots(conn):
+    if results is None and not has_snapshots(conn):
         return None
     start = on or today
     until = start + dt.timedelta(days=days)
@@ -327,46 +426,54 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
         when = dates.get(when_text)
         if when is None:
             when = dates[when_text] = dt.date.fromisoformat(when_text)
-        if snapshot is None:
+        if results is not None:
+            health, warnings = results(cid)
+            score = health["score"]
+        elif snapshot is None:
             unevaluated += 1
+            health = dict(UNKNOWN_HEALTH)
+            warnings = []
         else:
             evaluated = True
+            health = {"score": score, "band": band}
         overdue = (start - when).days
-        items.append(
-            {
-                "followup": {
-                    "id": fid,
-                    "contact_id": cid,
-                    "due": due,
-                    "due_time": dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
-                    "reason": usable_reason(reason),
-                    "source": source,
-                    "rule_key": rule_key,
-                    "channel": channel,
-                    "action": action,
-                    "status": status,
-                    "snoozed_until": snoozed_until,
-                    "sequence": sequence,
-                    "satisfied_by_touch": bool(satisfied),
-                    "created_at": stamps[created],
-                    "updated_at": stamps[updated],
-                    "closed_at": stamps[closed],
-                },
-                "contact": {
-                    "id": cid,
-                    "name": name,
-                    "account": account,
-                    "role": role or None,
-                    "style": style,
-                    "tier": tier,
-                },
-                "due": when_text,
-                "bucket": "overdue" if overdue > 0 else "today" if overdue == 0 else "upcoming",
-                "overdue_days": overdue,
-                "health": {"score": score, "band": band} if snapshot is not None else dict(UNKNOWN_HEALTH),
-            }
-        )
-        # As `build_agenda` orders them; a contact without a snapshot comes last of its day.
+        item = {
+            "followup": {
+                "id": fid,
+                "contact_id": cid,
+                "due": due,
+                "due_time": dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
+                "reason": usable_reason(reason),
+                "source": source,
+                "rule_key": rule_key,
+                "channel": channel,
+                "action": action,
+                "status": status,
+                "snoozed_until": snoozed_until,
+                "sequence": sequence,
+                "satisfied_by_touch": bool(satisfied),
+                "created_at": stamps[created],
+                "updated_at": stamps[updated],
+                "closed_at": stamps[closed],
+            },
+            "contact": {
+                "id": cid,
+                "name": name,
+                "account": account,
+                "role": role or None,
+                "style": style,
+                "tier": tier,
+            },
+            "due": when_text,
+            "bucket": "overdue" if overdue > 0 else "today" if overdue == 0 else "upcoming",
+            "overdue_days": overdue,
+            "health": health,
+        }
+        if results is not None or snapshot is None:
+            item["warnings"] = warnings
+        items.append(item)
+        # Most urgent first: the earliest due, then the weakest health, the highest tier, by name; a contact
+        # without a result comes last of its day.
         keys.append((when, 101 if score is None else score, tier, name.casefold()))
     order = sorted(range(len(items)), key=keys.__getitem__)
     run = conn.execute(select(_as_text(snapshot_runs.c.evaluated_on))).scalar() if evaluated else None
@@ -379,20 +486,45 @@ def stored_agenda(conn: Connection, today: dt.date, *, on: dt.date | None = None
     )
 
 
+def texts_of(conn: Connection, contact_ids: Iterable[int]) -> dict[int, tuple[str, str, str | None]]:
+    """The stored texts that make rows whole (`filled`): each contact's health terms, own warnings and
+    account's warnings. Read apart from the rows, for the rows someone wants whole: reading them with
+    every row cost more than the rows."""
+    s, a = contact_snapshots.c, account_snapshots.c
+    query = (
+        select(s.contact_id, s.terms, s.warnings, a.warnings)
+        .select_from(contact_snapshots.outerjoin(account_snapshots, a.account_id == s.account_id))
+        .where(s.contact_id.in_(bindparam("ids", expanding=True)))
+    )
+    ids = sorted(set(contact_ids))
+    out: dict[int, tuple[str, str, str | None]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        for cid, terms, own, shared in plain_rows(conn, query, {"ids": ids[start : start + _CHUNK]}):
+            out[cid] = (terms, own, shared)
+    return out
+
+
+#: Ids per statement (SQLite's limit on bound parameters is 32,766).
+_CHUNK = 10_000
+
+
+def filled(item: dict, texts: tuple[str, str, str | None] | None) -> dict:
+    """A row of `stored_agenda` made whole with its stored texts (`texts_of`): the health's terms and the
+    warnings. A row without any (its contact not evaluated) gets none."""
+    if "warnings" not in item:
+        if texts is None:
+            item["warnings"] = []
+        else:
+            terms, own, shared = texts
+            if "health" in item:
+                item["health"]["terms"] = json.loads(terms)
+            item["warnings"] = json.loads(own) + (json.loads(shared) if shared else [])
+    return item
+
+
 def details(conn: Connection, item: dict) -> dict:
-    """Fill in a stored item's warnings (its contact's own, then its account's). Its health stays score
-    and band: the terms' words are the engine's, shown once its run is done."""
+    """One stored row made whole (`filled`), read for it alone: the row a user looks at."""
     if "warnings" in item:
         return item
-    s, a = contact_snapshots.c, account_snapshots.c
-    row = conn.execute(
-        select(s.warnings, a.warnings)
-        .select_from(contact_snapshots.outerjoin(account_snapshots, a.account_id == s.account_id))
-        .where(s.contact_id == item["contact"]["id"])
-    ).first()
-    if row is None:  # not evaluated yet (or no longer: a run since dropped it)
-        item["warnings"] = []
-        return item
-    own, shared = row
-    item["warnings"] = json.loads(own) + (json.loads(shared) if shared else [])
-    return item
+    cid = item["contact"]["id"]
+    return filled(item, texts_of(conn, [cid]).get(cid))

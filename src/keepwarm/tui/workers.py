@@ -37,7 +37,6 @@ class EngineGate:
         self.version = 0
         self._evaluation: Evaluation | None = None
         self._evaluated_at = -1
-        self._persisted = False
         #: Set by the app: told about the gate's own writes, so that they are not taken for news.
         self.watcher: ChangeWatcher | None = None  # the app's, once it is mounted
         self._holder: int | None = None  # the thread that holds the lock for the current engine work
@@ -89,7 +88,7 @@ class EngineGate:
             if self._evaluation is None or self._evaluated_at != self.version:
                 version = self.version
                 self._evaluation = evaluate(self.session, persist=False)
-                self._evaluated_at, self._persisted = version, False
+                self._evaluated_at = version
             return self._evaluation
 
     def agenda(self, days: int = 7, *, advice: bool = True) -> Agenda:
@@ -105,12 +104,9 @@ class EngineGate:
         from ..engine.agenda import build_agenda
 
         with self._turn():
-            version = self.version
-            reuse = self._evaluation if (self._persisted and self._evaluated_at == version) else None
-            agenda = build_agenda(self.session, days=days, evaluation=reuse, advice=advice)
+            agenda = build_agenda(self.session, days=days, advice=advice)
             if self.watcher is not None:
                 self.watcher.changed()  # the follow-ups this run stored are our own
-            self._evaluation, self._evaluated_at, self._persisted = agenda.evaluation, version, True
             return agenda
 
     @overload
@@ -126,15 +122,34 @@ class EngineGate:
         with self._turn(blocking=wait) as mine:
             if not mine:
                 return None
-            return budget.guarded(lambda: (item.advice_json(), item.evaluation.runtime.messages()))
+            try:
+                return budget.guarded(lambda: (item.advice_json(), self.session.runtime.messages()))
+            finally:
+                self._own_writes()
+
+    def prepare_advice(self, agenda: Agenda, contact_ids: list[int]) -> None:
+        """These contacts' advice worked out (or found kept) at once, under the lock."""
+        with self._turn():
+            try:
+                budget.guarded(agenda.advisor.prepare, contact_ids)
+            finally:
+                self._own_writes()
 
     def contact_advice(self, contact_id: int) -> tuple[dict, list[str]]:
-        """A contact's agenda advice from a run over it alone (`engine.agenda.contact_advice`), under the lock."""
+        """A contact's agenda advice (`engine.agenda.contact_advice`), under the lock."""
         # lazy for start-up: the engine loads in the worker, after the first paint
         from ..engine.agenda import contact_advice
 
         with self._turn():
-            return budget.guarded(contact_advice, self.session, contact_id)
+            try:
+                return budget.guarded(contact_advice, self.session, contact_id)
+            finally:
+                self._own_writes()
+
+    def _own_writes(self) -> None:
+        """Advice worked out is kept in the database: that write is ours, not another process's to reload for."""
+        if self.watcher is not None:
+            self.watcher.changed()
 
     def run(self, func, *args, **kwargs):
         """Anything else that touches the runtime (writes that reschedule, reloads)."""

@@ -347,16 +347,20 @@ class AgendaScreen(DataScreen):
         agenda = gate.agenda(advice=False)
         out = agenda.to_json(advice=False)
         rows = [AgendaRow.from_json(item) for item in out["items"]]
-        # Rows without an action show the best suggestion instead: their advice is needed for the first paint.
+        # Rows without an action show the best suggestion instead: their advice is needed for the first paint,
+        # worked out for all of them at once.
+        gate.prepare_advice(
+            agenda, [item.contact_id for item, row in zip(agenda.items, rows) if not row.followup.action]
+        )
         for item, row in zip(agenda.items, rows):
             if not row.followup.action:
                 row.advice = Advice.from_json(gate.advice(item)[0])
         return AgendaData(
             until=out["until"],
-            today=agenda.evaluation.today,
+            today=agenda.today,
             items=rows,
             sources={stored_id(item.followup.id): item for item in agenda.items},
-            messages=agenda.evaluation.runtime.messages(),
+            messages=agenda.runtime.messages(),
         )
 
     def show(self, data: AgendaData, *, again: bool = False) -> None:

@@ -1,0 +1,195 @@
+"""The agenda a long-lived book gives equals the one a from-scratch run gives, whatever happened before.
+
+Hypothesis drives a book through random sequences of edits, touches, promises,
+follow-up actions, assessments, rule changes, plugins turned off and on, and
+clock moves. After each step the agenda of the book as it is (built by the
+engine the way the app and the CLI build it, with whatever the earlier runs
+stored) is compared with the agenda of a copy of the database opened by a new
+session with nothing stored by a run (snapshots and marks cleared), at the same
+clock, rules and plugins. The incremental engine must keep these equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from keepwarm import actions
+from keepwarm.engine.agenda import build_agenda
+from keepwarm.model import Assessment, Commitment, Contact
+from keepwarm.session import Session
+from keepwarm.settings import Settings
+from keepwarm.store import activity, followups
+from keepwarm.store import contacts as people
+
+START = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
+NAMES = ["Ada", "Bob", "Cy", "Dee", "Eve", "Fay"]
+ACCOUNTS = [None, "Acme", "Globex"]
+CHANNELS = ["call", "email", "meeting", "text"]
+RULE_CHANGES = [
+    "",
+    "[cadence.tier_days]\na = 10\n",
+    "[reply_slowdown]\nenabled = false\n",
+    "[engine]\nrecent_days = 60\n",
+]
+PLUGINS_OFF = [[], ["warn_frequency_drop"], ["suggest_introduction", "tips_style"]]
+
+
+def _comparable(agenda) -> dict:
+    out = agenda.to_json()
+    out.pop("problems", None)
+    for item in out["items"]:
+        item["followup"].pop("id", None)  # ids of follow-ups created by different runs differ
+        for key in ("created_at", "updated_at"):
+            item["followup"].pop(key, None)
+    return out
+
+
+class Book(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(_tmp_root()) / f"book-{id(self)}"
+        self.root.mkdir(parents=True)
+        self.now = START
+        self.rules = ""
+        self.off: list[str] = []
+        self.contacts: list[int] = []
+
+    def session(self, db: Path) -> Session:
+        from keepwarm import paths
+
+        rules_dir = paths.user_rules_dir()
+        rules_dir.mkdir(parents=True, exist_ok=True)
+        (rules_dir / "rules.toml").write_text(self.rules, encoding="utf-8")
+        config = Settings.model_validate({"timezone": "UTC", "plugins": {"disabled": self.off}})
+        return Session(db, now=self.now, config=config)
+
+    @initialize()
+    def start(self) -> None:
+        self.db = self.root / "book.db"
+        self.book = self.session(self.db)
+        with self.book.store.write() as conn:
+            for n, name in enumerate(NAMES):
+                self.contacts.append(people.insert_contact(
+                    conn, Contact(name=name, account=ACCOUNTS[n % 3], tier="abc"[n % 3]), self.now))
+
+    def _reopen(self) -> None:
+        self.book.close()
+        self.book = self.session(self.db)
+
+    @rule(who=st.integers(0, 5), days_ago=st.integers(0, 400), channel=st.sampled_from(CHANNELS),
+          inbound=st.booleans(), outcome=st.sampled_from(["completed", "completed", "cancelled", "declined"]))
+    def touch(self, who, days_ago, channel, inbound, outcome) -> None:
+        with self.book.store.write() as conn:
+            actions.log_interactions(conn, [self.contacts[who]], self.now, at=self.now - dt.timedelta(days=days_ago),
+                                     channel=channel, direction="inbound" if inbound else "outbound", outcome=outcome)
+
+    @rule(who=st.integers(0, 5), tier=st.sampled_from("abc"), account=st.sampled_from(ACCOUNTS),
+          dnc=st.booleans())
+    def edit(self, who, tier, account, dnc) -> None:
+        cid = self.contacts[who]
+        with self.book.store.write() as conn:
+            contact = people.get_contact(conn, cid)
+            changed = Contact.model_validate({**contact.model_dump(), "tier": tier, "account": account,
+                                              "do_not_contact": dnc and who == 5})
+            people.update_contact(conn, cid, changed, self.now)
+
+    @rule(who=st.integers(0, 5), days=st.integers(-5, 20))
+    def promise(self, who, days) -> None:
+        with self.book.store.write() as conn:
+            activity.insert_commitment(conn, Commitment(contact_id=self.contacts[who], text="send the deck",
+                                                        due=self.now.date() + dt.timedelta(days=days)), self.now)
+
+    @rule(who=st.integers(0, 5), trust=st.integers(1, 5))
+    def assess(self, who, trust) -> None:
+        with self.book.store.write() as conn:
+            activity.insert_assessment(conn, Assessment(
+                contact_id=self.contacts[who], on=self.now.date(), trust=trust, communication=3, sharing=3,
+                advocacy=3, conflict=3, commitment=3), self.now)
+
+    @rule(pick=st.integers(0, 50), action=st.sampled_from(["done", "dismiss", "snooze"]))
+    def act_on_followup(self, pick, action) -> None:
+        with self.book.store.write() as conn:
+            open_ = followups.list_followups(conn, statuses=followups.OPEN_STATES)
+            if not open_:
+                return
+            item = open_[pick % len(open_)]
+            if action == "done":
+                followups.complete_followup(conn, item.id, self.now)
+            elif action == "dismiss":
+                followups.dismiss_followup(conn, item.id, self.now)
+            else:
+                followups.snooze_followup(conn, item.id, self.now.date() + dt.timedelta(days=3), self.now)
+
+    @rule(hours=st.sampled_from([1, 5, 24, 24 * 3, 24 * 40]))
+    def time_passes(self, hours) -> None:
+        self.now += dt.timedelta(hours=hours)
+        self._reopen()
+
+    @rule(text=st.sampled_from(RULE_CHANGES))
+    def change_rules(self, text) -> None:
+        self.rules = text
+        self._reopen()
+
+    @rule(off=st.sampled_from(PLUGINS_OFF))
+    def turn_plugins(self, off) -> None:
+        self.off = off
+        self._reopen()
+
+    @invariant()
+    def the_agenda_equals_a_from_scratch_run(self) -> None:
+        if not hasattr(self, "book"):
+            return
+        kept = _comparable(build_agenda(self.book))
+        copy = self.root / "scratch.db"
+        self.book.store.engine.dispose()
+        shutil.copyfile(self.db, copy)
+        conn = sqlite3.connect(copy)
+        for table in ("contact_snapshots", "account_snapshots", "snapshot_runs", "engine_marks",
+                      "engine_account_marks"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.commit()
+        conn.close()
+        fresh = self.session(copy)
+        try:
+            scratch = _comparable(build_agenda(fresh))
+        finally:
+            fresh.close()
+            copy.unlink()
+        assert kept == scratch
+
+    def teardown(self) -> None:
+        if hasattr(self, "book"):
+            self.book.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_ROOT: list[str] = []
+
+
+def _tmp_root() -> str:
+    return _ROOT[0]
+
+
+@pytest.fixture
+def machine_root(tmp_path, monkeypatch):
+    monkeypatch.setenv("KEEPWARM_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TZ", "UTC")
+    _ROOT[:] = [str(tmp_path)]
+    yield tmp_path
+
+
+def test_a_long_lived_book_gives_the_agenda_a_fresh_run_gives(machine_root, monkeypatch):
+    from keepwarm import paths
+
+    monkeypatch.setattr(paths, "user_rules_dir", lambda: Path(_tmp_root()) / "current-rules")
+    Book.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None,
+                                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    Book.TestCase().runTest()

@@ -49,12 +49,12 @@ def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: boo
     from ..engine.agenda import Advisor
     from ..engine.evaluate import evaluate, refresh  # lazy for start-up
 
-    given = None
+    given = latest = None
     if persist:
-        refresh(session)
+        latest = refresh(session)
     else:
         given = evaluate(session, persist=False, contact_ids=list(contact_ids) if contact_ids is not None else None)
-    advisor = Advisor(session, given)
+    advisor = Advisor(session, given, latest)
     shown = session.runtime.engine.suggestions_shown
     warnings: dict[int, list[Warning]] = {}
 

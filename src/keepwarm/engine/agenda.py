@@ -46,9 +46,20 @@ class Advisor:
     written), that run's advice, never stored.
     """
 
-    def __init__(self, session: Session, evaluation: Evaluation | None = None) -> None:
+    def __init__(self, session: Session, evaluation: Evaluation | None = None, latest: Evaluation | None = None) -> None:
         self._session, self._fixed = session, evaluation
         self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
+        #: The run that just stored results, and the key the book had right after it: while the book keeps that
+        #: key, its contacts' advice comes from it (a second run over them would find the same).
+        self._latest: tuple[Evaluation, str] | None = None
+        if latest is not None:
+            self._latest = (latest, self._key())
+
+    def _key(self) -> str:
+        """The state and the book's version now: what stored advice must have been worked out at to be used."""
+        session = self._session
+        with session.store.read() as conn:
+            return f"{fingerprint(session.runtime, session.today)}:{snapshots.book_version(conn)}"
 
     def prepare(self, contact_ids: Iterable[int]) -> None:
         """Have the advice of these contacts (those not had yet): stored, or worked out in as few runs as can be."""
@@ -60,21 +71,30 @@ class Advisor:
                 self._found[cid] = _advice_of(self._fixed, cid)
             return
         session = self._session
+        key = self._key()
         with session.store.read() as conn:
-            key = f"{fingerprint(session.runtime, session.today)}:{snapshots.book_version(conn)}"
             for cid, found in snapshots.stored_advice(conn, wanted, key).items():
                 self._found[cid] = json.loads(found)
         missing = [cid for cid in wanted if cid not in self._found]
         if not missing:
             return
         worked_out: dict[int, str] = {}
+
+        def keep(run: Evaluation, cid: int) -> None:
+            advice = self._found[cid] = _advice_of(run, cid)
+            if cid in run.contacts:
+                worked_out[cid] = json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+
+        if self._latest is not None and self._latest[1] == key:
+            latest = self._latest[0]
+            for cid in [cid for cid in missing if cid in latest.contacts]:
+                keep(latest, cid)
+            missing = [cid for cid in missing if cid not in self._found]
         for start in range(0, len(missing), ADVICE_BATCH):
             batch = missing[start : start + ADVICE_BATCH]
             run = evaluate(session, persist=False, contact_ids=batch)
             for cid in batch:
-                advice = self._found[cid] = _advice_of(run, cid)
-                if cid in run.contacts:
-                    worked_out[cid] = json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+                keep(run, cid)
         if not session.store.read_only:
             with session.store.write() as conn:
                 snapshots.store_advice(conn, key, worked_out, [p.to_json() for p in session.runtime.host.problems])
@@ -323,7 +343,7 @@ def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
             results=_results_of(given) if given is not None else None,
         )
     runtime: Runtime = session.runtime
-    advisor = Advisor(session, given)
+    advisor = Advisor(session, given, None if given is not None else evaluation)
     shown = runtime.engine.suggestions_shown
     items = []
     if stored is not None:

@@ -31,8 +31,12 @@ from .evaluate import Evaluation, collector_paused, evaluate, refresh
 from .health import Health, HealthTerm
 from .state import fingerprint
 
-#: How many contacts one run for advice covers: the first items print while the rest wait their turn.
+#: How many items' advice is asked for at a time as an agenda is printed: the first print while the rest wait.
 ADVICE_BATCH = 500
+#: From this many contacts without kept advice, one run over the whole book works it out for all of them:
+#: a run over some reads the network from the database for each of their introductions, which at a few
+#: hundred contacts cost more than reading the whole book once.
+WHOLE_BOOK_FROM = 300
 
 
 class Advisor:
@@ -49,6 +53,7 @@ class Advisor:
     def __init__(self, session: Session, evaluation: Evaluation | None = None, latest: Evaluation | None = None) -> None:
         self._session, self._fixed = session, evaluation
         self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
+        self._expected: list[int] = []  # the contacts whose advice will be asked for, a batch at a time (`expect`)
         #: The run that just stored results, and the key the book had right after it: while the book keeps that
         #: key, its contacts' advice comes from it (a second run over them would find the same).
         self._latest: tuple[Evaluation, str] | None = None
@@ -60,6 +65,11 @@ class Advisor:
         session = self._session
         with session.store.read() as conn:
             return f"{fingerprint(session.runtime, session.today)}:{snapshots.book_version(conn)}"
+
+    def expect(self, contact_ids: Iterable[int]) -> None:
+        """These contacts' advice will be asked for (a batch at a time): a run worked out for the first
+        batch covers them all when one run over the whole book is cheaper than a run per batch."""
+        self._expected = list(dict.fromkeys(contact_ids))
 
     def prepare(self, contact_ids: Iterable[int]) -> None:
         """Have the advice of these contacts (those not had yet): stored, or worked out in as few runs as can be."""
@@ -90,11 +100,13 @@ class Advisor:
             for cid in [cid for cid in missing if cid in latest.contacts]:
                 keep(latest, cid)
             missing = [cid for cid in missing if cid not in self._found]
-        for start in range(0, len(missing), ADVICE_BATCH):
-            batch = missing[start : start + ADVICE_BATCH]
-            run = evaluate(session, persist=False, contact_ids=batch)
-            for cid in batch:
-                keep(run, cid)
+        if missing:
+            expected = len(missing) + sum(1 for cid in self._expected if cid not in self._found and cid not in wanted)
+            whole = expected >= WHOLE_BOOK_FROM
+            run = evaluate(session, persist=False, contact_ids=None if whole else missing)
+            for cid in [*missing, *(self._expected if whole else ())]:
+                if cid not in self._found:
+                    keep(run, cid)
         if not session.store.read_only:
             with session.store.write() as conn:
                 snapshots.store_advice(conn, key, worked_out, [p.to_json() for p in session.runtime.host.problems])
@@ -274,6 +286,8 @@ class Agenda:
 
     def _items_json(self, items: list[AgendaItem], advice: bool) -> Iterator[dict]:
         with collector_paused():
+            if advice:
+                self.advisor.expect(item.contact_id for item in items)
             for start in range(0, len(items), ADVICE_BATCH):
                 batch = items[start : start + ADVICE_BATCH]
                 if advice:

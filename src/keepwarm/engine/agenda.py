@@ -50,7 +50,9 @@ class Advisor:
     written), that run's advice, never stored.
     """
 
-    def __init__(self, session: Session, evaluation: Evaluation | None = None, latest: Evaluation | None = None) -> None:
+    def __init__(
+        self, session: Session, evaluation: Evaluation | None = None, latest: Evaluation | None = None
+    ) -> None:
         self._session, self._fixed = session, evaluation
         self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
         self._expected: list[int] = []  # the contacts whose advice will be asked for, a batch at a time (`expect`)

@@ -106,6 +106,9 @@ class Evaluation:
     #: The plugins that failed for each contact's cadence, and the contacts not to be contacted: for the reconcile.
     _failed: dict[int, AbstractSet[str]] = field(default_factory=dict, repr=False)
     _silenced: set[int] = field(default_factory=set, repr=False)
+    #: Reads the open follow-ups as this run's reconcile left them into the contexts, before the first
+    #: advice (`_reconciled_followups`); None when nothing is left to read. Deferred: most runs give none.
+    _reread: Callable[[], None] | None = field(default=None, repr=False)
 
     @property
     def account_health(self) -> dict[int, Health]:
@@ -131,6 +134,9 @@ class Evaluation:
         return self.runtime.host.problems
 
     def context(self, contact_id: int, followups_: Iterable[FollowUp] | None = None) -> ContactContext:
+        if self._reread is not None:
+            reread, self._reread = self._reread, None
+            reread()
         if followups_ is None:
             cached = self._advice_contexts.get(contact_id)
             if cached is not None:
@@ -281,6 +287,8 @@ class _Run:
     state: str | None = None
     freeze: Freezer = field(default_factory=Freezer)  # every plugin reads what the others read: none may change it
     signals: dict[str, list[str]] = field(default_factory=dict)
+    #: Whether the run stores what it concludes (then every health's terms are written: worked out at once).
+    stores: bool = False
     #: Whether a cadence or warning plugin read the network (then its result may follow anyone's change).
     read_network: list[bool] = field(default_factory=lambda: [False])
 
@@ -332,6 +340,7 @@ def _evaluate(
     run = _Run(session, runtime, now, today, Freezer(copy=True)(runtime.rules.sections))  # the runtime's own stay
     if at is None:
         run.state = fingerprint(runtime, today)
+    run.stores = persist and not session.store.read_only
     with session.store.read() as conn:
         run.signals = runtime.host.note_signals(run.rules)
         inputs = _read_inputs(run, conn, None if contact_ids is None else set(contact_ids))
@@ -467,7 +476,7 @@ def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
     evaluation._failed, evaluation._silenced = failed, silenced
     for cid in targets:
         evaluation.health[cid] = contact_health(
-            stats[cid], warnings[cid], run.today, evaluation.interval_days(cid), run.runtime.health
+            stats[cid], warnings[cid], run.today, evaluation.interval_days(cid), run.runtime.health, explain=run.stores
         )
     return evaluation
 
@@ -540,8 +549,13 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
             horizon_days=cfg.horizon_days,
             silenced=evaluation._silenced,
         )
-        if any(evaluation.changes.values()):
-            _reconciled_followups(conn, evaluation, targets)
+        if any(evaluation.changes.values()):  # advice, if any is asked for, reads them as the reconcile left them
+
+            def reread() -> None:
+                with run.session.store.read() as conn:
+                    _reconciled_followups(conn, evaluation, targets)
+
+            evaluation._reread = reread
         whole = inputs.wanted is None
         snapshots.store(
             conn,

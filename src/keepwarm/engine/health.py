@@ -94,12 +94,17 @@ def contact_health(
     today: dt.date,
     interval_days: int,
     cfg: HealthSettings,
+    *,
+    explain: bool = False,
 ) -> Health:
-    """The score now; the words of its terms when they are first read."""
-    terms = _terms(stats, warnings, today, interval_days, cfg, explain=False)
+    """The score now; the words of its terms when they are first read, or now with `explain` (for a run
+    that stores them: one pass instead of two)."""
+    terms = _terms(stats, warnings, today, interval_days, cfg, explain=explain)
     total = sum([t[2] for t in terms])
     maximum = sum([t[3] for t in terms]) or 1.0
     score = round(_clamp(total / maximum) * 100)
+    if explain:
+        return Health(score=score, band=band(score, cfg), terms=tuple([HealthTerm._make(t) for t in terms]))
     return Health(score=score, band=band(score, cfg), source=(stats, warnings, today, interval_days, cfg))
 
 

@@ -271,3 +271,13 @@ def test_an_export_with_nothing_changed_reuses_the_stored_results(session):
     for item in first.open_items:
         assert again.advice_for(item.contact_id) == first.advice_for(item.contact_id)
     assert any(first.advice_for(item.contact_id).warnings for item in first.open_items)
+
+
+def test_changes_to_most_of_the_book_evaluate_it_whole(session, tmp_path):
+    ids = build_history(session)
+    build_agenda(session)
+    for who in ("grace", "mary"):  # Grace alone, Mary with her account's two others: four of six
+        _log(session, ids[who], channel="call")
+    agenda = build_agenda(session)
+    assert len(_evaluated(agenda)) == 6 and agenda.evaluation.open_followups is not None  # read as a whole
+    assert _json(agenda) == _from_scratch(session, tmp_path)

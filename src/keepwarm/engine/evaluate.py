@@ -266,12 +266,18 @@ def refresh(session: Session) -> Evaluation | None:
             if not (stored.reads_network and (marks.contacts or marks.accounts)):
                 accounts = set(marks.accounts) | people.account_ids_of(conn, marks.contacts)
                 scope = set(marks.contacts) | people.member_ids(conn, accounts)
+                if len(scope) > min(_MOST, people.count_contacts(conn) // 2):  # most of the book: read it whole
+                    scope = None
     if scope is None:
         return evaluate(session)
     session.runtime.host.recall(stored.problems if stored is not None else [])
     if not scope:
         return None
     return evaluate(session, contact_ids=scope)
+
+
+#: The most contacts a run evaluates by their ids; above it (or above half the book), the whole book.
+_MOST = 20_000
 
 
 @dataclass

@@ -122,6 +122,10 @@ def list_accounts(conn: Connection, *, ids: Iterable[int] | None = None) -> list
     return [_account_from_row(r) for r in conn.execute(query)]
 
 
+def count_contacts(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(contacts)).scalar_one()
+
+
 def account_ids_of(conn: Connection, contact_ids: Iterable[int]) -> set[int]:
     """The accounts these contacts belong to."""
     ids = sorted(set(contact_ids))

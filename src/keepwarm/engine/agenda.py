@@ -236,6 +236,11 @@ class AgendaItem:
     def advice_json(self) -> dict:
         return self.advisor.json(self.contact_id, self.shown)
 
+    def bare_json(self) -> dict:
+        """The row as read, without what is read apart (the health's terms, the warnings) unless it has them:
+        what a screen of rows paints."""
+        return self._row
+
     def to_json(self, *, advice: bool = True) -> dict:
         """Without `advice`, no "tips" and "suggestions" keys (`advice_json()` gives them later)."""
         return {**self.row, **self.advice_json()} if advice else dict(self.row)

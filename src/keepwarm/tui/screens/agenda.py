@@ -345,8 +345,8 @@ class AgendaScreen(DataScreen):
     def fetch(self) -> AgendaData:
         gate = self.app.gate
         agenda = gate.agenda(advice=False)
-        out = agenda.to_json(advice=False)
-        rows = [AgendaRow.from_json(item) for item in out["items"]]
+        # The rows as read (a row's warnings are read when it is highlighted, as for a stored row's).
+        rows = [AgendaRow.from_json(item.bare_json()) for item in agenda.items]
         # Rows without an action show the best suggestion instead: their advice is needed for the first paint,
         # worked out for all of them at once.
         gate.prepare_advice(
@@ -356,7 +356,7 @@ class AgendaScreen(DataScreen):
             if not row.followup.action:
                 row.advice = Advice.from_json(gate.advice(item)[0])
         return AgendaData(
-            until=out["until"],
+            until=agenda.until.isoformat(),
             today=agenda.today,
             items=rows,
             sources={stored_id(item.followup.id): item for item in agenda.items},
@@ -603,12 +603,12 @@ class AgendaScreen(DataScreen):
         """With `later` (or while an engine run holds the gate), the advice follows from a worker."""
         item = self.current_item()
         panel = self.query_one(SidePanel)
+        if item is not None and item.warnings is None:  # read for the row highlighted, not for every row
+            with self.app.session.store.read() as conn:
+                item.warnings = warnings(snapshots.details(conn, {"contact": {"id": item.contact.id}})["warnings"])
         if item is None:
             panel.clear("Nothing selected.")
         elif item.followup.id not in self._sources:  # a stored row: the last run's
-            if item.warnings is None:
-                with self.app.session.store.read() as conn:
-                    item.warnings = warnings(snapshots.details(conn, {"contact": {"id": item.contact.id}})["warnings"])
             if item.advice is not None:  # worked out for it alone (`_advice_then_load`)
                 panel.show_item(item, note="Health and warnings as the last run left them; updating.")
             else:

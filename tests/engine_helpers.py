@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.plugin import ConfigSection, Proposal, hookimpl
 

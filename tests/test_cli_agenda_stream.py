@@ -22,7 +22,7 @@ import pytest
 from keepwarm import devdata
 from keepwarm.cli.output import json_chunks, to_json
 from keepwarm.engine.agenda import build_agenda
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting import runtime as runtime_module
 from keepwarm.io import demo
 from keepwarm.model import Contact, FollowUp

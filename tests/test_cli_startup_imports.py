@@ -25,7 +25,7 @@ from keepwarm.store import activity, contacts
 NEVER = ("alembic", "textual", "rich", "caldav", "icalendar", "recurring_ical_events", "x_wr_timezone", "vobject",
          "ics", "tomlkit", "keepwarm.tui", "keepwarm.calendar", "keepwarm.io", "keepwarm.sources.sync")
 #: What only the commands that evaluate contacts (the engine, the plugins) need.
-ENGINE = ("keepwarm.engine", "keepwarm.host", "pluggy", "keepwarm_plugins")
+ENGINE = ("keepwarm.engine", "keepwarm.hosting.host", "pluggy", "keepwarm_plugins")
 
 
 def imported_by(tmp_path, db, *args: str) -> tuple[int, str, set[str]]:
@@ -137,7 +137,7 @@ def test_a_command_that_is_not_run_loads_neither_the_engine_nor_the_io_it_would_
 def test_a_second_plugin_host_reads_the_same_distributions_without_parsing_their_metadata_again(monkeypatch):
     from importlib.metadata import entry_points
 
-    from keepwarm.host import GROUP, PluginHost
+    from keepwarm.hosting.host import GROUP, PluginHost
 
     eps = list(entry_points(group=GROUP))
     assert eps, "keepwarm's own plugins are installed as entry points"

@@ -9,7 +9,7 @@ import pytest
 from engine_helpers import Monthly, use_plugins
 
 from keepwarm.engine.evaluate import evaluate
-from keepwarm.host import PluginError, PluginHost
+from keepwarm.hosting.host import PluginError, PluginHost
 from keepwarm.model import Contact
 from keepwarm.plugin import Tip, Warning, hookimpl
 from keepwarm.store import contacts as people

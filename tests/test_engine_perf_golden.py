@@ -31,7 +31,7 @@ from keepwarm.api.types import to_json
 from keepwarm.engine import reconcile
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.evaluate import evaluate
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.io import demo
 from keepwarm.model import Commitment, CommitmentStatus, Party, Stage

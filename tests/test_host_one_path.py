@@ -16,7 +16,7 @@ from engine_helpers import use_plugins
 
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.evaluate import evaluate
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 from keepwarm.model import Contact
 from keepwarm.plugin import Proposal, Suggestion, Tip, Warning, hookimpl
 from keepwarm.store import contacts as people

@@ -25,7 +25,7 @@ from keepwarm.calendar.components import build_calendar
 from keepwarm.calendar.entries import Entry
 from keepwarm.calendar.serialize import to_bytes
 from keepwarm.errors import UserError
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 from keepwarm.io import backup_lines, csv_import, imports, interactions_import, restore, vcard_import
 from keepwarm.io.backup import collect, dumps, export_json
 from keepwarm.rules import loading as rules

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 
 
 def _host(tmp_path, **files: str) -> PluginHost:

@@ -12,7 +12,7 @@ from importlib.metadata import EntryPoint
 
 import pytest
 
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 from test_scaffold import _run_generated_tests
 
 pytestmark = pytest.mark.xdist_group("scaffold")

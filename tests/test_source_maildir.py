@@ -15,7 +15,7 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 from keepwarm.plugin import Capture, Checkpoint, Progress, ReadRequest, Skip
 from keepwarm_plugins import source_maildir
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.model import Contact
 from keepwarm.settings import Settings

@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 from keepwarm.doctor import checks as doctor
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 
 MARKER_PLUGIN = """
     from pathlib import Path

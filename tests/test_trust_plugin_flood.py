@@ -7,7 +7,7 @@ import textwrap
 from engine_helpers import use_plugins
 
 from keepwarm.engine.evaluate import evaluate
-from keepwarm.host import MAX_RESULTS_PER_HOOK
+from keepwarm.hosting.host import MAX_RESULTS_PER_HOOK
 from keepwarm.model import Contact
 from keepwarm.plugin import Proposal, hookimpl
 from keepwarm.store import contacts as people

@@ -8,7 +8,7 @@ from tui_support import build_history, use_test_rules
 
 from keepwarm import dashboard, forms
 from keepwarm.engine.evaluate import evaluate
-from keepwarm.host import PluginProblem
+from keepwarm.hosting.host import PluginProblem
 from keepwarm.wording import about, cut, day_of_year, plural, spoken, with_channel
 
 

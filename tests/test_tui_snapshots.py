@@ -45,7 +45,7 @@ def example_app(session, home, monkeypatch):
     if operations.example_loader() is None:
         pytest.skip("the example data set is not installed")
     # keepwarm's own plugins only: other installed plugin packages (make test installs the example one) stay out.
-    from keepwarm.host import PluginHost
+    from keepwarm.hosting.host import PluginHost
     from keepwarm.hosting.runtime import build_runtime
 
     session.__dict__["runtime"] = build_runtime(host=PluginHost(packages=False).load())

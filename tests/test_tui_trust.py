@@ -17,7 +17,7 @@ from textual.widgets._help_panel import HelpPanel
 from textual.widgets._key_panel import BindingsTable
 
 from keepwarm import paths
-from keepwarm.host import PluginHost
+from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.io import demo
 from keepwarm.store import activity, followups

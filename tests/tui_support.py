@@ -88,7 +88,7 @@ def use_test_rules(session):
     import shutil
 
     from keepwarm import paths
-    from keepwarm.host import PluginHost
+    from keepwarm.hosting.host import PluginHost
     from keepwarm.hosting.runtime import build_runtime
 
     shipped = session.db_path.parent.parent / "shipped-rules"

@@ -29,7 +29,7 @@ import tomli_w
 
 from . import actions, paths
 from .engine.evaluate import Evaluation, evaluate
-from .host import GROUP, OWN_DISTRIBUTION, PluginHost, _dist_name
+from .hosting.host import GROUP, OWN_DISTRIBUTION, PluginHost, _dist_name
 from .hosting.runtime import build_runtime
 from .model import Assessment, Commitment, Contact
 from .session import Session

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..api.types import Suggestion, Tip, Warning, to_json
-from ..host import PluginProblem
+from ..hosting.host import PluginProblem
 from ..hosting.runtime import Runtime
 from ..model import Channel, FollowUp
 from ..session import Session

@@ -31,7 +31,7 @@ from ..api.types import (
     Touch,
     Warning,
 )
-from ..host import PluginProblem
+from ..hosting.host import PluginProblem
 from ..hosting.runtime import Runtime
 from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage, stored_id
 from ..session import Session

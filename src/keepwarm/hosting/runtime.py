@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
-from ..host import PluginHost
 from ..rules.core import CORE_SECTIONS, EngineSettings, HealthSettings
 from ..rules.loading import Problem, RuleSet, load_raw, validate
 from .budget import DEFAULT_SECONDS
+from .host import PluginHost
 
 
 @dataclass

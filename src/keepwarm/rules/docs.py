@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 
 from .. import model as domain
 from .. import paths
-from ..host import PluginHost
+from ..hosting.host import PluginHost
 from .core import CORE_SECTIONS
 from .loading import load_raw, validate
 

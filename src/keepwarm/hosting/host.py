@@ -35,14 +35,14 @@ from typing import Any
 
 import pluggy
 
-from . import PLUGIN_API_VERSION
-from .api import hookspecs
-from .api.checks import check as check_result
-from .api.sources import SourceKind
-from .api.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
-from .hosting import budget as time_budget
-from .hosting import trust as plugin_trust
-from .wording import plural
+from .. import PLUGIN_API_VERSION
+from ..api import hookspecs
+from ..api.checks import check as check_result
+from ..api.sources import SourceKind
+from ..api.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
+from ..wording import plural
+from . import budget as time_budget
+from . import trust as plugin_trust
 
 GROUP = "keepwarm"
 OWN_DISTRIBUTION = "keepwarm"

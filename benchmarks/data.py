@@ -1,7 +1,7 @@
 """The databases and files the benchmarks read, generated once and cached.
 
 A database is keyed by contacts, interactions per contact and seed, and is
-generated with the project's own generator (`keepwarm.devdata`) at a pinned
+generated with the project's own generator (`keepwarm.services.devdata`) at a pinned
 clock, then run through the engine once so that its follow-ups exist: what is
 measured afterwards is a normal morning, not the very first run.
 """
@@ -50,8 +50,8 @@ def ensure_db(contacts: int, per_contact: int, seed: int, log=print) -> Path:
 
 
 def _generate(target: Path, ready: Path, contacts: int, per_contact: int, seed: int, log) -> None:
-    from keepwarm import devdata
     from keepwarm.engine.evaluate import evaluate
+    from keepwarm.services import devdata
     from keepwarm.session import Session
 
     partial = target.with_name(target.name + ".partial")
@@ -83,7 +83,7 @@ def vcard_file(cards: int, seed: int) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    from keepwarm.devdata import FIRST, INTERESTS, LAST
+    from keepwarm.services.devdata import FIRST, INTERESTS, LAST
 
     out = []
     for n in range(cards):

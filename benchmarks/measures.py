@@ -91,8 +91,8 @@ def agenda_touch(db: Path, repeat: int, _started: float) -> dict:
     """The agenda after one touch is logged (untimed): what that touch can change is evaluated again."""
     import datetime as dt
 
-    from keepwarm import actions
     from keepwarm.engine.agenda import build_agenda
+    from keepwarm.services import actions
 
     copy = data.fresh_copy(db, "agenda_touch.sqlite")
     session = _session(copy)
@@ -238,7 +238,7 @@ def _sample_ids(session, n: int = 5) -> list[int]:
 
 def detail(db: Path, repeat: int, _started: float) -> dict:
     """`keepwarm contact show` / the detail screen: one contact, with its engine run."""
-    from keepwarm.detail import contact_detail
+    from keepwarm.services.detail import contact_detail
 
     session = _session(db)
     ids = _sample_ids(session)
@@ -251,7 +251,7 @@ def detail(db: Path, repeat: int, _started: float) -> dict:
 
 def search(db: Path, repeat: int, _started: float) -> dict:
     """One keystroke in the contacts screen's search: filter and sort the loaded rows."""
-    from keepwarm import queries
+    from keepwarm.services import queries
 
     session = _session(db)
     rows = queries.contact_rows(session)  # loaded once by the screen's worker

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from keepwarm import devdata
+from keepwarm.services import devdata
 from keepwarm.cli.output import json_chunks, to_json
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.hosting.host import PluginHost

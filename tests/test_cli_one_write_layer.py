@@ -1,4 +1,4 @@
-"""The command line writes through the same core functions as the app (keepwarm.operations).
+"""The command line writes through the same core functions as the app (keepwarm.services.operations).
 
 So a promise added or cancelled on the command line is followed by the cadence
 at once, as in the app: its reminder is there (or gone) without waiting for
@@ -29,5 +29,5 @@ def test_the_command_line_and_the_app_share_the_writes(run):
 
     for module in (activity, contacts):
         assert "store.write()" not in inspect.getsource(module), (
-            f"{module.__name__} writes through keepwarm.operations, as the app does"
+            f"{module.__name__} writes through keepwarm.services.operations, as the app does"
         )

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from keepwarm import actions, operations
+from keepwarm.services import actions, operations
 from keepwarm.errors import UserError
 from keepwarm.io import demo
 from keepwarm.model import Commitment, Contact, FollowUp

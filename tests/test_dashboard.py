@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui_support import build_history, use_test_rules
 
-from keepwarm import dashboard
+from keepwarm.services import dashboard
 from keepwarm.engine.evaluate import evaluate
 
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from keepwarm import actions
+from keepwarm.services import actions
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.model import Assessment, Commitment, Contact
 from keepwarm.session import Session

@@ -7,7 +7,7 @@ import textwrap
 
 from engine_helpers import Monthly, use_plugins
 
-from keepwarm import actions
+from keepwarm.services import actions
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.model import Contact

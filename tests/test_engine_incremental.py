@@ -13,7 +13,7 @@ import sqlite3
 
 from tui_support import build_history
 
-from keepwarm import actions
+from keepwarm.services import actions
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.model import Assessment, Tier
 from keepwarm.plugin import Warning, hookimpl

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from keepwarm.api.types import ContactStats, to_json
-from keepwarm.detail import contact_detail
+from keepwarm.services.detail import contact_detail
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.engine.stats import MemberStats
 from keepwarm.model import Role, Stage

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from keepwarm import actions, devdata
+from keepwarm.services import actions, devdata
 from keepwarm.api.types import to_json
 from keepwarm.engine import reconcile
 from keepwarm.engine.agenda import build_agenda

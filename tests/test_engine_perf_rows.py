@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from keepwarm import devdata
+from keepwarm.services import devdata
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.io import demo

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from keepwarm.api.types import Proposal, to_json
-from keepwarm.detail import contact_detail
+from keepwarm.services.detail import contact_detail
 from keepwarm.engine import stats as statistics
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.engine.network import StoredNetwork, last_touches

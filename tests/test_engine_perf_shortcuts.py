@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import random
 
-from keepwarm import devdata
+from keepwarm.services import devdata
 from keepwarm.api.types import Warning
 from keepwarm.engine.evaluate import collector_paused, evaluate
 from keepwarm.engine.health import Health, HealthTerm, _terms, contact_health

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from keepwarm import actions
+from keepwarm.services import actions
 from keepwarm.engine import stats as statistics
 from keepwarm.model import Assessment, Commitment, Contact
 from keepwarm.store import activity

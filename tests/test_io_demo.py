@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from keepwarm import operations, paths
+from keepwarm import paths
+from keepwarm.services import operations
 from keepwarm.errors import UserError
 from keepwarm.io import demo
 from keepwarm.io.backup import dumps

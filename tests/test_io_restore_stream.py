@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from keepwarm import devdata, paths
+from keepwarm import paths
+from keepwarm.services import devdata
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.errors import UserError
 from keepwarm.io import backup, demo, encoding, restore, restore_stream

@@ -405,7 +405,7 @@ def test_import_report_as_text(run):
 
 
 def test_the_tui_imports_a_file_by_its_extension(session, tmp_path):
-    from keepwarm import operations
+    from keepwarm.services import operations
     from keepwarm.errors import UserError
 
     assert operations.import_file(session, FIXTURES / "modern_40.vcf") == (

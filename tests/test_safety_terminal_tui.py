@@ -57,7 +57,7 @@ def test_the_forms_refuse_a_pasted_control_character_and_keep_newlines_in_notes(
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from keepwarm.forms import check_contact, check_touch
+    from keepwarm.services.forms import check_contact, check_touch
 
     checked = check_contact({"name": "Eve\x1b]0;pwned\x07", "title": "CEO", "notes": "one\n\ttwo"})
     assert checked.value is None

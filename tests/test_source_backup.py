@@ -15,7 +15,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from keepwarm import devdata
+from keepwarm.services import devdata
 from keepwarm.errors import UserError
 from keepwarm.io import backup, restore, restore_stream
 from keepwarm.model import Contact

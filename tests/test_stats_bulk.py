@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from keepwarm import devdata
+from keepwarm.services import devdata
 from keepwarm.engine import stats as statistics
 from keepwarm.store import activity
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select, update
 
-from keepwarm import devdata
+from keepwarm.services import devdata
 from keepwarm.engine import stats as statistics
 from keepwarm.model import Channel, Direction, Interaction, Outcome, Purpose
 from keepwarm.session import Session

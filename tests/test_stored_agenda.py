@@ -15,7 +15,7 @@ import datetime as dt
 
 from tui_support import build_history, use_test_rules
 
-from keepwarm import actions, devdata
+from keepwarm.services import actions, devdata
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.model import Assessment, Contact, FollowUp

@@ -193,7 +193,7 @@ async def test_the_plugins_table_cuts_where_a_plugin_comes_from_with_an_ellipsis
         assert listed()
         await pilot.pause()
         table = app.screen.query_one("#plugins-table", DataTable)
-        from keepwarm import queries
+        from keepwarm.services import queries
 
         plugins = queries.plugins_view(session.runtime)["plugins"]
         row = next(n for n, p in enumerate(plugins) if p["name"] == path.stem)

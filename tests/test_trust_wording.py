@@ -6,7 +6,7 @@ import datetime as dt
 
 from tui_support import build_history, use_test_rules
 
-from keepwarm import dashboard, forms
+from keepwarm.services import dashboard, forms
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.hosting.host import PluginProblem
 from keepwarm.wording import about, cut, day_of_year, plural, spoken, with_channel

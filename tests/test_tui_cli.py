@@ -36,7 +36,7 @@ def test_in_a_terminal_it_opens_the_app(session, monkeypatch):
 def test_the_core_and_the_cli_never_import_textual_or_rich():
     code = (
         "import sys\n"
-        "import keepwarm.cli, keepwarm.dashboard, keepwarm.queries, keepwarm.forms, keepwarm.operations\n"
+        "import keepwarm.cli, keepwarm.services.dashboard, keepwarm.services.queries, keepwarm.services.forms, keepwarm.services.operations\n"
         "from keepwarm.cli import cli\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(','.join(bad))\n"

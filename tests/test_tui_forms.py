@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from tui_support import build_history, use_test_rules
 
-from keepwarm import forms, queries
+from keepwarm.services import forms, queries
 from keepwarm.model import Contact
 
 from conftest import FIXED_NOW

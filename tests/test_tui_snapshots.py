@@ -39,7 +39,7 @@ def empty_app(session, home, monkeypatch):
 
 @pytest.fixture
 def example_app(session, home, monkeypatch):
-    from keepwarm import operations
+    from keepwarm.services import operations
 
     monkeypatch.setenv("HOME", str(home.parent))
     if operations.example_loader() is None:

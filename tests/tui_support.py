@@ -12,7 +12,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from conftest import FIXED_NOW
-from keepwarm import actions
+from keepwarm.services import actions
 from keepwarm.model import Account, Assessment, Commitment, Contact, ImportantDate
 from keepwarm.plugin import ConfigSection, Proposal, Suggestion, Tip, Warning, hookimpl
 from keepwarm.store import activity

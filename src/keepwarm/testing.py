@@ -27,11 +27,12 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from . import actions, paths
+from . import paths
 from .engine.evaluate import Evaluation, evaluate
 from .hosting.host import GROUP, OWN_DISTRIBUTION, PluginHost, _dist_name
 from .hosting.runtime import build_runtime
 from .model import Assessment, Commitment, Contact
+from .services import actions
 from .session import Session
 from .store import activity
 from .store import contacts as people

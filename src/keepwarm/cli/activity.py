@@ -7,7 +7,7 @@ import datetime as dt
 import click
 from pydantic import ValidationError
 
-from .. import dates, operations
+from .. import dates
 from ..errors import UserError, describe_validation_error
 from ..model import (
     ASSESSMENT_DIMENSIONS,
@@ -22,6 +22,7 @@ from ..model import (
     Party,
     Purpose,
 )
+from ..services import operations
 from ..session import Session
 from ..store import activity as history
 from ..store import contacts as people

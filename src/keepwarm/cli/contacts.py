@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from pydantic import ValidationError
 
-from .. import dates, detail, operations
+from .. import dates
 from ..errors import UserError, describe_validation_error
 from ..model import (
     Account,
@@ -20,6 +20,7 @@ from ..model import (
     Tier,
     stored_id,
 )
+from ..services import detail, operations
 from ..session import Session
 from ..store import contacts as repo
 from ..wording import spoken

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .. import dashboard as kpi
+from ..services import dashboard as kpi
 from ..session import Session
 from . import cli
 from .output import emit_json

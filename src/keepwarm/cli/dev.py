@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .. import devdata
 from ..errors import UserError
+from ..services import devdata
 from ..session import Session
 from ..wording import plural
 from . import cli

@@ -23,9 +23,10 @@ from types import MappingProxyType
 
 from sqlalchemy import Connection, select
 
-from .. import actions, paths
+from .. import paths
 from ..api.sources import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 from ..errors import UserError
+from ..services import actions
 from ..store import captures as kept
 from ..store.schema import interactions
 from ..wording import noun, one_line

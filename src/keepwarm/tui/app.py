@@ -1,7 +1,7 @@
 """KeepwarmApp: the screens, the keys that work everywhere, and the writes they start.
 
 Each top-level screen is a Textual mode (1-6 switch between them). Writes run
-in thread workers through the core (`keepwarm.operations`), then bump the
+in thread workers through the core (`keepwarm.services.operations`), then bump the
 data version so every screen recomputes when it is next shown.
 """
 
@@ -19,11 +19,11 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import ModalScreen
 
-from .. import queries
-from ..actions import PROMISE_KEY
 from ..errors import UserError
 from ..hosting.budget import abandon_all
 from ..paths import default_db_path
+from ..services import queries
+from ..services.actions import PROMISE_KEY
 from ..session import Session
 from ..store.contacts import describe
 from ..store.watch import ChangeWatcher
@@ -54,7 +54,7 @@ def _screen(module: str, name: str):
 
 
 def _operations():
-    from .. import operations  # lazy for start-up: the writes' core functions load with the first write
+    from ..services import operations  # lazy for start-up: the writes' core functions load with the first write
 
     return operations
 

@@ -11,7 +11,7 @@ from textual import on
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets import Button, Input, OptionList
 
-from .. import queries
+from ..services import queries
 from .keys import ClosesOnce
 from .views import IndexEntry, view_of
 

@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ... import queries
 from ...errors import UserError
+from ...services import queries
 from ..cells import FittedTable
 from ..render import BAND_STYLE, SEVERITY, band_content, band_text, evidence, heading, plain, words
 from ..views import AccountRow, AccountView, Stakeholder, Warning, view_of

@@ -21,9 +21,9 @@ from textual.css.query import NoMatches
 from textual.widgets import ContentSwitcher, Footer, Header, Sparkline, Static
 from textual.worker import get_current_worker
 
-from ... import operations, queries
 from ...errors import UserError
 from ...model import Contact
+from ...services import operations, queries
 from ...store.contacts import describe
 from ...wording import plural
 from ..keys import typing_starts_now

@@ -16,7 +16,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select
 
-from ... import queries
+from ...services import queries
 from ..cells import FittedTable
 from ..render import band_text, plain, words
 from ..views import ContactRow, view_of

@@ -1,4 +1,4 @@
-"""The relationship KPIs (`keepwarm.dashboard.kpis`), overall or for one owner."""
+"""The relationship KPIs (`keepwarm.services.dashboard.kpis`), overall or for one owner."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Header, Label, Select, Sparkline, Static
 
-from ... import dashboard
+from ...services import dashboard
 from ...wording import about, plural
 from ..cells import FittedTable
 from ..render import BAND_STYLE, plain

@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from ... import queries
 from ...hosting import budget
+from ...services import queries
 from ...wording import plural
 from ..cells import FittedTable
 from ..render import plain

@@ -13,7 +13,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
-from ... import paths, queries
+from ... import paths
+from ...services import queries
 from ...wording import plural
 from ..cells import FittedTable
 from ..render import plain, short_path

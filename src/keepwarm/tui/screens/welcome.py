@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from ... import operations
+from ...services import operations
 from ..keys import OwnKeysFirst
 from ..render import short_path
 from ..widgets.fields import Field

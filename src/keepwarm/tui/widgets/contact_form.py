@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
-from ... import forms, operations
 from ...model import Channel, Contact, Motivation, Role, SocialStyle, Stage, Tier
+from ...services import forms, operations
 from ...store.contacts import describe
 from ...wording import plural
 from ..keys import TypingWhenShown

@@ -18,9 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 from textual.worker import get_current_worker
 
-from ... import forms, operations
 from ...errors import UserError
 from ...model import Channel, Direction, Outcome, Purpose
+from ...services import forms, operations
 from ...wording import plural
 from ..keys import TypingWhenShown
 from ..render import words

@@ -15,8 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
-from ... import forms
 from ...model import Commitment
+from ...services import forms
 from ..keys import TypingWhenShown
 from .confirm import ConfirmScreen
 from .fields import Field

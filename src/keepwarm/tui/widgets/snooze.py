@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
-from ... import forms
+from ...services import forms
 from ..keys import TypingWhenShown
 from .fields import Field
 

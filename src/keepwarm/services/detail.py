@@ -10,21 +10,21 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import dates
-from .api.types import to_json
-from .errors import NotFound
-from .model import Role, stored_id
-from .session import Session
-from .store import activity
-from .store import contacts as people
-from .wording import day_of_year, one_line, spoken
+from .. import dates
+from ..api.types import to_json
+from ..errors import NotFound
+from ..model import Role, stored_id
+from ..session import Session
+from ..store import activity
+from ..store import contacts as people
+from ..wording import day_of_year, one_line, spoken
 
 RECENT = 10
 
 
 def contact_detail(session: Session, contact_id: int) -> dict:
     # lazy for start-up: the engine and its plugins load only when a run is needed
-    from .engine.evaluate import evaluate
+    from ..engine.evaluate import evaluate
 
     # The run reads the contact, its open promises and follow-ups: shown as it read them, not read twice.
     evaluation = evaluate(session, contact_ids=[contact_id], persist=False)
@@ -79,7 +79,7 @@ def account_detail(session: Session, account_id: int) -> dict:
         ],
     }
     # lazy for start-up: the engine and its plugins load only when a run is needed
-    from .engine.evaluate import evaluate
+    from ..engine.evaluate import evaluate
 
     evaluation = evaluate(session, contact_ids=[stored_id(c.id) for c in members], persist=False) if members else None
     if evaluation is not None:

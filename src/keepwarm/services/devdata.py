@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy import insert
 
-from .model import (
+from ..model import (
     Assessment,
     Channel,
     Commitment,
@@ -32,10 +32,10 @@ from .model import (
     Stage,
     Tier,
 )
-from .session import Session
-from .store import activity
-from .store import contacts as people
-from .store.schema import accounts
+from ..session import Session
+from ..store import activity
+from ..store import contacts as people
+from ..store.schema import accounts
 
 FIRST = [
     "Ada",

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from pydantic import ValidationError
 from sqlalchemy import Connection, select, update
 
-from .errors import UserError, describe_validation_error
-from .model import Commitment, CommitmentStatus, FollowUpStatus, Interaction, Outcome
-from .store import activity
-from .store.schema import followups
+from ..errors import UserError, describe_validation_error
+from ..model import Commitment, CommitmentStatus, FollowUpStatus, Interaction, Outcome
+from ..store import activity
+from ..store.schema import followups
 
 
 def log_interactions(

@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
+from ..api.types import to_json
+from ..model import Role, SocialStyle, Stage, stored_id
+from ..rules.loading import effective, flatten
+from ..session import Session
+from ..store import activity, schema
+from ..store import contacts as people
+from ..text import fold
 from . import detail
-from .api.types import to_json
-from .model import Role, SocialStyle, Stage, stored_id
-from .rules.loading import effective, flatten
-from .session import Session
-from .store import activity, schema
-from .store import contacts as people
-from .text import fold
 
 if TYPE_CHECKING:  # the engine loads on first use: the TUI paints its first screen without it
-    from .engine.evaluate import Evaluation
+    from ..engine.evaluate import Evaluation
 
 BANDS = ("warm", "cooling", "cold")
 
@@ -56,7 +56,7 @@ def contact_index(session: Session) -> list[dict]:
 def contact_rows(session: Session, evaluation: Evaluation | None = None) -> list[dict]:
     """One row per contact with the numbers a table sorts and filters by."""
     # lazy for start-up: the engine and its plugins load only when a run is needed
-    from .engine.evaluate import evaluate
+    from ..engine.evaluate import evaluate
 
     evaluation = evaluation or evaluate(session, persist=False)
     rows: list[dict[str, Any]] = []
@@ -206,7 +206,7 @@ def contact_view(session: Session, contact_id: int, *, timeline: int = 50) -> di
 def account_rows(session: Session, evaluation: Evaluation | None = None) -> list[dict]:
     """Every account with its number of stakeholders, health and warnings, by name."""
     # lazy for start-up: the engine and its plugins load only when a run is needed
-    from .engine.evaluate import evaluate
+    from ..engine.evaluate import evaluate
 
     evaluation = evaluation or evaluate(session, persist=False)
     with session.store.read() as conn:

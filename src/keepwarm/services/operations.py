@@ -2,7 +2,7 @@
 
 Each function does what the matching CLI command does (the same repositories,
 `actions.log_interactions`, the same reschedule through the engine), taking
-values a form has already checked (see `keepwarm.forms`).
+values a form has already checked (see `keepwarm.services.forms`).
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..errors import UserError
+from ..model import Account, Assessment, Commitment, CommitmentStatus, Contact, FollowUp, FollowUpStatus
+from ..session import Session
+from ..store import activity as history
+from ..store import contacts as people
+from ..store import followups as plans
+from ..text import fold
 from . import actions
-from .errors import UserError
-from .model import Account, Assessment, Commitment, CommitmentStatus, Contact, FollowUp, FollowUpStatus
-from .session import Session
-from .store import activity as history
-from .store import contacts as people
-from .store import followups as plans
-from .text import fold
 
 
 def resolve_contacts(session: Session, text: str) -> list[int]:
@@ -32,7 +32,7 @@ def resolve_contacts(session: Session, text: str) -> list[int]:
 def reschedule(session: Session, contact_ids: list[int]) -> None:
     """Let the cadence rules schedule what comes next for these contacts."""
     # lazy for start-up: the engine and its plugins load only when a run is needed
-    from .engine.evaluate import evaluate
+    from ..engine.evaluate import evaluate
 
     evaluate(session, contact_ids=contact_ids)
 
@@ -209,7 +209,7 @@ def open_promises(session: Session, contact_id: int) -> list[Commitment]:
 def example_loader():
     """The example data set's loader (`keepwarm.io.demo.load_demo`), or None."""
     try:
-        from .io import demo  # lazy for start-up: the app loads an importer with the write that needs it
+        from ..io import demo  # lazy for start-up: the app loads an importer with the write that needs it
     except Exception:  # missing, or broken mid-upgrade: leave the action out rather than fail
         return None
     return getattr(demo, "load_demo", None)
@@ -230,7 +230,7 @@ def demo_book(session: Session) -> Path:
     """
     if example_loader() is None:
         raise UserError("example data: not available in this version of keepwarm")
-    from .io import demo  # lazy for start-up: the app loads an importer with the write that needs it
+    from ..io import demo  # lazy for start-up: the app loads an importer with the write that needs it
 
     target = demo.default_db()
     try:
@@ -244,7 +244,7 @@ def demo_book(session: Session) -> Path:
 def importer():
     """The contacts importer for one file (`keepwarm.io.imports.import_file`), or None."""
     try:
-        from .io import imports  # lazy for start-up: the app loads an importer with the write that needs it
+        from ..io import imports  # lazy for start-up: the app loads an importer with the write that needs it
     except Exception:  # missing, or broken mid-upgrade: leave the action out rather than fail
         return None
     return getattr(imports, "import_file", None)
@@ -261,7 +261,7 @@ def import_file(session: Session, path: Path) -> str:
 def calendar_exporter():
     """The iCalendar export (`keepwarm.calendar.export.build_export`), or None."""
     try:
-        from .calendar import export  # lazy for start-up: the calendar libraries load with an export only
+        from ..calendar import export  # lazy for start-up: the calendar libraries load with an export only
     except Exception:  # missing, or broken mid-upgrade: leave the action out rather than fail
         return None
     return getattr(export, "build_export", None)
@@ -272,8 +272,8 @@ def export_calendar(session: Session, path: Path) -> str:
     if calendar_exporter() is None:
         raise UserError("export: the calendar export is not available in this version of keepwarm")
     # lazy for start-up: the calendar libraries load with an export only
-    from .calendar.export import Selection, build_export
-    from .calendar.output import check_writable, write_atomic  # lazy for start-up
+    from ..calendar.export import Selection, build_export
+    from ..calendar.output import check_writable, write_atomic  # lazy for start-up
 
     cfg = session.settings.calendar
     selection = Selection(days=cfg.days, alarm_minutes=cfg.alarm_minutes, alarm_time=cfg.alarm_time, persist=True)

@@ -104,7 +104,7 @@ def test_on_a_terminal_the_csi_sequences_are_shown_too():
 
 
 def test_visible_forms_keep_newline_and_tab_only_in_multiline_text():
-    from keepwarm.text import visible
+    from keepwarm.text.controls import visible
 
     assert visible("a\tb\nc\x1b\x7f\x85\udcff") == "a\tb\nc\\x1b\\x7f\\x85\\xff"
     assert visible("a\tb\nc", multiline=False) == "a\\x09b\\x0ac"

@@ -14,7 +14,7 @@ import click
 
 from ..errors import UserError
 from ..session import Session
-from ..text import control_problem, visible
+from ..text.controls import control_problem, visible
 from ..wording import plural
 from . import cli
 from .groups import export

@@ -16,7 +16,7 @@ from enum import Enum
 import click
 from pydantic import BaseModel
 
-from ..text import json_escaped
+from ..text.controls import json_escaped
 from ..wording import one_line
 
 

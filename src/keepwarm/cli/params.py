@@ -10,7 +10,7 @@ import click
 from ..model.entities import RESPONSE_HOURS_MAX
 from ..model.enums import normalize_word
 from ..store.ids import MAX_ID
-from ..text import control_problem
+from ..text.controls import control_problem
 from ..wording import typed
 
 

@@ -4,7 +4,7 @@ Names, notes and import reports can carry escape sequences from other
 people's files; rather than remember to clean each of the hundreds of
 `click.echo` calls (and click's own prompts and error messages), the CLI runs
 with its standard streams wrapped so that every control character but tab and
-newline comes out in its visible form (see `keepwarm.text`). JSON output is
+newline comes out in its visible form (see `keepwarm.text.controls`). JSON output is
 already escaped by `output.to_json`, so it passes through unchanged; binary
 writes (`.buffer`, used by the .ics and backup streams, whose formats escape
 their own text) are not touched.
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..errors import UserError
-from ..text import visible
+from ..text.controls import visible
 
 
 class VisibleText:

@@ -29,7 +29,7 @@ from ..model import stored_id
 from ..model.entities import RESPONSE_HOURS_MAX
 from ..store import Store, schema
 from ..store import contacts as people
-from ..text import json_escaped
+from ..text.controls import json_escaped
 from .records import FORMAT, KEYS, SECTIONS, VERSION, ContactRecord, utc
 
 TABLES = {

@@ -21,7 +21,7 @@ from sqlalchemy import Column, Connection, MetaData, String, Table, func, insert
 
 from ..model import Contact
 from ..store import schema
-from ..text import fold
+from ..text.controls import fold
 
 #: Contacts turned into rows per statement when staged.
 CONTACTS_PER_BATCH = 2_000

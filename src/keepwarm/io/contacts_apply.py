@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 
 from ..model import Contact, DateKind, stored_id
 from ..store import contacts as people
-from ..text import fold, visible
+from ..text.controls import fold, visible
 from . import bulk
 from .report import ImportReport, Where
 from .validation import message

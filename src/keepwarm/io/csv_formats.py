@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from ..model import DateKind
 from ..model.entities import email_problem
 from ..model.enums import normalize_word
-from ..text import fold
+from ..text.controls import fold
 from ..wording import cut
 from . import datefmt
 from .contacts_apply import Incoming, profile_key

@@ -36,7 +36,7 @@ from ..errors import UserError
 from ..model import Channel, Interaction
 from ..model.enums import normalize_word
 from ..store.schema import contact_emails, contacts, interactions
-from ..text import fold, visible
+from ..text.controls import fold, visible
 from . import tabular
 from .contacts_apply import explain
 from .report import ImportReport, Where

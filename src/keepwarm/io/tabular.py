@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..errors import UserError
-from ..text import fold
+from ..text.controls import fold
 from ..wording import plural
 
 DELIMITERS = (",", ";", "\t")

@@ -21,7 +21,7 @@ import vobject
 from .. import __version__
 from ..calendar.folding import fold_text
 from ..model import Contact, DateKind
-from ..text import visible
+from ..text.controls import visible
 from . import datefmt
 from .vcard_import import PREFIX
 

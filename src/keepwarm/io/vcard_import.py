@@ -26,7 +26,7 @@ from vobject.base import ParseError
 
 from ..model import Contact, DateKind
 from ..model.enums import normalize_word
-from ..text import fold
+from ..text.controls import fold
 from . import datefmt, vcard_parse
 from .contacts_apply import ALL_KINDS, Incoming
 from .report import Where

@@ -20,7 +20,7 @@ from .. import dates
 from ..errors import UserError
 from ..model import Commitment, Contact, DateKind, ImportantDate, Interaction, Motivation
 from ..model.enums import normalize_word
-from ..text import control_problem
+from ..text.controls import control_problem
 
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead (as in the CLI).
 FUTURE_SLACK = dt.timedelta(minutes=5)

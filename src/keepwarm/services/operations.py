@@ -16,7 +16,7 @@ from ..session import Session
 from ..store import activity as history
 from ..store import contacts as people
 from ..store import followups as plans
-from ..text import fold
+from ..text.controls import fold
 from . import actions
 
 

@@ -19,7 +19,7 @@ from ..rules.loading import effective, flatten
 from ..session import Session
 from ..store import activity, schema
 from ..store import contacts as people
-from ..text import fold
+from ..text.controls import fold
 from . import detail
 
 if TYPE_CHECKING:  # the engine loads on first use: the TUI paints its first screen without it

@@ -15,7 +15,7 @@ from ..model import Contact
 from ..store import captures as kept
 from ..store import contacts as people
 from ..store.captures import Correspondent
-from ..text import control_problem, first_control
+from ..text.controls import control_problem, first_control
 
 __all__ = ["Correspondent", "add", "ignore", "suggested_name", "unknown"]
 

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, insert, selec
 
 from ..errors import Ambiguous, NotFound, UserError
 from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
-from ..text import fold
+from ..text.controls import fold
 from . import captures
 from .ids import as_id
 from .new_ids import new_id

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import content as _textual_content
 from textual.content import Content
 
-from ..text import MULTI_LINE
+from ..text.controls import MULTI_LINE
 
 
 def show_controls() -> None:

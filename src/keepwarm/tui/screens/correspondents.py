@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ...errors import UserError
 from ...sources import correspondents
-from ...text import visible
+from ...text.controls import visible
 from ...wording import plural
 from ..cells import FittedTable
 from ..render import plain

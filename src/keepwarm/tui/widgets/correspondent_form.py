@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from ...sources.correspondents import suggested_name
-from ...text import control_problem, visible
+from ...text.controls import control_problem, visible
 from ..keys import TypingWhenShown
 from .fields import Field
 

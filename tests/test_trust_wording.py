@@ -9,7 +9,7 @@ from tui_support import build_history, use_test_rules
 from keepwarm.services import dashboard, forms
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.hosting.host import PluginProblem
-from keepwarm.wording import about, cut, day_of_year, plural, spoken, with_channel
+from keepwarm.text.wording import about, cut, day_of_year, plural, spoken, with_channel
 
 
 def ok(result):

@@ -49,7 +49,7 @@ from .model import (
     Stage,
     Tier,
 )
-from .wording import first_name, noun, plural
+from .text.wording import first_name, noun, plural
 
 __all__ = [
     "PLUGIN_API_VERSION",

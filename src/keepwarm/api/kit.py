@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from ..model import Stage
-from ..wording import plural
+from ..text.wording import plural
 from .hookspecs import hookimpl
 from .types import AccountContext, ConfigSection, ContactContext, Member, Warning
 

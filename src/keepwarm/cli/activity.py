@@ -28,7 +28,7 @@ from ..store import activity as history
 from ..store import contacts as people
 from ..store import followups as plans
 from ..store.ids import MAX_ID
-from ..wording import cut, spoken
+from ..text.wording import cut, spoken
 from . import cli
 from .output import emit_json, table
 from .params import HOURS, ID, LINE, NOTES, EnumChoice, IntRange

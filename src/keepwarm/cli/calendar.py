@@ -15,7 +15,7 @@ import click
 from ..errors import UserError
 from ..session import Session
 from ..text.controls import control_problem, visible
-from ..wording import plural
+from ..text.wording import plural
 from . import cli
 from .groups import export
 from .params import IntRange

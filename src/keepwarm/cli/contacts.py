@@ -23,7 +23,7 @@ from ..model import (
 from ..services import detail, operations
 from ..session import Session
 from ..store import contacts as repo
-from ..wording import spoken
+from ..text.wording import spoken
 from . import cli
 from .opening import creates_database
 from .output import emit_json, table

@@ -7,7 +7,7 @@ import click
 from ..errors import UserError
 from ..services import devdata
 from ..session import Session
-from ..wording import plural
+from ..text.wording import plural
 from . import cli
 from .home import counts
 from .opening import creates_database

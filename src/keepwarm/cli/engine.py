@@ -13,7 +13,7 @@ from ..errors import UserError
 from ..rules.loading import effective, flatten
 from ..session import Session
 from ..store.ids import MAX_ID
-from ..wording import nothing_due, one_line, plural
+from ..text.wording import nothing_due, one_line, plural
 from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table
 from .params import IntRange

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..session import Session
 from ..store import schema
-from ..wording import plural
+from ..text.wording import plural
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -20,7 +20,7 @@ from ..io.report import ImportReport
 from ..model import Role, Stage, stored_id
 from ..session import Session
 from ..store import contacts as people
-from ..wording import plural
+from ..text.wording import plural
 from . import cli
 from .groups import export, import_
 from .opening import creates_database

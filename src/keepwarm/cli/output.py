@@ -17,7 +17,7 @@ import click
 from pydantic import BaseModel
 
 from ..text.controls import json_escaped
-from ..wording import one_line
+from ..text.wording import one_line
 
 
 def _default(value):

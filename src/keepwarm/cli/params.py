@@ -11,7 +11,7 @@ from ..model.entities import RESPONSE_HOURS_MAX
 from ..model.enums import normalize_word
 from ..store.ids import MAX_ID
 from ..text.controls import control_problem
-from ..wording import typed
+from ..text.wording import typed
 
 
 class EnumChoice(click.ParamType):

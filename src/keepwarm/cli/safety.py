@@ -10,7 +10,7 @@ from ..doctor import checks as checkup
 from ..errors import UserError
 from ..session import Session
 from ..store import backups
-from ..wording import plural
+from ..text.wording import plural
 from . import cli
 from .output import emit_json
 

@@ -21,7 +21,7 @@ from ..sources.registry import configured, kinds, validate
 from ..store import captures as kept
 from ..store import contacts as people
 from ..store.schema import interactions
-from ..wording import plural
+from ..text.wording import plural
 from . import cli
 from .opening import creates_database
 from .output import emit_json, table

@@ -23,7 +23,7 @@ from ..sources.registry import check as check_source
 from ..store import backups, readonly
 from ..store.database import check_file, connect_read_only, inspect_read_only
 from ..store.migrate import HEAD
-from ..wording import plural
+from ..text.wording import plural
 from .findings import Finding, Report
 from .followups import check_followups
 

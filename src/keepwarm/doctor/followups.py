@@ -18,7 +18,7 @@ from .. import paths
 from ..errors import UserError
 from ..store.database import check_file, connect_read_only
 from ..store.followups import MAX_REASON, NO_REASON
-from ..wording import noun, plural
+from ..text.wording import noun, plural
 from .findings import Finding
 
 MANUAL = "manual"

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from ..api.types import ContactStats, Warning
 from ..rules.core import HealthSettings
-from ..wording import number, plural, spoken
+from ..text.wording import number, plural, spoken
 
 
 class HealthTerm(NamedTuple):

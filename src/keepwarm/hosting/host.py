@@ -40,7 +40,7 @@ from ..api import hookspecs
 from ..api.checks import check as check_result
 from ..api.sources import SourceKind
 from ..api.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
-from ..wording import plural
+from ..text.wording import plural
 from . import budget as time_budget
 from . import trust as plugin_trust
 

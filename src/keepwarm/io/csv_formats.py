@@ -20,7 +20,7 @@ from ..model import DateKind
 from ..model.entities import email_problem
 from ..model.enums import normalize_word
 from ..text.controls import fold
-from ..wording import cut
+from ..text.wording import cut
 from . import datefmt
 from .contacts_apply import Incoming, profile_key
 from .report import Where

@@ -8,7 +8,7 @@ own when its headers are field names (Name, Email, Company, ...).
 from __future__ import annotations
 
 from ..errors import UserError
-from ..wording import cut
+from ..text.wording import cut
 from . import csv_formats, tabular
 from .contacts_apply import Incoming
 from .csv_formats import FIELDS, Builder, auto_map, generic, recognise

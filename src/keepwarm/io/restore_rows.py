@@ -25,7 +25,7 @@ from sqlalchemy import Connection, DateTime, String, Table, insert
 from .. import paths
 from ..errors import UserError
 from ..store import Store, bulk_load, schema
-from ..wording import noun, plural
+from ..text.wording import noun, plural
 from . import bulk
 from .backup import TABLES, table_counts
 from .records import FORMAT, KEYS, Envelope, Record

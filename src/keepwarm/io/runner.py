@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from ..errors import UserError
 from ..store import Store
 from ..store.backups import LARGE_IMPORT
-from ..wording import plural
+from ..text.wording import plural
 from .report import ImportReport
 
 #: Reads and decides (filling the report); returns what writes the decisions.

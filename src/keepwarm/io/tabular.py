@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..errors import UserError
 from ..text.controls import fold
-from ..wording import plural
+from ..text.wording import plural
 
 DELIMITERS = (",", ";", "\t")
 PREAMBLE_LINES = 20

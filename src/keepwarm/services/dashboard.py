@@ -29,7 +29,7 @@ from ..engine.stats import unprompted as unasked_by
 from ..model import Role, Stage, Tier
 from ..session import Session
 from ..store.schema import assessments, followups, interactions
-from ..wording import about, plural
+from ..text.wording import about, plural
 
 #: Roles whose people decide or carry a deal; with tier A they are the key stakeholders.
 KEY_ROLES = frozenset({Role.CHAMPION, Role.EXECUTIVE_SPONSOR, Role.FINANCIAL_APPROVER, Role.DECISION_INFLUENCER})

@@ -17,7 +17,7 @@ from ..model import Role, stored_id
 from ..session import Session
 from ..store import activity
 from ..store import contacts as people
-from ..wording import day_of_year, one_line, spoken
+from ..text.wording import day_of_year, one_line, spoken
 
 RECENT = 10
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from .. import paths
 from ..api.sources import SourceKind
 from ..errors import UserError, describe_validation_error
-from ..wording import plural
+from ..text.wording import plural
 
 
 @dataclass(frozen=True)

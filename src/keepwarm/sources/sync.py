@@ -29,7 +29,7 @@ from ..errors import UserError
 from ..services import actions
 from ..store import captures as kept
 from ..store.schema import interactions
-from ..wording import noun, one_line
+from ..text.wording import noun, one_line
 from .registry import Configured, pick
 
 #: Up to this many contacts with new touches, the engine evaluates only them after a sync; beyond, the whole book.

@@ -27,7 +27,7 @@ from ..services.actions import PROMISE_KEY
 from ..session import Session
 from ..store.contacts import describe
 from ..store.watch import ChangeWatcher
-from ..wording import plural
+from ..text.wording import plural
 from .palette import KeepwarmCommands, KeepwarmPalette
 from .screens.agenda import AgendaScreen
 from .screens.base import DataScreen

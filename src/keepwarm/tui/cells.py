@@ -17,7 +17,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
-from ..wording import cut
+from ..text.wording import cut
 
 
 def cut_cell(text: str, width: int) -> str:

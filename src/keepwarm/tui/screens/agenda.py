@@ -49,7 +49,7 @@ from textual.worker import get_current_worker
 from ...errors import UserError
 from ...model import stored_id
 from ...store import snapshots
-from ...wording import nothing_due, plural
+from ...text.wording import nothing_due, plural
 from ..cells import cut_cell, give_way
 from ..render import band_text, due_text
 from ..views import NO_ADVICE, Advice, AgendaRow, warnings

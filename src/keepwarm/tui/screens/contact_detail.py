@@ -25,7 +25,7 @@ from ...errors import UserError
 from ...model import Contact
 from ...services import operations, queries
 from ...store.contacts import describe
-from ...wording import plural
+from ...text.wording import plural
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
 from ..views import ContactView, Health, Profile

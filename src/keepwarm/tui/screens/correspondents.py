@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from ...errors import UserError
 from ...sources import correspondents
 from ...text.controls import visible
-from ...wording import plural
+from ...text.wording import plural
 from ..cells import FittedTable
 from ..render import plain
 from ..syncing import FIRST_SOURCE

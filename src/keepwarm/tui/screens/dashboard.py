@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Label, Select, Sparkline, Static
 
 from ...services import dashboard
-from ...wording import about, plural
+from ...text.wording import about, plural
 from ..cells import FittedTable
 from ..render import BAND_STYLE, plain
 from ..views import HealthBands, Kpis, KpiSection, Touches

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from ...hosting import budget
 from ...services import queries
-from ...wording import plural
+from ...text.wording import plural
 from ..cells import FittedTable
 from ..render import plain
 from ..views import PluginsView

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Static
 
 from ... import paths
 from ...services import queries
-from ...wording import plural
+from ...text.wording import plural
 from ..cells import FittedTable
 from ..render import plain, short_path
 from ..views import RulesView

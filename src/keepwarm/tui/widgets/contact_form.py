@@ -20,7 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 from ...model import Channel, Contact, Motivation, Role, SocialStyle, Stage, Tier
 from ...services import forms, operations
 from ...store.contacts import describe
-from ...wording import plural
+from ...text.wording import plural
 from ..keys import TypingWhenShown
 from ..render import words
 from .confirm import ConfirmScreen, PickScreen

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 from ...errors import UserError
 from ...model import Channel, Direction, Outcome, Purpose
 from ...services import forms, operations
-from ...wording import plural
+from ...text.wording import plural
 from ..keys import TypingWhenShown
 from ..render import words
 from .confirm import ConfirmScreen

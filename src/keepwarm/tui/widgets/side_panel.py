@@ -6,7 +6,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ...wording import with_channel
+from ...text.wording import with_channel
 from ..render import SEVERITY, band_content, evidence, heading, words
 from ..views import NO_ADVICE, Advice, AgendaRow
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from keepwarm import dates
+from keepwarm.text import dates
 from keepwarm.errors import UserError
 from keepwarm.model import ImportantDate
 

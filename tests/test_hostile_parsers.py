@@ -19,7 +19,7 @@ import tomli_w
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from keepwarm import dates
+from keepwarm.text import dates
 from keepwarm.calendar import description
 from keepwarm.calendar.components import build_calendar
 from keepwarm.calendar.entries import Entry

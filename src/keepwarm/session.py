@@ -12,9 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import clock, dates, paths, settings
+from . import clock, paths, settings
 from .errors import StoreError
 from .store import Store, backups
+from .text import dates
 
 
 class _computed_once:

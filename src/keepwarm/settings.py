@@ -13,8 +13,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import paths
-from .dates import zone
 from .errors import UserError, describe_validation_error
+from .text.dates import zone
 
 
 class PluginSettings(BaseModel):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from .. import dates
 from ..model import Contact, DateKind, FollowUp, FollowUpStatus, ImportantDate
 from ..store.followups import effective_due
+from ..text import dates
 from . import description as words
 from .entries import ACTIVE, CANCELLED, COMPLETED, UID_DOMAIN, UID_PREFIX, Entry, Kind, short_hash
 

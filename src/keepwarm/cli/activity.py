@@ -7,7 +7,6 @@ import datetime as dt
 import click
 from pydantic import ValidationError
 
-from .. import dates
 from ..errors import UserError, describe_validation_error
 from ..model import (
     ASSESSMENT_DIMENSIONS,
@@ -28,6 +27,7 @@ from ..store import activity as history
 from ..store import contacts as people
 from ..store import followups as plans
 from ..store.ids import MAX_ID
+from ..text import dates
 from ..text.wording import cut, spoken
 from . import cli
 from .output import emit_json, table

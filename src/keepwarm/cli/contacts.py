@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from pydantic import ValidationError
 
-from .. import dates
 from ..errors import UserError, describe_validation_error
 from ..model import (
     Account,
@@ -23,6 +22,7 @@ from ..model import (
 from ..services import detail, operations
 from ..session import Session
 from ..store import contacts as repo
+from ..text import dates
 from ..text.wording import spoken
 from . import cli
 from .opening import creates_database

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from .. import dates, paths, tempfiles
+from .. import paths, tempfiles
 from ..engine.agenda import Agenda, build_agenda
 from ..errors import UserError
 from ..rules.loading import effective, flatten
 from ..session import Session
 from ..store.ids import MAX_ID
+from ..text import dates
 from ..text.wording import nothing_due, one_line, plural
 from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table

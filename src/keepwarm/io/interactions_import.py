@@ -31,11 +31,11 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError, create_model
 from sqlalchemy import Connection, func, select
 
-from .. import dates
 from ..errors import UserError
 from ..model import Channel, Interaction
 from ..model.enums import normalize_word
 from ..store.schema import contact_emails, contacts, interactions
+from ..text import dates
 from ..text.controls import fold, visible
 from . import tabular
 from .contacts_apply import explain

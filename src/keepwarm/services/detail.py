@@ -10,13 +10,13 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .. import dates
 from ..api.types import to_json
 from ..errors import NotFound
 from ..model import Role, stored_id
 from ..session import Session
 from ..store import activity
 from ..store import contacts as people
+from ..text import dates
 from ..text.wording import day_of_year, one_line, spoken
 
 RECENT = 10

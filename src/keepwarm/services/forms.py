@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from .. import dates
 from ..errors import UserError
 from ..model import Commitment, Contact, DateKind, ImportantDate, Interaction, Motivation
 from ..model.enums import normalize_word
+from ..text import dates
 from ..text.controls import control_problem
 
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead (as in the CLI).

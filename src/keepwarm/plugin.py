@@ -11,7 +11,8 @@ people as keepwarm's own rules do. The rule helpers (`section`, `applies`,
 ones keepwarm's own rules use: they import nothing else from keepwarm.
 """
 
-from . import PLUGIN_API_VERSION, dav
+from . import PLUGIN_API_VERSION
+from .api import dav
 from .api.hookspecs import hookimpl
 from .api.kit import ago, applies, day_text, in_play, joined, per_settings, section, warnings_for
 from .api.sources import Capture, Checkpoint, Gone, Person, Progress, ReadRequest, Skip, SourceKind

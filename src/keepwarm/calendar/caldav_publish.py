@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from .. import dav
-from ..dav import scrub, shown
+from ..api import dav
+from ..api.dav import scrub, shown
 from ..errors import UserError
 from .entries import Entry, is_ours
 
@@ -81,7 +81,7 @@ def _dav():
 
 
 def explain(exc: BaseException, url: str, username: str | None, secrets: Iterable[str] = ()) -> UserError:
-    """One line a user can act on, for anything the network or the server says (see `keepwarm.dav.problem`)."""
+    """One line a user can act on, for anything the network or the server says (see `keepwarm.api.dav.problem`)."""
     return UserError(
         dav.problem(
             exc,

@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..jsonvalues import PLAIN, jsonable
 from ..model import (
     Account,
     Assessment,
@@ -30,6 +29,7 @@ from ..model import (
     Role,
     stored_id,
 )
+from ..model.jsonvalues import PLAIN, jsonable
 from .checks import check as _check_result
 
 # --------------------------------------------------------------- statistics

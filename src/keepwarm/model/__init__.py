@@ -1,4 +1,4 @@
-"""The domain model: enumerations and validated records."""
+"""The domain model: enumerations and validated records, and plain values as JSON (`jsonvalues`)."""
 
 from .entities import Account, Assessment, Commitment, Contact, FollowUp, ImportantDate, Interaction
 from .enums import (

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, text, type_coerce, update
 
-from ..jsonvalues import jsonable as to_json
 from ..model import FollowUpStatus
+from ..model.jsonvalues import jsonable as to_json
 from .followups import OPEN_STATES, usable_reason
 from .rows import plain_rows
 from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups, snapshot_runs

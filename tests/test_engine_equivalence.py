@@ -63,7 +63,7 @@ class Book(RuleBasedStateMachine):
         self.contacts: list[int] = []
 
     def session(self, db: Path) -> Session:
-        from keepwarm import paths
+        from keepwarm.home import paths
 
         rules_dir = paths.user_rules_dir()
         rules_dir.mkdir(parents=True, exist_ok=True)
@@ -187,7 +187,7 @@ def machine_root(tmp_path, monkeypatch):
 
 
 def test_a_long_lived_book_gives_the_agenda_a_fresh_run_gives(machine_root, monkeypatch):
-    from keepwarm import paths
+    from keepwarm.home import paths
 
     monkeypatch.setattr(paths, "user_rules_dir", lambda: Path(_tmp_root()) / "current-rules")
     Book.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None,

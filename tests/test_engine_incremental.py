@@ -131,7 +131,7 @@ def test_a_new_day_evaluates_the_whole_book(session, tmp_path):
 
 
 def test_other_rules_or_other_plugins_evaluate_the_whole_book(session, home):
-    from keepwarm import paths
+    from keepwarm.home import paths
 
     build_history(session)
     build_agenda(session)
@@ -212,7 +212,7 @@ def test_a_run_over_one_contact_leaves_the_rest_of_its_account_to_the_next_agend
 
 
 def test_an_edited_plugin_file_is_a_new_state(session, home, tmp_path):
-    from keepwarm import paths
+    from keepwarm.home import paths
     from keepwarm.hosting.runtime import build_runtime
     from keepwarm.engine.state import fingerprint
 

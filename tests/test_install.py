@@ -84,7 +84,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def test_the_installed_program_resolves_to_the_venv_not_the_checkout(installed, tmp_path):
     python = installed / "bin" / "python"
     probe = (
-        "import json, keepwarm, keepwarm_plugins, keepwarm.paths as p;"
+        "import json, keepwarm, keepwarm_plugins, keepwarm.home.paths as p;"
         "print(json.dumps([keepwarm.__file__, keepwarm_plugins.__file__, str(p.default_rules_dir())]))"
     )
     done = subprocess.run([str(python), "-c", probe], cwd=tmp_path, env=_env(tmp_path), capture_output=True,

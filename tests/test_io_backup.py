@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from keepwarm import paths
+from keepwarm.home import paths
 
 RULE = "# my own cadence\n[cadence.tier_days]\na = 21\n"
 

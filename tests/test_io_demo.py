@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from keepwarm import paths
+from keepwarm.home import paths
 from keepwarm.services import operations
 from keepwarm.errors import UserError
 from keepwarm.io import demo

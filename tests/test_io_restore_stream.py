@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from keepwarm import paths
+from keepwarm.home import paths
 from keepwarm.services import devdata
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.errors import UserError

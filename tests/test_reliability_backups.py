@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from keepwarm import paths
+from keepwarm.home import paths
 from keepwarm.io.backup import collect
 from keepwarm.model import Contact
 from keepwarm.store import Store, backups

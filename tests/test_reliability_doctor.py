@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from keepwarm import paths
+from keepwarm.home import paths
 from keepwarm.model import Contact
 from keepwarm.store import Store
 from keepwarm.store import contacts as people

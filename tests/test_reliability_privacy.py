@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from keepwarm import paths
+from keepwarm.home import paths
 
 
 def mode(path) -> int:

@@ -6,7 +6,7 @@ Each test builds a concrete history with the CLI at the fixed clock (Sunday
 
 from __future__ import annotations
 
-from keepwarm import paths
+from keepwarm.home import paths
 
 
 def ok(result):

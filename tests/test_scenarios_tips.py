@@ -7,7 +7,7 @@ clock (Sunday 2026-11-22, 09:00 UTC), then reads the tips from
 
 from __future__ import annotations
 
-from keepwarm import paths
+from keepwarm.home import paths
 
 
 def ok(result):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from keepwarm import paths
+from keepwarm.home import paths
 
 SETTING = re.compile(r'^# ([A-Za-z0-9_"\-]+ = .*|  .*,|\])$')
 

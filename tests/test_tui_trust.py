@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets._help_panel import HelpPanel
 from textual.widgets._key_panel import BindingsTable
 
-from keepwarm import paths
+from keepwarm.home import paths
 from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.io import demo

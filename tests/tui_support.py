@@ -87,7 +87,7 @@ def use_test_rules(session):
     rule packs only the engine's own (so other packs' sections do not show up as unread)."""
     import shutil
 
-    from keepwarm import paths
+    from keepwarm.home import paths
     from keepwarm.hosting.host import PluginHost
     from keepwarm.hosting.runtime import build_runtime
 

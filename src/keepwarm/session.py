@@ -12,8 +12,9 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import clock, paths, settings
+from . import clock, settings
 from .errors import StoreError
+from .home import paths
 from .store import Store, backups
 from .text import dates
 

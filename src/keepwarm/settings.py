@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import paths
 from .errors import UserError, describe_validation_error
+from .home import paths
 from .text.dates import zone
 
 

@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from . import paths
 from .engine.evaluate import Evaluation, evaluate
+from .home import paths
 from .hosting.host import GROUP, OWN_DISTRIBUTION, PluginHost, _dist_name
 from .hosting.runtime import build_runtime
 from .model import Assessment, Commitment, Contact

@@ -15,8 +15,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .. import __version__, paths
+from .. import __version__
 from ..errors import NotFound
+from ..home import paths
 from ..model import Contact, FollowUp, stored_id
 from ..session import Session
 from ..store import contacts as people

@@ -12,8 +12,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .. import paths, tempfiles
+from .. import tempfiles
 from ..errors import UserError
+from ..home import paths
 from ..io.files import is_special, special_file
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from .. import paths, tempfiles
+from .. import tempfiles
 from ..engine.agenda import Agenda, build_agenda
 from ..errors import UserError
+from ..home import paths
 from ..rules.loading import effective, flatten
 from ..session import Session
 from ..store.ids import MAX_ID

@@ -16,8 +16,9 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .. import paths, settings, tempfiles
+from .. import settings, tempfiles
 from ..errors import UserError
+from ..home import paths
 from ..hosting import trust as plugin_trust
 from ..sources.registry import check as check_source
 from ..store import backups, readonly

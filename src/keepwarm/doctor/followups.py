@@ -14,8 +14,8 @@ import shlex
 import sqlite3
 from pathlib import Path
 
-from .. import paths
 from ..errors import UserError
+from ..home import paths
 from ..store.database import check_file, connect_read_only
 from ..store.followups import MAX_REASON, NO_REASON
 from ..text.wording import noun, plural

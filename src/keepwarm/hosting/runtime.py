@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import paths
+from ..home import paths
 from ..rules.core import CORE_SECTIONS, EngineSettings, HealthSettings
 from ..rules.loading import Problem, RuleSet, load_raw, validate
 from .budget import DEFAULT_SECONDS

@@ -23,8 +23,8 @@ from typing import BinaryIO
 from pydantic import BaseModel
 from sqlalchemy import Connection, Date, DateTime, Table, Time, func, literal_column, select
 
-from .. import paths
 from ..errors import UserError
+from ..home import paths
 from ..model import stored_id
 from ..model.entities import RESPONSE_HOURS_MAX
 from ..store import Store, schema

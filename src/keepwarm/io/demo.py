@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .. import paths
 from ..errors import UserError
+from ..home import paths
 from ..model import ImportantDate
 from ..store import Store
 from . import restore, restore_rows

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from .. import paths, tempfiles
+from .. import tempfiles
 from ..errors import UserError
+from ..home import paths
 
 
 def is_special(target: Path) -> bool:

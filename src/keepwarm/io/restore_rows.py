@@ -22,8 +22,8 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, DateTime, String, Table, insert
 
-from .. import paths
 from ..errors import UserError
+from ..home import paths
 from ..store import Store, bulk_load, schema
 from ..text.wording import noun, plural
 from . import bulk

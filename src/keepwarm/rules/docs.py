@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .. import model as domain
-from .. import paths
+from ..home import paths
 from ..hosting.host import PluginHost
 from .core import CORE_SECTIONS
 from .loading import load_raw, validate

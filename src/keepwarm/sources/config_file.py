@@ -15,8 +15,8 @@ from pathlib import Path
 import tomlkit
 import tomlkit.exceptions
 
-from .. import paths
 from ..errors import UserError
+from ..home import paths
 
 
 def _read(path: Path) -> tomlkit.TOMLDocument:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
-from .. import paths
 from ..api.sources import SourceKind
 from ..errors import UserError, describe_validation_error
+from ..home import paths
 from ..text.wording import plural
 
 

@@ -23,9 +23,9 @@ from types import MappingProxyType
 
 from sqlalchemy import Connection, select
 
-from .. import paths
 from ..api.sources import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
 from ..errors import UserError
+from ..home import paths
 from ..services import actions
 from ..store import captures as kept
 from ..store.schema import interactions

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import clock, paths, tempfiles
+from .. import clock, tempfiles
 from ..errors import UserError
+from ..home import paths
 from . import readonly
 
 #: Automatic copies kept per database (the oldest beyond this are deleted).

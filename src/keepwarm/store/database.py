@@ -21,8 +21,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from .. import paths, tempfiles
+from .. import tempfiles
 from ..errors import StoreError
+from ..home import paths
 from . import backups, migrate, readonly
 
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -20,8 +20,8 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen
 
 from ..errors import UserError
+from ..home.paths import default_db_path
 from ..hosting.budget import abandon_all
-from ..paths import default_db_path
 from ..services import queries
 from ..services.actions import PROMISE_KEY
 from ..session import Session

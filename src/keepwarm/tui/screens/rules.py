@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
-from ... import paths
+from ...home import paths
 from ...services import queries
 from ...text.wording import plural
 from ..cells import FittedTable

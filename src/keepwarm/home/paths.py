@@ -62,14 +62,14 @@ def default_rules_dir() -> Path:
     packaged = resources.files("keepwarm") / "default_rules"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "rules"
+    return Path(__file__).resolve().parents[3] / "rules"
 
 
 def examples_dir() -> Path:
     packaged = resources.files("keepwarm") / "examples"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "examples"
+    return Path(__file__).resolve().parents[3] / "examples"
 
 
 def ensure_private_dir(path: Path) -> Path:

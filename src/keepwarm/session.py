@@ -12,9 +12,9 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import clock, settings
+from . import settings
 from .errors import StoreError
-from .home import paths
+from .home import clock, paths
 from .store import Store, backups
 from .text import dates
 

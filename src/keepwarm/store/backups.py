@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import clock, tempfiles
+from .. import tempfiles
 from ..errors import UserError
-from ..home import paths
+from ..home import clock, paths
 from . import readonly
 
 #: Automatic copies kept per database (the oldest beyond this are deleted).

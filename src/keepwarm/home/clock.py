@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from .errors import UserError
+from ..errors import UserError
 
 
 def now() -> dt.datetime:

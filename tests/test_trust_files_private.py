@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from keepwarm import tempfiles
+from keepwarm.home import tempfiles
 from keepwarm.io.files import write_private
 from keepwarm.store import Store, backups
 

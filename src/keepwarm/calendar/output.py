@@ -12,9 +12,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .. import tempfiles
 from ..errors import UserError
-from ..home import paths
+from ..home import paths, tempfiles
 from ..io.files import is_special, special_file
 
 

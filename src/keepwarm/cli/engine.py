@@ -7,10 +7,9 @@ from pathlib import Path
 
 import click
 
-from .. import tempfiles
 from ..engine.agenda import Agenda, build_agenda
 from ..errors import UserError
-from ..home import paths
+from ..home import paths, tempfiles
 from ..rules.loading import effective, flatten
 from ..session import Session
 from ..store.ids import MAX_ID

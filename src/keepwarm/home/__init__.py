@@ -1,8 +1,10 @@
-"""keepwarm's home on this machine: where it keeps things, and what time it is.
+"""keepwarm's home on this machine: where it keeps things, its temporary files, and what time it is.
 
 `paths` says where the database, the settings, the rules, the plugins and the
-backups live (platformdirs, or all under `KEEPWARM_HOME`); `clock` is the one
-place that asks what time it is (`KEEPWARM_NOW` pins it).
+backups live (platformdirs, or all under `KEEPWARM_HOME`); `tempfiles` names
+the hidden files written before being renamed into place, and sweeps those a
+killed process left; `clock` is the one place that asks what time it is
+(`KEEPWARM_NOW` pins it).
 
 The package spans layers (docs/architecture.md): the store uses its bottom
 modules, so nothing here is imported through the package itself, which holds

@@ -14,9 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from .. import tempfiles
 from ..errors import UserError
-from ..home import paths
+from ..home import paths, tempfiles
 
 
 def is_special(target: Path) -> bool:

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import tempfiles
 from ..errors import UserError
-from ..home import clock, paths
+from ..home import clock, paths, tempfiles
 from . import readonly
 
 #: Automatic copies kept per database (the oldest beyond this are deleted).

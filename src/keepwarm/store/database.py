@@ -21,9 +21,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from .. import tempfiles
 from ..errors import StoreError
-from ..home import paths
+from ..home import paths, tempfiles
 from . import backups, migrate, readonly
 
 SQLITE_HEADER = b"SQLite format 3\x00"

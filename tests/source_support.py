@@ -24,7 +24,7 @@ from keepwarm.plugin import (
     SourceKind,
     hookimpl,
 )
-from keepwarm.settings import Settings
+from keepwarm.home.settings import Settings
 
 UTC = dt.timezone.utc
 ME = "me@corp.example"

@@ -25,7 +25,7 @@ from keepwarm.services import actions
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.model import Assessment, Commitment, Contact
 from keepwarm.session import Session
-from keepwarm.settings import Settings
+from keepwarm.home.settings import Settings
 from keepwarm.store import activity, followups
 from keepwarm.store import contacts as people
 

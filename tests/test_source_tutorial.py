@@ -12,7 +12,7 @@ from sqlalchemy import select
 from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.model import Contact
-from keepwarm.settings import Settings
+from keepwarm.home.settings import Settings
 from keepwarm.sources.sync import sync
 from keepwarm.store import contacts as people
 from keepwarm.store.schema import interactions

@@ -12,9 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import settings
 from .errors import StoreError
-from .home import clock, paths
+from .home import clock, paths, settings
 from .store import Store, backups
 from .text import dates
 

@@ -16,9 +16,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .. import settings
 from ..errors import UserError
-from ..home import paths, tempfiles
+from ..home import paths, settings, tempfiles
 from ..hosting import trust as plugin_trust
 from ..sources.registry import check as check_source
 from ..store import backups, readonly

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import UserError, describe_validation_error
-from .home import paths
-from .text.dates import zone
+from ..errors import UserError, describe_validation_error
+from ..text.dates import zone
+from . import paths
 
 
 class PluginSettings(BaseModel):

@@ -51,8 +51,8 @@ def ensure_db(contacts: int, per_contact: int, seed: int, log=print) -> Path:
 
 def _generate(target: Path, ready: Path, contacts: int, per_contact: int, seed: int, log) -> None:
     from keepwarm.engine.evaluate import evaluate
+    from keepwarm.home.session import Session
     from keepwarm.services import devdata
-    from keepwarm.session import Session
 
     partial = target.with_name(target.name + ".partial")
     if not target.exists():

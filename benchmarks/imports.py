@@ -65,8 +65,8 @@ def interactions_csv(db: Path, rows: int = ROWS, seed: int = 5) -> Path:
 
 def interactions_import(db: Path, repeat: int, _started: float) -> dict:
     """`keepwarm import interactions` of 1,000,000 rows into a copy of the book, then the same file again."""
+    from keepwarm.home.session import Session
     from keepwarm.io.imports import import_interactions
-    from keepwarm.session import Session
 
     path = interactions_csv(db)
     times, again, counts = [], [], {}
@@ -91,8 +91,8 @@ def interactions_import(db: Path, repeat: int, _started: float) -> dict:
 
 def vcard_50k(db: Path, repeat: int, _started: float) -> dict:
     """`keepwarm import vcard` of 50,000 cards into an empty database (parse, match, write)."""
+    from keepwarm.home.session import Session
     from keepwarm.io.imports import import_vcards
-    from keepwarm.session import Session
 
     cards = data.vcard_file(CARDS, 7)
     times, counts = [], {}

@@ -30,7 +30,7 @@ def _timed(fn, repeat: int) -> list[float]:
 
 
 def _session(db: Path):
-    from keepwarm.session import Session
+    from keepwarm.home.session import Session
 
     session = Session(db)
     session.runtime  # plugins and rule packs: loaded once per process, as in the TUI
@@ -121,7 +121,7 @@ def agenda_new_day(db: Path, repeat: int, _started: float) -> dict:
     import datetime as dt
 
     from keepwarm.engine.agenda import build_agenda
-    from keepwarm.session import Session
+    from keepwarm.home.session import Session
 
     copy = data.fresh_copy(db, "agenda_new_day.sqlite")
     first = _session(copy)
@@ -278,7 +278,7 @@ def tui(db: Path, repeat: int, started: float) -> dict:
     outside, as Textual's test harness hands them over (`message_hook`); the screen
     posts them once the paint after the rows is done.
     """
-    from keepwarm.session import Session
+    from keepwarm.home.session import Session
     from keepwarm.tui.app import KeepwarmApp
     from keepwarm.tui.screens.agenda import AgendaScreen
 
@@ -352,8 +352,8 @@ def ics(db: Path, repeat: int, _started: float) -> dict:
 
 def vcard(db: Path, repeat: int, _started: float) -> dict:
     """`keepwarm import vcard` of 10,000 cards into an empty database (parse, match, write)."""
+    from keepwarm.home.session import Session
     from keepwarm.io.imports import import_vcards
-    from keepwarm.session import Session
 
     cards = data.vcard_file(VCARDS, 7)
     times = []

@@ -97,8 +97,8 @@ def calendar(contacts: int, events: int = EVENTS, seed: int = 4) -> Path:
 
 def session_for(db: Path, kind: str, path: Path):
     """A session on `db` whose config names one source of `kind` reading `path`, and me."""
+    from keepwarm.home.session import Session
     from keepwarm.home.settings import Settings
-    from keepwarm.session import Session
 
     config = Settings.model_validate({"me": [ME], "sources": {"bench": {"kind": kind, "path": str(path)}}})
     session = Session(db, config=config)

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from keepwarm.cli import cli
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 
 #: Sunday 22 November 2026, 09:00 UTC: the clock every scenario test runs at.
 FIXED_NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)

@@ -28,7 +28,7 @@ from keepwarm.io import demo
 from keepwarm.model import Contact, FollowUp
 from keepwarm.plugin import hookimpl
 from keepwarm.engine import agenda as agenda_module
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 from keepwarm.store import contacts as people
 from keepwarm.store import followups
 

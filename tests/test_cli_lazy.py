@@ -22,7 +22,7 @@ from keepwarm.cli import cli
 from keepwarm.cli.commands import COMMANDS, HIDDEN
 
 HEAVY = ("sqlalchemy", "pydantic", "textual", "rich", "alembic", "pluggy", "ics", "caldav", "vobject",
-         "keepwarm.session", "keepwarm.store", "keepwarm.model", "keepwarm.engine")
+         "keepwarm.home.session", "keepwarm.store", "keepwarm.model", "keepwarm.engine")
 
 
 def imported_by(tmp_path, *args: str) -> tuple[str, list[str]]:

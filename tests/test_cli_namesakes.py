@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 from keepwarm.store import followups
 
 from conftest import FIXED_NOW

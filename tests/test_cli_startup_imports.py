@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from keepwarm.model import Channel, Contact, Direction, Interaction
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 from keepwarm.store import activity, contacts
 
 #: Libraries and keepwarm packages no command below needs.

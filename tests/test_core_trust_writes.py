@@ -72,7 +72,7 @@ def test_the_demo_book_is_filled_once_and_then_opened_as_it_is(session):
         pytest.skip("the example data set is not installed")
     first = operations.demo_book(session)
     assert first == demo.default_db() and first != session.db_path
-    from keepwarm.session import Session
+    from keepwarm.home.session import Session
 
     book = Session(first, now=FIXED_NOW)
     try:

@@ -24,7 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from keepwarm.services import actions
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.model import Assessment, Commitment, Contact
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 from keepwarm.home.settings import Settings
 from keepwarm.store import activity, followups
 from keepwarm.store import contacts as people

@@ -17,7 +17,7 @@ from keepwarm.services import actions
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.model import Assessment, Tier
 from keepwarm.plugin import Warning, hookimpl
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 from keepwarm.store import activity, snapshots
 from keepwarm.store import contacts as people
 

@@ -35,7 +35,7 @@ from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.io import demo
 from keepwarm.model import Commitment, CommitmentStatus, Party, Stage
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 from keepwarm.store import activity, followups
 from keepwarm.store import contacts as people
 from keepwarm.store.schema import followups as followups_table

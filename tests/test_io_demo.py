@@ -17,7 +17,7 @@ from keepwarm.errors import UserError
 from keepwarm.io import demo
 from keepwarm.io.backup import dumps
 from keepwarm.model import Role, SocialStyle
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 
 from conftest import FIXED_NOW
 

@@ -19,7 +19,7 @@ from keepwarm.services import devdata
 from keepwarm.errors import UserError
 from keepwarm.io import backup, restore, restore_stream
 from keepwarm.model import Contact
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 from keepwarm.sources import correspondents
 from keepwarm.sources.sync import sync
 from keepwarm.store import Store

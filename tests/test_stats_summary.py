@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, update
 from keepwarm.services import devdata
 from keepwarm.engine import stats as statistics
 from keepwarm.model import Channel, Direction, Interaction, Outcome, Purpose
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 from keepwarm.store import activity
 from keepwarm.store import contacts as people
 from keepwarm.store.schema import contact_totals, interactions

@@ -28,7 +28,7 @@ from sleepy_plugins import _released, nap_prelude  # noqa: F401 (an autouse fixt
 from tui_support import settle_until, sync
 
 from conftest import FIXED_NOW
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 
 SECONDS = 30
 SLEEP = f"_nap({SECONDS})"  # 30 s, or less if the test is over (see `_released`)

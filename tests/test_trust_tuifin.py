@@ -10,7 +10,7 @@ from sleepy_plugins import _released, nap_prelude  # noqa: F401 (an autouse fixt
 from tui_support import settle_until, sync
 
 from conftest import FIXED_NOW
-from keepwarm.session import Session
+from keepwarm.home.session import Session
 
 BOUND = 10.0  # seconds: far below the plugin's sleep and budget, far above any honest load
 SLOW_TIPS = """

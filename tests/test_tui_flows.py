@@ -610,7 +610,7 @@ def _add_from_another_process(db_path, name: str) -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from keepwarm.session import Session; from keepwarm import operations;"
+    code = ("import sys; from keepwarm.home.session import Session; from keepwarm.services import operations;"
             "from keepwarm.model import Contact; s = Session(sys.argv[1]);"
             "operations.save_contact(s, Contact(name=sys.argv[2])); s.close()")
     done = subprocess.run([sys.executable, "-c", code, str(db_path), name], capture_output=True, text=True,

@@ -29,11 +29,11 @@ import tomli_w
 
 from .engine.evaluate import Evaluation, evaluate
 from .home import paths
+from .home.session import Session
 from .hosting.host import GROUP, OWN_DISTRIBUTION, PluginHost, _dist_name
 from .hosting.runtime import build_runtime
 from .model import Assessment, Commitment, Contact
 from .services import actions
-from .session import Session
 from .store import activity
 from .store import contacts as people
 

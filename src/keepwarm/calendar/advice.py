@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..api.types import Suggestion, Tip, Warning
-from ..session import Session
+from ..home.session import Session
 from ..store import snapshots
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..errors import NotFound
 from ..home import paths
+from ..home.session import Session
 from ..model import Contact, FollowUp, stored_id
-from ..session import Session
 from ..store import contacts as people
 from ..store import followups as plans
 from . import description as words

@@ -103,7 +103,7 @@ class KeepwarmGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None, safe_mode: bool | None) -> None:
     """keepwarm: who to reach out to today, how, and what builds trust."""
-    from ..session import Session  # lazy for start-up: `--help` and `--version` open no database
+    from ..home.session import Session  # lazy for start-up: `--help` and `--version` open no database
 
     session = Session(db, safe_mode=safe_mode or None)
     from .opening import set_creation  # lazy for start-up: loaded by commands that open the database

@@ -8,6 +8,7 @@ import click
 from pydantic import ValidationError
 
 from ..errors import UserError, describe_validation_error
+from ..home.session import Session
 from ..model import (
     ASSESSMENT_DIMENSIONS,
     Assessment,
@@ -22,7 +23,6 @@ from ..model import (
     Purpose,
 )
 from ..services import operations
-from ..session import Session
 from ..store import activity as history
 from ..store import contacts as people
 from ..store import followups as plans

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..errors import UserError
-from ..session import Session
+from ..home.session import Session
 from ..text.controls import control_problem, visible
 from ..text.wording import plural
 from . import cli

@@ -6,6 +6,7 @@ import click
 from pydantic import ValidationError
 
 from ..errors import UserError, describe_validation_error
+from ..home.session import Session
 from ..model import (
     Account,
     Channel,
@@ -20,7 +21,6 @@ from ..model import (
     stored_id,
 )
 from ..services import detail, operations
-from ..session import Session
 from ..store import contacts as repo
 from ..text import dates
 from ..text.wording import spoken

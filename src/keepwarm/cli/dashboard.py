@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ..home.session import Session
 from ..services import dashboard as kpi
-from ..session import Session
 from . import cli
 from .output import emit_json
 from .problems import report_problems

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ..errors import UserError
+from ..home.session import Session
 from ..services import devdata
-from ..session import Session
 from ..text.wording import plural
 from . import cli
 from .home import counts

@@ -10,8 +10,8 @@ import click
 from ..engine.agenda import Agenda, build_agenda
 from ..errors import UserError
 from ..home import paths, tempfiles
+from ..home.session import Session
 from ..rules.loading import effective, flatten
-from ..session import Session
 from ..store.ids import MAX_ID
 from ..text import dates
 from ..text.wording import nothing_due, one_line, plural

@@ -12,7 +12,7 @@ import sys
 import click
 from sqlalchemy import func, select
 
-from ..session import Session
+from ..home.session import Session
 from ..store import schema
 from ..text.wording import plural
 

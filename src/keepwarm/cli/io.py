@@ -14,11 +14,11 @@ from pathlib import Path
 
 import click
 
+from ..home.session import Session
 from ..io.csv_import import FORMAT_KEYS
 from ..io.files import private_file, write_private
 from ..io.report import ImportReport
 from ..model import Role, Stage, stored_id
-from ..session import Session
 from ..store import contacts as people
 from ..text.wording import plural
 from . import cli

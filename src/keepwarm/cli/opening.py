@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..session import Session
+from ..home.session import Session
 
 
 def set_creation(session: Session, named_path: Path | None) -> None:

@@ -8,7 +8,7 @@ import click
 
 from ..doctor import checks as checkup
 from ..errors import UserError
-from ..session import Session
+from ..home.session import Session
 from ..store import backups
 from ..text.wording import plural
 from . import cli

@@ -14,8 +14,8 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import func, select
 
 from ..errors import UserError, describe_validation_error
+from ..home.session import Session
 from ..home.settings import Settings, SourceSettings
-from ..session import Session
 from ..sources import config_file, correspondents
 from ..sources.registry import configured, kinds, validate
 from ..store import captures as kept

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..api.types import Suggestion, Tip, Warning, to_json
+from ..home.session import Session
 from ..hosting.host import PluginProblem
 from ..hosting.runtime import Runtime
 from ..model import Channel, FollowUp
-from ..session import Session
 from ..store import snapshots
 from .evaluate import Evaluation, collector_paused, evaluate, refresh
 from .health import Health, HealthTerm

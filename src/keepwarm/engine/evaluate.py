@@ -31,10 +31,10 @@ from ..api.types import (
     Touch,
     Warning,
 )
+from ..home.session import Session
 from ..hosting.host import PluginProblem
 from ..hosting.runtime import Runtime
 from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage, stored_id
-from ..session import Session
 from ..store import activity, followups, snapshots
 from ..store import contacts as people
 from ..store import marks as marks_store

@@ -1,13 +1,14 @@
-"""keepwarm's home on this machine: where it keeps things, the user's settings, its temporary files, the clock.
+"""keepwarm on this machine: the session one run opens, the user's settings, the folders, the temporary files, the clock.
 
-`paths` says where the database, the settings, the rules, the plugins and the
-backups live (platformdirs, or all under `KEEPWARM_HOME`); `settings` reads the
-user's own `config.toml` there; `tempfiles` names
-the hidden files written before being renamed into place, and sweeps those a
-killed process left; `clock` is the one place that asks what time it is
+`session` is what one run works with (the database, the settings, the clock),
+opened lazily; `settings` reads the user's own `config.toml`; `paths` says
+where the database, the settings, the rules, the plugins and the backups live
+(platformdirs, or all under `KEEPWARM_HOME`); `tempfiles` names the hidden
+files written before being renamed into place, and sweeps those a killed
+process left; `clock` is the one place that asks what time it is
 (`KEEPWARM_NOW` pins it).
 
-The package spans layers (docs/architecture.md): the store uses its bottom
-modules, so nothing here is imported through the package itself, which holds
-no code.
+The package spans layers (docs/architecture.md): the store uses `paths`,
+`clock` and `tempfiles`, and `session` uses the store. So this file holds no
+code, and importing one of the bottom modules loads nothing above it.
 """

@@ -26,8 +26,8 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ..engine.evaluate import Evaluation, evaluate
 from ..engine.stats import unprompted as unasked_by
+from ..home.session import Session
 from ..model import Role, Stage, Tier
-from ..session import Session
 from ..store.schema import assessments, followups, interactions
 from ..text.wording import about, plural
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from ..api.types import to_json
 from ..errors import NotFound
+from ..home.session import Session
 from ..model import Role, stored_id
-from ..session import Session
 from ..store import activity
 from ..store import contacts as people
 from ..text import dates

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy import insert
 
+from ..home.session import Session
 from ..model import (
     Assessment,
     Channel,
@@ -32,7 +33,6 @@ from ..model import (
     Stage,
     Tier,
 )
-from ..session import Session
 from ..store import activity
 from ..store import contacts as people
 from ..store.schema import accounts

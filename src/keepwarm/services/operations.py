@@ -11,8 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import UserError
+from ..home.session import Session
 from ..model import Account, Assessment, Commitment, CommitmentStatus, Contact, FollowUp, FollowUpStatus
-from ..session import Session
 from ..store import activity as history
 from ..store import contacts as people
 from ..store import followups as plans

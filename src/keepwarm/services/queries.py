@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from ..api.types import to_json
+from ..home.session import Session
 from ..model import Role, SocialStyle, Stage, stored_id
 from ..rules.loading import effective, flatten
-from ..session import Session
 from ..store import activity, schema
 from ..store import contacts as people
 from ..text.controls import fold

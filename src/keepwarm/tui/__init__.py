@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..session import Session
+from ..home.session import Session
 
 
 def run(session: Session) -> None:

@@ -21,10 +21,10 @@ from textual.screen import ModalScreen
 
 from ..errors import UserError
 from ..home.paths import default_db_path
+from ..home.session import Session
 from ..hosting.budget import abandon_all
 from ..services import queries
 from ..services.actions import PROMISE_KEY
-from ..session import Session
 from ..store.contacts import describe
 from ..store.watch import ChangeWatcher
 from ..text.wording import plural

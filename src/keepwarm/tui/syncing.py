@@ -28,7 +28,7 @@ from ..errors import UserError
 if TYPE_CHECKING:
     from textual.app import App
 
-    from ..session import Session
+    from ..home.session import Session
     from ..sources.sync import SourceSummary
     from .workers import EngineGate
 

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, overload
 
+from ..home.session import Session
 from ..hosting import budget
-from ..session import Session
 
 if TYPE_CHECKING:  # the engine (plugins, rule packs) loads in the first worker that runs it, not at start-up
     from ..engine.agenda import Agenda, AgendaItem

@@ -12,10 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .errors import StoreError
-from .home import clock, paths, settings
-from .store import Store, backups
-from .text import dates
+from ..errors import StoreError
+from ..store import Store, backups
+from ..text import dates
+from . import clock, paths, settings
 
 
 class _computed_once:
@@ -80,7 +80,7 @@ class Session:
     @_computed_once
     def runtime(self):
         """Plugins and rules, loaded on first use (`keepwarm contact list` never needs them)."""
-        from .hosting.runtime import build_runtime  # lazy for start-up: the plugins load on first use
+        from ..hosting.runtime import build_runtime  # lazy for start-up: the plugins load on first use
 
         plugins = self.settings.plugins
         return build_runtime(

@@ -208,7 +208,7 @@ class PluginHost:
         self._eps = eps
         self.packages = packages  # False: keepwarm's own entry points only (docs, tests), others not even listed
         self.owner_uid = owner_uid  # whose plugin files may run; None: the user running keepwarm
-        self.budget = budget  # seconds one plugin call may take (0: no limit); read by keepwarm.budget's watchdog
+        self.budget = budget  # seconds one plugin call may take (0: no limit); read by budget.py's watchdog
         #: Plugins found too slow (name -> why), shared with the next host of the session: a plugin that hung
         #: while loading is not loaded again by the run that replaces the abandoned one.
         self.slow = {} if slow is None else slow

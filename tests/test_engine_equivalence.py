@@ -148,6 +148,8 @@ class Book(RuleBasedStateMachine):
         if not hasattr(self, "book"):
             return
         kept = _comparable(build_agenda(self.book))
+        again = build_agenda(self.book)  # nothing changed since: nothing is evaluated, the same agenda
+        assert again.evaluation is None and _comparable(again) == kept
         copy = self.root / "scratch.db"
         self.book.store.engine.dispose()
         shutil.copyfile(self.db, copy)

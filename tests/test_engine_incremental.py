@@ -281,3 +281,13 @@ def test_changes_to_most_of_the_book_evaluate_it_whole(session, tmp_path):
     agenda = build_agenda(session)
     assert len(_evaluated(agenda)) == 6 and agenda.evaluation.open_followups is not None  # read as a whole
     assert _json(agenda) == _from_scratch(session, tmp_path)
+
+
+def test_an_edited_contacts_account_is_evaluated_once_not_again_and_again(session):
+    ids = build_history(session)
+    build_agenda(session)
+    with session.store.write() as conn:  # the account's row changes with the contact's: its members read it
+        ada = people.get_contact(conn, ids["ada"])
+        people.update_contact(conn, ids["ada"], ada.model_copy(update={"title": "Chief Scientist"}), FIXED_NOW)
+    assert _evaluated(build_agenda(session)) == set(ENGINES)
+    assert _evaluated(build_agenda(session)) is None

@@ -573,12 +573,18 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
             ),
         )
         assert inputs.marks is not None  # read with the inputs
+        # A run over some contacts evaluated an account whole when it evaluated every member: its mark goes.
+        # The others' members read what changed here: their accounts are marked for a later run.
+        done = set(targets)
+        partial = {aid for cid, aid in evaluation.account_of.items() if cid not in done}
         marks_store.clear(
-            conn, inputs.marks, began, contacts=None if whole else targets, accounts=None if whole else ()
+            conn,
+            inputs.marks,
+            began,
+            contacts=None if whole else targets,
+            accounts=None if whole else set(evaluation.account_of.values()) - partial,
         )
-        if not whole:  # their accounts' other members read what changed here: a later run evaluates them
-            done = set(targets)
-            marks_store.mark_accounts(conn, {aid for cid, aid in evaluation.account_of.items() if cid not in done})
+        marks_store.mark_accounts(conn, partial)
 
 
 def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> None:

@@ -291,3 +291,16 @@ def test_an_edited_contacts_account_is_evaluated_once_not_again_and_again(sessio
         people.update_contact(conn, ids["ada"], ada.model_copy(update={"title": "Chief Scientist"}), FIXED_NOW)
     assert _evaluated(build_agenda(session)) == set(ENGINES)
     assert _evaluated(build_agenda(session)) is None
+
+
+def test_a_deleted_contact_leaves_nothing_to_evaluate_again(session, tmp_path):
+    ids = build_history(session)
+    build_agenda(session)
+    with session.store.write() as conn:
+        actions.log_interactions(conn, [ids["charles"]], FIXED_NOW, at=FIXED_NOW, channel="call")  # marked
+        people.delete_contact(conn, ids["charles"])
+    after = build_agenda(session)
+    assert _evaluated(after) == {"Ada Lovelace"}  # his account's other member
+    assert "Charles Babbage" not in {item.contact.name for item in after.items}
+    assert _evaluated(build_agenda(session)) is None
+    assert _json(after) == _from_scratch(session, tmp_path)

@@ -581,7 +581,7 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
             conn,
             inputs.marks,
             began,
-            contacts=None if whole else targets,
+            contacts=None if whole else done | (inputs.wanted or set()),  # a wanted contact since deleted too
             accounts=None if whole else set(evaluation.account_of.values()) - partial,
         )
         marks_store.mark_accounts(conn, partial)

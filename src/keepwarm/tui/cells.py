@@ -12,41 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
 from ..wording import cut
-
-
-class Unmeasured:
-    """A cell of a column whose width is set up front: it renders its text and tells Rich no measure of it.
-
-    A DataTable measures every new row's cells at idle, for the columns that size
-    to their content: `textual.render.measure` builds the console's options for
-    each cell that tells its width, which for the 10,000 five-cell rows of a team's
-    agenda (painted twice, stored then fresh) was most of the UI thread's work
-    while the engine ran. A renderable without `__rich_measure__` is taken as one
-    cell wide at no cost (in Rich's renderable protocol the measure is optional),
-    and a column made with its width never reads the figure.
-    """
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: Text) -> None:
-        self.text = text
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.text
-
-    @property
-    def plain(self) -> str:
-        return self.text.plain
-
-    def __str__(self) -> str:
-        return self.text.plain
 
 
 def cut_cell(text: str, width: int) -> str:

@@ -41,6 +41,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
@@ -49,7 +50,7 @@ from ...errors import UserError
 from ...model import stored_id
 from ...store import snapshots
 from ...wording import nothing_due, plural
-from ..cells import Unmeasured, cut_cell, give_way
+from ..cells import cut_cell, give_way
 from ..render import band_text, due_text
 from ..views import NO_ADVICE, Advice, AgendaRow, warnings
 from ..widgets.nav import NavBar
@@ -190,6 +191,34 @@ class AgendaList(DataTable):
         screen = self.screen
         if isinstance(screen, AgendaScreen):
             screen.refit()
+
+    def _update_dimensions(self, new_rows) -> None:
+        """Nothing to measure: every column gets its width up front (`AgendaScreen.show`), every row is one line.
+
+        DataTable measures each new row's cells for the columns that size to their
+        content, at idle: for the 10,000 rows of a team's agenda (painted twice, stored
+        then fresh) that was two thirds of the UI thread's work while the engine ran,
+        taking the engine's share of the interpreter. With a column that sizes itself,
+        or a row label, DataTable does as it always does.
+
+        The one override of a private Textual method left in the app: DataTable has no
+        public way to skip the measuring, and it cannot be made cheap from the cells
+        (`textual.render.measure` builds console options for every cell: 1.4 of the 3.5 s
+        that 10,000 five-cell rows cost on the 2-core machine, Textual 8.2). Without it, the
+        way out is a list drawn line by line (`ScrollView.render_line`) instead of a DataTable.
+        """
+        if self._needs_measuring(new_rows) or any(column.auto_width for column in self.columns.values()):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
+        self.virtual_size = Size(width, self._total_row_height + (self.header_height if self.show_header else 0))
+
+    def _needs_measuring(self, new_rows) -> bool:
+        """A row with a label or an automatic height: DataTable's own measuring sizes them."""
+        rows = self.rows
+        return any(
+            (row := rows.get(key)) is not None and (row.label is not None or row.auto_height) for key in new_rows
+        )
 
 
 class AgendaScreen(DataScreen):
@@ -411,7 +440,7 @@ class AgendaScreen(DataScreen):
     def _add_rows(self, table: DataTable, rows: list) -> None:
         widths = self._widths
         for meta, cells, key in rows:
-            table.add_row(*map(Unmeasured, self._cells(meta[1], widths) if cells is None else cells), key=key)
+            table.add_row(*(self._cells(meta[1], widths) if cells is None else cells), key=key)
 
     def _add_chunk(self, rows: list, start: int, fill: int) -> None:
         if fill != self._fill:

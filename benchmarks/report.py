@@ -53,8 +53,8 @@ LABELS = {
     "command_export_vcard": "cmd export vcard",
     "command_backup": "cmd backup",
     "command_restore": "cmd restore (that JSON)",
-    "command_import_vcard": "cmd import vcard, 50k",
     "command_import_interactions": "cmd import interactions 1M",
+    "command_import_vcard": "cmd import vcard, 50k",
 }
 # Targets at 10k contacts / 1M interactions, seconds (agenda also <= 3x floor).
 TARGETS = {

@@ -229,6 +229,11 @@ def _date_run(conn: Connection, today: dt.date, facts: RunFacts, *, whole_book: 
         conn.execute(update(snapshot_runs).where(r.id == 1).values(**values))
 
 
+def mark_whole(conn: Connection, today: dt.date, facts: RunFacts) -> None:
+    """The stored results made whole by runs over groups of the book, stored as a run over it would store them."""
+    _date_run(conn, today, facts, whole_book=True)
+
+
 def store(conn: Connection, evaluation, *, run: RunFacts) -> int:
     """Store what this run concluded for the contacts it evaluated (and their accounts); returns
     how many rows changed. Called inside the run's reconcile transaction, so the snapshots and the

@@ -252,7 +252,7 @@ def evaluate(
 
 
 #: A book larger than this many contacts is evaluated in groups of about this many, whole accounts each.
-GROUP = 15_000
+GROUP = 10_000
 
 
 def _groups(conn) -> list[list[int]] | None:
@@ -283,7 +283,9 @@ def _evaluate_in_groups(session: Session, groups: list[list[int]]) -> Evaluation
     read_network = False
     last: Evaluation | None = None
     for group in groups:
-        last = None  # let the previous group's run go before the next is read
+        if last is not None:  # the previous group's run let go (its cycles too: the collector is paused)
+            last = None
+            gc.collect()
         last = _evaluate(session, persist=True, contact_ids=group, at=None)
         for key, value in last.changes.items():
             changes[key] += value

@@ -281,3 +281,53 @@ def test_changes_to_most_of_the_book_evaluate_it_whole(session, tmp_path):
     agenda = build_agenda(session)
     assert len(_evaluated(agenda)) == 6 and agenda.evaluation.open_followups is not None  # read as a whole
     assert _json(agenda) == _from_scratch(session, tmp_path)
+
+
+def test_an_edited_contacts_account_is_evaluated_once_not_again_and_again(session):
+    ids = build_history(session)
+    build_agenda(session)
+    with session.store.write() as conn:  # the account's row changes with the contact's: its members read it
+        ada = people.get_contact(conn, ids["ada"])
+        people.update_contact(conn, ids["ada"], ada.model_copy(update={"title": "Chief Scientist"}), FIXED_NOW)
+    assert _evaluated(build_agenda(session)) == set(ENGINES)
+    assert _evaluated(build_agenda(session)) is None
+
+
+def test_a_deleted_contact_leaves_nothing_to_evaluate_again(session, tmp_path):
+    ids = build_history(session)
+    build_agenda(session)
+    with session.store.write() as conn:
+        actions.log_interactions(conn, [ids["charles"]], FIXED_NOW, at=FIXED_NOW, channel="call")  # marked
+        people.delete_contact(conn, ids["charles"])
+    after = build_agenda(session)
+    assert _evaluated(after) == {"Ada Lovelace"}  # his account's other member
+    assert "Charles Babbage" not in {item.contact.name for item in after.items}
+    assert _evaluated(build_agenda(session)) is None
+    assert _json(after) == _from_scratch(session, tmp_path)
+
+
+def test_a_large_book_is_evaluated_a_group_of_accounts_at_a_time(session, tmp_path, monkeypatch):
+    from keepwarm.engine import evaluate as engine
+
+    build_history(session)
+    whole = _from_scratch(session, tmp_path)
+    monkeypatch.setattr(engine, "GROUP", 2)  # "large": more than two contacts
+    groups = []
+    real = engine._evaluate
+
+    def seen(session_, *, persist, contact_ids, at=None):
+        if persist:  # the runs that store results (advice comes from runs that store none)
+            groups.append(sorted(contact_ids) if contact_ids is not None else None)
+        return real(session_, persist=persist, contact_ids=contact_ids, at=at)
+
+    monkeypatch.setattr(engine, "_evaluate", seen)
+    first = build_agenda(session)
+    evaluated = [g for g in groups if g is not None]
+    assert None not in groups and sorted(cid for g in evaluated for cid in g) == list(range(1, 7))
+    names = {cid: name for cid, name in enumerate(["Ada", "Charles", "Mary", "Grace", "Katherine", "Alan"], 1)}
+    assert {"Ada", "Charles"} in [{names[c] for c in g} for g in evaluated]  # an account is never split
+    assert _json(first) == whole
+    with session.store.read() as conn:
+        assert snapshots.run_facts(conn).state is not None  # stored whole: the next agenda has nothing to do
+    groups.clear()
+    assert build_agenda(session).evaluation is None and groups == []

@@ -128,7 +128,7 @@ def history_cmd(session: Session, contact: str, limit: int, as_json: bool) -> No
         contact_id = people.resolve_contact(conn, contact)
         items = history.list_interactions(conn, contact_id, limit=limit)
     if as_json:
-        emit_json([i.model_dump(mode="json") for i in items])
+        emit_json(i.model_dump(mode="json") for i in items)
         return
     table(
         [
@@ -186,7 +186,7 @@ def promise_list(session: Session, contact, status, show_all, by, as_json) -> No
         items = history.list_commitments(conn, contact_id, status=wanted, by=by.value if by else None)
         names = people.contact_names(conn)
     if as_json:
-        emit_json([{**p.model_dump(mode="json"), "contact": names.get(p.contact_id)} for p in items])
+        emit_json({**p.model_dump(mode="json"), "contact": names.get(p.contact_id)} for p in items)
         return
     today = session.today
     table(
@@ -265,7 +265,7 @@ def followup_list(session: Session, contact, status, show_all, as_json) -> None:
         items = plans.list_followups(conn, contact_id, statuses=statuses)
         names = people.contact_names(conn)
     if as_json:
-        emit_json([{**f.model_dump(mode="json"), "contact": names.get(f.contact_id)} for f in items])
+        emit_json({**f.model_dump(mode="json"), "contact": names.get(f.contact_id)} for f in items)
         return
     table(
         [

@@ -57,7 +57,7 @@ def _print_agenda(result: Agenda, limit: int | None) -> None:
         click.echo(nothing_due(result.until.isoformat()))
         return
     current = None
-    for item in result.items[:limit]:
+    for item in result.shown(limit):
         if item.bucket != current:
             current = item.bucket
             click.echo(f"\n{current.upper()}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -163,7 +164,7 @@ def import_interactions(session: Session, file: Path, mapping, dry_run, skip_inv
 # ------------------------------------------------------------------ export
 
 
-def _write(output: Path, text: str) -> bool:
+def _write(output: Path, text: str | Iterable[str]) -> bool:
     """Write to a file (private, atomically) or stdout; True when a file was written.
 
     Standard output gets the bytes, as a file would: the vCard's CRLF line ends
@@ -172,7 +173,8 @@ def _write(output: Path, text: str) -> bool:
     """
     if str(output) == "-":
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        for piece in [text] if isinstance(text, str) else text:
+            sys.stdout.buffer.write(piece.encode("utf-8"))
         sys.stdout.buffer.flush()
         return False
     write_private(output, text)
@@ -225,8 +227,7 @@ def export_vcard(session: Session, output: Path, account, tag, role, stage, sear
         )
     from ..io import vcard_export  # lazy for start-up: vobject loads with the vCard commands only
 
-    text = vcard_export.export(sorted(found, key=lambda c: stored_id(c.id)))
-    if _write(output, text):
+    if _write(output, vcard_export.cards(sorted(found, key=lambda c: stored_id(c.id)))):
         click.echo(f"Wrote {plural(len(found), 'contact')} to {output}", err=True)
 
 

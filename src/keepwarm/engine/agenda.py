@@ -291,7 +291,10 @@ class Agenda:
         out["problems"] = self._problems_json()
         return out
 
-    def _items_json(self, items: list[AgendaItem], advice: bool) -> Iterator[dict]:
+    def shown(self, limit: int | None = None, *, advice: bool = True) -> Iterator[AgendaItem]:
+        """The items (the first `limit`), each with its advice ready when `advice`: worked out a batch at
+        a time as a printer reaches it (stored advice is read, the rest worked out in as few runs as can be)."""
+        items = self.items if limit is None else self.items[:limit]
         with collector_paused():
             if advice:
                 self.advisor.expect(item.contact_id for item in items)
@@ -299,8 +302,11 @@ class Agenda:
                 batch = items[start : start + ADVICE_BATCH]
                 if advice:
                     self.advisor.prepare(item.contact_id for item in batch)
-                for item in batch:
-                    yield item.to_json(advice=advice)
+                yield from batch
+
+    def _items_json(self, items: list[AgendaItem], advice: bool) -> Iterator[dict]:
+        for item in self.shown(len(items), advice=advice):
+            yield item.to_json(advice=advice)
 
     def _problems_json(self) -> Iterator[dict]:
         for problem in self.problems:

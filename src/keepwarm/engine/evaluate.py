@@ -106,6 +106,8 @@ class Evaluation:
     #: The plugins that failed for each contact's cadence, and the contacts not to be contacted: for the reconcile.
     _failed: dict[int, AbstractSet[str]] = field(default_factory=dict, repr=False)
     _silenced: set[int] = field(default_factory=set, repr=False)
+    #: Whether a cadence or warning plugin read the network in this run.
+    _read_network: bool = field(default=False, repr=False)
     #: Reads the open follow-ups as this run's reconcile left them into the contexts, before the first
     #: advice (`_reconciled_followups`); None when nothing is left to read. Deferred: most runs give none.
     _reread: Callable[[], None] | None = field(default=None, repr=False)
@@ -241,7 +243,68 @@ def evaluate(
     the statistics' windows end then and plugins see it as `ctx.now` and its day as `ctx.today`.
     """
     with collector_paused():
+        if contact_ids is None and persist and now is None and not session.store.read_only:
+            with session.store.read() as conn:
+                groups = _groups(conn)
+            if groups is not None:
+                return _evaluate_in_groups(session, groups)
         return _evaluate(session, persist=persist, contact_ids=contact_ids, at=now)
+
+
+#: A book larger than this many contacts is evaluated in groups of about this many, whole accounts each.
+GROUP = 10_000
+
+
+def _groups(conn) -> list[list[int]] | None:
+    """The book's contacts in groups of about `GROUP`, each account's members in one; None when the book
+    is one group. Account warnings read every member, so an account is never split."""
+    members: dict[int | None, list[int]] = defaultdict(list)
+    for cid, aid in people.contact_accounts(conn):
+        members[aid].append(cid)
+    if sum(len(ids) for ids in members.values()) <= GROUP:
+        return None
+    groups: list[list[int]] = [[]]
+    for aid, ids in members.items():
+        for part in [ids] if aid is not None else [ids[n : n + GROUP] for n in range(0, len(ids), GROUP)]:
+            if groups[-1] and len(groups[-1]) + len(part) > GROUP:
+                groups.append([])
+            groups[-1].extend(part)
+    return groups
+
+
+def _evaluate_in_groups(session: Session, groups: list[list[int]]) -> Evaluation:
+    """The whole book, a group of contacts at a time: each group's results are stored and let go before the
+    next is read, so a large book never holds every contact's statistics and contexts at once. Then the
+    stored results are marked whole, as a run over the whole book marks them. Returns the last group's run
+    with the changes of all (a whole book's run in one piece would hold them all)."""
+    with session.store.read() as conn:
+        seen = marks_store.read(conn)
+    changes: dict[str, int] = defaultdict(int)
+    read_network = False
+    last: Evaluation | None = None
+    for group in groups:
+        if last is not None:  # the previous group's run let go (its cycles too: the collector is paused)
+            last = None
+            gc.collect()
+        last = _evaluate(session, persist=True, contact_ids=group, at=None)
+        for key, value in last.changes.items():
+            changes[key] += value
+        read_network = read_network or last._read_network
+    assert last is not None  # there are groups
+    with session.store.write() as conn:
+        began = marks_store.highest(conn)
+        snapshots.mark_whole(
+            conn,
+            session.today,
+            snapshots.RunFacts(
+                state=fingerprint(session.runtime, session.today),
+                reads_network=read_network,
+                problems=[p.to_json() for p in session.runtime.host.problems],
+            ),
+        )
+        marks_store.clear(conn, seen, began, contacts=None, accounts=None)
+    last.changes = dict(changes)
+    return last
 
 
 def refresh(session: Session) -> Evaluation | None:
@@ -351,6 +414,7 @@ def _evaluate(
         run.signals = runtime.host.note_signals(run.rules)
         inputs = _read_inputs(run, conn, None if contact_ids is None else set(contact_ids))
     evaluation = _run_hooks(run, inputs)
+    evaluation._read_network = run.read_network[0]
     if persist and not session.store.read_only:  # a read-only database: advice from what it holds, nothing stored
         _persist(run, evaluation, inputs)
     return evaluation
@@ -397,13 +461,11 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
         all_open = followups.list_followups(conn, statuses=followups.OPEN_STATES)
         for item in all_open:
             open_followups[item.contact_id].append(item)
-    elif len(wanted) > _FEW:  # many contacts: every open one read once, theirs kept
-        for promise in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value):
-            if promise.contact_id in wanted:
-                open_promises[promise.contact_id].append(promise)
-        for item in followups.list_followups(conn, statuses=followups.OPEN_STATES):
-            if item.contact_id in wanted:
-                open_followups[item.contact_id].append(item)
+    elif len(wanted) > _FEW:  # many contacts: theirs read in one statement each
+        for promise in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value, contact_ids=wanted):
+            open_promises[promise.contact_id].append(promise)
+        for item in followups.list_followups(conn, statuses=followups.OPEN_STATES, contact_ids=wanted):
+            open_followups[item.contact_id].append(item)
     else:  # only the evaluated contacts' contexts hold them
         for cid in wanted:
             open_promises[cid] = activity.list_commitments(conn, cid, status=CommitmentStatus.OPEN.value)
@@ -573,12 +635,18 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
             ),
         )
         assert inputs.marks is not None  # read with the inputs
+        # A run over some contacts evaluated an account whole when it evaluated every member: its mark goes.
+        # The others' members read what changed here: their accounts are marked for a later run.
+        done = set(targets)
+        partial = {aid for cid, aid in evaluation.account_of.items() if cid not in done}
         marks_store.clear(
-            conn, inputs.marks, began, contacts=None if whole else targets, accounts=None if whole else ()
+            conn,
+            inputs.marks,
+            began,
+            contacts=None if whole else done | (inputs.wanted or set()),  # a wanted contact since deleted too
+            accounts=None if whole else set(evaluation.account_of.values()) - partial,
         )
-        if not whole:  # their accounts' other members read what changed here: a later run evaluates them
-            done = set(targets)
-            marks_store.mark_accounts(conn, {aid for cid, aid in evaluation.account_of.items() if cid not in done})
+        marks_store.mark_accounts(conn, partial)
 
 
 def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> None:

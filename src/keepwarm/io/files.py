@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -80,6 +80,8 @@ def private_file(target: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def write_private(target: Path, text: str) -> None:
+def write_private(target: Path, text: str | Iterable[str]) -> None:
+    """`text` whole, or in pieces written as they come."""
     with private_file(target) as fh:
-        fh.write(text.encode("utf-8"))
+        for piece in [text] if isinstance(text, str) else text:
+            fh.write(piece.encode("utf-8"))

@@ -52,7 +52,7 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False, defer_build=True)
 
 
 def _strip(value: object) -> object:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -105,11 +106,18 @@ def get_commitment(conn: Connection, commitment_id: int) -> Commitment:
 
 
 def list_commitments(
-    conn: Connection, contact_id: int | None = None, *, status: str | None = None, by: str | None = None
+    conn: Connection,
+    contact_id: int | None = None,
+    *,
+    status: str | None = None,
+    by: str | None = None,
+    contact_ids: Iterable[int] | None = None,
 ) -> list[Commitment]:
     query = select(commitments)
     if contact_id is not None:
         query = query.where(commitments.c.contact_id == contact_id)
+    if contact_ids is not None:
+        query = query.where(commitments.c.contact_id.in_(sorted(set(contact_ids))))
     if status is not None:
         query = query.where(commitments.c.status == status)
     if by is not None:

@@ -122,6 +122,11 @@ def list_accounts(conn: Connection, *, ids: Iterable[int] | None = None) -> list
     return [_account_from_row(r) for r in conn.execute(query)]
 
 
+def contact_accounts(conn: Connection) -> list[tuple[int, int | None]]:
+    """Every contact's id with its account's (None without one), by id."""
+    return [(r[0], r[1]) for r in conn.execute(select(contacts.c.id, contacts.c.account_id).order_by(contacts.c.id))]
+
+
 def count_contacts(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(contacts)).scalar_one()
 

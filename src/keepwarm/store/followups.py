@@ -7,6 +7,7 @@ Each change that a calendar should see (new date, new status) raises
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import cache
 
 from sqlalchemy import Connection, and_, bindparam, case, func, insert, or_, select, update
@@ -64,15 +65,18 @@ def list_followups(
     statuses: tuple[str, ...] | None = None,
     due_until: dt.date | None = None,
     changed_since: dt.datetime | None = None,
+    contact_ids: Iterable[int] | None = None,
 ) -> list[FollowUp]:
     """The follow-ups these filters select, ordered by due date, then id.
 
     The one loader of FollowUps, for the engine's whole-book run (every open
-    one) as for a contact's list.
+    one) as for a contact's list or a group of contacts' (`contact_ids`).
     """
     params: dict[str, object] = {}
     if contact_id is not None:
         params["contact"] = contact_id
+    if contact_ids is not None:
+        params["contacts"] = sorted(set(contact_ids))
     if statuses is not None:
         params["statuses"] = list(statuses)
     if due_until is not None:
@@ -115,6 +119,8 @@ def _query(filters: frozenset[str]):
         query = query.where(f.id == bindparam("id"))
     if "contact" in filters:
         query = query.where(f.contact_id == bindparam("contact"))
+    if "contacts" in filters:
+        query = query.where(f.contact_id.in_(bindparam("contacts", expanding=True)))
     if "statuses" in filters:
         query = query.where(f.status.in_(bindparam("statuses", expanding=True)))
     if "until" in filters:

@@ -58,20 +58,18 @@ def clear(
     c, a = engine_marks.c, engine_account_marks.c
     conn.execute(delete(engine_marks).where(c.mark > began[0]))
     conn.execute(delete(engine_account_marks).where(a.mark > began[1]))
-    done = delete(engine_marks).where(c.mark <= seen.upto)
-    if contacts is not None:
-        ids = sorted(set(contacts))
-        for start in range(0, len(ids), 500):
-            conn.execute(done.where(c.contact_id.in_(ids[start : start + 500])))
-    else:
+    _delete_seen(conn, delete(engine_marks).where(c.mark <= seen.upto), c.contact_id, contacts)
+    _delete_seen(conn, delete(engine_account_marks).where(a.mark <= seen.account_upto), a.account_id, accounts)
+
+
+def _delete_seen(conn: Connection, done, column, ids: Iterable[int] | None) -> None:
+    """`done` for these ids (None: for all), 500 at a time."""
+    if ids is None:
         conn.execute(done)
-    done_accounts = delete(engine_account_marks).where(a.mark <= seen.account_upto)
-    if accounts is not None:
-        ids = sorted(set(accounts))
-        for start in range(0, len(ids), 500):
-            conn.execute(done_accounts.where(a.account_id.in_(ids[start : start + 500])))
-    else:
-        conn.execute(done_accounts)
+        return
+    chosen = sorted(set(ids))
+    for start in range(0, len(chosen), 500):
+        conn.execute(done.where(column.in_(chosen[start : start + 500])))
 
 
 def mark_accounts(conn: Connection, account_ids: Iterable[int]) -> None:

@@ -1,14 +1,13 @@
-"""What the last engine run concluded per contact, and the agenda rebuilt from it without running the engine.
+"""What engine runs concluded per contact, and the agenda's rows read from it.
 
-A whole-book engine run takes seconds on a large book; the agenda a user opens
-to is, most mornings, nearly what the last run found. So each run stores every
-evaluated contact's score, band and warnings (the warnings as the JSON the agenda
-shows) in the same transaction as the follow-ups it reconciled, and `stored_agenda`
-reads the open follow-ups, their contacts and those snapshots back into the rows
-`Agenda.to_json(advice=False)` would give for that run, less the health's terms
-(writing their words for every contact cost more than the rest of the store). The
-TUI paints them first and says they are from the last run, then replaces them when
-its own run finishes (tests/test_stored_agenda.py holds the two equal).
+Each run stores every contact it evaluated (score, band, the health's terms, the
+warnings as the JSON the agenda shows, an account's warnings once under the
+account) in the same transaction as the follow-ups it reconciled, and beside them
+what the results as a whole were worked out under (`RunFacts`: the state, the
+problems plugins had). `stored_agenda` reads the open follow-ups, their contacts
+and those results back into the agenda's rows: the one way an agenda row is made
+(engine/agenda.py brings the results up to date first; the TUI paints the rows as
+they are before that). Advice is kept here too, with the key it was worked out at.
 
 Kept import-light (no plugins, no engine run): it is what the first paint waits for.
 """
@@ -230,6 +229,11 @@ def _date_run(conn: Connection, today: dt.date, facts: RunFacts, *, whole_book: 
         conn.execute(update(snapshot_runs).where(r.id == 1).values(**values))
 
 
+def mark_whole(conn: Connection, today: dt.date, facts: RunFacts) -> None:
+    """The stored results made whole by runs over groups of the book, stored as a run over it would store them."""
+    _date_run(conn, today, facts, whole_book=True)
+
+
 def store(conn: Connection, evaluation, *, run: RunFacts) -> int:
     """Store what this run concluded for the contacts it evaluated (and their accounts); returns
     how many rows changed. Called inside the run's reconcile transaction, so the snapshots and the
@@ -288,11 +292,11 @@ def has_snapshots(conn: Connection) -> bool:
 
 @dataclass
 class StoredAgenda:
-    """The agenda as the stored follow-ups and snapshots give it, in the JSON of `Agenda.to_json(advice=False)`.
+    """The agenda as the stored follow-ups and results give it, in the JSON of `Agenda.to_json(advice=False)`.
 
-    An item's health holds only its score and band (the terms' words are not stored: the engine's
-    own rows bring them), and it has no "warnings" until `details()` reads them (a row needs
-    none; the side panel does).
+    An item's health holds its score and band, and it has no "warnings" until `filled()` (or `details()`
+    for one) reads them and the health's terms (a row on screen needs neither; the side panel, the
+    JSON and the calendar do).
     """
 
     on: dt.date

@@ -12,7 +12,10 @@ Installed with keepwarm and registered as a pytest plugin (entry point
 
 And `run_engine(session, plugin, ...)`, which evaluates with one or more extra
 plugins registered next to keepwarm's built-ins (or instead of them), the way a
-real installation would load them, optionally with rule settings given as TOML.
+real installation would load them, optionally with rule settings given as TOML;
+and `PluginHost`, the host that loads plugins, for a test of the packaging (the
+entry point found, the section registered): its place inside keepwarm may move,
+this name stays.
 """
 
 from __future__ import annotations

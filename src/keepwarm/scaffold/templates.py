@@ -119,7 +119,7 @@ from pathlib import Path
 import pytest
 
 import {{module}} as plugin
-from keepwarm.hosting.host import PluginHost
+from keepwarm.testing import PluginHost
 from keepwarm.testing import run_engine
 
 PROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import keepwarm_sports_banter as plugin
-from keepwarm.hosting.host import PluginHost
+from keepwarm.testing import PluginHost
 from keepwarm.testing import run_engine
 
 PROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"

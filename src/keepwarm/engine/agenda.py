@@ -7,10 +7,11 @@ window with its contact, health and warnings, ordered by urgency. Looking from
 another day (`--on`), or at a database that cannot be written, the health and
 warnings come from a run that stores nothing, in the same rows.
 
-An item's advice (tips, suggestions) is never stored: suggesters read the whole
-network. It is worked out when an item is shown, from a run over the contacts
-shown (the CLI asks as it prints, in batches, and with `--limit` only for the
-items it prints; the TUI as the cursor moves).
+An item's advice (tips, suggestions) is kept apart from the results: suggesters
+read the whole network, so any change anywhere makes it stale (`Advisor`). It is
+had when an item is shown: kept, or worked out then (the CLI asks as it prints,
+in batches, and with `--limit` only for the items it prints; the TUI as the
+cursor moves).
 """
 
 from __future__ import annotations
@@ -44,10 +45,12 @@ class Advisor:
 
     Suggesters read the whole network, so advice is kept with the state and the
     book's version it was worked out at (`snapshots.store_advice`): any change
-    anywhere, another day, other rules or plugins, and it is worked out again,
-    from runs over batches of the contacts asked for, which store nothing else.
-    With `evaluation` (a run as of another day, or over a book that cannot be
-    written), that run's advice, never stored.
+    anywhere, another day, other rules or plugins, and it is worked out again:
+    from the run that just stored results while the book is as it left it (`latest`),
+    else from a run over the contacts asked for, or over the whole book when many
+    are (`WHOLE_BOOK_FROM`); those runs store nothing else. With `evaluation` (a run
+    as of another day, or over a book that cannot be written), that run's advice,
+    never kept.
     """
 
     def __init__(

@@ -94,10 +94,11 @@ _FIELDS = tuple(FollowUp.model_fields)
 _CHANNEL, _STATUS = by_value(Channel), by_value(FollowUpStatus)
 
 
-@cache
-def _query(filters: frozenset[str]):
+def columns() -> tuple:
+    """A follow-up's columns as every reader of them selects them (this loader, the agenda's rows), dates
+    and times as the stored text."""
     f = followups.c
-    query = select(
+    return (
         f.id,
         f.contact_id,
         as_text(f.due),
@@ -115,6 +116,18 @@ def _query(filters: frozenset[str]):
         as_text(f.updated_at),
         as_text(f.closed_at),
     )
+
+
+def due_by(until):
+    """Due by `until`: a snoozed follow-up is due again on the day it wakes up."""
+    f, snoozed = followups.c, FollowUpStatus.SNOOZED.value
+    return or_(and_(f.status != snoozed, f.due <= until), and_(f.status == snoozed, f.snoozed_until <= until))
+
+
+@cache
+def _query(filters: frozenset[str]):
+    f = followups.c
+    query = select(*columns())
     if "id" in filters:
         query = query.where(f.id == bindparam("id"))
     if "contact" in filters:
@@ -124,14 +137,7 @@ def _query(filters: frozenset[str]):
     if "statuses" in filters:
         query = query.where(f.status.in_(bindparam("statuses", expanding=True)))
     if "until" in filters:
-        # A snoozed follow-up is due again on the day it wakes up.
-        snoozed = FollowUpStatus.SNOOZED.value
-        query = query.where(
-            or_(
-                and_(f.status != snoozed, f.due <= bindparam("until")),
-                and_(f.status == snoozed, f.snoozed_until <= bindparam("until")),
-            )
-        )
+        query = query.where(due_by(bindparam("until")))
     if "since" in filters:
         query = query.where(f.updated_at >= bindparam("since"))
     return query.order_by(f.due, f.id)

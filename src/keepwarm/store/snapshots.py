@@ -21,12 +21,13 @@ import marshal
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Text, and_, bindparam, insert, or_, select, text, type_coerce, update
+from sqlalchemy import Connection, bindparam, insert, select, text, update
 
 from ..model import FollowUpStatus
 from ..model.jsonvalues import jsonable as to_json
-from .followups import OPEN_STATES, usable_reason
-from .rows import plain_rows
+from .followups import OPEN_STATES, due_by, usable_reason
+from .followups import columns as followup_columns
+from .rows import as_text, plain_rows
 from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups, snapshot_runs
 
 _SNOOZED = FollowUpStatus.SNOOZED.value
@@ -323,33 +324,14 @@ class _IsoUtc(dict):
         return text
 
 
-def _as_text(column):
-    return type_coerce(column, Text)
-
-
 def _stored_query():
     """Built once (`_STORED`), the window's end bound at run time."""
     f, c, a, s = followups.c, contacts.c, accounts.c, contact_snapshots.c
     until = bindparam("until")
-    # Plain texts, not SQLAlchemy's date types: the JSON wants the texts, and parsing 5,000 rows' dates is not free.
+    # Dates as the stored text: the JSON wants the texts, and parsing 5,000 rows' dates is not free.
     return (
         select(
-            f.id,
-            f.contact_id,
-            _as_text(f.due),
-            _as_text(f.due_time),
-            f.reason,
-            f.source,
-            f.rule_key,
-            f.channel,
-            f.action,
-            f.status,
-            _as_text(f.snoozed_until),
-            f.sequence,
-            f.satisfied_by_touch,
-            _as_text(f.created_at),
-            _as_text(f.updated_at),
-            _as_text(f.closed_at),
+            *followup_columns(),
             c.name,
             a.name,
             c.role,
@@ -367,7 +349,7 @@ def _stored_query():
         .where(
             f.status.in_(OPEN_STATES),
             c.do_not_contact.is_(False),
-            or_(and_(f.status != _SNOOZED, f.due <= until), and_(f.status == _SNOOZED, f.snoozed_until <= until)),
+            due_by(until),
         )
         .order_by(f.due, f.id)
     )
@@ -480,7 +462,7 @@ def stored_agenda(
         # without a result comes last of its day.
         keys.append((when, 101 if score is None else score, tier, name.casefold()))
     order = sorted(range(len(items)), key=keys.__getitem__)
-    run = conn.execute(select(_as_text(snapshot_runs.c.evaluated_on))).scalar() if evaluated else None
+    run = conn.execute(select(as_text(snapshot_runs.c.evaluated_on))).scalar() if evaluated else None
     return StoredAgenda(
         on=start,
         until=until,

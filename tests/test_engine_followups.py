@@ -160,7 +160,7 @@ def test_agenda_orders_overdue_first_and_explains_health(session):
         ("Bob Stone", "upcoming", -28),
     ]
     recency = next(t for t in agenda.items[0].health.terms if t.key == "recency")
-    assert recency.detail == "last touch 52 days ago against a 30-day rhythm"
+    assert recency.detail == "last touch on 1 October 2026 against a 30-day rhythm"
     assert agenda.items[0].health.score < agenda.items[1].health.score
 
 

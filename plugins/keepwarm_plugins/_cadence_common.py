@@ -12,7 +12,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from keepwarm.plugin import Channel, ContactContext, Purpose, Stage, ago
+from keepwarm.plugin import Channel, ContactContext, Purpose, Stage, full_date
 
 PROSPECT_SECTION = "prospect_sequence"
 RECOVERY_SECTION = "recovery_cadence"
@@ -86,7 +86,7 @@ def recovery_triggers(ctx: ContactContext, cfg) -> list[str]:
         found.append("the relationship is marked at risk")
     last = ctx.stats.last_recovery
     if last is not None and (ctx.today - last.date()).days <= cfg.recovery_touch_days:
-        found.append(f"a {Purpose.RECOVERY.value} conversation {ago(last.date(), ctx.today)}")
+        found.append(f"a {Purpose.RECOVERY.value} conversation on {full_date(last.date())}")
     mood, rated = ctx.stats.sentiment_recent, ctx.stats.sentiment_count_recent
     if mood is not None and rated >= cfg.min_rated_touches and mood <= cfg.sentiment_at_most:
         found.append(f"the mood of the last {rated} rated touches averages {mood:+.1f}")

@@ -19,9 +19,9 @@ from keepwarm.plugin import (
     Proposal,
     Role,
     Stage,
-    ago,
     applies,
     first_name,
+    full_date,
     hookimpl,
     per_settings,
     section,
@@ -141,7 +141,7 @@ def keepwarm_cadence(ctx: ContactContext):
         since = "you have not been in touch yet"
     else:
         due = last.date() + dt.timedelta(days=days)
-        since = f"last touch {ago(last.date(), ctx.today)}"
+        since = f"last touch on {full_date(last.date())}"
     reason = f"{label} with {name} ({why}): {since}{by_channel(channel, name)}."
     return [
         Proposal(

@@ -17,10 +17,10 @@ from keepwarm.plugin import (
     ContactContext,
     Party,
     Proposal,
-    ago,
     applies,
     day_text,
     first_name,
+    full_date,
     hookimpl,
     section,
 )
@@ -66,7 +66,7 @@ def keepwarm_cadence(ctx: ContactContext):
             due = max(due, promise.created_at.date())  # a promise recorded late is due the day it was made
         overdue = promise.due < ctx.today
         when = (
-            f"was due {ago(promise.due, ctx.today)}"
+            f"was due on {full_date(promise.due)}"
             if overdue
             else (
                 "due today" if promise.due == ctx.today else f"due {day_text(promise.due)} ({promise.due.isoformat()})"

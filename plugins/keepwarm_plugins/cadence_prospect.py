@@ -14,7 +14,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import Channel, ContactContext, Proposal, Stage, ago, applies, first_name, hookimpl, section
+from keepwarm.plugin import Channel, ContactContext, Proposal, Stage, applies, first_name, full_date, hookimpl, section
 
 from ._cadence_common import PROSPECT_SECTION, by_channel, rhythm, start_day
 
@@ -81,7 +81,7 @@ def keepwarm_cadence(ctx: ContactContext):
                 due=due,
                 channel=cfg.thank_you_channel,
                 priority=1,
-                reason=f"Thank {name} in writing for your first conversation ({ago(first, ctx.today)}).",
+                reason=f"Thank {name} in writing for your first conversation (on {full_date(first)}).",
                 action=f"Send {name} a short note: thanks for their time, and that you are glad to help.",
                 interval_days=cfg.touch_every_days,
             )
@@ -93,7 +93,7 @@ def keepwarm_cadence(ctx: ContactContext):
             rule_key=f"{SECTION}.touch",
             due=last + dt.timedelta(days=cfg.touch_every_days),
             channel=channel,
-            reason=f"Keep prospect {name} warm {rhythm(cfg.touch_every_days)}: last touch {ago(last, ctx.today)}"
+            reason=f"Keep prospect {name} warm {rhythm(cfg.touch_every_days)}: last touch on {full_date(last)}"
             f"{by_channel(channel, name)}.",
             action=f"Send {name} something worth their time: a client success, a useful idea, or a quick call.",
             interval_days=cfg.touch_every_days,

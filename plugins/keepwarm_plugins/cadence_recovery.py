@@ -13,7 +13,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import ContactContext, Proposal, Stage, ago, applies, first_name, hookimpl, section
+from keepwarm.plugin import ContactContext, Proposal, Stage, applies, first_name, full_date, hookimpl, section
 
 from ._cadence_common import RECOVERY_SECTION, by_channel, recovery_triggers, rhythm
 
@@ -56,7 +56,7 @@ def keepwarm_cadence(ctx: ContactContext):
     name, last = first_name(ctx.contact.name), ctx.stats.last_touch
     channel = ctx.contact.preferred_channel
     due = ctx.today if last is None else last.date() + dt.timedelta(days=cfg.interval_days)
-    since = "no touch yet" if last is None else f"last touch {ago(last.date(), ctx.today)}"
+    since = "no touch yet" if last is None else f"last touch on {full_date(last.date())}"
     return [
         Proposal(
             rule_key=SECTION,

@@ -7,14 +7,14 @@ plugin that talks to a CalDAV server (a client, the URL with its password
 masked, one line for any failure), as keepwarm's own CalDAV source does. The wording helpers
 (`plural`, `noun`, `first_name`) let advice say "1 day" and "3 touches", and call
 people as keepwarm's own rules do. The rule helpers (`section`, `applies`,
-`in_play`, `warnings_for`, `joined`, `ago`, `day_text`, `per_settings`) are the
+`in_play`, `warnings_for`, `joined`, `ago`, `day_text`, `full_date`, `per_settings`) are the
 ones keepwarm's own rules use: they import nothing else from keepwarm.
 """
 
 from . import PLUGIN_API_VERSION
 from .api import dav
 from .api.hookspecs import hookimpl
-from .api.kit import ago, applies, day_text, in_play, joined, per_settings, section, warnings_for
+from .api.kit import ago, applies, day_text, full_date, in_play, joined, per_settings, section, warnings_for
 from .api.sources import Capture, Checkpoint, Gone, Person, Progress, ReadRequest, Skip, SourceKind
 from .api.types import (
     RECENT_TOUCHES,
@@ -69,6 +69,7 @@ __all__ = [
     "ago",
     "applies",
     "day_text",
+    "full_date",
     "in_play",
     "joined",
     "per_settings",

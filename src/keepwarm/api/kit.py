@@ -98,8 +98,20 @@ def day_text(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B}"
 
 
+@lru_cache(maxsize=4096)
+def full_date(day: dt.date) -> str:
+    """`12 September 2025`: a date that reads the same on every later day.
+
+    For text that is kept: a proposal's reason is stored with its follow-up and
+    exported to calendars, and a reason that says `3 days ago` is false the next
+    day (and rewritten every day: each run's reason replaces the stored one).
+    """
+    return f"{day.day} {day:%B} {day.year}"
+
+
 def ago(day: dt.date, today: dt.date) -> str:
-    """`today`, `yesterday`, `3 days ago`, `tomorrow`, `in 3 days`."""
+    """`today`, `yesterday`, `3 days ago`, `tomorrow`, `in 3 days`: for what is read at once
+    (a suggestion, a tip); see `full_date` for what is kept."""
     days = (today - day).days
     if days == 0:
         return "today"

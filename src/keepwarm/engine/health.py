@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from ..api.kit import full_date
 from ..api.types import ContactStats, Warning
 from ..rules.core import HealthSettings
 from ..text.wording import number, plural, spoken
@@ -149,7 +150,11 @@ def _recency(stats: ContactStats, today: dt.date, interval_days: int, explain: b
     days = (today - stats.last_touch.date()).days
     ratio = days / max(1, interval_days)
     share = 1.0 if ratio <= 1 else max(0.0, min(1.0, 1 - (ratio - 1) / 2))
-    return share, f"last touch {plural(days, 'day')} ago against a {interval_days}-day rhythm" if explain else ""
+    # The date, not "N days ago": the words are stored with the score and would change every day.
+    return (
+        share,
+        f"last touch on {full_date(stats.last_touch.date())} against a {interval_days}-day rhythm" if explain else "",
+    )
 
 
 def _frequency(stats: ContactStats, explain: bool) -> tuple[float, str]:

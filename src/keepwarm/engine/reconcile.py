@@ -18,7 +18,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..api.types import Proposal
 from ..model import FollowUpStatus
-from ..store.rows import Parsed, as_text
+from ..store.rows import Parsed, as_text, plain_rows
 from ..store.schema import followups
 
 MANUAL = "manual"
@@ -89,9 +89,9 @@ def _open_rows(conn: Connection, ids: list[int]) -> dict[int, dict[str, tuple]]:
         query = query.where(f.contact_id.in_(ids))
     wanted = set(ids)
     day, time = Parsed(f.due, conn), Parsed(f.due_time, conn)
-    for fid, cid, key, source, status, due, reason, channel, action, due_time, sequence, satisfied in conn.execute(
-        query
-    ):
+    for fid, cid, key, source, status, due, reason, channel, action, due_time, sequence, satisfied in plain_rows(
+        conn, query
+    ):  # as the driver gives them (`satisfied` is 0 or 1): read on every run, for every follow-up
         if cid in wanted:
             open_rows.setdefault(cid, {})[key] = (
                 fid,

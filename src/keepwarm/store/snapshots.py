@@ -118,7 +118,7 @@ def _write(conn: Connection, table, key, fresh: dict[int, tuple], row) -> int:
     query = select(key, table.c.digest)
     if len(fresh) < _FEW:
         query = query.where(key.in_(list(fresh)))
-    stored: dict[int, str] = dict(iter(conn.execute(query)))
+    stored: dict[int, str] = dict(plain_rows(conn, query))
     changed, added = [], []
     for rid, (digest, *what) in fresh.items():
         before = stored.get(rid)

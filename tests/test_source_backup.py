@@ -215,7 +215,7 @@ def test_a_database_holding_only_captures_is_not_empty_for_a_restore(synced, run
     result = run("--db", str(target.db_path), "restore", str(path))
     assert result.exit_code == 2
     assert result.stderr == (
-        f"keepwarm: {target.db_path}: is not empty (12 captures, 1 source state); restore only into an empty "
+        f"keepwarm: {target.db_path}: is not empty (12 captured messages and events, 1 source); restore only into an empty "
         "database (e.g. keepwarm --db new.db restore FILE)\n"
     )
 

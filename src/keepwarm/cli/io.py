@@ -235,31 +235,9 @@ def export_vcard(session: Session, output: Path, account, tag, role, stage, sear
 
 
 def _counts(counts: dict[str, int]) -> str:
-    order = (
-        "contacts",
-        "accounts",
-        "interactions",
-        "promises",
-        "followups",
-        "assessments",
-        "captures",
-        "ignored_addresses",
-        "source_state",
-        "rules",
-    )
-    names = {
-        "followups": "follow-up",
-        "rules": "rule file",
-        "captures": "captured message or event",
-        "ignored_addresses": "ignored address",
-        "source_state": "source",
-    }
-    many = {"captures": "captured messages and events", "ignored_addresses": "ignored addresses"}
-    return ", ".join(
-        plural(counts.get(k, 0), names.get(k, k[:-1]), many.get(k))
-        for k in order
-        if k in counts and (counts[k] or k not in many and k != "source_state")
-    )
+    from ..io.records import described  # lazy for start-up: the backup's record models
+
+    return described(counts)
 
 
 @cli.command("restore")

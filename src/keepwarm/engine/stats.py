@@ -28,7 +28,7 @@ from ..api.types import RECENT_TOUCHES, ContactStats, Touch
 from ..model import Assessment, Channel, Direction, Outcome, Purpose
 from ..model.entities import RESPONSE_HOURS_MAX
 from ..store.rows import constructed, plain_rows
-from ..store.schema import assessments, commitments, contact_totals, contacts, interactions
+from ..store.schema import TOTAL_COUNTS, TOTAL_DATES, assessments, commitments, contact_totals, contacts, interactions
 
 ACCESS_PROBLEMS = ("declined", "cancelled", "rescheduled", "no_show")
 WRITTEN = ("email", "letter", "text")
@@ -41,27 +41,8 @@ def unprompted(i):
     return and_(i.direction == "inbound", i.purpose.not_in(NOT_UNPROMPTED), i.in_reply.is_not(True))
 
 
-DATE_FIELDS = (
-    "first_touch",
-    "last_touch",
-    "last_outbound",
-    "last_inbound",
-    "last_meeting",
-    "last_written_outbound",
-    "last_value_add",
-    "last_celebration",
-    "last_entertainment",
-    "last_recovery",
-    "last_favor_asked",
-)
-TOTAL_FIELDS = (
-    "touches_total",
-    "inbound_total",
-    "outbound_total",
-    "favors_asked_total",
-    "favors_received_total",
-    "value_adds_total",
-)
+#: The all-time figures, read from contact_totals (kept by triggers) under their own names.
+DATE_FIELDS, TOTAL_FIELDS = TOTAL_DATES, TOTAL_COUNTS
 MEAN_FIELDS = ("latency_recent_hours", "latency_baseline_hours", "sentiment_recent", "sentiment_baseline")
 
 

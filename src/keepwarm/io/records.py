@@ -16,6 +16,7 @@ from ..model import Account, Assessment, Channel, Commitment, Contact, FollowUp,
 from ..model.entities import as_utc
 from ..store.captures import LONGEST
 from ..store.followups import NO_REASON
+from ..text.wording import plural
 
 FORMAT = "keepwarm-backup"
 #: 2 added what the interaction sources captured (captures, ignored_addresses, source_state, and
@@ -184,6 +185,41 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "ignored_addresses": IgnoredAddressRecord,
     "source_state": SourceStateRecord,
 }
+#: The sections as people are told what a book holds (its people first), how one record of each is called,
+#: and the sections not worth a "0 ..." of their own.
+_TOLD = (
+    "contacts",
+    "accounts",
+    "interactions",
+    "promises",
+    "followups",
+    "assessments",
+    "captures",
+    "ignored_addresses",
+    "source_state",
+    "rules",
+)
+_ONE = {
+    "followups": "follow-up",
+    "captures": "captured message or event",
+    "ignored_addresses": "ignored address",
+    "source_state": "source",
+    "rules": "rule file",
+}
+_MANY = {"captures": "captured messages and events", "ignored_addresses": "ignored addresses"}
+_QUIET_WHEN_NONE = frozenset({"captures", "ignored_addresses", "source_state"})
+
+
+def described(counts: dict[str, int], *, zeros: bool = True) -> str:
+    """`2 contacts, 1 account, 0 interactions, ...`: what a backup, a restore or the example data holds
+    (`zeros=False`: only what there is)."""
+    return ", ".join(
+        plural(counts[k], _ONE.get(k, k[:-1]), _MANY.get(k))
+        for k in _TOLD
+        if k in counts and (counts[k] or zeros and k not in _QUIET_WHEN_NONE)
+    )
+
+
 #: A record of one section, read by its section's fields: which model it is follows from the section's
 #: name (SECTIONS), which the type system cannot see through a dict keyed by strings.
 Record = Any

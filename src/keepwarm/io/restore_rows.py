@@ -25,10 +25,10 @@ from sqlalchemy import Connection, DateTime, String, Table, insert
 from ..errors import UserError
 from ..home import paths
 from ..store import Store, bulk_load, schema
-from ..text.wording import noun, plural
+from ..text.wording import noun
 from . import bulk
 from .backup import TABLES, table_counts
-from .records import FORMAT, KEYS, Envelope, Record
+from .records import FORMAT, KEYS, Envelope, Record, described
 from .validation import first_problem
 
 
@@ -85,20 +85,7 @@ def check_rules(rules: dict[str, str], source: str) -> None:
 
 
 def require_empty(conn: Connection, store: Store) -> None:
-    counts = table_counts(conn)
-    order = (
-        "contacts",
-        "accounts",
-        "interactions",
-        "promises",
-        "followups",
-        "assessments",
-        "captures",
-        "ignored_addresses",
-        "source_state",
-    )
-    names = {"followups": "follow-up", "ignored_addresses": "ignored address", "source_state": "source state"}
-    held = ", ".join(plural(counts[k], names.get(k, k[:-1])) for k in order if counts[k])
+    held = described(table_counts(conn), zeros=False)
     if held:
         raise UserError(
             f"{store.path}: is not empty ({held}); restore only into an empty database "

@@ -166,37 +166,34 @@ interactions = Table(
 # All-time figures per contact over its completed touches, derived from `interactions` and kept
 # right by SQLite triggers (migration 0004: an insert adds, an update or delete recomputes the
 # contact's row). Never written by the program and not part of a backup: it can be rebuilt.
+#: contact_totals' columns, which `engine.stats` reads into `ContactStats`' fields of the same names.
+TOTAL_DATES = (
+    "first_touch",
+    "last_touch",
+    "last_outbound",
+    "last_inbound",
+    "last_meeting",
+    "last_written_outbound",
+    "last_value_add",
+    "last_celebration",
+    "last_entertainment",
+    "last_recovery",
+    "last_favor_asked",
+)
+TOTAL_COUNTS = (
+    "touches_total",
+    "inbound_total",
+    "outbound_total",
+    "favors_asked_total",
+    "favors_received_total",
+    "value_adds_total",
+)
 contact_totals = Table(
     "contact_totals",
     metadata,
     Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
-    *(
-        Column(name, DateTime)
-        for name in (
-            "first_touch",
-            "last_touch",
-            "last_outbound",
-            "last_inbound",
-            "last_meeting",
-            "last_written_outbound",
-            "last_value_add",
-            "last_celebration",
-            "last_entertainment",
-            "last_recovery",
-            "last_favor_asked",
-        )
-    ),
-    *(
-        Column(name, Integer, nullable=False, default=0, server_default="0")
-        for name in (
-            "touches_total",
-            "inbound_total",
-            "outbound_total",
-            "favors_asked_total",
-            "favors_received_total",
-            "value_adds_total",
-        )
-    ),
+    *(Column(name, DateTime) for name in TOTAL_DATES),
+    *(Column(name, Integer, nullable=False, default=0, server_default="0") for name in TOTAL_COUNTS),
 )
 
 # What the last engine run that evaluated a contact concluded (migration 0005), written with the

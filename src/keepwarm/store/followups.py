@@ -94,28 +94,44 @@ _FIELDS = tuple(FollowUp.model_fields)
 _CHANNEL, _STATUS = by_value(Channel), by_value(FollowUpStatus)
 
 
+_AS_TEXT = frozenset({"due", "due_time", "snoozed_until", "created_at", "updated_at", "closed_at"})
+
+
 def columns() -> tuple:
-    """A follow-up's columns as every reader of them selects them (this loader, the agenda's rows), dates
-    and times as the stored text."""
+    """A follow-up's columns in its fields' order, as every reader of them selects them (this loader, the
+    agenda's rows), dates and times as the stored text: a row's first values unpack by `_FIELDS`."""
     f = followups.c
-    return (
-        f.id,
-        f.contact_id,
-        as_text(f.due),
-        as_text(f.due_time),
-        f.reason,
-        f.source,
-        f.rule_key,
-        f.channel,
-        f.action,
-        f.status,
-        as_text(f.snoozed_until),
-        f.sequence,
-        f.satisfied_by_touch,
-        as_text(f.created_at),
-        as_text(f.updated_at),
-        as_text(f.closed_at),
-    )
+    return tuple(as_text(f[name]) if name in _AS_TEXT else f[name] for name in _FIELDS)
+
+
+class _IsoUtc(dict):
+    """Stored UTC times as pydantic's JSON gives them (`2026-11-22T09:00:00Z`), each distinct text once:
+    the follow-ups one run stored share their stamps."""
+
+    def __missing__(self, value: str | None) -> str | None:
+        text = self[value] = dt.datetime.fromisoformat(value).isoformat() + "Z" if value is not None else None
+        return text
+
+
+class AsJson:
+    """Rows that begin with `columns()` as `FollowUp.model_dump(mode="json")` gives them, without the
+    model: the agenda's rows are JSON from the start (the app paints them, `--json` prints them)."""
+
+    def __init__(self) -> None:
+        self._stamps = _IsoUtc()
+
+    def __call__(self, row) -> dict:
+        values = dict(zip(_FIELDS, row))
+        stamps, due_time = self._stamps, values["due_time"]
+        values.update(
+            due_time=dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
+            reason=usable_reason(values["reason"]),
+            satisfied_by_touch=bool(values["satisfied_by_touch"]),
+            created_at=stamps[values["created_at"]],
+            updated_at=stamps[values["updated_at"]],
+            closed_at=stamps[values["closed_at"]],
+        )
+        return values
 
 
 def due_by(until):
@@ -148,50 +164,24 @@ def _loaded(conn: Connection, filters: frozenset[str], params: dict) -> list[Fol
     day, time, moment = Parsed(f.due, conn), Parsed(f.due_time, conn), Parsed(f.created_at, conn, utc=True)
     channels, statuses = _CHANNEL, _STATUS
     out = []
-    for (
-        fid,
-        cid,
-        due,
-        due_time,
-        reason,
-        source,
-        rule_key,
-        channel,
-        action,
-        status,
-        snoozed_until,
-        sequence,
-        satisfied,
-        created,
-        updated,
-        closed,
-    ) in plain_rows(conn, _query(filters), params):
+    for row in plain_rows(conn, _query(filters), params):
+        values = dict(zip(_FIELDS, row))
+        reason, channel = values["reason"], values["channel"]
         if type(reason) is not str or not 0 < len(reason) <= MAX_REASON or reason.isspace():
             reason = usable_reason(reason)  # a row a plugin poisoned is still listed, dismissed and exported
-        out.append(
-            constructed(
-                FollowUp,
-                {
-                    "id": fid,
-                    "contact_id": cid,
-                    "due": day[due],
-                    "due_time": time[due_time],
-                    "reason": reason,
-                    "source": source,
-                    "rule_key": rule_key,
-                    "channel": channels[channel] if channel is not None else None,
-                    "action": action,
-                    "status": statuses[status],
-                    "snoozed_until": day[snoozed_until],
-                    "sequence": sequence,
-                    "satisfied_by_touch": bool(satisfied),
-                    "created_at": moment[created],
-                    "updated_at": moment[updated],
-                    "closed_at": moment[closed],
-                },
-                _FIELDS,
-            )
+        values.update(
+            due=day[values["due"]],
+            due_time=time[values["due_time"]],
+            reason=reason,
+            channel=channels[channel] if channel is not None else None,
+            status=statuses[values["status"]],
+            snoozed_until=day[values["snoozed_until"]],
+            satisfied_by_touch=bool(values["satisfied_by_touch"]),
+            created_at=moment[values["created_at"]],
+            updated_at=moment[values["updated_at"]],
+            closed_at=moment[values["closed_at"]],
         )
+        out.append(constructed(FollowUp, values, _FIELDS))
     return out
 
 

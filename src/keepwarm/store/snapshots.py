@@ -25,7 +25,7 @@ from sqlalchemy import Connection, bindparam, insert, select, text, update
 
 from ..model import FollowUpStatus
 from ..model.jsonvalues import jsonable as to_json
-from .followups import OPEN_STATES, due_by, usable_reason
+from .followups import OPEN_STATES, AsJson, due_by
 from .followups import columns as followup_columns
 from .rows import as_text, plain_rows
 from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups, snapshot_runs
@@ -315,15 +315,6 @@ class StoredAgenda:
         return {"on": self.on.isoformat(), "until": self.until.isoformat(), "items": self.items, "problems": []}
 
 
-class _IsoUtc(dict):
-    """Stored UTC times as pydantic's JSON gives them (`2026-11-22T09:00:00Z`), each distinct text once:
-    the follow-ups one run stored share their stamps."""
-
-    def __missing__(self, value: str | None) -> str | None:
-        text = self[value] = dt.datetime.fromisoformat(value).isoformat() + "Z" if value is not None else None
-        return text
-
-
 def _stored_query():
     """Built once (`_STORED`), the window's end bound at run time."""
     f, c, a, s = followups.c, contacts.c, accounts.c, contact_snapshots.c
@@ -356,6 +347,8 @@ def _stored_query():
 
 
 _STORED = _stored_query()
+#: Where the contact's and the snapshot's columns begin in a row of `_STORED`, after the follow-up's.
+_AFTER_FOLLOWUP = len(followup_columns())
 
 
 def stored_agenda(
@@ -381,34 +374,12 @@ def stored_agenda(
     evaluated = False
     unevaluated = 0
     dates: dict[str, dt.date] = {}
-    stamps = _IsoUtc()
-    for (
-        fid,
-        cid,
-        due,
-        due_time,
-        reason,
-        source,
-        rule_key,
-        channel,
-        action,
-        status,
-        snoozed_until,
-        sequence,
-        satisfied,
-        created,
-        updated,
-        closed,
-        name,
-        account,
-        role,
-        style,
-        tier,
-        snapshot,
-        score,
-        band,
-    ) in plain_rows(conn, _STORED, {"until": until}):
-        when_text = snoozed_until if status == _SNOOZED and snoozed_until is not None else due
+    as_json = AsJson()
+    for row in plain_rows(conn, _STORED, {"until": until}):
+        followup = as_json(row)
+        name, account, role, style, tier, snapshot, score, band = row[_AFTER_FOLLOWUP:]
+        cid, snoozed_until = followup["contact_id"], followup["snoozed_until"]
+        when_text = snoozed_until if followup["status"] == _SNOOZED and snoozed_until is not None else followup["due"]
         when = dates.get(when_text)
         if when is None:
             when = dates[when_text] = dt.date.fromisoformat(when_text)
@@ -424,24 +395,7 @@ def stored_agenda(
             health = {"score": score, "band": band}
         overdue = (start - when).days
         item = {
-            "followup": {
-                "id": fid,
-                "contact_id": cid,
-                "due": due,
-                "due_time": dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
-                "reason": usable_reason(reason),
-                "source": source,
-                "rule_key": rule_key,
-                "channel": channel,
-                "action": action,
-                "status": status,
-                "snoozed_until": snoozed_until,
-                "sequence": sequence,
-                "satisfied_by_touch": bool(satisfied),
-                "created_at": stamps[created],
-                "updated_at": stamps[updated],
-                "closed_at": stamps[closed],
-            },
+            "followup": followup,
             "contact": {
                 "id": cid,
                 "name": name,

@@ -37,39 +37,31 @@ def _stored(path) -> tuple[dict, dict]:
     return plans, health
 
 
-def _next_day(session, days: int = 1) -> Session:
-    later = Session(session.db_path, now=FIXED_NOW + dt.timedelta(days=days))
+def _a_day_later(session):
+    """What was stored after the first agenda, the next day's agenda, and what was stored after it."""
+    build_history(session)
+    build_agenda(session)
+    before = _stored(session.db_path)
+    later = Session(session.db_path, now=FIXED_NOW + dt.timedelta(days=1))
     later.__dict__["runtime"] = session.runtime
-    return later
+    try:
+        agenda = build_agenda(later)
+    finally:
+        later.close()
+    return before, agenda, _stored(session.db_path)
 
 
 def test_the_next_morning_rewrites_no_follow_up_whose_due_date_stays(session):
-    build_history(session)
-    build_agenda(session)
-    plans_before, _ = _stored(session.db_path)
-    later = _next_day(session)
-    try:
-        agenda = build_agenda(later)
-        assert agenda.evaluation is not None and len(agenda.evaluation.contacts) == 6  # the whole book, again
-        assert agenda.changes["moved"] == 0
-    finally:
-        later.close()
-    plans_after, _ = _stored(session.db_path)
+    (plans_before, _), agenda, (plans_after, _) = _a_day_later(session)
+    assert agenda.evaluation is not None and len(agenda.evaluation.contacts) == 6  # the whole book, again
+    assert agenda.changes["moved"] == 0
     assert plans_after == plans_before  # the same reasons, the same sequence numbers (no calendar update)
     charles = next(reason for _, reason, _ in plans_after.values() if "Charles" in reason)
     assert "last touch on 1 September 2026" in charles and "ago" not in charles
 
 
 def test_the_stored_health_words_say_dates_and_stay_while_the_score_stays(session):
-    build_history(session)
-    build_agenda(session)
-    _, before = _stored(session.db_path)
-    later = _next_day(session)
-    try:
-        build_agenda(later)
-    finally:
-        later.close()
-    _, after = _stored(session.db_path)
+    (_, before), _, (_, after) = _a_day_later(session)
     unchanged = [cid for cid in before if before[cid][0] == after[cid][0] and before[cid][2] == after[cid][2]]
     # Katherine (wrote this week) and Grace (never touched) are within or without any rhythm alike on
     # both days: their rows are the same, words included.

@@ -108,9 +108,11 @@ class Evaluation:
     _silenced: set[int] = field(default_factory=set, repr=False)
     #: Whether a cadence or warning plugin read the network in this run.
     _read_network: bool = field(default=False, repr=False)
-    #: Reads the open follow-ups as this run's reconcile left them into the contexts, before the first
-    #: advice (`_reconciled_followups`); None when nothing is left to read. Deferred: most runs give none.
-    _reread: Callable[[], None] | None = field(default=None, repr=False)
+    #: Where to read the open follow-ups as this run's reconcile left them into the contexts, before the
+    #: first advice (`_reconciled_followups`); None when nothing is left to read. Deferred: most runs give
+    #: none. The session, not a function of this evaluation: a closure over it would make the whole run a
+    #: cycle, kept until a full collection (one more run's worth of memory, the next run included).
+    _reread_from: Session | None = field(default=None, repr=False)
 
     @property
     def account_health(self) -> dict[int, Health]:
@@ -136,9 +138,10 @@ class Evaluation:
         return self.runtime.host.problems
 
     def context(self, contact_id: int, followups_: Iterable[FollowUp] | None = None) -> ContactContext:
-        if self._reread is not None:
-            reread, self._reread = self._reread, None
-            reread()
+        if self._reread_from is not None:
+            session, self._reread_from = self._reread_from, None
+            with session.store.read() as conn:
+                _reconciled_followups(conn, self, list(self.contacts))
         if followups_ is None:
             cached = self._advice_contexts.get(contact_id)
             if cached is not None:
@@ -618,12 +621,7 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
             silenced=evaluation._silenced,
         )
         if any(evaluation.changes.values()):  # advice, if any is asked for, reads them as the reconcile left them
-
-            def reread() -> None:
-                with run.session.store.read() as conn:
-                    _reconciled_followups(conn, evaluation, targets)
-
-            evaluation._reread = reread
+            evaluation._reread_from = run.session
         whole = inputs.wanted is None
         snapshots.store(
             conn,

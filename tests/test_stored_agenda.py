@@ -16,6 +16,7 @@ import datetime as dt
 from tui_support import build_history, use_test_rules
 
 from keepwarm.services import actions, devdata
+from keepwarm.engine import conclusions
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.model import Assessment, Contact, FollowUp
@@ -123,18 +124,18 @@ def test_a_run_rewrites_only_what_changed(session):
     ids = build_history(session)
     evaluation = build_agenda(session, advice=False).evaluation
     with session.store.write() as conn:
-        assert snapshots.store(conn, evaluation, run=_FACTS) == 0  # the run itself stored all of it already
+        assert conclusions.store(conn, evaluation, run=_FACTS) == 0  # the run itself stored all of it already
     with session.store.write() as conn:
         actions.log_interactions(conn, [ids["mary"]], FIXED_NOW, at=FIXED_NOW - dt.timedelta(hours=1),
                                  channel="call", direction="inbound", sentiment=2)
     evaluation = evaluate(session, persist=False)
     with session.store.write() as conn:
-        changed = snapshots.store(conn, evaluation, run=_FACTS)
+        changed = conclusions.store(conn, evaluation, run=_FACTS)
     assert 1 <= changed <= 2  # Mary's row, and perhaps her account's warnings; nobody else's
     # The next day's run finds the same: the run's date is stored once, no row is rewritten for it.
     evaluation.today += dt.timedelta(days=1)
     with session.store.write() as conn:
-        assert snapshots.store(conn, evaluation, run=_FACTS) == 0
+        assert conclusions.store(conn, evaluation, run=_FACTS) == 0
     stored, _ = _stored(session)
     assert stored.evaluated_on == evaluation.today
 
@@ -145,7 +146,7 @@ def test_a_run_over_a_few_contacts_leaves_the_books_date(session):
     evaluation = evaluate(session, persist=False, contact_ids=[ids["mary"]])
     evaluation.today += dt.timedelta(days=1)
     with session.store.write() as conn:
-        snapshots.store(conn, evaluation, run=_FACTS)
+        conclusions.store(conn, evaluation, run=_FACTS)
     stored, _ = _stored(session)
     assert stored.evaluated_on == session.today  # the other rows are still the whole-book run's
 

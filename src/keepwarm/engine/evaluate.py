@@ -38,6 +38,7 @@ from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, St
 from ..store import activity, followups, snapshots
 from ..store import contacts as people
 from ..store import marks as marks_store
+from . import conclusions
 from . import stats as statistics
 from .health import Health, account_health, contact_health
 from .network import StoredNetwork
@@ -623,7 +624,7 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
         if any(evaluation.changes.values()):  # advice, if any is asked for, reads them as the reconcile left them
             evaluation._reread_from = run.session
         whole = inputs.wanted is None
-        snapshots.store(
+        conclusions.store(
             conn,
             evaluation,
             run=snapshots.RunFacts(

@@ -2,7 +2,8 @@
 
 Each run stores every contact it evaluated (score, band, the health's terms, the
 warnings as the JSON the agenda shows, an account's warnings once under the
-account) in the same transaction as the follow-ups it reconciled, and beside them
+account; rows of plain values, made by engine/conclusions.py, written where their
+digest changed) in the same transaction as the follow-ups it reconciled, and beside them
 what the results as a whole were worked out under (`RunFacts`: the state, the
 problems plugins had). `stored_agenda` reads the open follow-ups, their contacts
 and those results back into the agenda's rows: the one way an agenda row is made
@@ -15,16 +16,13 @@ Kept import-light (no plugins, no engine run): it is what the first paint waits 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import marshal
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, insert, select, text, update
 
 from ..model import FollowUpStatus
-from ..model.jsonvalues import jsonable as to_json
 from .followups import OPEN_STATES, AsJson, due_by
 from .followups import columns as followup_columns
 from .rows import as_text, plain_rows
@@ -37,100 +35,41 @@ _FEW = 500
 UNKNOWN_HEALTH = {"score": None, "band": None}
 
 
-#: JSON as compact as the stored texts need; one encoder for the run (json.dumps with options builds one per call).
+#: JSON as compact as the stored texts need (json.dumps with options builds an encoder per call).
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_string = json.encoder.encode_basestring
+#: The tables of `digests` and `put`, by name, with their keys.
+_TABLES = {
+    "contacts": (contact_snapshots, contact_snapshots.c.contact_id),
+    "accounts": (account_snapshots, account_snapshots.c.account_id),
+}
 
 
 # ------------------------------------------------------------------ writing
 
 
-def _digest(*values) -> int:
-    """A fingerprint of plain values, 56 bits (a signed integer). marshal's version 2 has no
-    back-references, so equal values give equal bytes in every process (and repr was 8x slower).
-    Raises ValueError for what marshal cannot write (a date, a dataclass)."""
-    return int.from_bytes(hashlib.blake2b(marshal.dumps(values, 2), digest_size=7).digest(), "big")
-
-
-def _fingerprint(texts, found, *values) -> int:
-    """The digest of `values` and the warnings `found`: over their fields as they are when marshal
-    can write them (nearly always: evidence is mostly numbers and text), else over their JSON values.
-    Only equal warnings give equal bytes; a set's order may differ between runs, which costs a
-    rewrite, never a stale row."""
-    try:
-        return _digest(*values, tuple([(w.key, w.message, w.severity, w.evidence) for w in found]))
-    except ValueError:
-        return _digest(*values, texts.values(found))
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-class _WarningTexts:
-    """Each warning's JSON (as `to_json` gives it) once per run: an account's warnings are the same
-    objects for every member."""
-
-    def __init__(self) -> None:
-        self._to_json = to_json
-        self._done: dict[int, str] = {}
-        self._values: dict[int, tuple] = {}
-
-    @staticmethod
-    def _plain(evidence) -> bool:
-        return all(type(k) is str and type(v) in _PLAIN for k, v in evidence.items())
-
-    def _text(self, w) -> str:
-        evidence = w.evidence
-        plain = self._plain(evidence)
-        return (
-            f'{{"key":{_string(w.key)},"message":{_string(w.message)},"severity":{_encode(w.severity)},'
-            f'"evidence":{_encode(evidence if plain else self._to_json(evidence))}}}'
-        )
-
-    def values(self, found) -> tuple:
-        """What the warnings say, as plain values: what a row's digest is taken over."""
-        done = self._values
-        out = []
-        for w in found:
-            value = done.get(id(w))
-            if value is None:
-                evidence = w.evidence if self._plain(w.evidence) else self._to_json(w.evidence)
-                value = done[id(w)] = (w.key, w.message, w.severity, tuple(evidence.items()))
-            out.append(value)
-        return tuple(out)
-
-    def __call__(self, found) -> str:
-        if not found:
-            return "[]"
-        done = self._done
-        parts = []
-        for warning in found:
-            text = done.get(id(warning))  # the objects live as long as the run: their ids are stable
-            if text is None:
-                text = done[id(warning)] = self._text(warning)
-            parts.append(text)
-        return f"[{','.join(parts)}]"
-
-
-def _write(conn: Connection, table, key, fresh: dict[int, tuple], row) -> int:
-    """Write the rows whose digest differs from the stored ones (or that are new); `fresh` maps each
-    id to (digest, what `row(id, digest, *what)` makes the row from). Returns how many were written."""
+def digests(conn: Connection, table_name: str, ids: Iterable[int]) -> dict[int, int]:
+    """The digests stored for these contacts' or accounts' rows (`table_name`: "contacts" or "accounts"):
+    what a run compares its conclusions with, to write only the rows that changed."""
+    table, key = _TABLES[table_name]
+    wanted = list(ids)
     query = select(key, table.c.digest)
-    if len(fresh) < _FEW:
-        query = query.where(key.in_(list(fresh)))
-    stored: dict[int, str] = dict(plain_rows(conn, query))
-    changed, added = [], []
-    for rid, (digest, *what) in fresh.items():
-        before = stored.get(rid)
-        if before is None:
-            added.append(row(rid, digest, *what))
-        elif before != digest:
-            changed.append({**row(rid, digest, *what), "key_": rid})
+    if len(wanted) < _FEW:
+        query = query.where(key.in_(wanted))
+    return dict(plain_rows(conn, query))
+
+
+def put(conn: Connection, table_name: str, rows: list[dict], stored: Iterable[int]) -> int:
+    """Write these rows (plain values: ids, numbers, JSON texts), updating those whose id is in `stored`
+    and adding the others; returns how many."""
+    table, key = _TABLES[table_name]
+    had = set(stored)
+    changed = [{**row, "key_": row[key.name]} for row in rows if row[key.name] in had]
+    added = [row for row in rows if row[key.name] not in had]
     if changed:
         conn.execute(update(table).where(key == bindparam("key_")), changed)
     if added:
         conn.execute(insert(table), added)
-    return len(changed) + len(added)
+    return len(rows)
 
 
 @dataclass(frozen=True)
@@ -205,7 +144,7 @@ def _merged(before: list[dict], after: list[dict]) -> list[dict]:
     return list(out.values())
 
 
-def _date_run(conn: Connection, today: dt.date, facts: RunFacts, *, whole_book: bool) -> None:
+def date_run(conn: Connection, today: dt.date, facts: RunFacts, *, whole_book: bool) -> None:
     """The date and the facts of the stored results, in one place: a run over the whole book sets
     them; a run over a few contacts (a detail, a logged touch) leaves the book's date and state
     alone, and adds what it found to the rest."""
@@ -232,56 +171,7 @@ def _date_run(conn: Connection, today: dt.date, facts: RunFacts, *, whole_book: 
 
 def mark_whole(conn: Connection, today: dt.date, facts: RunFacts) -> None:
     """The stored results made whole by runs over groups of the book, stored as a run over it would store them."""
-    _date_run(conn, today, facts, whole_book=True)
-
-
-def store(conn: Connection, evaluation, *, run: RunFacts) -> int:
-    """Store what this run concluded for the contacts it evaluated (and their accounts); returns
-    how many rows changed. Called inside the run's reconcile transaction, so the snapshots and the
-    stored follow-ups always come from the same run.
-
-    A row holds what the agenda row and the stored side panel show: score, band and warnings, not the
-    health's terms (their words are built lazily, and only the engine's own rows need them). Each
-    row's digest is taken over those plain values; the warnings' JSON is written only for the rows
-    whose digest differs, and the run's date is stored once, so an unchanged row is never rewritten.
-    """
-    _date_run(conn, evaluation.today, run, whole_book=evaluation.open_followups is not None)
-    texts = _WarningTexts()
-    account_of, account_warnings = evaluation.account_of, evaluation.account_warnings
-    accounts_ = {aid: (_fingerprint(texts, found), found) for aid, found in account_warnings.items()}
-    contacts_: dict[int, tuple] = {}
-    health_of, warnings_of = evaluation.health, evaluation.warnings
-    for cid in evaluation.contacts:
-        health = health_of[cid]
-        found = warnings_of.get(cid) or []
-        aid = account_of.get(cid)
-        shared = account_warnings.get(aid) if aid is not None else None
-        # The run adds the account's warnings after the contact's own: stored once, under the account.
-        if shared and len(found) >= len(shared) and all(a is b for a, b in zip(found[-len(shared) :], shared)):
-            found = found[: len(found) - len(shared)]
-        else:
-            aid = None
-        score, band, terms = health.score, health.band, health.terms
-        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)))
-        contacts_[cid] = (digest, score, band, found, aid, terms)
-
-    def account_row(aid, digest, found):
-        return {"account_id": aid, "digest": digest, "warnings": texts(found)}
-
-    def contact_row(cid, digest, score, band, found, aid, terms):
-        return {
-            "contact_id": cid,
-            "score": score,
-            "band": band,
-            "account_id": aid,
-            "digest": digest,
-            "warnings": texts(found),
-            "terms": _encode([term.to_json() for term in terms]),
-        }
-
-    return _write(conn, account_snapshots, account_snapshots.c.account_id, accounts_, account_row) + _write(
-        conn, contact_snapshots, contact_snapshots.c.contact_id, contacts_, contact_row
-    )
+    date_run(conn, today, facts, whole_book=True)
 
 
 def has_snapshots(conn: Connection) -> bool:

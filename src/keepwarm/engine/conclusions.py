@@ -1,0 +1,141 @@
+"""What a run concluded, as the store's rows: each contact's score, band, terms and warnings, each
+account's warnings, written where they changed.
+
+The store takes plain rows (ids, numbers, JSON texts); the engine's objects (`Warning`,
+`HealthTerm`) are turned into them here. Each row carries a digest of what it holds, so
+that a run writes, and encodes, only the rows whose digest differs from the stored one:
+on a new day most contacts conclude what they did the day before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+
+from sqlalchemy import Connection
+
+from ..model.jsonvalues import jsonable as to_json
+from ..store import snapshots
+
+#: JSON as compact as the stored texts need; one encoder for the run (json.dumps with options builds one per call).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_string = json.encoder.encode_basestring
+
+
+def _digest(*values) -> int:
+    """A fingerprint of plain values, 56 bits (a signed integer). marshal's version 2 has no
+    back-references, so equal values give equal bytes in every process (and repr was 8x slower).
+    Raises ValueError for what marshal cannot write (a date, a dataclass)."""
+    return int.from_bytes(hashlib.blake2b(marshal.dumps(values, 2), digest_size=7).digest(), "big")
+
+
+def _fingerprint(texts, found, *values) -> int:
+    """The digest of `values` and the warnings `found`: over their fields as they are when marshal
+    can write them (nearly always: evidence is mostly numbers and text), else over their JSON values.
+    Only equal warnings give equal bytes; a set's order may differ between runs, which costs a
+    rewrite, never a stale row."""
+    try:
+        return _digest(*values, tuple([(w.key, w.message, w.severity, w.evidence) for w in found]))
+    except ValueError:
+        return _digest(*values, texts.values(found))
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+class _WarningTexts:
+    """Each warning's JSON (as `to_json` gives it) once per run: an account's warnings are the same
+    objects for every member."""
+
+    def __init__(self) -> None:
+        self._to_json = to_json
+        self._done: dict[int, str] = {}
+        self._values: dict[int, tuple] = {}
+
+    @staticmethod
+    def _plain(evidence) -> bool:
+        return all(type(k) is str and type(v) in _PLAIN for k, v in evidence.items())
+
+    def _text(self, w) -> str:
+        evidence = w.evidence
+        plain = self._plain(evidence)
+        return (
+            f'{{"key":{_string(w.key)},"message":{_string(w.message)},"severity":{_encode(w.severity)},'
+            f'"evidence":{_encode(evidence if plain else self._to_json(evidence))}}}'
+        )
+
+    def values(self, found) -> tuple:
+        """What the warnings say, as plain values: what a row's digest is taken over."""
+        done = self._values
+        out = []
+        for w in found:
+            value = done.get(id(w))
+            if value is None:
+                evidence = w.evidence if self._plain(w.evidence) else self._to_json(w.evidence)
+                value = done[id(w)] = (w.key, w.message, w.severity, tuple(evidence.items()))
+            out.append(value)
+        return tuple(out)
+
+    def __call__(self, found) -> str:
+        if not found:
+            return "[]"
+        done = self._done
+        parts = []
+        for warning in found:
+            text = done.get(id(warning))  # the objects live as long as the run: their ids are stable
+            if text is None:
+                text = done[id(warning)] = self._text(warning)
+            parts.append(text)
+        return f"[{','.join(parts)}]"
+
+
+def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
+    """Store what this run concluded for the contacts it evaluated (and their accounts); returns
+    how many rows changed. Called inside the run's reconcile transaction, so the stored results and
+    the stored follow-ups always come from the same run.
+
+    A contact's row holds what the agenda row and the stored side panel show: score, band, the
+    health's terms and the warnings (an account's warnings once, under the account). The run's
+    date is stored once, so an unchanged row is never rewritten.
+    """
+    snapshots.date_run(conn, evaluation.today, run, whole_book=evaluation.open_followups is not None)
+    texts = _WarningTexts()
+    account_of, account_warnings = evaluation.account_of, evaluation.account_warnings
+    accounts_ = {aid: (_fingerprint(texts, found), found) for aid, found in account_warnings.items()}
+    contacts_: dict[int, tuple] = {}
+    health_of, warnings_of = evaluation.health, evaluation.warnings
+    for cid in evaluation.contacts:
+        health = health_of[cid]
+        found = warnings_of.get(cid) or []
+        aid = account_of.get(cid)
+        shared = account_warnings.get(aid) if aid is not None else None
+        # The run adds the account's warnings after the contact's own: stored once, under the account.
+        if shared and len(found) >= len(shared) and all(a is b for a, b in zip(found[-len(shared) :], shared)):
+            found = found[: len(found) - len(shared)]
+        else:
+            aid = None
+        score, band, terms = health.score, health.band, health.terms
+        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)))
+        contacts_[cid] = (digest, score, band, found, aid, terms)
+
+    def account_row(aid, digest, found):
+        return {"account_id": aid, "digest": digest, "warnings": texts(found)}
+
+    def contact_row(cid, digest, score, band, found, aid, terms):
+        return {
+            "contact_id": cid,
+            "score": score,
+            "band": band,
+            "account_id": aid,
+            "digest": digest,
+            "warnings": texts(found),
+            "terms": _encode([term.to_json() for term in terms]),
+        }
+
+    written = 0
+    for table, fresh, row in (("accounts", accounts_, account_row), ("contacts", contacts_, contact_row)):
+        stored = snapshots.digests(conn, table, fresh)
+        rows = [row(rid, *what) for rid, what in fresh.items() if stored.get(rid) != what[0]]
+        written += snapshots.put(conn, table, rows, stored)
+    return written

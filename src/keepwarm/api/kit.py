@@ -20,7 +20,7 @@ from ..text.wording import plural
 from .hookspecs import hookimpl
 from .types import AccountContext, ConfigSection, ContactContext, Member, Warning
 
-__all__ = ["section", "applies", "in_play", "warnings_for", "joined", "ago", "day_text", "per_settings"]
+__all__ = ["section", "applies", "in_play", "warnings_for", "joined", "ago", "full_date", "day_text", "per_settings"]
 
 T = TypeVar("T")
 

@@ -18,6 +18,7 @@ from keepwarm.model import Assessment
 from keepwarm.store import activity, followups
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.agenda import AgendaScreen
+from keepwarm.tui.views import AgendaRow
 from keepwarm.tui.widgets.line_list import LineList
 from keepwarm.tui.widgets.snooze import SnoozeScreen
 
@@ -169,6 +170,9 @@ async def test_the_stored_rows_are_all_in_the_list_at_the_first_paint_and_the_fr
         assert [str(table.cells(n)[1]) for n in range(table.row_count)
                 if screen.rows[n][0] == "item"] == ["Charles Babbage", "Grace Hopper", "Ada Lovelace",
                                                     "Mary Somerville"]
+        # The rows are held as their views only: the stored JSON they were made from is let go.
+        assert screen.data.stored.items == []
+        assert all(isinstance(item, AgendaRow) for kind, item in table.rows if kind == "item")
         stored = table.rows
         release.set()
         await _until(pilot, lambda: screen.fresh_painted)

@@ -180,3 +180,21 @@ async def test_the_agenda_builds_the_cells_of_the_rows_in_view_only(session, mon
         assert table.size.height < len(screen.rows)
         assert in_view and set(built) == in_view  # Mary, below the fold, is not drawn
         assert "Mary Somerville" not in built
+
+
+@sync
+async def test_the_agendas_list_has_the_keys_and_descriptions_the_datatable_had(session):
+    """The moves have no id (the `?` panel lists them after keepwarm's own keys); keepwarm's keep theirs."""
+    build_history(session)
+    use_test_rules(session)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        found = {key: (b.binding.description, b.binding.id, b.binding.show, type(b.node).__name__)
+                 for key, b in app.screen.active_bindings.items()}
+        moves = {"enter": "Select", "up": "Cursor up", "down": "Cursor down", "pageup": "Page up",
+                 "pagedown": "Page down", "home": "First item", "ctrl+home": "First item", "end": "Last item",
+                 "ctrl+end": "Last item"}
+        assert {key: found[key] for key in moves} == {
+            key: (description, None, False, "LineList") for key, description in moves.items()}
+        assert found["d"][:2] == ("Done", "agenda.done") and found["s"][:2] == ("Snooze", "agenda.snooze")

@@ -73,8 +73,8 @@ class LineList(ScrollView, can_focus=True):
         Binding("down", "cursor_down", "Cursor down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "first_row", "First item", show=False),
-        Binding("end,ctrl+end", "last_row", "Last item", show=False),
+        Binding("home,ctrl+home", "first_item", "First item", show=False),
+        Binding("end,ctrl+end", "last_item", "Last item", show=False),
     ]
 
     class Highlighted(Message):
@@ -228,11 +228,11 @@ class LineList(ScrollView, can_focus=True):
             self.scroll_to(y=max(self.scroll_y - height, 0), animate=False, immediate=True)
             self._move(max(self.cursor_row - height, 0), -1)
 
-    def action_first_row(self) -> None:
+    def action_first_item(self) -> None:
         self._move(0, 1)
         self.scroll_to(y=0, animate=False, immediate=True)  # the first title too, even on a short pane
 
-    def action_last_row(self) -> None:
+    def action_last_item(self) -> None:
         self._move(len(self.rows) - 1, -1)
 
     def action_select_cursor(self) -> None:

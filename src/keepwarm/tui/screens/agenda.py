@@ -30,6 +30,7 @@ its advice is not shown until the engine has worked it out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -422,7 +423,7 @@ class AgendaScreen(DataScreen):
     def _nothing(self) -> str:
         return f"{nothing_due(self.data.until if self.data else '')} Press 2 to browse your contacts."
 
-    def _draw(self, row: Row, widths: list[int]) -> list[Text]:
+    def _draw(self, row: Row, widths: Sequence[int]) -> list[Text]:
         """A row's cells as the list draws them (only the rows in view are drawn)."""
         kind, meta = row
         if kind == "item":
@@ -440,7 +441,7 @@ class AgendaScreen(DataScreen):
         return (_when(item.due, item.overdue_days), item.contact.name, health, f"{f.reason} · {f.source}", item.action)
 
     @classmethod
-    def _cells(cls, item: AgendaRow, widths: list[int]) -> list[Text]:
+    def _cells(cls, item: AgendaRow, widths: Sequence[int]) -> list[Text]:
         """The row's cells, those wider than their column cut with "…" (`fit_columns`)."""
         when, who, _, why, action = cls._texts(item)
         f, h = item.followup, item.health

@@ -208,12 +208,12 @@ def test_the_agenda_cuts_a_long_reason_with_an_ellipsis_inside_the_pane(session)
     import datetime as dt
 
     from rich.cells import cell_len
-    from textual.widgets import DataTable
     from tui_support import build_history, settle, sync, use_test_rules
 
     from keepwarm.model import FollowUp
     from keepwarm.store import followups
     from keepwarm.tui.app import KeepwarmApp
+    from keepwarm.tui.widgets.line_list import LineList
 
     from conftest import FIXED_NOW
 
@@ -228,23 +228,28 @@ def test_the_agenda_cuts_a_long_reason_with_an_ellipsis_inside_the_pane(session)
         app = KeepwarmApp(session)
         async with app.run_test(size=(110, 34)) as pilot:
             await settle(pilot)
-            table = app.screen.query_one("#agenda-list", DataTable)
-            widths = [column.width for column in table.columns.values()]
+            table = app.screen.query_one("#agenda-list", LineList)
+            widths = table.widths
+
+            def cells(followup_id: int):
+                return table.cells(next(n for n, (kind, item) in enumerate(app.screen.rows)
+                                        if kind == "item" and item.followup.id == followup_id))
+
             assert sum(w + 2 * table.cell_padding for w in widths) <= table.size.width
-            why = table.get_row(str(fid))[3]
+            why = cells(fid)[3]
             assert why.plain.endswith("…") and LONG.startswith(why.plain[:-1])
             assert cell_len(why.plain) <= widths[3]
             assert why.plain[-2] != " "  # cut at a word's end, not after a space
-            short = [table.get_row(str(r))[3].plain for kind, item in app.screen.rows if kind == "item"
+            short = [cells(r)[3].plain for kind, item in app.screen.rows if kind == "item"
                      for r in [item.followup.id] if r != fid]
             whole = "keep the 30-day rhythm · rhythm"
             assert short == [whole if len(whole) <= widths[3] else "keep the 30-day rhythm…"] * 4
 
             await pilot.resize_terminal(160, 34)  # a wider pane: the rows are fitted to it again
             await settle(pilot)
-            wider = [column.width for column in table.columns.values()]
+            wider = table.widths
             assert sum(w + 2 * table.cell_padding for w in wider) <= table.size.width
-            longer = table.get_row(str(fid))[3].plain
+            longer = cells(fid)[3].plain
             assert len(longer) > len(why.plain) and longer.endswith("…") and LONG.startswith(longer[:-1])
 
     scenario()

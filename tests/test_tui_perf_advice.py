@@ -7,13 +7,14 @@ best suggestion; and a plugin problem met on the way joins the count under the d
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from tui_support import build_history, settle, sync, use_test_rules
 
 from keepwarm.plugin import Proposal, hookimpl
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.agenda import AgendaScreen, cut_cell
 from keepwarm.tui.views import AgendaRow
+from keepwarm.tui.widgets.line_list import LineList
 
 SIZE = (100, 30)
 
@@ -46,14 +47,14 @@ async def test_advice_comes_per_highlighted_item_and_rows_without_an_action_show
         assert items["Charles Babbage"].advice is not None  # highlighted: its advice followed the rows
         assert "Ask Charles how the quarter went." in _panel(app)
         assert items["Grace Hopper"].advice is None and items["Ada Lovelace"].advice is None
-        table = app.screen.query_one("#agenda-list", DataTable)
+        table = app.screen.query_one("#agenda-list", LineList)
         row, bare = next((n, meta) for n, (kind, meta) in enumerate(app.screen.rows)
                          if kind == "item" and meta.followup.rule_key == "bare")
         assert bare.advice is not None  # her row shows the best suggestion in place of an action
         action = bare.advice.suggestions[0].text
         assert action == "Send Mary something about astronomy."
-        width = list(table.columns.values())[4].width  # the row is wider than the pane: cut with "…"
-        assert str(table.get_row_at(row)[4]) == cut_cell(action, width) == "Send Mary…"
+        width = table.widths[4]  # the row is wider than the pane: cut with "…"
+        assert str(table.cells(row)[4]) == cut_cell(action, width) == "Send Mary…"
         await pilot.press("down")  # past the "Today" title to Grace
         await pilot.pause()
         assert items["Grace Hopper"].advice is not None and "Grace Hopper" in _panel(app)

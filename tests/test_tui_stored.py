@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 from contextlib import asynccontextmanager
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 from tui_support import build_history, settle, sync, use_test_rules
 
 from keepwarm.engine.agenda import build_agenda
@@ -18,6 +18,8 @@ from keepwarm.model import Assessment
 from keepwarm.store import activity, followups
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.agenda import AgendaScreen
+from keepwarm.tui.views import AgendaRow
+from keepwarm.tui.widgets.line_list import LineList
 from keepwarm.tui.widgets.snooze import SnoozeScreen
 
 from conftest import FIXED_NOW
@@ -34,9 +36,9 @@ def _panel(app) -> str:
 
 
 def _health_cell(app, name: str) -> str:
-    table = app.screen.query_one("#agenda-list", DataTable)
+    table = app.screen.query_one("#agenda-list", LineList)
     row = next(n for n, (kind, meta) in enumerate(app.screen.rows) if kind == "item" and meta.contact.name == name)
-    return str(table.get_row_at(row)[2])
+    return str(table.cells(row)[2])
 
 
 async def _until(pilot, condition, rounds: int = 300) -> None:
@@ -158,41 +160,39 @@ async def test_without_a_stored_run_the_agenda_waits_for_the_engine_as_before(se
 
 
 @sync
-async def test_the_stored_rows_out_of_sight_follow_the_highlighted_rows_advice(session, monkeypatch):
-    from keepwarm.tui.screens import agenda as agenda_screen
-
-    monkeypatch.setattr(agenda_screen, "FIRST_ROWS", 1)  # the first screenful: the cursor's row and one more
-    monkeypatch.setattr(agenda_screen, "CHUNK_ROWS", 1)
+async def test_the_stored_rows_are_all_in_the_list_at_the_first_paint_and_the_fresh_ones_replace_them(session):
     _stored_book(session)
     async with _on_stored_rows(session) as (app, pilot, release):
         screen = app.screen
-        table = screen.query_one("#agenda-list", DataTable)
-        await _until(pilot, lambda: table.row_count == len(screen.rows))
-        assert screen.stored_advice_shown and not screen.fresh_painted  # the engine is still held
+        table = screen.query_one("#agenda-list", LineList)
+        assert screen.stored_painted and not screen.fresh_painted  # the engine is still held
         assert table.row_count == len(screen.rows) == 9  # three titles, two gaps, four items
-        assert [str(table.get_row_at(n)[1]) for n in range(table.row_count)
+        assert [str(table.cells(n)[1]) for n in range(table.row_count)
                 if screen.rows[n][0] == "item"] == ["Charles Babbage", "Grace Hopper", "Ada Lovelace",
                                                     "Mary Somerville"]
+        # The rows are held as their views only: the stored JSON they were made from is let go.
+        assert screen.data.stored.items == []
+        assert all(isinstance(item, AgendaRow) for kind, item in table.rows if kind == "item")
+        stored = table.rows
         release.set()
         await _until(pilot, lambda: screen.fresh_painted)
-        await _until(pilot, lambda: table.row_count == len(screen.rows))
-        assert table.row_count == len(screen.rows) == 9
+        assert table.rows is not stored and table.row_count == len(screen.rows) == 9
 
 
 @sync
 async def test_the_agenda_table_is_as_tall_and_wide_as_its_rows_and_columns_and_scrolls_to_the_last(session):
-    """The agenda's table skips DataTable's measuring of new rows (its columns have their widths): its size
-    must still be the rows' and columns', or the last rows could not be scrolled to."""
+    """The agenda's list measures nothing (its columns have their widths): its size must still be the rows'
+    and columns', or the last rows could not be scrolled to."""
     _stored_book(session)
     app = KeepwarmApp(session)
     async with app.run_test(size=(110, 11)) as pilot:  # fewer lines than the agenda has rows
         await _until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.fresh_painted)
         await settle(pilot)
         screen = app.screen
-        table = screen.query_one("#agenda-list", DataTable)
+        table = screen.query_one("#agenda-list", LineList)
 
         def widths_laid_out() -> bool:  # a loaded machine may lay the table out a few frames later
-            return table.virtual_size.width == sum(c.get_render_width(table) for c in table.columns.values())
+            return table.virtual_size.width == sum(w + 2 * table.cell_padding for w in table.widths) > 0
 
         await _until(pilot, widths_laid_out)
         assert table.row_count == len(screen.rows) == 9

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 from textual import events
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets._help_panel import HelpPanel
 from textual.widgets._key_panel import BindingsTable
 
@@ -28,6 +28,7 @@ from keepwarm.tui.screens.contact_detail import ContactScreen
 from keepwarm.tui.screens.welcome import WelcomeScreen
 from keepwarm.tui.widgets.confirm import ConfirmScreen, PickScreen
 from keepwarm.tui.widgets.contact_form import ContactForm
+from keepwarm.tui.widgets.line_list import LineList
 from keepwarm.tui.widgets.log_form import LogScreen
 from keepwarm.tui.widgets.promise_form import PromiseScreen
 from tui_support import Rhythm, build_history, settle, settle_until, sync, type_text
@@ -75,7 +76,7 @@ async def to_promise_row(pilot, app):
     screen = app.screen
     row = next(n for n, (kind, item) in enumerate(screen.rows)
                if kind == "item" and (item.followup.rule_key or "").startswith("promise_due."))
-    screen.query_one("#agenda-list", DataTable).move_cursor(row=row, animate=False)
+    screen.query_one("#agenda-list", LineList).move_cursor(row)
     await pilot.pause()
     return screen.current_item()
 

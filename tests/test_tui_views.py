@@ -186,20 +186,3 @@ def test_no_tui_function_is_longer_than_60_lines():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
                 long.append(f"{module.__name__}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
     assert long == []
-
-
-def test_the_tui_overrides_no_private_textual_method_but_the_agenda_tables_measuring():
-    """Public API only (handlers, watch methods, on_mount); the one exception is explained where it is."""
-    import inspect
-
-    found = set()
-    for module in _tui_modules():
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ != module.__name__:
-                continue
-            for name, value in vars(cls).items():
-                if not name.startswith("_") or name.startswith("__") or not inspect.isfunction(value):
-                    continue
-                if any(base.__module__.startswith("textual") and hasattr(base, name) for base in cls.__mro__[1:]):
-                    found.add(f"{cls.__name__}.{name}")
-    assert found == {"AgendaList._update_dimensions"}

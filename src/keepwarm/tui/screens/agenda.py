@@ -14,10 +14,10 @@ in a worker right after the rows are painted, on the spot as the cursor moves
 row shows the best suggestion instead). Plugin problems met on the way are
 added to the count under the date as they appear.
 
-The list is a DataTable, which draws only the rows in view, so a backlog of
-thousands stays instant; section titles are rows the cursor steps over. The
-rows go in a screenful first (the one the cursor is on), the rest in chunks
-after the paint, with every column as wide as its widest cell from the start.
+The list (`LineList`) draws the rows in view only, from the rows as held, so a
+backlog of thousands stays instant and small; section titles are rows its
+cursor steps over. Every column is as wide as its widest cell over all the rows,
+narrowed to the pane.
 
 Stale while revalidating: when an engine run has stored its conclusions
 (`store.snapshots`), the screen paints the agenda rebuilt from them at once,
@@ -30,20 +30,20 @@ its advice is not shown until the engine has worked it out.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from ...errors import UserError
@@ -53,21 +53,18 @@ from ...text.wording import nothing_due, plural
 from ..cells import cut_cell, give_way
 from ..render import band_text, due_text
 from ..views import NO_ADVICE, Advice, AgendaRow, warnings
+from ..widgets.line_list import LineList
 from ..widgets.nav import NavBar
 from ..widgets.side_panel import SidePanel
 from .base import DataScreen
 
 if TYPE_CHECKING:
-    from textual import getters
-
     from ...engine.agenda import AgendaItem  # the engine loads in the worker, after the first paint
-    from ..app import KeepwarmApp
 
 SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"))
+_BUCKETS = {title: bucket for bucket, title in SECTIONS}
 WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}
 COLUMNS = ("when", "who", "health", "why", "do")
-#: Rows added before the first paint (beyond the cursor's), then per chunk after it.
-FIRST_ROWS, CHUNK_ROWS = 80, 2000
 #: When the row is wider than the pane, the columns that give way, in turn, and how narrow each may get:
 #: "do" (the side panel shows it whole), then "why" and "who" to a useful width, then "why" to "…".
 GIVE_WAY = ((4, 0), (3, 20), (1, 12), (3, 1))
@@ -109,13 +106,18 @@ class AgendaData:
     stored: snapshots.StoredAgenda | None = None
 
 
-#: A table row: (what it is, its cells -- None for an item's, made as it is added --, its row key).
-TableRow = tuple[tuple[str, Any], list[Text] | None, str]
+#: A list row: ("section", its title) / ("gap", "") / ("item", the item's row).
+Row = tuple[str, Any]
 
 
-def _table_rows(data: AgendaData) -> tuple[list[TableRow], dict[str, int]]:
-    """The table's rows, section by section with a gap between, and how many items each section has."""
-    rows: list[TableRow] = []
+def is_item(row: Row) -> bool:
+    """The rows the cursor lands on (it steps over titles and gaps)."""
+    return row[0] == "item"
+
+
+def _list_rows(data: AgendaData) -> tuple[list[Row], dict[str, int]]:
+    """The list's rows, section by section with a gap between, and how many items each section has."""
+    rows: list[Row] = []
     counts = {}
     for bucket, title in SECTIONS:
         items = [i for i in data.items if i.bucket == bucket]
@@ -123,102 +125,12 @@ def _table_rows(data: AgendaData) -> tuple[list[TableRow], dict[str, int]]:
         if not items:
             continue
         if rows:
-            rows.append((("gap", ""), [Text("")] * 5, f"gap-{len(rows)}"))
-        # The title stays as narrow as a date so the first column does not widen for it.
-        rows.append(
-            (
-                ("section", title),
-                [Text(title, style="bold"), Text(f"{len(items)}", style="dim"), Text(""), Text(""), Text("")],
-                f"section-{len(rows)}",
-            )
-        )
-        for item in items:
-            rows.append((("item", item), None, str(item.followup.id)))  # cells: as they are added
+            rows.append(("gap", ""))
+        rows.append(("section", title))
+        rows.extend(("item", item) for item in items)
     if not data.items:
-        rows.append(
-            (
-                ("section", "nothing"),
-                [
-                    Text(f"{nothing_due(data.until)} Press 2 to browse your contacts."),
-                    Text(""),
-                    Text(""),
-                    Text(""),
-                    Text(""),
-                ],
-                "section-0",
-            )
-        )
+        rows.append(("section", "nothing"))
     return rows, counts
-
-
-class AgendaList(DataTable):
-    """The agenda's table. Its rows can arrive before its first layout, when the cursor is
-    scrolled into view against a height of zero and the first section's title (row 0) goes out
-    of sight for good; on every resize, the first item brings its title back."""
-
-    if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
-        app = getters.app(KeepwarmApp)
-
-    # A list of people, not a spreadsheet: Home and End go to the first and last item. DataTable's
-    # own Home moved sideways (nothing to see with a row cursor), and its ctrl+Home landed on the
-    # title "Overdue", from which the cursor stepped back to where it was.
-    BINDINGS = [
-        Binding("home,ctrl+home", "first_item", "First item", show=False),  # no id: listed with the moves
-        Binding("end,ctrl+end", "last_item", "Last item", show=False),
-    ]
-
-    @property
-    def _rows(self) -> list[tuple[str, Any]]:
-        return cast("AgendaScreen", self.screen).rows  # the list is shown on the agenda only
-
-    def action_first_item(self) -> None:
-        self._to_item(range(len(self._rows)))
-
-    def action_last_item(self) -> None:
-        self._to_item(range(len(self._rows) - 1, -1, -1))
-
-    def _to_item(self, order: range) -> None:
-        rows = self._rows
-        row = next((row for row in order if rows[row][0] == "item"), None)
-        if row is not None and row < self.row_count:
-            self.move_cursor(row=row, animate=False)
-            if row == 1 or row == self.row_count - 1:  # bring the first item's title, or the last item, into view
-                self.scroll_to(y=0 if row == 1 else self.max_scroll_y, animate=False)
-
-    def on_resize(self, event: events.Resize) -> None:
-        if self.cursor_row == 1:
-            self.scroll_home(animate=False, immediate=True)
-        screen = self.screen
-        if isinstance(screen, AgendaScreen):
-            screen.refit()
-
-    def _update_dimensions(self, new_rows) -> None:
-        """Nothing to measure: every column gets its width up front (`AgendaScreen.show`), every row is one line.
-
-        DataTable measures each new row's cells for the columns that size to their
-        content, at idle: for the 10,000 rows of a team's agenda (painted twice, stored
-        then fresh) that was two thirds of the UI thread's work while the engine ran,
-        taking the engine's share of the interpreter. With a column that sizes itself,
-        or a row label, DataTable does as it always does.
-
-        The one override of a private Textual method left in the app: DataTable has no
-        public way to skip the measuring, and it cannot be made cheap from the cells
-        (`textual.render.measure` builds console options for every cell: 1.4 of the 3.5 s
-        that 10,000 five-cell rows cost on the 2-core machine, Textual 8.2). Without it, the
-        way out is a list drawn line by line (`ScrollView.render_line`) instead of a DataTable.
-        """
-        if self._needs_measuring(new_rows) or any(column.auto_width for column in self.columns.values()):
-            super()._update_dimensions(new_rows)
-            return
-        width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
-        self.virtual_size = Size(width, self._total_row_height + (self.header_height if self.show_header else 0))
-
-    def _needs_measuring(self, new_rows) -> bool:
-        """A row with a label or an automatic height: DataTable's own measuring sizes them."""
-        rows = self.rows
-        return any(
-            (row := rows.get(key)) is not None and (row.label is not None or row.auto_height) for key in new_rows
-        )
 
 
 class AgendaScreen(DataScreen):
@@ -263,16 +175,11 @@ class AgendaScreen(DataScreen):
     def __init__(self) -> None:
         super().__init__()
         self.data: AgendaData | None = None
-        #: One entry per table row: ("section", title) / ("gap", "") / ("item", the item's row).
-        self.rows: list[tuple[str, Any]] = []
-        self._last_row = 0
+        #: The list's rows, top to bottom (`Row`).
+        self.rows: list[Row] = []
         #: Each item's source, by follow-up id: where its advice comes from on first need.
         self._sources: dict[int, AgendaItem] = {}
         self._counts: dict[str, int] = {}
-        #: Bumped by every `show`: chunks still queued for an older one stop.
-        self._fill = 0
-        #: (rows, first, fill) of the rows still to add after the first screenful.
-        self._rest: tuple[list, int, int] | None = None
         #: Whether the stored rows, then the fresh ones, have been on screen (each also posts `Painted`).
         self.stored_painted = False
         self.fresh_painted = False
@@ -288,7 +195,7 @@ class AgendaScreen(DataScreen):
         with Horizontal(id="agenda-body"):
             with Vertical(id="agenda-main"):
                 yield Static("", id="agenda-summary")
-                yield AgendaList(id="agenda-list", cursor_type="row", show_header=False)
+                yield LineList(self._draw, is_item, id="agenda-list")
             yield SidePanel(id="agenda-panel")
         # The footer comes after the first rows are painted (`_painted`): building its keys cost as much
         # as painting the rows, and the key hints can wait a frame for the agenda.
@@ -326,7 +233,9 @@ class AgendaScreen(DataScreen):
                     until=stored.until.isoformat(),
                     today=stored.on,
                     items=[AgendaRow.from_json(i) for i in stored.items],
-                    stored=stored,
+                    # Not the JSON the views are made from: at 50,000 contacts its 25,000 items' dicts
+                    # held some 30 MB more for as long as the engine's run took.
+                    stored=replace(stored, items=[]),
                 )
         except Exception:  # noqa: BLE001 - the engine's run below says what is wrong, as without a snapshot
             data = None
@@ -364,62 +273,44 @@ class AgendaScreen(DataScreen):
         )
 
     def show(self, data: AgendaData, *, again: bool = False) -> None:
-        """Put `data`'s rows in the table (`again`: the same data, fitted to a new width)."""
+        """Put `data`'s rows in the list (`again`: the same data, fitted to a new width).
+
+        All of them at once: the list draws the rows in view only, when it paints."""
         self.data = data
         self._sources = data.sources
-        table = self.query_one("#agenda-list", DataTable)
+        table = self.query_one("#agenda-list", LineList)
         previous = self.current_item()
         keep = previous.followup.id if previous else None
-        rows, self._counts = _table_rows(data)
-        self._set_columns(table, rows)
-        self.rows = [meta for meta, _, _ in rows]
+        self.rows, self._counts = _list_rows(data)
+        self._fit(table)
         self._show_summary()
-
-        self._fill += 1
         if not again:
             self.call_after_refresh(self._painted, data)
-        if not data.items:
-            self._add_rows(table, rows)
+        rows = self.rows
+        # The cursor on the follow-up it was on, or on the first item.
+        index = next((n for n, (kind, item) in enumerate(rows) if kind == "item" and item.followup.id == keep), None)
+        if index is None:
+            index = next((n for n, row in enumerate(rows) if is_item(row)), None)
+        table.set_rows(rows, self._widths, index)  # posts `Highlighted` for the cursor's row
+        if self.is_current and self.focused is None:
+            table.focus()  # the loading indicator took the focus away
+        if index is None:
             self.query_one(SidePanel).clear("Nothing selected.")
-            return
-        self._add_first_rows(table, rows, keep)
-        if data.stored is None:
-            self._fill_rest()  # stored rows: once the highlighted one has its advice (`_advice_then_load`)
+        else:
+            self._show_panel(later=True)
 
-    def _set_columns(self, table: DataTable, rows: list[TableRow]) -> None:
-        """Columns rebuilt too (a DataTable keeps the widest width it ever saw), each as wide as its widest
-        cell over all the rows, so that the chunks added after the first paint do not move them."""
-        table.clear(columns=True)
-        texts = zip(
-            *(self._texts(meta[1]) if cells is None else [cell.plain for cell in cells] for meta, cells, _ in rows)
-        )
+    def _fit(self, table: LineList) -> None:
+        """Each column as wide as its widest cell over all the rows, narrowed to the pane (`fit_columns`)."""
+        texts = zip(*(self._plain(row) for row in self.rows))
         widths = [
             max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
             for key, column in zip(COLUMNS, texts)
         ]
         self._fitted_to = self._pane_width(table)
         self._widths = fit_columns(widths, self._fitted_to, table.cell_padding)
-        for key, width in zip(COLUMNS, self._widths):
-            table.add_column(key, key=key, width=width)
 
-    def _add_first_rows(self, table: DataTable, rows: list[TableRow], keep: int | None) -> None:
-        """The screenful around the cursor, left on the follow-up it was on (`keep`) or on the first item."""
-        index = next(
-            (n for n, (kind, item) in enumerate(self.rows) if kind == "item" and item.followup.id == keep), None
-        )
-        if index is None:
-            index = next(n for n, (kind, _) in enumerate(self.rows) if kind == "item")
-        first = index + FIRST_ROWS
-        self._add_rows(table, rows[:first])
-        self._last_row = index
-        table.move_cursor(row=index, animate=False)
-        if self.is_current and self.focused is None:
-            table.focus()  # the loading indicator took the focus away
-        self._show_panel(later=True)
-        self._rest = (rows, first, self._fill) if first < len(rows) else None
-
-    def _pane_width(self, table: DataTable) -> int:
-        """The cells a row can take: the table's width less its scrollbar's (kept whether shown or not,
+    def _pane_width(self, table: LineList) -> int:
+        """The cells a row can take: the list's width less its scrollbar's (kept whether shown or not,
         so the rows need not be fitted again when it comes); before the first layout, as the
         stylesheet will make it (screens.tcss: the side panel takes 36% beside it when wide)."""
         width = table.size.width
@@ -429,29 +320,11 @@ class AgendaScreen(DataScreen):
                 width -= round(width * 0.36)
         return max(1, width - table.styles.scrollbar_size_vertical)
 
+    @on(LineList.Resized, "#agenda-list")
     def refit(self) -> None:
         """Rows fitted to another width once the pane is resized (rare: not per paint)."""
-        if self.data is not None and self._pane_width(self.query_one("#agenda-list", DataTable)) != self._fitted_to:
+        if self.data is not None and self._pane_width(self.query_one("#agenda-list", LineList)) != self._fitted_to:
             self.show(self.data, again=True)
-
-    def _fill_rest(self) -> None:
-        """The rows after the first screenful, in chunks after the paint."""
-        if self._rest is not None:
-            rows, first, fill = self._rest
-            self._rest = None
-            self.call_after_refresh(self._add_chunk, rows, first, fill)
-
-    def _add_rows(self, table: DataTable, rows: list) -> None:
-        widths = self._widths
-        for meta, cells, key in rows:
-            table.add_row(*(self._cells(meta[1], widths) if cells is None else cells), key=key)
-
-    def _add_chunk(self, rows: list, start: int, fill: int) -> None:
-        if fill != self._fill:
-            return  # newer rows replaced these meanwhile
-        self._add_rows(self.query_one("#agenda-list", DataTable), rows[start : start + CHUNK_ROWS])
-        if start + CHUNK_ROWS < len(rows):
-            self.call_after_refresh(self._add_chunk, rows, start + CHUNK_ROWS, fill)
 
     def _mount_footer(self) -> None:
         if not self.query(Footer):
@@ -492,7 +365,6 @@ class AgendaScreen(DataScreen):
                 found = None  # the full run below reports what is wrong
             if found is not None and not worker.is_cancelled:
                 self._hand_back(app, self._stored_advice_arrived, item, Advice.from_json(found[0]))
-        self._hand_back(app, self._fill_rest)  # the rows out of sight, held back so that the advice came first
         if not worker.is_cancelled:
             self._hand_back(app, self._load, app)
 
@@ -536,6 +408,31 @@ class AgendaScreen(DataScreen):
             )
         self.query_one("#agenda-summary", Static).update(text)
 
+    def _plain(self, row: Row) -> tuple[str, ...]:
+        """The words of a row's five cells (what the columns' widths are measured on)."""
+        kind, meta = row
+        if kind == "item":
+            return self._texts(meta)
+        if kind == "gap":
+            return ("",) * 5
+        if meta == "nothing":
+            return (self._nothing(), "", "", "", "")
+        # The title stays as narrow as a date so the first column does not widen for it.
+        return (meta, str(self._counts[_BUCKETS[meta]]), "", "", "")
+
+    def _nothing(self) -> str:
+        return f"{nothing_due(self.data.until if self.data else '')} Press 2 to browse your contacts."
+
+    def _draw(self, row: Row, widths: Sequence[int]) -> list[Text]:
+        """A row's cells as the list draws them (only the rows in view are drawn)."""
+        kind, meta = row
+        if kind == "item":
+            return self._cells(meta, widths)
+        plain = self._plain(row)
+        if kind == "section" and meta != "nothing":
+            return [Text(plain[0], style="bold"), Text(plain[1], style="dim"), *map(Text, plain[2:])]
+        return [Text(cell) for cell in plain]
+
     @staticmethod
     def _texts(item: AgendaRow) -> tuple[str, str, str, str, str]:
         """The words of an item's five cells (what their widths are measured on)."""
@@ -544,7 +441,7 @@ class AgendaScreen(DataScreen):
         return (_when(item.due, item.overdue_days), item.contact.name, health, f"{f.reason} · {f.source}", item.action)
 
     @classmethod
-    def _cells(cls, item: AgendaRow, widths: list[int]) -> list[Text]:
+    def _cells(cls, item: AgendaRow, widths: Sequence[int]) -> list[Text]:
         """The row's cells, those wider than their column cut with "…" (`fit_columns`)."""
         when, who, _, why, action = cls._texts(item)
         f, h = item.followup, item.health
@@ -563,8 +460,7 @@ class AgendaScreen(DataScreen):
     # ------------------------------------------------------------ state
 
     def current_item(self) -> AgendaRow | None:
-        table = self.query_one("#agenda-list", DataTable)
-        row = table.cursor_row
+        row = self.query_one("#agenda-list", LineList).cursor_row
         if row is None or not 0 <= row < len(self.rows):
             return None
         kind, item = self.rows[row]
@@ -582,22 +478,9 @@ class AgendaScreen(DataScreen):
         item = self.current_item()
         return (item.contact.id, item.contact.name) if item else None
 
-    @on(DataTable.RowHighlighted, "#agenda-list")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        row = event.cursor_row
-        if 0 <= row < len(self.rows) and self.rows[row][0] != "item":
-            # Step over section titles in the direction the cursor was going.
-            step = 1 if row >= self._last_row else -1
-            target = row
-            while 0 <= target < len(self.rows) and self.rows[target][0] != "item":
-                target += step
-            if not 0 <= target < len(self.rows):
-                target = self._last_row
-            if target != row and 0 <= target < len(self.rows) and self.rows[target][0] == "item":
-                event.data_table.move_cursor(row=target, animate=False)
-                return
-        self._last_row = row
-        self._show_panel()
+    @on(LineList.Highlighted, "#agenda-list")
+    def _highlighted(self) -> None:
+        self._show_panel()  # the list steps over the titles: its cursor is on an item
 
     def _show_panel(self, *, later: bool = False) -> None:
         """With `later` (or while an engine run holds the gate), the advice follows from a worker."""
@@ -656,7 +539,7 @@ class AgendaScreen(DataScreen):
         if later and self.current_item() is item:
             self._show_panel()
 
-    @on(DataTable.RowSelected, "#agenda-list")
+    @on(LineList.Selected, "#agenda-list")
     def _selected(self) -> None:
         self.action_done()
 

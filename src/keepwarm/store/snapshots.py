@@ -262,13 +262,14 @@ def store(conn: Connection, evaluation, *, run: RunFacts) -> int:
         else:
             aid = None
         score, band, terms = health.score, health.band, health.terms
-        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)))
-        contacts_[cid] = (digest, score, band, found, aid, terms)
+        figures = evaluation.figures(cid)
+        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)), figures.plain())
+        contacts_[cid] = (digest, score, band, found, aid, terms, figures)
 
     def account_row(aid, digest, found):
         return {"account_id": aid, "digest": digest, "warnings": texts(found)}
 
-    def contact_row(cid, digest, score, band, found, aid, terms):
+    def contact_row(cid, digest, score, band, found, aid, terms, figures):
         return {
             "contact_id": cid,
             "score": score,
@@ -277,6 +278,7 @@ def store(conn: Connection, evaluation, *, run: RunFacts) -> int:
             "digest": digest,
             "warnings": texts(found),
             "terms": _encode([term.to_json() for term in terms]),
+            **figures.columns(),
         }
 
     return _write(conn, account_snapshots, account_snapshots.c.account_id, accounts_, account_row) + _write(

@@ -101,7 +101,7 @@ class DashboardScreen(DataScreen):
 
     def fetch(self) -> Kpis:
         return Kpis.from_json(
-            self.app.gate.run(dashboard.kpis, self.app.session, evaluation=self.app.gate.evaluation())
+            self.app.gate.run(dashboard.kpis, self.app.session, results=self.app.gate.results())
         )
 
     def show(self, data: Kpis) -> None:

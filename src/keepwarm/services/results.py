@@ -33,6 +33,8 @@ class Results:
     runtime: Runtime
     contacts: list[ContactResult]
     account_warnings: dict[int, list[dict]]
+    #: The run that brought the stored results up to date (None: nothing had changed, no plugin ran).
+    evaluation: Evaluation | None = None
     _account_health: dict[int, Health] | None = field(default=None, repr=False)
 
     def interval_days(self, contact: ContactResult) -> int:
@@ -73,7 +75,7 @@ def current(session: Session) -> Results:
             shared = stored.account_warnings(conn)
         else:
             shared = {aid: to_json(found) for aid, found in given.account_warnings.items() if found}
-    return Results(session.today, session.runtime, contacts, shared)
+    return Results(session.today, session.runtime, contacts, shared, evaluation)
 
 
 def _results_of(evaluation: Evaluation):

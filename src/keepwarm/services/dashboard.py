@@ -183,10 +183,11 @@ class _Context:
         }
 
         trend = []
+        # Each month's (touches, inbound, unprompted), summed over the contacts column by column.
+        per_contact = [self.touches[cid]["trend"] for cid in ids]
+        monthly = [tuple(map(sum, zip(*month))) for month in zip(*per_contact)] or [(0, 0, 0)] * len(self.trend_starts)
         for index, start in enumerate(self.trend_starts):
-            count = sum(self.touches[cid]["trend"][index][0] for cid in ids)
-            came_in = sum(self.touches[cid]["trend"][index][1] for cid in ids)
-            unasked = sum(self.touches[cid]["trend"][index][2] for cid in ids)
+            count, came_in, unasked = monthly[index]
             means = [self.assessed[index][cid] for cid in ids if cid in self.assessed[index]]
             current = index == len(self.trend_starts) - 1
             trend.append(

@@ -5,21 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tui_support import build_history, use_test_rules
-
-from keepwarm.services import forms, queries
-from keepwarm.model import Contact
-
 from conftest import FIXED_NOW
+from keepwarm.model import Contact
+from keepwarm.services import forms, queries
+from tui_support import build_history, use_test_rules
 
 UTC = ZoneInfo("UTC")
 
 
 def test_contact_form_reports_each_problem_under_its_field():
-    checked = forms.check_contact({
-        "name": "  ", "emails": "ada@example.com, not-an-address", "motivations": "learning, fame",
-        "birthday": "02-30", "other_dates": "founded 2019", "tier": "a",
-    })
+    checked = forms.check_contact(
+        {
+            "name": "  ",
+            "emails": "ada@example.com, not-an-address",
+            "motivations": "learning, fame",
+            "birthday": "02-30",
+            "other_dates": "founded 2019",
+            "tier": "a",
+        }
+    )
     assert not checked.ok and checked.value is None
     assert checked.errors["name"] == "a name is needed"
     assert checked.errors["emails"] == "'not-an-address' is not an email address (expected name@example.com)"
@@ -29,13 +33,27 @@ def test_contact_form_reports_each_problem_under_its_field():
 
 
 def test_contact_form_round_trips_a_contact_and_keeps_what_it_does_not_show():
-    base = Contact(id=7, uid="u-1", name="Ada Lovelace", account="Engines", emails=["ada@example.com"],
-                   addresses=["1 Lane"], motivations=["learning"], tags=["vip"], role="champion",
-                   dates=[{"kind": "birthday", "month": 12, "day": 10},
-                          {"kind": "custom", "month": 5, "day": 2, "year": 2019, "label": "founded"}])
+    base = Contact(
+        id=7,
+        uid="u-1",
+        name="Ada Lovelace",
+        account="Engines",
+        emails=["ada@example.com"],
+        addresses=["1 Lane"],
+        motivations=["learning"],
+        tags=["vip"],
+        role="champion",
+        dates=[
+            {"kind": "birthday", "month": 12, "day": 10},
+            {"kind": "custom", "month": 5, "day": 2, "year": 2019, "label": "founded"},
+        ],
+    )
     values = forms.contact_to_form(base)
-    assert (values["birthday"], values["other_dates"], values["motivations"]) == ("12-10", "founded=2019-05-02",
-                                                                                  "learning")
+    assert (values["birthday"], values["other_dates"], values["motivations"]) == (
+        "12-10",
+        "founded=2019-05-02",
+        "learning",
+    )
     values["tags"] = "vip, board"
     checked = forms.check_contact(values, base)
     assert checked.ok
@@ -51,8 +69,17 @@ def test_log_form_checks_time_mood_and_contacts():
     assert bad.errors["when"] == "'tomorrow' is in the future (log what happened)"
     out_of_range = forms.check_touch({"contact_ids": [1], "channel": "call", "sentiment": "3"}, now, UTC)
     assert out_of_range.errors == {"sentiment": "Input should be less than or equal to 2"}
-    good = forms.check_touch({"contact_ids": [1, 2], "channel": "email", "when": "yesterday 9:30",
-                              "responded": "no", "notes": "sent the deck"}, now, UTC)
+    good = forms.check_touch(
+        {
+            "contact_ids": [1, 2],
+            "channel": "email",
+            "when": "yesterday 9:30",
+            "responded": "no",
+            "notes": "sent the deck",
+        },
+        now,
+        UTC,
+    )
     assert good.ok
     assert good.value["at"] == dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.timezone.utc)
     assert (good.value["contact_ids"], good.value["responded"]) == ([1, 2], False)
@@ -61,7 +88,9 @@ def test_log_form_checks_time_mood_and_contacts():
 def test_snooze_wants_a_later_day():
     today = FIXED_NOW.date()
     assert forms.check_snooze("+1w", today).value == dt.date(2026, 11, 29)
-    assert forms.check_snooze("today", today).errors == {"until": "2026-11-22 is not after today (expected a future date)"}
+    assert forms.check_snooze("today", today).errors == {
+        "until": "2026-11-22 is not after today (expected a future date)"
+    }
     assert "is not a date" in forms.check_snooze("someday", today).errors["until"]
 
 
@@ -95,13 +124,13 @@ def test_stakeholder_map_marks_empty_and_cold_roles(session):
     assert accounts["Difference Co"]["contacts"] == 3
 
 
-def test_account_view_from_the_shared_evaluation_matches_the_detail_view(session):
-    from keepwarm.engine.evaluate import evaluate
+def test_account_view_from_the_shared_results_matches_the_detail_view(session):
+    from keepwarm.services.results import current
 
     build_history(session)
     use_test_rules(session)
-    evaluation = evaluate(session, persist=False)
-    for account in queries.account_rows(session, evaluation):
+    results = current(session)
+    for account in queries.account_rows(session, results):
         fresh = queries.account_view(session, account["id"])
-        shared = queries.account_view(session, account["id"], evaluation)
+        shared = queries.account_view(session, account["id"], results)
         assert shared == fresh

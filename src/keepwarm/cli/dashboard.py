@@ -6,6 +6,7 @@ import click
 
 from ..home.session import Session
 from ..services import dashboard as kpi
+from ..services.results import current
 from . import cli
 from .output import emit_json
 from .problems import report_problems
@@ -18,12 +19,9 @@ pass_session = click.make_pass_decorator(Session)
 @pass_session
 def dashboard(session: Session, as_json: bool) -> None:
     """Touches against plan, key stakeholders on cadence, overdue items, inbound share, health and trend."""
-    # lazy for start-up: the engine and its plugins load only when a run is needed
-    from ..engine.evaluate import evaluate
-
-    evaluation = evaluate(session, persist=False)
-    report_problems(evaluation.runtime)
-    data = kpi.kpis(session, evaluation=evaluation)
+    results = current(session)  # the stored results brought up to date: no whole-book run when nothing changed
+    report_problems(results.runtime)
+    data = kpi.kpis(session, results=results)
     if as_json:
         emit_json(data)
     else:

@@ -95,8 +95,9 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
     how many rows changed. Called inside the run's reconcile transaction, so the stored results and
     the stored follow-ups always come from the same run.
 
-    A contact's row holds what the agenda row and the stored side panel show: score, band, the
-    health's terms and the warnings (an account's warnings once, under the account). The run's
+    A contact's row holds what the agenda row, the stored side panel and the screens show: score,
+    band, the health's terms, the warnings (an account's warnings once, under the account), and the
+    figures the dashboard and the lists read (`Evaluation.figures`). The run's
     date is stored once, so an unchanged row is never rewritten.
     """
     snapshots.date_run(conn, evaluation.today, run, whole_book=evaluation.open_followups is not None)
@@ -116,13 +117,14 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
         else:
             aid = None
         score, band, terms = health.score, health.band, health.terms
-        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)))
-        contacts_[cid] = (digest, score, band, found, aid, terms)
+        figures = evaluation.figures(cid)
+        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)), figures.plain())
+        contacts_[cid] = (digest, score, band, found, aid, terms, figures)
 
     def account_row(aid, digest, found):
         return {"account_id": aid, "digest": digest, "warnings": texts(found)}
 
-    def contact_row(cid, digest, score, band, found, aid, terms):
+    def contact_row(cid, digest, score, band, found, aid, terms, figures):
         return {
             "contact_id": cid,
             "score": score,
@@ -131,6 +133,7 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
             "digest": digest,
             "warnings": texts(found),
             "terms": _encode([term.to_json() for term in terms]),
+            **figures.columns(),
         }
 
     written = 0

@@ -35,7 +35,7 @@ from ..home.session import Session
 from ..hosting.host import PluginProblem
 from ..hosting.runtime import Runtime
 from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, Stage, stored_id
-from ..store import activity, followups, snapshots
+from ..store import activity, followups, results, snapshots
 from ..store import contacts as people
 from ..store import marks as marks_store
 from . import conclusions
@@ -186,6 +186,19 @@ class Evaluation:
     def interval_days(self, contact_id: int) -> int:
         intervals = [p.interval_days for _, p in self.proposals.get(contact_id, ()) if p.interval_days]
         return min(intervals) if intervals else self.runtime.engine.default_interval_days
+
+    def figures(self, contact_id: int) -> results.Figures:
+        """What the dashboard and the lists read of an evaluated contact besides its health (stored with it)."""
+        s = self.stats[contact_id]
+        return results.Figures(
+            self.interval_days(contact_id),
+            s.last_touch,
+            s.touches_recent,
+            s.inbound_recent,
+            s.unprompted_inbound_recent,
+            s.overdue_promises_mine,
+            s.overdue_promises_theirs,
+        )
 
 
 def _tip_rank(tip: Tip) -> float:

@@ -109,6 +109,12 @@ def _grouped(columns: list, until: bool, scoped: bool):
     return query.where(only) if only is not None else query
 
 
+def grouped_in_window(columns: list):
+    """`columns` per contact (after its id) over its interactions in [`lo`, `hi`), bound at run time: one index
+    range per contact in contact order, as the statistics' windows are read (the dashboard's counts too)."""
+    return _grouped(columns, until=True, scoped=False)
+
+
 _SCOPE = contacts.c.id.in_(bindparam("ids", expanding=True))
 
 

@@ -1,6 +1,7 @@
 """The relationship KPIs: is the plan being kept, and is trust growing?
 
-One engine run (for each contact's rhythm and health) plus a few grouped SQL
+The stored results (each contact's rhythm, health and statistics, brought up
+to date by the engine first: `services/results.py`) plus a few grouped SQL
 scans (touches per contact per period, overdue follow-ups, assessments as of
 each month's end) give every number; the per-owner views are sums over the
 same per-contact rows, so they always add up to the overall view. The CLI
@@ -24,12 +25,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_, select
 
-from ..engine.evaluate import Evaluation, evaluate
+from ..engine import stats as statistics
 from ..engine.stats import unprompted as unasked_by
 from ..home.session import Session
 from ..model import Role, Stage, Tier
+from ..store.results import ContactResult, Figures
+from ..store.rows import plain_rows
 from ..store.schema import assessments, followups, interactions
 from ..text.wording import about, plural
+from .results import Results, current
 
 #: Roles whose people decide or carry a deal; with tier A they are the key stakeholders.
 KEY_ROLES = frozenset({Role.CHAMPION, Role.EXECUTIVE_SPONSOR, Role.FINANCIAL_APPROVER, Role.DECISION_INFLUENCER})
@@ -71,15 +75,16 @@ def is_key(contact) -> bool:
     return contact.tier == Tier.A or contact.role in KEY_ROLES
 
 
-def kpis(session: Session, *, evaluation: Evaluation | None = None, months: int = 6) -> dict:
-    evaluation = evaluation or evaluate(session, persist=False)
-    today, tz = evaluation.today, session.tz
+def kpis(session: Session, *, results: Results | None = None, months: int = 6) -> dict:
+    results = results or current(session)
+    today, tz = results.today, session.tz
     week_start = today - dt.timedelta(days=today.weekday())
     week_end = week_start + dt.timedelta(days=6)
     month_start = today.replace(day=1)
     month_end = _month_end(month_start)
     trend_starts = [_month_start(today, back) for back in range(months - 1, -1, -1)]
-    ids = list(evaluation.contacts)
+    people = {c.id: c for c in results.contacts}
+    ids = list(people)
 
     touches = _touches(session, ids, tz, week_start, month_start, trend_starts)
     overdue = _overdue_followups(session, ids, today)
@@ -89,8 +94,8 @@ def kpis(session: Session, *, evaluation: Evaluation | None = None, months: int 
         "week": (week_start, week_end),
         "month": (month_start, month_end),
     }
-    owners = sorted({c.owner or UNASSIGNED for c in evaluation.contacts.values()})
-    context = _Context(evaluation, today, periods, trend_starts, touches, overdue, assessed)
+    owners = sorted({c.owner or UNASSIGNED for c in people.values()})
+    context = _Context(results, people, today, periods, trend_starts, touches, overdue, assessed)
     out = {
         "today": today.isoformat(),
         "week": {"start": week_start.isoformat(), "end": week_end.isoformat()},
@@ -100,15 +105,16 @@ def kpis(session: Session, *, evaluation: Evaluation | None = None, months: int 
     }
     if len(owners) > 1:
         groups: dict[str, list[int]] = defaultdict(list)
-        for cid, contact in evaluation.contacts.items():
+        for cid, contact in people.items():
             groups[contact.owner or UNASSIGNED].append(cid)
         out["by_owner"] = {owner: context.section(groups[owner]) for owner in owners}
     return out
 
 
 class _Context:
-    def __init__(self, evaluation, today, periods, trend_starts, touches, overdue, assessed) -> None:
-        self.ev = evaluation
+    def __init__(self, results, people, today, periods, trend_starts, touches, overdue, assessed) -> None:
+        self.results = results
+        self.people: dict[int, ContactResult] = people
         self.today = today
         self.periods = periods
         self.trend_starts = trend_starts
@@ -117,15 +123,17 @@ class _Context:
         self.assessed = assessed
 
     def section(self, ids: Iterable[int]) -> dict:
-        ev, today = self.ev, self.today
+        results, people, today = self.results, self.people, self.today
         ids = sorted(ids)
-        playing = [cid for cid in ids if in_play(ev.contacts[cid])]
+        playing = [cid for cid in ids if in_play(people[cid])]
+        # Each contact's figures: a contact no run has evaluated yet (added since) counts as untouched.
+        figures = {cid: _figures_of(results, people[cid]) for cid in ids}
         out: dict = {"contacts": len(ids)}
 
         for name, (start, end) in self.periods.items():
             length = (end - start).days + 1
             elapsed = (min(today, end) - start).days + 1
-            plan = sum(length / max(1, ev.interval_days(cid)) for cid in playing)
+            plan = sum(length / max(1, figures[cid].interval_days) for cid in playing)
             done = sum(self.touches[cid][name] for cid in ids)
             out[f"touches_{name}"] = {
                 "done": done,
@@ -134,31 +142,31 @@ class _Context:
                 "ratio": _share(done, plan * elapsed / length),
             }
 
-        key = [cid for cid in playing if is_key(ev.contacts[cid])]
+        key = [cid for cid in playing if is_key(people[cid])]
         behind = []
         for cid in key:
-            days = ev.stats[cid].days_since(ev.stats[cid].last_touch, today)
-            if days is None or days > ev.interval_days(cid):
+            last = figures[cid].last_touch
+            if last is None or (today - last.date()).days > figures[cid].interval_days:
                 behind.append(cid)
-        behind.sort(key=lambda cid: ev.contacts[cid].name.casefold())
+        behind.sort(key=lambda cid: people[cid].name.casefold())
         out["key_on_cadence"] = {
             "key": len(key),
             "on_cadence": len(key) - len(behind),
             "share": _share(len(key) - len(behind), len(key)),
-            "behind": [{"id": cid, "name": ev.contacts[cid].name} for cid in behind],
+            "behind": [{"id": cid, "name": people[cid].name} for cid in behind],
         }
 
         out["overdue_followups"] = sum(self.overdue.get(cid, 0) for cid in ids)
         out["overdue_promises"] = {
-            "mine": sum(ev.stats[cid].overdue_promises_mine for cid in ids),
-            "theirs": sum(ev.stats[cid].overdue_promises_theirs for cid in ids),
+            "mine": sum(figures[cid].overdue_promises_mine for cid in ids),
+            "theirs": sum(figures[cid].overdue_promises_theirs for cid in ids),
         }
 
-        total = sum(ev.stats[cid].touches_recent for cid in ids)
-        inbound = sum(ev.stats[cid].inbound_recent for cid in ids)
-        unprompted = sum(ev.stats[cid].unprompted_inbound_recent for cid in ids)
+        total = sum(figures[cid].touches_recent for cid in ids)
+        inbound = sum(figures[cid].inbound_recent for cid in ids)
+        unprompted = sum(figures[cid].unprompted_inbound_recent for cid in ids)
         out["inbound"] = {
-            "window_days": ev.runtime.engine.recent_days,
+            "window_days": results.runtime.engine.recent_days,
             "touches": total,
             "inbound": inbound,
             "unprompted": unprompted,
@@ -166,18 +174,20 @@ class _Context:
             "unprompted_share": _share(unprompted, total),
         }
 
-        bands = Counter(ev.health[cid].band for cid in ids if cid in ev.health)
-        scores = [ev.health[cid].score for cid in ids if cid in ev.health]
+        evaluated = [r for r in (people[cid].result for cid in ids) if r is not None]
+        bands = Counter(r.band for r in evaluated)
+        scores = [r.score for r in evaluated]
         out["health"] = {
             **{band: bands.get(band, 0) for band in BANDS},
             "mean": round(sum(scores) / len(scores), 1) if scores else None,
         }
 
         trend = []
+        # Each month's (touches, inbound, unprompted), summed over the contacts column by column.
+        per_contact = [self.touches[cid]["trend"] for cid in ids]
+        monthly = [tuple(map(sum, zip(*month))) for month in zip(*per_contact)] or [(0, 0, 0)] * len(self.trend_starts)
         for index, start in enumerate(self.trend_starts):
-            count = sum(self.touches[cid]["trend"][index][0] for cid in ids)
-            came_in = sum(self.touches[cid]["trend"][index][1] for cid in ids)
-            unasked = sum(self.touches[cid]["trend"][index][2] for cid in ids)
+            count, came_in, unasked = monthly[index]
             means = [self.assessed[index][cid] for cid in ids if cid in self.assessed[index]]
             current = index == len(self.trend_starts) - 1
             trend.append(
@@ -195,6 +205,12 @@ class _Context:
         return out
 
 
+def _figures_of(results: Results, contact: ContactResult) -> Figures:
+    if contact.result is not None:
+        return contact.result.figures
+    return Figures(results.interval_days(contact), None, 0, 0, 0, 0, 0)
+
+
 def _touches(
     session: Session,
     ids: list[int],
@@ -203,48 +219,40 @@ def _touches(
     month_start: dt.date,
     trend_starts: list[dt.date],
 ) -> dict[int, dict]:
-    """Completed touches per contact: this week, this month, and per trend month (all, inbound, unprompted)."""
+    """Completed touches per contact: this week, this month, and per trend month (all, inbound, unprompted).
+
+    One grouped read per span, each contact's touches in it one index range: a read of all the spans at
+    once tested every touch against each span, four times slower at 50,000 contacts.
+    """
     i = interactions.c
     done = i.outcome == "completed"
-    inbound = i.direction == "inbound"
-    unprompted = unasked_by(i)
+    inbound = and_(done, i.direction == "inbound")
+    unprompted = and_(done, unasked_by(i))
 
     def count(cond):
         return func.sum(case((cond, 1), else_=0))
 
-    def within(start: dt.date, end: dt.date):
-        return and_(done, i.at >= _utc_naive(start, tz), i.at < _utc_naive(end, tz))
-
-    week_end = week_start + dt.timedelta(days=7)
-    month_end = _month_end(month_start) + dt.timedelta(days=1)
-    columns = [
-        i.contact_id.label("cid"),
-        count(within(week_start, week_end)).label("week"),
-        count(within(month_start, month_end)).label("month"),
-    ]
-    for index, start in enumerate(trend_starts):
-        span = within(start, _month_end(start) + dt.timedelta(days=1))
-        columns += [
-            count(span).label(f"t{index}"),
-            count(and_(span, inbound)).label(f"i{index}"),
-            count(and_(span, unprompted)).label(f"u{index}"),
-        ]
-    out: dict[int, dict] = {cid: {"week": 0, "month": 0, "trend": [(0, 0, 0)] * len(trend_starts)} for cid in ids}
-    query = select(*columns).group_by(i.contact_id)
+    counts = statistics.grouped_in_window([count(done), count(inbound), count(unprompted)])
+    week = (week_start, week_start + dt.timedelta(days=7))
+    month = (month_start, _month_end(month_start) + dt.timedelta(days=1))
+    trend = [(start, _month_end(start) + dt.timedelta(days=1)) for start in trend_starts]
+    found: dict[tuple[dt.date, dt.date], dict[int, tuple[int, int, int]]] = {}
     with session.store.read() as conn:
-        for row in conn.execute(query):
-            if row.cid not in out:
-                continue
-            values = row._mapping
-            out[row.cid] = {
-                "week": int(values["week"] or 0),
-                "month": int(values["month"] or 0),
-                "trend": [
-                    (int(values[f"t{n}"] or 0), int(values[f"i{n}"] or 0), int(values[f"u{n}"] or 0))
-                    for n in range(len(trend_starts))
-                ],
+        for start, end in dict.fromkeys([week, month, *trend]):  # this month is the trend's last, read once
+            bounds = {"lo": _utc_naive(start, tz), "hi": _utc_naive(end, tz)}
+            found[start, end] = {
+                cid: (t, came_in, unasked) for cid, t, came_in, unasked in plain_rows(conn, counts, bounds)
             }
-    return out
+    none = (0, 0, 0)
+    this_week, this_month, months = found[week], found[month], [found[span] for span in trend]
+    return {
+        cid: {
+            "week": this_week.get(cid, none)[0],
+            "month": this_month.get(cid, none)[0],
+            "trend": [per_month.get(cid, none) for per_month in months],
+        }
+        for cid in ids
+    }
 
 
 def _overdue_followups(session: Session, ids: list[int], today: dt.date) -> dict[int, int]:

@@ -1,7 +1,7 @@
 """Read-side views the TUI shows: contact rows, account maps, rules and plugins.
 
-Each function returns plain JSON-ready data built from one engine run and the
-store, so the screens only render; filtering and sorting a contact list is
+Each function returns plain JSON-ready data built from the stored results (brought
+up to date first: `services/results.py`) and the store, so the screens only render; filtering and sorting a contact list is
 done here, in memory, because it runs on every keystroke of a search.
 """
 
@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 
-from ..api.types import to_json
 from ..home.session import Session
 from ..model import Role, SocialStyle, Stage, stored_id
 from ..rules.loading import effective, flatten
 from ..store import activity, schema
 from ..store import contacts as people
+from ..store import results as stored
 from ..text.controls import fold
 from . import detail
-
-if TYPE_CHECKING:  # the engine loads on first use: the TUI paints its first screen without it
-    from ..engine.evaluate import Evaluation
+from .results import Results, current
 
 BANDS = ("warm", "cooling", "cold")
 
@@ -53,35 +51,34 @@ def contact_index(session: Session) -> list[dict]:
     return [{"id": r.id, "name": r.name, "account": names.get(r.account_id)} for r in rows]
 
 
-def contact_rows(session: Session, evaluation: Evaluation | None = None) -> list[dict]:
+def contact_rows(session: Session, results: Results | None = None) -> list[dict]:
     """One row per contact with the numbers a table sorts and filters by."""
-    # lazy for start-up: the engine and its plugins load only when a run is needed
-    from ..engine.evaluate import evaluate
-
-    evaluation = evaluation or evaluate(session, persist=False)
+    results = results or current(session)
+    with session.store.read() as conn:
+        tags = stored.tags_of(conn)
     rows: list[dict[str, Any]] = []
-    for cid, c in evaluation.contacts.items():
-        stats = evaluation.stats.get(cid)
-        health = evaluation.health.get(cid)
-        last = stats.last_touch if stats is not None else None
+    today = results.today
+    for c in results.contacts:
+        result = c.result
+        last = result.figures.last_touch if result is not None else None
         rows.append(
             {
-                "id": cid,
+                "id": c.id,
                 "name": c.name,
                 "account": c.account,
                 "title": c.title,
-                "role": c.role.value if c.role else None,
-                "style": c.style.value,
-                "stage": c.stage.value,
-                "tier": c.tier.value,
-                "tags": list(c.tags),
+                "role": c.role,
+                "style": c.style,
+                "stage": c.stage,
+                "tier": c.tier,
+                "tags": tags.get(c.id, []),
                 "owner": c.owner,
                 "do_not_contact": c.do_not_contact,
                 "last_touch": last.date().isoformat() if last else None,
-                "days_since": stats.days_since(last, evaluation.today) if stats is not None else None,
-                "health": health.score if health else None,
-                "band": health.band if health else None,
-                "warnings": len(evaluation.warnings.get(cid, ())),
+                "days_since": (today - last.date()).days if last else None,
+                "health": result.score if result else None,
+                "band": result.band if result else None,
+                "warnings": result.warnings if result else 0,
             }
         )
     for row in rows:
@@ -203,19 +200,17 @@ def contact_view(session: Session, contact_id: int, *, timeline: int = 50) -> di
 # ---------------------------------------------------------------- accounts
 
 
-def account_rows(session: Session, evaluation: Evaluation | None = None) -> list[dict]:
+def account_rows(session: Session, results: Results | None = None) -> list[dict]:
     """Every account with its number of stakeholders, health and warnings, by name."""
-    # lazy for start-up: the engine and its plugins load only when a run is needed
-    from ..engine.evaluate import evaluate
-
-    evaluation = evaluation or evaluate(session, persist=False)
+    results = results or current(session)
     with session.store.read() as conn:
         accounts = people.list_accounts(conn)
         counts = people.contacts_per_account(conn)
+    healths = results.account_health()
     out = []
     for a in accounts:
         aid = stored_id(a.id)
-        health = evaluation.account_health.get(aid)
+        health = healths.get(aid)
         out.append(
             {
                 "id": a.id,
@@ -224,7 +219,7 @@ def account_rows(session: Session, evaluation: Evaluation | None = None) -> list
                 "contacts": counts.get(aid, 0),
                 "health": health.score if health and counts.get(aid) else None,
                 "band": health.band if health and counts.get(aid) else None,
-                "warnings": len(evaluation.account_warnings.get(aid, ())),
+                "warnings": len(results.account_warnings.get(aid, ())),
             }
         )
     return out
@@ -250,49 +245,47 @@ def stakeholder_map(view: Mapping) -> list[dict]:
     return out
 
 
-def account_view(session: Session, account_id: int, evaluation: Evaluation | None = None) -> dict:
+def account_view(session: Session, account_id: int, results: Results | None = None) -> dict:
     """`detail.account_detail` plus the stakeholder map by role.
 
-    Given an evaluation of every contact (the one the screens share), the same
-    view is read from it instead of running the engine again for the account.
+    Given every contact's results (the ones the screens share), the same view
+    is read from them instead of running the engine again for the account.
     """
-    if evaluation is None:
+    if results is None:
         view = detail.account_detail(session, account_id)
     else:
-        view = _account_detail_from(session, evaluation, account_id)
+        view = _account_detail_from(session, results, account_id)
     view["map"] = stakeholder_map(view)
     view["roles_cold"] = [r["role"] for r in view["map"] if r["status"] == "cold" and r["role"]]
     return view
 
 
-def _account_detail_from(session: Session, evaluation: Evaluation, account_id: int) -> dict:
-    """What `detail.account_detail` returns, taken from an evaluation that covers every contact."""
+def _account_detail_from(session: Session, results: Results, account_id: int) -> dict:
+    """What `detail.account_detail` returns, taken from every contact's results."""
     with session.store.read() as conn:
         account = people.get_account(conn, account_id)
-    members = sorted(
-        (c for cid, c in evaluation.contacts.items() if evaluation.account_of.get(cid) == account_id),
-        key=lambda c: (fold(c.name), c.id),
-    )
+    members = sorted((c for c in results.contacts if c.account_id == account_id), key=lambda c: (fold(c.name), c.id))
     stakeholders = []
     for c in members:
         person = {
             "id": c.id,
             "name": c.name,
             "title": c.title,
-            "role": c.role.value if c.role else None,
-            "style": c.style.value,
-            "stage": c.stage.value,
+            "role": c.role,
+            "style": c.style,
+            "stage": c.stage,
         }
-        health = evaluation.health.get(stored_id(c.id))
-        if health is not None:
-            person["health"], person["band"] = health.score, health.band
-        last = evaluation.stats[stored_id(c.id)].last_touch
+        last = None
+        if c.result is not None:
+            person["health"], person["band"] = c.result.score, c.result.band
+            last = c.result.figures.last_touch
         person["last_touch"] = last.isoformat() if last else None
         stakeholders.append(person)
     view = {"account": account.model_dump(mode="json"), "stakeholders": stakeholders}
-    if members and account_id in evaluation.account_health:
-        view["health"] = evaluation.account_health[account_id].to_json()
-        view["warnings"] = to_json(evaluation.account_warnings.get(account_id, []))
+    health = results.account_health().get(account_id) if members else None
+    if health is not None:
+        view["health"] = health.to_json()
+        view["warnings"] = results.account_warnings.get(account_id, [])
     covered = {s["role"] for s in stakeholders if s["role"]}
     view["roles_uncovered"] = [r.value for r in Role if r.value not in covered]
     return view

@@ -212,6 +212,15 @@ contact_snapshots = Table(
     Column("warnings", Text, nullable=False),
     Column("terms", Text, nullable=False, server_default="[]"),  # the health's terms, as `Health.to_json` gives them
     Column("advice", Text),  # tips and suggestions (JSON) as of snapshot_runs.advice_key; NULL: not worked out
+    # What the screens read besides the health (migration 0008, `store/results.Figures`): the rhythm, the
+    # last touch (UTC) and the statistics the dashboard sums.
+    Column("interval_days", Integer),
+    Column("last_touch", DateTime),
+    Column("touches_recent", Integer),
+    Column("inbound_recent", Integer),
+    Column("unprompted_inbound_recent", Integer),
+    Column("overdue_promises_mine", Integer),
+    Column("overdue_promises_theirs", Integer),
 )
 
 account_snapshots = Table(

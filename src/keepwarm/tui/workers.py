@@ -2,8 +2,8 @@
 
 Every screen loads its data in a thread worker. Engine runs share the
 session's runtime (the plugin host records problems as it goes), so they take
-turns under one lock; one evaluation is kept per version of the data and
-reused by the screens until a write bumps the version.
+turns under one lock; the stored results, brought up to date, are read once
+per version of the data and shared by the screens until a write bumps the version.
 
 Plugins run under a time budget (`keepwarm.hosting.budget`): each engine call runs
 through `budget.guarded`, in a daemon thread the worker waits on, so a plugin
@@ -26,7 +26,7 @@ from ..hosting import budget
 
 if TYPE_CHECKING:  # the engine (plugins, rule packs) loads in the first worker that runs it, not at start-up
     from ..engine.agenda import Agenda, AgendaItem
-    from ..engine.evaluate import Evaluation
+    from ..services.results import Results
     from ..store.watch import ChangeWatcher
 
 
@@ -35,8 +35,8 @@ class EngineGate:
         self.session = session
         self.lock = threading.RLock()
         self.version = 0
-        self._evaluation: Evaluation | None = None
-        self._evaluated_at = -1
+        self._results: Results | None = None
+        self._read_at = -1
         #: Set by the app: told about the gate's own writes, so that they are not taken for news.
         self.watcher: ChangeWatcher | None = None  # the app's, once it is mounted
         self._holder: int | None = None  # the thread that holds the lock for the current engine work
@@ -76,20 +76,25 @@ class EngineGate:
             self.version += 1
             return self.version
 
-    def evaluation(self) -> Evaluation:
+    def results(self) -> Results:
+        """Every contact's stored result, brought up to date (`services.results.current`): what the
+        dashboard and the lists of contacts and accounts show."""
         with self._turn():
-            return budget.guarded(self._evaluate)
+            return budget.guarded(self._read_results)
 
-    def _evaluate(self) -> Evaluation:
+    def _read_results(self) -> Results:
         # lazy for start-up: the engine loads in the worker, after the first paint
-        from ..engine.evaluate import evaluate
+        from ..services.results import current
 
         with self._turn():
-            if self._evaluation is None or self._evaluated_at != self.version:
+            if self._results is None or self._read_at != self.version:
                 version = self.version
-                self._evaluation = evaluate(self.session, persist=False)
-                self._evaluated_at = version
-            return self._evaluation
+                try:
+                    self._results = current(self.session)
+                finally:
+                    self._own_writes()  # the results the refresh stored are our own
+                self._read_at = version
+            return self._results
 
     def agenda(self, days: int = 7, *, advice: bool = True) -> Agenda:
         """The agenda; its engine run stores the follow-ups the rules propose.

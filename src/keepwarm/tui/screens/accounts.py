@@ -166,7 +166,7 @@ class AccountsScreen(DataScreen):
     # ------------------------------------------------------------- data
 
     def fetch(self) -> list[AccountRow]:
-        return [view_of(AccountRow, a) for a in queries.account_rows(self.app.session, self.app.gate.evaluation())]
+        return [view_of(AccountRow, a) for a in queries.account_rows(self.app.session, self.app.gate.results())]
 
     def show(self, accounts: list[AccountRow]) -> None:
         self.accounts = accounts
@@ -219,7 +219,7 @@ class AccountsScreen(DataScreen):
         try:
             version = gate.version
             view = AccountView.from_json(
-                gate.run(lambda: queries.account_view(self.app.session, account_id, gate.evaluation()))
+                gate.run(lambda: queries.account_view(self.app.session, account_id, gate.results()))
             )
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")

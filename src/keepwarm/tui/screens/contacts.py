@@ -93,7 +93,7 @@ class ContactsScreen(DataScreen):
     # ------------------------------------------------------------- data
 
     def fetch(self) -> tuple[list[dict], dict[int, ContactRow]]:
-        rows = queries.contact_rows(self.app.session, self.app.gate.evaluation())
+        rows = queries.contact_rows(self.app.session, self.app.gate.results())
         shown = (view_of(ContactRow, row) for row in rows)
         return rows, {row.id: row for row in shown}
 

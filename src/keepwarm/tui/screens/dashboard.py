@@ -100,9 +100,7 @@ class DashboardScreen(DataScreen):
         self.query_one("#owner", Select).display = False
 
     def fetch(self) -> Kpis:
-        return Kpis.from_json(
-            self.app.gate.run(dashboard.kpis, self.app.session, evaluation=self.app.gate.evaluation())
-        )
+        return Kpis.from_json(self.app.gate.run(dashboard.kpis, self.app.session, results=self.app.gate.results()))
 
     def show(self, data: Kpis) -> None:
         self.data = data

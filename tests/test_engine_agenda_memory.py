@@ -115,3 +115,28 @@ def test_the_text_agenda_and_limit_let_go_as_they_print(book, monkeypatch):
     stream = agenda.stream_json(limit=limit)
     assert len(list(stream["items"])) == limit and stream["more"] == len(agenda.items) - limit
     assert not any("warnings" in item.bare_json() for item in agenda.items) and not agenda.advisor._found
+
+
+def test_each_groups_run_is_let_go_before_the_next_group_is_read(book, monkeypatch):
+    import weakref
+
+    _touched(book)
+    monkeypatch.setattr(engine, "GROUP", 12)
+    monkeypatch.setattr(agenda_module, "ALL_EXPECTED_FROM", 1)
+    before: list[list[bool]] = []  # at each advice run's start: whether each earlier one is still alive
+    runs: list[weakref.ref] = []
+    real = engine._evaluate
+
+    def seen(session_, *, persist, contact_ids, at=None):
+        if persist:
+            return real(session_, persist=persist, contact_ids=contact_ids, at=at)
+        before.append([ref() is not None for ref in runs])
+        run = real(session_, persist=persist, contact_ids=contact_ids, at=at)
+        runs.append(weakref.ref(run))
+        return run
+
+    monkeypatch.setattr(engine, "_evaluate", seen)
+    agenda = build_agenda(book, advice=False)
+    items = list(agenda.stream_json()["items"])
+    assert items and len(runs) > 2
+    assert before == [[False] * n for n in range(len(runs))]  # none held while the next group runs

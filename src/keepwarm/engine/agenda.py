@@ -140,20 +140,23 @@ class Advisor:
 
     def _work_out_in_groups(self, key: str, contact_ids: list[int], asked: set[int]) -> None:
         """The advice of these contacts, a group of the book at a time: each group's advice stored (the
-        contacts `asked` for kept too), its run let go and its cycles collected before the next group's."""
-        for group in groups_among(self._session, contact_ids):
-            run = evaluate(self._session, persist=False, contact_ids=group)
-            worked_out: dict[int, str] = {}
-            for cid in group:
-                advice = _advice_of(run, cid)
-                if cid in asked:
-                    self._found[cid] = advice
-                if cid in run.contacts:
-                    worked_out[cid] = json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
-            del run, advice
-            self._store(key, worked_out)
-            del worked_out
-            gc.collect(0)  # the group's run, cycles included: made since the collector was paused, all young
+        contacts `asked` for kept too), its run let go and its cycles collected before the next group's.
+        The collector is paused for all the groups: each run's objects stay young, where `gc.collect(0)` finds
+        them (a run of its own would move them among the old on its way out)."""
+        with collector_paused():
+            for group in groups_among(self._session, contact_ids):
+                run = evaluate(self._session, persist=False, contact_ids=group)
+                worked_out: dict[int, str] = {}
+                for cid in group:
+                    advice = _advice_of(run, cid)
+                    if cid in asked:
+                        self._found[cid] = advice
+                    if cid in run.contacts:
+                        worked_out[cid] = json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+                del run, advice
+                self._store(key, worked_out)
+                del worked_out
+                gc.collect(0)  # the group's run, cycles included
 
     def forget(self, contact_ids: Iterable[int]) -> None:
         """Let go of these contacts' advice (asked for again, it is read from where it was stored)."""

@@ -168,7 +168,9 @@ def _stored_ranked(network: Any, wanted: str, field: str, cfg: Settings) -> list
     if found is not None:
         level = {"tags": "tag", "title": "title", "interests": "interest"}[field]
         fitting = [
-            (order, helper) for order, helper in found if not helper.do_not_contact and _match(helper, wanted, cfg) == level
+            (order, helper)
+            for order, helper in found
+            if not helper.do_not_contact and _match(helper, wanted, cfg) == level
         ]
         last = network.last_touches([helper.id for _, helper in fitting]) if fitting else {}
         ranked = [

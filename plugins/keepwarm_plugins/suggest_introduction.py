@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -140,6 +141,48 @@ def _ranked(network, topic: str, cfg: Settings) -> list[tuple]:
 NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
+# The helpers who can speak to one topic at one level, best first, from the store's network: as `_ranked`
+# for the whole network, an agenda asks for thousands of contacts against the same one, and asking the
+# store and sorting its answer for each of them would make the agenda quadratic. Kept for the network
+# asked last, by a weak reference: the network, and the run it belongs to, are let go when the run ends.
+_stored_for: tuple[Any, dict] = (None, {})
+
+
+def _stored_ranked(network: Any, wanted: str, field: str, cfg: Settings) -> list[tuple] | None:
+    """Every helper the store finds for a topic (casefolded) in one field and that fits at that level, best
+    first (rank, then the earlier contact), as (rank, order key, helper, kind, last touch); None when the
+    store cannot narrow the search."""
+    global _stored_for
+    owner, table = _stored_for
+    if owner is None or owner() is not network:
+        table = {}
+        try:
+            _stored_for = (weakref.ref(network), table)
+        except TypeError:  # a network that cannot be referred to weakly: nothing kept
+            pass
+    key = (wanted, field, cfg.expert_prefix, cfg.match_titles, cfg.match_interests)
+    if key in table:
+        return table[key]
+    found = network.candidates(wanted, field)
+    ranked = None
+    if found is not None:
+        level = {"tags": "tag", "title": "title", "interests": "interest"}[field]
+        fitting = [
+            (order, helper)
+            for order, helper in found
+            if not helper.do_not_contact and _match(helper, wanted, cfg) == level
+        ]
+        last = network.last_touches([helper.id for _, helper in fitting]) if fitting else {}
+        ranked = [
+            ((STRENGTH[level], last.get(helper.id) or NEVER), order, helper, level, last.get(helper.id))
+            for order, helper in fitting
+        ]
+        ranked.sort(key=lambda item: item[1])  # the earlier contact first among equal ranks (a stable sort)
+        ranked.sort(key=lambda item: item[0], reverse=True)
+    table[key] = ranked
+    return ranked
+
+
 def _best_in_store(ctx: ContactContext, topic: str, cfg: Settings, own_account: str | None):
     """The topic's best helper, asking the store level by level (tag, title, interest): a detail view's path.
 
@@ -151,27 +194,13 @@ def _best_in_store(ctx: ContactContext, topic: str, cfg: Settings, own_account: 
     # The store's network (the caller checked it has `candidates`), which answers these queries.
     network: Any = ctx.network
     for field in fields:
-        found = network.candidates(wanted, field)
-        if found is None:
+        ranked = _stored_ranked(network, wanted, field, cfg)
+        if ranked is None:
             return None
-        level = {"tags": "tag", "title": "title", "interests": "interest"}[field]
-        fitting = [
-            (order, helper)
-            for order, helper in found
-            if not helper.do_not_contact
-            and helper.id != ctx.contact.id
-            and not (own_account and helper.account == own_account)
-            and _match(helper, topic, cfg) == level
-        ]
-        if not fitting:
-            continue
-        last = network.last_touches([helper.id for _, helper in fitting])
-        best = None
-        for order, helper in fitting:
-            rank = (STRENGTH[level], last.get(helper.id) or NEVER)
-            if best is None or rank > best[0] or (rank == best[0] and order < best[1]):
-                best = (rank, order, helper, level, last.get(helper.id))
-        return best
+        for found in ranked:
+            helper = found[2]
+            if helper.id != ctx.contact.id and not (own_account and helper.account == own_account):
+                return found
     return ()
 
 

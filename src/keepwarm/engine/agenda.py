@@ -12,11 +12,17 @@ read the whole network, so any change anywhere makes it stale (`Advisor`). It is
 had when an item is shown: kept, or worked out then (the CLI asks as it prints,
 in batches, and with `--limit` only for the items it prints; the TUI as the
 cursor moves).
+
+A printed agenda holds one batch at a time: the stored texts that make its rows
+whole are read a batch at a time, and as the printer passes an item its whole
+row and its advice are let go (`Agenda.shown`). At 50,000 contacts an agenda of
+25,000 items held them all, several hundred megabytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,16 +34,16 @@ from ..hosting.host import PluginProblem
 from ..hosting.runtime import Runtime
 from ..model import Channel, FollowUp
 from ..store import snapshots
-from .evaluate import Evaluation, collector_paused, evaluate, refresh
+from .evaluate import Evaluation, collector_paused, evaluate, groups_among, refresh
 from .health import Health, HealthTerm
 from .state import fingerprint
 
 #: How many items' advice is asked for at a time as an agenda is printed: the first print while the rest wait.
 ADVICE_BATCH = 500
-#: From this many contacts without kept advice, one run over the whole book works it out for all of them:
-#: a run over some reads the network from the database for each of their introductions, which at a few
-#: hundred contacts cost more than reading the whole book once.
-WHOLE_BOOK_FROM = 300
+#: From this many contacts without kept advice, the advice of every contact the agenda will show is worked
+#: out at once, a group of the book at a time (`groups_among`), and stored as each group is done: one run
+#: per group rather than one per batch.
+ALL_EXPECTED_FROM = 300
 
 
 class Advisor:
@@ -47,10 +53,15 @@ class Advisor:
     book's version it was worked out at (`snapshots.store_advice`): any change
     anywhere, another day, other rules or plugins, and it is worked out again:
     from the run that just stored results while the book is as it left it (`latest`),
-    else from a run over the contacts asked for, or over the whole book when many
-    are (`WHOLE_BOOK_FROM`); those runs store nothing else. With `evaluation` (a run
-    as of another day, or over a book that cannot be written), that run's advice,
-    never kept.
+    else from a run over the contacts asked for, or, when many are (`ALL_EXPECTED_FROM`),
+    from runs over every contact expected a group of the book at a time, each group's
+    advice stored and the group's run let go before the next: a large book is never
+    evaluated whole at once for advice. Those runs store nothing else. With
+    `evaluation` (a run as of another day, or over a book that cannot be written),
+    that run's advice, never kept.
+
+    It holds the advice asked for until told to let it go (`forget`): a printer
+    holds a batch, not the agenda.
     """
 
     def __init__(
@@ -106,15 +117,51 @@ class Advisor:
                 keep(latest, cid)
             missing = [cid for cid in missing if cid not in self._found]
         if missing:
-            expected = len(missing) + sum(1 for cid in self._expected if cid not in self._found and cid not in wanted)
-            whole = expected >= WHOLE_BOOK_FROM
-            run = evaluate(session, persist=False, contact_ids=None if whole else missing)
-            for cid in [*missing, *(self._expected if whole else ())]:
-                if cid not in self._found:
+            asked = set(wanted)
+            more = [cid for cid in self._expected if cid not in self._found and cid not in asked]
+            if self._latest is not None and self._latest[1] == key:  # had from the latest run when asked for
+                more = [cid for cid in more if cid not in self._latest[0].contacts]
+            if len(missing) + len(more) < ALL_EXPECTED_FROM:
+                run = evaluate(session, persist=False, contact_ids=missing)
+                for cid in missing:
                     keep(run, cid)
+            else:
+                self._work_out_in_groups(key, [*missing, *more], asked)
+                for cid in missing:
+                    if cid not in self._found:  # no longer in the book: no advice
+                        self._found[cid] = {"tips": [], "suggestions": []}
+        self._store(key, worked_out)
+
+    def _store(self, key: str, worked_out: dict[int, str]) -> None:
+        session = self._session
         if not session.store.read_only:
             with session.store.write() as conn:
                 snapshots.store_advice(conn, key, worked_out, [p.to_json() for p in session.runtime.host.problems])
+
+    def _work_out_in_groups(self, key: str, contact_ids: list[int], asked: set[int]) -> None:
+        """The advice of these contacts, a group of the book at a time: each group's advice stored (the
+        contacts `asked` for kept too), its run let go and its cycles collected before the next group's.
+        The collector is paused for all the groups: each run's objects stay young, where `gc.collect(0)` finds
+        them (a run of its own would move them among the old on its way out)."""
+        with collector_paused():
+            for group in groups_among(self._session, contact_ids):
+                run = evaluate(self._session, persist=False, contact_ids=group)
+                worked_out: dict[int, str] = {}
+                for cid in group:
+                    advice = _advice_of(run, cid)
+                    if cid in asked:
+                        self._found[cid] = advice
+                    if cid in run.contacts:
+                        worked_out[cid] = json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+                del run, advice
+                self._store(key, worked_out)
+                del worked_out
+                gc.collect(0)  # the group's run, cycles included
+
+    def forget(self, contact_ids: Iterable[int]) -> None:
+        """Let go of these contacts' advice (asked for again, it is read from where it was stored)."""
+        for cid in contact_ids:
+            self._found.pop(cid, None)
 
     def _advice(self, contact_id: int) -> dict:
         if contact_id not in self._found:
@@ -146,17 +193,24 @@ def _advice_of(evaluation: Evaluation, contact_id: int) -> dict:
 
 
 class _Texts:
-    """The stored texts that make an agenda's rows whole, read for all its rows when the first is wanted."""
+    """The stored texts that make an agenda's rows whole, read for a batch of rows (`ADVICE_BATCH`) when one
+    of them is wanted, the batch read before let go: one query per batch, and one batch held."""
 
     def __init__(self, session: Session, contact_ids: list[int]) -> None:
-        self._session, self._ids = session, contact_ids
-        self._found: dict[int, tuple] | None = None
+        self._session, self._ids = session, contact_ids  # each row's contact, in the agenda's order
+        self._batch: int | None = None
+        self._found: dict[int, tuple] = {}
 
-    def __call__(self, contact_id: int) -> tuple | None:
-        if self._found is None:
+    def __call__(self, position: int) -> tuple | None:
+        """The texts of the row at this position in the agenda."""
+        size = ADVICE_BATCH
+        batch = position // size
+        if batch != self._batch:
+            self._found = {}  # the batch before let go first
             with self._session.store.read() as conn:
-                self._found = snapshots.texts_of(conn, self._ids)
-        return self._found.get(contact_id)
+                self._found = snapshots.texts_of(conn, self._ids[batch * size : (batch + 1) * size])
+            self._batch = batch
+        return self._found.get(self._ids[position])
 
 
 class AgendaContact(NamedTuple):
@@ -178,17 +232,31 @@ class AgendaItem:
     advisor: Advisor = field(repr=False, compare=False)
     #: How many of the best suggestions the agenda shows.
     shown: int = 3
-    #: Reads the stored texts that make rows whole, for every item of the agenda at once (`_Texts`).
+    #: Reads the stored texts that make rows whole, a batch of the agenda's rows at a time (`_Texts`).
     _texts: _Texts | None = field(default=None, repr=False, compare=False)
+    #: Where the row is in the agenda: what `_texts` reads its texts by.
+    _position: int = field(default=0, repr=False, compare=False)
     _followup: FollowUp | None = field(default=None, repr=False, compare=False)
+    #: The row made whole (`row`), kept until `release`.
+    _whole: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def row(self) -> dict:
         """The row's JSON (`Agenda.to_json(advice=False)`'s item)."""
-        if "warnings" not in self._row:
+        if "warnings" in self._row:
+            return self._row
+        if self._whole is None:
             assert self._texts is not None  # a row without its warnings comes from the store
-            snapshots.filled(self._row, self._texts(self.contact_id))
-        return self._row
+            whole = dict(self._row)
+            if "health" in whole:
+                whole["health"] = dict(whole["health"])
+            self._whole = snapshots.filled(whole, self._texts(self._position))
+        return self._whole
+
+    def release(self) -> None:
+        """Let go of what was read or worked out for this row beyond the row as read (asked for again,
+        it is read again): a printer that has printed it needs it no more."""
+        self._whole = self._followup = None
 
     @property
     def followup(self) -> FollowUp:
@@ -242,7 +310,7 @@ class AgendaItem:
     def bare_json(self) -> dict:
         """The row as read, without what is read apart (the health's terms, the warnings) unless it has them:
         what a screen of rows paints."""
-        return self._row
+        return self._whole if self._whole is not None else self._row
 
     def to_json(self, *, advice: bool = True) -> dict:
         """Without `advice`, no "tips" and "suggestions" keys (`advice_json()` gives them later)."""
@@ -296,7 +364,12 @@ class Agenda:
 
     def shown(self, limit: int | None = None, *, advice: bool = True) -> Iterator[AgendaItem]:
         """The items (the first `limit`), each with its advice ready when `advice`: worked out a batch at
-        a time as a printer reaches it (stored advice is read, the rest worked out in as few runs as can be)."""
+        a time as a printer reaches it (stored advice is read, the rest worked out in as few runs as can be).
+
+        For a printer that goes through once: as it passes an item, the item's whole row is let go, and
+        its advice once the batch is passed, so that the agenda holds a batch, not every row and its advice.
+        Anything asked of a passed item later is read, or worked out, again.
+        """
         items = self.items if limit is None else self.items[:limit]
         with collector_paused():
             if advice:
@@ -305,7 +378,10 @@ class Agenda:
                 batch = items[start : start + ADVICE_BATCH]
                 if advice:
                     self.advisor.prepare(item.contact_id for item in batch)
-                yield from batch
+                for item in batch:
+                    yield item
+                    item.release()
+                self.advisor.forget(item.contact_id for item in batch)
 
     def _items_json(self, items: list[AgendaItem], advice: bool) -> Iterator[dict]:
         for item in self.shown(len(items), advice=advice):
@@ -377,8 +453,8 @@ def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
     shown = runtime.engine.suggestions_shown
     items = []
     if stored is not None:
-        texts = _Texts(session, [row["contact"]["id"] for row in stored.items if "warnings" not in row])
-        items = [AgendaItem(row, advisor, shown, texts) for row in stored.items]
+        texts = _Texts(session, [row["contact"]["id"] for row in stored.items])
+        items = [AgendaItem(row, advisor, shown, texts, position) for position, row in enumerate(stored.items)]
     return Agenda(
         on=start,
         until=start + dt.timedelta(days=days),

@@ -289,6 +289,19 @@ def _groups(conn) -> list[list[int]] | None:
     return groups
 
 
+def groups_among(session: Session, contact_ids: Iterable[int]) -> list[list[int]]:
+    """These contacts as the book's groups hold them (`_groups`), in one group when the book is one.
+
+    A run over a group's contacts reads their accounts' other members too: within
+    a group of the book, no more than about `GROUP` contacts, however many of its
+    contacts are wanted. Contacts no longer in the book are left out.
+    """
+    wanted = set(contact_ids)
+    with session.store.read() as conn:
+        groups = _groups(conn) or [[cid for cid, _ in people.contact_accounts(conn)]]
+    return [found for found in ([cid for cid in group if cid in wanted] for group in groups) if found]
+
+
 def _evaluate_in_groups(session: Session, groups: list[list[int]]) -> Evaluation:
     """The whole book, a group of contacts at a time: each group's results are stored and let go before the
     next is read, so a large book never holds every contact's statistics and contexts at once. Then the

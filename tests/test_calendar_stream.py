@@ -1,0 +1,125 @@
+"""`keepwarm export ics` and `calendar publish` build their entries a chunk at a time (issue 19: every
+command under 400 MB at 50,000 contacts).
+
+The files must not change by a byte: `golden/calendar_exports.json.gz` holds the exports of a
+scenario book recorded with the code that held every entry at once (before the stream): a first
+export with yearly dates, the same book days later after the user closed, snoozed and edited things
+(cancellations, SEQUENCE raised, late items moved to today), again after the cancellations are
+forgotten, to-dos, one account's calendar, and what a first publish would create. A dry export (the
+engine stores nothing) is among them. After a deliberate change of the calendar's output, record
+it again with `KEEPWARM_WRITE_GOLDEN=1 pytest tests/test_calendar_stream.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from keepwarm.calendar import caldav_publish, export
+from keepwarm.calendar.entries import Entry
+from keepwarm.home.session import Session
+from keepwarm.hosting.host import PluginHost
+from keepwarm.hosting.runtime import build_runtime
+from keepwarm.model import DateKind, ImportantDate
+from keepwarm.services import devdata
+from keepwarm.store import contacts as people
+from keepwarm.store import followups as plans
+
+GOLDEN = Path(__file__).parent / "golden" / "calendar_exports.json.gz"
+LATER = dt.timedelta(days=3)
+FORGOTTEN = dt.timedelta(days=75)
+
+
+def _session(db: Path, now: dt.datetime) -> Session:
+    session = Session(db, now=now)
+    session.__dict__["runtime"] = build_runtime(host=PluginHost(packages=False, plugins_dir=None).load())
+    return session
+
+
+def _export(session: Session, target: str, **options) -> str:
+    selection = export.Selection(**{"days": 3650, "alarm_minutes": 30, **options})
+    result = export.build_export(session, selection, target)
+    data = b"".join(result.chunks())
+    if selection.persist:
+        result.commit(session.now)
+    return data.decode("utf-8") + json.dumps(result.counts, sort_keys=True)
+
+
+def _publish(session: Session, **options) -> list[list[str]]:
+    selection = export.Selection(**{"days": 60, "alarm_minutes": 30, **options})
+    desired, _runtime = export.publish_entries(session, selection, set())
+    plan = caldav_publish.make_plan(desired, {}, selection.kind)
+    return [[e.uid, e.fingerprint(), export.render_object(session, e)] for e in plan.create]
+
+
+def _dates(session: Session) -> None:
+    """Yearly dates, two of them under one UID: the same date twice, and the same day in another year."""
+    with session.store.write() as conn:
+        ids = sorted(people.contact_names(conn))
+        for n, cid in enumerate(ids[:12]):
+            person = people.get_contact(conn, cid)
+            dates = [ImportantDate(kind=DateKind.BIRTHDAY, month=1 + n % 12, day=3 + n, year=1970 + n)]
+            if n == 0:
+                dates += [dates[0], ImportantDate(kind=DateKind.BIRTHDAY, month=1, day=3, year=1971)]
+            if n == 1:
+                dates.append(ImportantDate(kind=DateKind.CUSTOM, month=2, day=29, label="Leap, day; \\ 🎉"))
+            people.update_contact(conn, cid, person.model_copy(update={"dates": dates}), session.now)
+
+
+def _user_changes(session: Session) -> None:
+    now = session.now
+    with session.store.write() as conn:
+        items = plans.list_followups(conn, statuses=plans.OPEN_STATES)
+        plans.complete_followup(conn, items[0].id, now)
+        plans.dismiss_followup(conn, items[1].id, now)
+        plans.snooze_followup(conn, items[2].id, session.today + dt.timedelta(days=9), now)
+        quiet = people.get_contact(conn, items[3].contact_id)
+        people.update_contact(conn, quiet.id, quiet.model_copy(update={"do_not_contact": True}), now)
+        renamed = people.get_contact(conn, items[4].contact_id)
+        people.update_contact(conn, renamed.id, renamed.model_copy(update={"name": renamed.name + " Jr."}), now)
+        people.delete_contact(conn, items[5].contact_id)
+
+
+def _record(tmp_path: Path, now: dt.datetime) -> dict[str, object]:
+    db = tmp_path / "book.sqlite"
+    first = _session(db, now)
+    devdata.generate(first, contacts=45, interactions_per_contact=6, seed=5)
+    _dates(first)
+    out: dict[str, object] = {"dry": _export(first, "dry.ics", persist=False, dates=True)}
+    out["first"] = _export(first, "a.ics", dates=True)
+    out["first_again"] = _export(first, "a.ics", dates=True)
+    out["todo"] = _export(first, "t.ics", todo=True, days=30)
+    with first.store.read() as conn:
+        account = next(c.account for c in people.list_contacts(conn) if c.account)
+    out["account"] = _export(first, "acc.ics", account=account)
+    _user_changes(first)
+    first.close()
+    later = _session(db, now + LATER)
+    out["later"] = _export(later, "a.ics", dates=True)
+    out["todo_later"] = _export(later, "t.ics", todo=True, days=30)
+    out["publish"] = _publish(later)
+    later.close()
+    last = _session(db, now + FORGOTTEN)
+    out["forgotten"] = _export(last, "a.ics", dates=True)
+    last.close()
+    return out
+
+
+def test_the_streamed_exports_are_the_bytes_recorded_before_the_stream(tmp_path, home, monkeypatch):
+    monkeypatch.setattr(export, "CHUNK", 7, raising=False)  # many chunks, even on a small book
+    got = _record(tmp_path, dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc))
+    if os.environ.get("KEEPWARM_WRITE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_bytes(gzip.compress(json.dumps(got, indent=0, ensure_ascii=False).encode("utf-8"), mtime=0))
+    expected = json.loads(gzip.decompress(GOLDEN.read_bytes()))
+    assert sorted(got) == sorted(expected)
+    for name in expected:
+        assert got[name] == expected[name], name
+    assert "STATUS:CANCELLED" in got["later"] and "STATUS:CANCELLED" not in got["forgotten"]  # type: ignore[operator]
+    assert "SEQUENCE:1" in got["later"] and "days late" in got["later"]  # type: ignore[operator]

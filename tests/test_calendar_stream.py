@@ -19,7 +19,7 @@ import json
 import os
 from pathlib import Path
 
-import pytest
+from sqlalchemy import String, cast, update
 
 from keepwarm.calendar import caldav_publish, export
 from keepwarm.calendar.entries import Entry
@@ -30,6 +30,7 @@ from keepwarm.model import DateKind, ImportantDate
 from keepwarm.services import devdata
 from keepwarm.store import contacts as people
 from keepwarm.store import followups as plans
+from keepwarm.store.schema import contacts as contacts_table
 
 GOLDEN = Path(__file__).parent / "golden" / "calendar_exports.json.gz"
 LATER = dt.timedelta(days=3)
@@ -90,6 +91,8 @@ def _record(tmp_path: Path, now: dt.datetime) -> dict[str, object]:
     db = tmp_path / "book.sqlite"
     first = _session(db, now)
     devdata.generate(first, contacts=45, interactions_per_contact=6, seed=5)
+    with first.store.write() as conn:  # the UIDs name the contacts: random ones would differ from the record
+        conn.execute(update(contacts_table).values(uid="golden-" + cast(contacts_table.c.id, String)))
     _dates(first)
     out: dict[str, object] = {"dry": _export(first, "dry.ics", persist=False, dates=True)}
     out["first"] = _export(first, "a.ics", dates=True)
@@ -112,7 +115,10 @@ def _record(tmp_path: Path, now: dt.datetime) -> dict[str, object]:
 
 
 def test_the_streamed_exports_are_the_bytes_recorded_before_the_stream(tmp_path, home, monkeypatch):
-    monkeypatch.setattr(export, "CHUNK", 7, raising=False)  # many chunks, even on a small book
+    from keepwarm.calendar import source
+
+    monkeypatch.setattr(source, "CHUNK", 7)  # many chunks, even on a small book
+    monkeypatch.setattr(source, "READ", 11)
     got = _record(tmp_path, dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc))
     if os.environ.get("KEEPWARM_WRITE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(exist_ok=True)

@@ -129,3 +129,30 @@ def test_the_streamed_exports_are_the_bytes_recorded_before_the_stream(tmp_path,
         assert got[name] == expected[name], name
     assert "STATUS:CANCELLED" in got["later"] and "STATUS:CANCELLED" not in got["forgotten"]  # type: ignore[operator]
     assert "SEQUENCE:1" in got["later"] and "days late" in got["later"]  # type: ignore[operator]
+
+
+def _live_entries() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Entry))
+
+
+def test_an_export_holds_a_chunk_of_entries_at_a_time(tmp_path, home, monkeypatch):
+    """Entries are made, settled and written a chunk at a time: never every entry of the file at once."""
+    from keepwarm.calendar import serialize, source
+
+    monkeypatch.setattr(source, "CHUNK", 5)
+    monkeypatch.setattr(serialize, "BATCH", 8)  # bytes handed on every 8 components: a look in between
+    session = _session(tmp_path / "book.sqlite", dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc))
+    devdata.generate(session, contacts=45, interactions_per_contact=6, seed=5)
+    _dates(session)
+    result = export.build_export(session, export.Selection(days=3650, alarm_minutes=30, dates=True), "a.ics")
+    before = _live_entries()
+    most, pieces = 0, []
+    for piece in result.chunks():
+        pieces.append(piece)
+        most = max(most, _live_entries() - before)
+    written = b"".join(pieces).count(b"BEGIN:VEVENT")
+    assert written > 60 and result.counts["active"] == written + 1  # the date given twice is written once
+    assert most <= 5, f"{most} entries held at once while writing {written}"
+    assert _live_entries() == before
+    session.close()

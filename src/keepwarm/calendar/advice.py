@@ -37,8 +37,11 @@ AdviceFor = Callable[[int], Advice]
 class Consultation:
     advice_for: AdviceFor
     runtime: Runtime  # for reporting plugin problems
-    #: Works out the advice of these contacts at once (before `advice_for` is asked for each).
+    #: Works out the advice of these contacts at once (before `advice_for` is asked for each); the
+    #: warnings of those prepared before are let go (a calendar is made a chunk of contacts at a time).
     prepare: Callable[[Iterable[int]], None] = lambda _ids: None
+    #: The contacts whose advice will be asked for, in that order (`Advisor.expect`).
+    expect: Callable[[Iterable[int]], None] = lambda _ids: None
 
 
 def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: bool) -> Consultation:
@@ -59,7 +62,10 @@ def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: boo
     warnings: dict[int, list[Warning]] = {}
 
     def prepare(ids: Iterable[int]) -> None:
-        wanted = [cid for cid in dict.fromkeys(ids) if cid not in warnings]
+        wanted = list(dict.fromkeys(ids))
+        if all(cid in warnings for cid in wanted):
+            return
+        warnings.clear()
         advisor.prepare(wanted)
         if given is not None:
             warnings.update((cid, list(given.warnings.get(cid, []))) for cid in wanted)
@@ -78,4 +84,4 @@ def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: boo
             suggestions=advisor.suggestions(contact_id)[:shown],
         )
 
-    return Consultation(advice_for, session.runtime, prepare)
+    return Consultation(advice_for, session.runtime, prepare, advisor.expect)

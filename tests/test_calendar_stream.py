@@ -156,3 +156,27 @@ def test_an_export_holds_a_chunk_of_entries_at_a_time(tmp_path, home, monkeypatc
     assert most <= 5, f"{most} entries held at once while writing {written}"
     assert _live_entries() == before
     session.close()
+
+
+def test_a_publish_keeps_only_the_entries_it_sends():
+    """`calendar publish` reads the entries as they are made: an unchanged one is kept by its UID alone."""
+    day = dt.date(2026, 12, 1)
+
+    def made(n: int) -> Entry:
+        return Entry(uid=f"keepwarm-followup-{n}-x@keepwarm", kind="VEVENT", summary=f"Call {n}", start=day,
+                     description="notes " * 200)
+
+    remote = {e.uid: caldav_publish.Remote(e.uid, f"/c/{n}.ics", e.fingerprint(), 0, e.summary)
+              for n, e in enumerate(made(n) for n in range(40))}
+    remote[made(7).uid].fingerprint = "old"
+    held: list[int] = []
+    before = _live_entries()
+
+    def desired():
+        for n in range(40):
+            yield made(n)
+            held.append(_live_entries() - before)
+
+    plan = caldav_publish.make_plan(desired(), remote)
+    assert plan.unchanged == 39 and [e.uid for e, _ in plan.update] == [made(7).uid] and not plan.create
+    assert max(held) <= 2, held  # the one being read, and the one to update

@@ -13,10 +13,10 @@ it again with `KEEPWARM_WRITE_GOLDEN=1 pytest tests/test_calendar_stream.py` and
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import gzip
 import json
 import os
+import weakref
 from pathlib import Path
 
 from sqlalchemy import String, cast, update
@@ -131,52 +131,77 @@ def test_the_streamed_exports_are_the_bytes_recorded_before_the_stream(tmp_path,
     assert "SEQUENCE:1" in got["later"] and "days late" in got["later"]  # type: ignore[operator]
 
 
-def _live_entries() -> int:
-    gc.collect()
-    return sum(1 for o in gc.get_objects() if isinstance(o, Entry))
+class _Made:
+    """Every entry made, by weak reference: how many are alive at a time (no collection needed, entries
+    hold no cycles)."""
+
+    def __init__(self) -> None:
+        self.refs: list[weakref.ref] = []
+
+    def __call__(self, entry: Entry) -> Entry:
+        self.refs.append(weakref.ref(entry))
+        return entry
+
+    def watch(self, monkeypatch, module, name: str, pick=lambda found: found) -> None:
+        real = getattr(module, name)
+
+        def made(*args, **kwargs):
+            found = real(*args, **kwargs)
+            self(pick(found))
+            return found
+
+        monkeypatch.setattr(module, name, made)
+
+    @property
+    def alive(self) -> int:
+        return sum(1 for ref in self.refs if ref() is not None)
 
 
 def test_an_export_holds_a_chunk_of_entries_at_a_time(tmp_path, home, monkeypatch):
     """Entries are made, settled and written a chunk at a time: never every entry of the file at once."""
-    from keepwarm.calendar import serialize, source
+    from keepwarm.calendar import events, serialize, source
 
     monkeypatch.setattr(source, "CHUNK", 5)
-    monkeypatch.setattr(serialize, "BATCH", 8)  # bytes handed on every 8 components: a look in between
+    monkeypatch.setattr(serialize, "BATCH", 3)  # bytes handed on every 3 components: a look in between
     session = _session(tmp_path / "book.sqlite", dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc))
     devdata.generate(session, contacts=45, interactions_per_contact=6, seed=5)
     _dates(session)
     result = export.build_export(session, export.Selection(days=3650, alarm_minutes=30, dates=True), "a.ics")
-    before = _live_entries()
+    made = _Made()
+    for name in ("followup_entry", "date_entry"):
+        made.watch(monkeypatch, events, name)
+    for name in ("settle_current", "settle_gone"):
+        made.watch(monkeypatch, source, name, pick=lambda found: found[0])
     most, pieces = 0, []
     for piece in result.chunks():
         pieces.append(piece)
-        most = max(most, _live_entries() - before)
+        most = max(most, made.alive)
     written = b"".join(pieces).count(b"BEGIN:VEVENT")
     assert written > 60 and result.counts["active"] == written + 1  # the date given twice is written once
+    assert len(made.refs) >= 2 * written  # each made, then settled
     assert most <= 5, f"{most} entries held at once while writing {written}"
-    assert _live_entries() == before
     session.close()
 
 
 def test_a_publish_keeps_only_the_entries_it_sends():
     """`calendar publish` reads the entries as they are made: an unchanged one is kept by its UID alone."""
     day = dt.date(2026, 12, 1)
+    made = _Made()
 
-    def made(n: int) -> Entry:
+    def entry(n: int) -> Entry:
         return Entry(uid=f"keepwarm-followup-{n}-x@keepwarm", kind="VEVENT", summary=f"Call {n}", start=day,
                      description="notes " * 200)
 
     remote = {e.uid: caldav_publish.Remote(e.uid, f"/c/{n}.ics", e.fingerprint(), 0, e.summary)
-              for n, e in enumerate(made(n) for n in range(40))}
-    remote[made(7).uid].fingerprint = "old"
+              for n, e in enumerate(entry(n) for n in range(40))}
+    remote[entry(7).uid].fingerprint = "old"
     held: list[int] = []
-    before = _live_entries()
 
     def desired():
         for n in range(40):
-            yield made(n)
-            held.append(_live_entries() - before)
+            yield made(entry(n))
+            held.append(made.alive)
 
     plan = caldav_publish.make_plan(desired(), remote)
-    assert plan.unchanged == 39 and [e.uid for e, _ in plan.update] == [made(7).uid] and not plan.create
+    assert plan.unchanged == 39 and [e.uid for e, _ in plan.update] == [entry(7).uid] and not plan.create
     assert max(held) <= 2, held  # the one being read, and the one to update

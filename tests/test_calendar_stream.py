@@ -26,6 +26,7 @@ from keepwarm.calendar.entries import Entry
 from keepwarm.home.session import Session
 from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
+from keepwarm.plugin import hookimpl
 from keepwarm.model import DateKind, ImportantDate
 from keepwarm.services import devdata
 from keepwarm.store import contacts as people
@@ -205,3 +206,33 @@ def test_a_publish_keeps_only_the_entries_it_sends():
     plan = caldav_publish.make_plan(desired(), remote)
     assert plan.unchanged == 39 and [e.uid for e, _ in plan.update] == [entry(7).uid] and not plan.create
     assert max(held) <= 2, held  # the one being read, and the one to update
+
+
+class _Asked:
+    """Gives no advice; counts the contacts tips were asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    @hookimpl
+    def keepwarm_tips(self, ctx):
+        self.asked.append(ctx.contact.id)
+        return []
+
+
+def test_a_publish_after_an_export_with_nothing_changed_reuses_its_results_and_advice(tmp_path, home, monkeypatch):
+    from keepwarm.calendar import source
+
+    monkeypatch.setattr(source, "CHUNK", 6)  # advice asked a chunk at a time, each chunk its own Advisor
+    session = _session(tmp_path / "book.sqlite", dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc))
+    devdata.generate(session, contacts=45, interactions_per_contact=6, seed=5)
+    asked = _Asked()
+    session.runtime.host.register_for_test(asked, "asked")
+    selection = export.Selection(days=60, alarm_minutes=30)
+    written = export.build_export(session, selection, "a.ics").text
+    assert len(set(asked.asked)) > 12 and len(asked.asked) == len(set(asked.asked))  # each contact asked once
+    asked.asked.clear()
+    published = list(export.publish_entries(session, selection, set())[0])
+    assert asked.asked == [] and len(published) == written.count("BEGIN:VEVENT") > 12
+    assert export.build_export(session, selection, "a.ics").text == written and asked.asked == []
+    session.close()

@@ -26,8 +26,8 @@ from keepwarm.calendar.entries import Entry
 from keepwarm.home.session import Session
 from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
-from keepwarm.plugin import hookimpl
 from keepwarm.model import DateKind, ImportantDate
+from keepwarm.plugin import hookimpl
 from keepwarm.services import devdata
 from keepwarm.store import contacts as people
 from keepwarm.store import followups as plans

@@ -236,3 +236,23 @@ def test_a_publish_after_an_export_with_nothing_changed_reuses_its_results_and_a
     assert asked.asked == [] and len(published) == written.count("BEGIN:VEVENT") > 12
     assert export.build_export(session, selection, "a.ics").text == written and asked.asked == []
     session.close()
+
+
+def test_a_follow_up_closed_while_the_file_is_written_is_cancelled_not_forgotten(tmp_path, home):
+    """The entries are listed first and made later: one closed in between (by another process) must still
+    reach the calendar as cancelled, and stay in the record, or the calendar would keep it for ever."""
+    session = _session(tmp_path / "book.sqlite", dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc))
+    devdata.generate(session, contacts=45, interactions_per_contact=6, seed=5)
+    selection = export.Selection(days=3650, alarm_minutes=30)
+    first = export.build_export(session, selection, "a.ics")
+    assert b"".join(first.chunks())
+    first.commit(session.now)
+    uid, record = next((u, r) for u, r in sorted(first.records.items()) if r.followup_id is not None)
+    listed = export.build_export(session, selection, "a.ics")  # listed: the follow-up is open
+    with session.store.write() as conn:
+        plans.dismiss_followup(conn, record.followup_id, session.now)
+    text = b"".join(listed.chunks()).decode("utf-8")
+    event = next(block for block in text.split("BEGIN:VEVENT")[1:] if f"UID:{uid}\r\n" in block)
+    assert "STATUS:CANCELLED" in event and listed.counts["cancelled"] == 1
+    assert listed.records[uid].cancelled_at is not None
+    session.close()

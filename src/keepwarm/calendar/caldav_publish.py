@@ -65,14 +65,14 @@ def make_plan(desired: Iterable[Entry], remote: dict[str, Remote], kind: str = "
             there = remote.get(entry.uid)
             send = there is None or there.fingerprint != entry.fingerprint()
             wanted[entry.uid] = (str(entry.start), entry if send else None)
-    for uid, (_start, entry) in sorted(wanted.items(), key=lambda kv: (kv[1][0], kv[0])):
+    for uid, (_start, sent) in sorted(wanted.items(), key=lambda kv: (kv[1][0], kv[0])):
         there = remote.get(uid)
-        if entry is None:
+        if sent is None:
             plan.unchanged += 1
         elif there is None:
-            plan.create.append(entry)
+            plan.create.append(sent)
         else:
-            plan.update.append((entry.with_sequence(max(entry.sequence, there.sequence + 1)), there))
+            plan.update.append((sent.with_sequence(max(sent.sequence, there.sequence + 1)), there))
     plan.delete = [r for uid, r in sorted(remote.items()) if uid not in wanted]
     return plan
 

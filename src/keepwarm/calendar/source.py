@@ -161,10 +161,11 @@ class Source:
         now = self.session.now
         written: dict[str, list[Entry]] = {}  # the entries of a repeated UID written so far
         for chunk in batched(self.slots.get(kind, ()), CHUNK):
-            for slot, entry in self._made(chunk):
+            for slot, entry, gone in self._made(chunk):
                 before = previous.get(slot.uid)
-                if slot.origin == GONE:
-                    assert before is not None  # a gone slot comes from the record
+                if gone:
+                    if before is None:  # gone before it was ever written here: nothing to say
+                        continue
                     final, record = settle_gone(slot.uid, before, entry, now)
                 else:
                     assert entry is not None
@@ -187,13 +188,16 @@ class Source:
         """The selected entries (nothing gone, nothing settled) in the order they were found: for publish."""
         slots = sorted((s for s in self.slots.get(self.kind, ()) if s.origin != GONE), key=lambda s: s.position)
         for chunk in batched(slots, CHUNK):
-            for _slot, entry in self._made(chunk):
-                assert entry is not None
-                yield entry
+            for _slot, entry, gone in self._made(chunk):
+                if not gone:
+                    assert entry is not None
+                    yield entry
 
-    def _made(self, chunk: Sequence[Slot]) -> Iterator[tuple[Slot, Entry | None]]:
-        """Each slot's entry (a gone one's: as the database holds it now, or None for its record's stub)."""
-        session = self.session
+    def _made(self, chunk: Sequence[Slot]) -> Iterator[tuple[Slot, Entry | None, bool]]:
+        """Each slot's entry, and whether it is gone: a gone one's entry is as the database holds it now,
+        or None for its record's stub. An entry listed by the survey but closed or changed since (another
+        process wrote in between) is gone too, so that a calendar that had it sees it cancelled."""
+        session, previous = self.session, self.previous or {}
         advised = list(dict.fromkeys(s.contact_id for s in chunk if s.origin == FOLLOWUP))
         needed = sorted({s.contact_id for s in chunk if s.origin != GONE})
         with session.store.read() as conn:
@@ -204,30 +208,31 @@ class Source:
                     stored_id(f.id): f
                     for f in plans.list_followups(conn, contact_ids=advised, statuses=plans.OPEN_STATES)
                 }
-            gone = {
-                s.uid: self._gone(conn, s.uid, self.previous[s.uid])
-                for s in chunk
-                if s.origin == GONE and self.previous
-            }
+            gone = {s.uid: self._gone(conn, s.uid, previous[s.uid]) for s in chunk if s.origin == GONE}
         if self.consultation is not None and advised:
             self.consultation.prepare(advised)
         for slot in chunk:
             if slot.origin == GONE:
-                yield slot, gone[slot.uid]
+                yield slot, gone[slot.uid], True
                 continue
-            contact = contacts.get(slot.contact_id)
-            if slot.origin == DATE:
-                if contact is not None and slot.ref < len(contact.dates):
-                    yield (
-                        slot,
-                        events.date_entry(
-                            contact.dates[slot.ref], contact, alarm_minutes=self.alarm_minutes, alarm_at=self.alarm_at
-                        ),
-                    )
-                continue
-            item = items.get(slot.ref)
-            if contact is not None and item is not None:  # else changed since the survey: left out
-                yield slot, self._followup_entry(item, contact)
+            entry = self._entry(slot, contacts.get(slot.contact_id), items)
+            if entry is not None and entry.uid == slot.uid:
+                yield slot, entry, False
+            elif slot.uid in previous:
+                with session.store.read() as conn:
+                    closing = self._gone(conn, slot.uid, previous[slot.uid])
+                yield slot, closing, True
+
+    def _entry(self, slot: Slot, contact: Contact | None, items: dict[int, FollowUp]) -> Entry | None:
+        if contact is None:
+            return None
+        if slot.origin == DATE:
+            if slot.ref >= len(contact.dates):
+                return None
+            date = contact.dates[slot.ref]
+            return events.date_entry(date, contact, alarm_minutes=self.alarm_minutes, alarm_at=self.alarm_at)
+        item = items.get(slot.ref)
+        return self._followup_entry(item, contact) if item is not None else None
 
     def _followup_entry(self, item: FollowUp, contact: Contact) -> Entry:
         advice = self.consultation.advice_for(item.contact_id) if self.consultation is not None else NONE

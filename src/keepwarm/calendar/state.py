@@ -36,7 +36,7 @@ KEEP_CANCELLED = dt.timedelta(days=60)
 VERSION = 1
 
 
-@dataclass
+@dataclass(slots=True)  # a 50,000-event export keeps two records per event (before, after): no __dict__ each
 class Record:
     seq: int
     hash: str
@@ -157,13 +157,19 @@ class ExportState:
         return cls(path, data)
 
     def previous(self, key: str) -> dict[str, Record]:
-        entries = self.data["targets"].get(key, {}).get("entries", {})
+        """What `key` got last time. Its JSON is let go once read (`update` replaces it before a save):
+        a large target's would otherwise be held twice, as JSON and as records, while the export runs."""
+        target = self.data["targets"].get(key, {})
+        entries = target.get("entries", {})
         try:
-            return {uid: Record(**fields) for uid, fields in entries.items()}
+            found = {uid: Record(**fields) for uid, fields in entries.items()}
         except TypeError as exc:
             raise UserError(
                 f"{self.path}: target {key!r} is damaged ({exc}); delete the file to start afresh"
             ) from None
+        if entries:
+            target["entries"] = {}
+        return found
 
     def update(self, key: str, records: dict[str, Record], now: dt.datetime) -> None:
         self.data["targets"][key] = {

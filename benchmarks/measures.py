@@ -313,9 +313,7 @@ def _ics_entries(session):
     from keepwarm.calendar import export
 
     selection = export.Selection(days=3650, alarm_minutes=30, persist=False)
-    resolved = export.resolve(session, selection)
-    gathered = export.gather(session, selection, resolved)
-    entries = export.current_entries(session, selection, gathered)
+    entries = list(export.publish_entries(session, selection, set())[0])  # the export's entries, unsettled
     if not entries:
         raise SystemExit("no follow-ups to export")
     out = list(entries)

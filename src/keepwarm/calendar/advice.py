@@ -37,8 +37,11 @@ AdviceFor = Callable[[int], Advice]
 class Consultation:
     advice_for: AdviceFor
     runtime: Runtime  # for reporting plugin problems
-    #: Works out the advice of these contacts at once (before `advice_for` is asked for each).
+    #: Works out the advice of these contacts at once (before `advice_for` is asked for each); the
+    #: warnings of those prepared before are let go (a calendar is made a chunk of contacts at a time).
     prepare: Callable[[Iterable[int]], None] = lambda _ids: None
+    #: The contacts whose advice will be asked for, in that order (`Advisor.expect`).
+    expect: Callable[[Iterable[int]], None] = lambda _ids: None
 
 
 def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: bool) -> Consultation:
@@ -54,12 +57,27 @@ def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: boo
         latest = refresh(session)
     else:
         given = evaluate(session, persist=False, contact_ids=list(contact_ids) if contact_ids is not None else None)
-    advisor = Advisor(session, given, latest)
     shown = session.runtime.engine.suggestions_shown
     warnings: dict[int, list[Warning]] = {}
+    expected: list[int] = []
+    place: dict[int, int] = {}
+    current: list[Advisor] = []  # the group's Advisor (see `prepare`)
+
+    def expect(ids: Iterable[int]) -> None:
+        expected[:] = dict.fromkeys(ids)
+        place.clear()
+        place.update((cid, n) for n, cid in enumerate(expected))
 
     def prepare(ids: Iterable[int]) -> None:
-        wanted = [cid for cid in dict.fromkeys(ids) if cid not in warnings]
+        wanted = list(dict.fromkeys(ids))
+        if all(cid in warnings for cid in wanted):
+            return
+        warnings.clear()
+        # Each group its own Advisor, the groups before let go with theirs: the advice a run works out for
+        # the contacts still expected is stored by it, so the next group reads it (nothing runs twice).
+        advisor = Advisor(session, given, latest)
+        current[:] = [advisor]
+        advisor.expect(expected[min((place[cid] for cid in wanted if cid in place), default=len(expected)) :])
         advisor.prepare(wanted)
         if given is not None:
             warnings.update((cid, list(given.warnings.get(cid, []))) for cid in wanted)
@@ -72,10 +90,11 @@ def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: boo
 
     def advice_for(contact_id: int) -> Advice:
         prepare([contact_id])
+        advisor = current[0]
         return Advice(
             tips=advisor.tips(contact_id),
             warnings=warnings[contact_id],
             suggestions=advisor.suggestions(contact_id)[:shown],
         )
 
-    return Consultation(advice_for, session.runtime, prepare)
+    return Consultation(advice_for, session.runtime, prepare, expect)

@@ -49,23 +49,30 @@ class Plan:
         return not (self.create or self.update or self.delete)
 
 
-def make_plan(desired: list[Entry], remote: dict[str, Remote], kind: str = "VEVENT") -> Plan:
+def make_plan(desired: Iterable[Entry], remote: dict[str, Remote], kind: str = "VEVENT") -> Plan:
     """Pure: what to do so that our `kind` of objects in the calendar equal `desired`.
 
     Events and to-dos are mirrored separately, so publishing to-dos into a
     calendar does not delete the events published there, nor the reverse.
+    `desired` is read once, as it comes (a book's entries are made a chunk at a
+    time): only the entries to send are kept, an unchanged one by its UID alone.
     """
     plan = Plan()
     remote = {uid: r for uid, r in remote.items() if r.kind == kind}
-    wanted = {e.uid: e for e in desired if e.active}
-    for uid, entry in sorted(wanted.items(), key=lambda kv: (str(kv[1].start), kv[0])):
+    wanted: dict[str, tuple[str, Entry | None]] = {}  # the last active entry of each UID: its start, itself if sent
+    for entry in desired:
+        if entry.active:
+            there = remote.get(entry.uid)
+            send = there is None or there.fingerprint != entry.fingerprint()
+            wanted[entry.uid] = (str(entry.start), entry if send else None)
+    for uid, (_start, sent) in sorted(wanted.items(), key=lambda kv: (kv[1][0], kv[0])):
         there = remote.get(uid)
-        if there is None:
-            plan.create.append(entry)
-        elif there.fingerprint != entry.fingerprint():
-            plan.update.append((entry.with_sequence(max(entry.sequence, there.sequence + 1)), there))
-        else:
+        if sent is None:
             plan.unchanged += 1
+        elif there is None:
+            plan.create.append(sent)
+        else:
+            plan.update.append((sent.with_sequence(max(sent.sequence, there.sequence + 1)), there))
     plan.delete = [r for uid, r in sorted(remote.items()) if uid not in wanted]
     return plan
 

@@ -13,7 +13,7 @@ exports of the same data are byte-identical.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -251,6 +251,8 @@ class KeepwarmCalendar(ics.Calendar):
         serializer = _CalendarSerializer
 
     pending: tuple[Entry, ...] = ()
+    #: The entries of a kind in date order, each distinct, made as they are asked for (instead of `pending`).
+    ordered: Callable[[str], Iterable[Entry]] | None = None
     stamp: dt.datetime | None = None
     tz: ZoneInfo = UTC  # type: ignore[assignment]
 
@@ -365,10 +367,15 @@ def build_todo(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmTodo:
 
 
 def order_key(entry: Entry, tz: ZoneInfo) -> tuple[str, str]:
-    start = entry.start
+    return (start_key(entry.start, tz), entry.uid)
+
+
+def start_key(start: dt.date | dt.datetime, tz: ZoneInfo) -> str:
+    """Where an entry starting at `start` stands in the file (before its UID): an all-day one at the
+    start of its day in the user's zone."""
     if isinstance(start, dt.datetime):
-        return (start.isoformat(), entry.uid)
-    return (_local_midnight_text(start, tz), entry.uid)
+        return start.isoformat()
+    return _local_midnight_text(start, tz)
 
 
 def build_component(entry: Entry, stamp: dt.datetime, tz: ZoneInfo) -> KeepwarmEvent | KeepwarmTodo:
@@ -395,7 +402,16 @@ def _distinct(entries: Iterable[Entry]) -> list[Entry]:
 
 
 def component_texts(calendar, kind: str) -> Iterator[str]:
-    """Each component of `kind` serialized by `ics`, in date order; pending entries are built one at a time."""
+    """Each component of `kind` serialized by `ics`, in date order; pending entries are built one at a time.
+
+    A calendar given its entries `ordered` (in date order and distinct already, made as they are asked
+    for: `calendar.source`) writes them as they come.
+    """
+    ordered = getattr(calendar, "ordered", None)
+    if ordered is not None:
+        for entry in ordered(kind):
+            yield build_component(entry, calendar.stamp, calendar.tz).serialize()
+        return
     pending = getattr(calendar, "pending", ())
     built = calendar.todos if kind == "VTODO" else calendar.events
     # Built components (ics objects) and pending entries, told apart by the middle value.
@@ -443,8 +459,12 @@ def build_calendar(
     name: str,
     prodid: str,
     method: str | None = "PUBLISH",
+    ordered: Callable[[str], Iterable[Entry]] | None = None,
 ) -> KeepwarmCalendar:
-    """One VCALENDAR; `method=None` for CalDAV, where METHOD is not allowed."""
+    """One VCALENDAR; `method=None` for CalDAV, where METHOD is not allowed.
+
+    `entries` are sorted and made distinct here; `ordered` gives them in order, distinct already.
+    """
     calendar = KeepwarmCalendar(creator=prodid)
     # ics would write METHOD after the components; in `extra` it comes first.
     calendar.extra.append(ContentLine("CALSCALE", value="GREGORIAN"))
@@ -454,5 +474,6 @@ def build_calendar(
         calendar.extra.append(ContentLine("X-WR-CALNAME", value=escape_string(name)))
         calendar.extra.append(ContentLine("NAME", value=escape_string(name)))
     calendar.pending = tuple(_distinct(entries))
+    calendar.ordered = ordered
     calendar.stamp, calendar.tz = stamp, tz
     return calendar

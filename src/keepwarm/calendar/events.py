@@ -50,6 +50,22 @@ def _status(followup: FollowUp, kind: Kind) -> str:
     return CANCELLED
 
 
+def when(
+    followup: FollowUp, kind: Kind, *, tz: ZoneInfo, today: dt.date | None = None
+) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime, int]:
+    """Where a follow-up's entry stands (start, end) and how many days late it is: what orders a
+    calendar, known without the entry's notes (see `followup_entry`)."""
+    day = effective_due(followup)
+    active = _status(followup, kind) in ACTIVE.values()
+    late = (today - day).days if today is not None and day < today and active else 0
+    if late and today is not None:  # late only counts with a today
+        return today, today + dt.timedelta(days=1), late
+    if followup.due_time is not None:
+        start = dates.to_utc(day, followup.due_time, tz)
+        return start, start + TIMED_LENGTH, 0
+    return day, day + dt.timedelta(days=1), 0
+
+
 def followup_entry(
     followup: FollowUp,
     contact: Contact,
@@ -68,19 +84,11 @@ def followup_entry(
     it is done, which updates the event (its title changes, so its SEQUENCE rises).
     An all-day item's reminder comes at `alarm_at` on its own day; a timed one's `alarm_minutes` before.
     """
-    day = effective_due(followup)
     status = _status(followup, kind)
-    late = (today - day).days if today is not None and day < today and status in ACTIVE.values() else 0
-    start: dt.date | dt.datetime
-    end: dt.date | dt.datetime
-    if late and today is not None:  # late only counts with a today
-        start, end = today, today + dt.timedelta(days=1)
+    start, end, late = when(followup, kind, tz=tz, today=today)
+    if late:
+        day = effective_due(followup)
         description = words.late_note(day, followup.due_time, late) + ("\n\n" + description if description else "")
-    elif followup.due_time is not None:
-        start = dates.to_utc(day, followup.due_time, tz)
-        end = start + TIMED_LENGTH
-    else:
-        start, end = day, day + dt.timedelta(days=1)
     all_day = not isinstance(start, dt.datetime)
     active = status in ACTIVE.values()
     return Entry(

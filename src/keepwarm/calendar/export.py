@@ -10,25 +10,22 @@ linger on the old day).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..errors import NotFound
 from ..home import paths
 from ..home.session import Session
-from ..model import Contact, FollowUp, stored_id
+from ..model import stored_id
 from ..store import contacts as people
-from ..store import followups as plans
-from . import description as words
-from . import events
-from .advice import NONE, Advice, AdviceFor, consult
+from .advice import consult
 from .components import build_calendar
-from .entries import CANCELLED, COMPLETED, Entry, Kind
+from .entries import Entry, Kind
 from .serialize import chunks
-from .state import ExportState, Record, settle
+from .source import Source, Tally
+from .state import ExportState, Record
 
 if TYPE_CHECKING:
     from ..hosting.runtime import Runtime
@@ -69,16 +66,6 @@ class Resolved:
         return ",".join(parts)
 
 
-@dataclass
-class Gathered:
-    """Everything the selection covers, read in one transaction after the engine ran."""
-
-    contacts: dict[int, Contact]
-    open_items: list[FollowUp]
-    runtime: Runtime | None = None
-    advice_for: AdviceFor = field(default=lambda _cid: NONE)
-
-
 def resolve(session: Session, selection: Selection) -> Resolved:
     with session.store.read() as conn:
         contact_id = people.resolve_contact(conn, selection.contact) if selection.contact else None
@@ -86,115 +73,59 @@ def resolve(session: Session, selection: Selection) -> Resolved:
     return Resolved(contact_id, account_id)
 
 
-def gather(session: Session, selection: Selection, resolved: Resolved, *, with_advice: bool = True) -> Gathered:
-    """The engine's run, then the contacts and open follow-ups as they stand after it.
-
-    Read with the store's loaders, as the engine reads them (`list_contacts`,
-    `list_followups`, which do not validate every row again).
-    """
-    focus: list[int] | None = None
-    if resolved.contact_id is not None or resolved.account_id is not None:
-        with session.store.read() as conn:
-            chosen = people.list_contacts(
-                conn,
-                account_id=resolved.account_id,
-                ids=[resolved.contact_id] if resolved.contact_id is not None else None,
-            )
-        focus = [stored_id(c.id) for c in chosen]
-    consultation = consult(session, focus, persist=selection.persist) if with_advice else None
+def focus_of(session: Session, resolved: Resolved) -> list[int] | None:
+    """The contacts a --contact or --account selection covers (None: every contact)."""
+    if resolved.contact_id is None and resolved.account_id is None:
+        return None
     with session.store.read() as conn:
-        if focus is None:
-            contacts = {stored_id(c.id): c for c in people.list_contacts(conn)}
-        else:
-            contacts = {stored_id(c.id): c for c in people.list_contacts(conn, ids=focus)} if focus else {}
-        items = [f for f in plans.list_followups(conn, statuses=plans.OPEN_STATES) if f.contact_id in contacts]
-    allowed = {cid: c for cid, c in contacts.items() if not c.do_not_contact}
-    if consultation is not None:
-        consultation.prepare(f.contact_id for f in items if f.contact_id in allowed)
-    return Gathered(
-        contacts=allowed,
-        open_items=[f for f in items if f.contact_id in allowed],
-        runtime=consultation.runtime if consultation else None,
-        advice_for=consultation.advice_for if consultation else (lambda _cid: NONE),
-    )
+        chosen = people.list_contacts(
+            conn,
+            account_id=resolved.account_id,
+            ids=[resolved.contact_id] if resolved.contact_id is not None else None,
+        )
+    return [stored_id(c.id) for c in chosen]
 
 
-def _followup_entry(session: Session, selection: Selection, item: FollowUp, contact: Contact, advice: Advice) -> Entry:
-    notes = words.describe(item, contact, advice.tips, advice.warnings, advice.suggestions)
-    return events.followup_entry(
-        item,
-        contact,
-        notes,
-        tz=session.tz,
+def source(
+    session: Session,
+    selection: Selection,
+    resolved: Resolved,
+    *,
+    keep: AbstractSet[str] = frozenset(),
+    previous: dict[str, Record] | None = None,
+) -> Source:
+    """The engine's run (the stored results brought up to date: `consult`), then the entries it leaves
+    listed (`Source.survey`), to be made a chunk at a time as they are written."""
+    focus = focus_of(session, resolved)
+    consultation = consult(session, focus, persist=selection.persist)
+    found = Source(
+        session,
         kind=selection.kind,
+        days=selection.days,
         alarm_minutes=selection.alarm_minutes,
-        today=session.today,
         alarm_at=selection.alarm_time,
+        dates=selection.dates,
+        contact_ids=focus,
+        consultation=consultation,
+        keep=keep,
+        previous=previous,
     )
-
-
-def current_entries(
-    session: Session, selection: Selection, gathered: Gathered, keep: AbstractSet[str] = frozenset()
-) -> list[Entry]:
-    """Open follow-ups due by the horizon (or already on this target), then yearly dates."""
-    until = session.today + dt.timedelta(days=selection.days)
-    out: list[Entry] = []
-    for item in gathered.open_items:
-        contact = gathered.contacts[item.contact_id]
-        uid = events.followup_uid(item, contact, selection.kind)
-        if plans.effective_due(item) > until and uid not in keep:
-            continue
-        out.append(_followup_entry(session, selection, item, contact, gathered.advice_for(item.contact_id)))
-    if selection.dates and selection.kind == "VEVENT":
-        for contact in gathered.contacts.values():
-            for date in contact.dates:
-                out.append(
-                    events.date_entry(
-                        date,
-                        contact,
-                        alarm_minutes=selection.alarm_minutes,
-                        alarm_at=selection.alarm_time,
-                    )
-                )
-    return out
-
-
-def closing_entries(
-    session: Session, selection: Selection, previous: dict[str, Record], current: set[str]
-) -> dict[str, Entry]:
-    """Follow-ups this target had that are gone now, as they stand in the database (done, dismissed...)."""
-    wanted = {
-        uid: r.followup_id
-        for uid, r in previous.items()
-        if uid not in current and r.followup_id is not None and r.cancelled_at is None
-    }
-    out: dict[str, Entry] = {}
-    if not wanted:
-        return out
-    with session.store.read() as conn:
-        for uid, followup_id in wanted.items():
-            try:
-                item = plans.get_followup(conn, followup_id)
-                contact = people.get_contact(conn, item.contact_id)
-            except NotFound:  # deleted since: the record's own stub will do
-                continue
-            entry = events.followup_entry(item, contact, "", tz=session.tz, kind=selection.kind)
-            if entry.uid != uid:
-                continue
-            if entry.active:  # still open, but no longer selected (e.g. do-not-contact now)
-                entry = _as_cancelled(entry)
-            out[uid] = entry
-    return out
-
-
-def _as_cancelled(entry: Entry) -> Entry:
-    return replace(entry, status=CANCELLED, alarm_minutes=None, alarm_at=None, completed=None)
+    found.survey()
+    return found
 
 
 def render_chunks(
-    session: Session, entries: list[Entry], *, method: str | None = "PUBLISH", name: str | None = None
+    session: Session,
+    entries: list[Entry],
+    *,
+    method: str | None = "PUBLISH",
+    name: str | None = None,
+    ordered: Callable[[str], Iterable[Entry]] | None = None,
 ) -> Iterator[bytes]:
-    """A whole file (METHOD:PUBLISH, the calendar's name) or, for CalDAV, one bare object, as UTF-8 pieces."""
+    """A whole file (METHOD:PUBLISH, the calendar's name) or, for CalDAV, one bare object, as UTF-8 pieces.
+
+    `entries` are sorted and made distinct first; `ordered` gives them in order as they are written.
+    """
     calendar = build_calendar(
         entries,
         stamp=session.now,
@@ -202,6 +133,7 @@ def render_chunks(
         name=session.settings.calendar.name if name is None else name,
         prodid=PRODID,
         method=method,
+        ordered=ordered,
     )
     return chunks(calendar)
 
@@ -216,27 +148,34 @@ def render_object(session: Session, entry: Entry) -> str:
 
 @dataclass
 class Export:
-    """What an export will write; the text is made as it is written (`chunks`), never held whole."""
+    """What an export will write; the entries are made as they are written (`chunks`), never held all."""
 
     session: Session
-    entries: list[Entry]
+    source: Source
     state: ExportState
     key: str
-    records: dict[str, Record]
     runtime: Runtime | None
+    #: What the last writing gave (each UID's record, how many of each status): complete once `chunks` is.
+    tally: Tally = field(default_factory=Tally)
 
     def chunks(self) -> Iterator[bytes]:
-        return render_chunks(self.session, self.entries)
+        tally = self.tally = Tally()
+        if self.source.consultation is not None:
+            self.source.consultation.expect(self.source.contacts_in_order(self.source.kind))
+        return render_chunks(self.session, [], ordered=lambda kind: self.source.entries(kind, tally))
 
     @property
     def text(self) -> str:
         return b"".join(self.chunks()).decode("utf-8")
 
     @property
+    def records(self) -> dict[str, Record]:
+        return self.tally.records
+
+    @property
     def counts(self) -> dict[str, int]:
-        active = sum(1 for e in self.entries if e.active)
-        completed = sum(1 for e in self.entries if e.status == COMPLETED)
-        return {"active": active, "cancelled": len(self.entries) - active - completed, "completed": completed}
+        """How many of each status were written (once `chunks` has been)."""
+        return {name: self.tally.counts[name] for name in ("active", "cancelled", "completed")}
 
     def commit(self, now: dt.datetime) -> None:
         """Remember what was written; call only once the file is safely in place."""
@@ -253,18 +192,19 @@ def build_export(session: Session, selection: Selection, target: str) -> Export:
     state = ExportState.load(state_path())
     key = f"{session.db_path.expanduser().resolve()}|{target}|{resolved.key(selection)}"
     previous = state.previous(key)
-    gathered = gather(session, selection, resolved)
     keep = {uid for uid, r in previous.items() if r.cancelled_at is None}
-    current = current_entries(session, selection, gathered, keep)
-    closing = closing_entries(session, selection, previous, {e.uid for e in current})
-    entries, records = settle(previous, current, closing, session.now)
-    return Export(session, entries, state, key, records, gathered.runtime)
+    found = source(session, selection, resolved, keep=keep, previous=previous)
+    runtime = found.consultation.runtime if found.consultation is not None else None
+    return Export(session, found, state, key, runtime)
 
 
 def publish_entries(
     session: Session, selection: Selection, remote_uids: set[str]
-) -> tuple[list[Entry], Runtime | None]:
-    """What the server should hold: the same entries as an export, minus cancellations."""
+) -> tuple[Iterator[Entry], Runtime | None]:
+    """What the server should hold: the same entries as an export, minus cancellations, made as they are read."""
     resolved = resolve(session, selection)
-    gathered = gather(session, selection, resolved)
-    return current_entries(session, selection, gathered, remote_uids), gathered.runtime
+    found = source(session, selection, resolved, keep=remote_uids)
+    if found.consultation is not None:
+        found.consultation.expect(found.contacts_in_order(found.kind))
+    runtime = found.consultation.runtime if found.consultation is not None else None
+    return found.current(), runtime

@@ -36,7 +36,7 @@ KEEP_CANCELLED = dt.timedelta(days=60)
 VERSION = 1
 
 
-@dataclass
+@dataclass(slots=True)  # a 50,000-event export keeps two records per event (before, after): no __dict__ each
 class Record:
     seq: int
     hash: str
@@ -90,41 +90,52 @@ def stub(uid: str, record: Record) -> Entry:
     )
 
 
+def settle_current(entry: Entry, before: Record | None, now: dt.datetime) -> tuple[Entry, Record]:
+    """A selected entry as written (SEQUENCE raised if what it shows changed) and its record."""
+    seq = entry.sequence
+    if before is not None:
+        seq = max(seq, before.seq + (1 if before.hash != entry.fingerprint() else 0))
+    final = replace(entry, sequence=seq, stamp=_stamp(before, seq, now))
+    return final, Record.of(final)
+
+
+def forgotten(before: Record, now: dt.datetime) -> bool:
+    """A cancellation written for long enough (`KEEP_CANCELLED`): neither written again nor kept."""
+    return before.cancelled_at is not None and now - dt.datetime.fromisoformat(before.cancelled_at) > KEEP_CANCELLED
+
+
+def settle_gone(uid: str, before: Record, closing: Entry | None, now: dt.datetime) -> tuple[Entry, Record]:
+    """An entry this target had that is selected no more, as a cancellation (or as the database holds it
+    now, `closing`: done, dismissed...); a cancellation already written is written again as it was."""
+    if before.cancelled_at is not None:
+        entry = closing or stub(uid, before)
+        final = replace(entry, sequence=before.seq, stamp=_stamp(before, before.seq, now))
+        return final, replace(before, stamp=final.stamp.isoformat())  # type: ignore[union-attr]
+    entry = closing or stub(uid, before)
+    seq = max(entry.sequence, before.seq + 1)
+    final = replace(entry, sequence=seq, stamp=now)
+    return final, Record.of(final, cancelled_at=now)
+
+
 def settle(
     previous: dict[str, Record],
     current: list[Entry],
     closing: dict[str, Entry],
     now: dt.datetime,
 ) -> tuple[list[Entry], dict[str, Record]]:
-    """The entries to write (with their final SEQUENCE) and the record to keep."""
+    """The entries to write (with their final SEQUENCE) and the record to keep (an export settles
+    each entry as it is written, `settle_current` and `settle_gone`)."""
     out: list[Entry] = []
     records: dict[str, Record] = {}
     for entry in current:
-        before = previous.get(entry.uid)
-        seq = entry.sequence
-        if before is not None:
-            seq = max(seq, before.seq + (1 if before.hash != entry.fingerprint() else 0))
-        final = replace(entry, sequence=seq, stamp=_stamp(before, seq, now))
+        final, records[entry.uid] = settle_current(entry, previous.get(entry.uid), now)
         out.append(final)
-        records[entry.uid] = Record.of(final)
     seen = {e.uid for e in current}
     for uid, before in previous.items():
-        if uid in seen:
+        if uid in seen or forgotten(before, now):
             continue
-        if before.cancelled_at is not None:
-            since = dt.datetime.fromisoformat(before.cancelled_at)
-            if now - since > KEEP_CANCELLED:
-                continue
-            entry = closing.get(uid) or stub(uid, before)
-            final = replace(entry, sequence=before.seq, stamp=_stamp(before, before.seq, now))
-            out.append(final)
-            records[uid] = replace(before, stamp=final.stamp.isoformat())  # type: ignore[union-attr]
-            continue
-        entry = closing.get(uid) or stub(uid, before)
-        seq = max(entry.sequence, before.seq + 1)
-        final = replace(entry, sequence=seq, stamp=now)
+        final, records[uid] = settle_gone(uid, before, closing.get(uid), now)
         out.append(final)
-        records[uid] = Record.of(final, cancelled_at=now)
     return out, records
 
 
@@ -146,13 +157,19 @@ class ExportState:
         return cls(path, data)
 
     def previous(self, key: str) -> dict[str, Record]:
-        entries = self.data["targets"].get(key, {}).get("entries", {})
+        """What `key` got last time. Its JSON is let go once read (`update` replaces it before a save):
+        a large target's would otherwise be held twice, as JSON and as records, while the export runs."""
+        target = self.data["targets"].get(key, {})
+        entries = target.get("entries", {})
         try:
-            return {uid: Record(**fields) for uid, fields in entries.items()}
+            found = {uid: Record(**fields) for uid, fields in entries.items()}
         except TypeError as exc:
             raise UserError(
                 f"{self.path}: target {key!r} is damaged ({exc}); delete the file to start afresh"
             ) from None
+        if entries:
+            target["entries"] = {}
+        return found
 
     def update(self, key: str, records: dict[str, Record], now: dt.datetime) -> None:
         self.data["targets"][key] = {

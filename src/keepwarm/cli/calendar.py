@@ -124,8 +124,6 @@ def export_ics(session: Session, output: str, days, contact, account, todo, date
         check_writable(path)
     target = "-" if path is None else str(path.resolve())
     result = build_export(session, selection, target)
-    if result.runtime is not None:
-        report_problems(result.runtime)
     if path is None:
         stream = getattr(sys.stdout, "buffer", None)
         for chunk in result.chunks():  # written as made: a large calendar is never held whole
@@ -136,6 +134,8 @@ def export_ics(session: Session, output: str, days, contact, account, todo, date
         sys.stdout.flush()
     else:
         write_atomic(path, result.chunks())
+    if result.runtime is not None:  # after the writing: the entries' advice is worked out as they are made
+        report_problems(result.runtime)
     result.commit(session.now)
     if path is not None:
         counts = result.counts
@@ -211,9 +211,9 @@ def publish(
     target = dav.open_target(url, username, password, calendar_name, create=not dry_run)
     remote = dav.read_remote(target, username)
     desired, runtime = publish_entries(session, selection, set(remote))
+    plan = dav.make_plan(desired, remote, selection.kind)  # the entries are made (and plugins run) here
     if runtime is not None:
         report_problems(runtime)
-    plan = dav.make_plan(desired, remote, selection.kind)
 
     def show(action: str, item) -> None:
         label = item.summary if isinstance(item, dav.Remote) else f"{_when(item, session.tz)}  {item.summary}"

@@ -197,6 +197,7 @@ def test_a_long_lived_book_gives_the_agenda_a_fresh_run_gives(machine_root, monk
         from keepwarm.engine import agenda
 
         monkeypatch.setattr(engine, "GROUP", group)
+        monkeypatch.setattr(agenda, "ADVICE_GROUP", group)
         monkeypatch.setattr(agenda, "ALL_EXPECTED_FROM", 1)
 
     monkeypatch.setattr(paths, "user_rules_dir", lambda: Path(_tmp_root()) / "current-rules")

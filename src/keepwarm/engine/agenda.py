@@ -44,6 +44,9 @@ ADVICE_BATCH = 500
 #: out at once, a group of the book at a time (`groups_among`), and stored as each group is done: one run
 #: per group rather than one per batch.
 ALL_EXPECTED_FROM = 300
+#: How many contacts, about, one run for advice takes at a time: it holds each contact's tip and suggestion
+#: contexts beside its results, more than a run that only stores results (`evaluate.GROUP`).
+ADVICE_GROUP = 5_000
 
 
 class Advisor:
@@ -144,7 +147,7 @@ class Advisor:
         The collector is paused for all the groups: each run's objects stay young, where `gc.collect(0)` finds
         them (a run of its own would move them among the old on its way out)."""
         with collector_paused():
-            for group in groups_among(self._session, contact_ids):
+            for group in groups_among(self._session, contact_ids, ADVICE_GROUP):
                 run = evaluate(self._session, persist=False, contact_ids=group)
                 worked_out: dict[int, str] = {}
                 for cid in group:

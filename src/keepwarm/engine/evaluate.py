@@ -272,33 +272,34 @@ def evaluate(
 GROUP = 10_000
 
 
-def _groups(conn) -> list[list[int]] | None:
-    """The book's contacts in groups of about `GROUP`, each account's members in one; None when the book
-    is one group. Account warnings read every member, so an account is never split."""
+def _groups(conn, size: int | None = None) -> list[list[int]] | None:
+    """The book's contacts in groups of about `size`, each account's members in one; None when the book
+    is one group (`size`: `GROUP`). Account warnings read every member, so an account is never split."""
+    size = GROUP if size is None else size
     members: dict[int | None, list[int]] = defaultdict(list)
     for cid, aid in people.contact_accounts(conn):
         members[aid].append(cid)
-    if sum(len(ids) for ids in members.values()) <= GROUP:
+    if sum(len(ids) for ids in members.values()) <= size:
         return None
     groups: list[list[int]] = [[]]
     for aid, ids in members.items():
-        for part in [ids] if aid is not None else [ids[n : n + GROUP] for n in range(0, len(ids), GROUP)]:
-            if groups[-1] and len(groups[-1]) + len(part) > GROUP:
+        for part in [ids] if aid is not None else [ids[n : n + size] for n in range(0, len(ids), size)]:
+            if groups[-1] and len(groups[-1]) + len(part) > size:
                 groups.append([])
             groups[-1].extend(part)
     return groups
 
 
-def groups_among(session: Session, contact_ids: Iterable[int]) -> list[list[int]]:
-    """These contacts as the book's groups hold them (`_groups`), in one group when the book is one.
+def groups_among(session: Session, contact_ids: Iterable[int], size: int | None = None) -> list[list[int]]:
+    """These contacts as the book's groups of about `size` hold them (`_groups`), in one group when the book is one.
 
     A run over a group's contacts reads their accounts' other members too: within
-    a group of the book, no more than about `GROUP` contacts, however many of its
+    a group of the book, no more than about `size` contacts, however many of its
     contacts are wanted. Contacts no longer in the book are left out.
     """
     wanted = set(contact_ids)
     with session.store.read() as conn:
-        groups = _groups(conn) or [[cid for cid, _ in people.contact_accounts(conn)]]
+        groups = _groups(conn, size) or [[cid for cid, _ in people.contact_accounts(conn)]]
     return [found for found in ([cid for cid in group if cid in wanted] for group in groups) if found]
 
 

@@ -622,3 +622,15 @@ def test_untouched_stakeholder_ignores_other_roles_and_people_who_left():
     assert warn(warn_untouched_stakeholder, account(
         warn_untouched_stakeholder, member("Ulla User", 1, role="end_user", touched=300),
         settings={"roles": ["end_user"]}))
+
+
+def test_an_account_of_many_people_left_alone_names_the_longest_waiting_and_counts_the_rest():
+    # At 50,000 contacts an account of hundreds of key people made a message longer than a result
+    # may hold: the rule failed for that account, and its warning was lost.
+    people = [member(f"Person {n:03d}", n, role="champion", touched=100 + n) for n in range(1, 401)]
+    found = one(warn_untouched_stakeholder, account(warn_untouched_stakeholder, *people))
+    assert found.message.startswith("Key people at Acme have been left alone: Person 400 (champion) for 500 days;")
+    assert found.message.endswith("; and 390 more.") and "Person 390 " not in found.message
+    assert found.evidence["who"].endswith("Person 391 (champion), and 390 more")
+    assert found.evidence["days_since_touch"].endswith("Person 391: 491, and 390 more")
+    assert found.evidence["longest_days"] == 500

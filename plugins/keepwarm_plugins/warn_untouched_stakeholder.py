@@ -16,6 +16,9 @@ from keepwarm.plugin import AccountContext, Role, Warning, applies, hookimpl, in
 from ._warn_common import KEY_ROLES, days_quiet, role_label
 
 SECTION = "untouched_stakeholder"
+#: How many of the people left alone are named (the longest waiting first); the others are counted. An account
+#: of a thousand stakeholders made a message longer than any result may hold, and the rule failed on it.
+NAMED = 10
 
 
 class Settings(BaseModel):
@@ -55,7 +58,7 @@ def keepwarm_account_warnings(ctx: AccountContext):
         return None
     waiting.sort(key=lambda item: (-item[0], item[1].contact.name))
     spoken, days_text = [], []
-    for quiet, m in waiting:
+    for quiet, m in waiting[:NAMED]:
         who = f"{m.contact.name} ({role_label(m.contact.role)})"
         if m.stats.last_touch is not None:
             spoken.append(f"{who} for {plural(quiet, 'day')}")
@@ -63,6 +66,9 @@ def keepwarm_account_warnings(ctx: AccountContext):
         else:
             spoken.append(f"{who} never since you added them {plural(quiet, 'day')} ago")
             days_text.append(f"{m.contact.name}: never (added {plural(quiet, 'day')} ago)")
+    if len(waiting) > NAMED:
+        spoken.append(f"and {len(waiting) - NAMED} more")
+        days_text.append(f"and {len(waiting) - NAMED} more")
     longest = waiting[0][0]
     return [
         Warning(
@@ -70,7 +76,8 @@ def keepwarm_account_warnings(ctx: AccountContext):
             message=f"Key people at {ctx.account.name} have been left alone: {'; '.join(spoken)}.",
             severity=3 if longest > cfg.urgent_days else 2,
             evidence={
-                "who": ", ".join(f"{m.contact.name} ({role_label(m.contact.role)})" for _, m in waiting),
+                "who": ", ".join(f"{m.contact.name} ({role_label(m.contact.role)})" for _, m in waiting[:NAMED])
+                + (f", and {len(waiting) - NAMED} more" if len(waiting) > NAMED else ""),
                 "days_since_touch": ", ".join(days_text),
                 "longest_days": longest,
                 "limit_days": cfg.days,

@@ -133,6 +133,39 @@ class _Manager(pluggy.PluginManager):
     """
 
     monitors = 0
+    #: The plugin being registered and its marked attributes (see `marked`), or None.
+    _marked: tuple[object, dict[str, Any]] | None = None
+
+    def marked(self, plugin: object) -> dict[str, Any]:
+        """The plugin's attributes pluggy takes as hook implementations (name -> options), found once.
+
+        pluggy looks at every attribute of a plugin (a module holds all it
+        imports) with `inspect.getattr_static`, and the host's own check looks
+        first: the answers are kept for `register` of the same plugin, so each
+        attribute is looked at once per load, not twice.
+        """
+        self._marked = None
+        found = {}
+        for name in dir(plugin):
+            opts = super().parse_hookimpl_opts(plugin, name)
+            if opts is not None:
+                found[name] = opts
+        self._marked = (plugin, found)
+        return found
+
+    def forget_marked(self) -> None:
+        self._marked = None
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> Any:
+        if self._marked is not None and self._marked[0] is plugin:
+            return self._marked[1].get(name)
+        return super().parse_hookimpl_opts(plugin, name)
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        try:
+            return super().register(plugin, name)
+        finally:
+            self._marked = None  # a plugin's module may change after it is registered: never answered from before
 
     def add_hookcall_monitoring(self, before: Callable[..., None], after: Callable[..., None]) -> Callable[[], None]:
         undo = super().add_hookcall_monitoring(before, after)
@@ -355,11 +388,15 @@ class PluginHost:
         pluggy would refuse both too, but naming the plugin object and spreading
         the cause over three lines; a misspelt hook name gets the one it resembles.
         """
+        try:
+            self._check_marked_hooks(plugin, self.pm.marked(plugin))
+        except BaseException:
+            self.pm.forget_marked()  # not registered: nothing may be answered from this look later
+            raise
+
+    def _check_marked_hooks(self, plugin: object, marked: dict[str, Any]) -> None:
         known = self._hook_names()
-        for name in dir(plugin):
-            opts = self.pm.parse_hookimpl_opts(plugin, name)
-            if opts is None:
-                continue
+        for name, opts in marked.items():
             if name not in known:
                 # Compared without the prefix every hook shares, which would make any name look close.
                 words = {hook.removeprefix("keepwarm_"): hook for hook in known}

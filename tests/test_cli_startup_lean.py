@@ -101,3 +101,18 @@ def test_a_broken_settings_file_is_still_a_one_line_error(tmp_path, book):
     result = run(tmp_path, "--db", str(db), "contact", "show", str(ada), config="timezone = \n")
     assert result["status"] == 2
     assert "tomllib" in result["modules"]
+
+
+def test_contact_show_loads_the_plugins_without_the_mail_header_registry_or_the_source_options_models(tmp_path, book):
+    db, ada = book
+    result = run(tmp_path, "--db", str(db), "contact", "show", str(ada), "--json")
+    assert result["status"] == 0
+    assert json.loads(result["out"])["contact"]["name"] == "Ada Lovelace"
+    assert {"keepwarm_plugins.source_imap", "keepwarm_plugins.source_maildir"} <= set(result["modules"])
+    # the mail sources read headers with the compat32 parser; `email.policy` is imported by no one here
+    assert loaded(result["modules"], ("email.policy", "email.headerregistry", "email._header_value_parser")) == []
+    # a source kind's options are checked when a source is added or read; the rules' sections are read by every run
+    assert "keepwarm_plugins.cadence_interval.Settings" in result["built"]
+    assert loaded(result["built"], ("keepwarm_plugins.source_imap", "keepwarm_plugins.source_maildir",
+                                    "keepwarm_plugins.source_mbox", "keepwarm_plugins.source_ics",
+                                    "keepwarm_plugins._calendar_read")) == []

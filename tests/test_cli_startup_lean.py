@@ -116,3 +116,47 @@ def test_contact_show_loads_the_plugins_without_the_mail_header_registry_or_the_
     assert loaded(result["built"], ("keepwarm_plugins.source_imap", "keepwarm_plugins.source_maildir",
                                     "keepwarm_plugins.source_mbox", "keepwarm_plugins.source_ics",
                                     "keepwarm_plugins._calendar_read")) == []
+
+
+GC_PROBE = """
+import gc, json, sys
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
+import keepwarm.cli as command_line
+
+seen = {{}}
+done = command_line._start_up_done
+
+def spy():
+    seen["before"] = {{"collections": len(collections) - started, "enabled": gc.isenabled(),
+                      "command loaded": "keepwarm.cli.contacts" in sys.modules}}
+    done()
+    seen["after"] = {{"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}}
+
+command_line._start_up_done = spy
+sys.argv = ["keepwarm", *{args!r}]
+started = len(collections)
+try:
+    {call}
+except SystemExit as exc:
+    seen["status"] = exc.code
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize("call", ["command_line.main()", "command_line.cli.main(prog_name='keepwarm')"])
+def test_the_program_collects_no_garbage_while_it_starts_and_freezes_what_the_start_up_made(tmp_path, book, call):
+    db, _ = book
+    env = {**os.environ, "KEEPWARM_HOME": str(tmp_path / "home"), "TZ": "UTC"}
+    env.pop("KEEPWARM_DB", None)
+    code = GC_PROBE.format(args=["--db", str(db), "contact", "show", "999999"], call=call)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["status"] == 2
+    assert seen["before"]["command loaded"]  # click resolved the command (its module loaded) before the group ran
+    if call == "command_line.main()":  # the program: no collection during the start-up, then collected as usual
+        assert seen["before"] == {"collections": 0, "enabled": False, "command loaded": True}
+        assert seen["after"]["enabled"] and seen["after"]["frozen"] > 10_000
+    else:  # `cli.main`, as tests and embedders call it in their own process: the collector is left as it was
+        assert seen["before"]["enabled"] and seen["before"]["collections"] > 0
+        assert seen["after"] == {"enabled": True, "frozen": 0}

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -122,6 +123,10 @@ def _error_text(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+#: What pluggy takes as a hook implementation, when marked (see pluggy's `_static_hook_attr`).
+_HOOKABLE = (types.FunctionType, types.MethodType, staticmethod, classmethod)
+
+
 class _Manager(pluggy.PluginManager):
     """pluggy's manager, counting the hook-call monitors installed on it.
 
@@ -145,8 +150,13 @@ class _Manager(pluggy.PluginManager):
         attribute is looked at once per load, not twice.
         """
         self._marked = None
+        # A module's attributes are its namespace: only a function (or a method, a static or class method) can
+        # be a hook there, so pluggy is asked about those alone, not about every class and module it imported.
+        namespace = vars(plugin) if inspect.ismodule(plugin) else None
         found = {}
         for name in dir(plugin):
+            if namespace is not None and not isinstance(namespace.get(name), _HOOKABLE):
+                continue
             opts = super().parse_hookimpl_opts(plugin, name)
             if opts is not None:
                 found[name] = opts

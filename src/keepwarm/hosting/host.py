@@ -419,7 +419,7 @@ class PluginHost:
                     "so there is no call of the others to wrap (drop wrapper=True)"
                 )
             function = getattr(plugin, name)
-            accepted = list(inspect.signature(hookspecs.__dict__[name]).parameters)
+            accepted = _spec_parameters(name)
             try:
                 params = list(inspect.signature(function).parameters)
             except (TypeError, ValueError):
@@ -774,6 +774,12 @@ def _through_pluggy(pm: pluggy.PluginManager, hook: str, impl: Any, argname: str
     results = pm._hookexec(hook, (impl,), {} if argname is None else {argname: value}, False)
     assert isinstance(results, list)  # what pluggy answers for a hook without firstresult
     return results[0] if results else None
+
+
+@functools.cache
+def _spec_parameters(hook: str) -> tuple[str, ...]:
+    """The arguments a hook passes, read once per process (not once per plugin implementing it)."""
+    return tuple(inspect.signature(hookspecs.__dict__[hook]).parameters)
 
 
 def _unmarked_hooks(plugin: object, known: list[str]) -> list[str]:

@@ -36,7 +36,8 @@ class CalendarSourceError(RuntimeError):
 class CalendarOptions(BaseModel):
     """What every calendar source accepts besides where its store is."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Built when a source of this kind is checked, not when the plugins load (`contact show` loads them too).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     timezone: str = Field(
         "",

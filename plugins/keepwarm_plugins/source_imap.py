@@ -51,7 +51,8 @@ class ImapSourceError(RuntimeError):
 class Options(BaseModel):
     """`[sources.NAME]` with `kind = "imap"`: where the account is and how to log in (never the password itself)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Built when a source of this kind is checked, not when the plugins load (`contact show` loads them too).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     host: str = Field(..., min_length=1, description="The IMAP server's host name, e.g. imap.example.org.")
     port: int | None = Field(

@@ -54,7 +54,8 @@ _FLAGS = re.compile(r"[:;!]2,.*$")
 class MaildirOptions(BaseModel):
     """[sources.NAME] of kind "maildir" in config.toml."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Built when a source of this kind is checked, not when the plugins load (`contact show` loads them too).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     path: str = Field(
         description="The Maildir folder (with cur/ and new/ in it), or a folder of Maildirs as mbsync writes them; "

@@ -40,7 +40,8 @@ PROBE = 1024
 class MboxOptions(BaseModel):
     """[sources.NAME] of kind "mbox" in config.toml."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Built when a source of this kind is checked, not when the plugins load (`contact show` loads them too).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     path: str = Field(description="The mbox file; ~ is your home folder.", min_length=1)
 

@@ -136,7 +136,9 @@ def _make_frozen_model(cls: type[BaseModel]) -> type[BaseModel]:
         return NotImplemented
 
     namespace = {
-        "model_config": {**cls.model_config, "frozen": True},
+        # Built on first use: a run freezes some forty kinds of model, and only the few it dumps need their own
+        # serializer (building each at once was a third of a one-contact run, e.g. `keepwarm contact show`).
+        "model_config": {**cls.model_config, "frozen": True, "defer_build": True},
         "__module__": cls.__module__,
         "__qualname__": cls.__qualname__,
         "__eq__": __eq__,

@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..errors import StoreError
 from ..store import Store, backups
 from ..text import dates
-from . import clock, paths, settings
+from . import clock, paths
+
+if TYPE_CHECKING:
+    from . import settings
 
 
 class _computed_once:
@@ -54,7 +58,11 @@ class Session:
 
     @cached_property
     def settings(self) -> settings.Settings:
-        return self._config if self._config is not None else settings.load()
+        if self._config is not None:
+            return self._config
+        from . import settings  # lazy for start-up: its models are built by the commands that read the settings
+
+        return settings.load()
 
     @cached_property
     def tz(self) -> ZoneInfo:

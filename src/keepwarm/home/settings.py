@@ -7,7 +7,6 @@ about the person and the installation.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -122,6 +121,8 @@ def load(path: Path | None = None) -> Settings:
     path = path or paths.config_file()
     if not path.exists():
         return Settings()
+    import tomllib  # lazy for start-up: only a settings file that exists is parsed
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

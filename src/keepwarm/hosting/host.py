@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -122,6 +123,10 @@ def _error_text(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+#: What pluggy takes as a hook implementation, when marked (see pluggy's `_static_hook_attr`).
+_HOOKABLE = (types.FunctionType, types.MethodType, staticmethod, classmethod)
+
+
 class _Manager(pluggy.PluginManager):
     """pluggy's manager, counting the hook-call monitors installed on it.
 
@@ -133,6 +138,44 @@ class _Manager(pluggy.PluginManager):
     """
 
     monitors = 0
+    #: The plugin being registered and its marked attributes (see `marked`), or None.
+    _marked: tuple[object, dict[str, Any]] | None = None
+
+    def marked(self, plugin: object) -> dict[str, Any]:
+        """The plugin's attributes pluggy takes as hook implementations (name -> options), found once.
+
+        pluggy looks at every attribute of a plugin (a module holds all it
+        imports) with `inspect.getattr_static`, and the host's own check looks
+        first: the answers are kept for `register` of the same plugin, so each
+        attribute is looked at once per load, not twice.
+        """
+        self._marked = None
+        # A module's attributes are its namespace: only a function (or a method, a static or class method) can
+        # be a hook there, so pluggy is asked about those alone, not about every class and module it imported.
+        namespace = vars(plugin) if inspect.ismodule(plugin) else None
+        found = {}
+        for name in dir(plugin):
+            if namespace is not None and not isinstance(namespace.get(name), _HOOKABLE):
+                continue
+            opts = super().parse_hookimpl_opts(plugin, name)
+            if opts is not None:
+                found[name] = opts
+        self._marked = (plugin, found)
+        return found
+
+    def forget_marked(self) -> None:
+        self._marked = None
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> Any:
+        if self._marked is not None and self._marked[0] is plugin:
+            return self._marked[1].get(name)
+        return super().parse_hookimpl_opts(plugin, name)
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        try:
+            return super().register(plugin, name)
+        finally:
+            self._marked = None  # a plugin's module may change after it is registered: never answered from before
 
     def add_hookcall_monitoring(self, before: Callable[..., None], after: Callable[..., None]) -> Callable[[], None]:
         undo = super().add_hookcall_monitoring(before, after)
@@ -355,11 +398,15 @@ class PluginHost:
         pluggy would refuse both too, but naming the plugin object and spreading
         the cause over three lines; a misspelt hook name gets the one it resembles.
         """
+        try:
+            self._check_marked_hooks(plugin, self.pm.marked(plugin))
+        except BaseException:
+            self.pm.forget_marked()  # not registered: nothing may be answered from this look later
+            raise
+
+    def _check_marked_hooks(self, plugin: object, marked: dict[str, Any]) -> None:
         known = self._hook_names()
-        for name in dir(plugin):
-            opts = self.pm.parse_hookimpl_opts(plugin, name)
-            if opts is None:
-                continue
+        for name, opts in marked.items():
             if name not in known:
                 # Compared without the prefix every hook shares, which would make any name look close.
                 words = {hook.removeprefix("keepwarm_"): hook for hook in known}
@@ -372,7 +419,7 @@ class PluginHost:
                     "so there is no call of the others to wrap (drop wrapper=True)"
                 )
             function = getattr(plugin, name)
-            accepted = list(inspect.signature(hookspecs.__dict__[name]).parameters)
+            accepted = _spec_parameters(name)
             try:
                 params = list(inspect.signature(function).parameters)
             except (TypeError, ValueError):
@@ -727,6 +774,12 @@ def _through_pluggy(pm: pluggy.PluginManager, hook: str, impl: Any, argname: str
     results = pm._hookexec(hook, (impl,), {} if argname is None else {argname: value}, False)
     assert isinstance(results, list)  # what pluggy answers for a hook without firstresult
     return results[0] if results else None
+
+
+@functools.cache
+def _spec_parameters(hook: str) -> tuple[str, ...]:
+    """The arguments a hook passes, read once per process (not once per plugin implementing it)."""
+    return tuple(inspect.signature(hookspecs.__dict__[hook]).parameters)
 
 
 def _unmarked_hooks(plugin: object, known: list[str]) -> list[str]:

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..api.types import to_json
 from ..errors import NotFound
 from ..home.session import Session
 from ..model import Role, stored_id
@@ -23,7 +22,8 @@ RECENT = 10
 
 
 def contact_detail(session: Session, contact_id: int) -> dict:
-    # lazy for start-up: the engine and its plugins load only when a run is needed
+    # lazy for start-up: the engine, its plugins and the plugin API's types load only when a run is needed
+    from ..api.types import to_json  # lazy for start-up (see above)
     from ..engine.evaluate import evaluate
 
     # The run reads the contact, its open promises and follow-ups: shown as it read them, not read twice.
@@ -51,6 +51,8 @@ def contact_detail(session: Session, contact_id: int) -> dict:
 
 
 def _stats_json(stats) -> dict:
+    from ..api.types import to_json  # lazy for start-up: loaded with the engine (see contact_detail)
+
     out = {}
     for name in stats.__slots__:
         value = getattr(stats, name)
@@ -78,7 +80,8 @@ def account_detail(session: Session, account_id: int) -> dict:
             for c in members
         ],
     }
-    # lazy for start-up: the engine and its plugins load only when a run is needed
+    # lazy for start-up: the engine, its plugins and the plugin API's types load only when a run is needed
+    from ..api.types import to_json  # lazy for start-up (see above)
     from ..engine.evaluate import evaluate
 
     evaluation = evaluate(session, contact_ids=[stored_id(c.id) for c in members], persist=False) if members else None

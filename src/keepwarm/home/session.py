@@ -8,7 +8,6 @@ functions, so neither holds logic of its own. Everything is opened lazily:
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -23,8 +22,10 @@ if TYPE_CHECKING:
 
 
 class _computed_once:
-    """`functools.cached_property` without its lock: on Python 3.11 that one lock is shared by every instance,
-    so a run left behind while loading a slow plugin (see keepwarm.hosting.budget) would block every later one."""
+    """`functools.cached_property` without its lock: on Python 3.11 that one lock is shared by every instance
+    of the class, so one session working out an attribute (a store waiting on a busy database, a run left behind
+    while loading a slow plugin: see keepwarm.hosting.budget) held up every other session's, in every thread.
+    Every lazy attribute of a session is one of these."""
 
     def __init__(self, func) -> None:
         self.func, self.name = func, func.__name__
@@ -56,7 +57,7 @@ class Session:
         #: Plugins found too slow in this run (see keepwarm.hosting.budget): a rebuilt runtime skips them too.
         self.slow_plugins: dict[str, str] = {}
 
-    @cached_property
+    @_computed_once
     def settings(self) -> settings.Settings:
         if self._config is not None:
             return self._config
@@ -64,7 +65,7 @@ class Session:
 
         return settings.load()
 
-    @cached_property
+    @_computed_once
     def tz(self) -> ZoneInfo:
         return dates.zone(self.settings.timezone)
 
@@ -80,7 +81,7 @@ class Session:
     def safe_mode(self) -> bool:
         return self._safe_mode if self._safe_mode is not None else self.settings.plugins.safe_mode
 
-    @cached_property
+    @_computed_once
     def store(self) -> Store:
         refuse_to_create(self)
         return Store.open(self.db_path, backup_dir=backups.folder_for(self.db_path))

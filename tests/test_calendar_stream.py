@@ -27,11 +27,11 @@ from keepwarm.home.session import Session
 from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.model import DateKind, ImportantDate
-from keepwarm.plugin import hookimpl
 from keepwarm.services import devdata
 from keepwarm.store import contacts as people
 from keepwarm.store import followups as plans
 from keepwarm.store.schema import contacts as contacts_table
+from tui_support import TipsAsked
 
 GOLDEN = Path(__file__).parent / "golden" / "calendar_exports.json.gz"
 LATER = dt.timedelta(days=3)
@@ -208,25 +208,13 @@ def test_a_publish_keeps_only_the_entries_it_sends():
     assert max(held) <= 2, held  # the one being read, and the one to update
 
 
-class _Asked:
-    """Gives no advice; counts the contacts tips were asked for."""
-
-    def __init__(self) -> None:
-        self.asked: list[int] = []
-
-    @hookimpl
-    def keepwarm_tips(self, ctx):
-        self.asked.append(ctx.contact.id)
-        return []
-
-
 def test_a_publish_after_an_export_with_nothing_changed_reuses_its_results_and_advice(tmp_path, home, monkeypatch):
     from keepwarm.calendar import source
 
     monkeypatch.setattr(source, "CHUNK", 6)  # advice asked a chunk at a time, each chunk its own Advisor
     session = _session(tmp_path / "book.sqlite", dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc))
     devdata.generate(session, contacts=45, interactions_per_contact=6, seed=5)
-    asked = _Asked()
+    asked = TipsAsked()
     session.runtime.host.register_for_test(asked, "asked")
     selection = export.Selection(days=60, alarm_minutes=30)
     written = export.build_export(session, selection, "a.ics").text

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import sqlite3
 
-from tui_support import build_history
+from tui_support import TipsAsked, build_history
 
 from keepwarm.services import actions
 from keepwarm.engine.agenda import build_agenda
@@ -228,21 +228,9 @@ def test_an_edited_plugin_file_is_a_new_state(session, home, tmp_path):
     assert fingerprint(build_runtime(), session.today) != before
 
 
-class _Asked:
-    """Gives no advice; counts the contacts tips were asked for."""
-
-    def __init__(self) -> None:
-        self.asked: list[int] = []
-
-    @hookimpl
-    def keepwarm_tips(self, ctx):
-        self.asked.append(ctx.contact.id)
-        return []
-
-
 def test_advice_is_kept_while_nothing_changes_and_worked_out_again_after_any_change(session, tmp_path):
     ids = build_history(session)
-    asked = _Asked()
+    asked = TipsAsked()
     session.runtime.host.register_for_test(asked, "asked")
     first = _json(build_agenda(session))
     shown = {item["contact"]["id"] for item in first["items"]}
@@ -260,7 +248,7 @@ def test_an_export_with_nothing_changed_reuses_the_stored_results(session):
     from keepwarm.calendar.export import Selection, build_export
 
     build_history(session)
-    asked = _Asked()
+    asked = TipsAsked()
     session.runtime.host.register_for_test(asked, "asked")
     selection = Selection(days=30, alarm_minutes=None)
     first = build_export(session, selection, "a.ics").text

@@ -215,3 +215,16 @@ def sync(test):
 async def type_text(pilot, value: str) -> None:
     """Type `value` key by key, as a person would."""
     await pilot.press(*[("space" if ch == " " else ch) for ch in value])
+
+
+class TipsAsked:
+    """A plugin that gives no advice and notes the contacts tips were asked for: whether advice was worked out
+    again or read as kept."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    @hookimpl
+    def keepwarm_tips(self, ctx):
+        self.asked.append(ctx.contact.id)
+        return []

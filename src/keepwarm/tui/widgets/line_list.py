@@ -77,31 +77,24 @@ class LineList(ScrollView, can_focus=True):
         Binding("end,ctrl+end", "last_item", "Last item", show=False),
     ]
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
+        """A message about one row: its place in the list and the row as the screen handed it over."""
+
+        def __init__(self, line_list: LineList, index: int, row: Any) -> None:
+            super().__init__()
+            self.line_list = line_list
+            self.index = index
+            self.row = row
+
+        @property
+        def control(self) -> LineList:
+            return self.line_list
+
+    class Highlighted(_RowMessage):
         """The cursor is on another row (or on new rows)."""
 
-        def __init__(self, line_list: LineList, index: int, row: Any) -> None:
-            super().__init__()
-            self.line_list = line_list
-            self.index = index
-            self.row = row
-
-        @property
-        def control(self) -> LineList:
-            return self.line_list
-
-    class Selected(Message):
+    class Selected(_RowMessage):
         """Enter, or a click on the row the cursor is on."""
-
-        def __init__(self, line_list: LineList, index: int, row: Any) -> None:
-            super().__init__()
-            self.line_list = line_list
-            self.index = index
-            self.row = row
-
-        @property
-        def control(self) -> LineList:
-            return self.line_list
 
     class Resized(Message):
         """The list changed size: rows fitted to its width may need fitting again."""

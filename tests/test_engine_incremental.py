@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 
-from tui_support import TipsAsked, build_history
+from tui_support import TipsAsked, build_history, copy_without_results
 
 from keepwarm.services import actions
 from keepwarm.engine.agenda import build_agenda
@@ -44,14 +43,7 @@ def _json(agenda) -> dict:
 
 def _from_scratch(session, tmp_path) -> dict:
     """The agenda of a copy of the book with nothing a run stored (as after a restore), at the same clock."""
-    copy = tmp_path / "scratch.db"
-    source, raw = sqlite3.connect(session.db_path), sqlite3.connect(copy)
-    source.backup(raw)  # what the book's connections wrote, its write-ahead log included
-    source.close()
-    for table in ("contact_snapshots", "account_snapshots", "snapshot_runs", "engine_marks", "engine_account_marks"):
-        raw.execute(f"DELETE FROM {table}")
-    raw.commit()
-    raw.close()
+    copy = copy_without_results(session, tmp_path / "scratch.db")
     fresh = Session(copy, now=session.now)
     fresh.__dict__["runtime"] = session.runtime
     try:

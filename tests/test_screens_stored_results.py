@@ -9,7 +9,6 @@ stores its results or cannot be written (a run that stores nothing stands in for
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.home.session import Session
@@ -20,7 +19,7 @@ from keepwarm.services.results import current
 from keepwarm.store import activity
 from keepwarm.store import contacts as people
 from keepwarm.store.database import Store
-from tui_support import build_history
+from tui_support import build_history, copy_without_results
 
 
 class _Counting:
@@ -47,21 +46,8 @@ def _screens(session) -> dict:
     }
 
 
-def _copy(session, tmp_path, name: str):
-    """A copy of the book with nothing a run stored (as after a restore)."""
-    copy = tmp_path / name
-    source, raw = sqlite3.connect(session.db_path), sqlite3.connect(copy)
-    source.backup(raw)  # what the book's connections wrote, its write-ahead log included
-    source.close()
-    for table in ("contact_snapshots", "account_snapshots", "snapshot_runs", "engine_marks", "engine_account_marks"):
-        raw.execute(f"DELETE FROM {table}")
-    raw.commit()
-    raw.close()
-    return copy
-
-
 def _from_scratch(session, tmp_path, *, writable: bool) -> dict:
-    copy = _copy(session, tmp_path, "scratch.db" if writable else "readonly.db")
+    copy = copy_without_results(session, tmp_path / ("scratch.db" if writable else "readonly.db"))
     fresh = Session(copy, now=session.now)
     fresh.__dict__["runtime"] = session.runtime
     if not writable:

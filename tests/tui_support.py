@@ -228,3 +228,17 @@ class TipsAsked:
     def keepwarm_tips(self, ctx):
         self.asked.append(ctx.contact.id)
         return []
+
+
+def copy_without_results(session, path):
+    """A copy of the book at `path` with nothing an engine run stored (as after a restore), marks included."""
+    import sqlite3
+
+    source, raw = sqlite3.connect(session.db_path), sqlite3.connect(path)
+    source.backup(raw)  # what the book's connections wrote, its write-ahead log included
+    source.close()
+    for table in ("contact_snapshots", "account_snapshots", "snapshot_runs", "engine_marks", "engine_account_marks"):
+        raw.execute(f"DELETE FROM {table}")
+    raw.commit()
+    raw.close()
+    return path

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import weakref
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -142,44 +141,41 @@ NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
 # The helpers who can speak to one topic at one level, best first, from the store's network: as `_ranked`
-# for the whole network, an agenda asks for thousands of contacts against the same one, and asking the
-# store and sorting its answer for each of them would make the agenda quadratic. Kept for the network
-# asked last, by a weak reference: the network, and the run it belongs to, are let go when the run ends.
-_stored_for: tuple[Any, dict] = (None, {})
+# for the whole network, an agenda asks for thousands of contacts against the same one, and sorting the
+# store's answer for each of them would make the agenda quadratic. The network is still asked for every
+# contact (it answers each question once per run, the same objects each time): what a contact's advice read
+# is noted by the network it is given (one per contact, engine/network.TrackedNetwork), so the ranking is
+# kept for the answers it was made from, not for a network, and made again when they are other answers.
+_stored_for: dict[tuple, tuple] = {}
 
 
 def _stored_ranked(network: Any, wanted: str, field: str, cfg: Settings) -> list[tuple] | None:
     """Every helper the store finds for a topic (casefolded) in one field and that fits at that level, best
     first (rank, then the earlier contact), as (rank, order key, helper, kind, last touch); None when the
     store cannot narrow the search."""
-    global _stored_for
-    owner, table = _stored_for
-    if owner is None or owner() is not network:
-        table = {}
-        try:
-            _stored_for = (weakref.ref(network), table)
-        except TypeError:  # a network that cannot be referred to weakly: nothing kept
-            pass
-    key = (wanted, field, cfg.expert_prefix, cfg.match_titles, cfg.match_interests)
-    if key in table:
-        return table[key]
     found = network.candidates(wanted, field)
-    ranked = None
-    if found is not None:
+    if found is None:
+        return None
+    key = (wanted, field, cfg.expert_prefix, cfg.match_titles, cfg.match_interests)
+    kept = _stored_for.get(key)
+    if kept is None or kept[0] is not found:
         level = {"tags": "tag", "title": "title", "interests": "interest"}[field]
         fitting = [
             (order, helper)
             for order, helper in found
             if not helper.do_not_contact and _match(helper, wanted, cfg) == level
         ]
-        last = network.last_touches([helper.id for _, helper in fitting]) if fitting else {}
+        kept = (found, level, fitting, [helper.id for _, helper in fitting], None, None)
+    found, level, fitting, ids, ranked_with, ranked = kept
+    last = network.last_touches(ids) if fitting else {}
+    if ranked is None or ranked_with is not last:
         ranked = [
             ((STRENGTH[level], last.get(helper.id) or NEVER), order, helper, level, last.get(helper.id))
             for order, helper in fitting
         ]
         ranked.sort(key=lambda item: item[1])  # the earlier contact first among equal ranks (a stable sort)
         ranked.sort(key=lambda item: item[0], reverse=True)
-    table[key] = ranked
+    _stored_for[key] = (found, level, fitting, ids, last, ranked)
     return ranked
 
 

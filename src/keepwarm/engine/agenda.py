@@ -7,8 +7,9 @@ window with its contact, health and warnings, ordered by urgency. Looking from
 another day (`--on`), or at a database that cannot be written, the health and
 warnings come from a run that stores nothing, in the same rows.
 
-An item's advice (tips, suggestions) is kept apart from the results: suggesters
-read the whole network, so any change anywhere makes it stale (`Advisor`). It is
+An item's advice (tips, suggestions) is kept apart from the results, with what
+it read of the network: a change makes stale only the advice that read what
+changed (`Advisor`). It is
 had when an item is shown: kept, or worked out then (the CLI asks as it prints,
 in batches, and with `--limit` only for the items it prints; the TUI as the
 cursor moves).
@@ -36,6 +37,7 @@ from ..model import Channel, FollowUp
 from ..store import snapshots
 from .evaluate import Evaluation, collector_paused, evaluate, groups_among, refresh
 from .health import Health, HealthTerm
+from .network import current_answers
 from .state import fingerprint
 
 #: How many items' advice is asked for at a time as an agenda is printed: the first print while the rest wait.
@@ -50,18 +52,25 @@ ADVICE_GROUP = 5_000
 
 
 class Advisor:
-    """Tips and suggestions for the contacts an agenda shows, stored and reused while nothing changes.
+    """Tips and suggestions for the contacts an agenda shows, stored and reused while what they read holds.
 
-    Suggesters read the whole network, so advice is kept with the state and the
-    book's version it was worked out at (`snapshots.store_advice`): any change
-    anywhere, another day, other rules or plugins, and it is worked out again:
-    from the run that just stored results while the book is as it left it (`latest`),
-    else from a run over the contacts asked for, or, when many are (`ALL_EXPECTED_FROM`),
-    from runs over every contact expected a group of the book at a time, each group's
-    advice stored and the group's run let go before the next: a large book is never
-    evaluated whole at once for advice. Those runs store nothing else. With
-    `evaluation` (a run as of another day, or over a book that cannot be written),
-    that run's advice, never kept.
+    A contact's advice reads its own context (its rows, its account's members,
+    its warnings: a change to any clears the stored advice, by the triggers of
+    migration 0009), the state (another day, other rules or plugins: `fingerprint`
+    is the key it is stored under) and a few questions asked of the network,
+    noted with digests of their answers (engine/network.TrackedNetwork). Stored
+    advice is used while each question it read has the same answer when asked again
+    (`_holding`: each question asked once, however many contacts read it); advice
+    that read the whole network (or any advice, while a cadence or warning plugin
+    reads it: `RunFacts.reads_network`) only while the book is the same version.
+
+    The rest is worked out: from the run that just stored results while the book is
+    as it left it (`latest`), else from a run over the contacts asked for, or, when
+    many are (`ALL_EXPECTED_FROM`), from runs over every contact expected whose advice
+    does not hold, a group of the book at a time, each group's advice stored and the
+    group's run let go before the next: a large book is never evaluated whole at once
+    for advice. Those runs store nothing else. With `evaluation` (a run as of another
+    day, or over a book that cannot be written), that run's advice, never kept.
 
     It holds the advice asked for until told to let it go (`forget`): a printer
     holds a batch, not the agenda.
@@ -73,17 +82,55 @@ class Advisor:
         self._session, self._fixed = session, evaluation
         self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
         self._expected: list[int] = []  # the contacts whose advice will be asked for, a batch at a time (`expect`)
+        #: Whether each kept network question (by id) has the answer it had, at the book's version `_checked_at`.
+        self._holds: dict[int, bool] = {}
+        self._checked_at: int | None = None
         #: The run that just stored results, and the key the book had right after it: while the book keeps that
         #: key, its contacts' advice comes from it (a second run over them would find the same).
-        self._latest: tuple[Evaluation, str] | None = None
+        self._latest: tuple[Evaluation, tuple[str, int]] | None = None
         if latest is not None:
             self._latest = (latest, self._key())
 
-    def _key(self) -> str:
-        """The state and the book's version now: what stored advice must have been worked out at to be used."""
+    def _key(self) -> tuple[str, int]:
+        """The key stored advice must have been worked out at to be used (the state, and the book's version
+        too while results read the whole network), and the book's version now."""
         session = self._session
         with session.store.read() as conn:
-            return f"{fingerprint(session.runtime, session.today)}:{snapshots.book_version(conn)}"
+            version = snapshots.book_version(conn)
+            facts = snapshots.run_facts(conn)
+        key = fingerprint(session.runtime, session.today)
+        if facts is not None and facts.reads_network:  # every warning may follow any change: so may advice
+            key = f"{key}:{version}"
+        return key, version
+
+    def _holding(self, reads: dict[int, str | None], version: int) -> set[int]:
+        """The contacts whose stored advice holds, by what it read of the network (`reads`): every question
+        it asked has the answer it had (asked again once each), or the book is the version it read whole."""
+        if self._checked_at != version:
+            self._holds, self._checked_at = {}, version
+        read: dict[int, list[int]] = {}
+        out: set[int] = set()
+        for cid, found in reads.items():
+            if found is None:
+                continue
+            if found.startswith("*"):
+                if found == f"*{version}":
+                    out.add(cid)
+                continue
+            read[cid] = json.loads(found)
+        unknown = {qid for ids in read.values() for qid in ids if qid not in self._holds}
+        if unknown:
+            with self._session.store.read() as conn:
+                kept = snapshots.questions(conn, unknown)
+            now = current_answers(self._session.store, {text for text, _ in kept.values()})
+            for qid in unknown:
+                self._holds[qid] = qid in kept and now[kept[qid][0]] == kept[qid][1]
+        holds = self._holds
+        out.update(cid for cid, ids in read.items() if all(holds[qid] for qid in ids))
+        return out
+
+    def _stale_questions(self) -> list[int]:
+        return [qid for qid, holds in self._holds.items() if not holds]
 
     def expect(self, contact_ids: Iterable[int]) -> None:
         """These contacts' advice will be asked for (a batch at a time): a run worked out for the first
@@ -100,48 +147,62 @@ class Advisor:
                 self._found[cid] = _advice_of(self._fixed, cid)
             return
         session = self._session
-        key = self._key()
+        key, version = self._key()
         with session.store.read() as conn:
-            for cid, found in snapshots.stored_advice(conn, wanted, key).items():
-                self._found[cid] = json.loads(found)
+            stored = snapshots.stored_advice(conn, wanted, key)
+        for cid in self._holding({cid: reads for cid, (_, reads) in stored.items()}, version):
+            self._found[cid] = json.loads(stored[cid][0])
+        del stored
         missing = [cid for cid in wanted if cid not in self._found]
         if not missing:
             return
-        worked_out: dict[int, str] = {}
+        worked_out: dict[int, tuple[str, snapshots.Reads]] = {}
 
         def keep(run: Evaluation, cid: int) -> None:
             advice = self._found[cid] = _advice_of(run, cid)
             if cid in run.contacts:
-                worked_out[cid] = json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+                worked_out[cid] = (_as_text(advice), _reads_of(run, cid))
 
-        if self._latest is not None and self._latest[1] == key:
-            latest = self._latest[0]
+        latest = self._latest[0] if self._latest is not None and self._latest[1] == (key, version) else None
+        if latest is not None:
             for cid in [cid for cid in missing if cid in latest.contacts]:
                 keep(latest, cid)
             missing = [cid for cid in missing if cid not in self._found]
         if missing:
             asked = set(wanted)
             more = [cid for cid in self._expected if cid not in self._found and cid not in asked]
-            if self._latest is not None and self._latest[1] == key:  # had from the latest run when asked for
-                more = [cid for cid in more if cid not in self._latest[0].contacts]
+            if latest is not None:  # had from the latest run when asked for
+                more = [cid for cid in more if cid not in latest.contacts]
+            if more:  # those whose stored advice holds are read when asked for
+                with session.store.read() as conn:
+                    reads = snapshots.advice_reads(conn, more, key)
+                holding = self._holding(reads, version)
+                more = [cid for cid in more if cid not in holding]
             if len(missing) + len(more) < ALL_EXPECTED_FROM:
                 run = evaluate(session, persist=False, contact_ids=missing)
                 for cid in missing:
                     keep(run, cid)
             else:
-                self._work_out_in_groups(key, [*missing, *more], asked)
+                self._work_out_in_groups(key, version, [*missing, *more], asked)
                 for cid in missing:
                     if cid not in self._found:  # no longer in the book: no advice
                         self._found[cid] = {"tips": [], "suggestions": []}
-        self._store(key, worked_out)
+        self._store(key, version, worked_out)
 
-    def _store(self, key: str, worked_out: dict[int, str]) -> None:
+    def _store(self, key: str, version: int, worked_out: dict[int, tuple[str, snapshots.Reads]]) -> None:
         session = self._session
         if not session.store.read_only:
             with session.store.write() as conn:
-                snapshots.store_advice(conn, key, worked_out, [p.to_json() for p in session.runtime.host.problems])
+                snapshots.store_advice(
+                    conn,
+                    key,
+                    worked_out,
+                    [p.to_json() for p in session.runtime.host.problems],
+                    version=version,
+                    stale=self._stale_questions(),
+                )
 
-    def _work_out_in_groups(self, key: str, contact_ids: list[int], asked: set[int]) -> None:
+    def _work_out_in_groups(self, key: str, version: int, contact_ids: list[int], asked: set[int]) -> None:
         """The advice of these contacts, a group of the book at a time: each group's advice stored (the
         contacts `asked` for kept too), its run let go and its cycles collected before the next group's.
         The collector is paused for all the groups: each run's objects stay young, where `gc.collect(0)` finds
@@ -149,15 +210,15 @@ class Advisor:
         with collector_paused():
             for group in groups_among(self._session, contact_ids, ADVICE_GROUP):
                 run = evaluate(self._session, persist=False, contact_ids=group)
-                worked_out: dict[int, str] = {}
+                worked_out: dict[int, tuple[str, snapshots.Reads]] = {}
                 for cid in group:
                     advice = _advice_of(run, cid)
                     if cid in asked:
                         self._found[cid] = advice
                     if cid in run.contacts:
-                        worked_out[cid] = json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+                        worked_out[cid] = (_as_text(advice), _reads_of(run, cid))
                 del run, advice
-                self._store(key, worked_out)
+                self._store(key, version, worked_out)
                 del worked_out
                 gc.collect(0)  # the group's run, cycles included
 
@@ -183,6 +244,16 @@ class Advisor:
     def json(self, contact_id: int, shown: int) -> dict:
         advice = self._advice(contact_id)
         return {"tips": advice["tips"], "suggestions": advice["suggestions"][:shown]}
+
+
+def _as_text(advice: dict) -> str:
+    return json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+
+
+def _reads_of(evaluation: Evaluation, contact_id: int) -> snapshots.Reads:
+    """What a contact's advice read of the network, as stored: each question's answer digest, or None (all)."""
+    reads = evaluation.network_reads(contact_id)
+    return None if reads.whole else dict(reads.asked)
 
 
 def _advice_of(evaluation: Evaluation, contact_id: int) -> dict:

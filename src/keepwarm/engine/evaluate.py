@@ -41,7 +41,7 @@ from ..store import marks as marks_store
 from . import conclusions
 from . import stats as statistics
 from .health import Health, account_health, contact_health
-from .network import StoredNetwork
+from .network import Reads, StoredNetwork, TrackedNetwork
 from .readonly import Freezer
 from .reconcile import reconcile
 from .state import fingerprint
@@ -98,6 +98,8 @@ class Evaluation:
     #: Each contact's context with its warnings, as tips and suggestions both read it.
     _advice_contexts: dict[int, ContactContext] = field(default_factory=dict, repr=False)
     _suggestions: dict[int, list[Suggestion]] = field(default_factory=dict)
+    #: What each contact's tips and suggestions read of the network (engine/network.TrackedNetwork).
+    _reads: dict[int, Reads] = field(default_factory=dict, repr=False)
     # Each hook's implementations, resolved on first use and kept for this run.
     _tip_caller: Callable | None = field(default=None, repr=False)
     _suggestion_caller: Callable | None = field(default=None, repr=False)
@@ -148,6 +150,9 @@ class Evaluation:
             if cached is not None:
                 return cached
         c = self.contexts[contact_id]
+        network = c.network.target if isinstance(c.network, WatchedNetwork) else c.network
+        if network is not None:  # each contact's own view, noting what its advice reads (`network_reads`)
+            network = TrackedNetwork(network, self._reads.setdefault(contact_id, Reads()))
         ctx = self._freeze(
             ContactContext(
                 c.contact,
@@ -156,7 +161,7 @@ class Evaluation:
                 c.now,
                 c.rules,
                 c.account,
-                c.network.target if isinstance(c.network, WatchedNetwork) else c.network,
+                network,
                 c.commitments,
                 c.followups if followups_ is None else tuple(followups_),
                 tuple(self.warnings.get(contact_id, ())),
@@ -182,6 +187,10 @@ class Evaluation:
             found, _ = self._suggestion_caller(self.context(contact_id), contact_id)
             self._suggestions[contact_id] = sorted((s for _, s in found), key=lambda s: -s.score)
         return self._suggestions[contact_id]
+
+    def network_reads(self, contact_id: int) -> Reads:
+        """What this contact's tips and suggestions read of the network so far (nothing before they are asked)."""
+        return self._reads.get(contact_id) or Reads()
 
     def interval_days(self, contact_id: int) -> int:
         intervals = [p.interval_days for _, p in self.proposals.get(contact_id, ()) if p.interval_days]
@@ -211,8 +220,8 @@ class WatchedNetwork:
 
     A result that read the whole network may change with anyone's change, so the
     stored results say so, and the next run after any change evaluates the whole
-    book (built-in cadence and warning rules never read it; suggesters do, and
-    their advice is kept only while nothing at all changes: engine/agenda.Advisor).
+    book (built-in cadence and warning rules never read it; suggesters do, through
+    a `TrackedNetwork` per contact that notes what they read: engine/agenda.Advisor).
     """
 
     __slots__ = ("target", "_read")

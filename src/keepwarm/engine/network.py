@@ -6,11 +6,19 @@ whole book to answer that costs seconds at 10k contacts; this network answers
 the questions such rules ask — who may mention a topic, when did I last touch
 these people — with small indexed queries, and loads everything only if a
 plugin reads `contacts` or iterates `stats` itself.
+
+What one contact's advice read of it is recorded (`TrackedNetwork`, `Reads`):
+each question asked, with a digest of its answer, so that the advice can be
+kept while those answers stay the same (engine/agenda.Advisor asks them again,
+once each: `current_answers`). Anything else read of it (`contacts`, `stats`,
+`others`) makes the advice depend on the whole book.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -164,6 +172,9 @@ class StoredNetwork:
         compute: Callable[[Connection, list[int] | None], dict[int, ContactStats]],
     ) -> None:
         self._store = store
+        #: Each question asked through `answer`, with its answer (read-only: every contact's advice reads it)
+        #: and the answer's digest: asked once per run, however many contacts ask.
+        self._answers: dict[tuple, tuple[Any, str]] = {}
         self.stats = _LazyStats(known, self._all_ids, self._compute_with(compute))
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -202,6 +213,16 @@ class StoredNetwork:
                 return last_touches(conn, rest)
 
         return self.stats.last_touches(ids, read)
+
+    def answer(self, kind: str, args: tuple) -> tuple[Any, str]:
+        """The answer to a question (`QUESTIONS`: "candidates" (word, field) or "last_touches" (ids, sorted)),
+        read-only, and its digest; asked of the store once per network."""
+        key = (kind, args)
+        found = self._answers.get(key)
+        if found is None:
+            value = self.candidates(*args) if kind == "candidates" else self.last_touches(args)
+            found = self._answers[key] = (freeze(value), _digest(kind, value))
+        return found
 
     def candidates(self, word: str, field: str) -> list[tuple[tuple, Candidate]] | None:
         """Contacts whose `field` may contain `word` (casefolded), in network order, each with its order key.
@@ -246,3 +267,84 @@ class StoredNetwork:
             )
             for r in rows
         ]
+
+
+#: The questions a network answers that a contact's advice may depend on one by one (`TrackedNetwork`).
+QUESTIONS = ("candidates", "last_touches")
+
+
+def _digest(kind: str, value: Any) -> str:
+    """A digest of an answer: equal answers, equal digests, in every process (reprs of plain values,
+    dates and frozen dataclasses; the last touches by id)."""
+    if kind == "last_touches":
+        value = sorted(value.items())
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
+
+
+def question(kind: str, args: tuple) -> str:
+    """A question as stored text (what `current_answers` asks again)."""
+    return json.dumps([kind, list(args)], ensure_ascii=False, separators=(",", ":"))
+
+
+class Reads:
+    """What one contact's advice read of the network: each question (`question`) with its answer's digest,
+    or `whole`: something read that no one question stands for (everyone, every statistic)."""
+
+    __slots__ = ("asked", "whole")
+
+    def __init__(self) -> None:
+        self.asked: dict[str, str] = {}
+        self.whole = False
+
+
+class TrackedNetwork:
+    """The network as one contact's tips and suggestions get it: what they read is noted in `reads`.
+
+    One per contact, so that a plugin keeping answers per network object (as the
+    introduction suggester does) cannot hand one contact's answer to another
+    without the other's asking being noted. The questions of a `StoredNetwork`
+    (`candidates`, `last_touches`) are noted with their answers' digests; any
+    other attribute (`contacts`, `stats`, `others`), or any attribute of a network
+    that cannot answer them, makes the advice depend on the whole network.
+    """
+
+    __slots__ = ("_target", "reads")
+
+    def __init__(self, target: Any, reads: Reads) -> None:
+        self._target, self.reads = target, reads
+
+    def __getattr__(self, name: str) -> Any:
+        target = object.__getattribute__(self, "_target")
+        if name in QUESTIONS and isinstance(target, StoredNetwork):
+            return getattr(self, f"_{name}")
+        self.reads.whole = True
+        return getattr(target, name)
+
+    def _ask(self, kind: str, args: tuple) -> Any:
+        value, digest = self._target.answer(kind, args)
+        self.reads.asked[question(kind, args)] = digest
+        return value
+
+    def _candidates(self, word: str, field: str) -> list[tuple[tuple, Candidate]] | None:
+        if field not in FIELDS:
+            raise ValueError(f"unknown field {field!r} (expected one of {', '.join(FIELDS)})")
+        return self._ask("candidates", (word, field))
+
+    def _last_touches(self, ids: Iterable[int]) -> dict[int, dt.datetime | None]:
+        return self._ask("last_touches", tuple(sorted(set(ids))))
+
+    def __repr__(self) -> str:
+        return f"TrackedNetwork({self._target!r})"
+
+
+def current_answers(store, questions: Iterable[str]) -> dict[str, str]:
+    """Each of these questions (`question`'s text) asked of the store now, once: its answer's digest."""
+    network = StoredNetwork(store, {}, lambda _conn, _ids: {})  # no statistics: the questions read none
+    out: dict[str, str] = {}
+    for text in questions:
+        kind, args = json.loads(text)
+        if kind not in QUESTIONS:
+            out[text] = ""  # not a question this version asks: its advice is worked out again
+            continue
+        out[text] = network.answer(kind, tuple(args))[1]
+    return out

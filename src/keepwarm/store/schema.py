@@ -221,6 +221,20 @@ contact_snapshots = Table(
     Column("unprompted_inbound_recent", Integer),
     Column("overdue_promises_mine", Integer),
     Column("overdue_promises_theirs", Integer),
+    # The network questions the advice read (ids of advice_questions, JSON), or "*VERSION": it read the whole
+    # network at the book's VERSION (migration 0009). Cleared with the advice by the marks' triggers.
+    Column("advice_reads", Text),
+)
+
+# The questions kept advice asked of the network, each with the digest of the answer it had (migration 0009).
+advice_questions = Table(
+    "advice_questions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("question", Text, nullable=False),
+    Column("answer", String, nullable=False),
+    UniqueConstraint("question", "answer"),
+    sqlite_autoincrement=True,
 )
 
 account_snapshots = Table(
@@ -388,6 +402,7 @@ engine_account_marks = Table(
 )
 
 __all__ = [
+    "advice_questions",
     "engine_account_marks",
     "engine_marks",
     "capture_people",

@@ -8,7 +8,8 @@ what the results as a whole were worked out under (`RunFacts`: the state, the
 problems plugins had). `stored_agenda` reads the open follow-ups, their contacts
 and those results back into the agenda's rows: the one way an agenda row is made
 (engine/agenda.py brings the results up to date first; the TUI paints the rows as
-they are before that). Advice is kept here too, with the key it was worked out at.
+they are before that). Advice is kept here too, with the key it was worked out at and the
+network questions it read (migration 0009).
 
 Kept import-light (no plugins, no engine run): it is what the first paint waits for.
 """
@@ -20,13 +21,21 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from ..model import FollowUpStatus
 from .followups import OPEN_STATES, AsJson, due_by
 from .followups import columns as followup_columns
 from .rows import as_text, plain_rows
-from .schema import account_snapshots, accounts, contact_snapshots, contacts, followups, snapshot_runs
+from .schema import (
+    account_snapshots,
+    accounts,
+    advice_questions,
+    contact_snapshots,
+    contacts,
+    followups,
+    snapshot_runs,
+)
 
 _SNOOZED = FollowUpStatus.SNOOZED.value
 #: Below this many contacts, a run reads only their snapshots back (a detail, a logged touch).
@@ -102,39 +111,113 @@ def book_version(conn: Connection) -> int:
     return int(found or 0)
 
 
-def stored_advice(conn: Connection, contact_ids: Iterable[int], key: str) -> dict[int, str]:
-    """The advice stored for these contacts (JSON texts), if it was worked out at `key`; else none."""
+def stored_advice(conn: Connection, contact_ids: Iterable[int], key: str) -> dict[int, tuple[str, str | None]]:
+    """The advice stored for these contacts (JSON texts) with what it read of the network (`advice_reads`),
+    if it was worked out at `key`; else none. Whether it still holds is the caller's to judge (`questions`)."""
+    return _advice_columns(conn, contact_ids, key, with_advice=True)
+
+
+def advice_reads(conn: Connection, contact_ids: Iterable[int], key: str) -> dict[int, str | None]:
+    """What the advice stored for these contacts read of the network (as `stored_advice`), without the advice:
+    which of many contacts' advice holds, told without reading it."""
+    return {cid: reads for cid, (reads,) in _advice_columns(conn, contact_ids, key, with_advice=False).items()}
+
+
+def _advice_columns(conn: Connection, contact_ids: Iterable[int], key: str, *, with_advice: bool) -> dict:
     stored = conn.execute(select(snapshot_runs.c.advice_key).where(snapshot_runs.c.id == 1)).scalar()
     if stored != key:
         return {}
     s = contact_snapshots.c
-    query = select(s.contact_id, s.advice).where(
+    columns = (s.advice, s.advice_reads) if with_advice else (s.advice_reads,)
+    query = select(s.contact_id, *columns).where(
         s.contact_id.in_(bindparam("ids", expanding=True)), s.advice.is_not(None)
     )
     ids = sorted(set(contact_ids))
-    out: dict[int, str] = {}
+    out: dict[int, tuple] = {}
     for start in range(0, len(ids), _CHUNK):
-        out.update(plain_rows(conn, query, {"ids": ids[start : start + _CHUNK]}))
+        for cid, *found in plain_rows(conn, query, {"ids": ids[start : start + _CHUNK]}):
+            out[cid] = tuple(found)
     return out
 
 
-def store_advice(conn: Connection, key: str, advice: Mapping[int, str], problems: list[dict]) -> None:
-    """Keep advice worked out at `key` (the advice of any other key goes), with the problems its plugins had."""
+def questions(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The kept network questions of these ids: each question's text and the digest of the answer it had."""
+    q = advice_questions.c
+    query = select(q.id, q.question, q.answer).where(q.id.in_(bindparam("ids", expanding=True)))
+    wanted = sorted(set(ids))
+    out: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        for qid, text_, answer in plain_rows(conn, query, {"ids": wanted[start : start + _CHUNK]}):
+            out[qid] = (text_, answer)
+    return out
+
+
+#: What one contact's advice read of the network, for `store_advice`: each question's text with its
+#: answer's digest, or None: the whole network.
+Reads = Mapping[str, str] | None
+
+
+def store_advice(
+    conn: Connection,
+    key: str,
+    advice: Mapping[int, tuple[str, Reads]],
+    problems: list[dict],
+    *,
+    version: int,
+    stale: Iterable[int] = (),
+) -> bool:
+    """Keep advice worked out at `key` from the book at `version` (the advice of any other key goes), each
+    with what it read of the network, and the problems its plugins had. The `stale` questions (answered
+    otherwise now) go. Nothing is kept if the book changed since `version` (what was read may be gone):
+    returns whether it was kept."""
     r, s = snapshot_runs.c, contact_snapshots.c
     row = conn.execute(select(r.advice_key, r.problems).where(r.id == 1)).first()
     if row is None:  # no run stored anything: nothing to keep the advice beside
-        return
+        return False
+    if book_version(conn) != version:
+        return False
     if row.advice_key != key:
-        conn.execute(update(contact_snapshots).where(s.advice.is_not(None)).values(advice=None))
+        conn.execute(
+            update(contact_snapshots).where(s.advice.is_not(None)).values(advice=None, advice_reads=None)
+        )
+        conn.execute(delete(advice_questions))
     merged = _merged(json.loads(row.problems) if row.problems else [], problems)
     conn.execute(
         update(snapshot_runs).where(r.id == 1).values(advice_key=key, problems=_encode(merged) if merged else None)
     )
+    gone = sorted(set(stale))
+    for start in range(0, len(gone), _CHUNK):
+        conn.execute(delete(advice_questions).where(advice_questions.c.id.in_(gone[start : start + _CHUNK])))
     if advice:
+        ids = _question_ids(conn, advice.values())
         conn.execute(
             update(contact_snapshots).where(s.contact_id == bindparam("cid")),
-            [{"cid": cid, "advice": found} for cid, found in advice.items()],
+            [
+                {
+                    "cid": cid,
+                    "advice": found,
+                    "advice_reads": f"*{version}"
+                    if reads is None
+                    else _encode(sorted(ids[pair] for pair in reads.items())),
+                }
+                for cid, (found, reads) in advice.items()
+            ],
         )
+    return True
+
+
+def _question_ids(conn: Connection, advice: Iterable[tuple[str, Reads]]) -> dict[tuple[str, str], int]:
+    """The id of each question and answer these contacts' advice read, the new ones added."""
+    wanted = {pair for _, reads in advice if reads is not None for pair in reads.items()}
+    if not wanted:
+        return {}
+    q = advice_questions.c
+    ids = {(text_, answer): qid for qid, text_, answer in conn.execute(select(q.id, q.question, q.answer))}
+    new = [{"question": text_, "answer": answer} for text_, answer in sorted(wanted - ids.keys())]
+    if new:
+        conn.execute(insert(advice_questions), new)
+        ids = {(text_, answer): qid for qid, text_, answer in conn.execute(select(q.id, q.question, q.answer))}
+    return ids
 
 
 def _merged(before: list[dict], after: list[dict]) -> list[dict]:

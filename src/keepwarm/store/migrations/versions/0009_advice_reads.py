@@ -1,0 +1,67 @@
+"""Each contact's advice is kept while what it read stays the same, not only while nothing at all changes.
+
+Advice (tips, suggestions) reads the contact's own rows, its account's members
+and, for suggesters that connect people, a few questions asked of the network
+(who may speak to a topic, when those people were last touched). It was kept
+with the book's version, so one touch anywhere threw away every contact's.
+Now:
+
+- a contact's own change clears its advice, and its account's members' (whose
+  contexts hold it), by triggers on the engine's marks (migration 0007): every
+  writer marks, so every writer clears;
+- the questions its advice asked of the network are kept (`advice_questions`:
+  the question, and the digest of the answer it had), and each contact lists the
+  ones it read (`contact_snapshots.advice_reads`); the advice is kept while those
+  answers are the same when asked again (engine/agenda.Advisor).
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+_FORGET = "UPDATE contact_snapshots SET advice = NULL, advice_reads = NULL WHERE advice IS NOT NULL AND"
+#: The members of an account, by the contacts' own rows (a moved contact marks its old account too).
+_MEMBERS = "contact_id IN (SELECT id FROM contacts WHERE account_id = {})"
+
+TRIGGERS = {
+    "trg_engine_marks_advice": (
+        "AFTER INSERT ON engine_marks BEGIN "
+        f"{_FORGET} contact_id = NEW.contact_id; "
+        f"{_FORGET} {_MEMBERS.format('(SELECT account_id FROM contacts WHERE id = NEW.contact_id)')}; END"
+    ),
+    "trg_engine_account_marks_advice": (
+        f"AFTER INSERT ON engine_account_marks BEGIN {_FORGET} {_MEMBERS.format('NEW.account_id')}; END"
+    ),
+}
+
+
+def upgrade() -> None:
+    op.add_column("contact_snapshots", sa.Column("advice_reads", sa.Text()))
+    op.create_table(
+        "advice_questions",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("answer", sa.String(), nullable=False),
+        sa.UniqueConstraint("question", "answer", name=op.f("uq_advice_questions_question")),
+        sqlite_autoincrement=True,
+    )
+    # Advice kept under the old key (the whole book's version) is worked out again once.
+    op.execute("UPDATE contact_snapshots SET advice = NULL WHERE advice IS NOT NULL")
+    op.execute("UPDATE snapshot_runs SET advice_key = NULL")
+    for name, body in TRIGGERS.items():
+        op.execute(f"CREATE TRIGGER {name} {body}")
+
+
+def downgrade() -> None:
+    for name in TRIGGERS:
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("advice_questions")
+    with op.batch_alter_table("contact_snapshots") as batch:
+        batch.drop_column("advice_reads")

@@ -6,7 +6,10 @@ clock moves. After each step the agenda of the book as it is (built by the
 engine the way the app and the CLI build it, with whatever the earlier runs
 stored) is compared with the agenda of a copy of the database opened by a new
 session with nothing stored by a run (snapshots and marks cleared), at the same
-clock, rules and plugins. The incremental engine must keep these equal.
+clock, rules and plugins. The incremental engine must keep these equal, every
+item's tips and suggestions included (the contacts care about topics others are
+experts in: the introductions read the network, and are kept while what they
+read holds).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ RULE_CHANGES = [
     "[reply_slowdown]\nenabled = false\n",
     "[engine]\nrecent_days = 60\n",
 ]
+#: What each may care about, and be an expert in: the introductions read the network by these.
+TOPICS = ["sailing", "chess"]
 PLUGINS_OFF = [[], ["warn_frequency_drop"], ["suggest_introduction", "tips_style"]]
 
 
@@ -78,7 +83,8 @@ class Book(RuleBasedStateMachine):
         with self.book.store.write() as conn:
             for n, name in enumerate(NAMES):
                 self.contacts.append(people.insert_contact(
-                    conn, Contact(name=name, account=ACCOUNTS[n % 3], tier="abc"[n % 3]), self.now))
+                    conn, Contact(name=name, account=ACCOUNTS[n % 3], tier="abc"[n % 3], interests=[TOPICS[n % 2]],
+                                  tags=[f"expert:{TOPICS[n % 2]}"] if n in (1, 2, 5) else []), self.now))
 
     def _reopen(self) -> None:
         self.book.close()
@@ -99,6 +105,16 @@ class Book(RuleBasedStateMachine):
             contact = people.get_contact(conn, cid)
             changed = Contact.model_validate({**contact.model_dump(), "tier": tier, "account": account,
                                               "do_not_contact": dnc and who == 5})
+            people.update_contact(conn, cid, changed, self.now)
+
+    @rule(who=st.integers(0, 5), interest=st.sampled_from([None, *TOPICS]), expert=st.sampled_from([None, *TOPICS]))
+    def retag(self, who, interest, expert) -> None:
+        """What someone cares about and knows well: who the introductions name, and for whom."""
+        cid = self.contacts[who]
+        with self.book.store.write() as conn:
+            contact = people.get_contact(conn, cid)
+            changed = contact.model_copy(update={"interests": [interest] if interest else [],
+                                                 "tags": [f"expert:{expert}"] if expert else []})
             people.update_contact(conn, cid, changed, self.now)
 
     @rule(who=st.integers(0, 5), days=st.integers(-5, 20))
@@ -155,7 +171,7 @@ class Book(RuleBasedStateMachine):
         shutil.copyfile(self.db, copy)
         conn = sqlite3.connect(copy)
         for table in ("contact_snapshots", "account_snapshots", "snapshot_runs", "engine_marks",
-                      "engine_account_marks"):
+                      "engine_account_marks", "advice_questions"):
             conn.execute(f"DELETE FROM {table}")
         conn.commit()
         conn.close()

@@ -85,6 +85,7 @@ class Advisor:
         #: Whether each kept network question (by id) has the answer it had, at the book's version `_checked_at`.
         self._holds: dict[int, bool] = {}
         self._checked_at: int | None = None
+        self._all_checked = False  # every kept question's is known (at `_checked_at`)
         #: The run that just stored results, and the key the book had right after it: while the book keeps that
         #: key, its contacts' advice comes from it (a second run over them would find the same).
         self._latest: tuple[Evaluation, tuple[str, int]] | None = None
@@ -103,11 +104,19 @@ class Advisor:
             key = f"{key}:{version}"
         return key, version
 
-    def _holding(self, reads: dict[int, str | None], version: int) -> set[int]:
+    def _holding(self, key: str, reads: dict[int, str | None], version: int) -> set[int]:
         """The contacts whose stored advice holds, by what it read of the network (`reads`): every question
-        it asked has the answer it had (asked again once each), or the book is the version it read whole."""
+        it asked has the answer it had, or the book is the version it read whole.
+
+        Each question is asked again once (for many contacts, every kept question at once, and the store
+        told: the next agenda at the same version asks none)."""
+        session = self._session
         if self._checked_at != version:
-            self._holds, self._checked_at = {}, version
+            self._holds, self._checked_at, self._all_checked = {}, version, False
+            with session.store.read() as conn:
+                if snapshots.questions_checked_at(conn, key) == version:  # every kept one holds
+                    self._holds = dict.fromkeys(snapshots.all_questions(conn), True)
+                    self._all_checked = True
         read: dict[int, list[int]] = {}
         out: set[int] = set()
         for cid, found in reads.items():
@@ -118,15 +127,20 @@ class Advisor:
                     out.add(cid)
                 continue
             read[cid] = json.loads(found)
-        unknown = {qid for ids in read.values() for qid in ids if qid not in self._holds}
-        if unknown:
-            with self._session.store.read() as conn:
-                kept = snapshots.questions(conn, unknown)
-            now = current_answers(self._session.store, {text for text, _ in kept.values()})
-            for qid in unknown:
-                self._holds[qid] = qid in kept and now[kept[qid][0]] == kept[qid][1]
         holds = self._holds
-        out.update(cid for cid, ids in read.items() if all(holds[qid] for qid in ids))
+        unknown = set() if self._all_checked else {qid for ids in read.values() for qid in ids if qid not in holds}
+        if unknown:
+            everything = len(read) >= ALL_EXPECTED_FROM
+            with session.store.read() as conn:
+                kept = snapshots.all_questions(conn) if everything else snapshots.questions(conn, unknown)
+            now = current_answers(session.store, {text for text, _ in kept.values()})
+            holds.update((qid, now[text] == answer) for qid, (text, answer) in kept.items())
+            if everything:
+                self._all_checked = True
+                if not session.store.read_only:
+                    with session.store.write() as conn:
+                        snapshots.questions_checked(conn, key, version, self._stale_questions())
+        out.update(cid for cid, ids in read.items() if all(holds.get(qid, False) for qid in ids))
         return out
 
     def _stale_questions(self) -> list[int]:
@@ -150,7 +164,7 @@ class Advisor:
         key, version = self._key()
         with session.store.read() as conn:
             stored = snapshots.stored_advice(conn, wanted, key)
-        for cid in self._holding({cid: reads for cid, (_, reads) in stored.items()}, version):
+        for cid in self._holding(key, {cid: reads for cid, (_, reads) in stored.items()}, version):
             self._found[cid] = json.loads(stored[cid][0])
         del stored
         missing = [cid for cid in wanted if cid not in self._found]
@@ -158,8 +172,10 @@ class Advisor:
             return
         worked_out: dict[int, tuple[str, snapshots.Reads]] = {}
 
-        def keep(run: Evaluation, cid: int) -> None:
-            advice = self._found[cid] = _advice_of(run, cid)
+        def keep(run: Evaluation, cid: int, held: bool = True) -> None:
+            advice = _advice_of(run, cid)
+            if held:  # asked for now; the others are stored, and read when their batch is
+                self._found[cid] = advice
             if cid in run.contacts:
                 worked_out[cid] = (_as_text(advice), _reads_of(run, cid))
 
@@ -176,12 +192,14 @@ class Advisor:
             if more:  # those whose stored advice holds are read when asked for
                 with session.store.read() as conn:
                     reads = snapshots.advice_reads(conn, more, key)
-                holding = self._holding(reads, version)
+                holding = self._holding(key, reads, version)
                 more = [cid for cid in more if cid not in holding]
-            if len(missing) + len(more) < ALL_EXPECTED_FROM:
-                run = evaluate(session, persist=False, contact_ids=missing)
+            if len(missing) + len(more) < ALL_EXPECTED_FROM:  # the few expected later too: one run for all
+                run = evaluate(session, persist=False, contact_ids=[*missing, *more])
                 for cid in missing:
                     keep(run, cid)
+                for cid in more:
+                    keep(run, cid, held=False)
             else:
                 self._work_out_in_groups(key, version, [*missing, *more], asked)
                 for cid in missing:
@@ -193,14 +211,17 @@ class Advisor:
         session = self._session
         if not session.store.read_only:
             with session.store.write() as conn:
-                snapshots.store_advice(
+                kept = snapshots.store_advice(
                     conn,
                     key,
                     worked_out,
                     [p.to_json() for p in session.runtime.host.problems],
                     version=version,
                     stale=self._stale_questions(),
+                    checked=self._all_checked and self._checked_at == version,
                 )
+            if kept is not None and self._checked_at == version:  # their answers are the book's at `version`
+                self._holds.update(dict.fromkeys(kept, True))
 
     def _work_out_in_groups(self, key: str, version: int, contact_ids: list[int], asked: set[int]) -> None:
         """The advice of these contacts, a group of the book at a time: each group's advice stored (the

@@ -123,9 +123,47 @@ def advice_reads(conn: Connection, contact_ids: Iterable[int], key: str) -> dict
     return {cid: reads for cid, (reads,) in _advice_columns(conn, contact_ids, key, with_advice=False).items()}
 
 
-def _advice_columns(conn: Connection, contact_ids: Iterable[int], key: str, *, with_advice: bool) -> dict:
+def _advice_key(conn: Connection) -> tuple[str | None, int | None]:
+    """The key the stored advice was worked out at, and the book's version at which every kept question was
+    last known to have the answer it had (None: not known). Stored as "KEY VERSION" or "KEY"."""
     stored = conn.execute(select(snapshot_runs.c.advice_key).where(snapshot_runs.c.id == 1)).scalar()
-    if stored != key:
+    if stored is None:
+        return None, None
+    key, _, checked = stored.partition(" ")
+    return key, int(checked) if checked else None
+
+
+def questions_checked_at(conn: Connection, key: str) -> int | None:
+    """The book's version at which every kept question (`questions`) had the answer it had, if known and
+    the advice is of `key`: at that version, nothing need be asked again."""
+    stored, checked = _advice_key(conn)
+    return checked if stored == key else None
+
+
+def all_questions(conn: Connection) -> dict[int, tuple[str, str]]:
+    """Every kept network question (as `questions`)."""
+    q = advice_questions.c
+    return {qid: (text_, answer) for qid, text_, answer in plain_rows(conn, select(q.id, q.question, q.answer))}
+
+
+def questions_checked(conn: Connection, key: str, version: int, stale: Iterable[int]) -> None:
+    """Every kept question was asked again at `version`: the `stale` ones (answered otherwise) go, and the
+    rest are known to hold at it (unless the book changed since, or the advice is of another key)."""
+    r = snapshot_runs.c
+    if _advice_key(conn)[0] != key or book_version(conn) != version:
+        return
+    _forget_questions(conn, stale)
+    conn.execute(update(snapshot_runs).where(r.id == 1).values(advice_key=f"{key} {version}"))
+
+
+def _forget_questions(conn: Connection, ids: Iterable[int]) -> None:
+    gone = sorted(set(ids))
+    for start in range(0, len(gone), _CHUNK):
+        conn.execute(delete(advice_questions).where(advice_questions.c.id.in_(gone[start : start + _CHUNK])))
+
+
+def _advice_columns(conn: Connection, contact_ids: Iterable[int], key: str, *, with_advice: bool) -> dict:
+    if _advice_key(conn)[0] != key:
         return {}
     s = contact_snapshots.c
     columns = (s.advice, s.advice_reads) if with_advice else (s.advice_reads,)
@@ -165,29 +203,32 @@ def store_advice(
     *,
     version: int,
     stale: Iterable[int] = (),
-) -> bool:
+    checked: bool = False,
+) -> set[int] | None:
     """Keep advice worked out at `key` from the book at `version` (the advice of any other key goes), each
     with what it read of the network, and the problems its plugins had. The `stale` questions (answered
-    otherwise now) go. Nothing is kept if the book changed since `version` (what was read may be gone):
-    returns whether it was kept."""
+    otherwise now) go; `checked`: every other kept question is known to hold at `version`. Nothing is kept
+    if the book changed since `version` (what was read may be gone): returns None then, else the ids of the
+    questions the advice kept read (they hold at `version`)."""
     r, s = snapshot_runs.c, contact_snapshots.c
-    row = conn.execute(select(r.advice_key, r.problems).where(r.id == 1)).first()
+    row = conn.execute(select(r.problems).where(r.id == 1)).first()
     if row is None:  # no run stored anything: nothing to keep the advice beside
-        return False
+        return None
     if book_version(conn) != version:
-        return False
-    if row.advice_key != key:
+        return None
+    if _advice_key(conn)[0] != key:
         conn.execute(
             update(contact_snapshots).where(s.advice.is_not(None)).values(advice=None, advice_reads=None)
         )
         conn.execute(delete(advice_questions))
     merged = _merged(json.loads(row.problems) if row.problems else [], problems)
     conn.execute(
-        update(snapshot_runs).where(r.id == 1).values(advice_key=key, problems=_encode(merged) if merged else None)
+        update(snapshot_runs)
+        .where(r.id == 1)
+        .values(advice_key=f"{key} {version}" if checked else key, problems=_encode(merged) if merged else None)
     )
-    gone = sorted(set(stale))
-    for start in range(0, len(gone), _CHUNK):
-        conn.execute(delete(advice_questions).where(advice_questions.c.id.in_(gone[start : start + _CHUNK])))
+    _forget_questions(conn, stale)
+    ids: dict[tuple[str, str], int] = {}
     if advice:
         ids = _question_ids(conn, advice.values())
         conn.execute(
@@ -203,7 +244,7 @@ def store_advice(
                 for cid, (found, reads) in advice.items()
             ],
         )
-    return True
+    return set(ids.values())
 
 
 def _question_ids(conn: Connection, advice: Iterable[tuple[str, Reads]]) -> dict[tuple[str, str], int]:

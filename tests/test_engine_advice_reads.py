@@ -16,6 +16,7 @@ import datetime as dt
 from test_engine_incremental import _from_scratch, _json, _log
 
 from keepwarm.engine.agenda import build_agenda
+from keepwarm.engine.network import current_answers
 from keepwarm.model import Contact
 from keepwarm.plugin import hookimpl
 from keepwarm.services import actions
@@ -79,7 +80,17 @@ def _introduction(agenda_json: dict, cid: int) -> str:
     return found["text"]
 
 
-def test_one_touch_works_out_again_only_the_advice_that_read_what_changed(session, tmp_path):
+def test_one_touch_works_out_again_only_the_advice_that_read_what_changed(session, tmp_path, monkeypatch):
+    from keepwarm.engine import agenda as agenda_module
+
+    questions: list[str] = []  # the kept network questions asked again
+
+    def answers(store, texts):
+        texts = sorted(texts)
+        questions.extend(texts)
+        return current_answers(store, texts)
+
+    monkeypatch.setattr(agenda_module, "current_answers", answers)
     ids = _book(session)
     asked = AdviceAsked()
     session.runtime.host.register_for_test(asked, "asked")
@@ -94,14 +105,18 @@ def test_one_touch_works_out_again_only_the_advice_that_read_what_changed(sessio
     assert worked_out == set(ids.values())
     assert _agenda(session, asked, tmp_path)[1] == set()  # nothing changed: all kept
 
-    # Cora is no one's expert: only her own advice is worked out again.
+    # Cora is no one's expert: only her own advice is worked out again, and no question is asked again
+    # (none read her rows).
+    questions.clear()
     _log(session, ids["Cora Chess"], channel="call", outcome="cancelled")
     assert _agenda(session, asked, tmp_path)[1] == {ids["Cora Chess"]}
+    assert questions == []
 
     # Hana, a sailing expert, is touched: now the warmest. The sailors asked about her: theirs are worked out
     # again, and they are told to introduce to her; Cora's and the chess expert's advice is kept.
     _log(session, ids["Hana Hull"], channel="call")
     after, worked_out = _agenda(session, asked, tmp_path)
+    assert questions == [f'["last_touches",[{ids["Hal Helm"]},{ids["Hana Hull"]}]]']  # the one that read her
     assert worked_out == {ids["Sam Sailor"], ids["Sue Sailor"]} | ({ids["Hana Hull"]} & _shown(after))
     assert "Hana Hull" in _introduction(after, ids["Sam Sailor"])
     assert "Hana Hull" in _introduction(after, ids["Sue Sailor"])

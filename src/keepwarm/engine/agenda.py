@@ -86,6 +86,8 @@ class Advisor:
         self._holds: dict[int, bool] = {}
         self._checked_at: int | None = None
         self._all_checked = False  # every kept question's is known (at `_checked_at`)
+        #: The kept questions to be asked again, when what changed since they last held is known (else None).
+        self._rest: dict[int, tuple[str, str]] | None = None
         #: The run that just stored results, and the key the book had right after it: while the book keeps that
         #: key, its contacts' advice comes from it (a second run over them would find the same).
         self._latest: tuple[Evaluation, tuple[str, int]] | None = None
@@ -108,15 +110,27 @@ class Advisor:
         """The contacts whose stored advice holds, by what it read of the network (`reads`): every question
         it asked has the answer it had, or the book is the version it read whole.
 
-        Each question is asked again once (for many contacts, every kept question at once, and the store
-        told: the next agenda at the same version asks none)."""
+        The kept questions were known to hold at some version (`snapshots.questions_checked_at`): since
+        then, only those that read what changed (`snapshots.advice_changes_since_checked`) are asked again;
+        else every kept one is. Each once, and the store is told which hold now."""
         session = self._session
         if self._checked_at != version:
-            self._holds, self._checked_at, self._all_checked = {}, version, False
+            self._holds, self._checked_at, self._all_checked, self._rest = {}, version, False, None
             with session.store.read() as conn:
-                if snapshots.questions_checked_at(conn, key) == version:  # every kept one holds
-                    self._holds = dict.fromkeys(snapshots.all_questions(conn), True)
-                    self._all_checked = True
+                checked = snapshots.questions_checked_at(conn, key)
+                kept = snapshots.all_questions(conn) if checked is not None else {}
+                changed, people = snapshots.advice_changes_since_checked(conn) if checked is not None else ((), True)
+            if checked == version:  # every kept one holds
+                self._holds = dict.fromkeys(kept, True)
+                self._all_checked = True
+            elif checked is not None:  # those that read nothing changed since hold; the rest are asked again
+                self._rest = {}
+                for qid, (text, answer) in kept.items():
+                    kind, args = json.loads(text)
+                    if (kind == "candidates" and not people) or (kind == "last_touches" and changed.isdisjoint(args)):
+                        self._holds[qid] = True
+                    else:
+                        self._rest[qid] = (text, answer)
         read: dict[int, list[int]] = {}
         out: set[int] = set()
         for cid, found in reads.items():
@@ -129,17 +143,18 @@ class Advisor:
             read[cid] = json.loads(found)
         holds = self._holds
         unknown = set() if self._all_checked else {qid for ids in read.values() for qid in ids if qid not in holds}
-        if unknown:
-            everything = len(read) >= ALL_EXPECTED_FROM
-            with session.store.read() as conn:
-                kept = snapshots.all_questions(conn) if everything else snapshots.questions(conn, unknown)
+        if not self._all_checked and (unknown or self._rest == {}):  # every kept one not known is asked again
+            if self._rest is not None:
+                kept = self._rest
+            else:
+                with session.store.read() as conn:
+                    kept = snapshots.all_questions(conn)
             now = current_answers(session.store, {text for text, _ in kept.values()})
             holds.update((qid, now[text] == answer) for qid, (text, answer) in kept.items())
-            if everything:
-                self._all_checked = True
-                if not session.store.read_only:
-                    with session.store.write() as conn:
-                        snapshots.questions_checked(conn, key, version, self._stale_questions())
+            self._all_checked, self._rest = True, None  # the store is told: the next Advisor asks none
+            if not session.store.read_only:
+                with session.store.write() as conn:
+                    snapshots.questions_checked(conn, key, version, self._stale_questions())
         out.update(cid for cid, ids in read.items() if all(holds.get(qid, False) for qid in ids))
         return out
 

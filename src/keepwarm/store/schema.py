@@ -237,6 +237,14 @@ advice_questions = Table(
     sqlite_autoincrement=True,
 )
 
+# What changed since the kept questions were last known to hold (migration 0009's triggers): each contact
+# marked since, and -1 when a name, title, interest, tag or account changed.
+advice_changes = Table(
+    "advice_changes",
+    metadata,
+    Column("contact_id", Integer, primary_key=True, autoincrement=False),
+)
+
 account_snapshots = Table(
     "account_snapshots",
     metadata,
@@ -402,6 +410,7 @@ engine_account_marks = Table(
 )
 
 __all__ = [
+    "advice_changes",
     "advice_questions",
     "engine_account_marks",
     "engine_marks",

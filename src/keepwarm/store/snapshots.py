@@ -30,6 +30,7 @@ from .rows import as_text, plain_rows
 from .schema import (
     account_snapshots,
     accounts,
+    advice_changes,
     advice_questions,
     contact_snapshots,
     contacts,
@@ -113,7 +114,7 @@ def book_version(conn: Connection) -> int:
 
 def stored_advice(conn: Connection, contact_ids: Iterable[int], key: str) -> dict[int, tuple[str, str | None]]:
     """The advice stored for these contacts (JSON texts) with what it read of the network (`advice_reads`),
-    if it was worked out at `key`; else none. Whether it still holds is the caller's to judge (`questions`)."""
+    if it was worked out at `key`; else none. Whether it still holds is the caller's to judge (`all_questions`)."""
     return _advice_columns(conn, contact_ids, key, with_advice=True)
 
 
@@ -141,7 +142,7 @@ def questions_checked_at(conn: Connection, key: str) -> int | None:
 
 
 def all_questions(conn: Connection) -> dict[int, tuple[str, str]]:
-    """Every kept network question (as `questions`)."""
+    """Every kept network question: its text and the digest of the answer it had."""
     q = advice_questions.c
     return {qid: (text_, answer) for qid, text_, answer in plain_rows(conn, select(q.id, q.question, q.answer))}
 
@@ -154,6 +155,19 @@ def questions_checked(conn: Connection, key: str, version: int, stale: Iterable[
         return
     _forget_questions(conn, stale)
     conn.execute(update(snapshot_runs).where(r.id == 1).values(advice_key=f"{key} {version}"))
+    conn.execute(delete(advice_changes))  # what changed is counted from this version on
+
+
+#: In `advice_changes`: a name, title, interest, tag or account changed (migration 0009).
+PEOPLE_CHANGED = -1
+
+
+def advice_changes_since_checked(conn: Connection) -> tuple[frozenset[int], bool]:
+    """What changed since the kept questions were last known to hold (`questions_checked`): the contacts
+    marked since (a question about when they were last touched may have another answer), and whether a
+    name, title, interest, tag or account changed (then any question about a topic may)."""
+    found = frozenset(conn.execute(select(advice_changes.c.contact_id)).scalars())
+    return found - {PEOPLE_CHANGED}, PEOPLE_CHANGED in found
 
 
 def _forget_questions(conn: Connection, ids: Iterable[int]) -> None:
@@ -175,18 +189,6 @@ def _advice_columns(conn: Connection, contact_ids: Iterable[int], key: str, *, w
     for start in range(0, len(ids), _CHUNK):
         for cid, *found in plain_rows(conn, query, {"ids": ids[start : start + _CHUNK]}):
             out[cid] = tuple(found)
-    return out
-
-
-def questions(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """The kept network questions of these ids: each question's text and the digest of the answer it had."""
-    q = advice_questions.c
-    query = select(q.id, q.question, q.answer).where(q.id.in_(bindparam("ids", expanding=True)))
-    wanted = sorted(set(ids))
-    out: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        for qid, text_, answer in plain_rows(conn, query, {"ids": wanted[start : start + _CHUNK]}):
-            out[qid] = (text_, answer)
     return out
 
 
@@ -221,6 +223,8 @@ def store_advice(
             update(contact_snapshots).where(s.advice.is_not(None)).values(advice=None, advice_reads=None)
         )
         conn.execute(delete(advice_questions))
+    if checked:
+        conn.execute(delete(advice_changes))  # what changed is counted from this version on
     merged = _merged(json.loads(row.problems) if row.problems else [], problems)
     conn.execute(
         update(snapshot_runs)

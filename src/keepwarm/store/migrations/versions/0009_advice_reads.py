@@ -12,7 +12,10 @@ Now:
 - the questions its advice asked of the network are kept (`advice_questions`:
   the question, and the digest of the answer it had), and each contact lists the
   ones it read (`contact_snapshots.advice_reads`); the advice is kept while those
-  answers are the same when asked again (engine/agenda.Advisor).
+  answers are the same when asked again (engine/agenda.Advisor);
+- what changed since the kept questions were last known to hold (`advice_changes`:
+  the contacts marked, and whether any name, title, interest, tag or account
+  changed), so that only the questions that read it are asked again.
 
 Revision ID: 0009
 Revises: 0008
@@ -29,16 +32,29 @@ depends_on = None
 _FORGET = "UPDATE contact_snapshots SET advice = NULL, advice_reads = NULL WHERE advice IS NOT NULL AND"
 #: The members of an account, by the contacts' own rows (a moved contact marks its old account too).
 _MEMBERS = "contact_id IN (SELECT id FROM contacts WHERE account_id = {})"
+#: A contact whose rows changed since the kept questions were last known to hold: a question about when it
+#: was last touched is asked again. PEOPLE (-1): a row the questions about topics read (names, titles,
+#: interests, tags, accounts) changed: those are asked again.
+_CHANGED = "INSERT OR IGNORE INTO advice_changes (contact_id) VALUES ({});"
+PEOPLE = -1
 
 TRIGGERS = {
     "trg_engine_marks_advice": (
         "AFTER INSERT ON engine_marks BEGIN "
         f"{_FORGET} contact_id = NEW.contact_id; "
-        f"{_FORGET} {_MEMBERS.format('(SELECT account_id FROM contacts WHERE id = NEW.contact_id)')}; END"
+        f"{_FORGET} {_MEMBERS.format('(SELECT account_id FROM contacts WHERE id = NEW.contact_id)')}; "
+        f"{_CHANGED.format('NEW.contact_id')} END"
     ),
     "trg_engine_account_marks_advice": (
         f"AFTER INSERT ON engine_account_marks BEGIN {_FORGET} {_MEMBERS.format('NEW.account_id')}; END"
     ),
+    "trg_contacts_advice_delete": f"AFTER DELETE ON contacts BEGIN {_CHANGED.format('OLD.id')} {_CHANGED.format(PEOPLE)} END",
+    **{
+        f"trg_{table}_advice_{event.lower()}": f"AFTER {event} ON {table} BEGIN {_CHANGED.format(PEOPLE)} END"
+        for table in ("contacts", "contact_tags", "accounts")
+        for event in ("INSERT", "UPDATE", "DELETE")
+        if (table, event) != ("contacts", "DELETE")
+    },
 }
 
 
@@ -52,6 +68,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("question", "answer", name=op.f("uq_advice_questions_question")),
         sqlite_autoincrement=True,
     )
+    op.create_table("advice_changes", sa.Column("contact_id", sa.Integer(), primary_key=True, autoincrement=False))
     # Advice kept under the old key (the whole book's version) is worked out again once.
     op.execute("UPDATE contact_snapshots SET advice = NULL WHERE advice IS NOT NULL")
     op.execute("UPDATE snapshot_runs SET advice_key = NULL")
@@ -62,6 +79,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("advice_changes")
     op.drop_table("advice_questions")
     with op.batch_alter_table("contact_snapshots") as batch:
         batch.drop_column("advice_reads")

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from test_engine_incremental import _from_scratch, _json, _log
-
+from conftest import FIXED_NOW
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.network import current_answers
 from keepwarm.model import Contact
 from keepwarm.plugin import hookimpl
 from keepwarm.services import actions
 from keepwarm.store import contacts as people
-
-from conftest import FIXED_NOW
+from test_engine_incremental import _from_scratch, _json, _log
 
 PEOPLE = {
     "Sam Sailor": ([], ["sailing"]),

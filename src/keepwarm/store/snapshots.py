@@ -219,9 +219,7 @@ def store_advice(
     if book_version(conn) != version:
         return None
     if _advice_key(conn)[0] != key:
-        conn.execute(
-            update(contact_snapshots).where(s.advice.is_not(None)).values(advice=None, advice_reads=None)
-        )
+        conn.execute(update(contact_snapshots).where(s.advice.is_not(None)).values(advice=None, advice_reads=None))
         conn.execute(delete(advice_questions))
     if checked:
         conn.execute(delete(advice_changes))  # what changed is counted from this version on

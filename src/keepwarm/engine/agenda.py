@@ -86,6 +86,8 @@ class Advisor:
         self._holds: dict[int, bool] = {}
         self._checked_at: int | None = None
         self._all_checked = False  # every kept question's is known (at `_checked_at`)
+        #: Whether the advice that read each list of questions (as stored) holds, at `_checked_at`.
+        self._verdicts: dict[str | None, bool] = {}
         #: The kept questions to be asked again, when what changed since they last held is known (else None).
         self._rest: dict[int, tuple[str, str]] | None = None
         #: The run that just stored results, and the key the book had right after it: while the book keeps that
@@ -116,6 +118,7 @@ class Advisor:
         session = self._session
         if self._checked_at != version:
             self._holds, self._checked_at, self._all_checked, self._rest = {}, version, False, None
+            self._verdicts = {}
             with session.store.read() as conn:
                 checked = snapshots.questions_checked_at(conn, key)
                 kept = snapshots.all_questions(conn) if checked is not None else {}
@@ -131,16 +134,16 @@ class Advisor:
                         self._holds[qid] = True
                     else:
                         self._rest[qid] = (text, answer)
-        read: dict[int, list[int]] = {}
-        out: set[int] = set()
-        for cid, found in reads.items():
+        # Many contacts read the same questions: each list of them is judged once (`_verdicts`).
+        verdicts = self._verdicts
+        read: dict[str, list[int]] = {}
+        for found in set(reads.values()) - verdicts.keys():
             if found is None:
-                continue
-            if found.startswith("*"):
-                if found == f"*{version}":
-                    out.add(cid)
-                continue
-            read[cid] = json.loads(found)
+                verdicts[found] = False
+            elif found.startswith("*"):
+                verdicts[found] = found == f"*{version}"
+            else:
+                read[found] = json.loads(found)
         holds = self._holds
         unknown = set() if self._all_checked else {qid for ids in read.values() for qid in ids if qid not in holds}
         if not self._all_checked and (unknown or self._rest == {}):  # every kept one not known is asked again
@@ -155,8 +158,8 @@ class Advisor:
             if not session.store.read_only:
                 with session.store.write() as conn:
                     snapshots.questions_checked(conn, key, version, self._stale_questions())
-        out.update(cid for cid, ids in read.items() if all(holds.get(qid, False) for qid in ids))
-        return out
+        verdicts.update((found, all(holds.get(qid, False) for qid in ids)) for found, ids in read.items())
+        return {cid for cid, found in reads.items() if verdicts[found]}
 
     def _stale_questions(self) -> list[int]:
         return [qid for qid, holds in self._holds.items() if not holds]
@@ -237,6 +240,7 @@ class Advisor:
                 )
             if kept is not None and self._checked_at == version:  # their answers are the book's at `version`
                 self._holds.update(dict.fromkeys(kept, True))
+                self._verdicts = {found: True for found, holds in self._verdicts.items() if holds}
 
     def _work_out_in_groups(self, key: str, version: int, contact_ids: list[int], asked: set[int]) -> None:
         """The advice of these contacts, a group of the book at a time: each group's advice stored (the

@@ -46,7 +46,7 @@ class Consultation:
 
 def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: bool) -> Consultation:
     """The agenda's own advice for the calendar: the stored results brought up to date first (only what
-    changed), warnings as stored, tips and suggestions kept while nothing changes (`engine.agenda.Advisor`).
+    changed), warnings as stored, tips and suggestions kept while what they read holds (`engine.agenda.Advisor`).
     A dry run evaluates the contacts wanted and stores nothing."""
     # lazy for start-up: the engine and its plugins load only when a run is needed
     from ..engine.agenda import Advisor

@@ -308,7 +308,7 @@ class TrackedNetwork:
     that cannot answer them, makes the advice depend on the whole network.
     """
 
-    __slots__ = ("_target", "reads")
+    __slots__ = ("_target", "reads", "__weakref__")
 
     def __init__(self, target: Any, reads: Reads) -> None:
         self._target, self.reads = target, reads

@@ -214,14 +214,17 @@ class StoredNetwork:
 
         return self.stats.last_touches(ids, read)
 
-    def answer(self, kind: str, args: tuple) -> tuple[Any, str]:
-        """The answer to a question (`QUESTIONS`: "candidates" (word, field) or "last_touches" (ids, sorted)),
-        read-only, and its digest; asked of the store once per network."""
+    def answer(self, kind: str, args: tuple) -> tuple[Any, str, str]:
+        """The answer to a question (`QUESTIONS`: "candidates" (word, field) or "last_touches" (ids)),
+        read-only, its digest and the question as stored text (`question`); asked of the store once per
+        network (a suggester asks the same few for every contact)."""
         key = (kind, args)
         found = self._answers.get(key)
         if found is None:
+            if kind == "last_touches":
+                args = tuple(sorted(set(args)))
             value = self.candidates(*args) if kind == "candidates" else self.last_touches(args)
-            found = self._answers[key] = (freeze(value), _digest(kind, value))
+            found = self._answers[key] = (freeze(value), _digest(kind, value), question(kind, args))
         return found
 
     def candidates(self, word: str, field: str) -> list[tuple[tuple, Candidate]] | None:
@@ -282,7 +285,7 @@ def _digest(kind: str, value: Any) -> str:
 
 
 def question(kind: str, args: tuple) -> str:
-    """A question as stored text (what `current_answers` asks again)."""
+    """A question as stored text (what `current_answers` asks again); the ids of "last_touches" sorted."""
     return json.dumps([kind, list(args)], ensure_ascii=False, separators=(",", ":"))
 
 
@@ -321,8 +324,8 @@ class TrackedNetwork:
         return getattr(target, name)
 
     def _ask(self, kind: str, args: tuple) -> Any:
-        value, digest = self._target.answer(kind, args)
-        self.reads.asked[question(kind, args)] = digest
+        value, digest, text = self._target.answer(kind, args)
+        self.reads.asked[text] = digest
         return value
 
     def _candidates(self, word: str, field: str) -> list[tuple[tuple, Candidate]] | None:
@@ -331,7 +334,7 @@ class TrackedNetwork:
         return self._ask("candidates", (word, field))
 
     def _last_touches(self, ids: Iterable[int]) -> dict[int, dt.datetime | None]:
-        return self._ask("last_touches", tuple(sorted(set(ids))))
+        return self._ask("last_touches", tuple(ids))
 
     def __repr__(self) -> str:
         return f"TrackedNetwork({self._target!r})"

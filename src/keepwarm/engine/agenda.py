@@ -37,6 +37,7 @@ from ..store import snapshots
 from .evaluate import Evaluation, collector_paused, evaluate, groups_among, refresh
 from .health import Health, HealthTerm
 from .state import fingerprint
+from .unstored import Unstored, as_of
 
 #: How many items' advice is asked for at a time as an agenda is printed: the first print while the rest wait.
 ADVICE_BATCH = 500
@@ -60,17 +61,23 @@ class Advisor:
     from runs over every contact expected a group of the book at a time, each group's
     advice stored and the group's run let go before the next: a large book is never
     evaluated whole at once for advice. Those runs store nothing else. With
-    `evaluation` (a run as of another day, or over a book that cannot be written),
-    that run's advice, never kept.
+    `evaluation` (a run over a book that cannot be written), that run's advice, never
+    kept; `as_of` another moment (`agenda --on`), runs as of then, as above, their
+    advice neither read from the store nor kept there.
 
     It holds the advice asked for until told to let it go (`forget`): a printer
     holds a batch, not the agenda.
     """
 
     def __init__(
-        self, session: Session, evaluation: Evaluation | None = None, latest: Evaluation | None = None
+        self,
+        session: Session,
+        evaluation: Evaluation | None = None,
+        latest: Evaluation | None = None,
+        *,
+        as_of: dt.datetime | None = None,
     ) -> None:
-        self._session, self._fixed = session, evaluation
+        self._session, self._fixed, self._as_of = session, evaluation, as_of
         self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
         self._expected: list[int] = []  # the contacts whose advice will be asked for, a batch at a time (`expect`)
         #: The run that just stored results, and the key the book had right after it: while the book keeps that
@@ -100,10 +107,11 @@ class Advisor:
                 self._found[cid] = _advice_of(self._fixed, cid)
             return
         session = self._session
-        key = self._key()
-        with session.store.read() as conn:
-            for cid, found in snapshots.stored_advice(conn, wanted, key).items():
-                self._found[cid] = json.loads(found)
+        key = self._key() if self._as_of is None else None  # None: advice as of another moment, never kept
+        if key is not None:
+            with session.store.read() as conn:
+                for cid, found in snapshots.stored_advice(conn, wanted, key).items():
+                    self._found[cid] = json.loads(found)
         missing = [cid for cid in wanted if cid not in self._found]
         if not missing:
             return
@@ -125,7 +133,7 @@ class Advisor:
             if self._latest is not None and self._latest[1] == key:  # had from the latest run when asked for
                 more = [cid for cid in more if cid not in self._latest[0].contacts]
             if len(missing) + len(more) < ALL_EXPECTED_FROM:
-                run = evaluate(session, persist=False, contact_ids=missing)
+                run = evaluate(session, persist=False, contact_ids=missing, now=self._as_of)
                 for cid in missing:
                     keep(run, cid)
             else:
@@ -135,20 +143,20 @@ class Advisor:
                         self._found[cid] = {"tips": [], "suggestions": []}
         self._store(key, worked_out)
 
-    def _store(self, key: str, worked_out: dict[int, str]) -> None:
+    def _store(self, key: str | None, worked_out: dict[int, str]) -> None:
         session = self._session
-        if not session.store.read_only:
+        if key is not None and not session.store.read_only:
             with session.store.write() as conn:
                 snapshots.store_advice(conn, key, worked_out, [p.to_json() for p in session.runtime.host.problems])
 
-    def _work_out_in_groups(self, key: str, contact_ids: list[int], asked: set[int]) -> None:
+    def _work_out_in_groups(self, key: str | None, contact_ids: list[int], asked: set[int]) -> None:
         """The advice of these contacts, a group of the book at a time: each group's advice stored (the
         contacts `asked` for kept too), its run let go and its cycles collected before the next group's.
         The collector is paused for all the groups: each run's objects stay young, where `gc.collect(0)` finds
         them (a run of its own would move them among the old on its way out)."""
         with collector_paused():
             for group in groups_among(self._session, contact_ids, ADVICE_GROUP):
-                run = evaluate(self._session, persist=False, contact_ids=group)
+                run = evaluate(self._session, persist=False, contact_ids=group, now=self._as_of)
                 worked_out: dict[int, str] = {}
                 for cid in group:
                     advice = _advice_of(run, cid)
@@ -199,8 +207,9 @@ class _Texts:
     """The stored texts that make an agenda's rows whole, read for a batch of rows (`ADVICE_BATCH`) when one
     of them is wanted, the batch read before let go: one query per batch, and one batch held."""
 
-    def __init__(self, session: Session, contact_ids: list[int]) -> None:
+    def __init__(self, session: Session, contact_ids: list[int], given: Unstored | None = None) -> None:
         self._session, self._ids = session, contact_ids  # each row's contact, in the agenda's order
+        self._given = given  # the texts of runs that stored nothing, in place of the store's
         self._batch: int | None = None
         self._found: dict[int, tuple] = {}
 
@@ -210,8 +219,12 @@ class _Texts:
         batch = position // size
         if batch != self._batch:
             self._found = {}  # the batch before let go first
-            with self._session.store.read() as conn:
-                self._found = snapshots.texts_of(conn, self._ids[batch * size : (batch + 1) * size])
+            ids = self._ids[batch * size : (batch + 1) * size]
+            if self._given is not None:
+                self._found = self._given.texts(ids)
+            else:
+                with self._session.store.read() as conn:
+                    self._found = snapshots.texts_of(conn, ids)
             self._batch = batch
         return self._found.get(self._ids[position])
 
@@ -421,49 +434,45 @@ def _as_of(session: Session, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, local.time(), tzinfo=session.tz).astimezone(dt.timezone.utc)
 
 
-def _results_of(evaluation: Evaluation):
-    """A contact's health and warnings (JSON) from a run that stored nothing, as the stored rows hold them."""
-
-    def results(contact_id: int) -> tuple[dict, list]:
-        health = evaluation.health.get(contact_id)
-        if health is None:
-            return dict(snapshots.UNKNOWN_HEALTH), []
-        return health.to_json(), to_json(evaluation.warnings.get(contact_id, []))
-
-    return results
-
-
 def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
     evaluation = refresh(session)
     start = on or session.today
-    given = None  # a run whose results stand in for the stored ones
+    until = start + dt.timedelta(days=days)
+    given: Unstored | None = None  # results of runs that stored nothing, standing in for the stored ones
+    advisor: Advisor
     if start != session.today:
         # Looking from another day: the follow-ups are today's (stored by the refresh above), while health,
-        # warnings and advice come from a run as of that day, which stores nothing.
-        given = evaluate(session, persist=False, now=_as_of(session, start))
+        # warnings and advice come from runs as of that day, which store nothing, a group of the book at a time.
+        moment = _as_of(session, start)
+        with session.store.read() as conn:
+            shown_ids = snapshots.agenda_contacts(conn, until)
+        given = as_of(session, moment, shown_ids)
+        advisor = Advisor(session, as_of=moment)
     elif session.store.read_only:
-        given = evaluation
+        assert evaluation is not None  # a database that cannot be written is evaluated every time
+        with session.store.read() as conn:
+            shown_ids = snapshots.agenda_contacts(conn, until)
+        given = Unstored()
+        given.keep(evaluation, shown_ids)
+        advisor = Advisor(session, evaluation)
+    else:
+        advisor = Advisor(session, latest=evaluation)
     with session.store.read() as conn:
         stored = snapshots.stored_agenda(
-            conn,
-            session.today,
-            on=start,
-            days=days,
-            results=_results_of(given) if given is not None else None,
+            conn, session.today, on=start, days=days, results=given.score if given is not None else None
         )
     runtime: Runtime = session.runtime
-    advisor = Advisor(session, given, None if given is not None else evaluation)
     shown = runtime.engine.suggestions_shown
     items = []
     if stored is not None:
-        texts = _Texts(session, [row["contact"]["id"] for row in stored.items])
+        texts = _Texts(session, [row["contact"]["id"] for row in stored.items], given)
         items = [AgendaItem(row, advisor, shown, texts, position) for position, row in enumerate(stored.items)]
     return Agenda(
         on=start,
-        until=start + dt.timedelta(days=days),
+        until=until,
         items=items,
         runtime=runtime,
         today=session.today,
         advisor=advisor,
-        evaluation=given or evaluation,
+        evaluation=evaluation,
     )

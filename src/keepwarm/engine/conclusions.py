@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+from collections.abc import Callable
 
 from sqlalchemy import Connection
 
@@ -142,3 +143,20 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
         rows = [row(rid, *what) for rid, what in fresh.items() if stored.get(rid) != what[0]]
         written += snapshots.put(conn, table, rows, stored)
     return written
+
+
+def unstored(evaluation) -> Callable[[int], tuple[int, str, str, str] | None]:
+    """A contact's conclusions from a run that stores nothing, as a stored row holds them: score, band, and
+    the texts of the health's terms and of every warning (the account's with the contact's own); None for a
+    contact the run did not evaluate."""
+    texts = _WarningTexts()
+    health_of, warnings_of = evaluation.health, evaluation.warnings
+
+    def of(contact_id: int) -> tuple[int, str, str, str] | None:
+        health = health_of.get(contact_id)
+        if health is None:
+            return None
+        terms = _encode([term.to_json() for term in health.terms])
+        return health.score, health.band, terms, texts(warnings_of.get(contact_id) or [])
+
+    return of

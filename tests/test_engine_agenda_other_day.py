@@ -21,9 +21,11 @@ from keepwarm.engine import evaluate as engine
 from keepwarm.engine.agenda import _as_of, build_agenda
 from sqlalchemy import select
 
+from keepwarm.home.session import Session
 from keepwarm.services import devdata
 from keepwarm.store import contacts as people
 from keepwarm.store import snapshots
+from keepwarm.store.database import Store
 from keepwarm.store.schema import contact_snapshots, followups, snapshot_runs
 
 AHEAD = 9  # days: far enough for health and the cadence's words to differ from today's
@@ -127,3 +129,24 @@ def test_a_contact_without_a_row_on_that_day_is_not_evaluated_for_it(book, monke
     agenda = build_agenda(book, on=day, advice=False)
     assert {item.contact_id for item in agenda.items} == shown
     assert runs and set().union(*map(set, runs)) == shown
+
+
+def test_the_agenda_of_a_book_that_cannot_be_written_is_worked_out_in_groups_too(book, monkeypatch):
+    want = _one_run_over_the_whole_book(book, book.today)
+    read_only = Session(book.db_path, now=book.now, config=book.settings)
+    read_only.__dict__["store"] = Store.open_read_only(book.db_path)
+    assert read_only.store.read_only
+    monkeypatch.setattr(engine, "GROUP", 12)
+    monkeypatch.setattr(agenda_module, "ADVICE_GROUP", 12)
+    monkeypatch.setattr(agenda_module, "ALL_EXPECTED_FROM", 1)
+    runs = _spy_runs(monkeypatch)
+    try:
+        agenda = build_agenda(read_only, advice=False)
+        items = list(agenda.stream_json()["items"])
+    finally:
+        read_only.close()
+    assert len(items) > 20 and runs and None not in runs
+    for item in items:
+        expected = want[item["contact"]["id"]]
+        assert (item["health"], item["warnings"]) == (expected["health"], expected["warnings"])
+        assert item["suggestions"] == expected["suggestions"] and item["tips"] == expected["tips"]

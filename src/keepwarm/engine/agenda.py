@@ -61,9 +61,9 @@ class Advisor:
     from runs over every contact expected a group of the book at a time, each group's
     advice stored and the group's run let go before the next: a large book is never
     evaluated whole at once for advice. Those runs store nothing else. With
-    `evaluation` (a run over a book that cannot be written), that run's advice, never
-    kept; `as_of` another moment (`agenda --on`), runs as of then, as above, their
-    advice neither read from the store nor kept there.
+    `evaluation` (a run that stored nothing: a calendar's dry run), that run's advice,
+    never kept; `as_of` a moment (`agenda --on`, a book that cannot be written), runs
+    as of then, as above, their advice neither read from the store nor kept there.
 
     It holds the advice asked for until told to let it go (`forget`): a printer
     holds a batch, not the agenda.
@@ -435,27 +435,21 @@ def _as_of(session: Session, day: dt.date) -> dt.datetime:
 
 
 def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
-    evaluation = refresh(session)
     start = on or session.today
     until = start + dt.timedelta(days=days)
     given: Unstored | None = None  # results of runs that stored nothing, standing in for the stored ones
-    advisor: Advisor
-    if start != session.today:
-        # Looking from another day: the follow-ups are today's (stored by the refresh above), while health,
-        # warnings and advice come from runs as of that day, which store nothing, a group of the book at a time.
-        moment = _as_of(session, start)
+    if start != session.today or session.store.read_only:
+        # Looking from another day, the follow-ups are today's (stored by the refresh) while health, warnings
+        # and advice come from runs as of that day; a database that cannot be written stores nothing. Those
+        # runs take the agenda's contacts a group of the book at a time.
+        evaluation = None if session.store.read_only else refresh(session)
+        moment = session.now if start == session.today else _as_of(session, start)
         with session.store.read() as conn:
             shown_ids = snapshots.agenda_contacts(conn, until)
         given = as_of(session, moment, shown_ids)
         advisor = Advisor(session, as_of=moment)
-    elif session.store.read_only:
-        assert evaluation is not None  # a database that cannot be written is evaluated every time
-        with session.store.read() as conn:
-            shown_ids = snapshots.agenda_contacts(conn, until)
-        given = Unstored()
-        given.keep(evaluation, shown_ids)
-        advisor = Advisor(session, evaluation)
     else:
+        evaluation = refresh(session)
         advisor = Advisor(session, latest=evaluation)
     with session.store.read() as conn:
         stored = snapshots.stored_agenda(

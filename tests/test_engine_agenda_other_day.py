@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from keepwarm.home.session import Session
 from keepwarm.services import devdata
+from keepwarm.services.results import current
 from keepwarm.store import contacts as people
 from keepwarm.store import snapshots
 from keepwarm.store.database import Store
@@ -150,3 +151,20 @@ def test_the_agenda_of_a_book_that_cannot_be_written_is_worked_out_in_groups_too
         expected = want[item["contact"]["id"]]
         assert (item["health"], item["warnings"]) == (expected["health"], expected["warnings"])
         assert item["suggestions"] == expected["suggestions"] and item["tips"] == expected["tips"]
+
+
+def test_the_screens_of_a_book_that_cannot_be_written_read_runs_over_groups(book, monkeypatch):
+    build_agenda(book, advice=False)
+    want = current(book)  # the stored results, brought up to date
+    read_only = Session(book.db_path, now=book.now, config=book.settings)
+    read_only.__dict__["store"] = Store.open_read_only(book.db_path)
+    monkeypatch.setattr(engine, "GROUP", 12)
+    runs = _spy_runs(monkeypatch)
+    try:
+        got = current(read_only)
+    finally:
+        read_only.close()
+    assert runs and None not in runs and max(map(len, runs)) < len(want.contacts)
+    assert sorted(cid for run in runs for cid in run) == sorted(c.id for c in want.contacts)
+    assert got.contacts == want.contacts
+    assert got.account_warnings == want.account_warnings and got.account_warnings

@@ -249,6 +249,8 @@ _CONTACTS_SHOWN = (
 def agenda_contacts(conn: Connection, until: dt.date) -> list[int]:
     """The contacts of the rows an agenda up to `until` shows (`stored_agenda`): those a run for it evaluates."""
     return [cid for (cid,) in plain_rows(conn, _CONTACTS_SHOWN, {"until": until})]
+
+
 #: Where the contact's and the snapshot's columns begin in a row of `_STORED`, after the follow-up's.
 _AFTER_FOLLOWUP = len(followup_columns())
 

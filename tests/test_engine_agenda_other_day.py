@@ -12,6 +12,7 @@ introduce) at a fixed clock, cut into groups of a few contacts.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
@@ -99,6 +100,8 @@ def test_an_agenda_as_of_another_day_is_worked_out_in_groups_and_equals_one_run_
     assert groups is not None
     for run in runs:  # each run over the wanted contacts of one group of the book
         assert any(set(run) <= set(group) for group in groups)
+    # Each contact twice: once for the rows (health, warnings), once for its advice as the printer reaches it.
+    assert Counter(cid for run in runs for cid in run) == dict.fromkeys(ids, 2)
     for item in items:
         expected = want[item["contact"]["id"]]
         assert item["health"] == expected["health"]

@@ -63,7 +63,8 @@ class Advisor:
     evaluated whole at once for advice. Those runs store nothing else. With
     `evaluation` (a run that stored nothing: a calendar's dry run), that run's advice,
     never kept; `as_of` a moment (`agenda --on`, a book that cannot be written), runs
-    as of then, as above, their advice neither read from the store nor kept there.
+    as of then, as above, their advice kept here as the store would keep it (the
+    JSON texts), never stored.
 
     It holds the advice asked for until told to let it go (`forget`): a printer
     holds a batch, not the agenda.
@@ -80,6 +81,8 @@ class Advisor:
         self._session, self._fixed, self._as_of = session, evaluation, as_of
         self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
         self._expected: list[int] = []  # the contacts whose advice will be asked for, a batch at a time (`expect`)
+        #: Advice worked out `as_of` another moment, as the JSON the store keeps: held here in its place.
+        self._kept: dict[int, str] = {}
         #: The run that just stored results, and the key the book had right after it: while the book keeps that
         #: key, its contacts' advice comes from it (a second run over them would find the same).
         self._latest: tuple[Evaluation, str] | None = None
@@ -107,11 +110,9 @@ class Advisor:
                 self._found[cid] = _advice_of(self._fixed, cid)
             return
         session = self._session
-        key = self._key() if self._as_of is None else None  # None: advice as of another moment, never kept
-        if key is not None:
-            with session.store.read() as conn:
-                for cid, found in snapshots.stored_advice(conn, wanted, key).items():
-                    self._found[cid] = json.loads(found)
+        key = self._key() if self._as_of is None else ""  # advice as of another moment is kept here, unkeyed
+        for cid, found in self._stored(wanted, key).items():
+            self._found[cid] = json.loads(found)
         missing = [cid for cid in wanted if cid not in self._found]
         if not missing:
             return
@@ -129,7 +130,9 @@ class Advisor:
             missing = [cid for cid in missing if cid not in self._found]
         if missing:
             asked = set(wanted)
-            more = [cid for cid in self._expected if cid not in self._found and cid not in asked]
+            more = [
+                cid for cid in self._expected if cid not in self._found and cid not in asked and cid not in self._kept
+            ]
             if self._latest is not None and self._latest[1] == key:  # had from the latest run when asked for
                 more = [cid for cid in more if cid not in self._latest[0].contacts]
             if len(missing) + len(more) < ALL_EXPECTED_FROM:
@@ -143,13 +146,22 @@ class Advisor:
                         self._found[cid] = {"tips": [], "suggestions": []}
         self._store(key, worked_out)
 
-    def _store(self, key: str | None, worked_out: dict[int, str]) -> None:
+    def _stored(self, contact_ids: list[int], key: str) -> dict[int, str]:
+        """The advice kept for these contacts (those with any), as JSON: in the store, or here `as_of`."""
+        if self._as_of is not None:
+            return {cid: self._kept[cid] for cid in contact_ids if cid in self._kept}
+        with self._session.store.read() as conn:
+            return snapshots.stored_advice(conn, contact_ids, key)
+
+    def _store(self, key: str, worked_out: dict[int, str]) -> None:
         session = self._session
-        if key is not None and not session.store.read_only:
+        if self._as_of is not None:
+            self._kept.update(worked_out)
+        elif not session.store.read_only:
             with session.store.write() as conn:
                 snapshots.store_advice(conn, key, worked_out, [p.to_json() for p in session.runtime.host.problems])
 
-    def _work_out_in_groups(self, key: str | None, contact_ids: list[int], asked: set[int]) -> None:
+    def _work_out_in_groups(self, key: str, contact_ids: list[int], asked: set[int]) -> None:
         """The advice of these contacts, a group of the book at a time: each group's advice stored (the
         contacts `asked` for kept too), its run let go and its cycles collected before the next group's.
         The collector is paused for all the groups: each run's objects stay young, where `gc.collect(0)` finds

@@ -62,9 +62,9 @@ class Advisor:
     advice stored and the group's run let go before the next: a large book is never
     evaluated whole at once for advice. Those runs store nothing else. With
     `evaluation` (a run that stored nothing: a calendar's dry run), that run's advice,
-    never kept; `as_of` a moment (`agenda --on`, a book that cannot be written), runs
-    as of then, as above, their advice kept here as the store would keep it (the
-    JSON texts), never stored.
+    never kept; with `unstored` (`agenda --on`, a book that cannot be written), runs
+    as of its moment, as above, their advice kept with the results of the runs that
+    stored nothing (engine/unstored.py), never in the store.
 
     It holds the advice asked for until told to let it go (`forget`): a printer
     holds a batch, not the agenda.
@@ -76,13 +76,12 @@ class Advisor:
         evaluation: Evaluation | None = None,
         latest: Evaluation | None = None,
         *,
-        as_of: dt.datetime | None = None,
+        unstored: Unstored | None = None,
     ) -> None:
-        self._session, self._fixed, self._as_of = session, evaluation, as_of
+        self._session, self._fixed, self._unstored = session, evaluation, unstored
+        self._as_of = None if unstored is None else unstored.now
         self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
         self._expected: list[int] = []  # the contacts whose advice will be asked for, a batch at a time (`expect`)
-        #: Advice worked out `as_of` another moment, as the JSON the store keeps: held here in its place.
-        self._kept: dict[int, str] = {}
         #: The run that just stored results, and the key the book had right after it: while the book keeps that
         #: key, its contacts' advice comes from it (a second run over them would find the same).
         self._latest: tuple[Evaluation, str] | None = None
@@ -110,7 +109,7 @@ class Advisor:
                 self._found[cid] = _advice_of(self._fixed, cid)
             return
         session = self._session
-        key = self._key() if self._as_of is None else ""  # advice as of another moment is kept here, unkeyed
+        key = self._key() if self._unstored is None else ""  # advice kept with unstored results is not keyed
         for cid, found in self._stored(wanted, key).items():
             self._found[cid] = json.loads(found)
         missing = [cid for cid in wanted if cid not in self._found]
@@ -130,9 +129,7 @@ class Advisor:
             missing = [cid for cid in missing if cid not in self._found]
         if missing:
             asked = set(wanted)
-            more = [
-                cid for cid in self._expected if cid not in self._found and cid not in asked and cid not in self._kept
-            ]
+            more = [cid for cid in self._expected if cid not in self._found and cid not in asked]
             if self._latest is not None and self._latest[1] == key:  # had from the latest run when asked for
                 more = [cid for cid in more if cid not in self._latest[0].contacts]
             if len(missing) + len(more) < ALL_EXPECTED_FROM:
@@ -147,16 +144,16 @@ class Advisor:
         self._store(key, worked_out)
 
     def _stored(self, contact_ids: list[int], key: str) -> dict[int, str]:
-        """The advice kept for these contacts (those with any), as JSON: in the store, or here `as_of`."""
-        if self._as_of is not None:
-            return {cid: self._kept[cid] for cid in contact_ids if cid in self._kept}
+        """The advice kept for these contacts (those with any), as JSON: in the store, or with unstored results."""
+        if self._unstored is not None:
+            return self._unstored.advice(contact_ids)
         with self._session.store.read() as conn:
             return snapshots.stored_advice(conn, contact_ids, key)
 
     def _store(self, key: str, worked_out: dict[int, str]) -> None:
         session = self._session
-        if self._as_of is not None:
-            self._kept.update(worked_out)
+        if self._unstored is not None:
+            self._unstored.keep_advice(worked_out)
         elif not session.store.read_only:
             with session.store.write() as conn:
                 snapshots.store_advice(conn, key, worked_out, [p.to_json() for p in session.runtime.host.problems])
@@ -459,7 +456,7 @@ def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
         with session.store.read() as conn:
             shown_ids = snapshots.agenda_contacts(conn, until)
         given = as_of(session, moment, shown_ids)
-        advisor = Advisor(session, as_of=moment)
+        advisor = Advisor(session, unstored=given)
     else:
         evaluation = refresh(session)
         advisor = Advisor(session, latest=evaluation)

@@ -76,6 +76,7 @@ def current(session: Session) -> Results:
         given = as_of(session, session.now, everyone, words=False)
         with session.store.read() as conn:
             contacts = stored.contact_results(conn, results=given.result)
+        given.close()
         return Results(session.today, session.runtime, contacts, given.account_warnings)
     evaluation = refresh(session)
     with session.store.read() as conn:

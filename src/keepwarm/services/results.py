@@ -68,7 +68,7 @@ def current(session: Session) -> Results:
     written, the results of runs as of now that store nothing, a group of the book at a time."""
     # lazy for start-up: the engine and its plugins load only when a run is needed
     from ..engine.evaluate import refresh
-    from ..engine.unstored import as_of
+    from ..engine.unstored import as_of  # lazy for start-up, as the engine's run
 
     if session.store.read_only:
         with session.store.read() as conn:

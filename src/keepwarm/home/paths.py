@@ -30,6 +30,12 @@ def config_dir() -> Path:
     return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """What keepwarm can work out again from other files, kept to be quicker (e.g. the validated rule packs)."""
+    home = _home()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
 def default_db_path() -> Path:
     env = os.environ.get("KEEPWARM_DB")
     if env:

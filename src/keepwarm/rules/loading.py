@@ -54,9 +54,26 @@ class RuleSet:
     raw: RawRules
     problems: list[Problem]
     broken: set[str]
+    #: Each section's values as dumped, with the object they were dumped from (see `dumped`).
+    _dumps: dict[str, tuple[BaseModel, dict]] = field(default_factory=dict, repr=False)
 
     def origin(self, dotted: str) -> str:
         return self.raw.origins.get(dotted, "default")
+
+    def dumped(self) -> dict[str, dict]:
+        """Every section's values as JSON data, by section name: what the engine's state digest is made of.
+
+        Each is dumped once per section object (a section replaced is dumped again), and kept with the
+        validated rules between runs (rules/kept.py): dumping builds a model's serializer, which a run
+        that reads its rules back from there otherwise never needs.
+        """
+        out = {}
+        for name, model in self.sections.items():
+            done = self._dumps.get(name)
+            if done is None or done[0] is not model:
+                done = self._dumps[name] = (model, model.model_dump(mode="json"))
+            out[name] = done[1]
+        return out
 
 
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")

@@ -153,10 +153,17 @@ class _Manager(pluggy.PluginManager):
         # A module's attributes are its namespace: only a function (or a method, a static or class method) can
         # be a hook there, so pluggy is asked about those alone, not about every class and module it imported.
         namespace = vars(plugin) if inspect.ismodule(plugin) else None
+        marker = f"{self.project_name}_impl"
         found = {}
         for name in dir(plugin):
-            if namespace is not None and not isinstance(namespace.get(name), _HOOKABLE):
-                continue
+            if namespace is not None:
+                value = namespace.get(name)
+                if not isinstance(value, _HOOKABLE):
+                    continue
+                # A plain function is marked by an attribute of its own (what pluggy reads from it): the
+                # helpers a module imports (`applies`, `first_name`, ...) are passed over without asking pluggy.
+                if type(value) is types.FunctionType and marker not in value.__dict__:
+                    continue
             opts = super().parse_hookimpl_opts(plugin, name)
             if opts is not None:
                 found[name] = opts

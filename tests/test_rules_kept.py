@@ -244,3 +244,19 @@ def test_the_state_digest_reads_the_same_values_as_the_sections_dump():
     assert ruleset.dumped() == {"b": {"days": 4}, "a": {"days": 3}}
     ruleset.sections["a"] = Days(days=9)  # a section replaced is dumped again
     assert ruleset.dumped()["a"] == {"days": 9}
+
+
+def test_the_built_in_rule_settings_reach_plugins_as_they_are_and_refuse_changes():
+    from pydantic import ValidationError
+
+    import keepwarm_plugins.cadence_interval as interval
+    from keepwarm.engine.readonly import Freezer
+
+    section = interval.Settings()
+    handed = Freezer(copy=True)({"cadence": section})["cadence"]
+    assert type(handed) is interval.Settings and type(handed.tier_days) is interval.TierDays  # no subclass made
+    assert handed == section and handed is not section
+    with pytest.raises(ValidationError, match="frozen"):
+        handed.enabled = False
+    with pytest.raises(ValidationError, match="frozen"):
+        handed.tier_days.a = 1

@@ -15,7 +15,6 @@ pluggy's own `PluginManager.add_hookcall_monitoring` (or `enable_tracing`;
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.util
 import inspect
@@ -415,6 +414,8 @@ class PluginHost:
         known = self._hook_names()
         for name, opts in marked.items():
             if name not in known:
+                import difflib  # lazy for start-up: hints are worked out for mistakes only
+
                 # Compared without the prefix every hook shares, which would make any name look close.
                 words = {hook.removeprefix("keepwarm_"): hook for hook in known}
                 close = difflib.get_close_matches(name.removeprefix("keepwarm_"), words, n=1, cutoff=0.6)
@@ -436,6 +437,8 @@ class PluginHost:
             wrong = [p for p in params if p not in accepted]
             if wrong:
                 takes = ", ".join(accepted) if accepted else "no argument"
+                import difflib  # lazy for start-up: hints are worked out for mistakes only
+
                 close = [m for p in wrong for m in difflib.get_close_matches(p, accepted, n=1, cutoff=0.5)]
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 raise HookError(

@@ -9,9 +9,7 @@ shows them all together.
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +123,8 @@ def _record(value, origin: str, dotted: str, raw: RawRules) -> None:
 def read_folder(folder: Path, raw: RawRules) -> None:
     if not folder.is_dir():
         return
+    import tomllib  # lazy for start-up: a run that reads the validated packs back parses none (rules/kept.py)
+
     for path in sorted(folder.glob("*.toml")):
         raw.files.append(path)
         try:
@@ -226,6 +226,8 @@ def _layer(base: Mapping, top: Mapping) -> dict:
 
 
 def _near(word: str, candidates: list[str]) -> str | None:
+    import difflib  # lazy for start-up: hints are worked out for mistakes only
+
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 

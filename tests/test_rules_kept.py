@@ -48,7 +48,8 @@ def subclasses(cls):
 
 built = sorted({{f"{{c.__module__}}.{{c.__qualname__}}" for c in subclasses(pydantic.BaseModel)
                  if c.__dict__.get("__pydantic_complete__")}})
-print(json.dumps({{"status": status, "out": out.getvalue(), "err": err.getvalue(), "built": built}}))
+print(json.dumps({{"status": status, "out": out.getvalue(), "err": err.getvalue(), "built": built,
+                  "modules": sorted(sys.modules)}}))
 """
 
 
@@ -92,6 +93,11 @@ def test_a_second_contact_show_reads_the_rules_back_and_builds_no_rule_or_settin
     assert _rule_validators(second["built"]) == []
     # no settings file: the declared defaults are taken as they are, no validator built for them
     assert not [name for name in first["built"] + second["built"] if name.startswith("keepwarm.home.settings.")]
+    # nothing is parsed (no TOML parser), no hint is worked out (difflib), and the shipped rules are found
+    # without importlib.resources' readers
+    unused = ("tomllib", "difflib", "importlib.resources.readers")
+    assert [m for m in second["modules"] if m in unused] == []
+    assert "keepwarm_plugins.source_imap" in second["modules"]  # the plugins are loaded all the same
 
 
 def test_a_settings_file_is_still_validated_and_its_mistake_named(tmp_path, book):

@@ -29,6 +29,7 @@ import email.utils
 import hashlib
 import re
 from collections.abc import Iterable
+from email.parser import BytesHeaderParser
 from typing import BinaryIO, Literal
 
 from keepwarm.plugin import Capture, Channel, Person, Skip
@@ -103,9 +104,6 @@ def capture(header: bytes, *, now: dt.datetime, fallback_id: str = "") -> Captur
 
 
 def _capture(header: bytes, now: dt.datetime, fallback_id: str) -> Capture | Skip:
-    # lazy for start-up: the parser is read when mail is, not by every command that loads the plugins
-    from email.parser import BytesHeaderParser
-
     try:
         # compat32, the parser's default policy: not `email.policy`, whose header registry would cost every
         # command that loads the plugins (`contact show`, the agenda) some 20 ms to import

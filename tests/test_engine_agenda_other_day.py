@@ -17,6 +17,7 @@ from collections import Counter
 import pytest
 
 from keepwarm.api.types import to_json
+from keepwarm.calendar.advice import consult
 from keepwarm.engine import agenda as agenda_module
 from keepwarm.engine import evaluate as engine
 from keepwarm.engine.agenda import _as_of, build_agenda
@@ -171,3 +172,29 @@ def test_the_screens_of_a_book_that_cannot_be_written_read_runs_over_groups(book
     assert sorted(cid for run in runs for cid in run) == sorted(c.id for c in want.contacts)
     assert got.contacts == want.contacts
     assert got.account_warnings == want.account_warnings and got.account_warnings
+
+
+def test_a_calendar_dry_run_takes_the_advice_of_runs_over_groups_as_the_stored_one(book, monkeypatch):
+    build_agenda(book, advice=False)
+    with book.store.read() as conn:
+        ids = snapshots.agenda_contacts(conn, book.today + dt.timedelta(days=30))
+    stored = consult(book, persist=True)
+    stored.expect(ids)
+    want = {cid: stored.advice_for(cid) for cid in ids}
+    before = _stored(book)
+
+    monkeypatch.setattr(engine, "GROUP", 12)
+    monkeypatch.setattr(agenda_module, "ADVICE_GROUP", 12)
+    monkeypatch.setattr(agenda_module, "ALL_EXPECTED_FROM", 1)
+    runs = _spy_runs(monkeypatch)
+    dry = consult(book, persist=False)
+    dry.expect(ids)
+    got = {}
+    for start in range(0, len(ids), 7):  # the calendar's chunks
+        chunk = ids[start : start + 7]
+        dry.prepare(chunk)
+        got.update((cid, dry.advice_for(cid)) for cid in chunk)
+    assert got == want and any(advice.warnings for advice in got.values())
+    assert runs and None not in runs
+    assert Counter(cid for run in runs for cid in run) == dict.fromkeys(ids, 2)  # its row's run, its advice's
+    assert _stored(book) == before

@@ -61,24 +61,16 @@ class Advisor:
     from runs over every contact expected a group of the book at a time, each group's
     advice stored and the group's run let go before the next: a large book is never
     evaluated whole at once for advice. Those runs store nothing else. With
-    `evaluation` (a run that stored nothing: a calendar's dry run), that run's advice,
-    never kept; with `unstored` (`agenda --on`, a book that cannot be written), runs
-    as of its moment, as above, their advice kept with the results of the runs that
-    stored nothing (engine/unstored.py), never in the store.
+    `unstored` (`agenda --on`, a book that cannot be written, a calendar's dry run),
+    runs as of its moment, as above, their advice kept with the results of the runs
+    that stored nothing (engine/unstored.py), never in the store.
 
     It holds the advice asked for until told to let it go (`forget`): a printer
     holds a batch, not the agenda.
     """
 
-    def __init__(
-        self,
-        session: Session,
-        evaluation: Evaluation | None = None,
-        latest: Evaluation | None = None,
-        *,
-        unstored: Unstored | None = None,
-    ) -> None:
-        self._session, self._fixed, self._unstored = session, evaluation, unstored
+    def __init__(self, session: Session, latest: Evaluation | None = None, *, unstored: Unstored | None = None) -> None:
+        self._session, self._unstored = session, unstored
         self._as_of = None if unstored is None else unstored.now
         self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
         self._expected: list[int] = []  # the contacts whose advice will be asked for, a batch at a time (`expect`)
@@ -103,10 +95,6 @@ class Advisor:
         """Have the advice of these contacts (those not had yet): stored, or worked out in as few runs as can be."""
         wanted = list(dict.fromkeys(cid for cid in contact_ids if cid not in self._found))
         if not wanted:
-            return
-        if self._fixed is not None:
-            for cid in wanted:
-                self._found[cid] = _advice_of(self._fixed, cid)
             return
         session = self._session
         key = self._key() if self._unstored is None else ""  # advice kept with unstored results is not keyed

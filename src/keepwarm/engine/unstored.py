@@ -74,6 +74,17 @@ class Unstored:
             (aid, to_json(found)) for aid, found in evaluation.account_warnings.items() if found
         )
 
+    def work_out(self, session: Session, contact_ids: Iterable[int]) -> None:
+        """Keep these contacts' results as of `now` (those not kept yet), from runs over a group of the book
+        at a time, each let go before the next."""
+        wanted = [cid for cid in dict.fromkeys(contact_ids) if cid not in self._results]
+        with collector_paused():
+            for group in groups_among(session, wanted):
+                run = evaluate(session, persist=False, contact_ids=group, now=self.now)
+                self.keep(run, group)
+                del run
+                gc.collect(0)  # the group's run, cycles included, before the next is read
+
     def result(self, contact_id: int) -> Result | None:
         """The contact's result (None: not evaluated), as `store.results.contact_results` takes it."""
         return self._results.get(contact_id)
@@ -83,7 +94,7 @@ class Unstored:
         found = self._results.get(contact_id)
         return None if found is None else (found.score, found.band)
 
-    def texts(self, contact_ids: Iterable[int]) -> dict[int, tuple[str, str, None]]:
+    def texts(self, contact_ids: Iterable[int]) -> dict[int, tuple[str, str, str | None]]:
         """The texts that make these contacts' rows whole, as `snapshots.texts_of` gives the stored ones."""
         return {cid: (terms, said, None) for cid, terms, said in self._read("texts", contact_ids)}
 
@@ -109,10 +120,5 @@ class Unstored:
 def as_of(session: Session, now: dt.datetime, contact_ids: Iterable[int], *, words: bool = True) -> Unstored:
     """These contacts' results as of `now`, worked out a group of the book at a time, nothing stored."""
     kept = Unstored(now, words=words)
-    with collector_paused():
-        for group in groups_among(session, contact_ids):
-            run = evaluate(session, persist=False, contact_ids=group, now=now)
-            kept.keep(run, group)
-            del run
-            gc.collect(0)  # the group's run, cycles included, before the next is read
+    kept.work_out(session, contact_ids)
     return kept

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -27,40 +26,7 @@ from keepwarm.home import paths
 from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.rules import kept
-
-PROBE = """
-import contextlib, io, json, sys
-import pydantic
-from keepwarm.cli import cli
-
-out, err = io.StringIO(), io.StringIO()
-status = 0
-with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-    try:
-        cli.main({args!r}, prog_name="keepwarm")
-    except SystemExit as exc:
-        status = exc.code
-
-def subclasses(cls):
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from subclasses(sub)
-
-built = sorted({{f"{{c.__module__}}.{{c.__qualname__}}" for c in subclasses(pydantic.BaseModel)
-                 if c.__dict__.get("__pydantic_complete__")}})
-print(json.dumps({{"status": status, "out": out.getvalue(), "err": err.getvalue(), "built": built,
-                  "modules": sorted(sys.modules)}}))
-"""
-
-
-def run(home, *args: str) -> dict:
-    env = {**os.environ, "KEEPWARM_HOME": str(home), "KEEPWARM_NOW": "2026-03-02T09:00:00+00:00", "TZ": "UTC"}
-    env.pop("KEEPWARM_DB", None)
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(args=list(args))], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.stdout, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+from startup_probe import probe as run
 
 
 @pytest.fixture(scope="module")

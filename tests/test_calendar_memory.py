@@ -31,11 +31,11 @@ def test_the_export_runs_the_engine_over_the_book_once(session, monkeypatch):
         return evaluation
 
     monkeypatch.setattr(engine, "evaluate", watched)
-    consultation = consult(session, None, persist=True)
+    consultation = consult(session, persist=True)
     consultation.prepare(range(1, 13))
     assert len(runs) == 1 and runs[0]() is not None  # the advice comes from the run that stored the results
     assert any(consultation.advice_for(cid).tips or consultation.advice_for(cid).suggestions for cid in range(1, 13))
-    again = consult(session, None, persist=True)  # nothing changed since: no run at all, the advice kept
+    again = consult(session, persist=True)  # nothing changed since: no run at all, the advice kept
     again.prepare(range(1, 13))
     assert len(runs) == 1
     assert [again.advice_for(cid) for cid in range(1, 13)] == [consultation.advice_for(cid) for cid in range(1, 13)]

@@ -21,29 +21,7 @@ import pytest
 from keepwarm.home.session import Session
 from keepwarm.model import Contact
 from keepwarm.store import contacts
-
-PROBE = """
-import contextlib, io, json, sys
-import pydantic
-from keepwarm.cli import cli
-
-out = io.StringIO()
-status = 0
-with contextlib.redirect_stdout(out):
-    try:
-        cli.main({args!r}, prog_name="keepwarm")
-    except SystemExit as exc:
-        status = exc.code
-
-def subclasses(cls):
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from subclasses(sub)
-
-built = sorted({{f"{{c.__module__}}.{{c.__qualname__}}" for c in subclasses(pydantic.BaseModel)
-                 if c.__dict__.get("__pydantic_complete__")}})
-print(json.dumps({{"status": status, "out": out.getvalue(), "modules": sorted(sys.modules), "built": built}}))
-"""
+from startup_probe import probe
 
 
 def run(tmp_path, *args: str, config: str | None = None) -> dict:
@@ -51,13 +29,7 @@ def run(tmp_path, *args: str, config: str | None = None) -> dict:
     if config is not None:
         (home / "config").mkdir(parents=True)
         (home / "config" / "config.toml").write_text(config, encoding="utf-8")
-    env = {**os.environ, "KEEPWARM_HOME": str(home), "KEEPWARM_NOW": "2026-03-02T09:00:00+00:00", "TZ": "UTC"}
-    env.pop("KEEPWARM_DB", None)
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(args=list(args))], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.stdout, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    return probe(home, *args)
 
 
 def loaded(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:

@@ -38,7 +38,7 @@ Stretch = Annotated[float, Field(ge=1, le=10)]
 class TierDays(BaseModel):
     """The base interval of each tier, in days."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     a: int = Field(30, ge=1, le=730, description="Days between touches for tier A, the relationships that matter most.")
     b: int = Field(60, ge=1, le=730, description="Days between touches for tier B.")
@@ -48,7 +48,7 @@ class TierDays(BaseModel):
 class Settings(BaseModel):
     """Parameters of the routine rhythm; the source of rules/cadence.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Propose a routine touch for every contact at their rhythm.")
     tier_days: TierDays = Field(default_factory=TierDays, description="Base interval of each tier, in days.")

@@ -36,7 +36,7 @@ SECTION = "occasions"
 class LeadDays(BaseModel):
     """How many days before each kind of occasion the follow-up falls due."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     birthday: int = Field(3, ge=0, le=60, description="Days before a birthday.")
     work_anniversary: int = Field(2, ge=0, le=60, description="Days before a work anniversary.")
@@ -48,7 +48,7 @@ class LeadDays(BaseModel):
 class Settings(BaseModel):
     """Parameters of the occasions rule; the source of rules/cadence.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Propose a touch ahead of the contact's important dates.")
     kinds: list[DateKind] = Field(

@@ -31,7 +31,7 @@ SECTION = "promise_due"
 class Settings(BaseModel):
     """Parameters of the promise follow-ups; the source of rules/cadence.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Schedule a follow-up for each dated promise you made.")
     lead_days: int = Field(

@@ -24,7 +24,7 @@ SECTION = PROSPECT_SECTION
 class Settings(BaseModel):
     """Parameters of the new-prospect sequence; the source of rules/cadence.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Run the new-prospect sequence (call, thank-you note, regular touches).")
     stages: list[Stage] = Field(

@@ -23,7 +23,7 @@ SECTION = RECOVERY_SECTION
 class Settings(BaseModel):
     """Parameters of the recovery cadence; the source of rules/cadence.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Tighten the rhythm while trust is being rebuilt.")
     interval_days: int = Field(7, ge=1, le=60, description="Days between touches during recovery.")

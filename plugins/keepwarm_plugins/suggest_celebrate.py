@@ -30,7 +30,7 @@ SECTION = "celebrate"
 class Settings(BaseModel):
     """Parameters of the celebrate suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest celebrating the contact's upcoming dates.")
     days_ahead: int = Field(14, ge=0, le=365, description="How many days ahead to look for a date to celebrate.")

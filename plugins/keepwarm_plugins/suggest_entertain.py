@@ -28,7 +28,7 @@ SECTION = "entertain"
 class Settings(BaseModel):
     """Parameters of the entertain-without-business suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest a meal or event with no business on the agenda.")
     min_trust: int = Field(3, ge=1, le=5, description="Lowest trust rating (1-5) in the latest assessment.")

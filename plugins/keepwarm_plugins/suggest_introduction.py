@@ -25,7 +25,7 @@ STRENGTH = {"tag": 3, "title": 2, "interest": 1}
 class Settings(BaseModel):
     """Parameters of the introduction suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest introducing the contact to someone in your network.")
     expert_prefix: str = Field(

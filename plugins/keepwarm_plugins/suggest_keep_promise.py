@@ -28,7 +28,7 @@ SECTION = "keep_promise"
 class Settings(BaseModel):
     """Parameters of the keep-a-promise suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest keeping your promises that are due or overdue.")
     days_ahead: int = Field(7, ge=0, le=365, description="Suggest promises due up to this many days ahead.")

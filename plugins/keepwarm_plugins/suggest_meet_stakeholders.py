@@ -30,7 +30,7 @@ SECTION = "meet_stakeholders"
 class Settings(BaseModel):
     """Parameters of the meet-other-stakeholders suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest meeting other stakeholders of the contact's account.")
     warnings: list[str] = Field(

@@ -30,7 +30,7 @@ SECTION = "no_reply_note"
 class Settings(BaseModel):
     """Parameters of the no-reply-needed note; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest a brief note about the contact's interests that needs no reply.")
     warnings: list[str] = Field(

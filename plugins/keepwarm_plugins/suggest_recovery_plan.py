@@ -40,7 +40,7 @@ STEPS = (
 class Settings(BaseModel):
     """Parameters of the recovery-plan suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest the six-step recovery plan for relationships in trouble.")
     warnings: list[str] = Field(

@@ -29,7 +29,7 @@ SECTION = "referral"
 class Settings(BaseModel):
     """Parameters of the ask-for-a-referral suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest asking for a referral when trust is high.")
     min_trust: int = Field(4, ge=1, le=5, description="Lowest trust rating (1-5) in the latest assessment.")

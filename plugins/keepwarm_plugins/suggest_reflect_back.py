@@ -17,7 +17,7 @@ SECTION = "reflect_back"
 class Settings(BaseModel):
     """Parameters of the reflect-back suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest a written summary of what you heard after a meeting.")
     days: int = Field(3, ge=0, le=60, description="Suggest it for meetings up to this many days ago (0: only today's).")

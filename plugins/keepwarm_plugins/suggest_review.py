@@ -29,7 +29,7 @@ SECTION = "offer_review"
 class Settings(BaseModel):
     """Parameters of the offer-a-review suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest offering to review the contact's work.")
     styles: list[SocialStyle] = Field(

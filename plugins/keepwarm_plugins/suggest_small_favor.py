@@ -27,7 +27,7 @@ SECTION = "small_favor"
 class Settings(BaseModel):
     """Parameters of the ask-a-small-favor suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest asking the contact for a small favor.")
     min_touches: int = Field(

@@ -18,7 +18,7 @@ SECTION = "useful_content"
 class Settings(BaseModel):
     """Parameters of the useful-content suggestion; the source of rules/suggestions.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest sending something useful tied to the contact's interests.")
     min_days_between: int = Field(

@@ -21,7 +21,7 @@ TOPIC = "channel"
 class Settings(BaseModel):
     """Texts of the channel tips; the source of rules/tips.toml (generated). `{name}`, `{channel}`, `{time}` are filled in."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Show the contact's channel and time preferences.")
     prefers: TipText = Field("{name} prefers {channel}", description="Said when a preferred channel is recorded.")

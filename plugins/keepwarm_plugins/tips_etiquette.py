@@ -34,7 +34,7 @@ TOPIC = "etiquette"
 class Settings(BaseModel):
     """When and what the etiquette tips say; the source of rules/tips.toml (generated). `{name}` is the first name."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Show etiquette tips for entertaining and check-ins.")
     entertaining_channels: list[Channel] = Field(

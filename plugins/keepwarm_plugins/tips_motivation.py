@@ -25,7 +25,7 @@ def _texts(default: list[str], description: str):
 class Settings(BaseModel):
     """Tips for each motivation driver; the source of rules/tips.toml (generated). `{name}` is the first name."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Show tips for the contact's motivation drivers.")
     professional_success: list[TipText] = _texts(

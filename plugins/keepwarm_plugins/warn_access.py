@@ -20,7 +20,7 @@ SECTION = "access_restriction"
 class Settings(BaseModel):
     """Parameters of the access restriction; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when meetings are declined, cancelled, rescheduled or missed.")
     min_recent: int = Field(

@@ -20,7 +20,7 @@ SECTION = "frequency_drop"
 class Settings(BaseModel):
     """Parameters of the touch-rate drop; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when the touch rate falls well below the contact's own baseline.")
     ratio: float = Field(

@@ -26,7 +26,7 @@ _LATEST = {name: f"{name}_latest" for name in LABELS}
 class Settings(BaseModel):
     """Parameters of the market signals; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when recent notes mention competitors or budget concerns.")
     competitor: list[str] = Field(

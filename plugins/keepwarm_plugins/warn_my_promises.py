@@ -28,7 +28,7 @@ SECTION = "overdue_promises"
 class Settings(BaseModel):
     """Parameters of the overdue-promises warning; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn about promises you made whose due date has passed.")
     urgent_days: int = Field(

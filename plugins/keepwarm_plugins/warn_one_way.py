@@ -18,7 +18,7 @@ SECTION = "one_way"
 class Settings(BaseModel):
     """Parameters of the one-way relationship; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when only you reach out and you never asked for a favor.")
     min_outbound: int = Field(

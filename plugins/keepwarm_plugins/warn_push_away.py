@@ -25,7 +25,7 @@ SIGNAL = "push_away"
 class Settings(BaseModel):
     """Parameters of the push-away reactions; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when recent notes describe the contact pulling back.")
     words: list[str] = Field(

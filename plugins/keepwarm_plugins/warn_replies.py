@@ -17,7 +17,7 @@ SECTION = "reply_slowdown"
 class Settings(BaseModel):
     """Parameters of the reply slowdown; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when the contact answers less often or more slowly than before.")
     rate_ratio: float = Field(

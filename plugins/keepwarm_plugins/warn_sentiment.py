@@ -18,7 +18,7 @@ SECTION = "sentiment_shift"
 class Settings(BaseModel):
     """Parameters of the sentiment shift; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when the mood of recent touches turns negative.")
     drop: float = Field(

@@ -20,7 +20,7 @@ SECTION = "single_threaded"
 class Settings(BaseModel):
     """Parameters of the single-threaded account; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when an account rests on one person.")
     max_threads: int = Field(

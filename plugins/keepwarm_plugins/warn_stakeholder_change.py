@@ -20,7 +20,7 @@ SECTION = "stakeholder_change"
 class Settings(BaseModel):
     """Parameters of the stakeholder change; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when a champion leaves or new stakeholders appear in an account.")
     gone_stages: list[Stage] = Field(

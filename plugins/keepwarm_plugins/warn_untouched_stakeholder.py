@@ -24,7 +24,7 @@ NAMED = 10
 class Settings(BaseModel):
     """Parameters of the untouched key stakeholder; the source of rules/warnings.toml (generated)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when a key stakeholder of an account has not been touched for long.")
     roles: list[Role] = Field(

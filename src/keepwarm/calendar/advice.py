@@ -5,7 +5,7 @@ are brought up to date first (`persist=True`: only what changed since is
 evaluated), so a calendar fed only by a nightly `keepwarm export ics` still
 sees newly due touches; the notes then say what the agenda says, and an export
 with nothing changed since the last one reuses all of it. A dry run passes
-`persist=False`: a run over the contacts wanted, and nothing changes.
+`persist=False`: runs over the contacts wanted that store nothing, and nothing changes.
 """
 
 from __future__ import annotations
@@ -44,19 +44,21 @@ class Consultation:
     expect: Callable[[Iterable[int]], None] = lambda _ids: None
 
 
-def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: bool) -> Consultation:
+def consult(session: Session, *, persist: bool) -> Consultation:
     """The agenda's own advice for the calendar: the stored results brought up to date first (only what
     changed), warnings as stored, tips and suggestions kept while what they read holds (`engine.agenda.Advisor`).
-    A dry run evaluates the contacts wanted and stores nothing."""
+    A dry run, or a book that cannot be written, takes the results and advice of runs as of now that store
+    nothing, the contacts still expected a group of the book at a time (`engine.unstored`)."""
     # lazy for start-up: the engine and its plugins load only when a run is needed
     from ..engine.agenda import Advisor
-    from ..engine.evaluate import evaluate, refresh  # lazy for start-up
+    from ..engine.evaluate import refresh  # lazy for start-up
+    from ..engine.unstored import Unstored  # lazy for start-up, as the engine's run
 
-    given = latest = None
-    if persist:
+    latest = given = None
+    if persist and not session.store.read_only:
         latest = refresh(session)
-    else:
-        given = evaluate(session, persist=False, contact_ids=list(contact_ids) if contact_ids is not None else None)
+    else:  # results as of now from runs that store nothing, a group of the book at a time, as chunks ask
+        given = Unstored(session.now)
     shown = session.runtime.engine.suggestions_shown
     warnings: dict[int, list[Warning]] = {}
     expected: list[int] = []
@@ -75,15 +77,18 @@ def consult(session: Session, contact_ids: Iterable[int] | None, *, persist: boo
         warnings.clear()
         # Each group its own Advisor, the groups before let go with theirs: the advice a run works out for
         # the contacts still expected is stored by it, so the next group reads it (nothing runs twice).
-        advisor = Advisor(session, given, latest)
+        advisor = Advisor(session, latest=latest, unstored=given)
         current[:] = [advisor]
-        advisor.expect(expected[min((place[cid] for cid in wanted if cid in place), default=len(expected)) :])
+        rest = expected[min((place[cid] for cid in wanted if cid in place), default=len(expected)) :]
+        advisor.expect(rest)
+        if given is not None:  # every contact still expected, at once: their results are kept apart
+            given.work_out(session, [*wanted, *rest])
         advisor.prepare(wanted)
         if given is not None:
-            warnings.update((cid, list(given.warnings.get(cid, []))) for cid in wanted)
-            return
-        with session.store.read() as conn:
-            texts = snapshots.texts_of(conn, wanted)
+            texts = given.texts(wanted)
+        else:
+            with session.store.read() as conn:
+                texts = snapshots.texts_of(conn, wanted)
         for cid in wanted:
             row = snapshots.filled({}, texts.get(cid))
             warnings[cid] = [Warning(w["key"], w["message"], w["severity"], w["evidence"]) for w in row["warnings"]]

@@ -97,7 +97,7 @@ def source(
     """The engine's run (the stored results brought up to date: `consult`), then the entries it leaves
     listed (`Source.survey`), to be made a chunk at a time as they are written."""
     focus = focus_of(session, resolved)
-    consultation = consult(session, focus, persist=selection.persist)
+    consultation = consult(session, persist=selection.persist)
     found = Source(
         session,
         kind=selection.kind,

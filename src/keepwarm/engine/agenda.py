@@ -39,6 +39,7 @@ from .evaluate import Evaluation, collector_paused, evaluate, groups_among, refr
 from .health import Health, HealthTerm
 from .network import current_answers
 from .state import fingerprint
+from .unstored import Unstored, as_of
 
 #: How many items' advice is asked for at a time as an agenda is printed: the first print while the rest wait.
 ADVICE_BATCH = 500
@@ -69,17 +70,18 @@ class Advisor:
     many are (`ALL_EXPECTED_FROM`), from runs over every contact expected whose advice
     does not hold, a group of the book at a time, each group's advice stored and the
     group's run let go before the next: a large book is never evaluated whole at once
-    for advice. Those runs store nothing else. With `evaluation` (a run as of another
-    day, or over a book that cannot be written), that run's advice, never kept.
+    for advice. Those runs store nothing else. With `unstored` (`agenda --on`, a book
+    that cannot be written, a calendar's dry run), runs as of its moment, as above,
+    their advice kept with the results of the runs that stored nothing
+    (engine/unstored.py), never in the store.
 
     It holds the advice asked for until told to let it go (`forget`): a printer
     holds a batch, not the agenda.
     """
 
-    def __init__(
-        self, session: Session, evaluation: Evaluation | None = None, latest: Evaluation | None = None
-    ) -> None:
-        self._session, self._fixed = session, evaluation
+    def __init__(self, session: Session, latest: Evaluation | None = None, *, unstored: Unstored | None = None) -> None:
+        self._session, self._unstored = session, unstored
+        self._as_of = None if unstored is None else unstored.now
         self._found: dict[int, dict] = {}  # each contact's advice as JSON: {"tips": [...], "suggestions": [...]}
         self._expected: list[int] = []  # the contacts whose advice will be asked for, a batch at a time (`expect`)
         #: Whether each kept network question (by id) has the answer it had, at the book's version `_checked_at`.
@@ -174,17 +176,10 @@ class Advisor:
         wanted = list(dict.fromkeys(cid for cid in contact_ids if cid not in self._found))
         if not wanted:
             return
-        if self._fixed is not None:
-            for cid in wanted:
-                self._found[cid] = _advice_of(self._fixed, cid)
-            return
         session = self._session
-        key, version = self._key()
-        with session.store.read() as conn:
-            stored = snapshots.stored_advice(conn, wanted, key)
-        for cid in self._holding(key, {cid: reads for cid, (_, reads) in stored.items()}, version):
-            self._found[cid] = json.loads(stored[cid][0])
-        del stored
+        key, version = self._key() if self._unstored is None else ("", 0)  # unstored advice is not keyed
+        for cid, found in self._stored(wanted, key, version).items():
+            self._found[cid] = json.loads(found)
         missing = [cid for cid in wanted if cid not in self._found]
         if not missing:
             return
@@ -207,13 +202,13 @@ class Advisor:
             more = [cid for cid in self._expected if cid not in self._found and cid not in asked]
             if latest is not None:  # had from the latest run when asked for
                 more = [cid for cid in more if cid not in latest.contacts]
-            if more:  # those whose stored advice holds are read when asked for
+            if more and self._unstored is None:  # those whose stored advice holds are read when asked for
                 with session.store.read() as conn:
                     reads = snapshots.advice_reads(conn, more, key)
                 holding = self._holding(key, reads, version)
                 more = [cid for cid in more if cid not in holding]
             if len(missing) + len(more) < ALL_EXPECTED_FROM:  # the few expected later too: one run for all
-                run = evaluate(session, persist=False, contact_ids=[*missing, *more])
+                run = evaluate(session, persist=False, contact_ids=[*missing, *more], now=self._as_of)
                 for cid in missing:
                     keep(run, cid)
                 for cid in more:
@@ -225,9 +220,21 @@ class Advisor:
                         self._found[cid] = {"tips": [], "suggestions": []}
         self._store(key, version, worked_out)
 
+    def _stored(self, contact_ids: list[int], key: str, version: int) -> dict[int, str]:
+        """The advice kept for these contacts that holds (`_holding`), as JSON: in the store, or with
+        unstored results (all of it: those runs' results are as of one moment)."""
+        if self._unstored is not None:
+            return self._unstored.advice(contact_ids)
+        with self._session.store.read() as conn:
+            stored = snapshots.stored_advice(conn, contact_ids, key)
+        holding = self._holding(key, {cid: reads for cid, (_, reads) in stored.items()}, version)
+        return {cid: stored[cid][0] for cid in holding}
+
     def _store(self, key: str, version: int, worked_out: dict[int, tuple[str, snapshots.Reads]]) -> None:
         session = self._session
-        if not session.store.read_only:
+        if self._unstored is not None:
+            self._unstored.keep_advice({cid: text for cid, (text, _) in worked_out.items()})
+        elif not session.store.read_only:
             with session.store.write() as conn:
                 kept = snapshots.store_advice(
                     conn,
@@ -249,7 +256,7 @@ class Advisor:
         them (a run of its own would move them among the old on its way out)."""
         with collector_paused():
             for group in groups_among(self._session, contact_ids, ADVICE_GROUP):
-                run = evaluate(self._session, persist=False, contact_ids=group)
+                run = evaluate(self._session, persist=False, contact_ids=group, now=self._as_of)
                 worked_out: dict[int, tuple[str, snapshots.Reads]] = {}
                 for cid in group:
                     advice = _advice_of(run, cid)
@@ -296,6 +303,16 @@ def _reads_of(evaluation: Evaluation, contact_id: int) -> snapshots.Reads:
     return None if reads.whole else dict(reads.asked)
 
 
+def _as_text(advice: dict) -> str:
+    return json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
+
+
+def _reads_of(evaluation: Evaluation, contact_id: int) -> snapshots.Reads:
+    """What a contact's advice read of the network, as stored: each question's answer digest, or None (all)."""
+    reads = evaluation.network_reads(contact_id)
+    return None if reads.whole else dict(reads.asked)
+
+
 def _advice_of(evaluation: Evaluation, contact_id: int) -> dict:
     """A contact's advice from a run, as JSON: every tip and suggestion, best first (none if not evaluated)."""
     if contact_id not in evaluation.contacts:
@@ -310,8 +327,9 @@ class _Texts:
     """The stored texts that make an agenda's rows whole, read for a batch of rows (`ADVICE_BATCH`) when one
     of them is wanted, the batch read before let go: one query per batch, and one batch held."""
 
-    def __init__(self, session: Session, contact_ids: list[int]) -> None:
+    def __init__(self, session: Session, contact_ids: list[int], given: Unstored | None = None) -> None:
         self._session, self._ids = session, contact_ids  # each row's contact, in the agenda's order
+        self._given = given  # the texts of runs that stored nothing, in place of the store's
         self._batch: int | None = None
         self._found: dict[int, tuple] = {}
 
@@ -321,8 +339,12 @@ class _Texts:
         batch = position // size
         if batch != self._batch:
             self._found = {}  # the batch before let go first
-            with self._session.store.read() as conn:
-                self._found = snapshots.texts_of(conn, self._ids[batch * size : (batch + 1) * size])
+            ids = self._ids[batch * size : (batch + 1) * size]
+            if self._given is not None:
+                self._found = self._given.texts(ids)
+            else:
+                with self._session.store.read() as conn:
+                    self._found = snapshots.texts_of(conn, ids)
             self._batch = batch
         return self._found.get(self._ids[position])
 
@@ -532,49 +554,39 @@ def _as_of(session: Session, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, local.time(), tzinfo=session.tz).astimezone(dt.timezone.utc)
 
 
-def _results_of(evaluation: Evaluation):
-    """A contact's health and warnings (JSON) from a run that stored nothing, as the stored rows hold them."""
-
-    def results(contact_id: int) -> tuple[dict, list]:
-        health = evaluation.health.get(contact_id)
-        if health is None:
-            return dict(snapshots.UNKNOWN_HEALTH), []
-        return health.to_json(), to_json(evaluation.warnings.get(contact_id, []))
-
-    return results
-
-
 def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
-    evaluation = refresh(session)
     start = on or session.today
-    given = None  # a run whose results stand in for the stored ones
-    if start != session.today:
-        # Looking from another day: the follow-ups are today's (stored by the refresh above), while health,
-        # warnings and advice come from a run as of that day, which stores nothing.
-        given = evaluate(session, persist=False, now=_as_of(session, start))
-    elif session.store.read_only:
-        given = evaluation
+    until = start + dt.timedelta(days=days)
+    given: Unstored | None = None  # results of runs that stored nothing, standing in for the stored ones
+    if start != session.today or session.store.read_only:
+        # Looking from another day, the follow-ups are today's (stored by the refresh) while health, warnings
+        # and advice come from runs as of that day; a database that cannot be written stores nothing. Those
+        # runs take the agenda's contacts a group of the book at a time.
+        evaluation = None if session.store.read_only else refresh(session)
+        moment = session.now if start == session.today else _as_of(session, start)
+        with session.store.read() as conn:
+            shown_ids = snapshots.agenda_contacts(conn, until)
+        given = as_of(session, moment, shown_ids)
+        advisor = Advisor(session, unstored=given)
+    else:
+        evaluation = refresh(session)
+        advisor = Advisor(session, latest=evaluation)
     with session.store.read() as conn:
         stored = snapshots.stored_agenda(
-            conn,
-            session.today,
-            on=start,
-            days=days,
-            results=_results_of(given) if given is not None else None,
+            conn, session.today, on=start, days=days, results=given.score if given is not None else None
         )
     runtime: Runtime = session.runtime
-    advisor = Advisor(session, given, None if given is not None else evaluation)
     shown = runtime.engine.suggestions_shown
     items = []
     if stored is not None:
-        texts = _Texts(session, [row["contact"]["id"] for row in stored.items])
+        texts = _Texts(session, [row["contact"]["id"] for row in stored.items], given)
         items = [AgendaItem(row, advisor, shown, texts, position) for position, row in enumerate(stored.items)]
     return Agenda(
         on=start,
-        until=start + dt.timedelta(days=days),
+        until=until,
         items=items,
         runtime=runtime,
         today=session.today,
         advisor=advisor,
-        evaluation=given or evaluation,
+        evaluation=evaluation,
     )

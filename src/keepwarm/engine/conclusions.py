@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+from collections.abc import Callable
 
 from sqlalchemy import Connection
 
 from ..model.jsonvalues import jsonable as to_json
-from ..store import snapshots
+from ..store import results, snapshots
 
 #: JSON as compact as the stored texts need; one encoder for the run (json.dumps with options builds one per call).
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -142,3 +143,23 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
         rows = [row(rid, *what) for rid, what in fresh.items() if stored.get(rid) != what[0]]
         written += snapshots.put(conn, table, rows, stored)
     return written
+
+
+def unstored(evaluation, *, words: bool = True) -> Callable[[int], tuple[results.Result, str, str] | None]:
+    """A contact's conclusions from a run that stores nothing, as a stored row holds them: the result the screens
+    read, and with `words` the texts of the health's terms and of every warning (the account's with the contact's
+    own; "" without); None for a contact the run did not evaluate."""
+    texts = _WarningTexts()
+    health_of, warnings_of = evaluation.health, evaluation.warnings
+
+    def of(contact_id: int) -> tuple[results.Result, str, str] | None:
+        health = health_of.get(contact_id)
+        if health is None:
+            return None
+        found = warnings_of.get(contact_id) or []
+        result = results.Result(health.score, health.band, len(found), evaluation.figures(contact_id))
+        if not words:
+            return result, "", ""
+        return result, _encode([term.to_json() for term in health.terms]), texts(found)
+
+    return of

@@ -32,7 +32,7 @@ def fingerprint(runtime: Runtime, today: dt.date) -> str:
             plugins.append((name, info.version, _code_stamp(host.pm.get_plugin(name))))
     state = {
         "day": today.isoformat(),
-        "rules": {name: model.model_dump(mode="json") for name, model in sorted(runtime.rules.sections.items())},
+        "rules": runtime.rules.dumped(),  # each section's model_dump(mode="json"), by name (sorted when written)
         "plugins": plugins,
         "api": PLUGIN_API_VERSION,
         "keepwarm": __version__,

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -28,6 +27,12 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     home = _home()
     return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """What keepwarm can work out again from other files, kept to be quicker (e.g. the validated rule packs)."""
+    home = _home()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
 def default_db_path() -> Path:
@@ -57,19 +62,23 @@ def default_rules_dir() -> Path:
     """The rule packs shipped with the program.
 
     A wheel carries them inside the package; a source checkout (an editable
-    install) reads the repository's top-level `rules/` folder directly.
+    install) reads the repository's top-level `rules/` folder directly. The
+    package is a folder either way (its files are read as paths), so it is
+    found beside this module rather than through `importlib.resources`, whose
+    readers cost a command that loads the rules a few milliseconds to import.
     """
-    packaged = resources.files("keepwarm") / "default_rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "rules"
+    return _shipped("default_rules", "rules")
 
 
 def examples_dir() -> Path:
-    packaged = resources.files("keepwarm") / "examples"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "examples"
+    return _shipped("examples", "examples")
+
+
+def _shipped(packaged: str, checkout: str) -> Path:
+    """`packaged` inside the installed package, else the source checkout's top-level `checkout` folder."""
+    here = Path(__file__).resolve()
+    inside = here.parents[1] / packaged
+    return inside if inside.is_dir() else here.parents[3] / checkout
 
 
 def ensure_private_dir(path: Path) -> Path:

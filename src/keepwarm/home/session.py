@@ -97,6 +97,7 @@ class Session:
             disabled=tuple(plugins.disabled),
             budget=plugins.budget_seconds,
             slow=self.slow_plugins,
+            cache_dir=paths.cache_dir(),
         )
 
     def for_database(self, db_path: Path | str) -> Session:

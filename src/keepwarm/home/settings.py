@@ -2,6 +2,11 @@
 
 Rule parameters live in the rule packs, not here; this file holds what is
 about the person and the installation.
+
+Every model is built on first use (`defer_build`): without a settings file the
+defaults are taken as they are declared (`model_construct`), with no validator
+built, since nothing outside wrote them; a file that exists is validated whole,
+and its mistakes reported, as before.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from . import paths
 
 
 class PluginSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     safe_mode: bool = False
     disabled: list[str] = Field(default_factory=list)
@@ -26,7 +31,7 @@ class PluginSettings(BaseModel):
 
 
 class CalendarSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     alarm_minutes: int = Field(default=30, ge=0, le=7 * 24 * 60)
     #: When an all-day item reminds you, on its own day (an alarm minutes before midnight came the evening before).
@@ -51,7 +56,7 @@ class CalendarSettings(BaseModel):
 class SyncSettings(BaseModel):
     """How mail and calendar sources become touches (`keepwarm sync`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: Keep the subject of captured mail and the title of meetings as the touch's note (off: only time,
     #: addresses, direction, channel, thread ids and outcome are kept).
@@ -67,20 +72,20 @@ class SyncSettings(BaseModel):
 class SourceSettings(BaseModel):
     """One `[sources.NAME]` table: its kind, and the kind's own options (checked by the kind's plugin)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     kind: str = Field(min_length=1)
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     timezone: str | None = None
     #: The user's own e-mail addresses (aliases included): mail from them is outbound, to them inbound.
     me: list[str] = Field(default_factory=list)
-    plugins: PluginSettings = Field(default_factory=PluginSettings)
-    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
-    sync: SyncSettings = Field(default_factory=SyncSettings)
+    plugins: PluginSettings = Field(default_factory=PluginSettings.model_construct)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings.model_construct)
+    sync: SyncSettings = Field(default_factory=SyncSettings.model_construct)
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
 
     @field_validator("me", mode="before")
@@ -117,10 +122,15 @@ class Settings(BaseModel):
         return value
 
 
+def defaults() -> Settings:
+    """The settings of an installation without a settings file: the declared defaults, trusted as they are."""
+    return Settings.model_construct()
+
+
 def load(path: Path | None = None) -> Settings:
     path = path or paths.config_file()
     if not path.exists():
-        return Settings()
+        return defaults()
     import tomllib  # lazy for start-up: only a settings file that exists is parsed
 
     try:

@@ -15,7 +15,6 @@ pluggy's own `PluginManager.add_hookcall_monitoring` (or `enable_tracing`;
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.util
 import inspect
@@ -153,10 +152,17 @@ class _Manager(pluggy.PluginManager):
         # A module's attributes are its namespace: only a function (or a method, a static or class method) can
         # be a hook there, so pluggy is asked about those alone, not about every class and module it imported.
         namespace = vars(plugin) if inspect.ismodule(plugin) else None
+        marker = f"{self.project_name}_impl"
         found = {}
         for name in dir(plugin):
-            if namespace is not None and not isinstance(namespace.get(name), _HOOKABLE):
-                continue
+            if namespace is not None:
+                value = namespace.get(name)
+                if not isinstance(value, _HOOKABLE):
+                    continue
+                # A plain function is marked by an attribute of its own (what pluggy reads from it): the
+                # helpers a module imports (`applies`, `first_name`, ...) are passed over without asking pluggy.
+                if type(value) is types.FunctionType and marker not in value.__dict__:
+                    continue
             opts = super().parse_hookimpl_opts(plugin, name)
             if opts is not None:
                 found[name] = opts
@@ -408,6 +414,8 @@ class PluginHost:
         known = self._hook_names()
         for name, opts in marked.items():
             if name not in known:
+                import difflib  # lazy for start-up: hints are worked out for mistakes only
+
                 # Compared without the prefix every hook shares, which would make any name look close.
                 words = {hook.removeprefix("keepwarm_"): hook for hook in known}
                 close = difflib.get_close_matches(name.removeprefix("keepwarm_"), words, n=1, cutoff=0.6)
@@ -429,6 +437,8 @@ class PluginHost:
             wrong = [p for p in params if p not in accepted]
             if wrong:
                 takes = ", ".join(accepted) if accepted else "no argument"
+                import difflib  # lazy for start-up: hints are worked out for mistakes only
+
                 close = [m for p in wrong for m in difflib.get_close_matches(p, accepted, n=1, cutoff=0.5)]
                 hint = f"; did you mean {', '.join(close)}?" if close else ""
                 raise HookError(

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..home import paths
+from ..rules import kept
 from ..rules.core import CORE_SECTIONS, EngineSettings, HealthSettings
-from ..rules.loading import Problem, RuleSet, load_raw, validate
+from ..rules.loading import Problem, RuleSet
 from .budget import DEFAULT_SECONDS
 from .host import PluginHost
 
@@ -56,7 +57,10 @@ def build_runtime(
     host: PluginHost | None = None,
     budget: float | None = None,
     slow: dict[str, str] | None = None,
+    cache_dir: Path | None = None,
 ) -> Runtime:
+    """The plugins loaded and the rule packs validated (read back from `cache_dir` when nothing they come from
+    changed: rules/kept.py; without it, validated every time)."""
     if host is None:
         host = PluginHost(
             safe_mode=safe_mode,
@@ -66,10 +70,12 @@ def build_runtime(
             slow=slow,
         ).load()
     models = {**CORE_SECTIONS, **host.section_models()}
-    raw = load_raw(
-        default_rules or paths.default_rules_dir(), user_rules if user_rules is not None else paths.user_rules_dir()
+    ruleset = kept.validated(
+        default_rules or paths.default_rules_dir(),
+        user_rules if user_rules is not None else paths.user_rules_dir(),
+        models,
+        cache_dir,
     )
-    ruleset = validate(raw, models)
     for plugin, section in host.sections.items():
         if section.name in ruleset.broken:
             host.disable(plugin, f"its rules section [{section.name}] is invalid")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class EngineSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     recent_days: int = Field(90, ge=7, le=730, description="Length of the recent window the statistics compare.")
     baseline_days: int = Field(
@@ -30,7 +30,7 @@ class EngineSettings(BaseModel):
 
 
 class HealthSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     recency: float = Field(30, ge=0, le=100, description="Points for being touched within the expected rhythm.")
     frequency: float = Field(15, ge=0, le=100, description="Points for keeping the contact's own touch rate.")

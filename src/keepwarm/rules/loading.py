@@ -9,9 +9,7 @@ shows them all together.
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,9 +52,26 @@ class RuleSet:
     raw: RawRules
     problems: list[Problem]
     broken: set[str]
+    #: Each section's values as dumped, with the object they were dumped from (see `dumped`).
+    _dumps: dict[str, tuple[BaseModel, dict]] = field(default_factory=dict, repr=False)
 
     def origin(self, dotted: str) -> str:
         return self.raw.origins.get(dotted, "default")
+
+    def dumped(self) -> dict[str, dict]:
+        """Every section's values as JSON data, by section name: what the engine's state digest is made of.
+
+        Each is dumped once per section object (a section replaced is dumped again), and kept with the
+        validated rules between runs (rules/kept.py): dumping builds a model's serializer, which a run
+        that reads its rules back from there otherwise never needs.
+        """
+        out = {}
+        for name, model in self.sections.items():
+            done = self._dumps.get(name)
+            if done is None or done[0] is not model:
+                done = self._dumps[name] = (model, model.model_dump(mode="json"))
+            out[name] = done[1]
+        return out
 
 
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
@@ -108,6 +123,8 @@ def _record(value, origin: str, dotted: str, raw: RawRules) -> None:
 def read_folder(folder: Path, raw: RawRules) -> None:
     if not folder.is_dir():
         return
+    import tomllib  # lazy for start-up: a run that reads the validated packs back parses none (rules/kept.py)
+
     for path in sorted(folder.glob("*.toml")):
         raw.files.append(path)
         try:
@@ -209,6 +226,8 @@ def _layer(base: Mapping, top: Mapping) -> dict:
 
 
 def _near(word: str, candidates: list[str]) -> str | None:
+    import difflib  # lazy for start-up: hints are worked out for mistakes only
+
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -210,7 +210,7 @@ FAMILIES["cadence"] = {
 class Settings(BaseModel):
     """The [{{section}}] section; defaults equal {{section}}.toml."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Propose a regular touch for the tagged contacts.")
     tags: list[str] = Field(default_factory=lambda: ["key-account"], description="Contacts with any of these tags.")
@@ -297,7 +297,7 @@ FAMILIES["tips"] = {
 class Settings(BaseModel):
     """The [{{section}}] section; defaults equal {{section}}.toml."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Show the tip.")
     interest: str = Field("coffee", min_length=1, max_length=60, description="The interest (any case) the tip is for.")
@@ -359,7 +359,7 @@ FAMILIES["warnings"] = {
 class Settings(BaseModel):
     """The [{{section}}] section; defaults equal {{section}}.toml."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Warn when a regular contact has gone quiet.")
     quiet_days: int = Field(60, ge=1, le=730, description="Warn after this many days without a touch.")
@@ -436,7 +436,7 @@ FAMILIES["suggestions"] = {
 class Settings(BaseModel):
     """The [{{section}}] section; defaults equal {{section}}.toml."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Suggest asking how things are going after a quiet spell.")
     after_days: int = Field(30, ge=1, le=730, description="Suggest it once you have not spoken for this many days.")

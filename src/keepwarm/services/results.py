@@ -2,9 +2,9 @@
 
 They read what engine runs stored (`store/results.py`), brought up to date first by `refresh`,
 which evaluates only what changed since the last run (nothing, after an agenda): no screen runs
-the engine over the whole book in one piece. A book that cannot be written stores nothing; its
-one run that stores nothing gives the same rows in place of the stored ones (one way of building
-a row, as the agenda's). Account health is the engine's (`health.account_health`), from the
+the engine over the whole book in one piece. A book that cannot be written stores nothing: runs
+as of now that store nothing, a group of the book at a time (engine/unstored.py), give the same
+rows in place of the stored ones (one way of building a row, as the agenda's). Account health is the engine's (`health.account_health`), from the
 members' scores and the account's warnings.
 """
 
@@ -14,8 +14,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..api.types import Warning, to_json
+from ..api.types import Warning
 from ..home.session import Session
+from ..store import contacts as people
 from ..store import results as stored
 from ..store.results import ContactResult
 
@@ -63,29 +64,22 @@ class Results:
 
 
 def current(session: Session) -> Results:
-    """The stored results brought up to date (`refresh`), read for every contact."""
+    """The stored results brought up to date (`refresh`), read for every contact; for a book that cannot be
+    written, the results of runs as of now that store nothing, a group of the book at a time."""
     # lazy for start-up: the engine and its plugins load only when a run is needed
     from ..engine.evaluate import refresh
+    from ..engine.unstored import as_of  # lazy for start-up, as the engine's run
 
+    if session.store.read_only:
+        with session.store.read() as conn:
+            everyone = [cid for cid, _ in people.contact_accounts(conn)]
+        given = as_of(session, session.now, everyone, words=False)
+        with session.store.read() as conn:
+            contacts = stored.contact_results(conn, results=given.result)
+        given.close()
+        return Results(session.today, session.runtime, contacts, given.account_warnings)
     evaluation = refresh(session)
-    given = evaluation if session.store.read_only else None  # a run that stored nothing stands in
     with session.store.read() as conn:
-        contacts = stored.contact_results(conn, results=_results_of(given) if given is not None else None)
-        if given is None:
-            shared = stored.account_warnings(conn)
-        else:
-            shared = {aid: to_json(found) for aid, found in given.account_warnings.items() if found}
+        contacts = stored.contact_results(conn)
+        shared = stored.account_warnings(conn)
     return Results(session.today, session.runtime, contacts, shared, evaluation)
-
-
-def _results_of(evaluation: Evaluation):
-    """A contact's result from a run that stored nothing, as the stored rows hold it."""
-
-    def results(contact_id: int) -> stored.Result | None:
-        health = evaluation.health.get(contact_id)
-        if health is None:
-            return None
-        found = len(evaluation.warnings.get(contact_id, ()))
-        return stored.Result(health.score, health.band, found, evaluation.figures(contact_id))
-
-    return results

@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, text, update
 
 from ..model import FollowUpStatus
 from .followups import OPEN_STATES, AsJson, due_by
@@ -331,6 +331,11 @@ class StoredAgenda:
         return {"on": self.on.isoformat(), "until": self.until.isoformat(), "items": self.items, "problems": []}
 
 
+def _on_the_agenda(until):
+    """The follow-ups an agenda shows: open, due by `until`, their contact not marked do-not-contact."""
+    return and_(followups.c.status.in_(OPEN_STATES), contacts.c.do_not_contact.is_(False), due_by(until))
+
+
 def _stored_query():
     """Built once (`_STORED`), the window's end bound at run time."""
     f, c, a, s = followups.c, contacts.c, accounts.c, contact_snapshots.c
@@ -353,16 +358,25 @@ def _stored_query():
             .outerjoin(accounts, a.id == c.account_id)
             .outerjoin(contact_snapshots, s.contact_id == f.contact_id)
         )
-        .where(
-            f.status.in_(OPEN_STATES),
-            c.do_not_contact.is_(False),
-            due_by(until),
-        )
+        .where(_on_the_agenda(until))
         .order_by(f.due, f.id)
     )
 
 
 _STORED = _stored_query()
+_CONTACTS_SHOWN = (
+    select(followups.c.contact_id)
+    .distinct()
+    .select_from(followups.join(contacts, contacts.c.id == followups.c.contact_id))
+    .where(_on_the_agenda(bindparam("until")))
+)
+
+
+def agenda_contacts(conn: Connection, until: dt.date) -> list[int]:
+    """The contacts of the rows an agenda up to `until` shows (`stored_agenda`): those a run for it evaluates."""
+    return [cid for (cid,) in plain_rows(conn, _CONTACTS_SHOWN, {"until": until})]
+
+
 #: Where the contact's and the snapshot's columns begin in a row of `_STORED`, after the follow-up's.
 _AFTER_FOLLOWUP = len(followup_columns())
 
@@ -373,14 +387,16 @@ def stored_agenda(
     *,
     on: dt.date | None = None,
     days: int = 7,
-    results: Callable[[int], tuple[dict, list]] | None = None,
+    results: Callable[[int], tuple[int, str] | None] | None = None,
 ) -> StoredAgenda | None:
     """Open follow-ups due by `on + days` with their contacts' stored health, ordered by urgency;
     None when no engine run has stored anything yet (unless `results` gives them).
 
     A row holds the health's score and band; `filled()` (`details()` for one) adds the health's terms and the
-    warnings, read apart. `results(contact_id)` gives a contact's health and warnings (as JSON) from a run
-    that stored nothing, in place of the stored ones. The rows come through the driver's cursor (`plain_rows`): the first paint waits for this.
+    warnings, read apart. `results(contact_id)` gives a contact's score and band from runs that stored nothing
+    (None: not evaluated by them), in place of the stored ones; the texts that make such a row whole are the
+    caller's (engine/unstored.py). The rows come through the driver's cursor (`plain_rows`): the first paint
+    waits for this.
     """
     if results is None and not has_snapshots(conn):
         return None
@@ -400,14 +416,13 @@ def stored_agenda(
         if when is None:
             when = dates[when_text] = dt.date.fromisoformat(when_text)
         if results is not None:
-            health, warnings = results(cid)
-            score = health["score"]
-        elif snapshot is None:
+            found = results(cid)
+            snapshot, (score, band) = (None, (None, None)) if found is None else (cid, found)
+        if snapshot is None:
             unevaluated += 1
             health = dict(UNKNOWN_HEALTH)
-            warnings = []
         else:
-            evaluated = True
+            evaluated = evaluated or results is None
             health = {"score": score, "band": band}
         overdue = (start - when).days
         item = {
@@ -425,8 +440,8 @@ def stored_agenda(
             "overdue_days": overdue,
             "health": health,
         }
-        if results is not None or snapshot is None:
-            item["warnings"] = warnings
+        if snapshot is None:  # no result: nothing to read apart
+            item["warnings"] = []
         items.append(item)
         # Most urgent first: the earliest due, then the weakest health, the highest tier, by name; a contact
         # without a result comes last of its day.

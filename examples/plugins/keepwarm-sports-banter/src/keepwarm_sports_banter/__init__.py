@@ -38,7 +38,7 @@ Text = Annotated[str, Field(min_length=1, max_length=300)]
 class Sport(BaseModel):
     """One sport: the interest words that mean it, and the months it is played."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     words: list[Word] = Field(min_length=1, description="Interest tags that mean this sport (any case).")
     season: list[Month] = Field(min_length=1, description="Months (1-12) in which the sport is in season.")
@@ -57,7 +57,7 @@ def _default_sports() -> dict[str, Sport]:
 class Settings(BaseModel):
     """The [sports_banter] section; defaults equal sports_banter.toml."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     enabled: bool = Field(True, description="Give sports tips and suggest sports notes.")
     sports: dict[str, Sport] = Field(default_factory=_default_sports, description="The sports, by name.")

@@ -245,6 +245,14 @@ advice_changes = Table(
     Column("contact_id", Integer, primary_key=True, autoincrement=False),
 )
 
+# The accounts whose members' advice the triggers of migration 0009 cleared, until advice is stored for one of
+# them again: not swept again for each member a run marks.
+advice_cleared_accounts = Table(
+    "advice_cleared_accounts",
+    metadata,
+    Column("account_id", Integer, primary_key=True, autoincrement=False),
+)
+
 account_snapshots = Table(
     "account_snapshots",
     metadata,
@@ -411,6 +419,7 @@ engine_account_marks = Table(
 
 __all__ = [
     "advice_changes",
+    "advice_cleared_accounts",
     "advice_questions",
     "engine_account_marks",
     "engine_marks",

@@ -31,6 +31,7 @@ from .schema import (
     account_snapshots,
     accounts,
     advice_changes,
+    advice_cleared_accounts,
     advice_questions,
     contact_snapshots,
     contacts,
@@ -232,6 +233,16 @@ def store_advice(
     _forget_questions(conn, stale)
     ids: dict[tuple[str, str], int] = {}
     if advice:
+        # Their accounts hold advice again: a change to a member clears it (migration 0009's triggers).
+        stored_ids = sorted(advice)
+        for start in range(0, len(stored_ids), _CHUNK):
+            conn.execute(
+                delete(advice_cleared_accounts).where(
+                    advice_cleared_accounts.c.account_id.in_(
+                        select(contacts.c.account_id).where(contacts.c.id.in_(stored_ids[start : start + _CHUNK]))
+                    )
+                )
+            )
         ids = _question_ids(conn, advice.values())
         conn.execute(
             update(contact_snapshots).where(s.contact_id == bindparam("cid")),

@@ -38,17 +38,29 @@ _MEMBERS = "contact_id IN (SELECT id FROM contacts WHERE account_id = {})"
 _CHANGED = "INSERT OR IGNORE INTO advice_changes (contact_id) VALUES ({});"
 PEOPLE = -1
 
+#: The account of the contact just marked.
+_ACCOUNT = "(SELECT account_id FROM contacts WHERE id = NEW.contact_id)"
+#: An account whose members' advice is all cleared (`advice_cleared_accounts`: until advice is stored for one
+#: of them again) is not swept again: a run that marks every member would sweep it once per member.
+_NOT_CLEARED = "NOT EXISTS (SELECT 1 FROM advice_cleared_accounts WHERE account_id = {})"
+_CLEARED = "INSERT OR IGNORE INTO advice_cleared_accounts (account_id) VALUES ({});"
+
 TRIGGERS = {
     "trg_engine_marks_advice": (
-        "AFTER INSERT ON engine_marks BEGIN "
-        f"{_FORGET} contact_id = NEW.contact_id; "
-        f"{_FORGET} {_MEMBERS.format('(SELECT account_id FROM contacts WHERE id = NEW.contact_id)')}; "
+        f"AFTER INSERT ON engine_marks BEGIN {_FORGET} contact_id = NEW.contact_id; "
         f"{_CHANGED.format('NEW.contact_id')} END"
     ),
-    "trg_engine_account_marks_advice": (
-        f"AFTER INSERT ON engine_account_marks BEGIN {_FORGET} {_MEMBERS.format('NEW.account_id')}; END"
+    "trg_engine_marks_advice_account": (
+        f"AFTER INSERT ON engine_marks WHEN {_ACCOUNT} IS NOT NULL AND {_NOT_CLEARED.format(_ACCOUNT)} BEGIN "
+        f"{_FORGET} {_MEMBERS.format(_ACCOUNT)}; {_CLEARED.format(_ACCOUNT)} END"
     ),
-    "trg_contacts_advice_delete": f"AFTER DELETE ON contacts BEGIN {_CHANGED.format('OLD.id')} {_CHANGED.format(PEOPLE)} END",
+    "trg_engine_account_marks_advice": (
+        f"AFTER INSERT ON engine_account_marks WHEN {_NOT_CLEARED.format('NEW.account_id')} BEGIN "
+        f"{_FORGET} {_MEMBERS.format('NEW.account_id')}; {_CLEARED.format('NEW.account_id')} END"
+    ),
+    "trg_contacts_advice_delete": (
+        f"AFTER DELETE ON contacts BEGIN {_CHANGED.format('OLD.id')} {_CHANGED.format(PEOPLE)} END"
+    ),
     **{
         f"trg_{table}_advice_{event.lower()}": f"AFTER {event} ON {table} BEGIN {_CHANGED.format(PEOPLE)} END"
         for table in ("contacts", "contact_tags", "accounts")
@@ -69,6 +81,9 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_table("advice_changes", sa.Column("contact_id", sa.Integer(), primary_key=True, autoincrement=False))
+    op.create_table(
+        "advice_cleared_accounts", sa.Column("account_id", sa.Integer(), primary_key=True, autoincrement=False)
+    )
     # Advice kept under the old key (the whole book's version) is worked out again once.
     op.execute("UPDATE contact_snapshots SET advice = NULL WHERE advice IS NOT NULL")
     op.execute("UPDATE snapshot_runs SET advice_key = NULL")
@@ -79,6 +94,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("advice_cleared_accounts")
     op.drop_table("advice_changes")
     op.drop_table("advice_questions")
     with op.batch_alter_table("contact_snapshots") as batch:

@@ -119,7 +119,13 @@ class Health:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Health:
-        return view_of(cls, data, terms=tuple(view_of(HealthTerm, t) for t in data.get("terms", ())))
+        terms = data.get("terms")
+        # Spelt out rather than through `view_of`: the agenda makes one per row, thousands before its first paint.
+        return cls(
+            score=data["score"],
+            band=data["band"],
+            terms=tuple(view_of(HealthTerm, t) for t in terms) if terms else (),
+        )
 
 
 # ------------------------------------------------------------------ one contact
@@ -289,9 +295,19 @@ class AgendaRow:
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> AgendaRow:
+        # The follow-up and the contact spelt out rather than through `view_of`: thousands of rows are made
+        # before the agenda's first paint, and these two are most of each.
+        f, c = item["followup"], item["contact"]
         return cls(
-            followup=view_of(AgendaFollowup, item["followup"]),
-            contact=view_of(AgendaContact, item["contact"]),
+            followup=AgendaFollowup(
+                id=f["id"],
+                reason=f["reason"],
+                source=f["source"],
+                rule_key=f.get("rule_key"),
+                action=f.get("action"),
+                channel=f.get("channel"),
+            ),
+            contact=AgendaContact(id=c["id"], name=c["name"], account=c["account"], role=c["role"], style=c["style"]),
             due=item["due"],
             bucket=item["bucket"],
             overdue_days=item["overdue_days"],

@@ -11,12 +11,11 @@ import json
 import subprocess
 import sys
 
-from tui_support import build_history, settle, sync
-
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.agenda import AgendaScreen
 from keepwarm.tui.screens.welcome import WelcomeScreen
+from tui_support import build_history, settle, sync
 
 #: What the stored agenda's first paint does without: the engine and its plugins, the contact
 #: queries and the write layer, the import/export modules, the palette.
@@ -31,6 +30,7 @@ NOT_BEFORE_THE_PAINT = (
     "keepwarm.io",
     "keepwarm.calendar",
     "keepwarm.tui.palette",
+    "keepwarm.tui.screen_views",
     "pluggy",
 )
 

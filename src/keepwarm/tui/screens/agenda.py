@@ -317,8 +317,9 @@ class AgendaScreen(DataScreen):
     def _measure(self) -> list[int]:
         """Each column's width: its widest cell over all the rows (measured once per load, not per fit)."""
         texts = zip(*(self._plain(row) for row in self.rows))
+        # Each distinct text once: thousands of rows share a few reasons, sources and scores.
         return [
-            max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
+            max(cell_len(key), *(len(text) if text.isascii() else cell_len(text) for text in set(column)))
             for key, column in zip(COLUMNS, texts)
         ]
 

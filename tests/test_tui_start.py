@@ -147,7 +147,7 @@ async def test_a_book_without_contacts_still_opens_on_the_welcome_screen_and_one
 
 
 @sync
-async def test_the_stored_agenda_is_read_once_begun_as_the_app_starts_before_the_screen_first_loads(session, monkeypatch):
+async def test_the_stored_agenda_is_read_once_begun_as_the_screen_is_made_before_it_first_loads(session, monkeypatch):
     _stored_book(session)
     session = session.for_database(session.db_path)
     events: list[str] = []

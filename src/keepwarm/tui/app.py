@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -27,7 +26,7 @@ from ..hosting.budget import abandon_all
 from ..store.watch import ChangeWatcher
 from ..text.wording import plural
 from . import pause_collector, resume_collector
-from .screens.agenda import AgendaData, AgendaScreen, read_ahead
+from .screens.agenda import AgendaScreen
 from .screens.base import DataScreen
 from .syncing import Syncing
 from .workers import EngineGate
@@ -135,17 +134,9 @@ class KeepwarmApp(Syncing, App[None]):
         self.dismissed: list[tuple[int, str]] = []
         #: Whether this app holds the garbage collector off until its start-up is done (`start_up_done`).
         self._collector_paused = False
-        self._first_read: tuple[int, Future[tuple[AgendaData | None, bool]] | None] = (0, None)
 
     def on_load(self) -> None:
         self._collector_paused = pause_collector()
-        self.session.store  # noqa: B018 - opened here, before the read ahead's thread asks for it
-        self._first_read = (self.gate.version, read_ahead(self.session))
-
-    def first_read(self) -> tuple[int, Future[tuple[AgendaData | None, bool]] | None]:
-        """The stored agenda's read begun as the app started, once, and the data version it is of."""
-        found, self._first_read = self._first_read, (self.gate.version, None)
-        return found
 
     def start_up_done(self) -> None:
         """The agenda's own rows are on screen (or could not be had): the garbage collector back on."""

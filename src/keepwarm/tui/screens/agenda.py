@@ -166,11 +166,8 @@ def read_stored(session: Session, *, first: bool = False) -> tuple[AgendaData | 
     return data, empty
 
 
-def read_ahead(session: Session) -> Future[tuple[AgendaData | None, bool]]:
-    """`read_stored` for the app's first load, begun in a thread of its own at once (`KeepwarmApp.on_load`):
-    the database's work (without Python's lock) overlaps the app's start, the stylesheet's parsing and
-    the screen's composing and first layout, instead of waiting for them. The session's store is opened
-    before (one store per session, not one per thread that asks first)."""
+def _read_ahead(session: Session) -> Future[tuple[AgendaData | None, bool]]:
+    """`read_stored` for the first load, begun in a thread of its own at once (see `AgendaScreen.__init__`)."""
     future: Future[tuple[AgendaData | None, bool]] = Future()
 
     def read() -> None:
@@ -236,9 +233,11 @@ class AgendaScreen(DataScreen):
         #: and the pane width they were fitted to.
         self._natural: list[int] = [0] * len(COLUMNS)
         self._widths: list[int] = []
-        #: The first load's read of the stored agenda, begun as the app started (`read_ahead`), and the data
-        #: version it is of.
-        self._ahead_version, self._ahead = self.app.first_read()
+        #: The first load's read of the stored agenda, begun as the screen is made, and the data version it
+        #: is of: the database's work (its own thread, without Python's lock) overlaps the screen's
+        #: composing, styling and first layout, instead of waiting for them.
+        self._ahead: Future[tuple[AgendaData | None, bool]] | None = _read_ahead(self.app.session)
+        self._ahead_version = self.app.gate.version
         self._fitted_to = 0
 
     def compose(self) -> ComposeResult:

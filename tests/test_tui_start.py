@@ -10,14 +10,12 @@ import gc
 import json
 import subprocess
 import sys
-import threading
 
 from keepwarm.engine.agenda import build_agenda
-from keepwarm.store import snapshots
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.agenda import AgendaScreen
 from keepwarm.tui.screens.welcome import WelcomeScreen
-from tui_support import build_history, settle, settle_until, sync
+from tui_support import build_history, settle, sync
 
 #: What the stored agenda's first paint does without: the engine and its plugins, the contact
 #: queries and the write layer, the import/export modules, the palette.
@@ -144,37 +142,3 @@ async def test_a_book_without_contacts_still_opens_on_the_welcome_screen_and_one
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, AgendaScreen) and app.screen.items()
-
-
-@sync
-async def test_the_stored_agenda_is_read_once_begun_as_the_screen_is_made_before_it_first_loads(session, monkeypatch):
-    _stored_book(session)
-    session = session.for_database(session.db_path)
-    events: list[str] = []
-    read, reload = snapshots.stored_agenda, AgendaScreen.reload
-
-    def reading(*args, **kwargs):
-        events.append("read")
-        return read(*args, **kwargs)
-
-    def reloading(screen):
-        events.append("load")
-        return reload(screen)
-
-    monkeypatch.setattr(snapshots, "stored_agenda", reading)
-    monkeypatch.setattr(AgendaScreen, "reload", reloading)
-    app = KeepwarmApp(session)
-    release = threading.Event()
-    agenda = app.gate.agenda
-
-    def held(*args, **kwargs):  # the engine's run waits until the stored rows are looked at
-        release.wait(30)
-        return agenda(*args, **kwargs)
-
-    monkeypatch.setattr(app.gate, "agenda", held)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted)
-        assert app.screen.stored_painted
-        release.set()
-        await app.action_quit()
-    assert events[0] == "read" and events.count("read") == 1 and "load" in events

@@ -30,9 +30,7 @@ its advice is not shown until the engine has worked it out.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -62,7 +60,6 @@ from .base import DataScreen
 
 if TYPE_CHECKING:
     from ...engine.agenda import AgendaItem  # the engine loads in the worker, after the first paint
-    from ...home.session import Session
 
 SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"))
 _BUCKETS = {title: bucket for bucket, title in SECTIONS}
@@ -136,47 +133,6 @@ def _list_rows(data: AgendaData) -> tuple[list[Row], dict[str, int]]:
     return rows, counts
 
 
-def read_stored(session: Session, *, first: bool = False) -> tuple[AgendaData | None, bool]:
-    """The agenda the last engine run stored, as rows (None when there is none), and whether the book is empty.
-
-    Whether it is empty is asked only with `first` (the app's first load) and no stored row: the app then
-    shows the way in (`KeepwarmApp.welcome`). A book with stored rows has contacts; the contact queries
-    load only for one without. Runs in a thread: the rows' views are made there, off the UI thread.
-    """
-    data: AgendaData | None = None
-    empty = False
-    try:
-        with session.store.read() as conn:
-            stored = snapshots.stored_agenda(conn, session.today)
-        if first and (stored is None or not stored.items):
-            from ...services.queries import is_empty  # lazy for start-up: see above
-
-            empty = is_empty(session)
-        if stored is not None:
-            data = AgendaData(
-                until=stored.until.isoformat(),
-                today=stored.on,
-                items=[AgendaRow.from_json(i) for i in stored.items],
-                # Not the JSON the views are made from: at 50,000 contacts its 25,000 items' dicts
-                # held some 30 MB more for as long as the engine's run took.
-                stored=replace(stored, items=[]),
-            )
-    except Exception:  # noqa: BLE001 - the engine's run after says what is wrong, as without a snapshot
-        data = None
-    return data, empty
-
-
-def _read_ahead(session: Session) -> Future[tuple[AgendaData | None, bool]]:
-    """`read_stored` for the first load, begun in a thread of its own at once (see `AgendaScreen.__init__`)."""
-    future: Future[tuple[AgendaData | None, bool]] = Future()
-
-    def read() -> None:
-        future.set_result(read_stored(session, first=True))  # it raises nothing: a failed read is no rows
-
-    threading.Thread(target=read, name="keepwarm-stored-agenda", daemon=True).start()
-    return future
-
-
 class AgendaScreen(DataScreen):
     class Painted(Message):
         """The first screenful of rows is on screen: the last run's stored ones (`stored`), or the engine's own.
@@ -233,11 +189,6 @@ class AgendaScreen(DataScreen):
         #: and the pane width they were fitted to.
         self._natural: list[int] = [0] * len(COLUMNS)
         self._widths: list[int] = []
-        #: The first load's read of the stored agenda, begun as the screen is made, and the data version it
-        #: is of: the database's work (its own thread, without Python's lock) overlaps the screen's
-        #: composing, styling and first layout, instead of waiting for them.
-        self._ahead: Future[tuple[AgendaData | None, bool]] | None = _read_ahead(self.app.session)
-        self._ahead_version = self.app.gate.version
         self._fitted_to = 0
 
     def compose(self) -> ComposeResult:
@@ -264,12 +215,7 @@ class AgendaScreen(DataScreen):
         """The stored agenda first when there is one (no engine, no plugins), then the engine's."""
         if not self.loaded_once:
             self.set_timer(self.LOADING_AFTER, self._still_loading)
-        version = self.app.gate.version
-        if self._ahead_version != version:
-            self._ahead = None  # a write came first: read again
-        # Kept until its rows arrive: the screen is resumed twice as the app starts, and the second load
-        # replaces the first (exclusive) before it has run.
-        self._load_stored(version, first=not self.loaded_once, ahead=self._ahead)
+        self._load_stored(self.app.gate.version, first=not self.loaded_once)
 
     def _still_loading(self) -> None:
         if not self.loaded_once:
@@ -278,15 +224,35 @@ class AgendaScreen(DataScreen):
                 target.loading = True
 
     @work(thread=True, exclusive=True, group="stored")
-    def _load_stored(self, version: int, *, first: bool = False, ahead: Future | None = None) -> None:
-        """The stored agenda (`read_stored`), or the read begun ahead (`ahead`), handed to the UI thread."""
+    def _load_stored(self, version: int, *, first: bool = False) -> None:
+        """With `first` (the app's first load) and no stored row, also whether the book is empty: the app
+        then shows the way in (`KeepwarmApp.welcome`). A book with stored rows has contacts; the contact
+        queries load only for one without."""
         session = self.app.session
-        data, empty = ahead.result() if ahead is not None else read_stored(session, first=first)
+        data: AgendaData | None = None
+        empty = False
+        try:
+            with session.store.read() as conn:
+                stored = snapshots.stored_agenda(conn, session.today)
+            if first and (stored is None or not stored.items):
+                from ...services.queries import is_empty  # lazy for start-up: see above
+
+                empty = is_empty(session)
+            if stored is not None:  # the rows' views made here, off the UI thread
+                data = AgendaData(
+                    until=stored.until.isoformat(),
+                    today=stored.on,
+                    items=[AgendaRow.from_json(i) for i in stored.items],
+                    # Not the JSON the views are made from: at 50,000 contacts its 25,000 items' dicts
+                    # held some 30 MB more for as long as the engine's run took.
+                    stored=replace(stored, items=[]),
+                )
+        except Exception:  # noqa: BLE001 - the engine's run below says what is wrong, as without a snapshot
+            data = None
         # textual's `T | Awaitable[T]` result leaves mypy no T for a coroutine function.
         self.app.call_from_thread(self._stored_arrived, data, version, empty)  # type: ignore[arg-type]
 
     async def _stored_arrived(self, data: AgendaData | None, version: int, empty: bool = False) -> None:
-        self._ahead = None
         if empty:
             await self.app.welcome()
         if data is None or self.app.gate.version != version or self.loaded_version == version:

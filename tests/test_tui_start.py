@@ -10,12 +10,14 @@ import gc
 import json
 import subprocess
 import sys
+import threading
 
 from keepwarm.engine.agenda import build_agenda
+from keepwarm.errors import UserError
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.agenda import AgendaScreen
 from keepwarm.tui.screens.welcome import WelcomeScreen
-from tui_support import build_history, settle, sync
+from tui_support import build_history, settle, settle_until, sync
 
 #: What the stored agenda's first paint does without: the engine and its plugins, the contact
 #: queries and the write layer, the import/export modules, the palette.
@@ -120,12 +122,24 @@ def test_the_collector_is_off_until_the_engines_rows_are_painted_then_on_again(s
 
 
 @sync
-async def test_an_app_closed_before_its_first_paint_turns_the_collector_back_on(session):
-    assert gc.isenabled()
-    app = KeepwarmApp(session)
-    async with app.run_test(size=(120, 30)):
-        assert not gc.isenabled()  # loading: the start-up's objects are not walked while they are made
-        await app.action_quit()
+async def test_an_app_closed_before_the_engines_rows_turns_the_collector_back_on(session):
+    _stored_book(session)
+    app = KeepwarmApp(session.for_database(session.db_path))
+    release = threading.Event()
+
+    def held(*args, **kwargs):
+        # The engine never runs here: a run let go as the app closes would hold the collector off itself
+        # (engine.evaluate.collector_paused) for as long as it runs on, in its daemon thread.
+        release.wait(30)
+        raise UserError("held back")
+
+    app.gate.agenda = app.gate.contact_advice = held  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.stored_painted)
+        assert app.screen.stored_painted and not app.screen.fresh_painted
+        assert not gc.isenabled()  # the start-up's objects are not walked while they are made
+        app.exit()  # while the engine's run is still held
+        release.set()
     assert gc.isenabled()
 
 

@@ -139,3 +139,18 @@ def test_the_program_collects_no_garbage_while_it_starts_nor_as_it_exits(tmp_pat
     else:  # `cli.main`, as tests and embedders call it in their own process: the collector is left as it was
         assert seen["before"]["enabled"] and seen["before"]["collections"] > 0
         assert seen["after"]["enabled"] and seen["after"]["frozen"] == 0 and seen["at exit"]["frozen"] == 0
+
+
+def test_contact_show_reads_the_contacts_account_as_stored_without_building_its_validator(tmp_path):
+    import datetime as dt
+
+    session = Session(tmp_path / "firm.db", now=dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc))
+    with session.store.write() as conn:
+        contacts.ensure_account(conn, "Analytical Engines", session.now)
+        grace = contacts.insert_contact(conn, Contact(name="Grace Hopper", account="Analytical Engines"), session.now)
+    session.close()
+    result = run(tmp_path, "--db", str(tmp_path / "firm.db"), "contact", "show", str(grace), "--json")
+    assert result["status"] == 0, result["err"]
+    assert json.loads(result["out"])["contact"]["account"] == "Analytical Engines"
+    # the stored account was validated on its way in: read back, it is not validated again
+    assert "keepwarm.model.entities.Account" not in result["built"]

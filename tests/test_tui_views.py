@@ -17,10 +17,10 @@ from keepwarm.engine.agenda import build_agenda
 from keepwarm.model import Assessment
 from keepwarm.store import activity
 from keepwarm.tui.app import KeepwarmApp
-from keepwarm.tui import views
+from keepwarm.tui import screen_views, views
 from keepwarm.tui.screens.agenda import AgendaData, AgendaScreen
 from keepwarm.tui.screens.contact_detail import ContactScreen
-from keepwarm.tui.views import ContactView
+from keepwarm.tui.screen_views import ContactView
 
 from conftest import FIXED_NOW
 
@@ -105,11 +105,11 @@ async def test_the_contact_screen_holds_a_typed_view_of_the_contact(session):
 
 def test_a_view_missing_a_field_says_which_where_it_is_built():
     with pytest.raises(KeyError, match="Profile: no 'name'"):
-        views.ContactView.from_json({"contact": {"id": 1}, "health": {"score": 50, "band": "cooling"}})
+        screen_views.ContactView.from_json({"contact": {"id": 1}, "health": {"score": 50, "band": "cooling"}})
 
 
 def test_a_snoozed_follow_up_shows_when_it_comes_back():
-    row = views.FollowupRow(id=1, status="snoozed", due="2026-11-20", snoozed_until="2026-11-27", reason="r")
+    row = screen_views.FollowupRow(id=1, status="snoozed", due="2026-11-20", snoozed_until="2026-11-27", reason="r")
     assert row.shown_due == "2026-11-27"
     assert dataclasses.replace(row, status="open").shown_due == "2026-11-20"
 
@@ -132,7 +132,7 @@ async def test_every_screen_holds_typed_views_built_where_its_data_came_in(sessi
         await pilot.press("2")
         await settle_until(pilot, lambda: bool(getattr(app.screen, "shown", None)))
         first = app.screen.shown[0]
-        assert isinstance(first, views.ContactRow)
+        assert isinstance(first, screen_views.ContactRow)
         assert (first.name, first.last_touch, first.band, first.account) == (
             "Ada Lovelace", "2026-10-23", "warm", "Analytical Engines")
         assert app.screen.selected_contact() == (ids["ada"], "Ada Lovelace")
@@ -140,7 +140,7 @@ async def test_every_screen_holds_typed_views_built_where_its_data_came_in(sessi
         await pilot.press("3")
         await settle_until(pilot, lambda: getattr(app.screen, "current", None) is not None)
         account = app.screen.current
-        assert isinstance(account, views.AccountView)
+        assert isinstance(account, screen_views.AccountView)
         champion = next(entry for entry in account.map if entry.role == "champion")
         assert (champion.status, [p.name for p in champion.people]) == ("warm", ["Ada Lovelace"])
         assert champion.people[0].id == ids["ada"]
@@ -149,17 +149,17 @@ async def test_every_screen_holds_typed_views_built_where_its_data_came_in(sessi
         await pilot.press("4")
         await settle_until(pilot, lambda: getattr(app.screen, "data", None) is not None)
         kpis = app.screen.data
-        assert isinstance(kpis, views.Kpis)
+        assert isinstance(kpis, screen_views.Kpis)
         assert kpis.week_start == dt.date(2026, 11, 16) and kpis.owners == ("me", "sam")
-        assert kpis.overall.overdue_promises == views.OverduePromises(mine=1, theirs=0)
+        assert kpis.overall.overdue_promises == screen_views.OverduePromises(mine=1, theirs=0)
         assert set(kpis.by_owner) == {"me", "sam"}
         assert len(kpis.overall.trend) == 6
 
         await pilot.press("6")
         await settle_until(pilot, lambda: getattr(app.screen, "data", None) is not None)
         rules = app.screen.data
-        assert isinstance(rules, views.RulesView) and rules.rows
-        assert all(isinstance(r, views.RuleRow) and r.origin for r in rules.rows)
+        assert isinstance(rules, screen_views.RulesView) and rules.rows
+        assert all(isinstance(r, screen_views.RuleRow) and r.origin for r in rules.rows)
 
 
 # ------------------------------------------------------------------ the house

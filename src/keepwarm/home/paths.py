@@ -42,6 +42,11 @@ def default_db_path() -> Path:
     return data_dir() / "keepwarm.db"
 
 
+def demo_db_path() -> Path:
+    """Where `keepwarm demo` (and the app's "Load the example data") put the demo book."""
+    return data_dir() / "demo.db"
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

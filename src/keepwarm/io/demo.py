@@ -83,8 +83,9 @@ def load_demo(store: Store, today: dt.date, now: dt.datetime) -> dict[str, int]:
 
 
 def default_db() -> Path:
-    """Where `keepwarm demo` (and the app's "Load the example data") put the demo book."""
-    return paths.data_dir() / "demo.db"
+    """Where `keepwarm demo` (and the app's "Load the example data") put the demo book (`paths.demo_db_path`:
+    the app asks at start-up, without loading this module)."""
+    return paths.demo_db_path()
 
 
 def holds_data(path: Path) -> bool:

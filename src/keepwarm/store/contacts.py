@@ -28,17 +28,25 @@ from .schema import accounts, contact_dates, contact_emails, contact_phones, con
 
 # ---------------------------------------------------------------- accounts
 
+_ACCOUNT_FIELDS = tuple(Account.model_fields)
+
 
 def _account_from_row(row) -> Account:
-    return Account(
-        id=row.id,
-        name=row.name,
-        industry=row.industry,
-        culture=row.culture,
-        decision_making=row.decision_making,
-        risk_tolerance=row.risk_tolerance,
-        budget_cycle=row.budget_cycle,
-        notes=row.notes,
+    """The stored account as it was validated on its way in (`constructed`): a one-contact run reads one, and
+    validating it would build Account's validator for that alone."""
+    return constructed(
+        Account,
+        {
+            "id": row.id,
+            "name": row.name,
+            "industry": row.industry,
+            "culture": row.culture,
+            "decision_making": row.decision_making,
+            "risk_tolerance": row.risk_tolerance,
+            "budget_cycle": row.budget_cycle,
+            "notes": row.notes,
+        },
+        _ACCOUNT_FIELDS,
     )
 
 

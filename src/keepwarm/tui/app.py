@@ -20,15 +20,12 @@ from textual.command import CommandPalette
 from textual.screen import ModalScreen
 
 from ..errors import UserError
-from ..home.paths import default_db_path
+from ..home.paths import default_db_path, demo_db_path
 from ..home.session import Session
 from ..hosting.budget import abandon_all
-from ..services import queries
-from ..services.actions import PROMISE_KEY
-from ..store.contacts import describe
 from ..store.watch import ChangeWatcher
 from ..text.wording import plural
-from .palette import KeepwarmCommands, KeepwarmPalette
+from . import pause_collector, resume_collector
 from .screens.agenda import AgendaScreen
 from .screens.base import DataScreen
 from .syncing import Syncing
@@ -59,12 +56,21 @@ def _operations():
     return operations
 
 
+def _queries():
+    from ..services import queries  # lazy for start-up: the agenda's first paint reads no contact list
+
+    return queries
+
+
+def _palette_commands():
+    """The palette's provider, loaded when the palette first opens (Textual takes a callable in `COMMANDS`)."""
+    return _loaded("palette", "KeepwarmCommands")
+
+
 def _demo_home(session: Session, own_book: Path | None) -> Path | None:
     """The user's own database when the session's is the demo book, else None."""
-    from ..io.demo import default_db  # lazy for start-up: loaded when the demo book is asked for
-
     try:
-        is_demo = session.db_path.resolve() == default_db().resolve()
+        is_demo = session.db_path.resolve() == demo_db_path().resolve()
     except OSError:
         is_demo = False
     if not is_demo:
@@ -96,7 +102,7 @@ class KeepwarmApp(Syncing, App[None]):
         "plugins": _screen("plugins", "PluginsScreen"),
         "rules": _screen("rules", "RulesScreen"),
     }
-    COMMANDS = App.COMMANDS | {KeepwarmCommands}
+    COMMANDS = App.COMMANDS | {_palette_commands}
     BINDINGS = [
         Binding("l", "log", "Log", id="app.log"),
         Binding("a", "add_contact", "Add", id="app.add"),
@@ -126,6 +132,17 @@ class KeepwarmApp(Syncing, App[None]):
         self._calendar_export: bool | None = None
         #: (follow-up id, who) dismissed in this session, the last last: `u` brings them back one by one.
         self.dismissed: list[tuple[int, str]] = []
+        #: Whether this app holds the garbage collector off until its start-up is done (`start_up_done`).
+        self._collector_paused = False
+
+    def on_load(self) -> None:
+        self._collector_paused = pause_collector()
+
+    def start_up_done(self) -> None:
+        """The agenda's own rows are on screen (or could not be had): the garbage collector back on."""
+        if self._collector_paused:
+            self._collector_paused = False
+            resume_collector()
 
     async def on_mount(self) -> None:
         self.watcher = self.gate.watcher = ChangeWatcher(self.session.store.path)
@@ -138,11 +155,15 @@ class KeepwarmApp(Syncing, App[None]):
                 title="Demo book",
                 timeout=12,
             )
-        await self.switch_mode("agenda")
-        if queries.is_empty(self.session):
+        await self.switch_mode("agenda")  # its first load says whether the book is empty (`welcome`)
+
+    async def welcome(self) -> None:
+        """The way in, over the agenda, for a book without contacts (told by the agenda's first load)."""
+        if not _showing(self.screen, "screens.welcome", "WelcomeScreen"):
             await self.push_screen(_loaded("screens.welcome", "WelcomeScreen")())
 
     def on_unmount(self) -> None:
+        self.start_up_done()
         if self.watcher is not None:
             self.watcher.close()
         self.stop_sync()
@@ -162,7 +183,7 @@ class KeepwarmApp(Syncing, App[None]):
         finally:
             self.gate.lock.release()
         if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
-            if not queries.is_empty(self.session):
+            if not _queries().is_empty(self.session):
                 await self.leave_welcome_if_filled()
         elif getattr(self.screen, "editing", False):
             self.gate.changed()  # the contact being edited in place reloads after its save
@@ -187,7 +208,7 @@ class KeepwarmApp(Syncing, App[None]):
         """Textual's palette, made to answer once (`palette.KeepwarmPalette`)."""
         # textual types is_open's app as App[object], and App is invariant in its result type: no App[None] fits.
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(KeepwarmPalette(id="--command-palette"))
+            self.push_screen(_loaded("palette", "KeepwarmPalette")(id="--command-palette"))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "own_book" and self.demo_home is None:
@@ -338,6 +359,8 @@ class KeepwarmApp(Syncing, App[None]):
 
     def promise_of(self, contact_id: int, rule_key: str | None):
         """The open promise an agenda row reminds of (a read by key, only for a promise's row), or None."""
+        from ..services.actions import PROMISE_KEY  # lazy for start-up: the write layer loads with the first write
+
         if not rule_key or not rule_key.startswith(PROMISE_KEY):
             return None
         return _operations().promise_of_followup(self.session, contact_id, rule_key)
@@ -353,6 +376,8 @@ class KeepwarmApp(Syncing, App[None]):
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
+        from ..store.contacts import describe  # lazy for start-up, as the write itself
+
         who = describe({"id": contact[0], "name": person.name, "account": person.account})
         self.call_from_thread(self._promise_kept, kept.text, contact, who, channel)
 
@@ -515,7 +540,7 @@ class KeepwarmApp(Syncing, App[None]):
         await self.leave_welcome_if_filled()
 
     async def leave_welcome_if_filled(self) -> None:
-        if queries.is_empty(self.session):
+        if _queries().is_empty(self.session):
             if _showing(self.screen, "screens.welcome", "WelcomeScreen"):
                 cast("WelcomeScreen", self.screen).busy(False)
             self.notify("Still empty.", severity="warning")

@@ -13,7 +13,8 @@ from textual.widgets import Button, Input, OptionList
 
 from ..services import queries
 from .keys import ClosesOnce
-from .views import IndexEntry, view_of
+from .screen_views import IndexEntry
+from .views import view_of
 
 if TYPE_CHECKING:
     from .app import KeepwarmApp

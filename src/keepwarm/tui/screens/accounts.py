@@ -22,7 +22,8 @@ from ...errors import UserError
 from ...services import queries
 from ..cells import FittedTable
 from ..render import BAND_STYLE, SEVERITY, band_content, band_text, evidence, heading, plain, words
-from ..views import AccountRow, AccountView, Stakeholder, Warning, view_of
+from ..screen_views import AccountRow, AccountView, Stakeholder
+from ..views import Warning, view_of
 from ..widgets.nav import NavBar
 from .base import DataScreen
 

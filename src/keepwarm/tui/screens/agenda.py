@@ -185,7 +185,9 @@ class AgendaScreen(DataScreen):
         self.fresh_painted = False
         #: Whether the highlighted stored row's own advice was in (before the fresh rows; posts `StoredAdviceShown`).
         self.stored_advice_shown = False
-        #: The width of the columns the rows' cells are cut to, and the pane width they were fitted to.
+        #: The columns' widths as the rows would take them (`_measure`), those the rows' cells are cut to,
+        #: and the pane width they were fitted to.
+        self._natural: list[int] = [0] * len(COLUMNS)
         self._widths: list[int] = []
         self._fitted_to = 0
 
@@ -213,7 +215,7 @@ class AgendaScreen(DataScreen):
         """The stored agenda first when there is one (no engine, no plugins), then the engine's."""
         if not self.loaded_once:
             self.set_timer(self.LOADING_AFTER, self._still_loading)
-        self._load_stored(self.app.gate.version)
+        self._load_stored(self.app.gate.version, first=not self.loaded_once)
 
     def _still_loading(self) -> None:
         if not self.loaded_once:
@@ -222,12 +224,20 @@ class AgendaScreen(DataScreen):
                 target.loading = True
 
     @work(thread=True, exclusive=True, group="stored")
-    def _load_stored(self, version: int) -> None:
+    def _load_stored(self, version: int, *, first: bool = False) -> None:
+        """With `first` (the app's first load) and no stored row, also whether the book is empty: the app
+        then shows the way in (`KeepwarmApp.welcome`). A book with stored rows has contacts; the contact
+        queries load only for one without."""
         session = self.app.session
         data: AgendaData | None = None
+        empty = False
         try:
             with session.store.read() as conn:
                 stored = snapshots.stored_agenda(conn, session.today)
+            if first and (stored is None or not stored.items):
+                from ...services.queries import is_empty  # lazy for start-up: see above
+
+                empty = is_empty(session)
             if stored is not None:  # the rows' views made here, off the UI thread
                 data = AgendaData(
                     until=stored.until.isoformat(),
@@ -239,9 +249,12 @@ class AgendaScreen(DataScreen):
                 )
         except Exception:  # noqa: BLE001 - the engine's run below says what is wrong, as without a snapshot
             data = None
-        self.app.call_from_thread(self._stored_arrived, data, version)
+        # textual's `T | Awaitable[T]` result leaves mypy no T for a coroutine function.
+        self.app.call_from_thread(self._stored_arrived, data, version, empty)  # type: ignore[arg-type]
 
-    def _stored_arrived(self, data: AgendaData | None, version: int) -> None:
+    async def _stored_arrived(self, data: AgendaData | None, version: int, empty: bool = False) -> None:
+        if empty:
+            await self.app.welcome()
         if data is None or self.app.gate.version != version or self.loaded_version == version:
             self._load(self.app)  # nothing stored yet (or already fresh): as before, the engine's run alone
             return
@@ -282,6 +295,8 @@ class AgendaScreen(DataScreen):
         previous = self.current_item()
         keep = previous.followup.id if previous else None
         self.rows, self._counts = _list_rows(data)
+        if not again:
+            self._natural = self._measure()
         self._fit(table)
         self._show_summary()
         if not again:
@@ -299,15 +314,19 @@ class AgendaScreen(DataScreen):
         else:
             self._show_panel(later=True)
 
-    def _fit(self, table: LineList) -> None:
-        """Each column as wide as its widest cell over all the rows, narrowed to the pane (`fit_columns`)."""
+    def _measure(self) -> list[int]:
+        """Each column's width: its widest cell over all the rows (measured once per load, not per fit)."""
         texts = zip(*(self._plain(row) for row in self.rows))
-        widths = [
-            max(cell_len(key), max(map(len, column)) if "".join(column).isascii() else max(map(cell_len, column)))
+        # Each distinct text once: thousands of rows share a few reasons, sources and scores.
+        return [
+            max(cell_len(key), *(len(text) if text.isascii() else cell_len(text) for text in set(column)))
             for key, column in zip(COLUMNS, texts)
         ]
+
+    def _fit(self, table: LineList) -> None:
+        """The columns' widths (`_measure`) narrowed to the pane (`fit_columns`)."""
         self._fitted_to = self._pane_width(table)
-        self._widths = fit_columns(widths, self._fitted_to, table.cell_padding)
+        self._widths = fit_columns(self._natural, self._fitted_to, table.cell_padding)
 
     def _pane_width(self, table: LineList) -> int:
         """The cells a row can take: the list's width less its scrollbar's (kept whether shown or not,
@@ -332,6 +351,7 @@ class AgendaScreen(DataScreen):
 
     def _failed(self, message: str) -> None:
         self._mount_footer()
+        self.app.start_up_done()
         super()._failed(message)
 
     def _painted(self, data: AgendaData) -> None:
@@ -346,6 +366,7 @@ class AgendaScreen(DataScreen):
         if not self.fresh_painted:
             self.fresh_painted = True
             self.post_message(self.Painted(stored=False))
+            self.app.start_up_done()
             self.app.warm_up()
 
     @work(thread=True, exclusive=True, group="load")

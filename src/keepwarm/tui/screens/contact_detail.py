@@ -28,7 +28,8 @@ from ...store.contacts import describe
 from ...text.wording import plural
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
-from ..views import ContactView, Health, Profile
+from ..screen_views import ContactView, Profile
+from ..views import Health
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.contact_form import ContactForm
 from .base import DataScreen

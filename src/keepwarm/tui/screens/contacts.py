@@ -19,7 +19,8 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, S
 from ...services import queries
 from ..cells import FittedTable
 from ..render import band_text, plain, words
-from ..views import ContactRow, view_of
+from ..screen_views import ContactRow
+from ..views import view_of
 from ..widgets.nav import NavBar
 from .base import DataScreen
 

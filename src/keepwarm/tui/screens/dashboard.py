@@ -13,7 +13,7 @@ from ...services import dashboard
 from ...text.wording import about, plural
 from ..cells import FittedTable
 from ..render import BAND_STYLE, plain
-from ..views import HealthBands, Kpis, KpiSection, Touches
+from ..screen_views import HealthBands, Kpis, KpiSection, Touches
 from ..widgets.nav import NavBar
 from .base import DataScreen
 

@@ -15,7 +15,7 @@ from ...services import queries
 from ...text.wording import plural
 from ..cells import FittedTable
 from ..render import plain
-from ..views import PluginsView
+from ..screen_views import PluginsView
 from ..widgets.nav import NavBar
 from .base import DataScreen
 

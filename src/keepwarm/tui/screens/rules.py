@@ -18,7 +18,7 @@ from ...services import queries
 from ...text.wording import plural
 from ..cells import FittedTable
 from ..render import plain, short_path
-from ..views import RulesView
+from ..screen_views import RulesView
 from ..widgets.nav import NavBar
 from .base import DataScreen
 

@@ -124,7 +124,9 @@ class Advisor:
             with session.store.read() as conn:
                 checked = snapshots.questions_checked_at(conn, key)
                 kept = snapshots.all_questions(conn) if checked is not None else {}
-                changed, people = snapshots.advice_changes_since_checked(conn) if checked is not None else ((), True)
+                changed, people = (
+                    snapshots.advice_changes_since_checked(conn) if checked is not None else (frozenset(), True)
+                )
             if checked == version:  # every kept one holds
                 self._holds = dict.fromkeys(kept, True)
                 self._all_checked = True
@@ -291,16 +293,6 @@ class Advisor:
     def json(self, contact_id: int, shown: int) -> dict:
         advice = self._advice(contact_id)
         return {"tips": advice["tips"], "suggestions": advice["suggestions"][:shown]}
-
-
-def _as_text(advice: dict) -> str:
-    return json.dumps(advice, ensure_ascii=False, separators=(",", ":"))
-
-
-def _reads_of(evaluation: Evaluation, contact_id: int) -> snapshots.Reads:
-    """What a contact's advice read of the network, as stored: each question's answer digest, or None (all)."""
-    reads = evaluation.network_reads(contact_id)
-    return None if reads.whole else dict(reads.asked)
 
 
 def _as_text(advice: dict) -> str:

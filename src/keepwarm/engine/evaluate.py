@@ -150,7 +150,7 @@ class Evaluation:
             if cached is not None:
                 return cached
         c = self.contexts[contact_id]
-        network = c.network.target if isinstance(c.network, WatchedNetwork) else c.network
+        network: Any = c.network.target if isinstance(c.network, WatchedNetwork) else c.network
         if network is not None:  # each contact's own view, noting what its advice reads (`network_reads`)
             network = TrackedNetwork(network, self._reads.setdefault(contact_id, Reads()))
         ctx = self._freeze(

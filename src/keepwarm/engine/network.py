@@ -174,7 +174,7 @@ class StoredNetwork:
         self._store = store
         #: Each question asked through `answer`, with its answer (read-only: every contact's advice reads it)
         #: and the answer's digest: asked once per run, however many contacts ask.
-        self._answers: dict[tuple, tuple[Any, str]] = {}
+        self._answers: dict[tuple, tuple[Any, str, str]] = {}
         self.stats = _LazyStats(known, self._all_ids, self._compute_with(compute))
 
     def __setattr__(self, name: str, value: object) -> None:

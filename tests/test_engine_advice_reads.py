@@ -17,10 +17,10 @@ from conftest import FIXED_NOW
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.network import current_answers
 from keepwarm.model import Contact
-from keepwarm.plugin import hookimpl
 from keepwarm.services import actions
 from keepwarm.store import contacts as people
 from test_engine_incremental import _from_scratch, _json, _log
+from tui_support import AdviceAsked
 
 PEOPLE = {
     "Sam Sailor": ([], ["sailing"]),
@@ -32,23 +32,6 @@ PEOPLE = {
 }
 #: Days since each was last touched: everyone is overdue; Hal is the warmest sailing expert.
 LAST = {"Hal Helm": 100, "Hana Hull": 150}
-
-
-class AdviceAsked:
-    """A plugin that gives no advice and notes each contact its tips or suggestions were worked out for."""
-
-    def __init__(self) -> None:
-        self.asked: list[int] = []
-
-    @hookimpl
-    def keepwarm_tips(self, ctx):
-        self.asked.append(ctx.contact.id)
-        return []
-
-    @hookimpl
-    def keepwarm_suggestions(self, ctx):
-        self.asked.append(ctx.contact.id)
-        return []
 
 
 def _book(session) -> dict[str, int]:

@@ -230,6 +230,15 @@ class TipsAsked:
         return []
 
 
+class AdviceAsked(TipsAsked):
+    """`TipsAsked` that notes the contacts suggestions were asked for too."""
+
+    @hookimpl
+    def keepwarm_suggestions(self, ctx):
+        self.asked.append(ctx.contact.id)
+        return []
+
+
 def copy_without_results(session, path):
     """A copy of the book at `path` with nothing an engine run stored (as after a restore), marks included."""
     import sqlite3

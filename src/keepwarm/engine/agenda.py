@@ -550,18 +550,17 @@ def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
     start = on or session.today
     until = start + dt.timedelta(days=days)
     given: Unstored | None = None  # results of runs that stored nothing, standing in for the stored ones
+    evaluation = refresh(session)
     if start != session.today or session.store.read_only:
         # Looking from another day, the follow-ups are today's (stored by the refresh) while health, warnings
         # and advice come from runs as of that day; a database that cannot be written stores nothing. Those
         # runs take the agenda's contacts a group of the book at a time.
-        evaluation = None if session.store.read_only else refresh(session)
         moment = session.now if start == session.today else _as_of(session, start)
         with session.store.read() as conn:
             shown_ids = snapshots.agenda_contacts(conn, until)
         given = as_of(session, moment, shown_ids)
         advisor = Advisor(session, unstored=given)
     else:
-        evaluation = refresh(session)
         advisor = Advisor(session, latest=evaluation)
     with session.store.read() as conn:
         stored = snapshots.stored_agenda(

@@ -355,10 +355,12 @@ def refresh(session: Session) -> Evaluation | None:
     again. Another day, other rules, other plugins (the state), nothing stored
     yet, a change while a plugin's result read the whole network, or plugin calls
     being traced: the whole book. Results stored by a run, its problems included,
-    are what the agenda shows.
+    are what the agenda shows. A database that cannot be written has nothing brought
+    up to date (None): what looks at it takes the results of runs that store nothing
+    (engine/unstored.py).
     """
     if session.store.read_only:
-        return evaluate(session, persist=False)
+        return None
     if session.runtime.host.trace:  # a plugin's author tracing its calls sees every one, not the few that changed
         return evaluate(session)
     with session.store.read() as conn:

@@ -411,8 +411,13 @@ class _Run:
         return dt.datetime.combine(self.today + dt.timedelta(days=1), dt.time(), tzinfo=tz)
 
     def stats(self, conn, ids: list[int] | None) -> dict[int, ContactStats]:
+        return self.stats_begun(conn, ids)()
+
+    def stats_begun(self, conn, ids: list[int] | None) -> Callable[[], dict[int, ContactStats]]:
+        """The statistics begun (`statistics.begin`): what is read before the returned function is called is
+        read while the windows are scanned."""
         cfg = self.runtime.engine
-        return statistics.compute(
+        return statistics.begin(
             conn,
             self.window_end,
             self.today,
@@ -467,8 +472,12 @@ _FEW = 200
 
 
 def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
-    """The contacts in scope (the wanted ones and their accounts' other members), their statistics and what is open."""
-    cfg = run.runtime.engine
+    """The contacts in scope (the wanted ones and their accounts' other members), their statistics and what is open.
+
+    The statistics are begun first and finished last: the contacts and what is open
+    are read while their windows are scanned (`statistics.begin`).
+    """
+    stats_of = run.stats_begun(conn, None if wanted is None else sorted(wanted))
     network_contacts = None
     if wanted is not None:
         account_ids = people.account_ids_of(conn, wanted)
@@ -476,8 +485,14 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
             stored_id(c.id): c for c in people.list_contacts(conn, ids=people.member_ids(conn, account_ids) | wanted)
         }
         accounts = {stored_id(a.id): a for a in people.list_accounts(conn, ids=account_ids)}
-        # The accounts' other members: what account rules read now, the rest on first use.
-        stats = run.stats(conn, [cid for cid in in_scope if cid in wanted])
+    else:
+        network_contacts = people.list_contacts(conn)
+        in_scope = {stored_id(c.id): c for c in network_contacts}
+        accounts = {stored_id(a.id): a for a in people.list_accounts(conn)}
+    open_promises, open_followups, all_open = _open_items(conn, wanted)
+    stats = stats_of()
+    if wanted is not None:  # the accounts' other members: what account rules read now, the rest on first use
+        cfg = run.runtime.engine
         stats.update(
             statistics.compute_members(
                 conn,
@@ -489,11 +504,23 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
             )
         )
         stats = {cid: stats[cid] for cid in sorted(stats)}
-    else:
-        network_contacts = people.list_contacts(conn)
-        in_scope = {stored_id(c.id): c for c in network_contacts}
-        accounts = {stored_id(a.id): a for a in people.list_accounts(conn)}
-        stats = run.stats(conn, None)
+    return _Inputs(
+        wanted,
+        in_scope,
+        accounts,
+        stats,
+        open_promises,
+        open_followups,
+        all_open,
+        network_contacts,
+        marks_store.read(conn),
+    )
+
+
+def _open_items(
+    conn, wanted: set[int] | None
+) -> tuple[dict[int, list[Commitment]], dict[int, list[FollowUp]], list[FollowUp] | None]:
+    """The open promises and follow-ups of the wanted contacts (of all, with every open follow-up, for None)."""
     open_promises: dict[int, list[Commitment]] = defaultdict(list)
     open_followups: dict[int, list[FollowUp]] = defaultdict(list)
     all_open: list[FollowUp] | None = None
@@ -512,17 +539,7 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
         for cid in wanted:
             open_promises[cid] = activity.list_commitments(conn, cid, status=CommitmentStatus.OPEN.value)
             open_followups[cid] = followups.list_followups(conn, cid, statuses=followups.OPEN_STATES)
-    return _Inputs(
-        wanted,
-        in_scope,
-        accounts,
-        stats,
-        open_promises,
-        open_followups,
-        all_open,
-        network_contacts,
-        marks_store.read(conn),
-    )
+    return open_promises, open_followups, all_open
 
 
 def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:

@@ -7,12 +7,15 @@ the rows inside the recent and the baseline window, in contact order through
 `ix_interactions_window`, which covers every column they read; note signals
 from the recent notes, matched here (see `_note_signals`). Commitments and
 assessments have one query each. The queries are built with SQLAlchemy Core
-and their many rows fetched through the driver's own cursor (`plain_rows`).
+and their many rows fetched through the driver's own cursor (`plain_rows`);
+the windows' scans and the notes' come as one JSON text each, from a second
+connection while the first reads the rest (`begin`, `_aside`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -120,7 +123,10 @@ _SCOPE = contacts.c.id.in_(bindparam("ids", expanding=True))
 
 @cache
 def _statement(kind: str, scoped: bool):
-    """The query of each kind, for everyone or for the contacts bound as `ids`, built on first use."""
+    """The query of each kind, for everyone or for the contacts bound as `ids`, built on first use;
+    "json KIND" is KIND's rows as one JSON text (`_as_json`)."""
+    if kind.startswith("json "):
+        return _as_json(_statement(kind.removeprefix("json "), scoped))
     return _BUILDERS[kind](scoped)
 
 
@@ -128,6 +134,70 @@ def _run(conn: Connection, kind: str, ids: list[int] | None, **params) -> Sequen
     if ids is not None:
         params["ids"] = ids
     return plain_rows(conn, _statement(kind, ids is not None), params)
+
+
+#: From this many contacts, the windows' scans run beside the rest of `compute` (see `_aside`).
+ASIDE_FROM = 1_000
+
+
+def _aside(conn: Connection, ids: list[int] | None, queries: list[tuple[str, dict]]) -> Callable[[], list]:
+    """Grouped scans run on a second connection in a thread of their own, while this one reads the rest.
+
+    SQLite leaves Python's lock while it scans, so on a machine of two cores the
+    windows' scans (the largest part of a new day's reading) cost no time of
+    their own. Each scan comes back as one JSON text (`_as_json`): fetched
+    row by row, the thread would wait for the lock at every row while this
+    thread works, and gain nothing. The second connection's read begins after
+    this one's (which has read by then: its snapshot is taken), so it sees at
+    least what this one sees; a change written in between is a contact marked
+    changed, evaluated again by the next run. Inside a write, or for a few
+    contacts, the scans run here, in this connection.
+
+    Returns the function that waits for the rows, in the order of `queries`.
+    """
+    writing = conn.get_execution_options().get("keepwarm_write", False)
+    if writing or (ids is not None and len(ids) < ASIDE_FROM):
+        found = [_json_rows(conn, kind, ids, params) for kind, params in queries]
+        return lambda: found
+    from concurrent.futures import ThreadPoolExecutor  # lazy for start-up: only runs over many contacts use it
+
+    conn.execute(_FIRST_READ).all()  # this connection's snapshot taken before the other's
+
+    def scans() -> list:
+        with conn.engine.connect() as other, other.begin():
+            return [_json_rows(other, kind, ids, params) for kind, params in queries]
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwarm-stats")
+    future = pool.submit(scans)
+    pool.shutdown(wait=False)
+    return future.result
+
+
+_FIRST_READ = select(contacts.c.id).limit(1)
+
+
+def _json_rows(conn: Connection, kind: str, ids: list[int] | None, params: dict) -> list:
+    """A grouped scan's rows, read as one JSON text (its real numbers exact: see `_as_json`)."""
+    if ids is not None:
+        params = {**params, "ids": ids}
+    text = conn.execute(_statement("json " + kind, ids is not None), params).scalar_one()
+    return [] if text is None else json.loads(text)
+
+
+def _as_json(query):
+    """`query`'s rows as one JSON array of arrays. SQLite writes a real number in JSON with 15 digits, so
+    reals go as their text of 17 digits (exact: the "!" lifts printf's own limit of 16) and are read back
+    by `float` where they are used (`begin`)."""
+    inner = query.subquery()
+    values = [
+        case((column.is_(None), None), else_=func.printf("%!.17g", column)) if _is_real(column) else column
+        for column in inner.c
+    ]
+    return select(func.json_group_array(func.json_array(*values))).select_from(inner)
+
+
+def _is_real(column) -> bool:
+    return column.name in MEAN_FIELDS
 
 
 def compute(
@@ -140,26 +210,59 @@ def compute(
     signals: Mapping[str, list[str]] | None = None,
     contact_ids: Iterable[int] | None = None,
 ) -> dict[int, ContactStats]:
+    """Each contact's statistics (of `contact_ids`, else of every contact), their windows ending at `now`."""
+    return begin(
+        conn,
+        now,
+        today,
+        recent_days=recent_days,
+        baseline_days=baseline_days,
+        signals=signals,
+        contact_ids=contact_ids,
+    )()
+
+
+def begin(
+    conn: Connection,
+    now: dt.datetime,
+    today: dt.date,
+    *,
+    recent_days: int,
+    baseline_days: int,
+    signals: Mapping[str, list[str]] | None = None,
+    contact_ids: Iterable[int] | None = None,
+) -> Callable[[], dict[int, ContactStats]]:
+    """`compute`, begun: the windows' scans start beside this connection (`_aside`), and the function returned
+    reads the rest in this connection and gives the statistics. What the caller reads in between costs no time
+    of the scans'."""
     recent_start = _naive(now - dt.timedelta(days=recent_days))
     base_start = _naive(now - dt.timedelta(days=recent_days + baseline_days))
     signal_names = sorted((signals or {}).keys())
     ids = list(contact_ids) if contact_ids is not None else None
-
-    rows = _seen_and_totals(conn, ids, signal_names, recent_days, baseline_days)
-    _store(rows, _run(conn, "recent", ids, lo=recent_start), _AT[RECENT_FIELDS])
-    _store(rows, _run(conn, "baseline", ids, lo=base_start, hi=recent_start), _AT[BASELINE_FIELDS])
-    means = _AT[MEAN_FIELDS]
-    for values in rows.values():
-        for k in means:
-            value = values[k]
-            if value is not None:
-                values[k] = round(float(value), 3)
+    scans = [("recent", {"lo": recent_start}), ("baseline", {"lo": base_start, "hi": recent_start})]
     if signal_names:
-        assert signals is not None  # signal_names come from it
-        _note_signals(conn, rows, ids, recent_start, {name: signals[name] for name in signal_names})
-    _promises(conn, today, rows, ids)
-    _assessments(conn, rows, ids)
-    return {cid: _built(values) for cid, values in rows.items()}
+        scans.append(("notes", {"lo": recent_start}))
+    windows = _aside(conn, ids, scans)
+
+    def finish() -> dict[int, ContactStats]:
+        rows = _seen_and_totals(conn, ids, signal_names, recent_days, baseline_days)
+        _promises(conn, today, rows, ids)
+        _assessments(conn, rows, ids)
+        recent, baseline, *notes = windows()
+        _store(rows, recent, _AT[RECENT_FIELDS])
+        _store(rows, baseline, _AT[BASELINE_FIELDS])
+        means = _AT[MEAN_FIELDS]
+        for values in rows.values():
+            for k in means:
+                value = values[k]
+                if value is not None:
+                    values[k] = round(float(value), 3)
+        if signal_names:
+            assert signals is not None  # signal_names come from it
+            _note_signals(conn, rows, ids, recent_start, {name: signals[name] for name in signal_names}, notes[0])
+        return {cid: _built(values) for cid, values in rows.items()}
+
+    return finish
 
 
 # Each contact's figures are gathered as a list in `ContactStats`' field order, then set slot by slot.
@@ -280,6 +383,7 @@ def _note_signals(
     ids: list[int] | None,
     recent_start: dt.datetime,
     signals: Mapping[str, list[str]],
+    groups: Sequence,
 ) -> None:
     """Words in recent notes, matched as SQLite's `LIKE '%word%'` matches them, but in one pass per word.
 
@@ -294,7 +398,6 @@ def _note_signals(
     behaves as the pattern it makes (see `_find`). tests/test_stats_signals.py
     holds this equal to SQLite's `LIKE`.
     """
-    groups = _run(conn, "notes", ids, lo=recent_start)
     if not groups:
         return
     # (contact, notes, times); a contact whose notes hold a NUL has them read again, each cut at it.
@@ -525,11 +628,15 @@ def _touches_query(scoped: bool):
     return query.order_by(contacts.c.id, i.at.desc(), i.id.desc())
 
 
+def _named(figures: dict) -> list:
+    return [column.label(name) for name, column in figures.items()]
+
+
 _BUILDERS = {
     "touches": _touches_query,
     "seen": _seen_query,
-    "recent": lambda scoped: _grouped(list(_recent_figures().values()), False, scoped),
-    "baseline": lambda scoped: _grouped(list(_baseline_figures().values()), True, scoped),
+    "recent": lambda scoped: _grouped(_named(_recent_figures()), False, scoped),
+    "baseline": lambda scoped: _grouped(_named(_baseline_figures()), True, scoped),
     "members": _members_query,
     "notes": _notes_query,
     "notes_one_by_one": _notes_one_by_one_query,

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from ..text.controls import json_escaped
 from ..text.wording import one_line
+from .terminal import raw_stdout
 
 
 def _default(value):
@@ -93,8 +94,13 @@ def emit_json(data) -> None:
     """Print `data` as JSON as it is encoded (see `json_chunks`).
 
     The first pieces go out one by one, then in writes growing to WRITE_SIZE:
-    the beginning is on screen at once, the rest costs few writes.
+    the beginning is on screen at once, the rest costs few writes. The text
+    goes to standard output as it is (`terminal.raw_stdout`): the encoding
+    escaped every control character already, and it holds no ANSI style.
     """
+    stream = raw_stdout()
+    if stream is None:  # no standard output at all (pythonw)
+        return
     pending: list[str] = []
     size = 0
     wanted = 1
@@ -102,11 +108,13 @@ def emit_json(data) -> None:
         pending.append(chunk)
         size += len(chunk)
         if size >= wanted:
-            click.echo("".join(pending), nl=False)
+            stream.write("".join(pending))
+            stream.flush()
             pending.clear()
             size, wanted = 0, min(WRITE_SIZE, wanted * 8)
     pending.append("\n")
-    click.echo("".join(pending), nl=False)
+    stream.write("".join(pending))
+    stream.flush()
 
 
 def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:

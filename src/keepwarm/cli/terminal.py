@@ -5,7 +5,7 @@ people's files; rather than remember to clean each of the hundreds of
 `click.echo` calls (and click's own prompts and error messages), the CLI runs
 with its standard streams wrapped so that every control character but tab and
 newline comes out in its visible form (see `keepwarm.text.controls`). JSON output is
-already escaped by `output.to_json`, so it passes through unchanged; binary
+already escaped by `output.json_chunks`, so it is written to the stream unwrapped (`raw_stdout`); binary
 writes (`.buffer`, used by the .ics and backup streams, whose formats escape
 their own text) are not touched.
 """
@@ -40,7 +40,16 @@ class VisibleText:
 def raw_stderr():
     """Standard error unwrapped, for the one writer that needs a carriage return: a progress line, whose text
     is numbers and a source's name (letters, digits, - and _ only, as config.toml allows)."""
-    stream = sys.stderr
+    return _unwrapped(sys.stderr)
+
+
+def raw_stdout():
+    """Standard output unwrapped, for JSON, whose encoding already escapes every control character
+    (`output.emit_json`): looking for them again cost a tenth of a large `--json` listing."""
+    return _unwrapped(sys.stdout)
+
+
+def _unwrapped(stream):
     return stream._stream if isinstance(stream, VisibleText) else stream
 
 

@@ -214,8 +214,9 @@ class Freezer:
         else:
             out = self._container(value, kind)
         self._done[id(value)] = out
-        self._done[id(out)] = out
-        self._keep.append(value)
+        if out is not value:  # a copy: the original is kept alive too, so that its id stays its own
+            self._done[id(out)] = out
+            self._keep.append(value)
         return out
 
     def _container(self, value: Any, kind: int) -> Any:
@@ -226,29 +227,41 @@ class Freezer:
         items = [self._item(v) for v in value]
         if kind is _LIST:
             return ReadOnlyList(items)
-        return value if all(a is b for a, b in zip(items, value)) else tuple(items)
+        for a, b in zip(items, value):
+            if a is not b:
+                return tuple(items)
+        return value
 
     def _item(self, value: Any) -> Any:
-        """`self(value)`, without the calls for the usual values: text, numbers, enum members, and
-        short lists of those (a contact's e-mails and tags), the bulk of a run's fields."""
+        """`self(value)`, without the calls for the usual values: text, numbers, enum members, what is
+        frozen already, and short lists and mappings of plain values (a contact's e-mails and tags, its
+        note signals), the bulk of a run's fields."""
         kinds = _KINDS
         kind = kinds.get(type(value))
         if kind == _AS_IS:
             return value
         if kind is not None and kind >= _LIST and not value:
             return _EMPTY[kind]
+        done = self._done.get(id(value))  # frozen already (a context's contact, statistics, account)
+        if done is not None:
+            return done
         if kind == _LIST and len(value) < _SHARED:
             for item in value:
                 if kinds.get(type(item)) != _AS_IS:
                     return self(value)
             return ReadOnlyList(value)
+        if kind == _MAPPING and len(value) < _SHARED:  # a contact's few note signals, counts or dates
+            for item in value.values():
+                if kinds.get(type(item)) != _AS_IS:
+                    return self(value)
+            return ReadOnlyDict(value)
         return self(value)
 
     def _model(self, model: BaseModel) -> BaseModel:
         kind = type(model)
         cls = _FROZEN.get(kind) or _frozen_model(kind)
         values = model.__dict__ if not self.copy else dict(model.__dict__)
-        kinds, empty = _KINDS, _EMPTY
+        kinds, empty, done = _KINDS, _EMPTY, self._done
         for name in _FIELDS.get(kind) or _mutable_fields(kind):
             current = values.get(name)
             found = kinds.get(type(current))
@@ -257,7 +270,7 @@ class Freezer:
             if found is not None and found >= _LIST and not current:
                 values[name] = empty[found]
                 continue
-            frozen = self._item(current)
+            frozen = done.get(id(current)) or self._item(current)
             if frozen is not current:
                 values[name] = frozen
         if cls is type(model) and not self.copy:
@@ -278,7 +291,8 @@ class Freezer:
         It is frozen, so nothing else assigns to it; a copy of each (a contact's
         statistics hold some fifty fields) cost more than the run's plugins.
         """
-        self._done[id(obj)] = obj  # a field that leads back to it (a cycle) finds it
+        done = self._done
+        done[id(obj)] = obj  # a field that leads back to it (a cycle) finds it
         kinds, empty, get, put = _KINDS, _EMPTY, object.__getattribute__, object.__setattr__
         for name in _FIELDS.get(type(obj)) or _mutable_fields(type(obj)):
             try:  # what is set: a lazily filled field (engine.stats.MemberStats) is not filled for this
@@ -291,7 +305,7 @@ class Freezer:
             if found is not None and found >= _LIST and not current:
                 put(obj, name, empty[found])
                 continue
-            frozen = self._item(current)
+            frozen = done.get(id(current)) or self._item(current)  # the memo first: most are frozen already
             if frozen is not current:
                 put(obj, name, frozen)
         return obj

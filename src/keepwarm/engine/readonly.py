@@ -91,6 +91,8 @@ def _immutable_hint(hint: Any) -> bool:
     """Whether every value a field so annotated may hold is immutable (then it is not visited)."""
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         return all(_immutable_hint(a) for a in typing.get_args(hint))
+    if typing.get_origin(hint) is typing.Annotated:  # bounded text or numbers (`NonEmpty | None`)
+        return _immutable_hint(typing.get_args(hint)[0])
     return hint in _IMMUTABLE or (isinstance(hint, type) and issubclass(hint, enum.Enum))
 
 

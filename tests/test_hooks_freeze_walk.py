@@ -127,3 +127,17 @@ def test_a_date_in_a_past_year_is_no_milestone_and_the_next_one_is_proposed():
     assert [(p.rule_key, p.due) for p in found] == [
         ("occasions.relationship.5y", dt.date(TODAY.year + 2, TODAY.month, TODAY.day) - dt.timedelta(days=7))
     ]
+
+
+def test_a_contacts_lists_of_text_are_copied_read_only_without_reading_their_items():
+    ada = Contact(id=1, name="Ada Lovelace", emails=["ada@example.com"], tags=["vip", "golf"], interests=["chess"])
+    freeze = Freezer()
+
+    entered = [value for _, value in _entered(freeze, ada)]
+
+    assert entered and all(v is ada for v in entered), "the model alone is walked: its lists of text are copied"
+    assert (ada.emails, ada.tags, ada.interests, ada.phones) == (["ada@example.com"], ["vip", "golf"], ["chess"], [])
+    with pytest.raises(TypeError):
+        ada.tags.append("hacked")
+    with pytest.raises(TypeError):
+        ada.emails[0] = "mallory@example.com"

@@ -14,11 +14,13 @@ import dataclasses
 import datetime as dt
 import sys
 
+import keepwarm_plugins.cadence_occasions as occasions
 import pytest
 
 from keepwarm.api.types import AccountContext, ContactContext, ContactStats, Member, Network
 from keepwarm.engine.readonly import Freezer, ReadOnlyDict
 from keepwarm.model import Account, Contact, FollowUp
+from keepwarm.rules.loading import RawRules, RuleSet
 from keepwarm.text.wording import plural
 
 from conftest import FIXED_NOW
@@ -114,10 +116,6 @@ def test_plural_words_equal_counts_alike_whatever_their_type():
 
 
 def test_a_date_in_a_past_year_is_no_milestone_and_the_next_one_is_proposed():
-    import keepwarm_plugins.cadence_occasions as occasions
-
-    from keepwarm.rules.loading import RawRules, RuleSet
-
     cfg = occasions.Settings()
     ada = Contact(id=1, name="Ada Lovelace")
     first = dt.datetime(TODAY.year - 3, TODAY.month, TODAY.day, 9, tzinfo=dt.timezone.utc)

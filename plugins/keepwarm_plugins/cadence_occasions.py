@@ -85,7 +85,9 @@ def _what(date: ImportantDate, on: dt.date, name: str, cfg: Settings) -> str:
     return f"{name}'s {label}" + (f" ({_ordinal(years)} year)" if years else "")
 
 
-def _proposal(key: str, on: dt.date, lead: dt.timedelta, what: str, ctx: ContactContext, action: str, name: str) -> Proposal:
+def _proposal(
+    key: str, on: dt.date, lead: dt.timedelta, what: str, ctx: ContactContext, action: str, name: str
+) -> Proposal:
     channel = ctx.contact.preferred_channel
     return Proposal(
         rule_key=key,
@@ -105,7 +107,9 @@ class _Prepared:
         self.relationship_lead = dt.timedelta(days=cfg.lead_days.relationship)
         self.after = dt.timedelta(days=cfg.days_after)
         #: Each milestone (years) with its rule key, in order.
-        self.milestones = tuple((years, f"{SECTION}.relationship.{years}y") for years in sorted(set(cfg.relationship_years)))
+        self.milestones = tuple(
+            (years, f"{SECTION}.relationship.{years}y") for years in sorted(set(cfg.relationship_years))
+        )
         self.keys: dict[tuple[DateKind, int, int], str] = {}  # (kind, month, day) -> rule key
 
     def key(self, date: ImportantDate) -> str:

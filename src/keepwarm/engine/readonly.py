@@ -288,7 +288,9 @@ class Freezer:
         cls = _FROZEN.get(kind) or _frozen_model(kind)
         values = model.__dict__ if not self.copy else dict(model.__dict__)
         kinds, empty, done = _KINDS, _EMPTY, self._done
-        names = _FIELDS.get(kind) or _mutable_fields(kind)
+        names = _FIELDS.get(kind)
+        if names is None:  # not `or`: most models' tuple is empty (a follow-up holds no mutable field)
+            names = _mutable_fields(kind)
         plain = _PLAIN[kind]
         for name in names:
             current = values.get(name)
@@ -325,7 +327,9 @@ class Freezer:
         done = self._done
         done[id(obj)] = obj  # a field that leads back to it (a cycle) finds it
         kinds, empty, get, put = _KINDS, _EMPTY, object.__getattribute__, object.__setattr__
-        names = _FIELDS.get(type(obj)) or _mutable_fields(type(obj))
+        names = _FIELDS.get(type(obj))
+        if names is None:
+            names = _mutable_fields(type(obj))
         plain = _PLAIN[type(obj)]
         for name in names:
             try:  # what is set: a lazily filled field (engine.stats.MemberStats) is not filled for this

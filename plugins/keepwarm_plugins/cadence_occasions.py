@@ -86,12 +86,12 @@ def _what(date: ImportantDate, on: dt.date, name: str, cfg: Settings) -> str:
 
 
 def _proposal(
-    key: str, on: dt.date, lead: int, what: str, ctx: ContactContext, action: str, name: str | None = None
+    key: str, on: dt.date, lead: dt.timedelta, what: str, ctx: ContactContext, action: str, name: str
 ) -> Proposal:
-    name, channel = name or first_name(ctx.contact.name), ctx.contact.preferred_channel
+    channel = ctx.contact.preferred_channel
     return Proposal(
         rule_key=key,
-        due=on - dt.timedelta(days=lead),
+        due=on - lead,
         channel=channel,
         action=action,
         reason=f"{what} is on {day_text(on)} ({on.isoformat()}): mark the day{by_channel(channel, name)}.",
@@ -103,8 +103,13 @@ class _Prepared:
 
     def __init__(self, cfg: Settings) -> None:
         self.kinds = frozenset(cfg.kinds)
-        self.lead = {kind: getattr(cfg.lead_days, kind.value) for kind in DateKind}
-        self.milestones = tuple(sorted(set(cfg.relationship_years)))
+        self.lead = {kind: dt.timedelta(days=getattr(cfg.lead_days, kind.value)) for kind in DateKind}
+        self.relationship_lead = dt.timedelta(days=cfg.lead_days.relationship)
+        self.after = dt.timedelta(days=cfg.days_after)
+        #: Each milestone (years) with its rule key, in order.
+        self.milestones = tuple(
+            (years, f"{SECTION}.relationship.{years}y") for years in sorted(set(cfg.relationship_years))
+        )
         self.keys: dict[tuple[DateKind, int, int], str] = {}  # (kind, month, day) -> rule key
 
     def key(self, date: ImportantDate) -> str:
@@ -119,27 +124,27 @@ class _Prepared:
 _prepared = per_settings(_Prepared)
 
 
-def _relationship(ctx: ContactContext, cfg: Settings, name: str | None = None) -> Proposal | None:
+def _relationship(ctx: ContactContext, prepared: _Prepared, earliest: dt.date, name: str) -> Proposal | None:
     first = ctx.stats.first_touch
-    if first is None or not cfg.relationship_years:
+    if first is None:
         return None
     # The anniversary in a given year: what ImportantDate(month, day).next_occurrence(1 January) gives.
     month, day = first.month, first.day
     leap_day = month == 2 and day == 29
-    earliest = ctx.today - dt.timedelta(days=cfg.days_after)
-    for years in _prepared(cfg).milestones:
+    for years, key in prepared.milestones:
         year = first.year + years
+        if year < earliest.year:  # every day of that year is before the earliest
+            continue
         if leap_day and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
             on = dt.date(year, 2, 28)
         else:
             on = dt.date(year, month, day)
         if on >= earliest:
-            name = name or first_name(ctx.contact.name)
             what = f"The {years}-year anniversary of your first touch with {name}"
             return _proposal(
-                f"{SECTION}.relationship.{years}y",
+                key,
                 on,
-                cfg.lead_days.relationship,
+                prepared.relationship_lead,
                 what,
                 ctx,
                 "Send a short note of thanks for the time you have worked together.",
@@ -153,11 +158,11 @@ def keepwarm_cadence(ctx: ContactContext):
     cfg = applies(ctx, SECTION, reachable=True)
     if cfg is None:
         return None
+    prepared = _prepared(cfg)
     name, out = first_name(ctx.contact.name), []
+    since = ctx.today - prepared.after
     dates = ctx.contact.dates
     if dates:
-        prepared = _prepared(cfg)
-        since = ctx.today - dt.timedelta(days=cfg.days_after)
         for date in dates:
             if date.kind not in prepared.kinds:
                 continue
@@ -173,7 +178,7 @@ def keepwarm_cadence(ctx: ContactContext):
                     name,
                 )
             )
-    milestone = _relationship(ctx, cfg, name)
+    milestone = _relationship(ctx, prepared, since, name)
     if milestone is not None:
         out.append(milestone)
     return out or None

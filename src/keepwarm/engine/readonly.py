@@ -21,8 +21,13 @@ each context through one `Freezer` before any plugin sees it:
 
 It walks the fields it finds, so a field added to a context later is covered
 without a special case. Each object is frozen once per run (a memo by
-identity): the network's contacts are the contexts' contacts. Fields whose
-annotation is already immutable (text, numbers, dates, enums) are not visited.
+identity): the network's contacts are the contexts' contacts, and a field
+holding something frozen already is taken from the memo without entering it
+again. Fields whose annotation is already immutable (text, numbers, dates,
+enums) are not visited, and a list or dict in a field annotated as holding
+only such values (a contact's `emails: list[str]`, the statistics'
+`note_signals: Mapping[str, int]`) is copied read-only without reading its
+items: the annotation is trusted as it is for the plain fields.
 What it cannot reach (an object of another kind, such as the lazily read
 network of a detail view) is passed as it is.
 """
@@ -34,6 +39,7 @@ import datetime as dt
 import enum
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any, NoReturn, cast
 
 from pydantic import BaseModel
@@ -91,6 +97,8 @@ def _immutable_hint(hint: Any) -> bool:
     """Whether every value a field so annotated may hold is immutable (then it is not visited)."""
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         return all(_immutable_hint(a) for a in typing.get_args(hint))
+    if typing.get_origin(hint) is typing.Annotated:  # bounded text or numbers (`NonEmpty | None`)
+        return _immutable_hint(typing.get_args(hint)[0])
     return hint in _IMMUTABLE or (isinstance(hint, type) and issubclass(hint, enum.Enum))
 
 
@@ -99,24 +107,42 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 _FROZEN: dict[type[BaseModel], type[BaseModel]] = {}
 
 
+#: Each class's fields annotated as lists or mappings of immutable values (`list[str]`, `Mapping[str, int]`):
+#: a list or dict there is copied read-only as it is, its items unread -> (that type, its read-only copy's).
+_PLAIN: dict[type, dict[str, tuple[type, type]]] = {}
+
+
 def _mutable_fields(cls: type) -> tuple[str, ...]:
     """The fields of a dataclass or model that may hold something mutable."""
     if cls not in _FIELDS:
-        _FIELDS[cls] = _find_mutable_fields(cls)
+        hints = _field_hints(cls)
+        _FIELDS[cls] = tuple(name for name, hint in hints.items() if not _immutable_hint(hint))
+        _PLAIN[cls] = {name: found for name, hint in hints.items() if (found := _plain_container(hint))}
     return _FIELDS[cls]
 
 
-def _find_mutable_fields(cls: type) -> tuple[str, ...]:
+def _plain_container(hint: Any) -> tuple[type, type] | None:
+    """(list, ReadOnlyList) for `list[str]`, (dict, ReadOnlyDict) for `Mapping[str, int]`: containers of immutable
+    values only (a few e-mails, a contact's note counts), copied at once; None for any other annotation."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if not args or not all(_immutable_hint(a) for a in args):
+        return None
+    if origin is list:
+        return (list, ReadOnlyList)
+    if origin in (dict, Mapping):
+        return (dict, ReadOnlyDict)
+    return None
+
+
+def _field_hints(cls: type) -> dict[str, Any]:
     if issubclass(cls, BaseModel):
-        names = {name: info.annotation for name, info in cls.model_fields.items()}
-    else:
-        try:
-            hints = typing.get_type_hints(cls)
-        except Exception:  # an annotation that cannot be resolved: visit the field
-            hints = {}
-        # Not a model, so a dataclass: only those two are asked for (see _kind).
-        names = {f.name: hints.get(f.name, Any) for f in dataclasses.fields(cast(Any, cls))}
-    return tuple(name for name, hint in names.items() if not _immutable_hint(hint))
+        return {name: info.annotation for name, info in cls.model_fields.items()}
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # an annotation that cannot be resolved: visit the field
+        hints = {}
+    # Not a model, so a dataclass: only those two are asked for (see _kind).
+    return {f.name: hints.get(f.name, Any) for f in dataclasses.fields(cast(Any, cls))}
 
 
 def _frozen_model(cls: type[BaseModel]) -> type[BaseModel]:
@@ -214,8 +240,9 @@ class Freezer:
         else:
             out = self._container(value, kind)
         self._done[id(value)] = out
-        self._done[id(out)] = out
-        self._keep.append(value)
+        if out is not value:  # a copy: the original is kept alive too, so that its id stays its own
+            self._done[id(out)] = out
+            self._keep.append(value)
         return out
 
     def _container(self, value: Any, kind: int) -> Any:
@@ -226,30 +253,46 @@ class Freezer:
         items = [self._item(v) for v in value]
         if kind is _LIST:
             return ReadOnlyList(items)
-        return value if all(a is b for a, b in zip(items, value)) else tuple(items)
+        for a, b in zip(items, value):
+            if a is not b:
+                return tuple(items)
+        return value
 
     def _item(self, value: Any) -> Any:
-        """`self(value)`, without the calls for the usual values: text, numbers, enum members, and
-        short lists of those (a contact's e-mails and tags), the bulk of a run's fields."""
+        """`self(value)`, without the calls for the usual values: text, numbers, enum members, what is
+        frozen already, and short lists and mappings of plain values (a contact's e-mails and tags, its
+        note signals), the bulk of a run's fields."""
         kinds = _KINDS
         kind = kinds.get(type(value))
         if kind == _AS_IS:
             return value
         if kind is not None and kind >= _LIST and not value:
             return _EMPTY[kind]
+        done = self._done.get(id(value))  # frozen already (a context's contact, statistics, account)
+        if done is not None:
+            return done
         if kind == _LIST and len(value) < _SHARED:
             for item in value:
                 if kinds.get(type(item)) != _AS_IS:
                     return self(value)
             return ReadOnlyList(value)
+        if kind == _MAPPING and len(value) < _SHARED:  # a contact's few note signals, counts or dates
+            for item in value.values():
+                if kinds.get(type(item)) != _AS_IS:
+                    return self(value)
+            return ReadOnlyDict(value)
         return self(value)
 
     def _model(self, model: BaseModel) -> BaseModel:
         kind = type(model)
         cls = _FROZEN.get(kind) or _frozen_model(kind)
         values = model.__dict__ if not self.copy else dict(model.__dict__)
-        kinds, empty = _KINDS, _EMPTY
-        for name in _FIELDS.get(kind) or _mutable_fields(kind):
+        kinds, empty, done = _KINDS, _EMPTY, self._done
+        names = _FIELDS.get(kind)
+        if names is None:  # not `or`: most models' tuple is empty (a follow-up holds no mutable field)
+            names = _mutable_fields(kind)
+        plain = _PLAIN[kind]
+        for name in names:
             current = values.get(name)
             found = kinds.get(type(current))
             if found == _AS_IS:  # None, text, an enum member: nothing to do (the usual case, inline)
@@ -257,7 +300,10 @@ class Freezer:
             if found is not None and found >= _LIST and not current:
                 values[name] = empty[found]
                 continue
-            frozen = self._item(current)
+            if name in plain and type(current) is plain[name][0]:  # a contact's e-mails, tags: text, as annotated
+                values[name] = plain[name][1](current)
+                continue
+            frozen = done.get(id(current)) or self._item(current)
             if frozen is not current:
                 values[name] = frozen
         if cls is type(model) and not self.copy:
@@ -278,9 +324,14 @@ class Freezer:
         It is frozen, so nothing else assigns to it; a copy of each (a contact's
         statistics hold some fifty fields) cost more than the run's plugins.
         """
-        self._done[id(obj)] = obj  # a field that leads back to it (a cycle) finds it
+        done = self._done
+        done[id(obj)] = obj  # a field that leads back to it (a cycle) finds it
         kinds, empty, get, put = _KINDS, _EMPTY, object.__getattribute__, object.__setattr__
-        for name in _FIELDS.get(type(obj)) or _mutable_fields(type(obj)):
+        names = _FIELDS.get(type(obj))
+        if names is None:
+            names = _mutable_fields(type(obj))
+        plain = _PLAIN[type(obj)]
+        for name in names:
             try:  # what is set: a lazily filled field (engine.stats.MemberStats) is not filled for this
                 current = get(obj, name)
             except AttributeError:
@@ -291,7 +342,10 @@ class Freezer:
             if found is not None and found >= _LIST and not current:
                 put(obj, name, empty[found])
                 continue
-            frozen = self._item(current)
+            if name in plain and type(current) is plain[name][0]:  # the statistics' note counts: as annotated
+                put(obj, name, plain[name][1](current))
+                continue
+            frozen = done.get(id(current)) or self._item(current)  # the memo first: most are frozen already
             if frozen is not current:
                 put(obj, name, frozen)
         return obj

@@ -39,6 +39,7 @@ def noun(n: float, word: str, many: str | None = None) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # every contact's rules word the same few counts ("90 days", "2 notes")
 def plural(n: float, word: str, many: str | None = None) -> str:
     """The count and the word: `plural(1, "day")` is "1 day", `plural(3, "touch")` is "3 touches"."""
     return f"{number(n)} {noun(n, word, many)}"

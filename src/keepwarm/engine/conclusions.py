@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
+from .. import __version__
 from ..model.jsonvalues import jsonable as to_json
 from ..store import results, snapshots
 
@@ -31,15 +32,20 @@ def _digest(*values) -> int:
     return int.from_bytes(hashlib.blake2b(marshal.dumps(values, 2), digest_size=7).digest(), "big")
 
 
+#: The version whose code made the words: a health's words are digested as the values they are made from
+#: (`Health.plain`), so the rows are written again once after an upgrade that may word them otherwise.
+_WORDED_BY = __version__
+
+
 def _fingerprint(texts, found, *values) -> int:
     """The digest of `values` and the warnings `found`: over their fields as they are when marshal
     can write them (nearly always: evidence is mostly numbers and text), else over their JSON values.
     Only equal warnings give equal bytes; a set's order may differ between runs, which costs a
     rewrite, never a stale row."""
     try:
-        return _digest(*values, tuple([(w.key, w.message, w.severity, w.evidence) for w in found]))
+        return _digest(_WORDED_BY, *values, tuple([(w.key, w.message, w.severity, w.evidence) for w in found]))
     except ValueError:
-        return _digest(*values, texts.values(found))
+        return _digest(_WORDED_BY, *values, texts.values(found))
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -117,23 +123,22 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
             found = found[: len(found) - len(shared)]
         else:
             aid = None
-        score, band, terms = health.score, health.band, health.terms
         figures = evaluation.figures(cid)
-        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)), figures.plain())
-        contacts_[cid] = (digest, score, band, found, aid, terms, figures)
+        digest = _fingerprint(texts, found, aid, health.plain(), figures.plain())
+        contacts_[cid] = (digest, health, found, aid, figures)
 
     def account_row(aid, digest, found):
         return {"account_id": aid, "digest": digest, "warnings": texts(found)}
 
-    def contact_row(cid, digest, score, band, found, aid, terms, figures):
+    def contact_row(cid, digest, health, found, aid, figures):
         return {
             "contact_id": cid,
-            "score": score,
-            "band": band,
+            "score": health.score,
+            "band": health.band,
             "account_id": aid,
             "digest": digest,
             "warnings": texts(found),
-            "terms": _encode([term.to_json() for term in terms]),
+            "terms": _encode([term.to_json() for term in health.terms]),  # the words made here, for the rows written
             **figures.columns(),
         }
 

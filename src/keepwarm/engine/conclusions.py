@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
+from .. import __version__
 from ..model.jsonvalues import jsonable as to_json
 from ..store import results, snapshots
 
@@ -31,15 +32,20 @@ def _digest(*values) -> int:
     return int.from_bytes(hashlib.blake2b(marshal.dumps(values, 2), digest_size=7).digest(), "big")
 
 
+#: The version whose code made the words: a health's words are digested as the values they are made from
+#: (`Health.plain`), so the rows are written again once after an upgrade that may word them otherwise.
+_WORDED_BY = __version__
+
+
 def _fingerprint(texts, found, *values) -> int:
     """The digest of `values` and the warnings `found`: over their fields as they are when marshal
     can write them (nearly always: evidence is mostly numbers and text), else over their JSON values.
     Only equal warnings give equal bytes; a set's order may differ between runs, which costs a
     rewrite, never a stale row."""
     try:
-        return _digest(*values, tuple([(w.key, w.message, w.severity, w.evidence) for w in found]))
+        return _digest(_WORDED_BY, *values, tuple([(w.key, w.message, w.severity, w.evidence) for w in found]))
     except ValueError:
-        return _digest(*values, texts.values(found))
+        return _digest(_WORDED_BY, *values, texts.values(found))
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -91,6 +97,26 @@ class _WarningTexts:
         return f"[{','.join(parts)}]"
 
 
+class _TermTexts:
+    """A health's terms as their JSON (`HealthTerm.to_json`, encoded), each distinct term encoded once per
+    run: thousands of contacts share one ("not assessed yet", a rhythm, a rate)."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple, str] = {}
+
+    def __call__(self, terms) -> str:
+        done = self._done
+        parts = []
+        for term in terms:
+            text = done.get(term)
+            if text is None:
+                text = _encode(term.to_json())
+                if term.points and term.maximum:  # a zero may be -0.0: equal to 0.0, but written otherwise
+                    done[term] = text
+            parts.append(text)
+        return f"[{','.join(parts)}]"
+
+
 def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
     """Store what this run concluded for the contacts it evaluated (and their accounts); returns
     how many rows changed. Called inside the run's reconcile transaction, so the stored results and
@@ -102,7 +128,7 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
     date is stored once, so an unchanged row is never rewritten.
     """
     snapshots.date_run(conn, evaluation.today, run, whole_book=evaluation.open_followups is not None)
-    texts = _WarningTexts()
+    texts, term_texts = _WarningTexts(), _TermTexts()
     account_of, account_warnings = evaluation.account_of, evaluation.account_warnings
     accounts_ = {aid: (_fingerprint(texts, found), found) for aid, found in account_warnings.items()}
     contacts_: dict[int, tuple] = {}
@@ -117,23 +143,22 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
             found = found[: len(found) - len(shared)]
         else:
             aid = None
-        score, band, terms = health.score, health.band, health.terms
         figures = evaluation.figures(cid)
-        digest = _fingerprint(texts, found, score, band, aid, tuple(map(tuple, terms)), figures.plain())
-        contacts_[cid] = (digest, score, band, found, aid, terms, figures)
+        digest = _fingerprint(texts, found, aid, health.plain(), figures.plain())
+        contacts_[cid] = (digest, health, found, aid, figures)
 
     def account_row(aid, digest, found):
         return {"account_id": aid, "digest": digest, "warnings": texts(found)}
 
-    def contact_row(cid, digest, score, band, found, aid, terms, figures):
+    def contact_row(cid, digest, health, found, aid, figures):
         return {
             "contact_id": cid,
-            "score": score,
-            "band": band,
+            "score": health.score,
+            "band": health.band,
             "account_id": aid,
             "digest": digest,
             "warnings": texts(found),
-            "terms": _encode([term.to_json() for term in terms]),
+            "terms": term_texts(health.terms),  # the words made here, for the rows written
             **figures.columns(),
         }
 
@@ -149,7 +174,7 @@ def unstored(evaluation, *, words: bool = True) -> Callable[[int], tuple[results
     """A contact's conclusions from a run that stores nothing, as a stored row holds them: the result the screens
     read, and with `words` the texts of the health's terms and of every warning (the account's with the contact's
     own; "" without); None for a contact the run did not evaluate."""
-    texts = _WarningTexts()
+    texts, term_texts = _WarningTexts(), _TermTexts()
     health_of, warnings_of = evaluation.health, evaluation.warnings
 
     def of(contact_id: int) -> tuple[results.Result, str, str] | None:
@@ -160,6 +185,6 @@ def unstored(evaluation, *, words: bool = True) -> Callable[[int], tuple[results
         result = results.Result(health.score, health.band, len(found), evaluation.figures(contact_id))
         if not words:
             return result, "", ""
-        return result, _encode([term.to_json() for term in health.terms]), texts(found)
+        return result, term_texts(health.terms), texts(found)
 
     return of

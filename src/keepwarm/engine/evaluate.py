@@ -398,8 +398,6 @@ class _Run:
     state: str | None = None
     freeze: Freezer = field(default_factory=Freezer)  # every plugin reads what the others read: none may change it
     signals: dict[str, list[str]] = field(default_factory=dict)
-    #: Whether the run stores what it concludes (then every health's terms are written: worked out at once).
-    stores: bool = False
     #: Whether a cadence or warning plugin read the network (then its result may follow anyone's change).
     read_network: list[bool] = field(default_factory=lambda: [False])
 
@@ -456,7 +454,6 @@ def _evaluate(
     run = _Run(session, runtime, now, today, Freezer(copy=True)(runtime.rules.sections))  # the runtime's own stay
     if at is None:
         run.state = fingerprint(runtime, today)
-    run.stores = persist and not session.store.read_only
     with session.store.read() as conn:
         run.signals = runtime.host.note_signals(run.rules)
         inputs = _read_inputs(run, conn, None if contact_ids is None else set(contact_ids))
@@ -595,7 +592,7 @@ def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
     evaluation._failed, evaluation._silenced = failed, silenced
     for cid in targets:
         evaluation.health[cid] = contact_health(
-            stats[cid], warnings[cid], run.today, evaluation.interval_days(cid), run.runtime.health, explain=run.stores
+            stats[cid], warnings[cid], run.today, evaluation.interval_days(cid), run.runtime.health
         )
     return evaluation
 

@@ -8,7 +8,8 @@ gave, so a user can disagree with a number and see where it came from.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from ..api.kit import full_date
@@ -36,31 +37,45 @@ class HealthTerm(NamedTuple):
         }
 
 
+#: A term as a run works it out: key, label, points, maximum, and its words as plain values -- the name of
+#: their form (`_FORMS`) and what fills it. The words are made from them when read (`Health.terms`).
+Worked = tuple[str, str, float, float, tuple]
+
+
 class Health:
     """A score, its band, and the terms that explain it.
 
-    A whole-book run scores every contact, but a term's words are read only for
-    the contacts someone looks at: a contact's health therefore keeps what it
-    was computed from and writes its terms on first use, from the same shares
-    that made the score (see `_terms`).
+    A contact's health keeps its terms as worked out (`Worked`) and makes their
+    words on first read: a whole-book run scores every contact, but words are
+    read only for the contacts someone looks at and for the stored rows that
+    changed (engine/conclusions.py digests the worked terms, not their words).
     """
 
-    __slots__ = ("score", "band", "_terms", "_source")
+    __slots__ = ("score", "band", "_terms", "_worked")
 
-    def __init__(self, score: int, band: str, terms: tuple[HealthTerm, ...] = (), *, source: tuple | None = None):
+    def __init__(
+        self, score: int, band: str, terms: tuple[HealthTerm, ...] = (), *, worked: tuple[Worked, ...] | None = None
+    ):
         self.score = score
         self.band = band
-        self._terms = None if source is not None else tuple(terms)
-        self._source = source
+        self._terms = None if worked is not None else tuple(terms)
+        self._worked = worked
 
     @property
     def terms(self) -> tuple[HealthTerm, ...]:
         terms = self._terms
         if terms is None:
-            assert self._source is not None  # kept until the terms are written from it
-            terms = self._terms = tuple([HealthTerm._make(term) for term in _terms(*self._source, explain=True)])
-            self._source = None
+            assert self._worked is not None  # the words are made from it
+            terms = self._terms = tuple(
+                [HealthTerm(key, label, points, top, _words(facts)) for key, label, points, top, facts in self._worked]
+            )
         return terms
+
+    def plain(self) -> tuple:
+        """Plain values that make the score, the band and every term with its words (what a stored row's
+        digest is taken over): the worked terms, read without making words; else the terms given."""
+        worked = self._worked
+        return (self.score, self.band, worked if worked is not None else tuple([tuple(t) for t in self.terms]))
 
     def to_json(self) -> dict:
         return {"score": self.score, "band": self.band, "terms": [t.to_json() for t in self.terms]}
@@ -95,82 +110,62 @@ def contact_health(
     today: dt.date,
     interval_days: int,
     cfg: HealthSettings,
-    *,
-    explain: bool = False,
 ) -> Health:
-    """The score now; the words of its terms when they are first read, or now with `explain` (for a run
-    that stores them: one pass instead of two)."""
-    terms = _terms(stats, warnings, today, interval_days, cfg, explain=explain)
-    total = sum([t[2] for t in terms])
-    maximum = sum([t[3] for t in terms]) or 1.0
+    """The score now; the words of its terms when they are first read."""
+    worked = _terms(stats, warnings, today, interval_days, cfg)
+    total = sum([t[2] for t in worked])
+    maximum = sum([t[3] for t in worked]) or 1.0
     score = round(_clamp(total / maximum) * 100)
-    if explain:
-        return Health(score=score, band=band(score, cfg), terms=tuple([HealthTerm._make(t) for t in terms]))
-    return Health(score=score, band=band(score, cfg), source=(stats, warnings, today, interval_days, cfg))
+    return Health(score=score, band=band(score, cfg), worked=tuple(worked))
 
 
 def _terms(
-    stats: ContactStats,
-    warnings: Sequence[Warning],
-    today: dt.date,
-    interval_days: int,
-    cfg: HealthSettings,
-    *,
-    explain: bool,
-) -> list[tuple[str, str, float, float, str]]:
-    """(key, label, points, maximum, detail) of each term; the details only with `explain`.
+    stats: ContactStats, warnings: Sequence[Warning], today: dt.date, interval_days: int, cfg: HealthSettings
+) -> list[Worked]:
+    """Each term worked out (`Worked`): the one place the shares are, for the score and for its words alike.
 
-    The one place the shares are worked out, for the score and for its words alike: each term's
-    function gives its share (0..1) and, with `explain`, its words.
+    Each term's function gives its share (0..1) and its words as plain values; the weight
+    of a term is the setting of its key.
     """
     terms = []
-    for key, label, weight, share_of in (
-        ("recency", "Recency", cfg.recency, lambda: _recency(stats, today, interval_days, explain)),
-        ("frequency", "Touch rate", cfg.frequency, lambda: _frequency(stats, explain)),
-        ("reciprocity", "Reciprocity", cfg.reciprocity, lambda: _reciprocity(stats, cfg, explain)),
-        ("responsiveness", "Responsiveness", cfg.responsiveness, lambda: _responsiveness(stats, explain)),
-        ("sentiment", "Sentiment", cfg.sentiment, lambda: _sentiment(stats, explain)),
-        ("assessment", "Assessment", cfg.assessment, lambda: _assessment(stats, explain)),
-    ):
-        share, detail = share_of()
-        terms.append((key, label, share * weight, weight, detail))
+    for key, label, share_of in _TERMS:
+        weight = getattr(cfg, key)
+        share, facts = share_of(stats, today, interval_days, cfg)
+        terms.append((key, label, share * weight, weight, facts))
     if warnings:
-        penalty = min(cfg.max_warning_penalty, sum(w.severity for w in warnings) * cfg.warning_penalty)
-        detail = ""
-        if explain:
-            detail = f"{plural(len(warnings), 'open warning')}: " + ", ".join(sorted({spoken(w.key) for w in warnings}))
-        terms.append(("warnings", "Open warnings", -penalty, 0.0, detail))
+        penalty = min(cfg.max_warning_penalty, sum([w.severity for w in warnings]) * cfg.warning_penalty)
+        keys = _spoken_keys(frozenset({w.key for w in warnings}))
+        terms.append(("warnings", "Open warnings", -penalty, 0.0, ("warnings", len(warnings), keys)))
     return terms
 
 
-def _recency(stats: ContactStats, today: dt.date, interval_days: int, explain: bool) -> tuple[float, str]:
+@functools.lru_cache(maxsize=1024)
+def _spoken_keys(keys: frozenset[str]) -> tuple[str, ...]:
+    """Warnings' keys as they are read, sorted: a book's contacts share a few dozen sets of them."""
+    return tuple(sorted({spoken(key) for key in keys}))
+
+
+def _recency(stats: ContactStats, today: dt.date, interval_days: int, cfg: HealthSettings) -> tuple[float, tuple]:
     """Full points within the rhythm, none at three rhythms late."""
     if stats.last_touch is None:
-        return 0.0, "never touched" if explain else ""
-    days = (today - stats.last_touch.date()).days
-    ratio = days / max(1, interval_days)
+        return 0.0, ("never touched",)
+    day = stats.last_touch.date()
+    ratio = (today - day).days / max(1, interval_days)
     share = 1.0 if ratio <= 1 else max(0.0, min(1.0, 1 - (ratio - 1) / 2))
-    # The date, not "N days ago": the words are stored with the score and would change every day.
-    return (
-        share,
-        f"last touch on {full_date(stats.last_touch.date())} against a {interval_days}-day rhythm" if explain else "",
-    )
+    return share, ("last touch", day.toordinal(), interval_days)
 
 
-def _frequency(stats: ContactStats, explain: bool) -> tuple[float, str]:
+def _frequency(stats: ContactStats, today: dt.date, interval_days: int, cfg: HealthSettings) -> tuple[float, tuple]:
     if stats.touches_baseline == 0:
-        share = 0.6 if stats.touches_recent else 0.0
-        return share, f"{plural(stats.touches_recent, 'touch')} recently, no baseline yet" if explain else ""
+        return (0.6 if stats.touches_recent else 0.0), ("no baseline", stats.touches_recent)
     # ContactStats.rate_recent() and rate_baseline(), written out: this runs for every contact.
     recent = stats.touches_recent * 30 / stats.recent_days
     base = stats.touches_baseline * 30 / stats.baseline_days
     share = max(0.0, min(1.0, recent / base)) if base else 1.0
-    if not explain:
-        return share, ""
-    return share, f"{plural(round(recent, 1), 'touch')} a month recently against {number(round(base, 1))} before"
+    return share, ("rate", round(recent, 1), round(base, 1))
 
 
-def _reciprocity(stats: ContactStats, cfg: HealthSettings, explain: bool) -> tuple[float, str]:
+def _reciprocity(stats: ContactStats, today: dt.date, interval_days: int, cfg: HealthSettings) -> tuple[float, tuple]:
     touched = stats.inbound_recent + stats.outbound_recent
     if touched == 0:
         touched, inbound = stats.inbound_total + stats.outbound_total, stats.inbound_total
@@ -178,50 +173,101 @@ def _reciprocity(stats: ContactStats, cfg: HealthSettings, explain: bool) -> tup
     else:
         inbound, window = stats.inbound_recent, "recently"
     if touched == 0:
-        return 0.0, "no touches either way" if explain else ""
+        return 0.0, ("no touches",)
     share = max(0.0, min(1.0, inbound / touched / cfg.inbound_share_target))
-    return share, f"{inbound} of {plural(touched, 'touch')} {window} came from them" if explain else ""
+    return share, ("from them", inbound, touched, window)
 
 
-def _responsiveness(stats: ContactStats, explain: bool) -> tuple[float, str]:
+def _responsiveness(
+    stats: ContactStats, today: dt.date, interval_days: int, cfg: HealthSettings
+) -> tuple[float, tuple]:
     if not stats.asked_recent:
-        return 0.5, "no replies recorded recently" if explain else ""
-    share = stats.replied_recent / stats.asked_recent
-    if not explain:
-        return share, ""
-    detail = f"answered {stats.replied_recent} of {stats.asked_recent} recent outbound touches"
-    if stats.latency_recent_hours is not None:
-        detail += f", in {stats.latency_recent_hours:.0f} h on average"
-    return share, detail
+        return 0.5, ("no replies",)
+    return stats.replied_recent / stats.asked_recent, (
+        "answered",
+        stats.replied_recent,
+        stats.asked_recent,
+        stats.latency_recent_hours,
+    )
 
 
-def _sentiment(stats: ContactStats, explain: bool) -> tuple[float, str]:
+def _sentiment(stats: ContactStats, today: dt.date, interval_days: int, cfg: HealthSettings) -> tuple[float, tuple]:
     if stats.sentiment_recent is None:
-        return 0.5, "no mood recorded recently" if explain else ""
+        return 0.5, ("no mood",)
     share = max(0.0, min(1.0, (stats.sentiment_recent + 2) / 4))
-    if not explain:
-        return share, ""
-    detail = f"average mood {stats.sentiment_recent:+.1f} on a -2..+2 scale"
-    if stats.sentiment_baseline is not None:
-        detail += f" (before: {stats.sentiment_baseline:+.1f})"
-    return share, detail
+    return share, ("mood", stats.sentiment_recent, stats.sentiment_baseline)
 
 
-def _assessment(stats: ContactStats, explain: bool) -> tuple[float, str]:
+def _assessment(stats: ContactStats, today: dt.date, interval_days: int, cfg: HealthSettings) -> tuple[float, tuple]:
     latest = stats.latest_assessment
     if latest is None:
-        return 0.5, "not assessed yet" if explain else ""
+        return 0.5, ("not assessed",)
     mean = latest.mean()
-    share = _clamp((mean - 1) / 4)
-    if not explain:
-        return share, ""
-    detail = f"assessed {mean:.1f} of 5 on {latest.on.isoformat()}"
     previous = stats.previous_assessment
-    if previous is not None:
-        delta = mean - previous.mean()
-        trend = "up" if delta > 0.05 else "down" if delta < -0.05 else "steady"
-        detail += f", {trend} from {previous.mean():.1f}"
-    return share, detail
+    return _clamp((mean - 1) / 4), (
+        "assessed",
+        mean,
+        latest.on.toordinal(),
+        None if previous is None else previous.mean(),
+    )
+
+
+#: The terms of a contact's score, in order: key (also the name of its weight in the settings), label, share.
+_TERMS = (
+    ("recency", "Recency", _recency),
+    ("frequency", "Touch rate", _frequency),
+    ("reciprocity", "Reciprocity", _reciprocity),
+    ("responsiveness", "Responsiveness", _responsiveness),
+    ("sentiment", "Sentiment", _sentiment),
+    ("assessment", "Assessment", _assessment),
+)
+
+
+def _last_touch(day: int, interval_days: int) -> str:
+    # The date, not "N days ago": the words are stored with the score and would change every day.
+    return f"last touch on {full_date(dt.date.fromordinal(day))} against a {interval_days}-day rhythm"
+
+
+def _answered(replied: int, asked: int, latency: float | None) -> str:
+    detail = f"answered {replied} of {asked} recent outbound touches"
+    return detail if latency is None else f"{detail}, in {latency:.0f} h on average"
+
+
+def _mood(recent: float, baseline: float | None) -> str:
+    detail = f"average mood {recent:+.1f} on a -2..+2 scale"
+    return detail if baseline is None else f"{detail} (before: {baseline:+.1f})"
+
+
+def _assessed(mean: float, on: int, previous: float | None) -> str:
+    detail = f"assessed {mean:.1f} of 5 on {dt.date.fromordinal(on).isoformat()}"
+    if previous is None:
+        return detail
+    delta = mean - previous
+    trend = "up" if delta > 0.05 else "down" if delta < -0.05 else "steady"
+    return f"{detail}, {trend} from {previous:.1f}"
+
+
+#: The words of each form a term's function names, from the values it gives with the name.
+_FORMS: dict[str, Callable[..., str]] = {
+    "never touched": lambda: "never touched",
+    "last touch": _last_touch,
+    "no baseline": lambda touches: f"{plural(touches, 'touch')} recently, no baseline yet",
+    "rate": lambda recent, base: f"{plural(recent, 'touch')} a month recently against {number(base)} before",
+    "no touches": lambda: "no touches either way",
+    "from them": lambda inbound, touched, window: f"{inbound} of {plural(touched, 'touch')} {window} came from them",
+    "no replies": lambda: "no replies recorded recently",
+    "answered": _answered,
+    "no mood": lambda: "no mood recorded recently",
+    "mood": _mood,
+    "not assessed": lambda: "not assessed yet",
+    "assessed": _assessed,
+    "warnings": lambda count, keys: f"{plural(count, 'open warning')}: " + ", ".join(keys),
+}
+
+
+def _words(facts: tuple) -> str:
+    """A term's words, from what its function gave (`Worked`)."""
+    return _FORMS[facts[0]](*facts[1:])
 
 
 def account_health(members: Sequence[tuple[Health, str]], warnings: Sequence[Warning], cfg: HealthSettings) -> Health:

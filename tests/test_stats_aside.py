@@ -1,6 +1,6 @@
 """The windows' scans of the statistics, run beside the rest (engine/stats.py `_aside`).
 
-Over many contacts the recent and baseline windows and the recent notes are
+Over many contacts the all-time figures, the recent notes and the two windows are
 scanned on a second connection in a thread of their own, each read back as one
 JSON text, while the caller's connection reads the rest. These hold what that
 must not change: the real numbers come back exact (JSON as SQLite writes it
@@ -95,7 +95,7 @@ def test_a_whole_book_scans_its_windows_on_a_second_connection_beside_the_first(
     assert result[ada].latency_recent_hours == 1.235
     here = threading.get_ident()
     windows = [(thread, connection) for thread, connection, scan in seen if scan]
-    assert len(windows) == 3  # recent, baseline, notes
+    assert len(windows) == 4  # all-time figures, notes, recent, baseline
     assert all(thread != here and connection != mine for thread, connection in windows)
     assert any(scan is False and connection == mine for _, connection, scan in seen)  # the rest, read here
 
@@ -113,4 +113,4 @@ def test_a_few_contacts_or_a_write_scan_in_the_callers_connection(session):
     finally:
         stop()
     windows = [connection for _, connection, scan in seen if scan]
-    assert windows == [mine] * 3 + [writing] * 3
+    assert windows == [mine] * 4 + [writing] * 4

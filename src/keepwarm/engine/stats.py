@@ -8,7 +8,7 @@ the rows inside the recent and the baseline window, in contact order through
 from the recent notes, matched here (see `_note_signals`). Commitments and
 assessments have one query each. The queries are built with SQLAlchemy Core
 and their many rows fetched through the driver's own cursor (`plain_rows`);
-the windows' scans and the notes' come as one JSON text each, from a second
+the all-time figures', the windows' and the notes' scans come as one JSON text each, from a second
 connection while the first reads the rest (`begin`, `_aside`).
 """
 
@@ -32,6 +32,7 @@ from ..model import Assessment, Channel, Direction, Outcome, Purpose
 from ..model.entities import RESPONSE_HOURS_MAX
 from ..store.rows import constructed, plain_rows
 from ..store.schema import TOTAL_COUNTS, TOTAL_DATES, assessments, commitments, contact_totals, contacts, interactions
+from .readonly import ReadOnlyDict
 
 ACCESS_PROBLEMS = ("declined", "cancelled", "rescheduled", "no_show")
 WRITTEN = ("email", "letter", "text")
@@ -140,37 +141,42 @@ def _run(conn: Connection, kind: str, ids: list[int] | None, **params) -> Sequen
 ASIDE_FROM = 1_000
 
 
-def _aside(conn: Connection, ids: list[int] | None, queries: list[tuple[str, dict]]) -> Callable[[], list]:
+def _aside(conn: Connection, ids: list[int] | None, queries: list[tuple[str, dict]]) -> list[Callable[[], list]]:
     """Grouped scans run on a second connection in a thread of their own, while this one reads the rest.
 
     SQLite leaves Python's lock while it scans, so on a machine of two cores the
-    windows' scans (the largest part of a new day's reading) cost no time of
-    their own. Each scan comes back as one JSON text (`_as_json`): fetched
-    row by row, the thread would wait for the lock at every row while this
-    thread works, and gain nothing. The second connection's read begins after
-    this one's (which has read by then: its snapshot is taken), so it sees at
-    least what this one sees; a change written in between is a contact marked
-    changed, evaluated again by the next run. Inside a write, or for a few
-    contacts, the scans run here, in this connection.
+    scans (the largest part of a new day's reading) cost no time of their own.
+    Each comes back as one JSON text (`_as_json`): fetched row by row, the
+    thread would wait for the lock at every row while this thread works, and
+    gain nothing. The second connection's read begins after this one's (which
+    has read by then: its snapshot is taken), so it sees at least what this one
+    sees; a change written in between is a contact marked changed, evaluated
+    again by the next run. Inside a write, or for a few contacts, the scans run
+    here, in this connection.
 
-    Returns the function that waits for the rows, in the order of `queries`.
+    Returns, for each query in order, the function that waits for its rows (the scans run in that order).
     """
     writing = conn.get_execution_options().get("keepwarm_write", False)
     if writing or (ids is not None and len(ids) < ASIDE_FROM):
-        found = [_json_rows(conn, kind, ids, params) for kind, params in queries]
-        return lambda: found
+        return [partial(_json_rows, conn, kind, ids, params) for kind, params in queries]
     from concurrent.futures import ThreadPoolExecutor  # lazy for start-up: only runs over many contacts use it
 
     conn.execute(_FIRST_READ).all()  # this connection's snapshot taken before the other's
+    other = conn.engine.connect()
+    other.begin()
 
-    def scans() -> list:
-        with conn.engine.connect() as other, other.begin():
-            return [_json_rows(other, kind, ids, params) for kind, params in queries]
+    def scan(kind: str, params: dict, last: bool) -> list:
+        try:
+            return _json_rows(other, kind, ids, params)
+        finally:
+            if last:
+                other.close()
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwarm-stats")
-    future = pool.submit(scans)
+    last = len(queries) - 1
+    futures = [pool.submit(scan, kind, params, n == last) for n, (kind, params) in enumerate(queries)]
     pool.shutdown(wait=False)
-    return future.result
+    return [future.result for future in futures]
 
 
 _FIRST_READ = select(contacts.c.id).limit(1)
@@ -239,27 +245,26 @@ def begin(
     base_start = _naive(now - dt.timedelta(days=recent_days + baseline_days))
     signal_names = sorted((signals or {}).keys())
     ids = list(contact_ids) if contact_ids is not None else None
-    scans = [("recent", {"lo": recent_start}), ("baseline", {"lo": base_start, "hi": recent_start})]
-    if signal_names:
-        scans.append(("notes", {"lo": recent_start}))
-    windows = _aside(conn, ids, scans)
+    # In the order they are wanted: the notes' words are matched while the windows are scanned.
+    scans: list[tuple[str, dict]] = [("seen", {})] + ([("notes", {"lo": recent_start})] if signal_names else [])
+    scans += [("recent", {"lo": recent_start}), ("baseline", {"lo": base_start, "hi": recent_start})]
+    seen, *notes, recent, baseline = _aside(conn, ids, scans)
 
     def finish() -> dict[int, ContactStats]:
-        rows = _seen_and_totals(conn, ids, signal_names, recent_days, baseline_days)
+        rows = _seen_and_totals(seen(), signal_names, recent_days, baseline_days)
         _promises(conn, today, rows, ids)
         _assessments(conn, rows, ids)
-        recent, baseline, *notes = windows()
-        _store(rows, recent, _AT[RECENT_FIELDS])
-        _store(rows, baseline, _AT[BASELINE_FIELDS])
+        if signal_names:
+            assert signals is not None  # signal_names come from it
+            _note_signals(conn, rows, ids, recent_start, {name: signals[name] for name in signal_names}, notes[0]())
+        _store(rows, recent(), _AT[RECENT_FIELDS])
+        _store(rows, baseline(), _AT[BASELINE_FIELDS])
         means = _AT[MEAN_FIELDS]
         for values in rows.values():
             for k in means:
                 value = values[k]
                 if value is not None:
                     values[k] = round(float(value), 3)
-        if signal_names:
-            assert signals is not None  # signal_names come from it
-            _note_signals(conn, rows, ids, recent_start, {name: signals[name] for name in signal_names}, notes[0])
         return {cid: _built(values) for cid, values in rows.items()}
 
     return finish
@@ -274,14 +279,20 @@ _SIGNALS_AT, _SIGNAL_LAST_AT = _FIELD_NAMES.index("note_signals"), _FIELD_NAMES.
 _TEMPLATE = [None if f.default is MISSING else f.default for f in _FIELDS.values()]
 
 
+_NO_SIGNALS = ReadOnlyDict()
+
+
 def _built(values: list) -> ContactStats:
     """`ContactStats(**fields)`, each slot set in one C-level pass.
 
     The generated `__init__` of a frozen dataclass of 47 fields took longer
-    than the queries that fill it, for 10,000 contacts.
+    than the queries that fill it, for 10,000 contacts. The note signals'
+    mappings are made read-only here, where they are made: plugins read them
+    so, and the run's freezer has nothing left to copy (engine/readonly.py).
     """
-    if values[_SIGNALS_AT] is None:  # an untouched contact: the default factories' fresh dicts
-        values[_SIGNALS_AT], values[_SIGNAL_LAST_AT] = {}, {}
+    signals, last = values[_SIGNALS_AT], values[_SIGNAL_LAST_AT]
+    values[_SIGNALS_AT] = ReadOnlyDict(signals) if signals else _NO_SIGNALS
+    values[_SIGNAL_LAST_AT] = ReadOnlyDict(last) if last else _NO_SIGNALS
     stats = object.__new__(ContactStats)
     deque(map(object.__setattr__, repeat(stats), _FIELD_NAMES, values), maxlen=0)
     return stats
@@ -295,10 +306,9 @@ class _Parsed(dict):
         return moment
 
 
-def _seen_and_totals(
-    conn: Connection, ids: list[int] | None, signal_names: list[str], recent_days: int, baseline_days: int
-) -> dict[int, list]:
-    """Every contact, touched or not, with its all-time figures (from `contact_totals`, kept by triggers).
+def _seen_and_totals(seen: Sequence, signal_names: list[str], recent_days: int, baseline_days: int) -> dict[int, list]:
+    """Every contact, touched or not, with its all-time figures (the rows of the "seen" query: `contact_totals`,
+    kept by triggers).
 
     A touched contact (any interaction at all) gets every count. The dates
     come as the stored text and are parsed here, once per distinct value (a
@@ -309,7 +319,7 @@ def _seen_and_totals(
     dates = 4 + len(DATE_FIELDS)
     first_date, totals = _FIELD_NAMES.index(DATE_FIELDS[0]), _AT[TOTAL_FIELDS]
     parsed = _Parsed()
-    for r in _run(conn, "seen", ids):
+    for r in seen:
         values = rows[r[0]] = _TEMPLATE.copy()
         values[0:4] = r[0], recent_days, baseline_days, parsed[r[1]]
         if r[2]:

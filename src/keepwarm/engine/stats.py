@@ -152,13 +152,14 @@ def _aside(conn: Connection, ids: list[int] | None, queries: list[tuple[str, dic
     has read by then: its snapshot is taken), so it sees at least what this one
     sees; a change written in between is a contact marked changed, evaluated
     again by the next run. Inside a write, or for a few contacts, the scans run
-    here, in this connection.
+    here, in this connection, as plain rows (a one-contact run in a new process paid more for building and
+    compiling the JSON statements than for its scans).
 
     Returns, for each query in order, the function that waits for its rows (the scans run in that order).
     """
     writing = conn.get_execution_options().get("keepwarm_write", False)
     if writing or (ids is not None and len(ids) < ASIDE_FROM):
-        return [partial(_json_rows, conn, kind, ids, params) for kind, params in queries]
+        return [partial(_run, conn, kind, ids, **params) for kind, params in queries]
     from concurrent.futures import ThreadPoolExecutor  # lazy for start-up: only runs over many contacts use it
 
     conn.execute(_FIRST_READ).all()  # this connection's snapshot taken before the other's

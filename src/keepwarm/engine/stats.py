@@ -141,7 +141,7 @@ def _run(conn: Connection, kind: str, ids: list[int] | None, **params) -> Sequen
 ASIDE_FROM = 1_000
 
 
-def _aside(conn: Connection, ids: list[int] | None, queries: list[tuple[str, dict]]) -> list[Callable[[], list]]:
+def _aside(conn: Connection, ids: list[int] | None, queries: list[tuple[str, dict]]) -> list[Callable[[], Sequence]]:
     """Grouped scans run on a second connection in a thread of their own, while this one reads the rest.
 
     SQLite leaves Python's lock while it scans, so on a machine of two cores the

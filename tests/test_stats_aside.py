@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from contextlib import contextmanager
 
 from sqlalchemy import event
 
@@ -72,26 +73,26 @@ def test_inside_a_write_the_statistics_see_the_uncommitted_rows(session):
     assert after.touches_recent == 1 and after.note_signals == {"competitor": 1}
 
 
-def _scans(session):
-    """Each statement run: (its thread, its connection, whether it is one of the windows' JSON scans)."""
+@contextmanager
+def _statements(session):
+    """Each statement run meanwhile: (its thread, its connection, whether it is one of the scans' JSON)."""
     seen: list[tuple[int, int, bool]] = []
 
-    @event.listens_for(session.store.engine, "before_cursor_execute")
     def note(conn, cursor, statement, parameters, context, executemany):
         seen.append((threading.get_ident(), id(conn.connection.dbapi_connection), "json_group_array" in statement))
 
-    return seen, lambda: event.remove(session.store.engine, "before_cursor_execute", note)
+    event.listen(session.store.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(session.store.engine, "before_cursor_execute", note)
 
 
 def test_a_whole_book_scans_its_windows_on_a_second_connection_beside_the_first(session):
     ada = _book(session)
-    seen, stop = _scans(session)
-    try:
-        with session.store.read() as conn:
-            mine = id(conn.connection.dbapi_connection)
-            result = _compute(conn)
-    finally:
-        stop()
+    with _statements(session) as seen, session.store.read() as conn:
+        mine = id(conn.connection.dbapi_connection)
+        result = _compute(conn)
     assert result[ada].latency_recent_hours == 1.235
     here = threading.get_ident()
     windows = [(thread, connection) for thread, connection, scan in seen if scan]
@@ -102,16 +103,13 @@ def test_a_whole_book_scans_its_windows_on_a_second_connection_beside_the_first(
 
 def test_a_few_contacts_or_a_write_scan_in_the_callers_connection(session):
     ada = _book(session)
-    seen, stop = _scans(session)
-    try:
+    with _statements(session) as seen:
         with session.store.read() as conn:
             mine = id(conn.connection.dbapi_connection)
             _compute(conn, contact_ids=[ada])
         with session.store.write() as conn:
             writing = id(conn.connection.dbapi_connection)
             _compute(conn)
-    finally:
-        stop()
     here = threading.get_ident()
     assert {(thread, connection) for thread, connection, _ in seen} == {(here, mine), (here, writing)}
     assert not any(scan for *_, scan in seen)  # read as plain rows: no JSON to build for a few

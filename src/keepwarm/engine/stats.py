@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING
 from functools import cache, partial
 from itertools import accumulate, repeat
+from typing import Any
 
 from sqlalchemy import Connection, String, and_, bindparam, case, exists, func, select, type_coerce
 from sqlalchemy.ext.compiler import compiles
@@ -207,26 +208,10 @@ def _is_real(column) -> bool:
     return column.name in MEAN_FIELDS
 
 
-def compute(
-    conn: Connection,
-    now: dt.datetime,
-    today: dt.date,
-    *,
-    recent_days: int,
-    baseline_days: int,
-    signals: Mapping[str, list[str]] | None = None,
-    contact_ids: Iterable[int] | None = None,
-) -> dict[int, ContactStats]:
-    """Each contact's statistics (of `contact_ids`, else of every contact), their windows ending at `now`."""
-    return begin(
-        conn,
-        now,
-        today,
-        recent_days=recent_days,
-        baseline_days=baseline_days,
-        signals=signals,
-        contact_ids=contact_ids,
-    )()
+def compute(conn: Connection, now: dt.datetime, today: dt.date, **options: Any) -> dict[int, ContactStats]:
+    """Each contact's statistics (of `contact_ids`, else of every contact), their windows ending at `now`: `begin`'s,
+    finished at once (its keyword options)."""
+    return begin(conn, now, today, **options)()
 
 
 def begin(

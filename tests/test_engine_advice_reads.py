@@ -62,7 +62,7 @@ def _introduction(agenda_json: dict, cid: int) -> str:
 
 
 def test_one_touch_works_out_again_only_the_advice_that_read_what_changed(session, tmp_path, monkeypatch):
-    from keepwarm.engine import agenda as agenda_module
+    from keepwarm.engine import advisor as advisor_module
 
     questions: list[str] = []  # the kept network questions asked again
 
@@ -71,7 +71,7 @@ def test_one_touch_works_out_again_only_the_advice_that_read_what_changed(sessio
         questions.extend(texts)
         return current_answers(store, texts)
 
-    monkeypatch.setattr(agenda_module, "current_answers", answers)
+    monkeypatch.setattr(advisor_module, "current_answers", answers)
     ids = _book(session)
     asked = AdviceAsked()
     session.runtime.host.register_for_test(asked, "asked")

@@ -18,6 +18,7 @@ import pytest
 
 from keepwarm.api.types import to_json
 from keepwarm.calendar.advice import consult
+from keepwarm.engine import advisor as advisor_module
 from keepwarm.engine import agenda as agenda_module
 from keepwarm.engine import evaluate as engine
 from keepwarm.engine.agenda import _as_of, build_agenda
@@ -86,8 +87,8 @@ def test_an_agenda_as_of_another_day_is_worked_out_in_groups_and_equals_one_run_
     stored_before = _stored(book)
 
     monkeypatch.setattr(engine, "GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ADVICE_GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ALL_EXPECTED_FROM", 1)
+    monkeypatch.setattr(advisor_module, "ADVICE_GROUP", 12)
+    monkeypatch.setattr(advisor_module, "ALL_EXPECTED_FROM", 1)
     monkeypatch.setattr(agenda_module, "ADVICE_BATCH", 5)
     runs = _spy_runs(monkeypatch)
     agenda = build_agenda(book, on=day, advice=False)
@@ -142,8 +143,8 @@ def test_the_agenda_of_a_book_that_cannot_be_written_is_worked_out_in_groups_too
     read_only.__dict__["store"] = Store.open_read_only(book.db_path)
     assert read_only.store.read_only
     monkeypatch.setattr(engine, "GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ADVICE_GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ALL_EXPECTED_FROM", 1)
+    monkeypatch.setattr(advisor_module, "ADVICE_GROUP", 12)
+    monkeypatch.setattr(advisor_module, "ALL_EXPECTED_FROM", 1)
     runs = _spy_runs(monkeypatch)
     try:
         agenda = build_agenda(read_only, advice=False)
@@ -184,8 +185,8 @@ def test_a_calendar_dry_run_takes_the_advice_of_runs_over_groups_as_the_stored_o
     before = _stored(book)
 
     monkeypatch.setattr(engine, "GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ADVICE_GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ALL_EXPECTED_FROM", 1)
+    monkeypatch.setattr(advisor_module, "ADVICE_GROUP", 12)
+    monkeypatch.setattr(advisor_module, "ALL_EXPECTED_FROM", 1)
     runs = _spy_runs(monkeypatch)
     dry = consult(book, persist=False)
     dry.expect(ids)

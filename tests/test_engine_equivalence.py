@@ -210,11 +210,11 @@ def test_a_long_lived_book_gives_the_agenda_a_fresh_run_gives(machine_root, monk
     from keepwarm.engine import evaluate as engine
 
     if group is not None:  # whole-book runs and advice made of runs over groups of accounts, as on a large book
-        from keepwarm.engine import agenda
+        from keepwarm.engine import advisor
 
         monkeypatch.setattr(engine, "GROUP", group)
-        monkeypatch.setattr(agenda, "ADVICE_GROUP", group)
-        monkeypatch.setattr(agenda, "ALL_EXPECTED_FROM", 1)
+        monkeypatch.setattr(advisor, "ADVICE_GROUP", group)
+        monkeypatch.setattr(advisor, "ALL_EXPECTED_FROM", 1)
 
     monkeypatch.setattr(paths, "user_rules_dir", lambda: Path(_tmp_root()) / "current-rules")
     Book.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None,

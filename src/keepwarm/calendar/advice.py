@@ -46,11 +46,11 @@ class Consultation:
 
 def consult(session: Session, *, persist: bool) -> Consultation:
     """The agenda's own advice for the calendar: the stored results brought up to date first (only what
-    changed), warnings as stored, tips and suggestions kept while what they read holds (`engine.agenda.Advisor`).
+    changed), warnings as stored, tips and suggestions kept while what they read holds (`engine.advisor.Advisor`).
     A dry run, or a book that cannot be written, takes the results and advice of runs as of now that store
     nothing, the contacts still expected a group of the book at a time (`engine.unstored`)."""
     # lazy for start-up: the engine and its plugins load only when a run is needed
-    from ..engine.agenda import Advisor
+    from ..engine.advisor import Advisor
     from ..engine.evaluate import refresh  # lazy for start-up
     from ..engine.unstored import Unstored  # lazy for start-up, as the engine's run
 

@@ -221,7 +221,7 @@ class WatchedNetwork:
     A result that read the whole network may change with anyone's change, so the
     stored results say so, and the next run after any change evaluates the whole
     book (built-in cadence and warning rules never read it; suggesters do, through
-    a `TrackedNetwork` per contact that notes what they read: engine/agenda.Advisor).
+    a `TrackedNetwork` per contact that notes what they read: engine/advisor.Advisor).
     """
 
     __slots__ = ("target", "_read")

@@ -9,7 +9,7 @@ plugin reads `contacts` or iterates `stats` itself.
 
 What one contact's advice read of it is recorded (`TrackedNetwork`, `Reads`):
 each question asked, with a digest of its answer, so that the advice can be
-kept while those answers stay the same (engine/agenda.Advisor asks them again,
+kept while those answers stay the same (engine/advisor.Advisor asks them again,
 once each: `current_answers`). Anything else read of it (`contacts`, `stats`,
 `others`) makes the advice depend on the whole book.
 """

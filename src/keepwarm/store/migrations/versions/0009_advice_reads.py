@@ -12,7 +12,7 @@ Now:
 - the questions its advice asked of the network are kept (`advice_questions`:
   the question, and the digest of the answer it had), and each contact lists the
   ones it read (`contact_snapshots.advice_reads`); the advice is kept while those
-  answers are the same when asked again (engine/agenda.Advisor);
+  answers are the same when asked again (engine/advisor.Advisor);
 - what changed since the kept questions were last known to hold (`advice_changes`:
   the contacts marked, and whether any name, title, interest, tag or account
   changed), so that only the questions that read it are asked again.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pytest
 
 from keepwarm.api.types import to_json
+from keepwarm.engine import advisor as advisor_module
 from keepwarm.engine import agenda as agenda_module
 from keepwarm.engine import evaluate as engine
 from keepwarm.engine.agenda import build_agenda
@@ -55,8 +56,8 @@ def test_advice_worked_out_a_group_at_a_time_is_the_whole_books(book, monkeypatc
     assert any(s["key"] == "introduction" for advice in want.values() for s in advice["suggestions"])
 
     monkeypatch.setattr(engine, "GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ADVICE_GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ALL_EXPECTED_FROM", 1)
+    monkeypatch.setattr(advisor_module, "ADVICE_GROUP", 12)
+    monkeypatch.setattr(advisor_module, "ALL_EXPECTED_FROM", 1)
     monkeypatch.setattr(agenda_module, "ADVICE_BATCH", 5)
     runs: list[list[int] | None] = []
     real = engine._evaluate
@@ -123,8 +124,8 @@ def test_each_groups_run_is_let_go_before_the_next_group_is_read(book, monkeypat
 
     _touched(book)
     monkeypatch.setattr(engine, "GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ADVICE_GROUP", 12)
-    monkeypatch.setattr(agenda_module, "ALL_EXPECTED_FROM", 1)
+    monkeypatch.setattr(advisor_module, "ADVICE_GROUP", 12)
+    monkeypatch.setattr(advisor_module, "ALL_EXPECTED_FROM", 1)
     before: list[list[bool]] = []  # at each advice run's start: whether each earlier one is still alive
     runs: list[weakref.ref] = []
     real = engine._evaluate

@@ -84,7 +84,7 @@ def _send(session: Session, found: digests.Digest, fmt: str, to, mailer: str | N
         mail = delivery.message(
             to=to,
             sender=delivery.sender(session.settings.me),
-            subject=f"keepwarm, {found.day}: {found.headline}",
+            subject=found.subject,
             body=_body(found, fmt),
             now=session.now,
         )

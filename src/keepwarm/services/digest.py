@@ -89,6 +89,11 @@ class Digest:
         return f"{count} for today, {self.late} of them late."
 
     @property
+    def subject(self) -> str:
+        """A mail's subject: short enough for one header line (a folded one read back with a space before it)."""
+        return f"keepwarm {self.today.day} {self.today:%b}: {self.headline}"
+
+    @property
     def day(self) -> str:
         return f"{self.today:%A} {self.today.day} {self.today:%B %Y}"
 

@@ -240,3 +240,36 @@ def test_notify_and_mail_together(day, bin_dir):
     result = day("digest", "--notify", "--mail", "ada@example.org")
     assert result.exit_code == 0, result.stderr
     assert notifier.ran and parsed(sendmail.stdin)["To"] == "ada@example.org"
+
+
+def test_on_a_terminal_it_says_what_it_sent(day, bin_dir):
+    """Run as a program whose standard output is a terminal (a pseudo-terminal): one line says what was sent."""
+    import pty
+    import subprocess
+    import sys
+
+    notifier = Fake(bin_dir, "notify-send")
+    main, child = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "keepwarm", "digest", "--notify"],
+            stdout=child, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=120, check=False,
+        )
+        os.close(child)
+        child = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal's other end is closed: everything was read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main)
+        if child != -1:
+            os.close(child)
+    assert done.returncode == 0, done.stderr
+    assert shown.decode() == "3 follow-ups for today, 2 of them late. Shown as a notification.\r\n"
+    assert notifier.ran

@@ -9,6 +9,7 @@ The clock is the fixed one of the tests: Sunday 22 November 2026, 09:00 UTC.
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import os
@@ -163,7 +164,7 @@ def parsed(raw: bytes) -> email.message.EmailMessage:
 
 
 def test_mail_pipes_one_rfc5322_message_through_sendmail_t(day, home, bin_dir):
-    write_config(home, **{"": {"me": ["me@example.org"]}})
+    write_config(home, **{"": {"me": ["me@example.org"], "timezone": "Europe/Berlin"}})
     sendmail = Fake(bin_dir, "sendmail")
     result = day("digest", "--mail", "ada@example.org")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
@@ -174,6 +175,7 @@ def test_mail_pipes_one_rfc5322_message_through_sendmail_t(day, home, bin_dir):
     assert mail["From"] == "me@example.org"
     assert mail["Subject"] == "keepwarm 22 Nov: 3 follow-ups for today, 2 of them late."
     assert mail["Date"].datetime == FIXED_NOW
+    assert mail["Date"].datetime.utcoffset() == dt.timedelta(hours=1)  # written in the user's zone
     assert mail["Message-ID"].endswith("@example.org>")
     assert mail["Auto-Submitted"] == "auto-generated"
     assert mail.get_content_type() == "text/plain"

@@ -86,7 +86,7 @@ def _send(session: Session, found: digests.Digest, fmt: str, to, mailer: str | N
             sender=delivery.sender(session.settings.me),
             subject=found.subject,
             body=_body(found, fmt),
-            now=session.now,
+            now=session.now.astimezone(session.tz),
         )
         delivery.send_mail(mailer, mail)
         done.append(f"mailed to {to.addr_spec}")

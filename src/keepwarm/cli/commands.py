@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("dashboard",),
         "Touches against plan, key stakeholders on cadence, overdue items, inbound share, health and trend.",
     ),
+    "digest": (("digest",), "Today's short list (who, why, one suggestion each), for cron or a systemd timer."),
     "demo": (("io",), "Load the example data set, dated around today, into its own database (demo.db)."),
     "dev": (("dev",), "Developer tools (synthetic data)."),
     "doctor": (

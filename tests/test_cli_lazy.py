@@ -51,7 +51,7 @@ def test_help_lists_every_command_without_importing_them(tmp_path):
     assert heavy == []
     listed = [line.split()[0] for line in text.split("Commands:")[1].splitlines() if line.strip()]
     assert listed == sorted(set(COMMANDS) - HIDDEN)
-    assert any(re.fullmatch(r"  contact +Add, list, show, edit and remove contacts\.", line) for line in text.splitlines())
+    assert any(re.fullmatch(r"  contact +Add, list, show, edit, merge and remove contacts\.", line) for line in text.splitlines())
     assert not (tmp_path / "home").exists() and not (tmp_path / "x.db").exists()
 
 

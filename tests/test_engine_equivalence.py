@@ -1,8 +1,8 @@
 """The agenda a long-lived book gives equals the one a from-scratch run gives, whatever happened before.
 
 Hypothesis drives a book through random sequences of edits, touches, promises,
-follow-up actions, assessments, rule changes, plugins turned off and on, and
-clock moves. After each step the agenda of the book as it is (built by the
+follow-up actions, assessments, merges of two contacts, rule changes, plugins
+turned off and on, and clock moves. After each step the agenda of the book as it is (built by the
 engine the way the app and the CLI build it, with whatever the earlier runs
 stored) is compared with the agenda of a copy of the database opened by a new
 session with nothing stored by a run (snapshots and marks cleared), at the same
@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from keepwarm.services import actions
+from keepwarm.services.merge import merge_contacts
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.model import Assessment, Commitment, Contact
 from keepwarm.home.session import Session
@@ -143,6 +144,15 @@ class Book(RuleBasedStateMachine):
                 followups.dismiss_followup(conn, item.id, self.now)
             else:
                 followups.snooze_followup(conn, item.id, self.now.date() + dt.timedelta(days=3), self.now)
+
+    @rule(keep=st.integers(0, 5), other=st.integers(0, 5))
+    def merge(self, keep, other) -> None:
+        """Two contacts found to be one person: the second's history, follow-ups and fields become the first's."""
+        first, second = self.contacts[keep], self.contacts[other]
+        if first == second:
+            return
+        merge_contacts(self.book, first, second)
+        self.contacts = [first if cid == second else cid for cid in self.contacts]
 
     @rule(hours=st.sampled_from([1, 5, 24, 24 * 3, 24 * 40]))
     def time_passes(self, hours) -> None:

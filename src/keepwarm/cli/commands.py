@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         ("calendar",),
         "Keep a CalDAV calendar (Nextcloud, Radicale, iCloud, Fastmail) in step with your follow-ups.",
     ),
-    "contact": (("contacts",), "Add, list, show, edit and remove contacts."),
+    "contact": (("contacts", "merging"), "Add, list, show, edit, merge and remove contacts."),
     "correspondents": (("sources",), "People you write to or meet who are not contacts yet: add or ignore them."),
     "dashboard": (
         ("dashboard",),

@@ -125,7 +125,7 @@ def _validated(data: dict) -> Contact:
 
 @cli.group()
 def contact() -> None:
-    """Add, list, show, edit and remove contacts."""
+    """Add, list, show, edit, merge and remove contacts."""
 
 
 def _answer(question: str) -> bool | None:

@@ -46,13 +46,17 @@ def backup_command(session: Session, file: Path | None, force: bool, as_json: bo
     )
 
 
+def _label(finding) -> str:
+    return "ok" if finding.ok else "MAYBE" if finding.maybe else "PROBLEM"
+
+
 @cli.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @pass_session
 def doctor_command(session: Session, as_json: bool) -> None:
     """Check the database (integrity, schema version), file permissions, rules and plugins; say how to fix each problem.
 
-    Changes nothing. Exits 1 when it finds a problem.
+    Lists contacts who may be one person, with the command that merges them. Changes nothing. Exits 1 when it finds a problem (contacts who may be one person are not counted as one).
     """
     try:
         safe_mode = session.safe_mode
@@ -63,10 +67,12 @@ def doctor_command(session: Session, as_json: bool) -> None:
         emit_json(report.to_json())
     else:
         for finding in report.findings:
-            click.echo(f"{'ok' if finding.ok else 'PROBLEM':<8} {finding.check:<12} {finding.message}")
+            click.echo(f"{_label(finding):<8} {finding.check:<12} {finding.message}")
             if finding.fix:
                 click.echo(f"{'':<8} {'':<12} fix: {finding.fix}")
         problems = report.problems()
-        click.echo(f"\n{plural(len(problems), 'problem')} found." if problems else "\nAll good.")
+        maybe = sum(1 for f in report.findings if f.maybe)
+        more = f" ({plural(maybe, 'thing')} to look at)" if maybe else ""
+        click.echo(f"\n{plural(len(problems), 'problem')} found{more}." if problems else f"\nAll good{more}.")
     if not report.ok:
         raise SystemExit(1)

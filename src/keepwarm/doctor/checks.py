@@ -24,6 +24,7 @@ from ..store import backups, readonly
 from ..store.database import check_file, connect_read_only, inspect_read_only
 from ..store.migrate import HEAD
 from ..text.wording import plural
+from .duplicates import check_duplicates
 from .findings import Finding, Report
 from .followups import check_followups
 
@@ -379,6 +380,7 @@ def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -
     report.findings += check_backups(db_path, backup_dir)
     report.findings += check_plugin_folder()
     report.findings += check_leftovers(db_path, backup_dir)
+    report.findings += check_duplicates(db_path)
     plugin_findings, host = check_rules_and_plugins(safe_mode)
     report.findings += plugin_findings
     report.findings += check_followups(db_path, host)

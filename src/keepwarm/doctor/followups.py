@@ -10,7 +10,6 @@ rest of the doctor, this only reads (the database is opened read-only).
 
 from __future__ import annotations
 
-import shlex
 import sqlite3
 from pathlib import Path
 
@@ -19,15 +18,9 @@ from ..home import paths
 from ..store.database import check_file, connect_read_only
 from ..store.followups import MAX_REASON, NO_REASON
 from ..text.wording import noun, plural
-from .findings import Finding
+from .findings import Finding, command_line
 
 MANUAL = "manual"
-
-
-def _command(db_path: Path, *words: str) -> str:
-    """A keepwarm command line for this database (with --db when it is not the default one)."""
-    db = [] if db_path.resolve() == paths.default_db_path().resolve() else ["--db", str(db_path)]
-    return shlex.join(["keepwarm", *db, *words])
 
 
 def check_followups(db_path: Path, host) -> list[Finding]:
@@ -63,7 +56,7 @@ def check_followups(db_path: Path, host) -> list[Finding]:
                 False,
                 f"{plural(count, 'follow-up')} made by {source} {noun(count, 'has')} no "
                 f"usable reason (shown as {NO_REASON!r}; a backup holding them cannot be restored)",
-                _command(db_path, "followup", "repair"),
+                command_line(db_path, "followup", "repair"),
             )
         )
     found += _untended(db_path, waiting, host)
@@ -96,7 +89,7 @@ def _untended(db_path: Path, waiting: list[tuple[str, int]], host) -> list[Findi
                 "followups",
                 False,
                 f"plugin {source} {why}: its {plural(count, 'open follow-up')} will never be closed by it",
-                other + _command(db_path, "followup", "close", "--source", source),
+                other + command_line(db_path, "followup", "close", "--source", source),
             )
         )
     return found

@@ -1,0 +1,84 @@
+"""`keepwarm contact merge`: two contacts who are one person made one, after saying what that does."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import UserError
+from ..home.session import Session
+from ..services.merge import Merge, merge_contacts
+from ..store import contacts as repo
+from ..text.wording import one_line, plural, spoken
+from .contacts import _answer, contact, pass_session
+from .output import emit_json
+
+_TABLES = {
+    "interactions": "interaction",
+    "commitments": "promise",
+    "followups": "follow-up",
+    "assessments": "assessment",
+}
+
+
+def describe(merge: Merge) -> list[str]:
+    """What the merge does, a line each: what moves, what the second fills in, what of the second is not kept."""
+    lines = []
+    order = [*_TABLES, *sorted(set(merge.moved.rows) - _TABLES.keys())]
+    moved = [
+        plural(merge.moved.rows[table], _TABLES.get(table, table.replace("_", " ").rstrip("s")))
+        for table in order
+        if table in merge.moved.rows
+    ]
+    lines.append(f"  moves {', '.join(moved)}" if moved else "  moves no history (the second contact has none)")
+    if merge.filled:
+        lines.append(f"  adds from #{merge.gone}: {', '.join(spoken(f) for f in merge.filled)}")
+    for name, kept, other in merge.conflicts:
+        lines.append(f"  keeps {spoken(name)} {one_line(kept)!r}; #{merge.gone} has {one_line(other)!r}, not kept")
+    if merge.moved.dismissed:
+        lines.append(
+            f"  dismisses {plural(merge.moved.dismissed, 'follow-up')} of #{merge.gone} that #{merge.keep} "
+            "has from the same rule"
+        )
+    for table, n in merge.moved.dropped.items():
+        lines.append(
+            f"  drops {n} {table.replace('_', ' ')} row(s) that would repeat #{merge.keep}'s or join it to itself"
+        )
+    return lines
+
+
+@contact.command("merge")
+@click.argument("keep_ref", metavar="KEEP")
+@click.argument("gone_ref", metavar="OTHER")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--dry-run", is_flag=True, help="Say what the merge would do; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was (or would be) done as JSON.")
+@pass_session
+def contact_merge(session: Session, keep_ref: str, gone_ref: str, yes: bool, dry_run: bool, as_json: bool) -> None:
+    """Make OTHER part of KEEP: its history, promises, follow-ups, notes and links move to KEEP, its e-mails,
+    phones and tags are added, and OTHER is removed. Where both have a value, KEEP's is kept (each named first)."""
+    with session.store.read() as conn:
+        keep, gone = repo.resolve_contact(conn, keep_ref), repo.resolve_contact(conn, gone_ref)
+    plan = merge_contacts(session, keep, gone, dry_run=True)
+    if dry_run:
+        if as_json:
+            emit_json(plan.to_json())
+        else:
+            click.echo(f"Would merge #{gone} {one_line(plan.gone_name)} into #{keep} {one_line(plan.contact.name)}:")
+            click.echo("\n".join(describe(plan)))
+        return
+    if not yes:
+        # Ask outside any transaction: a prompt must not hold the write lock.
+        click.echo(f"Merging #{gone} {one_line(plan.gone_name)} into #{keep} {one_line(plan.contact.name)}:", err=True)
+        click.echo("\n".join(describe(plan)), err=True)
+        answer = _answer(f"Merge #{gone} into #{keep} and remove #{gone}?")
+        if answer is None:
+            raise UserError("contact merge: not merged (no answer; pass --yes to merge without asking)")
+        if not answer:
+            raise click.Abort()
+    done = merge_contacts(session, keep, gone)
+    if as_json:
+        emit_json(done.to_json())
+        return
+    click.echo(f"Merged #{gone} {one_line(done.gone_name)} into #{keep} {one_line(done.contact.name)}")
+    if yes:
+        click.echo("\n".join(describe(done)))

@@ -1,0 +1,117 @@
+"""Two contacts who are one person, made one (the CLI's `contact merge`, the app's merge).
+
+The first contact stays and takes the second's history (store/merge.py). Its
+fields are the first's where it has a value; the second fills the blanks; lists
+(e-mails, phones, tags, dates, interests, ...) are joined; the notes of both are
+kept; a do-not-contact on either stays. Where both have a different value the
+first's is kept and the second's is named in the result, so that nothing is
+dropped unseen: the command prints it, and asks before it writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import UserError
+from ..home.session import Session
+from ..model import Contact, SocialStyle
+from ..store import contacts as people
+from ..store.merge import Moved, move_history
+from .operations import reschedule
+
+#: Fields with one value: the first contact's wins, the second's fills a blank.
+_SINGLE = ("account", "title", "role", "style", "preferred_channel", "best_time", "tier", "stage", "owner")
+#: Fields that are lists: the second's items are added after the first's.
+_LISTS = ("emails", "phones", "addresses", "urls", "motivations", "interests", "dates", "tags")
+#: What counts as "no value" for a single field (tier and stage always have one).
+_BLANK = (None, "", SocialStyle.UNKNOWN)
+
+
+@dataclass
+class Merge:
+    """What a merge did (or, dry, would do)."""
+
+    keep: int
+    gone: int
+    contact: Contact  # the first contact as it is after the merge
+    gone_name: str
+    filled: list[str] = field(default_factory=list)  # fields the second gave where the first had none
+    conflicts: list[tuple[str, str, str]] = field(default_factory=list)  # (field, kept, not kept)
+    moved: Moved = field(default_factory=Moved)
+    written: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "kept": self.keep,
+            "merged": self.gone,
+            "merged_name": self.gone_name,
+            "contact": self.contact.model_dump(mode="json"),
+            "filled": self.filled,
+            "conflicts": [{"field": f, "kept": kept, "not_kept": other} for f, kept, other in self.conflicts],
+            "moved": self.moved.rows,
+            "dismissed_followups": self.moved.dismissed,
+            "dropped": self.moved.dropped,
+            "written": self.written,
+        }
+
+
+def _shown(value: object) -> str:
+    return str(getattr(value, "value", value))
+
+
+def merged_contact(first: Contact, second: Contact) -> tuple[Contact, list[str], list[tuple[str, str, str]]]:
+    """The first contact with the second's values added (see the module's docstring), the fields the second
+    filled, and the fields where both had a different value (the first's kept)."""
+    values = first.model_dump()
+    filled: list[str] = []
+    conflicts: list[tuple[str, str, str]] = []
+    for name in _SINGLE:
+        mine, theirs = getattr(first, name), getattr(second, name)
+        if theirs in _BLANK or theirs == mine:
+            continue
+        if mine in _BLANK:
+            values[name] = theirs
+            filled.append(name)
+        else:
+            conflicts.append((name, _shown(mine), _shown(theirs)))
+    for name in _LISTS:
+        mine, theirs = getattr(first, name), getattr(second, name)
+        added = [item for item in theirs if item not in mine]
+        if added:
+            values[name] = [*mine, *added]
+            filled.append(name)
+    if second.do_not_contact and not first.do_not_contact:
+        values["do_not_contact"] = True
+        filled.append("do_not_contact")
+    if second.notes.strip() and second.notes.strip() not in first.notes:
+        values["notes"] = f"{first.notes.rstrip()}\n\n{second.notes.strip()}" if first.notes.strip() else second.notes
+        filled.append("notes")
+    # Validated again: e-mails and tags that differ only in case become one, as on any edit.
+    return Contact.model_validate(values), filled, conflicts
+
+
+class _Dry(Exception):
+    """Raised inside the write to roll it back: a dry run does everything but keep it."""
+
+
+def merge_contacts(session: Session, keep: int, gone: int, *, dry_run: bool = False) -> Merge:
+    """Make `gone` part of `keep` in one transaction (or, `dry_run`, say what that would do and write nothing)."""
+    if keep == gone:
+        raise UserError(f"contact merge: a contact cannot be merged with itself (both are #{keep})")
+    result: Merge | None = None
+    try:
+        with session.store.write() as conn:
+            first, second = people.get_contact(conn, keep), people.get_contact(conn, gone)
+            contact, filled, conflicts = merged_contact(first, second)
+            moved = move_history(conn, keep, gone, session.now)
+            people.delete_contact(conn, gone)  # its own e-mails and the rest go with it, before the first takes them
+            people.update_contact(conn, keep, contact, session.now)
+            result = Merge(keep, gone, contact, second.name, filled, conflicts, moved, written=not dry_run)
+            if dry_run:
+                raise _Dry
+    except _Dry:
+        pass
+    assert result is not None
+    if result.written:
+        reschedule(session, [keep])  # the rules schedule what comes next for the one person
+    return result

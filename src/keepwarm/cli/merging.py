@@ -6,44 +6,11 @@ import click
 
 from ..errors import UserError
 from ..home.session import Session
-from ..services.merge import Merge, merge_contacts
+from ..services.merge import describe, merge_contacts
 from ..store import contacts as repo
-from ..text.wording import one_line, plural, spoken
+from ..text.wording import one_line
 from .contacts import _answer, contact, pass_session
 from .output import emit_json
-
-_TABLES = {
-    "interactions": "interaction",
-    "commitments": "promise",
-    "followups": "follow-up",
-    "assessments": "assessment",
-}
-
-
-def describe(merge: Merge) -> list[str]:
-    """What the merge does, a line each: what moves, what the second fills in, what of the second is not kept."""
-    lines = []
-    order = [*_TABLES, *sorted(set(merge.moved.rows) - _TABLES.keys())]
-    moved = [
-        plural(merge.moved.rows[table], _TABLES.get(table, table.replace("_", " ").rstrip("s")))
-        for table in order
-        if table in merge.moved.rows
-    ]
-    lines.append(f"  moves {', '.join(moved)}" if moved else "  moves no history (the second contact has none)")
-    if merge.filled:
-        lines.append(f"  adds from #{merge.gone}: {', '.join(spoken(f) for f in merge.filled)}")
-    for name, kept, other in merge.conflicts:
-        lines.append(f"  keeps {spoken(name)} {one_line(kept)!r}; #{merge.gone} has {one_line(other)!r}, not kept")
-    if merge.moved.dismissed:
-        lines.append(
-            f"  dismisses {plural(merge.moved.dismissed, 'follow-up')} of #{merge.gone} that #{merge.keep} "
-            "has from the same rule"
-        )
-    for table, n in merge.moved.dropped.items():
-        lines.append(
-            f"  drops {n} {table.replace('_', ' ')} row(s) that would repeat #{merge.keep}'s or join it to itself"
-        )
-    return lines
 
 
 @contact.command("merge")

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import UserError
+from ..errors import Ambiguous, UserError
 from ..home.session import Session
 from ..model import Contact, SocialStyle
 from ..store import contacts as people
 from ..store.merge import Moved, move_history
+from ..text.wording import one_line, plural, spoken
 from .operations import reschedule
 
 #: Fields with one value: the first contact's wins, the second's fills a blank.
@@ -115,3 +116,54 @@ def merge_contacts(session: Session, keep: int, gone: int, *, dry_run: bool = Fa
     if result.written:
         reschedule(session, [keep])  # the rules schedule what comes next for the one person
     return result
+
+
+_TABLES = {
+    "interactions": "interaction",
+    "commitments": "promise",
+    "followups": "follow-up",
+    "assessments": "assessment",
+}
+
+
+def describe(merge: Merge) -> list[str]:
+    """What the merge does, a line each: what moves, what the second fills in, what of the second is not kept."""
+    lines = []
+    order = [*_TABLES, *sorted(set(merge.moved.rows) - _TABLES.keys())]
+    moved = [
+        plural(merge.moved.rows[table], _TABLES.get(table, table.replace("_", " ").rstrip("s")))
+        for table in order
+        if table in merge.moved.rows
+    ]
+    lines.append(f"  moves {', '.join(moved)}" if moved else "  moves no history (the second contact has none)")
+    if merge.filled:
+        lines.append(f"  adds from #{merge.gone}: {', '.join(spoken(f) for f in merge.filled)}")
+    for name, kept, other in merge.conflicts:
+        lines.append(f"  keeps {spoken(name)} {one_line(kept)!r}; #{merge.gone} has {one_line(other)!r}, not kept")
+    if merge.moved.dismissed:
+        lines.append(
+            f"  dismisses {plural(merge.moved.dismissed, 'follow-up')} of #{merge.gone} that #{merge.keep} "
+            "has from the same rule"
+        )
+    for table, n in merge.moved.dropped.items():
+        lines.append(
+            f"  drops {n} {table.replace('_', ' ')} row(s) that would repeat #{merge.keep}'s or join it to itself"
+        )
+    return lines
+
+
+def other_contact(session: Session, keep: int, text: str) -> int:
+    """The contact `text` names (an id or a name) to merge into `keep`: a name that `keep` shares with one other
+    contact (the usual case: the same person twice) names that other one."""
+    with session.store.read() as conn:
+        try:
+            found = people.resolve_contact(conn, text)
+        except Ambiguous as exc:
+            others = [line.split("\t") for line in exc.candidates if int(line.split("\t")[0]) != keep]
+            if len(others) != 1:
+                shown = "; ".join(f"#{' '.join(parts)}" for parts in others[:5])
+                raise UserError(f"{exc.message}: {shown}") from None
+            found = int(others[0][0])
+    if found == keep:
+        raise UserError("that is this contact: name the other one (its id or name)")
+    return found

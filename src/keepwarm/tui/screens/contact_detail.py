@@ -5,7 +5,10 @@ record in a worker and comes back to the refreshed view. The form is built,
 hidden, once the view is painted, so that `e` only shows it: building its
 fifty widgets took the UI thread most of a second, during which a second `e`
 waited to be typed into the Name field. `p`, `k` and `P` add, keep and edit
-the contact's promises (the app's dialogs, the CLI's core functions).
+the contact's promises (the app's dialogs, the CLI's core functions). `M` merges
+another contact who is the same person into this one, `D` deletes this one: each
+says what it will do and asks first (the core functions of `contact merge` and
+`contact rm`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...model import Contact
-from ...services import operations, queries
+from ...services import merge, operations, queries
 from ...store.contacts import describe
 from ...text.wording import plural
 from ..keys import typing_starts_now
@@ -32,6 +35,7 @@ from ..screen_views import ContactView, Profile
 from ..views import Health
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.contact_form import ContactForm
+from ..widgets.contact_ref import ContactRefScreen
 from .base import DataScreen
 
 
@@ -184,6 +188,15 @@ class ContactScreen(DataScreen):
         Binding("p", "add_promise", "Promise", id="contact.promise", tooltip="Record a promise, yours or theirs"),
         Binding("k", "keep_promise", "Kept", id="contact.keep", tooltip="Mark an open promise kept"),
         Binding("P", "edit_promise", "Edit promise", id="contact.edit_promise", key_display="P"),
+        Binding(
+            "M",
+            "merge",
+            "Merge",
+            id="contact.merge",
+            key_display="M",
+            tooltip="Merge another contact who is the same person into this one",
+        ),
+        Binding("D", "delete", "Delete", id="contact.delete", key_display="D", tooltip="Delete this contact"),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
 
@@ -304,7 +317,16 @@ class ContactScreen(DataScreen):
             return False
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("back", "edit", "refresh", "add_promise", "keep_promise", "edit_promise") and self.editing:
+        if self.editing and action in (
+            "back",
+            "edit",
+            "refresh",
+            "add_promise",
+            "keep_promise",
+            "edit_promise",
+            "merge",
+            "delete",
+        ):
             return False
         return True
 
@@ -355,4 +377,98 @@ class ContactScreen(DataScreen):
     def _after_save(self, name: str) -> None:
         self._close_form()
         self.notify(f"Saved {name}.")
+        self.app.data_changed()
+
+    # ------------------------------------------------------- merge, delete
+
+    def action_merge(self) -> None:
+        if self.contact is None:
+            return
+        name = self.contact.name
+
+        def chosen(other: int | None) -> None:
+            if other is not None:
+                self._plan_merge(other)
+
+        self.app.push_screen(
+            ContactRefScreen(
+                f"Merge which contact into {name}?",
+                lambda text: merge.other_contact(self.app.session, self.contact_id, text),
+                default=name,
+                action="Next",
+            ),
+            callback=chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="merge")
+    def _plan_merge(self, other: int) -> None:
+        """What the merge would do (a dry run), asked about before anything is written."""
+        try:
+            plan = merge.merge_contacts(self.app.session, self.contact_id, other, dry_run=True)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="Not merged", severity="error")
+            return
+        self.app.call_from_thread(self._ask_merge, plan)
+
+    def _ask_merge(self, plan: merge.Merge) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._merge(plan.gone)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Merge #{plan.gone} {plan.gone_name} into #{plan.keep} {plan.contact.name} and remove #{plan.gone}?",
+                yes="Merge",
+                no="Cancel",
+                detail="\n".join(line.strip() for line in merge.describe(plan)),
+            ),
+            callback=answered,
+        )
+
+    @work(thread=True, exclusive=True, group="merge")
+    def _merge(self, other: int) -> None:
+        try:
+            done = merge.merge_contacts(self.app.session, self.contact_id, other)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="Not merged", severity="error")
+            return
+        self.app.call_from_thread(self._changed, f"Merged #{done.gone} {done.gone_name} into {done.contact.name}.")
+
+    def action_delete(self) -> None:
+        if self.contact is None:
+            return
+        who = describe({"id": self.contact_id, "name": self.contact.name, "account": self.contact.account})
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(who)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {who}?",
+                yes="Delete",
+                no="Keep",
+                detail="Their touches, promises, follow-ups and assessments go with them. "
+                "This cannot be undone (a backup can bring them back: keepwarm backup).",
+            ),
+            callback=answered,
+        )
+
+    @work(thread=True, exclusive=True, group="merge")
+    def _delete(self, who: str) -> None:
+        try:
+            operations.delete_contact(self.app.session, self.contact_id)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="Not deleted", severity="error")
+            return
+        self.app.call_from_thread(self._deleted, who)
+
+    def _deleted(self, who: str) -> None:
+        self.notify(f"Deleted {who}.")
+        if self.app.screen is self:
+            self.dismiss()
+        self.app.data_changed()
+
+    def _changed(self, message: str) -> None:
+        self.notify(message)
         self.app.data_changed()

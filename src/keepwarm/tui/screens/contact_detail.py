@@ -432,7 +432,9 @@ class ContactScreen(DataScreen):
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not merged", severity="error")
             return
-        self.app.call_from_thread(self._changed, f"Merged #{done.gone} {done.gone_name} into {done.contact.name}.")
+        self.app.call_from_thread(
+            self._changed, f"Merged #{done.gone} {done.gone_name} into #{done.keep} {done.contact.name}."
+        )
 
     def action_delete(self) -> None:
         if self.contact is None:

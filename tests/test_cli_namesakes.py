@@ -34,7 +34,7 @@ def test_a_namesake_is_named_with_id_and_account_and_not_added_when_declined(boo
     assert ("warning: Ada Lovelace (id 1, Analytical Engines) exists already (same name); "
             "see it with: keepwarm contact show 1") in result.stderr
     assert "Add ada  LOVELACE as a new contact all the same? [y/N]" in result.stderr
-    assert result.stderr.rstrip().endswith("keepwarm: contact add: not added (pass --force to add a namesake anyway)")
+    assert result.stderr.rstrip().endswith("keepwarm: contact add: not added (pass --force to add a namesake anyway, or --merge to add these details to them)")
     assert result.stdout == ""
     assert names(book) == ["Ada Lovelace", "Grace Hopper"]
 

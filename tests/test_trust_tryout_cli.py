@@ -169,7 +169,7 @@ def test_restore_of_a_binary_file_says_a_backup_was_expected(run, tmp_path):
 def test_a_namesake_added_by_a_script_says_what_to_pass(ada):
     result = ada("contact", "add", "Ada Lovelace")  # standard input is empty: no answer
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines()[-1] == "keepwarm: contact add: not added (pass --force to add a namesake anyway)"
+    assert result.stderr.strip().splitlines()[-1] == "keepwarm: contact add: not added (pass --force to add a namesake anyway, or --merge to add these details to them)"
     assert len(ada("contact", "list", "--json").json()) == 1
 
 

@@ -371,6 +371,7 @@ async def test_adding_a_namesake_offers_the_existing_contact(session, ids):
         options = app.screen.query_one(OptionList)
         texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert texts == [f"Open Ada Lovelace (id {ids['ada']}, Analytical Engines) (same name)",
+                         f"Add these details to Ada Lovelace (id {ids['ada']}, Analytical Engines)",
                          "Add ada lovelace as a new contact all the same"]
         await pilot.press("enter")  # the first: the one already in the book
         await settle(pilot)
@@ -393,7 +394,7 @@ async def test_a_shared_email_is_named_and_adding_anyway_adds(session, ids):
         await pilot.pause()
         assert isinstance(app.screen, PickScreen)
         assert "e-mail ada@engines.example" in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
-        await pilot.press("down", "enter")
+        await pilot.press("down", "down", "enter")  # past "Open" and "Add these details to": a new contact
         await settle(pilot)
         assert isinstance(app.screen, ContactScreen)
     with session.store.read() as conn:

@@ -21,6 +21,7 @@ from ..model import (
     stored_id,
 )
 from ..services import detail, operations
+from ..services.merge import add_details
 from ..store import contacts as repo
 from ..text import dates
 from ..text.wording import spoken
@@ -155,7 +156,38 @@ def _confirm_new(session: Session, new: Contact, force: bool) -> None:
         return
     # Ask outside any transaction: a prompt must not hold the write lock.
     if not _answer(f"Add {new.name} as a new contact all the same?"):
-        raise UserError("contact add: not added (pass --force to add a namesake anyway)")
+        raise UserError(
+            "contact add: not added (pass --force to add a namesake anyway, or --merge to add these details to them)"
+        )
+
+
+def _add_to_existing(session: Session, new: Contact, as_json: bool) -> bool:
+    """`contact add --merge`: the details added to the one contact with this name or e-mail (True), or nobody
+    has them (False: added as a new contact). Several who do: an error naming them, nothing written."""
+    with session.store.read() as conn:
+        found = repo.same_person(conn, new.name, new.emails)
+    if not found:
+        return False
+    if len(found) > 1:
+        named = "; ".join(f"{repo.describe(p)}: {p['why']}" for p in found)
+        raise UserError(
+            f"contact add --merge: {len(found)} contacts have this name or e-mail ({named}); "
+            "merge them first (keepwarm contact merge) or edit the one you mean"
+        )
+    added = add_details(session, found[0]["id"], new)
+    if as_json:
+        emit_json(
+            {
+                "added_to": added.contact_id,
+                "contact": added.contact.model_dump(mode="json"),
+                "filled": added.filled,
+                "conflicts": [{"field": f, "kept": kept, "not_kept": given} for f, kept, given in added.conflicts],
+            }
+        )
+    else:
+        click.echo(f"Added to contact {added.contact_id}: {added.contact.name}")
+        click.echo("\n".join(added.lines()))
+    return True
 
 
 @contact.command("add")
@@ -169,12 +201,20 @@ def _confirm_new(session: Session, new: Contact, force: bool) -> None:
     is_flag=True,
     help="Add even when someone has this name or e-mail already (no question asked).",
 )
+@click.option(
+    "--merge",
+    "merge_into",
+    is_flag=True,
+    help="When one contact has this name or e-mail already, add these details to them instead of adding someone new.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the new contact as JSON.")
 @pass_session
 @creates_database
-def contact_add(session: Session, name: str, as_json: bool, force: bool, **given) -> None:
+def contact_add(session: Session, name: str, as_json: bool, force: bool, merge_into: bool, **given) -> None:
     """Add a contact called NAME; someone with the same name or e-mail is named first and you are asked."""
     new = _validated(_apply({"name": name}, given))
+    if merge_into and _add_to_existing(session, new, as_json):
+        return
     _confirm_new(session, new, force)
     contact_id = operations.save_contact(session, new)
     saved = operations.get_contact(session, contact_id)

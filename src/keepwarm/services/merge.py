@@ -167,3 +167,30 @@ def other_contact(session: Session, keep: int, text: str) -> int:
     if found == keep:
         raise UserError("that is this contact: name the other one (its id or name)")
     return found
+
+
+@dataclass
+class Added:
+    """The details of a contact being added again, added to the one in the book instead (`add_details`)."""
+
+    contact_id: int
+    contact: Contact  # as it is afterwards
+    filled: list[str]
+    conflicts: list[tuple[str, str, str]]  # (field, kept, given and not kept)
+
+    def lines(self) -> list[str]:
+        out = [f"  adds {', '.join(spoken(f) for f in self.filled)}" if self.filled else "  adds nothing new"]
+        out += [f"  keeps {spoken(n)} {one_line(kept)!r}, not {one_line(given)!r}" for n, kept, given in self.conflicts]
+        return out
+
+
+def add_details(session: Session, contact_id: int, new: Contact) -> Added:
+    """A contact being added who is in the book already: their new details (e-mails, phones, tags, blanks
+    filled, notes) added to that contact, as a merge adds the second contact's, and no second contact made."""
+    with session.store.write() as conn:
+        contact, filled, conflicts = merged_contact(people.get_contact(conn, contact_id), new)
+        if filled:
+            people.update_contact(conn, contact_id, contact, session.now)
+    if filled:
+        reschedule(session, [contact_id])
+    return Added(contact_id, contact, filled, conflicts)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .screens.contact_detail import ContactScreen
     from .screens.contacts import ContactsScreen
     from .screens.welcome import WelcomeScreen
+    from .widgets.contact_form import AddInto
     from .widgets.log_form import LogResult
 
 MODES = ("agenda", "contacts", "accounts", "dashboard", "plugins", "rules")
@@ -467,9 +468,11 @@ class KeepwarmApp(Syncing, App[None]):
         self.call_from_thread(self._done, f"{'Changed the' if promise_id else 'Added a'} promise with {who}.")
 
     def action_add_contact(self) -> None:
-        def closed(contact: Contact | int | None) -> None:
+        def closed(contact: Contact | int | AddInto | None) -> None:
             if isinstance(contact, int):
                 self.open_contact(contact)  # the one already in the book, rather than a namesake
+            elif isinstance(contact, tuple):  # AddInto: the details go to the one already in the book
+                self._write_into(*contact)
             elif contact is not None:
                 self._write_contact(contact)
 
@@ -484,6 +487,23 @@ class KeepwarmApp(Syncing, App[None]):
             return
         # textual's `T | Awaitable[T]` result leaves mypy no T for a coroutine function.
         self.call_from_thread(self._contact_added, contact_id, contact.name)  # type: ignore[arg-type]
+
+    @work(thread=True, group="write")
+    def _write_into(self, contact_id: int, contact: Contact) -> None:
+        from ..services.merge import add_details  # lazy for start-up: loaded with the first write, as operations
+
+        try:
+            added = self.gate.run(add_details, self.session, contact_id, contact)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message)
+            return
+        told = "; ".join(line.strip() for line in added.lines())
+        self.call_from_thread(self._details_added, contact_id, f"{added.contact.name}: {told}.")
+
+    def _details_added(self, contact_id: int, message: str) -> None:
+        self.notify(message, title="Added to the contact in your book")
+        self.data_changed()
+        self.open_contact(contact_id)
 
     async def _contact_added(self, contact_id: int, name: str) -> None:
         self.notify(f"Added {name}.")

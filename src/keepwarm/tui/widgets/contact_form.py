@@ -7,7 +7,7 @@ writes it, whole, in a worker.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -214,11 +214,19 @@ class ContactForm(Vertical):
         self.action_save()
 
 
-class ContactFormScreen(TypingWhenShown, ModalScreen[Contact | int | None]):
+class AddInto(NamedTuple):
+    """The user chose to add the form's details to a contact already in the book (`merge.add_details`)."""
+
+    contact_id: int
+    contact: Contact
+
+
+class ContactFormScreen(TypingWhenShown, ModalScreen[Contact | int | AddInto | None]):
     """The contact form in a dialog, for adding someone from any screen (`a`).
 
     Dismissed with the new record, with the id of an existing contact the user
-    chose to open instead (someone already has this name or e-mail), or None.
+    chose to open instead (someone already has this name or e-mail), with the
+    details to add to that contact (`AddInto`), or None.
     """
 
     if TYPE_CHECKING:  # the app this runs in, as the type checker sees `self.app`
@@ -245,14 +253,20 @@ class ContactFormScreen(TypingWhenShown, ModalScreen[Contact | int | None]):
         lines = [f"{describe(p)}: {p['why']}" for p in found]
         self.query_one("#form-status", Label).update(f"exists already: {'; '.join(lines)}")
 
-        def chosen(choice: int | None) -> None:
-            if choice == 0:
-                self.dismiss(new)
-            elif choice is not None:
-                self.dismiss(choice)
+        answers: list[Contact | int | AddInto] = []
+        choices: list[tuple[int, str]] = []
+        for p in found:
+            answers.append(p["id"])
+            choices.append((len(choices), f"Open {describe(p)} ({p['why']})"))
+            answers.append(AddInto(p["id"], new))
+            choices.append((len(choices), f"Add these details to {describe(p)}"))
+        answers.append(new)
+        choices.append((len(choices), f"Add {new.name} as a new contact all the same"))
 
-        choices = [(p["id"], f"Open {describe(p)} ({p['why']})") for p in found]
-        choices.append((0, f"Add {new.name} as a new contact all the same"))
+        def chosen(choice: int | None) -> None:
+            if choice is not None:
+                self.dismiss(answers[choice])
+
         self.app.push_screen(PickScreen(f"{new.name} may be in your book already", choices), callback=chosen)
 
     @on(ContactForm.Cancelled)

@@ -20,10 +20,9 @@ from ..store.merge import Moved, move_history
 from ..text.wording import one_line, plural, spoken
 from .operations import reschedule
 
-#: Fields with one value: the first contact's wins, the second's fills a blank.
-_SINGLE = ("account", "title", "role", "style", "preferred_channel", "best_time", "tier", "stage", "owner")
-#: Fields that are lists: the second's items are added after the first's.
-_LISTS = ("emails", "phones", "addresses", "urls", "motivations", "interests", "dates", "tags")
+#: Fields that are not the person's details: the first contact's stay as they are (notes and do-not-contact are
+#: joined apart, below).
+_OWN = frozenset({"id", "uid", "name", "notes", "do_not_contact"})
 #: What counts as "no value" for a single field (tier and stage always have one).
 _BLANK = (None, "", SocialStyle.UNKNOWN)
 
@@ -66,21 +65,23 @@ def merged_contact(first: Contact, second: Contact) -> tuple[Contact, list[str],
     values = first.model_dump()
     filled: list[str] = []
     conflicts: list[tuple[str, str, str]] = []
-    for name in _SINGLE:
-        mine, theirs = getattr(first, name), getattr(second, name)
-        if theirs in _BLANK or theirs == mine:
+    # Every field of the model, so that one added later is merged too (never dropped unseen).
+    for name in type(first).model_fields:
+        if name in _OWN:
             continue
-        if mine in _BLANK:
+        mine, theirs = getattr(first, name), getattr(second, name)
+        if isinstance(mine, list):  # e-mails, phones, tags, dates, interests, ...: the second's added
+            added = [item for item in theirs if item not in mine]
+            if added:
+                values[name] = [*mine, *added]
+                filled.append(name)
+        elif theirs in _BLANK or theirs == mine:
+            continue
+        elif mine in _BLANK:
             values[name] = theirs
             filled.append(name)
         else:
             conflicts.append((name, _shown(mine), _shown(theirs)))
-    for name in _LISTS:
-        mine, theirs = getattr(first, name), getattr(second, name)
-        added = [item for item in theirs if item not in mine]
-        if added:
-            values[name] = [*mine, *added]
-            filled.append(name)
     if second.do_not_contact and not first.do_not_contact:
         values["do_not_contact"] = True
         filled.append("do_not_contact")

@@ -229,6 +229,8 @@ def _row_values(conn: Connection, contact: Contact, now: dt.datetime) -> dict:
         "stage": contact.stage.value,
         "notes": contact.notes,
         "owner": contact.owner,
+        "rhythm_days": contact.rhythm_days,
+        "snoozed_until": contact.snoozed_until,
         "updated_at": now,
     }
 
@@ -309,6 +311,8 @@ def _contacts_query(filters: frozenset[str]):
         c.stage,
         c.notes,
         c.owner,
+        c.rhythm_days,
+        as_text(c.snoozed_until),
     )
     if "ids" in filters:
         query = query.where(c.id.in_(bindparam("ids", expanding=True)))
@@ -471,6 +475,8 @@ def _assembled(conn: Connection, rows: Sequence[tuple], chosen: str | None, para
         stage,
         notes,
         owner,
+        rhythm_days,
+        snoozed_until,
     ) in rows:
         out.append(
             constructed(
@@ -498,6 +504,8 @@ def _assembled(conn: Connection, rows: Sequence[tuple], chosen: str | None, para
                     "tags": list(tags.get(cid, empty)),
                     "notes": notes,
                     "owner": owner,
+                    "rhythm_days": rhythm_days,
+                    "snoozed_until": dt.date.fromisoformat(snoozed_until) if snoozed_until else None,
                 },
                 _CONTACT_FIELDS,
             )

@@ -44,6 +44,7 @@ from .health import Health, account_health, contact_health
 from .network import Reads, StoredNetwork, TrackedNetwork
 from .readonly import Freezer
 from .reconcile import reconcile
+from .snooze import held
 from .state import fingerprint
 
 
@@ -643,7 +644,10 @@ class _PerContact:
             self.silenced.add(cid)
             self.proposals[cid], self.failed[cid] = [], set()
         else:
-            self.proposals[cid], self.failed[cid] = self.cadence(ctx, cid)
+            proposals, self.failed[cid] = self.cadence(ctx, cid)
+            if contact.snoozed_until is not None:
+                proposals = held(proposals, contact.snoozed_until, contact.name)
+            self.proposals[cid] = proposals
         self.warnings[cid] = [w for _, w in self.warn(ctx, cid)[0]] if contact.stage != Stage.FORMER else []
 
 

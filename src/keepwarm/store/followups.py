@@ -13,7 +13,7 @@ from functools import cache
 from sqlalchemy import Connection, and_, bindparam, case, func, insert, or_, select, update
 
 from ..errors import NotFound, UserError
-from ..model import Channel, FollowUp, FollowUpStatus
+from ..model import Channel, FollowUp, FollowUpStatus, stored_id
 from .new_ids import new_id
 from .rows import Parsed, as_text, by_value, constructed, plain_rows
 from .schema import followups
@@ -299,3 +299,31 @@ def close_by_source(conn: Connection, source: str, now: dt.datetime) -> int:
         .values(status=FollowUpStatus.DISMISSED.value, closed_at=stamp, updated_at=stamp, sequence=f.sequence + 1)
     )
     return result.rowcount
+
+
+# ------------------------------------------------------------ a snoozed person
+
+
+def hold_for_contact(
+    conn: Connection, contact_id: int, was: dt.date | None, until: dt.date | None, now: dt.datetime
+) -> int:
+    """The person's follow-ups wait for their snooze: how many changed.
+
+    Snoozing a person (`until`) snoozes each of their open follow-ups due before
+    that day, whoever made it, to that day, as `followup snooze` would one by one
+    (their date in calendars moves with them). Ending or moving a snooze (`was`:
+    the day it ran to) wakes the follow-ups snoozed to that day first: they are due
+    again as they were, and the rules move theirs with the next run.
+    """
+    snoozed, opened = FollowUpStatus.SNOOZED.value, FollowUpStatus.OPEN.value
+    changed = 0
+    for item in list_followups(conn, contact_id, statuses=OPEN_STATES):
+        status, wakes = item.status.value, item.snoozed_until
+        if was is not None and status == snoozed and wakes == was:
+            status, wakes = opened, None
+        if until is not None and until > now.date() and (wakes if status == snoozed and wakes else item.due) < until:
+            status, wakes = snoozed, until
+        if (status, wakes) != (item.status.value, item.snoozed_until):
+            _transition(conn, stored_id(item.id), now, status=status, snoozed_until=wakes)
+            changed += 1
+    return changed

@@ -5,8 +5,14 @@ How steady depends on how much the relationship matters (its tier), on the
 person's part in the account (a champion or a sponsor needs more attention)
 and on where the relationship stands (a new client more than a dormant one).
 The next touch falls due one interval after the last one, whoever reached out.
-A rhythm the user set for the person (`contact.rhythm_days`) is theirs to choose:
-it replaces the tier, role and stage limits, and the reason says so.
+
+A rhythm you set for one person (`keepwarm contact rhythm ada "every 3 weeks"`, or
+`c` on the contact screen; `contact.rhythm_days` to a plugin) is yours to choose:
+it takes the place of the tier, role and stage limits and of `off_stages`, and the
+reason says so ("you set this rhythm for Ada, in place of monthly for tier A").
+The prospect sequence and the recovery cadence still take over while they apply.
+A snoozed person (`keepwarm contact snooze ada "not before March"`, or `s`) is held
+back by the engine for every cadence rule alike: nothing falls due before the day.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ CHANNEL_PHRASES: dict[Channel, str] = {
     Channel.MEAL: "over a meal",
 }
 
+
 @lru_cache(maxsize=256)
 def check_in(days: int) -> str:
     """`monthly check-in`, `check-in every 2 weeks`."""

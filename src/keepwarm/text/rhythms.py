@@ -39,10 +39,7 @@ _WORDS = {
     "annually": 365,
 }
 _NUMBERS = {
-    name: n
-    for n, name in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
-    )
+    name: n for n, name in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
 }
 _NUMBERS.update({"a": 1, "an": 1})
 _EVERY = re.compile(r"^(?:every\s+)?(?:(?P<n>[+-]?\d{1,6}|[a-z]+|other)\s+)?(?P<unit>day|week|month|year)s?$")
@@ -115,6 +112,7 @@ def _months() -> dict[str, int]:
     found.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
     return found
 
+
 _LEADS = ("not before ", "until ", "till ", "til ", "from ")
 _FOR = re.compile(r"^for\s+(?P<n>\d{1,4}|[a-z]+)\s+(?P<unit>day|week|month|year)s?$")
 _MONTH_DAY = re.compile(
@@ -125,6 +123,7 @@ _MONTH_DAY = re.compile(
 def parse_snooze(text: str, today: dt.date, field: str = "snooze") -> dt.date:
     """The day a snooze ends (nothing is due before it): after `today`, or a UserError naming `field`."""
     from . import dates  # lazy for start-up, as `_months`
+
     raw = " ".join((text or "").split())
     said = raw.lower()
     if not said:
@@ -141,6 +140,7 @@ def parse_snooze(text: str, today: dt.date, field: str = "snooze") -> dt.date:
 
 def _snooze_day(said: str, today: dt.date) -> dt.date | None:
     from . import dates  # lazy for start-up, as `_months`
+
     m = _FOR.match(said)
     if m is not None:
         n = _NUMBERS.get(m["n"], None) if not m["n"].isdigit() else int(m["n"])

@@ -361,7 +361,16 @@ class ContactScreen(DataScreen):
             return False
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        quiet_while_editing = ("back", "edit", "refresh", "add_promise", "keep_promise", "edit_promise", "rhythm", "snooze")
+        quiet_while_editing = (
+            "back",
+            "edit",
+            "refresh",
+            "add_promise",
+            "keep_promise",
+            "edit_promise",
+            "rhythm",
+            "snooze",
+        )
         if action in quiet_while_editing and self.editing:
             return False
         return True

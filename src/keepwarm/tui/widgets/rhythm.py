@@ -40,7 +40,9 @@ class RhythmScreen(LineDialog[Chosen | None]):
         return f"{rhythm(checked.value)}, in place of what the rules say"
 
     def chosen(self, checked: forms.Checked) -> Chosen:
-        return Chosen(checked.value)
+        days = checked.value
+        assert days is None or isinstance(days, int)  # forms.check_rhythm gives days
+        return Chosen(days)
 
 
 class PersonSnoozeScreen(LineDialog[Chosen | None]):
@@ -61,4 +63,6 @@ class PersonSnoozeScreen(LineDialog[Chosen | None]):
         return f"back on {checked.value:%A %d %B %Y}"
 
     def chosen(self, checked: forms.Checked) -> Chosen:
-        return Chosen(checked.value)
+        until = checked.value
+        assert until is None or isinstance(until, dt.date)  # forms.check_contact_snooze gives a day
+        return Chosen(until)

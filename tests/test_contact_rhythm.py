@@ -257,3 +257,30 @@ def test_the_backup_carries_the_rhythm_and_the_snooze_through_a_restore(ada, tmp
     assert second.read_bytes() == first.read_bytes()
     shown = ok(run("contact", "show", "1", "--json")).json()
     assert (shown["rhythm"], shown["snoozed_until"]) == ("every 3 weeks", "2027-03-01")
+
+
+def test_every_cadence_rule_is_held_back_by_a_snooze_not_only_the_routine_rhythm(run):
+    """A promise and a birthday made while the person is snoozed fall due on the day the snooze ends."""
+    ok(run("contact", "add", "Bob Noyce", "--birthday", "12-10"))
+    ok(run("contact", "snooze", "Bob", "until 2027-01-05"))
+    ok(run("promise", "add", "Bob", "send the deck", "--due", "2026-12-01"))
+    found = {i["followup"]["rule_key"]: i for i in items_of(run, "Bob Noyce", days=60)}
+    assert set(found) == {"cadence", "occasions.birthday.12-10", "promise_due.1"}
+    for item in found.values():
+        assert item["due"] == "2027-01-05" and item["followup"]["status"] == "open"
+        assert item["followup"]["reason"].endswith(" You snoozed Bob until 5 January 2027.")
+    assert items_of(run, "Bob Noyce", days=43) == []  # up to 4 January
+
+
+def test_the_contacts_table_has_the_two_columns_empty_until_set(run, db_path):
+    import sqlite3
+
+    ok(run("contact", "add", "Ada Lovelace"))
+    conn = sqlite3.connect(db_path)
+    try:
+        columns = {row[1]: row[2] for row in conn.execute("PRAGMA table_info(contacts)")}
+        values = conn.execute("SELECT rhythm_days, snoozed_until FROM contacts").fetchall()
+    finally:
+        conn.close()
+    assert (columns["rhythm_days"], columns["snoozed_until"]) == ("INTEGER", "DATE")
+    assert values == [(None, None)]

@@ -312,14 +312,15 @@ def hold_for_contact(
     Snoozing a person (`until`) snoozes each of their open follow-ups due before
     that day, whoever made it, to that day, as `followup snooze` would one by one
     (their date in calendars moves with them). Ending or moving a snooze (`was`:
-    the day it ran to) wakes the follow-ups snoozed to that day first: they are due
-    again as they were, and the rules move theirs with the next run.
+    the day it ran to) wakes the follow-ups snoozed to that day first, while it is
+    ahead: they are due again as they were, and the rules move theirs with the next
+    run (a snooze that has passed woke them already, on its day).
     """
     snoozed, opened = FollowUpStatus.SNOOZED.value, FollowUpStatus.OPEN.value
     changed = 0
     for item in list_followups(conn, contact_id, statuses=OPEN_STATES):
         status, wakes = item.status.value, item.snoozed_until
-        if was is not None and status == snoozed and wakes == was:
+        if was is not None and was > now.date() and status == snoozed and wakes == was:
             status, wakes = opened, None
         if until is not None and until > now.date() and (wakes if status == snoozed and wakes else item.due) < until:
             status, wakes = snoozed, until

@@ -184,9 +184,13 @@ def test_a_snoozed_person_has_nothing_due_before_the_day_and_waking_them_brings_
     said = ok(run("contact", "snooze", "Ada", "not before March"))
     assert said.stdout == "Contact 1 (Ada Lovelace): snoozed until Mon 01 Mar 2027; nothing is due before\n"
     assert items_of(run, "Ada Lovelace", days=98) == []  # up to 28 February
-    waiting = items_of(run, "Ada Lovelace", days=99)
-    assert {(i["due"], i["followup"]["status"]) for i in waiting} == {("2027-03-01", "snoozed")}
-    assert len(waiting) == 2
+    # The rule's check-in is held back by the engine (open, and it still follows the rules); the one the
+    # user planned is snoozed, as `followup snooze` would.
+    waiting = {i["followup"]["rule_key"]: i for i in items_of(run, "Ada Lovelace", days=99)}
+    assert {(k, i["due"], i["followup"]["status"]) for k, i in waiting.items()} == {
+        ("cadence", "2027-03-01", "open"), ("manual", "2027-03-01", "snoozed")}
+    assert waiting["cadence"]["followup"]["reason"].endswith(
+        "last touch on 1 November 2026. You snoozed Ada until 1 March 2027.")
     text = ok(run("agenda", "--days", "99")).stdout
     assert "(snoozed until 2027-03-01, health" in text
     shown = ok(run("contact", "show", "Ada")).stdout
@@ -284,3 +288,32 @@ def test_the_contacts_table_has_the_two_columns_empty_until_set(run, db_path):
         conn.close()
     assert (columns["rhythm_days"], columns["snoozed_until"]) == ("INTEGER", "DATE")
     assert values == [(None, None)]
+
+
+def test_a_snooze_beyond_the_horizon_moves_the_rules_follow_up_there_and_it_keeps_following_the_rules(ada, db_path):
+    """The engine stores follow-ups 120 days ahead; one already scheduled waits past that, it is not left behind."""
+    import sqlite3
+
+    run = ada
+
+    def stored() -> list[tuple]:
+        conn = sqlite3.connect(db_path)
+        try:
+            return conn.execute("SELECT rule_key, due, status, reason FROM followups ORDER BY id").fetchall()
+        finally:
+            conn.close()
+
+    ok(run("agenda"))
+    ((key, due, status, _),) = stored()
+    assert (key, due, status) == ("cadence", "2026-12-31", "open")
+    ok(run("contact", "snooze", "Ada", "until 2027-06-01"))
+    ((key, due, status, reason),) = stored()
+    assert (key, due, status) == ("cadence", "2027-06-01", "open")
+    ok(run("contact", "rhythm", "Ada", "every 3 weeks"))  # while snoozed: the held follow-up says the new rhythm
+    ((key, due, status, reason),) = stored()
+    assert (due, status) == ("2027-06-01", "open")
+    assert reason.startswith("Check-in every 3 weeks with Ada (you set this rhythm for Ada")
+    assert reason.endswith("You snoozed Ada until 1 June 2027.")
+    ok(run("contact", "snooze", "Ada", "--clear"))
+    ((key, due, status, reason),) = stored()
+    assert (due, status) == ("2026-11-22", "open") and "snoozed" not in reason

@@ -3,8 +3,10 @@
 The user snoozes a person ("not before March"); every cadence rule, keepwarm's
 own and third parties' alike, keeps proposing as it would, and the engine holds
 each proposal back to that day, as it silences a do-not-contact person: a rule
-need not know about snoozes for them to hold. The follow-ups already scheduled
-wait too (store/followups.hold_for_contact, when the snooze is set).
+need not know about snoozes for them to hold. The rules' open follow-ups move to
+that day with the reconcile, however far ahead (engine/reconcile.py), and keep
+following the rules meanwhile; the ones the user planned are snoozed to it when
+the snooze is set (store/followups.hold_for_contact).
 """
 
 from __future__ import annotations

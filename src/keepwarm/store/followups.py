@@ -313,12 +313,12 @@ def hold_for_contact(
 
     Snoozing a person (`until`) snoozes the follow-ups the user planned
     (`followup add`) due before that day to that day, as `followup snooze` would
-    one by one (their date in calendars moves with them), and any follow-up snoozed
-    to an earlier day; the rules' open ones are the engine's to hold back and move
-    (engine/snooze.py), so that they keep following the rules meanwhile. Ending or moving a snooze (`was`:
-    the day it ran to) wakes the follow-ups snoozed to that day first, while it is
-    ahead: they are due again as they were, and the rules move theirs with the next
-    run (a snooze that has passed woke them already, on its day).
+    one by one (their date in calendars moves with them), and any follow-up
+    snoozed to an earlier day; the rules' open ones are the engine's to hold back
+    and move (engine/snooze.py), so that they keep following the rules meanwhile.
+    Ending or moving a snooze (`was`: the day it ran to) wakes the follow-ups
+    snoozed to that day first, while it is ahead: they are due again as they were
+    (a snooze that has passed woke them already, on its day).
     """
     snoozed, opened = FollowUpStatus.SNOOZED.value, FollowUpStatus.OPEN.value
     changed = 0

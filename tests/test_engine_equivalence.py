@@ -1,8 +1,9 @@
 """The agenda a long-lived book gives equals the one a from-scratch run gives, whatever happened before.
 
 Hypothesis drives a book through random sequences of edits, touches, promises,
-follow-up actions, assessments, merges of two contacts, rule changes, plugins
-turned off and on, and clock moves. After each step the agenda of the book as it is (built by the
+follow-up actions, assessments, people's own rhythms and snoozes, merges of two
+contacts, rule changes, plugins turned off and on, and clock moves. After each
+step the agenda of the book as it is (built by the
 engine the way the app and the CLI build it, with whatever the earlier runs
 stored) is compared with the agenda of a copy of the database opened by a new
 session with nothing stored by a run (snapshots and marks cleared), at the same
@@ -117,6 +118,19 @@ class Book(RuleBasedStateMachine):
             changed = contact.model_copy(update={"interests": [interest] if interest else [],
                                                  "tags": [f"expert:{expert}"] if expert else []})
             people.update_contact(conn, cid, changed, self.now)
+
+    @rule(who=st.integers(0, 5), days=st.sampled_from([None, 10, 21, 400]))
+    def own_rhythm(self, who, days) -> None:
+        """The person's own rhythm set or cleared (`keepwarm contact rhythm`): a change of their row."""
+        with self.book.store.write() as conn:
+            people.set_rhythm(conn, self.contacts[who], days, self.now)
+
+    @rule(who=st.integers(0, 5), days=st.sampled_from([None, 2, 30, 200]))
+    def snooze_person(self, who, days) -> None:
+        """The person snoozed for some days, or woken (`keepwarm contact snooze`), their follow-ups with them."""
+        until = None if days is None else self.now.date() + dt.timedelta(days=days)
+        with self.book.store.write() as conn:
+            people.set_snooze(conn, self.contacts[who], until, self.now)
 
     @rule(who=st.integers(0, 5), days=st.integers(-5, 20))
     def promise(self, who, days) -> None:

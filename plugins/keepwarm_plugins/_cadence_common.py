@@ -12,7 +12,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from keepwarm.plugin import Channel, ContactContext, Purpose, Stage, full_date
+from keepwarm.plugin import Channel, ContactContext, Purpose, Stage, full_date, rhythm
 
 PROSPECT_SECTION = "prospect_sequence"
 RECOVERY_SECTION = "recovery_cadence"
@@ -29,28 +29,6 @@ CHANNEL_PHRASES: dict[Channel, str] = {
     Channel.GIFT: "with a small gift",
     Channel.MEAL: "over a meal",
 }
-
-_NAMED_RHYTHMS = {
-    7: "weekly",
-    14: "every 2 weeks",
-    30: "monthly",
-    60: "every 2 months",
-    90: "quarterly",
-    91: "quarterly",
-    180: "twice a year",
-    182: "twice a year",
-    365: "yearly",
-}
-
-
-@lru_cache(maxsize=256)
-def rhythm(days: int) -> str:
-    """`monthly`, `every 2 weeks`, `every 10 days`: a rhythm as people say it."""
-    if days in _NAMED_RHYTHMS:
-        return _NAMED_RHYTHMS[days]
-    if days % 7 == 0:
-        return "weekly" if days == 7 else f"every {days // 7} weeks"
-    return "daily" if days == 1 else f"every {days} days"
 
 
 @lru_cache(maxsize=256)

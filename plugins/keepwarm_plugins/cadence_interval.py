@@ -5,6 +5,14 @@ How steady depends on how much the relationship matters (its tier), on the
 person's part in the account (a champion or a sponsor needs more attention)
 and on where the relationship stands (a new client more than a dormant one).
 The next touch falls due one interval after the last one, whoever reached out.
+
+A rhythm you set for one person (`keepwarm contact rhythm ada "every 3 weeks"`, or
+`c` on the contact screen; `contact.rhythm_days` to a plugin) is yours to choose:
+it takes the place of the tier, role and stage limits and of `off_stages`, and the
+reason says so ("you set this rhythm for Ada, in place of monthly for tier A").
+The prospect sequence and the recovery cadence still take over while they apply.
+A snoozed person (`keepwarm contact snooze ada "not before March"`, or `s`) is held
+back by the engine for every cadence rule alike: nothing falls due before the day.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from keepwarm.plugin import (
     full_date,
     hookimpl,
     per_settings,
+    rhythm,
     section,
 )
 
@@ -123,6 +132,19 @@ def _interval(ctx: ContactContext, cfg: Settings) -> tuple[int, str, str] | None
     return known[key]
 
 
+def _own_interval(ctx: ContactContext, cfg: Settings, name: str) -> tuple[int, str, str]:
+    """The rhythm the user set for this person, and what it stands in place of (the rules' own interval)."""
+    days = ctx.contact.rhythm_days
+    assert days is not None  # only asked for a contact who has one
+    ruled = _interval(ctx, cfg)
+    if ruled is None:
+        instead = f"though stage {ctx.contact.stage.value} has no routine rhythm"
+    else:
+        instead = f"in place of {rhythm(ruled[0])} for {ruled[1]}"
+    label = check_in(days)
+    return days, f"you set this rhythm for {name}, {instead}", f"{label[0].upper()}{label[1:]}"
+
+
 @hookimpl
 def keepwarm_cadence(ctx: ContactContext):
     cfg = applies(ctx, SECTION, reachable=True)
@@ -130,11 +152,12 @@ def keepwarm_cadence(ctx: ContactContext):
         return None
     if cfg.defer_to_sequences and taken_over_by(ctx) is not None:
         return None
-    found = _interval(ctx, cfg)
+    name = first_name(ctx.contact.name)
+    found = _own_interval(ctx, cfg, name) if ctx.contact.rhythm_days is not None else _interval(ctx, cfg)
     if found is None:
         return None
     days, why, label = found
-    name, last = first_name(ctx.contact.name), ctx.stats.last_touch
+    last = ctx.stats.last_touch
     channel = ctx.contact.preferred_channel
     if last is None:
         due = start_day(ctx) + dt.timedelta(days=cfg.first_touch_grace_days)

@@ -5,8 +5,8 @@ fields use (`ctx.contact.role == Role.CHAMPION`, `Proposal(channel=Channel.CALL)
 so that a plugin needs no import from keepwarm's internals. `dav` helps a
 plugin that talks to a CalDAV server (a client, the URL with its password
 masked, one line for any failure), as keepwarm's own CalDAV source does. The wording helpers
-(`plural`, `noun`, `first_name`) let advice say "1 day" and "3 touches", and call
-people as keepwarm's own rules do. The rule helpers (`section`, `applies`,
+(`plural`, `noun`, `first_name`, `rhythm`) let advice say "1 day", "3 touches" and
+"every 2 weeks", and call people as keepwarm's own rules do. The rule helpers (`section`, `applies`,
 `in_play`, `warnings_for`, `joined`, `ago`, `day_text`, `full_date`, `per_settings`) are the
 ones keepwarm's own rules use: they import nothing else from keepwarm.
 """
@@ -50,6 +50,7 @@ from .model import (
     Stage,
     Tier,
 )
+from .text.rhythms import rhythm
 from .text.wording import first_name, noun, plural
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "first_name",
     "noun",
     "plural",
+    "rhythm",
     "ago",
     "applies",
     "day_text",

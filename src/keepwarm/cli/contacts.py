@@ -24,6 +24,7 @@ from ..services import detail, operations
 from ..services.merge import add_details
 from ..store import contacts as repo
 from ..text import dates
+from ..text.rhythms import parse_rhythm, parse_snooze, rhythm
 from ..text.wording import spoken
 from . import cli
 from .opening import creates_database
@@ -307,6 +308,83 @@ def contact_edit(session: Session, ref: str, name, add_tag, remove_tag, clear_da
         return
     operations.save_contact(session, updated, contact_id)
     click.echo(f"Updated contact {contact_id}: {updated.name}")
+
+
+def _one_of(text: str | None, clear: bool, command: str) -> None:
+    if text is not None and clear:
+        raise UserError(f"contact {command}: give a {command} or --clear, not both")
+
+
+def _rhythm_json(c: Contact, today) -> dict:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "rhythm_days": c.rhythm_days,
+        "rhythm": rhythm(c.rhythm_days) if c.rhythm_days is not None else None,
+        "snoozed_until": c.snoozed_until.isoformat() if c.snoozed_until is not None else None,
+        "snoozed": c.snoozed_until is not None and c.snoozed_until > today,
+    }
+
+
+@contact.command("rhythm")
+@click.argument("ref")
+@click.argument("text", required=False, type=LINE)
+@click.option("--clear", is_flag=True, help="Forget it: the tier, role and stage rules set the rhythm again.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def contact_rhythm(session: Session, ref: str, text: str | None, clear: bool, as_json: bool) -> None:
+    """Keep in touch with REF at your own rhythm ("every 3 weeks", "every 10 days", "monthly").
+
+    It replaces what the tier, role and stage rules would say for this person, and
+    the follow-up's reason says so. Without TEXT, shows the rhythm set.
+    """
+    _one_of(text, clear, "rhythm")
+    days = None if text is None else parse_rhythm(text)  # checked before anything is read or written
+    with session.store.read() as conn:
+        contact_id = repo.resolve_contact(conn, ref)
+    if text is None and not clear:
+        found = operations.get_contact(session, contact_id)
+    else:
+        found = operations.set_rhythm(session, contact_id, days)
+    if as_json:
+        emit_json(_rhythm_json(found, session.today))
+    elif found.rhythm_days is None:
+        verb = "cleared" if clear else "not set"
+        click.echo(f"Contact {contact_id} ({found.name}): own rhythm {verb}; the cadence rules set it")
+    else:
+        verb = "is" if text is None else "set to"
+        click.echo(f"Contact {contact_id} ({found.name}): rhythm {verb} {rhythm(found.rhythm_days)}")
+
+
+@contact.command("snooze")
+@click.argument("ref")
+@click.argument("text", required=False, type=LINE)
+@click.option("--clear", is_flag=True, help="Wake them: what was due is due again.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def contact_snooze(session: Session, ref: str, text: str | None, clear: bool, as_json: bool) -> None:
+    """Nothing due for REF before a day ("until 2027-03-01", "not before March", "for 3 weeks").
+
+    Their open follow-ups wait until then, and no rule proposes a touch before it.
+    Without TEXT, shows the snooze.
+    """
+    _one_of(text, clear, "snooze")
+    until = None if text is None else parse_snooze(text, session.today)  # checked before anything is written
+    with session.store.read() as conn:
+        contact_id = repo.resolve_contact(conn, ref)
+    if text is None and not clear:
+        found = operations.get_contact(session, contact_id)
+    else:
+        found = operations.snooze_contact(session, contact_id, until)
+    if as_json:
+        emit_json(_rhythm_json(found, session.today))
+    elif found.snoozed_until is None or found.snoozed_until <= session.today:
+        verb = "woken" if clear else "not snoozed"
+        click.echo(f"Contact {contact_id} ({found.name}): {verb}")
+    else:
+        click.echo(
+            f"Contact {contact_id} ({found.name}): snoozed until {found.snoozed_until:%a %d %b %Y}; nothing is due before"
+        )
 
 
 @contact.command("rm")

@@ -64,7 +64,7 @@ def _print_agenda(result: Agenda, limit: int | None) -> None:
         when = (
             "today"
             if item.overdue_days == 0
-            else (f"{item.overdue_days}d overdue" if item.overdue_days > 0 else item.due.isoformat())
+            else (f"{item.overdue_days}d overdue" if item.overdue_days > 0 else _upcoming(item))
         )
         click.echo(
             f"  #{item.followup.id} {item.contact.name} ({when}, health {item.health.score}): "
@@ -81,6 +81,12 @@ def _print_agenda(result: Agenda, limit: int | None) -> None:
     more = len(result.items) - len(result.items[:limit])
     if more:
         click.echo(f"\n... and {plural(more, 'more item')} (without --limit: all of them)")
+
+
+def _upcoming(item) -> str:
+    """The day an upcoming item falls due; a snoozed one says it waits (the person's snooze, or its own)."""
+    day = item.due.isoformat()
+    return f"snoozed until {day}" if item.followup.status.value == "snoozed" else day
 
 
 # --------------------------------------------------------------------- rules

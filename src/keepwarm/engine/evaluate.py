@@ -44,6 +44,7 @@ from .health import Health, account_health, contact_health
 from .network import Reads, StoredNetwork, TrackedNetwork
 from .readonly import Freezer
 from .reconcile import reconcile
+from .snooze import held
 from .state import fingerprint
 
 
@@ -109,6 +110,8 @@ class Evaluation:
     #: The plugins that failed for each contact's cadence, and the contacts not to be contacted: for the reconcile.
     _failed: dict[int, AbstractSet[str]] = field(default_factory=dict, repr=False)
     _silenced: set[int] = field(default_factory=set, repr=False)
+    #: The contacts the user snoozed, whose proposals the run held back (engine/snooze.py): for the reconcile.
+    _held: set[int] = field(default_factory=set, repr=False)
     #: Whether a cadence or warning plugin read the network in this run.
     _read_network: bool = field(default=False, repr=False)
     #: Where to read the open follow-ups as this run's reconcile left them into the contexts, before the
@@ -589,7 +592,7 @@ def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
         open_followups=inputs.all_open,
         _freeze=freeze,
     )
-    evaluation._failed, evaluation._silenced = failed, silenced
+    evaluation._failed, evaluation._silenced, evaluation._held = failed, silenced, per_contact.held
     for cid in targets:
         evaluation.health[cid] = contact_health(
             stats[cid], warnings[cid], run.today, evaluation.interval_days(cid), run.runtime.health
@@ -618,6 +621,7 @@ class _PerContact:
         self.failed: dict[int, AbstractSet[str]] = {}
         self.warnings: dict[int, list[Warning]] = {}
         self.silenced: set[int] = set()
+        self.held: set[int] = set()
 
     def __call__(self, contact: Contact, stats: ContactStats, inputs: _Inputs) -> None:
         run, cid = self.run, stored_id(contact.id)
@@ -643,7 +647,11 @@ class _PerContact:
             self.silenced.add(cid)
             self.proposals[cid], self.failed[cid] = [], set()
         else:
-            self.proposals[cid], self.failed[cid] = self.cadence(ctx, cid)
+            proposals, self.failed[cid] = self.cadence(ctx, cid)
+            if contact.snoozed_until is not None:
+                proposals = held(proposals, contact.snoozed_until, contact.name)
+                self.held.add(cid)
+            self.proposals[cid] = proposals
         self.warnings[cid] = [w for _, w in self.warn(ctx, cid)[0]] if contact.stage != Stage.FORMER else []
 
 
@@ -664,6 +672,7 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
             now=run.now,
             horizon_days=cfg.horizon_days,
             silenced=evaluation._silenced,
+            held=evaluation._held,
         )
         if any(evaluation.changes.values()):  # advice, if any is asked for, reads them as the reconcile left them
             evaluation._reread_from = run.session

@@ -3,7 +3,10 @@
 At most one open follow-up exists per contact and rule key. When a rule
 proposes another date (a touch was logged, the rhythm changed), the open one
 moves and its sequence rises so calendars update it. A follow-up the user
-dismissed or completed is not re-created for the same date. A follow-up whose
+dismissed or completed is not re-created for the same date. A proposal beyond
+the horizon is made when it comes near, except that an open follow-up of a
+person the user snoozed moves to the day it is held to, however far (it waits;
+it is not done). A follow-up whose
 rule ran cleanly and no longer proposes it is closed; one whose plugin failed
 or is missing this run is left alone, so a broken plugin never loses data.
 """
@@ -42,6 +45,7 @@ def reconcile(
     now: dt.datetime,
     horizon_days: int,
     silenced: AbstractSet[int] = frozenset(),
+    held: AbstractSet[int] = frozenset(),
 ) -> dict[str, int]:
     """Returns counts of created, moved and closed follow-ups.
 
@@ -63,6 +67,7 @@ def reconcile(
             failed.get(cid, frozenset()),
             active_plugins,
             cid in silenced,
+            cid in held,
         )
     return _write(conn, plan, stamp)
 
@@ -129,6 +134,7 @@ class _Plan:
         failed: AbstractSet[str],
         active_plugins: AbstractSet[str],
         silenced: bool,
+        held: bool = False,
     ) -> None:
         proposed_keys: set[str] = set()
         for plugin, proposal in proposals:
@@ -136,9 +142,9 @@ class _Plan:
             if key in proposed_keys:
                 continue  # the first plugin to claim a key wins
             proposed_keys.add(key)
-            if proposal.due > self.horizon:
-                continue
             current = rows.get(key)
+            if proposal.due > self.horizon and (current is None or not held):
+                continue
             if current is None:
                 self.candidates.append((cid, key, proposal, plugin))
             elif current[4] == self.OPEN_STATUS:  # snoozed: the user decided when

@@ -62,6 +62,8 @@ def contact_rows(items: Sequence[Row]) -> dict[Table, list[dict]]:
                 "stage": c.stage.value,
                 "notes": c.notes,
                 "owner": c.owner,
+                "rhythm_days": c.rhythm_days,
+                "snoozed_until": c.snoozed_until,
                 "created_at": _naive(created),
                 "updated_at": _naive(updated),
             }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, overload
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from ..model import Account, Assessment, Channel, Commitment, Contact, FollowUp, Interaction, Outcome, Purpose
 from ..model.entities import as_utc
@@ -52,11 +52,24 @@ class AccountRecord(Account, _Stamped):
     updated_at: dt.datetime
 
 
+#: Contact fields added within version 2 (each person's own rhythm and snooze): written only when set, so
+#: that a book using none of them is the file version 2 always wrote, and an earlier keepwarm restores it.
+WHEN_SET = ("rhythm_days", "snoozed_until")
+
+
 class ContactRecord(Contact, _Stamped):
     id: RecordId
     uid: Annotated[str, Field(min_length=1, max_length=500)]
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @model_serializer(mode="wrap")
+    def _unset_left_out(self, handler: SerializerFunctionWrapHandler) -> dict:
+        out = handler(self)
+        for key in WHEN_SET:
+            if out.get(key, 0) is None:
+                del out[key]
+        return out
 
 
 class InteractionRecord(Interaction, _Stamped):

@@ -40,6 +40,8 @@ Notes = Annotated[str, Field(max_length=NOTES_MAX)]
 #: A reply later than ten years is no reply: without a bound, `--response-hours 1e300` was stored and
 #: shown back as a 301-digit "h on average".
 RESPONSE_HOURS_MAX = 24 * 366 * 10
+#: A rhythm of one's own, in days: at least daily, at most every two years (as the cadence rules' intervals).
+RHYTHM_DAYS_MAX = 730
 Tag = Annotated[str, Field(max_length=TAG_MAX)]
 
 
@@ -150,6 +152,10 @@ class Contact(Record):
     tags: list[Tag] = Field(default_factory=list)
     notes: Notes = ""
     owner: str = ""
+    #: The user's own keep-in-touch interval, in days: the routine rhythm uses it in place of tier, role and stage.
+    rhythm_days: Annotated[int, Field(ge=1, le=RHYTHM_DAYS_MAX)] | None = None
+    #: No touch is due before this day (the user snoozed the person); past days are harmless.
+    snoozed_until: dt.date | None = None
 
     _strip_name = field_validator("name", mode="before")(_strip)
 

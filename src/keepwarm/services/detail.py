@@ -41,6 +41,7 @@ def contact_detail(session: Session, contact_id: int) -> dict:
         "open_followups": [f.model_dump(mode="json") for f in context.followups],
         "assessments": [{**a.model_dump(mode="json"), "mean": round(a.mean(), 2)} for a in assessments],
     }
+    view.update(rhythm_view(context.contact, session.today))
     view["health"] = evaluation.health[contact_id].to_json()
     view["warnings"] = to_json(evaluation.warnings.get(contact_id, []))
     view["tips"] = to_json(evaluation.tips(contact_id))
@@ -48,6 +49,17 @@ def contact_detail(session: Session, contact_id: int) -> dict:
     view["stats"] = _stats_json(evaluation.stats[contact_id])
     view["problems"] = [p.to_json() for p in evaluation.problems]
     return view
+
+
+def rhythm_view(contact, today: dt.date) -> dict:
+    """The person's own rhythm as words, and the day their snooze ends while it lasts (None: none)."""
+    from ..text.rhythms import rhythm  # lazy for start-up, as the engine
+
+    days, until = contact.rhythm_days, contact.snoozed_until
+    return {
+        "rhythm": rhythm(days) if days is not None else None,
+        "snoozed_until": until.isoformat() if until is not None and until > today else None,
+    }
 
 
 def _stats_json(stats) -> dict:
@@ -129,6 +141,8 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
         ("prefers", " ".join(x for x in (c["preferred_channel"] or "", c["best_time"]) if x)),
         ("do not contact", "yes" if c["do_not_contact"] else None),
         ("tier / stage", f"{c['tier'].upper()} / {spoken(c['stage'])}"),
+        ("rhythm", f"{view['rhythm']} (yours, in place of the rules')" if view.get("rhythm") else None),
+        ("snoozed until", _snoozed_text(view.get("snoozed_until"))),
         ("owner", c["owner"]),
         ("dates", dates_text),
         ("tags", c["tags"]),
@@ -189,6 +203,10 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
                 f"advocacy {a['advocacy']} conflict {a['conflict']} commitment {a['commitment']}  (mean {a['mean']})"
             )
     return "\n".join(out)
+
+
+def _snoozed_text(until: str | None) -> str | None:
+    return None if until is None else f"{dt.date.fromisoformat(until):%a %d %b %Y} (nothing is due before)"
 
 
 def _evidence(warning: dict) -> str:

@@ -308,6 +308,34 @@ def check_snooze(text: str, today: dt.date) -> Checked:
     return Checked(day, {})
 
 
+# ------------------------------------------------- a person's rhythm and snooze
+# An empty answer clears: the app's dialog has no --clear; Checked(None) with no errors means "clear".
+
+
+def check_rhythm(text: str) -> Checked:
+    """A person's own rhythm ("every 3 weeks") in days, as `keepwarm contact rhythm` reads it; empty clears it."""
+    from ..text.rhythms import parse_rhythm  # lazy for start-up: only the rhythm dialog reads one
+
+    if not (text or "").strip():
+        return Checked(None, {})
+    try:
+        return Checked(parse_rhythm(text), {})
+    except UserError as exc:
+        return Checked(None, {"rhythm": exc.message.removeprefix("rhythm: ")})
+
+
+def check_contact_snooze(text: str, today: dt.date) -> Checked:
+    """The day a person's snooze ends, as `keepwarm contact snooze` reads it; empty wakes them."""
+    from ..text.rhythms import parse_snooze  # lazy for start-up: only the snooze dialog reads one
+
+    if not (text or "").strip():
+        return Checked(None, {})
+    try:
+        return Checked(parse_snooze(text, today), {})
+    except UserError as exc:
+        return Checked(None, {"until": exc.message.removeprefix("snooze: ")})
+
+
 # ----------------------------------------------------------------- promise
 
 

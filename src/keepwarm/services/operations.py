@@ -112,6 +112,24 @@ def save_contact(session: Session, contact: Contact, contact_id: int | None = No
         return contact_id
 
 
+def set_rhythm(session: Session, contact_id: int, days: int | None) -> Contact:
+    """Set the person's own rhythm (`keepwarm contact rhythm`; None clears it), then reschedule; the contact now."""
+    with session.store.write() as conn:
+        people.set_rhythm(conn, contact_id, days, session.now)
+    reschedule(session, [contact_id])
+    return get_contact(session, contact_id)
+
+
+def snooze_contact(session: Session, contact_id: int, until: dt.date | None) -> Contact:
+    """Snooze the person until a day after today (`keepwarm contact snooze`; None wakes them), then reschedule."""
+    if until is not None and until <= session.today:
+        raise UserError(f"snooze: {until.isoformat()} is not after today (expected a future day)")
+    with session.store.write() as conn:
+        people.set_snooze(conn, contact_id, until, session.now)
+    reschedule(session, [contact_id])
+    return get_contact(session, contact_id)
+
+
 def delete_contact(session: Session, contact_id: int) -> None:
     """Remove a contact and their history (their account's other members are evaluated again by the next run)."""
     with session.store.write() as conn:

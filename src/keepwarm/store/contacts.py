@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, insert, selec
 from ..errors import Ambiguous, NotFound, UserError
 from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
 from ..text.controls import fold
-from . import captures
+from . import captures, followups
 from .ids import as_id
 from .new_ids import new_id
 from .rows import as_text, by_value, constructed, like_fragment, plain_rows
@@ -229,6 +229,8 @@ def _row_values(conn: Connection, contact: Contact, now: dt.datetime) -> dict:
         "stage": contact.stage.value,
         "notes": contact.notes,
         "owner": contact.owner,
+        "rhythm_days": contact.rhythm_days,
+        "snoozed_until": contact.snoozed_until,
         "updated_at": now,
     }
 
@@ -260,6 +262,27 @@ def update_contact(conn: Connection, contact_id: int, contact: Contact, now: dt.
             conn.execute(insert(table), rows)
     if contact.emails:
         captures.touches_for(conn, [contact_id], now)
+
+
+def set_rhythm(conn: Connection, contact_id: int, days: int | None, now: dt.datetime) -> None:
+    """The person's own rhythm in days (None: the rules' again); a change of their row, marked as any edit."""
+    _set(conn, contact_id, now, rhythm_days=days)
+
+
+def set_snooze(conn: Connection, contact_id: int, until: dt.date | None, now: dt.datetime) -> None:
+    """Snooze the person until a day (None: wake them), their open follow-ups with them (followups.hold_for_contact)."""
+    found = conn.execute(select(contacts.c.snoozed_until).where(contacts.c.id == contact_id)).first()
+    if found is None:
+        raise NotFound(f"contact: no contact with id {contact_id}")
+    was = found[0]
+    _set(conn, contact_id, now, snoozed_until=until)
+    followups.hold_for_contact(conn, contact_id, was, until, now)
+
+
+def _set(conn: Connection, contact_id: int, now: dt.datetime, **values) -> None:
+    result = conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**values, updated_at=now))
+    if result.rowcount == 0:
+        raise NotFound(f"contact: no contact with id {contact_id}")
 
 
 def delete_contact(conn: Connection, contact_id: int) -> None:
@@ -309,6 +332,8 @@ def _contacts_query(filters: frozenset[str]):
         c.stage,
         c.notes,
         c.owner,
+        c.rhythm_days,
+        as_text(c.snoozed_until),
     )
     if "ids" in filters:
         query = query.where(c.id.in_(bindparam("ids", expanding=True)))
@@ -471,6 +496,8 @@ def _assembled(conn: Connection, rows: Sequence[tuple], chosen: str | None, para
         stage,
         notes,
         owner,
+        rhythm_days,
+        snoozed_until,
     ) in rows:
         out.append(
             constructed(
@@ -498,6 +525,8 @@ def _assembled(conn: Connection, rows: Sequence[tuple], chosen: str | None, para
                     "tags": list(tags.get(cid, empty)),
                     "notes": notes,
                     "owner": owner,
+                    "rhythm_days": rhythm_days,
+                    "snoozed_until": dt.date.fromisoformat(snoozed_until) if snoozed_until else None,
                 },
                 _CONTACT_FIELDS,
             )

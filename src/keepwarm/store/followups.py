@@ -13,12 +13,14 @@ from functools import cache
 from sqlalchemy import Connection, and_, bindparam, case, func, insert, or_, select, update
 
 from ..errors import NotFound, UserError
-from ..model import Channel, FollowUp, FollowUpStatus
+from ..model import Channel, FollowUp, FollowUpStatus, stored_id
 from .new_ids import new_id
 from .rows import Parsed, as_text, by_value, constructed, plain_rows
 from .schema import followups
 
 OPEN_STATES = (FollowUpStatus.OPEN.value, FollowUpStatus.SNOOZED.value)
+#: The source of a follow-up the user planned (`followup add`), which no rule moves.
+MANUAL = "manual"
 #: What a follow-up stored without a usable reason shows instead (a plugin could store one before
 #: results were checked; `keepwarm followup repair` writes this into the row).
 NO_REASON = "(no reason given)"
@@ -299,3 +301,40 @@ def close_by_source(conn: Connection, source: str, now: dt.datetime) -> int:
         .values(status=FollowUpStatus.DISMISSED.value, closed_at=stamp, updated_at=stamp, sequence=f.sequence + 1)
     )
     return result.rowcount
+
+
+# ------------------------------------------------------------ a snoozed person
+
+
+def hold_for_contact(
+    conn: Connection, contact_id: int, was: dt.date | None, until: dt.date | None, now: dt.datetime
+) -> int:
+    """The person's follow-ups wait for their snooze: how many changed.
+
+    Snoozing a person (`until`) snoozes the follow-ups the user planned
+    (`followup add`) due before that day to that day, as `followup snooze` would
+    one by one (their date in calendars moves with them), and any follow-up
+    snoozed to an earlier day; the rules' open ones are the engine's to hold back
+    and move (engine/snooze.py), so that they keep following the rules meanwhile.
+    Ending or moving a snooze (`was`: the day it ran to) wakes the follow-ups
+    snoozed to that day first, while it is ahead: they are due again as they were
+    (a snooze that has passed woke them already, on its day).
+    """
+    snoozed, opened = FollowUpStatus.SNOOZED.value, FollowUpStatus.OPEN.value
+    changed = 0
+    for item in list_followups(conn, contact_id, statuses=OPEN_STATES):
+        status, wakes = item.status.value, item.snoozed_until
+        if was is not None and was > now.date() and status == snoozed and wakes == was:
+            status, wakes = opened, None
+        rules = item.source != MANUAL and status == opened  # the engine holds these back itself, and moves them
+        if (
+            until is not None
+            and until > now.date()
+            and not rules
+            and (wakes if status == snoozed and wakes else item.due) < until
+        ):
+            status, wakes = snoozed, until
+        if (status, wakes) != (item.status.value, item.snoozed_until):
+            _transition(conn, stored_id(item.id), now, status=status, snoozed_until=wakes)
+            changed += 1
+    return changed

@@ -77,6 +77,8 @@ contacts = Table(
     Column("owner", String, nullable=False, default=""),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("rhythm_days", Integer),  # migration 0010
+    Column("snoozed_until", Date),
     Index("ix_contacts_name_fold", "name_fold"),
     Index("ix_contacts_account_id", "account_id"),
 )

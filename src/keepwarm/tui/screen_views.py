@@ -118,6 +118,8 @@ class ContactView:
     open_promises: tuple[PromiseRow, ...]
     open_followups: tuple[FollowupRow, ...]
     timeline: tuple[InteractionRow, ...]
+    rhythm: str | None = None  # the person's own rhythm, in words
+    snoozed_until: str | None = None  # while the snooze lasts
 
     @classmethod
     def from_json(cls, view: Mapping[str, Any]) -> ContactView:
@@ -134,6 +136,8 @@ class ContactView:
             open_promises=tuple(PromiseRow.from_json(p) for p in view["open_promises"]),
             open_followups=tuple(view_of(FollowupRow, f) for f in view["open_followups"]),
             timeline=tuple(InteractionRow.from_json(i) for i in view["timeline"]),
+            rhythm=view.get("rhythm"),
+            snoozed_until=view.get("snoozed_until"),
         )
 
 

@@ -8,11 +8,14 @@ waited to be typed into the Name field. `p`, `k` and `P` add, keep and edit
 the contact's promises (the app's dialogs, the CLI's core functions). `M` merges
 another contact who is the same person into this one, `D` deletes this one: each
 says what it will do and asks first (the core functions of `contact merge` and
-`contact rm`).
+`contact rm`). `c` sets the person's own rhythm and `s` snoozes them, each a
+one-line dialog read as the CLI reads `keepwarm contact rhythm` / `snooze` (an
+empty line clears it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import tzinfo
 
 from textual import on, work
@@ -28,6 +31,7 @@ from ...errors import UserError
 from ...model import Contact
 from ...services import merge, operations, queries
 from ...store.contacts import describe
+from ...text.rhythms import rhythm
 from ...text.wording import plural
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
@@ -36,6 +40,7 @@ from ..views import Health
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.contact_form import ContactForm
 from ..widgets.contact_ref import ContactRefScreen
+from ..widgets.rhythm import Chosen, PersonSnoozeScreen, RhythmScreen
 from .base import DataScreen
 
 
@@ -59,6 +64,16 @@ def _profile(c: Profile) -> Content:
     if c.notes:
         lines += [Content(""), Content(c.notes)]
     return Content("\n").join(lines)
+
+
+def _own_rhythm(view: ContactView) -> Content:
+    """The rhythm the user set and the snooze while it lasts, under the profile (nothing when neither)."""
+    rows = [
+        ("Rhythm", f"{view.rhythm} (yours)" if view.rhythm else ""),
+        ("Snoozed until", f"{dt.date.fromisoformat(view.snoozed_until):%a %d %b %Y}" if view.snoozed_until else ""),
+    ]
+    lines = [Content.from_markup("[dim]$k[/] $v", k=f"{label:<14}", v=value) for label, value in rows if value]
+    return Content("\n").join([Content(""), *lines]) if lines else Content("")
 
 
 def _card(title: str, lines: list[Content], empty: str) -> Content:
@@ -197,6 +212,8 @@ class ContactScreen(DataScreen):
             tooltip="Merge another contact who is the same person into this one",
         ),
         Binding("D", "delete", "Delete", id="contact.delete", key_display="D", tooltip="Delete this contact"),
+        Binding("c", "rhythm", "Rhythm", id="contact.rhythm", tooltip="Set your own rhythm with this person"),
+        Binding("s", "snooze", "Snooze", id="contact.snooze", tooltip="Nothing due for this person before a day"),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
 
@@ -243,7 +260,7 @@ class ContactScreen(DataScreen):
         self.sub_title = view.contact.name
         for card, content in (
             ("#detail-title", _title(view)),
-            ("#detail-profile", heading("Profile") + "\n" + _profile(view.contact)),
+            ("#detail-profile", heading("Profile") + "\n" + _profile(view.contact) + _own_rhythm(view)),
             ("#detail-dates", _dates(view)),
             ("#detail-assessment-text", _assessments(view)),
             ("#detail-health", _health(view.health)),
@@ -300,6 +317,46 @@ class ContactScreen(DataScreen):
     def action_edit_promise(self) -> None:
         self.app.action_edit_promise()
 
+    def action_rhythm(self) -> None:
+        if self.contact is None:
+            return
+        days = self.contact.rhythm_days
+        current = rhythm(days) if days is not None else ""
+        dialog = RhythmScreen(self.contact.name, self.app.session.today, default=current)
+        self.app.push_screen(dialog, callback=lambda chosen: self._chosen("rhythm", chosen))
+
+    def action_snooze(self) -> None:
+        if self.contact is None:
+            return
+        until, today = self.contact.snoozed_until, self.app.session.today
+        current = until.isoformat() if until is not None and until > today else "for 3 weeks"
+        dialog = PersonSnoozeScreen(self.contact.name, today, default=current)
+        self.app.push_screen(dialog, callback=lambda chosen: self._chosen("snooze", chosen))
+
+    def _chosen(self, what: str, chosen: Chosen | None) -> None:
+        if chosen is not None:
+            self._write_own(what, chosen.value)
+
+    @work(thread=True, group="write")
+    def _write_own(self, what: str, value) -> None:
+        """The rhythm or the snooze written as the CLI writes it (services.operations), then the view again."""
+        session = self.app.session
+        try:
+            if what == "rhythm":
+                found = self.app.gate.run(operations.set_rhythm, session, self.contact_id, value)
+                said = _said_rhythm(found)
+            else:
+                found = self.app.gate.run(operations.snooze_contact, session, self.contact_id, value)
+                said = _said_snooze(found, session.today)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
+            return
+        self.app.call_from_thread(self._written, said)
+
+    def _written(self, said: str) -> None:
+        self.notify(said)
+        self.app.data_changed()
+
     async def action_edit(self) -> None:
         if self.contact is None or self.editing:
             return
@@ -317,7 +374,7 @@ class ContactScreen(DataScreen):
             return False
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if self.editing and action in (
+        quiet_while_editing = (
             "back",
             "edit",
             "refresh",
@@ -326,7 +383,10 @@ class ContactScreen(DataScreen):
             "edit_promise",
             "merge",
             "delete",
-        ):
+            "rhythm",
+            "snooze",
+        )
+        if action in quiet_while_editing and self.editing:
             return False
         return True
 
@@ -474,3 +534,16 @@ class ContactScreen(DataScreen):
     def _changed(self, message: str) -> None:
         self.notify(message)
         self.app.data_changed()
+
+
+def _said_rhythm(contact: Contact) -> str:
+    if contact.rhythm_days is None:
+        return f"{contact.name}: the cadence rules set the rhythm again."
+    return f"{contact.name}: {rhythm(contact.rhythm_days)}, your own rhythm."
+
+
+def _said_snooze(contact: Contact, today: dt.date) -> str:
+    until = contact.snoozed_until
+    if until is None or until <= today:
+        return f"{contact.name} is not snoozed: what was due is due again."
+    return f"Snoozed {contact.name} until {until:%a %d %b %Y}."

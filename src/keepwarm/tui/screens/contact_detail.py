@@ -8,7 +8,8 @@ waited to be typed into the Name field. `p`, `k` and `P` add, keep and edit
 the contact's promises (the app's dialogs, the CLI's core functions). `M` merges
 another contact who is the same person into this one, `D` deletes this one: each
 says what it will do and asks first (the core functions of `contact merge` and
-`contact rm`).
+`contact rm`). `F` plans a follow-up and `A` assesses the relationship (the
+dialogs of `followup add` and `assess`).
 """
 
 from __future__ import annotations
@@ -197,6 +198,15 @@ class ContactScreen(DataScreen):
             tooltip="Merge another contact who is the same person into this one",
         ),
         Binding("D", "delete", "Delete", id="contact.delete", key_display="D", tooltip="Delete this contact"),
+        Binding("F", "add_followup", "Follow-up", id="contact.followup", key_display="F", tooltip="Plan a follow-up"),
+        Binding(
+            "A",
+            "assess",
+            "Assess",
+            id="contact.assess",
+            key_display="A",
+            tooltip="Rate the relationship on the six dimensions, 1 to 5",
+        ),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
 
@@ -300,6 +310,12 @@ class ContactScreen(DataScreen):
     def action_edit_promise(self) -> None:
         self.app.action_edit_promise()
 
+    def action_add_followup(self) -> None:
+        self.app.action_add_followup()
+
+    def action_assess(self) -> None:
+        self.app.action_assess()
+
     async def action_edit(self) -> None:
         if self.contact is None or self.editing:
             return
@@ -326,6 +342,8 @@ class ContactScreen(DataScreen):
             "edit_promise",
             "merge",
             "delete",
+            "add_followup",
+            "assess",
         ):
             return False
         return True

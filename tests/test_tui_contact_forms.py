@@ -16,6 +16,7 @@ from textual.widgets._key_panel import BindingsTable
 from tui_support import TODAY, build_history, settle, settle_until, sync, type_text, use_test_rules
 
 from keepwarm.model import ASSESSMENT_DIMENSIONS
+from keepwarm.services import forms
 from keepwarm.store import activity, followups
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.accounts import AccountsScreen
@@ -133,6 +134,17 @@ async def test_esc_on_a_changed_follow_up_asks_before_discarding_it(session, ids
         await settle(pilot)
         assert app.screen is screen
     assert manual_followups(session, ids["mary"]) == []
+
+
+@pytest.mark.parametrize("due", ["next tuesday 10:00", "+2w", "2026-12-01", "tomorrow 8:30", ""])
+def test_the_dialog_reads_a_due_date_as_followup_add_does(run, session, due):
+    assert run("contact", "add", "Ada Lovelace").exit_code == 0
+    assert run("followup", "add", "ada", "call her", *(["--due", due] if due else [])).exit_code == 0
+    [stored] = [f for f in run("followup", "list", "--json").json() if f["source"] == "manual"]
+    checked = forms.check_followup({"reason": "call her", "due": due}, stored["contact_id"], session.now, session.tz)
+    assert checked.ok, checked.errors
+    assert (checked.value.due.isoformat(), checked.value.due_time) == (
+        stored["due"], stored["due_time"] and dt.time.fromisoformat(stored["due_time"]))
 
 
 # --------------------------------------------------------------- assessment

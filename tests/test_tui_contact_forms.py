@@ -196,6 +196,20 @@ async def test_a_rating_outside_one_to_five_is_refused_by_its_field(session, ids
 
 
 @sync
+async def test_the_hint_shown_is_the_one_of_the_field_tabbed_to(session, ids):
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_mary(app, pilot, ids)
+        await pilot.press("A")
+        await settle_until(pilot, lambda: isinstance(app.screen, AssessScreen))
+        dialog = app.screen
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        shown = [h.parent.field_name for h in dialog.query(".field-hint") if h.styles.display == "block"]
+    assert shown == ["sharing"]
+
+
+@sync
 async def test_the_palette_opens_both_dialogs_for_the_contact_in_view(session, ids):
     from keepwarm.tui.palette import KeepwarmCommands
 

@@ -17,7 +17,17 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from ..errors import UserError
-from ..model import Commitment, Contact, DateKind, ImportantDate, Interaction, Motivation
+from ..model import (
+    ASSESSMENT_DIMENSIONS,
+    Assessment,
+    Commitment,
+    Contact,
+    DateKind,
+    FollowUp,
+    ImportantDate,
+    Interaction,
+    Motivation,
+)
 from ..model.enums import normalize_word
 from ..text import dates
 from ..text.controls import control_problem
@@ -366,5 +376,79 @@ def check_promise(values: Mapping[str, object], contact_id: int, today: dt.date)
             _first(errors, str(loc[0]) if loc else "text", _message(err))
         value = None
     if errors:
+        return Checked(None, errors)
+    return Checked(value, {})
+
+
+# ---------------------------------------------------------------- follow-up
+
+
+def followup_to_form() -> dict[str, Any]:
+    return {"reason": "", "due": "", "channel": None, "action": ""}
+
+
+def check_followup(values: Mapping[str, object], contact_id: int, now: dt.datetime, tz: ZoneInfo) -> Checked:
+    """A follow-up form (why, when, how, what to do) as the FollowUp `keepwarm followup add` stores.
+
+    The due date is the CLI's `--due` text, read by the same `dates.parse_when`
+    (a time of day too); left empty it is the CLI's default, today.
+    """
+    errors: dict[str, str] = {}
+    _refuse_controls(errors, values)
+    reason = str(values.get("reason") or "").strip()
+    if not reason:
+        _first(errors, "reason", "say why you will get in touch")
+    day, time = None, None
+    try:
+        day, time = dates.parse_when(str(values.get("due") or "").strip() or "today", now, tz, field="due")
+    except UserError as exc:
+        _first(errors, "due", exc.message.removeprefix("due: "))
+    fields = {"channel": values.get("channel") or None, "action": str(values.get("action") or "").strip()}
+    try:
+        value = FollowUp(contact_id=contact_id, due=day or now.date(), due_time=time, reason=reason or "-", **fields)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            _first(errors, str(loc[0]) if loc else "reason", _message(err))
+        value = None
+    return Checked(None, errors) if errors else Checked(value, {})
+
+
+# --------------------------------------------------------------- assessment
+
+
+def assessment_to_form() -> dict[str, Any]:
+    return {**{name: "" for name in ASSESSMENT_DIMENSIONS}, "on": "", "note": ""}
+
+
+def check_assessment(values: Mapping[str, object], contact_id: int, today: dt.date) -> Checked:
+    """An assessment form (the six ratings typed 1-5, the day, a note) as the Assessment `keepwarm assess` stores.
+
+    The day is the CLI's `--on` text (`dates.parse_day`), today when left empty.
+    """
+    errors: dict[str, str] = {}
+    _refuse_controls(errors, values)
+    ratings: dict[str, int] = {}
+    for name in ASSESSMENT_DIMENSIONS:
+        raw = str(values.get(name) or "").strip()
+        if not raw:
+            _first(errors, name, "rate it from 1 to 5")
+        elif not raw.isdecimal() or not 1 <= int(raw) <= 5:
+            _first(errors, name, f"{raw!r} is not a rating from 1 to 5")
+        else:
+            ratings[name] = int(raw)
+    on = today
+    try:
+        on = dates.parse_day(str(values.get("on") or "").strip() or "today", today, field="on")
+    except UserError as exc:
+        _first(errors, "on", exc.message.removeprefix("on: "))
+    if errors:
+        return Checked(None, errors)
+    try:
+        value = Assessment(contact_id=contact_id, on=on, note=str(values.get("note") or "").strip(), **ratings)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err.get("loc", ())
+            _first(errors, str(loc[0]) if loc else "note", _message(err))
         return Checked(None, errors)
     return Checked(value, {})

@@ -467,6 +467,44 @@ class KeepwarmApp(Syncing, App[None]):
             return
         self.call_from_thread(self._done, f"{'Changed the' if promise_id else 'Added a'} promise with {who}.")
 
+    # ------------------------------------------------- follow-ups, assessments
+
+    def action_add_followup(self) -> None:
+        """Plan a follow-up with the selected contact (`F` on a contact, `keepwarm followup add`)."""
+        contact = self._selected()
+        if contact is None:
+            return
+
+        def closed(item) -> None:
+            if item is not None:
+                at = f"{item.due.isoformat()}" + (f" {item.due_time:%H:%M}" if item.due_time else "")
+                self._write_item("add_followup", item, f"Added a follow-up with {contact[1]}, due {at}.")
+
+        form = _loaded("widgets.followup_form", "FollowUpScreen")(*contact, self.session.now, self.session.tz)
+        self.push_screen(form, callback=closed)
+
+    def action_assess(self) -> None:
+        """Rate the relationship with the selected contact (`A` on a contact, `keepwarm assess`)."""
+        contact = self._selected()
+        if contact is None:
+            return
+
+        def closed(item) -> None:
+            if item is not None:
+                self._write_item("assess", item, f"Assessed {contact[1]}: mean {item.mean():.1f} of 5.")
+
+        self.push_screen(_loaded("widgets.assess_form", "AssessScreen")(*contact, self.session.today), callback=closed)
+
+    @work(thread=True, group="write")
+    def _write_item(self, operation: str, item, done: str) -> None:
+        """A dialog's record written through the CLI's core function of that name (`operations.<operation>`)."""
+        try:
+            self.gate.run(getattr(_operations(), operation), self.session, item)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message)
+            return
+        self.call_from_thread(self._done, done)
+
     def action_add_contact(self) -> None:
         def closed(contact: Contact | int | AddInto | None) -> None:
             if isinstance(contact, int):

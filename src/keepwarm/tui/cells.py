@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from ..text.wording import cut
+from .keys import LIST_MOVES
 
 
 def cut_cell(text: str, width: int) -> str:
@@ -75,6 +76,8 @@ class FittedTable(DataTable):
     calls `fit` once over all of them and `cut_row` for the rows it adds. When the pane is resized, a filled
     table fits itself again; otherwise it posts `Refit` for its screen to build its rows again.
     """
+
+    BINDINGS = [*LIST_MOVES]
 
     class Refit(Message):
         """The pane changed width: the rows need building again."""

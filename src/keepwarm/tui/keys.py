@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import _time  # the clock Textual stamps every key event with
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -29,6 +30,16 @@ def typing_starts_now(screen) -> None:
         screen.keys_from = _time.get_time()
 
     screen.call_after_refresh(shown)
+
+
+#: `j` and `k` move a list's cursor down and up, as in vi, less and mutt. Every list of the app's binds them
+#: itself (`LineList`, `FittedTable`, `PickList`), so they apply only while a list has focus: typed in a field
+#: they are letters, and a screen's own `k` (Kept, on a contact's screen, which has no list) is left alone.
+#: No ids: the `?` panel lists them beside the arrow keys of the same move, with Textual's moves.
+LIST_MOVES: list[BindingType] = [
+    Binding("j", "cursor_down", "Cursor down", show=False),
+    Binding("k", "cursor_up", "Cursor up", show=False),
+]
 
 
 class ClosesOnce(_Screen):

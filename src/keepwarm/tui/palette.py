@@ -58,6 +58,12 @@ class KeepwarmCommands(Provider):
                 app.action_keep_promise,
             ),
             ("Edit a promise", "change what, who or when (P on a contact)", app.action_edit_promise),
+            ("Add a follow-up", "plan a touch with the selected contact (F on a contact)", app.action_add_followup),
+            (
+                "Assess a relationship",
+                "rate the selected contact 1-5 on six dimensions (A on a contact)",
+                app.action_assess,
+            ),
             ("Add a contact", "a new person (a)", app.action_add_contact),
             ("Search contacts", "jump to the search box (/)", app.action_search),
             ("Reload rules and plugins", "after editing your TOML", app.reload_rules),

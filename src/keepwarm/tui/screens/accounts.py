@@ -25,6 +25,7 @@ from ..render import BAND_STYLE, SEVERITY, band_content, band_text, evidence, he
 from ..screen_views import AccountRow, AccountView, Stakeholder
 from ..views import Warning, view_of
 from ..widgets.nav import NavBar
+from ..widgets.pick_list import PickList
 from .base import DataScreen
 
 STATUS_TEXT = {
@@ -152,7 +153,7 @@ class AccountsScreen(DataScreen):
         yield Header()
         yield NavBar("accounts")
         with Horizontal(id="accounts-body"):
-            yield OptionList(id="account-list")
+            yield PickList(id="account-list")
             with VerticalScroll(id="account-view"):
                 yield Static("", id="account-title")
                 yield FittedTable(COLUMNS, GIVE_WAY, id="account-map", cursor_type="row")

@@ -10,7 +10,8 @@ another contact who is the same person into this one, `D` deletes this one: each
 says what it will do and asks first (the core functions of `contact merge` and
 `contact rm`). `c` sets the person's own rhythm and `s` snoozes them, each a
 one-line dialog read as the CLI reads `keepwarm contact rhythm` / `snooze` (an
-empty line clears it).
+empty line clears it). `F` plans a follow-up and `A` assesses the relationship
+(the dialogs of `followup add` and `assess`).
 """
 
 from __future__ import annotations
@@ -214,6 +215,15 @@ class ContactScreen(DataScreen):
         Binding("D", "delete", "Delete", id="contact.delete", key_display="D", tooltip="Delete this contact"),
         Binding("c", "rhythm", "Rhythm", id="contact.rhythm", tooltip="Set your own rhythm with this person"),
         Binding("s", "snooze", "Snooze", id="contact.snooze", tooltip="Nothing due for this person before a day"),
+        Binding("F", "add_followup", "Follow-up", id="contact.followup", key_display="F", tooltip="Plan a follow-up"),
+        Binding(
+            "A",
+            "assess",
+            "Assess",
+            id="contact.assess",
+            key_display="A",
+            tooltip="Rate the relationship on the six dimensions, 1 to 5",
+        ),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
 
@@ -357,6 +367,12 @@ class ContactScreen(DataScreen):
         self.notify(said)
         self.app.data_changed()
 
+    def action_add_followup(self) -> None:
+        self.app.action_add_followup()
+
+    def action_assess(self) -> None:
+        self.app.action_assess()
+
     async def action_edit(self) -> None:
         if self.contact is None or self.editing:
             return
@@ -385,6 +401,8 @@ class ContactScreen(DataScreen):
             "delete",
             "rhythm",
             "snooze",
+            "add_followup",
+            "assess",
         )
         if action in quiet_while_editing and self.editing:
             return False

@@ -17,6 +17,7 @@ from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ..keys import TypingWhenShown
+from .pick_list import PickList
 
 
 class ConfirmScreen(TypingWhenShown, ModalScreen[bool]):
@@ -65,7 +66,7 @@ class PickScreen(TypingWhenShown, ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pick-dialog"):
             yield Label(self.title_text, classes="form-title", markup=False)
-            yield OptionList(*(Option(text, id=str(key)) for key, text in self.choices), id="pick-list")
+            yield PickList(*(Option(text, id=str(key)) for key, text in self.choices), id="pick-list")
 
     def on_mount(self) -> None:
         self.query_one("#pick-list", OptionList).focus()

@@ -30,6 +30,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..keys import LIST_MOVES
+
 #: A row's cells, cut to the columns' widths (the list pads them; it never measures them).
 Draw = Callable[[Any, Sequence[int]], Sequence[Text]]
 
@@ -71,6 +73,7 @@ class LineList(ScrollView, can_focus=True):
         Binding("enter", "select_cursor", "Select", show=False),
         Binding("up", "cursor_up", "Cursor up", show=False),
         Binding("down", "cursor_down", "Cursor down", show=False),
+        *LIST_MOVES,
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,ctrl+home", "first_item", "First item", show=False),

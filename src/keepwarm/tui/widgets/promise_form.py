@@ -1,40 +1,36 @@
 """Add or edit a promise: what, who promised, by when (`keepwarm promise add`, in a dialog).
 
-The form checks through `forms.check_promise` as you type and hands the
-Commitment back; the app writes it through `operations.save_promise`.
+The form checks through `forms.check_promise` as you type (`CheckedDialog`) and
+hands the Commitment back; the app writes it through `operations.save_promise`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from ...model import Commitment
 from ...services import forms
-from ..keys import TypingWhenShown
-from .confirm import ConfirmScreen
 from .fields import Field
+from .form_dialog import CheckedDialog
 
 
-class PromiseScreen(TypingWhenShown, ModalScreen[Commitment | None]):
+class PromiseScreen(CheckedDialog):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="promise.save"),
         Binding("escape", "cancel", "Cancel", id="promise.cancel"),
     ]
+    DISCARD = "Discard this promise's changes?"
+    FIRST = "#in-text"
 
     def __init__(self, contact_id: int, who: str, today: dt.date, promise: Commitment | None = None) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__(forms.promise_to_form(promise))
         self.contact_id, self.who, self.today = contact_id, who, today
         self.promise = promise
-        self.initial = forms.promise_to_form(promise)
-        self.checked: forms.Checked | None = None
-        self.touched: set[str] = set()
 
     def compose(self) -> ComposeResult:
         title = f"Edit the promise with {self.who}" if self.promise else f"A promise with {self.who}"
@@ -67,50 +63,5 @@ class PromiseScreen(TypingWhenShown, ModalScreen[Commitment | None]):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="cancel", compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#in-text", Input).focus()
-
-    def values(self) -> dict[str, object]:
-        return {
-            "text": self.query_one("#in-text", Input).value,
-            "by": self.query_one("#in-by", Select).value,
-            "due": self.query_one("#in-due", Input).value,
-        }
-
-    def check(self, reveal: bool = False) -> forms.Checked:
-        self.checked = forms.check_promise(self.values(), self.contact_id, self.today)
-        for field in self.query(Field):
-            shown = reveal or field.field_name in self.touched
-            field.set_error(self.checked.errors.get(field.field_name) if shown else None)
-        return self.checked
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _changed(self, event) -> None:
-        control = event.control
-        if control is not None and control.id:
-            name = control.id.removeprefix("in-")
-            if self.values().get(name) != self.initial.get(name):
-                self.touched.add(name)
-        self.check()
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        checked = self.check(reveal=True)
-        if checked.ok:
-            self.dismiss(checked.value)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if self.values() == self.initial:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard this promise's changes?", yes="Discard", no="Keep editing"), callback=answered
-        )
+    def validate(self, values: dict[str, object]) -> forms.Checked:
+        return forms.check_promise(values, self.contact_id, self.today)

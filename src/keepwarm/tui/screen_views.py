@@ -103,6 +103,14 @@ class InteractionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteRow:
+    id: int
+    on: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class ContactView:
     """`queries.contact_view`, typed: what the contact screen shows."""
 
@@ -118,6 +126,7 @@ class ContactView:
     open_promises: tuple[PromiseRow, ...]
     open_followups: tuple[FollowupRow, ...]
     timeline: tuple[InteractionRow, ...]
+    notes: tuple[NoteRow, ...] = ()  # newest first
 
     @classmethod
     def from_json(cls, view: Mapping[str, Any]) -> ContactView:
@@ -134,6 +143,7 @@ class ContactView:
             open_promises=tuple(PromiseRow.from_json(p) for p in view["open_promises"]),
             open_followups=tuple(view_of(FollowupRow, f) for f in view["open_followups"]),
             timeline=tuple(InteractionRow.from_json(i) for i in view["timeline"]),
+            notes=tuple(view_of(NoteRow, n) for n in view.get("notes", ())),
         )
 
 

@@ -5,7 +5,8 @@ record in a worker and comes back to the refreshed view. The form is built,
 hidden, once the view is painted, so that `e` only shows it: building its
 fifty widgets took the UI thread most of a second, during which a second `e`
 waited to be typed into the Name field. `p`, `k` and `P` add, keep and edit
-the contact's promises (the app's dialogs, the CLI's core functions).
+the contact's promises (the app's dialogs, the CLI's core functions); `n`
+adds a note (things to remember, not a touch: `keepwarm note add`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...model import Contact
-from ...services import operations, queries
+from ...model.entities import Note
+from ...services import notes, operations, queries
 from ...store.contacts import describe
 from ...text.wording import plural
 from ..keys import typing_starts_now
@@ -160,6 +162,16 @@ def _plans(view: ContactView) -> Content:
     return _card("Promises and follow-ups", lines, "nothing open")
 
 
+def _notes(view: ContactView) -> Content:
+    lines = []
+    for n in view.notes:
+        kind = "" if n.kind == "other" else f"{words(n.kind)} · "
+        first, *more = n.text.split("\n")
+        lines.append(Content.from_markup("[dim]$o[/] [b]$k[/]$t", o=n.on, k=kind, t=first))
+        lines.extend(Content.from_markup("  $t", t=line) for line in more)
+    return _card("Notes", lines, "nothing noted yet: press n to add what to remember")
+
+
 def _timeline(view: ContactView, tz: tzinfo) -> Content:
     lines = []
     for i in view.timeline:
@@ -184,6 +196,7 @@ class ContactScreen(DataScreen):
         Binding("p", "add_promise", "Promise", id="contact.promise", tooltip="Record a promise, yours or theirs"),
         Binding("k", "keep_promise", "Kept", id="contact.keep", tooltip="Mark an open promise kept"),
         Binding("P", "edit_promise", "Edit promise", id="contact.edit_promise", key_display="P"),
+        Binding("n", "add_note", "Note", id="contact.note", tooltip="Write down something to remember, not a touch"),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
 
@@ -201,6 +214,7 @@ class ContactScreen(DataScreen):
                 with Horizontal(id="detail-columns"):
                     with Vertical(id="detail-left", classes="detail-column"):
                         yield Static("", id="detail-profile", classes="card")
+                        yield Static("", id="detail-notes", classes="card")
                         yield Static("", id="detail-dates", classes="card")
                         with Vertical(id="detail-assessments", classes="card"):
                             yield Static("", id="detail-assessment-text")
@@ -231,6 +245,7 @@ class ContactScreen(DataScreen):
         for card, content in (
             ("#detail-title", _title(view)),
             ("#detail-profile", heading("Profile") + "\n" + _profile(view.contact)),
+            ("#detail-notes", _notes(view)),
             ("#detail-dates", _dates(view)),
             ("#detail-assessment-text", _assessments(view)),
             ("#detail-health", _health(view.health)),
@@ -287,6 +302,31 @@ class ContactScreen(DataScreen):
     def action_edit_promise(self) -> None:
         self.app.action_edit_promise()
 
+    def action_add_note(self) -> None:
+        from ..widgets.note_form import NoteScreen  # lazy: loaded with the first note, as the other dialogs
+
+        who = self.contact.name if self.contact else str(self.contact_id)
+
+        def closed(note: Note | None) -> None:
+            if note is not None:
+                self._write_note(note, who)
+
+        self.app.push_screen(NoteScreen(self.contact_id, who, self.app.session.today), callback=closed)
+
+    @work(thread=True, group="write")
+    def _write_note(self, note: Note, who: str) -> None:
+        # No engine run after it: a note is no touch, nothing a rule reads changed (keepwarm.store.notes).
+        try:
+            notes.add_note(self.app.session, note)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
+            return
+        self.app.call_from_thread(self._note_added, who)
+
+    def _note_added(self, who: str) -> None:
+        self.notify(f"Noted on {who}.")
+        self.app.data_changed()
+
     async def action_edit(self) -> None:
         if self.contact is None or self.editing:
             return
@@ -305,6 +345,8 @@ class ContactScreen(DataScreen):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("back", "edit", "refresh", "add_promise", "keep_promise", "edit_promise") and self.editing:
+            return False
+        if action == "add_note" and self.editing:
             return False
         return True
 

@@ -10,12 +10,11 @@ import datetime as dt
 
 import pytest
 
+from conftest import FIXED_NOW
 from keepwarm.model import Contact
 from keepwarm.model.entities import Note
 from keepwarm.store import contacts as people
 from keepwarm.store import notes as stored
-
-from conftest import FIXED_NOW
 
 RAW = ("\x1b", "\x9b", "\x07", "\x08")
 

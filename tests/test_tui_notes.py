@@ -9,6 +9,7 @@ import datetime as dt
 
 from textual.widgets import Input, Select, Static, TextArea
 
+from conftest import FIXED_NOW
 from keepwarm.model.entities import Note
 from keepwarm.store import activity, followups
 from keepwarm.store import notes as stored_notes
@@ -17,8 +18,6 @@ from keepwarm.tui.screens.contact_detail import ContactScreen
 from keepwarm.tui.widgets.confirm import ConfirmScreen
 from keepwarm.tui.widgets.note_form import NoteScreen
 from tui_support import build_history, settle, settle_until, sync, type_text, use_test_rules
-
-from conftest import FIXED_NOW
 
 SIZE = (130, 50)
 RAW = ("\x1b", "\x9b", "\x07")

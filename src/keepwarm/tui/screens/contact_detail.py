@@ -303,7 +303,7 @@ class ContactScreen(DataScreen):
         self.app.action_edit_promise()
 
     def action_add_note(self) -> None:
-        from ..widgets.note_form import NoteScreen  # lazy: loaded with the first note, as the other dialogs
+        from ..widgets.note_form import NoteScreen  # lazy for start-up: the note form loads with the first note
 
         who = self.contact.name if self.contact else str(self.contact_id)
 

@@ -159,3 +159,15 @@ def test_a_stored_escape_sequence_never_reaches_the_terminal(run, session):
         shown = result.stdout + result.stderr
         assert not [c for c in RAW if c in shown], args
         assert "\\x1b]52;c;SGVsbG8=" in shown or "\\u001b]52;c;SGVsbG8=" in shown, args
+
+
+def test_the_command_line_and_the_app_write_notes_through_the_same_functions():
+    import inspect
+
+    from keepwarm.cli import notes as cli_notes
+    from keepwarm.tui.screens import contact_detail
+    from keepwarm.tui.widgets import note_form
+
+    assert "store.write()" not in inspect.getsource(cli_notes)
+    assert "check_note(" in inspect.getsource(cli_notes) and "check_note(" in inspect.getsource(note_form)
+    assert "notes.add_note(" in inspect.getsource(contact_detail)

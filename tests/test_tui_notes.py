@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 
 from conftest import FIXED_NOW
 from keepwarm.model.entities import Note
@@ -15,7 +15,7 @@ from keepwarm.store import activity, followups
 from keepwarm.store import notes as stored_notes
 from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.screens.contact_detail import ContactScreen
-from keepwarm.tui.widgets.confirm import ConfirmScreen
+from keepwarm.tui.widgets.confirm import ConfirmScreen, PickScreen
 from keepwarm.tui.widgets.note_form import NoteScreen
 from tui_support import build_history, settle, settle_until, sync, type_text, use_test_rules
 
@@ -135,3 +135,67 @@ async def test_a_hostile_note_is_shown_visibly_on_the_contact_screen(session):
         assert "book\\x1b]0;pwned\\x07\\x9b2J" in screen
         assert "second\\x1b[5m" in screen
         assert not [c for c in RAW if c in screen]
+
+
+@sync
+async def test_N_edits_a_picked_note_and_deletes_one_after_asking(session):
+    ids = _setup(session)
+    with session.store.write() as conn:
+        for on, kind, text in ((dt.date(2026, 3, 1), "how_we_met", "Met at the Royal Society dinner"),
+                               (dt.date(2026, 11, 1), "gift", "a book of Byron's letters")):
+            stored_notes.insert_note(conn, Note(contact_id=ids["ada"], on=on, kind=kind, text=text), FIXED_NOW)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_contact(ids["ada"])
+        await settle(pilot)
+        binding = next(b.binding for b in app.screen.active_bindings.values() if b.binding.key == "N")
+        assert (binding.id, binding.description) == ("contact.edit_note", "Edit note")
+
+        await pilot.press("N")  # two notes: which one?
+        await settle_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        options = app.screen.query_one(OptionList)
+        texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert texts == ["2026-11-01 gift: a book of Byron's letters",
+                         "2026-03-01 how we met: Met at the Royal Society dinner"]
+        options.highlighted = 1
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        form = app.screen
+        assert form.query_one("#in-text", TextArea).text == "Met at the Royal Society dinner"
+        assert (form.query_one("#in-on", Input).value, form.query_one("#in-kind", Select).value) == (
+            "2026-03-01", "how_we_met")
+        form.query_one("#in-text", TextArea).text = "Met at the Royal Society dinner; Mary introduced us"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and "Mary introduced" in _card(app))
+
+        await pilot.press("N")
+        await settle_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        await pilot.press("enter")  # the first: the gift idea
+        await settle_until(pilot, lambda: isinstance(app.screen, NoteScreen))
+        await pilot.press("ctrl+r")
+        await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # kept
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("ctrl+r")
+        await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and "Byron" not in _card(app))
+    assert [(n.on, n.kind.value, n.text) for n in _notes(session, ids["ada"])] == [
+        (dt.date(2026, 3, 1), "how_we_met", "Met at the Royal Society dinner; Mary introduced us")]
+
+
+@sync
+async def test_N_without_notes_says_so(session):
+    ids = _setup(session)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_contact(ids["grace"])
+        await settle(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)
+        assert [str(n.message) for n in app._notifications] == ["No note on Grace Hopper: press n to add one."]

@@ -6,7 +6,8 @@ hidden, once the view is painted, so that `e` only shows it: building its
 fifty widgets took the UI thread most of a second, during which a second `e`
 waited to be typed into the Name field. `p`, `k` and `P` add, keep and edit
 the contact's promises (the app's dialogs, the CLI's core functions); `n`
-adds a note (things to remember, not a touch: `keepwarm note add`).
+adds a note (things to remember, not a touch: `keepwarm note add`) and `N`
+edits or deletes one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from ...model import Contact
 from ...model.entities import Note
 from ...services import notes, operations, queries
 from ...store.contacts import describe
-from ...text.wording import plural
+from ...text.wording import cut, one_line, plural
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
 from ..screen_views import ContactView, Profile
@@ -169,6 +170,8 @@ def _notes(view: ContactView) -> Content:
         first, *more = n.text.split("\n")
         lines.append(Content.from_markup("[dim]$o[/] [b]$k[/]$t", o=n.on, k=kind, t=first))
         lines.extend(Content.from_markup("  $t", t=line) for line in more)
+    if view.notes:
+        lines.append(Content.from_markup("[dim]n adds a note, N edits or deletes one[/]"))
     return _card("Notes", lines, "nothing noted yet: press n to add what to remember")
 
 
@@ -197,6 +200,7 @@ class ContactScreen(DataScreen):
         Binding("k", "keep_promise", "Kept", id="contact.keep", tooltip="Mark an open promise kept"),
         Binding("P", "edit_promise", "Edit promise", id="contact.edit_promise", key_display="P"),
         Binding("n", "add_note", "Note", id="contact.note", tooltip="Write down something to remember, not a touch"),
+        Binding("N", "edit_note", "Edit note", id="contact.edit_note", key_display="N", tooltip="Change or delete one"),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
 
@@ -303,28 +307,72 @@ class ContactScreen(DataScreen):
         self.app.action_edit_promise()
 
     def action_add_note(self) -> None:
-        from ..widgets.note_form import NoteScreen  # lazy for start-up: the note form loads with the first note
+        self._open_note(None)
 
-        who = self.contact.name if self.contact else str(self.contact_id)
+    def action_edit_note(self) -> None:
+        """The note to change or delete: the only one, or the one picked from a list (as `P` picks a promise)."""
+        shown = self.view.notes if self.view else ()
+        if not shown:
+            self.notify(f"No note on {self._who()}: press n to add one.", severity="warning")
+            return
+        if len(shown) == 1:
+            self._open_note(shown[0].id)
+            return
+        from ..widgets.confirm import PickScreen  # lazy for start-up: the dialogs load with their first use
 
-        def closed(note: Note | None) -> None:
-            if note is not None:
-                self._write_note(note, who)
+        def picked(note_id: int | None) -> None:
+            if note_id is not None:
+                self._open_note(note_id)
 
-        self.app.push_screen(NoteScreen(self.contact_id, who, self.app.session.today), callback=closed)
+        choices = [(n.id, f"{n.on} {words(n.kind)}: {cut(one_line(n.text), 60)}") for n in shown]
+        self.app.push_screen(PickScreen(f"Which note on {self._who()}?", choices), callback=picked)
+
+    def _who(self) -> str:
+        return self.contact.name if self.contact else str(self.contact_id)
+
+    def _open_note(self, note_id: int | None) -> None:
+        from ..widgets.note_form import DELETE, NoteScreen  # lazy for start-up: the note form loads with the first note
+
+        try:
+            was = notes.get_note(self.app.session, note_id) if note_id is not None else None
+        except UserError as exc:  # deleted meanwhile, by another process
+            self.notify(exc.message, severity="warning")
+            return
+        who = self._who()
+
+        def closed(answer: Note | str | None) -> None:
+            if answer == DELETE and note_id is not None:
+                self._write_note(who, note_id=note_id, delete=True)
+            elif isinstance(answer, Note):
+                self._write_note(who, answer, note_id=note_id)
+
+        self.app.push_screen(NoteScreen(self.contact_id, who, self.app.session.today, was), callback=closed)
 
     @work(thread=True, group="write")
-    def _write_note(self, note: Note, who: str) -> None:
+    def _write_note(
+        self, who: str, note: Note | None = None, *, note_id: int | None = None, delete: bool = False
+    ) -> None:
         # No engine run after it: a note is no touch, nothing a rule reads changed (keepwarm.store.notes).
+        session = self.app.session
         try:
-            notes.add_note(self.app.session, note)
+            if delete and note_id is not None:
+                notes.delete_note(session, note_id)
+                done = f"Deleted the note on {who}."
+            elif note is not None and note_id is not None:
+                notes.change_note(session, note_id, note)
+                done = f"Changed the note on {who}."
+            elif note is not None:
+                notes.add_note(session, note)
+                done = f"Noted on {who}."
+            else:
+                return
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
             return
-        self.app.call_from_thread(self._note_added, who)
+        self.app.call_from_thread(self._note_written, done)
 
-    def _note_added(self, who: str) -> None:
-        self.notify(f"Noted on {who}.")
+    def _note_written(self, message: str) -> None:
+        self.notify(message)
         self.app.data_changed()
 
     async def action_edit(self) -> None:
@@ -346,7 +394,7 @@ class ContactScreen(DataScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("back", "edit", "refresh", "add_promise", "keep_promise", "edit_promise") and self.editing:
             return False
-        if action == "add_note" and self.editing:
+        if action in ("add_note", "edit_note") and self.editing:
             return False
         return True
 

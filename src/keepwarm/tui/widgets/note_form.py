@@ -1,14 +1,15 @@
-"""Add a note on a person: what to remember, when, what about (`keepwarm note add`, in a dialog).
+"""Add or edit a note on a person: what to remember, when, what about (`keepwarm note add` / `edit`, in a dialog).
 
 The form checks through `services.notes.check_note` as you type, the same
 check the CLI makes, and hands the Note back; the contact screen writes it.
 A note spans lines, so Enter in the text is a new line and ctrl+s saves.
+Editing a note, ctrl+r removes it, after asking (`keepwarm note delete`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Literal, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,28 +28,36 @@ from .confirm import ConfirmScreen
 from .fields import Field
 
 _EMPTY = {"text": "", "on": "", "kind": NoteKind.OTHER.value}
+#: What the dialog answers when the note it edits is to be deleted.
+DELETE: Literal["delete"] = "delete"
 
 
-class NoteScreen(TypingWhenShown, ModalScreen[Note | None]):
+class NoteScreen(TypingWhenShown, ModalScreen[Note | Literal["delete"] | None]):
     DEFAULT_CSS = """
     #note-dialog { width: 72; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save"),
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
+        Binding("ctrl+r", "delete", "Delete", id="note.delete"),  # ctrl+d deletes a character in the text
     ]
 
-    def __init__(self, contact_id: int, who: str, today: dt.date) -> None:
+    def __init__(self, contact_id: int, who: str, today: dt.date, note: Note | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.contact_id, self.who, self.today = contact_id, who, today
+        self.note = note
+        self.initial: dict[str, object] = (
+            dict(_EMPTY) if note is None else {"text": note.text, "on": note.on.isoformat(), "kind": note.kind.value}
+        )
         self.touched: set[str] = set()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="note-dialog"):
-            yield Label(f"A note on {self.who}", classes="form-title", markup=False)
+            title = f"The note on {self.who} of {self.note.on.isoformat()}" if self.note else f"A note on {self.who}"
+            yield Label(title, classes="form-title", markup=False)
             yield Field(
                 "Note",
-                TextArea("", id="in-text", compact=True),
+                TextArea(str(self.initial["text"]), id="in-text", compact=True),
                 name="text",
                 hint="what to remember: family, what they like, a gift idea, how you met",
             )
@@ -56,7 +65,7 @@ class NoteScreen(TypingWhenShown, ModalScreen[Note | None]):
                 "About",
                 Select(
                     [(spoken(k).capitalize(), k.value) for k in NoteKind],
-                    value=NoteKind.OTHER.value,
+                    value=str(self.initial["kind"]),
                     allow_blank=False,
                     id="in-kind",
                     compact=True,
@@ -65,13 +74,15 @@ class NoteScreen(TypingWhenShown, ModalScreen[Note | None]):
             )
             yield Field(
                 "On",
-                Input("", id="in-on", compact=True, select_on_focus=False),
+                Input(str(self.initial["on"]), id="in-on", compact=True, select_on_focus=False),
                 name="on",
                 hint="empty for today; -2w, last friday, 2026-06-01",
             )
             with Horizontal(classes="form-buttons"):
                 yield Button("Save  ctrl+s", id="save", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="cancel", compact=True)
+                if self.note is not None:
+                    yield Button("Delete  ctrl+r", id="delete", variant="error", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#in-text", TextArea).focus()
@@ -97,7 +108,7 @@ class NoteScreen(TypingWhenShown, ModalScreen[Note | None]):
         control = getattr(event, "control", None) or getattr(event, "text_area", None)
         if control is not None and control.id:
             name = control.id.removeprefix("in-")
-            if self.values().get(name) != _EMPTY.get(name):
+            if self.values().get(name) != self.initial.get(name):
                 self.touched.add(name)
         self.check()
 
@@ -110,7 +121,7 @@ class NoteScreen(TypingWhenShown, ModalScreen[Note | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        if self.values() == _EMPTY:
+        if self.values() == self.initial:
             self.dismiss(None)
             return
 
@@ -118,4 +129,22 @@ class NoteScreen(TypingWhenShown, ModalScreen[Note | None]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen("Discard this note?", yes="Discard", no="Keep editing"), callback=answered)
+        question = "Discard the changes to this note?" if self.note else "Discard this note?"
+        self.app.push_screen(ConfirmScreen(question, yes="Discard", no="Keep editing"), callback=answered)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return self.note is not None if action == "delete" else True
+
+    @on(Button.Pressed, "#delete")
+    def action_delete(self) -> None:
+        if self.note is None:
+            return
+
+        def answered(delete: bool | None) -> None:
+            if delete:
+                self.dismiss(DELETE)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete this note on {self.who}?", yes="Delete", no="Keep it", detail=self.note.text),
+            callback=answered,
+        )

@@ -100,6 +100,7 @@ class Book:
         self.promises: list[dict] = []
         self.followups: list[dict] = []
         self.assessments: list[dict] = []
+        self.notes: list[dict] = []
         self._names: dict[str, int] = {}
 
     # -- people
@@ -197,6 +198,12 @@ class Book:
             "advocacy": advocacy, "conflict": conflict, "commitment": commitment, "note": note,
             "created_at": at(days_ago, 18),
         })
+
+
+    def note(self, first: str, days_ago: int, kind: str, text: str) -> None:
+        """Something to remember about someone (not a touch), by their first name."""
+        self.notes.append({"contact_id": self._names[first], "on": on(-days_ago), "kind": kind, "text": text,
+                           "created_at": at(days_ago, 19)})
 
 
 # ------------------------------------------------------------------ the cast
@@ -625,9 +632,19 @@ def network(b: Book) -> None:
     b.promise(elena, "Elena will send the intro deck for her portfolio company", by="them", due=-5, made=40)
 
 
+def remembered(b: Book) -> None:
+    """What I know about a few people: written down as notes, never counted as touches."""
+    b.note("priya", 300, "family", "Two daughters; the elder starts university in Edinburgh next autumn.")
+    b.note("priya", 40, "gift", "Loved the sailing print in my office: a signed one for her birthday?")
+    b.note("daniel", 120, "preference", "No calls before 10; prefers a one-page summary to a deck.")
+    b.note("maya", 48, "how_we_met", "Met at the Leeds logistics summit; Rosa introduced us over coffee.")
+    b.note("ben", 400, "how_we_met", "My first boss; taught me to sail on the Solent.")
+    b.note("ben", 20, "family", "His grandson Leo was born in the spring.")
+
+
 def build() -> dict:
     book = Book()
-    for part in (northwind, harbor, bluefin, copperleaf, meridian, lumen, fieldstone, granite, network):
+    for part in (northwind, harbor, bluefin, copperleaf, meridian, lumen, fieldstone, granite, network, remembered):
         part(book)
     return book_to_backup(book)
 
@@ -647,6 +664,7 @@ def book_to_backup(book: Book) -> dict:
         "promises": numbered(book.promises, lambda p: (p["created_at"], p["contact_id"])),
         "followups": numbered(book.followups, lambda f: (f["created_at"], f["contact_id"])),
         "assessments": numbered(book.assessments, lambda a: (a["on"], a["contact_id"])),
+        "notes": numbered(book.notes, lambda n: (n["on"], n["contact_id"])),
     }
     data: dict = {"format": FORMAT, "version": VERSION, "anchor": ANCHOR.isoformat(), "rules": {}}
     for section, model in SECTIONS.items():

@@ -194,3 +194,16 @@ def test_the_doctor_lists_them_with_the_merge_command_and_does_not_fail_for_them
     assert ok(run("contact", "merge", "1", "2", "--yes"))
     again = run("doctor", "--json").json()
     assert [f["ok"] for f in again["findings"] if f["check"] == "duplicates"] == [True]
+
+
+def test_tables_and_fields_added_later_merge_too_notes_move_and_a_rhythm_fills_a_blank(run):
+    ok(run("contact", "add", "Ann Lee", "--account", "Acme"))
+    ok(run("contact", "add", "Ann Lee", "--yes"))
+    ok(run("note", "add", "2", "Two kids; likes sailing.", "--kind", "family"))
+    ok(run("contact", "rhythm", "2", "every 3 weeks"))
+    result = ok(run("contact", "merge", "1", "2", "--yes"))
+    assert "  moves 1 follow-up, 1 note\n" in result.stdout
+    assert "  adds from #2: rhythm\n" in result.stdout
+    shown = ok(run("contact", "show", "1", "--json")).json()
+    assert [n["text"] for n in shown["notes"]] == ["Two kids; likes sailing."]
+    assert shown["contact"]["rhythm_days"] == 21

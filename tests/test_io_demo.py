@@ -74,7 +74,7 @@ def test_demo_loads_into_its_own_database(run, home):
     assert result.stdout.splitlines() == [
         f"Loaded the example data into {target}: 44 contacts, 8 accounts, "
         f"{len(json.loads(demo.demo_path().read_text())['interactions'])} interactions, 11 promises, "
-        "2 follow-ups, 20 assessments, 0 rule files.",
+        "2 follow-ups, 20 assessments, 6 notes, 0 rule files.",
         f"Open it with: keepwarm --db {target}",
     ]
     assert not (paths.data_dir() / "keepwarm.db").exists()  # the everyday database is left alone

@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "history": (("activity",), "List a contact's interactions, newest first."),
     "import": (("groups", "io"), "Bring contacts and history in (vCard, CSV)."),
     "log": (("activity",), "Record an interaction with one or more CONTACTS (ids or names)."),
+    "note": (("notes",), "Dated notes on a person: family, preferences, gift ideas, how you met (not touches)."),
     "plugins": (("engine",), "Inspect the loaded plugins, or start a new one."),
     "promise": (("activity",), "Commitments: what you promised them, and what they promised you."),
     "restore": (("io",), "Load a JSON backup into an empty database (see `keepwarm export json`)."),

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, overload
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from ..model import Account, Assessment, Channel, Commitment, Contact, FollowUp, Interaction, Outcome, Purpose
-from ..model.entities import as_utc
+from ..model.entities import Note, as_utc
 from ..store.captures import LONGEST
 from ..store.followups import NO_REASON
 from ..text.wording import plural
@@ -21,7 +21,8 @@ from ..text.wording import plural
 FORMAT = "keepwarm-backup"
 #: 2 added what the interaction sources captured (captures, ignored_addresses, source_state, and
 #: capture_id/in_reply on interactions); a file of version 1 lacks them and restores with them empty.
-VERSION = 2
+#: 3 added the notes on people (`notes`); a file of version 1 or 2 has none and restores without them.
+VERSION = 3
 
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # SQLite keeps integers of 64 bits
 
@@ -100,6 +101,11 @@ class FollowUpRecord(FollowUp, _Stamped):
 
 
 class AssessmentRecord(Assessment, _Stamped):
+    id: RecordId
+    created_at: dt.datetime
+
+
+class NoteRecord(Note, _Stamped):
     id: RecordId
     created_at: dt.datetime
 
@@ -195,6 +201,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "promises": PromiseRecord,
     "followups": FollowUpRecord,
     "assessments": AssessmentRecord,
+    "notes": NoteRecord,
     "ignored_addresses": IgnoredAddressRecord,
     "source_state": SourceStateRecord,
 }
@@ -207,6 +214,7 @@ _TOLD = (
     "promises",
     "followups",
     "assessments",
+    "notes",
     "captures",
     "ignored_addresses",
     "source_state",
@@ -220,7 +228,7 @@ _ONE = {
     "rules": "rule file",
 }
 _MANY = {"captures": "captured messages and events", "ignored_addresses": "ignored addresses"}
-_QUIET_WHEN_NONE = frozenset({"captures", "ignored_addresses", "source_state"})
+_QUIET_WHEN_NONE = frozenset({"captures", "ignored_addresses", "source_state", "notes"})
 
 
 def described(counts: dict[str, int], *, zeros: bool = True) -> str:
@@ -246,7 +254,7 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["keepwarm-backup"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     anchor: dt.date | None = None  # the example data: the day its dates are written relative to
     accounts: list[dict] = Field(default_factory=list)
     contacts: list[dict] = Field(default_factory=list)
@@ -254,6 +262,7 @@ class Envelope(BaseModel):
     promises: list[dict] = Field(default_factory=list)
     followups: list[dict] = Field(default_factory=list)
     assessments: list[dict] = Field(default_factory=list)
+    notes: list[dict] = Field(default_factory=list)
     captures: list[dict] = Field(default_factory=list)
     ignored_addresses: list[dict] = Field(default_factory=list)
     source_state: list[dict] = Field(default_factory=list)

@@ -105,7 +105,7 @@ def _check_references(parsed: Parsed, source: str) -> None:
             raise UserError(
                 f"{source}: contacts[{index}].account: {contact.account!r} is not in accounts (expected one of its names)"
             )
-    for section in ("interactions", "promises", "followups", "assessments"):
+    for section in ("interactions", "promises", "followups", "assessments", "notes"):
         for index, item in enumerate(parsed.records[section]):
             if item.contact_id not in contact_ids:
                 raise UserError(

@@ -51,9 +51,10 @@ NEEDS = {
     "promises": ("contacts",),
     "followups": ("contacts",),
     "assessments": ("contacts",),
+    "notes": ("contacts",),
 }
 #: Sections whose records belong to a contact.
-OF_A_CONTACT = ("interactions", "promises", "followups", "assessments")
+OF_A_CONTACT = ("interactions", "promises", "followups", "assessments", "notes")
 #: Values per lookup: well under SQLite's limit on bound values.
 _CHUNK = 500
 _RECORD = TypeAdapter(dict)

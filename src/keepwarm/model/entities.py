@@ -19,6 +19,7 @@ from .enums import (
     Direction,
     FollowUpStatus,
     Motivation,
+    NoteKind,
     Outcome,
     Party,
     Purpose,
@@ -284,3 +285,23 @@ class Assessment(Record):
 
     def mean(self) -> float:
         return (self.trust + self.communication + self.sharing + self.advocacy + self.conflict + self.commitment) / 6
+
+
+class Note(Record):
+    """Something to remember about a person (family, what they like, a gift idea, how we met), dated.
+
+    Not a touch: nothing the engine reads (see `keepwarm.store.notes`).
+    """
+
+    id: int | None = None
+    contact_id: RowId
+    on: dt.date
+    kind: NoteKind = NoteKind.OTHER
+    text: Annotated[str, Field(min_length=1, max_length=NOTES_MAX)]
+    created_at: dt.datetime | None = None
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _trimmed(cls, value: object) -> object:
+        # Blank lines around a note are no part of it; a note of nothing but spaces is empty.
+        return value.strip() if isinstance(value, str) else value

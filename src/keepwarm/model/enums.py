@@ -124,6 +124,17 @@ class FollowUpStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
+class NoteKind(StrEnum):
+    """What a note on a person is about (`keepwarm note add --kind`): a closed set, so that "gift" and
+    "gifts" are not two labels; free words belong in the note's text, or in tags and interests."""
+
+    FAMILY = "family"
+    PREFERENCE = "preference"
+    GIFT = "gift"
+    HOW_WE_MET = "how_we_met"
+    OTHER = "other"
+
+
 #: The six strength dimensions of an assessment, in the order the seeds give.
 ASSESSMENT_DIMENSIONS: tuple[str, ...] = (
     "trust",

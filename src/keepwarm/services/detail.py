@@ -15,6 +15,7 @@ from ..home.session import Session
 from ..model import Role, stored_id
 from ..store import activity
 from ..store import contacts as people
+from ..store.notes import list_notes
 from ..text import dates
 from ..text.wording import day_of_year, one_line, spoken
 
@@ -34,12 +35,14 @@ def contact_detail(session: Session, contact_id: int) -> dict:
     with session.store.read() as conn:
         recent = activity.list_interactions(conn, contact_id, limit=RECENT)
         assessments = activity.list_assessments(conn, contact_id)
+        noted = list_notes(conn, contact_id)  # read for display only: the run above never sees them
     view = {
         "contact": context.contact.model_dump(mode="json"),
         "recent_interactions": [i.model_dump(mode="json") for i in recent],
         "open_promises": [p.model_dump(mode="json") for p in context.commitments],
         "open_followups": [f.model_dump(mode="json") for f in context.followups],
         "assessments": [{**a.model_dump(mode="json"), "mean": round(a.mean(), 2)} for a in assessments],
+        "notes": [n.model_dump(mode="json") for n in noted],  # newest first
     }
     view.update(rhythm_view(context.contact, session.today))
     view["health"] = evaluation.health[contact_id].to_json()
@@ -151,6 +154,13 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
         line = _line(label, value)
         if line:
             out.append(line)
+    if view.get("notes"):
+        out.append("\nNotes (newest first)")
+        for n in view["notes"]:
+            kind = "" if n["kind"] == "other" else f" [{spoken(n['kind'])}]"
+            first, *more = n["text"].split("\n")
+            out.append(f"  #{n['id']} {n['on']}{kind} {first}")
+            out.extend(f"      {line}" for line in more)
     if "health" in view:
         h = view["health"]
         out.append(f"\nHealth {h['score']}/100")

@@ -124,7 +124,14 @@ _TABLES = {
     "commitments": "promise",
     "followups": "follow-up",
     "assessments": "assessment",
+    "contact_notes": "note",
 }
+#: Fields named otherwise than their spoken name.
+_FIELDS = {"rhythm_days": "rhythm", "snoozed_until": "snooze"}
+
+
+def _field(name: str) -> str:
+    return _FIELDS.get(name) or spoken(name)
 
 
 def describe(merge: Merge) -> list[str]:
@@ -138,9 +145,9 @@ def describe(merge: Merge) -> list[str]:
     ]
     lines.append(f"  moves {', '.join(moved)}" if moved else "  moves no history (the second contact has none)")
     if merge.filled:
-        lines.append(f"  adds from #{merge.gone}: {', '.join(spoken(f) for f in merge.filled)}")
+        lines.append(f"  adds from #{merge.gone}: {', '.join(_field(f) for f in merge.filled)}")
     for name, kept, other in merge.conflicts:
-        lines.append(f"  keeps {spoken(name)} {one_line(kept)!r}; #{merge.gone} has {one_line(other)!r}, not kept")
+        lines.append(f"  keeps {_field(name)} {one_line(kept)!r}; #{merge.gone} has {one_line(other)!r}, not kept")
     if merge.moved.dismissed:
         lines.append(
             f"  dismisses {plural(merge.moved.dismissed, 'follow-up')} of #{merge.gone} that #{merge.keep} "
@@ -180,8 +187,8 @@ class Added:
     conflicts: list[tuple[str, str, str]]  # (field, kept, given and not kept)
 
     def lines(self) -> list[str]:
-        out = [f"  adds {', '.join(spoken(f) for f in self.filled)}" if self.filled else "  adds nothing new"]
-        out += [f"  keeps {spoken(n)} {one_line(kept)!r}, not {one_line(given)!r}" for n, kept, given in self.conflicts]
+        out = [f"  adds {', '.join(_field(f) for f in self.filled)}" if self.filled else "  adds nothing new"]
+        out += [f"  keeps {_field(n)} {one_line(kept)!r}, not {one_line(given)!r}" for n, kept, given in self.conflicts]
         return out
 
 

@@ -333,6 +333,20 @@ assessments = Table(
     Index("ix_assessments_contact_id_on", "contact_id", "on"),
 )
 
+# Dated notes on a person (migration 0011): things to remember, not touches. No trigger marks the engine for
+# them: no rule reads them (store/notes.py says why).
+contact_notes = Table(
+    "contact_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("on", Date, nullable=False),
+    Column("kind", String, nullable=False, default="other", server_default="other"),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_contact_notes_contact_id_on", "contact_id", "on"),
+)
+
 # What the interaction sources read (migration 0006): one row per message or event, with the people on
 # it by folded address and the ids it replies to, whether or not anyone on it is a contact yet, so that
 # adding a contact later brings their history, replies are matched across syncs, and the unknown
@@ -436,6 +450,7 @@ __all__ = [
     "commitments",
     "contact_dates",
     "contact_emails",
+    "contact_notes",
     "contact_phones",
     "contact_snapshots",
     "contact_tags",

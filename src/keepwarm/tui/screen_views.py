@@ -103,6 +103,14 @@ class InteractionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteRow:
+    id: int
+    on: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class ContactView:
     """`queries.contact_view`, typed: what the contact screen shows."""
 
@@ -120,6 +128,7 @@ class ContactView:
     timeline: tuple[InteractionRow, ...]
     rhythm: str | None = None  # the person's own rhythm, in words
     snoozed_until: str | None = None  # while the snooze lasts
+    notes: tuple[NoteRow, ...] = ()  # newest first
 
     @classmethod
     def from_json(cls, view: Mapping[str, Any]) -> ContactView:
@@ -138,6 +147,7 @@ class ContactView:
             timeline=tuple(InteractionRow.from_json(i) for i in view["timeline"]),
             rhythm=view.get("rhythm"),
             snoozed_until=view.get("snoozed_until"),
+            notes=tuple(view_of(NoteRow, n) for n in view.get("notes", ())),
         )
 
 

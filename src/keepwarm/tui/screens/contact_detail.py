@@ -4,14 +4,16 @@
 record in a worker and comes back to the refreshed view. The form is built,
 hidden, once the view is painted, so that `e` only shows it: building its
 fifty widgets took the UI thread most of a second, during which a second `e`
-waited to be typed into the Name field. `p`, `k` and `P` add, keep and edit
+waited to be typed into the Name field. The footer shows the keys used most; `?`
+and the palette list the rest (P, M, D, N). `p`, `k` and `P` add, keep and edit
 the contact's promises (the app's dialogs, the CLI's core functions). `M` merges
 another contact who is the same person into this one, `D` deletes this one: each
 says what it will do and asks first (the core functions of `contact merge` and
 `contact rm`). `c` sets the person's own rhythm and `s` snoozes them, each a
 one-line dialog read as the CLI reads `keepwarm contact rhythm` / `snooze` (an
 empty line clears it). `F` plans a follow-up and `A` assesses the relationship
-(the dialogs of `followup add` and `assess`).
+(the dialogs of `followup add` and `assess`). `n` adds a note (things to
+remember, not a touch: `keepwarm note add`) and `N` edits or deletes one.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...model import Contact
-from ...services import merge, operations, queries
+from ...model.entities import Note
+from ...services import merge, notes, operations, queries
 from ...store.contacts import describe
 from ...text.rhythms import rhythm
-from ...text.wording import plural
+from ...text.wording import cut, one_line, plural
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
 from ..screen_views import ContactView, Profile
@@ -114,7 +117,7 @@ def _assessments(view: ContactView) -> Content:
             )
         )
     if not trend:
-        text.append(Content.from_markup("[dim]not assessed yet (keepwarm assess)[/]"))
+        text.append(Content.from_markup("[dim]not assessed yet: press A to rate the relationship[/]"))
     elif len(trend) == 1:
         text.append(Content.from_markup("[dim]one assessment so far; the trend shows from the second[/]"))
     else:
@@ -180,6 +183,18 @@ def _plans(view: ContactView) -> Content:
     return _card("Promises and follow-ups", lines, "nothing open")
 
 
+def _notes(view: ContactView) -> Content:
+    lines = []
+    for n in view.notes:
+        kind = "" if n.kind == "other" else f"{words(n.kind)} · "
+        first, *more = n.text.split("\n")
+        lines.append(Content.from_markup("[dim]$o[/] [b]$k[/]$t", o=n.on, k=kind, t=first))
+        lines.extend(Content.from_markup("  $t", t=line) for line in more)
+    if view.notes:
+        lines.append(Content.from_markup("[dim]n adds a note, N edits or deletes one[/]"))
+    return _card("Notes", lines, "nothing noted yet: press n to add what to remember")
+
+
 def _timeline(view: ContactView, tz: tzinfo) -> Content:
     lines = []
     for i in view.timeline:
@@ -203,7 +218,7 @@ class ContactScreen(DataScreen):
         Binding("e", "edit", "Edit", id="contact.edit"),
         Binding("p", "add_promise", "Promise", id="contact.promise", tooltip="Record a promise, yours or theirs"),
         Binding("k", "keep_promise", "Kept", id="contact.keep", tooltip="Mark an open promise kept"),
-        Binding("P", "edit_promise", "Edit promise", id="contact.edit_promise", key_display="P"),
+        Binding("P", "edit_promise", "Edit promise", id="contact.edit_promise", key_display="P", show=False),
         Binding(
             "M",
             "merge",
@@ -211,8 +226,11 @@ class ContactScreen(DataScreen):
             id="contact.merge",
             key_display="M",
             tooltip="Merge another contact who is the same person into this one",
+            show=False,
         ),
-        Binding("D", "delete", "Delete", id="contact.delete", key_display="D", tooltip="Delete this contact"),
+        Binding(
+            "D", "delete", "Delete", id="contact.delete", key_display="D", tooltip="Delete this contact", show=False
+        ),
         Binding("c", "rhythm", "Rhythm", id="contact.rhythm", tooltip="Set your own rhythm with this person"),
         Binding("s", "snooze", "Snooze", id="contact.snooze", tooltip="Nothing due for this person before a day"),
         Binding("F", "add_followup", "Follow-up", id="contact.followup", key_display="F", tooltip="Plan a follow-up"),
@@ -223,6 +241,16 @@ class ContactScreen(DataScreen):
             id="contact.assess",
             key_display="A",
             tooltip="Rate the relationship on the six dimensions, 1 to 5",
+        ),
+        Binding("n", "add_note", "Note", id="contact.note", tooltip="Write down something to remember, not a touch"),
+        Binding(
+            "N",
+            "edit_note",
+            "Edit note",
+            id="contact.edit_note",
+            key_display="N",
+            tooltip="Change or delete one",
+            show=False,
         ),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
@@ -241,6 +269,7 @@ class ContactScreen(DataScreen):
                 with Horizontal(id="detail-columns"):
                     with Vertical(id="detail-left", classes="detail-column"):
                         yield Static("", id="detail-profile", classes="card")
+                        yield Static("", id="detail-notes", classes="card")
                         yield Static("", id="detail-dates", classes="card")
                         with Vertical(id="detail-assessments", classes="card"):
                             yield Static("", id="detail-assessment-text")
@@ -271,6 +300,7 @@ class ContactScreen(DataScreen):
         for card, content in (
             ("#detail-title", _title(view)),
             ("#detail-profile", heading("Profile") + "\n" + _profile(view.contact) + _own_rhythm(view)),
+            ("#detail-notes", _notes(view)),
             ("#detail-dates", _dates(view)),
             ("#detail-assessment-text", _assessments(view)),
             ("#detail-health", _health(view.health)),
@@ -373,6 +403,75 @@ class ContactScreen(DataScreen):
     def action_assess(self) -> None:
         self.app.action_assess()
 
+    def action_add_note(self) -> None:
+        self._open_note(None)
+
+    def action_edit_note(self) -> None:
+        """The note to change or delete: the only one, or the one picked from a list (as `P` picks a promise)."""
+        shown = self.view.notes if self.view else ()
+        if not shown:
+            self.notify(f"No note on {self._who()}: press n to add one.", severity="warning")
+            return
+        if len(shown) == 1:
+            self._open_note(shown[0].id)
+            return
+        from ..widgets.confirm import PickScreen  # lazy for start-up: the dialogs load with their first use
+
+        def picked(note_id: int | None) -> None:
+            if note_id is not None:
+                self._open_note(note_id)
+
+        choices = [(n.id, f"{n.on} {words(n.kind)}: {cut(one_line(n.text), 60)}") for n in shown]
+        self.app.push_screen(PickScreen(f"Which note on {self._who()}?", choices), callback=picked)
+
+    def _who(self) -> str:
+        return self.contact.name if self.contact else str(self.contact_id)
+
+    def _open_note(self, note_id: int | None) -> None:
+        from ..widgets.note_form import DELETE, NoteScreen  # lazy for start-up: the note form loads with the first note
+
+        try:
+            was = notes.get_note(self.app.session, note_id) if note_id is not None else None
+        except UserError as exc:  # deleted meanwhile, by another process
+            self.notify(exc.message, severity="warning")
+            return
+        who = self._who()
+
+        def closed(answer: Note | str | None) -> None:
+            if answer == DELETE and note_id is not None:
+                self._write_note(who, note_id=note_id, delete=True)
+            elif isinstance(answer, Note):
+                self._write_note(who, answer, note_id=note_id)
+
+        self.app.push_screen(NoteScreen(self.contact_id, who, self.app.session.today, was), callback=closed)
+
+    @work(thread=True, group="write")
+    def _write_note(
+        self, who: str, note: Note | None = None, *, note_id: int | None = None, delete: bool = False
+    ) -> None:
+        # No engine run after it: a note is no touch, nothing a rule reads changed (keepwarm.store.notes).
+        session = self.app.session
+        try:
+            if delete and note_id is not None:
+                notes.delete_note(session, note_id)
+                done = f"Deleted the note on {who}."
+            elif note is not None and note_id is not None:
+                notes.change_note(session, note_id, note)
+                done = f"Changed the note on {who}."
+            elif note is not None:
+                notes.add_note(session, note)
+                done = f"Noted on {who}."
+            else:
+                return
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
+            return
+        self.app.call_from_thread(self._note_written, done)
+
+    def _note_written(self, message: str) -> None:
+        self.notify(message)
+        self.app.data_changed()
+
     async def action_edit(self) -> None:
         if self.contact is None or self.editing:
             return
@@ -403,6 +502,8 @@ class ContactScreen(DataScreen):
             "snooze",
             "add_followup",
             "assess",
+            "add_note",
+            "edit_note",
         )
         if action in quiet_while_editing and self.editing:
             return False

@@ -142,3 +142,20 @@ async def test_d_then_yes_deletes_the_contact_and_goes_back(session, ids):
             with pytest.raises(NotFound):
                 people.get_contact(conn, ids["mary"])
             assert people.get_contact(conn, ids["mary2"]).name == "Mary Somerville"  # only the one shown
+
+
+@sync
+async def test_the_palette_offers_the_contact_screens_own_actions_there_and_only_there(session, ids):
+    from keepwarm.tui.palette import KeepwarmCommands
+
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        on_agenda = {name for name, _, _ in KeepwarmCommands(app.screen)._actions()}
+        assert "Merge a duplicate into this contact" not in on_agenda
+        screen = await open_mary(app, pilot, ids)
+        actions = {name: run for name, _, run in KeepwarmCommands(screen)._actions()}
+        assert {"Set their rhythm", "Snooze them", "Add a note", "Edit a note", "Delete this contact"} <= set(actions)
+        actions["Merge a duplicate into this contact"]()
+        await shown(pilot, ContactRefScreen)
+        assert app.screen.title_text == "Merge which contact into Mary Somerville?"

@@ -18,6 +18,7 @@ from .views import view_of
 
 if TYPE_CHECKING:
     from .app import KeepwarmApp
+    from .screens.contact_detail import ContactScreen
 
 
 class KeepwarmPalette(ClosesOnce, CommandPalette):
@@ -74,6 +75,17 @@ class KeepwarmCommands(Provider):
                 app.action_unknown_people,
             ),
         ]
+        shown = self.screen  # the screen the palette was opened on
+        if hasattr(shown, "action_merge") and getattr(shown, "contact_id", None) is not None:  # a contact's screen
+            on_screen = cast("ContactScreen", shown)
+            out += [
+                ("Set their rhythm", "every 3 weeks, monthly: in place of the rules (c)", on_screen.action_rhythm),
+                ("Snooze them", "nothing due for this person before a day (s)", on_screen.action_snooze),
+                ("Add a note", "something to remember about them, not a touch (n)", on_screen.action_add_note),
+                ("Edit a note", "change or delete one of their notes (N)", on_screen.action_edit_note),
+                ("Merge a duplicate into this contact", "the same person entered twice (M)", on_screen.action_merge),
+                ("Delete this contact", "and their history, after asking (D)", on_screen.action_delete),
+            ]
         if app.calendar_export_available():
             out.append(("Export follow-ups to .ics", "for your calendar app", app.export_calendar))
         if app.demo_home is not None:

@@ -242,8 +242,7 @@ def insert_contact(conn: Connection, contact: Contact, now: dt.datetime) -> int:
         if rows:
             conn.execute(insert(table), rows)
     if contact.emails:
-        # lazy for start-up: every command that reads a contact imports this module; only a write of one
-        # with e-mail addresses links the captured mail
+        # lazy for start-up: only a write of a contact with addresses links the captured mail
         from . import captures
 
         captures.touches_for(conn, [contact_id], now)

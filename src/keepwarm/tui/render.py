@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from rich import control as _rich_control
 from rich.text import Text
@@ -29,7 +30,7 @@ def show_controls() -> None:
     to forget. Neither library offers a public hook for this; the test in
     tests/test_safety_terminal_tui.py fails if a new version renames the tables.
     """
-    shown = translation(multiline=True)
+    shown: dict[int, Any] = translation(multiline=True)  # their tables are typed for deletions (None) only
     for table in (_rich_control._CONTROL_STRIP_TRANSLATE, _textual_content._CONTROL_STRIP_TRANSLATE):
         table.update(shown)
 

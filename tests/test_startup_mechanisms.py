@@ -197,6 +197,41 @@ def test_the_rules_runs_load_the_mail_and_calendar_sources_without_their_readers
     assert {"keepwarm_plugins._mail_headers", "keepwarm_plugins._calendar_events"} & set(result["modules"]) == set()
 
 
+PATTERN_PROBE = """
+import contextlib, io, json, sys
+import re._compiler
+compiled = []
+compile_pattern = re._compiler.compile
+re._compiler.compile = lambda p, flags=0: compiled.append(p) or compile_pattern(p, flags)
+from keepwarm.cli import cli
+
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        cli.main({args!r}, prog_name="keepwarm")
+    except SystemExit as exc:
+        status = exc.code
+from keepwarm.text import dates
+print(json.dumps({{"status": status, "patterns": [p for p in compiled if isinstance(p, str)],
+                  "typed": str(dates.parse_day("in 2 weeks", dates.dt.date(2026, 3, 2)))}}))
+"""
+
+
+def test_the_fixed_start_up_compiles_no_pattern_it_does_not_use(tmp_path, book):
+    db, _ = book
+    env = {**os.environ, "KEEPWARM_HOME": str(tmp_path / "home"), "KEEPWARM_NOW": NOW, "TZ": "UTC"}
+    env.pop("KEEPWARM_DB", None)
+    code = PATTERN_PROBE.format(args=["--db", str(db), "contact", "show", "999999"])
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result["status"] == 2, done.stderr
+    # a typed date's shapes (+3d, in 2 weeks, 3 days ago, 2pm), what json leaves raw, a backup's name, a
+    # mail's Message-ID: each compiled by the command that reads or writes one, not at start-up
+    unused = [p for p in result["patterns"] if "(?P<unit>" in p or "(?P<ampm>" in p or "\\.bak$" in p
+              or p == "[\x7f-\x9f\ud800-\udfff]" or p.startswith("<([^<>")]
+    assert unused == []
+    assert result["typed"] == "2026-03-16"  # and a date typed afterwards is still read
+
+
 # ---------------------------------------------------------------- control characters
 
 

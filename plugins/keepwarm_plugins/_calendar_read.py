@@ -17,13 +17,14 @@ the skip stays in the summary until the file is mended.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from keepwarm.plugin import Capture, Checkpoint, Progress, ReadRequest, Skip
 
-from ._calendar_events import UTC, Window, read_calendar, zone_named
+if TYPE_CHECKING:
+    from ._calendar_events import Window
 
 PROGRESS_EVERY = 500
 CHECKPOINT_EVERY = 1000
@@ -48,6 +49,8 @@ class CalendarOptions(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
+        from ._calendar_events import zone_named  # lazy for start-up: the events are read by a sync only
+
         value = value.strip()
         if value and zone_named(value) is None:
             raise ValueError(f"unknown time zone {value!r} (expected an IANA name such as Europe/Berlin)")
@@ -55,6 +58,8 @@ class CalendarOptions(BaseModel):
 
 
 def window_of(request: ReadRequest) -> Window:
+    from ._calendar_events import UTC, Window, zone_named  # lazy for start-up (see read_whole)
+
     zone = zone_named(getattr(request.options, "timezone", "")) or UTC
     return Window(request.since, request.until, zone)
 
@@ -81,6 +86,9 @@ def read_whole(
     out of `total` when the number of texts is known (a folder, a CalDAV
     calendar: one event each), else events.
     """
+    # lazy for start-up: every command that runs the rules loads this plugin; only a sync reads a calendar
+    from ._calendar_events import read_calendar
+
     cursor = cursor_for(request, state)
     if cursor is not None and dict(request.cursor) == cursor:
         yield Checkpoint(dict(request.cursor))

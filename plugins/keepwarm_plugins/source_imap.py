@@ -28,7 +28,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from keepwarm.plugin import Capture, Checkpoint, Progress, ReadRequest, Skip, SourceKind, hookimpl
 
-from ._mail_headers import HEADER_TOO_LARGE, MAX_HEADER_BYTES, capture
 from ._one_line import one_line
 from ._password_command import PasswordCommandError, check_command, run_password_command
 
@@ -36,9 +35,6 @@ from ._password_command import PasswordCommandError, check_command, run_password
 BATCH = 200
 #: A checkpoint at least this often, in items (the core holds the items between two in memory).
 CHECKPOINT_EVERY = 1000
-#: What is fetched of each message: its header block, and one byte more than the most read (that byte tells
-#: a header block too long from one just long enough), as the Maildir and mbox readers stop there too.
-HEADER = f"BODY.PEEK[HEADER]<0.{MAX_HEADER_BYTES + 1}>"
 _HEADER_ANSWER = b"BODY[HEADER]<0>"
 #: The hosts a password may be sent to without TLS: this machine only.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -328,6 +324,12 @@ def _where(at: dict[str, str]) -> str:
 def _read(
     client, options: Options, request: ReadRequest, at: dict[str, str]
 ) -> Iterator[Capture | Skip | Progress | Checkpoint]:
+    # lazy for start-up: every command that runs the rules loads this plugin; only a sync reads mail
+    from ._mail_headers import MAX_HEADER_BYTES
+
+    # What is fetched of each message: its header block, and one byte more than the most read (that byte tells
+    # a header block too long from one just long enough), as the Maildir and mbox readers stop there too.
+    header = f"BODY.PEEK[HEADER]<0.{MAX_HEADER_BYTES + 1}>"
     cursor: dict[str, dict[str, int]] = {k: dict(v) for k, v in request.cursor.items() if isinstance(v, dict)}
     plans = []
     for folder in _folders(client, options):
@@ -345,7 +347,7 @@ def _read(
         for start in range(0, len(plan.uids), BATCH):
             batch = plan.uids[start : start + BATCH]
             wanted = [uid for uid in batch if uid in plan.wanted]
-            answers = client.fetch(wanted, [HEADER]) if wanted else {}
+            answers = client.fetch(wanted, [header]) if wanted else {}
             for uid in wanted:
                 data = answers.get(uid)
                 if data is None:  # expunged since the search
@@ -389,6 +391,8 @@ def _plan(client, folder: str, state: dict, request: ReadRequest) -> _Plan:
 
 
 def _item(data: dict, fallback_id: str, request: ReadRequest) -> Capture | Skip:
+    from ._mail_headers import HEADER_TOO_LARGE, MAX_HEADER_BYTES, capture  # lazy for start-up (see _read)
+
     header = data.get(_HEADER_ANSWER) or b""
     if len(header) > MAX_HEADER_BYTES:
         return Skip(fallback_id, HEADER_TOO_LARGE)

@@ -40,8 +40,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import Checkpoint, Progress, ReadRequest, Skip, SourceKind, hookimpl
 
-from ._mail_headers import HEADER_TOO_LARGE, HeaderTooLarge, capture, read_header_block
-
 #: Change times within this many nanoseconds below the newest one read are checked against the names read.
 MARGIN_NS = 2_000_000_000
 PROGRESS_EVERY = 500
@@ -147,6 +145,9 @@ def _changed_files(folders: list[tuple[str, Path]], since: int, names: set[str],
 
 
 def _read_file(path: Path, request: ReadRequest):
+    # lazy for start-up: every command that runs the rules loads this plugin; only a sync reads mail
+    from ._mail_headers import HEADER_TOO_LARGE, HeaderTooLarge, capture, read_header_block
+
     try:
         with open(path, "rb") as stream:
             header = read_header_block(stream)

@@ -27,8 +27,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwarm.plugin import Checkpoint, Progress, ReadRequest, Skip, SourceKind, hookimpl
 
-from ._mail_headers import HEADER_TOO_LARGE, HeaderTooLarge, capture, read_header_block
-
 PROGRESS_EVERY = 500
 CHECKPOINT_EVERY = 1000
 #: The longest piece of a line read at once: a body without line breaks is passed over in pieces.
@@ -66,6 +64,9 @@ def read(request: ReadRequest) -> Iterator:
 
 
 def _read(stream: BinaryIO, path: str, request: ReadRequest) -> Iterator:
+    # lazy for start-up: every command that runs the rules loads this plugin; only a sync reads mail
+    from ._mail_headers import HEADER_TOO_LARGE, HeaderTooLarge, capture, read_header_block
+
     size = os.fstat(stream.fileno()).st_size
     start = _resume_at(stream, size, request.cursor or {})
     if start == 0 and size and not _opens_mbox(stream):

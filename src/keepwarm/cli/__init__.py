@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -136,6 +137,13 @@ def _start_up_done() -> None:
         gc.enable()
 
 
+#: pydantic's own plugins (the "pydantic" entry-point group: validation observers such as logfire's) are a
+#: library's extension point, not keepwarm's (its plugins are the "keepwarm" group). pydantic looks for them
+#: with a scan of every installed distribution when the first validator is built; the program turns that off
+#: unless the variable is set already (set it empty to have pydantic's plugins, as pydantic documents).
+PYDANTIC_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
+
+
 def main() -> None:
     """The `keepwarm` program (its script and `python -m keepwarm`; not `cli.main`, which tests call in-process).
 
@@ -147,11 +155,15 @@ def main() -> None:
     walk the whole heap once more (some 50 ms of a 250 ms command) for memory
     the operating system takes back anyway. Files and the database are closed
     by the command itself (`Session.close`), not by that collection.
+
+    pydantic's plugins are off unless `PYDANTIC_DISABLE_PLUGINS` says otherwise (see `PYDANTIC_PLUGINS`);
+    programs the command starts (a source's password command) inherit the variable.
     """
     global _holding_gc
     if gc.isenabled():
         gc.disable()
         _holding_gc = True
+    os.environ.setdefault(PYDANTIC_PLUGINS, "__all__")
     try:
         cli.main(prog_name="keepwarm")
     finally:

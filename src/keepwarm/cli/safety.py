@@ -8,6 +8,7 @@ import click
 
 from ..doctor import checks as checkup
 from ..errors import UserError
+from ..home import paths
 from ..home.session import Session
 from ..store import backups
 from ..text.wording import plural
@@ -62,7 +63,7 @@ def doctor_command(session: Session, as_json: bool) -> None:
         safe_mode = session.safe_mode
     except UserError:
         safe_mode = None  # a broken config.toml: the doctor reports it
-    report = checkup.examine(session.db_path, backups.folder_for(session.db_path), safe_mode=safe_mode)
+    report = checkup.examine(session.db_path, paths.backups_dir_for(session.db_path), safe_mode=safe_mode)
     if as_json:
         emit_json(report.to_json())
     else:

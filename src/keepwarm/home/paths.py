@@ -63,6 +63,12 @@ def backups_dir() -> Path:
     return data_dir() / "backups"
 
 
+def backups_dir_for(db_path: Path) -> Path:
+    """The backups folder for the default database; beside the file for any other (`--db`)."""
+    db_path = Path(db_path)
+    return backups_dir() if db_path == data_dir() / "keepwarm.db" else db_path.parent
+
+
 def default_rules_dir() -> Path:
     """The rule packs shipped with the program.
 

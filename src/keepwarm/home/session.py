@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..errors import StoreError
-from ..store import Store, backups
+from ..store import Store
 from ..text import dates
 from . import clock, paths
 
@@ -84,7 +84,7 @@ class Session:
     @_computed_once
     def store(self) -> Store:
         refuse_to_create(self)
-        return Store.open(self.db_path, backup_dir=backups.folder_for(self.db_path))
+        return Store.open(self.db_path, backup_dir=paths.backups_dir_for(self.db_path))
 
     @_computed_once
     def runtime(self):

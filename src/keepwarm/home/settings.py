@@ -7,6 +7,12 @@ Every model is built on first use (`defer_build`): without a settings file the
 defaults are taken as they are declared (`model_construct`), with no validator
 built, since nothing outside wrote them; a file that exists is validated whole,
 and its mistakes reported, as before.
+
+An empty list or table is declared as the default itself (pydantic gives each
+instance its own copy), not as `default_factory=list`: pydantic asks whether a
+factory takes the validated data by reading its signature, and a built-in
+type's signature is parsed from text with the tokenizer, whose patterns every
+command that read the settings compiled for it.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ class PluginSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     safe_mode: bool = False
-    disabled: list[str] = Field(default_factory=list)
+    disabled: list[str] = []
     #: Seconds one plugin call may take before the plugin is skipped for the rest of the run (0: no limit).
     budget_seconds: float = Field(default=3.0, ge=0, le=3600)
 
@@ -82,11 +88,11 @@ class Settings(BaseModel):
 
     timezone: str | None = None
     #: The user's own e-mail addresses (aliases included): mail from them is outbound, to them inbound.
-    me: list[str] = Field(default_factory=list)
+    me: list[str] = []
     plugins: PluginSettings = Field(default_factory=PluginSettings.model_construct)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings.model_construct)
     sync: SyncSettings = Field(default_factory=SyncSettings.model_construct)
-    sources: dict[str, SourceSettings] = Field(default_factory=dict)
+    sources: dict[str, SourceSettings] = {}
 
     @field_validator("me", mode="before")
     @classmethod

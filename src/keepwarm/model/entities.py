@@ -58,6 +58,16 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False, defer_build=True)
 
 
+def _empty() -> list:
+    """A new empty list, the default of every list field.
+
+    Not `default_factory=list`: pydantic reads a factory's signature (does it take the validated data?) when
+    it builds a model's validator, and a built-in type's signature is parsed from text by the tokenizer,
+    whose patterns every command that built a record compiled for that alone.
+    """
+    return []
+
+
 def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
@@ -136,21 +146,21 @@ class Contact(Record):
     name: NonEmpty
     account: NonEmpty | None = None  # the account's name, bounded as that name is
     title: str = ""
-    emails: list[str] = Field(default_factory=list)
-    phones: list[str] = Field(default_factory=list)
-    addresses: list[str] = Field(default_factory=list)
-    urls: list[str] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=_empty)
+    phones: list[str] = Field(default_factory=_empty)
+    addresses: list[str] = Field(default_factory=_empty)
+    urls: list[str] = Field(default_factory=_empty)
     role: Role | None = None
     style: SocialStyle = SocialStyle.UNKNOWN
-    motivations: list[Motivation] = Field(default_factory=list)
-    interests: list[str] = Field(default_factory=list)
+    motivations: list[Motivation] = Field(default_factory=_empty)
+    interests: list[str] = Field(default_factory=_empty)
     preferred_channel: Channel | None = None
     best_time: str = ""
     do_not_contact: bool = False
-    dates: list[ImportantDate] = Field(default_factory=list)
+    dates: list[ImportantDate] = Field(default_factory=_empty)
     tier: Tier = Tier.B
     stage: Stage = Stage.ACTIVE
-    tags: list[Tag] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=_empty)
     notes: Notes = ""
     owner: str = ""
     #: The user's own keep-in-touch interval, in days: the routine rhythm uses it in place of tier, role and stage.

@@ -181,12 +181,6 @@ def backup_to(db_path: Path, target: Path | None, folder: Path, *, force: bool =
         raise UserError(f"{target}: the backup could not be written ({exc}); nothing was written") from None
 
 
-def folder_for(db_path: Path) -> Path:
-    """The backups folder for the default database; beside the file for any other (`--db`)."""
-    db_path = Path(db_path)
-    return paths.backups_dir() if db_path == paths.data_dir() / "keepwarm.db" else db_path.parent
-
-
 def counts(copy: Path) -> dict[str, int]:
     """How many contacts and interactions a copy holds (read-only), for the message after a backup."""
     conn = sqlite3.connect(f"file:{quote(str(Path(copy).resolve()))}?mode=ro&immutable=1", uri=True)

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, func, insert, selec
 from ..errors import Ambiguous, NotFound, UserError
 from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
 from ..text.controls import fold
-from . import captures, followups
+from . import followups
 from .ids import as_id
 from .new_ids import new_id
 from .rows import as_text, by_value, constructed, like_fragment, plain_rows
@@ -245,6 +245,9 @@ def insert_contact(conn: Connection, contact: Contact, now: dt.datetime) -> int:
         if rows:
             conn.execute(insert(table), rows)
     if contact.emails:
+        # lazy for start-up: only a write of a contact with addresses links the captured mail
+        from . import captures
+
         captures.touches_for(conn, [contact_id], now)
     return contact_id
 
@@ -261,6 +264,8 @@ def update_contact(conn: Connection, contact_id: int, contact: Contact, now: dt.
         if rows:
             conn.execute(insert(table), rows)
     if contact.emails:
+        from . import captures  # lazy for start-up (see insert_contact)
+
         captures.touches_for(conn, [contact_id], now)
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from ..errors import StoreError
 from ..home import paths, tempfiles
-from . import backups, migrate, readonly
+from . import migrate, readonly
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -192,6 +192,9 @@ class Store:
         """
         if self.is_empty():
             return None
+        # lazy for start-up: every command opens the store; few take a copy (its pattern and record type)
+        from . import backups
+
         return backups.automatic(self.path, self.backup_dir, reason)
 
     def is_empty(self) -> bool:
@@ -216,6 +219,8 @@ class Store:
             # below (WAL above all) rewrite the header of any SQLite file.
             state = inspect_read_only(path)
             if state.needs_upgrade and state.current is not None:
+                from . import backups  # lazy for start-up (see copy_aside)
+
                 try:
                     backups.automatic(path, backup_dir or path.parent, f"migration-{state.current}")
                 except backups.BackupFailed as exc:

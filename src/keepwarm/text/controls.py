@@ -12,6 +12,7 @@ outputs); single-line fields show them too.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -30,32 +31,42 @@ def _shown(code: int) -> str:
     return f"\\x{code:02x}"
 
 
-#: C0 controls, DEL, C1 controls and lone surrogates, each mapped to its visible form.
-_CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0xD800, 0xE000)]
-SINGLE_LINE = {code: _shown(code) for code in _CONTROLS}
-MULTI_LINE = {code: shown for code, shown in SINGLE_LINE.items() if code not in (0x09, 0x0A)}
+def _shown_match(match: re.Match[str]) -> str:
+    return _shown(ord(match.group()))
 
 
-#: The same characters as patterns: a search scans in C, so text without any (nearly all) is not copied.
+#: C0 controls, DEL and C1 controls, each mapped to its visible form (with and without tab and newline).
+_C0_C1 = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+_SINGLE_LINE = {code: _shown(code) for code in _C0_C1}
+_MULTI_LINE = {code: shown for code, shown in _SINGLE_LINE.items() if code not in (0x09, 0x0A)}
+#: The same characters and lone surrogates as patterns: a search scans in C, so text without any (nearly all)
+#: is not copied. The surrogates are not in the tables: 2,048 entries that every command built to print a
+#: line, for text that holds one only when a file name or a byte was not UTF-8.
 _ANY_SINGLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _ANY_MULTI = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def translation(*, multiline: bool = True) -> dict[int, str]:
+    """Each control character's code mapped to its visible form, for a library that cleans text with a table."""
+    table = dict(_MULTI_LINE if multiline else _SINGLE_LINE)
+    table.update((code, _shown(code)) for code in range(0xD800, 0xE000))
+    return table
+
+
 def visible(text: str, *, multiline: bool = True) -> str:
     """`text` with every control character made visible (tab and newline kept if `multiline`)."""
-    if multiline:
-        return text.translate(MULTI_LINE) if _ANY_MULTI.search(text) else text
-    return text.translate(SINGLE_LINE) if _ANY_SINGLE.search(text) else text
+    pattern = _ANY_MULTI if multiline else _ANY_SINGLE
+    if not pattern.search(text):
+        return text
+    text = text.translate(_MULTI_LINE if multiline else _SINGLE_LINE)
+    # what the tables leave is a lone surrogate
+    return pattern.sub(_shown_match, text) if pattern.search(text) else text
 
 
 def first_control(text: str, *, multiline: bool = False) -> str | None:
     """The visible form of the first control character in `text`, or None when there is none."""
-    table = MULTI_LINE if multiline else SINGLE_LINE
-    for ch in text:
-        shown = table.get(ord(ch))
-        if shown is not None:
-            return shown
-    return None
+    found = (_ANY_MULTI if multiline else _ANY_SINGLE).search(text)
+    return None if found is None else _shown(ord(found.group()))
 
 
 def control_problem(text: str, *, multiline: bool = False) -> str | None:
@@ -67,8 +78,13 @@ def control_problem(text: str, *, multiline: bool = False) -> str | None:
     return f"contains the control character {shown} ({allowed})"
 
 
-#: json escapes C0 controls itself; DEL, C1 controls and lone surrogates it leaves raw.
-_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff]")
+@functools.cache
+def _json_raw() -> re.Pattern[str]:
+    """What json leaves raw: DEL, C1 controls and lone surrogates (it escapes C0 controls itself).
+
+    Compiled when a text first holds one of them (see `_json_clean`), which most commands never print.
+    """
+    return re.compile("[\x7f-\x9f\ud800-\udfff]")
 
 
 def json_escaped(text: str) -> str:
@@ -79,7 +95,8 @@ def json_escaped(text: str) -> str:
     """
     if _json_clean(text):
         return text
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _JSON_RAW.search(text) else text
+    raw = _json_raw()
+    return raw.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if raw.search(text) else text
 
 
 def _json_clean(text: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import os
 import re
 from pathlib import Path
@@ -35,10 +36,21 @@ _UNITS = {
     "years": "years",
 }
 
-_RELATIVE = re.compile(r"^(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$")
-_IN = re.compile(r"^in\s+(?P<n>\d{1,4})\s+(?P<unit>[a-z]+)$")
-_AGO = re.compile(r"^(?P<n>\d{1,4})\s+(?P<unit>[a-z]+)\s+ago$")
-_TIME = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$")
+
+@functools.cache
+def _shapes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A day or time as people type them: `+3d`, `in 2 weeks`, `3 days ago`, `2pm`.
+
+    Compiled by the first command that reads a typed date or time: most commands read none, and
+    every one of them compiled these at start-up.
+    """
+    return (
+        re.compile(r"^(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>[a-z]+)$"),
+        re.compile(r"^in\s+(?P<n>\d{1,4})\s+(?P<unit>[a-z]+)$"),
+        re.compile(r"^(?P<n>\d{1,4})\s+(?P<unit>[a-z]+)\s+ago$"),
+        re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$"),
+    )
+
 
 EXPECTED = "a date such as 2026-12-01, today, tomorrow, +3d, -2w, next friday, optionally with a time like 14:00"
 
@@ -87,7 +99,7 @@ def shift(day: dt.date, n: int, unit: str) -> dt.date:
 
 
 def _parse_time(text: str) -> dt.time | None:
-    m = _TIME.match(text)
+    m = _shapes()[3].match(text)
     if not m:
         return None
     hour, minute = int(m["h"]), int(m["m"] or 0)
@@ -110,7 +122,8 @@ def _parse_day(text: str, today: dt.date) -> dt.date | None:
         return today + dt.timedelta(days=1)
     if text == "yesterday":
         return today - dt.timedelta(days=1)
-    for pattern, sign in ((_RELATIVE, None), (_IN, 1), (_AGO, -1)):
+    relative, within, ago, _ = _shapes()
+    for pattern, sign in ((relative, None), (within, 1), (ago, -1)):
         m = pattern.match(text)
         if m:
             n = int(m["n"]) * (sign if sign else (1 if m["sign"] == "+" else -1))
@@ -135,12 +148,9 @@ def _parse_day(text: str, today: dt.date) -> dt.date | None:
         return None
 
 
-_ISO_SHAPE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
-
-
 def _not_a_day(raw: str, field: str, expected: str) -> UserError:
     """Say 'no such day' for 2026-02-30 rather than 'not a date form'."""
-    m = _ISO_SHAPE.match(raw.strip())
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$", raw.strip())  # an error's wording: compiled then
     if m:
         year, month, day = (int(g) for g in m.groups())
         try:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from rich import control as _rich_control
 from rich.text import Text
 from textual import content as _textual_content
 from textual.content import Content
 
-from ..text.controls import MULTI_LINE
+from ..text.controls import translation
 
 
 def show_controls() -> None:
@@ -29,8 +30,9 @@ def show_controls() -> None:
     to forget. Neither library offers a public hook for this; the test in
     tests/test_safety_terminal_tui.py fails if a new version renames the tables.
     """
+    shown: dict[int, Any] = translation(multiline=True)  # their tables are typed for deletions (None) only
     for table in (_rich_control._CONTROL_STRIP_TRANSLATE, _textual_content._CONTROL_STRIP_TRANSLATE):
-        table.update(MULTI_LINE)
+        table.update(shown)
 
 
 show_controls()

@@ -42,7 +42,14 @@ _NUMBERS = {
     name: n for n, name in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
 }
 _NUMBERS.update({"a": 1, "an": 1})
-_EVERY = re.compile(r"^(?:every\s+)?(?:(?P<n>[+-]?\d{1,6}|[a-z]+|other)\s+)?(?P<unit>day|week|month|year)s?$")
+
+
+@cache
+def _every() -> re.Pattern[str]:
+    """Compiled by the first rhythm read: most commands read none (the fixed start-up compiles no pattern)."""
+    return re.compile(r"^(?:every\s+)?(?:(?P<n>[+-]?\d{1,6}|[a-z]+|other)\s+)?(?P<unit>day|week|month|year)s?$")
+
+
 RHYTHM_EXAMPLES = "'every 3 weeks', 'every 10 days', 'monthly'"
 
 #: How a rhythm of so many days is said (the cadence rules' reasons say it the same way).
@@ -77,7 +84,7 @@ def parse_rhythm(text: str, field: str = "rhythm") -> int:
         raise UserError(f"{field}: empty (expected a rhythm such as {RHYTHM_EXAMPLES})")
     if said in _WORDS:
         return _WORDS[said]
-    m = _EVERY.match(said)
+    m = _every().match(said)
     if m is None or (m["n"] is None and not said.startswith("every")):
         raise UserError(f"{field}: {raw!r} is not a rhythm (expected {RHYTHM_EXAMPLES}, up to every 2 years)")
     count = m["n"]
@@ -114,10 +121,18 @@ def _months() -> dict[str, int]:
 
 
 _LEADS = ("not before ", "until ", "till ", "til ", "from ")
-_FOR = re.compile(r"^for\s+(?P<n>\d{1,4}|[a-z]+)\s+(?P<unit>day|week|month|year)s?$")
-_MONTH_DAY = re.compile(
-    r"^(?:(?P<d1>\d{1,2})\s+(?P<m1>[a-z]+)|(?P<m2>[a-z]+)\s+(?P<d2>\d{1,2})|(?P<m3>[a-z]+))(?:,?\s+(?P<y>\d{4}))?$"
-)
+
+
+@cache
+def _snooze_shapes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """ "for 3 weeks" and "1 March [2027]", compiled by the first snooze read (as `_every`)."""
+    return (
+        re.compile(r"^for\s+(?P<n>\d{1,4}|[a-z]+)\s+(?P<unit>day|week|month|year)s?$"),
+        re.compile(
+            r"^(?:(?P<d1>\d{1,2})\s+(?P<m1>[a-z]+)|(?P<m2>[a-z]+)\s+(?P<d2>\d{1,2})|(?P<m3>[a-z]+))"
+            r"(?:,?\s+(?P<y>\d{4}))?$"
+        ),
+    )
 
 
 def parse_snooze(text: str, today: dt.date, field: str = "snooze") -> dt.date:
@@ -141,7 +156,7 @@ def parse_snooze(text: str, today: dt.date, field: str = "snooze") -> dt.date:
 def _snooze_day(said: str, today: dt.date) -> dt.date | None:
     from . import dates  # lazy for start-up, as `_months`
 
-    m = _FOR.match(said)
+    m = _snooze_shapes()[0].match(said)
     if m is not None:
         n = _NUMBERS.get(m["n"], None) if not m["n"].isdigit() else int(m["n"])
         if n is None:
@@ -165,7 +180,7 @@ def _snooze_day(said: str, today: dt.date) -> dt.date | None:
 
 def _month_day(said: str, today: dt.date) -> dt.date | None:
     """`March` (its first day, the next time it comes), `March 2027`, `1 March`, `March 1, 2027`."""
-    m = _MONTH_DAY.match(said)
+    m = _snooze_shapes()[1].match(said)
     if m is None:
         return None
     name = m["m1"] or m["m2"] or m["m3"]

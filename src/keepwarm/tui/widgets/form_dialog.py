@@ -1,6 +1,6 @@
 """A small form in a dialog, checked as you type, that hands back the record its check built.
 
-The promise, follow-up and assessment dialogs differ only in their fields and
+The promise, follow-up, assessment and note dialogs differ only in their fields and
 in the `forms.check_*` function that reads them; what they share lives here: a
 problem shows by its field once that field was changed (all of them on save),
 ctrl+s or enter saves only a form that checks out, and esc on a changed form
@@ -13,7 +13,7 @@ from typing import Any
 
 from textual import on
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input, Select, TextArea
 
 from ...services import forms
 from ..keys import TypingWhenShown
@@ -51,6 +51,9 @@ class CheckedDialog(TypingWhenShown, ModalScreen[Any]):
         for select in self.query(Select):
             if select.id and select.id.startswith("in-"):
                 out[select.id.removeprefix("in-")] = None if select.value is Select.NULL else select.value
+        for area in self.query(TextArea):  # a text of several lines: Enter is a new line, ctrl+s saves
+            if area.id and area.id.startswith("in-"):
+                out[area.id.removeprefix("in-")] = area.text
         return out
 
     def check(self, reveal: bool = False) -> forms.Checked:
@@ -62,6 +65,7 @@ class CheckedDialog(TypingWhenShown, ModalScreen[Any]):
 
     @on(Input.Changed)
     @on(Select.Changed)
+    @on(TextArea.Changed)
     def _changed(self, event) -> None:
         control = event.control
         if control is not None and control.id:

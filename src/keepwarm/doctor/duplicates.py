@@ -19,10 +19,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from ..errors import UserError
-from ..store.database import check_file, connect_read_only
 from ..text.wording import one_line
 from .findings import Finding, command_line
+from .reading import read_book
 
 #: From this token-sort ratio (0-100), two names at the same account are taken as one person's.
 ALIKE = 90
@@ -106,21 +105,10 @@ def _read(conn: sqlite3.Connection) -> tuple[list[Person], dict[int, set[str]]]:
 
 def check_duplicates(db_path: Path) -> list[Finding]:
     """A finding per pair of contacts likely to be one person (the first `SHOWN`, the rest counted)."""
-    try:
-        if not check_file(db_path):
-            return []
-    except UserError:
-        return []  # check_database reports it
-    try:
-        conn = connect_read_only(db_path)
-        try:
-            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='contact_emails'").fetchone():
-                return []
-            people, emails = _read(conn)
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return []  # check_integrity reports an unreadable file
+    found_rows = read_book(db_path, "contact_emails", _read)
+    if found_rows is None:
+        return []
+    people, emails = found_rows
     pairs = likely_duplicates(people, emails)
     if not pairs:
         return [Finding("duplicates", True, "no two contacts look like the same person")]

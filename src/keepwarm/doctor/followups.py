@@ -13,41 +13,34 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ..errors import UserError
 from ..home import paths
-from ..store.database import check_file, connect_read_only
 from ..store.followups import MAX_REASON, NO_REASON
 from ..text.wording import noun, plural
 from .findings import Finding, command_line
+from .reading import read_book
 
 MANUAL = "manual"
 
 
 def check_followups(db_path: Path, host) -> list[Finding]:
     """`host`: the plugins as the doctor loaded them (None when config.toml could not be read)."""
-    try:
-        if not check_file(db_path):
-            return []
-    except UserError:
-        return []  # check_database reports it
-    try:
-        conn = connect_read_only(db_path)
-        try:
-            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='followups'").fetchone():
-                return []
-            bad = conn.execute(
-                "SELECT source, count(*) FROM followups WHERE reason IS NULL OR trim(reason) = '' "
-                f"OR length(reason) > {MAX_REASON} OR typeof(reason) != 'text' GROUP BY source ORDER BY source"
-            ).fetchall()
-            waiting = conn.execute(
-                "SELECT source, count(*) FROM followups WHERE status IN ('open', 'snoozed') AND source != ? "
-                "GROUP BY source ORDER BY source",
-                (MANUAL,),
-            ).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return []  # check_integrity reports an unreadable file
+
+    def read(conn: sqlite3.Connection) -> tuple[list, list]:
+        bad = conn.execute(
+            "SELECT source, count(*) FROM followups WHERE reason IS NULL OR trim(reason) = '' "
+            f"OR length(reason) > {MAX_REASON} OR typeof(reason) != 'text' GROUP BY source ORDER BY source"
+        ).fetchall()
+        waiting = conn.execute(
+            "SELECT source, count(*) FROM followups WHERE status IN ('open', 'snoozed') AND source != ? "
+            "GROUP BY source ORDER BY source",
+            (MANUAL,),
+        ).fetchall()
+        return bad, waiting
+
+    found_rows = read_book(db_path, "followups", read)
+    if found_rows is None:
+        return []
+    bad, waiting = found_rows
     found = []
     for source, count in bad:
         found.append(

@@ -49,7 +49,7 @@ def test_export_restore_export_is_byte_identical(run, tmp_path, monkeypatch):
     data = json.loads(first.read_text(encoding="utf-8"))
     assert {k: len(v) for k, v in data.items() if isinstance(v, list)} == {
         "accounts": 1, "contacts": 2, "interactions": 4, "promises": 2, "followups": len(data["followups"]),
-        "assessments": 1, "notes": 0, "captures": 0, "ignored_addresses": 0, "source_state": 0,
+        "assessments": 1, "notes": 0, "links": 0, "captures": 0, "ignored_addresses": 0, "source_state": 0,
     }
     assert len(data["followups"]) >= 3
     assert data["rules"] == {"mine.toml": RULE, "team/shared.toml": "[promise_due]\nlead_days = 2\n"}
@@ -83,7 +83,7 @@ def test_export_is_deterministic_sorted_and_private(run, tmp_path):
         assert list(record) == sorted(record)
     assert "Lovelace" in one and "\\u" not in one  # UTF-8 as it is, not escaped
     assert set(data) == {"format", "version", "accounts", "contacts", "interactions", "promises", "followups",
-                         "assessments", "notes", "captures", "ignored_addresses", "source_state", "rules"}
+                         "assessments", "notes", "links", "captures", "ignored_addresses", "source_state", "rules"}
     assert [i["id"] for i in data["interactions"]] == sorted(i["id"] for i in data["interactions"])
     folder = tmp_path / "out"
     folder.mkdir()
@@ -135,7 +135,7 @@ def _dump(run, tmp_path) -> dict:
          "contacts[0].account: 'Nowhere Inc' is not in accounts (expected one of its names)"),
         (lambda d: d["contacts"][1].__setitem__("id", 1), "contacts[1].id: 1 is used twice (expected unique ids)"),
         (lambda d: d["contacts"][0].__setitem__("favourite", "tea"), "contacts[0].favourite: is not a known field"),
-        (lambda d: d.__setitem__("version", 7), "version: Input should be 1, 2 or 3"),
+        (lambda d: d.__setitem__("version", 7), "version: Input should be 1, 2, 3 or 4"),
         (lambda d: d["rules"].__setitem__("../../evil.toml", "a = 1"),
          "rules['../../evil.toml']: not a relative .toml path inside the rules folder"),
         (lambda d: d["rules"].__setitem__("broken.toml", "a = = 1"), "rules['broken.toml']: not valid TOML"),

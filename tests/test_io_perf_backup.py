@@ -29,7 +29,7 @@ def _reference(conn) -> str:
         return out
 
     data: dict = {"format": FORMAT, "version": VERSION}
-    for section in ("accounts", "interactions", "promises", "followups", "assessments", "notes"):
+    for section in ("accounts", "interactions", "promises", "followups", "assessments", "notes", "links"):
         table = backup.TABLES[section]
         data[section] = [SECTIONS[section].model_validate(row_dict(r)).model_dump(mode="json")
                          for r in conn.execute(select(table).order_by(table.c.id))]
@@ -89,7 +89,7 @@ def test_an_empty_database_exports_empty_sections(session):
     text = backup.export_json(session.store)
     with session.store.read() as conn:
         assert text == _reference(conn)
-    assert '  "interactions": [],\n' in text and text.endswith('  "version": 3\n}\n')
+    assert '  "interactions": [],\n' in text and text.endswith('  "version": 4\n}\n')
 
 
 class _Undo(Exception):

@@ -75,7 +75,7 @@ def test_the_cli_restores_streamed_with_the_counts_and_no_copy_of_the_empty_file
     assert result.json()["restored"] == {
         "accounts": len(data["accounts"]), "contacts": 20, "interactions": len(data["interactions"]),
         "promises": len(data["promises"]), "followups": len(data["followups"]),
-        "assessments": len(data["assessments"]), "notes": 0, "captures": 0, "ignored_addresses": 0, "source_state": 0, "rules": 0,
+        "assessments": len(data["assessments"]), "notes": 0, "links": 0, "captures": 0, "ignored_addresses": 0, "source_state": 0, "rules": 0,
     }
     assert not list(tmp_path.glob("new.db.before-restore.*"))  # no copy of the empty file it filled
     with Store.open(target) as store:
@@ -148,7 +148,7 @@ def test_a_broken_line_deep_in_the_file_is_named_and_nothing_is_written(session,
 def test_the_envelope_is_checked_before_anything_is_written(session, tmp_path):
     lines, path = _generated(session, tmp_path)
     for old, new, message in (
-        ('  "version": 3', '  "version": 7', "version: Input should be 1, 2 or 3"),
+        ('  "version": 4', '  "version": 7', "version: Input should be 1, 2, 3 or 4"),
         ('  "format": "keepwarm-backup",', '  "format": "other",',
          'is not a keepwarm backup (expected "format": "keepwarm-backup")'),
         ('  "rules": {},', '  "rules": {},\n  "extra": 1,', "extra: is not a known field"),

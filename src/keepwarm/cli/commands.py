@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "followup": (("activity",), "Scheduled touches: add your own, complete, snooze or dismiss them."),
     "history": (("activity",), "List a contact's interactions, newest first."),
     "import": (("groups", "io"), "Bring contacts and history in (vCard, CSV)."),
+    "link": (("links",), "Record who knows whom: A reports to, was introduced by, mentors or is the partner of B."),
+    "links": (("links",), "List who knows whom, for everyone or for one contact."),
     "log": (("activity",), "Record an interaction with one or more CONTACTS (ids or names)."),
     "note": (("notes",), "Dated notes on a person: family, preferences, gift ideas, how you met (not touches)."),
     "plugins": (("engine",), "Inspect the loaded plugins, or start a new one."),
@@ -48,6 +50,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "rules": (("engine",), "Check, show and copy the rule packs (TOML)."),
     "source": (("sources",), "Mail and calendars to read touches from: add, list and remove them."),
     "sync": (("sources",), "Read new mail and meetings from your sources into touches."),
+    "unlink": (("links",), "Forget the links between two contacts (of one kind, with --as)."),
 }
 
 #: Commands left out of `keepwarm --help`.

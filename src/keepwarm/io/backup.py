@@ -40,13 +40,14 @@ TABLES = {
     "followups": schema.followups,
     "assessments": schema.assessments,
     "notes": schema.contact_notes,
+    "links": schema.contact_links,
     "captures": schema.captures,
     "ignored_addresses": schema.ignored_addresses,
     "source_state": schema.source_state,
 }
 #: Sections read straight from their table's rows (contacts and captures have lists in child tables,
 #: a source's state holds JSON).
-PLAIN = ("accounts", "interactions", "promises", "followups", "assessments", "notes", "ignored_addresses")
+PLAIN = ("accounts", "interactions", "promises", "followups", "assessments", "notes", "links", "ignored_addresses")
 _CHUNK = 4096  # lines written per write() call
 
 
@@ -178,7 +179,7 @@ def _source_rows(conn: Connection) -> Iterator[dict]:
 def sections(conn: Connection) -> dict[str, Iterable[dict]]:
     """Every section of the backup, each a lazy sequence of JSON-ready records by id (or name)."""
     out: dict[str, Iterable[dict]] = {"accounts": _plain_rows(conn, "accounts"), "contacts": _contact_rows(conn)}
-    for section in ("interactions", "promises", "followups", "assessments", "notes", "ignored_addresses"):
+    for section in ("interactions", "promises", "followups", "assessments", "notes", "links", "ignored_addresses"):
         out[section] = _plain_rows(conn, section)
     out["captures"] = _capture_rows(conn)
     out["source_state"] = _source_rows(conn)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, overload
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from ..model import Account, Assessment, Channel, Commitment, Contact, FollowUp, Interaction, Outcome, Purpose
-from ..model.entities import Note, as_utc
+from ..model.entities import Link, Note, as_utc
 from ..store.captures import LONGEST
 from ..store.followups import NO_REASON
 from ..text.wording import plural
@@ -22,7 +22,8 @@ FORMAT = "keepwarm-backup"
 #: 2 added what the interaction sources captured (captures, ignored_addresses, source_state, and
 #: capture_id/in_reply on interactions); a file of version 1 lacks them and restores with them empty.
 #: 3 added the notes on people (`notes`); a file of version 1 or 2 has none and restores without them.
-VERSION = 3
+#: 4 added who knows whom (`links`); a file of an earlier version has none and restores without them.
+VERSION = 4
 
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # SQLite keeps integers of 64 bits
 
@@ -106,6 +107,11 @@ class AssessmentRecord(Assessment, _Stamped):
 
 
 class NoteRecord(Note, _Stamped):
+    id: RecordId
+    created_at: dt.datetime
+
+
+class LinkRecord(Link, _Stamped):
     id: RecordId
     created_at: dt.datetime
 
@@ -202,6 +208,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "followups": FollowUpRecord,
     "assessments": AssessmentRecord,
     "notes": NoteRecord,
+    "links": LinkRecord,
     "ignored_addresses": IgnoredAddressRecord,
     "source_state": SourceStateRecord,
 }
@@ -215,6 +222,7 @@ _TOLD = (
     "followups",
     "assessments",
     "notes",
+    "links",
     "captures",
     "ignored_addresses",
     "source_state",
@@ -228,7 +236,7 @@ _ONE = {
     "rules": "rule file",
 }
 _MANY = {"captures": "captured messages and events", "ignored_addresses": "ignored addresses"}
-_QUIET_WHEN_NONE = frozenset({"captures", "ignored_addresses", "source_state", "notes"})
+_QUIET_WHEN_NONE = frozenset({"captures", "ignored_addresses", "source_state", "notes", "links"})
 
 
 def described(counts: dict[str, int], *, zeros: bool = True) -> str:
@@ -254,7 +262,7 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["keepwarm-backup"]
-    version: Literal[1, 2, 3]
+    version: Literal[1, 2, 3, 4]
     anchor: dt.date | None = None  # the example data: the day its dates are written relative to
     accounts: list[dict] = Field(default_factory=list)
     contacts: list[dict] = Field(default_factory=list)
@@ -263,6 +271,7 @@ class Envelope(BaseModel):
     followups: list[dict] = Field(default_factory=list)
     assessments: list[dict] = Field(default_factory=list)
     notes: list[dict] = Field(default_factory=list)
+    links: list[dict] = Field(default_factory=list)
     captures: list[dict] = Field(default_factory=list)
     ignored_addresses: list[dict] = Field(default_factory=list)
     source_state: list[dict] = Field(default_factory=list)

@@ -105,12 +105,13 @@ def _check_references(parsed: Parsed, source: str) -> None:
             raise UserError(
                 f"{source}: contacts[{index}].account: {contact.account!r} is not in accounts (expected one of its names)"
             )
-    for section in ("interactions", "promises", "followups", "assessments", "notes"):
+    for section in ("interactions", "promises", "followups", "assessments", "notes", "links"):
         for index, item in enumerate(parsed.records[section]):
-            if item.contact_id not in contact_ids:
-                raise UserError(
-                    f"{source}: {section}[{index}].contact_id: no contact with id {item.contact_id} in this backup"
-                )
+            for name in ("contact_id", "other_id") if section == "links" else ("contact_id",):
+                if getattr(item, name) not in contact_ids:
+                    raise UserError(
+                        f"{source}: {section}[{index}].{name}: no contact with id {getattr(item, name)} in this backup"
+                    )
 
 
 def _read_json(path: Path) -> object:

@@ -52,9 +52,10 @@ NEEDS = {
     "followups": ("contacts",),
     "assessments": ("contacts",),
     "notes": ("contacts",),
+    "links": ("contacts",),
 }
 #: Sections whose records belong to a contact.
-OF_A_CONTACT = ("interactions", "promises", "followups", "assessments", "notes")
+OF_A_CONTACT = ("interactions", "promises", "followups", "assessments", "notes", "links")
 #: Values per lookup: well under SQLite's limit on bound values.
 _CHUNK = 500
 _RECORD = TypeAdapter(dict)
@@ -195,6 +196,8 @@ class _Sink:
             self.contact_ids.add(item.id)
         elif section in OF_A_CONTACT and item.contact_id not in self.contact_ids:
             raise self._fail(line, f"{where}.contact_id: no contact with id {item.contact_id} in this backup")
+        elif section == "links" and item.other_id not in self.contact_ids:
+            raise self._fail(line, f"{where}.other_id: no contact with id {item.other_id} in this backup")
         self.counts[section] += 1
         self.batch.append(item)
         self.places.append((index, line))

@@ -18,6 +18,7 @@ from .enums import (
     DateKind,
     Direction,
     FollowUpStatus,
+    LinkKind,
     Motivation,
     NoteKind,
     Outcome,
@@ -315,3 +316,28 @@ class Note(Record):
     def _trimmed(cls, value: object) -> object:
         # Blank lines around a note are no part of it; a note of nothing but spaces is empty.
         return value.strip() if isinstance(value, str) else value
+
+
+class Link(Record):
+    """Who knows whom: `contact_id` reports to, was introduced by, mentors... `other_id`, or knows them as the
+    user's own `label` says (kind `knows`). Read from either side (store/links.py words both)."""
+
+    id: int | None = None
+    contact_id: RowId
+    other_id: RowId
+    kind: LinkKind
+    label: Annotated[str, Field(max_length=60)] = ""
+    created_at: dt.datetime | None = None
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _two_people(self) -> Link:
+        if self.contact_id == self.other_id:
+            raise ValueError("a link joins two people (expected another contact than the first)")
+        if self.label and self.kind is not LinkKind.KNOWS:
+            raise ValueError(f"label: only a link of kind knows has a label (this one is {self.kind.value})")
+        return self

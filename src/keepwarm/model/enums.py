@@ -124,6 +124,18 @@ class FollowUpStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
+class LinkKind(StrEnum):
+    """How two people are linked (`keepwarm link A B --as KIND`); any other word is a label of the user's
+    own, kept as a link of kind `knows`."""
+
+    REPORTS_TO = "reports-to"
+    INTRODUCED_BY = "introduced-by"
+    PARTNER = "partner"
+    FORMER_COLLEAGUE = "former-colleague"
+    MENTOR_OF = "mentor-of"
+    KNOWS = "knows"
+
+
 class NoteKind(StrEnum):
     """What a note on a person is about (`keepwarm note add --kind`): a closed set, so that "gift" and
     "gifts" are not two labels; free words belong in the note's text, or in tags and interests."""

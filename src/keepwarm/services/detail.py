@@ -15,6 +15,7 @@ from ..home.session import Session
 from ..model import Role, stored_id
 from ..store import activity
 from ..store import contacts as people
+from ..store.links import links_of
 from ..store.notes import list_notes
 from ..text import dates
 from ..text.wording import day_of_year, one_line, spoken
@@ -36,6 +37,7 @@ def contact_detail(session: Session, contact_id: int) -> dict:
         recent = activity.list_interactions(conn, contact_id, limit=RECENT)
         assessments = activity.list_assessments(conn, contact_id)
         noted = list_notes(conn, contact_id)  # read for display only: the run above never sees them
+        linked = links_of(conn, contact_id)  # as the notes: no rule reads links yet
     view = {
         "contact": context.contact.model_dump(mode="json"),
         "recent_interactions": [i.model_dump(mode="json") for i in recent],
@@ -43,6 +45,7 @@ def contact_detail(session: Session, contact_id: int) -> dict:
         "open_followups": [f.model_dump(mode="json") for f in context.followups],
         "assessments": [{**a.model_dump(mode="json"), "mean": round(a.mean(), 2)} for a in assessments],
         "notes": [n.model_dump(mode="json") for n in noted],  # newest first
+        "links": [seen.to_json() for _, seen in linked],
     }
     view.update(rhythm_view(context.contact, session.today))
     view["health"] = evaluation.health[contact_id].to_json()
@@ -154,6 +157,9 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
         line = _line(label, value)
         if line:
             out.append(line)
+    if view.get("links"):
+        out.append("\nLinks")
+        out.extend(f"  {one_line(k['says'])} {one_line(k['other'])} (#{k['other_id']})" for k in view["links"])
     if view.get("notes"):
         out.append("\nNotes (newest first)")
         for n in view["notes"]:

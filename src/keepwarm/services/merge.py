@@ -125,6 +125,7 @@ _TABLES = {
     "followups": "follow-up",
     "assessments": "assessment",
     "contact_notes": "note",
+    "contact_links": "link",
 }
 #: Fields named otherwise than their spoken name.
 _FIELDS = {"rhythm_days": "rhythm", "snoozed_until": "snooze"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -345,6 +346,22 @@ contact_notes = Table(
     Column("text", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     Index("ix_contact_notes_contact_id_on", "contact_id", "on"),
+)
+
+# Who knows whom (migration 0012): `contact_id` reports to, was introduced by, mentors... `other_id`
+# (store/links.py says how each kind reads from either side). Not read by the engine: no marks.
+contact_links = Table(
+    "contact_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("other_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String, nullable=False),
+    Column("label", String, nullable=False, default="", server_default=""),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("contact_id != other_id", name="not_self"),
+    UniqueConstraint("contact_id", "other_id", "kind", "label"),
+    Index("ix_contact_links_other_id", "other_id"),
 )
 
 # What the interaction sources read (migration 0006): one row per message or event, with the people on

@@ -111,6 +111,15 @@ class NoteRow:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkRow:
+    """A link as this contact sees it: "reports to" Bob Stone (#2)."""
+
+    says: str
+    other: str
+    other_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ContactView:
     """`queries.contact_view`, typed: what the contact screen shows."""
 
@@ -129,6 +138,7 @@ class ContactView:
     rhythm: str | None = None  # the person's own rhythm, in words
     snoozed_until: str | None = None  # while the snooze lasts
     notes: tuple[NoteRow, ...] = ()  # newest first
+    links: tuple[LinkRow, ...] = ()
 
     @classmethod
     def from_json(cls, view: Mapping[str, Any]) -> ContactView:
@@ -148,6 +158,7 @@ class ContactView:
             rhythm=view.get("rhythm"),
             snoozed_until=view.get("snoozed_until"),
             notes=tuple(view_of(NoteRow, n) for n in view.get("notes", ())),
+            links=tuple(LinkRow(k["says"], k["other"], k["other_id"]) for k in view.get("links", ())),
         )
 
 

@@ -1,0 +1,117 @@
+"""Who knows whom: links between two contacts, and how each reads from either side.
+
+A link is stored once. The directed kinds read one way from the first contact and the other way from the
+second ("reports to" / "manages"); the kinds that go both ways (partner, former colleague, knows) are
+stored with the lower id first, so that the same pair is never linked twice the other way round. No rule
+reads links yet: writing one marks nothing for the engine (migration 0012).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, delete, insert, or_, select
+
+from ..model import LinkKind
+from ..model.entities import Link
+from .new_ids import new_id
+from .schema import contact_links, contacts
+
+#: How a link reads from its first contact, and from its second.
+WORDS: dict[LinkKind, tuple[str, str]] = {
+    LinkKind.REPORTS_TO: ("reports to", "manages"),
+    LinkKind.INTRODUCED_BY: ("was introduced to you by", "introduced you to"),
+    LinkKind.PARTNER: ("is the partner of", "is the partner of"),
+    LinkKind.FORMER_COLLEAGUE: ("is a former colleague of", "is a former colleague of"),
+    LinkKind.MENTOR_OF: ("mentors", "is mentored by"),
+    LinkKind.KNOWS: ("knows", "knows"),
+}
+#: The kinds that read the same from both sides.
+BOTH_WAYS = frozenset({LinkKind.PARTNER, LinkKind.FORMER_COLLEAGUE, LinkKind.KNOWS})
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A link as one of its two contacts sees it: what it says, and of whom."""
+
+    id: int
+    other_id: int
+    other: str
+    kind: LinkKind
+    label: str
+    says: str  # "reports to", "manages", "knows (college roommate)"
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "other_id": self.other_id,
+            "other": self.other,
+            "kind": self.kind.value,
+            "label": self.label,
+            "says": self.says,
+        }
+
+
+def stored_order(link: Link) -> Link:
+    """The link as it is stored: the kinds that read both ways with the lower id first."""
+    if link.kind in BOTH_WAYS and link.contact_id > link.other_id:
+        return link.model_copy(update={"contact_id": link.other_id, "other_id": link.contact_id})
+    return link
+
+
+def says(kind: LinkKind, label: str, *, first: bool) -> str:
+    words = WORDS[kind][0 if first else 1]
+    return f"{words} ({label})" if label else words
+
+
+def find(conn: Connection, link: Link) -> int | None:
+    """The id of this link if it is stored already."""
+    link, c = stored_order(link), contact_links.c
+    return conn.execute(
+        select(c.id).where(
+            c.contact_id == link.contact_id,
+            c.other_id == link.other_id,
+            c.kind == link.kind.value,
+            c.label == link.label,
+        )
+    ).scalar()
+
+
+def insert_link(conn: Connection, link: Link, now: dt.datetime) -> int:
+    link = stored_order(link)
+    return new_id(
+        conn.execute(
+            insert(contact_links).values(
+                contact_id=link.contact_id,
+                other_id=link.other_id,
+                kind=link.kind.value,
+                label=link.label,
+                created_at=now,
+            )
+        )
+    )
+
+
+def delete_between(conn: Connection, one: int, other: int, kind: LinkKind | None = None) -> int:
+    """The links between two contacts (of one kind, or all), whichever way they are stored; how many."""
+    c = contact_links.c
+    pair = or_(and_(c.contact_id == one, c.other_id == other), and_(c.contact_id == other, c.other_id == one))
+    condition = pair if kind is None else and_(pair, c.kind == kind.value)
+    return conn.execute(delete(contact_links).where(condition)).rowcount
+
+
+def links_of(conn: Connection, contact_id: int | None = None) -> list[tuple[int, Seen]]:
+    """Each link as each of its contacts sees it (of one contact, or of everyone), by contact then name."""
+    c, names = contact_links.c, dict(conn.execute(select(contacts.c.id, contacts.c.name)).all())
+    query = select(c.id, c.contact_id, c.other_id, c.kind, c.label).order_by(c.id)
+    if contact_id is not None:
+        query = query.where(or_(c.contact_id == contact_id, c.other_id == contact_id))
+    out: list[tuple[int, Seen]] = []
+    for lid, first, second, kind_text, label in conn.execute(query):
+        kind = LinkKind(kind_text)
+        for me, them, is_first in ((first, second, True), (second, first, False)):
+            if contact_id is None or me == contact_id:
+                out.append((me, Seen(lid, them, names.get(them, "?"), kind, label, says(kind, label, first=is_first))))
+    out.sort(key=lambda pair: (pair[0], pair[1].other.casefold(), pair[1].id))
+    return out

@@ -14,12 +14,10 @@ import sqlite3
 from pathlib import Path
 
 from ..home import paths
-from ..store.followups import MAX_REASON, NO_REASON
+from ..store.followups import MANUAL, MAX_REASON, NO_REASON
 from ..text.wording import noun, plural
 from .findings import Finding, command_line
 from .reading import read_book
-
-MANUAL = "manual"
 
 
 def check_followups(db_path: Path, host) -> list[Finding]:

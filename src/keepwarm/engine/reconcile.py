@@ -21,11 +21,11 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..api.types import Proposal
 from ..model import FollowUpStatus
+from ..store.followups import MANUAL
+from ..store.followups import OPEN_STATES as OPEN
 from ..store.rows import Parsed, as_text, plain_rows
 from ..store.schema import followups
 
-MANUAL = "manual"
-OPEN = (FollowUpStatus.OPEN.value, FollowUpStatus.SNOOZED.value)
 #: Below this many contacts, only their rows are read; from it on, the table (then filtered in Python).
 FEW = 500
 

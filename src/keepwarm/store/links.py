@@ -103,15 +103,21 @@ def delete_between(conn: Connection, one: int, other: int, kind: LinkKind | None
 
 def links_of(conn: Connection, contact_id: int | None = None) -> list[tuple[int, Seen]]:
     """Each link as each of its contacts sees it (of one contact, or of everyone), by contact then name."""
-    c, names = contact_links.c, dict(conn.execute(select(contacts.c.id, contacts.c.name)).all())
-    query = select(c.id, c.contact_id, c.other_id, c.kind, c.label).order_by(c.id)
+    c = contact_links.c
+    first, second = contacts.alias("first"), contacts.alias("second")
+    query = (
+        select(c.id, c.contact_id, first.c.name, c.other_id, second.c.name, c.kind, c.label)
+        .join_from(contact_links, first, first.c.id == c.contact_id)
+        .join(second, second.c.id == c.other_id)
+        .order_by(c.id)
+    )
     if contact_id is not None:
         query = query.where(or_(c.contact_id == contact_id, c.other_id == contact_id))
     out: list[tuple[int, Seen]] = []
-    for lid, first, second, kind_text, label in conn.execute(query):
+    for lid, one, one_name, other, other_name, kind_text, label in conn.execute(query):
         kind = LinkKind(kind_text)
-        for me, them, is_first in ((first, second, True), (second, first, False)):
+        for me, them, name, is_first in ((one, other, other_name, True), (other, one, one_name, False)):
             if contact_id is None or me == contact_id:
-                out.append((me, Seen(lid, them, names.get(them, "?"), kind, label, says(kind, label, first=is_first))))
+                out.append((me, Seen(lid, them, name, kind, label, says(kind, label, first=is_first))))
     out.sort(key=lambda pair: (pair[0], pair[1].other.casefold(), pair[1].id))
     return out

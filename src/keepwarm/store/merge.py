@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Column, Connection, Table, UniqueConstraint, and_, delete, exists, or_, select, update
 
 from ..model import FollowUpStatus
+from .followups import MANUAL, OPEN_STATES
 from .schema import contact_dates, contact_emails, contact_phones, contact_tags, contacts, followups, metadata
 
 #: Rows made from the contact's own fields: written whole with the merged contact (`contacts.update_contact`).
 OWN_FIELDS = frozenset({contact_emails.name, contact_phones.name, contact_tags.name, contact_dates.name})
 #: Rows worked out from the others (triggers of migrations 0004 and 0007, the next engine run).
 DERIVED = frozenset({"contact_totals", "contact_snapshots"})
-_MANUAL = "manual"
-_OPEN = (FollowUpStatus.OPEN.value, FollowUpStatus.SNOOZED.value)
 
 
 @dataclass
@@ -75,10 +74,12 @@ def _dismiss_twin_followups(conn: Connection, keep: int, gone: int, now: dt.date
     """The second's open follow-ups from a rule the first has one open for: dismissed, as a rule's are when they
     no longer hold (a new sequence, so that a published calendar event goes too)."""
     f = followups.c
-    mine = select(f.rule_key).where(f.contact_id == keep, f.source != _MANUAL, f.status.in_(_OPEN))
+    mine = select(f.rule_key).where(f.contact_id == keep, f.source != MANUAL, f.status.in_(OPEN_STATES))
     return conn.execute(
         update(followups)
-        .where(f.contact_id == gone, f.source != _MANUAL, f.status.in_(_OPEN), f.rule_key.in_(mine.scalar_subquery()))
+        .where(
+            f.contact_id == gone, f.source != MANUAL, f.status.in_(OPEN_STATES), f.rule_key.in_(mine.scalar_subquery())
+        )
         .values(
             status=FollowUpStatus.DISMISSED.value,
             closed_at=now,

@@ -393,11 +393,7 @@ class ContactScreen(DataScreen):
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
             return
-        self.app.call_from_thread(self._written, said)
-
-    def _written(self, said: str) -> None:
-        self.notify(said)
-        self.app.data_changed()
+        self.app.call_from_thread(self._changed, said)
 
     def action_add_followup(self) -> None:
         self.app.action_add_followup()
@@ -468,11 +464,7 @@ class ContactScreen(DataScreen):
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
             return
-        self.app.call_from_thread(self._note_written, done)
-
-    def _note_written(self, message: str) -> None:
-        self.notify(message)
-        self.app.data_changed()
+        self.app.call_from_thread(self._changed, done)
 
     async def action_edit(self) -> None:
         if self.contact is None or self.editing:
@@ -653,6 +645,7 @@ class ContactScreen(DataScreen):
         self.app.data_changed()
 
     def _changed(self, message: str) -> None:
+        """A write of this screen's landed (rhythm, snooze, note, merge): said, and every screen recomputes."""
         self.notify(message)
         self.app.data_changed()
 

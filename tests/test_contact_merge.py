@@ -207,3 +207,23 @@ def test_tables_and_fields_added_later_merge_too_notes_move_and_a_rhythm_fills_a
     shown = ok(run("contact", "show", "1", "--json")).json()
     assert [n["text"] for n in shown["notes"]] == ["Two kids; likes sailing."]
     assert shown["contact"]["rhythm_days"] == 21
+
+
+def test_a_snooze_the_second_contact_brings_holds_what_the_first_had_planned(run):
+    """The merged person is snoozed as #2 was, and #1's own plans wait for that day as `contact snooze` makes them."""
+    ok(run("contact", "add", "Ann Lee", "--account", "Acme"))
+    ok(run("contact", "add", "Ann Lee", "--yes"))
+    ok(run("followup", "add", "1", "send the slides", "--due", "2026-12-10"))
+    ok(run("contact", "snooze", "2", "until 2027-03-01"))
+    result = ok(run("contact", "merge", "1", "2", "--yes"))
+    assert "  adds from #2: snooze\n" in result.stdout
+    agenda = ok(run("agenda", "--json", "--days", "120")).json()
+    planned = [i for i in agenda["items"] if i["followup"]["rule_key"] == "manual"]
+    assert [(i["followup"]["reason"], i["followup"]["status"], i["due"]) for i in planned] == [
+        ("send the slides", "snoozed", "2027-03-01")]
+    assert ok(run("contact", "show", "1", "--json")).json()["contact"]["snoozed_until"] == "2027-03-01"
+    # Waking the merged person brings the plan back to its own day.
+    ok(run("contact", "snooze", "1", "--clear"))
+    agenda = ok(run("agenda", "--json", "--days", "30")).json()
+    planned = [i for i in agenda["items"] if i["followup"]["rule_key"] == "manual"]
+    assert [(i["followup"]["status"], i["due"]) for i in planned] == [("open", "2026-12-10")]

@@ -253,12 +253,15 @@ def insert_contact(conn: Connection, contact: Contact, now: dt.datetime) -> int:
 
 
 def update_contact(conn: Connection, contact_id: int, contact: Contact, now: dt.datetime) -> None:
+    """Write the whole contact; a snooze it brings or moves (a merge filling it in from the second contact)
+    holds their follow-ups as `set_snooze` does."""
+    was = _snoozed_until(conn, contact_id)
     values = _row_values(conn, contact, now)
     if contact.uid:
         values["uid"] = contact.uid
-    result = conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**values))
-    if result.rowcount == 0:
-        raise NotFound(f"contact: no contact with id {contact_id}")
+    conn.execute(update(contacts).where(contacts.c.id == contact_id).values(**values))
+    if contact.snoozed_until != was:
+        followups.hold_for_contact(conn, contact_id, was, contact.snoozed_until, now)
     for table, rows in _child_values(contact_id, contact).items():
         conn.execute(delete(table).where(table.c.contact_id == contact_id))
         if rows:
@@ -276,12 +279,16 @@ def set_rhythm(conn: Connection, contact_id: int, days: int | None, now: dt.date
 
 def set_snooze(conn: Connection, contact_id: int, until: dt.date | None, now: dt.datetime) -> None:
     """Snooze the person until a day (None: wake them), their open follow-ups with them (followups.hold_for_contact)."""
+    was = _snoozed_until(conn, contact_id)
+    _set(conn, contact_id, now, snoozed_until=until)
+    followups.hold_for_contact(conn, contact_id, was, until, now)
+
+
+def _snoozed_until(conn: Connection, contact_id: int) -> dt.date | None:
     found = conn.execute(select(contacts.c.snoozed_until).where(contacts.c.id == contact_id)).first()
     if found is None:
         raise NotFound(f"contact: no contact with id {contact_id}")
-    was = found[0]
-    _set(conn, contact_id, now, snoozed_until=until)
-    followups.hold_for_contact(conn, contact_id, was, until, now)
+    return found[0]
 
 
 def _set(conn: Connection, contact_id: int, now: dt.datetime, **values) -> None:

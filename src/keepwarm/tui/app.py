@@ -112,6 +112,11 @@ class KeepwarmApp(Syncing, App[None]):
         Binding("b", "own_book", "My book", id="app.own_book", tooltip="Leave the demo book for your own"),
         Binding("y", "sync", "Sync", id="app.sync", show=False, tooltip="Read your mail and calendar sources"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
+        # Textual moves focus on Tab once the focused field has taken the key from its own queue, after the keys
+        # typed behind it: "\tAcme" typed fast (or pasted by a tool) put "Acme" in the field being left. A
+        # priority binding moves it as the app reads the key, so what follows lands in the next field.
+        Binding("tab", "app.focus_next", "Next field", id="app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", id="app.focus_previous", show=False, priority=True),
         *(
             Binding(str(n), f"goto('{mode}')", f"Go to {mode}", id=f"app.goto.{mode}", show=False)
             for n, mode in enumerate(MODES, start=1)

@@ -76,9 +76,11 @@ class OwnKeysFirst:
     Textual orders them from the focused widget outwards, so the agenda's list
     put the table's cursor keys above Done, Snooze and Log. Every binding of
     keepwarm's has an id (`agenda.done`, `app.log`); Textual's have none.
+    Of keepwarm's, those the footer shows come first: the app's priority
+    keys (Tab between fields) would otherwise head the list.
     """
 
     @property
     def active_bindings(self):
         found = super().active_bindings
-        return dict(sorted(found.items(), key=lambda item: item[1].binding.id is None))
+        return dict(sorted(found.items(), key=lambda item: (item[1].binding.id is None, not item[1].binding.show)))

@@ -105,6 +105,10 @@ def delete_between(conn: Connection, one: int, other: int, kind: LinkKind | None
     return conn.execute(delete(contact_links).where(condition)).rowcount
 
 
+def delete_link(conn: Connection, link_id: int) -> int:
+    return conn.execute(delete(contact_links).where(contact_links.c.id == link_id)).rowcount
+
+
 def links_of(conn: Connection, contact_id: int | None = None) -> list[tuple[int, Seen]]:
     """Each link as each of its contacts sees it (of one contact, or of everyone), by contact then name."""
     return links_among(conn, None if contact_id is None else [contact_id])

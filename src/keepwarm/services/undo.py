@@ -25,7 +25,8 @@ from sqlalchemy import Connection, select
 from ..errors import UserError
 from ..home.session import Session
 from ..store import undo as rows_store
-from ..store.schema import metadata
+from ..store.schema import contacts, metadata
+from .operations import reschedule
 
 T = TypeVar("T")
 #: A contact a change touches: its id, or a row it acts on (table name, id) whose contact it is.
@@ -103,16 +104,12 @@ class Journal:
 
 
 def _exists(session: Session, contact_id: int) -> bool:
-    from ..store.schema import contacts
-
     with session.store.read() as conn:
         return conn.execute(select(contacts.c.id).where(contacts.c.id == contact_id)).first() is not None
 
 
 def _reschedule(session: Session, contact_ids: list[int]) -> None:
     if contact_ids:
-        from .operations import reschedule  # the engine loads with the first run, as for any write
-
         reschedule(session, contact_ids)
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Connection, LargeBinary, Text, bindparam, cast, func, select
 
 from ..api.types import ContactStats, Linked
-from ..model import Contact, stored_id
+from ..model import Contact, LinkKind, stored_id
 from ..store import contacts as people
 from ..store import links as link_store
 from ..store.schema import accounts, contact_tags, contacts, interactions
@@ -51,11 +51,18 @@ def last_touches(conn: Connection, ids: Iterable[int]) -> dict[int, dt.datetime 
 def links_by_contact(conn: Connection, ids: Iterable[int] | None = None) -> dict[int, tuple[Linked, ...]]:
     """The links of these contacts (None: of everyone) as plugins read them, by contact (none: absent):
     one statement for the book, one per 500 contacts asked for."""
+    chosen = None if ids is None else set(ids)
+    kinds = {kind.value: kind for kind in LinkKind}
+    words: dict[tuple, str] = {}  # a book has few kinds and labels: each worded once
     out: dict[int, list[Linked]] = {}
-    for me, seen in link_store.links_among(conn, ids):
-        out.setdefault(me, []).append(
-            Linked(seen.other_id, seen.other, seen.kind, seen.label, seen.first, seen.says)
-        )
+    for _, one, one_name, other, other_name, kind_text, label in link_store.rows_among(conn, chosen):
+        kind = kinds[kind_text]
+        for me, them, name, is_first in ((one, other, other_name, True), (other, one, one_name, False)):
+            if chosen is None or me in chosen:
+                said = words.get((kind, label, is_first))
+                if said is None:
+                    said = words[(kind, label, is_first)] = link_store.says(kind, label, first=is_first)
+                out.setdefault(me, []).append(Linked(them, name, kind, label, is_first, said))
     return {cid: tuple(found) for cid, found in out.items()}
 
 

@@ -114,9 +114,9 @@ def links_of(conn: Connection, contact_id: int | None = None) -> list[tuple[int,
     return links_among(conn, None if contact_id is None else [contact_id])
 
 
-def links_among(conn: Connection, ids: Iterable[int] | None = None) -> list[tuple[int, Seen]]:
-    """Each link as each of these contacts (None: everyone) sees it, by contact then name: one statement for
-    the book (the engine reads every contact's links at once), or one per 500 contacts asked for."""
+def rows_among(conn: Connection, ids: Iterable[int] | None = None) -> list[tuple]:
+    """The links of these contacts (None: everyone's) as plain rows, by id: (id, contact_id, its name,
+    other_id, its name, kind, label). One statement for the book, one per 500 contacts asked for."""
     c = contact_links.c
     first, second = contacts.alias("first"), contacts.alias("second")
     query = (
@@ -125,19 +125,22 @@ def links_among(conn: Connection, ids: Iterable[int] | None = None) -> list[tupl
         .join(second, second.c.id == c.other_id)
         .order_by(c.id)
     )
-    wanted = None if ids is None else sorted(set(ids))
-    if wanted is None:
-        rows = list(conn.execute(query))
-    else:
-        found: dict[int, tuple] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            for row in conn.execute(query.where(or_(c.contact_id.in_(chunk), c.other_id.in_(chunk)))):
-                found[row[0]] = tuple(row)
-        rows = [found[lid] for lid in sorted(found)]
-    chosen = None if wanted is None else set(wanted)
+    if ids is None:
+        return [tuple(row) for row in conn.execute(query)]
+    wanted = sorted(set(ids))
+    found: dict[int, tuple] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for row in conn.execute(query.where(or_(c.contact_id.in_(chunk), c.other_id.in_(chunk)))):
+            found[row[0]] = tuple(row)
+    return [found[lid] for lid in sorted(found)]
+
+
+def links_among(conn: Connection, ids: Iterable[int] | None = None) -> list[tuple[int, Seen]]:
+    """Each link as each of these contacts (None: everyone) sees it, by contact then name."""
+    chosen = None if ids is None else set(ids)
     out: list[tuple[int, Seen]] = []
-    for lid, one, one_name, other, other_name, kind_text, label in rows:
+    for lid, one, one_name, other, other_name, kind_text, label in rows_among(conn, ids):
         kind = LinkKind(kind_text)
         for me, them, name, is_first in ((one, other, other_name, True), (other, one, one_name, False)):
             if chosen is None or me in chosen:

@@ -249,6 +249,7 @@ class StoredNetwork:
         if found is None:
             if kind in ("last_touches", "links_of"):
                 args = tuple(sorted(set(args)))
+            value: Any
             if kind == "candidates":
                 value = self.candidates(*args)
             elif kind == "links_of":

@@ -27,7 +27,16 @@ from sqlalchemy import Column, Connection, Table, UniqueConstraint, and_, delete
 from ..model import FollowUpStatus
 from . import links
 from .followups import MANUAL, OPEN_STATES
-from .schema import contact_dates, contact_links, contact_emails, contact_phones, contact_tags, contacts, followups, metadata
+from .schema import (
+    contact_dates,
+    contact_emails,
+    contact_links,
+    contact_phones,
+    contact_tags,
+    contacts,
+    followups,
+    metadata,
+)
 
 #: Rows made from the contact's own fields: written whole with the merged contact (`contacts.update_contact`).
 OWN_FIELDS = frozenset({contact_emails.name, contact_phones.name, contact_tags.name, contact_dates.name})

@@ -403,8 +403,11 @@ class KeepwarmApp(Syncing, App[None]):
     def _write_keep(self, promise_id: int, contact: tuple[int, str], channel: str | None) -> None:
         try:
             kept = self.undoable(
-                [contact[0]], lambda k: f"Kept the promise to {contact[1]}: {k.text}", _operations().keep_promise,
-                self.session, promise_id,
+                [contact[0]],
+                lambda k: f"Kept the promise to {contact[1]}: {k.text}",
+                _operations().keep_promise,
+                self.session,
+                promise_id,
             )
             person = _operations().get_contact(self.session, contact[0])
         except UserError as exc:

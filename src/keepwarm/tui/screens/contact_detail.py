@@ -267,7 +267,13 @@ class ContactScreen(DataScreen):
             show=False,
         ),
         Binding(
-            "X", "unlink", "Unlink", id="contact.unlink", key_display="X", tooltip="Remove one of their links", show=False
+            "X",
+            "unlink",
+            "Unlink",
+            id="contact.unlink",
+            key_display="X",
+            tooltip="Remove one of their links",
+            show=False,
         ),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
@@ -512,7 +518,14 @@ class ContactScreen(DataScreen):
             sentence = f"{self._who()} {links.store.says(kind, label, first=True)} "
             sentence += operations.get_contact(session, other).name
             _, had = self.app.undoable(
-                [self.contact_id, other], f"Linked {sentence}.", links.link, session, self.contact_id, other, kind, label
+                [self.contact_id, other],
+                f"Linked {sentence}.",
+                links.link,
+                session,
+                self.contact_id,
+                other,
+                kind,
+                label,
             )
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not linked", severity="error")

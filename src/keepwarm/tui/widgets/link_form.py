@@ -9,12 +9,15 @@ link will say is shown before saving. The contact screen writes it.
 
 from __future__ import annotations
 
+from typing import cast
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Button, Input, Label, Static
 
+from ...model import LinkKind
 from ...services import forms, links
 from ...store import contacts as people
 from .fields import Field
@@ -48,7 +51,7 @@ class LinkScreen(CheckedDialog):
         """The sentence the link will say, once both fields check out."""
         text = ""
         if checked.ok and checked.value is not None:
-            other_id, kind, label = checked.value
+            other_id, kind, label = cast("tuple[int, LinkKind, str]", checked.value)
             with self.session.store.read() as conn:
                 other = people.get_contact(conn, other_id).name
             text = f"{self.who} {links.store.says(kind, label, first=True)} {other}"

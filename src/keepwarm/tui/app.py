@@ -293,6 +293,8 @@ class KeepwarmApp(Syncing, App[None]):
         return self.gate.run(self.journal.record, self.session, targets, what, func, *args, **kwargs)
 
     def action_undo(self) -> None:
+        if getattr(self.screen, "editing", False):  # a form open in place (a contact's edit): u is for typing
+            return
         if not self.can_undo():
             self.notify("Nothing to undo: no change was made in this session.", severity="warning")
             return

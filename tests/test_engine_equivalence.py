@@ -1,8 +1,8 @@
 """The agenda a long-lived book gives equals the one a from-scratch run gives, whatever happened before.
 
 Hypothesis drives a book through random sequences of edits, touches, promises,
-follow-up actions, assessments, people's own rhythms and snoozes, merges of two
-contacts, rule changes, plugins turned off and on, and clock moves. After each
+follow-up actions, assessments, people's own rhythms and snoozes, links between
+people written and removed, renames, merges of two contacts, rule changes, plugins turned off and on, and clock moves. After each
 step the agenda of the book as it is (built by the
 engine the way the app and the CLI build it, with whatever the earlier runs
 stored) is compared with the agenda of a copy of the database opened by a new
@@ -25,13 +25,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from keepwarm.services import actions
+from keepwarm.services import actions, links
 from keepwarm.services.merge import merge_contacts
 from keepwarm.engine.agenda import build_agenda
-from keepwarm.model import Assessment, Commitment, Contact
+from keepwarm.model import Assessment, Commitment, Contact, LinkKind
 from keepwarm.home.session import Session
 from keepwarm.home.settings import Settings
 from keepwarm.store import activity, followups
+from keepwarm.store import links as link_store
 from keepwarm.store import contacts as people
 
 START = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
@@ -47,6 +48,9 @@ RULE_CHANGES = [
 #: What each may care about, and be an expert in: the introductions read the network by these.
 TOPICS = ["sailing", "chess"]
 PLUGINS_OFF = [[], ["warn_frequency_drop"], ["suggest_introduction", "tips_style"]]
+#: The kinds of link the introductions read (a link between two skips the introduction; one to someone
+#: touched lets a cold helper be introduced through them, who introduced the user to them first).
+LINK_KINDS = ["introduced-by", "partner", "reports-to", "knows"]
 
 
 def _comparable(agenda) -> dict:
@@ -158,6 +162,26 @@ class Book(RuleBasedStateMachine):
                 followups.dismiss_followup(conn, item.id, self.now)
             else:
                 followups.snooze_followup(conn, item.id, self.now.date() + dt.timedelta(days=3), self.now)
+
+    @rule(who=st.integers(0, 5), other=st.integers(0, 5), kind=st.sampled_from(LINK_KINDS), remove=st.booleans())
+    def link_people(self, who, other, kind, remove) -> None:
+        """Who knows whom written or removed (`keepwarm link`, `unlink`): the introductions read the links."""
+        one, two = self.contacts[who], self.contacts[other]
+        if one == two:
+            return
+        if remove:
+            with self.book.store.write() as conn:
+                link_store.delete_between(conn, one, two)
+        else:
+            links.link(self.book, one, two, LinkKind(kind))
+
+    @rule(who=st.integers(0, 5), name=st.sampled_from(["Zed", "Yan", "Ada Lovelace"]))
+    def rename(self, who, name) -> None:
+        """A rename: the links of everyone linked to them show the new name."""
+        cid = self.contacts[who]
+        with self.book.store.write() as conn:
+            contact = people.get_contact(conn, cid)
+            people.update_contact(conn, cid, contact.model_copy(update={"name": f"{name} {cid}"}), self.now)
 
     @rule(keep=st.integers(0, 5), other=st.integers(0, 5))
     def merge(self, keep, other) -> None:

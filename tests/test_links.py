@@ -1,5 +1,5 @@
 """Issue #20, point 2 (its first half): links between people, who knows whom, recorded with `keepwarm link`,
-shown on both contacts, carried by the backup and by a merge. No rule reads them yet."""
+shown on both contacts, carried by the backup and by a merge (the rules read them: tests/test_links_rules.py)."""
 
 from __future__ import annotations
 
@@ -96,17 +96,6 @@ def test_links_go_out_in_the_backup_and_come_back_and_a_link_to_nobody_is_refuse
     refused = book("restore", str(bad))
     assert refused.exit_code == 2
     assert "links[0].other_id: no contact with id 99 in this backup" in refused.stderr
-
-
-def test_links_mark_nothing_for_the_engine(book, db_path):
-    ok(book("agenda", "--json"))
-    conn = sqlite3.connect(db_path)
-    before = conn.execute("SELECT count(*) FROM engine_marks").fetchone()[0]
-    conn.close()
-    ok(book("link", "ann", "bob", "--as", "reports-to"))
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT count(*) FROM engine_marks").fetchone()[0] == before
-    conn.close()
 
 
 def test_the_contact_screen_shows_who_they_know(session):

@@ -3,6 +3,15 @@
 An introduction is a gift only you can give: it comes from who you know. The
 rule looks for a contact tagged as an expert in what this person cares about
 (or whose title or interests name it) and prefers the one you are closest to.
+
+Links between people (`keepwarm link`) say who can actually be connected, and
+through whom: a helper already linked to this person (any kind: they know each
+other) is never proposed, the next one is; when you have never logged a touch
+with the helper but they are linked to someone you have spoken with (who
+introduced you to them first, else the warmest), the introduction goes through
+that person and names them. Otherwise you know both (both are your contacts):
+you write to both. The links are read as any plugin can read them:
+`ctx.links` / `ctx.linked_to` and `ctx.network.links_of`, `last_touches`.
 """
 
 from __future__ import annotations
@@ -13,7 +22,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwarm.plugin import Channel, Contact, ContactContext, Suggestion, ago, applies, first_name, hookimpl, section
+from keepwarm.plugin import (
+    Channel,
+    Contact,
+    ContactContext,
+    Linked,
+    Suggestion,
+    ago,
+    applies,
+    first_name,
+    hookimpl,
+    section,
+)
 
 from ._suggest_common import topics
 
@@ -194,10 +214,32 @@ def _best_in_store(ctx: ContactContext, topic: str, cfg: Settings, own_account: 
         if ranked is None:
             return None
         for found in ranked:
-            helper = found[2]
-            if helper.id != ctx.contact.id and not (own_account and helper.account == own_account):
+            if _may_introduce(ctx, found[2], own_account):
                 return found
     return ()
+
+
+def _may_introduce(ctx: ContactContext, helper: Any, own_account: str | None) -> bool:
+    """Whether the contact may be introduced to this helper: another person, not of their own organization
+    (when so set), and not someone they already know (a link between the two: nothing to introduce)."""
+    if helper.id == ctx.contact.id or (own_account and helper.account == own_account):
+        return False
+    return not ctx.linked_to(helper.id)
+
+
+def _go_between(ctx: ContactContext, helper: Any) -> tuple[Linked, dt.datetime] | None:
+    """Who can put the contact in touch with a helper the user has never logged a touch with: someone the
+    helper is linked to and the user has spoken with (the one who introduced the user to the helper first,
+    then the warmest), with that touch; None when nobody is."""
+    network: Any = ctx.network
+    links = [link for link in network.links_of([helper.id]).get(helper.id, ()) if link.other_id != ctx.contact.id]
+    if not links:
+        return None
+    last = network.last_touches([link.other_id for link in links])
+    known = [(link, last[link.other_id]) for link in links if last.get(link.other_id) is not None]
+    if not known:
+        return None
+    return min(known, key=lambda pair: (not pair[0].introduced_me_to_them, -pair[1].timestamp(), pair[0].other_id))
 
 
 @hookimpl
@@ -217,7 +259,7 @@ def keepwarm_suggestions(ctx: ContactContext):
         for topic in wanted:
             found: tuple = ()
             for rank, index, helper, kind, last in _ranked(ctx.network, topic, cfg):
-                if helper.id == ctx.contact.id or (own_account and helper.account == own_account):
+                if not _may_introduce(ctx, helper, own_account):
                     continue
                 found = (rank, index, helper, kind, last)
                 break
@@ -239,16 +281,32 @@ def keepwarm_suggestions(ctx: ContactContext):
         "title": f"works as {helper.title}",
         "interest": f"shares the interest in {topic}",
     }[kind]
-    warmth = (
-        f"you last spoke with {helper.name.split()[0]} {ago(last.date(), ctx.today)}"
-        if last
-        else f"you have not logged a touch with {helper.name.split()[0]} yet"
-    )
+    through = None if last else _go_between(ctx, helper)
+    if through is not None:
+        link, spoke = through
+        go_first = first_name(link.other)
+        text = (
+            f"Introduce {ctx.contact.name} to {helper.name}, who can help with {topic}, through {link.other}: "
+            f"ask {go_first} to put the two in touch, with a line on why each should meet the other."
+        )
+        warmth = (
+            f"you have not logged a touch with {first_name(helper.name)} yet, but {helper.name} {link.says} "
+            f"{link.other}, whom you last spoke with {ago(spoke.date(), ctx.today)}"
+        )
+    else:
+        text = (
+            f"Introduce {ctx.contact.name} to {helper.name}, who can help with {topic}: write to both, "
+            "say in a line why each should meet the other, and let them take it from there."
+        )
+        warmth = (
+            f"you last spoke with {helper.name.split()[0]} {ago(last.date(), ctx.today)}"
+            if last
+            else f"you have not logged a touch with {helper.name.split()[0]} yet"
+        )
     return [
         Suggestion(
             key=SECTION,
-            text=f"Introduce {ctx.contact.name} to {helper.name}, who can help with {topic}: write to both, "
-            "say in a line why each should meet the other, and let them take it from there.",
+            text=text,
             why=f"{name} cares about {topic} and {helper.name} {because} in your contacts; {warmth}.",
             score=round(max(0.0, cfg.score - 0.1 * (3 - STRENGTH[kind])), 2),
             channel=Channel.EMAIL,

@@ -10,7 +10,7 @@ for all contacts at once in SQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from ..model import (
     Contact,
     Direction,
     FollowUp,
+    LinkKind,
     Outcome,
     Purpose,
     Role,
@@ -173,14 +174,57 @@ class AccountContext:
 
 
 @dataclass(frozen=True, slots=True)
+class Linked:
+    """One link between two contacts (`keepwarm link A B --as KIND`), as one of the two sees it.
+
+    `first` tells the direction of the kinds that have one: "A reports to B" is
+    `reports-to` seen by A with `first=True`, and by B with `first=False` (B
+    manages A); "A introduced-by B" seen by A (`first=True`) means B introduced
+    the user to A. `says` words it from this side ("manages", "introduced you to").
+    """
+
+    other_id: int
+    other: str  # the other contact's name
+    kind: LinkKind
+    label: str = ""
+    first: bool = True
+    says: str = ""
+
+    @property
+    def introduced_me_to_them(self) -> bool:
+        """Whether the other contact introduced the user to this one (this one was introduced by them)."""
+        return self.kind is LinkKind.INTRODUCED_BY and self.first
+
+
+@dataclass(frozen=True, slots=True)
 class Network:
-    """Everyone the user knows, for rules that connect people (introductions)."""
+    """Everyone the user knows, for rules that connect people (introductions).
+
+    `links` holds every contact's links (by contact id; a contact without links
+    is absent). A rule asks through `links_of` and `last_touches`, which the
+    engine's network of a detail view answers from the store, a few at a time,
+    noting what was asked (so that advice is worked out again only when those
+    answers change): a third-party rule can use them exactly as the built-in ones do.
+    """
 
     contacts: tuple[Contact, ...]
     stats: Mapping[int, ContactStats]
+    links: Mapping[int, tuple[Linked, ...]] = field(default_factory=dict)
 
     def others(self, contact: Contact) -> tuple[Contact, ...]:
         return tuple(c for c in self.contacts if c.id != contact.id)
+
+    def links_of(self, ids: Iterable[int]) -> dict[int, tuple[Linked, ...]]:
+        """Each of these contacts' links (an empty tuple for one without)."""
+        return {cid: self.links.get(cid, ()) for cid in ids}
+
+    def last_touches(self, ids: Iterable[int]) -> dict[int, dt.datetime | None]:
+        """Each of these contacts' latest completed touch (`ContactStats.last_touch`), None when never."""
+        out: dict[int, dt.datetime | None] = {}
+        for cid in ids:
+            found = self.stats.get(cid)
+            out[cid] = found.last_touch if found is not None else None
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,9 +266,15 @@ class ContactContext:
     #: Gives a contact's latest touches; the engine reads them for every contact of a run at once,
     #: on the first access (no built-in rule needs them, so a run that never asks pays nothing).
     touch_source: Callable[[int], tuple[Touch, ...]] | None = field(default=None, repr=False, compare=False)
+    #: The contact's own links to other contacts (who reports to whom, who introduced whom...).
+    links: tuple[Linked, ...] = ()
 
     def days_since_touch(self) -> int | None:
         return self.stats.days_since(self.stats.last_touch, self.today)
+
+    def linked_to(self, other_id: int) -> tuple[Linked, ...]:
+        """The contact's links to this other contact (none: the two are not known to know each other)."""
+        return tuple(link for link in self.links if link.other_id == other_id)
 
     @property
     def recent_touches(self) -> tuple[Touch, ...]:

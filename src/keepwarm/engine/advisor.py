@@ -114,7 +114,10 @@ class Advisor:
                 self._rest = {}
                 for qid, (text, answer) in kept.items():
                     kind, args = json.loads(text)
-                    if (kind == "candidates" and not people) or (kind == "last_touches" and changed.isdisjoint(args)):
+                    # A link's write marks both its contacts, a rename everyone linked (migration 0016).
+                    if (kind == "candidates" and not people) or (
+                        kind in ("last_touches", "links_of") and changed.isdisjoint(args)
+                    ):
                         self._holds[qid] = True
                     else:
                         self._rest[qid] = (text, answer)

@@ -23,6 +23,7 @@ from ..api.types import (
     AccountContext,
     ContactContext,
     ContactStats,
+    Linked,
     Member,
     Network,
     Proposal,
@@ -41,7 +42,7 @@ from ..store import marks as marks_store
 from . import conclusions
 from . import stats as statistics
 from .health import Health, account_health, contact_health
-from .network import Reads, StoredNetwork, TrackedNetwork
+from .network import Reads, StoredNetwork, TrackedNetwork, links_by_contact
 from .readonly import Freezer
 from .reconcile import reconcile
 from .snooze import held
@@ -169,6 +170,7 @@ class Evaluation:
                 c.followups if followups_ is None else tuple(followups_),
                 tuple(self.warnings.get(contact_id, ())),
                 c.touch_source,
+                c.links,
             )
         )
         if followups_ is None:
@@ -446,6 +448,8 @@ class _Inputs:
     all_open: list[FollowUp] | None  # every open follow-up (whole-book runs only)
     network_contacts: list[Contact] | None = None
     marks: marks_store.Marks | None = None  # what had changed when the inputs were read
+    #: The links of the contacts in scope (of everyone, for the whole book), by contact: read in one statement.
+    links: dict[int, tuple[Linked, ...]] = field(default_factory=dict)
 
 
 def _evaluate(
@@ -510,6 +514,7 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
         all_open,
         network_contacts,
         marks_store.read(conn),
+        links_by_contact(conn, None if wanted is None else in_scope),
     )
 
 
@@ -539,7 +544,7 @@ def _run_hooks(run: _Run, inputs: _Inputs) -> Evaluation:
     host, freeze, wanted, stats, in_scope = run.runtime.host, run.freeze, inputs.wanted, inputs.stats, inputs.in_scope
     if wanted is None:
         assert inputs.network_contacts is not None  # a whole-book run reads every contact
-        network = freeze(Network(contacts=tuple(inputs.network_contacts), stats=stats))
+        network = freeze(Network(contacts=tuple(inputs.network_contacts), stats=stats, links=inputs.links))
     else:
         network = StoredNetwork(run.session.store, stats, run.stats)
     account_by_name = {a.name: stored_id(a.id) for a in inputs.accounts.values()}
@@ -640,6 +645,7 @@ class _PerContact:
                 tuple(plans) if plans else (),
                 (),
                 self.touches,
+                inputs.links.get(cid, ()),
             )
         )
         self.contexts[cid] = ctx

@@ -26,9 +26,10 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Connection, LargeBinary, Text, bindparam, cast, func, select
 
-from ..api.types import ContactStats
-from ..model import Contact, stored_id
+from ..api.types import ContactStats, Linked
+from ..model import Contact, LinkKind, stored_id
 from ..store import contacts as people
+from ..store import links as link_store
 from ..store.schema import accounts, contact_tags, contacts, interactions
 from .readonly import freeze
 from .stats import _aware
@@ -45,6 +46,24 @@ def last_touches(conn: Connection, ids: Iterable[int]) -> dict[int, dt.datetime 
         for cid, last in conn.execute(_statements()["last_touches"], {"ids": wanted[start : start + 500]}):
             out[cid] = _aware(last)
     return out
+
+
+def links_by_contact(conn: Connection, ids: Iterable[int] | None = None) -> dict[int, tuple[Linked, ...]]:
+    """The links of these contacts (None: of everyone) as plugins read them, by contact (none: absent):
+    one statement for the book, one per 500 contacts asked for."""
+    chosen = None if ids is None else set(ids)
+    kinds = {kind.value: kind for kind in LinkKind}
+    words: dict[tuple, str] = {}  # a book has few kinds and labels: each worded once
+    out: dict[int, list[Linked]] = {}
+    for _, one, one_name, other, other_name, kind_text, label in link_store.rows_among(conn, chosen):
+        kind = kinds[kind_text]
+        for me, them, name, is_first in ((one, other, other_name, True), (other, one, one_name, False)):
+            if chosen is None or me in chosen:
+                said = words.get((kind, label, is_first))
+                if said is None:
+                    said = words[(kind, label, is_first)] = link_store.says(kind, label, first=is_first)
+                out.setdefault(me, []).append(Linked(them, name, kind, label, is_first, said))
+    return {cid: tuple(found) for cid, found in out.items()}
 
 
 @cache
@@ -214,16 +233,29 @@ class StoredNetwork:
 
         return self.stats.last_touches(ids, read)
 
+    def links_of(self, ids: Iterable[int]) -> dict[int, tuple[Linked, ...]]:
+        """Each of these contacts' links (an empty tuple for one without), as `types.Network.links_of`."""
+        wanted = list(dict.fromkeys(ids))
+        with self._store.read() as conn:
+            found = links_by_contact(conn, wanted)
+        return {cid: found.get(cid, ()) for cid in wanted}
+
     def answer(self, kind: str, args: tuple) -> tuple[Any, str, str]:
-        """The answer to a question (`QUESTIONS`: "candidates" (word, field) or "last_touches" (ids)),
+        """The answer to a question (`QUESTIONS`: "candidates" (word, field), "last_touches" or "links_of" (ids)),
         read-only, its digest and the question as stored text (`question`); asked of the store once per
         network (a suggester asks the same few for every contact)."""
         key = (kind, args)
         found = self._answers.get(key)
         if found is None:
-            if kind == "last_touches":
+            if kind in ("last_touches", "links_of"):
                 args = tuple(sorted(set(args)))
-            value = self.candidates(*args) if kind == "candidates" else self.last_touches(args)
+            value: Any
+            if kind == "candidates":
+                value = self.candidates(*args)
+            elif kind == "links_of":
+                value = self.links_of(args)
+            else:
+                value = self.last_touches(args)
             found = self._answers[key] = (freeze(value), _digest(kind, value), question(kind, args))
         return found
 
@@ -273,19 +305,20 @@ class StoredNetwork:
 
 
 #: The questions a network answers that a contact's advice may depend on one by one (`TrackedNetwork`).
-QUESTIONS = ("candidates", "last_touches")
+QUESTIONS = ("candidates", "last_touches", "links_of")
 
 
 def _digest(kind: str, value: Any) -> str:
     """A digest of an answer: equal answers, equal digests, in every process (reprs of plain values,
     dates and frozen dataclasses; the last touches by id)."""
-    if kind == "last_touches":
+    if kind in ("last_touches", "links_of"):
         value = sorted(value.items())
     return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
 
 
 def question(kind: str, args: tuple) -> str:
-    """A question as stored text (what `current_answers` asks again); the ids of "last_touches" sorted."""
+    """A question as stored text (what `current_answers` asks again); the ids of "last_touches" and "links_of"
+    sorted."""
     return json.dumps([kind, list(args)], ensure_ascii=False, separators=(",", ":"))
 
 
@@ -335,6 +368,9 @@ class TrackedNetwork:
 
     def _last_touches(self, ids: Iterable[int]) -> dict[int, dt.datetime | None]:
         return self._ask("last_touches", tuple(ids))
+
+    def _links_of(self, ids: Iterable[int]) -> dict[int, tuple[Linked, ...]]:
+        return self._ask("links_of", tuple(ids))
 
     def __repr__(self) -> str:
         return f"TrackedNetwork({self._target!r})"

@@ -37,7 +37,7 @@ def contact_detail(session: Session, contact_id: int) -> dict:
         recent = activity.list_interactions(conn, contact_id, limit=RECENT)
         assessments = activity.list_assessments(conn, contact_id)
         noted = list_notes(conn, contact_id)  # read for display only: the run above never sees them
-        linked = links_of(conn, contact_id)  # as the notes: no rule reads links yet
+        linked = links_of(conn, contact_id)
     view = {
         "contact": context.contact.model_dump(mode="json"),
         "recent_interactions": [i.model_dump(mode="json") for i in recent],

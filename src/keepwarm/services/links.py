@@ -3,6 +3,8 @@ mean, and the one transaction each takes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import ValidationError
 
 from ..errors import UserError, describe_validation_error
@@ -12,6 +14,7 @@ from ..model.entities import Link
 from ..store import contacts as people
 from ..store import links as store
 from ..text.controls import fold
+from .forms import Checked
 
 #: Words people use for a kind, besides its own name ("reports-to", "reports to").
 _SAID = {
@@ -68,6 +71,46 @@ def unlink(session: Session, one: int, other: int, kind: LinkKind | None = None)
         what = f"{kind.value} link" if kind else "link"
         raise UserError(f"unlink: no {what} between contacts {one} and {other}")
     return gone
+
+
+def unlink_one(session: Session, link_id: int) -> None:
+    """Remove one link (the contact screen's X picks it); gone already: a UserError."""
+    with session.store.write() as conn:
+        gone = store.delete_link(conn, link_id)
+    if not gone:
+        raise UserError(f"unlink: no link #{link_id} (removed meanwhile?)")
+
+
+def check_link(session: Session, values: Mapping[str, object], contact_id: int) -> Checked:
+    """The link dialog's fields (`other`: a name or #id; `kind`: as `--as` reads it) -> (other id, kind, label),
+    checked as `keepwarm link` checks them."""
+    errors: dict[str, str] = {}
+    other = str(values.get("other") or "").strip().removeprefix("#")
+    other_id = None
+    if not other:
+        errors["other"] = "empty (expected the other person's name or #id)"
+    else:
+        try:
+            with session.store.read() as conn:
+                other_id = people.resolve_contact(conn, other)
+        except UserError as exc:
+            errors["other"] = exc.message.removeprefix("contact: ")
+        else:
+            if other_id == contact_id:
+                errors["other"] = "that is this contact (expected someone else)"
+    kind, label = LinkKind.KNOWS, ""
+    try:
+        kind, label = kind_of(str(values.get("kind") or ""))
+    except UserError as exc:
+        errors["kind"] = exc.message.removeprefix("link --as: ")
+    else:
+        try:
+            Link(contact_id=contact_id, other_id=other_id or contact_id + 1, kind=kind, label=label)
+        except ValidationError as exc:
+            errors["kind"] = describe_validation_error(exc, "")
+    if errors:
+        return Checked(errors=errors)
+    return Checked(value=(other_id, kind, label))
 
 
 def links_of(session: Session, contact_id: int | None = None) -> list[tuple[int, store.Seen]]:

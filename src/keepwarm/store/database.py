@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -177,6 +178,20 @@ class Store:
         self._backup_dir = backup_dir
         #: Why this database cannot be changed ("" when it can); see `open_read_only`.
         self.read_only = ""
+        #: Called with the connection of the next write transaction, first thing in it (`before_next_write`).
+        self._first_write: Callable[[Connection], None] | None = None
+        self._first_write_lock = threading.Lock()
+
+    def before_next_write(self, hook: Callable[[Connection], None] | None) -> None:
+        """Have `hook` read the book first thing in the next write transaction (None: no longer): what the app's
+        undo keeps of the rows a change will write is read under the same lock as the change (services/undo.py)."""
+        with self._first_write_lock:
+            self._first_write = hook
+
+    def _take_first_write(self) -> Callable[[Connection], None] | None:
+        with self._first_write_lock:
+            hook, self._first_write = self._first_write, None
+        return hook
 
     @property
     def backup_dir(self) -> Path:
@@ -284,6 +299,9 @@ class Store:
         try:
             with self.engine.connect().execution_options(keepwarm_write=True) as conn:
                 with conn.begin():
+                    hook = self._take_first_write() if self._first_write is not None else None
+                    if hook is not None:
+                        hook(conn)
                     yield conn
         except OperationalError as exc:
             if not _is_busy(exc):

@@ -2,16 +2,19 @@
 
 A link is stored once. The directed kinds read one way from the first contact and the other way from the
 second ("reports to" / "manages"); the kinds that go both ways (partner, former colleague, knows) are
-stored with the lower id first, so that the same pair is never linked twice the other way round. No rule
-reads links yet: writing one marks nothing for the engine (migration 0012).
+stored with the lower id first, so that the same pair is never linked twice the other way round (a merge
+turns them back: `normalize_both_ways`). The rules read them (the introduction suggester, any plugin through
+`ContactContext.links` and `Network.links_of`): writing one marks both contacts for the engine (migration
+0016).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from ..model import LinkKind
 from ..model.entities import Link
@@ -41,6 +44,7 @@ class Seen:
     kind: LinkKind
     label: str
     says: str  # "reports to", "manages", "knows (college roommate)"
+    first: bool = True  # whether this contact is the link's first ("A reports to B": A)
 
     def to_json(self) -> dict:
         return {
@@ -101,8 +105,18 @@ def delete_between(conn: Connection, one: int, other: int, kind: LinkKind | None
     return conn.execute(delete(contact_links).where(condition)).rowcount
 
 
+def delete_link(conn: Connection, link_id: int) -> int:
+    return conn.execute(delete(contact_links).where(contact_links.c.id == link_id)).rowcount
+
+
 def links_of(conn: Connection, contact_id: int | None = None) -> list[tuple[int, Seen]]:
     """Each link as each of its contacts sees it (of one contact, or of everyone), by contact then name."""
+    return links_among(conn, None if contact_id is None else [contact_id])
+
+
+def rows_among(conn: Connection, ids: Iterable[int] | None = None) -> list[tuple]:
+    """The links of these contacts (None: everyone's) as plain rows, by id: (id, contact_id, its name,
+    other_id, its name, kind, label). One statement for the book, one per 500 contacts asked for."""
     c = contact_links.c
     first, second = contacts.alias("first"), contacts.alias("second")
     query = (
@@ -111,13 +125,47 @@ def links_of(conn: Connection, contact_id: int | None = None) -> list[tuple[int,
         .join(second, second.c.id == c.other_id)
         .order_by(c.id)
     )
-    if contact_id is not None:
-        query = query.where(or_(c.contact_id == contact_id, c.other_id == contact_id))
+    if ids is None:
+        return [tuple(row) for row in conn.execute(query)]
+    wanted = sorted(set(ids))
+    found: dict[int, tuple] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for row in conn.execute(query.where(or_(c.contact_id.in_(chunk), c.other_id.in_(chunk)))):
+            found[row[0]] = tuple(row)
+    return [found[lid] for lid in sorted(found)]
+
+
+def links_among(conn: Connection, ids: Iterable[int] | None = None) -> list[tuple[int, Seen]]:
+    """Each link as each of these contacts (None: everyone) sees it, by contact then name."""
+    chosen = None if ids is None else set(ids)
     out: list[tuple[int, Seen]] = []
-    for lid, one, one_name, other, other_name, kind_text, label in conn.execute(query):
+    for lid, one, one_name, other, other_name, kind_text, label in rows_among(conn, ids):
         kind = LinkKind(kind_text)
         for me, them, name, is_first in ((one, other, other_name, True), (other, one, one_name, False)):
-            if contact_id is None or me == contact_id:
-                out.append((me, Seen(lid, them, name, kind, label, says(kind, label, first=is_first))))
+            if chosen is None or me in chosen:
+                out.append((me, Seen(lid, them, name, kind, label, says(kind, label, first=is_first), is_first)))
     out.sort(key=lambda pair: (pair[0], pair[1].other.casefold(), pair[1].id))
     return out
+
+
+def normalize_both_ways(conn: Connection) -> int:
+    """The kinds that read both ways stored with the lower id first again (a merge moves a link's end to the
+    kept contact, which may have the higher id); a twin so made is dropped. How many were turned."""
+    c = contact_links.c
+    turned = 0
+    rows = conn.execute(
+        select(c.id, c.contact_id, c.other_id, c.kind, c.label).where(
+            c.kind.in_([k.value for k in BOTH_WAYS]), c.contact_id > c.other_id
+        )
+    ).all()
+    for lid, one, other, kind, label in rows:
+        twin = conn.execute(
+            select(c.id).where(c.contact_id == other, c.other_id == one, c.kind == kind, c.label == label)
+        ).scalar()
+        if twin is not None:
+            conn.execute(delete(contact_links).where(c.id == lid))
+        else:
+            conn.execute(update(contact_links).where(c.id == lid).values(contact_id=other, other_id=one))
+        turned += 1
+    return turned

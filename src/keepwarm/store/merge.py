@@ -13,7 +13,8 @@ that the next run reconciles one follow-up per rule, not two.
 
 Rows a unique constraint would make twins (a link both had to the same person)
 keep the first's; a row that would join the contact to itself (a link between
-the two) goes.
+the two) goes. A link that reads both ways whose moved end left the higher id
+first is turned back (store/links.normalize_both_ways), a twin so made dropped.
 """
 
 from __future__ import annotations
@@ -21,11 +22,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Column, Connection, Table, UniqueConstraint, and_, delete, exists, or_, select, update
+from sqlalchemy import Column, Connection, Table, UniqueConstraint, and_, delete, exists, func, or_, select, update
 
 from ..model import FollowUpStatus
+from . import links
 from .followups import MANUAL, OPEN_STATES
-from .schema import contact_dates, contact_emails, contact_phones, contact_tags, contacts, followups, metadata
+from .schema import (
+    contact_dates,
+    contact_emails,
+    contact_links,
+    contact_phones,
+    contact_tags,
+    contacts,
+    followups,
+    metadata,
+)
 
 #: Rows made from the contact's own fields: written whole with the merged contact (`contacts.update_contact`).
 OWN_FIELDS = frozenset({contact_emails.name, contact_phones.name, contact_tags.name, contact_dates.name})
@@ -67,7 +78,15 @@ def move_history(conn: Connection, keep: int, gone: int, now: dt.datetime) -> Mo
         count = conn.execute(update(table).where(column == gone).values({column.name: keep})).rowcount
         if count:
             moved.rows[table.name] = moved.rows.get(table.name, 0) + count
+    before = _count(conn, contact_links)
+    links.normalize_both_ways(conn)  # a moved end may leave a both-ways link with the higher id first
+    if gone_twins := before - _count(conn, contact_links):
+        moved.dropped[contact_links.name] = moved.dropped.get(contact_links.name, 0) + gone_twins
     return moved
+
+
+def _count(conn: Connection, table: Table) -> int:
+    return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def _dismiss_twin_followups(conn: Connection, keep: int, gone: int, now: dt.datetime) -> int:

@@ -349,7 +349,8 @@ contact_notes = Table(
 )
 
 # Who knows whom (migration 0012): `contact_id` reports to, was introduced by, mentors... `other_id`
-# (store/links.py says how each kind reads from either side). Not read by the engine: no marks.
+# (store/links.py says how each kind reads from either side). The rules read them: a write marks both
+# contacts for the engine, a rename everyone linked to the renamed (migration 0016).
 contact_links = Table(
     "contact_links",
     metadata,

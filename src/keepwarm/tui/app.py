@@ -117,6 +117,7 @@ class KeepwarmApp(Syncing, App[None]):
         # priority binding moves it as the app reads the key, so what follows lands in the next field.
         Binding("tab", "app.focus_next", "Next field", id="app.focus_next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous field", id="app.focus_previous", show=False, priority=True),
+        Binding("u", "undo", "Undo", id="app.undo", show=False, tooltip="Take back the last change made in the app"),
         *(
             Binding(str(n), f"goto('{mode}')", f"Go to {mode}", id=f"app.goto.{mode}", show=False)
             for n, mode in enumerate(MODES, start=1)
@@ -136,8 +137,8 @@ class KeepwarmApp(Syncing, App[None]):
         self.gate = EngineGate(session)
         self.watcher: ChangeWatcher | None = None
         self._calendar_export: bool | None = None
-        #: (follow-up id, who) dismissed in this session, the last last: `u` brings them back one by one.
-        self.dismissed: list[tuple[int, str]] = []
+        #: The changes made in this session, the last on top: `u` takes them back one by one (services/undo.py).
+        self._journal = None
         #: Whether this app holds the garbage collector off until its start-up is done (`start_up_done`).
         self._collector_paused = False
 
@@ -279,6 +280,44 @@ class KeepwarmApp(Syncing, App[None]):
         if isinstance(self.screen, DataScreen):
             self.screen.reload()
 
+    @property
+    def journal(self):
+        """The session's changes that `u` can take back (made on the first write: start-up loads no write layer)."""
+        if self._journal is None:
+            from ..services.undo import Journal  # lazy for start-up, as the writes' core functions
+
+            self._journal = Journal()
+        return self._journal
+
+    def can_undo(self) -> bool:
+        return self._journal is not None and len(self._journal) > 0
+
+    def undoable(self, targets, what, func, *args, **kwargs):
+        """A write of the app's (`func`, a core function the CLI calls too) through the engine's gate, the rows
+        of the contacts it touches (`targets`: ids, or (table, id) of the rows it acts on) kept for `u`."""
+        return self.gate.run(self.journal.record, self.session, targets, what, func, *args, **kwargs)
+
+    def action_undo(self) -> None:
+        if getattr(self.screen, "editing", False):  # a form open in place (a contact's edit): u is for typing
+            return
+        if not self.can_undo():
+            self.notify("Nothing to undo: no change was made in this session.", severity="warning")
+            return
+        self._write_undo()
+
+    @work(thread=True, group="write")
+    def _write_undo(self) -> None:
+        try:
+            what = self.gate.run(self.journal.undo, self.session)
+        except UserError as exc:
+            self.call_from_thread(self._failed, exc.message, "Not undone")
+            return
+        self.call_from_thread(self._undone, what)
+
+    def _undone(self, what: str) -> None:
+        self._done(f"Undid: {what}.")
+        self.screen.refresh_bindings()
+
     def _failed(self, message: str, title: str = "Not saved") -> None:
         self.notify(message, title=title, severity="error")
 
@@ -309,11 +348,19 @@ class KeepwarmApp(Syncing, App[None]):
     @work(thread=True, group="write")
     def _write_log(self, result: LogResult) -> None:
         try:
-            self.gate.run(_operations().log_touch, self.session, result.fields, followup_id=result.followup_id)
+            said = f"Logged {result.fields['channel']} with {result.names}."
+            self.undoable(
+                result.fields["contact_ids"],
+                said,
+                _operations().log_touch,
+                self.session,
+                result.fields,
+                followup_id=result.followup_id,
+            )
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
-        self.call_from_thread(self._done, f"Logged {result.fields['channel']} with {result.names}.")
+        self.call_from_thread(self._done, said)
 
     def snooze_followup(self, followup_id: int, who: str) -> None:
         def closed(until) -> None:
@@ -325,41 +372,26 @@ class KeepwarmApp(Syncing, App[None]):
     @work(thread=True, group="write")
     def _write_snooze(self, followup_id: int, until, who: str) -> None:
         try:
-            self.gate.run(_operations().snooze, self.session, followup_id, until)
+            said = f"Snoozed {who} until {until:%a %d %b}."
+            self.undoable([("followups", followup_id)], said, _operations().snooze, self.session, followup_id, until)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
-        self.call_from_thread(self._done, f"Snoozed {who} until {until:%a %d %b}.")
+        self.call_from_thread(self._done, said)
 
     @work(thread=True, group="write")
     def dismiss_followup(self, followup_id: int, who: str) -> None:
         try:
-            self.gate.run(_operations().dismiss, self.session, followup_id)
+            said = f"Dismissed the follow-up with {who}."
+            self.undoable([("followups", followup_id)], said, _operations().dismiss, self.session, followup_id)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
-        self.call_from_thread(self._dismissed, followup_id, who)
+        self.call_from_thread(self._dismissed, said)
 
-    def _dismissed(self, followup_id: int, who: str) -> None:
-        self.dismissed.append((followup_id, who))
-        self._done(f"Dismissed the follow-up with {who}. Press u on the agenda to undo.")
+    def _dismissed(self, said: str) -> None:
+        self._done(f"{said} Press u to undo.")
         self.screen.refresh_bindings()
-
-    def undo_dismiss(self) -> None:
-        """Bring back the last follow-up dismissed in this session (`u` on the agenda)."""
-        if not self.dismissed:
-            self.notify("Nothing dismissed to bring back.", severity="warning")
-            return
-        self._write_undismiss(*self.dismissed.pop())
-
-    @work(thread=True, group="write")
-    def _write_undismiss(self, followup_id: int, who: str) -> None:
-        try:
-            self.gate.run(_operations().undismiss, self.session, followup_id)
-        except UserError as exc:
-            self.call_from_thread(self._failed, exc.message, "Not brought back")
-            return
-        self.call_from_thread(self._done, f"Brought back the follow-up with {who}.")
 
     # ------------------------------------------------------------ promises
 
@@ -377,7 +409,13 @@ class KeepwarmApp(Syncing, App[None]):
     @work(thread=True, group="write")
     def _write_keep(self, promise_id: int, contact: tuple[int, str], channel: str | None) -> None:
         try:
-            kept = self.gate.run(_operations().keep_promise, self.session, promise_id)
+            kept = self.undoable(
+                [contact[0]],
+                lambda k: f"Kept the promise to {contact[1]}: {k.text}",
+                _operations().keep_promise,
+                self.session,
+                promise_id,
+            )
             person = _operations().get_contact(self.session, contact[0])
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
@@ -466,11 +504,12 @@ class KeepwarmApp(Syncing, App[None]):
     @work(thread=True, group="write")
     def _write_promise(self, promise, promise_id: int | None, who: str) -> None:
         try:
-            self.gate.run(_operations().save_promise, self.session, promise, promise_id)
+            said = f"{'Changed the' if promise_id else 'Added a'} promise with {who}."
+            self.undoable([promise.contact_id], said, _operations().save_promise, self.session, promise, promise_id)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
-        self.call_from_thread(self._done, f"{'Changed the' if promise_id else 'Added a'} promise with {who}.")
+        self.call_from_thread(self._done, said)
 
     # ------------------------------------------------- follow-ups, assessments
 
@@ -504,7 +543,7 @@ class KeepwarmApp(Syncing, App[None]):
     def _write_item(self, operation: str, item, done: str) -> None:
         """A dialog's record written through the CLI's core function of that name (`operations.<operation>`)."""
         try:
-            self.gate.run(getattr(_operations(), operation), self.session, item)
+            self.undoable([item.contact_id], done, getattr(_operations(), operation), self.session, item)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return

@@ -83,9 +83,17 @@ class KeepwarmCommands(Provider):
                 ("Snooze them", "nothing due for this person before a day (s)", on_screen.action_snooze),
                 ("Add a note", "something to remember about them, not a touch (n)", on_screen.action_add_note),
                 ("Edit a note", "change or delete one of their notes (N)", on_screen.action_edit_note),
+                (
+                    "Link them to someone",
+                    "who they report to, were introduced by, their partner... (L)",
+                    on_screen.action_link,
+                ),
+                ("Remove a link", "one of their links, after asking (X)", on_screen.action_unlink),
                 ("Merge a duplicate into this contact", "the same person entered twice (M)", on_screen.action_merge),
                 ("Delete this contact", "and their history, after asking (D)", on_screen.action_delete),
             ]
+        if app.can_undo():
+            out.append(("Undo the last change", "made in the app in this session (u)", app.action_undo))
         if app.calendar_export_available():
             out.append(("Export follow-ups to .ics", "for your calendar app", app.export_calendar))
         if app.demo_home is not None:

@@ -117,6 +117,7 @@ class LinkRow:
     says: str
     other: str
     other_id: int
+    id: int = 0  # the link's own id (X removes it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,7 @@ class ContactView:
             rhythm=view.get("rhythm"),
             snoozed_until=view.get("snoozed_until"),
             notes=tuple(view_of(NoteRow, n) for n in view.get("notes", ())),
-            links=tuple(LinkRow(k["says"], k["other"], k["other_id"]) for k in view.get("links", ())),
+            links=tuple(LinkRow(k["says"], k["other"], k["other_id"], k["id"]) for k in view.get("links", ())),
         )
 
 

@@ -4,7 +4,8 @@ Rows come from `build_agenda` (through the app's engine gate); the side panel
 shows the highlighted item's tips, warnings with their evidence, and
 suggestions. Done, snooze and dismiss call the same core functions as the CLI;
 done on a promise's row keeps the promise (`keepwarm promise done`) and offers
-to log the touch; `u` brings back what `x` dismissed in this session.
+to log the touch; `u` takes back the last change made in this session (what `x` dismissed, a touch
+logged...: the app's undo, services/undo.py).
 
 A row needs only the follow-up, the contact and the health, so the list
 appears without the advice of thousands of items: an item's tips and
@@ -152,7 +153,7 @@ class AgendaScreen(DataScreen):
         Binding("d", "done", "Done", id="agenda.done"),
         Binding("s", "snooze", "Snooze", id="agenda.snooze"),
         Binding("x", "dismiss_item", "Dismiss", id="agenda.dismiss"),
-        Binding("u", "undo_dismiss", "Undo dismiss", id="agenda.undo"),
+        Binding("u", "undo_dismiss", "Undo", id="agenda.undo"),
         Binding("o", "open", "Open", id="agenda.open"),
         Binding(
             "c",
@@ -570,7 +571,7 @@ class AgendaScreen(DataScreen):
         if action == "export_calendar":
             return self.app.calendar_export_available()
         if action == "undo_dismiss":
-            return bool(self.app.dismissed)
+            return self.app.can_undo()
         return True
 
     def action_refresh(self) -> None:
@@ -608,7 +609,7 @@ class AgendaScreen(DataScreen):
             self.app.dismiss_followup(item.followup.id, item.contact.name)
 
     def action_undo_dismiss(self) -> None:
-        self.app.undo_dismiss()
+        self.app.action_undo()
 
     def action_open(self) -> None:
         item = self.current_item()

@@ -13,7 +13,10 @@ says what it will do and asks first (the core functions of `contact merge` and
 one-line dialog read as the CLI reads `keepwarm contact rhythm` / `snooze` (an
 empty line clears it). `F` plans a follow-up and `A` assesses the relationship
 (the dialogs of `followup add` and `assess`). `n` adds a note (things to
-remember, not a touch: `keepwarm note add`) and `N` edits or deletes one.
+remember, not a touch: `keepwarm note add`) and `N` edits or deletes one. `L`
+links the person to someone they know (`keepwarm link`: the other person and the
+kind, or words of your own) and `X` removes one of their links (`keepwarm
+unlink`). Every write here can be taken back with `u` (the app's undo).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from textual.worker import get_current_worker
 from ...errors import UserError
 from ...model import Contact
 from ...model.entities import Note
-from ...services import merge, notes, operations, queries
+from ...services import links, merge, notes, operations, queries
 from ...store.contacts import describe
 from ...text.rhythms import rhythm
 from ...text.wording import cut, one_line, plural
@@ -254,6 +257,24 @@ class ContactScreen(DataScreen):
             tooltip="Change or delete one",
             show=False,
         ),
+        Binding(
+            "L",
+            "link",
+            "Link",
+            id="contact.link",
+            key_display="L",
+            tooltip="Record whom this person knows: reports to, introduced by, partner...",
+            show=False,
+        ),
+        Binding(
+            "X",
+            "unlink",
+            "Unlink",
+            id="contact.unlink",
+            key_display="X",
+            tooltip="Remove one of their links",
+            show=False,
+        ),
         Binding("r", "refresh", "Refresh", id="contact.refresh", show=False),
     ]
 
@@ -385,10 +406,19 @@ class ContactScreen(DataScreen):
         session = self.app.session
         try:
             if what == "rhythm":
-                found = self.app.gate.run(operations.set_rhythm, session, self.contact_id, value)
+                found = self.app.undoable(
+                    [self.contact_id], _said_rhythm, operations.set_rhythm, session, self.contact_id, value
+                )
                 said = _said_rhythm(found)
             else:
-                found = self.app.gate.run(operations.snooze_contact, session, self.contact_id, value)
+                found = self.app.undoable(
+                    [self.contact_id],
+                    lambda c: _said_snooze(c, session.today),
+                    operations.snooze_contact,
+                    session,
+                    self.contact_id,
+                    value,
+                )
                 said = _said_snooze(found, session.today)
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
@@ -450,19 +480,94 @@ class ContactScreen(DataScreen):
         # No engine run after it: a note is no touch, nothing a rule reads changed (keepwarm.store.notes).
         session = self.app.session
         try:
+            mine = [self.contact_id]
             if delete and note_id is not None:
-                notes.delete_note(session, note_id)
                 done = f"Deleted the note on {who}."
+                self.app.undoable(mine, done, notes.delete_note, session, note_id)
             elif note is not None and note_id is not None:
-                notes.change_note(session, note_id, note)
                 done = f"Changed the note on {who}."
+                self.app.undoable(mine, done, notes.change_note, session, note_id, note)
             elif note is not None:
-                notes.add_note(session, note)
                 done = f"Noted on {who}."
+                self.app.undoable(mine, f"Added a note on {who}.", notes.add_note, session, note)
             else:
                 return
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
+            return
+        self.app.call_from_thread(self._changed, done)
+
+    # ------------------------------------------------------------- links
+
+    def action_link(self) -> None:
+        from ..widgets.link_form import LinkScreen  # lazy for start-up: the dialogs load with their first use
+
+        who = self._who()
+
+        def closed(value) -> None:
+            if value is not None:
+                self._write_link(value)
+
+        self.app.push_screen(LinkScreen(self.app.session, self.contact_id, who), callback=closed)
+
+    @work(thread=True, group="write")
+    def _write_link(self, value) -> None:
+        other, kind, label = value
+        session = self.app.session
+        try:
+            sentence = f"{self._who()} {links.store.says(kind, label, first=True)} "
+            sentence += operations.get_contact(session, other).name
+            _, had = self.app.undoable(
+                [self.contact_id, other],
+                f"Linked {sentence}.",
+                links.link,
+                session,
+                self.contact_id,
+                other,
+                kind,
+                label,
+            )
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="Not linked", severity="error")
+            return
+        self.app.call_from_thread(self._changed, f"{'Already linked' if had else 'Linked'}: {sentence}.")
+
+    def action_unlink(self) -> None:
+        """The link to remove: the only one, or the one picked from a list; asked about first."""
+        shown = self.view.links if self.view else ()
+        if not shown:
+            self.notify(f"{self._who()} has no links: press L to add one.", severity="warning")
+            return
+        if len(shown) == 1:
+            self._ask_unlink(shown[0])
+            return
+        from ..widgets.confirm import PickScreen  # lazy for start-up: the dialogs load with their first use
+
+        by_id = {k.id: k for k in shown}
+
+        def picked(link_id: int | None) -> None:
+            if link_id is not None:
+                self._ask_unlink(by_id[link_id])
+
+        choices = [(k.id, f"{k.says} {k.other} (#{k.other_id})") for k in shown]
+        self.app.push_screen(PickScreen(f"Which link of {self._who()} to remove?", choices), callback=picked)
+
+    def _ask_unlink(self, link) -> None:
+        said = f"{self._who()} {link.says} {link.other}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write_unlink(link.id, link.other_id, said)
+
+        self.app.push_screen(ConfirmScreen(f"Remove the link: {said}?", yes="Remove", no="Keep"), callback=answered)
+
+    @work(thread=True, group="write")
+    def _write_unlink(self, link_id: int, other: int, said: str) -> None:
+        done = f"Removed the link: {said}."
+        try:
+            self.app.undoable([self.contact_id, other], done, links.unlink_one, self.app.session, link_id)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, exc.message, title="Not removed", severity="error")
             return
         self.app.call_from_thread(self._changed, done)
 
@@ -498,6 +603,8 @@ class ContactScreen(DataScreen):
             "assess",
             "add_note",
             "edit_note",
+            "link",
+            "unlink",
         )
         if action in quiet_while_editing and self.editing:
             return False
@@ -539,7 +646,14 @@ class ContactScreen(DataScreen):
     @work(thread=True, exclusive=True, group="save")
     def _save(self, contact: Contact) -> None:
         try:
-            operations.save_contact(self.app.session, contact, self.contact_id)
+            self.app.undoable(
+                [self.contact_id],
+                f"Saved the changes to {contact.name}.",
+                operations.save_contact,
+                self.app.session,
+                contact,
+                self.contact_id,
+            )
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not saved", severity="error")
             return
@@ -601,7 +715,14 @@ class ContactScreen(DataScreen):
     @work(thread=True, exclusive=True, group="merge")
     def _merge(self, other: int) -> None:
         try:
-            done = merge.merge_contacts(self.app.session, self.contact_id, other)
+            done = self.app.undoable(
+                [self.contact_id, other],
+                lambda m: f"Merged #{m.gone} {m.gone_name} into #{m.keep} {m.contact.name}.",
+                merge.merge_contacts,
+                self.app.session,
+                self.contact_id,
+                other,
+            )
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not merged", severity="error")
             return
@@ -623,8 +744,8 @@ class ContactScreen(DataScreen):
                 f"Delete {who}?",
                 yes="Delete",
                 no="Keep",
-                detail="Their touches, promises, follow-ups and assessments go with them. "
-                "This cannot be undone (a backup can bring them back: keepwarm backup).",
+                detail="Their touches, promises, follow-ups, assessments, notes and links go with them. "
+                "u brings them all back while the app is open (after that, a backup: keepwarm backup).",
             ),
             callback=answered,
         )
@@ -632,7 +753,9 @@ class ContactScreen(DataScreen):
     @work(thread=True, exclusive=True, group="merge")
     def _delete(self, who: str) -> None:
         try:
-            operations.delete_contact(self.app.session, self.contact_id)
+            self.app.undoable(
+                [self.contact_id], f"Deleted {who}.", operations.delete_contact, self.app.session, self.contact_id
+            )
         except UserError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Not deleted", severity="error")
             return

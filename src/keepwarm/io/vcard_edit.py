@@ -143,13 +143,14 @@ def _edit_list(card, prop: str, wanted: list[str], write, without, key: str) -> 
         if value in wanted and value not in seen:
             kept.append(line)
             seen.add(value)
-    card.contents[prop] = kept
+    count = len(kept)
+    card.contents[prop] = list(kept)
     if not kept:
         del card.contents[prop]
     new = [v for v in wanted if v not in seen]
     if new:
         write(card, without.model_copy(update={key: new}))
-        for line in card.contents[prop][len(kept) :] if kept else ():
+        for line in card.contents[prop][count:] if count else ():
             line.params.pop("PREF", None)  # the first address kept is still the preferred one
 
 

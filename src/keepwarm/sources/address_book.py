@@ -280,6 +280,9 @@ class _Sync:
             except CardChanged:
                 _conflict(state, contact, plan, summary, ["changed in the book during the sync"])
                 return
+            except ValueError as exc:  # the card cannot be edited (its photo is not base64...): left as it is
+                summary.unreadable.append(f"{_shown(card.ref.href)}: {_shown(str(exc))} (not written)")
+                return
             plan.saves.append(state)
             summary.updated_there += 1
         elif base is not None and mine == base:  # changed in the book only: in here
@@ -324,10 +327,7 @@ def _push(card: _Card, contact: Contact, state: CardState, dry_run: bool) -> Non
     """The contact's synced fields written into the card as the book holds it (If-Match its etag)."""
     card.load()
     assert card.text is not None
-    try:
-        text = vcard_edit.edit(card.text, card.ref.href, contact)
-    except ValueError as exc:
-        raise AddressBookError(f"{card.ref.href}: {exc}") from None
+    text = vcard_edit.edit(card.text, card.ref.href, contact)
     if dry_run:
         written = card.ref
     else:

@@ -290,7 +290,7 @@ class _Sync:
             assert read.contact is not None and contact.id is not None
             plan.updates.append((contact.id, vcard_edit.with_card(contact, read.contact)))
             summary.touched.add(contact.id)
-            state.etag, state.base, state.state, state.detail = card.ref.etag, theirs, states.SYNCED, ""
+            state.etag, state.base, state.state, state.detail = card.ref.etag, theirs or "", states.SYNCED, ""
             plan.saves.append(state)
             summary.updated_here += 1
         else:
@@ -404,7 +404,7 @@ def resolve(session, source: Configured, uid: str, keep: str) -> dict[str, Any]:
     now = session.now
     with session.store.write() as conn:
         new = done.pop("contact", None)
-        if new is not None and contact is not None:
+        if new is not None and contact is not None and contact.id is not None:
             people.update_contact(conn, contact.id, new, now)
         elif new is not None:
             state.contact_id = people.insert_contact(conn, new, now)

@@ -183,7 +183,7 @@ def sync(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     engine: Callable = _directly,
-) -> list[SourceSummary]:
+) -> list[SourceSummary | BookSummary]:
     """Sync the named sources (all when None); one summary per source, in config order.
 
     `engine(func)` runs what needs the plugins and rules (which kinds there
@@ -198,7 +198,7 @@ def sync(
     me = check_me(session) if len(books) < len(chosen) else frozenset()  # an address book needs no `me`
     ahead = engine(lambda: session.runtime.engine.satisfy_ahead_days)
     touched: set[int] = set()
-    summaries = []
+    summaries: list[SourceSummary | BookSummary] = []
     for source in chosen:
         if cancel is not None and cancel.is_set():
             break

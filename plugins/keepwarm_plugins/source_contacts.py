@@ -73,7 +73,12 @@ class VdirBook:
         return file
 
     def get(self, href: str) -> tuple[str, str]:
-        data = self._file(href).read_bytes()
+        try:
+            data = self._file(href).read_bytes()
+        except FileNotFoundError:
+            raise CardChanged(f"{href}: gone since it was listed") from None
+        except OSError as exc:
+            raise AddressBookError(f"{self.root / href}: cannot be read ({exc.strerror or exc})") from None
         try:
             return data.decode("utf-8"), _etag(data)
         except UnicodeDecodeError as exc:
@@ -120,7 +125,10 @@ class VdirBook:
         file = self._file(href)
         if not file.exists() or _etag(file.read_bytes()) != etag:
             raise CardChanged(f"{file.name}: changed since it was read")
-        file.unlink()
+        try:
+            file.unlink()
+        except OSError as exc:
+            raise AddressBookError(f"{file}: cannot be deleted ({exc.strerror or exc})") from None
 
 
 def open_book(request: BookRequest) -> VdirBook:

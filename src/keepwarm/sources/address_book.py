@@ -158,6 +158,9 @@ def sync_book(session, source: Configured, summary: BookSummary, dry_run: bool, 
     except AddressBookError as exc:
         summary.problem = one_line(str(exc))
         return
+    except Exception as exc:  # a plugin's own failure: this source's problem, not the sync's
+        summary.problem = one_line(f"{type(exc).__name__}: {exc}")
+        return
     with session.store.read() as conn:
         known = states.load(conn, source.name)
         contacts = people.list_contacts(conn)
@@ -175,6 +178,8 @@ def sync_book(session, source: Configured, summary: BookSummary, dry_run: bool, 
                     run.send_new(contact)
     except AddressBookError as exc:
         summary.problem = one_line(str(exc))
+    except Exception as exc:  # the plugin's failure is this source's problem; what was decided before is kept
+        summary.problem = one_line(f"{type(exc).__name__}: {exc}")
     _save(session, source.name, run.plan, summary, dry_run, session.now)
 
 
@@ -400,6 +405,10 @@ def resolve(session, source: Configured, uid: str, keep: str) -> dict[str, Any]:
     except CardChanged as exc:
         raise UserError(
             f"{_shown(str(exc))}: the card changed again; run `keepwarm sync {source.name}` and resolve it then"
+        ) from None
+    except ValueError as exc:  # the card cannot be edited or read (a photo that is not base64...)
+        raise UserError(
+            f"{_shown(state.href)}: {_shown(str(exc))}; fix the card, or resolve with the other side"
         ) from None
     now = session.now
     with session.store.write() as conn:

@@ -224,9 +224,16 @@ def test_a_dry_run_writes_nothing_on_either_side(run, book):
     assert set(contacts(run)) == {"Grace Hopper"}
 
 
-def test_a_contacts_source_needs_none_of_your_mail_addresses_and_rm_keeps_the_contacts(run, book):
+def test_removing_a_contacts_source_keeps_the_contacts_and_the_cards(run, book):
     added(run, book)
     result = run("source", "rm", "contacts")
     assert result.exit_code == 0
     assert set(contacts(run)) == {"Ada Lovelace", "Bob Stone", "Grace Hopper"}
     assert len(list(book.iterdir())) == 3
+
+
+def test_doctor_asks_for_no_mail_address_for_an_address_book(run, book):
+    added(run, book)
+    result = run("doctor")
+    assert "1 source configured and readable by their plugins" in result.stdout
+    assert "me: not set" not in result.stdout

@@ -144,13 +144,16 @@ def test_a_conditional_put_with_an_old_etag_is_refused(phone):
     [
         ("{book}", "wrong", "the server refused the credentials for user 'ada' (check username and password_command)"),
         ("{root}nothing-here/", PASSWORD, "no address book there (HTTP 404; check the url: an address book's URL)"),
+        ("{other}", PASSWORD, "the server refused access for user 'ada' (HTTP 403 forbidden: the credentials were "
+                              "accepted, but this account may not use that address book)"),
         ("http://127.0.0.1:{port}/ada/book/", PASSWORD, "cannot reach the CardDAV server (connection refused; "
                                                          "check the url and the network)"),
     ],
 )
 def test_a_server_that_refuses_adds_nothing_and_says_why_in_one_line(run, phone, radicale, url, password, said):  # noqa: F811
     assert run("contact", "add", "Grace Hopper").exit_code == 0
-    target = url.format(book=phone.url, root=radicale.url, port=free_port())
+    other = radicale.url.removesuffix(f"{USER}/") + "someone-else/book/"
+    target = url.format(book=phone.url, root=radicale.url, port=free_port(), other=other)
     result = add(run, target, password=password)
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()

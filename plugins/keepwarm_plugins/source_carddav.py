@@ -87,10 +87,10 @@ class DavBook:
             credentials="check username and password_command",
             not_found="check the url: an address book's URL",
             unreachable="check the url and the network",
+            server="CardDAV",
+            collection="address book",
         )
-        return AddressBookError(
-            one_line(text.replace("CalDAV", "CardDAV").replace("calendar", "address book"), secrets=self.secrets)
-        )
+        return AddressBookError(one_line(text, secrets=self.secrets))
 
     def _request(self, url: str, method: str, body: str = "", headers: dict | None = None):
         from caldav.lib import error

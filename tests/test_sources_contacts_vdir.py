@@ -237,3 +237,23 @@ def test_doctor_asks_for_no_mail_address_for_an_address_book(run, book):
     result = run("doctor")
     assert "1 source configured and readable by their plugins" in result.stdout
     assert "me: not set" not in result.stdout
+
+
+def test_a_folder_of_address_books_is_read_whole_and_new_cards_go_to_the_book_named(run, tmp_path):
+    root = tmp_path / "contacts"
+    for name, text in (("family", ADA), ("work", BOB)):
+        (root / name).mkdir(parents=True)
+        (root / name / f"{name}.vcf").write_text(text, encoding="utf-8", newline="")
+    (root / ".git").mkdir()
+    (root / ".git" / "stray.vcf").write_text(BOB.replace("bob-2", "hidden-9"), encoding="utf-8")
+    assert run("contact", "add", "Grace Hopper").exit_code == 0
+    result = run("source", "add", "contacts", str(root), "--set", "book=work", "--json")
+    assert result.exit_code == 0, result.stderr
+    [summary] = result.json()
+    assert (summary["read"], summary["new_contacts"], summary["new_cards"]) == (2, 2, 1)
+    grace = show(run, "Grace Hopper")
+    assert sorted(p.name for p in (root / "work").iterdir()) == sorted([f"{grace['uid']}.vcf", "work.vcf"])
+    assert set(contacts(run)) == {"Ada Lovelace", "Bob Stone", "Grace Hopper"}
+
+    bad = run("source", "add", "contacts", str(root), "--name", "other", "--set", "book=nowhere")
+    assert bad.exit_code == 2 and "nowhere: no such address book (check the source's book)" in bad.stderr

@@ -86,10 +86,7 @@ class VdirBook:
 
     def _new_folder(self) -> Path:
         if self.book:
-            folder = self.root / self.book
-            if not folder.is_dir():
-                raise AddressBookError(f"{folder}: no such address book (check the source's book)")
-            return folder
+            return self.root / self.book  # checked when the book was opened
         folders = self._folders()
         if len(folders) == 1 or any(p.suffix.lower() == ".vcf" for p in self.root.iterdir()):
             return self.root
@@ -138,6 +135,8 @@ def open_book(request: BookRequest) -> VdirBook:
         raise AddressBookError(f"{root}: no such folder (check the source's path; a vdir is a folder of .vcf files)")
     if not root.is_dir():
         raise AddressBookError(f"{root}: not a folder (a contacts source is a folder of .vcf files, one card each)")
+    if options.book and not (root / options.book).is_dir():
+        raise AddressBookError(f"{root / options.book}: no such address book (check the source's book)")
     return VdirBook(root, options.book)
 
 

@@ -257,3 +257,20 @@ def test_a_folder_of_address_books_is_read_whole_and_new_cards_go_to_the_book_na
 
     bad = run("source", "add", "contacts", str(root), "--name", "other", "--set", "book=nowhere")
     assert bad.exit_code == 2 and "nowhere: no such address book (check the source's book)" in bad.stderr
+
+
+def test_a_contact_entered_on_both_sides_before_the_first_sync_is_met_by_e_mail_not_doubled(run, book):
+    assert run("contact", "add", "Ada Lovelace", "--email", "ADA@analytical.example").exit_code == 0
+    assert run("contact", "add", "Ada L.", "--email", "ada.l@elsewhere.example").exit_code == 0
+    [summary] = run("source", "add", "contacts", str(book), "--json").json()
+    # Ada's synced fields differ only in the case of her address: a conflict to look at, not a second Ada.
+    assert [(w["uid"], w["name"], w["why"], w["fields"]) for w in summary["waiting"]] == [
+        ("ada-1", "Ada Lovelace", "conflict", ["emails"])
+    ]
+    assert (summary["new_contacts"], summary["new_cards"]) == (1, 1)  # Bob here, Ada L. in the book
+    assert sorted(contacts(run)) == ["Ada L.", "Ada Lovelace", "Bob Stone"]
+    assert run("source", "resolve", "contacts", "ada-1", "--keep", "theirs").exit_code == 0
+    assert show(run, "Ada Lovelace")["emails"] == ["ada@analytical.example"]
+    [again] = run("sync", "--json").json()
+    assert (again["waiting"], again["new_cards"], again["new_contacts"]) == ([], 0, 0)
+    assert len(list(book.glob("*.vcf"))) == 3

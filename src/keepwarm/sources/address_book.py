@@ -174,7 +174,7 @@ def sync_book(session, source: Configured, summary: BookSummary, dry_run: bool, 
         else:
             run.gone_there()
             for contact in contacts:
-                if contact.uid not in known and contact.uid not in run.seen:
+                if contact.id not in run.linked and contact.uid not in known and contact.uid not in run.seen:
                     run.send_new(contact)
     except AddressBookError as exc:
         summary.problem = one_line(str(exc))
@@ -209,6 +209,13 @@ class _Sync:
         self.by_href = {s.href: s for s in known.values()}
         self.plan = _Plan()
         self.seen: set[str] = set()  # the UIDs of cards the book holds (and of those it holds but could not read)
+        #: The contacts that have a card in this book: from earlier syncs, and met during this one.
+        self.linked: set[int] = {s.contact_id for s in known.values() if s.contact_id is not None}
+        self.by_email: dict[str, list[Contact]] = {}
+        for contact in contacts:
+            if contact.id not in self.linked and contact.uid not in known:
+                for email in contact.emails:
+                    self.by_email.setdefault(email.lower(), []).append(contact)
 
     def _identify(self, card: _Card) -> tuple[str, CardState | None] | None:
         """The card's UID and the state of its last sync; None for a card not synced (said in the summary)."""
@@ -246,7 +253,7 @@ class _Sync:
         if state is not None and state.state == states.DETACHED:
             state = None  # the card came back: met again as a new one
         if state is None:
-            contact = self.by_uid.get(uid)
+            contact = self.by_uid.get(uid) or self._same_email(card)
         else:
             contact = self.by_id.get(state.contact_id) if state.contact_id is not None else None
         if state is not None and contact is None:
@@ -258,6 +265,17 @@ class _Sync:
             self._new_here(card, uid)
         else:
             self._compare(card, uid, state, contact)
+
+    def _same_email(self, card: _Card) -> Contact | None:
+        """The one contact, in no card of this book yet, sharing an e-mail address with a card met for the first
+        time: the same person, entered on both sides before the first sync (compared as any card, so a difference
+        is a conflict, not a guess). Two or more such contacts: none (the card becomes a contact of its own)."""
+        read = card.load()
+        assert read.contact is not None
+        found = {
+            c.id: c for e in read.contact.emails for c in self.by_email.get(e.lower(), []) if c.id not in self.linked
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _new_here(self, card: _Card, uid: str) -> None:
         read = card.load()
@@ -276,6 +294,8 @@ class _Sync:
         if state is None:
             state = CardState(uid, card.ref.href, card.ref.etag, "", contact.id, states.SYNCED, "")
         state.href, state.contact_id = card.ref.href, contact.id
+        assert contact.id is not None
+        self.linked.add(contact.id)
         if mine == theirs:
             state.etag, state.base, state.state, state.detail = card.ref.etag, mine, states.SYNCED, ""
             plan.saves.append(state)

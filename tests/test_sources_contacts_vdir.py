@@ -135,8 +135,8 @@ def test_deletions_are_reported_and_wait_for_the_user(run, book):
     (book / "bob-2.vcf").unlink()
     assert run("contact", "rm", "Ada Lovelace", "--yes").exit_code == 0
     [summary] = run("sync", "--json").json()
-    waiting = {w["uid"]: w["why"] for w in summary["waiting"]}
-    assert waiting == {"bob-2": "gone_there", "ada-1": "gone_here"}
+    waiting = {w["uid"]: (w["why"], w["name"]) for w in summary["waiting"]}
+    assert waiting == {"bob-2": ("gone_there", "Bob Stone"), "ada-1": ("gone_here", "Ada Lovelace")}
     assert "Bob Stone" in contacts(run)  # kept here
     assert (book / "ada-1.vcf").exists()  # kept in the book
     text = run("sync").stdout

@@ -259,7 +259,11 @@ class _Sync:
         if state is not None and contact is None:
             state.href, state.state, state.detail = ref.href, states.GONE_HERE, ""
             self.plan.saves.append(state)
-            name = card.read.contact.name if card.read and card.read.contact else uid
+            try:
+                read = card.load()  # for the name the user knows the card by
+            except (ValueError, CardChanged):
+                read = None
+            name = read.contact.name if read is not None and read.contact is not None else uid
             self.summary.waiting.append(_waiting(state, name, "gone_here"))
         elif contact is None:
             self._new_here(card, uid)

@@ -72,7 +72,7 @@ class BookSummary:
 
     def line(self) -> str:
         parts = [
-            f"read {plural(self.read, 'card')}",
+            f"read {self.read:,} {noun(self.read, 'card')}",
             f"{self.new_here:,} new {noun(self.new_here, 'contact')}",
             f"{self.updated_here:,} updated here",
             f"{self.new_there:,} new {noun(self.new_there, 'card')}",

@@ -180,3 +180,20 @@ def test_a_sync_with_a_server_gone_exits_1_and_keeps_everything(run, phone, monk
     assert result.exit_code == 1
     assert "refused the credentials" in result.json()[0]["problem"]
     assert names(run) == {"Ada Lovelace"}
+
+
+def test_deletions_on_carddav_wait_and_are_carried_only_when_asked(run, phone):
+    assert run("contact", "add", "Grace Hopper", "--email", "grace@navy.example").exit_code == 0
+    assert add(run, phone.url).exit_code == 0
+    grace = run("contact", "show", "Grace Hopper", "--json").json()["contact"]["uid"]
+    assert run("contact", "rm", "Ada Lovelace", "--yes").exit_code == 0
+    phone.client.request(f"{phone.url}{grace}.vcf", "DELETE")
+    [summary] = run("sync", "--json").json()
+    assert {w["uid"]: w["why"] for w in summary["waiting"]} == {"ada-1": "gone_here", grace: "gone_there"}
+    assert phone.names() == ["ada-1.vcf"] and names(run) == {"Grace Hopper"}
+
+    assert run("source", "resolve", "carddav", "ada-1", "--keep", "mine").exit_code == 0  # delete the card too
+    assert run("source", "resolve", "carddav", grace, "--keep", "mine").exit_code == 0  # write Grace's card again
+    assert phone.names() == [f"{grace}.vcf"]
+    [quiet] = run("sync", "--json").json()
+    assert (quiet["waiting"], quiet["new_cards"], quiet["new_contacts"]) == ([], 0, 0)

@@ -102,6 +102,8 @@ def test_a_change_on_both_sides_is_a_conflict_that_writes_neither_until_resolved
     assert "1 conflict, neither side written: Ada Lovelace (name, title)" in text
     listed = run("source", "conflicts", "--json").json()
     assert [(r["source"], r["uid"], r["why"]) for r in listed] == [("contacts", "ada-1", "conflict")]
+    [source] = run("source", "list", "--json").json()
+    assert (source["waiting"], source["problem"]) == (1, "1 card waiting (keepwarm source conflicts contacts)")
 
     done = run("source", "resolve", "contacts", "ada-1", "--keep", "theirs")
     assert done.exit_code == 0 and "contact updated from the card" in done.stdout

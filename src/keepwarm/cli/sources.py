@@ -264,6 +264,10 @@ def list_command(session: Session, as_json: bool) -> None:
     with session.store.read() as conn:
         for source in every:
             _, summary, synced = kept.load_state(conn, source.name)
+            waiting = len(cards.waiting(conn, source.name))
+            problem = source.problem or (summary or {}).get("problem")
+            if waiting and not problem:  # an address book's conflicts and deletions wait for the user
+                problem = f"{plural(waiting, 'card')} waiting (keepwarm source conflicts {source.name})"
             rows.append(
                 {
                     "name": source.name,
@@ -272,7 +276,8 @@ def list_command(session: Session, as_json: bool) -> None:
                     "synced_at": synced.isoformat() if synced else None,
                     "touches": kept.touches_of(conn, source.name),
                     "last_sync": summary or None,
-                    "problem": source.problem or (summary or {}).get("problem"),
+                    "waiting": waiting,
+                    "problem": problem,
                 }
             )
     if as_json:

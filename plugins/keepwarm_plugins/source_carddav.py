@@ -71,9 +71,11 @@ def _quiet():
 
 
 class DavBook:
+    """One address book on a CardDAV server, through the caldav library's client (see the module's docstring)."""
+
     def __init__(self, options: Options, password: str | None) -> None:
         self.options = options
-        self.secrets = [s for s in dav.secrets_of(options.url, password)]
+        self.secrets = list(dav.secrets_of(options.url, password))
         self.client = dav.client(options.url, options.username, password, timeout=TIMEOUT_SECONDS)
         self.base = urlsplit(options.url).path
 
@@ -93,14 +95,10 @@ class DavBook:
         return AddressBookError(one_line(text, secrets=self.secrets))
 
     def _request(self, url: str, method: str, body: str = "", headers: dict | None = None):
-        from caldav.lib import error
-
         try:
             with _quiet():
                 response = self.client.request(url, method, body, headers or {})
-        except (error.DAVError, OSError, ValueError) as exc:
-            raise self._explain(exc) from None
-        except Exception as exc:  # the HTTP library's own errors (refused, timed out) are not OSErrors
+        except Exception as exc:  # caldav's errors, and the HTTP library's own (refused, timed out): one line
             raise self._explain(exc) from None
         if response.status == 404 and method == "PROPFIND":
             raise AddressBookError(

@@ -48,6 +48,8 @@ def _etag(data: bytes) -> str:
 
 
 class VdirBook:
+    """One vdir (or a folder of them), its cards the .vcf files (see the module's docstring)."""
+
     def __init__(self, root: Path, book: str) -> None:
         self.root = root
         self.book = book

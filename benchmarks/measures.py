@@ -425,7 +425,7 @@ def restore(db: Path, repeat: int, _started: float) -> dict:
 
 def _sync_twice(db: Path, kind: str, path: Path, repeat: int) -> dict:
     """`keepwarm sync` of one source into a copy of the book: the first sync, then a sync with nothing new."""
-    from keepwarm.sources.sync import sync
+    from keepwarm.sources.sync import SourceSummary, sync
 
     from . import sources
 
@@ -444,6 +444,8 @@ def _sync_twice(db: Path, kind: str, path: Path, repeat: int) -> dict:
         for f in target.parent.glob(target.name + "*"):
             f.unlink()
     assert summary is not None  # the loop above ran at least once
+    # A mail source's summary, not an address book's.
+    assert isinstance(summary, SourceSummary) and isinstance(second, SourceSummary)
     return {
         "times": first,
         "resync": again,

@@ -36,7 +36,7 @@ def test_list_json_names_every_built_in_with_source_section_and_hooks(run):
         "version": keepwarm.__version__, "hooks": ["keepwarm_warnings"], "section": "reply_slowdown",
         "error": None, "disabled": None, "active": True,
     }
-    assert len([p for p in listed.values() if p["source"] == "built-in"]) == 38  # 32 rule plugins and 6 source kinds
+    assert len([p for p in listed.values() if p["source"] == "built-in"]) == 40  # 32 rule plugins, 6 source kinds, 2 address books
 
 
 def test_hook_filters_to_the_plugins_implementing_it(run):

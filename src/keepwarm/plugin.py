@@ -13,6 +13,14 @@ ones keepwarm's own rules use: they import nothing else from keepwarm.
 
 from . import PLUGIN_API_VERSION
 from .api import dav
+from .api.address_books import (
+    AddressBook,
+    AddressBookError,
+    AddressBookKind,
+    BookRequest,
+    CardChanged,
+    CardRef,
+)
 from .api.hookspecs import hookimpl
 from .api.kit import ago, applies, day_text, full_date, in_play, joined, per_settings, section, warnings_for
 from .api.sources import Capture, Checkpoint, Gone, Person, Progress, ReadRequest, Skip, SourceKind
@@ -57,6 +65,12 @@ from .text.wording import first_name, noun, plural
 __all__ = [
     "PLUGIN_API_VERSION",
     "dav",
+    "AddressBook",
+    "AddressBookError",
+    "AddressBookKind",
+    "BookRequest",
+    "CardChanged",
+    "CardRef",
     "Capture",
     "Checkpoint",
     "Gone",

@@ -95,12 +95,15 @@ def problem(
     credentials: str = "check the user name and password",
     not_found: str = "expected a calendar's URL",
     unreachable: str = "",
+    server: str = "CalDAV",
+    collection: str = "calendar",
 ) -> str:
     """One line a user can act on, for anything the network or the server says; the hints name the caller's own
     settings ("--user", "password_command").
 
     401 is refused credentials; 403 is a refusal of what was asked, by a server that knows who asks
-    (another user's calendar, a read-only share).
+    (another user's calendar, a read-only share). `server` and `collection` name what is talked to
+    ("CardDAV", "address book" for an address book).
     """
     from caldav.lib import error  # lazy for start-up: caldav loads when a server is talked to, not with every plugin
 
@@ -109,14 +112,14 @@ def problem(
     if isinstance(exc, error.AuthorizationError) and status_of(exc) == 403:
         text = (
             f"{where}: the server refused access{who} (HTTP 403 forbidden: the credentials were accepted, "
-            "but this account may not use that calendar)"
+            f"but this account may not use that {collection})"
         )
     elif isinstance(exc, error.AuthorizationError):
         text = f"{where}: the server refused the credentials{who} ({credentials})"
     elif isinstance(exc, error.NotFoundError):
-        text = f"{where}: no calendar there ({not_found})"
+        text = f"{where}: no {collection} there ({not_found})"
     elif isinstance(exc, error.DAVError):
-        text = f"{where}: the CalDAV server answered with an error ({reason(exc)})"
+        text = f"{where}: the {server} server answered with an error ({reason(exc)})"
     else:
-        text = f"{where}: cannot reach the CalDAV server ({reason(exc)}{'; ' + unreachable if unreachable else ''})"
+        text = f"{where}: cannot reach the {server} server ({reason(exc)}{'; ' + unreachable if unreachable else ''})"
     return scrub(text, [*secrets_of(url, None), *secrets])

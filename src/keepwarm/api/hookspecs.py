@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import pluggy
 from pydantic import BaseModel
 
+from .address_books import AddressBookKind
 from .sources import SourceKind
 from .types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
 
@@ -138,4 +139,32 @@ def keepwarm_source_kinds() -> Sequence[SourceKind] | None:
     keeping what earlier checkpoints saved; a malformed item should be a
     `Skip`, not an exception. Two plugins offering the same kind name: the
     first loaded wins and the other is reported.
+    """
+
+
+@hookspec
+def keepwarm_address_book_kinds() -> Sequence[AddressBookKind] | None:
+    """Provide kinds of address book: where contacts are synced with, both ways (a vdir, CardDAV, ...).
+
+    Called once when sources are loaded, beside `keepwarm_source_kinds`; the
+    names of both share one namespace (`keepwarm source add NAME TARGET`).
+    Return `AddressBookKind`s: each has a name, a pydantic model of its
+    settings in config.toml (`[sources.<name>]`, with `kind = NAME`), and an
+    `open` function that turns a `BookRequest` (the source's name and
+    validated settings) into an `AddressBook`: `cards()` lists every card as
+    `CardRef(href, etag)`, `get(href)` reads one card's vCard text and etag,
+    `put(href, text, uid=, etag=)` writes one (creating it when `etag` is
+    None, else only if the card's etag is still `etag`) and `delete(href,
+    etag=)` removes one on the same condition; a failed condition raises
+    `CardChanged`, a book that cannot be used at all `AddressBookError` with
+    one line saying why (never a password).
+
+    The book never sees the contacts: keepwarm matches cards to contacts by
+    UID, keeps the state of the last sync per card, takes a change made on
+    one side to the other, reports a change made on both as a conflict
+    (neither side written until the user resolves it) and edits the parsed
+    card, so properties keepwarm does not model stay on it. Any other
+    exception ends that source's sync as its problem. Two plugins offering
+    the same kind name (here or as a source kind): the first loaded wins and
+    the other is reported.
     """

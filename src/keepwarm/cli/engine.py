@@ -267,7 +267,9 @@ def plugins_list(session: Session, show_all: bool, hook: str | None, as_json: bo
     runtime = session.runtime
     # A source plugin has no rules section: its settings are [sources.NAME] tables naming one of its kinds.
     kinds: dict[str, list[str]] = {}
-    for kind, (plugin, _) in runtime.host.source_kinds().items():
+    from ..sources.registry import offered  # lazy for start-up: the sources load with `source` and `sync` only
+
+    for kind, (plugin, _) in offered(runtime.host).items():
         kinds.setdefault(plugin, []).append(kind)
     infos = list(runtime.host.infos.values())
     if hook:

@@ -19,6 +19,7 @@ from ..home.settings import Settings, SourceSettings
 from ..sources import config_file, correspondents
 from ..sources.registry import configured, kinds, validate
 from ..store import captures as kept
+from ..store import cards
 from ..store import contacts as people
 from ..store.schema import interactions
 from ..text.wording import plural
@@ -98,13 +99,13 @@ def _print_summaries(summaries: list, as_json: bool) -> None:
         if not summaries:
             click.echo(
                 "No sources yet: add one with `keepwarm source add maildir ~/Mail/work` "
-                "(or mbox, imap, ics, vdir, caldav; `keepwarm source kinds` lists them)."
+                "(or mbox, imap, ics, vdir, caldav, contacts, carddav; `keepwarm source kinds` lists them)."
             )
         for summary in summaries:
             click.echo(summary.line())
     if any(s.stopped for s in summaries):
         sys.exit(130)  # as a shell reports a command stopped by Ctrl-C
-    if any(s.problem for s in summaries):
+    if any(s.problem or getattr(s, "unreadable", None) for s in summaries):  # a card not synced is a failure too
         sys.exit(1)
 
 
@@ -244,6 +245,7 @@ def add_command(
     if summary.problem and summary.read == 0:
         with session.store.write() as conn:
             kept.forget(conn, name, keep_touches=False)
+            cards.forget(conn, name)
         raise UserError(
             f"{summary.problem}; the source was not added (fix it and add it again, or add it as it is with --no-sync)"
         )
@@ -262,6 +264,10 @@ def list_command(session: Session, as_json: bool) -> None:
     with session.store.read() as conn:
         for source in every:
             _, summary, synced = kept.load_state(conn, source.name)
+            waiting = len(cards.waiting(conn, source.name))
+            problem = source.problem or (summary or {}).get("problem")
+            if waiting and not problem:  # an address book's conflicts and deletions wait for the user
+                problem = f"{plural(waiting, 'card')} waiting (keepwarm source conflicts {source.name})"
             rows.append(
                 {
                     "name": source.name,
@@ -270,7 +276,8 @@ def list_command(session: Session, as_json: bool) -> None:
                     "synced_at": synced.isoformat() if synced else None,
                     "touches": kept.touches_of(conn, source.name),
                     "last_sync": summary or None,
-                    "problem": source.problem or (summary or {}).get("problem"),
+                    "waiting": waiting,
+                    "problem": problem,
                 }
             )
     if as_json:
@@ -328,6 +335,7 @@ def rm_command(session: Session, name: str, keep: bool | None, as_json: bool) ->
     if session.db_path.exists():
         with session.store.write() as conn:
             count, contacts = kept.forget(conn, name, keep_touches=keep)
+            cards.forget(conn, name)  # an address book's contacts stay; only what its last sync agreed on goes
     config_file.remove_source(name)
     if contacts and not keep:
         # lazy for start-up: the engine and its plugins load only when a run is needed
@@ -340,6 +348,72 @@ def rm_command(session: Session, name: str, keep: bool | None, as_json: bool) ->
         return
     what = "kept as history" if keep else "removed"
     click.echo(f"Removed source {name}; {plural(count, 'touch')} it brought {what}.")
+
+
+@source_group.command("conflicts")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the cards waiting as JSON.")
+@pass_session
+def conflicts_command(session: Session, name: str | None, as_json: bool) -> None:
+    """The cards of your address books waiting for you: conflicts, and deletions on one side.
+
+    A conflict is a card changed in the book and its contact changed here
+    since the last sync, differently: neither side is written until you pick
+    one with `keepwarm source resolve NAME UID --keep mine|theirs`.
+    """
+    from ..sources.address_book import waiting_row  # lazy for start-up, as the sync
+
+    if name is not None and name not in session.settings.sources:
+        known = ", ".join(sorted(session.settings.sources)) or "none"
+        raise UserError(f"NAME: no source named {name!r} (sources: {known})")
+    rows = []
+    if session.db_path.exists():
+        with session.store.read() as conn:
+            names = people.contact_names(conn)
+            for source, state in cards.waiting(conn, name):
+                shown = waiting_row(state, names.get(state.contact_id or -1, ""))
+                rows.append({"source": source, **shown})
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("Nothing waits: every card is in step with its contact.")
+        return
+    table(
+        [(r["source"], r["uid"], r["name"], r["why"], ", ".join(r["fields"]), r["file"]) for r in rows],
+        ["SOURCE", "UID", "NAME", "WAITING", "FIELDS", "CARD"],
+    )
+    click.echo("Pick a side with `keepwarm source resolve SOURCE UID --keep mine` (keepwarm's) or `--keep theirs`.")
+
+
+@source_group.command("resolve")
+@click.argument("name")
+@click.argument("uid")
+@click.option(
+    "--keep",
+    type=click.Choice(["mine", "theirs"]),
+    required=True,
+    help="mine: keepwarm's side wins; theirs: the address book's.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@pass_session
+def resolve_command(session: Session, name: str, uid: str, keep: str, as_json: bool) -> None:
+    """Settle a card of the address book NAME that waits for you (see `keepwarm source conflicts`).
+
+    \b
+    A conflict:                 mine writes the contact into the card; theirs the card into the contact.
+    A card deleted in the book: mine writes it again; theirs keeps the contact here only.
+    A contact deleted here:     mine deletes the card too; theirs brings the contact back.
+    """
+    from ..sources.address_book import resolve  # lazy for start-up, as the sync
+    from ..sources.registry import pick
+
+    [source] = pick(session, [name])
+    done = resolve(session, source, uid, keep)
+    if as_json:
+        emit_json(done)
+        return
+    click.echo(f"{name}: {done['uid']}: {done['action']}.")
 
 
 # -------------------------------------------------------------------- sync

@@ -20,6 +20,7 @@ from ..errors import UserError
 from ..home import paths, settings, tempfiles
 from ..hosting import trust as plugin_trust
 from ..sources.registry import check as check_source
+from ..sources.registry import offered as offered_kinds
 from ..store import backups, readonly
 from ..store.database import check_file, connect_read_only, inspect_read_only
 from ..store.migrate import HEAD
@@ -396,12 +397,10 @@ def check_sources(host) -> list[Finding]:
     if not config.sources:
         return []
     fix = f"edit {_quote(paths.config_file())} (`keepwarm source kinds` lists each kind's options)"
-    found = [
-        Finding("sources", False, source.problem, fix)
-        for source in check_source(config, host.source_kinds())
-        if source.problem
-    ]
-    if not config.me:
+    checked = check_source(config, offered_kinds(host))
+    found = [Finding("sources", False, source.problem, fix) for source in checked if source.problem]
+    # An address book (synced both ways) needs none of your mail addresses; a mail or calendar source does.
+    if not config.me and any(source.kind is None or source.kind.family != "contacts" for source in checked):
         found.append(
             Finding(
                 "sources",

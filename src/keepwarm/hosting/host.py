@@ -37,6 +37,7 @@ import pluggy
 
 from .. import PLUGIN_API_VERSION
 from ..api import hookspecs
+from ..api.address_books import AddressBookKind
 from ..api.checks import check as check_result
 from ..api.sources import SourceKind
 from ..api.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
@@ -730,6 +731,22 @@ class PluginHost:
                     "keepwarm_source_kinds",
                     f"offers the source kind {kind.name!r}, which {kinds[kind.name][0]} offers already",
                 )
+                continue
+            kinds[kind.name] = (plugin, kind)
+        return kinds
+
+    def address_book_kinds(self, taken: AbstractSet[str] = frozenset()) -> dict[str, tuple[str, AddressBookKind]]:
+        """Every address-book kind offered, by name, with the plugin that offers it.
+
+        `taken` are the names the source kinds hold already: kinds of both share one namespace, and a name
+        offered a second time (here or there) is the later plugin's problem.
+        """
+        kinds: dict[str, tuple[str, AddressBookKind]] = {}
+        hook = "keepwarm_address_book_kinds"
+        for plugin, kind in self.dispatcher(hook, AddressBookKind)(None, None)[0]:
+            if kind.name in kinds or kind.name in taken:
+                first = kinds[kind.name][0] if kind.name in kinds else "a source kind"
+                self._record(plugin, hook, f"offers the kind {kind.name!r}, which {first} offers already")
                 continue
             kinds[kind.name] = (plugin, kind)
         return kinds

@@ -53,7 +53,7 @@ _UNFOLDED = 1 << 30
 
 
 def _clean(value):
-    """Line breaks as LF (escaped as \\n by vobject); control characters were made visible by `_printable`."""
+    """Line breaks as LF (escaped as \\n by vobject); control characters were made visible by `printable`."""
     if isinstance(value, str):
         return value if value.isprintable() else _BREAKS.sub("\n", value)
     if isinstance(value, list):
@@ -71,7 +71,7 @@ def _add(card, name: str, content, **params: str) -> None:
         line.params[key.upper().replace("_", "-")] = [param]
 
 
-def _printable(contact: Contact) -> Contact:
+def printable(contact: Contact) -> Contact:
     """The contact with any control character in its texts written as `\\x1b` and so on.
 
     Input refuses or cleans them, but a database written by an older version
@@ -95,38 +95,66 @@ def _printable(contact: Contact) -> Contact:
 
 
 def to_vcard(contact: Contact):
-    contact = _printable(contact)
+    contact = printable(contact)
     card = vobject.vCard()
     _add(card, "version", "4.0")
     _add(card, "prodid", PRODID)
     uid = _uid(contact.uid)
     if uid:
         _add(card, "uid", uid)
+    for _, write in WRITERS.values():
+        write(card, contact)
+    _keepwarm(card, contact)
+    return card
+
+
+def _name(card, contact: Contact) -> None:
     _add(card, "fn", contact.name)
     family, given = _split_name(contact.name)
     _add(card, "n", vobject.vcard.Name(family=family, given=given))
+
+
+def _account(card, contact: Contact) -> None:
     if contact.account:
         _add(card, "org", [contact.account])
+
+
+def _title(card, contact: Contact) -> None:
     if contact.title:
         _add(card, "title", contact.title)
+
+
+def _emails(card, contact: Contact) -> None:
     for index, email in enumerate(contact.emails):
         if index == 0:
             _add(card, "email", email, pref="1")
         else:
             _add(card, "email", email)
+
+
+def _phones(card, contact: Contact) -> None:
     for phone in contact.phones:
         _add(card, "tel", phone, value="text")
+
+
+def _addresses(card, contact: Contact) -> None:
     for address in contact.addresses:
         _add(card, "adr", vobject.vcard.Address(street=address))
+
+
+def _urls(card, contact: Contact) -> None:
     for url in contact.urls:
         _add(card, "url", url)
+
+
+def _notes(card, contact: Contact) -> None:
     if contact.notes:
         _add(card, "note", contact.notes)
+
+
+def _tags(card, contact: Contact) -> None:
     if contact.tags:
         _add(card, "categories", list(contact.tags))
-    _dates(card, contact)
-    _keepwarm(card, contact)
-    return card
 
 
 def _dates(card, contact: Contact) -> None:
@@ -140,6 +168,22 @@ def _dates(card, contact: Contact) -> None:
             _add(card, prop, when)
         # Every date again, in order, so that keepwarm reads back exactly the list it wrote.
         _add(card, PREFIX.lower() + "date", f"{date.kind.value};{when};{date.label}")
+
+
+#: The contact's standard fields, in the order a card lists them: the properties each is written to (and
+#: read from, by vcard_import), and the writer. `vcard_edit` rewrites only the fields that changed.
+WRITERS = {
+    "name": (("fn", "n"), _name),
+    "account": (("org",), _account),
+    "title": (("title",), _title),
+    "emails": (("email",), _emails),
+    "phones": (("tel",), _phones),
+    "addresses": (("adr",), _addresses),
+    "urls": (("url",), _urls),
+    "notes": (("note",), _notes),
+    "tags": (("categories",), _tags),
+    "dates": (("bday", "anniversary", "x-anniversary", "x-ms-anniversary", PREFIX.lower() + "date"), _dates),
+}
 
 
 def _keepwarm(card, contact: Contact) -> None:

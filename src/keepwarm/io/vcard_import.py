@@ -126,8 +126,11 @@ def split_cards(text: str) -> tuple[list[RawCard], list[tuple[int, str]]]:
     return list(iter_cards(text, stray)), stray
 
 
-def iter_cards(text: str, stray: list[tuple[int, str]]) -> Iterator[RawCard]:
-    """The cards one at a time (50,000 cards' lines held at once took hundreds of MB); stray lines into `stray`."""
+def iter_cards(text: str, stray: list[tuple[int, str]], *, keep_binary: bool = False) -> Iterator[RawCard]:
+    """The cards one at a time (50,000 cards' lines held at once took hundreds of MB); stray lines into `stray`.
+
+    `keep_binary` keeps photos, logos, sounds and keys: a card edited and written back (vcard_edit) keeps them.
+    """
     card: RawCard | None = None
     count = 0
     profiles = "profile" in text.lower()  # most files have none: no check per line
@@ -149,7 +152,7 @@ def iter_cards(text: str, stray: list[tuple[int, str]]) -> Iterator[RawCard]:
             yield card
             card = None
             continue
-        if not _BINARY.match(line) and not (profiles and _PROFILE.match(line)):  # BEGIN said it
+        if (keep_binary or not _BINARY.match(line)) and not (profiles and _PROFILE.match(line)):  # BEGIN said it
             card.lines.append((number, line))
     if card is not None:
         card.problem = "no END:VCARD before the end of the file (expected each card to end with END:VCARD)"
@@ -513,6 +516,12 @@ def _parse(raw: RawCard, codec: str | None = None):
     if card is not None:
         return card, None
     return _parse_one(raw, lines)
+
+
+def parse_whole(raw: RawCard):
+    """vobject's full card (photos and all, as `iter_cards(keep_binary=True)` cut it), to be edited and
+    written again: commas kept as `_parse` keeps them; (card, None) or (None, the problem)."""
+    return _parse_one(raw, [keep_commas(line) for _, line in raw.lines])
 
 
 def _parse_one(raw: RawCard, lines: list[str]):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
+from ..api.address_books import AddressBookKind
 from ..api.sources import SourceKind
 from ..errors import UserError, describe_validation_error
 from ..home import paths
@@ -23,7 +24,7 @@ class Configured:
 
     name: str
     kind_name: str
-    kind: SourceKind | None
+    kind: SourceKind | AddressBookKind | None
     plugin: str
     options: BaseModel | None
     problem: str | None = None
@@ -35,12 +36,22 @@ class Configured:
         return str(getattr(self.options, self.kind.target, ""))
 
 
-def kinds(session) -> dict[str, tuple[str, SourceKind]]:
-    """The source kinds the loaded plugins offer, by name (with the plugin that offers each)."""
-    return session.runtime.host.source_kinds()
+def kinds(session) -> dict[str, tuple[str, SourceKind | AddressBookKind]]:
+    """The source kinds and address-book kinds the loaded plugins offer, by name (with the plugin that offers each).
+
+    One namespace: `keepwarm source add contacts ~/.contacts` reads like `keepwarm source add vdir ~/.calendars`.
+    """
+    return offered(session.runtime.host)
 
 
-def validate(kind: SourceKind, name: str, values: dict) -> BaseModel:
+def offered(host) -> dict[str, tuple[str, SourceKind | AddressBookKind]]:
+    """`kinds` of a plugin host (`keepwarm doctor` builds its own)."""
+    found: dict[str, tuple[str, SourceKind | AddressBookKind]] = dict(host.source_kinds())
+    found.update(host.address_book_kinds(frozenset(found)))
+    return found
+
+
+def validate(kind: SourceKind | AddressBookKind, name: str, values: dict) -> BaseModel:
     """The kind's options model for a `[sources.NAME]` table (without `kind`); UserError names the key."""
     try:
         return kind.options.model_validate(values)
@@ -57,7 +68,7 @@ def configured(session) -> list[Configured]:
     return check(session.settings, kinds(session))
 
 
-def check(settings, offered: dict[str, tuple[str, SourceKind]]) -> list[Configured]:
+def check(settings, offered: dict[str, tuple[str, SourceKind | AddressBookKind]]) -> list[Configured]:
     """Each `[sources.NAME]` of these settings against the kinds offered (`keepwarm doctor` asks too)."""
     out = []
     for name, table in settings.sources.items():

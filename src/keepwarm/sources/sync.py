@@ -23,13 +23,15 @@ from types import MappingProxyType
 
 from sqlalchemy import Connection, select
 
-from ..api.sources import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip
+from ..api.address_books import AddressBookKind
+from ..api.sources import Capture, Checkpoint, Gone, Progress, ReadRequest, Skip, SourceKind
 from ..errors import UserError
 from ..home import paths
 from ..services import actions
 from ..store import captures as kept
 from ..store.schema import interactions
 from ..text.wording import noun, one_line
+from .address_book import BookSummary, sync_book
 from .registry import Configured, pick
 
 #: Up to this many contacts with new touches, the engine evaluates only them after a sync; beyond, the whole book.
@@ -181,7 +183,7 @@ def sync(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     engine: Callable = _directly,
-) -> list[SourceSummary]:
+) -> list[SourceSummary | BookSummary]:
     """Sync the named sources (all when None); one summary per source, in config order.
 
     `engine(func)` runs what needs the plugins and rules (which kinds there
@@ -192,13 +194,17 @@ def sync(
     chosen = engine(lambda: pick(session, names))
     if not chosen:
         return []
-    me = check_me(session)
+    books = [s for s in chosen if isinstance(s.kind, AddressBookKind)]
+    me = check_me(session) if len(books) < len(chosen) else frozenset()  # an address book needs no `me`
     ahead = engine(lambda: session.runtime.engine.satisfy_ahead_days)
     touched: set[int] = set()
-    summaries = []
+    summaries: list[SourceSummary | BookSummary] = []
     for source in chosen:
         if cancel is not None and cancel.is_set():
             break
+        if source in books:
+            summaries.append(_sync_book(session, source, dry_run, cancel, touched))
+            continue
         summary = SourceSummary(source.name, source.kind_name, dry_run=dry_run)
         summaries.append(summary)
         if source.problem:
@@ -208,6 +214,20 @@ def sync(
     if not dry_run:
         _after(session, touched, ahead, engine)
     return summaries
+
+
+def _sync_book(session, source: Configured, dry_run: bool, cancel, touched: set[int]) -> BookSummary:
+    """An address book, synced both ways (sources.address_book); its summary kept as a reader's is."""
+    summary = BookSummary(source.name, source.kind_name, dry_run=dry_run)
+    if source.problem:
+        summary.problem = source.problem
+        return summary
+    sync_book(session, source, summary, dry_run, cancel)
+    touched |= summary.touched
+    if not dry_run:
+        with session.store.write() as conn:
+            kept.save_summary(conn, source.name, source.kind_name, summary.to_json(), session.now)
+    return summary
 
 
 def _after(session, touched: set[int], ahead: int, engine: Callable) -> None:
@@ -257,7 +277,7 @@ class _Run:
     ) -> None:
         self.session, self.source, self.me, self.summary, self.ahead = session, source, me, summary, ahead
         # Only a source without a problem runs, and such a source has its kind and options.
-        assert source.kind is not None and source.options is not None
+        assert isinstance(source.kind, SourceKind) and source.options is not None
         self.kind, self.options = source.kind, source.options
         self.dry_run, self.progress, self.cancel, self.touched = dry_run, progress, cancel, touched
         self.settings = session.settings.sync

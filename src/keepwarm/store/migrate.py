@@ -28,6 +28,7 @@ REVISIONS: tuple[str, ...] = (
     "0010",
     "0011",
     "0012",
+    "0014",
     "0016",
 )
 HEAD = REVISIONS[-1]

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -429,6 +430,26 @@ source_state = Table(
     Column("cursor", Text, nullable=False, default="{}"),
     Column("synced_at", DateTime),
     Column("summary", Text, nullable=False, default="{}"),
+)
+
+# The address books synced both ways (migration 0014): per source and card UID, where the card is, its
+# etag and the digest of the synced fields both sides agreed on at the last sync (the base of the three-way
+# comparison), the contact it is matched to (NULL once that contact is deleted here), and whether it waits
+# for the user: a conflict, a card deleted in the book, a contact deleted here, or one kept out of the book.
+card_states = Table(
+    "card_states",
+    metadata,
+    Column("source", String, nullable=False),
+    Column("uid", String, nullable=False),
+    Column("href", String, nullable=False, default=""),
+    Column("etag", String, nullable=False, default=""),
+    Column("base", String, nullable=False, default=""),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="SET NULL")),
+    Column("state", String, nullable=False, default="synced"),
+    Column("detail", Text, nullable=False, default=""),
+    Column("synced_at", DateTime, nullable=False),
+    PrimaryKeyConstraint("source", "uid"),
+    Index("ix_card_states_contact_id", "contact_id"),
 )
 
 # Contacts and accounts changed since an engine run last evaluated them (migration 0007): marked by

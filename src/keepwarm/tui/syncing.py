@@ -1,4 +1,5 @@
-"""The sync action (`y`): the user's mail and calendars read into touches, the app answering all along.
+"""The sync action (`y`): the user's mail and calendars read into touches, address books synced both ways,
+the app answering all along.
 
 `keepwarm.sources.sync.sync` (what `keepwarm sync` runs) works in a thread
 worker; its progress reaches the line under the header as messages, and its
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from ..home.session import Session
+    from ..sources.address_book import BookSummary
     from ..sources.sync import SourceSummary
     from .workers import EngineGate
 
@@ -57,7 +59,7 @@ class SyncProgress(Message):
 class _Outcome:
     """What the sync thread leaves for the worker waiting on it: the summaries, or what stopped it."""
 
-    summaries: list[SourceSummary] | None = None
+    summaries: list[SourceSummary | BookSummary] | None = None
     problem: str | None = None
 
 
@@ -146,7 +148,7 @@ class Syncing(_App):
         if self.syncing:
             self.sync_line = progress_line(message.name, message.done, message.total)
 
-    def _sync_ended(self, summaries: list[SourceSummary] | None, problem: str | None) -> None:
+    def _sync_ended(self, summaries: list[SourceSummary | BookSummary] | None, problem: str | None) -> None:
         self._sync_cancel = self._sync_over = None
         self.sync_line = ""
         if summaries is None:
@@ -166,7 +168,8 @@ class Syncing(_App):
         unknown = sum(s.unknown for s in summaries)
         if unknown:
             lines.append("People you talk to who are not contacts yet: press n on the agenda.")
-        failed = any(s.problem for s in summaries)
+        # An address book's conflicts and cards it could not read wait for the user: said as a warning too.
+        failed = any(s.problem or getattr(s, "unreadable", None) or getattr(s, "waiting", None) for s in summaries)
         self.notify(
             "\n".join(lines) or "Nothing to sync.",
             title="Synced" if not failed else "Synced, with problems",

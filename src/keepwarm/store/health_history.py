@@ -69,11 +69,7 @@ def scores_on(conn: Connection, day: dt.date) -> dict[int, int]:
     """Every contact's score as of the week holding `day` (its latest row up to that week), for those with any."""
     h = health_history.c
     # SQLite gives the bare column (score) of the row holding max(week) in each group.
-    query = (
-        select(h.contact_id, h.score, func.max(h.week))
-        .where(h.week <= week_of(day))
-        .group_by(h.contact_id)
-    )
+    query = select(h.contact_id, h.score, func.max(h.week)).where(h.week <= week_of(day)).group_by(h.contact_id)
     return {cid: score for cid, score, _ in plain_rows(conn, query)}
 
 

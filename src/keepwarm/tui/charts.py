@@ -50,7 +50,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def _months(trend: Sequence[TrendMonth]) -> list[str]:
-    """"Jun 2026", "Jul", ..., "Jan 2027": the year on the first month and on each January only, so that six
+    """ "Jun 2026", "Jul", ..., "Jan 2027": the year on the first month and on each January only, so that six
     labels fit under a half-width chart (plotext leaves out a label that would touch the one before)."""
     out = []
     for index, m in enumerate(trend):

@@ -327,7 +327,9 @@ class ContactScreen(DataScreen):
         """The health week by week (the chart's widget, and plotext, load with the first contact shown)."""
         from ..widgets.charts import show_chart  # lazy for start-up: plotext loads with the first chart
 
-        show_chart(self.query_one("#detail-health-chart"), "health-chart", health_chart(view.contact.name, view.health_history))
+        show_chart(
+            self.query_one("#detail-health-chart"), "health-chart", health_chart(view.contact.name, view.health_history)
+        )
 
     async def _prepare_form(self) -> ContactForm | None:
         """The edit form for the contact as shown, built hidden (again only when the contact changed)."""

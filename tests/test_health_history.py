@@ -153,3 +153,24 @@ def test_the_cli_gives_the_series_as_json_and_a_line_of_text(run, session, book)
     assert account["health_history"][-1]["score"] == account["health"]["score"]
     trend = run("dashboard", "--json").json()["overall"]["trend"]
     assert trend[4]["month"] == "2026-10" and trend[4]["mean_health"] is not None
+
+
+def test_the_migration_starts_the_history_from_the_last_runs_stored_results(session, book):
+    from alembic import command
+
+    from keepwarm.store.database import make_engine
+    from keepwarm.store.migrate import alembic_config
+
+    stored = _run_on("2026-10-08")
+    session.close()
+    engine = make_engine(session.db_path)
+    with engine.connect() as conn:  # back to the schema before 0015, then up again, as an older book upgrades
+        command.downgrade(alembic_config(conn), "0012")
+        conn.commit()
+        assert "health_history" not in {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+        command.upgrade(alembic_config(conn), "head")
+        conn.commit()
+        rows = conn.exec_driver_sql("SELECT contact_id, week, score, band FROM health_history ORDER BY 1").fetchall()
+    engine.dispose()
+    # One row per contact: the stored score, in the week of the run that stored it (Monday 5 October).
+    assert rows == [(cid, "2026-10-05", score, band) for cid, (score, band) in sorted(stored.items())]

@@ -275,6 +275,7 @@ health_history = Table(
     Column("week", Date, primary_key=True),
     Column("score", Integer, nullable=False),
     Column("band", String, nullable=False),
+    sqlite_with_rowid=False,  # kept in key order: a contact's weeks side by side, no second index
 )
 
 snapshot_runs = Table(

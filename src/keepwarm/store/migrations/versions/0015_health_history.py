@@ -29,6 +29,7 @@ def upgrade() -> None:
             ["contact_id"], ["contacts.id"], name=op.f("fk_health_history_contact_id_contacts"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("contact_id", "week", name=op.f("pk_health_history")),
+        sqlite_with_rowid=False,
     )
     # The Monday starting the week of the last run ('weekday 0' is the Sunday ending it).
     op.execute(

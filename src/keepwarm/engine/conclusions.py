@@ -4,7 +4,9 @@ account's warnings, written where they changed.
 The store takes plain rows (ids, numbers, JSON texts); the engine's objects (`Warning`,
 `HealthTerm`) are turned into them here. Each row carries a digest of what it holds, so
 that a run writes, and encodes, only the rows whose digest differs from the stored one:
-on a new day most contacts conclude what they did the day before.
+on a new day most contacts conclude what they did the day before. A contact's row rewritten also
+writes its score and band as the week's in the health history (store/health_history.py): the charts
+of health over time read what the runs concluded.
 """
 
 from __future__ import annotations

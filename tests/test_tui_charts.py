@@ -64,6 +64,21 @@ async def test_the_contact_screen_draws_health_week_by_week_with_labelled_axes(s
         assert "week starting" in drawn and "health (0-100)" in drawn
         assert "25 May" in drawn and "16 Nov" in drawn  # the first and the current week under the x axis
         assert "100" in drawn and "50" in drawn  # the y axis's ticks
+        assert not screen.query_one("#detail-health-chart-note").display  # two weeks recorded: no note
+
+
+@sync
+async def test_a_contact_with_only_this_week_gets_a_note_under_the_chart(session):
+    ids = _book(session)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_contact(ids["mary"])
+        await settle(pilot)
+        chart = app.screen.query_one("#health-chart", SeriesChart)
+        assert [v is None for v in chart.chart.series[0].values] == [True] * 25 + [False]
+        note = app.screen.query_one("#detail-health-chart-note")
+        assert note.display and "Only this week so far" in str(note.content)
 
 
 @sync

@@ -132,6 +132,10 @@ def _assessments(view: ContactView) -> Content:
     return Content("\n").join(text)
 
 
+#: Under a chart with a single week: where the next points come from.
+_few_weeks = "Only this week so far: keepwarm adds a point for each week in which their health changes."
+
+
 def _health(h: Health) -> Content:
     terms = [heading(f"Health {h.score}/100 ({h.band})")]
     for t in h.terms:
@@ -278,7 +282,8 @@ class ContactScreen(DataScreen):
                             yield Static("", id="detail-assessment-text")
                             yield Sparkline([], id="health-trend")
                         yield Static("", id="detail-health", classes="card")
-                        yield Vertical(id="detail-health-chart", classes="card chart-card")
+                        with Vertical(id="detail-health-chart", classes="card chart-card"):
+                            yield Static("", id="detail-health-chart-note")
                     with Vertical(id="detail-right", classes="detail-column"):
                         yield Static("", id="detail-tips", classes="card")
                         yield Static("", id="detail-warnings", classes="card")
@@ -330,6 +335,10 @@ class ContactScreen(DataScreen):
         show_chart(
             self.query_one("#detail-health-chart"), "health-chart", health_chart(view.contact.name, view.health_history)
         )
+        recorded = sum(1 for w in view.health_history if w.score is not None)
+        note = self.query_one("#detail-health-chart-note", Static)
+        note.update(Content.from_markup(f"[dim]{_few_weeks}[/]") if recorded < 2 else "")
+        note.display = recorded < 2
 
     async def _prepare_form(self) -> ContactForm | None:
         """The edit form for the contact as shown, built hidden (again only when the contact changed)."""

@@ -1,4 +1,4 @@
-"""The core never imports textual or rich: scripts and plugins must not pay for the TUI."""
+"""The core never imports textual, rich or plotext: scripts and plugins must not pay for the TUI."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ PROBE = textwrap.dedent(
         return 0
 
     codes = {{" ".join(args) or "(bare)": run(*args) for args in {commands!r}}}
-    ui = sorted(m for m in sys.modules if m.split(".")[0].startswith(("textual", "rich")))
+    ui = sorted(m for m in sys.modules if m.split(".")[0].startswith(("textual", "rich", "plotext")))
     print(json.dumps({{"codes": codes, "ui": ui}}), file=sys.stderr)
     """
 )
@@ -65,6 +65,8 @@ def test_everyday_commands_import_no_ui_library(tmp_path):
         ("assess", "ada", "--trust", "4", "--communication", "3", "--sharing", "3", "--advocacy", "3",
          "--conflict", "3", "--commitment", "3"),
         ("contact", "show", "ada", "--json"),
+        ("account", "show", "Acme", "--json"),
+        ("dashboard", "--json"),
         ("contact", "list", "--json"),
         (),
     ]

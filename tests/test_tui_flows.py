@@ -387,8 +387,13 @@ async def test_account_map_shows_who_covers_which_role(session, ids):
         table = screen.query_one("#account-map", DataTable)
         rows = {str(table.get_row_at(i)[0]): (str(table.get_row_at(i)[1]), str(table.get_row_at(i)[2]))
                 for i in range(table.row_count)}
+        # The health chart below the map makes the pane scroll: its bar may leave a name cut with "…" (tui/cells.py).
+        def named(shown: str, full: str) -> bool:
+            return shown == full or (shown.endswith("…") and full.startswith(shown[:-1]))
+
+        status, name = rows["executive sponsor"]
+        assert status == "cold" and named(name, "Charles Babbage")
         assert rows["champion"] == ("warm", "Ada Lovelace")
-        assert rows["executive sponsor"] == ("cold", "Charles Babbage")
         assert rows["primary contact"] == ("nobody", "—")
         gaps = text(screen.query_one("#account-gaps", Static))
         assert "Gone cold: executive sponsor" in gaps and "primary contact" in gaps
@@ -396,13 +401,12 @@ async def test_account_map_shows_who_covers_which_role(session, ids):
         await settle(pilot)
         assert screen.current.account.name == "Difference Co"
         rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[2]) for i in range(table.row_count)}
-        assert rows["financial approver"] == "Mary Somerville"
+        assert named(rows["financial approver"], "Mary Somerville")
         # a narrow pane cuts a cell with "…" (tui/cells.py), never silently at the edge
-        end_user = rows["end user"]
-        assert end_user == "Katherine Johnson" or (end_user.endswith("…") and "Katherine Johnson".startswith(end_user[:-1]))
+        assert named(rows["end user"], "Katherine Johnson")
         table.focus()
         table.move_cursor(row=next(i for i in range(table.row_count)
-                                   if str(table.get_row_at(i)[2]) == "Mary Somerville"))
+                                   if named(str(table.get_row_at(i)[2]), "Mary Somerville")))
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ContactScreen) and app.screen.contact_id == ids["mary"]

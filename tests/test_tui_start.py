@@ -20,7 +20,7 @@ from keepwarm.tui.screens.welcome import WelcomeScreen
 from tui_support import build_history, settle, settle_until, sync
 
 #: What the stored agenda's first paint does without: the engine and its plugins, the contact
-#: queries and the write layer, the import/export modules, the palette.
+#: queries and the write layer, the import/export modules, the palette, the charts.
 NOT_BEFORE_THE_PAINT = (
     "keepwarm.engine",
     "keepwarm.hosting.runtime",
@@ -34,6 +34,9 @@ NOT_BEFORE_THE_PAINT = (
     "keepwarm.tui.palette",
     "keepwarm.tui.screen_views",
     "pluggy",
+    "keepwarm.tui.widgets.charts",  # the charts and plotext load with the first chart shown
+    "textual_plotext",
+    "plotext",
 )
 
 _START = """

@@ -4,7 +4,9 @@ account's warnings, written where they changed.
 The store takes plain rows (ids, numbers, JSON texts); the engine's objects (`Warning`,
 `HealthTerm`) are turned into them here. Each row carries a digest of what it holds, so
 that a run writes, and encodes, only the rows whose digest differs from the stored one:
-on a new day most contacts conclude what they did the day before.
+on a new day most contacts conclude what they did the day before. A contact's row rewritten also
+writes its score and band as the week's in the health history (store/health_history.py): the charts
+of health over time read what the runs concluded.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy import Connection
 
 from .. import __version__
 from ..model.jsonvalues import jsonable as to_json
-from ..store import results, snapshots
+from ..store import health_history, results, snapshots
 
 #: JSON as compact as the stored texts need; one encoder for the run (json.dumps with options builds one per call).
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -167,6 +169,8 @@ def store(conn: Connection, evaluation, *, run: snapshots.RunFacts) -> int:
         stored = snapshots.digests(conn, table, fresh)
         rows = [row(rid, *what) for rid, what in fresh.items() if stored.get(rid) != what[0]]
         written += snapshots.put(conn, table, rows, stored)
+        if table == "contacts":  # each rewritten row's score and band, as its week's (a row not rewritten kept both)
+            health_history.record(conn, evaluation.today, [(r["contact_id"], r["score"], r["band"]) for r in rows])
     return written
 
 

@@ -10,9 +10,12 @@ same per-contact rows, so they always add up to the overall view. The CLI
 The plan for a period is what the cadence rules expect: each contact in play
 should be touched once per `interval_days`, so over a week that is
 7 / interval_days touches. Health cannot be replayed for past months (the
-warnings that shape it are computed now, not stored), so the trend carries
-today's mean health for the current month only, and for every month the mean
-of the latest six-dimension assessments as of that month's end.
+warnings that shape it are computed by a run, not from the past's data), so the
+trend's mean health is, for a past month, the mean of the scores the runs
+recorded as of the week holding its last day (store/health_history.py; contacts
+with none recorded by then left out), and today's mean for the current month;
+and for every month the mean of the latest six-dimension assessments as of that
+month's end.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ..engine import stats as statistics
 from ..engine.stats import unprompted as unasked_by
 from ..home.session import Session
 from ..model import Role, Stage, Tier
+from ..store import health_history
 from ..store.results import ContactResult, Figures
 from ..store.rows import plain_rows
 from ..store.schema import assessments, followups, interactions
@@ -89,13 +93,15 @@ def kpis(session: Session, *, results: Results | None = None, months: int = 6) -
     touches = _touches(session, ids, tz, week_start, month_start, trend_starts)
     overdue = _overdue_followups(session, ids, today)
     assessed = _assessments_as_of(session, ids, [min(_month_end(s), today) for s in trend_starts])
+    with session.store.read() as conn:  # the current month's is today's mean (`_Context.section`)
+        recorded = [health_history.scores_on(conn, _month_end(s)) for s in trend_starts[:-1]]
 
     periods = {
         "week": (week_start, week_end),
         "month": (month_start, month_end),
     }
     owners = sorted({c.owner or UNASSIGNED for c in people.values()})
-    context = _Context(results, people, today, periods, trend_starts, touches, overdue, assessed)
+    context = _Context(results, people, today, periods, trend_starts, touches, overdue, assessed, recorded)
     out = {
         "today": today.isoformat(),
         "week": {"start": week_start.isoformat(), "end": week_end.isoformat()},
@@ -112,7 +118,7 @@ def kpis(session: Session, *, results: Results | None = None, months: int = 6) -
 
 
 class _Context:
-    def __init__(self, results, people, today, periods, trend_starts, touches, overdue, assessed) -> None:
+    def __init__(self, results, people, today, periods, trend_starts, touches, overdue, assessed, recorded) -> None:
         self.results = results
         self.people: dict[int, ContactResult] = people
         self.today = today
@@ -121,6 +127,8 @@ class _Context:
         self.touches = touches
         self.overdue = overdue
         self.assessed = assessed
+        #: Each past trend month's recorded scores (contact -> score as of its last week).
+        self.recorded = recorded
 
     def section(self, ids: Iterable[int]) -> dict:
         results, people, today = self.results, self.people, self.today
@@ -190,6 +198,8 @@ class _Context:
             count, came_in, unasked = monthly[index]
             means = [self.assessed[index][cid] for cid in ids if cid in self.assessed[index]]
             current = index == len(self.trend_starts) - 1
+            scores = [] if current else [self.recorded[index][cid] for cid in ids if cid in self.recorded[index]]
+            past_mean = round(sum(scores) / len(scores), 1) if scores else None
             trend.append(
                 {
                     "month": start.strftime("%Y-%m"),
@@ -197,7 +207,7 @@ class _Context:
                     "inbound": came_in,
                     "unprompted": unasked,
                     "unprompted_share": _share(unasked, count),
-                    "mean_health": out["health"]["mean"] if current else None,
+                    "mean_health": out["health"]["mean"] if current else past_mean,
                     "mean_assessment": round(sum(means) / len(means), 2) if means else None,
                 }
             )

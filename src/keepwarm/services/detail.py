@@ -19,6 +19,7 @@ from ..store.links import links_of
 from ..store.notes import list_notes
 from ..text import dates
 from ..text.wording import day_of_year, one_line, spoken
+from . import health_series
 
 RECENT = 10
 
@@ -33,11 +34,13 @@ def contact_detail(session: Session, contact_id: int) -> dict:
     if contact_id not in evaluation.contacts:
         raise NotFound(f"contact: no contact with id {contact_id}")
     context = evaluation.contexts[contact_id]
+    health = evaluation.health[contact_id]
     with session.store.read() as conn:
         recent = activity.list_interactions(conn, contact_id, limit=RECENT)
         assessments = activity.list_assessments(conn, contact_id)
         noted = list_notes(conn, contact_id)  # read for display only: the run above never sees them
         linked = links_of(conn, contact_id)
+        weekly = health_series.contact_series(conn, contact_id, session.today, (health.score, health.band))
     view = {
         "contact": context.contact.model_dump(mode="json"),
         "recent_interactions": [i.model_dump(mode="json") for i in recent],
@@ -48,7 +51,8 @@ def contact_detail(session: Session, contact_id: int) -> dict:
         "links": [seen.to_json() for _, seen in linked],
     }
     view.update(rhythm_view(context.contact, session.today))
-    view["health"] = evaluation.health[contact_id].to_json()
+    view["health"] = health.to_json()
+    view["health_history"] = weekly  # oldest first, this week last
     view["warnings"] = to_json(evaluation.warnings.get(contact_id, []))
     view["tips"] = to_json(evaluation.tips(contact_id))
     view["suggestions"] = to_json(evaluation.suggestions(contact_id))
@@ -111,9 +115,18 @@ def account_detail(session: Session, account_id: int) -> dict:
                 person["band"] = health.band
             last = evaluation.stats[person["id"]].last_touch
             person["last_touch"] = last.isoformat() if last else None
-        if account_id in evaluation.account_health:
-            view["health"] = evaluation.account_health[account_id].to_json()
+        found = evaluation.account_health.get(account_id)
+        if found is not None:
+            view["health"] = found.to_json()
         view["warnings"] = to_json(evaluation.account_warnings.get(account_id, []))
+        with session.store.read() as conn:
+            view["health_history"] = health_series.account_series(
+                conn,
+                [(stored_id(c.id), c.tier.value) for c in members],
+                session.today,
+                None if found is None else (found.score, found.band),
+                session.runtime.health,
+            )
     covered = {s["role"] for s in view["stakeholders"] if s["role"]}
     view["roles_uncovered"] = [r.value for r in Role if r.value not in covered]
     return view
@@ -170,6 +183,8 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
     if "health" in view:
         h = view["health"]
         out.append(f"\nHealth {h['score']}/100")
+        if view.get("health_history"):
+            out.append("  " + health_series.render_text(view["health_history"]))
         for term in h.get("terms", []):
             out.append(f"  {term['points']:+6.1f}  {term['label']}: {term['detail']}")
     for title, key, fmt in (
@@ -238,6 +253,8 @@ def render_account_text(view: dict) -> str:
             out.append(line)
     if "health" in view:
         out.append(f"\nHealth {view['health']['score']}/100")
+        if view.get("health_history"):
+            out.append("  " + health_series.render_text(view["health_history"]))
     out.append("\nStakeholders")
     # Columns as wide as their widest cell: a long name or an empty title no longer shifts the others.
     rows = [

@@ -20,7 +20,7 @@ from ..store import activity, schema
 from ..store import contacts as people
 from ..store import results as stored
 from ..text.controls import fold
-from . import detail
+from . import detail, health_series
 from .results import Results, current
 
 BANDS = ("warm", "cooling", "cold")
@@ -286,6 +286,15 @@ def _account_detail_from(session: Session, results: Results, account_id: int) ->
     if health is not None:
         view["health"] = health.to_json()
         view["warnings"] = results.account_warnings.get(account_id, [])
+    if members:
+        with session.store.read() as conn:
+            view["health_history"] = health_series.account_series(
+                conn,
+                [(c.id, c.tier) for c in members],
+                session.today,
+                None if health is None else (health.score, health.band),
+                results.runtime.health,
+            )
     covered = {s["role"] for s in stakeholders if s["role"]}
     view["roles_uncovered"] = [r.value for r in Role if r.value not in covered]
     return view

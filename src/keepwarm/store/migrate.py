@@ -29,6 +29,7 @@ REVISIONS: tuple[str, ...] = (
     "0011",
     "0012",
     "0014",
+    "0015",
     "0016",
 )
 HEAD = REVISIONS[-1]

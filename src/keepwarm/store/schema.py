@@ -265,6 +265,20 @@ account_snapshots = Table(
     Column("warnings", Text, nullable=False),
 )
 
+# Each contact's health week by week (migration 0015): a row for a week when a run stored a new score or band
+# for the contact in it (the week's last), keyed by the Monday starting it. A week with no row kept the score of
+# the row before. Bounded: a write drops the contact's rows older than a year but the newest of those
+# (store/health_history.py). Derived, like contact_snapshots: not part of a backup.
+health_history = Table(
+    "health_history",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
+    Column("week", Date, primary_key=True),
+    Column("score", Integer, nullable=False),
+    Column("band", String, nullable=False),
+    sqlite_with_rowid=False,  # kept in key order: a contact's weeks side by side, no second index
+)
+
 snapshot_runs = Table(
     "snapshot_runs",
     metadata,
@@ -496,6 +510,7 @@ __all__ = [
     "contact_totals",
     "contacts",
     "followups",
+    "health_history",
     "interactions",
     "metadata",
     "snapshot_runs",

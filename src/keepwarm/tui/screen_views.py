@@ -121,6 +121,19 @@ class LinkRow:
 
 
 @dataclass(frozen=True, slots=True)
+class WeekHealth:
+    """A week's health in a chart's series (`services.health_series`): None before anything was recorded."""
+
+    week: dt.date
+    score: int | None
+    band: str | None
+
+    @classmethod
+    def series(cls, points) -> tuple[WeekHealth, ...]:
+        return tuple(cls(dt.date.fromisoformat(p["week"]), p["score"], p["band"]) for p in points)
+
+
+@dataclass(frozen=True, slots=True)
 class ContactView:
     """`queries.contact_view`, typed: what the contact screen shows."""
 
@@ -140,6 +153,7 @@ class ContactView:
     snoozed_until: str | None = None  # while the snooze lasts
     notes: tuple[NoteRow, ...] = ()  # newest first
     links: tuple[LinkRow, ...] = ()
+    health_history: tuple[WeekHealth, ...] = ()  # oldest first, this week last
 
     @classmethod
     def from_json(cls, view: Mapping[str, Any]) -> ContactView:
@@ -160,6 +174,7 @@ class ContactView:
             snoozed_until=view.get("snoozed_until"),
             notes=tuple(view_of(NoteRow, n) for n in view.get("notes", ())),
             links=tuple(LinkRow(k["says"], k["other"], k["other_id"], k["id"]) for k in view.get("links", ())),
+            health_history=WeekHealth.series(view.get("health_history", ())),
         )
 
 
@@ -335,6 +350,7 @@ class AccountView:
     roles_cold: tuple[str, ...]
     warnings: tuple[Warning, ...]
     stakeholders: tuple[Stakeholder, ...]
+    health_history: tuple[WeekHealth, ...] = ()  # oldest first, this week last
 
     @classmethod
     def from_json(cls, view: Mapping[str, Any]) -> AccountView:
@@ -349,6 +365,7 @@ class AccountView:
             roles_cold=tuple(view["roles_cold"]),
             warnings=warnings(view.get("warnings") or []),
             stakeholders=tuple(view_of(Stakeholder, s) for s in view["stakeholders"]),
+            health_history=WeekHealth.series(view.get("health_history", ())),
         )
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from ...errors import UserError
 from ...services import queries
 from ..cells import FittedTable
+from ..charts import health_chart
 from ..render import BAND_STYLE, SEVERITY, band_content, band_text, evidence, heading, plain, words
 from ..screen_views import AccountRow, AccountView, Stakeholder
 from ..views import Warning, view_of
@@ -157,6 +158,7 @@ class AccountsScreen(DataScreen):
             with VerticalScroll(id="account-view"):
                 yield Static("", id="account-title")
                 yield FittedTable(COLUMNS, GIVE_WAY, id="account-map", cursor_type="row")
+                yield Vertical(id="account-health-chart", classes="chart-card")
                 yield Static("", id="account-gaps")
                 yield Static("", id="account-warnings")
                 yield Static("", id="account-notes")
@@ -244,6 +246,12 @@ class AccountsScreen(DataScreen):
         self.query_one("#account-gaps", Static).update(_gaps(view))
         self.query_one("#account-warnings", Static).update(_warnings(view.warnings))
         self.query_one("#account-notes", Static).update(_notes(view))
+        box = self.query_one("#account-health-chart", Vertical)
+        box.display = bool(view.health_history)  # an account with no one in it has no health
+        if view.health_history:
+            from ..widgets.charts import show_chart  # lazy for start-up: plotext loads with the first chart
+
+            show_chart(box, "account-chart", health_chart(view.account.name, view.health_history))
 
     # ------------------------------------------------------------ state
 

@@ -40,6 +40,7 @@ from ...services import links, merge, notes, operations, queries
 from ...store.contacts import describe
 from ...text.rhythms import rhythm
 from ...text.wording import cut, one_line, plural
+from ..charts import health_chart
 from ..keys import typing_starts_now
 from ..render import SEVERITY, band_content, evidence, heading, words
 from ..screen_views import ContactView, Profile
@@ -132,6 +133,10 @@ def _assessments(view: ContactView) -> Content:
             )
         )
     return Content("\n").join(text)
+
+
+#: Under a chart with a single week: where the next points come from.
+_few_weeks = "Only this week so far: keepwarm adds a point for each week in which their health changes."
 
 
 def _health(h: Health) -> Content:
@@ -298,6 +303,8 @@ class ContactScreen(DataScreen):
                             yield Static("", id="detail-assessment-text")
                             yield Sparkline([], id="health-trend")
                         yield Static("", id="detail-health", classes="card")
+                        with Vertical(id="detail-health-chart", classes="card chart-card"):
+                            yield Static("", id="detail-health-chart-note")
                     with Vertical(id="detail-right", classes="detail-column"):
                         yield Static("", id="detail-tips", classes="card")
                         yield Static("", id="detail-warnings", classes="card")
@@ -338,8 +345,21 @@ class ContactScreen(DataScreen):
         spark = self.query_one("#health-trend", Sparkline)
         spark.data = trend if len(trend) > 1 else []
         spark.display = len(trend) > 1
+        self._chart(view)
         if not self.editing:
             self.call_after_refresh(self._prepare_form)
+
+    def _chart(self, view: ContactView) -> None:
+        """The health week by week (the chart's widget, and plotext, load with the first contact shown)."""
+        from ..widgets.charts import show_chart  # lazy for start-up: plotext loads with the first chart
+
+        show_chart(
+            self.query_one("#detail-health-chart"), "health-chart", health_chart(view.contact.name, view.health_history)
+        )
+        recorded = sum(1 for w in view.health_history if w.score is not None)
+        note = self.query_one("#detail-health-chart-note", Static)
+        note.update(Content.from_markup(f"[dim]{_few_weeks}[/]") if recorded < 2 else "")
+        note.display = recorded < 2
 
     async def _prepare_form(self) -> ContactForm | None:
         """The edit form for the contact as shown, built hidden (again only when the contact changed)."""

@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Label, Select, Sparkline, Static
+from textual.widgets import Footer, Header, Label, Select, Static
 
 from ...services import dashboard
 from ...text.wording import about, plural
 from ..cells import FittedTable
+from ..charts import mean_health_chart, touches_chart
 from ..render import BAND_STYLE, plain
 from ..screen_views import HealthBands, Kpis, KpiSection, Touches
 from ..widgets.nav import NavBar
@@ -87,11 +88,7 @@ class DashboardScreen(DataScreen):
                 for key in ("week", "month", "key", "overdue", "inbound", "health"):
                     yield Static("", id=f"kpi-{key}", classes="card kpi")
             yield Label("Last six months", classes="section-title")
-            with Grid(id="trend-sparks"):
-                yield Label("touches", classes="spark-label")
-                yield Sparkline([], id="spark-touches")
-                yield Label("unprompted inbound", classes="spark-label")
-                yield Sparkline([], id="spark-inbound")
+            yield Horizontal(id="trend-charts")
             yield FittedTable(TREND_COLUMNS, TREND_GIVE_WAY, id="trend-table", cursor_type="none", zebra_stripes=True)
         yield Footer(compact=True)
 
@@ -137,8 +134,11 @@ class DashboardScreen(DataScreen):
         self.query_one("#kpi-inbound", Static).update(_inbound_card(s.inbound))
         self.query_one("#kpi-health", Static).update(_health_card(s.health))
         trend = s.trend
-        self.query_one("#spark-touches", Sparkline).data = [m.touches for m in trend]
-        self.query_one("#spark-inbound", Sparkline).data = [m.unprompted for m in trend]
+        from ..widgets.charts import show_chart  # lazy for start-up: plotext loads with the first chart
+
+        box = self.query_one("#trend-charts", Horizontal)
+        show_chart(box, "chart-touches", touches_chart(trend))
+        show_chart(box, "chart-health", mean_health_chart(trend))
         self.query_one("#trend-table", FittedTable).fill(
             [
                 [

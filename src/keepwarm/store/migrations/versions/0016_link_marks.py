@@ -9,13 +9,13 @@ Links that read both ways and that a merge left with the higher id first are tur
 first, as store/links.py writes them), a twin so made dropped.
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -200,10 +200,12 @@ class Store:
     def is_empty(self) -> bool:
         """Whether no table holds a row (the schema's own version aside)."""
         with self.read() as conn:
+            # Ordinary tables only: the search index's (migration 0013) are virtual, over shadow tables that
+            # hold rows of their own when the book is empty.
             names = [
-                row[0]
-                for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-                if row[0] != "alembic_version" and not row[0].startswith("sqlite_")
+                row[1]
+                for row in conn.exec_driver_sql("PRAGMA main.table_list")
+                if row[2] == "table" and row[1] != "alembic_version" and not row[1].startswith("sqlite_")
             ]
             return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in names)
 

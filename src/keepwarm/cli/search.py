@@ -19,7 +19,7 @@ def _marked(found: service.Found) -> str:
     return "".join(f"{OPEN}{text}{CLOSE}" if matched else text for text, matched in found.pieces)
 
 
-@cli.command("search")
+@cli.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("words", nargs=-1, required=True, metavar="TEXT...")
 @click.option("--limit", default=20, show_default=True, type=int, help="Show at most this many results.")
 @click.option(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..errors import UserError
 from ..home.session import Session
 from ..store import search as index
+from ..store import search_index
 from ..store.search_index import KINDS
 from ..text.controls import visible
 
@@ -92,3 +93,9 @@ def find(session: Session, text: str, *, kinds: Iterable[str] | None = None, lim
         )
         for hit in hits
     ]
+
+
+def rebuild_index(session: Session) -> None:
+    """The search index made again from the book, in one transaction (`keepwarm doctor --rebuild-search`)."""
+    with session.store.write() as conn:
+        search_index.rebuild(conn)

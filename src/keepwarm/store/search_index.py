@@ -100,7 +100,10 @@ def problems(conn: sqlite3.Connection) -> list[str]:
     found = []
     missing_triggers = [name for name in d.TRIGGERS if held.get(name) != "trigger"]
     if missing_triggers:
-        found.append(f"{len(missing_triggers)} of its {len(d.TRIGGERS)} triggers missing ({missing_triggers[0]}, ...)")
+        more = ", ..." if len(missing_triggers) > 3 else ""
+        found.append(
+            f"{len(missing_triggers)} of its {len(d.TRIGGERS)} triggers missing ({', '.join(missing_triggers[:3])}{more})"
+        )
     try:
         expected = {"search_contacts": "SELECT id FROM contacts"}
         expected.update({fts: f"SELECT id FROM {table} WHERE {column} != ''" for fts, (table, column) in d.EXTERNAL.items()})

@@ -6,9 +6,9 @@ parse), every word must match, and the last one matches as a prefix while it is
 being typed. The tokenizer folds case and accents in every script.
 
 Each kind is ranked by bm25. A prefix of one or two letters can match most of a
-million touches, and ranking them all costs a scan of them all, so each kind
-ranks the `CANDIDATES` most recently written rows that match (every match,
-when there are fewer); contacts are ranked whole. The match is shown in
+million touches (or every contact), and ranking them all costs a scan of them
+all, so each kind ranks the `CANDIDATES` most recently written rows that match
+(every match, when there are fewer). The match is shown in
 context by `snippet()`, between the `START` and `END` marks.
 """
 
@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 from .search_index import KINDS
 
 #: Each kind ranks at most this many of its matches: the most recently written.
-CANDIDATES = 500
+CANDIDATES = 1000
 #: Marks around each matched term in a snippet; `split_snippet` takes them out again.
 START, END = "\ue000", "\ue001"
 ELLIPSIS = "…"
@@ -70,9 +70,13 @@ def search(
     query = match_expression(text, prefix=prefix)
     if query is None or limit <= 0:
         return []
+    # One letter alone (the first keystroke) matches most of a million touches, and bm25 reads every match once
+    # to weigh the word: the latest touches, promises and notes are listed unranked, after the contacts.
+    first_letter = len(text.strip()) == 1
     ranked: list[tuple[float, str, int, str]] = []
     for kind in kinds:
-        ranked += [(score, kind, rowid, snippet) for rowid, score, snippet in _ranked(conn, kind, query, limit)]
+        weigh = kind == "contacts" or not first_letter
+        ranked += [(score, kind, rowid, snippet) for rowid, score, snippet in _ranked(conn, kind, query, limit, weigh)]
     ranked.sort(key=lambda hit: (hit[0], hit[1] != "contacts"))  # stable: a kind's own order among equals
     ranked = ranked[:limit]
     owners = {}
@@ -91,35 +95,38 @@ def _snippet(fts: str) -> str:
     return f"snippet({fts}, -1, '{START}', '{END}', '{ELLIPSIS}', {SNIPPET_WORDS})"
 
 
-def _ranked(conn: Connection, kind: str, query: str, limit: int) -> list[tuple[int, float, str]]:
-    """(id, score, snippet) of the `limit` best of a kind's matches."""
+def _ranked(conn: Connection, kind: str, query: str, limit: int, weigh: bool = True) -> list[tuple[int, float, str]]:
+    """(id, score, snippet) of the `limit` best of a kind's latest `CANDIDATES` matches.
+
+    The candidates come in the index's own order, which lets it stop after them; only the best get a snippet,
+    read in one more pass over the same stretch of the index (asking for each by its id would match again
+    for each: with a prefix of many words, a merge of their lists each time).
+    """
     fts = KINDS[kind]
-    if kind == "contacts":  # ranked whole, and the snippets of the best alone
-        weights = ", ".join(map(str, CONTACT_WEIGHTS))
-        best = conn.exec_driver_sql(
-            f"SELECT rowid, bm25({fts}, {weights}) AS score FROM {fts} WHERE {fts} MATCH ? ORDER BY score LIMIT ?",
-            (query, limit),
-        ).all()
-        if not best:
-            return []
-        snippets = dict(
-            conn.exec_driver_sql(
-                f"SELECT rowid, {_snippet(fts)} FROM {fts} WHERE {fts} MATCH ? AND rowid IN ({', '.join('?' * len(best))})",
-                (query, *(rowid for rowid, _score in best)),
-            ).all()
-        )
-        return [(rowid, score, snippets.get(rowid, "")) for rowid, score in best]
-    # The latest candidates, in the index's own order (it stops after them), each ranked with its snippet: one
-    # pass over the index (a second query for the snippets of the best would match again).
-    table, day = _CONTENT[kind]
+    if kind == "contacts":
+        score, day, source = f"bm25({fts}, {', '.join(map(str, CONTACT_WEIGHTS))})", "''", f"{fts} f"
+    else:
+        table, column = _CONTENT[kind]
+        score = f"bm25({fts})" if weigh else "0.0"
+        day, source = f"coalesce(t.{column}, '')", f"{fts} f JOIN {table} t ON t.id = f.rowid"
     rows = conn.exec_driver_sql(
-        f"SELECT f.rowid, bm25({fts}), {_snippet(fts)}, coalesce(t.{day}, '') FROM {fts} f "
-        f"JOIN {table} t ON t.id = f.rowid WHERE {fts} MATCH ? ORDER BY f.rowid DESC LIMIT ?",
+        f"SELECT f.rowid, {score}, {day} FROM {source} WHERE {fts} MATCH ? ORDER BY f.rowid DESC LIMIT ?",
         (query, CANDIDATES),
     ).all()
     # Equal scores (the same words in texts of one length): the latest first.
-    rows.sort(key=lambda row: (row[1], _reverse(row[3]), -row[0]))
-    return [row[:3] for row in rows[:limit]]
+    rows.sort(key=lambda row: (row[1], _reverse(row[2]), -row[0]))
+    best = rows[:limit]
+    if not best:
+        return []
+    ids = [row[0] for row in best]
+    snippets = dict(
+        conn.exec_driver_sql(
+            f"SELECT rowid, {_snippet(fts)} FROM {fts} WHERE {fts} MATCH ? AND rowid >= ? AND rowid <= ? "
+            f"AND +rowid IN ({', '.join('?' * len(ids))})",
+            (query, min(ids), max(ids), *ids),
+        ).all()
+    )
+    return [(rowid, score, snippets.get(rowid, "")) for rowid, score, _day in best]
 
 
 def _reverse(text: str) -> tuple[int, ...]:

@@ -46,7 +46,5 @@ def search_command(session: Session, words: tuple[str, ...], limit: int, kinds: 
     if not found:
         click.echo("Nothing found.")
         return
-    rows = [
-        (f.label, f.day.isoformat() if f.day else "", f"{f.contact} (#{f.contact_id})", _marked(f)) for f in found
-    ]
+    rows = [(f.label, f.day.isoformat() if f.day else "", f"{f.contact} (#{f.contact_id})", _marked(f)) for f in found]
     table(rows, ("KIND", "DAY", "CONTACT", "MATCH"))

@@ -109,17 +109,20 @@ def _ranked(conn: Connection, kind: str, query: str, limit: int, weigh: bool = T
         table, column = _CONTENT[kind]
         score = f"bm25({fts})" if weigh else "0.0"
         day, source = f"coalesce(t.{column}, '')", f"{fts} f JOIN {table} t ON t.id = f.rowid"
-    rows = conn.exec_driver_sql(
-        f"SELECT f.rowid, {score}, {day} FROM {source} WHERE {fts} MATCH ? ORDER BY f.rowid DESC LIMIT ?",
-        (query, CANDIDATES),
-    ).all()
+    rows = [
+        tuple(row)
+        for row in conn.exec_driver_sql(
+            f"SELECT f.rowid, {score}, {day} FROM {source} WHERE {fts} MATCH ? ORDER BY f.rowid DESC LIMIT ?",
+            (query, CANDIDATES),
+        )
+    ]
     # Equal scores (the same words in texts of one length): the latest first.
     rows.sort(key=lambda row: (row[1], _reverse(row[2]), -row[0]))
     best = rows[:limit]
     if not best:
         return []
     ids = [row[0] for row in best]
-    snippets = dict(
+    snippets: dict[int, str] = dict(
         conn.exec_driver_sql(
             f"SELECT rowid, {_snippet(fts)} FROM {fts} WHERE {fts} MATCH ? AND rowid >= ? AND rowid <= ? "
             f"AND +rowid IN ({', '.join('?' * len(ids))})",
@@ -145,7 +148,7 @@ def _owners(conn: Connection, kind: str, ids: list[int]) -> list[tuple]:
             f"SELECT t.id, t.contact_id, c.name, t.{day} FROM {table} t JOIN contacts c ON c.id = t.contact_id "
             f"WHERE t.id IN ({marks})"
         )
-    return conn.exec_driver_sql(sql, tuple(ids)).all()
+    return [tuple(row) for row in conn.exec_driver_sql(sql, tuple(ids))]
 
 
 def _day(value) -> dt.date | dt.datetime | None:

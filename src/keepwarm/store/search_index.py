@@ -56,9 +56,10 @@ def deferred_inserts(conn: Connection, table: str) -> Iterator[None]:
     """
     fts = _fts_for(table)
     name = f"trg_{fts}_insert"
-    held = fts is not None and conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
-    ).first()
+    held = (
+        fts is not None
+        and conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).first()
+    )
     if not held:
         yield
         return
@@ -78,7 +79,9 @@ def rebuild(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     # A table dropped by hand may leave its shadow tables; CREATE VIRTUAL TABLE refuses to run over them.
     for (name,) in conn.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND (" + " OR ".join(f"name LIKE '{t}\\_%' ESCAPE '\\'" for t in d.TABLES) + ")"
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND ("
+        + " OR ".join(f"name LIKE '{t}\\_%' ESCAPE '\\'" for t in d.TABLES)
+        + ")"
     ).all():
         conn.exec_driver_sql(f'DROP TABLE "{name}"')
     for sql in d.TABLES.values():
@@ -106,7 +109,9 @@ def problems(conn: sqlite3.Connection) -> list[str]:
         )
     try:
         expected = {"search_contacts": "SELECT id FROM contacts"}
-        expected.update({fts: f"SELECT id FROM {table} WHERE {column} != ''" for fts, (table, column) in d.EXTERNAL.items()})
+        expected.update(
+            {fts: f"SELECT id FROM {table} WHERE {column} != ''" for fts, (table, column) in d.EXTERNAL.items()}
+        )
         for fts, rows in expected.items():
             stale = conn.execute(f"SELECT count(*) FROM (SELECT id FROM {fts}_docsize EXCEPT {rows})").fetchone()[0]
             lacking = conn.execute(f"SELECT count(*) FROM ({rows} EXCEPT SELECT id FROM {fts}_docsize)").fetchone()[0]

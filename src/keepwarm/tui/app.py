@@ -221,7 +221,12 @@ class KeepwarmApp(Syncing, App[None]):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "own_book" and self.demo_home is None:
             return False
-        if _showing(self.screen, "screens.welcome", "WelcomeScreen") and action in ("goto", "log", "search", "filter_contacts"):
+        if _showing(self.screen, "screens.welcome", "WelcomeScreen") and action in (
+            "goto",
+            "log",
+            "search",
+            "filter_contacts",
+        ):
             return False
         # A form is open (a dialog, or a contact being edited in place): its keys are for typing.
         busy = isinstance(self.screen, ModalScreen) or getattr(self.screen, "editing", False)

@@ -218,6 +218,8 @@ def _found_in(run, db: Path, words: str) -> list[tuple[str, str, str]]:
         ("DROP TRIGGER trg_search_interactions_insert", "1 of its 22 triggers missing (trg_search_interactions_insert)"),
         ("DELETE FROM search_contacts WHERE rowid = 2", "search_contacts: 1 rows not indexed, 0 indexed that are gone"),
         ("DROP TABLE search_notes", "the search table search_notes missing"),
+        ("INSERT INTO search_promises (rowid, text) VALUES (99, 'a promise that is gone')",
+         "search_promises: 0 rows not indexed, 1 indexed that are gone"),
         ("INSERT INTO search_interactions (search_interactions) VALUES ('delete-all')",
          "search_interactions: 2 rows not indexed, 0 indexed that are gone"),
     ],

@@ -108,13 +108,17 @@ def problems(conn: sqlite3.Connection) -> list[str]:
             f"{len(missing_triggers)} of its {len(d.TRIGGERS)} triggers missing ({', '.join(missing_triggers[:3])}{more})"
         )
     try:
-        expected = {"search_contacts": "SELECT id FROM contacts"}
-        expected.update(
-            {fts: f"SELECT id FROM {table} WHERE {column} != ''" for fts, (table, column) in d.EXTERNAL.items()}
-        )
-        for fts, rows in expected.items():
-            stale = conn.execute(f"SELECT count(*) FROM (SELECT id FROM {fts}_docsize EXCEPT {rows})").fetchone()[0]
-            lacking = conn.execute(f"SELECT count(*) FROM ({rows} EXCEPT SELECT id FROM {fts}_docsize)").fetchone()[0]
+        expected = {"search_contacts": ("contacts", "1")}
+        expected.update({fts: (table, f"{column} != ''") for fts, (table, column) in d.EXTERNAL.items()})
+        for fts, (table, indexed) in expected.items():
+            lacking = conn.execute(
+                f"SELECT count(*) FROM {table} t WHERE {indexed} "
+                f"AND NOT EXISTS (SELECT 1 FROM {fts}_docsize d WHERE d.id = t.id)"
+            ).fetchone()[0]
+            stale = conn.execute(
+                f"SELECT count(*) FROM {fts}_docsize d "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = d.id AND {indexed})"
+            ).fetchone()[0]
             if stale or lacking:
                 found.append(f"{fts}: {lacking} rows not indexed, {stale} indexed that are gone")
         # Reading the index itself: a damaged one fails here (a search would too).

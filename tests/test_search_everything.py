@@ -268,3 +268,15 @@ def test_one_core_function_gives_both_faces_the_same_results(book, session):
     assert [(h.label, h.contact, h.context) for h in hits] == found(book, "lovelace")
     assert [matched for h in hits for text, matched in h.pieces if matched] == [True, True, True]
     assert service.find(session, "  ") == []
+
+
+def test_a_backup_copy_opened_in_place_of_the_book_finds_the_same(book, tmp_path):
+    copy = tmp_path / "copy.db"
+    ok(book("backup", str(copy)))
+    ok(book("log", "1", "--channel", "call", "--notes", "Written after the backup"))
+    assert found(book, "written")  # in the book, not in the copy
+    assert _found_in(book, copy, "written") == []
+    for words in ("lovelace", "engine", "annabella", "moth"):
+        assert _found_in(book, copy, words) == found(book, words)
+    doctor = book("--db", str(copy), "doctor", "--json").json()
+    assert [(f["check"], f["ok"]) for f in doctor["findings"] if f["check"] == "search"] == [("search", True)]

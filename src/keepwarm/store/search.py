@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 from .search_index import KINDS
 
 #: Each kind ranks at most this many of its matches: the most recently written.
-CANDIDATES = 1000
+CANDIDATES = 300
 #: Marks around each matched term in a snippet; `split_snippet` takes them out again.
 START, END = "\ue000", "\ue001"
 ELLIPSIS = "…"

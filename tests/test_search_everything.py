@@ -273,10 +273,10 @@ def test_one_core_function_gives_both_faces_the_same_results(book, session):
 def test_a_backup_copy_opened_in_place_of_the_book_finds_the_same(book, tmp_path):
     copy = tmp_path / "copy.db"
     ok(book("backup", str(copy)))
+    before = {words: found(book, words) for words in ("lovelace", "engine", "annabella", "moth")}
     ok(book("log", "1", "--channel", "call", "--notes", "Written after the backup"))
     assert found(book, "written")  # in the book, not in the copy
     assert _found_in(book, copy, "written") == []
-    for words in ("lovelace", "engine", "annabella", "moth"):
-        assert _found_in(book, copy, words) == found(book, words)
+    assert {words: _found_in(book, copy, words) for words in before} == before
     doctor = book("--db", str(copy), "doctor", "--json").json()
     assert [(f["check"], f["ok"]) for f in doctor["findings"] if f["check"] == "search"] == [("search", True)]

@@ -77,7 +77,10 @@ def search(
     for kind in kinds:
         weigh = kind == "contacts" or not first_letter
         ranked += [(score, kind, rowid, snippet) for rowid, score, snippet in _ranked(conn, kind, query, limit, weigh)]
-    ranked.sort(key=lambda hit: (hit[0], hit[1] != "contacts"))  # stable: a kind's own order among equals
+    # Contacts first: bm25 scores of different tables are not on one scale (a word in one touch of three outweighs a
+    # name in a small book), and a person is what is looked for most. Then the texts, merged by score; stable, so a
+    # kind's own order stays among equals.
+    ranked.sort(key=lambda hit: (hit[1] != "contacts", hit[0]))
     ranked = ranked[:limit]
     owners = {}
     for kind in KINDS:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from . import search_index
 from .search_index import KINDS
 
 #: Each kind ranks at most this many of its matches: the most recently written.
@@ -41,6 +42,10 @@ _CONTENT = {
 }
 
 
+#: Greek and Cyrillic accents taken off what is typed, as the index has them off (migration 0013's `folded`).
+_PLAIN = str.maketrans(search_index.definitions().ACCENTED, search_index.definitions().PLAIN)
+
+
 @dataclass(frozen=True)
 class Hit:
     kind: str  # contacts, interactions, promises or notes
@@ -54,7 +59,7 @@ class Hit:
 
 def match_expression(text: str, *, prefix: bool = True) -> str | None:
     """What the user typed as an FTS5 query of quoted words (the last a prefix); None when it has no word."""
-    words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
+    words = [w.translate(_PLAIN) for w in text.split() if any(ch.isalnum() for ch in w)]
     if not words:
         return None
     phrases = ['"' + w.replace('"', '""') + '"' for w in words]

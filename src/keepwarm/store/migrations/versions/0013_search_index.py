@@ -1,7 +1,9 @@
 """Search everything: SQLite FTS5 indexes over contacts, touches' notes, promises and notes on people.
 
 Four FTS5 tables, all with the unicode61 tokenizer and `remove_diacritics 2`,
-so that "zoe" finds "Zoë", "muller" "Müller" and "москва" "МОСКВА":
+so that "zoe" finds "Zoë", "muller" "Müller" and "москва" "МОСКВА"; Greek and
+Cyrillic accents, which it keeps, are replaced before the text is indexed
+(`folded`), so that "ηλεκτρα" finds "Ηλέκτρα" too:
 
 - `search_contacts` keeps its own copy of each contact's searchable text (name,
   title, role, account, e-mails, phones, tags, interests, notes and the rest).
@@ -28,8 +30,6 @@ Revision ID: 0013
 Revises: 0012
 """
 
-from alembic import op
-
 revision = "0013"
 down_revision = "0012"
 branch_labels = None
@@ -41,6 +41,23 @@ TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'"
 
 #: search_contacts' columns, in order (the weights of `store/search.py` follow it).
 CONTACT_COLUMNS = ("name", "title", "role", "account", "emails", "phones", "tags", "interests", "notes", "more")
+
+#: Greek letters with tonos or dialytika and Cyrillic ё, each beside its letter without: unicode61's
+#: `remove_diacritics` takes the accents off Latin letters only, so "ηλεκτρα" would not find Ηλέκτρα. The text is
+#: indexed with these replaced (`folded`), and `store/search.py` replaces them in what is typed. (Twenty: SQLite's
+#: parser takes some twenty-five nested calls; й, ї and ў are letters of their own to those who write them.)
+ACCENTED = "άέήίόύώΆΈΉΊΌΎΏϊϋΐΰёЁ"
+PLAIN = "αεηιουωΑΕΗΙΟΥΩιυιυеЕ"
+
+
+def folded(expr: str) -> str:
+    """`expr` with the ACCENTED letters replaced; only text that is not all ASCII is looked at (a byte count
+    above the character count), so a million English notes cost one comparison each."""
+    inner = expr
+    for accented, plain in zip(ACCENTED, PLAIN, strict=True):
+        inner = f"replace({inner}, '{accented}', '{plain}')"
+    return f"CASE WHEN length(CAST({expr} AS BLOB)) > length({expr}) THEN {inner} ELSE {expr} END"
+
 
 #: Contacts' JSON lists searched in the last column, `more`.
 MORE = ("c.motivations", "c.addresses", "c.urls")
@@ -78,9 +95,12 @@ def _digits(column: str) -> str:
 
 
 def contact_documents(where: str) -> str:
-    """An INSERT of the searchable text of the contacts `where` selects (`c` is contacts, `a` accounts)."""
+    """An INSERT of the searchable text of the contacts `where` selects (`c` is contacts, `a` accounts).
+
+    The text is gathered in a subquery and folded outside it: nested in one expression, the folding and the
+    gathering were too deep for SQLite's parser inside a trigger.
+    """
     values = (
-        "c.id",
         "c.name",
         "c.title",
         "replace(coalesce(c.role, ''), '_', ' ')",
@@ -92,9 +112,12 @@ def contact_documents(where: str) -> str:
         "c.notes",
         " || ' ' || ".join(f"coalesce({part}, '')" for part in (*map(_list, MORE), "c.best_time")),
     )
+    gathered = ", ".join(f"{value} AS {column}" for value, column in zip(values, CONTACT_COLUMNS, strict=True))
     return (
-        f"INSERT INTO search_contacts (rowid, {', '.join(CONTACT_COLUMNS)}) SELECT {', '.join(values)} "
-        f"FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE {where};"
+        f"INSERT INTO search_contacts (rowid, {', '.join(CONTACT_COLUMNS)}) "
+        f"SELECT id, {', '.join(folded(column) for column in CONTACT_COLUMNS)} "
+        f"FROM (SELECT c.id AS id, {gathered} FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
+        f"WHERE {where});"
     )
 
 
@@ -104,22 +127,22 @@ def _refresh(contact: str) -> str:
 
 def external_insert(fts: str, row: str = "NEW") -> str:
     table, column = EXTERNAL[fts]
-    return f"INSERT INTO {fts} (rowid, {column}) SELECT {row}.id, {row}.{column} WHERE {row}.{column} != '';"
+    text = folded(f"{row}.{column}")
+    return f"INSERT INTO {fts} (rowid, {column}) SELECT {row}.id, {text} WHERE {row}.{column} != '';"
 
 
 def external_delete(fts: str, row: str = "OLD") -> str:
+    """A row's words taken out: FTS5 needs the text they were indexed from, folded as it was."""
     table, column = EXTERNAL[fts]
-    return (
-        f"INSERT INTO {fts} ({fts}, rowid, {column}) SELECT 'delete', {row}.id, {row}.{column} "
-        f"WHERE {row}.{column} != '';"
-    )
+    text = folded(f"{row}.{column}")
+    return f"INSERT INTO {fts} ({fts}, rowid, {column}) SELECT 'delete', {row}.id, {text} WHERE {row}.{column} != '';"
 
 
 def external_fill(fts: str, after: str = "0") -> str:
     """Every row of the content table with an id above `after` indexed, in one statement."""
     table, column = EXTERNAL[fts]
     return (
-        f"INSERT INTO {fts} (rowid, {column}) SELECT id, {column} FROM {table} "
+        f"INSERT INTO {fts} (rowid, {column}) SELECT id, {folded(column)} FROM {table} "
         f"WHERE id > {after} AND {column} != '' ORDER BY id"
     )
 
@@ -182,6 +205,8 @@ def fill() -> list[str]:
 
 
 def upgrade() -> None:
+    from alembic import op  # here, not at the top: a search reads ACCENTED from this module without Alembic
+
     for sql in TABLES.values():
         op.execute(sql)
     for sql in fill():
@@ -191,6 +216,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    from alembic import op
+
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     for name in TABLES:

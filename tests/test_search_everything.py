@@ -251,6 +251,17 @@ def test_the_doctor_finds_a_damaged_index_and_rebuilds_it(book, db_path, damage,
     assert found(book, "punched") == [("touch", "Charles Babbage", "Punched cards again")]
 
 
+def test_a_search_without_its_index_says_how_to_make_it_again(book, db_path):
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TABLE search_interactions")
+    result = book("search", "moth")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("keepwarm: the search index cannot be read (no such table: search_interactions)")
+    assert result.stderr.rstrip().endswith("`keepwarm doctor --rebuild-search` makes it again")
+    assert book("doctor", "--rebuild-search").stdout.startswith("Rebuilt the search index.\n")
+    assert found(book, "moth") == [("touch", "Grace Hopper", "Debugging the moth story.")]
+
+
 def test_an_older_book_is_indexed_by_its_upgrade(home, tmp_path, run):
     old = tmp_path / "old.db"
     shutil.copy(Path(__file__).parent / "fixtures_db" / "schema_0012.db", old)

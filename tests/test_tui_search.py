@@ -89,6 +89,25 @@ async def test_a_promise_or_a_touch_opens_its_contact_and_escape_closes(session)
 
 
 @sync
+async def test_an_index_that_cannot_be_read_is_said_in_the_dialog(session):
+    use_test_rules(session)
+    build_history(session)
+    with session.store.write() as conn:
+        conn.exec_driver_sql("DROP TABLE search_contacts")
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await type_text(pilot, "ada")
+        count = app.screen.query_one("#search-count", Label)
+        await settle_until(pilot, lambda: "cannot be read" in str(count.content))
+        assert str(count.content) == ("the search index cannot be read (no such table: search_contacts); "
+                                      "`keepwarm doctor --rebuild-search` makes it again")
+        assert _lines(app.screen) == []
+
+
+@sync
 async def test_hostile_text_is_shown_visibly(session):
     use_test_rules(session)
     ids = build_history(session)

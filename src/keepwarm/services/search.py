@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DatabaseError
+
 from ..errors import UserError
 from ..home.session import Session
 from ..store import search as index
@@ -76,8 +78,13 @@ def find(session: Session, text: str, *, kinds: Iterable[str] | None = None, lim
     if not 0 < limit <= MAX_LIMIT:
         raise UserError(f"--limit: {limit} (expected 1 to {MAX_LIMIT})")
     chosen = check_kinds(kinds)
-    with session.store.read() as conn:
-        hits = index.search(conn, text, kinds=chosen, limit=limit)
+    try:
+        with session.store.read() as conn:
+            hits = index.search(conn, text, kinds=chosen, limit=limit)
+    except DatabaseError as exc:  # the index dropped or damaged by hand: say how to make it again
+        raise UserError(
+            f"the search index cannot be read ({exc.orig}); `keepwarm doctor --rebuild-search` makes it again"
+        ) from None
     tz = session.tz
     return [
         Found(

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from ...errors import UserError
 from ...services.search import Found, find
 from ...text.wording import plural
 from ..keys import TypingWhenShown
@@ -75,13 +76,21 @@ class SearchScreen(TypingWhenShown, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="search")
     def look_up(self, text: str) -> None:
-        found = find(self.app.session, text, limit=SHOWN) if text.strip() else []
+        try:
+            found: list[Found] | str = find(self.app.session, text, limit=SHOWN) if text.strip() else []
+        except UserError as exc:  # an index that cannot be read: said in the dialog, with the fix
+            found = exc.message
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, text, found)
 
-    def _show(self, text: str, found: list[Found]) -> None:
+    def _show(self, text: str, found: list[Found] | str) -> None:
         if text != self.query_one("#search-text", Input).value:
             return  # a later keystroke's results are on their way
+        if isinstance(found, str):
+            self.results = []
+            self.query_one("#search-results", PickList).clear_options()
+            self.query_one("#search-count", Label).update(found)
+            return
         self.results = found
         results = self.query_one("#search-results", PickList)
         results.clear_options()

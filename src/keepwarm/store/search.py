@@ -3,13 +3,15 @@
 What the user types is never FTS5 syntax: each word becomes a quoted phrase
 (so `"`, `*`, `AND`, `NEAR(`, `-` and `:` are text, and no query can fail to
 parse), every word must match, and the last one matches as a prefix while it is
-being typed. The tokenizer folds case and accents in every script.
+being typed. The tokenizer folds case in every script and the accents of Latin
+letters; Greek and Cyrillic accents are taken off by migration 0013 before the
+text is indexed, and here from what is typed.
 
 Each kind is ranked by bm25. A prefix of one or two letters can match most of a
 million touches (or every contact), and ranking them all costs a scan of them
 all, so each kind ranks the `CANDIDATES` most recently written rows that match
-(every match, when there are fewer). The match is shown in
-context by `snippet()`, between the `START` and `END` marks.
+(every match, when there are fewer), and contacts come first. The match is
+shown in context by `snippet()`, between the `START` and `END` marks.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ SNIPPET_WORDS = 12
 #: tags, interests, notes, more): a name that matches counts most.
 CONTACT_WEIGHTS = (10.0, 3.0, 2.0, 4.0, 4.0, 3.0, 3.0, 2.0, 1.0, 1.0)
 
-#: kind -> (content table, the date column shown, the column holding the contact).
+#: kind -> (content table, the date column shown); each row's contact is in its `contact_id`.
 _CONTENT = {
     "interactions": ("interactions", "at"),
     "promises": ("commitments", "due"),

@@ -30,6 +30,7 @@ MEASURES = [
     ("agenda_rebuilt", 0.4),
     ("detail", 0.2),
     ("search", 1.0),
+    ("find", 1.0),
     ("tui", 1.0),
     ("ics", 1.0),
     ("vcard", 0.2),

@@ -265,6 +265,34 @@ def search(db: Path, repeat: int, _started: float) -> dict:
     return {"times": times, "matches": dict(zip(KEYSTROKES, shown))}
 
 
+#: What a person types into `/` (search everything), a keystroke at a time: a name, words of touches' notes (one
+#: letter matches most of a million), two words.
+FIND_TYPED = ("lovela", "roadm", "the", "asked ab", "person12")
+
+
+def find(db: Path, repeat: int, _started: float) -> dict:
+    """One keystroke in the app's search everything: `services.search.find`, as its worker calls it."""
+    from keepwarm.services import search as searching
+    from keepwarm.tui.screens.search import SHOWN
+
+    session = _session(db)
+    fragments = [typed[:n] for typed in FIND_TYPED for n in range(1, len(typed) + 1)]
+    searching.find(session, "warm up")  # the first query reads the index's pages; the app's first one too
+    times, shown = [], {}
+    for _ in range(repeat):
+        for fragment in fragments:
+            t0 = time.perf_counter()
+            found = searching.find(session, fragment, limit=SHOWN)
+            times.append(time.perf_counter() - t0)
+            shown[fragment] = len(found)
+    slowest = max(range(len(fragments)), key=lambda n: max(times[n :: len(fragments)]))
+    return {
+        "times": times,
+        "matches": shown,
+        "slowest": {"typed": fragments[slowest], "max_s": max(times[slowest :: len(fragments)])},
+    }
+
+
 def tui(db: Path, repeat: int, started: float) -> dict:
     """Process start (imports included) to the agenda painted, headless. One run per process.
 

@@ -14,6 +14,7 @@ LABELS = {
     "agenda_rebuilt": "agenda after restore/import",
     "detail": "one contact's detail",
     "search": "search, per keystroke",
+    "find": "search all, per keystroke",  # `/` in the app, `keepwarm search` (issue 20)
     "tui": "TUI start to painted",
     "tui_advice": "TUI start to row's advice",  # the same starts, until the highlighted row's advice is shown
     "tui_fresh": "TUI start to fresh agenda",  # the same starts, until the engine's rows replace the stored ones
@@ -67,6 +68,7 @@ TARGETS = {
     "agenda_rebuilt": 3.0,
     "detail": 0.050,
     "search": 0.030,
+    "find": 0.030,
     "tui": 1.5,
     "ics": 2.0,
     "vcard": 10.0,

@@ -48,6 +48,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "promise": (("activity",), "Commitments: what you promised them, and what they promised you."),
     "restore": (("io",), "Load a JSON backup into an empty database (see `keepwarm export json`)."),
     "rules": (("engine",), "Check, show and copy the rule packs (TOML)."),
+    "search": (
+        ("search",),
+        "Find contacts by any field, and touches, promises and notes by their text, best match first.",
+    ),
     "source": (("sources",), "Mail and calendars to read touches from: add, list and remove them."),
     "sync": (("sources",), "Read new mail and meetings from your sources into touches."),
     "unlink": (("links",), "Forget the links between two contacts (of one kind, with --as)."),

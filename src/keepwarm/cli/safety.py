@@ -53,12 +53,25 @@ def _label(finding) -> str:
 
 @cli.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option(
+    "--rebuild-search",
+    is_flag=True,
+    help="Make the search index again from the book first (the fix when the check finds it out of step).",
+)
 @pass_session
-def doctor_command(session: Session, as_json: bool) -> None:
+def doctor_command(session: Session, as_json: bool, rebuild_search: bool) -> None:
     """Check the database (integrity, schema version), file permissions, rules and plugins; say how to fix each problem.
 
-    Lists contacts who may be one person, with the command that merges them. Changes nothing. Exits 1 when it finds a problem (contacts who may be one person are not counted as one).
+    Lists contacts who may be one person, with the command that merges them. Changes nothing (but the search
+    index, with --rebuild-search). Exits 1 when it finds a problem (contacts who may be one person are not
+    counted as one).
     """
+    if rebuild_search:
+        from ..services.search import rebuild_index  # lazy: only this flag writes
+
+        rebuild_index(session)
+        if not as_json:
+            click.echo("Rebuilt the search index.\n")
     try:
         safe_mode = session.safe_mode
     except UserError:

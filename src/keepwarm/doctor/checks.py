@@ -28,6 +28,7 @@ from ..text.wording import plural
 from .duplicates import check_duplicates
 from .findings import Finding, Report
 from .followups import check_followups
+from .search import check_search
 
 
 def _mode(path: Path) -> int:
@@ -382,6 +383,7 @@ def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -
     report.findings += check_plugin_folder()
     report.findings += check_leftovers(db_path, backup_dir)
     report.findings += check_duplicates(db_path)
+    report.findings += check_search(db_path)
     plugin_findings, host = check_rules_and_plugins(safe_mode)
     report.findings += plugin_findings
     report.findings += check_followups(db_path, host)

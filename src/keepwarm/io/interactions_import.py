@@ -34,6 +34,7 @@ from sqlalchemy import Connection, func, select
 from ..errors import UserError
 from ..model import Channel, Interaction
 from ..model.enums import normalize_word
+from ..store import search_index
 from ..store.schema import contact_emails, contacts, interactions
 from ..text import dates
 from ..text.controls import fold, visible
@@ -455,11 +456,13 @@ def plan(
         picked = ", ".join(
             (f"{next_id - 1} + row_number() OVER (ORDER BY {IN_KEY_ORDER})", *STAGED[:-2], "NULL", "?", "NULL", "NULL")
         )
-        db.execute(
-            f'INSERT INTO main.interactions ({", ".join(columns)}) SELECT {picked} FROM temp."{STAGE}" s '
-            f'WHERE NOT EXISTS (SELECT 1 FROM temp."{MARKS}" m WHERE m.line = s.line) ORDER BY {IN_KEY_ORDER}',
-            (_stored_at(now),),
-        )
+        # The new touches indexed for search in one statement after, not by a trigger a row.
+        with search_index.deferred_inserts(conn, "interactions"):
+            db.execute(
+                f'INSERT INTO main.interactions ({", ".join(columns)}) SELECT {picked} FROM temp."{STAGE}" s '
+                f'WHERE NOT EXISTS (SELECT 1 FROM temp."{MARKS}" m WHERE m.line = s.line) ORDER BY {IN_KEY_ORDER}',
+                (_stored_at(now),),
+            )
         for fields, rows in changes.items():
             sets = ", ".join(f"{k} = ?" for k in fields)
             db.executemany(f"UPDATE main.interactions SET {sets} WHERE id = ?", rows)

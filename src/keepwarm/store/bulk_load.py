@@ -8,7 +8,8 @@ the end, an index is one sort and the totals one grouped query.
 
 The indexes and triggers are dropped and created again from their own SQL as
 the database holds it, so they come back exactly as they were; the totals are
-rebuilt with the query migration 0004 filled them with. SQLite's DDL is
+rebuilt with the query migration 0004 filled them with, and the rows written
+are indexed for search (migration 0013) in one statement. SQLite's DDL is
 transactional: used inside the write transaction, a refusal half-way rolls
 the drops back too, and the database is exactly as before.
 """
@@ -20,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection
+
+from . import search_index
 
 #: Page cache while loading (KiB, as SQLite counts a negative cache_size): the index builds sort in it.
 CACHE_KIB = 64 * 1024
@@ -39,6 +42,8 @@ def deferred_upkeep(conn: Connection, table: str) -> Iterator[None]:
         "AND sql IS NOT NULL ORDER BY type, name",
         (table,),
     ).all()
+    searched = any(kind == "trigger" and name.startswith("trg_search_") for kind, name, _sql in held)
+    after = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').scalar_one() if searched else 0
     cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size = {-CACHE_KIB}")
     try:
@@ -51,6 +56,8 @@ def deferred_upkeep(conn: Connection, table: str) -> Iterator[None]:
         if table == "interactions" and any(kind == "trigger" for kind, _n, _s in held):
             conn.exec_driver_sql("DELETE FROM contact_totals")
             conn.exec_driver_sql(_totals_query())
+        if searched:  # the rows written indexed for search in one statement (store/search_index.py)
+            search_index.catch_up(conn, table, after)
         for kind, _name, sql in held:
             if kind == "trigger":
                 conn.exec_driver_sql(sql)

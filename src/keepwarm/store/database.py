@@ -215,10 +215,16 @@ class Store:
     def is_empty(self) -> bool:
         """Whether no table holds a row (the schema's own version aside)."""
         with self.read() as conn:
+            tables = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all()
+            # Ordinary tables only: the search index's (migration 0013) are virtual, over shadow tables
+            # (named after them) that hold rows of their own when the book is empty.
+            virtual = tuple(f"{name}_" for name, sql in tables if (sql or "").startswith("CREATE VIRTUAL TABLE"))
             names = [
-                row[0]
-                for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-                if row[0] != "alembic_version" and not row[0].startswith("sqlite_")
+                name
+                for name, sql in tables
+                if name != "alembic_version"
+                and not name.startswith(("sqlite_", *virtual))
+                and not (sql or "").startswith("CREATE VIRTUAL TABLE")
             ]
             return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in names)
 

@@ -107,7 +107,14 @@ class KeepwarmApp(Syncing, App[None]):
     BINDINGS = [
         Binding("l", "log", "Log", id="app.log"),
         Binding("a", "add_contact", "Add", id="app.add"),
-        Binding("slash", "search", "Find", id="app.search", key_display="/", tooltip="Search contacts"),
+        Binding(
+            "slash",
+            "search",
+            "Find",
+            id="app.search",
+            key_display="/",
+            tooltip="Search everything: contacts, touches, promises and notes",
+        ),
         Binding("question_mark", "help", "Keys", id="app.help", key_display="?"),
         Binding("b", "own_book", "My book", id="app.own_book", tooltip="Leave the demo book for your own"),
         Binding("y", "sync", "Sync", id="app.sync", show=False, tooltip="Read your mail and calendar sources"),
@@ -220,11 +227,26 @@ class KeepwarmApp(Syncing, App[None]):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "own_book" and self.demo_home is None:
             return False
-        if _showing(self.screen, "screens.welcome", "WelcomeScreen") and action in ("goto", "log", "search"):
+        if _showing(self.screen, "screens.welcome", "WelcomeScreen") and action in (
+            "goto",
+            "log",
+            "search",
+            "filter_contacts",
+        ):
             return False
         # A form is open (a dialog, or a contact being edited in place): its keys are for typing.
         busy = isinstance(self.screen, ModalScreen) or getattr(self.screen, "editing", False)
-        if busy and action in ("goto", "log", "search", "add_contact", "quit", "own_book", "sync", "unknown_people"):
+        if busy and action in (
+            "goto",
+            "log",
+            "search",
+            "filter_contacts",
+            "add_contact",
+            "quit",
+            "own_book",
+            "sync",
+            "unknown_people",
+        ):
             return False
         return True
 
@@ -242,7 +264,13 @@ class KeepwarmApp(Syncing, App[None]):
     async def action_goto(self, mode: str) -> None:
         await self.goto(mode)
 
-    async def action_search(self) -> None:
+    def action_search(self) -> None:
+        """Search everything (`/`), over the screen shown."""
+        if not _showing(self.screen, "screens.search", "SearchScreen"):
+            self.push_screen(_loaded("screens.search", "SearchScreen")())
+
+    async def action_filter_contacts(self) -> None:
+        """The contacts screen with its own filter box focused (ctrl+f there)."""
         await self.goto("contacts")
         screen = self.screen
         if _showing(screen, "screens.contacts", "ContactsScreen"):

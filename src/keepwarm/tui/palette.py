@@ -66,7 +66,8 @@ class KeepwarmCommands(Provider):
                 app.action_assess,
             ),
             ("Add a contact", "a new person (a)", app.action_add_contact),
-            ("Search contacts", "jump to the search box (/)", app.action_search),
+            ("Search everything", "contacts, touches, promises and notes, as you type (/)", app.action_search),
+            ("Filter contacts", "the contacts screen's own filter box (ctrl+f there)", app.action_filter_contacts),
             ("Reload rules and plugins", "after editing your TOML", app.reload_rules),
             ("Sync mail and calendars", "read your sources into touches (y)", app.action_sync),
             (

@@ -56,6 +56,7 @@ class ContactsScreen(DataScreen):
         Binding("s", "sort", "Sort", id="contacts.sort"),
         Binding("S", "reverse", "Reverse", id="contacts.reverse"),
         Binding("f", "filters", "Filters", id="contacts.filters"),
+        Binding("ctrl+f", "focus_search", "Filter by name", id="contacts.filter_text", show=False),
         Binding("escape", "clear", "Clear", id="contacts.clear"),
         Binding("r", "refresh", "Refresh", id="contacts.refresh", show=False),
     ]
@@ -250,6 +251,9 @@ class ContactsScreen(DataScreen):
     def action_reverse(self) -> None:
         self.descending = not self.descending
         self.apply()
+
+    def action_focus_search(self) -> None:
+        self.focus_search()
 
     def action_filters(self) -> None:
         self.query_one("#filter-account", Select).focus()

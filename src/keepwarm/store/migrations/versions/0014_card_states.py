@@ -7,14 +7,14 @@ the card waits for the user (a conflict, a deletion on either side, a contact ke
 No rule reads it: no trigger marks the engine.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -89,7 +89,7 @@ async def test_u_takes_back_a_logged_touch_and_says_so_then_there_is_nothing_to_
         assert after["contact_totals"] == before["contact_totals"]
         await pilot.press("u")
         await settle(pilot)
-        assert _said(app)[-1] == "Nothing to undo: no change was made in this session."
+        assert _said(app)[-1] == "Nothing left to undo: every change of this session is undone."
 
 
 @sync

@@ -91,7 +91,7 @@ def test_changes_are_taken_back_last_first_and_then_there_is_nothing(session):
     assert _rows(session)["interactions"] == second["interactions"]
     assert journal.undo(session) == "noted on Ada"
     assert _rows(session)["contact_notes"] == first["contact_notes"]
-    with pytest.raises(UserError, match="Nothing to undo"):
+    with pytest.raises(UserError, match="^Nothing left to undo: every change of this session is undone.$"):
         journal.undo(session)
 
 

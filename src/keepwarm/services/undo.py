@@ -60,9 +60,16 @@ class Journal:
 
     def __init__(self) -> None:
         self._steps: list[Step] = []
+        self._undone = 0
 
     def __len__(self) -> int:
         return len(self._steps)
+
+    def nothing_left(self) -> str:
+        """What `u` says with nothing on the journal: none made, or every one taken back already."""
+        if self._undone:
+            return "Nothing left to undo: every change of this session is undone."
+        return "Nothing to undo: no change was made in this session."
 
     def record(
         self,
@@ -94,11 +101,12 @@ class Journal:
     def undo(self, session: Session) -> str:
         """Take back the last change; what it was. Nothing left: a UserError saying so."""
         if not self._steps:
-            raise UserError("Nothing to undo: no change was made in this session (or every one was undone).")
+            raise UserError(self.nothing_left())
         step = self._steps[-1]
         with session.store.write() as conn:
             rows_store.bring_back(conn, step.before)
         self._steps.pop()
+        self._undone += 1
         _reschedule(session, [cid for cid in step.before.contact_ids if _exists(session, cid)])
         return undone(step.what)
 

@@ -329,7 +329,7 @@ class KeepwarmApp(Syncing, App[None]):
         if getattr(self.screen, "editing", False):  # a form open in place (a contact's edit): u is for typing
             return
         if not self.can_undo():
-            self.notify("Nothing to undo: no change was made in this session.", severity="warning")
+            self.notify(self.journal.nothing_left(), severity="warning")
             return
         self._write_undo()
 

@@ -16,7 +16,8 @@ import datetime as dt
 from tui_support import build_history, use_test_rules
 
 from keepwarm.services import actions, devdata
-from keepwarm.engine import conclusions, daily
+from keepwarm.engine import conclusions
+from keepwarm.plan import daily
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.model import Assessment, Contact, FollowUp

@@ -60,7 +60,7 @@ def when(
 ) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime, int]:
     """Where a follow-up's entry stands (start, end) and how many days late it is: what orders a
     calendar, known without the entry's notes (see `followup_entry`). `planned`: a later day the
-    daily plan moved it to (engine/daily.py), where it stands all day."""
+    daily plan moved it to (plan/daily.py), where it stands all day."""
     day = effective_due(followup)
     active = _status(followup, kind) in ACTIVE.values()
     late = (today - day).days if today is not None and day < today and active else 0

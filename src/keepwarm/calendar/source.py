@@ -26,10 +26,10 @@ from dataclasses import dataclass, field, replace
 from itertools import count, islice
 from typing import NamedTuple, TypeVar
 
-from ..engine import daily
 from ..errors import NotFound
 from ..home.session import Session
 from ..model import Contact, FollowUp, stored_id
+from ..plan import daily
 from ..store import contacts as people
 from ..store import followups as plans
 from ..store import snapshots
@@ -153,7 +153,7 @@ class Source:
         self.slots = by_kind
 
     def _plan(self, until: dt.date) -> dict[int, tuple[dt.date | None, str | None]]:
-        """The agenda's daily plan up to the horizon (engine/daily.py over the stored rows), so that the
+        """The agenda's daily plan up to the horizon (plan/daily.py over the stored rows), so that the
         calendar shows each day what the agenda shows: nothing when no run stored results."""
         session = self.session
         if session.settings.agenda.capacity <= 0:

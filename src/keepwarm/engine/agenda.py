@@ -28,8 +28,8 @@ from ..home.session import Session
 from ..hosting.host import PluginProblem
 from ..hosting.runtime import Runtime
 from ..model import FollowUp
+from ..plan import daily
 from ..store import snapshots
-from . import daily
 from .advisor import Advisor
 from .evaluate import Evaluation, collector_paused, refresh
 from .health import Health, HealthTerm
@@ -134,7 +134,7 @@ class AgendaItem:
 
     @property
     def bucket(self) -> str:
-        """Where the daily plan puts it (engine/daily.py): "overdue" and "today" are today's list,
+        """Where the daily plan puts it (plan/daily.py): "overdue" and "today" are today's list,
         "upcoming" a later day of the window, "later" beyond it."""
         return self._row["bucket"]
 
@@ -284,7 +284,7 @@ def contact_advice(session: Session, contact_id: int) -> tuple[dict, list[str]]:
 
 
 def build_agenda(session: Session, *, on: dt.date | None = None, days: int = 7, advice: bool = True) -> Agenda:
-    """Items due on or before `on + days`, planned day by day (engine/daily.py: today's best few first, then
+    """Items due on or before `on + days`, planned day by day (plan/daily.py: today's best few first, then
     the days after, then "later"), most urgent first within a day; `on` defaults to today.
 
     With `advice`, every item's tips and suggestions are worked out now; without, each on first use.

@@ -64,7 +64,7 @@ DEFAULT_CAPACITY = 5
 
 
 class AgendaSettings(BaseModel):
-    """How much of the agenda is today's list (engine/daily.py)."""
+    """How much of the agenda is today's list (plan/daily.py)."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 

@@ -1,7 +1,7 @@
 """Today's short list, for reading outside the app: who, why, and one thing to do each (`keepwarm digest`).
 
 It is the agenda's list, not one of its own: `build_agenda` over today (days=0),
-the items the daily plan gives today (engine/daily.py: at most the daily capacity,
+the items the daily plan gives today (plan/daily.py: at most the daily capacity,
 promises never moved) in the agenda's order, advice worked out for those alone; what
 waits for later is counted, not listed. What it
 holds is plain text, made safe once here for every place it goes (a terminal, a

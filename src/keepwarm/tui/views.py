@@ -171,7 +171,7 @@ class AgendaRow:
     health: Health
     warnings: tuple[Warning, ...] | None = None
     advice: Advice | None = None
-    #: The day the daily plan gives it (engine/daily.py; None: later), and why it is not its own day.
+    #: The day the daily plan gives it (plan/daily.py; None: later), and why it is not its own day.
     planned: str | None = None
     plan_note: str | None = None
 

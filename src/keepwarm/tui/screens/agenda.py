@@ -48,6 +48,7 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...model import stored_id
+from ...plan import daily
 from ...store import snapshots
 from ...text.wording import nothing_due, plural
 from ..cells import cut_cell, give_way
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
 SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"), ("later", "Later"))
 _BUCKETS = {title: bucket for bucket, title in SECTIONS}
 WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": "", "later": "dim"}
-#: The row under the "Later" title while its items are folded away (`l` lists them).
+#: The row under the "Later" title while its items are folded away (`w` lists them).
 FOLDED = "folded"
 COLUMNS = ("when", "who", "health", "why", "do")
 #: When the row is wider than the pane, the columns that give way, in turn, and how narrow each may get:
@@ -125,7 +126,7 @@ def is_item(row: Row) -> bool:
 def _list_rows(data: AgendaData, *, later: bool = False) -> tuple[list[Row], dict[str, int]]:
     """The list's rows, section by section with a gap between, and how many items each section has.
 
-    What the daily plan leaves for later stays folded under its title unless `later` (`l` unfolds it):
+    What the daily plan leaves for later stays folded under its title unless `later` (`w` unfolds it):
     reachable, not shouting."""
     rows: list[Row] = []
     counts = {}
@@ -176,7 +177,7 @@ class AgendaScreen(DataScreen):
         ),
         Binding("r", "refresh", "Refresh", id="agenda.refresh", show=False),
         Binding(
-            "l",
+            "w",
             "toggle_later",
             "Later",
             id="agenda.later",
@@ -210,7 +211,7 @@ class AgendaScreen(DataScreen):
         self._natural: list[int] = [0] * len(COLUMNS)
         self._widths: list[int] = []
         self._fitted_to = 0
-        #: Whether the "Later" section is unfolded (`l`).
+        #: Whether the "Later" section is unfolded (`w`).
         self.later_shown = False
 
     def compose(self) -> ComposeResult:
@@ -261,8 +262,6 @@ class AgendaScreen(DataScreen):
 
                 empty = is_empty(session)
             if stored is not None:  # the rows' views made here, off the UI thread
-                from ...engine import daily  # the plan alone: no engine run, no plugins
-
                 stored = daily.planned(stored, session.settings.agenda.capacity)
                 data = AgendaData(
                     until=stored.until.isoformat(),
@@ -320,6 +319,7 @@ class AgendaScreen(DataScreen):
         previous = self.current_item()
         keep = previous.followup.id if previous else None
         self.rows, self._counts = _list_rows(data, later=self.later_shown)
+        self.refresh_bindings()
         if not again:
             self._natural = self._measure()
         self._fit(table)
@@ -467,7 +467,7 @@ class AgendaScreen(DataScreen):
         if meta == "nothing":
             return (self._nothing(), "", "", "", "")
         if kind == FOLDED:
-            return ("", "", "", "press l to list them: today and the days shown are full", "")
+            return ("", "", "", "press w to list them: today and the days shown are full", "")
         # The title stays as narrow as a date so the first column does not widen for it.
         return (meta, str(self._counts[_BUCKETS[meta]]), "", "", "")
 
@@ -491,7 +491,13 @@ class AgendaScreen(DataScreen):
         """The words of an item's five cells (what their widths are measured on)."""
         f, h = item.followup, item.health
         health = "–" if h.score is None else f"● {h.score:>3}"
-        return (_when(item.due, item.overdue_days, item.planned), item.contact.name, health, f"{f.reason} · {f.source}", item.action)
+        return (
+            _when(item.due, item.overdue_days, item.planned),
+            item.contact.name,
+            health,
+            f"{f.reason} · {f.source}",
+            item.action,
+        )
 
     @classmethod
     def _cells(cls, item: AgendaRow, widths: Sequence[int]) -> list[Text]:
@@ -609,6 +615,8 @@ class AgendaScreen(DataScreen):
             return self.app.calendar_export_available()
         if action == "undo_dismiss":
             return bool(self.app.dismissed)
+        if action == "toggle_later":  # only when the daily capacity left something for later
+            return self._counts.get("later", 0) > 0
         return True
 
     def action_refresh(self) -> None:

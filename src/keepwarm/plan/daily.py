@@ -92,7 +92,8 @@ def plan(items: Sequence[dict], *, on: dt.date, until: dt.date, capacity: int) -
     _fill(items, offsets, planned, span, capacity)
     for item, offset, day in zip(items, offsets, planned):
         _mark(item, offset, day, on, until)
-    order = sorted(range(len(items)), key=lambda n: span + 1 if planned[n] is None else planned[n])
+    days_of = [span + 1 if day is None else day for day in planned]  # later ones after the window's last day
+    order = sorted(range(len(items)), key=days_of.__getitem__)
     return [items[n] for n in order]
 
 

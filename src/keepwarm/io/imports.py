@@ -106,8 +106,8 @@ def import_interactions(
 
 
 def spread_for(session) -> Spread:
-    """How an import into this session's book spreads its new people: the daily capacity a day, from today."""
-    return Spread(session.today, session.settings.agenda.capacity)
+    """How an import into this session's book spreads its new people: a day's worth under the daily capacity."""
+    return Spread.for_capacity(session.today, session.settings.agenda.capacity)
 
 
 def import_file(session, path: Path) -> str:

@@ -2,9 +2,11 @@
 
 A new user importing 1,800 LinkedIn connections found every one of them due within the same
 few days (a person never touched falls due a few days after being added): a wall no one acts
-on. Each new person of an import gets a first day: the daily capacity's worth on the import's
-own day, as many the next day, and so on (the most important first: tier A, then B, then C,
-each in the file's order). The day is kept as the person's snooze ("not before", the same
+on. Each new person of an import gets a first day: a day's worth on the import's own day, as
+many the next day, and so on (the most important first: tier A, then B, then C, each in the
+file's order). A day's worth is the daily capacity less one (at least one): a place a day is
+left for the people already kept warm, and it absorbs what falls due together anyway (people
+never touched come due a few days after being added, whatever their first day before that). The day is kept as the person's snooze ("not before", the same
 hold a user sets with `keepwarm contact snooze`): every rule, keepwarm's and third parties',
 holds back to it without knowing about imports, the contact screen shows it, and clearing
 it brings the person forward. The daily plan (plan/daily.py) then never shows more than the
@@ -30,6 +32,11 @@ class Spread:
 
     first_day: dt.date
     per_day: int
+
+    @classmethod
+    def for_capacity(cls, first_day: dt.date, capacity: int) -> Spread:
+        """A day's worth under the daily capacity (see the module); capacity 0 (no limit): no spreading."""
+        return cls(first_day, max(1, capacity - 1) if capacity > 0 else 0)
 
 
 @dataclass(frozen=True)

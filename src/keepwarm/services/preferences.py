@@ -16,8 +16,11 @@ from ..sources import config_file
 
 def set_capacity(session: Session, text: str) -> int:
     """Set the daily capacity (touches a day) from what the user typed; the session reads it from now on."""
+    typed: object = text.strip()
+    if isinstance(typed, str) and typed.lstrip("-").isdigit():
+        typed = int(typed)  # the number itself in the message ("900 is too large"), as in the settings file
     try:
-        capacity = AgendaSettings.model_validate({"capacity": text.strip()}).capacity
+        capacity = AgendaSettings.model_validate({"capacity": typed}).capacity
     except ValidationError as exc:
         raise UserError(describe_validation_error(exc, prefix="agenda.")) from None
     if capacity != session.settings.agenda.capacity:

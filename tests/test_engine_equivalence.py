@@ -67,6 +67,8 @@ class Book(RuleBasedStateMachine):
         self.now = START
         self.rules = ""
         self.off: list[str] = []
+        #: The daily capacity (issue 20, point 9): the agenda's rows planned under it, in both agendas alike.
+        self.capacity = 5
         self.contacts: list[int] = []
 
     def session(self, db: Path) -> Session:
@@ -75,7 +77,9 @@ class Book(RuleBasedStateMachine):
         rules_dir = paths.user_rules_dir()
         rules_dir.mkdir(parents=True, exist_ok=True)
         (rules_dir / "rules.toml").write_text(self.rules, encoding="utf-8")
-        config = Settings.model_validate({"timezone": "UTC", "plugins": {"disabled": self.off}})
+        config = Settings.model_validate(
+            {"timezone": "UTC", "plugins": {"disabled": self.off}, "agenda": {"capacity": self.capacity}}
+        )
         return Session(db, now=self.now, config=config)
 
     @initialize()
@@ -181,6 +185,12 @@ class Book(RuleBasedStateMachine):
     @rule(off=st.sampled_from(PLUGINS_OFF))
     def turn_plugins(self, off) -> None:
         self.off = off
+        self._reopen()
+
+    @rule(capacity=st.sampled_from([0, 1, 2, 5]))
+    def change_capacity(self, capacity) -> None:
+        """Touches a day: which day each row is planned for, and what waits for later."""
+        self.capacity = capacity
         self._reopen()
 
     @invariant()

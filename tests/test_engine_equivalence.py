@@ -2,7 +2,8 @@
 
 Hypothesis drives a book through random sequences of edits, touches, promises,
 follow-up actions, assessments, people's own rhythms and snoozes, merges of two
-contacts, rule changes, plugins turned off and on, and clock moves. After each
+contacts, rule changes, plugins turned off and on, daily capacities (the agenda's
+rows planned under them) and clock moves. After each
 step the agenda of the book as it is (built by the
 engine the way the app and the CLI build it, with whatever the earlier runs
 stored) is compared with the agenda of a copy of the database opened by a new

@@ -90,8 +90,9 @@ def plan(items: Sequence[dict], *, on: dt.date, until: dt.date, capacity: int) -
         offsets.append(offset)
     planned: list[int | None] = [None] * len(items)
     _fill(items, offsets, planned, span, capacity)
+    marks = _Marks(on, until)
     for item, offset, day in zip(items, offsets, planned):
-        _mark(item, offset, day, on, until)
+        marks(item, offset, day)
     days_of = [span + 1 if day is None else day for day in planned]  # later ones after the window's last day
     order = sorted(range(len(items)), key=days_of.__getitem__)
     return [items[n] for n in order]
@@ -119,21 +120,33 @@ def _fill(items: Sequence[dict], offsets: list[int], planned: list[int | None], 
             planned[heapq.heappop(waiting)[1]] = day
 
 
-def _mark(item: dict, offset: int, day: int | None, on: dt.date, until: dt.date) -> None:
-    if day is None:
-        item["planned"] = None
-        item["bucket"] = LATER
+class _Marks:
+    """Gives a row its day, bucket and note; the few distinct days and notes worked out once each."""
+
+    def __init__(self, on: dt.date, until: dt.date) -> None:
+        self.on = on
         full = "today is" if until == on else f"the days up to {short_day(until)} are"
-        item["plan_note"] = f"later: {full} full"
-        return
-    when = on + dt.timedelta(days=day)
-    item["planned"] = when.isoformat()
-    item["bucket"] = ("overdue" if item["overdue_days"] > 0 else "today") if day == 0 else "upcoming"
-    if day == offset:
-        item["plan_note"] = None
-    else:
-        was = "today" if offset == 0 else short_day(on + dt.timedelta(days=offset))
-        item["plan_note"] = f"moved to {short_day(when)}: {was} is full"
+        self.later_note = f"later: {full} full"
+        self.days: dict[int, str] = {}
+        self.notes: dict[tuple[int, int], str] = {}
+
+    def __call__(self, item: dict, offset: int, day: int | None) -> None:
+        if day is None:
+            item["planned"], item["bucket"], item["plan_note"] = None, LATER, self.later_note
+            return
+        when = self.days.get(day)
+        if when is None:
+            when = self.days[day] = (self.on + dt.timedelta(days=day)).isoformat()
+        item["planned"] = when
+        item["bucket"] = ("overdue" if item["overdue_days"] > 0 else "today") if day == 0 else "upcoming"
+        item["plan_note"] = None if day == offset else self._moved(offset, day)
+
+    def _moved(self, offset: int, day: int) -> str:
+        note = self.notes.get((offset, day))
+        if note is None:
+            was = "today" if offset == 0 else short_day(self.on + dt.timedelta(days=offset))
+            note = self.notes[offset, day] = f"moved to {short_day(self.on + dt.timedelta(days=day))}: {was} is full"
+        return note
 
 
 def short_day(day: dt.date) -> str:

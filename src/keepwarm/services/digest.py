@@ -146,7 +146,7 @@ def as_text(digest: Digest) -> str:
     if digest.more:
         lines += ["", f"... and {digest.more} more (keepwarm agenda --days 0 lists them all)."]
     if digest.later:
-        lines += ["", f"{_waiting(digest.later)} (keepwarm agenda --all lists them)."]
+        lines += ["", f"{_waiting(digest.later)} (keepwarm agenda shows which day)."]
     return "\n".join(lines) + "\n"
 
 
@@ -175,7 +175,7 @@ def as_markdown(digest: Digest) -> str:
     if digest.more:
         lines += ["", f"… and {digest.more} more (`keepwarm agenda --days 0` lists them all)."]
     if digest.later:
-        lines += ["", f"{_waiting(digest.later)} (`keepwarm agenda --all` lists them)."]
+        lines += ["", f"{_waiting(digest.later)} (`keepwarm agenda` shows which day)."]
     return "\n".join(lines) + "\n"
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import String, cast, update
 from keepwarm.calendar import caldav_publish, export
 from keepwarm.calendar.entries import Entry
 from keepwarm.home.session import Session
+from keepwarm.home.settings import Settings
 from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.model import DateKind, ImportantDate
@@ -39,7 +40,8 @@ FORGOTTEN = dt.timedelta(days=75)
 
 
 def _session(db: Path, now: dt.datetime) -> Session:
-    session = Session(db, now=now)
+    # No daily capacity: the record predates it (tests/test_agenda_capacity.py shows the calendar follows the plan).
+    session = Session(db, now=now, config=Settings.model_validate({"agenda": {"capacity": 0}}))
     session.__dict__["runtime"] = build_runtime(host=PluginHost(packages=False, plugins_dir=None).load())
     return session
 

@@ -116,7 +116,9 @@ def test_an_empty_day_says_so_and_exits_zero(home, run):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "Nothing due today.\n", "")
     empty = run("digest", "--json")
     assert empty.exit_code == 0
-    assert empty.json() == {"date": "2026-11-22", "total": 0, "late": 0, "items": [], "more": 0, "problems": []}
+    assert empty.json() == {
+        "date": "2026-11-22", "total": 0, "late": 0, "items": [], "more": 0, "later": 0, "problems": []
+    }
 
 
 def test_a_bad_limit_is_one_line(day):

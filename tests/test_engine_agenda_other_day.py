@@ -113,8 +113,9 @@ def test_an_agenda_as_of_another_day_is_worked_out_in_groups_and_equals_one_run_
             "suggestions": expected["suggestions"],
         }
         assert item["overdue_days"] == (day - dt.date.fromisoformat(item["due"])).days
-    # Most urgent first: by due day, then the weakest health as of that day.
-    keys = [(item["due"], item["health"]["score"]) for item in items]
+    # By the day the daily plan gives (later ones last), then most urgent first: by due day, then the
+    # weakest health as of that day.
+    keys = [(item["planned"] or "later", item["due"], item["health"]["score"]) for item in items]
     assert keys == sorted(keys)
     # The stored results and follow-ups are today's: nothing as of that day was kept, advice included.
     assert _stored(book) == stored_before

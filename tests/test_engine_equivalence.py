@@ -2,7 +2,9 @@
 
 Hypothesis drives a book through random sequences of edits, touches, promises,
 follow-up actions, assessments, people's own rhythms and snoozes, links between
-people written and removed, renames, merges of two contacts, rule changes, plugins turned off and on, and clock moves. After each
+people written and removed, renames, merges of two contacts, rule changes, plugins
+turned off and on, daily capacities (the agenda's rows planned under them) and
+clock moves. After each
 step the agenda of the book as it is (built by the
 engine the way the app and the CLI build it, with whatever the earlier runs
 stored) is compared with the agenda of a copy of the database opened by a new
@@ -71,6 +73,8 @@ class Book(RuleBasedStateMachine):
         self.now = START
         self.rules = ""
         self.off: list[str] = []
+        #: The daily capacity (issue 20, point 9): the agenda's rows planned under it, in both agendas alike.
+        self.capacity = 5
         self.contacts: list[int] = []
 
     def session(self, db: Path) -> Session:
@@ -79,7 +83,9 @@ class Book(RuleBasedStateMachine):
         rules_dir = paths.user_rules_dir()
         rules_dir.mkdir(parents=True, exist_ok=True)
         (rules_dir / "rules.toml").write_text(self.rules, encoding="utf-8")
-        config = Settings.model_validate({"timezone": "UTC", "plugins": {"disabled": self.off}})
+        config = Settings.model_validate(
+            {"timezone": "UTC", "plugins": {"disabled": self.off}, "agenda": {"capacity": self.capacity}}
+        )
         return Session(db, now=self.now, config=config)
 
     @initialize()
@@ -205,6 +211,12 @@ class Book(RuleBasedStateMachine):
     @rule(off=st.sampled_from(PLUGINS_OFF))
     def turn_plugins(self, off) -> None:
         self.off = off
+        self._reopen()
+
+    @rule(capacity=st.sampled_from([0, 1, 2, 5]))
+    def change_capacity(self, capacity) -> None:
+        """Touches a day: which day each row is planned for, and what waits for later."""
+        self.capacity = capacity
         self._reopen()
 
     @invariant()

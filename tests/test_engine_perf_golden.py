@@ -36,6 +36,7 @@ from keepwarm.hosting.runtime import build_runtime
 from keepwarm.io import demo
 from keepwarm.model import Commitment, CommitmentStatus, Party, Stage
 from keepwarm.home.session import Session
+from keepwarm.home.settings import Settings
 from keepwarm.store import activity, followups
 from keepwarm.store import contacts as people
 from keepwarm.store.schema import followups as followups_table
@@ -50,7 +51,8 @@ def _runtime():
 
 
 def _session(db: Path, now: dt.datetime) -> Session:
-    session = Session(db, now=now)
+    # No daily capacity: the golden holds the engine's rows, planned by nothing (tests/test_agenda_capacity.py).
+    session = Session(db, now=now, config=Settings.model_validate({"agenda": {"capacity": 0}}))
     session.__dict__["runtime"] = _runtime()
     return session
 

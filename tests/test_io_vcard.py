@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from keepwarm.home import paths
+
 FIXTURES = Path(__file__).parent / "fixtures_io"
 
 
@@ -342,6 +344,10 @@ def _rich_contact(run) -> None:
 
 
 def test_vcard_export_reimports_losslessly(run, tmp_path):
+    # No daily capacity: six new people would be spread over two days (tests/test_agenda_capacity.py), a snooze
+    # the first book does not have.
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text("[agenda]\ncapacity = 0\n", encoding="utf-8")
     _rich_contact(run)
     assert run("contact", "add", "Plain Person").exit_code == 0
     files = [fixture(n) for n in ("apple_contacts_30.vcf", "nokia_21_quoted_printable.vcf", "modern_40.vcf")]

@@ -17,6 +17,7 @@ from tui_support import build_history, use_test_rules
 
 from keepwarm.services import actions, devdata
 from keepwarm.engine import conclusions
+from keepwarm.plan import daily
 from keepwarm.engine.agenda import build_agenda
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.model import Assessment, Contact, FollowUp
@@ -32,8 +33,11 @@ _FACTS = snapshots.RunFacts(state=None, reads_network=False, problems=[])
 
 
 def _stored(session, **kwargs):
+    """The stored agenda as the screen paints it: its rows through the same daily plan as the engine's."""
     with session.store.read() as conn:
         stored = snapshots.stored_agenda(conn, session.today, **kwargs)
+        if stored is not None:
+            stored = daily.planned(stored, session.settings.agenda.capacity)
         return stored, (stored.to_json(conn) if stored is not None else None)
 
 

@@ -51,13 +51,21 @@ def _status(followup: FollowUp, kind: Kind) -> str:
 
 
 def when(
-    followup: FollowUp, kind: Kind, *, tz: ZoneInfo, today: dt.date | None = None
+    followup: FollowUp,
+    kind: Kind,
+    *,
+    tz: ZoneInfo,
+    today: dt.date | None = None,
+    planned: dt.date | None = None,
 ) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime, int]:
     """Where a follow-up's entry stands (start, end) and how many days late it is: what orders a
-    calendar, known without the entry's notes (see `followup_entry`)."""
+    calendar, known without the entry's notes (see `followup_entry`). `planned`: a later day the
+    daily plan moved it to (plan/daily.py), where it stands all day."""
     day = effective_due(followup)
     active = _status(followup, kind) in ACTIVE.values()
     late = (today - day).days if today is not None and day < today and active else 0
+    if planned is not None and active and planned > max(day, today or day):
+        return planned, planned + dt.timedelta(days=1), late
     if late and today is not None:  # late only counts with a today
         return today, today + dt.timedelta(days=1), late
     if followup.due_time is not None:
@@ -76,6 +84,8 @@ def followup_entry(
     alarm_minutes: int | None = None,
     today: dt.date | None = None,
     alarm_at: dt.time | None = None,
+    planned: dt.date | None = None,
+    plan_note: str | None = None,
 ) -> Entry:
     """All day on the due day (the day it wakes up when snoozed); timed when it has a time of day.
 
@@ -83,12 +93,18 @@ def followup_entry(
     days late it is: on its old day, months back, no one would see it. It moves each day until
     it is done, which updates the event (its title changes, so its SEQUENCE rises).
     An all-day item's reminder comes at `alarm_at` on its own day; a timed one's `alarm_minutes` before.
+    One the daily plan moved to a later day (`planned`, as the agenda shows it) stands there all day,
+    its notes saying why first (`plan_note`).
     """
     status = _status(followup, kind)
-    start, end, late = when(followup, kind, tz=tz, today=today)
-    if late:
+    start, end, late = when(followup, kind, tz=tz, today=today, planned=planned)
+    moved = planned is not None and start == planned and plan_note is not None
+    if late and not moved:
         day = effective_due(followup)
         description = words.late_note(day, followup.due_time, late) + ("\n\n" + description if description else "")
+    if moved:
+        assert plan_note is not None
+        description = f"{plan_note[0].upper()}{plan_note[1:]} (your daily capacity).\n\n{description}".rstrip()
     all_day = not isinstance(start, dt.datetime)
     active = status in ACTIVE.values()
     return Entry(

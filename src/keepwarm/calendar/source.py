@@ -29,8 +29,10 @@ from typing import NamedTuple, TypeVar
 from ..errors import NotFound
 from ..home.session import Session
 from ..model import Contact, FollowUp, stored_id
+from ..plan import daily
 from ..store import contacts as people
 from ..store import followups as plans
+from ..store import snapshots
 from . import description as words
 from . import events
 from .advice import NONE, Consultation
@@ -93,6 +95,9 @@ class Source:
     keep: AbstractSet[str] = frozenset()
     previous: dict[str, Record] | None = None  # None: no record (publish): nothing gone is listed
     slots: dict[str, list[Slot]] = field(default_factory=dict)
+    #: The daily plan of the follow-ups within the horizon (`_plan`): each one's day (None: later than the
+    #: horizon, left out) and why it is not its own day. One not in it is not planned (on its own day).
+    planned: dict[int, tuple[dt.date | None, str | None]] = field(default_factory=dict)
     #: UIDs found more than once: their first and last positions.
     repeated: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -103,6 +108,7 @@ class Source:
         until = today + dt.timedelta(days=self.days)
         position = count()
         found: list[Slot] = []
+        self.planned = self._plan(until)
         for chunk in batched(self._contact_ids(), READ):
             with session.store.read() as conn:
                 chosen = people.list_contacts(conn, ids=chunk)
@@ -115,7 +121,10 @@ class Source:
                 uid = events.followup_uid(item, contact, kind)
                 if plans.effective_due(item) > until and uid not in self.keep:
                     continue
-                start = events.when(item, kind, tz=tz, today=today)[0]
+                day = self.planned.get(stored_id(item.id), (None, None))[0]
+                if day is None and stored_id(item.id) in self.planned:
+                    continue  # later than the horizon (the daily capacity): a calendar that had it sees it go
+                start = events.when(item, kind, tz=tz, today=today, planned=day)[0]
                 found.append(
                     Slot(start_key(start, tz), uid, next(position), FOLLOWUP, item.contact_id, stored_id(item.id))
                 )
@@ -142,6 +151,22 @@ class Source:
                     first, _last = self.repeated.get(slot.uid, (slot.position, slot.position))
                     self.repeated[slot.uid] = (min(first, slot.position), max(_last, slot.position))
         self.slots = by_kind
+
+    def _plan(self, until: dt.date) -> dict[int, tuple[dt.date | None, str | None]]:
+        """The agenda's daily plan up to the horizon (plan/daily.py over the stored rows), so that the
+        calendar shows each day what the agenda shows: nothing when no run stored results."""
+        session = self.session
+        if session.settings.agenda.capacity <= 0:
+            return {}
+        with session.store.read() as conn:
+            stored = snapshots.stored_agenda(conn, session.today, days=(until - session.today).days)
+        if stored is None:
+            return {}
+        rows = daily.plan(stored.items, on=stored.on, until=stored.until, capacity=session.settings.agenda.capacity)
+        return {
+            row["followup"]["id"]: (dt.date.fromisoformat(row["planned"]) if row["planned"] else None, row["plan_note"])
+            for row in rows
+        }
 
     def _contact_ids(self) -> list[int]:
         if self.contact_ids is not None:
@@ -238,6 +263,7 @@ class Source:
         advice = self.consultation.advice_for(item.contact_id) if self.consultation is not None else NONE
         notes = words.describe(item, contact, advice.tips, advice.warnings, advice.suggestions)
         session = self.session
+        planned, note = self.planned.get(stored_id(item.id), (None, None))
         return events.followup_entry(
             item,
             contact,
@@ -247,6 +273,8 @@ class Source:
             alarm_minutes=self.alarm_minutes,
             today=session.today,
             alarm_at=self.alarm_at,
+            planned=planned,
+            plan_note=note,
         )
 
     def _gone(self, conn, uid: str, record: Record) -> Entry | None:

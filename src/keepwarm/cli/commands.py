@@ -12,7 +12,10 @@ from __future__ import annotations
 #: command name -> (modules of keepwarm.cli that define it and its subcommands, first sentence of its help)
 COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "account": (("contacts",), "Organizations and their stakeholders."),
-    "agenda": (("engine",), "Who to reach out to, why, how, and what builds trust: overdue first."),
+    "agenda": (
+        ("engine",),
+        "Who to reach out to, why, how, and what builds trust: today's best few first (the daily capacity).",
+    ),
     "assess": (("activity",), "Rate a relationship on the six strength dimensions (1-5 each)."),
     "backup": (
         ("safety",),

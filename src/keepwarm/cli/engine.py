@@ -36,28 +36,35 @@ pass_session = click.make_pass_decorator(Session)
     default=None,
     help="Show only the first N items (the most urgent); only their advice is worked out.",
 )
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also list what the daily capacity leaves for later (counted otherwise).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
-def agenda(session: Session, on: str | None, days: int, limit: int | None, as_json: bool) -> None:
-    """Who to reach out to, why, how, and what builds trust: overdue first."""
+def agenda(session: Session, on: str | None, days: int, limit: int | None, everything: bool, as_json: bool) -> None:
+    """Who to reach out to, why, how, and what builds trust: today's best few first (the daily capacity)."""
     start = dates.parse_day(on, session.today, field="on") if on is not None else None
     # Each item's advice is worked out as the item is printed (see engine.agenda).
     result = build_agenda(session, on=start, days=days, advice=False)
     try:
         if as_json:
-            emit_json(result.stream_json(limit=limit))
+            emit_json(result.stream_json(limit=limit, later=everything))
         else:
-            _print_agenda(result, limit)
+            _print_agenda(result, limit, everything)
     finally:
         report_problems(result.runtime)
 
 
-def _print_agenda(result: Agenda, limit: int | None) -> None:
+def _print_agenda(result: Agenda, limit: int | None, everything: bool = False) -> None:
     if not result.items:
         click.echo(nothing_due(result.until.isoformat()))
         return
+    listed = result.items if everything else result.planned_items
     current = None
-    for item in result.shown(limit):
+    for item in result.shown(min(len(listed), limit or len(listed))):
         if item.bucket != current:
             current = item.bucket
             click.echo(f"\n{current.upper()}")
@@ -70,6 +77,8 @@ def _print_agenda(result: Agenda, limit: int | None) -> None:
             f"  #{item.followup.id} {item.contact.name} ({when}, health {item.health.score}): "
             f"{one_line(item.followup.reason)}"
         )
+        if item.plan_note:
+            click.echo(f"      ~ {item.plan_note}")
         if item.followup.action:
             click.echo(f"      do: {one_line(item.followup.action)}")
         for warning in item.warnings[:2]:
@@ -78,9 +87,16 @@ def _print_agenda(result: Agenda, limit: int | None) -> None:
             click.echo(f"      - {one_line(tip.text)}")
         for suggestion in item.suggestions:
             click.echo(f"      > {one_line(suggestion.text)}")
-    more = len(result.items) - len(result.items[:limit])
+    more = len(listed) - len(listed[:limit])
     if more:
         click.echo(f"\n... and {plural(more, 'more item')} (without --limit: all of them)")
+    if not everything and result.later:
+        click.echo(
+            f"\n{plural(result.later, 'more follow-up')} wait for later: the days shown are full "
+            "(--all lists them; [agenda] capacity in the settings sets how many a day)."
+        )
+    elif not listed:
+        click.echo(nothing_due(result.until.isoformat()))
 
 
 def _upcoming(item) -> str:

@@ -67,12 +67,19 @@ def import_vcard(session: Session, files: tuple[Path, ...], dry_run, skip_invali
     """Contacts from vCard files (2.1, 3.0 or 4.0).
 
     A contact already here is found by UID, then email, then exact name, and
-    updated; importing the same file again changes nothing.
+    updated; importing the same file again changes nothing. More new people
+    than the daily capacity ([agenda] capacity) are spread over the days after.
     """
     from ..io import imports  # lazy for start-up: each command loads its own importer or exporter
 
     report = imports.import_vcards(
-        session.store, list(files), session.now, dry_run=dry_run, skip_invalid=skip_invalid, encoding=encoding
+        session.store,
+        list(files),
+        session.now,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        encoding=encoding,
+        spread=imports.spread_for(session),
     )
     _show(report, as_json)
 
@@ -104,6 +111,9 @@ def import_csv(session: Session, file: Path, mapping, format_key, dry_run, skip_
     phone, address, url, role, style, motivations, interests, channel,
     best_time, do_not_contact, birthday, work_anniversary, anniversary, tier,
     stage, tags, notes, owner, uid.
+
+    More new people than the daily capacity ([agenda] capacity) are spread
+    over the days after: that many a day, not all due at once.
     """
     from ..io import imports  # lazy for start-up: each command loads its own importer or exporter
 
@@ -116,6 +126,7 @@ def import_csv(session: Session, file: Path, mapping, format_key, dry_run, skip_
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         encoding=encoding,
+        spread=imports.spread_for(session),
     )
     _show(report, as_json)
 

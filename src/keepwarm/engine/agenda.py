@@ -28,6 +28,7 @@ from ..home.session import Session
 from ..hosting.host import PluginProblem
 from ..hosting.runtime import Runtime
 from ..model import FollowUp
+from ..plan import daily
 from ..store import snapshots
 from .advisor import Advisor
 from .evaluate import Evaluation, collector_paused, refresh
@@ -133,7 +134,20 @@ class AgendaItem:
 
     @property
     def bucket(self) -> str:
+        """Where the daily plan puts it (plan/daily.py): "overdue" and "today" are today's list,
+        "upcoming" a later day of the window, "later" beyond it."""
         return self._row["bucket"]
+
+    @property
+    def planned(self) -> dt.date | None:
+        """The day the daily plan gives it (None: later than the window)."""
+        found = self._row.get("planned")
+        return dt.date.fromisoformat(found) if found else None
+
+    @property
+    def plan_note(self) -> str | None:
+        """Why it is not on its own day ("moved to Thu 10 Dec: today is full"); None when it is."""
+        return self._row.get("plan_note")
 
     @property
     def health(self) -> Health:
@@ -194,22 +208,40 @@ class Agenda:
             for key, value in self.stream_json(advice=advice).items()
         }
 
-    def stream_json(self, *, advice: bool = True, limit: int | None = None) -> dict:
+    @property
+    def planned_items(self) -> list[AgendaItem]:
+        """The items the daily plan gives a day of the window (the "later" ones come last: left out)."""
+        items = self.items
+        end = len(items)
+        while end and items[end - 1].bucket == daily.LATER:
+            end -= 1
+        return items if end == len(items) else items[:end]
+
+    @property
+    def later(self) -> int:
+        """How many items the daily plan leaves for later than the window."""
+        return len(self.items) - len(self.planned_items)
+
+    def stream_json(self, *, advice: bool = True, limit: int | None = None, later: bool = True) -> dict:
         """What `to_json` gives, its items and problems as iterators, for a printer that writes as it goes.
 
         Each item's advice is worked out when its batch is reached, so the first is
         out before the last one's advice exists; the problems come last, once every
         item's plugins have run. With `limit`, only the first `limit` items (their
-        advice alone is worked out) and "more": how many were left out.
+        advice alone is worked out) and "more": how many were left out. Without `later`, the
+        items the daily plan leaves for later are left out, and "later" says how many.
         """
-        shown = self.items if limit is None else self.items[:limit]
+        listed = self.items if later else self.planned_items
+        shown = listed if limit is None else listed[:limit]
         out: dict = {
             "on": self.on.isoformat(),
             "until": self.until.isoformat(),
             "items": self._items_json(shown, advice),
         }
         if limit is not None:
-            out["more"] = len(self.items) - len(shown)
+            out["more"] = len(listed) - len(shown)
+        if not later:
+            out["later"] = len(self.items) - len(listed)
         out["problems"] = self._problems_json()
         return out
 
@@ -252,7 +284,8 @@ def contact_advice(session: Session, contact_id: int) -> tuple[dict, list[str]]:
 
 
 def build_agenda(session: Session, *, on: dt.date | None = None, days: int = 7, advice: bool = True) -> Agenda:
-    """Items due on or before `on + days`, overdue first; `on` defaults to today.
+    """Items due on or before `on + days`, planned day by day (plan/daily.py: today's best few first, then
+    the days after, then "later"), most urgent first within a day; `on` defaults to today.
 
     With `advice`, every item's tips and suggestions are worked out now; without, each on first use.
     """
@@ -293,6 +326,7 @@ def _build(session: Session, on: dt.date | None, days: int) -> Agenda:
     shown = runtime.engine.suggestions_shown
     items = []
     if stored is not None:
+        stored = daily.planned(stored, session.settings.agenda.capacity)
         texts = _Texts(session, [row["contact"]["id"] for row in stored.items], given)
         items = [AgendaItem(row, advisor, shown, texts, position) for position, row in enumerate(stored.items)]
     return Agenda(

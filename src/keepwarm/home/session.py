@@ -104,6 +104,12 @@ class Session:
         """The same settings and clock on another database (the app's demo book, and back)."""
         return Session(db_path, now=self._now, safe_mode=self._safe_mode, config=self._config)
 
+    def settings_changed(self) -> None:
+        """Read the settings file again on next use (the user changed a setting from the app)."""
+        if self._config is None:
+            self.__dict__.pop("settings", None)
+            self.__dict__.pop("tz", None)
+
     def reload_runtime(self) -> None:
         """Load plugins and rules again: plugins found slow get another chance (the user may have fixed them)."""
         self.__dict__.pop("runtime", None)

@@ -59,6 +59,19 @@ class CalendarSettings(BaseModel):
         return value
 
 
+#: Touches a day unless the settings say otherwise: see docs/agenda.md ("A humane daily list") for why five.
+DEFAULT_CAPACITY = 5
+
+
+class AgendaSettings(BaseModel):
+    """How much of the agenda is today's list (plan/daily.py)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    #: Touches a day: today holds the best this many, the rest spread over the days after (0: no limit).
+    capacity: int = Field(default=DEFAULT_CAPACITY, ge=0, le=500)
+
+
 class SyncSettings(BaseModel):
     """How mail and calendar sources become touches (`keepwarm sync`)."""
 
@@ -92,6 +105,7 @@ class Settings(BaseModel):
     plugins: PluginSettings = Field(default_factory=PluginSettings.model_construct)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings.model_construct)
     sync: SyncSettings = Field(default_factory=SyncSettings.model_construct)
+    agenda: AgendaSettings = Field(default_factory=AgendaSettings.model_construct)
     sources: dict[str, SourceSettings] = {}
 
     @field_validator("me", mode="before")

@@ -32,6 +32,7 @@ from ..store.schema import contacts as contacts_table
 from ..text.controls import fold, visible
 from . import bulk
 from .report import ImportReport, Where
+from .spread import Spread, spread
 from .validation import message
 
 ALL_KINDS = frozenset(k.value for k in DateKind)
@@ -358,13 +359,14 @@ def apply_contacts(conn: Connection, items: list[Incoming], now: dt.datetime, re
 
 
 def plan_contacts(
-    conn: Connection, items: list[Incoming], now: dt.datetime, report: ImportReport
+    conn: Connection, items: list[Incoming], now: dt.datetime, report: ImportReport, how: Spread | None = None
 ) -> Callable[[Connection], None]:
     """Match and validate every record (reading only), fill the report, and return what writes it.
 
     New contacts are written together (one statement per table), so a file
     of thousands of people imports in seconds; a later record in the same
-    file that matches one of them changes it before it is written.
+    file that matches one of them changes it before it is written. With `how`,
+    the new people are spread over the days after the import (io/spread.py).
     """
     cleaned = show_controls(items)
     matcher = _Matcher(conn)
@@ -418,6 +420,7 @@ def plan_contacts(
         report.add("updated", item.where, merged.name, fields=fields, **extra)
     for entry in report.entries:
         entry.cleaned = cleaned.get(entry.where, entry.cleaned)
+    report.spread = spread(fresh, how)
 
     # The new contacts become rows now, outside the write lock; writing them is then a copy.
     staged = bulk.Staged()

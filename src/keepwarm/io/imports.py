@@ -18,6 +18,7 @@ from . import csv_import, interactions_import, runner, vcard_import
 from .contacts_apply import Incoming, plan_contacts
 from .encoding import read_text
 from .report import ImportReport, Source
+from .spread import Spread
 
 
 def import_vcards(
@@ -28,6 +29,7 @@ def import_vcards(
     dry_run: bool = False,
     skip_invalid: bool = False,
     encoding: str | None = None,
+    spread: Spread | None = None,
 ) -> ImportReport:
     report = ImportReport("contacts")
     items: list[Incoming] = []
@@ -39,7 +41,7 @@ def import_vcards(
     return runner.run(
         store,
         report,
-        lambda conn: plan_contacts(conn, items, now, report),
+        lambda conn: plan_contacts(conn, items, now, report, spread),
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         size=len(items),
@@ -56,6 +58,7 @@ def import_contacts_csv(
     dry_run: bool = False,
     skip_invalid: bool = False,
     encoding: str | None = None,
+    spread: Spread | None = None,
 ) -> ImportReport:
     text = read_text(path, encoding)
     label, items, warnings = csv_import.read(text.text, str(path), mapping=mapping, format_key=format_key)
@@ -63,7 +66,7 @@ def import_contacts_csv(
     return runner.run(
         store,
         report,
-        lambda conn: plan_contacts(conn, items, now, report),
+        lambda conn: plan_contacts(conn, items, now, report, spread),
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         size=len(items),
@@ -102,13 +105,19 @@ def import_interactions(
     )
 
 
+def spread_for(session) -> Spread:
+    """How an import into this session's book spreads its new people: a day's worth under the daily capacity."""
+    return Spread.for_capacity(session.today, session.settings.agenda.capacity)
+
+
 def import_file(session, path: Path) -> str:
-    """A contacts file chosen by its extension (for the TUI's empty state); returns the report's summary line."""
+    """A contacts file chosen by its extension (for the TUI's empty state); returns the report's summary line
+    (and how the new people were spread, when they were)."""
     suffix = path.suffix.lower()
     if suffix in (".vcf", ".vcard"):
-        report = import_vcards(session.store, [path], session.now)
+        report = import_vcards(session.store, [path], session.now, spread=spread_for(session))
     elif suffix in (".csv", ".tsv", ".txt"):
-        report = import_contacts_csv(session.store, path, session.now)
+        report = import_contacts_csv(session.store, path, session.now, spread=spread_for(session))
     else:
         raise UserError(f"{path}: is not a .vcf or .csv file (expected a vCard or a contacts CSV export)")
-    return report.summary()
+    return report.summary() + (f"; {report.spread.sentence()}" if report.spread is not None else "")

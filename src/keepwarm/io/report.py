@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .spread import Spreading
+
 ACTIONS = ("created", "updated", "unchanged", "skipped")
 #: Problems a report without detail keeps (and shows): the first ones, by line.
 PROBLEMS_KEPT = 10
@@ -115,6 +117,8 @@ class ImportReport:
     entries: list[Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the files (e.g. columns not read)
     detail: bool = True
+    #: The new people spread over the days after the import (io/spread.py), if they were.
+    spread: Spreading | None = None
     _counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTIONS, 0))
     _invalid: int = 0
 
@@ -170,6 +174,7 @@ class ImportReport:
             "sources": [s.to_json() for s in self.sources],
             "counts": self.counts(),
             "warnings": list(self.warnings),
+            "spread": self.spread.to_json() if self.spread is not None else None,
             **{action: [e.to_json() for e in self.of(action)] for action in ACTIONS},
         }
 
@@ -181,7 +186,7 @@ class ImportReport:
             out.append(line + (f" ({source.note})" if source.note else ""))
         out += [f"  warning: {w}" for w in self.warnings]
         if not self.detail:
-            return out + self._problem_lines() + [self.summary()]
+            return out + self._problem_lines() + [self.summary()] + self._spread_lines()
         several = len(self.sources) > 1
         for action in ACTIONS:
             for entry in self.of(action):
@@ -196,7 +201,10 @@ class ImportReport:
                 out.append(f"  {action:<9}  {where:<18}  {detail}".rstrip())
                 out += [f"  {'':<9}  {'':<18}    {remark}" for remark in entry.remarks()]
         out.append(self.summary())
-        return out
+        return out + self._spread_lines()
+
+    def _spread_lines(self) -> list[str]:
+        return [self.spread.sentence() + "."] if self.spread is not None else []
 
     def _problem_lines(self) -> list[str]:
         """The first problems, one line each with where they are; how many more there are."""

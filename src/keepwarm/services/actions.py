@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select, update
 
 from ..errors import UserError, describe_validation_error
 from ..model import Commitment, CommitmentStatus, FollowUpStatus, Interaction, Outcome
+from ..plan.daily import PROMISE_KEY  # the daily plan never moves these reminders
 from ..store import activity
 from ..store.schema import followups
 
@@ -91,9 +92,6 @@ def _mark_done(conn: Connection, rows, now: dt.datetime) -> list[int]:
 
 
 # ---------------------------------------------------------------- promises
-
-#: The rule key of the follow-up that reminds of promise N is this prefix and N (plugin `promise_due`).
-PROMISE_KEY = "promise_due."
 
 
 def keep_promise(conn: Connection, promise_id: int, now: dt.datetime) -> list[int]:

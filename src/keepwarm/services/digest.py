@@ -1,7 +1,9 @@
 """Today's short list, for reading outside the app: who, why, and one thing to do each (`keepwarm digest`).
 
 It is the agenda's list, not one of its own: `build_agenda` over today (days=0),
-its first items in the agenda's order, advice worked out for those alone. What it
+the items the daily plan gives today (plan/daily.py: at most the daily capacity,
+promises never moved) in the agenda's order, advice worked out for those alone; what
+waits for later is counted, not listed. What it
 holds is plain text, made safe once here for every place it goes (a terminal, a
 desktop notification, a mail): names and reasons come from other people's files,
 so each is one line with every control character in its visible form.
@@ -71,6 +73,8 @@ class Digest:
     total: int
     late: int
     problems: list[dict] = field(default_factory=list)
+    #: Due by today but left for the days after by the daily capacity (not in `total`).
+    later: int = 0
 
     @property
     def more(self) -> int:
@@ -101,10 +105,11 @@ class Digest:
 def build_digest(session: Session, limit: int = DEFAULT_LIMIT) -> Digest:
     """Today's list (the agenda over today: what is late and what is due today), its first `limit` items."""
     agenda = build_agenda(session, days=0, advice=False)
-    items = [_item(item) for item in agenda.shown(limit)]
-    late = sum(1 for item in agenda.items if item.overdue_days > 0)
+    todays = agenda.planned_items
+    items = [_item(item) for item in agenda.shown(min(limit, len(todays)))]
+    late = sum(1 for item in todays if item.overdue_days > 0)
     problems = [problem.to_json() for problem in agenda.problems]
-    return Digest(agenda.today, items, len(agenda.items), late, problems)
+    return Digest(agenda.today, items, len(todays), late, problems, agenda.later)
 
 
 def _item(item: AgendaItem) -> DigestItem:
@@ -140,7 +145,14 @@ def as_text(digest: Digest) -> str:
             lines.append(f"   Try: {item.suggestion}")
     if digest.more:
         lines += ["", f"... and {digest.more} more (keepwarm agenda --days 0 lists them all)."]
+    if digest.later:
+        lines += ["", f"{_waiting(digest.later)} (keepwarm agenda shows which day)."]
     return "\n".join(lines) + "\n"
+
+
+def _waiting(later: int) -> str:
+    """What the daily capacity left for the days after, in one sentence without a full stop."""
+    return f"{plural(later, 'more follow-up')} {'waits' if later == 1 else 'wait'} for the coming days: today is full"
 
 
 #: What Markdown would read as markup inside a line (no field starts a line): each is written with a backslash
@@ -162,6 +174,8 @@ def as_markdown(digest: Digest) -> str:
             lines.append(f"   - Try: {md(item.suggestion)}")
     if digest.more:
         lines += ["", f"… and {digest.more} more (`keepwarm agenda --days 0` lists them all)."]
+    if digest.later:
+        lines += ["", f"{_waiting(digest.later)} (`keepwarm agenda` shows which day)."]
     return "\n".join(lines) + "\n"
 
 
@@ -172,6 +186,7 @@ def as_json(digest: Digest) -> dict:
         "late": digest.late,
         "items": [item.to_json() for item in digest.items],
         "more": digest.more,
+        "later": digest.later,
         "problems": digest.problems,
     }
 

@@ -1,4 +1,4 @@
-"""Adding and removing `[sources.NAME]` tables in the user's config.toml.
+"""Adding and removing `[sources.NAME]` tables in the user's config.toml, and setting one value (`set_value`).
 
 Edited with tomlkit rather than rewritten with tomli-w: the file is the
 user's own, and their comments, order and spacing must survive a
@@ -66,6 +66,21 @@ def add_source(name: str, kind: str, options: dict, *, me: list[str] | None = No
             continue
         table.add(key, value)
     sources[name] = table
+    _write(path, document)
+    return path
+
+
+def set_value(table: str, key: str, value: object, path: Path | None = None) -> Path:
+    """Set `[table] key = value` in the user's config.toml (the table made if missing), the rest kept as it is."""
+    path = path or paths.config_file()
+    document = _read(path)
+    found = document.get(table)
+    if found is None:
+        found = tomlkit.table()
+        document[table] = found
+    elif not isinstance(found, dict):
+        raise UserError(f"{path}: {table}: expected a table, found {type(found).__name__}")
+    found[key] = value
     _write(path, document)
     return path
 

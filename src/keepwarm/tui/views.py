@@ -171,6 +171,9 @@ class AgendaRow:
     health: Health
     warnings: tuple[Warning, ...] | None = None
     advice: Advice | None = None
+    #: The day the daily plan gives it (plan/daily.py; None: later), and why it is not its own day.
+    planned: str | None = None
+    plan_note: str | None = None
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> AgendaRow:
@@ -193,6 +196,8 @@ class AgendaRow:
             health=Health.from_json(item["health"]),
             warnings=warnings(item["warnings"]) if "warnings" in item else None,
             advice=Advice.from_json(item) if "tips" in item else None,
+            planned=item.get("planned"),
+            plan_note=item.get("plan_note"),
         )
 
     @property

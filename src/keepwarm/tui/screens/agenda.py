@@ -49,6 +49,7 @@ from textual.worker import get_current_worker
 
 from ...errors import UserError
 from ...model import stored_id
+from ...plan import daily
 from ...store import snapshots
 from ...text.wording import nothing_due, plural
 from ..cells import cut_cell, give_way
@@ -62,9 +63,11 @@ from .base import DataScreen
 if TYPE_CHECKING:
     from ...engine.agenda import AgendaItem  # the engine loads in the worker, after the first paint
 
-SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"))
+SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "This week"), ("later", "Later"))
 _BUCKETS = {title: bucket for bucket, title in SECTIONS}
-WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": ""}
+WHEN_STYLE = {"overdue": "bold red", "today": "bold yellow", "upcoming": "", "later": "dim"}
+#: The row under the "Later" title while its items are folded away (`w` lists them).
+FOLDED = "folded"
 COLUMNS = ("when", "who", "health", "why", "do")
 #: When the row is wider than the pane, the columns that give way, in turn, and how narrow each may get:
 #: "do" (the side panel shows it whole), then "why" and "who" to a useful width, then "why" to "…".
@@ -88,9 +91,14 @@ def fit_columns(widths: list[int], available: int, padding: int) -> list[int]:
 
 
 @lru_cache(maxsize=512)
-def _when(due: str, overdue_days: int) -> str:
-    """The first cell's words: thousands of rows share a few dozen due dates."""
-    return due_text(dt.date.fromisoformat(due), overdue_days)
+def _when(due: str, overdue_days: int, planned: str | None = None) -> str:
+    """The first cell's words: thousands of rows share a few dozen due dates. A row the daily plan moved
+    to a later day shows that day ("→ Mon 23"); the side panel says why."""
+    day = dt.date.fromisoformat(due)
+    own = day + dt.timedelta(days=max(overdue_days, 0))  # the day it stands on unmoved (today when late)
+    if planned is None or dt.date.fromisoformat(planned) <= own:
+        return due_text(day, overdue_days)
+    return f"→ {dt.date.fromisoformat(planned):%a %d}"
 
 
 @dataclass(eq=False)
@@ -116,8 +124,11 @@ def is_item(row: Row) -> bool:
     return row[0] == "item"
 
 
-def _list_rows(data: AgendaData) -> tuple[list[Row], dict[str, int]]:
-    """The list's rows, section by section with a gap between, and how many items each section has."""
+def _list_rows(data: AgendaData, *, later: bool = False) -> tuple[list[Row], dict[str, int]]:
+    """The list's rows, section by section with a gap between, and how many items each section has.
+
+    What the daily plan leaves for later stays folded under its title unless `later` (`w` unfolds it):
+    reachable, not shouting."""
     rows: list[Row] = []
     counts = {}
     for bucket, title in SECTIONS:
@@ -128,6 +139,9 @@ def _list_rows(data: AgendaData) -> tuple[list[Row], dict[str, int]]:
         if rows:
             rows.append(("gap", ""))
         rows.append(("section", title))
+        if bucket == "later" and not later:
+            rows.append((FOLDED, ""))
+            continue
         rows.extend(("item", item) for item in items)
     if not data.items:
         rows.append(("section", "nothing"))
@@ -164,6 +178,13 @@ class AgendaScreen(DataScreen):
         ),
         Binding("r", "refresh", "Refresh", id="agenda.refresh", show=False),
         Binding(
+            "w",
+            "toggle_later",
+            "Later",
+            id="agenda.later",
+            tooltip="List or fold what the daily capacity leaves for later",
+        ),
+        Binding(
             "n",
             "app.unknown_people",
             "New people",
@@ -191,6 +212,8 @@ class AgendaScreen(DataScreen):
         self._natural: list[int] = [0] * len(COLUMNS)
         self._widths: list[int] = []
         self._fitted_to = 0
+        #: Whether the "Later" section is unfolded (`w`).
+        self.later_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -240,6 +263,7 @@ class AgendaScreen(DataScreen):
 
                 empty = is_empty(session)
             if stored is not None:  # the rows' views made here, off the UI thread
+                stored = daily.planned(stored, session.settings.agenda.capacity)
                 data = AgendaData(
                     until=stored.until.isoformat(),
                     today=stored.on,
@@ -295,7 +319,8 @@ class AgendaScreen(DataScreen):
         table = self.query_one("#agenda-list", LineList)
         previous = self.current_item()
         keep = previous.followup.id if previous else None
-        self.rows, self._counts = _list_rows(data)
+        self.rows, self._counts = _list_rows(data, later=self.later_shown)
+        self.refresh_bindings()
         if not again:
             self._natural = self._measure()
         self._fit(table)
@@ -410,7 +435,10 @@ class AgendaScreen(DataScreen):
             return
         today = data.today
         text = Content("  ·  ").join(
-            [f"{today:%A %d %B %Y}", " · ".join(f"{self._counts[b]} {t.lower()}" for b, t in SECTIONS)]
+            [
+                f"{today:%A %d %B %Y}",
+                " · ".join(f"{self._counts[b]} {t.lower()}" for b, t in SECTIONS if b != "later" or self._counts[b]),
+            ]
         )
         stored = data.stored
         if stored is not None:
@@ -439,6 +467,8 @@ class AgendaScreen(DataScreen):
             return ("",) * 5
         if meta == "nothing":
             return (self._nothing(), "", "", "", "")
+        if kind == FOLDED:
+            return ("", "", "", "press w to list them: today and the days shown are full", "")
         # The title stays as narrow as a date so the first column does not widen for it.
         return (meta, str(self._counts[_BUCKETS[meta]]), "", "", "")
 
@@ -453,6 +483,8 @@ class AgendaScreen(DataScreen):
         plain = self._plain(row)
         if kind == "section" and meta != "nothing":
             return [Text(plain[0], style="bold"), Text(plain[1], style="dim"), *map(Text, plain[2:])]
+        if kind == FOLDED:
+            return [Text(cell, style="dim") for cell in plain]
         return [Text(cell) for cell in plain]
 
     @staticmethod
@@ -460,7 +492,13 @@ class AgendaScreen(DataScreen):
         """The words of an item's five cells (what their widths are measured on)."""
         f, h = item.followup, item.health
         health = "–" if h.score is None else f"● {h.score:>3}"
-        return (_when(item.due, item.overdue_days), item.contact.name, health, f"{f.reason} · {f.source}", item.action)
+        return (
+            _when(item.due, item.overdue_days, item.planned),
+            item.contact.name,
+            health,
+            f"{f.reason} · {f.source}",
+            item.action,
+        )
 
     @classmethod
     def _cells(cls, item: AgendaRow, widths: Sequence[int]) -> list[Text]:
@@ -493,12 +531,18 @@ class AgendaScreen(DataScreen):
         return [
             ("section", str(meta)) if kind == "section" else (meta.bucket, meta.contact.name)
             for kind, meta in self.rows
-            if kind != "gap"
+            if kind not in ("gap", FOLDED)
         ]
 
     def selected_contact(self) -> tuple[int, str] | None:
         item = self.current_item()
         return (item.contact.id, item.contact.name) if item else None
+
+    def action_toggle_later(self) -> None:
+        """List what the daily plan leaves for later under its title, or fold it away again."""
+        self.later_shown = not self.later_shown
+        if self.data is not None:
+            self.show(self.data)
 
     @on(LineList.Highlighted, "#agenda-list")
     def _highlighted(self) -> None:
@@ -572,6 +616,8 @@ class AgendaScreen(DataScreen):
             return self.app.calendar_export_available()
         if action == "undo_dismiss":
             return self.app.can_undo()
+        if action == "toggle_later":  # only when the daily capacity left something for later
+            return self._counts.get("later", 0) > 0
         return True
 
     def action_refresh(self) -> None:

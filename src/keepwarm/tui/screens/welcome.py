@@ -1,7 +1,9 @@
 """The first screen on an empty database: the demo book, an import, or a first contact.
 
 The example data goes into the demo book (`keepwarm demo`), its own database:
-the user's stays empty, theirs alone.
+the user's stays empty, theirs alone. It also asks how many people a day the user
+means to reach (the daily capacity, `[agenda] capacity` in config.toml): kept when
+they take one of the three ways in, before an import spreads its people by it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
+from ...errors import UserError
 from ...services import operations
 from ..keys import OwnKeysFirst
 from ..render import short_path
@@ -52,10 +55,22 @@ class WelcomeScreen(OwnKeysFirst, Screen):
                 yield Static(
                     Content.from_markup(
                         "Every morning keepwarm tells you [b]who[/] to reach out to and why, [b]how[/] to talk to them, "
-                        "and [b]what[/] builds trust now.\n\n[dim]Your database is empty:[/] $db",
+                        "and [b]what[/] builds trust now: the best few each day, the rest spread over the days after.\n\n"
+                        "[dim]Your database is empty:[/] $db",
                         db=short_path(self.app.session.db_path),
                     ),
                     id="welcome-text",
+                )
+                yield Field(
+                    "People a day",
+                    Input(
+                        str(self.app.session.settings.agenda.capacity),
+                        id="in-capacity",
+                        compact=True,
+                        type="integer",
+                    ),
+                    name="capacity",
+                    hint="Today shows the best this many; the rest wait for the days after (0: no limit).",
                 )
                 yield Button(
                     "e  Try the demo book (example data, kept apart from yours)",
@@ -90,8 +105,25 @@ class WelcomeScreen(OwnKeysFirst, Screen):
             return operations.example_loader() is not None
         return True
 
+    def capacity_kept(self) -> bool:
+        """Keep the daily capacity as typed (the settings file written if it changed); False, with the problem
+        shown under it, when it is not a number of people a day."""
+        field = self.query_one("#field-capacity", Field)
+        try:
+            from ...services.preferences import set_capacity  # lazy for start-up: the settings writer
+
+            set_capacity(self.app.session, self.query_one("#in-capacity", Input).value)
+        except UserError as exc:
+            field.set_error(exc.message)
+            self.query_one("#in-capacity", Input).focus()
+            return False
+        field.set_error(None)
+        return True
+
     @on(Button.Pressed, "#example")
     def action_example(self) -> None:
+        if not self.capacity_kept():
+            return
         self.busy(True)
         self.app.open_demo_book()
 
@@ -110,16 +142,20 @@ class WelcomeScreen(OwnKeysFirst, Screen):
 
     @on(Button.Pressed, "#first")
     def action_first_contact(self) -> None:
-        self.app.action_add_contact()
+        if self.capacity_kept():
+            self.app.action_add_contact()
 
     @on(Button.Pressed, "#import-go")
     @on(Input.Submitted, "#in-import-path")
     def _import(self) -> None:
         path = self.query_one("#in-import-path", Input).value.strip()
+        field = self.query_one("#field-import_path", Field)
         if not path:
-            self.query_one(Field).set_error("give the path of the file to import")
+            field.set_error("give the path of the file to import")
             return
-        self.query_one(Field).set_error(None)
+        field.set_error(None)
+        if not self.capacity_kept():
+            return
         self.busy(True)
         self.app.import_file(path)
 
@@ -129,7 +165,7 @@ class WelcomeScreen(OwnKeysFirst, Screen):
     def show_import_error(self, message: str) -> None:
         self.busy(False)
         try:
-            self.query_one(Field).set_error(message)
+            self.query_one("#field-import_path", Field).set_error(message)
         except Exception:
             self.notify(message, severity="error")
             return

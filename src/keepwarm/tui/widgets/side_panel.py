@@ -32,6 +32,8 @@ class SidePanel(VerticalScroll):
                 "$reason\n[dim]rule $rule ($source)[/]", reason=f.reason, rule=f.rule_key, source=f.source
             ),
         ]
+        if item.plan_note:
+            parts.append(Content.from_markup("[$warning]↷ $note[/]", note=item.plan_note))
         if f.action or f.channel:
             parts += [Content(""), heading("Do"), Content(with_channel(f.action or "", f.channel))]
         if advice.tips:

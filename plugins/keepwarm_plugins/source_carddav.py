@@ -37,7 +37,7 @@ _LIST = (
 class Options(BaseModel):
     """`[sources.NAME]` with `kind = "carddav"`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     url: str = Field(description="The address book's URL (https://.../addressbooks/you/contacts/).")
     username: str = Field("", description="The user name to log in with; empty for a server without login.")

@@ -31,7 +31,7 @@ _SAFE = re.compile(r"^[A-Za-z0-9@._+-]{1,120}$")
 class Options(BaseModel):
     """`[sources.NAME]` with `kind = "contacts"`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     path: str = Field(
         description="The vdir folder: one address book (a folder of .vcf files) or a folder of address books, "

@@ -67,7 +67,7 @@ def doctor_command(session: Session, as_json: bool, rebuild_search: bool) -> Non
     counted as one).
     """
     if rebuild_search:
-        from ..services.search import rebuild_index  # lazy: only this flag writes
+        from ..services.search import rebuild_index  # lazy for start-up: only this flag writes
 
         rebuild_index(session)
         if not as_json:

@@ -383,7 +383,9 @@ def examine(db_path: Path, backup_dir: Path, *, safe_mode: bool | None = None) -
     report.findings += check_plugin_folder()
     report.findings += check_leftovers(db_path, backup_dir)
     report.findings += check_duplicates(db_path)
-    report.findings += check_search(db_path)
+    if not any(f.check == "integrity" and not f.ok for f in report.findings):
+        # A damaged file has one fix (a backup, or .recover); rebuilding its index is not one of them.
+        report.findings += check_search(db_path)
     plugin_findings, host = check_rules_and_plugins(safe_mode)
     report.findings += plugin_findings
     report.findings += check_followups(db_path, host)

@@ -123,7 +123,9 @@ class KeepwarmApp(Syncing, App[None]):
         # typed behind it: "\tAcme" typed fast (or pasted by a tool) put "Acme" in the field being left. A
         # priority binding moves it as the app reads the key, so what follows lands in the next field.
         Binding("tab", "app.focus_next", "Next field", id="app.focus_next", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", id="app.focus_previous", show=False, priority=True),
+        Binding(
+            "shift+tab", "app.focus_previous", "Previous field", id="app.focus_previous", show=False, priority=True
+        ),
         Binding("u", "undo", "Undo", id="app.undo", show=False, tooltip="Take back the last change made in the app"),
         *(
             Binding(str(n), f"goto('{mode}')", f"Go to {mode}", id=f"app.goto.{mode}", show=False)

@@ -76,23 +76,7 @@ class KeepwarmCommands(Provider):
                 app.action_unknown_people,
             ),
         ]
-        shown = self.screen  # the screen the palette was opened on
-        if hasattr(shown, "action_merge") and getattr(shown, "contact_id", None) is not None:  # a contact's screen
-            on_screen = cast("ContactScreen", shown)
-            out += [
-                ("Set their rhythm", "every 3 weeks, monthly: in place of the rules (c)", on_screen.action_rhythm),
-                ("Snooze them", "nothing due for this person before a day (s)", on_screen.action_snooze),
-                ("Add a note", "something to remember about them, not a touch (n)", on_screen.action_add_note),
-                ("Edit a note", "change or delete one of their notes (N)", on_screen.action_edit_note),
-                (
-                    "Link them to someone",
-                    "who they report to, were introduced by, their partner... (L)",
-                    on_screen.action_link,
-                ),
-                ("Remove a link", "one of their links, after asking (X)", on_screen.action_unlink),
-                ("Merge a duplicate into this contact", "the same person entered twice (M)", on_screen.action_merge),
-                ("Delete this contact", "and their history, after asking (D)", on_screen.action_delete),
-            ]
+        out += self._contact_actions()
         if app.can_undo():
             out.append(("Undo the last change", "made in the app in this session (u)", app.action_undo))
         if app.calendar_export_available():
@@ -108,6 +92,27 @@ class KeepwarmCommands(Provider):
                 )
             )
         return out
+
+    def _contact_actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """What the contact screen the palette was opened on offers (nothing elsewhere)."""
+        shown = self.screen  # the screen the palette was opened on
+        if not (hasattr(shown, "action_merge") and getattr(shown, "contact_id", None) is not None):
+            return []  # not a contact's screen
+        on_screen = cast("ContactScreen", shown)
+        return [
+            ("Set their rhythm", "every 3 weeks, monthly: in place of the rules (c)", on_screen.action_rhythm),
+            ("Snooze them", "nothing due for this person before a day (s)", on_screen.action_snooze),
+            ("Add a note", "something to remember about them, not a touch (n)", on_screen.action_add_note),
+            ("Edit a note", "change or delete one of their notes (N)", on_screen.action_edit_note),
+            (
+                "Link them to someone",
+                "who they report to, were introduced by, their partner... (L)",
+                on_screen.action_link,
+            ),
+            ("Remove a link", "one of their links, after asking (X)", on_screen.action_unlink),
+            ("Merge a duplicate into this contact", "the same person entered twice (M)", on_screen.action_merge),
+            ("Delete this contact", "and their history, after asking (D)", on_screen.action_delete),
+        ]
 
     async def startup(self) -> None:
         found = await asyncio.to_thread(queries.contact_index, self.keepwarm.session)

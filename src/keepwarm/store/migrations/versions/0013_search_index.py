@@ -205,7 +205,7 @@ def fill() -> list[str]:
 
 
 def upgrade() -> None:
-    from alembic import op  # here, not at the top: a search reads ACCENTED from this module without Alembic
+    from alembic import op  # lazy for start-up: a search reads ACCENTED from this module without Alembic
 
     for sql in TABLES.values():
         op.execute(sql)
@@ -216,7 +216,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from alembic import op
+    from alembic import op  # lazy for start-up (see upgrade)
 
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")

@@ -19,7 +19,7 @@ AWKWARD_ACTION = "send the deck; mention: pricing, timeline \\ scope"
 
 def long_note(size: int = 2000) -> str:
     """Exactly `size` characters mixing ASCII, escapes, line breaks, accents and emoji."""
-    unit = 'Met at the expo, talked pricing; she said \\"later\\".\nÉtude naïve — 👩‍💻🎉 ok. '
+    unit = "Met at the expo, talked pricing; she said \\\"later\\\".\nÉtude naïve — 👩‍💻🎉 ok. "
     return (unit * (size // len(unit) + 1))[:size]
 
 
@@ -143,9 +143,7 @@ def parse_both(data: bytes) -> dict[str, Parsed]:
     for uid, a in one.items():
         b = two[uid]
         for name in ("summary", "description", "sequence", "status", "categories", "kind"):
-            assert getattr(a, name) == getattr(b, name), (
-                f"{uid}: {name} differs: {getattr(a, name)!r} vs {getattr(b, name)!r}"
-            )
+            assert getattr(a, name) == getattr(b, name), f"{uid}: {name} differs: {getattr(a, name)!r} vs {getattr(b, name)!r}"
         assert _rule_parts(a.rrule) == _rule_parts(b.rrule), f"{uid}: RRULE differs: {a.rrule} vs {b.rrule}"
         for name in ("start", "end", "stamp"):
             assert _same_moment(getattr(a, name), getattr(b, name)), f"{uid}: {name} differs"

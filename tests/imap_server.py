@@ -92,24 +92,8 @@ def start(root: Path) -> ImapServer:
     starttls_port, tls_port, plain_port = free_port(), free_port(), free_port()
     log = root / "pymap.log"
     env = {**os.environ, "FQDN": "localhost", _PORTS_ENV: f"{tls_port},{plain_port}"}
-    argv = [
-        sys.executable,
-        __file__,
-        "--debug",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(starttls_port),
-        "--cert",
-        str(cert_file),
-        "--key",
-        str(key_file),
-        "dict",
-        "--demo-user",
-        USER,
-        "--demo-password",
-        PASSWORD,
-    ]
+    argv = [sys.executable, __file__, "--debug", "--host", "127.0.0.1", "--port", str(starttls_port),
+            "--cert", str(cert_file), "--key", str(key_file), "dict", "--demo-user", USER, "--demo-password", PASSWORD]
     with log.open("wb") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root)
     server = ImapServer("127.0.0.1", starttls_port, tls_port, plain_port, ca_file, log, process)
@@ -117,18 +101,14 @@ def start(root: Path) -> ImapServer:
     for port in (starttls_port, tls_port, plain_port):
         while True:
             if process.poll() is not None:
-                raise AssertionError(
-                    f"the IMAP server (pymap) exited early with status {process.returncode}:\n{server.output()}"
-                )
+                raise AssertionError(f"the IMAP server (pymap) exited early with status {process.returncode}:\n{server.output()}")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
                     break
             except OSError:
                 if time.monotonic() > deadline:
                     server.stop()
-                    raise AssertionError(
-                        f"the IMAP server (pymap) did not listen on port {port} in time:\n{server.output()}"
-                    )
+                    raise AssertionError(f"the IMAP server (pymap) did not listen on port {port} in time:\n{server.output()}")
                 time.sleep(0.1)
     return server
 

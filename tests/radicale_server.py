@@ -67,9 +67,8 @@ def start(root, finalizers) -> Server:
     )
     log = (root / "radicale.log").open("wb")
     env = {**os.environ, "HOME": str(root), "RADICALE_CONFIG": str(config)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(config)], stdout=log, stderr=subprocess.STDOUT, env=env
-    )
+    process = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(config)],
+                               stdout=log, stderr=subprocess.STDOUT, env=env)
 
     def stop() -> None:
         process.terminate()

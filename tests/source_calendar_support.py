@@ -28,16 +28,9 @@ def calendar(*events: icalendar.Event, **properties: str) -> icalendar.Calendar:
     return cal
 
 
-def event(
-    uid: str,
-    start: dt.date | dt.datetime,
-    *,
-    summary: str = "meeting",
-    organizer: str | None = None,
-    attendees: Iterable[tuple[str, str]] = (),
-    start_params: Mapping[str, str] | None = None,
-    **properties: Any,
-) -> icalendar.Event:
+def event(uid: str, start: dt.date | dt.datetime, *, summary: str = "meeting", organizer: str | None = None,
+          attendees: Iterable[tuple[str, str]] = (), start_params: Mapping[str, str] | None = None,
+          **properties: Any) -> icalendar.Event:
     """A VEVENT; attendees as (address, PARTSTAT); other properties by name (rrule, exdate, sequence...)."""
     ev = icalendar.Event()
     ev.add("uid", uid)
@@ -53,14 +46,8 @@ def event(
     return ev
 
 
-def request(
-    options,
-    cursor: Mapping[str, Any] | None = None,
-    *,
-    now: dt.datetime = NOW,
-    since: dt.datetime = SINCE,
-    until: dt.datetime = UNTIL,
-) -> ReadRequest:
+def request(options, cursor: Mapping[str, Any] | None = None, *, now: dt.datetime = NOW,
+            since: dt.datetime = SINCE, until: dt.datetime = UNTIL) -> ReadRequest:
     return ReadRequest(name="cal", options=options, cursor=dict(cursor or {}), now=now, since=since, until=until)
 
 

@@ -63,40 +63,21 @@ class ListSource:
         yield Checkpoint({"read": len(items)}, complete=self.complete)
 
 
-def mail(
-    external_id: str,
-    at: dt.datetime,
-    sender: str,
-    *to: str,
-    cc: tuple[str, ...] = (),
-    replies_to=(),
-    subject: str = "hello",
-    names: dict | None = None,
-) -> Capture:
+def mail(external_id: str, at: dt.datetime, sender: str, *to: str, cc: tuple[str, ...] = (), replies_to=(),
+         subject: str = "hello", names: dict | None = None) -> Capture:
     names = names or {}
-    people = (
-        Person(sender, "from", names.get(sender, "")),
-        *(Person(a, "to", names.get(a, "")) for a in to),
-        *(Person(a, "cc", names.get(a, "")) for a in cc),
-    )
-    return Capture(
-        external_id, at, Channel.EMAIL, people, message_id=external_id, replies_to=tuple(replies_to), subject=subject
-    )
+    people = (Person(sender, "from", names.get(sender, "")),
+              *(Person(a, "to", names.get(a, "")) for a in to),
+              *(Person(a, "cc", names.get(a, "")) for a in cc))
+    return Capture(external_id, at, Channel.EMAIL, people, message_id=external_id, replies_to=tuple(replies_to),
+                   subject=subject)
 
 
-def meeting(
-    uid: str, at: dt.datetime, organizer: str, *attendees: tuple[str, str], sequence: int = 0, cancelled: bool = False
-) -> Capture:
+def meeting(uid: str, at: dt.datetime, organizer: str, *attendees: tuple[str, str], sequence: int = 0,
+            cancelled: bool = False) -> Capture:
     people = (Person(organizer, "organizer"), *(Person(a, "attendee", status=s) for a, s in attendees))
-    return Capture(
-        uid,
-        at,
-        Channel.MEETING,
-        people,
-        sequence=sequence,
-        outcome=Outcome.CANCELLED if cancelled else Outcome.COMPLETED,
-        subject="Quarterly review",
-    )
+    return Capture(uid, at, Channel.MEETING, people, sequence=sequence,
+                   outcome=Outcome.CANCELLED if cancelled else Outcome.COMPLETED, subject="Quarterly review")
 
 
 def use(session, plugin: ListSource, **settings) -> None:

@@ -168,11 +168,7 @@ def test_without_a_capacity_every_item_stays_on_its_own_day(backlog):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [
-        ("-1", "agenda.capacity: -1 is too small (expected at least 0)"),
-        ('"many"', "agenda.capacity: "),
-        ("1000", "agenda.capacity: "),
-    ],
+    [("-1", "agenda.capacity: -1 is too small (expected at least 0)"), ('"many"', "agenda.capacity: "), ("1000", "agenda.capacity: ")],
 )
 def test_a_capacity_that_is_not_a_number_of_people_is_refused_in_one_line(home, run, value, expected):
     _config(f"[agenda]\ncapacity = {value}\n")
@@ -185,21 +181,12 @@ def test_a_capacity_that_is_not_a_number_of_people_is_refused_in_one_line(home, 
 
 def _linkedin(path, people: int) -> None:
     with open(path, "w", newline="", encoding="utf-8") as out:
-        out.write('Notes:\n"When exporting your connection data, you may notice..."\n\n')
+        out.write("Notes:\n\"When exporting your connection data, you may notice...\"\n\n")
         writer = csv.writer(out)
         writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"])
         for n in range(people):
-            writer.writerow(
-                [
-                    f"Pat{n}",
-                    f"Doe{n}",
-                    f"https://www.linkedin.com/in/pat-{n}",
-                    "",
-                    f"Co {n % 90}",
-                    "Engineer",
-                    "01 Mar 2024",
-                ]
-            )
+            writer.writerow([f"Pat{n}", f"Doe{n}", f"https://www.linkedin.com/in/pat-{n}", "", f"Co {n % 90}",
+                             "Engineer", "01 Mar 2024"])
 
 
 def test_1800_linkedin_connections_come_due_a_days_worth_at_a_time(home, run, db_path, tmp_path):

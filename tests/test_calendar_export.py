@@ -37,21 +37,11 @@ def out_dir(tmp_path):
 @pytest.fixture
 def world(home, run):
     """Zoë (awkward name, 2,000-character notes) and Bob; three hand-made follow-ups, user in Berlin."""
-    write_config(
-        home, **{"": {"timezone": "Europe/Berlin"}}, calendar={"alarm_minutes": 45, "name": "Work, people; \\ 🤝"}
-    )
+    write_config(home, **{"": {"timezone": "Europe/Berlin"}},
+                 calendar={"alarm_minutes": 45, "name": "Work, people; \\ 🤝"})
     steps = [
-        (
-            "contact",
-            "add",
-            AWKWARD_NAME,
-            "--notes",
-            long_note(),
-            "--account",
-            "Acme, Inc.; \\ Ltd",
-            "--phone",
-            "+49 30 1234",
-        ),
+        ("contact", "add", AWKWARD_NAME, "--notes", long_note(), "--account", "Acme, Inc.; \\ Ltd",
+         "--phone", "+49 30 1234"),
         ("contact", "add", "Bob Stone", "--birthday", "1990-02-28", "--work-anniversary", "2019-12-03"),
         ("followup", "add", "1", REASON, "--due", "2026-11-30", "--channel", "call", "--action", AWKWARD_ACTION),
         ("followup", "add", "Bob", "lunch to say thanks", "--due", "2026-12-02 14:00", "--channel", "meal"),
@@ -89,10 +79,7 @@ def test_awkward_text_survives_both_parsers_field_by_field(world, out_dir):
     parsed = export(world, out)
 
     zoe = by_followup(parsed, 1)
-    assert (
-        zoe.summary
-        == f"Call {ONE_LINE_NAME} — quarterly review, part 1; bring C:\\q3\\deck then ask about 🇩🇪 expansion"
-    )
+    assert zoe.summary == f"Call {ONE_LINE_NAME} — quarterly review, part 1; bring C:\\q3\\deck then ask about 🇩🇪 expansion"
     assert zoe.description.startswith(REASON + "\n\nSuggested action: " + AWKWARD_ACTION + "\n\n")
     assert "Account: Acme, Inc.; \\ Ltd\nReach them: +49 30 1234" in zoe.description
     assert zoe.description.endswith("Notes:\n" + long_note().strip())
@@ -105,10 +92,8 @@ def test_awkward_text_survives_both_parsers_field_by_field(world, out_dir):
     lunch = by_followup(parsed, 2)
     assert lunch.summary == "Share a meal with Bob Stone — lunch to say thanks"
     # 14:00 in Berlin (CET, UTC+1) is 13:00 UTC.
-    assert (lunch.start, lunch.end) == (
-        dt.datetime(2026, 12, 2, 13, 0, tzinfo=UTC),
-        dt.datetime(2026, 12, 2, 13, 30, tzinfo=UTC),
-    )
+    assert (lunch.start, lunch.end) == (dt.datetime(2026, 12, 2, 13, 0, tzinfo=UTC),
+                                        dt.datetime(2026, 12, 2, 13, 30, tzinfo=UTC))
 
     assert not [uid for uid in parsed if uid.startswith("keepwarm-followup-3-")]  # beyond 90 days
     props = calendar_properties(out.read_bytes())
@@ -125,11 +110,8 @@ def test_every_open_followup_in_the_horizon_is_exported_once(world, out_dir):
     parsed = export(world, out_dir / "a.ics")
     items = followups(world)
     horizon = dt.date(2026, 11, 22) + dt.timedelta(days=90)
-    expected = {
-        i
-        for i, f in items.items()
-        if f["status"] in ("open", "snoozed") and dt.date.fromisoformat(f["snoozed_until"] or f["due"]) <= horizon
-    }
+    expected = {i for i, f in items.items() if f["status"] in ("open", "snoozed")
+                and dt.date.fromisoformat(f["snoozed_until"] or f["due"]) <= horizon}
     exported = {int(uid.split("-")[2]) for uid in parsed if uid.startswith("keepwarm-followup-")}
     assert exported == expected
     assert len(expected) >= 4  # the three of ours in range, and the engine's own check-ins
@@ -343,7 +325,7 @@ def test_the_export_record_is_private_json_naming_what_was_written(world, out_di
     record = home / "data" / "calendar-exports.json"
     assert stat.S_IMODE(record.stat().st_mode) == 0o600
     data = json.loads(record.read_text())
-    ((key, target),) = data["targets"].items()
+    (key, target), = data["targets"].items()
     assert str(out) in key
     assert set(target["entries"]) == set(parsed)
 

@@ -47,18 +47,12 @@ class Khal:
         self.vdir.mkdir(parents=True)
         self.config = root / "khal.conf"
         self.config.write_text(KHAL_CONFIG.format(vdir=self.vdir, db=root / "khal.db"), encoding="utf-8")
-        self.env = {
-            **os.environ,
-            "HOME": str(root),
-            "XDG_CONFIG_HOME": str(root / "xdg-config"),
-            "XDG_DATA_HOME": str(root / "xdg-data"),
-            "TZ": "Europe/Berlin",
-        }
+        self.env = {**os.environ, "HOME": str(root), "XDG_CONFIG_HOME": str(root / "xdg-config"),
+                    "XDG_DATA_HOME": str(root / "xdg-data"), "TZ": "Europe/Berlin"}
 
     def __call__(self, *args: str) -> str:
-        done = subprocess.run(
-            [tool("khal"), "-c", str(self.config), *args], capture_output=True, text=True, timeout=120, env=self.env
-        )
+        done = subprocess.run([tool("khal"), "-c", str(self.config), *args], capture_output=True, text=True,
+                              timeout=120, env=self.env)
         assert done.returncode == 0, f"khal {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
         return done.stdout
 

@@ -78,10 +78,7 @@ def test_the_next_day_moves_the_overdue_event_and_raises_its_sequence(late_world
     monkeypatch.setenv("KEEPWARM_NOW", "2026-11-23T09:00:00+00:00")
     second = by_summary(export(late_world, out), "send the engine drawings")
     assert second.uid == first.uid
-    assert (second.start, second.summary) == (
-        dt.date(2026, 11, 23),
-        "206 days late: Email Ada Lovelace — send the engine drawings",
-    )
+    assert (second.start, second.summary) == (dt.date(2026, 11, 23), "206 days late: Email Ada Lovelace — send the engine drawings")
     assert second.sequence == first.sequence + 1  # a calendar re-importing the file moves it, not duplicates it
 
 
@@ -107,10 +104,7 @@ def test_a_bad_reminder_time_in_the_config_is_one_line(late_world, home, tmp_pat
     result = late_world("export", "ics", "-o", str(tmp_path / "cal.ics"))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
-    assert (
-        result.stderr
-        == f"keepwarm: {path}: calendar.alarm_time: '25:00' is not a time of day (expected HH:MM, e.g. 09:00)\n"
-    )
+    assert result.stderr == f"keepwarm: {path}: calendar.alarm_time: '25:00' is not a time of day (expected HH:MM, e.g. 09:00)\n"
     assert not (tmp_path / "cal.ics").exists()
 
 
@@ -121,19 +115,16 @@ def _followup(reason: str) -> FollowUp:
     return FollowUp(id=1, contact_id=1, due=TODAY, reason=reason, rule_key="manual", channel=Channel.CALL)
 
 
-@pytest.mark.parametrize(
-    "reason",
-    [
-        "Discuss the procurement timeline for the northern distribution centres and their warehouse automation pilot",
-        "Ask about the Zusammenarbeitsvereinbarung between both subsidiaries, and whether legal countersigned it",
-        "Follow up on the integration questions, the security questionnaire, the data-processing addendum and pricing",
-    ],
-)
+@pytest.mark.parametrize("reason", [
+    "Discuss the procurement timeline for the northern distribution centres and their warehouse automation pilot",
+    "Ask about the Zusammenarbeitsvereinbarung between both subsidiaries, and whether legal countersigned it",
+    "Follow up on the integration questions, the security questionnaire, the data-processing addendum and pricing",
+])
 def test_titles_are_cut_between_words_with_an_ellipsis(reason):
     title = words.summary(_followup(reason), Contact(name="Ada Lovelace"))
     head = "Call Ada Lovelace — "
     assert title.startswith(head) and title.endswith("…")
-    kept = title[len(head) : -1]
+    kept = title[len(head):-1]
     assert len(kept) < words.TOPIC_LIMIT
     assert reason.startswith(kept)
     assert reason[len(kept)] in " ,", f"cut inside a word: {kept!r}"
@@ -147,22 +138,12 @@ def test_a_single_overlong_word_is_the_only_thing_cut_inside():
 
 # ------------------------------------------------------------------ the same on a CalDAV server
 
-
 @pytest.mark.slow
 @pytest.mark.xdist_group("calendar-clients")
 def test_publish_puts_overdue_followups_on_today_too(late_world, radicale):  # noqa: F811
     name = "kw overdue"
-    result = late_world(
-        "calendar",
-        "publish",
-        radicale.url,
-        "--user",
-        USER,
-        "--password-stdin",
-        "--calendar",
-        name,
-        input=PASSWORD + "\n",
-    )
+    result = late_world("calendar", "publish", radicale.url, "--user", USER, "--password-stdin", "--calendar", name,
+                        input=PASSWORD + "\n")
     assert result.exit_code == 0, result.stderr
     assert "create  2026-11-22  205 days late: Email Ada Lovelace — send the engine drawings" in result.stdout
     on_server = {str(c["SUMMARY"]): c for c in ours(radicale.components(name)).values()}

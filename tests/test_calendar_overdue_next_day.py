@@ -15,9 +15,8 @@ NEXT_DAY = "2026-11-23T09:00:00+00:00"
 
 
 def publish(run, server, name: str):
-    result = run(
-        "calendar", "publish", server.url, "--user", USER, "--password-stdin", "--calendar", name, input=PASSWORD + "\n"
-    )
+    result = run("calendar", "publish", server.url, "--user", USER, "--password-stdin", "--calendar", name,
+                 input=PASSWORD + "\n")
     assert result.exit_code == 0, result.stderr
     return result
 
@@ -64,8 +63,6 @@ def test_a_new_day_moves_only_the_late_events_of_an_export(late_world, tmp_path,
     assert out.read_bytes() == (export(late_world, out) and out.read_bytes())  # the same day: byte for byte
     monkeypatch.setenv("KEEPWARM_NOW", NEXT_DAY)
     second = {p.uid: p for p in export(late_world, out).values()}
-    moved = {
-        uid for uid in second if (second[uid].start, second[uid].sequence) != (first[uid].start, first[uid].sequence)
-    }
+    moved = {uid for uid in second if (second[uid].start, second[uid].sequence) != (first[uid].start, first[uid].sequence)}
     assert sorted(second[uid].summary.split(":")[0] for uid in moved) == ["2 days late", "206 days late", "5 days late"]
     assert {second[uid].start for uid in moved} == {dt.date(2026, 11, 23)}

@@ -20,29 +20,13 @@ def _entries(kind: str = "VEVENT") -> list[Entry]:
     out = []
     for n in range(6):
         day = dt.date(2026, 12, 1) + dt.timedelta(days=(5 * n) % 4)
-        out.append(
-            Entry(
-                uid=f"keepwarm-{kind}-{n}@keepwarm",
-                kind=kind,
-                summary=f"Call Ana — {n}",
-                start=day,
-                end=day + dt.timedelta(days=1) if kind == "VEVENT" else None,
-                description="Why: a long note, with commas, semicolons; and more " * 3,
-                status="NEEDS-ACTION" if kind == "VTODO" else "CONFIRMED",
-                alarm_minutes=30 if n % 2 else None,
-                categories=("keepwarm", "cadence"),
-            )
-        )
-    out.append(
-        Entry(
-            uid=f"keepwarm-{kind}-t@keepwarm",
-            kind=kind,
-            summary="Timed",
-            start=START,
-            end=START + dt.timedelta(minutes=30) if kind == "VEVENT" else None,
-            status=CANCELLED,
-        )
-    )
+        out.append(Entry(uid=f"keepwarm-{kind}-{n}@keepwarm", kind=kind, summary=f"Call Ana — {n}", start=day,
+                         end=day + dt.timedelta(days=1) if kind == "VEVENT" else None,
+                         description="Why: a long note, with commas, semicolons; and more " * 3,
+                         status="NEEDS-ACTION" if kind == "VTODO" else "CONFIRMED",
+                         alarm_minutes=30 if n % 2 else None, categories=("keepwarm", "cadence")))
+    out.append(Entry(uid=f"keepwarm-{kind}-t@keepwarm", kind=kind, summary="Timed", start=START,
+                     end=START + dt.timedelta(minutes=30) if kind == "VEVENT" else None, status=CANCELLED))
     return out + out[:2]  # the same entries twice: the library's sets kept one of each
 
 
@@ -70,15 +54,8 @@ def test_components_are_built_a_batch_at_a_time_when_their_turn_comes(monkeypatc
     built = []
     real = components.build_component
     monkeypatch.setattr(components, "build_component", lambda *a: built.append(a[0].uid) or real(*a))
-    entries = [
-        Entry(
-            uid=f"keepwarm-{n}@keepwarm",
-            kind="VEVENT",
-            summary=f"Call {n}",
-            start=dt.date(2026, 12, 1) + dt.timedelta(days=n),
-        )
-        for n in range(2 * serialize.BATCH + 3)
-    ]
+    entries = [Entry(uid=f"keepwarm-{n}@keepwarm", kind="VEVENT", summary=f"Call {n}",
+                     start=dt.date(2026, 12, 1) + dt.timedelta(days=n)) for n in range(2 * serialize.BATCH + 3)]
     calendar = components.build_calendar(entries, stamp=NOW, tz=UTC, name="Mine", prodid="-//t//EN")
     assert built == []
     parts = serialize.chunks(calendar)

@@ -31,18 +31,8 @@ def world(home, run):
 
 
 def publish(run, server: Server, name: str, *args: str, password: str = PASSWORD):
-    return run(
-        "calendar",
-        "publish",
-        server.url,
-        "--user",
-        USER,
-        "--password-stdin",
-        "--calendar",
-        name,
-        *args,
-        input=password + "\n",
-    )
+    return run("calendar", "publish", server.url, "--user", USER, "--password-stdin", "--calendar", name, *args,
+               input=password + "\n")
 
 
 def ours(components) -> dict[str, object]:
@@ -85,11 +75,9 @@ def test_publish_mirrors_the_export(world, radicale, calendar_name, tmp_path):
 def test_changes_update_in_place_and_closed_followups_disappear(world, radicale, calendar_name):
     assert publish(world, radicale, calendar_name).exit_code == 0
     before = ours(radicale.components(calendar_name))
-    foreign = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:dentist-1@example.com\r\n"
-        "DTSTAMP:20261122T090000Z\r\nDTSTART;VALUE=DATE:20261201\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\n"
-        "END:VCALENDAR\r\n"
-    )
+    foreign = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:dentist-1@example.com\r\n"
+               "DTSTAMP:20261122T090000Z\r\nDTSTART;VALUE=DATE:20261201\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\n"
+               "END:VCALENDAR\r\n")
     radicale.calendar(calendar_name).save_event(foreign)
 
     assert world("followup", "snooze", "1", "--until", "2026-12-08").exit_code == 0
@@ -136,16 +124,12 @@ def test_todos_are_mirrored_apart_from_events(world, radicale, calendar_name):
     assert len(todos) == len(events)
     assert set(everything) == set(events) | set(todos)  # the events were not deleted
     assert by_followup({u.replace("todo", "followup"): c for u, c in todos.items()}, 1).decoded("DUE") == dt.date(
-        2026, 11, 30
-    )
+        2026, 11, 30)
 
 
 def test_credentials_can_come_from_the_config_or_a_prompt(world, radicale, calendar_name, home):
-    write_config(
-        home,
-        **{"": {"timezone": "Europe/Berlin"}},
-        calendar={"url": radicale.url, "username": USER, "password": PASSWORD},
-    )
+    write_config(home, **{"": {"timezone": "Europe/Berlin"}},
+                 calendar={"url": radicale.url, "username": USER, "password": PASSWORD})
     result = world("calendar", "publish", "--calendar", calendar_name)
     assert result.exit_code == 0, result.stderr
     assert ours(radicale.components(calendar_name))
@@ -170,9 +154,7 @@ def test_an_unreachable_server_is_one_line(world):
     url = f"http://127.0.0.1:{free_port()}/ada/"
     result = world("calendar", "publish", url, "--user", "ada", "--password-stdin", input="x\n")
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == [
-        f"keepwarm: {url}: cannot reach the CalDAV server (connection refused)"
-    ]
+    assert result.stderr.strip().splitlines() == [f"keepwarm: {url}: cannot reach the CalDAV server (connection refused)"]
 
 
 def test_a_url_without_a_calendar_is_one_line(world, radicale):
@@ -183,13 +165,10 @@ def test_a_url_without_a_calendar_is_one_line(world, radicale):
     assert len(lines) == 1 and url in lines[0] and "no calendar there" in lines[0]
 
 
-@pytest.mark.parametrize(
-    "args, words",
-    [
-        ((), "none given"),
-        (("ftp://example.com/cal",), "is not a web address"),
-    ],
-)
+@pytest.mark.parametrize("args, words", [
+    ((), "none given"),
+    (("ftp://example.com/cal",), "is not a web address"),
+])
 def test_a_missing_or_odd_url_is_one_line(world, args, words):
     result = world("calendar", "publish", *args)
     assert result.exit_code == 2

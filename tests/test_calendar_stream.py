@@ -192,18 +192,11 @@ def test_a_publish_keeps_only_the_entries_it_sends():
     made = _Made()
 
     def entry(n: int) -> Entry:
-        return Entry(
-            uid=f"keepwarm-followup-{n}-x@keepwarm",
-            kind="VEVENT",
-            summary=f"Call {n}",
-            start=day,
-            description="notes " * 200,
-        )
+        return Entry(uid=f"keepwarm-followup-{n}-x@keepwarm", kind="VEVENT", summary=f"Call {n}", start=day,
+                     description="notes " * 200)
 
-    remote = {
-        e.uid: caldav_publish.Remote(e.uid, f"/c/{n}.ics", e.fingerprint(), 0, e.summary)
-        for n, e in enumerate(entry(n) for n in range(40))
-    }
+    remote = {e.uid: caldav_publish.Remote(e.uid, f"/c/{n}.ics", e.fingerprint(), 0, e.summary)
+              for n, e in enumerate(entry(n) for n in range(40))}
     remote[entry(7).uid].fingerprint = "old"
     held: list[int] = []
 

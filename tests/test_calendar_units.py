@@ -33,7 +33,8 @@ def _contact(**fields) -> Contact:
 
 
 def _followup(**fields) -> FollowUp:
-    values = dict(id=12, contact_id=7, due=dt.date(2026, 12, 1), reason="monthly check-in", sequence=2, updated_at=NOW)
+    values = dict(id=12, contact_id=7, due=dt.date(2026, 12, 1), reason="monthly check-in", sequence=2,
+                  updated_at=NOW)
     values.update(fields)
     return FollowUp(**values)
 
@@ -41,17 +42,14 @@ def _followup(**fields) -> FollowUp:
 # ------------------------------------------------------------------ folding
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "DESCRIPTION:" + "a" * 300,
-        "DESCRIPTION:" + "é" * 200,
-        "DESCRIPTION:" + "😀" * 100,
-        "DESCRIPTION:" + "x😀" * 90,
-        "SUMMARY:" + "ab\\n\\,\\;\\\\" * 40,
-        "DESCRIPTION:" + ("👩‍💻 🇩🇪 e\u0301 " * 30),
-    ],
-)
+@pytest.mark.parametrize("text", [
+    "DESCRIPTION:" + "a" * 300,
+    "DESCRIPTION:" + "é" * 200,
+    "DESCRIPTION:" + "😀" * 100,
+    "DESCRIPTION:" + "x😀" * 90,
+    "SUMMARY:" + "ab\\n\\,\\;\\\\" * 40,
+    "DESCRIPTION:" + ("👩‍💻 🇩🇪 e\u0301 " * 30),
+])
 def test_folded_lines_are_at_most_75_octets_and_unfold_to_the_original(text):
     physical = fold_line(text)
     assert len(physical) > 1
@@ -87,11 +85,9 @@ def test_summary_uses_the_channel_verb_and_the_head_of_the_reason():
     assert words.summary(_followup(channel=Channel.CALL), contact) == "Call Ada Lovelace — monthly check-in"
     long_reason = "Monthly check-in with Ada (tier A): you have not been in touch for 40 days."
     assert words.summary(_followup(reason=long_reason), contact) == (
-        "Reach out to Ada Lovelace — Monthly check-in with Ada (tier A)"
-    )
+        "Reach out to Ada Lovelace — Monthly check-in with Ada (tier A)")
     assert words.summary(_followup(channel=Channel.MEAL, reason="Say thanks. Then ask."), contact) == (
-        "Share a meal with Ada Lovelace — Say thanks"
-    )
+        "Share a meal with Ada Lovelace — Say thanks")
 
 
 def test_summary_is_one_short_line_even_for_a_multiline_reason():
@@ -103,25 +99,17 @@ def test_summary_is_one_short_line_even_for_a_multiline_reason():
 
 
 def test_description_holds_reason_action_advice_contact_facts_and_notes_in_order():
-    contact = _contact(
-        account="Analytical Engines",
-        title="CTO",
-        phones=["+44 20 7946 0000"],
-        emails=["ada@example.com"],
-        best_time="mornings",
-        notes="Likes poetry;\nhates, commas",
-    )
+    contact = _contact(account="Analytical Engines", title="CTO", phones=["+44 20 7946 0000"],
+                       emails=["ada@example.com"], best_time="mornings", notes="Likes poetry;\nhates, commas")
     text = words.describe(
         _followup(action="send the benchmark, then call"),
         contact,
         tips=[Tip("Lead with facts.", "style"), Tip("Send the agenda first.", "style")],
         warnings=[Warning("a", "Replies are slower.", 2), Warning("b", "A promise is overdue.", 3)],
-        suggestions=[
-            Suggestion("s1", "Share the report", "it fits their interest", 0.9),
-            Suggestion("s2", "Ask a small favor", "", 0.5),
-            Suggestion("s3", "Introduce Bob", "x", 0.4),
-            Suggestion("s4", "Fourth idea", "y", 0.1),
-        ],
+        suggestions=[Suggestion("s1", "Share the report", "it fits their interest", 0.9),
+                     Suggestion("s2", "Ask a small favor", "", 0.5),
+                     Suggestion("s3", "Introduce Bob", "x", 0.4),
+                     Suggestion("s4", "Fourth idea", "y", 0.1)],
     )
     assert text == (
         "monthly check-in\n\n"
@@ -167,8 +155,7 @@ def test_all_day_by_default_timed_in_the_users_zone_and_snoozed_on_the_wake_day(
     assert timed.start == dt.datetime(2026, 12, 1, 13, 0, tzinfo=UTC)  # 14:00 in Berlin (CET)
     assert timed.end - timed.start == dt.timedelta(minutes=30)
     snoozed = events.followup_entry(
-        _followup(status=FollowUpStatus.SNOOZED, snoozed_until=dt.date(2026, 12, 9)), contact, "", tz=BERLIN
-    )
+        _followup(status=FollowUpStatus.SNOOZED, snoozed_until=dt.date(2026, 12, 9)), contact, "", tz=BERLIN)
     assert snoozed.start == dt.date(2026, 12, 9) and snoozed.status == "CONFIRMED"
 
 
@@ -178,9 +165,8 @@ def test_closed_followups_are_cancelled_events_and_done_todos_are_completed():
     assert dismissed.status == CANCELLED and dismissed.alarm_minutes is None
     done_event = events.followup_entry(_followup(status=FollowUpStatus.DONE, closed_at=NOW), contact, "", tz=UTC)
     assert done_event.status == CANCELLED
-    done_todo = events.followup_entry(
-        _followup(status=FollowUpStatus.DONE, closed_at=NOW), contact, "", tz=UTC, kind="VTODO"
-    )
+    done_todo = events.followup_entry(_followup(status=FollowUpStatus.DONE, closed_at=NOW), contact, "", tz=UTC,
+                                      kind="VTODO")
     assert (done_todo.status, done_todo.completed) == ("COMPLETED", NOW)
 
 
@@ -191,9 +177,8 @@ def test_yearly_dates_recur_and_29_february_falls_back_to_the_end_of_february():
     assert birthday.start == dt.date(1985, 12, 10) and birthday.summary == "Ada Lovelace — birthday"
     leap = events.date_entry(ImportantDate(kind=DateKind.BIRTHDAY, month=2, day=29), contact)
     assert leap.rrule == "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1" and leap.start == dt.date(1972, 2, 29)
-    old = events.date_entry(
-        ImportantDate(kind=DateKind.CUSTOM, month=3, day=1, year=1837, label="firm founded"), contact
-    )
+    old = events.date_entry(ImportantDate(kind=DateKind.CUSTOM, month=3, day=1, year=1837, label="firm founded"),
+                            contact)
     assert old.start == dt.date(1972, 3, 1) and old.summary == "Ada Lovelace — firm founded"
     # The occurrences a client computes land on the right days.
     text = serialize(build_calendar([leap], stamp=NOW, tz=UTC, name="", prodid="-//t//EN"))
@@ -202,19 +187,14 @@ def test_yearly_dates_recur_and_29_february_falls_back_to_the_end_of_february():
 
     rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=dt.datetime(1972, 2, 29))
     assert [d.date() for d in rule.between(dt.datetime(2026, 1, 1), dt.datetime(2029, 1, 1))] == [
-        dt.date(2026, 2, 28),
-        dt.date(2027, 2, 28),
-        dt.date(2028, 2, 29),
-    ]
+        dt.date(2026, 2, 28), dt.date(2027, 2, 28), dt.date(2028, 2, 29)]
 
 
 def test_fingerprint_follows_what_the_calendar_shows_not_the_sequence():
     entry = Entry(uid="keepwarm-x@keepwarm", kind="VEVENT", summary="A", start=dt.date(2026, 12, 1))
     assert entry.fingerprint() == entry.with_sequence(5).fingerprint()
-    assert (
-        entry.fingerprint()
-        != Entry(uid=entry.uid, kind="VEVENT", summary="A", start=dt.date(2026, 12, 2)).fingerprint()
-    )
+    assert entry.fingerprint() != Entry(uid=entry.uid, kind="VEVENT", summary="A",
+                                        start=dt.date(2026, 12, 2)).fingerprint()
 
 
 # ------------------------------------------------------------------ ics objects
@@ -225,26 +205,16 @@ def test_our_fast_make_all_day_gives_what_ics_gives():
     ours, theirs = KeepwarmEvent(name="x", uid="u@x", begin=begin), ics.Event(name="x", uid="u@x", begin=begin)
     ours.make_all_day()
     theirs.make_all_day()
-    assert (ours.all_day, ours.begin, ours.end, ours.duration) == (
-        theirs.all_day,
-        theirs.begin,
-        theirs.end,
-        theirs.duration,
-    )
+    assert (ours.all_day, ours.begin, ours.end, ours.duration) == (theirs.all_day, theirs.begin, theirs.end,
+                                                                    theirs.duration)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         assert ours.serialize().splitlines() == theirs.serialize().splitlines()
 
 
 def test_alarms_come_after_the_properties_and_a_zero_minute_alarm_is_valid():
-    entry = Entry(
-        uid="keepwarm-x@keepwarm",
-        kind="VEVENT",
-        summary="A",
-        start=dt.date(2026, 12, 1),
-        end=dt.date(2026, 12, 2),
-        alarm_minutes=0,
-    )
+    entry = Entry(uid="keepwarm-x@keepwarm", kind="VEVENT", summary="A", start=dt.date(2026, 12, 1),
+                  end=dt.date(2026, 12, 2), alarm_minutes=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no FutureWarning leaks out of serialize()
         text = serialize(build_calendar([entry], stamp=NOW, tz=BERLIN, name="", prodid="-//t//EN"))
@@ -255,15 +225,8 @@ def test_alarms_come_after_the_properties_and_a_zero_minute_alarm_is_valid():
 
 
 def test_export_order_is_by_start_so_equal_data_gives_equal_bytes():
-    entries = [
-        Entry(
-            uid=f"keepwarm-{i}@keepwarm",
-            kind="VEVENT",
-            summary=str(i),
-            start=dt.date(2026, 12, 1) + dt.timedelta(days=(7 * i) % 5),
-        )
-        for i in range(5)
-    ]
+    entries = [Entry(uid=f"keepwarm-{i}@keepwarm", kind="VEVENT", summary=str(i),
+                     start=dt.date(2026, 12, 1) + dt.timedelta(days=(7 * i) % 5)) for i in range(5)]
     one = serialize(build_calendar(entries, stamp=NOW, tz=UTC, name="n", prodid="-//t//EN"))
     two = serialize(build_calendar(list(reversed(entries)), stamp=NOW, tz=UTC, name="n", prodid="-//t//EN"))
     assert one == two
@@ -312,11 +275,7 @@ def test_settle_prefers_the_database_version_of_a_closed_item():
 
 
 def test_plan_creates_updates_deletes_and_leaves_the_rest():
-    keep, change, new = (
-        _entry("keepwarm-a@keepwarm"),
-        _entry("keepwarm-b@keepwarm", "B2"),
-        _entry("keepwarm-c@keepwarm"),
-    )
+    keep, change, new = _entry("keepwarm-a@keepwarm"), _entry("keepwarm-b@keepwarm", "B2"), _entry("keepwarm-c@keepwarm")
     remote = {
         "keepwarm-a@keepwarm": Remote("keepwarm-a@keepwarm", "/a", keep.fingerprint(), 0, "A"),
         "keepwarm-b@keepwarm": Remote("keepwarm-b@keepwarm", "/b", "old", 4, "B"),

@@ -29,45 +29,15 @@ def manual(items: list[dict]) -> list[dict]:
 
 
 def test_log_one_contact_with_every_field(team):
-    result = ok(
-        team(
-            "log",
-            "ada",
-            "--channel",
-            "meeting",
-            "--direction",
-            "inbound",
-            "--purpose",
-            "value-review",
-            "--outcome",
-            "completed",
-            "--sentiment",
-            "-1",
-            "--responded",
-            "--response-hours",
-            "4.5",
-            "--notes",
-            "worried about the budget",
-            "--when",
-            "2026-11-20 15:30",
-            "--json",
-        )
-    )
+    result = ok(team("log", "ada", "--channel", "meeting", "--direction", "inbound", "--purpose", "value-review",
+                     "--outcome", "completed", "--sentiment", "-1", "--responded", "--response-hours", "4.5",
+                     "--notes", "worried about the budget", "--when", "2026-11-20 15:30", "--json"))
     assert result.json() == [{"id": 1, "contact_id": 1}]
     [item] = ok(team("history", "ada", "--json")).json()
     assert item == {
-        "id": 1,
-        "contact_id": 1,
-        "at": "2026-11-20T15:30:00Z",
-        "channel": "meeting",
-        "direction": "inbound",
-        "purpose": "value_review",
-        "outcome": "completed",
-        "sentiment": -1,
-        "responded": True,
-        "response_hours": 4.5,
-        "notes": "worried about the budget",
-        "group_key": None,
+        "id": 1, "contact_id": 1, "at": "2026-11-20T15:30:00Z", "channel": "meeting", "direction": "inbound",
+        "purpose": "value_review", "outcome": "completed", "sentiment": -1, "responded": True,
+        "response_hours": 4.5, "notes": "worried about the budget", "group_key": None,
     }
 
 
@@ -75,18 +45,13 @@ def test_log_defaults_and_text_output(team):
     assert ok(team("log", "grace", "-c", "call")).stdout == "Logged call with Grace Hopper\n"
     [item] = ok(team("history", "grace", "--json")).json()
     assert (item["at"], item["direction"], item["purpose"], item["outcome"], item["sentiment"]) == (
-        "2026-11-22T09:00:00Z",
-        "outbound",
-        "check_in",
-        "completed",
-        None,
+        "2026-11-22T09:00:00Z", "outbound", "check_in", "completed", None
     )
 
 
 def test_log_several_contacts_at_once_shares_a_group_key(team):
-    result = ok(
-        team("log", "ada", "bob", "3", "-c", "meal", "-p", "entertainment", "--when", "yesterday 19:00", "--json")
-    )
+    result = ok(team("log", "ada", "bob", "3", "-c", "meal", "-p", "entertainment", "--when", "yesterday 19:00",
+                     "--json"))
     assert result.json() == [{"id": 1, "contact_id": 1}, {"id": 2, "contact_id": 2}, {"id": 3, "contact_id": 3}]
     items = [ok(team("history", ref, "--json")).json() for ref in ("1", "2", "3")]
     assert [len(i) for i in items] == [1, 1, 1]
@@ -202,23 +167,8 @@ def test_promises_add_list_done_cancel(team):
 
 
 def test_followups_add_and_list(team):
-    assert (
-        ok(
-            team(
-                "followup",
-                "add",
-                "ada",
-                "send the deck",
-                "--due",
-                "tomorrow 10:00",
-                "--channel",
-                "email",
-                "--action",
-                "attach the Q3 numbers",
-            )
-        ).stdout
-        == "Added follow-up 1, due 2026-11-23 10:00\n"
-    )
+    assert ok(team("followup", "add", "ada", "send the deck", "--due", "tomorrow 10:00", "--channel", "email",
+                   "--action", "attach the Q3 numbers")).stdout == "Added follow-up 1, due 2026-11-23 10:00\n"
     assert ok(team("followup", "add", "grace", "ask about the pilot", "--due", "+2w")).stdout == (
         "Added follow-up 2, due 2026-12-06\n"
     )
@@ -251,9 +201,7 @@ def test_followups_done_snooze_dismiss(team):
     assert table[1].split()[:2] == ["2", "2026-11-27"]  # shown on the day it wakes up
     everything = {f["id"]: f for f in ok(team("followup", "list", "--all", "--json")).json()}
     assert {i: (f["status"], f["sequence"]) for i, f in everything.items()} == {
-        1: ("done", 1),
-        2: ("snoozed", 1),
-        3: ("dismissed", 1),
+        1: ("done", 1), 2: ("snoozed", 1), 3: ("dismissed", 1)
     }
     assert everything[1]["closed_at"] == everything[3]["closed_at"] == "2026-11-22T09:00:00Z"
     assert [f["id"] for f in ok(team("followup", "list", "--status", "dismissed", "--json")).json()] == [3]
@@ -267,62 +215,14 @@ def test_followups_done_snooze_dismiss(team):
 
 
 def test_assess_records_the_six_ratings(team):
-    result = ok(
-        team(
-            "assess",
-            "ada",
-            "--trust",
-            "4",
-            "--communication",
-            "3",
-            "--sharing",
-            "2",
-            "--advocacy",
-            "5",
-            "--conflict",
-            "3",
-            "--commitment",
-            "4",
-            "--note",
-            "after the QBR",
-        )
-    )
+    result = ok(team("assess", "ada", "--trust", "4", "--communication", "3", "--sharing", "2", "--advocacy", "5",
+                     "--conflict", "3", "--commitment", "4", "--note", "after the QBR"))
     assert result.stdout == "Assessed Ada Lovelace: mean 3.5 of 5\n"
-    ok(
-        team(
-            "assess",
-            "1",
-            "--trust",
-            "5",
-            "--communication",
-            "5",
-            "--sharing",
-            "5",
-            "--advocacy",
-            "5",
-            "--conflict",
-            "5",
-            "--commitment",
-            "5",
-            "--on",
-            "2026-11-01",
-        )
-    )
+    ok(team("assess", "1", "--trust", "5", "--communication", "5", "--sharing", "5", "--advocacy", "5",
+            "--conflict", "5", "--commitment", "5", "--on", "2026-11-01"))
     rows = ok(team("contact", "show", "ada", "--json")).json()["assessments"]
-    assert [
-        (
-            a["on"],
-            a["trust"],
-            a["communication"],
-            a["sharing"],
-            a["advocacy"],
-            a["conflict"],
-            a["commitment"],
-            a["note"],
-            a["mean"],
-        )
-        for a in rows
-    ] == [
+    assert [(a["on"], a["trust"], a["communication"], a["sharing"], a["advocacy"], a["conflict"], a["commitment"],
+             a["note"], a["mean"]) for a in rows] == [
         ("2026-11-01", 5, 5, 5, 5, 5, 5, "", 5.0),
         ("2026-11-22", 4, 3, 2, 5, 3, 4, "after the QBR", 3.5),
     ]

@@ -97,9 +97,9 @@ def test_the_streamed_agenda_is_the_data_printed_before_one_item_to_a_line(run, 
     assert got == want
     lines = text.splitlines()
     assert lines[:4] == ["{", f'  "on": "{want["on"]}",', f'  "until": "{want["until"]}",', '  "items": [']
-    items = lines[4 : 4 + len(want["items"])]
+    items = lines[4:4 + len(want["items"])]
     assert [json.loads(line.strip().removesuffix(",")) for line in items] == want["items"]
-    assert lines[4 + len(want["items"]) :] == ["  ],", '  "later": 0,', '  "problems": []', "}"]
+    assert lines[4 + len(want["items"]):] == ["  ],", '  "later": 0,', '  "problems": []', "}"]
     # Each shown contact's advice was asked for once, in the order the items were written.
     shown = [item["contact"]["id"] for item in want["items"]]
     assert counter.tips == list(dict.fromkeys(shown)) == counter.suggestions
@@ -121,9 +121,8 @@ def test_the_first_item_is_written_before_the_last_ones_advice_is_asked_for(keep
     session.close()
 
 
-def test_the_command_has_printed_its_first_items_when_the_last_ones_advice_is_asked_for(
-    run, book, counter, monkeypatch
-):
+def test_the_command_has_printed_its_first_items_when_the_last_ones_advice_is_asked_for(run, book, counter,
+                                                                                        monkeypatch):
     printed: list[str] = []  # what the command's stdout held at each call of the counter's tips hook
     tips = Counter.keepwarm_tips
 
@@ -159,8 +158,7 @@ def test_limit_shows_the_most_urgent_items_and_asks_advice_for_them_alone(run, b
     assert first_two == shown[:2] and asked == [cid for cid in shown if cid not in first_two]
     assert sorted(counter.tips) == sorted({item["contact"]["id"] for item in full["items"]} - set(shown))
     assert [line.split()[0] for line in text.splitlines() if line.startswith("  #")] == [
-        f"#{item['followup']['id']}" for item in full["items"][:2]
-    ]
+        f"#{item['followup']['id']}" for item in full["items"][:2]]
     assert text.rstrip().endswith(f"... and {len(full['items']) - 2} more items (without --limit: all of them)")
     counter.tips.clear()
     assert ok(run("--db", str(book), "agenda", "--json")).json() == full and counter.tips == []  # all kept
@@ -195,15 +193,8 @@ def test_every_element_is_escaped_lone_surrogates_too():
     text = to_json(data)
     assert "\ud800" not in text and "\x9f" not in text and "\x7f" not in text
     assert json.loads(text) == {"items": [{"name": "a\ud800b"}, ["\x9f", "2026-01-02"]], "n": "\x7f"}
-    assert text.splitlines() == [
-        "{",
-        '  "items": [',
-        '    {"name": "a\\ud800b"},',
-        '    ["\\u009f", "2026-01-02"]',
-        "  ],",
-        '  "n": "\\u007f"',
-        "}",
-    ]
+    assert text.splitlines() == ["{", '  "items": [', '    {"name": "a\\ud800b"},', '    ["\\u009f", "2026-01-02"]',
+                                 "  ],", '  "n": "\\u007f"', "}"]
     # Beside other non-ASCII letters (é, and § whose UTF-8 starts as a C1 control's does) too.
     for name in ("José \x85", "José §", "§\x9f", "\xa0\x80", "Zoë\x7f"):
         text = to_json([name])

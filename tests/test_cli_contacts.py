@@ -13,55 +13,12 @@ def ok(result):
 @pytest.fixture
 def people(run):
     """Four contacts in two accounts with distinct roles, styles, stages and tags."""
-    ok(
-        run(
-            "contact",
-            "add",
-            "José Álvarez",
-            "--account",
-            "Acme",
-            "--role",
-            "champion",
-            "--style",
-            "driver",
-            "--stage",
-            "at-risk",
-            "--tag",
-            "VIP",
-            "--tag",
-            "renewal",
-        )
-    )
-    ok(
-        run(
-            "contact",
-            "add",
-            "Ada Lovelace",
-            "--account",
-            "Acme",
-            "--role",
-            "technical-evaluator",
-            "--style",
-            "analytical",
-            "--tag",
-            "vip",
-        )
-    )
-    ok(
-        run(
-            "contact",
-            "add",
-            "Grace Hopper",
-            "--account",
-            "Navy Labs",
-            "--role",
-            "Executive Sponsor",
-            "--style",
-            "driver",
-            "--stage",
-            "prospect",
-        )
-    )
+    ok(run("contact", "add", "José Álvarez", "--account", "Acme", "--role", "champion", "--style", "driver",
+           "--stage", "at-risk", "--tag", "VIP", "--tag", "renewal"))
+    ok(run("contact", "add", "Ada Lovelace", "--account", "Acme", "--role", "technical-evaluator",
+           "--style", "analytical", "--tag", "vip"))
+    ok(run("contact", "add", "Grace Hopper", "--account", "Navy Labs", "--role", "Executive Sponsor",
+           "--style", "driver", "--stage", "prospect"))
     ok(run("contact", "add", "Joséphine Baker", "--style", "expressive", "--stage", "dormant"))
     return run
 
@@ -74,72 +31,21 @@ def names(result) -> list[str]:
 
 
 def test_add_with_every_field_and_read_it_back(run):
-    added = ok(
-        run(
-            "contact",
-            "add",
-            "José Álvarez",
-            "--account",
-            "Acme",
-            "--title",
-            "CFO",
-            "--role",
-            "champion",
-            "--style",
-            "driver",
-            "--stage",
-            "at-risk",
-            "--tag",
-            "VIP",
-            "--email",
-            "jose@acme.test",
-            "--phone",
-            "+1 555 0100",
-            "--motivation",
-            "achievement",
-            "--motivation",
-            "Social Connection",
-            "--interest",
-            "college football",
-            "--channel",
-            "email",
-            "--best-time",
-            "mornings",
-            "--birthday",
-            "03-14",
-            "--work-anniversary",
-            "2019-05-02",
-            "--date",
-            "company founded=2001-06-01",
-            "--tier",
-            "a",
-            "--notes",
-            "likes data",
-            "--owner",
-            "sam",
-            "--do-not-contact",
-            "--json",
-        )
-    ).json()
+    added = ok(run(
+        "contact", "add", "José Álvarez", "--account", "Acme", "--title", "CFO", "--role", "champion",
+        "--style", "driver", "--stage", "at-risk", "--tag", "VIP", "--email", "jose@acme.test",
+        "--phone", "+1 555 0100", "--motivation", "achievement", "--motivation", "Social Connection",
+        "--interest", "college football", "--channel", "email", "--best-time", "mornings",
+        "--birthday", "03-14", "--work-anniversary", "2019-05-02", "--date", "company founded=2001-06-01",
+        "--tier", "a", "--notes", "likes data", "--owner", "sam", "--do-not-contact", "--json",
+    )).json()
     assert added["id"] == 1
     expected = {
-        "name": "José Álvarez",
-        "account": "Acme",
-        "title": "CFO",
-        "role": "champion",
-        "style": "driver",
-        "stage": "at_risk",
-        "tags": ["VIP"],
-        "emails": ["jose@acme.test"],
-        "phones": ["+1 555 0100"],
-        "motivations": ["achievement", "social_connection"],
-        "interests": ["college football"],
-        "preferred_channel": "email",
-        "best_time": "mornings",
-        "tier": "a",
-        "notes": "likes data",
-        "owner": "sam",
-        "do_not_contact": True,
+        "name": "José Álvarez", "account": "Acme", "title": "CFO", "role": "champion", "style": "driver",
+        "stage": "at_risk", "tags": ["VIP"], "emails": ["jose@acme.test"], "phones": ["+1 555 0100"],
+        "motivations": ["achievement", "social_connection"], "interests": ["college football"],
+        "preferred_channel": "email", "best_time": "mornings", "tier": "a", "notes": "likes data",
+        "owner": "sam", "do_not_contact": True,
         "dates": [
             {"kind": "birthday", "month": 3, "day": 14, "year": None, "label": ""},
             {"kind": "work_anniversary", "month": 5, "day": 2, "year": 2019, "label": ""},
@@ -168,12 +74,7 @@ def test_add_creates_the_account_once(run):
 
 
 def test_list_all_sorted_by_name(people):
-    assert names(people("contact", "list", "--json")) == [
-        "Ada Lovelace",
-        "Grace Hopper",
-        "José Álvarez",
-        "Joséphine Baker",
-    ]
+    assert names(people("contact", "list", "--json")) == ["Ada Lovelace", "Grace Hopper", "José Álvarez", "Joséphine Baker"]
 
 
 def test_list_as_a_table(people):
@@ -249,24 +150,8 @@ def test_show_gathers_history_promises_followups_and_assessments(people):
     ok(people("log", "ada", "-c", "call", "--when", "yesterday 10:00", "--notes", "asked about the API"))
     ok(people("promise", "add", "ada", "send the spec", "--due", "2026-11-30"))
     ok(people("followup", "add", "ada", "review the spec", "--due", "+3w"))
-    ok(
-        people(
-            "assess",
-            "ada",
-            "--trust",
-            "4",
-            "--communication",
-            "3",
-            "--sharing",
-            "3",
-            "--advocacy",
-            "2",
-            "--conflict",
-            "3",
-            "--commitment",
-            "3",
-        )
-    )
+    ok(people("assess", "ada", "--trust", "4", "--communication", "3", "--sharing", "3", "--advocacy", "2",
+              "--conflict", "3", "--commitment", "3"))
     view = ok(people("contact", "show", "ada", "--json")).json()
     assert [(i["channel"], i["at"], i["notes"]) for i in view["recent_interactions"]] == [
         ("call", "2026-11-21T10:00:00Z", "asked about the API")
@@ -285,11 +170,7 @@ def test_edit_changes_only_the_fields_given(people):
     )
     c = ok(people("contact", "show", "3", "--json")).json()["contact"]
     assert (c["title"], c["stage"], c["role"], c["style"], c["account"]) == (
-        "Rear Admiral",
-        "active",
-        "executive_sponsor",
-        "driver",
-        "Navy Labs",
+        "Rear Admiral", "active", "executive_sponsor", "driver", "Navy Labs"
     )
 
 
@@ -330,8 +211,7 @@ def test_edit_emails_replace_the_list(people):
     ok(people("contact", "edit", "ada", "--email", "ada@old.test"))
     ok(people("contact", "edit", "ada", "--email", "ada@new.test", "--email", "lovelace@new.test"))
     assert ok(people("contact", "show", "ada", "--json")).json()["contact"]["emails"] == [
-        "ada@new.test",
-        "lovelace@new.test",
+        "ada@new.test", "lovelace@new.test"
     ]
 
 
@@ -366,35 +246,15 @@ def test_rm_without_confirmation_removes_nothing(people, answer):
 
 
 def test_account_add_list_show_edit(run):
-    assert (
-        ok(
-            run(
-                "account",
-                "add",
-                "Acme",
-                "--industry",
-                "steel",
-                "--culture",
-                "consensus first",
-                "--decision-making",
-                "committee",
-                "--risk-tolerance",
-                "low",
-                "--budget-cycle",
-                "Q3",
-                "--notes",
-                "family owned",
-            )
-        ).stdout
-        == "Added account 1: Acme\n"
-    )
+    assert ok(run("account", "add", "Acme", "--industry", "steel", "--culture", "consensus first",
+                  "--decision-making", "committee", "--risk-tolerance", "low", "--budget-cycle", "Q3",
+                  "--notes", "family owned")).stdout == "Added account 1: Acme\n"
     ok(run("account", "add", "Navy Labs"))
     ok(run("contact", "add", "Ada", "--account", "Acme", "--role", "champion"))
     ok(run("contact", "add", "Bob", "--account", "Acme", "--role", "financial_approver", "--title", "CFO"))
     listed = ok(run("account", "list", "--json")).json()
     assert [(a["id"], a["name"], a["industry"], a["contacts"]) for a in listed] == [
-        (1, "Acme", "steel", 2),
-        (2, "Navy Labs", "", 0),
+        (1, "Acme", "steel", 2), (2, "Navy Labs", "", 0)
     ]
     table = ok(run("account", "list")).stdout.splitlines()
     assert table[0].split() == ["ID", "NAME", "INDUSTRY", "CONTACTS"]
@@ -402,18 +262,11 @@ def test_account_add_list_show_edit(run):
 
     shown = ok(run("account", "show", "acme", "--json")).json()
     assert shown["account"] == {
-        "id": 1,
-        "name": "Acme",
-        "industry": "steel",
-        "culture": "consensus first",
-        "decision_making": "committee",
-        "risk_tolerance": "low",
-        "budget_cycle": "Q3",
-        "notes": "family owned",
+        "id": 1, "name": "Acme", "industry": "steel", "culture": "consensus first", "decision_making": "committee",
+        "risk_tolerance": "low", "budget_cycle": "Q3", "notes": "family owned",
     }
     assert [(s["name"], s["role"], s["title"]) for s in shown["stakeholders"]] == [
-        ("Ada", "champion", ""),
-        ("Bob", "financial_approver", "CFO"),
+        ("Ada", "champion", ""), ("Bob", "financial_approver", "CFO")
     ]
     assert "champion" not in shown["roles_uncovered"] and "executive_sponsor" in shown["roles_uncovered"]
     text = ok(run("account", "show", "1")).stdout

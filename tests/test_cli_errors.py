@@ -60,10 +60,7 @@ ONE_LINE_CASES = [
     (("contact", "add", "X", "--birthday", "soon"), ["birthday:", "'soon'", "1985-03-14", "03-14"]),
     (("contact", "edit", "grace", "--work-anniversary", "2019-13-01"), ["work_anniversary:", "month", "12"]),
     (("contact", "add", "X", "--date", "founded"), ["date:", "'founded'", "LABEL=DATE"]),
-    (
-        ("log", "grace", "-c", "call", "--when", "2026-02-30"),
-        ["when:", "'2026-02-30' is not a day of the calendar", "2026-12-01", "tomorrow"],
-    ),
+    (("log", "grace", "-c", "call", "--when", "2026-02-30"), ["when:", "'2026-02-30' is not a day of the calendar", "2026-12-01", "tomorrow"]),
     (("log", "grace", "-c", "call", "--when", "someday"), ["when:", "'someday'", "2026-12-01", "next friday"]),
     (("log", "grace", "-c", "call", "--when", "tomorrow"), ["when:", "'tomorrow' is in the future", "followup add"]),
     (("promise", "add", "grace", "x", "--due", "2026-02-30"), ["due:", "not a day of the calendar", "+3d"]),
@@ -127,10 +124,7 @@ def test_closing_twice_is_refused(world, db_path):
     before = dump(db_path)
     for args, line in (
         (("promise", "done", "1"), "keepwarm: promise 1: is done already"),
-        (
-            ("followup", "done", "1"),
-            "keepwarm: follow-up 1: is dismissed; only open or snoozed ones can be marked done",
-        ),
+        (("followup", "done", "1"), "keepwarm: follow-up 1: is dismissed; only open or snoozed ones can be marked done"),
         (("followup", "snooze", "1"), "keepwarm: follow-up 1: is dismissed; only open or snoozed ones can be snoozed"),
     ):
         result = world(*args)

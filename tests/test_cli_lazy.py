@@ -21,21 +21,8 @@ import keepwarm.cli
 from keepwarm.cli import cli
 from keepwarm.cli.commands import COMMANDS, HIDDEN
 
-HEAVY = (
-    "sqlalchemy",
-    "pydantic",
-    "textual",
-    "rich",
-    "alembic",
-    "pluggy",
-    "ics",
-    "caldav",
-    "vobject",
-    "keepwarm.home.session",
-    "keepwarm.store",
-    "keepwarm.model",
-    "keepwarm.engine",
-)
+HEAVY = ("sqlalchemy", "pydantic", "textual", "rich", "alembic", "pluggy", "ics", "caldav", "vobject",
+         "keepwarm.home.session", "keepwarm.store", "keepwarm.model", "keepwarm.engine")
 
 
 def imported_by(tmp_path, *args: str) -> tuple[str, list[str]]:
@@ -54,13 +41,8 @@ def imported_by(tmp_path, *args: str) -> tuple[str, list[str]]:
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     text, modules = json.loads(done.stdout)
-    heavy = sorted(
-        m
-        for m in modules
-        if m.startswith(HEAVY)
-        or m.startswith("keepwarm.cli.")
-        and m not in ("keepwarm.cli.commands", "keepwarm.cli.terminal")
-    )
+    heavy = sorted(m for m in modules if m.startswith(HEAVY) or m.startswith("keepwarm.cli.") and
+                   m not in ("keepwarm.cli.commands", "keepwarm.cli.terminal"))
     return text, heavy
 
 
@@ -69,10 +51,7 @@ def test_help_lists_every_command_without_importing_them(tmp_path):
     assert heavy == []
     listed = [line.split()[0] for line in text.split("Commands:")[1].splitlines() if line.strip()]
     assert listed == sorted(set(COMMANDS) - HIDDEN)
-    assert any(
-        re.fullmatch(r"  contact +Add, list, show, edit, merge and remove contacts\.", line)
-        for line in text.splitlines()
-    )
+    assert any(re.fullmatch(r"  contact +Add, list, show, edit, merge and remove contacts\.", line) for line in text.splitlines())
     assert not (tmp_path / "home").exists() and not (tmp_path / "x.db").exists()
 
 
@@ -119,11 +98,6 @@ def test_a_group_filled_by_several_modules_gets_all_its_subcommands(tmp_path):
         "ctx = click.Context(cli)\n"
         "print(sorted(cli.get_command(ctx, 'export').commands))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "KEEPWARM_HOME": str(tmp_path)},
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "KEEPWARM_HOME": str(tmp_path)})
     assert done.stdout.split() == ["['ics',", "'json',", "'vcard']"], done.stderr

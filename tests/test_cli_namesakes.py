@@ -31,14 +31,10 @@ def names(run) -> list[str]:
 def test_a_namesake_is_named_with_id_and_account_and_not_added_when_declined(book):
     result = book("contact", "add", "ada  LOVELACE", input="n\n")
     assert result.exit_code == 2
-    assert (
-        "warning: Ada Lovelace (id 1, Analytical Engines) exists already (same name); "
-        "see it with: keepwarm contact show 1"
-    ) in result.stderr
+    assert ("warning: Ada Lovelace (id 1, Analytical Engines) exists already (same name); "
+            "see it with: keepwarm contact show 1") in result.stderr
     assert "Add ada  LOVELACE as a new contact all the same? [y/N]" in result.stderr
-    assert result.stderr.rstrip().endswith(
-        "keepwarm: contact add: not added (pass --force to add a namesake anyway, or --merge to add these details to them)"
-    )
+    assert result.stderr.rstrip().endswith("keepwarm: contact add: not added (pass --force to add a namesake anyway, or --merge to add these details to them)")
     assert result.stdout == ""
     assert names(book) == ["Ada Lovelace", "Grace Hopper"]
 
@@ -79,11 +75,8 @@ def test_promise_done_closes_its_reminder_at_once(run, home):
     session = Session(now=FIXED_NOW)
     try:
         with session.store.read() as conn:
-            [reminder] = [
-                f
-                for f in followups.list_followups(conn, 1, statuses=followups.OPEN_STATES)
-                if f.rule_key == "promise_due.1"
-            ]
+            [reminder] = [f for f in followups.list_followups(conn, 1, statuses=followups.OPEN_STATES)
+                          if f.rule_key == "promise_due.1"]
         ok(run("promise", "done", "1"))
         with session.store.read() as conn:
             closed = followups.get_followup(conn, reminder.id)

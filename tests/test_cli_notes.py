@@ -37,20 +37,11 @@ def test_notes_are_added_listed_newest_first_and_shown_on_the_contact(run, ada):
     second = run("note", "add", "Ada", "Two kids\nloves poetry", "-k", "Family")
     assert second.stdout == "Added note 2 on Ada Lovelace, 2026-11-22\n"  # today, by default
     third = run("note", "add", "ada", "Prefers tea to coffee", "--on", "-2w", "--json")
-    assert third.json() == {
-        "id": 3,
-        "contact_id": 1,
-        "on": "2026-11-08",
-        "kind": "other",
-        "text": "Prefers tea to coffee",
-        "created_at": "2026-11-22T09:00:00Z",
-    }
+    assert third.json() == {"id": 3, "contact_id": 1, "on": "2026-11-08", "kind": "other",
+                            "text": "Prefers tea to coffee", "created_at": "2026-11-22T09:00:00Z"}
 
     assert [(n["id"], n["on"], n["kind"]) for n in _notes(run)] == [
-        (2, "2026-11-22", "family"),
-        (3, "2026-11-08", "other"),
-        (1, "2025-03-01", "how_we_met"),
-    ]
+        (2, "2026-11-22", "family"), (3, "2026-11-08", "other"), (1, "2025-03-01", "how_we_met")]
     assert _notes(run, "charles") == []
     listed = run("note", "list", "ada").stdout.splitlines()
     assert listed[0].split() == ["ID", "ON", "KIND", "NOTE"]
@@ -59,12 +50,9 @@ def test_notes_are_added_listed_newest_first_and_shown_on_the_contact(run, ada):
 
     view = run("contact", "show", "ada", "--json").json()
     assert [(n["id"], n["text"]) for n in view["notes"]] == [
-        (2, "Two kids\nloves poetry"),
-        (3, "Prefers tea to coffee"),
-        (1, "Met at the Royal Society dinner"),
-    ]
+        (2, "Two kids\nloves poetry"), (3, "Prefers tea to coffee"), (1, "Met at the Royal Society dinner")]
     text = run("contact", "show", "ada").stdout
-    block = text[text.index("Notes (newest first)\n") :].split("\n\n")[0].splitlines()[1:]
+    block = text[text.index("Notes (newest first)\n"):].split("\n\n")[0].splitlines()[1:]
     assert block == [
         "  #2 2026-11-22 [family] Two kids",
         "      loves poetry",
@@ -79,13 +67,11 @@ def test_today_is_the_users_day_not_utcs(run, ada, monkeypatch):
     monkeypatch.setenv("KEEPWARM_NOW", "2026-11-22T05:00:00+00:00")
     monkeypatch.setenv("TZ", "America/Los_Angeles")
     assert run("note", "add", "ada", "Sent flowers for the opening").stdout == (
-        "Added note 1 on Ada Lovelace, 2026-11-21\n"
-    )
+        "Added note 1 on Ada Lovelace, 2026-11-21\n")
     refused = run("note", "add", "ada", "later", "--on", "2026-11-22")
     assert refused.exit_code == 2
     assert refused.stderr == (
-        "keepwarm: on: '2026-11-22' is 2026-11-22, after today (expected today or an earlier day)\n"
-    )
+        "keepwarm: on: '2026-11-22' is 2026-11-22, after today (expected today or an earlier day)\n")
 
 
 @pytest.mark.parametrize(
@@ -94,24 +80,16 @@ def test_today_is_the_users_day_not_utcs(run, ada, monkeypatch):
         (("nobody", "x"), "keepwarm: contact: no contact matches 'nobody'"),
         (("ada", "   "), "keepwarm: text: empty (expected what to remember about them)"),
         (("ada", ""), "keepwarm: text: empty (expected what to remember about them)"),
-        (
-            ("ada", "x", "--on", "someday"),
-            "keepwarm: on: 'someday' is not a date such as 2026-12-01, today, tomorrow, +3d, -2w, next friday",
-        ),
-        (
-            ("ada", "x", "--on", "tomorrow"),
-            "keepwarm: on: 'tomorrow' is 2026-11-23, after today (expected today or an earlier day)",
-        ),
-        (
-            ("ada", "x", "--kind", "spouse"),
-            "note add: Invalid value for '--kind' / '-k': "
-            "'spouse' is not one of: family, preference, gift, how-we-met, other",
-        ),
-        (
-            ("ada", "likes\x1b]0;pwned\x07 tea"),
-            "note add: Invalid value for 'TEXT': contains the control character \\x1b "
-            "(only newlines and tabs are allowed)",
-        ),
+        (("ada", "x", "--on", "someday"),
+         "keepwarm: on: 'someday' is not a date such as 2026-12-01, today, tomorrow, +3d, -2w, next friday"),
+        (("ada", "x", "--on", "tomorrow"),
+         "keepwarm: on: 'tomorrow' is 2026-11-23, after today (expected today or an earlier day)"),
+        (("ada", "x", "--kind", "spouse"),
+         "note add: Invalid value for '--kind' / '-k': "
+         "'spouse' is not one of: family, preference, gift, how-we-met, other"),
+        (("ada", "likes\x1b]0;pwned\x07 tea"),
+         "note add: Invalid value for 'TEXT': contains the control character \\x1b "
+         "(only newlines and tabs are allowed)"),
     ],
     ids=["unknown-contact", "blank", "empty", "bad-date", "future", "unknown-kind", "escape"],
 )
@@ -126,22 +104,15 @@ def test_edit_changes_what_is_given_and_refuses_bad_values(run, ada):
     run("note", "add", "ada", "likes sailing", "--on", "2026-10-01")
     edited = run("note", "edit", "1", "--text", "loves sailing on the Solent", "--kind", "preference")
     assert (edited.exit_code, edited.stdout) == (0, "Updated note 1\n")
-    assert _notes(run) == [
-        {
-            "id": 1,
-            "contact_id": 1,
-            "on": "2026-10-01",
-            "kind": "preference",
-            "text": "loves sailing on the Solent",
-            "created_at": "2026-11-22T09:00:00Z",
-        }
-    ]
+    assert _notes(run) == [{"id": 1, "contact_id": 1, "on": "2026-10-01", "kind": "preference",
+                            "text": "loves sailing on the Solent", "created_at": "2026-11-22T09:00:00Z"}]
     assert run("note", "edit", "1", "--on", "2026-10-02").stdout == "Updated note 1\n"
     assert run("note", "edit", "1", "--kind", "preference").stdout == "Note 1 unchanged\n"
     before = _notes(run)
     for args, message in (
         (("1", "--text", " "), "keepwarm: text: empty (expected what to remember about them)"),
-        (("1", "--on", "+1w"), "keepwarm: on: '+1w' is 2026-11-29, after today (expected today or an earlier day)"),
+        (("1", "--on", "+1w"),
+         "keepwarm: on: '+1w' is 2026-11-29, after today (expected today or an earlier day)"),
         (("7", "--text", "x"), "keepwarm: note: no note with id 7"),
     ):
         result = run("note", "edit", *args)
@@ -154,8 +125,7 @@ def test_delete_asks_first_or_takes_yes(run, ada):
     unanswered = run("note", "delete", "1", input="")
     assert unanswered.exit_code == 2
     assert unanswered.stderr.splitlines()[-1] == (
-        "keepwarm: note delete: not deleted (no answer; pass --yes to delete without asking)"
-    )
+        "keepwarm: note delete: not deleted (no answer; pass --yes to delete without asking)")
     assert "Delete note 1 on Ada Lovelace (2026-11-20: gift idea: a book of Byron's letters)?" in unanswered.stderr
     declined = run("note", "delete", "1", input="n\n")
     assert declined.exit_code == 1
@@ -181,23 +151,10 @@ def test_removing_a_contact_removes_their_notes(run, ada, session):
 def test_a_stored_escape_sequence_never_reaches_the_terminal(run, session):
     with session.store.write() as conn:
         cid = people.insert_contact(conn, Contact(name="Eve"), FIXED_NOW)
-        stored.insert_note(
-            conn,
-            Note(
-                contact_id=cid,
-                on=dt.date(2026, 11, 1),
-                kind="gift",
-                text="a book\x1b]52;c;SGVsbG8=\x07\x9b2J\nsecond\x08 line",
-            ),
-            FIXED_NOW,
-        )
-    for args in (
-        ("note", "list", "eve"),
-        ("note", "list", "eve", "--json"),
-        ("contact", "show", "eve"),
-        ("contact", "show", "eve", "--json"),
-        ("note", "delete", "1"),
-    ):
+        stored.insert_note(conn, Note(contact_id=cid, on=dt.date(2026, 11, 1), kind="gift",
+                                      text="a book\x1b]52;c;SGVsbG8=\x07\x9b2J\nsecond\x08 line"), FIXED_NOW)
+    for args in (("note", "list", "eve"), ("note", "list", "eve", "--json"), ("contact", "show", "eve"),
+                 ("contact", "show", "eve", "--json"), ("note", "delete", "1")):
         result = run(*args, input="n\n")
         shown = result.stdout + result.stderr
         assert not [c for c in RAW if c in shown], args

@@ -22,22 +22,8 @@ from keepwarm.home.session import Session
 from keepwarm.store import activity, contacts
 
 #: Libraries and keepwarm packages no command below needs.
-NEVER = (
-    "alembic",
-    "textual",
-    "rich",
-    "caldav",
-    "icalendar",
-    "recurring_ical_events",
-    "x_wr_timezone",
-    "vobject",
-    "ics",
-    "tomlkit",
-    "keepwarm.tui",
-    "keepwarm.calendar",
-    "keepwarm.io",
-    "keepwarm.sources.sync",
-)
+NEVER = ("alembic", "textual", "rich", "caldav", "icalendar", "recurring_ical_events", "x_wr_timezone", "vobject",
+         "ics", "tomlkit", "keepwarm.tui", "keepwarm.calendar", "keepwarm.io", "keepwarm.sources.sync")
 #: What only the commands that evaluate contacts (the engine, the plugins) need.
 ENGINE = ("keepwarm.engine", "keepwarm.hosting.host", "pluggy", "keepwarm_plugins")
 
@@ -78,32 +64,19 @@ def book(tmp_path_factory):
     with session.store.write() as conn:
         ada = contacts.insert_contact(conn, Contact(name="Ada Lovelace", emails=["ada@example.org"]), now)
         contacts.insert_contact(conn, Contact(name="Charles Babbage"), now)
-        activity.insert_interactions(
-            conn,
-            [
-                Interaction(
-                    contact_id=ada,
-                    at=dt.datetime(2026, 2, 20, 10, tzinfo=dt.timezone.utc),
-                    channel=Channel.EMAIL,
-                    direction=Direction.OUTBOUND,
-                    notes="the notes on the engine",
-                )
-            ],
-            now,
-        )
+        activity.insert_interactions(conn, [Interaction(
+            contact_id=ada, at=dt.datetime(2026, 2, 20, 10, tzinfo=dt.timezone.utc),
+            channel=Channel.EMAIL, direction=Direction.OUTBOUND, notes="the notes on the engine")], now)
     session.close()
     return folder / "book.db", ada
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("contact", "list", "--json"),
-        ("history", "{ada}", "--json"),
-        ("contact", "show", "999999"),  # the error path: the start-up every database command pays, and no work
-        ("account", "list"),
-    ],
-)
+@pytest.mark.parametrize("args", [
+    ("contact", "list", "--json"),
+    ("history", "{ada}", "--json"),
+    ("contact", "show", "999999"),  # the error path: the start-up every database command pays, and no work
+    ("account", "list"),
+])
 def test_a_command_that_only_reads_the_store_loads_no_engine_plugins_or_other_library(tmp_path, book, args):
     db, ada = book
     status, text, modules = imported_by(tmp_path, db, *(a.format(ada=ada) for a in args))
@@ -131,11 +104,9 @@ def test_a_calendar_read_still_loads_its_library_when_it_reads(tmp_path):
     from keepwarm_plugins._calendar_events import Window, read_calendar
     import datetime as dt
 
-    text = (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:one@example.org\r\n"
-        "DTSTAMP:20260301T090000Z\r\nDTSTART:20260301T100000Z\r\nDTEND:20260301T110000Z\r\n"
-        "SUMMARY:Lunch\r\nATTENDEE:mailto:ada@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:one@example.org\r\n"
+            "DTSTAMP:20260301T090000Z\r\nDTSTART:20260301T100000Z\r\nDTEND:20260301T110000Z\r\n"
+            "SUMMARY:Lunch\r\nATTENDEE:mailto:ada@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     utc = dt.timezone.utc
     window = Window(dt.datetime(2026, 2, 1, tzinfo=utc), dt.datetime(2026, 3, 2, tzinfo=utc), utc)
     [[capture]] = list(read_calendar(text, "test.ics", window))
@@ -144,17 +115,14 @@ def test_a_calendar_read_still_loads_its_library_when_it_reads(tmp_path):
     assert [p.address for p in capture.people] == ["ada@example.org"]
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("restore", "--help"),
-        ("export", "json", "--help"),
-        ("import", "interactions", "--help"),
-        ("source", "--help"),
-        ("sync", "--help"),
-        ("calendar", "--help"),
-    ],
-)
+@pytest.mark.parametrize("args", [
+    ("restore", "--help"),
+    ("export", "json", "--help"),
+    ("import", "interactions", "--help"),
+    ("source", "--help"),
+    ("sync", "--help"),
+    ("calendar", "--help"),
+])
 def test_a_command_that_is_not_run_loads_neither_the_engine_nor_the_io_it_would_run(tmp_path, book, args):
     db, _ = book
     status, text, modules = imported_by(tmp_path, db, *args)
@@ -162,23 +130,8 @@ def test_a_command_that_is_not_run_loads_neither_the_engine_nor_the_io_it_would_
     # `export json` is made by the same module as `export ics`, `sync` reports plugin problems as the agenda
     # does: neither loads the agenda's engine for that
     assert loaded(modules, ENGINE) == []
-    assert (
-        loaded(
-            modules,
-            (
-                "vobject",
-                "keepwarm.io.vcard_export",
-                "keepwarm.io.backup",
-                "keepwarm.io.restore",
-                "keepwarm.io.demo",
-                "keepwarm.io.imports",
-                "icalendar",
-                "caldav",
-                "ics",
-            ),
-        )
-        == []
-    )
+    assert loaded(modules, ("vobject", "keepwarm.io.vcard_export", "keepwarm.io.backup", "keepwarm.io.restore",
+                            "keepwarm.io.demo", "keepwarm.io.imports", "icalendar", "caldav", "ics")) == []
 
 
 def test_a_second_plugin_host_reads_the_same_distributions_without_parsing_their_metadata_again(monkeypatch):
@@ -194,19 +147,14 @@ def test_a_second_plugin_host_reads_the_same_distributions_without_parsing_their
         cls = type(dist)
         original = cls.read_text
         if not getattr(original, "_counted", False):
-
             def counted(self, filename, _original=original):
                 if filename in ("METADATA", "PKG-INFO"):
                     reads.append(id(self))
                 return _original(self, filename)
-
             counted._counted = True
             monkeypatch.setattr(cls, "read_text", counted)
     host = PluginHost(eps=eps, plugins_dir=None, budget=0).load()
     assert len(host.infos) == len(eps)
-    assert {info.name for info in host.infos.values() if info.source == "built-in"} >= {
-        "cadence_interval",
-        "source_ics",
-    }
+    assert {info.name for info in host.infos.values() if info.source == "built-in"} >= {"cadence_interval", "source_ics"}
     # each distribution's metadata read once (keepwarm's own plugins all come from one), not three times per plugin
     assert reads and len(reads) == len(set(reads))

@@ -85,19 +85,9 @@ def test_contact_show_loads_the_plugins_without_the_mail_header_registry_or_the_
     assert loaded(result["modules"], ("email.policy", "email.headerregistry", "email._header_value_parser")) == []
     # a source kind's options are checked when a source is added or read; the rules' sections are read by every run
     assert "keepwarm_plugins.cadence_interval.Settings" in result["built"]
-    assert (
-        loaded(
-            result["built"],
-            (
-                "keepwarm_plugins.source_imap",
-                "keepwarm_plugins.source_maildir",
-                "keepwarm_plugins.source_mbox",
-                "keepwarm_plugins.source_ics",
-                "keepwarm_plugins._calendar_read",
-            ),
-        )
-        == []
-    )
+    assert loaded(result["built"], ("keepwarm_plugins.source_imap", "keepwarm_plugins.source_maildir",
+                                    "keepwarm_plugins.source_mbox", "keepwarm_plugins.source_ics",
+                                    "keepwarm_plugins._calendar_read")) == []
 
 
 GC_PROBE = """

@@ -19,35 +19,10 @@ def ok(result):
 
 
 def test_merge_adds_the_new_details_to_the_one_in_the_book(run, db_path):
-    ok(
-        run(
-            "contact",
-            "add",
-            "Ada Lovelace",
-            "--account",
-            "Analytical Engines",
-            "--title",
-            "CTO",
-            "--email",
-            "ada@engines.example",
-        )
-    )
-    result = ok(
-        run(
-            "contact",
-            "add",
-            "ada  lovelace",
-            "--email",
-            "ADA@engines.example",
-            "--email",
-            "countess@home.example",
-            "--phone",
-            "+44 20 7946 0000",
-            "--title",
-            "Countess",
-            "--merge",
-        )
-    )
+    ok(run("contact", "add", "Ada Lovelace", "--account", "Analytical Engines", "--title", "CTO",
+           "--email", "ada@engines.example"))
+    result = ok(run("contact", "add", "ada  lovelace", "--email", "ADA@engines.example", "--email",
+                    "countess@home.example", "--phone", "+44 20 7946 0000", "--title", "Countess", "--merge"))
     assert result.stdout.splitlines() == [
         "Added to contact 1: Ada Lovelace",
         "  adds emails, phones",
@@ -75,8 +50,7 @@ def test_merge_refuses_when_several_contacts_match_and_writes_nothing(run, db_pa
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "keepwarm: contact add --merge: 2 contacts have this name or e-mail (Ann Lee (id 1, Acme): same name; "
-        "Ann Lee (id 2, Globex): same name); merge them first (keepwarm contact merge) or edit the one you mean"
-    )
+        "Ann Lee (id 2, Globex): same name); merge them first (keepwarm contact merge) or edit the one you mean")
     assert db_path.read_bytes() == before
 
 

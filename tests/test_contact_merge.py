@@ -22,68 +22,18 @@ def ok(result):
 @pytest.fixture
 def twins(run):
     """Ann Lee (#1), entered twice: once from a business card, once from a mail signature (#2); Bob (#3)."""
-    ok(
-        run(
-            "contact",
-            "add",
-            "Ann Lee",
-            "--account",
-            "Acme",
-            "--email",
-            "ann@acme.example",
-            "--tier",
-            "a",
-            "--title",
-            "CTO",
-            "--notes",
-            "Met at the Lisbon summit.",
-        )
-    )
-    ok(
-        run(
-            "contact",
-            "add",
-            "Ann  Lee",
-            "--account",
-            "Acme",
-            "--email",
-            "ANN@acme.example",
-            "--email",
-            "ann.lee@mail.example",
-            "--phone",
-            "+1 555 0100",
-            "--tag",
-            "golf",
-            "--title",
-            "Chief Technology Officer",
-            "--notes",
-            "Two kids; likes sailing.",
-            "--yes",
-        )
-    )
+    ok(run("contact", "add", "Ann Lee", "--account", "Acme", "--email", "ann@acme.example", "--tier", "a",
+           "--title", "CTO", "--notes", "Met at the Lisbon summit."))
+    ok(run("contact", "add", "Ann  Lee", "--account", "Acme", "--email", "ANN@acme.example", "--email",
+           "ann.lee@mail.example", "--phone", "+1 555 0100", "--tag", "golf", "--title", "Chief Technology Officer",
+           "--notes", "Two kids; likes sailing.", "--yes"))
     ok(run("contact", "add", "Bob Stone", "--account", "Acme"))
     ok(run("log", "1", "--channel", "call", "--when", "2026-11-02"))
     ok(run("log", "2", "--channel", "email", "--when", "2026-11-20", "--direction", "inbound"))
     ok(run("log", "2", "--channel", "meeting", "--when", "2026-10-01"))
     ok(run("promise", "add", "2", "send the security whitepaper", "--due", "2026-11-30"))
-    ok(
-        run(
-            "assess",
-            "2",
-            "--trust",
-            "4",
-            "--communication",
-            "4",
-            "--sharing",
-            "3",
-            "--advocacy",
-            "3",
-            "--conflict",
-            "3",
-            "--commitment",
-            "4",
-        )
-    )
+    ok(run("assess", "2", "--trust", "4", "--communication", "4", "--sharing", "3", "--advocacy", "3",
+           "--conflict", "3", "--commitment", "4"))
     ok(run("agenda", "--json"))  # the rules' follow-ups exist for both, as they would in a book in use
     return run
 
@@ -96,9 +46,8 @@ def _rows_referring_to(db_path, contact_id: int) -> dict[str, int]:
         for table in metadata.sorted_tables:
             for fk in table.foreign_keys:
                 if fk.column is contacts.c.id:
-                    n = conn.execute(
-                        f"SELECT count(*) FROM {table.name} WHERE {fk.parent.name} = ?", (contact_id,)
-                    ).fetchone()[0]
+                    n = conn.execute(f"SELECT count(*) FROM {table.name} WHERE {fk.parent.name} = ?",
+                                     (contact_id,)).fetchone()[0]
                     if n:
                         found[f"{table.name}.{fk.parent.name}"] = n
     finally:
@@ -135,10 +84,8 @@ def test_a_merge_moves_the_history_joins_the_fields_and_names_what_it_did_not_ke
 
 def test_the_person_has_one_follow_up_per_rule_after_the_merge(twins, db_path):
     conn = sqlite3.connect(db_path)
-    open_rules = (
-        "SELECT rule_key FROM followups WHERE contact_id = ? AND status IN ('open', 'snoozed') "
-        "AND source != 'manual' ORDER BY rule_key"
-    )
+    open_rules = "SELECT rule_key FROM followups WHERE contact_id = ? AND status IN ('open', 'snoozed') " \
+                 "AND source != 'manual' ORDER BY rule_key"
     assert conn.execute(open_rules, (1,)).fetchall() and conn.execute(open_rules, (2,)).fetchall()
     shared = set(conn.execute(open_rules, (1,)).fetchall()) & set(conn.execute(open_rules, (2,)).fetchall())
     conn.close()
@@ -273,8 +220,7 @@ def test_a_snooze_the_second_contact_brings_holds_what_the_first_had_planned(run
     agenda = ok(run("agenda", "--json", "--days", "120")).json()
     planned = [i for i in agenda["items"] if i["followup"]["rule_key"] == "manual"]
     assert [(i["followup"]["reason"], i["followup"]["status"], i["due"]) for i in planned] == [
-        ("send the slides", "snoozed", "2027-03-01")
-    ]
+        ("send the slides", "snoozed", "2027-03-01")]
     assert ok(run("contact", "show", "1", "--json")).json()["contact"]["snoozed_until"] == "2027-03-01"
     # Waking the merged person brings the plan back to its own day.
     ok(run("contact", "snooze", "1", "--clear"))

@@ -179,9 +179,7 @@ def test_a_snoozed_person_has_nothing_due_before_the_day_and_waking_them_brings_
     ok(run("contact", "rhythm", "Ada", "every 2 weeks"))  # due 15 November: overdue today
     ok(run("followup", "add", "Ada", "send the slides", "--due", "2026-12-10"))  # beyond what a touch today meets
     assert {i["followup"]["reason"][:15] for i in items_of(run, "Ada Lovelace", 20)} == {
-        "Check-in every ",
-        "send the slides",
-    }
+        "Check-in every ", "send the slides"}
 
     said = ok(run("contact", "snooze", "Ada", "not before March"))
     assert said.stdout == "Contact 1 (Ada Lovelace): snoozed until Mon 01 Mar 2027; nothing is due before\n"
@@ -190,12 +188,9 @@ def test_a_snoozed_person_has_nothing_due_before_the_day_and_waking_them_brings_
     # user planned is snoozed, as `followup snooze` would.
     waiting = {i["followup"]["rule_key"]: i for i in items_of(run, "Ada Lovelace", days=99)}
     assert {(k, i["due"], i["followup"]["status"]) for k, i in waiting.items()} == {
-        ("cadence", "2027-03-01", "open"),
-        ("manual", "2027-03-01", "snoozed"),
-    }
+        ("cadence", "2027-03-01", "open"), ("manual", "2027-03-01", "snoozed")}
     assert waiting["cadence"]["followup"]["reason"].endswith(
-        "last touch on 1 November 2026. You snoozed Ada until 1 March 2027."
-    )
+        "last touch on 1 November 2026. You snoozed Ada until 1 March 2027.")
     text = ok(run("agenda", "--days", "99")).stdout
     assert "(snoozed until 2027-03-01, health" in text
     shown = ok(run("contact", "show", "Ada")).stdout
@@ -206,13 +201,13 @@ def test_a_snoozed_person_has_nothing_due_before_the_day_and_waking_them_brings_
     ok(run("log", "Ada", "--channel", "call", "--when", "2026-11-22 08:00"))
     (after,) = [i for i in items_of(run, "Ada Lovelace", days=99) if i["followup"]["rule_key"] == "cadence"]
     assert after["followup"]["due"] == "2027-03-01" and after["followup"]["status"] == "open"
-    assert after["followup"]["reason"].endswith("last touch on 22 November 2026. You snoozed Ada until 1 March 2027.")
+    assert after["followup"]["reason"].endswith(
+        "last touch on 22 November 2026. You snoozed Ada until 1 March 2027."
+    )
 
     woken = ok(run("contact", "snooze", "Ada", "--clear"))
     assert woken.stdout == "Contact 1 (Ada Lovelace): woken\n"
-    back = {
-        i["followup"]["reason"][:15]: (i["due"], i["followup"]["status"]) for i in items_of(run, "Ada Lovelace", 20)
-    }
+    back = {i["followup"]["reason"][:15]: (i["due"], i["followup"]["status"]) for i in items_of(run, "Ada Lovelace", 20)}
     assert back == {"send the slides": ("2026-12-10", "open"), "Check-in every ": ("2026-12-06", "open")}
     assert ok(run("contact", "show", "Ada", "--json")).json()["snoozed_until"] is None
 

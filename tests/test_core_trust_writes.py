@@ -24,18 +24,9 @@ def ada(session) -> int:
 
 def _followup(session, contact_id: int, **fields) -> int:
     with session.store.write() as conn:
-        return followups.insert_followup(
-            conn,
-            FollowUp(
-                contact_id=contact_id,
-                due=dt.date(2026, 11, 20),
-                reason="call",
-                rule_key="manual",
-                source="manual",
-                **fields,
-            ),
-            FIXED_NOW,
-        )
+        return followups.insert_followup(conn, FollowUp(contact_id=contact_id, due=dt.date(2026, 11, 20),
+                                                        reason="call", rule_key="manual", source="manual",
+                                                        **fields), FIXED_NOW)
 
 
 def test_undismiss_reopens_as_it_was_and_refuses_what_was_not_dismissed(session, ada):
@@ -68,17 +59,12 @@ def test_a_promise_is_found_from_its_reminder_only_while_open_and_for_its_contac
 
 def test_save_promise_edits_text_date_and_side_and_keeps_the_status(session, ada):
     pid = operations.save_promise(session, Commitment(contact_id=ada, text="send the report"))
-    operations.save_promise(
-        session, Commitment(contact_id=ada, text="send the full report", by="them", due=dt.date(2026, 12, 4)), pid
-    )
+    operations.save_promise(session, Commitment(contact_id=ada, text="send the full report", by="them",
+                                                due=dt.date(2026, 12, 4)), pid)
     with session.store.read() as conn:
         found = activity.get_commitment(conn, pid)
     assert (found.text, found.by.value, found.due, found.status.value) == (
-        "send the full report",
-        "them",
-        dt.date(2026, 12, 4),
-        "open",
-    )
+        "send the full report", "them", dt.date(2026, 12, 4), "open")
 
 
 def test_the_demo_book_is_filled_once_and_then_opened_as_it_is(session):

@@ -18,9 +18,7 @@ def _kpis(session):
 def test_touches_against_the_plan_of_a_30_day_rhythm(session):
     data = _kpis(session)
     assert (data["week"], data["month"]) == (
-        {"start": "2026-11-16", "end": "2026-11-22"},
-        {"start": "2026-11-01", "end": "2026-11-30"},
-    )
+        {"start": "2026-11-16", "end": "2026-11-22"}, {"start": "2026-11-01", "end": "2026-11-30"})
     overall = data["overall"]
     # Katherine's two emails on the 16th and 17th; her call on the 3rd makes three this month.
     # Five contacts are in play (Alan is former and asked for no contact): 5 x 7/30 and 5 x 30/30.
@@ -37,14 +35,8 @@ def test_key_stakeholders_overdue_items_and_inbound_share(session):
     assert overall["overdue_followups"] == 1  # Charles's, due 2026-10-01
     assert overall["overdue_promises"] == {"mine": 1, "theirs": 0}  # the benchmark report due 2026-11-20
     # Last 90 days: 7 touches, 3 inbound, of which Katherine's business email does not count as unprompted.
-    assert overall["inbound"] == {
-        "window_days": 90,
-        "touches": 7,
-        "inbound": 3,
-        "unprompted": 2,
-        "share": 0.429,
-        "unprompted_share": 0.286,
-    }
+    assert overall["inbound"] == {"window_days": 90, "touches": 7, "inbound": 3, "unprompted": 2,
+                                  "share": 0.429, "unprompted_share": 0.286}
 
 
 def test_health_distribution_matches_the_engine(session):
@@ -52,9 +44,7 @@ def test_health_distribution_matches_the_engine(session):
     evaluation = evaluate(session, persist=False)
     bands = [h.band for h in evaluation.health.values()]
     health = data["overall"]["health"]
-    assert {b: health[b] for b in ("warm", "cooling", "cold")} == {
-        b: bands.count(b) for b in ("warm", "cooling", "cold")
-    }
+    assert {b: health[b] for b in ("warm", "cooling", "cold")} == {b: bands.count(b) for b in ("warm", "cooling", "cold")}
     assert sum(health[b] for b in ("warm", "cooling", "cold")) == 6
     assert evaluation.health[1].band == "warm" and evaluation.health[2].band == "cold"
     scores = [h.score for h in evaluation.health.values()]
@@ -84,9 +74,8 @@ def test_several_owners_get_their_own_view_that_adds_up(session):
     for key in ("touches_week", "touches_month"):
         assert me[key]["done"] + sam[key]["done"] == data["overall"][key]["done"]
     for month in range(6):
-        assert (
-            me["trend"][month]["touches"] + sam["trend"][month]["touches"] == data["overall"]["trend"][month]["touches"]
-        )
+        assert (me["trend"][month]["touches"] + sam["trend"][month]["touches"]
+                == data["overall"]["trend"][month]["touches"])
 
 
 def test_one_owner_means_no_per_owner_views(session):

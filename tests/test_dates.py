@@ -71,9 +71,7 @@ def test_months_and_years_stop_at_the_end_of_a_short_month(today, text, expected
 
 def test_a_day_and_a_time_in_the_users_zone_are_stored_in_utc():
     assert dates.parse_when("2026-12-01 14:00", NOW, BERLIN) == (dt.date(2026, 12, 1), dt.time(14, 0))
-    assert dates.parse_moment("2026-12-01 14:00", NOW, BERLIN) == dt.datetime(
-        2026, 12, 1, 13, 0, tzinfo=dt.timezone.utc
-    )
+    assert dates.parse_moment("2026-12-01 14:00", NOW, BERLIN) == dt.datetime(2026, 12, 1, 13, 0, tzinfo=dt.timezone.utc)
     assert dates.parse_moment("2026-12-01T14:00", NOW, UTC) == dt.datetime(2026, 12, 1, 14, 0, tzinfo=dt.timezone.utc)
 
 

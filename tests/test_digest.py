@@ -117,13 +117,7 @@ def test_an_empty_day_says_so_and_exits_zero(home, run):
     empty = run("digest", "--json")
     assert empty.exit_code == 0
     assert empty.json() == {
-        "date": "2026-11-22",
-        "total": 0,
-        "late": 0,
-        "items": [],
-        "more": 0,
-        "later": 0,
-        "problems": [],
+        "date": "2026-11-22", "total": 0, "late": 0, "items": [], "more": 0, "later": 0, "problems": []
     }
 
 
@@ -140,9 +134,7 @@ def hostile(session):
         cid = people.insert_contact(
             conn, Contact(name=f"Eve{TITLE}[click](https://evil.example) <b>**X**</b>\u009b31m"), FIXED_NOW
         )
-        followups.insert_followup(
-            conn, FollowUp(contact_id=cid, due=FIXED_NOW.date(), reason=f"call{TITLE}\rnow"), FIXED_NOW
-        )
+        followups.insert_followup(conn, FollowUp(contact_id=cid, due=FIXED_NOW.date(), reason=f"call{TITLE}\rnow"), FIXED_NOW)
     return cid
 
 

@@ -38,7 +38,9 @@ class Fake:
         script.write_text(
             "#!/bin/sh\n"
             f"for arg in \"$@\"; do printf '%s\\0' \"$arg\"; done > '{self.record}.argv'\n"
-            f"cat > '{self.record}.stdin'\n" + (f"echo '{said}' >&2\n" if said else "") + f"exit {status}\n"
+            f"cat > '{self.record}.stdin'\n"
+            + (f"echo '{said}' >&2\n" if said else "")
+            + f"exit {status}\n"
         )
         script.chmod(0o755)
         self.path = str(script)
@@ -94,9 +96,7 @@ def hostile(session):
     """A contact whose name tries header injection and escape sequences, due today; put in the database directly."""
     with session.store.write() as conn:
         cid = people.insert_contact(conn, Contact(name=f"{INJECTING}{TITLE} <b>bold</b> & co"), FIXED_NOW)
-        followups.insert_followup(
-            conn, FollowUp(contact_id=cid, due=FIXED_NOW.date(), reason=f"call{TITLE}"), FIXED_NOW
-        )
+        followups.insert_followup(conn, FollowUp(contact_id=cid, due=FIXED_NOW.date(), reason=f"call{TITLE}"), FIXED_NOW)
     return cid
 
 
@@ -135,9 +135,7 @@ def test_a_hostile_name_reaches_the_notification_as_plain_text(run, hostile, bin
     body = notifier.argv[-1]
     assert not any(c in body for c in "\x1b\x07\r\n<>")
     # One line, control characters visible, markup written as entities (the body is read as markup), cut short.
-    assert body.startswith(
-        "Eve Bcc: victim@example.org Subject: pwned\\x1b]0;pwned\\x07 &lt;b&gt;bold&lt;/b&gt; &amp; co"
-    )
+    assert body.startswith("Eve Bcc: victim@example.org Subject: pwned\\x1b]0;pwned\\x07 &lt;b&gt;bold&lt;/b&gt; &amp; co")
     assert body.endswith("…")
 
 
@@ -198,17 +196,8 @@ def test_a_hostile_name_adds_no_header_and_no_recipient(run, hostile, bin_dir):
     head, _, _ = raw.partition(b"\n\n")
     names = [line.split(b":", 1)[0] for line in head.split(b"\n") if line and not line[:1].isspace()]
     assert sorted(names) == sorted(
-        [
-            b"From",
-            b"To",
-            b"Subject",
-            b"Date",
-            b"Message-ID",
-            b"Auto-Submitted",
-            b"Content-Type",
-            b"Content-Transfer-Encoding",
-            b"MIME-Version",
-        ]
+        [b"From", b"To", b"Subject", b"Date", b"Message-ID", b"Auto-Submitted", b"Content-Type",
+         b"Content-Transfer-Encoding", b"MIME-Version"]
     )
     mail = parsed(raw)
     assert mail["To"] == "me@example.org" and mail["Bcc"] is None
@@ -266,11 +255,7 @@ def test_on_a_terminal_it_says_what_it_sent(day, bin_dir):
     try:
         done = subprocess.run(
             [sys.executable, "-m", "keepwarm", "digest", "--notify"],
-            stdout=child,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
+            stdout=child, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=120, check=False,
         )
         os.close(child)
         child = -1

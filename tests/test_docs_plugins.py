@@ -52,7 +52,6 @@ def test_every_hookspec_has_a_docstring_saying_what_it_receives_and_returns():
 
 # ------------------------------------------------ what each hook says about itself
 
-
 def _hook_section(name: str) -> str:
     text = DOC.read_text(encoding="utf-8")
     match = re.search(rf"^### `{name}\(.*?(?=^##)", text, re.M | re.S)
@@ -82,7 +81,6 @@ def test_each_hook_says_when_it_is_called_its_arguments_its_return_and_whether_t
 
 # ------------------------------------------------ the examples run as written
 
-
 def _python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
 
@@ -93,9 +91,7 @@ def test_every_python_example_compiles():
 
 
 def test_every_tutorial_plugin_loads_and_runs_without_problems(keepwarm_history, keepwarm_session):
-    tutorials = [
-        b for b in _python_blocks() if "def keepwarm_config_section" in b and "from keepwarm.plugin import" in b
-    ]
+    tutorials = [b for b in _python_blocks() if "def keepwarm_config_section" in b and "from keepwarm.plugin import" in b]
     assert len(tutorials) >= 4, "one complete tutorial module per family"
     ada = keepwarm_history.contact("Ada Lovelace", tags=["key-account"], interests=["coffee"])
     keepwarm_history.rhythm(ada, every_days=14, for_days=365, silent_days=90)
@@ -114,7 +110,6 @@ def test_every_tutorial_plugin_loads_and_runs_without_problems(keepwarm_history,
 
 # ------------------------------------------------ keepwarm.testing as documented
 
-
 def _table_names(heading: str) -> set[str]:
     text = DOC.read_text(encoding="utf-8")
     table = re.search(rf"\| {heading} \| what it \w+ \|\n\| --- \| --- \|\n((?:\|.*\n)+)", text)
@@ -123,18 +118,14 @@ def _table_names(heading: str) -> set[str]:
 
 
 def test_the_documented_fixtures_and_builders_are_exactly_what_keepwarm_testing_has():
-    fixtures = {
-        name
-        for name, value in vars(testing).items()
-        if name.startswith("keepwarm_")
-        and hasattr(value, "_fixture_function_marker")
-        or (name.startswith("keepwarm_") and type(value).__name__ == "FixtureFunctionDefinition")
-    }
+    fixtures = {name for name, value in vars(testing).items()
+                if name.startswith("keepwarm_") and hasattr(value, "_fixture_function_marker")
+                or (name.startswith("keepwarm_") and type(value).__name__ == "FixtureFunctionDefinition")}
     assert fixtures, "keepwarm.testing defines no fixtures?"
     assert _table_names("fixture") == fixtures
-    builders = {name for name, value in vars(testing.History).items() if not name.startswith("_") and callable(value)}
+    builders = {name for name, value in vars(testing.History).items()
+                if not name.startswith("_") and callable(value)}
     assert _table_names("method") == builders
     documented_args = re.search(r"`run_engine\((.*?)\)`", DOC.read_text(encoding="utf-8"), re.S).group(1)
     assert [a.split("=")[0].strip().lstrip("*") for a in documented_args.split(",")] == list(
-        inspect.signature(testing.run_engine).parameters
-    )
+        inspect.signature(testing.run_engine).parameters)

@@ -69,9 +69,8 @@ def test_rules_docs_check_exits_1_when_stale_and_0_when_fresh(run, tmp_path):
     page.write_text(page.read_text(encoding="utf-8").replace("Propose", "Suggest", 1), encoding="utf-8")
     stale = run("rules", "docs", "--check", "--output", str(page))
     assert stale.exit_code == 1
-    assert stale.stderr.strip() == (
-        f"keepwarm: {page}: stale; regenerate it with `keepwarm rules docs --output {page}`"
-    )
+    assert stale.stderr.strip() == (f"keepwarm: {page}: stale; regenerate it with "
+                                    f"`keepwarm rules docs --output {page}`")
     printed = run("rules", "docs")
     assert printed.stdout == render()
 

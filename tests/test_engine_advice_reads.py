@@ -120,12 +120,8 @@ def test_an_edit_that_makes_someone_an_expert_changes_the_advice_that_asked_abou
             conn, ids["Chet Check"], chet.model_copy(update={"tags": ["expert:chess", "expert:sailing"]}), FIXED_NOW
         )
     with session.store.write() as conn:
-        actions.log_interactions(
-            conn, [ids["Chet Check"]], FIXED_NOW, at=FIXED_NOW - dt.timedelta(days=1), channel="call"
-        )
+        actions.log_interactions(conn, [ids["Chet Check"]], FIXED_NOW, at=FIXED_NOW - dt.timedelta(days=1), channel="call")
     after, worked_out = _agenda(session, asked, tmp_path)
     assert "Chet Check" in _introduction(after, ids["Sam Sailor"])
     # Cora asked about chess: Chet's last touch is part of that answer, so hers is worked out again too.
-    assert worked_out == {ids["Sam Sailor"], ids["Sue Sailor"], ids["Cora Chess"]} | (
-        {ids["Chet Check"]} & _shown(after)
-    )
+    assert worked_out == {ids["Sam Sailor"], ids["Sue Sailor"], ids["Cora Chess"]} | ({ids["Chet Check"]} & _shown(after))

@@ -22,9 +22,7 @@ def test_a_dropped_agenda_frees_its_run_by_reference_counting_alone(session):
     ids = build_history(session)
     build_agenda(session)
     with session.store.write() as conn:  # a call with Charles: his follow-up moves, which advice must see
-        actions.log_interactions(
-            conn, [ids["charles"]], session.now, at=session.now - dt.timedelta(hours=1), channel="call"
-        )
+        actions.log_interactions(conn, [ids["charles"]], session.now, at=session.now - dt.timedelta(hours=1), channel="call")
     was_enabled = gc.isenabled()
     gc.collect()
     gc.disable()

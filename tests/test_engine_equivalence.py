@@ -94,51 +94,29 @@ class Book(RuleBasedStateMachine):
         self.book = self.session(self.db)
         with self.book.store.write() as conn:
             for n, name in enumerate(NAMES):
-                self.contacts.append(
-                    people.insert_contact(
-                        conn,
-                        Contact(
-                            name=name,
-                            account=ACCOUNTS[n % 3],
-                            tier="abc"[n % 3],
-                            interests=[TOPICS[n % 2]],
-                            tags=[f"expert:{TOPICS[n % 2]}"] if n in (1, 2, 5) else [],
-                        ),
-                        self.now,
-                    )
-                )
+                self.contacts.append(people.insert_contact(
+                    conn, Contact(name=name, account=ACCOUNTS[n % 3], tier="abc"[n % 3], interests=[TOPICS[n % 2]],
+                                  tags=[f"expert:{TOPICS[n % 2]}"] if n in (1, 2, 5) else []), self.now))
 
     def _reopen(self) -> None:
         self.book.close()
         self.book = self.session(self.db)
 
-    @rule(
-        who=st.integers(0, 5),
-        days_ago=st.integers(0, 400),
-        channel=st.sampled_from(CHANNELS),
-        inbound=st.booleans(),
-        outcome=st.sampled_from(["completed", "completed", "cancelled", "declined"]),
-    )
+    @rule(who=st.integers(0, 5), days_ago=st.integers(0, 400), channel=st.sampled_from(CHANNELS),
+          inbound=st.booleans(), outcome=st.sampled_from(["completed", "completed", "cancelled", "declined"]))
     def touch(self, who, days_ago, channel, inbound, outcome) -> None:
         with self.book.store.write() as conn:
-            actions.log_interactions(
-                conn,
-                [self.contacts[who]],
-                self.now,
-                at=self.now - dt.timedelta(days=days_ago),
-                channel=channel,
-                direction="inbound" if inbound else "outbound",
-                outcome=outcome,
-            )
+            actions.log_interactions(conn, [self.contacts[who]], self.now, at=self.now - dt.timedelta(days=days_ago),
+                                     channel=channel, direction="inbound" if inbound else "outbound", outcome=outcome)
 
-    @rule(who=st.integers(0, 5), tier=st.sampled_from("abc"), account=st.sampled_from(ACCOUNTS), dnc=st.booleans())
+    @rule(who=st.integers(0, 5), tier=st.sampled_from("abc"), account=st.sampled_from(ACCOUNTS),
+          dnc=st.booleans())
     def edit(self, who, tier, account, dnc) -> None:
         cid = self.contacts[who]
         with self.book.store.write() as conn:
             contact = people.get_contact(conn, cid)
-            changed = Contact.model_validate(
-                {**contact.model_dump(), "tier": tier, "account": account, "do_not_contact": dnc and who == 5}
-            )
+            changed = Contact.model_validate({**contact.model_dump(), "tier": tier, "account": account,
+                                              "do_not_contact": dnc and who == 5})
             people.update_contact(conn, cid, changed, self.now)
 
     @rule(who=st.integers(0, 5), interest=st.sampled_from([None, *TOPICS]), expert=st.sampled_from([None, *TOPICS]))
@@ -147,9 +125,8 @@ class Book(RuleBasedStateMachine):
         cid = self.contacts[who]
         with self.book.store.write() as conn:
             contact = people.get_contact(conn, cid)
-            changed = contact.model_copy(
-                update={"interests": [interest] if interest else [], "tags": [f"expert:{expert}"] if expert else []}
-            )
+            changed = contact.model_copy(update={"interests": [interest] if interest else [],
+                                                 "tags": [f"expert:{expert}"] if expert else []})
             people.update_contact(conn, cid, changed, self.now)
 
     @rule(who=st.integers(0, 5), days=st.sampled_from([None, 10, 21, 400]))
@@ -168,31 +145,15 @@ class Book(RuleBasedStateMachine):
     @rule(who=st.integers(0, 5), days=st.integers(-5, 20))
     def promise(self, who, days) -> None:
         with self.book.store.write() as conn:
-            activity.insert_commitment(
-                conn,
-                Commitment(
-                    contact_id=self.contacts[who], text="send the deck", due=self.now.date() + dt.timedelta(days=days)
-                ),
-                self.now,
-            )
+            activity.insert_commitment(conn, Commitment(contact_id=self.contacts[who], text="send the deck",
+                                                        due=self.now.date() + dt.timedelta(days=days)), self.now)
 
     @rule(who=st.integers(0, 5), trust=st.integers(1, 5))
     def assess(self, who, trust) -> None:
         with self.book.store.write() as conn:
-            activity.insert_assessment(
-                conn,
-                Assessment(
-                    contact_id=self.contacts[who],
-                    on=self.now.date(),
-                    trust=trust,
-                    communication=3,
-                    sharing=3,
-                    advocacy=3,
-                    conflict=3,
-                    commitment=3,
-                ),
-                self.now,
-            )
+            activity.insert_assessment(conn, Assessment(
+                contact_id=self.contacts[who], on=self.now.date(), trust=trust, communication=3, sharing=3,
+                advocacy=3, conflict=3, commitment=3), self.now)
 
     @rule(pick=st.integers(0, 50), action=st.sampled_from(["done", "dismiss", "snooze"]))
     def act_on_followup(self, pick, action) -> None:
@@ -269,14 +230,8 @@ class Book(RuleBasedStateMachine):
         self.book.store.engine.dispose()
         shutil.copyfile(self.db, copy)
         conn = sqlite3.connect(copy)
-        for table in (
-            "contact_snapshots",
-            "account_snapshots",
-            "snapshot_runs",
-            "engine_marks",
-            "engine_account_marks",
-            "advice_questions",
-        ):
+        for table in ("contact_snapshots", "account_snapshots", "snapshot_runs", "engine_marks",
+                      "engine_account_marks", "advice_questions"):
             conn.execute(f"DELETE FROM {table}")
         conn.commit()
         conn.close()
@@ -322,10 +277,6 @@ def test_a_long_lived_book_gives_the_agenda_a_fresh_run_gives(machine_root, monk
         monkeypatch.setattr(advisor, "ALL_EXPECTED_FROM", 1)
 
     monkeypatch.setattr(paths, "user_rules_dir", lambda: Path(_tmp_root()) / "current-rules")
-    Book.TestCase.settings = settings(
-        max_examples=12,
-        stateful_step_count=12,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    Book.TestCase.settings = settings(max_examples=12, stateful_step_count=12, deadline=None,
+                                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     Book.TestCase().runTest()

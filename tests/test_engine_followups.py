@@ -28,9 +28,8 @@ def _ada(session, **fields):
 
 def _log(session, cid, day: str):
     with session.store.write() as conn:
-        actions.log_interactions(
-            conn, [cid], FIXED_NOW, at=dt.datetime.fromisoformat(day).replace(hour=10, tzinfo=UTC), channel="call"
-        )
+        actions.log_interactions(conn, [cid], FIXED_NOW, at=dt.datetime.fromisoformat(day).replace(hour=10, tzinfo=UTC),
+                                 channel="call")
 
 
 def _all(session):
@@ -47,12 +46,7 @@ def test_running_the_engine_twice_creates_nothing_new(session):
     assert first.changes == {"created": 1, "moved": 0, "closed": 0}
     assert second.changes == {"created": 0, "moved": 0, "closed": 0}
     [item] = _all(session)
-    assert (item.due, item.source, item.rule_key, item.status.value) == (
-        dt.date(2026, 12, 1),
-        "monthly",
-        "monthly",
-        "open",
-    )
+    assert (item.due, item.source, item.rule_key, item.status.value) == (dt.date(2026, 12, 1), "monthly", "monthly", "open")
 
 
 def test_logging_a_touch_completes_the_due_follow_up_and_the_next_is_scheduled(session):
@@ -73,9 +67,8 @@ def test_logging_a_touch_completes_the_due_follow_up_and_the_next_is_scheduled(s
 def test_a_touch_long_before_the_due_date_does_not_complete_it(session):
     ada = _ada(session)
     with session.store.write() as conn:
-        followups.insert_followup(
-            conn, followups.FollowUp(contact_id=ada, due=dt.date(2026, 12, 20), reason="x"), FIXED_NOW
-        )
+        followups.insert_followup(conn, followups.FollowUp(contact_id=ada, due=dt.date(2026, 12, 20), reason="x"),
+                                  FIXED_NOW)
     _log(session, ada, "2026-11-22")  # 28 days early: more than the 7 days ahead a touch reaches
     assert [f.status.value for f in _all(session)] == ["open"]
 
@@ -174,16 +167,14 @@ def test_agenda_orders_overdue_first_and_explains_health(session):
 def test_agenda_command_uses_a_plugin_dropped_into_the_plugins_folder(run, home):
     folder = home / "config" / "plugins"
     folder.mkdir(parents=True)
-    (folder / "weekly_pings.py").write_text(
-        textwrap.dedent("""
+    (folder / "weekly_pings.py").write_text(textwrap.dedent("""
         import datetime as dt
         from keepwarm.plugin import Proposal, hookimpl
 
         @hookimpl
         def keepwarm_cadence(ctx):
             return [Proposal(rule_key="weekly_pings", due=ctx.today, reason="weekly ping from a file plugin")]
-    """)
-    )
+    """))
     run("contact", "add", "Ada Lovelace")
     result = run("agenda", "--json")
     assert result.exit_code == 0

@@ -131,15 +131,13 @@ def test_unknown_hook_implementation_fails_loudly_and_is_not_registered():
 def test_file_plugins_load_after_packages_and_a_broken_file_is_isolated(tmp_path):
     folder = tmp_path / "plugins"
     folder.mkdir()
-    (folder / "good.py").write_text(
-        textwrap.dedent("""
+    (folder / "good.py").write_text(textwrap.dedent("""
         from keepwarm.plugin import Tip, hookimpl
 
         @hookimpl
         def keepwarm_tips(ctx):
             return [Tip("from a file")]
-    """)
-    )
+    """))
     (folder / "broken.py").write_text("def oops(:\n")
     (folder / "_private.py").write_text("raise SystemExit('never imported')\n")
     host = PluginHost(eps=[], plugins_dir=folder).load()
@@ -177,12 +175,8 @@ def test_an_installed_package_is_found_through_its_entry_point(tmp_path, monkeyp
     monkeypatch.syspath_prepend(str(site))
     host = PluginHost(plugins_dir=None).load()
     demo = host.infos["demo"]
-    assert (demo.source, demo.origin, demo.version, demo.hooks) == (
-        "package",
-        "kw-demo-plugin",
-        "2.3",
-        ["keepwarm_tips"],
-    )
+    assert (demo.source, demo.origin, demo.version, demo.hooks) == ("package", "kw-demo-plugin", "2.3",
+                                                                   ["keepwarm_tips"])
     names = list(host.infos)
     builtins = [n for n in names if host.infos[n].source == "built-in"]
     assert names.index("demo") > max((names.index(b) for b in builtins), default=-1)
@@ -255,7 +249,5 @@ def test_the_call_path_answers_every_shape_of_result(session):
     assert results["Empty Emma"] == ([("noarg", "no context needed")], ["boom"])
     assert results["Number Nell"][1] == ["boom", "shapes"]
     assert results["Plain Paula"][0][:2] == [("shapes", "first"), ("shapes", "second")]
-    assert {(p[0], p[3]) for p in problems} >= {
-        ("boom", "ZeroDivisionError: tips"),
-        ("shapes", "returned a str in its list, expected Tip"),
-    }
+    assert {(p[0], p[3]) for p in problems} >= {("boom", "ZeroDivisionError: tips"),
+                                               ("shapes", "returned a str in its list, expected Tip")}

@@ -83,20 +83,9 @@ def test_changes_made_outside_the_engine_are_seen_by_the_next_agenda(session, tm
     ids = build_history(session)
     before = {i.contact.name: i for i in build_agenda(session).items}
     with session.store.write() as conn:
-        activity.insert_assessment(
-            conn,
-            Assessment(
-                contact_id=ids["charles"],
-                on=dt.date(2026, 11, 21),
-                trust=5,
-                communication=5,
-                sharing=5,
-                advocacy=5,
-                conflict=5,
-                commitment=5,
-            ),
-            FIXED_NOW,
-        )
+        activity.insert_assessment(conn, Assessment(contact_id=ids["charles"], on=dt.date(2026, 11, 21), trust=5,
+                                                    communication=5, sharing=5, advocacy=5, conflict=5,
+                                                    commitment=5), FIXED_NOW)
         ada = people.get_contact(conn, ids["ada"])
         people.update_contact(conn, ids["ada"], ada.model_copy(update={"tier": Tier.C}), FIXED_NOW)
     after = build_agenda(session)

@@ -22,9 +22,8 @@ from keepwarm.store import contacts as people
 
 def _book(session):
     with session.store.write() as conn:
-        acme = people.insert_contact(
-            conn, Contact(name="Ada", account="Acme", emails=["ada@acme.example"]), session.now
-        )
+        acme = people.insert_contact(conn, Contact(name="Ada", account="Acme", emails=["ada@acme.example"]),
+                                     session.now)
         bob = people.insert_contact(conn, Contact(name="Bob", account="Acme"), session.now)
         cy = people.insert_contact(conn, Contact(name="Cy"), session.now)
     return acme, bob, cy
@@ -50,34 +49,17 @@ def test_every_table_a_result_reads_marks_its_contact(session):
         acme = people.find_account_id(conn, "Acme")
     writes = {
         "interaction": lambda conn: activity.insert_interactions(
-            conn, [Interaction(contact_id=cy, at=FIXED_NOW - dt.timedelta(days=1), channel="call")], session.now
-        ),
-        "promise": lambda conn: activity.insert_commitment(
-            conn, Commitment(contact_id=cy, text="send it"), session.now
-        ),
+            conn, [Interaction(contact_id=cy, at=FIXED_NOW - dt.timedelta(days=1), channel="call")], session.now),
+        "promise": lambda conn: activity.insert_commitment(conn, Commitment(contact_id=cy, text="send it"), session.now),
         "assessment": lambda conn: activity.insert_assessment(
-            conn,
-            Assessment(
-                contact_id=cy,
-                on=FIXED_NOW.date(),
-                trust=3,
-                communication=3,
-                sharing=3,
-                advocacy=3,
-                conflict=3,
-                commitment=3,
-            ),
-            session.now,
-        ),
+            conn, Assessment(contact_id=cy, on=FIXED_NOW.date(), trust=3, communication=3, sharing=3, advocacy=3,
+                             conflict=3, commitment=3), session.now),
         "follow-up": lambda conn: followups.insert_followup(
-            conn, FollowUp(contact_id=cy, due=FIXED_NOW.date(), reason="call back"), session.now
-        ),
+            conn, FollowUp(contact_id=cy, due=FIXED_NOW.date(), reason="call back"), session.now),
         "contact row": lambda conn: people.update_contact(
-            conn, cy, people.get_contact(conn, cy).model_copy(update={"title": "CTO"}), session.now
-        ),
-        "tag": lambda conn: conn.execute(
-            text("INSERT INTO contact_tags (contact_id, position, tag, tag_fold) VALUES (:c, 9, 'x', 'x')"), {"c": cy}
-        ),
+            conn, cy, people.get_contact(conn, cy).model_copy(update={"title": "CTO"}), session.now),
+        "tag": lambda conn: conn.execute(text(
+            "INSERT INTO contact_tags (contact_id, position, tag, tag_fold) VALUES (:c, 9, 'x', 'x')"), {"c": cy}),
     }
     for what, write in writes.items():
         with session.store.write() as conn:
@@ -95,9 +77,8 @@ def test_a_contact_moving_account_marks_both_accounts(session):
     evaluate(session)
     with session.store.write() as conn:
         acme = people.find_account_id(conn, "Acme")
-        people.update_contact(
-            conn, bob, people.get_contact(conn, bob).model_copy(update={"account": "Globex"}), session.now
-        )
+        people.update_contact(conn, bob, people.get_contact(conn, bob).model_copy(update={"account": "Globex"}),
+                              session.now)
         globex = people.find_account_id(conn, "Globex")
     contacts, accounts = _marked(session)
     assert contacts == {bob} and accounts == {acme, globex}
@@ -131,12 +112,9 @@ def test_a_change_made_while_a_run_works_stays_marked(session, db_path):
             if not self.done and ctx.contact.id == ada:
                 self.done = True
                 other = sqlite3.connect(db_path)
-                other.execute(
-                    "INSERT INTO interactions (contact_id, at, channel, direction, purpose, outcome, notes,"
-                    " created_at) VALUES (?, '2026-11-22 08:00:00.000000', 'call', 'outbound', 'check_in',"
-                    " 'completed', '', '2026-11-22 08:00:00.000000')",
-                    (cy,),
-                )
+                other.execute("INSERT INTO interactions (contact_id, at, channel, direction, purpose, outcome, notes,"
+                              " created_at) VALUES (?, '2026-11-22 08:00:00.000000', 'call', 'outbound', 'check_in',"
+                              " 'completed', '', '2026-11-22 08:00:00.000000')", (cy,))
                 other.commit()
                 other.close()
             return None

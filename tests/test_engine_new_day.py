@@ -29,10 +29,9 @@ def _stored(path) -> tuple[dict, dict]:
                 "SELECT id, due, reason, sequence FROM followups WHERE status IN ('open', 'snoozed')"
             )
         }
-        health = {
-            cid: (score, band, terms)
-            for cid, score, band, terms in raw.execute("SELECT contact_id, score, band, terms FROM contact_snapshots")
-        }
+        health = {cid: (score, band, terms) for cid, score, band, terms in raw.execute(
+            "SELECT contact_id, score, band, terms FROM contact_snapshots"
+        )}
     finally:
         raw.close()
     return plans, health

@@ -37,16 +37,9 @@ def acme(keepwarm_history):
     members = []
     for n in range(24):
         role = ROLES[n % len(ROLES)]
-        members.append(
-            h.contact(
-                f"Member {n:02d}",
-                account="Acme",
-                role=role.value if role else None,
-                interests=["sailing"] if n % 4 == 0 else [],
-                tags=["vip"] if n % 6 == 0 else [],
-                stage="former" if n == 7 else "active",
-            )
-        )
+        members.append(h.contact(f"Member {n:02d}", account="Acme", role=role.value if role else None,
+                                 interests=["sailing"] if n % 4 == 0 else [], tags=["vip"] if n % 6 == 0 else [],
+                                 stage="former" if n == 7 else "active"))
         if n % 3:
             h.every(members[-1], days=11 + n, start="2026-01-05", notes="budget freeze" if n % 5 == 0 else "")
         if n % 4 == 1:
@@ -60,13 +53,8 @@ def acme(keepwarm_history):
 
 
 def _view(evaluation, cid):
-    return (
-        evaluation.health[cid].to_json(),
-        to_json(evaluation.warnings[cid]),
-        to_json(evaluation.tips(cid)),
-        to_json(evaluation.suggestions(cid)),
-        evaluation.proposals[cid],
-    )
+    return (evaluation.health[cid].to_json(), to_json(evaluation.warnings[cid]), to_json(evaluation.tips(cid)),
+            to_json(evaluation.suggestions(cid)), evaluation.proposals[cid])
 
 
 def _assert_details_match(session, ids):
@@ -93,20 +81,15 @@ def test_a_members_detail_equals_the_full_run_after_each_kind_of_write(keepwarm_
     full = _assert_details_match(keepwarm_session, focus)
     assert {w.key for ws in full.account_warnings.values() for w in ws} >= {"single_threaded"}
     with keepwarm_session.store.write() as conn:  # that touch did not take place after all
-        latest = conn.execute(
-            select(interactions.c.id)
-            .where(interactions.c.contact_id == members[5])
-            .order_by(interactions.c.at.desc())
-            .limit(1)
-        ).scalar_one()
+        latest = conn.execute(select(interactions.c.id).where(interactions.c.contact_id == members[5])
+                              .order_by(interactions.c.at.desc()).limit(1)).scalar_one()
         conn.execute(update(interactions).where(interactions.c.id == latest).values(outcome="cancelled"))
     _assert_details_match(keepwarm_session, focus)
     with keepwarm_session.store.write() as conn:  # a member's history gone, another member's role and stage changed
         conn.execute(delete(interactions).where(interactions.c.contact_id == members[4]))
         changed = people.get_contact(conn, members[0])
-        people.update_contact(
-            conn, members[0], changed.model_copy(update={"role": None, "stage": Stage.FORMER}), keepwarm_session.now
-        )
+        people.update_contact(conn, members[0], changed.model_copy(update={"role": None, "stage": Stage.FORMER}),
+                              keepwarm_session.now)
     _assert_details_match(keepwarm_session, focus)
     newcomer = h.contact("New Face", account="Acme", role="champion")  # a new member, never touched
     _assert_details_match(keepwarm_session, [*focus, newcomer])
@@ -140,16 +123,8 @@ class ReadsEverything:
 
     @hookimpl
     def keepwarm_account_warnings(self, ctx):
-        mood = sorted(
-            (
-                m.contact.name,
-                m.stats.sentiment_recent,
-                m.stats.touches_baseline,
-                dict(m.stats.note_signals),
-                m.stats.replied_recent,
-            )
-            for m in ctx.members
-        )
+        mood = sorted((m.contact.name, m.stats.sentiment_recent, m.stats.touches_baseline,
+                       dict(m.stats.note_signals), m.stats.replied_recent) for m in ctx.members)
         moody = [name for name, sentiment, *_ in mood if sentiment is not None and sentiment > 1]
         signals = sum(sum(s.values()) for *_, s, _ in mood)
         return [Warning(key="reads_everything", message=f"{len(moody)} glad, {signals} signals: {mood!r}")]

@@ -67,10 +67,8 @@ def _evaluation(ev) -> dict:
             "tips": to_json(ev.tips(cid)),
             "suggestions": to_json(ev.suggestions(cid)),
         }
-    accounts = {
-        str(aid): {"warnings": to_json(ev.account_warnings.get(aid, [])), "health": h.to_json()}
-        for aid, h in sorted(ev.account_health.items())
-    }
+    accounts = {str(aid): {"warnings": to_json(ev.account_warnings.get(aid, [])), "health": h.to_json()}
+                for aid, h in sorted(ev.account_health.items())}
     return {"contacts": out, "accounts": accounts, "problems": [p.to_json() for p in ev.problems]}
 
 
@@ -102,21 +100,12 @@ def _user_changes(session) -> None:
         followups.dismiss_followup(conn, open_items[1].id, now)
         followups.complete_followup(conn, open_items[2].id, now)
         for n, item in enumerate(open_items[3:40:6]):
-            actions.log_interactions(
-                conn, [item.contact_id], now, at=now - dt.timedelta(hours=n + 1), channel="email" if n % 2 else "call"
-            )
-        activity.insert_commitment(
-            conn,
-            Commitment(
-                contact_id=open_items[5].contact_id, text="Send the deck", due=session.today + dt.timedelta(days=2)
-            ),
-            now,
-        )
-        promise = next(
-            p
-            for p in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value)
-            if p.by == Party.ME and p.due is not None
-        )
+            actions.log_interactions(conn, [item.contact_id], now, at=now - dt.timedelta(hours=n + 1),
+                                     channel="email" if n % 2 else "call")
+        activity.insert_commitment(conn, Commitment(contact_id=open_items[5].contact_id, text="Send the deck",
+                                                    due=session.today + dt.timedelta(days=2)), now)
+        promise = next(p for p in activity.list_commitments(conn, status=CommitmentStatus.OPEN.value)
+                       if p.by == Party.ME and p.due is not None)
         activity.set_commitment_status(conn, promise.id, CommitmentStatus.DONE, now)  # its follow-up closes
         quiet = people.get_contact(conn, open_items[7].contact_id)  # asked not to be contacted: dismissed
         people.update_contact(conn, quiet.id, quiet.model_copy(update={"do_not_contact": True}), now)
@@ -143,9 +132,8 @@ def _record(tmp_path: Path, now: dt.datetime) -> dict:
 
 
 @pytest.mark.parametrize("read_whole_table", [False, True], ids=["rows-of-these-contacts", "whole-table"])
-def test_the_engine_says_what_it_said_before_it_was_made_fast(
-    tmp_path, keepwarm_home, keepwarm_now, monkeypatch, read_whole_table
-):
+def test_the_engine_says_what_it_said_before_it_was_made_fast(tmp_path, keepwarm_home, keepwarm_now, monkeypatch,
+                                                              read_whole_table):
     if read_whole_table:  # as for a large book: reconcile reads every stored row and keeps these contacts'
         monkeypatch.setattr(reconcile, "FEW", 0)
     got = _record(tmp_path, keepwarm_now)

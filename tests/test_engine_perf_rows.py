@@ -65,41 +65,17 @@ def test_loaders_give_validated_models_on_the_example_data(keepwarm_session):
 def test_every_stored_field_comes_back(keepwarm_history):
     h = keepwarm_history
     full = h.contact(
-        "Ada Lovelace",
-        account="Acme",
-        title="CTO",
-        emails=["ada@example.com", "a@example.org"],
-        phones=["+1 555"],
-        addresses=["1 Main St"],
-        urls=["https://example.com"],
-        role=Role.CHAMPION,
-        motivations=list(Motivation)[:2],
-        interests=["chess", "sailing"],
-        preferred_channel=Channel.EMAIL,
-        best_time="mornings",
-        tier=Tier.A,
-        stage=Stage.AT_RISK,
-        tags=["vip", "expert:chess"],
-        notes="likes tea",
-        owner="me",
-        dates=[
-            ImportantDate(kind=DateKind.BIRTHDAY, month=2, day=29),
-            ImportantDate(kind=DateKind.CUSTOM, month=5, day=1, year=2001, label="founding"),
-        ],
+        "Ada Lovelace", account="Acme", title="CTO", emails=["ada@example.com", "a@example.org"], phones=["+1 555"],
+        addresses=["1 Main St"], urls=["https://example.com"], role=Role.CHAMPION, motivations=list(Motivation)[:2],
+        interests=["chess", "sailing"], preferred_channel=Channel.EMAIL, best_time="mornings", tier=Tier.A,
+        stage=Stage.AT_RISK, tags=["vip", "expert:chess"], notes="likes tea", owner="me",
+        dates=[ImportantDate(kind=DateKind.BIRTHDAY, month=2, day=29),
+               ImportantDate(kind=DateKind.CUSTOM, month=5, day=1, year=2001, label="founding")],
     )
     h.contact("Bob Bare", do_not_contact=True)
     with h.session.store.write() as conn:
-        followups.insert_followup(
-            conn,
-            FollowUp(
-                contact_id=full,
-                due=dt.date(2026, 11, 20),
-                reason="Call back",
-                channel=Channel.CALL,
-                due_time=dt.time(9, 30),
-            ),
-            h.session.now,
-        )
+        followups.insert_followup(conn, FollowUp(contact_id=full, due=dt.date(2026, 11, 20), reason="Call back",
+                                                 channel=Channel.CALL, due_time=dt.time(9, 30)), h.session.now)
     _check_store(h.session)
     with h.session.store.read() as conn:
         [ada] = [c for c in people.list_contacts(conn) if c.id == full]

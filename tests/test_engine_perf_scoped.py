@@ -43,13 +43,8 @@ def book(keepwarm_history):
 
 
 def _view(evaluation, cid):
-    return (
-        evaluation.health[cid],
-        to_json(evaluation.warnings[cid]),
-        to_json(evaluation.tips(cid)),
-        to_json(evaluation.suggestions(cid)),
-        evaluation.proposals[cid],
-    )
+    return (evaluation.health[cid], to_json(evaluation.warnings[cid]), to_json(evaluation.tips(cid)),
+            to_json(evaluation.suggestions(cid)), evaluation.proposals[cid])
 
 
 def test_each_contact_evaluated_alone_matches_the_full_run(keepwarm_session, book):
@@ -83,13 +78,8 @@ def test_a_title_match_outside_the_account_is_found_when_no_expert_is_tagged(kee
 def test_the_stored_networks_last_touches_equal_the_statistics(keepwarm_session, book):
     cfg = keepwarm_session.runtime.engine
     with keepwarm_session.store.read() as conn:
-        stats = statistics.compute(
-            conn,
-            keepwarm_session.now,
-            keepwarm_session.today,
-            recent_days=cfg.recent_days,
-            baseline_days=cfg.baseline_days,
-        )
+        stats = statistics.compute(conn, keepwarm_session.now, keepwarm_session.today,
+                                   recent_days=cfg.recent_days, baseline_days=cfg.baseline_days)
         light = last_touches(conn, book.values())
     assert light == {cid: stats[cid].last_touch for cid in book.values()}
     assert light[book["una"]] is None and light[book["linus"]] is not None

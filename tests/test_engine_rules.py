@@ -15,23 +15,15 @@ def _write(folder, name, text):
 
 
 def test_user_rules_override_defaults_key_by_key(tmp_path):
-    _write(
-        tmp_path / "defaults",
-        "engine.toml",
-        """
+    _write(tmp_path / "defaults", "engine.toml", """
         [engine]
         recent_days = 90
         baseline_days = 365
-    """,
-    )
-    _write(
-        tmp_path / "mine",
-        "mine.toml",
-        """
+    """)
+    _write(tmp_path / "mine", "mine.toml", """
         [engine]
         recent_days = 60
-    """,
-    )
+    """)
     raw = load_raw(tmp_path / "defaults", tmp_path / "mine")
     ruleset = validate(raw, CORE_SECTIONS)
     assert ruleset.problems == []
@@ -42,18 +34,14 @@ def test_user_rules_override_defaults_key_by_key(tmp_path):
 
 
 def test_every_problem_is_reported_with_file_key_and_line(tmp_path):
-    _write(
-        tmp_path / "d",
-        "a.toml",
-        """
+    _write(tmp_path / "d", "a.toml", """
         [engine]
         recent_dayz = 30
         baseline_days = "long"
 
         [helth]
         recency = 10
-    """,
-    )
+    """)
     _write(tmp_path / "d", "b.toml", "[engine\nx = 1\n")
     raw = load_raw(tmp_path / "d", None)
     ruleset = validate(raw, CORE_SECTIONS)
@@ -68,14 +56,10 @@ def test_every_problem_is_reported_with_file_key_and_line(tmp_path):
 
 
 def test_a_broken_section_disables_only_its_plugin(session, tmp_path):
-    _write(
-        tmp_path / "mine",
-        "mine.toml",
-        """
+    _write(tmp_path / "mine", "mine.toml", """
         [monthly]
         days = "thirty"
-    """,
-    )
+    """)
     runtime = use_plugins(session, ("monthly", Monthly()), user_rules=tmp_path / "mine")
     assert runtime.host.infos["monthly"].disabled == "its rules section [monthly] is invalid"
     assert any("monthly.days" in m for m in runtime.messages())
@@ -87,17 +71,13 @@ def _user_rules(home):
 
 
 def test_rules_check_lists_all_problems_and_exits_2(run, home):
-    _write(
-        _user_rules(home),
-        "mine.toml",
-        """
+    _write(_user_rules(home), "mine.toml", """
         [engine]
         recent_dayz = 30
 
         [health]
         recency = -5
-    """,
-    )
+    """)
     result = run("rules", "check")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()

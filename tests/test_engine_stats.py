@@ -30,56 +30,24 @@ def _history(session):
         log(at=at("2026-05-02"), channel="meeting", direction="inbound", sentiment=2, notes="Asked about our RFP")
         log(at=at("2026-06-02"), channel="call", direction="outbound", outcome="declined")
         # Recent window: two touches, one without a reply, one mentioning a competitor.
-        log(
-            at=at("2026-10-01"),
-            channel="email",
-            direction="outbound",
-            responded=False,
-            sentiment=-1,
-            notes="They are talking to a Competitor now",
-        )
-        log(
-            at=at("2026-11-20"),
-            channel="meeting",
-            direction="outbound",
-            purpose="value_article",
-            sentiment=0,
-            responded=True,
-            response_hours=30,
-        )
-        activity.insert_commitment(
-            conn, Commitment(contact_id=ada, text="send deck", due=dt.date(2026, 11, 1)), FIXED_NOW
-        )
+        log(at=at("2026-10-01"), channel="email", direction="outbound", responded=False, sentiment=-1,
+            notes="They are talking to a Competitor now")
+        log(at=at("2026-11-20"), channel="meeting", direction="outbound", purpose="value_article", sentiment=0,
+            responded=True, response_hours=30)
+        activity.insert_commitment(conn, Commitment(contact_id=ada, text="send deck", due=dt.date(2026, 11, 1)), FIXED_NOW)
         activity.insert_commitment(conn, Commitment(contact_id=ada, text="intro", by="them"), FIXED_NOW)
         for on, trust in (("2026-06-01", 3), ("2026-10-01", 4), ("2026-11-01", 5)):
-            activity.insert_assessment(
-                conn,
-                Assessment(
-                    contact_id=ada,
-                    on=dt.date.fromisoformat(on),
-                    trust=trust,
-                    communication=3,
-                    sharing=3,
-                    advocacy=3,
-                    conflict=3,
-                    commitment=3,
-                ),
-                FIXED_NOW,
-            )
+            activity.insert_assessment(conn, Assessment(contact_id=ada, on=dt.date.fromisoformat(on), trust=trust,
+                                                        communication=3, sharing=3, advocacy=3, conflict=3,
+                                                        commitment=3), FIXED_NOW)
     return ada, bob
 
 
 def test_grouped_statistics_match_the_history(session):
     ada, bob = _history(session)
     with session.store.read() as conn:
-        result = statistics.compute(
-            conn,
-            FIXED_NOW,
-            FIXED_NOW.date(),
-            recent_days=90,
-            baseline_days=365,
-            signals={"competitor": ["competitor", "rfp"], "budget": ["budget"]},
-        )
+        result = statistics.compute(conn, FIXED_NOW, FIXED_NOW.date(), recent_days=90, baseline_days=365,
+                                    signals={"competitor": ["competitor", "rfp"], "budget": ["budget"]})
     s = result[ada]
     assert s.touches_total == 5  # the declined meeting did not take place
     assert (s.touches_recent, s.touches_baseline) == (2, 3)
@@ -108,7 +76,6 @@ def test_grouped_statistics_match_the_history(session):
 def test_restricting_to_some_contacts_computes_only_those(session):
     ada, bob = _history(session)
     with session.store.read() as conn:
-        only = statistics.compute(
-            conn, FIXED_NOW, FIXED_NOW.date(), recent_days=90, baseline_days=365, contact_ids=[bob]
-        )
+        only = statistics.compute(conn, FIXED_NOW, FIXED_NOW.date(), recent_days=90, baseline_days=365,
+                                  contact_ids=[bob])
     assert set(only) == {bob}

@@ -217,9 +217,7 @@ def test_an_argument_declared_with_a_default_is_passed_as_pluggy_passes_it(sessi
 
     assert host.tips(ctx) == [Tip("ask Ada Lovelace about the engine")]
     _monitor(host)  # through pluggy's own executor: the same answer
-    assert host.dispatcher("keepwarm_tips", Tip)(ctx, ada)[0] == [
-        ("defaulted", Tip("ask Ada Lovelace about the engine"))
-    ]
+    assert host.dispatcher("keepwarm_tips", Tip)(ctx, ada)[0] == [("defaulted", Tip("ask Ada Lovelace about the engine"))]
     assert host.problems == []
 
 

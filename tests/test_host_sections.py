@@ -44,15 +44,12 @@ def test_a_plugin_added_later_that_answers_no_section_is_named():
     host = _host(("odd", Declares({"name": "odd"})))
     assert "odd" not in host.sections
     assert [(p.plugin, p.hook, p.error) for p in host.problems] == [
-        ("odd", "keepwarm_config_section", "returned dict, expected ConfigSection or None")
-    ]
+        ("odd", "keepwarm_config_section", "returned dict, expected ConfigSection or None")]
 
 
 def test_a_plugin_added_later_cannot_take_a_section_declared_already():
-    host = _host(
-        ("first", Declares(ConfigSection("shared", Settings))), ("second", Declares(ConfigSection("shared", Settings)))
-    )
+    host = _host(("first", Declares(ConfigSection("shared", Settings))),
+                 ("second", Declares(ConfigSection("shared", Settings))))
     assert host.sections == {"first": host.sections["first"]} and host.infos["second"].section is None
     assert [(p.plugin, p.error) for p in host.problems] == [
-        ("second", "section [shared] is declared by plugin first already")
-    ]
+        ("second", "section [shared] is declared by plugin first already")]

@@ -25,13 +25,8 @@ LINT_IMPORTS = [sys.executable, "-c", "from importlinter.cli import lint_imports
 
 @pytest.mark.parametrize("contract", [c["id"] for c in CONTRACTS])
 def test_the_import_contract_is_kept(contract):
-    done = subprocess.run(
-        [*LINT_IMPORTS, "--no-cache", "--no-logo", "--contract", contract],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = subprocess.run([*LINT_IMPORTS, "--no-cache", "--no-logo", "--contract", contract], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow
 
 
 def _pip(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pip", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pip", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +52,7 @@ def installed(wheel, tmp_path_factory) -> Path:
     site = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            capture_output=True,
-            text=True,
-            check=True,
+            capture_output=True, text=True, check=True,
         ).stdout.strip()
     )
     # Dependencies from this interpreter, after the venv's own packages.
@@ -87,9 +87,8 @@ def test_the_installed_program_resolves_to_the_venv_not_the_checkout(installed, 
         "import json, keepwarm, keepwarm_plugins, keepwarm.home.paths as p;"
         "print(json.dumps([keepwarm.__file__, keepwarm_plugins.__file__, str(p.default_rules_dir())]))"
     )
-    done = subprocess.run(
-        [str(python), "-c", probe], cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([str(python), "-c", probe], cwd=tmp_path, env=_env(tmp_path), capture_output=True,
+                          text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     for location in json.loads(done.stdout):
         assert str(REPO) not in location
@@ -105,86 +104,32 @@ def test_the_installed_keepwarm_records_and_lists_back_as_json(installed, tmp_pa
     env = _env(tmp_path)
 
     def kw(*args: str) -> subprocess.CompletedProcess:
-        done = subprocess.run(
-            [str(keepwarm), *args],
-            cwd=outside,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            stdin=subprocess.DEVNULL,
-        )
+        done = subprocess.run([str(keepwarm), *args], cwd=outside, env=env, capture_output=True, text=True,
+                              timeout=120, stdin=subprocess.DEVNULL)
         assert done.returncode == 0, (args, done.stderr)
         assert "Traceback" not in done.stderr
         return done
 
-    kw(
-        "contact",
-        "add",
-        "Ada Lovelace",
-        "--account",
-        "Analytical Engines",
-        "--role",
-        "champion",
-        "--email",
-        "ada@engines.test",
-        "--birthday",
-        "12-10",
-    )
-    kw(
-        "log",
-        "ada",
-        "--channel",
-        "meeting",
-        "--purpose",
-        "value-review",
-        "--sentiment",
-        "2",
-        "--notes",
-        "liked the prototype",
-        "--when",
-        "yesterday 14:00",
-    )
+    kw("contact", "add", "Ada Lovelace", "--account", "Analytical Engines", "--role", "champion",
+       "--email", "ada@engines.test", "--birthday", "12-10")
+    kw("log", "ada", "--channel", "meeting", "--purpose", "value-review", "--sentiment", "2",
+       "--notes", "liked the prototype", "--when", "yesterday 14:00")
     kw("promise", "add", "ada", "send the benchmark", "--due", "friday")
     kw("followup", "add", "ada", "ask about the pilot", "--due", "2026-12-15 10:00")
-    kw(
-        "assess",
-        "ada",
-        "--trust",
-        "4",
-        "--communication",
-        "3",
-        "--sharing",
-        "4",
-        "--advocacy",
-        "5",
-        "--conflict",
-        "3",
-        "--commitment",
-        "4",
-    )
+    kw("assess", "ada", "--trust", "4", "--communication", "3", "--sharing", "4", "--advocacy", "5",
+       "--conflict", "3", "--commitment", "4")
 
     [contact] = json.loads(kw("contact", "list", "--json").stdout)
     assert (contact["name"], contact["account"], contact["role"], contact["emails"]) == (
-        "Ada Lovelace",
-        "Analytical Engines",
-        "champion",
-        ["ada@engines.test"],
+        "Ada Lovelace", "Analytical Engines", "champion", ["ada@engines.test"]
     )
     [touch] = json.loads(kw("history", "ada", "--json").stdout)
     assert (touch["at"], touch["channel"], touch["purpose"], touch["sentiment"], touch["notes"]) == (
-        "2026-11-21T14:00:00Z",
-        "meeting",
-        "value_review",
-        2,
-        "liked the prototype",
+        "2026-11-21T14:00:00Z", "meeting", "value_review", 2, "liked the prototype"
     )
     [promise] = json.loads(kw("promise", "list", "--json").stdout)
     assert (promise["text"], promise["due"], promise["by"], promise["contact"]) == (
-        "send the benchmark",
-        "2026-11-27",
-        "me",
-        "Ada Lovelace",
+        "send the benchmark", "2026-11-27", "me", "Ada Lovelace"
     )
     plans = json.loads(kw("followup", "list", "--json").stdout)
     assert ("ask about the pilot", "2026-12-15", "10:00:00") in [(f["reason"], f["due"], f["due_time"]) for f in plans]
@@ -207,13 +152,7 @@ def test_the_installed_keepwarm_records_and_lists_back_as_json(installed, tmp_pa
 
 
 def test_python_dash_m_keepwarm(installed, tmp_path):
-    done = subprocess.run(
-        [str(installed / "bin" / "python"), "-m", "keepwarm", "--version"],
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = subprocess.run([str(installed / "bin" / "python"), "-m", "keepwarm", "--version"], cwd=tmp_path,
+                          env=_env(tmp_path), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "keepwarm, version 0.1.0"

@@ -42,9 +42,7 @@ def test_google_contacts_field_by_field(run):
     assert report["sources"][0]["format"] == "Google Contacts CSV"
     # The first row's notes and address span several lines: the next row starts on line 6.
     assert [(e["line"], e["name"]) for e in report["created"]] == [
-        (2, "Lucía Fernández"),
-        (6, "Kwame Mensah"),
-        (7, "noname@example.org"),
+        (2, "Lucía Fernández"), (6, "Kwame Mensah"), (7, "noname@example.org")
     ]
     people = contacts(run)
     lucia = people["Lucía Fernández"]
@@ -75,9 +73,7 @@ def test_google_reimport_is_idempotent_and_an_edited_export_updates(run, tmp_pat
     assert backup(run) == before
     edited = tmp_path / "google.csv"
     edited.write_text(
-        (FIXTURES / "google_contacts.csv")
-        .read_text(encoding="utf-8")
-        .replace("Procurement Director", "Chief Procurement Officer"),
+        (FIXTURES / "google_contacts.csv").read_text(encoding="utf-8").replace("Procurement Director", "Chief Procurement Officer"),
         encoding="utf-8",
     )
     report = imported(run, "csv", str(edited))
@@ -142,22 +138,8 @@ def test_linkedin_connections_after_its_preamble(run):
 # ---------------------------------------------------------------- generic
 
 
-MAP = [
-    "--map",
-    "Full name=name",
-    "--map",
-    "Mail=email",
-    "--map",
-    "Org=account",
-    "--map",
-    "Position=title",
-    "--map",
-    "Labels=tags",
-    "--map",
-    "Birth date=birthday",
-    "--map",
-    "Segment=tier",
-]
+MAP = ["--map", "Full name=name", "--map", "Mail=email", "--map", "Org=account", "--map", "Position=title",
+       "--map", "Labels=tags", "--map", "Birth date=birthday", "--map", "Segment=tier"]
 
 
 def test_generic_csv_with_a_map(run):
@@ -174,11 +156,8 @@ def test_generic_csv_with_a_map(run):
 
 def test_headers_that_are_field_names_need_no_map(run, tmp_path):
     path = tmp_path / "simple.csv"
-    path.write_text(
-        "Name,Email,Company,Role,Style,Interests\nAda Lovelace,ada@engines.example,Engines,champion,"
-        'Analytical,"poetry; mathematics"\n',
-        encoding="utf-8",
-    )
+    path.write_text("Name,Email,Company,Role,Style,Interests\nAda Lovelace,ada@engines.example,Engines,champion,"
+                    "Analytical,\"poetry; mathematics\"\n", encoding="utf-8")
     imported(run, "csv", str(path))
     ada = contacts(run)["Ada Lovelace"]
     assert (ada["account"], ada["role"], ada["style"]) == ("Engines", "champion", "analytical")
@@ -188,10 +167,7 @@ def test_headers_that_are_field_names_need_no_map(run, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (
-            ["--map", "Email Address=email"],
-            "--map: {f} has no column 'Email Address' (its columns: Full name, Mail, Org, Position, Labels, Birth date, Segment)",
-        ),
+        (["--map", "Email Address=email"], "--map: {f} has no column 'Email Address' (its columns: Full name, Mail, Org, Position, Labels, Birth date, Segment)"),
         (["--map", "Mail=favourite colour"], "--map: 'favourite colour' is not a field (expected one of: "),
         (["--map", "Mail"], "--map: 'Mail' is not COLUMN=FIELD (expected e.g. 'Full name=name')"),
     ],
@@ -240,13 +216,8 @@ def test_skip_invalid_lists_each_bad_row_with_its_reason(run):
     ]
     assert [(e["line"], e.get("warnings")) for e in report["created"]][1:3] == [
         (4, ["Email: 'carlos(at)ruiz.example' is not an email address (expected name@example.com); left out"]),
-        (
-            5,
-            [
-                "Birthday: '1988-13-40' is not a day of the calendar (expected 19850314, 1985-03-14, --0314 or --03-14 "
-                "without a year); left out"
-            ],
-        ),
+        (5, ["Birthday: '1988-13-40' is not a day of the calendar (expected 19850314, 1985-03-14, --0314 or --03-14 "
+             "without a year); left out"]),
     ]
     people = contacts(run)
     assert set(people) == {"Ana Souza", "Carlos Ruiz", "Dana Levi", "Eve Martin"}
@@ -288,18 +259,9 @@ def test_interactions_history_field_by_field_and_idempotent(run):
     assert lucia[1]["sentiment"] == 1
     kwame = run("history", "Kwame", "--json").json()
     meal, email = kwame
-    assert (meal["channel"], meal["direction"], meal["purpose"], meal["sentiment"]) == (
-        "meal",
-        "inbound",
-        "entertainment",
-        2,
-    )
+    assert (meal["channel"], meal["direction"], meal["purpose"], meal["sentiment"]) == ("meal", "inbound", "entertainment", 2)
     assert (email["at"], email["direction"], email["responded"], email["response_hours"]) == (
-        "2026-09-08T12:00:00Z",
-        "outbound",
-        True,
-        5.5,
-    )
+        "2026-09-08T12:00:00Z", "outbound", True, 5.5)
 
     before = backup(run)
     again = imported(run, "interactions", fixture("interactions_history.csv"))
@@ -312,9 +274,8 @@ def test_corrected_notes_update_the_touch(run, tmp_path):
     imported(run, "interactions", fixture("interactions_history.csv"))
     fixed = tmp_path / "fixed.csv"
     fixed.write_text(
-        (FIXTURES / "interactions_history.csv")
-        .read_text(encoding="utf-8")
-        .replace("Sent the port congestion report.", "Sent the port congestion report for Q3."),
+        (FIXTURES / "interactions_history.csv").read_text(encoding="utf-8").replace(
+            "Sent the port congestion report.", "Sent the port congestion report for Q3."),
         encoding="utf-8",
     )
     report = imported(run, "interactions", str(fixed))
@@ -336,11 +297,8 @@ def test_interactions_bad_rows(run):
     report = imported(run, "interactions", fixture("interactions_bad.csv"), "--skip-invalid")
     assert [(e["line"], e["reason"]) for e in report["skipped"]] == [
         (3, "no contact is called 'Nobody Known' (import or add the contact first)"),
-        (
-            4,
-            "Date: 'someday' is not a date such as 2026-12-01, today, tomorrow, +3d, -2w, next friday, "
-            "optionally with a time like 14:00",
-        ),
+        (4, "Date: 'someday' is not a date such as 2026-12-01, today, tomorrow, +3d, -2w, next friday, "
+            "optionally with a time like 14:00"),
         (5, "Channel: 'fax' is not one of: call, email, meeting, text, social, event, letter, gift, meal"),
     ]
     assert report["counts"]["created"] == 1
@@ -362,8 +320,4 @@ def test_interactions_without_the_needed_columns(run, tmp_path):
     assert report["counts"]["created"] == 1
     touch = run("history", "Ada", "--json").json()[0]
     assert (touch["at"], touch["channel"], touch["direction"], touch["purpose"]) == (
-        "2026-01-01T12:00:00Z",
-        "call",
-        "outbound",
-        "check_in",
-    )
+        "2026-01-01T12:00:00Z", "call", "outbound", "check_in")

@@ -74,13 +74,8 @@ def test_google_namesakes_are_kept_apart_and_duplicates_merge_adding_to_their_li
     assert report["counts"] == {"created": 4, "updated": 2, "unchanged": 0, "skipped": 0}
     found = people(run)
     assert [(c["name"], c["account"], c["emails"], c["phones"], c["tags"]) for c in found] == [
-        (
-            "David Chen",
-            "Acme Corp",
-            ["david.chen@acme.example", "david@chen-family.example"],
-            ["+1 415 555 0101", "+1 415 555 0102"],
-            ["Clients", "Golf"],
-        ),
+        ("David Chen", "Acme Corp", ["david.chen@acme.example", "david@chen-family.example"],
+         ["+1 415 555 0101", "+1 415 555 0102"], ["Clients", "Golf"]),
         ("David Chen", "Globex", ["dchen@globex.example"], ["+1 212 555 0199"], ["Finance"]),
         ("Sarah Kim", None, ["sarah.kim@initech.example"], ["+44 20 7946 0000"], []),
         ("Sarah Kim", "Umbrella", [], ["+82 10 1234 5678"], []),

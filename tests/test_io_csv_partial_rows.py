@@ -31,10 +31,8 @@ def _google_with(tmp_path, extra: dict) -> Path:
 
 
 def test_a_google_row_with_a_phone_and_no_name_is_imported_under_its_number(run, tmp_path):
-    path = _google_with(
-        tmp_path,
-        {"Phone 1 - Label": "Mobile", "Phone 1 - Value": "+1 650 555 0123", "Notes": "Plumber, recommended by Kwame"},
-    )
+    path = _google_with(tmp_path, {"Phone 1 - Label": "Mobile", "Phone 1 - Value": "+1 650 555 0123",
+                                   "Notes": "Plumber, recommended by Kwame"})
     result = run("import", "csv", str(path), "--json")
     assert result.exit_code == 0, result.stderr
     report = result.json()
@@ -48,8 +46,8 @@ def test_a_google_row_with_a_phone_and_no_name_is_imported_under_its_number(run,
 def test_linkedin_rows_with_only_connected_on_or_a_member_urn_do_not_stop_the_file(run, tmp_path):
     path = tmp_path / "Connections.csv"
     path.write_text(
-        'Notes:\r\n"When exporting your connection data, you may notice that some of the email addresses are '
-        'missing."\r\n\r\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n'
+        "Notes:\r\n\"When exporting your connection data, you may notice that some of the email addresses are "
+        "missing.\"\r\n\r\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
         "Wei,Zhang,https://www.linkedin.com/in/wei-zhang-example,urn:li:member:93516170,Harborline,Lead,12 Mar 2024\r\n"
         ",,,,,,07 Aug 2019\r\n"
         "Olga,Ivanova,https://www.linkedin.com/in/olga-ivanova-example,olga@mail.example,IP,Partner,03 Jan 2022\r\n",
@@ -59,27 +57,17 @@ def test_linkedin_rows_with_only_connected_on_or_a_member_urn_do_not_stop_the_fi
     assert result.exit_code == 0, result.stderr
     report = result.json()
     assert [(e["line"], e["name"], e.get("warnings")) for e in report["created"]] == [
-        (
-            5,
-            "Wei Zhang",
-            ["Email Address: 'urn:li:member:93516170' is not an email address (expected name@example.com); left out"],
-        ),
+        (5, "Wei Zhang", ["Email Address: 'urn:li:member:93516170' is not an email address "
+                          "(expected name@example.com); left out"]),
         (7, "Olga Ivanova", None),
     ]
     assert [(e["line"], e["reason"], e["invalid"]) for e in report["skipped"]] == [
-        (
-            6,
-            "nothing tells who this is (expected a name, an email, a phone or a profile URL); "
-            "not imported: Connected On",
-            False,
-        ),
+        (6, "nothing tells who this is (expected a name, an email, a phone or a profile URL); "
+            "not imported: Connected On", False),
     ]
     wei = people(run)["Wei Zhang"]
     assert (wei["emails"], wei["urls"], wei["account"]) == (
-        [],
-        ["https://www.linkedin.com/in/wei-zhang-example"],
-        "Harborline",
-    )
+        [], ["https://www.linkedin.com/in/wei-zhang-example"], "Harborline")
     text = run("import", "csv", str(path), "--dry-run").stdout
     assert "  skipped    line 6              nothing tells who this is" in text
 
@@ -100,11 +88,7 @@ def test_generic_mode_reads_common_column_names_and_warns_about_every_other_colu
     ]
     ines = people(run)["Ines Moreau"]
     assert (ines["emails"], ines["phones"], ines["title"], ines["account"]) == (
-        ["ines@moreau.example"],
-        ["+33 6 12 34 56 78", "+33 1 40 00 00 00"],
-        "Buyer",
-        "Moreau SA",
-    )
+        ["ines@moreau.example"], ["+33 6 12 34 56 78", "+33 1 40 00 00 00"], "Buyer", "Moreau SA")
     shown = run("import", "csv", str(path), "--dry-run").stdout.splitlines()
     assert shown[1] == (
         "  warning: column 'Favourite Colour' is not read (expected a known field name; "

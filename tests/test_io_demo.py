@@ -24,31 +24,12 @@ from conftest import FIXED_NOW
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 WARNING_KEYS = {
-    "frequency_drop",
-    "reply_slowdown",
-    "access_restriction",
-    "sentiment_shift",
-    "stakeholder_change",
-    "market_signals",
-    "push_away",
-    "overdue_promises",
-    "one_way",
-    "single_threaded",
-    "untouched_stakeholder",
+    "frequency_drop", "reply_slowdown", "access_restriction", "sentiment_shift", "stakeholder_change",
+    "market_signals", "push_away", "overdue_promises", "one_way", "single_threaded", "untouched_stakeholder",
 }
 SUGGESTION_KEYS = {
-    "useful_content",
-    "introduction",
-    "offer_review",
-    "small_favor",
-    "no_reply_note",
-    "celebrate",
-    "entertain",
-    "reflect_back",
-    "recovery_plan",
-    "referral",
-    "meet_stakeholders",
-    "keep_promise",
+    "useful_content", "introduction", "offer_review", "small_favor", "no_reply_note", "celebrate", "entertain",
+    "reflect_back", "recovery_plan", "referral", "meet_stakeholders", "keep_promise",
 }
 
 
@@ -102,9 +83,7 @@ def test_demo_loads_into_its_own_database(run, home):
 
     again = run("demo")
     assert (again.exit_code, again.stderr) == (
-        2,
-        f"keepwarm: {target}: holds data already; use --force to replace it with a fresh copy of the example data\n",
-    )
+        2, f"keepwarm: {target}: holds data already; use --force to replace it with a fresh copy of the example data\n")
     assert run("--db", str(target), "contact", "add", "Someone New").exit_code == 0
     forced = run("demo", "--force", "--json")
     assert forced.exit_code == 0
@@ -188,33 +167,18 @@ def test_every_built_in_warning_and_suggestion_shows_up_for_someone(run, session
     assert SUGGESTION_KEYS <= set(suggestions), SUGGESTION_KEYS - set(suggestions)
     # The people examples/README.md names for each rule.
     named = {
-        "frequency_drop": "Robert Lang",
-        "reply_slowdown": "Julia Santos",
-        "access_restriction": "Nadia Petrova",
-        "sentiment_shift": "Gregory Vance",
-        "stakeholder_change": "Maya Lindqvist",
-        "market_signals": "Helen Achebe",
-        "push_away": "Colin Murphy",
-        "overdue_promises": "Rosa Delgado",
-        "one_way": "Noah Fischer",
-        "single_threaded": "Oliver Grant",
-        "untouched_stakeholder": "Catherine Wu",
+        "frequency_drop": "Robert Lang", "reply_slowdown": "Julia Santos", "access_restriction": "Nadia Petrova",
+        "sentiment_shift": "Gregory Vance", "stakeholder_change": "Maya Lindqvist", "market_signals": "Helen Achebe",
+        "push_away": "Colin Murphy", "overdue_promises": "Rosa Delgado", "one_way": "Noah Fischer",
+        "single_threaded": "Oliver Grant", "untouched_stakeholder": "Catherine Wu",
     }
     for key, name in named.items():
         assert name in warnings[key], (key, name)
     named = {
-        "introduction": "Priya Raman",
-        "celebrate": "Diego Ferreira",
-        "entertain": "Emma Novak",
-        "reflect_back": "Hannah Brooks",
-        "recovery_plan": "Gregory Vance",
-        "referral": "Chloé Martin",
-        "meet_stakeholders": "Oliver Grant",
-        "keep_promise": "Victor Alvarez",
-        "small_favor": "Noah Fischer",
-        "no_reply_note": "Julia Santos",
-        "offer_review": "Lena Hoffmann",
-        "useful_content": "Lena Hoffmann",
+        "introduction": "Priya Raman", "celebrate": "Diego Ferreira", "entertain": "Emma Novak",
+        "reflect_back": "Hannah Brooks", "recovery_plan": "Gregory Vance", "referral": "Chloé Martin",
+        "meet_stakeholders": "Oliver Grant", "keep_promise": "Victor Alvarez", "small_favor": "Noah Fischer",
+        "no_reply_note": "Julia Santos", "offer_review": "Lena Hoffmann", "useful_content": "Lena Hoffmann",
     }
     for key, name in named.items():
         assert name in suggestions[key], (key, name)
@@ -229,13 +193,7 @@ def test_every_cadence_rule_proposes_for_someone(session):
     demo.load_demo(session.store, session.today, session.now)
     evaluation = evaluate(session, persist=False)
     sources = {source for items in evaluation.proposals.values() for source, _ in items}
-    assert {
-        "cadence_interval",
-        "cadence_prospect",
-        "cadence_occasions",
-        "cadence_recovery",
-        "cadence_promises",
-    } <= sources
+    assert {"cadence_interval", "cadence_prospect", "cadence_occasions", "cadence_recovery", "cadence_promises"} <= sources
 
 
 def test_loaded_on_its_anchor_day_the_demo_exports_as_it_is_written(run, data):

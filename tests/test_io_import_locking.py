@@ -72,9 +72,7 @@ def _paused_import(tmp_path: Path, db: Path, pattern: str) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-c", DRIVER, "--db", str(db), "import", "csv", str(FIXTURES / "google_contacts.csv")],
         env=_env(tmp_path, KW_PAUSE_SQL=pattern, KW_PAUSE_MARK=str(mark), KW_PAUSE_GO=str(tmp_path / "go")),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + WAIT_S
     while not mark.exists():
@@ -96,10 +94,7 @@ def _resume(tmp_path: Path, proc: subprocess.Popen) -> tuple[int, str, str]:
 def _log(tmp_path: Path, db: Path, notes: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "keepwarm", "--db", str(db), "log", "Ada Lovelace", "-c", "call", "-n", notes],
-        env=_env(tmp_path, **env),
-        capture_output=True,
-        text=True,
-        timeout=WAIT_S,
+        env=_env(tmp_path, **env), capture_output=True, text=True, timeout=WAIT_S,
     )
 
 
@@ -125,11 +120,7 @@ def test_a_log_during_an_import_is_stored_at_once_and_the_import_lands_whole(tmp
     assert out.splitlines()[-1] == "contacts: 3 created, 0 updated, 0 unchanged, 0 skipped"
     assert _rows(db, "SELECT notes FROM interactions") == [("called during the import",)]
     assert _rows(db, "SELECT name FROM contacts ORDER BY id") == [
-        ("Ada Lovelace",),
-        ("Lucía Fernández",),
-        ("Kwame Mensah",),
-        ("noname@example.org",),
-    ]
+        ("Ada Lovelace",), ("Lucía Fernández",), ("Kwame Mensah",), ("noname@example.org",)]
 
 
 def test_a_writer_that_must_give_up_says_so_in_one_line_and_writes_nothing(tmp_path):
@@ -169,22 +160,9 @@ def test_what_another_process_wrote_while_the_import_planned_is_taken_into_accou
     try:
         # Lucía is added by hand while the import is deciding, with the email her row carries.
         added = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "keepwarm",
-                "--db",
-                str(db),
-                "contact",
-                "add",
-                "Lucía Fernández",
-                "--email",
-                "lucia.fernandez@aurora.example",
-            ],
-            env=_env(tmp_path, KEEPWARM_BUSY_TIMEOUT="2"),
-            capture_output=True,
-            text=True,
-            timeout=WAIT_S,
+            [sys.executable, "-m", "keepwarm", "--db", str(db), "contact", "add", "Lucía Fernández",
+             "--email", "lucia.fernandez@aurora.example"],
+            env=_env(tmp_path, KEEPWARM_BUSY_TIMEOUT="2"), capture_output=True, text=True, timeout=WAIT_S,
         )
     finally:
         code, out, err = _resume(tmp_path, proc)
@@ -193,12 +171,6 @@ def test_what_another_process_wrote_while_the_import_planned_is_taken_into_accou
     # The plan made before she was added is not written: the import decided again, and updated her.
     assert out.splitlines()[-1] == "contacts: 2 created, 1 updated, 0 unchanged, 0 skipped"
     assert _rows(db, "SELECT id, name FROM contacts ORDER BY id") == [
-        (1, "Ada Lovelace"),
-        (2, "Lucía Fernández"),
-        (3, "Kwame Mensah"),
-        (4, "noname@example.org"),
-    ]
+        (1, "Ada Lovelace"), (2, "Lucía Fernández"), (3, "Kwame Mensah"), (4, "noname@example.org")]
     assert _rows(db, "SELECT email FROM contact_emails WHERE contact_id = 2 ORDER BY position") == [
-        ("lucia.fernandez@aurora.example",),
-        ("lucia.f@correo.example",),
-    ]
+        ("lucia.fernandez@aurora.example",), ("lucia.f@correo.example",)]

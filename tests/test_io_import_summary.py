@@ -51,24 +51,8 @@ def test_the_first_problems_are_listed_with_their_lines_and_the_rest_counted(run
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     problems = [line for line in lines if line.lstrip().startswith("skipped")]
-    assert problems[0].split() == [
-        "skipped",
-        "line",
-        "5",
-        "stranger0@example.org:",
-        "no",
-        "contact",
-        "has",
-        "the",
-        "email",
-        "'stranger0@example.org'",
-        "(import",
-        "or",
-        "add",
-        "the",
-        "contact",
-        "first)",
-    ]
+    assert problems[0].split() == ["skipped", "line", "5", "stranger0@example.org:", "no", "contact", "has", "the",
+                                   "email", "'stranger0@example.org'", "(import", "or", "add", "the", "contact", "first)"]
     assert [p.split()[2] for p in problems] == [str(5 + n) for n in range(PROBLEMS_KEPT)]
     assert lines[-2] == "  ... and 4 more skipped (--json lists every record)"
     assert lines[-1] == f"interactions: 3 created, 0 updated, 0 unchanged, {PROBLEMS_KEPT + 4} skipped"
@@ -104,9 +88,8 @@ def test_progress_is_reported_in_lines_up_to_the_whole_file(tmp_path):
         people.insert_contact(conn, Contact(name="Ada Lovelace"), NOW)
     path = _history(tmp_path, 45_000)
     seen: list[tuple[int, int]] = []
-    report = import_interactions(
-        store, path, NOW, ZoneInfo("UTC"), detail=False, progress=lambda done, total: seen.append((done, total))
-    )
+    report = import_interactions(store, path, NOW, ZoneInfo("UTC"), detail=False,
+                                 progress=lambda done, total: seen.append((done, total)))
     assert report.counts()["created"] == 45_000
     assert report.entries == []  # no record kept without detail
     assert {total for _, total in seen} == {45_001}
@@ -122,22 +105,17 @@ def test_a_row_the_touch_model_refuses_is_skipped_with_the_models_own_words(run,
 
     _ada(run)
     path = tmp_path / "bad.csv"
-    path.write_text(
-        "Date,Email,Channel,Sentiment,Reply hours,Notes\n"
-        "2026-09-01 10:00,ada@example.com,fax,5,-1,ok\n"
-        "2026-09-02 10:00,ada@example.com,call,1,99999999,ok\n"
-        f"2026-09-03 10:00,ada@example.com,call,,,{'n' * 100_001}\n"
-        "2026-09-04 10:00,ada@example.com,call,-2,3.5,fine\n",
-        encoding="utf-8",
-    )
+    path.write_text("Date,Email,Channel,Sentiment,Reply hours,Notes\n"
+                    "2026-09-01 10:00,ada@example.com,fax,5,-1,ok\n"
+                    "2026-09-02 10:00,ada@example.com,call,1,99999999,ok\n"
+                    f"2026-09-03 10:00,ada@example.com,call,,,{'n' * 100_001}\n"
+                    "2026-09-04 10:00,ada@example.com,call,-2,3.5,fine\n", encoding="utf-8")
     report = run("import", "interactions", str(path), "--skip-invalid", "--json").json()
     sources = {"channel": "Channel", "sentiment": "Sentiment", "response_hours": "Reply hours", "notes": "Notes"}
     expected = []
-    for values in (
-        {"channel": "fax", "sentiment": 5, "response_hours": -1.0, "notes": "ok"},
-        {"channel": "call", "sentiment": 1, "response_hours": 99999999.0, "notes": "ok"},
-        {"channel": "call", "notes": "n" * 100_001},
-    ):
+    for values in ({"channel": "fax", "sentiment": 5, "response_hours": -1.0, "notes": "ok"},
+                   {"channel": "call", "sentiment": 1, "response_hours": 99999999.0, "notes": "ok"},
+                   {"channel": "call", "notes": "n" * 100_001}):
         try:
             Interaction(contact_id=1, at=NOW, **values)
         except pydantic.ValidationError as exc:

@@ -21,7 +21,6 @@ from conftest import FIXED_NOW
 
 def _reference(conn) -> str:
     """The export as it was before it streamed: a model per record, then `dumps`."""
-
     def row_dict(row) -> dict:
         out = dict(row._mapping)
         for key in ("created_at", "updated_at", "done_at", "closed_at", "at"):
@@ -32,18 +31,13 @@ def _reference(conn) -> str:
     data: dict = {"format": FORMAT, "version": VERSION}
     for section in ("accounts", "interactions", "promises", "followups", "assessments", "notes", "links"):
         table = backup.TABLES[section]
-        data[section] = [
-            SECTIONS[section].model_validate(row_dict(r)).model_dump(mode="json")
-            for r in conn.execute(select(table).order_by(table.c.id))
-        ]
-    stamps = {
-        r.id: (utc(r.created_at), utc(r.updated_at))
-        for r in conn.execute(select(schema.contacts.c.id, schema.contacts.c.created_at, schema.contacts.c.updated_at))
-    }
+        data[section] = [SECTIONS[section].model_validate(row_dict(r)).model_dump(mode="json")
+                         for r in conn.execute(select(table).order_by(table.c.id))]
+    stamps = {r.id: (utc(r.created_at), utc(r.updated_at))
+              for r in conn.execute(select(schema.contacts.c.id, schema.contacts.c.created_at, schema.contacts.c.updated_at))}
     data["contacts"] = [
-        ContactRecord.model_validate(
-            {**c.model_dump(), "created_at": stamps[c.id][0], "updated_at": stamps[c.id][1]}
-        ).model_dump(mode="json")
+        ContactRecord.model_validate({**c.model_dump(), "created_at": stamps[c.id][0], "updated_at": stamps[c.id][1]})
+        .model_dump(mode="json")
         for c in sorted(people.list_contacts(conn), key=lambda c: c.id)
     ]
     data.update(_captured_reference(conn))
@@ -53,45 +47,24 @@ def _reference(conn) -> str:
 
 def _captured_reference(conn) -> dict:
     """What the sources captured, a model per record, a capture's people and refs asked for one by one."""
-
     def children(table, capture_id, *columns):
-        return [
-            dict(zip(columns, r))
-            for r in conn.execute(
-                select(*(table.c[c] for c in columns))
-                .where(table.c.capture_id == capture_id)
-                .order_by(literal_column("rowid"))
-            )
-        ]
+        return [dict(zip(columns, r)) for r in conn.execute(
+            select(*(table.c[c] for c in columns)).where(table.c.capture_id == capture_id)
+            .order_by(literal_column("rowid")))]
 
     out: dict = {"captures": [], "ignored_addresses": [], "source_state": []}
     for r in conn.execute(select(schema.captures).order_by(schema.captures.c.id)):
-        values = {
-            **r._mapping,
-            "at": utc(r.at),
-            "people": children(schema.capture_people, r.id, "address", "name", "role", "status"),
-            "refs": [x["ref"] for x in children(schema.capture_refs, r.id, "ref")],
-        }
+        values = {**r._mapping, "at": utc(r.at),
+                  "people": children(schema.capture_people, r.id, "address", "name", "role", "status"),
+                  "refs": [x["ref"] for x in children(schema.capture_refs, r.id, "ref")]}
         out["captures"].append(SECTIONS["captures"].model_validate(values).model_dump(mode="json"))
     for r in conn.execute(select(schema.ignored_addresses).order_by(schema.ignored_addresses.c.address)):
-        out["ignored_addresses"].append(
-            SECTIONS["ignored_addresses"]
-            .model_validate({"address": r.address, "ignored_at": utc(r.ignored_at)})
-            .model_dump(mode="json")
-        )
+        out["ignored_addresses"].append(SECTIONS["ignored_addresses"].model_validate(
+            {"address": r.address, "ignored_at": utc(r.ignored_at)}).model_dump(mode="json"))
     for r in conn.execute(select(schema.source_state).order_by(schema.source_state.c.name)):
-        out["source_state"].append(
-            SECTIONS["source_state"]
-            .model_validate(
-                {
-                    **r._mapping,
-                    "cursor": json.loads(r.cursor),
-                    "summary": json.loads(r.summary),
-                    "synced_at": utc(r.synced_at),
-                }
-            )
-            .model_dump(mode="json")
-        )
+        out["source_state"].append(SECTIONS["source_state"].model_validate(
+            {**r._mapping, "cursor": json.loads(r.cursor), "summary": json.loads(r.summary),
+             "synced_at": utc(r.synced_at)}).model_dump(mode="json"))
     return out
 
 

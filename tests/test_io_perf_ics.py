@@ -23,10 +23,8 @@ from keepwarm.calendar.entries import Entry
 UTC = dt.timezone.utc
 PARIS = dt.timezone(dt.timedelta(hours=2))
 INSTANTS = [
-    dt.datetime(2026, 11, 22, 9, 0, tzinfo=UTC),
-    dt.datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
-    dt.datetime(2027, 1, 1, 1, 30, tzinfo=PARIS),
-    dt.datetime(999, 3, 4, 5, 6, 7, tzinfo=UTC),
+    dt.datetime(2026, 11, 22, 9, 0, tzinfo=UTC), dt.datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    dt.datetime(2027, 1, 1, 1, 30, tzinfo=PARIS), dt.datetime(999, 3, 4, 5, 6, 7, tzinfo=UTC),
 ]
 
 
@@ -40,29 +38,11 @@ def test_times_are_written_as_arrow_writes_them():
 def _entries() -> list[Entry]:
     out = []
     for n, start in enumerate(INSTANTS[:3]):
-        out.append(
-            Entry(
-                uid=f"keepwarm-t{n}@keepwarm",
-                kind="VEVENT",
-                summary=f"Call {n}",
-                start=start,
-                end=start + dt.timedelta(minutes=30),
-                description="Why, and how;\nand more " * 9,
-                alarm_minutes=30,
-                last_modified=INSTANTS[0],
-                categories=("keepwarm", "b"),
-            )
-        )
-        out.append(
-            Entry(
-                uid=f"keepwarm-d{n}@keepwarm",
-                kind="VEVENT",
-                summary=f"Birthday {n}",
-                start=start.date(),
-                end=start.date() + dt.timedelta(days=1),
-                alarm_minutes=0,
-            )
-        )
+        out.append(Entry(uid=f"keepwarm-t{n}@keepwarm", kind="VEVENT", summary=f"Call {n}", start=start,
+                         end=start + dt.timedelta(minutes=30), description="Why, and how;\nand more " * 9,
+                         alarm_minutes=30, last_modified=INSTANTS[0], categories=("keepwarm", "b")))
+        out.append(Entry(uid=f"keepwarm-d{n}@keepwarm", kind="VEVENT", summary=f"Birthday {n}",
+                         start=start.date(), end=start.date() + dt.timedelta(days=1), alarm_minutes=0))
     return out
 
 
@@ -70,13 +50,8 @@ def test_each_event_serializes_as_the_library_would():
     for entry in _entries():
         event = components.build_event(entry, INSTANTS[0], dt.timezone.utc)
         ours, theirs = Container("VEVENT"), Container("VEVENT")
-        for name in (
-            "serialize_created",
-            "serialize_last_modified",
-            "serialize_start",
-            "serialize_all_day",
-            "serialize_end",
-        ):
+        for name in ("serialize_created", "serialize_last_modified", "serialize_start", "serialize_all_day",
+                     "serialize_end"):
             getattr(components._EventSerializer, name)(event, ours)
             getattr(EventSerializer, name)(event, theirs)
         assert str(ours) == str(theirs) and len(ours) >= 3
@@ -86,12 +61,8 @@ def test_each_event_serializes_as_the_library_would():
 
 
 def test_serializer_lists_are_the_library_s_own_and_made_once():
-    for cls in (
-        components._EventSerializer,
-        components._TodoSerializer,
-        components._CalendarSerializer,
-        components._AlarmSerializer,
-    ):
+    for cls in (components._EventSerializer, components._TodoSerializer, components._CalendarSerializer,
+                components._AlarmSerializer):
         first = cls.get_serializers()
         assert first == Serializer.get_serializers.__func__(cls)
         assert cls.get_serializers() is first
@@ -147,13 +118,8 @@ def test_folding_cuts_where_the_first_folding_loop_cut():
 
 def test_shared_arrows_are_the_ones_ics_makes_and_never_mix_zones_or_folds():
     berlin = ZoneInfo("Europe/Berlin")
-    times = [
-        *INSTANTS,
-        INSTANTS[0].astimezone(PARIS),
-        dt.datetime(2026, 10, 25, 2, 30, tzinfo=berlin),
-        dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=berlin),
-        dt.datetime(2026, 1, 1, 12, 0),
-    ]
+    times = [*INSTANTS, INSTANTS[0].astimezone(PARIS), dt.datetime(2026, 10, 25, 2, 30, tzinfo=berlin),
+             dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=berlin), dt.datetime(2026, 1, 1, 12, 0)]
     for value in times:
         shared = components._arrow(value)
         assert shared == arrow.get(value) and shared.tzinfo == arrow.get(value).tzinfo
@@ -166,23 +132,12 @@ def test_shared_arrows_are_the_ones_ics_makes_and_never_mix_zones_or_folds():
 
 
 def test_serializing_without_cloning_gives_the_library_s_text_and_changes_nothing():
-    entry = Entry(
-        uid="keepwarm-x@keepwarm",
-        kind="VEVENT",
-        summary="Call, now; please",
-        start=INSTANTS[0],
-        end=INSTANTS[0] + dt.timedelta(minutes=30),
-        description="a;b,c\\d\ne",
-        alarm_minutes=30,
-        categories=("keepwarm", "a,b"),
-        extra=(("X-A", "1"),),
-    )
-    for component in (
-        components.build_event(entry, INSTANTS[0], UTC),
-        components.build_todo(
-            dataclass_replace(entry, kind="VTODO", end=None, status="NEEDS-ACTION"), INSTANTS[0], UTC
-        ),
-    ):
+    entry = Entry(uid="keepwarm-x@keepwarm", kind="VEVENT", summary="Call, now; please", start=INSTANTS[0],
+                  end=INSTANTS[0] + dt.timedelta(minutes=30), description="a;b,c\\d\ne", alarm_minutes=30,
+                  categories=("keepwarm", "a,b"), extra=(("X-A", "1"),))
+    for component in (components.build_event(entry, INSTANTS[0], UTC),
+                      components.build_todo(dataclass_replace(entry, kind="VTODO", end=None, status="NEEDS-ACTION"),
+                                            INSTANTS[0], UTC)):
         extra_before = [str(line) for line in component.extra]
         ours = component.serialize()
         assert ours == Component.serialize(component)  # the library's own, which clones `extra` first
@@ -195,26 +150,13 @@ def test_each_todo_serializes_its_times_as_the_library_would():
     from ics.serializers.todo_serializer import TodoSerializer
 
     for n, start in enumerate(INSTANTS[:3]):
-        entry = Entry(
-            uid=f"keepwarm-todo-{n}@keepwarm",
-            kind="VTODO",
-            summary="Do",
-            start=start,
-            status="COMPLETED",
-            completed=INSTANTS[n + 1],
-            alarm_minutes=15,
-            last_modified=INSTANTS[2],
-        )
+        entry = Entry(uid=f"keepwarm-todo-{n}@keepwarm", kind="VTODO", summary="Do", start=start, status="COMPLETED",
+                      completed=INSTANTS[n + 1], alarm_minutes=15, last_modified=INSTANTS[2])
         todo = components.build_todo(entry, INSTANTS[n], dt.timezone.utc)
         todo.begin, todo.created = INSTANTS[3], INSTANTS[2]  # ics can hold these too: written the same way
         ours, theirs = Container("VTODO"), Container("VTODO")
-        for name in (
-            "serialize_dtstamp",
-            "serialize_completed",
-            "serialize_created",
-            "serialize_start",
-            "serialize_due",
-        ):
+        for name in ("serialize_dtstamp", "serialize_completed", "serialize_created", "serialize_start",
+                     "serialize_due"):
             getattr(components._TodoSerializer, name)(todo, ours)
             getattr(TodoSerializer, name)(todo, theirs)
         assert str(ours) == str(theirs) and len(ours) == 5

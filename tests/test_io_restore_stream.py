@@ -73,18 +73,9 @@ def test_the_cli_restores_streamed_with_the_counts_and_no_copy_of_the_empty_file
     result = run("--db", str(target), "restore", str(path), "--json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["restored"] == {
-        "accounts": len(data["accounts"]),
-        "contacts": 20,
-        "interactions": len(data["interactions"]),
-        "promises": len(data["promises"]),
-        "followups": len(data["followups"]),
-        "assessments": len(data["assessments"]),
-        "notes": 0,
-        "links": 0,
-        "captures": 0,
-        "ignored_addresses": 0,
-        "source_state": 0,
-        "rules": 0,
+        "accounts": len(data["accounts"]), "contacts": 20, "interactions": len(data["interactions"]),
+        "promises": len(data["promises"]), "followups": len(data["followups"]),
+        "assessments": len(data["assessments"]), "notes": 0, "links": 0, "captures": 0, "ignored_addresses": 0, "source_state": 0, "rules": 0,
     }
     assert not list(tmp_path.glob("new.db.before-restore.*"))  # no copy of the empty file it filled
     with Store.open(target) as store:
@@ -108,31 +99,15 @@ def _deep(lines: list[str], section: str) -> tuple[int, int]:
 @pytest.mark.parametrize(
     "section, change, message",
     [
-        (
-            "interactions",
-            lambda r: r.__setitem__("channel", "fax"),
-            "interactions[{i}].channel: 'fax' is not one of: call, email, meeting, text, social, event, letter, gift, meal",
-        ),
-        (
-            "interactions",
-            lambda r: r.__setitem__("contact_id", 99999),
-            "interactions[{i}].contact_id: no contact with id 99999 in this backup",
-        ),
-        (
-            "interactions",
-            lambda r: r.__setitem__("id", 1),
-            "interactions[{i}].id: 1 is used twice (expected unique ids)",
-        ),
-        (
-            "contacts",
-            lambda r: r["emails"].append("nope"),
-            "contacts[{i}].emails: 'nope' is not an email address (expected name@example.com)",
-        ),
-        (
-            "contacts",
-            lambda r: r.__setitem__("account", "Nowhere Inc"),
-            "contacts[{i}].account: 'Nowhere Inc' is not in accounts (expected one of its names)",
-        ),
+        ("interactions", lambda r: r.__setitem__("channel", "fax"),
+         "interactions[{i}].channel: 'fax' is not one of: call, email, meeting, text, social, event, letter, gift, meal"),
+        ("interactions", lambda r: r.__setitem__("contact_id", 99999),
+         "interactions[{i}].contact_id: no contact with id 99999 in this backup"),
+        ("interactions", lambda r: r.__setitem__("id", 1), "interactions[{i}].id: 1 is used twice (expected unique ids)"),
+        ("contacts", lambda r: r["emails"].append("nope"),
+         "contacts[{i}].emails: 'nope' is not an email address (expected name@example.com)"),
+        ("contacts", lambda r: r.__setitem__("account", "Nowhere Inc"),
+         "contacts[{i}].account: 'Nowhere Inc' is not in accounts (expected one of its names)"),
         ("followups", lambda r: r.__setitem__("favourite", "tea"), "followups[{i}].favourite: is not a known field"),
     ],
     ids=["channel", "reference", "duplicate-id", "email", "account", "extra-field"],
@@ -174,11 +149,8 @@ def test_the_envelope_is_checked_before_anything_is_written(session, tmp_path):
     lines, path = _generated(session, tmp_path)
     for old, new, message in (
         ('  "version": 4', '  "version": 7', "version: Input should be 1, 2, 3 or 4"),
-        (
-            '  "format": "keepwarm-backup",',
-            '  "format": "other",',
-            'is not a keepwarm backup (expected "format": "keepwarm-backup")',
-        ),
+        ('  "format": "keepwarm-backup",', '  "format": "other",',
+         'is not a keepwarm backup (expected "format": "keepwarm-backup")'),
         ('  "rules": {},', '  "rules": {},\n  "extra": 1,', "extra: is not a known field"),
     ):
         path.write_text("\n".join(lines).replace(old, new), encoding="utf-8")
@@ -197,20 +169,10 @@ def test_sections_in_another_order_restore_the_same(session, tmp_path):
     blocks, current = {}, None
     for line in lines[1:-2]:  # between "{" and "}"
         if line.startswith('  "'):
-            current = line[3 : line.index('"', 3)]  # the section names need no escaping
+            current = line[3:line.index('"', 3)]  # the section names need no escaping
             blocks[current] = []
         blocks[current].append(line)
-    order = [
-        "interactions",
-        "format",
-        "followups",
-        "contacts",
-        "version",
-        "promises",
-        "accounts",
-        "assessments",
-        "rules",
-    ]
+    order = ["interactions", "format", "followups", "contacts", "version", "promises", "accounts", "assessments", "rules"]
     out = ["{"]
     for n, key in enumerate(order):
         block = list(blocks[key])
@@ -238,10 +200,8 @@ def test_only_our_layout_goes_past_the_size_limit(session, run, tmp_path, monkey
     flat.write_text(json.dumps(json.loads(text)), encoding="utf-8")
     result = run("--db", str(tmp_path / "b.db"), "restore", str(flat))
     assert result.exit_code == 2
-    assert result.stderr == (
-        f'keepwarm: {flat}: line 1: expected "{{" alone on the first line (a backup over 0 MB '
-        "is read one record per line, as `keepwarm export json` writes it)\n"
-    )
+    assert result.stderr == (f'keepwarm: {flat}: line 1: expected "{{" alone on the first line (a backup over 0 MB '
+                             "is read one record per line, as `keepwarm export json` writes it)\n")
     # The other importers keep their limit.
     cards = tmp_path / "cards.vcf"
     cards.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\n" * 100, encoding="utf-8")
@@ -257,7 +217,7 @@ def test_only_our_layout_goes_past_the_size_limit(session, run, tmp_path, monkey
 
 def test_small_files_in_other_layouts_are_parsed_whole_as_before(tmp_path):
     path = tmp_path / "x.json"
-    path.write_bytes(b'{\n  "format": "keepwarm-backup",\n  oops\n}')
+    path.write_bytes(b"{\n  \"format\": \"keepwarm-backup\",\n  oops\n}")
     assert restore_stream.plan(path) is None
     with Store.open(tmp_path / "x.db") as store:
         with pytest.raises(UserError) as caught:
@@ -305,10 +265,8 @@ def test_a_restore_rebuilds_the_totals_the_triggers_make_and_keeps_them_kept(ses
                     "notes, created_at) VALUES (3, '2026-11-21 10:00:00.000000', 'meeting', 'outbound', "
                     "'favor_asked', 'completed', 0, '', '2026-11-21 10:00:00.000000')"
                 )
-                conn.exec_driver_sql(
-                    "UPDATE interactions SET contact_id = 4 WHERE id = (SELECT min(id) FROM "
-                    "interactions WHERE contact_id = 5 AND outcome = 'completed')"
-                )
+                conn.exec_driver_sql("UPDATE interactions SET contact_id = 4 WHERE id = (SELECT min(id) FROM "
+                                     "interactions WHERE contact_id = 5 AND outcome = 'completed')")
         assert _totals(streamed) == _totals(session.store) != expected
 
 

@@ -46,8 +46,7 @@ def test_apple_vcard_30_lands_field_by_field(run):
     report = result.json()
     assert report["counts"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0}
     assert [(e["card"], e["line"]) for e in report["created"]] == [
-        (1, 1),
-        (2, line_of("apple_contacts_30.vcf", "BEGIN:VCARD", 2)),
+        (1, 1), (2, line_of("apple_contacts_30.vcf", "BEGIN:VCARD", 2))
     ]
 
     jo = contacts(run)["Johanna Achterberg"]
@@ -128,9 +127,7 @@ def test_an_updated_export_updates_instead_of_duplicating(run, tmp_path):
 
 
 def test_matching_falls_back_to_email_then_exact_name(run, tmp_path):
-    assert (
-        run("contact", "add", "Ingrid Solberg", "--email", "INGRID@fjord.example", "--role", "champion").exit_code == 0
-    )
+    assert run("contact", "add", "Ingrid Solberg", "--email", "INGRID@fjord.example", "--role", "champion").exit_code == 0
     assert run("contact", "add", "Tariq Aziz", "--title", "Buyer").exit_code == 0
     card = tmp_path / "two.vcf"
     card.write_text(
@@ -165,9 +162,7 @@ def test_two_cards_with_one_name_and_different_uids_are_two_people(run, tmp_path
 def test_an_interrupted_import_leaves_the_database_as_it_was(run, monkeypatch, tmp_path):
     from keepwarm.io import bulk
 
-    assert (
-        run("contact", "add", "Ingrid Solberg", "--email", "ingrid@fjord.example", "--title", "Skipper").exit_code == 0
-    )
+    assert run("contact", "add", "Ingrid Solberg", "--email", "ingrid@fjord.example", "--title", "Skipper").exit_code == 0
     before = backup(run)
 
     def interrupted(*args, **kwargs):
@@ -242,10 +237,7 @@ def test_a_named_encoding_that_does_not_fit_is_one_clear_line(run, tmp_path):
     path.write_bytes("BEGIN:VCARD\nVERSION:3.0\nFN:Zoë\nEND:VCARD\n".encode("latin-1"))
     result = run("import", "vcard", str(path), "--encoding", "utf-8")
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == f"keepwarm: {path}: is not valid utf-8 (byte 0xeb at offset 29); save it as UTF-8 or name its encoding with --encoding\n"
-    )
+    assert result.stderr == f"keepwarm: {path}: is not valid utf-8 (byte 0xeb at offset 29); save it as UTF-8 or name its encoding with --encoding\n"
 
 
 # ------------------------------------------------------------- bad input
@@ -269,17 +261,11 @@ def test_skip_invalid_imports_the_rest_and_lists_what_was_skipped(run):
     assert result.exit_code == 0
     report = result.json()
     assert [e["name"] for e in report["created"]] == ["Ingrid Solberg", "Tariq Aziz"]
-    assert report["skipped"] == [
-        {
-            "action": "skipped",
-            "file": fixture("broken_middle.vcf"),
-            "line": 6,
-            "card": 2,
-            "name": "",
-            "reason": "line 9: 'this line has no colon at all' is not a vCard property (expected NAME:value)",
-            "invalid": True,
-        }
-    ]
+    assert report["skipped"] == [{
+        "action": "skipped", "file": fixture("broken_middle.vcf"), "line": 6, "card": 2, "name": "",
+        "reason": "line 9: 'this line has no colon at all' is not a vCard property (expected NAME:value)",
+        "invalid": True,
+    }]
     assert set(contacts(run)) == {"Ingrid Solberg", "Tariq Aziz"}
 
 
@@ -295,10 +281,8 @@ def test_a_card_without_end(run):
 def test_a_bad_email_is_left_out_with_a_warning_naming_the_property(run):
     result = run("import", "vcard", fixture("bad_email.vcf"))
     assert result.exit_code == 0, result.stderr
-    assert (
-        "warning: EMAIL: 'bjorn(at)dahl.example' is not an email "
+    assert "warning: EMAIL: 'bjorn(at)dahl.example' is not an email " \
         "address (expected name@example.com); that address was left out\n" in result.stdout
-    )
     assert "(1 warning)" in result.stdout
     assert contacts(run)["Bjørn Dahl"]["emails"] == []
 
@@ -314,18 +298,11 @@ def test_one_bad_file_among_several_leaves_the_database_as_it_was(run):
     [
         (b"Name,Email\nAda,ada@example.com\n", "line 1: expected BEGIN:VCARD, found 'Name,Email'"),
         (b"", "line 1: no vCard in this file (expected BEGIN:VCARD ... END:VCARD)"),
-        (
-            b"BEGIN:VCARD\nVERSION:3.0\nNOTE:no name here\nEND:VCARD\n",
-            "card 1 (line 1): no name (expected an FN or N property)",
-        ),
-        (
-            b"BEGIN:VCARD\nVERSION:4.0\nFN:Al\nBDAY:1980-02-30\nEND:VCARD\n",
-            "card 1 (line 1): BDAY: '1980-02-30' is not a day of the calendar",
-        ),
-        (
-            b"BEGIN:VCARD\nVERSION:4.0\nFN:Al\nX-KEEPWARM-ROLE:boss\nEND:VCARD\n",
-            "card 1 (line 1): X-KEEPWARM-ROLE: 'boss' is not one of: primary_contact",
-        ),
+        (b"BEGIN:VCARD\nVERSION:3.0\nNOTE:no name here\nEND:VCARD\n", "card 1 (line 1): no name (expected an FN or N property)"),
+        (b"BEGIN:VCARD\nVERSION:4.0\nFN:Al\nBDAY:1980-02-30\nEND:VCARD\n",
+         "card 1 (line 1): BDAY: '1980-02-30' is not a day of the calendar"),
+        (b"BEGIN:VCARD\nVERSION:4.0\nFN:Al\nX-KEEPWARM-ROLE:boss\nEND:VCARD\n",
+         "card 1 (line 1): X-KEEPWARM-ROLE: 'boss' is not one of: primary_contact"),
     ],
     ids=["csv-given", "empty", "no-name", "bad-birthday", "bad-role"],
 )
@@ -343,10 +320,7 @@ def test_binary_and_missing_files(run, tmp_path):
     blob = tmp_path / "photo.vcf"
     blob.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
     result = run("import", "vcard", str(blob))
-    assert (result.exit_code, result.stderr) == (
-        2,
-        f"keepwarm: {blob}: looks like a binary file (expected text: a .vcf or .csv file)\n",
-    )
+    assert (result.exit_code, result.stderr) == (2, f"keepwarm: {blob}: looks like a binary file (expected text: a .vcf or .csv file)\n")
     missing = tmp_path / "nope.vcf"
     result = run("import", "vcard", str(missing))
     assert (result.exit_code, result.stderr) == (2, f"keepwarm: {missing}: no such file\n")
@@ -357,56 +331,14 @@ def test_binary_and_missing_files(run, tmp_path):
 
 def _rich_contact(run) -> None:
     result = run(
-        "contact",
-        "add",
-        "Zoë Ñúñez-Okafor",
-        "--account",
-        "Acme, Inc; Ltd",
-        "--title",
-        "VP, Sales",
-        "--email",
-        "zoe@acme.example",
-        "--email",
-        "z.private@mail.example",
-        "--phone",
-        "+1 (555) 010-0100",
-        "--role",
-        "champion",
-        "--style",
-        "amiable",
-        "--motivation",
-        "learning",
-        "--motivation",
-        "legacy",
-        "--interest",
-        "college football, NCAA",
-        "--interest",
-        "sailing",
-        "--channel",
-        "call",
-        "--best-time",
-        "mornings, before 10",
-        "--birthday",
-        "02-29",
-        "--work-anniversary",
-        "2019-03-01",
-        "--date",
-        "company founded; firm=1837-05-02",
-        "--tier",
-        "a",
-        "--stage",
-        "at_risk",
-        "--tag",
-        "vip",
-        "--tag",
-        "expert:sailing",
-        "--tag",
-        "a,b",
-        "--notes",
-        "Line one\nLine two; with, commas \\ ok",
-        "--owner",
-        "sam",
-        "--do-not-contact",
+        "contact", "add", "Zoë Ñúñez-Okafor", "--account", "Acme, Inc; Ltd", "--title", "VP, Sales",
+        "--email", "zoe@acme.example", "--email", "z.private@mail.example", "--phone", "+1 (555) 010-0100",
+        "--role", "champion", "--style", "amiable", "--motivation", "learning", "--motivation", "legacy",
+        "--interest", "college football, NCAA", "--interest", "sailing", "--channel", "call",
+        "--best-time", "mornings, before 10", "--birthday", "02-29", "--work-anniversary", "2019-03-01",
+        "--date", "company founded; firm=1837-05-02", "--tier", "a", "--stage", "at_risk",
+        "--tag", "vip", "--tag", "expert:sailing", "--tag", "a,b", "--notes", "Line one\nLine two; with, commas \\ ok",
+        "--owner", "sam", "--do-not-contact",
     )
     assert result.exit_code == 0, result.stderr
 

@@ -44,22 +44,18 @@ def qp(text: str, charset: str) -> str:
 def android_shift_jis_card() -> bytes:
     """An Android (docomo/au era) export: plain values in Shift_JIS, the note quoted-printable."""
     sjis = lambda text: text.encode("shift_jis")  # noqa: E731
-    return b"".join(
-        [
-            b"BEGIN:VCARD\r\n",
-            b"VERSION:2.1\r\n",
-            b"N;CHARSET=SHIFT_JIS:" + sjis("山田;太郎;;;") + b"\r\n",
-            b"FN;CHARSET=SHIFT_JIS:" + sjis("山田 太郎") + b"\r\n",
-            b"X-PHONETIC-LAST-NAME;CHARSET=SHIFT_JIS:" + sjis("ﾔﾏﾀﾞ") + b"\r\n",
-            b"TEL;CELL:090-1234-5678\r\n",
-            b"EMAIL;HOME:taro.yamada@docomo.example\r\n",
-            b"ORG;CHARSET=SHIFT_JIS:" + sjis("山田商事株式会社") + b"\r\n",
-            b"NOTE;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:"
-            + qp("東京の展示会で名刺交換", "shift_jis").encode()
-            + b"\r\n",
-            b"END:VCARD\r\n",
-        ]
-    )
+    return b"".join([
+        b"BEGIN:VCARD\r\n",
+        b"VERSION:2.1\r\n",
+        b"N;CHARSET=SHIFT_JIS:" + sjis("山田;太郎;;;") + b"\r\n",
+        b"FN;CHARSET=SHIFT_JIS:" + sjis("山田 太郎") + b"\r\n",
+        b"X-PHONETIC-LAST-NAME;CHARSET=SHIFT_JIS:" + sjis("ﾔﾏﾀﾞ") + b"\r\n",
+        b"TEL;CELL:090-1234-5678\r\n",
+        b"EMAIL;HOME:taro.yamada@docomo.example\r\n",
+        b"ORG;CHARSET=SHIFT_JIS:" + sjis("山田商事株式会社") + b"\r\n",
+        b"NOTE;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:" + qp("東京の展示会で名刺交換", "shift_jis").encode() + b"\r\n",
+        b"END:VCARD\r\n",
+    ])
 
 
 def test_charset_on_plain_values_reads_a_shift_jis_android_card(run, tmp_path):
@@ -128,10 +124,7 @@ def test_escaped_colons_in_urls_are_unescaped(run, tmp_path):
         newline="",
     )
     imported(run, path)
-    assert contacts(run)["Alan Turing"]["urls"] == [
-        "http://turing.example/home",
-        "https://bletchley.example/people?id=7,8",
-    ]
+    assert contacts(run)["Alan Turing"]["urls"] == ["http://turing.example/home", "https://bletchley.example/people?id=7,8"]
 
 
 @pytest.mark.parametrize("bday", ["BDAY;VALUE=text:circa 1800", "BDAY:circa 1800"], ids=["value-text", "plain"])
@@ -142,15 +135,10 @@ def test_a_text_birthday_is_kept_as_a_note_with_a_warning(run, tmp_path, bday):
         newline="",
     )
     report = imported(run, path)
-    assert warnings_of(report) == [
-        {
-            "file": str(path),
-            "line": 1,
-            "card": 1,
-            "name": "Ada Byron",
-            "warning": "BDAY 'circa 1800' is not a date: kept in the notes",
-        }
-    ]
+    assert warnings_of(report) == [{
+        "file": str(path), "line": 1, "card": 1, "name": "Ada Byron",
+        "warning": "BDAY 'circa 1800' is not a date: kept in the notes",
+    }]
     ada = contacts(run)["Ada Byron"]
     assert ada["notes"] == "Poet's daughter\n\nBirthday: circa 1800"
     assert ada["dates"] == []
@@ -202,25 +190,16 @@ def same_uid_file(path: Path, people: list[tuple[str, str]]) -> Path:
 
 
 def test_cards_sharing_one_uid_but_naming_different_people_are_not_merged(run, tmp_path):
-    path = same_uid_file(
-        tmp_path / "one_uid.vcf",
-        [
-            ("Ada Lovelace", "ada@engine.example"),
-            ("Charles Babbage", "charles@engine.example"),
-            ("Mary Somerville", ""),
-        ],
-    )
+    path = same_uid_file(tmp_path / "one_uid.vcf", [
+        ("Ada Lovelace", "ada@engine.example"),
+        ("Charles Babbage", "charles@engine.example"),
+        ("Mary Somerville", ""),
+    ])
     report = imported(run, path)
     assert report["counts"] == {"created": 3, "updated": 0, "unchanged": 0, "skipped": 0}
     assert [(w["card"], w["warning"]) for w in warnings_of(report)] == [
-        (
-            2,
-            "has the same UID as card 1 (line 1), 'Ada Lovelace': a different person, imported on its own without that UID",
-        ),
-        (
-            3,
-            "has the same UID as card 1 (line 1), 'Ada Lovelace': a different person, imported on its own without that UID",
-        ),
+        (2, "has the same UID as card 1 (line 1), 'Ada Lovelace': a different person, imported on its own without that UID"),
+        (3, "has the same UID as card 1 (line 1), 'Ada Lovelace': a different person, imported on its own without that UID"),
     ]
     people = contacts(run)
     assert sorted(people) == ["Ada Lovelace", "Charles Babbage", "Mary Somerville"]
@@ -232,14 +211,11 @@ def test_cards_sharing_one_uid_but_naming_different_people_are_not_merged(run, t
 
 
 def test_the_same_persons_card_repeated_merges_and_says_so(run, tmp_path):
-    path = same_uid_file(
-        tmp_path / "repeated.vcf",
-        [
-            ("Ada Lovelace", "ada@engine.example"),
-            ("ADA LOVELACE", "ada@engine.example"),  # the same name (case aside)
-            ("Ada King", "ada@engine.example"),  # renamed, but the same address
-        ],
-    )
+    path = same_uid_file(tmp_path / "repeated.vcf", [
+        ("Ada Lovelace", "ada@engine.example"),
+        ("ADA LOVELACE", "ada@engine.example"),   # the same name (case aside)
+        ("Ada King", "ada@engine.example"),       # renamed, but the same address
+    ])
     report = imported(run, path)
     assert report["counts"]["created"] == 1
     assert [w["warning"] for w in warnings_of(report)] == [

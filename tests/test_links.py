@@ -41,11 +41,8 @@ def test_a_link_reads_from_both_sides_and_the_same_link_is_not_made_twice(book):
     [
         (("link", "ann", "ann", "--as", "partner"), "link: a contact cannot be linked to themselves (both are #1)"),
         (("link", "ann", "zed", "--as", "partner"), "contact: no contact matches 'zed'"),
-        (
-            ("link", "ann", "bob", "--as", "  "),
-            "link --as: empty (expected reports-to, introduced-by, partner, "
-            "former-colleague, mentor-of, or a label of your own)",
-        ),
+        (("link", "ann", "bob", "--as", "  "), "link --as: empty (expected reports-to, introduced-by, partner, "
+                                               "former-colleague, mentor-of, or a label of your own)"),
         (("unlink", "ann", "cy"), "unlink: no link between contacts 1 and 3"),
     ],
     ids=["themselves", "unknown", "empty-kind", "no-link"],
@@ -61,13 +58,9 @@ def test_bad_links_are_one_line_and_write_nothing(book, db_path, args, message):
 def test_unlink_removes_one_kind_or_every_link_between_two(book):
     ok(book("link", "ann", "bob", "--as", "reports-to"))
     ok(book("link", "ann", "bob", "--as", "former colleague"))
-    assert (
-        ok(book("unlink", "bob", "ann", "--as", "reports-to")).stdout
-        == "Removed 1 link between Bob Stone and Ann Lee\n"
-    )
+    assert ok(book("unlink", "bob", "ann", "--as", "reports-to")).stdout == "Removed 1 link between Bob Stone and Ann Lee\n"
     assert [k["says"] for k in ok(book("contact", "show", "ann", "--json")).json()["links"]] == [
-        "is a former colleague of"
-    ]
+        "is a former colleague of"]
     assert ok(book("unlink", "ann", "bob")).stdout == "Removed 1 link between Ann Lee and Bob Stone\n"
     assert ok(book("links")).stdout == "No links yet (keepwarm link A B --as reports-to).\n"
 
@@ -90,9 +83,7 @@ def test_links_go_out_in_the_backup_and_come_back_and_a_link_to_nobody_is_refuse
     data = json.loads(text)
     assert data["version"] == 4
     assert [(k["contact_id"], k["other_id"], k["kind"], k["label"]) for k in data["links"]] == [
-        (1, 2, "introduced-by", ""),
-        (1, 3, "knows", "college roommate"),
-    ]
+        (1, 2, "introduced-by", ""), (1, 3, "knows", "college roommate")]
     path = tmp_path / "backup.json"
     path.write_text(text, encoding="utf-8")
     monkeypatch.setenv("KEEPWARM_HOME", str(tmp_path / "elsewhere"))

@@ -41,7 +41,9 @@ def _link(other: Contact, kind: LinkKind, *, first: bool = True) -> Linked:
 
 def _suggest(touched: dict[int, int], linked: dict[int, tuple[Linked, ...]], *people_: Contact) -> list[Suggestion]:
     everyone = (ADA, *people_)
-    network = Network(contacts=everyone, stats={c.id: _stats(c.id, touched.get(c.id)) for c in everyone}, links=linked)
+    network = Network(
+        contacts=everyone, stats={c.id: _stats(c.id, touched.get(c.id)) for c in everyone}, links=linked
+    )
     ctx = ContactContext(
         contact=ADA,
         stats=_stats(1, None),
@@ -95,9 +97,7 @@ def _book(session) -> dict[str, int]:
     ids = {}
     with session.store.write() as conn:
         for contact in (ADA, GRACE, ZOE, Contact(name="Cy Young")):
-            ids[contact.name.split()[0]] = people.insert_contact(
-                conn, contact.model_copy(update={"id": None}), FIXED_NOW
-            )
+            ids[contact.name.split()[0]] = people.insert_contact(conn, contact.model_copy(update={"id": None}), FIXED_NOW)
         for name, days in (("Ada", 200), ("Zoe", 10), ("Cy", 200)):
             at = FIXED_NOW - dt.timedelta(days=days)
             actions.log_interactions(conn, [ids[name]], FIXED_NOW, at=at, channel="call")

@@ -16,9 +16,8 @@ CHECKED = ["src", "plugins", "benchmarks"]
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ruff", *args, *CHECKED], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    return subprocess.run([sys.executable, "-m", "ruff", *args, *CHECKED], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
 
 
 def test_ruff_finds_nothing_to_lint():

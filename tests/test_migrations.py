@@ -22,6 +22,7 @@ from keepwarm.store.database import make_engine
 from keepwarm.store.migrate import HEAD, REVISIONS
 
 
+
 def test_revisions_and_head_agree_with_alembic():
     scripts = ScriptDirectory.from_config(migrate.alembic_config())
     oldest_first = tuple(reversed([rev.revision for rev in scripts.walk_revisions()]))
@@ -106,7 +107,7 @@ def test_opening_an_old_database_migrates_it_and_keeps_the_data(old_db):
         "renewal talk",
     )
     assert listed[0].emails == ["ada@acme.test"]
-    assert [c.notes for c in listed] == ['likes poetry; "notes", commas', "engine\nsecond line"]
+    assert [c.notes for c in listed] == ["likes poetry; \"notes\", commas", "engine\nsecond line"]
     # The columns added after the first schema carry their defaults.
     assert touch.outcome.value == "completed"
     [plan] = plans
@@ -183,9 +184,7 @@ def test_no_upgrade_without_the_copy(home, old_db, tmp_path):
     blocked.write_text("a file where the backup folder should be", encoding="utf-8")
     with pytest.raises(StoreError) as caught:
         Store.open(old_db, backup_dir=blocked)
-    assert caught.value.message.startswith(
-        f"{old_db}: not upgraded, because the copy of the old file could not be made"
-    )
+    assert caught.value.message.startswith(f"{old_db}: not upgraded, because the copy of the old file could not be made")
     assert old_db.read_bytes() == before
     assert _version(old_db) == old
 
@@ -242,21 +241,11 @@ def test_the_totals_of_an_old_history_are_filled_in_and_kept_up_after(old_db):
 
     with Store.open(old_db) as store:
         ada, charles = figures(store)[1], figures(store)[2]
-        assert (
-            ada.touches_total,
-            ada.inbound_total,
-            ada.first_touch,
-            ada.last_touch,
-            ada.last_meeting,
-            ada.last_inbound,
-            ada.last_outbound,
-        ) == (1, 1, meeting, meeting, meeting, meeting, None)
+        assert (ada.touches_total, ada.inbound_total, ada.first_touch, ada.last_touch, ada.last_meeting,
+                ada.last_inbound, ada.last_outbound) == (1, 1, meeting, meeting, meeting, meeting, None)
         assert (charles.touches_total, charles.last_touch) == (0, None)
         with store.write() as conn:
-            activity.insert_interactions(
-                conn,
-                [Interaction(contact_id=2, at=now, channel="email", direction="outbound", purpose="business")],
-                now,
-            )
+            activity.insert_interactions(conn, [Interaction(contact_id=2, at=now, channel="email",
+                                                            direction="outbound", purpose="business")], now)
         charles = figures(store)[2]
     assert (charles.touches_total, charles.outbound_total, charles.last_written_outbound) == (1, 1, now)

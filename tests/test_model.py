@@ -63,12 +63,8 @@ def test_typed_words_normalise_to_one_value():
 @pytest.mark.parametrize(
     ("field", "value", "accepted"),
     [
-        (
-            "role",
-            "boss",
-            "primary_contact, decision_influencer, end_user, technical_evaluator, financial_approver, "
-            "implementation_team, external_advisor, executive_sponsor, champion",
-        ),
+        ("role", "boss", "primary_contact, decision_influencer, end_user, technical_evaluator, financial_approver, "
+                         "implementation_team, external_advisor, executive_sponsor, champion"),
         ("style", "nice", "analytical, driver, expressive, amiable, unknown"),
         ("stage", "gone", "prospect, new_client, active, at_risk, dormant, former"),
         ("tier", "z", "a, b, c"),
@@ -96,12 +92,7 @@ def test_interaction_enums():
 
 
 def test_contact_defaults_and_cleaning():
-    c = Contact(
-        name="  Ada Lovelace ",
-        account="  ",
-        tags=["VIP", "vip", " key  account "],
-        motivations=["learning", "learning"],
-    )
+    c = Contact(name="  Ada Lovelace ", account="  ", tags=["VIP", "vip", " key  account "], motivations=["learning", "learning"])
     assert c.name == "Ada Lovelace"
     assert c.account is None
     assert c.tags == ["VIP", "key account"]
@@ -120,9 +111,7 @@ def test_emails_are_validated_and_deduplicated_ignoring_case():
     ]
 
 
-@pytest.mark.parametrize(
-    "bad", ["ada", "ada@example", "@example.com", "ada@.com", "ada@example.", "a da@example.com", "a@b@c.com"]
-)
+@pytest.mark.parametrize("bad", ["ada", "ada@example", "@example.com", "ada@.com", "ada@example.", "a da@example.com", "a@b@c.com"])
 def test_bad_email_is_refused(bad):
     assert message(lambda: Contact(name="Ada", emails=[bad])) == (
         f"emails: {bad!r} is not an email address (expected name@example.com)"
@@ -169,16 +158,7 @@ def test_rating_out_of_range():
 
 
 def test_assessment_mean():
-    a = Assessment(
-        contact_id=1,
-        on=dt.date(2026, 11, 22),
-        trust=5,
-        communication=4,
-        sharing=3,
-        advocacy=2,
-        conflict=1,
-        commitment=3,
-    )
+    a = Assessment(contact_id=1, on=dt.date(2026, 11, 22), trust=5, communication=4, sharing=3, advocacy=2, conflict=1, commitment=3)
     assert a.mean() == 3.0
 
 

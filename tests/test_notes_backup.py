@@ -26,16 +26,8 @@ def _book(run) -> None:
         ("log", "ada", "-c", "call", "--when", "2026-11-20 10:00"),
         ("note", "add", "ada", "Met at the Royal Society dinner", "--on", "2025-03-01", "--kind", "how-we-met"),
         ("note", "add", "ada", "Two kids\n\tByron and Annabella", "--kind", "family"),
-        (
-            "note",
-            "add",
-            "charles",
-            "Gift idea: \u00e9clairs from Paris (\u00e7a va)",
-            "--kind",
-            "gift",
-            "--on",
-            "2026-11-01",
-        ),
+        ("note", "add", "charles", "Gift idea: \u00e9clairs from Paris (\u00e7a va)", "--kind", "gift",
+         "--on", "2026-11-01"),
     ):
         result = run(*step)
         assert result.exit_code == 0, (step, result.stderr)
@@ -80,14 +72,12 @@ def test_a_backup_from_before_the_notes_still_restores(run, tmp_path, monkeypatc
     monkeypatch.setenv("KEEPWARM_HOME", str(tmp_path / "elsewhere"))
     restored = run("restore", str(path))
     assert restored.exit_code == 0, restored.stderr
-    assert restored.stdout.startswith(
-        "Restored 2 contacts, 0 accounts, 1 interaction, 0 promises, 1 follow-up, 0 assessments, 0 rule files into "
-    )
+    assert restored.stdout.startswith("Restored 2 contacts, 0 accounts, 1 interaction, 0 promises, 1 follow-up, "
+                                      "0 assessments, 0 rule files into ")
     again = json.loads(run("export", "json").stdout)
     assert again["notes"] == [] and again["links"] == [] and again["version"] == 4
     assert {k: v for k, v in again.items() if k not in ("notes", "links", "version")} == {
-        k: v for k, v in old.items() if k != "version"
-    }
+        k: v for k, v in old.items() if k != "version"}
 
 
 @pytest.mark.parametrize(
@@ -138,26 +128,18 @@ def test_a_database_of_the_schema_before_gains_the_notes_table_and_keeps_its_dat
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         assert conn.execute("SELECT name FROM contacts ORDER BY id").fetchall() == [
-            ("Ada Lovelace",),
-            ("Charles Babbage",),
-        ]
+            ("Ada Lovelace",), ("Charles Babbage",)]
         assert conn.execute("SELECT count(*) FROM contact_notes").fetchone() == (0,)
         columns = [row[1] for row in conn.execute("PRAGMA table_info(contact_notes)")]
         assert columns == ["id", "contact_id", "on", "kind", "text", "created_at"]
-        conn.execute(
-            'INSERT INTO contact_notes (contact_id, "on", text, created_at)'
-            " VALUES (2, '2026-11-01', 'likes engines', '2026-11-01 10:00:00')"
-        )
+        conn.execute("INSERT INTO contact_notes (contact_id, \"on\", text, created_at)"
+                     " VALUES (2, '2026-11-01', 'likes engines', '2026-11-01 10:00:00')")
         assert conn.execute("SELECT kind FROM contact_notes").fetchall() == [("other",)]
         conn.execute("DELETE FROM contacts WHERE id = 2")
         assert conn.execute("SELECT count(*) FROM contact_notes").fetchone() == (0,)
         # Writing a note marks nothing for the engine (no trigger on the table but the search index's, 0013).
-        assert (
-            conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contact_notes' "
-                "AND name NOT LIKE 'trg_search_notes_%'"
-            ).fetchall()
-            == []
-        )
+        assert conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contact_notes' "
+            "AND name NOT LIKE 'trg_search_notes_%'").fetchall() == []
     finally:
         conn.close()

@@ -43,21 +43,8 @@ TIPS = """
 
 def test_a_third_party_tip_ranked_high_is_among_the_two_the_agenda_shows(run, home):
     _plugin_file(home, "regatta", TIPS)
-    ok(
-        run(
-            "contact",
-            "add",
-            "Ada Lovelace",
-            "--tier",
-            "a",
-            "--style",
-            "driver",
-            "--channel",
-            "email",
-            "--motivation",
-            "achievement",
-        )
-    )
+    ok(run("contact", "add", "Ada Lovelace", "--tier", "a", "--style", "driver", "--channel", "email",
+           "--motivation", "achievement"))
     ok(run("log", "Ada", "--channel", "call", "--when", "2026-09-01"))
     text = ok(run("agenda")).stdout
     shown = [line.strip()[2:] for line in text.splitlines() if line.startswith("      - ")]
@@ -88,12 +75,8 @@ def test_agenda_on_a_day_shows_what_plugins_see_on_that_day_and_stores_nothing_f
     ahead = ok(run("agenda", "--on", "2026-12-10", "--json")).json()
     [item] = [i for i in ahead["items"] if i["contact"]["name"] == "Ada Lovelace"]
     [warning] = [w for w in item["warnings"] if w["key"] == "today"]
-    assert warning == {
-        "key": "today",
-        "message": "seen on 2026-12-10",
-        "severity": 2,
-        "evidence": {"days_since_touch": 100},
-    }
+    assert warning == {"key": "today", "message": "seen on 2026-12-10", "severity": 2,
+                       "evidence": {"days_since_touch": 100}}
     assert ok(run("followup", "list", "--json")).stdout == stored  # nothing stored as of that day
     now = ok(run("agenda", "--json")).json()
     [item] = [i for i in now["items"] if i["contact"]["name"] == "Ada Lovelace"]

@@ -34,13 +34,8 @@ class WentBadly:
     def keepwarm_warnings(self, ctx: ContactContext):
         last = ctx.recent_touches[:3]
         if len(last) == 3 and all(t.outcome != Outcome.COMPLETED or (t.sentiment or 0) < 0 for t in last):
-            return [
-                Warning(
-                    "went_badly",
-                    f"The last three touches with {ctx.contact.name} went badly.",
-                    evidence={"since": last[-1].when.date().isoformat()},
-                )
-            ]
+            return [Warning("went_badly", f"The last three touches with {ctx.contact.name} went badly.",
+                            evidence={"since": last[-1].when.date().isoformat()})]
         return None
 
 
@@ -64,46 +59,26 @@ def test_three_bad_touches_in_a_row_warn_and_a_good_one_among_them_does_not(keep
     assert evaluation.problems == []
     [warning] = evaluation.warnings[ada]
     assert (warning.key, warning.message, warning.evidence) == (
-        "went_badly",
-        "The last three touches with Ada Lovelace went badly.",
-        {"since": h.days_ago(30).isoformat()},
-    )
+        "went_badly", "The last three touches with Ada Lovelace went badly.",
+        {"since": h.days_ago(30).isoformat()})
     assert _keys(evaluation, grace) == [] and _keys(evaluation, alan) == []
 
 
 def test_the_touches_are_the_logged_values_newest_first_up_to_now(keepwarm_history, keepwarm_session):
     h = keepwarm_history
     ada = h.contact("Ada Lovelace")
-    h.log(
-        ada,
-        h.days_ago(20),
-        channel="email",
-        direction="outbound",
-        purpose="value_article",
-        responded=True,
-        response_hours=5.5,
-        notes="sent the paper",
-    )
+    h.log(ada, h.days_ago(20), channel="email", direction="outbound", purpose="value_article", responded=True,
+          response_hours=5.5, notes="sent the paper")
     h.log(ada, h.days_ago(5), channel="meeting", direction="inbound", outcome="rescheduled")
     h.log(ada, keepwarm_session.today + dt.timedelta(days=3), channel="meal")  # planned: not a past touch
     evaluation = run_engine(keepwarm_session, builtins=False)
     latest, earlier = evaluation.contexts[ada].recent_touches
     assert latest == Touch(
-        when=dt.datetime.combine(h.days_ago(5), dt.time(10), tzinfo=dt.timezone.utc),
-        channel=Channel.MEETING,
-        direction=Direction.INBOUND,
-        purpose=Purpose.CHECK_IN,
-        outcome=Outcome.RESCHEDULED,
-    )
+        when=dt.datetime.combine(h.days_ago(5), dt.time(10), tzinfo=dt.timezone.utc), channel=Channel.MEETING,
+        direction=Direction.INBOUND, purpose=Purpose.CHECK_IN, outcome=Outcome.RESCHEDULED)
     assert not latest.completed and earlier.completed
-    assert (
-        earlier.channel,
-        earlier.purpose,
-        earlier.responded,
-        earlier.response_hours,
-        earlier.notes,
-        earlier.sentiment,
-    ) == (Channel.EMAIL, Purpose.VALUE_ARTICLE, True, 5.5, "sent the paper", None)
+    assert (earlier.channel, earlier.purpose, earlier.responded, earlier.response_hours, earlier.notes,
+            earlier.sentiment) == (Channel.EMAIL, Purpose.VALUE_ARTICLE, True, 5.5, "sent the paper", None)
 
 
 def test_only_the_last_few_touches_are_kept(keepwarm_history, keepwarm_session):

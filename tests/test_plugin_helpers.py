@@ -23,8 +23,7 @@ from keepwarm.testing import run_engine
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "plugins.md"
 RULES = sorted(
-    p
-    for p in (ROOT / "plugins" / "keepwarm_plugins").glob("*.py")
+    p for p in (ROOT / "plugins" / "keepwarm_plugins").glob("*.py")
     if p.name.split("_")[0] in ("cadence", "tips", "warn", "suggest") or p.name.endswith("_common.py")
 )
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
@@ -39,24 +38,15 @@ class Settings(BaseModel):
 
 def _ctx(*, rules=None, do_not_contact=False, warnings=()) -> ContactContext:
     contact = Contact(id=1, name="Ada Lovelace", do_not_contact=do_not_contact)
-    return ContactContext(
-        contact=contact,
-        stats=ContactStats(contact_id=1, recent_days=90, baseline_days=365),
-        today=TODAY,
-        now=NOW,
-        rules=rules if rules is not None else {"mine": Settings()},
-        warnings=tuple(warnings),
-    )
+    return ContactContext(contact=contact, stats=ContactStats(contact_id=1, recent_days=90, baseline_days=365), today=TODAY, now=NOW,
+                          rules=rules if rules is not None else {"mine": Settings()}, warnings=tuple(warnings))
 
 
 def _member(name: str, **fields) -> Member:
-    return Member(
-        contact=Contact(name=name, **fields), stats=ContactStats(contact_id=1, recent_days=90, baseline_days=365)
-    )
+    return Member(contact=Contact(name=name, **fields), stats=ContactStats(contact_id=1, recent_days=90, baseline_days=365))
 
 
 # ------------------------------------------------------------------ behaviour
-
 
 def test_section_is_a_marked_hook_that_declares_the_section():
     hook = section("mine", Settings)
@@ -84,30 +74,21 @@ def test_in_play_leaves_out_former_and_do_not_contact_stakeholders():
 
 
 def test_warnings_for_keeps_the_keys_order_and_the_first_of_each():
-    found = [
-        Warning(key="one_way", message="a"),
-        Warning(key="push_away", message="b"),
-        Warning(key="one_way", message="c"),
-    ]
+    found = [Warning(key="one_way", message="a"), Warning(key="push_away", message="b"),
+             Warning(key="one_way", message="c")]
     ctx = _ctx(warnings=found)
     assert [w.message for w in warnings_for(ctx, ["push_away", "none", "one_way"])] == ["b", "a"]
     assert warnings_for(_ctx(), ["one_way"]) == []
 
 
 def test_joined_says_lists_as_people_do():
-    assert [joined([]), joined(["a"]), joined(["a", "b"]), joined("abc"), joined("abc", "or")] == [
-        "",
-        "a",
-        "a and b",
-        "a, b and c",
-        "a, b or c",
-    ]
+    assert [joined([]), joined(["a"]), joined(["a", "b"]), joined("abc"), joined("abc", "or")] == \
+        ["", "a", "a and b", "a, b and c", "a, b or c"]
 
 
 def test_a_third_party_module_built_with_the_helpers_runs_as_documented(keepwarm_history, keepwarm_session):
-    block = next(
-        b for b in re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S) if "= section(" in b
-    )
+    block = next(b for b in re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+                 if "= section(" in b)
     module = types.ModuleType("quiet_champion")
     exec(compile(block, "docs/plugins.md helpers example", "exec"), module.__dict__)
     ada = keepwarm_history.contact("Ada Lovelace")
@@ -121,7 +102,6 @@ def test_a_third_party_module_built_with_the_helpers_runs_as_documented(keepwarm
 
 
 # ------------------------------------------------------------------ the docs
-
 
 def _signature(name: str, function) -> str:
     sig, parts, star = inspect.signature(function), [], False
@@ -145,7 +125,6 @@ def test_every_helper_is_exported_and_documented_with_its_exact_signature():
 
 
 # ------------------------------------------------------------------ the built-ins use them
-
 
 @pytest.mark.parametrize("path", RULES, ids=lambda p: p.name)
 def test_built_in_rules_keep_no_copy_of_a_public_helper(path):

@@ -29,12 +29,8 @@ class NestedSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     enabled: bool = True
     greeting: str = "hello"
-    flavors: dict[str, Flavor] = Field(
-        default_factory=lambda: {
-            "tea": Flavor(words=["tea"], months=[1, 2]),
-            "coffee": Flavor(words=["coffee", "espresso"], months=[3]),
-        }
-    )
+    flavors: dict[str, Flavor] = Field(default_factory=lambda: {
+        "tea": Flavor(words=["tea"], months=[1, 2]), "coffee": Flavor(words=["coffee", "espresso"], months=[3])})
 
 
 class Nested:
@@ -69,28 +65,20 @@ def test_keepwarm_db_is_the_temporary_database_the_session_writes(keepwarm_home,
 
 def test_overriding_one_key_of_a_nested_table_keeps_the_plugin_defaults_around_it(keepwarm_history, keepwarm_session):
     ada = keepwarm_history.contact("Ada Lovelace")
-    evaluation = run_engine(
-        keepwarm_session,
-        Nested(),
-        names=["nested"],
-        builtins=False,
-        rules="[nested.flavors.coffee]\nmonths = [4, 5]\n\n[nested.flavors.mate]\nwords = ['mate']\nmonths = [6]\n",
-    )
+    evaluation = run_engine(keepwarm_session, Nested(), names=["nested"], builtins=False,
+                            rules="[nested.flavors.coffee]\nmonths = [4, 5]\n\n[nested.flavors.mate]\nwords = ['mate']\n"
+                                  "months = [6]\n")
     assert evaluation.runtime.rule_problems == []
     assert [t.text for t in evaluation.tips(ada)] == [
-        "hello: tea=['tea']/[1, 2], coffee=['coffee', 'espresso']/[4, 5], mate=['mate']/[6]"
-    ]
+        "hello: tea=['tea']/[1, 2], coffee=['coffee', 'espresso']/[4, 5], mate=['mate']/[6]"]
 
 
 def test_rules_as_a_mapping_and_an_invalid_value_names_file_line_and_key(keepwarm_history, keepwarm_session):
     ada = keepwarm_history.contact("Ada Lovelace")
-    good = run_engine(
-        keepwarm_session, Nested(), names=["nested"], builtins=False, rules={"nested": {"greeting": "hi"}}
-    )
+    good = run_engine(keepwarm_session, Nested(), names=["nested"], builtins=False, rules={"nested": {"greeting": "hi"}})
     assert good.tips(ada)[0].text.startswith("hi: ")
-    bad = run_engine(
-        keepwarm_session, Nested(), names=["nested"], builtins=False, rules="[nested.flavors.tea]\nwords = []\n"
-    )
+    bad = run_engine(keepwarm_session, Nested(), names=["nested"], builtins=False,
+                     rules="[nested.flavors.tea]\nwords = []\n")
     [problem] = bad.runtime.rule_problems
     assert (problem.key, problem.line) == ("nested.flavors.tea.words", 2)
     assert problem.file.endswith("rules.toml") and "at least 1 item" in problem.message
@@ -110,9 +98,8 @@ def _fake_installed_package(site: Path) -> None:
     (info / "entry_points.txt").write_text("[keepwarm]\nother = kw_other_plugin\n")
 
 
-def test_run_engine_keeps_other_installed_packages_out_unless_asked(
-    keepwarm_history, keepwarm_session, tmp_path, monkeypatch
-):
+def test_run_engine_keeps_other_installed_packages_out_unless_asked(keepwarm_history, keepwarm_session, tmp_path,
+                                                                     monkeypatch):
     _fake_installed_package(tmp_path / "site")
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     try:
@@ -132,20 +119,13 @@ def test_run_engine_keeps_other_installed_packages_out_unless_asked(
 
 # ------------------------------------------------------- the example package
 
-
 def test_the_example_package_is_complete():
     project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text(encoding="utf-8"))
     [(name, module)] = project["project"]["entry-points"]["keepwarm"].items()
     assert (name, module) == ("sports_banter", "keepwarm_sports_banter")
     source = (EXAMPLE / "src" / module / "__init__.py").read_text(encoding="utf-8")
-    for needle in (
-        "def keepwarm_config_section",
-        "def keepwarm_tips",
-        "def keepwarm_suggestions",
-        "class Settings(BaseModel)",
-        'extra="forbid"',
-        "KEEPWARM_API",
-    ):
+    for needle in ("def keepwarm_config_section", "def keepwarm_tips", "def keepwarm_suggestions",
+                   "class Settings(BaseModel)", 'extra="forbid"', "KEEPWARM_API"):
         assert needle in source, needle
     tests = "".join(p.read_text(encoding="utf-8") for p in (EXAMPLE / "tests").glob("test_*.py"))
     assert "from keepwarm.testing import run_engine" in tests and "keepwarm_history" in tests

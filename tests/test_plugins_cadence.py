@@ -51,12 +51,8 @@ def rules(**overrides: BaseModel) -> dict[str, BaseModel]:
 
 def context(contact: Contact | None = None, st: ContactStats | None = None, rule_set=None, **extra) -> ContactContext:
     return ContactContext(
-        contact=contact or Contact(id=1, name="Ada Lovelace"),
-        stats=st or stats(),
-        today=TODAY,
-        now=NOW,
-        rules=rule_set if rule_set is not None else rules(),
-        **extra,
+        contact=contact or Contact(id=1, name="Ada Lovelace"), stats=st or stats(), today=TODAY, now=NOW,
+        rules=rule_set if rule_set is not None else rules(), **extra,
     )
 
 
@@ -162,18 +158,12 @@ def test_the_interval_is_the_tightest_of_tier_role_and_stage_then_stretched(fiel
 
 def test_a_role_limit_looser_than_the_tier_does_not_loosen_it():
     cfg = cadence_interval.Settings(role_days={"champion": 31})
-    p = only(
-        cadence_interval.keepwarm_cadence(
-            context(ada(tier="a", role="champion"), stats(last_touch=days_ago(1)), rules(cadence=cfg))
-        )
-    )
+    p = only(cadence_interval.keepwarm_cadence(context(ada(tier="a", role="champion"), stats(last_touch=days_ago(1)),
+                                                       rules(cadence=cfg))))
     assert p.interval_days == 30 and "(tier A)" in p.reason
     cfg = cadence_interval.Settings(role_days={"champion": 29})
-    p = only(
-        cadence_interval.keepwarm_cadence(
-            context(ada(tier="a", role="champion"), stats(last_touch=days_ago(1)), rules(cadence=cfg))
-        )
-    )
+    p = only(cadence_interval.keepwarm_cadence(context(ada(tier="a", role="champion"), stats(last_touch=days_ago(1)),
+                                                       rules(cadence=cfg))))
     assert p.interval_days == 29 and "(champion)" in p.reason
 
 
@@ -233,9 +223,8 @@ def test_a_prospect_first_called_yesterday_is_due_a_thank_you_note_today():
 
 def test_a_note_after_the_call_moves_the_prospect_to_touches_every_other_week():
     st = stats(first_touch=days_ago(1, 10), last_touch=days_ago(1, 15), last_written_outbound=days_ago(1, 15))
-    p = only(
-        cadence_prospect.keepwarm_cadence(context(prospect(preferred_channel="call"), st)), "prospect_sequence.touch"
-    )
+    p = only(cadence_prospect.keepwarm_cadence(context(prospect(preferred_channel="call"), st)),
+             "prospect_sequence.touch")
     assert p.due == TODAY + dt.timedelta(days=13)
     assert "every 2 weeks" in p.reason and "with a call as Ada prefers" in p.reason
     assert p.channel == Channel.CALL
@@ -294,12 +283,10 @@ def test_an_occasion_stays_a_little_after_the_day_then_moves_to_next_year():
 
 
 def test_work_anniversaries_and_custom_dates_each_get_their_own_key():
-    contact = ada(
-        dates=[
-            ImportantDate(kind="work_anniversary", month=12, day=1, year=2021),
-            ImportantDate(kind="custom", month=12, day=10, label="company founding day"),
-        ]
-    )
+    contact = ada(dates=[
+        ImportantDate(kind="work_anniversary", month=12, day=1, year=2021),
+        ImportantDate(kind="custom", month=12, day=10, label="company founding day"),
+    ])
     found = {p.rule_key: p for p in cadence_occasions.keepwarm_cadence(context(contact))}
     assert set(found) == {"occasions.work_anniversary.12-01", "occasions.custom.12-10"}
     assert found["occasions.work_anniversary.12-01"].due == dt.date(2026, 11, 29)
@@ -330,20 +317,8 @@ def test_no_dates_and_no_touches_give_no_occasion():
     assert cadence_occasions.keepwarm_cadence(context(ada(), stats())) is None
 
 
-@pytest.mark.parametrize(
-    ("n", "text"),
-    [
-        (1, "1st"),
-        (2, "2nd"),
-        (3, "3rd"),
-        (11, "11th"),
-        (12, "12th"),
-        (13, "13th"),
-        (21, "21st"),
-        (42, "42nd"),
-        (111, "111th"),
-    ],
-)
+@pytest.mark.parametrize(("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (11, "11th"), (12, "12th"),
+                                         (13, "13th"), (21, "21st"), (42, "42nd"), (111, "111th")])
 def test_ordinals(n, text):
     assert cadence_occasions._ordinal(n) == text
 
@@ -352,10 +327,8 @@ def test_ordinals(n, text):
 
 
 def test_an_at_risk_contact_gets_a_weekly_urgent_rhythm():
-    p = only(
-        cadence_recovery.keepwarm_cadence(context(ada(stage="at_risk"), stats(last_touch=days_ago(10)))),
-        "recovery_cadence",
-    )
+    p = only(cadence_recovery.keepwarm_cadence(context(ada(stage="at_risk"), stats(last_touch=days_ago(10)))),
+             "recovery_cadence")
     assert p.due == TODAY - dt.timedelta(days=3)
     assert p.priority == 1 and p.interval_days == 7
     assert "weekly" in p.reason and "marked at risk" in p.reason and "last touch on 12 November 2026" in p.reason
@@ -397,21 +370,10 @@ def test_a_healthy_contact_needs_no_recovery():
 # ---------------------------------------------------------- cadence_promises
 
 
-def promise(
-    id_: int = 7,
-    text: str = "send the pricing sheet",
-    due: str | None = "2026-11-24",
-    created: str = "2026-11-10",
-    **fields,
-) -> Commitment:
-    return Commitment(
-        id=id_,
-        contact_id=1,
-        text=text,
-        due=dt.date.fromisoformat(due) if due else None,
-        created_at=at(created),
-        **fields,
-    )
+def promise(id_: int = 7, text: str = "send the pricing sheet", due: str | None = "2026-11-24",
+            created: str = "2026-11-10", **fields) -> Commitment:
+    return Commitment(id=id_, contact_id=1, text=text, due=dt.date.fromisoformat(due) if due else None,
+                      created_at=at(created), **fields)
 
 
 def test_a_promise_due_on_tuesday_becomes_a_follow_up_the_day_before():
@@ -434,9 +396,8 @@ def test_a_promise_recorded_late_is_due_the_day_it_was_made():
     cfg = rules(promise_due=cadence_promises.Settings(lead_days=3))
     assert only(cadence_promises.keepwarm_cadence(context(commitments=(late,), rule_set=cfg))).due == TODAY
     early = promise(due="2026-11-30", created="2026-11-01")
-    assert only(cadence_promises.keepwarm_cadence(context(commitments=(early,), rule_set=cfg))).due == dt.date(
-        2026, 11, 27
-    )
+    assert only(cadence_promises.keepwarm_cadence(context(commitments=(early,), rule_set=cfg))).due == \
+        dt.date(2026, 11, 27)
 
 
 def test_only_my_open_dated_promises_count():
@@ -454,3 +415,4 @@ def test_a_long_promise_is_quoted_short():
     p = only(cadence_promises.keepwarm_cadence(context(commitments=(promise(text=text),))))
     quoted = p.reason.split('"')[1]
     assert len(quoted) == 80 and quoted.endswith("…") and quoted.startswith("prepare a very detailed")
+

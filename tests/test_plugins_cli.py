@@ -32,19 +32,11 @@ TIP = """
 def test_list_json_names_every_built_in_with_source_section_and_hooks(run):
     listed = {p["name"]: p for p in run("plugins", "list", "--json").json()}
     assert listed["warn_replies"] == {
-        "name": "warn_replies",
-        "source": "built-in",
-        "origin": "keepwarm_plugins.warn_replies",
-        "version": keepwarm.__version__,
-        "hooks": ["keepwarm_warnings"],
-        "section": "reply_slowdown",
-        "error": None,
-        "disabled": None,
-        "active": True,
+        "name": "warn_replies", "source": "built-in", "origin": "keepwarm_plugins.warn_replies",
+        "version": keepwarm.__version__, "hooks": ["keepwarm_warnings"], "section": "reply_slowdown",
+        "error": None, "disabled": None, "active": True,
     }
-    assert (
-        len([p for p in listed.values() if p["source"] == "built-in"]) == 40
-    )  # 32 rule plugins, 6 source kinds, 2 address books
+    assert len([p for p in listed.values() if p["source"] == "built-in"]) == 40  # 32 rule plugins, 6 source kinds, 2 address books
 
 
 def test_hook_filters_to_the_plugins_implementing_it(run):
@@ -117,9 +109,8 @@ def test_a_plugin_needing_an_incompatible_api_is_refused_naming_both_versions(ap
     evaluation = run_engine(keepwarm_session, _api_plugin(api), names=["versioned"], builtins=False)
     info = evaluation.runtime.host.infos["versioned"]
     wanted = " or ".join(api) if isinstance(api, list) else api
-    assert info.error == (
-        f"RuntimeError: needs keepwarm plugin API {wanted}, but this keepwarm provides {PLUGIN_API_VERSION}"
-    )
+    assert info.error == (f"RuntimeError: needs keepwarm plugin API {wanted}, "
+                          f"but this keepwarm provides {PLUGIN_API_VERSION}")
     assert [str(p) for p in evaluation.problems] == [f"plugin versioned: load: {info.error}"]
     assert evaluation.tips(ada) == []
 
@@ -135,7 +126,7 @@ def test_a_compatible_plugin_loads(api, keepwarm_history, keepwarm_session):
 def test_a_malformed_api_declaration_says_what_was_expected(keepwarm_session):
     evaluation = run_engine(keepwarm_session, _api_plugin("one"), names=["versioned"], builtins=False)
     assert evaluation.runtime.host.infos["versioned"].error == (
-        'RuntimeError: KEEPWARM_API = \'one\': expected a version such as "1" or "1.0" '
+        "RuntimeError: KEEPWARM_API = 'one': expected a version such as \"1\" or \"1.0\" "
         f"(this keepwarm provides plugin API {PLUGIN_API_VERSION})"
     )
 
@@ -145,12 +136,9 @@ def test_an_incompatible_file_plugin_is_shown_by_the_cli_and_the_rest_still_work
     assert run("contact", "add", "Ada Lovelace").exit_code == 0
     listed = {p["name"]: p for p in run("plugins", "list", "--json").json()}
     assert listed["future"]["error"] == (
-        f"RuntimeError: needs keepwarm plugin API 2, but this keepwarm provides {PLUGIN_API_VERSION}"
-    )
+        f"RuntimeError: needs keepwarm plugin API 2, but this keepwarm provides {PLUGIN_API_VERSION}")
     agenda = run("agenda", "--json")
     assert agenda.exit_code == 0
-    assert (
-        f"keepwarm: warning: plugin future: load: RuntimeError: needs keepwarm plugin API 2, "
-        f"but this keepwarm provides {PLUGIN_API_VERSION}"
-    ) in agenda.stderr.splitlines()
+    assert (f"keepwarm: warning: plugin future: load: RuntimeError: needs keepwarm plugin API 2, "
+            f"but this keepwarm provides {PLUGIN_API_VERSION}") in agenda.stderr.splitlines()
     assert agenda.json()["items"], "the built-in rules still produce the agenda"

@@ -46,32 +46,13 @@ NOW = dt.datetime(2026, 11, 22, 9, tzinfo=UTC)
 PACK = Path(__file__).resolve().parents[1] / "rules" / "suggestions.toml"
 
 MODULES = [
-    suggest_useful_content,
-    suggest_introduction,
-    suggest_review,
-    suggest_small_favor,
-    suggest_no_reply_note,
-    suggest_celebrate,
-    suggest_entertain,
-    suggest_reflect_back,
-    suggest_recovery_plan,
-    suggest_referral,
-    suggest_meet_stakeholders,
-    suggest_keep_promise,
+    suggest_useful_content, suggest_introduction, suggest_review, suggest_small_favor, suggest_no_reply_note,
+    suggest_celebrate, suggest_entertain, suggest_reflect_back, suggest_recovery_plan, suggest_referral,
+    suggest_meet_stakeholders, suggest_keep_promise,
 ]
 SECTIONS = [
-    "useful_content",
-    "introduction",
-    "offer_review",
-    "small_favor",
-    "no_reply_note",
-    "celebrate",
-    "entertain",
-    "reflect_back",
-    "recovery_plan",
-    "referral",
-    "meet_stakeholders",
-    "keep_promise",
+    "useful_content", "introduction", "offer_review", "small_favor", "no_reply_note", "celebrate", "entertain",
+    "reflect_back", "recovery_plan", "referral", "meet_stakeholders", "keep_promise",
 ]
 
 
@@ -102,14 +83,14 @@ def assessment(on: dt.date = TODAY, **ratings) -> Assessment:
 
 def account(contact: Contact, *others: Contact, industry: str = "") -> AccountContext:
     members = tuple(Member(c, stats(c.id)) for c in (contact, *others))
-    return AccountContext(
-        account=Account(id=1, name="Acme", industry=industry), members=members, today=TODAY, now=NOW, rules={}
-    )
+    return AccountContext(account=Account(id=1, name="Acme", industry=industry), members=members,
+                          today=TODAY, now=NOW, rules={})
 
 
 def network(*contacts: Contact, touched: dict[int, dt.datetime] | None = None) -> Network:
     touched = touched or {}
-    return Network(contacts=tuple(contacts), stats={c.id: stats(c.id, last_touch=touched.get(c.id)) for c in contacts})
+    return Network(contacts=tuple(contacts),
+                   stats={c.id: stats(c.id, last_touch=touched.get(c.id)) for c in contacts})
 
 
 def promise(text: str, due: dt.date | None, by: str = "me", pid: int = 1) -> Commitment:
@@ -119,9 +100,8 @@ def promise(text: str, due: dt.date | None, by: str = "me", pid: int = 1) -> Com
 def make(rule, contact: Contact | None = None, *, settings: dict | None = None, **fields) -> ContactContext:
     contact = contact or person()
     fields.setdefault("stats", stats(contact.id))
-    return ContactContext(
-        contact=contact, today=TODAY, now=NOW, rules={rule.SECTION: rule.Settings(**(settings or {}))}, **fields
-    )
+    return ContactContext(contact=contact, today=TODAY, now=NOW,
+                          rules={rule.SECTION: rule.Settings(**(settings or {}))}, **fields)
 
 
 def suggest(ctx_or_rule, ctx: ContactContext | None = None) -> list[Suggestion]:
@@ -158,16 +138,16 @@ def _positive(rule) -> ContactContext:
         suggest_useful_content: lambda: make(rule, ada),
         suggest_introduction: lambda: make(rule, ada, network=network(ada, GRACE)),
         suggest_review: lambda: make(rule, person(style="analytical")),
-        suggest_small_favor: lambda: make(
-            rule, warnings=(warning("one_way"),), stats=stats(touches_total=5, outbound_total=5)
-        ),
+        suggest_small_favor: lambda: make(rule, warnings=(warning("one_way"),),
+                                          stats=stats(touches_total=5, outbound_total=5)),
         suggest_no_reply_note: lambda: make(rule, ada, warnings=(warning("reply_slowdown"),)),
         suggest_celebrate: lambda: make(rule, person(dates=[ImportantDate(kind="birthday", month=12, day=1)])),
         suggest_entertain: lambda: make(rule, stats=stats(latest_assessment=assessment(trust=4))),
         suggest_reflect_back: lambda: make(rule, stats=stats(last_meeting=days_ago(1))),
         suggest_recovery_plan: lambda: make(rule, warnings=(warning("sentiment_shift"),)),
         suggest_referral: lambda: make(rule, stats=stats(latest_assessment=assessment(trust=5, advocacy=5))),
-        suggest_meet_stakeholders: lambda: make(rule, person(account="Acme"), account=account(person(account="Acme"))),
+        suggest_meet_stakeholders: lambda: make(rule, person(account="Acme"),
+                                                account=account(person(account="Acme"))),
         suggest_keep_promise: lambda: make(rule, commitments=(promise("send the deck", TODAY),)),
     }[rule]()
 
@@ -205,9 +185,7 @@ def test_without_any_data_no_rule_suggests_anything_or_fails(rule):
 
 
 @pytest.mark.parametrize("rule", MODULES, ids=SECTIONS)
-def test_each_plugin_declares_its_section_with_a_strict_documented_model(
-    rule,
-):
+def test_each_plugin_declares_its_section_with_a_strict_documented_model(rule, ):
     section = rule.keepwarm_config_section()
     assert section.name == rule.SECTION
     assert section.model is rule.Settings
@@ -269,14 +247,8 @@ def test_useful_content_falls_back_on_the_account_industry():
     ada = person(account="Acme")
     found = one(make(suggest_useful_content, ada, account=account(ada, industry="cold-chain logistics")))
     assert "cold-chain logistics" in found.text and "works in" in found.why
-    none(
-        make(
-            suggest_useful_content,
-            ada,
-            account=account(ada, industry="cold-chain logistics"),
-            settings={"use_industry": False},
-        )
-    )
+    none(make(suggest_useful_content, ada, account=account(ada, industry="cold-chain logistics"),
+              settings={"use_industry": False}))
 
 
 # -------------------------------------------------------------- introduction
@@ -291,21 +263,15 @@ def test_introduction_names_both_people_and_the_topic():
 
 def test_introduction_prefers_the_expert_you_are_closer_to():
     linus = person("Linus Sail", 3, tags=["Expert: Sailing"])
-    found = one(
-        make(
-            suggest_introduction,
-            ADA_SAILS,
-            network=network(ADA_SAILS, GRACE, linus, touched={2: days_ago(200), 3: days_ago(5)}),
-        )
-    )
+    found = one(make(suggest_introduction, ADA_SAILS, network=network(
+        ADA_SAILS, GRACE, linus, touched={2: days_ago(200), 3: days_ago(5)})))
     assert "Linus Sail" in found.text and "5 days ago" in found.why
 
 
 def test_an_expert_tag_beats_a_warmer_title_match():
     coach = person("Carl Coach", 3, title="Sailing coach")
-    found = one(
-        make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, GRACE, coach, touched={3: days_ago(1)}))
-    )
+    found = one(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, GRACE, coach,
+                                                                       touched={3: days_ago(1)})))
     assert "Grace Hopper" in found.text
 
 
@@ -313,26 +279,24 @@ def test_introduction_by_title_ranks_lower_and_can_be_switched_off():
     coach = person("Carl Coach", 3, title="Sailing coach")
     found = one(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, coach)))
     assert "works as Sailing coach" in found.why and found.score == 0.45
-    none(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, coach), settings={"match_titles": False}))
+    none(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, coach),
+              settings={"match_titles": False}))
 
 
 def test_introduction_by_shared_interest_is_the_weakest():
     bob = person("Bob Boat", 3, interests=["Sailing"])
     found = one(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, bob)))
     assert found.score == 0.35 and "shares the interest" in found.why
-    none(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, bob), settings={"match_interests": False}))
+    none(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, bob),
+              settings={"match_interests": False}))
 
 
 def test_introduction_skips_colleagues_unless_told_and_people_not_to_contact():
     ada = person(interests=["sailing"], account="Acme")
     colleague = person("Grace Hopper", 2, tags=["expert:sailing"], account="Acme")
     none(make(suggest_introduction, ada, network=network(ada, colleague)))
-    assert (
-        "Grace Hopper"
-        in one(
-            make(suggest_introduction, ada, network=network(ada, colleague), settings={"exclude_same_account": False})
-        ).text
-    )
+    assert "Grace Hopper" in one(make(suggest_introduction, ada, network=network(ada, colleague),
+                                      settings={"exclude_same_account": False})).text
     quiet = person("Grace Hopper", 2, tags=["expert:sailing"], do_not_contact=True)
     none(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, quiet)))
 
@@ -340,9 +304,8 @@ def test_introduction_skips_colleagues_unless_told_and_people_not_to_contact():
 def test_introduction_reads_a_custom_prefix():
     knows = person("Grace Hopper", 2, tags=["knows:sailing"])
     none(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, knows)))
-    found = one(
-        make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, knows), settings={"expert_prefix": "knows:"})
-    )
+    found = one(make(suggest_introduction, ADA_SAILS, network=network(ADA_SAILS, knows),
+                     settings={"expert_prefix": "knows:"}))
     assert "knows:sailing" in found.why
 
 
@@ -378,13 +341,8 @@ def test_offer_review_is_not_repeated_too_often():
 
 
 def test_small_favor_answers_the_one_way_warning_with_its_evidence():
-    found = one(
-        make(
-            suggest_small_favor,
-            warnings=(warning("one_way"),),
-            stats=stats(touches_total=5, outbound_total=5, inbound_total=0),
-        )
-    )
+    found = one(make(suggest_small_favor, warnings=(warning("one_way"),),
+                     stats=stats(touches_total=5, outbound_total=5, inbound_total=0)))
     assert found.score == 0.7
     assert "one way" in found.why and "5 touches came from you and 0 from Ada" in found.why
     assert "never asked" in found.why and "favor" in found.text
@@ -394,15 +352,16 @@ def test_small_favor_without_a_warning_waits_for_enough_touches():
     none(make(suggest_small_favor, stats=stats(touches_total=4, outbound_total=4)))
     found = one(make(suggest_small_favor, stats=stats(touches_total=5, outbound_total=3, inbound_total=2)))
     assert found.score == 0.45 and "5 times" in found.why
-    none(make(suggest_small_favor, stats=stats(touches_total=9, favors_asked_total=1, last_favor_asked=days_ago(200))))
+    none(make(suggest_small_favor, stats=stats(touches_total=9, favors_asked_total=1,
+                                               last_favor_asked=days_ago(200))))
 
 
 def test_small_favor_leaves_a_recent_request_alone():
     base = {"touches_total": 8, "outbound_total": 8, "favors_asked_total": 1}
-    none(make(suggest_small_favor, warnings=(warning("one_way"),), stats=stats(last_favor_asked=days_ago(89), **base)))
-    found = one(
-        make(suggest_small_favor, warnings=(warning("one_way"),), stats=stats(last_favor_asked=days_ago(90), **base))
-    )
+    none(make(suggest_small_favor, warnings=(warning("one_way"),),
+              stats=stats(last_favor_asked=days_ago(89), **base)))
+    found = one(make(suggest_small_favor, warnings=(warning("one_way"),),
+                     stats=stats(last_favor_asked=days_ago(90), **base)))
     assert (TODAY - dt.timedelta(days=90)).isoformat() in found.why
 
 
@@ -454,12 +413,8 @@ def test_celebrate_on_the_day_and_at_the_edge_of_the_window():
 
 
 def test_celebrate_counts_work_anniversary_years_and_reads_labels():
-    ada = person(
-        dates=[
-            ImportantDate(kind="work_anniversary", month=12, day=5, year=2016),
-            ImportantDate(kind="custom", month=11, day=30, label="product launch"),
-        ]
-    )
+    ada = person(dates=[ImportantDate(kind="work_anniversary", month=12, day=5, year=2016),
+                        ImportantDate(kind="custom", month=11, day=30, label="product launch")])
     found = suggest(make(suggest_celebrate, ada))
     texts = " | ".join(s.text for s in found)
     assert "10-year work anniversary" in texts and "product launch" in texts
@@ -477,7 +432,8 @@ def test_celebrate_stays_quiet_once_the_occasion_was_celebrated():
 
 
 def test_entertain_says_to_leave_business_aside_and_why():
-    found = one(make(suggest_entertain, person(interests=["golf"]), stats=stats(latest_assessment=assessment(trust=3))))
+    found = one(make(suggest_entertain, person(interests=["golf"]),
+                     stats=stats(latest_assessment=assessment(trust=3))))
     assert "leave business aside" in found.text and "golf" in found.text
     assert "3/5" in found.why and "never spent time" in found.why and found.channel == "meal"
 
@@ -528,13 +484,8 @@ def test_recovery_plan_lists_the_six_steps_and_its_trigger():
 
 
 def test_recovery_plan_ranks_higher_with_more_reasons():
-    found = one(
-        make(
-            suggest_recovery_plan,
-            person(stage="at_risk"),
-            warnings=(warning("overdue_promises"), warning("sentiment_shift"), warning("one_way")),
-        )
-    )
+    found = one(make(suggest_recovery_plan, person(stage="at_risk"),
+                     warnings=(warning("overdue_promises"), warning("sentiment_shift"), warning("one_way"))))
     assert found.score == 0.9
     assert "overdue" in found.why and "negative mood" in found.why and "marked at risk" in found.why
     assert "one-way" not in found.why
@@ -550,9 +501,8 @@ def test_recovery_plan_for_at_risk_can_be_switched_off_and_ignores_other_warning
 
 
 def test_referral_when_trust_and_advocacy_are_high():
-    found = one(
-        make(suggest_referral, person(account="Acme"), stats=stats(latest_assessment=assessment(trust=5, advocacy=5)))
-    )
+    found = one(make(suggest_referral, person(account="Acme"),
+                     stats=stats(latest_assessment=assessment(trust=5, advocacy=5))))
     assert "referral" in found.text and "Acme" in found.text
     assert "trust 5/5" in found.why and "advocacy 5/5" in found.why and found.score == 0.5
 
@@ -573,18 +523,10 @@ def test_referral_not_while_cooling_but_a_one_way_warning_is_no_obstacle():
 def test_referral_ignores_stale_assessments_and_recent_requests():
     old = TODAY - dt.timedelta(days=366)
     none(make(suggest_referral, stats=stats(latest_assessment=assessment(on=old, trust=5, advocacy=5))))
-    one(
-        make(
-            suggest_referral,
-            stats=stats(latest_assessment=assessment(on=old + dt.timedelta(days=1), trust=5, advocacy=5)),
-        )
-    )
-    none(
-        make(
-            suggest_referral,
-            stats=stats(latest_assessment=assessment(trust=5, advocacy=5), last_favor_asked=days_ago(10)),
-        )
-    )
+    one(make(suggest_referral, stats=stats(latest_assessment=assessment(on=old + dt.timedelta(days=1),
+                                                                         trust=5, advocacy=5))))
+    none(make(suggest_referral, stats=stats(latest_assessment=assessment(trust=5, advocacy=5),
+                                            last_favor_asked=days_ago(10))))
 
 
 # ---------------------------------------------------------- meet_stakeholders
@@ -601,15 +543,8 @@ def test_meet_stakeholders_names_the_missing_roles():
 
 def test_meet_stakeholders_answers_single_threading_at_a_higher_rank():
     ada = person(account="Acme", role="champion")
-    found = one(
-        make(
-            suggest_meet_stakeholders,
-            ada,
-            account=account(ada),
-            warnings=(warning("single_threaded"),),
-            settings={"key_roles": ["champion"]},
-        )
-    )
+    found = one(make(suggest_meet_stakeholders, ada, account=account(ada),
+                     warnings=(warning("single_threaded"),), settings={"key_roles": ["champion"]}))
     assert found.score == 0.65 and "hangs on one person" in found.why and "Acme" in found.why
 
 
@@ -623,37 +558,26 @@ def test_meet_stakeholders_quiet_when_roles_are_covered_or_there_is_no_account()
 
 
 def test_keep_promise_overdue_ranks_highest_and_quotes_the_promise():
-    found = one(
-        make(suggest_keep_promise, commitments=(promise("send the benchmark report", TODAY - dt.timedelta(days=7)),))
-    )
+    found = one(make(suggest_keep_promise, commitments=(promise("send the benchmark report",
+                                                                TODAY - dt.timedelta(days=7)),)))
     assert '"send the benchmark report"' in found.text and "7 days ago" in found.text
     assert "2026-11-15" in found.why and found.score == 0.95
 
 
 def test_keep_promise_due_soon_ranks_by_closeness_within_the_window():
     def score(days: int) -> list[float]:
-        return [
-            s.score
-            for s in suggest(
-                make(suggest_keep_promise, commitments=(promise("call back", TODAY + dt.timedelta(days=days)),))
-            )
-        ]
-
+        return [s.score for s in suggest(make(suggest_keep_promise,
+                                              commitments=(promise("call back", TODAY + dt.timedelta(days=days)),)))]
     assert score(0) == [0.75] and score(7) == [0.55] and score(8) == []
 
 
 def test_keep_promise_only_mine_with_a_due_date_overdue_first():
-    found = suggest(
-        make(
-            suggest_keep_promise,
-            commitments=(
-                promise("theirs", TODAY, by="them", pid=1),
-                promise("someday", None, pid=2),
-                promise("tomorrow's", TODAY + dt.timedelta(days=1), pid=3),
-                promise("late one", TODAY - dt.timedelta(days=1), pid=4),
-            ),
-        )
-    )
+    found = suggest(make(suggest_keep_promise, commitments=(
+        promise("theirs", TODAY, by="them", pid=1),
+        promise("someday", None, pid=2),
+        promise("tomorrow's", TODAY + dt.timedelta(days=1), pid=3),
+        promise("late one", TODAY - dt.timedelta(days=1), pid=4),
+    )))
     assert [s.text.split('"')[1] for s in found] == ["late one", "tomorrow's"]
 
 
@@ -666,12 +590,8 @@ def test_introduction_title_match_takes_whole_words_including_symbols():
 
 
 def test_small_favor_cites_the_recent_window_when_the_warning_counts_only_that():
-    recent = Warning(
-        key="one_way",
-        message="never reaches out lately",
-        evidence={"outbound": 6, "inbound": 0, "span": "recent", "recent_days": 90},
-    )
-    found = one(
-        make(suggest_small_favor, warnings=(recent,), stats=stats(touches_total=20, outbound_total=14, inbound_total=6))
-    )
+    recent = Warning(key="one_way", message="never reaches out lately", evidence={
+        "outbound": 6, "inbound": 0, "span": "recent", "recent_days": 90})
+    found = one(make(suggest_small_favor, warnings=(recent,),
+                     stats=stats(touches_total=20, outbound_total=14, inbound_total=6)))
     assert "in the last 90 days 6 touches came from you and 0 from Ada" in found.why

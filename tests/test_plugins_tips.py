@@ -38,24 +38,15 @@ def context(contact: Contact | None = None, rule_set=None, stats: ContactStats |
     return ContactContext(
         contact=contact or ada(),
         stats=stats or ContactStats(contact_id=1, recent_days=90, baseline_days=365),
-        today=TODAY,
-        now=NOW,
+        today=TODAY, now=NOW,
         rules=rule_set if rule_set is not None else {m.SECTION: m.Settings() for m in MODULES},
         **extra,
     )
 
 
 def followup(rule_key: str = "cadence", channel: str | None = None, in_days: int = 0, **fields) -> FollowUp:
-    return FollowUp(
-        id=1,
-        contact_id=1,
-        due=TODAY + dt.timedelta(days=in_days),
-        reason="planned",
-        rule_key=rule_key,
-        source="x",
-        channel=channel,
-        **fields,
-    )
+    return FollowUp(id=1, contact_id=1, due=TODAY + dt.timedelta(days=in_days), reason="planned", rule_key=rule_key,
+                    source="x", channel=channel, **fields)
 
 
 def texts(result) -> list[str]:
@@ -175,9 +166,8 @@ def test_channel_and_time_together():
 
 def test_channel_or_time_alone():
     assert texts(tips_channel.keepwarm_tips(context(ada(preferred_channel="call")))) == ["Ada prefers a phone call."]
-    assert texts(tips_channel.keepwarm_tips(context(ada(best_time="after 4 pm")))) == [
-        "Ada is best reached after 4 pm."
-    ]
+    assert texts(tips_channel.keepwarm_tips(context(ada(best_time="after 4 pm")))) == \
+        ["Ada is best reached after 4 pm."]
 
 
 def test_do_not_contact_wins_over_preferences():
@@ -194,9 +184,8 @@ def test_no_preference_nudges_to_record_one_unless_switched_off():
 
 def test_channel_texts_are_rewritable():
     cfg = tips_channel.Settings(prefers="Use {channel} with {name}", best_time="ideally {time}!")
-    found = texts(
-        tips_channel.keepwarm_tips(context(ada(preferred_channel="text", best_time="Fridays"), {"channel_tips": cfg}))
-    )
+    found = texts(tips_channel.keepwarm_tips(context(ada(preferred_channel="text", best_time="Fridays"),
+                                                     {"channel_tips": cfg})))
     assert found == ["Use text messages with Ada; ideally Fridays!"]
 
 
@@ -244,15 +233,10 @@ def test_both_etiquette_tips_together_and_configurable_rules():
     assert len(found) == 2 and "business at the door" in found[0] and "check-in about Ada" in found[1]
     cfg = tips_etiquette.Settings(check_in_rules=["occasions"], entertaining_channels=["gift"])
     only_occasions = {"etiquette_tips": cfg}
-    assert (
-        tips_etiquette.keepwarm_tips(context(rule_set=only_occasions, followups=(followup("cadence", channel="meal"),)))
-        is None
-    )
-    found = texts(
-        tips_etiquette.keepwarm_tips(
-            context(rule_set=only_occasions, followups=(followup("occasions.birthday.11-29", "gift"),))
-        )
-    )
+    assert tips_etiquette.keepwarm_tips(context(rule_set=only_occasions,
+                                                followups=(followup("cadence", channel="meal"),))) is None
+    found = texts(tips_etiquette.keepwarm_tips(context(rule_set=only_occasions,
+                                                       followups=(followup("occasions.birthday.11-29", "gift"),))))
     assert len(found) == 2
 
 

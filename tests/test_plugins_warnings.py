@@ -39,29 +39,14 @@ NOW = dt.datetime(2026, 11, 22, 9, tzinfo=UTC)
 PACK = Path(__file__).resolve().parents[1] / "rules" / "warnings.toml"
 
 CONTACT_RULES = [
-    warn_frequency_drop,
-    warn_replies,
-    warn_access,
-    warn_sentiment,
-    warn_market_signals,
-    warn_push_away,
-    warn_my_promises,
-    warn_one_way,
+    warn_frequency_drop, warn_replies, warn_access, warn_sentiment, warn_market_signals, warn_push_away,
+    warn_my_promises, warn_one_way,
 ]
 ACCOUNT_RULES = [warn_stakeholder_change, warn_single_threaded, warn_untouched_stakeholder]
 MODULES = CONTACT_RULES + ACCOUNT_RULES
 SECTIONS = [
-    "frequency_drop",
-    "reply_slowdown",
-    "access_restriction",
-    "sentiment_shift",
-    "market_signals",
-    "push_away",
-    "overdue_promises",
-    "one_way",
-    "stakeholder_change",
-    "single_threaded",
-    "untouched_stakeholder",
+    "frequency_drop", "reply_slowdown", "access_restriction", "sentiment_shift", "market_signals", "push_away",
+    "overdue_promises", "one_way", "stakeholder_change", "single_threaded", "untouched_stakeholder",
 ]
 
 
@@ -83,9 +68,8 @@ def person(name: str = "Ada Lovelace", contact_id: int = 1, **fields) -> Contact
 def make(rule, contact: Contact | None = None, *, settings: dict | None = None, **fields) -> ContactContext:
     contact = contact or person()
     fields.setdefault("stats", stats(contact.id))
-    return ContactContext(
-        contact=contact, today=TODAY, now=NOW, rules={rule.SECTION: rule.Settings(**(settings or {}))}, **fields
-    )
+    return ContactContext(contact=contact, today=TODAY, now=NOW,
+                          rules={rule.SECTION: rule.Settings(**(settings or {}))}, **fields)
 
 
 def warn(rule, ctx) -> list[Warning]:
@@ -100,18 +84,9 @@ def one(rule, ctx) -> Warning:
     return found[0]
 
 
-def member(
-    name: str,
-    contact_id: int,
-    *,
-    role: str | None = None,
-    stage: str = "active",
-    added: int = 400,
-    touched: int | None = None,
-    recent: int | None = None,
-    total: int | None = None,
-    **fields,
-) -> Member:
+def member(name: str, contact_id: int, *, role: str | None = None, stage: str = "active",
+           added: int = 400, touched: int | None = None, recent: int | None = None, total: int | None = None,
+           **fields) -> Member:
     """A stakeholder added `added` days ago, last touched `touched` days ago (never when None)."""
     last = days_ago(touched) if touched is not None else None
     if recent is None:
@@ -119,20 +94,13 @@ def member(
     if total is None:
         total = 1 if touched is not None else 0
     contact = Contact(id=contact_id, name=name, role=role, stage=stage, account="Acme", **fields)
-    return Member(
-        contact,
-        stats(contact_id, first_seen=days_ago(added), last_touch=last, touches_recent=recent, touches_total=total),
-    )
+    return Member(contact, stats(contact_id, first_seen=days_ago(added), last_touch=last, touches_recent=recent,
+                                 touches_total=total))
 
 
 def account(rule, *members: Member, settings: dict | None = None) -> AccountContext:
-    return AccountContext(
-        account=Account(id=7, name="Acme"),
-        members=tuple(members),
-        today=TODAY,
-        now=NOW,
-        rules={rule.SECTION: rule.Settings(**(settings or {}))},
-    )
+    return AccountContext(account=Account(id=7, name="Acme"), members=tuple(members), today=TODAY, now=NOW,
+                          rules={rule.SECTION: rule.Settings(**(settings or {}))})
 
 
 def promise(text: str, due: dt.date | None, by: str = "me", pid: int = 1, status: str = "open") -> Commitment:
@@ -141,50 +109,29 @@ def promise(text: str, due: dt.date | None, by: str = "me", pid: int = 1, status
 
 #: One firing context per rule, for the shared checks.
 POSITIVE = {
-    "frequency_drop": lambda s: make(
-        warn_frequency_drop, settings=s, stats=stats(touches_recent=1, touches_baseline=24)
-    ),
-    "reply_slowdown": lambda s: make(
-        warn_replies, settings=s, stats=stats(asked_recent=4, replied_recent=1, asked_baseline=6, replied_baseline=5)
-    ),
+    "frequency_drop": lambda s: make(warn_frequency_drop, settings=s,
+                                     stats=stats(touches_recent=1, touches_baseline=24)),
+    "reply_slowdown": lambda s: make(warn_replies, settings=s, stats=stats(
+        asked_recent=4, replied_recent=1, asked_baseline=6, replied_baseline=5)),
     "access_restriction": lambda s: make(warn_access, settings=s, stats=stats(access_problems_recent=3)),
-    "sentiment_shift": lambda s: make(
-        warn_sentiment,
-        settings=s,
-        stats=stats(sentiment_recent=0.333, sentiment_baseline=1.5, sentiment_count_recent=3),
-    ),
-    "market_signals": lambda s: make(
-        warn_market_signals,
-        settings=s,
-        stats=stats(note_signals={"competitor": 1}, note_signal_last={"competitor": days_ago(12)}),
-    ),
-    "push_away": lambda s: make(
-        warn_push_away,
-        settings=s,
-        stats=stats(note_signals={"push_away": 1}, note_signal_last={"push_away": days_ago(5)}),
-    ),
-    "overdue_promises": lambda s: make(
-        warn_my_promises,
-        settings=s,
-        stats=stats(overdue_promises_mine=1, oldest_overdue_promise=dt.date(2026, 11, 1)),
-        commitments=(promise("send the benchmark report", dt.date(2026, 11, 1)),),
-    ),
+    "sentiment_shift": lambda s: make(warn_sentiment, settings=s, stats=stats(
+        sentiment_recent=0.333, sentiment_baseline=1.5, sentiment_count_recent=3)),
+    "market_signals": lambda s: make(warn_market_signals, settings=s, stats=stats(
+        note_signals={"competitor": 1}, note_signal_last={"competitor": days_ago(12)})),
+    "push_away": lambda s: make(warn_push_away, settings=s, stats=stats(
+        note_signals={"push_away": 1}, note_signal_last={"push_away": days_ago(5)})),
+    "overdue_promises": lambda s: make(warn_my_promises, settings=s, stats=stats(
+        overdue_promises_mine=1, oldest_overdue_promise=dt.date(2026, 11, 1)),
+        commitments=(promise("send the benchmark report", dt.date(2026, 11, 1)),)),
     "one_way": lambda s: make(warn_one_way, settings=s, stats=stats(outbound_total=5, outbound_recent=5)),
     "stakeholder_change": lambda s: account(
-        warn_stakeholder_change,
-        member("Cleo Champion", 1, role="champion", stage="former", touched=200),
-        member("Nina New", 2, role="technical_evaluator", added=10),
-        settings=s,
-    ),
+        warn_stakeholder_change, member("Cleo Champion", 1, role="champion", stage="former", touched=200),
+        member("Nina New", 2, role="technical_evaluator", added=10), settings=s),
     "single_threaded": lambda s: account(
-        warn_single_threaded,
-        member("Ada Lovelace", 1, role="champion", touched=20),
-        member("Bob Budget", 2, role="financial_approver", touched=300),
-        settings=s,
-    ),
+        warn_single_threaded, member("Ada Lovelace", 1, role="champion", touched=20),
+        member("Bob Budget", 2, role="financial_approver", touched=300), settings=s),
     "untouched_stakeholder": lambda s: account(
-        warn_untouched_stakeholder, member("Carl Cash", 3, role="financial_approver", touched=113), settings=s
-    ),
+        warn_untouched_stakeholder, member("Carl Cash", 3, role="financial_approver", touched=113), settings=s),
 }
 
 
@@ -219,10 +166,8 @@ def test_a_contact_without_any_history_gets_no_warning(rule):
 @pytest.mark.parametrize("rule", ACCOUNT_RULES, ids=lambda m: m.SECTION)
 def test_an_empty_or_brand_new_account_gets_no_warning(rule):
     assert warn(rule, account(rule)) == []
-    fresh = [
-        member(n, i, role=r, added=0)
-        for i, (n, r) in enumerate([("Ada Lovelace", "champion"), ("Bob Budget", "financial_approver")], start=1)
-    ]
+    fresh = [member(n, i, role=r, added=0) for i, (n, r) in enumerate(
+        [("Ada Lovelace", "champion"), ("Bob Budget", "financial_approver")], start=1)]
     assert warn(rule, account(rule, *fresh)) == []
 
 
@@ -277,13 +222,8 @@ def test_a_misspelt_or_out_of_range_setting_is_rejected():
 def test_frequency_drop_gives_both_rates_windows_and_counts():
     found = one(warn_frequency_drop, positive(warn_frequency_drop))
     assert found.evidence == {
-        "recent_per_month": 0.33,
-        "baseline_per_month": 1.97,
-        "share_of_baseline": 0.17,
-        "recent_days": 90,
-        "baseline_days": 365,
-        "touches_recent": 1,
-        "touches_baseline": 24,
+        "recent_per_month": 0.33, "baseline_per_month": 1.97, "share_of_baseline": 0.17,
+        "recent_days": 90, "baseline_days": 365, "touches_recent": 1, "touches_baseline": 24,
     }
     assert found.severity == 3
     assert "Ada" in found.message and "0.33" in found.message and "1.97" in found.message
@@ -315,10 +255,8 @@ def test_frequency_drop_skips_dormant_and_do_not_contact():
     drop = stats(touches_recent=0, touches_baseline=24)
     assert warn(warn_frequency_drop, make(warn_frequency_drop, person(stage="dormant"), stats=drop)) == []
     assert warn(warn_frequency_drop, make(warn_frequency_drop, person(do_not_contact=True), stats=drop)) == []
-    assert warn(
-        warn_frequency_drop,
-        make(warn_frequency_drop, person(stage="dormant"), stats=drop, settings={"skip_stages": []}),
-    )
+    assert warn(warn_frequency_drop, make(warn_frequency_drop, person(stage="dormant"), stats=drop,
+                                          settings={"skip_stages": []}))
 
 
 # ----------------------------------------------------------- reply_slowdown
@@ -327,14 +265,8 @@ def test_frequency_drop_skips_dormant_and_do_not_contact():
 def test_fewer_replies_give_both_rates_and_counts():
     found = one(warn_replies, positive(warn_replies))
     assert found.evidence == {
-        "reply_rate_recent": 0.25,
-        "reply_rate_baseline": 0.83,
-        "replied_recent": 1,
-        "asked_recent": 4,
-        "replied_baseline": 5,
-        "asked_baseline": 6,
-        "recent_days": 90,
-        "baseline_days": 365,
+        "reply_rate_recent": 0.25, "reply_rate_baseline": 0.83, "replied_recent": 1, "asked_recent": 4,
+        "replied_baseline": 5, "asked_baseline": 6, "recent_days": 90, "baseline_days": 365,
     }
     assert found.severity == 3  # one answer in four
     assert "1 of your last 4" in found.message and "25%" in found.message and "83%" in found.message
@@ -372,14 +304,8 @@ def test_latency_boundaries_factor_and_minimum_hours():
 
 
 def test_fewer_and_slower_replies_together_are_urgent():
-    both = stats(
-        asked_recent=5,
-        replied_recent=2,
-        asked_baseline=10,
-        replied_baseline=10,
-        latency_recent_hours=72.0,
-        latency_baseline_hours=12.0,
-    )
+    both = stats(asked_recent=5, replied_recent=2, asked_baseline=10, replied_baseline=10,
+                 latency_recent_hours=72.0, latency_baseline_hours=12.0)
     found = one(warn_replies, make(warn_replies, stats=both))
     assert found.severity == 3 and " and takes about 72 hours" in found.message
 
@@ -389,14 +315,8 @@ def test_fewer_and_slower_replies_together_are_urgent():
 
 def test_access_restriction_counts_meetings_that_did_not_happen():
     found = one(warn_access, positive(warn_access))
-    assert found.evidence == {
-        "problems_recent": 3,
-        "problems_baseline": 0,
-        "recent_per_month": 1.0,
-        "baseline_per_month": 0.0,
-        "recent_days": 90,
-        "baseline_days": 365,
-    }
+    assert found.evidence == {"problems_recent": 3, "problems_baseline": 0, "recent_per_month": 1.0,
+                              "baseline_per_month": 0.0, "recent_days": 90, "baseline_days": 365}
     assert found.severity == 2 and "3 meetings" in found.message and "Ada" in found.message
 
 
@@ -410,12 +330,8 @@ def test_access_restriction_against_the_contacts_own_habit():
     # 2 in 90 days and 4 in 360 days: 0.67 a month against 0.33, exactly twice.
     habit = stats(recent_days=90, baseline_days=360, access_problems_recent=2, access_problems_baseline=4)
     assert warn(warn_access, make(warn_access, stats=habit, settings={"baseline_factor": 2.0})) == []
-    assert (
-        one(warn_access, make(warn_access, stats=habit, settings={"baseline_factor": 1.99})).evidence[
-            "problems_baseline"
-        ]
-        == 4
-    )
+    assert one(warn_access, make(warn_access, stats=habit, settings={"baseline_factor": 1.99})).evidence[
+        "problems_baseline"] == 4
     always = stats(access_problems_recent=2, access_problems_baseline=8)
     assert warn(warn_access, make(warn_access, stats=always)) == []
 
@@ -425,13 +341,8 @@ def test_access_restriction_against_the_contacts_own_habit():
 
 def test_sentiment_drop_against_the_baseline():
     found = one(warn_sentiment, positive(warn_sentiment))
-    assert found.evidence == {
-        "sentiment_recent": 0.33,
-        "rated_recent": 3,
-        "sentiment_baseline": 1.5,
-        "drop": 1.17,
-        "recent_days": 90,
-    }
+    assert found.evidence == {"sentiment_recent": 0.33, "rated_recent": 3, "sentiment_baseline": 1.5,
+                              "drop": 1.17, "recent_days": 90}
     assert found.severity == 2 and "+0.3" in found.message and "+1.5" in found.message
 
 
@@ -462,64 +373,44 @@ def test_sentiment_needs_enough_rated_touches():
 
 
 def test_a_champion_gone_with_nobody_left_is_urgent_and_names_the_new_faces():
-    found = one(
+    found = one(warn_stakeholder_change, account(
         warn_stakeholder_change,
-        account(
-            warn_stakeholder_change,
-            member("Cleo Champion", 1, role="champion", stage="former", touched=200),
-            member("Nina New", 2, role="technical_evaluator", added=10),
-            member("Old Hand", 3, role="end_user", added=500, touched=30),
-        ),
-    )
+        member("Cleo Champion", 1, role="champion", stage="former", touched=200),
+        member("Nina New", 2, role="technical_evaluator", added=10),
+        member("Old Hand", 3, role="end_user", added=500, touched=30),
+    ))
     assert found.severity == 3
-    assert found.evidence == {
-        "former_champions": "Cleo Champion",
-        "active_champions": 0,
-        "new_stakeholders": "Nina New (technical evaluator)",
-        "new_days": 60,
-    }
+    assert found.evidence == {"former_champions": "Cleo Champion", "active_champions": 0,
+                              "new_stakeholders": "Nina New (technical evaluator)", "new_days": 60}
     assert "Acme" in found.message and "Cleo Champion" in found.message and "Nina New" in found.message
     assert "Old Hand" not in found.message
 
 
 def test_a_champion_gone_while_another_remains_is_a_warning():
-    found = one(
+    found = one(warn_stakeholder_change, account(
         warn_stakeholder_change,
-        account(
-            warn_stakeholder_change,
-            member("Cleo Champion", 1, role="champion", stage="former", touched=200),
-            member("Dan Backer", 2, role="champion", touched=10),
-        ),
-    )
+        member("Cleo Champion", 1, role="champion", stage="former", touched=200),
+        member("Dan Backer", 2, role="champion", touched=10),
+    ))
     assert found.severity == 2 and "Dan Backer" in found.message
     assert found.evidence == {"former_champions": "Cleo Champion", "active_champions": 1}
 
 
 def test_new_people_in_a_known_account_are_a_note_within_new_days():
     old = member("Old Hand", 1, role="champion", added=500, touched=30)
-    found = one(
-        warn_stakeholder_change,
-        account(warn_stakeholder_change, old, member("Nina New", 2, role="financial_approver", added=60)),
-    )
+    found = one(warn_stakeholder_change, account(
+        warn_stakeholder_change, old, member("Nina New", 2, role="financial_approver", added=60)))
     assert found.severity == 1 and found.evidence["new_stakeholders"] == "Nina New (financial approver)"
     assert warn(warn_stakeholder_change, account(warn_stakeholder_change, old, member("Nina New", 2, added=61))) == []
     met = member("Nina New", 2, added=10, touched=2)
     assert warn(warn_stakeholder_change, account(warn_stakeholder_change, old, met)) == []
-    assert (
-        warn(
-            warn_stakeholder_change,
-            account(warn_stakeholder_change, old, member("Nina New", 2, added=10), settings={"warn_on_new": False}),
-        )
-        == []
-    )
+    assert warn(warn_stakeholder_change, account(warn_stakeholder_change, old, member("Nina New", 2, added=10),
+                                                 settings={"warn_on_new": False})) == []
 
 
 def test_gone_stages_are_configurable():
-    leaving = account(
-        warn_stakeholder_change,
-        member("Cleo Champion", 1, role="champion", stage="dormant", touched=9),
-        settings={"gone_stages": ["former", "dormant"]},
-    )
+    leaving = account(warn_stakeholder_change, member("Cleo Champion", 1, role="champion", stage="dormant", touched=9),
+                      settings={"gone_stages": ["former", "dormant"]})
     assert one(warn_stakeholder_change, leaving).evidence["former_champions"] == "Cleo Champion"
 
 
@@ -535,9 +426,7 @@ def test_market_signals_names_the_competitor_and_budget_words_from_settings():
         assert word in words["budget"]
     custom = warn_market_signals.Settings(competitor=["acme rival"], budget=["austerity"])
     assert warn_market_signals.keepwarm_note_signals(rules={"market_signals": custom}) == {
-        "competitor": ["acme rival"],
-        "budget": ["austerity"],
-    }
+        "competitor": ["acme rival"], "budget": ["austerity"]}
     off = warn_market_signals.Settings(enabled=False)
     assert warn_market_signals.keepwarm_note_signals(rules={"market_signals": off}) is None
 
@@ -549,10 +438,8 @@ def test_a_competitor_mention_gives_count_and_latest_date():
 
 
 def test_both_signals_or_many_mentions_are_urgent_and_the_minimum_holds():
-    both = stats(
-        note_signals={"competitor": 1, "budget": 1},
-        note_signal_last={"competitor": days_ago(12), "budget": days_ago(3)},
-    )
+    both = stats(note_signals={"competitor": 1, "budget": 1},
+                 note_signal_last={"competitor": days_ago(12), "budget": days_ago(3)})
     found = one(warn_market_signals, make(warn_market_signals, stats=both))
     assert found.severity == 3 and found.evidence["budget_latest"] == "2026-11-19" and "budget" in found.message
     many = stats(note_signals={"budget": 3, "competitor": 0}, note_signal_last={"budget": days_ago(3)})
@@ -583,12 +470,8 @@ def test_push_away_gives_count_and_latest_date():
 
 def test_push_away_thresholds():
     def ctx(n, **settings):
-        return make(
-            warn_push_away,
-            settings=settings,
-            stats=stats(note_signals={"push_away": n}, note_signal_last={"push_away": days_ago(1)} if n else {}),
-        )
-
+        return make(warn_push_away, settings=settings, stats=stats(
+            note_signals={"push_away": n}, note_signal_last={"push_away": days_ago(1)} if n else {}))
     assert warn(warn_push_away, ctx(0)) == []
     assert one(warn_push_away, ctx(2)).severity == 2
     assert one(warn_push_away, ctx(3)).severity == 3
@@ -601,32 +484,22 @@ def test_push_away_thresholds():
 def test_an_overdue_promise_is_quoted_with_its_date_and_days():
     found = one(warn_my_promises, positive(warn_my_promises))
     assert found.severity == 3  # 21 days overdue
-    assert found.evidence == {
-        "overdue": 1,
-        "oldest_due": "2026-11-01",
-        "days_overdue": 21,
-        "promises": '"send the benchmark report" (due 2026-11-01)',
-    }
+    assert found.evidence == {"overdue": 1, "oldest_due": "2026-11-01", "days_overdue": 21,
+                              "promises": '"send the benchmark report" (due 2026-11-01)'}
     assert "send the benchmark report" in found.message and "21 days overdue" in found.message
 
 
 def test_overdue_promise_urgency_boundary_and_due_today():
     def ctx(due):
         return make(warn_my_promises, commitments=(promise("call back", due),))
-
     assert one(warn_my_promises, ctx(TODAY - dt.timedelta(days=14))).severity == 2
     assert one(warn_my_promises, ctx(TODAY - dt.timedelta(days=15))).severity == 3
     assert warn(warn_my_promises, ctx(TODAY)) == []
 
 
 def test_only_my_open_promises_count_and_the_list_is_capped():
-    theirs = make(
-        warn_my_promises,
-        commitments=(
-            promise("send data", dt.date(2026, 11, 1), by="them"),
-            promise("done already", dt.date(2026, 11, 1), status="done"),
-        ),
-    )
+    theirs = make(warn_my_promises, commitments=(promise("send data", dt.date(2026, 11, 1), by="them"),
+                                                 promise("done already", dt.date(2026, 11, 1), status="done")))
     assert warn(warn_my_promises, theirs) == []
     many = tuple(promise(f"item {i}", dt.date(2026, 11, 10 + i), pid=i) for i in range(4))
     found = one(warn_my_promises, make(warn_my_promises, commitments=many))
@@ -635,10 +508,8 @@ def test_only_my_open_promises_count_and_the_list_is_capped():
 
 
 def test_overdue_promises_from_statistics_alone():
-    found = one(
-        warn_my_promises,
-        make(warn_my_promises, stats=stats(overdue_promises_mine=2, oldest_overdue_promise=dt.date(2026, 11, 20))),
-    )
+    found = one(warn_my_promises, make(warn_my_promises, stats=stats(
+        overdue_promises_mine=2, oldest_overdue_promise=dt.date(2026, 11, 20))))
     assert found.evidence == {"overdue": 2, "oldest_due": "2026-11-20", "days_overdue": 2}
     assert found.severity == 2 and "2 promises" in found.message
 
@@ -675,16 +546,13 @@ def test_one_way_in_the_recent_window_despite_an_old_inbound():
 
 
 def test_one_touched_person_out_of_four_is_single_threaded():
-    found = one(
+    found = one(warn_single_threaded, account(
         warn_single_threaded,
-        account(
-            warn_single_threaded,
-            member("Ada Lovelace", 1, role="champion", touched=20),
-            member("Bob Budget", 2, role="financial_approver", touched=200),
-            member("Eve Exec", 3, role="executive_sponsor"),
-            member("Dora Decides", 4, role="decision_influencer", touched=100),
-        ),
-    )
+        member("Ada Lovelace", 1, role="champion", touched=20),
+        member("Bob Budget", 2, role="financial_approver", touched=200),
+        member("Eve Exec", 3, role="executive_sponsor"),
+        member("Dora Decides", 4, role="decision_influencer", touched=100),
+    ))
     assert found.evidence == {"touched": 1, "members": 4, "threads": "Ada Lovelace", "recent_days": 90}
     assert found.severity == 2 and "Acme" in found.message and "1 of 4" in found.message
 
@@ -694,38 +562,25 @@ def test_a_lone_contact_counts_when_key_roles_are_missing():
     found = one(warn_single_threaded, lone)
     assert found.evidence["members"] == 1
     assert found.evidence["missing_roles"] == "executive sponsor, financial approver, decision influencer"
-    covered = account(
-        warn_single_threaded,
-        member("Ada Lovelace", 1, role="champion", touched=20),
-        settings={"key_roles": ["champion"]},
-    )
+    covered = account(warn_single_threaded, member("Ada Lovelace", 1, role="champion", touched=20),
+                      settings={"key_roles": ["champion"]})
     assert warn(warn_single_threaded, covered) == []
 
 
 def test_single_threaded_boundaries_on_threads():
-    two = [
-        member("Ada Lovelace", 1, role="champion", touched=20),
-        member("Bob Budget", 2, touched=30),
-        member("Eve Exec", 3, role="executive_sponsor"),
-    ]
+    two = [member("Ada Lovelace", 1, role="champion", touched=20), member("Bob Budget", 2, touched=30),
+           member("Eve Exec", 3, role="executive_sponsor")]
     assert warn(warn_single_threaded, account(warn_single_threaded, *two)) == []
-    assert (
-        one(warn_single_threaded, account(warn_single_threaded, *two, settings={"max_threads": 2})).evidence["touched"]
-        == 2
-    )
+    assert one(warn_single_threaded, account(warn_single_threaded, *two, settings={"max_threads": 2})).evidence[
+        "touched"] == 2
     nobody = [member("Ada Lovelace", 1, role="champion", touched=200), member("Bob Budget", 2, touched=300)]
     assert warn(warn_single_threaded, account(warn_single_threaded, *nobody)) == []
 
 
 def test_people_who_left_do_not_count_as_members():
-    found = one(
-        warn_single_threaded,
-        account(
-            warn_single_threaded,
-            member("Ada Lovelace", 1, role="champion", touched=20),
-            member("Gone Girl", 2, role="executive_sponsor", stage="former", touched=5),
-        ),
-    )
+    found = one(warn_single_threaded, account(
+        warn_single_threaded, member("Ada Lovelace", 1, role="champion", touched=20),
+        member("Gone Girl", 2, role="executive_sponsor", stage="former", touched=5)))
     assert found.evidence["members"] == 1 and "executive sponsor" in found.evidence["missing_roles"]
 
 
@@ -734,19 +589,14 @@ def test_people_who_left_do_not_count_as_members():
 
 def test_an_untouched_financial_approver_is_named_with_the_days():
     found = one(warn_untouched_stakeholder, positive(warn_untouched_stakeholder))
-    assert found.evidence == {
-        "who": "Carl Cash (financial approver)",
-        "days_since_touch": "Carl Cash: 113",
-        "longest_days": 113,
-        "limit_days": 60,
-    }
+    assert found.evidence == {"who": "Carl Cash (financial approver)", "days_since_touch": "Carl Cash: 113",
+                              "longest_days": 113, "limit_days": 60}
     assert found.severity == 2 and "Carl Cash" in found.message and "113 days" in found.message
 
 
 def test_untouched_stakeholder_day_boundaries():
     def ctx(days):
         return account(warn_untouched_stakeholder, member("Carl Cash", 3, role="financial_approver", touched=days))
-
     assert warn(warn_untouched_stakeholder, ctx(60)) == []
     assert one(warn_untouched_stakeholder, ctx(61)).evidence["longest_days"] == 61
     assert one(warn_untouched_stakeholder, ctx(180)).severity == 2
@@ -754,35 +604,24 @@ def test_untouched_stakeholder_day_boundaries():
 
 
 def test_never_touched_key_people_count_from_when_they_were_added():
-    found = one(
+    found = one(warn_untouched_stakeholder, account(
         warn_untouched_stakeholder,
-        account(
-            warn_untouched_stakeholder,
-            member("Eve Exec", 1, role="executive_sponsor", added=200),
-            member("Carl Cash", 3, role="financial_approver", touched=70),
-            member("Nina New", 4, role="champion", added=10),
-        ),
-    )
+        member("Eve Exec", 1, role="executive_sponsor", added=200),
+        member("Carl Cash", 3, role="financial_approver", touched=70),
+        member("Nina New", 4, role="champion", added=10),
+    ))
     assert found.evidence["who"] == "Eve Exec (executive sponsor), Carl Cash (financial approver)"
     assert found.evidence["days_since_touch"] == "Eve Exec: never (added 200 days ago), Carl Cash: 70"
     assert found.severity == 3 and "Nina" not in found.message
 
 
 def test_untouched_stakeholder_ignores_other_roles_and_people_who_left():
-    quiet = account(
-        warn_untouched_stakeholder,
-        member("Ulla User", 1, role="end_user", touched=300),
-        member("Gone Girl", 2, role="champion", stage="former", touched=300),
-    )
+    quiet = account(warn_untouched_stakeholder, member("Ulla User", 1, role="end_user", touched=300),
+                    member("Gone Girl", 2, role="champion", stage="former", touched=300))
     assert warn(warn_untouched_stakeholder, quiet) == []
-    assert warn(
-        warn_untouched_stakeholder,
-        account(
-            warn_untouched_stakeholder,
-            member("Ulla User", 1, role="end_user", touched=300),
-            settings={"roles": ["end_user"]},
-        ),
-    )
+    assert warn(warn_untouched_stakeholder, account(
+        warn_untouched_stakeholder, member("Ulla User", 1, role="end_user", touched=300),
+        settings={"roles": ["end_user"]}))
 
 
 def test_an_account_of_many_people_left_alone_names_the_longest_waiting_and_counts_the_rest():

@@ -29,11 +29,9 @@ def data_of(path):
 
 @pytest.fixture
 def filled(run, db_path):
-    for args in (
-        ("contact", "add", "Ada Lovelace", "--account", "Engines", "--email", "ada@engines.example"),
-        ("contact", "add", "Charles Babbage"),
-        ("log", "Ada", "-c", "call", "--notes", "talked, at length"),
-    ):
+    for args in (("contact", "add", "Ada Lovelace", "--account", "Engines", "--email", "ada@engines.example"),
+                 ("contact", "add", "Charles Babbage"),
+                 ("log", "Ada", "-c", "call", "--notes", "talked, at length")):
         assert run(*args).exit_code == 0
     return db_path
 
@@ -72,9 +70,7 @@ def test_backup_refuses_to_overwrite_unless_forced_and_never_the_database(run, f
     target.write_text("precious", encoding="utf-8")
     refused = run("backup", str(target))
     assert (refused.exit_code, refused.stderr) == (
-        2,
-        f"keepwarm: {target}: exists already (choose another name, or use --force to replace it)\n",
-    )
+        2, f"keepwarm: {target}: exists already (choose another name, or use --force to replace it)\n")
     assert target.read_text(encoding="utf-8") == "precious"
     assert run("backup", str(target), "--force").exit_code == 0
     assert data_of(target)["contacts"][0]["name"] == "Ada Lovelace"
@@ -105,7 +101,7 @@ def test_automatic_copies_rotate_keeping_the_newest(tmp_path, home):
                 people.insert_contact(conn, Contact(name=f"Person {n}"), FIXED_NOW)
             made.append(store.copy_aside("import"))
     kept = [c.path for c in backups.automatic_copies(folder, "keepwarm.db")]
-    assert kept == made[-backups.KEEP :]
+    assert kept == made[-backups.KEEP:]
     assert sorted(folder.iterdir()) == sorted(kept)
     assert len(data_of(kept[-1])["contacts"]) == backups.KEEP + 3
     # A copy the user made is never rotated away.
@@ -143,9 +139,7 @@ def test_no_copy_no_import(run, filled, tmp_path):
     before = data_of(filled)
     result = run("import", "csv", str(large))
     assert result.exit_code == 2
-    assert result.stderr.startswith(
-        f"keepwarm: {filled}: nothing was changed, because the automatic copy before the import"
-    )
+    assert result.stderr.startswith(f"keepwarm: {filled}: nothing was changed, because the automatic copy before the import")
     assert data_of(filled) == before
 
 

@@ -51,14 +51,8 @@ def test_two_writer_processes_lose_no_write_and_never_see_a_lock(tmp_path):
             people.insert_contact(conn, Contact(name="Ada"), NOW)
     env = {**os.environ, "TZ": "UTC"}
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(db), who, str(ROUNDS)],
-            env=env,
-            text=True,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        subprocess.Popen([sys.executable, "-c", WRITER, str(db), who, str(ROUNDS)], env=env, text=True,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for who in ("a", "b")
     ]
     for proc in procs:
@@ -95,13 +89,8 @@ def test_an_open_reader_sees_what_another_process_commits(tmp_path, home):
         env = {**os.environ}
         with reader.read() as conn:  # a read in progress does not block the writer (WAL)
             assert conn.execute(select(func.count()).select_from(schema.contacts)).scalar_one() == 0
-            done = subprocess.run(
-                [sys.executable, "-m", "keepwarm", "--db", str(db), "contact", "add", "Grace Hopper"],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
+            done = subprocess.run([sys.executable, "-m", "keepwarm", "--db", str(db), "contact", "add", "Grace Hopper"],
+                                  env=env, capture_output=True, text=True, timeout=120)
             assert done.returncode == 0, done.stderr
             # Inside the same transaction the snapshot holds still...
             assert conn.execute(select(func.count()).select_from(schema.contacts)).scalar_one() == 0

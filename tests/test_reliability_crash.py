@@ -56,12 +56,8 @@ WAIT_S = 120
 def _env(home: Path, mark: Path, pattern: str, after: int) -> dict:
     env = dict(os.environ)
     env.update(
-        KEEPWARM_HOME=str(home),
-        KEEPWARM_NOW="2026-11-22T09:00:00+00:00",
-        TZ="UTC",
-        KW_PAUSE_SQL=pattern,
-        KW_PAUSE_AFTER=str(after),
-        KW_PAUSE_MARK=str(mark),
+        KEEPWARM_HOME=str(home), KEEPWARM_NOW="2026-11-22T09:00:00+00:00", TZ="UTC",
+        KW_PAUSE_SQL=pattern, KW_PAUSE_AFTER=str(after), KW_PAUSE_MARK=str(mark),
     )
     env.pop("KEEPWARM_DB", None)
     return env
@@ -70,10 +66,8 @@ def _env(home: Path, mark: Path, pattern: str, after: int) -> dict:
 def run_until_paused(home: Path, tmp_path: Path, args: list[str], pattern: str, after: int = 1) -> subprocess.Popen:
     mark = tmp_path / "paused"
     proc = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, *args],
-        env=_env(home, mark, pattern, after),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        [sys.executable, "-c", DRIVER, *args], env=_env(home, mark, pattern, after),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + WAIT_S
     while not mark.exists():
@@ -111,33 +105,23 @@ def seed(db: Path, people: int = 3) -> None:
     with Store.open(db) as store:
         with store.write() as conn:
             for i in range(people):
-                conn.execute(
-                    text(
-                        "INSERT INTO contacts (uid, name, name_fold, title, style, motivations, interests, addresses, urls,"
-                        " best_time, do_not_contact, tier, stage, notes, owner, created_at, updated_at) VALUES (:u, :n,"
-                        " :f, '', 'unknown', '[]', '[]', '[]', '[]', '', 0, 'b', 'active', 'committed before', '',"
-                        " '2026-11-01 10:00:00', '2026-11-01 10:00:00')"
-                    ),
-                    {"u": f"seed-{i}", "n": f"Seed {i}", "f": f"seed {i}"},
-                )
-                conn.execute(
-                    text(
-                        "INSERT INTO interactions (contact_id, at, channel, direction, purpose, sentiment, notes, outcome,"
-                        " created_at) VALUES (:c, '2026-11-02 10:00:00.000000', 'call', 'outbound', 'check_in', 1,"
-                        " 'said hello', 'completed', '2026-11-02 10:00:00')"
-                    ),
-                    {"c": i + 1},
-                )
+                conn.execute(text(
+                    "INSERT INTO contacts (uid, name, name_fold, title, style, motivations, interests, addresses, urls,"
+                    " best_time, do_not_contact, tier, stage, notes, owner, created_at, updated_at) VALUES (:u, :n,"
+                    " :f, '', 'unknown', '[]', '[]', '[]', '[]', '', 0, 'b', 'active', 'committed before', '',"
+                    " '2026-11-01 10:00:00', '2026-11-01 10:00:00')"), {"u": f"seed-{i}", "n": f"Seed {i}", "f": f"seed {i}"})
+                conn.execute(text(
+                    "INSERT INTO interactions (contact_id, at, channel, direction, purpose, sentiment, notes, outcome,"
+                    " created_at) VALUES (:c, '2026-11-02 10:00:00.000000', 'call', 'outbound', 'check_in', 1,"
+                    " 'said hello', 'completed', '2026-11-02 10:00:00')"), {"c": i + 1})
 
 
 def big_vcard(path: Path, count: int) -> None:
     note = "We talked about the renewal, the new plant and her daughter's football. " * 24
     with path.open("w", encoding="utf-8", newline="") as fh:
         for i in range(count):
-            fh.write(
-                f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Imported {i:05d}\r\nN:{i:05d};Imported;;;\r\n"
-                f"EMAIL:imported{i}@big.example\r\nORG:Org {i % 40}\r\nNOTE:{note}\r\nEND:VCARD\r\n"
-            )
+            fh.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Imported {i:05d}\r\nN:{i:05d};Imported;;;\r\n"
+                     f"EMAIL:imported{i}@big.example\r\nORG:Org {i % 40}\r\nNOTE:{note}\r\nEND:VCARD\r\n")
 
 
 def test_a_large_import_killed_half_way_leaves_nothing_and_keeps_what_was_there(tmp_path):
@@ -175,23 +159,16 @@ def test_logging_killed_before_its_commit_keeps_every_earlier_log(tmp_path):
     for n in range(2):
         done = subprocess.run(
             [sys.executable, "-c", DRIVER, "log", "Seed 0", "-c", "email", "--notes", f"committed log {n}"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
+            env=env, capture_output=True, text=True, timeout=120,
         )
         assert done.returncode == 0, done.stderr
     before = snapshot(db)
     assert [i["notes"] for i in before["interactions"] if i["contact_id"] == 1] == [
-        "said hello",
-        "committed log 0",
-        "committed log 1",
-    ]
+        "said hello", "committed log 0", "committed log 1"]
 
     # A touch with two people (one row each): pause after the first row, before the second.
-    proc = run_until_paused(
-        home, tmp_path, ["log", "Seed 1", "Seed 2", "-c", "meeting", "--notes", "cut off"], "INSERT INTO INTERACTIONS"
-    )
+    proc = run_until_paused(home, tmp_path, ["log", "Seed 1", "Seed 2", "-c", "meeting", "--notes", "cut off"],
+                            "INSERT INTO INTERACTIONS")
     kill(proc)
 
     sound(db)
@@ -208,23 +185,17 @@ def _old_database(path: Path, contacts: int) -> None:
         with engine.connect() as conn:
             migrate.upgrade(conn, migrate.REVISIONS[0])
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO contacts (id, uid, name, name_fold, title, style, motivations, interests, addresses,"
-                    " urls, best_time, do_not_contact, tier, stage, notes, owner, created_at, updated_at)"
-                    " VALUES (:id, :uid, :name, :fold, '', 'unknown', '[]', '[]', '[]', '[]', '', 0, 'b', 'active',"
-                    " 'old notes', '', '2026-11-01 10:00:00', '2026-11-01 10:00:00')"
-                ),
-                [{"id": i, "uid": f"u{i}", "name": f"Old {i}", "fold": f"old {i}"} for i in range(1, contacts + 1)],
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO followups (contact_id, due, reason, source, rule_key, action, status, created_at,"
-                    " updated_at) VALUES (:c, '2026-12-01', 'call back', 'manual', 'manual', '', 'open',"
-                    " '2026-11-01 10:00:00', '2026-11-01 10:00:00')"
-                ),
-                [{"c": i} for i in range(1, contacts + 1)],
-            )
+            conn.execute(text(
+                "INSERT INTO contacts (id, uid, name, name_fold, title, style, motivations, interests, addresses,"
+                " urls, best_time, do_not_contact, tier, stage, notes, owner, created_at, updated_at)"
+                " VALUES (:id, :uid, :name, :fold, '', 'unknown', '[]', '[]', '[]', '[]', '', 0, 'b', 'active',"
+                " 'old notes', '', '2026-11-01 10:00:00', '2026-11-01 10:00:00')"),
+                [{"id": i, "uid": f"u{i}", "name": f"Old {i}", "fold": f"old {i}"} for i in range(1, contacts + 1)])
+            conn.execute(text(
+                "INSERT INTO followups (contact_id, due, reason, source, rule_key, action, status, created_at,"
+                " updated_at) VALUES (:c, '2026-12-01', 'call back', 'manual', 'manual', '', 'open',"
+                " '2026-11-01 10:00:00', '2026-11-01 10:00:00')"),
+                [{"c": i} for i in range(1, contacts + 1)])
     finally:
         engine.dispose()
 

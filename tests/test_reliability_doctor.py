@@ -67,7 +67,7 @@ def test_a_damaged_database_is_found_and_not_touched(run, db_path):
     conn.close()
     data = bytearray(db_path.read_bytes())
     start = (root - 1) * size
-    data[start + 12 : start + size] = b"\xa5" * (size - 12)  # scribble over the contacts table's root page
+    data[start + 12: start + size] = b"\xa5" * (size - 12)  # scribble over the contacts table's root page
     db_path.write_bytes(bytes(data))
     before = files(db_path.parent)
     result = run("doctor", "--json")

@@ -37,19 +37,8 @@ def test_a_full_session_opens_no_connection_and_writes_only_private_files(run, h
     try:
         out = tmp_path / "exports"
         steps = [
-            (
-                "contact",
-                "add",
-                "Ada Lovelace",
-                "--account",
-                "Engines",
-                "--email",
-                "ada@engines.example",
-                "--birthday",
-                "12-10",
-                "--tier",
-                "a",
-            ),
+            ("contact", "add", "Ada Lovelace", "--account", "Engines", "--email", "ada@engines.example",
+             "--birthday", "12-10", "--tier", "a"),
             ("contact", "add", "Charles Babbage", "--phone", "+44 20 1234"),
             ("log", "Ada", "-c", "call", "--notes", "private notes"),
             ("promise", "add", "Ada", "Send the table", "--due", "2026-11-25"),

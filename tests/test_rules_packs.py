@@ -64,9 +64,8 @@ def test_check_exits_1_naming_the_stale_pack_and_the_command_then_0_once_regener
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     assert main(["--check", "--output", str(tmp_path)]) == 0
     warnings = tmp_path / "warnings.toml"
-    warnings.write_text(
-        warnings.read_text(encoding="utf-8").replace("\nratio = 0.5\n", "\nratio = 0.4\n", 1), encoding="utf-8"
-    )
+    warnings.write_text(warnings.read_text(encoding="utf-8").replace("\nratio = 0.5\n", "\nratio = 0.4\n", 1),
+                        encoding="utf-8")
     capsys.readouterr()
     assert main(["--check", "--output", str(tmp_path)]) == 1
     assert capsys.readouterr().err.strip() == f"keepwarm: {warnings}: stale; regenerate it with `{REGENERATE}`"
@@ -84,11 +83,8 @@ def test_regenerating_into_a_missing_folder_is_one_line_exit_2(tmp_path, capsys)
 def test_awkward_defaults_read_back_unchanged():
     class Odd(BaseModel):
         model_config = ConfigDict(extra="forbid")
-        enabled: bool = Field(
-            True,
-            description="A description long enough to be wrapped over more than one "
-            "comment line, so that no line of the pack runs past its width.",
-        )
+        enabled: bool = Field(True, description="A description long enough to be wrapped over more than one "
+                                                "comment line, so that no line of the pack runs past its width.")
         text: str = Field('say "hi" \\ then\nleave — ünïcode {name}', description="Quotes, a backslash, a newline.")
         words: list[str] = Field(default_factory=lambda: [f"word number {n}" for n in range(12)], description="Long.")
         table: dict[str, float] = Field(default_factory=lambda: {"a key": 1.5, "plain": 2.0}, description="Keys.")

@@ -57,14 +57,8 @@ def _backup_with(run, tmp_path, section: str, record: dict) -> Path:
 @pytest.mark.parametrize("field", ["at", "created_at"])
 @pytest.mark.parametrize("edge", EDGES)
 def test_a_restore_record_at_the_end_of_the_calendar_is_one_line(run, tmp_path, monkeypatch, field, edge):
-    touch = {
-        "id": 1,
-        "contact_id": 1,
-        "at": "2026-11-20T10:00:00Z",
-        "channel": "email",
-        "created_at": "2026-11-20T10:00:00Z",
-        field: edge,
-    }
+    touch = {"id": 1, "contact_id": 1, "at": "2026-11-20T10:00:00Z", "channel": "email",
+             "created_at": "2026-11-20T10:00:00Z", field: edge}
     path = _backup_with(run, tmp_path, "interactions", touch)
     monkeypatch.setenv("KEEPWARM_HOME", str(tmp_path / "elsewhere"))
     one_line(run("restore", str(path)), f"interactions[0].{field}", "end of the calendar")
@@ -72,13 +66,8 @@ def test_a_restore_record_at_the_end_of_the_calendar_is_one_line(run, tmp_path, 
 
 
 def test_a_restore_record_id_larger_than_sqlite_integers_is_one_line(run, tmp_path, monkeypatch):
-    touch = {
-        "id": 2**64,
-        "contact_id": 1,
-        "at": "2026-11-20T10:00:00Z",
-        "channel": "email",
-        "created_at": "2026-11-20T10:00:00Z",
-    }
+    touch = {"id": 2**64, "contact_id": 1, "at": "2026-11-20T10:00:00Z", "channel": "email",
+             "created_at": "2026-11-20T10:00:00Z"}
     path = _backup_with(run, tmp_path, "interactions", touch)
     monkeypatch.setenv("KEEPWARM_HOME", str(tmp_path / "elsewhere"))
     one_line(run("restore", str(path)), "interactions[0].id", "too large")
@@ -93,9 +82,7 @@ def test_a_deeply_nested_backup_is_one_line(run, tmp_path, monkeypatch, layout):
         text = text.replace('"interactions": [{"id": 1}]', f'"interactions": [{{"id": 1, "at": {deep}}}]')
     else:
         assert run("export", "json", "-o", str(path)).exit_code == 0  # the exported layout: a record per line
-        text = path.read_text(encoding="utf-8").replace(
-            '"interactions": [],', f'"interactions": [\n    {{"at": {deep}}}\n  ],'
-        )
+        text = path.read_text(encoding="utf-8").replace('"interactions": [],', f'"interactions": [\n    {{"at": {deep}}}\n  ],')
     path.write_text(text, encoding="utf-8")
     monkeypatch.setenv("KEEPWARM_HOME", str(tmp_path / "elsewhere"))
     one_line(run("restore", str(path)), "nested too deeply")
@@ -140,14 +127,11 @@ def test_an_id_larger_than_sqlite_integers_is_one_line(ann, args, words):
 
 # ------------------------------------------------------------------ a disk that fills
 
-
 def _vcards(path: Path, count: int) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         for i in range(count):
-            fh.write(
-                f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i} Secretname\r\nEMAIL:p{i}@example.com\r\n"
-                f"NOTE:{'private note ' * 20}\r\nEND:VCARD\r\n"
-            )
+            fh.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i} Secretname\r\nEMAIL:p{i}@example.com\r\n"
+                     f"NOTE:{'private note ' * 20}\r\nEND:VCARD\r\n")
 
 
 def _import_under_a_size_limit(db: Path, cards: Path, limit: int) -> subprocess.CompletedProcess:
@@ -191,13 +175,8 @@ def tiny_disk(tmp_path):
     """A 1600 KiB tmpfs: a disk that really fills (ENOSPC), with room for the database and its copy aside. Mounting needs root, so elsewhere this is skipped."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    made = (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=1600k", "tmpfs", str(mount)], capture_output=True, check=False
-        )
-        if os.geteuid() == 0
-        else None
-    )
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1600k", "tmpfs", str(mount)],
+                          capture_output=True, check=False) if os.geteuid() == 0 else None
     if made is None or made.returncode != 0:
         pytest.skip("a small tmpfs cannot be mounted here (needs root)")
     yield mount
@@ -210,12 +189,7 @@ def test_an_import_onto_a_full_disk_is_one_line_and_keeps_the_database(run, home
     cards = tmp_path / "many.vcf"
     _vcards(cards, 3000)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(
-        [sys.executable, "-m", "keepwarm", "--db", str(db), "import", "vcard", str(cards)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = subprocess.run([sys.executable, "-m", "keepwarm", "--db", str(db), "import", "vcard", str(cards)],
+                          env=env, capture_output=True, text=True, check=False)
     _check_one_line_and_nothing_imported(run, db, done)
     assert "the disk is full" in done.stderr

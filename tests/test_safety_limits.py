@@ -48,16 +48,8 @@ def test_a_restore_with_infinite_response_hours_is_refused(run, tmp_path, monkey
     path = tmp_path / "backup.json"
     assert run("export", "json", "-o", str(path)).exit_code == 0
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["interactions"] = [
-        {
-            "id": 1,
-            "contact_id": 1,
-            "at": "2026-11-20T10:00:00Z",
-            "channel": "email",
-            "response_hours": math.inf,
-            "created_at": "2026-11-20T10:00:00Z",
-        }
-    ]
+    data["interactions"] = [{"id": 1, "contact_id": 1, "at": "2026-11-20T10:00:00Z", "channel": "email",
+                             "response_hours": math.inf, "created_at": "2026-11-20T10:00:00Z"}]
     path.write_text(json.dumps(data), encoding="utf-8")  # json writes the non-standard Infinity
     monkeypatch.setenv("KEEPWARM_HOME", str(tmp_path / "elsewhere"))
     one_line(run("restore", str(path)), "interactions[0].response_hours", "finite")

@@ -41,9 +41,7 @@ def hostile(session):
             conn, Contact(name=NAME, account=ACCOUNT, notes=f"n{CLIPBOARD}\nsecond", tags=[f"vip{TITLE}"]), now
         )
         activity.insert_interactions(
-            conn,
-            [Interaction(contact_id=cid, at=now - dt.timedelta(days=3), channel="email", notes=f"said{TITLE}")],
-            now,
+            conn, [Interaction(contact_id=cid, at=now - dt.timedelta(days=3), channel="email", notes=f"said{TITLE}")], now
         )
         activity.insert_commitment(conn, Commitment(contact_id=cid, text=f"send{CLIPBOARD}", due=now.date()), now)
         followups.insert_followup(conn, FollowUp(contact_id=cid, due=now.date(), reason=f"call{TITLE}"), now)
@@ -100,7 +98,9 @@ def test_on_a_terminal_the_csi_sequences_are_shown_too():
 
     target = io.StringIO()
     VisibleText(target).write(NAME + "\n")
-    assert target.getvalue() == ("Eve\\x1b]0;pwned\\x07Mallory\\x1b]52;c;SGVsbG8=\\x07\\x1b[2J\\x9b31m\\x08\\x0dX\n")
+    assert target.getvalue() == (
+        "Eve\\x1b]0;pwned\\x07Mallory\\x1b]52;c;SGVsbG8=\\x07\\x1b[2J\\x9b31m\\x08\\x0dX\n"
+    )
 
 
 def test_visible_forms_keep_newline_and_tab_only_in_multiline_text():
@@ -122,9 +122,7 @@ def test_an_imported_card_is_cleaned_and_the_report_says_where(run, tmp_path):
     assert "Eve\\x1b]0;pwned\\x07 Mallory (control characters shown as \\xNN in: FN, ORG, NOTE)" in result.stdout
     shown = run("contact", "show", "1", "--json").json()["contact"]
     assert (shown["name"], shown["account"], shown["notes"]) == (
-        "Eve\\x1b]0;pwned\\x07 Mallory",
-        "Acme\\x9b2J",
-        "one\\x1b]52;c;SGVsbG8=\\x07\ntwo",
+        "Eve\\x1b]0;pwned\\x07 Mallory", "Acme\\x9b2J", "one\\x1b]52;c;SGVsbG8=\\x07\ntwo"
     )
     report = run("import", "vcard", str(card), "--json").json()
     assert report["unchanged"][0]["cleaned"] == ["FN", "ORG", "NOTE"]
@@ -168,7 +166,7 @@ def test_the_vcard_export_writes_no_raw_control_character(run, hostile, tmp_path
 def test_imported_touch_notes_keep_their_escape_sequences_as_visible_text(run, tmp_path):
     assert run("contact", "add", "Ann").exit_code == 0
     sheet = tmp_path / "touches.csv"
-    sheet.write_text(f'date,contact,channel,notes\n2026-11-20,Ann,email,"ok{CLIPBOARD}"\n', encoding="utf-8")
+    sheet.write_text(f"date,contact,channel,notes\n2026-11-20,Ann,email,\"ok{CLIPBOARD}\"\n", encoding="utf-8")
     result = run("import", "interactions", str(sheet))
     assert result.exit_code == 0, result.stderr
     [touch] = run("history", "Ann", "--json").json()

@@ -63,9 +63,6 @@ def test_the_forms_refuse_a_pasted_control_character_and_keep_newlines_in_notes(
     assert checked.value is None
     assert checked.errors == {"name": "contains the control character \\x1b (expected one line of plain text)"}
     assert check_contact({"name": "Eve", "notes": "one\n\ttwo"}).value.notes == "one\n\ttwo"
-    touch = check_touch(
-        {"contact_ids": [1], "channel": "email", "notes": "ok\x9b2J"},
-        dt.datetime(2026, 11, 22, 9, tzinfo=dt.timezone.utc),
-        ZoneInfo("UTC"),
-    )
+    touch = check_touch({"contact_ids": [1], "channel": "email", "notes": "ok\x9b2J"},
+                        dt.datetime(2026, 11, 22, 9, tzinfo=dt.timezone.utc), ZoneInfo("UTC"))
     assert touch.errors == {"notes": "contains the control character \\x9b (only newlines and tabs are allowed)"}

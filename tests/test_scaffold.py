@@ -30,17 +30,12 @@ def _under_test() -> list[str]:
 
 
 def _run_generated_tests(*packages: Path) -> subprocess.CompletedProcess:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "KEEPWARM_")) and k not in ("PYTHONPATH",)
-    }
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTEST_", "KEEPWARM_")) and k not in ("PYTHONPATH",)}
     env["PYTHONPATH"] = os.pathsep.join([*(str(p / "src") for p in packages), *_under_test()])
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", *(str(p / "tests") for p in packages)],
-        cwd=packages[0].parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+        cwd=packages[0].parent, env=env, capture_output=True, text=True, timeout=300,
     )
 
 
@@ -68,17 +63,12 @@ def test_the_generated_package_passes_its_own_tests(family, generated):
     package = parent / f"keepwarm-golf-{family}"
     assert result.output.splitlines()[0] == f"Created {package}"
     section = f"golf_{family}"
-    assert sorted(
-        str(p.relative_to(package)) for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    ) == sorted(
-        [
-            "README.md",
-            "pyproject.toml",
-            f"src/keepwarm_golf_{family}/__init__.py",
-            f"src/keepwarm_golf_{family}/{section}.toml",
-            f"tests/test_{section}.py",
-        ]
-    )
+    assert sorted(str(p.relative_to(package)) for p in package.rglob("*") if p.is_file()
+                  and "__pycache__" not in p.parts) == sorted([
+        "README.md", "pyproject.toml",
+        f"src/keepwarm_golf_{family}/__init__.py", f"src/keepwarm_golf_{family}/{section}.toml",
+        f"tests/test_{section}.py",
+    ])
     project = tomllib.loads((package / "pyproject.toml").read_text())
     assert project["project"]["name"] == f"keepwarm-golf-{family}"
     assert project["project"]["entry-points"]["keepwarm"] == {section: f"keepwarm_golf_{family}"}
@@ -104,22 +94,8 @@ def test_the_generated_tests_can_fail(run, tmp_path):
     assert "test_coffee_tips.py::test_the_shipped_toml_holds_exactly_the_model_defaults FAILED" in done.stdout
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "Golf",
-        "golf tips",
-        "golf_tips",
-        "9holes",
-        "golf-",
-        "keepwarm",
-        "a" * 41,
-        "cadence",
-        "reply-slowdown",
-        "tips-style",
-        "engine",
-    ],
-)
+@pytest.mark.parametrize("name", ["Golf", "golf tips", "golf_tips", "9holes", "golf-", "keepwarm", "a" * 41,
+                                  "cadence", "reply-slowdown", "tips-style", "engine"])
 def test_a_bad_or_taken_name_is_one_line_exit_2_and_nothing_written(name, run, tmp_path):
     result = run("plugins", "new", name, "--dir", str(tmp_path))
     assert result.exit_code == 2

@@ -23,15 +23,11 @@ def test_one_package_holds_a_plugin_per_family_and_its_tests_pass(run, tmp_path,
     assert result.exit_code == 0, result.stderr
     package = tmp_path / "keepwarm-golf"
     assert sorted(str(p.relative_to(package)) for p in package.rglob("*") if p.is_file()) == [
-        "README.md",
-        "pyproject.toml",
+        "README.md", "pyproject.toml",
         "src/keepwarm_golf/__init__.py",
-        "src/keepwarm_golf/golf_tips.toml",
-        "src/keepwarm_golf/golf_warnings.toml",
-        "src/keepwarm_golf/tips.py",
-        "src/keepwarm_golf/warnings.py",
-        "tests/test_golf_tips.py",
-        "tests/test_golf_warnings.py",
+        "src/keepwarm_golf/golf_tips.toml", "src/keepwarm_golf/golf_warnings.toml",
+        "src/keepwarm_golf/tips.py", "src/keepwarm_golf/warnings.py",
+        "tests/test_golf_tips.py", "tests/test_golf_warnings.py",
     ]
     project = tomllib.loads((package / "pyproject.toml").read_text())
     declared = project["project"]["entry-points"]["keepwarm"]
@@ -42,9 +38,7 @@ def test_one_package_holds_a_plugin_per_family_and_its_tests_pass(run, tmp_path,
     host = PluginHost(eps=[EntryPoint(n, t, "keepwarm") for n, t in declared.items()], plugins_dir=None).load()
     assert host.problems == []
     assert {n: (i.section, i.hooks) for n, i in host.infos.items() if n.startswith("golf")} == {
-        "golf_tips": ("golf_tips", ["keepwarm_tips"]),
-        "golf_warnings": ("golf_warnings", ["keepwarm_warnings"]),
-    }
+        "golf_tips": ("golf_tips", ["keepwarm_tips"]), "golf_warnings": ("golf_warnings", ["keepwarm_warnings"])}
 
     done = _run_generated_tests(package)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -67,5 +61,4 @@ def test_a_family_taken_by_a_built_in_section_is_refused_and_nothing_written(run
     result = run("plugins", "new", "style", "--family", "tips", "--family", "warnings", "--dir", str(tmp_path))
     assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
     assert result.stderr.strip() == (
-        "keepwarm: NAME: 'style_tips' is a built-in rule's name or section already; choose another"
-    )
+        "keepwarm: NAME: 'style_tips' is a built-in rule's name or section already; choose another")

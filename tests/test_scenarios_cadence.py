@@ -42,9 +42,7 @@ def test_tier_a_champion_untouched_for_40_days_is_overdue_and_a_call_moves_the_n
     log(run, "Ada", "call", "2026-10-13")
     item = agenda(run)["cadence"]
     assert item["due"] == "2026-11-03" and item["bucket"] == "overdue" and item["overdue_days"] == 19
-    assert (
-        "every 3 weeks" in item["followup"]["reason"] and "last touch on 13 October 2026" in item["followup"]["reason"]
-    )
+    assert "every 3 weeks" in item["followup"]["reason"] and "last touch on 13 October 2026" in item["followup"]["reason"]
     assert item["followup"]["channel"] == "email" and item["followup"]["source"] == "cadence_interval"
     first_id = item["followup"]["id"]
 

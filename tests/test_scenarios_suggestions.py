@@ -46,13 +46,8 @@ def test_five_outbound_touches_and_none_back_give_one_way_and_a_small_favor(run)
 
 def test_asking_a_favor_ends_the_small_favor_suggestion(run):
     ok(run("contact", "add", "Ada Lovelace"))
-    for day, direction in (
-        ("2026-09-01", "outbound"),
-        ("2026-09-22", "inbound"),
-        ("2026-10-13", "outbound"),
-        ("2026-11-03", "inbound"),
-        ("2026-11-10", "outbound"),
-    ):
+    for day, direction in (("2026-09-01", "outbound"), ("2026-09-22", "inbound"), ("2026-10-13", "outbound"),
+                           ("2026-11-03", "inbound"), ("2026-11-10", "outbound")):
         log(run, "Ada", "call", day, "--direction", direction)
     favor = suggested(run, "Ada")["small_favor"]
     assert favor["score"] == 0.45 and "in touch 5 times" in favor["why"]
@@ -99,26 +94,8 @@ def test_the_introduction_prefers_the_expert_i_spoke_to_recently(run):
 
 def test_trust_and_advocacy_of_five_without_warnings_give_a_referral(run):
     ok(run("contact", "add", "Ada Lovelace"))
-    ok(
-        run(
-            "assess",
-            "Ada",
-            "--trust",
-            "5",
-            "--communication",
-            "4",
-            "--sharing",
-            "4",
-            "--advocacy",
-            "5",
-            "--conflict",
-            "4",
-            "--commitment",
-            "5",
-            "--on",
-            "2026-11-01",
-        )
-    )
+    ok(run("assess", "Ada", "--trust", "5", "--communication", "4", "--sharing", "4", "--advocacy", "5",
+           "--conflict", "4", "--commitment", "5", "--on", "2026-11-01"))
     view = show(run, "Ada")
     assert view["warnings"] == []
     referral = {s["key"]: s for s in view["suggestions"]}["referral"]
@@ -127,24 +104,8 @@ def test_trust_and_advocacy_of_five_without_warnings_give_a_referral(run):
 
 def test_a_lukewarm_assessment_gives_no_referral(run):
     ok(run("contact", "add", "Ada Lovelace"))
-    ok(
-        run(
-            "assess",
-            "Ada",
-            "--trust",
-            "3",
-            "--communication",
-            "4",
-            "--sharing",
-            "4",
-            "--advocacy",
-            "5",
-            "--conflict",
-            "4",
-            "--commitment",
-            "5",
-        )
-    )
+    ok(run("assess", "Ada", "--trust", "3", "--communication", "4", "--sharing", "4", "--advocacy", "5",
+           "--conflict", "4", "--commitment", "5"))
     assert "referral" not in suggested(run, "Ada")
 
 
@@ -213,30 +174,10 @@ def test_an_amiable_contact_gets_a_note_that_needs_no_reply(run):
 
 def test_decent_trust_and_no_outing_yet_give_an_invitation_without_business(run):
     ok(run("contact", "add", "Ada Lovelace", "--interest", "golf"))
-    ok(
-        run(
-            "assess",
-            "Ada",
-            "--trust",
-            "4",
-            "--communication",
-            "3",
-            "--sharing",
-            "3",
-            "--advocacy",
-            "3",
-            "--conflict",
-            "3",
-            "--commitment",
-            "3",
-            "--on",
-            "2026-10-01",
-        )
-    )
+    ok(run("assess", "Ada", "--trust", "4", "--communication", "3", "--sharing", "3", "--advocacy", "3",
+           "--conflict", "3", "--commitment", "3", "--on", "2026-10-01"))
     found = suggested(run, "Ada")["entertain"]
-    assert (
-        "leave business aside" in found["text"] and "golf" in found["text"] and "trust is 4/5" in found["why"].lower()
-    )
+    assert "leave business aside" in found["text"] and "golf" in found["text"] and "trust is 4/5" in found["why"].lower()
     log(run, "Ada", "meal", "2026-10-20", "--purpose", "entertainment")
     assert "entertain" not in suggested(run, "Ada")
 
@@ -278,26 +219,8 @@ def test_the_agenda_shows_the_best_suggestions_first(run):
 
 def test_a_turn_to_negative_mood_calls_for_recovery_and_holds_back_referral_and_outings(run):
     ok(run("contact", "add", "Ada Lovelace", "--interest", "golf"))
-    ok(
-        run(
-            "assess",
-            "Ada",
-            "--trust",
-            "5",
-            "--communication",
-            "4",
-            "--sharing",
-            "4",
-            "--advocacy",
-            "5",
-            "--conflict",
-            "4",
-            "--commitment",
-            "5",
-            "--on",
-            "2026-06-01",
-        )
-    )
+    ok(run("assess", "Ada", "--trust", "5", "--communication", "4", "--sharing", "4", "--advocacy", "5",
+           "--conflict", "4", "--commitment", "5", "--on", "2026-06-01"))
     for day in ("2026-03-02", "2026-04-06", "2026-05-04", "2026-06-01"):
         log(run, "Ada", "call", day, "--sentiment", "1", "--direction", "inbound")
     for day in ("2026-09-07", "2026-10-05", "2026-11-09"):

@@ -55,13 +55,8 @@ def test_twice_a_month_for_a_year_then_once_in_three_months_is_a_frequency_drop(
     log(run, "Ada", "call", "2026-10-05")
     drop = warned(run, "Ada")["frequency_drop"]
     assert drop["evidence"] == {
-        "recent_per_month": 0.33,
-        "baseline_per_month": 1.97,
-        "share_of_baseline": 0.17,
-        "recent_days": 90,
-        "baseline_days": 365,
-        "touches_recent": 1,
-        "touches_baseline": 24,
+        "recent_per_month": 0.33, "baseline_per_month": 1.97, "share_of_baseline": 0.17,
+        "recent_days": 90, "baseline_days": 365, "touches_recent": 1, "touches_baseline": 24,
     }
     assert drop["severity"] == 3 and "0.33" in drop["message"] and "1.97" in drop["message"]
 
@@ -80,12 +75,8 @@ def test_unanswered_emails_against_a_responsive_past_give_reply_slowdown(run):
     ok(run("contact", "add", "Ada Lovelace"))
     for day in ("2026-03-02", "2026-04-06", "2026-05-04", "2026-06-01"):
         log(run, "Ada", "email", day, "--responded", "--response-hours", "3")
-    for day, answer in (
-        ("2026-09-07", "--responded"),
-        ("2026-09-28", "--no-reply"),
-        ("2026-10-19", "--no-reply"),
-        ("2026-11-09", "--no-reply"),
-    ):
+    for day, answer in (("2026-09-07", "--responded"), ("2026-09-28", "--no-reply"),
+                        ("2026-10-19", "--no-reply"), ("2026-11-09", "--no-reply")):
         extra = ("--response-hours", "50") if answer == "--responded" else ()
         log(run, "Ada", "email", day, answer, *extra)
     slow = warned(run, "Ada")["reply_slowdown"]
@@ -112,13 +103,8 @@ def test_warm_calls_turning_sour_give_sentiment_shift(run):
     for day, mood in (("2026-09-08", "0"), ("2026-10-13", "-1"), ("2026-11-10", "-1")):
         log(run, "Ada", "call", day, "--sentiment", mood)
     shift = warned(run, "Ada")["sentiment_shift"]
-    assert shift["evidence"] == {
-        "sentiment_recent": -0.67,
-        "rated_recent": 3,
-        "sentiment_baseline": 2.0,
-        "drop": 2.67,
-        "recent_days": 90,
-    }
+    assert shift["evidence"] == {"sentiment_recent": -0.67, "rated_recent": 3, "sentiment_baseline": 2.0,
+                                 "drop": 2.67, "recent_days": 90}
     assert shift["severity"] == 2 and "+2.0" in shift["message"]
 
 
@@ -156,12 +142,8 @@ def test_a_promise_due_on_the_first_gives_overdue_promises_until_it_is_kept(run)
     ok(run("promise", "add", "Ada", "send their slides", "--due", "2026-10-01", "--by", "them"))
     late = warned(run, "Ada")["overdue_promises"]
     assert late["severity"] == 3
-    assert late["evidence"] == {
-        "overdue": 1,
-        "oldest_due": "2026-11-01",
-        "days_overdue": 21,
-        "promises": '"send the benchmark report" (due 2026-11-01)',
-    }
+    assert late["evidence"] == {"overdue": 1, "oldest_due": "2026-11-01", "days_overdue": 21,
+                                "promises": '"send the benchmark report" (due 2026-11-01)'}
     agenda = ok(run("agenda", "--json", "--days", "30")).json()
     item = next(i for i in agenda["items"] if i["contact"]["name"] == "Ada Lovelace")
     assert "overdue_promises" in {w["key"] for w in item["warnings"]}
@@ -215,12 +197,8 @@ def test_a_key_stakeholder_untouched_since_august_is_named_with_the_days(run):
     log(run, "Ulla", "call", "2026-05-01")
     log(run, "Ada", "call", "2026-11-16")
     untouched = warned(run, "Ada")["untouched_stakeholder"]
-    assert untouched["evidence"] == {
-        "who": "Carl Cash (financial approver)",
-        "days_since_touch": "Carl Cash: 113",
-        "longest_days": 113,
-        "limit_days": 60,
-    }
+    assert untouched["evidence"] == {"who": "Carl Cash (financial approver)", "days_since_touch": "Carl Cash: 113",
+                                     "longest_days": 113, "limit_days": 60}
     assert untouched["severity"] == 2 and "Ulla" not in untouched["message"]
     log(run, "Carl", "call", "2026-11-18")
     assert "untouched_stakeholder" not in warned(run, "Ada")
@@ -231,12 +209,8 @@ def test_a_champion_who_left_and_a_new_face_give_stakeholder_change(run):
     ok(run("contact", "add", "Nina New", "--account", "Acme", "--role", "technical_evaluator"))
     change = warned(run, "Nina")["stakeholder_change"]
     assert change["severity"] == 3
-    assert change["evidence"] == {
-        "former_champions": "Cleo Champion",
-        "active_champions": 0,
-        "new_stakeholders": "Nina New (technical evaluator)",
-        "new_days": 60,
-    }
+    assert change["evidence"] == {"former_champions": "Cleo Champion", "active_champions": 0,
+                                  "new_stakeholders": "Nina New (technical evaluator)", "new_days": 60}
     assert "Cleo Champion" in change["message"] and "Introduce yourself" in change["message"]
 
 

@@ -39,27 +39,9 @@ def names(run, *words: str) -> list[str]:
 @pytest.fixture
 def book(run):
     """Ada (#1) of Analytical Engines, Charles (#2) who mentions her, Grace (#3), and their words."""
-    ok(
-        run(
-            "contact",
-            "add",
-            "Ada Lovelace",
-            "--account",
-            "Analytical Engines",
-            "--email",
-            "ada@engines.example",
-            "--phone",
-            "+44 20 7946 0958",
-            "--tag",
-            "poetry",
-            "--title",
-            "Countess",
-            "--interest",
-            "mathematics",
-            "--role",
-            "champion",
-        )
-    )
+    ok(run("contact", "add", "Ada Lovelace", "--account", "Analytical Engines", "--email", "ada@engines.example",
+           "--phone", "+44 20 7946 0958", "--tag", "poetry", "--title", "Countess", "--interest", "mathematics",
+           "--role", "champion"))
     ok(run("contact", "add", "Charles Babbage", "--notes", "Worked with Lovelace on the engine notes."))
     ok(run("contact", "add", "Grace Hopper", "--title", "Rear Admiral", "--interest", "compilers"))
     ok(run("log", "3", "--channel", "call", "--when", "2026-11-02", "--notes", "Talked about Lovelace's notes."))
@@ -76,15 +58,8 @@ def test_a_name_outranks_notes_and_touches_and_each_kind_says_whose_it_is(book):
         ("touch", "Grace Hopper", "Talked about Lovelace's notes."),
     ]
     hit = ok(book("search", "lovelace", "--json", "--limit", "1")).json()[0]
-    assert hit == {
-        "kind": "contact",
-        "id": 1,
-        "contact_id": 1,
-        "contact": "Ada Lovelace",
-        "day": None,
-        "context": "Ada Lovelace",
-        "matched": [[4, 12]],
-    }
+    assert hit == {"kind": "contact", "id": 1, "contact_id": 1, "contact": "Ada Lovelace", "day": None,
+                   "context": "Ada Lovelace", "matched": [[4, 12]]}
     assert found(book, "engine") == [
         ("contact", "Ada Lovelace", "Analytical Engines"),
         ("contact", "Charles Babbage", "Worked with Lovelace on the engine notes."),
@@ -92,37 +67,14 @@ def test_a_name_outranks_notes_and_touches_and_each_kind_says_whose_it_is(book):
     ]
     text = ok(book("search", "annabella")).stdout.splitlines()
     assert text[0].split() == ["KIND", "DAY", "CONTACT", "MATCH"]
-    assert text[1].split() == [
-        "note",
-        "2026-10-01",
-        "Ada",
-        "Lovelace",
-        "(#1)",
-        "Her",
-        "daughter",
-        "is",
-        "called",
-        "«Annabella»;",
-        "likes",
-        "horses",
-    ]
+    assert text[1].split() == ["note", "2026-10-01", "Ada", "Lovelace", "(#1)", "Her", "daughter", "is", "called",
+                               "«Annabella»;", "likes", "horses"]
     assert ok(book("search", "moth", "--json")).json()[0]["day"] == "2026-11-10"
 
 
 def test_every_field_a_user_would_search_finds_the_contact(book):
-    for words in (
-        ["countess"],
-        ["analytical"],
-        ["ada@engines.example"],
-        ["engines.example"],
-        ["7946"],
-        ["442079460958"],
-        ["poetry"],
-        ["mathematics"],
-        ["champion"],
-        ["rear", "admiral"],
-        ["compil"],
-    ):
+    for words in (["countess"], ["analytical"], ["ada@engines.example"], ["engines.example"], ["7946"],
+                  ["442079460958"], ["poetry"], ["mathematics"], ["champion"], ["rear", "admiral"], ["compil"]):
         assert names(book, *words) in (["Ada Lovelace"], ["Grace Hopper"]), words
 
 
@@ -159,26 +111,11 @@ ADA = {"Ada Lovelace"}
 @pytest.mark.parametrize(
     "typed, contacts",
     [
-        ('"', set()),
-        ("*", set()),
-        ("AND", set()),
-        ("NEAR(", set()),
-        ("-", set()),
-        (":", set()),
+        ('"', set()), ("*", set()), ("AND", set()), ("NEAR(", set()), ("-", set()), (":", set()),
         ('ada" OR "x', set()),  # "or" and "x" are words to find too, and no text of Ada's has them
-        ("ada AND", set()),
-        ("ada NOT grace", set()),
-        ("NEAR(ada", set()),
-        ("{name}: ada", set()),
-        ("-ada", ADA),
-        ("ada*", ADA),
-        ("(ada", ADA),
-        ('"ada', ADA),
-        ("^ada", ADA),
-        ("ada +", ADA),
-        ("ada:", ADA),
-        ("ada -", ADA),
-        ("ada --", ADA),
+        ("ada AND", set()), ("ada NOT grace", set()), ("NEAR(ada", set()), ("{name}: ada", set()),
+        ("-ada", ADA), ("ada*", ADA), ("(ada", ADA), ('"ada', ADA), ("^ada", ADA), ("ada +", ADA), ("ada:", ADA),
+        ("ada -", ADA), ("ada --", ADA),
     ],
 )
 def test_what_is_typed_is_plain_words_and_never_an_error(book, typed, contacts):
@@ -203,9 +140,8 @@ def test_greek_and_cyrillic_accents_do_not_matter_in_texts_and_their_edits(book)
 def test_hostile_text_reaches_no_terminal(run, db_path):
     ok(run("contact", "add", "Mallory", "--notes", "ok"))
     with sqlite3.connect(db_path) as conn:  # as an import or a plugin might write
-        conn.execute(
-            "UPDATE contacts SET name = 'Mal\x1b]52;c;aGk=\x07lory', notes = 'trap\x1b[2J\x9bhere' WHERE id = 1"
-        )
+        conn.execute("UPDATE contacts SET name = 'Mal\x1b]52;c;aGk=\x07lory', notes = 'trap\x1b[2J\x9bhere' "
+                     "WHERE id = 1")
     for args in (["search", "trap"], ["search", "trap", "--json"], ["search", "mal"]):
         result = ok(run(*args))
         assert not any(ch in result.stdout for ch in RAW), args
@@ -287,20 +223,13 @@ def _found_in(run, db: Path, words: str) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(
     "damage, says",
     [
-        (
-            "DROP TRIGGER trg_search_interactions_insert",
-            "1 of its 22 triggers missing (trg_search_interactions_insert)",
-        ),
+        ("DROP TRIGGER trg_search_interactions_insert", "1 of its 22 triggers missing (trg_search_interactions_insert)"),
         ("DELETE FROM search_contacts WHERE rowid = 2", "search_contacts: 1 rows not indexed, 0 indexed that are gone"),
         ("DROP TABLE search_notes", "the search table search_notes missing"),
-        (
-            "INSERT INTO search_promises (rowid, text) VALUES (99, 'a promise that is gone')",
-            "search_promises: 0 rows not indexed, 1 indexed that are gone",
-        ),
-        (
-            "INSERT INTO search_interactions (search_interactions) VALUES ('delete-all')",
-            "search_interactions: 2 rows not indexed, 0 indexed that are gone",
-        ),
+        ("INSERT INTO search_promises (rowid, text) VALUES (99, 'a promise that is gone')",
+         "search_promises: 0 rows not indexed, 1 indexed that are gone"),
+        ("INSERT INTO search_interactions (search_interactions) VALUES ('delete-all')",
+         "search_interactions: 2 rows not indexed, 0 indexed that are gone"),
     ],
 )
 def test_the_doctor_finds_a_damaged_index_and_rebuilds_it(book, db_path, damage, says):
@@ -315,10 +244,8 @@ def test_the_doctor_finds_a_damaged_index_and_rebuilds_it(book, db_path, damage,
     fixed = book("doctor", "--rebuild-search")
     assert fixed.stdout.startswith("Rebuilt the search index.\n")
     assert _doctor_search(book) == [("search", True)]
-    assert found(book, "lovelace")[:2] == [
-        ("contact", "Ada Lovelace", "Ada Lovelace"),
-        ("contact", "Charles Babbage", "Worked with Lovelace on the engine notes."),
-    ]
+    assert found(book, "lovelace")[:2] == [("contact", "Ada Lovelace", "Ada Lovelace"),
+                                          ("contact", "Charles Babbage", "Worked with Lovelace on the engine notes.")]
     assert found(book, "annabella") == [("note", "Ada Lovelace", "Her daughter is called Annabella; likes horses")]
     ok(book("log", "2", "--channel", "call", "--notes", "Punched cards again"))  # its triggers are back
     assert found(book, "punched") == [("touch", "Charles Babbage", "Punched cards again")]
@@ -339,19 +266,16 @@ def test_an_older_book_is_indexed_by_its_upgrade(home, tmp_path, run):
     old = tmp_path / "old.db"
     shutil.copy(Path(__file__).parent / "fixtures_db" / "schema_0012.db", old)
     with sqlite3.connect(old) as conn:
-        name, notes = conn.execute(
-            "SELECT c.name, i.notes FROM interactions i JOIN contacts c ON c.id = i.contact_id WHERE i.notes != ''"
-        ).fetchone()
+        name, notes = conn.execute("SELECT c.name, i.notes FROM interactions i JOIN contacts c ON c.id = i.contact_id "
+                                   "WHERE i.notes != ''").fetchone()
     word = max(notes.split(), key=len).strip(".,;")
     hits = ok(run("--db", str(old), "search", word, "--kind", "interactions", "--json")).json()
     assert [(h["contact"], h["context"]) for h in hits] == [(name, notes)]
 
 
 def test_bad_options_are_one_line_and_exit_2(book):
-    for args, message in (
-        (["--limit", "0"], "--limit: 0 (expected 1 to 500)"),
-        (["--kind", "people"], "'people' is not one of"),
-    ):
+    for args, message in ((["--limit", "0"], "--limit: 0 (expected 1 to 500)"),
+                          (["--kind", "people"], "'people' is not one of")):
         result = book("search", "ada", *args)
         assert result.exit_code == 2
         assert message in result.stderr

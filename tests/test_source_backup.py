@@ -71,8 +71,7 @@ def synced(session):
     sync(session)
     source.stores["inbox"] = [
         meeting("moving", FIXED_NOW + dt.timedelta(days=1), ME, (ADA, "ACCEPTED"), sequence=1)
-        if getattr(item, "external_id", "") == "moving"
-        else item
+        if getattr(item, "external_id", "") == "moving" else item
         for item in source.stores["inbox"]
     ]
     sync(session)
@@ -102,24 +101,15 @@ def test_a_synced_book_comes_back_byte_for_byte_and_a_re_sync_adds_nothing(synce
     data = _sections(text)
     # What the restore must carry is really there: touches made from captures, replies, a moved meeting,
     # the people on each capture with their names, the ids a reply answers, the ignored address, the cursor.
-    assert {
-        "captures": len(data["captures"]),
-        "ignored": data["ignored_addresses"],
-        "state": [(s["name"], s["kind"], s["cursor"]) for s in data["source_state"]],
-    } == {
-        "captures": 13,
-        "ignored": [{"address": DAN, "ignored_at": "2026-11-22T09:00:00Z"}],
-        "state": [("work", "listed", {"read": 12})],
-    }
+    assert {"captures": len(data["captures"]), "ignored": data["ignored_addresses"],
+            "state": [(s["name"], s["kind"], s["cursor"]) for s in data["source_state"]]} == {
+        "captures": 13, "ignored": [{"address": DAN, "ignored_at": "2026-11-22T09:00:00Z"}],
+        "state": [("work", "listed", {"read": 12})]}
     assert sum(c["moved"] for c in data["captures"]) == 1
     c3 = next(c for c in data["captures"] if c["external_id"] == "c3")
-    assert (c3["refs"], c3["people"]) == (
-        ["c2", "c1"],
-        [
-            {"address": CAROL, "name": "Carol Partner", "role": "from", "status": ""},
-            {"address": ME, "name": "", "role": "to", "status": ""},
-        ],
-    )
+    assert (c3["refs"], c3["people"]) == (["c2", "c1"], [
+        {"address": CAROL, "name": "Carol Partner", "role": "from", "status": ""},
+        {"address": ME, "name": "", "role": "to", "status": ""}])
     made = [i for i in data["interactions"] if i["capture_id"] is not None]
     assert len(made) == len(data["interactions"]) > 8
     assert sum(bool(i["in_reply"]) for i in made) == 2  # Ada's and Carol's answers
@@ -165,25 +155,13 @@ def test_sections_in_another_order_wait_for_what_they_refer_to(synced, tmp_path)
     session, source = synced
     text = backup.export_json(session.store)
     data = json.loads(text)
-    order = [
-        "interactions",
-        "source_state",
-        "format",
-        "followups",
-        "contacts",
-        "captures",
-        "version",
-        "promises",
-        "ignored_addresses",
-        "accounts",
-        "assessments",
-        "rules",
-    ]
+    order = ["interactions", "source_state", "format", "followups", "contacts", "captures", "version", "promises",
+             "ignored_addresses", "accounts", "assessments", "rules"]
     lines = backup.dumps({key: data[key] for key in sorted(data)}).split("\n")
     blocks: dict[str, list[str]] = {}
     for line in lines[1:-2]:
         if line.startswith('  "'):
-            current = line[3 : line.index('"', 3)]
+            current = line[3:line.index('"', 3)]
             blocks[current] = []
         blocks[current].append(line)
     out = ["{"]
@@ -203,9 +181,8 @@ def _version_1(data: dict) -> dict:
     """The same book as a backup made before the sources: version 1, no capture fields or sections."""
     old = {key: value for key, value in data.items() if key not in (*CAPTURED, "notes", "links")}
     old["version"] = 1
-    old["interactions"] = [
-        {k: v for k, v in i.items() if k not in ("capture_id", "in_reply")} for i in data["interactions"]
-    ]
+    old["interactions"] = [{k: v for k, v in i.items() if k not in ("capture_id", "in_reply")}
+                           for i in data["interactions"]]
     return old
 
 
@@ -225,9 +202,7 @@ def test_a_backup_from_before_the_sources_still_restores(session, tmp_path, layo
         assert {k: counts[k] for k in CAPTURED} == {k: 0 for k in CAPTURED}
         with store.read() as conn:
             assert conn.execute(select(interactions.c.id).where(interactions.c.capture_id.is_not(None))).all() == []
-        assert (
-            backup.export_json(store) == text
-        )  # read as version 4: the captured fields, the notes and the links empty
+        assert backup.export_json(store) == text  # read as version 4: the captured fields, the notes and the links empty
 
 
 def test_a_database_holding_only_captures_is_not_empty_for_a_restore(synced, run, tmp_path):
@@ -263,65 +238,23 @@ def _set(key, value):
 @pytest.mark.parametrize(
     "section, pick, change, message",
     [
-        (
-            "captures",
-            lambda r: r["external_id"] == "c3",
-            _set("channel", "fax"),
-            "captures[{i}].channel: 'fax' is not one of: call, email, meeting, text, social, event, letter, gift, meal",
-        ),
-        (
-            "captures",
-            lambda r: r["external_id"] == "c3",
-            lambda r: r["people"][1].__setitem__("role", "bcc"),
-            "captures[{i}].people[1].role: Input should be 'from', 'to', 'cc', 'organizer' or 'attendee'",
-        ),
-        (
-            "captures",
-            lambda r: r["external_id"] == "c3",
-            lambda r: r["refs"].append(""),
-            "captures[{i}].refs[2]: empty (expected some text)",
-        ),
-        (
-            "captures",
-            lambda r: r["external_id"] == "e1",
-            _set("external_id", "c3"),
-            "captures[{i}].external_id: 'c3' of source 'work' is used twice (expected one capture per source and id)",
-        ),
-        (
-            "captures",
-            lambda r: r["external_id"] == "e1",
-            _set("favourite", "tea"),
-            "captures[{i}].favourite: is not a known field",
-        ),
-        (
-            "interactions",
-            lambda r: r["capture_id"] is not None,
-            _set("capture_id", 99999),
-            "interactions[{i}].capture_id: no capture with id 99999 in this backup",
-        ),
-        (
-            "ignored_addresses",
-            lambda r: True,
-            _set("address", ""),
-            "ignored_addresses[{i}].address: empty (expected some text)",
-        ),
-        (
-            "source_state",
-            lambda r: True,
-            _set("cursor", [1, 2]),
-            "source_state[{i}].cursor: Input should be a valid dictionary",
-        ),
+        ("captures", lambda r: r["external_id"] == "c3", _set("channel", "fax"),
+         "captures[{i}].channel: 'fax' is not one of: call, email, meeting, text, social, event, letter, gift, meal"),
+        ("captures", lambda r: r["external_id"] == "c3", lambda r: r["people"][1].__setitem__("role", "bcc"),
+         "captures[{i}].people[1].role: Input should be 'from', 'to', 'cc', 'organizer' or 'attendee'"),
+        ("captures", lambda r: r["external_id"] == "c3", lambda r: r["refs"].append(""),
+         "captures[{i}].refs[2]: empty (expected some text)"),
+        ("captures", lambda r: r["external_id"] == "e1", _set("external_id", "c3"),
+         "captures[{i}].external_id: 'c3' of source 'work' is used twice (expected one capture per source and id)"),
+        ("captures", lambda r: r["external_id"] == "e1", _set("favourite", "tea"),
+         "captures[{i}].favourite: is not a known field"),
+        ("interactions", lambda r: r["capture_id"] is not None, _set("capture_id", 99999),
+         "interactions[{i}].capture_id: no capture with id 99999 in this backup"),
+        ("ignored_addresses", lambda r: True, _set("address", ""), "ignored_addresses[{i}].address: empty (expected some text)"),
+        ("source_state", lambda r: True, _set("cursor", [1, 2]), "source_state[{i}].cursor: Input should be a valid dictionary"),
     ],
-    ids=[
-        "channel",
-        "role",
-        "empty-ref",
-        "same-capture-twice",
-        "extra-field",
-        "capture-reference",
-        "empty-address",
-        "cursor",
-    ],
+    ids=["channel", "role", "empty-ref", "same-capture-twice", "extra-field", "capture-reference",
+         "empty-address", "cursor"],
 )
 def test_a_bad_captured_record_is_one_line_naming_it_and_nothing_is_written(
     synced, run, tmp_path, section, pick, change, message
@@ -353,8 +286,7 @@ def test_the_same_address_ignored_twice_is_refused_in_either_spelling(synced, tm
         with pytest.raises(UserError) as caught:
             restore.restore(store, path)
         assert caught.value.message == (
-            f"{path}: ignored_addresses[1].address: '{DAN}' is used twice (expected unique addresses)"
-        )
+            f"{path}: ignored_addresses[1].address: '{DAN}' is used twice (expected unique addresses)")
         with store.read() as conn:
             assert set(backup.table_counts(conn).values()) == {0}
 
@@ -381,18 +313,12 @@ def test_references_are_checked_across_batches_and_in_the_whole_file_parse(synce
     session, _ = synced
     text = backup.export_json(session.store)
     for edit, message in (
-        (
-            lambda d: d["captures"][-1].__setitem__("external_id", d["captures"][0]["external_id"]),
-            "captures[12].external_id: 'm1' of source 'work' is used twice (expected one capture per source and id)",
-        ),
-        (
-            lambda d: d["interactions"][-1].__setitem__("capture_id", 0),
-            "interactions[{n}].capture_id: 0 is too small (expected at least 1)",
-        ),
-        (
-            lambda d: d["interactions"][-1].__setitem__("capture_id", 14),
-            "interactions[{n}].capture_id: no capture with id 14 in this backup",
-        ),
+        (lambda d: d["captures"][-1].__setitem__("external_id", d["captures"][0]["external_id"]),
+         "captures[12].external_id: 'm1' of source 'work' is used twice (expected one capture per source and id)"),
+        (lambda d: d["interactions"][-1].__setitem__("capture_id", 0), "interactions[{n}].capture_id: "
+         "0 is too small (expected at least 1)"),
+        (lambda d: d["interactions"][-1].__setitem__("capture_id", 14),
+         "interactions[{n}].capture_id: no capture with id 14 in this backup"),
     ):
         data = json.loads(text)
         edit(data)

@@ -35,36 +35,20 @@ def put(cal, *events) -> None:
     """Plain PUTs, as a client syncing the calendar does (caldav's own save helpers bump SEQUENCE)."""
     base = str(cal.url).rstrip("/") + "/"
     for ev in events:
-        response = cal.client.put(
-            base + quote(str(ev["UID"]), safe="") + ".ics",
-            calendar(ev).to_ical().decode(),
-            {"Content-Type": "text/calendar; charset=utf-8"},
-        )
+        response = cal.client.put(base + quote(str(ev["UID"]), safe="") + ".ics", calendar(ev).to_ical().decode(),
+                                  {"Content-Type": "text/calendar; charset=utf-8"})
         assert response.status in (201, 204), response.status
 
 
 @pytest.fixture
 def work(radicale, request):  # noqa: F811
     cal = new_calendar(radicale, f"work {request.node.name[:30]}")
-    put(
-        cal,
-        event(
-            "review@x",
-            at(2026, 11, 3, 14),
-            summary="Review",
-            organizer="me@example.org",
-            attendees=[("Ada@Example.org", "DECLINED"), ("bob@example.org", "ACCEPTED")],
-            sequence=3,
-        ),
-        event(
-            "standup@x",
-            dt.datetime(2026, 11, 2, 9, 30),
-            start_params={"TZID": "W. Europe Standard Time"},
-            rrule={"FREQ": "WEEKLY", "COUNT": 3},
-            attendees=[("ada@example.org", "ACCEPTED")],
-        ),
-        event("off@x", at(2026, 11, 12, 16), status="CANCELLED", attendees=[("bob@example.org", "ACCEPTED")]),
-    )
+    put(cal,
+        event("review@x", at(2026, 11, 3, 14), summary="Review", organizer="me@example.org",
+              attendees=[("Ada@Example.org", "DECLINED"), ("bob@example.org", "ACCEPTED")], sequence=3),
+        event("standup@x", dt.datetime(2026, 11, 2, 9, 30), start_params={"TZID": "W. Europe Standard Time"},
+              rrule={"FREQ": "WEEKLY", "COUNT": 3}, attendees=[("ada@example.org", "ACCEPTED")]),
+        event("off@x", at(2026, 11, 12, 16), status="CANCELLED", attendees=[("bob@example.org", "ACCEPTED")]))
     return cal
 
 
@@ -91,17 +75,8 @@ def test_an_unchanged_calendar_is_not_read_again_and_a_changed_one_is(radicale, 
     first = last_checkpoint(list(source_caldav.read(request(options(str(work.url))))))
     assert list(source_caldav.read(request(options(str(work.url)), first.cursor))) == [Checkpoint(first.cursor)]
 
-    put(
-        work,
-        event(
-            "review@x",
-            at(2026, 11, 5, 10),
-            summary="Review",
-            organizer="me@example.org",
-            attendees=[("ada@example.org", "ACCEPTED")],
-            sequence=4,
-        ),
-    )  # moved, SEQUENCE bumped
+    put(work, event("review@x", at(2026, 11, 5, 10), summary="Review", organizer="me@example.org",
+                    attendees=[("ada@example.org", "ACCEPTED")], sequence=4))  # moved, SEQUENCE bumped
     again = list(source_caldav.read(request(options(str(work.url)), first.cursor)))
     found = captures(again)
     assert (found["review@x"].at, found["review@x"].sequence) == (at(2026, 11, 5, 10), 4)
@@ -126,20 +101,16 @@ def test_a_wrong_password_is_one_line_without_the_password(radicale, work):  # n
     with pytest.raises(CalendarSourceError) as caught:
         list(source_caldav.read(request(options(str(work.url), password=wrong))))
     message = str(caught.value)
-    assert message == (
-        f"{work.url}: the server refused the credentials for user {USER!r} (check username and password_command)"
-    )
+    assert message == (f"{work.url}: the server refused the credentials for user {USER!r} "
+                       "(check username and password_command)")
     assert wrong not in message and PASSWORD not in message
 
 
 def test_a_failing_password_command_and_an_unreachable_server_are_one_line(radicale):  # noqa: F811
     failing = shlex.join([sys.executable, "-c", "import sys; sys.exit('pass: dav is not in the password store')"])
     with pytest.raises(CalendarSourceError) as caught:
-        list(
-            source_caldav.read(
-                request(source_caldav.Options(url=radicale.url, username=USER, password_command=failing))
-            )
-        )
+        list(source_caldav.read(request(source_caldav.Options(url=radicale.url, username=USER,
+                                                              password_command=failing))))
     # Its error output is never shown (a failing command may print the secret there): the command and its status.
     assert str(caught.value) == f"{radicale.url}: password_command {failing!r} failed with exit status 1"
     nobody = f"http://{USER}:{PASSWORD}@127.0.0.1:{free_port()}/{USER}/"
@@ -159,14 +130,10 @@ def test_the_password_command_runs_without_a_shell_and_says_why_it_failed():
     assert run_password_command(prints(tricky)) == tricky  # no shell: nothing expanded, nothing run
     for command, expected in (
         ("", "password_command is empty: name a command that prints the password"),
-        (
-            "pass show 'dav",
-            'password_command "pass show \'dav" cannot be read (No closing quotation): check its quotes',
-        ),
-        (
-            "/nonexistent/keepwarm-pass show dav",
-            "password_command '/nonexistent/keepwarm-pass show dav': command not found",
-        ),
+        ("pass show 'dav", "password_command \"pass show 'dav\" cannot be read (No closing quotation): "
+                           "check its quotes"),
+        ("/nonexistent/keepwarm-pass show dav", "password_command '/nonexistent/keepwarm-pass show dav': "
+                                                 "command not found"),
         (silent, f"password_command {silent!r} printed no password on its first line"),
     ):
         with pytest.raises(PasswordCommandError) as caught:

@@ -28,19 +28,15 @@ def chatlog(home, tmp_path):
         os.chmod(private, 0o755)
     (folder / "chatlog.py").write_text(block, encoding="utf-8")
     os.chmod(folder / "chatlog.py", 0o644)
-    (home / "config" / "config.toml").write_text(
-        '# my settings, by hand\ntimezone = "UTC"  # where I live\n', encoding="utf-8"
-    )
+    (home / "config" / "config.toml").write_text("# my settings, by hand\ntimezone = \"UTC\"  # where I live\n",
+                                                 encoding="utf-8")
     log = tmp_path / "chats.csv"
-    log.write_text(
-        "2026-11-20T10:00:00+00:00,ada@client.example,out\n"
-        "2026-11-20T10:30:00+00:00,ada@client.example,in\n"
-        "2026-11-19T09:00:00+00:00,carol@partner.example,in\n"
-        "2026-11-18T09:00:00+00:00,carol@partner.example,in\n"
-        "2026-11-18T10:00:00+00:00,dan@vendor.example,in\n"
-        "yesterday,ada@client.example,in\n",
-        encoding="utf-8",
-    )
+    log.write_text("2026-11-20T10:00:00+00:00,ada@client.example,out\n"
+                   "2026-11-20T10:30:00+00:00,ada@client.example,in\n"
+                   "2026-11-19T09:00:00+00:00,carol@partner.example,in\n"
+                   "2026-11-18T09:00:00+00:00,carol@partner.example,in\n"
+                   "2026-11-18T10:00:00+00:00,dan@vendor.example,in\n"
+                   "yesterday,ada@client.example,in\n", encoding="utf-8")
     return log
 
 
@@ -54,12 +50,11 @@ def test_add_writes_config_keeps_comments_and_syncs(run, home, chatlog):
     added = run("source", "add", "chatlog", str(chatlog), "--me", ME)
     assert added.exit_code == 0, added.stderr
     text, data = config(home)
-    assert text.startswith('# my settings, by hand\ntimezone = "UTC"  # where I live\n')
+    assert text.startswith("# my settings, by hand\ntimezone = \"UTC\"  # where I live\n")
     assert data["me"] == [ME]
     assert data["sources"]["chatlog"] == {"kind": "chatlog", "path": str(chatlog)}
-    assert added.stdout.strip() == (
-        "chatlog: read 6, 2 new touches, skipped 1 (1 unreadable row), 2 unknown correspondents"
-    )
+    assert added.stdout.strip() == ("chatlog: read 6, 2 new touches, skipped 1 (1 unreadable row), "
+                                    "2 unknown correspondents")
     listed = run("source", "list", "--json").json()
     assert [(s["name"], s["kind"], s["touches"], s["problem"]) for s in listed] == [("chatlog", "chatlog", 2, None)]
     again = run("sync", "--json")
@@ -124,10 +119,7 @@ def test_correspondents_listed_added_and_ignored(run, home, chatlog):
     run("source", "add", "chatlog", str(chatlog), "--me", ME)
     listed = run("correspondents", "--json").json()
     assert [(c["address"], c["messages"], c["inbound"]) for c in listed] == [  # equal counts: the latest first
-        ("ada@client.example", 2, 1),
-        ("carol@partner.example", 2, 2),
-        ("dan@vendor.example", 1, 1),
-    ]
+        ("ada@client.example", 2, 1), ("carol@partner.example", 2, 2), ("dan@vendor.example", 1, 1)]
     added = run("correspondents", "add", "carol@partner.example", "--name", "Carol Partner")
     assert added.exit_code == 0 and "with 2 touches from your sources" in added.stdout
     assert len(run("history", "Carol", "--json").json()) == 2
@@ -145,8 +137,7 @@ def test_correspondents_listed_added_and_ignored(run, home, chatlog):
 
 def test_doctor_names_a_broken_source_and_a_missing_me(run, home, chatlog):
     (home / "config" / "config.toml").write_text(
-        '[sources.work]\nkind = "chatlog"\npath = "/tmp/x.csv"\n[sources.old]\nkind = "pigeon"\n', encoding="utf-8"
-    )
+        '[sources.work]\nkind = "chatlog"\npath = "/tmp/x.csv"\n[sources.old]\nkind = "pigeon"\n', encoding="utf-8")
     report = run("doctor", "--json")
     assert report.exit_code == 1
     sources = [f for f in report.json()["findings"] if f["check"] == "sources"]

@@ -26,9 +26,8 @@ from test_source_imap import mail, server  # noqa: F401  (the test process's pym
 ME, ADA = "me@corp.example", "ada@client.example"
 
 
-def message(
-    mid: str, when: dt.datetime, sender: str, to: str, *, reply_to: str | None = None, name: str = ""
-) -> EmailMessage:
+def message(mid: str, when: dt.datetime, sender: str, to: str, *, reply_to: str | None = None,
+            name: str = "") -> EmailMessage:
     msg = EmailMessage()
     msg["Message-ID"] = f"<{mid}>"
     msg["Date"] = format_datetime(when)
@@ -48,14 +47,8 @@ def conversation() -> list[EmailMessage]:
     newsletter["List-Id"] = "<news.list.example>"
     return [
         message("m1@corp", FIXED_NOW - dt.timedelta(days=10), ME, ADA),
-        message(
-            "r1@client",
-            FIXED_NOW - dt.timedelta(days=10) + dt.timedelta(hours=2),
-            ADA,
-            ME,
-            reply_to="m1@corp",
-            name="Ada Lovelace",
-        ),
+        message("r1@client", FIXED_NOW - dt.timedelta(days=10) + dt.timedelta(hours=2), ADA, ME, reply_to="m1@corp",
+                name="Ada Lovelace"),
         message("m2@corp", FIXED_NOW - dt.timedelta(days=8), ME, ADA),
         message("u1@client", FIXED_NOW - dt.timedelta(days=4), ADA, ME, name="Ada Lovelace"),
         newsletter,
@@ -77,9 +70,7 @@ def timeline(run) -> list[tuple[str, str, str, object]]:
 def assert_mail_timeline(run) -> None:
     rows = timeline(run)
     assert [(channel, direction, responded) for _, channel, direction, responded in rows] == [
-        ("email", "outbound", True),
-        ("email", "inbound", None),
-        ("email", "outbound", False),
+        ("email", "outbound", True), ("email", "inbound", None), ("email", "outbound", False),
         ("email", "inbound", None),
     ]
     assert [c["address"] for c in run("correspondents", "--json").json()] == ["carol@partner.example"]
@@ -114,19 +105,8 @@ def test_imap(run, ada, mail, server):  # noqa: F811
     for msg in conversation():
         mail.append("INBOX", msg.as_bytes())
     secret = shlex.join([sys.executable, "-c", "import sys; print(sys.argv[1])", imap_server.PASSWORD])
-    added(
-        run,
-        "imap",
-        server.host,
-        "--set",
-        f"port={server.tls_port}",
-        "--set",
-        f"username={imap_server.USER}",
-        "--set",
-        f"ca_file={server.ca_file}",
-        "--set",
-        f"password_command={secret}",
-    )
+    added(run, "imap", server.host, "--set", f"port={server.tls_port}", "--set", f"username={imap_server.USER}",
+          "--set", f"ca_file={server.ca_file}", "--set", f"password_command={secret}")
     assert_mail_timeline(run)
 
 
@@ -146,13 +126,8 @@ def event(uid: str, start: dt.datetime, ada_answer: str, *, cancelled: bool = Fa
     return ev
 
 
-MEETINGS = [
-    ("held", 20, "ACCEPTED", False),
-    ("no", 12, "DECLINED", False),
-    ("off", 6, "ACCEPTED", True),
-    ("no2", 3, "DECLINED", False),
-    ("next", -5, "ACCEPTED", False),
-]
+MEETINGS = [("held", 20, "ACCEPTED", False), ("no", 12, "DECLINED", False), ("off", 6, "ACCEPTED", True),
+            ("no2", 3, "DECLINED", False), ("next", -5, "ACCEPTED", False)]
 
 
 def calendar_of(*events: icalendar.Event) -> bytes:
@@ -166,9 +141,8 @@ def calendar_of(*events: icalendar.Event) -> bytes:
 
 def assert_meetings(run) -> None:
     rows = run("history", "Ada", "--json").json()
-    assert sorted((r["channel"], r["outcome"]) for r in rows) == sorted(
-        [("meeting", "completed"), ("meeting", "declined"), ("meeting", "cancelled"), ("meeting", "declined")]
-    )
+    assert sorted((r["channel"], r["outcome"]) for r in rows) == sorted([
+        ("meeting", "completed"), ("meeting", "declined"), ("meeting", "cancelled"), ("meeting", "declined")])
     agenda = run("contact", "show", "Ada", "--json").json()
     assert "access_restriction" in {w["key"] for w in agenda.get("warnings", [])}, agenda.get("warnings")
 
@@ -178,23 +152,19 @@ def test_vdir(run, ada, tmp_path):
     folder.mkdir(parents=True)
     for uid, days, answer, cancelled in MEETINGS:
         (folder / f"{uid}.ics").write_bytes(
-            calendar_of(event(uid, FIXED_NOW - dt.timedelta(days=days), answer, cancelled=cancelled))
-        )
+            calendar_of(event(uid, FIXED_NOW - dt.timedelta(days=days), answer, cancelled=cancelled)))
     added(run, "vdir", str(folder))
     assert_meetings(run)
     (folder / "held.ics").unlink()  # deleted on the phone: its touch goes with it
     assert run("sync", "--json").json()[0]["removed"] == 1
-    assert ("meeting", "completed") not in {
-        (r["channel"], r["outcome"]) for r in run("history", "Ada", "--json").json()
-    }
+    assert ("meeting", "completed") not in {(r["channel"], r["outcome"]) for r in run("history", "Ada", "--json").json()}
 
 
 def test_caldav(run, ada, radicale):  # noqa: F811
     cal = radicale.client().principal().make_calendar(name="work e2e")
     for uid, days, answer, cancelled in MEETINGS:
-        cal.save_event(
-            calendar_of(event(uid, FIXED_NOW - dt.timedelta(days=days), answer, cancelled=cancelled)).decode()
-        )
+        cal.save_event(calendar_of(event(uid, FIXED_NOW - dt.timedelta(days=days), answer, cancelled=cancelled))
+                       .decode())
     from radicale_server import PASSWORD, USER
 
     secret = shlex.join([sys.executable, "-c", "import sys; print(sys.argv[1])", PASSWORD])

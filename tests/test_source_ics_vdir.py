@@ -38,18 +38,12 @@ def test_the_calendar_kinds_are_plugins_registered_as_a_third_party_would():
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     points = project["project"]["entry-points"]["keepwarm"]
     assert {points[k] for k in ("source_ics", "source_vdir", "source_caldav")} == {
-        "keepwarm_plugins.source_ics",
-        "keepwarm_plugins.source_vdir",
-        "keepwarm_plugins.source_caldav",
-    }
+        "keepwarm_plugins.source_ics", "keepwarm_plugins.source_vdir", "keepwarm_plugins.source_caldav"}
     dependencies = " ".join(project["project"]["dependencies"])
     assert all(name in dependencies for name in ("icalendar", "recurring-ical-events", "x-wr-timezone"))
     kinds = [k for module in (source_ics, source_vdir, source_caldav) for k in module.keepwarm_source_kinds()]
     assert [(k.name, k.family, k.target) for k in kinds] == [
-        ("ics", "calendar", "path"),
-        ("vdir", "calendar", "path"),
-        ("caldav", "calendar", "url"),
-    ]
+        ("ics", "calendar", "path"), ("vdir", "calendar", "path"), ("caldav", "calendar", "url")]
     assert all(isinstance(k, SourceKind) for k in kinds)
 
 
@@ -66,17 +60,13 @@ def test_options_refuse_unknown_keys_a_clear_password_and_unknown_zones():
 
 
 def test_an_ics_file_is_read_whole_then_not_again_until_it_changes(tmp_path):
-    path = write(
-        tmp_path / "work.ics",
-        event("a", at(2026, 11, 2, 9), attendees=[("ada@example.org", "ACCEPTED")]),
-        event("b", at(2026, 11, 9, 9), status="CANCELLED", attendees=[("bob@example.org", "DECLINED")]),
-    )
+    path = write(tmp_path / "work.ics",
+                 event("a", at(2026, 11, 2, 9), attendees=[("ada@example.org", "ACCEPTED")]),
+                 event("b", at(2026, 11, 9, 9), status="CANCELLED", attendees=[("bob@example.org", "DECLINED")]))
     first = list(source_ics.read(request(ics(path))))
     found = captures(first)
     assert {k: (c.at, c.outcome) for k, c in found.items()} == {
-        "a": (at(2026, 11, 2, 9), Outcome.COMPLETED),
-        "b": (at(2026, 11, 9, 9), Outcome.CANCELLED),
-    }
+        "a": (at(2026, 11, 2, 9), Outcome.COMPLETED), "b": (at(2026, 11, 9, 9), Outcome.CANCELLED)}
     assert found["b"].people[0].status == "DECLINED"
     done = last_checkpoint(first)
     assert done.complete and done.cursor["until"] == UNTIL.date().isoformat()

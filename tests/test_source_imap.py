@@ -71,25 +71,16 @@ def secret_script(tmp_path):
 
 def options(server, secret_script, **changes):
     values = {
-        "host": server.host,
-        "port": server.tls_port,
-        "username": USER,
-        "ca_file": str(server.ca_file),
-        "password_command": secret_script(),
+        "host": server.host, "port": server.tls_port, "username": USER,
+        "ca_file": str(server.ca_file), "password_command": secret_script(),
     }
     values.update(changes)
     return source_imap.Options(**{k: v for k, v in values.items() if v is not None})
 
 
 def read(opts, cursor=None, name="work-mail"):
-    request = ReadRequest(
-        name=name,
-        options=opts,
-        cursor=cursor or {},
-        now=NOW,
-        since=NOW - dt.timedelta(days=365),
-        until=NOW + dt.timedelta(days=60),
-    )
+    request = ReadRequest(name=name, options=opts, cursor=cursor or {}, now=NOW,
+                          since=NOW - dt.timedelta(days=365), until=NOW + dt.timedelta(days=60))
     return list(source_imap.read(request))
 
 
@@ -148,44 +139,18 @@ def test_inbox_and_sent_are_read_with_people_roles_ids_and_replies(server, mail,
     t1 = dt.datetime(2026, 11, 10, 8, 30, tzinfo=dt.timezone.utc)
     t2 = dt.datetime(2026, 11, 11, 16, 5, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     mail.create_folder("Sent")
-    append(
-        mail,
-        "INBOX",
-        message(
-            sender=f"Bob Stone <{BOB}>",
-            to=[f"Ada <{ME}>"],
-            cc=[f"Carol Kühn <{CAROL}>"],
-            subject="=?utf-8?q?Gr=C3=BC=C3=9Fe?= from Bob",
-            when=t1,
-            message_id="q1@partner",
-        ),
-        t1,
-    )
-    append(
-        mail,
-        "Sent",
-        message(
-            sender=ME,
-            to=[BOB],
-            subject="Re: Grüße",
-            when=t2,
-            message_id="a1@example.org",
-            in_reply_to="q1@partner",
-            references=["q0@partner", "q1@partner"],
-        ),
-        t2,
-    )
+    append(mail, "INBOX", message(sender=f"Bob Stone <{BOB}>", to=[f"Ada <{ME}>"], cc=[f"Carol Kühn <{CAROL}>"],
+                                  subject="=?utf-8?q?Gr=C3=BC=C3=9Fe?= from Bob", when=t1, message_id="q1@partner"), t1)
+    append(mail, "Sent", message(sender=ME, to=[BOB], subject="Re: Grüße", when=t2, message_id="a1@example.org",
+                                 in_reply_to="q1@partner", references=["q0@partner", "q1@partner"]), t2)
 
     items = read(options(server, secret_script))  # folders not set: INBOX and the server's Sent folder
 
     inbound, outbound = captures(items)
     assert inbound == Capture(
-        external_id="q1@partner",
-        at=t1,
-        channel=Channel.EMAIL,
+        external_id="q1@partner", at=t1, channel=Channel.EMAIL,
         people=(Person(BOB, "from", "Bob Stone"), Person(ME, "to", "Ada"), Person(CAROL, "cc", "Carol Kühn")),
-        message_id="q1@partner",
-        subject="Grüße from Bob",
+        message_id="q1@partner", subject="Grüße from Bob",
     )
     assert outbound.external_id == "a1@example.org"
     assert outbound.at == t2 and outbound.direction is None
@@ -295,12 +260,8 @@ def test_automatic_mail_and_broken_headers_are_skipped_with_reasons(server, mail
     ):
         append(mail, "INBOX", raw, when)
     skipped = {(s.external_id, s.reason) for s in read(options(server, secret_script)) if isinstance(s, Skip)}
-    assert skipped == {
-        ("list@x", "mailing list"),
-        ("shop@x", "no-reply sender"),
-        ("nodate@x", "no Date header"),
-        ("future@x", "Date out of range"),
-    }
+    assert skipped == {("list@x", "mailing list"), ("shop@x", "no-reply sender"),
+                       ("nodate@x", "no Date header"), ("future@x", "Date out of range")}
 
 
 def test_a_message_over_25_mb_is_read_from_its_header_and_its_body_never_fetched(server, mail, secret_script):
@@ -312,12 +273,8 @@ def test_a_message_over_25_mb_is_read_from_its_header_and_its_body_never_fetched
     items = read(options(server, secret_script))
     assert [c.external_id for c in captures(items)] == ["huge@partner"]
     assert [s for s in items if isinstance(s, Skip)] == []
-    asked = {
-        item
-        for line in server.commands()
-        if " UID FETCH " in line.upper()
-        for item in line.rsplit("(", 1)[-1].rstrip(")").split()
-    }
+    asked = {item for line in server.commands() if " UID FETCH " in line.upper()
+             for item in line.rsplit("(", 1)[-1].rstrip(")").split()}
     assert asked <= {"BODY.PEEK[HEADER]<0.262145>", "FLAGS"} and "BODY.PEEK[HEADER]<0.262145>" in asked, asked
 
 
@@ -344,9 +301,7 @@ def test_without_a_password_source_the_error_says_how_to_set_one(server):
     with pytest.raises(ImapSourceError) as caught:
         read(opts, name="work-mail")
     text = str(caught.value)
-    assert (
-        "\n" not in text and "password_command" in text and "keyring_service" in text and "[sources.work-mail]" in text
-    )
+    assert "\n" not in text and "password_command" in text and "keyring_service" in text and "[sources.work-mail]" in text
 
 
 def test_the_keyring_gives_the_password_when_chosen(server, mail, monkeypatch, secret_script):
@@ -367,6 +322,7 @@ def test_the_keyring_gives_the_password_when_chosen(server, mail, monkeypatch, s
 
         def delete_password(self, service, username):
             self.store.pop((service, username), None)
+
 
     monkeypatch.setattr(keyring.core, "_keyring_backend", Memory())
     when = dt.datetime(2026, 11, 17, 9, 0, tzinfo=dt.timezone.utc)
@@ -404,9 +360,7 @@ def test_plain_imap_only_on_this_machine(server, mail, secret_script):
     assert source_imap.Options(host="imap.example.org", username=USER, password_command="x").effective_port == 993
 
 
-def test_a_missing_folder_an_unreachable_host_and_a_bad_ca_file_are_one_line_errors(
-    server, mail, secret_script, tmp_path
-):
+def test_a_missing_folder_an_unreachable_host_and_a_bad_ca_file_are_one_line_errors(server, mail, secret_script, tmp_path):
     with pytest.raises(ImapSourceError) as caught:
         read(options(server, secret_script, folders=["INBOX", "Projects"]))
     assert str(caught.value) == (

@@ -36,12 +36,8 @@ def _maildir(root: Path, messages: int = MESSAGES) -> Path:
         person = f"person{n % PEOPLE}@client.example"
         when = FIXED_NOW - dt.timedelta(minutes=40 * (messages - n))
         mine = n % 3 == 0
-        head = [
-            f"Message-ID: <m{n}@x>",
-            f"Date: {format_datetime(when)}",
-            f"From: {ME if mine else person}",
-            f"To: {person if mine else ME}",
-        ]
+        head = [f"Message-ID: <m{n}@x>", f"Date: {format_datetime(when)}",
+                f"From: {ME if mine else person}", f"To: {person if mine else ME}"]
         if not mine and n % 3 == 1:
             head.append(f"In-Reply-To: <m{n - 1}@x>")
         (root / "cur" / f"{1700000000 + n}.M{n}.test:2,S").write_text("\r\n".join(head) + "\r\n\r\nhi\r\n")
@@ -49,39 +45,22 @@ def _maildir(root: Path, messages: int = MESSAGES) -> Path:
 
 
 def _env(home: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "KEEPWARM_HOME": str(home),
-        "KEEPWARM_NOW": FIXED_NOW.isoformat(),
-        "TZ": "UTC",
-        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-    }
+    return {**os.environ, "KEEPWARM_HOME": str(home), "KEEPWARM_NOW": FIXED_NOW.isoformat(), "TZ": "UTC",
+            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
 
 
 def _keepwarm(home: Path, *args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "keepwarm", *args],
-        env=_env(home),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kwargs,
-    )
+    return subprocess.Popen([sys.executable, "-m", "keepwarm", *args], env=_env(home), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
 
 
 def _book(home: Path, maildir: Path) -> Path:
     (home / "config").mkdir(parents=True, exist_ok=True)
     (home / "config" / "config.toml").write_text(
-        f'me = ["{ME}"]\n[sources.work]\nkind = "maildir"\npath = "{maildir}"\n', encoding="utf-8"
-    )
+        f'me = ["{ME}"]\n[sources.work]\nkind = "maildir"\npath = "{maildir}"\n', encoding="utf-8")
     cards = home / "people.vcf"
-    cards.write_text(
-        "".join(
-            f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nEMAIL:person{n}@client.example\r\nEND:VCARD\r\n"
-            for n in range(PEOPLE)
-        ),
-        encoding="utf-8",
-    )
+    cards.write_text("".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nEMAIL:person{n}@client.example\r\n"
+                             "END:VCARD\r\n" for n in range(PEOPLE)), encoding="utf-8")
     done = _keepwarm(home, "import", "vcard", str(cards))
     assert done.wait(60) == 0, done.stderr.read()
     return home / "data" / "keepwarm.db"

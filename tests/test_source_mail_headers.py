@@ -75,39 +75,27 @@ def test_a_plain_message_gives_every_field_the_rules_need():
     assert got.at.utcoffset() == dt.timedelta(hours=1)  # the zone the sender wrote is kept
 
 
-@pytest.mark.parametrize(
-    "charset, text",
-    [
-        ("utf-8", "Zoë Ørsted — café"),
-        ("iso-8859-1", "Grüße aus Köln"),
-        ("koi8-r", "Иван Петров"),
-        ("shift_jis", "山田太郎"),
-    ],
-)
+@pytest.mark.parametrize("charset, text", [
+    ("utf-8", "Zoë Ørsted — café"),
+    ("iso-8859-1", "Grüße aus Köln"),
+    ("koi8-r", "Иван Петров"),
+    ("shift_jis", "山田太郎"),
+])
 @pytest.mark.parametrize("encoding", ["b", "q"])
 def test_rfc2047_names_and_subjects_in_several_charsets_are_decoded(charset, text, encoding):
-    data = message(
-        From=f"{ew(text, charset, encoding)} <who@example.org>",
-        To=f"{ew(text, charset, encoding)} <to@example.org>",
-        Subject=f"Re: {ew(text, charset, encoding)}",
-        Date=DATE,
-        Message_ID="<x@y>",
-    )
+    data = message(From=f"{ew(text, charset, encoding)} <who@example.org>",
+                   To=f"{ew(text, charset, encoding)} <to@example.org>",
+                   Subject=f"Re: {ew(text, charset, encoding)}", Date=DATE, Message_ID="<x@y>")
     got = mh.capture(header_of(data), now=NOW)
     assert [(p.role, p.name, p.address) for p in got.people] == [
-        ("from", text, "who@example.org"),
-        ("to", text, "to@example.org"),
-    ]
+        ("from", text, "who@example.org"), ("to", text, "to@example.org")]
     assert got.subject == f"Re: {text}"
 
 
 def test_an_unknown_charset_is_read_rather_than_refused():
-    data = message(
-        From=f"{ew('Grüße Jürgen', 'x-unknown')} <j@example.de>",
-        Subject=f"{ew('naïve', 'x-unknown', 'q')} {ew('plan', 'rot13')}",
-        Date=DATE,
-        Message_ID="<u@y>",
-    )
+    data = message(From=f"{ew('Grüße Jürgen', 'x-unknown')} <j@example.de>",
+                   Subject=f"{ew('naïve', 'x-unknown', 'q')} {ew('plan', 'rot13')}",
+                   Date=DATE, Message_ID="<u@y>")
     got = mh.capture(header_of(data), now=NOW)
     assert got.people[0].name == "Grüße Jürgen"
     assert got.subject == "naïveplan"  # RFC 2047: the space between two encoded words is not text
@@ -129,12 +117,8 @@ def test_an_encoded_word_cannot_smuggle_in_an_address():
 
 def test_hostile_names_stay_text_but_lose_nul_and_line_breaks():
     name = ew("Eve\x00\r\nBcc: all@x \x1b[31mred", "utf-8")
-    got = mh.capture(
-        header_of(
-            message(From=f"{name} <eve@example.org>", Subject=ew("a\nb\x00c", "utf-8"), Date=DATE, Message_ID="<h@y>")
-        ),
-        now=NOW,
-    )
+    got = mh.capture(header_of(message(From=f"{name} <eve@example.org>", Subject=ew("a\nb\x00c", "utf-8"),
+                                       Date=DATE, Message_ID="<h@y>")), now=NOW)
     assert got.people[0].name == "Eve Bcc: all@x \x1b[31mred"  # the escape is the core's to show safely
     assert got.subject == "a b c"
 
@@ -149,36 +133,29 @@ def test_without_message_id_the_id_is_a_stable_hash_of_what_the_message_says():
 
 
 def test_references_are_followed_in_order_without_repeats_or_junk():
-    data = message(
-        From="a@example.org",
-        Date=DATE,
-        Message_ID="<c@x>",
-        In_Reply_To="<b@x> (Bob's message of Monday)",
-        References="<a@x> <b@x>\n\t<b@x> <c@x> garbage",
-    )
+    data = message(From="a@example.org", Date=DATE, Message_ID="<c@x>",
+                   In_Reply_To="<b@x> (Bob's message of Monday)",
+                   References="<a@x> <b@x>\n\t<b@x> <c@x> garbage")
     assert mh.capture(header_of(data), now=NOW).replies_to == ("b@x", "a@x")
     bare = message(From="a@example.org", Date=DATE, Message_ID="d@x", In_Reply_To="c@x")
     got = mh.capture(header_of(bare), now=NOW)
     assert (got.message_id, got.replies_to) == ("d@x", ("c@x",))
 
 
-@pytest.mark.parametrize(
-    "headers, reason",
-    [
-        ({"List_Id": "Friends <friends.lists.example.org>"}, "mailing list"),
-        ({"List_Post": "<mailto:friends@lists.example.org>"}, "mailing list"),
-        ({"Precedence": "bulk"}, "bulk mail"),
-        ({"Precedence": "List"}, "bulk mail"),
-        ({"Precedence": "junk"}, "bulk mail"),
-        ({"Auto_Submitted": "auto-replied; owner-email=x@y"}, "automatic mail"),
-        ({"Auto_Submitted": "auto-generated"}, "automatic mail"),
-        ({"From": "GitHub <noreply@github.com>"}, "no-reply sender"),
-        ({"From": "no-reply+abc@shop.example"}, "no-reply sender"),
-        ({"From": "Billing <do-not-reply.billing@bank.example>"}, "no-reply sender"),
-        ({"From": "MAILER-DAEMON@mx.example.org"}, "no-reply sender"),
-        ({"From": "notifications@service.example"}, "no-reply sender"),
-    ],
-)
+@pytest.mark.parametrize("headers, reason", [
+    ({"List_Id": "Friends <friends.lists.example.org>"}, "mailing list"),
+    ({"List_Post": "<mailto:friends@lists.example.org>"}, "mailing list"),
+    ({"Precedence": "bulk"}, "bulk mail"),
+    ({"Precedence": "List"}, "bulk mail"),
+    ({"Precedence": "junk"}, "bulk mail"),
+    ({"Auto_Submitted": "auto-replied; owner-email=x@y"}, "automatic mail"),
+    ({"Auto_Submitted": "auto-generated"}, "automatic mail"),
+    ({"From": "GitHub <noreply@github.com>"}, "no-reply sender"),
+    ({"From": "no-reply+abc@shop.example"}, "no-reply sender"),
+    ({"From": "Billing <do-not-reply.billing@bank.example>"}, "no-reply sender"),
+    ({"From": "MAILER-DAEMON@mx.example.org"}, "no-reply sender"),
+    ({"From": "notifications@service.example"}, "no-reply sender"),
+])
 def test_lists_bulk_and_automatic_mail_are_skipped_with_the_reason(headers, reason):
     fields = {"From": "person@example.org", "To": "me@example.org", "Date": DATE, "Message_ID": "<auto@x>", **headers}
     assert mh.capture(header_of(message(**fields)), now=NOW) == Skip("auto@x", reason)
@@ -190,17 +167,14 @@ def test_a_person_whose_name_only_looks_automatic_is_kept():
         assert isinstance(got, Capture) and got.people[0].address == sender
 
 
-@pytest.mark.parametrize(
-    "date, reason",
-    [
-        (None, "no Date header"),
-        ("sometime last week", "unreadable Date"),
-        ("Mon, 45 Foo 2026 99:99:99 +0000", "unreadable Date"),
-        ("Thu, 01 Jan 1970 00:00:00 +0000", "Date out of range"),
-        ("Fri, 1 Jan 2100 10:00:00 +0000", "Date out of range"),
-        ("Tue, 24 Nov 2026 10:00:00 +0000", "Date out of range"),
-    ],
-)
+@pytest.mark.parametrize("date, reason", [
+    (None, "no Date header"),
+    ("sometime last week", "unreadable Date"),
+    ("Mon, 45 Foo 2026 99:99:99 +0000", "unreadable Date"),
+    ("Thu, 01 Jan 1970 00:00:00 +0000", "Date out of range"),
+    ("Fri, 1 Jan 2100 10:00:00 +0000", "Date out of range"),
+    ("Tue, 24 Nov 2026 10:00:00 +0000", "Date out of range"),
+])
 def test_a_missing_unreadable_or_absurd_date_is_skipped(date, reason):
     fields = {"From": "a@example.org", "Message_ID": "<d@x>"}
     if date is not None:
@@ -217,11 +191,9 @@ def test_a_date_a_few_hours_ahead_and_one_without_zone_are_kept():
 
 def test_without_a_sender_or_headers_at_all_the_message_is_skipped():
     assert mh.capture(header_of(message(To="a@example.org", Date=DATE, Message_ID="<n@x>")), now=NOW) == Skip(
-        "n@x", "no From header"
-    )
-    assert mh.capture(
-        header_of(message(From="undisclosed-recipients:;", Date=DATE, Message_ID="<n@x>")), now=NOW
-    ) == Skip("n@x", "unreadable From")
+        "n@x", "no From header")
+    assert mh.capture(header_of(message(From="undisclosed-recipients:;", Date=DATE, Message_ID="<n@x>")),
+                      now=NOW) == Skip("n@x", "unreadable From")
     assert mh.capture(b"\x00\xff\xfe garbage without any colon\n\x89PNG", now=NOW).reason == "not a mail message"
     assert mh.capture(b"", now=NOW).reason == "not a mail message"
 
@@ -244,21 +216,17 @@ class CountingReader(io.RawIOBase):
     def readinto(self, buffer):
         n = min(len(buffer), self.size - self.position)
         start = self.position
-        head = self.header[start : start + n]
-        buffer[: len(head)] = head
-        buffer[len(head) : n] = b"F" * (n - len(head))
+        head = self.header[start:start + n]
+        buffer[:len(head)] = head
+        buffer[len(head):n] = b"F" * (n - len(head))
         self.position += n
         self.served += n
         return n
 
 
 def test_a_50_mb_message_is_read_no_further_than_its_headers():
-    header = (
-        message(
-            From="big@example.org", To="me@example.org", Date=DATE, Message_ID="<big@x>", Subject="the video", body=""
-        ).rstrip(b"\n")
-        + b"\n\n"
-    )
+    header = message(From="big@example.org", To="me@example.org", Date=DATE, Message_ID="<big@x>",
+                     Subject="the video", body="").rstrip(b"\n") + b"\n\n"
     raw = CountingReader(header, 50 * 1024 * 1024)
     got = mh.capture(mh.read_header_block(io.BufferedReader(raw)), now=NOW)
     assert (got.external_id, got.subject) == ("big@x", "the video")
@@ -273,20 +241,11 @@ def test_a_header_block_that_never_ends_is_refused_past_the_cap():
 
 
 def test_crlf_line_ends_and_an_envelope_from_line_are_read_like_any_message():
-    data = message(
-        From="a@example.org",
-        To="b@example.org",
-        Date=DATE,
-        Message_ID="<crlf@x>",
-        Subject="folded\n subject",
-        body="From: body@example.org\n",
-    ).replace(b"\n", b"\r\n")
+    data = message(From="a@example.org", To="b@example.org", Date=DATE, Message_ID="<crlf@x>",
+                   Subject="folded\n subject", body="From: body@example.org\n").replace(b"\n", b"\r\n")
     data = b"From a@example.org Mon Nov 16 09:30:00 2026\r\n" + data
     stream = io.BytesIO(data)
     got = mh.capture(mh.read_header_block(stream), now=NOW)
     assert (got.external_id, got.subject, [p.address for p in got.people]) == (
-        "crlf@x",
-        "folded subject",
-        ["a@example.org", "b@example.org"],
-    )
+        "crlf@x", "folded subject", ["a@example.org", "b@example.org"])
     assert stream.read() == b"From: body@example.org\r\n"  # stopped at the blank line, body unread

@@ -38,12 +38,8 @@ def mail(n: int, sender: str = "ada@example.org", **extra: str) -> EmailMessage:
 
 def request(path: Path, cursor=None, **options) -> ReadRequest:
     return ReadRequest(
-        name="mail",
-        options=source_maildir.MaildirOptions(path=str(path), **options),
-        cursor=cursor or {},
-        now=NOW,
-        since=NOW - dt.timedelta(days=365),
-        until=NOW + dt.timedelta(days=60),
+        name="mail", options=source_maildir.MaildirOptions(path=str(path), **options), cursor=cursor or {},
+        now=NOW, since=NOW - dt.timedelta(days=365), until=NOW + dt.timedelta(days=60),
     )
 
 
@@ -102,9 +98,7 @@ def test_the_layout_mbsync_writes_verbatim_is_read_too(tmp_path):
 def test_a_missing_folder_or_one_that_is_no_maildir_is_one_line_naming_it(tmp_path):
     with pytest.raises(source_maildir.NotAMaildir) as missing:
         list(source_maildir.read(request(tmp_path / "nowhere")))
-    assert (
-        str(missing.value) == f"{tmp_path / 'nowhere'}: no such folder (expected a Maildir, with cur/ and new/ folders)"
-    )
+    assert str(missing.value) == f"{tmp_path / 'nowhere'}: no such folder (expected a Maildir, with cur/ and new/ folders)"
     (tmp_path / "plain" / "photos").mkdir(parents=True)
     with pytest.raises(source_maildir.NotAMaildir) as plain:
         list(source_maildir.read(request(tmp_path / "plain")))
@@ -129,16 +123,10 @@ def test_automatic_broken_and_garbage_files_are_skipped_with_their_reason(tmp_pa
     items, _ = read_all(request(tmp_path / "Mail"))
     assert ids(items) == ["m1@example.org"]
     assert sorted((i.external_id, i.reason) for i in items if isinstance(i, Skip) and "@" in i.external_id) == [
-        ("cut@x", "unreadable Date"),
-        ("m2@example.org", "mailing list"),
-        ("m3@example.org", "no-reply sender"),
-        ("m4@example.org", "no Date header"),
-        ("m5@example.org", "Date out of range"),
-    ]
+        ("cut@x", "unreadable Date"), ("m2@example.org", "mailing list"), ("m3@example.org", "no-reply sender"),
+        ("m4@example.org", "no Date header"), ("m5@example.org", "Date out of range")]
     assert sorted(i.reason for i in items if isinstance(i, Skip) and "@" not in i.external_id) == [
-        "not a mail message",
-        "not a mail message",
-    ]
+        "not a mail message", "not a mail message"]
 
 
 def counting_open(monkeypatch) -> dict[str, int]:
@@ -165,9 +153,8 @@ def counting_open(monkeypatch) -> dict[str, int]:
         def __exit__(self, *exc):
             self.stream.close()
 
-    monkeypatch.setattr(
-        source_maildir, "open", lambda path, mode="r": Counted(real_open(path, mode), Path(path).name), raising=False
-    )
+    monkeypatch.setattr(source_maildir, "open", lambda path, mode="r": Counted(real_open(path, mode), Path(path).name),
+                        raising=False)
     return read
 
 
@@ -183,14 +170,12 @@ def test_a_50_mb_message_is_read_no_further_than_its_headers(tmp_path, monkeypat
     read = counting_open(monkeypatch)
     items, _ = read_all(request(tmp_path / "Mail"))
     assert [(i.external_id, [p.address for p in i.people]) for i in items] == [
-        ("m1@example.org", ["ada@example.org", "me@example.org"])
-    ]
+        ("m1@example.org", ["ada@example.org", "me@example.org"])]
     assert read == {path.name: len(path.read_bytes().split(b"\n\n", 1)[0]) + 2}
 
 
 def test_a_resync_with_nothing_new_opens_no_file_and_one_new_message_is_all_the_next_one_reads(
-    maildir, tmp_path, monkeypatch
-):
+        maildir, tmp_path, monkeypatch):
     _, cursor = read_all(request(tmp_path / "Mail"))
     read = counting_open(monkeypatch)
     items, again = read_all(request(tmp_path / "Mail", cursor))
@@ -256,10 +241,7 @@ def test_both_mail_kinds_are_built_in_plugins_declared_and_loaded_as_a_third_par
     host = PluginHost(eps=eps, plugins_dir=None, budget=0).load()
     assert host.problems == [] and all(host.infos[n].active for n in ("source_maildir", "source_mbox"))
     kinds = [k for found in host.pm.hook.keepwarm_source_kinds() for k in found]
-    assert sorted((k.name, k.family, k.target) for k in kinds) == [
-        ("maildir", "mail", "path"),
-        ("mbox", "mail", "path"),
-    ]
+    assert sorted((k.name, k.family, k.target) for k in kinds) == [("maildir", "mail", "path"), ("mbox", "mail", "path")]
 
 
 def test_the_mail_plugins_import_only_what_a_third_party_can():

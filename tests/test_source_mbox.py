@@ -34,14 +34,8 @@ def mail(n: int, sender: str = "ada@example.org", body: str | None = None, **ext
 
 
 def request(path: Path, cursor=None) -> ReadRequest:
-    return ReadRequest(
-        name="archive",
-        options=source_mbox.MboxOptions(path=str(path)),
-        cursor=cursor or {},
-        now=NOW,
-        since=NOW - dt.timedelta(days=365),
-        until=NOW + dt.timedelta(days=60),
-    )
+    return ReadRequest(name="archive", options=source_mbox.MboxOptions(path=str(path)), cursor=cursor or {},
+                       now=NOW, since=NOW - dt.timedelta(days=365), until=NOW + dt.timedelta(days=60))
 
 
 def read_all(path: Path, cursor=None) -> tuple[list, dict]:
@@ -70,11 +64,8 @@ def test_each_message_becomes_a_capture_with_its_fields(tmp_path):
     items, cursor = read_all(path)
     assert ids(items) == ["m1@example.org", "m2@example.org"]
     second = items[1]
-    assert second.people == (
-        Person("ada@example.org", "from"),
-        Person("me@example.org", "to", "Me"),
-        Person("zoe@example.org", "cc", "Zöe"),
-    )
+    assert second.people == (Person("ada@example.org", "from"), Person("me@example.org", "to", "Me"),
+                             Person("zoe@example.org", "cc", "Zöe"))
     assert second.replies_to == ("m1@example.org", "m0@example.org")
     assert (second.subject, second.at) == ("message 2", NOW - dt.timedelta(days=10, hours=2))
     assert cursor["offset"] == path.stat().st_size
@@ -125,12 +116,8 @@ def test_automatic_and_broken_messages_are_skipped_and_the_rest_read(tmp_path):
         f.write(b"\nFrom bob@example.org Mon Nov 16 10:00:00 2026\nFrom: bob@example.org\nMessage-ID: <cut@x>\nDa")
     items, _ = read_all(path)
     assert [(i.external_id, getattr(i, "reason", "")) for i in items] == [
-        ("m1@example.org", "bulk mail"),
-        ("m2@example.org", "automatic mail"),
-        ("m3@example.org", "no Date header"),
-        ("m4@example.org", ""),
-        ("cut@x", "no Date header"),
-    ]
+        ("m1@example.org", "bulk mail"), ("m2@example.org", "automatic mail"), ("m3@example.org", "no Date header"),
+        ("m4@example.org", ""), ("cut@x", "no Date header")]
 
 
 def test_a_50_mb_message_is_passed_over_without_holding_it(tmp_path):
@@ -174,7 +161,7 @@ def test_a_missing_file_or_one_that_is_no_mbox_is_one_line_naming_it(tmp_path):
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
     with pytest.raises(source_mbox.NotAnMbox) as garbage:
         list(source_mbox.read(request(tmp_path / "photo.png")))
-    assert str(garbage.value) == f'{tmp_path / "photo.png"}: not an mbox file: it does not start with a "From " line'
+    assert str(garbage.value) == f"{tmp_path / 'photo.png'}: not an mbox file: it does not start with a \"From \" line"
 
 
 def test_an_empty_mbox_reads_nothing_and_its_first_message_later_is_read(tmp_path):

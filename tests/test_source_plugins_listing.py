@@ -4,14 +4,8 @@ plugin shows its section."""
 from __future__ import annotations
 
 
-SOURCE_PLUGINS = {
-    "source_maildir": "maildir",
-    "source_mbox": "mbox",
-    "source_imap": "imap",
-    "source_ics": "ics",
-    "source_vdir": "vdir",
-    "source_caldav": "caldav",
-}
+SOURCE_PLUGINS = {"source_maildir": "maildir", "source_mbox": "mbox", "source_imap": "imap",
+                  "source_ics": "ics", "source_vdir": "vdir", "source_caldav": "caldav"}
 
 
 def test_the_listing_names_each_source_plugins_kind_and_hook(run):

@@ -51,8 +51,7 @@ def touches(session, contact_id):
     with session.store.read() as conn:
         return conn.execute(
             select(i.at, i.channel, i.direction, i.outcome, i.responded, i.response_hours, i.in_reply, i.notes)
-            .where(i.contact_id == contact_id)
-            .order_by(i.at)
+            .where(i.contact_id == contact_id).order_by(i.at)
         ).all()
 
 
@@ -121,9 +120,7 @@ def test_meetings_declined_cancelled_moved_and_future(book, keepwarm_people):
     sync(book)
     ada = touches(book, keepwarm_people["ada"])
     assert [(t.channel, t.direction, t.outcome) for t in ada] == [
-        ("meeting", "outbound", "completed"),
-        ("meeting", "outbound", "cancelled"),
-        ("meeting", "outbound", "completed"),
+        ("meeting", "outbound", "completed"), ("meeting", "outbound", "cancelled"), ("meeting", "outbound", "completed"),
     ], "the future meeting is no touch yet"
     assert [t.outcome for t in touches(book, keepwarm_people["bob"])] == ["declined"]
     # The meeting two days ago is moved to tomorrow with a higher SEQUENCE; the held one is deleted.
@@ -136,29 +133,21 @@ def test_meetings_declined_cancelled_moved_and_future(book, keepwarm_people):
     assert summary.removed == 1
     ada = touches(book, keepwarm_people["ada"])
     assert [(t.at, t.outcome) for t in ada] == [
-        (ago(3).replace(tzinfo=None), "cancelled"),
-        (ago(2).replace(tzinfo=None), "rescheduled"),
+        (ago(3).replace(tzinfo=None), "cancelled"), (ago(2).replace(tzinfo=None), "rescheduled"),
     ]
     assert touches(book, keepwarm_people["bob"]) == []
     # Four days on, the moved meeting and the later one have taken place.
     book._now = FIXED_NOW + dt.timedelta(days=4)
     sync(book)
     assert [t.outcome for t in touches(book, keepwarm_people["ada"])] == [
-        "cancelled",
-        "rescheduled",
-        "completed",
-        "completed",
-    ]
+        "cancelled", "rescheduled", "completed", "completed"]
 
 
 def test_a_captured_touch_meets_an_open_follow_up(book, keepwarm_people):
     ada = keepwarm_people["ada"]
     with book.store.write() as conn:
-        fid = plans.insert_followup(
-            conn,
-            FollowUp(contact_id=ada, due=FIXED_NOW.date() + dt.timedelta(days=2), reason="check in after the launch"),
-            book.now,
-        )
+        fid = plans.insert_followup(conn, FollowUp(contact_id=ada, due=FIXED_NOW.date() + dt.timedelta(days=2),
+                                                   reason="check in after the launch"), book.now)
     source = ListSource()
     source.stores["inbox"] = [mail("m1", ago(1), ME, ADA)]
     use(book, source, sources={"work": {"kind": "listed", "store": "inbox"}})
@@ -181,15 +170,10 @@ def test_unknown_correspondents_ranked_added_and_ignored(book, keepwarm_people):
     assert summary.unknown == 2 and summary.new_touches == 0
     listed = correspondents.unknown(book)
     assert [(c.address, c.name, c.messages, c.inbound, c.outbound) for c in listed] == [
-        (CAROL, "Carol Partner", 3, 2, 1),
-        ("dan@vendor.example", "Dan Vendor", 1, 1, 0),
-    ]
+        (CAROL, "Carol Partner", 3, 2, 1), ("dan@vendor.example", "Dan Vendor", 1, 1, 0)]
     carol = correspondents.add(book, CAROL)
     assert [(t.direction, t.responded, t.response_hours, t.in_reply) for t in touches(book, carol)] == [
-        ("inbound", None, None, None),
-        ("outbound", True, 30.0, None),
-        ("inbound", None, None, True),
-    ]
+        ("inbound", None, None, None), ("outbound", True, 30.0, None), ("inbound", None, None, True)]
     assert correspondents.ignore(book, "DAN@vendor.example") is True
     assert correspondents.unknown(book) == []
     sync(book)
@@ -224,15 +208,8 @@ def test_without_my_addresses_sync_refuses_with_one_line(book):
 def test_a_source_with_bad_options_is_reported_and_the_others_sync(book, keepwarm_people):
     source = ListSource()
     source.stores["inbox"] = [mail("m1", ago(2), ADA, ME)]
-    use(
-        book,
-        source,
-        sources={
-            "bad": {"kind": "listed", "stor": "x"},
-            "gone": {"kind": "pigeon"},
-            "work": {"kind": "listed", "store": "inbox"},
-        },
-    )
+    use(book, source, sources={"bad": {"kind": "listed", "stor": "x"}, "gone": {"kind": "pigeon"},
+                               "work": {"kind": "listed", "store": "inbox"}})
     bad, gone, work = sync(book)
     assert "sources.bad.stor" in bad.problem and "sources.bad.store" in bad.problem
     assert "no plugin offers the source kind 'pigeon'" in gone.problem
@@ -248,20 +225,15 @@ def test_the_reply_and_access_warnings_fire_from_captured_data(book, keepwarm_pe
     items = []
     for n in range(8):  # the baseline: every mail answered within four hours, every meeting held
         sent = ago(120 + 30 * n)
-        items += [
-            mail(f"b{n}", sent, ME, ADA),
-            mail(f"br{n}", sent + dt.timedelta(hours=4), ADA, ME, replies_to=[f"b{n}"]),
-            meeting(f"bm{n}", sent + dt.timedelta(days=2), ME, (ADA, "ACCEPTED")),
-        ]
+        items += [mail(f"b{n}", sent, ME, ADA), mail(f"br{n}", sent + dt.timedelta(hours=4), ADA, ME,
+                                                        replies_to=[f"b{n}"]),
+                  meeting(f"bm{n}", sent + dt.timedelta(days=2), ME, (ADA, "ACCEPTED"))]
     for n in range(5):  # the recent window: one late answer, four unanswered mails
         items.append(mail(f"r{n}", ago(80 - 12 * n), ME, ADA))
     items.append(mail("rr0", ago(80 - 3), ADA, ME, replies_to=["r0"]))
-    items += [
-        meeting("d1", ago(40), ME, (ADA, "DECLINED")),
-        meeting("d2", ago(25), ME, (ADA, "DECLINED")),
-        meeting("c1", ago(15), ME, (ADA, "ACCEPTED"), cancelled=True),
-        meeting("d3", ago(5), ME, (ADA, "DECLINED")),
-    ]
+    items += [meeting("d1", ago(40), ME, (ADA, "DECLINED")), meeting("d2", ago(25), ME, (ADA, "DECLINED")),
+              meeting("c1", ago(15), ME, (ADA, "ACCEPTED"), cancelled=True),
+              meeting("d3", ago(5), ME, (ADA, "DECLINED"))]
     source.stores["all"] = items
     use(book, source, sources={"all": {"kind": "listed", "store": "all"}})
     sync(book)
@@ -307,9 +279,8 @@ def test_a_meeting_i_declined_is_no_touch_and_stops_being_one(book, keepwarm_peo
     from keepwarm.plugin import Capture, Channel, Person
 
     def invite(my_answer: str) -> Capture:
-        return Capture(
-            "party", ago(4), Channel.MEETING, (Person(ADA, "organizer"), Person(ME, "attendee", status=my_answer))
-        )
+        return Capture("party", ago(4), Channel.MEETING, (
+            Person(ADA, "organizer"), Person(ME, "attendee", status=my_answer)))
 
     source = ListSource()
     source.complete = True

@@ -31,17 +31,13 @@ def _tutorial_module(monkeypatch):
 
 def test_the_source_tutorial_reads_new_rows_and_skips_bad_ones(session, tmp_path, monkeypatch):
     log = tmp_path / "chats.csv"
-    log.write_text(
-        "2026-11-20T10:00:00+00:00,ada@client.example,out\n"
-        "2026-11-20T10:30:00+00:00,ada@client.example,in\n"
-        "yesterday,ada@client.example,in\n",
-        encoding="utf-8",
-    )
+    log.write_text("2026-11-20T10:00:00+00:00,ada@client.example,out\n"
+                   "2026-11-20T10:30:00+00:00,ada@client.example,in\n"
+                   "yesterday,ada@client.example,in\n", encoding="utf-8")
     with session.store.write() as conn:
         ada = people.insert_contact(conn, Contact(name="Ada", emails=["ada@client.example"]), session.now)
     session._config = Settings.model_validate(
-        {"me": ["me@corp.example"], "sources": {"chat": {"kind": "chatlog", "path": str(log)}}}
-    )
+        {"me": ["me@corp.example"], "sources": {"chat": {"kind": "chatlog", "path": str(log)}}})
     host = PluginHost(plugins_dir=None).load()
     host.register_for_test(_tutorial_module(monkeypatch), "chatlog")
     session.__dict__["runtime"] = build_runtime(host=host)
@@ -52,9 +48,6 @@ def test_the_source_tutorial_reads_new_rows_and_skips_bad_ones(session, tmp_path
     [second] = sync(session)
     assert (second.read, second.new_touches) == (1, 1)
     with session.store.read() as conn:
-        rows = conn.execute(
-            select(interactions.c.channel, interactions.c.direction)
-            .where(interactions.c.contact_id == ada)
-            .order_by(interactions.c.at)
-        ).all()
+        rows = conn.execute(select(interactions.c.channel, interactions.c.direction)
+                            .where(interactions.c.contact_id == ada).order_by(interactions.c.at)).all()
     assert rows == [("text", "outbound"), ("text", "inbound"), ("text", "inbound")]

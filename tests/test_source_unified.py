@@ -36,40 +36,22 @@ def raw(*headers: str) -> bytes:
 DATE = f"Date: {format_datetime(WHEN)}"
 MESSAGES = [
     # a no-reply sender whose local part goes on after "-": the shared list catches it
-    raw(
-        "From: Billing <noreply-billing@shop.example>",
-        "To: ada@example.org",
-        DATE,
-        "Message-ID: <bill@x>",
-        "Subject: your bill",
-    ),
+    raw("From: Billing <noreply-billing@shop.example>", "To: ada@example.org", DATE, "Message-ID: <bill@x>",
+        "Subject: your bill"),
     # no From at all: not a touch from nobody
     raw("To: ada@example.org", DATE, "Message-ID: <nofrom@x>", "Subject: who?"),
     # an encoded word in a charset Python does not know, and a bare In-Reply-To
-    raw(
-        "From: Bob <bob@partner.example>",
-        "To: Ada <ada@example.org>",
-        "Cc: carol@partner.example",
-        DATE,
-        "Message-ID: <cafe@x>",
-        "In-Reply-To: first@x",
-        "References: <zero@x> <first@x>",
-        "Subject: =?x-unknown?q?caf=C3=A9?= at noon",
-    ),
+    raw("From: Bob <bob@partner.example>", "To: Ada <ada@example.org>", "Cc: carol@partner.example", DATE,
+        "Message-ID: <cafe@x>", "In-Reply-To: first@x", "References: <zero@x> <first@x>",
+        "Subject: =?x-unknown?q?caf=C3=A9?= at noon"),
     # no Message-ID: the id comes from where the message lies
     raw("From: Bob <bob@partner.example>", "To: ada@example.org", DATE, "Subject: no id"),
 ]
 
 
 def request(opts, name="unified") -> ReadRequest:
-    return ReadRequest(
-        name=name,
-        options=opts,
-        cursor={},
-        now=NOW,
-        since=NOW - dt.timedelta(days=365),
-        until=NOW + dt.timedelta(days=60),
-    )
+    return ReadRequest(name=name, options=opts, cursor={}, now=NOW,
+                       since=NOW - dt.timedelta(days=365), until=NOW + dt.timedelta(days=60))
 
 
 def items(found) -> list[Capture | Skip]:
@@ -111,9 +93,8 @@ def test_the_header_reader_takes_the_callers_id_for_a_message_without_message_id
     assert _mail_headers.capture(no_id, now=NOW).external_id.startswith("sha256:")
     with_id = raw("From: bob@partner.example", DATE, "Message-ID: <m@x>")
     assert _mail_headers.capture(with_id, now=NOW, fallback_id="imap:INBOX:7:13").external_id == "m@x"
-    assert _mail_headers.capture(b"", now=NOW, fallback_id="imap:INBOX:7:14") == Skip(
-        "imap:INBOX:7:14", "not a mail message"
-    )
+    assert _mail_headers.capture(b"", now=NOW, fallback_id="imap:INBOX:7:14") == Skip("imap:INBOX:7:14",
+                                                                                     "not a mail message")
 
 
 def failing_command(folder) -> str:
@@ -141,7 +122,8 @@ def test_imap_and_caldav_name_a_failing_password_command_and_its_status_never_it
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("imap-server")
-def test_a_header_block_too_long_is_skipped_with_one_reason_by_every_mail_source(server, mail, secret_script, tmp_path):  # noqa: F811
+def test_a_header_block_too_long_is_skipped_with_one_reason_by_every_mail_source(
+        server, mail, secret_script, tmp_path):  # noqa: F811
     filler = [f"X-Filler-{n}: {'y' * 900}" for n in range(300)]  # some 270 KB of header
     long_header = raw("From: Bob <bob@partner.example>", "To: ada@example.org", DATE, "Message-ID: <long@x>", *filler)
     box, mbox = mailbox.Maildir(tmp_path / "Mail"), mailbox.mbox(tmp_path / "mbox")
@@ -150,11 +132,9 @@ def test_a_header_block_too_long_is_skipped_with_one_reason_by_every_mail_source
         box.add(message)
         mbox.add(message)
     mbox.flush()
-    for found in (
-        source_imap.read(request(options(server, secret_script))),
-        source_maildir.read(request(source_maildir.MaildirOptions(path=str(tmp_path / "Mail")))),
-        source_mbox.read(request(source_mbox.MboxOptions(path=str(tmp_path / "mbox")))),
-    ):
+    for found in (source_imap.read(request(options(server, secret_script))),
+                  source_maildir.read(request(source_maildir.MaildirOptions(path=str(tmp_path / "Mail")))),
+                  source_mbox.read(request(source_mbox.MboxOptions(path=str(tmp_path / "mbox"))))):
         read = [i for i in found if isinstance(i, (Capture, Skip))]
         assert sorted(getattr(i, "reason", i.external_id) for i in read) == ["cafe@x", "header larger than 256 KB"]
 
@@ -163,8 +143,6 @@ def test_outside_text_is_made_one_printable_line_with_every_secret_masked():
     from keepwarm_plugins._one_line import one_line
 
     said = "NO [AUTHENTICATIONFAILED] pass\x1b]0;owned\x07word\r\nfor s3cret and s3cret-longer\x1b[2J"
-    assert (
-        one_line(said, secrets=["s3cret", "s3cret-longer", ""])
-        == "NO [AUTHENTICATIONFAILED] pass ]0;owned word for *** and *** [2J"
-    )  # no ESC left: harmless
+    assert one_line(said, secrets=["s3cret", "s3cret-longer", ""]) == \
+        "NO [AUTHENTICATIONFAILED] pass ]0;owned word for *** and *** [2J"  # no ESC left: harmless
     assert one_line("é" * 30, limit=10) == "é" * 10 + "…"

@@ -49,9 +49,7 @@ class MemoryBook:
         if self.before_put:
             self.before_put()
         href = href or f"{uid}.vcf"
-        if (etag is None and href in self.cards_) or (
-            etag is not None and globals()["etag"](self.cards_[href]) != etag
-        ):
+        if (etag is None and href in self.cards_) or (etag is not None and globals()["etag"](self.cards_[href]) != etag):
             raise CardChanged(href)
         self.cards_[href] = text
         return CardRef(href, globals()["etag"](text))

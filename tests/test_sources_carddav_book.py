@@ -70,17 +70,8 @@ def phone(radicale, request):  # noqa: F811
 
 
 def add(run, url: str, *more: str, password: str = PASSWORD):
-    return run(
-        "source",
-        "add",
-        "carddav",
-        url,
-        "--set",
-        f"username={USER}",
-        "--set",
-        f"password_command={prints(password)}",
-        *more,
-    )
+    return run("source", "add", "carddav", url, "--set", f"username={USER}",
+               "--set", f"password_command={prints(password)}", *more)
 
 
 def names(run) -> set[str]:
@@ -135,9 +126,8 @@ def test_a_phone_edit_between_the_read_and_the_write_is_a_conflict_not_an_overwr
 
 
 def test_a_conditional_put_with_an_old_etag_is_refused(phone):
-    book = source_carddav.open_book(
-        BookRequest("b", source_carddav.Options(url=phone.url, username=USER, password_command=prints(PASSWORD)))
-    )
+    book = source_carddav.open_book(BookRequest("b", source_carddav.Options(url=phone.url, username=USER,
+                                                                            password_command=prints(PASSWORD))))
     [ref] = book.cards()
     text, etag = book.get(ref.href)
     assert etag == ref.etag and "UID:ada-1" in text
@@ -154,17 +144,10 @@ def test_a_conditional_put_with_an_old_etag_is_refused(phone):
     [
         ("{book}", "wrong", "the server refused the credentials for user 'ada' (check username and password_command)"),
         ("{root}nothing-here/", PASSWORD, "no address book there (HTTP 404; check the url: an address book's URL)"),
-        (
-            "{other}",
-            PASSWORD,
-            "the server refused access for user 'ada' (HTTP 403 forbidden: the credentials were "
-            "accepted, but this account may not use that address book)",
-        ),
-        (
-            "http://127.0.0.1:{port}/ada/book/",
-            PASSWORD,
-            "cannot reach the CardDAV server (connection refused; check the url and the network)",
-        ),
+        ("{other}", PASSWORD, "the server refused access for user 'ada' (HTTP 403 forbidden: the credentials were "
+                              "accepted, but this account may not use that address book)"),
+        ("http://127.0.0.1:{port}/ada/book/", PASSWORD, "cannot reach the CardDAV server (connection refused; "
+                                                         "check the url and the network)"),
     ],
 )
 def test_a_server_that_refuses_adds_nothing_and_says_why_in_one_line(run, phone, radicale, url, password, said):  # noqa: F811

@@ -45,11 +45,7 @@ def khard(tmp_path):
     def call(*args: str, answer: str = "") -> str:
         done = subprocess.run(
             [KHARD, "-c", str(config), *args],
-            input=answer,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+            input=answer, capture_output=True, text=True, timeout=60, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
         )
         assert done.returncode == 0, done.stderr
         return done.stdout
@@ -59,22 +55,8 @@ def khard(tmp_path):
 
 
 def test_khard_reads_the_cards_keepwarm_writes(run, khard):
-    assert (
-        run(
-            "contact",
-            "add",
-            "Grace Hopper",
-            "--email",
-            "grace@navy.example",
-            "--account",
-            "US Navy",
-            "--title",
-            "Rear Admiral",
-            "--phone",
-            "+1 202 555 0199",
-        ).exit_code
-        == 0
-    )
+    assert run("contact", "add", "Grace Hopper", "--email", "grace@navy.example", "--account", "US Navy",
+               "--title", "Rear Admiral", "--phone", "+1 202 555 0199").exit_code == 0
     assert run("source", "add", "contacts", str(khard.book)).exit_code == 0
     uid = run("contact", "show", "Grace Hopper", "--json").json()["contact"]["uid"]
     assert khard("list", "--parsable").splitlines() == [f"urn:uuid:{uid}\tGrace Hopper\twork"]
@@ -95,12 +77,7 @@ def test_keepwarm_reads_the_cards_khard_writes_and_edits(run, khard):
     assert (summary["new_contacts"], summary["unreadable"]) == (1, [])
     linus = run("contact", "show", "Linus Pauling", "--json").json()["contact"]
     assert (linus["account"], linus["title"], linus["emails"], linus["phones"], linus["notes"]) == (
-        "Caltech",
-        "Professor",
-        ["linus@caltech.example"],
-        ["+1 626 555 0100"],
-        "Two Nobel prizes",
-    )
+        "Caltech", "Professor", ["linus@caltech.example"], ["+1 626 555 0100"], "Two Nobel prizes")
 
     # khard edits the card (the way a user does: the YAML shown, changed, given back and confirmed).
     yaml = khard("show", "--format", "yaml", f"uid:{linus['uid']}")

@@ -69,20 +69,8 @@ def test_cards_become_contacts_and_contacts_become_cards(run, book):
 def test_a_card_edited_on_the_phone_comes_back_and_an_edit_here_goes_out_keeping_the_rest_of_the_card(run, book):
     added(run, book)
     edit_card(book, "bob-2.vcf", "TEL:+44 20 7946 0000", "TEL:+44 20 7946 0001\r\nTITLE:Chief Engineer")
-    assert (
-        run(
-            "contact",
-            "edit",
-            "Ada Lovelace",
-            "--title",
-            "Analyst",
-            "--email",
-            "ada@analytical.example",
-            "--email",
-            "ada@home.example",
-        ).exit_code
-        == 0
-    )
+    assert run("contact", "edit", "Ada Lovelace", "--title", "Analyst", "--email", "ada@analytical.example",
+               "--email", "ada@home.example").exit_code == 0
     result = run("sync")
     assert result.exit_code == 0
     assert "1 updated here" in result.stdout and "1 updated in the book" in result.stdout
@@ -90,16 +78,9 @@ def test_a_card_edited_on_the_phone_comes_back_and_an_edit_here_goes_out_keeping
     assert bob["phones"] == ["+44 20 7946 0001"] and bob["title"] == "Chief Engineer"
     ada = card(book, "ada-1.vcf")
     # Keepwarm's edit is in; the nickname, the other program's property, the photo and the work TYPE stayed.
-    for line in (
-        "TITLE:Analyst",
-        "EMAIL;TYPE=work:ada@analytical.example",
-        "EMAIL:ada@home.example",
-        "NICKNAME:Countess",
-        "X-PHONE-APP-COLOR:teal",
-        "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/",
-        "VERSION:3.0",
-        "UID:ada-1",
-    ):
+    for line in ("TITLE:Analyst", "EMAIL;TYPE=work:ada@analytical.example", "EMAIL:ada@home.example",
+                 "NICKNAME:Countess", "X-PHONE-APP-COLOR:teal", "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/",
+                 "VERSION:3.0", "UID:ada-1"):
         assert line in ada.splitlines(), line
     quiet = run("sync", "--json").json()[0]
     assert (quiet["updated_contacts"], quiet["updated_cards"], quiet["waiting"]) == (0, 0, [])
@@ -185,9 +166,7 @@ def test_deleting_the_card_too_and_writing_a_deleted_card_again(run, book):
 
 
 def test_a_card_that_does_not_parse_is_named_and_the_others_still_sync(run, book):
-    (book / "broken.vcf").write_text(
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:x-3\r\nFN:Cleo\r\nBDAY:2020-02-31\r\nEND:VCARD\r\n"
-    )
+    (book / "broken.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:x-3\r\nFN:Cleo\r\nBDAY:2020-02-31\r\nEND:VCARD\r\n")
     (book / "half.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No End\r\n")
     result = run("source", "add", "contacts", str(book))
     assert result.exit_code == 1
@@ -232,11 +211,9 @@ def test_a_card_keepwarm_cannot_edit_is_named_and_left_as_it_is(run, book):
 def test_a_folder_that_is_not_there_adds_nothing(run, tmp_path):
     result = run("source", "add", "contacts", str(tmp_path / "nope"))
     assert result.exit_code == 2
-    assert result.stderr.strip().endswith(
-        "no such folder (check the source's path; a vdir is a folder of .vcf "
-        "files); the source was not added (fix it and add it again, or add it as "
-        "it is with --no-sync)"
-    )
+    assert result.stderr.strip().endswith("no such folder (check the source's path; a vdir is a folder of .vcf "
+                                          "files); the source was not added (fix it and add it again, or add it as "
+                                          "it is with --no-sync)")
     assert run("source", "list", "--json").json() == []
 
 

@@ -74,20 +74,13 @@ def run_program(tmp_path, site, db, *args: str, **env_extra: str) -> tuple[subpr
     """`python -m keepwarm ...`: the program's own entry (`keepwarm.cli.main`), as its script runs it."""
     recorded = tmp_path / "recorded.txt"
     recorded.write_text("", encoding="utf-8")
-    env = {
-        **os.environ,
-        "KEEPWARM_HOME": str(tmp_path / "home"),
-        "KEEPWARM_NOW": NOW,
-        "TZ": "UTC",
-        "RECORDED": str(recorded),
-        "PYTHONPATH": os.pathsep.join([str(site), *sys.path]),
-    }
+    env = {**os.environ, "KEEPWARM_HOME": str(tmp_path / "home"), "KEEPWARM_NOW": NOW, "TZ": "UTC",
+           "RECORDED": str(recorded), "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
     env.pop("KEEPWARM_DB", None)
     env.pop("PYDANTIC_DISABLE_PLUGINS", None)
     env.update(env_extra)
-    done = subprocess.run(
-        [sys.executable, "-m", "keepwarm", "--db", str(db), *args], env=env, capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([sys.executable, "-m", "keepwarm", "--db", str(db), *args], env=env,
+                          capture_output=True, text=True, timeout=120)
     return done, recorded.read_text(encoding="utf-8").split()
 
 
@@ -100,26 +93,22 @@ def test_the_program_does_not_look_for_pydantic_plugins_unless_the_variable_asks
 
 
 @pytest.mark.parametrize("value", ["", "another_plugin"])
-def test_a_user_who_sets_the_variable_has_pydantic_plugins_as_pydantic_documents(
-    tmp_path, book, pydantic_plugin, value
-):
+def test_a_user_who_sets_the_variable_has_pydantic_plugins_as_pydantic_documents(tmp_path, book, pydantic_plugin,
+                                                                                  value):
     db, ada = book
-    done, recorded = run_program(
-        tmp_path, pydantic_plugin, db, "contact", "show", str(ada), PYDANTIC_DISABLE_PLUGINS=value
-    )
+    done, recorded = run_program(tmp_path, pydantic_plugin, db, "contact", "show", str(ada),
+                                 PYDANTIC_DISABLE_PLUGINS=value)
     assert done.returncode == 0, done.stderr
     assert "keepwarm.model.entities.Contact" in " ".join(recorded)
 
 
 def test_the_library_called_in_process_leaves_the_variable_alone(tmp_path, book):
     db, ada = book
-    code = (
-        "import os, contextlib, io\nfrom keepwarm.cli import cli\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    try: cli.main({['--db', str(db), 'contact', 'show', str(ada)]!r}, prog_name='keepwarm')\n"
-        "    except SystemExit: pass\n"
-        "print(repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')))\n"
-    )
+    code = ("import os, contextlib, io\nfrom keepwarm.cli import cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    try: cli.main({['--db', str(db), 'contact', 'show', str(ada)]!r}, prog_name='keepwarm')\n"
+            "    except SystemExit: pass\n"
+            "print(repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')))\n")
     env = {**os.environ, "KEEPWARM_HOME": str(tmp_path / "home"), "KEEPWARM_NOW": NOW}
     env.pop("PYDANTIC_DISABLE_PLUGINS", None)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
@@ -185,20 +174,9 @@ def test_a_contact_written_with_an_address_still_gets_the_mail_captured_from_it(
     from keepwarm.store import activity, captures
 
     session = Session(tmp_path / "book.db", now=dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc))
-    row = captures.Row(
-        external_id="m1@x",
-        at=dt.datetime(2026, 3, 1, 9, tzinfo=dt.timezone.utc),
-        channel="email",
-        purpose=None,
-        outcome="completed",
-        from_me=False,
-        message_id="m1@x",
-        sequence=0,
-        subject=None,
-        people=(("grace@example.org", "Grace", "from", ""),),
-        refs=(),
-        digest="d1",
-    )
+    row = captures.Row(external_id="m1@x", at=dt.datetime(2026, 3, 1, 9, tzinfo=dt.timezone.utc), channel="email",
+                       purpose=None, outcome="completed", from_me=False, message_id="m1@x", sequence=0,
+                       subject=None, people=(("grace@example.org", "Grace", "from", ""),), refs=(), digest="d1")
     with session.store.write() as conn:
         captures.save(conn, "mail", [row], session.now)
         grace = contacts.insert_contact(conn, Contact(name="Grace Hopper", emails=["Grace@example.org"]), session.now)
@@ -213,14 +191,8 @@ def test_the_rules_runs_load_the_mail_and_calendar_sources_without_their_readers
     result = probe(tmp_path / "home", "--db", str(db), "contact", "show", str(ada), "--json")
     assert result["status"] == 0
     assert json.loads(result["out"])["contact"]["name"] == "Ada Lovelace"
-    sources = {
-        "keepwarm_plugins.source_imap",
-        "keepwarm_plugins.source_maildir",
-        "keepwarm_plugins.source_mbox",
-        "keepwarm_plugins.source_ics",
-        "keepwarm_plugins.source_vdir",
-        "keepwarm_plugins.source_caldav",
-    }
+    sources = {"keepwarm_plugins.source_imap", "keepwarm_plugins.source_maildir", "keepwarm_plugins.source_mbox",
+               "keepwarm_plugins.source_ics", "keepwarm_plugins.source_vdir", "keepwarm_plugins.source_caldav"}
     assert sources <= set(result["modules"])
     assert {"keepwarm_plugins._mail_headers", "keepwarm_plugins._calendar_events"} & set(result["modules"]) == set()
 
@@ -254,15 +226,8 @@ def test_the_fixed_start_up_compiles_no_pattern_it_does_not_use(tmp_path, book):
     assert result["status"] == 2, done.stderr
     # a typed date's shapes (+3d, in 2 weeks, 3 days ago, 2pm), what json leaves raw, a backup's name, a
     # mail's Message-ID: each compiled by the command that reads or writes one, not at start-up
-    unused = [
-        p
-        for p in result["patterns"]
-        if "(?P<unit>" in p
-        or "(?P<ampm>" in p
-        or "\\.bak$" in p
-        or p == "[\x7f-\x9f\ud800-\udfff]"
-        or p.startswith("<([^<>")
-    ]
+    unused = [p for p in result["patterns"] if "(?P<unit>" in p or "(?P<ampm>" in p or "\\.bak$" in p
+              or p == "[\x7f-\x9f\ud800-\udfff]" or p.startswith("<([^<>")]
     assert unused == []
     assert result["typed"] == "2026-03-16"  # and a date typed afterwards is still read
 

@@ -29,9 +29,8 @@ SIGNALS = {"competitor": ["competitor"]}
 
 
 def _compute(conn, **kw):
-    return statistics.compute(
-        conn, FIXED_NOW, FIXED_NOW.date(), recent_days=90, baseline_days=365, signals=SIGNALS, **kw
-    )
+    return statistics.compute(conn, FIXED_NOW, FIXED_NOW.date(), recent_days=90, baseline_days=365,
+                              signals=SIGNALS, **kw)
 
 
 def _book(session, extra: int = 0) -> int:
@@ -40,27 +39,11 @@ def _book(session, extra: int = 0) -> int:
         ada = people.insert_contact(conn, Contact(name="Ada Lovelace"), FIXED_NOW)
         for n in range(extra):
             people.insert_contact(conn, Contact(name=f"Quiet {n}"), FIXED_NOW)
-        actions.log_interactions(
-            conn,
-            [ada],
-            FIXED_NOW,
-            at=FIXED_NOW - dt.timedelta(days=3),
-            channel="email",
-            direction="outbound",
-            responded=True,
-            response_hours=AWKWARD_HOURS,
-            notes="Their competitor called",
-        )
-        actions.log_interactions(
-            conn,
-            [ada],
-            FIXED_NOW,
-            at=FIXED_NOW - dt.timedelta(days=200),
-            channel="call",
-            direction="outbound",
-            responded=True,
-            response_hours=AWKWARD_HOURS,
-        )
+        actions.log_interactions(conn, [ada], FIXED_NOW, at=FIXED_NOW - dt.timedelta(days=3), channel="email",
+                                 direction="outbound", responded=True, response_hours=AWKWARD_HOURS,
+                                 notes="Their competitor called")
+        actions.log_interactions(conn, [ada], FIXED_NOW, at=FIXED_NOW - dt.timedelta(days=200), channel="call",
+                                 direction="outbound", responded=True, response_hours=AWKWARD_HOURS)
     return ada
 
 
@@ -79,15 +62,8 @@ def test_real_numbers_come_back_exact_for_the_whole_book_and_for_a_few(session):
 def test_inside_a_write_the_statistics_see_the_uncommitted_rows(session):
     ada = _book(session)
     with session.store.write() as conn:
-        actions.log_interactions(
-            conn,
-            [ada],
-            FIXED_NOW,
-            at=FIXED_NOW - dt.timedelta(days=1),
-            channel="meeting",
-            direction="inbound",
-            notes="The competitor again",
-        )
+        actions.log_interactions(conn, [ada], FIXED_NOW, at=FIXED_NOW - dt.timedelta(days=1), channel="meeting",
+                                 direction="inbound", notes="The competitor again")
         inside = _compute(conn)[ada]
         assert inside.touches_recent == 2 and inside.inbound_recent == 1
         assert inside.note_signals == {"competitor": 2}

@@ -107,9 +107,8 @@ def generated(session):
 
 def test_bulk_statistics_equal_a_per_contact_computation(generated):
     with generated.store.read() as conn:
-        bulk = statistics.compute(
-            conn, FIXED_NOW, FIXED_NOW.date(), recent_days=RECENT, baseline_days=BASELINE, signals=SIGNALS
-        )
+        bulk = statistics.compute(conn, FIXED_NOW, FIXED_NOW.date(), recent_days=RECENT, baseline_days=BASELINE,
+                                  signals=SIGNALS)
         histories = {cid: activity.list_interactions(conn, cid) for cid in bulk}
     assert len(bulk) == 60
     touched = [cid for cid, items in histories.items() if items]
@@ -129,18 +128,10 @@ def test_bulk_statistics_equal_a_per_contact_computation(generated):
 
 def test_a_subset_of_contacts_gets_the_same_figures_as_the_whole_run(generated):
     with generated.store.read() as conn:
-        everyone = statistics.compute(
-            conn, FIXED_NOW, FIXED_NOW.date(), recent_days=RECENT, baseline_days=BASELINE, signals=SIGNALS
-        )
-        some = statistics.compute(
-            conn,
-            FIXED_NOW,
-            FIXED_NOW.date(),
-            recent_days=RECENT,
-            baseline_days=BASELINE,
-            signals=SIGNALS,
-            contact_ids=[3, 17, 42],
-        )
+        everyone = statistics.compute(conn, FIXED_NOW, FIXED_NOW.date(), recent_days=RECENT,
+                                      baseline_days=BASELINE, signals=SIGNALS)
+        some = statistics.compute(conn, FIXED_NOW, FIXED_NOW.date(), recent_days=RECENT, baseline_days=BASELINE,
+                                  signals=SIGNALS, contact_ids=[3, 17, 42])
     assert sorted(some) == [3, 17, 42]
     for cid in some:
         assert some[cid] == everyone[cid]

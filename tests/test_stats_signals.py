@@ -31,34 +31,10 @@ SIGNALS = {
     "quiet": ["nowhere to be found"],
 }
 NOTES = [
-    "BUDGET freeze",
-    "Budget",
-    "BÜDGET is not büdget",
-    "Büdget talk",
-    "STRASSE",
-    "Straße",
-    "STRAßE",
-    "100% sure",
-    "100 percent",
-    "a_b test",
-    "aXb test",
-    "back\\slash",
-    "backslash",
-    "50%",
-    "under_score",
-    "ΣΊΓΜΑ",
-    "σίγμα",
-    "Ǆ and ǅ",
-    "ǆ",
-    "tax",
-    "Ends with end",
-    "end\x00budget",
-    "free\x00ze",
-    "the end\x00",
-    "\x00",
-    "no signal here",
-    "İstanbul",
-    "Ünïcödé only",
+    "BUDGET freeze", "Budget", "BÜDGET is not büdget", "Büdget talk", "STRASSE", "Straße", "STRAßE",
+    "100% sure", "100 percent", "a_b test", "aXb test", "back\\slash", "backslash", "50%", "under_score",
+    "ΣΊΓΜΑ", "σίγμα", "Ǆ and ǅ", "ǆ", "tax", "Ends with end", "end\x00budget", "free\x00ze", "the end\x00",
+    "\x00", "no signal here", "İstanbul", "Ünïcödé only",
 ]
 
 
@@ -82,31 +58,13 @@ def noted(session):
         for k, note in enumerate(NOTES):
             for n, cid in enumerate(ids[:3]):
                 at = FIXED_NOW - dt.timedelta(days=1 + (k * 3 + n * 7) % 80, hours=k)
-                rows.append(
-                    dict(
-                        contact_id=cid,
-                        at=at.replace(tzinfo=None),
-                        channel="call",
-                        direction="outbound",
-                        purpose="check_in",
-                        notes=note if n != 2 or k % 2 else note.upper(),
-                        outcome="completed",
-                        created_at=FIXED_NOW.replace(tzinfo=None),
-                    )
-                )
+                rows.append(dict(contact_id=cid, at=at.replace(tzinfo=None), channel="call", direction="outbound",
+                                 purpose="check_in", notes=note if n != 2 or k % 2 else note.upper(),
+                                 outcome="completed", created_at=FIXED_NOW.replace(tzinfo=None)))
             # Outside the recent window: never counted.
-            rows.append(
-                dict(
-                    contact_id=ids[0],
-                    at=(FIXED_NOW - dt.timedelta(days=200)).replace(tzinfo=None),
-                    channel="call",
-                    direction="outbound",
-                    purpose="check_in",
-                    notes=note,
-                    outcome="completed",
-                    created_at=FIXED_NOW.replace(tzinfo=None),
-                )
-            )
+            rows.append(dict(contact_id=ids[0], at=(FIXED_NOW - dt.timedelta(days=200)).replace(tzinfo=None),
+                             channel="call", direction="outbound", purpose="check_in", notes=note,
+                             outcome="completed", created_at=FIXED_NOW.replace(tzinfo=None)))
         conn.execute(insert(interactions), rows)
     return session, ids
 
@@ -124,15 +82,8 @@ def _expected(items, now):
 
 def _bulk(session, ids=None):
     with session.store.read() as conn:
-        return statistics.compute(
-            conn,
-            FIXED_NOW,
-            FIXED_NOW.date(),
-            recent_days=RECENT,
-            baseline_days=BASELINE,
-            signals=SIGNALS,
-            contact_ids=ids,
-        )
+        return statistics.compute(conn, FIXED_NOW, FIXED_NOW.date(), recent_days=RECENT, baseline_days=BASELINE,
+                                  signals=SIGNALS, contact_ids=ids)
 
 
 def test_signals_equal_sqlites_like_note_by_note(noted):
@@ -168,18 +119,9 @@ def test_words_with_metacharacters_match_only_literally(noted):
     session, ids = noted
     only = {"pct": ["%"], "under": ["_"], "slash": ["\\"]}
     with session.store.read() as conn:
-        got = statistics.compute(
-            conn,
-            FIXED_NOW,
-            FIXED_NOW.date(),
-            recent_days=RECENT,
-            baseline_days=BASELINE,
-            signals=only,
-            contact_ids=[ids[0]],
-        )[ids[0]].note_signals
-    assert got == {
-        "pct": sum("%" in n.split("\x00")[0] for n in NOTES),
-        "under": sum("_" in n.split("\x00")[0] for n in NOTES),
-        "slash": sum("\\" in n.split("\x00")[0] for n in NOTES),
-    }
+        got = statistics.compute(conn, FIXED_NOW, FIXED_NOW.date(), recent_days=RECENT, baseline_days=BASELINE,
+                                 signals=only, contact_ids=[ids[0]])[ids[0]].note_signals
+    assert got == {"pct": sum("%" in n.split("\x00")[0] for n in NOTES),
+                   "under": sum("_" in n.split("\x00")[0] for n in NOTES),
+                   "slash": sum("\\" in n.split("\x00")[0] for n in NOTES)}
     assert got["pct"] == 2 and got["under"] == 2 and got["slash"] == 1

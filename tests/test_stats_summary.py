@@ -34,15 +34,8 @@ FIXTURES = Path(__file__).parent / "fixtures_io"
 
 def bulk(store, ids=None):
     with store.read() as conn:
-        return statistics.compute(
-            conn,
-            FIXED_NOW,
-            FIXED_NOW.date(),
-            recent_days=RECENT,
-            baseline_days=BASELINE,
-            signals=SIGNALS,
-            contact_ids=ids,
-        )
+        return statistics.compute(conn, FIXED_NOW, FIXED_NOW.date(), recent_days=RECENT, baseline_days=BASELINE,
+                                  signals=SIGNALS, contact_ids=ids)
 
 
 def assert_matches_history(store) -> dict:
@@ -77,15 +70,11 @@ def test_generated_history_then_logged_touches(session):
     before = assert_matches_history(session.store)[4]
     later = FIXED_NOW - dt.timedelta(hours=1)
     with session.store.write() as conn:
-        activity.insert_interactions(
-            conn,
-            [
-                touch(4, later, channel=Channel.MEETING, direction=Direction.INBOUND),
-                touch(4, dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc), purpose=Purpose.FAVOR_ASKED),
-                touch(4, later, outcome=Outcome.CANCELLED, channel=Channel.EMAIL),
-            ],
-            FIXED_NOW,
-        )
+        activity.insert_interactions(conn, [
+            touch(4, later, channel=Channel.MEETING, direction=Direction.INBOUND),
+            touch(4, dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc), purpose=Purpose.FAVOR_ASKED),
+            touch(4, later, outcome=Outcome.CANCELLED, channel=Channel.EMAIL),
+        ], FIXED_NOW)
     after = assert_matches_history(session.store)[4]
     assert after.last_meeting == after.last_touch == after.last_inbound == later
     assert after.first_touch == dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc) != before.first_touch
@@ -97,10 +86,8 @@ def test_updates_of_dates_kinds_outcomes_and_owner(session):
     devdata.generate(session, contacts=12, interactions_per_contact=20, seed=3)
     with session.store.read() as conn:
         latest = conn.execute(
-            select(interactions)
-            .where(interactions.c.contact_id == 2, interactions.c.outcome == "completed")
-            .order_by(interactions.c.at.desc())
-            .limit(1)
+            select(interactions).where(interactions.c.contact_id == 2, interactions.c.outcome == "completed")
+            .order_by(interactions.c.at.desc()).limit(1)
         ).one()
     before = bulk(session.store)
     with session.store.write() as conn:
@@ -111,11 +98,8 @@ def test_updates_of_dates_kinds_outcomes_and_owner(session):
     assert after.touches_total == before[2].touches_total - 1
     with session.store.write() as conn:
         # Back as a meeting, moved into the future's past, then handed to contact 5.
-        conn.execute(
-            update(interactions)
-            .where(interactions.c.id == latest.id)
-            .values(outcome="completed", channel="meeting", at=dt.datetime(2026, 11, 21, 8, 0))
-        )
+        conn.execute(update(interactions).where(interactions.c.id == latest.id).values(
+            outcome="completed", channel="meeting", at=dt.datetime(2026, 11, 21, 8, 0)))
     assert assert_matches_history(session.store)[2].last_meeting == dt.datetime(2026, 11, 21, 8, tzinfo=dt.timezone.utc)
     with session.store.write() as conn:
         conn.execute(update(interactions).where(interactions.c.id == latest.id).values(contact_id=5))
@@ -133,10 +117,8 @@ def test_deleting_touches_and_contacts(session):
     before = bulk(session.store)
     with session.store.write() as conn:
         newest = conn.execute(
-            select(interactions.c.id)
-            .where(interactions.c.contact_id == 6, interactions.c.outcome == "completed")
-            .order_by(interactions.c.at.desc())
-            .limit(1)
+            select(interactions.c.id).where(interactions.c.contact_id == 6, interactions.c.outcome == "completed")
+            .order_by(interactions.c.at.desc()).limit(1)
         ).scalar_one()
         conn.execute(delete(interactions).where(interactions.c.id == newest))
     after = assert_matches_history(session.store)
@@ -158,8 +140,7 @@ def test_a_csv_import_that_updates_touches(run, home, tmp_path):
     assert first.last_meeting is None  # the site visit was cancelled
     fixed = tmp_path / "fixed.csv"
     fixed.write_text(
-        (FIXTURES / "interactions_history.csv")
-        .read_text(encoding="utf-8")
+        (FIXTURES / "interactions_history.csv").read_text(encoding="utf-8")
         .replace("business,cancelled,,,,She cancelled", "business,completed,,,,She kept")
         .replace("check-in,completed,1", "check-in,no_show,1"),
         encoding="utf-8",

@@ -42,9 +42,7 @@ def test_a_new_database_is_at_the_newest_schema(store):
 
 def test_a_write_lands_whole(store):
     with store.write() as conn:
-        cid = people.insert_contact(
-            conn, Contact(name="Ada", account="Acme", tags=["vip"], emails=["ada@acme.test"]), NOW
-        )
+        cid = people.insert_contact(conn, Contact(name="Ada", account="Acme", tags=["vip"], emails=["ada@acme.test"]), NOW)
     with store.read() as conn:
         saved = people.get_contact(conn, cid)
     assert (saved.name, saved.account, saved.tags, saved.emails) == ("Ada", "Acme", ["vip"], ["ada@acme.test"])
@@ -54,7 +52,9 @@ def test_an_exception_inside_write_leaves_nothing(store):
     with pytest.raises(RuntimeError, match="half-way"):
         with store.write() as conn:
             cid = people.insert_contact(conn, Contact(name="Ada", account="Acme", tags=["vip"]), NOW)
-            activity.insert_interactions(conn, [Interaction(contact_id=cid, at=NOW, channel="call")], NOW)
+            activity.insert_interactions(
+                conn, [Interaction(contact_id=cid, at=NOW, channel="call")], NOW
+            )
             assert conn.execute(select(func.count()).select_from(schema.contacts)).scalar_one() == 1
             raise RuntimeError("half-way")
     for table in (schema.contacts, schema.accounts, schema.contact_tags, schema.interactions):

@@ -42,11 +42,9 @@ def spied(monkeypatch):
 
 
 def _book(run):
-    for args in (
-        ("contact", "add", "Ada Lovelace", "--account", "Engines", "--tag", "vip", "--email", "ada@x.example"),
-        ("contact", "add", "Charles Babbage", "--account", "Engines"),
-        ("contact", "add", "Grace Hopper"),
-    ):
+    for args in (("contact", "add", "Ada Lovelace", "--account", "Engines", "--tag", "vip", "--email", "ada@x.example"),
+                 ("contact", "add", "Charles Babbage", "--account", "Engines"),
+                 ("contact", "add", "Grace Hopper")):
         assert run(*args).exit_code == 0
     assert run("log", "Ada", "-c", "call", "--when", "2026-11-01 10:00").exit_code == 0
 
@@ -70,16 +68,10 @@ def test_a_detail_reads_the_contact_and_its_account_through_the_one_loader(run, 
     assert len(members) > 1 and [args for name, args in spied if name == "list_contacts"] == [{"ids": members}]
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ("contact", "list", "--json"),
-        ("contact", "show", "Ada", "--json"),
-        ("export", "vcard", "-o", "-"),
-        ("export", "json", "-o", "-"),
-        ("export", "ics", "-o", "-"),
-    ],
-)
+@pytest.mark.parametrize("command", [
+    ("contact", "list", "--json"), ("contact", "show", "Ada", "--json"), ("export", "vcard", "-o", "-"),
+    ("export", "json", "-o", "-"), ("export", "ics", "-o", "-"),
+])
 def test_the_cli_reads_contacts_through_the_one_loader(run, spied, command):
     _book(run)
     spied.clear()
@@ -121,7 +113,6 @@ def test_the_follow_up_filters_select_and_combine(keepwarm_history):
     ada, bob = h.contact("Ada Lovelace"), h.contact("Bob Brown")
     today, now = h.session.today, h.session.now
     with h.session.store.write() as conn:
-
         def add(who, days, reason):
             item = FollowUp(contact_id=who, due=today + dt.timedelta(days=days), reason=reason, source="test")
             return followups.insert_followup(conn, item, now)
@@ -131,7 +122,6 @@ def test_the_follow_up_filters_select_and_combine(keepwarm_history):
         followups.complete_followup(conn, done, now)
         followups.snooze_followup(conn, sleepy, today + dt.timedelta(days=20), now + dt.timedelta(hours=1))
     with h.session.store.read() as conn:
-
         def reasons(*args, **filters):
             return [f.reason for f in followups.list_followups(conn, *args, **filters)]
 
@@ -140,10 +130,7 @@ def test_the_follow_up_filters_select_and_combine(keepwarm_history):
         assert reasons(statuses=followups.OPEN_STATES) == ["soon", "sleepy", "later"]
         assert reasons(statuses=followups.OPEN_STATES, due_until=today + dt.timedelta(days=10)) == ["soon", "later"]
         assert reasons(statuses=followups.OPEN_STATES, due_until=today + dt.timedelta(days=20)) == [
-            "soon",
-            "sleepy",
-            "later",
-        ]  # a snoozed one is due the day it wakes up
+            "soon", "sleepy", "later"]  # a snoozed one is due the day it wakes up
         assert reasons(changed_since=now + dt.timedelta(minutes=30)) == ["sleepy"]
         assert reasons(bob, statuses=(FollowUpStatus.DONE.value,)) == ["done"]
         woken = followups.get_followup(conn, sleepy)

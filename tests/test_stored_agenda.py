@@ -67,21 +67,11 @@ def test_the_stored_agenda_equals_the_runs_own_on_a_generated_book(session):
 def test_the_stored_agenda_equals_the_runs_own_with_snoozed_timed_and_manual_items(session):
     ids = build_history(session)
     with session.store.write() as conn:
-        followups.insert_followup(
-            conn,
-            FollowUp(
-                contact_id=ids["mary"],
-                due=dt.date(2026, 11, 24),
-                due_time=dt.time(9, 30),
-                reason="send the deck",
-                channel="email",
-                action="attach the numbers",
-            ),
-            FIXED_NOW,
-        )
-        manual = followups.insert_followup(
-            conn, FollowUp(contact_id=ids["grace"], due=dt.date(2026, 11, 20), reason="call about the panel"), FIXED_NOW
-        )
+        followups.insert_followup(conn, FollowUp(contact_id=ids["mary"], due=dt.date(2026, 11, 24),
+                                                 due_time=dt.time(9, 30), reason="send the deck", channel="email",
+                                                 action="attach the numbers"), FIXED_NOW)
+        manual = followups.insert_followup(conn, FollowUp(contact_id=ids["grace"], due=dt.date(2026, 11, 20),
+                                                          reason="call about the panel"), FIXED_NOW)
         followups.snooze_followup(conn, manual, dt.date(2026, 11, 26), FIXED_NOW)
     fresh = _fresh(session)
     _, as_json = _stored(session)
@@ -96,10 +86,8 @@ def test_the_stored_agenda_equals_the_runs_own_with_snoozed_timed_and_manual_ite
 
 
 def _window(agenda: dict) -> dict:
-    return {
-        **agenda,
-        "items": [{k: v for k, v in item.items() if k not in ("health", "warnings")} for item in agenda["items"]],
-    }
+    return {**agenda, "items": [{k: v for k, v in item.items() if k not in ("health", "warnings")}
+                                for item in agenda["items"]]}
 
 
 def test_a_contact_keeps_its_stored_state_until_the_engine_runs_again(session):
@@ -109,20 +97,9 @@ def test_a_contact_keeps_its_stored_state_until_the_engine_runs_again(session):
     assert any(w["key"] for w in charles["warnings"])
     # Written without an engine run (as an import or another tool would): a glowing assessment.
     with session.store.write() as conn:
-        activity.insert_assessment(
-            conn,
-            Assessment(
-                contact_id=ids["charles"],
-                on=dt.date(2026, 11, 21),
-                trust=5,
-                communication=5,
-                sharing=5,
-                advocacy=5,
-                conflict=5,
-                commitment=5,
-            ),
-            FIXED_NOW,
-        )
+        activity.insert_assessment(conn, Assessment(contact_id=ids["charles"], on=dt.date(2026, 11, 21), trust=5,
+                                                    communication=5, sharing=5, advocacy=5, conflict=5,
+                                                    commitment=5), FIXED_NOW)
     _, stale = _stored(session)
     shown = {i["contact"]["name"]: i for i in stale["items"]}
     assert shown["Charles Babbage"]["health"] == charles["health"]
@@ -139,9 +116,8 @@ def test_a_contact_added_since_the_last_run_shows_without_a_health(session):
     _fresh(session)
     with session.store.write() as conn:
         cid = people.insert_contact(conn, Contact(name="Hedy Lamarr"), FIXED_NOW)
-        followups.insert_followup(
-            conn, FollowUp(contact_id=cid, due=dt.date(2026, 11, 23), reason="intro call"), FIXED_NOW
-        )
+        followups.insert_followup(conn, FollowUp(contact_id=cid, due=dt.date(2026, 11, 23), reason="intro call"),
+                                  FIXED_NOW)
     stored, as_json = _stored(session)
     hedy = next(i for i in as_json["items"] if i["contact"]["name"] == "Hedy Lamarr")
     assert hedy["health"] == snapshots.UNKNOWN_HEALTH and hedy["warnings"] == []
@@ -154,15 +130,8 @@ def test_a_run_rewrites_only_what_changed(session):
     with session.store.write() as conn:
         assert conclusions.store(conn, evaluation, run=_FACTS) == 0  # the run itself stored all of it already
     with session.store.write() as conn:
-        actions.log_interactions(
-            conn,
-            [ids["mary"]],
-            FIXED_NOW,
-            at=FIXED_NOW - dt.timedelta(hours=1),
-            channel="call",
-            direction="inbound",
-            sentiment=2,
-        )
+        actions.log_interactions(conn, [ids["mary"]], FIXED_NOW, at=FIXED_NOW - dt.timedelta(hours=1),
+                                 channel="call", direction="inbound", sentiment=2)
     evaluation = evaluate(session, persist=False)
     with session.store.write() as conn:
         changed = conclusions.store(conn, evaluation, run=_FACTS)
@@ -191,14 +160,8 @@ class _OddEvidence:
 
     @hookimpl
     def keepwarm_warnings(self, ctx):
-        return [
-            Warning(
-                "odd",
-                f"Ünusual “{ctx.contact.name}”",
-                severity=1,
-                evidence={"since": dt.date(2026, 11, 1), "who": ["Zoë", "Ada"], 3: 0.1 + 0.2},
-            )
-        ]
+        return [Warning("odd", f"Ünusual “{ctx.contact.name}”", severity=1,
+                        evidence={"since": dt.date(2026, 11, 1), "who": ["Zoë", "Ada"], 3: 0.1 + 0.2})]
 
 
 def test_warnings_with_any_evidence_come_back_as_the_run_gave_them(session):

@@ -47,13 +47,11 @@ def test_an_old_database_is_still_migrated_by_alembic_with_its_rows(tmp_path, mo
                 "INSERT INTO contacts (id, uid, name, name_fold, title, style, motivations, interests, addresses,"
                 " urls, best_time, do_not_contact, tier, stage, notes, owner, created_at, updated_at)"
                 " VALUES (1, 'u1', 'Ada', 'ada', '', 'unknown', '[]', '[]', '[]', '[]', '', 0, 'b', 'active',"
-                " '', '', '2026-11-01 10:00:00', '2026-11-01 10:00:00')"
-            )
+                " '', '', '2026-11-01 10:00:00', '2026-11-01 10:00:00')")
     finally:
         engine.dispose()
-    monkeypatch.setattr(
-        migrate, "upgrade", fresh_schema.replaying_upgrade(migrate.upgrade, fresh_schema.migrated_dump())
-    )
+    monkeypatch.setattr(migrate, "upgrade",
+                        fresh_schema.replaying_upgrade(migrate.upgrade, fresh_schema.migrated_dump()))
     with Store.open(db) as store:
         assert store.schema_version() == migrate.HEAD
         with store.read() as conn:

@@ -22,9 +22,7 @@ def _people(run) -> dict[str, dict]:
 
 
 def _warnings(report: dict) -> list[str]:
-    return [
-        w for kind in ("created", "updated", "unchanged") for e in report.get(kind, []) for w in e.get("warnings", [])
-    ]
+    return [w for kind in ("created", "updated", "unchanged") for e in report.get(kind, []) for w in e.get("warnings", [])]
 
 
 # ------------------------------------------------------------------ point 10: a stored contact's UID
@@ -90,14 +88,11 @@ def test_the_first_paint_shows_a_blank_stored_reason_as_followup_list_does(sessi
     build_agenda(session, advice=False)  # a run stores its snapshots
     with session.store.write() as conn:  # as an older version stored `Proposal(reason="")`
         for reason in ("", "   "):
-            conn.execute(
-                text(
-                    "INSERT INTO followups (contact_id, due, reason, source, rule_key, action, status, sequence, "
-                    "satisfied_by_touch, created_at, updated_at) VALUES (:cid, '2026-11-22', :reason, 'poison', "
-                    "'poison', '', 'open', 0, 1, '2026-11-22 09:00:00.000000', '2026-11-22 09:00:00.000000')"
-                ),
-                {"cid": cid, "reason": reason},
-            )
+            conn.execute(text(
+                "INSERT INTO followups (contact_id, due, reason, source, rule_key, action, status, sequence, "
+                "satisfied_by_touch, created_at, updated_at) VALUES (:cid, '2026-11-22', :reason, 'poison', "
+                "'poison', '', 'open', 0, 1, '2026-11-22 09:00:00.000000', '2026-11-22 09:00:00.000000')"
+            ), {"cid": cid, "reason": reason})
     with session.store.read() as conn:
         stored = snapshots.stored_agenda(conn, session.today).to_json(conn)
     painted = [i["followup"]["reason"] for i in stored["items"] if i["followup"]["source"] == "poison"]
@@ -150,8 +145,7 @@ def test_renaming_a_contact_to_another_ones_name_asks_naming_who_has_it(session)
             assert isinstance(app.screen, ConfirmScreen)
             assert str(app.screen.query_one("#confirm-question").content) == "Save ada lovelace all the same?"
             assert str(app.screen.query_one("#confirm-detail").content) == (
-                f"Ada Lovelace (id {ids['ada']}, Analytical Engines) exists already (same name)"
-            )
+                f"Ada Lovelace (id {ids['ada']}, Analytical Engines) exists already (same name)")
             await pilot.press("n")  # keep editing: nothing saved
             await settle(pilot)
             assert app.screen is screen and screen.editing
@@ -193,8 +187,7 @@ def test_an_email_another_contact_has_asks_but_an_unchanged_namesake_does_not(se
             screen = await _edit(pilot, app, ids["grace"], emails="grace@navy.example, ADA@engines.example")
             assert isinstance(app.screen, ConfirmScreen)
             assert str(app.screen.query_one("#confirm-detail").content) == (
-                f"Ada Lovelace (id {ids['ada']}, Analytical Engines) exists already (e-mail ada@engines.example)"
-            )
+                f"Ada Lovelace (id {ids['ada']}, Analytical Engines) exists already (e-mail ada@engines.example)")
             await pilot.press("n")
             await settle(pilot)
             assert screen.editing
@@ -207,10 +200,8 @@ def test_an_email_another_contact_has_asks_but_an_unchanged_namesake_does_not(se
 # ------------------------------------------------------------------ point 27: cut cells end in "…"
 
 
-LONG = (
-    "Ask Grace how the compiler trial went with the navy's new team, and whether the budget for "
-    "next year's training round has been approved by the board"
-)
+LONG = ("Ask Grace how the compiler trial went with the navy's new team, and whether the budget for "
+        "next year's training round has been approved by the board")
 
 
 def test_the_agenda_cuts_a_long_reason_with_an_ellipsis_inside_the_pane(session):
@@ -229,11 +220,8 @@ def test_the_agenda_cuts_a_long_reason_with_an_ellipsis_inside_the_pane(session)
     ids = build_history(session)
     use_test_rules(session)
     with session.store.write() as conn:
-        fid = followups.insert_followup(
-            conn,
-            FollowUp(contact_id=ids["grace"], due=dt.date(2026, 11, 22), reason=LONG, action="call her"),
-            FIXED_NOW,
-        )
+        fid = followups.insert_followup(conn, FollowUp(contact_id=ids["grace"], due=dt.date(2026, 11, 22),
+                                                       reason=LONG, action="call her"), FIXED_NOW)
 
     @sync
     async def scenario():
@@ -244,26 +232,16 @@ def test_the_agenda_cuts_a_long_reason_with_an_ellipsis_inside_the_pane(session)
             widths = table.widths
 
             def cells(followup_id: int):
-                return table.cells(
-                    next(
-                        n
-                        for n, (kind, item) in enumerate(app.screen.rows)
-                        if kind == "item" and item.followup.id == followup_id
-                    )
-                )
+                return table.cells(next(n for n, (kind, item) in enumerate(app.screen.rows)
+                                        if kind == "item" and item.followup.id == followup_id))
 
             assert sum(w + 2 * table.cell_padding for w in widths) <= table.size.width
             why = cells(fid)[3]
             assert why.plain.endswith("…") and LONG.startswith(why.plain[:-1])
             assert cell_len(why.plain) <= widths[3]
             assert why.plain[-2] != " "  # cut at a word's end, not after a space
-            short = [
-                cells(r)[3].plain
-                for kind, item in app.screen.rows
-                if kind == "item"
-                for r in [item.followup.id]
-                if r != fid
-            ]
+            short = [cells(r)[3].plain for kind, item in app.screen.rows if kind == "item"
+                     for r in [item.followup.id] if r != fid]
             whole = "keep the 30-day rhythm · rhythm"
             assert short == [whole if len(whole) <= widths[3] else "keep the 30-day rhythm…"] * 4
 

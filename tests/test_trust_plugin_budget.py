@@ -82,13 +82,8 @@ def _plugin(home, name: str, body: str, **values) -> None:
 
 
 def _env(home) -> dict[str, str]:
-    return {
-        **os.environ,
-        "KEEPWARM_HOME": str(home),
-        "KEEPWARM_NOW": FIXED_NOW.isoformat(),
-        "TZ": "UTC",
-        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-    }
+    return {**os.environ, "KEEPWARM_HOME": str(home), "KEEPWARM_NOW": FIXED_NOW.isoformat(), "TZ": "UTC",
+            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
 
 
 def test_the_cli_cuts_a_sleeping_plugin_off_names_it_and_skips_it_for_the_rest_of_the_run(run, home, tmp_path):
@@ -98,20 +93,13 @@ def test_the_cli_cuts_a_sleeping_plugin_off_names_it_and_skips_it_for_the_rest_o
         assert run("contact", "add", name).exit_code == 0
     _plugin(home, "sleepy", SLOW_WARNINGS, calls=str(calls))
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "keepwarm", "agenda", "--json"],
-        env=_env(home),
-        capture_output=True,
-        text=True,
-        timeout=SECONDS + 30,
-    )
+    result = subprocess.run([sys.executable, "-m", "keepwarm", "agenda", "--json"], env=_env(home),
+                            capture_output=True, text=True, timeout=SECONDS + 30)
     took = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert took < BOUND, f"the agenda waited for the plugin ({took:.1f} s)"
-    assert (
-        "keepwarm: warning: plugin sleepy: keepwarm_warnings for contact 1: slow plugin: no answer within "
-        "its 0.5 s time budget; skipped for the rest of this run"
-    ) in result.stderr
+    assert ("keepwarm: warning: plugin sleepy: keepwarm_warnings for contact 1: slow plugin: no answer within "
+            "its 0.5 s time budget; skipped for the rest of this run") in result.stderr
     assert calls.read_text().split() == ["1"], "called once, then skipped for the other contacts"
     assert len(json.loads(result.stdout)["items"]) == 3, "the other rules still made the agenda"
 
@@ -177,9 +165,7 @@ def test_a_budget_that_is_not_a_number_of_seconds_is_one_line_exit_2(run, home):
     (home / "config" / "config.toml").write_text("[plugins]\nbudget_seconds = -1\n", encoding="utf-8")
     result = run("agenda")
     assert result.exit_code == 2
-    assert result.stderr.strip().endswith(
-        "config.toml: plugins.budget_seconds: -1 is too small (expected at least 0.0)"
-    )
+    assert result.stderr.strip().endswith("config.toml: plugins.budget_seconds: -1 is too small (expected at least 0.0)")
     assert len(result.stderr.strip().splitlines()) == 1
 
 

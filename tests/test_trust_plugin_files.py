@@ -65,8 +65,7 @@ def test_a_world_writable_plugin_file_is_listed_with_the_reason_and_never_run(ru
     listed = {p["name"]: p for p in run("plugins", "list", "--json").json()}
     assert listed["shared"]["active"] is False
     assert listed["shared"]["error"] == (
-        f"refused: the file {path} can be changed by every user (mode 0646) (fix: chmod o-w {path})"
-    )
+        f"refused: the file {path} can be changed by every user (mode 0646) (fix: chmod o-w {path})")
     text = run("plugins", "list")
     assert f"error: refused: the file {path} can be changed by every user" in text.stdout
     assert run("contact", "add", "Ada Lovelace").exit_code == 0
@@ -87,21 +86,16 @@ def test_a_world_writable_plugins_folder_refuses_every_file_sticky_bit_or_not(ru
     for name in ("first", "second"):
         assert listed[name]["error"] == (
             f"refused: the plugins folder {folder} can be changed by every user (mode {mode:04o}) "
-            f"(fix: chmod o-w {folder})"
-        )
+            f"(fix: chmod o-w {folder})")
     assert not marker.exists()
     result = run("doctor", "--json")
     assert result.exit_code == 1
     plugin_problems = [f for f in result.json()["findings"] if f["check"] == "plugins" and not f["ok"]]
-    assert plugin_problems == [
-        {
-            "check": "plugins",
-            "ok": False,
-            "fix": f"chmod o-w {folder}",
-            "message": f"no plugin file in {folder} is run (first.py, second.py): the plugins folder {folder} "
-            f"can be changed by every user (mode {mode:04o})",
-        }
-    ], "one finding with its fix, not one more per refused plugin"
+    assert plugin_problems == [{
+        "check": "plugins", "ok": False, "fix": f"chmod o-w {folder}",
+        "message": f"no plugin file in {folder} is run (first.py, second.py): the plugins folder {folder} "
+                   f"can be changed by every user (mode {mode:04o})",
+    }], "one finding with its fix, not one more per refused plugin"
     text = run("doctor")
     assert f"fix: chmod o-w {folder}" in text.stdout
 
@@ -114,8 +108,7 @@ def test_a_world_writable_folder_above_is_refused_unless_sticky(home, tmp_path):
     os.chmod(above, 0o777)
     host = PluginHost(plugins_dir=folder, packages=False).load()
     assert host.infos["mine"].error == (
-        f"refused: the folder {above} can be changed by every user (mode 0777) (fix: chmod o-w {above})"
-    )
+        f"refused: the folder {above} can be changed by every user (mode 0777) (fix: chmod o-w {above})")
     os.chmod(above, 0o1777)  # like /tmp: no one else can rename our folder away
     host = PluginHost(plugins_dir=folder, packages=False).load()
     assert host.infos["mine"].active
@@ -134,10 +127,8 @@ def test_a_plugin_file_owned_by_another_user_is_refused_with_the_chown(home, tmp
     assert f"uid {owner}" in info.error and ", not to you (fix: chown " in info.error
     assert not marker.exists()
     findings = doctor.check_plugin_folder(folder, uid)
-    assert [
-        (f.ok, f.fix.split(" ")[0], f.fix.endswith(f"{path}, or remove it if you did not put it there"))
-        for f in findings
-    ] == [(False, "chown", True)]
+    assert [(f.ok, f.fix.split(" ")[0], f.fix.endswith(f"{path}, or remove it if you did not put it there"))
+            for f in findings] == [(False, "chown", True)]
     assert findings[0].message.startswith("plugin file theirs.py is not run: the file")
 
 

@@ -32,13 +32,8 @@ def test_a_plugin_flooding_one_contact_is_capped_and_that_is_its_problem(session
     assert MAX_RESULTS_PER_HOOK == 50
     assert [f.rule_key for f in stored] == [f"flood.{i}" for i in range(50)]
     assert [(p.plugin, p.hook, p.contact_id, p.error) for p in ev.problems] == [
-        (
-            "flood",
-            "keepwarm_cadence",
-            ada,
-            "returned more than 50 Proposals for one contact; only the first 50 are kept",
-        )
-    ]
+        ("flood", "keepwarm_cadence", ada,
+         "returned more than 50 Proposals for one contact; only the first 50 are kept")]
     evaluate(session)
     with session.store.read() as conn:
         assert len(followups.list_followups(conn, ada, statuses=followups.OPEN_STATES)) == 50, "stable, not closed"
@@ -77,14 +72,12 @@ def test_safe_mode_leaves_a_third_party_plugins_follow_ups_open_and_doctor_quiet
     assert run("--safe-mode", "agenda").exit_code == 0
     assert [f["status"] for f in _planner_rows(run)] == ["open", "open"], "not closed because it did not run"
     assert run("--safe-mode", "doctor", "--json").json()["findings"][-1] == {
-        "check": "followups",
-        "ok": True,
-        "fix": "",
-        "message": "every follow-up is readable and tended by a plugin that runs",
-    }
+        "check": "followups", "ok": True, "fix": "",
+        "message": "every follow-up is readable and tended by a plugin that runs"}
 
 
-def test_doctor_lists_the_open_follow_ups_of_a_removed_or_disabled_plugin_with_the_command_that_closes_them(run, home):
+def test_doctor_lists_the_open_follow_ups_of_a_removed_or_disabled_plugin_with_the_command_that_closes_them(
+        run, home):
     _plugin_file(home, PLANNER)
     for name in ("Ada Lovelace", "Bob Stone"):
         assert run("contact", "add", name).exit_code == 0
@@ -92,23 +85,17 @@ def test_doctor_lists_the_open_follow_ups_of_a_removed_or_disabled_plugin_with_t
     assert _untended(run) == []
 
     (home / "config" / "config.toml").write_text('[plugins]\ndisabled = ["planner"]\n', encoding="utf-8")
-    assert _untended(run) == [
-        (
-            "plugin planner is disabled (disabled in config): its 2 open follow-ups will never be closed by it",
-            f"enable it again in {home / 'config' / 'config.toml'}, or keepwarm followup close --source planner",
-        )
-    ]
+    assert _untended(run) == [(
+        "plugin planner is disabled (disabled in config): its 2 open follow-ups will never be closed by it",
+        f"enable it again in {home / 'config' / 'config.toml'}, or keepwarm followup close --source planner")]
 
     (home / "config" / "config.toml").unlink()
     (home / "config" / "plugins" / "planner.py").unlink()
     assert run("agenda").exit_code == 0
     assert [f["status"] for f in _planner_rows(run)] == ["open", "open"], "a missing plugin's rows are kept"
-    assert _untended(run) == [
-        (
-            "plugin planner is not installed any more: its 2 open follow-ups will never be closed by it",
-            "reinstall the plugin, or keepwarm followup close --source planner",
-        )
-    ]
+    assert _untended(run) == [(
+        "plugin planner is not installed any more: its 2 open follow-ups will never be closed by it",
+        "reinstall the plugin, or keepwarm followup close --source planner")]
 
     closed = run("followup", "close", "--source", "planner", "--json")
     assert closed.exit_code == 0 and closed.json() == {"source": "planner", "closed": 2}
@@ -126,6 +113,5 @@ def test_closing_an_unknown_source_is_a_one_line_error_and_changes_nothing(run, 
     wrong = run("followup", "close", "--source", "planer")
     assert wrong.exit_code == 2
     assert wrong.stderr.strip().splitlines() == [
-        "keepwarm: source: no follow-up comes from 'planer' (sources: cadence_interval, planner)"
-    ]
+        "keepwarm: source: no follow-up comes from 'planer' (sources: cadence_interval, planner)"]
     assert run("followup", "list", "--all", "--json").json() == before

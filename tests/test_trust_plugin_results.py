@@ -32,32 +32,29 @@ CADENCE = """
 """
 
 
-@pytest.mark.parametrize(
-    ("build", "field"),
-    [
-        (lambda: Proposal("k", TODAY, ""), "Proposal.reason: expected non-empty text"),
-        (lambda: Proposal("k", TODAY, "   "), "Proposal.reason: expected non-empty text"),
-        (lambda: Proposal("", TODAY, "r"), "Proposal.rule_key: expected non-empty text"),
-        (lambda: Proposal("k", "tomorrow", "r"), "Proposal.due: expected a date"),
-        (lambda: Proposal("k", FIXED_NOW, "r"), "Proposal.due: expected a date"),
-        (lambda: Proposal("k", TODAY, "r", channel="email"), "Proposal.channel: expected a Channel"),
-        (lambda: Proposal("k", TODAY, "r", due_time="10:00"), "Proposal.due_time: expected a time"),
-        (lambda: Proposal("k", TODAY, "r", priority=7), "Proposal.priority: expected an integer from 1 to 3"),
-        (lambda: Proposal("k", TODAY, "r", interval_days=0), "Proposal.interval_days: expected an integer from 1"),
-        (lambda: Proposal("k", TODAY, "r", satisfied_by_touch="yes"), "Proposal.satisfied_by_touch: expected true"),
-        (lambda: Proposal("k", TODAY, "r" * 10_001), "Proposal.reason: expected at most 10000 characters"),
-        (lambda: Tip(""), "Tip.text: expected non-empty text"),
-        (lambda: Tip("t", topic=None), "Tip.topic: expected text"),
-        (lambda: Warning("k", "m", severity=True), "Warning.severity: expected an integer from 1 to 3"),
-        (lambda: Warning("k", "m", evidence={"x": object()}), "Warning.evidence['x']: expected text, a number"),
-        (lambda: Warning("k", "m", evidence={"x": float("nan")}), "Warning.evidence['x']: expected a finite number"),
-        (lambda: Warning("k", "m", evidence={(1, 2): "pair"}), "Warning.evidence: expected text or number keys"),
-        (lambda: Warning("k", "m", evidence=["x"]), "Warning.evidence: expected a mapping"),
-        (lambda: Suggestion("k", "t", "w", score=1.5), "Suggestion.score: expected a number from 0 to 1"),
-        (lambda: Suggestion("k", " ", "w"), "Suggestion.text: expected non-empty text"),
-        (lambda: Suggestion("k", "t", None), "Suggestion.why: expected text"),
-    ],
-)
+@pytest.mark.parametrize(("build", "field"), [
+    (lambda: Proposal("k", TODAY, ""), "Proposal.reason: expected non-empty text"),
+    (lambda: Proposal("k", TODAY, "   "), "Proposal.reason: expected non-empty text"),
+    (lambda: Proposal("", TODAY, "r"), "Proposal.rule_key: expected non-empty text"),
+    (lambda: Proposal("k", "tomorrow", "r"), "Proposal.due: expected a date"),
+    (lambda: Proposal("k", FIXED_NOW, "r"), "Proposal.due: expected a date"),
+    (lambda: Proposal("k", TODAY, "r", channel="email"), "Proposal.channel: expected a Channel"),
+    (lambda: Proposal("k", TODAY, "r", due_time="10:00"), "Proposal.due_time: expected a time"),
+    (lambda: Proposal("k", TODAY, "r", priority=7), "Proposal.priority: expected an integer from 1 to 3"),
+    (lambda: Proposal("k", TODAY, "r", interval_days=0), "Proposal.interval_days: expected an integer from 1"),
+    (lambda: Proposal("k", TODAY, "r", satisfied_by_touch="yes"), "Proposal.satisfied_by_touch: expected true"),
+    (lambda: Proposal("k", TODAY, "r" * 10_001), "Proposal.reason: expected at most 10000 characters"),
+    (lambda: Tip(""), "Tip.text: expected non-empty text"),
+    (lambda: Tip("t", topic=None), "Tip.topic: expected text"),
+    (lambda: Warning("k", "m", severity=True), "Warning.severity: expected an integer from 1 to 3"),
+    (lambda: Warning("k", "m", evidence={"x": object()}), "Warning.evidence['x']: expected text, a number"),
+    (lambda: Warning("k", "m", evidence={"x": float("nan")}), "Warning.evidence['x']: expected a finite number"),
+    (lambda: Warning("k", "m", evidence={(1, 2): "pair"}), "Warning.evidence: expected text or number keys"),
+    (lambda: Warning("k", "m", evidence=["x"]), "Warning.evidence: expected a mapping"),
+    (lambda: Suggestion("k", "t", "w", score=1.5), "Suggestion.score: expected a number from 0 to 1"),
+    (lambda: Suggestion("k", " ", "w"), "Suggestion.text: expected non-empty text"),
+    (lambda: Suggestion("k", "t", None), "Suggestion.why: expected text"),
+])
 def test_a_bad_result_object_cannot_be_built_and_the_error_names_its_field(build, field):
     with pytest.raises(ResultError) as caught:
         build()
@@ -72,17 +69,11 @@ def test_good_result_objects_are_built_as_given():
     assert Suggestion("k", "t", "w", score=0).score == 0
 
 
-@pytest.mark.parametrize(
-    ("proposal", "error"),
-    [
-        ('Proposal(rule_key="poison", due=ctx.today, reason="")', "Proposal.reason: expected non-empty text, got ''"),
-        ('Proposal(rule_key="poison", due="tomorrow", reason="r")', "Proposal.due: expected a date"),
-        (
-            'Proposal(rule_key="poison", due=ctx.today, reason="r", channel="email")',
-            "Proposal.channel: expected a Channel",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("proposal", "error"), [
+    ('Proposal(rule_key="poison", due=ctx.today, reason="")', "Proposal.reason: expected non-empty text, got ''"),
+    ('Proposal(rule_key="poison", due="tomorrow", reason="r")', "Proposal.due: expected a date"),
+    ('Proposal(rule_key="poison", due=ctx.today, reason="r", channel="email")', "Proposal.channel: expected a Channel"),
+])
 def test_a_bad_proposal_is_a_problem_of_its_plugin_and_nothing_is_stored(run, home, proposal, error):
     _plugin_file(home, "poison", CADENCE.format(proposal=proposal))
     assert run("contact", "add", "Ada Lovelace").exit_code == 0
@@ -97,17 +88,13 @@ def test_a_bad_proposal_is_a_problem_of_its_plugin_and_nothing_is_stored(run, ho
 
 
 def test_evidence_that_is_not_plain_is_a_problem_and_the_agenda_still_prints(run, home):
-    _plugin_file(
-        home,
-        "odd",
-        """
+    _plugin_file(home, "odd", """
         from keepwarm.plugin import Warning, hookimpl
 
         @hookimpl
         def keepwarm_warnings(ctx):
             return [Warning("odd", "odd evidence", evidence={"who": object()})]
-    """,
-    )
+    """)
     assert run("contact", "add", "Ada Lovelace").exit_code == 0
     agenda = run("agenda", "--json")
     assert agenda.exit_code == 0
@@ -123,9 +110,7 @@ def _poison(db_path, *reasons: str) -> None:
             conn.execute(
                 "INSERT INTO followups (contact_id, due, reason, source, rule_key, action, status, sequence, "
                 "satisfied_by_touch, created_at, updated_at) VALUES (1, '2026-11-22', ?, 'poison', 'poison', '', "
-                "'open', 0, 1, '2026-11-22 09:00:00.000000', '2026-11-22 09:00:00.000000')",
-                (reason,),
-            )
+                "'open', 0, 1, '2026-11-22 09:00:00.000000', '2026-11-22 09:00:00.000000')", (reason,))
     conn.close()
 
 
@@ -143,10 +128,8 @@ def test_a_poisoned_database_is_still_listed_shown_dismissed_and_doctor_repairs_
     found = [f for f in doctor.json()["findings"] if f["check"] == "followups" and not f["ok"]]
     assert [(f["message"].split(" (")[0], f["fix"]) for f in found] == [
         ("2 follow-ups made by poison have no usable reason", "keepwarm followup repair"),
-        (
-            "plugin poison is not installed any more: its 2 open follow-ups will never be closed by it",
-            "reinstall the plugin, or keepwarm followup close --source poison",
-        ),
+        ("plugin poison is not installed any more: its 2 open follow-ups will never be closed by it",
+         "reinstall the plugin, or keepwarm followup close --source poison"),
     ]
     assert run("followup", "dismiss", str(ids[0])).exit_code == 0
     poisoned_backup = tmp_path / "before-repair.json"
@@ -160,8 +143,7 @@ def test_a_poisoned_database_is_still_listed_shown_dismissed_and_doctor_repairs_
     assert repaired.json() == {"repaired": 2}
     conn = sqlite3.connect(db_path)
     assert [r for (r,) in conn.execute("SELECT reason FROM followups WHERE source = 'poison'")] == [
-        "(no reason given)"
-    ] * 2
+        "(no reason given)"] * 2
     conn.close()
     assert run("followup", "repair", "--json").json() == {"repaired": 0}
 
@@ -189,8 +171,7 @@ def test_a_bare_text_returned_is_one_problem_not_one_per_character(session):
     ev = evaluate(session)
     assert ev.tips(ada) == []
     assert [(p.plugin, p.hook, p.error, p.count) for p in ev.problems] == [
-        ("wordy", "keepwarm_tips", "returned str, expected a list of Tip", 1)
-    ]
+        ("wordy", "keepwarm_tips", "returned str, expected a list of Tip", 1)]
 
 
 def test_a_generator_that_raises_is_a_problem_of_its_plugin(session):
@@ -238,7 +219,6 @@ def test_a_subclass_that_skips_the_checks_is_checked_again_by_the_host(session):
     use_plugins(session, ("sly", Sly()))
     ev = evaluate(session)
     assert [(p.plugin, p.contact_id, p.error) for p in ev.problems] == [
-        ("sly", ada, "ResultError: Unchecked.reason: expected non-empty text, got ''")
-    ]
+        ("sly", ada, "ResultError: Unchecked.reason: expected non-empty text, got ''")]
     with session.store.read() as conn:
         assert followups.list_followups(conn, ada) == []

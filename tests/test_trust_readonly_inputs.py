@@ -55,24 +55,16 @@ class Reader:
 
     @hookimpl
     def keepwarm_warnings(self, ctx):
-        self.seen.append(
-            (
-                ctx.contact.name,
-                ctx.rules["monthly"].days,
-                tuple(ctx.contact.tags),
-                ctx.stats.touches_total,
-                dict(ctx.stats.note_signals),
-            )
-        )
+        self.seen.append((ctx.contact.name, ctx.rules["monthly"].days, tuple(ctx.contact.tags),
+                          ctx.stats.touches_total, dict(ctx.stats.note_signals)))
         return [Warning(key="seen", message=f"{ctx.contact.name} seen", severity=1)]
 
 
 @pytest.mark.parametrize("attempt", sorted(ATTEMPTS))
 def test_a_plugin_cannot_change_what_the_others_read_and_its_attempt_is_its_problem(session, attempt):
     with session.store.write() as conn:
-        ada = people.insert_contact(
-            conn, Contact(name="Ada Lovelace", account="Acme", tags=["vip"], notes=attempt), FIXED_NOW
-        )
+        ada = people.insert_contact(conn, Contact(name="Ada Lovelace", account="Acme", tags=["vip"], notes=attempt),
+                                    FIXED_NOW)
     meddler, reader = Meddler(), Reader()
     use_plugins(session, ("monthly", Monthly()), ("reader", reader), ("meddler", meddler))
     ev = evaluate(session)
@@ -121,7 +113,6 @@ def test_tips_still_read_the_context_as_before(session):
 
 # ------------------------------------------------------ generic: fields added later are covered
 
-
 class Setting(BaseModel):
     words: list[str] = []
 
@@ -150,9 +141,7 @@ def test_a_field_added_to_a_context_is_read_only_without_a_special_case():
     assert touch.notes == "went badly" and ctx.interactions[0] == touch, "the original is the engine's, unchanged"
     assert isinstance(ctx.interactions[0], Interaction) and isinstance(ctx.by_day, dict)
     assert json.loads(json.dumps({"by_day": ctx.by_day, "words": ctx.settings.words})) == {
-        "by_day": {"mon": [1, 2]},
-        "words": ["a"],
-    }
+        "by_day": {"mon": [1, 2]}, "words": ["a"]}
     assert ctx.settings.model_dump() == {"words": ["a"]}
 
 

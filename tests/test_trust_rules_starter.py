@@ -32,12 +32,8 @@ def test_rules_show_fits_an_80_column_terminal_and_keeps_every_word(run, monkeyp
     # The long list of tips is wrapped under its key, not cut: every word is there, in order.
     value_col = lines[0].index("VALUE")
     shown = " ".join(line[value_col:].replace("shipped: tips.toml", "").strip() for line in lines[1:])
-    tips = [
-        tip
-        for row in run("rules", "show", "style_tips", "--json").json()
-        if isinstance(row["value"], list)
-        for tip in row["value"]
-    ]
+    tips = [tip for row in run("rules", "show", "style_tips", "--json").json() if isinstance(row["value"], list)
+            for tip in row["value"]]
     assert len(tips) > 10
     for tip in tips:
         assert " ".join(tip.split()) in " ".join(shown.split()), tip
@@ -61,7 +57,8 @@ def test_rules_init_writes_every_setting_commented_out_so_values_still_come_from
     assert {k: v for k, v in written.items()} == {k: r["value"] for k, r in before.items()}
 
     # Each setting has its one-line meaning just above it.
-    assert ("# Warn when the recent touches per month are below this share of the baseline's.\n# ratio = 0.5\n") in text
+    assert ("# Warn when the recent touches per month are below this share of the baseline's."
+            "\n# ratio = 0.5\n") in text
 
 
 def test_uncommenting_one_line_changes_only_that_key(run, home):
@@ -70,7 +67,7 @@ def test_uncommenting_one_line_changes_only_that_key(run, home):
     text = starter.read_text()
     section = text.index("[frequency_drop]")
     start = text.index("# ratio = 0.5", section)
-    starter.write_text(text[:start] + "ratio = 0.4" + text[start + len("# ratio = 0.5") :])
+    starter.write_text(text[:start] + "ratio = 0.4" + text[start + len("# ratio = 0.5"):])
     assert run("rules", "check").exit_code == 0
     rows = {r["key"]: r for r in run("rules", "show", "--json").json()}
     assert rows["frequency_drop.ratio"]["value"] == 0.4

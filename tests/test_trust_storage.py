@@ -20,7 +20,8 @@ def _mount(folder, *options: str) -> bool:
     if os.getuid() != 0 or not shutil.which("mount"):
         return False
     folder.mkdir(exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(folder)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(folder)],
+                          capture_output=True)
     return done.returncode == 0
 
 
@@ -117,16 +118,12 @@ def test_doctor_warns_when_less_room_is_left_than_a_copy_of_the_database_needs(r
     import keepwarm.doctor.checks
 
     usage = collections.namedtuple("usage", "total used free")
-    monkeypatch.setattr(
-        keepwarm.doctor.checks.shutil, "disk_usage", lambda _folder: usage(10**9, 10**9 - 3 * 1024**2, 3 * 1024**2)
-    )
+    monkeypatch.setattr(keepwarm.doctor.checks.shutil, "disk_usage", lambda _folder: usage(10**9, 10**9 - 3 * 1024**2, 3 * 1024**2))
     result = run("doctor", "--json")
     assert result.exit_code == 1
     [storage] = [f for f in result.json()["findings"] if f["check"] == "storage"]
-    assert storage["message"] == (
-        f"only 3.0 MB free on the filesystem of {db_path.parent}: imports, backups and "
-        "upgrades need room (at least 50.0 MB, as much as the database for a copy)"
-    )
+    assert storage["message"] == (f"only 3.0 MB free on the filesystem of {db_path.parent}: imports, backups and "
+                                  "upgrades need room (at least 50.0 MB, as much as the database for a copy)")
 
 
 def test_doctor_on_a_roomy_writable_disk_says_so(run, db_path):

@@ -74,11 +74,8 @@ def test_a_stored_absurd_reply_time_is_unknown_in_health_and_backup(ada, db_path
     assert ada("export", "json", "-o", str(backup)).exit_code == 0
     restored = ada("--db", str(tmp_path / "new.db"), "restore", str(backup))
     assert restored.exit_code == 0, restored.stderr
-    hours = sorted(
-        i["response_hours"]
-        for i in ada("--db", str(tmp_path / "new.db"), "history", "ada", "--json").json()
-        if i["response_hours"] is not None
-    )
+    hours = sorted(i["response_hours"] for i in ada("--db", str(tmp_path / "new.db"), "history", "ada", "--json").json()
+                   if i["response_hours"] is not None)
     assert hours == [48.0]
 
 
@@ -117,11 +114,7 @@ def test_an_unreadable_calendar_url_is_one_line_without_its_password(ada, url, e
 def test_a_failed_import_or_restore_leaves_no_new_database_or_folder(run, tmp_path, command):
     (tmp_path / "not-a-backup.json").write_text('{"format": "something else"}', encoding="utf-8")
     (tmp_path / "empty.vcf").write_text("", encoding="utf-8")
-    names = {
-        "backup": tmp_path / "not-a-backup.json",
-        "missing": tmp_path / "missing.csv",
-        "empty": tmp_path / "empty.vcf",
-    }
+    names = {"backup": tmp_path / "not-a-backup.json", "missing": tmp_path / "missing.csv", "empty": tmp_path / "empty.vcf"}
     target = tmp_path / "new" / "book" / "keepwarm.db"
     result = run("--db", str(target), *(part.format(**names) for part in command))
     assert result.exit_code == 2
@@ -167,10 +160,7 @@ def test_restore_of_a_binary_file_says_a_backup_was_expected(run, tmp_path):
     blob.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
     result = run("--db", str(tmp_path / "new.db"), "restore", str(blob))
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == f"keepwarm: {blob}: looks like a binary file (expected text: a JSON backup made by keepwarm export json)\n"
-    )
+    assert result.stderr == f"keepwarm: {blob}: looks like a binary file (expected text: a JSON backup made by keepwarm export json)\n"
 
 
 # ------------------------------------------------------ a question without an answer (scripts)
@@ -179,10 +169,7 @@ def test_restore_of_a_binary_file_says_a_backup_was_expected(run, tmp_path):
 def test_a_namesake_added_by_a_script_says_what_to_pass(ada):
     result = ada("contact", "add", "Ada Lovelace")  # standard input is empty: no answer
     assert result.exit_code == 2
-    assert (
-        result.stderr.strip().splitlines()[-1]
-        == "keepwarm: contact add: not added (pass --force to add a namesake anyway, or --merge to add these details to them)"
-    )
+    assert result.stderr.strip().splitlines()[-1] == "keepwarm: contact add: not added (pass --force to add a namesake anyway, or --merge to add these details to them)"
     assert len(ada("contact", "list", "--json").json()) == 1
 
 
@@ -190,14 +177,11 @@ def test_contact_rm_by_a_script_without_yes_says_what_to_pass(ada):
     result = ada("contact", "rm", "ada")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1] == (
-        "keepwarm: contact rm: not removed (no answer; pass --yes to remove without asking)"
-    )
+        "keepwarm: contact rm: not removed (no answer; pass --yes to remove without asking)")
     assert len(ada("contact", "list", "--json").json()) == 1
 
 
-@pytest.mark.parametrize(
-    "command", [("account", "show", ""), ("account", "show", "  "), ("contact", "list", "--account", "")]
-)
+@pytest.mark.parametrize("command", [("account", "show", ""), ("account", "show", "  "), ("contact", "list", "--account", "")])
 def test_an_empty_account_name_is_refused_like_an_empty_contact_name(ada, command):
     assert ada("contact", "add", "Grace Hopper", "--account", "Navy").exit_code == 0
     result = ada(*command)
@@ -263,9 +247,7 @@ def test_a_backup_refuses_a_pipe_even_with_force(ada, tmp_path):
     os.mkfifo(pipe)
     result = ada("backup", str(pipe), "--force")
     assert result.exit_code == 2
-    assert (
-        result.stderr == f"keepwarm: {pipe}: is a device or a pipe, not a file (expected a file name for the backup)\n"
-    )
+    assert result.stderr == f"keepwarm: {pipe}: is a device or a pipe, not a file (expected a file name for the backup)\n"
     assert stat.S_ISFIFO(os.stat(pipe).st_mode)
 
 
@@ -288,24 +270,9 @@ def test_an_edit_that_changes_something_still_says_updated(run):
 
 
 def test_account_show_keeps_its_stakeholder_columns_aligned(run):
-    assert (
-        run(
-            "contact", "add", "Ada Lovelace", "--account", "Acme", "--role", "champion", "--title", "Chief Analyst"
-        ).exit_code
-        == 0
-    )
-    assert (
-        run(
-            "contact",
-            "add",
-            "Charles Babbage of the Analytical Engine",
-            "--account",
-            "Acme",
-            "--role",
-            "financial-approver",
-        ).exit_code
-        == 0
-    )
+    assert run("contact", "add", "Ada Lovelace", "--account", "Acme", "--role", "champion", "--title", "Chief Analyst").exit_code == 0
+    assert run("contact", "add", "Charles Babbage of the Analytical Engine", "--account", "Acme",
+               "--role", "financial-approver").exit_code == 0
     out = run("account", "show", "Acme").stdout
     rows = [line for line in out.splitlines() if line.startswith("  #")]
     assert len(rows) == 2
@@ -318,12 +285,8 @@ def test_account_show_keeps_its_stakeholder_columns_aligned(run):
 
 @pytest.mark.parametrize(
     "command",
-    [
-        ("promise", "add", "ada", "send the deck", "--due", ""),
-        ("followup", "add", "ada", "ask", "--due", ""),
-        ("agenda", "--on", ""),
-        ("promise", "add", "ada", "send the deck", "--due", "  "),
-    ],
+    [("promise", "add", "ada", "send the deck", "--due", ""), ("followup", "add", "ada", "ask", "--due", ""),
+     ("agenda", "--on", ""), ("promise", "add", "ada", "send the deck", "--due", "  ")],
 )
 def test_an_empty_date_is_refused_alike_everywhere(ada, command):
     result = ada(*command)
@@ -385,10 +348,8 @@ def test_a_history_file_finds_a_contact_whose_name_held_an_escape_sequence(run, 
     people.write_text("Name,E-mail\nEv\x1b[2Jil Corp,\n", encoding="utf-8")
     assert run("import", "csv", str(people), "--map", "Name=name").exit_code == 0
     touches = tmp_path / "touches.csv"
-    touches.write_text(
-        "date,contact,channel,notes\n2026-11-01,Ev\x1b[2Jil Corp,email,hello\n2026-11-02,Nobody\x1b[1m,email,x\n",
-        encoding="utf-8",
-    )
+    touches.write_text("date,contact,channel,notes\n2026-11-01,Ev\x1b[2Jil Corp,email,hello\n"
+                       "2026-11-02,Nobody\x1b[1m,email,x\n", encoding="utf-8")
     result = run("import", "interactions", str(touches), "--skip-invalid")
     assert result.exit_code == 0
     assert "1 created" in result.stdout

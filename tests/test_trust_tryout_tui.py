@@ -111,14 +111,9 @@ async def test_a_question_shows_its_whole_detail_wrapped_inside_the_dialog(sessi
     app = KeepwarmApp(session)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        app.push_screen(
-            ConfirmScreen(
-                "Log a touch with Ada Lovelace (id 1, no account) too?",
-                yes="Log it",
-                no="Skip",
-                detail="Telling them it is done is a touch; logging it keeps their history true.",
-            )
-        )
+        app.push_screen(ConfirmScreen("Log a touch with Ada Lovelace (id 1, no account) too?", yes="Log it",
+                                      no="Skip", detail="Telling them it is done is a touch; logging it keeps "
+                                                        "their history true."))
         await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.pause()
         shown = " ".join(" ".join(line.strip(" █▀▄").split()) for line in screen_text(app).splitlines())

@@ -84,9 +84,7 @@ async def test_the_plugins_screen_turns_running_into_too_slow_without_a_key_pres
     from keepwarm.tui.screens.plugins import PluginsScreen
 
     calls = tmp_path / "calls"
-    _slow_tips_plugin(
-        home, calls, budget=4
-    )  # time enough to open the screen on a busy machine before the budget runs out
+    _slow_tips_plugin(home, calls, budget=4)  # time enough to open the screen on a busy machine before the budget runs out
     session = Session(now=FIXED_NOW)
     with session.store.write() as conn:
         people.insert_contact(conn, Contact(name="Ada Lovelace"), FIXED_NOW)
@@ -137,38 +135,22 @@ async def test_the_contacts_table_cuts_a_role_with_an_ellipsis_on_a_narrow_termi
 
     session = Session(now=FIXED_NOW)
     with session.store.write() as conn:
-        people.insert_contact(
-            conn,
-            Contact(
-                name="Maximiliane Oberhollenzer-Wittgenstein",
-                account="Northwind Traders International",
-                role=Role.DECISION_INFLUENCER,
-            ),
-            FIXED_NOW,
-        )
+        people.insert_contact(conn, Contact(name="Maximiliane Oberhollenzer-Wittgenstein", account="Northwind Traders International",
+                                            role=Role.DECISION_INFLUENCER), FIXED_NOW)
     app = KeepwarmApp(session)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
 
         def listed() -> bool:
-            return (
-                isinstance(app.screen, ContactsScreen)
-                and app.screen.query_one("#contacts-table", DataTable).row_count == 1
-            )
+            return isinstance(app.screen, ContactsScreen) and app.screen.query_one(
+                "#contacts-table", DataTable).row_count == 1
 
         await settle_until(pilot, listed, rounds=200)
         assert listed()
         await pilot.pause()
         table = app.screen.query_one("#contacts-table", DataTable)
-        _assert_fits(
-            table,
-            {
-                (0, 0): "Maximiliane Oberhollenzer-Wittgenstein",
-                (0, 4): "Northwind Traders International",
-                (0, 5): "decision influencer",
-                (0, 6): "active",
-            },
-        )
+        _assert_fits(table, {(0, 0): "Maximiliane Oberhollenzer-Wittgenstein", (0, 4): "Northwind Traders International",
+                             (0, 5): "decision influencer", (0, 6): "active"})
         role = str(table.get_row_at(0)[5])
         assert role.endswith("…") or role == "decision influencer"
         # the search types into the same cut rows
@@ -190,10 +172,8 @@ async def test_the_plugins_table_cuts_where_a_plugin_comes_from_with_an_ellipsis
     for private in (home, home / "config", folder):
         os.chmod(private, 0o755)
     path = folder / "a_plugin_with_a_rather_long_descriptive_name.py"
-    path.write_text(
-        "from keepwarm.plugin import hookimpl\n\n\n@hookimpl\ndef keepwarm_tips(ctx):\n    return []\n",
-        encoding="utf-8",
-    )
+    path.write_text("from keepwarm.plugin import hookimpl\n\n\n@hookimpl\ndef keepwarm_tips(ctx):\n    return []\n",
+                    encoding="utf-8")
     os.chmod(path, 0o644)
     session = Session(now=FIXED_NOW)
     from keepwarm.model import Contact
@@ -206,10 +186,8 @@ async def test_the_plugins_table_cuts_where_a_plugin_comes_from_with_an_ellipsis
         await pilot.press("5")
 
         def listed() -> bool:
-            return (
-                isinstance(app.screen, PluginsScreen)
-                and app.screen.query_one("#plugins-table", DataTable).row_count > 0
-            )
+            return isinstance(app.screen, PluginsScreen) and app.screen.query_one(
+                "#plugins-table", DataTable).row_count > 0
 
         await settle_until(pilot, listed, rounds=200)
         assert listed()

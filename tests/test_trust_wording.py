@@ -38,13 +38,11 @@ def test_a_plugin_sentence_says_1_day(run):
     ok(run("promise", "add", "Ada", "send the deck", "--due", "2026-11-21"))
     warnings = ok(run("contact", "show", "Ada", "--json")).json()["warnings"]
     [owed] = [w["message"] for w in warnings if w["key"] == "overdue_promises"]
-    assert ", 1 day overdue." in owed
+    assert ', 1 day overdue.' in owed
 
 
 def test_a_repeated_plugin_problem_says_1_more_time():
-    assert (
-        str(PluginProblem("p", "keepwarm_tips", "boom", count=2)) == "plugin p: keepwarm_tips: boom (and 1 more time)"
-    )
+    assert str(PluginProblem("p", "keepwarm_tips", "boom", count=2)) == "plugin p: keepwarm_tips: boom (and 1 more time)"
     assert str(PluginProblem("p", "keepwarm_tips", "boom", count=3)).endswith("(and 2 more times)")
 
 
@@ -79,8 +77,7 @@ def test_a_birthday_without_a_year_reads_as_a_day(run):
 
 def test_the_do_line_joins_action_and_channel_as_sentences():
     assert with_channel("Check in with Ada: ask how things are going for them.", "email") == (
-        "Check in with Ada: ask how things are going for them. Channel: email."
-    )
+        "Check in with Ada: ask how things are going for them. Channel: email.")
     assert with_channel("Call Ada", "call") == "Call Ada. Channel: call."
     assert with_channel("", "email") == "Channel: email."
     assert with_channel("Call Ada.", None) == "Call Ada."
@@ -93,11 +90,8 @@ def test_the_snooze_examples_are_all_in_the_future():
         for text in examples:
             checked = forms.check_snooze(text, today)
             assert checked.ok and checked.value > today, text
-        assert (
-            forms.check_snooze("", today)
-            .errors["until"]
-            .endswith(f"(expected a date such as +3d, +1w, friday or {(today + dt.timedelta(days=14)).isoformat()})")
-        )
+        assert forms.check_snooze("", today).errors["until"].endswith(
+            f"(expected a date such as +3d, +1w, friday or {(today + dt.timedelta(days=14)).isoformat()})")
 
 
 def test_the_dashboard_plans_whole_touches(session):
@@ -120,7 +114,7 @@ def test_long_text_is_cut_at_a_word_with_an_ellipsis(run):
     ok(run("contact", "add", "Ada Lovelace"))
     ok(run("log", "Ada", "-c", "call", "--notes", note, "--when", "2026-11-20T10:00"))
     row = ok(run("history", "Ada")).stdout.splitlines()[1]
-    shown = row[row.index("Quarterly") :]
+    shown = row[row.index("Quarterly"):]
     assert shown == "Quarterly review: usage up, two support issues open, one…"
     assert len(shown) <= 60
     assert cut("short", 10) == "short" and cut("abcdefghijkl", 6) == "abcde…"

@@ -120,10 +120,9 @@ async def test_the_first_run_asks_how_many_people_a_day_and_an_import_follows_it
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)  # not a number of people a day: asked again, nothing written
-        assert (
-            "agenda.capacity: 900 is too large (expected at most 500)"
-            in app.screen.query_one("#field-capacity", Field).error
-        )
+        assert "agenda.capacity: 900 is too large (expected at most 500)" in app.screen.query_one(
+            "#field-capacity", Field
+        ).error
         assert not paths.config_file().exists()
         box.value = ""
         box.focus()

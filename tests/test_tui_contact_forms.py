@@ -80,16 +80,11 @@ async def test_f_plans_a_follow_up_read_as_the_cli_reads_its_due_date(session, i
         await pilot.press("tab", "tab")
         await type_text(pilot, "bring the forecast")
         await pilot.press("ctrl+s")
-        await settle_until(
-            pilot,
-            lambda: app.screen is screen and "budget review" in str(screen.query_one("#detail-plans", Static).content),
-        )
+        await settle_until(pilot, lambda: app.screen is screen and "budget review" in str(
+            screen.query_one("#detail-plans", Static).content))
         [added] = manual_followups(session, ids["mary"])
     assert (added.reason, added.due, added.due_time) == (
-        "ask how the budget review went",
-        dt.date(2026, 11, 24),
-        dt.time(10, 0),
-    )
+        "ask how the budget review went", dt.date(2026, 11, 24), dt.time(10, 0))
     assert (added.channel.value, added.action, added.status.value) == ("meeting", "bring the forecast", "open")
 
 
@@ -149,9 +144,7 @@ def test_the_dialog_reads_a_due_date_as_followup_add_does(run, session, due):
     checked = forms.check_followup({"reason": "call her", "due": due}, stored["contact_id"], session.now, session.tz)
     assert checked.ok, checked.errors
     assert (checked.value.due.isoformat(), checked.value.due_time) == (
-        stored["due"],
-        stored["due_time"] and dt.time.fromisoformat(stored["due_time"]),
-    )
+        stored["due"], stored["due_time"] and dt.time.fromisoformat(stored["due_time"]))
 
 
 # --------------------------------------------------------------- assessment
@@ -173,12 +166,8 @@ async def test_a_writes_the_six_ratings_and_the_contact_screen_shows_them(sessio
         await pilot.press("tab")
         await type_text(pilot, "after the budget meeting")
         await pilot.press("ctrl+s")
-        await settle_until(
-            pilot,
-            lambda: (
-                app.screen is screen and "trust 4" in str(screen.query_one("#detail-assessment-text", Static).content)
-            ),
-        )
+        await settle_until(pilot, lambda: app.screen is screen and "trust 4" in str(
+            screen.query_one("#detail-assessment-text", Static).content))
         shown = str(screen.query_one("#detail-assessment-text", Static).content)
     [saved] = assessments(session, ids["mary"])
     assert {name: getattr(saved, name) for name in ASSESSMENT_DIMENSIONS} == ratings

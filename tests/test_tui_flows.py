@@ -73,13 +73,9 @@ async def test_agenda_lists_sections_in_order_and_explains_the_selected_row(sess
         await settle(pilot)
         assert isinstance(app.screen, AgendaScreen)
         assert agenda_rows(app) == [
-            ("section", "Overdue"),
-            ("overdue", "Charles Babbage"),
-            ("section", "Today"),
-            ("today", "Grace Hopper"),
-            ("today", "Ada Lovelace"),
-            ("section", "This week"),
-            ("upcoming", "Mary Somerville"),
+            ("section", "Overdue"), ("overdue", "Charles Babbage"),
+            ("section", "Today"), ("today", "Grace Hopper"), ("today", "Ada Lovelace"),
+            ("section", "This week"), ("upcoming", "Mary Somerville"),
         ]
         panel = text(app.screen.query_one("#panel-body", Static))
         assert "Charles Babbage" in panel
@@ -389,11 +385,8 @@ async def test_account_map_shows_who_covers_which_role(session, ids):
         assert isinstance(screen, AccountsScreen)
         assert screen.current.account.name == "Analytical Engines"
         table = screen.query_one("#account-map", DataTable)
-        rows = {
-            str(table.get_row_at(i)[0]): (str(table.get_row_at(i)[1]), str(table.get_row_at(i)[2]))
-            for i in range(table.row_count)
-        }
-
+        rows = {str(table.get_row_at(i)[0]): (str(table.get_row_at(i)[1]), str(table.get_row_at(i)[2]))
+                for i in range(table.row_count)}
         # The health chart below the map makes the pane scroll: its bar may leave a name cut with "…" (tui/cells.py).
         def named(shown: str, full: str) -> bool:
             return shown == full or (shown.endswith("…") and full.startswith(shown[:-1]))
@@ -412,9 +405,8 @@ async def test_account_map_shows_who_covers_which_role(session, ids):
         # a narrow pane cuts a cell with "…" (tui/cells.py), never silently at the edge
         assert named(rows["end user"], "Katherine Johnson")
         table.focus()
-        table.move_cursor(
-            row=next(i for i in range(table.row_count) if named(str(table.get_row_at(i)[2]), "Mary Somerville"))
-        )
+        table.move_cursor(row=next(i for i in range(table.row_count)
+                                   if named(str(table.get_row_at(i)[2]), "Mary Somerville")))
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ContactScreen) and app.screen.contact_id == ids["mary"]
@@ -575,9 +567,8 @@ async def test_export_the_follow_ups_to_an_ics_file_from_the_agenda(session, ids
     calendar = icalendar.Calendar.from_ical(target.read_bytes())
     events = [c for c in calendar.walk("VEVENT")]
     with session.store.read() as conn:
-        planned = followups.list_followups(
-            conn, statuses=followups.OPEN_STATES, due_until=session.today + dt.timedelta(days=90)
-        )
+        planned = followups.list_followups(conn, statuses=followups.OPEN_STATES,
+                                           due_until=session.today + dt.timedelta(days=90))
     assert len(events) == len(planned) == 5
     summaries = " ".join(str(e["SUMMARY"]) for e in events)
     for name in ("Charles", "Ada", "Grace", "Mary", "Katherine"):
@@ -589,9 +580,7 @@ async def test_import_a_vcard_file_from_the_welcome_screen(session, tmp_path):
     card = tmp_path / "people.vcf"
     card.write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\nORG:Analytical Engines\r\n"
-        "EMAIL:ada@engines.example\r\nEND:VCARD\r\n",
-        encoding="utf-8",
-    )
+        "EMAIL:ada@engines.example\r\nEND:VCARD\r\n", encoding="utf-8")
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -625,12 +614,11 @@ def _add_from_another_process(db_path, name: str) -> None:
     import subprocess
     import sys
 
-    code = (
-        "import sys; from keepwarm.home.session import Session; from keepwarm.services import operations;"
-        "from keepwarm.model import Contact; s = Session(sys.argv[1]);"
-        "operations.save_contact(s, Contact(name=sys.argv[2])); s.close()"
-    )
-    done = subprocess.run([sys.executable, "-c", code, str(db_path), name], capture_output=True, text=True, timeout=120)
+    code = ("import sys; from keepwarm.home.session import Session; from keepwarm.services import operations;"
+            "from keepwarm.model import Contact; s = Session(sys.argv[1]);"
+            "operations.save_contact(s, Contact(name=sys.argv[2])); s.close()")
+    done = subprocess.run([sys.executable, "-c", code, str(db_path), name], capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr
 
 

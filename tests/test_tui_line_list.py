@@ -111,10 +111,7 @@ async def test_enter_and_a_click_on_the_cursors_row_select_it_a_click_on_another
         await pilot.pause()
         assert _on(app) == "item 0.2"
         assert [h for h in app.heard if h[0] == "selected" or h[1] != 1] == [
-            ("selected", 1),
-            ("highlighted", 3),
-            ("selected", 3),
-        ]
+            ("selected", 1), ("highlighted", 3), ("selected", 3)]
 
 
 @sync
@@ -178,11 +175,8 @@ async def test_the_agenda_builds_the_cells_of_the_rows_in_view_only(session, mon
         await settle(pilot)
         screen = app.screen
         table = screen.query_one("#agenda-list", LineList)
-        in_view = {
-            item.contact.name
-            for kind, item in screen.rows[int(table.scroll_y) : int(table.scroll_y) + table.size.height]
-            if kind == "item"
-        }
+        in_view = {item.contact.name for kind, item in screen.rows[int(table.scroll_y): int(table.scroll_y) + table.size.height]
+                   if kind == "item"}
         assert table.size.height < len(screen.rows)
         assert in_view and set(built) == in_view  # Mary, below the fold, is not drawn
         assert "Mary Somerville" not in built
@@ -196,22 +190,11 @@ async def test_the_agendas_list_has_the_keys_and_descriptions_the_datatable_had(
     app = KeepwarmApp(session)
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
-        found = {
-            key: (b.binding.description, b.binding.id, b.binding.show, type(b.node).__name__)
-            for key, b in app.screen.active_bindings.items()
-        }
-        moves = {
-            "enter": "Select",
-            "up": "Cursor up",
-            "down": "Cursor down",
-            "pageup": "Page up",
-            "pagedown": "Page down",
-            "home": "First item",
-            "ctrl+home": "First item",
-            "end": "Last item",
-            "ctrl+end": "Last item",
-        }
+        found = {key: (b.binding.description, b.binding.id, b.binding.show, type(b.node).__name__)
+                 for key, b in app.screen.active_bindings.items()}
+        moves = {"enter": "Select", "up": "Cursor up", "down": "Cursor down", "pageup": "Page up",
+                 "pagedown": "Page down", "home": "First item", "ctrl+home": "First item", "end": "Last item",
+                 "ctrl+end": "Last item"}
         assert {key: found[key] for key in moves} == {
-            key: (description, None, False, "LineList") for key, description in moves.items()
-        }
+            key: (description, None, False, "LineList") for key, description in moves.items()}
         assert found["d"][:2] == ("Done", "agenda.done") and found["s"][:2] == ("Snooze", "agenda.snooze")

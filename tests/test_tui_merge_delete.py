@@ -31,13 +31,10 @@ def ids(session):
     use_test_rules(session)
     with session.store.write() as conn:  # Mary entered a second time, from a mail signature, with a touch of her own
         found["mary2"] = people.insert_contact(
-            conn,
-            Contact(name="Mary Somerville", emails=["mary@somerville.example"], phones=["+44 20 7946 0000"]),
-            FIXED_NOW,
-        )
-        actions.log_interactions(
-            conn, [found["mary2"]], FIXED_NOW, at=FIXED_NOW - dt.timedelta(days=3), channel="email", direction="inbound"
-        )
+            conn, Contact(name="Mary Somerville", emails=["mary@somerville.example"], phones=["+44 20 7946 0000"]),
+            FIXED_NOW)
+        actions.log_interactions(conn, [found["mary2"]], FIXED_NOW, at=FIXED_NOW - dt.timedelta(days=3),
+                                 channel="email", direction="inbound")
     return found
 
 
@@ -68,24 +65,19 @@ async def test_m_names_the_other_mary_says_what_the_merge_does_and_merges_on_yes
         screen = await open_mary(app, pilot, ids)
         await pilot.press("M")
         await shown(pilot, ContactRefScreen)
-        assert (
-            app.screen.query_one("#in-contact-ref", Input).value == "Mary Somerville"
-        )  # the one she shares a name with
+        assert app.screen.query_one("#in-contact-ref", Input).value == "Mary Somerville"  # the one she shares a name with
         await pilot.press("enter")
         await shown(pilot, ConfirmScreen)
         question = str(app.screen.query_one("#confirm-question", Label).content)
-        assert question == (
-            f"Merge #{ids['mary2']} Mary Somerville into #{ids['mary']} Mary Somerville and remove #{ids['mary2']}?"
-        )
+        assert question == (f"Merge #{ids['mary2']} Mary Somerville into #{ids['mary']} Mary Somerville "
+                            f"and remove #{ids['mary2']}?")
         detail = str(app.screen.query_one("#confirm-detail", Label).content)
         assert "moves 1 interaction" in detail and "adds from" in detail and "emails" in detail
         with session.store.read() as conn:  # asked, not done
             assert people.get_contact(conn, ids["mary2"]).name == "Mary Somerville"
         await pilot.press("y")
-        await settle_until(
-            pilot,
-            lambda: app.screen is screen and "+44 20 7946 0000" in str(screen.query_one("#detail-profile").content),
-        )
+        await settle_until(pilot, lambda: app.screen is screen and "+44 20 7946 0000" in str(
+            screen.query_one("#detail-profile").content))
         with session.store.read() as conn:
             merged = people.get_contact(conn, ids["mary"])
             with pytest.raises(NotFound):

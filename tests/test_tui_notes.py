@@ -41,13 +41,8 @@ def _card(app) -> str:
 async def test_n_adds_a_note_through_the_form_and_the_card_shows_it_newest_first(session):
     ids = _setup(session)
     with session.store.write() as conn:
-        stored_notes.insert_note(
-            conn,
-            Note(
-                contact_id=ids["ada"], on=dt.date(2026, 3, 1), kind="how_we_met", text="Met at the Royal Society dinner"
-            ),
-            FIXED_NOW,
-        )
+        stored_notes.insert_note(conn, Note(contact_id=ids["ada"], on=dt.date(2026, 3, 1), kind="how_we_met",
+                                            text="Met at the Royal Society dinner"), FIXED_NOW)
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -129,16 +124,8 @@ async def test_the_note_form_names_each_problem_and_saves_nothing(session):
 async def test_a_hostile_note_is_shown_visibly_on_the_contact_screen(session):
     ids = _setup(session)
     with session.store.write() as conn:  # as a restore of someone else's backup could bring it
-        stored_notes.insert_note(
-            conn,
-            Note(
-                contact_id=ids["mary"],
-                on=dt.date(2026, 11, 1),
-                kind="gift",
-                text="a book\x1b]0;pwned\x07\x9b2J\nsecond\x1b[5m line",
-            ),
-            FIXED_NOW,
-        )
+        stored_notes.insert_note(conn, Note(contact_id=ids["mary"], on=dt.date(2026, 11, 1), kind="gift",
+                                            text="a book\x1b]0;pwned\x07\x9b2J\nsecond\x1b[5m line"), FIXED_NOW)
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -154,10 +141,8 @@ async def test_a_hostile_note_is_shown_visibly_on_the_contact_screen(session):
 async def test_N_edits_a_picked_note_and_deletes_one_after_asking(session):
     ids = _setup(session)
     with session.store.write() as conn:
-        for on, kind, text in (
-            (dt.date(2026, 3, 1), "how_we_met", "Met at the Royal Society dinner"),
-            (dt.date(2026, 11, 1), "gift", "a book of Byron's letters"),
-        ):
+        for on, kind, text in ((dt.date(2026, 3, 1), "how_we_met", "Met at the Royal Society dinner"),
+                               (dt.date(2026, 11, 1), "gift", "a book of Byron's letters")):
             stored_notes.insert_note(conn, Note(contact_id=ids["ada"], on=on, kind=kind, text=text), FIXED_NOW)
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
@@ -171,19 +156,15 @@ async def test_N_edits_a_picked_note_and_deletes_one_after_asking(session):
         await settle_until(pilot, lambda: isinstance(app.screen, PickScreen))
         options = app.screen.query_one(OptionList)
         texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert texts == [
-            "2026-11-01 gift: a book of Byron's letters",
-            "2026-03-01 how we met: Met at the Royal Society dinner",
-        ]
+        assert texts == ["2026-11-01 gift: a book of Byron's letters",
+                         "2026-03-01 how we met: Met at the Royal Society dinner"]
         options.highlighted = 1
         await pilot.press("enter")
         await settle_until(pilot, lambda: isinstance(app.screen, NoteScreen))
         form = app.screen
         assert form.query_one("#in-text", TextArea).text == "Met at the Royal Society dinner"
         assert (form.query_one("#in-on", Input).value, form.query_one("#in-kind", Select).value) == (
-            "2026-03-01",
-            "how_we_met",
-        )
+            "2026-03-01", "how_we_met")
         form.query_one("#in-text", TextArea).text = "Met at the Royal Society dinner; Mary introduced us"
         await pilot.pause()
         await pilot.press("ctrl+s")
@@ -203,8 +184,7 @@ async def test_N_edits_a_picked_note_and_deletes_one_after_asking(session):
         await pilot.press("y")
         await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and "Byron" not in _card(app))
     assert [(n.on, n.kind.value, n.text) for n in _notes(session, ids["ada"])] == [
-        (dt.date(2026, 3, 1), "how_we_met", "Met at the Royal Society dinner; Mary introduced us")
-    ]
+        (dt.date(2026, 3, 1), "how_we_met", "Met at the Royal Society dinner; Mary introduced us")]
 
 
 @sync

@@ -48,11 +48,8 @@ async def test_advice_comes_per_highlighted_item_and_rows_without_an_action_show
         assert "Ask Charles how the quarter went." in _panel(app)
         assert items["Grace Hopper"].advice is None and items["Ada Lovelace"].advice is None
         table = app.screen.query_one("#agenda-list", LineList)
-        row, bare = next(
-            (n, meta)
-            for n, (kind, meta) in enumerate(app.screen.rows)
-            if kind == "item" and meta.followup.rule_key == "bare"
-        )
+        row, bare = next((n, meta) for n, (kind, meta) in enumerate(app.screen.rows)
+                         if kind == "item" and meta.followup.rule_key == "bare")
         assert bare.advice is not None  # her row shows the best suggestion in place of an action
         action = bare.advice.suggestions[0].text
         assert action == "Send Mary something about astronomy."

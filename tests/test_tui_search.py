@@ -46,10 +46,8 @@ async def test_slash_finds_as_you_type_and_enter_opens_the_contact(session):
         await type_text(pilot, "analytical")
         await settle_until(pilot, lambda: len(_lines(screen)) == 2)
         # Both work at Analytical Engines; bm25 puts the shorter record first (Charles has no notes or e-mail).
-        assert [line.split()[:3] for line in _lines(screen)] == [
-            ["contact", "Charles", "Babbage"],
-            ["contact", "Ada", "Lovelace"],
-        ]
+        assert [line.split()[:3] for line in _lines(screen)] == [["contact", "Charles", "Babbage"],
+                                                                  ["contact", "Ada", "Lovelace"]]
         await pilot.press("down", "down", "enter")  # into the list, to its second result
         await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen))
         assert isinstance(app.screen, ContactScreen) and app.screen.contact_id == ids["ada"]
@@ -104,10 +102,8 @@ async def test_an_index_that_cannot_be_read_is_said_in_the_dialog(session):
         await type_text(pilot, "ada")
         count = app.screen.query_one("#search-count", Label)
         await settle_until(pilot, lambda: "cannot be read" in str(count.content))
-        assert str(count.content) == (
-            "the search index cannot be read (no such table: search_contacts); "
-            "`keepwarm doctor --rebuild-search` makes it again"
-        )
+        assert str(count.content) == ("the search index cannot be read (no such table: search_contacts); "
+                                      "`keepwarm doctor --rebuild-search` makes it again")
         assert _lines(app.screen) == []
 
 

@@ -68,21 +68,11 @@ class HeldMaildir:
     @hookimpl
     def keepwarm_source_kinds(self):
         [kind] = source_maildir.keepwarm_source_kinds()
-        return [
-            SourceKind(
-                name="heldmaildir",
-                family="mail",
-                summary="a Maildir folder, read by the tests",
-                options=kind.options,
-                target=kind.target,
-                read=read_held,
-            )
-        ]
+        return [SourceKind(name="heldmaildir", family="mail", summary="a Maildir folder, read by the tests",
+                           options=kind.options, target=kind.target, read=read_held)]
 
 
-def mail(
-    folder, *, sender: str | Address, to: str, day: str, number: int, list_id: str = "", reply_to: str = ""
-) -> str:
+def mail(folder, *, sender: str | Address, to: str, day: str, number: int, list_id: str = "", reply_to: str = "") -> str:
     """One message in the Maildir; its Message-ID."""
     message = EmailMessage()
     message["From"] = sender
@@ -111,22 +101,15 @@ def fill_maildir(folder) -> None:
     mail(folder, sender=eve, to=ME, day="2026-11-06T09:00", number=6)
     mail(folder, sender="Yann <yann@new.example>", to=ME, day="2026-11-12T09:00", number=7)
     mail(folder, sender="Ada Lovelace <ada@engines.example>", to=ME, day="2026-11-21T16:00", number=8)
-    mail(
-        folder,
-        sender="News <news@lists.example>",
-        to=ME,
-        day="2026-11-20T09:00",
-        number=9,
-        list_id="<news.lists.example>",
-    )
+    mail(folder, sender="News <news@lists.example>", to=ME, day="2026-11-20T09:00", number=9,
+         list_id="<news.lists.example>")
 
 
 def configure(home, maildir, kind: str = "heldmaildir") -> None:
     folder = home / "config"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text(
-        f'me = ["{ME}"]\n\n[sources.work-mail]\nkind = "{kind}"\npath = "{maildir}"\n', encoding="utf-8"
-    )
+        f'me = ["{ME}"]\n\n[sources.work-mail]\nkind = "{kind}"\npath = "{maildir}"\n', encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
@@ -379,21 +362,15 @@ async def test_a_adds_the_person_with_the_name_from_their_mail_and_their_mail_be
         await settle(pilot)
         assert isinstance(app.screen, CorrespondentsScreen)
         assert [row[0] for row in rows(app)] == ["eve@evil.example", "yann@new.example"]
-        assert (
-            "Added Zoë Quinn (zoe@new.example) as a contact: 4 messages and meetings with them are touches now."
+        assert "Added Zoë Quinn (zoe@new.example) as a contact: 4 messages and meetings with them are touches now." \
             in notices(app)
-        )
         with session.store.read() as conn:
             contact_id = people.find_by_email(conn, "zoe@new.example")
             contact = people.get_contact(conn, contact_id)
             touches = activity.list_interactions(conn, contact_id)
         assert (contact.name, contact.emails) == ("Zoë Quinn", ["zoe@new.example"])
         assert sorted((t.at.date().isoformat(), t.direction.value) for t in touches) == [
-            ("2026-11-02", "inbound"),
-            ("2026-11-02", "outbound"),
-            ("2026-11-10", "inbound"),
-            ("2026-11-18", "inbound"),
-        ]
+            ("2026-11-02", "inbound"), ("2026-11-02", "outbound"), ("2026-11-10", "inbound"), ("2026-11-18", "inbound")]
 
 
 @sync
@@ -466,10 +443,8 @@ async def test_the_palette_syncs_and_opens_the_list(session, ids):
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for query, done in (
-            ("sync mail", lambda: READS == ["work-mail"] and not app.syncing),
-            ("not contacts", lambda: isinstance(app.screen, CorrespondentsScreen)),
-        ):
+        for query, done in (("sync mail", lambda: READS == ["work-mail"] and not app.syncing),
+                            ("not contacts", lambda: isinstance(app.screen, CorrespondentsScreen))):
             await pilot.press("ctrl+p")
             await pilot.pause()
             app.screen.query_one(Input).value = query
@@ -498,11 +473,7 @@ async def test_an_empty_book_fills_from_the_mail_on_its_welcome_screen(session, 
         await pilot.press("enter")
         await settle_until(pilot, lambda: isinstance(app.screen, CorrespondentsScreen))
         assert [row[0] for row in rows(app)] == [  # one message each: the latest first
-            "zoe@new.example",
-            "eve@evil.example",
-            "ada@engines.example",
-            "yann@new.example",
-        ]
+            "zoe@new.example", "eve@evil.example", "ada@engines.example", "yann@new.example"]
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("enter")

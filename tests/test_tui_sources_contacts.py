@@ -67,13 +67,13 @@ async def test_y_syncs_the_address_book_both_ways_and_says_so(session, book):
 @sync
 async def test_a_conflict_found_by_the_app_s_sync_is_a_warning_and_writes_neither_side(session, book):
     sync_sources(session)
-    (book / "linus-1.vcf").write_text(LINUS.replace("Professor", "Professor Emeritus"), encoding="utf-8", newline="")
+    (book / "linus-1.vcf").write_text(LINUS.replace("Professor", "Professor Emeritus"), encoding="utf-8",
+                                      newline="")
     with session.store.write() as conn:
         linus = people.find_by_uid(conn, "linus-1")
         contact = people.get_contact(conn, linus)
-        people.update_contact(
-            conn, linus, Contact.model_validate({**contact.model_dump(), "title": "Nobel laureate"}), FIXED_NOW
-        )
+        people.update_contact(conn, linus, Contact.model_validate({**contact.model_dump(), "title": "Nobel laureate"}),
+                              FIXED_NOW)
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

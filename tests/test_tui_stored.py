@@ -77,20 +77,9 @@ def _stored_book(session) -> dict[str, int]:
     use_test_rules(session)
     build_agenda(session, advice=False)
     with session.store.write() as conn:
-        activity.insert_assessment(
-            conn,
-            Assessment(
-                contact_id=ids["charles"],
-                on=dt.date(2026, 11, 21),
-                trust=5,
-                communication=5,
-                sharing=5,
-                advocacy=5,
-                conflict=5,
-                commitment=5,
-            ),
-            FIXED_NOW,
-        )
+        activity.insert_assessment(conn, Assessment(contact_id=ids["charles"], on=dt.date(2026, 11, 21), trust=5,
+                                                    communication=5, sharing=5, advocacy=5, conflict=5,
+                                                    commitment=5), FIXED_NOW)
     return ids
 
 
@@ -102,13 +91,9 @@ async def test_the_stored_rows_come_first_then_the_engines_replace_them_under_th
         assert screen.showing_stored and not screen.fresh_painted
         assert "as the last run left it earlier today, updating" in _summary(app)
         assert screen.items() == [
-            ("section", "Overdue"),
-            ("overdue", "Charles Babbage"),
-            ("section", "Today"),
-            ("today", "Grace Hopper"),
-            ("today", "Ada Lovelace"),
-            ("section", "This week"),
-            ("upcoming", "Mary Somerville"),
+            ("section", "Overdue"), ("overdue", "Charles Babbage"),
+            ("section", "Today"), ("today", "Grace Hopper"), ("today", "Ada Lovelace"),
+            ("section", "This week"), ("upcoming", "Mary Somerville"),
         ]
         stored_health = _health_cell(app, "Charles Babbage")
         # The highlighted stored row: its stored warnings, then its own advice from a run over Charles
@@ -182,12 +167,9 @@ async def test_the_stored_rows_are_all_in_the_list_at_the_first_paint_and_the_fr
         table = screen.query_one("#agenda-list", LineList)
         assert screen.stored_painted and not screen.fresh_painted  # the engine is still held
         assert table.row_count == len(screen.rows) == 9  # three titles, two gaps, four items
-        assert [str(table.cells(n)[1]) for n in range(table.row_count) if screen.rows[n][0] == "item"] == [
-            "Charles Babbage",
-            "Grace Hopper",
-            "Ada Lovelace",
-            "Mary Somerville",
-        ]
+        assert [str(table.cells(n)[1]) for n in range(table.row_count)
+                if screen.rows[n][0] == "item"] == ["Charles Babbage", "Grace Hopper", "Ada Lovelace",
+                                                    "Mary Somerville"]
         # The rows are held as their views only: the stored JSON they were made from is let go.
         assert screen.data.stored.items == []
         assert all(isinstance(item, AgendaRow) for kind, item in table.rows if kind == "item")

@@ -74,11 +74,8 @@ def followup_rows(session, contact_id: int):
 async def to_promise_row(pilot, app):
     """Put the agenda's cursor on the row that reminds of a promise; that row's item."""
     screen = app.screen
-    row = next(
-        n
-        for n, (kind, item) in enumerate(screen.rows)
-        if kind == "item" and (item.followup.rule_key or "").startswith("promise_due.")
-    )
+    row = next(n for n, (kind, item) in enumerate(screen.rows)
+               if kind == "item" and (item.followup.rule_key or "").startswith("promise_due."))
     screen.query_one("#agenda-list", LineList).move_cursor(row)
     await pilot.pause()
     return screen.current_item()
@@ -97,9 +94,8 @@ async def test_d_on_a_promise_row_keeps_the_promise_and_the_touch_is_logged_when
         await pilot.press("d")
         await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert isinstance(app.screen, ConfirmScreen)
-        assert f"Log a touch with Ada Lovelace (id {ids['ada']}, Analytical Engines) too?" in str(
-            app.screen.query_one("#confirm-question").content
-        )
+        assert (f"Log a touch with Ada Lovelace (id {ids['ada']}, Analytical Engines) too?"
+                in str(app.screen.query_one("#confirm-question").content))
         kept = promise(session, ids["ada"], "send the benchmark report")
         assert (kept.status.value, kept.done_at) == ("done", session.now)  # as `keepwarm promise done` does
         reminder = next(f for f in followup_rows(session, ids["ada"]) if f.rule_key == f"promise_due.{kept.id}")
@@ -113,9 +109,8 @@ async def test_d_on_a_promise_row_keeps_the_promise_and_the_touch_is_logged_when
         [latest, *_] = touches(session, ids["ada"])
         assert latest.at == session.now
         assert isinstance(app.screen, AgendaScreen)
-        assert not any(
-            (i.followup.rule_key or "").startswith("promise_due.") for kind, i in app.screen.rows if kind == "item"
-        )
+        assert not any((i.followup.rule_key or "").startswith("promise_due.")
+                       for kind, i in app.screen.rows if kind == "item")
 
 
 @sync
@@ -302,9 +297,8 @@ async def test_escape_on_a_changed_form_asks_and_no_keeps_editing(session, ids):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert f"Discard your changes to Ada Lovelace (id {ids['ada']}, Analytical Engines)?" == str(
-            app.screen.query_one("#confirm-question").content
-        )
+        assert (f"Discard your changes to Ada Lovelace (id {ids['ada']}, Analytical Engines)?"
+                == str(app.screen.query_one("#confirm-question").content))
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen and screen.editing
@@ -377,11 +371,9 @@ async def test_adding_a_namesake_offers_the_existing_contact(session, ids):
         assert isinstance(app.screen, PickScreen)
         options = app.screen.query_one(OptionList)
         texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert texts == [
-            f"Open Ada Lovelace (id {ids['ada']}, Analytical Engines) (same name)",
-            f"Add these details to Ada Lovelace (id {ids['ada']}, Analytical Engines)",
-            "Add ada lovelace as a new contact all the same",
-        ]
+        assert texts == [f"Open Ada Lovelace (id {ids['ada']}, Analytical Engines) (same name)",
+                         f"Add these details to Ada Lovelace (id {ids['ada']}, Analytical Engines)",
+                         "Add ada lovelace as a new contact all the same"]
         await pilot.press("enter")  # the first: the one already in the book
         await settle(pilot)
         assert isinstance(app.screen, ContactScreen) and app.screen.contact_id == ids["ada"]

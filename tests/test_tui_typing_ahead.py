@@ -26,9 +26,8 @@ async def test_letters_typed_right_after_tab_go_to_the_next_field_and_back_after
     async with app.run_test(size=(110, 40)) as pilot:
         await settle(pilot)
         await pilot.press("a")
-        await settle_until(
-            pilot, lambda: isinstance(app.screen, ContactFormScreen) and app.screen.keys_from != float("inf")
-        )
+        await settle_until(pilot, lambda: isinstance(app.screen, ContactFormScreen)
+                           and app.screen.keys_from != float("inf"))
         burst(app, ["Z", "e", "d", "tab", "A", "c", "m", "e", "tab", "C", "T", "O", "shift+tab", "shift+tab", "!"])
         await settle(pilot)
         form = app.screen

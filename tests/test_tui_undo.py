@@ -28,19 +28,8 @@ from tui_support import build_history, settle, settle_until, sync, type_text, us
 SIZE = (130, 50)
 #: What a person is made of, and what the undo must bring back as it was (the derived rows too: the totals).
 TABLES = (
-    "contacts",
-    "interactions",
-    "commitments",
-    "followups",
-    "assessments",
-    "contact_notes",
-    "contact_links",
-    "contact_emails",
-    "contact_phones",
-    "contact_tags",
-    "contact_dates",
-    "contact_totals",
-    "accounts",
+    "contacts", "interactions", "commitments", "followups", "assessments", "contact_notes", "contact_links",
+    "contact_emails", "contact_phones", "contact_tags", "contact_dates", "contact_totals", "accounts",
 )
 
 
@@ -50,9 +39,8 @@ def _book(session) -> dict[str, int]:
     links.link(session, ids["ada"], ids["charles"], LinkKind.REPORTS_TO)
     links.link(session, ids["mary"], ids["ada"], LinkKind.FORMER_COLLEAGUE)
     with session.store.write() as conn:
-        stored_notes.insert_note(
-            conn, Note(contact_id=ids["ada"], on=dt.date(2026, 3, 1), kind="family", text="Two kids"), FIXED_NOW
-        )
+        stored_notes.insert_note(conn, Note(contact_id=ids["ada"], on=dt.date(2026, 3, 1), kind="family",
+                                            text="Two kids"), FIXED_NOW)
     return ids
 
 
@@ -88,9 +76,8 @@ async def test_u_takes_back_a_logged_touch_and_says_so_then_there_is_nothing_to_
         await pilot.press("l")
         await settle_until(pilot, lambda: isinstance(app.screen, LogScreen))
         await pilot.press("ctrl+s")
-        await settle_until(
-            pilot, lambda: isinstance(app.screen, ContactScreen) and any(m.startswith("Logged") for m in _said(app))
-        )
+        await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and any(
+            m.startswith("Logged") for m in _said(app)))
         logged = _rows(session)
         assert len(logged["interactions"]) == len(before["interactions"]) + 1
         await pilot.press("u")
@@ -149,7 +136,9 @@ async def test_u_takes_back_a_merge_both_contacts_as_they_were(session):
         assert not [r for r in merged["contacts"] if r[0] == ids["ada"]]
         await pilot.press("u")
         await settle_until(pilot, lambda: any(m.startswith("Undid") for m in _said(app)))
-        assert _said(app)[-1] == (f"Undid: merged #{ids['ada']} Ada Lovelace into #{ids['charles']} Charles Babbage.")
+        assert _said(app)[-1] == (
+            f"Undid: merged #{ids['ada']} Ada Lovelace into #{ids['charles']} Charles Babbage."
+        )
         assert _rows(session) == before
 
 
@@ -165,9 +154,8 @@ async def test_u_takes_back_notes_last_first(session):
             await settle_until(pilot, lambda: isinstance(app.screen, NoteScreen))
             await type_text(pilot, text)
             await pilot.press("ctrl+s")
-            await settle_until(
-                pilot, lambda: isinstance(app.screen, ContactScreen) and text in str(app.screen.view.notes)
-            )
+            await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and text in str(
+                app.screen.view.notes))
         assert sorted(n.text for n in app.screen.view.notes) == ["Gift: a compass", "Likes sailing"]
         await pilot.press("u")
         await settle_until(pilot, lambda: any(m.startswith("Undid") for m in _said(app)))

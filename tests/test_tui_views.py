@@ -51,20 +51,9 @@ async def test_the_agenda_says_when_its_stored_rows_their_advice_and_the_fresh_r
     use_test_rules(session)
     build_agenda(session, advice=False)  # a run that stores its conclusions
     with session.store.write() as conn:  # and a write it has not seen
-        activity.insert_assessment(
-            conn,
-            Assessment(
-                contact_id=ids["charles"],
-                on=dt.date(2026, 11, 21),
-                trust=5,
-                communication=5,
-                sharing=5,
-                advocacy=5,
-                conflict=5,
-                commitment=5,
-            ),
-            FIXED_NOW,
-        )
+        activity.insert_assessment(conn, Assessment(contact_id=ids["charles"], on=dt.date(2026, 11, 21), trust=5,
+                                                    communication=5, sharing=5, advocacy=5, conflict=5,
+                                                    commitment=5), FIXED_NOW)
     app, heard = KeepwarmApp(session), []
     async with app.run_test(size=SIZE, message_hook=_listen(heard)) as pilot:
         await settle_until(pilot, lambda: "fresh rows" in heard)
@@ -100,19 +89,13 @@ async def test_the_contact_screen_holds_a_typed_view_of_the_contact(session):
         view = app.screen.view
         assert isinstance(view, ContactView)
         assert (view.contact.name, view.contact.account, view.contact.interests) == (
-            "Ada Lovelace",
-            "Analytical Engines",
-            ("poetry",),
-        )
+            "Ada Lovelace", "Analytical Engines", ("poetry",))
         assert view.today == dt.date(2026, 11, 22)
         [promise] = view.open_promises
         assert (promise.by, promise.text, promise.due) == ("me", "send the benchmark report", dt.date(2026, 11, 20))
         assert [round(m, 2) for m in view.assessment_trend] == [3.17, 3.83, 4.5]
-        assert [i.at.date() for i in view.timeline] == [
-            dt.date(2026, 10, 23),
-            dt.date(2026, 9, 15),
-            dt.date(2026, 7, 10),
-        ]
+        assert [i.at.date() for i in view.timeline] == [dt.date(2026, 10, 23), dt.date(2026, 9, 15),
+                                                         dt.date(2026, 7, 10)]
         assert view.timeline[1].direction == "inbound"
         # Shown as before: the late promise in the plans card, the inbound mail in the timeline.
         plans = str(app.screen.query_one("#detail-plans", Static).content)
@@ -151,11 +134,7 @@ async def test_every_screen_holds_typed_views_built_where_its_data_came_in(sessi
         first = app.screen.shown[0]
         assert isinstance(first, screen_views.ContactRow)
         assert (first.name, first.last_touch, first.band, first.account) == (
-            "Ada Lovelace",
-            "2026-10-23",
-            "warm",
-            "Analytical Engines",
-        )
+            "Ada Lovelace", "2026-10-23", "warm", "Analytical Engines")
         assert app.screen.selected_contact() == (ids["ada"], "Ada Lovelace")
 
         await pilot.press("3")

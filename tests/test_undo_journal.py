@@ -19,18 +19,8 @@ from keepwarm.store import followups
 from tui_support import build_history, use_test_rules
 
 TABLES = (
-    "contacts",
-    "interactions",
-    "commitments",
-    "followups",
-    "assessments",
-    "contact_notes",
-    "contact_links",
-    "contact_emails",
-    "contact_phones",
-    "contact_tags",
-    "contact_dates",
-    "contact_totals",
+    "contacts", "interactions", "commitments", "followups", "assessments", "contact_notes", "contact_links",
+    "contact_emails", "contact_phones", "contact_tags", "contact_dates", "contact_totals",
 )
 
 
@@ -50,50 +40,20 @@ def _changes(session, ids):
         (plan,) = [f for f in followups.list_followups(conn, ada) if f.status.value == "open"][:1]
     contact = operations.get_contact(session, ada)
     return {
-        "touch": (
-            [ada],
-            lambda: operations.log_touch(
-                session, {"contact_ids": [ada], "channel": "call", "at": FIXED_NOW - dt.timedelta(hours=1)}
-            ),
-        ),
-        "promise": (
-            [ada],
-            lambda: operations.save_promise(
-                session, Commitment(contact_id=ada, by="me", text="send slides", due=today)
-            ),
-        ),
+        "touch": ([ada], lambda: operations.log_touch(session, {"contact_ids": [ada], "channel": "call", "at": FIXED_NOW - dt.timedelta(hours=1)})),
+        "promise": ([ada], lambda: operations.save_promise(
+            session, Commitment(contact_id=ada, by="me", text="send slides", due=today))),
         "kept": ([ada], lambda: operations.keep_promise(session, operations.open_promises(session, ada)[0].id)),
-        "followup": (
-            [ada],
-            lambda: operations.add_followup(
-                session,
-                FollowUp(
-                    contact_id=ada,
-                    due=today + dt.timedelta(days=3),
-                    reason="ask about Q1",
-                    source="manual",
-                    rule_key="manual",
-                ),
-            ),
-        ),
-        "assess": (
-            [ada],
-            lambda: operations.assess(
-                session,
-                Assessment(
-                    contact_id=ada, on=today, trust=5, communication=5, sharing=5, advocacy=5, conflict=5, commitment=5
-                ),
-            ),
-        ),
+        "followup": ([ada], lambda: operations.add_followup(
+            session, FollowUp(contact_id=ada, due=today + dt.timedelta(days=3), reason="ask about Q1",
+                              source="manual", rule_key="manual"))),
+        "assess": ([ada], lambda: operations.assess(session, Assessment(
+            contact_id=ada, on=today, trust=5, communication=5, sharing=5, advocacy=5, conflict=5, commitment=5))),
         "note": ([ada], lambda: notes.add_note(session, Note(contact_id=ada, on=today, text="Two kids"))),
         "rhythm": ([ada], lambda: operations.set_rhythm(session, ada, 21)),
         "snooze": ([ada], lambda: operations.snooze_contact(session, ada, today + dt.timedelta(days=30))),
-        "edit": (
-            [ada],
-            lambda: operations.save_contact(
-                session, contact.model_copy(update={"title": "Chief Analyst", "tags": ["board"]}), ada
-            ),
-        ),
+        "edit": ([ada], lambda: operations.save_contact(
+            session, contact.model_copy(update={"title": "Chief Analyst", "tags": ["board"]}), ada)),
         "dismiss": ([("followups", plan.id)], lambda: operations.dismiss(session, plan.id)),
         "link": ([ada, mary], lambda: links.link(session, ada, mary, LinkKind.PARTNER)),
         "merge": ([mary, ada], lambda: merge.merge_contacts(session, mary, ada)),
@@ -101,24 +61,8 @@ def _changes(session, ids):
     }
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        "touch",
-        "promise",
-        "kept",
-        "followup",
-        "assess",
-        "note",
-        "rhythm",
-        "snooze",
-        "edit",
-        "dismiss",
-        "link",
-        "merge",
-        "delete",
-    ],
-)
+@pytest.mark.parametrize("change", ["touch", "promise", "kept", "followup", "assess", "note", "rhythm", "snooze",
+                                    "edit", "dismiss", "link", "merge", "delete"])
 def test_each_change_is_taken_back_whole(session, change):
     use_test_rules(session)
     ids = build_history(session)
@@ -138,23 +82,11 @@ def test_changes_are_taken_back_last_first_and_then_there_is_nothing(session):
     ids = build_history(session)
     journal = Journal()
     first = _rows(session)
-    journal.record(
-        session,
-        [ids["ada"]],
-        "Noted on Ada.",
-        notes.add_note,
-        session,
-        Note(contact_id=ids["ada"], on=FIXED_NOW.date(), text="one"),
-    )
+    journal.record(session, [ids["ada"]], "Noted on Ada.", notes.add_note, session,
+                   Note(contact_id=ids["ada"], on=FIXED_NOW.date(), text="one"))
     second = _rows(session)
-    journal.record(
-        session,
-        [ids["ada"]],
-        "Logged call with Ada Lovelace.",
-        operations.log_touch,
-        session,
-        {"contact_ids": [ids["ada"]], "channel": "call", "at": FIXED_NOW - dt.timedelta(hours=1)},
-    )
+    journal.record(session, [ids["ada"]], "Logged call with Ada Lovelace.", operations.log_touch, session,
+                   {"contact_ids": [ids["ada"]], "channel": "call", "at": FIXED_NOW - dt.timedelta(hours=1)})
     assert journal.undo(session) == "logged call with Ada Lovelace"
     assert _rows(session)["interactions"] == second["interactions"]
     assert journal.undo(session) == "noted on Ada"

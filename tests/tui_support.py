@@ -46,15 +46,8 @@ class Rhythm(_Named):
         days = ctx.rules["rhythm"].days
         last = ctx.stats.last_touch
         due = ctx.today if last is None else last.date() + dt.timedelta(days=days)
-        return [
-            Proposal(
-                rule_key="rhythm",
-                due=due,
-                reason=f"keep the {days}-day rhythm",
-                interval_days=days,
-                action="call to catch up",
-            )
-        ]
+        return [Proposal(rule_key="rhythm", due=due, reason=f"keep the {days}-day rhythm", interval_days=days,
+                         action="call to catch up")]
 
 
 class StyleTips(_Named):
@@ -84,14 +77,8 @@ class SendArticle(_Named):
         first = ctx.contact.name.split()[0]
         if ctx.contact.interests:
             interest = ctx.contact.interests[0]
-            return [
-                Suggestion(
-                    "useful_content",
-                    f"Send {first} something about {interest}.",
-                    why=f"{first} cares about {interest}.",
-                    score=0.8,
-                )
-            ]
+            return [Suggestion("useful_content", f"Send {first} something about {interest}.",
+                               why=f"{first} cares about {interest}.", score=0.8)]
         return [Suggestion("ask", f"Ask {first} how the quarter went.", why="no interests recorded yet", score=0.3)]
 
 
@@ -108,12 +95,8 @@ def use_test_rules(session):
     shipped.mkdir(parents=True, exist_ok=True)
     shutil.copy(paths.default_rules_dir() / "engine.toml", shipped / "engine.toml")
     host = PluginHost(eps=[], plugins_dir=None).load()
-    for name, plugin in (
-        ("rhythm", Rhythm()),
-        ("style_tips", StyleTips()),
-        ("silence", Silence()),
-        ("send_article", SendArticle()),
-    ):
+    for name, plugin in (("rhythm", Rhythm()), ("style_tips", StyleTips()), ("silence", Silence()),
+                         ("send_article", SendArticle())):
         host.register_for_test(plugin, name)
     session.__dict__["runtime"] = build_runtime(host=host, default_rules=shipped)
     return session.runtime
@@ -133,86 +116,28 @@ def build_history(session) -> dict[str, int]:
     now = FIXED_NOW
     ids: dict[str, int] = {}
     with session.store.write() as conn:
-        people.insert_account(
-            conn, Account(name="Analytical Engines", industry="computing", culture="careful, engineering-led"), now
-        )
+        people.insert_account(conn, Account(name="Analytical Engines", industry="computing",
+                                            culture="careful, engineering-led"), now)
         people.insert_account(conn, Account(name="Difference Co", industry="finance"), now)
-        ids["ada"] = people.insert_contact(
-            conn,
-            Contact(
-                name="Ada Lovelace",
-                account="Analytical Engines",
-                title="CTO",
-                role="champion",
-                style="analytical",
-                tier="a",
-                owner="me",
-                interests=["poetry"],
-                tags=["vip"],
-                emails=["ada@engines.example"],
-                dates=[ImportantDate(kind="birthday", month=12, day=10, year=1985)],
-            ),
-            now,
-        )
-        ids["charles"] = people.insert_contact(
-            conn,
-            Contact(
-                name="Charles Babbage",
-                account="Analytical Engines",
-                title="Founder",
-                role="executive_sponsor",
-                style="driver",
-                tier="a",
-                owner="me",
-            ),
-            now,
-        )
-        ids["mary"] = people.insert_contact(
-            conn,
-            Contact(
-                name="Mary Somerville",
-                account="Difference Co",
-                title="CFO",
-                role="financial_approver",
-                style="amiable",
-                tier="b",
-                owner="sam",
-                tags=["science"],
-                interests=["astronomy"],
-            ),
-            now,
-        )
-        ids["grace"] = people.insert_contact(
-            conn,
-            Contact(
-                name="Grace Hopper", title="Rear Admiral", style="expressive", tier="c", owner="sam", tags=["navy"]
-            ),
-            now,
-        )
-        ids["katherine"] = people.insert_contact(
-            conn,
-            Contact(
-                name="Katherine Johnson",
-                account="Difference Co",
-                title="Analyst",
-                role="end_user",
-                tier="b",
-                owner="sam",
-            ),
-            now,
-        )
-        ids["alan"] = people.insert_contact(
-            conn,
-            Contact(
-                name="Alan Turing",
-                account="Difference Co",
-                role="technical_evaluator",
-                stage="former",
-                do_not_contact=True,
-                owner="sam",
-            ),
-            now,
-        )
+        ids["ada"] = people.insert_contact(conn, Contact(
+            name="Ada Lovelace", account="Analytical Engines", title="CTO", role="champion", style="analytical",
+            tier="a", owner="me", interests=["poetry"], tags=["vip"], emails=["ada@engines.example"],
+            dates=[ImportantDate(kind="birthday", month=12, day=10, year=1985)]), now)
+        ids["charles"] = people.insert_contact(conn, Contact(
+            name="Charles Babbage", account="Analytical Engines", title="Founder", role="executive_sponsor",
+            style="driver", tier="a", owner="me"), now)
+        ids["mary"] = people.insert_contact(conn, Contact(
+            name="Mary Somerville", account="Difference Co", title="CFO", role="financial_approver",
+            style="amiable", tier="b", owner="sam", tags=["science"], interests=["astronomy"]), now)
+        ids["grace"] = people.insert_contact(conn, Contact(
+            name="Grace Hopper", title="Rear Admiral", style="expressive", tier="c", owner="sam",
+            tags=["navy"]), now)
+        ids["katherine"] = people.insert_contact(conn, Contact(
+            name="Katherine Johnson", account="Difference Co", title="Analyst", role="end_user", tier="b",
+            owner="sam"), now)
+        ids["alan"] = people.insert_contact(conn, Contact(
+            name="Alan Turing", account="Difference Co", role="technical_evaluator", stage="former",
+            do_not_contact=True, owner="sam"), now)
 
         def log(who: str, day: str, **fields) -> None:
             fields.setdefault("channel", "call")
@@ -235,45 +160,17 @@ def build_history(session) -> dict[str, int]:
         # Alan: former, once.
         log("alan", "2026-05-05", channel="meal", purpose="entertainment")
 
-        activity.insert_commitment(
-            conn,
-            Commitment(contact_id=ids["ada"], by="me", text="send the benchmark report", due=dt.date(2026, 11, 20)),
-            now,
-        )
-        activity.insert_commitment(
-            conn,
-            Commitment(contact_id=ids["mary"], by="them", text="share the budget plan", due=dt.date(2026, 12, 5)),
-            now,
-        )
+        activity.insert_commitment(conn, Commitment(contact_id=ids["ada"], by="me", text="send the benchmark report",
+                                                    due=dt.date(2026, 11, 20)), now)
+        activity.insert_commitment(conn, Commitment(contact_id=ids["mary"], by="them", text="share the budget plan",
+                                                    due=dt.date(2026, 12, 5)), now)
         for on, score in (("2026-06-01", 3), ("2026-08-01", 4), ("2026-10-01", 5)):
-            activity.insert_assessment(
-                conn,
-                Assessment(
-                    contact_id=ids["ada"],
-                    on=dt.date.fromisoformat(on),
-                    trust=score,
-                    communication=score,
-                    sharing=3,
-                    advocacy=score,
-                    conflict=4,
-                    commitment=score,
-                ),
-                now,
-            )
-        activity.insert_assessment(
-            conn,
-            Assessment(
-                contact_id=ids["charles"],
-                on=dt.date(2026, 9, 1),
-                trust=2,
-                communication=2,
-                sharing=2,
-                advocacy=2,
-                conflict=3,
-                commitment=2,
-            ),
-            now,
-        )
+            activity.insert_assessment(conn, Assessment(
+                contact_id=ids["ada"], on=dt.date.fromisoformat(on), trust=score, communication=score, sharing=3,
+                advocacy=score, conflict=4, commitment=score), now)
+        activity.insert_assessment(conn, Assessment(
+            contact_id=ids["charles"], on=dt.date(2026, 9, 1), trust=2, communication=2, sharing=2, advocacy=2,
+            conflict=3, commitment=2), now)
     return ids
 
 

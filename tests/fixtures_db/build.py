@@ -21,49 +21,27 @@ HERE = Path(__file__).resolve().parent
 STAMP = "2026-11-01 10:00:00"
 
 ROWS = [
-    (
-        "INSERT INTO accounts (id, name, industry, culture, decision_making, risk_tolerance, budget_cycle, notes,"
-        " created_at, updated_at) VALUES (1, 'Acme', 'steel', '', '', '', '', '', :t, :t)",
-        {},
-    ),
+    ("INSERT INTO accounts (id, name, industry, culture, decision_making, risk_tolerance, budget_cycle, notes,"
+     " created_at, updated_at) VALUES (1, 'Acme', 'steel', '', '', '', '', '', :t, :t)", {}),
     *(
-        (
-            "INSERT INTO contacts (id, uid, name, name_fold, account_id, title, role, style, motivations, interests,"
-            " addresses, urls, best_time, do_not_contact, tier, stage, notes, owner, created_at, updated_at)"
-            " VALUES (:id, :uid, :name, :fold, 1, '', 'champion', 'analytical', '[\"learning\"]', '[]', '[]', '[]', '',"
-            " 0, 'a', 'active', :notes, '', :t, :t)",
-            {"id": cid, "uid": f"uid-{cid}", "name": name, "fold": name.lower(), "notes": notes},
-        )
-        for cid, name, notes in (
-            (1, "Ada Lovelace", 'likes poetry; "notes", commas'),
-            (2, "Charles Babbage", "engine\nsecond line"),
-        )
+        ("INSERT INTO contacts (id, uid, name, name_fold, account_id, title, role, style, motivations, interests,"
+         " addresses, urls, best_time, do_not_contact, tier, stage, notes, owner, created_at, updated_at)"
+         " VALUES (:id, :uid, :name, :fold, 1, '', 'champion', 'analytical', '[\"learning\"]', '[]', '[]', '[]', '',"
+         " 0, 'a', 'active', :notes, '', :t, :t)",
+         {"id": cid, "uid": f"uid-{cid}", "name": name, "fold": name.lower(), "notes": notes})
+        for cid, name, notes in ((1, "Ada Lovelace", "likes poetry; \"notes\", commas"),
+                                 (2, "Charles Babbage", "engine\nsecond line"))
     ),
     ("INSERT INTO contact_tags (contact_id, position, tag, tag_fold) VALUES (1, 0, 'VIP', 'vip')", {}),
-    (
-        "INSERT INTO contact_emails (contact_id, position, email, email_fold) VALUES (1, 0, 'ada@acme.test', 'ada@acme.test')",
-        {},
-    ),
-    (
-        "INSERT INTO contact_dates (contact_id, position, kind, month, day, year, label)"
-        " VALUES (1, 0, 'birthday', 12, 10, NULL, '')",
-        {},
-    ),
-    (
-        "INSERT INTO interactions (contact_id, at, channel, direction, purpose, sentiment, notes, created_at)"
-        " VALUES (1, '2026-10-30 14:00:00.000000', 'meeting', 'inbound', 'business', 2, 'renewal talk', :t)",
-        {},
-    ),
-    (
-        "INSERT INTO followups (contact_id, due, reason, source, rule_key, action, status, created_at, updated_at)"
-        " VALUES (2, '2026-12-01', 'send the deck', 'manual', 'manual', '', 'open', :t, :t)",
-        {},
-    ),
-    (
-        "INSERT INTO commitments (contact_id, by, text, due, status, created_at)"
-        " VALUES (1, 'me', 'intro to Mary', '2026-11-30', 'open', :t)",
-        {},
-    ),
+    ("INSERT INTO contact_emails (contact_id, position, email, email_fold) VALUES (1, 0, 'ada@acme.test', 'ada@acme.test')", {}),
+    ("INSERT INTO contact_dates (contact_id, position, kind, month, day, year, label)"
+     " VALUES (1, 0, 'birthday', 12, 10, NULL, '')", {}),
+    ("INSERT INTO interactions (contact_id, at, channel, direction, purpose, sentiment, notes, created_at)"
+     " VALUES (1, '2026-10-30 14:00:00.000000', 'meeting', 'inbound', 'business', 2, 'renewal talk', :t)", {}),
+    ("INSERT INTO followups (contact_id, due, reason, source, rule_key, action, status, created_at, updated_at)"
+     " VALUES (2, '2026-12-01', 'send the deck', 'manual', 'manual', '', 'open', :t, :t)", {}),
+    ("INSERT INTO commitments (contact_id, by, text, due, status, created_at)"
+     " VALUES (1, 'me', 'intro to Mary', '2026-11-30', 'open', :t)", {}),
 ]
 
 

@@ -227,3 +227,31 @@ def test_snapshot_of_the_conflicts_list(session, book, home, monkeypatch, snap_c
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@sync
+async def test_a_card_deleted_in_the_book_shows_what_the_contact_holds_and_m_writes_it_again(session, book):
+    card_conflicts.settle(session, "phone", "linus-1", "theirs")
+    card_conflicts.settle(session, "phone", "rosalind-2", "theirs")
+    (book / "linus-1.vcf").unlink()
+    [summary] = sync_sources(session)
+    assert [(w["uid"], w["why"]) for w in summary.waiting] == [("linus-1", "gone_there")]
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_conflicts(pilot, app)
+        assert cells(screen.query_one("#waits-table", FittedTable)) == [
+            ["phone", "Linus Pauling", "card deleted in the book", "–"]
+        ]
+        assert cells(screen.query_one("#waits-diff", FittedTable)) == [
+            ["name", "Linus Pauling", "–"],
+            ["title", "Professor Emeritus", "–"],
+        ]
+        await pilot.press("m")
+        await settle_until(pilot, lambda: not screen.waits and screen.settling is None)
+        await settle(pilot)
+        assert "phone: Linus Pauling: card written again. The address book was written: u cannot take that back." in (
+            notices(app)
+        )
+    lines = (book / "linus-1.vcf").read_text(encoding="utf-8").splitlines()
+    assert "UID:linus-1" in lines and "FN:Linus Pauling" in lines and "TITLE:Professor Emeritus" in lines
+    assert card_conflicts.waiting(session) == []

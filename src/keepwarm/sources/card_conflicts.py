@@ -97,9 +97,7 @@ def _value(value: Any) -> str:
 def differences(mine: Contact | None, theirs: Contact | None) -> list[Difference]:
     """The synced fields where the two sides differ (every field one side holds when the other is gone)."""
     keys = [
-        key
-        for key in vcard_edit.SYNCED
-        if mine is None or theirs is None or getattr(mine, key) != getattr(theirs, key)
+        key for key in vcard_edit.SYNCED if mine is None or theirs is None or getattr(mine, key) != getattr(theirs, key)
     ]
     out = []
     for key in keys:

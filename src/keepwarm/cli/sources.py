@@ -361,18 +361,9 @@ def conflicts_command(session: Session, name: str | None, as_json: bool) -> None
     since the last sync, differently: neither side is written until you pick
     one with `keepwarm source resolve NAME UID --keep mine|theirs`.
     """
-    from ..sources.address_book import waiting_row  # lazy for start-up, as the sync
+    from ..sources.card_conflicts import waiting  # lazy for start-up, as the sync
 
-    if name is not None and name not in session.settings.sources:
-        known = ", ".join(sorted(session.settings.sources)) or "none"
-        raise UserError(f"NAME: no source named {name!r} (sources: {known})")
-    rows = []
-    if session.db_path.exists():
-        with session.store.read() as conn:
-            names = people.contact_names(conn)
-            for source, state in cards.waiting(conn, name):
-                shown = waiting_row(state, names.get(state.contact_id or -1, ""))
-                rows.append({"source": source, **shown})
+    rows = waiting(session, name)
     if as_json:
         emit_json(rows)
         return
@@ -405,11 +396,9 @@ def resolve_command(session: Session, name: str, uid: str, keep: str, as_json: b
     A card deleted in the book: mine writes it again; theirs keeps the contact here only.
     A contact deleted here:     mine deletes the card too; theirs brings the contact back.
     """
-    from ..sources.address_book import resolve  # lazy for start-up, as the sync
-    from ..sources.registry import pick
+    from ..sources.card_conflicts import settle  # lazy for start-up, as the sync
 
-    [source] = pick(session, [name])
-    done = resolve(session, source, uid, keep)
+    done = settle(session, name, uid, keep)
     if as_json:
         emit_json(done)
         return

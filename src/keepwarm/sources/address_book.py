@@ -116,7 +116,7 @@ class BookSummary:
         }
 
 
-def _open(source: Configured):
+def open_book(source: Configured):
     assert isinstance(source.kind, AddressBookKind) and source.options is not None
     return source.kind.open(BookRequest(source.name, source.options))
 
@@ -153,7 +153,7 @@ class _Card:
 def sync_book(session, source: Configured, summary: BookSummary, dry_run: bool, cancel=None) -> None:
     """Sync one address book; its problems end in `summary.problem`, never raised (but a UserError)."""
     try:
-        book = _open(source)
+        book = open_book(source)
         refs = list(book.cards())
     except AddressBookError as exc:
         summary.problem = one_line(str(exc))
@@ -422,7 +422,7 @@ def resolve(session, source: Configured, uid: str, keep: str) -> dict[str, Any]:
         listed = ", ".join(_shown(u) for u in there[:5]) or "none"
         raise UserError(f"UID: no card {_shown(uid)!r} waits in {source.name} (waiting: {listed})")
     try:
-        book = _open(source)
+        book = open_book(source)
         done = _resolve(book, state, contact, keep)
     except AddressBookError as exc:
         raise UserError(one_line(str(exc))) from None

@@ -118,6 +118,14 @@ class KeepwarmApp(Syncing, App[None]):
         Binding("question_mark", "help", "Keys", id="app.help", key_display="?"),
         Binding("b", "own_book", "My book", id="app.own_book", tooltip="Leave the demo book for your own"),
         Binding("y", "sync", "Sync", id="app.sync", show=False, tooltip="Read your mail and calendar sources"),
+        Binding(
+            "Y",
+            "card_conflicts",
+            "Address book conflicts",
+            id="app.card_conflicts",
+            show=False,
+            tooltip="The cards of your address books waiting for you: keep mine or theirs",
+        ),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
         # Textual moves focus on Tab once the focused field has taken the key from its own queue, after the keys
         # typed behind it: "\tAcme" typed fast (or pasted by a tool) put "Acme" in the field being left. A
@@ -248,6 +256,7 @@ class KeepwarmApp(Syncing, App[None]):
             "own_book",
             "sync",
             "unknown_people",
+            "card_conflicts",
         ):
             return False
         return True
@@ -258,6 +267,7 @@ class KeepwarmApp(Syncing, App[None]):
         while len(self.screen_stack) > 1 and (
             _showing(self.screen, "screens.contact_detail", "ContactScreen")
             or _showing(self.screen, "screens.correspondents", "CorrespondentsScreen")
+            or _showing(self.screen, "screens.card_conflicts", "CardConflictsScreen")
         ):
             await self.pop_screen()
         if self.current_mode != mode:
@@ -290,6 +300,11 @@ class KeepwarmApp(Syncing, App[None]):
             return
         await self.goto("agenda")
         await self.push_screen(_loaded("screens.correspondents", "CorrespondentsScreen")())
+
+    def action_card_conflicts(self) -> None:
+        """The address books' cards waiting for you (`Y`), over the screen shown."""
+        if not _showing(self.screen, "screens.card_conflicts", "CardConflictsScreen"):
+            self.push_screen(_loaded("screens.card_conflicts", "CardConflictsScreen")())
 
     def open_contact(self, contact_id: int) -> None:
         screen = self.screen

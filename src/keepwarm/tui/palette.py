@@ -75,6 +75,11 @@ class KeepwarmCommands(Provider):
                 "those you talk to most, from synced mail and meetings (n on the agenda)",
                 app.action_unknown_people,
             ),
+            (
+                "Address book conflicts",
+                "cards changed on both sides or deleted on one: keep mine or theirs (Y)",
+                app.action_card_conflicts,
+            ),
         ]
         out += self._contact_actions()
         if app.can_undo():

@@ -168,6 +168,10 @@ class Syncing(_App):
         unknown = sum(s.unknown for s in summaries)
         if unknown:
             lines.append("People you talk to who are not contacts yet: press n on the agenda.")
+        if any(getattr(s, "waiting", None) for s in summaries):
+            lines.append(
+                "Address book cards waiting for you: press Y to see them side by side and keep mine or theirs."
+            )
         # An address book's conflicts and cards it could not read wait for the user: said as a warning too.
         failed = any(s.problem or getattr(s, "unreadable", None) or getattr(s, "waiting", None) for s in summaries)
         self.notify(

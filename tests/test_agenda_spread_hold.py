@@ -100,9 +100,7 @@ def test_the_reason_of_a_touch_the_spread_moved_says_it_in_our_words(home, run, 
     assert "First touch" not in _reason(run, "Pat10 Doe10")
 
 
-def test_the_backup_carries_whose_hold_it_is_and_an_older_one_restores_as_snoozes(
-    spread_book, tmp_path, monkeypatch
-):
+def test_the_backup_carries_whose_hold_it_is_and_an_older_one_restores_as_snoozes(spread_book, tmp_path, monkeypatch):
     run = spread_book
     first = tmp_path / "first.json"
     ok(run("export", "json", "-o", str(first)))

@@ -45,7 +45,7 @@ async def test_the_contact_screen_says_first_touch_planned_and_a_snooze_replaces
         app.open_contact(pat)
         await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and app.screen.view is not None)
         await settle_until(pilot, lambda: "First touch" in _profile(app))
-        assert "First touch    planned for Tue 24 Nov 2026 (an import, spread)" in _profile(app)
+        assert "First touch    planned for Tue 24 Nov 2026 (spread out by an import)" in _profile(app)
         assert "Snoozed" not in _profile(app)
         await pilot.press("s")  # the user's own snooze replaces the import's hold
         await settle_until(pilot, lambda: isinstance(app.screen, PersonSnoozeScreen))

@@ -384,7 +384,9 @@ def contact_snooze(session: Session, ref: str, text: str | None, clear: bool, as
         click.echo(f"Contact {contact_id} ({found.name}): {verb}")
     else:
         held = "first touch planned for" if found.held_by == "import" else "snoozed until"
-        click.echo(f"Contact {contact_id} ({found.name}): {held} {found.snoozed_until:%a %d %b %Y}; nothing is due before")
+        click.echo(
+            f"Contact {contact_id} ({found.name}): {held} {found.snoozed_until:%a %d %b %Y}; nothing is due before"
+        )
 
 
 @contact.command("rm")

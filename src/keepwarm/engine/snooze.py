@@ -26,9 +26,7 @@ from ..text.wording import first_name
 _IMPORT = " First touch planned for {day}: the people an import brought in are spread over the days after it."
 
 
-def held(
-    proposals: list[tuple[str, Proposal]], until: dt.date, name: str, by: str = ""
-) -> list[tuple[str, Proposal]]:
+def held(proposals: list[tuple[str, Proposal]], until: dt.date, name: str, by: str = "") -> list[tuple[str, Proposal]]:
     """The proposals, each due no earlier than `until`; the reason of one held back says why.
 
     A snooze that has passed holds nothing back that is not already past it,

@@ -248,7 +248,9 @@ def _snoozed_text(until: str | None) -> str | None:
 def _first_touch_text(day: str | None) -> str | None:
     if day is None:
         return None
-    return f"planned for {dt.date.fromisoformat(day):%a %d %b %Y} (an import's people are spread over the days after it)"
+    return (
+        f"planned for {dt.date.fromisoformat(day):%a %d %b %Y} (an import's people are spread over the days after it)"
+    )
 
 
 def _evidence(warning: dict) -> str:

@@ -88,7 +88,7 @@ def _own_rhythm(view: ContactView) -> Content:
 
 
 def _planned(day: str | None) -> str:
-    return f"planned for {dt.date.fromisoformat(day):%a %d %b %Y} (an import, spread)" if day else ""
+    return f"planned for {dt.date.fromisoformat(day):%a %d %b %Y} (spread out by an import)" if day else ""
 
 
 def _card(title: str, lines: list[Content], empty: str) -> Content:

@@ -12,6 +12,7 @@ The clock is the fixed one of the tests: Sunday 22 November 2026, 09:00 UTC.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import sqlite3
 
@@ -19,6 +20,8 @@ import pytest
 
 from keepwarm.home import paths
 from keepwarm.io import backup
+from keepwarm.model import Contact
+from keepwarm.services.merge import merged_contact
 
 
 def ok(result):
@@ -125,3 +128,15 @@ def test_the_backup_carries_whose_hold_it_is_and_an_older_one_restores_as_snooze
     ok(run("restore", str(path)))
     view = ok(run("contact", "show", "Pat9 Doe9", "--json")).json()
     assert view["snoozed_until"] == "2026-11-24" and view["first_touch_on"] is None
+
+
+def test_a_merge_keeps_whose_hold_it_is_with_the_hold_it_keeps():
+    planned = Contact(name="Pat Doe", snoozed_until=dt.date(2026, 12, 3), held_by="import")
+    mine = Contact(name="Pat Doe", snoozed_until=dt.date(2026, 12, 20))
+    # The first had no hold: the second's comes with whose it is.
+    merged, filled, _ = merged_contact(Contact(name="Pat Doe"), planned)
+    assert (merged.snoozed_until, merged.held_by) == (dt.date(2026, 12, 3), "import") and "snoozed_until" in filled
+    # Both had one: the first's is kept, and stays the user's snooze.
+    merged, _, conflicts = merged_contact(mine, planned)
+    assert (merged.snoozed_until, merged.held_by) == (dt.date(2026, 12, 20), "")
+    assert [name for name, _, _ in conflicts] == ["snoozed_until"]

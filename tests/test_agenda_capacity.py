@@ -200,7 +200,9 @@ def test_1800_linkedin_connections_come_due_a_days_worth_at_a_time(home, run, db
     assert "spread" not in text
     with sqlite3.connect(db_path) as conn:
         firsts = collections.Counter(day for (day,) in conn.execute("SELECT snoozed_until FROM contacts"))
+        held = dict(conn.execute("SELECT held_by, count(*) FROM contacts GROUP BY held_by"))
     assert firsts[None] == 4 and max(firsts.values()) == 4 and len(firsts) == 450  # none before its first day
+    assert held == {"": 4, "import": 1796}  # the import's hold, not a snooze of the user's
     month = _agenda(run, "--days", "30", "--all")
     per_day = collections.Counter(item["planned"] for item in month["items"])
     assert None not in per_day  # nothing left for later: the import no longer falls due all at once

@@ -135,7 +135,7 @@ def _dump(run, tmp_path) -> dict:
          "contacts[0].account: 'Nowhere Inc' is not in accounts (expected one of its names)"),
         (lambda d: d["contacts"][1].__setitem__("id", 1), "contacts[1].id: 1 is used twice (expected unique ids)"),
         (lambda d: d["contacts"][0].__setitem__("favourite", "tea"), "contacts[0].favourite: is not a known field"),
-        (lambda d: d.__setitem__("version", 7), "version: Input should be 1, 2, 3 or 4"),
+        (lambda d: d.__setitem__("version", 7), "version: Input should be 1, 2, 3, 4 or 5"),
         (lambda d: d["rules"].__setitem__("../../evil.toml", "a = 1"),
          "rules['../../evil.toml']: not a relative .toml path inside the rules folder"),
         (lambda d: d["rules"].__setitem__("broken.toml", "a = = 1"), "rules['broken.toml']: not valid TOML"),

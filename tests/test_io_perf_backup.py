@@ -89,7 +89,7 @@ def test_an_empty_database_exports_empty_sections(session):
     text = backup.export_json(session.store)
     with session.store.read() as conn:
         assert text == _reference(conn)
-    assert '  "interactions": [],\n' in text and text.endswith('  "version": 4\n}\n')
+    assert '  "interactions": [],\n' in text and text.endswith('  "version": 5\n}\n')
 
 
 class _Undo(Exception):

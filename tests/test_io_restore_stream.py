@@ -148,7 +148,7 @@ def test_a_broken_line_deep_in_the_file_is_named_and_nothing_is_written(session,
 def test_the_envelope_is_checked_before_anything_is_written(session, tmp_path):
     lines, path = _generated(session, tmp_path)
     for old, new, message in (
-        ('  "version": 4', '  "version": 7', "version: Input should be 1, 2, 3 or 4"),
+        ('  "version": 5', '  "version": 7', "version: Input should be 1, 2, 3, 4 or 5"),
         ('  "format": "keepwarm-backup",', '  "format": "other",',
          'is not a keepwarm backup (expected "format": "keepwarm-backup")'),
         ('  "rules": {},', '  "rules": {},\n  "extra": 1,', "extra: is not a known field"),

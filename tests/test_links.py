@@ -81,7 +81,7 @@ def test_links_go_out_in_the_backup_and_come_back_and_a_link_to_nobody_is_refuse
     ok(book("link", "cy", "ann", "--as", "college roommate"))
     text = ok(book("export", "json")).stdout
     data = json.loads(text)
-    assert data["version"] == 4
+    assert data["version"] == 5
     assert [(k["contact_id"], k["other_id"], k["kind"], k["label"]) for k in data["links"]] == [
         (1, 2, "introduced-by", ""), (1, 3, "knows", "college roommate")]
     path = tmp_path / "backup.json"

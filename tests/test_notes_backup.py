@@ -39,7 +39,7 @@ def test_notes_go_out_and_come_back_byte_for_byte(run, tmp_path, monkeypatch, la
     first = tmp_path / "first.json"
     assert run("export", "json", "-o", str(first)).exit_code == 0
     data = json.loads(first.read_text(encoding="utf-8"))
-    assert data["version"] == 4
+    assert data["version"] == 5
     assert [(n["id"], n["contact_id"], n["on"], n["kind"], n["text"]) for n in data["notes"]] == [
         (1, 1, "2025-03-01", "how_we_met", "Met at the Royal Society dinner"),
         (2, 1, "2026-11-22", "family", "Two kids\n\tByron and Annabella"),
@@ -75,7 +75,7 @@ def test_a_backup_from_before_the_notes_still_restores(run, tmp_path, monkeypatc
     assert restored.stdout.startswith("Restored 2 contacts, 0 accounts, 1 interaction, 0 promises, 1 follow-up, "
                                       "0 assessments, 0 rule files into ")
     again = json.loads(run("export", "json").stdout)
-    assert again["notes"] == [] and again["links"] == [] and again["version"] == 4
+    assert again["notes"] == [] and again["links"] == [] and again["version"] == 5
     assert {k: v for k, v in again.items() if k not in ("notes", "links", "version")} == {
         k: v for k, v in old.items() if k != "version"}
 

@@ -322,7 +322,8 @@ def _rhythm_json(c: Contact, today) -> dict:
         "rhythm_days": c.rhythm_days,
         "rhythm": rhythm(c.rhythm_days) if c.rhythm_days is not None else None,
         "snoozed_until": c.snoozed_until.isoformat() if c.snoozed_until is not None else None,
-        "snoozed": c.snoozed_until is not None and c.snoozed_until > today,
+        "snoozed": c.snoozed_until is not None and c.snoozed_until > today and not c.held_by,
+        "held_by": c.held_by,
     }
 
 
@@ -382,8 +383,9 @@ def contact_snooze(session: Session, ref: str, text: str | None, clear: bool, as
         verb = "woken" if clear else "not snoozed"
         click.echo(f"Contact {contact_id} ({found.name}): {verb}")
     else:
+        held = "first touch planned for" if found.held_by == "import" else "snoozed until"
         click.echo(
-            f"Contact {contact_id} ({found.name}): snoozed until {found.snoozed_until:%a %d %b %Y}; nothing is due before"
+            f"Contact {contact_id} ({found.name}): {held} {found.snoozed_until:%a %d %b %Y}; nothing is due before"
         )
 
 

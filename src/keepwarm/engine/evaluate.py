@@ -655,7 +655,7 @@ class _PerContact:
         else:
             proposals, self.failed[cid] = self.cadence(ctx, cid)
             if contact.snoozed_until is not None:
-                proposals = held(proposals, contact.snoozed_until, contact.name)
+                proposals = held(proposals, contact.snoozed_until, contact.name, contact.held_by)
                 self.held.add(cid)
             self.proposals[cid] = proposals
         self.warnings[cid] = [w for _, w in self.warn(ctx, cid)[0]] if contact.stage != Stage.FORMER else []

@@ -64,6 +64,7 @@ def contact_rows(items: Sequence[Row]) -> dict[Table, list[dict]]:
                 "owner": c.owner,
                 "rhythm_days": c.rhythm_days,
                 "snoozed_until": c.snoozed_until,
+                "held_by": c.held_by if c.snoozed_until is not None else "",
                 "created_at": _naive(created),
                 "updated_at": _naive(updated),
             }

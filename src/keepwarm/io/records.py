@@ -23,7 +23,9 @@ FORMAT = "keepwarm-backup"
 #: capture_id/in_reply on interactions); a file of version 1 lacks them and restores with them empty.
 #: 3 added the notes on people (`notes`); a file of version 1 or 2 has none and restores without them.
 #: 4 added who knows whom (`links`); a file of an earlier version has none and restores without them.
-VERSION = 4
+#: 5 added whose hold a person's `snoozed_until` is (`held_by` on a contact: "import" for the first touch an
+#: import planned, written only then); a file of an earlier version has none: its holds restore as snoozes.
+VERSION = 5
 
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]  # SQLite keeps integers of 64 bits
 
@@ -71,6 +73,8 @@ class ContactRecord(Contact, _Stamped):
         for key in WHEN_SET:
             if out.get(key, 0) is None:
                 del out[key]
+        if out.get("held_by") == "":  # version 5: only an import's hold says whose it is
+            del out["held_by"]
         return out
 
 
@@ -262,7 +266,7 @@ class Envelope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["keepwarm-backup"]
-    version: Literal[1, 2, 3, 4]
+    version: Literal[1, 2, 3, 4, 5]
     anchor: dt.date | None = None  # the example data: the day its dates are written relative to
     accounts: list[dict] = Field(default_factory=list)
     contacts: list[dict] = Field(default_factory=list)

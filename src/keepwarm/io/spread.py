@@ -6,10 +6,12 @@ on. Each new person of an import gets a first day: a day's worth on the import's
 many the next day, and so on (the most important first: tier A, then B, then C, each in the
 file's order). A day's worth is the daily capacity less one (at least one): a place a day is
 left for the people already kept warm, and it absorbs what falls due together anyway (people
-never touched come due a few days after being added, whatever their first day before that). The day is kept as the person's snooze ("not before", the same
-hold a user sets with `keepwarm contact snooze`): every rule, keepwarm's and third parties',
-holds back to it without knowing about imports, the contact screen shows it, and clearing
-it brings the person forward. The daily plan (plan/daily.py) then never shows more than the
+never touched come due a few days after being added, whatever their first day before that). The day is kept where a snooze is ("not before", the same
+hold a user sets with `keepwarm contact snooze`), marked as the import's (`held_by`
+"import"): every rule, keepwarm's and third parties', holds back to it without knowing
+about imports, and the reason, the contact screen and `contact show` say "first touch
+planned for ..." rather than "snoozed". The user's own snooze replaces it; clearing it
+brings the person forward. The daily plan (plan/daily.py) then never shows more than the
 capacity on a day, whatever else falls due.
 
 An import of no more than a day's worth leaves everyone as they are.
@@ -50,7 +52,7 @@ class Spreading:
     def sentence(self) -> str:
         return (
             f"{self.people:,} new people spread out, {self.per_day} a day, the last from {self.last_day.isoformat()} "
-            "(each snoozed until their first day: `keepwarm contact snooze NAME --clear` brings one forward)"
+            "(each with a first touch planned on their day: `keepwarm contact snooze NAME --clear` brings one forward)"
         )
 
     def to_json(self) -> dict:
@@ -58,7 +60,7 @@ class Spreading:
 
 
 def spread(fresh: Mapping[int, Contact], how: Spread | None) -> Spreading | None:
-    """Give the new contacts beyond the first day's worth their first day (in place, as their snooze);
+    """Give the new contacts beyond the first day's worth their first day (in place, as the import's hold);
     None when nothing was spread."""
     if how is None or how.per_day <= 0 or len(fresh) <= how.per_day:
         return None
@@ -72,7 +74,7 @@ def spread(fresh: Mapping[int, Contact], how: Spread | None) -> Spreading | None
         day = how.first_day + dt.timedelta(days=days)
         contact = fresh[cid]
         if contact.snoozed_until is None or contact.snoozed_until < day:
-            contact.snoozed_until = day
+            contact.snoozed_until, contact.held_by = day, "import"
         moved += 1
         last = max(last, day)
     return Spreading(moved, how.per_day, last)

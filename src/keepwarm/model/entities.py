@@ -8,7 +8,7 @@ the same messages. `id` is None until the store has assigned one.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -168,6 +168,8 @@ class Contact(Record):
     rhythm_days: Annotated[int, Field(ge=1, le=RHYTHM_DAYS_MAX)] | None = None
     #: No touch is due before this day (the user snoozed the person); past days are harmless.
     snoozed_until: dt.date | None = None
+    #: Whose hold `snoozed_until` is: "" the user's snooze, "import" the first touch an import planned (io/spread.py).
+    held_by: Literal["", "import"] = ""
 
     _strip_name = field_validator("name", mode="before")(_strip)
 

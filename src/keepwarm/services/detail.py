@@ -62,13 +62,17 @@ def contact_detail(session: Session, contact_id: int) -> dict:
 
 
 def rhythm_view(contact, today: dt.date) -> dict:
-    """The person's own rhythm as words, and the day their snooze ends while it lasts (None: none)."""
+    """The person's own rhythm as words, and the day their hold ends while it lasts (None: none): their
+    snooze, or the first touch an import planned (`held_by` "import", io/spread.py), told apart."""
     from ..text.rhythms import rhythm  # lazy for start-up, as the engine
 
     days, until = contact.rhythm_days, contact.snoozed_until
+    day = until.isoformat() if until is not None and until > today else None
+    planned = contact.held_by == "import"
     return {
         "rhythm": rhythm(days) if days is not None else None,
-        "snoozed_until": until.isoformat() if until is not None and until > today else None,
+        "snoozed_until": None if planned else day,
+        "first_touch_on": day if planned else None,
     }
 
 
@@ -162,6 +166,7 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
         ("tier / stage", f"{c['tier'].upper()} / {spoken(c['stage'])}"),
         ("rhythm", f"{view['rhythm']} (yours, in place of the rules')" if view.get("rhythm") else None),
         ("snoozed until", _snoozed_text(view.get("snoozed_until"))),
+        ("first touch", _first_touch_text(view.get("first_touch_on"))),
         ("owner", c["owner"]),
         ("dates", dates_text),
         ("tags", c["tags"]),
@@ -238,6 +243,14 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
 
 def _snoozed_text(until: str | None) -> str | None:
     return None if until is None else f"{dt.date.fromisoformat(until):%a %d %b %Y} (nothing is due before)"
+
+
+def _first_touch_text(day: str | None) -> str | None:
+    if day is None:
+        return None
+    return (
+        f"planned for {dt.date.fromisoformat(day):%a %d %b %Y} (an import's people are spread over the days after it)"
+    )
 
 
 def _evidence(warning: dict) -> str:

@@ -67,7 +67,7 @@ def merged_contact(first: Contact, second: Contact) -> tuple[Contact, list[str],
     conflicts: list[tuple[str, str, str]] = []
     # Every field of the model, so that one added later is merged too (never dropped unseen).
     for name in type(first).model_fields:
-        if name in _OWN:
+        if name in _OWN or name == "held_by":  # whose hold it is follows the hold kept (below)
             continue
         mine, theirs = getattr(first, name), getattr(second, name)
         if isinstance(mine, list):  # e-mails, phones, tags, dates, interests, ...: the second's added
@@ -88,6 +88,7 @@ def merged_contact(first: Contact, second: Contact) -> tuple[Contact, list[str],
     if second.notes.strip() and second.notes.strip() not in first.notes:
         values["notes"] = f"{first.notes.rstrip()}\n\n{second.notes.strip()}" if first.notes.strip() else second.notes
         filled.append("notes")
+    values["held_by"] = first.held_by if values["snoozed_until"] == first.snoozed_until else second.held_by
     # Validated again: e-mails and tags that differ only in case become one, as on any edit.
     return Contact.model_validate(values), filled, conflicts
 

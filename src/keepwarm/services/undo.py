@@ -10,7 +10,10 @@ it removed comes back with the same ids, what it changed is as it was. Then
 the engine works out the contacts again (the rows written back mark them).
 
 A change names the contacts it touches: ids, or rows it acts on ("followups",
-id) whose contact is read in the same transaction. The journal lives as long
+id) whose contact is read in the same transaction. A change that adds a
+contact cannot name them before it writes: the journal learns the new id from
+its result, and keeps "no rows" for it, so that undoing removes the person
+with everything of theirs (store/undo.py: a contact not in the book has none). The journal lives as long
 as the session (the app): nothing of it is stored.
 """
 
@@ -97,6 +100,12 @@ class Journal:
         if kept:
             self._steps.append(Step(what(result) if callable(what) else what, kept[0]))
         return result
+
+    def record_new(self, session: Session, what: str, change: Callable[..., int], *args: Any, **kw: Any) -> int:
+        """`change(*args, **kw)`, which adds a contact and returns their id; undoing it removes them whole."""
+        contact_id = change(*args, **kw)
+        self._steps.append(Step(what, rows_store.Rows((contact_id,), {"contacts": []})))
+        return contact_id
 
     def undo(self, session: Session) -> str:
         """Take back the last change; what it was. Nothing left: a UserError saying so."""

@@ -231,6 +231,7 @@ def _row_values(conn: Connection, contact: Contact, now: dt.datetime) -> dict:
         "owner": contact.owner,
         "rhythm_days": contact.rhythm_days,
         "snoozed_until": contact.snoozed_until,
+        "held_by": contact.held_by if contact.snoozed_until is not None else "",
         "updated_at": now,
     }
 
@@ -278,9 +279,11 @@ def set_rhythm(conn: Connection, contact_id: int, days: int | None, now: dt.date
 
 
 def set_snooze(conn: Connection, contact_id: int, until: dt.date | None, now: dt.datetime) -> None:
-    """Snooze the person until a day (None: wake them), their open follow-ups with them (followups.hold_for_contact)."""
+    """Snooze the person until a day (None: wake them), their open follow-ups with them (followups.hold_for_contact).
+
+    The user's own snooze: it replaces a first touch an import planned (`held_by` back to "")."""
     was = _snoozed_until(conn, contact_id)
-    _set(conn, contact_id, now, snoozed_until=until)
+    _set(conn, contact_id, now, snoozed_until=until, held_by="")
     followups.hold_for_contact(conn, contact_id, was, until, now)
 
 
@@ -346,6 +349,7 @@ def _contacts_query(filters: frozenset[str]):
         c.owner,
         c.rhythm_days,
         as_text(c.snoozed_until),
+        c.held_by,
     )
     if "ids" in filters:
         query = query.where(c.id.in_(bindparam("ids", expanding=True)))
@@ -510,6 +514,7 @@ def _assembled(conn: Connection, rows: Sequence[tuple], chosen: str | None, para
         owner,
         rhythm_days,
         snoozed_until,
+        held_by,
     ) in rows:
         out.append(
             constructed(
@@ -539,6 +544,7 @@ def _assembled(conn: Connection, rows: Sequence[tuple], chosen: str | None, para
                     "owner": owner,
                     "rhythm_days": rhythm_days,
                     "snoozed_until": dt.date.fromisoformat(snoozed_until) if snoozed_until else None,
+                    "held_by": held_by,
                 },
                 _CONTACT_FIELDS,
             )

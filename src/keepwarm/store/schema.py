@@ -81,6 +81,7 @@ contacts = Table(
     Column("updated_at", DateTime, nullable=False),
     Column("rhythm_days", Integer),  # migration 0010
     Column("snoozed_until", Date),
+    Column("held_by", String, nullable=False, default="", server_default=""),  # migration 0017
     Index("ix_contacts_name_fold", "name_fold"),
     Index("ix_contacts_account_id", "account_id"),
 )

@@ -342,6 +342,10 @@ class KeepwarmApp(Syncing, App[None]):
         of the contacts it touches (`targets`: ids, or (table, id) of the rows it acts on) kept for `u`."""
         return self.gate.run(self.journal.record, self.session, targets, what, func, *args, **kwargs)
 
+    def undoable_new(self, what, func, *args, **kwargs) -> int:
+        """A write of the app's that adds a contact (`func` returns their id), kept for `u` as `undoable` is."""
+        return self.gate.run(self.journal.record_new, self.session, what, func, *args, **kwargs)
+
     def action_undo(self) -> None:
         if getattr(self.screen, "editing", False):  # a form open in place (a contact's edit): u is for typing
             return
@@ -608,7 +612,7 @@ class KeepwarmApp(Syncing, App[None]):
     @work(thread=True, group="write")
     def _write_contact(self, contact: Contact) -> None:
         try:
-            contact_id = self.gate.run(_operations().save_contact, self.session, contact)
+            contact_id = self.undoable_new(f"Added {contact.name}.", _operations().save_contact, self.session, contact)
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return
@@ -620,7 +624,14 @@ class KeepwarmApp(Syncing, App[None]):
         from ..services.merge import add_details  # lazy for start-up: loaded with the first write, as operations
 
         try:
-            added = self.gate.run(add_details, self.session, contact_id, contact)
+            added = self.undoable(
+                [contact_id],
+                lambda done: f"Added details to {done.contact.name}.",
+                add_details,
+                self.session,
+                contact_id,
+                contact,
+            )
         except UserError as exc:
             self.call_from_thread(self._failed, exc.message)
             return

@@ -151,6 +151,7 @@ class ContactView:
     timeline: tuple[InteractionRow, ...]
     rhythm: str | None = None  # the person's own rhythm, in words
     snoozed_until: str | None = None  # while the snooze lasts
+    first_touch_on: str | None = None  # the first touch an import planned, while ahead (io/spread.py)
     notes: tuple[NoteRow, ...] = ()  # newest first
     links: tuple[LinkRow, ...] = ()
     health_history: tuple[WeekHealth, ...] = ()  # oldest first, this week last
@@ -172,6 +173,7 @@ class ContactView:
             timeline=tuple(InteractionRow.from_json(i) for i in view["timeline"]),
             rhythm=view.get("rhythm"),
             snoozed_until=view.get("snoozed_until"),
+            first_touch_on=view.get("first_touch_on"),
             notes=tuple(view_of(NoteRow, n) for n in view.get("notes", ())),
             links=tuple(LinkRow(k["says"], k["other"], k["other_id"], k["id"]) for k in view.get("links", ())),
             health_history=WeekHealth.series(view.get("health_history", ())),

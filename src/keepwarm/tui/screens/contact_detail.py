@@ -75,15 +75,20 @@ def _profile(c: Profile) -> Content:
 
 
 def _own_rhythm(view: ContactView) -> Content:
-    """The rhythm the user set, the snooze while it lasts, and who they know (`keepwarm link`), under the
+    """The rhythm the user set, the snooze (or an import's first touch) while it lasts, and who they know (`keepwarm link`), under the
     profile (nothing when none)."""
     rows = [
         ("Rhythm", f"{view.rhythm} (yours)" if view.rhythm else ""),
         ("Snoozed until", f"{dt.date.fromisoformat(view.snoozed_until):%a %d %b %Y}" if view.snoozed_until else ""),
+        ("First touch", _planned(view.first_touch_on)),
         *((("Links" if i == 0 else ""), f"{k.says} {k.other} (#{k.other_id})") for i, k in enumerate(view.links)),
     ]
     lines = [Content.from_markup("[dim]$k[/] $v", k=f"{label:<14}", v=value) for label, value in rows if value]
     return Content("\n").join([Content(""), *lines]) if lines else Content("")
+
+
+def _planned(day: str | None) -> str:
+    return f"planned for {dt.date.fromisoformat(day):%a %d %b %Y} (spread out by an import)" if day else ""
 
 
 def _card(title: str, lines: list[Content], empty: str) -> Content:

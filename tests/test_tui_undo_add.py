@@ -86,6 +86,25 @@ async def test_u_takes_back_a_contact_added_in_the_app_and_the_agenda_forgets_th
 
 
 @sync
+async def test_u_on_the_added_contacts_own_screen_takes_them_back_and_leaves_their_screen(session):
+    build_history(session)
+    use_test_rules(session)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.fresh_painted)
+        await pilot.press("a")
+        await settle_until(pilot, lambda: isinstance(app.screen, ContactFormScreen))
+        await type_text(pilot, "Sophie Germain")
+        await pilot.press("ctrl+s")
+        await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and app.screen.contact is not None)
+        await pilot.press("u")
+        await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen))
+        said = _said(app)
+        assert "Undid: added Sophie Germain." in said and said[-1] == "Sophie Germain is no longer in the book."
+        assert not [m for m in said if "no contact with id" in m]  # no load error for the screen that was left
+
+
+@sync
 async def test_u_takes_back_details_added_to_someone_already_in_the_book(session):
     ids = build_history(session)
     use_test_rules(session)

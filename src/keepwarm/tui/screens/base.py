@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from ...errors import UserError
+from ...errors import NotFound, UserError
 from ..keys import OwnKeysFirst
 
 if TYPE_CHECKING:
@@ -64,6 +64,10 @@ class DataScreen(OwnKeysFirst, Screen):
         version = app.gate.version
         try:
             data = self.fetch()
+        except NotFound as exc:  # what the screen shows is gone (undone, deleted by another window)
+            if not worker.is_cancelled:
+                self._hand_back(app, self._gone, exc.message)
+            return
         except UserError as exc:
             if not worker.is_cancelled:
                 self._hand_back(app, self._failed, exc.message)
@@ -93,6 +97,10 @@ class DataScreen(OwnKeysFirst, Screen):
         if target is not None:
             target.loading = False
         self.notify(message, title="Could not load", severity="error")
+
+    def _gone(self, message: str) -> None:
+        """What the screen shows is no longer in the book; a screen of one record closes instead (ContactScreen)."""
+        self._failed(message)
 
     def fetch(self):  # pragma: no cover - each screen defines it
         raise NotImplementedError

@@ -191,7 +191,7 @@ def test_a_backup_from_before_the_sources_still_restores(session, tmp_path, layo
     devdata.generate(session, contacts=12, interactions_per_contact=4, seed=3)
     text = backup.export_json(session.store)
     data = json.loads(text)
-    assert data["version"] == 4 and all(data[k] == [] for k in (*CAPTURED, "notes", "links"))
+    assert data["version"] == 5 and all(data[k] == [] for k in (*CAPTURED, "notes", "links"))
     old = _version_1(data)
     path = tmp_path / "old.json"
     path.write_text(backup.dumps(old) if layout == "ours" else json.dumps(old), encoding="utf-8")
@@ -202,7 +202,7 @@ def test_a_backup_from_before_the_sources_still_restores(session, tmp_path, layo
         assert {k: counts[k] for k in CAPTURED} == {k: 0 for k in CAPTURED}
         with store.read() as conn:
             assert conn.execute(select(interactions.c.id).where(interactions.c.capture_id.is_not(None))).all() == []
-        assert backup.export_json(store) == text  # read as version 4: the captured fields, the notes and the links empty
+        assert backup.export_json(store) == text  # read as version 5: the captured fields, the notes and the links empty
 
 
 def test_a_database_holding_only_captures_is_not_empty_for_a_restore(synced, run, tmp_path):

@@ -66,7 +66,7 @@ class DataScreen(OwnKeysFirst, Screen):
             data = self.fetch()
         except NotFound as exc:  # what the screen shows is gone (undone, deleted by another window)
             if not worker.is_cancelled:
-                self._hand_back(app, self._gone, exc.message)
+                self._hand_back(app, self._left_the_book, exc.message)
             return
         except UserError as exc:
             if not worker.is_cancelled:
@@ -98,7 +98,7 @@ class DataScreen(OwnKeysFirst, Screen):
             target.loading = False
         self.notify(message, title="Could not load", severity="error")
 
-    def _gone(self, message: str) -> None:
+    def _left_the_book(self, message: str) -> None:
         """What the screen shows is no longer in the book; a screen of one record closes instead (ContactScreen)."""
         self._failed(message)
 

@@ -786,7 +786,7 @@ class ContactScreen(DataScreen):
             return
         self.app.call_from_thread(self._deleted, who)
 
-    def _gone(self, message: str) -> None:
+    def _left_the_book(self, message: str) -> None:
         """The contact left the book while shown (its adding undone, deleted elsewhere): back to where it was opened."""
         name = self.contact.name if self.contact is not None else f"#{self.contact_id}"
         self.notify(f"{one_line(name)} is no longer in the book.", severity="warning")

@@ -169,6 +169,42 @@ def test_opening_the_store_and_reading_a_contact_import_neither_backups_nor_capt
     assert {"keepwarm.store.backups", "keepwarm.store.captures"} & set(result["modules"]) == set()
 
 
+def test_the_fixed_start_up_imports_neither_the_merge_nor_the_agenda_rows_nor_the_health_history(tmp_path, book):
+    """Sixth stop: `contact` commands load `services.merge` with `contact merge` and `contact add --merge`, the
+    daily plan's PROMISE_KEY comes without the agenda's rows, and a contact's health history is read by the
+    view that shows it: none of them by a lookup that fails."""
+    db, ada = book
+    result = probe(tmp_path / "home", "--db", str(db), "contact", "show", "999999")
+    assert result["status"] == 2
+    lazy = {"keepwarm.services.merge", "keepwarm.store.merge", "keepwarm.store.snapshots",
+            "keepwarm.services.health_series", "keepwarm.store.health_history"}
+    assert lazy & set(result["modules"]) == set()
+    assert "keepwarm.plan.daily" in result["modules"]  # the write layer's PROMISE_KEY, still imported from there
+    shown = probe(tmp_path / "home", "--db", str(db), "contact", "show", str(ada), "--json")
+    assert shown["status"] == 0
+    assert isinstance(json.loads(shown["out"])["health_history"], list)
+    assert "keepwarm.services.health_series" in shown["modules"]
+    assert {"keepwarm.services.merge", "keepwarm.store.merge"} & set(shown["modules"]) == set()
+
+
+def test_contact_merge_and_add_merge_still_merge_with_the_merge_module_loaded_on_use(tmp_path):
+    db = tmp_path / "book.db"
+    added = probe(tmp_path / "home", "--db", str(db), "contact", "add", "Ada Lovelace", "--email", "ada@example.org")
+    assert added["status"] == 0, added["err"]
+    more = probe(tmp_path / "home", "--db", str(db), "contact", "add", "Ada Lovelace", "--email", "ada@work.example",
+                 "--merge")
+    assert more["status"] == 0, more["err"]
+    assert "keepwarm.services.merge" in more["modules"]
+    other = probe(tmp_path / "home", "--db", str(db), "contact", "add", "Ada King")
+    assert other["status"] == 0, other["err"]
+    merged = probe(tmp_path / "home", "--db", str(db), "contact", "merge", "1", "2", "--yes", "--json")
+    assert merged["status"] == 0, merged["err"]
+    assert "keepwarm.services.merge" in merged["modules"]
+    listed = probe(tmp_path / "home", "--db", str(db), "contact", "list", "--json")
+    people = json.loads(listed["out"])
+    assert [(p["name"], sorted(p["emails"])) for p in people] == [("Ada Lovelace", ["ada@example.org", "ada@work.example"])]
+
+
 def test_a_contact_written_with_an_address_still_gets_the_mail_captured_from_it(tmp_path):
     """The captures module is imported by the write that needs it: a new contact's captured mail becomes touches."""
     from keepwarm.store import activity, captures

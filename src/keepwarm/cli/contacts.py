@@ -21,7 +21,6 @@ from ..model import (
     stored_id,
 )
 from ..services import detail, operations
-from ..services.merge import add_details
 from ..store import contacts as repo
 from ..text import dates
 from ..text.rhythms import parse_rhythm, parse_snooze, rhythm
@@ -175,6 +174,8 @@ def _add_to_existing(session: Session, new: Contact, as_json: bool) -> bool:
             f"contact add --merge: {len(found)} contacts have this name or e-mail ({named}); "
             "merge them first (keepwarm contact merge) or edit the one you mean"
         )
+    from ..services.merge import add_details  # lazy for start-up: only `contact add --merge` adds details
+
     added = add_details(session, found[0]["id"], new)
     if as_json:
         emit_json(

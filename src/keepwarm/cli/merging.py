@@ -6,7 +6,6 @@ import click
 
 from ..errors import UserError
 from ..home.session import Session
-from ..services.merge import describe, merge_contacts
 from ..store import contacts as repo
 from ..text.wording import one_line
 from .contacts import _answer, contact, pass_session
@@ -23,6 +22,9 @@ from .output import emit_json
 def contact_merge(session: Session, keep_ref: str, gone_ref: str, yes: bool, dry_run: bool, as_json: bool) -> None:
     """Make OTHER part of KEEP: its history, promises, follow-ups, notes and links move to KEEP, its e-mails,
     phones and tags are added, and OTHER is removed. Where both have a value, KEEP's is kept (each named first)."""
+    # lazy for start-up: every `contact` command loads this module, only `contact merge` merges
+    from ..services.merge import describe, merge_contacts
+
     with session.store.read() as conn:
         keep, gone = repo.resolve_contact(conn, keep_ref), repo.resolve_contact(conn, gone_ref)
     plan = merge_contacts(session, keep, gone, dry_run=True)

@@ -29,8 +29,11 @@ import datetime as dt
 import heapq
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from ..store.snapshots import StoredAgenda
+# lazy for start-up: the write layer imports PROMISE_KEY from here; the agenda's rows load with the engine
+if TYPE_CHECKING:
+    from ..store.snapshots import StoredAgenda
 
 #: The rule key of a promise's reminder is this and the promise's id (plugin `promise_due`).
 PROMISE_KEY = "promise_due."

@@ -19,7 +19,6 @@ from ..store.links import links_of
 from ..store.notes import list_notes
 from ..text import dates
 from ..text.wording import day_of_year, one_line, spoken
-from . import health_series
 
 RECENT = 10
 
@@ -28,6 +27,7 @@ def contact_detail(session: Session, contact_id: int) -> dict:
     # lazy for start-up: the engine, its plugins and the plugin API's types load only when a run is needed
     from ..api.types import to_json  # lazy for start-up (see above)
     from ..engine.evaluate import evaluate
+    from . import health_series  # lazy for start-up: a contact's fixed start-up stops at the lookup
 
     # The run reads the contact, its open promises and follow-ups: shown as it read them, not read twice.
     evaluation = evaluate(session, contact_ids=[contact_id], persist=False)
@@ -89,6 +89,8 @@ def _stats_json(stats) -> dict:
 
 
 def account_detail(session: Session, account_id: int) -> dict:
+    from . import health_series  # lazy for start-up: a contact's fixed start-up stops at the lookup
+
     with session.store.read() as conn:
         account = people.get_account(conn, account_id)
         members = people.list_contacts(conn, account_id=account_id)
@@ -145,6 +147,8 @@ def _line(label: str, value: object) -> str | None:
 
 
 def render_text(view: dict, tz: ZoneInfo) -> str:
+    from . import health_series  # lazy for start-up: a contact's fixed start-up stops at the lookup
+
     c = view["contact"]
     out = [f"{c['name']}  (#{c['id']})"]
     dates_text = [
@@ -258,6 +262,8 @@ def _evidence(warning: dict) -> str:
 
 
 def render_account_text(view: dict) -> str:
+    from . import health_series  # lazy for start-up: a contact's fixed start-up stops at the lookup
+
     a = view["account"]
     out = [f"{a['name']}  (#{a['id']})"]
     for label in ("industry", "culture", "decision_making", "risk_tolerance", "budget_cycle", "notes"):

@@ -21,8 +21,8 @@ from sqlalchemy import Connection
 
 @cache
 def definitions():
-    """Migration 0013, which defines the index (the one definition, as bulk_load reads 0004's)."""
-    return importlib.import_module(f"{__package__}.migrations.versions.0013_search_index")
+    """Migration 0018, which with 0013 defines the index (the one definition, as bulk_load reads 0004's)."""
+    return importlib.import_module(f"{__package__}.migrations.versions.0018_search_contact_view")
 
 
 #: The FTS tables by kind of result, as `store/search.py` queries them.
@@ -75,6 +75,8 @@ def rebuild(conn: Connection) -> None:
     d = definitions()
     for name in d.TRIGGERS:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    for name in d.VIEWS:
+        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
     for name in d.TABLES:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     # A table dropped by hand may leave its shadow tables; CREATE VIRTUAL TABLE refuses to run over them.
@@ -84,7 +86,7 @@ def rebuild(conn: Connection) -> None:
         + ")"
     ).all():
         conn.exec_driver_sql(f'DROP TABLE "{name}"')
-    for sql in d.TABLES.values():
+    for sql in (*d.TABLES.values(), *d.VIEWS.values()):
         conn.exec_driver_sql(sql)
     for sql in d.fill():
         conn.exec_driver_sql(sql)
@@ -98,6 +100,7 @@ def problems(conn: sqlite3.Connection) -> list[str]:
     d = definitions()
     held = {name: kind for name, kind in conn.execute("SELECT name, type FROM sqlite_master")}
     missing_tables = [name for name in d.TABLES if held.get(name) != "table"]
+    missing_tables += [name for name in d.VIEWS if held.get(name) != "view"]
     if missing_tables:
         return [f"the search table{'s' if len(missing_tables) > 1 else ''} {', '.join(missing_tables)} missing"]
     found = []

@@ -100,7 +100,12 @@ def contact_documents(where: str) -> str:
     The text is gathered in a subquery and folded outside it: nested in one expression, the folding and the
     gathering were too deep for SQLite's parser inside a trigger.
     """
-    values = (
+    return f"INSERT INTO search_contacts (rowid, {', '.join(CONTACT_COLUMNS)}) {contact_select(where)};"
+
+
+def contact_values() -> tuple[str, ...]:
+    """What each column of `search_contacts` holds, for one contact `c` (its account `a`)."""
+    return (
         "c.name",
         "c.title",
         "replace(coalesce(c.role, ''), '_', ' ')",
@@ -112,12 +117,17 @@ def contact_documents(where: str) -> str:
         "c.notes",
         " || ' ' || ".join(f"coalesce({part}, '')" for part in (*map(_list, MORE), "c.best_time")),
     )
-    gathered = ", ".join(f"{value} AS {column}" for value, column in zip(values, CONTACT_COLUMNS, strict=True))
+
+
+def contact_select(where: str) -> str:
+    """The SELECT of `contact_documents`: each contact's id and its folded text (0018 makes it a view)."""
+    gathered = ", ".join(
+        f"{value} AS {column}" for value, column in zip(contact_values(), CONTACT_COLUMNS, strict=True)
+    )
     return (
-        f"INSERT INTO search_contacts (rowid, {', '.join(CONTACT_COLUMNS)}) "
         f"SELECT id, {', '.join(folded(column) for column in CONTACT_COLUMNS)} "
         f"FROM (SELECT c.id AS id, {gathered} FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
-        f"WHERE {where});"
+        f"WHERE {where})"
     )
 
 

@@ -161,14 +161,17 @@ def external_fill(fts: str, after: str = "0") -> str:
 CONTACT_FIELDS = "name, title, role, account_id, notes, interests, motivations, addresses, urls, best_time"
 
 
-def _triggers() -> dict[str, tuple[str, str, str]]:
-    """name -> (table, when, body)."""
+def contact_triggers(refresh, account_documents: str) -> dict[str, tuple[str, str, str]]:
+    """The triggers that keep a contact's row of `search_contacts`: name -> (table, when, body).
+
+    `refresh(contact)` is the SQL that writes one contact's row again, `account_documents` the INSERT of the
+    rows of an account's contacts (0018 gives both reading its view)."""
     out = {
-        "trg_search_contacts_insert": ("contacts", "AFTER INSERT ON contacts", _refresh("NEW.id")),
+        "trg_search_contacts_insert": ("contacts", "AFTER INSERT ON contacts", refresh("NEW.id")),
         "trg_search_contacts_update": (
             "contacts",
             f"AFTER UPDATE OF id, {CONTACT_FIELDS} ON contacts",
-            f"DELETE FROM search_contacts WHERE rowid = OLD.id;\n{_refresh('NEW.id')}",
+            f"DELETE FROM search_contacts WHERE rowid = OLD.id;\n{refresh('NEW.id')}",
         ),
         "trg_search_contacts_delete": (
             "contacts",
@@ -179,17 +182,23 @@ def _triggers() -> dict[str, tuple[str, str, str]]:
             "accounts",
             "AFTER UPDATE OF name ON accounts",
             "DELETE FROM search_contacts WHERE rowid IN (SELECT id FROM contacts WHERE account_id = NEW.id);\n"
-            + contact_documents("c.account_id = NEW.id"),
+            + account_documents,
         ),
     }
     for table in ("contact_emails", "contact_phones", "contact_tags"):
-        out[f"trg_search_{table}_insert"] = (table, f"AFTER INSERT ON {table}", _refresh("NEW.contact_id"))
-        out[f"trg_search_{table}_delete"] = (table, f"AFTER DELETE ON {table}", _refresh("OLD.contact_id"))
+        out[f"trg_search_{table}_insert"] = (table, f"AFTER INSERT ON {table}", refresh("NEW.contact_id"))
+        out[f"trg_search_{table}_delete"] = (table, f"AFTER DELETE ON {table}", refresh("OLD.contact_id"))
         out[f"trg_search_{table}_update"] = (
             table,
             f"AFTER UPDATE ON {table}",
-            _refresh("OLD.contact_id") + "\n" + _refresh("NEW.contact_id"),
+            refresh("OLD.contact_id") + "\n" + refresh("NEW.contact_id"),
         )
+    return out
+
+
+def _triggers() -> dict[str, tuple[str, str, str]]:
+    """name -> (table, when, body)."""
+    out = contact_triggers(_refresh, contact_documents("c.account_id = NEW.id"))
     for fts, (table, column) in EXTERNAL.items():
         out[f"trg_{fts}_insert"] = (table, f"AFTER INSERT ON {table}", external_insert(fts))
         out[f"trg_{fts}_delete"] = (table, f"AFTER DELETE ON {table}", external_delete(fts))
@@ -204,8 +213,9 @@ def _triggers() -> dict[str, tuple[str, str, str]]:
 TRIGGERS = _triggers()
 
 
-def trigger_sql(name: str) -> str:
-    _table, when, body = TRIGGERS[name]
+def trigger_sql(name: str, triggers: dict[str, tuple[str, str, str]] = TRIGGERS) -> str:
+    """The CREATE TRIGGER of `name` as `triggers` (this revision's, or a later one's) define it."""
+    _table, when, body = triggers[name]
     return f"CREATE TRIGGER {name} {when}\nBEGIN\n{body}\nEND"
 
 

@@ -43,42 +43,17 @@ def _refresh(contact: str) -> str:
     return f"DELETE FROM search_contacts WHERE rowid = {contact};\n" + _documents(f"id = {contact}")
 
 
-def _triggers() -> dict[str, tuple[str, str, str]]:
-    """0013's triggers, those that gather a contact's text reading it from the view."""
-    out = dict(BASE.TRIGGERS)
-    out["trg_search_contacts_insert"] = ("contacts", "AFTER INSERT ON contacts", _refresh("NEW.id"))
-    table, when, _body = out["trg_search_contacts_update"]
-    out["trg_search_contacts_update"] = (
-        table,
-        when,
-        f"DELETE FROM search_contacts WHERE rowid = OLD.id;\n{_refresh('NEW.id')}",
-    )
-    table, when, _body = out["trg_search_accounts_update"]
-    out["trg_search_accounts_update"] = (
-        table,
-        when,
-        "DELETE FROM search_contacts WHERE rowid IN (SELECT id FROM contacts WHERE account_id = NEW.id);\n"
-        + _documents("id IN (SELECT id FROM contacts WHERE account_id = NEW.id)"),
-    )
-    for table in ("contact_emails", "contact_phones", "contact_tags"):
-        out[f"trg_search_{table}_insert"] = (table, f"AFTER INSERT ON {table}", _refresh("NEW.contact_id"))
-        out[f"trg_search_{table}_delete"] = (table, f"AFTER DELETE ON {table}", _refresh("OLD.contact_id"))
-        out[f"trg_search_{table}_update"] = (
-            table,
-            f"AFTER UPDATE ON {table}",
-            _refresh("OLD.contact_id") + "\n" + _refresh("NEW.contact_id"),
-        )
-    return out
-
-
-TRIGGERS = _triggers()
+#: 0013's triggers, those that write a contact's row reading it from the view.
+TRIGGERS = {
+    **BASE.TRIGGERS,
+    **BASE.contact_triggers(_refresh, _documents("id IN (SELECT id FROM contacts WHERE account_id = NEW.id)")),
+}
 #: The triggers this revision wrote again (the rest are 0013's as they were).
 CHANGED = [name for name in TRIGGERS if TRIGGERS[name] != BASE.TRIGGERS[name]]
 
 
 def trigger_sql(name: str) -> str:
-    _table, when, body = TRIGGERS[name]
-    return f"CREATE TRIGGER {name} {when}\nBEGIN\n{body}\nEND"
+    return BASE.trigger_sql(name, TRIGGERS)
 
 
 def fill() -> list[str]:

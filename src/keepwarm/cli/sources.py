@@ -17,7 +17,7 @@ from ..errors import UserError, describe_validation_error
 from ..home.session import Session
 from ..home.settings import Settings, SourceSettings
 from ..sources import config_file, correspondents
-from ..sources.registry import configured, kinds, validate
+from ..sources.registry import configured, kinds, require, validate
 from ..store import captures as kept
 from ..store import cards
 from ..store import contacts as people
@@ -317,9 +317,7 @@ def list_command(session: Session, as_json: bool) -> None:
 @pass_session
 def rm_command(session: Session, name: str, keep: bool | None, as_json: bool) -> None:
     """Remove the source NAME; asks whether to keep the touches it brought."""
-    if name not in session.settings.sources:
-        known = ", ".join(sorted(session.settings.sources)) or "none"
-        raise UserError(f"NAME: no source named {name!r} (sources: {known})")
+    require(session, name)
     count = 0
     if session.db_path.exists():
         with session.store.read() as conn:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..api.address_books import AddressBookError, AddressBookKind, CardChanged
-from ..errors import UserError
 from ..io import vcard_edit
 from ..model import Contact
 from ..store import cards
@@ -22,7 +21,7 @@ from ..store import contacts as people
 from ..text.controls import visible
 from ..text.wording import one_line
 from .address_book import open_book, resolve, waiting_row
-from .registry import Configured, pick
+from .registry import Configured, pick, require
 
 #: What each kind of wait is called where a person reads it.
 WHY = {
@@ -43,9 +42,8 @@ def waiting(session, name: str | None = None) -> list[dict[str, Any]]:
 
 
 def _waiting(session, name: str | None) -> list[tuple[str, cards.CardState, dict[str, Any]]]:
-    if name is not None and name not in session.settings.sources:
-        known = ", ".join(sorted(session.settings.sources)) or "none"
-        raise UserError(f"NAME: no source named {name!r} (sources: {known})")
+    if name is not None:
+        require(session, name)
     if not session.db_path.exists():
         return []
     with session.store.read() as conn:

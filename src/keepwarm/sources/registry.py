@@ -98,6 +98,13 @@ def check(settings, offered: dict[str, tuple[str, SourceKind | AddressBookKind]]
     return out
 
 
+def require(session, name: str) -> None:
+    """A UserError naming the configured sources when `name` is none of them (`source rm`, `source conflicts`)."""
+    if name not in session.settings.sources:
+        known = ", ".join(sorted(session.settings.sources)) or "none"
+        raise UserError(f"NAME: no source named {name!r} (sources: {known})")
+
+
 def pick(session, names: list[str] | None) -> list[Configured]:
     """The sources to sync: all, or the named ones (an unknown name is a one-line error naming the known ones)."""
     every = configured(session)

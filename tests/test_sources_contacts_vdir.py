@@ -7,7 +7,13 @@ deletions wait for the user, a card that does not parse is reported by file and 
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from conftest import FIXED_NOW
+
+from keepwarm.home.session import Session
+from keepwarm.sources.sync import sync
 
 ADA = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:ada-1\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
@@ -276,3 +282,33 @@ def test_a_contact_entered_on_both_sides_before_the_first_sync_is_met_by_e_mail_
     [again] = run("sync", "--json").json()
     assert (again["waiting"], again["new_cards"], again["new_contacts"]) == ([], 0, 0)
     assert len(list(book.glob("*.vcf"))) == 3
+
+
+
+class _StopAfter(threading.Event):
+    """A user's stop that comes after the first LOOKS at it: the sync checks it before each source and each card."""
+
+    def __init__(self, looks: int) -> None:
+        super().__init__()
+        self.looks = looks
+
+    def is_set(self) -> bool:
+        self.looks -= 1
+        return self.looks < 0
+
+
+def test_an_address_book_sync_stopped_by_the_user_says_so_and_the_next_sync_finishes_it(run, book):
+    assert run("source", "add", "contacts", str(book), "--no-sync").exit_code == 0
+    session = Session(now=FIXED_NOW)
+    try:
+        [summary] = sync(session, cancel=_StopAfter(2))  # the source, the first card, then stopped
+    finally:
+        session.close()
+    assert summary.stopped and summary.to_json()["stopped"] is True and summary.new_here == 1
+    assert "(stopped; the next sync goes on from here)" in summary.line()
+    assert len(contacts(run)) == 1
+    result = run("sync", "--json")
+    assert result.exit_code == 0
+    [done] = result.json()
+    assert (done["stopped"], done["new_contacts"]) == (False, 1)
+    assert set(contacts(run)) == {"Ada Lovelace", "Bob Stone"}

@@ -36,6 +36,7 @@ from ..store import contacts as people
 from ..text.controls import visible
 from ..text.wording import noun, one_line, plural
 from .registry import Configured
+from .summary import SyncSummary
 
 CardState = states.CardState
 
@@ -45,11 +46,9 @@ def _shown(text: str) -> str:
 
 
 @dataclass
-class BookSummary:
+class BookSummary(SyncSummary):
     """What one address book's sync did, for the one-line summary and --json (as SourceSummary for the others)."""
 
-    name: str
-    kind: str
     read: int = 0
     new_here: int = 0
     updated_here: int = 0
@@ -59,9 +58,6 @@ class BookSummary:
     waiting: list[dict] = field(default_factory=list)
     #: Cards that could not be read or written: "file: what was wrong".
     unreadable: list[str] = field(default_factory=list)
-    problem: str | None = None
-    dry_run: bool = False
-    stopped: bool = False
     unknown: int = 0  # as SourceSummary: an address book brings no unknown correspondents
     reread: bool = False
     #: The contacts written here, for the engine to evaluate afterwards.
@@ -93,27 +89,20 @@ class BookSummary:
         text = f"{self.name}: " + ", ".join(parts)
         if self.waiting:
             text += f" (see `keepwarm source conflicts {self.name}`)"
-        if self.dry_run:
-            text += " (dry run: nothing written)"
-        if self.problem:
-            text += f"; stopped: {self.problem}"
-        return text
+        return self.ended(text)
 
     def to_json(self) -> dict:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "read": self.read,
-            "new_contacts": self.new_here,
-            "updated_contacts": self.updated_here,
-            "new_cards": self.new_there,
-            "updated_cards": self.updated_there,
-            "waiting": self.waiting,
-            "unreadable": self.unreadable,
-            "problem": self.problem,
-            "dry_run": self.dry_run,
-            "stopped": self.stopped,
-        }
+        return self.json_with(
+            {
+                "read": self.read,
+                "new_contacts": self.new_here,
+                "updated_contacts": self.updated_here,
+                "new_cards": self.new_there,
+                "updated_cards": self.updated_there,
+                "waiting": self.waiting,
+                "unreadable": self.unreadable,
+            }
+        )
 
 
 def open_book(source: Configured):

@@ -33,6 +33,7 @@ from ..store.schema import interactions
 from ..text.wording import noun, one_line
 from .address_book import BookSummary, sync_book
 from .registry import Configured, pick
+from .summary import SyncSummary
 
 #: Up to this many contacts with new touches, the engine evaluates only them after a sync; beyond, the whole book.
 SCOPED_AT_MOST = 200
@@ -44,20 +45,15 @@ ProgressFn = Callable[[str, int, "int | None"], None]
 
 
 @dataclass
-class SourceSummary:
+class SourceSummary(SyncSummary):
     """What one source's sync did, for the one-line summary and --json."""
 
-    name: str
-    kind: str
     read: int = 0
     new_touches: int = 0
     updated: int = 0
     removed: int = 0
     skipped: Counter = field(default_factory=Counter)
     unknown: int = 0
-    problem: str | None = None
-    dry_run: bool = False
-    stopped: bool = False
     #: Read again from the start because `me` changed since the last sync (so the directions are right again).
     reread: bool = False
 
@@ -76,29 +72,19 @@ class SourceSummary:
         text = f"{self.name}: " + ", ".join(parts)
         if self.reread:
             text += " (read again from the start: your addresses changed)"
-        if self.dry_run:
-            text += " (dry run: nothing written)"
-        if self.stopped:
-            text += " (stopped; the next sync goes on from here)"
-        if self.problem:
-            text += f"; stopped: {self.problem}"
-        return text
+        return self.ended(text)
 
     def to_json(self) -> dict:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "read": self.read,
-            "new_touches": self.new_touches,
-            "updated": self.updated,
-            "removed": self.removed,
-            "skipped": dict(self.skipped),
-            "unknown_correspondents": self.unknown,
-            "problem": self.problem,
-            "dry_run": self.dry_run,
-            "stopped": self.stopped,
-            "reread": self.reread,
-        }
+        return self.json_with(
+            {
+                "read": self.read,
+                "new_touches": self.new_touches,
+                "updated": self.updated,
+                "removed": self.removed,
+                "skipped": dict(self.skipped),
+                "unknown_correspondents": self.unknown,
+            }
+        ) | {"reread": self.reread}
 
 
 def row_of(item: Capture, me: frozenset[str], keep_subjects: bool) -> kept.Row:

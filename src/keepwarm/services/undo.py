@@ -102,9 +102,16 @@ class Journal:
         return result
 
     def record_new(self, session: Session, what: str, change: Callable[..., int], *args: Any, **kw: Any) -> int:
-        """`change(*args, **kw)`, which adds a contact and returns their id; undoing it removes them whole."""
-        contact_id = change(*args, **kw)
-        self._steps.append(Step(what, rows_store.Rows((contact_id,), {"contacts": []})))
+        """`change(*args, **kw)`, which adds a contact and returns their id; undoing it removes them whole (and the
+        account the adding made for them)."""
+        newest: list[int] = []
+        session.store.before_next_write(lambda conn: newest.append(rows_store.newest_account(conn)))
+        try:
+            contact_id = change(*args, **kw)
+        finally:
+            session.store.before_next_write(None)
+        before = rows_store.Rows((contact_id,), {"contacts": []}, newest_account=newest[0] if newest else None)
+        self._steps.append(Step(what, before))
         return contact_id
 
     def undo(self, session: Session) -> str:

@@ -12,6 +12,12 @@ Bringing back compares by primary key: a row the change added goes, a row it
 removed comes back with its id, a row it changed (a follow-up closed, a
 contact's fields, a row moved to another contact by a merge) is written back.
 Rows without a key (e-mails, phones, tags, dates) are replaced whole.
+
+An account the change made for its contacts (adding someone at a new
+company, moving them to one) goes with it, when no one is at it any more and
+it was not edited since: the largest account id before the change tells which
+accounts are newer. An account made in another way (`keepwarm account add`)
+is never one of the contacts', so it stays.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, and_, delete, insert, or_, select, update
+from sqlalchemy import Column, Connection, Table, and_, delete, func, insert, or_, select, update
 
 from .merge import DERIVED
 from .schema import accounts, contacts, metadata
@@ -32,6 +38,13 @@ class Rows:
     contact_ids: tuple[int, ...]
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     accounts: list[dict[str, Any]] = field(default_factory=list)
+    #: The largest account id before the change (None: not known, and no account is removed by bringing back).
+    newest_account: int | None = None
+
+
+def newest_account(conn: Connection) -> int:
+    """The largest account id now (0 in a book without accounts)."""
+    return conn.execute(select(func.max(accounts.c.id))).scalar() or 0
 
 
 def owned_tables() -> list[tuple[Table, list[Column]]]:
@@ -53,7 +66,7 @@ def _of(table: Table, columns: list[Column], ids: list[int]):
 def take(conn: Connection, contact_ids) -> Rows:
     """These contacts' rows now (a contact not in the book has none: bringing back removes what it will have)."""
     ids = sorted(set(contact_ids))
-    out = Rows(tuple(ids))
+    out = Rows(tuple(ids), newest_account=newest_account(conn))
     out.tables["contacts"] = [dict(r._mapping) for r in conn.execute(select(contacts).where(contacts.c.id.in_(ids)))]
     for table, columns in owned_tables():
         out.tables[table.name] = [dict(r._mapping) for r in conn.execute(_of(table, columns, ids))]
@@ -68,6 +81,7 @@ def take(conn: Connection, contact_ids) -> Rows:
 def bring_back(conn: Connection, rows: Rows) -> None:
     """The contacts' rows made what `rows` holds, in the caller's transaction."""
     ids = list(rows.contact_ids)
+    made = _accounts_made(conn, ids, rows.newest_account)
     for account in rows.accounts:  # an account removed since (none is today): back, as it was
         if conn.execute(select(accounts.c.id).where(accounts.c.id == account["id"])).first() is None:
             conn.execute(insert(accounts).values(account))
@@ -86,6 +100,19 @@ def bring_back(conn: Connection, rows: Rows) -> None:
     gone = [cid for cid in ids if cid not in {r["id"] for r in rows.tables["contacts"]}]
     if gone:  # contacts the change added: removed, with every row of theirs
         conn.execute(delete(contacts).where(contacts.c.id.in_(gone)))
+    if made:
+        in_use = select(contacts.c.id).where(contacts.c.account_id == accounts.c.id).exists()
+        conn.execute(
+            delete(accounts).where(accounts.c.id.in_(made), ~in_use, accounts.c.updated_at == accounts.c.created_at)
+        )
+
+
+def _accounts_made(conn: Connection, ids: list[int], newest: int | None) -> list[int]:
+    """The accounts these contacts are at now that are newer than the change (made by it, for them)."""
+    if newest is None:
+        return []
+    at = select(contacts.c.account_id).where(contacts.c.id.in_(ids), contacts.c.account_id > newest)
+    return sorted({row[0] for row in conn.execute(at)})
 
 
 def _by_key(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from pydantic import ValidationError
 
 from ..errors import UserError, describe_validation_error
 from ..home.session import Session
 from ..model import (
-    Account,
     Channel,
-    Contact,
     DateKind,
-    ImportantDate,
     Motivation,
     Role,
     SocialStyle,
@@ -20,8 +18,7 @@ from ..model import (
     Tier,
     stored_id,
 )
-from ..services import detail, operations
-from ..store import contacts as repo
+from ..store import lookup
 from ..text import dates
 from ..text.rhythms import parse_rhythm, parse_snooze, rhythm
 from ..text.wording import spoken
@@ -30,10 +27,20 @@ from .opening import creates_database
 from .output import emit_json, table
 from .params import LINE, NOTES, EnumChoice
 
+if TYPE_CHECKING:
+    from ..model import Contact, ImportantDate
+
+# Each command imports what only it uses (the records, pydantic, the write layer, the detail views):
+# `contact show` of an id that is not there stops at the lookup, before any of them is needed.
+
 pass_session = click.make_pass_decorator(Session)
 
 
 def _important_date(kind: DateKind, text: str, label: str = "") -> ImportantDate:
+    from pydantic import ValidationError  # lazy for start-up: pydantic loads with the records
+
+    from ..model import ImportantDate  # lazy for start-up (as above)
+
     year, month, day = dates.parse_yearless(text, field=kind.value)
     try:
         return ImportantDate(kind=kind, month=month, day=day, year=year, label=label)
@@ -118,6 +125,10 @@ def _apply(base: dict, given: dict) -> dict:
 
 
 def _validated(data: dict) -> Contact:
+    from pydantic import ValidationError  # lazy for start-up: pydantic loads with the records
+
+    from ..model import Contact  # lazy for start-up (as above)
+
     try:
         return Contact.model_validate(data)
     except ValidationError as exc:
@@ -144,6 +155,8 @@ def _answer(question: str) -> bool | None:
 
 def _confirm_new(session: Session, new: Contact, force: bool) -> None:
     """Warn about the contacts a new one may duplicate; ask, unless --force (scripts) says to add it anyway."""
+    from ..store import contacts as repo  # lazy for start-up: the records' store, for the commands that read them
+
     with session.store.read() as conn:
         found = repo.same_person(conn, new.name, new.emails)
     for person in found:
@@ -164,6 +177,8 @@ def _confirm_new(session: Session, new: Contact, force: bool) -> None:
 def _add_to_existing(session: Session, new: Contact, as_json: bool) -> bool:
     """`contact add --merge`: the details added to the one contact with this name or e-mail (True), or nobody
     has them (False: added as a new contact). Several who do: an error naming them, nothing written."""
+    from ..store import contacts as repo  # lazy for start-up (see _confirm_new)
+
     with session.store.read() as conn:
         found = repo.same_person(conn, new.name, new.emails)
     if not found:
@@ -214,6 +229,8 @@ def _add_to_existing(session: Session, new: Contact, as_json: bool) -> bool:
 @creates_database
 def contact_add(session: Session, name: str, as_json: bool, force: bool, merge_into: bool, **given) -> None:
     """Add a contact called NAME; someone with the same name or e-mail is named first and you are asked."""
+    from ..services import operations  # lazy for start-up: the write layer, for the commands that write
+
     new = _validated(_apply({"name": name}, given))
     if merge_into and _add_to_existing(session, new, as_json):
         return
@@ -237,6 +254,8 @@ def contact_add(session: Session, name: str, as_json: bool, force: bool, merge_i
 @pass_session
 def contact_list(session: Session, account, tag, role, style, stage, search, as_json) -> None:
     """List contacts, optionally filtered."""
+    from ..store import contacts as repo  # lazy for start-up (see _confirm_new)
+
     with session.store.read() as conn:
         found = repo.list_contacts(
             conn,
@@ -274,7 +293,9 @@ def contact_list(session: Session, account, tag, role, style, stage, search, as_
 def contact_show(session: Session, ref: str, as_json: bool) -> None:
     """Show one contact: profile, history, promises, follow-ups, assessments."""
     with session.store.read() as conn:
-        contact_id = repo.resolve_contact(conn, ref)
+        contact_id = lookup.resolve_contact(conn, ref)
+    from ..services import detail  # lazy for start-up: the detail views, once there is a contact to show
+
     view = detail.contact_detail(session, contact_id)
     if as_json:
         emit_json(view)
@@ -292,8 +313,11 @@ def contact_show(session: Session, ref: str, as_json: bool) -> None:
 @pass_session
 def contact_edit(session: Session, ref: str, name, add_tag, remove_tag, clear_dates, **given) -> None:
     """Change the fields given; list options (--email, --tag...) replace the whole list."""
+    from ..services import operations  # lazy for start-up (see contact_add)
+    from ..store import contacts as repo  # lazy for start-up (see _confirm_new)
+
     with session.store.read() as conn:
-        contact_id = repo.resolve_contact(conn, ref)
+        contact_id = lookup.resolve_contact(conn, ref)
         existing = repo.get_contact(conn, contact_id)
     current = existing.model_dump()
     current["dates"] = [] if clear_dates else list(existing.dates)
@@ -340,10 +364,12 @@ def contact_rhythm(session: Session, ref: str, text: str | None, clear: bool, as
     It replaces what the tier, role and stage rules would say for this person, and
     the follow-up's reason says so. Without TEXT, shows the rhythm set.
     """
+    from ..services import operations  # lazy for start-up (see contact_add)
+
     _one_of(text, clear, "rhythm")
     days = None if text is None else parse_rhythm(text)  # checked before anything is read or written
     with session.store.read() as conn:
-        contact_id = repo.resolve_contact(conn, ref)
+        contact_id = lookup.resolve_contact(conn, ref)
     if text is None and not clear:
         found = operations.get_contact(session, contact_id)
     else:
@@ -370,10 +396,12 @@ def contact_snooze(session: Session, ref: str, text: str | None, clear: bool, as
     Their open follow-ups wait until then, and no rule proposes a touch before it.
     Without TEXT, shows the snooze.
     """
+    from ..services import operations  # lazy for start-up (see contact_add)
+
     _one_of(text, clear, "snooze")
     until = None if text is None else parse_snooze(text, session.today)  # checked before anything is written
     with session.store.read() as conn:
-        contact_id = repo.resolve_contact(conn, ref)
+        contact_id = lookup.resolve_contact(conn, ref)
     if text is None and not clear:
         found = operations.get_contact(session, contact_id)
     else:
@@ -396,8 +424,11 @@ def contact_snooze(session: Session, ref: str, text: str | None, clear: bool, as
 @pass_session
 def contact_rm(session: Session, ref: str, yes: bool) -> None:
     """Remove a contact and their history."""
+    from ..services import operations  # lazy for start-up (see contact_add)
+    from ..store import contacts as repo  # lazy for start-up (see _confirm_new)
+
     with session.store.read() as conn:
-        contact_id = repo.resolve_contact(conn, ref)
+        contact_id = lookup.resolve_contact(conn, ref)
         found = repo.get_contact(conn, contact_id)
         name = found.name
     who = repo.describe({"id": contact_id, "name": name, "account": found.account})
@@ -442,6 +473,11 @@ def account() -> None:
 @creates_database
 def account_add(session: Session, name: str, **given) -> None:
     """Add an account called NAME."""
+    from pydantic import ValidationError  # lazy for start-up: pydantic loads with the records
+
+    from ..model import Account  # lazy for start-up (as above)
+    from ..services import operations  # lazy for start-up (see contact_add)
+
     try:
         new = Account(name=name, **{k: v for k, v in given.items() if v is not None})
     except ValidationError as exc:
@@ -457,8 +493,14 @@ def account_add(session: Session, name: str, **given) -> None:
 @pass_session
 def account_edit(session: Session, ref: str, name, **given) -> None:
     """Change the fields given."""
+    from pydantic import ValidationError  # lazy for start-up: pydantic loads with the records
+
+    from ..model import Account  # lazy for start-up (as above)
+    from ..services import operations  # lazy for start-up (see contact_add)
+    from ..store import contacts as repo  # lazy for start-up (see _confirm_new)
+
     with session.store.read() as conn:
-        account_id = repo.resolve_account(conn, ref)
+        account_id = lookup.resolve_account(conn, ref)
         data = repo.get_account(conn, account_id).model_dump()
     data.update({k: v for k, v in given.items() if v is not None})
     if name:
@@ -476,6 +518,8 @@ def account_edit(session: Session, ref: str, name, **given) -> None:
 @pass_session
 def account_list(session: Session, as_json: bool) -> None:
     """List accounts with their number of contacts."""
+    from ..store import contacts as repo  # lazy for start-up (see _confirm_new)
+
     with session.store.read() as conn:
         found = repo.list_accounts(conn)
         counts = repo.contacts_per_account(conn)
@@ -495,7 +539,9 @@ def account_list(session: Session, as_json: bool) -> None:
 def account_show(session: Session, ref: str, as_json: bool) -> None:
     """Show an account and its stakeholders by role."""
     with session.store.read() as conn:
-        account_id = repo.resolve_account(conn, ref)
+        account_id = lookup.resolve_account(conn, ref)
+    from ..services import detail  # lazy for start-up (see contact_show)
+
     view = detail.account_detail(session, account_id)
     if as_json:
         emit_json(view)

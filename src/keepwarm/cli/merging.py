@@ -6,7 +6,7 @@ import click
 
 from ..errors import UserError
 from ..home.session import Session
-from ..store import contacts as repo
+from ..store import lookup
 from ..text.wording import one_line
 from .contacts import _answer, contact, pass_session
 from .output import emit_json
@@ -26,7 +26,7 @@ def contact_merge(session: Session, keep_ref: str, gone_ref: str, yes: bool, dry
     from ..services.merge import describe, merge_contacts
 
     with session.store.read() as conn:
-        keep, gone = repo.resolve_contact(conn, keep_ref), repo.resolve_contact(conn, gone_ref)
+        keep, gone = lookup.resolve_contact(conn, keep_ref), lookup.resolve_contact(conn, gone_ref)
     plan = merge_contacts(session, keep, gone, dry_run=True)
     if dry_run:
         if as_json:

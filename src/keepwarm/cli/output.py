@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 
 import click
-from pydantic import BaseModel
 
 from ..text.controls import json_escaped
 from ..text.wording import one_line
@@ -22,7 +21,7 @@ from .terminal import raw_stdout
 
 
 def _default(value):
-    if isinstance(value, BaseModel):
+    if hasattr(value, "model_dump"):  # a record (pydantic, loaded only by the commands that read one)
         return value.model_dump(mode="json")
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import click
 
-from ..model.entities import RESPONSE_HOURS_MAX
+from ..model.bounds import RESPONSE_HOURS_MAX
 from ..model.enums import normalize_word
 from ..store.ids import MAX_ID
 from ..text.controls import control_problem

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .bounds import RESPONSE_HOURS_MAX
 from .enums import (
     Channel,
     CommitmentStatus,
@@ -39,9 +40,6 @@ NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
 NOTES_MAX = 100_000
 TAG_MAX = 200
 Notes = Annotated[str, Field(max_length=NOTES_MAX)]
-#: A reply later than ten years is no reply: without a bound, `--response-hours 1e300` was stored and
-#: shown back as a 301-digit "h on average".
-RESPONSE_HOURS_MAX = 24 * 366 * 10
 #: A rhythm of one's own, in days: at least daily, at most every two years (as the cadence rules' intervals).
 RHYTHM_DAYS_MAX = 730
 Tag = Annotated[str, Field(max_length=TAG_MAX)]

@@ -17,11 +17,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
-from ..errors import Ambiguous, NotFound, UserError
+from ..errors import NotFound, UserError
 from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
 from ..text.controls import fold
 from . import followups
-from .ids import as_id
+from .lookup import find_account_id, resolve_account, resolve_contact  # noqa: F401 (the lookups, re-exported)
 from .new_ids import new_id
 from .rows import as_text, by_value, constructed, like_fragment, plain_rows
 from .schema import accounts, contact_dates, contact_emails, contact_phones, contact_tags, contacts
@@ -48,11 +48,6 @@ def _account_from_row(row) -> Account:
         },
         _ACCOUNT_FIELDS,
     )
-
-
-def find_account_id(conn: Connection, name: str) -> int | None:
-    row = conn.execute(select(accounts.c.id).where(func.lower(accounts.c.name) == name.strip().lower())).first()
-    return row[0] if row else None
 
 
 def ensure_account(conn: Connection, name: str, now: dt.datetime) -> int:
@@ -159,27 +154,6 @@ def member_ids(conn: Connection, account_ids: Iterable[int]) -> set[int]:
         return set()
     query = select(contacts.c.id).where(contacts.c.account_id.in_(bindparam("ids", expanding=True)))
     return {r[0] for r in conn.execute(query, {"ids": ids})}
-
-
-def resolve_account(conn: Connection, ref: str) -> int:
-    ref = ref.strip()
-    if not ref:  # as for a contact: "" is part of every name, so it would list them all
-        raise UserError("account: empty (expected an id or a name)")
-    if ref.isdigit():
-        number = as_id(ref)
-        if number is not None and conn.execute(select(accounts.c.id).where(accounts.c.id == number)).first():
-            return number
-    exact = find_account_id(conn, ref)
-    if exact is not None:
-        return exact
-    rows = conn.execute(
-        select(accounts.c.id, accounts.c.name).where(func.lower(accounts.c.name).contains(ref.lower(), autoescape=True))
-    ).all()
-    if len(rows) == 1:
-        return rows[0].id
-    if not rows:
-        raise NotFound(f"account: no account matches {ref!r}")
-    raise Ambiguous(f"account: {ref!r} matches {len(rows)} accounts", [f"{r.id}\t{r.name}" for r in rows])
 
 
 # ---------------------------------------------------------------- contacts
@@ -550,36 +524,6 @@ def _assembled(conn: Connection, rows: Sequence[tuple], chosen: str | None, para
             )
         )
     return out
-
-
-def resolve_contact(conn: Connection, ref: str) -> int:
-    """An id, an exact name, or a fragment that matches one contact only."""
-    ref = ref.strip()
-    if not ref:
-        raise UserError("contact: empty (expected an id or a name)")
-    if ref.isdigit():
-        number = as_id(ref)
-        if number is not None and conn.execute(select(contacts.c.id).where(contacts.c.id == number)).first():
-            return number
-        raise NotFound(f"contact: no contact with id {ref}")
-    key = fold(ref)
-    exact = conn.execute(select(contacts.c.id).where(contacts.c.name_fold == key)).all()
-    if len(exact) == 1:
-        return exact[0].id
-    rows = conn.execute(
-        select(contacts.c.id, contacts.c.name, accounts.c.name.label("account"))
-        .select_from(contacts.outerjoin(accounts, contacts.c.account_id == accounts.c.id))
-        .where(contacts.c.name_fold.contains(key, autoescape=True))
-        .order_by(contacts.c.name_fold, contacts.c.id)
-    ).all()
-    if len(rows) == 1:
-        return rows[0].id
-    if not rows:
-        raise NotFound(f"contact: no contact matches {ref!r}")
-    raise Ambiguous(  # with the account, so that two namesakes can be told apart
-        f"contact: {ref!r} matches {len(rows)} contacts; use an id or a longer name",
-        [f"{r.id}\t{r.name}" + (f"\t{r.account}" if r.account else "") for r in rows],
-    )
 
 
 def find_by_email(conn: Connection, email: str) -> int | None:

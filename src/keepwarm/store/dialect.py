@@ -1,0 +1,172 @@
+"""What SQLite and PostgreSQL spell differently, each thing in one place.
+
+The store's queries are SQLAlchemy Core and run on both. What Core does not
+carry over (the catalogue, the change counter, INSERT OR REPLACE, the server's
+own functions) is decided here on the connection's dialect, so no query has a
+second copy for the server.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.sql.dml import Insert
+
+from ..errors import StoreError
+
+
+def is_server(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def table_names(conn: Connection) -> set[str]:
+    """The book's ordinary tables (SQLite's own bookkeeping tables left out)."""
+    if is_server(conn):
+        sql = "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+        return {row[0] for row in conn.exec_driver_sql(sql)}
+    names = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+    names.discard("sqlite_sequence")
+    return names
+
+
+def change_marker(conn: Connection) -> object:
+    """A value that differs once another connection has committed a write (compared, never read for meaning).
+
+    SQLite: `PRAGMA data_version`, read before the transaction's snapshot
+    starts. PostgreSQL: the transaction snapshot itself (lowest running, next
+    and in-progress transaction ids), which moves whenever a writing
+    transaction on the server starts or ends; a write to another database of
+    the same server reads as a change too (a plan made again, never one lost).
+    """
+    if is_server(conn):
+        return conn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar_one()
+    version = conn.exec_driver_sql("PRAGMA data_version").scalar_one()
+    conn.exec_driver_sql("SELECT 1 FROM sqlite_master LIMIT 1").all()
+    return version
+
+
+def hours_between(conn: Connection, later: str, earlier: str) -> str:
+    """SQL for the hours from `earlier` to `later` (two timestamp expressions)."""
+    if is_server(conn):
+        return f"(extract(epoch FROM ({later} - {earlier})) / 3600.0)"
+    return f"(julianday({later}) - julianday({earlier})) * 24"
+
+
+def autoincrement_total(conn: Connection, *tables: str) -> int:
+    """The sum over `tables` of the highest value their autoincrement key ever took (deleted rows included)."""
+    if is_server(conn):
+        sql = "SELECT coalesce(sum(last_value), 0) FROM pg_catalog.pg_sequences WHERE sequencename IN ({})"
+        names = tuple(f"{table}_mark_seq" if table.startswith("engine_") else f"{table}_id_seq" for table in tables)
+    else:
+        sql = "SELECT coalesce(sum(seq), 0) FROM sqlite_sequence WHERE name IN ({})"
+        names = tables
+    marks = ", ".join("?" if not is_server(conn) else "%s" for _ in names)
+    return int(conn.exec_driver_sql(sql.format(marks), names).scalar() or 0)
+
+
+def insert_renewing(conn: Connection, table: Table, key: str) -> Insert:
+    """INSERT that replaces a row with the same `key`, giving it the next value of its autoincrement column.
+
+    SQLite's INSERT OR REPLACE deletes the old row and inserts a new one; on
+    PostgreSQL the row is kept and its other columns are set to their defaults
+    (the autoincrement's next value), which AFTER UPDATE triggers see.
+    """
+    from sqlalchemy import insert, literal_column  # lazy for start-up: loaded with the first renewing insert
+
+    if not is_server(conn):
+        return insert(table).prefix_with("OR REPLACE")
+    from sqlalchemy.dialects import postgresql  # lazy for start-up: the server's insert construct
+
+    others = {column.name: literal_column("DEFAULT") for column in table.columns if column.name != key}
+    return postgresql.insert(table).on_conflict_do_update(index_elements=[key], set_=others)
+
+
+# ---------------------------------------------------------------- SQLite's functions, as the server spells them
+#
+# The engine's and the store's Core queries call a few functions by SQLite's names (`func.json_group_array`,
+# ...). On a PostgreSQL connection each is written as the server's equal when the query is compiled, so the
+# query itself stays one. A function with no exact equal on the server is refused there by name (an error,
+# never a different result).
+
+#: SQLite's name -> the server's (same arguments, same result). SQLite's JSON functions return text: so do these.
+SERVER_NAMES = {"json_group_array": "json_agg", "json_array": "json_build_array"}
+_AS_TEXT = {"json_group_array"}
+
+
+def _register_server_functions() -> None:
+    from sqlalchemy.ext.compiler import compiles  # lazy for start-up: registered when the store is first used
+    from sqlalchemy.sql.functions import Function
+
+    @compiles(Function, "postgresql")
+    def _server_function(element, compiler, **kw):
+        name = element.name.lower()
+        if name in SERVER_NAMES:
+            call = f"{SERVER_NAMES[name]}({compiler.process(element.clause_expr.element, **kw)})"
+            return f"CAST({call} AS TEXT)" if name in _AS_TEXT else call
+        if name == "printf":
+            # '%!.17g': a real number's exact text; the server's float text is already the shortest exact one
+            args = list(element.clauses)
+            return f"CAST({compiler.process(args[-1], **kw)} AS TEXT)"
+        if name == "json_array_length":
+            return f"json_array_length(CAST({compiler.process(element.clause_expr.element, **kw)} AS JSON))"
+        if name == "typeof":
+            return f"CASE WHEN {compiler.process(element.clause_expr.element, **kw)} IS NULL THEN 'null' ELSE 'text' END"
+        if name in ("group_concat", "char", "julianday"):
+            raise NotOnServer(
+                f"this needs SQLite's {name}(), not yet available on a PostgreSQL book (see docs/postgresql.md)"
+            )
+        return compiler.visit_function(element, **kw)
+
+
+class NotOnServer(StoreError):
+    """A query that still uses something of SQLite's alone: not yet available on a PostgreSQL book (one line,
+    exit 2, raised before the query runs: what the command wrote before it stays, nothing is half-written)."""
+
+
+_register_server_functions()
+
+
+# ---------------------------------------------------------------- values read as their stored text
+#
+# The store's fastest readers ask for a column "as stored" (`rows.as_text`, a `type_coerce` to text) and parse
+# that text themselves (`rows.Parsed`, `json.loads`). SQLite hands back the text it stores; the server hands
+# back typed values. So on the server such a column is written as SQLite's text of it (the same digits,
+# the same JSON), and `rows.Parsed` parses with SQLite's processors on both: one reader for both stores.
+
+#: The server's SQL giving SQLite's stored text of a value of each type (by SQLAlchemy's type name).
+_STORED_TEXT = {
+    "DateTime": "to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')",
+    "Date": "to_char({}, 'YYYY-MM-DD')",
+    "Time": "to_char({}, 'HH24:MI:SS.US')",
+    "JSON": "CAST({} AS TEXT)",
+}
+
+
+def _register_stored_text() -> None:
+    from sqlalchemy.ext.compiler import compiles  # lazy for start-up: registered when the store is first used
+    from sqlalchemy.sql.elements import TypeCoerce
+
+    @compiles(TypeCoerce, "postgresql")
+    def _stored_text(element, compiler, **kw):
+        inner = compiler.process(element.typed_expression, **kw)
+        if element.type._type_affinity.__name__ not in ("String", "Text"):
+            return inner
+        for cls in type(element.typed_expression.type).__mro__:
+            if cls.__name__ in _STORED_TEXT:
+                return _STORED_TEXT[cls.__name__].format(inner)
+        return inner
+
+
+_register_stored_text()
+
+
+def sqlite_dialect():
+    """SQLite's dialect, whose processors read SQLite's stored text (see above)."""
+    global _SQLITE
+    if _SQLITE is None:
+        from sqlalchemy.dialects.sqlite import pysqlite  # lazy for start-up: the server's readers only
+
+        _SQLITE = pysqlite.dialect()
+    return _SQLITE
+
+
+_SQLITE = None

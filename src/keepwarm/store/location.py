@@ -1,0 +1,80 @@
+"""Where a book lives: a SQLite file, or a database on a PostgreSQL server.
+
+`--db`, KEEPWARM_DB and `Store.open` take either. A value shaped like a URL
+(`scheme:/...`) is never taken for a file name: `--db postgresql://...` once
+made a SQLite file under a folder named `postgresql:`, and a typo such as
+`postgres:/x` or another server's URL (mysql://, http://) would have done the
+same. Such a value is a server book when its scheme is PostgreSQL's, and a
+one-line error otherwise, before anything is created.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import StoreError
+
+#: The schemes a server book is given with; the first is SQLAlchemy's name for the driver keepwarm uses.
+SCHEMES = ("postgresql+psycopg", "postgresql")
+EXPECTED = "a database file path, or a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)"
+#: `scheme:/`: a URL, or a mistyped one; `C:\\` or `notes:2024.db` stay file names.
+_URL_SHAPE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):/")
+
+
+@dataclass(frozen=True)
+class ServerBook:
+    """A book on a PostgreSQL server; printed without its password."""
+
+    url: str
+
+    def __str__(self) -> str:
+        # lazy for start-up: only a server book parses its URL
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def name(self) -> str:
+        """The database's name (what a file book's file name is for its copies and messages)."""
+        from sqlalchemy.engine import make_url  # lazy for start-up: only a server book parses its URL
+
+        return make_url(self.url).database or "postgres"
+
+
+def looks_like_url(value: str) -> bool:
+    return bool(_URL_SHAPE.match(value))
+
+
+def locate(value: str | Path | ServerBook) -> Path | ServerBook:
+    """The book `value` names: a file path (as before), or a server book; a URL of another kind is refused."""
+    if isinstance(value, (Path, ServerBook)):
+        return value
+    if not looks_like_url(value):
+        return Path(value).expanduser()
+    return server_book(value)
+
+
+def server_book(value: str) -> ServerBook:
+    from sqlalchemy.engine import make_url  # lazy for start-up: only a server book parses its URL
+    from sqlalchemy.exc import ArgumentError  # lazy for start-up (as above)
+
+    scheme = _URL_SHAPE.match(value)
+    given = scheme.group(1) if scheme else ""
+    if given.lower() not in SCHEMES or "://" not in value:
+        raise StoreError(f"{_shown(value)}: not a database keepwarm can open ({given}: is no scheme it knows); "
+                         f"expected {EXPECTED}")
+    try:
+        url = make_url(value).set(drivername=SCHEMES[0])
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"{_shown(value)}: not a valid PostgreSQL URL ({exc}); expected {EXPECTED}") from None
+    if not url.database:
+        raise StoreError(f"{_shown(value)}: names no database; expected {EXPECTED}")
+    return ServerBook(url.render_as_string(hide_password=False))
+
+
+def _shown(value: str) -> str:
+    """The value as given, its password (if any) hidden, control characters escaped (it is printed)."""
+    shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", value)
+    return shown.encode("unicode_escape").decode("ascii")

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, DateTime, String, Table, insert
 
 from ..errors import UserError
 from ..home import paths
-from ..store import Store, bulk_load, schema
+from ..store import Store, bulk_load, dialect, schema
 from ..text.wording import noun
 from . import bulk
 from .backup import TABLES, table_counts
@@ -206,7 +206,8 @@ def _insert_records(conn: Connection, table: Table, items: list[Record]) -> None
         values.append(tuple(row))
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(quote(key) for key in keys)
-    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(keys))})", values)
+    insert = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(keys))})"
+    conn.exec_driver_sql(dialect.driver_marks(conn, insert), values)
 
 
 def rule_targets(rules: dict[str, str]) -> dict[Path, str]:

@@ -44,6 +44,14 @@ def change_marker(conn: Connection) -> object:
     return version
 
 
+def driver_marks(conn: Connection, sql: str) -> str:
+    """SQL written with SQLite's `?` placeholders, for `exec_driver_sql` on this connection's driver (the
+    server's driver takes `%s`). The store's driver-level statements hold no other `?` nor `%`."""
+    if conn.dialect.paramstyle == "qmark":
+        return sql
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
 def hours_between(conn: Connection, later: str, earlier: str) -> str:
     """SQL for the hours from `earlier` to `later` (two timestamp expressions)."""
     if is_server(conn):
@@ -110,11 +118,60 @@ def _register_server_functions() -> None:
             return f"json_array_length(CAST({compiler.process(element.clause_expr.element, **kw)} AS JSON))"
         if name == "typeof":
             return f"CASE WHEN {compiler.process(element.clause_expr.element, **kw)} IS NULL THEN 'null' ELSE 'text' END"
-        if name in ("group_concat", "char", "julianday"):
+        if name == "group_concat":
+            return _joined(element, compiler, **kw)
+        if name in ("char", "julianday"):
             raise NotOnServer(
                 f"this needs SQLite's {name}(), not yet available on a PostgreSQL book (see docs/postgresql.md)"
             )
         return compiler.visit_function(element, **kw)
+
+
+def _joined(element, compiler, **kw) -> str:
+    """group_concat(x, sep) as a JSON string: the server's text cannot hold a NUL, which the engine joins notes
+    with (`func.char(0)`), and its JSON can (as \\u0000). The driver reads a JSON string back as text (NULs
+    and all), and inside `json_array` it stays the string SQLite's would be."""
+    from sqlalchemy.sql.functions import Function  # lazy for start-up (as above)
+
+    args = list(element.clauses)
+    separator = args[1] if len(args) > 1 else None
+    if isinstance(separator, Function) and separator.name.lower() == "char":
+        codes = [getattr(code, "value", None) for code in separator.clauses]
+        if not all(isinstance(code, int) for code in codes):
+            raise NotOnServer("this needs SQLite's char() of a computed code, not yet available on a PostgreSQL book")
+        sep = "'" + "".join(f"\\u{code:04x}" for code in codes) + "'"
+    else:
+        sep = _json_inside(compiler.process(separator, **kw) if separator is not None else "','")
+    joined = f"string_agg({_json_inside(compiler.process(args[0], **kw))}, {sep})"
+    return f"CAST('\"' || {joined} || '\"' AS JSON)"
+
+
+def _json_inside(sql: str) -> str:
+    """The JSON text of a string value without its quotes (escapes and all)."""
+    quoted = f"to_json(CAST({sql} AS TEXT))::text"
+    return f"substr({quoted}, 2, length({quoted}) - 2)"
+
+
+def ordered_join(dialect_name: str) -> str:
+    """The join keyword that keeps the tables in the order written: SQLite's planner obeys CROSS JOIN (its
+    only hint); the server's plans by its statistics and knows no CROSS JOIN with an ON."""
+    return "CROSS JOIN" if dialect_name == "sqlite" else "JOIN"
+
+
+def _register_binary_cast() -> None:
+    from sqlalchemy import LargeBinary  # lazy for start-up: registered when the store is first used
+    from sqlalchemy.ext.compiler import compiles
+    from sqlalchemy.sql.elements import Cast
+
+    @compiles(Cast, "postgresql")
+    def _bytes_of_text(element, compiler, **kw):
+        # SQLite's CAST(text AS BLOB) is the text's UTF-8; the server's reads backslashes as escapes.
+        if isinstance(element.type, LargeBinary):
+            return f"convert_to({compiler.process(element.clause, **kw)}, 'UTF8')"
+        return compiler.visit_cast(element, **kw)
+
+
+_register_binary_cast()
 
 
 class NotOnServer(StoreError):

@@ -96,8 +96,8 @@ def put(conn: Connection, table_name: str, rows: list[dict], stored: Iterable[in
 
 def _bound(conn: Connection, table, statement: str, names: list[str], rows: list[dict]) -> None:
     """`statement` once per row, its `?` bound to the row's `names` as the table's column types bind them."""
-    dialect = conn.dialect
-    binders = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    statement = dialect.driver_marks(conn, statement)
+    binders = [table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for name in names]
     if not any(binders):
         conn.exec_driver_sql(statement, [tuple([row[name] for name in names]) for row in rows])
         return

@@ -44,6 +44,24 @@ def change_marker(conn: Connection) -> object:
     return version
 
 
+def temp_schema(conn: Connection) -> str:
+    """The schema of this connection's own TEMP tables."""
+    return "pg_temp" if is_server(conn) else "temp"
+
+
+def main_schema(conn: Connection) -> str:
+    """The schema of the book's tables (beside TEMP ones of the same name)."""
+    return "public" if is_server(conn) else "main"
+
+
+def insertion_order(conn: Connection, key: list[str]) -> str:
+    """ORDER BY for a staged table's rows in the order they were added: SQLite's rowid; the server has none,
+    so the rows go in key order (a stage's rows are added in key order, or carry no key the book shows)."""
+    if not is_server(conn):
+        return "rowid"
+    return ", ".join(f'"{name}"' for name in key) or "1"
+
+
 def driver_marks(conn: Connection, sql: str) -> str:
     """SQL written with SQLite's `?` placeholders, for `exec_driver_sql` on this connection's driver (the
     server's driver takes `%s`). The store's driver-level statements hold no other `?` nor `%`."""

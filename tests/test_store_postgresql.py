@@ -140,6 +140,38 @@ def test_import_of_a_history_is_refused_in_one_line_on_the_server_and_runs_on_sq
     assert ok(kw("history", "lucía", "--json")).json() == []
 
 
+def test_search_works_on_sqlite_and_says_in_one_line_that_it_is_not_yet_on_the_server(kw, backend):
+    ok(kw("contact", "add", "Zoë Müller", "--account", "Acme"))
+    ok(kw("contact", "add", "Ada Lovelace"))
+    assert [c["name"] for c in ok(kw("contact", "list", "-s", "muller", "--json")).json()] == ["Zoë Müller"]
+    result = kw("search", "zoe")
+    if backend.name == "sqlite":
+        assert "Zoë Müller" in ok(result).stdout
+        return
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "not yet available on a PostgreSQL book" in result.stderr
+
+
+def test_backup_copies_a_file_and_says_what_to_use_on_the_server(kw, backend, tmp_path):
+    ok(kw("contact", "add", "Ada Lovelace"))
+    ok(kw("log", "ada", "--channel", "call", "--when", "2026-11-20"))
+    result = kw("backup", str(tmp_path / "copy.db"))
+    if backend.name == "sqlite":
+        ok(result)
+        assert (tmp_path / "copy.db").is_file()
+    else:
+        assert result.exit_code == 2
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "export json" in result.stderr
+        assert not (tmp_path / "copy.db").exists()
+    # The JSON backup works on both, and holds what the book holds.
+    ok(kw("export", "json", "-o", str(tmp_path / "book.json")))
+    saved = json.loads((tmp_path / "book.json").read_text())
+    assert [c["name"] for c in saved["contacts"]] == ["Ada Lovelace"]
+    assert len(saved["interactions"]) == 1
+
+
 def test_the_change_watcher_sees_another_connections_write(backend):
     with Store.open(backend.db) as store:
         watcher = ChangeWatcher(store.path)

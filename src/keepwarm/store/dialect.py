@@ -245,3 +245,32 @@ def sqlite_dialect():
 
 
 _SQLITE = None
+
+
+def _register_stored_order():
+    from sqlalchemy.ext.compiler import compiles  # lazy for start-up: registered when the store is first used
+    from sqlalchemy.sql.expression import ColumnElement
+
+    class StoredOrder(ColumnElement):
+        """The order rows of a table without a key were stored in: SQLite's rowid; the server's ctid (its
+        place in the table, in insertion order for rows never updated, as a capture's people and refs are)."""
+
+        inherit_cache = True
+
+    @compiles(StoredOrder)
+    def _rowid(element, compiler, **kw):
+        return "rowid"
+
+    @compiles(StoredOrder, "postgresql")
+    def _ctid(element, compiler, **kw):
+        return "ctid"
+
+    return StoredOrder
+
+
+_StoredOrder = _register_stored_order()
+
+
+def stored_order():
+    """ORDER BY this for rows in the order they were stored."""
+    return _StoredOrder()

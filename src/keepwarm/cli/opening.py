@@ -65,6 +65,8 @@ def _take_back(session: Session, missing: Path) -> None:
     except Exception:  # noqa: BLE001 - the command's own error is the one to report; the file stays
         return
     path = session.db_path
+    if not isinstance(path, Path):
+        return  # a server's database stays: keepwarm did not create it
     for suffix in ("", "-wal", "-shm", "-journal"):
         try:
             path.with_name(path.name + suffix).unlink(missing_ok=True)

@@ -152,7 +152,9 @@ class Staged:
                 else:
                     conn.exec_driver_sql(f'CREATE INDEX temp."ix_{stage.name}_key" ON "{stage.name}" (account_key)')
                 conn.exec_driver_sql(
-                    dialect.driver_marks(conn, f'UPDATE {temp}."{stage.name}" SET account_id = ? WHERE account_key = ?'),
+                    dialect.driver_marks(
+                        conn, f'UPDATE {temp}."{stage.name}" SET account_id = ? WHERE account_key = ?'
+                    ),
                     [(account_id, key) for key, account_id in account_ids.items()],
                 )
             listed = ", ".join(f'"{n}"' for n in names)

@@ -363,10 +363,10 @@ def link_replies(conn: Connection, after: int) -> int:
     """
     first: dict[int, float] = {}
     answers: set[int] = set()
-    hours, cross = dialect.hours_between(conn, "c.at", "o.at"), dialect.ordered_join(conn.dialect.name)
+    span, cross = dialect.hours_between(conn, "c.at", "o.at"), dialect.ordered_join(conn.dialect.name)
     pairs = [
-        *conn.execute(text(_NEW_ANSWERS.format(hours=hours, cross=cross)), {"after": after}),
-        *conn.execute(text(_NEW_ASKED.format(hours=hours, cross=cross)), {"after": after}),
+        *conn.execute(text(_NEW_ANSWERS.format(hours=span, cross=cross)), {"after": after}),
+        *conn.execute(text(_NEW_ASKED.format(hours=span, cross=cross)), {"after": after}),
     ]
     for asked, answer, hours in pairs:
         hours = max(0.0, float(hours))

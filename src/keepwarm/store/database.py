@@ -196,9 +196,9 @@ class Store:
     @property
     def backup_dir(self) -> Path:
         """Where copies of this database go: the backups folder for the default database, else beside it."""
-        if self._backup_dir is None and isinstance(self.path, ServerBook):
-            return paths.backups_dir()
-        return self._backup_dir or self.path.parent
+        if self._backup_dir is not None:
+            return self._backup_dir
+        return paths.backups_dir() if isinstance(self.path, ServerBook) else self.path.parent
 
     def copy_aside(self, reason: str) -> Path | None:
         """An automatic, rotating copy before a write that cannot be taken back (see `backups`).

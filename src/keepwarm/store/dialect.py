@@ -8,6 +8,8 @@ second copy for the server.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, Table
 from sqlalchemy.sql.dml import Insert
 
@@ -102,7 +104,7 @@ def insert_renewing(conn: Connection, table: Table, key: str) -> Insert:
         return insert(table).prefix_with("OR REPLACE")
     from sqlalchemy.dialects import postgresql  # lazy for start-up: the server's insert construct
 
-    others = {column.name: literal_column("DEFAULT") for column in table.columns if column.name != key}
+    others: dict[str, Any] = {column.name: literal_column("DEFAULT") for column in table.columns if column.name != key}
     return postgresql.insert(table).on_conflict_do_update(index_elements=[key], set_=others)
 
 
@@ -135,7 +137,9 @@ def _register_server_functions() -> None:
         if name == "json_array_length":
             return f"json_array_length(CAST({compiler.process(element.clause_expr.element, **kw)} AS JSON))"
         if name == "typeof":
-            return f"CASE WHEN {compiler.process(element.clause_expr.element, **kw)} IS NULL THEN 'null' ELSE 'text' END"
+            return (
+                f"CASE WHEN {compiler.process(element.clause_expr.element, **kw)} IS NULL THEN 'null' ELSE 'text' END"
+            )
         if name == "group_concat":
             return _joined(element, compiler, **kw)
         if name in ("char", "julianday"):

@@ -43,6 +43,11 @@ class ServerBook:
         return make_url(self.url).database or "postgres"
 
 
+def is_there(book: Path | ServerBook) -> bool:
+    """Whether the book exists already: a file that does; a server's database always (its tables come on open)."""
+    return isinstance(book, ServerBook) or book.exists()
+
+
 def looks_like_url(value: str) -> bool:
     return bool(_URL_SHAPE.match(value))
 
@@ -63,8 +68,9 @@ def server_book(value: str) -> ServerBook:
     scheme = _URL_SHAPE.match(value)
     given = scheme.group(1) if scheme else ""
     if given.lower() not in SCHEMES or "://" not in value:
-        raise StoreError(f"{_shown(value)}: not a database keepwarm can open ({given}: is no scheme it knows); "
-                         f"expected {EXPECTED}")
+        raise StoreError(
+            f"{_shown(value)}: not a database keepwarm can open ({given}: is no scheme it knows); expected {EXPECTED}"
+        )
     try:
         url = make_url(value).set(drivername=SCHEMES[0])
     except (ArgumentError, ValueError) as exc:

@@ -78,4 +78,6 @@ def mark_accounts(conn: Connection, account_ids: Iterable[int]) -> None:
     some members alone changed what the others read)."""
     ids = sorted(set(account_ids))
     if ids:
-        conn.execute(dialect.insert_renewing(conn, engine_account_marks, "account_id"), [{"account_id": aid} for aid in ids])
+        conn.execute(
+            dialect.insert_renewing(conn, engine_account_marks, "account_id"), [{"account_id": aid} for aid in ids]
+        )

@@ -164,7 +164,9 @@ def _closing(sql: str, opening: int) -> int:
 
 def _split(sql: str, separator: str) -> list[str]:
     """`sql` split at `separator` outside brackets and quotes."""
-    parts, depth, quoted, current = [], 0, False, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
     for char in sql:
         if char == "'":
             quoted = not quoted

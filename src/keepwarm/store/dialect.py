@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, LargeBinary, Table
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import Cast, ColumnElement, TypeCoerce
+from sqlalchemy.sql.functions import Function
 
 from ..errors import StoreError
 
@@ -120,41 +123,33 @@ SERVER_NAMES = {"json_group_array": "json_agg", "json_array": "json_build_array"
 _AS_TEXT = {"json_group_array"}
 
 
-def _register_server_functions() -> None:
-    from sqlalchemy.ext.compiler import compiles  # lazy for start-up: registered when the store is first used
-    from sqlalchemy.sql.functions import Function
-
-    @compiles(Function, "postgresql")
-    def _server_function(element, compiler, **kw):
-        name = element.name.lower()
-        if name in SERVER_NAMES:
-            call = f"{SERVER_NAMES[name]}({compiler.process(element.clause_expr.element, **kw)})"
-            return f"CAST({call} AS TEXT)" if name in _AS_TEXT else call
-        if name == "printf":
-            # '%!.17g': a real number's exact text; the server's float text is already the shortest exact one
-            args = list(element.clauses)
-            return f"CAST({compiler.process(args[-1], **kw)} AS TEXT)"
-        if name == "json_array_length":
-            return f"json_array_length(CAST({compiler.process(element.clause_expr.element, **kw)} AS JSON))"
-        if name == "typeof":
-            return (
-                f"CASE WHEN {compiler.process(element.clause_expr.element, **kw)} IS NULL THEN 'null' ELSE 'text' END"
-            )
-        if name == "group_concat":
-            return _joined(element, compiler, **kw)
-        if name in ("char", "julianday"):
-            raise NotOnServer(
-                f"this needs SQLite's {name}(), not yet available on a PostgreSQL book (see docs/postgresql.md)"
-            )
-        return compiler.visit_function(element, **kw)
+@compiles(Function, "postgresql")
+def _server_function(element, compiler, **kw):
+    name = element.name.lower()
+    if name in SERVER_NAMES:
+        call = f"{SERVER_NAMES[name]}({compiler.process(element.clause_expr.element, **kw)})"
+        return f"CAST({call} AS TEXT)" if name in _AS_TEXT else call
+    if name == "printf":
+        # '%!.17g': a real number's exact text; the server's float text is already the shortest exact one
+        args = list(element.clauses)
+        return f"CAST({compiler.process(args[-1], **kw)} AS TEXT)"
+    if name == "json_array_length":
+        return f"json_array_length(CAST({compiler.process(element.clause_expr.element, **kw)} AS JSON))"
+    if name == "typeof":  # a column of the server holds its declared type: text or NULL
+        return f"CASE WHEN {compiler.process(element.clause_expr.element, **kw)} IS NULL THEN 'null' ELSE 'text' END"
+    if name == "group_concat":
+        return _joined(element, compiler, **kw)
+    if name in ("char", "julianday"):
+        raise NotOnServer(
+            f"this needs SQLite's {name}(), not yet available on a PostgreSQL book (see docs/postgresql.md)"
+        )
+    return compiler.visit_function(element, **kw)
 
 
 def _joined(element, compiler, **kw) -> str:
     """group_concat(x, sep) as a JSON string: the server's text cannot hold a NUL, which the engine joins notes
     with (`func.char(0)`), and its JSON can (as \\u0000). The driver reads a JSON string back as text (NULs
     and all), and inside `json_array` it stays the string SQLite's would be."""
-    from sqlalchemy.sql.functions import Function  # lazy for start-up (as above)
-
     args = list(element.clauses)
     separator = args[1] if len(args) > 1 else None
     if isinstance(separator, Function) and separator.name.lower() == "char":
@@ -180,28 +175,17 @@ def ordered_join(dialect_name: str) -> str:
     return "CROSS JOIN" if dialect_name == "sqlite" else "JOIN"
 
 
-def _register_binary_cast() -> None:
-    from sqlalchemy import LargeBinary  # lazy for start-up: registered when the store is first used
-    from sqlalchemy.ext.compiler import compiles
-    from sqlalchemy.sql.elements import Cast
-
-    @compiles(Cast, "postgresql")
-    def _bytes_of_text(element, compiler, **kw):
-        # SQLite's CAST(text AS BLOB) is the text's UTF-8; the server's reads backslashes as escapes.
-        if isinstance(element.type, LargeBinary):
-            return f"convert_to({compiler.process(element.clause, **kw)}, 'UTF8')"
-        return compiler.visit_cast(element, **kw)
-
-
-_register_binary_cast()
+@compiles(Cast, "postgresql")
+def _bytes_of_text(element, compiler, **kw):
+    # SQLite's CAST(text AS BLOB) is the text's UTF-8; the server's reads backslashes as escapes.
+    if isinstance(element.type, LargeBinary):
+        return f"convert_to({compiler.process(element.clause, **kw)}, 'UTF8')"
+    return compiler.visit_cast(element, **kw)
 
 
 class NotOnServer(StoreError):
     """A query that still uses something of SQLite's alone: not yet available on a PostgreSQL book (one line,
     exit 2, raised before the query runs: what the command wrote before it stays, nothing is half-written)."""
-
-
-_register_server_functions()
 
 
 # ---------------------------------------------------------------- values read as their stored text
@@ -220,22 +204,15 @@ _STORED_TEXT = {
 }
 
 
-def _register_stored_text() -> None:
-    from sqlalchemy.ext.compiler import compiles  # lazy for start-up: registered when the store is first used
-    from sqlalchemy.sql.elements import TypeCoerce
-
-    @compiles(TypeCoerce, "postgresql")
-    def _stored_text(element, compiler, **kw):
-        inner = compiler.process(element.typed_expression, **kw)
-        if element.type._type_affinity.__name__ not in ("String", "Text"):
-            return inner
-        for cls in type(element.typed_expression.type).__mro__:
-            if cls.__name__ in _STORED_TEXT:
-                return _STORED_TEXT[cls.__name__].format(inner)
+@compiles(TypeCoerce, "postgresql")
+def _stored_text(element, compiler, **kw):
+    inner = compiler.process(element.typed_expression, **kw)
+    if element.type._type_affinity.__name__ not in ("String", "Text"):
         return inner
-
-
-_register_stored_text()
+    for cls in type(element.typed_expression.type).__mro__:
+        if cls.__name__ in _STORED_TEXT:
+            return _STORED_TEXT[cls.__name__].format(inner)
+    return inner
 
 
 def sqlite_dialect():
@@ -251,28 +228,21 @@ def sqlite_dialect():
 _SQLITE = None
 
 
-def _register_stored_order():
-    from sqlalchemy.ext.compiler import compiles  # lazy for start-up: registered when the store is first used
-    from sqlalchemy.sql.expression import ColumnElement
+class _StoredOrder(ColumnElement):
+    """The order rows of a table without a key were stored in: SQLite's rowid; the server's ctid (its
+    place in the table, in insertion order for rows never updated, as a capture's people and refs are)."""
 
-    class StoredOrder(ColumnElement):
-        """The order rows of a table without a key were stored in: SQLite's rowid; the server's ctid (its
-        place in the table, in insertion order for rows never updated, as a capture's people and refs are)."""
-
-        inherit_cache = True
-
-    @compiles(StoredOrder)
-    def _rowid(element, compiler, **kw):
-        return "rowid"
-
-    @compiles(StoredOrder, "postgresql")
-    def _ctid(element, compiler, **kw):
-        return "ctid"
-
-    return StoredOrder
+    inherit_cache = True
 
 
-_StoredOrder = _register_stored_order()
+@compiles(_StoredOrder)
+def _rowid(element, compiler, **kw):
+    return "rowid"
+
+
+@compiles(_StoredOrder, "postgresql")
+def _ctid(element, compiler, **kw):
+    return "ctid"
 
 
 def stored_order():

@@ -17,6 +17,7 @@ import pytest
 from pg_server import _free_port
 from sqlalchemy import insert
 
+from keepwarm.errors import StoreError
 from keepwarm.store import Store, migrate, schema
 from keepwarm.store.watch import ChangeWatcher
 
@@ -183,6 +184,37 @@ def test_the_change_watcher_sees_another_connections_write(backend):
             assert not watcher.changed()
         finally:
             watcher.close()
+
+
+def test_two_first_opens_of_one_new_database_at_once_both_find_it_at_head(pg_url):
+    """The migration runs under the write lock: the second opener waits, then finds the schema upgraded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_read(_):
+        with Store.open(pg_url) as store:
+            return store.schema_version()
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(open_and_read, range(2))) == [migrate.HEAD, migrate.HEAD]
+    with Store.open(pg_url) as store, store.read() as conn:
+        versions = conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar_one()
+        triggers = conn.exec_driver_sql("SELECT count(*) FROM pg_trigger WHERE tgname = 'trg_contacts_marks_insert'")
+        assert (versions, triggers.scalar_one()) == (1, 1)
+
+
+def test_a_writer_waits_for_another_and_gives_up_in_one_line_after_the_busy_timeout(pg_url, monkeypatch):
+    monkeypatch.setenv("KEEPWARM_BUSY_TIMEOUT", "1")
+    with Store.open(pg_url) as first, Store.open(pg_url) as second:
+        with first.write() as conn:
+            _add_account(conn)
+            with pytest.raises(StoreError) as refused:
+                with second.write() as other:
+                    other.execute(insert(schema.accounts).values(name="Other", created_at=dt.datetime(2026, 1, 1),
+                                                                 updated_at=dt.datetime(2026, 1, 1)))
+        assert "this change was not written" in str(refused.value)
+        with second.read() as conn:
+            names = [row[0] for row in conn.exec_driver_sql("SELECT name FROM accounts")]
+        assert names == ["Acme"]
 
 
 # ------------------------------------------------------------------------------------------------ the faults

@@ -38,7 +38,7 @@ START_SECONDS = 60
 USER = "postgres"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -120,7 +120,7 @@ def start() -> tuple[Server, callable]:
             raise AssertionError(f"{binary} {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}\n{tail}")
 
     pg("initdb", "-D", str(data), "-U", USER, "--auth=trust", "--encoding=UTF8", "--no-sync", "-N")
-    port = _free_port()
+    port = free_port()
     options = f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
     pg("pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-o", options, "-w", "-t", str(START_SECONDS), "start")
     server = Server(port=port, folder=folder, start_seconds=time.monotonic() - began)

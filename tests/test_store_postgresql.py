@@ -14,7 +14,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from pg_server import _free_port
+from pg_server import free_port
 from sqlalchemy import insert
 
 from keepwarm.errors import StoreError
@@ -249,7 +249,7 @@ def test_the_same_through_keepwarm_db(run, tmp_path, monkeypatch):
 
 def test_a_server_that_is_down_is_one_line_exit_2(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    port = _free_port()
+    port = free_port()
     with socket.socket() as probe:  # nothing listens there
         assert probe.connect_ex(("127.0.0.1", port)) != 0
     result = run("--db", f"postgresql://ada:s3cret@127.0.0.1:{port}/book", "contact", "add", "Ada Lovelace")

@@ -141,6 +141,24 @@ def test_import_of_a_history_is_refused_in_one_line_on_the_server_and_runs_on_sq
     assert ok(kw("history", "lucía", "--json")).json() == []
 
 
+def test_restore_of_a_json_backup_into_an_empty_book_then_new_rows_get_new_ids(kw, backend, run, tmp_path, request):
+    ok(kw("contact", "add", "Ada Lovelace", "--account", "Acme"))
+    ok(kw("contact", "add", "Grace Hopper"))
+    ok(kw("followup", "add", "ada", "Send the deck", "--due", "2026-11-25"))
+    ok(kw("export", "json", "-o", str(tmp_path / "book.json")))
+    if backend.name == "sqlite":
+        target = str(tmp_path / "restored.db")
+    else:
+        target = request.getfixturevalue("pg_server").new_database("restored")
+    ok(run("--db", target, "restore", str(tmp_path / "book.json")))
+    # The ids the backup gave are taken: a new contact and a new follow-up get the next ones, not a clash.
+    assert ok(run("--db", target, "contact", "add", "Katherine Johnson")).stdout == "Added contact 3: Katherine Johnson\n"
+    ok(run("--db", target, "followup", "add", "katherine", "Call back", "--due", "2026-11-26"))
+    listed = ok(run("--db", target, "followup", "list", "--json")).json()
+    assert sorted(f["reason"] for f in listed) == ["Call back", "Send the deck"]
+    assert len({f["id"] for f in listed}) == 2
+
+
 def test_search_works_on_sqlite_and_says_in_one_line_that_it_is_not_yet_on_the_server(kw, backend):
     ok(kw("contact", "add", "Zoë Müller", "--account", "Acme"))
     ok(kw("contact", "add", "Ada Lovelace"))

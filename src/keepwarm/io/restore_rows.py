@@ -170,6 +170,10 @@ def _bind_naive(bind: Callable[[Any], Any], value: dt.datetime | None) -> Any:
     return None if value is None else bind(_naive(value))
 
 
+def _as_it_is(value: Any) -> Any:
+    return value
+
+
 def _bind_value(bind: Callable[[Any], Any], value: object) -> Any:
     return None if value is None else bind(value)
 
@@ -181,8 +185,8 @@ def _converters(conn: Connection, table: Table, model: type[BaseModel]) -> list[
         kind = table.c[key].type
         bind = kind._cached_bind_processor(conn.dialect)
         if isinstance(kind, DateTime):
-            assert bind is not None  # SQLAlchemy's DateTime always formats what it binds on SQLite
-            out.append(partial(_bind_naive, bind))
+            # SQLAlchemy's DateTime formats what it binds on SQLite; the server's driver takes the value itself
+            out.append(partial(_bind_naive, bind or _as_it_is))
         elif bind is not None:
             out.append(partial(_bind_value, bind))
         elif isinstance(kind, String) and not _plain_enums(info.annotation):

@@ -350,6 +350,7 @@ class Store:
                     if hook is not None:
                         hook(conn)
                     yield conn
+                    dialect.after_writing(conn)
         except OperationalError as exc:
             if not _is_busy(exc):
                 raise
@@ -387,12 +388,14 @@ class Store:
                         if last:
                             _check_write()
                             writer(conn)
+                            dialect.after_writing(conn)
                             return
                     conn.execution_options(keepwarm_write=True)
                     with conn.begin():
                         if _data_version(conn) == version:
                             _check_write()
                             writer(conn)
+                            dialect.after_writing(conn)
                             return
         except (OperationalError, sqlite3.OperationalError) as exc:
             if _is_busy(exc):

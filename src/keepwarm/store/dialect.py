@@ -8,6 +8,7 @@ second copy for the server.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Connection, LargeBinary, Table
@@ -80,6 +81,42 @@ def hours_between(conn: Connection, later: str, earlier: str) -> str:
     if is_server(conn):
         return f"(extract(epoch FROM ({later} - {earlier})) / 3600.0)"
     return f"(julianday({later}) - julianday({earlier})) * 24"
+
+
+#: The table an INSERT writes (as SQLAlchemy and the store's driver-level writers spell it).
+_INSERT = re.compile(r'\s*INSERT\s+INTO\s+(?:"?public"?\.)?"?(\w+)"?', re.I)
+_INSERTED = "keepwarm_inserted"
+
+
+def note_insert(conn: Connection, statement: str) -> None:
+    """Remember which tables this transaction inserted into (the server's engine calls it for each statement)."""
+    found = _INSERT.match(statement)
+    if found:
+        conn.info.setdefault(_INSERTED, set()).add(found.group(1))
+
+
+def after_writing(conn: Connection) -> None:
+    """End of a write transaction: on the server, each table given rows with their ids (a restore, an import,
+    undo) has its id sequence moved past the highest id, as SQLite's rowid and AUTOINCREMENT are by themselves;
+    never back (an AUTOINCREMENT id is never used again)."""
+    tables = conn.info.pop(_INSERTED, None)
+    if not tables:
+        return
+    from .schema import metadata  # lazy for start-up: a server book's writes only
+
+    for name in sorted(tables):
+        table = metadata.tables.get(name)
+        column = table.autoincrement_column if table is not None else None
+        if column is None:
+            continue
+        sequence = conn.exec_driver_sql(f"SELECT pg_get_serial_sequence('{name}', '{column.name}')").scalar()
+        highest = conn.exec_driver_sql(f'SELECT max("{column.name}") FROM "{name}"').scalar()
+        if sequence is None or highest is None:
+            continue
+        conn.exec_driver_sql(
+            f"SELECT setval('{sequence}', {int(highest)}) FROM {sequence} "
+            f"WHERE NOT is_called OR last_value < {int(highest)}"
+        )
 
 
 def autoincrement_total(conn: Connection, *tables: str) -> int:

@@ -33,7 +33,7 @@ class ServerBook:
         # lazy for start-up: only a server book parses its URL
         from sqlalchemy.engine import make_url
 
-        return make_url(self.url).render_as_string(hide_password=True)
+        return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=True)
 
     @property
     def name(self) -> str:

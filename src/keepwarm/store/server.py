@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, create_engine, event
 
 from ..errors import StoreError
+from . import dialect
 from .location import ServerBook
 
 #: The advisory lock every keepwarm writer of a database takes (any number of keepwarm's own; 'kw' in hex).
@@ -31,6 +32,10 @@ def make_engine(book: ServerBook, timeout_ms: int) -> Engine:
             "application_name": "keepwarm",
         },
     )
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_inserts(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+        dialect.note_insert(conn, statement)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -287,6 +287,14 @@ def test_a_server_that_refuses_the_database_is_one_line_exit_2(run, pg_server):
     assert "no_such_book" in lines[0] and "does not exist" in lines[0]
 
 
+def test_a_server_that_refuses_the_user_is_one_line_exit_2(run, pg_server):
+    result = run("--db", pg_server.url("postgres", user="mallory"), "contact", "list")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "mallory" in lines[0] and "does not exist" in lines[0]
+
+
 def test_a_path_with_a_colon_but_no_slash_is_still_a_file(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ok(run("--db", "book:2026.db", "contact", "add", "Ada Lovelace"))

@@ -167,9 +167,10 @@ def _server_function(element, compiler, **kw):
         call = f"{SERVER_NAMES[name]}({compiler.process(element.clause_expr.element, **kw)})"
         return f"CAST({call} AS TEXT)" if name in _AS_TEXT else call
     if name == "printf":
-        # '%!.17g': a real number's exact text; the server's float text is already the shortest exact one
+        # '%!.17g': a real number's exact text; the server's double's text is already the shortest exact one
+        # (an average of integers is a numeric there: made a double first, as SQLite's is)
         args = list(element.clauses)
-        return f"CAST({compiler.process(args[-1], **kw)} AS TEXT)"
+        return f"CAST(CAST({compiler.process(args[-1], **kw)} AS DOUBLE PRECISION) AS TEXT)"
     if name == "json_array_length":
         return f"json_array_length(CAST({compiler.process(element.clause_expr.element, **kw)} AS JSON))"
     if name == "typeof":  # a column of the server holds its declared type: text or NULL

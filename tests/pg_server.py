@@ -5,7 +5,9 @@ tests need no system package, no network and no root: the server's data
 folder is a new temporary folder, it listens on TCP on 127.0.0.1 at a free
 port (no unix socket), trusts local connections, and is stopped and deleted
 at the end of the session. PostgreSQL refuses to run as root: when the tests
-run as root (CI here), the server runs as the unprivileged `nobody`.
+run as root (CI here), the server runs as the unprivileged `nobody` (from a copy
+of the binaries in its own folder when `nobody` cannot reach the installed ones,
+e.g. a checkout under /root).
 
 Wired from tests/conftest.py (`pytest_plugins`). A test asks for `pg_url`
 (a new, empty database of its own on that server, as a `postgresql://` URL)
@@ -94,6 +96,32 @@ def _binaries() -> Path:
     return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
 
 
+def _reachable_by_others(path: Path) -> bool:
+    """Whether a user other than the owner may walk down to `path` and read and run what it holds."""
+    import stat
+
+    folders = [path, *path.parents]
+    return all(folder.stat().st_mode & stat.S_IXOTH for folder in folders) and bool(
+        (path / "postgres").stat().st_mode & stat.S_IXOTH
+    )
+
+
+def _binaries_for(as_user: dict, folder: Path) -> Path:
+    """The wheel's binaries, copied into the server's own folder when `nobody` cannot reach them where pip put
+    them (a checkout under /root, mode 0700): no folder of the machine has its mode changed."""
+    bin_dir = _binaries()
+    if not as_user or _reachable_by_others(bin_dir):
+        return bin_dir
+    # The binaries find their libraries at $ORIGIN/../../../pgserver.libs (the wheel's layout): kept as it is.
+    package = bin_dir.parent.parent
+    copy = folder / "wheel"
+    for part in ("bin", "lib", "share"):
+        shutil.copytree(bin_dir.parent / part, copy / "pgserver" / "pginstall" / part, symlinks=True)
+    shutil.copytree(package.parent / "pgserver.libs", copy / "pgserver.libs", symlinks=True)
+    subprocess.run(["chown", "-R", f"{as_user['user']}:{as_user['group']}", str(copy)], check=True)
+    return copy / "pgserver" / "pginstall" / "bin"
+
+
 def start() -> tuple[Server, callable]:
     """Init a data folder, start the server on 127.0.0.1, wait until it takes connections; returns it and its stop."""
     began = time.monotonic()
@@ -104,10 +132,11 @@ def start() -> tuple[Server, callable]:
         shutil.chown(folder, as_user["user"], as_user["group"])
         folder.chmod(0o700)
     env = {**os.environ, "LC_ALL": "C", "TZ": "UTC"}
+    binaries = _binaries_for(as_user, folder)
 
     def pg(binary: str, *args: str) -> None:
         done = subprocess.run(
-            [str(_binaries() / binary), *args],
+            [str(binaries / binary), *args],
             capture_output=True,
             text=True,
             env=env,

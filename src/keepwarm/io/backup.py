@@ -124,7 +124,9 @@ def _contact_rows(conn: Connection) -> Iterator[dict]:
 def _children(conn: Connection, table: Table, *columns: str) -> Iterator[tuple[int, list[dict]]]:
     """A capture's child rows, grouped by capture id in rising order, each group in the order stored."""
     rows = conn.execute(
-        select(table.c.capture_id, *(table.c[c] for c in columns)).order_by(table.c.capture_id, dialect.stored_order())
+        select(table.c.capture_id, *(table.c[c] for c in columns)).order_by(
+            table.c.capture_id, dialect.stored_order(conn)
+        )
     )
     for capture_id, group in groupby(rows, key=lambda r: r[0]):
         yield capture_id, [dict(zip(columns, r[1:])) for r in group]

@@ -3,21 +3,16 @@
 The store's queries are SQLAlchemy Core and run on both. What Core does not
 carry over (the catalogue, the change counter, INSERT OR REPLACE, the server's
 own functions) is decided here on the connection's dialect, so no query has a
-second copy for the server.
+second copy for the server. How the server spells SQLite's functions is
+store/server_sql.py's, loaded with a server book only.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, Table
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Connection, Table
 from sqlalchemy.sql.dml import Insert
-from sqlalchemy.sql.elements import Cast, ColumnElement, TypeCoerce
-from sqlalchemy.sql.functions import Function
-
-from ..errors import StoreError
 
 
 def is_server(conn: Connection) -> bool:
@@ -83,23 +78,15 @@ def hours_between(conn: Connection, later: str, earlier: str) -> str:
     return f"(julianday({later}) - julianday({earlier})) * 24"
 
 
-#: The table an INSERT writes (as SQLAlchemy and the store's driver-level writers spell it).
-_INSERT = re.compile(r'\s*INSERT\s+INTO\s+(?:"?public"?\.)?"?(\w+)"?', re.I)
-_INSERTED = "keepwarm_inserted"
-
-
-def note_insert(conn: Connection, statement: str) -> None:
-    """Remember which tables this transaction inserted into (the server's engine calls it for each statement)."""
-    found = _INSERT.match(statement)
-    if found:
-        conn.info.setdefault(_INSERTED, set()).add(found.group(1))
+#: The tables a transaction inserted into, kept in the connection's `info` by store/server.py.
+INSERTED = "keepwarm_inserted"
 
 
 def after_writing(conn: Connection) -> None:
     """End of a write transaction: on the server, each table given rows with their ids (a restore, an import,
     undo) has its id sequence moved past the highest id, as SQLite's rowid and AUTOINCREMENT are by themselves;
     never back (an AUTOINCREMENT id is never used again)."""
-    tables = conn.info.pop(_INSERTED, None)
+    tables = conn.info.pop(INSERTED, None)
     if not tables:
         return
     from .schema import metadata  # lazy for start-up: a server book's writes only
@@ -148,113 +135,15 @@ def insert_renewing(conn: Connection, table: Table, key: str) -> Insert:
     return postgresql.insert(table).on_conflict_do_update(index_elements=[key], set_=others)
 
 
-# ---------------------------------------------------------------- SQLite's functions, as the server spells them
-#
-# The engine's and the store's Core queries call a few functions by SQLite's names (`func.json_group_array`,
-# ...). On a PostgreSQL connection each is written as the server's equal when the query is compiled, so the
-# query itself stays one. A function with no exact equal on the server is refused there by name (an error,
-# never a different result).
-
-#: SQLite's name -> the server's (same arguments, same result). SQLite's JSON functions return text: so do these.
-SERVER_NAMES = {"json_group_array": "json_agg", "json_array": "json_build_array"}
-_AS_TEXT = {"json_group_array"}
-
-
-@compiles(Function, "postgresql")
-def _server_function(element, compiler, **kw):
-    name = element.name.lower()
-    if name in SERVER_NAMES:
-        call = f"{SERVER_NAMES[name]}({compiler.process(element.clause_expr.element, **kw)})"
-        return f"CAST({call} AS TEXT)" if name in _AS_TEXT else call
-    if name == "printf":
-        # '%!.17g': a real number's exact text; the server's double's text is already the shortest exact one
-        # (an average of integers is a numeric there: made a double first, as SQLite's is)
-        args = list(element.clauses)
-        return f"CAST(CAST({compiler.process(args[-1], **kw)} AS DOUBLE PRECISION) AS TEXT)"
-    if name == "json_array_length":
-        return f"json_array_length(CAST({compiler.process(element.clause_expr.element, **kw)} AS JSON))"
-    if name == "typeof":  # a column of the server holds its declared type: text or NULL
-        return f"CASE WHEN {compiler.process(element.clause_expr.element, **kw)} IS NULL THEN 'null' ELSE 'text' END"
-    if name == "group_concat":
-        return _joined(element, compiler, **kw)
-    if name in ("char", "julianday"):
-        raise NotOnServer(
-            f"this needs SQLite's {name}(), not yet available on a PostgreSQL book (see docs/postgresql.md)"
-        )
-    return compiler.visit_function(element, **kw)
-
-
-def _joined(element, compiler, **kw) -> str:
-    """group_concat(x, sep) as a JSON string: the server's text cannot hold a NUL, which the engine joins notes
-    with (`func.char(0)`), and its JSON can (as \\u0000). The driver reads a JSON string back as text (NULs
-    and all), and inside `json_array` it stays the string SQLite's would be."""
-    args = list(element.clauses)
-    separator = args[1] if len(args) > 1 else None
-    if isinstance(separator, Function) and separator.name.lower() == "char":
-        codes = [getattr(code, "value", None) for code in separator.clauses]
-        if not all(isinstance(code, int) for code in codes):
-            raise NotOnServer("this needs SQLite's char() of a computed code, not yet available on a PostgreSQL book")
-        sep = "'" + "".join(f"\\u{code:04x}" for code in codes) + "'"
-    else:
-        sep = _json_inside(compiler.process(separator, **kw) if separator is not None else "','")
-    joined = f"string_agg({_json_inside(compiler.process(args[0], **kw))}, {sep})"
-    return f"CAST('\"' || {joined} || '\"' AS JSON)"
-
-
-def _json_inside(sql: str) -> str:
-    """The JSON text of a string value without its quotes (escapes and all)."""
-    quoted = f"to_json(CAST({sql} AS TEXT))::text"
-    return f"substr({quoted}, 2, length({quoted}) - 2)"
-
-
 def ordered_join(dialect_name: str) -> str:
     """The join keyword that keeps the tables in the order written: SQLite's planner obeys CROSS JOIN (its
     only hint); the server's plans by its statistics and knows no CROSS JOIN with an ON."""
     return "CROSS JOIN" if dialect_name == "sqlite" else "JOIN"
 
 
-@compiles(Cast, "postgresql")
-def _bytes_of_text(element, compiler, **kw):
-    # SQLite's CAST(text AS BLOB) is the text's UTF-8; the server's reads backslashes as escapes.
-    if isinstance(element.type, LargeBinary):
-        return f"convert_to({compiler.process(element.clause, **kw)}, 'UTF8')"
-    return compiler.visit_cast(element, **kw)
-
-
-class NotOnServer(StoreError):
-    """A query that still uses something of SQLite's alone: not yet available on a PostgreSQL book (one line,
-    exit 2, raised before the query runs: what the command wrote before it stays, nothing is half-written)."""
-
-
-# ---------------------------------------------------------------- values read as their stored text
-#
-# The store's fastest readers ask for a column "as stored" (`rows.as_text`, a `type_coerce` to text) and parse
-# that text themselves (`rows.Parsed`, `json.loads`). SQLite hands back the text it stores; the server hands
-# back typed values. So on the server such a column is written as SQLite's text of it (the same digits,
-# the same JSON), and `rows.Parsed` parses with SQLite's processors on both: one reader for both stores.
-
-#: The server's SQL giving SQLite's stored text of a value of each type (by SQLAlchemy's type name).
-_STORED_TEXT = {
-    "DateTime": "to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')",
-    "Date": "to_char({}, 'YYYY-MM-DD')",
-    "Time": "to_char({}, 'HH24:MI:SS.US')",
-    "JSON": "CAST({} AS TEXT)",
-}
-
-
-@compiles(TypeCoerce, "postgresql")
-def _stored_text(element, compiler, **kw):
-    inner = compiler.process(element.typed_expression, **kw)
-    if element.type._type_affinity.__name__ not in ("String", "Text"):
-        return inner
-    for cls in type(element.typed_expression.type).__mro__:
-        if cls.__name__ in _STORED_TEXT:
-            return _STORED_TEXT[cls.__name__].format(inner)
-    return inner
-
-
 def sqlite_dialect():
-    """SQLite's dialect, whose processors read SQLite's stored text (see above)."""
+    """SQLite's dialect, whose processors read SQLite's stored text (which store/server_sql.py has the server
+    write for a column read "as stored")."""
     global _SQLITE
     if _SQLITE is None:
         from sqlalchemy.dialects.sqlite import pysqlite  # lazy for start-up: the server's readers only
@@ -266,23 +155,10 @@ def sqlite_dialect():
 _SQLITE = None
 
 
-class _StoredOrder(ColumnElement):
-    """The order rows of a table without a key were stored in: SQLite's rowid; the server's ctid (its
-    place in the table, in insertion order for rows never updated, as a capture's people and refs are)."""
+def stored_order(conn: Connection):
+    """ORDER BY this for the rows of a table without a key in the order they were stored: SQLite's rowid; the
+    server's ctid (its place in the table: insertion order for rows never updated, as a capture's people and
+    refs are)."""
+    from sqlalchemy import literal_column  # lazy for start-up: the JSON backup's readers only
 
-    inherit_cache = True
-
-
-@compiles(_StoredOrder)
-def _rowid(element, compiler, **kw):
-    return "rowid"
-
-
-@compiles(_StoredOrder, "postgresql")
-def _ctid(element, compiler, **kw):
-    return "ctid"
-
-
-def stored_order():
-    """ORDER BY this for rows in the order they were stored."""
-    return _StoredOrder()
+    return literal_column("ctid" if is_server(conn) else "rowid")

@@ -10,8 +10,6 @@ one-line error otherwise, before anything is created.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import StoreError
@@ -19,15 +17,27 @@ from ..errors import StoreError
 #: The schemes a server book is given with; the first is SQLAlchemy's name for the driver keepwarm uses.
 SCHEMES = ("postgresql+psycopg", "postgresql")
 EXPECTED = "a database file path, or a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)"
-#: `scheme:/`: a URL, or a mistyped one; `C:\\` or `notes:2024.db` stay file names.
-_URL_SHAPE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):/")
+#: The characters of a URL's scheme after its first letter (RFC 3986).
+_SCHEME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
 
 
-@dataclass(frozen=True)
 class ServerBook:
-    """A book on a PostgreSQL server; printed without its password."""
+    """A book on a PostgreSQL server; printed without its password. (A plain class, not a dataclass: every
+    command's start judges its --db, and a dataclass costs more to define than this module does to run.)"""
 
-    url: str
+    __slots__ = ("url",)
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ServerBook) and other.url == self.url
+
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+    def __repr__(self) -> str:
+        return f"ServerBook({str(self)!r})"
 
     def __str__(self) -> str:
         # lazy for start-up: only a server book parses its URL
@@ -48,8 +58,17 @@ def is_there(book: Path | ServerBook) -> bool:
     return isinstance(book, ServerBook) or book.exists()
 
 
+def _scheme(value: str) -> str | None:
+    """The scheme of a value shaped `scheme:/...` (a URL, or a mistyped one), else None: `C:\\x` or
+    `notes:2024.db` stay file names."""
+    scheme, colon, rest = value.partition(":")
+    if not colon or not rest.startswith("/") or not scheme[:1].isascii() or not scheme[:1].isalpha():
+        return None
+    return scheme if all(char in _SCHEME for char in scheme) else None
+
+
 def looks_like_url(value: str) -> bool:
-    return bool(_URL_SHAPE.match(value))
+    return _scheme(value) is not None
 
 
 def locate(value: str | Path | ServerBook) -> Path | ServerBook:
@@ -65,8 +84,7 @@ def server_book(value: str) -> ServerBook:
     from sqlalchemy.engine import make_url  # lazy for start-up: only a server book parses its URL
     from sqlalchemy.exc import ArgumentError  # lazy for start-up (as above)
 
-    scheme = _URL_SHAPE.match(value)
-    given = scheme.group(1) if scheme else ""
+    given = _scheme(value) or ""
     if given.lower() not in SCHEMES or "://" not in value:
         raise StoreError(
             f"{_shown(value)}: not a database keepwarm can open ({given}: is no scheme it knows); expected {EXPECTED}"
@@ -82,5 +100,7 @@ def server_book(value: str) -> ServerBook:
 
 def _shown(value: str) -> str:
     """The value as given, its password (if any) hidden, control characters escaped (it is printed)."""
+    import re  # lazy for start-up: only a refused value is shown
+
     shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", value)
     return shown.encode("unicode_escape").decode("ascii")

@@ -11,15 +11,19 @@ that the statements after the lock see what the writer before committed.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Connection, Engine, create_engine, event
 
 from ..errors import StoreError
-from . import dialect
+from . import dialect, server_sql  # noqa: F401 - server_sql: its compile rules, registered on import
 from .location import ServerBook
 
 #: The advisory lock every keepwarm writer of a database takes (any number of keepwarm's own; 'kw' in hex).
 WRITE_LOCK = 0x6B77
 CONNECT_TIMEOUT_SECONDS = 10
+#: The table an INSERT writes (as SQLAlchemy and the store's driver-level writers spell it).
+_INSERT = re.compile(r'\s*INSERT\s+INTO\s+(?:"?public"?\.)?"?(\w+)"?', re.I)
 
 
 def make_engine(book: ServerBook, timeout_ms: int) -> Engine:
@@ -35,7 +39,9 @@ def make_engine(book: ServerBook, timeout_ms: int) -> Engine:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note_inserts(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-        dialect.note_insert(conn, statement)
+        found = _INSERT.match(statement)
+        if found:  # its id sequence is caught up at the end of the write (dialect.after_writing)
+            conn.info.setdefault(dialect.INSERTED, set()).add(found.group(1))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

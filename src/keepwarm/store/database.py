@@ -25,7 +25,7 @@ from sqlalchemy.pool import NullPool
 from ..errors import StoreError
 from ..home import paths, tempfiles
 from . import dialect, migrate, readonly
-from .location import ServerBook
+from .location import ServerBook, locate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -239,8 +239,6 @@ class Store:
 
         `path` may name a database on a PostgreSQL server (a URL, or a `ServerBook`): see `open_server`.
         """
-        from .location import locate  # lazy for start-up: the same module as ServerBook, already loaded
-
         located = locate(path)
         if isinstance(located, ServerBook):
             return cls.open_server(located, backup_dir=backup_dir)

@@ -45,6 +45,7 @@ def make_engine(book: ServerBook, timeout_ms: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        conn.info.pop(dialect.INSERTED, None)  # what a transaction rolled back inserted is not caught up
         if conn.get_execution_options().get("keepwarm_write", False):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
         else:

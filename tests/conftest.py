@@ -15,6 +15,9 @@ from keepwarm.home.session import Session
 #: Sunday 22 November 2026, 09:00 UTC: the clock every scenario test runs at.
 FIXED_NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone.utc)
 
+#: A real PostgreSQL server (`pg_server`, `pg_url`, `backend`): tests/pg_server.py.
+pytest_plugins = ["pg_server"]
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _never_the_real_home(tmp_path_factory):

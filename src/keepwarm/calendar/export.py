@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
@@ -190,7 +191,8 @@ def state_path():
 def build_export(session: Session, selection: Selection, target: str) -> Export:
     resolved = resolve(session, selection)
     state = ExportState.load(state_path())
-    key = f"{session.db_path.expanduser().resolve()}|{target}|{resolved.key(selection)}"
+    book = session.db_path
+    key = f"{book.expanduser().resolve() if isinstance(book, Path) else book}|{target}|{resolved.key(selection)}"
     previous = state.previous(key)
     keep = {uid for uid, r in previous.items() if r.cancelled_at is None}
     found = source(session, selection, resolved, keep=keep, previous=previous)

@@ -15,7 +15,6 @@ import importlib
 import os
 import sys
 import textwrap
-from pathlib import Path
 
 import click
 
@@ -96,14 +95,14 @@ class KeepwarmGroup(click.Group):
 @click.group(cls=KeepwarmGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=str),  # str: a postgresql:// URL keeps its two slashes
     envvar="KEEPWARM_DB",
-    help="Database file (default: keepwarm.db in your data folder; or set KEEPWARM_DB).",
+    help="Database file or postgresql:// URL (default: keepwarm.db in your data folder; or set KEEPWARM_DB).",
 )
 @click.option("--safe-mode", is_flag=True, default=None, help="Run with the built-in plugins only.")
 @click.version_option(__version__, prog_name="keepwarm")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None, safe_mode: bool | None) -> None:
+def cli(ctx: click.Context, db: str | None, safe_mode: bool | None) -> None:
     """keepwarm: who to reach out to today, how, and what builds trust."""
     from ..home.session import Session  # lazy for start-up: `--help` and `--version` open no database
 

@@ -18,7 +18,7 @@ import click
 from ..home.session import Session
 
 
-def set_creation(session: Session, named_path: Path | None) -> None:
+def set_creation(session: Session, named_path: str | Path | None) -> None:
     """Called once per run: a path the user named is created only by the app (cli/home.py) or a command marked below."""
     session.may_create = named_path is None
 
@@ -32,7 +32,7 @@ def creates_database(command):
         if session is None or kwargs.get("dry_run"):
             return command(*args, **kwargs)
         session.may_create = True
-        missing = _missing_part(session.db_path)
+        missing = _missing_part(session.db_path) if isinstance(session.db_path, Path) else None
         try:
             return command(*args, **kwargs)
         except BaseException as exc:
@@ -65,6 +65,8 @@ def _take_back(session: Session, missing: Path) -> None:
     except Exception:  # noqa: BLE001 - the command's own error is the one to report; the file stays
         return
     path = session.db_path
+    if not isinstance(path, Path):
+        return  # a server's database stays: keepwarm did not create it
     for suffix in ("", "-wal", "-shm", "-journal"):
         try:
             path.with_name(path.name + suffix).unlink(missing_ok=True)

@@ -76,6 +76,8 @@ def doctor_command(session: Session, as_json: bool, rebuild_search: bool) -> Non
         safe_mode = session.safe_mode
     except UserError:
         safe_mode = None  # a broken config.toml: the doctor reports it
+    if not isinstance(session.db_path, Path):
+        raise UserError(f"{session.db_path}: the doctor checks a SQLite file; not yet available on a PostgreSQL book")
     report = checkup.examine(session.db_path, paths.backups_dir_for(session.db_path), safe_mode=safe_mode)
     if as_json:
         emit_json(report.to_json())

@@ -19,7 +19,7 @@ from ..home.settings import Settings, SourceSettings
 from ..sources import config_file, correspondents
 from ..sources.registry import configured, kinds, require, validate
 from ..store import captures as kept
-from ..store import cards
+from ..store import cards, location
 from ..store import contacts as people
 from ..store.schema import interactions
 from ..text.wording import plural
@@ -319,7 +319,7 @@ def rm_command(session: Session, name: str, keep: bool | None, as_json: bool) ->
     """Remove the source NAME; asks whether to keep the touches it brought."""
     require(session, name)
     count = 0
-    if session.db_path.exists():
+    if location.is_there(session.db_path):
         with session.store.read() as conn:
             count = kept.touches_of(conn, name)
     if keep is None:
@@ -330,7 +330,7 @@ def rm_command(session: Session, name: str, keep: bool | None, as_json: bool) ->
         else:
             raise UserError(f"{name} brought {plural(count, 'touch')}: say --keep-touches or --drop-touches")
     contacts: list[int] = []
-    if session.db_path.exists():
+    if location.is_there(session.db_path):
         with session.store.write() as conn:
             count, contacts = kept.forget(conn, name, keep_touches=keep)
             cards.forget(conn, name)  # an address book's contacts stay; only what its last sync agreed on goes

@@ -31,6 +31,7 @@ from sqlalchemy.sql.selectable import Join
 from ..api.types import RECENT_TOUCHES, ContactStats, Touch
 from ..model import Assessment, Channel, Direction, Outcome, Purpose
 from ..model.entities import RESPONSE_HOURS_MAX
+from ..store import dialect
 from ..store.rows import constructed, plain_rows
 from ..store.schema import TOTAL_COUNTS, TOTAL_DATES, assessments, commitments, contact_totals, contacts, interactions
 from .readonly import ReadOnlyDict
@@ -91,7 +92,7 @@ def _contacts_first(element: _ContactsFirst, compiler, **kw) -> str:
     right = element.right._compiler_dispatch(compiler, **kw)
     assert element.onclause is not None  # built with its ON clause
     on = element.onclause._compiler_dispatch(compiler, **{k: v for k, v in kw.items() if k != "asfrom"})
-    return f"{left} CROSS JOIN {right} ON {on}"
+    return f"{left} {dialect.ordered_join(compiler.dialect.name)} {right} ON {on}"
 
 
 def _window(until: bool, scoped: bool):

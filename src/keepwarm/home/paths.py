@@ -35,8 +35,13 @@ def cache_dir() -> Path:
     return home / "cache" if home else Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
+def db_setting() -> str | None:
+    """KEEPWARM_DB as given: a file path or a server URL (judged by keepwarm.store.location), None when unset."""
+    return os.environ.get("KEEPWARM_DB") or None
+
+
 def default_db_path() -> Path:
-    env = os.environ.get("KEEPWARM_DB")
+    env = db_setting()
     if env:
         return Path(env).expanduser()
     return data_dir() / "keepwarm.db"
@@ -63,8 +68,10 @@ def backups_dir() -> Path:
     return data_dir() / "backups"
 
 
-def backups_dir_for(db_path: Path) -> Path:
-    """The backups folder for the default database; beside the file for any other (`--db`)."""
+def backups_dir_for(db_path: Path | object) -> Path:
+    """The backups folder for the default database and for a book on a server; beside the file for any other."""
+    if not isinstance(db_path, (str, Path)):
+        return backups_dir()  # a server book (keepwarm.store.location.ServerBook) has no folder of its own
     db_path = Path(db_path)
     return backups_dir() if db_path == data_dir() / "keepwarm.db" else db_path.parent
 

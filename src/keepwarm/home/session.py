@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..errors import StoreError
-from ..store import Store
+from ..store import Store, location
 from ..text import dates
 from . import clock, paths
 
@@ -44,13 +44,15 @@ class Session:
 
     def __init__(
         self,
-        db_path: Path | str | None = None,
+        db_path: Path | str | location.ServerBook | None = None,
         *,
         now: dt.datetime | None = None,
         safe_mode: bool | None = None,
         config: settings.Settings | None = None,
     ) -> None:
-        self.db_path = Path(db_path).expanduser() if db_path else paths.default_db_path()
+        #: The book: a file, or a database on a PostgreSQL server (a value shaped like any other URL is refused
+        #: here, in one line, before anything is created).
+        self.db_path = location.locate(db_path or paths.db_setting() or paths.default_db_path())
         self._now = now
         self._safe_mode = safe_mode
         self._config = config
@@ -100,7 +102,7 @@ class Session:
             cache_dir=paths.cache_dir(),
         )
 
-    def for_database(self, db_path: Path | str) -> Session:
+    def for_database(self, db_path: Path | str | location.ServerBook) -> Session:
         """The same settings and clock on another database (the app's demo book, and back)."""
         return Session(db_path, now=self._now, safe_mode=self._safe_mode, config=self._config)
 
@@ -127,8 +129,8 @@ def refuse_to_create(session: Session) -> None:
     The CLI decides `may_create` per command (cli/opening.py): a read on a
     mistyped --db path must not leave a new file or folder behind.
     """
-    if session.may_create or session.db_path.is_file():
-        return
+    if session.may_create or isinstance(session.db_path, location.ServerBook) or session.db_path.is_file():
+        return  # a server's database is made by its administrator: keepwarm only adds its tables
 
     raise StoreError(
         f"{session.db_path}: no database here (check the path given with --db or KEEPWARM_DB; "

@@ -21,13 +21,13 @@ from itertools import groupby
 from typing import BinaryIO
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Date, DateTime, Table, Time, func, literal_column, select
+from sqlalchemy import Connection, Date, DateTime, Table, Time, func, select
 
 from ..errors import UserError
 from ..home import paths
 from ..model import stored_id
 from ..model.entities import RESPONSE_HOURS_MAX
-from ..store import Store, schema
+from ..store import Store, dialect, schema
 from ..store import contacts as people
 from ..text.controls import json_escaped
 from .records import FORMAT, KEYS, SECTIONS, VERSION, ContactRecord, utc
@@ -124,7 +124,9 @@ def _contact_rows(conn: Connection) -> Iterator[dict]:
 def _children(conn: Connection, table: Table, *columns: str) -> Iterator[tuple[int, list[dict]]]:
     """A capture's child rows, grouped by capture id in rising order, each group in the order stored."""
     rows = conn.execute(
-        select(table.c.capture_id, *(table.c[c] for c in columns)).order_by(table.c.capture_id, literal_column("rowid"))
+        select(table.c.capture_id, *(table.c[c] for c in columns)).order_by(
+            table.c.capture_id, dialect.stored_order(conn)
+        )
     )
     for capture_id, group in groupby(rows, key=lambda r: r[0]):
         yield capture_id, [dict(zip(columns, r[1:])) for r in group]

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from sqlalchemy import Column, Connection, MetaData, String, Table, func, insert, select
 
 from ..model import Contact
-from ..store import schema
+from ..store import dialect, schema
 from ..text.controls import fold
 
 #: Contacts turned into rows per statement when staged.
@@ -120,13 +120,14 @@ class Staged:
     def _stage(self, conn: Connection, table: Table) -> Table:
         if table not in self.tables:
             name = f"keepwarm_stage_{table.name}"
-            conn.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{name}"')
-            conn.exec_driver_sql(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM main."{table.name}" WHERE 0')
+            temp, main = dialect.temp_schema(conn), dialect.main_schema(conn)
+            conn.exec_driver_sql(f'DROP TABLE IF EXISTS {temp}."{name}"')
+            conn.exec_driver_sql(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM {main}."{table.name}" WHERE 1 = 0')
             columns = [Column(c.name, c.type) for c in table.columns]
             if table is schema.contacts:
-                conn.exec_driver_sql(f'ALTER TABLE temp."{name}" ADD COLUMN account_key VARCHAR')
+                conn.exec_driver_sql(f'ALTER TABLE {temp}."{name}" ADD COLUMN account_key VARCHAR')
                 columns.append(Column("account_key", String))
-            self.tables[table] = Table(name, self._meta, *columns, schema="temp")
+            self.tables[table] = Table(name, self._meta, *columns, schema=temp)
         return self.tables[table]
 
     def add(self, conn: Connection, table: Table, rows: list[dict]) -> None:
@@ -143,20 +144,27 @@ class Staged:
         """Into the real tables, in the order given (contacts before what refers to them), then dropped."""
         for table, stage in self.tables.items():
             names = [c.name for c in table.columns]
+            temp = dialect.temp_schema(conn)
             if table is schema.contacts and account_ids:
                 # One indexed statement for all accounts: a scan of the stage per account was quadratic.
-                conn.exec_driver_sql(f'CREATE INDEX temp."ix_{stage.name}_key" ON "{stage.name}" (account_key)')
+                if dialect.is_server(conn):  # the server puts an index in its table's schema
+                    conn.exec_driver_sql(f'CREATE INDEX "ix_{stage.name}_key" ON {temp}."{stage.name}" (account_key)')
+                else:
+                    conn.exec_driver_sql(f'CREATE INDEX temp."ix_{stage.name}_key" ON "{stage.name}" (account_key)')
                 conn.exec_driver_sql(
-                    f'UPDATE temp."{stage.name}" SET account_id = ? WHERE account_key = ?',
+                    dialect.driver_marks(
+                        conn, f'UPDATE {temp}."{stage.name}" SET account_id = ? WHERE account_key = ?'
+                    ),
                     [(account_id, key) for key, account_id in account_ids.items()],
                 )
             listed = ", ".join(f'"{n}"' for n in names)
+            order = dialect.insertion_order(conn, [c.name for c in table.primary_key.columns])
             conn.exec_driver_sql(
-                f'INSERT INTO {table.name} ({listed}) SELECT {listed} FROM temp."{stage.name}" ORDER BY rowid'
+                f'INSERT INTO {table.name} ({listed}) SELECT {listed} FROM {temp}."{stage.name}" ORDER BY {order}'
             )
         self.drop(conn)
 
     def drop(self, conn: Connection) -> None:
         for stage in self.tables.values():
-            conn.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{stage.name}"')
+            conn.exec_driver_sql(f'DROP TABLE IF EXISTS {dialect.temp_schema(conn)}."{stage.name}"')
         self.tables.clear()

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError, create_model
 from sqlalchemy import Connection, func, select
 
-from ..errors import UserError
+from ..errors import StoreError, UserError
 from ..model import Channel, Interaction
 from ..model.enums import normalize_word
 from ..store import search_index
@@ -428,6 +428,11 @@ def plan(
     stored touches that share a row's contact, minute, channel and direction,
     and only those are paired in Python. The write is one INSERT ... SELECT.
     """
+    if conn.dialect.name != "sqlite":
+        raise StoreError(
+            "import interactions: not yet available on a PostgreSQL book (its staging is SQLite's own); "
+            "nothing was written. Import into a SQLite file, or log touches one by one"
+        )
     # The store runs on sqlite3, and a checked-out connection always holds its driver's.
     raw = cast(sqlite3.Connection, conn.connection.driver_connection)
     cache = raw.execute("PRAGMA main.cache_size").fetchone()[0]

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, DateTime, String, Table, insert
 
 from ..errors import UserError
 from ..home import paths
-from ..store import Store, bulk_load, schema
+from ..store import Store, bulk_load, dialect, schema
 from ..text.wording import noun
 from . import bulk
 from .backup import TABLES, table_counts
@@ -170,6 +170,10 @@ def _bind_naive(bind: Callable[[Any], Any], value: dt.datetime | None) -> Any:
     return None if value is None else bind(_naive(value))
 
 
+def _as_it_is(value: Any) -> Any:
+    return value
+
+
 def _bind_value(bind: Callable[[Any], Any], value: object) -> Any:
     return None if value is None else bind(value)
 
@@ -181,8 +185,8 @@ def _converters(conn: Connection, table: Table, model: type[BaseModel]) -> list[
         kind = table.c[key].type
         bind = kind._cached_bind_processor(conn.dialect)
         if isinstance(kind, DateTime):
-            assert bind is not None  # SQLAlchemy's DateTime always formats what it binds on SQLite
-            out.append(partial(_bind_naive, bind))
+            # SQLAlchemy's DateTime formats what it binds on SQLite; the server's driver takes the value itself
+            out.append(partial(_bind_naive, bind or _as_it_is))
         elif bind is not None:
             out.append(partial(_bind_value, bind))
         elif isinstance(kind, String) and not _plain_enums(info.annotation):
@@ -206,7 +210,8 @@ def _insert_records(conn: Connection, table: Table, items: list[Record]) -> None
         values.append(tuple(row))
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(quote(key) for key in keys)
-    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(keys))})", values)
+    insert = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join('?' * len(keys))})"
+    conn.exec_driver_sql(dialect.driver_marks(conn, insert), values)
 
 
 def rule_targets(rules: dict[str, str]) -> dict[Path, str]:

@@ -1,4 +1,4 @@
-"""Storage: SQLAlchemy Core over SQLite (PostgreSQL later), schema by Alembic."""
+"""Storage: SQLAlchemy Core over SQLite, or a PostgreSQL server (docs/postgresql.md); schema by Alembic."""
 
 from .database import Store
 

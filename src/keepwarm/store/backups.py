@@ -162,6 +162,11 @@ def default_target(db_path: Path, folder: Path) -> Path:
 
 def backup_to(db_path: Path, target: Path | None, folder: Path, *, force: bool = False) -> Path:
     """`keepwarm backup [FILE]`: a copy where the user asked (or in the backups folder), never over the database."""
+    if not isinstance(db_path, (str, Path)):  # a book on a server (store/location.ServerBook): no file to copy
+        raise UserError(
+            f"{db_path}: a backup copies a SQLite file, and this book is on a PostgreSQL server; nothing was "
+            "written (use `keepwarm export json -o FILE`, or the server's own pg_dump)"
+        )
     db_path = Path(db_path)
     if target is None:
         target = default_target(db_path, folder)

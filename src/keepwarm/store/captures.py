@@ -21,6 +21,7 @@ from sqlalchemy import Connection, DateTime, bindparam, delete, insert, select, 
 from sqlalchemy import Row as StoredRow
 
 from ..model import Channel, Outcome
+from . import dialect
 from .new_ids import new_id
 from .schema import (
     capture_people,
@@ -248,12 +249,12 @@ _MAKE_TOUCHES = """
 INSERT INTO interactions (contact_id, at, channel, direction, purpose, outcome, notes, group_key, created_at,
                           capture_id)
 SELECT e.contact_id,
-       MIN(c.at, :now),
+       CASE WHEN c.at < :now THEN c.at ELSE :now END,
        c.channel,
        CASE WHEN c.from_me THEN 'outbound' ELSE 'inbound' END,
        COALESCE(c.purpose, 'check_in'),
        CASE WHEN c.outcome != 'completed' THEN c.outcome
-            WHEN MAX(p.status = 'DECLINED') THEN 'declined'
+            WHEN MAX(CASE WHEN p.status = 'DECLINED' THEN 1 ELSE 0 END) = 1 THEN 'declined'
             ELSE 'completed' END,
        COALESCE(c.subject, ''),
        'capture:' || c.id,
@@ -327,26 +328,26 @@ def touches_for(conn: Connection, contact_ids: Sequence[int], now: dt.datetime) 
 # a new answer to an older message of mine, and a new message of mine that an older answer names. Each
 # starts from the new touches (a range of ids), then follows indexes: the message ids, the refs, the captures.
 _NEW_ANSWERS = """
-SELECT o_i.id AS asked, c_i.id AS answer, (julianday(c.at) - julianday(o.at)) * 24 AS hours
+SELECT o_i.id AS asked, c_i.id AS answer, {hours} AS hours
 FROM interactions c_i
-CROSS JOIN captures c ON c.id = c_i.capture_id
-CROSS JOIN capture_people s ON s.capture_id = c.id
-CROSS JOIN contact_emails se ON se.email_fold = s.address
-CROSS JOIN capture_refs r ON r.capture_id = c.id
-CROSS JOIN captures o ON o.message_id = r.ref
-CROSS JOIN interactions o_i ON o_i.capture_id = o.id
+{cross} captures c ON c.id = c_i.capture_id
+{cross} capture_people s ON s.capture_id = c.id
+{cross} contact_emails se ON se.email_fold = s.address
+{cross} capture_refs r ON r.capture_id = c.id
+{cross} captures o ON o.message_id = r.ref
+{cross} interactions o_i ON o_i.capture_id = o.id
 WHERE c_i.id > :after AND c_i.direction = 'inbound' AND NOT c.from_me AND s.role = 'from'
   AND se.contact_id = c_i.contact_id AND o.from_me AND o.at <= c.at AND o_i.contact_id = c_i.contact_id
 """
 _NEW_ASKED = """
-SELECT o_i.id AS asked, c_i.id AS answer, (julianday(c.at) - julianday(o.at)) * 24 AS hours
+SELECT o_i.id AS asked, c_i.id AS answer, {hours} AS hours
 FROM interactions o_i
-CROSS JOIN captures o ON o.id = o_i.capture_id
-CROSS JOIN capture_refs r ON r.ref = o.message_id
-CROSS JOIN captures c ON c.id = r.capture_id
-CROSS JOIN interactions c_i ON c_i.capture_id = c.id
-CROSS JOIN capture_people s ON s.capture_id = c.id
-CROSS JOIN contact_emails se ON se.email_fold = s.address
+{cross} captures o ON o.id = o_i.capture_id
+{cross} capture_refs r ON r.ref = o.message_id
+{cross} captures c ON c.id = r.capture_id
+{cross} interactions c_i ON c_i.capture_id = c.id
+{cross} capture_people s ON s.capture_id = c.id
+{cross} contact_emails se ON se.email_fold = s.address
 WHERE o_i.id > :after AND o_i.direction = 'outbound' AND o.from_me AND o.message_id IS NOT NULL
   AND NOT c.from_me AND o.at <= c.at AND c_i.contact_id = o_i.contact_id AND s.role = 'from'
   AND se.contact_id = c_i.contact_id
@@ -362,7 +363,11 @@ def link_replies(conn: Connection, after: int) -> int:
     """
     first: dict[int, float] = {}
     answers: set[int] = set()
-    pairs = [*conn.execute(text(_NEW_ANSWERS), {"after": after}), *conn.execute(text(_NEW_ASKED), {"after": after})]
+    span, cross = dialect.hours_between(conn, "c.at", "o.at"), dialect.ordered_join(conn.dialect.name)
+    pairs = [
+        *conn.execute(text(_NEW_ANSWERS.format(hours=span, cross=cross)), {"after": after}),
+        *conn.execute(text(_NEW_ASKED.format(hours=span, cross=cross)), {"after": after}),
+    ]
     for asked, answer, hours in pairs:
         hours = max(0.0, float(hours))
         first[asked] = min(hours, first.get(asked, hours))

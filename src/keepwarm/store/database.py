@@ -24,7 +24,8 @@ from sqlalchemy.pool import NullPool
 
 from ..errors import StoreError
 from ..home import paths, tempfiles
-from . import migrate, readonly
+from . import dialect, migrate, readonly
+from .location import ServerBook, locate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -65,18 +66,17 @@ def busy_timeout_ms() -> int:
 
 def _is_busy(exc: OperationalError | sqlite3.OperationalError) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
-    return "database is locked" in text or "database is busy" in text
+    # SQLite's busy writer, or the server's writer that waited `lock_timeout` for the write lock (store/server.py)
+    return "database is locked" in text or "database is busy" in text or "lock timeout" in text
 
 
-def _data_version(conn: Connection) -> int:
-    """Changes other connections committed, as this connection sees them (SQLite's data_version).
+def _data_version(conn: Connection) -> object:
+    """Changes other connections committed, as this connection sees them (see `dialect.change_marker`).
 
     Read before the transaction's snapshot starts: a commit in between then
     reads as a change (a plan made again), never as none.
     """
-    version = conn.exec_driver_sql("PRAGMA data_version").scalar_one()
-    conn.exec_driver_sql("SELECT 1 FROM sqlite_master LIMIT 1").all()
-    return version
+    return dialect.change_marker(conn)
 
 
 def _create_private_file(path: Path) -> None:
@@ -172,7 +172,7 @@ def _one_line_when_the_disk_fails(write):
 class Store:
     """An open keepwarm database."""
 
-    def __init__(self, path: Path, engine: Engine, *, backup_dir: Path | None = None) -> None:
+    def __init__(self, path: Path | ServerBook, engine: Engine, *, backup_dir: Path | None = None) -> None:
         self.path = path
         self.engine = engine
         self._backup_dir = backup_dir
@@ -196,7 +196,9 @@ class Store:
     @property
     def backup_dir(self) -> Path:
         """Where copies of this database go: the backups folder for the default database, else beside it."""
-        return self._backup_dir or self.path.parent
+        if self._backup_dir is not None:
+            return self._backup_dir
+        return paths.backups_dir() if isinstance(self.path, ServerBook) else self.path.parent
 
     def copy_aside(self, reason: str) -> Path | None:
         """An automatic, rotating copy before a write that cannot be taken back (see `backups`).
@@ -205,8 +207,8 @@ class Store:
         would take back nothing, and a restore or an import into a new file
         would leave one such copy every time.
         """
-        if self.is_empty():
-            return None
+        if isinstance(self.path, ServerBook) or self.is_empty():
+            return None  # a server's book is kept by the server's own backups (docs/postgresql.md)
         # lazy for start-up: every command opens the store; few take a copy (its pattern and record type)
         from . import backups
 
@@ -215,6 +217,9 @@ class Store:
     def is_empty(self) -> bool:
         """Whether no table holds a row (the schema's own version aside)."""
         with self.read() as conn:
+            if dialect.is_server(conn):
+                held = sorted(dialect.table_names(conn) - {"alembic_version"})
+                return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in held)
             tables = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all()
             # Ordinary tables only: the search index's (migration 0013) are virtual, over shadow tables
             # (named after them) that hold rows of their own when the book is empty.
@@ -229,9 +234,15 @@ class Store:
             return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in names)
 
     @classmethod
-    def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> "Store":
-        """Open (creating or migrating) a database; automatic copies go to `backup_dir`, else beside the file."""
-        path = Path(path).expanduser()
+    def open(cls, path: Path | str | ServerBook, *, backup_dir: Path | None = None) -> "Store":
+        """Open (creating or migrating) a database; automatic copies go to `backup_dir`, else beside the file.
+
+        `path` may name a database on a PostgreSQL server (a URL, or a `ServerBook`): see `open_server`.
+        """
+        located = locate(path)
+        if isinstance(located, ServerBook):
+            return cls.open_server(located, backup_dir=backup_dir)
+        path = located
         existed = check_file(path)
         if existed and readonly.is_read_only(path):
             return cls.open_read_only(path, backup_dir=backup_dir)
@@ -268,6 +279,34 @@ class Store:
             raise StoreError(f"{path}: {exc.message}") from None
         tempfiles.sweep(path.parent, backup_dir or path.parent)  # what a killed backup or export left
         return cls(path, engine, backup_dir=backup_dir)
+
+    @classmethod
+    def open_server(cls, book: ServerBook, *, backup_dir: Path | None = None) -> "Store":
+        """A book on a PostgreSQL server, its tables made or upgraded by the same migrations.
+
+        The migration runs as a write (under the write lock): a second keepwarm
+        opening the same new database at once waits, then finds it upgraded.
+        """
+        from . import server  # lazy for start-up: only a server book needs its engine
+
+        engine = server.make_engine(book, busy_timeout_ms())
+        try:
+            with engine.connect() as conn:
+                state = migrate.inspect(conn)
+            if state.needs_upgrade:
+                with engine.connect().execution_options(keepwarm_write=True) as conn:
+                    conn.begin()
+                    migrate.upgrade(conn)
+        except OperationalError as exc:
+            engine.dispose()
+            raise server.unreachable(book, exc) from None
+        except DatabaseError as exc:
+            engine.dispose()
+            raise StoreError(f"{book}: cannot be opened as a keepwarm database ({_reason(exc)})") from None
+        except StoreError as exc:
+            engine.dispose()
+            raise StoreError(f"{book}: {exc.message}") from None
+        return cls(book, engine, backup_dir=backup_dir)
 
     @classmethod
     def open_read_only(cls, path: Path, *, backup_dir: Path | None = None) -> "Store":
@@ -309,6 +348,7 @@ class Store:
                     if hook is not None:
                         hook(conn)
                     yield conn
+                    dialect.after_writing(conn)
         except OperationalError as exc:
             if not _is_busy(exc):
                 raise
@@ -346,12 +386,14 @@ class Store:
                         if last:
                             _check_write()
                             writer(conn)
+                            dialect.after_writing(conn)
                             return
                     conn.execution_options(keepwarm_write=True)
                     with conn.begin():
                         if _data_version(conn) == version:
                             _check_write()
                             writer(conn)
+                            dialect.after_writing(conn)
                             return
         except (OperationalError, sqlite3.OperationalError) as exc:
             if _is_busy(exc):

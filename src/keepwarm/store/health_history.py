@@ -27,13 +27,13 @@ from .schema import health_history
 KEEP_WEEKS = 52
 
 _PUT = (
-    "INSERT INTO health_history (contact_id, week, score, band) VALUES (?, ?, ?, ?) "
+    "INSERT INTO health_history (contact_id, week, score, band) VALUES (:cid, :week, :score, :band) "
     "ON CONFLICT (contact_id, week) DO UPDATE SET score = excluded.score, band = excluded.band"
 )
 # The contact's rows before the horizon, but the newest of them.
 _PRUNE = (
-    "DELETE FROM health_history WHERE contact_id = ?1 AND week < ?2 AND week < "
-    "(SELECT max(week) FROM health_history WHERE contact_id = ?1 AND week <= ?2)"
+    "DELETE FROM health_history WHERE contact_id = :cid AND week < :horizon AND week < "
+    "(SELECT max(week) FROM health_history WHERE contact_id = :cid AND week <= :horizon)"
 )
 
 
@@ -49,8 +49,9 @@ def record(conn: Connection, day: dt.date, rows: Sequence[tuple[int, int, str]])
     week = week_of(day).isoformat()
     horizon = (week_of(day) - dt.timedelta(weeks=KEEP_WEEKS)).isoformat()
     # Through the driver's executemany, as snapshots.put writes the stored rows beside these.
-    conn.exec_driver_sql(_PUT, [(cid, week, score, band) for cid, score, band in rows])
-    conn.exec_driver_sql(_PRUNE, [(cid, horizon) for cid, _, _ in rows])
+    # Named parameters through text(): each driver's own style (SQLite's ?, the server's %s) is SQLAlchemy's to write.
+    conn.execute(text(_PUT), [{"cid": cid, "week": week, "score": score, "band": band} for cid, score, band in rows])
+    conn.execute(text(_PRUNE), [{"cid": cid, "horizon": horizon} for cid, _, _ in rows])
 
 
 def weeks_of(conn: Connection, contact_ids: Iterable[int]) -> dict[int, list[tuple[dt.date, int, str]]]:

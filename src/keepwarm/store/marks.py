@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, select
 
+from . import dialect
 from .schema import engine_account_marks, engine_marks
 
 
@@ -77,4 +78,6 @@ def mark_accounts(conn: Connection, account_ids: Iterable[int]) -> None:
     some members alone changed what the others read)."""
     ids = sorted(set(account_ids))
     if ids:
-        conn.execute(insert(engine_account_marks).prefix_with("OR REPLACE"), [{"account_id": aid} for aid in ids])
+        conn.execute(
+            dialect.insert_renewing(conn, engine_account_marks, "account_id"), [{"account_id": aid} for aid in ids]
+        )

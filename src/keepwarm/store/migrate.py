@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from ..errors import StoreError
+from . import dialect
 
 #: Oldest first. A test checks this against Alembic's own view of the scripts.
 REVISIONS: tuple[str, ...] = (
@@ -50,8 +51,7 @@ class SchemaState:
 
 
 def inspect(conn: Connection) -> SchemaState:
-    tables = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
-    tables.discard("sqlite_sequence")
+    tables = dialect.table_names(conn)
     if not tables:
         return SchemaState(current=None, empty=True)
     if "alembic_version" not in tables:

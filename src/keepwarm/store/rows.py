@@ -59,8 +59,10 @@ class Parsed(dict):
 
     def __init__(self, column: Column, conn: Connection, *, utc: bool = False) -> None:
         super().__init__()
-        impl = column.type.dialect_impl(conn.dialect)
-        self._parse = impl.result_processor(conn.dialect, None) or (lambda value: value)
+        # SQLite's processors on both stores: the server writes such a column as SQLite's text (store/dialect.py)
+        dialect = conn.dialect if conn.dialect.name == "sqlite" else _sqlite_dialect()
+        impl = column.type.dialect_impl(dialect)
+        self._parse = impl.result_processor(dialect, None) or (lambda value: value)
         self._utc = utc
 
     def __missing__(self, text: Any) -> Any:
@@ -69,6 +71,12 @@ class Parsed(dict):
             value = value.replace(tzinfo=_UTC)
         self[text] = value
         return value
+
+
+def _sqlite_dialect():
+    from .dialect import sqlite_dialect  # lazy for start-up: a server book's readers only
+
+    return sqlite_dialect()
 
 
 def as_text(column: Column):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -206,6 +207,9 @@ contact_totals = Table(
 # names the account whose warnings (in account_snapshots, stored once per account) follow them.
 # `digest` identifies what a row holds so a run rewrites only what changed; the run's date is
 # stored once, in snapshot_runs (one row). Derived, like contact_totals: not part of a backup.
+#: A 64-bit hash: SQLite's INTEGER holds it, a PostgreSQL book's column is a BIGINT (migration 0005).
+DIGEST = Integer().with_variant(BigInteger(), "postgresql")
+
 contact_snapshots = Table(
     "contact_snapshots",
     metadata,
@@ -213,7 +217,7 @@ contact_snapshots = Table(
     Column("score", Integer, nullable=False),
     Column("band", String, nullable=False),
     Column("account_id", Integer),
-    Column("digest", Integer, nullable=False),
+    Column("digest", DIGEST, nullable=False),
     Column("warnings", Text, nullable=False),
     Column("terms", Text, nullable=False, server_default="[]"),  # the health's terms, as `Health.to_json` gives them
     Column("advice", Text),  # tips and suggestions (JSON) as of snapshot_runs.advice_key; NULL: not worked out
@@ -262,7 +266,7 @@ account_snapshots = Table(
     "account_snapshots",
     metadata,
     Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
-    Column("digest", Integer, nullable=False),
+    Column("digest", DIGEST, nullable=False),
     Column("warnings", Text, nullable=False),
 )
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from ..errors import StoreError
 from . import search_index
 from .search_index import KINDS
 
@@ -74,6 +75,11 @@ def search(
     conn: Connection, text: str, *, kinds: Iterable[str] = tuple(KINDS), limit: int = 20, prefix: bool = True
 ) -> list[Hit]:
     """The `limit` best hits for `text` over `kinds`, best first."""
+    if conn.dialect.name != "sqlite":
+        raise StoreError(
+            "search: not yet available on a PostgreSQL book (its index is SQLite's FTS5, migration 0013); "
+            "`keepwarm contact list` still filters by name"
+        )
     query = match_expression(text, prefix=prefix)
     if query is None or limit <= 0:
         return []

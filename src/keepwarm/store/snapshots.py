@@ -21,9 +21,10 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from ..model import FollowUpStatus
+from . import dialect
 from .followups import OPEN_STATES, AsJson, due_by
 from .followups import columns as followup_columns
 from .rows import as_text, plain_rows
@@ -95,8 +96,8 @@ def put(conn: Connection, table_name: str, rows: list[dict], stored: Iterable[in
 
 def _bound(conn: Connection, table, statement: str, names: list[str], rows: list[dict]) -> None:
     """`statement` once per row, its `?` bound to the row's `names` as the table's column types bind them."""
-    dialect = conn.dialect
-    binders = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    statement = dialect.driver_marks(conn, statement)
+    binders = [table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for name in names]
     if not any(binders):
         conn.exec_driver_sql(statement, [tuple([row[name] for name in names]) for row in rows])
         return
@@ -131,10 +132,7 @@ def run_facts(conn: Connection) -> RunFacts | None:
 def book_version(conn: Connection) -> int:
     """How many changes the book has seen: the highest mark ever made (AUTOINCREMENT never goes back, and
     every write to what a result reads makes one; see migration 0007). Equal versions, the same book."""
-    found = conn.execute(
-        text("SELECT coalesce(sum(seq), 0) FROM sqlite_sequence WHERE name IN ('engine_marks', 'engine_account_marks')")
-    ).scalar()
-    return int(found or 0)
+    return dialect.autoincrement_total(conn, "engine_marks", "engine_account_marks")
 
 
 def stored_advice(conn: Connection, contact_ids: Iterable[int], key: str) -> dict[int, tuple[str, str | None]]:

@@ -23,6 +23,7 @@ from ..errors import UserError
 from ..home.paths import default_db_path, demo_db_path
 from ..home.session import Session
 from ..hosting.budget import abandon_all
+from ..store.location import ServerBook
 from ..store.watch import ChangeWatcher
 from ..text.wording import plural
 from . import pause_collector, resume_collector
@@ -68,8 +69,10 @@ def _palette_commands():
     return _loaded("palette", "KeepwarmCommands")
 
 
-def _demo_home(session: Session, own_book: Path | None) -> Path | None:
+def _demo_home(session: Session, own_book: Path | ServerBook | None) -> Path | ServerBook | None:
     """The user's own database when the session's is the demo book, else None."""
+    if not isinstance(session.db_path, Path):
+        return None  # a book on a server is never the demo book
     try:
         is_demo = session.db_path.resolve() == demo_db_path().resolve()
     except OSError:
@@ -77,7 +80,7 @@ def _demo_home(session: Session, own_book: Path | None) -> Path | None:
     if not is_demo:
         return None
 
-    if own_book is None or own_book.resolve() == session.db_path.resolve():
+    if own_book is None or (isinstance(own_book, Path) and own_book.resolve() == session.db_path.resolve()):
         return default_db_path()
     return own_book
 
@@ -144,13 +147,13 @@ class KeepwarmApp(Syncing, App[None]):
     #: How often (in seconds) the app looks for what other processes wrote.
     WATCH_SECONDS = 2.0
 
-    def __init__(self, session: Session, *, own_book: Path | None = None) -> None:
+    def __init__(self, session: Session, *, own_book: Path | ServerBook | None = None) -> None:
         super().__init__()
         self.session = session
         #: The user's own database while this app shows the demo book (None in the user's own book).
-        self.demo_home: Path | None = _demo_home(session, own_book)
+        self.demo_home: Path | ServerBook | None = _demo_home(session, own_book)
         #: The database to open when this app exits to change books (`tui.run` opens it).
-        self.next_book: Path | None = None
+        self.next_book: Path | ServerBook | None = None
         self.gate = EngineGate(session)
         self.watcher: ChangeWatcher | None = None
         self._calendar_export: bool | None = None
@@ -684,7 +687,7 @@ class KeepwarmApp(Syncing, App[None]):
             cast("WelcomeScreen", self.screen).busy(False)
         self._failed(message, "Example data not loaded")
 
-    def change_book(self, path: Path) -> None:
+    def change_book(self, path: Path | ServerBook) -> None:
         """Leave this database for another: the app closes and `tui.run` opens that one, nothing shared."""
         self.next_book = path
         self.exit()

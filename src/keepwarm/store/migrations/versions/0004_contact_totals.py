@@ -22,6 +22,8 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
+from keepwarm.store import triggers
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -132,9 +134,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("contact_id", name=op.f("pk_contact_totals")),
     )
-    op.execute(_backfill())
+    triggers.execute(_backfill())
     for name, (when, body) in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {when}\nBEGIN\n{body}\nEND")
+        triggers.create(name, f"{when}\nBEGIN\n{body}\nEND")
     op.create_index("ix_interactions_window", "interactions", list(WINDOW_INDEX))
 
 

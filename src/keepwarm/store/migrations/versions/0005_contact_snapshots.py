@@ -33,7 +33,8 @@ def upgrade() -> None:
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("band", sa.String(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=True),
-        sa.Column("digest", sa.Integer(), nullable=False),
+        # 64 bits (a hash): SQLite's INTEGER holds them, the server's needs its BIGINT
+        sa.Column("digest", sa.Integer().with_variant(sa.BigInteger(), "postgresql"), nullable=False),
         # The text last: a run compares digests without reading its overflow pages.
         sa.Column("warnings", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -44,7 +45,8 @@ def upgrade() -> None:
     op.create_table(
         "account_snapshots",
         sa.Column("account_id", sa.Integer(), nullable=False),
-        sa.Column("digest", sa.Integer(), nullable=False),
+        # 64 bits (a hash): SQLite's INTEGER holds them, the server's needs its BIGINT
+        sa.Column("digest", sa.Integer().with_variant(sa.BigInteger(), "postgresql"), nullable=False),
         sa.Column("warnings", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_account_snapshots_account_id_accounts"), ondelete="CASCADE"

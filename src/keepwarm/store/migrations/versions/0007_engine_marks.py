@@ -24,6 +24,8 @@ Revises: 0006
 import sqlalchemy as sa
 from alembic import op
 
+from keepwarm.store import triggers
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -94,7 +96,7 @@ def upgrade() -> None:
     op.execute("INSERT INTO engine_marks (contact_id) SELECT id FROM contacts")
     op.execute("INSERT INTO engine_account_marks (account_id) SELECT id FROM accounts")
     for name, body in _triggers().items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+        triggers.create(name, body)
 
 
 def downgrade() -> None:

@@ -24,6 +24,8 @@ Revises: 0008
 import sqlalchemy as sa
 from alembic import op
 
+from keepwarm.store import triggers
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -88,7 +90,7 @@ def upgrade() -> None:
     op.execute("UPDATE contact_snapshots SET advice = NULL WHERE advice IS NOT NULL")
     op.execute("UPDATE snapshot_runs SET advice_key = NULL")
     for name, body in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+        triggers.create(name, body)
 
 
 def downgrade() -> None:

@@ -31,10 +31,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("contact_id", "week", name=op.f("pk_health_history")),
         sqlite_with_rowid=False,
     )
-    # The Monday starting the week of the last run ('weekday 0' is the Sunday ending it).
+    # The Monday starting the week of the last run ('weekday 0' is the Sunday ending it; PostgreSQL's weeks
+    # start on Mondays).
+    server = op.get_bind().dialect.name == "postgresql"
+    monday = "date_trunc('week', r.evaluated_on)::date" if server else "date(r.evaluated_on, 'weekday 0', '-6 days')"
     op.execute(
         "INSERT INTO health_history (contact_id, week, score, band) "
-        "SELECT s.contact_id, date(r.evaluated_on, 'weekday 0', '-6 days'), s.score, s.band "
+        f"SELECT s.contact_id, {monday}, s.score, s.band "
         "FROM contact_snapshots AS s JOIN snapshot_runs AS r ON r.id = 1"
     )
 

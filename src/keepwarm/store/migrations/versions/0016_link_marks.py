@@ -14,6 +14,8 @@ Revises: 0015
 
 from alembic import op
 
+from keepwarm.store import triggers
+
 revision = "0016"
 down_revision = "0015"
 branch_labels = None
@@ -55,9 +57,9 @@ def upgrade() -> None:
         f"WHERE kind IN {BOTH_WAYS} AND contact_id > other_id"
     )
     for name, body in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+        triggers.create(name, body)
     # The linked contacts were evaluated without their links: they are evaluated again.
-    op.execute(
+    triggers.execute(
         "INSERT OR REPLACE INTO engine_marks (contact_id) "
         "SELECT contact_id FROM contact_links UNION SELECT other_id FROM contact_links"
     )

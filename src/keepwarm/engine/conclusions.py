@@ -15,6 +15,7 @@ import hashlib
 import json
 import marshal
 from collections.abc import Callable
+from math import copysign
 
 from sqlalchemy import Connection
 
@@ -53,6 +54,11 @@ def _fingerprint(texts, found, *values) -> int:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
+def _number(value) -> str:
+    """A warning's severity as JSON: an int's own text (what the encoder writes for one), else the encoder's."""
+    return int.__repr__(value) if type(value) is int else _encode(value)
+
+
 class _WarningTexts:
     """Each warning's JSON (as `to_json` gives it) once per run: an account's warnings are the same
     objects for every member."""
@@ -70,7 +76,7 @@ class _WarningTexts:
         evidence = w.evidence
         plain = self._plain(evidence)
         return (
-            f'{{"key":{_string(w.key)},"message":{_string(w.message)},"severity":{_encode(w.severity)},'
+            f'{{"key":{_string(w.key)},"message":{_string(w.message)},"severity":{_number(w.severity)},'
             f'"evidence":{_encode(evidence if plain else self._to_json(evidence))}}}'
         )
 
@@ -104,17 +110,17 @@ class _TermTexts:
     run: thousands of contacts share one ("not assessed yet", a rhythm, a rate)."""
 
     def __init__(self) -> None:
-        self._done: dict[tuple, str] = {}
+        self._done: dict[object, str] = {}
 
     def __call__(self, terms) -> str:
         done = self._done
         parts = []
         for term in terms:
-            text = done.get(term)
+            # A zero may be -0.0: equal to 0.0 (and hashed alike), but written otherwise, so its sign is in the key.
+            key = term if term.points and term.maximum else (term, copysign(1, term.points), copysign(1, term.maximum))
+            text = done.get(key)
             if text is None:
-                text = _encode(term.to_json())
-                if term.points and term.maximum:  # a zero may be -0.0: equal to 0.0, but written otherwise
-                    done[term] = text
+                text = done[key] = _encode(term.to_json())
             parts.append(text)
         return f"[{','.join(parts)}]"
 

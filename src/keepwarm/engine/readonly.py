@@ -233,6 +233,10 @@ class Freezer:
         done = self._done.get(id(value))
         if done is not None:
             return done
+        return self._first(value, kind)
+
+    def _first(self, value: Any, kind: int) -> Any:
+        """A value not frozen in this run before (not in the memo, nor a short container): frozen, remembered."""
         if kind is _MODEL:
             out = self._model(value)
         elif kind is _DATACLASS:
@@ -271,6 +275,10 @@ class Freezer:
         done = self._done.get(id(value))  # frozen already (a context's contact, statistics, account)
         if done is not None:
             return done
+        if kind == _MODEL or kind == _DATACLASS:  # not met before: frozen at once (not through `self` again)
+            return self._first(value, kind)
+        if kind == _TUPLE and len(value) < _SHARED:  # a contact's few follow-ups or links: never remembered
+            return self._container(value, kind)
         if kind == _LIST and len(value) < _SHARED:
             for item in value:
                 if kinds.get(type(item)) != _AS_IS:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import BindParameter, Connection, and_, bindparam, delete, insert, or_, select, update
 
 from ..model import LinkKind
 from ..model.entities import Link
@@ -142,7 +142,8 @@ def _rows_query(among: bool):
         .order_by(c.id)
     )
     if among:
-        ones, others = bindparam("ones", expanding=True), bindparam("others", expanding=True)
+        ones: BindParameter[list[int]] = bindparam("ones", expanding=True)
+        others: BindParameter[list[int]] = bindparam("others", expanding=True)
         query = query.where(or_(c.contact_id.in_(ones), c.other_id.in_(others)))
     return query
 

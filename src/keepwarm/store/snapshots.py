@@ -440,18 +440,18 @@ def stored_agenda(
     items, keys = [], []
     evaluated = False
     unevaluated = 0
-    days: dict[str, tuple[dt.date, int, str]] = {}  # a due day's text: the day, how late, the bucket
+    by_day: dict[str, tuple[dt.date, int, str]] = {}  # a due day's text: the day, how late, the bucket
     as_json = AsJson()
     for row in plain_rows(conn, _STORED, {"until": until}):
         followup = as_json(row)
         name, account, role, style, tier, snapshot, score, band = row[_AFTER_FOLLOWUP:]
         cid, snoozed_until = followup["contact_id"], followup["snoozed_until"]
         when_text = snoozed_until if followup["status"] == _SNOOZED and snoozed_until is not None else followup["due"]
-        day = days.get(when_text)
+        day = by_day.get(when_text)
         if day is None:
             when = dt.date.fromisoformat(when_text)
             late = (start - when).days
-            day = days[when_text] = (when, late, "overdue" if late > 0 else "today" if late == 0 else "upcoming")
+            day = by_day[when_text] = (when, late, "overdue" if late > 0 else "today" if late == 0 else "upcoming")
         when, overdue, bucket = day
         if results is not None:
             found = results(cid)

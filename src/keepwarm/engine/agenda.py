@@ -76,9 +76,10 @@ class AgendaContact(NamedTuple):
     tier: str
 
 
-@dataclass
+@dataclass(slots=True)
 class AgendaItem:
-    """One row of the agenda: its JSON as the store gives it, and its advice on demand."""
+    """One row of the agenda: its JSON as the store gives it, and its advice on demand (one per row of the
+    window, some 5,000 at 10,000 contacts: slots make each quicker to make and smaller)."""
 
     _row: dict
     advisor: Advisor = field(repr=False, compare=False)

@@ -56,7 +56,7 @@ def priority(item: dict) -> float:
     """How much a row deserves a place today: importance (tier, role, planned by you) and urgency (how late,
     how weak the relationship's health). Promises are not weighed: they are never moved."""
     contact, followup = item["contact"], item["followup"]
-    points = TIER_POINTS.get(contact["tier"] or "", 15.0) + ROLE_POINTS.get(contact["role"] or "", 0.0)
+    points = TIER_POINTS.get(contact["tier"], 15.0) + ROLE_POINTS.get(contact["role"], 0.0)
     if followup["rule_key"] == "manual":
         points += YOURS_POINTS
     points += min(max(item["overdue_days"], 0), LATE_DAYS_CAP) / 3
@@ -103,18 +103,26 @@ def plan(items: Sequence[dict], *, on: dt.date, until: dt.date, capacity: int) -
 
 def _fill(items: Sequence[dict], offsets: list[int], planned: list[int | None], span: int, capacity: int) -> None:
     """Each day's places to the fixed rows of the day, then to the best of those due by then."""
-    arriving = sorted(range(len(items)), key=offsets.__getitem__)
+    arriving: list[list[int]] = [[] for _ in range(span + 1)]  # the rows whose own day it is, by day
+    for n, offset in enumerate(offsets):
+        if offset <= span:
+            arriving[offset].append(n)
     waiting: list[tuple[float, int]] = []  # (-priority, position): the best first, then the most urgent
-    next_arrival = 0
-    for day in range(span + 1):
+    for day, rows in enumerate(arriving):
         fixed = []
-        while next_arrival < len(arriving) and offsets[arriving[next_arrival]] <= day:
-            n = arriving[next_arrival]
-            next_arrival += 1
-            if is_fixed(items[n]):
+        weighed = []
+        for n in rows:
+            item = items[n]
+            if is_fixed(item):
                 fixed.append(n)
             else:
-                heapq.heappush(waiting, (-priority(items[n]), n))
+                weighed.append((-priority(item), n))
+        if len(weighed) > len(waiting):  # the backlog arrives on the first day: one heap of it at once
+            waiting += weighed
+            heapq.heapify(waiting)
+        else:
+            for entry in weighed:
+                heapq.heappush(waiting, entry)
         for n in fixed:
             planned[n] = day
         for _ in range(capacity - len(fixed)):

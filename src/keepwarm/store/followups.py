@@ -115,24 +115,32 @@ class _IsoUtc(dict):
         return text
 
 
+class _IsoTime(dict):
+    """Stored times of day as pydantic's JSON gives them, each distinct text once."""
+
+    def __missing__(self, value: str | None) -> str | None:
+        text = self[value] = dt.time.fromisoformat(value).isoformat() if value is not None else None
+        return text
+
+
 class AsJson:
     """Rows that begin with `columns()` as `FollowUp.model_dump(mode="json")` gives them, without the
     model: the agenda's rows are JSON from the start (the app paints them, `--json` prints them)."""
 
     def __init__(self) -> None:
         self._stamps = _IsoUtc()
+        self._times = _IsoTime()
 
     def __call__(self, row) -> dict:
         values = dict(zip(_FIELDS, row))
-        stamps, due_time = self._stamps, values["due_time"]
-        values.update(
-            due_time=dt.time.fromisoformat(due_time).isoformat() if due_time is not None else None,
-            reason=usable_reason(values["reason"]),
-            satisfied_by_touch=bool(values["satisfied_by_touch"]),
-            created_at=stamps[values["created_at"]],
-            updated_at=stamps[values["updated_at"]],
-            closed_at=stamps[values["closed_at"]],
-        )
+        stamps, reason = self._stamps, values["reason"]
+        if type(reason) is not str or not 0 < len(reason) <= MAX_REASON or reason.isspace():
+            values["reason"] = usable_reason(reason)  # a row a plugin poisoned (see `usable_reason`)
+        values["due_time"] = self._times[values["due_time"]]
+        values["satisfied_by_touch"] = bool(values["satisfied_by_touch"])
+        values["created_at"] = stamps[values["created_at"]]
+        values["updated_at"] = stamps[values["updated_at"]]
+        values["closed_at"] = stamps[values["closed_at"]]
         return values
 
 

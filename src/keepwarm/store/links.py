@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import BindParameter, Connection, and_, bindparam, delete, insert, or_, select, update
 
 from ..model import LinkKind
 from ..model.entities import Link
@@ -117,6 +118,21 @@ def links_of(conn: Connection, contact_id: int | None = None) -> list[tuple[int,
 def rows_among(conn: Connection, ids: Iterable[int] | None = None) -> list[tuple]:
     """The links of these contacts (None: everyone's) as plain rows, by id: (id, contact_id, its name,
     other_id, its name, kind, label). One statement for the book, one per 500 contacts asked for."""
+    if ids is None:
+        return [tuple(row) for row in conn.execute(_rows_query(False))]
+    wanted = sorted(set(ids))
+    found: dict[int, tuple] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for row in conn.execute(_rows_query(True), {"ones": chunk, "others": chunk}):
+            found[row[0]] = tuple(row)
+    return [found[lid] for lid in sorted(found)]
+
+
+@cache
+def _rows_query(among: bool):
+    """`rows_among`'s statement, built once (every engine run over some contacts asks it): of everyone, or
+    of the contacts bound as "ones" and "others" (the same ids, at either end of a link)."""
     c = contact_links.c
     first, second = contacts.alias("first"), contacts.alias("second")
     query = (
@@ -125,15 +141,11 @@ def rows_among(conn: Connection, ids: Iterable[int] | None = None) -> list[tuple
         .join(second, second.c.id == c.other_id)
         .order_by(c.id)
     )
-    if ids is None:
-        return [tuple(row) for row in conn.execute(query)]
-    wanted = sorted(set(ids))
-    found: dict[int, tuple] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        for row in conn.execute(query.where(or_(c.contact_id.in_(chunk), c.other_id.in_(chunk)))):
-            found[row[0]] = tuple(row)
-    return [found[lid] for lid in sorted(found)]
+    if among:
+        ones: BindParameter[list[int]] = bindparam("ones", expanding=True)
+        others: BindParameter[list[int]] = bindparam("others", expanding=True)
+        query = query.where(or_(c.contact_id.in_(ones), c.other_id.in_(others)))
+    return query
 
 
 def links_among(conn: Connection, ids: Iterable[int] | None = None) -> list[tuple[int, Seen]]:

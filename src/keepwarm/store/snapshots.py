@@ -438,26 +438,22 @@ def stored_agenda(
     items, keys = [], []
     evaluated = False
     unevaluated = 0
-    dates: dict[str, dt.date] = {}
+    by_day: dict[str, tuple[dt.date, int, str]] = {}  # a due day's text: the day, how late, the bucket
     as_json = AsJson()
     for row in plain_rows(conn, _STORED, {"until": until}):
         followup = as_json(row)
         name, account, role, style, tier, snapshot, score, band = row[_AFTER_FOLLOWUP:]
         cid, snoozed_until = followup["contact_id"], followup["snoozed_until"]
         when_text = snoozed_until if followup["status"] == _SNOOZED and snoozed_until is not None else followup["due"]
-        when = dates.get(when_text)
-        if when is None:
-            when = dates[when_text] = dt.date.fromisoformat(when_text)
+        day = by_day.get(when_text)
+        if day is None:
+            when = dt.date.fromisoformat(when_text)
+            late = (start - when).days
+            day = by_day[when_text] = (when, late, "overdue" if late > 0 else "today" if late == 0 else "upcoming")
+        when, overdue, bucket = day
         if results is not None:
             found = results(cid)
             snapshot, (score, band) = (None, (None, None)) if found is None else (cid, found)
-        if snapshot is None:
-            unevaluated += 1
-            health = dict(UNKNOWN_HEALTH)
-        else:
-            evaluated = evaluated or results is None
-            health = {"score": score, "band": band}
-        overdue = (start - when).days
         item = {
             "followup": followup,
             "contact": {
@@ -469,16 +465,21 @@ def stored_agenda(
                 "tier": tier,
             },
             "due": when_text,
-            "bucket": "overdue" if overdue > 0 else "today" if overdue == 0 else "upcoming",
+            "bucket": bucket,
             "overdue_days": overdue,
-            "health": health,
         }
         if snapshot is None:  # no result: nothing to read apart
+            unevaluated += 1
+            item["health"] = dict(UNKNOWN_HEALTH)
             item["warnings"] = []
+            score = 101  # a contact without a result comes last of its day
+        else:
+            evaluated = True
+            item["health"] = {"score": score, "band": band}
         items.append(item)
-        # Most urgent first: the earliest due, then the weakest health, the highest tier, by name; a contact
-        # without a result comes last of its day.
-        keys.append((when, 101 if score is None else score, tier, name.casefold()))
+        # Most urgent first: the earliest due, then the weakest health, the highest tier, by name.
+        keys.append((when, score, tier, name.casefold()))
+    evaluated = evaluated and results is None
     order = sorted(range(len(items)), key=keys.__getitem__)
     run = conn.execute(select(as_text(snapshot_runs.c.evaluated_on))).scalar() if evaluated else None
     return StoredAgenda(

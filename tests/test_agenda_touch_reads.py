@@ -2,10 +2,8 @@
 
 After a touch, a long-lived process (the app) evaluates the contact and their
 account again and reads the agenda's rows: every open follow-up of the window
-with its contact and stored health. Those pages stay in the connection's page
-cache between agendas (SQLite's default of 2 MB held a tenth of them at 10,000
-contacts), the rows are made in one pass with each due day's lateness worked
-out once, and the daily plan weighs the backlog in one heap. The result is the
+with its contact and stored health. The rows are made in one pass with each due
+day's lateness worked out once, and the daily plan weighs the backlog in one heap. The result is the
 same as before: the rows equal those a fresh process reads, planned alike.
 """
 
@@ -21,13 +19,6 @@ from keepwarm.plan import daily
 from keepwarm.services import actions, devdata
 from keepwarm.store import followups, schema, snapshots
 from keepwarm.store.rows import plain_rows
-
-
-def test_a_connection_keeps_the_agendas_pages_between_runs(session):
-    """More than SQLite's default 2 MB page cache: the agenda's rows read at 10,000 contacts some 28 MB."""
-    with session.store.read() as conn:
-        kib = -conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    assert kib * 1024 >= 32 * 1024 * 1024
 
 
 def test_an_agenda_item_has_no_dict_of_its_own(session):

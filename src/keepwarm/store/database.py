@@ -33,11 +33,6 @@ BUSY_TIMEOUT_MS = 15_000
 BUSY_TIMEOUT_ENV = "KEEPWARM_BUSY_TIMEOUT"
 #: Plans made again when another process wrote in between; the last one is made under the write lock.
 PLAN_ATTEMPTS = 3
-#: Each connection's page cache (SQLite's default is 2 MB). The agenda's rows read the open follow-ups,
-#: their contacts and their stored results, some 28 MB of pages at 10,000 contacts: with the default,
-#: every agenda of a long-lived process (the app, after each change) read them all again from the
-#: operating system. Pages are held as they are read, up to this.
-PAGE_CACHE_KIB = 32 * 1024
 
 #: Checks run before every write, each raising to refuse it. The plugin time budget adds one (a run given up for
 #: a slow plugin never writes), so the store refuses such a write without knowing anything of plugins.
@@ -127,7 +122,6 @@ def make_engine(path: Path) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute(f"PRAGMA cache_size = {-PAGE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,95 @@
+"""Every command given a contact that is not there stops before pydantic, the records and the write layer (issue 19).
+
+`contact show 999999` already stopped at the lookup (tests/test_startup_records_on_use.py);
+the activity, note and link commands imported pydantic, the records, their stores and the
+write layer at the top of their modules, and read the settings (with pydantic) for the
+clock before they looked up whom they were given. Each case runs in a process of its own
+and looks at what it imported (no timing is asserted); the last test shows the same
+commands still work on a contact that is there.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_startup_records_on_use import ON_USE, run
+
+#: Loaded by a command that read the settings (the zone of the clock) or parsed a relationship kind.
+SETTINGS = {"keepwarm.home.settings", "keepwarm.services.links", "keepwarm.services.notes"}
+
+RATINGS = ("--trust", "4", "--communication", "3", "--sharing", "3", "--advocacy", "2", "--conflict", "3",
+           "--commitment", "4")
+
+FAILED_LOOKUPS = [
+    ("history", "999999"),
+    ("log", "999999", "--channel", "email", "--when", "yesterday"),
+    ("log", "Ada", "Nobody At All", "--channel", "call"),
+    ("followup", "add", "999999", "send the report", "--due", "tomorrow"),
+    ("followup", "list", "--contact", "Nobody At All"),
+    ("promise", "add", "999999", "the slides", "--due", "friday"),
+    ("promise", "list", "--contact", "999999"),
+    ("assess", "999999", *RATINGS),
+    ("note", "add", "999999", "likes sailing"),
+    ("note", "list", "Nobody At All"),
+    ("link", "Ada", "999999", "--as", "mentor-of"),
+    ("unlink", "999999", "Ada"),
+    ("links", "999999"),
+]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("every_command")
+    db = folder / "book.db"
+    added = run(folder, db, "contact", "add", "Ada Lovelace", "--email", "ada@example.org", "--json")
+    assert added["status"] == 0, added["err"]
+    added = run(folder, db, "contact", "add", "Charles Babbage", "--json")
+    assert added["status"] == 0, added["err"]
+    return folder, db
+
+
+@pytest.mark.parametrize("args", FAILED_LOOKUPS, ids=lambda args: " ".join(args[:2]))
+def test_a_failed_lookup_loads_neither_pydantic_nor_the_records_nor_the_write_layer(book, args):
+    folder, db = book
+    result = run(folder, db, *args)
+    assert result["status"] == 2
+    assert result["err"].startswith("keepwarm: contact: no contact"), result["err"]
+    assert result["err"].count("\n") == 1
+    assert "keepwarm.store.lookup" in result["modules"]  # the book was opened and read
+    assert (ON_USE | SETTINGS) & set(result["modules"]) == set()
+
+
+def test_the_same_commands_work_on_a_contact_that_is_there(book):
+    folder, db = book
+    assert run(folder, db, "log", "Ada", "--channel", "email", "--when", "yesterday")["out"] == (
+        "Logged email with Ada Lovelace\n")
+    touches = json.loads(run(folder, db, "history", "Ada", "--json")["out"])
+    assert [(t["channel"], t["at"][:10]) for t in touches] == [("email", "2026-03-01")]
+    assert run(folder, db, "followup", "add", "Ada", "send the report", "--due", "tomorrow")["status"] == 0
+    plans = json.loads(run(folder, db, "followup", "list", "--contact", "Ada", "--json")["out"])
+    assert [f["due"] for f in plans if f["reason"] == "send the report"] == ["2026-03-03"]  # beside the rules' own
+    assert run(folder, db, "promise", "add", "Ada", "the slides", "--due", "2026-03-06")["status"] == 0
+    promises = json.loads(run(folder, db, "promise", "list", "--contact", "Ada", "--json")["out"])
+    assert [(p["text"], p["due"], p["contact"]) for p in promises] == [("the slides", "2026-03-06", "Ada Lovelace")]
+    assert run(folder, db, "assess", "Ada", *RATINGS)["out"] == "Assessed Ada Lovelace: mean 3.2 of 5\n"
+    assert run(folder, db, "note", "add", "Ada", "likes sailing", "--on", "2026-02-01")["out"].startswith(
+        "Added note ")
+    notes = json.loads(run(folder, db, "note", "list", "Ada", "--json")["out"])
+    assert [(n["text"], n["on"]) for n in notes] == [("likes sailing", "2026-02-01")]
+    linked = run(folder, db, "link", "Ada", "Charles", "--as", "mentor-of")
+    assert linked["out"] == "Linked: Ada Lovelace mentors Charles Babbage\n", linked["err"]
+    listed = json.loads(run(folder, db, "links", "Charles", "--json")["out"])
+    assert [(seen["other"], seen["says"]) for seen in listed] == [("Ada Lovelace", "is mentored by")]
+    assert run(folder, db, "unlink", "Ada", "Charles")["out"] == (
+        "Removed 1 link between Ada Lovelace and Charles Babbage\n")
+
+
+def test_a_bad_date_for_a_contact_that_is_there_is_still_a_one_line_error(book):
+    folder, db = book
+    result = run(folder, db, "followup", "add", "Ada", "call back", "--due", "the 45th")
+    assert result["status"] == 2
+    assert result["err"].startswith("keepwarm: due:") and result["err"].count("\n") == 1
+    result = run(folder, db, "log", "Ada", "--channel", "call", "--when", "2026-03-09")
+    assert result["err"] == ("keepwarm: when: '2026-03-09' is in the future "
+                             "(log what happened; plan with `keepwarm followup add`)\n")

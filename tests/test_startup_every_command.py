@@ -37,6 +37,12 @@ FAILED_LOOKUPS = [
     ("links", "999999"),
 ]
 
+#: The export of one account's people stops at the account's lookup, and the import/export module no longer
+#: imports the CSV reader (and with it the records) for the names of its formats.
+FAILED_ACCOUNT_LOOKUPS = [
+    ("export", "vcard", "--account", "Nowhere Ltd"),
+]
+
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
@@ -58,6 +64,23 @@ def test_a_failed_lookup_loads_neither_pydantic_nor_the_records_nor_the_write_la
     assert result["err"].count("\n") == 1
     assert "keepwarm.store.lookup" in result["modules"]  # the book was opened and read
     assert (ON_USE | SETTINGS) & set(result["modules"]) == set()
+
+
+@pytest.mark.parametrize("args", FAILED_ACCOUNT_LOOKUPS, ids=lambda args: " ".join(args[:2]))
+def test_a_failed_account_lookup_loads_neither_pydantic_nor_the_records(book, args):
+    folder, db = book
+    result = run(folder, db, *args)
+    assert (result["status"], result["err"]) == (2, "keepwarm: account: no account matches 'Nowhere Ltd'\n")
+    assert ON_USE & set(result["modules"]) == set()
+
+
+def test_an_account_export_still_holds_that_accounts_people(book):
+    folder, db = book
+    assert run(folder, db, "contact", "edit", "Charles", "--account", "Engines")["status"] == 0
+    out = folder / "engines.vcf"
+    cards = run(folder, db, "export", "vcard", "--account", "engines", "--output", str(out))
+    assert cards["status"] == 0, cards["err"]
+    assert [line for line in out.read_text().splitlines() if line.startswith("FN")] == ["FN:Charles Babbage"]
 
 
 def test_the_same_commands_work_on_a_contact_that_is_there(book):

@@ -74,6 +74,44 @@ def test_a_failed_account_lookup_loads_neither_pydantic_nor_the_records(book, ar
     assert ON_USE & set(result["modules"]) == set()
 
 
+#: Bad arguments to the commands that run the engine: refused before the engine (or the records) is imported.
+BAD_ARGUMENTS = [
+    (("agenda", "--limit", "0"), "Invalid value for '--limit'"),
+    (("digest", "--limit", "0"), "Invalid value for '--limit'"),
+    (("digest", "--mail", "not an address"), "keepwarm: --mail: 'not an address' is not an e-mail address"),
+    (("dashboard", "--weeks", "3"), "No such option '--weeks'"),
+    (("rules", "show", "--color"), "No such option '--color'"),
+]
+ENGINE = {"keepwarm.engine.agenda", "keepwarm.engine.evaluate", "keepwarm.hosting.host", "keepwarm.rules.loading"}
+
+
+@pytest.mark.parametrize(("args", "said"), BAD_ARGUMENTS, ids=[" ".join(args[:2]) for args, _ in BAD_ARGUMENTS])
+def test_a_bad_argument_to_an_engine_command_loads_neither_the_engine_nor_the_records(book, args, said):
+    folder, db = book
+    result = run(folder, db, *args)
+    assert result["status"] == 2
+    assert said in result["err"], result["err"]
+    assert (ON_USE | ENGINE) & set(result["modules"]) == set()
+
+
+def test_the_engine_commands_still_run_the_engine(book):
+    folder, db = book
+    digest = run(folder, db, "digest", "--json")
+    assert digest["status"] == 0, digest["err"]
+    assert "keepwarm.engine.agenda" in digest["modules"]
+    assert json.loads(digest["out"])["date"] == "2026-03-02"
+    shown = run(folder, db, "rules", "show", "--json")
+    assert shown["status"] == 0, shown["err"]
+    assert "keepwarm.rules.loading" in shown["modules"] and json.loads(shown["out"])
+
+
+def test_a_backup_onto_the_book_itself_is_refused_before_the_doctors_checks_load(book):
+    folder, db = book
+    result = run(folder, db, "backup", str(db))
+    assert (result["status"], result["err"]) == (2, f"keepwarm: {db}: is the database itself (expected another file name)\n")
+    assert ({"keepwarm.doctor.checks", "keepwarm.home.settings"} | ON_USE) & set(result["modules"]) == set()
+
+
 def test_an_account_export_still_holds_that_accounts_people(book):
     folder, db = book
     assert run(folder, db, "contact", "edit", "Charles", "--account", "Engines")["status"] == 0

@@ -5,27 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from pydantic import ValidationError
 
 from ..errors import UserError, describe_validation_error
 from ..home.session import Session
 from ..model import (
     ASSESSMENT_DIMENSIONS,
-    Assessment,
     Channel,
-    Commitment,
     CommitmentStatus,
     Direction,
-    FollowUp,
     FollowUpStatus,
     Outcome,
     Party,
     Purpose,
 )
-from ..services import operations
-from ..store import activity as history
-from ..store import contacts as people
-from ..store import followups as plans
+from ..store import lookup
 from ..store.ids import MAX_ID
 from ..text import dates
 from ..text.wording import cut, spoken
@@ -34,14 +27,21 @@ from .output import emit_json, table
 from .params import HOURS, ID, LINE, NOTES, EnumChoice, IntRange
 from .problems import report_problems
 
+# As in cli/contacts.py, each command imports the records (with pydantic), their stores and the write layer
+# itself, after the lookup: a command given a contact that is not there stops before any of them is needed.
+
 pass_session = click.make_pass_decorator(Session)
 #: Clocks drift; a touch logged "now" on another machine may look a little ahead.
 FUTURE_SLACK = dt.timedelta(minutes=5)
 
 
-def _validate(model, **fields):
+def _validate(name: str, **fields):
+    from pydantic import ValidationError  # lazy for start-up: pydantic loads with the records
+
+    from .. import model  # lazy for start-up (as above)
+
     try:
-        return model(**fields)
+        return getattr(model, name)(**fields)
     except ValidationError as exc:
         raise UserError(describe_validation_error(exc)) from None
 
@@ -90,12 +90,14 @@ def log(
     as_json,
 ) -> None:
     """Record an interaction with one or more CONTACTS (ids or names)."""
+    with session.store.read() as conn:  # whom first: the clock and zone read the settings (with pydantic)
+        ids = [lookup.resolve_contact(conn, ref) for ref in contacts]
+        names = lookup.contact_names(conn)
     at = dates.parse_moment(when, session.now, session.tz, field="when")
     if at > session.now + FUTURE_SLACK:
         raise UserError(f"when: {when!r} is in the future (log what happened; plan with `keepwarm followup add`)")
-    with session.store.read() as conn:
-        ids = [people.resolve_contact(conn, ref) for ref in contacts]
-        names = people.contact_names(conn)
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     fields = dict(
         at=at,
         channel=channel,
@@ -125,7 +127,9 @@ def log(
 def history_cmd(session: Session, contact: str, limit: int, as_json: bool) -> None:
     """List a contact's interactions, newest first."""
     with session.store.read() as conn:
-        contact_id = people.resolve_contact(conn, contact)
+        contact_id = lookup.resolve_contact(conn, contact)
+        from ..store import activity as history  # lazy for start-up: the records load after the lookup
+
         items = history.list_interactions(conn, contact_id, limit=limit)
     if as_json:
         emit_json(i.model_dump(mode="json") for i in items)
@@ -163,10 +167,12 @@ def promise() -> None:
 @pass_session
 def promise_add(session: Session, contact: str, text: str, by: Party, due: str | None) -> None:
     """Record that someone promised TEXT."""
+    with session.store.read() as conn:  # whom first, as in `log`
+        contact_id = lookup.resolve_contact(conn, contact)
     due_day = dates.parse_day(due, session.today, field="due") if due is not None else None
-    with session.store.read() as conn:
-        contact_id = people.resolve_contact(conn, contact)
-    item = _validate(Commitment, contact_id=contact_id, by=by, text=text, due=due_day)
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
+    item = _validate("Commitment", contact_id=contact_id, by=by, text=text, due=due_day)
     promise_id = operations.save_promise(session, item)
     click.echo(f"Added promise {promise_id}" + (f", due {due_day.isoformat()}" if due_day else ""))
 
@@ -181,10 +187,12 @@ def promise_add(session: Session, contact: str, text: str, by: Party, due: str |
 def promise_list(session: Session, contact, status, show_all, by, as_json) -> None:
     """List promises, the earliest due first."""
     with session.store.read() as conn:
-        contact_id = people.resolve_contact(conn, contact) if contact else None
+        contact_id = lookup.resolve_contact(conn, contact) if contact else None
+        from ..store import activity as history  # lazy for start-up: the records load after the lookup
+
         wanted = None if show_all else (status or CommitmentStatus.OPEN).value
         items = history.list_commitments(conn, contact_id, status=wanted, by=by.value if by else None)
-        names = people.contact_names(conn)
+        names = lookup.contact_names(conn)
     if as_json:
         emit_json({**p.model_dump(mode="json"), "contact": names.get(p.contact_id)} for p in items)
         return
@@ -211,6 +219,8 @@ def promise_list(session: Session, contact, status, show_all, by, as_json) -> No
 @pass_session
 def promise_done(session: Session, promise_id: int) -> None:
     """Mark a promise as kept."""
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     operations.keep_promise(session, promise_id)
     click.echo(f"Promise {promise_id} kept")
 
@@ -220,6 +230,8 @@ def promise_done(session: Session, promise_id: int) -> None:
 @pass_session
 def promise_cancel(session: Session, promise_id: int) -> None:
     """Withdraw a promise that no longer applies."""
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     operations.cancel_promise(session, promise_id)
     click.echo(f"Promise {promise_id} cancelled")
 
@@ -241,11 +253,13 @@ def followup() -> None:
 @pass_session
 def followup_add(session: Session, contact: str, reason: str, due: str, channel, action: str) -> None:
     """Plan a touch with CONTACT for REASON."""
+    with session.store.read() as conn:  # whom first, as in `log`
+        contact_id = lookup.resolve_contact(conn, contact)
     day, time = dates.parse_when(due, session.now, session.tz, field="due")
-    with session.store.read() as conn:
-        contact_id = people.resolve_contact(conn, contact)
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     item = _validate(
-        FollowUp, contact_id=contact_id, due=day, due_time=time, reason=reason, channel=channel, action=action
+        "FollowUp", contact_id=contact_id, due=day, due_time=time, reason=reason, channel=channel, action=action
     )
     followup_id = operations.add_followup(session, item)
     click.echo(f"Added follow-up {followup_id}, due {day.isoformat()}" + (f" {time:%H:%M}" if time else ""))
@@ -260,10 +274,12 @@ def followup_add(session: Session, contact: str, reason: str, due: str, channel,
 def followup_list(session: Session, contact, status, show_all, as_json) -> None:
     """List follow-ups by due date."""
     with session.store.read() as conn:
-        contact_id = people.resolve_contact(conn, contact) if contact else None
+        contact_id = lookup.resolve_contact(conn, contact) if contact else None
+        from ..store import followups as plans  # lazy for start-up: the records load after the lookup
+
         statuses = None if show_all else ((status.value,) if status else plans.OPEN_STATES)
         items = plans.list_followups(conn, contact_id, statuses=statuses)
-        names = people.contact_names(conn)
+        names = lookup.contact_names(conn)
     if as_json:
         emit_json({**f.model_dump(mode="json"), "contact": names.get(f.contact_id)} for f in items)
         return
@@ -288,6 +304,8 @@ def followup_list(session: Session, contact, status, show_all, as_json) -> None:
 @pass_session
 def followup_done(session: Session, followup_id: int) -> None:
     """Mark a follow-up done (log the interaction itself with `keepwarm log`)."""
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     operations.complete(session, followup_id)
     click.echo(f"Follow-up {followup_id} done")
 
@@ -298,6 +316,8 @@ def followup_done(session: Session, followup_id: int) -> None:
 @pass_session
 def followup_snooze(session: Session, followup_id: int, until: str) -> None:
     """Put a follow-up off until a later date."""
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     day = dates.parse_day(until, session.today, field="until")
     if day <= session.today:
         raise UserError(f"until: {until!r} is not after today (expected a future date)")
@@ -310,6 +330,8 @@ def followup_snooze(session: Session, followup_id: int, until: str) -> None:
 @pass_session
 def followup_dismiss(session: Session, followup_id: int) -> None:
     """Drop a follow-up; the rule that proposed it will not propose it again."""
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     operations.dismiss(session, followup_id)
     click.echo(f"Follow-up {followup_id} dismissed")
 
@@ -322,6 +344,8 @@ def followup_dismiss(session: Session, followup_id: int) -> None:
 @pass_session
 def followup_close(session: Session, source: str, as_json: bool) -> None:
     """Dismiss every open or snoozed follow-up that SOURCE made (a plugin you removed or disabled)."""
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     closed = operations.close_followups_of(session, source)
     if as_json:
         emit_json({"source": source, "closed": closed})
@@ -338,6 +362,8 @@ def followup_repair(session: Session, as_json: bool) -> None:
     `keepwarm doctor` finds them; older versions let a plugin store an empty reason,
     which stopped a backup from being restored.
     """
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     repaired = operations.repair_followups(session)
     if as_json:
         emit_json({"repaired": repaired})
@@ -371,10 +397,14 @@ def _rating_options(func):
 @pass_session
 def assess(session: Session, contact: str, on: str, note: str, **ratings) -> None:
     """Rate a relationship on the six strength dimensions (1-5 each)."""
-    day = dates.parse_day(on, session.today, field="on")
-    with session.store.read() as conn:
-        contact_id = people.resolve_contact(conn, contact)
+    with session.store.read() as conn:  # whom first, as in `log`
+        contact_id = lookup.resolve_contact(conn, contact)
+        from ..store import contacts as people  # lazy for start-up: the records load after the lookup
+
         name = people.get_contact(conn, contact_id).name
-    item = _validate(Assessment, contact_id=contact_id, on=day, note=note, **ratings)
+    day = dates.parse_day(on, session.today, field="on")
+    item = _validate("Assessment", contact_id=contact_id, on=day, note=note, **ratings)
+    from ..services import operations  # lazy for start-up: the write layer loads after the lookup
+
     operations.assess(session, item)
     click.echo(f"Assessed {name}: mean {item.mean():.1f} of 5")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..engine.agenda import Agenda, build_agenda
 from ..errors import UserError
 from ..home import paths, tempfiles
 from ..home.session import Session
-from ..rules.loading import effective, flatten
 from ..store.ids import MAX_ID
 from ..text import dates
 from ..text.wording import nothing_due, one_line, plural
@@ -19,6 +18,12 @@ from . import cli
 from .output import emit_json, table, terminal_width, wrapped_table
 from .params import IntRange
 from .problems import report_problems
+
+if TYPE_CHECKING:
+    from ..engine.agenda import Agenda
+
+# The engine and the rules' loader load in the commands that run them: `agenda --limit 0` and the other
+# bad arguments stop before either is needed.
 
 pass_session = click.make_pass_decorator(Session)
 
@@ -47,6 +52,8 @@ pass_session = click.make_pass_decorator(Session)
 def agenda(session: Session, on: str | None, days: int, limit: int | None, everything: bool, as_json: bool) -> None:
     """Who to reach out to, why, how, and what builds trust: today's best few first (the daily capacity)."""
     start = dates.parse_day(on, session.today, field="on") if on is not None else None
+    from ..engine.agenda import build_agenda  # lazy for start-up: the engine loads with the command that runs it
+
     # Each item's advice is worked out as the item is printed (see engine.agenda).
     result = build_agenda(session, on=start, days=days, advice=False)
     try:
@@ -147,6 +154,8 @@ def rules_check(session: Session, as_json: bool) -> None:
 def rules_show(session: Session, section: str | None, as_json: bool) -> None:
     """Print the effective settings and where each value came from."""
     runtime = session.runtime
+    from ..rules.loading import effective, flatten  # lazy for start-up (as the engine above)
+
     values = effective(runtime.rules)
     if section is not None:
         if section not in values:

@@ -16,11 +16,11 @@ from pathlib import Path
 import click
 
 from ..home.session import Session
-from ..io.csv_import import FORMAT_KEYS
+from ..io.csv_names import FORMAT_KEYS
 from ..io.files import private_file, write_private
 from ..io.report import ImportReport
 from ..model import Role, Stage, stored_id
-from ..store import contacts as people
+from ..store import lookup
 from ..text.wording import plural
 from . import cli
 from .groups import export, import_
@@ -228,9 +228,12 @@ def export_json(session: Session, output: Path) -> None:
 def export_vcard(session: Session, output: Path, account, tag, role, stage, search) -> None:
     """Contacts as vCard 4.0 (all, or those the filters select); keepwarm's own fields travel as X-KEEPWARM-*."""
     with session.store.read() as conn:
+        account_id = lookup.resolve_account(conn, account) if account is not None else None
+        from ..store import contacts as people  # lazy for start-up: the records load after the lookup
+
         found = people.list_contacts(
             conn,
-            account=account,
+            account_id=account_id,
             tag=tag,
             role=role.value if role else None,
             stage=stage.value if stage else None,

@@ -12,13 +12,15 @@ import click
 from ..errors import UserError
 from ..home.session import Session
 from ..model.enums import NoteKind
-from ..services import notes as service
-from ..store import contacts as people
+from ..store import lookup
 from ..text.wording import cut, one_line, spoken
 from . import cli
 from .contacts import _answer
 from .output import emit_json, terminal_width, wrapped_table
 from .params import ID, NOTES, EnumChoice
+
+# As in cli/contacts.py, the notes' service (with the records and pydantic) loads after the lookup: a note on a
+# contact that is not there stops before it is needed.
 
 pass_session = click.make_pass_decorator(Session)
 _KIND = EnumChoice(NoteKind)
@@ -39,7 +41,10 @@ def note() -> None:
 def note_add(session: Session, contact: str, text: str, on: str | None, kind, as_json: bool) -> None:
     """Write down TEXT about CONTACT, to remember (it is not logged as a touch)."""
     with session.store.read() as conn:
-        contact_id = people.resolve_contact(conn, contact)
+        contact_id = lookup.resolve_contact(conn, contact)
+        from ..services import notes as service  # lazy for start-up: the records load after the lookup
+        from ..store import contacts as people  # lazy for start-up (as above)
+
         name = people.get_contact(conn, contact_id).name
     item = service.checked_or_error(
         service.check_note({"text": text, "on": on, "kind": kind}, contact_id, session.today)
@@ -58,7 +63,9 @@ def note_add(session: Session, contact: str, text: str, on: str | None, kind, as
 def note_list(session: Session, contact: str, as_json: bool) -> None:
     """List CONTACT's notes, newest first."""
     with session.store.read() as conn:
-        contact_id = people.resolve_contact(conn, contact)
+        contact_id = lookup.resolve_contact(conn, contact)
+    from ..services import notes as service  # lazy for start-up: the records load after the lookup
+
     items = service.notes_of(session, contact_id)
     if as_json:
         emit_json(n.model_dump(mode="json") for n in items)
@@ -80,6 +87,8 @@ def note_list(session: Session, contact: str, as_json: bool) -> None:
 @pass_session
 def note_edit(session: Session, note_id: int, text: str | None, on: str | None, kind) -> None:
     """Change a note's text, date or kind (the others stay)."""
+    from ..services import notes as service  # lazy for start-up: the records load after the lookup
+
     was = service.get_note(session, note_id)
     values = {
         "text": was.text if text is None else text,
@@ -100,6 +109,9 @@ def note_edit(session: Session, note_id: int, text: str | None, on: str | None, 
 @pass_session
 def note_delete(session: Session, note_id: int, yes: bool) -> None:
     """Remove a note (asks first, unless --yes)."""
+    from ..services import notes as service  # lazy for start-up: the records load after the lookup
+    from ..store import contacts as people  # lazy for start-up (as above)
+
     was = service.get_note(session, note_id)
     with session.store.read() as conn:
         name = people.get_contact(conn, was.contact_id).name

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..doctor import checks as checkup
 from ..errors import UserError
 from ..home import paths
 from ..home.session import Session
@@ -78,6 +77,8 @@ def doctor_command(session: Session, as_json: bool, rebuild_search: bool) -> Non
         safe_mode = None  # a broken config.toml: the doctor reports it
     if not isinstance(session.db_path, Path):
         raise UserError(f"{session.db_path}: the doctor checks a SQLite file; not yet available on a PostgreSQL book")
+    from ..doctor import checks as checkup  # lazy for start-up: the checks load the settings, sources and plugins
+
     report = checkup.examine(session.db_path, paths.backups_dir_for(session.db_path), safe_mode=safe_mode)
     if as_json:
         emit_json(report.to_json())

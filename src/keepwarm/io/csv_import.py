@@ -12,9 +12,8 @@ from ..text.wording import cut
 from . import csv_formats, tabular
 from .contacts_apply import Incoming
 from .csv_formats import FIELDS, Builder, auto_map, generic, recognise
+from .csv_names import FORMAT_KEYS  # noqa: F401 (re-exported)
 from .report import Where
-
-FORMAT_KEYS = ("auto", "google", "outlook", "linkedin", "generic")
 
 
 def _columns(header: list[str]) -> str:

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..engine.agenda import AgendaItem, build_agenda
 from ..home.session import Session
 from ..text.controls import visible
 from ..text.wording import cut, one_line, plural
+
+if TYPE_CHECKING:
+    from ..engine.agenda import AgendaItem
 
 #: How many items a digest shows unless asked (`--limit`): a list read over coffee, not a backlog.
 DEFAULT_LIMIT = 10
@@ -104,6 +107,8 @@ class Digest:
 
 def build_digest(session: Session, limit: int = DEFAULT_LIMIT) -> Digest:
     """Today's list (the agenda over today: what is late and what is due today), its first `limit` items."""
+    from ..engine.agenda import build_agenda  # lazy for start-up: `digest --help` and its bad arguments need no engine
+
     agenda = build_agenda(session, days=0, advice=False)
     todays = agenda.planned_items
     items = [_item(item) for item in agenda.shown(min(limit, len(todays)))]

@@ -21,7 +21,12 @@ from ..errors import NotFound, UserError
 from ..model import Account, Channel, Contact, DateKind, ImportantDate, Motivation, Role, SocialStyle, Stage, Tier
 from ..text.controls import fold
 from . import followups
-from .lookup import find_account_id, resolve_account, resolve_contact  # noqa: F401 (the lookups, re-exported)
+from .lookup import (  # noqa: F401 (the lookups, re-exported)
+    contact_names,
+    find_account_id,
+    resolve_account,
+    resolve_contact,
+)
 from .new_ids import new_id
 from .rows import as_text, by_value, constructed, like_fragment, plain_rows
 from .schema import accounts, contact_dates, contact_emails, contact_phones, contact_tags, contacts
@@ -588,10 +593,6 @@ def describe(person: Mapping) -> str:
     """A contact as a prompt names them: name, id and account, so namesakes are told apart."""
     account = person.get("account") or "no account"
     return f"{person['name']} (id {person['id']}, {account})"
-
-
-def contact_names(conn: Connection) -> dict[int, str]:
-    return {r.id: r.name for r in conn.execute(select(contacts.c.id, contacts.c.name))}
 
 
 def contacts_per_account(conn: Connection) -> dict[int, int]:

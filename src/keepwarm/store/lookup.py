@@ -69,3 +69,7 @@ def resolve_contact(conn: Connection, ref: str) -> int:
         f"contact: {ref!r} matches {len(rows)} contacts; use an id or a longer name",
         [f"{r.id}\t{r.name}" + (f"\t{r.account}" if r.account else "") for r in rows],
     )
+
+
+def contact_names(conn: Connection) -> dict[int, str]:
+    return {r.id: r.name for r in conn.execute(select(contacts.c.id, contacts.c.name))}

@@ -30,16 +30,16 @@ def _never_the_real_home(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _migrated_dump():
+def _migrated_template():
     """One real migration per test process; see tests/fresh_schema.py."""
     import fresh_schema
 
-    return fresh_schema.migrated_dump()
+    return fresh_schema.migrated_template()
 
 
 @pytest.fixture(autouse=True)
 def _new_databases_from_one_migration(request, monkeypatch):
-    """A new database is the replayed dump of one made by Alembic (tests/fresh_schema.py), except in the
+    """A new database is a page copy of one made by Alembic (tests/fresh_schema.py), except in the
     test modules about migrating."""
     import fresh_schema
 
@@ -47,8 +47,8 @@ def _new_databases_from_one_migration(request, monkeypatch):
         return
     from keepwarm.store import migrate
 
-    dump = request.getfixturevalue("_migrated_dump")
-    monkeypatch.setattr(migrate, "upgrade", fresh_schema.replaying_upgrade(migrate.upgrade, dump))
+    template = request.getfixturevalue("_migrated_template")
+    monkeypatch.setattr(migrate, "upgrade", fresh_schema.replaying_upgrade(migrate.upgrade, template))
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
-"""The tests' replayed new database (tests/fresh_schema.py) is the one Alembic builds, object for object.
+"""The tests' copied new database (tests/fresh_schema.py) is the one Alembic builds, object for object.
 
 This module is in `fresh_schema.REAL_MIGRATIONS`: here `Store.open` runs
-Alembic unless a test installs the replay itself.
+Alembic unless a test installs the copy itself.
 """
 
 from __future__ import annotations
@@ -13,26 +13,27 @@ from keepwarm.store import Store, migrate
 from keepwarm.store.database import make_engine
 
 
-def _schema(path) -> tuple[list[tuple], list[tuple], int]:
+def _schema(path) -> tuple[list[tuple], list[tuple], int, str]:
     raw = sqlite3.connect(path)
     try:
         objects = raw.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
         versions = raw.execute("SELECT version_num FROM alembic_version").fetchall()
         user_version = raw.execute("PRAGMA user_version").fetchone()[0]
+        journal = raw.execute("PRAGMA journal_mode").fetchone()[0]
     finally:
         raw.close()
-    return objects, versions, user_version
+    return objects, versions, user_version, journal
 
 
 def test_a_replayed_new_database_equals_the_one_alembic_builds(tmp_path, monkeypatch):
     Store.open(tmp_path / "alembic.db").engine.dispose()
-    dump = fresh_schema.migrated_dump()
-    monkeypatch.setattr(migrate, "upgrade", fresh_schema.replaying_upgrade(migrate.upgrade, dump))
+    template = fresh_schema.migrated_template()
+    monkeypatch.setattr(migrate, "upgrade", fresh_schema.replaying_upgrade(migrate.upgrade, template))
     with Store.open(tmp_path / "replayed.db") as store:
         assert store.schema_version() == migrate.HEAD
     built, replayed = _schema(tmp_path / "alembic.db"), _schema(tmp_path / "replayed.db")
     assert replayed == built
-    assert any(kind == "trigger" for kind, *_ in built[0]) and built[1] == [(migrate.HEAD,)]
+    assert any(kind == "trigger" for kind, *_ in built[0]) and built[1] == [(migrate.HEAD,)] and built[3] == "wal"
 
 
 def test_an_old_database_is_still_migrated_by_alembic_with_its_rows(tmp_path, monkeypatch):
@@ -51,7 +52,7 @@ def test_an_old_database_is_still_migrated_by_alembic_with_its_rows(tmp_path, mo
     finally:
         engine.dispose()
     monkeypatch.setattr(migrate, "upgrade",
-                        fresh_schema.replaying_upgrade(migrate.upgrade, fresh_schema.migrated_dump()))
+                        fresh_schema.replaying_upgrade(migrate.upgrade, fresh_schema.migrated_template()))
     with Store.open(db) as store:
         assert store.schema_version() == migrate.HEAD
         with store.read() as conn:

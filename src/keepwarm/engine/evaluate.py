@@ -328,9 +328,9 @@ def _evaluate_in_groups(session: Session, groups: list[list[int]]) -> Evaluation
     read_network = False
     last: Evaluation | None = None
     for group in groups:
-        if last is not None:  # the previous group's run let go (its cycles too: the collector is paused)
+        if last is not None:  # the previous group's run let go, its cycles too: young while the collector is paused
             last = None
-            gc.collect()
+            gc.collect(0)
         last = _evaluate(session, persist=True, contact_ids=group, at=None)
         for key, value in last.changes.items():
             changes[key] += value

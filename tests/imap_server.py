@@ -25,15 +25,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ports import free_port
+
 USER, PASSWORD = "ada@example.org", "s3cret; with spaces & ünïcode"
 STARTUP_SECONDS = 30
 _PORTS_ENV = "KEEPWARM_TEST_IMAP_PORTS"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -20,15 +20,10 @@ from dataclasses import dataclass
 
 import caldav
 import pytest
+from ports import free_port
 
 USER, PASSWORD = "ada", "s3cret; with spaces & ünïcode"
 STARTUP_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -16,7 +16,6 @@ from pathlib import Path
 
 PROBE = """
 import contextlib, io, json, sys
-import pydantic
 from keepwarm.cli import cli
 
 out, err = io.StringIO(), io.StringIO()
@@ -26,16 +25,20 @@ with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         cli.main({args!r}, prog_name="keepwarm")
     except SystemExit as exc:
         status = exc.code
+modules = sorted(sys.modules)
 
 def subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub
         yield from subclasses(sub)
 
-built = sorted({{f"{{c.__module__}}.{{c.__qualname__}}" for c in subclasses(pydantic.BaseModel)
-                 if c.__dict__.get("__pydantic_complete__")}})
+built = []
+if "pydantic" in sys.modules:  # the command loaded it: which of its models did it build?
+    import pydantic
+    built = sorted({{f"{{c.__module__}}.{{c.__qualname__}}" for c in subclasses(pydantic.BaseModel)
+                     if c.__dict__.get("__pydantic_complete__")}})
 print(json.dumps({{"status": status, "out": out.getvalue(), "err": err.getvalue(), "built": built,
-                  "modules": sorted(sys.modules)}}))
+                  "modules": modules}}))
 """
 
 

@@ -12,7 +12,6 @@ as read-only as before.
 from __future__ import annotations
 
 import dataclasses
-import sys
 
 import pytest
 
@@ -21,26 +20,9 @@ from keepwarm.engine.readonly import Freezer
 from keepwarm.model import Commitment, Contact, FollowUp, LinkKind
 
 from conftest import FIXED_NOW
+from freeze_probe import entered
 
 TODAY = FIXED_NOW.date()
-
-
-def _calls(freeze: Freezer, value: object) -> list[tuple[str, object]]:
-    """Each (method, first argument) by which the freezer was entered while freezing `value`."""
-    seen: list[tuple[str, object]] = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code.co_filename.endswith("readonly.py"):
-            args = frame.f_code.co_varnames[: frame.f_code.co_argcount]
-            if len(args) >= 2 and args[0] == "self" and frame.f_locals.get("self") is freeze:
-                seen.append((frame.f_code.co_name, frame.f_locals[args[1]]))
-
-    sys.setprofile(profile)
-    try:
-        freeze(value)
-    finally:
-        sys.setprofile(None)
-    return seen
 
 
 def _context():
@@ -60,7 +42,7 @@ def test_the_walk_freezes_what_it_meets_without_calling_the_freezer_again():
     Freezer()(tuple(others))
     ctx = ContactContext(ada, stats, TODAY, FIXED_NOW, {}, None, network, (promise,), (plan,), (), None, (link,))
 
-    calls = _calls(freeze, ctx)
+    calls = entered(freeze, ctx)
 
     assert [value for method, value in calls if method == "__call__"] == [ctx], "a value handed back to __call__"
     assert ("_model", plan) in calls and ("_model", promise) in calls and ("_dataclass", link) in calls

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sys
 
 import keepwarm_plugins.cadence_occasions as occasions
 import pytest
@@ -24,26 +23,9 @@ from keepwarm.rules.loading import RawRules, RuleSet
 from keepwarm.text.wording import plural
 
 from conftest import FIXED_NOW
+from freeze_probe import entered as entered_while
 
 TODAY = FIXED_NOW.date()
-
-
-def _entered(freeze: Freezer, value: object) -> list[tuple[str, object]]:
-    """Each (method, first argument) by which the freezer was entered while freezing `value`."""
-    seen: list[tuple[str, object]] = []
-
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code.co_filename.endswith("readonly.py"):
-            args = frame.f_code.co_varnames[: frame.f_code.co_argcount]
-            if len(args) >= 2 and args[0] == "self" and frame.f_locals.get("self") is freeze:
-                seen.append((frame.f_code.co_name, frame.f_locals[args[1]]))
-
-    sys.setprofile(profile)
-    try:
-        freeze(value)
-    finally:
-        sys.setprofile(None)
-    return seen
 
 
 def _book():
@@ -62,7 +44,7 @@ def test_a_context_is_frozen_without_entering_the_parts_the_run_froze_already():
     plan = FollowUp(id=3, contact_id=1, due=TODAY, reason="call Ada")
     ctx = ContactContext(ada, stats, TODAY, FIXED_NOW, rules, actx, None, (), (plan,))
 
-    entered = [value for _, value in _entered(freeze, ctx)]
+    entered = [value for _, value in entered_while(freeze, ctx)]
 
     assert not [v for v in entered if v is ada or v is stats or v is actx], "frozen parts entered again"
     assert any(v is plan for v in entered), "the context's own follow-up is frozen"
@@ -83,7 +65,7 @@ def test_a_short_mapping_of_plain_values_is_copied_read_only_at_once():
     stats = ContactStats(1, 90, 365, note_signals={"budget": 2, "competitor": 1}, note_signal_last={})
     freeze = Freezer()
 
-    entered = {name for name, _ in _entered(freeze, stats)}
+    entered = {name for name, _ in entered_while(freeze, stats)}
 
     assert type(stats.note_signals) is ReadOnlyDict and stats.note_signals == {"budget": 2, "competitor": 1}
     assert type(stats.note_signal_last) is ReadOnlyDict and stats.note_signal_last == {}
@@ -131,7 +113,7 @@ def test_a_contacts_lists_of_text_are_copied_read_only_without_reading_their_ite
     ada = Contact(id=1, name="Ada Lovelace", emails=["ada@example.com"], tags=["vip", "golf"], interests=["chess"])
     freeze = Freezer()
 
-    entered = [value for _, value in _entered(freeze, ada)]
+    entered = [value for _, value in entered_while(freeze, ada)]
 
     assert entered and all(v is ada for v in entered), "the model alone is walked: its lists of text are copied"
     assert (ada.emails, ada.tags, ada.interests, ada.phones) == (["ada@example.com"], ["vip", "golf"], ["chess"], [])

@@ -11,25 +11,9 @@ out still work as before.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-
-RUN = """
-import contextlib, io, json, sys
-from keepwarm.cli import cli
-
-out, err = io.StringIO(), io.StringIO()
-status = 0
-with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-    try:
-        cli.main({args!r}, prog_name="keepwarm")
-    except SystemExit as exc:
-        status = exc.code
-print(json.dumps({{"status": status, "out": out.getvalue(), "err": err.getvalue(), "modules": sorted(sys.modules)}}))
-"""
+from startup_probe import probe
 
 #: What a lookup that fails no longer imports: pydantic and the records, the records' store, the write layer
 #: (with the daily plan it imports), the detail views.
@@ -47,13 +31,7 @@ ON_USE = {
 
 
 def run(tmp_path, db, *args: str) -> dict:
-    env = {**os.environ, "KEEPWARM_HOME": str(tmp_path / "home"), "KEEPWARM_NOW": "2026-03-02T09:00:00+00:00",
-           "TZ": "UTC"}
-    env.pop("KEEPWARM_DB", None)
-    done = subprocess.run([sys.executable, "-c", RUN.format(args=["--db", str(db), *args])], env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.stdout, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    return probe(tmp_path / "home", "--db", str(db), *args)
 
 
 @pytest.fixture(scope="module")

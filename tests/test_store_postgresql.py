@@ -14,7 +14,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from pg_server import free_port
+from ports import free_port
 from sqlalchemy import insert
 
 from keepwarm.errors import StoreError
@@ -276,6 +276,20 @@ def test_a_server_that_is_down_is_one_line_exit_2(run, tmp_path, monkeypatch):
     assert len(lines) == 1, result.stderr
     assert f"127.0.0.1:{port}/book" in lines[0] and "PostgreSQL server" in lines[0]
     assert "s3cret" not in result.stderr  # the password is never printed
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_server_book_without_the_driver_installed_says_how_to_install_it(run, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as on an install without keepwarm[postgres]
+    result = run("--db", "postgresql://ada:s3cret@127.0.0.1:5432/book", "contact", "list")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "psycopg" in lines[0] and "pip install 'keepwarm[postgres]'" in lines[0]
+    assert "s3cret" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -26,16 +26,29 @@ CONNECT_TIMEOUT_SECONDS = 10
 _INSERT = re.compile(r'\s*INSERT\s+INTO\s+(?:"?public"?\.)?"?(\w+)"?', re.I)
 
 
+#: How to get the driver a server book needs (keepwarm alone, for one person's SQLite book, does not).
+DRIVER_INSTALL = "pip install 'keepwarm[postgres]'"
+
+
 def make_engine(book: ServerBook, timeout_ms: int) -> Engine:
-    engine = create_engine(
-        book.url,
-        connect_args={
-            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-            # Times are stored as UTC without a zone, as on SQLite; the wait for the write lock is the busy timeout.
-            "options": f"-c TimeZone=UTC -c lock_timeout={timeout_ms}",
-            "application_name": "keepwarm",
-        },
-    )
+    try:
+        engine = create_engine(
+            book.url,
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                # Times are stored as UTC without a zone, as on SQLite; the wait for the write lock is the busy
+                # timeout.
+                "options": f"-c TimeZone=UTC -c lock_timeout={timeout_ms}",
+                "application_name": "keepwarm",
+            },
+        )
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("psycopg"):
+            raise
+        raise StoreError(
+            f"{book}: a book on a PostgreSQL server needs its driver, psycopg, which is not installed here; "
+            f"install it with: {DRIVER_INSTALL}"
+        ) from None
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note_inserts(conn, _cursor, statement, _parameters, _context, _executemany) -> None:

@@ -77,8 +77,7 @@ def search(
     """The `limit` best hits for `text` over `kinds`, best first."""
     if conn.dialect.name != "sqlite":
         raise StoreError(
-            "search: not yet available on a PostgreSQL book (its index is SQLite's FTS5, migration 0013); "
-            "`keepwarm contact list` still filters by name"
+            "search: not yet available on a PostgreSQL book; filter contacts by name (ctrl+f; contact list -s)"
         )
     query = match_expression(text, prefix=prefix)
     if query is None or limit <= 0:

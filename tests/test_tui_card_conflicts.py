@@ -22,7 +22,7 @@ from keepwarm.tui.app import KeepwarmApp
 from keepwarm.tui.cells import FittedTable
 from keepwarm.tui.screens.card_conflicts import CardConflictsScreen
 from keepwarm_plugins import source_contacts
-from tui_support import settle, settle_until, sync, use_test_rules
+from tui_support import notices, settle, settle_until, sync, use_test_rules
 
 SIZE = (120, 30)
 LINUS = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:linus-1\r\nFN:Linus Pauling\r\nTITLE:Professor\r\nEND:VCARD\r\n"
@@ -81,10 +81,6 @@ def book(tmp_path, home, session):
 
 def cells(table: FittedTable) -> list[list[str]]:
     return [[str(getattr(c, "plain", c)) for c in table.get_row_at(n)] for n in range(table.row_count)]
-
-
-def notices(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 async def open_conflicts(pilot, app) -> CardConflictsScreen:

@@ -22,7 +22,7 @@ from email.message import EmailMessage
 
 import pytest
 from textual.widgets import DataTable, Input, Static
-from tui_support import build_history, settle, settle_until, sync, use_test_rules
+from tui_support import notices, build_history, settle, settle_until, sync, use_test_rules
 
 from keepwarm.plugin import Progress, SourceKind, hookimpl
 from keepwarm.sources import correspondents
@@ -153,10 +153,6 @@ def synced(session, ids):
     """The same, synced once (by the core, as `keepwarm sync` does) before the app opens."""
     sync_sources(session)
     return ids
-
-
-def notices(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 def nav(app) -> str:

@@ -9,7 +9,6 @@ with Pilot against a temporary database at the fixed clock (conftest.py).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from conftest import FIXED_NOW
 from keepwarm.model import LinkKind
@@ -23,7 +22,8 @@ from keepwarm.tui.widgets.confirm import ConfirmScreen
 from keepwarm.tui.widgets.contact_ref import ContactRefScreen
 from keepwarm.tui.widgets.log_form import LogScreen
 from keepwarm.tui.widgets.note_form import NoteScreen
-from tui_support import build_history, settle, settle_until, sync, type_text, use_test_rules
+from db_rows import table_rows
+from tui_support import notices, build_history, settle, settle_until, sync, type_text, use_test_rules
 
 SIZE = (130, 50)
 #: What a person is made of, and what the undo must bring back as it was (the derived rows too: the totals).
@@ -44,18 +44,6 @@ def _book(session) -> dict[str, int]:
     return ids
 
 
-def _rows(session) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(session.db_path)
-    try:
-        return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}")), key=repr) for t in TABLES}
-    finally:
-        conn.close()
-
-
-def _said(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 async def _open(pilot, app, contact_id: int) -> None:
     await settle(pilot)
     app.open_contact(contact_id)
@@ -68,28 +56,28 @@ async def test_u_takes_back_a_logged_touch_and_says_so_then_there_is_nothing_to_
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        before = _rows(session)
+        before = table_rows(session.db_path, TABLES)
         await pilot.press("u")
         await settle(pilot)
-        assert _said(app)[-1] == "Nothing to undo: no change was made in this session."
+        assert notices(app)[-1] == "Nothing to undo: no change was made in this session."
         await _open(pilot, app, ids["ada"])
         await pilot.press("l")
         await settle_until(pilot, lambda: isinstance(app.screen, LogScreen))
         await pilot.press("ctrl+s")
         await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and any(
-            m.startswith("Logged") for m in _said(app)))
-        logged = _rows(session)
+            m.startswith("Logged") for m in notices(app)))
+        logged = table_rows(session.db_path, TABLES)
         assert len(logged["interactions"]) == len(before["interactions"]) + 1
         await pilot.press("u")
-        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in _said(app)))
-        assert _said(app)[-1] == "Undid: logged call with Ada Lovelace."
-        after = _rows(session)
+        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in notices(app)))
+        assert notices(app)[-1] == "Undid: logged call with Ada Lovelace."
+        after = table_rows(session.db_path, TABLES)
         assert after["interactions"] == before["interactions"]
         assert after["followups"] == before["followups"]
         assert after["contact_totals"] == before["contact_totals"]
         await pilot.press("u")
         await settle(pilot)
-        assert _said(app)[-1] == "Nothing left to undo: every change of this session is undone."
+        assert notices(app)[-1] == "Nothing left to undo: every change of this session is undone."
 
 
 @sync
@@ -98,19 +86,19 @@ async def test_u_brings_back_a_deleted_contact_with_every_row_and_the_same_ids(s
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, ids["ada"])
-        before = _rows(session)
+        before = table_rows(session.db_path, TABLES)
         await pilot.press("D")
         await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert "u brings them all back" in str(app.screen.detail)
         await pilot.press("y")
         await settle_until(pilot, lambda: not isinstance(app.screen, (ContactScreen, ConfirmScreen)))
-        gone = _rows(session)
+        gone = table_rows(session.db_path, TABLES)
         assert not [r for r in gone["contacts"] if r[0] == ids["ada"]]
         assert len(gone["contact_links"]) == 0 and len(gone["contact_notes"]) == 0
         await pilot.press("u")
-        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in _said(app)))
-        assert _said(app)[-1] == f"Undid: deleted Ada Lovelace (id {ids['ada']}, Analytical Engines)."
-        assert _rows(session) == before  # every row, every id, the totals worked out again the same
+        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in notices(app)))
+        assert notices(app)[-1] == f"Undid: deleted Ada Lovelace (id {ids['ada']}, Analytical Engines)."
+        assert table_rows(session.db_path, TABLES) == before  # every row, every id, the totals worked out again the same
         app.open_contact(ids["ada"])
         await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and app.screen.view is not None)
         assert [k.other for k in app.screen.view.links] == ["Charles Babbage", "Mary Somerville"]
@@ -122,7 +110,7 @@ async def test_u_takes_back_a_merge_both_contacts_as_they_were(session):
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, ids["charles"])
-        before = _rows(session)
+        before = table_rows(session.db_path, TABLES)
         await pilot.press("M")
         await settle_until(pilot, lambda: isinstance(app.screen, ContactRefScreen))
         from textual.widgets import Input
@@ -131,15 +119,15 @@ async def test_u_takes_back_a_merge_both_contacts_as_they_were(session):
         await pilot.press("enter")
         await settle_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await settle_until(pilot, lambda: any(m.startswith("Merged") for m in _said(app)))
-        merged = _rows(session)
+        await settle_until(pilot, lambda: any(m.startswith("Merged") for m in notices(app)))
+        merged = table_rows(session.db_path, TABLES)
         assert not [r for r in merged["contacts"] if r[0] == ids["ada"]]
         await pilot.press("u")
-        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in _said(app)))
-        assert _said(app)[-1] == (
+        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in notices(app)))
+        assert notices(app)[-1] == (
             f"Undid: merged #{ids['ada']} Ada Lovelace into #{ids['charles']} Charles Babbage."
         )
-        assert _rows(session) == before
+        assert table_rows(session.db_path, TABLES) == before
 
 
 @sync
@@ -148,7 +136,7 @@ async def test_u_takes_back_notes_last_first(session):
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app, ids["grace"])
-        before = _rows(session)
+        before = table_rows(session.db_path, TABLES)
         for text in ("Likes sailing", "Gift: a compass"):
             await pilot.press("n")
             await settle_until(pilot, lambda: isinstance(app.screen, NoteScreen))
@@ -158,13 +146,13 @@ async def test_u_takes_back_notes_last_first(session):
                 app.screen.view.notes))
         assert sorted(n.text for n in app.screen.view.notes) == ["Gift: a compass", "Likes sailing"]
         await pilot.press("u")
-        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in _said(app)))
-        assert _said(app)[-1] == "Undid: added a note on Grace Hopper."
+        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in notices(app)))
+        assert notices(app)[-1] == "Undid: added a note on Grace Hopper."
         await settle_until(pilot, lambda: len(app.screen.view.notes) == 1)
         assert [n.text for n in app.screen.view.notes] == ["Likes sailing"]
         await pilot.press("u")
         await settle_until(pilot, lambda: len(app.screen.view.notes) == 0)
-        assert _rows(session)["contact_notes"] == before["contact_notes"]
+        assert table_rows(session.db_path, TABLES)["contact_notes"] == before["contact_notes"]
 
 
 @sync
@@ -174,11 +162,11 @@ async def test_u_on_the_agenda_brings_back_a_dismissed_follow_up(session):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, AgendaScreen)
-        before = _rows(session)["followups"]
+        before = table_rows(session.db_path, TABLES)["followups"]
         await pilot.press("x")
         await settle(pilot)
-        assert _rows(session)["followups"] != before
+        assert table_rows(session.db_path, TABLES)["followups"] != before
         await pilot.press("u")
-        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in _said(app)))
-        assert _said(app)[-1].startswith("Undid: dismissed the follow-up with ")
-        assert _rows(session)["followups"] == before
+        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in notices(app)))
+        assert notices(app)[-1].startswith("Undid: dismissed the follow-up with ")
+        assert table_rows(session.db_path, TABLES)["followups"] == before

@@ -9,7 +9,6 @@ Driven with Pilot against a temporary database at the fixed clock (conftest.py).
 
 from __future__ import annotations
 
-import sqlite3
 
 from textual.widgets import Input
 
@@ -19,7 +18,8 @@ from keepwarm.tui.screens.agenda import AgendaScreen
 from keepwarm.tui.screens.contact_detail import ContactScreen
 from keepwarm.tui.widgets.confirm import PickScreen
 from keepwarm.tui.widgets.contact_form import ContactFormScreen
-from tui_support import build_history, settle, settle_until, sync, type_text, use_test_rules
+from db_rows import table_rows
+from tui_support import notices, build_history, settle, settle_until, sync, type_text, use_test_rules
 
 SIZE = (130, 50)
 #: Every table a contact has rows in (the derived totals too).
@@ -33,18 +33,6 @@ TABLES = (
 )
 
 
-def _rows(session) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(session.db_path)
-    try:
-        return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}")), key=repr) for t in TABLES}
-    finally:
-        conn.close()
-
-
-def _said(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 def _agenda_names(app) -> set[str]:
     return {name for bucket, name in app.screen.items() if bucket != "section"}
 
@@ -56,7 +44,7 @@ async def test_u_takes_back_a_contact_added_in_the_app_and_the_agenda_forgets_th
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.fresh_painted)
-        before = _rows(session)  # the engine has planned the book
+        before = table_rows(session.db_path, TABLES)  # the engine has planned the book
         await pilot.press("a")
         await settle_until(pilot, lambda: isinstance(app.screen, ContactFormScreen))
         await type_text(pilot, "Sophie Germain")
@@ -67,7 +55,7 @@ async def test_u_takes_back_a_contact_added_in_the_app_and_the_agenda_forgets_th
         with session.store.read() as conn:
             [added] = people.find_by_exact_name(conn, "Sophie Germain")
         assert app.screen.contact_id == added
-        grown = _rows(session)
+        grown = table_rows(session.db_path, TABLES)
         assert len(grown["contacts"]) == len(before["contacts"]) + 1
         assert len(grown["contact_emails"]) == len(before["contact_emails"]) + 1
         assert any(row[1] == added for row in grown["followups"])  # the engine planned their first touch
@@ -75,14 +63,14 @@ async def test_u_takes_back_a_contact_added_in_the_app_and_the_agenda_forgets_th
         await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.fresh_painted)
         await settle_until(pilot, lambda: "Sophie Germain" in _agenda_names(app))
         await pilot.press("u")
-        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in _said(app)))
-        assert _said(app)[-1] == "Undid: added Sophie Germain."
-        assert _rows(session) == before
+        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in notices(app)))
+        assert notices(app)[-1] == "Undid: added Sophie Germain."
+        assert table_rows(session.db_path, TABLES) == before
         await settle_until(pilot, lambda: "Sophie Germain" not in _agenda_names(app))
         assert "Ada Lovelace" in _agenda_names(app)
         await pilot.press("u")
         await settle(pilot)
-        assert _said(app)[-1] == "Nothing left to undo: every change of this session is undone."
+        assert notices(app)[-1] == "Nothing left to undo: every change of this session is undone."
 
 
 @sync
@@ -99,7 +87,7 @@ async def test_u_on_the_added_contacts_own_screen_takes_them_back_and_leaves_the
         await settle_until(pilot, lambda: isinstance(app.screen, ContactScreen) and app.screen.contact is not None)
         await pilot.press("u")
         await settle_until(pilot, lambda: isinstance(app.screen, AgendaScreen))
-        said = _said(app)
+        said = notices(app)
         assert "Undid: added Sophie Germain." in said and said[-1] == "Sophie Germain is no longer in the book."
         assert not [m for m in said if "no contact with id" in m]  # no load error for the screen that was left
 
@@ -111,7 +99,7 @@ async def test_u_takes_back_details_added_to_someone_already_in_the_book(session
     app = KeepwarmApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        before = _rows(session)
+        before = table_rows(session.db_path, TABLES)
         await pilot.press("a")
         await settle_until(pilot, lambda: isinstance(app.screen, ContactFormScreen))
         await type_text(pilot, "ada lovelace")
@@ -124,9 +112,9 @@ async def test_u_takes_back_details_added_to_someone_already_in_the_book(session
         with session.store.read() as conn:
             assert people.get_contact(conn, ids["ada"]).phones == ["+44 20 7946 0000"]
         await pilot.press("u")
-        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in _said(app)))
-        assert _said(app)[-1] == "Undid: added details to Ada Lovelace."
+        await settle_until(pilot, lambda: any(m.startswith("Undid") for m in notices(app)))
+        assert notices(app)[-1] == "Undid: added details to Ada Lovelace."
     with session.store.read() as conn:
         assert people.get_contact(conn, ids["ada"]).phones == []
         assert people.find_by_exact_name(conn, "Ada Lovelace") == [ids["ada"]]
-    assert _rows(session)["contact_phones"] == before["contact_phones"]
+    assert table_rows(session.db_path, TABLES)["contact_phones"] == before["contact_phones"]

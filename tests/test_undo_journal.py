@@ -5,7 +5,6 @@ row a person is made of, with its id). Fixed clock; no app."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -16,20 +15,13 @@ from keepwarm.model.entities import Note
 from keepwarm.services import links, merge, notes, operations
 from keepwarm.services.undo import Journal, undone
 from keepwarm.store import followups
+from db_rows import table_rows
 from tui_support import build_history, use_test_rules
 
 TABLES = (
     "contacts", "interactions", "commitments", "followups", "assessments", "contact_notes", "contact_links",
     "contact_emails", "contact_phones", "contact_tags", "contact_dates", "contact_totals",
 )
-
-
-def _rows(session) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(session.db_path)
-    try:
-        return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}")), key=repr) for t in TABLES}
-    finally:
-        conn.close()
 
 
 def _changes(session, ids):
@@ -68,29 +60,29 @@ def test_each_change_is_taken_back_whole(session, change):
     ids = build_history(session)
     operations.reschedule(session, list(ids.values()))
     links.link(session, ids["ada"], ids["charles"], LinkKind.REPORTS_TO)
-    before = _rows(session)
+    before = table_rows(session.db_path, TABLES)
     journal = Journal()
     targets, call = _changes(session, ids)[change]
     journal.record(session, targets, f"Did {change}.", lambda: call())
-    assert _rows(session) != before
+    assert table_rows(session.db_path, TABLES) != before
     assert journal.undo(session) == f"Did {change}"
-    assert _rows(session) == before
+    assert table_rows(session.db_path, TABLES) == before
 
 
 def test_changes_are_taken_back_last_first_and_then_there_is_nothing(session):
     use_test_rules(session)
     ids = build_history(session)
     journal = Journal()
-    first = _rows(session)
+    first = table_rows(session.db_path, TABLES)
     journal.record(session, [ids["ada"]], "Noted on Ada.", notes.add_note, session,
                    Note(contact_id=ids["ada"], on=FIXED_NOW.date(), text="one"))
-    second = _rows(session)
+    second = table_rows(session.db_path, TABLES)
     journal.record(session, [ids["ada"]], "Logged call with Ada Lovelace.", operations.log_touch, session,
                    {"contact_ids": [ids["ada"]], "channel": "call", "at": FIXED_NOW - dt.timedelta(hours=1)})
     assert journal.undo(session) == "logged call with Ada Lovelace"
-    assert _rows(session)["interactions"] == second["interactions"]
+    assert table_rows(session.db_path, TABLES)["interactions"] == second["interactions"]
     assert journal.undo(session) == "noted on Ada"
-    assert _rows(session)["contact_notes"] == first["contact_notes"]
+    assert table_rows(session.db_path, TABLES)["contact_notes"] == first["contact_notes"]
     with pytest.raises(UserError, match="^Nothing left to undo: every change of this session is undone.$"):
         journal.undo(session)
 

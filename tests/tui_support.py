@@ -251,3 +251,8 @@ def copy_without_results(session, path):
     raw.commit()
     raw.close()
     return path
+
+
+def notices(app) -> list[str]:
+    """The texts of the notifications the app has shown so far, oldest first."""
+    return [str(n.message) for n in app._notifications]

@@ -12,6 +12,10 @@ million touches (or every contact), and ranking them all costs a scan of them
 all, so each kind ranks the `CANDIDATES` most recently written rows that match
 (every match, when there are fewer), and contacts come first. The match is
 shown in context by `snippet()`, between the `START` and `END` marks.
+
+On a PostgreSQL book the index is the server's full-text search (migration
+0020, `store/search_server.py`); what matches, the candidates, their merging
+and their order are this module's for both.
 """
 
 from __future__ import annotations
@@ -22,8 +26,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from ..errors import StoreError
-from . import search_index
+from . import dialect, search_index, search_server
 from .search_index import KINDS
 
 #: Each kind ranks at most this many of its matches: the most recently written.
@@ -75,12 +78,14 @@ def search(
     conn: Connection, text: str, *, kinds: Iterable[str] = tuple(KINDS), limit: int = 20, prefix: bool = True
 ) -> list[Hit]:
     """The `limit` best hits for `text` over `kinds`, best first."""
-    if conn.dialect.name != "sqlite":
-        raise StoreError(
-            "search: not yet available on a PostgreSQL book; filter contacts by name (ctrl+f; contact list -s)"
-        )
-    query = match_expression(text, prefix=prefix)
-    if query is None or limit <= 0:
+    if limit <= 0:
+        return []
+    if conn.dialect.name == "sqlite":
+        query = match_expression(text, prefix=prefix)
+    else:
+        words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
+        query = search_server.tsquery(conn, words, prefix=prefix and bool(text[-1:].strip())) if words else None
+    if query is None:
         return []
     # One letter alone (the first keystroke) matches most of a million touches, and bm25 reads every match once
     # to weigh the word: the latest touches, promises and notes are listed unranked, after the contacts.
@@ -106,17 +111,24 @@ def search(
     return hits
 
 
-def _snippet(fts: str) -> str:
-    return f"snippet({fts}, -1, '{START}', '{END}', '{ELLIPSIS}', {SNIPPET_WORDS})"
-
-
 def _ranked(conn: Connection, kind: str, query: str, limit: int, weigh: bool = True) -> list[tuple[int, float, str]]:
-    """(id, score, snippet) of the `limit` best of a kind's latest `CANDIDATES` matches.
+    """(id, score, snippet) of the `limit` best of a kind's latest `CANDIDATES` matches."""
+    server = conn.dialect.name != "sqlite"
+    rows = (search_server.candidates if server else _candidates)(conn, kind, query, CANDIDATES, weigh)
+    # Equal scores (the same words in texts of one length): the latest first.
+    rows.sort(key=lambda row: (row[1], _reverse(row[2]), -row[0]))
+    best = rows[:limit]
+    if not best:
+        return []
+    ids = [row[0] for row in best]
+    marks = (START, END, ELLIPSIS, SNIPPET_WORDS)
+    snippets = (search_server.snippets if server else _snippets)(conn, kind, query, ids, marks)
+    return [(rowid, score, snippets.get(rowid, "")) for rowid, score, _day in best]
 
-    The candidates come in the index's own order, which lets it stop after them; only the best get a snippet,
-    read in one more pass over the same stretch of the index (asking for each by its id would match again
-    for each: with a prefix of many words, a merge of their lists each time).
-    """
+
+def _candidates(conn: Connection, kind: str, query: str, count: int, weigh: bool) -> list[tuple[int, float, str]]:
+    """(id, score, day as text) of the `count` latest matches, in the index's own order, which lets it stop
+    after them."""
     fts = KINDS[kind]
     if kind == "contacts":
         score, day, source = f"bm25({fts}, {', '.join(map(str, CONTACT_WEIGHTS))})", "''", f"{fts} f"
@@ -124,27 +136,28 @@ def _ranked(conn: Connection, kind: str, query: str, limit: int, weigh: bool = T
         table, column = _CONTENT[kind]
         score = f"bm25({fts})" if weigh else "0.0"
         day, source = f"coalesce(t.{column}, '')", f"{fts} f JOIN {table} t ON t.id = f.rowid"
-    rows = [
+    return [
         tuple(row)
         for row in conn.exec_driver_sql(
             f"SELECT f.rowid, {score}, {day} FROM {source} WHERE {fts} MATCH ? ORDER BY f.rowid DESC LIMIT ?",
-            (query, CANDIDATES),
+            (query, count),
         )
     ]
-    # Equal scores (the same words in texts of one length): the latest first.
-    rows.sort(key=lambda row: (row[1], _reverse(row[2]), -row[0]))
-    best = rows[:limit]
-    if not best:
-        return []
-    ids = [row[0] for row in best]
-    snippets: dict[int, str] = dict(
+
+
+def _snippets(conn: Connection, kind: str, query: str, ids: list[int], marks: tuple) -> dict[int, str]:
+    """id -> the match in context, read in one more pass over the same stretch of the index (asking for each by
+    its id would match again for each: with a prefix of many words, a merge of their lists each time)."""
+    fts = KINDS[kind]
+    start, end, ellipsis, words = marks
+    snippet = f"snippet({fts}, -1, '{start}', '{end}', '{ellipsis}', {words})"
+    return dict(
         conn.exec_driver_sql(
-            f"SELECT rowid, {_snippet(fts)} FROM {fts} WHERE {fts} MATCH ? AND rowid >= ? AND rowid <= ? "
+            f"SELECT rowid, {snippet} FROM {fts} WHERE {fts} MATCH ? AND rowid >= ? AND rowid <= ? "
             f"AND +rowid IN ({', '.join('?' * len(ids))})",
             (query, min(ids), max(ids), *ids),
         ).all()
     )
-    return [(rowid, score, snippets.get(rowid, "")) for rowid, score, _day in best]
 
 
 def _reverse(text: str) -> tuple[int, ...]:
@@ -163,7 +176,7 @@ def _owners(conn: Connection, kind: str, ids: list[int]) -> list[tuple]:
             f"SELECT t.id, t.contact_id, c.name, t.{day} FROM {table} t JOIN contacts c ON c.id = t.contact_id "
             f"WHERE t.id IN ({marks})"
         )
-    return [tuple(row) for row in conn.exec_driver_sql(sql, tuple(ids))]
+    return [tuple(row) for row in conn.exec_driver_sql(dialect.driver_marks(conn, sql), tuple(ids))]
 
 
 def _day(value) -> dt.date | dt.datetime | None:

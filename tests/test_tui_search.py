@@ -5,6 +5,7 @@ Driven with Pilot against a temporary database at the fixed clock (conftest.py: 
 
 from __future__ import annotations
 
+from textual.events import Key
 from textual.widgets import Input, Label, OptionList
 
 from keepwarm.tui.app import KeepwarmApp
@@ -142,3 +143,27 @@ def test_search_snapshot(session, home, monkeypatch, snap_compare):
         await settle(pilot)
 
     assert snap_compare(KeepwarmApp(session), terminal_size=(120, 36), run_before=run_before)
+
+
+@sync
+async def test_words_typed_straight_after_the_slash_land_in_the_search(session):
+    """`/lov` typed in one go, as a person types it: the letters that arrive before the dialog is painted are the
+    search's first letters, not lost (forms drop such keys, which were meant for the screen before; a search is
+    opened to be typed into)."""
+    use_test_rules(session)
+    build_history(session)
+    app = KeepwarmApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("slash", "r", "o", "l", "l"):  # posted at once, none waiting for the screen before it
+            app.post_message(Key(key, "/" if key == "slash" else key))
+        await settle_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        screen = app.screen
+        await settle_until(pilot, lambda: bool(_lines(screen)))
+        assert screen.query_one("#search-text", Input).value == "roll"
+        assert _lines(screen) == ["touch Ada Lovelace 2026-10-23 Asked about the Q1 roll-out."]
+        await pilot.press("escape", "slash", "slash")  # a second slash is the first letter of a new search
+        await settle_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await settle(pilot)
+        assert app.screen.query_one("#search-text", Input).value == "/"
+        assert str(app.screen.query_one("#search-count", Label).content) == "Nothing found."

@@ -229,6 +229,12 @@ class KeepwarmApp(Syncing, App[None]):
             and event.time < getattr(self.screen, "keys_from", float("-inf"))
         ):
             return
+        # A key that reached the screen below a dialog before the dialog opened comes back up to the app once the
+        # dialog is on top (Textual resolves a key's binding as it bubbles up): the search takes such letters.
+        if isinstance(event, events.Key) and event.is_forwarded:
+            take = getattr(self.screen, "take_stray_key", None)
+            if take is not None and take(event):
+                return
         await super().on_event(event)
 
     def action_command_palette(self) -> None:

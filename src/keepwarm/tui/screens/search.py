@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 from ...errors import UserError
 from ...services.search import Found, find
 from ...text.wording import plural
-from ..keys import TypingWhenShown
+from ..keys import ClosesOnce
 from ..widgets.pick_list import PickList
 
 if TYPE_CHECKING:
@@ -45,8 +45,13 @@ def result_line(found: Found) -> Content:
     return Content.assemble(*head, "\n  ", *context)
 
 
-class SearchScreen(TypingWhenShown, ModalScreen[None]):
-    """Search contacts, touches, promises and notes; Enter opens whose it is."""
+class SearchScreen(ClosesOnce, ModalScreen[None]):
+    """Search contacts, touches, promises and notes; Enter opens whose it is.
+
+    Unlike a form, it takes the keys typed while it opens: `/lov` typed in one go is a search for "lov" (a
+    form drops them, as they were meant for the screen before it). Those that arrive before its field has
+    the focus are typed into the field (`take_stray_key`).
+    """
 
     if TYPE_CHECKING:
         app = getters.app(KeepwarmApp)
@@ -69,6 +74,16 @@ class SearchScreen(TypingWhenShown, ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search-text", Input).focus()
+
+    def take_stray_key(self, event: events.Key) -> bool:
+        """A letter typed before the field had it (`/lov` in one go), or while the results have the focus,
+        typed into the field: the app hands over the keys that no one below took."""
+        if not (event.is_printable and event.character):
+            return False
+        field = self.query_one("#search-text", Input)
+        field.focus()
+        field.insert_text_at_cursor(event.character)
+        return True
 
     @on(Input.Changed, "#search-text")
     def _typed(self, event: Input.Changed) -> None:

@@ -19,22 +19,21 @@ follow-ups.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import groupby
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError, create_model
 from sqlalchemy import Connection, func, select
 
-from ..errors import StoreError, UserError
+from ..errors import UserError
 from ..model import Channel, Interaction
 from ..model.enums import normalize_word
-from ..store import search_index
+from ..store import dialect, search_index
 from ..store.schema import contact_emails, contacts, interactions
 from ..text import dates
 from ..text.controls import fold, visible
@@ -414,6 +413,53 @@ def _given(keys: tuple[str, ...]) -> int:
     return sum(1 << n for n, k in enumerate(COMPARED) if k in keys)
 
 
+class _Driver:
+    """The store's connection spoken to through its driver, in SQLite's `?` marks on both stores: a million
+    rows staged and read back through SQLAlchemy's rows cost seconds more than the driver's tuples."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.server = dialect.is_server(conn)
+        self.db: Any = conn.connection.driver_connection
+        self._conn = conn
+        self.temp, self.main = dialect.temp_schema(conn), dialect.main_schema(conn)
+
+    def execute(self, sql: str, params: tuple = ()) -> Any:
+        cursor = self.db.cursor()
+        cursor.execute(dialect.driver_marks(self._conn, sql), params)
+        return cursor
+
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            self.db.cursor().executemany(dialect.driver_marks(self._conn, sql), rows)
+
+    def stream(self, sql: str) -> Any:
+        """A large result read as it comes: the server's rows through a cursor of its own, not all at once."""
+        cursor = self.db.cursor(name=f"keepwarm_{id(sql)}") if self.server else self.db.cursor()
+        cursor.execute(sql)
+        return cursor
+
+    def stage_table(self, name: str, columns: str) -> None:
+        """A TEMP table of the connection's own; `columns` in SQLite's types, the server's where they differ."""
+        if self.server:
+            for lite, server in (
+                ("at TEXT", "at timestamp"),
+                ("responded INTEGER", "responded boolean"),
+                ("REAL", "double precision"),
+            ):
+                columns = columns.replace(lite, server)
+        self.execute(f'DROP TABLE IF EXISTS {self.temp}."{name}"')
+        self.execute(f'CREATE TEMP TABLE "{name}" ({columns})')
+
+    def cache(self, kib: int | None = None) -> int | None:
+        """SQLite's page cache of the book, set to `kib` (the size before returned); the server keeps its own."""
+        if self.server:
+            return None
+        if kib is None:
+            return self.execute("PRAGMA main.cache_size").fetchone()[0]
+        self.execute(f"PRAGMA main.cache_size = {kib}")
+        return None
+
+
 def plan(
     conn: Connection,
     history: History,
@@ -428,64 +474,68 @@ def plan(
     stored touches that share a row's contact, minute, channel and direction,
     and only those are paired in Python. The write is one INSERT ... SELECT.
     """
-    if conn.dialect.name != "sqlite":
-        raise StoreError(
-            "import interactions: not yet available on a PostgreSQL book (its staging is SQLite's own); "
-            "nothing was written. Import into a SQLite file, or log touches one by one"
-        )
-    # The store runs on sqlite3, and a checked-out connection always holds its driver's.
-    raw = cast(sqlite3.Connection, conn.connection.driver_connection)
-    cache = raw.execute("PRAGMA main.cache_size").fetchone()[0]
-    raw.execute(f"PRAGMA main.cache_size = -{CACHE_KIB}")
+    raw = _Driver(conn)
+    cache = raw.cache()
+    raw.cache(-CACHE_KIB)
     try:
-        raw.execute(f'DROP TABLE IF EXISTS temp."{STAGE}"')
-        raw.execute(
-            f'CREATE TEMP TABLE "{STAGE}" (line INTEGER PRIMARY KEY, contact_id INTEGER, at TEXT, channel TEXT, '
-            "direction TEXT, purpose TEXT, outcome TEXT, sentiment INTEGER, responded INTEGER, response_hours REAL, "
-            "notes TEXT, given INTEGER, ref TEXT)"
+        raw.stage_table(
+            STAGE,
+            "line INTEGER PRIMARY KEY, contact_id INTEGER, at TEXT, channel TEXT, direction TEXT, purpose TEXT, "
+            "outcome TEXT, sentiment INTEGER, responded INTEGER, response_hours REAL, notes TEXT, given INTEGER, "
+            "ref TEXT",
         )
         _stage_rows(raw, history, Contacts(conn), report, progress)
-        raw.execute(f'CREATE INDEX temp."ix_{STAGE}_key" ON "{STAGE}" ({", ".join(KEY)})')
+        index = (
+            f'"ix_{STAGE}_key" ON {raw.temp}."{STAGE}"' if raw.server else f'{raw.temp}."ix_{STAGE}_key" ON "{STAGE}"'
+        )
+        raw.execute(f"CREATE INDEX {index} ({', '.join(KEY)})")
         changes = _pair(raw)
         next_id = (conn.execute(select(func.max(interactions.c.id))).scalar() or 0) + 1
         _report(raw, report, history.file, next_id)
     except BaseException:
-        raw.execute(f"PRAGMA main.cache_size = {cache}")
+        raw.cache(cache)
         raise
 
     def write(conn: Connection) -> None:
         # New ids in key order, as the rows are inserted: the table and its contact indexes are appended to
         # in order (in file order, a million rows landed at random pages of each and took minutes).
-        db = cast(sqlite3.Connection, conn.connection.driver_connection)
+        db = _Driver(conn)
         columns = ("id", *STAGED[:-2], "group_key", "created_at", "capture_id", "in_reply")
         picked = ", ".join(
             (f"{next_id - 1} + row_number() OVER (ORDER BY {IN_KEY_ORDER})", *STAGED[:-2], "NULL", "?", "NULL", "NULL")
         )
+        # The server's timestamp column takes a moment; SQLite's holds the text SQLAlchemy writes.
+        created = now.astimezone(dt.timezone.utc).replace(tzinfo=None) if db.server else _stored_at(now)
         # The new touches indexed for search in one statement after, not by a trigger a row.
         with search_index.deferred_inserts(conn, "interactions"):
             db.execute(
-                f'INSERT INTO main.interactions ({", ".join(columns)}) SELECT {picked} FROM temp."{STAGE}" s '
-                f'WHERE NOT EXISTS (SELECT 1 FROM temp."{MARKS}" m WHERE m.line = s.line) ORDER BY {IN_KEY_ORDER}',
-                (_stored_at(now),),
+                f'INSERT INTO {db.main}.interactions ({", ".join(columns)}) SELECT {picked} FROM {db.temp}."{STAGE}" s '
+                f'WHERE NOT EXISTS (SELECT 1 FROM {db.temp}."{MARKS}" m WHERE m.line = s.line) '
+                f"ORDER BY {IN_KEY_ORDER}",
+                (created,),
             )
+        if db.server:  # rows given their ids: the id sequence moved past them at the end of the write (after_writing)
+            conn.info.setdefault(dialect.INSERTED, set()).add("interactions")
         for fields, rows in changes.items():
             sets = ", ".join(f"{k} = ?" for k in fields)
-            db.executemany(f"UPDATE main.interactions SET {sets} WHERE id = ?", rows)
+            db.executemany(f"UPDATE {db.main}.interactions SET {sets} WHERE id = ?", rows)
         discard(conn)
 
     def discard(conn: Connection) -> None:
-        db = cast(sqlite3.Connection, conn.connection.driver_connection)
+        db = _Driver(conn)
         for table in (STAGE, MARKS):
-            db.execute(f'DROP TABLE IF EXISTS temp."{table}"')
-        db.execute(f"PRAGMA main.cache_size = {cache}")
+            db.execute(f'DROP TABLE IF EXISTS {db.temp}."{table}"')
+        db.cache(cache)
 
     write.discard = discard  # type: ignore[attr-defined]
     return write
 
 
-def _stage_rows(raw, history: History, found: Contacts, report: ImportReport, progress) -> None:
+def _stage_rows(raw: _Driver, history: History, found: Contacts, report: ImportReport, progress) -> None:
     """Each row checked and, when good, staged; each bad one in the report with its reason."""
-    insert = f'INSERT INTO temp."{STAGE}" (line, {", ".join(STAGED)}) VALUES ({", ".join("?" * (len(STAGED) + 1))})'
+    insert = (
+        f'INSERT INTO {raw.temp}."{STAGE}" (line, {", ".join(STAGED)}) VALUES ({", ".join("?" * (len(STAGED) + 1))})'
+    )
     checks: Checks | None = None
     batch: list[tuple] = []
     total = history.line_count if progress else 0
@@ -539,7 +589,7 @@ def _differences(stored: tuple, row: tuple) -> dict:
     return changes
 
 
-def _pair(raw) -> dict[tuple, list[tuple]]:
+def _pair(raw: _Driver) -> dict[tuple, list[tuple]]:
     """Pair the staged rows with the stored touches of their key, marks in a second stage; the updates by field.
 
     Within a key, a row pairs first with a stored touch that says all the row
@@ -547,23 +597,24 @@ def _pair(raw) -> dict[tuple, list[tuple]]:
     it is new; a stored touch pairs with one row at most. Only keys that have
     stored touches are read, both sides in key order, and walked together.
     """
-    raw.execute(f'DROP TABLE IF EXISTS temp."{MARKS}"')
-    raw.execute(f'CREATE TEMP TABLE "{MARKS}" (line INTEGER PRIMARY KEY, action TEXT, target INTEGER, fields TEXT)')
+    raw.stage_table(MARKS, "line INTEGER PRIMARY KEY, action TEXT, target INTEGER, fields TEXT")
+    temp, main = raw.temp, raw.main
     key = ", ".join(f"s.{k}" for k in KEY)
-    staged = raw.execute(
-        f'SELECT {key}, s.line, {", ".join("s." + k for k in COMPARED)}, s.given FROM temp."{STAGE}" s '
-        f"WHERE EXISTS (SELECT 1 FROM main.interactions i WHERE {' AND '.join(f'i.{k} = s.{k}' for k in KEY)}) "
+    staged = raw.stream(
+        f'SELECT {key}, s.line, {", ".join("s." + k for k in COMPARED)}, s.given FROM {temp}."{STAGE}" s '
+        f"WHERE EXISTS (SELECT 1 FROM {main}.interactions i WHERE {' AND '.join(f'i.{k} = s.{k}' for k in KEY)}) "
         f"ORDER BY {key}, s.line"
     )
     # Driven by the stage in key order (its first row of each key), so that only each key's few touches are
     # sorted by id: ordering the whole result made SQLite sort a million rows.
-    stored = raw.cursor().execute(
+    join = dialect.ordered_join("postgresql" if raw.server else "sqlite")
+    stored = raw.stream(
         f"SELECT {key}, i.id, {', '.join('i.' + k for k in COMPARED)} "
-        f'FROM temp."{STAGE}" s CROSS JOIN main.interactions i ON {" AND ".join(f"i.{k} = s.{k}" for k in KEY)} '
-        f'WHERE NOT EXISTS (SELECT 1 FROM temp."{STAGE}" o WHERE {" AND ".join(f"o.{k} = s.{k}" for k in KEY)} '
+        f'FROM {temp}."{STAGE}" s {join} {main}.interactions i ON {" AND ".join(f"i.{k} = s.{k}" for k in KEY)} '
+        f'WHERE NOT EXISTS (SELECT 1 FROM {temp}."{STAGE}" o WHERE {" AND ".join(f"o.{k} = s.{k}" for k in KEY)} '
         f"AND o.line < s.line) ORDER BY {key}, i.id"
     )
-    mark = f'INSERT INTO temp."{MARKS}" (line, action, target, fields) VALUES (?, ?, ?, ?)'
+    mark = f'INSERT INTO {temp}."{MARKS}" (line, action, target, fields) VALUES (?, ?, ?, ?)'
     marks: list[tuple] = []
     updates: dict[tuple, list[tuple]] = defaultdict(list)
     for rows, touches in _groups(staged, stored):
@@ -576,6 +627,8 @@ def _pair(raw) -> dict[tuple, list[tuple]]:
             raw.executemany(mark, marks)
             marks.clear()
     raw.executemany(mark, marks)
+    staged.close()  # a server's cursor holds the stage until closed: a plan made again drops it
+    stored.close()
     return updates
 
 
@@ -612,25 +665,26 @@ def _pair_key(rows: list[tuple], touches: list[tuple]) -> Iterator[tuple[int, in
         yield line, target, action, changes
 
 
-def _report(raw, report: ImportReport, file: str, next_id: int) -> None:
+def _report(raw: _Driver, report: ImportReport, file: str, next_id: int) -> None:
     """Counts always; with `report.detail`, every row in file order, as the JSON report lists them."""
     if not report.detail:
-        (staged,) = raw.execute(f'SELECT count(*) FROM temp."{STAGE}"').fetchone()
-        paired = dict(raw.execute(f'SELECT action, count(*) FROM temp."{MARKS}" GROUP BY action').fetchall())
+        (staged,) = raw.execute(f'SELECT count(*) FROM {raw.temp}."{STAGE}"').fetchone()
+        paired = dict(raw.execute(f'SELECT action, count(*) FROM {raw.temp}."{MARKS}" GROUP BY action').fetchall())
         for action in ("updated", "unchanged"):
             report.tally(action, paired.get(action, 0))
         report.tally("created", staged - sum(paired.values()))
         return
-    rows = raw.execute(
+    rows = raw.stream(
         f"SELECT s.line, s.ref, s.channel, s.at, m.action, m.target, m.fields, {next_id - 1} + row_number() OVER "
         f"(PARTITION BY m.line IS NULL ORDER BY {', '.join('s.' + k for k in IN_KEY_ORDER.split(', '))}) "
-        f'FROM temp."{STAGE}" s LEFT JOIN temp."{MARKS}" m ON m.line = s.line ORDER BY s.line'
+        f'FROM {raw.temp}."{STAGE}" s LEFT JOIN {raw.temp}."{MARKS}" m ON m.line = s.line ORDER BY s.line'
     )
     for line, ref, channel, at, action, target, fields, new_id in rows:
-        label = f"{ref}, {channel} on {at[:10]}"
+        label = f"{ref}, {channel} on {str(at)[:10]}"
         if action is None:
             report.add("created", Where(file, line), label, id=new_id)
         elif action == "updated":
             report.add("updated", Where(file, line), label, id=target, fields=fields.split(","))
         else:
             report.add("unchanged", Where(file, line), label, id=target)
+    rows.close()

@@ -64,7 +64,7 @@ def busy_timeout_ms() -> int:
     return int(seconds * 1000)
 
 
-def _is_busy(exc: OperationalError | sqlite3.OperationalError) -> bool:
+def is_busy(exc: OperationalError | sqlite3.OperationalError) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     # SQLite's busy writer, or the server's writer that waited `lock_timeout` for the write lock (store/server.py)
     return "database is locked" in text or "database is busy" in text or "lock timeout" in text
@@ -217,21 +217,7 @@ class Store:
     def is_empty(self) -> bool:
         """Whether no table holds a row (the schema's own version aside)."""
         with self.read() as conn:
-            if dialect.is_server(conn):
-                held = sorted(dialect.table_names(conn) - {"alembic_version"})
-                return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in held)
-            tables = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all()
-            # Ordinary tables only: the search index's (migration 0013) are virtual, over shadow tables
-            # (named after them) that hold rows of their own when the book is empty.
-            virtual = tuple(f"{name}_" for name, sql in tables if (sql or "").startswith("CREATE VIRTUAL TABLE"))
-            names = [
-                name
-                for name, sql in tables
-                if name != "alembic_version"
-                and not name.startswith(("sqlite_", *virtual))
-                and not (sql or "").startswith("CREATE VIRTUAL TABLE")
-            ]
-            return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in names)
+            return next(dialect.holding_rows(conn), None) is None
 
     @classmethod
     def open(cls, path: Path | str | ServerBook, *, backup_dir: Path | None = None) -> "Store":
@@ -350,7 +336,7 @@ class Store:
                     yield conn
                     dialect.after_writing(conn)
         except OperationalError as exc:
-            if not _is_busy(exc):
+            if not is_busy(exc):
                 raise
             raise self._busy() from None
 
@@ -396,7 +382,7 @@ class Store:
                             dialect.after_writing(conn)
                             return
         except (OperationalError, sqlite3.OperationalError) as exc:
-            if _is_busy(exc):
+            if is_busy(exc):
                 raise self._busy() from None
             problem = _disk_problem(exc)
             if problem is None:

@@ -34,6 +34,10 @@ BUSY_TIMEOUT_ENV = "KEEPWARM_BUSY_TIMEOUT"
 #: Plans made again when another process wrote in between; the last one is made under the write lock.
 PLAN_ATTEMPTS = 3
 
+#: What a write whose server connection dropped says of its change: before its commit, the server rolled it back.
+_LOST_WRITING = "this change was not written (the server undid what it had begun); run the command again"
+_LOST_COMMITTING = "this change was being committed and may or may not have been written: look before running it again"
+
 #: Checks run before every write, each raising to refuse it. The plugin time budget adds one (a run given up for
 #: a slow plugin never writes), so the store refuses such a write without knowing anything of plugins.
 _write_checks: list[Callable[[], None]] = []
@@ -319,14 +323,20 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+        except OperationalError as exc:
+            if not exc.connection_invalidated:
+                raise
+            raise self._lost(exc, "nothing was changed") from None
 
     @contextmanager
     @_one_line_when_the_disk_fails
     def write(self) -> Iterator[Connection]:
         self._may_write()
+        committing = False
         try:
             with self.engine.connect().execution_options(keepwarm_write=True) as conn:
                 with conn.begin():
@@ -335,10 +345,17 @@ class Store:
                         hook(conn)
                     yield conn
                     dialect.after_writing(conn)
+                    committing = True
         except OperationalError as exc:
-            if not is_busy(exc):
-                raise
-            raise self._busy() from None
+            if is_busy(exc):
+                raise self._busy() from None
+            if exc.connection_invalidated:
+                raise self._lost(exc, _LOST_COMMITTING if committing else _LOST_WRITING) from None
+            raise
+
+    def _lost(self, exc: OperationalError, outcome: str) -> StoreError:
+        """A server connection dropped (the server restarted, an administrator ended it, the network): one line."""
+        return StoreError(f"{self.path}: the connection to the server was lost ({_reason(exc)}); {outcome}")
 
     def _busy(self) -> StoreError:
         seconds = busy_timeout_ms() / 1000
@@ -359,6 +376,7 @@ class Store:
         nothing, never on stale data.
         """
         self._may_write()
+        committing = False
         try:
             with self.engine.connect() as conn:
                 for attempt in range(PLAN_ATTEMPTS):
@@ -373,6 +391,7 @@ class Store:
                             _check_write()
                             writer(conn)
                             dialect.after_writing(conn)
+                            committing = True
                             return
                     conn.execution_options(keepwarm_write=True)
                     with conn.begin():
@@ -380,10 +399,13 @@ class Store:
                             _check_write()
                             writer(conn)
                             dialect.after_writing(conn)
+                            committing = True
                             return
         except (OperationalError, sqlite3.OperationalError) as exc:
             if is_busy(exc):
                 raise self._busy() from None
+            if getattr(exc, "connection_invalidated", False):
+                raise self._lost(exc, _LOST_COMMITTING if committing else _LOST_WRITING) from None
             problem = _disk_problem(exc)
             if problem is None:
                 raise

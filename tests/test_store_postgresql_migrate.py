@@ -16,11 +16,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from ports import free_port
 from sqlalchemy import insert
 
 from keepwarm.store import Store, dialect, migrate, schema, server_copy
 from keepwarm.store.location import server_book
+from ports import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -353,7 +353,7 @@ class Store:
                 raise self._lost(exc, _LOST_COMMITTING if committing else _LOST_WRITING) from None
             raise
 
-    def _lost(self, exc: OperationalError, outcome: str) -> StoreError:
+    def _lost(self, exc: Exception, outcome: str) -> StoreError:
         """A server connection dropped (the server restarted, an administrator ended it, the network): one line."""
         return StoreError(f"{self.path}: the connection to the server was lost ({_reason(exc)}); {outcome}")
 

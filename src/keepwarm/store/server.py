@@ -72,8 +72,9 @@ def make_engine(book: ServerBook, timeout_ms: int) -> Engine:
     def _announce(conn: Connection) -> None:
         # Queued in the transaction, sent by the server once it commits: on the driver's own connection, as
         # SQLAlchemy is committing (every writer of a server book, whichever way it writes, ends here).
-        if conn.info.pop(_CHANGED, False):
-            conn.connection.driver_connection.execute(f"NOTIFY {CHANNEL}")
+        driver = conn.connection.driver_connection
+        if conn.info.pop(_CHANGED, False) and driver is not None:
+            driver.execute(f"NOTIFY {CHANNEL}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

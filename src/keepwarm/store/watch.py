@@ -43,7 +43,9 @@ class ChangeWatcher:
         engine = create_engine(book.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         conn = engine.connect()
         heard = [0]
-        conn.connection.driver_connection.add_notify_handler(lambda _notice: heard.__setitem__(0, heard[0] + 1))
+        driver = conn.connection.driver_connection
+        assert driver is not None  # a live connection's driver (psycopg's), which hears the announcements
+        driver.add_notify_handler(lambda _notice: heard.__setitem__(0, heard[0] + 1))
         conn.exec_driver_sql(f"LISTEN {CHANNEL}")
 
         def close() -> None:

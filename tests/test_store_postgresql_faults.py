@@ -186,3 +186,19 @@ def test_two_processes_opening_a_new_database_at_once_both_end_on_the_schema(pg_
         assert triggers.fetchone() == (1,)
     with Store.open(pg_url) as store:
         assert store.schema_version() == migrate.HEAD
+
+
+def test_a_read_kept_waiting_by_a_table_locked_whole_gives_up_in_one_line(pg_url, run, monkeypatch):
+    """`migrate-to` into keepwarm's empty schema locks every table whole while it copies: a command reading the
+    book meanwhile waits the busy timeout, then says so in one line."""
+    ok = run("--db", pg_url, "account", "add", "Acme")
+    assert ok.exit_code == 0, ok.stderr
+    monkeypatch.setenv("KEEPWARM_BUSY_TIMEOUT", "1")
+    with psycopg.connect(pg_url) as holder:
+        holder.execute("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")
+        result = run("--db", pg_url, "account", "list", "--json")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "kept the book locked for 1 s" in lines[0] and "nothing was changed" in lines[0]
+    listed = run("--db", pg_url, "account", "list", "--json")
+    assert [a["name"] for a in listed.json()] == ["Acme"]

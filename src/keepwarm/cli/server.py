@@ -9,7 +9,7 @@ import click
 from ..errors import StoreError
 from ..home.session import Session
 from ..store import location
-from ..text.wording import plural
+from ..text.wording import noun, plural
 from . import cli
 from .output import emit_json
 from .terminal import ProgressLine
@@ -53,7 +53,7 @@ def migrate_to_command(session: Session, url: str, as_json: bool) -> None:
         return
     click.echo(
         f"Copied {copied.source} into {copied.target} (schema {copied.schema}): "
-        f"{plural(copied.total, 'row')} in {plural(len(copied.rows), 'table')}, each checked against the file."
+        f"{copied.total:,} {noun(copied.total, 'row')} in {plural(len(copied.rows), 'table')}, each checked against the file."
     )
     width = max((len(name) for name in copied.rows), default=0)
     for name, count in copied.rows.items():

@@ -328,9 +328,14 @@ class Store:
                 with conn.begin():
                     yield conn
         except OperationalError as exc:
-            if not exc.connection_invalidated:
-                raise
-            raise self._lost(exc, "nothing was changed") from None
+            if exc.connection_invalidated:
+                raise self._lost(exc, "nothing was changed") from None
+            if is_busy(exc):  # on a server, a table another writer locked whole (`migrate-to` sets its triggers aside)
+                raise StoreError(
+                    f"{self.path}: another keepwarm process kept the book locked for {busy_timeout_ms() / 1000:g} s "
+                    "(a migrate-to?); nothing was changed; try again when it is done"
+                ) from None
+            raise
 
     @contextmanager
     @_one_line_when_the_disk_fails

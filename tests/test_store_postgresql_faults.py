@@ -151,6 +151,26 @@ def test_a_connection_dropped_in_the_middle_of_a_write_is_one_line_and_writes_no
     assert sorted(a["name"] for a in listed.json()) == ["Acme", "Navy Labs"]
 
 
+def test_a_long_write_whose_connection_drops_as_it_writes_its_plan_is_one_line_and_writes_nothing(pg_url):
+    """An import's way of writing (`Store.plan_then_write`): planned in a read, written under the lock."""
+    with Store.open(pg_url) as store:
+        _add_account(store, "Acme")
+
+        def plan(_conn):
+            def write(conn):
+                conn.execute(insert(schema.accounts).values(name="Half Written", created_at=STAMP, updated_at=STAMP))
+                _end_backend(pg_url, conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+                conn.execute(insert(schema.accounts).values(name="Never", created_at=STAMP, updated_at=STAMP))
+
+            return write
+
+        with pytest.raises(StoreError) as lost:
+            store.plan_then_write(plan)
+        assert "connection to the server was lost" in str(lost.value)
+        assert "this change was not written" in str(lost.value)
+        assert _account_names(pg_url) == ["Acme"]
+
+
 def test_a_connection_dropped_while_reading_is_one_line(pg_url):
     with Store.open(pg_url) as store:
         with pytest.raises(StoreError) as lost:

@@ -244,3 +244,43 @@ def test_a_copy_waits_for_a_writer_and_gives_up_in_one_line_after_the_busy_timeo
         refused(run("--db", str(book), "migrate-to", pg_url), "busy", "nothing was written")
     with Store.open(pg_url) as store:
         assert store.is_empty()
+
+
+# -------------------------------------------------------------------------- tables keepwarm's metadata lacks
+
+
+def _team_notes_in(book: Path) -> None:
+    """A table a later migration might add (as issue 21's users will), made by hand in the file with rows."""
+    import sqlite3
+
+    conn = sqlite3.connect(book)
+    with conn:
+        conn.execute("CREATE TABLE team_notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL, "
+                     "at DATETIME NOT NULL, shared BOOLEAN NOT NULL, tags JSON)")
+        conn.executemany("INSERT INTO team_notes (body, at, shared, tags) VALUES (?, ?, ?, ?)",
+                         [("Ελένη's launch", "2026-11-20 08:30:15.123456", 1, '["a", "b"]'),
+                          ("second", "2026-11-21 09:00:00.000000", 0, None)])
+        conn.execute("DELETE FROM team_notes WHERE id = 2")  # AUTOINCREMENT remembers 2: the server must too
+    conn.close()
+
+
+def test_a_table_keepwarms_metadata_does_not_know_is_copied_as_the_server_has_it(book, run, pg_url):
+    _team_notes_in(book)
+    with Store.open(pg_url):
+        pass
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("CREATE TABLE team_notes (id serial PRIMARY KEY, body text NOT NULL, at timestamp NOT NULL, "
+                     "shared boolean NOT NULL, tags json)")
+    result = ok(run("--db", str(book), "migrate-to", pg_url, "--json")).json()
+    assert result["rows"]["team_notes"] == 1
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute("SELECT id, body, at, shared, tags FROM team_notes").fetchall()
+        assert rows == [(1, "Ελένη's launch", dt.datetime(2026, 11, 20, 8, 30, 15, 123456), True, ["a", "b"])]
+        assert conn.execute("INSERT INTO team_notes (body, at, shared) VALUES ('x', now(), false) "
+                            "RETURNING id").fetchone() == (3,)
+
+
+def test_a_table_of_the_file_the_server_has_no_place_for_is_refused(book, run, pg_url):
+    _team_notes_in(book)
+    refused(run("--db", str(book), "migrate-to", pg_url), "has no table for team_notes", "nothing was written")
+    assert _tables_on(pg_url) == []

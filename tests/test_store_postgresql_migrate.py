@@ -284,3 +284,24 @@ def test_a_table_of_the_file_the_server_has_no_place_for_is_refused(book, run, p
     _team_notes_in(book)
     refused(run("--db", str(book), "migrate-to", pg_url), "has no table for team_notes", "nothing was written")
     assert _tables_on(pg_url) == []
+
+
+def test_a_connection_dropped_in_the_middle_of_the_copy_leaves_the_target_as_it_was(book, pg_url):
+    """An administrator ends the copy's session after its first batch: one line, and no table on the server."""
+    from keepwarm.errors import StoreError
+
+    name = pg_url.rsplit("/", 1)[1]
+
+    def end_the_copy(step: str, _done: int, _total: int) -> None:
+        if step != "copying":
+            return
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            ended = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                                  "AND pid != pg_backend_pid() AND application_name = 'keepwarm'", (name,))
+            assert ended.fetchall() == [(True,)]
+
+    with pytest.raises(StoreError) as stopped:
+        server_copy.migrate_to(book, server_book(pg_url), progress=end_the_copy)
+    assert len(str(stopped.value).splitlines()) == 1
+    assert "the copy stopped" in str(stopped.value) and "nothing was written" in str(stopped.value)
+    assert _tables_on(pg_url) == []

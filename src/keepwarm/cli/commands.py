@@ -46,6 +46,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "link": (("links",), "Record who knows whom: A reports to, was introduced by, mentors or is the partner of B."),
     "links": (("links",), "List who knows whom, for everyone or for one contact."),
     "log": (("activity",), "Record an interaction with one or more CONTACTS (ids or names)."),
+    "migrate-to": (
+        ("server",),
+        "Copy this SQLite book into an empty PostgreSQL database, checked row by row, all of it or nothing.",
+    ),
     "note": (("notes",), "Dated notes on a person: family, preferences, gift ideas, how you met (not touches)."),
     "plugins": (("engine",), "Inspect the loaded plugins, or start a new one."),
     "promise": (("activity",), "Commitments: what you promised them, and what they promised you."),

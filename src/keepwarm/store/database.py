@@ -34,6 +34,10 @@ BUSY_TIMEOUT_ENV = "KEEPWARM_BUSY_TIMEOUT"
 #: Plans made again when another process wrote in between; the last one is made under the write lock.
 PLAN_ATTEMPTS = 3
 
+#: What a write whose server connection dropped says of its change: before its commit, the server rolled it back.
+_LOST_WRITING = "this change was not written (the server undid what it had begun); run the command again"
+_LOST_COMMITTING = "this change was being committed and may or may not have been written: look before running it again"
+
 #: Checks run before every write, each raising to refuse it. The plugin time budget adds one (a run given up for
 #: a slow plugin never writes), so the store refuses such a write without knowing anything of plugins.
 _write_checks: list[Callable[[], None]] = []
@@ -64,7 +68,7 @@ def busy_timeout_ms() -> int:
     return int(seconds * 1000)
 
 
-def _is_busy(exc: OperationalError | sqlite3.OperationalError) -> bool:
+def is_busy(exc: OperationalError | sqlite3.OperationalError) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     # SQLite's busy writer, or the server's writer that waited `lock_timeout` for the write lock (store/server.py)
     return "database is locked" in text or "database is busy" in text or "lock timeout" in text
@@ -217,21 +221,7 @@ class Store:
     def is_empty(self) -> bool:
         """Whether no table holds a row (the schema's own version aside)."""
         with self.read() as conn:
-            if dialect.is_server(conn):
-                held = sorted(dialect.table_names(conn) - {"alembic_version"})
-                return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in held)
-            tables = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all()
-            # Ordinary tables only: the search index's (migration 0013) are virtual, over shadow tables
-            # (named after them) that hold rows of their own when the book is empty.
-            virtual = tuple(f"{name}_" for name, sql in tables if (sql or "").startswith("CREATE VIRTUAL TABLE"))
-            names = [
-                name
-                for name, sql in tables
-                if name != "alembic_version"
-                and not name.startswith(("sqlite_", *virtual))
-                and not (sql or "").startswith("CREATE VIRTUAL TABLE")
-            ]
-            return not any(conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first() for name in names)
+            return next(dialect.holding_rows(conn), None) is None
 
     @classmethod
     def open(cls, path: Path | str | ServerBook, *, backup_dir: Path | None = None) -> "Store":
@@ -333,14 +323,25 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+        except OperationalError as exc:
+            if exc.connection_invalidated:
+                raise self._lost(exc, "nothing was changed") from None
+            if is_busy(exc):  # on a server, a table another writer locked whole (`migrate-to` sets its triggers aside)
+                raise StoreError(
+                    f"{self.path}: another keepwarm process kept the book locked for {busy_timeout_ms() / 1000:g} s "
+                    "(a migrate-to?); nothing was changed; try again when it is done"
+                ) from None
+            raise
 
     @contextmanager
     @_one_line_when_the_disk_fails
     def write(self) -> Iterator[Connection]:
         self._may_write()
+        committing = False
         try:
             with self.engine.connect().execution_options(keepwarm_write=True) as conn:
                 with conn.begin():
@@ -349,10 +350,17 @@ class Store:
                         hook(conn)
                     yield conn
                     dialect.after_writing(conn)
+                    committing = True
         except OperationalError as exc:
-            if not _is_busy(exc):
-                raise
-            raise self._busy() from None
+            if is_busy(exc):
+                raise self._busy() from None
+            if exc.connection_invalidated:
+                raise self._lost(exc, _LOST_COMMITTING if committing else _LOST_WRITING) from None
+            raise
+
+    def _lost(self, exc: Exception, outcome: str) -> StoreError:
+        """A server connection dropped (the server restarted, an administrator ended it, the network): one line."""
+        return StoreError(f"{self.path}: the connection to the server was lost ({_reason(exc)}); {outcome}")
 
     def _busy(self) -> StoreError:
         seconds = busy_timeout_ms() / 1000
@@ -373,6 +381,7 @@ class Store:
         nothing, never on stale data.
         """
         self._may_write()
+        committing = False
         try:
             with self.engine.connect() as conn:
                 for attempt in range(PLAN_ATTEMPTS):
@@ -387,6 +396,7 @@ class Store:
                             _check_write()
                             writer(conn)
                             dialect.after_writing(conn)
+                            committing = True
                             return
                     conn.execution_options(keepwarm_write=True)
                     with conn.begin():
@@ -394,10 +404,13 @@ class Store:
                             _check_write()
                             writer(conn)
                             dialect.after_writing(conn)
+                            committing = True
                             return
         except (OperationalError, sqlite3.OperationalError) as exc:
-            if _is_busy(exc):
+            if is_busy(exc):
                 raise self._busy() from None
+            if getattr(exc, "connection_invalidated", False):
+                raise self._lost(exc, _LOST_COMMITTING if committing else _LOST_WRITING) from None
             problem = _disk_problem(exc)
             if problem is None:
                 raise

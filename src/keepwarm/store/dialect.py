@@ -9,6 +9,7 @@ store/server_sql.py's, loaded with a server book only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -27,6 +28,30 @@ def table_names(conn: Connection) -> set[str]:
     names = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
     names.discard("sqlite_sequence")
     return names
+
+
+def book_tables(conn: Connection) -> list[str]:
+    """The tables that hold the book's rows, sorted: the ordinary tables but the schema's version, and on SQLite
+    without the search index's (migration 0013), whose virtual tables sit over shadow tables named after them
+    that hold rows of their own even in an empty book (the server has no such index: `migrate-to` leaves it)."""
+    if is_server(conn):
+        return sorted(table_names(conn) - {"alembic_version"})
+    tables = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all()
+    virtual = tuple(f"{name}_" for name, sql in tables if (sql or "").startswith("CREATE VIRTUAL TABLE"))
+    return sorted(
+        name
+        for name, sql in tables
+        if name != "alembic_version"
+        and not name.startswith(("sqlite_", *virtual))
+        and not (sql or "").startswith("CREATE VIRTUAL TABLE")
+    )
+
+
+def holding_rows(conn: Connection) -> Iterator[str]:
+    """The book's tables that hold at least one row (`book_tables`), each looked at when asked for."""
+    for name in book_tables(conn):
+        if conn.exec_driver_sql(f'SELECT 1 FROM "{name}" LIMIT 1').first():
+            yield name
 
 
 def change_marker(conn: Connection) -> object:

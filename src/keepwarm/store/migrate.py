@@ -78,8 +78,14 @@ def alembic_config(conn: Connection | None = None):
 
 
 def upgrade(conn: Connection, revision: str = "head") -> None:
+    upgrade_within(conn, revision)
+    if conn.in_transaction():
+        conn.commit()
+
+
+def upgrade_within(conn: Connection, revision: str = "head") -> None:
+    """The upgrade, inside the caller's transaction and left for it to commit or roll back: on a server the
+    schema is transactional, so `migrate-to` makes the schema and copies the rows all at once or not at all."""
     from alembic import command  # lazy for start-up: alembic loads only when the schema must change
 
     command.upgrade(alembic_config(conn), revision)
-    if conn.in_transaction():
-        conn.commit()

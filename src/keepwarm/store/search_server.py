@@ -15,6 +15,8 @@ whose accents were folded away is shown but not marked.
 
 from __future__ import annotations
 
+import importlib
+
 from sqlalchemy import Connection
 
 #: Each kind other than contacts: (table, its text column, the day shown as text).
@@ -93,3 +95,11 @@ def snippets(conn: Connection, kind: str, query: str, ids: list[int], marks: tup
         tail = "" if whole.endswith(plain) else ellipsis
         out[rowid] = head + shown + tail
     return out
+
+
+def rebuild(conn: Connection) -> None:
+    """Inside a write transaction: every contact's search document made again from the book (a copy into the
+    server sets the triggers that keep them aside); the other kinds' expression indexes need nothing."""
+    definitions = importlib.import_module(f"{__package__}.migrations.versions.0020_search_postgresql")
+    conn.exec_driver_sql("DELETE FROM search_contact_docs")
+    conn.exec_driver_sql(definitions.fill())

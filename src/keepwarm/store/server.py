@@ -24,6 +24,13 @@ WRITE_LOCK = 0x6B77
 CONNECT_TIMEOUT_SECONDS = 10
 #: The table an INSERT writes (as SQLAlchemy and the store's driver-level writers spell it).
 _INSERT = re.compile(r'\s*INSERT\s+INTO\s+(?:"?public"?\.)?"?(\w+)"?', re.I)
+#: A statement that changes rows.
+_CHANGE = re.compile(r"\s*(?:WITH\b.*?\)\s*)?(?:INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b", re.I | re.S)
+#: The channel a transaction that changed rows of the book announces itself on as it commits (store/watch.py
+#: listens). NOTIFY reaches the sessions of the same database only: another book's writes are never heard.
+CHANNEL = "keepwarm_book_changed"
+#: Whether the connection's transaction changed rows (kept in its `info`).
+_CHANGED = "keepwarm_changed"
 
 
 #: How to get the driver a server book needs (keepwarm alone, for one person's SQLite book, does not).
@@ -56,9 +63,23 @@ def make_engine(book: ServerBook, timeout_ms: int) -> Engine:
         if found:  # its id sequence is caught up at the end of the write (dialect.after_writing)
             conn.info.setdefault(dialect.INSERTED, set()).add(found.group(1))
 
+    @event.listens_for(engine, "after_cursor_execute")
+    def _note_changes(conn, cursor, statement, _parameters, _context, _executemany) -> None:
+        if cursor.rowcount and _CHANGE.match(statement):  # -1 (not known) counts as a change
+            conn.info[_CHANGED] = True
+
+    @event.listens_for(engine, "commit")
+    def _announce(conn: Connection) -> None:
+        # Queued in the transaction, sent by the server once it commits: on the driver's own connection, as
+        # SQLAlchemy is committing (every writer of a server book, whichever way it writes, ends here).
+        driver = conn.connection.driver_connection
+        if conn.info.pop(_CHANGED, False) and driver is not None:
+            driver.execute(f"NOTIFY {CHANNEL}")
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.info.pop(dialect.INSERTED, None)  # what a transaction rolled back inserted is not caught up
+        conn.info.pop(_CHANGED, None)  # nor is what it changed announced
         if conn.get_execution_options().get("keepwarm_write", False):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
         else:

@@ -5,9 +5,11 @@ touches and imports contacts. SQLite's `PRAGMA data_version` changes, on one
 connection, whenever any other connection commits; a single read-only
 connection kept for the purpose is therefore a cheap way (a few microseconds,
 no table read) for the app to ask "has anything changed since I last looked?".
-On a PostgreSQL book the same question reads the server's transaction
-snapshot on one connection of its own (`dialect.change_marker`): a write by
-anyone on the server, this book's or another's, reads as a change.
+On a PostgreSQL book every transaction that changed rows announces itself as it
+commits (`NOTIFY`, store/server.py), and the watcher LISTENs on a connection of
+its own: only this book's writers are heard, not those of another database on
+the same server; each look is one round trip, after which the server has
+handed over every announcement of a commit made before it.
 """
 
 from __future__ import annotations
@@ -36,17 +38,26 @@ class ChangeWatcher:
         from sqlalchemy import create_engine  # lazy for start-up: a server book's watcher only
         from sqlalchemy.pool import NullPool
 
-        from . import dialect  # lazy for start-up (as above)
+        from .server import CHANNEL  # lazy for start-up (as above)
 
         engine = create_engine(book.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         conn = engine.connect()
+        heard = [0]
+        driver = conn.connection.driver_connection
+        assert driver is not None  # a live connection's driver (psycopg's), which hears the announcements
+        driver.add_notify_handler(lambda _notice: heard.__setitem__(0, heard[0] + 1))
+        conn.exec_driver_sql(f"LISTEN {CHANNEL}")
 
         def close() -> None:
             conn.close()
             engine.dispose()
 
+        def announcements() -> int:
+            conn.exec_driver_sql("SELECT 1")  # the driver takes in what the server sent before the answer
+            return heard[0]
+
         self._close = close
-        return lambda: dialect.change_marker(conn)
+        return announcements
 
     def changed(self) -> bool:
         """True once for each batch of commits made since the last call (by any other connection)."""

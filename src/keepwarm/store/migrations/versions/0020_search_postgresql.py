@@ -121,6 +121,15 @@ SELECT t.id, {_document()} FROM search_contact_text t WHERE t.id = contact;
 $$
 """
 
+
+def fill() -> str:
+    """Every contact's document written from the book (the table empty): the migration's, and after a copy made
+    with the triggers set aside (`store/server_copy.py`)."""
+    return (
+        f"INSERT INTO search_contact_docs (contact_id, document) SELECT t.id, {_document()} FROM search_contact_text t"
+    )
+
+
 TRIGGER_FUNCTIONS = {
     "keepwarm_search_contacts_row": """
         IF TG_OP = 'UPDATE' AND OLD.id <> NEW.id THEN PERFORM keepwarm_search_contact(OLD.id); END IF;
@@ -177,9 +186,7 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_search_contact_docs ON search_contact_docs USING gin (document)")
     op.execute(VIEW)
     op.execute(REFRESH)
-    op.execute(
-        f"INSERT INTO search_contact_docs (contact_id, document) SELECT t.id, {_document()} FROM search_contact_text t"
-    )
+    op.execute(fill())
     for table, column in TEXTS.items():
         op.execute(
             f"CREATE INDEX ix_search_{table} ON {table} USING gin (keepwarm_words({column})) WHERE {column} <> ''"

@@ -231,7 +231,7 @@ class Book(RuleBasedStateMachine):
         shutil.copyfile(self.db, copy)
         conn = sqlite3.connect(copy)
         for table in ("contact_snapshots", "account_snapshots", "snapshot_runs", "engine_marks",
-                      "engine_account_marks", "advice_questions"):
+                      "engine_account_marks", "advice_questions", "window_figures"):
             conn.execute(f"DELETE FROM {table}")
         conn.commit()
         conn.close()

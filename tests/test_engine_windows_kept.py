@@ -151,7 +151,7 @@ def test_what_is_kept_follows_the_windows_it_was_read_over(session):
         later.close()
     raw = sqlite3.connect(session.db_path)
     try:
-        windows = {cid: window for cid, window in raw.execute("SELECT contact_id, window FROM window_figures")}
+        windows = {cid: window for cid, window in raw.execute("SELECT contact_id, bounds FROM window_figures")}
     finally:
         raw.close()
     assert set(windows) == set(ids.values())
@@ -185,3 +185,21 @@ def test_other_words_for_the_note_signals_carry_nothing(session):
             kept=False,
         )
     assert begun.windows.carried == {} and found == again
+
+
+@pytest.mark.slow
+def test_on_both_stores_a_new_day_carries_what_the_last_run_kept(home, backend):
+    first = Session(backend.db, now=FIXED_NOW)
+    try:
+        ids = _book(first)
+        build_agenda(first)
+        later = _day(backend.db, FIXED_NOW + dt.timedelta(days=1), first.runtime)
+        try:
+            build_agenda(later)  # the whole book: what it carried and read anew, kept for the next day
+            begun = _begun(later)
+            assert set(begun.windows.carried) == set(ids.values()) and begun.windows.fresh == []
+            assert begun.result == _begun(later, kept=False).result  # type: ignore[attr-defined]
+        finally:
+            later.close()
+    finally:
+        first.close()

@@ -21,7 +21,7 @@ from .rows import plain_rows
 from .schema import engine_marks, interactions, window_figures
 
 _W = window_figures.c
-_KEPT = select(_W.contact_id, _W.window, _W.figures).where(_W.contact_id.not_in(select(engine_marks.c.contact_id)))
+_KEPT = select(_W.contact_id, _W.bounds, _W.figures).where(_W.contact_id.not_in(select(engine_marks.c.contact_id)))
 _KEPT_OF = _KEPT.where(_W.contact_id.in_(bindparam("ids", expanding=True)))
 _BETWEEN = (
     select(interactions.c.contact_id)
@@ -29,14 +29,14 @@ _BETWEEN = (
     .distinct()
 )
 _PUT = (
-    "INSERT INTO window_figures (contact_id, window, figures) VALUES (:cid, :window, :figures) "
-    "ON CONFLICT (contact_id) DO UPDATE SET window = excluded.window, figures = excluded.figures"
+    "INSERT INTO window_figures (contact_id, bounds, figures) VALUES (:cid, :bounds, :figures) "
+    "ON CONFLICT (contact_id) DO UPDATE SET bounds = excluded.bounds, figures = excluded.figures"
 )
-_MOVE = "UPDATE window_figures SET window = :window WHERE contact_id = :cid"
+_MOVE = "UPDATE window_figures SET bounds = :bounds WHERE contact_id = :cid"
 
 
 def kept(conn: Connection, contact_ids: Sequence[int] | None) -> Sequence[tuple[int, str, str]]:
-    """(contact, window key, figures as JSON) of these contacts (None: of all) not marked changed since."""
+    """(contact, the windows' key, figures as JSON) of these contacts (None: of all) not marked changed since."""
     if contact_ids is None:
         return plain_rows(conn, _KEPT)
     return plain_rows(conn, _KEPT_OF, {"ids": list(contact_ids)})
@@ -51,11 +51,12 @@ def crossing(conn: Connection, spans: Iterable[tuple[dt.datetime, dt.datetime]])
     return found
 
 
-def put(conn: Connection, window: str, fresh: Iterable[tuple[int, str]], moved: Iterable[int]) -> None:
-    """Keep the figures read anew (contact, JSON) under `window`; the `moved` contacts' kept figures hold for it too."""
-    rows = [{"cid": cid, "window": window, "figures": figures} for cid, figures in fresh]
+def put(conn: Connection, bounds: str, fresh: Iterable[tuple[int, str]], moved: Iterable[int]) -> None:
+    """Keep the figures read anew (contact, JSON) under `bounds` (the windows' key, engine/windows.py); the `moved`
+    contacts' kept figures hold for them too."""
+    rows = [{"cid": cid, "bounds": bounds, "figures": figures} for cid, figures in fresh]
     if rows:
         conn.execute(text(_PUT), rows)
-    moves = [{"cid": cid, "window": window} for cid in moved]
+    moves = [{"cid": cid, "bounds": bounds} for cid in moved]
     if moves:
         conn.execute(text(_MOVE), moves)

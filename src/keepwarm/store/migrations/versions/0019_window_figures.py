@@ -24,7 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "window_figures",
         sa.Column("contact_id", sa.Integer(), nullable=False, autoincrement=False),
-        sa.Column("window", sa.String(), nullable=False),
+        sa.Column("bounds", sa.String(), nullable=False),
         sa.Column("figures", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["contact_id"], ["contacts.id"], name=op.f("fk_window_figures_contact_id_contacts"), ondelete="CASCADE"

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import Connection, select
 
 from ..store import windows as kept_windows
+from ..store.rows import plain_rows
 from ..store.schema import contacts
 
 #: JSON as compact as the kept texts need.
@@ -82,7 +83,7 @@ class Windows:
         carried = self.carried
         if not carried:
             return ids
-        everyone = ids if ids is not None else [row[0] for row in conn.execute(_EVERYONE)]
+        everyone = ids if ids is not None else [row[0] for row in plain_rows(conn, _EVERYONE)]
         rest = [cid for cid in everyone if cid not in carried]
         if len(rest) > SCAN_ALL_ABOVE * len(everyone):
             self.carried, self.moved = {}, []

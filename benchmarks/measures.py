@@ -117,7 +117,7 @@ def agenda_touch(db: Path, repeat: int, _started: float) -> dict:
 
 def agenda_new_day(db: Path, repeat: int, _started: float) -> dict:
     """The first agenda of a new day (windows that end today move): the whole book, carried results rewritten
-    only where they changed."""
+    only where they changed, the windows' figures carried where no interaction crossed their bounds."""
     import datetime as dt
 
     from keepwarm.engine.agenda import build_agenda
@@ -129,10 +129,12 @@ def agenda_new_day(db: Path, repeat: int, _started: float) -> dict:
     start, runtime = first.now, first.runtime
     first.close()
     times = []
-    for n in range(1, repeat + 2):
-        session = Session(copy, now=start + dt.timedelta(days=n))
+    for n in range(repeat + 2):
+        session = Session(copy, now=start + dt.timedelta(days=n + 1))
         session.__dict__["runtime"] = runtime  # plugins loaded once, as in a long-lived process
-        if n > repeat:  # one more day, its plugin calls timed (apart: the clocks cost time of their own)
+        if n == 0:  # untimed: the cached book's run kept no windows (migration 0021); a day's run keeps them
+            build_agenda(session, advice=False)
+        elif n > repeat:  # one more day, its plugin calls timed (apart: the clocks cost time of their own)
             hooks = _hook_times(session, build_agenda)
         else:
             t0 = time.perf_counter()
@@ -221,6 +223,7 @@ def stats(db: Path, repeat: int, _started: float) -> dict:
                 recent_days=cfg.recent_days,
                 baseline_days=cfg.baseline_days,
                 signals=signals,
+                kept=False,  # every contact's windows scanned, as a run with nothing kept does
             )
 
     return {"times": _timed(run, repeat)}

@@ -50,6 +50,8 @@ RULE_CHANGES = [
 #: What each may care about, and be an expert in: the introductions read the network by these.
 TOPICS = ["sailing", "chess"]
 PLUGINS_OFF = [[], ["warn_frequency_drop"], ["suggest_introduction", "tips_style"]]
+#: What touches say: words of the note signals (warn_market_signals, warn_push_away), summed over the recent window.
+NOTES = ["", "asked for an RFP", "budget is tight; the competitor again", "was late"]
 #: The kinds of link the introductions read (a link between two skips the introduction; one to someone
 #: touched lets a cold helper be introduced through them, who introduced the user to them first).
 LINK_KINDS = ["introduced-by", "partner", "reports-to", "knows"]
@@ -102,12 +104,16 @@ class Book(RuleBasedStateMachine):
         self.book.close()
         self.book = self.session(self.db)
 
-    @rule(who=st.integers(0, 5), days_ago=st.integers(0, 400), channel=st.sampled_from(CHANNELS),
-          inbound=st.booleans(), outcome=st.sampled_from(["completed", "completed", "cancelled", "declined"]))
-    def touch(self, who, days_ago, channel, inbound, outcome) -> None:
+    @rule(who=st.integers(0, 5), days_ago=st.integers(0, 500), channel=st.sampled_from(CHANNELS),
+          inbound=st.booleans(), outcome=st.sampled_from(["completed", "completed", "cancelled", "declined"]),
+          notes=st.sampled_from(NOTES), hours=st.sampled_from([None, 1.3, 0.1, 7.7]))
+    def touch(self, who, days_ago, channel, inbound, outcome, notes, hours) -> None:
+        """A touch, back-dated into either window or out of both; its notes and reply time are what windows sum."""
         with self.book.store.write() as conn:
             actions.log_interactions(conn, [self.contacts[who]], self.now, at=self.now - dt.timedelta(days=days_ago),
-                                     channel=channel, direction="inbound" if inbound else "outbound", outcome=outcome)
+                                     channel=channel, direction="inbound" if inbound else "outbound", outcome=outcome,
+                                     notes=notes, responded=None if inbound else hours is not None,
+                                     response_hours=None if inbound else hours)
 
     @rule(who=st.integers(0, 5), tier=st.sampled_from("abc"), account=st.sampled_from(ACCOUNTS),
           dnc=st.booleans())
@@ -203,6 +209,12 @@ class Book(RuleBasedStateMachine):
         self.now += dt.timedelta(hours=hours)
         self._reopen()
 
+    @rule(days=st.sampled_from([1, 3]))
+    def clock_set_back(self, days) -> None:
+        """The clock moved back (a corrected clock, `--on` kept): the windows move back, what was kept with them."""
+        self.now -= dt.timedelta(days=days)
+        self._reopen()
+
     @rule(text=st.sampled_from(RULE_CHANGES))
     def change_rules(self, text) -> None:
         self.rules = text
@@ -231,7 +243,7 @@ class Book(RuleBasedStateMachine):
         shutil.copyfile(self.db, copy)
         conn = sqlite3.connect(copy)
         for table in ("contact_snapshots", "account_snapshots", "snapshot_runs", "engine_marks",
-                      "engine_account_marks", "advice_questions"):
+                      "engine_account_marks", "advice_questions", "window_figures"):
             conn.execute(f"DELETE FROM {table}")
         conn.commit()
         conn.close()

@@ -39,6 +39,7 @@ from ..model import Account, Commitment, CommitmentStatus, Contact, FollowUp, St
 from ..store import activity, followups, results, snapshots
 from ..store import contacts as people
 from ..store import marks as marks_store
+from ..store import windows as window_store
 from . import conclusions
 from . import stats as statistics
 from .health import Health, account_health, contact_health
@@ -47,6 +48,7 @@ from .readonly import Freezer
 from .reconcile import reconcile
 from .snooze import held
 from .state import fingerprint
+from .windows import Windows
 
 
 @contextmanager
@@ -416,7 +418,7 @@ class _Run:
     def stats(self, conn, ids: list[int] | None) -> dict[int, ContactStats]:
         return self.stats_begun(conn, ids)()
 
-    def stats_begun(self, conn, ids: list[int] | None) -> Callable[[], dict[int, ContactStats]]:
+    def stats_begun(self, conn, ids: list[int] | None) -> statistics.Begun:
         """The statistics begun (`statistics.begin`): what is read before the returned function is called is
         read while the windows are scanned."""
         cfg = self.runtime.engine
@@ -450,6 +452,8 @@ class _Inputs:
     marks: marks_store.Marks | None = None  # what had changed when the inputs were read
     #: The links of the contacts in scope (of everyone, for the whole book), by contact: read in one statement.
     links: dict[int, tuple[Linked, ...]] = field(default_factory=dict)
+    #: The windowed figures read anew and carried (engine/windows.py): kept by the run that stores its results.
+    windows: Windows | None = None
 
 
 def _evaluate(
@@ -515,6 +519,7 @@ def _read_inputs(run: _Run, conn, wanted: set[int] | None) -> _Inputs:
         network_contacts,
         marks_store.read(conn),
         links_by_contact(conn, None if wanted is None else in_scope),
+        stats_of.windows,
     )
 
 
@@ -705,6 +710,17 @@ def _persist(run: _Run, evaluation: Evaluation, inputs: _Inputs) -> None:
             accounts=None if whole else set(evaluation.account_of.values()) - partial,
         )
         marks_store.mark_accounts(conn, partial)
+        if inputs.windows is not None:
+            _keep_windows(conn, inputs.windows, None if whole else done)
+
+
+def _keep_windows(conn, windows: Windows, done: set[int] | None) -> None:
+    """What the run read of the windows, kept for the next run, for the contacts whose marks it cleared (`done`;
+    None: all). A contact marked while the run read keeps its mark, so what is kept for it is not used."""
+    fresh, moved = windows.fresh, windows.moved
+    if done is not None:
+        fresh, moved = [(cid, f) for cid, f in fresh if cid in done], [cid for cid in moved if cid in done]
+    window_store.put(conn, windows.key, fresh, moved)
 
 
 def _reconciled_followups(conn, evaluation: Evaluation, targets: list[int]) -> None:

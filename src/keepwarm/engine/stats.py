@@ -36,6 +36,7 @@ from ..store import dialect
 from ..store.rows import constructed, plain_rows
 from ..store.schema import TOTAL_COUNTS, TOTAL_DATES, assessments, commitments, contact_totals, contacts, interactions
 from .readonly import ReadOnlyDict
+from .windows import Layout, Windows
 
 ACCESS_PROBLEMS = ("declined", "cancelled", "rescheduled", "no_show")
 WRITTEN = ("email", "letter", "text")
@@ -144,7 +145,9 @@ def _run(conn: Connection, kind: str, ids: list[int] | None, **params) -> Sequen
 ASIDE_FROM = 1_000
 
 
-def _aside(conn: Connection, ids: list[int] | None, queries: list[tuple[str, dict]]) -> list[Callable[[], Sequence]]:
+def _aside(
+    conn: Connection, ids: list[int] | None, queries: list[tuple[str, dict, list[int] | None]]
+) -> list[Callable[[], Sequence]]:
     """Grouped scans run on a second connection in a thread of their own, while this one reads the rest.
 
     SQLite leaves Python's lock while it scans, so on a machine of two cores the
@@ -158,27 +161,28 @@ def _aside(conn: Connection, ids: list[int] | None, queries: list[tuple[str, dic
     here, in this connection, as plain rows (a one-contact run in a new process paid more for building and
     compiling the JSON statements than for its scans).
 
-    Returns, for each query in order, the function that waits for its rows (the scans run in that order).
+    Returns, for each query (its kind, parameters and contacts) in order, the function that waits for its rows
+    (the scans run in that order); `ids` are the run's contacts.
     """
     writing = conn.get_execution_options().get("keepwarm_write", False)
     if writing or (ids is not None and len(ids) < ASIDE_FROM):
-        return [partial(_run, conn, kind, ids, **params) for kind, params in queries]
+        return [partial(_run, conn, kind, only, **params) for kind, params, only in queries]
     from concurrent.futures import ThreadPoolExecutor  # lazy for start-up: only runs over many contacts use it
 
     conn.execute(_FIRST_READ).all()  # this connection's snapshot taken before the other's
     other = conn.engine.connect()
     other.begin()
 
-    def scan(kind: str, params: dict, last: bool) -> list:
+    def scan(kind: str, params: dict, only: list[int] | None, last: bool) -> list:
         try:
-            return _json_rows(other, kind, ids, params)
+            return _json_rows(other, kind, only, params)
         finally:
             if last:
                 other.close()
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keepwarm-stats")
     last = len(queries) - 1
-    futures = [pool.submit(scan, kind, params, n == last) for n, (kind, params) in enumerate(queries)]
+    futures = [pool.submit(scan, kind, params, only, n == last) for n, (kind, params, only) in enumerate(queries)]
     pool.shutdown(wait=False)
     return [future.result for future in futures]
 
@@ -216,6 +220,17 @@ def compute(conn: Connection, now: dt.datetime, today: dt.date, **options: Any) 
     return begin(conn, now, today, **options)()
 
 
+class Begun:
+    """The statistics begun (`begin`): called, it finishes them; `windows` says which figures were read anew
+    and which were carried from the last run, for the run to keep (store/windows.py)."""
+
+    def __init__(self, finish: Callable[[], dict[int, ContactStats]], windows: Windows) -> None:
+        self._finish, self.windows = finish, windows
+
+    def __call__(self) -> dict[int, ContactStats]:
+        return self._finish()
+
+
 def begin(
     conn: Connection,
     now: dt.datetime,
@@ -225,37 +240,58 @@ def begin(
     baseline_days: int,
     signals: Mapping[str, list[str]] | None = None,
     contact_ids: Iterable[int] | None = None,
-) -> Callable[[], dict[int, ContactStats]]:
+    kept: bool = True,
+) -> Begun:
     """`compute`, begun: the windows' scans start beside this connection (`_aside`), and the function returned
     reads the rest in this connection and gives the statistics. What the caller reads in between costs no time
-    of the scans'."""
+    of the scans'.
+
+    The windowed figures a run kept (engine/windows.py) are carried for the contacts whose windows hold the same
+    interactions as when they were read; only the others are scanned. `kept=False` scans every contact.
+    """
     recent_start = _naive(now - dt.timedelta(days=recent_days))
     base_start = _naive(now - dt.timedelta(days=recent_days + baseline_days))
     signal_names = sorted((signals or {}).keys())
+    wanted = {name: (signals or {})[name] for name in signal_names}
     ids = list(contact_ids) if contact_ids is not None else None
+    windows = Windows(recent_start, base_start, wanted, _LAYOUT)
+    if kept:
+        windows.carry(conn, ids)
+    scanned = windows.scanned(conn, ids)
     # In the order they are wanted: the notes' words are matched while the windows are scanned.
-    scans: list[tuple[str, dict]] = [("seen", {})] + ([("notes", {"lo": recent_start})] if signal_names else [])
-    scans += [("recent", {"lo": recent_start}), ("baseline", {"lo": base_start, "hi": recent_start})]
-    seen, *notes, recent, baseline = _aside(conn, ids, scans)
+    scans: list[tuple[str, dict, list[int] | None]] = [("seen", {}, ids)]
+    if scanned != []:
+        scans += [("notes", {"lo": recent_start}, scanned)] if signal_names else []
+        scans += [
+            ("recent", {"lo": recent_start}, scanned),
+            ("baseline", {"lo": base_start, "hi": recent_start}, scanned),
+        ]
+    seen, *found = _aside(conn, ids, scans)
 
     def finish() -> dict[int, ContactStats]:
         rows = _seen_and_totals(seen(), signal_names, recent_days, baseline_days)
         _promises(conn, today, rows, ids)
         _assessments(conn, rows, ids)
-        if signal_names:
-            assert signals is not None  # signal_names come from it
-            _note_signals(conn, rows, ids, recent_start, {name: signals[name] for name in signal_names}, notes[0]())
-        _store(rows, recent(), _AT[RECENT_FIELDS])
-        _store(rows, baseline(), _AT[BASELINE_FIELDS])
+        if found:
+            *notes, recent, baseline = found
+            if signal_names:
+                _note_signals(conn, rows, scanned, recent_start, wanted, notes[0]())
+            _store(rows, recent(), _AT[RECENT_FIELDS])
+            _store(rows, baseline(), _AT[BASELINE_FIELDS])
+        windows.settle(rows, scanned)
         means = _AT[MEAN_FIELDS]
+        parsed = _Parsed()
         for values in rows.values():
             for k in means:
                 value = values[k]
                 if value is not None:
                     values[k] = round(float(value), 3)
+            last = values[_SIGNAL_LAST_AT]
+            if last:
+                values[_SIGNAL_LAST_AT] = {name: parsed[at] for name, at in last.items()}
         return {cid: _built(values) for cid, values in rows.items()}
 
-    return finish
+    return Begun(finish, windows)
 
 
 # Each contact's figures are gathered as a list in `ContactStats`' field order, then set slot by slot.
@@ -376,6 +412,8 @@ _AT.update(
         for names in (RECENT_FIELDS, BASELINE_FIELDS, TOTAL_FIELDS, MEAN_FIELDS)
     }
 )
+#: Where the windowed figures sit, for those carried from the last run (engine/windows.py).
+_LAYOUT = Layout(_AT[RECENT_FIELDS] + _AT[BASELINE_FIELDS], _AT[MEAN_FIELDS], _SIGNALS_AT, _SIGNAL_LAST_AT)
 assert _FIELD_NAMES[:4] == ("contact_id", "recent_days", "baseline_days", "first_seen")
 assert _FIELD_NAMES[4 : 4 + len(DATE_FIELDS)] == DATE_FIELDS
 
@@ -433,7 +471,7 @@ def _note_signals(
             if at > latest.get(cid, ""):
                 latest[cid] = at
         for cid, at in latest.items():
-            rows[cid][_SIGNAL_LAST_AT][name] = _utc_text(at)
+            rows[cid][_SIGNAL_LAST_AT][name] = at  # parsed when the figures are settled (`begin`)
 
 
 def _find(text: str, word: str, hits: set[int]) -> None:

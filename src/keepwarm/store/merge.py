@@ -41,7 +41,7 @@ from .schema import (
 #: Rows made from the contact's own fields: written whole with the merged contact (`contacts.update_contact`).
 OWN_FIELDS = frozenset({contact_emails.name, contact_phones.name, contact_tags.name, contact_dates.name})
 #: Rows worked out from the others (triggers of migrations 0004 and 0007, the next engine run).
-DERIVED = frozenset({"contact_totals", "contact_snapshots", "health_history"})
+DERIVED = frozenset({"contact_totals", "contact_snapshots", "health_history", "window_figures"})
 
 
 @dataclass

@@ -36,6 +36,7 @@ REVISIONS: tuple[str, ...] = (
     "0017",
     "0018",
     "0020",
+    "0021",
 )
 HEAD = REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")

@@ -284,6 +284,20 @@ health_history = Table(
     sqlite_with_rowid=False,  # kept in key order: a contact's weeks side by side, no second index
 )
 
+# Each contact's windowed statistics as the last run that read them found them (migration 0021), with the
+# windows they were read over (`bounds`: their bounds and the note signals' words, as one key). A new day moves
+# the windows by a day: a contact none of whose interactions lies between the old and the new bounds has the
+# same figures, and is not scanned again (engine/stats.py). Valid only while the contact is not marked
+# (engine_marks): a changed contact is read again. Derived, like contact_snapshots: not part of a backup.
+window_figures = Table(
+    "window_figures",
+    metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False),
+    Column("bounds", String, nullable=False),
+    # JSON: the recent and baseline figures, the note signals' counts and their latest times.
+    Column("figures", Text, nullable=False),
+)
+
 snapshot_runs = Table(
     "snapshot_runs",
     metadata,
@@ -519,4 +533,5 @@ __all__ = [
     "interactions",
     "metadata",
     "snapshot_runs",
+    "window_figures",
 ]

@@ -31,7 +31,7 @@ EVERY_TABLE = (
     "capture_people", "capture_refs", "captures", "card_states", "commitments", "contact_dates", "contact_emails",
     "contact_links", "contact_notes", "contact_phones", "contact_snapshots", "contact_tags", "contact_totals",
     "contacts", "engine_account_marks", "engine_marks", "followups", "health_history", "ignored_addresses",
-    "interactions", "snapshot_runs", "source_state",
+    "interactions", "snapshot_runs", "source_state", "window_figures",
 )
 #: What is compared on both books after the copy: each command's whole output.
 COMPARED = (

@@ -18,6 +18,7 @@ from ..store import contacts as people
 from ..store import followups as plans
 from ..text.controls import fold
 from . import actions
+from . import users as team
 
 
 def resolve_contacts(session: Session, text: str) -> list[int]:
@@ -104,10 +105,21 @@ def followup_status(session: Session, followup_id: int) -> FollowUpStatus:
 
 
 def save_contact(session: Session, contact: Contact, contact_id: int | None = None) -> int:
-    """Insert a new contact, or replace an existing one's fields; the whole record lands or nothing does."""
+    """Insert a new contact, or replace an existing one's fields; the whole record lands or nothing does.
+
+    A new contact with no owner is the acting user's; an owner given must be one of the book's users."""
+    me = None
+    if contact_id is None and not contact.owner:
+        me = team.acting_user(session)
+        contact = contact.model_copy(update={"owner": me})
+    elif contact.owner and (contact_id is None or get_contact(session, contact_id).owner != contact.owner):
+        team.check_owner(session, contact.owner)
     with session.store.write() as conn:
         if contact_id is None:
-            return people.insert_contact(conn, contact, session.now)
+            new_id = people.insert_contact(conn, contact, session.now)
+            if me is not None:
+                team.adopt(conn, me)  # the account it may have made
+            return new_id
         people.update_contact(conn, contact_id, contact, session.now)
         return contact_id
 

@@ -299,7 +299,7 @@ _CONTACT_FIELDS = tuple(Contact.model_fields)
 _DATE_FIELDS = tuple(ImportantDate.model_fields)
 _ROLE, _STYLE, _MOTIVATION = by_value(Role), by_value(SocialStyle), by_value(Motivation)
 _CHANNEL, _TIER, _STAGE, _KIND = by_value(Channel), by_value(Tier), by_value(Stage), by_value(DateKind)
-_FILTERS = ("ids", "account", "tag", "role", "style", "stage", "search")
+_FILTERS = ("ids", "account", "tag", "role", "style", "stage", "owner", "search")
 #: Past this many contacts, reading every child row is cheaper than a long IN list.
 _FEW = 900
 
@@ -337,7 +337,7 @@ def _contacts_query(filters: frozenset[str]):
     if "tag" in filters:
         tagged = select(contact_tags.c.contact_id).where(contact_tags.c.tag_fold == bindparam("tag"))
         query = query.where(c.id.in_(tagged))
-    for name in ("role", "style", "stage"):
+    for name in ("role", "style", "stage", "owner"):
         if name in filters:
             query = query.where(c[name] == bindparam(name))
     if "search" in filters:
@@ -414,6 +414,7 @@ def list_contacts(
     stage: str | None = None,
     search: str | None = None,
     ids: Iterable[int] | None = None,
+    owner: str | None = None,
 ) -> list[Contact]:
     """The contacts these filters select (all of them: every one), ordered by folded name, then id.
 
@@ -432,7 +433,9 @@ def list_contacts(
     if tag is not None:
         params["tag"] = fold(tag)
     params.update(
-        (name, value) for name, value in (("role", role), ("style", style), ("stage", stage)) if value is not None
+        (name, value)
+        for name, value in (("role", role), ("style", style), ("stage", stage), ("owner", owner))
+        if value is not None
     )
     if search:
         params["search"] = like_fragment(fold(search))

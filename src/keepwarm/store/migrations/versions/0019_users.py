@@ -116,12 +116,12 @@ GUARDS = (
     """CREATE FUNCTION kw_guard_contact_row() RETURNS trigger LANGUAGE plpgsql AS
     $$ DECLARE
          row_contact integer := CASE WHEN TG_OP = 'DELETE' THEN OLD.contact_id ELSE NEW.contact_id END;
-         found contacts%ROWTYPE;
+         target contacts%ROWTYPE;
        BEGIN
-         SELECT * INTO found FROM contacts WHERE id = row_contact;
-         IF FOUND AND NOT kw_may_edit(found.owner, found.id, found.account_id) THEN
+         SELECT * INTO target FROM contacts WHERE id = row_contact;
+         IF FOUND AND NOT kw_may_edit(target.owner, target.id, target.account_id) THEN
            RAISE EXCEPTION 'user % may not change contact % (%), which is %''s', coalesce(kw_me(), current_user),
-             found.id, found.name, found.owner USING ERRCODE = '42501';
+             target.id, target.name, target.owner USING ERRCODE = '42501';
          END IF;
          IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
          RETURN NEW;
@@ -143,7 +143,7 @@ def _policies() -> list[str]:
         "CREATE POLICY changes ON accounts FOR UPDATE USING (true) WITH CHECK (true)",
         "CREATE POLICY removes ON accounts FOR DELETE USING (true)",
         "CREATE POLICY sees ON users FOR SELECT USING (true)",
-        f"CREATE POLICY manages ON users FOR ALL USING {ADMIN_ROLE} WITH CHECK {ADMIN_ROLE}",
+        f"CREATE POLICY manages ON users FOR ALL USING ({ADMIN_ROLE}) WITH CHECK ({ADMIN_ROLE})",
         "CREATE POLICY sees ON grants FOR SELECT USING (true)",
     ]
     granting = (

@@ -72,6 +72,11 @@ def test_each_role_sees_its_own_what_the_team_shares_and_its_reports(team):
     assert len(ok(team("carol", "history", "barbara", "--json")).json()) == 1
     refused = team("ann", "history", "barbara", "--json")
     assert refused.exit_code != 0 and "barbara" in refused.stderr.lower()
+    # Each one's agenda is made of what they see (the rules' follow-ups of a shared contact included).
+    for who in ("ann", "carol", "dan"):
+        agenda = ok(team(who, "agenda", "--json")).json()
+        assert {item["contact"]["name"] for item in agenda["items"]} <= set(names(team, who)), who
+    assert "Alan Turing" in {item["contact"]["name"] for item in ok(team("ann", "agenda", "--json")).json()["items"]}
 
 
 def test_a_member_changes_only_what_is_theirs_and_a_refusal_writes_nothing(team, pg_url):

@@ -48,8 +48,7 @@ def user_list(session: Session, as_json: bool) -> None:
         emit_json(found)
         return
     rows = [
-        (u["name"], u["role"], u["reports_to"] or "", u["contacts"], u["accounts"], u["db_role"] or "")
-        for u in found
+        (u["name"], u["role"], u["reports_to"] or "", u["contacts"], u["accounts"], u["db_role"] or "") for u in found
     ]
     table(rows, ("NAME", "ROLE", "REPORTS TO", "CONTACTS", "ACCOUNTS", "DB ROLE"))
 

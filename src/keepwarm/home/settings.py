@@ -127,7 +127,7 @@ class Settings(BaseModel):
     @classmethod
     def _user(cls, value: str | None) -> str | None:
         if value is not None and (not value.strip() or not value.isprintable()):
-            raise ValueError(f"{value!r} is not a user's name (expected user = \"NAME\", as keepwarm user list shows)")
+            raise ValueError(f'{value!r} is not a user\'s name (expected user = "NAME", as keepwarm user list shows)')
         return value.strip() if value is not None else None
 
     @field_validator("sources")

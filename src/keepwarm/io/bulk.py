@@ -106,6 +106,11 @@ def insert_contacts(conn: Connection, items: Sequence[Row], account_ids: dict[st
             conn.execute(insert(table), values)
 
 
+def _scalar_default(column: Column):
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None  # type: ignore[attr-defined]
+
+
 class Staged:
     """New rows kept in TEMP tables of this connection until the write transaction copies them in.
 
@@ -123,7 +128,8 @@ class Staged:
             temp, main = dialect.temp_schema(conn), dialect.main_schema(conn)
             conn.exec_driver_sql(f'DROP TABLE IF EXISTS {temp}."{name}"')
             conn.exec_driver_sql(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM {main}."{table.name}" WHERE 1 = 0')
-            columns = [Column(c.name, c.type) for c in table.columns]
+            # A column the staged rows leave out (a contact's `private`) takes its plain default, not NULL.
+            columns = [Column(c.name, c.type, default=_scalar_default(c)) for c in table.columns]
             if table is schema.contacts:
                 conn.exec_driver_sql(f'ALTER TABLE {temp}."{name}" ADD COLUMN account_key VARCHAR')
                 columns.append(Column("account_key", String))

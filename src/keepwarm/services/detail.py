@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo
 from ..errors import NotFound
 from ..home.session import Session
 from ..model import Role, stored_id
-from ..store import activity
+from ..store import activity, users
 from ..store import contacts as people
 from ..store.links import links_of
-from ..store import users
 from ..store.notes import list_notes
 from ..text import dates
 from ..text.wording import day_of_year, one_line, spoken

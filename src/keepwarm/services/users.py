@@ -113,7 +113,9 @@ def _thing(conn, contact_id: int | None, account: str | None) -> tuple[dict, str
 def _may_share(session: Session, conn, what_owner: str, label: str) -> None:
     me = repo.acting(conn, *_wanted(session))
     if what_owner != me and repo.find(conn, me).role != "admin":
-        raise UserError(f"{label} is {what_owner or 'nobody'}'s: only its owner or an admin may share it; nothing was changed")
+        raise UserError(
+            f"{label} is {what_owner or 'nobody'}'s: only its owner or an admin may share it; nothing was changed"
+        )
 
 
 def share(session: Session, contact_id: int | None, account: str | None, name: str, edit: bool) -> str:

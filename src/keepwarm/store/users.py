@@ -96,7 +96,7 @@ def acting(conn: Connection, wanted: str | None, source: str) -> str:
     if len(known) == 1:
         return known[0].name
     raise UserError(
-        "this book has several users; say which you are with user = \"NAME\" in the settings file or KEEPWARM_USER"
+        'this book has several users; say which you are with user = "NAME" in the settings file or KEEPWARM_USER'
     )
 
 
@@ -122,7 +122,7 @@ def manager_id(conn: Connection, name: str | None, user_name: str) -> int | None
         return None
     boss = find(conn, name)
     chain = {u.name: u.reports_to for u in all_users(conn)}
-    seen = boss.name
+    seen: str | None = boss.name
     while seen is not None:
         if seen == user_name:
             raise UserError(

@@ -28,22 +28,23 @@ def _wanted(session: Session) -> tuple[str | None, str]:
 
 
 def acting_user(session: Session) -> str:
-    """The user keepwarm acts as (see `store.users.acting`); a book with no user yet gets them as its admin."""
+    """The user keepwarm acts as (see `store.users.acting`). A book with no user yet gets them as its admin with
+    the first write that needs them (`first_user`), in that write's own transaction."""
     wanted, source = _wanted(session)
     with session.store.read() as conn:
-        name = repo.acting(conn, wanted, source)
-        known = bool(repo.names(conn))
-    if not known:
-        with session.store.write() as conn:
-            repo.ensure_first(conn, name, session.now)
-    return name
+        return repo.acting(conn, wanted, source)
+
+
+def first_user(conn, session: Session, me: str) -> None:
+    repo.ensure_first(conn, me, session.now)
 
 
 def _admin(session: Session, doing: str) -> str:
     me = acting_user(session)
     with session.store.read() as conn:
-        if repo.find(conn, me).role != "admin":
-            raise UserError(f"{doing}: only an admin may do this, and you ({me}) are not one; nothing was changed")
+        role = next((u.role for u in repo.all_users(conn) if u.name == me), "admin")  # no user yet: the first admin
+    if role != "admin":
+        raise UserError(f"{doing}: only an admin may do this, and you ({me}) are not one; nothing was changed")
     return me
 
 
@@ -55,8 +56,9 @@ def _role(role: str) -> str:
 
 def add_user(session: Session, name: str, role: str, reports_to: str | None, db_role: str | None) -> repo.User:
     """`keepwarm user add`: a new user; on a server with their database role (made if it does not exist)."""
-    _admin(session, f"user add {name}")
+    me = _admin(session, f"user add {name}")
     with session.store.write() as conn:
+        first_user(conn, session, me)
         server = dialect.is_server(conn)
         if server:
             db_role = repo.check_role_name(db_role or name.lower())
@@ -112,7 +114,7 @@ def _thing(conn, contact_id: int | None, account: str | None) -> tuple[dict, str
 
 def _may_share(session: Session, conn, what_owner: str, label: str) -> None:
     me = repo.acting(conn, *_wanted(session))
-    if what_owner != me and repo.find(conn, me).role != "admin":
+    if what_owner not in ("", me) and repo.find(conn, me).role != "admin":
         raise UserError(
             f"{label} is {what_owner or 'nobody'}'s: only its owner or an admin may share it; nothing was changed"
         )
@@ -120,8 +122,9 @@ def _may_share(session: Session, conn, what_owner: str, label: str) -> None:
 
 def share(session: Session, contact_id: int | None, account: str | None, name: str, edit: bool) -> str:
     """`keepwarm share`: give user `name` read (or edit) on a contact, or on an account and its people."""
-    acting_user(session)
+    me = acting_user(session)
     with session.store.write() as conn:
+        first_user(conn, session, me)
         what, label, owner = _thing(conn, contact_id, account)
         _may_share(session, conn, owner, label)
         repo.grant(conn, name, what, edit, session.now)
@@ -141,21 +144,26 @@ def unshare(session: Session, contact_id: int | None, account: str | None, name:
 
 def set_private(session: Session, contact_id: int, private: bool) -> str:
     """Keep a contact from the team (`unshare --team`), or share it with the team again (`share --team`)."""
-    acting_user(session)
+    me = acting_user(session)
     with session.store.write() as conn:
+        first_user(conn, session, me)
         _what, label, owner = _thing(conn, contact_id, None)
         _may_share(session, conn, owner, label)
         repo.set_private(conn, contact_id, private)
     return label
 
 
-def adopt(conn, me: str) -> None:
-    """Accounts made with no owner (by a contact's write naming a new one) are the acting user's."""
+def adopt(conn, session: Session, me: str) -> None:
+    """In a write making a contact: the book's first user, if it has none; accounts made with no owner (by the
+    contact naming a new one) are the acting user's."""
+    first_user(conn, session, me)
     conn.execute(accounts.update().where(accounts.c.owner == "").values(owner=me))
 
 
 def check_owner(session: Session, owner: str) -> None:
-    """An owner given for a contact (`contact add/edit --owner`) must be one of the book's users."""
-    acting_user(session)
+    """An owner given for a contact (`contact add/edit --owner`) must be one of the book's users (or, in a book
+    with no user yet, the acting user, who becomes its first)."""
+    me = acting_user(session)
     with session.store.read() as conn:
-        repo.find(conn, owner)
+        if owner != me or repo.names(conn):
+            repo.find(conn, owner)

@@ -119,9 +119,15 @@ def test_what_is_given_is_seen_or_changed_and_taken_back(team):
     assert "Barbara Liskov" not in names(team, "ann")
 
 
-def test_ownership_moves_and_only_an_admin_manages_users(team):
+def test_ownership_moves_and_only_an_admin_manages_users(team, monkeypatch):
     refused = team("ann", "user", "add", "eve")
     assert refused.exit_code != 0 and "only an admin" in refused.stderr
+    # On a server the user is the one of the URL's role: naming another is one line, nothing written.
+    monkeypatch.setenv("KEEPWARM_USER", "bob")
+    refused = team("ann", "contact", "add", "Edsger Dijkstra")
+    assert refused.exit_code == 2 and "role 'ann' is user 'ann'" in refused.stderr, refused.stderr
+    monkeypatch.delenv("KEEPWARM_USER")
+    assert "Edsger Dijkstra" not in names(team, "admin")
     ok(team("ann", "contact", "edit", "ada", "--owner", "bob"))
     assert names(team, "admin", "--owner", "bob") == ["Ada Lovelace", "Barbara Liskov", "Grace Hopper"]
     assert team("ann", "contact", "edit", "ada", "--title", "x").exit_code != 0  # no longer hers

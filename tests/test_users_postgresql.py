@@ -138,6 +138,11 @@ def test_ownership_moves_and_only_an_admin_manages_users(team, monkeypatch):
     assert names(team, "carol", "--owner", "carol") == ["Ada Lovelace", "Barbara Liskov", "Grace Hopper"]
     gone = team("bob", "contact", "list")
     assert gone.exit_code == 2 and gone.stderr.count("\n") == 1  # bob's role may no longer connect
+    # A second admin (a role that is no superuser) adds users too, and they connect.
+    ok(team("admin", "user", "add", "eve", "--role", "admin"))
+    ok(team("eve", "user", "add", "frank", "--reports-to", "eve"))
+    assert names(team, "frank") == ["Ada Lovelace", "Grace Hopper"]  # Barbara is private (now carol's)
+    assert names(team, "eve") == names(team, "admin")
 
 
 def test_two_users_writing_at_once_lose_nothing(team, pg_url):

@@ -21,6 +21,7 @@ from sqlalchemy import Column, Connection, MetaData, String, Table, func, insert
 
 from ..model import Contact
 from ..store import dialect, schema
+from ..store.users import owner_for_new
 from ..text.controls import fold
 
 #: Contacts turned into rows per statement when staged.
@@ -141,9 +142,13 @@ class Staged:
             conn.execute(insert(self._stage(conn, table)), rows)
 
     def add_contacts(self, conn: Connection, items: Sequence[Row]) -> None:
+        owner = owner_for_new(conn)  # of the new people with none given: the acting user
         # A few thousand at a time: the rows of 50,000 contacts as dicts at once held hundreds of MB.
         for start in range(0, len(items), CONTACTS_PER_BATCH):
             for table, rows in contact_rows(items[start : start + CONTACTS_PER_BATCH]).items():
+                if table is schema.contacts:
+                    for row in rows:
+                        row["owner"] = row["owner"] or owner
                 self.add(conn, table, rows)
 
     def copy(self, conn: Connection, account_ids: dict[str, int] | None = None) -> None:

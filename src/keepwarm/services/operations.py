@@ -107,20 +107,13 @@ def followup_status(session: Session, followup_id: int) -> FollowUpStatus:
 def save_contact(session: Session, contact: Contact, contact_id: int | None = None) -> int:
     """Insert a new contact, or replace an existing one's fields; the whole record lands or nothing does.
 
-    A new contact with no owner is the acting user's; an owner given must be one of the book's users."""
-    if contact_id is None:
-        me = team.acting_user(session)
-        if contact.owner:
-            team.check_owner(session, contact.owner)
-        else:
-            contact = contact.model_copy(update={"owner": me})
-    elif contact.owner and get_contact(session, contact_id).owner != contact.owner:
+    A new contact with no owner is the acting user's (store/users.py `owner_for_new`); an owner given must be
+    one of the book's users."""
+    if contact.owner and (contact_id is None or get_contact(session, contact_id).owner != contact.owner):
         team.check_owner(session, contact.owner)
     with session.store.write() as conn:
         if contact_id is None:
-            new_id = people.insert_contact(conn, contact, session.now)
-            team.adopt(conn, session, me)
-            return new_id
+            return people.insert_contact(conn, contact, session.now)
         people.update_contact(conn, contact_id, contact, session.now)
         return contact_id
 

@@ -11,7 +11,6 @@ recorded, and the database does not enforce them.
 from __future__ import annotations
 
 from ..errors import UserError
-from ..home import paths
 from ..home.session import Session
 from ..store import contacts as people
 from ..store import dialect
@@ -19,20 +18,11 @@ from ..store import users as repo
 from ..store.schema import accounts, contacts
 
 
-def _wanted(session: Session) -> tuple[str | None, str]:
-    """The user the environment or the settings name, and where that was said."""
-    env = paths.user_setting()
-    if env:
-        return env, "KEEPWARM_USER"
-    return session.settings.user, f"{paths.config_file()}: user"
-
-
 def acting_user(session: Session) -> str:
     """The user keepwarm acts as (see `store.users.acting`). A book with no user yet gets them as its admin with
     the first write that needs them (`first_user`), in that write's own transaction."""
-    wanted, source = _wanted(session)
     with session.store.read() as conn:
-        return repo.acting(conn, wanted, source)
+        return repo.acting(conn, *session.wanted_user())
 
 
 def first_user(conn, session: Session, me: str) -> None:
@@ -113,7 +103,7 @@ def _thing(conn, contact_id: int | None, account: str | None) -> tuple[dict, str
 
 
 def _may_share(session: Session, conn, what_owner: str, label: str) -> None:
-    me = repo.acting(conn, *_wanted(session))
+    me = repo.acting(conn, *session.wanted_user())
     if what_owner not in ("", me) and repo.find(conn, me).role != "admin":
         raise UserError(
             f"{label} is {what_owner or 'nobody'}'s: only its owner or an admin may share it; nothing was changed"
@@ -151,13 +141,6 @@ def set_private(session: Session, contact_id: int, private: bool) -> str:
         _may_share(session, conn, owner, label)
         repo.set_private(conn, contact_id, private)
     return label
-
-
-def adopt(conn, session: Session, me: str) -> None:
-    """In a write making a contact: the book's first user, if it has none; accounts made with no owner (by the
-    contact naming a new one) are the acting user's."""
-    first_user(conn, session, me)
-    conn.execute(accounts.update().where(accounts.c.owner == "").values(owner=me))
 
 
 def check_owner(session: Session, owner: str) -> None:

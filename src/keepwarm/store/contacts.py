@@ -87,7 +87,10 @@ def ensure_accounts(conn: Connection, names: dict[str, str], now: dt.datetime) -
             found = values["name"]
         wanted[key] = found
     if new:
-        conn.execute(insert(accounts), list(new.values()))
+        from .users import owner_for_new  # lazy for start-up (see insert_account)
+
+        owner = owner_for_new(conn)
+        conn.execute(insert(accounts), [{**values, "owner": owner} for values in new.values()])
         created = {
             r.name: r.id for r in conn.execute(select(accounts.c.id, accounts.c.name).where(accounts.c.id > before))
         }
@@ -98,8 +101,10 @@ def ensure_accounts(conn: Connection, names: dict[str, str], now: dt.datetime) -
 def insert_account(conn: Connection, account: Account, now: dt.datetime) -> int:
     if find_account_id(conn, account.name) is not None:
         raise UserError(f"account: {account.name!r} exists already")
+    from .users import owner_for_new  # lazy for start-up: only a write making an account names its owner
+
     values = account.model_dump(exclude={"id"})
-    result = conn.execute(insert(accounts).values(**values, created_at=now, updated_at=now))
+    result = conn.execute(insert(accounts).values(**values, owner=owner_for_new(conn), created_at=now, updated_at=now))
     return new_id(result)
 
 
@@ -216,7 +221,10 @@ def _row_values(conn: Connection, contact: Contact, now: dt.datetime) -> dict:
 
 
 def insert_contact(conn: Connection, contact: Contact, now: dt.datetime) -> int:
+    from .users import owner_for_new  # lazy for start-up: only a write making a contact names its owner
+
     values = _row_values(conn, contact, now)
+    values["owner"] = contact.owner or owner_for_new(conn)
     uid = contact.uid or str(uuid.uuid4())
     if conn.execute(select(contacts.c.id).where(contacts.c.uid == uid)).first():
         raise UserError(f"uid: a contact with uid {uid!r} exists already")

@@ -20,6 +20,9 @@ from . import dialect
 from .schema import accounts, contacts, grants, users
 
 ROLES = ("member", "manager", "admin")
+#: The execution option (set on a session's engine) holding how to name the acting user on a connection: the
+#: owner of what is made with no owner given, whichever path makes it (a command, the app, an import, a sync).
+ACTING = "keepwarm_acting"
 #: The first user of a book nobody named: the one person who keeps it.
 DEFAULT = "me"
 #: A database role keepwarm creates: lower-case letters, digits and _, as PostgreSQL takes it unquoted.
@@ -98,6 +101,12 @@ def acting(conn: Connection, wanted: str | None, source: str) -> str:
     raise UserError(
         'this book has several users; say which you are with user = "NAME" in the settings file or KEEPWARM_USER'
     )
+
+
+def owner_for_new(conn: Connection) -> str:
+    """The owner of a contact or account made with none given: the acting user ("" outside a session)."""
+    resolve = conn.get_execution_options().get(ACTING)
+    return resolve(conn) if resolve is not None else ""
 
 
 def ensure_first(conn: Connection, name: str, now: dt.datetime) -> None:

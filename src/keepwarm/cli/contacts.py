@@ -256,10 +256,11 @@ def contact_add(session: Session, name: str, as_json: bool, force: bool, merge_i
 def contact_list(session: Session, account, tag, role, style, stage, search, owner, as_json) -> None:
     """List contacts, optionally filtered."""
     from ..store import contacts as repo  # lazy for start-up (see _confirm_new)
-    from ..store import users  # lazy for start-up: only a list by owner reads the users
 
     with session.store.read() as conn:
         if owner is not None:
+            from ..store import users  # lazy for start-up: only a list by owner reads the users
+
             users.find(conn, owner)
         found = repo.list_contacts(
             conn,

@@ -69,6 +69,11 @@ FUNCTIONS = (
     $$ SELECT EXISTS (SELECT 1 FROM grants g JOIN users u ON u.id = g.user_id
                       WHERE u.db_role = current_user AND (g.can_edit OR NOT edit)
                         AND (g.contact_id = contact OR g.account_id = account)) $$""",
+    # What the connected user was given, as a set (the policies ask it once per query, not once per row).
+    """CREATE FUNCTION kw_given() RETURNS TABLE (contact_id integer, account_id integer, can_edit boolean)
+    LANGUAGE sql STABLE AS
+    $$ SELECT g.contact_id, g.account_id, g.can_edit FROM grants g JOIN users u ON u.id = g.user_id
+       WHERE u.db_role = current_user $$""",
     # A new contact or account with no owner given is the connected user's (imports, sync, the TUI...).
     """CREATE FUNCTION kw_owned_by_me() RETURNS trigger LANGUAGE plpgsql AS
     $$ BEGIN
@@ -81,7 +86,7 @@ ME = "(SELECT kw_me())"
 ADMIN_ROLE = "(SELECT kw_is_admin())"
 SEES = (
     f"({ADMIN_ROLE} OR owner = {ME} OR (NOT private AND {ME} IS NOT NULL) OR owner IN (SELECT kw_reports())"
-    " OR kw_granted(id, account_id, false))"
+    " OR id IN (SELECT contact_id FROM kw_given()) OR account_id IN (SELECT account_id FROM kw_given()))"
 )
 
 #: Who may change a contact or an account: an admin, its owner, a user given edit on it (or on the contact's
@@ -297,6 +302,7 @@ def downgrade() -> None:
         for name in (
             *guards,
             "kw_owned_by_me()",
+            "kw_given()",
             "kw_granted(integer, integer, boolean)",
             "kw_reports()",
             "kw_is_admin()",

@@ -31,6 +31,7 @@ def names(result) -> list[str]:
 
 
 def test_add_with_every_field_and_read_it_back(run):
+    ok(run("user", "add", "sam"))  # an owner is one of the book's users (migration 0019)
     added = ok(run(
         "contact", "add", "José Álvarez", "--account", "Acme", "--title", "CFO", "--role", "champion",
         "--style", "driver", "--stage", "at-risk", "--tag", "VIP", "--email", "jose@acme.test",

@@ -31,8 +31,10 @@ def _reference(conn) -> str:
     data: dict = {"format": FORMAT, "version": VERSION}
     for section in ("accounts", "interactions", "promises", "followups", "assessments", "notes", "links"):
         table = backup.TABLES[section]
+        # The record's columns only (an account's owner, migration 0019, is not in a backup).
+        kept = [c for c in table.columns if c.name in SECTIONS[section].model_fields]
         data[section] = [SECTIONS[section].model_validate(row_dict(r)).model_dump(mode="json")
-                         for r in conn.execute(select(table).order_by(table.c.id))]
+                         for r in conn.execute(select(*kept).order_by(table.c.id))]
     stamps = {r.id: (utc(r.created_at), utc(r.updated_at))
               for r in conn.execute(select(schema.contacts.c.id, schema.contacts.c.created_at, schema.contacts.c.updated_at))}
     data["contacts"] = [

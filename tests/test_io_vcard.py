@@ -330,6 +330,7 @@ def test_binary_and_missing_files(run, tmp_path):
 
 
 def _rich_contact(run) -> None:
+    assert run("user", "add", "sam").exit_code == 0  # an owner is one of the book's users (migration 0019)
     result = run(
         "contact", "add", "Zoë Ñúñez-Okafor", "--account", "Acme, Inc; Ltd", "--title", "VP, Sales",
         "--email", "zoe@acme.example", "--email", "z.private@mail.example", "--phone", "+1 (555) 010-0100",

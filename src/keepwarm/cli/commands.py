@@ -62,6 +62,12 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "source": (("sources",), "Mail and calendars to read touches from: add, list and remove them."),
     "sync": (("sources",), "Read new mail and meetings from your sources into touches."),
     "unlink": (("links",), "Forget the links between two contacts (of one kind, with --as)."),
+    "share": (
+        ("users",),
+        "Give a user a contact or an account to see (or, with --edit, to change), beyond what the team shares.",
+    ),
+    "unshare": (("users",), "Take back what a user was given, or keep a contact from the team (--team)."),
+    "user": (("users",), "The people in the team: their role (member, manager, admin) and whom they report to."),
 }
 
 #: Commands left out of `keepwarm --help`.

@@ -250,13 +250,18 @@ def contact_add(session: Session, name: str, as_json: bool, force: bool, merge_i
 @click.option("--style", type=EnumChoice(SocialStyle))
 @click.option("--stage", type=EnumChoice(Stage))
 @click.option("--search", "-s", help="Name fragment (case and accents ignored).")
+@click.option("--owner", type=LINE, help="Only the contacts this user owns (see keepwarm user list).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
-def contact_list(session: Session, account, tag, role, style, stage, search, as_json) -> None:
+def contact_list(session: Session, account, tag, role, style, stage, search, owner, as_json) -> None:
     """List contacts, optionally filtered."""
     from ..store import contacts as repo  # lazy for start-up (see _confirm_new)
 
     with session.store.read() as conn:
+        if owner is not None:
+            from ..store import users  # lazy for start-up: only a list by owner reads the users
+
+            users.find(conn, owner)
         found = repo.list_contacts(
             conn,
             account=account,
@@ -265,6 +270,7 @@ def contact_list(session: Session, account, tag, role, style, stage, search, as_
             style=style.value if style else None,
             stage=stage.value if stage else None,
             search=search,
+            owner=owner,
         )
     if as_json:
         emit_json(c.model_dump(mode="json") for c in found)  # one at a time: all 50,000 at once were 34 MB more

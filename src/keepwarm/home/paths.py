@@ -121,3 +121,8 @@ def ensure_private_dir(path: Path) -> Path:
     if not path.is_dir():
         raise NotADirectoryError(20, "Not a directory", str(path))
     return path
+
+
+def user_setting() -> str | None:
+    """KEEPWARM_USER as given (the user keepwarm acts as, before the settings' `user`), None when unset."""
+    return os.environ.get("KEEPWARM_USER", "").strip() or None

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection
+
 from ..errors import StoreError
 from ..store import Store, location
 from ..text import dates
@@ -86,7 +88,27 @@ class Session:
     @_computed_once
     def store(self) -> Store:
         refuse_to_create(self)
-        return Store.open(self.db_path, backup_dir=paths.backups_dir_for(self.db_path))
+        store = Store.open(self.db_path, backup_dir=paths.backups_dir_for(self.db_path))
+        # What a write makes with no owner given is the acting user's (store/users.py `owner_for_new`).
+        store.engine.update_execution_options(keepwarm_acting=self.acting_user)
+        return store
+
+    def wanted_user(self) -> tuple[str | None, str]:
+        """The user KEEPWARM_USER or the settings name, and where that was said (for its error)."""
+        env = paths.user_setting()
+        if env:
+            return env, "KEEPWARM_USER"
+        return self.settings.user, f"{paths.config_file()}: user"
+
+    def acting_user(self, conn: Connection) -> str:
+        """The user keepwarm acts as on `conn` (see `store.users.acting`); in a write, a book with no user yet
+        gets them as its first admin."""
+        from ..store import users  # lazy for start-up: only a write making something, or the team's commands
+
+        name = users.acting(conn, *self.wanted_user())
+        if conn.get_execution_options().get("keepwarm_write", False):
+            users.ensure_first(conn, name, self.now)
+        return name
 
     @_computed_once
     def runtime(self):

@@ -100,6 +100,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     timezone: str | None = None
+    #: The book's user keepwarm acts as (`keepwarm user list`): new contacts and accounts are theirs. On a
+    #: PostgreSQL book it must be the user of the database role in the URL. KEEPWARM_USER overrides it.
+    user: str | None = None
     #: The user's own e-mail addresses (aliases included): mail from them is outbound, to them inbound.
     me: list[str] = []
     plugins: PluginSettings = Field(default_factory=PluginSettings.model_construct)
@@ -119,6 +122,13 @@ class Settings(BaseModel):
                     raise ValueError(f'{item!r} is not an e-mail address (expected me = ["you@example.org", ...])')
             return [item.strip() for item in value if not isinstance(item, str) or item.strip()]
         return value
+
+    @field_validator("user")
+    @classmethod
+    def _user(cls, value: str | None) -> str | None:
+        if value is not None and (not value.strip() or not value.isprintable()):
+            raise ValueError(f'{value!r} is not a user\'s name (expected user = "NAME", as keepwarm user list shows)')
+        return value.strip() if value is not None else None
 
     @field_validator("sources")
     @classmethod

@@ -89,14 +89,16 @@ def _plain_rows(conn: Connection, section: str) -> Iterator[dict]:
     """
     table: Table = TABLES[section]
     model = SECTIONS[section]
-    rows = conn.execute(select(table).order_by(table.c[KEYS.get(section, "id")]))
-    names = [c.name for c in table.columns]
+    # The columns the section's record holds (an account's owner, migration 0019, is not in a backup yet).
+    kept = [c for c in table.columns if c.name in model.model_fields]
+    rows = conn.execute(select(*kept).order_by(table.c[KEYS.get(section, "id")]))
+    names = [c.name for c in kept]
     if set(names) != set(model.model_fields):
         for r in rows:
             yield _dump(model, _row_dict(r))
         return
-    stamps = [(i, c.name) for i, c in enumerate(table.columns) if isinstance(c.type, DateTime)]
-    days = [(i, c.name) for i, c in enumerate(table.columns) if isinstance(c.type, (Date, Time))]
+    stamps = [(i, c.name) for i, c in enumerate(kept) if isinstance(c.type, DateTime)]
+    days = [(i, c.name) for i, c in enumerate(kept) if isinstance(c.type, (Date, Time))]
     for r in rows:
         record = dict(zip(names, r))
         for i, name in stamps:

@@ -21,6 +21,7 @@ from sqlalchemy import Column, Connection, MetaData, String, Table, func, insert
 
 from ..model import Contact
 from ..store import dialect, schema
+from ..store.users import owner_for_new
 from ..text.controls import fold
 
 #: Contacts turned into rows per statement when staged.
@@ -106,6 +107,11 @@ def insert_contacts(conn: Connection, items: Sequence[Row], account_ids: dict[st
             conn.execute(insert(table), values)
 
 
+def _scalar_default(column: Column):
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None  # type: ignore[attr-defined]
+
+
 class Staged:
     """New rows kept in TEMP tables of this connection until the write transaction copies them in.
 
@@ -123,7 +129,8 @@ class Staged:
             temp, main = dialect.temp_schema(conn), dialect.main_schema(conn)
             conn.exec_driver_sql(f'DROP TABLE IF EXISTS {temp}."{name}"')
             conn.exec_driver_sql(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM {main}."{table.name}" WHERE 1 = 0')
-            columns = [Column(c.name, c.type) for c in table.columns]
+            # A column the staged rows leave out (a contact's `private`) takes its plain default, not NULL.
+            columns = [Column(c.name, c.type, default=_scalar_default(c)) for c in table.columns]
             if table is schema.contacts:
                 conn.exec_driver_sql(f'ALTER TABLE {temp}."{name}" ADD COLUMN account_key VARCHAR')
                 columns.append(Column("account_key", String))
@@ -135,9 +142,13 @@ class Staged:
             conn.execute(insert(self._stage(conn, table)), rows)
 
     def add_contacts(self, conn: Connection, items: Sequence[Row]) -> None:
+        owner = owner_for_new(conn)  # of the new people with none given: the acting user
         # A few thousand at a time: the rows of 50,000 contacts as dicts at once held hundreds of MB.
         for start in range(0, len(items), CONTACTS_PER_BATCH):
             for table, rows in contact_rows(items[start : start + CONTACTS_PER_BATCH]).items():
+                if table is schema.contacts:
+                    for row in rows:
+                        row["owner"] = row["owner"] or owner
                 self.add(conn, table, rows)
 
     def copy(self, conn: Connection, account_ids: dict[str, int] | None = None) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from ..errors import NotFound
 from ..home.session import Session
 from ..model import Role, stored_id
-from ..store import activity
+from ..store import activity, users
 from ..store import contacts as people
 from ..store.links import links_of
 from ..store.notes import list_notes
@@ -21,6 +21,17 @@ from ..text import dates
 from ..text.wording import day_of_year, one_line, spoken
 
 RECENT = 10
+
+
+def _team_text(sharing: dict | None) -> str | None:
+    """Who besides the owner sees the contact (the team, or not: it is private; and whom it was given)."""
+    if not sharing:
+        return None
+    given = [one_line(g["user"]) + (" (edit)" if g["edit"] else "") for g in sharing["given"]]
+    if not sharing["private"] and not given:
+        return None
+    seen = "private (only its owner, their managers and admins)" if sharing["private"] else "shared with the team"
+    return seen + (f"; given to {', '.join(given)}" if given else "")
 
 
 def contact_detail(session: Session, contact_id: int) -> dict:
@@ -40,6 +51,7 @@ def contact_detail(session: Session, contact_id: int) -> dict:
         assessments = activity.list_assessments(conn, contact_id)
         noted = list_notes(conn, contact_id)  # read for display only: the run above never sees them
         linked = links_of(conn, contact_id)
+        sharing = users.sharing(conn, contact_id)
         weekly = health_series.contact_series(conn, contact_id, session.today, (health.score, health.band))
     view = {
         "contact": context.contact.model_dump(mode="json"),
@@ -49,6 +61,7 @@ def contact_detail(session: Session, contact_id: int) -> dict:
         "assessments": [{**a.model_dump(mode="json"), "mean": round(a.mean(), 2)} for a in assessments],
         "notes": [n.model_dump(mode="json") for n in noted],  # newest first
         "links": [seen.to_json() for _, seen in linked],
+        "sharing": sharing,
     }
     view.update(rhythm_view(context.contact, session.today))
     view["health"] = health.to_json()
@@ -172,6 +185,7 @@ def render_text(view: dict, tz: ZoneInfo) -> str:
         ("snoozed until", _snoozed_text(view.get("snoozed_until"))),
         ("first touch", _first_touch_text(view.get("first_touch_on"))),
         ("owner", c["owner"]),
+        ("team", _team_text(view.get("sharing"))),
         ("dates", dates_text),
         ("tags", c["tags"]),
         ("notes", c["notes"]),

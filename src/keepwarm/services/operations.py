@@ -18,6 +18,7 @@ from ..store import contacts as people
 from ..store import followups as plans
 from ..text.controls import fold
 from . import actions
+from . import users as team
 
 
 def resolve_contacts(session: Session, text: str) -> list[int]:
@@ -104,7 +105,12 @@ def followup_status(session: Session, followup_id: int) -> FollowUpStatus:
 
 
 def save_contact(session: Session, contact: Contact, contact_id: int | None = None) -> int:
-    """Insert a new contact, or replace an existing one's fields; the whole record lands or nothing does."""
+    """Insert a new contact, or replace an existing one's fields; the whole record lands or nothing does.
+
+    A new contact with no owner is the acting user's (store/users.py `owner_for_new`); an owner given must be
+    one of the book's users."""
+    if contact.owner and (contact_id is None or get_contact(session, contact_id).owner != contact.owner):
+        team.check_owner(session, contact.owner)
     with session.store.write() as conn:
         if contact_id is None:
             return people.insert_contact(conn, contact, session.now)

@@ -87,7 +87,10 @@ def ensure_accounts(conn: Connection, names: dict[str, str], now: dt.datetime) -
             found = values["name"]
         wanted[key] = found
     if new:
-        conn.execute(insert(accounts), list(new.values()))
+        from .users import owner_for_new  # lazy for start-up (see insert_account)
+
+        owner = owner_for_new(conn)
+        conn.execute(insert(accounts), [{**values, "owner": owner} for values in new.values()])
         created = {
             r.name: r.id for r in conn.execute(select(accounts.c.id, accounts.c.name).where(accounts.c.id > before))
         }
@@ -98,8 +101,10 @@ def ensure_accounts(conn: Connection, names: dict[str, str], now: dt.datetime) -
 def insert_account(conn: Connection, account: Account, now: dt.datetime) -> int:
     if find_account_id(conn, account.name) is not None:
         raise UserError(f"account: {account.name!r} exists already")
+    from .users import owner_for_new  # lazy for start-up: only a write making an account names its owner
+
     values = account.model_dump(exclude={"id"})
-    result = conn.execute(insert(accounts).values(**values, created_at=now, updated_at=now))
+    result = conn.execute(insert(accounts).values(**values, owner=owner_for_new(conn), created_at=now, updated_at=now))
     return new_id(result)
 
 
@@ -216,7 +221,10 @@ def _row_values(conn: Connection, contact: Contact, now: dt.datetime) -> dict:
 
 
 def insert_contact(conn: Connection, contact: Contact, now: dt.datetime) -> int:
+    from .users import owner_for_new  # lazy for start-up: only a write making a contact names its owner
+
     values = _row_values(conn, contact, now)
+    values["owner"] = contact.owner or owner_for_new(conn)
     uid = contact.uid or str(uuid.uuid4())
     if conn.execute(select(contacts.c.id).where(contacts.c.uid == uid)).first():
         raise UserError(f"uid: a contact with uid {uid!r} exists already")
@@ -299,7 +307,7 @@ _CONTACT_FIELDS = tuple(Contact.model_fields)
 _DATE_FIELDS = tuple(ImportantDate.model_fields)
 _ROLE, _STYLE, _MOTIVATION = by_value(Role), by_value(SocialStyle), by_value(Motivation)
 _CHANNEL, _TIER, _STAGE, _KIND = by_value(Channel), by_value(Tier), by_value(Stage), by_value(DateKind)
-_FILTERS = ("ids", "account", "tag", "role", "style", "stage", "search")
+_FILTERS = ("ids", "account", "tag", "role", "style", "stage", "owner", "search")
 #: Past this many contacts, reading every child row is cheaper than a long IN list.
 _FEW = 900
 
@@ -337,7 +345,7 @@ def _contacts_query(filters: frozenset[str]):
     if "tag" in filters:
         tagged = select(contact_tags.c.contact_id).where(contact_tags.c.tag_fold == bindparam("tag"))
         query = query.where(c.id.in_(tagged))
-    for name in ("role", "style", "stage"):
+    for name in ("role", "style", "stage", "owner"):
         if name in filters:
             query = query.where(c[name] == bindparam(name))
     if "search" in filters:
@@ -414,6 +422,7 @@ def list_contacts(
     stage: str | None = None,
     search: str | None = None,
     ids: Iterable[int] | None = None,
+    owner: str | None = None,
 ) -> list[Contact]:
     """The contacts these filters select (all of them: every one), ordered by folded name, then id.
 
@@ -432,7 +441,9 @@ def list_contacts(
     if tag is not None:
         params["tag"] = fold(tag)
     params.update(
-        (name, value) for name, value in (("role", role), ("style", style), ("stage", stage)) if value is not None
+        (name, value)
+        for name, value in (("role", role), ("style", style), ("stage", stage), ("owner", owner))
+        if value is not None
     )
     if search:
         params["search"] = like_fragment(fold(search))

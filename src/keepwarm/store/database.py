@@ -152,6 +152,15 @@ def _disk_problem(exc: Exception) -> str | None:
     return None
 
 
+def _not_allowed(exc: Exception) -> str | None:
+    """What the server's row-level security refused (a user changing what is not theirs: migration 0019), in
+    one line, or None for any other error."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) != "42501":
+        return None
+    return str(orig.diag.message_primary or orig).strip().splitlines()[0]  # type: ignore[union-attr]
+
+
 def _one_line_when_the_disk_fails(write):
     """A write the disk refuses ends in one line, naming the file, not in a traceback.
 
@@ -164,7 +173,15 @@ def _one_line_when_the_disk_fails(write):
     def guarded(self, *args, **kwargs):
         try:
             yield from write(self, *args, **kwargs)
-        except (OperationalError, sqlite3.OperationalError) as exc:
+        except DatabaseError as exc:
+            refused = _not_allowed(exc)
+            if refused is None and not isinstance(exc, OperationalError):
+                raise
+            problem = refused or _disk_problem(exc)
+            if problem is None:
+                raise
+            raise (self._disk_refused(problem) if refused is None else self._not_allowed(problem)) from None
+        except sqlite3.OperationalError as exc:
             problem = _disk_problem(exc)
             if problem is None:
                 raise
@@ -406,7 +423,12 @@ class Store:
                             dialect.after_writing(conn)
                             committing = True
                             return
-        except (OperationalError, sqlite3.OperationalError) as exc:
+        except (OperationalError, sqlite3.OperationalError, DatabaseError) as exc:
+            refused = _not_allowed(exc)
+            if refused is not None:
+                raise self._not_allowed(refused) from None
+            if not isinstance(exc, (OperationalError, sqlite3.OperationalError)):
+                raise
             if is_busy(exc):
                 raise self._busy() from None
             if getattr(exc, "connection_invalidated", False):
@@ -420,6 +442,9 @@ class Store:
         return StoreError(
             f"{self.path}: {problem}; the change in progress was undone (free some space and run the command again)"
         )
+
+    def _not_allowed(self, reason: str) -> StoreError:
+        return StoreError(f"{self.path}: {reason}; nothing was written")
 
     def _may_write(self) -> None:
         if self.read_only:

@@ -54,6 +54,7 @@ accounts = Table(
     Column("notes", Text, nullable=False, default=""),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    Column("owner", String, nullable=False, default="", server_default=""),  # a user's name (migration 0019)
 )
 
 contacts = Table(
@@ -83,8 +84,43 @@ contacts = Table(
     Column("rhythm_days", Integer),  # migration 0010
     Column("snoozed_until", Date),
     Column("held_by", String, nullable=False, default="", server_default=""),  # migration 0017
+    # Kept from the rest of the team (migration 0019): only its owner, their managers, admins and grants see it.
+    Column("private", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_contacts_name_fold", "name_fold"),
     Index("ix_contacts_account_id", "account_id"),
+    Index("ix_contacts_owner", "owner"),
+)
+
+# The people who work in the book (migration 0019): their role, whom they report to, and on a PostgreSQL book
+# the database role each connects as. A contact's and an account's `owner` holds a user's name.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("role", String, nullable=False, server_default="member"),
+    Column("reports_to", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("db_role", String, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("role IN ('member', 'manager', 'admin')", name="known_role"),
+    CheckConstraint("reports_to IS NULL OR reports_to != id", name="not_own_manager"),
+)
+
+# What one user was given beyond what the team shares (migration 0019): read, or edit, on one contact, or on an
+# account and everyone in it.
+grants = Table(
+    "grants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE")),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE")),
+    Column("can_edit", Boolean, nullable=False, server_default=false()),
+    Column("created_at", DateTime, nullable=False),
+    CheckConstraint("(contact_id IS NULL) != (account_id IS NULL)", name="one_thing"),
+    UniqueConstraint("user_id", "contact_id", "account_id"),
+    Index("ix_grants_contact_id", "contact_id"),
+    Index("ix_grants_account_id", "account_id"),
 )
 
 contact_emails = Table(
@@ -529,9 +565,11 @@ __all__ = [
     "contact_totals",
     "contacts",
     "followups",
+    "grants",
     "health_history",
     "interactions",
     "metadata",
     "snapshot_runs",
     "window_figures",
+    "users",
 ]

@@ -24,15 +24,21 @@ A text is indexed up to its first 100,000 characters: a tsvector holds at most
 1 MB, and a longer note would otherwise fail its write.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 """
 
 from __future__ import annotations
 
+import importlib
+
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
+
+#: 0019, whose row security the contacts' documents take (imported by its module name: Alembic loads this file
+#: outside its package).
+USERS = importlib.import_module("keepwarm.store.migrations.versions.0019_users")
 
 #: The texts of each kind other than contacts: content table -> its text column.
 TEXTS = {"interactions": "notes", "commitments": "text", "contact_notes": "text"}
@@ -187,6 +193,7 @@ def upgrade() -> None:
     op.execute(VIEW)
     op.execute(REFRESH)
     op.execute(fill())
+    USERS.secure_derived("search_contact_docs")  # a contact's words are seen as the contact is (0019)
     for table, column in TEXTS.items():
         op.execute(
             f"CREATE INDEX ix_search_{table} ON {table} USING gin (keepwarm_words({column})) WHERE {column} <> ''"

@@ -11,6 +11,8 @@ Revision ID: 0021
 Revises: 0020
 """
 
+import importlib
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -31,6 +33,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("contact_id", name=op.f("pk_window_figures")),
     )
+    # A contact's figures are seen as the contact is (0019's row security, on a server book).
+    importlib.import_module("keepwarm.store.migrations.versions.0019_users").secure_derived("window_figures")
 
 
 def downgrade() -> None:

@@ -13,13 +13,16 @@ is skipped, while the other plugins' results still count.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pluggy
 from pydantic import BaseModel
 
-from .address_books import AddressBookKind
-from .sources import SourceKind
 from .types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
+
+if TYPE_CHECKING:  # named in annotations only: the source and address-book types load with the plugins offering them
+    from .address_books import AddressBookKind
+    from .sources import SourceKind
 
 PROJECT = "keepwarm"
 hookspec = pluggy.HookspecMarker(PROJECT)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import json
 import os
 
@@ -29,7 +28,7 @@ def fingerprint(runtime: Runtime, today: dt.date) -> str:
     plugins = []
     for name, info in sorted(host.infos.items()):
         if info.active:
-            plugins.append((name, info.version, _code_stamp(host.pm.get_plugin(name))))
+            plugins.append((name, info.version, _code_stamp(host.code_file(name))))
     state = {
         "day": today.isoformat(),
         "rules": runtime.rules.dumped(),  # each section's model_dump(mode="json"), by name (sorted when written)
@@ -41,10 +40,9 @@ def fingerprint(runtime: Runtime, today: dt.date) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
-def _code_stamp(plugin: object) -> tuple[int, int] | None:
-    """The size and time of change of the file a plugin's code is in (None when it has none)."""
-    module = inspect.getmodule(plugin) if plugin is not None else None
-    path = getattr(module, "__file__", None)
+def _code_stamp(path: str | None) -> tuple[int, int] | None:
+    """The size and time of change of the file a plugin's code is in (None when it has none): asked of the host,
+    which knows it without importing the plugin (hosting/manifest.py)."""
     if not path:
         return None
     try:

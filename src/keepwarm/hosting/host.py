@@ -31,19 +31,22 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from .. import PLUGIN_API_VERSION
 from ..api import hookspecs
-from ..api.address_books import AddressBookKind
 from ..api.checks import check as check_result
-from ..api.sources import SourceKind
 from ..api.types import AccountContext, ConfigSection, ContactContext, Proposal, Suggestion, Tip, Warning
 from ..text.wording import plural
 from . import budget as time_budget
+from . import manifest as kept_manifest
 from . import trust as plugin_trust
+
+if TYPE_CHECKING:
+    from ..api.address_books import AddressBookKind
+    from ..api.sources import SourceKind
 
 GROUP = "keepwarm"
 OWN_DISTRIBUTION = "keepwarm"
@@ -247,6 +250,7 @@ class PluginHost:
         owner_uid: int | None = None,
         budget: float = time_budget.DEFAULT_SECONDS,
         slow: dict[str, str] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         self.pm = _Manager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
@@ -273,6 +277,15 @@ class PluginHost:
         self.problems: list[PluginProblem] = []
         self._problem_index: dict[tuple[str, str], PluginProblem] = {}
         self.sections: dict[str, ConfigSection] = {}  # plugin name -> its section
+        #: What each plugin implements, kept between runs in `cache_dir` (hosting/manifest.py); None: every plugin
+        #: is imported when the host loads.
+        self._manifest = kept_manifest.Manifest(cache_dir) if cache_dir is not None else None
+        #: Plugins known from the manifest and not imported yet (name -> info, loader, key, kept entry), in the
+        #: order of loading: imported when a hook they implement is first called (`_import_pending`).
+        self._pending: dict[str, tuple[PluginInfo, Callable[[], Any], str, dict[str, Any]]] = {}
+        self._pending_lock = threading.Lock()
+        #: Each plugin's place in the order of loading: calls follow it, whenever a plugin was imported.
+        self._rank: dict[str, int] = {}
 
     # ------------------------------------------------------------- loading
 
@@ -303,6 +316,8 @@ class PluginHost:
                     continue
                 self._load_file(path)
         self._collect_sections()
+        if self._manifest is not None:
+            self._manifest.save()
         return self
 
     def _refuse(self, info: PluginInfo, refusal: plugin_trust.Refusal) -> None:
@@ -314,7 +329,7 @@ class PluginHost:
         info = PluginInfo(
             ep.name, source, ep.value if source == "built-in" else (_dist_name(ep) or ep.value), _dist_version(ep)
         )
-        self._guarded_register(info, ep.load)
+        self._guarded_register(info, ep.load, kept_manifest.entry_point_key(ep, _dist_name(ep), _dist_version(ep)))
 
     def _load_file(self, path: Path) -> None:
         info = PluginInfo(path.stem, "file", str(path))
@@ -333,9 +348,11 @@ class PluginHost:
                 raise
             return module
 
-        self._guarded_register(info, load)
+        self._guarded_register(info, load, kept_manifest.file_key(path))
 
-    def _guarded_register(self, info: PluginInfo, load: Callable[[], Any]) -> None:
+    def _guarded_register(self, info: PluginInfo, load: Callable[[], Any], key: str | None = None) -> None:
+        """The plugin imported and registered, each step in a guard; or, when the manifest knows what it implements
+        (`key`), taken as known and imported when one of its hooks is first called."""
         if info.name in self.infos and self.infos[info.name].active:
             info.error = f"a plugin named {info.name!r} is loaded already ({self.infos[info.name].origin})"
             self._record(info.name, "load", info.error)
@@ -348,6 +365,16 @@ class PluginHost:
         if info.name in self.slow:
             info.disabled = self.slow[info.name]
             return
+        self._rank.setdefault(info.name, len(self._rank))
+        entry = self._manifest.known(key) if self._manifest is not None and key is not None else None
+        if key is not None and entry is not None:
+            info.hooks = [hook for hook in entry["hooks"] if hook != "keepwarm_config_section"]
+            info.version = info.version or entry["version"]
+            self._pending[info.name] = (info, load, key, entry)
+            return
+        self._import(info, load, key)
+
+    def _import(self, info: PluginInfo, load: Callable[[], Any], key: str | None) -> None:
         started = time.perf_counter()
         lane = time_budget.lane()
         # keepwarm's own plugins load without a budget: a busy machine must not make one of them "slow"
@@ -391,10 +418,28 @@ class PluginHost:
                 f"{name} is not marked @hookimpl, so keepwarm never calls it "
                 "(add `@hookimpl` from keepwarm.plugin above it)",
             )
-        info.hooks = sorted(
-            h.name for h in self.pm.get_hookcallers(plugin) or () if h.name != "keepwarm_config_section"
-        )
+        implemented = sorted(h.name for h in self.pm.get_hookcallers(plugin) or ())
+        info.hooks = [hook for hook in implemented if hook != "keepwarm_config_section"]
         info.version = info.version or str(getattr(plugin, "__version__", "") or "")
+        if self._manifest is not None and key is not None and (info.name, "load") not in self._problem_index:
+            self._manifest.note(key, implemented, info.version, _module_file(plugin))
+
+    def _import_pending(self, hook: str) -> None:
+        """The plugins known from the manifest to implement `hook`, imported and registered (in their order)."""
+        if not self._pending:
+            return
+        with self._pending_lock:  # the app calls from a worker thread too: each plugin is imported once
+            for name in [name for name, pending in self._pending.items() if hook in pending[3]["hooks"]]:
+                info, load, key, _ = self._pending.pop(name)
+                self._import(info, load, key)
+
+    def code_file(self, name: str) -> str | None:
+        """The file a plugin's code is in (None when it has none), known without importing it."""
+        pending = self._pending.get(name)
+        if pending is not None:
+            return pending[3]["file"]
+        plugin = self.pm.get_plugin(name)
+        return _module_file(plugin) if plugin is not None else None
 
     def _hook_names(self) -> list[str]:
         return sorted(name for name in vars(hookspecs) if name.startswith("keepwarm_"))
@@ -539,6 +584,7 @@ class PluginHost:
         would call it (see `_Manager`). Results of hooks answering a list come back in registration order; a
         short list of exact result objects is taken as it is, any other answer is checked item by item.
         """
+        self._import_pending(hook)
         single = _SINGLE_ANSWER.get(hook)
         argname = _hook_argument(hook)
         host, pm, lane_of, cap = self, self.pm, time_budget.lane, MAX_RESULTS_PER_HOOK
@@ -599,10 +645,16 @@ class PluginHost:
         return call
 
     def _resolve(self, hook: str, argname: str | None, only: str | None) -> list[tuple[str, Any, Callable[[Any], Any]]]:
-        """The implementations to call, in pluggy's registration order: (plugin, pluggy's HookImpl, its function of
+        """The implementations to call, in pluggy's order (`trylast` ones first, `tryfirst` ones last) and, within
+        each, in the order of loading, whenever each plugin was imported: (plugin, pluggy's HookImpl, its function of
         the hook's one argument)."""
         resolved = []
-        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+        rank, last = self._rank, len(self._rank)
+        impls = sorted(
+            getattr(self.pm.hook, hook).get_hookimpls(),
+            key=lambda impl: (0 if impl.trylast else 2 if impl.tryfirst else 1, rank.get(impl.plugin_name, last)),
+        )
+        for impl in impls:
             name = impl.plugin_name
             info = self.infos.get(name)
             if (only is not None and name != only) or (info is not None and not info.active) or name in self.slow:
@@ -723,6 +775,8 @@ class PluginHost:
 
         A name offered a second time is the later plugin's problem: the first one loaded keeps it.
         """
+        from ..api.sources import SourceKind  # lazy for start-up: loaded with the plugins that offer sources
+
         kinds: dict[str, tuple[str, SourceKind]] = {}
         for plugin, kind in self.dispatcher("keepwarm_source_kinds", SourceKind)(None, None)[0]:
             if kind.name in kinds:
@@ -741,6 +795,8 @@ class PluginHost:
         `taken` are the names the source kinds hold already: kinds of both share one namespace, and a name
         offered a second time (here or there) is the later plugin's problem.
         """
+        from ..api.address_books import AddressBookKind  # lazy for start-up: as SourceKind in source_kinds
+
         kinds: dict[str, tuple[str, AddressBookKind]] = {}
         hook = "keepwarm_address_book_kinds"
         for plugin, kind in self.dispatcher(hook, AddressBookKind)(None, None)[0]:
@@ -824,6 +880,12 @@ def _unmarked_hooks(plugin: object, known: list[str]) -> list[str]:
             continue  # imported from elsewhere, e.g. a helper module's
         found.append(name)
     return found
+
+
+def _module_file(plugin: object) -> str | None:
+    """The file of the module a plugin's code is in."""
+    module = inspect.getmodule(plugin)
+    return getattr(module, "__file__", None)
 
 
 def _dist_name(ep: EntryPoint) -> str:

@@ -60,7 +60,8 @@ def build_runtime(
     cache_dir: Path | None = None,
 ) -> Runtime:
     """The plugins loaded and the rule packs validated (read back from `cache_dir` when nothing they come from
-    changed: rules/kept.py; without it, validated every time)."""
+    changed: rules/kept.py; without it, validated every time). With `cache_dir` the host imports a plugin when one
+    of its hooks is first called (hosting/manifest.py); without it, every plugin as it loads."""
     if host is None:
         host = PluginHost(
             safe_mode=safe_mode,
@@ -68,6 +69,7 @@ def build_runtime(
             plugins_dir=plugins_dir if plugins_dir is not None else paths.user_plugins_dir(),
             budget=DEFAULT_SECONDS if budget is None else budget,
             slow=slow,
+            cache_dir=cache_dir,
         ).load()
     models = {**CORE_SECTIONS, **host.section_models()}
     ruleset = kept.validated(

@@ -34,10 +34,11 @@ def test_the_source_tutorial_reads_new_rows_and_skips_bad_ones(session, tmp_path
     log.write_text("2026-11-20T10:00:00+00:00,ada@client.example,out\n"
                    "2026-11-20T10:30:00+00:00,ada@client.example,in\n"
                    "yesterday,ada@client.example,in\n", encoding="utf-8")
-    with session.store.write() as conn:
-        ada = people.insert_contact(conn, Contact(name="Ada", emails=["ada@client.example"]), session.now)
+    # The settings first: the store's first write reads them (the acting user owns what it makes).
     session._config = Settings.model_validate(
         {"me": ["me@corp.example"], "sources": {"chat": {"kind": "chatlog", "path": str(log)}}})
+    with session.store.write() as conn:
+        ada = people.insert_contact(conn, Contact(name="Ada", emails=["ada@client.example"]), session.now)
     host = PluginHost(plugins_dir=None).load()
     host.register_for_test(_tutorial_module(monkeypatch), "chatlog")
     session.__dict__["runtime"] = build_runtime(host=host)

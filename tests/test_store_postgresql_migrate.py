@@ -31,7 +31,7 @@ EVERY_TABLE = (
     "capture_people", "capture_refs", "captures", "card_states", "commitments", "contact_dates", "contact_emails",
     "contact_links", "contact_notes", "contact_phones", "contact_snapshots", "contact_tags", "contact_totals",
     "contacts", "engine_account_marks", "engine_marks", "followups", "health_history", "ignored_addresses",
-    "interactions", "snapshot_runs", "source_state", "window_figures",
+    "interactions", "snapshot_runs", "source_state", "window_figures", "users", "grants",
 )
 #: What is compared on both books after the copy: each command's whole output.
 COMPARED = (
@@ -69,6 +69,8 @@ def book(run, tmp_path) -> Path:
     path = tmp_path / "book.db"
     ok(run("--db", str(path), "demo", "--into-current"))
     ok(run("--db", str(path), "link", "Tomas Berg", "Priya Raman", "--as", "reports-to"))
+    ok(run("--db", str(path), "user", "add", "dan", "--role", "member"))
+    ok(run("--db", str(path), "share", "Tomas Berg", "--with", "dan"))
     ok(run("--db", str(path), "note", "add", "Tomas Berg", "Prefers calls after 4pm; daughter Ελένη starts school"))
     ok(run("--db", str(path), "agenda", "--json"))
     ok(run("--db", str(path), "log", "Daniel Okafor", "--channel", "call", "--when", "2026-11-21"))

@@ -168,9 +168,21 @@ def _copy(src: Connection, dst: Connection, target: ServerBook, progress: Progre
     search_server.rebuild(dst)  # the contacts' search documents, which those triggers keep, from the copied rows
     _move_sequences(src, dst, tables)
     _check(src, dst, tables, counts, target, progress)
+    _admin_connects(dst)
     for table in tables:
         dst.exec_driver_sql(f'ANALYZE "{table.name}"')  # the planner's statistics, from the first command on
     return counts
+
+
+def _admin_connects(dst: Connection) -> None:
+    """The book's first admin becomes the database role that copied it (on a server each user is a role, and a
+    file's users have none), so that the book opens for whoever made it; an admin then adds the others'."""
+    if "users" not in dialect.table_names(dst):
+        return
+    dst.exec_driver_sql(
+        "UPDATE users SET db_role = current_user WHERE id = (SELECT min(id) FROM users WHERE role = 'admin' "
+        "AND db_role IS NULL) AND NOT EXISTS (SELECT 1 FROM users WHERE db_role = current_user)"
+    )
 
 
 def _check_target(dst: Connection, target: ServerBook) -> None:

@@ -227,8 +227,10 @@ class TeamBook:
 
     def _health(self, ids: Sequence[int]) -> dict:
         weeks = [self.health_weeks(cid) for cid in ids]
-        weekly = [_mean([w[index][0] for w in weeks if w[index] is not None]) for index in range(len(self.weeks))]
-        bands = [w[-1][1] for w in weeks if w[-1] is not None]
+        weekly = [
+            _mean([found[0] for w in weeks if (found := w[index]) is not None]) for index in range(len(self.weeks))
+        ]
+        bands = [found[1] for w in weeks if (found := w[-1]) is not None]
         return {
             "mean": weekly[-1],
             **{band: bands.count(band) for band in BANDS},

@@ -12,18 +12,20 @@ import datetime as dt
 import shutil
 
 import pytest
-from tui_support import Rhythm, Silence
 
 from conftest import FIXED_NOW
 from keepwarm.engine.evaluate import evaluate
-from keepwarm.engine.health import account_health, Health
+from keepwarm.engine.health import Health, account_health
 from keepwarm.home import paths
 from keepwarm.home.session import Session
 from keepwarm.hosting.host import PluginHost
 from keepwarm.hosting.runtime import build_runtime
 from keepwarm.model import Account, Commitment, Contact, FollowUp
-from keepwarm.services import actions, people as team_people, review, team, team_text
-from keepwarm.store import activity, contacts as people, followups
+from keepwarm.services import actions, review, team, team_text
+from keepwarm.services import people as team_people
+from keepwarm.store import activity, followups
+from keepwarm.store import contacts as people
+from tui_support import Rhythm, Silence
 
 UTC = dt.timezone.utc
 PAST_RUNS = ("2026-10-20", "2026-11-10")  # weeks of 19 Oct (four weeks before this one) and of 9 Nov
@@ -223,12 +225,23 @@ def test_a_past_week_is_read_whole_and_cooling_is_against_four_weeks_before(book
     ana, ben, _ = data["people"]
     assert [m["name"] for m in ben["moved"]["touches"]] == ["Greg *Stone*"]
     assert [p["contact"] for p in ana["moved"]["promises_kept"]] == ["Paula Reyes"]
+    # Four weeks before the week of 9 Nov (12 Oct) nothing was recorded yet: nobody can be said to be cooling.
+    assert ana["figures"]["health"]["weekly"][-5] is None
+    assert ana["cooling"] == ben["cooling"] == {"contacts": [], "accounts": []}
+
+
+def test_cooling_is_health_down_against_four_weeks_before(book):
     runs, ids = book["runs"], book["ids"]
-    for person in (ana, ben):
-        for c in person["cooling"]["contacts"]:
-            now, before = runs["2026-11-10"][c["id"]], runs["2026-10-20"][c["id"]]
-            assert (c["from"], c["to"]) == (before[0], now[0])
-            assert now[0] - before[0] <= -review.MOVE_POINTS or now[1] != before[1]
+    ana, ben, _ = review.weekly_review(book["session"])["people"]
+    # Victor: the run of 20 Oct (the week four weeks back) against today's; the others held still.
+    before, now = runs["2026-10-20"][ids["victor"]], runs["2026-11-22"][ids["victor"]]
+    assert now[0] - before[0] <= -review.MOVE_POINTS
+    assert ana["cooling"]["contacts"] == [
+        {"id": ids["victor"], "name": "Victor Hale", "from": before[0], "to": now[0], "band": now[1]}]
+    assert ben["cooling"]["contacts"] == []
+    assert ana["questions"][2]["text"] == (
+        f"Victor Hale's health went from {before[0]} to {now[0]} over the last four weeks: what changed, "
+        "on their side or ours?")
 
 
 def test_markdown_escapes_outside_text(book):

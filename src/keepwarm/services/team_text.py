@@ -147,7 +147,7 @@ def _person_blocks(p: dict) -> Iterator[tuple[str, str, dict]]:
         yield "item", "Nothing logged this week.", {}
     yield "section", "What slipped", {}
     for s in slipped["followups"]:
-        yield "item", "Follow-up with {contact}, {days_late} days late: {reason}", s
+        yield "item", "Follow-up with {contact}, {late} late: {reason}", {**s, "late": plural(s["days_late"], "day")}
     for s in slipped["promises"]:
         yield "item", "Promise to {contact} due {due}, not kept: {text}", s
     for s in slipped["key_behind"]:

@@ -188,7 +188,7 @@ def _account_moves(book: TeamBook, account_ids: Sequence[int]) -> list[dict]:
         weeks = book.account_weeks(aid)
         before, now = weeks[-1 - CHANGE_WEEKS], weeks[-1]
         if before is not None and now is not None and (now[0] - before[0] <= -MOVE_POINTS):
-            name = next(c.account for c in book.contacts.values() if c.account_id == aid) or ""
+            name = book.members[aid][0].account or ""
             out.append({"id": aid, "name": name, "from": before[0], "to": now[0], "band": now[1]})
     return sorted(out, key=lambda m: (m["to"] - m["from"], m["name"].casefold()))
 

@@ -28,11 +28,12 @@ from ..home.session import Session
 from ..model import Role
 from ..store import health_history
 from ..store.results import ContactResult
+from ..store.rows import plain_rows
 from ..store.schema import commitments, interactions
 from . import health_series
 from .dashboard import BANDS, KEY_ROLES, in_play, is_key, on_cadence, overdue_followups, plan_share, planned, utc_naive
 from .people import Person, team_people
-from .queries import stakeholder_map
+from .queries import role_status
 from .results import Results, current
 
 #: Weeks a person's trend shows: a quarter.
@@ -82,6 +83,11 @@ class TeamBook:
         self.weeks = health_series.weeks_to(day, weeks)
         self.current_week = health_history.week_of(day) == health_history.week_of(results.today)
         self.contacts: dict[int, ContactResult] = {c.id: c for c in results.contacts}
+        #: Each account's members, by account id.
+        self.members: dict[int, list[ContactResult]] = {}
+        for contact in results.contacts:
+            if contact.account_id is not None:
+                self.members.setdefault(contact.account_id, []).append(contact)
         self.team: list[Person] = team_people(self.contacts.values())
         ids = list(self.contacts)
         self.touches = self._touches(ids)
@@ -91,6 +97,7 @@ class TeamBook:
         with session.store.read() as conn:
             self.rows = health_history.weeks_of(conn, ids)
         self._account_weeks: dict[int, list[tuple[int, str] | None]] = {}
+        self._accounts_seen: dict[int, dict] = {}
 
     # ------------------------------------------------------------------ reads
 
@@ -104,7 +111,7 @@ class TeamBook:
         ]
         query = statistics.grouped_in_window(columns)
         with self.session.store.read() as conn:
-            found = {cid: [int(n or 0) for n in counts] for cid, *counts in conn.execute(query, _span(bounds))}
+            found = {cid: [int(n or 0) for n in counts] for cid, *counts in plain_rows(conn, query, _span(bounds))}
         nothing = [0] * len(self.weeks)
         return {cid: found.get(cid, nothing) for cid in ids}
 
@@ -166,7 +173,7 @@ class TeamBook:
         the current week's is the account's health now (its warnings count in it)."""
         if aid in self._account_weeks:
             return self._account_weeks[aid]
-        members = [(c.id, c.tier) for c in self.contacts.values() if c.account_id == aid]
+        members = [(c.id, c.tier) for c in self.members[aid]]
         cfg = self.results.runtime.health
         weeks = self.weeks[:-1] if self.current_week else self.weeks
         found = health_series.past_account_weeks(self.rows, members, weeks, cfg)
@@ -255,23 +262,18 @@ class TeamBook:
 
     def account(self, aid: int) -> dict:
         """One account: its health week by week, and which stakeholder roles its people in play cover."""
-        members = [c for c in self.contacts.values() if c.account_id == aid]
+        if aid in self._accounts_seen:
+            return self._accounts_seen[aid]
+        members = self.members[aid]
         weeks = self.account_weeks(aid)
         weekly = [None if w is None else float(w[0]) for w in weeks]
-        stakeholders = [
-            {
-                "name": c.name,
-                "role": c.role,
-                "health": None if c.result is None else c.result.score,
-                "band": None if c.result is None else c.result.band,
-            }
-            for c in members
-            if in_play(c)
-        ]
-        roles = stakeholder_map({"stakeholders": stakeholders})
+        bands: dict[str, list[str | None]] = {role.value: [] for role in Role}
+        for c in members:
+            if c.role and in_play(c):
+                bands.setdefault(c.role, []).append(None if c.result is None else c.result.band)
+        status = {role: role_status(found) for role, found in bands.items()}
         last = weeks[-1]
-        status = {r["role"]: r["status"] for r in roles if r["role"] is not None}
-        return {
+        found = self._accounts_seen[aid] = {
             "id": aid,
             "name": members[0].account or "",
             "health": None if last is None else last[0],
@@ -280,9 +282,10 @@ class TeamBook:
             "change": _change(weekly),
             "roles_covered": sum(s != "empty" for s in status.values()),
             "roles": len(status),
-            "key_roles_missing": [r for r in KEY_ROLE_ORDER if status.get(r) == "empty"],
+            "key_roles_missing": [r for r in KEY_ROLE_ORDER if status[r] == "empty"],
             "roles_cold": [r for r, s in status.items() if s == "cold"],
         }
+        return found
 
 
 def _span(bounds: Sequence[dt.datetime]) -> dict:

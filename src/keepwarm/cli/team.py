@@ -32,7 +32,7 @@ def team(ctx: click.Context, as_json: bool, on: str | None) -> None:
     from ..services.results import current  # lazy for start-up (as above)
     from ..services.team_text import dashboard_text  # lazy for start-up (as above)
 
-    day = dates.parse_day(on, session.today, field="on") if on is not None else None
+    day = teams.as_of_day(session.today, dates.parse_day(on, session.today, field="on") if on is not None else None)
     results = current(session)
     report_problems(results.runtime)
     data = teams.team_dashboard(session, results=results, on=day)
@@ -73,6 +73,7 @@ def review(
     if output is not None and not output.expanduser().parent.is_dir():
         raise UserError(f"--output: folder {output.expanduser().parent} does not exist")
     day = dates.parse_day(week, session.today, field="week") if week is not None else None
+    reviews.review_week(session.today, day)  # a week still to come is refused before anything runs
     results = current(session)
     report_problems(results.runtime)
     data = reviews.weekly_review(session, results=results, week=day, person=person)

@@ -35,24 +35,24 @@ QUESTIONS = 5
 _RANK = {"warm": 0, "cooling": 1, "cold": 2}
 
 
-def review_week(results: Results, week: dt.date | None) -> tuple[dt.date, dt.date]:
+def review_week(today: dt.date, week: dt.date | None) -> tuple[dt.date, dt.date]:
     """The week holding `week` (default today) and the day it is looked at from (its Sunday, or today)."""
-    day = week or results.today
-    start = health_history.week_of(day)
-    if start > health_history.week_of(results.today):
+    day = week or today
+    start, this_week = health_history.week_of(day), health_history.week_of(today)
+    if start > this_week:
         raise UserError(
-            f"week: {day.isoformat()} is in a week still to come (this week starts {health_history.week_of(results.today)}); "
+            f"week: {day.isoformat()} is in a week still to come (this week starts {this_week}); "
             "expected this week or one before"
         )
-    return start, min(start + dt.timedelta(days=6), results.today)
+    return start, min(start + dt.timedelta(days=6), today)
 
 
 def weekly_review(
     session: Session, *, results: Results | None = None, week: dt.date | None = None, person: str | None = None
 ) -> dict:
     """Each person's week (only `person`'s when given: their whole name or an unambiguous part of it)."""
+    start, day = review_week(session.today, week)  # before the results: a week refused runs nothing
     results = results or current(session)
-    start, day = review_week(results, week)
     book = TeamBook(session, results, day)
     people = book.team if person is None else [find_person(book.team, person)]
     events = _Events(session, book, start)

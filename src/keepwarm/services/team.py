@@ -298,19 +298,19 @@ def _day_of(value) -> dt.date | None:
     return (dt.datetime.fromisoformat(value) if isinstance(value, str) else value).date()
 
 
-def as_of_day(results: Results, on: dt.date | None) -> dt.date:
+def as_of_day(today: dt.date, on: dt.date | None) -> dt.date:
     """The day the team is looked at from: today, or a past day (a later one has nothing to show yet)."""
     if on is None:
-        return results.today
-    if on > results.today:
-        raise UserError(f"on: {on.isoformat()} is after today ({results.today.isoformat()}); expected today or before")
+        return today
+    if on > today:
+        raise UserError(f"on: {on.isoformat()} is after today ({today.isoformat()}); expected today or before")
     return on
 
 
 def team_dashboard(session: Session, *, results: Results | None = None, on: dt.date | None = None) -> dict:
     """Every person of the team with their figures as of `on` (default today): the week holding it, up to it."""
+    day = as_of_day(session.today, on)  # before the results: a day refused runs nothing
     results = results or current(session)
-    day = as_of_day(results, on)
     book = TeamBook(session, results, day)
     return {
         "today": results.today.isoformat(),

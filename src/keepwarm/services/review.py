@@ -96,13 +96,39 @@ class _Events:
 def _person(book: TeamBook, events: _Events, person: Person) -> dict:
     ids = set(person.contact_ids)
     names = book.contacts
-    figures = book.person(person)
-    day = book.day
+    out = {
+        "name": person.name,
+        "figures": book.person(person),
+        "moved": _moved(book, events, ids),
+        "slipped": _slipped(book, events, ids),
+        "cooling": {
+            "contacts": _moves(book, ids, CHANGE_WEEKS, rising=False),
+            "accounts": _account_moves(book, person.account_ids),
+        },
+        "promises_due": [
+            {
+                "id": row.id,
+                "contact": names[row.contact_id].name,
+                "by": row.by,
+                "text": one_line(row.text),
+                "due": row.due.isoformat(),
+            }
+            for row in events.ahead
+            if row.contact_id in ids
+        ],
+    }
+    out["questions"] = questions(out)
+    return out
+
+
+def _moved(book: TeamBook, events: _Events, ids: set[int]) -> dict:
+    """The week's touches by contact (most first), the promises kept in it, the contacts warmer than last week."""
+    names = book.contacts
     touched = sorted(
         ((cid, book.touches[cid][-1]) for cid in ids if book.touches[cid][-1]),
         key=lambda item: (-item[1], names[item[0]].name.casefold()),
     )
-    moved = {
+    return {
         "touches": [{"id": cid, "name": names[cid].name, "count": n} for cid, n in touched],
         "promises_kept": [
             {
@@ -117,44 +143,33 @@ def _person(book: TeamBook, events: _Events, person: Person) -> dict:
         ],
         "warmer": _moves(book, ids, 1, rising=True),
     }
+
+
+def _slipped(book: TeamBook, events: _Events, ids: set[int]) -> dict:
+    """Follow-ups late at the week's end, my promises past their day, key stakeholders outside their rhythm."""
+    names, day = book.contacts, book.day
     missed = sorted((p for cid in ids for p in book.promises.get(cid, ()) if p.state == "missed"), key=lambda p: p.due)
-    slipped = {
-        "followups": [
-            {
-                "id": row.id,
-                "contact": names[row.contact_id].name,
-                "reason": one_line(row.reason),
-                "due": (row.snoozed_until if row.status == "snoozed" else row.due).isoformat(),
-                "days_late": (day - (row.snoozed_until if row.status == "snoozed" else row.due)).days,
-            }
-            for row in events.late
-            if row.contact_id in ids
-        ],
+    late = []
+    for row in events.late:
+        if row.contact_id in ids:
+            due = row.snoozed_until if row.status == "snoozed" else row.due
+            late.append(
+                {
+                    "id": row.id,
+                    "contact": names[row.contact_id].name,
+                    "reason": one_line(row.reason),
+                    "due": due.isoformat(),
+                    "days_late": (day - due).days,
+                }
+            )
+    return {
+        "followups": late,
         "promises": [
             {"id": p.id, "contact": names[p.contact_id].name, "text": one_line(p.text), "due": p.due.isoformat()}
             for p in missed
         ],
         "key_behind": [_behind(book, cid) for cid in book.key_behind(sorted(ids))],
     }
-    cooling = {
-        "contacts": _moves(book, ids, CHANGE_WEEKS, rising=False),
-        "accounts": _account_moves(book, person.account_ids),
-    }
-    ahead = [
-        {
-            "id": row.id,
-            "contact": names[row.contact_id].name,
-            "by": row.by,
-            "text": one_line(row.text),
-            "due": row.due.isoformat(),
-        }
-        for row in events.ahead
-        if row.contact_id in ids
-    ]
-    out = {"name": person.name, "figures": figures, "moved": moved, "slipped": slipped, "cooling": cooling}
-    out["promises_due"] = ahead
-    out["questions"] = questions(out)
-    return out
 
 
 def _behind(book: TeamBook, cid: int) -> dict:
@@ -199,76 +214,66 @@ def _question(template: str, **values: object) -> dict:
     return {"text": template.format(**shown), "template": template, "values": shown}
 
 
+#: Our words for each question; the values filled in are outside text, escaped by each renderer.
+_NEVER_TOUCHED = "{name} has never had a touch logged: who on their side should hear from us first?"
+_QUIET = (
+    "{name} has gone {days} days without a touch against a {interval}-day rhythm: what is in the way, "
+    "and what would be worth their time now?"
+)
+_PROMISE = (
+    "The promise to {contact}, \u201c{text}\u201d, was due on {due}: when will it be kept, and does "
+    "{first} know where it stands?"
+)
+_COOLING = "{name}'s health went from {from} to {to} over the last four weeks: what changed, on their side or ours?"
+_ROLES = "{account} has nobody as {roles}: who there could open that door?"
+_BELOW_PLAN = "{done} against about {plan} planned this week: which relationships did the week crowd out?"
+_LATE = "{late} late: which can be done this week, and which no longer make sense?"
+_NEXT_STEP = "What did {name} take from this week's touch, and what is the next step with them?"
+_WENT_WELL = "Nothing slipped this week: what made that work, and what would keep it so?"
+
+
 def questions(review: dict) -> list[dict]:
     """Questions for the one-to-one, the most pressing first, from what slipped, cooled and moved."""
-    slipped, cooling, moved, figures = review["slipped"], review["cooling"], review["moved"], review["figures"]
+    return [*_pressing(review), *_about_the_week(review)][:QUESTIONS]
+
+
+def _pressing(review: dict) -> list[dict]:
+    """About one person or account each: the key person quiet longest, the oldest promise, the steepest fall."""
+    slipped, cooling, figures = review["slipped"], review["cooling"], review["figures"]
     out = []
     for person in slipped["key_behind"][:1]:
         if person["days"] is None:
-            out.append(
-                _question(
-                    "{name} has never had a touch logged: who on their side should hear from us first?",
-                    name=person["name"],
-                )
-            )
+            out.append(_question(_NEVER_TOUCHED, name=person["name"]))
         else:
-            out.append(
-                _question(
-                    "{name} has gone {days} days without a touch against a {interval}-day rhythm: what is in the way, "
-                    "and what would be worth their time now?",
-                    **person,
-                )
-            )
+            out.append(_question(_QUIET, **person))
     for promise in slipped["promises"][:1]:
-        out.append(
-            _question(
-                "The promise to {contact}, \u201c{text}\u201d, was due on {due}: when will it be kept, and does "
-                "{first} know where it stands?",
-                first=first_name(promise["contact"]),
-                **promise,
-            )
-        )
+        out.append(_question(_PROMISE, first=first_name(promise["contact"]), **promise))
     for person in cooling["contacts"][:1]:
-        out.append(
-            _question(
-                "{name}'s health went from {from} to {to} over the last four weeks: what changed, on their side or ours?",
-                **person,
-            )
-        )
+        out.append(_question(_COOLING, **person))
     for account in figures["accounts"]:
         if account["key_roles_missing"]:
             roles = ", ".join(r.replace("_", " ") for r in account["key_roles_missing"])
-            out.append(
-                _question(
-                    "{account} has nobody as {roles}: who there could open that door?",
-                    account=account["name"],
-                    roles=roles,
-                )
-            )
+            out.append(_question(_ROLES, account=account["name"], roles=roles))
             break
-    touches = figures["touches"]
-    if touches["done"] < int(touches["plan_to_date"] + 0.5):
-        out.append(
-            _question(
-                "{done} against about {plan} planned this week: which relationships did the week crowd out?",
-                done=plural(touches["done"], "touch"),
-                plan=int(touches["plan_to_date"] + 0.5),
-            )
-        )
+    return out
+
+
+def _about_the_week(review: dict) -> list[dict]:
+    """About the week as a whole: below plan, late follow-ups, the last touch made, or nothing slipped."""
+    slipped, cooling, moved, touches = (
+        review["slipped"],
+        review["cooling"],
+        review["moved"],
+        review["figures"]["touches"],
+    )
+    out = []
+    planned = int(touches["plan_to_date"] + 0.5)
+    if touches["done"] < planned:
+        out.append(_question(_BELOW_PLAN, done=plural(touches["done"], "touch"), plan=planned))
     if slipped["followups"]:
-        out.append(
-            _question(
-                "{late} late: which can be done this week, and which no longer make sense?",
-                late=plural(len(slipped["followups"]), "follow-up"),
-            )
-        )
+        out.append(_question(_LATE, late=plural(len(slipped["followups"]), "follow-up")))
     if moved["touches"]:
-        out.append(
-            _question(
-                "What did {name} take from this week's touch, and what is the next step with them?",
-                name=moved["touches"][0]["name"],
-            )
-        )
+        out.append(_question(_NEXT_STEP, name=moved["touches"][0]["name"]))
     if not (slipped["followups"] or slipped["promises"] or slipped["key_behind"] or cooling["contacts"]):
-        out.append(_question("Nothing slipped this week: what made that work, and what would keep it so?"))
-    return out[:QUESTIONS]
+        out.append(_question(_WENT_WELL))
+    return out

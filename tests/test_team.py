@@ -16,6 +16,7 @@ import pytest
 from conftest import FIXED_NOW
 from keepwarm.engine.evaluate import evaluate
 from keepwarm.engine.health import Health, account_health
+from keepwarm.errors import UserError
 from keepwarm.home import paths
 from keepwarm.home.session import Session
 from keepwarm.hosting.host import PluginHost
@@ -23,6 +24,7 @@ from keepwarm.hosting.runtime import build_runtime
 from keepwarm.model import Account, Commitment, Contact, FollowUp
 from keepwarm.services import actions, review, team, team_text
 from keepwarm.services import people as team_people
+from keepwarm.services.results import current
 from keepwarm.store import activity, followups
 from keepwarm.store import contacts as people
 from tui_support import Rhythm, Silence
@@ -282,3 +284,28 @@ def test_cli_prints_the_same_figures_and_refuses_bad_input_in_one_line(book, run
         assert bad.exit_code == 2, (args, bad.stdout, bad.stderr)
         assert len(bad.stderr.strip().splitlines()) == 1 and field in bad.stderr, bad.stderr
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_hostile_name_reaches_neither_the_markdown_nor_the_terminal_raw(book, run, backend, tmp_path):
+    session = book["session"]
+    with session.store.write() as conn:
+        cid = people.insert_contact(conn, Contact(name="Eve \x1b]0;owned\x07", owner="Ben Okafor"), FIXED_NOW)
+        actions.log_interactions(conn, [cid], FIXED_NOW, at=_at("2026-11-21"), channel="call")
+    text = team_text.review_markdown(review.weekly_review(session, person="Ben"))
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Eve \\\\x1b\\]0;owned\\\\x07: 1 touch" in text  # made visible, then escaped for Markdown
+    session.close()
+    printed = run("--db", backend.db, "team", "review", "--person", "ben")
+    assert printed.exit_code == 0 and "\x1b" not in printed.stdout
+    assert "Eve \\x1b]0;owned\\x07: 1 touch" in printed.stdout
+
+
+def test_find_person_by_an_unambiguous_part_of_the_name(book):
+    data = team.team_dashboard(book["session"])
+    found = team_people.team_people(current(book["session"]).contacts)
+    assert [p.name for p in found] == [p["name"] for p in data["people"]]
+    assert team_people.find_person(found, "RUIZ").name == "Ana Ruiz"
+    assert team_people.find_person(found, "(unassigned)").owner is None
+    assert team_people.find_person(found, "o").name == "Ben Okafor"
+    with pytest.raises(UserError, match="'n' names 3 people"):
+        team_people.find_person(found, "n")

@@ -61,6 +61,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "source": (("sources",), "Mail and calendars to read touches from: add, list and remove them."),
     "sync": (("sources",), "Read new mail and meetings from your sources into touches."),
+    "team": (
+        ("team",),
+        "Per person: touches against plan, late follow-ups, promises kept, key stakeholders, accounts and trends.",
+    ),
     "unlink": (("links",), "Forget the links between two contacts (of one kind, with --as)."),
     "share": (
         ("users",),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -37,16 +37,16 @@ from ..store.results import ContactResult, Figures
 from ..store.rows import plain_rows
 from ..store.schema import assessments, followups, interactions
 from ..text.wording import about, plural
+from .people import team_people
 from .results import Results, current
 
 #: Roles whose people decide or carry a deal; with tier A they are the key stakeholders.
 KEY_ROLES = frozenset({Role.CHAMPION, Role.EXECUTIVE_SPONSOR, Role.FINANCIAL_APPROVER, Role.DECISION_INFLUENCER})
 BANDS = ("warm", "cooling", "cold")
-UNASSIGNED = "(unassigned)"
 DIMENSIONS = ("trust", "communication", "sharing", "advocacy", "conflict", "commitment")
 
 
-def _utc_naive(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+def utc_naive(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     """Local midnight starting `day`, as the UTC wall time the store keeps."""
     return dt.datetime.combine(day, dt.time()).replace(tzinfo=tz).astimezone(dt.timezone.utc).replace(tzinfo=None)
 
@@ -79,6 +79,16 @@ def is_key(contact) -> bool:
     return contact.tier == Tier.A or contact.role in KEY_ROLES
 
 
+def on_cadence(last_touch: dt.date | None, interval_days: int, day: dt.date) -> bool:
+    """Touched within the rhythm the rules set, as of `day` (never touched: behind)."""
+    return last_touch is not None and (day - last_touch).days <= interval_days
+
+
+def planned(interval_days: Iterable[int], days: int) -> float:
+    """How many touches the rhythms ask for over `days` days: one per interval, for each contact in play."""
+    return sum(days / max(1, interval) for interval in interval_days)
+
+
 def kpis(session: Session, *, results: Results | None = None, months: int = 6) -> dict:
     results = results or current(session)
     today, tz = results.today, session.tz
@@ -91,7 +101,7 @@ def kpis(session: Session, *, results: Results | None = None, months: int = 6) -
     ids = list(people)
 
     touches = _touches(session, ids, tz, week_start, month_start, trend_starts)
-    overdue = _overdue_followups(session, ids, today)
+    overdue = overdue_followups(session, ids, today)
     assessed = _assessments_as_of(session, ids, [min(_month_end(s), today) for s in trend_starts])
     with session.store.read() as conn:  # the current month's is today's mean (`_Context.section`)
         recorded = [health_history.scores_on(conn, _month_end(s)) for s in trend_starts[:-1]]
@@ -100,7 +110,8 @@ def kpis(session: Session, *, results: Results | None = None, months: int = 6) -
         "week": (week_start, week_end),
         "month": (month_start, month_end),
     }
-    owners = sorted({c.owner or UNASSIGNED for c in people.values()})
+    team = team_people(people.values())
+    owners = [person.name for person in team]
     context = _Context(results, people, today, periods, trend_starts, touches, overdue, assessed, recorded)
     out = {
         "today": today.isoformat(),
@@ -110,10 +121,7 @@ def kpis(session: Session, *, results: Results | None = None, months: int = 6) -
         "overall": context.section(ids),
     }
     if len(owners) > 1:
-        groups: dict[str, list[int]] = defaultdict(list)
-        for cid, contact in people.items():
-            groups[contact.owner or UNASSIGNED].append(cid)
-        out["by_owner"] = {owner: context.section(groups[owner]) for owner in owners}
+        out["by_owner"] = {person.name: context.section(person.contact_ids) for person in team}
     return out
 
 
@@ -141,7 +149,7 @@ class _Context:
         for name, (start, end) in self.periods.items():
             length = (end - start).days + 1
             elapsed = (min(today, end) - start).days + 1
-            plan = sum(length / max(1, figures[cid].interval_days) for cid in playing)
+            plan = planned((figures[cid].interval_days for cid in playing), length)
             done = sum(self.touches[cid][name] for cid in ids)
             out[f"touches_{name}"] = {
                 "done": done,
@@ -154,7 +162,7 @@ class _Context:
         behind = []
         for cid in key:
             last = figures[cid].last_touch
-            if last is None or (today - last.date()).days > figures[cid].interval_days:
+            if not on_cadence(None if last is None else last.date(), figures[cid].interval_days, today):
                 behind.append(cid)
         behind.sort(key=lambda cid: people[cid].name.casefold())
         out["key_on_cadence"] = {
@@ -249,7 +257,7 @@ def _touches(
     found: dict[tuple[dt.date, dt.date], dict[int, tuple[int, int, int]]] = {}
     with session.store.read() as conn:
         for start, end in dict.fromkeys([week, month, *trend]):  # this month is the trend's last, read once
-            bounds = {"lo": _utc_naive(start, tz), "hi": _utc_naive(end, tz)}
+            bounds = {"lo": utc_naive(start, tz), "hi": utc_naive(end, tz)}
             found[start, end] = {
                 cid: (t, came_in, unasked) for cid, t, came_in, unasked in plain_rows(conn, counts, bounds)
             }
@@ -265,10 +273,24 @@ def _touches(
     }
 
 
-def _overdue_followups(session: Session, ids: list[int], today: dt.date) -> dict[int, int]:
-    """Open follow-ups whose day has passed (a snoozed one counts from the day it wakes up)."""
+def late_followups(day: dt.date, day_ends: dt.datetime):
+    """Follow-ups whose day had passed and that were still open at the end of `day` (`day_ends`, as stored).
+
+    A snoozed one counts from the day it wakes up; one done or dismissed after `day` was still open then
+    (as of today, none is: the same test as "open now").
+    """
     f = followups.c
-    late = or_(and_(f.status == "open", f.due < today), and_(f.status == "snoozed", f.snoozed_until < today))
+    return or_(
+        and_(f.status == "open", f.due < day),
+        and_(f.status == "snoozed", f.snoozed_until < day),
+        and_(f.status.in_(("done", "dismissed")), f.due < day, f.closed_at >= day_ends),
+    )
+
+
+def overdue_followups(session: Session, ids: Iterable[int], day: dt.date) -> dict[int, int]:
+    """Each contact's follow-ups overdue at the end of `day` (`late_followups`), for those with any."""
+    f = followups.c
+    late = late_followups(day, utc_naive(day + dt.timedelta(days=1), session.tz))
     query = select(f.contact_id, func.count()).where(late).group_by(f.contact_id)
     wanted = set(ids)
     with session.store.read() as conn:

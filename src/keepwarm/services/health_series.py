@@ -12,7 +12,7 @@ warnings are known only as of now, so they count in the current week alone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection
 
@@ -54,20 +54,37 @@ def account_series(
 ) -> list[dict]:
     """The account's health each week, from its members' (id, tier) scores that week (`health.account_health`);
     `now` (score, band, None: no member evaluated) in the current week. A week no member has a score for is None."""
-    from ..engine.health import Health, account_health  # lazy for start-up, as the engine
-
     rows = health_history.weeks_of(conn, [cid for cid, _ in members])
     days = weeks_to(today, weeks)
-    points = []
-    for week in days[:-1]:
+    return [
+        *(
+            _point(week, found)
+            for week, found in zip(days, past_account_weeks(rows, members, days[:-1], health_settings))
+        ),
+        _point(days[-1], now),
+    ]
+
+
+def past_account_weeks(
+    rows: Mapping[int, Sequence[tuple[dt.date, int, str]]],
+    members: Sequence[tuple[int, str]],
+    days: Sequence[dt.date],
+    health_settings,
+) -> list[tuple[int, str] | None]:
+    """An account's (score, band) in each of these past weeks, from its members' recorded rows
+    (`health_history.weeks_of`) weighted by their tier; None for a week no member has a score for."""
+    from ..engine.health import Health, account_health  # lazy for start-up, as the engine
+
+    out: list[tuple[int, str] | None] = []
+    for week in days:
         scored = []
         for cid, tier in members:
             found = health_history.as_of(rows.get(cid, ()), week)
             if found is not None:
                 scored.append((Health(found[0], found[1]), tier))
         health = account_health(scored, [], health_settings) if scored else None
-        points.append(_point(week, None if health is None else (health.score, health.band)))
-    return [*points, _point(days[-1], now)]
+        out.append(None if health is None else (health.score, health.band))
+    return out
 
 
 def render_text(points: Sequence[dict]) -> str:

@@ -236,13 +236,20 @@ def stakeholder_map(view: Mapping) -> list[dict]:
     for person in view["stakeholders"]:
         by_role.setdefault(person["role"], []).append(person)
     out = []
-    rank = {band: index for index, band in enumerate(BANDS)}
     for role in [r.value for r in Role] + ([None] if None in by_role else []):
         members = sorted(by_role.get(role, []), key=lambda p: (-(p.get("health") or 0), fold(p["name"])))
-        bands: list[str] = [p["band"] for p in members if p.get("band")]
-        status = "empty" if not members else (min(bands, key=rank.__getitem__) if bands else "unknown")
-        out.append({"role": role, "people": members, "status": status})
+        out.append({"role": role, "people": members, "status": role_status(p.get("band") for p in members)})
     return out
+
+
+_RANK = {band: index for index, band in enumerate(BANDS)}
+
+
+def role_status(bands: Iterable[str | None]) -> str:
+    """A role's status from its people's bands (None: not evaluated): "empty" with nobody, else the warmest band."""
+    found = list(bands)
+    known = [band for band in found if band]
+    return "empty" if not found else (min(known, key=_RANK.__getitem__) if known else "unknown")
 
 
 def account_view(session: Session, account_id: int, results: Results | None = None) -> dict:

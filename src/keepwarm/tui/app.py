@@ -251,6 +251,7 @@ class KeepwarmApp(Syncing, App[None]):
             "log",
             "search",
             "filter_contacts",
+            "team",
         ):
             return False
         # A form is open (a dialog, or a contact being edited in place): its keys are for typing.
@@ -266,6 +267,7 @@ class KeepwarmApp(Syncing, App[None]):
             "sync",
             "unknown_people",
             "card_conflicts",
+            "team",
         ):
             return False
         return True
@@ -277,6 +279,7 @@ class KeepwarmApp(Syncing, App[None]):
             _showing(self.screen, "screens.contact_detail", "ContactScreen")
             or _showing(self.screen, "screens.correspondents", "CorrespondentsScreen")
             or _showing(self.screen, "screens.card_conflicts", "CardConflictsScreen")
+            or _showing(self.screen, "screens.team", "TeamScreen")
         ):
             await self.pop_screen()
         if self.current_mode != mode:
@@ -309,6 +312,13 @@ class KeepwarmApp(Syncing, App[None]):
             return
         await self.goto("agenda")
         await self.push_screen(_loaded("screens.correspondents", "CorrespondentsScreen")())
+
+    async def action_team(self) -> None:
+        """The manager's view (`t` on the dashboard), over the dashboard."""
+        if _showing(self.screen, "screens.team", "TeamScreen"):
+            return
+        await self.goto("dashboard")
+        await self.push_screen(_loaded("screens.team", "TeamScreen")())
 
     def action_card_conflicts(self) -> None:
         """The address books' cards waiting for you (`Y`), over the screen shown."""

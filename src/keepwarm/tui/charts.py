@@ -1,14 +1,16 @@
 """What the charts draw, from the screens' views: a contact's or an account's health week by week, the
-dashboard's months. Plain data (`Chart`); the widget that draws it (widgets/charts.py, textual-plotext)
+dashboard's months, a team member's weeks. Plain data (`Chart`); the widget that draws it (widgets/charts.py, textual-plotext)
 is imported only when a chart is first shown.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .screen_views import TrendMonth, WeekHealth
+from .team_views import TeamPerson
 
 
 @dataclass(frozen=True)
@@ -84,5 +86,31 @@ def mean_health_chart(trend: Sequence[TrendMonth]) -> Chart:
         labels=_months(trend),
         y_title="mean health (0-100)",
         series=[Series("mean health", [m.mean_health for m in trend])],
+        y_range=(0, 100),
+    )
+
+
+def team_touches_chart(person: TeamPerson, weeks: Sequence[dt.date]) -> Chart:
+    """A person's touches each week beside what their contacts' rhythms asked for (the last week: so far)."""
+    return Chart(
+        title=f"Touches of {person.name}, week by week",
+        x_title="week starting",
+        labels=[f"{w:%d %b}" for w in weeks],
+        y_title="touches",
+        series=[Series("logged", list(person.touches.weekly)), Series("planned", list(person.touches.weekly_plan))],
+        bars=True,
+    )
+
+
+def team_health_chart(person: TeamPerson, weeks: Sequence[dt.date], accounts: int = 3) -> Chart:
+    """The mean health of a person's contacts each week, and a line for each of their first `accounts` accounts."""
+    series = [Series("their contacts", list(person.health.weekly))]
+    series += [Series(a.name, list(a.weekly)) for a in person.accounts[:accounts]]
+    return Chart(
+        title=f"Health of {person.name}'s relationships, week by week",
+        x_title="week starting",
+        labels=[f"{w:%d %b}" for w in weeks],
+        y_title="health (0-100)",
+        series=series,
         y_range=(0, 100),
     )

@@ -49,6 +49,11 @@ class KeepwarmCommands(Provider):
             ("Go to contacts", "search and filter everyone", partial(app.goto, "contacts")),
             ("Go to accounts", "stakeholder maps", partial(app.goto, "accounts")),
             ("Go to dashboard", "touches against plan, health, trend", partial(app.goto, "dashboard")),
+            (
+                "Team: the manager's view",
+                "per person: touches against plan, promises kept, key stakeholders, accounts (t on the dashboard)",
+                app.action_team,
+            ),
             ("Go to plugins", "loaded plugins and their problems", partial(app.goto, "plugins")),
             ("Go to rules", "effective rules and where they come from", partial(app.goto, "rules")),
             ("Log an interaction", "with the selected contact (l)", app.action_log),

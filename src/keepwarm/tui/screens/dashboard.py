@@ -71,6 +71,14 @@ class DashboardScreen(DataScreen):
     LOADING_TARGET = "#dashboard-body"
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="dashboard.refresh"),
+        Binding(
+            "t",
+            "app.team",
+            "Team",
+            id="dashboard.team",
+            show=False,
+            tooltip="The manager's view: each person's touches against plan, promises, key stakeholders, accounts",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -123,9 +123,10 @@ def _mean(values):
     return round(sum(values) / len(values), 1) if values else None
 
 
-def test_who_the_people_are_owners_then_the_unowned(book):
+def test_who_the_people_are_the_owners_and_the_acting_user_owns_what_was_made_without_one(book):
     data = team.team_dashboard(book["session"])
-    assert [p["name"] for p in data["people"]] == ["Ana Ruiz", "Ben Okafor", team_people.UNASSIGNED]
+    # The contact added with no owner is the acting user's (`me` of a one-person book, migration 0019).
+    assert [p["name"] for p in data["people"]] == ["Ana Ruiz", "Ben Okafor", "me"]
     ana, ben, nobody = data["people"]
     assert (ana["contacts"], ben["contacts"], nobody["contacts"]) == (3, 2, 1)
     assert [a["name"] for a in ana["accounts"]] == ["Globex", "Northwind"]
@@ -265,7 +266,7 @@ def test_cli_prints_the_same_figures_and_refuses_bad_input_in_one_line(book, run
     as_json = run("--db", backend.db, "team", "--json")
     assert as_json.exit_code == 0, as_json.stderr
     data = as_json.json()
-    assert [p["name"] for p in data["people"]] == ["Ana Ruiz", "Ben Okafor", "(unassigned)"]
+    assert [p["name"] for p in data["people"]] == ["Ana Ruiz", "Ben Okafor", "me"]
     assert data["people"][0]["promises"]["share"] == 0.333  # not a matter of the rules installed
     text = run("--db", backend.db, "team")
     assert "Promises kept on time" in text.stdout and "Ana Ruiz (3 contacts, 2 accounts)" in text.stdout
@@ -305,7 +306,7 @@ def test_find_person_by_an_unambiguous_part_of_the_name(book):
     found = team_people.team_people(current(book["session"]).contacts)
     assert [p.name for p in found] == [p["name"] for p in data["people"]]
     assert team_people.find_person(found, "RUIZ").name == "Ana Ruiz"
-    assert team_people.find_person(found, "(unassigned)").owner is None
+    assert team_people.find_person(found, "me").owner == "me"
     assert team_people.find_person(found, "o").name == "Ben Okafor"
-    with pytest.raises(UserError, match="'n' names 3 people"):
+    with pytest.raises(UserError, match="'n' names 2 people"):
         team_people.find_person(found, "n")

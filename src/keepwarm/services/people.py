@@ -1,10 +1,11 @@
 """Who the team's people are: the one place that decides it, for the dashboard's per-owner views and the team's.
 
-A team today is read from the book itself: a contact's `owner` (free text, "who on the team keeps this
-relationship") names the teammate, and the contacts without one are kept together under `UNASSIGNED`, so
-that nobody's relationships drop out of a manager's sums. A person's accounts are the accounts where they
-keep at least one contact (accounts have no owner of their own). When the book gets a table of users
-(name, role, reports-to), this function is what reads it; its callers take `Person` and nothing else.
+A team is read from the book itself: a contact's `owner` names the teammate who keeps the relationship (a
+user of the book since migration 0019: whatever is made without an owner is the acting user's), and contacts
+whose owner is blank (rows written around the store) are kept together under `UNASSIGNED`, so that nobody's
+relationships drop out of a manager's sums. A person's accounts are the accounts where they keep at least one
+contact. The users' roles and managers are not read here yet: its callers take `Person` and nothing else, so
+a view by manager needs this function alone to change.
 """
 
 from __future__ import annotations

@@ -70,7 +70,8 @@ def _end(session: Session) -> dt.datetime:
     return dt.datetime.combine(session.today + dt.timedelta(days=1), dt.time(), tzinfo=session.tz)
 
 
-def _begun(session: Session, **options) -> statistics.Begun:
+def _begun(session: Session, signals: dict | None = None, **options) -> statistics.Begun:
+    """A run's statistics begun and finished (`.result`), with the rules' note signals unless others are given."""
     runtime = session.runtime
     cfg = runtime.engine
     with session.store.read() as conn:
@@ -80,7 +81,7 @@ def _begun(session: Session, **options) -> statistics.Begun:
             session.today,
             recent_days=cfg.recent_days,
             baseline_days=cfg.baseline_days,
-            signals=runtime.host.note_signals(runtime.rules.sections),
+            signals=runtime.host.note_signals(runtime.rules.sections) if signals is None else signals,
             **options,
         )
         begun.result = begun()  # type: ignore[attr-defined]
@@ -163,18 +164,10 @@ def test_what_is_kept_follows_the_windows_it_was_read_over(session):
 def test_other_words_for_the_note_signals_carry_nothing(session):
     _book(session)
     build_agenda(session)
-    runtime = session.runtime
-    cfg = runtime.engine
+    cfg = session.runtime.engine
+    begun = _begun(session, signals={"competitor": ["zebra"]})
+    found = begun.result  # type: ignore[attr-defined]
     with session.store.read() as conn:
-        begun = statistics.begin(
-            conn,
-            _end(session),
-            session.today,
-            recent_days=cfg.recent_days,
-            baseline_days=cfg.baseline_days,
-            signals={"competitor": ["zebra"]},
-        )
-        found = begun()
         again = statistics.compute(
             conn,
             _end(session),
